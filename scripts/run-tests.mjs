@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under packages/ (or under the paths given) with node's built-in test runner,
+// TypeScript loaded through tsx. Usage: npm test [-- packages/gateway packages/auth/src/x.test.ts]
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = resolve(import.meta.dirname, '..');
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const extra = process.argv.slice(2).filter((a) => a.startsWith('--'));
+
+function collect(path, out) {
+  const st = statSync(path);
+  if (st.isFile()) {
+    if (path.endsWith('.test.ts')) out.push(path);
+    return out;
+  }
+  for (const name of readdirSync(path)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    collect(join(path, name), out);
+  }
+  return out;
+}
+
+const files = (roots.length ? roots : ['packages']).flatMap((p) => collect(resolve(root, p), [])).sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const args = [
+  '--import', 'tsx',
+  '--test',
+  '--test-reporter=spec',
+  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+  ...extra,
+  ...files,
+];
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } });
+process.exit(r.status ?? 1);
