@@ -1,0 +1,11 @@
+/**
+ * @module @cadenza/contract
+ * Wire types of the Cadenza API, generated from the contract (see scripts/gen-contract.ts), plus the
+ * channel-name grammar and the payloads the contract leaves open. Imports nothing.
+ */
+export * from './generated/enums.ts';
+export type * from './generated/models.ts';
+export * from './generated/rpc-methods.ts';
+export { definitions as schemaDefinitions } from './generated/schemas.ts';
+export * from './channels.ts';
+export type * from './market-events.ts';
