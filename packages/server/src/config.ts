@@ -1,0 +1,73 @@
+/**
+ * @module config
+ * Everything the server reads from its environment, in one typed object with embedded defaults, so that
+ * `npm start` on a fresh clone works with no configuration at all.
+ */
+import { resolve } from 'node:path';
+
+export interface ServerConfig {
+  /** TCP port of the single HTTP + WebSocket listener. 0 = ephemeral (tests). */
+  port: number;
+  host: string;
+  /** Where SQLite databases, signing keys and the master key live. */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Venues to run. PAPER and MOCK need nothing; BINANCE connects on demand. */
+  venues: string[];
+  paper: { seed: number; lively: boolean };
+  binance: { restBaseUrl?: string; wsBaseUrl?: string };
+  binanceSandbox: { restBaseUrl?: string; wsBaseUrl?: string };
+  auth: {
+    /** External mode (a real Supabase project): verify with its JWKS or HS256 secret; built-in endpoints are off. */
+    jwksUrl?: string;
+    jwtSecret?: string;
+    issuer?: string;
+    accessTokenTtlSeconds: number;
+  };
+  /** Seeded on first start so the quick start works (built-in auth only). */
+  demoUser: { email: string; password: string } | null;
+  /** Base64 of 32 bytes; otherwise a key file is generated in the data dir. */
+  masterKey?: string;
+  /** Public URL used in the start-up banner and auth e-mails. */
+  publicUrl?: string;
+}
+
+export const DEMO_USER = { email: 'demo@cadenza.dev', password: 'cadenza-demo' } as const;
+
+function int(v: string | undefined, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function opt(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Reads the configuration from environment variables (documented in the README). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const external = Boolean(opt(env.CADENZA_AUTH_JWKS_URL) ?? opt(env.CADENZA_AUTH_JWT_SECRET));
+  const demoDisabled = env.CADENZA_DEMO_USER === 'off' || external;
+  return {
+    port: int(env.PORT, 8000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.CADENZA_DATA_DIR ?? './data'),
+    logLevel: (env.CADENZA_LOG_LEVEL as ServerConfig['logLevel']) ?? 'info',
+    venues: (env.CADENZA_VENUES ?? 'PAPER,MOCK,BINANCE,BINANCE_SANDBOX').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
+    paper: { seed: int(env.CADENZA_PAPER_SEED, 724), lively: env.CADENZA_PAPER_LIVELY !== 'false' },
+    binance: { restBaseUrl: opt(env.BINANCE_REST_URL), wsBaseUrl: opt(env.BINANCE_WS_URL) },
+    binanceSandbox: { restBaseUrl: opt(env.BINANCE_SANDBOX_REST_URL), wsBaseUrl: opt(env.BINANCE_SANDBOX_WS_URL) },
+    auth: {
+      jwksUrl: opt(env.CADENZA_AUTH_JWKS_URL),
+      jwtSecret: opt(env.CADENZA_AUTH_JWT_SECRET),
+      issuer: opt(env.CADENZA_AUTH_ISSUER),
+      accessTokenTtlSeconds: int(env.CADENZA_ACCESS_TOKEN_TTL, 3600),
+    },
+    demoUser: demoDisabled
+      ? null
+      : { email: env.CADENZA_DEMO_EMAIL ?? DEMO_USER.email, password: env.CADENZA_DEMO_PASSWORD ?? DEMO_USER.password },
+    masterKey: opt(env.CADENZA_MASTER_KEY),
+    publicUrl: opt(env.CADENZA_PUBLIC_URL),
+  };
+}
