@@ -1,0 +1,116 @@
+/**
+ * @module gateway-handlers
+ * The application's answers to the gateway's hooks: who a token belongs to, who may subscribe to what, and
+ * where RPCs go. Maps auth failures onto Centrifugo's codes so the official clients react correctly:
+ * an expired token → error 109 (the client fetches a new one through `getToken` and reconnects); a bad or
+ * revoked token → disconnect 3500 "invalid token" (terminal).
+ */
+import { parseChannel } from '@cadenza/contract';
+import { ProtocolError, Disconnect, type GatewayHandlers, type ClientRef } from '@cadenza/gateway';
+import type { BookSnapshot, Venue } from '@cadenza/domain';
+import type { Logger } from 'pino';
+
+/** What a verified access token tells us. */
+export interface VerifiedClaims {
+  sub: string;
+  sessionId?: string;
+  exp?: number;
+  isAdmin: boolean;
+  email?: string;
+}
+
+export interface HandlerDeps {
+  verifier: { verify(token: string): Promise<VerifiedClaims> };
+  cadenza: {
+    authorizeChannel(ctx: CallerContext, channel: string): Promise<{ allowed: true } | { allowed: false; reason?: string }> | { allowed: true } | { allowed: false; reason?: string };
+  };
+  rpc: {
+    dispatch(ctx: CallerContext, method: string, params: unknown): Promise<
+      { result: unknown } | { protocolError: { code: number; message: string } }
+    >;
+  };
+  venues: () => Map<string, Venue>;
+  toOrderBook(book: BookSnapshot): unknown;
+  log: Logger;
+  /** Levels in the snapshot carried by an order-book subscribe reply. */
+  bookDepth?: number;
+}
+
+export interface CallerContext {
+  userId: string;
+  isAdmin: boolean;
+  sessionId?: string;
+}
+
+function errorReason(err: unknown): string | undefined {
+  return err && typeof err === 'object' && 'reason' in err ? String((err as { reason: unknown }).reason) : undefined;
+}
+
+async function verify(deps: HandlerDeps, token: string): Promise<VerifiedClaims> {
+  if (!token) throw Disconnect.invalidToken();
+  try {
+    return await deps.verifier.verify(token);
+  } catch (err) {
+    if (errorReason(err) === 'expired') throw ProtocolError.tokenExpired();
+    deps.log.debug({ reason: errorReason(err) }, 'refused a token');
+    throw Disconnect.invalidToken();
+  }
+}
+
+function callerOf(client: ClientRef): CallerContext {
+  const meta = client.identity.meta ?? {};
+  return { userId: client.identity.userId, isAdmin: meta.isAdmin === true, sessionId: client.identity.sessionId };
+}
+
+export function gatewayHandlers(deps: HandlerDeps): GatewayHandlers {
+  const depth = deps.bookDepth ?? 20;
+  return {
+    async onConnect(e) {
+      const claims = await verify(deps, e.token);
+      return {
+        identity: {
+          userId: claims.sub,
+          sessionId: claims.sessionId,
+          expireAt: claims.exp,
+          meta: { isAdmin: claims.isAdmin },
+        },
+        // Each connection gets the user's own event stream as a server-side subscription.
+        channels: [`user:${claims.sub}`],
+      };
+    },
+
+    async onRefresh(e) {
+      let claims: VerifiedClaims;
+      try {
+        claims = await deps.verifier.verify(e.token);
+      } catch (err) {
+        // An unusable refresh token ends the connection with a reconnect code, so the client fetches a fresh token.
+        if (errorReason(err) === 'expired') throw Disconnect.expired();
+        throw Disconnect.invalidToken();
+      }
+      if (claims.sub !== e.client.identity.userId) throw Disconnect.invalidToken();
+      return { expireAt: claims.exp };
+    },
+
+    async onSubscribe(e) {
+      const ctx = callerOf(e.client);
+      const verdict = await deps.cadenza.authorizeChannel(ctx, e.channel);
+      if (!verdict.allowed) {
+        const ref = parseChannel(e.channel);
+        throw ref ? ProtocolError.permissionDenied() : ProtocolError.unknownChannel();
+      }
+      const ref = parseChannel(e.channel);
+      if (ref?.kind === 'market' && ref.stream === 'orderbook' && ref.symbol) {
+        const book = deps.venues().get(ref.venue)?.getBook(ref.symbol, depth);
+        return book ? { data: deps.toOrderBook(book) } : {};
+      }
+      return {};
+    },
+
+    async onRpc(e) {
+      const outcome = await deps.rpc.dispatch(callerOf(e.client), e.method, e.data);
+      if ('protocolError' in outcome) throw new ProtocolError(outcome.protocolError.code, outcome.protocolError.message);
+      return { data: outcome.result };
+    },
+  };
+}

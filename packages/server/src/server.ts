@@ -1,0 +1,194 @@
+/**
+ * @module server
+ * The composition root: the only module that sees every package. It builds the stores, the auth service, the
+ * venues, the domain, the gateway and the HTTP routes, wires them together and listens on one port.
+ *
+ *   HTTP  /auth/v1/*, /api/v3/auth/*   Supabase-compatible auth (built-in mode)
+ *         /api/v3/health, /health       health;  /metrics  Prometheus
+ *   WS    /connection/websocket         Centrifugo client protocol (JSON and protobuf)
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Hono } from 'hono';
+import { getRequestListener } from '@hono/node-server';
+import { pino, type Logger } from 'pino';
+import { channels } from '@cadenza/contract';
+import { GatewayNode } from '@cadenza/gateway';
+import { createAuthService } from '@cadenza/auth';
+import { SqliteAuthStore } from '@cadenza/store/sqlite-auth';
+import { SqliteStore } from '@cadenza/store';
+import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Venue, type VenueDeps, type ExecutionEvent } from '@cadenza/domain';
+import { createRpcDispatcher } from './rpc/index.ts';
+import { loadCipher } from './infra/aes-gcm-cipher.ts';
+import { systemClock, uuidSource } from './infra/system.ts';
+import { configFromEnv, type ServerConfig } from './config.ts';
+import { MarketDataBridge } from './bridge/market-data-bridge.ts';
+import { createVenues } from './venues.ts';
+import { gatewayHandlers } from './gateway-handlers.ts';
+import { healthRoutes } from './http/health.ts';
+import { metricsRoutes } from './http/metrics.ts';
+
+export const VERSION = '0.1.0';
+
+export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper' | 'binance' | 'binanceSandbox'>> {
+  auth?: Partial<ServerConfig['auth']>;
+  paper?: Partial<ServerConfig['paper']>;
+  binance?: ServerConfig['binance'];
+  binanceSandbox?: ServerConfig['binanceSandbox'];
+  /** false = silent logs (tests). */
+  log?: boolean;
+  /** Extra venues built by the caller (tests), keyed by their id. */
+  extraVenues?: Array<(deps: VenueDeps) => Venue>;
+}
+
+export interface RunningServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  config: ServerConfig;
+  demoUser: { email: string; password: string } | null;
+  gateway: GatewayNode;
+  close(): Promise<void>;
+}
+
+/** Builds and starts a complete Cadenza server. Options override the environment-derived defaults. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const base = configFromEnv();
+  const config: ServerConfig = {
+    ...base,
+    ...stripUndefined(options),
+    auth: { ...base.auth, ...options.auth },
+    paper: { ...base.paper, ...options.paper },
+    binance: { ...base.binance, ...options.binance },
+    binanceSandbox: { ...base.binanceSandbox, ...options.binanceSandbox },
+  } as ServerConfig;
+  if (options.log === false) config.logLevel = 'silent';
+  mkdirSync(config.dataDir, { recursive: true });
+  const log: Logger = pino({ level: config.logLevel, redact: ['*.token', '*.password', '*.secretKey', '*.apiKey', 'token', 'password'] });
+
+  // ---- auth
+  const authStore = new SqliteAuthStore(join(config.dataDir, 'auth.db'));
+  const external = config.auth.jwksUrl || config.auth.jwtSecret;
+  const auth = await createAuthService({
+    store: authStore,
+    dataDir: config.dataDir,
+    log: log.child({ module: 'auth' }),
+    accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+    ...(external ? { external: { jwksUrl: config.auth.jwksUrl, jwtSecret: config.auth.jwtSecret, issuer: config.auth.issuer } } : {}),
+  });
+  if (config.demoUser && !(await auth.users.findByEmail(config.demoUser.email))) {
+    await auth.users.createUser({ email: config.demoUser.email, password: config.demoUser.password, userMetadata: { name: 'Demo trader' } });
+    log.info({ email: config.demoUser.email }, 'seeded the demo user');
+  }
+
+  // ---- market data → channels (the gateway is assigned below; venues may start publishing before it exists)
+  let gateway: GatewayNode | undefined;
+  let venues: Venue[] = [];
+  const venueById = () => new Map(venues.map((v) => [v.id, v]));
+  const publish = (channel: string, data: unknown) => {
+    gateway?.publish(channel, data).catch((err: unknown) => log.warn({ err, channel }, 'publish failed'));
+  };
+  const bridge = new MarketDataBridge({
+    publish,
+    getBook: (venue, symbol, depth) => venueById().get(venue)?.getBook(symbol, depth),
+    convert: { toOrderBook, toTicker, toKline, toMarketTrade },
+  });
+
+  // ---- domain
+  const store = new SqliteStore(join(config.dataDir, 'cadenza.db'));
+  const clock = systemClock();
+  let onExecution: (e: ExecutionEvent) => void = () => undefined;
+  const venueDeps = (id: string): VenueDeps => ({
+    execution: { onExecution: (e) => onExecution(e) },
+    market: bridge,
+    clock,
+    log: log.child({ venue: id }),
+  });
+  venues = createVenues(config, venueDeps, options.extraVenues ?? []);
+  const cadenza = createCadenza({
+    store,
+    venues,
+    clock,
+    ids: uuidSource(),
+    cipher: loadCipher({ dataDir: config.dataDir, masterKey: config.masterKey }),
+    events: { publish },
+    log: log.child({ module: 'domain' }),
+    config: {},
+  });
+  onExecution = (e) => cadenza.execution.onExecution(e);
+  const rpc = createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }) });
+
+  // ---- gateway
+  gateway = new GatewayNode({
+    handlers: gatewayHandlers({ verifier: auth.verifier, cadenza, rpc, venues: venueById, toOrderBook, log: log.child({ module: 'gateway' }) }),
+    log: log.child({ module: 'centrifuge' }),
+    version: `cadenza ${VERSION}`,
+    namespaces: {
+      market: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true, forcePositioning: false },
+      tradingAccount: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true },
+      user: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true },
+    },
+  });
+  auth.sessions.onRevoked(({ userId, sessionIds }) => {
+    for (const sessionId of sessionIds) gateway?.disconnectUser(userId, { sessionId, code: 3500, reason: 'invalid token', reconnect: false });
+  });
+
+  // ---- HTTP
+  const app = new Hono();
+  app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: store.isHealthy?.() === false ? 'unhealthy' : 'healthy' }) }]));
+  const metrics = metricsRoutes([
+    { name: 'cadenza_ws_connections', help: 'Open WebSocket connections', read: () => gateway?.stats().connections ?? 0 },
+  ]);
+  app.route('/', metrics.app);
+  app.route('/', auth.app);
+  app.notFound((c) => c.json({ success: false, errno: 10404, error: 'not found', details: null }, 404));
+
+  const http: Server = createServer(getRequestListener(app.fetch));
+  http.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/connection/websocket') gateway!.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+
+  await cadenza.start();
+  for (const v of venues) await v.start();
+  bridge.start();
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}`;
+
+  let closed = false;
+  return {
+    url,
+    wsUrl: `ws://${host}:${port}/connection/websocket`,
+    port,
+    config,
+    demoUser: config.demoUser,
+    gateway,
+    async close() {
+      if (closed) return;
+      closed = true;
+      bridge.stop();
+      await gateway!.shutdown();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections?.();
+      for (const v of venues) await v.stop();
+      await cadenza.stop();
+      store.close();
+      await auth.close();
+      authStore.close();
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export { channels };
