@@ -1,0 +1,100 @@
+/**
+ * @module errors
+ * The domain's error catalogue: every refusal the domain can answer carries an AABBB code from `errorCodes`
+ * (AA = module, BBB = error within the module). `docs/errors.md` lists the same table; a test keeps them equal.
+ *
+ * Services throw `DomainError` for expected refusals (not found, validation, insufficient balance, venue
+ * rejection); the RPC layer turns it into the contract's `RpcError`. Invariant breaks are plain `Error`s.
+ */
+
+/** Modules (the AA part). */
+export const errorModules = {
+  10: 'common / validation',
+  11: 'trade orders',
+  12: 'trading accounts',
+  13: 'credentials',
+  14: 'portfolios and balances',
+  15: 'instruments and market data',
+  16: 'subscriptions',
+  19: 'venues',
+} as const;
+
+/** The catalogue: name → code and default message. `temporary` = retrying the same call may succeed. */
+export const errorCodes = {
+  INTERNAL: { code: 10000, message: 'internal error', temporary: true },
+  VALIDATION_FAILED: { code: 10001, message: 'invalid params' },
+  NOT_SUPPORTED: { code: 10002, message: 'method not supported' },
+  PERMISSION_DENIED: { code: 10003, message: 'permission denied' },
+
+  INVALID_ORDER_PARAMETERS: { code: 11000, message: 'invalid order parameters' },
+  ORDER_NOT_FOUND: { code: 11001, message: 'trade order not found' },
+  ORDER_TYPE_NOT_ALLOWED: { code: 11002, message: 'order type not allowed for this instrument' },
+  TIME_IN_FORCE_NOT_ALLOWED: { code: 11003, message: 'time in force not allowed for this instrument' },
+  PRICE_NOT_ON_TICK: { code: 11004, message: 'price is not a multiple of the tick size' },
+  QUANTITY_NOT_ON_LOT: { code: 11005, message: 'quantity is not a multiple of the lot size' },
+  QUANTITY_OUT_OF_RANGE: { code: 11006, message: 'quantity outside the instrument limits' },
+  NOTIONAL_TOO_SMALL: { code: 11007, message: 'order value below the minimum notional' },
+  NOTIONAL_TOO_LARGE: { code: 11008, message: 'order value above the maximum notional' },
+  ORDER_NOT_CANCELLABLE: { code: 11009, message: 'trade order is already closed' },
+  QUANTITY_TYPE_NOT_SUPPORTED: { code: 11010, message: 'quantity type not supported for this order' },
+  NO_LIQUIDITY: { code: 11011, message: 'no market liquidity to price the order', temporary: true },
+  ORDER_REJECTED: { code: 11012, message: 'trade order rejected by the venue' },
+  INVALID_ORDER_TRANSITION: { code: 11013, message: 'illegal order status transition' },
+
+  TRADING_ACCOUNT_NOT_FOUND: { code: 12001, message: 'trading account not found' },
+  INVALID_ACCOUNT_TRANSITION: { code: 12002, message: 'operation not allowed in the account status' },
+  TRADING_ACCOUNT_NOT_ACTIVE: { code: 12003, message: 'trading account is not active' },
+  TRADING_ACCOUNT_HAS_OPEN_ORDERS: { code: 12004, message: 'trading account has open orders' },
+  CREDENTIAL_REQUIRED: { code: 12005, message: 'trading account needs an active credential' },
+  INVALID_ACCOUNT_PARAMETERS: { code: 12006, message: 'invalid trading account parameters' },
+  ACCOUNT_VENUE_MISMATCH: { code: 12007, message: 'instrument venue differs from the trading account venue' },
+
+  CREDENTIAL_NOT_FOUND: { code: 13001, message: 'credential not found' },
+  CREDENTIAL_REVOKED: { code: 13002, message: 'credential is revoked' },
+  CREDENTIAL_VERIFICATION_FAILED: { code: 13003, message: 'credential rejected by the venue' },
+  INVALID_CREDENTIAL_PARAMETERS: { code: 13004, message: 'invalid credential parameters' },
+
+  INSUFFICIENT_BALANCE: { code: 14001, message: 'insufficient balance' },
+  PORTFOLIO_NOT_FOUND: { code: 14002, message: 'portfolio not found' },
+
+  INSTRUMENT_NOT_FOUND: { code: 15001, message: 'instrument not found' },
+  INSTRUMENT_NOT_ACTIVE: { code: 15002, message: 'instrument is not active' },
+  MARKET_DATA_UNAVAILABLE: { code: 15003, message: 'market data not available', temporary: true },
+  INVALID_MARKET_QUERY: { code: 15004, message: 'invalid market data query' },
+  SECURITY_NOT_FOUND: { code: 15005, message: 'security not found' },
+
+  SUBSCRIPTION_NOT_FOUND: { code: 16001, message: 'subscription not found' },
+  INVALID_SUBSCRIPTION: { code: 16002, message: 'invalid subscription parameters' },
+  FEED_UNAVAILABLE: { code: 16003, message: 'venue feed could not be started', temporary: true },
+
+  VENUE_NOT_CONFIGURED: { code: 19001, message: 'venue not available on this server' },
+  VENUE_UNAVAILABLE: { code: 19002, message: 'venue unavailable', temporary: true },
+  VENUE_CAPABILITY_MISSING: { code: 19003, message: 'venue does not support this operation' },
+} as const satisfies Record<string, { code: number; message: string; temporary?: boolean }>;
+
+export type ErrorName = keyof typeof errorCodes;
+
+/** An expected refusal with its catalogue code; `message` is safe to show to the caller (never secrets). */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  readonly code: number;
+  readonly errorName: ErrorName;
+  readonly temporary: boolean;
+
+  constructor(errorName: ErrorName, message?: string, options?: { cause?: unknown; temporary?: boolean }) {
+    const entry = errorCodes[errorName];
+    super(message ?? entry.message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.errorName = errorName;
+    this.code = entry.code;
+    this.temporary = options?.temporary ?? ('temporary' in entry ? entry.temporary : false);
+  }
+
+  /** The contract's `RpcError` shape. */
+  toRpcError(): { code: number; message: string; temporary?: boolean } {
+    return this.temporary ? { code: this.code, message: this.message, temporary: true } : { code: this.code, message: this.message };
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

@@ -1,0 +1,47 @@
+/**
+ * @module values/decimal
+ * Money arithmetic. Every price, quantity, fee and balance inside the domain is a `Dec` (decimal.js with
+ * 40 significant digits, no floats); at the edges it is a plain decimal string without exponent.
+ */
+import { Decimal } from 'decimal.js';
+
+/** A decimal.js clone configured for money: never switches to exponent notation in `toFixed()`. */
+export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
+export type Dec = Decimal;
+
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+
+/** True for a plain decimal string ("12", "-0.5"); no exponent, sign "+", or bare dots. */
+export function isDecimalString(s: unknown): s is string {
+  return typeof s === 'string' && DECIMAL_RE.test(s);
+}
+
+/** Parses a plain decimal string; throws on anything else (callers validate input first). */
+export function dec(s: string | number | Dec): Dec {
+  if (typeof s === 'string' && !DECIMAL_RE.test(s)) throw new Error(`not a decimal string: ${JSON.stringify(s)}`);
+  return new Dec(s);
+}
+
+/** Plain string form: no exponent, no trailing zeros, "-0" normalised to "0". */
+export function str(d: Dec): string {
+  if (d.isZero()) return '0';
+  return d.toFixed();
+}
+
+export const ZERO = new Dec(0);
+
+/** True when `value` is an integer multiple of `step` (a zero step accepts everything). */
+export function isMultipleOf(value: Dec, step: Dec): boolean {
+  if (step.isZero()) return true;
+  return value.mod(step).isZero();
+}
+
+/** Rounds `value` down to a multiple of `step`. */
+export function floorTo(value: Dec, step: Dec): Dec {
+  if (step.isZero()) return value;
+  return value.div(step).floor().mul(step);
+}
+
+export function min(a: Dec, b: Dec): Dec {
+  return a.lessThan(b) ? a : b;
+}

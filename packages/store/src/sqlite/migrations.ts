@@ -1,0 +1,124 @@
+/**
+ * @module sqlite/migrations
+ * Schema of the domain store, as an ordered list of migrations. Append only: never edit an applied one.
+ *
+ * Layout: each entity is one row whose `body` is the domain record as JSON, plus the columns the store filters,
+ * sorts or enforces uniqueness on. Writes stay one statement per entity; reads parse one JSON value.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'domain tables',
+    sql: `
+CREATE TABLE trading_accounts (
+  trading_account_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  venue TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  deleted_at INTEGER,
+  body TEXT NOT NULL
+);
+CREATE INDEX trading_accounts_user ON trading_accounts (user_id, created_at);
+
+CREATE TABLE trading_account_operations (
+  operation_id TEXT PRIMARY KEY,
+  trading_account_id TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX trading_account_operations_account ON trading_account_operations (trading_account_id, timestamp, seq);
+
+CREATE TABLE credentials (
+  credential_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  trading_account_id TEXT,
+  venue TEXT NOT NULL,
+  credential_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  secret BLOB NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX credentials_user ON credentials (user_id, created_at);
+
+CREATE TABLE orders (
+  trade_order_id TEXT PRIMARY KEY,
+  trading_account_id TEXT NOT NULL,
+  client_order_id TEXT NOT NULL,
+  external_order_id TEXT,
+  idempotency_key TEXT,
+  instrument_id TEXT NOT NULL,
+  side TEXT NOT NULL,
+  order_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  is_open INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX orders_client_order_id ON orders (trading_account_id, client_order_id);
+CREATE UNIQUE INDEX orders_idempotency_key ON orders (trading_account_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX orders_external_order_id ON orders (trading_account_id, external_order_id) WHERE external_order_id IS NOT NULL;
+CREATE INDEX orders_account_created ON orders (trading_account_id, created_at);
+CREATE INDEX orders_created ON orders (created_at);
+CREATE INDEX orders_open ON orders (is_open) WHERE is_open = 1;
+
+CREATE TABLE fills (
+  trade_order_id TEXT NOT NULL,
+  trade_id TEXT NOT NULL,
+  trading_account_id TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (trade_order_id, trade_id)
+);
+
+CREATE TABLE balances (
+  trading_account_id TEXT NOT NULL,
+  asset TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (trading_account_id, asset)
+);
+
+CREATE TABLE positions (
+  trading_account_id TEXT NOT NULL,
+  instrument_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (trading_account_id, instrument_id)
+);
+
+CREATE TABLE subscriptions (
+  subscription_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  trading_account_id TEXT,
+  venue TEXT NOT NULL,
+  instrument_id TEXT,
+  subscription_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX subscriptions_user ON subscriptions (user_id, status);
+CREATE INDEX subscriptions_status ON subscriptions (status);
+
+CREATE TABLE instruments (
+  instrument_id TEXT PRIMARY KEY,
+  venue TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+
+CREATE TABLE securities (
+  security_id TEXT PRIMARY KEY,
+  venue TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+`,
+  },
+];

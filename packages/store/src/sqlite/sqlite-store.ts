@@ -1,0 +1,378 @@
+/**
+ * @module sqlite/sqlite-store
+ * The embedded `Store`: one SQLite file through better-sqlite3 (synchronous), WAL journal.
+ *
+ * Durability: `synchronous = NORMAL` in WAL mode — a committed transaction survives a crash of the process
+ * (the WAL is in the OS page cache and replayed on open), but a power loss or OS crash may lose the last
+ * transactions committed before the WAL was synced. Pass `durability: 'full'` for `synchronous = FULL`
+ * (an fsync per commit) when that matters more than throughput.
+ *
+ * Every statement is prepared once and reused; list queries with dynamic filters are prepared per distinct SQL
+ * text and cached.
+ */
+import Database from 'better-sqlite3';
+import type {
+  Balance,
+  Credential,
+  CredentialFilter,
+  Fill,
+  Instrument,
+  Order,
+  OrderFilter,
+  OrderKeys,
+  Page,
+  Paged,
+  Position,
+  Security,
+  Store,
+  Subscription,
+  SubscriptionFilter,
+  TradingAccount,
+  TradingAccountFilter,
+  TradingAccountOperation,
+} from '@cadenza/domain';
+import { TERMINAL_STATUSES } from '@cadenza/domain';
+import { migrations } from './migrations.ts';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:' for tests. */
+  path: string;
+  /** 'normal' (default): survives a process crash; 'full': also survives power loss, slower. */
+  durability?: 'normal' | 'full';
+}
+
+type Row = { body: string };
+type Stmt = Database.Statement;
+
+const parse = <T>(row: Row | undefined): T | undefined => (row === undefined ? undefined : (JSON.parse(row.body) as T));
+const parseAll = <T>(rows: Row[]): T[] => rows.map((r) => JSON.parse(r.body) as T);
+
+/** The credential body never holds the ciphertext; it has its own BLOB column. */
+type CredentialBody = Omit<Credential, 'secretCiphertext'>;
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly stmts: Record<string, Stmt>;
+  private readonly dynamic = new Map<string, Stmt>();
+  private seq = 0;
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmts = {
+      begin: p('BEGIN'),
+      commit: p('COMMIT'),
+      rollback: p('ROLLBACK'),
+      insertAccount: p(
+        'INSERT INTO trading_accounts (trading_account_id, user_id, venue, status, created_at, deleted_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateAccount: p('UPDATE trading_accounts SET user_id = ?, venue = ?, status = ?, deleted_at = ?, body = ? WHERE trading_account_id = ?'),
+      getAccount: p('SELECT body FROM trading_accounts WHERE trading_account_id = ?'),
+      insertOperation: p('INSERT INTO trading_account_operations (operation_id, trading_account_id, timestamp, seq, body) VALUES (?, ?, ?, ?, ?)'),
+      listOperations: p(
+        'SELECT body FROM trading_account_operations WHERE trading_account_id = ? ORDER BY timestamp DESC, seq DESC LIMIT ? OFFSET ?',
+      ),
+      countOperations: p('SELECT count(*) AS n FROM trading_account_operations WHERE trading_account_id = ?'),
+      insertCredential: p(
+        'INSERT INTO credentials (credential_id, user_id, trading_account_id, venue, credential_type, status, created_at, secret, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateCredential: p(
+        'UPDATE credentials SET user_id = ?, trading_account_id = ?, venue = ?, credential_type = ?, status = ?, secret = ?, body = ? WHERE credential_id = ?',
+      ),
+      getCredential: p('SELECT body, secret FROM credentials WHERE credential_id = ?'),
+      insertOrder: p(
+        `INSERT INTO orders (trade_order_id, trading_account_id, client_order_id, external_order_id, idempotency_key, instrument_id, side,
+          order_type, status, is_open, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateOrder: p('UPDATE orders SET external_order_id = ?, status = ?, is_open = ?, body = ? WHERE trade_order_id = ?'),
+      getOrder: p('SELECT body FROM orders WHERE trade_order_id = ?'),
+      orderByClientId: p('SELECT body FROM orders WHERE trading_account_id = ? AND client_order_id = ?'),
+      orderByExternalId: p('SELECT body FROM orders WHERE trading_account_id = ? AND external_order_id = ? ORDER BY created_at DESC LIMIT 1'),
+      openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
+      orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
+      insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, timestamp, body) VALUES (?, ?, ?, ?, ?)'),
+      listFills: p('SELECT body FROM fills WHERE trade_order_id = ? ORDER BY timestamp, rowid'),
+      upsertBalance: p(
+        'INSERT INTO balances (trading_account_id, asset, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, asset) DO UPDATE SET body = excluded.body',
+      ),
+      listBalances: p('SELECT body FROM balances WHERE trading_account_id = ? ORDER BY asset'),
+      deleteBalances: p('DELETE FROM balances WHERE trading_account_id = ?'),
+      upsertPosition: p(
+        'INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, instrument_id) DO UPDATE SET body = excluded.body',
+      ),
+      listPositions: p('SELECT body FROM positions WHERE trading_account_id = ? ORDER BY instrument_id'),
+      insertSubscription: p(
+        `INSERT INTO subscriptions (subscription_id, user_id, trading_account_id, venue, instrument_id, subscription_type, status, created_at, seq, body)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateSubscription: p('UPDATE subscriptions SET status = ?, body = ? WHERE subscription_id = ?'),
+      getSubscription: p('SELECT body FROM subscriptions WHERE subscription_id = ?'),
+      saveInstrument: p('INSERT OR REPLACE INTO instruments (instrument_id, venue, body) VALUES (?, ?, ?)'),
+      listInstruments: p('SELECT body FROM instruments ORDER BY instrument_id'),
+      deleteInstrument: p('DELETE FROM instruments WHERE instrument_id = ?'),
+      saveSecurity: p('INSERT OR REPLACE INTO securities (security_id, venue, body) VALUES (?, ?, ?)'),
+      listSecurities: p('SELECT body FROM securities ORDER BY security_id'),
+      deleteSecurity: p('DELETE FROM securities WHERE security_id = ?'),
+    };
+    this.seq = (this.db.prepare('SELECT max(n) AS n FROM (SELECT max(seq) AS n FROM trading_account_operations UNION ALL SELECT max(seq) FROM subscriptions)').get() as { n: number | null }).n ?? 0;
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS domain_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set((this.db.prepare('SELECT version FROM domain_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO domain_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    }
+  }
+
+  private query(sql: string): Stmt {
+    let s = this.dynamic.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.dynamic.set(sql, s);
+    }
+    return s;
+  }
+
+  private s(name: string): Stmt {
+    const st = this.stmts[name];
+    if (!st) throw new Error(`no statement ${name}`);
+    return st;
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.s('begin').run();
+    try {
+      const out = fn();
+      this.s('commit').run();
+      return out;
+    } catch (e) {
+      if (this.db.inTransaction) this.s('rollback').run();
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── trading accounts ──────────────────────────────────────────────────────────────────────────────────
+  insertTradingAccount(a: TradingAccount): void {
+    this.s('insertAccount').run(a.tradingAccountId, a.userId, a.venue, a.status, a.createdAt, a.deletedAt ?? null, JSON.stringify(a));
+  }
+  updateTradingAccount(a: TradingAccount): void {
+    this.s('updateAccount').run(a.userId, a.venue, a.status, a.deletedAt ?? null, JSON.stringify(a), a.tradingAccountId);
+  }
+  getTradingAccount(id: string): TradingAccount | undefined {
+    return parse(this.s('getAccount').get(id) as Row | undefined);
+  }
+  listTradingAccounts(f: TradingAccountFilter, page: Page): Paged<TradingAccount> {
+    const where = ['deleted_at IS NULL'];
+    const args: unknown[] = [];
+    if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
+    if (f.tradingAccountId !== undefined) (where.push('trading_account_id = ?'), args.push(f.tradingAccountId));
+    if (f.venue !== undefined) (where.push('venue = ?'), args.push(f.venue));
+    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    return this.paged('trading_accounts', where, args, 'created_at DESC, trading_account_id', page);
+  }
+  appendOperation(op: TradingAccountOperation): void {
+    this.s('insertOperation').run(op.operationId, op.tradingAccountId, op.timestamp, ++this.seq, JSON.stringify(op));
+  }
+  listOperations(tradingAccountId: string, page: Page): Paged<TradingAccountOperation> {
+    const items = parseAll<TradingAccountOperation>(this.s('listOperations').all(tradingAccountId, page.limit, page.offset) as Row[]);
+    const total = (this.s('countOperations').get(tradingAccountId) as { n: number }).n;
+    return { items, total };
+  }
+
+  // ── credentials ───────────────────────────────────────────────────────────────────────────────────────
+  insertCredential(c: Credential): void {
+    const { secretCiphertext, ...body } = c;
+    this.s('insertCredential').run(
+      c.credentialId, c.userId, c.tradingAccountId ?? null, c.venue, c.credentialType, c.status, c.createdAt, Buffer.from(secretCiphertext), JSON.stringify(body),
+    );
+  }
+  updateCredential(c: Credential): void {
+    const { secretCiphertext, ...body } = c;
+    this.s('updateCredential').run(
+      c.userId, c.tradingAccountId ?? null, c.venue, c.credentialType, c.status, Buffer.from(secretCiphertext), JSON.stringify(body), c.credentialId,
+    );
+  }
+  getCredential(id: string): Credential | undefined {
+    const row = this.s('getCredential').get(id) as { body: string; secret: Buffer } | undefined;
+    return row === undefined ? undefined : this.credentialFromRow(row);
+  }
+  listCredentials(f: CredentialFilter, page: Page): Paged<Credential> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
+    if (f.credentialIds !== undefined) {
+      if (f.credentialIds.length === 0) return { items: [], total: 0 };
+      where.push(`credential_id IN (${f.credentialIds.map(() => '?').join(',')})`);
+      args.push(...f.credentialIds);
+    }
+    if (f.venue !== undefined) (where.push('venue = ?'), args.push(f.venue));
+    if (f.credentialType !== undefined) (where.push('credential_type = ?'), args.push(f.credentialType));
+    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    if (f.tradingAccountId !== undefined) (where.push('trading_account_id = ?'), args.push(f.tradingAccountId));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = this.query(`SELECT body, secret FROM credentials ${w} ORDER BY created_at DESC, credential_id LIMIT ? OFFSET ?`).all(
+      ...args, page.limit, page.offset,
+    ) as Array<{ body: string; secret: Buffer }>;
+    const total = (this.query(`SELECT count(*) AS n FROM credentials ${w}`).get(...args) as { n: number }).n;
+    return { items: rows.map((r) => this.credentialFromRow(r)), total };
+  }
+  private credentialFromRow(row: { body: string; secret: Buffer }): Credential {
+    const body = JSON.parse(row.body) as CredentialBody;
+    return { ...body, secretCiphertext: new Uint8Array(row.secret) };
+  }
+
+  // ── orders and fills ──────────────────────────────────────────────────────────────────────────────────
+  insertOrder(o: Order): void {
+    this.s('insertOrder').run(
+      o.tradeOrderId, o.tradingAccountId, o.clientOrderId, o.externalOrderId ?? null, o.idempotencyKey ?? null, o.instrumentId, o.side,
+      o.orderType, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, o.createdAt, JSON.stringify(o),
+    );
+  }
+  updateOrder(o: Order): void {
+    this.s('updateOrder').run(o.externalOrderId ?? null, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, JSON.stringify(o), o.tradeOrderId);
+  }
+  getOrder(id: string): Order | undefined {
+    return parse(this.s('getOrder').get(id) as Row | undefined);
+  }
+  findOrderByClientOrderId(tradingAccountId: string, clientOrderId: string): Order | undefined {
+    return parse(this.s('orderByClientId').get(tradingAccountId, clientOrderId) as Row | undefined);
+  }
+  findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Order | undefined {
+    return parse(this.s('orderByExternalId').get(tradingAccountId, externalOrderId) as Row | undefined);
+  }
+  listOrders(f: OrderFilter, page: Page): Paged<Order> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.tradingAccountIds !== undefined) {
+      if (f.tradingAccountIds.length === 0) return { items: [], total: 0 };
+      where.push(`trading_account_id IN (${f.tradingAccountIds.map(() => '?').join(',')})`);
+      args.push(...f.tradingAccountIds);
+    }
+    if (f.tradeOrderId !== undefined) (where.push('trade_order_id = ?'), args.push(f.tradeOrderId));
+    if (f.instrumentId !== undefined) (where.push('instrument_id = ?'), args.push(f.instrumentId));
+    if (f.side !== undefined) (where.push('side = ?'), args.push(f.side));
+    if (f.orderType !== undefined) (where.push('order_type = ?'), args.push(f.orderType));
+    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    if (f.createdFrom !== undefined) (where.push('created_at >= ?'), args.push(f.createdFrom));
+    if (f.createdTo !== undefined) (where.push('created_at <= ?'), args.push(f.createdTo));
+    return this.paged('orders', where, args, 'created_at DESC, trade_order_id DESC', page);
+  }
+  listOpenOrders(): Order[] {
+    return parseAll<Order>(this.s('openOrders').all() as Row[]);
+  }
+  listOrderKeys(): OrderKeys[] {
+    const rows = this.s('orderKeys').all() as Array<{ trade_order_id: string; trading_account_id: string; client_order_id: string; idempotency_key: string | null }>;
+    return rows.map((r) => {
+      const k: OrderKeys = { tradeOrderId: r.trade_order_id, tradingAccountId: r.trading_account_id, clientOrderId: r.client_order_id };
+      if (r.idempotency_key !== null) k.idempotencyKey = r.idempotency_key;
+      return k;
+    });
+  }
+  insertFill(f: Fill): boolean {
+    return this.s('insertFill').run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.timestamp, JSON.stringify(f)).changes === 1;
+  }
+  listFills(tradeOrderId: string): Fill[] {
+    return parseAll<Fill>(this.s('listFills').all(tradeOrderId) as Row[]);
+  }
+
+  // ── balances and positions ────────────────────────────────────────────────────────────────────────────
+  upsertBalance(b: Balance): void {
+    this.s('upsertBalance').run(b.tradingAccountId, b.asset, JSON.stringify(b));
+  }
+  listBalances(tradingAccountId: string): Balance[] {
+    return parseAll<Balance>(this.s('listBalances').all(tradingAccountId) as Row[]);
+  }
+  replaceBalances(tradingAccountId: string, balances: Balance[]): void {
+    this.transaction(() => {
+      this.s('deleteBalances').run(tradingAccountId);
+      for (const b of balances) this.upsertBalance(b);
+    });
+  }
+  upsertPosition(p: Position): void {
+    this.s('upsertPosition').run(p.tradingAccountId, p.instrumentId, JSON.stringify(p));
+  }
+  listPositions(tradingAccountId: string): Position[] {
+    return parseAll<Position>(this.s('listPositions').all(tradingAccountId) as Row[]);
+  }
+
+  // ── subscriptions ─────────────────────────────────────────────────────────────────────────────────────
+  insertSubscription(s: Subscription): void {
+    this.s('insertSubscription').run(
+      s.subscriptionId, s.userId, s.tradingAccountId ?? null, s.venue, s.instrumentId ?? null, s.subscriptionType, s.status, s.createdAt, ++this.seq,
+      JSON.stringify(s),
+    );
+  }
+  updateSubscription(s: Subscription): void {
+    this.s('updateSubscription').run(s.status, JSON.stringify(s), s.subscriptionId);
+  }
+  getSubscription(id: string): Subscription | undefined {
+    return parse(this.s('getSubscription').get(id) as Row | undefined);
+  }
+  listSubscriptions(f: SubscriptionFilter): Subscription[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
+    if (f.tradingAccountId !== undefined) (where.push('trading_account_id = ?'), args.push(f.tradingAccountId));
+    if (f.venue !== undefined) (where.push('venue = ?'), args.push(f.venue));
+    if (f.instrumentIds !== undefined) {
+      if (f.instrumentIds.length === 0) return [];
+      where.push(`instrument_id IN (${f.instrumentIds.map(() => '?').join(',')})`);
+      args.push(...f.instrumentIds);
+    }
+    if (f.subscriptionType !== undefined) (where.push('subscription_type = ?'), args.push(f.subscriptionType));
+    if (f.subscriptionTypePrefix !== undefined) (where.push('substr(subscription_type, 1, ?) = ?'), args.push(f.subscriptionTypePrefix.length, f.subscriptionTypePrefix));
+    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return parseAll<Subscription>(this.query(`SELECT body FROM subscriptions ${w} ORDER BY seq`).all(...args) as Row[]);
+  }
+
+  // ── instruments and securities ────────────────────────────────────────────────────────────────────────
+  saveInstruments(instruments: Instrument[]): void {
+    this.transaction(() => {
+      for (const i of instruments) this.s('saveInstrument').run(i.spec.instrumentId, i.spec.venue, JSON.stringify(i));
+    });
+  }
+  listInstruments(): Instrument[] {
+    return parseAll<Instrument>(this.s('listInstruments').all() as Row[]);
+  }
+  deleteInstrument(instrumentId: string): boolean {
+    return this.s('deleteInstrument').run(instrumentId).changes > 0;
+  }
+  saveSecurities(securities: Security[]): void {
+    this.transaction(() => {
+      for (const s of securities) this.s('saveSecurity').run(s.securityId, s.venue, JSON.stringify(s));
+    });
+  }
+  listSecurities(): Security[] {
+    return parseAll<Security>(this.s('listSecurities').all() as Row[]);
+  }
+  deleteSecurities(securityIds: string[]): number {
+    return this.transaction(() => securityIds.reduce((n, id) => n + this.s('deleteSecurity').run(id).changes, 0));
+  }
+
+  private paged<T>(table: string, where: string[], args: unknown[], order: string, page: Page): Paged<T> {
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const items = parseAll<T>(this.query(`SELECT body FROM ${table} ${w} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as Row[]);
+    const total = (this.query(`SELECT count(*) AS n FROM ${table} ${w}`).get(...args) as { n: number }).n;
+    return { items, total };
+  }
+}
+
+/** Opens (creating and migrating when needed) the domain store at `path`. */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
