@@ -1,0 +1,78 @@
+/**
+ * @module binance/local-book
+ * One instrument's price levels, as the diff-depth algorithm maintains them. Quantities are absolute (a
+ * level's new total, never a delta); quantity 0 removes the level, and removing a level that is not there is
+ * normal. Levels are kept sorted — bids best (highest) first, asks best (lowest) first — ordered by their
+ * fixed-scale BigInt value, so "4.0000020" and "4.000002" are the same level and no float ever touches a price.
+ */
+import { isZeroDecimal, normalizeDecimal, toScaled } from './decimal-text.ts';
+
+export type BookSide = 'bid' | 'ask';
+
+interface Level {
+  readonly key: bigint;
+  readonly price: string;
+  quantity: string;
+}
+
+export interface LevelView {
+  price: string;
+  quantity: string;
+}
+
+export class LocalBook {
+  private bids: Level[] = [];
+  private asks: Level[] = [];
+
+  /** Replaces every level (a REST snapshot). */
+  reset(bids: ReadonlyArray<readonly [string, string]>, asks: ReadonlyArray<readonly [string, string]>): void {
+    this.bids = [];
+    this.asks = [];
+    for (const [p, q] of bids) this.set('bid', p, q);
+    for (const [p, q] of asks) this.set('ask', p, q);
+  }
+
+  clear(): void {
+    this.bids = [];
+    this.asks = [];
+  }
+
+  /** Sets a level's absolute quantity; "0" removes it. */
+  set(side: BookSide, price: string, quantity: string): void {
+    const levels = side === 'bid' ? this.bids : this.asks;
+    const key = toScaled(price);
+    const idx = this.search(levels, key, side);
+    const found = idx < levels.length && levels[idx]!.key === key;
+    if (isZeroDecimal(quantity)) {
+      if (found) levels.splice(idx, 1);
+      return;
+    }
+    const q = normalizeDecimal(quantity);
+    if (found) levels[idx]!.quantity = q;
+    else levels.splice(idx, 0, { key, price: normalizeDecimal(price), quantity: q });
+  }
+
+  /** The best `depth` levels of a side, best first. */
+  top(side: BookSide, depth: number): LevelView[] {
+    const levels = side === 'bid' ? this.bids : this.asks;
+    return levels.slice(0, Math.max(0, depth)).map((l) => ({ price: l.price, quantity: l.quantity }));
+  }
+
+  size(side: BookSide): number {
+    return side === 'bid' ? this.bids.length : this.asks.length;
+  }
+
+  /** First index whose level is not better than `key` (the insertion point). */
+  private search(levels: Level[], key: bigint, side: BookSide): number {
+    let lo = 0;
+    let hi = levels.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = levels[mid]!.key;
+      const better = side === 'bid' ? k > key : k < key;
+      if (better) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
