@@ -1,0 +1,93 @@
+/**
+ * @module order-helpers
+ * Order conveniences over the typed RPCs and the account channel.
+ *
+ * - `submit` always sends an `idempotencyKey` (a fresh UUID unless given), so retrying a submit whose reply was
+ *   lost cannot create a second order: the server returns the original.
+ * - `awaitClosed` resolves with the order once it is terminal. It listens on the account channel *before*
+ *   reading the current state, so a fill between the two cannot be missed.
+ */
+import type { OrderSide, OrderStatus, OrderType, RpcTradeOrder } from '@cadenza/contract';
+import { CadenzaError } from './errors.ts';
+import type { CadenzaClient } from './cadenza-client.ts';
+
+/** Statuses after which an order never changes again. */
+export const TERMINAL_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'REPLACED', 'REVOKED']);
+
+export function isOrderClosed(order: Pick<RpcTradeOrder, 'status'>): boolean {
+  return order.status != null && TERMINAL_ORDER_STATUSES.has(order.status);
+}
+
+/** An order to submit: the server fills ids, status and executions. */
+export type OrderDraft = RpcTradeOrder & { instrumentId: string; orderSide: OrderSide; orderType: OrderType; quantity?: string };
+
+export interface SubmitOptions {
+  /** Dedupe key per trading account; default a fresh UUID. */
+  idempotencyKey?: string;
+  /** Hold the reply until the order is terminal (server-side). */
+  awaitClosed?: boolean;
+}
+
+/** `awaitClosed` ran out of time; `order` is the last state seen. */
+export class OrderTimeoutError extends CadenzaError {
+  override name = 'OrderTimeoutError';
+  readonly order: RpcTradeOrder | undefined;
+  constructor(tradeOrderId: string, timeoutMs: number, order: RpcTradeOrder | undefined) {
+    super(`order ${tradeOrderId} still ${order?.status ?? 'unknown'} after ${timeoutMs} ms`, { temporary: true });
+    this.order = order;
+  }
+}
+
+export class OrderHelpers {
+  constructor(private readonly client: CadenzaClient) {}
+
+  /** Submits an order; returns the order as the server recorded it. */
+  submit(tradingAccountId: string, order: OrderDraft, opts: SubmitOptions = {}): Promise<RpcTradeOrder> {
+    return this.client.rpc('command.trade_order.submit', {
+      tradingAccountId,
+      tradeOrder: order,
+      idempotencyKey: opts.idempotencyKey ?? globalThis.crypto.randomUUID(),
+      ...(opts.awaitClosed !== undefined ? { awaitClosed: opts.awaitClosed } : {}),
+    }) as Promise<RpcTradeOrder>;
+  }
+
+  /** Cancels an open order by id; returns the order (CANCELLED, or PENDING_CANCEL on slow venues). */
+  cancel(tradingAccountId: string, tradeOrderId: string): Promise<RpcTradeOrder> {
+    return this.client.rpc('command.trade_order.cancel', { tradingAccountId, tradeOrderId }) as Promise<RpcTradeOrder>;
+  }
+
+  /** The current state of one order. */
+  get(tradingAccountId: string, tradeOrderId: string): Promise<RpcTradeOrder> {
+    return this.client.rpc('query.trade_order.get', { tradingAccountId, tradeOrderId }) as Promise<RpcTradeOrder>;
+  }
+
+  /** Resolves with the order once it is FILLED, CANCELLED, REJECTED or EXPIRED (or another terminal status). */
+  async awaitClosed(tradingAccountId: string, tradeOrderId: string, opts: { timeoutMs?: number } = {}): Promise<RpcTradeOrder> {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const stream = this.client.account(tradingAccountId);
+    let last: RpcTradeOrder | undefined;
+    try {
+      return await new Promise<RpcTradeOrder>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new OrderTimeoutError(tradeOrderId, timeoutMs, last)), timeoutMs);
+        const settle = (order: RpcTradeOrder) => {
+          last = order;
+          if (isOrderClosed(order)) {
+            clearTimeout(timer);
+            resolve(order);
+          }
+        };
+        stream.onOrderUpdate((order) => {
+          if (order.tradeOrderId === tradeOrderId) settle(order);
+        });
+        stream.ready
+          .then(() => this.get(tradingAccountId, tradeOrderId))
+          .then(settle, (err: unknown) => {
+            clearTimeout(timer);
+            reject(err);
+          });
+      });
+    } finally {
+      stream.close();
+    }
+  }
+}
