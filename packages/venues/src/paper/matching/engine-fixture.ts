@@ -1,0 +1,24 @@
+/**
+ * @module paper/matching/engine-fixture
+ * Builders shared by the engine's tests and bench: a BTC/USDT-like scale (tick 0.01, lot 0.00001) and an engine.
+ */
+import type { StpMode, SubmitOrder } from './engine-messages.ts';
+import { FeeSchedule } from './fees.ts';
+import { InstrumentScale } from './instrument-scale.ts';
+import { MatchingEngine } from './matching-engine.ts';
+
+export const testScale = new InstrumentScale({ tickSize: '0.01', lotSize: '0.00001', basePrecision: 8, quotePrecision: 8 });
+
+export function testEngine(stpMode: StpMode = 'EXPIRE_MAKER', maker = '0.0008', taker = '0.001'): MatchingEngine {
+  return new MatchingEngine({ fees: new FeeSchedule(testScale, maker, taker), stpMode });
+}
+
+let nextId = 1;
+/** A GTC limit order with a fresh id; override any field. */
+export function limit(side: 'BUY' | 'SELL', priceTicks: number, lots: number, extra: Partial<SubmitOrder> = {}): SubmitOrder {
+  return { id: nextId++, owner: 1, side, type: 'LIMIT', timeInForce: 'GTC', lots, priceTicks, ...extra };
+}
+
+export function market(side: 'BUY' | 'SELL', lots: number, extra: Partial<SubmitOrder> = {}): SubmitOrder {
+  return { id: nextId++, owner: 2, side, type: 'MARKET', timeInForce: 'IOC', lots, ...extra };
+}
