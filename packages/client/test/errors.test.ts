@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CadenzaRpcError, ProtocolError, CadenzaError, toCadenzaError, rpcErrorCodes } from '../src/errors.ts';
+
+test('an RPC refusal carries its AABBB code, module and symbolic name', () => {
+  const e = new CadenzaRpcError('command.trade_order.submit', { code: 14001, message: 'insufficient balance' });
+  assert.ok(e instanceof CadenzaError);
+  assert.equal(e.code, 14001);
+  assert.equal(e.module, 14);
+  assert.equal(e.errorName, 'INSUFFICIENT_BALANCE');
+  assert.equal(e.temporary, false);
+  assert.equal(e.message, 'command.trade_order.submit: insufficient balance (14001)');
+  const unknown = new CadenzaRpcError('x', { code: 77001, message: 'new', temporary: true });
+  assert.equal(unknown.errorName, undefined);
+  assert.equal(unknown.temporary, true);
+});
+
+test('centrifuge rejections become ProtocolError with the Centrifugo code', () => {
+  const e = toCadenzaError({ code: 104, message: 'method not found' }, 'query.nope');
+  assert.ok(e instanceof ProtocolError);
+  assert.equal(e.code, 104);
+  assert.equal(e.temporary, false);
+  assert.equal(e.target, 'query.nope');
+  assert.equal(e.message, 'query.nope: method not found (104)');
+  assert.equal((toCadenzaError({ code: 111, message: 'too many requests' }) as ProtocolError).temporary, true);
+  assert.equal((toCadenzaError({ code: 1, message: 'timeout' }) as ProtocolError).temporary, true, 'local client codes are retryable');
+  assert.equal((toCadenzaError({ code: 100, message: 'internal', temporary: false }) as ProtocolError).temporary, false, 'the server flag wins');
+});
+
+test('SDK errors pass through and anything else is wrapped with its cause', () => {
+  const original = new CadenzaRpcError('m', { code: 10001, message: 'bad' });
+  assert.equal(toCadenzaError(original), original);
+  const wrapped = toCadenzaError(new Error('boom'), 'm');
+  assert.equal(wrapped.constructor, CadenzaError);
+  assert.equal(wrapped.message, 'm: boom');
+  assert.ok(wrapped.cause instanceof Error);
+});
+
+test('catalogue codes are unique AABBB numbers', () => {
+  const codes = Object.values(rpcErrorCodes);
+  assert.equal(new Set(codes).size, codes.length);
+  for (const c of codes) assert.ok(c >= 10000 && c <= 99999, `${c} is AABBB`);
+});

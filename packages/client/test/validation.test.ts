@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createValidator } from '../src/validation.ts';
+import { ValidationError } from '../src/errors.ts';
+
+const v = createValidator();
+
+test('accepts contract-shaped params and tolerates unknown fields', () => {
+  v.params('query.instrument.list', { venue: 'PAPER', limit: 10, somethingNew: true });
+  v.params('command.trade_order.submit', {
+    tradingAccountId: '0b9b2f4e-3f2a-4b8e-9d6a-2a1f4c1e9f00',
+    tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '100', timeInForce: 'GTC' },
+  });
+});
+
+test('refuses wrong enums, types, formats and missing required fields with readable issues', () => {
+  assert.throws(
+    () => v.params('query.instrument.list', { venue: 'NASDAQ', limit: 'ten' }),
+    (e: unknown) => e instanceof ValidationError && e.direction === 'params' && e.issues.some((i) => i.startsWith('/venue')) && e.issues.some((i) => i.startsWith('/limit')),
+  );
+  assert.throws(() => v.params('command.trade_order.cancel', { tradeOrderId: 'x' }), /must have required property 'tradingAccountId'/);
+  assert.throws(() => v.params('query.portfolio.get', { tradingAccountId: 'not-a-uuid' }), /must match format "uuid"/);
+});
+
+test('checks result envelopes and market payloads', () => {
+  v.result('query.venue.list', { data: ['PAPER', 'MOCK'] });
+  assert.throws(() => v.result('query.venue.list', { data: ['MARS'] }), (e: unknown) => e instanceof ValidationError && e.direction === 'result');
+  v.model('OrderBook', { updateType: 'SNAPSHOT', venue: 'PAPER', symbol: 'BTC/USDT', orderBookType: 'L2', columns: ['price', 'quantity'], bids: [['1', '2']], asks: [], timestamp: 1 });
+  assert.throws(() => v.model('OrderBook', { updateType: 'SNAPSHOT', venue: 'PAPER', symbol: 'BTC/USDT', orderBookType: 'L2', columns: [], bids: [['1']], asks: [], timestamp: 1 }), /fewer than 2 items/);
+});
+
+test('methods without a schema pass through', () => {
+  v.params('command.quote.rfq', { anything: 1 });
+});
