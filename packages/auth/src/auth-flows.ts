@@ -1,0 +1,212 @@
+/**
+ * @module auth-flows
+ * The use cases behind both HTTP surfaces (`/auth/v1` GoTrue-compatible and `/api/v3/auth` Cadenza REST): sign-up,
+ * password sign-in, refresh, the bearer check of user-scoped calls, profile update, logout and recovery, with the
+ * rate limits applied in one place. Routes only parse requests and render answers.
+ */
+import type { IdentityRecord, UserRecord } from './auth-store.ts';
+import type { AuthLogger } from './auth-logger.ts';
+import { AuthError, TokenError } from './errors.ts';
+import { FailureLimiter, TokenBucketLimiter, type FailureLimiterSettings, type TokenBucketSettings } from './rate-limits.ts';
+import type { ClientInfo, IssuedSession, LogoutScope, SessionService } from './sessions.ts';
+import type { UserChanges, UserService } from './users.ts';
+import { normaliseEmail } from './users.ts';
+import type { AccessClaims, TokenVerifier } from './verify.ts';
+
+/** Rate-limit settings (all per process). */
+export interface RateLimitSettings {
+  /** `POST /token?grant_type=password` per client IP. Default burst 30, 0.5/s (GoTrue). */
+  signInPerIp: TokenBucketSettings;
+  /** `POST /token?grant_type=refresh_token` per client IP. Default burst 60, 1/s: a 429 here can sign users out. */
+  refreshPerIp: TokenBucketSettings;
+  /** `/signup` and `/recover` per client IP. Default 30 per 5 min (GoTrue). */
+  signUpPerIp: TokenBucketSettings;
+  /** Failed password checks per account. Default 10 per 15 min. */
+  failedSignInsPerAccount: FailureLimiterSettings;
+  /** Minimum spacing of recovery requests per account, seconds. Default 60 (GoTrue). */
+  recoverIntervalSeconds: number;
+}
+
+export const defaultRateLimits: RateLimitSettings = {
+  signInPerIp: { burst: 30, perSecond: 0.5 },
+  refreshPerIp: { burst: 60, perSecond: 1 },
+  signUpPerIp: { burst: 30, perSecond: 30 / 300 },
+  failedSignInsPerAccount: { maxFailures: 10, windowSeconds: 900 },
+  recoverIntervalSeconds: 60,
+};
+
+/** A user and the identities the wire shapes include. */
+export interface UserView {
+  user: UserRecord;
+  identities: IdentityRecord[];
+}
+
+/** Result of a sign-in/sign-up/refresh, ready to render. */
+export interface SessionView extends UserView {
+  issued: IssuedSession;
+  /** Password sign-in only: why the (correct) password fails today's policy. */
+  weakPasswordReasons?: string[];
+}
+
+/** The caller of a user-scoped endpoint. */
+export interface Caller {
+  claims: AccessClaims;
+  user: UserRecord;
+}
+
+export interface AuthFlowsOptions {
+  users: UserService;
+  sessions: SessionService;
+  verifier: TokenVerifier;
+  rateLimits: RateLimitSettings;
+  signUpEnabled: boolean;
+  minPasswordLength: number;
+  now: () => number;
+  log: AuthLogger;
+}
+
+const ipKey = (client: ClientInfo): string => client.ip ?? 'unknown';
+
+/** See the module note. */
+export class AuthFlows {
+  private readonly signInLimiter: TokenBucketLimiter;
+  private readonly refreshLimiter: TokenBucketLimiter;
+  private readonly signUpLimiter: TokenBucketLimiter;
+  private readonly failures: FailureLimiter;
+  private readonly lastRecovery = new Map<string, number>();
+
+  constructor(private readonly options: AuthFlowsOptions) {
+    const { rateLimits: r, now } = options;
+    this.signInLimiter = new TokenBucketLimiter(r.signInPerIp, now);
+    this.refreshLimiter = new TokenBucketLimiter(r.refreshPerIp, now);
+    this.signUpLimiter = new TokenBucketLimiter(r.signUpPerIp, now);
+    this.failures = new FailureLimiter(r.failedSignInsPerAccount, now);
+  }
+
+  /** Creates a confirmed user and signs them in. */
+  async signUp(input: { email: unknown; password: unknown; data?: unknown }, client: ClientInfo): Promise<SessionView> {
+    if (!this.options.signUpEnabled) throw new AuthError('signupDisabled');
+    if (input.email === undefined || input.email === null || input.email === '') throw new AuthError('anonymousProviderDisabled');
+    if (!this.signUpLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
+    const data = input.data ?? {};
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new AuthError('validationFailed', 'data must be an object');
+    const created = await this.options.users.createUser({
+      email: normaliseEmail(input.email),
+      password: input.password as string,
+      userMetadata: data as Record<string, unknown>,
+    });
+    const now = this.options.now();
+    await this.recordSignIn(created, now);
+    const user = { ...created, lastSignInAt: now };
+    const issued = await this.options.sessions.start(user, client);
+    return { issued, user, identities: await this.options.users.identities(user.id) };
+  }
+
+  /** Email + password sign-in; per-IP and per-account limits answer 429. */
+  async signInWithPassword(input: { email?: unknown; phone?: unknown; password?: unknown }, client: ClientInfo): Promise<SessionView> {
+    const hasEmail = typeof input.email === 'string' && input.email !== '';
+    const hasPhone = typeof input.phone === 'string' && input.phone !== '';
+    if (!hasEmail && !hasPhone) throw new AuthError('validationFailed', 'missing email or phone');
+    if (hasEmail && hasPhone) throw new AuthError('validationFailed', 'Only an email address or phone number should be provided on login.');
+    if (!this.signInLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
+    if (!hasEmail) throw new AuthError('invalidCredentials'); // no phone logins on the built-in service
+    const account = (input.email as string).trim().toLowerCase();
+    if (this.failures.isBlocked(account)) throw new AuthError('overRequestRateLimit');
+    let result;
+    try {
+      result = await this.options.users.authenticate(account, input.password);
+    } catch (err) {
+      if (err instanceof AuthError && err.code === 'invalid_credentials') {
+        this.failures.recordFailure(account);
+        this.options.log.info({ ip: client.ip }, 'failed password sign-in');
+      }
+      throw err;
+    }
+    this.failures.reset(account);
+    const issued = await this.options.sessions.start(result.user, client);
+    return {
+      issued,
+      user: result.user,
+      identities: await this.options.users.identities(result.user.id),
+      ...(result.weakReasons.length ? { weakPasswordReasons: result.weakReasons } : {}),
+    };
+  }
+
+  /** Rotates a refresh token (reuse detection in `SessionService.refresh`). */
+  async refresh(refreshToken: unknown, client: ClientInfo): Promise<SessionView> {
+    if (!this.refreshLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
+    const issued = await this.options.sessions.refresh(refreshToken);
+    return { issued, user: issued.user, identities: await this.options.users.identities(issued.user.id) };
+  }
+
+  /**
+   * The caller of a user-scoped endpoint, from its bearer token, with GoTrue's answers: 401 `no_authorization`
+   * without a token; 403 `bad_jwt` for a token that does not verify; 403 `session_not_found` after logout;
+   * 403 `user_not_found` when the user was deleted.
+   */
+  async caller(bearer: string | undefined): Promise<Caller> {
+    if (!bearer) throw new AuthError('noAuthorization');
+    let claims: AccessClaims;
+    try {
+      claims = await this.options.verifier.verify(bearer);
+    } catch (err) {
+      if (err instanceof TokenError) {
+        if (err.reason === 'revoked') throw new AuthError('sessionNotFound');
+        throw new AuthError('badJwt', `invalid JWT: unable to parse or verify signature, ${err.message}`);
+      }
+      throw err;
+    }
+    const user = await this.options.users.findById(claims.sub);
+    if (!user) throw new AuthError('userNotFound');
+    return { claims, user };
+  }
+
+  async getUser(bearer: string | undefined): Promise<UserView> {
+    const { user } = await this.caller(bearer);
+    return { user, identities: await this.options.users.identities(user.id) };
+  }
+
+  async updateUser(bearer: string | undefined, changes: UserChanges & { app_metadata?: unknown; phone?: unknown }, client: ClientInfo): Promise<UserView> {
+    const { claims } = await this.caller(bearer);
+    if (changes.app_metadata !== undefined && changes.app_metadata !== null) throw new AuthError('notAdmin');
+    if (typeof changes.phone === 'string' && changes.phone !== '') throw new AuthError('validationFailed', 'Phone numbers are not supported');
+    if (changes.password !== undefined && changes.password !== null && !this.signUpLimiter.take(ipKey(client))) {
+      throw new AuthError('overRequestRateLimit');
+    }
+    const user = await this.options.users.update(claims.sub, claims.sessionId, changes);
+    return { user, identities: await this.options.users.identities(user.id) };
+  }
+
+  /** Ends sessions; returns their ids. */
+  async logout(bearer: string | undefined, scope: string | undefined): Promise<string[]> {
+    const s = scope === undefined || scope === '' ? 'global' : scope;
+    if (s !== 'global' && s !== 'local' && s !== 'others') throw new AuthError('validationFailed', `Unsupported logout scope "${s}"`);
+    const { claims } = await this.caller(bearer);
+    return this.options.sessions.logout(claims.sub, claims.sessionId ?? '', s as LogoutScope);
+  }
+
+  /**
+   * Password recovery. There is no mailer in the built-in service: a request for a known account is logged
+   * (without any secret) for an operator to act on. The answer is the same whether or not the account exists.
+   */
+  async recover(email: unknown, client: ClientInfo): Promise<void> {
+    if (email === undefined || email === null || email === '') throw new AuthError('validationFailed', 'Password recovery requires an email');
+    const address = normaliseEmail(email);
+    if (!this.signUpLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
+    const now = this.options.now();
+    const last = this.lastRecovery.get(address);
+    if (last !== undefined && now - last < this.options.rateLimits.recoverIntervalSeconds * 1000) {
+      throw new AuthError(
+        'overEmailSendRateLimit',
+        `For security purposes, you can only request this after ${this.options.rateLimits.recoverIntervalSeconds} seconds.`,
+      );
+    }
+    this.lastRecovery.set(address, now);
+    const user = await this.options.users.findByEmail(address);
+    if (user) this.options.log.info({ userId: user.id }, 'password recovery requested (no mailer configured: reset it with the admin CLI)');
+  }
+
+  private async recordSignIn(user: UserRecord, at: number): Promise<void> {
+    await this.options.users.recordSignIn(user.id, at);
+  }
+}

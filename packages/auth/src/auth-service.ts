@@ -1,0 +1,155 @@
+/**
+ * @module auth-service
+ * Builds the auth service from one typed options object: the HTTP app (`/auth/v1/*` and `/api/v3/auth/*`), the
+ * token verifier for REST and the gateway, and the user and session services.
+ *
+ * Modes:
+ * - built-in (default): users and sessions in the `AuthStore`; access tokens ES256 with a `kid` from
+ *   `<dataDir>/keys/` (or HS256 with `jwtSecret`); the verifier also checks that the token's session still exists.
+ * - external (`external.jwksUrl` and/or `external.jwtSecret`): tokens come from a real Supabase project and are
+ *   verified against its JWKS or legacy secret; the built-in endpoints answer 404 and no sessions are checked.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { AccessTokenIssuer, keyRingSigner, secretSigner } from './access-tokens.ts';
+import { AuthFlows, defaultRateLimits, type RateLimitSettings } from './auth-flows.ts';
+import { silentLogger, type AuthLogger } from './auth-logger.ts';
+import type { AuthStore } from './auth-store.ts';
+import { AuthError } from './errors.ts';
+import { PasswordHasher } from './passwords.ts';
+import { gotrueErrorResponse } from './routes/gotrue-errors.ts';
+import { gotrueRoutes } from './routes/gotrue-routes.ts';
+import { restErrorResponse } from './routes/rest-errors.ts';
+import { restRoutes } from './routes/rest-routes.ts';
+import { SessionService } from './sessions.ts';
+import { SigningKeys } from './signing-keys.ts';
+import { UserService } from './users.ts';
+import { builtInKeyResolver, createVerifier, externalKeyResolver, type TokenVerifier } from './verify.ts';
+
+export interface AuthServiceOptions {
+  store: AuthStore;
+  /** Signing keys live in `<dataDir>/keys/` (built-in ES256 mode). */
+  dataDir: string;
+  clock?: { now(): number };
+  log?: AuthLogger;
+  /** Access-token lifetime. Default 3600 s. */
+  accessTokenTtlSeconds?: number;
+  /** Built-in mode: sign HS256 with this secret instead of ES256 keys. */
+  jwtSecret?: string;
+  /** External mode: verify a Supabase project's tokens; built-in endpoints off. */
+  external?: { jwksUrl?: string | undefined; jwtSecret?: string | undefined; issuer?: string | undefined };
+  /** Public base URL; the built-in `iss` is `<siteUrl>/auth/v1` unless `issuer` is given. Default http://localhost:8000. */
+  siteUrl?: string;
+  /** `iss` of built-in tokens (checked by the verifier). */
+  issuer?: string;
+  /** Default 6 (GoTrue); applies to `/auth/v1` and `/api/v3/auth` alike. */
+  minPasswordLength?: number;
+  /** bcrypt cost. Default 10; tests may lower it (minimum 4). */
+  bcryptCost?: number;
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Default 10 s (hosted Supabase). */
+  refreshTokenReuseIntervalSeconds?: number;
+  /** How long the verifier trusts a session lookup. Default 5000 ms; logouts in this process apply at once. */
+  sessionCacheMs?: number;
+  /** Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it). Default false. */
+  trustProxy?: boolean;
+  /** Default true. */
+  signUpEnabled?: boolean;
+  /** Answered by `/auth/v1/health`. */
+  version?: string;
+}
+
+export interface AuthService {
+  /** Handles `/auth/v1/*` and `/api/v3/auth/*` (with CORS). Mount with `app.route('/', auth.app)`. */
+  app: Hono;
+  verifier: TokenVerifier;
+  users: UserService;
+  sessions: SessionService;
+  /** Built-in ES256 mode only: makes a new signing key; the old one keeps verifying until its tokens expire. */
+  rotateSigningKey(): Promise<string>;
+  /** Whether tokens come from an external Supabase project. */
+  readonly external: boolean;
+  close(): Promise<void>;
+}
+
+const CORS_HEADERS = ['apikey', 'authorization', 'content-type', 'x-client-info', 'x-supabase-api-version', 'x-client-ip', 'x-jwt-aud', 'accept', 'traceparent', 'tracestate', 'baggage'];
+
+/** Creates the auth service (see the module note). Reads or generates signing keys, so it is async. */
+export async function createAuthService(options: AuthServiceOptions): Promise<AuthService> {
+  const now = options.clock ? () => options.clock!.now() : () => Date.now();
+  const log = options.log ?? silentLogger;
+  const ttl = options.accessTokenTtlSeconds ?? 3600;
+  if (!Number.isInteger(ttl) || ttl < 30) throw new Error('accessTokenTtlSeconds must be an integer ≥ 30');
+  const minPasswordLength = Math.max(options.minPasswordLength ?? 6, 1);
+  const signUpEnabled = options.signUpEnabled ?? true;
+  const trustProxy = options.trustProxy ?? false;
+  const rateLimits: RateLimitSettings = { ...defaultRateLimits, ...options.rateLimits };
+  const external = options.external && (options.external.jwksUrl || options.external.jwtSecret) ? options.external : undefined;
+
+  let keys: SigningKeys | undefined;
+  if (!external && !options.jwtSecret) {
+    // Retired keys verify for one token lifetime plus the verifier's leeway and a margin.
+    keys = await SigningKeys.open({ dataDir: options.dataDir, retainSeconds: ttl + 120, now });
+  }
+  const signer = keys ? keyRingSigner(keys) : secretSigner(options.jwtSecret ?? 'unused-in-external-mode');
+  const issuerClaim = options.issuer ?? `${(options.siteUrl ?? 'http://localhost:8000').replace(/\/+$/, '')}/auth/v1`;
+  const issuer = new AccessTokenIssuer({ signer, ttlSeconds: ttl, issuer: issuerClaim, now });
+  const sessions = new SessionService({
+    store: options.store,
+    issuer,
+    now,
+    log,
+    reuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? 10,
+    sessionCacheMs: options.sessionCacheMs ?? 5000,
+  });
+  const hasher = new PasswordHasher(Math.max(4, options.bcryptCost ?? 10));
+  const users = new UserService({ store: options.store, hasher, sessions, minPasswordLength, now });
+
+  let verifier: TokenVerifier;
+  if (external) {
+    const resolver = externalKeyResolver({ jwksUrl: external.jwksUrl, secret: external.jwtSecret });
+    verifier = createVerifier({ ...resolver, issuer: external.issuer, now });
+  } else {
+    const resolver = builtInKeyResolver(keys ? { verificationKey: (kid) => keys.verificationKey(kid) } : { secret: options.jwtSecret });
+    verifier = createVerifier({ ...resolver, issuer: issuerClaim, now, isSessionActive: (id) => sessions.isActive(id) });
+  }
+
+  const app = new Hono();
+  const corsMiddleware = cors({
+    origin: (origin) => origin || '*',
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: CORS_HEADERS,
+    exposeHeaders: ['X-Supabase-Api-Version', 'X-Total-Count', 'Link', 'x-sb-error-code'],
+    credentials: true,
+    maxAge: 86400,
+  });
+  app.use('/auth/v1/*', corsMiddleware);
+  app.use('/api/v3/auth/*', corsMiddleware);
+  if (external) {
+    app.all('/auth/v1/*', (c) => gotrueErrorResponse(c, new AuthError('builtInAuthDisabled'), log));
+    app.all('/api/v3/auth/*', (c) => restErrorResponse(c, new AuthError('builtInAuthDisabled'), log));
+    log.info({ jwks: Boolean(external.jwksUrl), secret: Boolean(external.jwtSecret), issuer: external.issuer }, 'auth: external Supabase mode');
+  } else {
+    const flows = new AuthFlows({ users, sessions, verifier, rateLimits, signUpEnabled, minPasswordLength, now, log });
+    app.route('/', gotrueRoutes({ flows, jwks: () => keys?.jwks() ?? { keys: [] }, log, trustProxy, signUpEnabled, version: options.version ?? '0.1.0' }));
+    app.route('/', restRoutes({ flows, log, trustProxy }));
+    log.info({ alg: signer.alg, issuer: issuerClaim }, 'auth: built-in service');
+  }
+
+  return {
+    app,
+    verifier,
+    users,
+    sessions,
+    external: Boolean(external),
+    async rotateSigningKey() {
+      if (!keys) throw new Error('signing keys rotate only in built-in ES256 mode');
+      const kid = await keys.rotate();
+      log.info({ kid }, 'auth: rotated the signing key');
+      return kid;
+    },
+    async close() {
+      sessions.clearListeners();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * @module auth-store
+ * The persistence port of the auth service: users, their identities, sessions and refresh tokens.
+ *
+ * Guarantees an implementation must give:
+ * - `email` is unique among users, compared case-insensitively; callers pass it lower-cased.
+ * - Deleting a session deletes its refresh tokens in the same transaction; deleting never fails for unknown ids.
+ * - `rotateRefreshToken` is atomic: it revokes `revokeHash` only if that token is still active, and inserts
+ *   `next` only in that case. Two concurrent rotations of one token: exactly one returns true.
+ * - Refresh tokens are stored as hashes only (the service hashes; the store never sees a plaintext token).
+ * - Times are epoch milliseconds; metadata objects round-trip as JSON.
+ */
+
+/** One `amr` entry: how the session was started (GoTrue: `password`, `otp`, …). */
+export interface AmrEntry {
+  method: string;
+  /** Unix seconds. */
+  timestamp: number;
+}
+
+export interface UserRecord {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  /** bcrypt hash; null for users without a password. */
+  passwordHash: string | null;
+  /** Postgres-style role of the user's tokens: `authenticated`. */
+  role: string;
+  aud: string;
+  emailConfirmedAt: number | null;
+  lastSignInAt: number | null;
+  bannedUntil: number | null;
+  /** Server-controlled: provider(s), `role: 'admin'`, tenant data. Never writable by the user. */
+  appMetadata: Record<string, unknown>;
+  /** User-controlled (sign-up `data`, `PUT /user` `data`). */
+  userMetadata: Record<string, unknown>;
+  isAnonymous: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IdentityRecord {
+  identityId: string;
+  userId: string;
+  provider: string;
+  /** The provider's id of the user; for `email` it is the user id. */
+  providerId: string;
+  identityData: Record<string, unknown>;
+  email: string | null;
+  lastSignInAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  aal: string;
+  amr: AmrEntry[];
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: number;
+  refreshedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  /** SHA-256 (hex) of the opaque token. */
+  tokenHash: string;
+  sessionId: string;
+  userId: string;
+  /** Hash of the token this one replaced; null for the first token of a session. */
+  parentHash: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** Persistence of the auth service. See the module note for the guarantees. */
+export interface AuthStore {
+  /** Inserts a user with its first identity. Returns false (and stores nothing) if the email is taken. */
+  insertUser(user: UserRecord, identity: IdentityRecord): Promise<boolean>;
+  getUserById(id: string): Promise<UserRecord | undefined>;
+  /** `email` lower-cased. */
+  getUserByEmail(email: string): Promise<UserRecord | undefined>;
+  /** Replaces the user row. Returns false if the new email belongs to another user. */
+  updateUser(user: UserRecord): Promise<boolean>;
+  listIdentities(userId: string): Promise<IdentityRecord[]>;
+  /** Replaces an identity row (matched by `identityId`). */
+  updateIdentity(identity: IdentityRecord): Promise<void>;
+  /** Sets `last_sign_in_at` on the user and on its identities of `provider`. */
+  recordSignIn(userId: string, provider: string, at: number): Promise<void>;
+
+  /** Inserts a session together with its first refresh token. */
+  insertSession(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  listSessionIds(userId: string): Promise<string[]>;
+  /** Deletes sessions and their refresh tokens; unknown ids are ignored. */
+  deleteSessions(ids: string[]): Promise<void>;
+
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** The active (not revoked) token issued in place of `parentHash`, if any. */
+  getActiveChild(parentHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Revokes `revokeHash` (if still active) and inserts `next`, marking the session refreshed at `at`. */
+  rotateRefreshToken(revokeHash: string, next: RefreshTokenRecord, at: number): Promise<boolean>;
+  /** Adds a token to a session without revoking another (concurrent refreshes within the reuse interval). */
+  insertRefreshToken(next: RefreshTokenRecord, at: number): Promise<void>;
+}

@@ -1,0 +1,14 @@
+/**
+ * @module @cadenza/auth
+ * Supabase-compatible (GoTrue) login service, Cadenza REST auth routes, and access-token verification for the
+ * built-in service and for real Supabase projects. Persistence is the `AuthStore` port (SQLite implementation:
+ * `@cadenza/store/sqlite-auth`).
+ */
+export { createAuthService, type AuthService, type AuthServiceOptions } from './auth-service.ts';
+export type { AuthStore, UserRecord, IdentityRecord, SessionRecord, RefreshTokenRecord, AmrEntry } from './auth-store.ts';
+export { AuthError, TokenError, authErrors, type AuthErrorName, type TokenErrorReason } from './errors.ts';
+export type { AccessClaims, TokenVerifier } from './verify.ts';
+export type { SessionService, SessionsRevokedEvent, LogoutScope } from './sessions.ts';
+export type { UserService, NewUser } from './users.ts';
+export type { RateLimitSettings } from './auth-flows.ts';
+export type { AuthLogger } from './auth-logger.ts';

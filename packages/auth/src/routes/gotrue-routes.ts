@@ -1,0 +1,94 @@
+/**
+ * @module routes/gotrue-routes
+ * The Supabase-compatible surface under `/auth/v1` (what `@supabase/supabase-js` and `@supabase/auth-js` call):
+ * `POST /signup`, `POST /token?grant_type=password|refresh_token`, `GET|PUT /user`, `POST /logout?scope=`,
+ * `POST /recover`, `GET /settings`, `GET /health`, `GET /.well-known/jwks.json`; anything else is 404 in GoTrue's
+ * error shape. Public endpoints ignore `Authorization` (it is the anon key, an `sb_` key or a stale user token).
+ */
+import { Hono } from 'hono';
+import type { AuthFlows } from '../auth-flows.ts';
+import type { AuthLogger } from '../auth-logger.ts';
+import { AuthError } from '../errors.ts';
+import { gotrueErrorResponse } from './gotrue-errors.ts';
+import { gotrueSession, gotrueUser } from './gotrue-json.ts';
+import { bearerToken, clientInfo, readJsonObject } from './request.ts';
+
+export interface GotrueRoutesOptions {
+  flows: AuthFlows;
+  jwks: () => { keys: unknown[] };
+  log: AuthLogger;
+  trustProxy: boolean;
+  signUpEnabled: boolean;
+  version: string;
+}
+
+/** The `/auth/v1` routes (paths include the prefix). */
+export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
+  const { flows, trustProxy } = options;
+  const app = new Hono().basePath('/auth/v1');
+  app.onError((err, c) => gotrueErrorResponse(c, err, options.log));
+
+  app.get('/health', (c) => c.json({ version: options.version, name: 'GoTrue', description: 'Cadenza built-in auth (GoTrue-compatible)' }));
+
+  app.get('/settings', (c) =>
+    c.json({
+      external: { email: true, phone: false, anonymous_users: false },
+      disable_signup: !options.signUpEnabled,
+      mailer_autoconfirm: true,
+      phone_autoconfirm: false,
+      sms_provider: '',
+      saml_enabled: false,
+      anonymous_users: false,
+    }),
+  );
+
+  app.get('/.well-known/jwks.json', (c) => {
+    c.header('Cache-Control', 'public, max-age=600');
+    return c.json(options.jwks());
+  });
+
+  app.post('/signup', async (c) => {
+    const body = await readJsonObject(c);
+    const view = await flows.signUp({ email: body.email, password: body.password, data: body.data }, clientInfo(c, trustProxy));
+    return c.json(gotrueSession(view));
+  });
+
+  app.post('/token', async (c) => {
+    const grant = c.req.query('grant_type');
+    const body = await readJsonObject(c);
+    const client = clientInfo(c, trustProxy);
+    if (grant === 'password') {
+      return c.json(gotrueSession(await flows.signInWithPassword({ email: body.email, phone: body.phone, password: body.password }, client)));
+    }
+    if (grant === 'refresh_token') return c.json(gotrueSession(await flows.refresh(body.refresh_token, client)));
+    throw new AuthError('unsupportedGrantType');
+  });
+
+  app.get('/user', async (c) => c.json(gotrueUser(await flows.getUser(bearerToken(c)))));
+
+  app.put('/user', async (c) => {
+    const body = await readJsonObject(c);
+    const view = await flows.updateUser(
+      bearerToken(c),
+      { email: body.email, password: body.password, data: body.data, app_metadata: body.app_metadata, phone: body.phone },
+      clientInfo(c, trustProxy),
+    );
+    return c.json(gotrueUser(view));
+  });
+
+  app.post('/logout', async (c) => {
+    await flows.logout(bearerToken(c), c.req.query('scope'));
+    return c.body(null, 204);
+  });
+
+  app.post('/recover', async (c) => {
+    const body = await readJsonObject(c);
+    await flows.recover(body.email, clientInfo(c, trustProxy));
+    return c.json({});
+  });
+
+  app.all('/*', () => {
+    throw new AuthError('notFound');
+  });
+  return app;
+}

@@ -1,0 +1,32 @@
+/**
+ * @module routes/rest-errors
+ * Renders errors on `/api/v3/auth` as the contract's `BaseResponse`: `errno` from the auth catalogue (module 17),
+ * `error` the message, `details.code` GoTrue's code in upper snake case, `data: null`. Statuses follow the REST
+ * contract's lists: token problems are 401 (GoTrue says 403), wrong credentials 401, validation 400 (GoTrue
+ * says 422 for weak passwords and existing users), rate limits 429.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AuthError } from '../errors.ts';
+import type { AuthLogger } from '../auth-logger.ts';
+
+function restStatus(e: AuthError): number {
+  if (e.code === 'invalid_credentials' && e.message === 'Invalid login credentials') return 401;
+  if (e.status === 403) return 401;
+  if (e.status === 422) return 400;
+  return e.status;
+}
+
+/** The envelope for `err`; unknown errors are logged and answered 500 without detail. */
+export function restErrorResponse(c: Context, err: unknown, log: AuthLogger): Response {
+  const known = err instanceof AuthError ? err : undefined;
+  const e = known ?? new AuthError('unexpectedFailure');
+  const requestId = crypto.randomUUID();
+  if (!known) log.error({ err, requestId, path: c.req.path }, 'auth request failed');
+  const details = {
+    code: e.code.toUpperCase(),
+    request_id: requestId,
+    ...(e.reasons ? { metadata: { reasons: e.reasons } } : {}),
+  };
+  return c.json({ success: false, errno: e.errno, error: e.message, details, data: null }, restStatus(e) as ContentfulStatusCode);
+}

@@ -1,0 +1,309 @@
+/**
+ * @module sqlite/sqlite-auth-store
+ * The embedded `AuthStore`: one SQLite file (`<dataDir>/auth.db`) through better-sqlite3, WAL journal, foreign
+ * keys on (deleting a session deletes its refresh tokens; deleting a user deletes everything of it).
+ *
+ * better-sqlite3 is synchronous, so every method completes before it returns its promise; the conditional
+ * UPDATE in `rotateRefreshToken` still makes rotation atomic for any other implementation's callers to rely on.
+ */
+import Database from 'better-sqlite3';
+import type { AuthStore, IdentityRecord, RefreshTokenRecord, SessionRecord, UserRecord } from '@cadenza/auth';
+import { authMigrations } from './auth-migrations.ts';
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  role: string;
+  aud: string;
+  email_confirmed_at: number | null;
+  last_sign_in_at: number | null;
+  banned_until: number | null;
+  app_metadata: string;
+  user_metadata: string;
+  is_anonymous: number;
+  created_at: number;
+  updated_at: number;
+}
+
+interface IdentityRow {
+  identity_id: string;
+  user_id: string;
+  provider: string;
+  provider_id: string;
+  identity_data: string;
+  email: string | null;
+  last_sign_in_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  aal: string;
+  amr: string;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: number;
+  refreshed_at: number | null;
+}
+
+interface TokenRow {
+  token_hash: string;
+  session_id: string;
+  user_id: string;
+  parent_hash: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  email: r.email,
+  passwordHash: r.password_hash,
+  role: r.role,
+  aud: r.aud,
+  emailConfirmedAt: r.email_confirmed_at,
+  lastSignInAt: r.last_sign_in_at,
+  bannedUntil: r.banned_until,
+  appMetadata: JSON.parse(r.app_metadata) as Record<string, unknown>,
+  userMetadata: JSON.parse(r.user_metadata) as Record<string, unknown>,
+  isAnonymous: r.is_anonymous === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toIdentity = (r: IdentityRow): IdentityRecord => ({
+  identityId: r.identity_id,
+  userId: r.user_id,
+  provider: r.provider,
+  providerId: r.provider_id,
+  identityData: JSON.parse(r.identity_data) as Record<string, unknown>,
+  email: r.email,
+  lastSignInAt: r.last_sign_in_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  aal: r.aal,
+  amr: JSON.parse(r.amr) as SessionRecord['amr'],
+  userAgent: r.user_agent,
+  ip: r.ip,
+  createdAt: r.created_at,
+  refreshedAt: r.refreshed_at,
+});
+
+const toToken = (r: TokenRow): RefreshTokenRecord => ({
+  tokenHash: r.token_hash,
+  sessionId: r.session_id,
+  userId: r.user_id,
+  parentHash: r.parent_hash,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+const userParams = (u: UserRecord) => [
+  u.email,
+  u.passwordHash,
+  u.role,
+  u.aud,
+  u.emailConfirmedAt,
+  u.lastSignInAt,
+  u.bannedUntil,
+  JSON.stringify(u.appMetadata),
+  JSON.stringify(u.userMetadata),
+  u.isAnonymous ? 1 : 0,
+  u.createdAt,
+  u.updatedAt,
+  u.id,
+];
+
+const identityParams = (i: IdentityRecord) => [
+  i.userId,
+  i.provider,
+  i.providerId,
+  JSON.stringify(i.identityData),
+  i.email,
+  i.lastSignInAt,
+  i.createdAt,
+  i.updatedAt,
+  i.identityId,
+];
+
+const tokenParams = (t: RefreshTokenRecord) => [t.tokenHash, t.sessionId, t.userId, t.parentHash, t.createdAt, t.revokedAt];
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE');
+}
+
+/** `AuthStore` on SQLite. `path` is a file path, or ':memory:'. */
+export class SqliteAuthStore implements AuthStore {
+  readonly db: Database.Database;
+  private readonly st;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const p = (sql: string) => this.db.prepare(sql);
+    this.st = {
+      insertUser: p(`INSERT INTO auth_users (email, password_hash, role, aud, email_confirmed_at, last_sign_in_at, banned_until,
+        app_metadata, user_metadata, is_anonymous, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateUser: p(`UPDATE auth_users SET email = ?, password_hash = ?, role = ?, aud = ?, email_confirmed_at = ?, last_sign_in_at = ?,
+        banned_until = ?, app_metadata = ?, user_metadata = ?, is_anonymous = ?, created_at = ?, updated_at = ? WHERE id = ?`),
+      userById: p('SELECT * FROM auth_users WHERE id = ?'),
+      userByEmail: p('SELECT * FROM auth_users WHERE email = ?'),
+      insertIdentity: p(`INSERT INTO auth_identities (user_id, provider, provider_id, identity_data, email, last_sign_in_at, created_at,
+        updated_at, identity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateIdentity: p(`UPDATE auth_identities SET user_id = ?, provider = ?, provider_id = ?, identity_data = ?, email = ?,
+        last_sign_in_at = ?, created_at = ?, updated_at = ? WHERE identity_id = ?`),
+      identities: p('SELECT * FROM auth_identities WHERE user_id = ? ORDER BY created_at, identity_id'),
+      signInUser: p('UPDATE auth_users SET last_sign_in_at = ? WHERE id = ?'),
+      signInIdentity: p('UPDATE auth_identities SET last_sign_in_at = ? WHERE user_id = ? AND provider = ?'),
+      insertSession: p(
+        'INSERT INTO auth_sessions (id, user_id, aal, amr, user_agent, ip, created_at, refreshed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      session: p('SELECT * FROM auth_sessions WHERE id = ?'),
+      sessionIds: p('SELECT id FROM auth_sessions WHERE user_id = ? ORDER BY created_at, id'),
+      deleteSession: p('DELETE FROM auth_sessions WHERE id = ?'),
+      touchSession: p('UPDATE auth_sessions SET refreshed_at = ? WHERE id = ?'),
+      insertToken: p(
+        'INSERT INTO auth_refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      token: p('SELECT * FROM auth_refresh_tokens WHERE token_hash = ?'),
+      activeChild: p('SELECT * FROM auth_refresh_tokens WHERE parent_hash = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1'),
+      revokeToken: p('UPDATE auth_refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
+    };
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS auth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM auth_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+    );
+    for (const m of authMigrations) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO auth_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    }
+  }
+
+  async insertUser(user: UserRecord, identity: IdentityRecord): Promise<boolean> {
+    try {
+      this.db.transaction(() => {
+        this.st.insertUser.run(...userParams(user));
+        this.st.insertIdentity.run(...identityParams(identity));
+      })();
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err) && (await this.getUserByEmail(user.email))) return false;
+      throw err;
+    }
+  }
+
+  async getUserById(id: string): Promise<UserRecord | undefined> {
+    const r = this.st.userById.get(id) as UserRow | undefined;
+    return r && toUser(r);
+  }
+
+  async getUserByEmail(email: string): Promise<UserRecord | undefined> {
+    const r = this.st.userByEmail.get(email) as UserRow | undefined;
+    return r && toUser(r);
+  }
+
+  async updateUser(user: UserRecord): Promise<boolean> {
+    try {
+      this.st.updateUser.run(...userParams(user));
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async listIdentities(userId: string): Promise<IdentityRecord[]> {
+    return (this.st.identities.all(userId) as IdentityRow[]).map(toIdentity);
+  }
+
+  async updateIdentity(identity: IdentityRecord): Promise<void> {
+    this.st.updateIdentity.run(...identityParams(identity));
+  }
+
+  async recordSignIn(userId: string, provider: string, at: number): Promise<void> {
+    this.db.transaction(() => {
+      this.st.signInUser.run(at, userId);
+      this.st.signInIdentity.run(at, userId, provider);
+    })();
+  }
+
+  async insertSession(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.st.insertSession.run(
+        session.id,
+        session.userId,
+        session.aal,
+        JSON.stringify(session.amr),
+        session.userAgent,
+        session.ip,
+        session.createdAt,
+        session.refreshedAt,
+      );
+      this.st.insertToken.run(...tokenParams(firstToken));
+    })();
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const r = this.st.session.get(id) as SessionRow | undefined;
+    return r && toSession(r);
+  }
+
+  async listSessionIds(userId: string): Promise<string[]> {
+    return (this.st.sessionIds.all(userId) as Array<{ id: string }>).map((r) => r.id);
+  }
+
+  async deleteSessions(ids: string[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.st.deleteSession.run(id);
+    })();
+  }
+
+  async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    const r = this.st.token.get(tokenHash) as TokenRow | undefined;
+    return r && toToken(r);
+  }
+
+  async getActiveChild(parentHash: string): Promise<RefreshTokenRecord | undefined> {
+    const r = this.st.activeChild.get(parentHash) as TokenRow | undefined;
+    return r && toToken(r);
+  }
+
+  async rotateRefreshToken(revokeHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.st.revokeToken.run(at, revokeHash).changes !== 1) return false;
+      this.st.insertToken.run(...tokenParams(next));
+      this.st.touchSession.run(at, next.sessionId);
+      return true;
+    })();
+  }
+
+  async insertRefreshToken(next: RefreshTokenRecord, at: number): Promise<void> {
+    this.db.transaction(() => {
+      this.st.insertToken.run(...tokenParams(next));
+      this.st.touchSession.run(at, next.sessionId);
+    })();
+  }
+
+  /** Closes the database; the store is unusable afterwards. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
