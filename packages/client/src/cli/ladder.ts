@@ -1,0 +1,57 @@
+/**
+ * @module ladder
+ * The order-book ladder drawn by `cadenza book`: asks above (best ask nearest the middle), a spread line, bids
+ * below, each level with its size and a bar proportional to it. Pure: returns lines; the command draws them.
+ */
+import type { BookLevel } from '../order-book-state.ts';
+
+export interface LadderInput {
+  instrumentId: string;
+  bids: readonly BookLevel[];
+  asks: readonly BookLevel[];
+  spread: string | undefined;
+  mid: string | undefined;
+  timestamp: number;
+  synced: boolean;
+  gaps: number;
+  resyncs: number;
+}
+
+export interface LadderOptions {
+  depth: number;
+  /** Width of the size bars in characters. */
+  barWidth?: number;
+  color?: boolean;
+}
+
+const RED = '\x1b[31m';
+const GREEN = '\x1b[32m';
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+export function renderLadder(book: LadderInput, opts: LadderOptions): string[] {
+  const asks = book.asks.slice(0, opts.depth).reverse();
+  const bids = book.bids.slice(0, opts.depth);
+  const all = [...asks, ...bids];
+  const priceW = Math.max(5, ...all.map((l) => l.price.length));
+  const sizeW = Math.max(4, ...all.map((l) => l.quantity.length));
+  const barWidth = opts.barWidth ?? 30;
+  // Bar lengths are cosmetic, so a float is fine here (never used for amounts).
+  const maxQty = Math.max(0, ...all.map((l) => Number(l.quantity)));
+  const paint = (s: string, code: string) => (opts.color ? `${code}${s}${RESET}` : s);
+  const row = (l: BookLevel, side: 'ask' | 'bid') => {
+    const n = maxQty > 0 ? Math.max(1, Math.round((Number(l.quantity) / maxQty) * barWidth)) : 0;
+    const bar = (side === 'ask' ? '▒' : '█').repeat(n);
+    return `${paint(l.price.padStart(priceW), side === 'ask' ? RED : GREEN)}  ${l.quantity.padStart(sizeW)}  ${paint(bar, side === 'ask' ? RED : GREEN)}`;
+  };
+  const time = book.timestamp ? new Date(book.timestamp).toISOString() : '-';
+  const status = book.synced ? 'in sync' : 'resyncing';
+  const lines = [
+    `${book.instrumentId}  ${time}  ${status}${book.gaps ? `  gaps ${book.gaps}, resyncs ${book.resyncs}` : ''}`,
+    `${'PRICE'.padStart(priceW)}  ${'SIZE'.padStart(sizeW)}`,
+    ...asks.map((l) => row(l, 'ask')),
+    paint(`${'-'.repeat(priceW)}  spread ${book.spread ?? '-'}  mid ${book.mid ?? '-'}`, DIM),
+    ...bids.map((l) => row(l, 'bid')),
+  ];
+  return lines;
+}
