@@ -1,0 +1,286 @@
+/**
+ * @module binance/binance-venue
+ * The BINANCE / BINANCE_SANDBOX venue: Binance spot through the Venue port.
+ *
+ *  - Market data on demand: `subscribeMarket` starts a stream on the shared combined-stream socket,
+ *    `unsubscribeMarket` stops it, and the socket closes when nothing is subscribed. Nothing connects at `start`.
+ *  - Instruments from `GET /api/v3/exchangeInfo` (cached), mapped to `BINANCE:BASE/QUOTE`.
+ *  - Trading with the account's API key (HMAC, Ed25519 or RSA): orders carry our clientOrderId as
+ *    `newClientOrderId`; outcomes come from the order's REST answer and from the account's User Data Stream,
+ *    deduplicated by the OrderTracker. Refusals (-2010, -1013, unsupported type, 429/418 back-off) become
+ *    `rejected` events; an unknown outcome (5xx, timeout) is reconciled with `GET /api/v3/order`.
+ *  - Binance keeps the ledger (`ledger: 'venue'`): balances come from `/api/v3/account` and
+ *    `outboundAccountPosition` events.
+ */
+import type {
+  BookSnapshot,
+  CancelRequest,
+  InstrumentSpec,
+  KlineUpdate,
+  MarketStreamKey,
+  TickerSnapshot,
+  Venue,
+  VenueAccount,
+  VenueCapabilities,
+  VenueCredential,
+  VenueDeps,
+  VenueOrder,
+} from '@cadenza/domain';
+import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } from './config.ts';
+import { BinanceRestClient } from './http/rest-client.ts';
+import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseOrderReport, type AccountBalance } from './http/parse.ts';
+import { buildOrderParams } from './http/order-params.ts';
+import { MarketFeeds } from './market-feeds.ts';
+import { OrderTracker, type TrackedOrder } from './order-tracker.ts';
+import { SymbolDirectory, toExternalSymbol } from './symbols.ts';
+import { createSigner, type RequestSigner } from './signing.ts';
+import { BinanceUserStream } from './ws/user-stream-client.ts';
+import { mapExecutionReport, parseAccountPosition, parseExecutionReport, reportOrderKey } from './user-data.ts';
+import { BinanceVenueError, NO_SUCH_ORDER } from './errors.ts';
+import type { WireObject } from './wire.ts';
+
+const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
+
+export class BinanceVenue implements Venue {
+  readonly id: string;
+  readonly capabilities: VenueCapabilities = { ledger: 'venue', requiresCredential: true, marketData: true, trading: true };
+  readonly endpoints: BinanceEndpoints;
+  readonly rest: BinanceRestClient;
+  private readonly feeds: MarketFeeds;
+  private readonly userStream: BinanceUserStream;
+  private readonly orders: OrderTracker;
+  private readonly directory = new SymbolDirectory();
+  private instrumentsAt = -Infinity;
+  private instrumentsLoading: Promise<InstrumentSpec[]> | undefined;
+  private instruments: InstrumentSpec[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly deps: VenueDeps,
+    private readonly options: BinanceVenueOptions,
+  ) {
+    this.id = options.venueId;
+    this.endpoints = resolveEndpoints(options);
+    this.rest = new BinanceRestClient({
+      baseUrl: this.endpoints.restBaseUrl,
+      clock: deps.clock,
+      log: deps.log,
+      recvWindowMs: options.recvWindowMs ?? 5000,
+      timeoutMs: options.requestTimeoutMs ?? 10_000,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.feeds = new MarketFeeds({
+      venueId: this.id,
+      wsBaseUrl: this.endpoints.wsBaseUrl,
+      rest: this.rest,
+      market: deps.market,
+      log: deps.log,
+      depthSnapshotLimit: options.depthSnapshotLimit ?? 5000,
+      depthSpeed: options.depthSpeed ?? '100ms',
+      snapshotRetryDelayMs: options.snapshotRetryDelayMs ?? 250,
+      ...(options.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: options.maxConnectionAgeMs } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+    });
+    this.userStream = new BinanceUserStream({
+      url: this.endpoints.wsApiUrl,
+      serverNow: () => this.rest.serverNow(),
+      recvWindowMs: options.recvWindowMs ?? 5000,
+      log: deps.log,
+      onEvent: (account, event) => this.onUserEvent(account, event),
+      ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+    });
+    this.orders = new OrderTracker(deps.execution);
+  }
+
+  /** The market-data side (exposed for tests and diagnostics). */
+  get marketFeeds(): MarketFeeds {
+    return this.feeds;
+  }
+
+  async start(): Promise<void> {
+    // Deliberately no I/O: BINANCE connects when a subscription or an order needs it.
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.feeds.stop();
+    this.userStream.close();
+  }
+
+  async listInstruments(): Promise<InstrumentSpec[]> {
+    const ttl = this.options.instrumentsTtlMs ?? 600_000;
+    if (this.deps.clock.now() - this.instrumentsAt < ttl) return this.instruments;
+    this.instrumentsLoading ??= this.rest
+      .publicGet('/api/v3/exchangeInfo')
+      .then((body) => {
+        const { instruments, skipped } = parseExchangeInfo(body, this.id);
+        if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Binance symbols that did not parse');
+        this.instruments = instruments;
+        this.instrumentsAt = this.deps.clock.now();
+        this.directory.replace(instruments);
+        return instruments;
+      })
+      .finally(() => {
+        this.instrumentsLoading = undefined;
+      });
+    return this.instrumentsLoading;
+  }
+
+  async subscribeMarket(key: MarketStreamKey): Promise<void> {
+    this.checkKey(key);
+    this.feeds.subscribe(key, this.directory.external(key.symbol));
+  }
+
+  async unsubscribeMarket(key: MarketStreamKey): Promise<void> {
+    this.feeds.unsubscribe(key);
+  }
+
+  getBook(symbol: string, depth: number): BookSnapshot | undefined {
+    return this.feeds.getBook(symbol, depth);
+  }
+
+  getTicker(symbol: string): TickerSnapshot | undefined {
+    return this.feeds.getTicker(symbol);
+  }
+
+  async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
+    this.checkKey({ kind: 'kline', symbol, interval });
+    const n = Math.max(1, Math.min(1000, Math.floor(limit)));
+    const body = await this.rest.publicGet('/api/v3/klines', [
+      ['symbol', this.directory.external(symbol)],
+      ['interval', interval],
+      ['limit', String(n)],
+    ]);
+    const bars = parseKlines(body, { instrumentId: `${this.id}:${symbol}`, venue: this.id, symbol, interval, now: this.rest.serverNow() });
+    const live = this.feeds.liveKline(symbol, interval);
+    const last = bars[bars.length - 1];
+    if (live && last && live.candle.openTime === last.candle.openTime) bars[bars.length - 1] = live;
+    else if (live && last && live.candle.openTime > last.candle.openTime) {
+      bars.push(live);
+      if (bars.length > n) bars.shift();
+    }
+    return bars;
+  }
+
+  async submitOrder(order: VenueOrder, account: VenueAccount): Promise<void> {
+    const tracked = this.orders.track(order, this.directory.quoteAsset(order.symbol));
+    const reject = (reason: string) => this.orders.emit(tracked, { type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.deps.clock.now() });
+    if (this.stopped) return void reject('Binance venue is stopped');
+    if (!account.credential) return void reject('this trading account has no Binance API credential');
+    let signer: RequestSigner;
+    try {
+      signer = createSigner(account.credential);
+    } catch (err) {
+      return void reject(err instanceof Error ? err.message : String(err));
+    }
+    if (!SYMBOL_RE.test(order.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${order.symbol}`);
+    const built = buildOrderParams(order, this.directory.external(order.symbol));
+    if (!built.ok) return void reject(built.reason);
+
+    // Subscribe first, so the reports of this order cannot slip past; the REST answer still covers a failure.
+    await this.userStream.subscribe(order.tradingAccountId, signer).catch((err: unknown) =>
+      this.deps.log.warn({ tradingAccountId: order.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable; relying on REST answers'),
+    );
+    try {
+      const body = await this.rest.signed('POST', '/api/v3/order', built.params, signer);
+      this.orders.emitReport(tracked, parseOrderReport(body), this.deps.clock.now());
+    } catch (err) {
+      await this.handleSubmitError(tracked, order, signer, err, reject);
+    }
+  }
+
+  async cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void> {
+    if (!account.credential) throw new BinanceVenueError('unsupported', 'this trading account has no Binance API credential');
+    const signer = createSigner(account.credential);
+    const tracked = this.orders.get(request.clientOrderId);
+    const externalOrderId = request.externalOrderId ?? tracked?.externalOrderId;
+    const params: Array<[string, string]> = [
+      ['symbol', this.directory.external(request.symbol)],
+      ...(externalOrderId ? ([['orderId', externalOrderId]] as Array<[string, string]>) : []),
+      ['origClientOrderId', request.clientOrderId],
+    ];
+    const body = await this.rest.signed('DELETE', '/api/v3/order', params, signer);
+    const report = parseOrderReport(body);
+    const t =
+      tracked ??
+      this.orders.track(
+        { tradeOrderId: request.tradeOrderId, clientOrderId: request.clientOrderId, tradingAccountId: request.tradingAccountId, symbol: request.symbol },
+        this.directory.quoteAsset(request.symbol),
+      );
+    this.orders.emitReport(t, report, this.deps.clock.now());
+  }
+
+  async fetchBalances(account: VenueAccount): Promise<AccountBalance[]> {
+    if (!account.credential) throw new BinanceVenueError('unsupported', 'this trading account has no Binance API credential');
+    const body = await this.rest.signed('GET', '/api/v3/account', [['omitZeroBalances', 'true']], createSigner(account.credential));
+    return parseAccountBalances(body);
+  }
+
+  async verifyCredential(credential: VenueCredential): Promise<{ valid: boolean; reason?: string }> {
+    let signer: RequestSigner;
+    try {
+      signer = createSigner(credential);
+    } catch (err) {
+      return { valid: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+    try {
+      await this.rest.signed('GET', '/api/v3/account', [['omitZeroBalances', 'true']], signer);
+      return { valid: true };
+    } catch (err) {
+      if (err instanceof BinanceVenueError && err.kind === 'rejected') return { valid: false, reason: err.message };
+      throw err;
+    }
+  }
+
+  private checkKey(key: MarketStreamKey): void {
+    if (!SYMBOL_RE.test(key.symbol)) throw new BinanceVenueError('unsupported', `symbol must be BASE/QUOTE in capitals, got ${JSON.stringify(key.symbol)}`);
+    toExternalSymbol(key.symbol);
+    if (key.kind === 'kline' && !(BINANCE_KLINE_INTERVALS as readonly string[]).includes(key.interval ?? '')) {
+      throw new BinanceVenueError('unsupported', `kline interval ${JSON.stringify(key.interval)} is not one of ${BINANCE_KLINE_INTERVALS.join(', ')}`);
+    }
+  }
+
+  private async handleSubmitError(tracked: TrackedOrder, order: VenueOrder, signer: RequestSigner, err: unknown, reject: (reason: string) => void): Promise<void> {
+    if (!(err instanceof BinanceVenueError) || (err.kind !== 'unknown-outcome' && err.kind !== 'network')) {
+      reject(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    // Binance may or may not have the order: ask, by our client order id.
+    try {
+      const body = await this.rest.signed('GET', '/api/v3/order', [['symbol', this.directory.external(order.symbol)], ['origClientOrderId', order.clientOrderId]], signer);
+      this.orders.emitReport(tracked, parseOrderReport(body), this.deps.clock.now());
+    } catch (queryErr) {
+      if (queryErr instanceof BinanceVenueError && queryErr.code === NO_SUCH_ORDER) reject(`not placed: ${err.message}`);
+      else this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: err.message }, 'Binance order outcome unknown; waiting for the user data stream');
+    }
+  }
+
+  private onUserEvent(tradingAccountId: string, event: WireObject): void {
+    try {
+      switch (event.e) {
+        case 'executionReport': {
+          const report = parseExecutionReport(event);
+          const tracked = this.orders.get(reportOrderKey(report));
+          if (!tracked || tracked.tradingAccountId !== tradingAccountId) return;
+          const mapped = mapExecutionReport(report, tracked);
+          if (mapped) this.orders.emit(tracked, mapped);
+          return;
+        }
+        case 'outboundAccountPosition':
+          this.deps.execution.onExecution(parseAccountPosition(event, tradingAccountId));
+          return;
+        default:
+          return;
+      }
+    } catch (err) {
+      this.deps.log.warn({ tradingAccountId, event: event.e, err: err instanceof Error ? err.message : String(err) }, 'dropped a malformed Binance user data event');
+    }
+  }
+}
+
+/** Factory used by the composition root's venue registry. */
+export function createBinanceVenue(deps: VenueDeps, options: BinanceVenueOptions): BinanceVenue {
+  return new BinanceVenue(deps, options);
+}

@@ -1,0 +1,69 @@
+/**
+ * @module binance/config
+ * Where the connector talks to, per venue id, and the knobs of its behaviour. Defaults are Binance's public
+ * spot endpoints (BINANCE) and the spot test network (BINANCE_SANDBOX); every URL can be overridden, which is
+ * how tests point the connector at the local fake server.
+ */
+
+export type BinanceVenueId = 'BINANCE' | 'BINANCE_SANDBOX';
+
+export interface BinanceEndpoints {
+  /** REST base without `/api`, e.g. https://api.binance.com. */
+  restBaseUrl: string;
+  /** Market stream base; the connector uses `<wsBaseUrl>/stream?streams=…`. */
+  wsBaseUrl: string;
+  /** WebSocket API endpoint for the User Data Stream (`userDataStream.subscribe.signature`). */
+  wsApiUrl: string;
+}
+
+export const DEFAULT_ENDPOINTS: Readonly<Record<BinanceVenueId, BinanceEndpoints>> = {
+  BINANCE: {
+    restBaseUrl: 'https://api.binance.com',
+    wsBaseUrl: 'wss://stream.binance.com:9443',
+    wsApiUrl: 'wss://ws-api.binance.com:443/ws-api/v3',
+  },
+  BINANCE_SANDBOX: {
+    restBaseUrl: 'https://testnet.binance.vision',
+    wsBaseUrl: 'wss://stream.testnet.binance.vision',
+    wsApiUrl: 'wss://ws-api.testnet.binance.vision/ws-api/v3',
+  },
+};
+
+export interface BinanceVenueOptions {
+  venueId: BinanceVenueId;
+  restBaseUrl?: string;
+  wsBaseUrl?: string;
+  /** Defaults to the venue's WebSocket API; when only `wsBaseUrl` is overridden, `<wsBaseUrl>/ws-api/v3`. */
+  wsApiUrl?: string;
+  /** recvWindow sent with signed requests (ms, ≤ 60000). Default 5000, as Binance recommends. */
+  recvWindowMs?: number;
+  /** Levels requested for the depth snapshot (docs: 5000). */
+  depthSnapshotLimit?: number;
+  /** Diff-depth stream speed: '100ms' (`@depth@100ms`) or '1000ms' (`@depth`). */
+  depthSpeed?: '100ms' | '1000ms';
+  /** Reconnect the market socket before Binance's 24 h cut. Default 23 h 30 min. */
+  maxConnectionAgeMs?: number;
+  /** No frame (data or ping) for this long means the socket is dead. Default 70 s (Binance pings every 20 s). */
+  idleTimeoutMs?: number;
+  reconnectDelayMs?: { min: number; max: number };
+  /** Delay before re-fetching a depth snapshot that was older than the buffered events. */
+  snapshotRetryDelayMs?: number;
+  /** exchangeInfo is cached this long. Default 10 min. */
+  instrumentsTtlMs?: number;
+  requestTimeoutMs?: number;
+  /** Injected for tests; defaults to global fetch. */
+  fetch?: typeof fetch;
+}
+
+function trimSlash(u: string): string {
+  return u.replace(/\/+$/, '');
+}
+
+/** The endpoints for a venue id with overrides applied (tolerating `/api`, `/ws`, `/stream` suffixes). */
+export function resolveEndpoints(options: Pick<BinanceVenueOptions, 'venueId' | 'restBaseUrl' | 'wsBaseUrl' | 'wsApiUrl'>): BinanceEndpoints {
+  const d = DEFAULT_ENDPOINTS[options.venueId];
+  const restBaseUrl = options.restBaseUrl ? trimSlash(options.restBaseUrl).replace(/\/api$/, '') : d.restBaseUrl;
+  const wsBaseUrl = options.wsBaseUrl ? trimSlash(options.wsBaseUrl).replace(/\/(ws|stream)$/, '') : d.wsBaseUrl;
+  const wsApiUrl = options.wsApiUrl ? trimSlash(options.wsApiUrl) : options.wsBaseUrl ? `${wsBaseUrl}/ws-api/v3` : d.wsApiUrl;
+  return { restBaseUrl, wsBaseUrl, wsApiUrl };
+}

@@ -1,0 +1,7 @@
+/**
+ * @module binance
+ * Binance spot connector (BINANCE and BINANCE_SANDBOX) implementing the Venue port.
+ */
+export { BinanceVenue, createBinanceVenue } from './binance-venue.ts';
+export { DEFAULT_ENDPOINTS, resolveEndpoints, type BinanceEndpoints, type BinanceVenueId, type BinanceVenueOptions } from './config.ts';
+export { BinanceVenueError, type BinanceErrorKind } from './errors.ts';

@@ -1,0 +1,310 @@
+/**
+ * @module binance/market-feeds
+ * Live market state per symbol, fed by the combined stream: order books kept by the documented diff-depth
+ * procedure (REST snapshot + buffered `@depth@100ms` events), last trades, 24 h tickers and forming klines.
+ * A stream runs only while subscribed; books are reported to the sink as "changed" (consumers pull them).
+ * While a book is being (re)synchronised `getBook` answers undefined and the feed status is DOWN.
+ */
+import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
+import { DepthSync } from './ws/depth-sync.ts';
+import { BinanceStreamClient } from './ws/stream-client.ts';
+import { parseDepthDiff, parseKlineEvent, parseTicker, parseTrade, type InstrumentRef } from './ws/parse.ts';
+import { parseDepthSnapshot } from './http/parse.ts';
+import type { BinanceRestClient } from './http/rest-client.ts';
+import type { WireObject } from './wire.ts';
+
+export interface MarketFeedsOptions {
+  venueId: string;
+  wsBaseUrl: string;
+  rest: BinanceRestClient;
+  market: MarketDataSink;
+  log: VenueDeps['log'];
+  depthSnapshotLimit: number;
+  depthSpeed: '100ms' | '1000ms';
+  snapshotRetryDelayMs: number;
+  maxConnectionAgeMs?: number;
+  idleTimeoutMs?: number;
+  reconnectDelayMs?: { min: number; max: number };
+}
+
+interface DepthFeed {
+  readonly sync: DepthSync;
+  fetching: boolean;
+  retryTimer: NodeJS.Timeout | undefined;
+  failures: number;
+}
+
+interface SymbolFeed {
+  readonly ref: InstrumentRef;
+  readonly external: string;
+  depth: DepthFeed | undefined;
+  trade: boolean;
+  ticker: boolean;
+  lastTicker: TickerSnapshot | undefined;
+  readonly klines: Map<string, KlineUpdate | undefined>;
+  down: boolean;
+}
+
+type StreamTarget = { feed: SymbolFeed; kind: 'depth' | 'trade' | 'ticker' | 'kline' };
+
+export class MarketFeeds {
+  private readonly feeds = new Map<string, SymbolFeed>();
+  private readonly targets = new Map<string, StreamTarget>();
+  private readonly stream: BinanceStreamClient;
+  private stopped = false;
+
+  constructor(private readonly options: MarketFeedsOptions) {
+    this.stream = new BinanceStreamClient({
+      baseUrl: options.wsBaseUrl,
+      log: options.log,
+      onData: (stream, data) => this.onData(stream, data),
+      onStatus: (status, reason) => this.onStreamStatus(status, reason),
+      ...(options.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: options.maxConnectionAgeMs } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+    });
+  }
+
+  /** The market stream socket (exposed for tests and diagnostics). */
+  get streamClient(): BinanceStreamClient {
+    return this.stream;
+  }
+
+  subscribe(key: MarketStreamKey, external: string): void {
+    if (this.stopped) return;
+    const feed = this.feedFor(key.symbol, external);
+    const name = this.streamName(feed, key);
+    if (this.targets.has(name)) return;
+    switch (key.kind) {
+      case 'orderbook':
+        feed.depth = { sync: new DepthSync(), fetching: false, retryTimer: undefined, failures: 0 };
+        this.targets.set(name, { feed, kind: 'depth' });
+        break;
+      case 'trade':
+        feed.trade = true;
+        this.targets.set(name, { feed, kind: 'trade' });
+        break;
+      case 'ticker':
+        feed.ticker = true;
+        this.targets.set(name, { feed, kind: 'ticker' });
+        break;
+      case 'kline':
+        feed.klines.set(key.interval!, undefined);
+        this.targets.set(name, { feed, kind: 'kline' });
+        break;
+    }
+    this.stream.add([name]);
+  }
+
+  unsubscribe(key: MarketStreamKey): void {
+    const feed = this.feeds.get(key.symbol);
+    if (!feed) return;
+    const name = this.streamName(feed, key);
+    if (!this.targets.delete(name)) return;
+    this.stream.remove([name]);
+    switch (key.kind) {
+      case 'orderbook':
+        if (feed.depth) clearTimeout(feed.depth.retryTimer);
+        feed.depth = undefined;
+        break;
+      case 'trade':
+        feed.trade = false;
+        break;
+      case 'ticker':
+        feed.ticker = false;
+        feed.lastTicker = undefined;
+        break;
+      case 'kline':
+        feed.klines.delete(key.interval!);
+        break;
+    }
+    if (!feed.depth && !feed.trade && !feed.ticker && feed.klines.size === 0) this.feeds.delete(key.symbol);
+  }
+
+  getBook(symbol: string, depth: number): BookSnapshot | undefined {
+    const sync = this.feeds.get(symbol)?.depth?.sync;
+    if (!sync || !sync.isSynced) return undefined;
+    const ref = this.feeds.get(symbol)!.ref;
+    return { ...ref, bids: sync.book.top('bid', depth), asks: sync.book.top('ask', depth), timestamp: sync.updatedTime };
+  }
+
+  getTicker(symbol: string): TickerSnapshot | undefined {
+    return this.feeds.get(symbol)?.lastTicker;
+  }
+
+  /** The forming bar from the kline stream, when subscribed. */
+  liveKline(symbol: string, interval: string): KlineUpdate | undefined {
+    return this.feeds.get(symbol)?.klines.get(interval);
+  }
+
+  /** Stream names currently wanted (diagnostics, tests). */
+  activeStreams(): string[] {
+    return [...this.stream.streams];
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const feed of this.feeds.values()) if (feed.depth) clearTimeout(feed.depth.retryTimer);
+    this.feeds.clear();
+    this.targets.clear();
+    this.stream.close();
+  }
+
+  private feedFor(symbol: string, external: string): SymbolFeed {
+    let feed = this.feeds.get(symbol);
+    if (!feed) {
+      feed = {
+        ref: { instrumentId: `${this.options.venueId}:${symbol}`, venue: this.options.venueId, symbol },
+        external,
+        depth: undefined,
+        trade: false,
+        ticker: false,
+        lastTicker: undefined,
+        klines: new Map(),
+        down: false,
+      };
+      this.feeds.set(symbol, feed);
+    }
+    return feed;
+  }
+
+  private streamName(feed: SymbolFeed, key: MarketStreamKey): string {
+    const s = feed.external.toLowerCase();
+    switch (key.kind) {
+      case 'orderbook':
+        return this.options.depthSpeed === '100ms' ? `${s}@depth@100ms` : `${s}@depth`;
+      case 'trade':
+        return `${s}@trade`;
+      case 'ticker':
+        return `${s}@ticker`;
+      case 'kline':
+        return `${s}@kline_${key.interval}`;
+    }
+  }
+
+  private onData(stream: string, data: WireObject): void {
+    const target = this.targets.get(stream);
+    if (!target || this.stopped) return;
+    const { feed } = target;
+    try {
+      switch (target.kind) {
+        case 'depth':
+          this.onDepth(feed, data);
+          return;
+        case 'trade':
+          this.options.market.onTrade(parseTrade(data, feed.ref));
+          return;
+        case 'ticker': {
+          const t = parseTicker(data, feed.ref);
+          feed.lastTicker = t;
+          this.options.market.onTicker(t);
+          return;
+        }
+        case 'kline': {
+          const k = parseKlineEvent(data, feed.ref);
+          if (!feed.klines.has(k.interval)) return;
+          feed.klines.set(k.interval, k);
+          this.options.market.onKline(k);
+          return;
+        }
+      }
+    } catch (err) {
+      this.options.log.warn({ stream, err: err instanceof Error ? err.message : String(err) }, 'dropped a malformed Binance stream event');
+    }
+  }
+
+  private onDepth(feed: SymbolFeed, data: WireObject): void {
+    const depth = feed.depth;
+    if (!depth) return;
+    const result = depth.sync.handleEvent(parseDepthDiff(data));
+    switch (result.type) {
+      case 'applied':
+        this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
+        return;
+      case 'request-snapshot':
+        this.fetchSnapshot(feed, depth);
+        return;
+      case 'gap':
+        this.options.log.warn({ symbol: feed.ref.symbol, expected: result.expectedFirstId, received: result.receivedFirstId }, 'Binance depth gap; resynchronising the book');
+        this.setDown(feed, `depth gap: expected update ${result.expectedFirstId}, got ${result.receivedFirstId}`);
+        this.fetchSnapshot(feed, depth);
+        return;
+      case 'buffered':
+      case 'ignored':
+      case 'synced':
+      case 'snapshot-too-old':
+        return;
+    }
+  }
+
+  private fetchSnapshot(feed: SymbolFeed, depth: DepthFeed, delayMs = 0): void {
+    if (depth.fetching || depth.retryTimer || this.stopped) return;
+    if (delayMs > 0) {
+      depth.retryTimer = setTimeout(() => {
+        depth.retryTimer = undefined;
+        this.fetchSnapshot(feed, depth);
+      }, delayMs);
+      return;
+    }
+    depth.fetching = true;
+    this.options.rest
+      .publicGet('/api/v3/depth', [
+        ['symbol', feed.external],
+        ['limit', String(this.options.depthSnapshotLimit)],
+      ])
+      .then((body) => {
+        depth.fetching = false;
+        if (feed.depth !== depth || this.stopped) return;
+        const result = depth.sync.handleSnapshot(parseDepthSnapshot(body));
+        switch (result.type) {
+          case 'synced':
+            depth.failures = 0;
+            this.setUp(feed);
+            this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
+            return;
+          case 'snapshot-too-old':
+          case 'gap':
+            this.fetchSnapshot(feed, depth, this.options.snapshotRetryDelayMs);
+            return;
+          case 'ignored':
+          case 'applied':
+          case 'buffered':
+          case 'request-snapshot':
+            return;
+        }
+      })
+      .catch((err: unknown) => {
+        depth.fetching = false;
+        if (feed.depth !== depth || this.stopped) return;
+        depth.failures++;
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(depth.failures, 6));
+        this.options.log.warn({ symbol: feed.ref.symbol, err: err instanceof Error ? err.message : String(err), retryInMs: delay }, 'Binance depth snapshot failed');
+        this.setDown(feed, 'depth snapshot failed');
+        this.fetchSnapshot(feed, depth, delay);
+      });
+  }
+
+  private onStreamStatus(status: 'up' | 'down', reason: string): void {
+    for (const feed of this.feeds.values()) {
+      if (status === 'down') {
+        feed.depth?.sync.reset();
+        this.setDown(feed, reason);
+        if (feed.depth) this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
+      } else if (!feed.depth) {
+        this.setUp(feed);
+      }
+    }
+  }
+
+  private setDown(feed: SymbolFeed, reason: string): void {
+    if (feed.down) return;
+    feed.down = true;
+    this.options.market.onFeedStatus?.(this.options.venueId, feed.ref.symbol, 'DOWN', reason);
+  }
+
+  private setUp(feed: SymbolFeed): void {
+    if (!feed.down) return;
+    feed.down = false;
+    this.options.market.onFeedStatus?.(this.options.venueId, feed.ref.symbol, 'UP');
+  }
+}
