@@ -3,3 +3,9 @@
  * Shared port contract suites, fakes and builders for tests. A devDependency only; never imported by src.
  */
 export * from './contracts/store.contract.ts';
+export * from './fakes/fake-clock.ts';
+export * from './fakes/sequential-ids.ts';
+export * from './fakes/memory-event-sink.ts';
+export * from './fakes/fake-cipher.ts';
+export * from './fakes/fake-venue.ts';
+export * from './builders/test-cadenza.ts';

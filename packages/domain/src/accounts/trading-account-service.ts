@@ -1,0 +1,278 @@
+/**
+ * @module accounts/trading-account-service
+ * Create, update, delete, validate, connect, disconnect, enable, disable and list trading accounts. Every
+ * change is written with an operation-history entry (who, old and new values) in one transaction, then pushed
+ * as `event.trading_account.updated` on `tradingAccount:{id}`.
+ */
+import type { RpcPagination, RpcTradingAccount, TradingAccountStatus, TradingAccountType } from '@cadenza/contract';
+import { TradingAccountStatusValues, TradingAccountTypeValues, VenueValues } from '@cadenza/contract';
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import type { CallerContext } from '../values/caller.ts';
+import { dec } from '../values/decimal.ts';
+import type { Paged } from '../ports/store.ts';
+import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import type { CredentialVault } from '../credentials/credential-vault.ts';
+import { accountTransition, type AccountAction } from './account-status.ts';
+import type { AccountRegistry } from './account-registry.ts';
+import type { TradingAccount, TradingAccountOperation } from './trading-account.ts';
+
+/** The fields `update` may change and history records. */
+const EDITABLE = ['nickname', 'externalAccountId', 'accountType', 'externalAccountType', 'positionMode', 'collateralMode', 'marginMode', 'leverage', 'tenantId'] as const;
+
+export interface TradingAccountServiceDeps {
+  accounts: AccountRegistry;
+  book: PortfolioBook;
+  vault: CredentialVault;
+  /** Whether the account has orders that are not closed (delete refuses then). */
+  hasOpenOrders(tradingAccountId: string): boolean;
+  /** Called after an account is deleted, e.g. to end its subscriptions. */
+  onDeleted(account: TradingAccount, caller: CallerContext): void;
+}
+
+export function pageOf(p: RpcPagination | undefined, defaultLimit = 50): { offset: number; limit: number } {
+  const limit = Math.min(Math.max(p?.limit ?? defaultLimit, 1), 1000);
+  const offset = Math.max(p?.offset ?? (p?.cursor && /^\d+$/.test(p.cursor) ? Number(p.cursor) : 0), 0);
+  return { offset, limit };
+}
+
+export function paginationOf<T>(page: { offset: number; limit: number }, result: Paged<T>): RpcPagination {
+  const hasNext = page.offset + result.items.length < result.total;
+  const out: RpcPagination = { offset: page.offset, limit: page.limit, total: result.total, hasNext };
+  if (hasNext) out.cursor = String(page.offset + result.items.length);
+  return out;
+}
+
+export class TradingAccountService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly deps: TradingAccountServiceDeps,
+  ) {}
+
+  private get accounts(): AccountRegistry {
+    return this.deps.accounts;
+  }
+
+  private isDomainLedger(venue: string): boolean {
+    return this.ctx.venues.get(venue)?.capabilities.ledger !== 'venue';
+  }
+
+  /** PAPER/MOCK (domain-ledger) accounts start ACTIVE and funded; real-venue accounts start NEW. */
+  create(caller: CallerContext, input: RpcTradingAccount): TradingAccount {
+    if (!input.venue) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'tradingAccount.venue is required');
+    const venue = this.ctx.venues.require(input.venue);
+    const now = this.ctx.clock.now();
+    const domainLedger = venue.capabilities.ledger === 'domain';
+    const account: TradingAccount = {
+      tradingAccountId: this.ctx.ids.uuid(),
+      userId: caller.userId,
+      venue: venue.id,
+      status: domainLedger ? 'ACTIVE' : 'NEW',
+      accountType: input.accountType ?? 'SPOT',
+      credentialIds: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.applyEditable(account, input);
+    this.ctx.store.transaction(() => {
+      this.accounts.put(account, true);
+      if (domainLedger) {
+        this.deps.book.apply(
+          account.tradingAccountId,
+          Object.entries(this.ctx.config.paperBalances).map(([asset, amount]) => ({ asset, free: dec(amount), locked: dec(0) })),
+        );
+      }
+      this.accounts.recordOperation({ tradingAccountId: account.tradingAccountId, operateBy: caller.userId, tags: ['CREATED'], newValues: this.snapshot(account) });
+    });
+    this.accounts.publishUpdated(account);
+    return account;
+  }
+
+  update(caller: CallerContext, input: RpcTradingAccount): TradingAccount {
+    const cur = this.accounts.requireOwned(caller, input.tradingAccountId);
+    const next: TradingAccount = { ...cur, credentialIds: [...cur.credentialIds] };
+    this.applyEditable(next, input);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const k of EDITABLE) {
+      if (JSON.stringify(cur[k]) !== JSON.stringify(next[k])) {
+        before[k] = cur[k] ?? null;
+        after[k] = next[k] ?? null;
+      }
+    }
+    if (Object.keys(after).length === 0) return cur;
+    next.updatedAt = this.ctx.clock.now();
+    this.commit(next, { operateBy: caller.userId, tags: ['UPDATED'], previousValues: before, newValues: after });
+    return next;
+  }
+
+  delete(caller: CallerContext, tradingAccountId: string): TradingAccount {
+    const cur = this.accounts.requireOwned(caller, tradingAccountId);
+    if (this.deps.hasOpenOrders(tradingAccountId)) {
+      throw new DomainError('TRADING_ACCOUNT_HAS_OPEN_ORDERS', 'cancel the open orders of the trading account before deleting it');
+    }
+    const now = this.ctx.clock.now();
+    const next: TradingAccount = { ...cur, deletedAt: now, updatedAt: now };
+    this.commit(next, { operateBy: caller.userId, operationType: 'DELETED', tags: [], previousValues: { status: cur.status }, newValues: { deleted: true } });
+    this.deps.onDeleted(next, caller);
+    return next;
+  }
+
+  /**
+   * Whether the account could trade: it exists (when an id is given), its venue is available here, and a
+   * real-venue account has a usable credential that the venue accepts. Never throws for an invalid account.
+   */
+  async validate(caller: CallerContext, input: RpcTradingAccount): Promise<boolean> {
+    if (input.tradingAccountId) {
+      const a = this.accounts.requireOwned(caller, input.tradingAccountId);
+      const venue = this.ctx.venues.get(a.venue);
+      if (!venue) return false;
+      if (!venue.capabilities.requiresCredential) return true;
+      const c = this.deps.vault.usableCredential(a);
+      if (!c) return false;
+      if (!venue.verifyCredential) return true;
+      try {
+        return (await venue.verifyCredential(this.deps.vault.venueCredential(c))).valid;
+      } catch {
+        return false;
+      }
+    }
+    return typeof input.venue === 'string' && this.ctx.venues.get(input.venue) !== undefined;
+  }
+
+  /** Connects the account to its venue: real venues load balances (UNAVAILABLE when the venue fails). */
+  async connect(caller: CallerContext, input: RpcTradingAccount): Promise<TradingAccount> {
+    let cur = this.accounts.requireOwned(caller, input.tradingAccountId);
+    this.require(cur, 'CONNECT');
+    const venue = this.ctx.venues.require(cur.venue);
+    if (input.credentials?.length) cur = this.attachCredentials(caller, cur, input.credentials.map((c) => c.credentialId).filter((x): x is string => !!x));
+    if (venue.capabilities.ledger === 'venue' || venue.capabilities.requiresCredential) {
+      const account = this.deps.vault.venueAccount(cur, venue.capabilities.requiresCredential);
+      try {
+        if (venue.fetchBalances) {
+          const balances = await venue.fetchBalances(account);
+          this.ctx.store.transaction(() => this.deps.book.replace(cur.tradingAccountId, balances));
+        }
+      } catch (err) {
+        const failed: TradingAccount = { ...cur, status: accountTransition(cur.status, 'CONNECT_FAILED') ?? 'UNAVAILABLE', updatedAt: this.ctx.clock.now() };
+        this.commit(failed, { operateBy: caller.userId, operationType: 'CONNECT', tags: ['FAILED'], previousValues: { status: cur.status }, newValues: { status: failed.status } });
+        this.ctx.log.warn({ err, tradingAccountId: cur.tradingAccountId, venue: cur.venue }, 'connect failed');
+        throw new DomainError('VENUE_UNAVAILABLE', `venue ${cur.venue} refused or failed the connection`, { cause: err });
+      }
+    }
+    return this.move(caller, cur, 'CONNECT', 'CONNECTED');
+  }
+
+  disconnect(caller: CallerContext, tradingAccountId: string): TradingAccount {
+    return this.move(caller, this.accounts.requireOwned(caller, tradingAccountId), 'DISCONNECT', 'DISCONNECTED');
+  }
+
+  enable(caller: CallerContext, tradingAccountId: string): TradingAccount {
+    const cur = this.accounts.requireOwned(caller, tradingAccountId);
+    return this.move(caller, cur, this.isDomainLedger(cur.venue) ? 'ENABLE_DOMAIN_LEDGER' : 'ENABLE_VENUE_LEDGER', 'ENABLED');
+  }
+
+  disable(caller: CallerContext, tradingAccountId: string): TradingAccount {
+    return this.move(caller, this.accounts.requireOwned(caller, tradingAccountId), 'DISABLE', 'DISABLED');
+  }
+
+  list(caller: CallerContext, filter: { tradingAccountId?: string; venue?: string; status?: string }, page: { offset: number; limit: number }): Paged<TradingAccount> {
+    return this.ctx.store.listTradingAccounts({ ...filter, ...(caller.isAdmin ? {} : { userId: caller.userId }) }, page);
+  }
+
+  operations(caller: CallerContext, tradingAccountId: string, page: { offset: number; limit: number }): Paged<TradingAccountOperation> {
+    this.accounts.requireOwned(caller, tradingAccountId);
+    return this.ctx.store.listOperations(tradingAccountId, page);
+  }
+
+  /** Admin upsert (command.trading_account.save): any field including status and owner. */
+  save(caller: CallerContext, inputs: RpcTradingAccount[]): TradingAccount[] {
+    return inputs.map((input) => {
+      const existing = input.tradingAccountId ? this.accounts.find(input.tradingAccountId) : undefined;
+      if (!existing) {
+        if (!input.userId) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'tradingAccount.userId is required to save a new account');
+        const created = this.create({ userId: input.userId, isAdmin: false }, input);
+        return input.status && input.status !== created.status ? this.forceStatus(caller, created, input.status) : created;
+      }
+      let next = this.update(caller, input);
+      if (input.status && input.status !== next.status) next = this.forceStatus(caller, next, input.status);
+      return next;
+    });
+  }
+
+  /** Attaches owned credentials of the same venue; NEW accounts become CREATED. */
+  attachCredentials(caller: CallerContext, account: TradingAccount, credentialIds: string[]): TradingAccount {
+    const ids = [...account.credentialIds];
+    for (const id of credentialIds) {
+      const c = this.ctx.store.getCredential(id);
+      if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${id} not found`);
+      if (c.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential ${id} is for ${c.venue}, the account trades on ${account.venue}`);
+      if (!ids.includes(id)) ids.push(id);
+    }
+    if (ids.length === account.credentialIds.length) return account;
+    const status = accountTransition(account.status, 'ATTACH_CREDENTIAL') ?? account.status;
+    const next: TradingAccount = { ...account, credentialIds: ids, status, updatedAt: this.ctx.clock.now() };
+    this.commit(next, { operateBy: caller.userId, tags: ['CREDENTIAL_ATTACHED'], previousValues: { status: account.status }, newValues: { status, credentialIds: ids } });
+    return next;
+  }
+
+  private forceStatus(caller: CallerContext, a: TradingAccount, status: TradingAccountStatus): TradingAccount {
+    if (!(TradingAccountStatusValues as readonly string[]).includes(status)) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', `unknown status ${status}`);
+    const next = { ...a, status, updatedAt: this.ctx.clock.now() };
+    this.commit(next, { operateBy: caller.userId, tags: ['SAVED'], previousValues: { status: a.status }, newValues: { status } });
+    return next;
+  }
+
+  private require(a: TradingAccount, action: AccountAction): TradingAccountStatus {
+    const to = accountTransition(a.status, action);
+    if (!to) throw new DomainError('INVALID_ACCOUNT_TRANSITION', `cannot ${action.toLowerCase().replace(/_/g, ' ')} a trading account in status ${a.status}`);
+    return to;
+  }
+
+  private move(caller: CallerContext, cur: TradingAccount, action: AccountAction, operationType: string): TradingAccount {
+    const status = this.require(cur, action);
+    if (status === cur.status) return cur;
+    const next: TradingAccount = { ...cur, status, updatedAt: this.ctx.clock.now() };
+    this.commit(next, { operateBy: caller.userId, operationType, tags: [], previousValues: { status: cur.status }, newValues: { status } });
+    return next;
+  }
+
+  private commit(next: TradingAccount, op: Omit<TradingAccountOperation, 'operationId' | 'timestamp' | 'tradingAccountId'>): void {
+    try {
+      this.ctx.store.transaction(() => {
+        this.accounts.put(next, false);
+        this.accounts.recordOperation({ tradingAccountId: next.tradingAccountId, ...op });
+      });
+    } catch (err) {
+      this.accounts.evict(next.tradingAccountId);
+      throw err;
+    }
+    this.accounts.publishUpdated(next);
+  }
+
+  private applyEditable(a: TradingAccount, input: RpcTradingAccount): void {
+    if (input.nickname !== undefined) a.nickname = input.nickname;
+    if (input.externalAccountId !== undefined) a.externalAccountId = input.externalAccountId;
+    if (input.externalAccountType !== undefined) a.externalAccountType = input.externalAccountType;
+    if (input.tenantId !== undefined) a.tenantId = input.tenantId;
+    if (input.accountType !== undefined) {
+      if (!(TradingAccountTypeValues as readonly string[]).includes(input.accountType)) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', `unknown accountType ${input.accountType}`);
+      a.accountType = input.accountType as TradingAccountType;
+    }
+    if (input.positionMode !== undefined) a.positionMode = input.positionMode;
+    if (input.collateralMode !== undefined) a.collateralMode = input.collateralMode;
+    if (input.marginMode !== undefined) a.marginMode = input.marginMode;
+    if (input.config?.leverage !== undefined) {
+      if (!Number.isInteger(input.config.leverage) || input.config.leverage < 1) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'config.leverage must be a positive integer');
+      a.leverage = input.config.leverage;
+    }
+  }
+
+  private snapshot(a: TradingAccount): Record<string, unknown> {
+    const out: Record<string, unknown> = { venue: a.venue, status: a.status, accountType: a.accountType };
+    for (const k of EDITABLE) if (a[k] !== undefined) out[k] = a[k];
+    return out;
+  }
+}
+
+export const knownVenues: ReadonlySet<string> = new Set(VenueValues);

@@ -1,0 +1,123 @@
+/**
+ * @module cadenza
+ * `createCadenza` wires the domain services around the ports. The server builds the venues first (passing
+ * `{ onExecution: e => cadenza.execution.onExecution(e) }` as their execution sink), then calls `start()`.
+ */
+import { AccountRegistry } from './accounts/account-registry.ts';
+import { TradingAccountService } from './accounts/trading-account-service.ts';
+import { ChannelAuthorizer, type ChannelVerdict } from './channel-authorizer.ts';
+import { resolveConfig, type CadenzaConfig } from './config.ts';
+import { Publisher, VenueRegistry, type DomainContext } from './context.ts';
+import { CredentialService } from './credentials/credential-service.ts';
+import { CredentialVault } from './credentials/credential-vault.ts';
+import { InstrumentCatalog } from './instruments/instrument-catalog.ts';
+import { MarketDataService } from './market-data/market-data-service.ts';
+import { OrderService } from './orders/order-service.ts';
+import type { Cipher } from './ports/cipher.ts';
+import type { Clock } from './ports/clock.ts';
+import type { EventSink } from './ports/event-sink.ts';
+import type { IdSource } from './ports/id-source.ts';
+import type { Logger } from './ports/logger.ts';
+import type { Store } from './ports/store.ts';
+import type { ExecutionSink, Venue } from './ports/venue.ts';
+import { PortfolioBook } from './portfolios/portfolio-book.ts';
+import { PortfolioService } from './portfolios/portfolio-service.ts';
+import { FeedRegistry, type FeedChange } from './subscriptions/feed-registry.ts';
+import { SubscriptionService } from './subscriptions/subscription-service.ts';
+import type { CallerContext } from './values/caller.ts';
+
+export interface CadenzaDeps {
+  store: Store;
+  venues: Venue[];
+  clock: Clock;
+  ids: IdSource;
+  cipher: Cipher;
+  events: EventSink;
+  log: Logger;
+  config?: Partial<CadenzaConfig>;
+}
+
+export interface Cadenza {
+  readonly config: CadenzaConfig;
+  readonly venues: VenueRegistry;
+  readonly instruments: InstrumentCatalog;
+  readonly accounts: AccountRegistry;
+  readonly tradingAccounts: TradingAccountService;
+  readonly credentials: CredentialService;
+  readonly orders: OrderService;
+  readonly portfolios: PortfolioService;
+  readonly subscriptions: SubscriptionService;
+  readonly marketData: MarketDataService;
+  /** Give this to venue factories as their `execution` sink. */
+  readonly execution: ExecutionSink;
+  /** For the gateway's subscribe hook. */
+  authorizeChannel(caller: CallerContext, channel: string): ChannelVerdict;
+  /** Venue market feeds starting/stopping (reference-counted by subscriptions). Returns an unsubscribe function. */
+  onFeedChange(listener: (change: FeedChange) => void): () => void;
+  /** Loads state, refreshes instruments, cancels PAPER/MOCK orders lost by the restart, restarts feeds. */
+  start(): Promise<void>;
+  /** Answers pending awaitClosed/cancel waits and drops timers. Idempotent. The store is closed by its owner. */
+  stop(): Promise<void>;
+}
+
+export function createCadenza(deps: CadenzaDeps): Cadenza {
+  const config = resolveConfig(deps.config);
+  const venues = new VenueRegistry(deps.venues);
+  const ctx: DomainContext = {
+    store: deps.store,
+    venues,
+    clock: deps.clock,
+    ids: deps.ids,
+    cipher: deps.cipher,
+    publish: new Publisher(deps.events, deps.clock, deps.log),
+    log: deps.log,
+    config,
+  };
+  const instruments = new InstrumentCatalog(ctx);
+  const accounts = new AccountRegistry(ctx);
+  const book = new PortfolioBook(ctx);
+  const vault = new CredentialVault(ctx);
+  const orders = new OrderService(ctx, accounts, instruments, book, vault);
+  const feeds = new FeedRegistry(deps.log);
+  const subscriptions = new SubscriptionService(ctx, accounts, instruments, feeds);
+  const tradingAccounts = new TradingAccountService(ctx, {
+    accounts,
+    book,
+    vault,
+    hasOpenOrders: (id) => orders.hasOpenOrders(id),
+    onDeleted: (a) => subscriptions.terminateAccount(a.tradingAccountId),
+  });
+  const credentials = new CredentialService(ctx, accounts, tradingAccounts, vault);
+  const portfolios = new PortfolioService(ctx, accounts, book);
+  const marketData = new MarketDataService(ctx, instruments);
+  const authorizer = new ChannelAuthorizer(accounts, instruments, venues);
+  let started = false;
+
+  return {
+    config,
+    venues,
+    instruments,
+    accounts,
+    tradingAccounts,
+    credentials,
+    orders,
+    portfolios,
+    subscriptions,
+    marketData,
+    execution: { onExecution: (e) => orders.onExecution(e) },
+    authorizeChannel: (caller, channel) => authorizer.authorize(caller, channel),
+    onFeedChange: (l) => feeds.onChange(l),
+    async start() {
+      if (started) return;
+      started = true;
+      orders.load();
+      await instruments.load();
+      const cancelled = orders.recover();
+      if (cancelled) deps.log.info({ cancelled }, 'cancelled open orders lost by a venue restart');
+      await subscriptions.start();
+    },
+    async stop() {
+      orders.stop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * @module channel-authorizer
+ * Who may subscribe to which channel (DESIGN.md decisions 2 and 6):
+ * - `tradingAccount:{id}`: the account's owner, or an admin;
+ * - `user:{userId}`: that user only;
+ * - `market:*`: any authenticated user, for a venue configured here and an instrument it lists
+ *   (`market:ticker:{VENUE}` needs only the venue; klines also a KlineInterval the instrument offers).
+ */
+import { parseChannel } from '@cadenza/contract';
+import type { AccountRegistry } from './accounts/account-registry.ts';
+import type { VenueRegistry } from './context.ts';
+import type { InstrumentCatalog } from './instruments/instrument-catalog.ts';
+import type { CallerContext } from './values/caller.ts';
+
+export type ChannelVerdict = { allowed: true } | { allowed: false; reason: 'unknown channel' | 'permission denied' };
+
+export class ChannelAuthorizer {
+  constructor(
+    private readonly accounts: AccountRegistry,
+    private readonly instruments: InstrumentCatalog,
+    private readonly venues: VenueRegistry,
+  ) {}
+
+  authorize(caller: CallerContext, channel: string): ChannelVerdict {
+    if (!caller.userId) return { allowed: false, reason: 'permission denied' };
+    const ref = parseChannel(channel);
+    if (!ref) return { allowed: false, reason: 'unknown channel' };
+    switch (ref.kind) {
+      case 'tradingAccount':
+        return this.accounts.isOwner(caller, ref.tradingAccountId) ? { allowed: true } : { allowed: false, reason: 'permission denied' };
+      case 'user':
+        return ref.userId === caller.userId ? { allowed: true } : { allowed: false, reason: 'permission denied' };
+      case 'market': {
+        if (!this.venues.get(ref.venue)) return { allowed: false, reason: 'unknown channel' };
+        if (ref.symbol === undefined) return { allowed: true };
+        const inst = this.instruments.get(`${ref.venue}:${ref.symbol}`);
+        if (!inst) return { allowed: false, reason: 'unknown channel' };
+        if (ref.interval && inst.spec.klineIntervals.length && !inst.spec.klineIntervals.includes(ref.interval)) return { allowed: false, reason: 'unknown channel' };
+        return { allowed: true };
+      }
+    }
+  }
+}

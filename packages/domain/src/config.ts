@@ -1,0 +1,42 @@
+/**
+ * @module config
+ * Tunables of the domain, with defaults. Everything here is a product decision written down in docs/domain.md.
+ */
+export interface CadenzaConfig {
+  /** Balances a new PAPER/MOCK account starts with (asset → decimal string). */
+  paperBalances: Record<string, string>;
+  /** How long `awaitClosed` holds a submit reply before answering the current state. */
+  awaitClosedTimeoutMs: number;
+  /** How long a cancel reply waits for the venue's confirmation before answering PENDING_CANCEL. */
+  cancelConfirmTimeoutMs: number;
+  /** Safety margin on the amount locked for orders priced from the book (MARKET by BASE, SELL by QUOTE, STOP). */
+  marketLockBuffer: string;
+  /** Levels read from the book to estimate a MARKET order's cost. */
+  estimateDepth: number;
+  /** Currency the portfolio summary values equity in. */
+  valuationCurrency: string;
+  /** Bars returned per instrument by `query.kline.list`. */
+  klineLimit: number;
+  /** Server identity for `query.system.info` / `query.system.check`. */
+  system: { name: string; version: string; description: string; documentation: string };
+}
+
+export const defaultConfig: CadenzaConfig = {
+  paperBalances: { USDT: '100000', BTC: '1', ETH: '10' },
+  awaitClosedTimeoutMs: 10_000,
+  cancelConfirmTimeoutMs: 2_000,
+  marketLockBuffer: '0.05',
+  estimateDepth: 100,
+  valuationCurrency: 'USDT',
+  klineLimit: 100,
+  system: {
+    name: 'Cadenza',
+    version: '0.1.0',
+    description: 'Real-time trading API: Centrifugo-compatible WebSocket RPC and channels, paper and live venues.',
+    documentation: '/docs',
+  },
+};
+
+export function resolveConfig(partial: Partial<CadenzaConfig> | undefined): CadenzaConfig {
+  return { ...defaultConfig, ...partial, system: { ...defaultConfig.system, ...partial?.system } };
+}

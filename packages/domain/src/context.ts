@@ -1,0 +1,69 @@
+/**
+ * @module context
+ * What every service of one Cadenza instance shares: ports, config, the venue registry and the event publisher.
+ */
+import { channels } from '@cadenza/contract';
+import type { CadenzaConfig } from './config.ts';
+import { DomainError } from './errors.ts';
+import type { Cipher } from './ports/cipher.ts';
+import type { Clock } from './ports/clock.ts';
+import type { EventSink } from './ports/event-sink.ts';
+import type { IdSource } from './ports/id-source.ts';
+import type { Logger } from './ports/logger.ts';
+import type { Store } from './ports/store.ts';
+import type { Venue } from './ports/venue.ts';
+
+export class VenueRegistry {
+  private readonly byId = new Map<string, Venue>();
+  constructor(venues: Venue[]) {
+    for (const v of venues) this.byId.set(v.id, v);
+  }
+  get(id: string): Venue | undefined {
+    return this.byId.get(id);
+  }
+  /** The adapter of `id`, or VENUE_NOT_CONFIGURED. */
+  require(id: string): Venue {
+    const v = this.byId.get(id);
+    if (!v) throw new DomainError('VENUE_NOT_CONFIGURED', `venue ${id} is not available on this server`);
+    return v;
+  }
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+  all(): Venue[] {
+    return [...this.byId.values()];
+  }
+}
+
+/** Publishes `{type, data, timestamp}` events on account and user channels. */
+export class Publisher {
+  constructor(
+    private readonly sink: EventSink,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+  toAccount(tradingAccountId: string, type: string, data: unknown): void {
+    this.emit(channels.tradingAccount(tradingAccountId), type, data);
+  }
+  toUser(userId: string, type: string, data: unknown): void {
+    this.emit(channels.user(userId), type, data);
+  }
+  private emit(channel: string, type: string, data: unknown): void {
+    try {
+      this.sink.publish(channel, { type, data, timestamp: this.clock.now() });
+    } catch (err) {
+      this.log.error({ err, channel, type }, 'event sink threw');
+    }
+  }
+}
+
+export interface DomainContext {
+  store: Store;
+  venues: VenueRegistry;
+  clock: Clock;
+  ids: IdSource;
+  cipher: Cipher;
+  publish: Publisher;
+  log: Logger;
+  config: CadenzaConfig;
+}

@@ -1,0 +1,92 @@
+/**
+ * @module market-data/market-data-service
+ * Order-book, ticker and kline queries, answered from the venue adapters' live state.
+ *
+ * Selection: `instrumentIds`, or `venue` with `symbols`, or `venue` alone (every instrument of the venue).
+ * Lists skip instruments the venue has no data for yet; a single-book query answers MARKET_DATA_UNAVAILABLE.
+ */
+import type { Kline, OrderBook, Ticker } from '@cadenza/contract';
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
+import type { Instrument } from '../instruments/instrument.ts';
+import { toKline, toOrderBook, toTicker } from './converters.ts';
+
+export interface MarketSelection {
+  instrumentIds?: string[];
+  venue?: string;
+  symbols?: string[];
+}
+
+const MAX_DEPTH = 1000;
+
+export class MarketDataService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly instruments: InstrumentCatalog,
+  ) {}
+
+  orderBook(instrumentId: string | undefined, depth = 10): OrderBook {
+    if (!instrumentId) throw new DomainError('INVALID_MARKET_QUERY', 'instrumentId is required');
+    const i = this.instruments.require(instrumentId);
+    const book = this.ctx.venues.require(i.spec.venue).getBook(i.spec.symbol, clampDepth(depth));
+    if (!book) throw new DomainError('MARKET_DATA_UNAVAILABLE', `no order book for ${instrumentId} yet; subscribe to it first`);
+    return toOrderBook(book);
+  }
+
+  orderBooks(sel: MarketSelection, depth = 10): OrderBook[] {
+    const out: OrderBook[] = [];
+    for (const i of this.select(sel)) {
+      const book = this.ctx.venues.get(i.spec.venue)?.getBook(i.spec.symbol, clampDepth(depth));
+      if (book) out.push(toOrderBook(book));
+    }
+    return out;
+  }
+
+  tickers(sel: MarketSelection): Ticker[] {
+    const out: Ticker[] = [];
+    for (const i of this.select(sel)) {
+      const t = this.ctx.venues.get(i.spec.venue)?.getTicker(i.spec.symbol);
+      if (t) out.push(toTicker(t));
+    }
+    return out;
+  }
+
+  async klines(sel: MarketSelection, interval = '1m'): Promise<Kline[]> {
+    const out: Kline[] = [];
+    for (const i of this.select(sel)) {
+      if (i.spec.klineIntervals.length && !i.spec.klineIntervals.includes(interval)) continue;
+      const venue = this.ctx.venues.get(i.spec.venue);
+      if (!venue) continue;
+      let bars;
+      try {
+        bars = await venue.getKlines(i.spec.symbol, interval, this.ctx.config.klineLimit);
+      } catch (err) {
+        this.ctx.log.warn({ err, instrumentId: i.spec.instrumentId }, 'klines unavailable');
+        continue;
+      }
+      const k = toKline(bars);
+      if (k) out.push(k);
+    }
+    return out;
+  }
+
+  /** The instruments a selection names; unknown ids are refused so typos do not look like empty markets. */
+  select(sel: MarketSelection): Instrument[] {
+    if (sel.instrumentIds && sel.instrumentIds.length) return sel.instrumentIds.map((id) => this.instruments.require(id));
+    if (sel.symbols && sel.symbols.length) {
+      if (!sel.venue) throw new DomainError('INVALID_MARKET_QUERY', 'venue is required with symbols');
+      return sel.symbols.map((s) => {
+        const i = this.instruments.resolve(s, sel.venue);
+        if (!i) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${sel.venue}:${s} not found`);
+        return i;
+      });
+    }
+    if (sel.venue) return this.instruments.list({ venue: sel.venue });
+    throw new DomainError('INVALID_MARKET_QUERY', 'give instrumentIds, or a venue (with optional symbols)');
+  }
+}
+
+function clampDepth(depth: number): number {
+  return Math.max(1, Math.min(MAX_DEPTH, Math.trunc(depth)));
+}

@@ -1,0 +1,525 @@
+/**
+ * @module orders/order-service
+ * Submits, cancels and tracks trade orders, and books what venues report about them.
+ *
+ * Promises:
+ * - An order is persisted (SUBMITTED, with its balance lock) in one transaction before the venue sees it.
+ * - Every venue report goes through the status machine; the order change, the fill, the balances and the
+ *   position are written in ONE transaction, and only then published (`event.trade_order.updated`, then
+ *   `event.portfolio.updated` with the changed balances as a DELTA) on `tradingAccount:{id}`.
+ * - `idempotencyKey` and `clientOrderId` each identify an order within its trading account: a repeated submit
+ *   returns the original order and never reaches the venue again. Both indexes live in memory, loaded at start.
+ * - A fill repeated by the venue (same tradeId for the same order) changes nothing.
+ * - `onExecution` never throws into the venue.
+ */
+import type { RpcTradeOrder } from '@cadenza/contract';
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import type { CallerContext } from '../values/caller.ts';
+import { ZERO, dec, str } from '../values/decimal.ts';
+import { fromIso } from '../values/time.ts';
+import type { ExecutionEvent, Venue, VenueOrder } from '../ports/venue.ts';
+import type { Paged } from '../ports/store.ts';
+import type { AccountRegistry } from '../accounts/account-registry.ts';
+import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
+import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import type { Balance, Position } from '../portfolios/balance.ts';
+import { fillEffects } from '../portfolios/fill-effects.ts';
+import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
+import type { CredentialVault } from '../credentials/credential-vault.ts';
+import type { Fill, Order } from './order.ts';
+import { readDraft } from './order-draft.ts';
+import { preTradeCheck } from './pre-trade.ts';
+import { toRpcTradeOrder } from './rpc-order.ts';
+import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
+
+export interface SubmitOrderRequest {
+  tradingAccountId: string;
+  tradeOrder: RpcTradeOrder;
+  idempotencyKey?: string;
+  awaitClosed?: boolean;
+}
+
+export interface OrderLookup {
+  tradingAccountId?: string;
+  tradeOrderId?: string;
+  clientOrderId?: string;
+  externalOrderId?: string;
+}
+
+export interface OrderListFilter {
+  tradingAccountId?: string;
+  tradeOrderId?: string;
+  instrumentId?: string;
+  side?: string;
+  orderType?: string | null;
+  status?: string | null;
+  startTime?: string;
+  endTime?: string;
+}
+
+const key = (tradingAccountId: string, k: string) => `${tradingAccountId}\u0001${k}`;
+
+export class OrderService {
+  /** Orders not yet closed, by tradeOrderId. */
+  private readonly open = new Map<string, Order>();
+  private readonly openPerAccount = new Map<string, number>();
+  private readonly byIdempotencyKey = new Map<string, string>();
+  private readonly byClientOrderId = new Map<string, string>();
+  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly accounts: AccountRegistry,
+    private readonly instruments: InstrumentCatalog,
+    private readonly book: PortfolioBook,
+    private readonly vault: CredentialVault,
+  ) {}
+
+  /** Loads the idempotency indexes and the open orders. */
+  load(): void {
+    for (const k of this.ctx.store.listOrderKeys()) {
+      this.byClientOrderId.set(key(k.tradingAccountId, k.clientOrderId), k.tradeOrderId);
+      if (k.idempotencyKey !== undefined) this.byIdempotencyKey.set(key(k.tradingAccountId, k.idempotencyKey), k.tradeOrderId);
+    }
+    for (const o of this.ctx.store.listOpenOrders()) this.track(o);
+  }
+
+  /**
+   * Open orders of venues that keep orders only in memory (domain-ledger venues: PAPER, MOCK) did not survive the
+   * restart: they are cancelled with reason 'venue restarted' and their locks released. Orders on real venues stay
+   * open (reconciliation against the venue is not implemented yet).
+   */
+  recover(): number {
+    let n = 0;
+    for (const o of [...this.open.values()]) {
+      const venue = this.ctx.venues.get(o.venue);
+      if (venue && venue.capabilities.ledger === 'venue') continue;
+      this.close(o, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue restarted' });
+      n++;
+    }
+    return n;
+  }
+
+  /** Resolves every pending wait (replies carry the current state) and clears timers. */
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const set of this.watchers.values()) for (const w of set) w();
+    this.watchers.clear();
+  }
+
+  hasOpenOrders(tradingAccountId: string): boolean {
+    return (this.openPerAccount.get(tradingAccountId) ?? 0) > 0;
+  }
+
+  openOrderCount(): number {
+    return this.open.size;
+  }
+
+  // ── submit ────────────────────────────────────────────────────────────────────────────────────────────
+  async submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const accountId = account.tradingAccountId;
+    const idempotencyKey = req.idempotencyKey ?? req.tradeOrder.idempotencyKey;
+    const duplicate =
+      (idempotencyKey !== undefined ? this.byIdempotencyKey.get(key(accountId, idempotencyKey)) : undefined) ??
+      (req.tradeOrder.clientOrderId !== undefined ? this.byClientOrderId.get(key(accountId, req.tradeOrder.clientOrderId)) : undefined);
+    if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.current(duplicate);
+
+    if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
+    const venue = this.ctx.venues.require(account.venue);
+    const read = readDraft(req.tradeOrder, account.venue);
+    if (!read.ok) throw read.error;
+    const draft = read.draft;
+    const instrument = this.instruments.get(draft.instrumentId);
+    if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${draft.instrumentId} not found`);
+    const spec = instrument.spec;
+    if (spec.venue !== account.venue) {
+      throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
+    }
+    const check = preTradeCheck({
+      draft,
+      spec,
+      status: instrument.status,
+      book: draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, this.ctx.config.estimateDepth) : undefined,
+      freeBase: this.book.free(accountId, spec.baseAsset),
+      freeQuote: this.book.free(accountId, spec.quoteAsset),
+      buffer: dec(this.ctx.config.marketLockBuffer),
+    });
+    if (!check.ok) throw check.error;
+    const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
+
+    const now = this.ctx.clock.now();
+    const tradeOrderId = this.ctx.ids.uuid();
+    const submitted = transition('CREATED', 'SUBMIT');
+    if (!submitted.ok) throw new Error('status machine refuses CREATED → SUBMIT');
+    const order: Order = {
+      tradeOrderId,
+      tradingAccountId: accountId,
+      userId: account.userId,
+      venue: account.venue,
+      instrumentId: spec.instrumentId,
+      symbol: spec.symbol,
+      externalSymbol: spec.externalSymbol,
+      baseAsset: spec.baseAsset,
+      quoteAsset: spec.quoteAsset,
+      clientOrderId: draft.clientOrderId ?? tradeOrderId.replace(/-/g, ''),
+      orderType: draft.orderType,
+      side: draft.side,
+      quantityType: check.quantityType,
+      quantity: str(check.quantity),
+      timeInForce: draft.timeInForce,
+      status: submitted.status,
+      executedQuantity: '0',
+      executedCost: '0',
+      fees: {},
+      lockAsset: check.lockAsset,
+      lockedAmount: str(check.lockAmount),
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (idempotencyKey !== undefined) order.idempotencyKey = idempotencyKey;
+    if (draft.limitPrice) order.limitPrice = str(draft.limitPrice);
+    if (draft.stopPrice) order.stopPrice = str(draft.stopPrice);
+    if (draft.expireAt !== undefined) order.expireAt = draft.expireAt;
+
+    let balances: Balance[] = [];
+    try {
+      this.ctx.store.transaction(() => {
+        this.ctx.store.insertOrder(order);
+        balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
+      });
+    } catch (err) {
+      this.book.evict(accountId);
+      throw err;
+    }
+    this.byClientOrderId.set(key(accountId, order.clientOrderId), tradeOrderId);
+    if (idempotencyKey !== undefined) this.byIdempotencyKey.set(key(accountId, idempotencyKey), tradeOrderId);
+    this.track(order);
+    this.publish(order, balances);
+
+    const venueOrder: VenueOrder = {
+      tradeOrderId,
+      clientOrderId: order.clientOrderId,
+      tradingAccountId: accountId,
+      instrumentId: order.instrumentId,
+      symbol: order.symbol,
+      side: order.side,
+      orderType: order.orderType,
+      timeInForce: order.timeInForce,
+      quantityType: order.quantityType,
+      quantity: order.quantity,
+    };
+    if (order.limitPrice !== undefined) venueOrder.limitPrice = order.limitPrice;
+    if (order.stopPrice !== undefined) venueOrder.stopPrice = order.stopPrice;
+    if (order.expireAt !== undefined) venueOrder.expireAt = order.expireAt;
+    try {
+      await venue.submitOrder(venueOrder, venueAccount);
+    } catch (err) {
+      const cur = this.open.get(tradeOrderId);
+      if (cur) this.close(cur, 'REJECT', this.ctx.clock.now(), { rejectReason: reasonOf(err, 'venue refused the order') });
+      this.ctx.log.warn({ err, tradeOrderId, venue: venue.id }, 'venue refused an order');
+    }
+    return req.awaitClosed ? this.awaitClosed(tradeOrderId) : this.current(tradeOrderId);
+  }
+
+  // ── cancel ────────────────────────────────────────────────────────────────────────────────────────────
+  async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<Order> {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const order = this.lookup(account.tradingAccountId, req);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', 'trade order not found');
+    if (isTerminal(order.status)) throw new DomainError('ORDER_NOT_CANCELLABLE', `trade order ${order.tradeOrderId} is already ${order.status}`);
+    if (order.status === 'PENDING_CANCEL') return this.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+    const venue = this.ctx.venues.get(order.venue);
+    if (!venue) {
+      this.close(order, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue not available' });
+      return this.current(order.tradeOrderId);
+    }
+    this.step(order, 'CANCEL_REQUEST', {});
+    try {
+      const request = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol } as Parameters<Venue['cancelOrder']>[0];
+      const ext = this.current(order.tradeOrderId).externalOrderId;
+      if (ext !== undefined) request.externalOrderId = ext;
+      await venue.cancelOrder(request, this.vault.venueAccount(account, venue.capabilities.requiresCredential));
+    } catch (err) {
+      const cur = this.open.get(order.tradeOrderId);
+      if (cur?.status === 'PENDING_CANCEL') this.step(cur, dec(cur.executedQuantity).isPos() ? 'CANCEL_REJECTED_AFTER_FILL' : 'CANCEL_REJECTED', {});
+      if (err instanceof DomainError) throw err;
+      throw new DomainError('ORDER_NOT_CANCELLABLE', `venue refused the cancel: ${reasonOf(err, 'unknown reason')}`, { cause: err });
+    }
+    return this.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+  }
+
+  // ── queries ───────────────────────────────────────────────────────────────────────────────────────────
+  get(caller: CallerContext, q: OrderLookup): Order {
+    let order: Order | undefined;
+    if (q.tradeOrderId) {
+      order = this.open.get(q.tradeOrderId) ?? this.ctx.store.getOrder(q.tradeOrderId);
+      if (order && q.tradingAccountId && order.tradingAccountId !== q.tradingAccountId) order = undefined;
+    } else if (q.tradingAccountId && (q.clientOrderId || q.externalOrderId)) {
+      const account = this.accounts.requireOwned(caller, q.tradingAccountId);
+      order = this.lookup(account.tradingAccountId, q);
+    } else {
+      throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, or tradingAccountId with clientOrderId or externalOrderId, is required');
+    }
+    if (!order || !this.accounts.isOwner(caller, order.tradingAccountId)) throw new DomainError('ORDER_NOT_FOUND', 'trade order not found');
+    return order;
+  }
+
+  list(caller: CallerContext, f: OrderListFilter, page: { offset: number; limit: number }): Paged<Order> {
+    let accountIds: string[] | undefined;
+    if (f.tradingAccountId) accountIds = [this.accounts.requireOwned(caller, f.tradingAccountId).tradingAccountId];
+    else if (!caller.isAdmin) accountIds = this.ctx.store.listTradingAccounts({ userId: caller.userId }, { offset: 0, limit: 10_000 }).items.map((a) => a.tradingAccountId);
+    const filter: Parameters<typeof this.ctx.store.listOrders>[0] = {};
+    if (accountIds) filter.tradingAccountIds = accountIds;
+    if (f.tradeOrderId) filter.tradeOrderId = f.tradeOrderId;
+    if (f.instrumentId) filter.instrumentId = f.instrumentId;
+    if (f.side) filter.side = f.side;
+    if (f.orderType) filter.orderType = f.orderType;
+    if (f.status) filter.status = f.status;
+    if (f.startTime) filter.createdFrom = fromIso(f.startTime) ?? 0;
+    if (f.endTime) filter.createdTo = fromIso(f.endTime) ?? Number.MAX_SAFE_INTEGER;
+    return this.ctx.store.listOrders(filter, page);
+  }
+
+  /** Admin correction (command.trade_order.save): records a venue order id and/or closes or acknowledges the order. */
+  save(input: RpcTradeOrder): Order {
+    const order = input.tradeOrderId ? (this.open.get(input.tradeOrderId) ?? this.ctx.store.getOrder(input.tradeOrderId)) : undefined;
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `trade order ${input.tradeOrderId ?? '(none)'} not found`);
+    const fields: Partial<Order> = {};
+    if (input.externalOrderId !== undefined) fields.externalOrderId = input.externalOrderId;
+    const events: Record<string, OrderEventKind> = { ACCEPTED: 'ACCEPT', CANCELLED: 'CANCEL', REJECTED: 'REJECT', EXPIRED: 'EXPIRE' };
+    if (input.status && input.status !== order.status) {
+      const kind = events[input.status];
+      if (!kind || !transition(order.status, kind).ok) throw new DomainError('INVALID_ORDER_TRANSITION', `cannot move trade order from ${order.status} to ${input.status}`);
+      if (kind === 'ACCEPT') this.step(order, 'ACCEPT', fields);
+      else this.close(order, kind as 'CANCEL' | 'REJECT' | 'EXPIRE', this.ctx.clock.now(), { ...fields, ...(kind === 'REJECT' ? { rejectReason: input.rejectReason ?? 'closed by an administrator' } : { cancelReason: input.cancelReason ?? 'closed by an administrator' }) });
+    } else if (fields.externalOrderId !== undefined) {
+      this.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
+    }
+    return this.current(order.tradeOrderId);
+  }
+
+  // ── venue reports ─────────────────────────────────────────────────────────────────────────────────────
+  onExecution(e: ExecutionEvent): void {
+    try {
+      if (e.type === 'balances') {
+        const balances = this.ctx.store.transaction(() => this.book.replace(e.tradingAccountId, e.balances));
+        this.publishPortfolio(e.tradingAccountId, balances, undefined);
+        return;
+      }
+      const order = this.open.get(e.tradeOrderId) ?? this.ctx.store.getOrder(e.tradeOrderId);
+      if (!order || order.tradingAccountId !== e.tradingAccountId) {
+        this.ctx.log.warn({ tradeOrderId: e.tradeOrderId, type: e.type }, 'venue reported an unknown order');
+        return;
+      }
+      const fields: Partial<Order> = {};
+      if (e.externalOrderId !== undefined && e.externalOrderId !== order.externalOrderId) fields.externalOrderId = e.externalOrderId;
+      switch (e.type) {
+        case 'accepted':
+          if (transition(order.status, 'ACCEPT').ok) this.step(order, 'ACCEPT', fields);
+          else if (fields.externalOrderId !== undefined) this.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
+          return;
+        case 'filled':
+          this.fill(order, e, fields);
+          return;
+        case 'cancelled':
+          this.close(order, 'CANCEL', e.timestamp, { ...fields, cancelReason: e.reason });
+          return;
+        case 'rejected':
+          this.close(order, 'REJECT', e.timestamp, { ...fields, rejectReason: e.reason });
+          return;
+        case 'expired':
+          this.close(order, 'EXPIRE', e.timestamp, { ...fields, cancelReason: e.reason ?? 'expired' });
+          return;
+      }
+    } catch (err) {
+      this.ctx.log.error({ err, event: { type: e.type, tradingAccountId: e.tradingAccountId } }, 'could not book a venue report');
+    }
+  }
+
+  private fill(order: Order, e: Extract<ExecutionEvent, { type: 'filled' }>, fields: Partial<Order>): void {
+    const qty = dec(e.quantity);
+    const price = dec(e.price);
+    const fee = dec(e.fee);
+    if (!qty.isPos()) return;
+    const next: Order = { ...order, ...fields, fees: { ...order.fees } };
+    next.executedQuantity = str(dec(order.executedQuantity).add(qty));
+    next.executedCost = str(dec(order.executedCost).add(price.mul(qty)));
+    if (!fee.isZero()) next.fees[e.feeAsset] = str(dec(next.fees[e.feeAsset] ?? '0').add(fee));
+    const complete = order.quantityType === 'BASE' ? dec(next.executedQuantity).gte(order.quantity) : dec(next.executedCost).gte(order.quantity);
+    const t = transition(order.status, complete ? 'FILL' : 'PARTIAL_FILL');
+    if (!t.ok) {
+      this.ctx.log.error({ tradeOrderId: order.tradeOrderId, status: order.status, tradeId: e.tradeId }, 'fill reported for an order that cannot take it; ignored');
+      return;
+    }
+    next.status = t.status;
+    next.lastExecutionAt = e.timestamp;
+    next.updatedAt = this.ctx.clock.now();
+    const effects = fillEffects({
+      side: order.side, baseAsset: order.baseAsset, quoteAsset: order.quoteAsset, price, quantity: qty, fee, feeAsset: e.feeAsset,
+      lockAsset: order.lockAsset, lockedRemaining: dec(order.lockedAmount),
+    });
+    let remaining = dec(order.lockedAmount).sub(effects.lockConsumed);
+    const release = isTerminal(next.status) && remaining.isPos() ? remaining : ZERO;
+    if (isTerminal(next.status)) remaining = ZERO;
+    next.lockedAmount = str(remaining);
+    const fillRecord: Fill = {
+      tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, venue: order.venue, tradeId: e.tradeId, side: order.side,
+      price: e.price, quantity: e.quantity, fee: e.fee, feeAsset: e.feeAsset, liquidity: e.liquidity, timestamp: e.timestamp,
+    };
+    let balances: Balance[] = [];
+    let position: Position | undefined;
+    let duplicate = false;
+    try {
+      this.ctx.store.transaction(() => {
+        if (!this.ctx.store.insertFill(fillRecord)) {
+          duplicate = true;
+          return;
+        }
+        this.ctx.store.updateOrder(next);
+        balances = this.book.apply(order.tradingAccountId, effects.deltas);
+        if (release.isPos()) balances = balances.concat(this.book.release(order.tradingAccountId, order.lockAsset, release));
+        position = this.book.trade(order.tradingAccountId, order.instrumentId, order.baseAsset, order.side, qty, price);
+      });
+    } catch (err) {
+      this.book.evict(order.tradingAccountId);
+      throw err;
+    }
+    if (duplicate) {
+      this.ctx.log.debug?.({ tradeOrderId: order.tradeOrderId, tradeId: e.tradeId }, 'duplicate fill ignored');
+      return;
+    }
+    this.remember(next);
+    this.publish(next, dedupeBalances(balances), position);
+  }
+
+  /** Moves the order to a closing status and releases what it still holds. */
+  private close(order: Order, kind: 'CANCEL' | 'REJECT' | 'EXPIRE', at: number, fields: Partial<Order>): void {
+    const t = transition(order.status, kind);
+    if (!t.ok) {
+      if (!isTerminal(order.status)) this.ctx.log.warn({ tradeOrderId: order.tradeOrderId, status: order.status, kind }, 'illegal order transition ignored');
+      return;
+    }
+    const next: Order = { ...order, ...fields, status: t.status, updatedAt: this.ctx.clock.now() };
+    if (kind === 'CANCEL') next.canceledAt = at;
+    const release = dec(order.lockedAmount);
+    next.lockedAmount = '0';
+    this.write(next, [], () => (release.isPos() ? this.book.release(order.tradingAccountId, order.lockAsset, release) : []));
+  }
+
+  /** A status change without balance effects (accept, cancel request, cancel refused). */
+  private step(order: Order, kind: OrderEventKind, fields: Partial<Order>): void {
+    const t = transition(order.status, kind);
+    if (!t.ok) throw new DomainError('INVALID_ORDER_TRANSITION', `trade order ${order.tradeOrderId} cannot take ${kind} in status ${order.status}`);
+    this.write({ ...order, ...fields, status: t.status, updatedAt: this.ctx.clock.now() }, []);
+  }
+
+  private write(next: Order, balances: Balance[], inTx?: () => Balance[]): void {
+    let changed = balances;
+    try {
+      this.ctx.store.transaction(() => {
+        this.ctx.store.updateOrder(next);
+        if (inTx) changed = changed.concat(inTx());
+      });
+    } catch (err) {
+      this.book.evict(next.tradingAccountId);
+      throw err;
+    }
+    this.remember(next);
+    this.publish(next, changed);
+  }
+
+  // ── memory, waits and events ──────────────────────────────────────────────────────────────────────────
+  private track(o: Order): void {
+    if (isTerminal(o.status)) return;
+    if (!this.open.has(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 0) + 1);
+    this.open.set(o.tradeOrderId, o);
+  }
+
+  private remember(o: Order): void {
+    if (isTerminal(o.status)) {
+      if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
+    } else {
+      this.track(o);
+    }
+    const ws = this.watchers.get(o.tradeOrderId);
+    if (ws) for (const w of [...ws]) w();
+  }
+
+  private current(tradeOrderId: string): Order {
+    const o = this.open.get(tradeOrderId) ?? this.ctx.store.getOrder(tradeOrderId);
+    if (!o) throw new DomainError('ORDER_NOT_FOUND', `trade order ${tradeOrderId} not found`);
+    return o;
+  }
+
+  private lookup(tradingAccountId: string, q: OrderLookup): Order | undefined {
+    if (q.tradeOrderId) {
+      const o = this.open.get(q.tradeOrderId) ?? this.ctx.store.getOrder(q.tradeOrderId);
+      return o && o.tradingAccountId === tradingAccountId ? o : undefined;
+    }
+    if (q.clientOrderId) {
+      const id = this.byClientOrderId.get(key(tradingAccountId, q.clientOrderId));
+      return id ? this.current(id) : undefined;
+    }
+    if (q.externalOrderId) {
+      for (const o of this.open.values()) if (o.tradingAccountId === tradingAccountId && o.externalOrderId === q.externalOrderId) return o;
+      return this.ctx.store.findOrderByExternalOrderId(tradingAccountId, q.externalOrderId);
+    }
+    throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, clientOrderId or externalOrderId is required');
+  }
+
+  /** Holds until the order is closed or the awaitClosed timeout passes; answers the state at that moment. */
+  awaitClosed(tradeOrderId: string): Promise<Order> {
+    return this.waitFor(tradeOrderId, (o) => isTerminal(o.status), this.ctx.config.awaitClosedTimeoutMs);
+  }
+
+  private waitFor(tradeOrderId: string, done: (o: Order) => boolean, timeoutMs: number): Promise<Order> {
+    const now = this.current(tradeOrderId);
+    if (done(now)) return Promise.resolve(now);
+    return new Promise<Order>((resolve) => {
+      let set = this.watchers.get(tradeOrderId);
+      if (!set) this.watchers.set(tradeOrderId, (set = new Set()));
+      const finish = () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        set!.delete(check);
+        if (set!.size === 0) this.watchers.delete(tradeOrderId);
+        resolve(this.current(tradeOrderId));
+      };
+      const check = () => {
+        if (done(this.current(tradeOrderId))) finish();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.timers.add(timer);
+      set.add(check);
+    });
+  }
+
+  private publish(order: Order, balances: Balance[], position?: Position): void {
+    this.ctx.publish.toAccount(order.tradingAccountId, 'event.trade_order.updated', toRpcTradeOrder(order));
+    if (balances.length || position) this.publishPortfolio(order.tradingAccountId, balances, position);
+  }
+
+  private publishPortfolio(tradingAccountId: string, balances: Balance[], position: Position | undefined): void {
+    this.ctx.publish.toAccount(
+      tradingAccountId,
+      'event.portfolio.updated',
+      toRpcPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
+    );
+  }
+}
+
+/** Keeps the last state of each asset when one change touched it twice. */
+function dedupeBalances(list: Balance[]): Balance[] {
+  const m = new Map<string, Balance>();
+  for (const b of list) m.set(b.asset, b);
+  return [...m.values()];
+}
+
+function reasonOf(err: unknown, fallback: string): string {
+  if (err instanceof Error && err.message) return err.message.slice(0, 200);
+  return fallback;
+}

@@ -1,0 +1,173 @@
+/**
+ * @module orders/pre-trade
+ * Pre-trade checks and the balance an order must lock. Pure: the caller passes the instrument, the book (for
+ * orders priced from the market) and the free balances.
+ *
+ * What an order locks until it closes:
+ * - BUY with a limit price: limitPrice × quantity × (1 + takerFee) of the quote asset (the fee is reserved at
+ *   the taker rate whatever the order ends up paying; the unused rest is released when the order closes).
+ * - BUY MARKET by BASE quantity: the cost of walking the ask side for the quantity, × (1 + buffer) × (1 + takerFee).
+ * - BUY MARKET by QUOTE quantity: quantity × (1 + takerFee) of quote.
+ * - BUY STOP/TAKE_PROFIT (market on trigger): stopPrice × quantity × (1 + buffer) × (1 + takerFee).
+ * - SELL by BASE: the quantity of base. SELL MARKET by QUOTE: quantity ÷ best bid × (1 + buffer) of base.
+ * POSITION_RATIO / POSITION_PERCENTAGE turn into a quantity from the free balance: SELL a share of the free
+ * base; BUY a share of the free quote (MARKET: as a QUOTE amount net of the taker fee; priced orders: as BASE).
+ */
+import { DomainError, type ErrorName } from '../errors.ts';
+import type { BookSnapshot, InstrumentSpec } from '../ports/venue.ts';
+import { Dec, ZERO, dec, floorTo, isMultipleOf, str, type Dec as D } from '../values/decimal.ts';
+import type { OrderDraft } from './order-draft.ts';
+
+export interface PreTradeInput {
+  draft: OrderDraft;
+  spec: InstrumentSpec;
+  /** The platform's status of the instrument. */
+  status: string;
+  /** Needed for MARKET orders (BUY by BASE, SELL by QUOTE). */
+  book?: BookSnapshot;
+  freeBase: D;
+  freeQuote: D;
+  buffer: D;
+}
+
+export interface PreTradeOk {
+  ok: true;
+  quantityType: 'BASE' | 'QUOTE';
+  quantity: D;
+  lockAsset: string;
+  lockAmount: D;
+}
+
+export type PreTradeResult = PreTradeOk | { ok: false; error: DomainError };
+
+const no = (name: ErrorName, message: string): PreTradeResult => ({ ok: false, error: new DomainError(name, message) });
+
+const ROUNDING: Record<string, number> = {
+  UP: Dec.ROUND_UP,
+  CEIL: Dec.ROUND_CEIL,
+  DOWN: Dec.ROUND_DOWN,
+  FLOOR: Dec.ROUND_FLOOR,
+  NEAREST: Dec.ROUND_HALF_UP,
+  HALF_UP: Dec.ROUND_HALF_UP,
+  HALF_DOWN: Dec.ROUND_HALF_DOWN,
+  HALF_EVEN: Dec.ROUND_HALF_EVEN,
+};
+
+/** Cost of buying `qty` from the asks (levels beyond the book are priced at the last level). */
+function walkAsks(book: BookSnapshot, qty: D): D | undefined {
+  let left = qty;
+  let cost = ZERO;
+  let last: D | undefined;
+  for (const l of book.asks) {
+    const p = dec(l.price);
+    const take = Dec.min(left, dec(l.quantity));
+    cost = cost.add(take.mul(p));
+    left = left.sub(take);
+    last = p;
+    if (left.lte(0)) break;
+  }
+  if (last === undefined) return undefined;
+  return left.gt(0) ? cost.add(left.mul(last)) : cost;
+}
+
+export function preTradeCheck(input: PreTradeInput): PreTradeResult {
+  const { draft: d, spec } = input;
+  if (input.status !== 'ACTIVE') return no('INSTRUMENT_NOT_ACTIVE', `instrument ${spec.instrumentId} is ${input.status}`);
+  if (!spec.orderTypes.includes(d.orderType)) return no('ORDER_TYPE_NOT_ALLOWED', `${d.orderType} orders are not allowed on ${spec.instrumentId} (allowed: ${spec.orderTypes.join(', ')})`);
+  if (d.timeInForceGiven && !spec.timeInForceOptions.includes(d.timeInForce)) {
+    return no('TIME_IN_FORCE_NOT_ALLOWED', `time in force ${d.timeInForce} is not allowed on ${spec.instrumentId} (allowed: ${spec.timeInForceOptions.join(', ')})`);
+  }
+  const tick = dec(spec.tickSize);
+  const lot = dec(spec.lotSize);
+  for (const [name, price] of [['limitPrice', d.limitPrice], ['stopPrice', d.stopPrice]] as const) {
+    if (price && !isMultipleOf(price, tick)) return no('PRICE_NOT_ON_TICK', `${name} ${str(price)} is not a multiple of the tick size ${spec.tickSize}`);
+  }
+  const takerFee = dec(spec.takerFee);
+  const feeFactor = takerFee.add(1);
+  const bufferFactor = input.buffer.add(1);
+  const isMarket = d.orderType === 'MARKET';
+  const refPrice = d.limitPrice ?? d.stopPrice;
+
+  // Quantities given as a share of the position become BASE (or QUOTE for MARKET buys).
+  let quantityType: 'BASE' | 'QUOTE';
+  let quantity = d.quantity;
+  if (d.quantityType === 'POSITION_RATIO' || d.quantityType === 'POSITION_PERCENTAGE') {
+    const share = d.quantityType === 'POSITION_RATIO' ? d.quantity : d.quantity.div(100);
+    if (d.side === 'SELL') {
+      quantityType = 'BASE';
+      quantity = floorTo(input.freeBase.mul(share), lot);
+    } else if (isMarket) {
+      quantityType = 'QUOTE';
+      quantity = input.freeQuote.mul(share).div(feeFactor).toDecimalPlaces(spec.quotePrecision, Dec.ROUND_DOWN);
+    } else {
+      quantityType = 'BASE';
+      quantity = floorTo(input.freeQuote.mul(share).div(refPrice!.mul(feeFactor).mul(d.stopPrice && !d.limitPrice ? bufferFactor : 1)), lot);
+    }
+    if (!quantity.isPos()) return no('INSUFFICIENT_BALANCE', 'the position share amounts to nothing');
+  } else {
+    quantityType = d.quantityType;
+  }
+
+  if (quantityType === 'QUOTE') {
+    if (!isMarket) return no('QUANTITY_TYPE_NOT_SUPPORTED', 'a QUOTE quantity is only supported for MARKET orders');
+  } else {
+    if (d.quantityRounding && d.quantityRounding !== '' && !lot.isZero()) {
+      const mode = ROUNDING[d.quantityRounding];
+      if (mode === undefined) return no('INVALID_ORDER_PARAMETERS', `unknown quantityRounding ${d.quantityRounding}`);
+      quantity = quantity.div(lot).toDecimalPlaces(0, mode as 0).mul(lot);
+    }
+    if (!isMultipleOf(quantity, lot)) return no('QUANTITY_NOT_ON_LOT', `quantity ${str(quantity)} is not a multiple of the lot size ${spec.lotSize}`);
+    const minQ = dec(spec.minQuantity);
+    const maxQ = dec(spec.maxQuantity);
+    if (quantity.lt(minQ) || (maxQ.isPos() && quantity.gt(maxQ)) || !quantity.isPos()) {
+      return no('QUANTITY_OUT_OF_RANGE', `quantity ${str(quantity)} is outside [${spec.minQuantity}, ${spec.maxQuantity}]`);
+    }
+  }
+
+  // Notional and the amount to lock.
+  let notional: D;
+  let lockAsset: string;
+  let lockAmount: D;
+  if (d.side === 'BUY') {
+    lockAsset = spec.quoteAsset;
+    if (quantityType === 'QUOTE') {
+      notional = quantity;
+      lockAmount = quantity.mul(feeFactor);
+    } else if (isMarket) {
+      const cost = input.book ? walkAsks(input.book, quantity) : undefined;
+      if (cost === undefined) return no('NO_LIQUIDITY', `no asks on ${spec.instrumentId} to price a MARKET buy; retry, or give a QUOTE quantity`);
+      notional = cost;
+      lockAmount = cost.mul(bufferFactor).mul(feeFactor);
+    } else if (d.limitPrice) {
+      notional = d.limitPrice.mul(quantity);
+      lockAmount = notional.mul(feeFactor);
+    } else {
+      notional = d.stopPrice!.mul(quantity);
+      lockAmount = notional.mul(bufferFactor).mul(feeFactor);
+    }
+  } else {
+    lockAsset = spec.baseAsset;
+    if (quantityType === 'QUOTE') {
+      const bid = input.book?.bids[0];
+      if (!bid) return no('NO_LIQUIDITY', `no bids on ${spec.instrumentId} to price a MARKET sell by QUOTE quantity`);
+      notional = quantity;
+      lockAmount = quantity.div(bid.price).mul(bufferFactor);
+    } else if (isMarket) {
+      const bid = input.book?.bids[0];
+      notional = bid ? dec(bid.price).mul(quantity) : ZERO;
+      lockAmount = quantity;
+      if (!bid) return no('NO_LIQUIDITY', `no bids on ${spec.instrumentId} to sell into`);
+    } else {
+      notional = refPrice!.mul(quantity);
+      lockAmount = quantity;
+    }
+  }
+  const minNotional = dec(spec.minNotional);
+  if (notional.lt(minNotional)) return no('NOTIONAL_TOO_SMALL', `order value ${str(notional)} is below the minimum notional ${spec.minNotional}`);
+  if (spec.maxNotional !== undefined && dec(spec.maxNotional).isPos() && notional.gt(spec.maxNotional)) {
+    return no('NOTIONAL_TOO_LARGE', `order value ${str(notional)} is above the maximum notional ${spec.maxNotional}`);
+  }
+  const free = lockAsset === spec.baseAsset ? input.freeBase : input.freeQuote;
+  if (free.lt(lockAmount)) return no('INSUFFICIENT_BALANCE', `insufficient ${lockAsset}: the order needs ${str(lockAmount)}, free ${str(free)}`);
+  return { ok: true, quantityType, quantity, lockAsset, lockAmount };
+}

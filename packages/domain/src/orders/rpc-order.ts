@@ -1,0 +1,51 @@
+/**
+ * @module orders/rpc-order
+ * An order in the contract's `RpcTradeOrder` shape. `executedPrice` is the average fill price;
+ * `executedPercentage` the filled share (0–100) of the ordered quantity (of the quote amount for QUOTE orders).
+ */
+import type { RpcTradeOrder } from '@cadenza/contract';
+import { dec, str } from '../values/decimal.ts';
+import { toIso } from '../values/time.ts';
+import type { Order } from './order.ts';
+
+export function toRpcTradeOrder(o: Order): RpcTradeOrder {
+  const executed = dec(o.executedQuantity);
+  const cost = dec(o.executedCost);
+  const out: RpcTradeOrder = {
+    tradeOrderId: o.tradeOrderId,
+    clientOrderId: o.clientOrderId,
+    venue: o.venue,
+    tradingAccountId: o.tradingAccountId,
+    instrumentId: o.instrumentId,
+    baseAsset: o.baseAsset,
+    quoteAsset: o.quoteAsset,
+    orderType: o.orderType as RpcTradeOrder['orderType'],
+    orderSide: o.side,
+    quantityType: o.quantityType,
+    quantity: o.quantity,
+    timeInForce: o.timeInForce as RpcTradeOrder['timeInForce'],
+    status: o.status,
+    executedQuantity: o.executedQuantity,
+    executedCost: o.executedCost,
+    executedPercentage: str(
+      (o.quantityType === 'QUOTE' ? cost : executed).mul(100).div(o.quantity).toDecimalPlaces(4, 1 /* ROUND_DOWN */),
+    ),
+    fees: Object.entries(o.fees).map(([asset, quantity]) => ({ asset, quantity })),
+    createdAt: toIso(o.createdAt),
+    updatedAt: toIso(o.updatedAt),
+  };
+  if (executed.isPos()) out.executedPrice = str(cost.div(executed).toDecimalPlaces(12, 4 /* ROUND_HALF_UP */));
+  if (o.quantityType === 'QUOTE') out.quoteCurrencyQuantity = o.quantity;
+  if (o.originalClientOrderId !== undefined) out.originalClientOrderId = o.originalClientOrderId;
+  if (o.externalOrderId !== undefined) out.externalOrderId = o.externalOrderId;
+  if (o.idempotencyKey !== undefined) out.idempotencyKey = o.idempotencyKey;
+  if (o.externalSymbol !== undefined) out.externalSymbol = o.externalSymbol;
+  if (o.limitPrice !== undefined) out.limitPrice = o.limitPrice;
+  if (o.stopPrice !== undefined) out.stopPrice = o.stopPrice;
+  if (o.cancelReason !== undefined) out.cancelReason = o.cancelReason;
+  if (o.rejectReason !== undefined) out.rejectReason = o.rejectReason;
+  if (o.expireAt !== undefined) out.expireAt = toIso(o.expireAt);
+  if (o.lastExecutionAt !== undefined) out.lastExecutionAt = toIso(o.lastExecutionAt);
+  if (o.canceledAt !== undefined) out.canceledAt = toIso(o.canceledAt);
+  return out;
+}

@@ -1,0 +1,229 @@
+/**
+ * @module subscriptions/subscription-service
+ * Server-side data subscriptions (DESIGN.md decision 3): per-user records of market streams and trading-account
+ * streams. Creating the same ACTIVE subscription twice returns the existing one. Market subscriptions hold a
+ * reference on the venue feed while ACTIVE. Changes are pushed as `event.subscription.updated` (an array) on
+ * `user:{userId}`; trading-account stream changes as `event.trading_account.subscription.updated` on
+ * `tradingAccount:{id}`. Ended subscriptions are TERMINATED and no longer listed.
+ */
+import { SubscriptionTypeValues, KlineIntervalValues, parseInstrumentId } from '@cadenza/contract';
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import type { CallerContext } from '../values/caller.ts';
+import type { MarketStreamKey, MarketStreamKind } from '../ports/venue.ts';
+import type { AccountRegistry } from '../accounts/account-registry.ts';
+import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
+import type { FeedRegistry } from './feed-registry.ts';
+import { toRpcSubscription } from './rpc-subscription.ts';
+import type { Subscription } from './subscription.ts';
+
+const STREAM_OF: Record<string, MarketStreamKind> = {
+  'MARKET.SUBSCRIPTION.ORDERBOOK': 'orderbook',
+  'MARKET.SUBSCRIPTION.TRADE': 'trade',
+  'MARKET.SUBSCRIPTION.TICKER': 'ticker',
+  'MARKET.SUBSCRIPTION.KLINE': 'kline',
+};
+const ORDERBOOK = 'MARKET.SUBSCRIPTION.ORDERBOOK';
+
+export interface CreateSubscriptionRequest {
+  venue: string;
+  instruments?: string[];
+  subscriptionType: string;
+  interval?: string;
+}
+
+export class SubscriptionService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly accounts: AccountRegistry,
+    private readonly instruments: InstrumentCatalog,
+    readonly feeds: FeedRegistry,
+  ) {}
+
+  /** Re-acquires the feeds of every ACTIVE market subscription (after a restart). Failures are logged. */
+  async start(): Promise<void> {
+    for (const s of this.ctx.store.listSubscriptions({ status: 'ACTIVE', subscriptionTypePrefix: 'MARKET.' })) {
+      try {
+        await this.acquire(s);
+      } catch (err) {
+        this.ctx.log.warn({ err, subscriptionId: s.subscriptionId }, 'could not restart a market feed');
+      }
+    }
+  }
+
+  // ── market subscriptions ──────────────────────────────────────────────────────────────────────────────
+  async create(caller: CallerContext, req: CreateSubscriptionRequest): Promise<Subscription[]> {
+    const kind = STREAM_OF[req.subscriptionType];
+    if (!kind) {
+      const hint = (SubscriptionTypeValues as readonly string[]).includes(req.subscriptionType) ? '; use command.trading_account.subscribe for account streams' : '';
+      throw new DomainError('INVALID_SUBSCRIPTION', `subscriptionType ${req.subscriptionType} is not a market stream${hint}`);
+    }
+    const venue = this.ctx.venues.require(req.venue);
+    if (kind === 'kline') {
+      if (!req.interval) throw new DomainError('INVALID_SUBSCRIPTION', 'interval is required for MARKET.SUBSCRIPTION.KLINE');
+      if (!(KlineIntervalValues as readonly string[]).includes(req.interval)) throw new DomainError('INVALID_SUBSCRIPTION', `unknown interval ${req.interval}`);
+    }
+    let instrumentIds = req.instruments ?? [];
+    if (instrumentIds.length === 0) {
+      if (kind !== 'ticker') throw new DomainError('INVALID_SUBSCRIPTION', `instruments are required for ${req.subscriptionType}`);
+      instrumentIds = this.instruments.list({ venue: venue.id }).map((i) => i.spec.instrumentId);
+    }
+    const out: Subscription[] = [];
+    for (const raw of [...new Set(instrumentIds)]) {
+      const id = raw.includes(':') ? raw : `${venue.id}:${raw}`;
+      const inst = this.instruments.get(id);
+      if (!inst || parseInstrumentId(id)?.venue !== venue.id) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${id} not found on ${venue.id}`);
+      if (kind === 'kline' && inst.spec.klineIntervals.length && !inst.spec.klineIntervals.includes(req.interval!)) {
+        throw new DomainError('INVALID_SUBSCRIPTION', `${id} has no ${req.interval} klines (available: ${inst.spec.klineIntervals.join(', ')})`);
+      }
+      out.push(await this.ensureMarket(caller, venue.id, id, req.subscriptionType, kind === 'kline' ? req.interval : undefined));
+    }
+    if (out.length) this.ctx.publish.toUser(caller.userId, 'event.subscription.updated', out.map(toRpcSubscription));
+    return out;
+  }
+
+  /** The caller's subscriptions that have not ended (admins: everyone's). */
+  list(caller: CallerContext, f: { instrumentIds?: string[]; subscriptionType?: string; venue?: string; marketOnly?: boolean }): Subscription[] {
+    const filter: Parameters<typeof this.ctx.store.listSubscriptions>[0] = {};
+    if (!caller.isAdmin) filter.userId = caller.userId;
+    if (f.instrumentIds && f.instrumentIds.length) filter.instrumentIds = f.instrumentIds;
+    if (f.subscriptionType) filter.subscriptionType = f.subscriptionType;
+    if (f.venue) filter.venue = f.venue;
+    if (f.marketOnly) filter.subscriptionTypePrefix = 'MARKET.';
+    return this.ctx.store.listSubscriptions(filter).filter((s) => s.status !== 'TERMINATED');
+  }
+
+  async subscribeOrderBook(caller: CallerContext, req: { instrumentIds?: string[]; venue?: string; symbols?: string[] }): Promise<Subscription[]> {
+    const ids = this.instrumentIdsOf(req);
+    const byVenue = new Map<string, string[]>();
+    for (const id of ids) {
+      const p = parseInstrumentId(id);
+      if (!p) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${id} not found`);
+      byVenue.set(p.venue, [...(byVenue.get(p.venue) ?? []), id]);
+    }
+    const out: Subscription[] = [];
+    for (const [venue, list] of byVenue) out.push(...(await this.create(caller, { venue, instruments: list, subscriptionType: ORDERBOOK })));
+    return out;
+  }
+
+  /** Ends one market subscription, by id (any market type) or by instrument (its order-book subscription). */
+  async unsubscribeMarket(caller: CallerContext, req: { subscriptionId?: string; instrumentId?: string }): Promise<Subscription> {
+    let sub: Subscription | undefined;
+    if (req.subscriptionId) {
+      sub = this.ctx.store.getSubscription(req.subscriptionId);
+      if (sub && (sub.status === 'TERMINATED' || !sub.subscriptionType.startsWith('MARKET.') || (!caller.isAdmin && sub.userId !== caller.userId))) sub = undefined;
+    } else if (req.instrumentId) {
+      sub = this.ctx.store.listSubscriptions({ userId: caller.userId, instrumentIds: [req.instrumentId], subscriptionType: ORDERBOOK, status: 'ACTIVE' })[0];
+    } else {
+      throw new DomainError('INVALID_SUBSCRIPTION', 'subscriptionId or instrumentId is required');
+    }
+    if (!sub) throw new DomainError('SUBSCRIPTION_NOT_FOUND', 'subscription not found');
+    const ended = await this.terminate(sub);
+    this.ctx.publish.toUser(ended.userId, 'event.subscription.updated', [toRpcSubscription(ended)]);
+    return ended;
+  }
+
+  listOrderBook(caller: CallerContext, req: { instrumentIds?: string[]; venue?: string; symbols?: string[] }): Subscription[] {
+    const ids = req.instrumentIds?.length || req.symbols?.length ? this.instrumentIdsOf(req) : undefined;
+    const f: { instrumentIds?: string[]; subscriptionType: string; venue?: string } = { subscriptionType: ORDERBOOK };
+    if (ids) f.instrumentIds = ids;
+    if (req.venue) f.venue = req.venue;
+    return this.list(caller, f);
+  }
+
+  // ── trading-account streams ───────────────────────────────────────────────────────────────────────────
+  subscribeAccount(caller: CallerContext, req: { tradingAccountId?: string; subscriptionType: string }): Subscription {
+    if (!req.subscriptionType.startsWith('TRADING_ACCOUNT.')) {
+      throw new DomainError('INVALID_SUBSCRIPTION', `subscriptionType ${req.subscriptionType} is not a trading-account stream; use command.subscription.create`);
+    }
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const existing = this.ctx.store.listSubscriptions({ tradingAccountId: account.tradingAccountId, subscriptionType: req.subscriptionType, status: 'ACTIVE' })[0];
+    if (existing) return existing;
+    const now = this.ctx.clock.now();
+    const sub: Subscription = {
+      subscriptionId: this.ctx.ids.uuid(),
+      userId: account.userId,
+      tradingAccountId: account.tradingAccountId,
+      venue: account.venue,
+      subscriptionType: req.subscriptionType,
+      status: 'ACTIVE',
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.ctx.store.insertSubscription(sub);
+    this.ctx.publish.toAccount(account.tradingAccountId, 'event.trading_account.subscription.updated', toRpcSubscription(sub));
+    return sub;
+  }
+
+  /** Ends the given stream subscription of the account, or (without an id) every active one, answering the last. */
+  unsubscribeAccount(caller: CallerContext, req: { tradingAccountId: string; subscriptionId?: string }): Subscription {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const active = this.ctx.store
+      .listSubscriptions({ tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' })
+      .filter((s) => s.status !== 'TERMINATED' && (!req.subscriptionId || s.subscriptionId === req.subscriptionId));
+    if (active.length === 0) throw new DomainError('SUBSCRIPTION_NOT_FOUND', 'subscription not found');
+    let last: Subscription | undefined;
+    for (const s of active) {
+      last = { ...s, status: 'TERMINATED', updatedAt: this.ctx.clock.now() };
+      this.ctx.store.updateSubscription(last);
+      this.ctx.publish.toAccount(account.tradingAccountId, 'event.trading_account.subscription.updated', toRpcSubscription(last));
+    }
+    return last!;
+  }
+
+  listAccount(caller: CallerContext, req: { tradingAccountId: string; subscriptionType?: string; status?: string }): Subscription[] {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const f: Parameters<typeof this.ctx.store.listSubscriptions>[0] = { tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' };
+    if (req.subscriptionType) f.subscriptionType = req.subscriptionType;
+    if (req.status) f.status = req.status;
+    return this.ctx.store.listSubscriptions(f).filter((s) => req.status !== undefined || s.status !== 'TERMINATED');
+  }
+
+  /** Ends every subscription of a deleted account. */
+  terminateAccount(tradingAccountId: string): void {
+    for (const s of this.ctx.store.listSubscriptions({ tradingAccountId, status: 'ACTIVE' })) {
+      this.ctx.store.updateSubscription({ ...s, status: 'TERMINATED', updatedAt: this.ctx.clock.now() });
+    }
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────────────────
+  private async ensureMarket(caller: CallerContext, venue: string, instrumentId: string, type: string, interval: string | undefined): Promise<Subscription> {
+    const existing = this.ctx.store
+      .listSubscriptions({ userId: caller.userId, venue, instrumentIds: [instrumentId], subscriptionType: type, status: 'ACTIVE' })
+      .find((s) => s.interval === interval);
+    if (existing) return existing;
+    const now = this.ctx.clock.now();
+    const sub: Subscription = { subscriptionId: this.ctx.ids.uuid(), userId: caller.userId, venue, instrumentId, subscriptionType: type, status: 'ACTIVE', createdAt: now, updatedAt: now };
+    if (interval !== undefined) sub.interval = interval;
+    await this.acquire(sub);
+    this.ctx.store.insertSubscription(sub);
+    return sub;
+  }
+
+  private streamOf(s: Subscription): MarketStreamKey | undefined {
+    const kind = STREAM_OF[s.subscriptionType];
+    const symbol = s.instrumentId ? parseInstrumentId(s.instrumentId)?.symbol : undefined;
+    if (!kind || !symbol) return undefined;
+    return kind === 'kline' && s.interval ? { kind, symbol, interval: s.interval } : { kind, symbol };
+  }
+
+  private async acquire(s: Subscription): Promise<void> {
+    const stream = this.streamOf(s);
+    if (stream) await this.feeds.acquire(this.ctx.venues.require(s.venue), stream);
+  }
+
+  private async terminate(s: Subscription): Promise<Subscription> {
+    const ended: Subscription = { ...s, status: 'TERMINATED', updatedAt: this.ctx.clock.now() };
+    this.ctx.store.updateSubscription(ended);
+    const stream = this.streamOf(s);
+    const venue = this.ctx.venues.get(s.venue);
+    if (stream && venue && s.status === 'ACTIVE') await this.feeds.release(venue, stream);
+    return ended;
+  }
+
+  private instrumentIdsOf(req: { instrumentIds?: string[]; venue?: string; symbols?: string[] }): string[] {
+    if (req.instrumentIds && req.instrumentIds.length) return req.instrumentIds;
+    if (req.venue && req.symbols && req.symbols.length) return req.symbols.map((s) => `${req.venue}:${s}`);
+    throw new DomainError('INVALID_SUBSCRIPTION', 'give instrumentIds, or venue with symbols');
+  }
+}

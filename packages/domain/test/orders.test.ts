@@ -1,0 +1,258 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '@cadenza/store';
+import { FakeVenue, SequentialIds, alice, bob, testCadenza, type TestCadenza } from '@cadenza/testkit';
+import { DomainError, dec, str } from '@cadenza/domain';
+
+async function paperAccount(t: TestCadenza, caller = alice) {
+  return t.cadenza.tradingAccounts.create(caller, { venue: 'PAPER', nickname: 'p' });
+}
+
+function balances(t: TestCadenza, id: string) {
+  return Object.fromEntries(t.cadenza.portfolios.get(alice, id).balances!.map((b) => [b.securitySymbol, { free: b.free, locked: b.locked, total: b.total }]));
+}
+
+async function refusal(p: Promise<unknown> | (() => unknown)): Promise<DomainError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    assert.ok(e instanceof DomainError, `expected a DomainError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a refusal');
+}
+
+describe('orders', () => {
+  test('a paper account starts ACTIVE with the default balances', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    assert.equal(a.status, 'ACTIVE');
+    assert.deepEqual(balances(t, a.tradingAccountId), {
+      BTC: { free: '1', locked: '0', total: '1' },
+      ETH: { free: '10', locked: '0', total: '10' },
+      USDT: { free: '100000', locked: '0', total: '100000' },
+    });
+  });
+
+  test('a MARKET buy fills at once; balances move by exactly the fill minus the fee', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' },
+      awaitClosed: true,
+    });
+    assert.equal(o.status, 'FILLED');
+    assert.equal(o.executedQuantity, '0.01');
+    assert.equal(o.executedCost, '500.01'); // 0.01 × 50001 (best ask)
+    assert.deepEqual(o.fees, { BTC: '0.00001' });
+    const b = balances(t, a.tradingAccountId);
+    assert.deepEqual(b.USDT, { free: '99499.99', locked: '0', total: '99499.99' });
+    assert.deepEqual(b.BTC, { free: '1.00999', locked: '0', total: '1.00999' });
+    const p = t.cadenza.portfolios.get(alice, a.tradingAccountId).positions![0]!;
+    assert.equal(p.quantity, '0.01');
+    assert.equal(p.entryPrice, '50001');
+  });
+
+  test('a resting LIMIT buy locks price × qty × (1 + taker fee); cancel releases it', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.5', limitPrice: '40000' },
+    });
+    assert.equal(o.status, 'ACCEPTED');
+    assert.equal(o.externalOrderId, 'X1');
+    assert.deepEqual(balances(t, a.tradingAccountId).USDT, { free: '79980', locked: '20020', total: '100000' });
+    const c = await t.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, clientOrderId: o.clientOrderId });
+    assert.equal(c.status, 'CANCELLED');
+    assert.equal(c.cancelReason, 'cancelled by user');
+    assert.deepEqual(balances(t, a.tradingAccountId).USDT, { free: '100000', locked: '0', total: '100000' });
+    const again = await refusal(t.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: o.tradeOrderId }));
+    assert.equal(again.code, 11009);
+  });
+
+  test('partial fill then cancel: fills are booked, the rest of the lock is released', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'SELL', orderType: 'LIMIT', quantity: '0.4', limitPrice: '60000' },
+    });
+    assert.deepEqual(balances(t, a.tradingAccountId).BTC, { free: '0.6', locked: '0.4', total: '1' });
+    t.venue.fillResting(o.tradeOrderId, '0.1');
+    assert.equal(t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId }).status, 'PARTIALLY_FILLED');
+    await t.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, externalOrderId: o.externalOrderId! });
+    const b = balances(t, a.tradingAccountId);
+    assert.deepEqual(b.BTC, { free: '0.9', locked: '0', total: '0.9' });
+    assert.deepEqual(b.USDT, { free: '105994', locked: '0', total: '105994' }); // + 6000 − 6 maker fee
+    const closed = t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId });
+    assert.equal(closed.status, 'CANCELLED');
+    assert.equal(closed.executedQuantity, '0.1');
+  });
+
+  test('the same idempotencyKey or clientOrderId returns the original order without a second submission', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const req = { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY' as const, orderType: 'MARKET' as const, quantity: '0.01' }, idempotencyKey: 'k1' };
+    const first = await t.cadenza.orders.submit(alice, req);
+    const second = await t.cadenza.orders.submit(alice, req);
+    assert.equal(second.tradeOrderId, first.tradeOrderId);
+    const c1 = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { ...req.tradeOrder, clientOrderId: 'mine-1' } });
+    const c2 = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { ...req.tradeOrder, clientOrderId: 'mine-1', quantity: '0.02' } });
+    assert.equal(c2.tradeOrderId, c1.tradeOrderId);
+    assert.equal(t.venue.submitted.length, 2);
+    // keys are per account: another account may reuse them
+    const b = await paperAccount(t);
+    const other = await t.cadenza.orders.submit(alice, { ...req, tradingAccountId: b.tradingAccountId });
+    assert.notEqual(other.tradeOrderId, first.tradeOrderId);
+  });
+
+  test('pre-trade checks refuse with catalogue codes', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const submit = (tradeOrder: object) => t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', ...tradeOrder } as never });
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '50000.001' }))).code, 11004);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '0.00015', limitPrice: '50000' }))).code, 11005);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '0.0001', limitPrice: '100' }))).code, 11007);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '3', limitPrice: '50000' }))).code, 14001);
+    assert.equal((await refusal(submit({ orderType: 'STOP_LOSS', quantity: '1', stopPrice: '50000' }))).code, 11002);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '100', timeInForce: 'DAY' }))).code, 11003);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1e3', limitPrice: '100' }))).code, 11000);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '100', instrumentId: 'PAPER:DOGE/USDT' }))).code, 15001);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantityType: 'QUOTE', quantity: '100', limitPrice: '100' }))).code, 11010);
+    t.cadenza.instruments.setStatus('PAPER:BTC/USDT', 'DISABLED');
+    assert.equal((await refusal(submit({ orderType: 'MARKET', quantity: '0.01' }))).code, 15002);
+    assert.equal(t.venue.submitted.length, 0, 'nothing refused reached the venue');
+    assert.deepEqual(balances(t, a.tradingAccountId).USDT, { free: '100000', locked: '0', total: '100000' });
+  });
+
+  test('quantity rounding fits the lot; POSITION_PERCENTAGE sells a share of the free base', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.00035', limitPrice: '40000', quantityRounding: 'DOWN' },
+    });
+    assert.equal(o.quantity, '0.0003');
+    const s = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'SELL', orderType: 'MARKET', quantityType: 'POSITION_PERCENTAGE', quantity: '25' },
+      awaitClosed: true,
+    });
+    assert.equal(s.quantity, '0.25');
+    assert.equal(s.status, 'FILLED');
+  });
+
+  test('a MARKET buy by QUOTE amount locks amount × (1 + fee) and fills', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantityType: 'QUOTE', quantity: '1000' },
+      awaitClosed: true,
+    });
+    assert.equal(o.quantityType, 'QUOTE');
+    assert.equal(o.status, 'EXPIRED');
+    assert.equal(o.executedQuantity, '0.0199');
+    const b = balances(t, a.tradingAccountId);
+    assert.equal(b.USDT!.locked, '0');
+    assert.equal(b.USDT!.free, str(dec('100000').sub(dec('0.0199').mul('50001'))));
+  });
+
+  test('a venue rejection or failure closes the order REJECTED and releases the lock', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    t.venue.rejectNext('insufficient liquidity');
+    const r = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.1', limitPrice: '40000' } });
+    assert.equal(r.status, 'REJECTED');
+    assert.equal(r.rejectReason, 'insufficient liquidity');
+    t.venue.failNext();
+    const f = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.1', limitPrice: '40000' } });
+    assert.equal(f.status, 'REJECTED');
+    assert.match(f.rejectReason!, /down/);
+    assert.deepEqual(balances(t, a.tradingAccountId).USDT, { free: '100000', locked: '0', total: '100000' });
+  });
+
+  test('a fill reported twice is booked once', async () => {
+    const t = await testCadenza();
+    t.venue.duplicateFills = true;
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:ETH/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '1' }, awaitClosed: true });
+    assert.equal(o.executedQuantity, '1');
+    assert.equal(balances(t, a.tradingAccountId).ETH!.total, '10.999');
+    assert.equal(t.store.listFills(o.tradeOrderId).length, 1);
+  });
+
+  test('events: SUBMITTED, ACCEPTED, FILLED on the account channel, each followed by the portfolio delta when balances moved', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    t.events.clear();
+    await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' } });
+    const ch = `tradingAccount:${a.tradingAccountId}`;
+    const seq = t.events.events.filter((e) => e.channel === ch).map((e) => (e.event.type === 'event.trade_order.updated' ? (e.event.data as { status: string }).status : 'portfolio'));
+    assert.deepEqual(seq, ['SUBMITTED', 'portfolio', 'ACCEPTED', 'FILLED', 'portfolio']);
+    const delta = t.events.on(ch, 'event.portfolio.updated').at(-1)!.data as { updateMode: string; balances: Array<{ securitySymbol: string }> };
+    assert.equal(delta.updateMode, 'DELTA');
+    assert.deepEqual(delta.balances.map((b) => b.securitySymbol).sort(), ['BTC', 'USDT']);
+  });
+
+  test('another user sees neither the account nor its orders', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' } });
+    assert.equal((await refusal(() => t.cadenza.orders.get(bob, { tradeOrderId: o.tradeOrderId }))).code, 11001);
+    assert.equal((await refusal(() => t.cadenza.portfolios.get(bob, a.tradingAccountId))).code, 12001);
+    assert.equal((await refusal(t.cadenza.orders.submit(bob, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' } }))).code, 12001);
+    assert.equal(t.cadenza.orders.list(bob, {}, { offset: 0, limit: 10 }).total, 0);
+    assert.equal(t.cadenza.orders.list(alice, {}, { offset: 0, limit: 10 }).total, 1);
+  });
+
+  test('list filters and paginates newest first', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    for (let i = 0; i < 5; i++) {
+      t.clock.advance(1000);
+      await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: i % 2 ? 'SELL' : 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: i % 2 ? '60000' : '40000' } });
+    }
+    const page = t.cadenza.orders.list(alice, { tradingAccountId: a.tradingAccountId }, { offset: 1, limit: 2 });
+    assert.equal(page.total, 5);
+    assert.equal(page.items.length, 2);
+    assert.ok(page.items[0]!.createdAt > page.items[1]!.createdAt);
+    assert.equal(t.cadenza.orders.list(alice, { side: 'SELL' }, { offset: 0, limit: 10 }).total, 2);
+    assert.equal(t.cadenza.orders.list(alice, { status: 'FILLED' }, { offset: 0, limit: 10 }).total, 0);
+  });
+
+  test('after a restart, open PAPER orders are cancelled with reason "venue restarted" and their locks released', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cadenza-recover-'));
+    try {
+      const path = join(dir, 'd.db');
+      const t1 = await testCadenza({ store: new SqliteStore({ path }) });
+      const a = await paperAccount(t1);
+      const o = await t1.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '40000', clientOrderId: 'keep-me' } });
+      assert.equal(balances(t1, a.tradingAccountId).USDT!.locked, '40040');
+      await t1.cadenza.stop();
+      t1.store.close();
+      const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('11111111') });
+      const after = t2.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId });
+      assert.equal(after.status, 'CANCELLED');
+      assert.equal(after.cancelReason, 'venue restarted');
+      assert.deepEqual(balances(t2, a.tradingAccountId).USDT, { free: '100000', locked: '0', total: '100000' });
+      const dup = await t2.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '40000', clientOrderId: 'keep-me' } });
+      assert.equal(dup.tradeOrderId, o.tradeOrderId, 'the clientOrderId index survives the restart');
+      t2.store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('awaitClosed answers the current state when the order stays open past the timeout', async () => {
+    const t = await testCadenza({ config: { awaitClosedTimeoutMs: 30 } });
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.1', limitPrice: '40000' }, awaitClosed: true });
+    assert.equal(o.status, 'ACCEPTED');
+  });
+});

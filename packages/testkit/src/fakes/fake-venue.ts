@@ -1,0 +1,229 @@
+/**
+ * @module fakes/fake-venue
+ * An in-memory venue for unit tests. Behaviour, all synchronous (events are emitted before `submitOrder`
+ * resolves, the hardest case for the domain):
+ * - MARKET orders fill at once at the best ask (BUY) / bid (SELL) of a fixed book around `setPrice` (by QUOTE
+ *   amount: whole lots of 0.0001, the remainder expires).
+ * - LIMIT orders that cross the book fill at the touch; others rest (accepted) until `fillResting` or cancel.
+ * - The fee is the taker (or maker) rate on the received asset, as Binance charges it.
+ * - `rejectNext(reason)` makes the next submit emit `rejected`; `failNext()` makes it throw.
+ * - `duplicateFills = true` reports every fill twice with the same tradeId.
+ */
+import type {
+  BookSnapshot,
+  CancelRequest,
+  ExecutionEvent,
+  ExecutionSink,
+  InstrumentSpec,
+  KlineUpdate,
+  MarketStreamKey,
+  TickerSnapshot,
+  Venue,
+  VenueAccount,
+  VenueCapabilities,
+  VenueCredential,
+  VenueOrder,
+} from '@cadenza/domain';
+import { dec, str } from '@cadenza/domain';
+
+export interface FakeVenueOptions {
+  id?: string;
+  ledger?: 'domain' | 'venue';
+  requiresCredential?: boolean;
+  /** Venue-held balances, for ledger 'venue'. */
+  balances?: Array<{ asset: string; free: string; locked: string }>;
+  now?: () => number;
+}
+
+export function fakeInstrument(venue: string, base: string, quote: string, over: Partial<InstrumentSpec> = {}): InstrumentSpec {
+  return {
+    instrumentId: `${venue}:${base}/${quote}`,
+    venue,
+    symbol: `${base}/${quote}`,
+    externalSymbol: `${base}${quote}`,
+    baseAsset: base,
+    quoteAsset: quote,
+    status: 'ACTIVE',
+    tickSize: '0.01',
+    lotSize: '0.0001',
+    minQuantity: '0.0001',
+    maxQuantity: '1000',
+    minNotional: '5',
+    basePrecision: 8,
+    quotePrecision: 8,
+    orderTypes: ['MARKET', 'LIMIT', 'LIMIT_MAKER', 'STOP_LIMIT'],
+    timeInForceOptions: ['GTC', 'IOC', 'FOK', 'GTD'],
+    makerFee: '0.001',
+    takerFee: '0.001',
+    klineIntervals: ['1m', '5m', '1h'],
+    ...over,
+  };
+}
+
+interface Resting {
+  order: VenueOrder;
+  filled: string;
+}
+
+export class FakeVenue implements Venue {
+  readonly id: string;
+  readonly capabilities: VenueCapabilities;
+  sink: ExecutionSink = { onExecution: () => undefined };
+  instruments: InstrumentSpec[];
+  readonly prices = new Map<string, string>();
+  readonly resting = new Map<string, Resting>();
+  readonly submitted: VenueOrder[] = [];
+  readonly feedCalls: Array<{ op: 'subscribe' | 'unsubscribe'; key: MarketStreamKey }> = [];
+  duplicateFills = false;
+  private rejectReason: string | undefined;
+  private failSubmit = false;
+  private seq = 0;
+  private readonly now: () => number;
+  private readonly balances: Array<{ asset: string; free: string; locked: string }>;
+
+  constructor(opts: FakeVenueOptions = {}) {
+    this.id = opts.id ?? 'PAPER';
+    this.capabilities = { ledger: opts.ledger ?? 'domain', requiresCredential: opts.requiresCredential ?? false, marketData: true, trading: true };
+    this.instruments = [fakeInstrument(this.id, 'BTC', 'USDT'), fakeInstrument(this.id, 'ETH', 'USDT', { tickSize: '0.01', lotSize: '0.001', minQuantity: '0.001' })];
+    this.prices.set('BTC/USDT', '50000');
+    this.prices.set('ETH/USDT', '3000');
+    this.now = opts.now ?? (() => 1_763_974_800_000);
+    this.balances = opts.balances ?? [];
+  }
+
+  setPrice(symbol: string, price: string): void {
+    this.prices.set(symbol, price);
+  }
+  rejectNext(reason: string): void {
+    this.rejectReason = reason;
+  }
+  failNext(): void {
+    this.failSubmit = true;
+  }
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async listInstruments(): Promise<InstrumentSpec[]> {
+    return this.instruments.map((i) => ({ ...i }));
+  }
+  async subscribeMarket(key: MarketStreamKey): Promise<void> {
+    this.feedCalls.push({ op: 'subscribe', key });
+  }
+  async unsubscribeMarket(key: MarketStreamKey): Promise<void> {
+    this.feedCalls.push({ op: 'unsubscribe', key });
+  }
+
+  /** Ten levels each side, 1 unit each, one tick (0.01 × price … ) apart around the mid. */
+  getBook(symbol: string, depth: number): BookSnapshot | undefined {
+    const mid = this.prices.get(symbol);
+    if (!mid) return undefined;
+    const m = dec(mid);
+    const levels = Math.min(depth, 10);
+    const bids = [];
+    const asks = [];
+    for (let i = 1; i <= levels; i++) {
+      bids.push({ price: str(m.sub(i)), quantity: '1' });
+      asks.push({ price: str(m.add(i)), quantity: '1' });
+    }
+    return { instrumentId: `${this.id}:${symbol}`, venue: this.id, symbol, bids, asks, timestamp: this.now() };
+  }
+
+  getTicker(symbol: string): TickerSnapshot | undefined {
+    const p = this.prices.get(symbol);
+    if (!p) return undefined;
+    return { instrumentId: `${this.id}:${symbol}`, venue: this.id, symbol, lastPrice: p, bidPrice: str(dec(p).sub(1)), askPrice: str(dec(p).add(1)), timestamp: this.now() };
+  }
+
+  async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
+    const p = this.prices.get(symbol);
+    if (!p) return [];
+    const n = Math.min(limit, 3);
+    return Array.from({ length: n }, (_, i) => ({
+      instrumentId: `${this.id}:${symbol}`,
+      venue: this.id,
+      symbol,
+      interval,
+      candle: { openTime: 60_000 * i, open: p, high: p, low: p, close: p, volume: '1' },
+      isClosed: i < n - 1,
+      timestamp: this.now(),
+    }));
+  }
+
+  async submitOrder(order: VenueOrder, _account: VenueAccount): Promise<void> {
+    this.submitted.push(order);
+    if (this.failSubmit) {
+      this.failSubmit = false;
+      throw new Error('fake venue is down');
+    }
+    if (this.rejectReason !== undefined) {
+      const reason = this.rejectReason;
+      this.rejectReason = undefined;
+      this.emit({ type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.now() });
+      return;
+    }
+    const externalOrderId = `X${++this.seq}`;
+    this.emit({ type: 'accepted', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, externalOrderId, timestamp: this.now() });
+    const mid = dec(this.prices.get(order.symbol) ?? '0');
+    const touch = order.side === 'BUY' ? mid.add(1) : mid.sub(1);
+    const crosses = order.orderType === 'MARKET' || (order.limitPrice !== undefined && (order.side === 'BUY' ? dec(order.limitPrice).gte(touch) : dec(order.limitPrice).lte(touch)));
+    if (crosses && order.orderType !== 'LIMIT_MAKER') {
+      const qty = order.quantityType === 'QUOTE' ? dec(order.quantity).div(touch).toDecimalPlaces(4, 1) : dec(order.quantity);
+      this.fill(order, externalOrderId, str(touch), str(qty), 'TAKER');
+      if (order.quantityType === 'QUOTE' && qty.mul(touch).lt(order.quantity)) {
+        // Like Binance: the unfillable remainder of a MARKET order by quote amount expires.
+        this.emit({ type: 'expired', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason: 'remainder below one lot', timestamp: this.now() });
+      }
+      return;
+    }
+    this.resting.set(order.tradeOrderId, { order: { ...order, clientOrderId: externalOrderId }, filled: '0' });
+  }
+
+  /** Fills a resting order (all of it by default) at its limit price as maker. */
+  fillResting(tradeOrderId: string, quantity?: string): void {
+    const r = this.resting.get(tradeOrderId);
+    if (!r) throw new Error(`no resting order ${tradeOrderId}`);
+    const left = dec(r.order.quantity).sub(r.filled);
+    const qty = quantity ? dec(quantity) : left;
+    r.filled = str(dec(r.filled).add(qty));
+    if (dec(r.filled).gte(r.order.quantity)) this.resting.delete(tradeOrderId);
+    this.fill(r.order, r.order.clientOrderId, r.order.limitPrice ?? '0', str(qty), 'MAKER');
+  }
+
+  async cancelOrder(req: CancelRequest, _account: VenueAccount): Promise<void> {
+    if (!this.resting.delete(req.tradeOrderId)) throw new Error('unknown order');
+    this.emit({ type: 'cancelled', tradeOrderId: req.tradeOrderId, tradingAccountId: req.tradingAccountId, reason: 'cancelled by user', timestamp: this.now() });
+  }
+
+  async fetchBalances(_account: VenueAccount): Promise<Array<{ asset: string; free: string; locked: string }>> {
+    return this.balances.map((b) => ({ ...b }));
+  }
+
+  async verifyCredential(c: VenueCredential): Promise<{ valid: boolean; reason?: string }> {
+    return c.apiKey.startsWith('good') ? { valid: true } : { valid: false, reason: 'invalid api key' };
+  }
+
+  private fill(order: VenueOrder, externalOrderId: string, price: string, quantity: string, liquidity: 'MAKER' | 'TAKER'): void {
+    const spec = this.instruments.find((i) => i.symbol === order.symbol)!;
+    const rate = dec(liquidity === 'MAKER' ? spec.makerFee : spec.takerFee);
+    const received = order.side === 'BUY' ? dec(quantity) : dec(quantity).mul(price);
+    const e: ExecutionEvent = {
+      type: 'filled',
+      tradeOrderId: order.tradeOrderId,
+      tradingAccountId: order.tradingAccountId,
+      externalOrderId,
+      tradeId: `T${++this.seq}`,
+      price,
+      quantity,
+      fee: str(received.mul(rate)),
+      feeAsset: order.side === 'BUY' ? spec.baseAsset : spec.quoteAsset,
+      liquidity,
+      timestamp: this.now(),
+    };
+    this.emit(e);
+    if (this.duplicateFills) this.emit(e);
+  }
+
+  private emit(e: ExecutionEvent): void {
+    this.sink.onExecution(e);
+  }
+}
