@@ -266,10 +266,16 @@ export class CadenzaClient {
   private build(websocket: unknown): void {
     const session = this.session;
     const userGetToken = this.opts.getToken;
+    // centrifuge-js asks for a token only when it needs a new one (first connect, refresh due, 109 expired).
+    // Handing out the same token twice means the server no longer takes it (clock skew, revoked), so refresh.
+    let handedOut: string | undefined;
     const getToken = session
       ? async () => {
           try {
-            return await session.getAccessToken();
+            let token = await session.getAccessToken();
+            if (token === handedOut) token = (await session.refresh()).access_token;
+            handedOut = token;
+            return token;
           } catch (err) {
             // A spent or revoked refresh token will not get better by retrying: stop reconnecting.
             if (err instanceof AuthError && !err.temporary) throw new UnauthorizedError(err.message);

@@ -129,7 +129,8 @@ export class ProtocolError extends CadenzaError {
   /** The RPC method or channel involved, when there is one. */
   readonly target: string | undefined;
   constructor(code: number, message: string, options?: { temporary?: boolean; target?: string; cause?: unknown }) {
-    const temporary = options?.temporary ?? (code < 100 || code === 100 || code === 111 || code === 113);
+    // Local client codes (< 100) and the server's temporary codes are retryable whatever the flag says.
+    const temporary = options?.temporary === true || code < 100 || code === 100 || code === 111 || code === 113;
     super(options?.target ? `${options.target}: ${message} (${code})` : `${message} (${code})`, { temporary, cause: options?.cause });
     this.code = code;
     this.target = options?.target;

@@ -24,7 +24,9 @@ test('centrifuge rejections become ProtocolError with the Centrifugo code', () =
   assert.equal(e.message, 'query.nope: method not found (104)');
   assert.equal((toCadenzaError({ code: 111, message: 'too many requests' }) as ProtocolError).temporary, true);
   assert.equal((toCadenzaError({ code: 1, message: 'timeout' }) as ProtocolError).temporary, true, 'local client codes are retryable');
-  assert.equal((toCadenzaError({ code: 100, message: 'internal', temporary: false }) as ProtocolError).temporary, false, 'the server flag wins');
+  assert.equal((toCadenzaError({ code: 103, message: 'permission denied', temporary: false }) as ProtocolError).temporary, false);
+  assert.equal((toCadenzaError({ code: 100, message: 'internal', temporary: false }) as ProtocolError).temporary, true, 'internal errors are retryable (Centrifugo marks 100 temporary)');
+  assert.equal((toCadenzaError({ code: 400, message: 'app', temporary: true }) as ProtocolError).temporary, true, 'the server flag makes any code retryable');
 });
 
 test('SDK errors pass through and anything else is wrapped with its cause', () => {
