@@ -6,6 +6,8 @@
  * Rotation: `rotate()` makes a new current key and retires the old one. A retired key is still published in the
  * JWKS and still accepted by the verifier for `retainSeconds` (the access-token lifetime plus a margin), so tokens
  * it signed stay valid until they expire; after that it is deleted. The JWKS never contains private members.
+ * Another process (the admin CLI) cannot retire the key a running server signs with, so it only `stage()`s a new
+ * key: at its next start the server makes the newest key current and retires the others from that moment.
  */
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +58,7 @@ export class SigningKeys {
     mkdirSync(ring.dir, { recursive: true, mode: 0o700 });
     await ring.load();
     if (!ring.keys.some((k) => k.file.retiredAt === null)) await ring.generate();
+    ring.retireAllButNewest();
     ring.prune();
     return ring;
   }
@@ -81,16 +84,25 @@ export class SigningKeys {
 
   /** Makes a new current key and retires the previous one. Returns the new `kid`. */
   async rotate(): Promise<string> {
-    const now = this.options.now();
-    for (const k of this.keys) {
-      if (k.file.retiredAt === null) {
-        k.file.retiredAt = now;
-        this.write(k.file);
-      }
-    }
     const kid = await this.generate();
+    this.retireAllButNewest();
     this.prune();
     return kid;
+  }
+
+  /** Writes a new key without retiring the current one (see the module note). Returns its `kid`. */
+  stage(): Promise<string> {
+    return this.generate();
+  }
+
+  /** Only the newest unretired key stays current (also settles several current keys after a crash or `stage`). */
+  private retireAllButNewest(): void {
+    const now = this.options.now();
+    const current = this.keys.filter((k) => k.file.retiredAt === null);
+    for (const k of current.slice(1)) {
+      k.file.retiredAt = now;
+      this.write(k.file);
+    }
   }
 
   private async load(): Promise<void> {
@@ -100,7 +112,6 @@ export class SigningKeys {
       const file = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as KeyFile;
       loaded.push(await this.materialise(file));
     }
-    // A crash between retiring and writing a new key can leave several current keys: the newest wins.
     loaded.sort((a, b) => b.file.createdAt - a.file.createdAt);
     this.keys = loaded;
   }

@@ -109,8 +109,8 @@ describe('sign-in', () => {
     assert.equal(claims.is_anonymous, false);
     assert.equal(claims.exp! - claims.iat!, 3600);
     // getClaims verifies locally through the JWKS endpoint
-    const jwks = await (await fetch(`${h.url}/auth/v1/.well-known/jwks.json`)).json();
-    assert.ok(jwks.keys.some((k: { kid: string; d?: string }) => k.kid === header.kid && k.d === undefined));
+    const jwks = (await (await fetch(`${h.url}/auth/v1/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string; d?: string }> };
+    assert.ok(jwks.keys.some((k) => k.kid === header.kid && k.d === undefined));
     const viaClient = await sb.auth.getClaims();
     assert.equal(viaClient.error, null);
     assert.equal(viaClient.data?.claims.sub, claims.sub);

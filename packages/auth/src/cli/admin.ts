@@ -1,0 +1,12 @@
+/**
+ * @module cli/admin
+ * Entry point of `npm run admin -- <command>` (commands in `admin-commands.ts`).
+ */
+import { runAdmin } from './admin-commands.ts';
+
+const code = await runAdmin(process.argv.slice(2), {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  env: process.env,
+});
+process.exitCode = code;

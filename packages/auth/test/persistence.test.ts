@@ -1,0 +1,102 @@
+/**
+ * Nothing is lost on restart (users, sessions, refresh tokens, signing keys live in the data dir), signing keys
+ * rotate without breaking live tokens, and the admin CLI creates users, grants admin and stages keys.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeProtectedHeader } from 'jose';
+import { runAdmin } from '../src/cli/admin-commands.ts';
+import { call, startHarness } from './harness.ts';
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-auth-persist-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('restart', () => {
+  test('after a restart the same user signs in, the old refresh token rotates and the old access token verifies', async (t) => {
+    const dir = tempDir(t);
+    const first = await startHarness({}, dir);
+    await first.auth.users.createUser({ email: 'keep@example.com', password: 'keep-password' });
+    const login = await call(first.auth, 'POST', '/auth/v1/token?grant_type=password', { email: 'keep@example.com', password: 'keep-password' });
+    await first.close();
+    const keyFiles = readdirSync(join(dir, 'keys'));
+    assert.equal(keyFiles.length, 1);
+    assert.equal(statSync(join(dir, 'keys', keyFiles[0]!)).mode & 0o777, 0o600);
+
+    const second = await startHarness({}, dir);
+    try {
+      const claims = await second.auth.verifier.verify(login.body.access_token);
+      assert.equal(claims.email, 'keep@example.com');
+      const refreshed = await call(second.auth, 'POST', '/auth/v1/token?grant_type=refresh_token', { refresh_token: login.body.refresh_token });
+      assert.equal(refreshed.status, 200);
+      assert.equal(decodeProtectedHeader(refreshed.body.access_token).kid, decodeProtectedHeader(login.body.access_token).kid);
+      const again = await call(second.auth, 'POST', '/auth/v1/token?grant_type=password', { email: 'keep@example.com', password: 'keep-password' });
+      assert.equal(again.status, 200);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('key rotation', () => {
+  test('a rotated-out key keeps verifying its tokens and stays in the JWKS until they expire, then is deleted', async (t) => {
+    const h = await startHarness({}, tempDir(t));
+    try {
+      await h.auth.users.createUser({ email: 'rot@example.com', password: 'rot-password' });
+      const signIn = () => call(h.auth, 'POST', '/auth/v1/token?grant_type=password', { email: 'rot@example.com', password: 'rot-password' });
+      const before = (await signIn()).body.access_token;
+      const oldKid = decodeProtectedHeader(before).kid;
+      const newKid = await h.auth.rotateSigningKey();
+      assert.notEqual(newKid, oldKid);
+      const after = (await signIn()).body.access_token;
+      assert.equal(decodeProtectedHeader(after).kid, newKid);
+      assert.equal((await h.auth.verifier.verify(before)).email, 'rot@example.com');
+      const kids = (await call(h.auth, 'GET', '/auth/v1/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+      assert.deepEqual(kids.sort(), [oldKid, newKid].sort());
+      h.clock.advance(3600 + 121);
+      const later = (await call(h.auth, 'GET', '/auth/v1/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+      assert.deepEqual(later, [newKid]);
+      assert.deepEqual(readdirSync(join(h.dataDir, 'keys')), [`${newKid}.json`]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('admin CLI', () => {
+  test('create-user --admin, grant-admin, set-password and rotate-key work on the data dir', async (t) => {
+    const dir = tempDir(t);
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: { CADENZA_DATA_DIR: dir } };
+    assert.equal(await runAdmin(['create-user', 'Boss@Example.com', 'boss-password', '--admin'], io), 0);
+    assert.equal(await runAdmin(['create-user', 'trader@example.com', 'trader-password'], io), 0);
+    assert.equal(await runAdmin(['grant-admin', 'trader@example.com'], io), 0);
+    assert.equal(await runAdmin(['grant-admin', 'ghost@example.com'], io), 1);
+    assert.equal(await runAdmin(['create-user', 'x@example.com'], io), 2);
+    assert.equal(await runAdmin(['set-password', 'trader@example.com', 'new-trader-password', '--data-dir', dir], { ...io, env: {} }), 0);
+    assert.equal(await runAdmin(['rotate-key'], io), 0);
+    assert.match(err.join('\n'), /No user with email ghost@example.com/);
+
+    const h = await startHarness({}, dir);
+    try {
+      const boss = await call(h.auth, 'POST', '/auth/v1/token?grant_type=password', { email: 'boss@example.com', password: 'boss-password' });
+      assert.equal(boss.status, 200);
+      assert.equal((await h.auth.verifier.verify(boss.body.access_token)).isAdmin, true);
+      const trader = await call(h.auth, 'POST', '/auth/v1/token?grant_type=password', { email: 'trader@example.com', password: 'new-trader-password' });
+      assert.equal(trader.status, 200);
+      assert.equal(trader.body.user.app_metadata.role, 'admin');
+      // the staged key signs after this start; the first key stays published until its tokens expire
+      const staged = /staged signing key (\S+):/.exec(out.join('\n'))?.[1];
+      assert.equal(decodeProtectedHeader(trader.body.access_token).kid, staged);
+      assert.equal((await call(h.auth, 'GET', '/auth/v1/.well-known/jwks.json')).body.keys.length, 2);
+    } finally {
+      await h.close();
+    }
+  });
+});
