@@ -210,6 +210,12 @@ export type ExecutionEvent =
       fee: DecimalString;
       feeAsset: string;
       liquidity: LiquiditySide;
+      /**
+       * Optional: true when this fill completes the order — nothing more will be reported for it. Venues set it when
+       * they know. For QUOTE-quantity orders it is how the domain learns the order is done (the remaining amount may
+       * be too small to buy one more lot, so the filled base quantity never "adds up" to the order's quantity).
+       */
+      final?: boolean;
     })
   | (ExecutionBase & { type: 'cancelled'; reason: string })
   | (ExecutionBase & { type: 'rejected'; reason: string })

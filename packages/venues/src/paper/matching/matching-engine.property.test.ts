@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { EngineEvent, StpMode, SubmitOrder } from './engine-messages.ts';
 import { testEngine } from './engine-fixture.ts';
-import type { BookSide, MatchingEngine } from './matching-engine.ts';
+import type { MatchingEngine } from './matching-engine.ts';
+import type { BookSide } from './order-book.ts';
 
 type Op =
   | { kind: 'limit'; side: 'BUY' | 'SELL'; price: number; lots: number; owner: number; tif: 'GTC' | 'IOC' | 'FOK' | 'GTX' | 'GTD' }

@@ -1,0 +1,141 @@
+/**
+ * @module paper/market-data/instrument-market-data
+ * Market data of one PAPER instrument derived from its engine's trades: last trade, klines at every supported
+ * interval (history of `capacity` bars each), and the rolling 24 h change for the ticker.
+ * Converts ticks/lots to the port's decimal strings; holds no floats.
+ */
+import type { Candle, InstrumentSpec, KlineUpdate, TickerSnapshot } from '@cadenza/domain';
+import { formatFixed } from '../matching/decimal.ts';
+import type { InstrumentScale } from '../matching/instrument-scale.ts';
+import type { OrderBook } from '../matching/order-book.ts';
+import { KlineSeries, type Bar } from './kline-series.ts';
+import type { KlineInterval } from './kline-intervals.ts';
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** A bar that changed: the forming bar after a trade, or a bar that just closed. */
+export interface BarChange {
+  interval: KlineInterval;
+  bar: Bar;
+  isClosed: boolean;
+}
+
+export class InstrumentMarketData {
+  readonly #series = new Map<KlineInterval, KlineSeries>();
+  /** Per minute with trades: the minute's open time and first price, oldest first (for the 24 h change). */
+  readonly #minutes: Array<{ at: number; open: number }> = [];
+  #minutesHead = 0;
+  lastTicks: number | undefined;
+  lastLots: number | undefined;
+  lastTradeAt = 0;
+
+  constructor(
+    readonly spec: InstrumentSpec,
+    readonly scale: InstrumentScale,
+    intervals: readonly KlineInterval[],
+    capacity = 500,
+  ) {
+    for (const i of intervals) this.#series.set(i, new KlineSeries(i, capacity));
+  }
+
+  get intervals(): KlineInterval[] {
+    return [...this.#series.keys()];
+  }
+
+  /** Records one trade; returns every bar that closed plus the forming bar of each interval. */
+  recordTrade(t: number, priceTicks: number, lots: number): BarChange[] {
+    this.lastTicks = priceTicks;
+    this.lastLots = lots;
+    this.lastTradeAt = t;
+    const minute = Math.floor(t / MINUTE_MS) * MINUTE_MS;
+    const lastMinute = this.#minutes[this.#minutes.length - 1];
+    if (!lastMinute || lastMinute.at < minute) this.#minutes.push({ at: minute, open: priceTicks });
+    const out: BarChange[] = [];
+    for (const [interval, series] of this.#series) {
+      for (const bar of series.trade(t, priceTicks, lots)) out.push({ interval, bar, isClosed: true });
+      out.push({ interval, bar: series.current()!, isClosed: false });
+    }
+    return out;
+  }
+
+  /** Lets time pass without trades: closes ended bars (returned with the new forming bars). */
+  roll(t: number): BarChange[] {
+    const out: BarChange[] = [];
+    for (const [interval, series] of this.#series) {
+      const closed = series.roll(t);
+      if (closed.length === 0) continue;
+      for (const bar of closed) out.push({ interval, bar, isClosed: true });
+      out.push({ interval, bar: series.current()!, isClosed: false });
+    }
+    return out;
+  }
+
+  /** Percent change of the last price over the trailing 24 h, two decimals, e.g. "-1.25". */
+  change24h(now: number): string | undefined {
+    if (this.lastTicks === undefined) return undefined;
+    const from = now - DAY_MS;
+    const m = this.#minutes;
+    while (this.#minutesHead < m.length - 1 && m[this.#minutesHead]!.at < from) this.#minutesHead++;
+    if (this.#minutesHead > 1024) {
+      m.splice(0, this.#minutesHead);
+      this.#minutesHead = 0;
+    }
+    const open = m[this.#minutesHead]?.open;
+    if (open === undefined) return undefined;
+    const hundredths = (BigInt(this.lastTicks - open) * 10_000n) / BigInt(open);
+    return formatFixed(hundredths, 2);
+  }
+
+  candle(bar: Bar): Candle {
+    const s = this.scale;
+    return {
+      openTime: bar.openTime,
+      open: s.ticksToPrice(bar.open),
+      high: s.ticksToPrice(bar.high),
+      low: s.ticksToPrice(bar.low),
+      close: s.ticksToPrice(bar.close),
+      volume: bar.volumeLots === 0 ? formatFixed(0n, s.quantityScale) : s.lotsToQuantity(bar.volumeLots),
+    };
+  }
+
+  klineUpdate(change: BarChange, timestamp: number): KlineUpdate {
+    return {
+      instrumentId: this.spec.instrumentId,
+      venue: this.spec.venue,
+      symbol: this.spec.symbol,
+      interval: change.interval,
+      candle: this.candle(change.bar),
+      isClosed: change.isClosed,
+      timestamp,
+    };
+  }
+
+  /** The last `limit` bars at `interval`, oldest first (the last still forming); undefined for an unsupported interval. */
+  klines(interval: string, limit: number, timestamp: number): KlineUpdate[] | undefined {
+    const series = this.#series.get(interval as KlineInterval);
+    if (!series) return undefined;
+    const bars = series.recent(limit);
+    return bars.map((bar, i) => this.klineUpdate({ interval: series.interval, bar, isClosed: i < bars.length - 1 }, timestamp));
+  }
+
+  ticker(book: OrderBook, now: number): TickerSnapshot {
+    const s = this.scale;
+    const bid = book.bids.best();
+    const ask = book.asks.best();
+    const t: TickerSnapshot = { instrumentId: this.spec.instrumentId, venue: this.spec.venue, symbol: this.spec.symbol, timestamp: now };
+    if (this.lastTicks !== undefined) t.lastPrice = s.ticksToPrice(this.lastTicks);
+    if (this.lastLots !== undefined) t.lastQuantity = s.lotsToQuantity(this.lastLots);
+    if (bid) {
+      t.bidPrice = s.ticksToPrice(bid.priceTicks);
+      t.bidQuantity = s.lotsToQuantity(bid.lots);
+    }
+    if (ask) {
+      t.askPrice = s.ticksToPrice(ask.priceTicks);
+      t.askQuantity = s.lotsToQuantity(ask.lots);
+    }
+    const change = this.change24h(now);
+    if (change !== undefined) t.priceChangePercent = change;
+    return t;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * @module paper/order-translation
+ * Turns a port `VenueOrder` (decimal strings) into the engine's `SubmitOrder` (ticks, lots, tick-lot budgets), or
+ * explains in plain words why the venue refuses it: unsupported type/TIF/quantity type, price not a multiple of the
+ * tick size, quantity not a multiple of the lot size, outside min/max quantity, below min notional.
+ *
+ * Min notional is checked on price × quantity for priced orders, on the amount for QUOTE quantities, and for BASE
+ * market-type orders on the best opposite price (or last trade) when one exists — as an exchange estimates it.
+ */
+import type { InstrumentSpec, VenueOrder } from '@cadenza/domain';
+import { parseFixed, rescaleDown, type Fixed } from './matching/decimal.ts';
+import { hasLimitPrice, isTriggered, type EngineOrderType, type EngineTimeInForce, type SubmitOrder } from './matching/engine-messages.ts';
+import type { InstrumentScale } from './matching/instrument-scale.ts';
+
+export type Translation = { ok: true; order: SubmitOrder } | { ok: false; reason: string };
+
+/** What the translator needs to know about the market to estimate the notional of a market order. */
+export interface ReferencePrices {
+  bestBid: number | undefined;
+  bestAsk: number | undefined;
+  last: number | undefined;
+}
+
+function compare(a: Fixed, b: Fixed): number {
+  const scale = Math.max(a.scale, b.scale);
+  const x = rescaleDown(a, scale);
+  const y = rescaleDown(b, scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export class OrderTranslator {
+  readonly #minQty: Fixed;
+  readonly #maxQty: Fixed;
+  readonly #minNotional: Fixed;
+  readonly #maxNotional: Fixed | undefined;
+
+  constructor(
+    readonly spec: InstrumentSpec,
+    readonly scale: InstrumentScale,
+  ) {
+    const req = (text: string, what: string): Fixed => {
+      const f = parseFixed(text);
+      if (!f) throw new Error(`${spec.instrumentId}: invalid ${what} ${text}`);
+      return f;
+    };
+    this.#minQty = req(spec.minQuantity, 'minQuantity');
+    this.#maxQty = req(spec.maxQuantity, 'maxQuantity');
+    this.#minNotional = req(spec.minNotional, 'minNotional');
+    this.#maxNotional = spec.maxNotional === undefined ? undefined : req(spec.maxNotional, 'maxNotional');
+  }
+
+  translate(o: VenueOrder, id: number, owner: number, ref: ReferencePrices): Translation {
+    const spec = this.spec;
+    const s = this.scale;
+    const fail = (reason: string): Translation => ({ ok: false, reason });
+    if (spec.status !== 'ACTIVE') return fail(`${spec.symbol} is not trading (status ${spec.status})`);
+    if (o.side !== 'BUY' && o.side !== 'SELL') return fail(`side ${String(o.side)} is invalid`);
+    if (!spec.orderTypes.includes(o.orderType)) return fail(`order type ${o.orderType} is not supported on ${spec.venue}`);
+    if (!spec.timeInForceOptions.includes(o.timeInForce)) return fail(`time in force ${o.timeInForce} is not supported on ${spec.venue}`);
+    const type = o.orderType as EngineOrderType;
+    const timeInForce = o.timeInForce as EngineTimeInForce;
+    const order: SubmitOrder = { id, owner, side: o.side, type, timeInForce, lots: 0 };
+
+    if (hasLimitPrice({ type, priceTicks: o.limitPrice === undefined ? undefined : 1 })) {
+      if (o.limitPrice === undefined) return fail(`${type} order needs a limit price`);
+      const p = s.priceToTicks(o.limitPrice, 'price');
+      if (!p.ok) return fail(p.reason);
+      order.priceTicks = p.value;
+    }
+    if (isTriggered(type)) {
+      if (type === 'TRAILING_STOP') {
+        if (o.trailingDelta === undefined) return fail('TRAILING_STOP order needs a trailing delta');
+        const d = s.priceToTicks(o.trailingDelta, 'trailing delta');
+        if (!d.ok) return fail(d.reason);
+        order.trailingTicks = d.value;
+      } else {
+        if (o.stopPrice === undefined) return fail(`${type} order needs a stop price`);
+        const st = s.priceToTicks(o.stopPrice, 'stop price');
+        if (!st.ok) return fail(st.reason);
+        order.stopTicks = st.value;
+      }
+    }
+    if (timeInForce === 'GTD') {
+      if (o.expireAt === undefined) return fail('GTD order needs expireAt');
+      order.expireAt = o.expireAt;
+    }
+
+    if (o.quantityType === 'QUOTE') {
+      const amount = parseFixed(o.quantity);
+      if (!amount || amount.units === 0n) return fail(`quantity ${JSON.stringify(o.quantity)} must be a positive decimal`);
+      if (compare(amount, this.#minNotional) < 0) return fail(`quote quantity ${o.quantity} is below the minimum notional ${spec.minNotional}`);
+      if (this.#maxNotional && compare(amount, this.#maxNotional) > 0) return fail(`quote quantity ${o.quantity} is above the maximum notional ${spec.maxNotional}`);
+      if (order.priceTicks !== undefined) {
+        // A priced order spends its quote amount at its limit price: convert once, to whole lots.
+        const lots = s.lotsForQuote(amount, order.priceTicks);
+        if (lots === 0) return fail(`quote quantity ${o.quantity} buys less than one lot (${s.lotSize}) at price ${o.limitPrice}`);
+        order.lots = lots;
+        return this.#checkBase(order, true);
+      }
+      const budget = s.quoteToTickLots(amount);
+      if (budget === 0n) return fail(`quote quantity ${o.quantity} is too small`);
+      order.quoteBudget = budget;
+      return { ok: true, order };
+    }
+    if (o.quantityType !== 'BASE') return fail(`quantity type ${String(o.quantityType)} is not supported on ${spec.venue}`);
+    const q = s.quantityToLots(o.quantity, 'quantity');
+    if (!q.ok) return fail(q.reason);
+    order.lots = q.value;
+    const estimate = order.priceTicks ?? (o.side === 'BUY' ? ref.bestAsk : ref.bestBid) ?? ref.last;
+    return this.#checkBase(order, order.priceTicks !== undefined || estimate !== undefined, estimate);
+  }
+
+  /** Min/max quantity and notional of a base-quantity order (notional at its price, or at `estimate`). */
+  #checkBase(order: SubmitOrder, checkNotional: boolean, estimate?: number): Translation {
+    const s = this.scale;
+    const spec = this.spec;
+    const qty: Fixed = { units: BigInt(order.lots) * s.lotUnits, scale: s.quantityScale };
+    const qtyText = s.lotsToQuantity(order.lots);
+    if (compare(qty, this.#minQty) < 0) return { ok: false, reason: `quantity ${qtyText} is below the minimum quantity ${spec.minQuantity}` };
+    if (compare(qty, this.#maxQty) > 0) return { ok: false, reason: `quantity ${qtyText} is above the maximum quantity ${spec.maxQuantity}` };
+    const price = order.priceTicks ?? estimate;
+    if (checkNotional && price !== undefined) {
+      const notional = s.notional(price, order.lots);
+      const at = order.priceTicks !== undefined ? 'price' : 'the current price';
+      if (compare(notional, this.#minNotional) < 0) {
+        return { ok: false, reason: `notional ${s.formatNotional(price, order.lots)} (${at} × quantity) is below the minimum notional ${spec.minNotional}` };
+      }
+      if (this.#maxNotional && compare(notional, this.#maxNotional) > 0) {
+        return { ok: false, reason: `notional ${s.formatNotional(price, order.lots)} is above the maximum notional ${spec.maxNotional}` };
+      }
+    }
+    return { ok: true, order };
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * @module paper/paper-market
+ * One PAPER instrument at run time: its matching engine, simulated participants, market data, and the bookkeeping
+ * that turns engine events into the port's execution events (for user orders only) and market-data notifications.
+ *
+ * Every engine call goes through `#apply`, so fills between a user and a simulated participant are reported the same
+ * whichever side initiated them. Market data is flushed after each outside command (a user order, a cancel, a
+ * simulation step): trades as they happen, then one book-changed notice, the changed klines and a ticker.
+ */
+import type { BookLevel, BookSnapshot, ExecutionEvent, InstrumentSpec, KlineUpdate, VenueDeps, VenueOrder } from '@cadenza/domain';
+import { formatFixed } from './matching/decimal.ts';
+import type { EngineEvent, StpMode, SubmitOrder } from './matching/engine-messages.ts';
+import { FeeSchedule } from './matching/fees.ts';
+import { InstrumentScale } from './matching/instrument-scale.ts';
+import { MatchingEngine } from './matching/matching-engine.ts';
+import type { BookSide } from './matching/order-book.ts';
+import { InstrumentMarketData, type BarChange } from './market-data/instrument-market-data.ts';
+import { KLINE_INTERVALS } from './market-data/kline-intervals.ts';
+import { MarketSimulator, type SimulatedExchange } from './market-simulator.ts';
+import { OrderTranslator } from './order-translation.ts';
+import type { PaperInstrumentConfig } from './paper-instruments.ts';
+import { instrumentSpec } from './paper-instruments.ts';
+import type { SeededRandom } from './seeded-random.ts';
+
+/** What all markets of one venue share. */
+export interface VenueContext {
+  venueId: string;
+  deps: VenueDeps;
+  /** Venue-wide engine order ids (also the external order ids). */
+  nextOrderId(): number;
+}
+
+interface UserOrder {
+  tradeOrderId: string;
+  tradingAccountId: string;
+  side: 'BUY' | 'SELL';
+}
+
+export interface PaperMarketOptions {
+  stpMode: StpMode;
+  klineCapacity: number;
+  historyMinutes: number;
+}
+
+export class PaperMarket implements SimulatedExchange {
+  readonly spec: InstrumentSpec;
+  readonly scale: InstrumentScale;
+  readonly engine: MatchingEngine;
+  readonly data: InstrumentMarketData;
+  readonly simulator: MarketSimulator;
+  readonly #ctx: VenueContext;
+  readonly #translator: OrderTranslator;
+  readonly #users = new Map<number, UserOrder>();
+  readonly #byTradeOrderId = new Map<string, number>();
+  #now = 0;
+  #bookDirty = false;
+  #traded = false;
+  readonly #bars = new Map<string, BarChange>();
+
+  constructor(ctx: VenueContext, config: PaperInstrumentConfig, rng: SeededRandom, options: PaperMarketOptions, now: number) {
+    this.#ctx = ctx;
+    this.spec = instrumentSpec(ctx.venueId, config);
+    this.scale = new InstrumentScale(config);
+    this.engine = new MatchingEngine({ fees: new FeeSchedule(this.scale, this.spec.makerFee, this.spec.takerFee), stpMode: options.stpMode });
+    this.data = new InstrumentMarketData(this.spec, this.scale, KLINE_INTERVALS, options.klineCapacity);
+    this.#translator = new OrderTranslator(this.spec, this.scale);
+    this.simulator = new MarketSimulator(this, this.scale, config.market, rng);
+    this.#now = now;
+    if (options.historyMinutes > 0) this.#loadHistory(now, options.historyMinutes);
+    this.simulator.step(now);
+    this.#bars.clear();
+    this.#bookDirty = false;
+    this.#traded = false;
+  }
+
+  // --- SimulatedExchange: the simulator's way in ---
+
+  nextOrderId(): number {
+    return this.#ctx.nextOrderId();
+  }
+
+  submit(order: SubmitOrder): EngineEvent[] {
+    return this.#apply(this.engine.submit(order, this.#now));
+  }
+
+  cancel(id: number): EngineEvent[] {
+    return this.#apply(this.engine.cancel(id, this.#now));
+  }
+
+  // --- commands from the venue ---
+
+  /** Advances the simulation and time-driven expiries to `now`, then publishes what changed. */
+  step(now: number): void {
+    this.#now = now;
+    this.#apply(this.engine.advanceTime(now));
+    this.simulator.step(now);
+    for (const change of this.data.roll(now)) this.#barChanged(change);
+    this.#flush();
+  }
+
+  submitUser(order: VenueOrder, owner: number, now: number): void {
+    this.#now = now;
+    const base = { tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, timestamp: now };
+    if (this.#byTradeOrderId.has(order.tradeOrderId)) {
+      this.#emit({ ...base, type: 'rejected', reason: `order ${order.tradeOrderId} is already open on ${this.spec.venue}` });
+      return;
+    }
+    const id = this.#ctx.nextOrderId();
+    const translated = this.#translator.translate(order, id, owner, {
+      bestBid: this.engine.book.bestBid(),
+      bestAsk: this.engine.book.bestAsk(),
+      last: this.engine.lastTradeTicks,
+    });
+    if (!translated.ok) {
+      this.#emit({ ...base, type: 'rejected', reason: translated.reason });
+      return;
+    }
+    this.#users.set(id, { tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, side: order.side });
+    this.#byTradeOrderId.set(order.tradeOrderId, id);
+    this.#apply(this.engine.submit(translated.order, now));
+    this.#flush();
+  }
+
+  /** Cancels a user order; false when it is not open here (unknown, filled, or already closed). */
+  cancelUser(tradeOrderId: string, externalOrderId: string | undefined, now: number): boolean {
+    this.#now = now;
+    const id = this.#byTradeOrderId.get(tradeOrderId) ?? (externalOrderId !== undefined ? Number(externalOrderId) : NaN);
+    if (!this.#users.has(id)) return false;
+    const events = this.#apply(this.engine.cancel(id, now, 'cancelled by user'));
+    this.#flush();
+    return events.length > 0;
+  }
+
+  /** Whether a user order is open here. */
+  isUserOrderOpen(tradeOrderId: string): boolean {
+    return this.#byTradeOrderId.has(tradeOrderId);
+  }
+
+  book(depth: number, now: number): BookSnapshot {
+    const levels = (side: BookSide): BookLevel[] => {
+      const out: BookLevel[] = [];
+      const n = Math.min(Math.max(0, Math.floor(depth)), side.depth);
+      for (let i = 0; i < n; i++) {
+        const l = side.levelAt(i)!;
+        out.push({ price: this.scale.ticksToPrice(l.priceTicks), quantity: this.scale.lotsToQuantity(l.lots), orderCount: l.count });
+      }
+      return out;
+    };
+    return { instrumentId: this.spec.instrumentId, venue: this.spec.venue, symbol: this.spec.symbol, bids: levels(this.engine.book.bids), asks: levels(this.engine.book.asks), timestamp: now };
+  }
+
+  klines(interval: string, limit: number, now: number): KlineUpdate[] | undefined {
+    return this.data.klines(interval, limit, now);
+  }
+
+  // --- event routing ---
+
+  #apply(events: EngineEvent[]): EngineEvent[] {
+    const ts = this.#now;
+    for (const e of events) {
+      switch (e.type) {
+        case 'accepted': {
+          this.#bookDirty = true;
+          const u = this.#users.get(e.id);
+          if (u) this.#emit({ type: 'accepted', tradeOrderId: u.tradeOrderId, tradingAccountId: u.tradingAccountId, externalOrderId: String(e.id), timestamp: ts });
+          break;
+        }
+        case 'fill':
+          this.#fill(e, ts);
+          break;
+        case 'cancelled':
+        case 'expired':
+        case 'rejected': {
+          this.#bookDirty = true;
+          const u = this.#users.get(e.id);
+          if (u) {
+            this.#emit({ type: e.type, tradeOrderId: u.tradeOrderId, tradingAccountId: u.tradingAccountId, externalOrderId: String(e.id), reason: e.reason, timestamp: ts });
+            this.#forget(e.id, u);
+          }
+          break;
+        }
+        case 'triggered':
+          break;
+      }
+    }
+    return events;
+  }
+
+  #fill(f: Extract<EngineEvent, { type: 'fill' }>, ts: number): void {
+    this.#bookDirty = true;
+    this.#traded = true;
+    const s = this.scale;
+    const spec = this.spec;
+    const price = s.ticksToPrice(f.priceTicks);
+    const quantity = s.lotsToQuantity(f.lots);
+    const tradeId = `${spec.externalSymbol}-${f.tradeSeq}`;
+    this.#ctx.deps.market.onTrade({ instrumentId: spec.instrumentId, venue: spec.venue, symbol: spec.symbol, tradeId, price, quantity, side: f.takerSide, timestamp: ts });
+    for (const change of this.data.recordTrade(ts, f.priceTicks, f.lots)) this.#barChanged(change);
+    const report = (id: number, side: 'BUY' | 'SELL', fee: bigint, liquidity: 'MAKER' | 'TAKER', final: boolean): void => {
+      const u = this.#users.get(id);
+      if (!u) return;
+      const buy = side === 'BUY';
+      this.#emit({
+        type: 'filled',
+        tradeOrderId: u.tradeOrderId,
+        tradingAccountId: u.tradingAccountId,
+        externalOrderId: String(id),
+        tradeId,
+        price,
+        quantity,
+        fee: formatFixed(fee, buy ? s.basePrecision : s.quotePrecision),
+        feeAsset: buy ? spec.baseAsset : spec.quoteAsset,
+        liquidity,
+        final,
+        timestamp: ts,
+      });
+      if (final) this.#forget(id, u);
+    };
+    report(f.makerId, f.takerSide === 'BUY' ? 'SELL' : 'BUY', f.makerFee, 'MAKER', f.makerRemaining === 0);
+    report(f.takerId, f.takerSide, f.takerFee, 'TAKER', f.takerDone);
+  }
+
+  #forget(id: number, u: UserOrder): void {
+    this.#users.delete(id);
+    this.#byTradeOrderId.delete(u.tradeOrderId);
+  }
+
+  #emit(event: ExecutionEvent): void {
+    this.#ctx.deps.execution.onExecution(event);
+  }
+
+  #barChanged(change: BarChange): void {
+    if (change.isClosed) this.#ctx.deps.market.onKline(this.data.klineUpdate(change, this.#now));
+    else this.#bars.set(change.interval, change);
+  }
+
+  #flush(): void {
+    const market = this.#ctx.deps.market;
+    const now = this.#now;
+    for (const change of this.#bars.values()) market.onKline(this.data.klineUpdate(change, now));
+    this.#bars.clear();
+    if (this.#bookDirty || this.#traded) {
+      if (this.#bookDirty) market.onBookChanged(this.spec.venue, this.spec.symbol);
+      market.onTicker(this.data.ticker(this.engine.book, now));
+    }
+    this.#bookDirty = false;
+    this.#traded = false;
+  }
+
+  /** Feeds a synthetic past into the klines and 24 h statistics (no notifications, no engine orders). */
+  #loadHistory(now: number, minutes: number): void {
+    const startMinute = Math.floor(now / 60_000) * 60_000 - minutes * 60_000;
+    const path = this.simulator.history(minutes);
+    for (let k = 0; k < path.length; k++) {
+      const prices = path[k]!;
+      for (let j = 0; j < prices.length; j++) {
+        const p = prices[j]!;
+        this.data.recordTrade(startMinute + k * 60_000 + j * 15_000, p, this.simulator.typicalLots(p, 15));
+      }
+    }
+  }
+}
