@@ -73,7 +73,7 @@ export class CliContext {
     this.store = opts.store;
     this.env = opts.env;
     this.streams = opts.streams;
-    this.explicitUrl = opts.url ?? opts.env.CADENZA_URL;
+    this.explicitUrl = opts.url ?? (opts.env.CADENZA_URL || undefined);
   }
 
   /** --url, else CADENZA_URL, else the URL of the stored session, else http://localhost:8000. */

@@ -1,0 +1,137 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderTable, renderRecord } from '../src/cli/table.ts';
+import { renderLadder } from '../src/cli/ladder.ts';
+import { parseGlobals, findCommand, runCli } from '../src/cli/run.ts';
+import { SessionStore, configDir } from '../src/cli/session-store.ts';
+
+describe('tables', () => {
+  test('pads columns, right-aligns numeric columns and shows empty cells as -', () => {
+    const out = renderTable(
+      [
+        { id: 'PAPER:BTC/USDT', lot: '0.0001', status: 'ACTIVE' },
+        { id: 'PAPER:ETH/USDT', lot: '0.001', status: undefined },
+      ],
+      [
+        { header: 'INSTRUMENT', value: (r) => r.id },
+        { header: 'LOT', value: (r) => r.lot },
+        { header: 'STATUS', value: (r) => r.status },
+      ],
+    );
+    assert.equal(out, ['INSTRUMENT         LOT  STATUS', 'PAPER:BTC/USDT  0.0001  ACTIVE', 'PAPER:ETH/USDT   0.001  -'].join('\n'));
+    assert.equal(renderTable([], [{ header: 'X', value: () => 1 }]), '(none)');
+    assert.equal(renderRecord([['user', 'u1'], ['email', undefined]]), 'user   u1\nemail  -');
+  });
+});
+
+describe('ladder', () => {
+  test('asks above with the best ask nearest the spread line, bids below, bars by size', () => {
+    const lines = renderLadder(
+      {
+        instrumentId: 'PAPER:BTC/USDT',
+        bids: [{ price: '100', quantity: '2' }, { price: '99', quantity: '1' }],
+        asks: [{ price: '101', quantity: '1' }, { price: '102', quantity: '4' }],
+        spread: '1',
+        mid: '100.5',
+        timestamp: 0,
+        synced: true,
+        gaps: 0,
+        resyncs: 0,
+      },
+      { depth: 2, barWidth: 4 },
+    );
+    assert.match(lines[0]!, /^PAPER:BTC\/USDT .* in sync$/);
+    assert.deepEqual(lines.slice(2), ['  102     4  ▒▒▒▒', '  101     1  ▒', '-----  spread 1  mid 100.5', '  100     2  ██', '   99     1  █']);
+  });
+
+  test('says when the book is resyncing and how many gaps it saw', () => {
+    const [head] = renderLadder({ instrumentId: 'X:A/B', bids: [], asks: [], spread: undefined, mid: undefined, timestamp: 0, synced: false, gaps: 2, resyncs: 1 }, { depth: 5 });
+    assert.match(head!, /resyncing  gaps 2, resyncs 1/);
+  });
+});
+
+describe('argument parsing', () => {
+  test('global flags are taken from anywhere; the rest names the command', () => {
+    const g = parseGlobals(['order', '--json', 'submit', '--url', 'http://h:1', 'BUY', '-q']);
+    assert.deepEqual(g, { json: true, quiet: true, help: false, version: false, url: 'http://h:1', rest: ['order', 'submit', 'BUY'] });
+    assert.equal(findCommand(g.rest)?.command.name, 'order submit');
+    assert.deepEqual(findCommand(g.rest)?.args, ['BUY']);
+    assert.equal(findCommand(['book', 'PAPER', 'BTC/USDT'])?.command.name, 'book');
+    assert.equal(findCommand(['accounts'])?.command.name, 'accounts');
+    assert.equal(findCommand(['nope']), undefined);
+  });
+
+  test('a bad --url is a usage error', () => {
+    assert.throws(() => parseGlobals(['--url', 'localhost:8000', 'venues']), /must be an http\(s\) URL/);
+    assert.throws(() => parseGlobals(['venues', '--url']), /needs a value/);
+  });
+});
+
+describe('runCli without a server', () => {
+  function capture() {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, streams: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } } };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-cli-'));
+  const env = { CADENZA_CONFIG_DIR: dir };
+
+  test('usage errors exit 2 with the command usage', async () => {
+    const c = capture();
+    assert.equal(await runCli(['order', 'submit', 'HOLD', '1', 'PAPER:BTC/USDT'], { env, streams: c.streams }), 2);
+    assert.match(c.err.join(''), /unknown side "HOLD"/);
+    assert.match(c.err.join(''), /usage: cadenza order submit BUY\|SELL QUANTITY INSTRUMENT/);
+    const d = capture();
+    assert.equal(await runCli(['book', 'PAPER', 'BTC/USDT', '--depth', 'x'], { env, streams: d.streams }), 2);
+    assert.match(d.err.join(''), /--depth expects a positive integer/);
+  });
+
+  test('commands that need a session exit 3 and, with --json, print the error as JSON on stdout', async () => {
+    const c = capture();
+    assert.equal(await runCli(['portfolio', '--json'], { env, streams: c.streams }), 3);
+    assert.deepEqual(JSON.parse(c.out.join('')), { error: { type: 'auth', message: 'not logged in: run `cadenza login` first' } });
+  });
+
+  test('an unreachable server is a clear error with a hint', async () => {
+    const c = capture();
+    assert.equal(await runCli(['login', '--email', 'a@b.c', '--password', 'x', '--url', 'http://127.0.0.1:9'], { env, streams: c.streams }), 1);
+    assert.match(c.err.join(''), /cannot reach http:\/\/127\.0\.0\.1:9/);
+    assert.match(c.err.join(''), /is the server running\?/);
+  });
+
+  test('help lists every command', async () => {
+    const c = capture();
+    assert.equal(await runCli(['--help'], { env, streams: c.streams }), 0);
+    for (const name of ['login', 'whoami', 'venues', 'instruments', 'book', 'trades', 'order submit', 'order cancel', 'order list', 'order get', 'portfolio', 'accounts', 'subscriptions']) {
+      assert.match(c.out.join(''), new RegExp(`\\n  ${name} `));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('session store', () => {
+  test('config dir: CADENZA_CONFIG_DIR, then XDG_CONFIG_HOME/cadenza, then ~/.config/cadenza', () => {
+    assert.equal(configDir({ CADENZA_CONFIG_DIR: '/a', XDG_CONFIG_HOME: '/b' }), '/a');
+    assert.equal(configDir({ XDG_CONFIG_HOME: '/b' }), join('/b', 'cadenza'));
+    assert.match(configDir({}), /\.config[/\\]cadenza$/);
+  });
+
+  test('saves privately and atomically, updates the session in place, and clears', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cadenza-store-')), 'nested');
+    const store = new SessionStore(dir);
+    assert.equal(store.load(), undefined);
+    const session = { access_token: 'a1', refresh_token: 'r1', token_type: 'bearer', expires_in: 3600, user: { id: 'u' } };
+    store.save({ url: 'http://h', session, defaultAccountId: 'acc' });
+    assert.equal(statSync(store.path).mode & 0o777, 0o600);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    store.updateSession({ ...session, access_token: 'a2', refresh_token: 'r2' });
+    assert.deepEqual(store.load(), { url: 'http://h', session: { ...session, access_token: 'a2', refresh_token: 'r2' }, defaultAccountId: 'acc' });
+    assert.deepEqual(readdirSync(dir), ['session.json'], 'no temp files left behind');
+    assert.equal(store.clear(), true);
+    assert.equal(store.load(), undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
