@@ -56,7 +56,9 @@ export class SqliteStore implements Store {
   private readonly dynamic = new Map<string, Stmt>();
   private seq = 0;
 
-  constructor(options: SqliteStoreOptions) {
+  /** `options` may be just the file path. */
+  constructor(options: SqliteStoreOptions | string) {
+    if (typeof options === 'string') options = { path: options };
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -163,6 +165,15 @@ export class SqliteStore implements Store {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** True while the database answers a trivial query. */
+  isHealthy(): boolean {
+    try {
+      return this.db.open && this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   // ── trading accounts ──────────────────────────────────────────────────────────────────────────────────
@@ -373,6 +384,6 @@ export class SqliteStore implements Store {
 }
 
 /** Opens (creating and migrating when needed) the domain store at `path`. */
-export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+export function openSqliteStore(options: SqliteStoreOptions | string): SqliteStore {
   return new SqliteStore(options);
 }

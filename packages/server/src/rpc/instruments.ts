@@ -1,0 +1,44 @@
+/**
+ * @module rpc/instruments
+ * query.instrument.list (everyone) and the admin catalogue methods.
+ */
+import type {
+  RpcDeleteInstrumentParams,
+  RpcDisableInstrumentParams,
+  RpcEnableInstrumentParams,
+  RpcListInstrumentsParams,
+  RpcSaveInstrumentsParams,
+  RpcSyncInstrumentsParams,
+} from '@cadenza/contract';
+import { DomainError, specFromRpc, toRpcInstrument, type InstrumentFilter, type InstrumentSpec } from '@cadenza/domain';
+import { admin, user, type RpcHandlers } from './rpc-handler.ts';
+
+export const instrumentHandlers: RpcHandlers = {
+  'query.instrument.list': user((_c, p: RpcListInstrumentsParams, z) => {
+    const f: InstrumentFilter = {};
+    if (p.venue) f.venue = p.venue;
+    if (p.symbols?.length) f.symbols = p.symbols;
+    if (p.securityType) f.securityType = p.securityType;
+    if (p.instrumentStatus) f.status = p.instrumentStatus;
+    const offset = Math.max(p.offset ?? 0, 0);
+    const limit = Math.min(Math.max(p.limit ?? 50, 1), 1000);
+    return { data: z.instruments.list(f).slice(offset, offset + limit).map(toRpcInstrument) };
+  }),
+  'command.instrument.sync': admin(async (_c, p: RpcSyncInstrumentsParams, z) => ({ data: { total: await z.instruments.sync(p.venue, p.symbols) } })),
+  'command.instrument.save': admin((_c, p: RpcSaveInstrumentsParams, z) => {
+    const specs: InstrumentSpec[] = [];
+    const statuses = new Map<string, 'ACTIVE' | 'INACTIVE' | 'DISABLED' | 'DELISTED'>();
+    for (const r of p.instruments) {
+      const existing = r.instrumentId ? z.instruments.get(r.instrumentId)?.spec : undefined;
+      const spec = specFromRpc(r, existing);
+      if (!spec) throw new DomainError('VALIDATION_FAILED', 'instruments[] need venue and symbol (BASE/QUOTE) or an existing instrumentId');
+      z.venues.require(spec.venue);
+      specs.push(spec);
+      if (r.status) statuses.set(spec.instrumentId, r.status);
+    }
+    return { data: z.instruments.save(specs, statuses).map(toRpcInstrument) };
+  }),
+  'command.instrument.delete': admin((_c, p: RpcDeleteInstrumentParams, z) => ({ data: toRpcInstrument(z.instruments.delete(p.instrumentId)) })),
+  'command.instrument.enable': admin((_c, p: RpcEnableInstrumentParams, z) => ({ data: toRpcInstrument(z.instruments.setStatus(p.instrumentId, 'ACTIVE')) })),
+  'command.instrument.disable': admin((_c, p: RpcDisableInstrumentParams, z) => ({ data: toRpcInstrument(z.instruments.setStatus(p.instrumentId, 'DISABLED')) })),
+};

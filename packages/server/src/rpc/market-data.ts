@@ -1,0 +1,32 @@
+/**
+ * @module rpc/market-data
+ * Order-book, ticker and kline queries from the venues' live state. The `*.save` methods exist in the contract
+ * for internal persisters; market data here is owned by the venue adapters, so they answer NOT_SUPPORTED
+ * (after the admin check).
+ */
+import type { RpcGetOrderBookParams, RpcListKlinesParams, RpcListOrderBooksParams, RpcListTickersParams } from '@cadenza/contract';
+import { DomainError, type MarketSelection } from '@cadenza/domain';
+import { admin, user, type RpcHandlers } from './rpc-handler.ts';
+
+function selection(p: { instrumentIds?: string[]; venue?: string; symbols?: string[] }): MarketSelection {
+  const s: MarketSelection = {};
+  if (p.instrumentIds?.length) s.instrumentIds = p.instrumentIds;
+  if (p.venue) s.venue = p.venue;
+  if (p.symbols?.length) s.symbols = p.symbols;
+  return s;
+}
+
+const notStored = (what: string) =>
+  admin(() => {
+    throw new DomainError('NOT_SUPPORTED', `${what} come from the venue adapters and are not stored; saving them is not supported`);
+  });
+
+export const marketDataHandlers: RpcHandlers = {
+  'query.orderbook.get': user((_c, p: RpcGetOrderBookParams, z) => ({ data: z.marketData.orderBook(p.instrumentId, p.depth ?? 10) })),
+  'query.orderbook.list': user((_c, p: RpcListOrderBooksParams, z) => ({ data: z.marketData.orderBooks(selection(p), p.depth ?? 10) })),
+  'query.ticker.list': user((_c, p: RpcListTickersParams, z) => ({ data: z.marketData.tickers(selection(p)) })),
+  'query.kline.list': user(async (_c, p: RpcListKlinesParams, z) => ({ data: await z.marketData.klines(selection(p), p.interval ?? '1m') })),
+  'command.orderbook.save': notStored('order books'),
+  'command.ticker.save': notStored('tickers'),
+  'command.kline.save': notStored('klines'),
+};

@@ -1,0 +1,54 @@
+/**
+ * @module rpc/params-validator
+ * Validates RPC params against the JSON Schemas generated from the contract (`schemaDefinitions`), once per
+ * call at the edge. Unknown fields are allowed (and ignored by handlers). A refusal names the first bad field.
+ */
+import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { schemaDefinitions } from '@cadenza/contract';
+
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+export class ParamsValidator {
+  private readonly ajv: Ajv;
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor() {
+    this.ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, validateFormats: true });
+    (addFormats as unknown as (a: Ajv) => void)(this.ajv);
+    this.ajv.addSchema({ $id: 'cadenza', definitions: schemaDefinitions });
+  }
+
+  /** undefined when valid, else a message like "tradeOrder.orderSide must be one of BUY, SELL, UNKNOWN". */
+  check(schemaName: string, params: unknown): string | undefined {
+    let v = this.compiled.get(schemaName);
+    if (!v) {
+      v = this.ajv.getSchema(`cadenza#/definitions/${schemaName}`);
+      if (!v) throw new Error(`no schema ${schemaName}`);
+      this.compiled.set(schemaName, v);
+    }
+    if (v(params)) return undefined;
+    return describe(v.errors?.[0]);
+  }
+}
+
+function pathOf(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+function describe(e: ErrorObject | undefined): string {
+  if (!e) return 'params do not match the schema';
+  const at = pathOf(e.instancePath);
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return `${at ? `${at}.` : ''}${missing} is required`;
+  }
+  const field = at || 'params';
+  if (e.keyword === 'enum') return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  if (e.keyword === 'format') return `${field} must be a valid ${(e.params as { format: string }).format}`;
+  return `${field} ${e.message ?? 'is invalid'}`;
+}

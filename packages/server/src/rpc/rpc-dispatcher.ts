@@ -1,0 +1,103 @@
+/**
+ * @module rpc/rpc-dispatcher
+ * The RPC method table and its dispatch, in two error layers (docs/errors.md):
+ * - Centrifugo protocol errors: 104 method not found (not a callable method of the contract), 103 permission
+ *   denied (a service method without the admin role), 107 bad request (params not a JSON object), 100 internal.
+ * - Contract results `{data?, pagination?, error?}`: params failing the method's JSON Schema → 10001 naming the
+ *   field; contract methods without a schema (RFQ, Fermata, `subscription.mc.create`) → 10002 not supported;
+ *   every domain refusal → its AABBB code.
+ */
+import { rpcMethods, type RpcMethodInfo } from '@cadenza/contract';
+import { DomainError, type Cadenza, type CallerContext, type Logger } from '@cadenza/domain';
+import { credentialHandlers } from './credentials.ts';
+import { instrumentHandlers } from './instruments.ts';
+import { marketDataHandlers } from './market-data.ts';
+import { ParamsValidator } from './params-validator.ts';
+import { portfolioHandlers } from './portfolios.ts';
+import type { RpcHandlers, RpcOutcome } from './rpc-handler.ts';
+import { securityHandlers } from './securities.ts';
+import { subscriptionHandlers } from './subscriptions.ts';
+import { systemHandlers, type SystemProbe } from './system.ts';
+import { tradeOrderHandlers } from './trade-orders.ts';
+import { tradingAccountHandlers } from './trading-accounts.ts';
+import { venueHandlers } from './venues.ts';
+
+export interface RpcDispatcherOptions {
+  log?: Logger;
+  /** Feeds `query.system.check`. */
+  system?: SystemProbe;
+}
+
+export interface RpcDispatcher {
+  dispatch(caller: CallerContext, method: string, params: unknown): Promise<RpcOutcome>;
+  /** Every method the table answers (for tests and docs). */
+  readonly methods: ReadonlySet<string>;
+}
+
+/** The full method table: every callable contract method with a schema. */
+export function rpcHandlers(options: RpcDispatcherOptions = {}): RpcHandlers {
+  return {
+    ...systemHandlers(options.system ?? {}),
+    ...tradingAccountHandlers,
+    ...credentialHandlers,
+    ...tradeOrderHandlers,
+    ...portfolioHandlers,
+    ...instrumentHandlers,
+    ...securityHandlers,
+    ...venueHandlers,
+    ...marketDataHandlers,
+    ...subscriptionHandlers,
+  };
+}
+
+const decoder = new TextDecoder();
+
+/** JSON object params, or undefined when the params are not an object (bytes are parsed as JSON first). */
+function objectParams(params: unknown): Record<string, unknown> | undefined {
+  let p = params;
+  if (p === undefined || p === null) return {};
+  if (p instanceof Uint8Array) {
+    if (p.length === 0) return {};
+    try {
+      p = JSON.parse(decoder.decode(p));
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof p === 'object' && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
+}
+
+export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOptions = {}): RpcDispatcher {
+  const handlers = rpcHandlers(options);
+  const contract = new Map<string, RpcMethodInfo>(rpcMethods.map((m) => [m.method, m]));
+  const validator = new ParamsValidator();
+  const log = options.log;
+
+  return {
+    methods: new Set(Object.keys(handlers)),
+    async dispatch(caller, method, rawParams) {
+      const info = contract.get(method);
+      if (!info) return { protocolError: { code: 104, message: 'method not found' } };
+      const handler = handlers[method];
+      if (!info.params || !handler) {
+        return { result: { error: new DomainError('NOT_SUPPORTED', `${method} is not supported by this server`).toRpcError() } };
+      }
+      if (handler.admin && !caller.isAdmin) return { protocolError: { code: 103, message: 'permission denied' } };
+      const params = objectParams(rawParams);
+      if (!params) return { protocolError: { code: 107, message: 'bad request' } };
+      const invalid = validator.check(info.params, params);
+      if (invalid) return { result: { error: new DomainError('VALIDATION_FAILED', `invalid params: ${invalid}`).toRpcError() } };
+      try {
+        const payload = await handler.handle(caller, params, cadenza);
+        const result: { data?: unknown; pagination?: (typeof payload)['pagination'] } = {};
+        if (payload.data !== undefined) result.data = payload.data;
+        if (payload.pagination !== undefined) result.pagination = payload.pagination;
+        return { result };
+      } catch (err) {
+        if (err instanceof DomainError) return { result: { error: err.toRpcError() } };
+        log?.error({ err, method }, 'rpc handler failed');
+        return { protocolError: { code: 100, message: 'internal server error' } };
+      }
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * @module rpc/securities
+ * query.security.list (everyone) and the admin security methods. Securities are the assets of the
+ * instruments each venue lists (`{VENUE}:{ASSET}`).
+ */
+import type { RpcDeleteSecuritiesParams, RpcListSecuritiesParams, RpcSaveSecuritiesParams, RpcSyncSecuritiesParams } from '@cadenza/contract';
+import { DomainError, toRpcSecurity, type Security } from '@cadenza/domain';
+import { admin, user, type RpcHandlers } from './rpc-handler.ts';
+
+export const securityHandlers: RpcHandlers = {
+  'query.security.list': user((_c, p: RpcListSecuritiesParams, z) => {
+    const f: { venue?: string; securities?: string[]; externalSymbols?: string[] } = {};
+    if (p.venue) f.venue = p.venue;
+    if (p.securities) f.securities = p.securities;
+    if (p.externalSymbols) f.externalSymbols = p.externalSymbols;
+    return { data: z.instruments.listSecurities(f).map(toRpcSecurity) };
+  }),
+  'command.security.sync': admin((_c, p: RpcSyncSecuritiesParams, z) => ({ data: z.instruments.syncSecurities(p.venue, p.securities).map(toRpcSecurity) })),
+  'command.security.save': admin((_c, p: RpcSaveSecuritiesParams, z) => {
+    const list: Security[] = p.securities.map((s) => {
+      if (!s.venue || !s.symbol) throw new DomainError('VALIDATION_FAILED', 'securities[] need venue and symbol');
+      z.venues.require(s.venue);
+      return { securityId: s.securityId ?? `${s.venue}:${s.symbol}`, venue: s.venue, symbol: s.symbol, externalSymbol: s.externalSymbol ?? s.symbol };
+    });
+    return { data: z.instruments.saveSecurities(list).map(toRpcSecurity) };
+  }),
+  'command.security.delete': admin((_c, p: RpcDeleteSecuritiesParams, z) => {
+    z.instruments.deleteSecurities(p.securityIds);
+    return {};
+  }),
+};
