@@ -10,7 +10,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AuthError } from '../errors.ts';
 import type { AuthLogger } from '../auth-logger.ts';
 
-function restStatus(e: AuthError): number {
+/** The HTTP status of an auth error on `/api/v3/auth` (the contract lists no 403 or 422 there). */
+export function restStatus(e: AuthError): number {
   if (e.code === 'invalid_credentials' && e.message === 'Invalid login credentials') return 401;
   if (e.status === 403) return 401;
   if (e.status === 422) return 400;
