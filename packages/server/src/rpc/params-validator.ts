@@ -9,6 +9,19 @@ import { schemaDefinitions } from '@cadenza/contract';
 
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
+/**
+ * Deliberate departures from the generated schemas, each a known contract inconsistency (cadenza-api.md §h):
+ * `RpcDeleteSecuritiesParams.securityIds` is declared uuid[] although a securityId is `{VENUE}:{ASSET}`
+ * everywhere else, so any non-empty string is accepted.
+ */
+function withOverrides(defs: Record<string, object>): Record<string, object> {
+  const out: Record<string, object> = { ...defs };
+  const del = structuredClone(defs.RpcDeleteSecuritiesParams) as { properties: { securityIds: { items: object } } };
+  del.properties.securityIds.items = { type: 'string', minLength: 1 };
+  out.RpcDeleteSecuritiesParams = del;
+  return out;
+}
+
 export class ParamsValidator {
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction>();
@@ -16,7 +29,7 @@ export class ParamsValidator {
   constructor() {
     this.ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, validateFormats: true });
     (addFormats as unknown as (a: Ajv) => void)(this.ajv);
-    this.ajv.addSchema({ $id: 'cadenza', definitions: schemaDefinitions });
+    this.ajv.addSchema({ $id: 'cadenza', definitions: withOverrides(schemaDefinitions) });
   }
 
   /** undefined when valid, else a message like "tradeOrder.orderSide must be one of BUY, SELL, UNKNOWN". */
