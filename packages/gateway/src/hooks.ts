@@ -76,6 +76,8 @@ export interface SubscribeReply {
   data?: unknown;
   /** Unix seconds; when the subscription (token) expires; 0/undefined = never. */
   expireAt?: number;
+  /** Channel info shown to others as `chan_info` (presence, join/leave, client publications). */
+  info?: unknown;
 }
 
 export interface RpcEvent {
@@ -99,11 +101,40 @@ export interface DisconnectEvent {
 /** Everything the gateway asks of the application. Only `onConnect` is mandatory. */
 export interface GatewayHandlers {
   onConnect(event: ConnectEvent): Promise<ConnectReply>;
-  /** Called for the client's `refresh` command; absent = refresh is refused (error 101 → token re-fetch). */
+  /** Called for the client's `refresh` command; absent = the new token is checked through `onConnect` (same user
+   *  required, else disconnect 3500; an expired token closes with 3005 so the client reconnects with a new one). */
   onRefresh?(event: RefreshEvent): Promise<RefreshReply>;
   /** Absent = every subscription is refused with 103 permission denied. */
   onSubscribe?(event: SubscribeEvent): Promise<SubscribeReply>;
   /** Absent = 104 method not found. */
   onRpc?(event: RpcEvent): Promise<RpcReply>;
   onDisconnect?(event: DisconnectEvent): void;
+}
+
+/** The client's `sub_refresh`: a new subscription token for a channel it is subscribed to. */
+export interface SubRefreshEvent {
+  client: ClientRef;
+  channel: string;
+  token: string;
+}
+
+export interface SubRefreshReply {
+  /** Unix seconds; 0/undefined = never expires again. */
+  expireAt?: number;
+}
+
+/** An asynchronous `send` from the client (no reply is sent). */
+export interface MessageEvent {
+  client: ClientRef;
+  /** Decoded `send.data`. */
+  data: unknown;
+}
+
+/**
+ * Optional hooks beyond the core set. Absent `onSubRefresh`: the token is checked again through `onSubscribe`
+ * (its `expireAt` is used). Absent `onMessage`: a client `send` gets disconnect 3508 not available (Centrifugo).
+ */
+export interface GatewayHandlers {
+  onSubRefresh?(event: SubRefreshEvent): Promise<SubRefreshReply>;
+  onMessage?(event: MessageEvent): Promise<void> | void;
 }

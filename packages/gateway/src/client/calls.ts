@@ -1,0 +1,84 @@
+/**
+ * @module client/calls
+ * Request/response commands that do not change the subscription set: publish, presence, presence_stats, history,
+ * rpc, and the one-way send. Permission rules follow the channel's namespace options (Centrifugo's
+ * allow_*_for_subscriber / allow_*_for_client); a feature off for the namespace is 108 not available.
+ */
+import { RawJson, type ChannelRequest, type HistoryRequest, type PublishRequest, type RpcRequest, type SendRequest } from '@cadenza/protocol';
+import type { ResolvedNamespace } from '../channel-rules.ts';
+import { toWirePublication } from '../core.ts';
+import { Disconnect, ProtocolError } from '../errors.ts';
+import type { Client } from './client.ts';
+
+function isSubscriber(client: Client, channel: string): boolean {
+  const sub = client.subs?.get(channel);
+  return sub !== undefined && sub.buffer === null;
+}
+
+function requireChannel(client: Client, channel: string): ResolvedNamespace {
+  if (channel === '') throw ProtocolError.badRequest();
+  return client.core.rules.resolve(channel).ns;
+}
+
+/** A payload that must be JSON: protobuf clients may send arbitrary bytes, which the gateway cannot relay as JSON. */
+function jsonPayload(data: unknown): unknown {
+  if (data instanceof Uint8Array) throw ProtocolError.badRequest();
+  return data;
+}
+
+export async function handlePublish(client: Client, id: number, req: PublishRequest): Promise<void> {
+  const ns = requireChannel(client, req.channel);
+  const allowed = ns.allowPublishForClient || (ns.allowPublishForSubscriber && isSubscriber(client, req.channel));
+  if (!allowed) throw ProtocolError.permissionDenied();
+  const data = RawJson.of(jsonPayload(req.data) ?? null);
+  await client.core.publish(req.channel, data, { info: client.core.clientInfo(client, client.subs?.get(req.channel)) });
+  client.writeReplies([{ id, publish: {} }]);
+}
+
+function checkPresence(client: Client, channel: string): void {
+  const ns = requireChannel(client, channel);
+  if (!ns.presence) throw ProtocolError.notAvailable();
+  if (!(ns.allowPresenceForClient || (ns.allowPresenceForSubscriber && isSubscriber(client, channel)))) throw ProtocolError.permissionDenied();
+}
+
+export async function handlePresence(client: Client, id: number, req: ChannelRequest): Promise<void> {
+  checkPresence(client, req.channel);
+  const presence = await client.core.presence.presence(req.channel);
+  client.writeReplies([{ id, presence: { presence } }]);
+}
+
+export async function handlePresenceStats(client: Client, id: number, req: ChannelRequest): Promise<void> {
+  checkPresence(client, req.channel);
+  const s = await client.core.presence.stats(req.channel);
+  client.writeReplies([{ id, presence_stats: { num_clients: s.numClients, num_users: s.numUsers } }]);
+}
+
+export async function handleHistory(client: Client, id: number, req: HistoryRequest): Promise<void> {
+  const core = client.core;
+  const ns = requireChannel(client, req.channel);
+  if (!ns.history) throw ProtocolError.notAvailable();
+  if (!(ns.allowHistoryForClient || (ns.allowHistoryForSubscriber && isSubscriber(client, req.channel)))) throw ProtocolError.permissionDenied();
+  const max = core.limits.historyMaxPublications;
+  const asked = req.limit ?? 0;
+  const limit = asked < 0 || asked > max ? max : asked;
+  const h = await core.broker.history(req.channel, { limit, since: req.since, reverse: req.reverse });
+  if (req.since?.epoch && h.position.epoch !== req.since.epoch) throw ProtocolError.unrecoverablePosition();
+  const result: NonNullable<import('@cadenza/protocol').Reply['history']> = { epoch: h.position.epoch };
+  if (h.position.offset > 0) result.offset = h.position.offset;
+  if (h.publications.length > 0) result.publications = h.publications.map(toWirePublication);
+  client.writeReplies([{ id, history: result }]);
+}
+
+export async function handleRpc(client: Client, id: number, req: RpcRequest): Promise<void> {
+  const core = client.core;
+  if (!core.handlers.onRpc) throw ProtocolError.methodNotFound();
+  const reply = await core.handlers.onRpc({ client, method: req.method, data: jsonPayload(req.data) });
+  if (client.state !== 'connected') return;
+  client.writeReplies([{ id, rpc: reply.data === undefined ? {} : { data: RawJson.of(reply.data) } }]);
+}
+
+export async function handleSend(client: Client, req: SendRequest): Promise<void> {
+  const core = client.core;
+  if (!core.handlers.onMessage) throw Disconnect.notAvailable();
+  await core.handlers.onMessage({ client, data: jsonPayload(req.data) });
+}

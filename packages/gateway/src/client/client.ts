@@ -1,0 +1,177 @@
+/**
+ * @module client/client
+ * One WebSocket connection: its state, its subscriptions, writing with a bounded queue, closing with Centrifugo's
+ * disconnect signalling, and the periodic checks (ping, pong, expiry, staleness) run by the node's shared
+ * housekeeping tick. Commands are handled in ./dispatch.ts.
+ *
+ * Memory matters here (one per connection): no timers, no per-message closures, subscriptions map created lazily.
+ */
+import type { WebSocket } from 'ws';
+import { jsonCodec, type Codec, type RawJson, type Reply } from '@cadenza/protocol';
+import type { Core } from '../core.ts';
+import { Disconnect } from '../errors.ts';
+import type { ClientIdentity, ClientRef } from '../hooks.ts';
+import type { Subscription } from '../subscription.ts';
+import { onFrame } from './dispatch.ts';
+
+export type ClientState = 'connecting' | 'connected' | 'closed';
+
+const SEND_TEXT = { binary: false, compress: false } as const;
+const SEND_BINARY = { binary: true, compress: false } as const;
+const ANONYMOUS: ClientIdentity = Object.freeze({ userId: '' });
+
+/** How long a closing socket may take to finish its close handshake before it is destroyed. */
+const CLOSE_GRACE_MS = 3_000;
+
+export class Client implements ClientRef {
+  readonly transport = 'websocket' as const;
+  state: ClientState = 'connecting';
+  identity: ClientIdentity = ANONYMOUS;
+  /** `identity.info` serialised once, for presence, join/leave and publication info. */
+  connInfo: RawJson | undefined;
+  /** channel → subscription (created on first subscribe). */
+  subs: Map<string, Subscription> | undefined;
+  /** Subscriptions with an expiry, so housekeeping can skip the rest. */
+  expiringSubs = 0;
+  /** Upgrade request headers, kept only until connect. */
+  headers: Record<string, string | undefined> | undefined;
+  readonly createdAt: number;
+  connectedAt = 0;
+  /** Next server ping (unix ms); 0 = none scheduled. */
+  nextPingAt = 0;
+  /** Deadline for the pong of the last ping; 0 = no ping outstanding. */
+  pongDeadline = 0;
+  closingAt = 0;
+  /** Command rate limiting (token bucket). */
+  tokens: number;
+  tokensAt: number;
+  /** Commands that arrived while connect was in progress, handled after it. */
+  pending: import('@cadenza/protocol').Command[] | undefined;
+  /** Ordered chain for subscribe / unsubscribe / refresh commands. */
+  serial: Promise<void> | undefined;
+
+  constructor(
+    readonly core: Core,
+    readonly ws: WebSocket,
+    readonly codec: Codec,
+    readonly clientId: string,
+    headers: Record<string, string | undefined>,
+  ) {
+    this.headers = headers;
+    this.createdAt = core.now();
+    this.tokens = core.limits.commandsPerSecond;
+    this.tokensAt = this.createdAt;
+  }
+
+  get protocol(): 'json' | 'protobuf' {
+    return this.codec === jsonCodec ? 'json' : 'protobuf';
+  }
+
+  /** Handles one incoming WebSocket message. */
+  receive(data: Buffer): void {
+    if (this.state === 'closed') return;
+    this.core.messagesIn++;
+    onFrame(this, data);
+  }
+
+  /** Writes one frame unless the connection's write queue is over its limit, in which case it is cut (3008). */
+  writeFrame(frame: Buffer): void {
+    if (this.state === 'closed') return;
+    if (this.ws.bufferedAmount > this.core.limits.writeQueueBytes) {
+      this.close(Disconnect.slow());
+      return;
+    }
+    this.core.messagesOut++;
+    this.ws.send(frame, this.codec.binary ? SEND_BINARY : SEND_TEXT);
+  }
+
+  writeReplies(replies: Reply[]): void {
+    if (this.state === 'closed' || replies.length === 0) return;
+    this.writeFrame(this.codec.encodeReplies(replies));
+  }
+
+  /**
+   * Closes the connection: a `disconnect` push (except for 3000), then a WebSocket close with the same code and
+   * reason. Releases subscriptions and presence. Idempotent.
+   */
+  close(d: Disconnect): void {
+    if (this.state === 'closed') return;
+    if (d.code !== 3000 && this.ws.readyState === this.ws.OPEN) {
+      try {
+        this.ws.send(this.codec.encodeReplies([{ push: { disconnect: { code: d.code, reason: d.reason } } }]), this.codec.binary ? SEND_BINARY : SEND_TEXT);
+      } catch {
+        // the socket is going away anyway
+      }
+    }
+    this.state = 'closed';
+    this.closingAt = this.core.now();
+    try {
+      this.ws.close(d.code, d.reason);
+    } catch {
+      this.ws.terminate();
+    }
+    void this.core.releaseClient(this, d);
+  }
+
+  /** The peer closed or the socket failed. */
+  socketClosed(): void {
+    if (this.state === 'closed') {
+      this.core.hub.sockets.delete(this);
+      return;
+    }
+    this.state = 'closed';
+    void this.core.releaseClient(this, Disconnect.connectionClosed());
+  }
+
+  /** Takes one command token; false when the connection is over its command rate. */
+  takeToken(now: number): boolean {
+    const rate = this.core.limits.commandsPerSecond;
+    if (rate <= 0) return true;
+    const refill = ((now - this.tokensAt) / 1000) * rate;
+    if (refill > 0) {
+      this.tokens = Math.min(rate, this.tokens + refill);
+      this.tokensAt = now;
+    }
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Periodic checks, called by the node's shared tick. */
+  housekeep(now: number): void {
+    const core = this.core;
+    if (this.state === 'closed') {
+      if (now - this.closingAt > CLOSE_GRACE_MS) {
+        this.ws.terminate();
+        core.hub.sockets.delete(this);
+      }
+      return;
+    }
+    if (this.state === 'connecting') {
+      if (now - this.createdAt > core.staleCloseDelayMs) this.close(Disconnect.stale());
+      return;
+    }
+    if (this.pongDeadline > 0 && now > this.pongDeadline) {
+      this.close(Disconnect.noPong());
+      return;
+    }
+    const expireAt = this.identity.expireAt ?? 0;
+    if (expireAt > 0 && now > expireAt * 1000 + core.expiryGraceMs) {
+      this.close(Disconnect.expired());
+      return;
+    }
+    if (this.expiringSubs > 0 && this.subs) {
+      for (const sub of this.subs.values()) {
+        if (sub.expireAt > 0 && now > sub.expireAt * 1000 + core.expiryGraceMs) {
+          this.close(Disconnect.subExpired());
+          return;
+        }
+      }
+    }
+    if (this.nextPingAt > 0 && now >= this.nextPingAt) {
+      this.nextPingAt = now + core.pingIntervalMs;
+      if (this.pongDeadline === 0 && core.pongTimeoutMs > 0) this.pongDeadline = now + core.pongTimeoutMs;
+      this.writeFrame(this.codec.pingFrame);
+    }
+  }
+}

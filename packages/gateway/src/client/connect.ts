@@ -1,0 +1,107 @@
+/**
+ * @module client/connect
+ * The `connect` and `refresh` commands. Connect asks the application (`onConnect`) who the client is, creates the
+ * server-side subscriptions it names (recovering them from `connect.subs` when the client sends positions), and
+ * answers with Centrifugo's connect result: client id, version, ping interval in seconds, pong, expires/ttl, data,
+ * subs. Refresh replaces the connection's expiry from a new token.
+ */
+import { RawJson, type ConnectRequest, type ConnectResult, type RefreshRequest, type SubscribeResult } from '@cadenza/protocol';
+import { Disconnect, ProtocolError } from '../errors.ts';
+import type { Client } from './client.ts';
+import { establishServerSide, type Established } from './subscribe.ts';
+
+const nowSeconds = (client: Client): number => Math.floor(client.core.now() / 1000);
+
+export async function handleConnect(client: Client, id: number, req: ConnectRequest): Promise<void> {
+  const core = client.core;
+  if (core.closing) throw Disconnect.shutdown();
+  const reply = await core.handlers.onConnect({
+    clientId: client.clientId,
+    token: req.token ?? '',
+    data: req.data,
+    name: req.name,
+    version: req.version,
+    protocol: client.protocol,
+    headers: client.headers ?? {},
+  });
+  if (client.state !== 'connecting') return;
+  const identity = reply.identity;
+  const now = nowSeconds(client);
+  if (identity.expireAt && identity.expireAt <= now) throw ProtocolError.expired();
+  const { maxConnections, maxChannelsPerConnection } = core.limits;
+  if (maxConnections > 0 && core.hub.connected >= maxConnections) throw Disconnect.connectionLimit();
+  const channels = [...new Set(reply.channels ?? [])];
+  if (channels.length > maxChannelsPerConnection) throw Disconnect.channelLimit();
+
+  client.identity = identity;
+  client.connInfo = identity.info === undefined ? undefined : RawJson.of(identity.info);
+  const established: Established[] = [];
+  try {
+    for (const channel of channels) established.push(await establishServerSide(client, channel, req.subs?.[channel]));
+  } catch (err) {
+    for (const e of established) await core.removeSubscription(client, e.channel);
+    throw err;
+  }
+  if (client.state !== 'connecting') {
+    for (const e of established) await core.removeSubscription(client, e.channel);
+    return;
+  }
+
+  client.state = 'connected';
+  client.headers = undefined;
+  client.connectedAt = core.now();
+  core.hub.addUser(client);
+  const result: ConnectResult = { client: client.clientId, version: core.version };
+  if (core.pingIntervalMs > 0) {
+    result.ping = core.pingIntervalMs / 1000;
+    if (core.pongTimeoutMs > 0) result.pong = true;
+    // The first ping comes between half an interval and a full one, spreading pings of clients that connect together.
+    client.nextPingAt = client.connectedAt + Math.floor(core.pingIntervalMs * (0.5 + Math.random() / 2));
+  }
+  if (identity.expireAt && identity.expireAt > 0) {
+    result.expires = true;
+    result.ttl = identity.expireAt - now;
+  }
+  if (reply.data !== undefined) result.data = RawJson.of(reply.data);
+  if (established.length > 0) {
+    const subs: Record<string, SubscribeResult> = {};
+    for (const e of established) subs[e.channel] = e.result;
+    result.subs = subs;
+  }
+  client.writeReplies([{ id, connect: result }]);
+  for (const e of established) e.commit();
+}
+
+export async function handleRefresh(client: Client, id: number, req: RefreshRequest): Promise<void> {
+  const core = client.core;
+  if (!req.token) throw ProtocolError.badRequest();
+  let expireAt: number;
+  let info: unknown;
+  if (core.handlers.onRefresh) {
+    const r = await core.handlers.onRefresh({ client, token: req.token });
+    expireAt = r.expireAt ?? 0;
+    info = r.info;
+  } else {
+    // Without a refresh hook the new token is checked like a connect token and must name the same user.
+    let r;
+    try {
+      r = await core.handlers.onConnect({ clientId: client.clientId, token: req.token, protocol: client.protocol, headers: {} });
+    } catch (err) {
+      if (err instanceof ProtocolError && err.code === 109) throw Disconnect.expired();
+      throw err;
+    }
+    if (r.identity.userId !== client.identity.userId) throw Disconnect.invalidToken();
+    expireAt = r.identity.expireAt ?? 0;
+    info = r.identity.info;
+  }
+  if (client.state !== 'connected') return;
+  const now = nowSeconds(client);
+  if (expireAt > 0 && expireAt <= now) throw Disconnect.expired();
+  client.identity = { ...client.identity, expireAt };
+  if (info !== undefined) {
+    client.identity.info = info;
+    client.connInfo = RawJson.of(info);
+  }
+  const result = expireAt > 0 ? { client: client.clientId, version: core.version, expires: true, ttl: expireAt - now } : { client: client.clientId, version: core.version };
+  client.writeReplies([{ id, refresh: result }]);
+}

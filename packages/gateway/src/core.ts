@@ -1,0 +1,202 @@
+/**
+ * @module core
+ * The node's shared state and the operations every connection uses: channel rules, the hub, the broker and presence
+ * ports, fan-out of publications and join/leave, adding and removing subscriptions. GatewayNode is its public face;
+ * connections (client/*) call into it.
+ */
+import { randomUUID } from 'node:crypto';
+import { jsonCodec, protobufCodec, RawJson, type ClientInfo, type Publication, type Reply } from '@cadenza/protocol';
+import type { Broker, BrokerEventHandler, BrokerPublication, StreamPosition } from './broker/broker.ts';
+import { MemoryBroker } from './broker/memory.ts';
+import { ChannelRules } from './channel-rules.ts';
+import type { Client } from './client/client.ts';
+import { Disconnect } from './errors.ts';
+import type { GatewayHandlers } from './hooks.ts';
+import { Hub } from './hub.ts';
+import { resolveLimits, silentLogger, type GatewayLogger, type GatewayOptions, type ResolvedLimits } from './options.ts';
+import { MemoryPresenceManager } from './presence/memory.ts';
+import type { PresenceManager } from './presence/presence.ts';
+import { SubFlag, type Subscription } from './subscription.ts';
+
+/** A publication as both codecs put it in a push. */
+export function toWirePublication(pub: BrokerPublication): Publication {
+  const out: Publication = { data: pub.data };
+  if (pub.info) out.info = pub.info;
+  if (pub.offset > 0) out.offset = pub.offset;
+  if (pub.tags) out.tags = pub.tags;
+  return out;
+}
+
+/** Counters for /metrics. */
+export interface GatewayStats {
+  /** Connections that completed connect. */
+  connections: number;
+  /** Open sockets, including those not connected yet. */
+  sockets: number;
+  subscriptions: number;
+  channels: number;
+  users: number;
+  messagesIn: number;
+  messagesOut: number;
+}
+
+export class Core implements BrokerEventHandler {
+  readonly hub = new Hub();
+  readonly rules: ChannelRules;
+  readonly limits: ResolvedLimits;
+  readonly handlers: GatewayHandlers;
+  readonly log: GatewayLogger;
+  readonly broker: Broker;
+  readonly presence: PresenceManager;
+  readonly version: string;
+  readonly now: () => number;
+  readonly pingIntervalMs: number;
+  readonly pongTimeoutMs: number;
+  readonly expiryGraceMs: number;
+  readonly staleCloseDelayMs: number;
+  readonly nodeId = randomUUID();
+  messagesIn = 0;
+  messagesOut = 0;
+  closing = false;
+
+  constructor(o: GatewayOptions) {
+    this.limits = resolveLimits(o.limits);
+    this.rules = new ChannelRules({
+      namespaces: o.namespaces,
+      withoutNamespace: o.withoutNamespace,
+      rejectUnknownNamespaces: o.rejectUnknownNamespaces,
+      maxChannelLength: this.limits.maxChannelLength,
+    });
+    this.handlers = o.handlers;
+    this.log = o.log ?? silentLogger;
+    this.now = o.now ?? Date.now;
+    this.broker = o.broker ?? new MemoryBroker({ now: this.now });
+    this.presence = o.presence ?? new MemoryPresenceManager();
+    this.version = o.version ?? '0.0.0';
+    this.pingIntervalMs = o.pingIntervalMs ?? 25_000;
+    this.pongTimeoutMs = o.pongTimeoutMs ?? 8_000;
+    if (this.pingIntervalMs > 0 && this.pingIntervalMs % 1000 !== 0) throw new Error('pingIntervalMs must be whole seconds');
+    if (this.pingIntervalMs > 0 && this.pongTimeoutMs >= this.pingIntervalMs) throw new Error('pongTimeoutMs must be below pingIntervalMs');
+    this.expiryGraceMs = o.clientExpiryGraceMs ?? 25_000;
+    this.staleCloseDelayMs = o.staleCloseDelayMs ?? 10_000;
+  }
+
+  stats(): GatewayStats {
+    return {
+      connections: this.hub.connected,
+      sockets: this.hub.sockets.size,
+      subscriptions: this.hub.subscriptions,
+      channels: this.hub.channels.size,
+      users: this.hub.users.size,
+      messagesIn: this.messagesIn,
+      messagesOut: this.messagesOut,
+    };
+  }
+
+  // ------------------------------------------------------------ delivery (BrokerEventHandler)
+
+  /** Fan-out: each publication is encoded once per protocol and the same bytes are written to every subscriber. */
+  onPublication(channel: string, pub: BrokerPublication): void {
+    const subs = this.hub.channels.get(channel);
+    if (!subs) return;
+    let json: Buffer | undefined;
+    let proto: Buffer | undefined;
+    let reply: Reply | undefined;
+    for (const [client, sub] of subs) {
+      if (sub.buffer) {
+        sub.buffer.push(pub);
+        continue;
+      }
+      if (client.codec === jsonCodec) {
+        json ??= jsonCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]);
+        client.writeFrame(json);
+      } else {
+        proto ??= protobufCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]);
+        client.writeFrame(proto);
+      }
+    }
+  }
+
+  onJoin(channel: string, info: ClientInfo): void {
+    this.#pushJoinLeave(channel, { push: { channel, join: { info } } });
+  }
+
+  onLeave(channel: string, info: ClientInfo): void {
+    this.#pushJoinLeave(channel, { push: { channel, leave: { info } } });
+  }
+
+  #pushJoinLeave(channel: string, reply: Reply): void {
+    const subs = this.hub.channels.get(channel);
+    if (!subs) return;
+    let json: Buffer | undefined;
+    let proto: Buffer | undefined;
+    for (const [client, sub] of subs) {
+      if (sub.buffer || (sub.flags & SubFlag.joinLeave) === 0) continue;
+      if (client.codec === jsonCodec) client.writeFrame((json ??= jsonCodec.encodeReplies([reply])));
+      else client.writeFrame((proto ??= protobufCodec.encodeReplies([reply])));
+    }
+  }
+
+  // ------------------------------------------------------------ publishing
+
+  /** Publishes serialised data to a channel (history per its namespace). Throws 102/107 for a bad channel. */
+  async publish(channel: string, data: RawJson, opts: { info?: ClientInfo; tags?: Record<string, string>; skipHistory?: boolean } = {}): Promise<StreamPosition> {
+    const { ns } = this.rules.resolve(channel);
+    const history = ns.history && !opts.skipHistory;
+    return this.broker.publish(channel, data, {
+      historySize: history ? ns.historySize : 0,
+      historyTtlSeconds: history ? ns.historyTtlSeconds : 0,
+      info: opts.info,
+      tags: opts.tags,
+    });
+  }
+
+  // ------------------------------------------------------------ subscriptions
+
+  clientInfo(client: Client, sub?: Subscription): ClientInfo {
+    const info: ClientInfo = { user: client.identity.userId, client: client.clientId };
+    if (client.connInfo) info.conn_info = client.connInfo;
+    if (sub?.chanInfo) info.chan_info = sub.chanInfo;
+    return info;
+  }
+
+  /** Puts a (buffering) subscription into the fan-out list; asks the broker for the channel on first use. */
+  async addSubscriber(channel: string, client: Client, sub: Subscription): Promise<void> {
+    if (this.hub.subscribe(channel, client, sub)) await this.broker.subscribe(channel);
+  }
+
+  /**
+   * Ends a subscription: fan-out, presence, leave. With `push`, the client is told (unsubscribe push).
+   * Safe to call for a channel the client is not (or no longer) subscribed to.
+   */
+  async removeSubscription(client: Client, channel: string, push?: { code: number; reason: string }): Promise<void> {
+    const sub = client.subs?.get(channel);
+    if (!sub) return;
+    client.subs!.delete(channel);
+    if (sub.expireAt > 0) client.expiringSubs--;
+    if (push) client.writeReplies([{ push: { channel, unsubscribe: push } }]);
+    const live = sub.buffer === null;
+    try {
+      if (this.hub.unsubscribe(channel, client)) await this.broker.unsubscribe(channel);
+      if (sub.ns.presence) await this.presence.remove(channel, client.clientId);
+      if (live && (sub.ns.joinLeave || sub.ns.forcePushJoinLeave)) await this.broker.publishLeave(channel, this.clientInfo(client, sub));
+    } catch (err) {
+      this.log.warn({ err, channel }, 'unsubscribe cleanup failed');
+    }
+  }
+
+  /** Releases everything a closed connection held. */
+  async releaseClient(client: Client, reason: Disconnect): Promise<void> {
+    this.hub.sockets.delete(client);
+    const wasConnected = client.connectedAt > 0;
+    if (client.subs) for (const channel of [...client.subs.keys()]) await this.removeSubscription(client, channel);
+    this.hub.removeUser(client);
+    if (wasConnected && this.handlers.onDisconnect) {
+      try {
+        this.handlers.onDisconnect({ client, code: reason.code, reason: reason.reason });
+      } catch (err) {
+        this.log.error({ err }, 'onDisconnect handler threw');
+      }
+    }
+  }
+}

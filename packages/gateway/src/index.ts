@@ -1,0 +1,16 @@
+/**
+ * @module @cadenza/gateway
+ * A Centrifugo-compatible real-time server (client protocol v2, JSON and protobuf over WebSocket) that knows nothing
+ * of the application: it calls the injected hooks and publishes what it is given.
+ */
+export { GatewayNode, type PublishOptions, type HistoryOptions, type HistoryPublication, type DisconnectUserOptions } from './node.ts';
+export type { GatewayOptions, NamespaceOptions, GatewayLimits, GatewayLogger } from './options.ts';
+export type { GatewayStats } from './core.ts';
+export * from './hooks.ts';
+export { ProtocolError, Disconnect } from './errors.ts';
+export { createJwtAuthenticator, TokenError, type JwtAuthenticator, type JwtAuthenticatorOptions } from './jwt.ts';
+export type { Broker, BrokerEventHandler, BrokerPublication, BrokerPublishOptions, HistoryFilter, HistoryResult, StreamPosition, Closer } from './broker/broker.ts';
+export { MemoryBroker, type MemoryBrokerOptions } from './broker/memory.ts';
+export type { PresenceManager, PresenceStats } from './presence/presence.ts';
+export { MemoryPresenceManager } from './presence/memory.ts';
+export { recoverStream, mergeBuffered, type RecoveryInput, type RecoveryOutcome } from './recovery.ts';

@@ -1,0 +1,92 @@
+/**
+ * @module transport/websocket
+ * The WebSocket transport at `/connection/websocket`: `ws` in noServer mode, no compression, incoming messages
+ * capped at `maxMessageBytes` (a bigger one closes with 1009). The protocol is protobuf when the client asks for the
+ * `centrifuge-protobuf` subprotocol (echoed in the handshake) or sets `format=protobuf` / `cf_protocol=protobuf`;
+ * JSON otherwise.
+ *
+ * Listeners are shared functions (the client hangs off the socket), so a connection costs no closures.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { jsonCodec, protobufCodec, type Codec } from '@cadenza/protocol';
+import { Client } from '../client/client.ts';
+import type { Core } from '../core.ts';
+import { Disconnect } from '../errors.ts';
+
+const CLIENT = Symbol('cadenza.client');
+type TaggedSocket = WebSocket & { [CLIENT]?: Client };
+
+function onMessage(this: TaggedSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
+  const c = this[CLIENT];
+  if (!c) return;
+  c.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+}
+
+function onClose(this: TaggedSocket): void {
+  const c = this[CLIENT];
+  this[CLIENT] = undefined;
+  c?.socketClosed();
+}
+
+function onError(this: TaggedSocket, err: Error): void {
+  // Protocol violations (oversized or malformed frames) end here; ws closes the socket itself and 'close' follows.
+  this[CLIENT]?.core.log.debug({ err: err.message }, 'websocket error');
+}
+
+function wantsProtobuf(req: IncomingMessage): boolean {
+  const proto = req.headers['sec-websocket-protocol'];
+  if (typeof proto === 'string' && proto.split(',').some((p) => p.trim() === 'centrifuge-protobuf')) return true;
+  const q = (req.url ?? '').split('?')[1];
+  if (!q) return false;
+  const params = new URLSearchParams(q);
+  return params.get('format') === 'protobuf' || params.get('cf_protocol') === 'protobuf';
+}
+
+export class WebSocketTransport {
+  readonly #wss: WebSocketServer;
+
+  constructor(readonly core: Core) {
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      clientTracking: false,
+      maxPayload: core.limits.maxMessageBytes,
+      handleProtocols: (protocols: Set<string>) => {
+        if (protocols.has('centrifuge-protobuf')) return 'centrifuge-protobuf';
+        if (protocols.has('centrifuge-json')) return 'centrifuge-json';
+        return false;
+      },
+    });
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.core.closing) {
+      socket.destroy();
+      return;
+    }
+    const codec: Codec = wantsProtobuf(req) ? protobufCodec : jsonCodec;
+    const headers = req.headers as Record<string, string | undefined>;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws as TaggedSocket, codec, headers));
+  }
+
+  #accept(ws: TaggedSocket, codec: Codec, headers: Record<string, string | undefined>): void {
+    const core = this.core;
+    const client = new Client(core, ws, codec, randomUUID(), headers);
+    ws[CLIENT] = client;
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    ws.on('error', onError);
+    core.hub.sockets.add(client);
+    const max = core.limits.maxConnections;
+    // Sockets not yet connected count too, with headroom, so a flood of idle upgrades cannot exhaust the node.
+    if (core.closing) client.close(Disconnect.shutdown());
+    else if (max > 0 && core.hub.sockets.size > max + Math.max(16, max >> 3)) client.close(Disconnect.connectionLimit());
+  }
+
+  close(): void {
+    this.#wss.close();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * @module command-shape
+ * Checks one command object (from JSON.parse, or from the protobuf decoder) against the request shapes the server
+ * reads, and returns a normalised `Command`. Unknown fields are ignored, as the official clients add fields freely
+ * (`flag`, `delta`, `tf`, …); a known field of the wrong type is a FrameError.
+ */
+import { COMMAND_METHODS, FrameError, type Command } from './frames.ts';
+
+type FieldKind = 's' | 'b' | 'u' | 'i' | 'any' | 'pos' | 'subs' | 'strmap';
+type Shape = Record<string, FieldKind>;
+
+const SUBSCRIBE_SHAPE: Shape = {
+  channel: 's',
+  token: 's',
+  data: 'any',
+  recover: 'b',
+  offset: 'u',
+  epoch: 's',
+  positioned: 'b',
+  recoverable: 'b',
+  join_leave: 'b',
+  flag: 'i',
+};
+
+const SHAPES: Record<(typeof COMMAND_METHODS)[number], Shape> = {
+  connect: { token: 's', data: 'any', subs: 'subs', name: 's', version: 's', headers: 'strmap' },
+  subscribe: SUBSCRIBE_SHAPE,
+  unsubscribe: { channel: 's' },
+  publish: { channel: 's', data: 'any' },
+  presence: { channel: 's' },
+  presence_stats: { channel: 's' },
+  history: { channel: 's', limit: 'i', since: 'pos', reverse: 'b' },
+  ping: {},
+  send: { data: 'any' },
+  rpc: { method: 's', data: 'any' },
+  refresh: { token: 's' },
+  sub_refresh: { channel: 's', token: 's' },
+};
+
+/** Fields every request of that method must carry (as the Go server reads them, a missing string is ''). */
+const STRING_DEFAULTS: Partial<Record<(typeof COMMAND_METHODS)[number], string[]>> = {
+  subscribe: ['channel'],
+  unsubscribe: ['channel'],
+  publish: ['channel'],
+  presence: ['channel'],
+  presence_stats: ['channel'],
+  history: ['channel'],
+  rpc: ['method'],
+  refresh: ['token'],
+  sub_refresh: ['channel', 'token'],
+};
+
+/** Converts a payload field as the codec received it into the value handed to the gateway. */
+export type PayloadReader = (raw: unknown) => unknown;
+
+const identity: PayloadReader = (v) => v;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+function bad(what: string): never {
+  throw new FrameError(`bad request: ${what}`);
+}
+
+function readField(kind: FieldKind, v: unknown, name: string, payload: PayloadReader): unknown {
+  switch (kind) {
+    case 's':
+      if (typeof v !== 'string') bad(`${name} must be a string`);
+      return v;
+    case 'b':
+      if (typeof v !== 'boolean') bad(`${name} must be a boolean`);
+      return v;
+    case 'u':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) bad(`${name} must be an unsigned integer`);
+      return v;
+    case 'i':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`${name} must be an integer`);
+      return v;
+    case 'any':
+      return payload(v);
+    case 'pos': {
+      if (!isObject(v)) bad(`${name} must be an object`);
+      return readShape(v, { offset: 'u', epoch: 's' }, name, payload, { offset: 0, epoch: '' });
+    }
+    case 'subs': {
+      if (!isObject(v)) bad(`${name} must be an object`);
+      const out: Record<string, unknown> = Object.create(null);
+      for (const [channel, req] of Object.entries(v)) {
+        if (!isObject(req)) bad(`${name}.${channel} must be an object`);
+        out[channel] = { ...readShape(req, SUBSCRIBE_SHAPE, name, payload, {}), channel };
+      }
+      return out;
+    }
+    case 'strmap': {
+      if (!isObject(v)) bad(`${name} must be an object`);
+      const out: Record<string, string> = Object.create(null);
+      for (const [k, s] of Object.entries(v)) {
+        if (typeof s !== 'string') bad(`${name}.${k} must be a string`);
+        out[k] = s;
+      }
+      return out;
+    }
+  }
+}
+
+function readShape(
+  obj: Record<string, unknown>,
+  shape: Shape,
+  name: string,
+  payload: PayloadReader,
+  defaults: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...defaults };
+  for (const key in shape) {
+    const v = obj[key];
+    if (v === undefined || v === null) continue;
+    out[key] = readField(shape[key]!, v, `${name}.${key}`, payload);
+  }
+  return out;
+}
+
+/**
+ * Normalises one command object. A command with no request field is an empty command (`empty: true` when the
+ * object had no meaningful field at all — the pong) or an unknown request.
+ */
+export function shapeCommand(raw: unknown, payload: PayloadReader = identity): Command {
+  if (!isObject(raw)) bad('a command must be an object');
+  let id = 0;
+  if (raw.id !== undefined && raw.id !== null) {
+    const v = raw.id;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) bad('id must be a uint32');
+    id = v;
+  }
+  for (const method of COMMAND_METHODS) {
+    const req = raw[method];
+    if (req === undefined || req === null) continue;
+    if (!isObject(req)) bad(`${method} must be an object`);
+    const defaults: Record<string, unknown> = {};
+    for (const f of STRING_DEFAULTS[method] ?? []) defaults[f] = '';
+    const body = readShape(req, SHAPES[method], method, payload, defaults);
+    return { id, method, [method]: body } as unknown as Command;
+  }
+  let empty = id === 0;
+  if (empty) {
+    for (const k in raw) {
+      if (raw[k] !== undefined && raw[k] !== null && k !== 'id') {
+        empty = false;
+        break;
+      }
+    }
+  }
+  return { id, method: undefined, empty };
+}

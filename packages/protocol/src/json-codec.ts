@@ -1,0 +1,64 @@
+/**
+ * @module json-codec
+ * The JSON protocol: text frames holding one or more JSON objects separated by `\n`, in order. Replies are written
+ * without raw newlines (JSON.stringify never emits one), so several can share a frame.
+ */
+import { shapeCommand } from './command-shape.ts';
+import { FrameError, RawJson, type Codec, type Command, type Reply } from './frames.ts';
+
+/** Serialises a reply, writing `RawJson` payloads inline as the JSON text they hold. */
+export function stringifyReply(value: unknown): string {
+  if (value instanceof RawJson) return value.text;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) s += (i ? ',' : '') + stringifyReply(value[i]);
+    return s + ']';
+  }
+  let s = '{';
+  let first = true;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    s += (first ? '' : ',') + JSON.stringify(key) + ':' + stringifyReply(v);
+    first = false;
+  }
+  return s + '}';
+}
+
+/** Decodes every command of one JSON frame. */
+export function decodeJsonCommands(frame: Buffer | string): Command[] {
+  const text = typeof frame === 'string' ? frame : frame.toString('utf8');
+  const out: Command[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new FrameError('bad request: invalid JSON');
+    }
+    out.push(shapeCommand(parsed));
+  }
+  if (out.length === 0) throw new FrameError('bad request: empty frame');
+  return out;
+}
+
+/** Encodes replies into one text frame. */
+export function encodeJsonReplies(replies: readonly Reply[]): Buffer {
+  if (replies.length === 1) return Buffer.from(stringifyReply(replies[0]), 'utf8');
+  return Buffer.from(replies.map(stringifyReply).join('\n'), 'utf8');
+}
+
+export const jsonCodec: Codec = {
+  name: 'json',
+  binary: false,
+  pingFrame: Buffer.from('{}'),
+  decodeCommands: decodeJsonCommands,
+  encodeReplies: encodeJsonReplies,
+};
