@@ -349,7 +349,9 @@ export class OrderService {
     next.executedQuantity = str(dec(order.executedQuantity).add(qty));
     next.executedCost = str(dec(order.executedCost).add(price.mul(qty)));
     if (!fee.isZero()) next.fees[e.feeAsset] = str(dec(next.fees[e.feeAsset] ?? '0').add(fee));
-    const complete = order.quantityType === 'BASE' ? dec(next.executedQuantity).gte(order.quantity) : dec(next.executedCost).gte(order.quantity);
+    // A venue's `final` flag ends the order even when the amounts do not add up (QUOTE orders stop short of a lot).
+    const complete =
+      e.final === true || (order.quantityType === 'BASE' ? dec(next.executedQuantity).gte(order.quantity) : dec(next.executedCost).gte(order.quantity));
     const t = transition(order.status, complete ? 'FILL' : 'PARTIAL_FILL');
     if (!t.ok) {
       this.ctx.log.error({ tradeOrderId: order.tradeOrderId, status: order.status, tradeId: e.tradeId }, 'fill reported for an order that cannot take it; ignored');
