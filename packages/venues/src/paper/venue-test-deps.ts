@@ -1,0 +1,37 @@
+/**
+ * @module paper/venue-test-deps
+ * A recording `VenueDeps` for venue tests: a settable clock, captured execution events and market-data calls.
+ */
+import type { ExecutionEvent, KlineUpdate, TickerSnapshot, TradeTick, VenueDeps } from '@cadenza/domain';
+
+export interface RecordingDeps extends VenueDeps {
+  now: number;
+  executions: ExecutionEvent[];
+  trades: TradeTick[];
+  tickers: TickerSnapshot[];
+  klines: KlineUpdate[];
+  bookChanges: string[];
+  errors: object[];
+}
+
+export function recordingDeps(start = Date.UTC(2026, 10, 24, 9, 0, 0)): RecordingDeps {
+  const d: RecordingDeps = {
+    now: start,
+    executions: [],
+    trades: [],
+    tickers: [],
+    klines: [],
+    bookChanges: [],
+    errors: [],
+    clock: { now: () => d.now },
+    execution: { onExecution: (e) => d.executions.push(e) },
+    market: {
+      onBookChanged: (venue, symbol) => d.bookChanges.push(`${venue}:${symbol}`),
+      onTrade: (t) => d.trades.push(t),
+      onTicker: (t) => d.tickers.push(t),
+      onKline: (k) => d.klines.push(k),
+    },
+    log: { info() {}, warn() {}, error: (o) => d.errors.push(o) },
+  };
+  return d;
+}
