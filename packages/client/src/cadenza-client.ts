@@ -23,7 +23,7 @@ import type {
   Ticker,
   Venue,
 } from '@cadenza/contract';
-import { channels } from '@cadenza/contract';
+import { channels, rpcMethods } from '@cadenza/contract';
 import { AuthError, CadenzaError, CadenzaRpcError, ProtocolError, toCadenzaError } from './errors.ts';
 import { SessionManager, type AuthEndpointOptions } from './auth.ts';
 import type { RpcValidator } from './validation.ts';
@@ -32,8 +32,11 @@ import { OrderBookView, type OrderBookOptions } from './order-book.ts';
 import { AccountStream } from './account-stream.ts';
 import { OrderHelpers } from './order-helpers.ts';
 
-/** The `data` of a method's result envelope. */
-export type RpcData<M extends RpcMethodName> = RpcResult<M> extends { data?: infer D } ? D : undefined;
+/**
+ * The `data` of a method's result envelope. Never undefined for methods whose result has `data`: a success
+ * without it is reported as an error by `rpc()`.
+ */
+export type RpcData<M extends RpcMethodName> = RpcResult<M> extends { data?: infer D } ? NonNullable<D> : undefined;
 /** The envelope after a successful call: `data` plus `pagination` on the paginated lists. */
 export type RpcSuccess<M extends RpcMethodName> = Omit<RpcResult<M>, 'error'>;
 /** Params may be left out when every field is optional. */
@@ -71,6 +74,8 @@ export interface LoginOptions extends Omit<CadenzaClientOptions, 'session' | 'to
 }
 
 export const DEFAULT_URL = 'http://localhost:8000';
+
+const methodsWithData = new Set(rpcMethods.filter((m) => m.resultData !== null).map((m) => m.method));
 
 /** `http://h:p` → `ws://h:p/connection/websocket` (https → wss). */
 export function websocketUrl(url: string): string {
@@ -174,6 +179,9 @@ export class CadenzaClient {
   /** Calls a method and returns its `data`. Throws `CadenzaRpcError` / `ProtocolError` / `ValidationError`. */
   async rpc<M extends RpcMethodName>(method: M, ...args: RpcArgs<M>): Promise<RpcData<M>> {
     const result = (await this.rpcResult(method, ...args)) as { data?: unknown };
+    if ((result.data === undefined || result.data === null) && methodsWithData.has(method)) {
+      throw new CadenzaError(`${method}: the server answered without data`);
+    }
     return result.data as RpcData<M>;
   }
 

@@ -19,7 +19,10 @@ export async function typedCalls(): Promise<void> {
     tradingAccountId: 'a',
     tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: OrderType.LIMIT, quantity: '0.01', limitPrice: '100' },
   });
-  void instruments, venues, total, order;
+  // `data` is never undefined for methods that have it; methods without data resolve to undefined.
+  const all: RpcInstrument[] = await client.rpc('query.instrument.list', {});
+  const nothing: undefined = await client.rpc('command.security.delete', { securityIds: [] });
+  void instruments, venues, total, order, all, nothing;
 
   // @ts-expect-error a venue must be a Venue value
   await client.rpc('query.instrument.list', { venue: 'NASDAQ' });
