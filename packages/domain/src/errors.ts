@@ -21,10 +21,8 @@ export const errorModules = {
 
 /** The catalogue: name → code and default message. `temporary` = retrying the same call may succeed. */
 export const errorCodes = {
-  INTERNAL: { code: 10000, message: 'internal error', temporary: true },
   VALIDATION_FAILED: { code: 10001, message: 'invalid params' },
   NOT_SUPPORTED: { code: 10002, message: 'method not supported' },
-  PERMISSION_DENIED: { code: 10003, message: 'permission denied' },
 
   INVALID_ORDER_PARAMETERS: { code: 11000, message: 'invalid order parameters' },
   ORDER_NOT_FOUND: { code: 11001, message: 'trade order not found' },
@@ -38,7 +36,6 @@ export const errorCodes = {
   ORDER_NOT_CANCELLABLE: { code: 11009, message: 'trade order is already closed' },
   QUANTITY_TYPE_NOT_SUPPORTED: { code: 11010, message: 'quantity type not supported for this order' },
   NO_LIQUIDITY: { code: 11011, message: 'no market liquidity to price the order', temporary: true },
-  ORDER_REJECTED: { code: 11012, message: 'trade order rejected by the venue' },
   INVALID_ORDER_TRANSITION: { code: 11013, message: 'illegal order status transition' },
 
   TRADING_ACCOUNT_NOT_FOUND: { code: 12001, message: 'trading account not found' },
@@ -55,13 +52,11 @@ export const errorCodes = {
   INVALID_CREDENTIAL_PARAMETERS: { code: 13004, message: 'invalid credential parameters' },
 
   INSUFFICIENT_BALANCE: { code: 14001, message: 'insufficient balance' },
-  PORTFOLIO_NOT_FOUND: { code: 14002, message: 'portfolio not found' },
 
   INSTRUMENT_NOT_FOUND: { code: 15001, message: 'instrument not found' },
   INSTRUMENT_NOT_ACTIVE: { code: 15002, message: 'instrument is not active' },
   MARKET_DATA_UNAVAILABLE: { code: 15003, message: 'market data not available', temporary: true },
   INVALID_MARKET_QUERY: { code: 15004, message: 'invalid market data query' },
-  SECURITY_NOT_FOUND: { code: 15005, message: 'security not found' },
 
   SUBSCRIPTION_NOT_FOUND: { code: 16001, message: 'subscription not found' },
   INVALID_SUBSCRIPTION: { code: 16002, message: 'invalid subscription parameters' },
