@@ -36,6 +36,14 @@ export function secretSigner(secret: string): TokenSigner {
   };
 }
 
+/** For external mode, where this server must never mint tokens of its own. */
+export const noSigner: TokenSigner = {
+  alg: 'ES256',
+  sign() {
+    return Promise.reject(new Error('external auth mode: this server does not issue access tokens'));
+  },
+};
+
 /** A freshly issued access token. */
 export interface IssuedAccessToken {
   accessToken: string;

@@ -96,7 +96,7 @@ export class AuthFlows {
       userMetadata: data as Record<string, unknown>,
     });
     const now = this.options.now();
-    await this.recordSignIn(created, now);
+    await this.options.users.recordSignIn(created.id, now);
     const user = { ...created, lastSignInAt: now };
     const issued = await this.options.sessions.start(user, client);
     return { issued, user, identities: await this.options.users.identities(user.id) };
@@ -201,12 +201,9 @@ export class AuthFlows {
         `For security purposes, you can only request this after ${this.options.rateLimits.recoverIntervalSeconds} seconds.`,
       );
     }
+    if (this.lastRecovery.size >= 50_000) this.lastRecovery.clear();
     this.lastRecovery.set(address, now);
     const user = await this.options.users.findByEmail(address);
     if (user) this.options.log.info({ userId: user.id }, 'password recovery requested (no mailer configured: reset it with the admin CLI)');
-  }
-
-  private async recordSignIn(user: UserRecord, at: number): Promise<void> {
-    await this.options.users.recordSignIn(user.id, at);
   }
 }

@@ -11,7 +11,7 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { AccessTokenIssuer, keyRingSigner, secretSigner } from './access-tokens.ts';
+import { AccessTokenIssuer, keyRingSigner, noSigner, secretSigner } from './access-tokens.ts';
 import { AuthFlows, defaultRateLimits, type RateLimitSettings } from './auth-flows.ts';
 import { silentLogger, type AuthLogger } from './auth-logger.ts';
 import type { AuthStore } from './auth-store.ts';
@@ -91,7 +91,7 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
     // Retired keys verify for one token lifetime plus the verifier's leeway and a margin.
     keys = await SigningKeys.open({ dataDir: options.dataDir, retainSeconds: ttl + 120, now });
   }
-  const signer = keys ? keyRingSigner(keys) : secretSigner(options.jwtSecret ?? 'unused-in-external-mode');
+  const signer = keys ? keyRingSigner(keys) : options.jwtSecret && !external ? secretSigner(options.jwtSecret) : noSigner;
   const issuerClaim = options.issuer ?? `${(options.siteUrl ?? 'http://localhost:8000').replace(/\/+$/, '')}/auth/v1`;
   const issuer = new AccessTokenIssuer({ signer, ttlSeconds: ttl, issuer: issuerClaim, now });
   const sessions = new SessionService({

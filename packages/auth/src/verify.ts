@@ -5,12 +5,12 @@
  *
  * A token passes only if: it is a compact JWS; its `alg` is allowed *for the key it names* (ES256/RS256 only with
  * a JWKS/key-ring key matched by `kid`, HS256 only with the configured secret — so `none`, HS/RS confusion and
- * unknown `kid`s fail); the signature verifies; `exp` is in the future (30 s leeway); `aud` is `authenticated`;
+ * unknown `kid`s fail); the signature verifies; `exp` is in the future and `iat` not (30 s leeway); `aud` is `authenticated`;
  * `iss` matches when an issuer is configured; `sub` is a UUID; `role` is `authenticated` (so the anon and
  * service-role API keys, which are JWTs of the same secret, never pass as users). In built-in mode the token's
  * session must still exist (`revoked` otherwise), looked up through a short cache that logouts clear at once.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import { TokenError } from './errors.ts';
 
 /** What a verified access token says. */
@@ -90,6 +90,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new TokenError('invalid', 'sub claim must be a UUID');
       if (payload.role !== AUDIENCE) throw new TokenError('invalid', 'role claim must be authenticated');
       if (typeof payload.exp !== 'number') throw new TokenError('invalid', 'missing exp claim');
+      if (typeof payload.iat === 'number' && payload.iat > options.now() / 1000 + leeway) throw new TokenError('invalid', 'iat is in the future');
       const sessionId = typeof payload.session_id === 'string' ? payload.session_id : undefined;
       if (options.isSessionActive) {
         if (!sessionId) throw new TokenError('invalid', 'missing session_id claim');
@@ -160,14 +161,4 @@ export function externalKeyResolver(sources: { jwksUrl?: string; secret?: string
       throw new TokenError('invalid', `algorithm ${String(header.alg)} is not accepted`);
     },
   };
-}
-
-/** The `alg` and `kid` of a token without verifying it (for logs); undefined if unparseable. */
-export function peekHeader(token: string): { alg?: string; kid?: string } | undefined {
-  try {
-    const h = decodeProtectedHeader(token);
-    return { ...(h.alg ? { alg: h.alg } : {}), ...(h.kid ? { kid: h.kid } : {}) };
-  } catch {
-    return undefined;
-  }
 }

@@ -6,12 +6,13 @@
  * error shape. Public endpoints ignore `Authorization` (it is the anon key, an `sb_` key or a stale user token).
  */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AuthFlows } from '../auth-flows.ts';
 import type { AuthLogger } from '../auth-logger.ts';
 import { AuthError } from '../errors.ts';
 import { gotrueErrorResponse } from './gotrue-errors.ts';
 import { gotrueSession, gotrueUser } from './gotrue-json.ts';
-import { bearerToken, clientInfo, readJsonObject } from './request.ts';
+import { bearerToken, clientInfo, MAX_BODY_BYTES, readJsonObject } from './request.ts';
 
 export interface GotrueRoutesOptions {
   flows: AuthFlows;
@@ -27,6 +28,15 @@ export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
   const { flows, trustProxy } = options;
   const app = new Hono().basePath('/auth/v1');
   app.onError((err, c) => gotrueErrorResponse(c, err, options.log));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AuthError('requestTooLarge');
+      },
+    }),
+  );
 
   app.get('/health', (c) => c.json({ version: options.version, name: 'GoTrue', description: 'Cadenza built-in auth (GoTrue-compatible)' }));
 

@@ -7,7 +7,8 @@ import type { Context } from 'hono';
 import { AuthError } from '../errors.ts';
 import type { ClientInfo } from '../sessions.ts';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** GoTrue's request body limit. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The body as a JSON object. Throws `bad_json` for anything else and `request_entity_too_large` over 1 MiB. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {

@@ -6,12 +6,13 @@
  * `GET|PUT user` → `AuthUser`. Every answer is a `BaseResponse` envelope.
  */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AuthFlows } from '../auth-flows.ts';
 import type { AuthLogger } from '../auth-logger.ts';
 import { AuthError } from '../errors.ts';
 import { restErrorResponse } from './rest-errors.ts';
 import { ok, restSession, restUser } from './rest-json.ts';
-import { bearerToken, clientInfo, readJsonObject } from './request.ts';
+import { bearerToken, clientInfo, MAX_BODY_BYTES, readJsonObject } from './request.ts';
 
 export interface RestRoutesOptions {
   flows: AuthFlows;
@@ -24,6 +25,15 @@ export function restRoutes(options: RestRoutesOptions): Hono {
   const { flows, trustProxy } = options;
   const app = new Hono().basePath('/api/v3/auth');
   app.onError((err, c) => restErrorResponse(c, err, options.log));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AuthError('requestTooLarge');
+      },
+    }),
+  );
 
   app.post('/signup', async (c) => {
     const body = await readJsonObject(c);
