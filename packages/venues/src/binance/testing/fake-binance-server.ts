@@ -1,0 +1,545 @@
+/**
+ * @module binance/testing/fake-binance-server
+ * A local Binance-compatible server for tests: the spot REST endpoints, the combined market stream and the
+ * WebSocket API user data stream that the connector uses, on 127.0.0.1 (port 0), one port for all three.
+ * Payload shapes come from the docs' examples (../fixtures); behaviour follows the docs: signed requests are
+ * verified (HMAC-SHA256 or Ed25519, `timestamp` within `recvWindow` of the server clock else -1021), usage
+ * headers are sent, 429/418 answers carry Retry-After, depth diffs carry U/u, the stream pings and accepts
+ * live SUBSCRIBE/UNSUBSCRIBE, and knobs inject the faults the connector must survive (dropped, duplicated and
+ * reordered depth events, disconnects, rate limits, bans, rejected orders).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createHmac, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { fixture, fixtureObject } from './fixtures.ts';
+import { BinanceRefusal, FakeAccount, FakeDecimal, accountPosition, cancelOrder, execute, executionReport, placeOrder, type FakeSymbol, type Ids } from './fake-account.ts';
+
+export interface FakeKey {
+  /** HMAC secret, or an Ed25519 public key (PEM) for Ed25519 API keys. */
+  secret?: string;
+  ed25519PublicKeyPem?: string;
+  balances?: Record<string, string>;
+}
+
+export interface FakeBinanceOptions {
+  symbols?: Array<Partial<FakeSymbol> & { symbol: string; base: string; quote: string }>;
+  keys?: Record<string, FakeKey>;
+  /** Server clock = local clock + skew (to provoke -1021). */
+  clockSkewMs?: number;
+  pingIntervalMs?: number;
+}
+
+type Failure = { status: 429 | 418 | 500 | 503; retryAfterSeconds?: number; body?: unknown };
+
+interface StreamConn {
+  socket: WebSocket;
+  streams: Set<string>;
+  controlTimes: number[];
+  pongs: number;
+}
+
+interface ApiConn {
+  socket: WebSocket;
+  subscriptions: Map<number, string>;
+}
+
+interface BookState {
+  bids: Map<string, string>;
+  asks: Map<string, string>;
+  updateId: number;
+}
+
+export class FakeBinanceServer {
+  restBaseUrl = '';
+  wsBaseUrl = '';
+  wsApiUrl = '';
+  /** Every REST request received, in order. */
+  readonly requests: Array<{ method: string; path: string; params: URLSearchParams; apiKey: string | undefined }> = [];
+  readonly symbols = new Map<string, FakeSymbol>();
+  readonly accounts = new Map<string, FakeAccount>();
+  clockSkewMs: number;
+  /** Market stream sockets accepted so far (rotations and reconnects count). */
+  streamConnectionsOpened = 0;
+  /** Delay applied to /api/v3/depth answers. */
+  snapshotDelayMs = 0;
+  private readonly keys = new Map<string, { hmac?: string; ed?: KeyObject }>();
+  private readonly books = new Map<string, BookState>();
+  private readonly streamConns = new Set<StreamConn>();
+  private readonly apiConns = new Set<ApiConn>();
+  private readonly failures: Array<{ path?: string; failure: Failure }> = [];
+  private readonly orderRejections: Array<{ code: number; msg: string }> = [];
+  private depthFaults: Array<'drop' | 'duplicate' | 'hold'> = [];
+  private heldDepth: { symbol: string; event: Record<string, unknown> } | undefined;
+  private weight = 0;
+  private orderCount = 0;
+  private nextOrderId = 1000;
+  private nextTradeId = 5000;
+  private nextSubscriptionId = 0;
+  private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private pingTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: FakeBinanceOptions = {}) {
+    this.clockSkewMs = options.clockSkewMs ?? 0;
+    for (const s of options.symbols ?? [{ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5' }]) {
+      this.symbols.set(s.symbol, { tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5', ...s });
+      this.books.set(s.symbol, { bids: new Map(), asks: new Map(), updateId: 1000 });
+    }
+    for (const [apiKey, k] of Object.entries(options.keys ?? {})) {
+      this.keys.set(apiKey, { ...(k.secret ? { hmac: k.secret } : {}), ...(k.ed25519PublicKeyPem ? { ed: createPublicKey(k.ed25519PublicKeyPem) } : {}) });
+      this.accounts.set(apiKey, new FakeAccount(apiKey, k.balances ?? { USDT: '100000', BTC: '1' }));
+    }
+    this.http = createServer((req, res) => void this.onHttp(req, res));
+    this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.pingTimer = setInterval(() => {
+      for (const c of this.streamConns) c.socket.ping('fake');
+    }, options.pingIntervalMs ?? 20_000);
+    this.pingTimer.unref();
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    const { port } = this.http.address() as AddressInfo;
+    this.restBaseUrl = `http://127.0.0.1:${port}`;
+    this.wsBaseUrl = `ws://127.0.0.1:${port}`;
+    this.wsApiUrl = `ws://127.0.0.1:${port}/ws-api/v3`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.pingTimer);
+    for (const c of this.streamConns) c.socket.terminate();
+    for (const c of this.apiConns) c.socket.terminate();
+    this.wss.close();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeAllConnections();
+  }
+
+  serverTime(): number {
+    return Date.now() + this.clockSkewMs;
+  }
+
+  // ---- market state and pushes
+
+  /** Replaces a book (no event is sent; the next snapshot reflects it). */
+  setBook(symbol: string, book: { bids: Array<[string, string]>; asks: Array<[string, string]> }): void {
+    const b = this.book(symbol);
+    b.bids = new Map(book.bids);
+    b.asks = new Map(book.asks);
+    b.updateId += 1;
+  }
+
+  /** Applies a diff and streams it as a `depthUpdate` (subject to the depth fault queue). Returns the event. */
+  pushDepth(symbol: string, diff: { bids?: Array<[string, string]>; asks?: Array<[string, string]> }): Record<string, unknown> {
+    const b = this.book(symbol);
+    const bids = diff.bids ?? [];
+    const asks = diff.asks ?? [];
+    const first = b.updateId + 1;
+    b.updateId += Math.max(1, bids.length + asks.length);
+    for (const [p, q] of bids) (Number(q) === 0 ? b.bids.delete(p) : b.bids.set(p, q));
+    for (const [p, q] of asks) (Number(q) === 0 ? b.asks.delete(p) : b.asks.set(p, q));
+    const event = { e: 'depthUpdate', E: this.serverTime(), s: symbol, U: first, u: b.updateId, b: bids, a: asks };
+    const fault = this.depthFaults.shift();
+    const lower = symbol.toLowerCase();
+    const send = (ev: Record<string, unknown>) => {
+      this.broadcast(`${lower}@depth@100ms`, ev);
+      this.broadcast(`${lower}@depth`, ev);
+    };
+    if (fault === 'drop') return event;
+    if (fault === 'hold') {
+      this.heldDepth = { symbol, event };
+      return event;
+    }
+    send(event);
+    if (fault === 'duplicate') send(event);
+    if (this.heldDepth && this.heldDepth.symbol === symbol && this.heldDepth.event !== event) {
+      send(this.heldDepth.event);
+      this.heldDepth = undefined;
+    }
+    return event;
+  }
+
+  pushTrade(symbol: string, trade: { price: string; qty: string; buyerMaker: boolean; id?: number }): void {
+    const now = this.serverTime();
+    this.broadcast(`${symbol.toLowerCase()}@trade`, { ...fixtureObject('trade'), E: now, s: symbol, t: trade.id ?? this.nextTradeId++, p: trade.price, q: trade.qty, T: now, m: trade.buyerMaker });
+  }
+
+  pushTicker(symbol: string, fields: Record<string, string> = {}): void {
+    this.broadcast(`${symbol.toLowerCase()}@ticker`, { ...fixtureObject('ticker'), E: this.serverTime(), s: symbol, ...fields });
+  }
+
+  pushKline(symbol: string, interval: string, k: Record<string, unknown>): void {
+    const tpl = fixtureObject('kline');
+    this.broadcast(`${symbol.toLowerCase()}@kline_${interval}`, { ...tpl, E: this.serverTime(), s: symbol, k: { ...(tpl.k as object), s: symbol, i: interval, ...k } });
+  }
+
+  // ---- fault knobs
+
+  /** The next depth events are dropped / sent twice / held back and sent after the following one. */
+  queueDepthFaults(...faults: Array<'drop' | 'duplicate' | 'hold'>): void {
+    this.depthFaults.push(...faults);
+  }
+
+  /** The next REST request (optionally only for `path`) fails with this status. */
+  failNext(failure: Failure, path?: string): void {
+    this.failures.push({ ...(path ? { path } : {}), failure });
+  }
+
+  /** The next new order is refused with this `{code,msg}` (-2010 by default). */
+  rejectNextOrder(code = -2010, msg = 'Account has insufficient balance for requested action.'): void {
+    this.orderRejections.push({ code, msg });
+  }
+
+  /** Drops every market stream socket (the connector must reconnect and resync). */
+  disconnectStreams(): void {
+    for (const c of this.streamConns) c.socket.terminate();
+  }
+
+  disconnectUserStreams(): void {
+    for (const c of this.apiConns) c.socket.terminate();
+  }
+
+  /** Streams currently subscribed across all market sockets. */
+  subscribedStreams(): string[] {
+    const all = new Set<string>();
+    for (const c of this.streamConns) for (const s of c.streams) all.add(s);
+    return [...all].sort();
+  }
+
+  streamConnectionCount(): number {
+    return this.streamConns.size;
+  }
+
+  pongsReceived(): number {
+    let n = 0;
+    for (const c of this.streamConns) n += c.pongs;
+    return n;
+  }
+
+  /** Fills (part of) a resting order as the maker, at its limit price. */
+  fillResting(apiKey: string, clientOrderId: string, qty?: string): void {
+    const account = this.account(apiKey);
+    const order = account.byClientId(clientOrderId);
+    if (!order) throw new Error(`no order ${clientOrderId}`);
+    const symbol = this.symbols.get(order.symbol)!;
+    const q = new FakeDecimal(qty ?? new FakeDecimal(order.origQty).minus(order.executedQty).toFixed());
+    const release = order.side === 'BUY' ? q.mul(order.price) : q;
+    execute(account, symbol, order, q, new FakeDecimal(order.price), release, true, this.ids(), (ev) => this.emitUser(apiKey, ev));
+  }
+
+  // ---- internals
+
+  private book(symbol: string): BookState {
+    const b = this.books.get(symbol);
+    if (!b) throw new Error(`fake Binance has no symbol ${symbol}`);
+    return b;
+  }
+
+  private account(apiKey: string): FakeAccount {
+    const a = this.accounts.get(apiKey);
+    if (!a) throw new Error(`no account for key ${apiKey}`);
+    return a;
+  }
+
+  private ids(): Ids {
+    return { nextOrderId: () => this.nextOrderId++, nextTradeId: () => this.nextTradeId++, now: () => this.serverTime() };
+  }
+
+  private broadcast(stream: string, data: unknown): void {
+    const text = JSON.stringify({ stream, data });
+    for (const c of this.streamConns) if (c.streams.has(stream) && c.socket.readyState === 1) c.socket.send(text);
+  }
+
+  private emitUser(apiKey: string, event: Record<string, unknown>): void {
+    for (const c of this.apiConns) {
+      for (const [id, key] of c.subscriptions) if (key === apiKey && c.socket.readyState === 1) c.socket.send(JSON.stringify({ subscriptionId: id, event }));
+    }
+  }
+
+  private topOfBook(symbol: string): { bestBid?: string; bestAsk?: string } {
+    const b = this.book(symbol);
+    const bids = [...b.bids.keys()].sort((x, y) => new FakeDecimal(y).comparedTo(x));
+    const asks = [...b.asks.keys()].sort((x, y) => new FakeDecimal(x).comparedTo(y));
+    return { ...(bids[0] ? { bestBid: bids[0] } : {}), ...(asks[0] ? { bestAsk: asks[0] } : {}) };
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', 'x-mbx-used-weight': String(this.weight), 'x-mbx-used-weight-1m': String(this.weight), ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const apiKey = typeof req.headers['x-mbx-apikey'] === 'string' ? req.headers['x-mbx-apikey'] : undefined;
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path: url.pathname, params: url.searchParams, apiKey });
+    const failIdx = this.failures.findIndex((f) => !f.path || f.path === url.pathname);
+    if (failIdx >= 0) {
+      const { failure } = this.failures.splice(failIdx, 1)[0]!;
+      const body = failure.body ?? (failure.status === 429 ? fixture('error-too-many-requests') : failure.status === 418 ? { code: -1003, msg: 'Way too much request weight used; IP banned until 1700000000000. Please use WebSocket Streams for live updates to avoid bans.' } : {});
+      return this.send(res, failure.status, body, failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {});
+    }
+    try {
+      const route = `${method} ${url.pathname}`;
+      switch (route) {
+        case 'GET /api/v3/ping':
+          this.weight += 1;
+          return this.send(res, 200, {});
+        case 'GET /api/v3/time':
+          this.weight += 1;
+          return this.send(res, 200, { serverTime: this.serverTime() });
+        case 'GET /api/v3/exchangeInfo':
+          this.weight += 20;
+          return this.send(res, 200, this.exchangeInfo());
+        case 'GET /api/v3/depth':
+          return await this.depth(url.searchParams, res);
+        case 'GET /api/v3/klines':
+          return this.klines(url.searchParams, res);
+        case 'POST /api/v3/order':
+        case 'GET /api/v3/order':
+        case 'DELETE /api/v3/order':
+        case 'GET /api/v3/account':
+          return this.signed(method, url, apiKey, res);
+        default:
+          return this.send(res, 404, { code: -1000, msg: `fake Binance does not serve ${route}` });
+      }
+    } catch (err) {
+      if (err instanceof BinanceRefusal) return this.send(res, err.httpStatus, { code: err.code, msg: err.message });
+      return this.send(res, 500, { code: -1000, msg: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private exchangeInfo(): unknown {
+    const info = fixtureObject('exchange-info');
+    const template = (info.symbols as Array<Record<string, unknown>>)[0]!;
+    info.serverTime = this.serverTime();
+    info.symbols = [...this.symbols.values()].map((s) => ({
+      ...template,
+      symbol: s.symbol,
+      baseAsset: s.base,
+      quoteAsset: s.quote,
+      filters: (template.filters as Array<Record<string, unknown>>).map((f) => {
+        switch (f.filterType) {
+          case 'PRICE_FILTER':
+            return { ...f, tickSize: s.tickSize, minPrice: s.tickSize, maxPrice: '1000000.00000000' };
+          case 'LOT_SIZE':
+          case 'MARKET_LOT_SIZE':
+            return { ...f, stepSize: s.stepSize, minQty: s.minQty, maxQty: '9000.00000000' };
+          case 'NOTIONAL':
+            return { ...f, minNotional: s.minNotional, maxNotional: '9000000.00000000' };
+          default:
+            return f;
+        }
+      }),
+    }));
+    return info;
+  }
+
+  private async depth(params: URLSearchParams, res: ServerResponse): Promise<void> {
+    const symbol = params.get('symbol') ?? '';
+    if (!this.symbols.has(symbol)) throw new BinanceRefusal(400, -1121, 'Invalid symbol.');
+    const limit = Math.min(5000, Number(params.get('limit') ?? 100));
+    this.weight += limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+    if (this.snapshotDelayMs > 0) await new Promise((r) => setTimeout(r, this.snapshotDelayMs));
+    const b = this.book(symbol);
+    const sortDesc = (m: Map<string, string>) => [...m.entries()].sort((x, y) => new FakeDecimal(y[0]).comparedTo(x[0])).slice(0, limit);
+    const sortAsc = (m: Map<string, string>) => [...m.entries()].sort((x, y) => new FakeDecimal(x[0]).comparedTo(y[0])).slice(0, limit);
+    return this.send(res, 200, { lastUpdateId: b.updateId, bids: sortDesc(b.bids), asks: sortAsc(b.asks) });
+  }
+
+  private klines(params: URLSearchParams, res: ServerResponse): void {
+    const symbol = params.get('symbol') ?? '';
+    if (!this.symbols.has(symbol)) throw new BinanceRefusal(400, -1121, 'Invalid symbol.');
+    if (!params.get('interval')) throw new BinanceRefusal(400, -1120, 'Invalid interval.');
+    this.weight += 2;
+    const row = (fixture('klines') as unknown[][])[0]!;
+    const limit = Math.min(1000, Number(params.get('limit') ?? 500));
+    const rows = Array.from({ length: Math.min(limit, 3) }, (_, i) => [1499040000000 + i * 60_000, ...row.slice(1, 6), 1499040000000 + i * 60_000 + 59_999, ...row.slice(7)]);
+    return this.send(res, 200, rows);
+  }
+
+  private verifySignature(apiKey: string | undefined, url: URL): string {
+    if (!apiKey) throw new BinanceRefusal(401, -2014, 'API-key format invalid.');
+    const key = this.keys.get(apiKey);
+    if (!key) throw new BinanceRefusal(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+    const raw = url.search.slice(1);
+    const idx = raw.lastIndexOf('&signature=');
+    if (idx < 0) throw new BinanceRefusal(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
+    const payload = raw.slice(0, idx);
+    const signature = decodeURIComponent(raw.slice(idx + '&signature='.length));
+    const ok = key.hmac
+      ? createHmac('sha256', key.hmac).update(payload).digest('hex') === signature.toLowerCase()
+      : key.ed !== undefined && cryptoVerify(null, Buffer.from(payload), key.ed, Buffer.from(signature, 'base64'));
+    if (!ok) throw new BinanceRefusal(400, -1022, 'Signature for this request is not valid.');
+    this.checkTimestamp(url.searchParams);
+    return apiKey;
+  }
+
+  private checkTimestamp(params: URLSearchParams | Map<string, string>): void {
+    const timestamp = Number(params.get('timestamp'));
+    const recvWindow = Number(params.get('recvWindow') ?? 5000);
+    const serverTime = this.serverTime();
+    if (!(timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow)) throw new BinanceRefusal(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
+  }
+
+  private signed(method: string, url: URL, apiKeyHeader: string | undefined, res: ServerResponse): void {
+    const apiKey = this.verifySignature(apiKeyHeader, url);
+    const account = this.account(apiKey);
+    const p = url.searchParams;
+    const emit = (ev: Record<string, unknown>) => this.emitUser(apiKey, ev);
+    if (method === 'GET' && url.pathname === '/api/v3/account') {
+      this.weight += 20;
+      const rows = account.balanceRows().filter((b) => p.get('omitZeroBalances') !== 'true' || Number(b.free) > 0 || Number(b.locked) > 0);
+      return this.send(res, 200, { ...fixtureObject('account'), updateTime: this.serverTime(), balances: rows });
+    }
+    const symbol = this.symbols.get(p.get('symbol') ?? '');
+    if (!symbol) throw new BinanceRefusal(400, -1121, 'Invalid symbol.');
+    const find = () => {
+      const id = p.get('orderId');
+      const o = id ? account.orders.get(Number(id)) : account.byClientId(p.get('origClientOrderId') ?? '');
+      if (o && p.get('origClientOrderId') && o.clientOrderId !== p.get('origClientOrderId')) return undefined;
+      return o;
+    };
+    if (method === 'POST') {
+      this.weight += 1;
+      const rejection = this.orderRejections.shift();
+      if (rejection) throw new BinanceRefusal(400, rejection.code, rejection.msg);
+      const { order, fills } = placeOrder(
+        account,
+        {
+          symbol,
+          side: p.get('side') ?? '',
+          type: p.get('type') ?? '',
+          ...(p.get('timeInForce') ? { timeInForce: p.get('timeInForce')! } : {}),
+          ...(p.get('quantity') ? { quantity: p.get('quantity')! } : {}),
+          ...(p.get('quoteOrderQty') ? { quoteOrderQty: p.get('quoteOrderQty')! } : {}),
+          ...(p.get('price') ? { price: p.get('price')! } : {}),
+          ...(p.get('stopPrice') ? { stopPrice: p.get('stopPrice')! } : {}),
+          ...(p.get('newClientOrderId') ? { newClientOrderId: p.get('newClientOrderId')! } : {}),
+        },
+        this.topOfBook(symbol.symbol),
+        this.ids(),
+        emit,
+      );
+      this.orderCount += 1;
+      const body = { ...orderBody(order), transactTime: order.time, workingTime: order.time, selfTradePreventionMode: 'NONE', fills };
+      return this.send(res, 200, body, { 'x-mbx-order-count-10s': String(this.orderCount), 'x-mbx-order-count-1d': String(this.orderCount) });
+    }
+    if (method === 'DELETE') {
+      this.weight += 1;
+      const order = find();
+      if (!order) throw new BinanceRefusal(400, -2011, 'Unknown order sent.');
+      const cancelId = p.get('newClientOrderId') ?? `cancel${this.nextOrderId++}`;
+      cancelOrder(account, symbol, order, cancelId, this.ids(), emit);
+      return this.send(res, 200, { ...orderBody(order), origClientOrderId: order.clientOrderId, clientOrderId: cancelId, transactTime: this.serverTime(), selfTradePreventionMode: 'NONE' });
+    }
+    this.weight += 4;
+    const order = find();
+    if (!order) throw new BinanceRefusal(400, -2013, 'Order does not exist.');
+    return this.send(res, 200, { ...orderBody(order), stopPrice: order.stopPrice, icebergQty: '0.00000000', time: order.time, updateTime: order.updateTime, isWorking: true, workingTime: order.time, origQuoteOrderQty: '0.000000', selfTradePreventionMode: 'NONE' });
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname === '/stream' || url.pathname.startsWith('/ws/')) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onStreamSocket(ws, url));
+    } else if (url.pathname === '/ws-api/v3') {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onApiSocket(ws));
+    } else socket.destroy();
+  }
+
+  private onStreamSocket(socket: WebSocket, url: URL): void {
+    const initial = url.pathname === '/stream' ? (url.searchParams.get('streams') ?? '').split('/').filter(Boolean) : [url.pathname.slice(4)];
+    const conn: StreamConn = { socket, streams: new Set(initial), controlTimes: [], pongs: 0 };
+    this.streamConns.add(conn);
+    this.streamConnectionsOpened++;
+    socket.on('pong', () => conn.pongs++);
+    socket.on('close', () => this.streamConns.delete(conn));
+    socket.on('message', (raw) => {
+      const now = Date.now();
+      conn.controlTimes = conn.controlTimes.filter((t) => now - t < 1000);
+      conn.controlTimes.push(now);
+      // Binance: more than 5 incoming messages per second disconnects the connection.
+      if (conn.controlTimes.length > 5) return socket.close(1008, 'too many messages');
+      let msg: { method?: unknown; params?: unknown; id?: unknown };
+      try {
+        msg = JSON.parse(String(raw)) as typeof msg;
+      } catch {
+        return socket.send(JSON.stringify({ code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }));
+      }
+      const params = Array.isArray(msg.params) ? msg.params.filter((p): p is string => typeof p === 'string') : [];
+      switch (msg.method) {
+        case 'SUBSCRIBE':
+          for (const s of params) conn.streams.add(s);
+          return socket.send(JSON.stringify({ result: null, id: msg.id ?? null }));
+        case 'UNSUBSCRIBE':
+          for (const s of params) conn.streams.delete(s);
+          return socket.send(JSON.stringify({ result: null, id: msg.id ?? null }));
+        case 'LIST_SUBSCRIPTIONS':
+          return socket.send(JSON.stringify({ result: [...conn.streams], id: msg.id ?? null }));
+        default:
+          return socket.send(JSON.stringify({ code: 2, msg: `Invalid request: unknown variant ${String(msg.method)}`, id: msg.id ?? null }));
+      }
+    });
+  }
+
+  private onApiSocket(socket: WebSocket): void {
+    const conn: ApiConn = { socket, subscriptions: new Map() };
+    this.apiConns.add(conn);
+    socket.on('close', () => this.apiConns.delete(conn));
+    socket.on('message', (raw) => {
+      let msg: { id?: unknown; method?: unknown; params?: Record<string, unknown> };
+      try {
+        msg = JSON.parse(String(raw)) as typeof msg;
+      } catch {
+        return;
+      }
+      const id = msg.id ?? null;
+      const reply = (status: number, body: object) => socket.send(JSON.stringify({ id, status, ...body }));
+      if (msg.method !== 'userDataStream.subscribe.signature') return reply(400, { error: { code: -1020, msg: 'This operation is not supported.' } });
+      const params = msg.params ?? {};
+      const apiKey = typeof params.apiKey === 'string' ? params.apiKey : '';
+      const key = this.keys.get(apiKey);
+      if (!key) return reply(401, { error: { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' } });
+      const payload = Object.keys(params).filter((k) => k !== 'signature').sort().map((k) => `${k}=${String(params[k])}`).join('&');
+      const signature = String(params.signature ?? '');
+      const ok = key.hmac ? createHmac('sha256', key.hmac).update(payload).digest('hex') === signature : key.ed !== undefined && cryptoVerify(null, Buffer.from(payload), key.ed, Buffer.from(signature, 'base64'));
+      if (!ok) return reply(400, { error: { code: -1022, msg: 'Signature for this request is not valid.' } });
+      try {
+        this.checkTimestamp(new Map(Object.entries(params).map(([k, v]) => [k, String(v)])));
+      } catch (err) {
+        return reply(400, { error: { code: -1021, msg: err instanceof Error ? err.message : 'timestamp' } });
+      }
+      const subscriptionId = this.nextSubscriptionId++;
+      conn.subscriptions.set(subscriptionId, apiKey);
+      reply(200, { result: { subscriptionId } });
+    });
+  }
+}
+
+function orderBody(o: { symbol: string; orderId: number; clientOrderId: string; price: string; origQty: string; executedQty: string; cummulativeQuoteQty: string; status: string; timeInForce: string; type: string; side: string }) {
+  return {
+    symbol: o.symbol,
+    orderId: o.orderId,
+    orderListId: -1,
+    clientOrderId: o.clientOrderId,
+    price: o.price,
+    origQty: o.origQty,
+    executedQty: o.executedQty,
+    origQuoteOrderQty: '0.000000',
+    cummulativeQuoteQty: o.cummulativeQuoteQty,
+    status: o.status,
+    timeInForce: o.timeInForce,
+    type: o.type,
+    side: o.side,
+  };
+}
+
+/** Starts a fake Binance on 127.0.0.1:0. Close it with `close()` (tests: in `after`). */
+export async function startFakeBinanceServer(options: FakeBinanceOptions = {}): Promise<FakeBinanceServer> {
+  return new FakeBinanceServer(options).listen();
+}
+
+export { accountPosition, executionReport };
