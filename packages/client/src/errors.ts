@@ -26,14 +26,12 @@ export class CadenzaError extends Error {
 }
 
 /**
- * Known AABBB codes of the server's catalogue (docs/errors.md), by symbolic name. A code missing here still
+ * Known AABBB codes of the server's catalogue (docs/errors.md, kept equal by errors.test.ts), by symbolic name. A code missing here still
  * arrives as a `CadenzaRpcError` with its number; `errorName` is then undefined.
  */
 export const rpcErrorCodes = {
-  INTERNAL: 10000,
   VALIDATION_FAILED: 10001,
   NOT_SUPPORTED: 10002,
-  PERMISSION_DENIED: 10003,
   INVALID_ORDER_PARAMETERS: 11000,
   ORDER_NOT_FOUND: 11001,
   ORDER_TYPE_NOT_ALLOWED: 11002,
@@ -46,7 +44,6 @@ export const rpcErrorCodes = {
   ORDER_NOT_CANCELLABLE: 11009,
   QUANTITY_TYPE_NOT_SUPPORTED: 11010,
   NO_LIQUIDITY: 11011,
-  ORDER_REJECTED: 11012,
   INVALID_ORDER_TRANSITION: 11013,
   TRADING_ACCOUNT_NOT_FOUND: 12001,
   INVALID_ACCOUNT_TRANSITION: 12002,
@@ -60,12 +57,10 @@ export const rpcErrorCodes = {
   CREDENTIAL_VERIFICATION_FAILED: 13003,
   INVALID_CREDENTIAL_PARAMETERS: 13004,
   INSUFFICIENT_BALANCE: 14001,
-  PORTFOLIO_NOT_FOUND: 14002,
   INSTRUMENT_NOT_FOUND: 15001,
   INSTRUMENT_NOT_ACTIVE: 15002,
   MARKET_DATA_UNAVAILABLE: 15003,
   INVALID_MARKET_QUERY: 15004,
-  SECURITY_NOT_FOUND: 15005,
   SUBSCRIPTION_NOT_FOUND: 16001,
   INVALID_SUBSCRIPTION: 16002,
   FEED_UNAVAILABLE: 16003,

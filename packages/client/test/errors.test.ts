@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { CadenzaRpcError, ProtocolError, CadenzaError, toCadenzaError, rpcErrorCodes } from '../src/errors.ts';
 
 test('an RPC refusal carries its AABBB code, module and symbolic name', () => {
@@ -42,4 +43,11 @@ test('catalogue codes are unique AABBB numbers', () => {
   const codes = Object.values(rpcErrorCodes);
   assert.equal(new Set(codes).size, codes.length);
   for (const c of codes) assert.ok(c >= 10000 && c <= 99999, `${c} is AABBB`);
+});
+
+test('the SDK knows exactly the codes and names documented in docs/errors.md', () => {
+  const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+  const documented = Object.fromEntries([...doc.matchAll(/^\| (\d{5}) \| ([A-Z_]+) \|/gm)].map((m) => [m[2]!, Number(m[1])]));
+  assert.ok(Object.keys(documented).length > 10, 'the doc table was found');
+  assert.deepEqual(Object.fromEntries(Object.entries(rpcErrorCodes).sort()), Object.fromEntries(Object.entries(documented).sort()));
 });
