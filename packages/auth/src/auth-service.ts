@@ -131,7 +131,7 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
     log.info({ jwks: Boolean(external.jwksUrl), secret: Boolean(external.jwtSecret), issuer: external.issuer }, 'auth: external Supabase mode');
   } else {
     const flows = new AuthFlows({ users, sessions, verifier, rateLimits, signUpEnabled, minPasswordLength, now, log });
-    app.route('/', gotrueRoutes({ flows, jwks: () => keys?.jwks() ?? { keys: [] }, log, trustProxy, signUpEnabled, version: options.version ?? '0.1.0' }));
+    app.route('/', gotrueRoutes({ flows, jwks: () => keys?.jwks() ?? { keys: [] }, issuer: issuerClaim, log, trustProxy, signUpEnabled, version: options.version ?? '0.1.0' }));
     app.route('/', restRoutes({ flows, log, trustProxy }));
     log.info({ alg: signer.alg, issuer: issuerClaim }, 'auth: built-in service');
   }

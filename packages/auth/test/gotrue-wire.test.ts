@@ -112,6 +112,9 @@ describe('plumbing endpoints', () => {
     const jwks = await call(h.auth, 'GET', '/auth/v1/.well-known/jwks.json');
     assert.equal(jwks.status, 200);
     assert.equal(jwks.headers.get('cache-control'), 'public, max-age=600');
+    const discovery = await call(h.auth, 'GET', '/auth/v1/.well-known/openid-configuration');
+    assert.equal(discovery.body.issuer, 'http://localhost:8000/auth/v1');
+    assert.equal(discovery.body.jwks_uri, 'http://localhost:8000/auth/v1/.well-known/jwks.json');
   });
 });
 

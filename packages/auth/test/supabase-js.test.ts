@@ -238,6 +238,21 @@ describe('refresh', () => {
     assert.ok(superseded.error, 'the lost successor was replaced');
   });
 
+  test('two clients refreshing with the same token at once both get working tokens', async () => {
+    const { session } = await signedIn('race');
+    const [a, b] = await Promise.all([
+      h.supabase().auth.refreshSession({ refresh_token: session.refresh_token }),
+      h.supabase().auth.refreshSession({ refresh_token: session.refresh_token }),
+    ]);
+    assert.equal(a.error, null);
+    assert.equal(b.error, null);
+    assert.notEqual(a.data.session!.refresh_token, b.data.session!.refresh_token);
+    for (const r of [a, b]) {
+      const next = await h.supabase().auth.refreshSession({ refresh_token: r.data.session!.refresh_token });
+      assert.equal(next.error, null);
+    }
+  });
+
   test('unknown and malformed refresh tokens are 400 refresh_token_not_found and validation_failed', async () => {
     const unknown = await h.supabase().auth.refreshSession({ refresh_token: 'doesnotexist123' });
     assert.ok(unknown.error instanceof AuthApiError);

@@ -2,8 +2,8 @@
  * @module routes/gotrue-routes
  * The Supabase-compatible surface under `/auth/v1` (what `@supabase/supabase-js` and `@supabase/auth-js` call):
  * `POST /signup`, `POST /token?grant_type=password|refresh_token`, `GET|PUT /user`, `POST /logout?scope=`,
- * `POST /recover`, `GET /settings`, `GET /health`, `GET /.well-known/jwks.json`; anything else is 404 in GoTrue's
- * error shape. Public endpoints ignore `Authorization` (it is the anon key, an `sb_` key or a stale user token).
+ * `POST /recover`, `GET /settings`, `GET /health`, `GET /.well-known/jwks.json` (+ `openid-configuration`);
+ * anything else is 404 in GoTrue's error shape. Public endpoints ignore `Authorization` (it is the anon key, an `sb_` key or a stale user token).
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -17,6 +17,8 @@ import { bearerToken, clientInfo, MAX_BODY_BYTES, readJsonObject } from './reque
 export interface GotrueRoutesOptions {
   flows: AuthFlows;
   jwks: () => { keys: unknown[] };
+  /** The `iss` of issued tokens (also the OpenID discovery issuer). */
+  issuer: string;
   log: AuthLogger;
   trustProxy: boolean;
   signUpEnabled: boolean;
@@ -55,6 +57,17 @@ export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
   app.get('/.well-known/jwks.json', (c) => {
     c.header('Cache-Control', 'public, max-age=600');
     return c.json(options.jwks());
+  });
+
+  app.get('/.well-known/openid-configuration', (c) => {
+    c.header('Cache-Control', 'public, max-age=600');
+    return c.json({
+      issuer: options.issuer,
+      jwks_uri: `${options.issuer}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: ['ES256', 'HS256'],
+      subject_types_supported: ['public'],
+      response_types_supported: ['token'],
+    });
   });
 
   app.post('/signup', async (c) => {
