@@ -208,6 +208,13 @@ export class FakeBinanceServer {
     return [...all].sort();
   }
 
+  /** Live user data subscriptions of an API key across WebSocket API connections. */
+  userSubscriptionCount(apiKey: string): number {
+    let n = 0;
+    for (const c of this.apiConns) for (const key of c.subscriptions.values()) if (key === apiKey) n++;
+    return n;
+  }
+
   streamConnectionCount(): number {
     return this.streamConns.size;
   }

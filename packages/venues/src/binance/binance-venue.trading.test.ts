@@ -1,0 +1,218 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import type { ExecutionEvent, VenueAccount, VenueOrder } from '@cadenza/domain';
+import { startFakeBinanceServer, type FakeBinanceServer } from './testing/fake-binance-server.ts';
+import { connectVenue, type Harness } from './testing/venue-harness.ts';
+
+const HMAC_KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
+const HMAC_SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
+const ed = generateKeyPairSync('ed25519');
+const ED_KEY = 'ed25519-test-key';
+
+const hmacAccount: VenueAccount = { tradingAccountId: 'acc-hmac', credential: { credentialType: 'HMAC', apiKey: HMAC_KEY, secretKey: HMAC_SECRET } };
+const edAccount: VenueAccount = {
+  tradingAccountId: 'acc-ed',
+  credential: { credentialType: 'ED25519', apiKey: ED_KEY, secretKey: ed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+};
+
+let seq = 0;
+function order(patch: Partial<VenueOrder> = {}, account: VenueAccount = hmacAccount): VenueOrder {
+  seq++;
+  return {
+    tradeOrderId: `t-${seq}`,
+    clientOrderId: `c-${seq}`,
+    tradingAccountId: account.tradingAccountId,
+    instrumentId: 'BINANCE:BTC/USDT',
+    symbol: 'BTC/USDT',
+    side: 'BUY',
+    orderType: 'LIMIT',
+    timeInForce: 'GTC',
+    quantityType: 'BASE',
+    quantity: '0.01',
+    limitPrice: '60000.00',
+    ...patch,
+  };
+}
+
+const of = (h: Harness, tradeOrderId: string) => h.rec.executions.filter((e): e is Exclude<ExecutionEvent, { type: 'balances' }> => e.type !== 'balances' && e.tradeOrderId === tradeOrderId);
+const types = (h: Harness, id: string) => of(h, id).map((e) => e.type);
+
+describe('BinanceVenue trading against the fake Binance', () => {
+  let fake: FakeBinanceServer;
+  let h: Harness;
+  before(async () => {
+    fake = await startFakeBinanceServer({
+      keys: {
+        [HMAC_KEY]: { secret: HMAC_SECRET, balances: { USDT: '100000', BTC: '1' } },
+        [ED_KEY]: { ed25519PublicKeyPem: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(), balances: { USDT: '5000' } },
+      },
+    });
+    fake.setBook('BTCUSDT', { bids: [['64000.00', '2']], asks: [['64010.00', '2']] });
+    h = connectVenue(fake);
+    await h.venue.start();
+  });
+  after(async () => {
+    await h.venue.stop();
+    await fake.close();
+  });
+
+  test('capabilities: Binance keeps the ledger and needs a credential', () => {
+    assert.deepEqual(h.venue.capabilities, { ledger: 'venue', requiresCredential: true, marketData: true, trading: true });
+  });
+
+  test('a resting LIMIT is accepted once (REST answer and execution report), then a maker fill arrives on the user stream', async () => {
+    const o = order();
+    await h.venue.submitOrder(o, hmacAccount);
+    assert.deepEqual(types(h, o.tradeOrderId), ['accepted']);
+    const placed = fake.requests.find((r) => r.method === 'POST' && r.params.get('newClientOrderId') === o.clientOrderId)!;
+    assert.equal(placed.params.get('type'), 'LIMIT');
+    assert.equal(placed.params.get('newOrderRespType'), 'FULL');
+    assert.ok(placed.params.get('signature'));
+    fake.fillResting(HMAC_KEY, o.clientOrderId);
+    const fill = await h.until(() => of(h, o.tradeOrderId).find((e) => e.type === 'filled'), 'maker fill');
+    assert.ok(fill.type === 'filled');
+    assert.equal(fill.liquidity, 'MAKER');
+    assert.equal(fill.price, '60000');
+    assert.equal(fill.quantity, '0.01');
+    assert.equal(fill.feeAsset, 'BTC');
+    assert.equal(fill.fee, '0.00001');
+    await h.until(() => h.rec.executions.some((e) => e.type === 'balances' && e.tradingAccountId === 'acc-hmac'), 'balance update');
+    assert.deepEqual(types(h, o.tradeOrderId), ['accepted', 'filled']);
+  });
+
+  test('a MARKET order by quote amount fills at once; each fill is reported once although both channels carry it', async () => {
+    const o = order({ orderType: 'MARKET', quantityType: 'QUOTE', quantity: '640.10', limitPrice: undefined });
+    const balancesBefore = h.rec.executions.filter((e) => e.type === 'balances').length;
+    await h.venue.submitOrder(o, hmacAccount);
+    await h.until(() => types(h, o.tradeOrderId).includes('filled'), 'fill');
+    // the stream sends NEW, TRADE, then the balance update: once that is in, its duplicates have been seen
+    await h.until(() => h.rec.executions.filter((e) => e.type === 'balances').length > balancesBefore, 'stream reports');
+    assert.deepEqual(types(h, o.tradeOrderId), ['accepted', 'filled']);
+    const placed = fake.requests.find((r) => r.params.get('newClientOrderId') === o.clientOrderId)!;
+    assert.equal(placed.params.get('quoteOrderQty'), '640.10');
+    const fill = of(h, o.tradeOrderId).find((e) => e.type === 'filled')!;
+    assert.ok(fill.type === 'filled' && fill.liquidity === 'TAKER' && fill.price === '64010' && fill.quantity === '0.01');
+  });
+
+  test('refusals become rejected events: -2010, -1013 filter failure, LIMIT_MAKER that would take, unsupported type', async () => {
+    fake.rejectNextOrder();
+    const a = order();
+    await h.venue.submitOrder(a, hmacAccount);
+    const ra = of(h, a.tradeOrderId)[0]!;
+    assert.ok(ra.type === 'rejected' && /-2010/.test(ra.reason) && /insufficient balance/.test(ra.reason));
+
+    const b = order({ quantity: '0.000001' });
+    await h.venue.submitOrder(b, hmacAccount);
+    const rb = of(h, b.tradeOrderId)[0]!;
+    assert.ok(rb.type === 'rejected' && /-1013/.test(rb.reason) && /LOT_SIZE/.test(rb.reason));
+
+    const c = order({ orderType: 'LIMIT_MAKER', limitPrice: '64020.00' });
+    await h.venue.submitOrder(c, hmacAccount);
+    const rc = of(h, c.tradeOrderId)[0]!;
+    assert.ok(rc.type === 'rejected' && /immediately match/.test(rc.reason));
+
+    const sent = fake.requests.length;
+    const d = order({ orderType: 'TRAILING_STOP' });
+    await h.venue.submitOrder(d, hmacAccount);
+    assert.equal(of(h, d.tradeOrderId)[0]!.type, 'rejected');
+    assert.equal(fake.requests.length, sent, 'refused locally, nothing sent');
+
+    const e = order({}, { tradingAccountId: 'acc-none' });
+    await h.venue.submitOrder(e, { tradingAccountId: 'acc-none' });
+    const re = of(h, e.tradeOrderId)[0]!;
+    assert.ok(re.type === 'rejected' && /credential/.test(re.reason));
+  });
+
+  test('cancel: the order is cancelled once; cancelling an unknown order throws -2011', async () => {
+    const o = order({ limitPrice: '59000.00' });
+    await h.venue.submitOrder(o, hmacAccount);
+    await h.venue.cancelOrder({ tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, tradingAccountId: o.tradingAccountId, symbol: 'BTC/USDT' }, hmacAccount);
+    await h.until(() => types(h, o.tradeOrderId).includes('cancelled'), 'cancelled');
+    await h.until(() => fake.accounts.get(HMAC_KEY)!.byClientId(o.clientOrderId)?.status === 'CANCELED' && h.rec.executions.filter((e) => e.type === 'balances').length > 0, 'stream report');
+    assert.deepEqual(types(h, o.tradeOrderId), ['accepted', 'cancelled']);
+    await assert.rejects(
+      h.venue.cancelOrder({ tradeOrderId: 'x', clientOrderId: 'never-placed', tradingAccountId: 'acc-hmac', symbol: 'BTC/USDT' }, hmacAccount),
+      (err: Error & { code?: number }) => err.code === -2011,
+    );
+  });
+
+  test('clock skew: a -1021 answer resynchronises the server time offset and the request succeeds', async () => {
+    fake.clockSkewMs = 30_000;
+    try {
+      const o = order();
+      await h.venue.submitOrder(o, hmacAccount);
+      assert.deepEqual(types(h, o.tradeOrderId), ['accepted']);
+      assert.ok(Math.abs(h.venue.rest.serverTimeOffsetMs - 30_000) < 2_000);
+      assert.ok(fake.requests.some((r) => r.path === '/api/v3/time'));
+    } finally {
+      fake.clockSkewMs = 0;
+      await h.venue.rest.syncTime();
+    }
+  });
+
+  test('an unknown outcome (5xx) is reconciled by querying the order', async () => {
+    fake.failNext({ status: 503 }, '/api/v3/order');
+    const o = order();
+    await h.venue.submitOrder(o, hmacAccount);
+    // The fake failed before placing it, so the query finds nothing: the order is reported as not placed.
+    const r = of(h, o.tradeOrderId)[0]!;
+    assert.ok(r.type === 'rejected' && /not placed/.test(r.reason));
+    assert.ok(fake.requests.some((q) => q.method === 'GET' && q.path === '/api/v3/order' && q.params.get('origClientOrderId') === o.clientOrderId));
+  });
+
+  test('418: the venue stops sending until Retry-After; orders meanwhile are rejected without a request', async () => {
+    const h2 = connectVenue(fake);
+    fake.failNext({ status: 418, retryAfterSeconds: 120 }, '/api/v3/account');
+    await assert.rejects(h2.venue.fetchBalances(hmacAccount), (err: Error & { kind?: string }) => err.kind === 'banned');
+    const sent = fake.requests.length;
+    const o = order();
+    await h2.venue.submitOrder(o, hmacAccount);
+    const r = of(h2, o.tradeOrderId)[0]!;
+    assert.ok(r.type === 'rejected' && /banned/.test(r.reason));
+    assert.equal(fake.requests.length, sent);
+    assert.ok(h2.rec.warnings.some((w) => /banned/.test(w.msg ?? '')));
+    await h2.venue.stop();
+  });
+
+  test('429 on an order fails fast as rate-limited (no silent delay)', async () => {
+    const h3 = connectVenue(fake);
+    fake.failNext({ status: 429, retryAfterSeconds: 30 }, '/api/v3/order');
+    const o = order();
+    await h3.venue.submitOrder(o, hmacAccount);
+    const r = of(h3, o.tradeOrderId)[0]!;
+    assert.ok(r.type === 'rejected' && /-1003|429/.test(r.reason));
+    assert.ok(h3.venue.rest.blockedForMs() > 20_000);
+    await h3.venue.stop();
+  });
+
+  test('Ed25519 keys: verifyCredential, balances and an order with its user stream', async () => {
+    assert.deepEqual(await h.venue.verifyCredential(edAccount.credential!), { valid: true });
+    const bad = await h.venue.verifyCredential({ credentialType: 'HMAC', apiKey: 'nope', secretKey: 'x' });
+    assert.equal(bad.valid, false);
+    assert.match(bad.reason ?? '', /-2015/);
+    const balances = await h.venue.fetchBalances(edAccount);
+    assert.deepEqual(balances, [{ asset: 'USDT', free: '5000', locked: '0' }]);
+    const o = order({ limitPrice: '50000.00', quantity: '0.05' }, edAccount);
+    await h.venue.submitOrder(o, edAccount);
+    assert.deepEqual(types(h, o.tradeOrderId), ['accepted']);
+    fake.fillResting(ED_KEY, o.clientOrderId, '0.02');
+    const fill = await h.until(() => of(h, o.tradeOrderId).find((e) => e.type === 'filled'), 'partial maker fill via the user stream');
+    assert.ok(fill.type === 'filled' && fill.quantity === '0.02');
+  });
+
+  test('the user stream resubscribes after its connection drops', async () => {
+    const o = order({ limitPrice: '58000.00' });
+    await h.venue.submitOrder(o, hmacAccount);
+    await h.until(() => fake.userSubscriptionCount(HMAC_KEY) === 1, 'subscribed');
+    fake.disconnectUserStreams();
+    await h.until(() => fake.userSubscriptionCount(HMAC_KEY) === 0, 'dropped');
+    await h.until(() => fake.userSubscriptionCount(HMAC_KEY) === 1, 'resubscribed by the venue on its own');
+    fake.fillResting(HMAC_KEY, o.clientOrderId);
+    await h.until(() => types(h, o.tradeOrderId).includes('filled'), 'fill of an order placed before the drop');
+    const o2 = order({ limitPrice: '57000.00' });
+    await h.venue.submitOrder(o2, hmacAccount);
+    fake.fillResting(HMAC_KEY, o2.clientOrderId);
+    await h.until(() => types(h, o2.tradeOrderId).includes('filled'), 'fill after resubscribe');
+  });
+});
