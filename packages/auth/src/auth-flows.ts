@@ -111,18 +111,15 @@ export class AuthFlows {
     if (!this.signInLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
     if (!hasEmail) throw new AuthError('invalidCredentials'); // no phone logins on the built-in service
     const account = (input.email as string).trim().toLowerCase();
-    if (this.failures.isBlocked(account)) throw new AuthError('overRequestRateLimit');
+    if (!this.failures.begin(account)) throw new AuthError('overRequestRateLimit');
     let result;
     try {
       result = await this.options.users.authenticate(account, input.password);
     } catch (err) {
-      if (err instanceof AuthError && err.code === 'invalid_credentials') {
-        this.failures.recordFailure(account);
-        this.options.log.info({ ip: client.ip }, 'failed password sign-in');
-      }
+      if (err instanceof AuthError && err.code === 'invalid_credentials') this.options.log.info({ ip: client.ip }, 'failed password sign-in');
       throw err;
     }
-    this.failures.reset(account);
+    this.failures.succeeded(account);
     const issued = await this.options.sessions.start(result.user, client);
     return {
       issued,

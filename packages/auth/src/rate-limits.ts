@@ -53,7 +53,11 @@ export interface FailureLimiterSettings {
   windowSeconds: number;
 }
 
-/** Counts failures per key within a fixed window that starts at the first failure. */
+/**
+ * Counts attempts per key within a fixed window that starts at the first one. An attempt is counted when it
+ * begins (so parallel guesses cannot all slip past the check while the first ones are still being verified) and
+ * the count is cleared when one succeeds, which makes it a count of failures.
+ */
 export class FailureLimiter {
   private readonly windows = new Map<string, { count: number; start: number }>();
 
@@ -62,22 +66,20 @@ export class FailureLimiter {
     private readonly now: () => number,
   ) {}
 
-  /** True while the key has used up its failures in the current window. */
-  isBlocked(key: string): boolean {
+  /** Counts an attempt; false (and nothing counted) when the key has used up its attempts in this window. */
+  begin(key: string): boolean {
     const w = this.current(key);
-    return w !== undefined && w.count >= this.settings.maxFailures;
-  }
-
-  recordFailure(key: string): void {
-    const w = this.current(key);
+    if (w && w.count >= this.settings.maxFailures) return false;
     if (w) w.count += 1;
     else {
       if (this.windows.size >= MAX_KEYS) this.windows.clear();
       this.windows.set(key, { count: 1, start: this.now() });
     }
+    return true;
   }
 
-  reset(key: string): void {
+  /** The attempt succeeded: forget the key's failures. */
+  succeeded(key: string): void {
     this.windows.delete(key);
   }
 

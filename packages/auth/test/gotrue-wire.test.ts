@@ -133,6 +133,17 @@ describe('rate limits', () => {
     assert.equal(later.status, 200);
   });
 
+  test('per account: parallel guesses cannot exceed the allowed failures', async () => {
+    await h.auth.users.createUser({ email: 'parallel@example.com', password: 'secret-pw' });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call(h.auth, 'POST', '/auth/v1/token?grant_type=password', { email: 'parallel@example.com', password: `guess${i}` }, { ...CLIENT_HEADERS, 'x-forwarded-for': `10.2.0.${i}` }),
+      ),
+    );
+    assert.equal(results.filter((r) => r.status === 400).length, 5);
+    assert.equal(results.filter((r) => r.status === 429).length, 7);
+  });
+
   test('per IP: a brute-force burst from supabase-js gets 429 over_request_rate_limit', async () => {
     const strict = await startHarness();
     try {

@@ -6,6 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthClient, AuthApiError, AuthSessionMissingError, AuthWeakPasswordError, isAuthError } from '@supabase/auth-js';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { TokenError, type SessionsRevokedEvent } from '../src/index.ts';
 import { ANON_KEY, startHarness, type Harness } from './harness.ts';
@@ -127,6 +129,15 @@ describe('sign-in', () => {
       assert.equal(error.message, 'Invalid login credentials');
       assert.equal(data.session, null);
     }
+  });
+
+  test('a legacy JWT-shaped anon key works as the client key (it is ignored on public endpoints)', async () => {
+    const { email: address } = await signedIn('jwtkey');
+    const anonJwt = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"iss":"supabase","role":"anon"}').toString('base64url')}.c2lnbmF0dXJl`;
+    const sb = createClient(h.url, anonJwt, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
+    const { data, error } = await sb.auth.signInWithPassword({ email: address, password: PASSWORD });
+    assert.equal(error, null);
+    assert.equal((await h.auth.verifier.verify(data.session!.access_token)).email, address);
   });
 
   test('sign-in is case-insensitive in the email', async () => {
