@@ -92,6 +92,10 @@ export class OrderBookView {
   get synced(): boolean {
     return this.state.synced;
   }
+  /** Last stream position seen on the channel (undefined when the channel keeps no history). */
+  get streamPosition(): { offset: number; epoch: string } | undefined {
+    return this.state.position;
+  }
   /** Gaps detected (offset jumps and unrecovered reconnects). */
   get gaps(): number {
     return this.state.gaps;

@@ -157,8 +157,9 @@ describe('order book', () => {
     const gaps = next<void>((done) => view.on('gap', () => done()));
     const rpcCalls = server.calls.filter((c) => c.method === 'query.orderbook.get').length;
     current = book(3000, '99', '100');
-    server.publish(CHANNEL, book(2900, '98', '100'), { lose: 2 });
+    const offset = server.publish(CHANNEL, book(2900, '98', '100'), { lose: 2 });
     await gaps;
+    assert.equal(view.streamPosition?.offset, offset);
     assert.equal(view.synced, false, 'out of sync until the resync lands');
     await resynced;
     assert.equal(view.gaps, 1);
