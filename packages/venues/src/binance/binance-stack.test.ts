@@ -1,0 +1,106 @@
+/**
+ * BINANCE through the whole stack: the real server (startServer) with its BINANCE venue pointed at the local
+ * fake Binance, supabase-js login, and the official centrifuge client subscribed to
+ * `market:orderbook:BINANCE:BTC/USDT` — the seed's own example channel.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { Centrifuge, type PublicationContext } from 'centrifuge';
+import { createClient } from '@supabase/supabase-js';
+import { startServer, type RunningServer } from '@cadenza/server';
+import { startFakeBinanceServer, type FakeBinanceServer } from './testing/fake-binance-server.ts';
+
+let fake: FakeBinanceServer;
+let server: RunningServer;
+let dataDir: string;
+let client: Centrifuge | undefined;
+
+before(async () => {
+  fake = await startFakeBinanceServer();
+  fake.setBook('BTCUSDT', { bids: [['64000.00', '1.5'], ['63999.50', '2']], asks: [['64000.50', '0.7'], ['64001.00', '3']] });
+  dataDir = mkdtempSync(join(tmpdir(), 'cadenza-binance-stack-'));
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['PAPER', 'BINANCE'], binance: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } });
+});
+
+after(async () => {
+  client?.disconnect();
+  await server.close();
+  await fake.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Resolves when `check` passes, re-checking every 20 ms (server-side state has no event to await). */
+async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('live Binance order book and trades reach centrifuge clients; the feed stops when unsubscribed', async () => {
+  assert.equal(fake.streamConnectionCount(), 0, 'no Binance socket before anything needs one');
+
+  const sb = createClient(server.url, 'anon', { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
+  const { data: login, error } = await sb.auth.signInWithPassword({ email: server.demoUser!.email, password: server.demoUser!.password });
+  assert.equal(error, null);
+  client = new Centrifuge(server.wsUrl, { token: login.session!.access_token, websocket: WebSocket });
+  const connected = new Promise<void>((resolve) => client!.once('connected', () => resolve()));
+  client.connect();
+  await connected;
+  const rpc = async (method: string, params: unknown) => (await client!.rpc(method, params)).data as { data?: any; error?: { code: number; message: string } };
+
+  const instruments = await rpc('query.instrument.list', { venue: 'BINANCE', limit: 50 });
+  assert.equal(instruments.error, undefined);
+  const btc = instruments.data.find((i: { symbol: string }) => i.symbol === 'BTC/USDT');
+  assert.equal(btc?.instrumentId, 'BINANCE:BTC/USDT');
+
+  const created = await rpc('command.subscription.create', { venue: 'BINANCE', instruments: ['BINANCE:BTC/USDT'], subscriptionType: 'MARKET.SUBSCRIPTION.ORDERBOOK' });
+  assert.equal(created.error, undefined, JSON.stringify(created.error));
+  const subscriptionId = created.data[0].subscriptionId as string;
+  await eventually(() => fake.subscribedStreams().includes('btcusdt@depth@100ms'), 'the depth stream on the fake');
+
+  const books: any[] = [];
+  const sub = client.newSubscription('market:orderbook:BINANCE:BTC/USDT');
+  sub.on('publication', (ctx: PublicationContext) => books.push(ctx.data));
+  const subscribed = new Promise<void>((resolve) => sub.once('subscribed', () => resolve()));
+  sub.subscribe();
+  await subscribed;
+
+  fake.pushDepth('BTCUSDT', { bids: [['64000.00', '1.25']] });
+  await eventually(() => books.some((b) => b.bids?.[0]?.[0] === '64000' && b.bids[0][1] === '1.25'), 'a book publication with the diff applied');
+  const book = books.at(-1);
+  assert.equal(book.venue, 'BINANCE');
+  assert.equal(book.symbol, 'BTC/USDT');
+  assert.deepEqual(book.asks[0], ['64000.5', '0.7']);
+
+  // a lost diff: the connector detects the gap, resyncs from a snapshot, and clients see the true book
+  fake.queueDepthFaults('drop');
+  fake.pushDepth('BTCUSDT', { asks: [['64000.25', '0.2']] });
+  fake.pushDepth('BTCUSDT', { bids: [['63999.75', '0.4']] });
+  await eventually(() => books.some((b) => b.asks?.[0]?.[0] === '64000.25' && b.bids?.[1]?.[0] === '63999.75'), 'the recovered book after a gap');
+
+  const trades = await rpc('command.subscription.create', { venue: 'BINANCE', instruments: ['BINANCE:BTC/USDT'], subscriptionType: 'MARKET.SUBSCRIPTION.TRADE' });
+  assert.equal(trades.error, undefined, JSON.stringify(trades.error));
+  await eventually(() => fake.subscribedStreams().includes('btcusdt@trade'), 'the trade stream on the fake');
+  const ticks: any[] = [];
+  const tsub = client.newSubscription('market:trade:BINANCE:BTC/USDT');
+  tsub.on('publication', (ctx: PublicationContext) => ticks.push(ctx.data));
+  const tsubscribed = new Promise<void>((resolve) => tsub.once('subscribed', () => resolve()));
+  tsub.subscribe();
+  await tsubscribed;
+  fake.pushTrade('BTCUSDT', { price: '64000.50', qty: '0.003', buyerMaker: false, id: 777 });
+  await eventually(() => ticks.length > 0, 'a trade publication');
+  assert.equal(ticks[0].tradeId, '777');
+  assert.equal(ticks[0].price, '64000.5');
+  assert.equal(ticks[0].side, 'BUY');
+
+  const gone = await rpc('command.market.subscription.orderbook.unsubscribe', { subscriptionId });
+  assert.equal(gone.error, undefined, JSON.stringify(gone.error));
+  await eventually(() => !fake.subscribedStreams().includes('btcusdt@depth@100ms'), 'the depth stream stopped');
+  assert.ok(fake.subscribedStreams().includes('btcusdt@trade'), 'the trade stream still runs for its subscription');
+});
