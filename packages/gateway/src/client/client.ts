@@ -123,6 +123,11 @@ export class Client implements ClientRef {
     void this.core.releaseClient(this, Disconnect.connectionClosed());
   }
 
+  /** Whole seconds left until `expireAt` (unix s), rounded down so the client refreshes before the deadline. */
+  ttlUntil(expireAt: number): number {
+    return Math.max(1, Math.floor((expireAt * 1000 - this.core.now()) / 1000));
+  }
+
   /** Takes one command token; false when the connection is over its command rate. */
   takeToken(now: number): boolean {
     const rate = this.core.limits.commandsPerSecond;

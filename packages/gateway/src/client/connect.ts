@@ -60,7 +60,7 @@ export async function handleConnect(client: Client, id: number, req: ConnectRequ
   }
   if (identity.expireAt && identity.expireAt > 0) {
     result.expires = true;
-    result.ttl = identity.expireAt - now;
+    result.ttl = client.ttlUntil(identity.expireAt);
   }
   if (reply.data !== undefined) result.data = RawJson.of(reply.data);
   if (established.length > 0) {
@@ -102,6 +102,6 @@ export async function handleRefresh(client: Client, id: number, req: RefreshRequ
     client.identity.info = info;
     client.connInfo = RawJson.of(info);
   }
-  const result = expireAt > 0 ? { client: client.clientId, version: core.version, expires: true, ttl: expireAt - now } : { client: client.clientId, version: core.version };
+  const result = expireAt > 0 ? { client: client.clientId, version: core.version, expires: true, ttl: client.ttlUntil(expireAt) } : { client: client.clientId, version: core.version };
   client.writeReplies([{ id, refresh: result }]);
 }

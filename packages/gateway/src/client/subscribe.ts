@@ -96,7 +96,7 @@ async function establish(
     if (req.recover) result.was_recovering = true;
     if (sub.expireAt > 0) {
       result.expires = true;
-      result.ttl = Math.max(1, sub.expireAt - nowSeconds(client));
+      result.ttl = client.ttlUntil(sub.expireAt);
     }
     if (grant.data !== undefined) result.data = RawJson.of(grant.data);
     if (ns.presence) await core.presence.add(channel, client.clientId, core.clientInfo(client, sub));
@@ -193,7 +193,7 @@ export async function handleSubRefresh(client: Client, id: number, req: SubRefre
   if (sub.expireAt > 0) client.expiringSubs--;
   sub.expireAt = expireAt;
   if (expireAt > 0) client.expiringSubs++;
-  client.writeReplies([{ id, sub_refresh: expireAt > 0 ? { expires: true, ttl: expireAt - now } : {} }]);
+  client.writeReplies([{ id, sub_refresh: expireAt > 0 ? { expires: true, ttl: client.ttlUntil(expireAt) } : {} }]);
 }
 
 /** A server-side subscription named at connect; `req` holds the recovery position the client sent in `connect.subs`. */
