@@ -121,11 +121,11 @@ export class PaperMarket implements SimulatedExchange {
     this.#flush();
   }
 
-  /** Cancels a user order; false when it is not open here (unknown, filled, or already closed). */
-  cancelUser(tradeOrderId: string, externalOrderId: string | undefined, now: number): boolean {
+  /** Cancels a user order of `tradingAccountId`; false when no such order is open here (unknown, filled, closed). */
+  cancelUser(tradeOrderId: string, externalOrderId: string | undefined, tradingAccountId: string, now: number): boolean {
     this.#now = now;
     const id = this.#byTradeOrderId.get(tradeOrderId) ?? (externalOrderId !== undefined ? Number(externalOrderId) : NaN);
-    if (!this.#users.has(id)) return false;
+    if (this.#users.get(id)?.tradingAccountId !== tradingAccountId) return false;
     const events = this.#apply(this.engine.cancel(id, now, 'cancelled by user'));
     this.#flush();
     return events.length > 0;

@@ -132,6 +132,19 @@ describe('PaperVenue through the port', () => {
     );
   });
 
+  test("an account cannot cancel another account's order, even by its external id", async () => {
+    const { venue, deps } = setup();
+    const o = order({ limitPrice: '1000.00' });
+    const [accepted] = await submit(venue, deps, o);
+    const externalOrderId = (accepted as { externalOrderId: string }).externalOrderId;
+    await assert.rejects(
+      venue.cancelOrder({ tradeOrderId: 'someone-else', clientOrderId: 'x', externalOrderId, tradingAccountId: 'acct-2', symbol: 'BTC/USDT' }, { tradingAccountId: 'acct-2' }),
+      PaperVenueError,
+    );
+    await venue.cancelOrder({ tradeOrderId: 'unknown-to-venue', clientOrderId: 'x', externalOrderId, tradingAccountId: 'acct-1', symbol: 'BTC/USDT' }, { tradingAccountId: 'acct-1' });
+    assert.equal(deps.executions.at(-1)!.type, 'cancelled', 'the owner may cancel by external id');
+  });
+
   test('refuses invalid orders with one rejected event and a clear reason', async () => {
     const { venue, deps } = setup();
     const cases: Array<[Partial<VenueOrder>, RegExp]> = [

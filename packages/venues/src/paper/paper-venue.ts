@@ -145,7 +145,7 @@ export class PaperVenue implements Venue {
 
   async cancelOrder(request: CancelRequest, _account: VenueAccount): Promise<void> {
     const market = this.#market(request.symbol);
-    if (!market.cancelUser(request.tradeOrderId, request.externalOrderId, this.#deps.clock.now())) {
+    if (!market.cancelUser(request.tradeOrderId, request.externalOrderId, request.tradingAccountId, this.#deps.clock.now())) {
       throw new PaperVenueError('ORDER_NOT_OPEN', `order ${request.tradeOrderId} is not open on ${this.id} (already filled, cancelled or unknown)`);
     }
   }

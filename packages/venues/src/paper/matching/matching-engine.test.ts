@@ -273,6 +273,16 @@ describe('stop orders', () => {
     assert.ok(kinds(tradeAt(e, 98)).includes('triggered'));
   });
 
+  test('a post-only stop-limit that would take on trigger expires instead of taking', () => {
+    const e = withLast(100);
+    e.submit(limit('SELL', 101, 5, { owner: 8 }), T0);
+    const o = limit('BUY', 102, 1, { type: 'STOP_LIMIT', stopTicks: 101, timeInForce: 'GTX', owner: 7 });
+    e.submit(o, T0);
+    const ev = tradeAt(e, 101);
+    assert.deepEqual(ev.slice(-2).map((x) => [x.type, 'id' in x ? x.id : 0]), [['triggered', o.id], ['expired', o.id]]);
+    assert.equal(e.book.asks.best()!.lots, 5);
+  });
+
   test('triggered stops cascade', () => {
     const e = withLast(100);
     e.submit(limit('BUY', 95, 1, { owner: 8 }), T0);

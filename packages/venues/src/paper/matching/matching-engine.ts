@@ -318,6 +318,10 @@ export class MatchingEngine {
       this.#stops.delete(o.id);
       events.push({ type: 'triggered', id: o.id, owner: o.owner, lastTicks: last });
       const asLimit = hasLimitPrice(o);
+      if (asLimit && o.timeInForce === 'GTX' && this.#crosses(o.side, o.priceTicks!)) {
+        events.push({ type: 'expired', id: o.id, owner: o.owner, reason: 'post-only order would immediately match' });
+        continue;
+      }
       this.#execute({ ...o, type: asLimit ? 'LIMIT' : 'MARKET' }, fired.expireAt, events);
     }
     throw new Error('stop trigger cascade did not settle');
