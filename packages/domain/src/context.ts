@@ -48,7 +48,31 @@ export class Publisher {
   toUser(userId: string, type: string, data: unknown): void {
     this.emit(channels.user(userId), type, data);
   }
+  /**
+   * Runs `fn` holding back every event it publishes; they go out, in order, only if `fn` returns (its
+   * transaction committed), and are dropped if it throws. Nested batches join the outer one.
+   */
+  batch<T>(fn: () => T): T {
+    if (this.held) return fn();
+    const held: Array<[string, string, unknown]> = [];
+    this.held = held;
+    let out: T;
+    try {
+      out = fn();
+    } finally {
+      this.held = undefined;
+    }
+    for (const [channel, type, data] of held) this.emit(channel, type, data);
+    return out;
+  }
+
+  private held: Array<[string, string, unknown]> | undefined;
+
   private emit(channel: string, type: string, data: unknown): void {
+    if (this.held) {
+      this.held.push([channel, type, data]);
+      return;
+    }
     try {
       this.sink.publish(channel, { type, data, timestamp: this.clock.now() });
     } catch (err) {

@@ -18,7 +18,7 @@ import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../values/caller.ts';
 import { ZERO, dec, str } from '../values/decimal.ts';
 import { fromIso } from '../values/time.ts';
-import type { ExecutionEvent, Venue, VenueOrder } from '../ports/venue.ts';
+import type { CancelRequest, ExecutionEvent, VenueOrder } from '../ports/venue.ts';
 import type { Paged } from '../ports/store.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
@@ -185,21 +185,6 @@ export class OrderService {
     if (draft.stopPrice) order.stopPrice = str(draft.stopPrice);
     if (draft.expireAt !== undefined) order.expireAt = draft.expireAt;
 
-    let balances: Balance[] = [];
-    try {
-      this.ctx.store.transaction(() => {
-        this.ctx.store.insertOrder(order);
-        balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
-      });
-    } catch (err) {
-      this.book.evict(accountId);
-      throw err;
-    }
-    this.byClientOrderId.set(key(accountId, order.clientOrderId), tradeOrderId);
-    if (idempotencyKey !== undefined) this.byIdempotencyKey.set(key(accountId, idempotencyKey), tradeOrderId);
-    this.track(order);
-    this.publish(order, balances);
-
     const venueOrder: VenueOrder = {
       tradeOrderId,
       clientOrderId: order.clientOrderId,
@@ -215,8 +200,37 @@ export class OrderService {
     if (order.limitPrice !== undefined) venueOrder.limitPrice = order.limitPrice;
     if (order.stopPrice !== undefined) venueOrder.stopPrice = order.stopPrice;
     if (order.expireAt !== undefined) venueOrder.expireAt = order.expireAt;
+
+    // One transaction holds the new order, its lock and whatever the venue reports synchronously while taking it
+    // (acceptance, immediate fills). Node sends nothing to a networked venue before this call stack returns to the
+    // event loop — after the commit — so the order is durable before any venue can act on it; an in-process venue
+    // (PAPER) that acts at once loses its state with the process anyway. Events go out after the commit.
+    let sent: Promise<void> | undefined;
+    let thrown: unknown;
     try {
-      await venue.submitOrder(venueOrder, venueAccount);
+      this.ctx.publish.batch(() =>
+        this.ctx.store.transaction(() => {
+          this.ctx.store.insertOrder(order);
+          const balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
+          this.byClientOrderId.set(key(accountId, order.clientOrderId), tradeOrderId);
+          if (idempotencyKey !== undefined) this.byIdempotencyKey.set(key(accountId, idempotencyKey), tradeOrderId);
+          this.track(order);
+          this.publish(order, balances);
+          try {
+            sent = venue.submitOrder(venueOrder, venueAccount);
+          } catch (err) {
+            thrown = err;
+          }
+        }),
+      );
+    } catch (err) {
+      this.forget(order);
+      this.book.evict(accountId);
+      throw err;
+    }
+    try {
+      if (thrown !== undefined) throw thrown;
+      await sent;
     } catch (err) {
       const cur = this.open.get(tradeOrderId);
       if (cur) this.close(cur, 'REJECT', this.ctx.clock.now(), { rejectReason: reasonOf(err, 'venue refused the order') });
@@ -237,12 +251,25 @@ export class OrderService {
       this.close(order, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue not available' });
       return this.current(order.tradeOrderId);
     }
-    this.step(order, 'CANCEL_REQUEST', {});
+    const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
+    const request: CancelRequest = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol };
+    if (order.externalOrderId !== undefined) request.externalOrderId = order.externalOrderId;
+    // As in submit: the cancel request and the venue's synchronous answer share one transaction.
+    let sent: Promise<void> | undefined;
+    let thrown: unknown;
+    this.ctx.publish.batch(() =>
+      this.ctx.store.transaction(() => {
+        this.step(order, 'CANCEL_REQUEST', {});
+        try {
+          sent = venue.cancelOrder(request, venueAccount);
+        } catch (err) {
+          thrown = err;
+        }
+      }),
+    );
     try {
-      const request = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol } as Parameters<Venue['cancelOrder']>[0];
-      const ext = this.current(order.tradeOrderId).externalOrderId;
-      if (ext !== undefined) request.externalOrderId = ext;
-      await venue.cancelOrder(request, this.vault.venueAccount(account, venue.capabilities.requiresCredential));
+      if (thrown !== undefined) throw thrown;
+      await sent;
     } catch (err) {
       const cur = this.open.get(order.tradeOrderId);
       if (cur?.status === 'PENDING_CANCEL') this.step(cur, dec(cur.executedQuantity).isPos() ? 'CANCEL_REJECTED_AFTER_FILL' : 'CANCEL_REJECTED', {});
@@ -449,6 +476,15 @@ export class OrderService {
     }
     const ws = this.watchers.get(o.tradeOrderId);
     if (ws) for (const w of [...ws]) w();
+  }
+
+  /** Undoes `track` and the key indexes for an order whose insert was rolled back. */
+  private forget(o: Order): void {
+    if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
+    if (this.byClientOrderId.get(key(o.tradingAccountId, o.clientOrderId)) === o.tradeOrderId) this.byClientOrderId.delete(key(o.tradingAccountId, o.clientOrderId));
+    if (o.idempotencyKey !== undefined && this.byIdempotencyKey.get(key(o.tradingAccountId, o.idempotencyKey)) === o.tradeOrderId) {
+      this.byIdempotencyKey.delete(key(o.tradingAccountId, o.idempotencyKey));
+    }
   }
 
   private current(tradeOrderId: string): Order {

@@ -81,7 +81,10 @@ export interface OrderKeys {
 }
 
 export interface Store {
-  /** Runs `fn` in one transaction; nested calls join the outer one. */
+  /**
+   * Runs `fn` in one transaction. A nested call joins the outer transaction atomically: if the inner `fn` throws,
+   * only its own writes are undone (a savepoint) and the error propagates; the outer commit decides durability.
+   */
   transaction<T>(fn: () => T): T;
   close(): void;
 

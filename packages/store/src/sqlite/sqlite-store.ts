@@ -55,6 +55,7 @@ export class SqliteStore implements Store {
   private readonly stmts: Record<string, Stmt>;
   private readonly dynamic = new Map<string, Stmt>();
   private seq = 0;
+  private depth = 0;
 
   /** `options` may be just the file path. */
   constructor(options: SqliteStoreOptions | string) {
@@ -63,6 +64,10 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoint every ~40 MB of WAL instead of 4 MB: hot pages (balances, index leaves) rewritten by every order
+    // are copied back to the database far less often, and the checkpoint's fsync stalls the hot path 10× less.
+    this.db.pragma('wal_autocheckpoint = 10000');
+    this.db.pragma('mmap_size = 268435456');
     this.migrate();
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
@@ -150,8 +155,25 @@ export class SqliteStore implements Store {
     return st;
   }
 
+  /** Nested calls run in a SAVEPOINT: a failing inner block rolls back alone and rethrows. */
   transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
+    if (this.db.inTransaction) {
+      const name = `sp${++this.depth}`;
+      this.query(`SAVEPOINT ${name}`).run();
+      try {
+        const out = fn();
+        this.query(`RELEASE ${name}`).run();
+        return out;
+      } catch (e) {
+        if (this.db.inTransaction) {
+          this.query(`ROLLBACK TO ${name}`).run();
+          this.query(`RELEASE ${name}`).run();
+        }
+        throw e;
+      } finally {
+        this.depth--;
+      }
+    }
     this.s('begin').run();
     try {
       const out = fn();

@@ -104,6 +104,22 @@ export function storeContract(name: string, open: () => Store): void {
       s.close();
     });
 
+    test('a failing nested block is undone alone; the outer transaction still commits', () => {
+      const s = open();
+      s.transaction(() => {
+        s.insertTradingAccount(sampleAccount());
+        assert.throws(() =>
+          s.transaction(() => {
+            s.insertOrder(sampleOrder());
+            throw new Error('inner');
+          }),
+        );
+      });
+      assert.ok(s.getTradingAccount('00000000-0000-4000-8000-000000000001'));
+      assert.equal(s.getOrder('10000000-0000-4000-8000-000000000001'), undefined);
+      s.close();
+    });
+
     test('orders: lookups by client and external id, open list, filters and paging', () => {
       const s = open();
       s.insertOrder(sampleOrder());
