@@ -14,13 +14,16 @@ import { createClient } from '@supabase/supabase-js';
 import { startServer, type RunningServer } from '@cadenza/server';
 import { startFakeBinanceServer, type FakeBinanceServer } from './testing/fake-binance-server.ts';
 
+const API_KEY = 'stack-test-api-key';
+const SECRET = 'stack-test-secret';
+
 let fake: FakeBinanceServer;
 let server: RunningServer;
 let dataDir: string;
 let client: Centrifuge | undefined;
 
 before(async () => {
-  fake = await startFakeBinanceServer();
+  fake = await startFakeBinanceServer({ keys: { [API_KEY]: { secret: SECRET, balances: { USDT: '10000', BTC: '0.5' } } } });
   fake.setBook('BTCUSDT', { bids: [['64000.00', '1.5'], ['63999.50', '2']], asks: [['64000.50', '0.7'], ['64001.00', '3']] });
   dataDir = mkdtempSync(join(tmpdir(), 'cadenza-binance-stack-'));
   server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['PAPER', 'BINANCE'], binance: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } });
@@ -42,9 +45,8 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 5000):
   }
 }
 
-test('live Binance order book and trades reach centrifuge clients; the feed stops when unsubscribed', async () => {
-  assert.equal(fake.streamConnectionCount(), 0, 'no Binance socket before anything needs one');
-
+async function loginAndConnect(): Promise<Centrifuge> {
+  if (client) return client;
   const sb = createClient(server.url, 'anon', { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
   const { data: login, error } = await sb.auth.signInWithPassword({ email: server.demoUser!.email, password: server.demoUser!.password });
   assert.equal(error, null);
@@ -52,8 +54,16 @@ test('live Binance order book and trades reach centrifuge clients; the feed stop
   const connected = new Promise<void>((resolve) => client!.once('connected', () => resolve()));
   client.connect();
   await connected;
-  const rpc = async (method: string, params: unknown) => (await client!.rpc(method, params)).data as { data?: any; error?: { code: number; message: string } };
+  return client;
+}
 
+async function rpc(method: string, params: unknown): Promise<{ data?: any; error?: { code: number; message: string } }> {
+  return (await (await loginAndConnect()).rpc(method, params)).data as never;
+}
+
+test('live Binance order book and trades reach centrifuge clients; the feed stops when unsubscribed', async () => {
+  assert.equal(fake.streamConnectionCount(), 0, 'no Binance socket before anything needs one');
+  await loginAndConnect();
   const instruments = await rpc('query.instrument.list', { venue: 'BINANCE', limit: 50 });
   assert.equal(instruments.error, undefined);
   const btc = instruments.data.find((i: { symbol: string }) => i.symbol === 'BTC/USDT');
@@ -65,7 +75,7 @@ test('live Binance order book and trades reach centrifuge clients; the feed stop
   await eventually(() => fake.subscribedStreams().includes('btcusdt@depth@100ms'), 'the depth stream on the fake');
 
   const books: any[] = [];
-  const sub = client.newSubscription('market:orderbook:BINANCE:BTC/USDT');
+  const sub = client!.newSubscription('market:orderbook:BINANCE:BTC/USDT');
   sub.on('publication', (ctx: PublicationContext) => books.push(ctx.data));
   const subscribed = new Promise<void>((resolve) => sub.once('subscribed', () => resolve()));
   sub.subscribe();
@@ -88,7 +98,7 @@ test('live Binance order book and trades reach centrifuge clients; the feed stop
   assert.equal(trades.error, undefined, JSON.stringify(trades.error));
   await eventually(() => fake.subscribedStreams().includes('btcusdt@trade'), 'the trade stream on the fake');
   const ticks: any[] = [];
-  const tsub = client.newSubscription('market:trade:BINANCE:BTC/USDT');
+  const tsub = client!.newSubscription('market:trade:BINANCE:BTC/USDT');
   tsub.on('publication', (ctx: PublicationContext) => ticks.push(ctx.data));
   const tsubscribed = new Promise<void>((resolve) => tsub.once('subscribed', () => resolve()));
   tsub.subscribe();
@@ -103,4 +113,53 @@ test('live Binance order book and trades reach centrifuge clients; the feed stop
   assert.equal(gone.error, undefined, JSON.stringify(gone.error));
   await eventually(() => !fake.subscribedStreams().includes('btcusdt@depth@100ms'), 'the depth stream stopped');
   assert.ok(fake.subscribedStreams().includes('btcusdt@trade'), 'the trade stream still runs for its subscription');
+});
+
+test('a Binance account with API keys trades through Cadenza: balances, a resting order, its fill, a rejection', async () => {
+  const acct = await rpc('command.trading_account.create', { tradingAccount: { venue: 'BINANCE', nickname: 'binance stack' } });
+  assert.equal(acct.error, undefined, JSON.stringify(acct.error));
+  const tradingAccountId = acct.data.tradingAccountId as string;
+  const cred = await rpc('command.credential.create', { tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: API_KEY, secretKey: SECRET });
+  assert.equal(cred.error, undefined, JSON.stringify(cred.error));
+  assert.notEqual(cred.data.apiKey, API_KEY, 'the key is returned masked');
+  const connected = await rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } });
+  assert.equal(connected.error, undefined, JSON.stringify(connected.error));
+  assert.equal(connected.data.status, 'ACTIVE');
+  const portfolio = await rpc('query.portfolio.get', { tradingAccountId });
+  const usdt = portfolio.data.balances.find((b: { securitySymbol: string }) => b.securitySymbol === 'USDT');
+  assert.equal(Number(usdt.total), 10000, 'balances come from /api/v3/account');
+
+  const events: any[] = [];
+  const asub = client!.newSubscription(`tradingAccount:${tradingAccountId}`);
+  asub.on('publication', (ctx: PublicationContext) => events.push(ctx.data));
+  const asubscribed = new Promise<void>((resolve) => asub.once('subscribed', () => resolve()));
+  asub.subscribe();
+  await asubscribed;
+
+  const placed = await rpc('command.trade_order.submit', {
+    tradingAccountId,
+    tradeOrder: { instrumentId: 'BINANCE:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '60000.00', timeInForce: 'GTC' },
+  });
+  assert.equal(placed.error, undefined, JSON.stringify(placed.error));
+  const tradeOrderId = placed.data.tradeOrderId as string;
+  const sent = fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v3/order');
+  assert.ok(sent, 'the order reached Binance');
+  const clientOrderId = sent.params.get('newClientOrderId')!;
+  await eventually(() => events.some((e) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === tradeOrderId && e.data.status === 'ACCEPTED'), 'ACCEPTED pushed');
+
+  fake.fillResting(API_KEY, clientOrderId);
+  await eventually(() => events.some((e) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === tradeOrderId && e.data.status === 'FILLED'), 'FILLED pushed');
+  const got = await rpc('query.trade_order.get', { tradeOrderId, tradingAccountId });
+  assert.equal(got.data.status, 'FILLED');
+  assert.equal(Number(got.data.executedQuantity), 0.01);
+
+  fake.rejectNextOrder(-2010, 'Account has insufficient balance for requested action.');
+  const refused = await rpc('command.trade_order.submit', {
+    tradingAccountId,
+    tradeOrder: { instrumentId: 'BINANCE:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '60000.00', timeInForce: 'GTC' },
+    awaitClosed: true,
+  });
+  assert.equal(refused.error, undefined, JSON.stringify(refused.error));
+  assert.equal(refused.data.status, 'REJECTED');
+  assert.match(refused.data.rejectReason, /-2010: Account has insufficient balance/);
 });
