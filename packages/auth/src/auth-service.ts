@@ -17,6 +17,7 @@ import { silentLogger, type AuthLogger } from './auth-logger.ts';
 import type { AuthStore } from './auth-store.ts';
 import { AuthError } from './errors.ts';
 import { PasswordHasher } from './passwords.ts';
+import { ProjectSessionCheck } from './project-session-check.ts';
 import { gotrueErrorResponse } from './routes/gotrue-errors.ts';
 import { gotrueRoutes } from './routes/gotrue-routes.ts';
 import { restErrorResponse } from './routes/rest-errors.ts';
@@ -37,7 +38,17 @@ export interface AuthServiceOptions {
   /** Built-in mode: sign HS256 with this secret instead of ES256 keys. */
   jwtSecret?: string;
   /** External mode: verify a Supabase project's tokens; built-in endpoints off. */
-  external?: { jwksUrl?: string | undefined; jwtSecret?: string | undefined; issuer?: string | undefined };
+  external?: {
+    jwksUrl?: string | undefined;
+    jwtSecret?: string | undefined;
+    /** `https://<ref>.supabase.co/auth/v1`; checked against `iss` when set. */
+    issuer?: string | undefined;
+    /**
+     * Also ask the project whether each token's session still exists (so logouts are seen), with its publishable
+     * key. Needs `issuer` (the `/user` endpoint is `<issuer>/user`). Answers are cached `cacheSeconds` (60).
+     */
+    checkSessions?: { apiKey: string; cacheSeconds?: number } | undefined;
+  };
   /** Public base URL; the built-in `iss` is `<siteUrl>/auth/v1` unless `issuer` is given. Default http://localhost:8000. */
   siteUrl?: string;
   /** `iss` of built-in tokens (checked by the verifier). */
@@ -108,7 +119,19 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
   let verifier: TokenVerifier;
   if (external) {
     const resolver = externalKeyResolver({ jwksUrl: external.jwksUrl, secret: external.jwtSecret });
-    verifier = createVerifier({ ...resolver, issuer: external.issuer, now });
+    let isSessionActive: ((sessionId: string, token: string) => Promise<boolean>) | undefined;
+    if (external.checkSessions) {
+      if (!external.issuer) throw new Error('external.checkSessions needs external.issuer (the project auth URL)');
+      const check = new ProjectSessionCheck({
+        userUrl: `${external.issuer.replace(/\/+$/, '')}/user`,
+        apiKey: external.checkSessions.apiKey,
+        cacheSeconds: external.checkSessions.cacheSeconds ?? 60,
+        now,
+        log,
+      });
+      isSessionActive = (id, token) => check.isActive(id, token);
+    }
+    verifier = createVerifier({ ...resolver, issuer: external.issuer, now, ...(isSessionActive ? { isSessionActive } : {}) });
   } else {
     const resolver = builtInKeyResolver(keys ? { verificationKey: (kid) => keys.verificationKey(kid) } : { secret: options.jwtSecret });
     verifier = createVerifier({ ...resolver, issuer: issuerClaim, now, isSessionActive: (id) => sessions.isActive(id) });

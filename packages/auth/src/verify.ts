@@ -8,7 +8,8 @@
  * unknown `kid`s fail); the signature verifies; `exp` is in the future and `iat` not (30 s leeway); `aud` is `authenticated`;
  * `iss` matches when an issuer is configured; `sub` is a UUID; `role` is `authenticated` (so the anon and
  * service-role API keys, which are JWTs of the same secret, never pass as users). In built-in mode the token's
- * session must still exist (`revoked` otherwise), looked up through a short cache that logouts clear at once.
+ * session must still exist (`revoked` otherwise), looked up through a short cache that logouts clear at once; in
+ * external mode the same check can be asked of the project (`project-session-check.ts`).
  */
 import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import { TokenError } from './errors.ts';
@@ -51,8 +52,8 @@ export interface VerifierOptions {
   algorithms: string[];
   issuer: string | undefined;
   now: () => number;
-  /** Built-in mode: whether the session still exists. External mode: undefined. */
-  isSessionActive?: (sessionId: string) => Promise<boolean>;
+  /** Whether the token's session still exists (built-in store, or the project's `/user` in external mode). */
+  isSessionActive?: (sessionId: string, token: string) => Promise<boolean>;
   leewaySeconds?: number;
 }
 
@@ -94,7 +95,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
       const sessionId = typeof payload.session_id === 'string' ? payload.session_id : undefined;
       if (options.isSessionActive) {
         if (!sessionId) throw new TokenError('invalid', 'missing session_id claim');
-        if (!(await options.isSessionActive(sessionId))) throw new TokenError('revoked', 'session has ended');
+        if (!(await options.isSessionActive(sessionId, token))) throw new TokenError('revoked', 'session has ended');
       }
       const appMetadata = objectClaim(payload.app_metadata);
       return {

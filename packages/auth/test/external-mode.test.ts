@@ -5,9 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
 import { TokenError } from '../src/index.ts';
 import { call, CLIENT_HEADERS, startHarness, type Harness } from './harness.ts';
 
@@ -20,6 +20,29 @@ const es = { kid: crypto.randomUUID(), key: undefined as unknown as CryptoKey };
 const rs = { kid: crypto.randomUUID(), key: undefined as unknown as CryptoKey };
 let h: Harness;
 let jwksOnly: Harness;
+let checking: Harness;
+/** Stand-in for the project's `GET /auth/v1/user`: sessions listed here are logged out. */
+const loggedOut = new Set<string>();
+let userRequests = 0;
+let userEndpointDown = false;
+
+function answerUser(headers: IncomingHttpHeaders, res: ServerResponse): void {
+  userRequests += 1;
+  if (userEndpointDown) {
+    res.statusCode = 503;
+    return void res.end('{}');
+  }
+  if (headers.apikey !== 'sb_publishable_project') {
+    res.statusCode = 401;
+    return void res.end(JSON.stringify({ message: 'Invalid API key' }));
+  }
+  const claims = decodeJwt(String(headers.authorization).replace(/^Bearer /, ''));
+  if (loggedOut.has(String(claims.session_id))) {
+    res.statusCode = 403;
+    return void res.end(JSON.stringify({ code: 'session_not_found', message: 'Session from session_id claim in JWT does not exist' }));
+  }
+  res.end(JSON.stringify({ id: claims.sub }));
+}
 
 before(async () => {
   const esPair = await generateKeyPair('ES256', { extractable: true });
@@ -31,8 +54,9 @@ before(async () => {
     { ...(await exportJWK(rsPair.publicKey)), kid: rs.kid, alg: 'RS256', use: 'sig', key_ops: ['verify'] },
   ];
   jwksServer = createServer((req, res) => {
-    jwksRequests += 1;
     res.setHeader('content-type', 'application/json');
+    if (req.url === '/auth/v1/user') return answerUser(req.headers, res);
+    jwksRequests += 1;
     res.end(JSON.stringify({ keys }));
   });
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
@@ -41,10 +65,12 @@ before(async () => {
   jwksUrl = `${issuer}/.well-known/jwks.json`;
   h = await startHarness({ external: { jwksUrl, jwtSecret: SECRET, issuer } });
   jwksOnly = await startHarness({ external: { jwksUrl, issuer } });
+  checking = await startHarness({ external: { jwksUrl, issuer, checkSessions: { apiKey: 'sb_publishable_project', cacheSeconds: 60 } } });
 });
 after(async () => {
   await h.close();
   await jwksOnly.close();
+  await checking.close();
   jwksServer.closeAllConnections();
   await new Promise<void>((resolve) => jwksServer.close(() => resolve()));
 });
@@ -131,5 +157,27 @@ describe('external mode', () => {
     assert.equal(rest.status, 404);
     assert.equal(rest.body.success, false);
     assert.equal(h.auth.external, true);
+  });
+
+  test('with checkSessions, a session logged out at the project is refused as revoked; answers are cached', async () => {
+    const claims = userClaims();
+    const t = await signEs(claims);
+    const asked = userRequests;
+    assert.equal(await reason(t, checking), 'accepted');
+    assert.equal(await reason(t, checking), 'accepted');
+    assert.equal(userRequests, asked + 1, 'one project lookup per session within the cache time');
+    const gone = userClaims();
+    loggedOut.add(String(gone.session_id));
+    assert.equal(await reason(await signEs(gone), checking), 'revoked');
+    assert.equal(await reason(t), 'accepted', 'without checkSessions logouts are invisible');
+  });
+
+  test('with checkSessions, an unreachable project does not lock users out', async () => {
+    userEndpointDown = true;
+    try {
+      assert.equal(await reason(await signEs(userClaims()), checking), 'accepted');
+    } finally {
+      userEndpointDown = false;
+    }
   });
 });
