@@ -1,0 +1,114 @@
+/**
+ * The real `cadenza` binary against the real server: login, instruments, accounts, submit/cancel, portfolio,
+ * the book ladder, `--json` output and exit codes.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, type RunningServer } from '@cadenza/server';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+let server: RunningServer;
+let dataDir: string;
+let configDir: string;
+
+function cadenza(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { env: { ...process.env, CADENZA_CONFIG_DIR: configDir, CADENZA_URL: server.url, CADENZA_ACCOUNT: '' }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
+      },
+    );
+  });
+}
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'cadenza-cli-live-'));
+  configDir = mkdtempSync(join(tmpdir(), 'cadenza-cli-live-cfg-'));
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['PAPER', 'MOCK'] });
+});
+
+after(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+test('a terminal session: login, instruments, account, submit, cancel, portfolio, book', async () => {
+  const login = await cadenza('login', '--email', server.demoUser!.email, '--password', server.demoUser!.password);
+  assert.equal(login.code, 0, login.stderr);
+  assert.match(login.stdout, /Logged in to http:\/\/127\.0\.0\.1:\d+ as /);
+
+  const who = await cadenza('whoami', '--json');
+  assert.equal(who.code, 0, who.stderr);
+  assert.equal(who.json.email, server.demoUser!.email);
+
+  const instruments = await cadenza('instruments', '--venue', 'PAPER', '--json');
+  assert.equal(instruments.code, 0, instruments.stderr);
+  assert.ok(instruments.json.some((i: any) => i.instrumentId === 'PAPER:BTC/USDT'));
+  const table = await cadenza('instruments', '--venue', 'PAPER');
+  assert.match(table.stdout, /^INSTRUMENT\s+TYPE\s+STATUS/);
+  assert.match(table.stdout, /PAPER:BTC\/USDT/);
+
+  const created = await cadenza('accounts', 'create', '--venue', 'PAPER', '--nickname', 'cli', '--use', '--json');
+  assert.equal(created.code, 0, created.stderr);
+  const accountId = created.json.tradingAccountId;
+  assert.equal(created.json.status, 'ACTIVE');
+
+  const market = await cadenza('order', 'submit', 'BUY', '0.01', 'PAPER:BTC/USDT', '--wait', '--json');
+  assert.equal(market.code, 0, market.stderr);
+  assert.equal(market.json.status, 'FILLED');
+  assert.equal(market.json.tradingAccountId, accountId);
+
+  const limit = await cadenza('order', 'submit', 'BUY', '0.01', 'PAPER:BTC/USDT', '--price', '1000', '--json');
+  assert.equal(limit.code, 0, limit.stderr);
+  assert.ok(['SUBMITTED', 'ACCEPTED'].includes(limit.json.status));
+  const cancel = await cadenza('order', 'cancel', limit.json.tradeOrderId, '--json');
+  assert.equal(cancel.code, 0, cancel.stderr);
+  const got = await cadenza('order', 'get', limit.json.tradeOrderId, '--json');
+  assert.equal(got.json.status, 'CANCELLED');
+
+  const list = await cadenza('order', 'list');
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^ORDER\s+INSTRUMENT/);
+  assert.match(list.stdout, /FILLED/);
+  assert.match(list.stdout, /CANCELLED/);
+
+  const portfolio = await cadenza('portfolio', '--json');
+  assert.equal(portfolio.code, 0, portfolio.stderr);
+  assert.ok(Number(portfolio.json.balances.find((b: any) => b.securitySymbol === 'BTC').total) > 1);
+  const portfolioText = await cadenza('portfolio');
+  assert.match(portfolioText.stdout, /ASSET\s+FREE\s+LOCKED\s+TOTAL/);
+
+  const book = await cadenza('book', 'PAPER', 'BTC/USDT', '--once', '--depth', '5');
+  assert.equal(book.code, 0, book.stderr);
+  assert.match(book.stdout, /PAPER:BTC\/USDT .* in sync/);
+  assert.match(book.stdout, /spread \d/);
+
+  const accounts = await cadenza('accounts', '--json');
+  assert.ok(accounts.json.some((a: any) => a.tradingAccountId === accountId));
+  const subs = await cadenza('subscriptions', '--json');
+  assert.equal(subs.code, 0, subs.stderr);
+  assert.ok(Array.isArray(subs.json));
+});
+
+test('refusals exit 4 with the AABBB code; --json puts the error on stdout', async () => {
+  const r = await cadenza('order', 'submit', 'BUY', '1000000', 'PAPER:BTC/USDT', '--price', '50000', '--json');
+  assert.equal(r.code, 4, r.stderr);
+  assert.equal(r.json.error.type, 'rpc');
+  assert.ok(r.json.error.code >= 10000);
+  assert.match(r.stderr, /^error: command\.trade_order\.submit: /);
+});
