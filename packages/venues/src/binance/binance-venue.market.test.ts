@@ -153,6 +153,21 @@ describe('BinanceVenue market data against the fake Binance', () => {
     await h.until(() => fake.streamConnectionCount() === 0, 'closed');
   });
 
+  test('many subscriptions in a burst stay under 5 control messages per second on one socket', async () => {
+    const h = connectVenue(fake);
+    await h.venue.subscribeMarket({ kind: 'trade', symbol: 'BTC/USDT' });
+    await h.until(() => fake.streamConnectionCount() === 1, 'connected');
+    const intervals = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d'];
+    for (const interval of intervals) await h.venue.subscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval });
+    await h.venue.subscribeMarket({ kind: 'ticker', symbol: 'BTC/USDT' });
+    await h.venue.unsubscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval: '1d' });
+    await h.until(() => fake.subscribedStreams().length === 1 + intervals.length - 1 + 1, 'all streams subscribed');
+    assert.equal(fake.streamConnectionCount(), 1);
+    assert.deepEqual(h.rec.feedStatus, []);
+    await h.venue.stop();
+    await h.until(() => fake.streamConnectionCount() === 0, 'closed');
+  });
+
   test('exchangeInfo instruments and REST klines', async () => {
     const h = connectVenue(fake);
     const instruments = await h.venue.listInstruments();

@@ -69,6 +69,7 @@ describe('BinanceVenue trading against the fake Binance', () => {
     assert.equal(placed.params.get('type'), 'LIMIT');
     assert.equal(placed.params.get('newOrderRespType'), 'FULL');
     assert.ok(placed.params.get('signature'));
+    assert.ok((h.venue.rest.usage()['order-count-10s'] ?? 0) >= 1, 'X-MBX-ORDER-COUNT-10S is tracked');
     fake.fillResting(HMAC_KEY, o.clientOrderId);
     const fill = await h.until(() => of(h, o.tradeOrderId).find((e) => e.type === 'filled'), 'maker fill');
     assert.ok(fill.type === 'filled');

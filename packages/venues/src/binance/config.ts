@@ -33,7 +33,10 @@ export interface BinanceVenueOptions {
   venueId: BinanceVenueId;
   restBaseUrl?: string;
   wsBaseUrl?: string;
-  /** Defaults to the venue's WebSocket API; when only `wsBaseUrl` is overridden, `<wsBaseUrl>/ws-api/v3`. */
+  /**
+   * Defaults to the venue's WebSocket API. When only `wsBaseUrl` is overridden to a non-Binance host (a local
+   * Binance-compatible server), `<wsBaseUrl>/ws-api/v3` on that host.
+   */
   wsApiUrl?: string;
   /** recvWindow sent with signed requests (ms, ≤ 60000). Default 5000, as Binance recommends. */
   recvWindowMs?: number;
@@ -55,6 +58,15 @@ export interface BinanceVenueOptions {
   fetch?: typeof fetch;
 }
 
+/** Binance's own hosts (stream.binance.com, data-stream.binance.vision, …) never serve the WebSocket API on the stream host. */
+function isBinanceHost(url: string): boolean {
+  try {
+    return /(^|\.)binance\.(com|vision)$/.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 function trimSlash(u: string): string {
   return u.replace(/\/+$/, '');
 }
@@ -64,6 +76,6 @@ export function resolveEndpoints(options: Pick<BinanceVenueOptions, 'venueId' | 
   const d = DEFAULT_ENDPOINTS[options.venueId];
   const restBaseUrl = options.restBaseUrl ? trimSlash(options.restBaseUrl).replace(/\/api$/, '') : d.restBaseUrl;
   const wsBaseUrl = options.wsBaseUrl ? trimSlash(options.wsBaseUrl).replace(/\/(ws|stream)$/, '') : d.wsBaseUrl;
-  const wsApiUrl = options.wsApiUrl ? trimSlash(options.wsApiUrl) : options.wsBaseUrl ? `${wsBaseUrl}/ws-api/v3` : d.wsApiUrl;
+  const wsApiUrl = options.wsApiUrl ? trimSlash(options.wsApiUrl) : options.wsBaseUrl && !isBinanceHost(wsBaseUrl) ? `${wsBaseUrl}/ws-api/v3` : d.wsApiUrl;
   return { restBaseUrl, wsBaseUrl, wsApiUrl };
 }
