@@ -128,9 +128,14 @@ export class UserService {
     return next;
   }
 
-  /** Removes the admin role. */
+  /**
+   * Removes the admin role and ends the user's sessions, so no live token or refresh keeps admin rights; the
+   * user signs in again as a regular user.
+   */
   async revokeAdmin(email: string): Promise<UserRecord> {
-    return this.setAppMetadata(email, { role: null });
+    const user = await this.setAppMetadata(email, { role: null });
+    await this.options.sessions.revokeUserSessions(user.id);
+    return user;
   }
 
   /**

@@ -69,7 +69,7 @@ describe('key rotation', () => {
 });
 
 describe('admin CLI', () => {
-  test('create-user --admin, grant-admin, set-password and rotate-key work on the data dir', async (t) => {
+  test('create-user --admin, grant-admin, set-password, rotate-key and revoke-admin work on the data dir', async (t) => {
     const dir = tempDir(t);
     const out: string[] = [];
     const err: string[] = [];
@@ -95,6 +95,12 @@ describe('admin CLI', () => {
       const staged = /staged signing key (\S+):/.exec(out.join('\n'))?.[1];
       assert.equal(decodeProtectedHeader(trader.body.access_token).kid, staged);
       assert.equal((await call(h.auth, 'GET', '/auth/v1/.well-known/jwks.json')).body.keys.length, 2);
+      // revoking admin from another process ends the sessions; the server sees it once its session cache expires
+      assert.equal(await runAdmin(['revoke-admin', 'boss@example.com'], io), 0);
+      h.clock.advance(6);
+      await assert.rejects(h.auth.verifier.verify(boss.body.access_token), { reason: 'revoked' });
+      const bossRefresh = await call(h.auth, 'POST', '/auth/v1/token?grant_type=refresh_token', { refresh_token: boss.body.refresh_token });
+      assert.equal(bossRefresh.status, 400);
     } finally {
       await h.close();
     }

@@ -3,7 +3,8 @@
  * The operator commands behind `npm run admin -- <command>`, over the SQLite auth store at `<dataDir>/auth.db`:
  *
  *   create-user <email> <password> [--admin]   create a confirmed user (optionally an admin)
- *   grant-admin <email> | revoke-admin <email>  set or clear app_metadata.role = "admin"
+ *   grant-admin <email> | revoke-admin <email>  set or clear app_metadata.role = "admin" (revoking also ends
+ *                                              the user's sessions)
  *   set-password <email> <password>            reset a password and end the user's sessions
  *   revoke-sessions <email>                    end every session of a user
  *   rotate-key                                 stage a new ES256 signing key: the server signs with it from its next
@@ -79,7 +80,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       }
       case 'revoke-admin': {
         const user = await auth.users.revokeAdmin(a0);
-        io.out(`${user.email} is no longer an admin`);
+        io.out(`${user.email} is no longer an admin; their sessions were ended`);
         break;
       }
       case 'set-password': {
