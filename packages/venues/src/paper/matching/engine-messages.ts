@@ -111,14 +111,17 @@ export function stopFires(type: EngineOrderType, side: Side, stopTicks: number, 
   return rising ? last >= stopTicks : last <= stopTicks;
 }
 
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ENGINE_ORDER_TYPES);
+const KNOWN_TIF: ReadonlySet<string> = new Set(ENGINE_TIME_IN_FORCE);
+
 function positiveInt(n: number | undefined): boolean {
   return n !== undefined && Number.isSafeInteger(n) && n > 0;
 }
 
 /** Checks the order-type / time-in-force rules that need no book; returns a reason when the order is refused. */
 export function structuralProblem(o: SubmitOrder, now: number): string | undefined {
-  if (!ENGINE_ORDER_TYPES.includes(o.type)) return `order type ${o.type} is not supported`;
-  if (!ENGINE_TIME_IN_FORCE.includes(o.timeInForce)) return `time in force ${o.timeInForce} is not supported`;
+  if (!KNOWN_TYPES.has(o.type)) return `order type ${o.type} is not supported`;
+  if (!KNOWN_TIF.has(o.timeInForce)) return `time in force ${o.timeInForce} is not supported`;
   if (o.side !== 'BUY' && o.side !== 'SELL') return `side ${String(o.side)} is invalid`;
   const limit = hasLimitPrice(o);
   if (o.quoteBudget !== undefined) {

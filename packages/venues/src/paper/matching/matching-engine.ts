@@ -64,6 +64,7 @@ export class MatchingEngine {
   readonly #expiries = new ExpiryQueue();
   #seq = 0;
   #tradeSeq = 0;
+  readonly #taker: Taker = { id: 0, owner: 0, side: 'BUY', limit: undefined, lots: 0, budget: undefined, stopped: undefined };
 
   constructor(options: MatchingEngineOptions) {
     this.#fees = options.fees;
@@ -158,15 +159,15 @@ export class MatchingEngine {
   /** Runs a (non-stop, or just triggered) order against the book, then rests or expires what is left. */
   #execute(order: SubmitOrder, expireAt: number, events: EngineEvent[]): void {
     const limit = hasLimitPrice(order) ? order.priceTicks : undefined;
-    const taker: Taker = {
-      id: order.id,
-      owner: order.owner,
-      side: order.side,
-      limit,
-      lots: order.lots,
-      budget: order.quoteBudget,
-      stopped: undefined,
-    };
+    // One reusable taker: executions never nest (triggered stops run after the previous execution has finished).
+    const taker = this.#taker;
+    taker.id = order.id;
+    taker.owner = order.owner;
+    taker.side = order.side;
+    taker.limit = limit;
+    taker.lots = order.lots;
+    taker.budget = order.quoteBudget;
+    taker.stopped = undefined;
     if (order.timeInForce === 'FOK' && !this.#canFillFully(taker)) {
       events.push({ type: 'expired', id: order.id, owner: order.owner, reason: 'FOK order cannot be filled in full' });
       return;
