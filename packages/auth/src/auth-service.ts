@@ -97,6 +97,9 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
   const rateLimits: RateLimitSettings = { ...defaultRateLimits, ...options.rateLimits };
   const external = options.external && (options.external.jwksUrl || options.external.jwtSecret) ? options.external : undefined;
 
+  if (!external && options.jwtSecret !== undefined && options.jwtSecret.length < 32) {
+    throw new Error('jwtSecret must be at least 32 characters');
+  }
   let keys: SigningKeys | undefined;
   if (!external && !options.jwtSecret) {
     // Retired keys verify for one token lifetime plus the verifier's leeway and a margin.
@@ -116,26 +119,14 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
   const hasher = new PasswordHasher(Math.max(4, options.bcryptCost ?? 10));
   const users = new UserService({ store: options.store, hasher, sessions, minPasswordLength, now });
 
-  let verifier: TokenVerifier;
-  if (external) {
-    const resolver = externalKeyResolver({ jwksUrl: external.jwksUrl, secret: external.jwtSecret });
-    let isSessionActive: ((sessionId: string, token: string) => Promise<boolean>) | undefined;
-    if (external.checkSessions) {
-      if (!external.issuer) throw new Error('external.checkSessions needs external.issuer (the project auth URL)');
-      const check = new ProjectSessionCheck({
-        userUrl: `${external.issuer.replace(/\/+$/, '')}/user`,
-        apiKey: external.checkSessions.apiKey,
-        cacheSeconds: external.checkSessions.cacheSeconds ?? 60,
+  const verifier = external
+    ? externalVerifier(external, now, log)
+    : createVerifier({
+        ...builtInKeyResolver(keys ? { verificationKey: (kid) => keys.verificationKey(kid) } : { secret: options.jwtSecret }),
+        issuer: issuerClaim,
         now,
-        log,
+        isSessionActive: (id) => sessions.isActive(id),
       });
-      isSessionActive = (id, token) => check.isActive(id, token);
-    }
-    verifier = createVerifier({ ...resolver, issuer: external.issuer, now, ...(isSessionActive ? { isSessionActive } : {}) });
-  } else {
-    const resolver = builtInKeyResolver(keys ? { verificationKey: (kid) => keys.verificationKey(kid) } : { secret: options.jwtSecret });
-    verifier = createVerifier({ ...resolver, issuer: issuerClaim, now, isSessionActive: (id) => sessions.isActive(id) });
-  }
 
   const app = new Hono();
   const corsMiddleware = cors({
@@ -175,4 +166,19 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
       sessions.clearListeners();
     },
   };
+}
+
+/** The verifier of a Supabase project's tokens, optionally asking the project about logged-out sessions. */
+function externalVerifier(external: NonNullable<AuthServiceOptions['external']>, now: () => number, log: AuthLogger): TokenVerifier {
+  const resolver = externalKeyResolver({ jwksUrl: external.jwksUrl, secret: external.jwtSecret });
+  if (!external.checkSessions) return createVerifier({ ...resolver, issuer: external.issuer, now });
+  if (!external.issuer) throw new Error('external.checkSessions needs external.issuer (the project auth URL)');
+  const check = new ProjectSessionCheck({
+    userUrl: `${external.issuer.replace(/\/+$/, '')}/user`,
+    apiKey: external.checkSessions.apiKey,
+    cacheSeconds: external.checkSessions.cacheSeconds ?? 60,
+    now,
+    log,
+  });
+  return createVerifier({ ...resolver, issuer: external.issuer, now, isSessionActive: (id, token) => check.isActive(id, token) });
 }
