@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeJsonCommands, encodeJsonReplies, stringifyReply } from './json-codec.ts';
+import { FrameError, RawJson } from './frames.ts';
+
+test('decodes several newline-separated commands of one frame, in order, ignoring unknown fields', () => {
+  const cmds = decodeJsonCommands('{"id":1,"connect":{"token":"t","name":"js","flag":3}}\n{"id":2,"subscribe":{"channel":"a","flag":1,"tf":{"op":"eq"}}}\n{}');
+  assert.deepEqual(cmds, [
+    { id: 1, method: 'connect', connect: { token: 't', name: 'js' } },
+    { id: 2, method: 'subscribe', subscribe: { channel: 'a', flag: 1 } },
+    { id: 0, method: undefined, empty: true },
+  ]);
+});
+
+test('payloads stay JSON values; missing required strings default to empty', () => {
+  const [rpc, pub] = decodeJsonCommands('{"id":3,"rpc":{"method":"m","data":{"a":[1,2]}}}\n{"id":4,"publish":{"data":null}}');
+  assert.deepEqual(rpc, { id: 3, method: 'rpc', rpc: { method: 'm', data: { a: [1, 2] } } });
+  assert.deepEqual(pub, { id: 4, method: 'publish', publish: { channel: '' } });
+});
+
+test('malformed frames are FrameErrors: invalid JSON, non-objects, wrong field types, bad ids, empty frames', () => {
+  for (const bad of ['{', '[]', '"x"', '{"id":-1,"ping":{}}', '{"id":1.5,"ping":{}}', '{"id":1,"subscribe":{"channel":5}}', '{"id":1,"subscribe":"x"}', '{"id":1,"history":{"channel":"a","since":{"offset":-2}}}', '', '\n \n', '{"id":1,"connect":{"headers":{"a":1}}}']) {
+    assert.throws(() => decodeJsonCommands(bad), FrameError, bad);
+  }
+});
+
+test('replies write RawJson inline, leave out undefined fields, and never contain a raw newline', () => {
+  const text = stringifyReply({ id: 1, error: undefined, rpc: { data: RawJson.of({ s: 'a\nb' }) } });
+  assert.equal(text, '{"id":1,"rpc":{"data":{"s":"a\\nb"}}}');
+  const frame = encodeJsonReplies([{ id: 1, publish: {} }, { push: { channel: 'c', pub: { data: RawJson.of([1]), offset: 2 } } }]).toString();
+  assert.deepEqual(frame.split('\n').map((l) => JSON.parse(l)), [{ id: 1, publish: {} }, { push: { channel: 'c', pub: { data: [1], offset: 2 } } }]);
+});
