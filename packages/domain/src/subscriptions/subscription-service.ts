@@ -69,6 +69,7 @@ export class SubscriptionService {
       instrumentIds = this.instruments.list({ venue: venue.id }).map((i) => i.spec.instrumentId);
     }
     const out: Subscription[] = [];
+    const created: Subscription[] = [];
     for (const raw of [...new Set(instrumentIds)]) {
       const id = raw.includes(':') ? raw : `${venue.id}:${raw}`;
       const inst = this.instruments.get(id);
@@ -76,9 +77,12 @@ export class SubscriptionService {
       if (kind === 'kline' && inst.spec.klineIntervals.length && !inst.spec.klineIntervals.includes(req.interval!)) {
         throw new DomainError('INVALID_SUBSCRIPTION', `${id} has no ${req.interval} klines (available: ${inst.spec.klineIntervals.join(', ')})`);
       }
-      out.push(await this.ensureMarket(caller, venue.id, id, req.subscriptionType, kind === 'kline' ? req.interval : undefined));
+      const { sub, isNew } = await this.ensureMarket(caller, venue.id, id, req.subscriptionType, kind === 'kline' ? req.interval : undefined);
+      out.push(sub);
+      if (isNew) created.push(sub);
     }
-    if (out.length) this.ctx.publish.toUser(caller.userId, 'event.subscription.updated', out.map(toRpcSubscription));
+    // Only new subscriptions are news; returning an existing one changes nothing.
+    if (created.length) this.ctx.publish.toUser(caller.userId, 'event.subscription.updated', created.map(toRpcSubscription));
     return out;
   }
 
@@ -187,17 +191,29 @@ export class SubscriptionService {
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────────────
-  private async ensureMarket(caller: CallerContext, venue: string, instrumentId: string, type: string, interval: string | undefined): Promise<Subscription> {
+  /** Concurrent requests for the same subscription share one creation. */
+  private readonly inFlight = new Map<string, Promise<{ sub: Subscription; isNew: boolean }>>();
+
+  private ensureMarket(caller: CallerContext, venue: string, instrumentId: string, type: string, interval: string | undefined): Promise<{ sub: Subscription; isNew: boolean }> {
+    const k = [caller.userId, venue, instrumentId, type, interval ?? ''].join('|');
+    const pending = this.inFlight.get(k);
+    if (pending) return pending.then(({ sub }) => ({ sub, isNew: false }));
+    const p = this.createMarket(caller, venue, instrumentId, type, interval).finally(() => this.inFlight.delete(k));
+    this.inFlight.set(k, p);
+    return p;
+  }
+
+  private async createMarket(caller: CallerContext, venue: string, instrumentId: string, type: string, interval: string | undefined): Promise<{ sub: Subscription; isNew: boolean }> {
     const existing = this.ctx.store
       .listSubscriptions({ userId: caller.userId, venue, instrumentIds: [instrumentId], subscriptionType: type, status: 'ACTIVE' })
       .find((s) => s.interval === interval);
-    if (existing) return existing;
+    if (existing) return { sub: existing, isNew: false };
     const now = this.ctx.clock.now();
     const sub: Subscription = { subscriptionId: this.ctx.ids.uuid(), userId: caller.userId, venue, instrumentId, subscriptionType: type, status: 'ACTIVE', createdAt: now, updatedAt: now };
     if (interval !== undefined) sub.interval = interval;
     await this.acquire(sub);
     this.ctx.store.insertSubscription(sub);
-    return sub;
+    return { sub, isNew: true };
   }
 
   private streamOf(s: Subscription): MarketStreamKey | undefined {
