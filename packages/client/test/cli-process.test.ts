@@ -13,13 +13,14 @@ import { fileURLToPath } from 'node:url';
 import type { OrderBook } from '@cadenza/contract';
 import { FakeCadenzaServer } from './fake-cadenza-server.ts';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+/** The package's `bin` (what `npx cadenza` runs). */
+const BIN = fileURLToPath(new URL('../bin/cadenza.mjs', import.meta.url));
 let server: FakeCadenzaServer;
 let configDir: string;
 
 export function runCadenza(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -23,7 +23,7 @@ describe('tables', () => {
     );
     assert.equal(out, ['INSTRUMENT         LOT  STATUS', 'PAPER:BTC/USDT  0.0001  ACTIVE', 'PAPER:ETH/USDT   0.001  -'].join('\n'));
     assert.equal(renderTable([], [{ header: 'X', value: () => 1 }]), '(none)');
-    assert.equal(renderRecord([['user', 'u1'], ['email', undefined]]), 'user   u1\nemail  -');
+    assert.equal(renderRecord([['user', 'u1'], ['email', undefined], ['fees', []]]), 'user   u1\nemail  -\nfees   -');
   });
 });
 

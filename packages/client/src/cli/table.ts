@@ -14,7 +14,7 @@ const NUMERIC = /^-?\d+(\.\d+)?%?$/;
 
 export function cell(v: unknown): string {
   if (v === undefined || v === null || v === '') return '-';
-  if (Array.isArray(v)) return v.map(cell).join(',');
+  if (Array.isArray(v)) return v.length ? v.map(cell).join(',') : '-';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '@cadenza/server';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The package's `bin` (what `npx cadenza` runs). */
+const BIN = fileURLToPath(new URL('../../bin/cadenza.mjs', import.meta.url));
 let server: RunningServer;
 let dataDir: string;
 let configDir: string;
@@ -20,7 +21,7 @@ function cadenza(...args: string[]): Promise<{ code: number; stdout: string; std
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
+      [BIN, ...args],
       { env: { ...process.env, CADENZA_CONFIG_DIR: configDir, CADENZA_URL: server.url, CADENZA_ACCOUNT: '' }, timeout: 30_000 },
       (err, stdout, stderr) => {
         let json: unknown;

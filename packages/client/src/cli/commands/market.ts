@@ -55,7 +55,7 @@ export const instruments: Command = {
         { header: 'TICK', value: (i) => i.pipSize },
         { header: 'MIN QTY', value: (i) => i.minQuantity },
         { header: 'MIN NOTIONAL', value: (i) => i.minNotional },
-        { header: 'ORDER TYPES', value: (i) => i.orderTypes },
+        { header: 'FEE', value: (i) => i.fee },
       ]),
     );
   },
