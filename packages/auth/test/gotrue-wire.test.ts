@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Hono } from 'hono';
 import { AuthApiError } from '@supabase/supabase-js';
 import { call, CLIENT_HEADERS, startHarness, type Harness } from './harness.ts';
 
@@ -85,6 +86,24 @@ describe('error shapes', () => {
 });
 
 describe('plumbing endpoints', () => {
+  test('mounted in a parent app (as the server does) the routes, error shapes and CORS are unchanged', async () => {
+    const parent = new Hono();
+    parent.route('/', h.auth.app);
+    parent.notFound((c) => c.json({ parent: true }, 404));
+    const bad = await parent.request('/auth/v1/token?grant_type=password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-supabase-api-version': '2024-01-01', origin: 'http://app.example', 'x-forwarded-for': '10.9.9.9' },
+      body: JSON.stringify(badLogin),
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { code: string }).code, 'invalid_credentials');
+    assert.equal(bad.headers.get('access-control-allow-origin'), 'http://app.example');
+    const rest = await parent.request('/api/v3/auth/user');
+    assert.equal(rest.status, 401);
+    assert.equal(((await rest.json()) as { success: boolean }).success, false);
+    assert.equal((await parent.request('/elsewhere')).status, 404);
+  });
+
   test('CORS preflight admits the Supabase headers and exposes X-Supabase-Api-Version', async () => {
     const res = await h.auth.app.request('/auth/v1/token?grant_type=password', {
       method: 'OPTIONS',
