@@ -112,6 +112,27 @@ describe('typed RPCs against the real server (every result validated against the
     assert.ok(mine?.some((s) => s.instrumentId === 'PAPER:ETH/USDT'));
     stream.close();
   });
+  test('the remaining areas: credentials, securities, klines, books, account operations and stream subscriptions', async () => {
+    const client = await login();
+    const id = (await client.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER' } })).tradingAccountId!;
+    assert.ok(Array.isArray(await client.rpc('query.credential.list', {})));
+    assert.ok((await client.rpc('query.security.list', { venue: 'PAPER' })).some((s) => s.securityId === 'PAPER:BTC'));
+    const klines = await client.rpc('query.kline.list', { instrumentIds: ['PAPER:BTC/USDT'], interval: '1m' });
+    assert.equal(klines[0]?.interval, '1m');
+    const books = await client.rpc('query.orderbook.list', { instrumentIds: ['PAPER:BTC/USDT', 'PAPER:ETH/USDT'], depth: 3 });
+    assert.deepEqual(books.map((b) => b.instrumentId).sort(), ['PAPER:BTC/USDT', 'PAPER:ETH/USDT']);
+    assert.ok((await client.rpcResult('query.portfolio.list', {})).data?.some((p) => p.tradingAccountId === id));
+    const renamed = await client.rpc('command.trading_account.update', { tradingAccount: { tradingAccountId: id, nickname: 'renamed' } });
+    assert.equal(renamed.nickname, 'renamed');
+    assert.equal((await client.rpc('command.trading_account.disable', { tradingAccountId: id })).status, 'INACTIVE');
+    assert.equal((await client.rpc('command.trading_account.enable', { tradingAccountId: id })).status, 'ACTIVE');
+    assert.ok((await client.rpc('query.trading_account.operation.list', { tradingAccountId: id })).length >= 2);
+    const stream = await client.rpc('command.trading_account.subscribe', { tradingAccount: { tradingAccountId: id }, subscriptionType: 'TRADING_ACCOUNT.SUBSCRIPTION.USER_DATA' });
+    assert.ok((await client.rpc('query.trading_account.subscription.list', { tradingAccountId: id })).some((s) => s.subscriptionId === stream.subscriptionId));
+    const [bookSub] = await client.rpc('command.market.subscription.orderbook.subscribe', { instrumentIds: ['PAPER:SOL/USDT'] });
+    assert.ok((await client.rpc('query.market.subscription.orderbook.list', {})).some((s) => s.subscriptionId === bookSub?.subscriptionId));
+    assert.equal((await client.rpc('command.market.subscription.orderbook.unsubscribe', { instrumentId: 'PAPER:SOL/USDT' })).subscriptionId, bookSub?.subscriptionId);
+  });
 });
 
 describe('typed errors', () => {
@@ -123,6 +144,8 @@ describe('typed errors', () => {
       (e: unknown) => e instanceof CadenzaRpcError && e.code >= 10000 && e.code <= 99999 && e.method === 'command.trade_order.submit',
     );
     await assert.rejects(client.rpcUntyped('query.nope.list', {}), (e: unknown) => e instanceof ProtocolError && e.code === 104);
+    await assert.rejects(client.rpc('command.instrument.sync', { venue: 'PAPER' }), (e: unknown) => e instanceof ProtocolError && e.code === 103, 'admin-only methods');
+    await assert.rejects(client.rpc('query.trade_order.get_by_id', { tradeOrderId: '00000000-0000-4000-8000-000000000000' }), (e: unknown) => e instanceof CadenzaRpcError && e.errorName === 'ORDER_NOT_FOUND');
 
     const other = `intruder-${Date.now()}@example.com`;
     await signUp({ url: server.url, email: other, password: 'intruder-password' });
