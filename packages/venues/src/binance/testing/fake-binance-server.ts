@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { createHmac, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fixture, fixtureObject } from './fixtures.ts';
+import { FakeMarketStream } from './fake-market-stream.ts';
 import { BinanceRefusal, FakeAccount, FakeDecimal, accountPosition, cancelOrder, execute, executionReport, placeOrder, type FakeSymbol, type Ids } from './fake-account.ts';
 
 export interface FakeKey {
@@ -32,13 +33,6 @@ export interface FakeBinanceOptions {
 }
 
 type Failure = { status: 429 | 418 | 500 | 503; retryAfterSeconds?: number; body?: unknown };
-
-interface StreamConn {
-  socket: WebSocket;
-  streams: Set<string>;
-  controlTimes: number[];
-  pongs: number;
-}
 
 interface ApiConn {
   socket: WebSocket;
@@ -60,13 +54,11 @@ export class FakeBinanceServer {
   readonly symbols = new Map<string, FakeSymbol>();
   readonly accounts = new Map<string, FakeAccount>();
   clockSkewMs: number;
-  /** Market stream sockets accepted so far (rotations and reconnects count). */
-  streamConnectionsOpened = 0;
   /** Delay applied to /api/v3/depth answers. */
   snapshotDelayMs = 0;
   private readonly keys = new Map<string, { hmac?: string; ed?: KeyObject }>();
   private readonly books = new Map<string, BookState>();
-  private readonly streamConns = new Set<StreamConn>();
+  private readonly market: FakeMarketStream;
   private readonly apiConns = new Set<ApiConn>();
   private readonly failures: Array<{ path?: string; failure: Failure }> = [];
   private readonly orderRejections: Array<{ code: number; msg: string }> = [];
@@ -79,7 +71,6 @@ export class FakeBinanceServer {
   private nextSubscriptionId = 0;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
-  private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(options: FakeBinanceOptions = {}) {
     this.clockSkewMs = options.clockSkewMs ?? 0;
@@ -93,10 +84,7 @@ export class FakeBinanceServer {
     }
     this.http = createServer((req, res) => void this.onHttp(req, res));
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    this.pingTimer = setInterval(() => {
-      for (const c of this.streamConns) c.socket.ping('fake');
-    }, options.pingIntervalMs ?? 20_000);
-    this.pingTimer.unref();
+    this.market = new FakeMarketStream(options.pingIntervalMs ?? 20_000);
   }
 
   async listen(): Promise<this> {
@@ -109,8 +97,7 @@ export class FakeBinanceServer {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.pingTimer);
-    for (const c of this.streamConns) c.socket.terminate();
+    this.market.close();
     for (const c of this.apiConns) c.socket.terminate();
     this.wss.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -138,8 +125,8 @@ export class FakeBinanceServer {
     const asks = diff.asks ?? [];
     const first = b.updateId + 1;
     b.updateId += Math.max(1, bids.length + asks.length);
-    for (const [p, q] of bids) (Number(q) === 0 ? b.bids.delete(p) : b.bids.set(p, q));
-    for (const [p, q] of asks) (Number(q) === 0 ? b.asks.delete(p) : b.asks.set(p, q));
+    for (const [p, q] of bids) (new FakeDecimal(q).isZero() ? b.bids.delete(p) : b.bids.set(p, q));
+    for (const [p, q] of asks) (new FakeDecimal(q).isZero() ? b.asks.delete(p) : b.asks.set(p, q));
     const event = { e: 'depthUpdate', E: this.serverTime(), s: symbol, U: first, u: b.updateId, b: bids, a: asks };
     const fault = this.depthFaults.shift();
     const lower = symbol.toLowerCase();
@@ -194,7 +181,7 @@ export class FakeBinanceServer {
 
   /** Drops every market stream socket (the connector must reconnect and resync). */
   disconnectStreams(): void {
-    for (const c of this.streamConns) c.socket.terminate();
+    this.market.disconnectAll();
   }
 
   disconnectUserStreams(): void {
@@ -203,9 +190,12 @@ export class FakeBinanceServer {
 
   /** Streams currently subscribed across all market sockets. */
   subscribedStreams(): string[] {
-    const all = new Set<string>();
-    for (const c of this.streamConns) for (const s of c.streams) all.add(s);
-    return [...all].sort();
+    return this.market.subscribedStreams();
+  }
+
+  /** Market stream sockets accepted so far (rotations and reconnects count). */
+  get streamConnectionsOpened(): number {
+    return this.market.opened;
   }
 
   /** Live user data subscriptions of an API key across WebSocket API connections. */
@@ -216,13 +206,11 @@ export class FakeBinanceServer {
   }
 
   streamConnectionCount(): number {
-    return this.streamConns.size;
+    return this.market.connectionCount();
   }
 
   pongsReceived(): number {
-    let n = 0;
-    for (const c of this.streamConns) n += c.pongs;
-    return n;
+    return this.market.pongs();
   }
 
   /** Fills (part of) a resting order as the maker, at its limit price. */
@@ -255,8 +243,7 @@ export class FakeBinanceServer {
   }
 
   private broadcast(stream: string, data: unknown): void {
-    const text = JSON.stringify({ stream, data });
-    for (const c of this.streamConns) if (c.streams.has(stream) && c.socket.readyState === 1) c.socket.send(text);
+    this.market.broadcast(stream, data);
   }
 
   private emitUser(apiKey: string, event: Record<string, unknown>): void {
@@ -398,7 +385,7 @@ export class FakeBinanceServer {
     const emit = (ev: Record<string, unknown>) => this.emitUser(apiKey, ev);
     if (method === 'GET' && url.pathname === '/api/v3/account') {
       this.weight += 20;
-      const rows = account.balanceRows().filter((b) => p.get('omitZeroBalances') !== 'true' || Number(b.free) > 0 || Number(b.locked) > 0);
+      const rows = account.balanceRows().filter((b) => p.get('omitZeroBalances') !== 'true' || !new FakeDecimal(b.free).isZero() || !new FakeDecimal(b.locked).isZero());
       return this.send(res, 200, { ...fixtureObject('account'), updateTime: this.serverTime(), balances: rows });
     }
     const symbol = this.symbols.get(p.get('symbol') ?? '');
@@ -451,45 +438,10 @@ export class FakeBinanceServer {
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname === '/stream' || url.pathname.startsWith('/ws/')) {
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onStreamSocket(ws, url));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.market.accept(ws, url));
     } else if (url.pathname === '/ws-api/v3') {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onApiSocket(ws));
     } else socket.destroy();
-  }
-
-  private onStreamSocket(socket: WebSocket, url: URL): void {
-    const initial = url.pathname === '/stream' ? (url.searchParams.get('streams') ?? '').split('/').filter(Boolean) : [url.pathname.slice(4)];
-    const conn: StreamConn = { socket, streams: new Set(initial), controlTimes: [], pongs: 0 };
-    this.streamConns.add(conn);
-    this.streamConnectionsOpened++;
-    socket.on('pong', () => conn.pongs++);
-    socket.on('close', () => this.streamConns.delete(conn));
-    socket.on('message', (raw) => {
-      const now = Date.now();
-      conn.controlTimes = conn.controlTimes.filter((t) => now - t < 1000);
-      conn.controlTimes.push(now);
-      // Binance: more than 5 incoming messages per second disconnects the connection.
-      if (conn.controlTimes.length > 5) return socket.close(1008, 'too many messages');
-      let msg: { method?: unknown; params?: unknown; id?: unknown };
-      try {
-        msg = JSON.parse(String(raw)) as typeof msg;
-      } catch {
-        return socket.send(JSON.stringify({ code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }));
-      }
-      const params = Array.isArray(msg.params) ? msg.params.filter((p): p is string => typeof p === 'string') : [];
-      switch (msg.method) {
-        case 'SUBSCRIBE':
-          for (const s of params) conn.streams.add(s);
-          return socket.send(JSON.stringify({ result: null, id: msg.id ?? null }));
-        case 'UNSUBSCRIBE':
-          for (const s of params) conn.streams.delete(s);
-          return socket.send(JSON.stringify({ result: null, id: msg.id ?? null }));
-        case 'LIST_SUBSCRIPTIONS':
-          return socket.send(JSON.stringify({ result: [...conn.streams], id: msg.id ?? null }));
-        default:
-          return socket.send(JSON.stringify({ code: 2, msg: `Invalid request: unknown variant ${String(msg.method)}`, id: msg.id ?? null }));
-      }
-    });
   }
 
   private onApiSocket(socket: WebSocket): void {
