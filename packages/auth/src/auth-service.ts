@@ -66,6 +66,11 @@ export interface AuthServiceOptions {
   trustProxy?: boolean;
   /** Default true. */
   signUpEnabled?: boolean;
+  /**
+   * Project keys `/auth/v1` demands as `apikey` (like hosted Supabase), e.g. the publishable key given to clients.
+   * Default: none, any or no key is accepted. `/api/v3/auth` never asks for one.
+   */
+  apiKeys?: string[];
   /** Answered by `/auth/v1/health`. */
   version?: string;
 }
@@ -145,7 +150,7 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
     log.info({ jwks: Boolean(external.jwksUrl), secret: Boolean(external.jwtSecret), issuer: external.issuer }, 'auth: external Supabase mode');
   } else {
     const flows = new AuthFlows({ users, sessions, verifier, rateLimits, signUpEnabled, minPasswordLength, now, log });
-    app.route('/', gotrueRoutes({ flows, jwks: () => keys?.jwks() ?? { keys: [] }, issuer: issuerClaim, log, trustProxy, signUpEnabled, version: options.version ?? '0.1.0' }));
+    app.route('/', gotrueRoutes({ flows, jwks: () => keys?.jwks() ?? { keys: [] }, issuer: issuerClaim, log, trustProxy, signUpEnabled, version: options.version ?? '0.1.0', apiKeys: options.apiKeys }));
     app.route('/', restRoutes({ flows, log, trustProxy }));
     log.info({ alg: signer.alg, issuer: issuerClaim }, 'auth: built-in service');
   }

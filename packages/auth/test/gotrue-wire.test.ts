@@ -137,6 +137,29 @@ describe('plumbing endpoints', () => {
   });
 });
 
+describe('apikey', () => {
+  test('with apiKeys set, /auth/v1 needs a listed apikey (header or query) except the JWKS and health', async () => {
+    const keyed = await startHarness({ apiKeys: ['sb_publishable_right'] });
+    try {
+      const body = { email: 'nobody@example.com', password: 'whatever1' };
+      const none = await call(keyed.auth, 'POST', '/auth/v1/token?grant_type=password', body);
+      assert.equal(none.status, 401);
+      assert.equal(none.body.message, 'No API key found in request');
+      const wrong = await call(keyed.auth, 'POST', '/auth/v1/token?grant_type=password', body, { apikey: 'sb_publishable_wrong' });
+      assert.equal(wrong.body.message, 'Invalid API key');
+      const right = await call(keyed.auth, 'POST', '/auth/v1/token?grant_type=password', body, { apikey: 'sb_publishable_right' });
+      assert.equal(right.status, 400);
+      const query = await call(keyed.auth, 'POST', '/auth/v1/token?grant_type=password&apikey=sb_publishable_right', body);
+      assert.equal(query.status, 400);
+      assert.equal((await call(keyed.auth, 'GET', '/auth/v1/.well-known/jwks.json')).status, 200);
+      assert.equal((await call(keyed.auth, 'GET', '/auth/v1/health')).status, 200);
+      assert.equal((await call(keyed.auth, 'POST', '/api/v3/auth/login', body)).status, 401, 'REST checks credentials, not keys');
+    } finally {
+      await keyed.close();
+    }
+  });
+});
+
 describe('rate limits', () => {
   test('per account: after the allowed failures even the right password is 429 until the window passes', async () => {
     await h.auth.users.createUser({ email: 'locked@example.com', password: 'secret-pw' });

@@ -23,6 +23,8 @@ export interface GotrueRoutesOptions {
   trustProxy: boolean;
   signUpEnabled: boolean;
   version: string;
+  /** When set, every request but the JWKS, discovery and health needs one of these as `apikey` (header or query). */
+  apiKeys: string[] | undefined;
 }
 
 /** The `/auth/v1` routes (paths include the prefix). */
@@ -39,6 +41,20 @@ export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
       },
     }),
   );
+
+  const apiKeys = options.apiKeys;
+  if (apiKeys && apiKeys.length > 0) {
+    // Hosted Supabase's API gateway answers this way (not in GoTrue's error shape) before GoTrue sees the request.
+    app.use('*', async (c, next) => {
+      if (c.req.method === 'OPTIONS' || c.req.path.startsWith('/auth/v1/.well-known/') || c.req.path === '/auth/v1/health') return next();
+      const key = c.req.header('apikey') ?? c.req.query('apikey');
+      if (key === undefined || key === '') {
+        return c.json({ message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' }, 401);
+      }
+      if (!apiKeys.includes(key)) return c.json({ message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' }, 401);
+      return next();
+    });
+  }
 
   app.get('/health', (c) => c.json({ version: options.version, name: 'GoTrue', description: 'Cadenza built-in auth (GoTrue-compatible)' }));
 
