@@ -255,7 +255,7 @@ export class PaperMarket implements SimulatedExchange {
       const prices = path[k]!;
       for (let j = 0; j < prices.length; j++) {
         const p = prices[j]!;
-        this.data.recordTrade(startMinute + k * 60_000 + j * 15_000, p, this.simulator.typicalLots(p, 15));
+        this.data.recordPastTrade(startMinute + k * 60_000 + j * 15_000, p, this.simulator.typicalLots(p, 15), now);
       }
     }
   }

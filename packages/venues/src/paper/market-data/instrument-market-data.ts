@@ -45,18 +45,32 @@ export class InstrumentMarketData {
 
   /** Records one trade; returns every bar that closed plus the forming bar of each interval. */
   recordTrade(t: number, priceTicks: number, lots: number): BarChange[] {
-    this.lastTicks = priceTicks;
-    this.lastLots = lots;
-    this.lastTradeAt = t;
-    const minute = Math.floor(t / MINUTE_MS) * MINUTE_MS;
-    const lastMinute = this.#minutes[this.#minutes.length - 1];
-    if (!lastMinute || lastMinute.at < minute) this.#minutes.push({ at: minute, open: priceTicks });
+    this.#noteLast(t, priceTicks, lots);
     const out: BarChange[] = [];
     for (const [interval, series] of this.#series) {
       for (const bar of series.trade(t, priceTicks, lots)) out.push({ interval, bar, isClosed: true });
       out.push({ interval, bar: series.current()!, isClosed: false });
     }
     return out;
+  }
+
+  /**
+   * Records a trade of the past (synthetic history loaded before `now`) without reporting changes. Intervals whose
+   * kept bars cannot reach back to `t` skip it, so loading a day of history does not build a day of 1s bars.
+   */
+  recordPastTrade(t: number, priceTicks: number, lots: number, now: number): void {
+    this.#noteLast(t, priceTicks, lots);
+    for (const series of this.#series.values()) if (t >= now - series.spanMs) series.trade(t, priceTicks, lots);
+  }
+
+  /** Last trade, and the first price of each minute with trades (for the 24 h change). */
+  #noteLast(t: number, priceTicks: number, lots: number): void {
+    this.lastTicks = priceTicks;
+    this.lastLots = lots;
+    this.lastTradeAt = t;
+    const minute = Math.floor(t / MINUTE_MS) * MINUTE_MS;
+    const lastMinute = this.#minutes[this.#minutes.length - 1];
+    if (!lastMinute || lastMinute.at < minute) this.#minutes.push({ at: minute, open: priceTicks });
   }
 
   /** Lets time pass without trades: closes ended bars (returned with the new forming bars). */

@@ -76,6 +76,11 @@ export class KlineSeries {
     return closed.slice(-this.capacity);
   }
 
+  /** How far back the kept bars reach (capacity × bar length); trades older than this cannot show. Infinite for 1M. */
+  get spanMs(): number {
+    return this.interval === '1M' ? Infinity : this.capacity * nextBarOpen(this.interval, 0);
+  }
+
   /** The forming bar (or the last one before any roll). */
   current(): Bar | undefined {
     return this.#bars[this.#bars.length - 1];
