@@ -76,6 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     dataDir: config.dataDir,
     log: log.child({ module: 'auth' }),
     accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+    siteUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(external ? { external: { jwksUrl: config.auth.jwksUrl, jwtSecret: config.auth.jwtSecret, issuer: config.auth.issuer } } : {}),
   });
   if (config.demoUser && !(await auth.users.findByEmail(config.demoUser.email))) {
