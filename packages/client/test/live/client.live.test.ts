@@ -184,6 +184,35 @@ describe('order book', () => {
     assert.notEqual(view.best.bid?.price, '1');
     view.close();
   });
+  test('a reconnect after the server lost the missed publications (history overflow) counts a gap and repairs the book', async () => {
+    const email = `book-${Date.now()}@example.com`;
+    const signedUp = await signUp({ url: server.url, email, password: 'book-password' });
+    const client = await CadenzaClient.login({ url: server.url, email, password: 'book-password', websocket: WebSocket, centrifuge: { minReconnectDelay: 300, maxReconnectDelay: 600 } });
+    clients.push(client);
+    await client.connect();
+    const view = client.orderBook('PAPER', 'BTC/USDT');
+    await view.ready;
+    const resubscribed = until<{ recovered: boolean; snapshot: boolean }>(
+      (done) => view.stream.subscription.once('subscribed', (ctx) => done({ recovered: ctx.wasRecovering && ctx.recovered, snapshot: ctx.data !== undefined })),
+      8000,
+      'the resubscribe',
+    );
+    // Cut the connection (a reconnect code), then publish more than the channel's history keeps (100).
+    assert.equal(server.gateway.disconnectUser(signedUp!.user.id, { code: 3001, reason: 'shutdown', reconnect: true }), 1);
+    const junk = { updateType: 'SNAPSHOT', venue: 'PAPER', symbol: 'BTC/USDT', orderBookType: 'L2', columns: ['price', 'quantity'], bids: [['1', '1']], asks: [['2', '1']], timestamp: 1 };
+    await Promise.all(Array.from({ length: 120 }, () => server.gateway.publish(view.stream.channel, junk)));
+    const outcome = await resubscribed;
+    assert.equal(outcome.recovered, false, 'the server could not recover the missed publications');
+    // The subscribe reply carries a fresh snapshot (DESIGN decision 2), so the book is whole again without an RPC
+    // (without one the view resyncs through query.orderbook.get: client-behaviour.test.ts covers that path).
+    assert.equal(outcome.snapshot, true, 'the resubscribe reply carries the current snapshot');
+    assert.equal(view.resyncs, 0);
+    assert.equal(view.gaps, 1, 'the unrecovered reconnect counts as a gap');
+    assert.equal(view.synced, true);
+    assert.notEqual(view.best.bid?.price, '1', 'none of the lost publications leaked into the book');
+    assert.ok(view.best.bid && view.best.ask);
+    view.close();
+  });
 });
 
 describe('reconnect with token refresh', () => {
