@@ -28,6 +28,10 @@ export interface Client {
   rpc<T = any>(method: string, params?: unknown): Promise<{ data?: T; pagination?: any; error?: { code: number; message: string; temporary?: boolean } }>;
   /** `rpc` that asserts success and returns `data`. */
   ok<T = any>(method: string, params?: unknown): Promise<T>;
+  /** Publications of server-side subscriptions (the connection's own `user:{userId}`), as `{channel, data}`. */
+  serverPublications: Array<{ channel: string; data: any }>;
+  /** Waits for a server-side publication matching `pred`. */
+  waitForServerPublication(pred: (p: { channel: string; data: any }) => boolean, timeoutMs?: number): Promise<{ channel: string; data: any }>;
   /** Subscribes to a channel and records publications; resolves once subscribed (or rejects with the error). */
   subscribe(channel: string): Promise<{ publications: any[]; data: unknown; waitFor(pred: (p: any) => boolean, timeoutMs?: number): Promise<any> }>;
 }
@@ -69,11 +73,23 @@ export async function harness(): Promise<Harness> {
         centrifuge.connect();
       });
       const rpc = async (method: string, params: unknown = {}) => (await centrifuge.rpc(method, params)).data as never;
+      const serverPublications: Array<{ channel: string; data: any }> = [];
+      centrifuge.on('publication', (ctx) => serverPublications.push({ channel: ctx.channel, data: ctx.data }));
       return {
         userId: data.user!.id,
         email,
         centrifuge,
         rpc,
+        serverPublications,
+        async waitForServerPublication(pred, timeoutMs = 5000) {
+          const t0 = Date.now();
+          for (;;) {
+            const hit = serverPublications.find(pred);
+            if (hit) return hit;
+            if (Date.now() - t0 > timeoutMs) throw new Error('no matching server-side publication');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        },
         async ok(method, params = {}) {
           const r = (await rpc(method, params)) as { data?: unknown; error?: unknown };
           assert.equal(r.error, undefined, `${method}: ${JSON.stringify(r.error)}`);
