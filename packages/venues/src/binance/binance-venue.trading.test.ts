@@ -202,6 +202,19 @@ describe('BinanceVenue trading against the fake Binance', () => {
     assert.ok(fill.type === 'filled' && fill.quantity === '0.02');
   });
 
+  test('fills missed during a user-stream outage are recovered by reconciliation after resubscribing', async () => {
+    const o = order({ limitPrice: '55000.00' });
+    await h.venue.submitOrder(o, hmacAccount);
+    await h.until(() => fake.userSubscriptionCount(HMAC_KEY) === 1, 'subscribed');
+    fake.disconnectUserStreams();
+    await h.until(() => fake.userSubscriptionCount(HMAC_KEY) === 0, 'dropped');
+    fake.fillResting(HMAC_KEY, o.clientOrderId, '0.004'); // nobody is listening: the report is lost
+    const fill = await h.until(() => of(h, o.tradeOrderId).find((e) => e.type === 'filled'), 'the missed fill, recovered');
+    assert.ok(fill.type === 'filled' && fill.quantity === '0.004' && fill.liquidity === 'MAKER' && fill.price === '55000');
+    assert.ok(fake.requests.some((r) => r.path === '/api/v3/myTrades'));
+    assert.deepEqual(types(h, o.tradeOrderId), ['accepted', 'filled']);
+  });
+
   test('the user stream resubscribes after its connection drops', async () => {
     const o = order({ limitPrice: '58000.00' });
     await h.venue.submitOrder(o, hmacAccount);

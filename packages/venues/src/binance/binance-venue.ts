@@ -7,7 +7,7 @@
  *  - Instruments from `GET /api/v3/exchangeInfo` (cached), mapped to `BINANCE:BASE/QUOTE`.
  *  - Trading with the account's API key (HMAC, Ed25519 or RSA): orders carry our clientOrderId as
  *    `newClientOrderId`; outcomes come from the order's REST answer and from the account's User Data Stream,
- *    deduplicated by the OrderTracker. Refusals (-2010, -1013, unsupported type, 429/418 back-off) become
+ *    deduplicated by the OrderTracker; after a user-stream outage the account's open orders are reconciled. Refusals (-2010, -1013, unsupported type, 429/418 back-off) become
  *    `rejected` events; an unknown outcome (5xx, timeout) is reconciled with `GET /api/v3/order`.
  *  - Binance keeps the ledger (`ledger: 'venue'`): balances come from `/api/v3/account` and
  *    `outboundAccountPosition` events.
@@ -28,7 +28,8 @@ import type {
 } from '@cadenza/domain';
 import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } from './config.ts';
 import { BinanceRestClient } from './http/rest-client.ts';
-import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseOrderReport, type AccountBalance } from './http/parse.ts';
+import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance } from './http/parse.ts';
+import { isZeroDecimal } from './decimal-text.ts';
 import { buildOrderParams } from './http/order-params.ts';
 import { MarketFeeds } from './market-feeds.ts';
 import { OrderTracker, type TrackedOrder } from './order-tracker.ts';
@@ -50,6 +51,8 @@ export class BinanceVenue implements Venue {
   private readonly userStream: BinanceUserStream;
   private readonly orders: OrderTracker;
   private readonly directory = new SymbolDirectory();
+  /** Signers of accounts that traded here, for reconciliation after a user-stream outage (memory only). */
+  private readonly signers = new Map<string, RequestSigner>();
   private instrumentsAt = -Infinity;
   private instrumentsLoading: Promise<InstrumentSpec[]> | undefined;
   private instruments: InstrumentSpec[] = [];
@@ -88,6 +91,7 @@ export class BinanceVenue implements Venue {
       recvWindowMs: options.recvWindowMs ?? 5000,
       log: deps.log,
       onEvent: (account, event) => this.onUserEvent(account, event),
+      onResubscribed: (account) => void this.reconcile(account),
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
     this.orders = new OrderTracker(deps.execution);
@@ -179,6 +183,7 @@ export class BinanceVenue implements Venue {
     const built = buildOrderParams(order, this.directory.external(order.symbol));
     if (!built.ok) return void reject(built.reason);
 
+    this.signers.set(order.tradingAccountId, signer);
     // Subscribe first, so the reports of this order cannot slip past; the REST answer still covers a failure.
     await this.userStream.subscribe(order.tradingAccountId, signer).catch((err: unknown) =>
       this.deps.log.warn({ tradingAccountId: order.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable; relying on REST answers'),
@@ -254,6 +259,35 @@ export class BinanceVenue implements Venue {
     } catch (queryErr) {
       if (queryErr instanceof BinanceVenueError && queryErr.code === NO_SUCH_ORDER) reject(`not placed: ${err.message}`);
       else this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: err.message }, 'Binance order outcome unknown; waiting for the user data stream');
+    }
+  }
+
+  /**
+   * After a user-stream outage: asks Binance about every order of the account not known to be finished
+   * (`GET /api/v3/order`, and `GET /api/v3/myTrades` for its fills) and reports what was missed.
+   */
+  async reconcile(tradingAccountId: string): Promise<void> {
+    const signer = this.signers.get(tradingAccountId);
+    if (!signer || this.stopped) return;
+    for (const t of this.orders.openOrders(tradingAccountId)) {
+      const symbol = this.directory.external(t.symbol);
+      try {
+        const report = parseOrderReport(await this.rest.signed('GET', '/api/v3/order', [['symbol', symbol], ['origClientOrderId', t.clientOrderId]], signer));
+        const base = { tradeOrderId: t.tradeOrderId, tradingAccountId, externalOrderId: String(report.orderId) };
+        if (report.executedQty !== undefined && !isZeroDecimal(report.executedQty)) {
+          const trades = parseMyTrades(await this.rest.signed('GET', '/api/v3/myTrades', [['symbol', symbol], ['orderId', String(report.orderId)]], signer));
+          for (const tr of trades) {
+            this.orders.emit(t, { ...base, type: 'filled', tradeId: tr.tradeId, price: tr.price, quantity: tr.quantity, fee: tr.fee, feeAsset: tr.feeAsset, liquidity: tr.isMaker ? 'MAKER' : 'TAKER', timestamp: tr.time });
+          }
+        }
+        this.orders.emitReport(t, report, this.deps.clock.now());
+      } catch (err) {
+        if (err instanceof BinanceVenueError && err.code === NO_SUCH_ORDER && !t.accepted) {
+          this.orders.emit(t, { type: 'rejected', tradeOrderId: t.tradeOrderId, tradingAccountId, reason: 'not found on Binance', timestamp: this.deps.clock.now() });
+        } else {
+          this.deps.log.warn({ tradeOrderId: t.tradeOrderId, err: err instanceof Error ? err.message : String(err) }, 'could not reconcile a Binance order');
+        }
+      }
     }
   }
 

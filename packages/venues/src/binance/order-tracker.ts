@@ -50,6 +50,11 @@ export class OrderTracker {
     return this.orders.get(clientOrderId);
   }
 
+  /** The account's orders not yet known to be finished (for reconciliation). */
+  openOrders(tradingAccountId: string): TrackedOrder[] {
+    return [...this.orders.values()].filter((t) => t.tradingAccountId === tradingAccountId && !t.terminal);
+  }
+
   /** Emits `event` unless it repeats a fact already reported. Returns whether it was emitted. */
   emit(t: TrackedOrder, event: ExecutionEvent): boolean {
     if (event.type === 'balances') {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAccountBalances, parseDepthSnapshot, parseErrorPayload, parseExchangeInfo, parseKlines, parseOrderReport, parseServerTime } from './parse.ts';
+import { parseAccountBalances, parseDepthSnapshot, parseErrorPayload, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, parseServerTime } from './parse.ts';
 import { fixture } from '../testing/fixtures.ts';
 import { BinanceVenueError } from '../errors.ts';
 
@@ -69,6 +69,10 @@ describe('REST payloads', () => {
     assert.equal(cancel.status, 'CANCELED');
     assert.equal(cancel.origClientOrderId, 'myOrder1');
     assert.equal(parseOrderReport(fixture('query-order')).status, 'NEW');
+    assert.equal(parseOrderReport(fixture('query-order')).executedQty, '0');
+    assert.deepEqual(parseMyTrades(fixture('my-trades')), [
+      { tradeId: '28457', orderId: 100234, price: '4.000001', quantity: '12', fee: '10.1', feeAsset: 'BNB', isMaker: false, time: 1499865549590 },
+    ]);
   });
 
   test('error payloads and malformed bodies', () => {

@@ -201,6 +201,8 @@ export interface OrderReport {
   origClientOrderId?: string;
   status?: BinanceOrderStatus;
   transactTime?: number;
+  /** Base quantity executed so far (absent in ACK answers). */
+  executedQty?: string;
   fills: OrderFill[];
 }
 
@@ -220,6 +222,7 @@ export function parseOrderReport(raw: unknown): OrderReport {
   });
   const origClientOrderId = optStr(o, 'origClientOrderId');
   const transactTime = optInt(o, 'transactTime') ?? optInt(o, 'updateTime');
+  const executedQty = optDecimal(o, 'executedQty');
   return {
     symbol: str(o, 'symbol'),
     orderId: int(o, 'orderId'),
@@ -227,8 +230,34 @@ export function parseOrderReport(raw: unknown): OrderReport {
     ...(origClientOrderId !== undefined ? { origClientOrderId } : {}),
     ...(statusRaw !== undefined ? { status: statusRaw as BinanceOrderStatus } : {}),
     ...(transactTime !== undefined ? { transactTime } : {}),
+    ...(executedQty !== undefined ? { executedQty: normalizeDecimal(executedQty) } : {}),
     fills,
   };
+}
+
+/** One row of `GET /api/v3/myTrades`: a fill of one of the account's orders. */
+export interface AccountTrade extends OrderFill {
+  orderId: number;
+  isMaker: boolean;
+  time: number;
+}
+
+export function parseMyTrades(raw: unknown): AccountTrade[] {
+  return asArray(raw, 'myTrades').map((t, i) => {
+    const row = asObject(t, `myTrades[${i}]`);
+    const isMaker = row.isMaker;
+    if (typeof isMaker !== 'boolean') throw new BinanceVenueError('protocol', `myTrades[${i}].isMaker must be a boolean`);
+    return {
+      tradeId: String(int(row, 'id')),
+      orderId: int(row, 'orderId'),
+      price: normalizeDecimal(decimal(row, 'price')),
+      quantity: normalizeDecimal(decimal(row, 'qty')),
+      fee: normalizeDecimal(decimal(row, 'commission')),
+      feeAsset: str(row, 'commissionAsset'),
+      isMaker,
+      time: int(row, 'time'),
+    };
+  });
 }
 
 /** `{code, msg}` error payloads; undefined when the body is not one. */

@@ -37,6 +37,8 @@ export interface FakeOrder {
   status: 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
   time: number;
   updateTime: number;
+  /** Fills as `GET /api/v3/myTrades` reports them. */
+  trades: Array<Fill & { isMaker: boolean; time: number }>;
 }
 
 export interface Fill {
@@ -179,6 +181,7 @@ export function placeOrder(
     status: 'NEW',
     time: now,
     updateTime: now,
+    trades: [],
   };
   account.orders.set(order.orderId, order);
   const fills: Fill[] = [];
@@ -235,6 +238,7 @@ export function execute(
   order.status = executed.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
   order.updateTime = now;
   const fill: Fill = { price: s(price), qty: s(qty), commission: s(fee), commissionAsset: feeAsset, tradeId: ids.nextTradeId() };
+  order.trades.push({ ...fill, isMaker, time: now });
   emit(executionReport(order, 'TRADE', now, { fill, isMaker }));
   emit(accountPosition(account, [symbol.base, symbol.quote], now));
   return fill;

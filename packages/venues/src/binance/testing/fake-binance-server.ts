@@ -295,6 +295,7 @@ export class FakeBinanceServer {
         case 'GET /api/v3/order':
         case 'DELETE /api/v3/order':
         case 'GET /api/v3/account':
+        case 'GET /api/v3/myTrades':
           return this.signed(method, url, apiKey, res);
         default:
           return this.send(res, 404, { code: -1000, msg: `fake Binance does not serve ${route}` });
@@ -396,6 +397,26 @@ export class FakeBinanceServer {
       if (o && p.get('origClientOrderId') && o.clientOrderId !== p.get('origClientOrderId')) return undefined;
       return o;
     };
+    if (url.pathname === '/api/v3/myTrades') {
+      this.weight += 5;
+      const order = account.orders.get(Number(p.get('orderId')));
+      const rows = (order?.trades ?? []).map((t) => ({
+        symbol: symbol.symbol,
+        id: t.tradeId,
+        orderId: order!.orderId,
+        orderListId: -1,
+        price: t.price,
+        qty: t.qty,
+        quoteQty: new FakeDecimal(t.qty).mul(t.price).toFixed(8),
+        commission: t.commission,
+        commissionAsset: t.commissionAsset,
+        time: t.time,
+        isBuyer: order!.side === 'BUY',
+        isMaker: t.isMaker,
+        isBestMatch: true,
+      }));
+      return this.send(res, 200, rows);
+    }
     if (method === 'POST') {
       this.weight += 1;
       const rejection = this.orderRejections.shift();

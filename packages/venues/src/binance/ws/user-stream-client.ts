@@ -6,8 +6,8 @@
  * arrive wrapped as `{"subscriptionId": n, "event": {…}}`.
  *
  * Promises: `subscribe` resolves once Binance acknowledged the subscription (so no report of an order placed
- * afterwards is missed); after a dropped connection every account is resubscribed (events during the outage
- * are lost — the order REST answers still carry the outcome of each submission); signers stay in memory only.
+ * afterwards is missed); after a dropped connection every account is resubscribed and `onResubscribed` fires,
+ * so the owner can reconcile what the outage hid; signers stay in memory only.
  */
 import WebSocket from 'ws';
 import { asObject, int } from '../wire.ts';
@@ -22,6 +22,8 @@ export interface UserStreamOptions {
   serverNow(): number;
   recvWindowMs: number;
   onEvent(tradingAccountId: string, event: WireObject): void;
+  /** An account was subscribed again after a lost connection or subscription: events may have been missed. */
+  onResubscribed?(tradingAccountId: string): void;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   requestTimeoutMs?: number;
   reconnectDelayMs?: { min: number; max: number };
@@ -41,6 +43,7 @@ export class BinanceUserStream {
   private readonly accountBySubscription = new Map<number, string>();
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly pending = new Map<string, Pending>();
+  private readonly everSubscribed = new Set<string>();
   private nextId = 1;
   private attempts = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -83,6 +86,8 @@ export class BinanceUserStream {
     const result = await this.request(socket, 'userDataStream.subscribe.signature', params);
     const subscriptionId = int(asObject(result, 'subscribe result'), 'subscriptionId');
     this.accountBySubscription.set(subscriptionId, tradingAccountId);
+    if (this.everSubscribed.has(tradingAccountId)) this.options.onResubscribed?.(tradingAccountId);
+    this.everSubscribed.add(tradingAccountId);
   }
 
   private open(): Promise<WebSocket> {
