@@ -194,7 +194,8 @@ export class PaperMarket implements SimulatedExchange {
     const price = s.ticksToPrice(f.priceTicks);
     const quantity = s.lotsToQuantity(f.lots);
     const tradeId = `${spec.externalSymbol}-${f.tradeSeq}`;
-    this.#ctx.deps.market.onTrade({ instrumentId: spec.instrumentId, venue: spec.venue, symbol: spec.symbol, tradeId, price, quantity, side: f.takerSide, timestamp: ts });
+    const trade = { instrumentId: spec.instrumentId, venue: spec.venue, symbol: spec.symbol, tradeId, price, quantity, side: f.takerSide, timestamp: ts };
+    this.#safely('market', () => this.#ctx.deps.market.onTrade(trade));
     for (const change of this.data.recordTrade(ts, f.priceTicks, f.lots)) this.#barChanged(change);
     const report = (id: number, side: 'BUY' | 'SELL', fee: bigint, liquidity: 'MAKER' | 'TAKER', final: boolean): void => {
       const u = this.#users.get(id);
@@ -226,22 +227,40 @@ export class PaperMarket implements SimulatedExchange {
   }
 
   #emit(event: ExecutionEvent): void {
-    this.#ctx.deps.execution.onExecution(event);
+    this.#safely('execution', () => this.#ctx.deps.execution.onExecution(event));
+  }
+
+  /**
+   * Sinks must not throw; if one does anyway (a bug downstream), it is logged and the remaining events of the
+   * command are still delivered — the engine has already changed, so stopping half-way would lose reports.
+   */
+  #safely(sink: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.#ctx.deps.log.error({ err, venue: this.spec.venue, symbol: this.spec.symbol }, `${sink} sink threw`);
+    }
   }
 
   #barChanged(change: BarChange): void {
-    if (change.isClosed) this.#ctx.deps.market.onKline(this.data.klineUpdate(change, this.#now));
-    else this.#bars.set(change.interval, change);
+    if (change.isClosed) {
+      const k = this.data.klineUpdate(change, this.#now);
+      this.#safely('market', () => this.#ctx.deps.market.onKline(k));
+    } else this.#bars.set(change.interval, change);
   }
 
   #flush(): void {
     const market = this.#ctx.deps.market;
     const now = this.#now;
-    for (const change of this.#bars.values()) market.onKline(this.data.klineUpdate(change, now));
+    for (const change of this.#bars.values()) {
+      const k = this.data.klineUpdate(change, now);
+      this.#safely('market', () => market.onKline(k));
+    }
     this.#bars.clear();
     if (this.#bookDirty || this.#traded) {
-      if (this.#bookDirty) market.onBookChanged(this.spec.venue, this.spec.symbol);
-      market.onTicker(this.data.ticker(this.engine.book, now));
+      if (this.#bookDirty) this.#safely('market', () => market.onBookChanged(this.spec.venue, this.spec.symbol));
+      const ticker = this.data.ticker(this.engine.book, now);
+      this.#safely('market', () => market.onTicker(ticker));
     }
     this.#bookDirty = false;
     this.#traded = false;

@@ -132,6 +132,21 @@ describe('PaperVenue through the port', () => {
     );
   });
 
+  test('a throwing sink is logged and the remaining events of the order are still delivered', async () => {
+    const deps = recordingDeps();
+    const seen: string[] = [];
+    deps.execution = {
+      onExecution: (e) => {
+        seen.push(e.type);
+        if (e.type === 'accepted') throw new Error('downstream bug');
+      },
+    };
+    const broken = createPaperVenue(deps, { seed: 3, instruments: ['BTC/USDT'], lively: false, historyMinutes: 0 });
+    await broken.submitOrder(order({ orderType: 'MARKET', timeInForce: 'IOC', quantity: '0.01' }), { tradingAccountId: 'acct-1' });
+    assert.deepEqual(seen.slice(0, 2), ['accepted', 'filled']);
+    assert.equal(deps.errors.length, 1);
+  });
+
   test("an account cannot cancel another account's order, even by its external id", async () => {
     const { venue, deps } = setup();
     const o = order({ limitPrice: '1000.00' });
