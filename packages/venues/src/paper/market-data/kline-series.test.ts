@@ -46,6 +46,12 @@ describe('KlineSeries', () => {
     assert.deepEqual(s.current(), { openTime: T + 1000, open: 100, high: 100, low: 100, close: 100, volumeLots: 0 });
   });
 
+  test('answers nothing for a nonsensical limit', () => {
+    const s = new KlineSeries('1m');
+    s.trade(T, 100, 1);
+    assert.deepEqual([s.recent(NaN).length, s.recent(-3).length, s.recent(0).length, s.recent(2.7).length], [0, 0, 0, 1]);
+  });
+
   test('keeps at most `capacity` bars visible, even across a long gap', () => {
     const s = new KlineSeries('1s', 50);
     s.trade(T, 100, 1);

@@ -88,7 +88,7 @@ export class KlineSeries {
 
   /** The last `limit` bars, oldest first; the last one is still forming. */
   recent(limit: number): Bar[] {
-    const n = Math.max(0, Math.min(limit, this.capacity, this.#bars.length));
+    const n = Number.isFinite(limit) ? Math.max(0, Math.min(Math.floor(limit), this.capacity, this.#bars.length)) : 0;
     return this.#bars.slice(this.#bars.length - n);
   }
 }
