@@ -136,8 +136,11 @@ export class CadenzaClient {
     return this.opts.token ? jwtSubject(this.opts.token) : undefined;
   }
 
-  /** Connects and resolves once connected. Rejects on a terminal refusal (bad token…) or after the timeout. */
-  async connect(): Promise<void> {
+  /**
+   * Connects and resolves once connected. Rejects on a terminal refusal (bad token…) or after the timeout; with
+   * `retry: false` also on the first transport failure (server down), instead of retrying until the timeout.
+   */
+  async connect(opts: { retry?: boolean } = {}): Promise<void> {
     if (!this.raw) {
       const mod = 'ws';
       const ws = ((await import(/* @vite-ignore */ mod)) as { default: unknown }).default;
@@ -160,13 +163,21 @@ export class CadenzaClient {
         cleanup();
         reject(new ProtocolError(ctx.code, ctx.reason || 'disconnected', { target: this.wsUrl, temporary: false }));
       };
+      const onError = (ctx: { type: string; error: { code: number; message: string } }) => {
+        if (opts.retry !== false || ctx.type !== 'transport') return;
+        cleanup();
+        c.disconnect();
+        reject(new ProtocolError(ctx.error.code, `cannot reach ${this.wsUrl} (${ctx.error.message})`, { temporary: true }));
+      };
       const cleanup = () => {
         clearTimeout(timer);
         c.removeListener('connected', onConnected);
         c.removeListener('disconnected', onDisconnected);
+        c.removeListener('error', onError);
       };
       c.on('connected', onConnected);
       c.on('disconnected', onDisconnected);
+      c.on('error', onError);
       c.connect();
     });
   }

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,4 +89,17 @@ test('an RPC the server lacks exits 1 with the Centrifugo code; logout forgets t
   const after = await runCadenza(['venues'], env());
   assert.equal(after.code, 3);
   assert.match(after.stderr, /not logged in/);
+});
+
+test('a stored session whose server is down fails fast with a hint', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-cli-down-'));
+  const session = { access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 3600, expires_at: Math.floor(Date.now() / 1000) + 3600, user: { id: 'u' } };
+  writeFileSync(join(dir, 'session.json'), JSON.stringify({ url: 'http://127.0.0.1:9', session }));
+  const started = Date.now();
+  const r = await runCadenza(['venues'], { CADENZA_CONFIG_DIR: dir, CADENZA_URL: '' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /error: cannot reach ws:\/\/127\.0\.0\.1:9\/connection\/websocket/);
+  assert.match(r.stderr, /is the server running\?/);
+  assert.ok(Date.now() - started < 8000);
+  rmSync(dir, { recursive: true, force: true });
 });

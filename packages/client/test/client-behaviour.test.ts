@@ -87,6 +87,15 @@ describe('connection and RPC', () => {
     assert.equal(server.calls.length, before);
   });
 
+  test('connect({ retry: false }) fails at once when nothing listens', async () => {
+    const client = new CadenzaClient({ url: 'http://127.0.0.1:9', token: 'x', websocket: WebSocket });
+    clients.push(client);
+    const started = Date.now();
+    await assert.rejects(client.connect({ retry: false }), (e: unknown) => e instanceof ProtocolError && e.temporary && /cannot reach ws:\/\/127\.0\.0\.1:9\/connection\/websocket/.test(e.message));
+    assert.ok(Date.now() - started < 3000);
+    assert.equal(client.centrifuge.state, 'disconnected', 'no reconnect loop left behind');
+  });
+
   test('a refused token ends in a rejected connect() with the server code, not a reconnect loop', async () => {
     const client = new CadenzaClient({ url: server.url, token: 'forged', websocket: WebSocket, centrifuge: { minReconnectDelay: 20 } });
     clients.push(client);

@@ -103,7 +103,7 @@ export class CliContext {
     const session = this.sessionManager();
     const client = new CadenzaClient({ url: this.stored().url, session, connectTimeoutMs: Number(this.env.CADENZA_CONNECT_TIMEOUT_MS ?? 10_000) });
     this.out.progress(`Connecting to ${client.wsUrl} …`);
-    await client.connect();
+    await client.connect({ retry: false });
     this.client = client;
     return client;
   }

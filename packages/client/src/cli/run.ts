@@ -181,7 +181,7 @@ function classify(err: unknown): { code: number; kind: string; detail: Record<st
       code: auth ? 3 : err.code === 103 ? 4 : 1,
       kind: 'protocol',
       detail: { code: err.code, temporary: err.temporary },
-      ...(auth ? { hint: 'run `cadenza login` again' } : err.code === 1 ? { hint: 'is the server running? (set --url or CADENZA_URL)' } : {}),
+      ...(auth ? { hint: 'run `cadenza login` again' } : err.code === 1 || err.code === 2 ? { hint: 'is the server running? (set --url or CADENZA_URL)' } : {}),
     };
   }
   if (err instanceof CadenzaError) return { code: 1, kind: 'error', detail: {} };
