@@ -198,3 +198,26 @@ describe('BinanceVenue market data against the fake Binance', () => {
     await h.until(() => fake.streamConnectionCount() === 0, 'closed');
   });
 });
+
+describe('BinanceVenue market socket liveness', () => {
+  test('a socket that goes silent (no data, no ping) is replaced and the feed recovers', async () => {
+    const quiet = await startFakeBinanceServer({ pingIntervalMs: 60_000 });
+    try {
+      quiet.setBook('BTCUSDT', BOOK);
+      const h = connectVenue(quiet, { idleTimeoutMs: 150 });
+      await h.venue.subscribeMarket({ kind: 'trade', symbol: 'BTC/USDT' });
+      await h.until(() => quiet.streamConnectionCount() === 1, 'connected');
+      await h.until(() => h.rec.feedStatus.some((s) => s.status === 'DOWN'), 'DOWN after silence', 2000);
+      await h.until(() => quiet.streamConnectionsOpened >= 2 && quiet.streamConnectionCount() === 1, 'a new socket');
+      await h.until(() => h.rec.feedStatus.findIndex((s) => s.status === 'UP') > h.rec.feedStatus.findIndex((s) => s.status === 'DOWN'), 'UP again');
+      // the new socket is silent too and will be cycled again, so keep trading until one gets through
+      await h.until(() => {
+        quiet.pushTrade('BTCUSDT', { price: '1.00', qty: '1.00', buyerMaker: true });
+        return h.rec.trades.length > 0;
+      }, 'trades flow on the new socket');
+      await h.venue.stop();
+    } finally {
+      await quiet.close();
+    }
+  });
+});

@@ -181,7 +181,11 @@ export class BinanceStreamClient {
     clearTimeout(conn.ageTimer);
     conn.open = false;
     if (conn === this.replacing) {
+      // The replacement never came up: keep the current socket and try again shortly.
       this.replacing = undefined;
+      const { min } = this.options.reconnectDelayMs ?? { min: 250, max: 30_000 };
+      const retry = setTimeout(() => this.rotate('retrying a failed replacement'), min * 4);
+      retry.unref?.();
       return;
     }
     if (conn !== this.current) return;
