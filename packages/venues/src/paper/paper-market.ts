@@ -128,7 +128,7 @@ export class PaperMarket implements SimulatedExchange {
     if (this.#users.get(id)?.tradingAccountId !== tradingAccountId) return false;
     const events = this.#apply(this.engine.cancel(id, now, 'cancelled by user'));
     this.#flush();
-    return events.length > 0;
+    return events.some((e) => (e.type === 'cancelled' || e.type === 'expired') && e.id === id);
   }
 
   /** Whether a user order is open here. */

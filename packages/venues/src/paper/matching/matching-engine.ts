@@ -118,11 +118,14 @@ export class MatchingEngine {
     }
     events.push({ type: 'accepted', id: order.id, owner: order.owner });
     this.#execute(order, expireAt, events);
-    if (this.#stops.size) this.#runTriggers(now, events);
+    if (this.#stops.size) this.#runTriggers(events);
     return events;
   }
 
-  /** Cancels a live order; an empty result means it was not open (unknown, filled or already gone). */
+  /**
+   * Cancels a live order: the result holds a `cancelled` event for `id` when it was open (resting or a pending stop),
+   * after any expiries due at `now` — which may include `id` itself, reported `expired` instead.
+   */
   cancel(id: number, now: number, reason = 'cancelled'): EngineEvent[] {
     const events: EngineEvent[] = [];
     if (this.#expiries.peekAt() <= now) this.#expire(now, events);
@@ -303,8 +306,9 @@ export class MatchingEngine {
   }
 
   /** Fires stops whose condition holds at the last trade price, one at a time, until none fires (cascades included). */
-  #runTriggers(now: number, events: EngineEvent[]): void {
-    for (let guard = 0; guard < 1_000_000; guard++) {
+  #runTriggers(events: EngineEvent[]): void {
+    // Terminates: every round removes one pending stop or returns.
+    for (;;) {
       const last = this.lastTradeTicks;
       if (last === undefined) return;
       let fired: PendingStop | undefined;
@@ -325,7 +329,6 @@ export class MatchingEngine {
       }
       this.#execute({ ...o, type: asLimit ? 'LIMIT' : 'MARKET' }, fired.expireAt, events);
     }
-    throw new Error('stop trigger cascade did not settle');
   }
 
   #expire(now: number, events: EngineEvent[]): void {
