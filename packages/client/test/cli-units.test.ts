@@ -135,3 +135,31 @@ describe('session store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('live ladder', () => {
+  test('on a terminal each frame overwrites the previous one, with the cursor hidden and restored', async () => {
+    const { liveLadder } = await import('../src/cli/commands/market.ts');
+    const { CliContext } = await import('../src/cli/context.ts');
+    const written: string[] = [];
+    const ctx = new CliContext({
+      json: false,
+      quiet: true,
+      env: {},
+      streams: { stdout: { write: (s: string) => written.push(s), isTTY: true }, stderr: { write: () => true } },
+      store: new SessionStore(mkdtempSync(join(tmpdir(), 'cadenza-ladder-'))),
+    });
+    let frame = 0;
+    let redraw: () => void = () => undefined;
+    let finish: () => void = () => undefined;
+    const done = liveLadder(ctx, () => [`frame ${++frame}`, 'line two'], (r) => ((redraw = r), () => (redraw = () => undefined)), new Promise<void>((r) => (finish = r)));
+    redraw();
+    finish();
+    await done;
+    assert.deepEqual(written, [
+      '\x1b[?25l',
+      '\x1b[2Kframe 1\n\x1b[2Kline two\n\x1b[J',
+      '\x1b[2F\x1b[2Kframe 2\n\x1b[2Kline two\n\x1b[J',
+      '\x1b[?25h',
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import { AuthError, CadenzaError, CadenzaRpcError, ProtocolError } from '../erro
 import { CliContext, NotLoggedInError, UsageError, type Streams } from './context.ts';
 import { SessionStore, configDir } from './session-store.ts';
 import type { Command, ParsedArgs } from './command.ts';
-import { login, logout, whoami } from './commands/auth.ts';
+import { login, logout, signup, whoami } from './commands/auth.ts';
 import { book, instruments, trades, venues } from './commands/market.ts';
 import { accounts, accountsCreate, accountsUse, portfolio, subscriptions, subscriptionsCreate } from './commands/accounts.ts';
 import { orderCancel, orderGet, orderList, orderSubmit } from './commands/orders.ts';
@@ -20,6 +20,7 @@ export const VERSION = '0.1.0';
 
 export const commands: readonly Command[] = [
   login,
+  signup,
   logout,
   whoami,
   venues,

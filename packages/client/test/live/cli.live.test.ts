@@ -113,3 +113,15 @@ test('refusals exit 4 with the AABBB code; --json puts the error on stdout', asy
   assert.ok(r.json.error.code >= 10000);
   assert.match(r.stderr, /^error: command\.trade_order\.submit: /);
 });
+
+test('signup creates a user and logs in; the new user starts without accounts', async () => {
+  const email = `cli-${Date.now()}@example.com`;
+  const r = await cadenza('signup', '--email', email, '--password', 'cli-password-1', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json.email, email);
+  const accounts = await cadenza('accounts', '--json');
+  assert.deepEqual(accounts.json, []);
+  const portfolio = await cadenza('portfolio');
+  assert.equal(portfolio.code, 2);
+  assert.match(portfolio.stderr, /no active trading account: create one with `cadenza accounts create --venue PAPER`/);
+});

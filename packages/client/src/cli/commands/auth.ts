@@ -3,7 +3,7 @@
  * `login`, `logout`, `whoami`.
  */
 import { createInterface } from 'node:readline';
-import { signInWithPassword, sessionExpiresAt } from '../../auth.ts';
+import { signInWithPassword, signUp, sessionExpiresAt, type AuthSession } from '../../auth.ts';
 import { UsageError, type CliContext } from '../context.ts';
 import { str, type Command } from '../command.ts';
 import { renderRecord } from '../table.ts';
@@ -59,21 +59,47 @@ async function ask(ctx: CliContext, question: string): Promise<string> {
   }
 }
 
+async function credentials(ctx: CliContext, args: Parameters<Command['run']>[1]): Promise<{ email: string; password: string }> {
+  const email = str(args, 'email') ?? ctx.env.CADENZA_EMAIL ?? (process.stdin.isTTY ? await ask(ctx, 'Email: ') : undefined);
+  if (!email) throw new UsageError('an email is needed: --email EMAIL or CADENZA_EMAIL');
+  const password = str(args, 'password') ?? ctx.env.CADENZA_PASSWORD ?? (await readPassword(ctx));
+  if (!password) throw new UsageError('a password is needed: --password, CADENZA_PASSWORD, or type it when asked');
+  return { email, password };
+}
+
+/** Stores a new session (keeping the default account when it is the same user on the same server). */
+function keep(ctx: CliContext, session: AuthSession): void {
+  const previous = ctx.store.load();
+  const sameUser = previous?.url === ctx.url && previous.session.user.id === session.user.id;
+  ctx.store.save({ url: ctx.url, session, ...(sameUser && previous.defaultAccountId ? { defaultAccountId: previous.defaultAccountId } : {}) });
+  ctx.out.result({ url: ctx.url, userId: session.user.id, email: session.user.email, expiresAt: sessionExpiresAt(session, Date.now()), sessionFile: ctx.store.path }, () => `Logged in to ${ctx.url} as ${session.user.email ?? session.user.id}. Session saved in ${ctx.store.path}`);
+}
+
+const credentialOptions = { email: { type: 'string', short: 'e' }, password: { type: 'string', short: 'p' } } as const;
+
 export const login: Command = {
   name: 'login',
   summary: 'Sign in with email and password; the session is kept in your config dir',
   usage: '[--email EMAIL] [--password PASSWORD]   (or CADENZA_EMAIL / CADENZA_PASSWORD; prompts otherwise)',
-  options: { email: { type: 'string', short: 'e' }, password: { type: 'string', short: 'p' } },
+  options: credentialOptions,
   async run(ctx, args) {
-    const email = str(args, 'email') ?? ctx.env.CADENZA_EMAIL ?? (process.stdin.isTTY ? await ask(ctx, 'Email: ') : undefined);
-    if (!email) throw new UsageError('an email is needed: --email EMAIL or CADENZA_EMAIL');
-    const password = str(args, 'password') ?? ctx.env.CADENZA_PASSWORD ?? (await readPassword(ctx));
-    if (!password) throw new UsageError('a password is needed: --password, CADENZA_PASSWORD, or type it when asked');
+    const { email, password } = await credentials(ctx, args);
     ctx.out.progress(`Signing in to ${ctx.url} as ${email} …`);
-    const session = await signInWithPassword({ url: ctx.url, email, password });
-    const previous = ctx.store.load();
-    ctx.store.save({ url: ctx.url, session, ...(previous?.url === ctx.url && previous.session.user.id === session.user.id && previous.defaultAccountId ? { defaultAccountId: previous.defaultAccountId } : {}) });
-    ctx.out.result({ url: ctx.url, userId: session.user.id, email: session.user.email, expiresAt: sessionExpiresAt(session, Date.now()), sessionFile: ctx.store.path }, () => `Logged in to ${ctx.url} as ${session.user.email ?? session.user.id}. Session saved in ${ctx.store.path}`);
+    keep(ctx, await signInWithPassword({ url: ctx.url, email, password }));
+  },
+};
+
+export const signup: Command = {
+  name: 'signup',
+  summary: 'Create an account on the server and log in',
+  usage: '[--email EMAIL] [--password PASSWORD]',
+  options: credentialOptions,
+  async run(ctx, args) {
+    const { email, password } = await credentials(ctx, args);
+    ctx.out.progress(`Signing up at ${ctx.url} as ${email} …`);
+    const session = await signUp({ url: ctx.url, email, password });
+    if (session) keep(ctx, session);
+    else ctx.out.result({ url: ctx.url, email, confirmationPending: true }, () => `Signed up as ${email}; confirm the e-mail, then run \`cadenza login\`.`);
   },
 };
 

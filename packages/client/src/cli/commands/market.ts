@@ -90,12 +90,23 @@ export const book: Command = {
       ctx.out.result(snapshot(), () => ladder(false).join('\n'));
       return;
     }
-    await liveLadder(ctx, (color) => ladder(color), (redraw) => view.onUpdate(redraw));
+    await liveLadder(ctx, (color) => ladder(color), (redraw) => view.onUpdate(redraw), interrupted());
   },
 };
 
-/** Redraws the ladder in place on every update until Ctrl-C. */
-async function liveLadder(ctx: CliContext, lines: (color: boolean) => string[], subscribe: (redraw: () => void) => () => void): Promise<void> {
+/** Resolves on Ctrl-C or SIGTERM. */
+function interrupted(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/**
+ * Draws the ladder and redraws it on every update until `until` settles. On a terminal each frame overwrites the
+ * previous one in place (cursor up, clear line) with the cursor hidden; otherwise frames are appended.
+ */
+export async function liveLadder(ctx: CliContext, lines: (color: boolean) => string[], subscribe: (redraw: () => void) => () => void, until: Promise<void>): Promise<void> {
   const tty = ctx.streams.stdout.isTTY === true;
   const write = (s: string) => ctx.out.raw(s);
   let drawn = 0;
@@ -112,13 +123,12 @@ async function liveLadder(ctx: CliContext, lines: (color: boolean) => string[], 
   if (tty) write('\x1b[?25l');
   redraw();
   const stop = subscribe(redraw);
-  await new Promise<void>((resolve) => {
-    const onSignal = () => resolve();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
-  stop();
-  if (tty) write('\x1b[?25h');
+  try {
+    await until;
+  } finally {
+    stop();
+    if (tty) write('\x1b[?25h');
+  }
 }
 
 export const trades: Command = {
