@@ -87,8 +87,9 @@ export class FakeBinanceServer {
     this.market = new FakeMarketStream(options.pingIntervalMs ?? 20_000);
   }
 
-  async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+  /** Listens on 127.0.0.1 (`port` 0 = ephemeral, as tests use). */
+  async listen(requestedPort = 0): Promise<this> {
+    await new Promise<void>((resolve) => this.http.listen(requestedPort, '127.0.0.1', resolve));
     const { port } = this.http.address() as AddressInfo;
     this.restBaseUrl = `http://127.0.0.1:${port}`;
     this.wsBaseUrl = `ws://127.0.0.1:${port}`;
