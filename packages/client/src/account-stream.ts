@@ -15,6 +15,7 @@ export interface AccountEventMap {
   'event.trading_account.subscription.updated': RpcSubscription;
 }
 
+/** A `tradingAccount:{id}` stream with typed per-event handlers (only the owner may subscribe: else ProtocolError 103). */
 export class AccountStream extends ChannelStream<AccountEvent> {
   readonly tradingAccountId: string;
 

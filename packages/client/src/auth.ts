@@ -34,6 +34,7 @@ export interface AuthUser {
   [key: string]: unknown;
 }
 
+/** Where and how to reach the auth endpoints. */
 export interface AuthEndpointOptions {
   /** Server base URL, e.g. `http://localhost:8000` (the auth API is `<url>/auth/v1`). */
   url: string;
@@ -43,6 +44,7 @@ export interface AuthEndpointOptions {
   fetch?: typeof fetch;
 }
 
+/** `http://h:p` → `http://h:p/auth/v1`. */
 export function authBaseUrl(url: string): string {
   return `${url.replace(/\/+$/, '')}/auth/v1`;
 }
@@ -113,6 +115,7 @@ export function sessionExpiresAt(s: AuthSession, nowMs: number): number {
   return s.expires_at ?? Math.floor(nowMs / 1000) + s.expires_in;
 }
 
+/** A session to manage and how to refresh it. */
 export interface SessionManagerOptions extends AuthEndpointOptions {
   session: AuthSession;
   /** Refresh when fewer than this many seconds of validity are left. Default 30. */

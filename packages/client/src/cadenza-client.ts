@@ -42,6 +42,7 @@ export type RpcSuccess<M extends RpcMethodName> = Omit<RpcResult<M>, 'error'>;
 /** Params may be left out when every field is optional. */
 export type RpcArgs<M extends RpcMethodName> = {} extends RpcParams<M> ? [params?: RpcParams<M>] : [params: RpcParams<M>];
 
+/** How to reach and authenticate to the server; every field is optional. */
 export interface CadenzaClientOptions {
   /** Server base URL (HTTP). Default `http://localhost:8000`. The WebSocket URL is derived from it. */
   url?: string;
@@ -63,6 +64,7 @@ export interface CadenzaClientOptions {
   centrifuge?: Partial<CentrifugeOptions>;
 }
 
+/** `CadenzaClient.login` options: the client options plus the credentials. */
 export interface LoginOptions extends Omit<CadenzaClientOptions, 'session' | 'token' | 'getToken'> {
   email: string;
   password: string;
@@ -73,6 +75,7 @@ export interface LoginOptions extends Omit<CadenzaClientOptions, 'session' | 'to
   onSession?: (session: SessionManager['session']) => void | Promise<void>;
 }
 
+/** The server a client talks to when no URL is given (a local `npm start`). */
 export const DEFAULT_URL = 'http://localhost:8000';
 
 const methodsWithData = new Set(rpcMethods.filter((m) => m.resultData !== null).map((m) => m.method));
@@ -86,6 +89,7 @@ export function websocketUrl(url: string): string {
   return u.toString();
 }
 
+/** One connection to a Cadenza server; see the module note. */
 export class CadenzaClient {
   readonly url: string;
   readonly wsUrl: string;

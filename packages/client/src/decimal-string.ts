@@ -11,6 +11,7 @@ interface Scaled {
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
+/** True for plain decimal strings: optional minus, digits, optional fraction; no exponent. */
 export function isDecimalString(s: string): boolean {
   return DECIMAL.test(s);
 }

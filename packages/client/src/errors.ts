@@ -69,6 +69,7 @@ export const rpcErrorCodes = {
   VENUE_CAPABILITY_MISSING: 19003,
 } as const;
 
+/** Symbolic names of the known AABBB codes. */
 export type RpcErrorName = keyof typeof rpcErrorCodes;
 
 const nameByCode = new Map<number, RpcErrorName>(

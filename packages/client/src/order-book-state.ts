@@ -23,13 +23,16 @@ export interface BookLevel {
   extra?: string[];
 }
 
+/** A centrifuge stream position: offset within the channel's stream, epoch naming the stream generation. */
 export interface StreamPositionLike {
   offset: number;
   epoch: string;
 }
 
+/** What an event did: changed the book, was dropped (duplicate, old, not a book), or needs a resync by RPC. */
 export type BookAction = 'applied' | 'ignored' | 'resync';
 
+/** The book and its stream position; feed it subscribe replies, publications and resync snapshots. */
 export class OrderBookState {
   bids: BookLevel[] = [];
   asks: BookLevel[] = [];

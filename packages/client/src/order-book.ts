@@ -12,16 +12,19 @@ import { ChannelStream, type ChannelRegistry } from './channel-stream.ts';
 import { OrderBookState, type BookAction, type BookLevel } from './order-book-state.ts';
 import { midDecimal, subtractDecimal } from './decimal-string.ts';
 
+/** Options of `client.orderBook()`. */
 export interface OrderBookOptions {
   /** Levels per side requested on resync. Default 20 (what the channel publishes). */
   depth?: number;
 }
 
+/** Events an `OrderBookView` emits (see `on`). */
 export type OrderBookEvent = 'update' | 'gap' | 'resync' | 'error';
 
 /** What the view needs from the client: the resync RPC. */
 export type FetchOrderBook = (instrumentId: string, depth: number) => Promise<OrderBook>;
 
+/** A live local order book; see the module note. */
 export class OrderBookView {
   readonly venue: Venue;
   readonly symbol: string;

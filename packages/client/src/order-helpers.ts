@@ -14,6 +14,7 @@ import type { CadenzaClient } from './cadenza-client.ts';
 /** Statuses after which an order never changes again. */
 export const TERMINAL_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'REPLACED', 'REVOKED']);
 
+/** True once the order is in a terminal status. */
 export function isOrderClosed(order: Pick<RpcTradeOrder, 'status'>): boolean {
   return order.status != null && TERMINAL_ORDER_STATUSES.has(order.status);
 }
@@ -21,6 +22,7 @@ export function isOrderClosed(order: Pick<RpcTradeOrder, 'status'>): boolean {
 /** An order to submit: the server fills ids, status and executions. */
 export type OrderDraft = RpcTradeOrder & { instrumentId: string; orderSide: OrderSide; orderType: OrderType; quantity?: string };
 
+/** Options of `submitOrder`. */
 export interface SubmitOptions {
   /** Dedupe key per trading account; default a fresh UUID. */
   idempotencyKey?: string;
@@ -38,6 +40,7 @@ export class OrderTimeoutError extends CadenzaError {
   }
 }
 
+/** Order conveniences bound to one client (also reachable as `client.submitOrder` etc.). */
 export class OrderHelpers {
   constructor(private readonly client: CadenzaClient) {}
 

@@ -5,13 +5,16 @@
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError, type CliContext } from './context.ts';
 
+/** parseArgs option definitions of one command. */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/** What parseArgs returns for a command. */
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;
   positionals: string[];
 }
 
+/** One CLI command. */
 export interface Command {
   /** e.g. `instruments` or `order submit`. */
   name: string;
@@ -22,11 +25,13 @@ export interface Command {
   run(ctx: CliContext, args: ParsedArgs): Promise<void>;
 }
 
+/** A string option, if given. */
 export function str(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A boolean option. */
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }

@@ -18,11 +18,13 @@ export class NotLoggedInError extends CadenzaError {
   override name = 'NotLoggedInError';
 }
 
+/** stdout and stderr (process streams, or captures in tests). */
 export interface Streams {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
+/** Human or JSON output; progress on stderr. */
 export class Output {
   constructor(
     readonly json: boolean,
@@ -50,6 +52,7 @@ export class Output {
   }
 }
 
+/** What a `CliContext` is built from. */
 export interface ContextOptions {
   url?: string;
   json: boolean;
@@ -59,6 +62,7 @@ export interface ContextOptions {
   store: SessionStore;
 }
 
+/** Per-invocation state of the CLI; `close()` releases streams and the connection. */
 export class CliContext {
   readonly out: Output;
   readonly store: SessionStore;

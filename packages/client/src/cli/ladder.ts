@@ -5,6 +5,7 @@
  */
 import type { BookLevel } from '../order-book-state.ts';
 
+/** What the ladder shows (an `OrderBookView` satisfies most of it). */
 export interface LadderInput {
   instrumentId: string;
   bids: readonly BookLevel[];
@@ -17,6 +18,7 @@ export interface LadderInput {
   resyncs: number;
 }
 
+/** Levels per side, bar width and ANSI colours. */
 export interface LadderOptions {
   depth: number;
   /** Width of the size bars in characters. */
@@ -29,6 +31,7 @@ const GREEN = '\x1b[32m';
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
+/** The ladder as lines: header, column titles, asks (best last), spread line, bids (best first). */
 export function renderLadder(book: LadderInput, opts: LadderOptions): string[] {
   const asks = book.asks.slice(0, opts.depth).reverse();
   const bids = book.bids.slice(0, opts.depth);

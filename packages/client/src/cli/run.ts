@@ -16,8 +16,10 @@ import { book, instruments, trades, venues } from './commands/market.ts';
 import { accounts, accountsCreate, accountsUse, portfolio, subscriptions, subscriptionsCreate } from './commands/accounts.ts';
 import { orderCancel, orderGet, orderList, orderSubmit } from './commands/orders.ts';
 
+/** The CLI and SDK version (`cadenza --version`). */
 export const VERSION = '0.1.0';
 
+/** Every command, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
   login,
   signup,
@@ -39,6 +41,7 @@ export const commands: readonly Command[] = [
   subscriptionsCreate,
 ];
 
+/** Flags every command accepts, and the remaining arguments. */
 export interface GlobalFlags {
   url?: string;
   json: boolean;
@@ -81,10 +84,12 @@ export function findCommand(rest: readonly string[]): { command: Command; args: 
   return byOne ? { command: byOne, args: rest.slice(1) } : undefined;
 }
 
+/** One command's usage line. */
 export function usageOf(c: Command): string {
   return `usage: cadenza ${c.name}${c.usage ? ` ${c.usage}` : ''}`;
 }
 
+/** `cadenza --help`. */
 export function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
@@ -105,6 +110,7 @@ export function helpText(): string {
   ].join('\n');
 }
 
+/** Environment and output streams of one run (the process ones by default). */
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   streams?: Streams;

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthSession } from '../auth.ts';
 
+/** The content of session.json. */
 export interface StoredSession {
   /** Server base URL the session belongs to. */
   url: string;
@@ -18,6 +19,7 @@ export interface StoredSession {
   defaultAccountId?: string;
 }
 
+/** The directory of session.json, by the precedence in the module note. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CADENZA_CONFIG_DIR) return env.CADENZA_CONFIG_DIR;
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'cadenza');
@@ -25,6 +27,7 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.config', 'cadenza');
 }
 
+/** Reads and writes session.json. */
 export class SessionStore {
   readonly path: string;
   constructor(readonly dir: string = configDir()) {

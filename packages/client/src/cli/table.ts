@@ -12,6 +12,7 @@ export interface Column<T> {
 
 const NUMERIC = /^-?\d+(\.\d+)?%?$/;
 
+/** One value as table text. */
 export function cell(v: unknown): string {
   if (v === undefined || v === null || v === '') return '-';
   if (Array.isArray(v)) return v.length ? v.map(cell).join(',') : '-';

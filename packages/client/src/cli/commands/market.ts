@@ -8,12 +8,14 @@ import { flag, int, str, type Command } from '../command.ts';
 import { renderTable } from '../table.ts';
 import { renderLadder } from '../ladder.ts';
 
+/** Parses a venue argument (case-insensitive) or throws a UsageError listing the venues. */
 export function venueArg(v: string | undefined): Venue {
   const up = v?.toUpperCase();
   if (!up || !(VenueValues as readonly string[]).includes(up)) throw new UsageError(`unknown venue ${JSON.stringify(v ?? '')}; one of: ${VenueValues.join(', ')}`);
   return up as Venue;
 }
 
+/** Parses a BASE/QUOTE symbol (case-insensitive) or throws a UsageError. */
 export function symbolArg(s: string | undefined): string {
   const up = s?.toUpperCase();
   if (!up || !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(up)) throw new UsageError(`expected a symbol like BTC/USDT, got ${JSON.stringify(s ?? '')}`);
