@@ -41,6 +41,7 @@ export * from './orders/order-draft.ts';
 export * from './orders/pre-trade.ts';
 export * from './orders/rpc-order.ts';
 export * from './orders/order-service.ts';
+export * from './orders/open-orders.ts';
 export * from './portfolios/fill-effects.ts';
 export * from './portfolios/portfolio-book.ts';
 export * from './portfolios/portfolio-service.ts';

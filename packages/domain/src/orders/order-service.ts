@@ -30,7 +30,10 @@ import type { CredentialVault } from '../credentials/credential-vault.ts';
 import type { Fill, Order } from './order.ts';
 import { readDraft } from './order-draft.ts';
 import { preTradeCheck } from './pre-trade.ts';
+import { OpenOrders, type OrderLookup } from './open-orders.ts';
 import { toRpcTradeOrder } from './rpc-order.ts';
+
+export type { OrderLookup };
 import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
 
 export interface SubmitOrderRequest {
@@ -38,13 +41,6 @@ export interface SubmitOrderRequest {
   tradeOrder: RpcTradeOrder;
   idempotencyKey?: string;
   awaitClosed?: boolean;
-}
-
-export interface OrderLookup {
-  tradingAccountId?: string;
-  tradeOrderId?: string;
-  clientOrderId?: string;
-  externalOrderId?: string;
 }
 
 export interface OrderListFilter {
@@ -58,16 +54,8 @@ export interface OrderListFilter {
   endTime?: string;
 }
 
-const key = (tradingAccountId: string, k: string) => `${tradingAccountId}\u0001${k}`;
-
 export class OrderService {
-  /** Orders not yet closed, by tradeOrderId. */
-  private readonly open = new Map<string, Order>();
-  private readonly openPerAccount = new Map<string, number>();
-  private readonly byIdempotencyKey = new Map<string, string>();
-  private readonly byClientOrderId = new Map<string, string>();
-  private readonly watchers = new Map<string, Set<() => void>>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly live: OpenOrders;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -75,15 +63,13 @@ export class OrderService {
     private readonly instruments: InstrumentCatalog,
     private readonly book: PortfolioBook,
     private readonly vault: CredentialVault,
-  ) {}
+  ) {
+    this.live = new OpenOrders(ctx);
+  }
 
   /** Loads the idempotency indexes and the open orders. */
   load(): void {
-    for (const k of this.ctx.store.listOrderKeys()) {
-      this.byClientOrderId.set(key(k.tradingAccountId, k.clientOrderId), k.tradeOrderId);
-      if (k.idempotencyKey !== undefined) this.byIdempotencyKey.set(key(k.tradingAccountId, k.idempotencyKey), k.tradeOrderId);
-    }
-    for (const o of this.ctx.store.listOpenOrders()) this.track(o);
+    this.live.load();
   }
 
   /**
@@ -93,7 +79,7 @@ export class OrderService {
    */
   recover(): number {
     let n = 0;
-    for (const o of [...this.open.values()]) {
+    for (const o of this.live.openOrders()) {
       const venue = this.ctx.venues.get(o.venue);
       if (venue && venue.capabilities.ledger === 'venue') continue;
       this.close(o, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue restarted' });
@@ -104,18 +90,15 @@ export class OrderService {
 
   /** Resolves every pending wait (replies carry the current state) and clears timers. */
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const set of this.watchers.values()) for (const w of set) w();
-    this.watchers.clear();
+    this.live.stop();
   }
 
   hasOpenOrders(tradingAccountId: string): boolean {
-    return (this.openPerAccount.get(tradingAccountId) ?? 0) > 0;
+    return this.live.hasOpen(tradingAccountId);
   }
 
   openOrderCount(): number {
-    return this.open.size;
+    return this.live.size;
   }
 
   // ── submit ────────────────────────────────────────────────────────────────────────────────────────────
@@ -123,10 +106,8 @@ export class OrderService {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
     const accountId = account.tradingAccountId;
     const idempotencyKey = req.idempotencyKey ?? req.tradeOrder.idempotencyKey;
-    const duplicate =
-      (idempotencyKey !== undefined ? this.byIdempotencyKey.get(key(accountId, idempotencyKey)) : undefined) ??
-      (req.tradeOrder.clientOrderId !== undefined ? this.byClientOrderId.get(key(accountId, req.tradeOrder.clientOrderId)) : undefined);
-    if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.current(duplicate);
+    const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
+    if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
     const venue = this.ctx.venues.require(account.venue);
@@ -212,9 +193,7 @@ export class OrderService {
         this.ctx.store.transaction(() => {
           this.ctx.store.insertOrder(order);
           const balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
-          this.byClientOrderId.set(key(accountId, order.clientOrderId), tradeOrderId);
-          if (idempotencyKey !== undefined) this.byIdempotencyKey.set(key(accountId, idempotencyKey), tradeOrderId);
-          this.track(order);
+          this.live.add(order);
           this.publish(order, balances);
           try {
             sent = venue.submitOrder(venueOrder, venueAccount);
@@ -224,7 +203,7 @@ export class OrderService {
         }),
       );
     } catch (err) {
-      this.forget(order);
+      this.live.forget(order);
       this.book.evict(accountId);
       throw err;
     }
@@ -232,24 +211,24 @@ export class OrderService {
       if (thrown !== undefined) throw thrown;
       await sent;
     } catch (err) {
-      const cur = this.open.get(tradeOrderId);
+      const cur = this.live.openOrder(tradeOrderId);
       if (cur) this.close(cur, 'REJECT', this.ctx.clock.now(), { rejectReason: reasonOf(err, 'venue refused the order') });
       this.ctx.log.warn({ err, tradeOrderId, venue: venue.id }, 'venue refused an order');
     }
-    return req.awaitClosed ? this.awaitClosed(tradeOrderId) : this.current(tradeOrderId);
+    return req.awaitClosed ? this.awaitClosed(tradeOrderId) : this.live.current(tradeOrderId);
   }
 
   // ── cancel ────────────────────────────────────────────────────────────────────────────────────────────
   async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<Order> {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
-    const order = this.lookup(account.tradingAccountId, req);
+    const order = this.live.lookup(account.tradingAccountId, req);
     if (!order) throw new DomainError('ORDER_NOT_FOUND', 'trade order not found');
     if (isTerminal(order.status)) throw new DomainError('ORDER_NOT_CANCELLABLE', `trade order ${order.tradeOrderId} is already ${order.status}`);
-    if (order.status === 'PENDING_CANCEL') return this.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+    if (order.status === 'PENDING_CANCEL') return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
     const venue = this.ctx.venues.get(order.venue);
     if (!venue) {
       this.close(order, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue not available' });
-      return this.current(order.tradeOrderId);
+      return this.live.current(order.tradeOrderId);
     }
     const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
     const request: CancelRequest = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol };
@@ -271,23 +250,23 @@ export class OrderService {
       if (thrown !== undefined) throw thrown;
       await sent;
     } catch (err) {
-      const cur = this.open.get(order.tradeOrderId);
+      const cur = this.live.openOrder(order.tradeOrderId);
       if (cur?.status === 'PENDING_CANCEL') this.step(cur, dec(cur.executedQuantity).isPos() ? 'CANCEL_REJECTED_AFTER_FILL' : 'CANCEL_REJECTED', {});
       if (err instanceof DomainError) throw err;
       throw new DomainError('ORDER_NOT_CANCELLABLE', `venue refused the cancel: ${reasonOf(err, 'unknown reason')}`, { cause: err });
     }
-    return this.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+    return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
   }
 
   // ── queries ───────────────────────────────────────────────────────────────────────────────────────────
   get(caller: CallerContext, q: OrderLookup): Order {
     let order: Order | undefined;
     if (q.tradeOrderId) {
-      order = this.open.get(q.tradeOrderId) ?? this.ctx.store.getOrder(q.tradeOrderId);
+      order = this.live.find(q.tradeOrderId);
       if (order && q.tradingAccountId && order.tradingAccountId !== q.tradingAccountId) order = undefined;
     } else if (q.tradingAccountId && (q.clientOrderId || q.externalOrderId)) {
       const account = this.accounts.requireOwned(caller, q.tradingAccountId);
-      order = this.lookup(account.tradingAccountId, q);
+      order = this.live.lookup(account.tradingAccountId, q);
     } else {
       throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, or tradingAccountId with clientOrderId or externalOrderId, is required');
     }
@@ -313,7 +292,7 @@ export class OrderService {
 
   /** Admin correction (command.trade_order.save): records a venue order id and/or closes or acknowledges the order. */
   save(input: RpcTradeOrder): Order {
-    const order = input.tradeOrderId ? (this.open.get(input.tradeOrderId) ?? this.ctx.store.getOrder(input.tradeOrderId)) : undefined;
+    const order = input.tradeOrderId ? (this.live.find(input.tradeOrderId)) : undefined;
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `trade order ${input.tradeOrderId ?? '(none)'} not found`);
     const fields: Partial<Order> = {};
     if (input.externalOrderId !== undefined) fields.externalOrderId = input.externalOrderId;
@@ -326,7 +305,7 @@ export class OrderService {
     } else if (fields.externalOrderId !== undefined) {
       this.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
     }
-    return this.current(order.tradeOrderId);
+    return this.live.current(order.tradeOrderId);
   }
 
   // ── venue reports ─────────────────────────────────────────────────────────────────────────────────────
@@ -337,7 +316,7 @@ export class OrderService {
         this.publishPortfolio(e.tradingAccountId, balances, undefined);
         return;
       }
-      const order = this.open.get(e.tradeOrderId) ?? this.ctx.store.getOrder(e.tradeOrderId);
+      const order = this.live.find(e.tradeOrderId);
       if (!order || order.tradingAccountId !== e.tradingAccountId) {
         this.ctx.log.warn({ tradeOrderId: e.tradeOrderId, type: e.type }, 'venue reported an unknown order');
         return;
@@ -421,7 +400,7 @@ export class OrderService {
       this.ctx.log.debug?.({ tradeOrderId: order.tradeOrderId, tradeId: e.tradeId }, 'duplicate fill ignored');
       return;
     }
-    this.remember(next);
+    this.live.remember(next);
     this.publish(next, dedupeBalances(balances), position);
   }
 
@@ -457,85 +436,16 @@ export class OrderService {
       this.book.evict(next.tradingAccountId);
       throw err;
     }
-    this.remember(next);
+    this.live.remember(next);
     this.publish(next, changed);
-  }
-
-  // ── memory, waits and events ──────────────────────────────────────────────────────────────────────────
-  private track(o: Order): void {
-    if (isTerminal(o.status)) return;
-    if (!this.open.has(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 0) + 1);
-    this.open.set(o.tradeOrderId, o);
-  }
-
-  private remember(o: Order): void {
-    if (isTerminal(o.status)) {
-      if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
-    } else {
-      this.track(o);
-    }
-    const ws = this.watchers.get(o.tradeOrderId);
-    if (ws) for (const w of [...ws]) w();
-  }
-
-  /** Undoes `track` and the key indexes for an order whose insert was rolled back. */
-  private forget(o: Order): void {
-    if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
-    if (this.byClientOrderId.get(key(o.tradingAccountId, o.clientOrderId)) === o.tradeOrderId) this.byClientOrderId.delete(key(o.tradingAccountId, o.clientOrderId));
-    if (o.idempotencyKey !== undefined && this.byIdempotencyKey.get(key(o.tradingAccountId, o.idempotencyKey)) === o.tradeOrderId) {
-      this.byIdempotencyKey.delete(key(o.tradingAccountId, o.idempotencyKey));
-    }
-  }
-
-  private current(tradeOrderId: string): Order {
-    const o = this.open.get(tradeOrderId) ?? this.ctx.store.getOrder(tradeOrderId);
-    if (!o) throw new DomainError('ORDER_NOT_FOUND', `trade order ${tradeOrderId} not found`);
-    return o;
-  }
-
-  private lookup(tradingAccountId: string, q: OrderLookup): Order | undefined {
-    if (q.tradeOrderId) {
-      const o = this.open.get(q.tradeOrderId) ?? this.ctx.store.getOrder(q.tradeOrderId);
-      return o && o.tradingAccountId === tradingAccountId ? o : undefined;
-    }
-    if (q.clientOrderId) {
-      const id = this.byClientOrderId.get(key(tradingAccountId, q.clientOrderId));
-      return id ? this.current(id) : undefined;
-    }
-    if (q.externalOrderId) {
-      for (const o of this.open.values()) if (o.tradingAccountId === tradingAccountId && o.externalOrderId === q.externalOrderId) return o;
-      return this.ctx.store.findOrderByExternalOrderId(tradingAccountId, q.externalOrderId);
-    }
-    throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, clientOrderId or externalOrderId is required');
   }
 
   /** Holds until the order is closed or the awaitClosed timeout passes; answers the state at that moment. */
   awaitClosed(tradeOrderId: string): Promise<Order> {
-    return this.waitFor(tradeOrderId, (o) => isTerminal(o.status), this.ctx.config.awaitClosedTimeoutMs);
+    return this.live.waitFor(tradeOrderId, (o) => isTerminal(o.status), this.ctx.config.awaitClosedTimeoutMs);
   }
 
-  private waitFor(tradeOrderId: string, done: (o: Order) => boolean, timeoutMs: number): Promise<Order> {
-    const now = this.current(tradeOrderId);
-    if (done(now)) return Promise.resolve(now);
-    return new Promise<Order>((resolve) => {
-      let set = this.watchers.get(tradeOrderId);
-      if (!set) this.watchers.set(tradeOrderId, (set = new Set()));
-      const finish = () => {
-        clearTimeout(timer);
-        this.timers.delete(timer);
-        set!.delete(check);
-        if (set!.size === 0) this.watchers.delete(tradeOrderId);
-        resolve(this.current(tradeOrderId));
-      };
-      const check = () => {
-        if (done(this.current(tradeOrderId))) finish();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.timers.add(timer);
-      set.add(check);
-    });
-  }
-
+  // ── events ────────────────────────────────────────────────────────────────────────────────────────────
   private publish(order: Order, balances: Balance[], position?: Position): void {
     this.ctx.publish.toAccount(order.tradingAccountId, 'event.trade_order.updated', toRpcTradeOrder(order));
     if (balances.length || position) this.publishPortfolio(order.tradingAccountId, balances, position);
