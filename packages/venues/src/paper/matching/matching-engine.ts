@@ -28,19 +28,12 @@ import {
 import { ExpiryQueue } from './expiry-queue.ts';
 import type { FeeSchedule } from './fees.ts';
 import { OrderBook, RestingOrder, type Side } from './order-book.ts';
+import { StopIndex } from './stop-index.ts';
 
 export interface MatchingEngineOptions {
   fees: FeeSchedule;
   /** Default EXPIRE_MAKER (Binance's default). */
   stpMode?: StpMode;
-}
-
-/** A stop-family order waiting for its trigger. */
-interface PendingStop {
-  order: SubmitOrder;
-  expireAt: number;
-  /** TRAILING_STOP: best price seen since acceptance (highest for sells, lowest for buys); NaN until a trade. */
-  reference: number;
 }
 
 /** The order currently executing against the book. */
@@ -60,7 +53,7 @@ export class MatchingEngine {
   lastTradeTicks: number | undefined;
   readonly #fees: FeeSchedule;
   readonly #stp: StpMode;
-  readonly #stops = new Map<number, PendingStop>();
+  readonly #stops = new StopIndex();
   readonly #expiries = new ExpiryQueue();
   #seq = 0;
   #tradeSeq = 0;
@@ -107,7 +100,7 @@ export class MatchingEngine {
         return events;
       }
       events.push({ type: 'accepted', id: order.id, owner: order.owner });
-      this.#stops.set(order.id, { order, expireAt, reference: last ?? NaN });
+      this.#stops.add(order, expireAt, last);
       if (expireAt) this.#expiries.push(expireAt, order.id);
       return events;
     }
@@ -135,11 +128,8 @@ export class MatchingEngine {
       events.push({ type: 'cancelled', id, owner: resting.owner, reason });
       return events;
     }
-    const stop = this.#stops.get(id);
-    if (stop) {
-      this.#stops.delete(id);
-      events.push({ type: 'cancelled', id, owner: stop.order.owner, reason });
-    }
+    const stop = this.#stops.remove(id);
+    if (stop) events.push({ type: 'cancelled', id, owner: stop.order.owner, reason });
     return events;
   }
 
@@ -247,7 +237,7 @@ export class MatchingEngine {
         }
         book.reduce(maker, lots);
         this.lastTradeTicks = price;
-        if (hasStops) this.#observePrice(price);
+        if (hasStops) this.#stops.observe(price);
         lastFill = {
           type: 'fill',
           tradeSeq: ++this.#tradeSeq,
@@ -290,37 +280,18 @@ export class MatchingEngine {
     }
   }
 
-  #observePrice(price: number): void {
-    for (const stop of this.#stops.values()) {
-      if (stop.order.type !== 'TRAILING_STOP') continue;
-      if (Number.isNaN(stop.reference)) stop.reference = price;
-      else if (stop.order.side === 'SELL' ? price > stop.reference : price < stop.reference) stop.reference = price;
-    }
-  }
-
-  #fires(stop: PendingStop, last: number): boolean {
-    const o = stop.order;
-    if (o.type !== 'TRAILING_STOP') return stopFires(o.type, o.side, o.stopTicks!, last);
-    if (Number.isNaN(stop.reference)) return false;
-    return o.side === 'SELL' ? last <= stop.reference - o.trailingTicks! : last >= stop.reference + o.trailingTicks!;
-  }
-
-  /** Fires stops whose condition holds at the last trade price, one at a time, until none fires (cascades included). */
+  /**
+   * Fires stops whose condition holds at the last trade price, one at a time, until none fires (cascades included);
+   * see stop-index.ts for the order among several eligible stops.
+   */
   #runTriggers(events: EngineEvent[]): void {
     // Terminates: every round removes one pending stop or returns.
     for (;;) {
       const last = this.lastTradeTicks;
       if (last === undefined) return;
-      let fired: PendingStop | undefined;
-      for (const stop of this.#stops.values()) {
-        if (this.#fires(stop, last)) {
-          fired = stop;
-          break;
-        }
-      }
+      const fired = this.#stops.takeFiring(last);
       if (!fired) return;
       const o = fired.order;
-      this.#stops.delete(o.id);
       events.push({ type: 'triggered', id: o.id, owner: o.owner, lastTicks: last });
       const asLimit = hasLimitPrice(o);
       if (asLimit && o.timeInForce === 'GTX' && this.#crosses(o.side, o.priceTicks!)) {
@@ -344,7 +315,7 @@ export class MatchingEngine {
       }
       const stop = this.#stops.get(id);
       if (stop && stop.expireAt === at) {
-        this.#stops.delete(id);
+        this.#stops.remove(id);
         events.push({ type: 'expired', id, owner: stop.order.owner, reason: 'time in force expired' });
       }
     }
