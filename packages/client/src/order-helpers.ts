@@ -49,7 +49,7 @@ export class OrderHelpers {
     return this.client.rpc('command.trade_order.submit', {
       tradingAccountId,
       tradeOrder: order,
-      idempotencyKey: opts.idempotencyKey ?? globalThis.crypto.randomUUID(),
+      idempotencyKey: opts.idempotencyKey ?? randomUuid(),
       ...(opts.awaitClosed !== undefined ? { awaitClosed: opts.awaitClosed } : {}),
     }) as Promise<RpcTradeOrder>;
   }
@@ -93,4 +93,15 @@ export class OrderHelpers {
       stream.close();
     }
   }
+}
+
+/** A v4 UUID; `crypto.randomUUID` is missing in browsers on plain-http pages, `getRandomValues` is not. */
+export function randomUuid(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
