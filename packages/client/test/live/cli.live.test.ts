@@ -99,6 +99,13 @@ test('a terminal session: login, instruments, account, submit, cancel, portfolio
   assert.match(book.stdout, /PAPER:BTC\/USDT .* in sync/);
   assert.match(book.stdout, /spread \d/);
 
+  const trades = await cadenza('trades', 'PAPER', 'BTC/USDT', '--count', '2', '--json');
+  assert.equal(trades.code, 0, trades.stderr);
+  const lines = trades.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 2, 'one JSON object per trade');
+  assert.equal(lines[0].instrumentId, 'PAPER:BTC/USDT');
+  assert.ok(['BUY', 'SELL'].includes(lines[0].side));
+
   const accounts = await cadenza('accounts', '--json');
   assert.ok(accounts.json.some((a: any) => a.tradingAccountId === accountId));
   const subs = await cadenza('subscriptions', '--json');
