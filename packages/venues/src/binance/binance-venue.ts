@@ -117,9 +117,10 @@ export class BinanceVenue implements Venue {
     const ttl = this.options.instrumentsTtlMs ?? 600_000;
     if (this.deps.clock.now() - this.instrumentsAt < ttl) return this.instruments;
     this.instrumentsLoading ??= this.rest
-      .publicGet('/api/v3/exchangeInfo')
+      .publicGet('/api/v3/exchangeInfo', [], 20)
       .then((body) => {
-        const { instruments, skipped } = parseExchangeInfo(body, this.id);
+        const { instruments, skipped, weightLimitPerMinute } = parseExchangeInfo(body, this.id);
+        if (weightLimitPerMinute !== undefined) this.rest.setWeightLimit(weightLimitPerMinute);
         if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Binance symbols that did not parse');
         this.instruments = instruments;
         this.instrumentsAt = this.deps.clock.now();
@@ -152,11 +153,15 @@ export class BinanceVenue implements Venue {
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
     this.checkKey({ kind: 'kline', symbol, interval });
     const n = Math.max(1, Math.min(1000, Math.floor(limit)));
-    const body = await this.rest.publicGet('/api/v3/klines', [
-      ['symbol', this.directory.external(symbol)],
-      ['interval', interval],
-      ['limit', String(n)],
-    ]);
+    const body = await this.rest.publicGet(
+      '/api/v3/klines',
+      [
+        ['symbol', this.directory.external(symbol)],
+        ['interval', interval],
+        ['limit', String(n)],
+      ],
+      2,
+    );
     const bars = parseKlines(body, { instrumentId: `${this.id}:${symbol}`, venue: this.id, symbol, interval, now: this.rest.serverNow() });
     const live = this.feeds.liveKline(symbol, interval);
     const last = bars[bars.length - 1];

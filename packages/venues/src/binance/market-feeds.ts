@@ -47,6 +47,11 @@ interface SymbolFeed {
 
 type StreamTarget = { feed: SymbolFeed; kind: 'depth' | 'trade' | 'ticker' | 'kline' };
 
+/** Request weight of `GET /api/v3/depth` by limit (spot REST docs). */
+export function depthWeight(limit: number): number {
+  return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+}
+
 export class MarketFeeds {
   private readonly feeds = new Map<string, SymbolFeed>();
   private readonly targets = new Map<string, StreamTarget>();
@@ -248,10 +253,14 @@ export class MarketFeeds {
     }
     depth.fetching = true;
     this.options.rest
-      .publicGet('/api/v3/depth', [
-        ['symbol', feed.external],
-        ['limit', String(this.options.depthSnapshotLimit)],
-      ])
+      .publicGet(
+        '/api/v3/depth',
+        [
+          ['symbol', feed.external],
+          ['limit', String(this.options.depthSnapshotLimit)],
+        ],
+        depthWeight(this.options.depthSnapshotLimit),
+      )
       .then((body) => {
         depth.fetching = false;
         if (feed.depth !== depth || this.stopped) return;

@@ -6,8 +6,9 @@ import { BinanceVenueError } from '../errors.ts';
 
 describe('exchangeInfo → InstrumentSpec', () => {
   test('maps the documented symbol and its filters', () => {
-    const { instruments, skipped } = parseExchangeInfo(fixture('exchange-info'), 'BINANCE');
+    const { instruments, skipped, weightLimitPerMinute } = parseExchangeInfo(fixture('exchange-info'), 'BINANCE');
     assert.deepEqual(skipped, []);
+    assert.equal(weightLimitPerMinute, 6000);
     const eth = instruments[0]!;
     assert.equal(eth.instrumentId, 'BINANCE:ETH/BTC');
     assert.equal(eth.symbol, 'ETH/BTC');

@@ -110,8 +110,17 @@ export function parseSymbolInfo(raw: unknown, venue: string): InstrumentSpec {
 }
 
 /** exchangeInfo → instruments; symbols that do not parse are listed in `skipped` instead of failing the lot. */
-export function parseExchangeInfo(raw: unknown, venue: string): { instruments: InstrumentSpec[]; skipped: Array<{ symbol: string; reason: string }> } {
+export function parseExchangeInfo(
+  raw: unknown,
+  venue: string,
+): { instruments: InstrumentSpec[]; skipped: Array<{ symbol: string; reason: string }>; weightLimitPerMinute?: number } {
   const info = asObject(raw, 'exchangeInfo');
+  let weightLimitPerMinute: number | undefined;
+  for (const r of Array.isArray(info.rateLimits) ? info.rateLimits : []) {
+    if (typeof r !== 'object' || r === null) continue;
+    const l = r as WireObject;
+    if (l.rateLimitType === 'REQUEST_WEIGHT' && l.interval === 'MINUTE' && l.intervalNum === 1 && typeof l.limit === 'number') weightLimitPerMinute = l.limit;
+  }
   const instruments: InstrumentSpec[] = [];
   const skipped: Array<{ symbol: string; reason: string }> = [];
   for (const entry of asArray(info.symbols, 'exchangeInfo.symbols')) {
@@ -122,7 +131,7 @@ export function parseExchangeInfo(raw: unknown, venue: string): { instruments: I
       skipped.push({ symbol: name, reason: err instanceof Error ? err.message : String(err) });
     }
   }
-  return { instruments, skipped };
+  return { instruments, skipped, ...(weightLimitPerMinute !== undefined ? { weightLimitPerMinute } : {}) };
 }
 
 export function parseDepthSnapshot(raw: unknown): DepthSnapshotData {

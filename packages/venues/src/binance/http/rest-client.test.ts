@@ -60,6 +60,21 @@ describe('BinanceRestClient', () => {
     assert.match(calls[2]!, /timestamp=1250000/);
   });
 
+  test('a public read that would overspend the minute weight waits for the next minute instead of provoking a 429', async () => {
+    const now = { t: 60_000 * 1000 + 59_900 }; // 100 ms before a minute boundary
+    const { rest, calls, warnings } = client([json(200, {}, { 'x-mbx-used-weight-1m': '5900' }), json(200, {})], now);
+    await rest.publicGet('/api/v3/time', [], 1);
+    assert.equal(rest.weightWaitMs(25), 0);
+    assert.ok(rest.weightWaitMs(250) > 0 && rest.weightWaitMs(250) <= 150);
+    const started = performance.now();
+    await rest.publicGet('/api/v3/depth', [['limit', '5000']], 250);
+    assert.ok(performance.now() - started >= 100, 'waited for the minute to roll over');
+    assert.equal(calls.length, 2);
+    assert.ok(warnings.some((w) => /weight budget/.test(w)));
+    now.t += 60_000; // a header from an older minute no longer counts
+    assert.equal(rest.weightWaitMs(250), 0);
+  });
+
   test('5xx is an unknown outcome; 4xx a rejection carrying Binance code and message; garbage a protocol error', async () => {
     const { rest } = client([json(503, {}), json(400, { code: -2010, msg: 'Account has insufficient balance for requested action.' }), () => new Response('<html>', { status: 200 })]);
     await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: BinanceVenueError) => e.kind === 'unknown-outcome' && e.retryable);

@@ -1,7 +1,9 @@
 /**
  * @module binance/http/rest-client
  * The spot REST API over fetch, with Binance's rules for staying welcome:
- *  - usage headers (`X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-10S`, …) are recorded on every answer;
+ *  - usage headers (`X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-10S`, …) are recorded on every answer, and a
+ *    public read that would push the minute's weight past the limit waits for the next minute instead of
+ *    provoking a 429 (a depth snapshot of 5000 levels weighs 250 of the default 6000);
  *  - 429 → nothing more is sent until `Retry-After` has passed (public reads wait it out, a bounded number of
  *    times; signed requests fail at once as `rate-limited` — an order is not silently delayed);
  *  - 418 → the IP is banned: every request fails as `banned` without being sent until `Retry-After` passes;
@@ -23,6 +25,8 @@ export interface RestClientOptions {
   maxRateLimitRetries?: number;
   /** Longest Retry-After a public GET is willing to wait (ms). */
   maxWaitMs?: number;
+  /** REQUEST_WEIGHT per minute (exchangeInfo `rateLimits`; Binance spot: 6000). */
+  weightLimitPerMinute?: number;
   fetch?: typeof fetch;
 }
 
@@ -39,6 +43,9 @@ export class BinanceRestClient {
   private blockedUntil = 0;
   private blockKind: 'rate-limited' | 'banned' = 'rate-limited';
   private readonly usageCounters = new Map<string, number>();
+  /** Server minute (epoch ms / 60000) the last used-weight-1m header belongs to. */
+  private weightMinute = -1;
+  private weightLimit: number;
   private readonly fetchImpl: typeof fetch;
   private readonly recvWindow: number;
   private readonly timeoutMs: number;
@@ -47,6 +54,12 @@ export class BinanceRestClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.recvWindow = options.recvWindowMs ?? 5000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.weightLimit = options.weightLimitPerMinute ?? 6000;
+  }
+
+  /** Adopts the REQUEST_WEIGHT limit Binance announces in exchangeInfo. */
+  setWeightLimit(perMinute: number): void {
+    if (Number.isFinite(perMinute) && perMinute > 0) this.weightLimit = perMinute;
   }
 
   /** Server time minus local time, as last measured. */
@@ -68,10 +81,24 @@ export class BinanceRestClient {
     return Math.max(0, this.blockedUntil - this.options.clock.now());
   }
 
-  /** A public (NONE security) GET. Waits out 429 back-offs up to the configured bounds. */
-  async publicGet(path: string, params: Params = []): Promise<unknown> {
+  /** Weight that would exceed the minute's budget: milliseconds until the next minute, else 0. */
+  weightWaitMs(weight: number): number {
+    const now = this.serverNow();
+    const minute = Math.floor(now / 60_000);
+    const used = minute === this.weightMinute ? (this.usageCounters.get('used-weight-1m') ?? 0) : 0;
+    if (used + weight <= this.weightLimit) return 0;
+    return (minute + 1) * 60_000 - now + 50;
+  }
+
+  /** A public (NONE security) GET of the given request weight. Waits out 429 back-offs and a full minute budget. */
+  async publicGet(path: string, params: Params = [], weight = 1): Promise<unknown> {
     const maxRetries = this.options.maxRateLimitRetries ?? 3;
     const maxWait = this.options.maxWaitMs ?? 60_000;
+    const budgetWait = this.weightWaitMs(weight);
+    if (budgetWait > 0) {
+      this.options.log.warn({ path, weight, waitMs: budgetWait }, 'Binance request weight budget spent for this minute; waiting');
+      await sleep(budgetWait);
+    }
     for (let attempt = 0; ; attempt++) {
       const wait = this.blockedForMs();
       if (wait > 0) {
@@ -180,7 +207,10 @@ export class BinanceRestClient {
       const m = /^x-mbx-(used-weight|order-count)-(\d+[smhd])$/i.exec(name);
       if (!m) return;
       const n = Number(value);
-      if (Number.isFinite(n)) this.usageCounters.set(`${m[1]!.toLowerCase()}-${m[2]!.toLowerCase()}`, n);
+      if (!Number.isFinite(n)) return;
+      const key = `${m[1]!.toLowerCase()}-${m[2]!.toLowerCase()}`;
+      this.usageCounters.set(key, n);
+      if (key === 'used-weight-1m') this.weightMinute = Math.floor(this.serverNow() / 60_000);
     });
   }
 }

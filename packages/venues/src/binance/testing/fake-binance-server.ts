@@ -65,6 +65,7 @@ export class FakeBinanceServer {
   private depthFaults: Array<'drop' | 'duplicate' | 'hold'> = [];
   private heldDepth: { symbol: string; event: Record<string, unknown> } | undefined;
   private weight = 0;
+  private weightMinute = 0;
   private orderCount = 0;
   private nextOrderId = 1000;
   private nextTradeId = 5000;
@@ -270,6 +271,12 @@ export class FakeBinanceServer {
     const apiKey = typeof req.headers['x-mbx-apikey'] === 'string' ? req.headers['x-mbx-apikey'] : undefined;
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, params: url.searchParams, apiKey });
+    // Like Binance, request weight is counted per server-time minute.
+    const minute = Math.floor(this.serverTime() / 60_000);
+    if (minute !== this.weightMinute) {
+      this.weightMinute = minute;
+      this.weight = 0;
+    }
     const failIdx = this.failures.findIndex((f) => !f.path || f.path === url.pathname);
     if (failIdx >= 0) {
       const { failure } = this.failures.splice(failIdx, 1)[0]!;
