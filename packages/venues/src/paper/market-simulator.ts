@@ -39,6 +39,8 @@ const NOISE_RATE_PER_S = 1.5;
 const REVERSION_PER_S = Math.LN2 / (8 * 3600);
 /** Share of the gap between fair price and last trade closed at each step (market impact). */
 const IMPACT = 0.3;
+/** Cap on simulated arrivals (of each kind) handled in one step. */
+const MAX_ARRIVALS_PER_STEP = 20;
 
 interface Quote {
   id: number;
@@ -105,11 +107,21 @@ export class MarketSimulator {
     this.#lastStep = now;
     this.#walk(dt);
     this.#quote();
-    while (this.#nextNoiseAt <= now) {
+    // After a long pause (a suspended laptop, a stalled loop) the market resumes rather than replaying every missed
+    // arrival in one burst: at most MAX_ARRIVALS_PER_STEP of each kind, then the schedule restarts from now.
+    for (let n = 0; this.#nextNoiseAt <= now; n++) {
+      if (n === MAX_ARRIVALS_PER_STEP) {
+        this.#nextNoiseAt = now + this.#rng.exponential(1000 / NOISE_RATE_PER_S);
+        break;
+      }
       this.#nextNoiseAt += this.#rng.exponential(1000 / NOISE_RATE_PER_S);
       this.#noiseOrder(now);
     }
-    while (this.#nextTakerAt <= now) {
+    for (let n = 0; this.#nextTakerAt <= now; n++) {
+      if (n === MAX_ARRIVALS_PER_STEP) {
+        this.#nextTakerAt = now + this.#rng.exponential(1000 / TAKER_RATE_PER_S);
+        break;
+      }
       this.#nextTakerAt += this.#rng.exponential(1000 / TAKER_RATE_PER_S);
       this.#takerOrder();
     }
