@@ -176,6 +176,15 @@ describe('BinanceVenue trading against the fake Binance', () => {
     await h2.venue.stop();
   });
 
+  test('without the user data stream, orders still go out and their REST answers are reported', async () => {
+    const h4 = connectVenue(fake, { wsApiUrl: 'ws://127.0.0.1:1/ws-api/v3' });
+    const o = order({ orderType: 'MARKET', quantity: '0.001', limitPrice: undefined });
+    await h4.venue.submitOrder(o, hmacAccount);
+    assert.deepEqual(types(h4, o.tradeOrderId), ['accepted', 'filled']);
+    assert.ok(h4.rec.warnings.some((w) => /user data stream unavailable/.test(w.msg ?? '')));
+    await h4.venue.stop();
+  });
+
   test('429 on an order fails fast as rate-limited (no silent delay)', async () => {
     const h3 = connectVenue(fake);
     fake.failNext({ status: 429, retryAfterSeconds: 30 }, '/api/v3/order');

@@ -118,7 +118,7 @@ export class BinanceStreamClient {
   private connect(): Connection {
     const streams = new Set(this.wanted);
     const url = `${this.options.baseUrl}/stream?streams=${[...streams].join('/')}`;
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { handshakeTimeout: 10_000 });
     const conn: Connection = { socket, streams, open: false };
     socket.on('open', () => this.onOpen(conn));
     socket.on('message', (raw) => {

@@ -95,7 +95,7 @@ export class BinanceUserStream {
     if (this.socket && this.socket.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
     if (this.opening) return this.opening;
     this.opening = new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(this.options.url);
+      const socket = new WebSocket(this.options.url, { handshakeTimeout: this.options.requestTimeoutMs ?? 10_000 });
       socket.once('open', () => {
         this.socket = socket;
         this.opening = undefined;
