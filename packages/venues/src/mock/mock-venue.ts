@@ -317,12 +317,23 @@ export class MockVenue implements Venue {
     m.lastPrice = price;
     m.lastQty = qty;
     const side = liquidity === 'TAKER' ? o.side : buy ? 'SELL' : 'BUY';
-    this.#deps.market.onTrade({ instrumentId: m.spec.instrumentId, venue: this.id, symbol: m.spec.symbol, tradeId, price: priceText, quantity: qtyText, side, timestamp: now });
-    this.#deps.market.onTicker(this.getTicker(m.spec.symbol)!);
+    const trade = { instrumentId: m.spec.instrumentId, venue: this.id, symbol: m.spec.symbol, tradeId, price: priceText, quantity: qtyText, side, timestamp: now } as const;
+    const ticker = this.getTicker(m.spec.symbol)!;
+    this.#safely('market', () => this.#deps.market.onTrade(trade));
+    this.#safely('market', () => this.#deps.market.onTicker(ticker));
   }
 
   #emit(e: ExecutionEvent): void {
-    this.#deps.execution.onExecution(e);
+    this.#safely('execution', () => this.#deps.execution.onExecution(e));
+  }
+
+  /** Sinks must not throw; if one does, it is logged and the order's remaining events are still delivered. */
+  #safely(sink: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.#deps.log.error({ err, venue: this.id }, `${sink} sink threw`);
+    }
   }
 
   #market(symbol: string): MockMarket {
