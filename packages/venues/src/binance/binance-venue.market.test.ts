@@ -179,6 +179,10 @@ describe('BinanceVenue market data against the fake Binance', () => {
     assert.equal(klines.length, 3);
     assert.ok(klines[0]!.candle.openTime < klines[1]!.candle.openTime);
     await assert.rejects(h.venue.subscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval: '7m' }), /interval/);
+    const sandbox = connectVenue(fake, { venueId: 'BINANCE_SANDBOX' });
+    assert.equal(sandbox.venue.id, 'BINANCE_SANDBOX');
+    assert.ok((await sandbox.venue.listInstruments()).some((i) => i.instrumentId === 'BINANCE_SANDBOX:BTC/USDT' && i.venue === 'BINANCE_SANDBOX'));
+    await sandbox.venue.stop();
     await assert.rejects(h.venue.subscribeMarket({ kind: 'trade', symbol: 'btc-usdt' }), /BASE\/QUOTE/);
     await h.venue.stop();
     await h.until(() => fake.streamConnectionCount() === 0, 'closed');

@@ -33,6 +33,14 @@ describe('request signing', () => {
     assert.doesNotMatch(q.split('signature=')[1]!, /[+/=]/);
   });
 
+  test('RSA keys sign RSASSA-PKCS1-v1_5 / SHA-256 in base64', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const signer = createSigner({ credentialType: 'RSA', apiKey: 'k', secretKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    assert.equal(signer.scheme, 'RSA');
+    const payload = 'symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&timestamp=1668481559918&recvWindow=5000';
+    assert.ok(verify('sha256', Buffer.from(payload), publicKey, Buffer.from(signer.sign(payload), 'base64')));
+  });
+
   test('a non-key secret declared ED25519 is refused clearly', () => {
     assert.throws(() => createSigner({ credentialType: 'ED25519', apiKey: 'k', secretKey: 'not a key' }), /PKCS#8/);
   });
