@@ -12,10 +12,10 @@
  *        - `U` > book id + 1 → a gap: discard the book and restart at step 1 with this event;
  *        - otherwise set each level's absolute quantity (0 removes), book id ← `u`.
  *
- * The docs' wording of the gap rule reads "U > the update ID of your local order book"; taken literally it
- * would flag every contiguous event (U = id + 1), so this follows the continuity the rule protects:
- * an event must start at or before id + 1. Out-of-order delivery therefore shows up as a gap followed by a
- * resync, which is what the docs prescribe.
+ * The two update rules are those of the docs as corrected in binance/binance-spot-api-docs PR #383
+ * (`u` ≤ id → ignore; `U` > id + 1 → restart); the earlier wording ("u < id", "U > id") would have flagged
+ * every contiguous event. Out-of-order delivery therefore shows up as a gap followed by a resync, which is
+ * what the docs prescribe.
  */
 import { LocalBook } from '../local-book.ts';
 
