@@ -4,35 +4,56 @@
  * a seller in the quote asset — at that asset's precision, rounded DOWN (never more than the nominal rate).
  * Everything is BigInt, so `received − fee` is exact and the domain can reconcile balances to the unit.
  */
-import { parseFixed, pow10, type Fixed } from './decimal.ts';
+import { parseFixed, pow10 } from './decimal.ts';
 import type { InstrumentScale } from './instrument-scale.ts';
 
+/** A rate as integer numerator over a power-of-ten denominator, in both number and BigInt form. */
+interface Rate {
+  units: bigint;
+  divisor: bigint;
+  unitsN: number;
+  divisorN: number;
+}
+
+function rate(text: string, what: string): Rate {
+  const f = parseFixed(text);
+  if (!f || f.units >= pow10(f.scale)) throw new Error(`invalid ${what} fee rate ${text}`);
+  return { units: f.units, divisor: pow10(f.scale), unitsN: Number(f.units), divisorN: Number(pow10(f.scale)) };
+}
+
 export class FeeSchedule {
-  readonly #maker: Fixed;
-  readonly #taker: Fixed;
+  readonly #maker: Rate;
+  readonly #taker: Rate;
   readonly #baseUnitsPerLot: bigint;
   readonly #quoteUnitsPerTickLot: bigint;
+  readonly #baseUnitsPerLotN: number;
+  readonly #quoteUnitsPerTickLotN: number;
 
   constructor(scale: InstrumentScale, makerRate: string, takerRate: string) {
-    const maker = parseFixed(makerRate);
-    const taker = parseFixed(takerRate);
-    if (!maker || maker.units >= pow10(maker.scale)) throw new Error(`invalid maker fee rate ${makerRate}`);
-    if (!taker || taker.units >= pow10(taker.scale)) throw new Error(`invalid taker fee rate ${takerRate}`);
-    this.#maker = maker;
-    this.#taker = taker;
+    this.#maker = rate(makerRate, 'maker');
+    this.#taker = rate(takerRate, 'taker');
     this.#baseUnitsPerLot = scale.baseUnitsPerLot;
     this.#quoteUnitsPerTickLot = scale.quoteUnitsPerTickLot;
+    this.#baseUnitsPerLotN = Number(scale.baseUnitsPerLot);
+    this.#quoteUnitsPerTickLotN = Number(scale.quoteUnitsPerTickLot);
   }
 
   /**
    * The fee of one side of a fill, in units of the received asset at its precision:
    * base units (10^-basePrecision) when `side` is BUY, quote units (10^-quotePrecision) when SELL.
+   * Exact: integer arithmetic in doubles while every intermediate stays below 2^53, BigInt otherwise.
    */
   fee(side: 'BUY' | 'SELL', maker: boolean, priceTicks: number, lots: number): bigint {
-    const rate = maker ? this.#maker : this.#taker;
-    if (rate.units === 0n) return 0n;
+    const r = maker ? this.#maker : this.#taker;
+    if (r.unitsN === 0) return 0n;
+    const receivedN = side === 'BUY' ? lots * this.#baseUnitsPerLotN : priceTicks * lots * this.#quoteUnitsPerTickLotN;
+    const productN = receivedN * r.unitsN;
+    if (productN <= Number.MAX_SAFE_INTEGER) {
+      // Exact floor division of safe integers: subtract the (exact) remainder, then divide a multiple.
+      return BigInt((productN - (productN % r.divisorN)) / r.divisorN);
+    }
     const received =
       side === 'BUY' ? BigInt(lots) * this.#baseUnitsPerLot : BigInt(priceTicks) * BigInt(lots) * this.#quoteUnitsPerTickLot;
-    return (received * rate.units) / pow10(rate.scale);
+    return (received * r.units) / r.divisor;
   }
 }
