@@ -168,6 +168,20 @@ describe('BinanceVenue market data against the fake Binance', () => {
     await h.until(() => fake.streamConnectionCount() === 0, 'closed');
   });
 
+  test('streams beyond the per-socket limit go to further sockets; each socket reconnects with its own streams', async () => {
+    const h = connectVenue(fake, { maxStreamsPerConnection: 3 });
+    const intervals = ['1m', '3m', '5m', '15m', '30m', '1h', '2h'];
+    for (const interval of intervals) await h.venue.subscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval });
+    await h.until(() => fake.streamConnectionCount() === 3 && fake.subscribedStreams().length === 7, 'three sockets for seven streams');
+    assert.equal(h.venue.marketFeeds.connectionCount, 3);
+    for (const interval of ['1m', '3m', '5m']) await h.venue.unsubscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval });
+    await h.until(() => fake.streamConnectionCount() === 2, 'the emptied socket closed');
+    fake.disconnectStreams();
+    await h.until(() => fake.streamConnectionCount() === 2 && fake.subscribedStreams().length === 4, 'both sockets back with their streams');
+    await h.venue.stop();
+    await h.until(() => fake.streamConnectionCount() === 0, 'closed');
+  });
+
   test('exchangeInfo instruments and REST klines', async () => {
     const h = connectVenue(fake);
     const instruments = await h.venue.listInstruments();

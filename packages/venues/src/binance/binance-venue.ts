@@ -2,8 +2,9 @@
  * @module binance/binance-venue
  * The BINANCE / BINANCE_SANDBOX venue: Binance spot through the Venue port.
  *
- *  - Market data on demand: `subscribeMarket` starts a stream on the shared combined-stream socket,
- *    `unsubscribeMarket` stops it, and the socket closes when nothing is subscribed. Nothing connects at `start`.
+ *  - Market data on demand: `subscribeMarket` starts a stream on a combined-stream socket (up to 200 streams
+ *    each), `unsubscribeMarket` stops it, and a socket closes when nothing on it is subscribed. Nothing connects
+ *    at `start`.
  *  - Instruments from `GET /api/v3/exchangeInfo` (cached), mapped to `BINANCE:BASE/QUOTE`.
  *  - Trading with the account's API key (HMAC, Ed25519 or RSA): orders carry our clientOrderId as
  *    `newClientOrderId`; outcomes come from the order's REST answer and from the account's User Data Stream,
@@ -84,6 +85,7 @@ export class BinanceVenue implements Venue {
       ...(options.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: options.maxConnectionAgeMs } : {}),
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+      ...(options.maxStreamsPerConnection !== undefined ? { maxStreamsPerConnection: options.maxStreamsPerConnection } : {}),
     });
     this.userStream = new BinanceUserStream({
       url: this.endpoints.wsApiUrl,

@@ -49,6 +49,8 @@ export interface BinanceVenueOptions {
   /** No frame (data or ping) for this long means the socket is dead. Default 70 s (Binance pings every 20 s). */
   idleTimeoutMs?: number;
   reconnectDelayMs?: { min: number; max: number };
+  /** Streams per market socket (Binance allows 1024; the initial list travels in the URL). Default 200. */
+  maxStreamsPerConnection?: number;
   /** Delay before re-fetching a depth snapshot that was older than the buffered events. */
   snapshotRetryDelayMs?: number;
   /** exchangeInfo is cached this long. Default 10 min. */

@@ -7,7 +7,7 @@
  */
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { DepthSync } from './ws/depth-sync.ts';
-import { BinanceStreamClient } from './ws/stream-client.ts';
+import { BinanceStreamPool } from './ws/stream-pool.ts';
 import { parseDepthDiff, parseKlineEvent, parseTicker, parseTrade, type InstrumentRef } from './ws/parse.ts';
 import { parseDepthSnapshot } from './http/parse.ts';
 import type { BinanceRestClient } from './http/rest-client.ts';
@@ -25,6 +25,7 @@ export interface MarketFeedsOptions {
   maxConnectionAgeMs?: number;
   idleTimeoutMs?: number;
   reconnectDelayMs?: { min: number; max: number };
+  maxStreamsPerConnection?: number;
 }
 
 interface DepthFeed {
@@ -55,24 +56,25 @@ export function depthWeight(limit: number): number {
 export class MarketFeeds {
   private readonly feeds = new Map<string, SymbolFeed>();
   private readonly targets = new Map<string, StreamTarget>();
-  private readonly stream: BinanceStreamClient;
+  private readonly stream: BinanceStreamPool;
   private stopped = false;
 
   constructor(private readonly options: MarketFeedsOptions) {
-    this.stream = new BinanceStreamClient({
+    this.stream = new BinanceStreamPool({
       baseUrl: options.wsBaseUrl,
       log: options.log,
       onData: (stream, data) => this.onData(stream, data),
-      onStatus: (status, reason) => this.onStreamStatus(status, reason),
+      onStatus: (status, reason, streams) => this.onStreamStatus(status, reason, streams),
+      ...(options.maxStreamsPerConnection !== undefined ? { maxStreamsPerConnection: options.maxStreamsPerConnection } : {}),
       ...(options.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: options.maxConnectionAgeMs } : {}),
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
   }
 
-  /** The market stream socket (exposed for tests and diagnostics). */
-  get streamClient(): BinanceStreamClient {
-    return this.stream;
+  /** Market stream sockets carrying at least one stream. */
+  get connectionCount(): number {
+    return this.stream.connectionCount;
   }
 
   subscribe(key: MarketStreamKey, external: string): void {
@@ -293,8 +295,13 @@ export class MarketFeeds {
       });
   }
 
-  private onStreamStatus(status: 'up' | 'down', reason: string): void {
-    for (const feed of this.feeds.values()) {
+  private onStreamStatus(status: 'up' | 'down', reason: string, streams: ReadonlySet<string>): void {
+    const affected = new Set<SymbolFeed>();
+    for (const s of streams) {
+      const target = this.targets.get(s);
+      if (target) affected.add(target.feed);
+    }
+    for (const feed of affected) {
       if (status === 'down') {
         feed.depth?.sync.reset();
         this.setDown(feed, reason);

@@ -1,6 +1,7 @@
 /**
  * @module binance/ws/stream-client
- * One combined-stream socket (`<base>/stream?streams=a/b/c`) carrying every market stream the venue needs.
+ * One combined-stream socket (`<base>/stream?streams=a/b/c`) carrying a set of market streams (the pool in
+ * stream-pool.ts spreads the venue's streams over as many of these as needed).
  *
  * Promises:
  *  - the socket exists only while at least one stream is wanted; the last `remove` closes it;
