@@ -109,7 +109,21 @@ function throughput(s: Stream): { opsPerSec: number; opsPerCpuSec: number; bookA
   return { opsPerSec: (OPS / ns) * 1e9, opsPerCpuSec: (OPS / cpuUs) * 1e6, bookAfter: w.engine.book.orders.size };
 }
 
-function latency(s: Stream): { p50: number; p99: number; p999: number; max: number } {
+interface Percentiles {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+function percentiles(samples: Float64Array): Percentiles {
+  samples.sort();
+  const n = samples.length;
+  const at = (q: number) => samples[Math.min(n - 1, Math.floor(q * n))]!;
+  return { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: samples[n - 1]! };
+}
+
+function latency(s: Stream): { all: Percentiles; byKind: Percentiles[] } {
   const w = buildBook(7);
   const samples = new Float64Array(OPS);
   for (let i = 0; i < OPS; i++) {
@@ -117,9 +131,14 @@ function latency(s: Stream): { p50: number; p99: number; p999: number; max: numb
     step(w, s, i);
     samples[i] = Number(process.hrtime.bigint() - t0);
   }
-  samples.sort();
-  const at = (q: number) => samples[Math.min(OPS - 1, Math.floor(q * OPS))]!;
-  return { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: samples[OPS - 1]! };
+  const byKind = [KIND_ADD, KIND_CANCEL, KIND_MARKET].map((kind) => {
+    let n = 0;
+    for (let i = 0; i < OPS; i++) if (s.kind[i] === kind) n++;
+    const own = new Float64Array(n);
+    for (let i = 0, j = 0; i < OPS; i++) if (s.kind[i] === kind) own[j++] = samples[i]!;
+    return percentiles(own);
+  });
+  return { all: percentiles(samples), byKind };
 }
 
 const stream = makeStream(OPS, 42);
@@ -129,5 +148,20 @@ const t = throughput(stream);
 const l = latency(stream);
 console.log(`matching engine: ${OPS.toLocaleString('en-US')} ops (70% limit add, 25% cancel, 5% market) on a ${BOOK.toLocaleString('en-US')}-order book`);
 console.log(`  throughput: ${Math.round(t.opsPerSec).toLocaleString('en-US')} ops/s wall clock, ${Math.round(t.opsPerCpuSec).toLocaleString('en-US')} ops per CPU-second (book after: ${t.bookAfter.toLocaleString('en-US')} orders)`);
-console.log(`  per-op latency (timed pass): p50 ${Math.round(l.p50)} ns, p99 ${Math.round(l.p99)} ns, p99.9 ${Math.round(l.p999)} ns, max ${(l.max / 1000).toFixed(1)} µs`);
+/** What the two hrtime reads cost by themselves (included in every latency sample). */
+function timerOverhead(): number {
+  const n = 200_000;
+  const samples = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    samples[i] = Number(process.hrtime.bigint() - t0);
+  }
+  return percentiles(samples).p50;
+}
+
+const fmt = (p: Percentiles) => `p50 ${Math.round(p.p50)} ns, p99 ${Math.round(p.p99)} ns, p99.9 ${Math.round(p.p999)} ns, max ${(p.max / 1000).toFixed(1)} µs`;
+console.log(`  per-op latency (timed pass; includes ~${Math.round(timerOverhead())} ns of timer reads), all: ${fmt(l.all)}`);
+console.log(`    limit add: ${fmt(l.byKind[0]!)}`);
+console.log(`    cancel:    ${fmt(l.byKind[1]!)}`);
+console.log(`    market:    ${fmt(l.byKind[2]!)}`);
 console.log(`  node ${process.version}, ${process.arch}`);
