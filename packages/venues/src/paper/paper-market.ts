@@ -33,7 +33,6 @@ export interface VenueContext {
 interface UserOrder {
   tradeOrderId: string;
   tradingAccountId: string;
-  side: 'BUY' | 'SELL';
 }
 
 export interface PaperMarketOptions {
@@ -115,7 +114,7 @@ export class PaperMarket implements SimulatedExchange {
       this.#emit({ ...base, type: 'rejected', reason: translated.reason });
       return;
     }
-    this.#users.set(id, { tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, side: order.side });
+    this.#users.set(id, { tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId });
     this.#byTradeOrderId.set(order.tradeOrderId, id);
     this.#apply(this.engine.submit(translated.order, now));
     this.#flush();
@@ -129,11 +128,6 @@ export class PaperMarket implements SimulatedExchange {
     const events = this.#apply(this.engine.cancel(id, now, 'cancelled by user'));
     this.#flush();
     return events.some((e) => (e.type === 'cancelled' || e.type === 'expired') && e.id === id);
-  }
-
-  /** Whether a user order is open here. */
-  isUserOrderOpen(tradeOrderId: string): boolean {
-    return this.#byTradeOrderId.has(tradeOrderId);
   }
 
   book(depth: number, now: number): BookSnapshot {
