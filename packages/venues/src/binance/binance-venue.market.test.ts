@@ -153,6 +153,35 @@ describe('BinanceVenue market data against the fake Binance', () => {
     await h.until(() => fake.streamConnectionCount() === 0, 'closed');
   });
 
+  test('a snapshot behind the buffered events is fetched again (REST lagging the stream)', async () => {
+    fake.setBook('BTCUSDT', BOOK);
+    const h = connectVenue(fake);
+    await h.venue.subscribeMarket(key);
+    await h.until(() => fake.streamConnectionCount() === 1 && fake.subscribedStreams().includes('btcusdt@depth@100ms'), 'subscription');
+    const before = fake.requests.filter((r) => r.path === '/api/v3/depth').length;
+    fake.staleSnapshots = 2;
+    fake.pushDepth('BTCUSDT', { bids: [['63000.00', '1']] });
+    await h.until(() => h.venue.getBook('BTC/USDT', 5)?.bids.some((l) => l.price === '63000'), 'synced on the third snapshot');
+    assert.equal(fake.requests.filter((r) => r.path === '/api/v3/depth').length - before, 3);
+    await h.venue.stop();
+    await h.until(() => fake.streamConnectionCount() === 0, 'closed');
+  });
+
+  test('serverShutdown moves the streams to a new socket without a DOWN', async () => {
+    fake.setBook('BTCUSDT', BOOK);
+    const h = connectVenue(fake);
+    await h.venue.subscribeMarket({ kind: 'trade', symbol: 'BTC/USDT' });
+    await h.until(() => fake.streamConnectionCount() === 1 && fake.subscribedStreams().includes('btcusdt@trade'), 'subscription');
+    const opened = fake.streamConnectionsOpened;
+    fake.announceShutdown();
+    await h.until(() => fake.streamConnectionsOpened === opened + 1 && fake.streamConnectionCount() === 1, 'moved to a new socket');
+    fake.pushTrade('BTCUSDT', { price: '1.00', qty: '1.00', buyerMaker: false });
+    await h.until(() => h.rec.trades.length === 1, 'trades on the new socket');
+    assert.deepEqual(h.rec.feedStatus, []);
+    await h.venue.stop();
+    await h.until(() => fake.streamConnectionCount() === 0, 'closed');
+  });
+
   test('many subscriptions in a burst stay under 5 control messages per second on one socket', async () => {
     const h = connectVenue(fake);
     await h.venue.subscribeMarket({ kind: 'trade', symbol: 'BTC/USDT' });

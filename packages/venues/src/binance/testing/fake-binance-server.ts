@@ -56,6 +56,8 @@ export class FakeBinanceServer {
   clockSkewMs: number;
   /** Delay applied to /api/v3/depth answers. */
   snapshotDelayMs = 0;
+  /** The next this-many snapshots report a `lastUpdateId` behind the stream (REST lagging the stream). */
+  staleSnapshots = 0;
   private readonly keys = new Map<string, { hmac?: string; ed?: KeyObject }>();
   private readonly books = new Map<string, BookState>();
   private readonly market: FakeMarketStream;
@@ -184,6 +186,11 @@ export class FakeBinanceServer {
   /** Drops every market stream socket (the connector must reconnect and resync). */
   disconnectStreams(): void {
     this.market.disconnectAll();
+  }
+
+  /** Sends `serverShutdown` on every market socket. */
+  announceShutdown(): void {
+    this.market.announceShutdown();
   }
 
   disconnectUserStreams(): void {
@@ -349,7 +356,8 @@ export class FakeBinanceServer {
     const b = this.book(symbol);
     const sortDesc = (m: Map<string, string>) => [...m.entries()].sort((x, y) => new FakeDecimal(y[0]).comparedTo(x[0])).slice(0, limit);
     const sortAsc = (m: Map<string, string>) => [...m.entries()].sort((x, y) => new FakeDecimal(x[0]).comparedTo(y[0])).slice(0, limit);
-    return this.send(res, 200, { lastUpdateId: b.updateId, bids: sortDesc(b.bids), asks: sortAsc(b.asks) });
+    const lastUpdateId = this.staleSnapshots > 0 ? (this.staleSnapshots--, b.updateId - 1000) : b.updateId;
+    return this.send(res, 200, { lastUpdateId, bids: sortDesc(b.bids), asks: sortAsc(b.asks) });
   }
 
   private klines(params: URLSearchParams, res: ServerResponse): void {

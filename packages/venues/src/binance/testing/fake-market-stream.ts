@@ -42,6 +42,12 @@ export class FakeMarketStream {
     for (const c of this.conns) if (c.streams.has(stream) && c.socket.readyState === 1) c.socket.send(text);
   }
 
+  /** Sends Binance's `serverShutdown` notice to every socket (clients should move to a new connection). */
+  announceShutdown(): void {
+    const text = JSON.stringify({ e: 'serverShutdown', E: Date.now() });
+    for (const c of this.conns) if (c.socket.readyState === 1) c.socket.send(text);
+  }
+
   disconnectAll(): void {
     for (const c of this.conns) c.socket.terminate();
   }
