@@ -32,6 +32,7 @@ export function normalizeDecimal(s: string): string {
   return frac === '' ? whole : `${whole}.${frac}`;
 }
 
+/** True for "0", "0.00000000", …; throws on non-decimals. */
 export function isZeroDecimal(s: string): boolean {
   return toScaled(s) === 0n;
 }

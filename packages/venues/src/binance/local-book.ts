@@ -7,6 +7,7 @@
  */
 import { isZeroDecimal, normalizeDecimal, toScaled } from './decimal-text.ts';
 
+/** Which side of the book. */
 export type BookSide = 'bid' | 'ask';
 
 interface Level {
@@ -15,11 +16,13 @@ interface Level {
   quantity: string;
 }
 
+/** A level as `top` returns it: normalised decimal strings. */
 export interface LevelView {
   price: string;
   quantity: string;
 }
 
+/** Sorted price levels of one instrument (see the module comment). */
 export class LocalBook {
   private bids: Level[] = [];
   private asks: Level[] = [];

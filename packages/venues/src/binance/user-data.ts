@@ -15,9 +15,11 @@ import type { ExecutionEvent } from '@cadenza/domain';
 import { asArray, asObject, bool, decimal, int, optStr, str, type WireObject } from './wire.ts';
 import { normalizeDecimal } from './decimal-text.ts';
 
+/** Execution types (`x`) of an executionReport, exhaustively. */
 export type BinanceExecutionType = 'NEW' | 'CANCELED' | 'REPLACED' | 'REJECTED' | 'TRADE' | 'EXPIRED' | 'TRADE_PREVENTION' | 'AMENDMENT';
 const EXECUTION_TYPES: readonly string[] = ['NEW', 'CANCELED', 'REPLACED', 'REJECTED', 'TRADE', 'EXPIRED', 'TRADE_PREVENTION', 'AMENDMENT'];
 
+/** The fields of an executionReport the connector uses. */
 export interface ExecutionReport {
   symbol: string;
   clientOrderId: string;
@@ -36,6 +38,7 @@ export interface ExecutionReport {
   transactionTime: number;
 }
 
+/** executionReport payload → ExecutionReport; an unknown execution type throws. */
 export function parseExecutionReport(raw: unknown): ExecutionReport {
   const o = asObject(raw, 'executionReport');
   const x = str(o, 'x');
@@ -109,6 +112,7 @@ export function mapExecutionReport(report: ExecutionReport, ref: OrderRef): Exec
   }
 }
 
+/** outboundAccountPosition → a `balances` event for the account the subscription belongs to. */
 export function parseAccountPosition(raw: unknown, tradingAccountId: string): Extract<ExecutionEvent, { type: 'balances' }> {
   const o = asObject(raw, 'outboundAccountPosition');
   return {
@@ -128,6 +132,7 @@ export type WsApiMessage =
   | { kind: 'event'; subscriptionId: number | undefined; event: WireObject }
   | { kind: 'unknown'; raw: unknown };
 
+/** Classifies a WebSocket API frame; never throws. */
 export function parseWsApiMessage(text: string): WsApiMessage {
   let raw: unknown;
   try {

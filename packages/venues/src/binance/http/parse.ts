@@ -134,11 +134,13 @@ export function parseExchangeInfo(
   return { instruments, skipped, ...(weightLimitPerMinute !== undefined ? { weightLimitPerMinute } : {}) };
 }
 
+/** `GET /api/v3/depth` → the snapshot the depth synchroniser takes (levels kept as Binance's text). */
 export function parseDepthSnapshot(raw: unknown): DepthSnapshotData {
   const o = asObject(raw, 'depth');
   return { lastUpdateId: int(o, 'lastUpdateId'), bids: levels(o, 'bids'), asks: levels(o, 'asks') };
 }
 
+/** `GET /api/v3/time` → Binance's clock, epoch ms. */
 export function parseServerTime(raw: unknown): number {
   return int(asObject(raw, 'time'), 'serverTime');
 }
@@ -176,12 +178,14 @@ export function parseKlines(raw: unknown, meta: { instrumentId: string; venue: s
   });
 }
 
+/** One asset of `GET /api/v3/account`, normalised decimals. */
 export interface AccountBalance {
   asset: string;
   free: string;
   locked: string;
 }
 
+/** `GET /api/v3/account` → its balances. */
 export function parseAccountBalances(raw: unknown): AccountBalance[] {
   const o = asObject(raw, 'account');
   return asArray(o.balances, 'account.balances').map((b, i) => {
@@ -194,6 +198,7 @@ export function parseAccountBalances(raw: unknown): AccountBalance[] {
 export type BinanceOrderStatus = 'NEW' | 'PENDING_NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'PENDING_CANCEL' | 'REJECTED' | 'EXPIRED' | 'EXPIRED_IN_MATCH';
 const ORDER_STATUSES: readonly string[] = ['NEW', 'PENDING_NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'PENDING_CANCEL', 'REJECTED', 'EXPIRED', 'EXPIRED_IN_MATCH'];
 
+/** One fill in a FULL order answer. */
 export interface OrderFill {
   tradeId: string;
   price: string;
@@ -215,6 +220,7 @@ export interface OrderReport {
   fills: OrderFill[];
 }
 
+/** Any `/api/v3/order` answer → OrderReport; an unknown `status` is a protocol error. */
 export function parseOrderReport(raw: unknown): OrderReport {
   const o = asObject(raw, 'order');
   const statusRaw = optStr(o, 'status');

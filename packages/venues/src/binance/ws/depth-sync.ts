@@ -19,6 +19,7 @@
  */
 import { LocalBook } from '../local-book.ts';
 
+/** One diff-depth event. */
 export interface DepthDiff {
   /** `U`: first update id in the event. */
   firstUpdateId: number;
@@ -30,6 +31,7 @@ export interface DepthDiff {
   asks: ReadonlyArray<readonly [string, string]>;
 }
 
+/** A REST depth snapshot. */
 export interface DepthSnapshotData {
   lastUpdateId: number;
   bids: ReadonlyArray<readonly [string, string]>;
@@ -59,6 +61,7 @@ export interface DepthSyncOptions {
   maxBufferedEvents?: number;
 }
 
+/** The synchroniser and its book, for one symbol. */
 export class DepthSync {
   readonly book = new LocalBook();
   private phase: DepthSyncPhase = 'idle';

@@ -15,6 +15,7 @@ export interface InstrumentRef {
   symbol: string;
 }
 
+/** What one frame of a combined-stream socket is. */
 export type StreamMessage =
   | { kind: 'data'; stream: string; data: WireObject }
   | { kind: 'result'; id: number | string | null; result: unknown }
@@ -25,6 +26,7 @@ function idOf(o: WireObject): number | string | null {
   return typeof o.id === 'number' || typeof o.id === 'string' ? o.id : null;
 }
 
+/** Classifies a frame; never throws (bad JSON is `unknown`). */
 export function parseStreamMessage(text: string): StreamMessage {
   let raw: unknown;
   try {
@@ -42,6 +44,7 @@ export function parseStreamMessage(text: string): StreamMessage {
   return { kind: 'unknown', raw };
 }
 
+/** `depthUpdate` → DepthDiff (U, u, E, b, a). */
 export function parseDepthDiff(data: WireObject): DepthDiff {
   return {
     firstUpdateId: int(data, 'U'),
