@@ -203,6 +203,7 @@ describe('BinanceVenue trading against the fake Binance', () => {
     assert.match(bad.reason ?? '', /-2015/);
     const balances = await h.venue.fetchBalances(edAccount);
     assert.deepEqual(balances, [{ asset: 'USDT', free: '5000', locked: '0' }]);
+    await h.until(() => fake.userSubscriptionCount(ED_KEY) === 1, 'the user data stream starts when balances are fetched (account connect)');
     const o = order({ limitPrice: '50000.00', quantity: '0.05' }, edAccount);
     await h.venue.submitOrder(o, edAccount);
     assert.deepEqual(types(h, o.tradeOrderId), ['accepted']);

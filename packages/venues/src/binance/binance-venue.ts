@@ -224,10 +224,22 @@ export class BinanceVenue implements Venue {
     this.orders.emitReport(t, report, this.deps.clock.now());
   }
 
+  /**
+   * Balances from `GET /api/v3/account`. The domain calls this when an account connects, so the account's User
+   * Data Stream is started here too: balance changes made outside Cadenza arrive as `balances` events.
+   */
   async fetchBalances(account: VenueAccount): Promise<AccountBalance[]> {
     if (!account.credential) throw new BinanceVenueError('unsupported', 'this trading account has no Binance API credential');
-    const body = await this.rest.signed('GET', '/api/v3/account', [['omitZeroBalances', 'true']], createSigner(account.credential));
-    return parseAccountBalances(body);
+    const signer = createSigner(account.credential);
+    const body = await this.rest.signed('GET', '/api/v3/account', [['omitZeroBalances', 'true']], signer);
+    const balances = parseAccountBalances(body);
+    if (!this.stopped) {
+      this.signers.set(account.tradingAccountId, signer);
+      this.userStream.subscribe(account.tradingAccountId, signer).catch((err: unknown) =>
+        this.deps.log.warn({ tradingAccountId: account.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable'),
+      );
+    }
+    return balances;
   }
 
   async verifyCredential(credential: VenueCredential): Promise<{ valid: boolean; reason?: string }> {
