@@ -31,4 +31,5 @@ export function scaleOf(step: string): number {
   return (m[2] ?? '').replace(/0+$/, '').length;
 }
 
+/** 10^n as a BigInt. */
 export const TEN = (n: number): bigint => 10n ** BigInt(n);

@@ -22,6 +22,7 @@ export interface MockInstrumentConfig {
   levelQuantity: string;
 }
 
+/** The built-in MOCK markets: BTC/USDT, ETH/USDT, SOL/USDT. */
 export const MOCK_INSTRUMENTS: readonly MockInstrumentConfig[] = [
   {
     baseAsset: 'BTC', quoteAsset: 'USDT', tickSize: '0.01', lotSize: '0.00001', minQuantity: '0.00001', maxQuantity: '9000',

@@ -45,6 +45,7 @@ const KLINE_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 9
 const STOP_TYPES = new Set(['STOP', 'STOP_LIMIT', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'TRAILING_STOP']);
 const PRICED_TYPES = new Set(['LIMIT', 'LIMIT_MAKER', 'STOP_LIMIT', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT']);
 
+/** Options of createMockVenue; every field has a default. */
 export interface MockVenueOptions {
   venueId?: string;
   instruments?: readonly MockInstrumentConfig[];
@@ -76,6 +77,7 @@ interface Resting {
   externalOrderId: string;
 }
 
+/** The MOCK venue (rules in the module notes). */
 export class MockVenue implements Venue {
   readonly id: string;
   readonly capabilities: VenueCapabilities = { ledger: 'domain', requiresCredential: false, marketData: true, trading: true };

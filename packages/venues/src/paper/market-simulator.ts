@@ -28,6 +28,7 @@ export interface SimulatedExchange {
 
 /** Engine owners of the simulated participants; user owners start at USER_OWNER_BASE. */
 export const SIM_OWNERS = { makerA: 1, makerB: 2, noise: 3, taker: 4 } as const;
+/** First engine owner number given to user accounts; everything below belongs to simulated participants. */
 export const USER_OWNER_BASE = 1000;
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
@@ -60,6 +61,7 @@ interface Maker {
   quotedAt: number;
 }
 
+/** The simulated participants of one instrument (see the module notes). */
 export class MarketSimulator {
   /** Fair price in (fractional) ticks: the simulation's intent, never an order price. */
   fair: number;

@@ -12,6 +12,7 @@ import { parseFixed, rescaleDown, type Fixed } from './matching/decimal.ts';
 import { hasLimitPrice, isTriggered, type EngineOrderType, type EngineTimeInForce, type SubmitOrder } from './matching/engine-messages.ts';
 import type { InstrumentScale } from './matching/instrument-scale.ts';
 
+/** The engine order, or the reason the venue refuses the port order. */
 export type Translation = { ok: true; order: SubmitOrder } | { ok: false; reason: string };
 
 /** What the translator needs to know about the market to estimate the notional of a market order. */
@@ -28,6 +29,7 @@ function compare(a: Fixed, b: Fixed): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Port order → engine order for one instrument, with the venue's trading rules. */
 export class OrderTranslator {
   readonly #minQty: Fixed;
   readonly #maxQty: Fixed;

@@ -26,6 +26,7 @@ export interface MarketCharacter {
   levelNotional: number;
 }
 
+/** One PAPER pair: trading rules plus the character of its simulated market. */
 export interface PaperInstrumentConfig {
   baseAsset: string;
   quoteAsset: string;
@@ -41,6 +42,7 @@ export interface PaperInstrumentConfig {
   market: MarketCharacter;
 }
 
+/** The built-in catalogue, in listing order. */
 export const PAPER_INSTRUMENTS: readonly PaperInstrumentConfig[] = [
   {
     baseAsset: 'BTC', quoteAsset: 'USDT', tickSize: '0.01', lotSize: '0.00001', minQuantity: '0.00001', maxQuantity: '9000',

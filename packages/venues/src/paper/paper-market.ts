@@ -35,12 +35,14 @@ interface UserOrder {
   tradingAccountId: string;
 }
 
+/** Per-market settings the venue passes down. */
 export interface PaperMarketOptions {
   stpMode: StpMode;
   klineCapacity: number;
   historyMinutes: number;
 }
 
+/** One running PAPER instrument (see the module notes). */
 export class PaperMarket implements SimulatedExchange {
   readonly spec: InstrumentSpec;
   readonly scale: InstrumentScale;

@@ -5,6 +5,7 @@
  */
 export type PaperVenueErrorCode = 'UNKNOWN_SYMBOL' | 'UNSUPPORTED_INTERVAL' | 'ORDER_NOT_OPEN';
 
+/** A refusal with a stable code; the venue methods reject their promise with it in the cases the module notes list. */
 export class PaperVenueError extends Error {
   readonly retryable = false;
   constructor(

@@ -33,6 +33,7 @@ import { PaperMarket } from './paper-market.ts';
 import { PaperVenueError } from './paper-venue-error.ts';
 import { SeededRandom, hashString } from './seeded-random.ts';
 
+/** Options of createPaperVenue; every field has a default. */
 export interface PaperVenueOptions {
   /** Venue id as listed in the contract's `Venue` enum. Default 'PAPER'. */
   venueId?: string;
@@ -52,6 +53,7 @@ export interface PaperVenueOptions {
   stpMode?: StpMode;
 }
 
+/** The PAPER venue (see the module notes for its promises). */
 export class PaperVenue implements Venue {
   readonly id: string;
   readonly capabilities: VenueCapabilities = { ledger: 'domain', requiresCredential: false, marketData: true, trading: true };

@@ -4,6 +4,7 @@
  */
 import type { ExecutionEvent, KlineUpdate, TickerSnapshot, TradeTick, VenueDeps } from '@cadenza/domain';
 
+/** VenueDeps whose calls are recorded, with a clock tests set through `now`. */
 export interface RecordingDeps extends VenueDeps {
   now: number;
   executions: ExecutionEvent[];
@@ -14,6 +15,7 @@ export interface RecordingDeps extends VenueDeps {
   errors: object[];
 }
 
+/** Fresh recording deps whose clock starts at `start`. */
 export function recordingDeps(start = Date.UTC(2026, 10, 24, 9, 0, 0)): RecordingDeps {
   const d: RecordingDeps = {
     now: start,

@@ -21,6 +21,7 @@ export interface BarChange {
   isClosed: boolean;
 }
 
+/** Last trade, klines and 24 h change of one instrument, as decimal-string port values. */
 export class InstrumentMarketData {
   readonly #series = new Map<KlineInterval, KlineSeries>();
   /** Per minute with trades: the minute's open time and first price, oldest first (for the 24 h change). */

@@ -4,7 +4,9 @@
  * weeks starting Monday 00:00 UTC, months starting on the 1st 00:00 UTC.
  */
 
+/** Every contract KlineInterval, shortest first; PAPER produces all of them. */
 export const KLINE_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
+/** One of KLINE_INTERVALS (case-sensitive: '1m' minute, '1M' month). */
 export type KlineInterval = (typeof KLINE_INTERVALS)[number];
 
 const SECOND = 1000;
@@ -32,6 +34,7 @@ const FIXED: Partial<Record<KlineInterval, number>> = {
   '1w': 7 * DAY,
 };
 
+/** Whether a string is a KlineInterval value. */
 export function isKlineInterval(value: string): value is KlineInterval {
   return (KLINE_INTERVALS as readonly string[]).includes(value);
 }

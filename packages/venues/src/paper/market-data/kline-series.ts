@@ -8,6 +8,7 @@
  */
 import { barOpen, nextBarOpen, type KlineInterval } from './kline-intervals.ts';
 
+/** One OHLCV bar in ticks and lots. */
 export interface Bar {
   openTime: number;
   open: number;
@@ -17,6 +18,7 @@ export interface Bar {
   volumeLots: number;
 }
 
+/** Bars of one interval, oldest first, the last one forming. */
 export class KlineSeries {
   readonly #bars: Bar[] = [];
   /** Open time of the bar after the forming one; time at or past it closes the forming bar. */

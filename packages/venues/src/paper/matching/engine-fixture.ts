@@ -7,8 +7,10 @@ import { FeeSchedule } from './fees.ts';
 import { InstrumentScale } from './instrument-scale.ts';
 import { MatchingEngine } from './matching-engine.ts';
 
+/** BTC/USDT-like scale: tick 0.01, lot 0.00001, 8-decimal base and quote. */
 export const testScale = new InstrumentScale({ tickSize: '0.01', lotSize: '0.00001', basePrecision: 8, quotePrecision: 8 });
 
+/** An engine on `testScale` with the given STP mode and fee rates. */
 export function testEngine(stpMode: StpMode = 'EXPIRE_MAKER', maker = '0.0008', taker = '0.001'): MatchingEngine {
   return new MatchingEngine({ fees: new FeeSchedule(testScale, maker, taker), stpMode });
 }
@@ -19,6 +21,7 @@ export function limit(side: 'BUY' | 'SELL', priceTicks: number, lots: number, ex
   return { id: nextId++, owner: 1, side, type: 'LIMIT', timeInForce: 'GTC', lots, priceTicks, ...extra };
 }
 
+/** A MARKET IOC order with a fresh id (owner 2 unless overridden). */
 export function market(side: 'BUY' | 'SELL', lots: number, extra: Partial<SubmitOrder> = {}): SubmitOrder {
   return { id: nextId++, owner: 2, side, type: 'MARKET', timeInForce: 'IOC', lots, ...extra };
 }

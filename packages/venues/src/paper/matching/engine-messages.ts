@@ -5,6 +5,7 @@
  */
 import type { Side } from './order-book.ts';
 
+/** The contract's OrderType values the engine implements. */
 export const ENGINE_ORDER_TYPES = [
   'LIMIT',
   'LIMIT_MAKER',
@@ -17,9 +18,12 @@ export const ENGINE_ORDER_TYPES = [
   'TAKE_PROFIT_LIMIT',
   'TRAILING_STOP',
 ] as const;
+/** One of ENGINE_ORDER_TYPES. */
 export type EngineOrderType = (typeof ENGINE_ORDER_TYPES)[number];
 
+/** The contract's TimeInForce values the engine implements. */
 export const ENGINE_TIME_IN_FORCE = ['GTC', 'IOC', 'FOK', 'GTX', 'GTD', 'DAY'] as const;
+/** One of ENGINE_TIME_IN_FORCE. */
 export type EngineTimeInForce = (typeof ENGINE_TIME_IN_FORCE)[number];
 
 /**
@@ -29,6 +33,7 @@ export type EngineTimeInForce = (typeof ENGINE_TIME_IN_FORCE)[number];
  */
 export type StpMode = 'EXPIRE_MAKER' | 'EXPIRE_TAKER' | 'EXPIRE_BOTH' | 'NONE';
 
+/** A new order, in engine units; validated by the engine (`structuralProblem`) before anything else. */
 export interface SubmitOrder {
   /** Unique per engine (the engine rejects a live duplicate). */
   id: number;
@@ -72,6 +77,7 @@ export interface FillEvent {
       takerDone: boolean;
 }
 
+/** What a command caused, in the order it happened. Events of every owner are returned; callers filter. */
 export type EngineEvent =
   | { type: 'accepted'; id: number; owner: number }
   | { type: 'triggered'; id: number; owner: number; lastTicks: number }

@@ -21,6 +21,7 @@ function rate(text: string, what: string): Rate {
   return { units: f.units, divisor: pow10(f.scale), unitsN: Number(f.units), divisorN: Number(pow10(f.scale)) };
 }
 
+/** The maker and taker rates of one instrument, applied per fill side. */
 export class FeeSchedule {
   readonly #maker: Rate;
   readonly #taker: Rate;

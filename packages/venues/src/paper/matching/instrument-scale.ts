@@ -9,8 +9,10 @@
  */
 import { formatFixed, parseFixed, pow10, rescaleDown, rescaleExact, type Fixed } from './decimal.ts';
 
+/** A conversion result: the integer number of steps, or why the input is refused. */
 export type Scaled = { ok: true; value: number } | { ok: false; reason: string };
 
+/** The parts of an instrument spec that fix its integer units. */
 export interface ScaleSpec {
   tickSize: string;
   lotSize: string;
@@ -20,6 +22,7 @@ export interface ScaleSpec {
   quotePrecision: number;
 }
 
+/** Exact conversions between one instrument's decimal strings and its ticks/lots. */
 export class InstrumentScale {
   readonly tickSize: string;
   readonly lotSize: string;

@@ -30,6 +30,7 @@ import type { FeeSchedule } from './fees.ts';
 import { OrderBook, RestingOrder, type Side } from './order-book.ts';
 import { StopIndex } from './stop-index.ts';
 
+/** Construction options of a MatchingEngine. */
 export interface MatchingEngineOptions {
   fees: FeeSchedule;
   /** Default EXPIRE_MAKER (Binance's default). */
@@ -47,6 +48,7 @@ interface Taker {
   stopped: string | undefined;
 }
 
+/** The engine of one instrument (see the module notes for its promises). */
 export class MatchingEngine {
   readonly book = new OrderBook();
   /** Price of the last trade, in ticks (undefined before the first). */

@@ -12,6 +12,7 @@
  * The book does not match: crossing is the engine's business.
  */
 
+/** Order side, as on the wire. */
 export type Side = 'BUY' | 'SELL';
 
 /** A resting order. Mutable by the engine only (remaining `lots`). */
@@ -32,6 +33,7 @@ export class RestingOrder {
   ) {}
 }
 
+/** All resting orders at one price of one side, oldest at the head; `lots`/`count` are kept in step. */
 export class PriceLevel {
   head: RestingOrder | null = null;
   tail: RestingOrder | null = null;
@@ -149,6 +151,7 @@ export class BookSide {
   }
 }
 
+/** Both sides of one instrument plus the id index; the engine is its only writer. */
 export class OrderBook {
   readonly bids = new BookSide('BUY');
   readonly asks = new BookSide('SELL');
