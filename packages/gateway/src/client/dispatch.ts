@@ -101,6 +101,11 @@ function handleCommand(client: Client, cmd: Command): void {
     if (cmd.id > 0) client.writeReplies([{ id: cmd.id, error: ProtocolError.tooManyRequests().toBody() }]);
     return;
   }
+  // An empty channel is a protocol violation (Go server: 3501); checked here so later commands of the frame stop.
+  if ((cmd.method === 'subscribe' && cmd.subscribe.channel === '') || (cmd.method === 'unsubscribe' && cmd.unsubscribe.channel === '')) {
+    client.close(Disconnect.badRequest());
+    return;
+  }
   const id = cmd.id;
   switch (cmd.method) {
     case 'subscribe':
