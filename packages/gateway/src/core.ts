@@ -17,6 +17,7 @@ import { resolveLimits, silentLogger, type GatewayLogger, type GatewayOptions, t
 import { MemoryPresenceManager } from './presence/memory.ts';
 import type { PresenceManager } from './presence/presence.ts';
 import { SubFlag, type Subscription } from './subscription.ts';
+import { encodeServerFrame } from './transport/ws-frame.ts';
 
 /** A publication as both codecs put it in a push. */
 export function toWirePublication(pub: BrokerPublication): Publication {
@@ -95,7 +96,10 @@ export class Core implements BrokerEventHandler {
 
   // ------------------------------------------------------------ delivery (BrokerEventHandler)
 
-  /** Fan-out: each publication is encoded once per protocol and the same bytes are written to every subscriber. */
+  /**
+   * Fan-out: each publication is encoded once per protocol into a complete WebSocket frame, and that same buffer is
+   * written to every subscriber's socket (no per-subscriber encoding, framing or copying).
+   */
   onPublication(channel: string, pub: BrokerPublication): void {
     const subs = this.hub.channels.get(channel);
     if (!subs) return;
@@ -108,11 +112,11 @@ export class Core implements BrokerEventHandler {
         continue;
       }
       if (client.codec === jsonCodec) {
-        json ??= jsonCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]);
-        client.writeFrame(json);
+        json ??= encodeServerFrame(jsonCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]), false);
+        client.writeWsFrame(json);
       } else {
-        proto ??= protobufCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]);
-        client.writeFrame(proto);
+        proto ??= encodeServerFrame(protobufCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]), true);
+        client.writeWsFrame(proto);
       }
     }
   }

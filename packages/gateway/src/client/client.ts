@@ -6,6 +6,7 @@
  *
  * Memory matters here (one per connection): no timers, no per-message closures, subscriptions map created lazily.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { jsonCodec, type Codec, type RawJson, type Reply } from '@cadenza/protocol';
 import type { Core } from '../core.ts';
@@ -56,6 +57,8 @@ export class Client implements ClientRef {
     readonly codec: Codec,
     readonly clientId: string,
     headers: Record<string, string | undefined>,
+    /** The raw socket under `ws`, for writing pre-built frames (fan-out). */
+    readonly socket: Duplex,
   ) {
     this.headers = headers;
     this.createdAt = core.now();
@@ -83,6 +86,21 @@ export class Client implements ClientRef {
     }
     this.core.messagesOut++;
     this.ws.send(frame, this.codec.binary ? SEND_BINARY : SEND_TEXT);
+  }
+
+  /**
+   * Writes a complete WebSocket frame (see transport/ws-frame.ts) straight to the socket: the fan-out path, where one
+   * frame is shared by every subscriber. Ordering with `ws.send` holds: without compression ws writes synchronously.
+   */
+  writeWsFrame(frame: Buffer): void {
+    if (this.state === 'closed') return;
+    if (this.ws.bufferedAmount > this.core.limits.writeQueueBytes) {
+      this.close(Disconnect.slow());
+      return;
+    }
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.core.messagesOut++;
+    this.socket.write(frame);
   }
 
   writeReplies(replies: Reply[]): void {

@@ -69,12 +69,12 @@ export class WebSocketTransport {
     }
     const codec: Codec = wantsProtobuf(req) ? protobufCodec : jsonCodec;
     const headers = req.headers as Record<string, string | undefined>;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws as TaggedSocket, codec, headers));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws as TaggedSocket, codec, headers, socket));
   }
 
-  #accept(ws: TaggedSocket, codec: Codec, headers: Record<string, string | undefined>): void {
+  #accept(ws: TaggedSocket, codec: Codec, headers: Record<string, string | undefined>, socket: Duplex): void {
     const core = this.core;
-    const client = new Client(core, ws, codec, randomUUID(), headers);
+    const client = new Client(core, ws, codec, randomUUID(), headers, socket);
     ws[CLIENT] = client;
     ws.on('message', onMessage);
     ws.on('close', onClose);

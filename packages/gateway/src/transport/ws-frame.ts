@@ -1,0 +1,23 @@
+/**
+ * @module transport/ws-frame
+ * Builds a complete unmasked WebSocket data frame (RFC 6455 §5.2: FIN, opcode, payload length, payload). Frames a
+ * server sends are never masked, so the bytes are the same for every receiver: fan-out builds one frame per
+ * publication and writes that buffer to each subscriber's socket.
+ */
+export function encodeServerFrame(payload: Buffer, binary: boolean): Buffer {
+  const len = payload.length;
+  const headerLength = len < 126 ? 2 : len < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + len);
+  frame[0] = binary ? 0x82 : 0x81;
+  if (len < 126) frame[1] = len;
+  else if (len < 65536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(len, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
+    frame.writeUInt32BE(len >>> 0, 6);
+  }
+  payload.copy(frame, headerLength);
+  return frame;
+}
