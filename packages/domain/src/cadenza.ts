@@ -18,7 +18,7 @@ import type { Clock } from './ports/clock.ts';
 import type { EventSink } from './ports/event-sink.ts';
 import type { IdSource } from './ports/id-source.ts';
 import type { Logger } from './ports/logger.ts';
-import type { Store } from './ports/store.ts';
+import { isGroupCommit, type Store } from './ports/store.ts';
 import type { ExecutionSink, Venue } from './ports/venue.ts';
 import { PortfolioBook } from './portfolios/portfolio-book.ts';
 import { PortfolioService } from './portfolios/portfolio-service.ts';
@@ -50,6 +50,11 @@ export interface Cadenza {
   readonly marketData: MarketDataService;
   /** Give this to venue factories as their `execution` sink. */
   readonly execution: ExecutionSink;
+  /**
+   * Resolves once every change made so far is committed. The RPC layer awaits it before replying, so an
+   * acknowledgement always means durable (with a group-commit store, commits are batched per event-loop turn).
+   */
+  durable(): Promise<void>;
   /** For the gateway's subscribe hook. */
   authorizeChannel(caller: CallerContext, channel: string): ChannelVerdict;
   /** Venue market feeds starting/stopping (reference-counted by subscriptions). Returns an unsubscribe function. */
@@ -63,13 +68,17 @@ export interface Cadenza {
 export function createCadenza(deps: CadenzaDeps): Cadenza {
   const config = resolveConfig(deps.config);
   const venues = new VenueRegistry(deps.venues);
+  const group = isGroupCommit(deps.store) ? deps.store : undefined;
+  const afterCommit = group ? (cb: () => void) => group.afterCommit(cb) : (cb: () => void) => cb();
   const ctx: DomainContext = {
     store: deps.store,
+    durable: () => new Promise<void>((resolve) => afterCommit(resolve)),
+    flush: () => group?.flush(),
     venues,
     clock: deps.clock,
     ids: deps.ids,
     cipher: deps.cipher,
-    publish: new Publisher(deps.events, deps.clock, deps.log),
+    publish: new Publisher(deps.events, deps.clock, deps.log, afterCommit),
     log: deps.log,
     config,
   };
@@ -105,6 +114,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     subscriptions,
     marketData,
     execution: { onExecution: (e) => orders.onExecution(e) },
+    durable: () => ctx.durable(),
     authorizeChannel: (caller, channel) => authorizer.authorize(caller, channel),
     onFeedChange: (l) => feeds.onChange(l),
     async start() {
@@ -118,6 +128,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     },
     async stop() {
       orders.stop();
+      ctx.flush();
     },
   };
 }

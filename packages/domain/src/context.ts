@@ -37,10 +37,12 @@ export class VenueRegistry {
 
 /** Publishes `{type, data, timestamp}` events on account and user channels. */
 export class Publisher {
+  /** `afterCommit` defers each event until the writes before it are durable (group-commit stores). */
   constructor(
     private readonly sink: EventSink,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly afterCommit: (cb: () => void) => void = (cb) => cb(),
   ) {}
   toAccount(tradingAccountId: string, type: string, data: unknown): void {
     this.emit(channels.tradingAccount(tradingAccountId), type, data);
@@ -73,16 +75,23 @@ export class Publisher {
       this.held.push([channel, type, data]);
       return;
     }
-    try {
-      this.sink.publish(channel, { type, data, timestamp: this.clock.now() });
-    } catch (err) {
-      this.log.error({ err, channel, type }, 'event sink threw');
-    }
+    const event = { type, data, timestamp: this.clock.now() };
+    this.afterCommit(() => {
+      try {
+        this.sink.publish(channel, event);
+      } catch (err) {
+        this.log.error({ err, channel, type }, 'event sink threw');
+      }
+    });
   }
 }
 
 export interface DomainContext {
   store: Store;
+  /** Resolves once everything written so far is committed (immediately for stores that commit per transaction). */
+  durable(): Promise<void>;
+  /** Commits pending writes now; a no-op for stores that commit per transaction. */
+  flush(): void;
   venues: VenueRegistry;
   clock: Clock;
   ids: IdSource;

@@ -9,6 +9,7 @@ export * from './values/time.ts';
 export * from './values/caller.ts';
 export type * from './ports/venue.ts';
 export type * from './ports/store.ts';
+export { isGroupCommit } from './ports/store.ts';
 export type * from './ports/event-sink.ts';
 export type * from './ports/clock.ts';
 export type * from './ports/id-source.ts';

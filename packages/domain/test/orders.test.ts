@@ -249,6 +249,23 @@ describe('orders', () => {
     }
   });
 
+  test('with a group-commit store, events wait for the commit and durable() resolves after it', async () => {
+    const store = new SqliteStore({ path: ':memory:', groupCommit: true });
+    const t = await testCadenza({ store });
+    const a = await paperAccount(t);
+    await t.cadenza.durable();
+    t.events.clear();
+    const o = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' } });
+    assert.equal(o.status, 'FILLED');
+    assert.equal(t.events.events.length, 0, 'nothing is pushed before the commit');
+    await t.cadenza.durable();
+    assert.deepEqual(
+      t.events.on(`tradingAccount:${a.tradingAccountId}`, 'event.trade_order.updated').map((e) => (e.data as { status: string }).status),
+      ['SUBMITTED', 'ACCEPTED', 'FILLED'],
+    );
+    store.close();
+  });
+
   test('awaitClosed answers the current state when the order stays open past the timeout', async () => {
     const t = await testCadenza({ config: { awaitClosedTimeoutMs: 30 } });
     const a = await paperAccount(t);

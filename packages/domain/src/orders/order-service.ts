@@ -188,6 +188,17 @@ export class OrderService {
     // (PAPER) that acts at once loses its state with the process anyway. Events go out after the commit.
     let sent: Promise<void> | undefined;
     let thrown: unknown;
+    const callVenue = (): Promise<void> | undefined => {
+      try {
+        return venue.submitOrder(venueOrder, venueAccount);
+      } catch (err) {
+        thrown = err;
+        return undefined;
+      }
+    };
+    // Venues whose orders live in this process (PAPER, MOCK) are called inside the transaction; a networked venue
+    // is called after an explicit commit, so it never sees an order the database does not have.
+    const inProcess = venue.capabilities.ledger === 'domain';
     try {
       this.ctx.publish.batch(() =>
         this.ctx.store.transaction(() => {
@@ -195,17 +206,17 @@ export class OrderService {
           const balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
           this.live.add(order);
           this.publish(order, balances);
-          try {
-            sent = venue.submitOrder(venueOrder, venueAccount);
-          } catch (err) {
-            thrown = err;
-          }
+          if (inProcess) sent = callVenue();
         }),
       );
     } catch (err) {
       this.live.forget(order);
       this.book.evict(accountId);
       throw err;
+    }
+    if (!inProcess) {
+      this.ctx.flush();
+      sent = callVenue();
     }
     try {
       if (thrown !== undefined) throw thrown;
@@ -236,16 +247,25 @@ export class OrderService {
     // As in submit: the cancel request and the venue's synchronous answer share one transaction.
     let sent: Promise<void> | undefined;
     let thrown: unknown;
+    const callVenue = (): Promise<void> | undefined => {
+      try {
+        return venue.cancelOrder(request, venueAccount);
+      } catch (err) {
+        thrown = err;
+        return undefined;
+      }
+    };
+    const inProcess = venue.capabilities.ledger === 'domain';
     this.ctx.publish.batch(() =>
       this.ctx.store.transaction(() => {
         this.step(order, 'CANCEL_REQUEST', {});
-        try {
-          sent = venue.cancelOrder(request, venueAccount);
-        } catch (err) {
-          thrown = err;
-        }
+        if (inProcess) sent = callVenue();
       }),
     );
+    if (!inProcess) {
+      this.ctx.flush();
+      sent = callVenue();
+    }
     try {
       if (thrown !== undefined) throw thrown;
       await sent;

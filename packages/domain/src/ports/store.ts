@@ -139,3 +139,19 @@ export interface Store {
   listSecurities(): Security[];
   deleteSecurities(securityIds: string[]): number;
 }
+
+/**
+ * Optional capability: a store that groups the transactions of one event-loop turn into a single commit (each
+ * `transaction` stays atomic as a savepoint). Writes are then durable only when `afterCommit` callbacks run, so
+ * the domain holds events until then and the RPC layer holds replies (`Cadenza.durable()`).
+ */
+export interface GroupCommit {
+  /** Runs `cb` once everything written so far is committed; at once when nothing is pending. */
+  afterCommit(cb: () => void): void;
+  /** Commits pending writes now (before a networked venue may see them). */
+  flush(): void;
+}
+
+export function isGroupCommit(store: Store): store is Store & GroupCommit {
+  return typeof (store as Partial<GroupCommit>).afterCommit === 'function' && typeof (store as Partial<GroupCommit>).flush === 'function';
+}

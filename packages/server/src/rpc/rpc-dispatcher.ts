@@ -89,11 +89,14 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
       if (invalid) return { result: { error: new DomainError('VALIDATION_FAILED', `invalid params: ${invalid}`).toRpcError() } };
       try {
         const payload = await handler.handle(caller, params, cadenza);
+        // An answer acknowledges only what is committed (group-commit stores batch commits per event-loop turn).
+        await cadenza.durable();
         const result: { data?: unknown; pagination?: (typeof payload)['pagination'] } = {};
         if (payload.data !== undefined) result.data = payload.data;
         if (payload.pagination !== undefined) result.pagination = payload.pagination;
         return { result };
       } catch (err) {
+        await cadenza.durable();
         if (err instanceof DomainError) return { result: { error: err.toRpcError() } };
         log?.error({ err, method }, 'rpc handler failed');
         return { protocolError: { code: 100, message: 'internal server error' } };

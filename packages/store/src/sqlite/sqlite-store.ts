@@ -16,6 +16,7 @@ import type {
   Credential,
   CredentialFilter,
   Fill,
+  GroupCommit,
   Instrument,
   Order,
   OrderFilter,
@@ -39,6 +40,11 @@ export interface SqliteStoreOptions {
   path: string;
   /** 'normal' (default): survives a process crash; 'full': also survives power loss, slower. */
   durability?: 'normal' | 'full';
+  /**
+   * Group the transactions of one event-loop turn into one commit, made on `setImmediate` (or by `flush()`); each
+   * `transaction` is a savepoint inside it. Callers learn durability through `afterCommit`. Default false.
+   */
+  groupCommit?: boolean;
 }
 
 type Row = { body: string };
@@ -50,16 +56,21 @@ const parseAll = <T>(rows: Row[]): T[] => rows.map((r) => JSON.parse(r.body) as 
 /** The credential body never holds the ciphertext; it has its own BLOB column. */
 type CredentialBody = Omit<Credential, 'secretCiphertext'>;
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, GroupCommit {
   readonly db: Database.Database;
   private readonly stmts: Record<string, Stmt>;
   private readonly dynamic = new Map<string, Stmt>();
   private seq = 0;
   private depth = 0;
+  private readonly groupCommit: boolean;
+  /** A group transaction is open (BEGIN done, COMMIT scheduled). */
+  private grouping = false;
+  private readonly committed: Array<() => void> = [];
 
-  /** `options` may be just the file path. */
+  /** `options` may be just the file path: production defaults (durability 'normal', group commit on). */
   constructor(options: SqliteStoreOptions | string) {
-    if (typeof options === 'string') options = { path: options };
+    if (typeof options === 'string') options = { path: options, groupCommit: true };
+    this.groupCommit = options.groupCommit ?? false;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -157,6 +168,11 @@ export class SqliteStore implements Store {
 
   /** Nested calls run in a SAVEPOINT: a failing inner block rolls back alone and rethrows. */
   transaction<T>(fn: () => T): T {
+    if (this.groupCommit && !this.db.inTransaction) {
+      this.s('begin').run();
+      this.grouping = true;
+      setImmediate(() => this.flush());
+    }
     if (this.db.inTransaction) {
       const name = `sp${++this.depth}`;
       this.query(`SAVEPOINT ${name}`).run();
@@ -185,8 +201,27 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Commits the open group (if any) and runs the waiting `afterCommit` callbacks. A failed commit throws: the
+   * in-memory state of the domain no longer matches the database, so the process must stop. */
+  flush(): void {
+    if (this.grouping) {
+      this.grouping = false;
+      if (this.db.inTransaction) this.s('commit').run();
+    }
+    const ready = this.committed.splice(0);
+    for (const cb of ready) cb();
+  }
+
+  afterCommit(cb: () => void): void {
+    if (this.grouping) this.committed.push(cb);
+    else cb();
+  }
+
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.flush();
+      this.db.close();
+    }
   }
 
   /** True while the database answers a trivial query. */
