@@ -191,7 +191,6 @@ export class Core implements BrokerEventHandler {
 
   /** Releases everything a closed connection held. */
   async releaseClient(client: Client, reason: Disconnect): Promise<void> {
-    this.hub.sockets.delete(client);
     const wasConnected = client.connectedAt > 0;
     if (client.subs) for (const channel of [...client.subs.keys()]) await this.removeSubscription(client, channel);
     this.hub.removeUser(client);

@@ -131,12 +131,10 @@ export class Client implements ClientRef {
     void this.core.releaseClient(this, d);
   }
 
-  /** The peer closed or the socket failed. */
+  /** The socket is gone (closed by either side, or failed). */
   socketClosed(): void {
-    if (this.state === 'closed') {
-      this.core.hub.sockets.delete(this);
-      return;
-    }
+    this.core.hub.sockets.delete(this);
+    if (this.state === 'closed') return;
     this.state = 'closed';
     void this.core.releaseClient(this, Disconnect.connectionClosed());
   }
@@ -164,6 +162,7 @@ export class Client implements ClientRef {
   housekeep(now: number): void {
     const core = this.core;
     if (this.state === 'closed') {
+      // A peer that does not complete the close handshake (or stopped reading) is cut off.
       if (now - this.closingAt > CLOSE_GRACE_MS) {
         this.ws.terminate();
         core.hub.sockets.delete(this);
