@@ -121,7 +121,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
       if (started) return;
       started = true;
       orders.load();
-      await instruments.load();
+      await instruments.load(config.instrumentListWaitMs);
       const cancelled = orders.recover();
       if (cancelled) deps.log.info({ cancelled }, 'cancelled open orders lost by a venue restart');
       await subscriptions.start();

@@ -15,6 +15,8 @@ export interface CadenzaConfig {
   estimateDepth: number;
   /** Currency the portfolio summary values equity in. */
   valuationCurrency: string;
+  /** How long `start()` waits for a venue's instrument list before going on with the cached catalogue. */
+  instrumentListWaitMs: number;
   /** Bars returned per instrument by `query.kline.list`. */
   klineLimit: number;
   /** Server identity for `query.system.info` / `query.system.check`. */
@@ -28,6 +30,7 @@ export const defaultConfig: CadenzaConfig = {
   marketLockBuffer: '0.05',
   estimateDepth: 100,
   valuationCurrency: 'USDT',
+  instrumentListWaitMs: 5_000,
   klineLimit: 100,
   system: {
     name: 'Cadenza',

@@ -200,3 +200,25 @@ describe('subscriptions', () => {
     assert.equal(t2.cadenza.subscriptions.feeds.count('PAPER', { kind: 'trade', symbol: 'ETH/USDT' }), 1);
   });
 });
+
+describe('instrument catalogue', () => {
+  test('a venue that cannot list its instruments keeps the cached catalogue; a slow one does not hold up the start', async () => {
+    const first = new FakeVenue({ id: 'PAPER' });
+    const t1 = await testCadenza({ venues: [first] });
+    const down = new FakeVenue({ id: 'PAPER' });
+    down.listInstruments = async () => {
+      throw new Error('venue down');
+    };
+    const t2 = await testCadenza({ venues: [down], store: t1.store });
+    assert.deepEqual(t2.cadenza.instruments.list().map((i) => i.spec.instrumentId), ['PAPER:BTC/USDT', 'PAPER:ETH/USDT']);
+
+    const slow = new FakeVenue({ id: 'MOCK' });
+    let release: () => void = () => undefined;
+    slow.listInstruments = () => new Promise((resolve) => (release = () => resolve(new FakeVenue({ id: 'MOCK' }).instruments)));
+    const t3 = await testCadenza({ venues: [slow], config: { instrumentListWaitMs: 20 } });
+    assert.equal(t3.cadenza.instruments.list({ venue: 'MOCK' }).length, 0);
+    release();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(t3.cadenza.instruments.list({ venue: 'MOCK' }).length, 2, 'applied when the list arrives');
+  });
+});

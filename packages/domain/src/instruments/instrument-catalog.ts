@@ -23,17 +23,32 @@ export class InstrumentCatalog {
 
   constructor(private readonly ctx: DomainContext) {}
 
-  /** Loads the cache, then refreshes from every venue (a venue that fails keeps its cached instruments). */
-  async load(): Promise<void> {
+  /**
+   * Loads the cache, then refreshes from every venue in parallel. A venue that fails keeps its cached
+   * instruments; one slower than `waitMs` does not hold up the start — its list is applied when it arrives.
+   */
+  async load(waitMs = 5_000): Promise<void> {
     for (const i of this.ctx.store.listInstruments()) this.byId.set(i.spec.instrumentId, i);
     for (const s of this.ctx.store.listSecurities()) this.securities.set(s.securityId, s);
-    for (const v of this.ctx.venues.all()) {
-      try {
-        await this.sync(v.id);
-      } catch (err) {
-        this.ctx.log.warn({ err, venue: v.id }, 'could not list instruments; using the cached catalogue');
-      }
-    }
+    await Promise.all(
+      this.ctx.venues.all().map((v) => {
+        const done = this.sync(v.id).then(
+          () => true,
+          (err: unknown) => {
+            this.ctx.log.warn({ err, venue: v.id }, 'could not list instruments; using the cached catalogue');
+            return true;
+          },
+        );
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const slow = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), waitMs);
+        });
+        return Promise.race([done, slow]).then((finished) => {
+          clearTimeout(timer);
+          if (!finished) this.ctx.log.warn({ venue: v.id, waitMs }, 'venue is slow to list instruments; starting with the cached catalogue');
+        });
+      }),
+    );
   }
 
   /** Re-reads the venue's list; returns how many instruments were stored. */
