@@ -1,0 +1,77 @@
+/**
+ * The GatewayNode API the composition root uses, beyond what the client suites cover: history and presence reads,
+ * stats, refusals for bad channels, and the upgrade routing of attach().
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { ProtocolError } from '../src/index.ts';
+import { mint, startGateway, until, type Running } from './harness.ts';
+import { RawClient } from './raw-client.ts';
+
+let g: Running;
+before(async () => {
+  g = await startGateway({
+    namespaces: { news: { historySize: 3, historyTtlSeconds: 60, forceRecovery: true }, room: { presence: true } },
+  });
+});
+after(async () => {
+  await g.close();
+});
+
+test('publish returns consecutive positions; history returns decoded data, newest kept, with since/reverse', async () => {
+  const a = await g.node.publish('news:api', { i: 1 });
+  const b = await g.node.publish('news:api', { i: 2 });
+  assert.equal(b.offset, a.offset + 1);
+  assert.equal(b.epoch, a.epoch);
+  for (let i = 3; i <= 5; i++) await g.node.publish('news:api', { i });
+  const h = await g.node.history('news:api', { limit: -1 });
+  assert.deepEqual(h.publications.map((p) => p.data), [{ i: 3 }, { i: 4 }, { i: 5 }]);
+  assert.deepEqual([h.offset, h.epoch], [5, a.epoch]);
+  const rev = await g.node.history('news:api', { limit: 2, reverse: true });
+  assert.deepEqual(rev.publications.map((p) => p.offset), [5, 4]);
+  await assert.rejects(g.node.history('news:api', { limit: 1, since: { offset: 1, epoch: 'other' } }), (e: ProtocolError) => e.code === 112);
+  await assert.rejects(g.node.history('room:x'), (e: ProtocolError) => e.code === 108);
+});
+
+test('publishing to an unknown namespace or a bad name is refused with 102 / 107', async () => {
+  await assert.rejects(g.node.publish('nope:x', 1), (e: ProtocolError) => e instanceof ProtocolError && e.code === 102);
+  await assert.rejects(g.node.publish('', 1), (e: ProtocolError) => e.code === 107);
+});
+
+test('presence, presence stats and stats follow connections and subscriptions', async () => {
+  const c = new RawClient(g.url);
+  await c.opened();
+  c.send({ id: 1, connect: { token: await mint({ sub: 'api-user' }) } }, { id: 2, subscribe: { channel: 'room:lobby' } });
+  await c.waitReply(2);
+  const p = await g.node.presence('room:lobby');
+  assert.deepEqual(Object.values(p).map((i) => i.user), ['api-user']);
+  assert.deepEqual(await g.node.presenceStats('room:lobby'), { numClients: 1, numUsers: 1 });
+  const s = g.node.stats();
+  assert.equal(s.connections, 1);
+  assert.equal(s.subscriptions, 1);
+  assert.equal(s.channels, 1);
+  assert.ok(s.messagesIn >= 1 && s.messagesOut >= 2);
+  c.close();
+  await until(() => g.node.stats().connections === 0, 2000, 'released');
+  assert.deepEqual(await g.node.presenceStats('room:lobby'), { numClients: 0, numUsers: 0 });
+  await assert.rejects(g.node.presence('news:x'), (e: ProtocolError) => e.code === 108);
+});
+
+test('attach() takes only upgrades for its path, leaving others to other listeners', async () => {
+  let seenByOther = 0;
+  g.http.on('upgrade', (req, socket) => {
+    if ((req.url ?? '').split('?')[0] !== '/connection/websocket') {
+      seenByOther++;
+      socket.destroy();
+    }
+  });
+  const other = new WebSocket(g.url.replace('/connection/websocket', '/elsewhere'));
+  const outcome = await new Promise<string>((resolve) => {
+    other.once('open', () => resolve('open'));
+    other.once('error', () => resolve('refused'));
+  });
+  other.terminate();
+  assert.equal(outcome, 'refused');
+  assert.equal(seenByOther, 1);
+});
