@@ -65,7 +65,7 @@ export class PortfolioBook {
       const cur = m.get(d.asset) ?? { balanceId: this.ctx.ids.uuid(), free: ZERO, locked: ZERO, createdAt: now, updatedAt: now };
       const next: BalanceState = { ...cur, free: cur.free.add(d.free), locked: cur.locked.add(d.locked), updatedAt: now };
       if (next.locked.isNeg()) {
-        this.ctx.log.error({ tradingAccountId, asset: d.asset, locked: str(next.locked) }, 'locked balance went negative; clamping to zero');
+        this.ctx.log.warn({ tradingAccountId, asset: d.asset, locked: str(next.locked) }, 'locked balance went negative (a venue snapshot moved it); clamping to zero');
         next.free = next.free.add(next.locked);
         next.locked = ZERO;
       }
