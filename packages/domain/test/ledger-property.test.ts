@@ -78,8 +78,9 @@ test('property: the ledger always equals initial + fills − fees, and locks mat
         else assert.equal(o.lockedAmount, '0', `closed order ${o.status} holds nothing`);
       }
       for (const b of t.cadenza.portfolios.get(alice, acct).balances!) {
-        assert.equal(b.total, str(expected[b.securitySymbol] ?? ZERO), `${b.securitySymbol} total`);
-        assert.equal(b.locked, str(lockedByOrders[b.securitySymbol] ?? ZERO), `${b.securitySymbol} locked`);
+        const asset = b.securitySymbol!;
+        assert.equal(b.total, str(expected[asset] ?? ZERO), `${asset} total`);
+        assert.equal(b.locked, str(lockedByOrders[asset] ?? ZERO), `${asset} locked`);
         assert.ok(!dec(b.free!).isNeg(), `${b.securitySymbol} free is not negative`);
       }
       stats.orders += orders.length;
