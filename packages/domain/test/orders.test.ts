@@ -123,6 +123,8 @@ describe('orders', () => {
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '100', timeInForce: 'DAY' }))).code, 11003);
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1e3', limitPrice: '100' }))).code, 11000);
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '100', instrumentId: 'PAPER:DOGE/USDT' }))).code, 15001);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '0.1', limitPrice: '40000', clientOrderId: 'x'.repeat(65) }))).code, 11000);
+    assert.equal((await refusal(t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, idempotencyKey: 'k'.repeat(129), tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', quantity: '0.01' } }))).code, 11000);
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantityType: 'QUOTE', quantity: '100', limitPrice: '100' }))).code, 11010);
     t.cadenza.instruments.setStatus('PAPER:BTC/USDT', 'DISABLED');
     assert.equal((await refusal(submit({ orderType: 'MARKET', quantity: '0.01' }))).code, 15002);

@@ -251,6 +251,10 @@ export class TradingAccountService {
   }
 
   private applyEditable(a: TradingAccount, input: RpcTradingAccount): void {
+    for (const k of ['nickname', 'externalAccountId', 'externalAccountType', 'tenantId'] as const) {
+      const v = input[k];
+      if (v !== undefined && v.length > 200) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', `tradingAccount.${k} must be at most 200 characters`);
+    }
     if (input.nickname !== undefined) a.nickname = input.nickname;
     if (input.externalAccountId !== undefined) a.externalAccountId = input.externalAccountId;
     if (input.externalAccountType !== undefined) a.externalAccountType = input.externalAccountType;

@@ -44,7 +44,10 @@ export class CredentialService {
       createdAt: now,
       updatedAt: now,
     };
-    if (p.nickname !== undefined) c.nickname = p.nickname;
+    if (p.nickname !== undefined) {
+      if (p.nickname.length > 200) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', 'nickname must be at most 200 characters');
+      c.nickname = p.nickname;
+    }
     this.ctx.store.transaction(() => {
       this.ctx.store.insertCredential(c);
       this.tradingAccounts.attachCredentials(caller, account, [c.credentialId]);
@@ -160,6 +163,9 @@ export class CredentialService {
 
   private secretsOf(type: string | null | undefined, p: { apiKey?: string; secretKey?: string; secretPassphrase?: string }): CredentialSecrets {
     if (!type) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', 'credentialType is required');
+    for (const [k, v] of Object.entries(p)) {
+      if (typeof v === 'string' && v.length > 8192) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `${k} must be at most 8192 characters`);
+    }
     if (!p.apiKey) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', 'apiKey is required');
     if (!TOKEN_ONLY.has(type) && !p.secretKey) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `secretKey is required for ${type} credentials`);
     const s: CredentialSecrets = { apiKey: p.apiKey, secretKey: p.secretKey ?? '' };

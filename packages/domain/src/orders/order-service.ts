@@ -106,6 +106,9 @@ export class OrderService {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
     const accountId = account.tradingAccountId;
     const idempotencyKey = req.idempotencyKey ?? req.tradeOrder.idempotencyKey;
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 128)) {
+      throw new DomainError('INVALID_ORDER_PARAMETERS', 'idempotencyKey must be 1 to 128 characters');
+    }
     const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
     if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
 
