@@ -310,6 +310,40 @@ for (const mode of ['json', 'protobuf'] as const) {
   });
 }
 
+describe('pings and async messages with the official client', () => {
+  for (const mode of ['json', 'protobuf'] as const) {
+    test(`${mode}: answers server pings (ping 1 s, pong timeout 0.5 s) and stays connected; send reaches onMessage`, async () => {
+      const messages: unknown[] = [];
+      let pongs = 0;
+      const g = await startGateway({
+        pingIntervalMs: 1000,
+        pongTimeoutMs: 500,
+        handlers: { ...jwtHandlers(), onMessage: (e) => void messages.push(e.data) },
+      });
+      try {
+        const c = client(mode, g.url, { token: await mint({ sub: 'quinn' }) });
+        let reconnects = 0;
+        c.on('connecting', (ctx) => ctx.code !== 0 && reconnects++);
+        const conn = once(c, 'connected');
+        c.connect();
+        await conn;
+        const before = g.node.stats().messagesIn;
+        await new Promise((r) => setTimeout(r, 2600)); // at least two pings, each answered within 0.5 s
+        pongs = g.node.stats().messagesIn - before;
+        assert.ok(pongs >= 2, `${pongs} pongs`);
+        assert.equal(reconnects, 0);
+        assert.equal(c.state, 'connected');
+        await c.send(encode(mode, { hello: 'server' }));
+        await until(() => messages.length === 1, 2000, 'onMessage');
+        assert.deepEqual(messages[0], { hello: 'server' });
+        c.disconnect();
+      } finally {
+        await g.close();
+      }
+    });
+  }
+});
+
 describe('limits and shutdown with the official client', () => {
   for (const mode of ['json', 'protobuf'] as const) {
     test(`${mode}: channel limit 106, command rate 111, message size, max connections, shutdown 3001`, async () => {
