@@ -70,20 +70,47 @@ function walkAsks(book: BookSnapshot, qty: D): D | undefined {
   return left.gt(0) ? cost.add(left.mul(last)) : cost;
 }
 
+/** The instrument's limits as decimals, parsed once per spec object. */
+interface Limits {
+  tick: D;
+  lot: D;
+  minQuantity: D;
+  maxQuantity: D;
+  minNotional: D;
+  maxNotional: D | undefined;
+  takerFee: D;
+}
+const limitsCache = new WeakMap<InstrumentSpec, Limits>();
+function limitsOf(spec: InstrumentSpec): Limits {
+  let l = limitsCache.get(spec);
+  if (!l) {
+    l = {
+      tick: dec(spec.tickSize),
+      lot: dec(spec.lotSize),
+      minQuantity: dec(spec.minQuantity),
+      maxQuantity: dec(spec.maxQuantity),
+      minNotional: dec(spec.minNotional),
+      maxNotional: spec.maxNotional !== undefined ? dec(spec.maxNotional) : undefined,
+      takerFee: dec(spec.takerFee),
+    };
+    limitsCache.set(spec, l);
+  }
+  return l;
+}
+
 export function preTradeCheck(input: PreTradeInput): PreTradeResult {
   const { draft: d, spec } = input;
+  const limits = limitsOf(spec);
   if (input.status !== 'ACTIVE') return no('INSTRUMENT_NOT_ACTIVE', `instrument ${spec.instrumentId} is ${input.status}`);
   if (!spec.orderTypes.includes(d.orderType)) return no('ORDER_TYPE_NOT_ALLOWED', `${d.orderType} orders are not allowed on ${spec.instrumentId} (allowed: ${spec.orderTypes.join(', ')})`);
   if (d.timeInForceGiven && !spec.timeInForceOptions.includes(d.timeInForce)) {
     return no('TIME_IN_FORCE_NOT_ALLOWED', `time in force ${d.timeInForce} is not allowed on ${spec.instrumentId} (allowed: ${spec.timeInForceOptions.join(', ')})`);
   }
-  const tick = dec(spec.tickSize);
-  const lot = dec(spec.lotSize);
+  const { tick, lot } = limits;
   for (const [name, price] of [['limitPrice', d.limitPrice], ['stopPrice', d.stopPrice]] as const) {
     if (price && !isMultipleOf(price, tick)) return no('PRICE_NOT_ON_TICK', `${name} ${str(price)} is not a multiple of the tick size ${spec.tickSize}`);
   }
-  const takerFee = dec(spec.takerFee);
-  const feeFactor = takerFee.add(1);
+  const feeFactor = limits.takerFee.add(1);
   const bufferFactor = input.buffer.add(1);
   const isMarket = d.orderType === 'MARKET';
   const refPrice = d.limitPrice ?? d.stopPrice;
@@ -117,8 +144,8 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
       quantity = quantity.div(lot).toDecimalPlaces(0, mode as 0).mul(lot);
     }
     if (!isMultipleOf(quantity, lot)) return no('QUANTITY_NOT_ON_LOT', `quantity ${str(quantity)} is not a multiple of the lot size ${spec.lotSize}`);
-    const minQ = dec(spec.minQuantity);
-    const maxQ = dec(spec.maxQuantity);
+    const minQ = limits.minQuantity;
+    const maxQ = limits.maxQuantity;
     if (quantity.lt(minQ) || (maxQ.isPos() && quantity.gt(maxQ)) || !quantity.isPos()) {
       return no('QUANTITY_OUT_OF_RANGE', `quantity ${str(quantity)} is outside [${spec.minQuantity}, ${spec.maxQuantity}]`);
     }
@@ -162,9 +189,9 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
       lockAmount = quantity;
     }
   }
-  const minNotional = dec(spec.minNotional);
+  const minNotional = limits.minNotional;
   if (notional.lt(minNotional)) return no('NOTIONAL_TOO_SMALL', `order value ${str(notional)} is below the minimum notional ${spec.minNotional}`);
-  if (spec.maxNotional !== undefined && dec(spec.maxNotional).isPos() && notional.gt(spec.maxNotional)) {
+  if (limits.maxNotional !== undefined && limits.maxNotional.isPos() && notional.gt(limits.maxNotional)) {
     return no('NOTIONAL_TOO_LARGE', `order value ${str(notional)} is above the maximum notional ${spec.maxNotional}`);
   }
   const free = lockAsset === spec.baseAsset ? input.freeBase : input.freeQuote;
