@@ -48,7 +48,10 @@ export interface GatewayLimits {
   maxChannelsPerConnection?: number;
   /** Largest incoming WebSocket message in bytes (default 65536); bigger closes with 1009. */
   maxMessageBytes?: number;
-  /** Commands per second per connection (token bucket, burst = rate); above it error 111. 0 = unlimited. Default 500. */
+  /**
+   * Commands per second per connection (token bucket, burst = rate); above it error 111 (temporary). 0 = unlimited.
+   * Default 10000: far above any real client, low enough to blunt a runaway or hostile one. Centrifugo has no default.
+   */
   commandsPerSecond?: number;
   /** Bytes waiting to be written to one connection before it is cut with 3008 slow. Default 1 MiB. */
   writeQueueBytes?: number;
@@ -109,7 +112,7 @@ export function resolveLimits(l: GatewayLimits = {}): ResolvedLimits {
     maxConnections: l.maxConnections ?? 0,
     maxChannelsPerConnection: l.maxChannelsPerConnection ?? 128,
     maxMessageBytes: l.maxMessageBytes ?? 65536,
-    commandsPerSecond: l.commandsPerSecond ?? 500,
+    commandsPerSecond: l.commandsPerSecond ?? 10_000,
     writeQueueBytes: l.writeQueueBytes ?? 1024 * 1024,
     maxChannelLength: l.maxChannelLength ?? 255,
     historyMaxPublications: l.historyMaxPublications ?? 300,
