@@ -59,6 +59,15 @@ export class Core implements BrokerEventHandler {
   messagesIn = 0;
   messagesOut = 0;
   closing = false;
+  /** Clients with queued replies, flushed once per event-loop turn. */
+  #dirty: Client[] = [];
+  #flushScheduled = false;
+  readonly #flushAll = (): void => {
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    this.#flushScheduled = false;
+    for (const c of dirty) c.flush();
+  };
 
   constructor(o: GatewayOptions) {
     this.limits = resolveLimits(o.limits);
@@ -80,6 +89,14 @@ export class Core implements BrokerEventHandler {
     if (this.pingIntervalMs > 0 && this.pongTimeoutMs >= this.pingIntervalMs) throw new Error('pongTimeoutMs must be below pingIntervalMs');
     this.expiryGraceMs = o.clientExpiryGraceMs ?? 25_000;
     this.staleCloseDelayMs = o.staleCloseDelayMs ?? 10_000;
+  }
+
+  scheduleFlush(client: Client): void {
+    this.#dirty.push(client);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushAll);
+    }
   }
 
   stats(): GatewayStats {

@@ -51,7 +51,7 @@ test('presence, presence stats and stats follow connections and subscriptions', 
   assert.equal(s.connections, 1);
   assert.equal(s.subscriptions, 1);
   assert.equal(s.channels, 1);
-  assert.ok(s.messagesIn >= 1 && s.messagesOut >= 2);
+  assert.ok(s.messagesIn >= 1 && s.messagesOut >= 1);
   c.close();
   await until(() => g.node.stats().connections === 0, 2000, 'released');
   assert.deepEqual(await g.node.presenceStats('room:lobby'), { numClients: 0, numUsers: 0 });

@@ -48,6 +48,8 @@ export class Client implements ClientRef {
   tokensAt: number;
   /** Commands that arrived while connect was in progress, handled after it. */
   pending: import('@cadenza/protocol').Command[] | undefined;
+  /** Replies waiting for the end of the event-loop turn (see writeReplies). */
+  outbox: Reply[] | undefined;
   /** Ordered chain for subscribe / unsubscribe / refresh commands. */
   serial: Promise<void> | undefined;
 
@@ -80,6 +82,7 @@ export class Client implements ClientRef {
   /** Writes one frame unless the connection's write queue is over its limit, in which case it is cut (3008). */
   writeFrame(frame: Buffer): void {
     if (this.state === 'closed') return;
+    if (this.outbox) this.flush();
     if (this.ws.bufferedAmount > this.core.limits.writeQueueBytes) {
       this.close(Disconnect.slow());
       return;
@@ -94,6 +97,7 @@ export class Client implements ClientRef {
    */
   writeWsFrame(frame: Buffer): void {
     if (this.state === 'closed') return;
+    if (this.outbox) this.flush();
     if (this.ws.bufferedAmount > this.core.limits.writeQueueBytes) {
       this.close(Disconnect.slow());
       return;
@@ -103,9 +107,26 @@ export class Client implements ClientRef {
     this.socket.write(frame);
   }
 
+  /**
+   * Queues replies and pushes; everything queued during one turn of the event loop leaves in one frame (fewer
+   * syscalls when many calls complete together). Any direct write flushes the queue first, so order is kept.
+   */
   writeReplies(replies: Reply[]): void {
     if (this.state === 'closed' || replies.length === 0) return;
-    this.writeFrame(this.codec.encodeReplies(replies));
+    if (this.outbox) {
+      for (const r of replies) this.outbox.push(r);
+      return;
+    }
+    this.outbox = replies.slice();
+    this.core.scheduleFlush(this);
+  }
+
+  /** Writes the queued replies now (called at the end of the event-loop turn, or before a direct write). */
+  flush(): void {
+    const out = this.outbox;
+    if (!out) return;
+    this.outbox = undefined;
+    if (this.state !== 'closed') this.writeFrame(this.codec.encodeReplies(out));
   }
 
   /**
@@ -114,9 +135,13 @@ export class Client implements ClientRef {
    */
   close(d: Disconnect): void {
     if (this.state === 'closed') return;
-    if (d.code !== 3000 && this.ws.readyState === this.ws.OPEN) {
+    // Replies still queued go out first, in the same frame as the disconnect push.
+    const last: Reply[] = this.outbox ?? [];
+    this.outbox = undefined;
+    if (d.code !== 3000) last.push({ push: { disconnect: { code: d.code, reason: d.reason } } });
+    if (last.length > 0 && this.ws.readyState === this.ws.OPEN) {
       try {
-        this.ws.send(this.codec.encodeReplies([{ push: { disconnect: { code: d.code, reason: d.reason } } }]), this.codec.binary ? SEND_BINARY : SEND_TEXT);
+        this.ws.send(this.codec.encodeReplies(last), this.codec.binary ? SEND_BINARY : SEND_TEXT);
       } catch {
         // the socket is going away anyway
       }
