@@ -124,7 +124,7 @@ export interface SubRefreshReply {
 }
 
 /** An asynchronous `send` from the client (no reply is sent). */
-export interface MessageEvent {
+export interface ClientMessageEvent {
   client: ClientRef;
   /** Decoded `send.data`. */
   data: unknown;
@@ -136,5 +136,5 @@ export interface MessageEvent {
  */
 export interface GatewayHandlers {
   onSubRefresh?(event: SubRefreshEvent): Promise<SubRefreshReply>;
-  onMessage?(event: MessageEvent): Promise<void> | void;
+  onMessage?(event: ClientMessageEvent): Promise<void> | void;
 }

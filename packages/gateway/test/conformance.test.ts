@@ -310,6 +310,12 @@ for (const mode of ['json', 'protobuf'] as const) {
   });
 }
 
+/** Official clients created outside a describe's own list; disconnected at the end even when a test fails. */
+const stray: Centrifuge[] = [];
+after(() => {
+  for (const c of stray) c.disconnect();
+});
+
 describe('pings and async messages with the official client', () => {
   for (const mode of ['json', 'protobuf'] as const) {
     test(`${mode}: answers server pings (ping 1 s, pong timeout 0.5 s) and stays connected; send reaches onMessage`, async () => {
@@ -322,6 +328,7 @@ describe('pings and async messages with the official client', () => {
       });
       try {
         const c = client(mode, g.url, { token: await mint({ sub: 'quinn' }) });
+        stray.push(c);
         let reconnects = 0;
         c.on('connecting', (ctx) => ctx.code !== 0 && reconnects++);
         const conn = once(c, 'connected');
@@ -353,6 +360,7 @@ describe('limits and shutdown with the official client', () => {
       });
       try {
         const c = client(mode, g.url, { token: await mint({ sub: 'nina' }) });
+        stray.push(c);
         const conn = once(c, 'connected');
         c.connect();
         await conn;
@@ -373,6 +381,7 @@ describe('limits and shutdown with the official client', () => {
 
         // A second connection is over maxConnections: terminal 3504.
         const other = client(mode, g.url, { token: await mint({ sub: 'oscar' }) });
+        stray.push(other);
         const refused = once<{ code: number }>(other, 'disconnected');
         other.connect();
         assert.equal((await refused).code, 3504);
@@ -391,6 +400,7 @@ describe('limits and shutdown with the official client', () => {
       const g = await startGateway({ limits: { maxMessageBytes: 2048 } });
       try {
         const c = client(mode, g.url, { token: await mint({ sub: 'paul' }) });
+        stray.push(c);
         const conn = once(c, 'connected');
         c.connect();
         await conn;

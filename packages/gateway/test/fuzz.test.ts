@@ -161,6 +161,11 @@ function expectationFor(protocol: 'json' | 'protobuf', frame: Buffer, asText: bo
     return { close: [3501], ids: [] };
   }
   const ids: number[] = [];
+  // A refresh with a (damaged) token closes with 3500 invalid token once the refresh hook has run; it runs in the
+  // per-connection serial chain, so other commands of the frame may be answered first.
+  if (commands.some((c) => c.method === 'refresh' && c.refresh.token !== '')) {
+    return { close: [3500], ids: commands.filter((c) => c.id > 0 && c.method !== 'send').map((c) => c.id) };
+  }
   for (const c of commands) {
     const violation =
       (c.method === undefined && (c.empty || c.id === 0)) ||
@@ -199,7 +204,7 @@ async function fuzzWorker(url: string, protocol: 'json' | 'protobuf', seed: numb
   const gen = new Gen(seed);
   while (stats.frames < frames && !aborted) {
     stats.connections++;
-    const ws = protocol === 'json' ? new WebSocket(url) : new WebSocket(url, 'centrifuge-protobuf');
+    const ws = protocol === 'json' ? new WebSocket(url, { handshakeTimeout: 5000 }) : new WebSocket(url, 'centrifuge-protobuf', { handshakeTimeout: 5000 });
     const outstanding = new Map<number, number>();
     const optional = new Set<number>();
     const recent: string[] = [];
@@ -252,7 +257,7 @@ async function fuzzWorker(url: string, protocol: 'json' | 'protobuf', seed: numb
     ws.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
-      ws.once('error', reject);
+      ws.once('error', (err) => reject(new Error(`fuzz connection failed to open: ${err.message} (seed ${seed})`)));
     });
     outstanding.set(1, 1);
     const connect = { id: 1, connect: { token } };
@@ -331,7 +336,10 @@ before(async () => {
     handlers: { ...jwtHandlers(), onMessage: () => undefined },
   });
 });
+/** The well-behaved clients, disconnected even when the test fails (they would otherwise reconnect forever). */
+const goodClients: Centrifuge[] = [];
 after(async () => {
+  for (const c of goodClients) c.disconnect();
   await g.close();
 });
 
@@ -344,6 +352,7 @@ test(`${TOTAL_FRAMES.toLocaleString('en')} fuzzed frames: no crash, the right re
     new Centrifuge(g.url, { token: await mint({ sub: 'good-json' }), websocket: WebSocket }),
     new CentrifugeProtobuf(g.url, { token: await mint({ sub: 'good-pb' }), websocket: WebSocket, protocol: 'protobuf' } as never) as unknown as Centrifuge,
   ];
+  goodClients.push(...good);
   const received: number[][] = [[], []];
   let disconnects = 0;
   for (const [i, c] of good.entries()) {
@@ -360,6 +369,7 @@ test(`${TOTAL_FRAMES.toLocaleString('en')} fuzzed frames: no crash, the right re
     published++;
     void g.node.publish('news:steady', { n: published });
   }, 20);
+  ticker.unref();
 
   const per = Math.ceil(TOTAL_FRAMES / WORKERS);
   const stats = Array.from({ length: WORKERS }, (): WorkerStats => ({ frames: 0, malformed: 0, connections: 0, replies: 0, errors: new Map() }));
