@@ -23,6 +23,7 @@ let finish: (() => void) | undefined;
 const subscribedWaiters = new Map<LeanConnection, () => void>();
 
 const T_KEY = Buffer.from('"t":');
+const SUBSCRIBED = Buffer.from('"id":2,"subscribe"');
 
 /** Reads the publication's send time (`"t":<ms>`) without parsing the whole message. */
 function sentAt(payload: Buffer): number {
@@ -40,8 +41,8 @@ const handlers = {
       return;
     }
     if (payload[0] === 0x7b && payload[2] === 0x69 && payload[3] === 0x64) {
-      // A reply ({"id":…}); reply 2 means the subscription is live.
-      if (payload[6] === 0x32) subscribedWaiters.get(conn)?.();
+      // Replies ({"id":…}, possibly several in one frame); reply 2 means the subscription is live.
+      if (payload.includes(SUBSCRIBED)) subscribedWaiters.get(conn)?.();
       return;
     }
     if (mode === 'idle') return;

@@ -3,7 +3,8 @@
  *
  * For 1,000 and 10,000 subscribers (a separate load process on loopback, raw `ws` clients speaking the JSON
  * protocol), it measures: deliveries per second in a burst, publish→receive latency p50/p99 at 10 publications/s,
- * and server RSS per idle connection (after GC). The same workload runs against a bare `ws` server that only
+ * and server RSS per idle connection (after GC, after a warm-up of 100 connections that come and go). The same
+ * workload runs against a bare `ws` server that only
  * broadcasts pre-encoded frames: the baseline. Results are printed as a table (copy them to docs/benchmarks.md).
  * Needs `ulimit -n` above the subscriber count (checked).
  */
@@ -33,10 +34,13 @@ function child(file: string, args: string[], gcFlag = false): ChildProcess {
   return fork(here(file), args, { execArgv: ['--import', 'tsx', ...(gcFlag ? ['--expose-gc'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
-function ask<T>(p: ChildProcess, msg: object | undefined, key: string): Promise<T> {
+/** Sends `msg` (if any) and waits for a reply carrying `key`; fails instead of hanging after `ms`. */
+function ask<T>(p: ChildProcess, msg: object | undefined, key: string, ms = 120_000): Promise<T> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no '${key}' from ${p.spawnargs.slice(-3).join(' ')} within ${ms / 1000} s`)), ms);
     const onMsg = (m: Record<string, unknown>) => {
       if (key in m) {
+        clearTimeout(timer);
         p.off('message', onMsg);
         resolve(m as T);
       }
@@ -50,6 +54,12 @@ function ask<T>(p: ChildProcess, msg: object | undefined, key: string): Promise<
 async function runCase(kind: 'gateway' | 'bare', n: number): Promise<Row> {
   const server = child('./fanout-server.ts', [kind], true);
   const { port } = await ask<{ port: number }>(server, undefined, 'port');
+  // Warm-up: 100 connections come and go first, so code compiled on first use is not counted per connection
+  // (few enough that the memory they leave for reuse hardly flatters the figure).
+  const warm = child('./fanout-load.ts', [kind, String(port), '100']);
+  await ask(warm, undefined, 'ready');
+  warm.kill();
+  await new Promise((r) => setTimeout(r, 500));
   const before = (await ask<{ rss: number }>(server, { cmd: 'rss' }, 'rss')).rss;
   const load = child('./fanout-load.ts', [kind, String(port), String(n)]);
   try {
