@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under packages/ (or under the paths given) with node's built-in test runner,
-// TypeScript loaded through tsx. Usage: npm test [-- packages/gateway packages/auth/src/x.test.ts]
+// TypeScript loaded through tsx, after a full type check. Usage: npm test [-- packages/gateway packages/auth/src/x.test.ts]
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,17 @@ const files = (roots.length ? roots : ['packages']).flatMap((p) => collect(resol
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
+}
+// The whole suite starts with the type check: the SDK's compile-time tests (a wrong param type must not compile)
+// and the contract's generated types are only proven by tsc. `-- paths` runs skip it for quick iteration.
+if (roots.length === 0) {
+  console.log('type check: tsc -p tsconfig.json --noEmit');
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit', cwd: root });
+  if (tsc.status !== 0) {
+    console.error('type check failed');
+    process.exit(tsc.status ?? 1);
+  }
+  console.log('type check: ok');
 }
 const args = [
   '--import', 'tsx',

@@ -6,7 +6,7 @@
 import { AccountRegistry } from './accounts/account-registry.ts';
 import { TradingAccountService } from './accounts/trading-account-service.ts';
 import { ChannelAuthorizer, type ChannelVerdict } from './channel-authorizer.ts';
-import { resolveConfig, type CadenzaConfig } from './config.ts';
+import { resolveConfig, type CadenzaConfig, type CadenzaConfigInput } from './config.ts';
 import { Publisher, VenueRegistry, type DomainContext } from './context.ts';
 import { CredentialService } from './credentials/credential-service.ts';
 import { CredentialVault } from './credentials/credential-vault.ts';
@@ -34,7 +34,7 @@ export interface CadenzaDeps {
   cipher: Cipher;
   events: EventSink;
   log: Logger;
-  config?: Partial<CadenzaConfig>;
+  config?: CadenzaConfigInput;
 }
 
 export interface Cadenza {

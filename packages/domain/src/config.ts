@@ -40,6 +40,9 @@ export const defaultConfig: CadenzaConfig = {
   },
 };
 
-export function resolveConfig(partial: Partial<CadenzaConfig> | undefined): CadenzaConfig {
+/** What a caller may override: any tunable, and any part of the server identity. */
+export type CadenzaConfigInput = Partial<Omit<CadenzaConfig, 'system'>> & { system?: Partial<CadenzaConfig['system']> };
+
+export function resolveConfig(partial: CadenzaConfigInput | undefined): CadenzaConfig {
   return { ...defaultConfig, ...partial, system: { ...defaultConfig.system, ...partial?.system } };
 }

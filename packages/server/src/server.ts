@@ -4,6 +4,7 @@
  * venues, the domain, the gateway and the HTTP routes, wires them together and listens on one port.
  *
  *   HTTP  /auth/v1/*, /api/v3/auth/*   Supabase-compatible auth (built-in mode)
+ *         /api/v3/*                     REST mirror of the RPC catalogue (contract §f)
  *         /api/v3/health, /health       health;  /metrics  Prometheus
  *   WS    /connection/websocket         Centrifugo client protocol (JSON and protobuf)
  */
@@ -29,6 +30,7 @@ import { createVenues } from './venues.ts';
 import { gatewayHandlers } from './gateway-handlers.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
+import { apiV3Routes } from './http/api-v3/index.ts';
 
 export const VERSION = '0.1.0';
 
@@ -116,10 +118,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     cipher: loadCipher({ dataDir: config.dataDir, masterKey: config.masterKey }),
     events: { publish },
     log: log.child({ module: 'domain' }),
-    config: {},
+    config: { system: { version: VERSION } },
   });
   onExecution = (e) => cadenza.execution.onExecution(e);
-  const rpc = createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }) });
+  const rpc = createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: () => store.isHealthy() } });
 
   // ---- gateway
   gateway = new GatewayNode({
@@ -138,12 +140,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // ---- HTTP
   const app = new Hono();
-  app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: store.isHealthy?.() === false ? 'unhealthy' : 'healthy' }) }]));
+  app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: store.isHealthy() === false ? 'unhealthy' : 'healthy' }) }]));
   const metrics = metricsRoutes([
     { name: 'cadenza_ws_connections', help: 'Open WebSocket connections', read: () => gateway?.stats().connections ?? 0 },
   ]);
   app.route('/', metrics.app);
   app.route('/', auth.app);
+  app.route('/', apiV3Routes({ rpc, verifier: auth.verifier, log: log.child({ module: 'rest' }) }));
   app.notFound((c) => c.json({ success: false, errno: 10404, error: 'not found', details: null }, 404));
 
   const http: Server = createServer(getRequestListener(app.fetch));
@@ -153,8 +156,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     else socket.destroy();
   });
 
-  await cadenza.start();
+  // Venues first: the domain's start reads their instrument lists and reconciles open orders against them.
   for (const v of venues) await v.start();
+  await cadenza.start();
   bridge.start();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { RpcDispatcher } from '../../rpc/index.ts';
 import type { TokenVerifier } from '@cadenza/auth';
+import type { CallerContext } from '@cadenza/domain';
 import { restRoutes, type RestRoute } from './routes-table.ts';
 import { bodyToRpc, queryToRpc, rpcToRest, RestInputError } from './translate.ts';
 import { ok, fail, restErrors, statusForCode, codeName } from './envelope.ts';
@@ -56,8 +57,7 @@ export function apiV3Routes({ rpc, verifier, log }: ApiV3Options): Hono {
       throw err;
     }
     try {
-      const c2 = claims as { sub: string; isAdmin?: boolean; sessionId?: string };
-      const caller = { userId: c2.sub, isAdmin: c2.isAdmin === true, sessionId: c2.sessionId } as never;
+      const caller: CallerContext = { userId: claims.sub, isAdmin: claims.isAdmin === true, ...(claims.sessionId ? { sessionId: claims.sessionId } : {}) };
       let outcome = await rpc.dispatch(caller, route.rpc, params);
       // REST connect creates the account it connects (RPC separates create and connect).
       if (route.rpc === 'command.trading_account.connect' && 'result' in outcome && outcome.result.error?.code === 12001
