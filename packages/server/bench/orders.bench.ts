@@ -14,10 +14,16 @@ import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
 
 const C = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const W = Number(process.env.BENCH_INFLIGHT ?? 16);
+// 32 submits in flight: enough to keep the server saturated; more only queues (latency grows as in-flight/throughput).
+const W = Number(process.env.BENCH_INFLIGHT ?? 4);
 const D = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 
-const child = fork(fileURLToPath(new URL('./orders-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+// BENCH_PROF=dir writes a V8 CPU profile of the server process into dir.
+const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+if (process.env.BENCH_TRACE_GC) prof.push('--trace-gc');
+const child = fork(fileURLToPath(new URL('./orders-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+// The server must never outlive the bench, whatever ends it.
+process.on('exit', () => child.kill());
 const info = await new Promise<{ url: string; wsUrl: string; demo: { email: string; password: string } }>((resolve) => child.once('message', resolve as never));
 
 const tokenRes = await fetch(`${info.url}/auth/v1/token?grant_type=password`, {
@@ -41,9 +47,24 @@ for (const c of clients) {
   accounts.push(r.data.tradingAccountId);
 }
 
+/** CPU time (user + system, µs) the server process has used so far. */
+function serverCpu(): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: { cpu?: NodeJS.CpuUsage }) => {
+      if (!m.cpu) return;
+      child.off('message', on);
+      resolve(m.cpu.user + m.cpu.system);
+    };
+    child.on('message', on);
+    child.send({ cmd: 'cpu' });
+  });
+}
+
 async function run(label: string, call: (c: Centrifuge, i: number, n: number) => Promise<unknown>) {
   const lat: number[] = [];
   let errors = 0;
+  const server0 = await serverCpu();
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + D;
   await Promise.all(clients.map(async (c, i) => {
@@ -51,20 +72,31 @@ async function run(label: string, call: (c: Centrifuge, i: number, n: number) =>
     await Promise.all(Array.from({ length: W }, async () => {
       while (performance.now() < end) {
         const s = performance.now();
-        const r = (await call(c, i, n++)) as { data?: { error?: unknown } };
-        lat.push(performance.now() - s);
-        if (r?.data?.error) errors++;
+        try {
+          const r = (await call(c, i, n++)) as { data?: { error?: unknown } };
+          lat.push(performance.now() - s);
+          if (r?.data?.error) errors++;
+        } catch {
+          // A protocol error (e.g. 111 over the per-connection command rate) is counted, not measured.
+          errors++;
+        }
       }
     }));
   }));
   const secs = (performance.now() - t0) / 1000;
+  const serverUs = (await serverCpu()) - server0;
+  const clientCpu = process.cpuUsage(client0);
+  const clientUs = clientCpu.user + clientCpu.system;
   lat.sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]!.toFixed(2);
   console.log(`${label.padEnd(34)} ${String(Math.round(lat.length / secs)).padStart(8)}/s   p50 ${pct(0.5).padStart(7)} ms   p99 ${pct(0.99).padStart(7)} ms   n=${lat.length} errors=${errors}`);
+  const per = (us: number) => (us / Math.max(1, lat.length)).toFixed(0);
+  console.log(`${''.padEnd(34)} server CPU ${per(serverUs)} µs/call (${Math.round(serverUs / secs / 10_000)}% of a core), load client ${per(clientUs)} µs/call (${Math.round(clientUs / secs / 10_000)}%)`);
 }
 
 console.log(`bench:orders — ${C} connections × ${W} in flight, ${D / 1000} s per run, server in a separate process`);
-await run('baseline rpc query.system.info', (c) => c.rpc('query.system.info', {}));
+// BENCH_SKIP_BASELINE=1 runs the orders alone (e.g. for a CPU profile of just them).
+if (!process.env.BENCH_SKIP_BASELINE) await run('baseline rpc query.system.info', (c) => c.rpc('query.system.info', {}));
 await run('command.trade_order.submit (LIMIT)', (c, i, n) =>
   c.rpc('command.trade_order.submit', {
     tradingAccountId: accounts[i],
