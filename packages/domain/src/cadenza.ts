@@ -122,8 +122,8 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
       started = true;
       orders.load();
       await instruments.load(config.instrumentListWaitMs);
-      const cancelled = orders.recover();
-      if (cancelled) deps.log.info({ cancelled }, 'cancelled open orders lost by a venue restart');
+      const recovered = await orders.recover();
+      if (recovered.restored || recovered.cancelled) deps.log.info(recovered, 'open orders of in-process venues put back after the restart');
       await subscriptions.start();
     },
     async stop() {

@@ -228,23 +228,48 @@ describe('orders', () => {
     assert.equal(t.cadenza.orders.list(alice, { status: 'FILLED' }, { offset: 0, limit: 10 }).total, 0);
   });
 
-  test('after a restart, open PAPER orders are cancelled with reason "venue restarted" and their locks released', async () => {
+  test('after a restart, open PAPER orders go back into the venue with what remains of them, locks kept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cadenza-recover-'));
     try {
       const path = join(dir, 'd.db');
       const t1 = await testCadenza({ store: new SqliteStore({ path }) });
       const a = await paperAccount(t1);
-      const o = await t1.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '40000', clientOrderId: 'keep-me' } });
-      assert.equal(balances(t1, a.tradingAccountId).USDT!.locked, '40040');
+      const submit = (t: TestCadenza, clientOrderId: string, quantity: string) =>
+        t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity, limitPrice: '40000', clientOrderId } });
+      const kept = await submit(t1, 'keep-me', '1');
+      const partly = await submit(t1, 'partly', '0.5');
+      t1.venue.fillResting(partly.tradeOrderId, '0.2');
+      const refused = await submit(t1, 'refused', '0.1');
+      assert.equal(t1.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).status, 'PARTIALLY_FILLED');
+      const lockedBefore = balances(t1, a.tradingAccountId).USDT!.locked;
       await t1.cadenza.stop();
       t1.store.close();
-      const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('11111111') });
-      const after = t2.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId });
-      assert.equal(after.status, 'CANCELLED');
-      assert.equal(after.cancelReason, 'venue restarted');
-      assert.deepEqual(balances(t2, a.tradingAccountId).USDT, { free: '100000', locked: '0', total: '100000' });
-      const dup = await t2.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '40000', clientOrderId: 'keep-me' } });
-      assert.equal(dup.tradeOrderId, o.tradeOrderId, 'the clientOrderId index survives the restart');
+
+      // The venue refuses the third order's remainder when it comes back (the first two are accepted).
+      const venue = new FakeVenue({ seqStart: 1000 });
+      const original = venue.submitOrder.bind(venue);
+      venue.submitOrder = (order, account) => {
+        if (order.clientOrderId === 'refused') venue.rejectNext('instrument halted');
+        return original(order, account);
+      };
+      const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('11111111'), venues: [venue] });
+      const back = t2.venue.submitted.map((o) => [o.clientOrderId, o.quantity]);
+      assert.deepEqual(back, [['keep-me', '1'], ['partly', '0.3'], ['refused', '0.1']], 'oldest first, with the remainder');
+      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: kept.tradeOrderId }).status, 'ACCEPTED');
+      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).status, 'PARTIALLY_FILLED');
+      const gone = t2.cadenza.orders.get(alice, { tradeOrderId: refused.tradeOrderId });
+      assert.equal(gone.status, 'CANCELLED');
+      assert.equal(gone.cancelReason, 'venue restarted: instrument halted');
+      assert.equal(dec(balances(t2, a.tradingAccountId).USDT!.locked).toString(), dec(lockedBefore).sub(dec(refused.lockedAmount)).toString(), 'only the refused order released its lock');
+      // The restored order lives in the venue again: it fills and it cancels.
+      t2.venue.fillResting(partly.tradeOrderId);
+      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).status, 'FILLED');
+      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).executedQuantity, '0.5');
+      const cancelled = await t2.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: kept.tradeOrderId });
+      assert.equal(cancelled.status, 'CANCELLED');
+      assert.equal(balances(t2, a.tradingAccountId).USDT!.locked, '0');
+      const dup = await submit(t2, 'keep-me', '1');
+      assert.equal(dup.tradeOrderId, kept.tradeOrderId, 'the clientOrderId index survives the restart');
       t2.store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

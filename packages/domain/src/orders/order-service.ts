@@ -56,6 +56,9 @@ export interface OrderListFilter {
 
 export class OrderService {
   private readonly live: OpenOrders;
+  /** The order `recover` is putting back, and the venue's refusal of it if one came (the status machine has no
+   * ACCEPTED → REJECTED: a refused remainder is cancelled instead). */
+  private resubmitting: { tradeOrderId: string; refused?: string } | undefined;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -73,19 +76,67 @@ export class OrderService {
   }
 
   /**
-   * Open orders of venues that keep orders only in memory (domain-ledger venues: PAPER, MOCK) did not survive the
-   * restart: they are cancelled with reason 'venue restarted' and their locks released. Orders on real venues stay
-   * open (reconciliation against the venue is not implemented yet).
+   * PAPER and MOCK keep their books in this process, so a restart empties them. Their open orders go back in, oldest
+   * first, with what remains of each — an exchange keeps resting orders across its own restarts — and the venue may
+   * fill them at once against the market it finds. An order that cannot go back (a MARKET order caught in flight, a
+   * cancel that was pending, an account or venue that is gone, a remainder the venue refuses) is cancelled with the
+   * reason and its lock released. Orders on real venues stay open (reconciliation with the venue is not built yet).
    */
-  recover(): number {
-    let n = 0;
+  async recover(): Promise<{ restored: number; cancelled: number }> {
+    let restored = 0;
+    let cancelled = 0;
     for (const o of this.live.openOrders()) {
       const venue = this.ctx.venues.get(o.venue);
       if (venue && venue.capabilities.ledger === 'venue') continue;
-      this.close(o, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue restarted' });
-      n++;
+      const refused = await this.resubmit(o);
+      if (refused === undefined) {
+        restored++;
+        continue;
+      }
+      const cur = this.live.openOrder(o.tradeOrderId);
+      if (cur) this.close(cur, 'CANCEL', this.ctx.clock.now(), { cancelReason: `venue restarted: ${refused}` });
+      cancelled++;
     }
-    return n;
+    return { restored, cancelled };
+  }
+
+  /** Puts what remains of an open order back into its in-process venue; answers why not, if it could not. */
+  private async resubmit(o: Order): Promise<string | undefined> {
+    const venue = this.ctx.venues.get(o.venue);
+    const account = this.accounts.find(o.tradingAccountId);
+    if (!venue || !account) return 'venue or trading account no longer available';
+    if (o.status === 'PENDING_CANCEL') return 'the pending cancel completed';
+    if (o.orderType === 'MARKET') return 'market order interrupted';
+    const remaining = dec(o.quantity).sub(dec(o.quantityType === 'QUOTE' ? o.executedCost : o.executedQuantity));
+    if (!remaining.isPos()) return 'nothing left to execute';
+    const venueOrder: VenueOrder = {
+      tradeOrderId: o.tradeOrderId,
+      clientOrderId: o.clientOrderId,
+      tradingAccountId: o.tradingAccountId,
+      instrumentId: o.instrumentId,
+      symbol: o.symbol,
+      side: o.side,
+      orderType: o.orderType,
+      timeInForce: o.timeInForce,
+      quantityType: o.quantityType,
+      quantity: str(remaining),
+    };
+    if (o.limitPrice !== undefined) venueOrder.limitPrice = o.limitPrice;
+    if (o.stopPrice !== undefined) venueOrder.stopPrice = o.stopPrice;
+    if (o.expireAt !== undefined) venueOrder.expireAt = o.expireAt;
+    try {
+      const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
+      // As in submit: whatever the venue reports while taking the order shares one transaction.
+      let sent: Promise<void> | undefined;
+      this.resubmitting = { tradeOrderId: o.tradeOrderId };
+      this.ctx.publish.batch(() => this.ctx.store.transaction(() => (sent = venue.submitOrder(venueOrder, venueAccount))));
+      await sent;
+      return this.resubmitting.refused;
+    } catch (err) {
+      return reasonOf(err, 'the venue refused the remainder');
+    } finally {
+      this.resubmitting = undefined;
+    }
   }
 
   /** Resolves every pending wait (replies carry the current state) and clears timers. */
@@ -337,6 +388,10 @@ export class OrderService {
       if (e.type === 'balances') {
         const balances = this.ctx.store.transaction(() => this.book.replace(e.tradingAccountId, e.balances));
         this.publishPortfolio(e.tradingAccountId, balances, undefined);
+        return;
+      }
+      if (e.type === 'rejected' && this.resubmitting?.tradeOrderId === e.tradeOrderId) {
+        this.resubmitting.refused = e.reason;
         return;
       }
       const order = this.live.find(e.tradeOrderId);

@@ -32,6 +32,8 @@ export interface FakeVenueOptions {
   requiresCredential?: boolean;
   /** Venue-held balances, for ledger 'venue'. */
   balances?: Array<{ asset: string; free: string; locked: string }>;
+  /** Ids (external order ids, trade ids) continue from here — a venue that restarted keeps its ids rising. */
+  seqStart?: number;
   now?: () => number;
 }
 
@@ -89,6 +91,7 @@ export class FakeVenue implements Venue {
     this.prices.set('ETH/USDT', '3000');
     this.now = opts.now ?? (() => 1_763_974_800_000);
     this.balances = opts.balances ?? [];
+    this.seq = opts.seqStart ?? 0;
   }
 
   setPrice(symbol: string, price: string): void {

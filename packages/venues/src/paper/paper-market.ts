@@ -54,6 +54,9 @@ export class PaperMarket implements SimulatedExchange {
   readonly #users = new Map<number, UserOrder>();
   readonly #byTradeOrderId = new Map<string, number>();
   #now = 0;
+  /** Trade ids go on from here: the start time × 1000, so they keep rising across restarts (the engine counts from 1
+   * in every process, and a restored order's new fills must never reuse a trade id its old fills had). */
+  readonly #tradeIdBase: number;
   #bookDirty = false;
   #traded = false;
   readonly #bars = new Map<string, BarChange>();
@@ -67,6 +70,7 @@ export class PaperMarket implements SimulatedExchange {
     this.#translator = new OrderTranslator(this.spec, this.scale);
     this.simulator = new MarketSimulator(this, this.scale, config.market, rng);
     this.#now = now;
+    this.#tradeIdBase = Math.floor(now) * 1000;
     if (options.historyMinutes > 0) this.#loadHistory(now, options.historyMinutes);
     this.simulator.step(now);
     this.#bars.clear();
@@ -189,7 +193,7 @@ export class PaperMarket implements SimulatedExchange {
     const spec = this.spec;
     const price = s.ticksToPrice(f.priceTicks);
     const quantity = s.lotsToQuantity(f.lots);
-    const tradeId = `${spec.externalSymbol}-${f.tradeSeq}`;
+    const tradeId = `${spec.externalSymbol}-${this.#tradeIdBase + f.tradeSeq}`;
     const trade = { instrumentId: spec.instrumentId, venue: spec.venue, symbol: spec.symbol, tradeId, price, quantity, side: f.takerSide, timestamp: ts };
     this.#safely('market', () => this.#ctx.deps.market.onTrade(trade));
     for (const change of this.data.recordTrade(ts, f.priceTicks, f.lots)) this.#barChanged(change);
