@@ -8,13 +8,16 @@
  *   `<dataDir>/keys/` (or HS256 with `jwtSecret`); the verifier also checks that the token's session still exists.
  * - external (`external.jwksUrl` and/or `external.jwtSecret`): tokens come from a real Supabase project and are
  *   verified against its JWKS or legacy secret; the built-in endpoints answer 404 and no sessions are checked.
+ *
+ * In built-in mode with a store that keeps a `RevocationLog`, a revocation watch polls it so sessions ended by other
+ * processes sharing the store reach `sessions.onRevoked` listeners and the verifier within `revocationPollMs`.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { AccessTokenIssuer, keyRingSigner, noSigner, secretSigner } from './access-tokens.ts';
 import { AuthFlows, defaultRateLimits, type RateLimitSettings } from './auth-flows.ts';
 import { silentLogger, type AuthLogger } from './auth-logger.ts';
-import type { AuthStore } from './auth-store.ts';
+import { hasRevocationLog, type AuthStore } from './auth-store.ts';
 import { AuthError } from './errors.ts';
 import { PasswordHasher } from './passwords.ts';
 import { ProjectSessionCheck } from './project-session-check.ts';
@@ -22,6 +25,7 @@ import { gotrueErrorResponse } from './routes/gotrue-errors.ts';
 import { gotrueRoutes } from './routes/gotrue-routes.ts';
 import { restErrorResponse } from './routes/rest-errors.ts';
 import { restRoutes } from './routes/rest-routes.ts';
+import { RevocationWatch } from './revocation-watch.ts';
 import { SessionService } from './sessions.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { UserService } from './users.ts';
@@ -62,6 +66,12 @@ export interface AuthServiceOptions {
   refreshTokenReuseIntervalSeconds?: number;
   /** How long the verifier trusts a session lookup. Default 5000 ms; logouts in this process apply at once. */
   sessionCacheMs?: number;
+  /**
+   * Built-in mode: how often to read the store's revocation log for sessions ended by other processes (admin CLI,
+   * other instances on the same database); they are then refused and announced to `sessions.onRevoked`.
+   * Default 1000 ms; 0 turns the watch off (short-lived processes such as the CLI).
+   */
+  revocationPollMs?: number;
   /** Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it). Default false. */
   trustProxy?: boolean;
   /** Default true. */
@@ -124,6 +134,23 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
   const hasher = new PasswordHasher(Math.max(4, options.bcryptCost ?? 10));
   const users = new UserService({ store: options.store, hasher, sessions, minPasswordLength, now });
 
+  const pollMs = options.revocationPollMs ?? 1000;
+  if (!Number.isFinite(pollMs) || pollMs < 0) throw new Error('revocationPollMs must be ≥ 0');
+  let watch: RevocationWatch | undefined;
+  if (!external && pollMs > 0) {
+    if (hasRevocationLog(options.store)) {
+      watch = new RevocationWatch({
+        log: options.store,
+        intervalMs: pollMs,
+        onRevoked: (userId, sessionIds) => sessions.noticeRevoked(userId, sessionIds),
+        logger: log,
+      });
+      await watch.start();
+    } else {
+      log.warn({}, 'auth: the store keeps no revocation log; sessions ended by other processes are seen only after the session cache expires');
+    }
+  }
+
   const verifier = external
     ? externalVerifier(external, now, log)
     : createVerifier({
@@ -168,6 +195,7 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
       return kid;
     },
     async close() {
+      await watch?.stop();
       sessions.clearListeners();
     },
   };

@@ -104,3 +104,34 @@ export interface AuthStore {
   /** Adds a token to a session without revoking another (concurrent refreshes within the reuse interval). */
   insertRefreshToken(next: RefreshTokenRecord, at: number): Promise<void>;
 }
+
+/** One entry of the revocation log: a session that ended, whoever ended it. */
+export interface RevocationRecord {
+  /** Rises with every entry and is never reused, even after old entries are pruned. */
+  id: number;
+  userId: string;
+  sessionId: string;
+  /** Epoch ms (wall clock of whoever deleted the session). */
+  revokedAt: number;
+}
+
+/**
+ * Optional capability of an `AuthStore` shared by several processes: a log of ended sessions that every process can
+ * follow (the revocation watch). Guarantees:
+ * - every deleted session gets exactly one entry, whichever process or connection deleted it;
+ * - entries appear in commit order with rising ids; an entry is visible to `revocationsAfter` once its deletion
+ *   committed;
+ * - entries are kept at least 24 hours.
+ */
+export interface RevocationLog {
+  /** The newest entry's id, or 0: a watch starting now follows entries after it. */
+  latestRevocationId(): Promise<number>;
+  /** Entries with `id > afterId`, oldest first, at most `limit`. */
+  revocationsAfter(afterId: number, limit: number): Promise<RevocationRecord[]>;
+}
+
+/** Whether a store also keeps a `RevocationLog`. */
+export function hasRevocationLog(store: AuthStore): store is AuthStore & RevocationLog {
+  const s = store as Partial<RevocationLog>;
+  return typeof s.latestRevocationId === 'function' && typeof s.revocationsAfter === 'function';
+}

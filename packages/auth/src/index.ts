@@ -5,7 +5,7 @@
  * `@cadenza/store/sqlite-auth`).
  */
 export { createAuthService, type AuthService, type AuthServiceOptions } from './auth-service.ts';
-export type { AuthStore, UserRecord, IdentityRecord, SessionRecord, RefreshTokenRecord, AmrEntry } from './auth-store.ts';
+export type { AuthStore, RevocationLog, RevocationRecord, UserRecord, IdentityRecord, SessionRecord, RefreshTokenRecord, AmrEntry } from './auth-store.ts';
 export { AuthError, TokenError, authErrors, type AuthErrorName, type TokenErrorReason } from './errors.ts';
 export type { AccessClaims, TokenVerifier } from './verify.ts';
 export type { SessionService, SessionsRevokedEvent, LogoutScope } from './sessions.ts';

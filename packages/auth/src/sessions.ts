@@ -12,6 +12,10 @@
  *     revoked and `refresh_token_already_used` answered.
  * Every revocation (logout of any scope, reuse, password change, admin action) is announced to `onRevoked`
  * listeners so live WebSocket connections of those sessions can be cut, and clears the verifier's cache.
+ * Revocations made here are announced at once; those made by other processes on the same store (admin CLI, other
+ * server instances) arrive through the revocation watch (`revocation-watch.ts`) via `noticeRevoked`. Each session
+ * is announced once whichever way it arrives first: a session id, once announced, is remembered
+ * `announcedMemoryMs` (10 min), long enough for the watch to see the log entry of a revocation made here.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthStore, RefreshTokenRecord, SessionRecord, UserRecord } from './auth-store.ts';
@@ -52,6 +56,8 @@ export interface SessionServiceOptions {
   reuseIntervalSeconds: number;
   /** How long the verifier may trust a session lookup; in-process revocations clear it at once. */
   sessionCacheMs: number;
+  /** How long an announced session id is remembered to suppress a second announcement. Default 10 min. */
+  announcedMemoryMs?: number;
 }
 
 const MIN_REFRESH_TOKEN_LENGTH = 12;
@@ -63,6 +69,8 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
 export class SessionService {
   private readonly listeners = new Set<(e: SessionsRevokedEvent) => void>();
   private readonly activeCache = new Map<string, { active: boolean; until: number }>();
+  /** Session id → when it was announced; insertion order is announcement order (swept from the front). */
+  private readonly announced = new Map<string, number>();
 
   constructor(private readonly options: SessionServiceOptions) {}
 
@@ -155,10 +163,48 @@ export class SessionService {
     this.listeners.clear();
   }
 
+  /**
+   * Sessions ended elsewhere (found in the revocation log): refused from now on, and announced to the listeners
+   * unless already announced.
+   */
+  noticeRevoked(userId: string, sessionIds: string[]): void {
+    this.markInactive(sessionIds);
+    this.announce(userId, this.claim(sessionIds));
+  }
+
   private async revoke(userId: string, sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    await this.options.store.deleteSessions(sessionIds);
+    // Claimed before deleting, so a watch poll that sees the log entry meanwhile does not announce them as well.
+    const fresh = this.claim(sessionIds);
+    try {
+      await this.options.store.deleteSessions(sessionIds);
+    } catch (err) {
+      for (const id of fresh) this.announced.delete(id);
+      throw err;
+    }
+    this.markInactive(sessionIds);
+    this.announce(userId, fresh);
+  }
+
+  /** The ids not announced yet, now marked as announced. */
+  private claim(sessionIds: string[]): string[] {
+    const now = this.options.now();
+    const forgetBefore = now - (this.options.announcedMemoryMs ?? 600_000);
+    for (const [id, at] of this.announced) {
+      if (at >= forgetBefore) break;
+      this.announced.delete(id);
+    }
+    const fresh = sessionIds.filter((id) => !this.announced.has(id));
+    for (const id of fresh) this.announced.set(id, now);
+    return fresh;
+  }
+
+  private markInactive(sessionIds: string[]): void {
     for (const id of sessionIds) this.activeCache.set(id, { active: false, until: Number.POSITIVE_INFINITY });
+  }
+
+  private announce(userId: string, sessionIds: string[]): void {
+    if (sessionIds.length === 0) return;
     const event: SessionsRevokedEvent = { userId, sessionIds };
     for (const listener of this.listeners) {
       try {

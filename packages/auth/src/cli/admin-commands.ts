@@ -11,9 +11,9 @@
  *                                              start; the old key keeps verifying until its tokens expire
  *   --data-dir <dir>                           default $CADENZA_DATA_DIR or ./data
  *
- * Changes reach a running server through the database: new tokens carry a new role after their next refresh,
- * ended sessions are refused within the verifier's session cache time (5 s). Exit code 0 on success, 1 on a
- * refused command, 2 on bad usage.
+ * Changes reach a running server through the database: new tokens carry a new role after their next refresh;
+ * ended sessions are seen by the server's revocation watch within its poll interval (1 s), which refuses their
+ * tokens and disconnects their live connections. Exit code 0 on success, 1 on a refused command, 2 on bad usage.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -64,7 +64,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   // Same lifetime as the server (its env), so pruning here never drops a retired key the server still needs.
   const ttl = Number(io.env.CADENZA_ACCESS_TOKEN_TTL || 3600);
   const accessTokenTtlSeconds = Number.isInteger(ttl) && ttl >= 30 ? ttl : 3600;
-  const auth = await createAuthService({ store, dataDir: dir, accessTokenTtlSeconds });
+  const auth = await createAuthService({ store, dataDir: dir, accessTokenTtlSeconds, revocationPollMs: 0 });
   try {
     const [a0 = '', a1 = ''] = rest;
     switch (command) {

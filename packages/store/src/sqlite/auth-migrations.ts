@@ -68,4 +68,26 @@ CREATE INDEX auth_refresh_tokens_session ON auth_refresh_tokens (session_id);
 CREATE INDEX auth_refresh_tokens_parent ON auth_refresh_tokens (parent_hash);
 `,
   },
+  {
+    version: 2,
+    name: 'revocation log: every deleted session, by any process',
+    // A trigger, not the store's code, writes the log, so sessions ended by any connection (the admin CLI, another
+    // server instance, a cascade from a deleted user, an operator's sqlite3 shell) are seen by every running watch.
+    // AUTOINCREMENT keeps ids rising after old entries are pruned, so a watch cursor never misses a new one.
+    // The time is the wall clock in epoch ms without unixepoch() (SQLite 3.42+), so older sqlite3 shells work too.
+    sql: `
+CREATE TABLE auth_revocations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL
+);
+CREATE INDEX auth_revocations_time ON auth_revocations (revoked_at);
+CREATE TRIGGER auth_sessions_log_revocation AFTER DELETE ON auth_sessions
+BEGIN
+  INSERT INTO auth_revocations (session_id, user_id, revoked_at)
+  VALUES (OLD.id, OLD.user_id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+`,
+  },
 ];

@@ -1,6 +1,7 @@
 /**
  * The SQLite `AuthStore` keeps the port's promises: unique case-insensitive emails, JSON round-trips, sessions
- * deleting their refresh tokens, atomic single-use rotation, and data surviving a reopen.
+ * deleting their refresh tokens, atomic single-use rotation, data surviving a reopen, and a revocation log that
+ * records every ended session whichever connection ended it.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,10 +139,60 @@ describe('SqliteAuthStore', () => {
     try {
       assert.deepEqual(await again.getUserByEmail('p@example.com'), u);
       const versions = again.db.prepare('SELECT version FROM auth_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }]);
+      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
       assert.equal(again.db.pragma('journal_mode', { simple: true }), 'wal');
     } finally {
       again.close();
     }
+  });
+
+  test('the revocation log records each session deleted by any connection once, cascades included, with rising ids', async (t) => {
+    const { store, path } = open(t);
+    const other = new SqliteAuthStore(path); // another process: the admin CLI or a second server instance
+    t.after(() => other.close());
+    const u = user('log@example.com');
+    const v = user('gone@example.com');
+    await store.insertUser(u, identity(u));
+    await store.insertUser(v, identity(v));
+    const [s1, s2, s3] = [session(u), session(u), session(v)];
+    for (const s of [s1, s2, s3]) await store.insertSession(s, token(s));
+    assert.equal(await store.latestRevocationId(), 0);
+
+    const before = Date.now();
+    await other.deleteSessions([s1.id, 'no-such-session']);
+    await other.deleteSessions([s1.id]); // already gone: nothing new
+    other.db.prepare('DELETE FROM auth_users WHERE id = ?').run(v.id); // cascades to s3
+    await store.deleteSessions([s2.id]);
+
+    const log = await store.revocationsAfter(0, 10);
+    assert.deepEqual(log.map((r) => [r.userId, r.sessionId]), [[u.id, s1.id], [v.id, s3.id], [u.id, s2.id]]);
+    assert.ok(log[0]!.id < log[1]!.id && log[1]!.id < log[2]!.id);
+    assert.ok(log.every((r) => r.revokedAt >= before - 5 && r.revokedAt <= Date.now() + 5), 'revokedAt is epoch ms now');
+    assert.equal(await store.latestRevocationId(), log[2]!.id);
+    assert.deepEqual(await store.revocationsAfter(log[0]!.id, 1), [log[1]]);
+    assert.deepEqual(await store.revocationsAfter(log[2]!.id, 10), []);
+  });
+
+  test('revocation entries older than a day are pruned, and ids keep rising after the log emptied', async (t) => {
+    const { store } = open(t);
+    const u = user('prune@example.com');
+    await store.insertUser(u, identity(u));
+    const s1 = session(u);
+    await store.insertSession(s1, token(s1));
+    await store.deleteSessions([s1.id]);
+    const [first] = await store.revocationsAfter(0, 10);
+    store.db.prepare('UPDATE auth_revocations SET revoked_at = ?').run(Date.now() - 25 * 3600_000);
+    const s2 = session(u);
+    await store.insertSession(s2, token(s2));
+    await store.deleteSessions([s2.id]);
+    const left = await store.revocationsAfter(0, 10);
+    assert.deepEqual(left.map((r) => r.sessionId), [s2.id]);
+    assert.ok(left[0]!.id > first!.id);
+    store.db.prepare('DELETE FROM auth_revocations').run();
+    const s3 = session(u);
+    await store.insertSession(s3, token(s3));
+    await store.deleteSessions([s3.id]);
+    const [third] = await store.revocationsAfter(left[0]!.id, 10);
+    assert.equal(third?.sessionId, s3.id, 'an id is never reused, so a watch cursor past the old entries still sees it');
   });
 });

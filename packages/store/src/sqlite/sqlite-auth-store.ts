@@ -2,12 +2,15 @@
  * @module sqlite/sqlite-auth-store
  * The embedded `AuthStore`: one SQLite file (`<dataDir>/auth.db`) through better-sqlite3, WAL journal, foreign
  * keys on (deleting a session deletes its refresh tokens; deleting a user deletes everything of it).
+ * It is also a `RevocationLog`: a trigger logs every deleted session (see migration 2), so processes sharing the
+ * file (server instances, the admin CLI) see each other's revocations; entries older than a day are pruned
+ * whenever this store deletes sessions.
  *
  * better-sqlite3 is synchronous, so every method completes before it returns its promise; the conditional
  * UPDATE in `rotateRefreshToken` still makes rotation atomic for any other implementation's callers to rely on.
  */
 import Database from 'better-sqlite3';
-import type { AuthStore, IdentityRecord, RefreshTokenRecord, SessionRecord, UserRecord } from '@cadenza/auth';
+import type { AuthStore, IdentityRecord, RefreshTokenRecord, RevocationLog, RevocationRecord, SessionRecord, UserRecord } from '@cadenza/auth';
 import { authMigrations } from './auth-migrations.ts';
 
 interface UserRow {
@@ -57,6 +60,16 @@ interface TokenRow {
   created_at: number;
   revoked_at: number | null;
 }
+
+interface RevocationRow {
+  id: number;
+  user_id: string;
+  session_id: string;
+  revoked_at: number;
+}
+
+/** How long revocation-log entries are kept (the port promises at least a day). */
+const REVOCATION_RETENTION_MS = 24 * 3600_000;
 
 const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
@@ -141,7 +154,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /** `AuthStore` on SQLite. `path` is a file path, or ':memory:'. */
-export class SqliteAuthStore implements AuthStore {
+export class SqliteAuthStore implements AuthStore, RevocationLog {
   readonly db: Database.Database;
   private readonly st;
 
@@ -180,6 +193,9 @@ export class SqliteAuthStore implements AuthStore {
       token: p('SELECT * FROM auth_refresh_tokens WHERE token_hash = ?'),
       activeChild: p('SELECT * FROM auth_refresh_tokens WHERE parent_hash = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1'),
       revokeToken: p('UPDATE auth_refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
+      latestRevocation: p('SELECT COALESCE(MAX(id), 0) AS id FROM auth_revocations'),
+      revocationsAfter: p('SELECT id, user_id, session_id, revoked_at FROM auth_revocations WHERE id > ? ORDER BY id LIMIT ?'),
+      pruneRevocations: p('DELETE FROM auth_revocations WHERE revoked_at < ?'),
     };
   }
 
@@ -273,7 +289,21 @@ export class SqliteAuthStore implements AuthStore {
   async deleteSessions(ids: string[]): Promise<void> {
     this.db.transaction(() => {
       for (const id of ids) this.st.deleteSession.run(id);
+      this.st.pruneRevocations.run(Date.now() - REVOCATION_RETENTION_MS);
     })();
+  }
+
+  async latestRevocationId(): Promise<number> {
+    return (this.st.latestRevocation.get() as { id: number }).id;
+  }
+
+  async revocationsAfter(afterId: number, limit: number): Promise<RevocationRecord[]> {
+    return (this.st.revocationsAfter.all(afterId, limit) as RevocationRow[]).map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      sessionId: r.session_id,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
