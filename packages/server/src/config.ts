@@ -30,6 +30,8 @@ export interface ServerConfig {
   masterKey?: string;
   /** Public URL used in the start-up banner and auth e-mails. */
   publicUrl?: string;
+  /** Protections of the WebSocket endpoint (0 = unlimited). */
+  gateway: { maxConnections: number; commandsPerSecond: number; maxChannelsPerConnection: number };
 }
 
 export const DEMO_USER = { email: 'demo@cadenza.dev', password: 'cadenza-demo' } as const;
@@ -69,5 +71,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       : { email: env.CADENZA_DEMO_EMAIL ?? DEMO_USER.email, password: env.CADENZA_DEMO_PASSWORD ?? DEMO_USER.password },
     masterKey: opt(env.CADENZA_MASTER_KEY),
     publicUrl: opt(env.CADENZA_PUBLIC_URL),
+    gateway: {
+      maxConnections: int(env.CADENZA_WS_MAX_CONNECTIONS, 0),
+      commandsPerSecond: int(env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),
+      maxChannelsPerConnection: int(env.CADENZA_WS_MAX_CHANNELS, 128),
+    },
   };
 }

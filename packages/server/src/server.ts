@@ -34,7 +34,8 @@ import { apiV3Routes } from './http/api-v3/index.ts';
 
 export const VERSION = '0.1.0';
 
-export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper' | 'binance' | 'binanceSandbox'>> {
+export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper' | 'binance' | 'binanceSandbox' | 'gateway'>> {
+  gateway?: Partial<ServerConfig['gateway']>;
   auth?: Partial<ServerConfig['auth']>;
   paper?: Partial<ServerConfig['paper']>;
   binance?: ServerConfig['binance'];
@@ -65,6 +66,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     paper: { ...base.paper, ...options.paper },
     binance: { ...base.binance, ...options.binance },
     binanceSandbox: { ...base.binanceSandbox, ...options.binanceSandbox },
+    gateway: { ...base.gateway, ...options.gateway },
   } as ServerConfig;
   if (options.log === false) config.logLevel = 'silent';
   mkdirSync(config.dataDir, { recursive: true });
@@ -128,6 +130,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     handlers: gatewayHandlers({ verifier: auth.verifier, cadenza, rpc, venues: venueById, toOrderBook, log: log.child({ module: 'gateway' }) }),
     log: log.child({ module: 'centrifuge' }),
     version: `cadenza ${VERSION}`,
+    limits: config.gateway,
     namespaces: {
       market: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true, forcePositioning: false },
       tradingAccount: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true },
