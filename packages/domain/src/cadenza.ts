@@ -55,11 +55,17 @@ export interface Cadenza {
    * acknowledgement always means durable (with a group-commit store, commits are batched per event-loop turn).
    */
   durable(): Promise<void>;
-  /** For the gateway's subscribe hook. */
-  authorizeChannel(caller: CallerContext, channel: string): ChannelVerdict;
+  /**
+   * For the gateway's subscribe hook. Synchronous, except for a market channel naming an instrument the catalogue
+   * lacks while it refreshes that venue on demand: then a promise of the verdict.
+   */
+  authorizeChannel(caller: CallerContext, channel: string): ChannelVerdict | Promise<ChannelVerdict>;
   /** Venue market feeds starting/stopping (reference-counted by subscriptions). Returns an unsubscribe function. */
   onFeedChange(listener: (change: FeedChange) => void): () => void;
-  /** Loads state, refreshes instruments, cancels PAPER/MOCK orders lost by the restart, restarts feeds. */
+  /**
+   * Loads state, refreshes instruments, puts PAPER/MOCK orders back (cancelling what cannot go back), starts the
+   * reconciliation of open orders on venue-ledger venues in the background (`orders.reconciled()`), restarts feeds.
+   */
   start(): Promise<void>;
   /** Answers pending awaitClosed/cancel waits and drops timers. Idempotent. The store is closed by its owner. */
   stop(): Promise<void>;
@@ -122,11 +128,13 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
       started = true;
       orders.load();
       await instruments.load(config.instrumentListWaitMs);
+      instruments.startRefresh(config.instrumentRefreshMs);
       const recovered = await orders.recover();
-      if (recovered.restored || recovered.cancelled) deps.log.info(recovered, 'open orders of in-process venues put back after the restart');
+      if (recovered.restored || recovered.cancelled || recovered.reconciling) deps.log.info(recovered, 'open orders recovered after the restart (in-process venues put back, venue-ledger venues being reconciled)');
       await subscriptions.start();
     },
     async stop() {
+      instruments.stop();
       orders.stop();
       ctx.flush();
     },

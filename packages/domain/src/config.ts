@@ -17,8 +17,22 @@ export interface CadenzaConfig {
   valuationCurrency: string;
   /** How long `start()` waits for a venue's instrument list before going on with the cached catalogue. */
   instrumentListWaitMs: number;
+  /**
+   * How often every venue's instrument list is read again, so new listings appear and a venue that was down at
+   * start fills its catalogue. 0 turns the periodic refresh off (requests naming an instrument of a venue whose
+   * catalogue is empty or whose last listing failed still trigger one, at most every 30 s per venue).
+   */
+  instrumentRefreshMs: number;
   /** Bars returned per instrument by `query.kline.list`. */
   klineLimit: number;
+  /**
+   * An order a venue-ledger venue (Binance) does not know this long after it was created never reached it and never
+   * will (Binance refuses a request older than its recvWindow, at most 60 s): reconciliation then rejects it (or,
+   * if the venue had acknowledged it, cancels it). Younger unknown orders are asked about again when this has passed.
+   */
+  unknownOrderGraceMs: number;
+  /** First delay before reconciliation retries an account whose venue could not be asked; doubles up to 5 min. */
+  reconcileRetryMs: number;
   /** Server identity for `query.system.info` / `query.system.check`. */
   system: { name: string; version: string; description: string; documentation: string };
 }
@@ -31,7 +45,10 @@ export const defaultConfig: CadenzaConfig = {
   estimateDepth: 100,
   valuationCurrency: 'USDT',
   instrumentListWaitMs: 5_000,
+  instrumentRefreshMs: 6 * 3_600_000,
   klineLimit: 100,
+  unknownOrderGraceMs: 60_000,
+  reconcileRetryMs: 5_000,
   system: {
     name: 'Cadenza',
     version: '0.1.0',

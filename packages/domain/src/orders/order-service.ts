@@ -32,6 +32,7 @@ import { readDraft } from './order-draft.ts';
 import { preTradeCheck } from './pre-trade.ts';
 import { OpenOrders, type OrderLookup } from './open-orders.ts';
 import { toRpcTradeOrder } from './rpc-order.ts';
+import { OrderReconciler } from './order-reconciler.ts';
 
 export type { OrderLookup };
 import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
@@ -59,6 +60,8 @@ export class OrderService {
   /** The order `recover` is putting back, and the venue's refusal of it if one came (the status machine has no
    * ACCEPTED → REJECTED: a refused remainder is cancelled instead). */
   private resubmitting: { tradeOrderId: string; refused?: string } | undefined;
+  /** Asks venues that keep their own ledger about our open orders (after a restart, and on their `resync`). */
+  private readonly reconciler: OrderReconciler;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -68,6 +71,13 @@ export class OrderService {
     private readonly vault: CredentialVault,
   ) {
     this.live = new OpenOrders(ctx);
+    this.reconciler = new OrderReconciler(ctx, {
+      accounts,
+      vault,
+      openOrders: (id) => this.live.openOrders().filter((o) => o.tradingAccountId === id),
+      openOrder: (id) => this.live.openOrder(id),
+      sink: { onExecution: (e) => this.onExecution(e) },
+    });
   }
 
   /** Loads the idempotency indexes and the open orders. */
@@ -80,14 +90,22 @@ export class OrderService {
    * first, with what remains of each — an exchange keeps resting orders across its own restarts — and the venue may
    * fill them at once against the market it finds. An order that cannot go back (a MARKET order caught in flight, a
    * cancel that was pending, an account or venue that is gone, a remainder the venue refuses) is cancelled with the
-   * reason and its lock released. Orders on real venues stay open (reconciliation with the venue is not built yet).
+   * reason and its lock released.
+   *
+   * Venues that keep their own ledger (Binance) kept our orders while we were down: their open orders are reconciled
+   * with the venue (`order-reconciler.ts`) in the background — start never waits for a venue that may be unreachable.
+   * `reconciled()` resolves when that first pass is over.
    */
-  async recover(): Promise<{ restored: number; cancelled: number }> {
+  async recover(): Promise<{ restored: number; cancelled: number; reconciling: number }> {
     let restored = 0;
     let cancelled = 0;
+    const onVenueLedger: Order[] = [];
     for (const o of this.live.openOrders()) {
       const venue = this.ctx.venues.get(o.venue);
-      if (venue && venue.capabilities.ledger === 'venue') continue;
+      if (venue && venue.capabilities.ledger === 'venue') {
+        onVenueLedger.push(o);
+        continue;
+      }
       const refused = await this.resubmit(o);
       if (refused === undefined) {
         restored++;
@@ -97,7 +115,13 @@ export class OrderService {
       if (cur) this.close(cur, 'CANCEL', this.ctx.clock.now(), { cancelReason: `venue restarted: ${refused}` });
       cancelled++;
     }
-    return { restored, cancelled };
+    this.reconciler.startup(onVenueLedger);
+    return { restored, cancelled, reconciling: onVenueLedger.length };
+  }
+
+  /** Resolves when no reconciliation with a venue is running (retries scheduled for later not counted). */
+  reconciled(): Promise<void> {
+    return this.reconciler.idle();
   }
 
   /** Puts what remains of an open order back into its in-process venue; answers why not, if it could not. */
@@ -141,6 +165,7 @@ export class OrderService {
 
   /** Resolves every pending wait (replies carry the current state) and clears timers. */
   stop(): void {
+    this.reconciler.stop();
     this.live.stop();
   }
 
@@ -388,6 +413,11 @@ export class OrderService {
       if (e.type === 'balances') {
         const balances = this.ctx.store.transaction(() => this.book.replace(e.tradingAccountId, e.balances));
         this.publishPortfolio(e.tradingAccountId, balances, undefined);
+        return;
+      }
+      if (e.type === 'resync') {
+        this.ctx.log.info({ tradingAccountId: e.tradingAccountId, reason: e.reason }, 'venue may have missed reports; reconciling the account');
+        this.reconciler.request(e.tradingAccountId);
         return;
       }
       if (e.type === 'rejected' && this.resubmitting?.tradeOrderId === e.tradeOrderId) {

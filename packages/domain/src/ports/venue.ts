@@ -226,7 +226,58 @@ export type ExecutionEvent =
       tradingAccountId: string;
       balances: Array<{ asset: string; free: DecimalString; locked: DecimalString }>;
       timestamp: EpochMs;
-    };
+    }
+  /**
+   * The venue may have missed reporting something for this account (e.g. its event stream dropped and came back):
+   * the domain asks `queryOrder` about each of the account's open orders and refreshes its balances. Carries no
+   * order state itself.
+   */
+  | { type: 'resync'; tradingAccountId: string; reason: string; timestamp: EpochMs };
+
+/** Which order `queryOrder` asks about: our ids, and the venue's when it is known. */
+export interface OrderQuery {
+  tradeOrderId: string;
+  clientOrderId: string;
+  externalOrderId?: string;
+  tradingAccountId: string;
+  symbol: string;
+}
+
+/**
+ * The venue's view of one order. `OPEN` covers new and partly filled orders still working (and a cancel the venue
+ * has not completed); the other statuses are final.
+ */
+export type VenueOrderStatus = 'OPEN' | 'FILLED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED';
+
+/** One execution as the venue lists it; `tradeId` is the same id the venue's live `filled` reports carry. */
+export interface VenueFill {
+  tradeId: string;
+  price: DecimalString;
+  /** Base quantity. */
+  quantity: DecimalString;
+  fee: DecimalString;
+  feeAsset: string;
+  liquidity: LiquiditySide;
+  timestamp: EpochMs;
+}
+
+export interface VenueOrderState {
+  status: VenueOrderStatus;
+  externalOrderId?: string;
+  /** Base quantity executed so far, as the venue totals it. */
+  executedQuantity: DecimalString;
+  /** Quote amount executed so far (Σ price × quantity), when the venue reports it. */
+  executedCost?: DecimalString;
+  /**
+   * Every fill of the order the venue still lists, oldest first. May be shorter than `executedQuantity` says when
+   * the venue no longer lists old trades; the domain books what is here and logs the gap.
+   */
+  fills: VenueFill[];
+  /** Why the order ended, for CANCELLED / EXPIRED / REJECTED (the venue's words). */
+  reason?: string;
+  /** When the venue last changed the order. */
+  updatedAt?: EpochMs;
+}
 
 export interface ExecutionSink {
   onExecution(event: ExecutionEvent): void;
@@ -265,6 +316,15 @@ export interface Venue {
   submitOrder(order: VenueOrder, account: VenueAccount): Promise<void>;
   cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void>;
 
+  /**
+   * The venue's current view of one of our orders, with its fills — or `undefined` when the venue has no such order
+   * (it never arrived, or the venue no longer keeps it). Throws when the venue cannot be asked (network, rate limit,
+   * credential); the caller retries later. Venues that keep the ledger (`ledger: 'venue'`) implement it: the domain
+   * reconciles their open orders with it after a restart and after a `resync` event, booking missed fills through
+   * the same path as live `filled` reports (deduplicated by `tradeId`). Answering also lets the venue adopt the
+   * order, so its later live reports reach the domain even when the order was placed before a restart.
+   */
+  queryOrder?(request: OrderQuery, account: VenueAccount): Promise<VenueOrderState | undefined>;
   /** Venue-held balances (ledger = 'venue'); domain-ledger venues may omit. */
   fetchBalances?(account: VenueAccount): Promise<Array<{ asset: string; free: DecimalString; locked: DecimalString }>>;
   /** Checks a credential against the venue; resolves `{ valid: false, reason }` rather than throwing on refusal. */

@@ -8,6 +8,15 @@
  * - The fee is the taker (or maker) rate on the received asset, as Binance charges it.
  * - `rejectNext(reason)` makes the next submit emit `rejected`; `failNext()` makes it throw.
  * - `duplicateFills = true` reports every fill twice with the same tradeId.
+ *
+ * As a venue that keeps its own ledger (`ledger: 'venue'`), it remembers every order it took (`known`) and answers
+ * `queryOrder` from that. Hooks for reconciliation tests:
+ * - `muted = true`: the venue keeps trading but its reports are lost (a dropped stream, or Cadenza is down); share
+ *   one FakeVenue between two Cadenza instances on one store to play a restart.
+ * - `cancelResting(id)`: the order is cancelled on the venue's side (by the user elsewhere, or by the venue).
+ * - `dropNextSubmit()` / `dropNextCancel()`: the request never reaches the venue (the call resolves, nothing happens).
+ * - `failQueries(n)`: the next n `queryOrder` calls throw (venue unreachable); `forget(id)`: the venue no longer knows
+ *   the order; `resync(accountId)`: reports that events may have been missed; `setBalances(list)`.
  */
 import type {
   BookSnapshot,
@@ -17,12 +26,15 @@ import type {
   InstrumentSpec,
   KlineUpdate,
   MarketStreamKey,
+  OrderQuery,
   TickerSnapshot,
   Venue,
   VenueAccount,
   VenueCapabilities,
   VenueCredential,
+  VenueFill,
   VenueOrder,
+  VenueOrderState,
 } from '@cadenza/domain';
 import { dec, str } from '@cadenza/domain';
 
@@ -77,11 +89,19 @@ export class FakeVenue implements Venue {
   readonly submitted: VenueOrder[] = [];
   readonly feedCalls: Array<{ op: 'subscribe' | 'unsubscribe'; key: MarketStreamKey }> = [];
   duplicateFills = false;
+  /** Reports are dropped (the venue's own state still changes). */
+  muted = false;
+  /** What the venue keeps about each order it took, by tradeOrderId (ledger 'venue' semantics). */
+  readonly known = new Map<string, VenueOrderState>();
+  readonly queries: OrderQuery[] = [];
   private rejectReason: string | undefined;
   private failSubmit = false;
+  private dropSubmit = false;
+  private dropCancel = false;
+  private queryFailures = 0;
   private seq = 0;
   private readonly now: () => number;
-  private readonly balances: Array<{ asset: string; free: string; locked: string }>;
+  private balances: Array<{ asset: string; free: string; locked: string }>;
 
   constructor(opts: FakeVenueOptions = {}) {
     this.id = opts.id ?? 'PAPER';
@@ -102,6 +122,25 @@ export class FakeVenue implements Venue {
   }
   failNext(): void {
     this.failSubmit = true;
+  }
+  dropNextSubmit(): void {
+    this.dropSubmit = true;
+  }
+  dropNextCancel(): void {
+    this.dropCancel = true;
+  }
+  failQueries(n = 1): void {
+    this.queryFailures = n;
+  }
+  forget(tradeOrderId: string): void {
+    this.known.delete(tradeOrderId);
+    this.resting.delete(tradeOrderId);
+  }
+  setBalances(balances: Array<{ asset: string; free: string; locked: string }>): void {
+    this.balances = balances.map((b) => ({ ...b }));
+  }
+  resync(tradingAccountId: string): void {
+    this.emit({ type: 'resync', tradingAccountId, reason: 'fake venue stream came back', timestamp: this.now() });
   }
 
   async start(): Promise<void> {}
@@ -154,6 +193,10 @@ export class FakeVenue implements Venue {
 
   async submitOrder(order: VenueOrder, _account: VenueAccount): Promise<void> {
     this.submitted.push(order);
+    if (this.dropSubmit) {
+      this.dropSubmit = false;
+      return;
+    }
     if (this.failSubmit) {
       this.failSubmit = false;
       throw new Error('fake venue is down');
@@ -165,6 +208,7 @@ export class FakeVenue implements Venue {
       return;
     }
     const externalOrderId = `X${++this.seq}`;
+    this.known.set(order.tradeOrderId, { status: 'OPEN', externalOrderId, executedQuantity: '0', fills: [] });
     this.emit({ type: 'accepted', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, externalOrderId, timestamp: this.now() });
     const mid = dec(this.prices.get(order.symbol) ?? '0');
     const touch = order.side === 'BUY' ? mid.add(1) : mid.sub(1);
@@ -174,7 +218,10 @@ export class FakeVenue implements Venue {
       this.fill(order, externalOrderId, str(touch), str(qty), 'TAKER');
       if (order.quantityType === 'QUOTE' && qty.mul(touch).lt(order.quantity)) {
         // Like Binance: the unfillable remainder of a MARKET order by quote amount expires.
+        this.end(order.tradeOrderId, 'EXPIRED', 'remainder below one lot');
         this.emit({ type: 'expired', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason: 'remainder below one lot', timestamp: this.now() });
+      } else {
+        this.end(order.tradeOrderId, 'FILLED');
       }
       return;
     }
@@ -188,13 +235,39 @@ export class FakeVenue implements Venue {
     const left = dec(r.order.quantity).sub(r.filled);
     const qty = quantity ? dec(quantity) : left;
     r.filled = str(dec(r.filled).add(qty));
-    if (dec(r.filled).gte(r.order.quantity)) this.resting.delete(tradeOrderId);
+    const complete = dec(r.filled).gte(r.order.quantity);
+    if (complete) this.resting.delete(tradeOrderId);
     this.fill(r.order, r.order.clientOrderId, r.order.limitPrice ?? '0', str(qty), 'MAKER');
+    if (complete) this.end(tradeOrderId, 'FILLED');
+  }
+
+  /** The venue cancels a resting order on its own side (not through Cadenza). */
+  cancelResting(tradeOrderId: string, reason = 'cancelled on the venue'): void {
+    const r = this.resting.get(tradeOrderId);
+    if (!r) throw new Error(`no resting order ${tradeOrderId}`);
+    this.resting.delete(tradeOrderId);
+    this.end(tradeOrderId, 'CANCELLED', reason);
+    this.emit({ type: 'cancelled', tradeOrderId, tradingAccountId: r.order.tradingAccountId, externalOrderId: r.order.clientOrderId, reason, timestamp: this.now() });
   }
 
   async cancelOrder(req: CancelRequest, _account: VenueAccount): Promise<void> {
+    if (this.dropCancel) {
+      this.dropCancel = false;
+      return;
+    }
     if (!this.resting.delete(req.tradeOrderId)) throw new Error('unknown order');
+    this.end(req.tradeOrderId, 'CANCELLED', 'cancelled by user');
     this.emit({ type: 'cancelled', tradeOrderId: req.tradeOrderId, tradingAccountId: req.tradingAccountId, reason: 'cancelled by user', timestamp: this.now() });
+  }
+
+  async queryOrder(req: OrderQuery, _account: VenueAccount): Promise<VenueOrderState | undefined> {
+    this.queries.push(req);
+    if (this.queryFailures > 0) {
+      this.queryFailures--;
+      throw new Error('fake venue unreachable');
+    }
+    const k = this.known.get(req.tradeOrderId);
+    return k ? { ...k, fills: k.fills.map((f) => ({ ...f })) } : undefined;
   }
 
   async fetchBalances(_account: VenueAccount): Promise<Array<{ asset: string; free: string; locked: string }>> {
@@ -222,11 +295,26 @@ export class FakeVenue implements Venue {
       liquidity,
       timestamp: this.now(),
     };
+    const k = this.known.get(order.tradeOrderId);
+    if (k && e.type === 'filled') {
+      const f: VenueFill = { tradeId: e.tradeId, price, quantity, fee: e.fee, feeAsset: e.feeAsset, liquidity, timestamp: e.timestamp };
+      k.fills.push(f);
+      k.executedQuantity = str(dec(k.executedQuantity).add(quantity));
+    }
     this.emit(e);
     if (this.duplicateFills) this.emit(e);
   }
 
+  private end(tradeOrderId: string, status: VenueOrderState['status'], reason?: string): void {
+    const k = this.known.get(tradeOrderId);
+    if (!k) return;
+    k.status = status;
+    if (reason !== undefined) k.reason = reason;
+    k.updatedAt = this.now();
+  }
+
   private emit(e: ExecutionEvent): void {
+    if (this.muted) return;
     this.sink.onExecution(e);
   }
 }

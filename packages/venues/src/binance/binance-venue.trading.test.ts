@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import type { ExecutionEvent, VenueAccount, VenueOrder } from '@cadenza/domain';
+import type { VenueAccount, VenueOrder } from '@cadenza/domain';
 import { startFakeBinanceServer, type FakeBinanceServer } from './testing/fake-binance-server.ts';
 import { connectVenue, type Harness } from './testing/venue-harness.ts';
+import type { OrderEvent } from './order-tracker.ts';
 
 const HMAC_KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
 const HMAC_SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
@@ -35,7 +36,7 @@ function order(patch: Partial<VenueOrder> = {}, account: VenueAccount = hmacAcco
   };
 }
 
-const of = (h: Harness, tradeOrderId: string) => h.rec.executions.filter((e): e is Exclude<ExecutionEvent, { type: 'balances' }> => e.type !== 'balances' && e.tradeOrderId === tradeOrderId);
+const of = (h: Harness, tradeOrderId: string) => h.rec.executions.filter((e): e is OrderEvent => 'tradeOrderId' in e && e.tradeOrderId === tradeOrderId);
 const types = (h: Harness, id: string) => of(h, id).map((e) => e.type);
 
 describe('BinanceVenue trading against the fake Binance', () => {
@@ -212,17 +213,86 @@ describe('BinanceVenue trading against the fake Binance', () => {
     assert.ok(fill.type === 'filled' && fill.quantity === '0.02');
   });
 
-  test('fills missed during a user-stream outage are recovered by reconciliation after resubscribing', async () => {
+  test('after a user-stream outage the venue reports resync; queryOrder then answers the missed fill, which is not reported twice', async () => {
     const o = order({ limitPrice: '55000.00' });
     await h.venue.submitOrder(o, hmacAccount);
     await h.until(() => fake.userSubscriptionCount(HMAC_KEY) === 1, 'subscribed');
+    const resyncsBefore = h.rec.executions.filter((e) => e.type === 'resync').length;
     fake.disconnectUserStreams();
-    await h.until(() => fake.userSubscriptionCount(HMAC_KEY) === 0, 'dropped');
     fake.fillResting(HMAC_KEY, o.clientOrderId, '0.004'); // nobody is listening: the report is lost
-    const fill = await h.until(() => of(h, o.tradeOrderId).find((e) => e.type === 'filled'), 'the missed fill, recovered');
-    assert.ok(fill.type === 'filled' && fill.quantity === '0.004' && fill.liquidity === 'MAKER' && fill.price === '55000');
-    assert.ok(fake.requests.some((r) => r.path === '/api/v3/myTrades'));
-    assert.deepEqual(types(h, o.tradeOrderId), ['accepted', 'filled']);
+    const resync = await h.until(() => h.rec.executions.filter((e) => e.type === 'resync')[resyncsBefore], 'resync after resubscribing');
+    assert.equal(resync.tradingAccountId, 'acc-hmac');
+    assert.deepEqual(types(h, o.tradeOrderId), ['accepted'], 'the venue itself books nothing: the domain reconciles');
+    const state = await h.venue.queryOrder({ tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, tradingAccountId: o.tradingAccountId, symbol: 'BTC/USDT' }, hmacAccount);
+    assert.equal(state?.status, 'OPEN');
+    assert.equal(state?.executedQuantity, '0.004');
+    assert.deepEqual(state?.fills.map((f) => [f.quantity, f.price, f.liquidity, f.feeAsset, f.fee]), [['0.004', '55000', 'MAKER', 'BTC', '0.000004']]);
+    assert.ok(fake.requests.some((r) => r.path === '/api/v3/myTrades' && r.params.get('orderId') === state?.externalOrderId));
+    fake.fillResting(HMAC_KEY, o.clientOrderId);
+    await h.until(() => of(h, o.tradeOrderId).filter((e) => e.type === 'filled').length === 1, 'the rest, live');
+    const live = of(h, o.tradeOrderId).find((e) => e.type === 'filled');
+    assert.ok(live?.type === 'filled' && live.quantity === '0.006', 'only the new fill is reported live');
+  });
+
+  test('queryOrder adopts an order placed before a restart: state, fills and later live reports', async () => {
+    const o = order({ limitPrice: '56000.00', quantity: '0.01' });
+    await h.venue.submitOrder(o, hmacAccount);
+    fake.fillResting(HMAC_KEY, o.clientOrderId, '0.002');
+    fake.fillResting(HMAC_KEY, o.clientOrderId, '0.003');
+    // A fresh venue (a restarted Cadenza) knows nothing of the order.
+    const h2 = connectVenue(fake);
+    try {
+      const placed = fake.accounts.get(HMAC_KEY)!.byClientId(o.clientOrderId)!;
+      const query = { tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, externalOrderId: String(placed.orderId), tradingAccountId: o.tradingAccountId, symbol: 'BTC/USDT' };
+      const state = await h2.venue.queryOrder(query, hmacAccount);
+      assert.equal(state?.status, 'OPEN');
+      assert.equal(state?.externalOrderId, String(placed.orderId));
+      assert.equal(state?.executedQuantity, '0.005');
+      assert.equal(state?.executedCost, '280');
+      assert.deepEqual(state?.fills.map((f) => f.quantity), ['0.002', '0.003']);
+      const sent = fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v3/order').at(-1)!;
+      assert.equal(sent.params.get('orderId'), String(placed.orderId), 'the known Binance order id is sent too');
+      assert.equal(sent.params.get('origClientOrderId'), o.clientOrderId);
+      await h2.until(() => fake.userSubscriptionCount(HMAC_KEY) >= 2, 'the account subscribed by the fresh venue');
+      fake.fillResting(HMAC_KEY, o.clientOrderId);
+      const fill = await h2.until(() => of(h2, o.tradeOrderId).find((e) => e.type === 'filled'), 'a live fill of the adopted order');
+      assert.ok(fill.type === 'filled' && fill.quantity === '0.005');
+      assert.deepEqual(types(h2, o.tradeOrderId), ['filled'], 'nothing the query answered is reported again');
+
+      const done = await h2.venue.queryOrder(query, hmacAccount);
+      assert.equal(done?.status, 'FILLED');
+      assert.equal(done?.fills.length, 3);
+    } finally {
+      await h2.venue.stop();
+    }
+  });
+
+  test('queryOrder: an order cancelled on Binance after a partial fill; an unknown order is undefined; a 5xx throws for a retry', async () => {
+    const o = order({ limitPrice: '54000.00', quantity: '0.01' });
+    await h.venue.submitOrder(o, hmacAccount);
+    fake.fillResting(HMAC_KEY, o.clientOrderId, '0.004');
+    fake.cancelResting(HMAC_KEY, o.clientOrderId);
+    const q = { tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, tradingAccountId: o.tradingAccountId, symbol: 'BTC/USDT' };
+    const state = await h.venue.queryOrder(q, hmacAccount);
+    assert.equal(state?.status, 'CANCELLED');
+    assert.equal(state?.reason, 'CANCELED');
+    assert.deepEqual(state?.fills.map((f) => f.quantity), ['0.004']);
+    assert.equal(await h.venue.queryOrder({ ...q, tradeOrderId: 'nope', clientOrderId: 'never-placed' }, hmacAccount), undefined);
+    fake.failNext({ status: 503 }, '/api/v3/order');
+    await assert.rejects(h.venue.queryOrder(q, hmacAccount), (err: Error & { kind?: string; retryable?: boolean }) => err.kind === 'unknown-outcome' && err.retryable === true);
+  });
+
+  test('queryOrder pages through more than 1000 trades of one order', async () => {
+    const o = order({ limitPrice: '50000.00', quantity: '0.02' });
+    await h.venue.submitOrder(o, hmacAccount);
+    for (let i = 0; i < 1203; i++) fake.fillResting(HMAC_KEY, o.clientOrderId, '0.00001');
+    const state = await h.venue.queryOrder({ tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, tradingAccountId: o.tradingAccountId, symbol: 'BTC/USDT' }, hmacAccount);
+    assert.equal(state?.fills.length, 1203);
+    assert.equal(new Set(state?.fills.map((f) => f.tradeId)).size, 1203);
+    assert.equal(state?.executedQuantity, '0.01203');
+    const pages = fake.requests.filter((r) => r.path === '/api/v3/myTrades' && r.params.get('orderId') === state?.externalOrderId);
+    const thousandth = state!.fills[999]!.tradeId;
+    assert.deepEqual(pages.map((r) => r.params.get('fromId')), [null, '0', String(Number(thousandth) + 1)], 'a full first page restarts from the oldest trade, then pages on');
   });
 
   test('the user stream resubscribes after its connection drops', async () => {

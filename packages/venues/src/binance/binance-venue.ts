@@ -8,8 +8,12 @@
  *  - Instruments from `GET /api/v3/exchangeInfo` (cached), mapped to `BINANCE:BASE/QUOTE`.
  *  - Trading with the account's API key (HMAC, Ed25519 or RSA): orders carry our clientOrderId as
  *    `newClientOrderId`; outcomes come from the order's REST answer and from the account's User Data Stream,
- *    deduplicated by the OrderTracker; after a user-stream outage the account's open orders are reconciled. Refusals (-2010, -1013, unsupported type, 429/418 back-off) become
- *    `rejected` events; an unknown outcome (5xx, timeout) is reconciled with `GET /api/v3/order`.
+ *    deduplicated by the OrderTracker. Refusals (-2010, -1013, unsupported type, 429/418 back-off) become
+ *    `rejected` events; an unknown outcome (5xx, timeout) is settled with `GET /api/v3/order`.
+ *  - Reconciliation: `queryOrder` answers an order's state and fills (`GET /api/v3/order`, `GET /api/v3/myTrades`)
+ *    and adopts the order, so its later user-stream reports are delivered even if it was placed before a restart.
+ *    When an account's user data subscription comes back after a drop, Binance does not replay what it sent
+ *    meanwhile: the venue reports `resync` and the domain asks `queryOrder` about the account's open orders.
  *  - Binance keeps the ledger (`ledger: 'venue'`): balances come from `/api/v3/account` and
  *    `outboundAccountPosition` events.
  */
@@ -19,6 +23,7 @@ import type {
   InstrumentSpec,
   KlineUpdate,
   MarketStreamKey,
+  OrderQuery,
   TickerSnapshot,
   Venue,
   VenueAccount,
@@ -26,14 +31,16 @@ import type {
   VenueCredential,
   VenueDeps,
   VenueOrder,
+  VenueOrderState,
 } from '@cadenza/domain';
 import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } from './config.ts';
 import { BinanceRestClient } from './http/rest-client.ts';
-import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance } from './http/parse.ts';
+import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance, type AccountTrade } from './http/parse.ts';
 import { isZeroDecimal } from './decimal-text.ts';
 import { buildOrderParams } from './http/order-params.ts';
 import { MarketFeeds } from './market-feeds.ts';
 import { OrderTracker, type TrackedOrder } from './order-tracker.ts';
+import { toVenueOrderState } from './order-state.ts';
 import { SymbolDirectory, toExternalSymbol } from './symbols.ts';
 import { createSigner, type RequestSigner } from './signing.ts';
 import { BinanceUserStream } from './ws/user-stream-client.ts';
@@ -52,8 +59,6 @@ export class BinanceVenue implements Venue {
   private readonly userStream: BinanceUserStream;
   private readonly orders: OrderTracker;
   private readonly directory = new SymbolDirectory();
-  /** Signers of accounts that traded here, for reconciliation after a user-stream outage (memory only). */
-  private readonly signers = new Map<string, RequestSigner>();
   private instrumentsAt = -Infinity;
   private instrumentsLoading: Promise<InstrumentSpec[]> | undefined;
   private instruments: InstrumentSpec[] = [];
@@ -93,7 +98,8 @@ export class BinanceVenue implements Venue {
       recvWindowMs: options.recvWindowMs ?? 5000,
       log: deps.log,
       onEvent: (account, event) => this.onUserEvent(account, event),
-      onResubscribed: (account) => void this.reconcile(account),
+      onResubscribed: (account) =>
+        deps.execution.onExecution({ type: 'resync', tradingAccountId: account, reason: 'Binance user data stream resubscribed; events sent meanwhile are not replayed', timestamp: deps.clock.now() }),
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
     this.orders = new OrderTracker(deps.execution);
@@ -190,7 +196,6 @@ export class BinanceVenue implements Venue {
     const built = buildOrderParams(order, this.directory.external(order.symbol));
     if (!built.ok) return void reject(built.reason);
 
-    this.signers.set(order.tradingAccountId, signer);
     // Subscribe first, so the reports of this order cannot slip past; the REST answer still covers a failure.
     await this.userStream.subscribe(order.tradingAccountId, signer).catch((err: unknown) =>
       this.deps.log.warn({ tradingAccountId: order.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable; relying on REST answers'),
@@ -234,7 +239,6 @@ export class BinanceVenue implements Venue {
     const body = await this.rest.signed('GET', '/api/v3/account', [['omitZeroBalances', 'true']], signer);
     const balances = parseAccountBalances(body);
     if (!this.stopped) {
-      this.signers.set(account.tradingAccountId, signer);
       this.userStream.subscribe(account.tradingAccountId, signer).catch((err: unknown) =>
         this.deps.log.warn({ tradingAccountId: account.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable'),
       );
@@ -282,32 +286,57 @@ export class BinanceVenue implements Venue {
   }
 
   /**
-   * After a user-stream outage: asks Binance about every order of the account not known to be finished
-   * (`GET /api/v3/order`, and `GET /api/v3/myTrades` for its fills) and reports what was missed.
+   * The order's state on Binance: `GET /api/v3/order` (by our clientOrderId, and Binance's orderId when known, so a
+   * reused clientOrderId cannot answer for another order), and for an order with executions its trades from
+   * `GET /api/v3/myTrades` (orderId filter; pages of 1000). `undefined` on -2013 "Order does not exist."; other
+   * errors are thrown as BinanceVenueError for the caller to retry. The account's user data stream is subscribed
+   * first and the order adopted by the tracker, so whatever happens to it from now on is reported live — once.
    */
-  async reconcile(tradingAccountId: string): Promise<void> {
-    const signer = this.signers.get(tradingAccountId);
-    if (!signer || this.stopped) return;
-    for (const t of this.orders.openOrders(tradingAccountId)) {
-      const symbol = this.directory.external(t.symbol);
-      try {
-        const report = parseOrderReport(await this.rest.signed('GET', '/api/v3/order', [['symbol', symbol], ['origClientOrderId', t.clientOrderId]], signer));
-        const base = { tradeOrderId: t.tradeOrderId, tradingAccountId, externalOrderId: String(report.orderId) };
-        if (report.executedQty !== undefined && !isZeroDecimal(report.executedQty)) {
-          const trades = parseMyTrades(await this.rest.signed('GET', '/api/v3/myTrades', [['symbol', symbol], ['orderId', String(report.orderId)]], signer));
-          for (const tr of trades) {
-            this.orders.emit(t, { ...base, type: 'filled', tradeId: tr.tradeId, price: tr.price, quantity: tr.quantity, fee: tr.fee, feeAsset: tr.feeAsset, liquidity: tr.isMaker ? 'MAKER' : 'TAKER', timestamp: tr.time });
-          }
-        }
-        this.orders.emitReport(t, report, this.deps.clock.now());
-      } catch (err) {
-        if (err instanceof BinanceVenueError && err.code === NO_SUCH_ORDER && !t.accepted) {
-          this.orders.emit(t, { type: 'rejected', tradeOrderId: t.tradeOrderId, tradingAccountId, reason: 'not found on Binance', timestamp: this.deps.clock.now() });
-        } else {
-          this.deps.log.warn({ tradeOrderId: t.tradeOrderId, err: err instanceof Error ? err.message : String(err) }, 'could not reconcile a Binance order');
-        }
-      }
+  async queryOrder(request: OrderQuery, account: VenueAccount): Promise<VenueOrderState | undefined> {
+    if (!account.credential) throw new BinanceVenueError('unsupported', 'this trading account has no Binance API credential');
+    if (this.stopped) throw new BinanceVenueError('network', 'Binance venue is stopped');
+    const signer = createSigner(account.credential);
+    const symbol = this.directory.external(request.symbol);
+    const tracked = this.orders.track(request, this.directory.quoteAsset(request.symbol));
+    await this.userStream.subscribe(request.tradingAccountId, signer).catch((err: unknown) =>
+      this.deps.log.warn({ tradingAccountId: request.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable; answering from REST only'),
+    );
+    const params: Array<[string, string]> = [['symbol', symbol]];
+    if (request.externalOrderId !== undefined && /^\d{1,19}$/.test(request.externalOrderId)) params.push(['orderId', request.externalOrderId]);
+    params.push(['origClientOrderId', request.clientOrderId]);
+    let report;
+    try {
+      report = parseOrderReport(await this.rest.signed('GET', '/api/v3/order', params, signer));
+    } catch (err) {
+      if (err instanceof BinanceVenueError && err.code === NO_SUCH_ORDER) return undefined;
+      throw err;
     }
+    const trades = report.executedQty !== undefined && !isZeroDecimal(report.executedQty) ? await this.orderTrades(symbol, report.orderId, signer) : [];
+    const state = toVenueOrderState(report, trades);
+    this.orders.learn(tracked, {
+      externalOrderId: String(report.orderId),
+      accepted: state.status !== 'REJECTED',
+      tradeIds: state.fills.map((f) => f.tradeId),
+      terminal: state.status !== 'OPEN' && state.status !== 'FILLED',
+    });
+    return state;
+  }
+
+  /** Every trade of one order. Without `fromId` Binance returns the most recent ones, so a full page restarts from id 0. */
+  private async orderTrades(symbol: string, orderId: number, signer: RequestSigner): Promise<AccountTrade[]> {
+    const PAGE = 1000;
+    const base: Array<[string, string]> = [['symbol', symbol], ['orderId', String(orderId)], ['limit', String(PAGE)]];
+    const first = parseMyTrades(await this.rest.signed('GET', '/api/v3/myTrades', base, signer));
+    if (first.length < PAGE) return first;
+    const all: AccountTrade[] = [];
+    let fromId = '0';
+    for (let page = 0; page < 100; page++) {
+      const rows = parseMyTrades(await this.rest.signed('GET', '/api/v3/myTrades', [...base, ['fromId', fromId]], signer));
+      all.push(...rows);
+      if (rows.length < PAGE) break;
+      fromId = (BigInt(rows[rows.length - 1]!.tradeId) + 1n).toString();
+    }
+    return all;
   }
 
   private onUserEvent(tradingAccountId: string, event: WireObject): void {

@@ -7,6 +7,9 @@
  * Fills after a terminal event are still reported (a fill racing a cancel is a real-world case).
  */
 import type { ExecutionEvent, ExecutionSink, VenueOrder } from '@cadenza/domain';
+
+/** The events about one order (everything but account-wide `balances` and `resync`). */
+export type OrderEvent = Exclude<ExecutionEvent, { type: 'balances' | 'resync' }>;
 import type { OrderReport } from './http/parse.ts';
 
 export interface TrackedOrder {
@@ -50,17 +53,19 @@ export class OrderTracker {
     return this.orders.get(clientOrderId);
   }
 
-  /** The account's orders not yet known to be finished (for reconciliation). */
-  openOrders(tradingAccountId: string): TrackedOrder[] {
-    return [...this.orders.values()].filter((t) => t.tradingAccountId === tradingAccountId && !t.terminal);
+  /**
+   * Records what a query found (the domain books it from the query's answer), so the same facts arriving later on
+   * the user data stream are not reported again.
+   */
+  learn(t: TrackedOrder, known: { externalOrderId?: string; accepted: boolean; tradeIds: readonly string[]; terminal: boolean }): void {
+    if (known.externalOrderId) t.externalOrderId = known.externalOrderId;
+    if (known.accepted) t.accepted = true;
+    for (const id of known.tradeIds) t.tradeIds.add(id);
+    if (known.terminal) t.terminal = true;
   }
 
   /** Emits `event` unless it repeats a fact already reported. Returns whether it was emitted. */
-  emit(t: TrackedOrder, event: ExecutionEvent): boolean {
-    if (event.type === 'balances') {
-      this.sink.onExecution(event);
-      return true;
-    }
+  emit(t: TrackedOrder, event: OrderEvent): boolean {
     if (event.externalOrderId) t.externalOrderId = event.externalOrderId;
     switch (event.type) {
       case 'accepted':

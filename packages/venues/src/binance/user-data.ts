@@ -14,6 +14,7 @@
 import type { ExecutionEvent } from '@cadenza/domain';
 import { asArray, asObject, bool, decimal, int, optStr, str, type WireObject } from './wire.ts';
 import { normalizeDecimal } from './decimal-text.ts';
+import type { OrderEvent } from './order-tracker.ts';
 
 /** Execution types (`x`) of an executionReport, exhaustively. */
 export type BinanceExecutionType = 'NEW' | 'CANCELED' | 'REPLACED' | 'REJECTED' | 'TRADE' | 'EXPIRED' | 'TRADE_PREVENTION' | 'AMENDMENT';
@@ -77,7 +78,7 @@ export function reportOrderKey(report: ExecutionReport): string {
 }
 
 /** One report → at most one event (undefined for REPLACED/AMENDMENT). */
-export function mapExecutionReport(report: ExecutionReport, ref: OrderRef): ExecutionEvent | undefined {
+export function mapExecutionReport(report: ExecutionReport, ref: OrderRef): OrderEvent | undefined {
   const base = {
     tradeOrderId: ref.tradeOrderId,
     tradingAccountId: ref.tradingAccountId,

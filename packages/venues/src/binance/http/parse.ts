@@ -217,6 +217,8 @@ export interface OrderReport {
   transactTime?: number;
   /** Base quantity executed so far (absent in ACK answers). */
   executedQty?: string;
+  /** Quote amount executed so far; absent in ACK answers, and when Binance reports it as unavailable (< 0). */
+  cummulativeQuoteQty?: string;
   fills: OrderFill[];
 }
 
@@ -238,6 +240,8 @@ export function parseOrderReport(raw: unknown): OrderReport {
   const origClientOrderId = optStr(o, 'origClientOrderId');
   const transactTime = optInt(o, 'transactTime') ?? optInt(o, 'updateTime');
   const executedQty = optDecimal(o, 'executedQty');
+  // "For some historical orders cummulativeQuoteQty will be < 0, meaning the data is not available at this time."
+  const quoteQtyRaw = typeof o.cummulativeQuoteQty === 'string' && o.cummulativeQuoteQty.startsWith('-') ? undefined : optDecimal(o, 'cummulativeQuoteQty');
   return {
     symbol: str(o, 'symbol'),
     orderId: int(o, 'orderId'),
@@ -246,6 +250,7 @@ export function parseOrderReport(raw: unknown): OrderReport {
     ...(statusRaw !== undefined ? { status: statusRaw as BinanceOrderStatus } : {}),
     ...(transactTime !== undefined ? { transactTime } : {}),
     ...(executedQty !== undefined ? { executedQty: normalizeDecimal(executedQty) } : {}),
+    ...(quoteQtyRaw !== undefined ? { cummulativeQuoteQty: normalizeDecimal(quoteQtyRaw) } : {}),
     fills,
   };
 }

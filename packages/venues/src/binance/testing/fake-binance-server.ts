@@ -6,7 +6,8 @@
  * verified (HMAC-SHA256 or Ed25519, `timestamp` within `recvWindow` of the server clock else -1021), usage
  * headers are sent, 429/418 answers carry Retry-After, depth diffs carry U/u, the stream pings and accepts
  * live SUBSCRIBE/UNSUBSCRIBE, and knobs inject the faults the connector must survive (dropped, duplicated and
- * reordered depth events, disconnects, rate limits, bans, rejected orders).
+ * reordered depth events, disconnects, rate limits, bans, rejected orders). `fillResting` and `cancelResting` change
+ * orders on Binance's side, reported only to whoever is subscribed then — nobody while Cadenza is down.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -233,6 +234,17 @@ export class FakeBinanceServer {
     execute(account, symbol, order, q, new FakeDecimal(order.price), release, true, this.ids(), (ev) => this.emitUser(apiKey, ev));
   }
 
+  /**
+   * Cancels a resting order on Binance's side — as the account owner would in Binance's own app, or as happens
+   * "while Cadenza is down": the reports go to whoever is subscribed at that moment (nobody, if Cadenza is stopped).
+   */
+  cancelResting(apiKey: string, clientOrderId: string): void {
+    const account = this.account(apiKey);
+    const order = account.byClientId(clientOrderId);
+    if (!order) throw new Error(`no order ${clientOrderId}`);
+    cancelOrder(account, this.symbols.get(order.symbol)!, order, `web_${this.nextOrderId++}`, this.ids(), (ev) => this.emitUser(apiKey, ev));
+  }
+
   // ---- internals
 
   private book(symbol: string): BookState {
@@ -414,9 +426,15 @@ export class FakeBinanceServer {
       return o;
     };
     if (url.pathname === '/api/v3/myTrades') {
+      if (!p.get('orderId')) throw new BinanceRefusal(400, -1102, "fake Binance serves myTrades only with 'orderId'");
       this.weight += 5;
       const order = account.orders.get(Number(p.get('orderId')));
-      const rows = (order?.trades ?? []).map((t) => ({
+      // "If fromId is set, it will get trades >= that fromId. Otherwise most recent trades are returned." Default 500, max 1000.
+      const limit = Math.min(1000, Number(p.get('limit') ?? 500));
+      const fromId = p.get('fromId');
+      const all = [...(order?.trades ?? [])].sort((a, b) => a.tradeId - b.tradeId);
+      const page = fromId !== null ? all.filter((t) => t.tradeId >= Number(fromId)).slice(0, limit) : all.slice(-limit);
+      const rows = page.map((t) => ({
         symbol: symbol.symbol,
         id: t.tradeId,
         orderId: order!.orderId,
