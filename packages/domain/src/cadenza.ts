@@ -55,8 +55,11 @@ export interface Cadenza {
    * acknowledgement always means durable (with a group-commit store, commits are batched per event-loop turn).
    */
   durable(): Promise<void>;
-  /** For the gateway's subscribe hook. */
-  authorizeChannel(caller: CallerContext, channel: string): ChannelVerdict;
+  /**
+   * For the gateway's subscribe hook. Synchronous, except for a market channel naming an instrument the catalogue
+   * lacks while it refreshes that venue on demand: then a promise of the verdict.
+   */
+  authorizeChannel(caller: CallerContext, channel: string): ChannelVerdict | Promise<ChannelVerdict>;
   /** Venue market feeds starting/stopping (reference-counted by subscriptions). Returns an unsubscribe function. */
   onFeedChange(listener: (change: FeedChange) => void): () => void;
   /**
@@ -125,11 +128,13 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
       started = true;
       orders.load();
       await instruments.load(config.instrumentListWaitMs);
+      instruments.startRefresh(config.instrumentRefreshMs);
       const recovered = await orders.recover();
       if (recovered.restored || recovered.cancelled || recovered.reconciling) deps.log.info(recovered, 'open orders recovered after the restart (in-process venues put back, venue-ledger venues being reconciled)');
       await subscriptions.start();
     },
     async stop() {
+      instruments.stop();
       orders.stop();
       ctx.flush();
     },

@@ -5,11 +5,14 @@
  * - `user:{userId}`: that user only;
  * - `market:*`: any authenticated user, for a venue configured here and an instrument it lists
  *   (`market:ticker:{VENUE}` needs only the venue; klines also a KlineInterval the instrument offers).
+ * The answer is synchronous except when the instrument is missing and the catalogue refreshes its venue on demand
+ * (empty catalogue or failed last listing): the verdict then waits for that refresh.
  */
 import { parseChannel } from '@cadenza/contract';
 import type { AccountRegistry } from './accounts/account-registry.ts';
 import type { VenueRegistry } from './context.ts';
 import type { InstrumentCatalog } from './instruments/instrument-catalog.ts';
+import type { Instrument } from './instruments/instrument.ts';
 import type { CallerContext } from './values/caller.ts';
 
 export type ChannelVerdict = { allowed: true } | { allowed: false; reason: 'unknown channel' | 'permission denied' };
@@ -21,7 +24,7 @@ export class ChannelAuthorizer {
     private readonly venues: VenueRegistry,
   ) {}
 
-  authorize(caller: CallerContext, channel: string): ChannelVerdict {
+  authorize(caller: CallerContext, channel: string): ChannelVerdict | Promise<ChannelVerdict> {
     if (!caller.userId) return { allowed: false, reason: 'permission denied' };
     const ref = parseChannel(channel);
     if (!ref) return { allowed: false, reason: 'unknown channel' };
@@ -33,11 +36,20 @@ export class ChannelAuthorizer {
       case 'market': {
         if (!this.venues.get(ref.venue)) return { allowed: false, reason: 'unknown channel' };
         if (ref.symbol === undefined) return { allowed: true };
-        const inst = this.instruments.get(`${ref.venue}:${ref.symbol}`);
-        if (!inst) return { allowed: false, reason: 'unknown channel' };
-        if (ref.interval && inst.spec.klineIntervals.length && !inst.spec.klineIntervals.includes(ref.interval)) return { allowed: false, reason: 'unknown channel' };
-        return { allowed: true };
+        const id = `${ref.venue}:${ref.symbol}`;
+        const inst = this.instruments.get(id);
+        if (inst) return marketVerdict(inst, ref.interval);
+        const refreshing = this.instruments.refreshing(id);
+        return refreshing ? refreshing.then((found) => marketVerdict(found, ref.interval)) : unknownChannel();
       }
     }
   }
+}
+
+const unknownChannel = (): ChannelVerdict => ({ allowed: false, reason: 'unknown channel' });
+
+function marketVerdict(inst: Instrument | undefined, interval: string | undefined): ChannelVerdict {
+  if (!inst) return unknownChannel();
+  if (interval && inst.spec.klineIntervals.length && !inst.spec.klineIntervals.includes(interval)) return unknownChannel();
+  return { allowed: true };
 }

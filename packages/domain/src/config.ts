@@ -17,6 +17,12 @@ export interface CadenzaConfig {
   valuationCurrency: string;
   /** How long `start()` waits for a venue's instrument list before going on with the cached catalogue. */
   instrumentListWaitMs: number;
+  /**
+   * How often every venue's instrument list is read again, so new listings appear and a venue that was down at
+   * start fills its catalogue. 0 turns the periodic refresh off (requests naming an instrument of a venue whose
+   * catalogue is empty or whose last listing failed still trigger one, at most every 30 s per venue).
+   */
+  instrumentRefreshMs: number;
   /** Bars returned per instrument by `query.kline.list`. */
   klineLimit: number;
   /**
@@ -39,6 +45,7 @@ export const defaultConfig: CadenzaConfig = {
   estimateDepth: 100,
   valuationCurrency: 'USDT',
   instrumentListWaitMs: 5_000,
+  instrumentRefreshMs: 6 * 3_600_000,
   klineLimit: 100,
   unknownOrderGraceMs: 60_000,
   reconcileRetryMs: 5_000,

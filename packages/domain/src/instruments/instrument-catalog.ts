@@ -1,13 +1,25 @@
 /**
  * @module instruments/instrument-catalog
  * The instruments and securities every venue lists, cached in the store so the catalogue survives a venue
- * that is down at start. An admin's DISABLED status survives re-syncs; everything else follows the venue.
+ * that is down at start. An admin's DISABLED status survives every refresh and sync; everything else follows the
+ * venue.
+ *
+ * Refreshes (automatic): at start, every `instrumentRefreshMs` (`startRefresh`), and on demand — when a request
+ * names an instrument the catalogue lacks on a configured venue whose catalogue is empty or whose last listing
+ * failed (at most once per 30 s per venue; `lookup` waits for it up to `instrumentListWaitMs`, `get` only starts
+ * it). They add new listings and follow the venue's changes, write only what changed, and never bring back an
+ * instrument an admin deleted (its tombstone, `deletedAt`, stays in the store). An admin's explicit `sync` does:
+ * it re-stores everything the venue lists, deleted instruments included (optionally only `symbols`).
  */
 import { parseInstrumentId } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { InstrumentSpec } from '../ports/venue.ts';
 import type { Instrument, Security } from './instrument.ts';
+import { VenueListings } from './venue-listings.ts';
+
+/** A flood of requests for unknown instruments lists a venue at most this often. */
+const ON_DEMAND_GAP_MS = 30_000;
 
 export interface InstrumentFilter {
   venue?: string;
@@ -19,47 +31,74 @@ export interface InstrumentFilter {
 
 export class InstrumentCatalog {
   private readonly byId = new Map<string, Instrument>();
+  /** Instruments per venue, so "is this venue's catalogue empty" is cheap on every miss. */
+  private readonly countByVenue = new Map<string, number>();
+  /** Tombstones of instruments an admin deleted (module note). */
+  private readonly deleted = new Map<string, Instrument>();
   private readonly securities = new Map<string, Security>();
+  private readonly listings: VenueListings;
 
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext) {
+    this.listings = new VenueListings({
+      venues: () => ctx.venues.ids(),
+      fetch: (venue) => this.fetch(venue),
+      apply: (venue, specs) => this.applyRefresh(venue, specs),
+      now: () => ctx.clock.now(),
+      log: ctx.log,
+      onDemandGapMs: ON_DEMAND_GAP_MS,
+    });
+  }
 
   /**
    * Loads the cache, then refreshes from every venue in parallel. A venue that fails keeps its cached
    * instruments; one slower than `waitMs` does not hold up the start — its list is applied when it arrives.
    */
   async load(waitMs = 5_000): Promise<void> {
-    for (const i of this.ctx.store.listInstruments()) this.byId.set(i.spec.instrumentId, i);
+    for (const i of this.ctx.store.listInstruments()) {
+      if (i.deletedAt !== undefined) this.deleted.set(i.spec.instrumentId, i);
+      else this.put(i);
+    }
     for (const s of this.ctx.store.listSecurities()) this.securities.set(s.securityId, s);
     await Promise.all(
       this.ctx.venues.all().map((v) => {
-        const done = this.sync(v.id).then(
+        const done = this.listings.refresh(v.id).then(
           () => true,
           (err: unknown) => {
             this.ctx.log.warn({ err, venue: v.id }, 'could not list instruments; using the cached catalogue');
             return true;
           },
         );
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const slow = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), waitMs);
-        });
-        return Promise.race([done, slow]).then((finished) => {
-          clearTimeout(timer);
+        return this.within(done, waitMs).then((finished) => {
           if (!finished) this.ctx.log.warn({ venue: v.id, waitMs }, 'venue is slow to list instruments; starting with the cached catalogue');
         });
       }),
     );
   }
 
-  /** Re-reads the venue's list; returns how many instruments were stored. */
+  /** Starts the periodic refresh of every venue (0 = none). */
+  startRefresh(intervalMs: number): void {
+    this.listings.startPeriodic(intervalMs);
+  }
+
+  /** Stops periodic and on-demand refreshes; listings still in flight are not applied. */
+  stop(): void {
+    this.listings.stop();
+  }
+
+  /**
+   * An admin's re-read of the venue's list: stores everything it lists (or only `symbols`), deleted instruments
+   * included; an admin's DISABLED stays. Returns how many instruments were stored.
+   */
   async sync(venue: string, symbols?: string[]): Promise<number> {
-    const adapter = this.ctx.venues.require(venue);
+    this.ctx.venues.require(venue);
     let specs: InstrumentSpec[];
     try {
-      specs = await adapter.listInstruments();
+      specs = await this.fetch(venue);
     } catch (err) {
-      throw new DomainError('VENUE_UNAVAILABLE', `venue ${venue} did not list its instruments`, { cause: err });
+      this.listings.record(venue, false);
+      throw err;
     }
+    this.listings.record(venue, true);
     const wanted = symbols && symbols.length ? new Set(symbols.map((s) => (s.includes(':') ? s : `${venue}:${s}`))) : undefined;
     const now = this.ctx.clock.now();
     const changed: Instrument[] = [];
@@ -69,30 +108,47 @@ export class InstrumentCatalog {
       const status = old?.status === 'DISABLED' ? 'DISABLED' : spec.status;
       changed.push({ spec, status, createdAt: old?.createdAt ?? now, updatedAt: now });
     }
-    this.ctx.store.transaction(() => {
-      this.ctx.store.saveInstruments(changed);
-      this.ctx.store.saveSecurities(this.deriveSecurities(changed));
-    });
-    for (const i of changed) this.byId.set(i.spec.instrumentId, i);
-    for (const s of this.deriveSecurities(changed)) this.securities.set(s.securityId, s);
+    this.store(changed);
     return changed.length;
   }
 
+  /**
+   * The instrument. A miss on a venue whose catalogue is empty or whose last listing failed starts an on-demand
+   * refresh (module note) without waiting for it; `lookup` waits.
+   */
   get(instrumentId: string): Instrument | undefined {
-    return this.byId.get(instrumentId);
+    const i = this.byId.get(instrumentId);
+    if (!i) void this.warrantedListing(instrumentId);
+    return i;
   }
 
-  /** The instrument, or INSTRUMENT_NOT_FOUND. */
+  /** The instrument, waiting for an on-demand refresh of its venue when one is warranted (module note). */
+  async lookup(instrumentId: string): Promise<Instrument | undefined> {
+    return this.byId.get(instrumentId) ?? (await this.refreshing(instrumentId));
+  }
+
+  /**
+   * For callers that stay synchronous when they can: undefined when the instrument is known or no refresh is
+   * warranted (or allowed yet); else the refresh to wait for (bounded by `instrumentListWaitMs`), resolving to the
+   * instrument if it then exists.
+   */
+  refreshing(instrumentId: string): Promise<Instrument | undefined> | undefined {
+    const listing = this.warrantedListing(instrumentId);
+    if (!listing) return undefined;
+    return this.within(listing, this.ctx.config.instrumentListWaitMs).then(() => this.byId.get(instrumentId));
+  }
+
+  /** The instrument, or INSTRUMENT_NOT_FOUND (a miss may start an on-demand refresh, as `get`). */
   require(instrumentId: string): Instrument {
-    const i = this.byId.get(instrumentId);
+    const i = this.get(instrumentId);
     if (!i) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${instrumentId} not found`);
     return i;
   }
 
-  /** Resolves `BASE/QUOTE` against a venue, or a full instrument id. */
+  /** Resolves `BASE/QUOTE` against a venue, or a full instrument id (a miss may start a refresh, as `get`). */
   resolve(symbolOrId: string, venue?: string): Instrument | undefined {
     if (this.byId.has(symbolOrId)) return this.byId.get(symbolOrId);
-    return venue ? this.byId.get(`${venue}:${symbolOrId}`) : undefined;
+    return venue ? this.get(`${venue}:${symbolOrId}`) : undefined;
   }
 
   list(filter: InstrumentFilter = {}): Instrument[] {
@@ -112,15 +168,21 @@ export class InstrumentCatalog {
     const i = this.require(instrumentId);
     const next: Instrument = { ...i, status, updatedAt: this.ctx.clock.now() };
     this.ctx.store.saveInstruments([next]);
-    this.byId.set(instrumentId, next);
+    this.put(next);
     return next;
   }
 
-  /** Removes the instrument from the catalogue (a later sync brings it back if the venue still lists it). */
+  /**
+   * Removes the instrument from the catalogue. Automatic refreshes leave it out; an explicit sync (or save) brings
+   * it back if the venue still lists it. The tombstone stays in the store so this survives restarts.
+   */
   delete(instrumentId: string): Instrument {
     const i = this.require(instrumentId);
-    this.ctx.store.deleteInstrument(instrumentId);
-    this.byId.delete(instrumentId);
+    const now = this.ctx.clock.now();
+    const tombstone: Instrument = { ...i, updatedAt: now, deletedAt: now };
+    this.ctx.store.saveInstruments([tombstone]);
+    this.drop(instrumentId);
+    this.deleted.set(instrumentId, tombstone);
     return i;
   }
 
@@ -130,12 +192,7 @@ export class InstrumentCatalog {
       const old = this.byId.get(spec.instrumentId);
       return { spec, status: statuses.get(spec.instrumentId) ?? spec.status, createdAt: old?.createdAt ?? now, updatedAt: now };
     });
-    this.ctx.store.transaction(() => {
-      this.ctx.store.saveInstruments(saved);
-      this.ctx.store.saveSecurities(this.deriveSecurities(saved));
-    });
-    for (const i of saved) this.byId.set(i.spec.instrumentId, i);
-    for (const s of this.deriveSecurities(saved)) this.securities.set(s.securityId, s);
+    this.store(saved);
     return saved;
   }
 
@@ -176,6 +233,78 @@ export class InstrumentCatalog {
   /** Known venue + symbol (for channel authorization). */
   hasMarket(venue: string, symbol: string): boolean {
     return this.byId.has(`${venue}:${symbol}`);
+  }
+
+  /** The on-demand listing a miss on `instrumentId` warrants (module note), started or joined; never rejects. */
+  private warrantedListing(instrumentId: string): Promise<void> | undefined {
+    if (this.byId.has(instrumentId)) return undefined;
+    const venue = parseInstrumentId(instrumentId)?.venue;
+    if (!venue || !this.ctx.venues.get(venue)) return undefined;
+    if (!this.listings.needsListing(venue) && (this.countByVenue.get(venue) ?? 0) > 0) return undefined;
+    return this.listings.onDemand(venue);
+  }
+
+  private async fetch(venue: string): Promise<InstrumentSpec[]> {
+    const adapter = this.ctx.venues.require(venue);
+    try {
+      return await adapter.listInstruments();
+    } catch (err) {
+      throw new DomainError('VENUE_UNAVAILABLE', `venue ${venue} did not list its instruments`, { cause: err });
+    }
+  }
+
+  /** An automatic refresh's list: new and changed instruments only, tombstones and DISABLED respected. */
+  private applyRefresh(venue: string, specs: InstrumentSpec[]): void {
+    const now = this.ctx.clock.now();
+    const changed: Instrument[] = [];
+    let added = 0;
+    for (const spec of specs) {
+      if (this.deleted.has(spec.instrumentId)) continue;
+      const old = this.byId.get(spec.instrumentId);
+      const status = old?.status === 'DISABLED' ? 'DISABLED' : spec.status;
+      if (old && old.status === status && JSON.stringify(old.spec) === JSON.stringify(spec)) continue;
+      if (!old) added++;
+      changed.push({ spec, status, createdAt: old?.createdAt ?? now, updatedAt: now });
+    }
+    if (changed.length === 0) return;
+    this.store(changed);
+    this.ctx.log.info({ venue, added, updated: changed.length - added }, 'instrument catalogue refreshed');
+  }
+
+  /** Stores live instruments (clearing their tombstones) with their securities, in one transaction. */
+  private store(instruments: Instrument[]): void {
+    const securities = this.deriveSecurities(instruments);
+    this.ctx.store.transaction(() => {
+      this.ctx.store.saveInstruments(instruments);
+      this.ctx.store.saveSecurities(securities);
+    });
+    for (const i of instruments) {
+      this.deleted.delete(i.spec.instrumentId);
+      this.put(i);
+    }
+    for (const s of securities) this.securities.set(s.securityId, s);
+  }
+
+  private put(i: Instrument): void {
+    const id = i.spec.instrumentId;
+    if (!this.byId.has(id)) this.countByVenue.set(i.spec.venue, (this.countByVenue.get(i.spec.venue) ?? 0) + 1);
+    this.byId.set(id, i);
+  }
+
+  private drop(instrumentId: string): void {
+    const i = this.byId.get(instrumentId);
+    if (!i) return;
+    this.byId.delete(instrumentId);
+    this.countByVenue.set(i.spec.venue, (this.countByVenue.get(i.spec.venue) ?? 1) - 1);
+  }
+
+  /** Whether `p` settled within `ms` (it keeps running either way). */
+  private within(p: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    return Promise.race([p.then(() => true), late]).finally(() => clearTimeout(timer));
   }
 
   private deriveSecurities(instruments: Instrument[]): Security[] {

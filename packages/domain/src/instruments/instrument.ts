@@ -11,6 +11,11 @@ export interface Instrument {
   status: 'ACTIVE' | 'INACTIVE' | 'DISABLED' | 'DELISTED';
   createdAt: number;
   updatedAt: number;
+  /**
+   * Set on the stored record of an instrument an admin deleted (a tombstone): the catalogue never lists it, and
+   * automatic refreshes do not bring it back — only an explicit `command.instrument.sync` or `save` does.
+   */
+  deletedAt?: number;
 }
 
 export interface Security {

@@ -4,6 +4,8 @@
  *
  * Selection: `instrumentIds`, or `venue` with `symbols`, or `venue` alone (every instrument of the venue).
  * Lists skip instruments the venue has no data for yet; a single-book query answers MARKET_DATA_UNAVAILABLE.
+ * An instrument named but missing from the catalogue may start an on-demand refresh of its venue (see the
+ * catalogue); the asynchronous kline query waits for it, the synchronous book and ticker queries do not.
  */
 import type { Kline, OrderBook, Ticker } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
@@ -53,6 +55,7 @@ export class MarketDataService {
   }
 
   async klines(sel: MarketSelection, interval = '1m'): Promise<Kline[]> {
+    await this.awaitNamed(sel);
     const out: Kline[] = [];
     for (const i of this.select(sel)) {
       if (i.spec.klineIntervals.length && !i.spec.klineIntervals.includes(interval)) continue;
@@ -69,6 +72,12 @@ export class MarketDataService {
       if (k) out.push(k);
     }
     return out;
+  }
+
+  /** Waits for the on-demand refreshes the selection's missing instruments warrant. */
+  private async awaitNamed(sel: MarketSelection): Promise<void> {
+    const ids = sel.instrumentIds?.length ? sel.instrumentIds : sel.venue && sel.symbols?.length ? sel.symbols.map((s) => (s.includes(':') ? s : `${sel.venue}:${s}`)) : [];
+    await Promise.all(ids.map((id) => this.instruments.lookup(id)));
   }
 
   /** The instruments a selection names; unknown ids are refused so typos do not look like empty markets. */

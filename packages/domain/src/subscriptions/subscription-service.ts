@@ -72,8 +72,8 @@ export class SubscriptionService {
     const created: Subscription[] = [];
     for (const raw of [...new Set(instrumentIds)]) {
       const id = raw.includes(':') ? raw : `${venue.id}:${raw}`;
-      const inst = this.instruments.get(id);
-      if (!inst || parseInstrumentId(id)?.venue !== venue.id) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${id} not found on ${venue.id}`);
+      const inst = parseInstrumentId(id)?.venue === venue.id ? await this.instruments.lookup(id) : undefined;
+      if (!inst) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${id} not found on ${venue.id}`);
       if (kind === 'kline' && inst.spec.klineIntervals.length && !inst.spec.klineIntervals.includes(req.interval!)) {
         throw new DomainError('INVALID_SUBSCRIPTION', `${id} has no ${req.interval} klines (available: ${inst.spec.klineIntervals.join(', ')})`);
       }
