@@ -282,6 +282,22 @@ describe('BinanceVenue trading against the fake Binance', () => {
     await assert.rejects(h.venue.queryOrder(q, hmacAccount), (err: Error & { kind?: string; retryable?: boolean }) => err.kind === 'unknown-outcome' && err.retryable === true);
   });
 
+  test('queryOrder answers from REST when the user data stream is unreachable, trying the stream once per pass rather than per order', async () => {
+    const a = order({ limitPrice: '53000.00' });
+    const b = order({ limitPrice: '53100.00' });
+    await h.venue.submitOrder(a, hmacAccount);
+    await h.venue.submitOrder(b, hmacAccount);
+    const h5 = connectVenue(fake, { wsApiUrl: 'ws://127.0.0.1:1/ws-api/v3' });
+    try {
+      const q = (o: VenueOrder) => h5.venue.queryOrder({ tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, tradingAccountId: o.tradingAccountId, symbol: 'BTC/USDT' }, hmacAccount);
+      assert.equal((await q(a))?.status, 'OPEN');
+      assert.equal((await q(b))?.status, 'OPEN');
+      assert.equal(h5.rec.warnings.filter((w) => /answering from REST only/.test(w.msg ?? '')).length, 1);
+    } finally {
+      await h5.venue.stop();
+    }
+  });
+
   test('queryOrder pages through more than 1000 trades of one order', async () => {
     const o = order({ limitPrice: '50000.00', quantity: '0.02' });
     await h.venue.submitOrder(o, hmacAccount);

@@ -59,6 +59,8 @@ export class BinanceVenue implements Venue {
   private readonly userStream: BinanceUserStream;
   private readonly orders: OrderTracker;
   private readonly directory = new SymbolDirectory();
+  /** When `queryOrder` last failed to subscribe an account's user data stream. */
+  private readonly userStreamFailedAt = new Map<string, number>();
   private instrumentsAt = -Infinity;
   private instrumentsLoading: Promise<InstrumentSpec[]> | undefined;
   private instruments: InstrumentSpec[] = [];
@@ -298,9 +300,17 @@ export class BinanceVenue implements Venue {
     const signer = createSigner(account.credential);
     const symbol = this.directory.external(request.symbol);
     const tracked = this.orders.track(request, this.directory.quoteAsset(request.symbol));
-    await this.userStream.subscribe(request.tradingAccountId, signer).catch((err: unknown) =>
-      this.deps.log.warn({ tradingAccountId: request.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable; answering from REST only'),
-    );
+    // One failed subscription per account and 30 s is enough: the next orders of a pass do not each wait for it.
+    const failedAt = this.userStreamFailedAt.get(request.tradingAccountId);
+    if (failedAt === undefined || this.deps.clock.now() - failedAt > 30_000) {
+      await this.userStream.subscribe(request.tradingAccountId, signer).then(
+        () => this.userStreamFailedAt.delete(request.tradingAccountId),
+        (err: unknown) => {
+          this.userStreamFailedAt.set(request.tradingAccountId, this.deps.clock.now());
+          this.deps.log.warn({ tradingAccountId: request.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable; answering from REST only');
+        },
+      );
+    }
     const params: Array<[string, string]> = [['symbol', symbol]];
     if (request.externalOrderId !== undefined && /^\d{1,19}$/.test(request.externalOrderId)) params.push(['orderId', request.externalOrderId]);
     params.push(['origClientOrderId', request.clientOrderId]);
