@@ -13,7 +13,7 @@
  */
 import { parseInstrumentId } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, causeChain } from '../errors.ts';
 import type { InstrumentSpec } from '../ports/venue.ts';
 import type { Instrument, Security } from './instrument.ts';
 import { VenueListings } from './venue-listings.ts';
@@ -64,7 +64,7 @@ export class InstrumentCatalog {
         const done = this.listings.refresh(v.id).then(
           () => true,
           (err: unknown) => {
-            this.ctx.log.warn({ err, venue: v.id }, 'could not list instruments; using the cached catalogue');
+            this.ctx.log.warn({ venue: v.id, reason: causeChain(err) }, 'could not list instruments; using the cached catalogue');
             return true;
           },
         );

@@ -9,6 +9,7 @@
  *   its timer is unref'd and `stop()` ends it; results arriving after `stop()` are dropped (the store may be
  *   closed by then).
  */
+import { causeChain } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InstrumentSpec } from '../ports/venue.ts';
 
@@ -83,7 +84,7 @@ export class VenueListings {
       this.options.log.info({ venue }, 'a request named an instrument the catalogue lacks: listing the venue again');
     }
     return this.refresh(venue).catch((err: unknown) => {
-      this.options.log.warn({ err, venue }, 'on-demand instrument listing failed');
+      this.options.log.warn({ venue, reason: causeChain(err) }, 'on-demand instrument listing failed');
     });
   }
 
@@ -94,7 +95,7 @@ export class VenueListings {
       await Promise.all(
         this.options.venues().map((venue) =>
           this.refresh(venue).catch((err: unknown) => {
-            this.options.log.warn({ err, venue }, 'periodic instrument refresh failed; keeping the catalogue');
+            this.options.log.warn({ venue, reason: causeChain(err) }, 'periodic instrument refresh failed; keeping the catalogue');
           }),
         ),
       );
