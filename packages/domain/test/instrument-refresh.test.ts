@@ -80,6 +80,21 @@ describe('on-demand refresh', () => {
     assert.equal(v.calls, 2);
   });
 
+  test('an order submitted once the venue is back waits for the listing and goes through', async (t) => {
+    const v = listingVenue('PAPER');
+    v.down = true;
+    const w = await testCadenza({ venues: [v.venue] });
+    t.after(() => w.cadenza.stop());
+    const account = await w.cadenza.tradingAccounts.create(alice, { venue: 'PAPER', nickname: 'p' });
+    v.down = false;
+    const order = await w.cadenza.orders.submit(alice, {
+      tradingAccountId: account.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '40000' },
+    });
+    assert.equal(order.status, 'ACCEPTED');
+    assert.equal(v.calls, 2, 'one listing for the order');
+  });
+
   test('a flood of requests while the venue is still down costs one listing per 30 s; then the venue is asked again', async (t) => {
     const v = listingVenue();
     v.down = true;

@@ -276,6 +276,26 @@ describe('orders', () => {
     }
   });
 
+  test('after a restart without the venue configured, its open orders stay open and still cancel', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cadenza-novenue-'));
+    try {
+      const path = join(dir, 'd.db');
+      const t1 = await testCadenza({ store: new SqliteStore({ path }) });
+      const a = await paperAccount(t1);
+      const o = await t1.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '40000' } });
+      await t1.cadenza.stop();
+      t1.store.close();
+      const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('22222222'), venues: [new FakeVenue({ id: 'MOCK' })] });
+      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId }).status, 'ACCEPTED', 'left as it was');
+      const cancelled = await t2.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: o.tradeOrderId });
+      assert.equal(cancelled.status, 'CANCELLED');
+      assert.equal(balances(t2, a.tradingAccountId).USDT!.locked, '0');
+      t2.store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('with a group-commit store, events wait for the commit and durable() resolves after it', async () => {
     const store = new SqliteStore({ path: ':memory:', groupCommit: true });
     const t = await testCadenza({ store });

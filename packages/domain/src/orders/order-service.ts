@@ -89,8 +89,8 @@ export class OrderService {
    * PAPER and MOCK keep their books in this process, so a restart empties them. Their open orders go back in, oldest
    * first, with what remains of each — an exchange keeps resting orders across its own restarts — and the venue may
    * fill them at once against the market it finds. An order that cannot go back (a MARKET order caught in flight, a
-   * cancel that was pending, an account or venue that is gone, a remainder the venue refuses) is cancelled with the
-   * reason and its lock released.
+   * cancel that was pending, an account that is gone, a remainder the venue refuses) is cancelled with the reason and
+   * its lock released. Orders of a venue this server does not run (any more) are left as they are.
    *
    * Venues that keep their own ledger (Binance) kept our orders while we were down: their open orders are reconciled
    * with the venue (`order-reconciler.ts`) in the background — start never waits for a venue that may be unreachable.
@@ -102,7 +102,10 @@ export class OrderService {
     const onVenueLedger: Order[] = [];
     for (const o of this.live.openOrders()) {
       const venue = this.ctx.venues.get(o.venue);
-      if (venue && venue.capabilities.ledger === 'venue') {
+      // A venue this server no longer runs may still hold the order (a real one does): it stays open, cancellable
+      // here, until the venue is configured again.
+      if (!venue) continue;
+      if (venue.capabilities.ledger === 'venue') {
         onVenueLedger.push(o);
         continue;
       }
@@ -128,26 +131,12 @@ export class OrderService {
   private async resubmit(o: Order): Promise<string | undefined> {
     const venue = this.ctx.venues.get(o.venue);
     const account = this.accounts.find(o.tradingAccountId);
-    if (!venue || !account) return 'venue or trading account no longer available';
+    if (!venue || !account) return 'trading account no longer available';
     if (o.status === 'PENDING_CANCEL') return 'the pending cancel completed';
     if (o.orderType === 'MARKET') return 'market order interrupted';
     const remaining = dec(o.quantity).sub(dec(o.quantityType === 'QUOTE' ? o.executedCost : o.executedQuantity));
     if (!remaining.isPos()) return 'nothing left to execute';
-    const venueOrder: VenueOrder = {
-      tradeOrderId: o.tradeOrderId,
-      clientOrderId: o.clientOrderId,
-      tradingAccountId: o.tradingAccountId,
-      instrumentId: o.instrumentId,
-      symbol: o.symbol,
-      side: o.side,
-      orderType: o.orderType,
-      timeInForce: o.timeInForce,
-      quantityType: o.quantityType,
-      quantity: str(remaining),
-    };
-    if (o.limitPrice !== undefined) venueOrder.limitPrice = o.limitPrice;
-    if (o.stopPrice !== undefined) venueOrder.stopPrice = o.stopPrice;
-    if (o.expireAt !== undefined) venueOrder.expireAt = o.expireAt;
+    const venueOrder = toVenueOrder(o, str(remaining));
     try {
       const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
       // As in submit: whatever the venue reports while taking the order shares one transaction.
@@ -185,12 +174,16 @@ export class OrderService {
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 128)) {
       throw new DomainError('INVALID_ORDER_PARAMETERS', 'idempotencyKey must be 1 to 128 characters');
     }
+    const read = readDraft(req.tradeOrder, account.venue);
+    // An instrument of a venue whose catalogue is being listed again (empty at start, or its last listing failed):
+    // wait for that listing here, before the duplicate check, so nothing runs between that check and the insert.
+    const listing = read.ok ? this.instruments.refreshing(read.draft.instrumentId) : undefined;
+    if (listing) await listing;
     const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
     if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
     const venue = this.ctx.venues.require(account.venue);
-    const read = readDraft(req.tradeOrder, account.venue);
     if (!read.ok) throw read.error;
     const draft = read.draft;
     const instrument = this.instruments.get(draft.instrumentId);
@@ -245,21 +238,7 @@ export class OrderService {
     if (draft.stopPrice) order.stopPrice = str(draft.stopPrice);
     if (draft.expireAt !== undefined) order.expireAt = draft.expireAt;
 
-    const venueOrder: VenueOrder = {
-      tradeOrderId,
-      clientOrderId: order.clientOrderId,
-      tradingAccountId: accountId,
-      instrumentId: order.instrumentId,
-      symbol: order.symbol,
-      side: order.side,
-      orderType: order.orderType,
-      timeInForce: order.timeInForce,
-      quantityType: order.quantityType,
-      quantity: order.quantity,
-    };
-    if (order.limitPrice !== undefined) venueOrder.limitPrice = order.limitPrice;
-    if (order.stopPrice !== undefined) venueOrder.stopPrice = order.stopPrice;
-    if (order.expireAt !== undefined) venueOrder.expireAt = order.expireAt;
+    const venueOrder = toVenueOrder(order, order.quantity);
 
     // One transaction holds the new order, its lock and whatever the venue reports synchronously while taking it
     // (acceptance, immediate fills). Node sends nothing to a networked venue before this call stack returns to the
@@ -573,6 +552,26 @@ function dedupeBalances(list: Balance[]): Balance[] {
   const m = new Map<string, Balance>();
   for (const b of list) m.set(b.asset, b);
   return [...m.values()];
+}
+
+/** What a venue is told of an order: its identity and terms, for `quantity` (all of it, or what remains). */
+function toVenueOrder(o: Order, quantity: string): VenueOrder {
+  const v: VenueOrder = {
+    tradeOrderId: o.tradeOrderId,
+    clientOrderId: o.clientOrderId,
+    tradingAccountId: o.tradingAccountId,
+    instrumentId: o.instrumentId,
+    symbol: o.symbol,
+    side: o.side,
+    orderType: o.orderType,
+    timeInForce: o.timeInForce,
+    quantityType: o.quantityType,
+    quantity,
+  };
+  if (o.limitPrice !== undefined) v.limitPrice = o.limitPrice;
+  if (o.stopPrice !== undefined) v.stopPrice = o.stopPrice;
+  if (o.expireAt !== undefined) v.expireAt = o.expireAt;
+  return v;
 }
 
 function reasonOf(err: unknown, fallback: string): string {
