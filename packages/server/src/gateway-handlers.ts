@@ -88,7 +88,9 @@ export function gatewayHandlers(deps: HandlerDeps): GatewayHandlers {
         if (errorReason(err) === 'expired') throw Disconnect.expired();
         throw Disconnect.invalidToken();
       }
-      if (claims.sub !== e.client.identity.userId) throw Disconnect.invalidToken();
+      // A connection belongs to one login session (sign-out of that session cuts it): a token of another session,
+      // even the same user's, cannot take it over.
+      if (claims.sub !== e.client.identity.userId || claims.sessionId !== e.client.identity.sessionId) throw Disconnect.invalidToken();
       return { expireAt: claims.exp };
     },
 

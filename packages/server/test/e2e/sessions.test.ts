@@ -101,3 +101,34 @@ test('an expired token gets error 109 and the client reconnects with a token fro
   assert.ok(errors.includes(109), `the server answered 109 (errors seen: ${errors.join(',')})`);
   assert.equal(fetched, 1, 'the client fetched exactly one new token');
 });
+
+test('a connection refreshes with a new token of its own login session, never with another session\'s', async () => {
+  const keyDir = join(dataDir, 'keys');
+  /** The caller's token, re-signed to expire in two seconds, so the client refreshes it soon. */
+  async function shortLived(token: string) {
+    const header = decodeProtectedHeader(token);
+    const keyFile = readdirSync(keyDir).map((f) => JSON.parse(readFileSync(join(keyDir, f), 'utf8'))).find((k) => k.kid === header.kid);
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...decodeJwt(token), iat: now, exp: now + 2 })
+      .setProtectedHeader({ alg: 'ES256', kid: header.kid!, typ: 'JWT' })
+      .sign(await importJWK(keyFile.privateJwk, 'ES256'));
+  }
+
+  const own = await signIn();
+  const same = centrifuge(await shortLived(own.token), {
+    getToken: async () => (await own.sb.auth.refreshSession()).data.session!.access_token,
+  });
+  const other = await signIn();
+  const foreign = centrifuge(await shortLived(other.token), { getToken: async () => (await signIn()).token });
+  for (const c of [same, foreign]) {
+    const up = new Promise((r) => c.once('connected', r));
+    c.connect();
+    await up;
+  }
+  const cut = await Promise.race([nextDisconnect(foreign), new Promise<{ code: number }>((r) => setTimeout(() => r({ code: -1 }), 8000))]);
+  assert.equal(cut.code, 3500, 'a token of another session is refused on refresh');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(same.state, 'connected', 'a refreshed token of the same session keeps the connection');
+  const info = await same.rpc('query.system.info', {});
+  assert.ok((info.data as { data?: unknown }).data);
+});
