@@ -15,13 +15,14 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
-import { channels } from '@cadenza/contract';
+import { channels, rpcMethods } from '@cadenza/contract';
 import { GatewayNode } from '@cadenza/gateway';
 import { createAuthService } from '@cadenza/auth';
 import { SqliteAuthStore } from '@cadenza/store/sqlite-auth';
 import { SqliteStore } from '@cadenza/store';
 import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Venue, type VenueDeps, type ExecutionEvent } from '@cadenza/domain';
 import { createRpcDispatcher } from './rpc/index.ts';
+import { observedDispatcher } from './rpc/observed-dispatcher.ts';
 import { loadCipher } from './infra/aes-gcm-cipher.ts';
 import { systemClock, uuidSource } from './infra/system.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
@@ -123,7 +124,22 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config: { system: { version: VERSION } },
   });
   onExecution = (e) => cadenza.execution.onExecution(e);
-  const rpc = createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: () => store.isHealthy() } });
+  const metrics = metricsRoutes(
+    [
+      { name: 'cadenza_ws_connections', help: 'WebSocket connections that completed connect', read: () => gateway?.stats().connections ?? 0 },
+      { name: 'cadenza_ws_sockets', help: 'Open WebSocket sockets, connected or not yet', read: () => gateway?.stats().sockets ?? 0 },
+      { name: 'cadenza_ws_subscriptions', help: 'Channel subscriptions over all connections', read: () => gateway?.stats().subscriptions ?? 0 },
+      { name: 'cadenza_ws_channels', help: 'Channels with at least one subscriber', read: () => gateway?.stats().channels ?? 0 },
+      { name: 'cadenza_ws_messages_in_total', help: 'Protocol commands received', type: 'counter', read: () => gateway?.stats().messagesIn ?? 0 },
+      { name: 'cadenza_ws_messages_out_total', help: 'Protocol replies and pushes sent', type: 'counter', read: () => gateway?.stats().messagesOut ?? 0 },
+      { name: 'cadenza_open_orders', help: 'Trade orders not yet in a final status', read: () => cadenza.orders.openOrderCount() },
+    ],
+    new Set(rpcMethods.map((m) => m.method)),
+  );
+  const rpc = observedDispatcher(
+    createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: () => store.isHealthy() } }),
+    metrics.rpc.observe,
+  );
 
   // ---- gateway
   gateway = new GatewayNode({
@@ -144,9 +160,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // ---- HTTP
   const app = new Hono();
   app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: store.isHealthy() === false ? 'unhealthy' : 'healthy' }) }]));
-  const metrics = metricsRoutes([
-    { name: 'cadenza_ws_connections', help: 'Open WebSocket connections', read: () => gateway?.stats().connections ?? 0 },
-  ]);
   app.route('/', metrics.app);
   app.route('/', auth.app);
   app.route('/', apiV3Routes({ rpc, verifier: auth.verifier, log: log.child({ module: 'rest' }) }));
