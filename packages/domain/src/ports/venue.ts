@@ -199,24 +199,16 @@ interface ExecutionBase {
 /** Everything a venue reports about orders and accounts. */
 export type ExecutionEvent =
   | (ExecutionBase & { type: 'accepted' })
-  | (ExecutionBase & {
-      type: 'filled';
-      /** Unique per venue + order: a repeated tradeId is a duplicate report and must be ignored. */
-      tradeId: string;
-      price: DecimalString;
-      /** Base quantity of this fill. */
-      quantity: DecimalString;
-      /** Fee charged for this fill, in `feeAsset`. */
-      fee: DecimalString;
-      feeAsset: string;
-      liquidity: LiquiditySide;
-      /**
-       * Optional: true when this fill completes the order — nothing more will be reported for it. Venues set it when
-       * they know. For QUOTE-quantity orders it is how the domain learns the order is done (the remaining amount may
-       * be too small to buy one more lot, so the filled base quantity never "adds up" to the order's quantity).
-       */
-      final?: boolean;
-    })
+  | (ExecutionBase &
+      Omit<VenueFill, 'timestamp'> & {
+        type: 'filled';
+        /**
+         * Optional: true when this fill completes the order — nothing more will be reported for it. Venues set it when
+         * they know. For QUOTE-quantity orders it is how the domain learns the order is done (the remaining amount may
+         * be too small to buy one more lot, so the filled base quantity never "adds up" to the order's quantity).
+         */
+        final?: boolean;
+      })
   | (ExecutionBase & { type: 'cancelled'; reason: string })
   | (ExecutionBase & { type: 'rejected'; reason: string })
   | (ExecutionBase & { type: 'expired'; reason?: string })
@@ -249,12 +241,14 @@ export interface OrderQuery {
  */
 export type VenueOrderStatus = 'OPEN' | 'FILLED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED';
 
-/** One execution as the venue lists it; `tradeId` is the same id the venue's live `filled` reports carry. */
+/** One execution as the venue lists it (and, with the order's ids, as its live `filled` report carries it). */
 export interface VenueFill {
+  /** Unique per venue + order: a repeated tradeId is a duplicate report and must be ignored. */
   tradeId: string;
   price: DecimalString;
-  /** Base quantity. */
+  /** Base quantity of this fill. */
   quantity: DecimalString;
+  /** Fee charged for this fill, in `feeAsset`. */
   fee: DecimalString;
   feeAsset: string;
   liquidity: LiquiditySide;
