@@ -22,7 +22,9 @@ export interface RedisConnectionOptions {
 const quiet = { warn: () => {}, error: () => {} };
 
 export function openRedis(o: RedisConnectionOptions, role: string): Redis {
-  const opts: RedisOptions = { connectionName: `cadenza-${role}`, ...o.redis };
+  // Named `<prefix>-<role>` in CLIENT LIST, so operators see which application and part holds a connection.
+  const name = `${o.prefix ?? 'cadenza'}-${role}`.replace(/[^\w.:-]/g, '_');
+  const opts: RedisOptions = { connectionName: name, ...o.redis };
   const client = o.url ? new Redis(o.url, opts) : new Redis(opts);
   const log = o.log ?? quiet;
   let lastWarn = 0;

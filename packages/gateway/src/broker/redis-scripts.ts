@@ -22,7 +22,7 @@ end
 
 /**
  * KEYS: stream, meta. ARGV: new epoch, meta TTL s, data, metadata, history size, history TTL s, expires-at ms, topic.
- * Returns {offset, epoch}; PUBLISHes `p<offset>\n<metadata>\n<data>` to the topic.
+ * Returns {offset, epoch}; PUBLISHes `p<offset>\n<epoch>\n<metadata>\n<data>` to the topic.
  */
 export const PUBLISH = new LuaScript(
   `${ENSURE_EPOCH}
@@ -30,7 +30,7 @@ local offset = redis.call('hincrby', KEYS[2], 's', 1)
 if tonumber(ARGV[2]) > 0 then redis.call('expire', KEYS[2], ARGV[2]) end
 redis.call('xadd', KEYS[1], 'MAXLEN', ARGV[5], string.format('%d', offset), 'd', ARGV[3], 'm', ARGV[4], 'x', ARGV[7])
 redis.call('expire', KEYS[1], ARGV[6])
-redis.call('publish', ARGV[8], 'p' .. string.format('%d', offset) .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[3])
+redis.call('publish', ARGV[8], 'p' .. string.format('%d', offset) .. '\\n' .. epoch .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[3])
 return {offset, epoch}
 `,
   2,

@@ -4,7 +4,9 @@
  * Data stays the JSON text it was published as (never parsed on the way); metadata is a small JSON object.
  *
  * Pub/sub messages on a channel's topic:
- *   `p<offset>\n<metadata>\n<data>`   a publication (offset 0 = channel without history)
+ *   `p<offset>\n<epoch>\n<metadata>\n<data>`   a publication (offset 0 and an empty epoch = channel without
+ *                                            history; the epoch is carried for stream checks, the port's
+ *                                            BrokerPublication has no field for it yet)
  *   `j<client info>` / `l<client info>`   join / leave
  * Metadata: `{"m":<unix ms>,"i":<client info>?,"t":<tags>?}`; client info: `{"user","client","conn_info"?,"chan_info"?}`.
  */
@@ -60,8 +62,9 @@ export function decodeMessage(msg: string): BrokerMessage {
   if (kind !== 'p') throw new Error('unknown broker message');
   const a = msg.indexOf('\n');
   const b = msg.indexOf('\n', a + 1);
-  if (a < 0 || b < 0) throw new Error('malformed broker publication');
+  const c = msg.indexOf('\n', b + 1);
+  if (a < 0 || b < 0 || c < 0) throw new Error('malformed broker publication');
   const offset = Number(msg.slice(1, a));
   if (!Number.isSafeInteger(offset) || offset < 0) throw new Error('malformed broker publication offset');
-  return { kind: 'pub', pub: toPublication(offset, msg.slice(a + 1, b), msg.slice(b + 1)) };
+  return { kind: 'pub', pub: toPublication(offset, msg.slice(b + 1, c), msg.slice(c + 1)) };
 }

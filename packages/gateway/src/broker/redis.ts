@@ -77,7 +77,7 @@ export class RedisBroker implements Broker, Closer {
     const now = this.#now();
     const meta = encodeMeta(now, options.info, options.tags);
     if (!(options.historySize > 0 && options.historyTtlSeconds > 0)) {
-      await this.#cmd.publish(this.#topic(channel), `p0\n${meta}\n${data.text}`);
+      await this.#cmd.publish(this.#topic(channel), `p0\n\n${meta}\n${data.text}`);
       return { offset: 0, epoch: '' };
     }
     const [offset, epoch] = (await PUBLISH.run(this.#cmd, this.#keys(channel), [
