@@ -49,7 +49,7 @@ test('property: the ledger always equals initial + fills − fees, and locks mat
               const r = t.venue.resting.get(id)!;
               const left = dec(r.order.quantity).sub(r.filled);
               const q = left.mul(a.share).div(100).toDecimalPlaces(4, 1);
-              if (q.isPos()) t.venue.fillResting(id, str(q));
+              if (q.gt(0)) t.venue.fillResting(id, str(q));
             }
           } else if (a.kind === 'cancel' && ids.length) {
             await t.cadenza.orders.cancel(alice, { tradingAccountId: acct, tradeOrderId: ids[a.pick % ids.length]! });

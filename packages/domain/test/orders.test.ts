@@ -57,6 +57,22 @@ describe('orders', () => {
     assert.equal(p.entryPrice, '50001');
   });
 
+  test('an order with nothing executed has no executedPrice (never "NaN") in its contract form', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '40000' },
+    });
+    const events = t.events.on(`tradingAccount:${a.tradingAccountId}`, 'event.trade_order.updated').map((e) => e.data as { status: string; executedPrice?: string });
+    assert.ok(events.length >= 2);
+    for (const e of events) assert.equal(e.executedPrice, undefined, `${e.status} carries no executedPrice`);
+    t.venue.fillResting(o.tradeOrderId, '0.004');
+    const partly = t.events.on(`tradingAccount:${a.tradingAccountId}`, 'event.trade_order.updated').at(-1)!.data as { status: string; executedPrice?: string };
+    assert.equal(partly.status, 'PARTIALLY_FILLED');
+    assert.equal(partly.executedPrice, '40000');
+  });
+
   test('a resting LIMIT buy locks price × qty × (1 + taker fee); cancel releases it', async () => {
     const t = await testCadenza();
     const a = await paperAccount(t);
@@ -122,6 +138,11 @@ describe('orders', () => {
     assert.equal((await refusal(submit({ orderType: 'STOP_LOSS', quantity: '1', stopPrice: '50000' }))).code, 11002);
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '100', timeInForce: 'DAY' }))).code, 11003);
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1e3', limitPrice: '100' }))).code, 11000);
+    // Zero is not a positive amount (decimal.js counts +0 as "positive": the checks compare with 0 instead).
+    const zero = await refusal(submit({ orderType: 'LIMIT', quantity: '0', limitPrice: '100' }));
+    assert.equal(zero.code, 11000);
+    assert.match(zero.message, /quantity must be greater than zero/);
+    assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '0' }))).code, 11000);
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1', limitPrice: '100', instrumentId: 'PAPER:DOGE/USDT' }))).code, 15001);
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '0.1', limitPrice: '40000', clientOrderId: 'x'.repeat(65) }))).code, 11000);
     assert.equal((await refusal(t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, idempotencyKey: 'k'.repeat(129), tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', quantity: '0.01' } }))).code, 11000);

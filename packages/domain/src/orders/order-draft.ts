@@ -38,7 +38,7 @@ function positive(name: string, v: string | undefined): Dec | string | undefined
   if (v === undefined || v === '') return undefined;
   if (!isDecimalString(v)) return `tradeOrder.${name} must be a decimal string without exponent, got ${JSON.stringify(v)}`;
   const d = dec(v);
-  if (!d.isPos()) return `tradeOrder.${name} must be greater than zero`;
+  if (!d.gt(0)) return `tradeOrder.${name} must be greater than zero`;
   return d;
 }
 

@@ -135,7 +135,7 @@ export class OrderService {
     if (o.status === 'PENDING_CANCEL') return 'the pending cancel completed';
     if (o.orderType === 'MARKET') return 'market order interrupted';
     const remaining = dec(o.quantity).sub(dec(o.quantityType === 'QUOTE' ? o.executedCost : o.executedQuantity));
-    if (!remaining.isPos()) return 'nothing left to execute';
+    if (!remaining.gt(0)) return 'nothing left to execute';
     const venueOrder = toVenueOrder(o, str(remaining));
     try {
       const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
@@ -329,7 +329,7 @@ export class OrderService {
       await sent;
     } catch (err) {
       const cur = this.live.openOrder(order.tradeOrderId);
-      if (cur?.status === 'PENDING_CANCEL') this.step(cur, dec(cur.executedQuantity).isPos() ? 'CANCEL_REJECTED_AFTER_FILL' : 'CANCEL_REJECTED', {});
+      if (cur?.status === 'PENDING_CANCEL') this.step(cur, dec(cur.executedQuantity).gt(0) ? 'CANCEL_REJECTED_AFTER_FILL' : 'CANCEL_REJECTED', {});
       if (err instanceof DomainError) throw err;
       throw new DomainError('ORDER_NOT_CANCELLABLE', `venue refused the cancel: ${reasonOf(err, 'unknown reason')}`, { cause: err });
     }
@@ -437,7 +437,7 @@ export class OrderService {
     const qty = dec(e.quantity);
     const price = dec(e.price);
     const fee = dec(e.fee);
-    if (!qty.isPos()) return;
+    if (!qty.gt(0)) return;
     const next: Order = { ...order, ...fields, fees: { ...order.fees } };
     next.executedQuantity = str(dec(order.executedQuantity).add(qty));
     next.executedCost = str(dec(order.executedCost).add(price.mul(qty)));
@@ -458,7 +458,7 @@ export class OrderService {
       lockAsset: order.lockAsset, lockedRemaining: dec(order.lockedAmount),
     });
     let remaining = dec(order.lockedAmount).sub(effects.lockConsumed);
-    const release = isTerminal(next.status) && remaining.isPos() ? remaining : ZERO;
+    const release = isTerminal(next.status) && remaining.gt(0) ? remaining : ZERO;
     if (isTerminal(next.status)) remaining = ZERO;
     next.lockedAmount = str(remaining);
     const fillRecord: Fill = {
@@ -476,7 +476,7 @@ export class OrderService {
         }
         this.ctx.store.updateOrder(next);
         balances = this.book.apply(order.tradingAccountId, effects.deltas);
-        if (release.isPos()) balances = balances.concat(this.book.release(order.tradingAccountId, order.lockAsset, release));
+        if (release.gt(0)) balances = balances.concat(this.book.release(order.tradingAccountId, order.lockAsset, release));
         position = this.book.trade(order.tradingAccountId, order.instrumentId, order.baseAsset, order.side, qty, price);
       });
     } catch (err) {
@@ -502,7 +502,7 @@ export class OrderService {
     if (kind === 'CANCEL') next.canceledAt = at;
     const release = dec(order.lockedAmount);
     next.lockedAmount = '0';
-    this.write(next, [], () => (release.isPos() ? this.book.release(order.tradingAccountId, order.lockAsset, release) : []));
+    this.write(next, [], () => (release.gt(0) ? this.book.release(order.tradingAccountId, order.lockAsset, release) : []));
   }
 
   /** A status change without balance effects (accept, cancel request, cancel refused). */

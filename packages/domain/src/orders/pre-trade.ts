@@ -130,7 +130,7 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
       quantityType = 'BASE';
       quantity = floorTo(input.freeQuote.mul(share).div(refPrice!.mul(feeFactor).mul(d.stopPrice && !d.limitPrice ? bufferFactor : 1)), lot);
     }
-    if (!quantity.isPos()) return no('INSUFFICIENT_BALANCE', 'the position share amounts to nothing');
+    if (!quantity.gt(0)) return no('INSUFFICIENT_BALANCE', 'the position share amounts to nothing');
   } else {
     quantityType = d.quantityType;
   }
@@ -146,7 +146,7 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
     if (!isMultipleOf(quantity, lot)) return no('QUANTITY_NOT_ON_LOT', `quantity ${str(quantity)} is not a multiple of the lot size ${spec.lotSize}`);
     const minQ = limits.minQuantity;
     const maxQ = limits.maxQuantity;
-    if (quantity.lt(minQ) || (maxQ.isPos() && quantity.gt(maxQ)) || !quantity.isPos()) {
+    if (quantity.lt(minQ) || (maxQ.gt(0) && quantity.gt(maxQ)) || !quantity.gt(0)) {
       return no('QUANTITY_OUT_OF_RANGE', `quantity ${str(quantity)} is outside [${spec.minQuantity}, ${spec.maxQuantity}]`);
     }
   }
@@ -191,7 +191,7 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
   }
   const minNotional = limits.minNotional;
   if (notional.lt(minNotional)) return no('NOTIONAL_TOO_SMALL', `order value ${str(notional)} is below the minimum notional ${spec.minNotional}`);
-  if (limits.maxNotional !== undefined && limits.maxNotional.isPos() && notional.gt(limits.maxNotional)) {
+  if (limits.maxNotional !== undefined && limits.maxNotional.gt(0) && notional.gt(limits.maxNotional)) {
     return no('NOTIONAL_TOO_LARGE', `order value ${str(notional)} is above the maximum notional ${spec.maxNotional}`);
   }
   const free = lockAsset === spec.baseAsset ? input.freeBase : input.freeQuote;

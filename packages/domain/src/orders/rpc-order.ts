@@ -34,7 +34,7 @@ export function toRpcTradeOrder(o: Order): RpcTradeOrder {
     createdAt: toIso(o.createdAt),
     updatedAt: toIso(o.updatedAt),
   };
-  if (executed.isPos()) out.executedPrice = str(cost.div(executed).toDecimalPlaces(12, 4 /* ROUND_HALF_UP */));
+  if (executed.gt(0)) out.executedPrice = str(cost.div(executed).toDecimalPlaces(12, 4 /* ROUND_HALF_UP */));
   if (o.quantityType === 'QUOTE') out.quoteCurrencyQuantity = o.quantity;
   if (o.originalClientOrderId !== undefined) out.originalClientOrderId = o.originalClientOrderId;
   if (o.externalOrderId !== undefined) out.externalOrderId = o.externalOrderId;

@@ -94,7 +94,7 @@ export function applyTrade(p: PositionState, side: 'BUY' | 'SELL', quantity: D, 
     return { ...p, quantity: newQty, entryPrice: entry };
   }
   const closing = min(quantity, q.abs());
-  const pnlPerUnit = q.isPos() ? price.sub(p.entryPrice) : p.entryPrice.sub(price);
+  const pnlPerUnit = q.gt(0) ? price.sub(p.entryPrice) : p.entryPrice.sub(price);
   const realized = p.realizedPnl.add(pnlPerUnit.mul(closing));
   const newQty = q.add(signed);
   if (newQty.isZero()) return { quantity: ZERO, entryPrice: ZERO, realizedPnl: realized, exitPrice: price };
