@@ -59,6 +59,8 @@ export class Core implements BrokerEventHandler {
   messagesIn = 0;
   messagesOut = 0;
   closing = false;
+  /** Broker subscribes in flight, by channel (see addSubscriber). */
+  readonly #brokerSubscribing = new Map<string, Promise<void>>();
   /** Clients with queued replies, flushed once per event-loop turn. */
   #dirty: Client[] = [];
   #flushScheduled = false;
@@ -181,9 +183,23 @@ export class Core implements BrokerEventHandler {
     return info;
   }
 
-  /** Puts a (buffering) subscription into the fan-out list; asks the broker for the channel on first use. */
+  /**
+   * Puts a (buffering) subscription into the fan-out list; asks the broker for the channel on first use. Later
+   * subscribers wait for that first broker subscribe too: until it is in place (a Redis SUBSCRIBE acknowledged),
+   * a history read could miss a publication that live delivery does not bring either.
+   */
   async addSubscriber(channel: string, client: Client, sub: Subscription): Promise<void> {
-    if (this.hub.subscribe(channel, client, sub)) await this.broker.subscribe(channel);
+    if (!this.hub.subscribe(channel, client, sub)) {
+      await this.#brokerSubscribing.get(channel);
+      return;
+    }
+    const pending = this.broker.subscribe(channel);
+    this.#brokerSubscribing.set(channel, pending);
+    try {
+      await pending;
+    } finally {
+      if (this.#brokerSubscribing.get(channel) === pending) this.#brokerSubscribing.delete(channel);
+    }
   }
 
   /**
