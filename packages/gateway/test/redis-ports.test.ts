@@ -11,6 +11,15 @@ import { runBrokerContract, runPresenceContract } from '@cadenza/gateway/testing
 import { RedisBroker, RedisPresenceManager, type BrokerEventHandler, type BrokerPublication } from '../src/index.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 import { until } from './harness.ts';
+import { createServer } from 'node:net';
+
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
 
 let redis: TestRedis;
 let admin: Redis;
@@ -137,6 +146,15 @@ test('RedisBroker: after its pub/sub connection is killed the broker re-subscrib
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(rb.pubs.at(-1)![1].offset, i + 1);
+});
+
+test('RedisBroker: while Redis is unreachable a publish fails within seconds instead of hanging', async () => {
+  // disconnectTimeout: ioredis otherwise keeps a 2 s timer alive when closed while reconnecting.
+  const b = new RedisBroker({ url: `redis://127.0.0.1:${await closedPort()}`, redis: { disconnectTimeout: 50 } });
+  const started = Date.now();
+  await assert.rejects(b.publish('x', RawJson.of(1), H), /max retries/);
+  assert.ok(Date.now() - started < 5000);
+  await b.close();
 });
 
 test('RedisPresenceManager: entries of a node that stopped refreshing go stale; a refreshing node keeps its own', async () => {
