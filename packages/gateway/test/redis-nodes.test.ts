@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
 import { RedisBroker, RedisPresenceManager, type GatewayOptions } from '../src/index.ts';
 import { mint, once, startGateway, until, type Running } from './harness.ts';
-import { startRedis, type TestRedis } from './redis-server.ts';
+import { startRedis, type TestRedis } from '@cadenza/testkit/redis-server';
 
 const NAMESPACES: GatewayOptions['namespaces'] = {
   news: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true },

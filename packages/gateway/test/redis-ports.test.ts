@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { RawJson } from '@cadenza/protocol';
 import { runBrokerContract, runPresenceContract } from '@cadenza/gateway/testing';
 import { RedisBroker, RedisPresenceManager, type BrokerEventHandler, type BrokerPublication } from '../src/index.ts';
-import { startRedis, type TestRedis } from './redis-server.ts';
+import { startRedis, type TestRedis } from '@cadenza/testkit/redis-server';
 import { until } from './harness.ts';
 import { createServer } from 'node:net';
 

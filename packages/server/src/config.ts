@@ -30,6 +30,12 @@ export interface ServerConfig {
   masterKey?: string;
   /** Public URL used in the start-up banner and auth e-mails. */
   publicUrl?: string;
+  /**
+   * Redis for the gateway's channel history, positions and presence (`redis://host:port`); the memory broker when
+   * absent. With it, channel streams outlive a restart of the server: a client that reconnects after a restart
+   * recovers what it missed instead of starting over.
+   */
+  redisUrl?: string;
   /** Protections of the WebSocket endpoint (0 = unlimited). */
   gateway: { maxConnections: number; commandsPerSecond: number; maxChannelsPerConnection: number };
 }
@@ -71,6 +77,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       : { email: env.CADENZA_DEMO_EMAIL ?? DEMO_USER.email, password: env.CADENZA_DEMO_PASSWORD ?? DEMO_USER.password },
     masterKey: opt(env.CADENZA_MASTER_KEY),
     publicUrl: opt(env.CADENZA_PUBLIC_URL),
+    redisUrl: opt(env.CADENZA_REDIS_URL),
     gateway: {
       maxConnections: int(env.CADENZA_WS_MAX_CONNECTIONS, 0),
       commandsPerSecond: int(env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),

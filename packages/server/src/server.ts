@@ -16,7 +16,7 @@ import { Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
 import { channels, rpcMethods } from '@cadenza/contract';
-import { GatewayNode } from '@cadenza/gateway';
+import { GatewayNode, RedisBroker, RedisPresenceManager } from '@cadenza/gateway';
 import { createAuthService } from '@cadenza/auth';
 import { SqliteAuthStore } from '@cadenza/store/sqlite-auth';
 import { SqliteStore } from '@cadenza/store';
@@ -142,7 +142,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   );
 
   // ---- gateway
+  const redis = config.redisUrl ? { url: config.redisUrl, prefix: 'cadenza', log: log.child({ module: 'redis' }) } : undefined;
+  const presence = redis ? new RedisPresenceManager(redis) : undefined;
   gateway = new GatewayNode({
+    ...(redis ? { broker: new RedisBroker(redis), presence: presence! } : {}),
     handlers: gatewayHandlers({ verifier: auth.verifier, cadenza, rpc, venues: venueById, toOrderBook, log: log.child({ module: 'gateway' }) }),
     log: log.child({ module: 'centrifuge' }),
     version: `cadenza ${VERSION}`,
@@ -196,7 +199,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (closed) return;
       closed = true;
       bridge.stop();
-      await gateway!.shutdown();
+      await gateway!.shutdown(); // closes the broker
+      await presence?.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections?.();
       for (const v of venues) await v.stop();

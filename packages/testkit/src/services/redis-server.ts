@@ -1,5 +1,5 @@
 /**
- * @module test/redis-server
+ * @module services/redis-server
  * A throwaway redis-server for tests: one per test file, on a free 127.0.0.1 port, in a temp dir, no persistence.
  * When the machine has no redis-server (a fresh CI machine), it is installed once from Debian's registry with
  * apt-get (the machines run as root); concurrent test files wait on one lock file, so one installs and the others
