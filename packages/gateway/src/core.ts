@@ -39,6 +39,8 @@ export interface GatewayStats {
   users: number;
   messagesIn: number;
   messagesOut: number;
+  /** Positioned subscriptions told 2500 insufficient state (publications lost on the way to this node). */
+  positionLosses: number;
 }
 
 export class Core implements BrokerEventHandler {
@@ -58,6 +60,8 @@ export class Core implements BrokerEventHandler {
   readonly nodeId = randomUUID();
   messagesIn = 0;
   messagesOut = 0;
+  /** Positioned subscriptions sent to recover because publications never reached this node. */
+  positionLosses = 0;
   closing = false;
   /** Broker subscribes in flight, by channel (see addSubscriber). */
   readonly #brokerSubscribing = new Map<string, Promise<void>>();
@@ -110,6 +114,7 @@ export class Core implements BrokerEventHandler {
       users: this.hub.users.size,
       messagesIn: this.messagesIn,
       messagesOut: this.messagesOut,
+      positionLosses: this.positionLosses,
     };
   }
 
@@ -125,10 +130,19 @@ export class Core implements BrokerEventHandler {
     let json: Buffer | undefined;
     let proto: Buffer | undefined;
     let reply: Reply | undefined;
+    let behind: Client[] | undefined;
     for (const [client, sub] of subs) {
       if (sub.buffer) {
         sub.buffer.push(pub);
         continue;
+      }
+      if (pub.offset > 0 && (sub.flags & SubFlag.positioned) !== 0) {
+        if (sub.offset > 0 && pub.offset !== sub.offset + 1) {
+          // Already delivered (a repeat): skip. Skipped ahead: publications were lost on the way to this node.
+          if (pub.offset > sub.offset) (behind ??= []).push(client);
+          continue;
+        }
+        sub.offset = pub.offset;
       }
       if (client.codec === jsonCodec) {
         json ??= encodeServerFrame(jsonCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]), false);
@@ -136,6 +150,21 @@ export class Core implements BrokerEventHandler {
       } else {
         proto ??= encodeServerFrame(protobufCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]), true);
         client.writeWsFrame(proto);
+      }
+    }
+    // Centrifugo's answer to a lost position: unsubscribe 2500 "insufficient state"; the client resubscribes at once
+    // with its last offset and gets the missing publications from history (or recovered: false if they are gone).
+    // A server-side subscription cannot be resubscribed by the client: the connection gets 3010 instead, and the
+    // reconnect recovers its server-side subscriptions.
+    if (behind) {
+      this.positionLosses += behind.length;
+      for (const client of behind) {
+        const sub = client.subs?.get(channel);
+        if (sub && (sub.flags & SubFlag.serverSide) !== 0) {
+          client.close(Disconnect.insufficientState());
+          continue;
+        }
+        this.removeSubscription(client, channel, { code: 2500, reason: 'insufficient state' }).catch((err: unknown) => this.log.warn({ err, channel }, 'insufficient state unsubscribe failed'));
       }
     }
   }

@@ -25,5 +25,11 @@ export class Subscription {
   /** Unix seconds when the subscription expires (token expiry); 0 = never. */
   expireAt = 0;
   chanInfo: RawJson | undefined = undefined;
+  /**
+   * Positioned subscriptions: offset of the last publication this client was given (0 = none yet). The next one must
+   * be exactly one more; anything else means a publication never reached this node (a broker's pub/sub is at most
+   * once), and the client is sent to recover it from history.
+   */
+  offset = 0;
   constructor(readonly ns: ResolvedNamespace) {}
 }

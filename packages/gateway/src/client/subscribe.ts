@@ -114,10 +114,14 @@ function commit(client: Client, channel: string, sub: Subscription, upTo: number
   sub.buffer = null;
   if (client.state === 'closed' || client.subs?.get(channel) !== sub) return;
   const core = client.core;
+  // The position the client now holds: the stream top it was answered, then what the buffer adds.
+  if (upTo !== undefined) sub.offset = upTo;
   if (buffered.length > 0) {
     const merged = upTo === undefined ? { deliver: buffered, gap: false } : mergeBuffered(upTo, buffered);
     if (merged.deliver.length > 0) {
       client.writeReplies(merged.deliver.map((p): Reply => ({ push: { channel, pub: toWirePublication(p) } })));
+      const last = merged.deliver[merged.deliver.length - 1]!.offset;
+      if (last > sub.offset) sub.offset = last;
     }
     if (merged.gap) {
       client.close(Disconnect.insufficientState());
