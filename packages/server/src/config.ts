@@ -42,10 +42,10 @@ export interface ServerConfig {
 
 export const DEMO_USER = { email: 'demo@cadenza.dev', password: 'cadenza-demo' } as const;
 
-function int(v: string | undefined, fallback: number): number {
+function int(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -58,19 +58,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const external = Boolean(opt(env.CADENZA_AUTH_JWKS_URL) ?? opt(env.CADENZA_AUTH_JWT_SECRET));
   const demoDisabled = env.CADENZA_DEMO_USER === 'off' || external;
   return {
-    port: int(env.PORT, 8000),
+    port: int('PORT', env.PORT, 8000),
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.CADENZA_DATA_DIR ?? './data'),
     logLevel: (env.CADENZA_LOG_LEVEL as ServerConfig['logLevel']) ?? 'info',
     venues: (env.CADENZA_VENUES ?? 'PAPER,MOCK,BINANCE,BINANCE_SANDBOX').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
-    paper: { seed: int(env.CADENZA_PAPER_SEED, 724), lively: env.CADENZA_PAPER_LIVELY !== 'false' },
+    paper: { seed: int('CADENZA_PAPER_SEED', env.CADENZA_PAPER_SEED, 724), lively: env.CADENZA_PAPER_LIVELY !== 'false' },
     binance: { restBaseUrl: opt(env.BINANCE_REST_URL), wsBaseUrl: opt(env.BINANCE_WS_URL) },
     binanceSandbox: { restBaseUrl: opt(env.BINANCE_SANDBOX_REST_URL), wsBaseUrl: opt(env.BINANCE_SANDBOX_WS_URL) },
     auth: {
       jwksUrl: opt(env.CADENZA_AUTH_JWKS_URL),
       jwtSecret: opt(env.CADENZA_AUTH_JWT_SECRET),
       issuer: opt(env.CADENZA_AUTH_ISSUER),
-      accessTokenTtlSeconds: int(env.CADENZA_ACCESS_TOKEN_TTL, 3600),
+      accessTokenTtlSeconds: int('CADENZA_ACCESS_TOKEN_TTL', env.CADENZA_ACCESS_TOKEN_TTL, 3600),
     },
     demoUser: demoDisabled
       ? null
@@ -79,9 +79,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     publicUrl: opt(env.CADENZA_PUBLIC_URL),
     redisUrl: opt(env.CADENZA_REDIS_URL),
     gateway: {
-      maxConnections: int(env.CADENZA_WS_MAX_CONNECTIONS, 0),
-      commandsPerSecond: int(env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),
-      maxChannelsPerConnection: int(env.CADENZA_WS_MAX_CHANNELS, 128),
+      maxConnections: int('CADENZA_WS_MAX_CONNECTIONS', env.CADENZA_WS_MAX_CONNECTIONS, 0),
+      commandsPerSecond: int('CADENZA_WS_COMMANDS_PER_SECOND', env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),
+      maxChannelsPerConnection: int('CADENZA_WS_MAX_CHANNELS', env.CADENZA_WS_MAX_CHANNELS, 128),
     },
   };
 }

@@ -2,9 +2,20 @@
  * @module main
  * `npm start`: runs the whole Cadenza server with embedded defaults and prints where everything is.
  */
-import { startServer, VERSION } from './server.ts';
+import { startServer, VERSION, type RunningServer } from './server.ts';
 
-const server = await startServer();
+let server: RunningServer;
+try {
+  server = await startServer();
+} catch (err) {
+  // A start-up failure is the operator's to fix: say what and how in one line, not a stack trace.
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e.code === 'EADDRINUSE') console.error(`Cadenza cannot start: port ${e.port ?? process.env.PORT ?? 8000} is in use (another Cadenza?). Set PORT to a free one.`);
+  else if (e.code === 'EACCES') console.error(`Cadenza cannot start: no permission to listen on port ${e.port ?? process.env.PORT}. Use a port above 1024.`);
+  else console.error(`Cadenza cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.CADENZA_LOG_LEVEL === 'debug' || process.env.CADENZA_LOG_LEVEL === 'trace') console.error(err);
+  process.exit(1);
+}
 const { config } = server;
 const base = config.publicUrl ?? `http://localhost:${server.port}`;
 const lines = [
