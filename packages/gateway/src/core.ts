@@ -137,12 +137,18 @@ export class Core implements BrokerEventHandler {
         continue;
       }
       if (pub.offset > 0 && (sub.flags & SubFlag.positioned) !== 0) {
+        if (pub.epoch && sub.epoch && pub.epoch !== sub.epoch) {
+          // The stream was reset (storage lost): the client's position means nothing any more.
+          (behind ??= []).push(client);
+          continue;
+        }
         if (sub.offset > 0 && pub.offset !== sub.offset + 1) {
           // Already delivered (a repeat): skip. Skipped ahead: publications were lost on the way to this node.
           if (pub.offset > sub.offset) (behind ??= []).push(client);
           continue;
         }
         sub.offset = pub.offset;
+        if (pub.epoch) sub.epoch = pub.epoch;
       }
       if (client.codec === jsonCodec) {
         json ??= encodeServerFrame(jsonCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]), false);

@@ -31,5 +31,7 @@ export class Subscription {
    * once), and the client is sent to recover it from history.
    */
   offset = 0;
+  /** The stream generation `offset` belongs to ('' = not known yet). */
+  epoch = '';
   constructor(readonly ns: ResolvedNamespace) {}
 }

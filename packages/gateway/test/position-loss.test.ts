@@ -12,14 +12,19 @@ import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { MemoryBroker, type BrokerEventHandler } from '../src/index.ts';
 import { mint, once, startGateway, until, type Running } from './harness.ts';
 
-/** A memory broker that loses the live delivery of chosen offsets (history keeps them). */
+/**
+ * A memory broker that loses the live delivery of chosen offsets (history keeps them), and can make chosen offsets
+ * arrive as if from another stream generation (what a node sees after Redis lost the stream).
+ */
 class LossyBroker extends MemoryBroker {
   readonly lose = new Set<number>();
+  readonly reset = new Set<number>();
   override run(handler: BrokerEventHandler): Promise<void> {
     return super.run({
       ...handler,
       onPublication: (channel, pub) => {
-        if (!this.lose.has(pub.offset)) handler.onPublication(channel, pub);
+        if (this.lose.has(pub.offset)) return;
+        handler.onPublication(channel, this.reset.has(pub.offset) ? { ...pub, epoch: 'a-new-generation' } : pub);
       },
       onJoin: (c, i) => handler.onJoin(c, i),
       onLeave: (c, i) => handler.onLeave(c, i),
@@ -91,4 +96,28 @@ test('a server-side subscription that lost a publication gets 3010 and recovers 
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(seen, [1, 2, 3, 4, 5]);
   assert.deepEqual(disconnects, [3010], 'insufficient state, then the reconnect recovered');
+});
+
+test('a publication from another stream generation sends positioned subscribers to resubscribe', async () => {
+  const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: 'epochs' }), timeout: 3000 });
+  clients.push(c);
+  const connected = once(c, 'connected');
+  c.connect();
+  await connected;
+  const sub = c.newSubscription('news:epochs');
+  const codes: number[] = [];
+  let subscribedTimes = 0;
+  sub.on('subscribing', (ctx) => {
+    if (ctx.code === 2500) codes.push(ctx.code);
+  });
+  sub.on('subscribed', () => subscribedTimes++);
+  const subscribed = once(sub, 'subscribed');
+  sub.subscribe();
+  await subscribed;
+  broker.lose.clear();
+  broker.reset.add(2);
+  await g.node.publish('news:epochs', { n: 1 });
+  await g.node.publish('news:epochs', { n: 2 });
+  await until(() => codes.length === 1 && subscribedTimes === 2, 3000, 'insufficient state and a new subscribe');
+  assert.deepEqual(codes, [2500]);
 });

@@ -26,6 +26,8 @@ export interface StreamPosition {
 export interface BrokerPublication {
   data: RawJson;
   offset: number;
+  /** The stream generation the offset belongs to (channels with history); lets a node see a stream reset. */
+  epoch?: string;
   info?: ClientInfo;
   tags?: Record<string, string>;
   /** Unix ms when published. */

@@ -56,6 +56,7 @@ export class MemoryBroker implements Broker {
       this.#trim(s, now);
       s.offset += 1;
       pub.offset = s.offset;
+      pub.epoch = s.epoch;
       s.pubs.push(pub);
       s.expires.push(now + options.historyTtlSeconds * 1000);
       if (s.pubs.length > options.historySize) {

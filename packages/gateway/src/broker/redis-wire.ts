@@ -5,8 +5,7 @@
  *
  * Pub/sub messages on a channel's topic:
  *   `p<offset>\n<epoch>\n<metadata>\n<data>`   a publication (offset 0 and an empty epoch = channel without
- *                                            history; the epoch is carried for stream checks, the port's
- *                                            BrokerPublication has no field for it yet)
+ *                                            history; the epoch lets nodes notice a stream reset)
  *   `j<client info>` / `l<client info>`   join / leave
  * Metadata: `{"m":<unix ms>,"i":<client info>?,"t":<tags>?}`; client info: `{"user","client","conn_info"?,"chan_info"?}`.
  */
@@ -66,5 +65,8 @@ export function decodeMessage(msg: string): BrokerMessage {
   if (a < 0 || b < 0 || c < 0) throw new Error('malformed broker publication');
   const offset = Number(msg.slice(1, a));
   if (!Number.isSafeInteger(offset) || offset < 0) throw new Error('malformed broker publication offset');
-  return { kind: 'pub', pub: toPublication(offset, msg.slice(b + 1, c), msg.slice(c + 1)) };
+  const pub = toPublication(offset, msg.slice(b + 1, c), msg.slice(c + 1));
+  const epoch = msg.slice(a + 1, b);
+  if (epoch) pub.epoch = epoch;
+  return { kind: 'pub', pub };
 }

@@ -101,7 +101,7 @@ async function establish(
     if (grant.data !== undefined) result.data = RawJson.of(grant.data);
     if (ns.presence) await core.presence.add(channel, client.clientId, core.clientInfo(client, sub));
     checkOpen(client);
-    return { channel, result, commit: () => commit(client, channel, sub, upTo) };
+    return { channel, result, commit: () => commit(client, channel, sub, upTo, result.epoch) };
   } catch (err) {
     if (client.subs?.get(channel) === sub) await core.removeSubscription(client, channel);
     throw err;
@@ -109,13 +109,14 @@ async function establish(
 }
 
 /** Delivers what arrived while subscribing, then makes the subscription live and announces the join. */
-function commit(client: Client, channel: string, sub: Subscription, upTo: number | undefined): void {
+function commit(client: Client, channel: string, sub: Subscription, upTo: number | undefined, epoch: string | undefined): void {
   const buffered = sub.buffer ?? [];
   sub.buffer = null;
   if (client.state === 'closed' || client.subs?.get(channel) !== sub) return;
   const core = client.core;
   // The position the client now holds: the stream top it was answered, then what the buffer adds.
   if (upTo !== undefined) sub.offset = upTo;
+  if (epoch) sub.epoch = epoch;
   if (buffered.length > 0) {
     const merged = upTo === undefined ? { deliver: buffered, gap: false } : mergeBuffered(upTo, buffered);
     if (merged.deliver.length > 0) {
