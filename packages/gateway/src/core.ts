@@ -57,6 +57,7 @@ export class Core implements BrokerEventHandler {
   readonly pongTimeoutMs: number;
   readonly expiryGraceMs: number;
   readonly staleCloseDelayMs: number;
+  readonly positionCheckMs: number;
   readonly nodeId = randomUUID();
   messagesIn = 0;
   messagesOut = 0;
@@ -95,6 +96,7 @@ export class Core implements BrokerEventHandler {
     if (this.pingIntervalMs > 0 && this.pongTimeoutMs >= this.pingIntervalMs) throw new Error('pongTimeoutMs must be below pingIntervalMs');
     this.expiryGraceMs = o.clientExpiryGraceMs ?? 25_000;
     this.staleCloseDelayMs = o.staleCloseDelayMs ?? 10_000;
+    this.positionCheckMs = o.positionCheckMs ?? 40_000;
   }
 
   scheduleFlush(client: Client): void {
@@ -158,20 +160,24 @@ export class Core implements BrokerEventHandler {
         client.writeWsFrame(proto);
       }
     }
-    // Centrifugo's answer to a lost position: unsubscribe 2500 "insufficient state"; the client resubscribes at once
-    // with its last offset and gets the missing publications from history (or recovered: false if they are gone).
-    // A server-side subscription cannot be resubscribed by the client: the connection gets 3010 instead, and the
-    // reconnect recovers its server-side subscriptions.
-    if (behind) {
-      this.positionLosses += behind.length;
-      for (const client of behind) {
-        const sub = client.subs?.get(channel);
-        if (sub && (sub.flags & SubFlag.serverSide) !== 0) {
-          client.close(Disconnect.insufficientState());
-          continue;
-        }
-        this.removeSubscription(client, channel, { code: 2500, reason: 'insufficient state' }).catch((err: unknown) => this.log.warn({ err, channel }, 'insufficient state unsubscribe failed'));
+    if (behind) this.sendToRecover(channel, behind);
+  }
+
+  /**
+   * Centrifugo's answer to a lost position: unsubscribe 2500 "insufficient state"; the client resubscribes at once
+   * with its last offset and gets the missing publications from history (or recovered: false if they are gone).
+   * A server-side subscription cannot be resubscribed by the client: the connection gets 3010 instead, and the
+   * reconnect recovers its server-side subscriptions.
+   */
+  sendToRecover(channel: string, clients: Client[]): void {
+    this.positionLosses += clients.length;
+    for (const client of clients) {
+      const sub = client.subs?.get(channel);
+      if (sub && (sub.flags & SubFlag.serverSide) !== 0) {
+        client.close(Disconnect.insufficientState());
+        continue;
       }
+      this.removeSubscription(client, channel, { code: 2500, reason: 'insufficient state' }).catch((err: unknown) => this.log.warn({ err, channel }, 'insufficient state unsubscribe failed'));
     }
   }
 

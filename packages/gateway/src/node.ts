@@ -12,6 +12,7 @@ import { Core, toWirePublication, type GatewayStats } from './core.ts';
 import { subscribeAtRuntime } from './client/subscribe.ts';
 import { Disconnect, ProtocolError } from './errors.ts';
 import { Housekeeper } from './housekeeper.ts';
+import { PositionCheck } from './position-check.ts';
 import type { GatewayOptions } from './options.ts';
 import type { PresenceStats } from './presence/presence.ts';
 import { WebSocketTransport } from './transport/websocket.ts';
@@ -53,12 +54,14 @@ export class GatewayNode {
   readonly #core: Core;
   readonly #transport: WebSocketTransport;
   readonly #housekeeper: Housekeeper;
+  readonly #positionCheck: PositionCheck;
   #shutdown: Promise<void> | undefined;
 
   constructor(options: GatewayOptions) {
     this.#core = new Core(options);
     this.#transport = new WebSocketTransport(this.#core);
     this.#housekeeper = new Housekeeper(this.#core);
+    this.#positionCheck = new PositionCheck(this.#core);
     this.#core.broker.run(this.#core).catch((err: unknown) => this.#core.log.error({ err }, 'broker failed to start'));
   }
 
@@ -173,6 +176,7 @@ export class GatewayNode {
     for (const c of sockets) if (c.ws.readyState !== c.ws.CLOSED) c.ws.terminate();
     core.hub.sockets.clear();
     this.#housekeeper.stop();
+    this.#positionCheck.stop();
     this.#transport.close();
     const broker = core.broker as Partial<{ close(): Promise<void> }>;
     if (typeof broker.close === 'function') await broker.close();

@@ -88,6 +88,12 @@ export interface GatewayOptions {
   pongTimeoutMs?: number;
   /** How long after expiry an unrefreshed connection or subscription is closed (default 25000). */
   clientExpiryGraceMs?: number;
+  /**
+   * How often positioned subscriptions are checked against the stream top (Centrifugo's
+   * `channel_position_check_delay`, default 40000; 0 = off): one that has not reached the top of the previous check
+   * lost publications at the end of the stream, and is sent to recover them.
+   */
+  positionCheckMs?: number;
   /** How long a socket may stay without a successful connect before 3502 stale (default 10000). */
   staleCloseDelayMs?: number;
   /** Server version string, in the connect reply. */

@@ -121,3 +121,31 @@ test('a publication from another stream generation sends positioned subscribers 
   await until(() => codes.length === 1 && subscribedTimes === 2, 3000, 'insufficient state and a new subscribe');
   assert.deepEqual(codes, [2500]);
 });
+
+test('a loss at the end of a stream, with no publication after it, is caught by the periodic position check', async (t) => {
+  const lossy = new LossyBroker();
+  const node = await startGateway({ namespaces: { news: { historySize: 50, historyTtlSeconds: 60, forceRecovery: true } }, broker: lossy, positionCheckMs: 100 });
+  t.after(() => node.close());
+  const c = new Centrifuge(node.url, { websocket: WebSocket, token: await mint({ sub: 'tail' }), timeout: 3000 });
+  clients.push(c);
+  const connected = once(c, 'connected');
+  c.connect();
+  await connected;
+  const sub = c.newSubscription('news:tail');
+  const seen: number[] = [];
+  const codes: number[] = [];
+  sub.on('publication', (ctx: PublicationContext) => seen.push((ctx.data as { n: number }).n));
+  sub.on('subscribing', (ctx) => {
+    if (ctx.code === 2500) codes.push(ctx.code);
+  });
+  const subscribed = once(sub, 'subscribed');
+  sub.subscribe();
+  await subscribed;
+  lossy.lose.add(3);
+  for (let n = 1; n <= 3; n++) await node.node.publish('news:tail', { n });
+  await until(() => seen.length === 3, 3000, 'the lost last publication, recovered');
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.deepEqual(codes, [2500]);
+  await new Promise((r) => setTimeout(r, 350));
+  assert.deepEqual(codes, [2500], 'a client that caught up is left alone by later checks');
+});
