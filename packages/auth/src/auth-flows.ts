@@ -1,13 +1,15 @@
 /**
  * @module auth-flows
  * The use cases behind both HTTP surfaces (`/auth/v1` GoTrue-compatible and `/api/v3/auth` Cadenza REST): sign-up,
- * password sign-in, refresh, the bearer check of user-scoped calls, profile update, logout and recovery, with the
- * rate limits applied in one place. Routes only parse requests and render answers.
+ * password sign-in, refresh, the bearer check of user-scoped calls, profile update, logout, password recovery and
+ * its verification, with the rate limits applied in one place. Routes only parse requests and render answers.
  */
 import type { IdentityRecord, UserRecord } from './auth-store.ts';
 import type { AuthLogger } from './auth-logger.ts';
 import { AuthError, TokenError } from './errors.ts';
 import { FailureLimiter, TokenBucketLimiter, type FailureLimiterSettings, type TokenBucketSettings } from './rate-limits.ts';
+import type { RecoveryService } from './recovery.ts';
+import type { RedirectPolicy } from './redirect-policy.ts';
 import type { ClientInfo, IssuedSession, LogoutScope, SessionService } from './sessions.ts';
 import type { UserChanges, UserService } from './users.ts';
 import { normaliseEmail } from './users.ts';
@@ -25,6 +27,8 @@ export interface RateLimitSettings {
   failedSignInsPerAccount: FailureLimiterSettings;
   /** Minimum spacing of recovery requests per account, seconds. Default 60 (GoTrue). */
   recoverIntervalSeconds: number;
+  /** `/verify` (POST and the mailed link) per client IP. Default 30 per 5 min (GoTrue). */
+  verifyPerIp: TokenBucketSettings;
 }
 
 export const defaultRateLimits: RateLimitSettings = {
@@ -33,6 +37,7 @@ export const defaultRateLimits: RateLimitSettings = {
   signUpPerIp: { burst: 30, perSecond: 30 / 300 },
   failedSignInsPerAccount: { maxFailures: 10, windowSeconds: 900 },
   recoverIntervalSeconds: 60,
+  verifyPerIp: { burst: 30, perSecond: 30 / 300 },
 };
 
 /** A user and the identities the wire shapes include. */
@@ -61,6 +66,8 @@ export interface AuthFlowsOptions {
   rateLimits: RateLimitSettings;
   signUpEnabled: boolean;
   minPasswordLength: number;
+  recovery: RecoveryService;
+  redirects: RedirectPolicy;
   now: () => number;
   log: AuthLogger;
 }
@@ -72,6 +79,7 @@ export class AuthFlows {
   private readonly signInLimiter: TokenBucketLimiter;
   private readonly refreshLimiter: TokenBucketLimiter;
   private readonly signUpLimiter: TokenBucketLimiter;
+  private readonly verifyLimiter: TokenBucketLimiter;
   private readonly failures: FailureLimiter;
   private readonly lastRecovery = new Map<string, number>();
 
@@ -80,6 +88,7 @@ export class AuthFlows {
     this.signInLimiter = new TokenBucketLimiter(r.signInPerIp, now);
     this.refreshLimiter = new TokenBucketLimiter(r.refreshPerIp, now);
     this.signUpLimiter = new TokenBucketLimiter(r.signUpPerIp, now);
+    this.verifyLimiter = new TokenBucketLimiter(r.verifyPerIp, now);
     this.failures = new FailureLimiter(r.failedSignInsPerAccount, now);
   }
 
@@ -183,12 +192,16 @@ export class AuthFlows {
   }
 
   /**
-   * Password recovery. There is no mailer in the built-in service: a request for a known account is logged
-   * (without any secret) for an operator to act on. The answer is the same whether or not the account exists.
+   * Password recovery request: for a known account, a new single-use token is issued and mailed (`recovery.ts`).
+   * The answer is the same whether or not the account exists. PKCE recovery (a `code_challenge`) is not offered.
    */
-  async recover(email: unknown, client: ClientInfo): Promise<void> {
+  async recover(input: { email: unknown; redirectTo?: unknown; codeChallenge?: unknown }, client: ClientInfo): Promise<void> {
+    const { email } = input;
     if (email === undefined || email === null || email === '') throw new AuthError('validationFailed', 'Password recovery requires an email');
     const address = normaliseEmail(email);
+    if (typeof input.codeChallenge === 'string' && input.codeChallenge !== '') {
+      throw new AuthError('validationFailed', 'PKCE flow is not supported by this server: use the implicit flow for password recovery');
+    }
     if (!this.signUpLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
     const now = this.options.now();
     const last = this.lastRecovery.get(address);
@@ -201,6 +214,86 @@ export class AuthFlows {
     if (this.lastRecovery.size >= 50_000) this.lastRecovery.clear();
     this.lastRecovery.set(address, now);
     const user = await this.options.users.findByEmail(address);
-    if (user) this.options.log.info({ userId: user.id }, 'password recovery requested (no mailer configured: reset it with the admin CLI)');
+    if (user) await this.options.recovery.start(user, input.redirectTo);
   }
+
+  /** Where a verify link sends the browser: `redirect_to` if allowed, else the site URL. */
+  redirectTarget(requested: unknown): string {
+    return this.options.redirects.resolve(requested);
+  }
+
+  /**
+   * `POST /verify`: a recovery code (`{type, email, token}`) or link token (`{type, token_hash}`) for a session.
+   * Refusals as GoTrue: 400 `validation_failed` for malformed requests and types other than `recovery`; 403
+   * `otp_expired` for a wrong, expired or used token.
+   */
+  async verify(input: VerifyInput, client: ClientInfo): Promise<SessionView> {
+    if (!this.verifyLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
+    if (!present(input.type)) throw new AuthError('validationFailed', 'Verify requires a verification type');
+    const token = present(input.token) ? tokenText(input.token) : '';
+    const tokenHash = present(input.tokenHash) ? tokenText(input.tokenHash) : '';
+    if ((token === '') === (tokenHash === '')) throw new AuthError('validationFailed', 'Verify requires either a token or a token hash');
+    let email = '';
+    if (token !== '') {
+      const hasEmail = present(input.email);
+      if (hasEmail === present(input.phone)) throw new AuthError('validationFailed', 'Only an email address or phone number should be provided on verify');
+      if (hasEmail) {
+        try {
+          email = normaliseEmail(input.email);
+        } catch {
+          throw new AuthError('invalidEmailFormat');
+        }
+      }
+    } else if (present(input.email) || present(input.phone) || present(input.redirectTo)) {
+      throw new AuthError('validationFailed', 'Only the token_hash and type should be provided');
+    }
+    if (input.type !== 'recovery') throw new AuthError('validationFailed', 'Unsupported verification type');
+    if (token !== '' && email === '') throw new AuthError('otpExpired'); // phone codes: no phone accounts here
+    const user = token !== '' ? await this.options.recovery.redeemCode(email, token) : await this.options.recovery.redeemLink(tokenHash);
+    return this.startRecoveredSession(user, client);
+  }
+
+  /**
+   * `GET /verify` (the mailed link), first step: rate limit and the checks GoTrue answers as JSON rather than as a
+   * redirect (missing type or token).
+   */
+  checkVerifyLink(query: { type: unknown; token: unknown }, client: ClientInfo): void {
+    if (!this.verifyLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
+    if (!present(query.type)) throw new AuthError('validationFailed', 'Verify requires a verification type');
+    if (!present(query.token)) throw new AuthError('validationFailed', 'Verify requires a token or a token hash');
+  }
+
+  /** `GET /verify`, second step (after `checkVerifyLink`): the session, or the refusal to put in the redirect. */
+  async redeemVerifyLink(query: { type: unknown; token: unknown }, client: ClientInfo): Promise<SessionView> {
+    if (query.type !== 'recovery') throw new AuthError('validationFailed', 'Unsupported verification type');
+    const user = await this.options.recovery.redeemLink(tokenText(query.token));
+    return this.startRecoveredSession(user, client);
+  }
+
+  private async startRecoveredSession(user: UserRecord, client: ClientInfo): Promise<SessionView> {
+    const now = this.options.now();
+    await this.options.users.recordSignIn(user.id, now);
+    const signedIn = { ...user, lastSignInAt: now };
+    const issued = await this.options.sessions.start(signedIn, client, 'otp');
+    return { issued, user: signedIn, identities: await this.options.users.identities(user.id) };
+  }
+}
+
+/** What `POST /verify` was given (GoTrue's `VerifyParams`). */
+export interface VerifyInput {
+  type: unknown;
+  token?: unknown;
+  tokenHash?: unknown;
+  email?: unknown;
+  phone?: unknown;
+  redirectTo?: unknown;
+}
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+/** A token as text; GoTrue drops dashes (codes are sometimes shown as `123-456`). */
+function tokenText(v: unknown): string {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return String(v).padStart(6, '0');
+  if (typeof v !== 'string') throw new AuthError('validationFailed', 'token must be a string');
+  return v.trim().replaceAll('-', '');
 }

@@ -9,6 +9,9 @@
  * - external (`external.jwksUrl` and/or `external.jwtSecret`): tokens come from a real Supabase project and are
  *   verified against its JWKS or legacy secret; the built-in endpoints answer 404 and no sessions are checked.
  *
+ * Password recovery mails a single-use link and code through the `mailer` (default: the log, see `mailer.ts`);
+ * pending recoveries live in the store when it is a `RecoveryTokenStore`, else in process memory.
+ *
  * In built-in mode with a store that keeps a `RevocationLog`, a revocation watch polls it so sessions ended by other
  * processes sharing the store reach `sessions.onRevoked` listeners and the verifier within `revocationPollMs`.
  */
@@ -17,14 +20,18 @@ import { cors } from 'hono/cors';
 import { AccessTokenIssuer, keyRingSigner, noSigner, secretSigner } from './access-tokens.ts';
 import { AuthFlows, defaultRateLimits, type RateLimitSettings } from './auth-flows.ts';
 import { silentLogger, type AuthLogger } from './auth-logger.ts';
-import { hasRevocationLog, type AuthStore } from './auth-store.ts';
+import { hasRecoveryTokens, hasRevocationLog, type AuthStore, type RecoveryTokenStore } from './auth-store.ts';
 import { AuthError } from './errors.ts';
+import { LogMailer, type Mailer } from './mailer.ts';
+import { MemoryRecoveryTokens } from './memory-recovery-tokens.ts';
 import { PasswordHasher } from './passwords.ts';
 import { ProjectSessionCheck } from './project-session-check.ts';
 import { gotrueErrorResponse } from './routes/gotrue-errors.ts';
 import { gotrueRoutes } from './routes/gotrue-routes.ts';
 import { restErrorResponse } from './routes/rest-errors.ts';
 import { restRoutes } from './routes/rest-routes.ts';
+import { RecoveryService } from './recovery.ts';
+import { RedirectPolicy } from './redirect-policy.ts';
 import { RevocationWatch } from './revocation-watch.ts';
 import { SessionService } from './sessions.ts';
 import { SigningKeys } from './signing-keys.ts';
@@ -83,6 +90,18 @@ export interface AuthServiceOptions {
   apiKeys?: string[];
   /** Answered by `/auth/v1/health`. */
   version?: string;
+  /**
+   * Sends recovery mail. Default: `LogMailer`, which writes each message (link and code included) to `log` at
+   * info instead of sending it — fine for development, a takeover risk wherever others read the log.
+   */
+  mailer?: Mailer;
+  /**
+   * Where recovery links may redirect besides the site's own host (GoTrue's `URI_ALLOW_LIST`): URLs whose
+   * scheme, host and path prefix must match, e.g. `https://app.example.com/auth/callback` or `myapp://reset`.
+   */
+  redirectUrls?: string[];
+  /** How long a recovery link or code works. Default 3600 s (GoTrue). */
+  recoveryTokenTtlSeconds?: number;
 }
 
 export interface AuthService {
@@ -121,7 +140,8 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
     keys = await SigningKeys.open({ dataDir: options.dataDir, retainSeconds: ttl + 120, now });
   }
   const signer = keys ? keyRingSigner(keys) : options.jwtSecret && !external ? secretSigner(options.jwtSecret) : noSigner;
-  const issuerClaim = options.issuer ?? `${(options.siteUrl ?? 'http://localhost:8000').replace(/\/+$/, '')}/auth/v1`;
+  const siteUrl = (options.siteUrl ?? 'http://localhost:8000').replace(/\/+$/, '');
+  const issuerClaim = options.issuer ?? `${siteUrl}/auth/v1`;
   const issuer = new AccessTokenIssuer({ signer, ttlSeconds: ttl, issuer: issuerClaim, now });
   const sessions = new SessionService({
     store: options.store,
@@ -176,7 +196,27 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
     app.all('/api/v3/auth/*', (c) => restErrorResponse(c, new AuthError('builtInAuthDisabled'), log));
     log.info({ jwks: Boolean(external.jwksUrl), secret: Boolean(external.jwtSecret), issuer: external.issuer }, 'auth: external Supabase mode');
   } else {
-    const flows = new AuthFlows({ users, sessions, verifier, rateLimits, signUpEnabled, minPasswordLength, now, log });
+    const recoveryTtl = options.recoveryTokenTtlSeconds ?? 3600;
+    if (!Number.isInteger(recoveryTtl) || recoveryTtl < 60) throw new Error('recoveryTokenTtlSeconds must be an integer ≥ 60');
+    let recoveryTokens: RecoveryTokenStore;
+    if (hasRecoveryTokens(options.store)) recoveryTokens = options.store;
+    else {
+      recoveryTokens = new MemoryRecoveryTokens(now);
+      log.info({}, 'auth: the store keeps no recovery tokens; pending password recoveries live in this process only');
+    }
+    const redirects = new RedirectPolicy(siteUrl, options.redirectUrls);
+    const recovery = new RecoveryService({
+      store: recoveryTokens,
+      users,
+      mailer: options.mailer ?? new LogMailer(log),
+      redirects,
+      siteUrl,
+      ttlSeconds: recoveryTtl,
+      maxCodeFailures: 5,
+      now,
+      log,
+    });
+    const flows = new AuthFlows({ users, sessions, verifier, rateLimits, signUpEnabled, minPasswordLength, recovery, redirects, now, log });
     app.route('/', gotrueRoutes({ flows, jwks: () => keys?.jwks() ?? { keys: [] }, issuer: issuerClaim, log, trustProxy, signUpEnabled, version: options.version ?? '0.1.0', apiKeys: options.apiKeys }));
     app.route('/', restRoutes({ flows, log, trustProxy }));
     log.info({ alg: signer.alg, issuer: issuerClaim }, 'auth: built-in service');

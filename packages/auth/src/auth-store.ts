@@ -135,3 +135,43 @@ export function hasRevocationLog(store: AuthStore): store is AuthStore & Revocat
   const s = store as Partial<RevocationLog>;
   return typeof s.latestRevocationId === 'function' && typeof s.revocationsAfter === 'function';
 }
+
+/** A user's pending password recovery (at most one per user). Never holds the link token or the code in clear. */
+export interface RecoveryTokenRecord {
+  userId: string;
+  /** SHA-256 (hex) of the link's `token_hash` (a 256-bit random value). */
+  linkHash: string;
+  /** SHA-256 (hex) of `<userId>:<6-digit code>`. */
+  otpHash: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; the token is refused from then on. */
+  expiresAt: number;
+}
+
+/**
+ * Optional capability of an `AuthStore`: pending password recoveries, so they survive restarts and are shared by
+ * processes on one database. Without it the service keeps them in memory (`memory-recovery-tokens.ts`).
+ * Guarantees:
+ * - `putRecoveryToken` replaces the user's previous token (a new recovery invalidates the previous one);
+ * - `consumeRecoveryToken` deletes the user's token only if it is still `linkHash`, and returns true to exactly
+ *   one of several concurrent callers;
+ * - deleting a user deletes its token.
+ */
+export interface RecoveryTokenStore {
+  putRecoveryToken(record: RecoveryTokenRecord): Promise<void>;
+  getRecoveryTokenByUser(userId: string): Promise<RecoveryTokenRecord | undefined>;
+  getRecoveryTokenByLink(linkHash: string): Promise<RecoveryTokenRecord | undefined>;
+  consumeRecoveryToken(userId: string, linkHash: string): Promise<boolean>;
+}
+
+/** Whether a store also keeps recovery tokens. */
+export function hasRecoveryTokens(store: AuthStore): store is AuthStore & RecoveryTokenStore {
+  const s = store as Partial<RecoveryTokenStore>;
+  return (
+    typeof s.putRecoveryToken === 'function' &&
+    typeof s.getRecoveryTokenByUser === 'function' &&
+    typeof s.getRecoveryTokenByLink === 'function' &&
+    typeof s.consumeRecoveryToken === 'function'
+  );
+}

@@ -88,6 +88,10 @@ export const authErrors = {
     message: 'Built-in auth is off on this server: sign in with the Supabase project it trusts',
     errno: 17025,
   },
+  otpExpired: { status: 403, code: 'otp_expired', message: 'Token has expired or is invalid', errno: 17026 },
+  emailLinkExpired: { status: 403, code: 'otp_expired', message: 'Email link is invalid or has expired', errno: 17027 },
+  verifyUserBanned: { status: 403, code: 'user_banned', message: 'User is banned', errno: 17028 },
+  invalidEmailFormat: { status: 422, code: 'validation_failed', message: 'Invalid email format', errno: 17029 },
   unexpectedFailure: { status: 500, code: 'unexpected_failure', message: 'Unexpected failure', errno: 17000 },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -2,8 +2,8 @@
  * @module routes/gotrue-routes
  * The Supabase-compatible surface under `/auth/v1` (what `@supabase/supabase-js` and `@supabase/auth-js` call):
  * `POST /signup`, `POST /token?grant_type=password|refresh_token`, `GET|PUT /user`, `POST /logout?scope=`,
- * `POST /recover`, `GET /settings`, `GET /health`, `GET /.well-known/jwks.json` (+ `openid-configuration`);
- * anything else is 404 in GoTrue's error shape. Public endpoints ignore `Authorization` (it is the anon key, an `sb_` key or a stale user token).
+ * `POST /recover`, `POST|GET /verify` (recovery code or token; GET is the mailed link), `GET /settings`,
+ * `GET /health`, `GET /.well-known/jwks.json` (+ `openid-configuration`); anything else is 404 in GoTrue's error shape. Public endpoints ignore `Authorization` (it is the anon key, an `sb_` key or a stale user token).
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -23,9 +23,18 @@ export interface GotrueRoutesOptions {
   trustProxy: boolean;
   signUpEnabled: boolean;
   version: string;
-  /** When set, every request but the JWKS, discovery and health needs one of these as `apikey` (header or query). */
+  /** When set, every request but the JWKS, discovery, health and verify needs one of these as `apikey` (header or query). */
   apiKeys: string[] | undefined;
 }
+
+/** GoTrue's OAuth-style `error` of a refused verify link, by HTTP status. */
+const OAUTH_ERRORS: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized_client',
+  403: 'access_denied',
+  500: 'server_error',
+  503: 'temporarily_unavailable',
+};
 
 /** The `/auth/v1` routes (paths include the prefix). */
 export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
@@ -46,7 +55,9 @@ export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
   if (apiKeys && apiKeys.length > 0) {
     // Hosted Supabase's API gateway answers this way (not in GoTrue's error shape) before GoTrue sees the request.
     app.use('*', async (c, next) => {
-      if (c.req.method === 'OPTIONS' || c.req.path.startsWith('/auth/v1/.well-known/') || c.req.path === '/auth/v1/health') return next();
+      // `/verify` stays open as behind Supabase's gateway: the mailed link is opened without a key.
+      const open = c.req.path.startsWith('/auth/v1/.well-known/') || c.req.path === '/auth/v1/health' || c.req.path === '/auth/v1/verify';
+      if (c.req.method === 'OPTIONS' || open) return next();
       const key = c.req.header('apikey') ?? c.req.query('apikey');
       if (key === undefined || key === '') {
         return c.json({ message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' }, 401);
@@ -122,8 +133,48 @@ export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
 
   app.post('/recover', async (c) => {
     const body = await readJsonObject(c);
-    await flows.recover(body.email, clientInfo(c, trustProxy));
+    await flows.recover({ email: body.email, redirectTo: c.req.query('redirect_to'), codeChallenge: body.code_challenge }, clientInfo(c, trustProxy));
     return c.json({});
+  });
+
+  app.post('/verify', async (c) => {
+    const body = await readJsonObject(c);
+    const view = await flows.verify(
+      { type: body.type, token: body.token, tokenHash: body.token_hash, email: body.email, phone: body.phone, redirectTo: body.redirect_to },
+      clientInfo(c, trustProxy),
+    );
+    return c.json(gotrueSession(view));
+  });
+
+  // The mailed link. Like GoTrue: a rate-limited or malformed request is a JSON error; otherwise 303 to the
+  // allowed redirect with the session (or the refusal) in the fragment, which never reaches a server.
+  app.get('/verify', async (c) => {
+    const query = { type: c.req.query('type'), token: c.req.query('token') };
+    const client = clientInfo(c, trustProxy);
+    flows.checkVerifyLink(query, client);
+    const target = new URL(flows.redirectTarget(c.req.query('redirect_to')));
+    let fragment: Record<string, string>;
+    try {
+      const { issued } = await flows.redeemVerifyLink(query, client);
+      fragment = {
+        access_token: issued.accessToken,
+        expires_at: String(issued.expiresAt),
+        expires_in: String(issued.expiresIn),
+        refresh_token: issued.refreshToken,
+        token_type: 'bearer',
+        type: String(query.type),
+      };
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      fragment = {
+        ...(OAUTH_ERRORS[err.status] ? { error: OAUTH_ERRORS[err.status]! } : {}),
+        error_code: err.code,
+        error_description: err.message,
+      };
+    }
+    target.hash = new URLSearchParams(fragment).toString();
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(target.href, 303);
   });
 
   app.all('/*', () => {

@@ -66,7 +66,7 @@ export function restRoutes(options: RestRoutesOptions): Hono {
 
   app.post('/recover', async (c) => {
     const body = await readJsonObject(c);
-    await flows.recover(body.email, clientInfo(c, trustProxy));
+    await flows.recover({ email: body.email, redirectTo: c.req.query('redirect_to') ?? body.redirectTo }, clientInfo(c, trustProxy));
     return c.json(ok('If the email is registered, recovery instructions have been issued'));
   });
 
