@@ -36,6 +36,11 @@ export interface ServerConfig {
    * recovers what it missed instead of starting over.
    */
   redisUrl?: string;
+  /**
+   * Shared secret of the Centrifugo proxy endpoints (`/centrifugo/rpc`, `/centrifugo/subscribe`) that separate
+   * real-time nodes call (`npm run start:gateway`, or a real Centrifugo); the endpoints are off without it.
+   */
+  proxySecret?: string;
   /** Protections of the WebSocket endpoint (0 = unlimited). */
   gateway: { maxConnections: number; commandsPerSecond: number; maxChannelsPerConnection: number };
 }
@@ -78,6 +83,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     masterKey: opt(env.CADENZA_MASTER_KEY),
     publicUrl: opt(env.CADENZA_PUBLIC_URL),
     redisUrl: opt(env.CADENZA_REDIS_URL),
+    proxySecret: opt(env.CADENZA_PROXY_SECRET),
     gateway: {
       maxConnections: int('CADENZA_WS_MAX_CONNECTIONS', env.CADENZA_WS_MAX_CONNECTIONS, 0),
       commandsPerSecond: int('CADENZA_WS_COMMANDS_PER_SECOND', env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),

@@ -62,8 +62,22 @@ function callerOf(client: ClientRef): CallerContext {
   return { userId: client.identity.userId, isAdmin: meta.isAdmin === true, sessionId: client.identity.sessionId };
 }
 
+/**
+ * Whether the caller may subscribe to the channel, and what the subscribe reply carries: an order-book channel's
+ * current snapshot, so a client has a book at once. Throws 103 permission denied (102 for a name that is no channel).
+ */
+export async function channelGrant(deps: Pick<HandlerDeps, 'cadenza' | 'venues' | 'toOrderBook' | 'bookDepth'>, ctx: CallerContext, channel: string): Promise<{ data?: unknown }> {
+  const verdict = await deps.cadenza.authorizeChannel(ctx, channel);
+  const ref = parseChannel(channel);
+  if (!verdict.allowed) throw ref ? ProtocolError.permissionDenied() : ProtocolError.unknownChannel();
+  if (ref?.kind === 'market' && ref.stream === 'orderbook' && ref.symbol) {
+    const book = deps.venues().get(ref.venue)?.getBook(ref.symbol, deps.bookDepth ?? 20);
+    return book ? { data: deps.toOrderBook(book) } : {};
+  }
+  return {};
+}
+
 export function gatewayHandlers(deps: HandlerDeps): GatewayHandlers {
-  const depth = deps.bookDepth ?? 20;
   return {
     async onConnect(e) {
       const claims = await verify(deps, e.token);
@@ -94,20 +108,7 @@ export function gatewayHandlers(deps: HandlerDeps): GatewayHandlers {
       return { expireAt: claims.exp };
     },
 
-    async onSubscribe(e) {
-      const ctx = callerOf(e.client);
-      const verdict = await deps.cadenza.authorizeChannel(ctx, e.channel);
-      if (!verdict.allowed) {
-        const ref = parseChannel(e.channel);
-        throw ref ? ProtocolError.permissionDenied() : ProtocolError.unknownChannel();
-      }
-      const ref = parseChannel(e.channel);
-      if (ref?.kind === 'market' && ref.stream === 'orderbook' && ref.symbol) {
-        const book = deps.venues().get(ref.venue)?.getBook(ref.symbol, depth);
-        return book ? { data: deps.toOrderBook(book) } : {};
-      }
-      return {};
-    },
+    onSubscribe: (e) => channelGrant(deps, callerOf(e.client), e.channel),
 
     async onRpc(e) {
       const outcome = await deps.rpc.dispatch(callerOf(e.client), e.method, e.data);

@@ -28,7 +28,9 @@ import { systemClock, uuidSource } from './infra/system.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { MarketDataBridge } from './bridge/market-data-bridge.ts';
 import { createVenues } from './venues.ts';
-import { gatewayHandlers } from './gateway-handlers.ts';
+import { channelGrant, gatewayHandlers } from './gateway-handlers.ts';
+import { channelNamespaces } from './channel-namespaces.ts';
+import { centrifugoProxyRoutes } from './http/centrifugo-proxy.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { apiV3Routes } from './http/api-v3/index.ts';
@@ -150,11 +152,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     log: log.child({ module: 'centrifuge' }),
     version: `cadenza ${VERSION}`,
     limits: config.gateway,
-    namespaces: {
-      market: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true, forcePositioning: false },
-      tradingAccount: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true },
-      user: { historySize: 100, historyTtlSeconds: 300, forceRecovery: true },
-    },
+    namespaces: channelNamespaces,
   });
   auth.sessions.onRevoked(({ userId, sessionIds }) => {
     for (const sessionId of sessionIds) gateway?.disconnectUser(userId, { sessionId, code: 3500, reason: 'invalid token', reconnect: false });
@@ -166,6 +164,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   app.route('/', metrics.app);
   app.route('/', auth.app);
   app.route('/', apiV3Routes({ rpc, verifier: auth.verifier, log: log.child({ module: 'rest' }) }));
+  if (config.proxySecret) {
+    app.route('/', centrifugoProxyRoutes({
+      secret: config.proxySecret,
+      rpc,
+      grant: (caller, channel) => channelGrant({ cadenza, venues: venueById, toOrderBook }, caller, channel),
+      isAdmin: async (userId) => (await auth.users.findById(userId))?.appMetadata.role === 'admin',
+      log: log.child({ module: 'proxy' }),
+    }));
+  }
   app.notFound((c) => c.json({ success: false, errno: 10404, error: 'not found', details: null }, 404));
 
   const http: Server = createServer(getRequestListener(app.fetch));
