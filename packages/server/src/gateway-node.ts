@@ -10,6 +10,8 @@
  *   rpc / subscribe     forwarded to the upstream's Centrifugo proxy endpoints (`/centrifugo/rpc`, `/centrifugo/subscribe`)
  *                       with the shared secret
  *   publications        from the upstream's publishes, through the Redis broker every node subscribes to
+ *   sign-outs           announced by the upstream on Redis (revocation-fanout.ts): the session's connections are cut
+ *                       at once, as on the upstream itself
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,7 @@ import { decodeJwt } from 'jose';
 import { pino, type Logger } from 'pino';
 import { Disconnect, GatewayNode, ProtocolError, RedisBroker, RedisPresenceManager, type GatewayHandlers, type GatewayLimits } from '@cadenza/gateway';
 import { channelNamespaces } from './channel-namespaces.ts';
+import { revocationSubscriber } from './revocation-fanout.ts';
 
 export interface GatewayNodeConfig {
   port: number;
@@ -151,6 +154,10 @@ export async function startGatewayNode(config: GatewayNodeConfig): Promise<Runni
     }
   });
   gateway.attach(http);
+  const revocations = revocationSubscriber(config.redisUrl, ({ userId, sessionIds }) => {
+    for (const sessionId of sessionIds) gateway.disconnectUser(userId, { sessionId, code: 3500, reason: 'invalid token', reconnect: false });
+  });
+  await revocations.ready;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -168,6 +175,7 @@ export async function startGatewayNode(config: GatewayNodeConfig): Promise<Runni
       closed = true;
       await gateway.shutdown(); // closes the broker
       await presence.close();
+      await revocations.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections?.();
     },

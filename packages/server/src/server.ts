@@ -31,6 +31,7 @@ import { createVenues } from './venues.ts';
 import { channelGrant, gatewayHandlers } from './gateway-handlers.ts';
 import { channelNamespaces } from './channel-namespaces.ts';
 import { centrifugoProxyRoutes } from './http/centrifugo-proxy.ts';
+import { revocationPublisher } from './revocation-fanout.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { apiV3Routes } from './http/api-v3/index.ts';
@@ -154,8 +155,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     limits: config.gateway,
     namespaces: channelNamespaces,
   });
+  // Gateway nodes in front of this server (proxy mode) hear of sign-outs through Redis.
+  const revocations = config.redisUrl && config.proxySecret ? revocationPublisher(config.redisUrl, log) : undefined;
   auth.sessions.onRevoked(({ userId, sessionIds }) => {
     for (const sessionId of sessionIds) gateway?.disconnectUser(userId, { sessionId, code: 3500, reason: 'invalid token', reconnect: false });
+    revocations?.publish({ userId, sessionIds });
   });
 
   // ---- HTTP
@@ -208,6 +212,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       bridge.stop();
       await gateway!.shutdown(); // closes the broker
       await presence?.close();
+      await revocations?.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections?.();
       for (const v of venues) await v.stop();

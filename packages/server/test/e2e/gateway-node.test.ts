@@ -98,7 +98,7 @@ test('through the gateway node: RPCs, the order book with its snapshot, account 
   assert.equal(notHers.error.code, 11001);
 });
 
-test('the node refuses forged and signed-out tokens, and the proxy endpoints refuse callers without the secret', { timeout: 30_000 }, async () => {
+test('the node refuses forged tokens, cuts and refuses signed-out sessions, and the proxy endpoints refuse callers without the secret', { timeout: 30_000 }, async () => {
   const carol = await signIn('carol-node@example.com', true);
   const forged = new Centrifuge(node.wsUrl, { token: carol.token.slice(0, -4) + 'AAAA', websocket: WebSocket });
   clients.push(forged);
@@ -108,7 +108,12 @@ test('the node refuses forged and signed-out tokens, and the proxy endpoints ref
   });
   assert.equal(cut.code, 3500);
 
+  const live = await connect(carol.token);
+  const liveCut = new Promise<{ code: number }>((resolve) => live.once('disconnected', resolve));
+  const signedOutAt = Date.now();
   await carol.sb.auth.signOut();
+  assert.equal((await liveCut).code, 3500, 'signing out at the server cuts the session\'s connection on the node');
+  assert.ok(Date.now() - signedOutAt < 2000, 'at once, not at the next session check');
   const after = new Centrifuge(node.wsUrl, { token: carol.token, websocket: WebSocket });
   clients.push(after);
   const refused = await new Promise<{ code: number }>((resolve) => {
