@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
+import { demoToken } from './demo-token.ts';
 import { startServer } from '../../src/server.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-limits-'));
@@ -17,17 +18,9 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function token(): Promise<string> {
-  const res = await fetch(`${server.url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', apikey: 'any' },
-    body: JSON.stringify(server.demoUser),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 test('CADENZA_WS_MAX_CONNECTIONS: the connection over the limit is refused with 3504 connection limit', async () => {
-  const t = await token();
+  const t = await demoToken(server);
   const first = new Centrifuge(server.wsUrl, { token: t, websocket: WebSocket });
   clients.push(first);
   await new Promise<void>((resolve) => {

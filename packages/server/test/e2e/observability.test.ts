@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
+import { demoToken } from './demo-token.ts';
 import { startServer } from '../../src/server.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-metrics-'));
@@ -27,12 +28,7 @@ test('health says the database answers; metrics count RPCs by method and outcome
   assert.equal(health.data.status, 'healthy');
   assert.equal(health.data.checks.database.status, 'healthy');
 
-  const res = await fetch(`${server.url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', apikey: 'any' },
-    body: JSON.stringify(server.demoUser),
-  });
-  const { access_token: token } = (await res.json()) as { access_token: string };
+  const token = await demoToken(server);
   const c = new Centrifuge(server.wsUrl, { token, websocket: WebSocket });
   clients.push(c);
   await new Promise<void>((resolve) => {

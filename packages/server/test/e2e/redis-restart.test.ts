@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext, type SubscribedContext } from 'centrifuge';
 import { startRedis } from '@cadenza/testkit/redis-server';
+import { demoToken } from './demo-token.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
 const redis = await startRedis();
@@ -31,14 +32,6 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function token(): Promise<string> {
-  const res = await fetch(`${server.url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', apikey: 'any' },
-    body: JSON.stringify(server.demoUser),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 function client(t: string): Centrifuge {
   const c = new Centrifuge(server.wsUrl, { token: t, websocket: WebSocket, minReconnectDelay: 50, maxReconnectDelay: 200 });
@@ -49,7 +42,7 @@ function client(t: string): Centrifuge {
 const connected = (c: Centrifuge) => new Promise<void>((resolve) => c.once('connected', () => resolve()));
 
 test('a client away during a restart recovers the account events published meanwhile', async () => {
-  const t = await token(); // still good after the restart: the signing keys live in the data directory
+  const t = await demoToken(server); // still good after the restart: the signing keys live in the data directory
   const a = client(t);
   let up = connected(a);
   a.connect();
