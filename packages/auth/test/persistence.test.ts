@@ -106,3 +106,28 @@ describe('admin CLI', () => {
     }
   });
 });
+
+describe('a pending password recovery', () => {
+  test('survives a restart: the mailed code still redeems once, on the restarted service', async (t) => {
+    const dir = tempDir(t);
+    const mails: string[] = [];
+    const mailer = { send: async (m: { text: string }) => void mails.push(m.text) };
+    const first = await startHarness({ mailer }, dir);
+    await first.auth.users.createUser({ email: 'forgot@example.com', password: 'forgotten-pass' });
+    assert.equal((await call(first.auth, 'POST', '/auth/v1/recover', { email: 'forgot@example.com' })).status, 200);
+    await first.close();
+    const code = /code: (\d{6})\b/.exec(mails[0] ?? '')?.[1];
+    assert.ok(code, 'a code was mailed');
+
+    const second = await startHarness({ mailer }, dir);
+    try {
+      const verified = await call(second.auth, 'POST', '/auth/v1/verify', { type: 'recovery', email: 'forgot@example.com', token: code });
+      assert.equal(verified.status, 200, JSON.stringify(verified.body));
+      assert.ok(verified.body.access_token);
+      const again = await call(second.auth, 'POST', '/auth/v1/verify', { type: 'recovery', email: 'forgot@example.com', token: code });
+      assert.equal(again.status, 403, 'used once');
+    } finally {
+      await second.close();
+    }
+  });
+});

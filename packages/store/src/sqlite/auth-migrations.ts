@@ -90,4 +90,17 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 3,
+    name: 'pending password recoveries (one per user), so they survive restarts and are shared by instances',
+    sql: `
+CREATE TABLE auth_recovery_tokens (
+  user_id TEXT PRIMARY KEY REFERENCES auth_users (id) ON DELETE CASCADE,
+  link_hash TEXT NOT NULL UNIQUE,
+  otp_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`,
+  },
 ];

@@ -139,7 +139,7 @@ describe('SqliteAuthStore', () => {
     try {
       assert.deepEqual(await again.getUserByEmail('p@example.com'), u);
       const versions = again.db.prepare('SELECT version FROM auth_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
+      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
       assert.equal(again.db.pragma('journal_mode', { simple: true }), 'wal');
     } finally {
       again.close();
@@ -195,4 +195,31 @@ describe('SqliteAuthStore', () => {
     const [third] = await store.revocationsAfter(left[0]!.id, 10);
     assert.equal(third?.sessionId, s3.id, 'an id is never reused, so a watch cursor past the old entries still sees it');
   });
+});
+
+test('pending recoveries: one per user (a new one replaces it), found by user and by link, consumed exactly once across connections, gone with the user', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-recovery-store-'));
+  try {
+    const path = join(dir, 'auth.db');
+    const a = new SqliteAuthStore(path);
+    const b = new SqliteAuthStore(path);
+    const u = user('recover@example.com');
+    await a.insertUser(u, identity(u));
+    const first = { userId: u.id, linkHash: 'l1', otpHash: 'o1', createdAt: 1, expiresAt: 2 };
+    await a.putRecoveryToken(first);
+    assert.deepEqual(await b.getRecoveryTokenByLink('l1'), first, 'another connection sees it');
+    await a.putRecoveryToken({ ...first, linkHash: 'l2', otpHash: 'o2' });
+    assert.equal(await a.getRecoveryTokenByLink('l1'), undefined, 'the new one replaced it');
+    assert.equal((await b.getRecoveryTokenByUser(u.id))?.otpHash, 'o2');
+    assert.equal(await a.consumeRecoveryToken(u.id, 'l1'), false, 'a replaced link consumes nothing');
+    const both = await Promise.all([a.consumeRecoveryToken(u.id, 'l2'), b.consumeRecoveryToken(u.id, 'l2')]);
+    assert.deepEqual(both.sort(), [false, true]);
+    await a.putRecoveryToken({ ...first, linkHash: 'l3' });
+    a.db.prepare('DELETE FROM auth_users WHERE id = ?').run(u.id);
+    assert.equal(await b.getRecoveryTokenByLink('l3'), undefined, 'deleting the user deletes its token');
+    a.close();
+    b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -10,7 +10,7 @@
  * UPDATE in `rotateRefreshToken` still makes rotation atomic for any other implementation's callers to rely on.
  */
 import Database from 'better-sqlite3';
-import type { AuthStore, IdentityRecord, RefreshTokenRecord, RevocationLog, RevocationRecord, SessionRecord, UserRecord } from '@cadenza/auth';
+import type { AuthStore, IdentityRecord, RecoveryTokenRecord, RecoveryTokenStore, RefreshTokenRecord, RevocationLog, RevocationRecord, SessionRecord, UserRecord } from '@cadenza/auth';
 import { authMigrations } from './auth-migrations.ts';
 
 interface UserRow {
@@ -154,7 +154,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /** `AuthStore` on SQLite. `path` is a file path, or ':memory:'. */
-export class SqliteAuthStore implements AuthStore, RevocationLog {
+export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore {
   readonly db: Database.Database;
   private readonly st;
 
@@ -196,6 +196,12 @@ export class SqliteAuthStore implements AuthStore, RevocationLog {
       latestRevocation: p('SELECT COALESCE(MAX(id), 0) AS id FROM auth_revocations'),
       revocationsAfter: p('SELECT id, user_id, session_id, revoked_at FROM auth_revocations WHERE id > ? ORDER BY id LIMIT ?'),
       pruneRevocations: p('DELETE FROM auth_revocations WHERE revoked_at < ?'),
+      putRecovery: p(`INSERT INTO auth_recovery_tokens (user_id, link_hash, otp_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET link_hash = excluded.link_hash, otp_hash = excluded.otp_hash,
+        created_at = excluded.created_at, expires_at = excluded.expires_at`),
+      recoveryByUser: p('SELECT * FROM auth_recovery_tokens WHERE user_id = ?'),
+      recoveryByLink: p('SELECT * FROM auth_recovery_tokens WHERE link_hash = ?'),
+      consumeRecovery: p('DELETE FROM auth_recovery_tokens WHERE user_id = ? AND link_hash = ?'),
     };
   }
 
@@ -332,8 +338,29 @@ export class SqliteAuthStore implements AuthStore, RevocationLog {
     })();
   }
 
+  // ── pending password recoveries ──────────────────────────────────────────────────────────────────────
+  async putRecoveryToken(r: RecoveryTokenRecord): Promise<void> {
+    this.st.putRecovery.run(r.userId, r.linkHash, r.otpHash, r.createdAt, r.expiresAt);
+  }
+  async getRecoveryTokenByUser(userId: string): Promise<RecoveryTokenRecord | undefined> {
+    return recoveryFromRow(this.st.recoveryByUser.get(userId) as RecoveryRow | undefined);
+  }
+  async getRecoveryTokenByLink(linkHash: string): Promise<RecoveryTokenRecord | undefined> {
+    return recoveryFromRow(this.st.recoveryByLink.get(linkHash) as RecoveryRow | undefined);
+  }
+  /** One DELETE: of several concurrent callers (processes included) exactly one sees a change. */
+  async consumeRecoveryToken(userId: string, linkHash: string): Promise<boolean> {
+    return this.st.consumeRecovery.run(userId, linkHash).changes === 1;
+  }
+
   /** Closes the database; the store is unusable afterwards. */
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+type RecoveryRow = { user_id: string; link_hash: string; otp_hash: string; created_at: number; expires_at: number };
+
+function recoveryFromRow(r: RecoveryRow | undefined): RecoveryTokenRecord | undefined {
+  return r === undefined ? undefined : { userId: r.user_id, linkHash: r.link_hash, otpHash: r.otp_hash, createdAt: r.created_at, expiresAt: r.expires_at };
 }
