@@ -42,6 +42,8 @@ const args = [
   '--import', 'tsx',
   '--test',
   '--test-reporter=spec',
+  // A test that waits for something that never comes fails after 3 minutes with its name, instead of hanging CI.
+  `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 180_000}`,
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
   ...extra,
   ...files,
