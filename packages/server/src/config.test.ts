@@ -27,6 +27,11 @@ test('variables override, venue lists are trimmed and upper-cased, external auth
   assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
 });
 
+test('a proxy secret shorter than 16 characters is refused', () => {
+  assert.throws(() => configFromEnv({ CADENZA_PROXY_SECRET: 'short' }), /CADENZA_PROXY_SECRET must be at least 16 characters/);
+  assert.equal(configFromEnv({ CADENZA_PROXY_SECRET: 'x'.repeat(16) }).proxySecret, 'x'.repeat(16));
+});
+
 test('a malformed number names its variable', () => {
   assert.throws(() => configFromEnv({ PORT: 'abc' }), /PORT must be a non-negative integer, got "abc"/);
   assert.throws(() => configFromEnv({ CADENZA_WS_COMMANDS_PER_SECOND: '-1' }), /CADENZA_WS_COMMANDS_PER_SECOND/);

@@ -54,6 +54,13 @@ function int(name: string, v: string | undefined, fallback: number): number {
   return n;
 }
 
+/** A shared secret that stands for every user's identity: short ones are refused, not warned about. */
+function secret(name: string, v: string | undefined): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (v.length < 16) throw new Error(`${name} must be at least 16 characters (it lets its holder act as any user)`);
+  return v;
+}
+
 function opt(v: string | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
@@ -83,7 +90,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     masterKey: opt(env.CADENZA_MASTER_KEY),
     publicUrl: opt(env.CADENZA_PUBLIC_URL),
     redisUrl: opt(env.CADENZA_REDIS_URL),
-    proxySecret: opt(env.CADENZA_PROXY_SECRET),
+    proxySecret: secret('CADENZA_PROXY_SECRET', env.CADENZA_PROXY_SECRET),
     gateway: {
       maxConnections: int('CADENZA_WS_MAX_CONNECTIONS', env.CADENZA_WS_MAX_CONNECTIONS, 0),
       commandsPerSecond: int('CADENZA_WS_COMMANDS_PER_SECOND', env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),
