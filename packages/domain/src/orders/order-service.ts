@@ -18,7 +18,7 @@ import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../values/caller.ts';
 import { ZERO, dec, str } from '../values/decimal.ts';
 import { fromIso } from '../values/time.ts';
-import type { CancelRequest, ExecutionEvent, VenueOrder } from '../ports/venue.ts';
+import type { CancelRequest, ExecutionEvent, Venue, VenueOrder } from '../ports/venue.ts';
 import type { Paged } from '../ports/store.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
@@ -139,17 +139,44 @@ export class OrderService {
     const venueOrder = toVenueOrder(o, str(remaining));
     try {
       const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
-      // As in submit: whatever the venue reports while taking the order shares one transaction.
-      let sent: Promise<void> | undefined;
       this.resubmitting = { tradeOrderId: o.tradeOrderId };
-      this.ctx.publish.batch(() => this.ctx.store.transaction(() => (sent = venue.submitOrder(venueOrder, venueAccount))));
-      await sent;
+      await this.recordThenCall(venue, () => undefined, () => venue.submitOrder(venueOrder, venueAccount));
       return this.resubmitting.refused;
     } catch (err) {
       return reasonOf(err, 'the venue refused the remainder');
     } finally {
       this.resubmitting = undefined;
     }
+  }
+
+  /**
+   * Records a change, then tells the venue, so the database is always ahead of the venue. A venue whose orders live
+   * in this process (PAPER, MOCK) is called inside the change's transaction: what it reports synchronously (acceptance,
+   * fills) commits with the change, and events go out after that commit. A networked venue is called after an
+   * explicit commit, so it never sees an order the database does not have. Throws what `record` throws (nothing was
+   * sent); the returned promise settles with the venue call, a synchronous throw included.
+   */
+  private recordThenCall(venue: Venue, record: () => void, call: () => Promise<void>): Promise<void> {
+    let sent: Promise<void> = Promise.resolve();
+    const invoke = () => {
+      try {
+        sent = call();
+      } catch (err) {
+        sent = Promise.reject(err);
+      }
+    };
+    const inProcess = venue.capabilities.ledger === 'domain';
+    this.ctx.publish.batch(() =>
+      this.ctx.store.transaction(() => {
+        record();
+        if (inProcess) invoke();
+      }),
+    );
+    if (!inProcess) {
+      this.ctx.flush();
+      invoke();
+    }
+    return sent;
   }
 
   /** Resolves every pending wait (replies carry the current state) and clears timers. */
@@ -240,44 +267,25 @@ export class OrderService {
 
     const venueOrder = toVenueOrder(order, order.quantity);
 
-    // One transaction holds the new order, its lock and whatever the venue reports synchronously while taking it
-    // (acceptance, immediate fills). Node sends nothing to a networked venue before this call stack returns to the
-    // event loop — after the commit — so the order is durable before any venue can act on it; an in-process venue
-    // (PAPER) that acts at once loses its state with the process anyway. Events go out after the commit.
-    let sent: Promise<void> | undefined;
-    let thrown: unknown;
-    const callVenue = (): Promise<void> | undefined => {
-      try {
-        return venue.submitOrder(venueOrder, venueAccount);
-      } catch (err) {
-        thrown = err;
-        return undefined;
-      }
-    };
-    // Venues whose orders live in this process (PAPER, MOCK) are called inside the transaction; a networked venue
-    // is called after an explicit commit, so it never sees an order the database does not have.
-    const inProcess = venue.capabilities.ledger === 'domain';
+    // One transaction holds the new order, its lock and whatever an in-process venue reports while taking it.
+    let sent: Promise<void>;
     try {
-      this.ctx.publish.batch(() =>
-        this.ctx.store.transaction(() => {
+      sent = this.recordThenCall(
+        venue,
+        () => {
           this.ctx.store.insertOrder(order);
           const balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
           this.live.add(order);
           this.publish(order, balances);
-          if (inProcess) sent = callVenue();
-        }),
+        },
+        () => venue.submitOrder(venueOrder, venueAccount),
       );
     } catch (err) {
       this.live.forget(order);
       this.book.evict(accountId);
       throw err;
     }
-    if (!inProcess) {
-      this.ctx.flush();
-      sent = callVenue();
-    }
     try {
-      if (thrown !== undefined) throw thrown;
       await sent;
     } catch (err) {
       const cur = this.live.openOrder(tradeOrderId);
@@ -302,30 +310,9 @@ export class OrderService {
     const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
     const request: CancelRequest = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol };
     if (order.externalOrderId !== undefined) request.externalOrderId = order.externalOrderId;
-    // As in submit: the cancel request and the venue's synchronous answer share one transaction.
-    let sent: Promise<void> | undefined;
-    let thrown: unknown;
-    const callVenue = (): Promise<void> | undefined => {
-      try {
-        return venue.cancelOrder(request, venueAccount);
-      } catch (err) {
-        thrown = err;
-        return undefined;
-      }
-    };
-    const inProcess = venue.capabilities.ledger === 'domain';
-    this.ctx.publish.batch(() =>
-      this.ctx.store.transaction(() => {
-        this.step(order, 'CANCEL_REQUEST', {});
-        if (inProcess) sent = callVenue();
-      }),
-    );
-    if (!inProcess) {
-      this.ctx.flush();
-      sent = callVenue();
-    }
+    // As in submit: the cancel request and an in-process venue's answer share one transaction.
+    const sent = this.recordThenCall(venue, () => this.step(order, 'CANCEL_REQUEST', {}), () => venue.cancelOrder(request, venueAccount));
     try {
-      if (thrown !== undefined) throw thrown;
       await sent;
     } catch (err) {
       const cur = this.live.openOrder(order.tradeOrderId);
