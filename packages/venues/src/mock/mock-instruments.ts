@@ -2,16 +2,9 @@
  * @module mock/mock-instruments
  * The MOCK venue's fixed markets: a reference price and a static, symmetric book around it.
  */
-export interface MockInstrumentConfig {
-  baseAsset: string;
-  quoteAsset: string;
-  tickSize: string;
-  lotSize: string;
-  minQuantity: string;
-  maxQuantity: string;
-  minNotional: string;
-  basePrecision: number;
-  quotePrecision: number;
+import type { InstrumentRules } from '../instrument-rules.ts';
+
+export interface MockInstrumentConfig extends InstrumentRules {
   /** The fixed reference (last/mid) price. */
   price: string;
   /** Best bid and best ask. */

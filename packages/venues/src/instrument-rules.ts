@@ -1,0 +1,16 @@
+/**
+ * @module instrument-rules
+ * The trading rules an in-process venue's built-in pair is configured with (PAPER and MOCK alike); decimals as
+ * strings, precisions in digits.
+ */
+export interface InstrumentRules {
+  baseAsset: string;
+  quoteAsset: string;
+  tickSize: string;
+  lotSize: string;
+  minQuantity: string;
+  maxQuantity: string;
+  minNotional: string;
+  basePrecision: number;
+  quotePrecision: number;
+}
