@@ -9,7 +9,7 @@ import { jsonCodec, protobufCodec, RawJson, type ClientInfo, type Publication, t
 import type { Broker, BrokerEventHandler, BrokerPublication, StreamPosition } from './broker/broker.ts';
 import { MemoryBroker } from './broker/memory.ts';
 import { ChannelRules } from './channel-rules.ts';
-import type { Client } from './client/client.ts';
+import type { Connection } from './connection/connection.ts';
 import { Disconnect } from './errors.ts';
 import type { GatewayHandlers } from './hooks.ts';
 import { Hub } from './hub.ts';
@@ -67,7 +67,7 @@ export class Core implements BrokerEventHandler {
   /** Broker subscribes in flight, by channel (see addSubscriber). */
   readonly #brokerSubscribing = new Map<string, Promise<void>>();
   /** Clients with queued replies, flushed once per event-loop turn. */
-  #dirty: Client[] = [];
+  #dirty: Connection[] = [];
   #flushScheduled = false;
   readonly #flushAll = (): void => {
     const dirty = this.#dirty;
@@ -99,7 +99,7 @@ export class Core implements BrokerEventHandler {
     this.positionCheckMs = o.positionCheckMs ?? 40_000;
   }
 
-  scheduleFlush(client: Client): void {
+  scheduleFlush(client: Connection): void {
     this.#dirty.push(client);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -132,7 +132,7 @@ export class Core implements BrokerEventHandler {
     let json: Buffer | undefined;
     let proto: Buffer | undefined;
     let reply: Reply | undefined;
-    let behind: Client[] | undefined;
+    let behind: Connection[] | undefined;
     for (const [client, sub] of subs) {
       if (sub.buffer) {
         sub.buffer.push(pub);
@@ -169,7 +169,7 @@ export class Core implements BrokerEventHandler {
    * A server-side subscription cannot be resubscribed by the client: the connection gets 3010 instead, and the
    * reconnect recovers its server-side subscriptions.
    */
-  sendToRecover(channel: string, clients: Client[]): void {
+  sendToRecover(channel: string, clients: Connection[]): void {
     this.positionLosses += clients.length;
     for (const client of clients) {
       const sub = client.subs?.get(channel);
@@ -217,7 +217,7 @@ export class Core implements BrokerEventHandler {
 
   // ------------------------------------------------------------ subscriptions
 
-  clientInfo(client: Client, sub?: Subscription): ClientInfo {
+  clientInfo(client: Connection, sub?: Subscription): ClientInfo {
     const info: ClientInfo = { user: client.identity.userId, client: client.clientId };
     if (client.connInfo) info.conn_info = client.connInfo;
     if (sub?.chanInfo) info.chan_info = sub.chanInfo;
@@ -229,7 +229,7 @@ export class Core implements BrokerEventHandler {
    * subscribers wait for that first broker subscribe too: until it is in place (a Redis SUBSCRIBE acknowledged),
    * a history read could miss a publication that live delivery does not bring either.
    */
-  async addSubscriber(channel: string, client: Client, sub: Subscription): Promise<void> {
+  async addSubscriber(channel: string, client: Connection, sub: Subscription): Promise<void> {
     if (!this.hub.subscribe(channel, client, sub)) {
       await this.#brokerSubscribing.get(channel);
       return;
@@ -247,7 +247,7 @@ export class Core implements BrokerEventHandler {
    * Ends a subscription: fan-out, presence, leave. With `push`, the client is told (unsubscribe push).
    * Safe to call for a channel the client is not (or no longer) subscribed to.
    */
-  async removeSubscription(client: Client, channel: string, push?: { code: number; reason: string }): Promise<void> {
+  async removeSubscription(client: Connection, channel: string, push?: { code: number; reason: string }): Promise<void> {
     const sub = client.subs?.get(channel);
     if (!sub) return;
     client.subs!.delete(channel);
@@ -264,7 +264,7 @@ export class Core implements BrokerEventHandler {
   }
 
   /** Releases everything a closed connection held. */
-  async releaseClient(client: Client, reason: Disconnect): Promise<void> {
+  async releaseClient(client: Connection, reason: Disconnect): Promise<void> {
     const wasConnected = client.connectedAt > 0;
     if (client.subs) for (const channel of [...client.subs.keys()]) await this.removeSubscription(client, channel);
     this.hub.removeUser(client);

@@ -2,22 +2,22 @@
  * @module hub
  * This node's indexes: channel → subscribed clients (the fan-out list), user → connections, and every open socket.
  */
-import type { Client } from './client/client.ts';
+import type { Connection } from './connection/connection.ts';
 import type { Subscription } from './subscription.ts';
 
 export class Hub {
   /** channel → client → subscription. Iterated on every publication. */
-  readonly channels = new Map<string, Map<Client, Subscription>>();
+  readonly channels = new Map<string, Map<Connection, Subscription>>();
   /** user id → connected clients. */
-  readonly users = new Map<string, Set<Client>>();
+  readonly users = new Map<string, Set<Connection>>();
   /** Every accepted socket, connected or not (housekeeping walks it). */
-  readonly sockets = new Set<Client>();
+  readonly sockets = new Set<Connection>();
   /** Clients that completed connect. */
   connected = 0;
   subscriptions = 0;
 
   /** Adds a subscriber; true when it is the channel's first on this node. */
-  subscribe(channel: string, client: Client, sub: Subscription): boolean {
+  subscribe(channel: string, client: Connection, sub: Subscription): boolean {
     let subs = this.channels.get(channel);
     const first = !subs;
     if (!subs) this.channels.set(channel, (subs = new Map()));
@@ -27,7 +27,7 @@ export class Hub {
   }
 
   /** Removes a subscriber; true when the channel has no subscriber left on this node. */
-  unsubscribe(channel: string, client: Client): boolean {
+  unsubscribe(channel: string, client: Connection): boolean {
     const subs = this.channels.get(channel);
     if (!subs || !subs.delete(client)) return false;
     this.subscriptions--;
@@ -36,7 +36,7 @@ export class Hub {
     return true;
   }
 
-  addUser(client: Client): void {
+  addUser(client: Connection): void {
     const user = client.identity.userId;
     let set = this.users.get(user);
     if (!set) this.users.set(user, (set = new Set()));
@@ -44,7 +44,7 @@ export class Hub {
     this.connected++;
   }
 
-  removeUser(client: Client): void {
+  removeUser(client: Connection): void {
     const user = client.identity.userId;
     const set = this.users.get(user);
     if (!set || !set.delete(client)) return;
@@ -52,7 +52,7 @@ export class Hub {
     if (set.size === 0) this.users.delete(user);
   }
 
-  clientsOf(userId: string): Client[] {
+  clientsOf(userId: string): Connection[] {
     return [...(this.users.get(userId) ?? [])];
   }
 }

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { RawJson, type ClientInfo } from '@cadenza/protocol';
 import type { StreamPosition } from './broker/broker.ts';
 import { Core, toWirePublication, type GatewayStats } from './core.ts';
-import { subscribeAtRuntime } from './client/subscribe.ts';
+import { subscribeAtRuntime } from './connection/subscribe.ts';
 import { Disconnect, ProtocolError } from './errors.ts';
 import { Housekeeper } from './housekeeper.ts';
 import { PositionCheck } from './position-check.ts';

@@ -6,7 +6,7 @@
  * reached the top read one check earlier — a whole interval to arrive — or holds another epoch is sent to recover.
  */
 import type { StreamPosition } from './broker/broker.ts';
-import type { Client } from './client/client.ts';
+import type { Connection } from './connection/connection.ts';
 import type { Core } from './core.ts';
 import { SubFlag } from './subscription.ts';
 
@@ -58,10 +58,10 @@ export class PositionCheck {
     if (this.#timer) clearInterval(this.#timer);
   }
 
-  #positioned(channel: string): Array<[Client, { offset: number; epoch: string }]> {
+  #positioned(channel: string): Array<[Connection, { offset: number; epoch: string }]> {
     const subs = this.core.hub.channels.get(channel);
     if (!subs) return [];
-    const out: Array<[Client, { offset: number; epoch: string }]> = [];
+    const out: Array<[Connection, { offset: number; epoch: string }]> = [];
     for (const [client, sub] of subs) {
       if (sub.buffer === null && (sub.flags & SubFlag.positioned) !== 0 && sub.epoch !== '') out.push([client, sub]);
     }

@@ -12,12 +12,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { jsonCodec, protobufCodec, type Codec } from '@cadenza/protocol';
-import { Client } from '../client/client.ts';
+import { Connection } from '../connection/connection.ts';
 import type { Core } from '../core.ts';
 import { Disconnect } from '../errors.ts';
 
 const CLIENT = Symbol('cadenza.client');
-type TaggedSocket = WebSocket & { [CLIENT]?: Client };
+type TaggedSocket = WebSocket & { [CLIENT]?: Connection };
 
 function onMessage(this: TaggedSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
   const c = this[CLIENT];
@@ -74,7 +74,7 @@ export class WebSocketTransport {
 
   #accept(ws: TaggedSocket, codec: Codec, headers: Record<string, string | undefined>, socket: Duplex): void {
     const core = this.core;
-    const client = new Client(core, ws, codec, randomUUID(), headers, socket);
+    const client = new Connection(core, ws, codec, randomUUID(), headers, socket);
     ws[CLIENT] = client;
     ws.on('message', onMessage);
     ws.on('close', onClose);

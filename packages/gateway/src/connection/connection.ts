@@ -1,5 +1,5 @@
 /**
- * @module client/client
+ * @module connection/connection
  * One WebSocket connection: its state, its subscriptions, writing with a bounded queue, closing with Centrifugo's
  * disconnect signalling, and the periodic checks (ping, pong, expiry, staleness) run by the node's shared
  * housekeeping tick. Commands are handled in ./dispatch.ts.
@@ -15,7 +15,7 @@ import type { ClientIdentity, ClientRef } from '../hooks.ts';
 import type { Subscription } from '../subscription.ts';
 import { onFrame } from './dispatch.ts';
 
-export type ClientState = 'connecting' | 'connected' | 'closed';
+export type ConnectionState = 'connecting' | 'connected' | 'closed';
 
 const SEND_TEXT = { binary: false, compress: false } as const;
 const SEND_BINARY = { binary: true, compress: false } as const;
@@ -24,9 +24,9 @@ const ANONYMOUS: ClientIdentity = Object.freeze({ userId: '' });
 /** How long a closing socket may take to finish its close handshake before it is destroyed. */
 const CLOSE_GRACE_MS = 3_000;
 
-export class Client implements ClientRef {
+export class Connection implements ClientRef {
   readonly transport = 'websocket' as const;
-  state: ClientState = 'connecting';
+  state: ConnectionState = 'connecting';
   identity: ClientIdentity = ANONYMOUS;
   /** `identity.info` serialised once, for presence, join/leave and publication info. */
   connInfo: RawJson | undefined;

@@ -1,5 +1,5 @@
 /**
- * @module client/connect
+ * @module connection/connect
  * The `connect` and `refresh` commands. Connect asks the application (`onConnect`) who the client is, creates the
  * server-side subscriptions it names (recovering them from `connect.subs` when the client sends positions), and
  * answers with Centrifugo's connect result: client id, version, ping interval in seconds, pong, expires/ttl, data,
@@ -7,12 +7,12 @@
  */
 import { RawJson, type ConnectRequest, type ConnectResult, type RefreshRequest, type SubscribeResult } from '@cadenza/protocol';
 import { Disconnect, ProtocolError } from '../errors.ts';
-import type { Client } from './client.ts';
+import type { Connection } from './connection.ts';
 import { establishServerSide, type Established } from './subscribe.ts';
 
-const nowSeconds = (client: Client): number => Math.floor(client.core.now() / 1000);
+const nowSeconds = (client: Connection): number => Math.floor(client.core.now() / 1000);
 
-export async function handleConnect(client: Client, id: number, req: ConnectRequest): Promise<void> {
+export async function handleConnect(client: Connection, id: number, req: ConnectRequest): Promise<void> {
   const core = client.core;
   if (core.closing) throw Disconnect.shutdown();
   const reply = await core.handlers.onConnect({
@@ -72,7 +72,7 @@ export async function handleConnect(client: Client, id: number, req: ConnectRequ
   for (const e of established) e.commit();
 }
 
-export async function handleRefresh(client: Client, id: number, req: RefreshRequest): Promise<void> {
+export async function handleRefresh(client: Connection, id: number, req: RefreshRequest): Promise<void> {
   const core = client.core;
   if (!req.token) throw ProtocolError.badRequest();
   let expireAt: number;

@@ -1,5 +1,5 @@
 /**
- * @module client/calls
+ * @module connection/calls
  * Request/response commands that do not change the subscription set: publish, presence, presence_stats, history,
  * rpc, and the one-way send. Permission rules follow the channel's namespace options (Centrifugo's
  * allow_*_for_subscriber / allow_*_for_client); a feature off for the namespace is 108 not available.
@@ -8,14 +8,14 @@ import { RawJson, type ChannelRequest, type HistoryRequest, type PublishRequest,
 import type { ResolvedNamespace } from '../channel-rules.ts';
 import { toWirePublication } from '../core.ts';
 import { Disconnect, ProtocolError } from '../errors.ts';
-import type { Client } from './client.ts';
+import type { Connection } from './connection.ts';
 
-function isSubscriber(client: Client, channel: string): boolean {
+function isSubscriber(client: Connection, channel: string): boolean {
   const sub = client.subs?.get(channel);
   return sub !== undefined && sub.buffer === null;
 }
 
-function requireChannel(client: Client, channel: string): ResolvedNamespace {
+function requireChannel(client: Connection, channel: string): ResolvedNamespace {
   if (channel === '') throw ProtocolError.badRequest();
   return client.core.rules.resolve(channel).ns;
 }
@@ -26,7 +26,7 @@ function jsonPayload(data: unknown): unknown {
   return data;
 }
 
-export async function handlePublish(client: Client, id: number, req: PublishRequest): Promise<void> {
+export async function handlePublish(client: Connection, id: number, req: PublishRequest): Promise<void> {
   const ns = requireChannel(client, req.channel);
   const allowed = ns.allowPublishForClient || (ns.allowPublishForSubscriber && isSubscriber(client, req.channel));
   if (!allowed) throw ProtocolError.permissionDenied();
@@ -35,25 +35,25 @@ export async function handlePublish(client: Client, id: number, req: PublishRequ
   client.writeReplies([{ id, publish: {} }]);
 }
 
-function checkPresence(client: Client, channel: string): void {
+function checkPresence(client: Connection, channel: string): void {
   const ns = requireChannel(client, channel);
   if (!ns.presence) throw ProtocolError.notAvailable();
   if (!(ns.allowPresenceForClient || (ns.allowPresenceForSubscriber && isSubscriber(client, channel)))) throw ProtocolError.permissionDenied();
 }
 
-export async function handlePresence(client: Client, id: number, req: ChannelRequest): Promise<void> {
+export async function handlePresence(client: Connection, id: number, req: ChannelRequest): Promise<void> {
   checkPresence(client, req.channel);
   const presence = await client.core.presence.presence(req.channel);
   client.writeReplies([{ id, presence: { presence } }]);
 }
 
-export async function handlePresenceStats(client: Client, id: number, req: ChannelRequest): Promise<void> {
+export async function handlePresenceStats(client: Connection, id: number, req: ChannelRequest): Promise<void> {
   checkPresence(client, req.channel);
   const s = await client.core.presence.stats(req.channel);
   client.writeReplies([{ id, presence_stats: { num_clients: s.numClients, num_users: s.numUsers } }]);
 }
 
-export async function handleHistory(client: Client, id: number, req: HistoryRequest): Promise<void> {
+export async function handleHistory(client: Connection, id: number, req: HistoryRequest): Promise<void> {
   const core = client.core;
   const ns = requireChannel(client, req.channel);
   if (!ns.history) throw ProtocolError.notAvailable();
@@ -69,7 +69,7 @@ export async function handleHistory(client: Client, id: number, req: HistoryRequ
   client.writeReplies([{ id, history: result }]);
 }
 
-export async function handleRpc(client: Client, id: number, req: RpcRequest): Promise<void> {
+export async function handleRpc(client: Connection, id: number, req: RpcRequest): Promise<void> {
   const core = client.core;
   if (!core.handlers.onRpc) throw ProtocolError.methodNotFound();
   const reply = await core.handlers.onRpc({ client, method: req.method, data: jsonPayload(req.data) });
@@ -77,7 +77,7 @@ export async function handleRpc(client: Client, id: number, req: RpcRequest): Pr
   client.writeReplies([{ id, rpc: reply.data === undefined ? {} : { data: RawJson.of(reply.data) } }]);
 }
 
-export async function handleSend(client: Client, req: SendRequest): Promise<void> {
+export async function handleSend(client: Connection, req: SendRequest): Promise<void> {
   const core = client.core;
   if (!core.handlers.onMessage) throw Disconnect.notAvailable();
   await core.handlers.onMessage({ client, data: jsonPayload(req.data) });

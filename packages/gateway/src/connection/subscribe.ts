@@ -1,5 +1,5 @@
 /**
- * @module client/subscribe
+ * @module connection/subscribe
  * Subscriptions: the `subscribe`, `unsubscribe` and `sub_refresh` commands, server-side subscriptions (at connect
  * and at runtime), and the common path that positions or recovers a subscription without losing or repeating a
  * publication: the subscription joins the fan-out list in buffering mode before history is read, and the publications
@@ -18,7 +18,7 @@ import { toWirePublication } from '../core.ts';
 import { Disconnect, ProtocolError } from '../errors.ts';
 import { mergeBuffered, recoverStream } from '../recovery.ts';
 import { SubFlag, Subscription } from '../subscription.ts';
-import type { Client } from './client.ts';
+import type { Connection } from './connection.ts';
 
 /** What the application granted for a subscription. */
 interface Grant {
@@ -37,14 +37,14 @@ export interface Established {
 /** Thrown when the connection closed while a subscription was being set up; nothing is replied. */
 class ConnectionGone extends Error {}
 
-const nowSeconds = (client: Client): number => Math.floor(client.core.now() / 1000);
+const nowSeconds = (client: Connection): number => Math.floor(client.core.now() / 1000);
 
-function checkOpen(client: Client): void {
+function checkOpen(client: Connection): void {
   if (client.state === 'closed') throw new ConnectionGone();
 }
 
 async function establish(
-  client: Client,
+  client: Connection,
   channel: string,
   resolved: ResolvedChannel,
   req: Partial<SubscribeRequest>,
@@ -109,7 +109,7 @@ async function establish(
 }
 
 /** Delivers what arrived while subscribing, then makes the subscription live and announces the join. */
-function commit(client: Client, channel: string, sub: Subscription, upTo: number | undefined, epoch: string | undefined): void {
+function commit(client: Connection, channel: string, sub: Subscription, upTo: number | undefined, epoch: string | undefined): void {
   const buffered = sub.buffer ?? [];
   sub.buffer = null;
   if (client.state === 'closed' || client.subs?.get(channel) !== sub) return;
@@ -134,7 +134,7 @@ function commit(client: Client, channel: string, sub: Subscription, upTo: number
   }
 }
 
-async function authorize(client: Client, req: SubscribeRequest, resolved: ResolvedChannel): Promise<Grant> {
+async function authorize(client: Connection, req: SubscribeRequest, resolved: ResolvedChannel): Promise<Grant> {
   const core = client.core;
   if (resolved.isPrivate && !req.token) throw ProtocolError.permissionDenied();
   if (!req.token && resolved.allowedUsers && resolved.ns.allowUserLimitedChannels) {
@@ -147,7 +147,7 @@ async function authorize(client: Client, req: SubscribeRequest, resolved: Resolv
   return r;
 }
 
-export async function handleSubscribe(client: Client, id: number, req: SubscribeRequest): Promise<void> {
+export async function handleSubscribe(client: Connection, id: number, req: SubscribeRequest): Promise<void> {
   const core = client.core;
   const channel = req.channel;
   if (channel === '') throw Disconnect.badRequest();
@@ -175,13 +175,13 @@ export async function handleSubscribe(client: Client, id: number, req: Subscribe
   }
 }
 
-export async function handleUnsubscribe(client: Client, id: number, req: ChannelRequest): Promise<void> {
+export async function handleUnsubscribe(client: Connection, id: number, req: ChannelRequest): Promise<void> {
   if (req.channel === '') throw Disconnect.badRequest();
   await client.core.removeSubscription(client, req.channel);
   client.writeReplies([{ id, unsubscribe: {} }]);
 }
 
-export async function handleSubRefresh(client: Client, id: number, req: SubRefreshRequest): Promise<void> {
+export async function handleSubRefresh(client: Connection, id: number, req: SubRefreshRequest): Promise<void> {
   const core = client.core;
   if (req.channel === '' || req.token === '') throw ProtocolError.badRequest();
   const sub = client.subs?.get(req.channel);
@@ -202,13 +202,13 @@ export async function handleSubRefresh(client: Client, id: number, req: SubRefre
 }
 
 /** A server-side subscription named at connect; `req` holds the recovery position the client sent in `connect.subs`. */
-export async function establishServerSide(client: Client, channel: string, req: SubscribeRequest | undefined): Promise<Established> {
+export async function establishServerSide(client: Connection, channel: string, req: SubscribeRequest | undefined): Promise<Established> {
   const resolved = client.core.rules.resolve(channel);
   return establish(client, channel, resolved, req ?? {}, {}, new Subscription(resolved.ns), true);
 }
 
 /** A server-side subscription made at runtime: the client learns it from a `subscribe` push. */
-export async function subscribeAtRuntime(client: Client, channel: string, data: unknown): Promise<void> {
+export async function subscribeAtRuntime(client: Connection, channel: string, data: unknown): Promise<void> {
   if (client.state !== 'connected' || client.subs?.has(channel)) return;
   const resolved = client.core.rules.resolve(channel);
   if ((client.subs?.size ?? 0) >= client.core.limits.maxChannelsPerConnection) throw ProtocolError.limitExceeded();

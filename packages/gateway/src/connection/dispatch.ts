@@ -1,5 +1,5 @@
 /**
- * @module client/dispatch
+ * @module connection/dispatch
  * Routes decoded commands to their handlers, in Centrifugo's order rules:
  * - a frame's commands are handled in order; while `connect` is in progress later commands wait for it;
  * - subscribe / unsubscribe / sub_refresh / refresh run one after another per connection (their effects on the
@@ -12,11 +12,11 @@
 import { FrameError, type Command } from '@cadenza/protocol';
 import { Disconnect, ProtocolError } from '../errors.ts';
 import { handlePresence, handlePresenceStats, handleHistory, handlePublish, handleRpc, handleSend } from './calls.ts';
-import type { Client } from './client.ts';
+import type { Connection } from './connection.ts';
 import { handleConnect, handleRefresh } from './connect.ts';
 import { handleSubRefresh, handleSubscribe, handleUnsubscribe } from './subscribe.ts';
 
-export function onFrame(client: Client, data: Buffer): void {
+export function onFrame(client: Connection, data: Buffer): void {
   let commands: Command[];
   try {
     commands = client.codec.decodeCommands(data);
@@ -33,7 +33,7 @@ export function onFrame(client: Client, data: Buffer): void {
 }
 
 /** Runs a handler and turns what it throws into the reply or disconnect the client expects. */
-async function run(client: Client, id: number, work: () => Promise<void>): Promise<void> {
+async function run(client: Connection, id: number, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (err) {
@@ -49,7 +49,7 @@ async function run(client: Client, id: number, work: () => Promise<void>): Promi
   }
 }
 
-function serial(client: Client, id: number, work: () => Promise<void>): void {
+function serial(client: Connection, id: number, work: () => Promise<void>): void {
   const prev = client.serial;
   const next: Promise<void> = (prev ?? Promise.resolve()).then(() => run(client, id, work));
   client.serial = next;
@@ -58,7 +58,7 @@ function serial(client: Client, id: number, work: () => Promise<void>): void {
   });
 }
 
-function handleCommand(client: Client, cmd: Command): void {
+function handleCommand(client: Connection, cmd: Command): void {
   if (cmd.method === undefined) {
     if (cmd.empty && client.state === 'connected' && client.pongDeadline > 0) {
       client.pongDeadline = 0;
