@@ -1,18 +1,27 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under packages/ (or under the paths given) with node's built-in test runner,
-// TypeScript loaded through tsx, after a full type check. Usage: npm test [-- packages/gateway packages/auth/src/x.test.ts]
+// Runs the *.test.ts files under packages/ (or under the paths given) with node's built-in test runner, TypeScript
+// loaded through tsx. Usage: npm test [-- packages/gateway packages/auth/src/x.test.ts]
+//   --unit  only unit tests (*.test.ts that are not *.e2e.test.ts)      npm run test:unit
+//   --e2e   only end-to-end tests (*.e2e.test.ts)                        npm run test:e2e
+// A test is end-to-end when it starts a real server, real network clients or another process; such files are named
+// *.e2e.test.ts (docs/architecture.md, "Tests"). Without paths the run starts with the type check.
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = resolve(import.meta.dirname, '..');
-const roots = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const extra = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const argv = process.argv.slice(2);
+const kind = argv.includes('--unit') ? 'unit' : argv.includes('--e2e') ? 'e2e' : 'all';
+const roots = argv.filter((a) => !a.startsWith('--'));
+const extra = argv.filter((a) => a.startsWith('--') && a !== '--unit' && a !== '--e2e');
+
+const wanted = (path) =>
+  path.endsWith('.test.ts') && (kind === 'all' || (kind === 'e2e') === path.endsWith('.e2e.test.ts'));
 
 function collect(path, out) {
   const st = statSync(path);
   if (st.isFile()) {
-    if (path.endsWith('.test.ts')) out.push(path);
+    if (wanted(path)) out.push(path);
     return out;
   }
   for (const name of readdirSync(path)) {

@@ -8,4 +8,5 @@ export * from './fakes/sequential-ids.ts';
 export * from './fakes/memory-event-sink.ts';
 export * from './fakes/fake-cipher.ts';
 export * from './fakes/fake-venue.ts';
+export * from './fakes/recording-venue-deps.ts';
 export * from './builders/test-cadenza.ts';

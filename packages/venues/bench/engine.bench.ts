@@ -6,7 +6,7 @@
  * with the book so it stays near 10,000 orders throughout.
  * Run: npm run bench:engine   (BENCH_OPS=2000000 to change the stream length)
  */
-import { testEngine } from '../src/paper/matching/engine-fixture.ts';
+import { testEngine } from '../test/support/engine-fixture.ts';
 import type { MatchingEngine } from '../src/paper/matching/matching-engine.ts';
 
 const OPS = Number(process.env.BENCH_OPS ?? 1_500_000);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMyTrades, parseOrderReport } from './http/parse.ts';
 import { toVenueOrderState } from './order-state.ts';
-import { fixture, fixtureObject } from './testing/fixtures.ts';
+import { fixture, fixtureObject } from '@cadenza/testkit/venue-fakes/binance';
 
 test('the documented query answer (NEW, nothing executed) is an OPEN order without fills', () => {
   const state = toVenueOrderState(parseOrderReport(fixture('query-order')), []);

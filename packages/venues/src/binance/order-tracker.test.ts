@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ExecutionEvent } from '@cadenza/domain';
 import { OrderTracker } from './order-tracker.ts';
 import { parseOrderReport } from './http/parse.ts';
-import { fixture } from './testing/fixtures.ts';
+import { fixture } from '@cadenza/testkit/venue-fakes/binance';
 
 function setup() {
   const events: ExecutionEvent[] = [];

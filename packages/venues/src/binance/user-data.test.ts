@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapExecutionReport, parseAccountPosition, parseExecutionReport, parseWsApiMessage, reportOrderKey } from './user-data.ts';
-import { fixture, fixtureObject } from './testing/fixtures.ts';
+import { fixture, fixtureObject } from '@cadenza/testkit/venue-fakes/binance';
 
 const ref = { tradeOrderId: 'ord-1', tradingAccountId: 'acc-1', fallbackFeeAsset: 'BTC' };
 

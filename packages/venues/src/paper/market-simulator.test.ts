@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPaperVenue, type PaperVenue } from './paper-venue.ts';
-import { recordingDeps } from './venue-test-deps.ts';
+import { recordingDeps } from '@cadenza/testkit';
 
 function quietVenue(seed: number, instruments: string[]) {
   const deps = recordingDeps();

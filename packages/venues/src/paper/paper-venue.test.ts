@@ -4,7 +4,7 @@ import type { ExecutionEvent, VenueOrder } from '@cadenza/domain';
 import { parseFixed, pow10, rescaleExact } from './matching/decimal.ts';
 import { createPaperVenue, type PaperVenue, type PaperVenueOptions } from './paper-venue.ts';
 import { PaperVenueError } from './paper-venue-error.ts';
-import { recordingDeps, type RecordingDeps } from './venue-test-deps.ts';
+import { recordingDeps, type RecordingDeps } from '@cadenza/testkit';
 
 type Filled = Extract<ExecutionEvent, { type: 'filled' }>;
 

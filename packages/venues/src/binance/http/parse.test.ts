@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAccountBalances, parseDepthSnapshot, parseErrorPayload, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, parseServerTime } from './parse.ts';
-import { fixture } from '../testing/fixtures.ts';
+import { fixture } from '@cadenza/testkit/venue-fakes/binance';
 import { BinanceVenueError } from '../errors.ts';
 
 describe('exchangeInfo → InstrumentSpec', () => {

@@ -1,6 +1,6 @@
 /**
  * @module binance/http/parse
- * REST payloads → port values. Shapes follow the spot REST API docs (recorded in ../fixtures).
+ * REST payloads → port values. Shapes follow the spot REST API docs (recorded in @cadenza/testkit's venue-fakes/binance/fixtures).
  */
 import type { Candle, InstrumentSpec, KlineUpdate } from '@cadenza/domain';
 import { asArray, asObject, decimal, int, levels, optDecimal, optInt, optStr, str, type WireObject } from '../wire.ts';

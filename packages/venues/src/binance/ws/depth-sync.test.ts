@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { DepthSync, type DepthDiff, type DepthSnapshotData } from './depth-sync.ts';
 import { parseDepthDiff } from './parse.ts';
 import { parseDepthSnapshot } from '../http/parse.ts';
-import { fixtureObject } from '../testing/fixtures.ts';
+import { fixtureObject } from '@cadenza/testkit/venue-fakes/binance';
 
 function ev(U: number, u: number, bids: Array<[string, string]> = [], asks: Array<[string, string]> = []): DepthDiff {
   return { firstUpdateId: U, finalUpdateId: u, eventTime: 1_000 + u, bids, asks };

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDepthDiff, parseKlineEvent, parseStreamMessage, parseTicker, parseTrade } from './parse.ts';
-import { fixture, fixtureObject } from '../testing/fixtures.ts';
+import { fixture, fixtureObject } from '@cadenza/testkit/venue-fakes/binance';
 
 const ref = { instrumentId: 'BINANCE:BNB/BTC', venue: 'BINANCE', symbol: 'BNB/BTC' };
 

@@ -1,6 +1,6 @@
 /**
  * @module binance/ws/parse
- * Market stream payloads (spot WebSocket Streams docs; examples in ../fixtures) → port values, and the
+ * Market stream payloads (spot WebSocket Streams docs; examples in @cadenza/testkit's venue-fakes/binance/fixtures) → port values, and the
  * combined-stream envelope `{"stream": name, "data": payload}` versus control replies `{"result", "id"}`.
  */
 import type { KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';

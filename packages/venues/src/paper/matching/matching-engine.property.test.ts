@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { EngineEvent, StpMode, SubmitOrder } from './engine-messages.ts';
-import { testEngine } from './engine-fixture.ts';
+import { testEngine } from '../../../test/support/engine-fixture.ts';
 import type { MatchingEngine } from './matching-engine.ts';
 import type { BookSide } from './order-book.ts';
 

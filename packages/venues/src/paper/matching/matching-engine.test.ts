@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineEvent, FillEvent } from './engine-messages.ts';
-import { limit, market, testEngine } from './engine-fixture.ts';
+import { limit, market, testEngine } from '../../../test/support/engine-fixture.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const fills = (events: EngineEvent[]): FillEvent[] => events.filter((e): e is FillEvent => e.type === 'fill');

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SubmitOrder } from './engine-messages.ts';
-import { limit, market, testEngine } from './engine-fixture.ts';
+import { limit, market, testEngine } from '../../../test/support/engine-fixture.ts';
 import { StopIndex } from './stop-index.ts';
 
 const stop = (id: number, side: 'BUY' | 'SELL', type: SubmitOrder['type'], stopTicks: number): SubmitOrder => ({

@@ -14,7 +14,7 @@ import type { CallerContext } from '@cadenza/domain';
 import { rpcWorld, alice, admin, type RpcWorld } from './rpc-test-world.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
-const fixture = JSON.parse(readFileSync(new URL('../../../contract/fixtures/cadenza-rpc.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(new URL('../../contract/fixtures/cadenza-rpc.json', import.meta.url), 'utf8')) as {
   rpc: Record<string, { params?: string | null; result?: string | null }>;
 };
 

@@ -1,11 +1,11 @@
 /**
- * @module paper/matching/engine-fixture
+ * @module venues/test/support/engine-fixture
  * Builders shared by the engine's tests and bench: a BTC/USDT-like scale (tick 0.01, lot 0.00001) and an engine.
  */
-import type { StpMode, SubmitOrder } from './engine-messages.ts';
-import { FeeSchedule } from './fees.ts';
-import { InstrumentScale } from './instrument-scale.ts';
-import { MatchingEngine } from './matching-engine.ts';
+import type { StpMode, SubmitOrder } from '../../src/paper/matching/engine-messages.ts';
+import { FeeSchedule } from '../../src/paper/matching/fees.ts';
+import { InstrumentScale } from '../../src/paper/matching/instrument-scale.ts';
+import { MatchingEngine } from '../../src/paper/matching/matching-engine.ts';
 
 /** BTC/USDT-like scale: tick 0.01, lot 0.00001, 8-decimal base and quote. */
 export const testScale = new InstrumentScale({ tickSize: '0.01', lotSize: '0.00001', basePrecision: 8, quotePrecision: 8 });

@@ -15,7 +15,7 @@ import { Centrifuge } from 'centrifuge';
 import { createClient } from '@supabase/supabase-js';
 import { dec, str, type Dec } from '@cadenza/domain';
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = new URL('../../../../', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-crash-'));
 const children: ChildProcess[] = [];
 const sockets: Centrifuge[] = [];

@@ -1,9 +1,9 @@
 /**
- * @module binance/testing/run-fake-binance
+ * @module venue-fakes/binance/run-fake-binance
  * Runs the fake Binance as a standalone process with a moving market, so the whole server can be tried
  * without internet:
  *
- *   node --import tsx packages/venues/src/binance/testing/run-fake-binance.ts [port]
+ *   node --import tsx packages/testkit/src/venue-fakes/binance/run-fake-binance.ts [port]
  *   BINANCE_REST_URL=http://127.0.0.1:<port> BINANCE_WS_URL=ws://127.0.0.1:<port> npm start
  *
  * The market is a deterministic walk (no randomness): depth diffs every 100 ms, a trade every 500 ms, a ticker

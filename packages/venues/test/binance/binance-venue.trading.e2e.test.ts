@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import type { VenueAccount, VenueOrder } from '@cadenza/domain';
-import { startFakeBinanceServer, type FakeBinanceServer } from './testing/fake-binance-server.ts';
-import { connectVenue, type Harness } from './testing/venue-harness.ts';
-import type { OrderEvent } from './order-tracker.ts';
+import { startFakeBinanceServer, type FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
+import { connectVenue, type Harness } from './venue-harness.ts';
+import type { OrderEvent } from '../../src/binance/order-tracker.ts';
 
 const HMAC_KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
 const HMAC_SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';

@@ -1,11 +1,11 @@
 /**
- * @module rpc/rpc-test-world
+ * @module server/test/rpc-test-world
  * Test helper: a domain over fake venues (PAPER, a credentialed BINANCE) and a dispatcher, with callers.
  * Lives beside the tests that use it; not exported from the package.
  */
 import { FakeVenue, testCadenza, alice, bob, admin, type TestCadenza } from '@cadenza/testkit';
 import type { CallerContext } from '@cadenza/domain';
-import { createRpcDispatcher, type RpcDispatcher } from './rpc-dispatcher.ts';
+import { createRpcDispatcher, type RpcDispatcher } from '../src/rpc/rpc-dispatcher.ts';
 
 export interface RpcWorld extends TestCadenza {
   rpc: RpcDispatcher;

@@ -9,7 +9,7 @@ import { createPaperVenue, type PaperVenue } from '@cadenza/venues/paper';
 import { createCadenza, dec, silentLogger, str, type Dec } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
 import { FakeCipher, FakeClock, MemoryEventSink, SequentialIds, alice } from '@cadenza/testkit';
-import { createRpcDispatcher } from './rpc-dispatcher.ts';
+import { createRpcDispatcher } from '../src/rpc/rpc-dispatcher.ts';
 
 async function world() {
   const clock = new FakeClock(Date.UTC(2026, 10, 24, 9, 0, 0));

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeBinanceServer, type FakeBinanceServer } from './testing/fake-binance-server.ts';
-import { connectVenue, type Harness } from './testing/venue-harness.ts';
+import { startFakeBinanceServer, type FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
+import { connectVenue, type Harness } from './venue-harness.ts';
 
 const BOOK = { bids: [['64000.00', '1.5'], ['63999.50', '2']] as Array<[string, string]>, asks: [['64000.50', '0.7'], ['64001.00', '3']] as Array<[string, string]> };
 const key = { kind: 'orderbook' as const, symbol: 'BTC/USDT' };

@@ -1,7 +1,7 @@
 /**
  * SDK behaviour over real sockets against FakeCadenzaServer, for what the real server cannot be made to do on
  * demand: tokens expiring within a second, lost publications, lost history, dropped connections.
- * (client.live.test.ts runs the same SDK against the real server.)
+ * (live/client.e2e.test.ts runs the same SDK against the real server.)
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * The real `cadenza` process against FakeCadenzaServer: how the CLI keeps its session across invocations when
- * tokens expire and refresh tokens rotate, what it prints, and its exit codes. (cli.live.test.ts drives the same
+ * tokens expire and refresh tokens rotate, what it prints, and its exit codes. (live/cli.e2e.test.ts drives the same
  * binary against the real server.)
  */
 import { test, before, after } from 'node:test';

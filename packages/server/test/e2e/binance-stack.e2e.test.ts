@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { createClient } from '@supabase/supabase-js';
 import { startServer, type RunningServer } from '@cadenza/server';
-import { startFakeBinanceServer, type FakeBinanceServer } from './testing/fake-binance-server.ts';
+import { startFakeBinanceServer, type FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
 
 const API_KEY = 'stack-test-api-key';
 const SECRET = 'stack-test-secret';

@@ -1,8 +1,8 @@
 /**
- * @module binance/testing/fake-binance-server
+ * @module venue-fakes/binance/fake-binance-server
  * A local Binance-compatible server for tests: the spot REST endpoints, the combined market stream and the
  * WebSocket API user data stream that the connector uses, on 127.0.0.1 (port 0), one port for all three.
- * Payload shapes come from the docs' examples (../fixtures); behaviour follows the docs: signed requests are
+ * Payload shapes come from the docs' examples (./fixtures); behaviour follows the docs: signed requests are
  * verified (HMAC-SHA256 or Ed25519, `timestamp` within `recvWindow` of the server clock else -1021), usage
  * headers are sent, 429/418 answers carry Retry-After, depth diffs carry U/u, the stream pings and accepts
  * live SUBSCRIBE/UNSUBSCRIBE, and knobs inject the faults the connector must survive (dropped, duplicated and

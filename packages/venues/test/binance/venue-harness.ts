@@ -1,12 +1,12 @@
 /**
- * @module binance/testing/venue-harness
+ * @module venues/test/binance/venue-harness
  * Test wiring: a BinanceVenue pointed at a FakeBinanceServer, with recording sinks and an `until` helper that
  * re-checks a condition whenever the venue reports something (plus a short poll for server-side state).
  */
 import type { ExecutionEvent, KlineUpdate, TickerSnapshot, TradeTick, VenueDeps } from '@cadenza/domain';
-import { createBinanceVenue, type BinanceVenue } from '../binance-venue.ts';
-import type { BinanceVenueOptions } from '../config.ts';
-import type { FakeBinanceServer } from './fake-binance-server.ts';
+import { createBinanceVenue, type BinanceVenue } from '../../src/binance/binance-venue.ts';
+import type { BinanceVenueOptions } from '../../src/binance/config.ts';
+import type { FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
 
 export interface Recorded {
   executions: ExecutionEvent[];

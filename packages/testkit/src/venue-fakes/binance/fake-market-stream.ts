@@ -1,5 +1,5 @@
 /**
- * @module binance/testing/fake-market-stream
+ * @module venue-fakes/binance/fake-market-stream
  * The fake Binance's market stream endpoint: raw (`/ws/<stream>`) and combined (`/stream?streams=a/b`)
  * sockets, live `SUBSCRIBE` / `UNSUBSCRIBE` / `LIST_SUBSCRIPTIONS`, combined-stream wrapping
  * `{"stream","data"}`, a ping every `pingIntervalMs`, and Binance's rule that more than 5 incoming messages

@@ -1,5 +1,5 @@
 /**
- * @module paper/venue-test-deps
+ * @module fakes/recording-venue-deps
  * A recording `VenueDeps` for venue tests: a settable clock, captured execution events and market-data calls.
  */
 import type { ExecutionEvent, KlineUpdate, TickerSnapshot, TradeTick, VenueDeps } from '@cadenza/domain';

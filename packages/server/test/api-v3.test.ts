@@ -2,8 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenError } from '@cadenza/auth';
 import type { TokenVerifier } from '@cadenza/auth';
-import { rpcWorld, alice, admin, type RpcWorld } from '../../rpc/rpc-test-world.ts';
-import { apiV3Routes, restRoutes } from './index.ts';
+import { rpcWorld, alice, admin, type RpcWorld } from './rpc-test-world.ts';
+import { apiV3Routes, restRoutes } from '../src/http/api-v3/index.ts';
 import type { Hono } from 'hono';
 
 let world: RpcWorld;

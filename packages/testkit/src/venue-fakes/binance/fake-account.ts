@@ -1,5 +1,5 @@
 /**
- * @module binance/testing/fake-account
+ * @module venue-fakes/binance/fake-account
  * The trading side of the fake Binance: one account per API key, orders checked against the documented
  * filters and balances, matched against the fake's top of book, and reported the way Binance reports them
  * (FULL order answers, `executionReport` and `outboundAccountPosition` events). Deliberately small: a MARKET or

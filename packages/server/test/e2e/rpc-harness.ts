@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { createClient } from '@supabase/supabase-js';
-import { startServer, type RunningServer } from '../src/server.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
 
 export interface Harness {
   server: RunningServer;
@@ -36,7 +36,7 @@ export interface Client {
   subscribe(channel: string): Promise<{ publications: any[]; data: unknown; waitFor(pred: (p: any) => boolean, timeoutMs?: number): Promise<any> }>;
 }
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = new URL('../../../../', import.meta.url).pathname;
 
 /** Call at the top level of a test file (not inside a hook): it registers the file's after() hook. */
 export async function harness(): Promise<Harness> {
