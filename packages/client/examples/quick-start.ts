@@ -8,7 +8,7 @@ const instruments = await client.rpc('query.instrument.list', { venue: 'PAPER' }
 const book = client.orderBook('PAPER', 'BTC/USDT');
 book.onUpdate((b) => console.log(`bid ${b.best.bid?.price}  ask ${b.best.ask?.price}  spread ${b.spread}`));
 const account = await client.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'quick start' } });
-const order = await client.submitOrder(account.tradingAccountId!, { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' }, { awaitClosed: true });
+const order = await client.submitOrder(account.tradingAccountId, { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' }, { awaitClosed: true });
 console.log(instruments.length, 'instruments;', order.status, order.executedQuantity, '@', order.executedPrice);
 
 book.close();

@@ -3,17 +3,12 @@
  * Typed account events from `tradingAccount:{tradingAccountId}`: publications are `AccountEvent`s
  * `{type, data, timestamp}` whose `type` is the contract's event name and `data` its payload model.
  */
-import type { AccountEvent, RpcPortfolio, RpcSubscription, RpcTradeOrder, RpcTradingAccount } from '@cadenza/contract';
+import type { AccountEvent, Received } from '@cadenza/contract';
 import { channels } from '@cadenza/contract';
 import { ChannelStream, type ChannelRegistry } from './channel-stream.ts';
 
 /** Event name → payload data, for the events the account channel carries. */
-export interface AccountEventMap {
-  'event.trade_order.updated': RpcTradeOrder;
-  'event.portfolio.updated': RpcPortfolio;
-  'event.trading_account.updated': RpcTradingAccount;
-  'event.trading_account.subscription.updated': RpcSubscription;
-}
+export type AccountEventMap = Pick<Received.EventDataMap, 'event.trade_order.updated' | 'event.portfolio.updated' | 'event.trading_account.updated' | 'event.trading_account.subscription.updated'>;
 
 /** A `tradingAccount:{id}` stream with typed per-event handlers (only the owner may subscribe: else ProtocolError 103). */
 export class AccountStream extends ChannelStream<AccountEvent> {
@@ -32,17 +27,17 @@ export class AccountStream extends ChannelStream<AccountEvent> {
   }
 
   /** Order changes (`event.trade_order.updated`). */
-  onOrderUpdate(cb: (order: RpcTradeOrder) => void): () => void {
+  onOrderUpdate(cb: (order: Received.RpcTradeOrder) => void): () => void {
     return this.onEvent('event.trade_order.updated', cb);
   }
 
   /** Portfolio changes (`event.portfolio.updated`). */
-  onPortfolio(cb: (portfolio: RpcPortfolio) => void): () => void {
+  onPortfolio(cb: (portfolio: Received.RpcPortfolio) => void): () => void {
     return this.onEvent('event.portfolio.updated', cb);
   }
 
   /** Account changes (`event.trading_account.updated`). */
-  onAccountUpdate(cb: (account: RpcTradingAccount) => void): () => void {
+  onAccountUpdate(cb: (account: Received.RpcTradingAccount) => void): () => void {
     return this.onEvent('event.trading_account.updated', cb);
   }
 }

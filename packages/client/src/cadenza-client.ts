@@ -10,19 +10,7 @@
  * - `centrifuge` is the raw client, for anything not wrapped here.
  */
 import { Centrifuge, UnauthorizedError, type Options as CentrifugeOptions, type ServerPublicationContext } from 'centrifuge';
-import type {
-  AccountEvent,
-  Kline,
-  KlineInterval,
-  MarketTrade,
-  OrderBook,
-  RpcMethodName,
-  RpcParams,
-  RpcResult,
-  RpcTradeOrder,
-  Ticker,
-  Venue,
-} from '@cadenza/contract';
+import type { AccountEvent, KlineInterval, MarketTrade, Received, RpcMethodName, RpcPagination, RpcParams, Venue } from '@cadenza/contract';
 import { channels, rpcMethods } from '@cadenza/contract';
 import { AuthError, CadenzaError, CadenzaRpcError, ProtocolError, toCadenzaError } from './errors.ts';
 import { SessionManager, type AuthEndpointOptions } from './auth.ts';
@@ -33,12 +21,16 @@ import { AccountStream } from './account-stream.ts';
 import { OrderHelpers } from './order-helpers.ts';
 
 /**
- * The `data` of a method's result envelope. Never undefined for methods whose result has `data`: a success
- * without it is reported as an error by `rpc()`.
+ * The `data` of a method's successful result, as received: the contract's models with the fields the server always
+ * sends required (`Received.*`). Never undefined for methods whose result has `data`: a success without it is
+ * reported as an error by `rpc()`.
  */
-export type RpcData<M extends RpcMethodName> = RpcResult<M> extends { data?: infer D } ? NonNullable<D> : undefined;
+export type RpcData<M extends RpcMethodName> = Received.RpcDataMap[M];
 /** The envelope after a successful call: `data` plus `pagination` on the paginated lists. */
-export type RpcSuccess<M extends RpcMethodName> = Omit<RpcResult<M>, 'error'>;
+export interface RpcSuccess<M extends RpcMethodName> {
+  data: RpcData<M>;
+  pagination?: RpcPagination;
+}
 /** Params may be left out when every field is optional. */
 export type RpcArgs<M extends RpcMethodName> = {} extends RpcParams<M> ? [params?: RpcParams<M>] : [params: RpcParams<M>];
 
@@ -223,7 +215,7 @@ export class CadenzaClient {
 
   /** A local order book for `venue` / `symbol` (e.g. `'PAPER'`, `'BTC/USDT'`), resynced by itself after gaps. */
   orderBook(venue: Venue, symbol: string, opts?: OrderBookOptions): OrderBookView {
-    return new OrderBookView(this.registry, async (id, depth) => (await this.rpc('query.orderbook.get', { instrumentId: id, depth })) as OrderBook, venue, symbol, opts);
+    return new OrderBookView(this.registry, async (id, depth) => await this.rpc('query.orderbook.get', { instrumentId: id, depth }), venue, symbol, opts);
   }
 
   /** Public trades (`market:trade:{VENUE}:{SYMBOL}`). */
@@ -232,13 +224,13 @@ export class CadenzaClient {
   }
 
   /** Tickers for one instrument, or for every instrument of the venue when `symbol` is left out. */
-  tickers(venue: Venue, symbol?: string): ChannelStream<Ticker> {
-    return new ChannelStream<Ticker>(this.registry, channels.ticker(venue, symbol), this.modelCheck('Ticker'));
+  tickers(venue: Venue, symbol?: string): ChannelStream<Received.Ticker> {
+    return new ChannelStream<Received.Ticker>(this.registry, channels.ticker(venue, symbol), this.modelCheck('Ticker'));
   }
 
   /** Klines (the forming bar repeats with `isClosed: false` until it closes). */
-  klines(venue: Venue, symbol: string, interval: KlineInterval): ChannelStream<Kline> {
-    return new ChannelStream<Kline>(this.registry, channels.kline(venue, symbol, interval), this.modelCheck('Kline'));
+  klines(venue: Venue, symbol: string, interval: KlineInterval): ChannelStream<Received.Kline> {
+    return new ChannelStream<Received.Kline>(this.registry, channels.kline(venue, symbol, interval), this.modelCheck('Kline'));
   }
 
   /** Events of one of the user's trading accounts (orders, portfolio, account). */
@@ -247,7 +239,7 @@ export class CadenzaClient {
   }
 
   /** Shorthand: order updates of one account. Returns a function that stops them. */
-  onOrderUpdate(tradingAccountId: string, cb: (order: RpcTradeOrder) => void): () => void {
+  onOrderUpdate(tradingAccountId: string, cb: (order: Received.RpcTradeOrder) => void): () => void {
     const s = this.account(tradingAccountId);
     s.onOrderUpdate(cb);
     return () => s.close();

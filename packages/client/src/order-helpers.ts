@@ -7,7 +7,7 @@
  * - `awaitClosed` resolves with the order once it is terminal. It listens on the account channel *before*
  *   reading the current state, so a fill between the two cannot be missed.
  */
-import type { OrderSide, OrderStatus, OrderType, RpcTradeOrder } from '@cadenza/contract';
+import type { OrderSide, OrderStatus, OrderType, Received, RpcTradeOrder } from '@cadenza/contract';
 import { CadenzaError } from './errors.ts';
 import type { CadenzaClient } from './cadenza-client.ts';
 
@@ -33,8 +33,8 @@ export interface SubmitOptions {
 /** `awaitClosed` ran out of time; `order` is the last state seen. */
 export class OrderTimeoutError extends CadenzaError {
   override name = 'OrderTimeoutError';
-  readonly order: RpcTradeOrder | undefined;
-  constructor(tradeOrderId: string, timeoutMs: number, order: RpcTradeOrder | undefined) {
+  readonly order: Received.RpcTradeOrder | undefined;
+  constructor(tradeOrderId: string, timeoutMs: number, order: Received.RpcTradeOrder | undefined) {
     super(`order ${tradeOrderId} still ${order?.status ?? 'unknown'} after ${timeoutMs} ms`, { temporary: true });
     this.order = order;
   }
@@ -45,34 +45,34 @@ export class OrderHelpers {
   constructor(private readonly client: CadenzaClient) {}
 
   /** Submits an order; returns the order as the server recorded it. */
-  submit(tradingAccountId: string, order: OrderDraft, opts: SubmitOptions = {}): Promise<RpcTradeOrder> {
+  submit(tradingAccountId: string, order: OrderDraft, opts: SubmitOptions = {}): Promise<Received.RpcTradeOrder> {
     return this.client.rpc('command.trade_order.submit', {
       tradingAccountId,
       tradeOrder: order,
       idempotencyKey: opts.idempotencyKey ?? randomUuid(),
       ...(opts.awaitClosed !== undefined ? { awaitClosed: opts.awaitClosed } : {}),
-    }) as Promise<RpcTradeOrder>;
+    });
   }
 
   /** Cancels an open order by id; returns the order (CANCELLED, or PENDING_CANCEL on slow venues). */
-  cancel(tradingAccountId: string, tradeOrderId: string): Promise<RpcTradeOrder> {
-    return this.client.rpc('command.trade_order.cancel', { tradingAccountId, tradeOrderId }) as Promise<RpcTradeOrder>;
+  cancel(tradingAccountId: string, tradeOrderId: string): Promise<Received.RpcTradeOrder> {
+    return this.client.rpc('command.trade_order.cancel', { tradingAccountId, tradeOrderId });
   }
 
   /** The current state of one order. */
-  get(tradingAccountId: string, tradeOrderId: string): Promise<RpcTradeOrder> {
-    return this.client.rpc('query.trade_order.get', { tradingAccountId, tradeOrderId }) as Promise<RpcTradeOrder>;
+  get(tradingAccountId: string, tradeOrderId: string): Promise<Received.RpcTradeOrder> {
+    return this.client.rpc('query.trade_order.get', { tradingAccountId, tradeOrderId });
   }
 
   /** Resolves with the order once it is FILLED, CANCELLED, REJECTED or EXPIRED (or another terminal status). */
-  async awaitClosed(tradingAccountId: string, tradeOrderId: string, opts: { timeoutMs?: number } = {}): Promise<RpcTradeOrder> {
+  async awaitClosed(tradingAccountId: string, tradeOrderId: string, opts: { timeoutMs?: number } = {}): Promise<Received.RpcTradeOrder> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const stream = this.client.account(tradingAccountId);
-    let last: RpcTradeOrder | undefined;
+    let last: Received.RpcTradeOrder | undefined;
     try {
-      return await new Promise<RpcTradeOrder>((resolve, reject) => {
+      return await new Promise<Received.RpcTradeOrder>((resolve, reject) => {
         const timer = setTimeout(() => reject(new OrderTimeoutError(tradeOrderId, timeoutMs, last)), timeoutMs);
-        const settle = (order: RpcTradeOrder) => {
+        const settle = (order: Received.RpcTradeOrder) => {
           last = order;
           if (isOrderClosed(order)) {
             clearTimeout(timer);

@@ -9,3 +9,6 @@ export * from './generated/rpc-methods.ts';
 export { definitions as schemaDefinitions } from './generated/schemas.ts';
 export * from './channels.ts';
 export type * from './market-events.ts';
+/** The models as clients receive them, with the fields the server always sends required (`Received.RpcTradeOrder`…). */
+export type * as Received from './generated/received.ts';
+export { serverSends } from './generated/server-sends.ts';

@@ -61,13 +61,13 @@ describe('typed RPCs against the real server (every result validated against the
     assert.ok(health && ['healthy', 'degraded', 'unhealthy'].includes(health.status));
     const venues = await client.rpc('query.venue.list');
     assert.ok(venues?.includes('PAPER') && venues.includes('MOCK'));
-    const instruments = (await client.rpc('query.instrument.list', { venue: 'PAPER' })) ?? [];
+    const instruments = (await client.rpc('query.instrument.list', { venue: 'PAPER' }));
     const btc = instruments.find((i) => i.instrumentId === 'PAPER:BTC/USDT');
     assert.ok(btc, 'PAPER lists BTC/USDT');
     assert.equal(btc.venue, 'PAPER');
     const book = await client.rpc('query.orderbook.get', { instrumentId: 'PAPER:BTC/USDT', depth: 5 });
     assert.equal(book?.updateType, 'SNAPSHOT');
-    assert.ok(book!.bids.length > 0 && book!.bids.length <= 5);
+    assert.ok(book.bids.length > 0 && book.bids.length <= 5);
     const tickers = await client.rpc('query.ticker.list', { venue: 'PAPER' });
     assert.ok(Array.isArray(tickers));
   });
@@ -75,7 +75,7 @@ describe('typed RPCs against the real server (every result validated against the
   test('accounts, portfolio, orders and subscriptions (a whole paper-trading round)', async () => {
     const client = await login();
     const account = await client.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'sdk live' } });
-    const accountId = account!.tradingAccountId!;
+    const accountId = account.tradingAccountId;
     assert.equal(account?.status, 'ACTIVE');
     const listed = await client.rpcResult('query.trading_account.list', {});
     assert.ok(listed.data?.some((a) => a.tradingAccountId === accountId));
@@ -92,11 +92,11 @@ describe('typed RPCs against the real server (every result validated against the
 
     const limit = await client.submitOrder(accountId, { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '1000', timeInForce: 'GTC' });
     assert.ok(limit.status === 'SUBMITTED' || limit.status === 'ACCEPTED', `open limit order, got ${limit.status}`);
-    const closed = client.awaitClosed(accountId, limit.tradeOrderId!, { timeoutMs: 8000 });
-    const cancelled = await client.cancelOrder(accountId, limit.tradeOrderId!);
+    const closed = client.awaitClosed(accountId, limit.tradeOrderId, { timeoutMs: 8000 });
+    const cancelled = await client.cancelOrder(accountId, limit.tradeOrderId);
     assert.ok(cancelled.status === 'CANCELLED' || cancelled.status === 'PENDING_CANCEL');
     assert.equal((await closed).status, 'CANCELLED');
-    assert.equal((await client.orders.get(accountId, limit.tradeOrderId!)).status, 'CANCELLED');
+    assert.equal((await client.orders.get(accountId, limit.tradeOrderId)).status, 'CANCELLED');
 
     const orders = await client.rpcResult('query.trade_order.list', { tradingAccountId: accountId });
     assert.equal(orders.data?.length, 2);
@@ -114,7 +114,7 @@ describe('typed RPCs against the real server (every result validated against the
   });
   test('the remaining areas: credentials, securities, klines, books, account operations and stream subscriptions', async () => {
     const client = await login();
-    const id = (await client.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER' } })).tradingAccountId!;
+    const id = (await client.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER' } })).tradingAccountId;
     assert.ok(Array.isArray(await client.rpc('query.credential.list', {})));
     assert.ok((await client.rpc('query.security.list', { venue: 'PAPER' })).some((s) => s.securityId === 'PAPER:BTC'));
     const klines = await client.rpc('query.kline.list', { instrumentIds: ['PAPER:BTC/USDT'], interval: '1m' });
@@ -140,7 +140,7 @@ describe('typed errors', () => {
     const client = await login();
     const account = await client.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER' } });
     await assert.rejects(
-      client.submitOrder(account!.tradingAccountId!, { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1000000', limitPrice: '50000' }),
+      client.submitOrder(account.tradingAccountId, { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1000000', limitPrice: '50000' }),
       (e: unknown) => e instanceof CadenzaRpcError && e.code >= 10000 && e.code <= 99999 && e.method === 'command.trade_order.submit',
     );
     await assert.rejects(client.rpcUntyped('query.nope.list', {}), (e: unknown) => e instanceof ProtocolError && e.code === 104);
@@ -150,8 +150,8 @@ describe('typed errors', () => {
     const other = `intruder-${Date.now()}@example.com`;
     await signUp({ url: server.url, email: other, password: 'intruder-password' });
     const intruder = await login({ email: other, password: 'intruder-password' });
-    await assert.rejects(intruder.rpc('query.portfolio.get', { tradingAccountId: account!.tradingAccountId! }), CadenzaRpcError);
-    const spy = intruder.account(account!.tradingAccountId!);
+    await assert.rejects(intruder.rpc('query.portfolio.get', { tradingAccountId: account.tradingAccountId }), CadenzaRpcError);
+    const spy = intruder.account(account.tradingAccountId);
     await assert.rejects(spy.ready, (e: unknown) => e instanceof ProtocolError && e.code === 103);
     spy.close();
   });

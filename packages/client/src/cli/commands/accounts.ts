@@ -2,7 +2,7 @@
  * @module commands/accounts
  * `accounts` (list), `accounts create`, `accounts use`, `portfolio`, `subscriptions`.
  */
-import { SubscriptionTypeValues, type RpcPortfolio, type RpcTradingAccount, type SubscriptionType } from '@cadenza/contract';
+import { SubscriptionTypeValues, type RpcTradingAccount, type SubscriptionType } from '@cadenza/contract';
 import type { CadenzaClient } from '../../cadenza-client.ts';
 import { UsageError, type CliContext } from '../context.ts';
 import { str, type Command } from '../command.ts';
@@ -16,7 +16,7 @@ import { venueArg } from './market.ts';
 export async function resolveAccount(ctx: CliContext, client: CadenzaClient, explicit: string | undefined, venue?: string): Promise<string> {
   const chosen = explicit ?? ctx.env.CADENZA_ACCOUNT ?? ctx.stored().defaultAccountId;
   if (chosen) return chosen;
-  const list = ((await client.rpc('query.trading_account.list', { status: 'ACTIVE' })) ?? []).filter((a) => !venue || a.venue === venue);
+  const list = (await client.rpc('query.trading_account.list', { status: 'ACTIVE' })).filter((a) => !venue || a.venue === venue);
   if (list.length === 1 && list[0]!.tradingAccountId) return list[0]!.tradingAccountId;
   const where = venue ? ` on ${venue}` : '';
   if (list.length === 0) throw new UsageError(`you have no active trading account${where}: create one with \`cadenza accounts create --venue ${venue ?? 'PAPER'}\``);
@@ -40,7 +40,7 @@ export const accounts: Command = {
   async run(ctx, args) {
     const client = await ctx.connect();
     const venue = str(args, 'venue');
-    const list = (await client.rpc('query.trading_account.list', venue ? { venue: venueArg(venue) } : {})) ?? [];
+    const list = (await client.rpc('query.trading_account.list', venue ? { venue: venueArg(venue) } : {}));
     const def = ctx.stored().defaultAccountId;
     ctx.out.result(list, () => renderTable(list, accountColumns) + (def ? `\n\ndefault: ${def}` : ''));
   },
@@ -82,16 +82,16 @@ export const portfolio: Command = {
   async run(ctx, args) {
     const client = await ctx.connect();
     const tradingAccountId = await resolveAccount(ctx, client, str(args, 'account'));
-    const p: RpcPortfolio | undefined = await client.rpc('query.portfolio.get', { tradingAccountId });
+    const p = await client.rpc('query.portfolio.get', { tradingAccountId });
     ctx.out.result(p, () => {
-      const balances = renderTable(p?.balances ?? [], [
+      const balances = renderTable(p.balances, [
         { header: 'ASSET', value: (b) => b.securitySymbol },
         { header: 'FREE', value: (b) => b.free },
         { header: 'LOCKED', value: (b) => b.locked },
         { header: 'TOTAL', value: (b) => b.total },
       ]);
       const parts = [`Account ${tradingAccountId}`, '', balances];
-      if (p?.positions?.length) {
+      if (p.positions.length) {
         parts.push(
           '',
           renderTable(p.positions, [
@@ -103,7 +103,7 @@ export const portfolio: Command = {
           ]),
         );
       }
-      if (p?.summary) parts.push('', renderRecord([['currency', p.summary.currency], ['equity', p.summary.equity]]));
+      if (p.summary) parts.push('', renderRecord([['currency', p.summary.currency], ['equity', p.summary.equity]]));
       return parts.join('\n');
     });
   },
@@ -117,7 +117,7 @@ export const subscriptions: Command = {
   async run(ctx, args) {
     const client = await ctx.connect();
     const venue = str(args, 'venue');
-    const list = (await client.rpc('query.subscription.list', venue ? { venue: venueArg(venue) } : {})) ?? [];
+    const list = (await client.rpc('query.subscription.list', venue ? { venue: venueArg(venue) } : {}));
     ctx.out.result(list, () =>
       renderTable(list, [
         { header: 'SUBSCRIPTION', value: (s) => s.subscriptionId },
@@ -149,7 +149,7 @@ export const subscriptionsCreate: Command = {
         instruments: [instrument.toUpperCase()],
         subscriptionType: type as SubscriptionType,
         ...(interval ? { interval: interval as never } : {}),
-      })) ?? [];
+      }));
     ctx.out.result(list, () => renderTable(list, [
       { header: 'SUBSCRIPTION', value: (s) => s.subscriptionId },
       { header: 'TYPE', value: (s) => s.subscriptionType },

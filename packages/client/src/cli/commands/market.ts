@@ -28,7 +28,7 @@ export const venues: Command = {
   usage: '',
   async run(ctx) {
     const client = await ctx.connect();
-    const list = (await client.rpc('query.venue.list')) ?? [];
+    const list = (await client.rpc('query.venue.list'));
     ctx.out.result(list, () => list.join('\n') || '(none)');
   },
 };
@@ -47,7 +47,7 @@ export const instruments: Command = {
         ...(venue ? { venue: venueArg(venue) } : {}),
         ...(symbols?.length ? { symbols } : {}),
         limit: int(args, 'limit', 500),
-      })) ?? [];
+      }));
     ctx.out.result(list, () =>
       renderTable(list, [
         { header: 'INSTRUMENT', value: (i) => i.instrumentId },

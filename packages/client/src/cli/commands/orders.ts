@@ -152,7 +152,7 @@ export const orderList: Command = {
       ...(instrument ? { instrumentId: instrument.toUpperCase() } : {}),
       pagination: { limit: int(args, 'limit', 50) },
     });
-    const list = page.data ?? [];
+    const list = page.data;
     ctx.out.result(list, () => renderTable(list, orderColumns) + (page.pagination?.hasNext ? `\n… more (total ${page.pagination.total ?? '?'})` : ''));
   },
 };
