@@ -12,7 +12,7 @@ import type { RecoveryService } from './recovery.ts';
 import type { RedirectPolicy } from './redirect-policy.ts';
 import type { ClientInfo, IssuedSession, LogoutScope, SessionService } from './sessions.ts';
 import type { UserChanges, UserService } from './users.ts';
-import { normaliseEmail } from './users.ts';
+import { emailLookupKey, normaliseEmail } from './email-address.ts';
 import type { AccessClaims, TokenVerifier } from './verify.ts';
 
 /** Rate-limit settings (all per process). */
@@ -119,7 +119,7 @@ export class AuthFlows {
     if (hasEmail && hasPhone) throw new AuthError('validationFailed', 'Only an email address or phone number should be provided on login.');
     if (!this.signInLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
     if (!hasEmail) throw new AuthError('invalidCredentials'); // no phone logins on the built-in service
-    const account = (input.email as string).trim().toLowerCase();
+    const account = emailLookupKey(input.email as string);
     if (!this.failures.begin(account)) throw new AuthError('overRequestRateLimit');
     let result;
     try {

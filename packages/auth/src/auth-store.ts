@@ -2,8 +2,17 @@
  * @module auth-store
  * The persistence port of the auth service: users, their identities, sessions and refresh tokens.
  *
+ * Every method returns a promise (an implementation may do I/O: SQLite answers at once, PostgreSQL over the
+ * network); callers never rely on a call having completed before its promise settles. One shared suite checks any
+ * implementation: `authStoreContract` in `@cadenza/testkit` (packages/testkit/src/contracts/auth-store.contract.ts).
+ *
  * Guarantees an implementation must give:
- * - `email` is unique among users, compared case-insensitively; callers pass it lower-cased.
+ * - `email` is unique among users, compared case-insensitively; callers pass it normalised (NFKC, lower-cased).
+ * - `emailSkeleton` (the UTS #39 confusable skeleton of the email, computed by the auth service) is stored and
+ *   indexed, not unique: `getUsersByEmailSkeleton` finds look-alike accounts. A store that migrates rows written
+ *   before the column existed fills it with `emailSkeleton(email)` from `@cadenza/auth`.
+ * - Deleting a user deletes its identities, sessions (each logged as a revocation where the store keeps a
+ *   `RevocationLog`), refresh tokens and pending recovery, in one transaction.
  * - Deleting a session deletes its refresh tokens in the same transaction; deleting never fails for unknown ids.
  * - `rotateRefreshToken` is atomic: it revokes `revokeHash` only if that token is still active, and inserts
  *   `next` only in that case. Two concurrent rotations of one token: exactly one returns true.
@@ -20,8 +29,10 @@ export interface AmrEntry {
 
 export interface UserRecord {
   id: string;
-  /** Lower-cased. */
+  /** Normalised: NFKC, trimmed, lower-cased. */
   email: string;
+  /** UTS #39 confusable skeleton of `email` (see `email-address.ts`); look-alike addresses share it. */
+  emailSkeleton: string;
   /** bcrypt hash; null for users without a password. */
   passwordHash: string | null;
   /** Postgres-style role of the user's tokens: `authenticated`. */
@@ -35,6 +46,12 @@ export interface UserRecord {
   /** User-controlled (sign-up `data`, `PUT /user` `data`). */
   userMetadata: Record<string, unknown>;
   isAnonymous: boolean;
+  /**
+   * Pending reauthentication (`GET /reauthenticate`): HMAC of the mailed nonce, and when it was sent (epoch ms).
+   * Null when none is pending; a nonce is single use.
+   */
+  reauthenticationHash: string | null;
+  reauthenticationSentAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -79,8 +96,14 @@ export interface AuthStore {
   /** Inserts a user with its first identity. Returns false (and stores nothing) if the email is taken. */
   insertUser(user: UserRecord, identity: IdentityRecord): Promise<boolean>;
   getUserById(id: string): Promise<UserRecord | undefined>;
-  /** `email` lower-cased. */
+  /** `email` normalised. */
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
+  /** Every user whose `emailSkeleton` equals `skeleton` (look-alikes of an address), in creation order. */
+  getUsersByEmailSkeleton(skeleton: string): Promise<UserRecord[]>;
+  /** A page of users ordered by email: at most `limit`, emails after `afterEmail` when given. */
+  listUsers(page: { limit: number; afterEmail?: string }): Promise<UserRecord[]>;
+  /** Deletes a user and everything of it (see the module note). Returns false for an unknown id. */
+  deleteUser(id: string): Promise<boolean>;
   /** Replaces the user row. Returns false if the new email belongs to another user. */
   updateUser(user: UserRecord): Promise<boolean>;
   listIdentities(userId: string): Promise<IdentityRecord[]>;
@@ -97,8 +120,8 @@ export interface AuthStore {
   deleteSessions(ids: string[]): Promise<void>;
 
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
-  /** The active (not revoked) token issued in place of `parentHash`, if any. */
-  getActiveChild(parentHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Every token issued in place of `parentHash` (rotations and concurrent siblings), oldest first. */
+  listChildTokens(parentHash: string): Promise<RefreshTokenRecord[]>;
   /** Revokes `revokeHash` (if still active) and inserts `next`, marking the session refreshed at `at`. */
   rotateRefreshToken(revokeHash: string, next: RefreshTokenRecord, at: number): Promise<boolean>;
   /** Adds a token to a session without revoking another (concurrent refreshes within the reuse interval). */
@@ -141,7 +164,7 @@ export interface RecoveryTokenRecord {
   userId: string;
   /** SHA-256 (hex) of the link's `token_hash` (a 256-bit random value). */
   linkHash: string;
-  /** SHA-256 (hex) of `<userId>:<6-digit code>`. */
+  /** HMAC-SHA-256 (hex) of `<userId>:<6-digit code>` under the server's recovery secret (never in the store). */
   otpHash: string;
   /** Epoch ms. */
   createdAt: number;

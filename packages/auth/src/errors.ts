@@ -92,6 +92,25 @@ export const authErrors = {
   emailLinkExpired: { status: 403, code: 'otp_expired', message: 'Email link is invalid or has expired', errno: 17027 },
   verifyUserBanned: { status: 403, code: 'user_banned', message: 'User is banned', errno: 17028 },
   invalidEmailFormat: { status: 422, code: 'validation_failed', message: 'Invalid email format', errno: 17029 },
+  emailLookAlike: {
+    status: 422,
+    code: 'email_exists',
+    message: 'A user with a look-alike email address has already been registered',
+    errno: 17030,
+  },
+  reauthenticationNeeded: {
+    status: 400,
+    code: 'reauthentication_needed',
+    message: 'This change requires the current password or a reauthentication nonce',
+    errno: 17031,
+  },
+  reauthenticationNotValid: {
+    status: 400,
+    code: 'reauthentication_not_valid',
+    message: 'Invalid or expired reauthentication nonce',
+    errno: 17032,
+  },
+  currentPasswordInvalid: { status: 400, code: 'invalid_credentials', message: 'Invalid current password', errno: 17033 },
   unexpectedFailure: { status: 500, code: 'unexpected_failure', message: 'Unexpected failure', errno: 17000 },
 } as const satisfies Record<string, CatalogueEntry>;
 

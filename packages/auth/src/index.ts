@@ -13,3 +13,4 @@ export type { UserService, NewUser } from './users.ts';
 export type { RateLimitSettings } from './auth-flows.ts';
 export type { AuthLogger } from './auth-logger.ts';
 export { LogMailer, type Mailer, type MailMessage } from './mailer.ts';
+export { emailSkeleton, normaliseEmail } from './email-address.ts';

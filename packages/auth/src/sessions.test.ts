@@ -31,6 +31,7 @@ test('refresh-token family: tokens never repeat, the newest token always works u
         const user: UserRecord = {
           id: crypto.randomUUID(),
           email: 'p@example.com',
+          emailSkeleton: 'p@example.com',
           passwordHash: null,
           role: 'authenticated',
           aud: 'authenticated',
@@ -40,6 +41,8 @@ test('refresh-token family: tokens never repeat, the newest token always works u
           appMetadata: {},
           userMetadata: {},
           isAnonymous: false,
+          reauthenticationHash: null,
+          reauthenticationSentAt: null,
           createdAt: now,
           updatedAt: now,
         };

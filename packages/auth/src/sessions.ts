@@ -5,11 +5,15 @@
  * Refresh tokens are 256-bit random strings, stored only as SHA-256 hashes, single-use, chained by `parent`.
  * Presenting a token:
  *  1. active → it is revoked and a new one issued (rotation);
- *  2. revoked within `reuseIntervalSeconds` → a sibling token is issued (two tabs refreshing at once);
- *  3. revoked, but the token issued in its place was never used → that one is replaced (the client lost the
- *     answer to its last refresh; GoTrue's "immediately previous token" rule);
+ *  2. revoked within `reuseIntervalSeconds` of its rotation → a sibling token is issued (two tabs refreshing at
+ *     once);
+ *  3. revoked, and exactly one token was ever issued in its place, still unused → that one is replaced (the client
+ *     lost the answer to its last refresh; GoTrue's "immediately previous token" rule). The replacement is a second
+ *     child of the presented token, so this works once; the replaced token is dead from then on;
  *  4. anything else is reuse of a stolen or stale token → the whole session (every token of the family) is
- *     revoked and `refresh_token_already_used` answered.
+ *     revoked, its live connections cut (`onRevoked`), and `refresh_token_already_used` answered. This includes a
+ *     token that raced (rule 2 gave it siblings) presented after the window: its family forked, so no single
+ *     successor can be the one the client lost.
  * Every revocation (logout of any scope, reuse, password change, admin action) is announced to `onRevoked`
  * listeners so live WebSocket connections of those sessions can be cut, and clears the verifier's cache.
  * Revocations made here are announced at once; those made by other processes on the same store (admin CLI, other
@@ -116,10 +120,11 @@ export class SessionService {
       await store.insertRefreshToken(sibling.record, now);
       return this.issue(user, session, sibling.token);
     }
-    const unusedChild = await store.getActiveChild(hash);
-    if (unusedChild) {
+    const children = await store.listChildTokens(hash);
+    const lost = children.length === 1 && children[0]!.revokedAt === null ? children[0]! : undefined;
+    if (lost) {
       const next = this.newRefreshToken(session, hash, now);
-      if (await store.rotateRefreshToken(unusedChild.tokenHash, next.record, now)) return this.issue(user, session, next.token);
+      if (await store.rotateRefreshToken(lost.tokenHash, next.record, now)) return this.issue(user, session, next.token);
     }
     this.options.log.warn({ userId: user.id, sessionId: session.id }, 'refresh token reused: revoking the session');
     await this.revoke(user.id, [session.id]);

@@ -2,13 +2,17 @@
  * @module users
  * Users of the built-in service: creation (sign-up and admin), password sign-in, profile updates, admin grant.
  *
- * Emails are trimmed and lower-cased; accounts are confirmed at creation (there is no mailer). Sign-in answers
+ * Emails are normalised (`email-address.ts`: NFKC, lower-cased, no control characters or markup) and an address
+ * that looks like another account's (same UTS #39 skeleton) is refused; accounts are confirmed at creation (no
+ * confirmation mail). Sign-in answers
  * the same `invalid_credentials` for an unknown email, a user without a password and a wrong password, and
  * spends one bcrypt comparison in each case, so neither the answer nor its timing reveals whether an email exists.
  * The admin role lives in `app_metadata.role = 'admin'`, which users cannot edit.
  */
 import type { AuthStore, IdentityRecord, UserRecord } from './auth-store.ts';
+import { emailLookupKey, emailSkeleton, normaliseEmail } from './email-address.ts';
 import { AuthError } from './errors.ts';
+import { boundedText } from './bounded-text.ts';
 import { assertAcceptablePassword, weakPasswordReasons, type PasswordHasher } from './passwords.ts';
 import type { SessionService } from './sessions.ts';
 
@@ -35,18 +39,6 @@ export interface UserServiceOptions {
   now: () => number;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const MAX_EMAIL_LENGTH = 255;
-
-/** Normalises and validates an email; throws GoTrue's `validation_failed`. */
-export function normaliseEmail(email: unknown): string {
-  if (typeof email !== 'string') throw new AuthError('validationFailed', 'Unable to validate email address: invalid format');
-  const e = email.trim().toLowerCase();
-  if (e.length > MAX_EMAIL_LENGTH) throw new AuthError('validationFailed', 'An email address is too long');
-  if (!EMAIL.test(e)) throw new AuthError('validationFailed', 'Unable to validate email address: invalid format');
-  return e;
-}
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -62,12 +54,16 @@ export class UserService {
     if (input.userMetadata !== undefined && !isPlainObject(input.userMetadata)) {
       throw new AuthError('validationFailed', 'user metadata must be an object');
     }
+    const skeleton = emailSkeleton(email);
+    if (await this.options.store.getUserByEmail(email)) throw new AuthError('userAlreadyExists');
+    if ((await this.options.store.getUsersByEmailSkeleton(skeleton)).length > 0) throw new AuthError('emailLookAlike');
     const now = this.options.now();
     const id = crypto.randomUUID();
     const userMetadata = { ...(input.userMetadata ?? {}) };
     const user: UserRecord = {
       id,
       email,
+      emailSkeleton: skeleton,
       passwordHash: await this.options.hasher.hash(password),
       role: 'authenticated',
       aud: 'authenticated',
@@ -77,6 +73,8 @@ export class UserService {
       appMetadata: { provider: 'email', providers: ['email'], ...(input.appMetadata ?? {}) },
       userMetadata,
       isAnonymous: false,
+      reauthenticationHash: null,
+      reauthenticationSentAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -96,7 +94,29 @@ export class UserService {
   }
 
   findByEmail(email: string): Promise<UserRecord | undefined> {
-    return this.options.store.getUserByEmail(email.trim().toLowerCase());
+    return this.options.store.getUserByEmail(emailLookupKey(email));
+  }
+
+  /** A page of users ordered by email (admin listing). */
+  list(page: { limit: number; afterEmail?: string }): Promise<UserRecord[]> {
+    return this.options.store.listUsers(page);
+  }
+
+  /**
+   * Deletes a user with everything of it. Its sessions end first (announced to `onRevoked`, so live connections
+   * are cut); the store's delete then takes identities, tokens and a pending recovery.
+   */
+  async deleteUser(email: string): Promise<UserRecord> {
+    const user = await this.requireByEmail(email);
+    await this.options.sessions.revokeUserSessions(user.id);
+    await this.options.store.deleteUser(user.id);
+    return user;
+  }
+
+  private async requireByEmail(email: string): Promise<UserRecord> {
+    const user = await this.findByEmail(email);
+    if (!user) throw new AuthError('userNotFound', `No user with email ${boundedText(emailLookupKey(email))}`);
+    return user;
   }
 
   findById(id: string): Promise<UserRecord | undefined> {
@@ -119,8 +139,7 @@ export class UserService {
 
   /** Operator password reset (admin CLI): sets the password and ends every session of the user. */
   async setPassword(email: string, password: string): Promise<UserRecord> {
-    const user = await this.findByEmail(email);
-    if (!user) throw new AuthError('userNotFound', `No user with email ${email.trim().toLowerCase()}`);
+    const user = await this.requireByEmail(email);
     const hash = await this.options.hasher.hash(assertAcceptablePassword(password, this.options.minPasswordLength));
     const next = { ...user, passwordHash: hash, updatedAt: this.options.now() };
     await this.options.store.updateUser(next);
@@ -143,7 +162,7 @@ export class UserService {
    * password fails today's policy, if any; throws `invalid_credentials` or `user_banned`.
    */
   async authenticate(email: unknown, password: unknown): Promise<{ user: UserRecord; weakReasons: string[] }> {
-    const key = typeof email === 'string' ? email.trim().toLowerCase() : '';
+    const key = typeof email === 'string' ? emailLookupKey(email) : '';
     const user = key ? await this.options.store.getUserByEmail(key) : undefined;
     const pw = typeof password === 'string' ? password : '';
     const ok = await this.options.hasher.verify(pw, user?.passwordHash ?? null);
@@ -184,7 +203,10 @@ export class UserService {
       if (email !== current.email) {
         const other = await store.getUserByEmail(email);
         if (other && other.id !== userId) throw new AuthError('emailExists');
+        const skeleton = emailSkeleton(email);
+        if ((await store.getUsersByEmailSkeleton(skeleton)).some((u) => u.id !== userId)) throw new AuthError('emailLookAlike');
         next.email = email;
+        next.emailSkeleton = skeleton;
         next.emailConfirmedAt = this.options.now();
         emailChanged = true;
       }
@@ -209,8 +231,7 @@ export class UserService {
   }
 
   private async setAppMetadata(email: string, patch: Record<string, unknown>): Promise<UserRecord> {
-    const user = await this.findByEmail(email);
-    if (!user) throw new AuthError('userNotFound', `No user with email ${email.trim().toLowerCase()}`);
+    const user = await this.requireByEmail(email);
     const appMetadata = { ...user.appMetadata };
     for (const [k, v] of Object.entries(patch)) {
       if (v === null) delete appMetadata[k];

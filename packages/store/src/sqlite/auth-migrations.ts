@@ -1,12 +1,17 @@
 /**
  * @module sqlite/auth-migrations
  * Schema of the auth store (its own file, `<dataDir>/auth.db`, and its own `auth_migrations` table), as an
- * ordered list of migrations. Append only: never edit an applied one.
+ * ordered list of migrations. Append only: never edit an applied one. A migration is SQL, optionally followed by a
+ * data step in code (`backfill`) run in the same transaction.
  */
+import type Database from 'better-sqlite3';
+import { emailSkeleton } from '@cadenza/auth';
+
 export interface AuthMigration {
   version: number;
   name: string;
   sql: string;
+  backfill?: (db: Database.Database) => void;
 }
 
 export const authMigrations: AuthMigration[] = [
@@ -102,5 +107,21 @@ CREATE TABLE auth_recovery_tokens (
   expires_at INTEGER NOT NULL
 );
 `,
+  },
+  {
+    version: 4,
+    name: 'email skeletons (look-alike addresses) and pending reauthentication nonces',
+    sql: `
+ALTER TABLE auth_users ADD COLUMN email_skeleton TEXT NOT NULL DEFAULT '';
+CREATE INDEX auth_users_email_skeleton ON auth_users (email_skeleton);
+ALTER TABLE auth_users ADD COLUMN reauthentication_hash TEXT;
+ALTER TABLE auth_users ADD COLUMN reauthentication_sent_at INTEGER;
+`,
+    // Rows written before this migration get their skeleton here; the service writes it from then on.
+    backfill(db) {
+      const rows = db.prepare("SELECT id, email FROM auth_users WHERE email_skeleton = ''").all() as Array<{ id: string; email: string }>;
+      const set = db.prepare('UPDATE auth_users SET email_skeleton = ? WHERE id = ?');
+      for (const r of rows) set.run(emailSkeleton(r.email), r.id);
+    },
   },
 ];

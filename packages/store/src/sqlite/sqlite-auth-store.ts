@@ -6,8 +6,9 @@
  * file (server instances, the admin CLI) see each other's revocations; entries older than a day are pruned
  * whenever this store deletes sessions.
  *
- * better-sqlite3 is synchronous, so every method completes before it returns its promise; the conditional
- * UPDATE in `rotateRefreshToken` still makes rotation atomic for any other implementation's callers to rely on.
+ * better-sqlite3 is synchronous, so every method completes before it returns its promise; callers do not rely on
+ * that (the port is asynchronous), and the conditional UPDATE in `rotateRefreshToken` makes rotation atomic across
+ * connections too. The port's promises are checked by `authStoreContract` (testkit).
  */
 import Database from 'better-sqlite3';
 import type { AuthStore, IdentityRecord, RecoveryTokenRecord, RecoveryTokenStore, RefreshTokenRecord, RevocationLog, RevocationRecord, SessionRecord, UserRecord } from '@cadenza/auth';
@@ -16,6 +17,7 @@ import { authMigrations } from './auth-migrations.ts';
 interface UserRow {
   id: string;
   email: string;
+  email_skeleton: string;
   password_hash: string | null;
   role: string;
   aud: string;
@@ -25,6 +27,8 @@ interface UserRow {
   app_metadata: string;
   user_metadata: string;
   is_anonymous: number;
+  reauthentication_hash: string | null;
+  reauthentication_sent_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -74,6 +78,7 @@ const REVOCATION_RETENTION_MS = 24 * 3600_000;
 const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
   email: r.email,
+  emailSkeleton: r.email_skeleton,
   passwordHash: r.password_hash,
   role: r.role,
   aud: r.aud,
@@ -83,6 +88,8 @@ const toUser = (r: UserRow): UserRecord => ({
   appMetadata: JSON.parse(r.app_metadata) as Record<string, unknown>,
   userMetadata: JSON.parse(r.user_metadata) as Record<string, unknown>,
   isAnonymous: r.is_anonymous === 1,
+  reauthenticationHash: r.reauthentication_hash,
+  reauthenticationSentAt: r.reauthentication_sent_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -121,6 +128,7 @@ const toToken = (r: TokenRow): RefreshTokenRecord => ({
 
 const userParams = (u: UserRecord) => [
   u.email,
+  u.emailSkeleton,
   u.passwordHash,
   u.role,
   u.aud,
@@ -130,6 +138,8 @@ const userParams = (u: UserRecord) => [
   JSON.stringify(u.appMetadata),
   JSON.stringify(u.userMetadata),
   u.isAnonymous ? 1 : 0,
+  u.reauthenticationHash,
+  u.reauthenticationSentAt,
   u.createdAt,
   u.updatedAt,
   u.id,
@@ -167,12 +177,18 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
     this.migrate();
     const p = (sql: string) => this.db.prepare(sql);
     this.st = {
-      insertUser: p(`INSERT INTO auth_users (email, password_hash, role, aud, email_confirmed_at, last_sign_in_at, banned_until,
-        app_metadata, user_metadata, is_anonymous, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      updateUser: p(`UPDATE auth_users SET email = ?, password_hash = ?, role = ?, aud = ?, email_confirmed_at = ?, last_sign_in_at = ?,
-        banned_until = ?, app_metadata = ?, user_metadata = ?, is_anonymous = ?, created_at = ?, updated_at = ? WHERE id = ?`),
+      insertUser: p(`INSERT INTO auth_users (email, email_skeleton, password_hash, role, aud, email_confirmed_at, last_sign_in_at,
+        banned_until, app_metadata, user_metadata, is_anonymous, reauthentication_hash, reauthentication_sent_at, created_at,
+        updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateUser: p(`UPDATE auth_users SET email = ?, email_skeleton = ?, password_hash = ?, role = ?, aud = ?, email_confirmed_at = ?,
+        last_sign_in_at = ?, banned_until = ?, app_metadata = ?, user_metadata = ?, is_anonymous = ?, reauthentication_hash = ?,
+        reauthentication_sent_at = ?, created_at = ?, updated_at = ? WHERE id = ?`),
       userById: p('SELECT * FROM auth_users WHERE id = ?'),
       userByEmail: p('SELECT * FROM auth_users WHERE email = ?'),
+      usersBySkeleton: p('SELECT * FROM auth_users WHERE email_skeleton = ? ORDER BY created_at, id'),
+      usersFirst: p('SELECT * FROM auth_users ORDER BY email LIMIT ?'),
+      usersAfter: p('SELECT * FROM auth_users WHERE email > ? ORDER BY email LIMIT ?'),
+      deleteUser: p('DELETE FROM auth_users WHERE id = ?'),
       insertIdentity: p(`INSERT INTO auth_identities (user_id, provider, provider_id, identity_data, email, last_sign_in_at, created_at,
         updated_at, identity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       updateIdentity: p(`UPDATE auth_identities SET user_id = ?, provider = ?, provider_id = ?, identity_data = ?, email = ?,
@@ -191,7 +207,7 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
         'INSERT INTO auth_refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       token: p('SELECT * FROM auth_refresh_tokens WHERE token_hash = ?'),
-      activeChild: p('SELECT * FROM auth_refresh_tokens WHERE parent_hash = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1'),
+      children: p('SELECT * FROM auth_refresh_tokens WHERE parent_hash = ? ORDER BY created_at, rowid'),
       revokeToken: p('UPDATE auth_refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
       latestRevocation: p('SELECT COALESCE(MAX(id), 0) AS id FROM auth_revocations'),
       revocationsAfter: p('SELECT id, user_id, session_id, revoked_at FROM auth_revocations WHERE id > ? ORDER BY id LIMIT ?'),
@@ -214,6 +230,7 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
       if (applied.has(m.version)) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
+        m.backfill?.(this.db);
         this.db.prepare('INSERT INTO auth_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
       })();
     }
@@ -240,6 +257,25 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
   async getUserByEmail(email: string): Promise<UserRecord | undefined> {
     const r = this.st.userByEmail.get(email) as UserRow | undefined;
     return r && toUser(r);
+  }
+
+  async getUsersByEmailSkeleton(skeleton: string): Promise<UserRecord[]> {
+    return (this.st.usersBySkeleton.all(skeleton) as UserRow[]).map(toUser);
+  }
+
+  async listUsers(page: { limit: number; afterEmail?: string }): Promise<UserRecord[]> {
+    const limit = Math.max(0, Math.floor(page.limit));
+    const rows = page.afterEmail === undefined ? this.st.usersFirst.all(limit) : this.st.usersAfter.all(page.afterEmail, limit);
+    return (rows as UserRow[]).map(toUser);
+  }
+
+  /** Foreign keys cascade to identities, sessions (the trigger logs each), refresh tokens and the recovery. */
+  async deleteUser(id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const gone = this.st.deleteUser.run(id).changes === 1;
+      if (gone) this.st.pruneRevocations.run(Date.now() - REVOCATION_RETENTION_MS);
+      return gone;
+    })();
   }
 
   async updateUser(user: UserRecord): Promise<boolean> {
@@ -317,9 +353,8 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
     return r && toToken(r);
   }
 
-  async getActiveChild(parentHash: string): Promise<RefreshTokenRecord | undefined> {
-    const r = this.st.activeChild.get(parentHash) as TokenRow | undefined;
-    return r && toToken(r);
+  async listChildTokens(parentHash: string): Promise<RefreshTokenRecord[]> {
+    return (this.st.children.all(parentHash) as TokenRow[]).map(toToken);
   }
 
   async rotateRefreshToken(revokeHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
