@@ -23,6 +23,9 @@ export interface ServerConfig {
     jwtSecret?: string;
     issuer?: string;
     accessTokenTtlSeconds: number;
+    /** External mode: the project's URL and public anon key, which the web console's supabase-js signs in with. */
+    supabaseUrl?: string;
+    anonKey?: string;
   };
   /** Seeded on first start so the quick start works (built-in auth only). */
   demoUser: { email: string; password: string } | null;
@@ -83,6 +86,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       jwtSecret: opt(env.CADENZA_AUTH_JWT_SECRET),
       issuer: opt(env.CADENZA_AUTH_ISSUER),
       accessTokenTtlSeconds: int('CADENZA_ACCESS_TOKEN_TTL', env.CADENZA_ACCESS_TOKEN_TTL, 3600),
+      supabaseUrl: opt(env.CADENZA_SUPABASE_URL),
+      anonKey: opt(env.CADENZA_SUPABASE_ANON_KEY),
     },
     demoUser: demoDisabled
       ? null

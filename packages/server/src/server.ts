@@ -35,6 +35,7 @@ import { revocationPublisher } from './revocation-fanout.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { apiV3Routes } from './http/api-v3/index.ts';
+import { consolePageConfig, consoleRoutes } from './http/console-assets.ts';
 
 export const VERSION = '0.1.0';
 
@@ -177,6 +178,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log: log.child({ module: 'proxy' }),
     }));
   }
+  app.route('/', consoleRoutes({ config: consolePageConfig(VERSION, { external: Boolean(external), ...config.auth }), log: log.child({ module: 'console' }) }));
   app.notFound((c) => c.json({ success: false, errno: 10404, error: 'not found', details: null }, 404));
 
   const http: Server = createServer(getRequestListener(app.fetch));
