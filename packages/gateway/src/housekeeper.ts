@@ -12,9 +12,10 @@ export class Housekeeper {
   readonly tickMs: number;
 
   constructor(readonly core: Core) {
-    const spans = [1000, core.staleCloseDelayMs / 4];
-    if (core.pingIntervalMs > 0) spans.push(core.pingIntervalMs / 4);
-    if (core.pongTimeoutMs > 0) spans.push(core.pongTimeoutMs / 4);
+    const s = core.settings;
+    const spans = [1000, s.staleCloseDelayMs / 4];
+    if (s.pingIntervalMs > 0) spans.push(s.pingIntervalMs / 4);
+    if (s.pongTimeoutMs > 0) spans.push(s.pongTimeoutMs / 4);
     this.tickMs = Math.max(20, Math.floor(Math.min(...spans)));
     this.#timer = setInterval(() => this.tick(), this.tickMs);
     this.#timer.unref();
@@ -22,9 +23,9 @@ export class Housekeeper {
 
   tick(): void {
     const now = this.core.now();
-    for (const client of this.core.hub.sockets) {
+    for (const conn of this.core.hub.sockets()) {
       try {
-        client.housekeep(now);
+        conn.housekeep(now);
       } catch (err) {
         this.core.log.error({ err }, 'housekeeping failed');
       }

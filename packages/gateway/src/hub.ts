@@ -1,58 +1,166 @@
 /**
  * @module hub
- * This node's indexes: channel → subscribed clients (the fan-out list), user → connections, and every open socket.
+ * This node's indexes — channel → subscribers (the fan-out list), user → connections, every open socket — and the
+ * fan-out itself: the hub is the broker's event handler, as Centrifugo's hub is. It sees a connection only as a
+ * `HubMember` (which protocol it speaks, where a frame goes), and each subscriber's `Subscription` decides whether a
+ * publication is delivered, skipped or means the client lost its place.
  */
-import type { Connection } from './connection/connection.ts';
-import type { Subscription } from './subscription.ts';
+import { jsonCodec, protobufCodec, type ClientInfo, type Reply } from '@cadenza/protocol';
+import type { BrokerEventHandler, BrokerPublication } from './broker/broker.ts';
+import { toWirePublication } from './publication.ts';
+import { SubFlag, Take, type Subscription } from './subscription.ts';
+import { SharedFrame } from './transport/ws-frame.ts';
 
-export class Hub {
-  /** channel → client → subscription. Iterated on every publication. */
-  readonly channels = new Map<string, Map<Connection, Subscription>>();
-  /** user id → connected clients. */
-  readonly users = new Map<string, Set<Connection>>();
+/** A connection as the hub sees it. */
+export interface HubMember {
+  /** Protobuf (binary frames) or JSON (text frames). */
+  readonly binary: boolean;
+  /** Writes a frame shared with other receivers, in order with everything else written to the connection. */
+  sendShared(frame: SharedFrame): void;
+}
+
+export class Hub<M extends HubMember> implements BrokerEventHandler {
+  /** channel → member → subscription. Iterated on every publication. */
+  readonly #channels = new Map<string, Map<M, Subscription>>();
+  /** user id → connected members. */
+  readonly #users = new Map<string, Set<M>>();
   /** Every accepted socket, connected or not (housekeeping walks it). */
-  readonly sockets = new Set<Connection>();
-  /** Clients that completed connect. */
-  connected = 0;
-  subscriptions = 0;
+  readonly #sockets = new Set<M>();
+  #subscriptions = 0;
+  #connected = 0;
+
+  /** `onPositionLost` gets the positioned subscribers of a channel that missed publications (see `Subscription.take`). */
+  constructor(readonly onPositionLost: (channel: string, members: M[]) => void) {}
+
+  // ------------------------------------------------------------ fan-out (BrokerEventHandler)
+
+  /**
+   * Each publication is encoded once per protocol into a complete WebSocket frame, and that same buffer goes to
+   * every subscriber (no per-subscriber encoding, framing or copying).
+   */
+  onPublication(channel: string, pub: BrokerPublication): void {
+    const subs = this.#channels.get(channel);
+    if (!subs) return;
+    let json: SharedFrame | undefined;
+    let proto: SharedFrame | undefined;
+    let reply: Reply | undefined;
+    let lost: M[] | undefined;
+    for (const [member, sub] of subs) {
+      const take = sub.take(pub);
+      if (take !== Take.deliver) {
+        if (take === Take.lost) (lost ??= []).push(member);
+        continue;
+      }
+      if (member.binary) {
+        proto ??= new SharedFrame(protobufCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]), true);
+        member.sendShared(proto);
+      } else {
+        json ??= new SharedFrame(jsonCodec.encodeReplies([(reply ??= { push: { channel, pub: toWirePublication(pub) } })]), false);
+        member.sendShared(json);
+      }
+    }
+    if (lost) this.onPositionLost(channel, lost);
+  }
+
+  onJoin(channel: string, info: ClientInfo): void {
+    this.#pushJoinLeave(channel, { push: { channel, join: { info } } });
+  }
+
+  onLeave(channel: string, info: ClientInfo): void {
+    this.#pushJoinLeave(channel, { push: { channel, leave: { info } } });
+  }
+
+  #pushJoinLeave(channel: string, reply: Reply): void {
+    const subs = this.#channels.get(channel);
+    if (!subs) return;
+    let json: SharedFrame | undefined;
+    let proto: SharedFrame | undefined;
+    for (const [member, sub] of subs) {
+      if (!sub.live || (sub.flags & SubFlag.joinLeave) === 0) continue;
+      if (member.binary) member.sendShared((proto ??= new SharedFrame(protobufCodec.encodeReplies([reply]), true)));
+      else member.sendShared((json ??= new SharedFrame(jsonCodec.encodeReplies([reply]), false)));
+    }
+  }
+
+  // ------------------------------------------------------------ channels
 
   /** Adds a subscriber; true when it is the channel's first on this node. */
-  subscribe(channel: string, client: Connection, sub: Subscription): boolean {
-    let subs = this.channels.get(channel);
+  subscribe(channel: string, member: M, sub: Subscription): boolean {
+    let subs = this.#channels.get(channel);
     const first = !subs;
-    if (!subs) this.channels.set(channel, (subs = new Map()));
-    if (!subs.has(client)) this.subscriptions++;
-    subs.set(client, sub);
+    if (!subs) this.#channels.set(channel, (subs = new Map()));
+    if (!subs.has(member)) this.#subscriptions++;
+    subs.set(member, sub);
     return first;
   }
 
   /** Removes a subscriber; true when the channel has no subscriber left on this node. */
-  unsubscribe(channel: string, client: Connection): boolean {
-    const subs = this.channels.get(channel);
-    if (!subs || !subs.delete(client)) return false;
-    this.subscriptions--;
+  unsubscribe(channel: string, member: M): boolean {
+    const subs = this.#channels.get(channel);
+    if (!subs || !subs.delete(member)) return false;
+    this.#subscriptions--;
     if (subs.size > 0) return false;
-    this.channels.delete(channel);
+    this.#channels.delete(channel);
     return true;
   }
 
-  addUser(client: Connection): void {
-    const user = client.identity.userId;
-    let set = this.users.get(user);
-    if (!set) this.users.set(user, (set = new Set()));
-    set.add(client);
-    this.connected++;
+  hasChannel(channel: string): boolean {
+    return this.#channels.has(channel);
   }
 
-  removeUser(client: Connection): void {
-    const user = client.identity.userId;
-    const set = this.users.get(user);
-    if (!set || !set.delete(client)) return;
-    this.connected--;
-    if (set.size === 0) this.users.delete(user);
+  /** A snapshot of the channels with subscribers on this node. */
+  channels(): string[] {
+    return [...this.#channels.keys()];
   }
 
-  clientsOf(userId: string): Connection[] {
-    return [...(this.users.get(userId) ?? [])];
+  /** The channel's live positioned subscriptions whose stream generation is known (the position check's subjects). */
+  positionedSubscribers(channel: string): Array<[M, Subscription]> {
+    const out: Array<[M, Subscription]> = [];
+    for (const entry of this.#channels.get(channel) ?? []) {
+      const sub = entry[1];
+      if (sub.live && sub.positioned && sub.epoch !== '') out.push(entry);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ users and sockets
+
+  addUser(userId: string, member: M): void {
+    let set = this.#users.get(userId);
+    if (!set) this.#users.set(userId, (set = new Set()));
+    set.add(member);
+    this.#connected++;
+  }
+
+  removeUser(userId: string, member: M): void {
+    const set = this.#users.get(userId);
+    if (!set || !set.delete(member)) return;
+    this.#connected--;
+    if (set.size === 0) this.#users.delete(userId);
+  }
+
+  /** A snapshot of the user's connected members. */
+  connectionsOf(userId: string): M[] {
+    return [...(this.#users.get(userId) ?? [])];
+  }
+
+  addSocket(member: M): void {
+    this.#sockets.add(member);
+  }
+
+  removeSocket(member: M): void {
+    this.#sockets.delete(member);
+  }
+
+  sockets(): IterableIterator<M> {
+    return this.#sockets.values();
+  }
+
+  clearSockets(): void {
+    this.#sockets.clear();
+  }
+
+  get counts(): { connected: number; sockets: number; subscriptions: number; channels: number; users: number } {
+    return { connected: this.#connected, sockets: this.#sockets.size, subscriptions: this.#subscriptions, channels: this.#channels.size, users: this.#users.size };
   }
 }

@@ -8,13 +8,14 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RawJson, type ClientInfo } from '@cadenza/protocol';
 import type { StreamPosition } from './broker/broker.ts';
-import { Core, toWirePublication, type GatewayStats } from './core.ts';
-import { subscribeAtRuntime } from './connection/subscribe.ts';
+import { Core, type GatewayStats } from './core.ts';
+import { endSubscription, subscribeAtRuntime } from './connection/subscribe.ts';
 import { Disconnect, ProtocolError } from './errors.ts';
 import { Housekeeper } from './housekeeper.ts';
 import { PositionCheck } from './position-check.ts';
 import type { GatewayOptions } from './options.ts';
 import type { PresenceStats } from './presence/presence.ts';
+import { toWirePublication } from './publication.ts';
 import { WebSocketTransport } from './transport/websocket.ts';
 import { UnsubscribeCodes, type Publication } from '@cadenza/protocol';
 
@@ -62,7 +63,7 @@ export class GatewayNode {
     this.#transport = new WebSocketTransport(this.#core);
     this.#housekeeper = new Housekeeper(this.#core);
     this.#positionCheck = new PositionCheck(this.#core);
-    this.#core.broker.run(this.#core).catch((err: unknown) => this.#core.log.error({ err }, 'broker failed to start'));
+    this.#core.broker.run(this.#core.hub).catch((err: unknown) => this.#core.log.error({ err }, 'broker failed to start'));
   }
 
   /** Takes over an HTTP upgrade request (route `/connection/websocket` here). */
@@ -119,20 +120,20 @@ export class GatewayNode {
   /** Subscribes every connection of the user to a channel (a `subscribe` push; the client emits `subscribed`). */
   async subscribeUser(userId: string, channel: string, opts: { data?: unknown } = {}): Promise<void> {
     this.#core.rules.resolve(channel);
-    const clients = this.#core.hub.clientsOf(userId);
-    await Promise.all(clients.map((c) => subscribeAtRuntime(c, channel, opts.data).catch((err: unknown) => this.#core.log.warn({ err, channel }, 'server-side subscribe failed'))));
+    const conns = this.#core.hub.connectionsOf(userId);
+    await Promise.all(conns.map((c) => subscribeAtRuntime(c, channel, opts.data).catch((err: unknown) => this.#core.log.warn({ err, channel }, 'server-side subscribe failed'))));
   }
 
   /** Unsubscribes every connection of the user from a channel (an `unsubscribe` push with code 2000, terminal). */
   async unsubscribeUser(userId: string, channel: string): Promise<void> {
-    const clients = this.#core.hub.clientsOf(userId);
-    await Promise.all(clients.map((c) => this.#core.removeSubscription(c, channel, UnsubscribeCodes.server)));
+    const conns = this.#core.hub.connectionsOf(userId);
+    await Promise.all(conns.map((c) => endSubscription(c, channel, UnsubscribeCodes.server)));
   }
 
   /** Disconnects the user's connections (only one session's, or one connection, when given). */
   disconnectUser(userId: string, opts: DisconnectUserOptions): number {
     let n = 0;
-    for (const c of this.#core.hub.clientsOf(userId)) {
+    for (const c of this.#core.hub.connectionsOf(userId)) {
       if (opts.sessionId !== undefined && c.identity.sessionId !== opts.sessionId) continue;
       if (opts.clientId !== undefined && c.clientId !== opts.clientId) continue;
       c.close(new Disconnect(opts.code, opts.reason));
@@ -143,11 +144,11 @@ export class GatewayNode {
 
   /** An asynchronous `message` push to every connection of the user. */
   sendToUser(userId: string, data: unknown): number {
-    const clients = this.#core.hub.clientsOf(userId);
-    if (clients.length === 0) return 0;
+    const conns = this.#core.hub.connectionsOf(userId);
+    if (conns.length === 0) return 0;
     const raw = RawJson.of(data);
-    for (const c of clients) c.writeReplies([{ push: { message: { data: raw } } }]);
-    return clients.length;
+    for (const c of conns) c.send([{ push: { message: { data: raw } } }]);
+    return conns.length;
   }
 
   stats(): GatewayStats {
@@ -166,15 +167,15 @@ export class GatewayNode {
 
   async #doShutdown(timeoutMs: number): Promise<void> {
     const core = this.#core;
-    core.closing = true;
-    const sockets = [...core.hub.sockets];
+    core.beginShutdown();
+    const sockets = [...core.hub.sockets()];
     for (const c of sockets) c.close(Disconnect.shutdown());
     const deadline = Date.now() + timeoutMs;
-    while (sockets.some((c) => c.ws.readyState !== c.ws.CLOSED) && Date.now() < deadline) {
+    while (sockets.some((c) => !c.socketClosed) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    for (const c of sockets) if (c.ws.readyState !== c.ws.CLOSED) c.ws.terminate();
-    core.hub.sockets.clear();
+    for (const c of sockets) if (!c.socketClosed) c.terminate();
+    core.hub.clearSockets();
     this.#housekeeper.stop();
     this.#positionCheck.stop();
     this.#transport.close();

@@ -6,9 +6,7 @@
  * reached the top read one check earlier — a whole interval to arrive — or holds another epoch is sent to recover.
  */
 import type { StreamPosition } from './broker/broker.ts';
-import type { Connection } from './connection/connection.ts';
 import type { Core } from './core.ts';
-import { SubFlag } from './subscription.ts';
 
 export class PositionCheck {
   readonly #timer: NodeJS.Timeout | undefined;
@@ -28,8 +26,9 @@ export class PositionCheck {
     if (this.#running) return;
     this.#running = true;
     try {
-      for (const channel of [...this.core.hub.channels.keys()]) {
-        if (this.#positioned(channel).length === 0) {
+      const hub = this.core.hub;
+      for (const channel of hub.channels()) {
+        if (hub.positionedSubscribers(channel).length === 0) {
           this.#previous.delete(channel);
           continue;
         }
@@ -43,12 +42,12 @@ export class PositionCheck {
         const before = this.#previous.get(channel);
         this.#previous.set(channel, top);
         if (!before) continue;
-        const behind = this.#positioned(channel).filter(
+        const behind = hub.positionedSubscribers(channel).filter(
           ([, sub]) => (sub.epoch !== '' && sub.epoch !== top.epoch) || (sub.epoch === before.epoch && sub.offset < before.offset),
         );
-        if (behind.length > 0) this.core.sendToRecover(channel, behind.map(([client]) => client));
+        if (behind.length > 0) this.core.sendToRecover(channel, behind.map(([conn]) => conn));
       }
-      for (const channel of this.#previous.keys()) if (!this.core.hub.channels.has(channel)) this.#previous.delete(channel);
+      for (const channel of this.#previous.keys()) if (!hub.hasChannel(channel)) this.#previous.delete(channel);
     } finally {
       this.#running = false;
     }
@@ -58,13 +57,4 @@ export class PositionCheck {
     if (this.#timer) clearInterval(this.#timer);
   }
 
-  #positioned(channel: string): Array<[Connection, { offset: number; epoch: string }]> {
-    const subs = this.core.hub.channels.get(channel);
-    if (!subs) return [];
-    const out: Array<[Connection, { offset: number; epoch: string }]> = [];
-    for (const [client, sub] of subs) {
-      if (sub.buffer === null && (sub.flags & SubFlag.positioned) !== 0 && sub.epoch !== '') out.push([client, sub]);
-    }
-    return out;
-  }
 }

@@ -4,20 +4,15 @@
  * rpc, and the one-way send. Permission rules follow the channel's namespace options (Centrifugo's
  * allow_*_for_subscriber / allow_*_for_client); a feature off for the namespace is 108 not available.
  */
-import { RawJson, type ChannelRequest, type HistoryRequest, type PublishRequest, type RpcRequest, type SendRequest } from '@cadenza/protocol';
+import { RawJson, type ChannelRequest, type HistoryRequest, type PublishRequest, type Reply, type RpcRequest, type SendRequest } from '@cadenza/protocol';
 import type { ResolvedNamespace } from '../channel-rules.ts';
-import { toWirePublication } from '../core.ts';
 import { Disconnect, ProtocolError } from '../errors.ts';
+import { toWirePublication } from '../publication.ts';
 import type { Connection } from './connection.ts';
-
-function isSubscriber(client: Connection, channel: string): boolean {
-  const sub = client.subs?.get(channel);
-  return sub !== undefined && sub.buffer === null;
-}
 
 function requireChannel(client: Connection, channel: string): ResolvedNamespace {
   if (channel === '') throw ProtocolError.badRequest();
-  return client.core.rules.resolve(channel).ns;
+  return client.host.rules.resolve(channel).ns;
 }
 
 /** A payload that must be JSON: protobuf clients may send arbitrary bytes, which the gateway cannot relay as JSON. */
@@ -28,57 +23,57 @@ function jsonPayload(data: unknown): unknown {
 
 export async function handlePublish(client: Connection, id: number, req: PublishRequest): Promise<void> {
   const ns = requireChannel(client, req.channel);
-  const allowed = ns.allowPublishForClient || (ns.allowPublishForSubscriber && isSubscriber(client, req.channel));
+  const allowed = ns.allowPublishForClient || (ns.allowPublishForSubscriber && client.subscriptions.isLive(req.channel));
   if (!allowed) throw ProtocolError.permissionDenied();
   const data = RawJson.of(jsonPayload(req.data) ?? null);
-  await client.core.publish(req.channel, data, { info: client.core.clientInfo(client, client.subs?.get(req.channel)) });
-  client.writeReplies([{ id, publish: {} }]);
+  await client.host.publish(req.channel, data, { info: client.clientInfo(client.subscriptions.get(req.channel)) });
+  client.send([{ id, publish: {} }]);
 }
 
 function checkPresence(client: Connection, channel: string): void {
   const ns = requireChannel(client, channel);
   if (!ns.presence) throw ProtocolError.notAvailable();
-  if (!(ns.allowPresenceForClient || (ns.allowPresenceForSubscriber && isSubscriber(client, channel)))) throw ProtocolError.permissionDenied();
+  if (!(ns.allowPresenceForClient || (ns.allowPresenceForSubscriber && client.subscriptions.isLive(channel)))) throw ProtocolError.permissionDenied();
 }
 
 export async function handlePresence(client: Connection, id: number, req: ChannelRequest): Promise<void> {
   checkPresence(client, req.channel);
-  const presence = await client.core.presence.presence(req.channel);
-  client.writeReplies([{ id, presence: { presence } }]);
+  const presence = await client.host.presence.presence(req.channel);
+  client.send([{ id, presence: { presence } }]);
 }
 
 export async function handlePresenceStats(client: Connection, id: number, req: ChannelRequest): Promise<void> {
   checkPresence(client, req.channel);
-  const s = await client.core.presence.stats(req.channel);
-  client.writeReplies([{ id, presence_stats: { num_clients: s.numClients, num_users: s.numUsers } }]);
+  const s = await client.host.presence.stats(req.channel);
+  client.send([{ id, presence_stats: { num_clients: s.numClients, num_users: s.numUsers } }]);
 }
 
 export async function handleHistory(client: Connection, id: number, req: HistoryRequest): Promise<void> {
-  const core = client.core;
+  const host = client.host;
   const ns = requireChannel(client, req.channel);
   if (!ns.history) throw ProtocolError.notAvailable();
-  if (!(ns.allowHistoryForClient || (ns.allowHistoryForSubscriber && isSubscriber(client, req.channel)))) throw ProtocolError.permissionDenied();
-  const max = core.limits.historyMaxPublications;
+  if (!(ns.allowHistoryForClient || (ns.allowHistoryForSubscriber && client.subscriptions.isLive(req.channel)))) throw ProtocolError.permissionDenied();
+  const max = host.settings.limits.historyMaxPublications;
   const asked = req.limit ?? 0;
   const limit = asked < 0 || asked > max ? max : asked;
-  const h = await core.broker.history(req.channel, { limit, since: req.since, reverse: req.reverse });
+  const h = await host.broker.history(req.channel, { limit, since: req.since, reverse: req.reverse });
   if (req.since?.epoch && h.position.epoch !== req.since.epoch) throw ProtocolError.unrecoverablePosition();
-  const result: NonNullable<import('@cadenza/protocol').Reply['history']> = { epoch: h.position.epoch };
+  const result: NonNullable<Reply['history']> = { epoch: h.position.epoch };
   if (h.position.offset > 0) result.offset = h.position.offset;
   if (h.publications.length > 0) result.publications = h.publications.map(toWirePublication);
-  client.writeReplies([{ id, history: result }]);
+  client.send([{ id, history: result }]);
 }
 
 export async function handleRpc(client: Connection, id: number, req: RpcRequest): Promise<void> {
-  const core = client.core;
-  if (!core.handlers.onRpc) throw ProtocolError.methodNotFound();
-  const reply = await core.handlers.onRpc({ client, method: req.method, data: jsonPayload(req.data) });
+  const handlers = client.host.handlers;
+  if (!handlers.onRpc) throw ProtocolError.methodNotFound();
+  const reply = await handlers.onRpc({ client, method: req.method, data: jsonPayload(req.data) });
   if (client.state !== 'connected') return;
-  client.writeReplies([{ id, rpc: reply.data === undefined ? {} : { data: RawJson.of(reply.data) } }]);
+  client.send([{ id, rpc: reply.data === undefined ? {} : { data: RawJson.of(reply.data) } }]);
 }
 
 export async function handleSend(client: Connection, req: SendRequest): Promise<void> {
-  const core = client.core;
-  if (!core.handlers.onMessage) throw Disconnect.notAvailable();
-  await core.handlers.onMessage({ client, data: jsonPayload(req.data) });
+  const handlers = client.host.handlers;
+  if (!handlers.onMessage) throw Disconnect.notAvailable();
+  await handlers.onMessage({ client, data: jsonPayload(req.data) });
 }

@@ -8,55 +8,49 @@
 import { RawJson, type ConnectRequest, type ConnectResult, type RefreshRequest, type SubscribeResult } from '@cadenza/protocol';
 import { Disconnect, ProtocolError } from '../errors.ts';
 import type { Connection } from './connection.ts';
-import { establishServerSide, type Established } from './subscribe.ts';
+import { endSubscription, establishServerSide, type Established } from './subscribe.ts';
 
-const nowSeconds = (client: Connection): number => Math.floor(client.core.now() / 1000);
+const nowSeconds = (client: Connection): number => Math.floor(client.host.now() / 1000);
 
 export async function handleConnect(client: Connection, id: number, req: ConnectRequest): Promise<void> {
-  const core = client.core;
-  if (core.closing) throw Disconnect.shutdown();
-  const reply = await core.handlers.onConnect({
+  const host = client.host;
+  if (host.closing) throw Disconnect.shutdown();
+  const reply = await host.handlers.onConnect({
     clientId: client.clientId,
     token: req.token ?? '',
     data: req.data,
     name: req.name,
     version: req.version,
     protocol: client.protocol,
-    headers: client.headers ?? {},
+    headers: client.headers,
   });
   if (client.state !== 'connecting') return;
   const identity = reply.identity;
   const now = nowSeconds(client);
   if (identity.expireAt && identity.expireAt <= now) throw ProtocolError.expired();
-  const { maxConnections, maxChannelsPerConnection } = core.limits;
-  if (maxConnections > 0 && core.hub.connected >= maxConnections) throw Disconnect.connectionLimit();
   const channels = [...new Set(reply.channels ?? [])];
-  if (channels.length > maxChannelsPerConnection) throw Disconnect.channelLimit();
+  if (channels.length > host.settings.limits.maxChannelsPerConnection) throw Disconnect.channelLimit();
 
-  client.identity = identity;
-  client.connInfo = identity.info === undefined ? undefined : RawJson.of(identity.info);
+  client.identify(identity);
   const established: Established[] = [];
   try {
     for (const channel of channels) established.push(await establishServerSide(client, channel, req.subs?.[channel]));
+    if (client.state === 'connecting') host.admit(client);
   } catch (err) {
-    for (const e of established) await core.removeSubscription(client, e.channel);
+    for (const e of established) await endSubscription(client, e.channel);
     throw err;
   }
   if (client.state !== 'connecting') {
-    for (const e of established) await core.removeSubscription(client, e.channel);
+    for (const e of established) await endSubscription(client, e.channel);
     return;
   }
 
-  client.state = 'connected';
-  client.headers = undefined;
-  client.connectedAt = core.now();
-  core.hub.addUser(client);
-  const result: ConnectResult = { client: client.clientId, version: core.version };
-  if (core.pingIntervalMs > 0) {
-    result.ping = core.pingIntervalMs / 1000;
-    if (core.pongTimeoutMs > 0) result.pong = true;
-    // The first ping comes between half an interval and a full one, spreading pings of clients that connect together.
-    client.nextPingAt = client.connectedAt + Math.floor(core.pingIntervalMs * (0.5 + Math.random() / 2));
+  client.markConnected();
+  const s = host.settings;
+  const result: ConnectResult = { client: client.clientId, version: s.version };
+  if (s.pingIntervalMs > 0) {
+    result.ping = s.pingIntervalMs / 1000;
+    if (s.pongTimeoutMs > 0) result.pong = true;
   }
   if (identity.expireAt && identity.expireAt > 0) {
     result.expires = true;
@@ -68,24 +62,24 @@ export async function handleConnect(client: Connection, id: number, req: Connect
     for (const e of established) subs[e.channel] = e.result;
     result.subs = subs;
   }
-  client.writeReplies([{ id, connect: result }]);
+  client.send([{ id, connect: result }]);
   for (const e of established) e.commit();
 }
 
 export async function handleRefresh(client: Connection, id: number, req: RefreshRequest): Promise<void> {
-  const core = client.core;
+  const host = client.host;
   if (!req.token) throw ProtocolError.badRequest();
   let expireAt: number;
   let info: unknown;
-  if (core.handlers.onRefresh) {
-    const r = await core.handlers.onRefresh({ client, token: req.token });
+  if (host.handlers.onRefresh) {
+    const r = await host.handlers.onRefresh({ client, token: req.token });
     expireAt = r.expireAt ?? 0;
     info = r.info;
   } else {
     // Without a refresh hook the new token is checked like a connect token and must name the same user.
     let r;
     try {
-      r = await core.handlers.onConnect({ clientId: client.clientId, token: req.token, protocol: client.protocol, headers: {} });
+      r = await host.handlers.onConnect({ clientId: client.clientId, token: req.token, protocol: client.protocol, headers: {} });
     } catch (err) {
       if (err instanceof ProtocolError && err.code === 109) throw Disconnect.expired();
       throw err;
@@ -97,11 +91,8 @@ export async function handleRefresh(client: Connection, id: number, req: Refresh
   if (client.state !== 'connected') return;
   const now = nowSeconds(client);
   if (expireAt > 0 && expireAt <= now) throw Disconnect.expired();
-  client.identity = { ...client.identity, expireAt };
-  if (info !== undefined) {
-    client.identity.info = info;
-    client.connInfo = RawJson.of(info);
-  }
-  const result = expireAt > 0 ? { client: client.clientId, version: core.version, expires: true, ttl: client.ttlUntil(expireAt) } : { client: client.clientId, version: core.version };
-  client.writeReplies([{ id, refresh: result }]);
+  client.refreshIdentity(expireAt, info);
+  const version = host.settings.version;
+  const result = expireAt > 0 ? { client: client.clientId, version, expires: true, ttl: client.ttlUntil(expireAt) } : { client: client.clientId, version };
+  client.send([{ id, refresh: result }]);
 }

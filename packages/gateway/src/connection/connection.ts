@@ -1,19 +1,22 @@
 /**
  * @module connection/connection
- * One WebSocket connection: its state, its subscriptions, writing with a bounded queue, closing with Centrifugo's
- * disconnect signalling, and the periodic checks (ping, pong, expiry, staleness) run by the node's shared
- * housekeeping tick. Commands are handled in ./dispatch.ts.
+ * One WebSocket connection: its state and identity, its subscriptions, writing with a bounded queue, closing with
+ * Centrifugo's disconnect signalling, the order in which its commands run, and the periodic checks (ping, pong,
+ * expiry, staleness) run by the node's shared housekeeping tick. Commands are handled in ./dispatch.ts; the node is
+ * reached only through `ConnectionHost`, the hub sees it only as a `HubMember`.
  *
- * Memory matters here (one per connection): no timers, no per-message closures, subscriptions map created lazily.
+ * Memory matters here (one per connection): no timers, no per-message closures, maps created on first use.
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { jsonCodec, type Codec, type RawJson, type Reply } from '@cadenza/protocol';
-import type { Core } from '../core.ts';
+import { jsonCodec, RawJson, type ClientInfo, type Codec, type Command, type Reply } from '@cadenza/protocol';
 import { Disconnect } from '../errors.ts';
 import type { ClientIdentity, ClientRef } from '../hooks.ts';
+import type { HubMember } from '../hub.ts';
 import type { Subscription } from '../subscription.ts';
-import { onFrame } from './dispatch.ts';
+import type { SharedFrame } from '../transport/ws-frame.ts';
+import type { ConnectionHost } from './host.ts';
+import { ConnectionSubscriptions } from './subscriptions.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'closed';
 
@@ -24,201 +27,302 @@ const ANONYMOUS: ClientIdentity = Object.freeze({ userId: '' });
 /** How long a closing socket may take to finish its close handshake before it is destroyed. */
 const CLOSE_GRACE_MS = 3_000;
 
-export class Connection implements ClientRef {
+export class Connection implements ClientRef, HubMember {
   readonly transport = 'websocket' as const;
-  state: ConnectionState = 'connecting';
-  identity: ClientIdentity = ANONYMOUS;
-  /** `identity.info` serialised once, for presence, join/leave and publication info. */
-  connInfo: RawJson | undefined;
-  /** channel → subscription (created on first subscribe). */
-  subs: Map<string, Subscription> | undefined;
-  /** Subscriptions with an expiry, so housekeeping can skip the rest. */
-  expiringSubs = 0;
-  /** Upgrade request headers, kept only until connect. */
-  headers: Record<string, string | undefined> | undefined;
+  readonly subscriptions = new ConnectionSubscriptions();
   readonly createdAt: number;
-  connectedAt = 0;
+  #state: ConnectionState = 'connecting';
+  #identity: ClientIdentity = ANONYMOUS;
+  /** `identity.info` serialised once, for presence, join/leave and publication info. */
+  #connInfo: RawJson | undefined;
+  /** Upgrade request headers, kept only until connect. */
+  #headers: Record<string, string | undefined> | undefined;
+  #connectedAt = 0;
   /** Next server ping (unix ms); 0 = none scheduled. */
-  nextPingAt = 0;
+  #nextPingAt = 0;
   /** Deadline for the pong of the last ping; 0 = no ping outstanding. */
-  pongDeadline = 0;
-  closingAt = 0;
+  #pongDeadline = 0;
+  #closingAt = 0;
   /** Command rate limiting (token bucket). */
-  tokens: number;
-  tokensAt: number;
+  #tokens: number;
+  #tokensAt: number;
   /** Commands that arrived while connect was in progress, handled after it. */
-  pending: import('@cadenza/protocol').Command[] | undefined;
-  /** Replies waiting for the end of the event-loop turn (see writeReplies). */
-  outbox: Reply[] | undefined;
+  #held: Command[] | undefined;
   /** Ordered chain for subscribe / unsubscribe / refresh commands. */
-  serial: Promise<void> | undefined;
+  #serial: Promise<void> | undefined;
+  /** Replies waiting for the end of the event-loop turn (see send). */
+  #outbox: Reply[] | undefined;
+  readonly #ws: WebSocket;
+  readonly #socket: Duplex;
 
   constructor(
-    readonly core: Core,
-    readonly ws: WebSocket,
+    readonly host: ConnectionHost<Connection>,
     readonly codec: Codec,
     readonly clientId: string,
     headers: Record<string, string | undefined>,
+    ws: WebSocket,
     /** The raw socket under `ws`, for writing pre-built frames (fan-out). */
-    readonly socket: Duplex,
+    socket: Duplex,
   ) {
-    this.headers = headers;
-    this.createdAt = core.now();
-    this.tokens = core.limits.commandsPerSecond;
-    this.tokensAt = this.createdAt;
+    this.#ws = ws;
+    this.#socket = socket;
+    this.#headers = headers;
+    this.createdAt = host.now();
+    this.#tokens = host.settings.limits.commandsPerSecond;
+    this.#tokensAt = this.createdAt;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  get identity(): ClientIdentity {
+    return this.#identity;
   }
 
   get protocol(): 'json' | 'protobuf' {
     return this.codec === jsonCodec ? 'json' : 'protobuf';
   }
 
-  /** Handles one incoming WebSocket message. */
-  receive(data: Buffer): void {
-    if (this.state === 'closed') return;
-    this.core.messagesIn++;
-    onFrame(this, data);
+  get binary(): boolean {
+    return this.codec.binary;
   }
 
-  /** Writes one frame unless the connection's write queue is over its limit, in which case it is cut (3008). */
-  writeFrame(frame: Buffer): void {
-    if (this.state === 'closed') return;
-    if (this.outbox) this.flush();
-    if (this.ws.bufferedAmount > this.core.limits.writeQueueBytes) {
-      this.close(Disconnect.slow());
-      return;
-    }
-    this.core.messagesOut++;
-    this.ws.send(frame, this.codec.binary ? SEND_BINARY : SEND_TEXT);
+  /** The upgrade request's headers (until connect completes). */
+  get headers(): Record<string, string | undefined> {
+    return this.#headers ?? {};
   }
 
-  /**
-   * Writes a complete WebSocket frame (see transport/ws-frame.ts) straight to the socket: the fan-out path, where one
-   * frame is shared by every subscriber. Ordering with `ws.send` holds: without compression ws writes synchronously.
-   */
-  writeWsFrame(frame: Buffer): void {
-    if (this.state === 'closed') return;
-    if (this.outbox) this.flush();
-    if (this.ws.bufferedAmount > this.core.limits.writeQueueBytes) {
-      this.close(Disconnect.slow());
-      return;
-    }
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    this.core.messagesOut++;
-    this.socket.write(frame);
+  /** Whether the connection ever completed connect. */
+  get wasConnected(): boolean {
+    return this.#connectedAt > 0;
   }
+
+  /** Who the client is, as the application said at connect (before the connection counts as connected). */
+  identify(identity: ClientIdentity): void {
+    this.#identity = identity;
+    this.#connInfo = identity.info === undefined ? undefined : RawJson.of(identity.info);
+  }
+
+  /** Connect succeeded: the connection is live and pings start. */
+  markConnected(): void {
+    const s = this.host.settings;
+    this.#state = 'connected';
+    this.#headers = undefined;
+    this.#connectedAt = this.host.now();
+    // The first ping comes between half an interval and a full one, spreading pings of clients that connect together.
+    if (s.pingIntervalMs > 0) this.#nextPingAt = this.#connectedAt + Math.floor(s.pingIntervalMs * (0.5 + Math.random() / 2));
+  }
+
+  /** A refresh replaced the credentials' expiry (and, when given, the connection info). */
+  refreshIdentity(expireAt: number, info: unknown): void {
+    this.#identity = { ...this.#identity, expireAt };
+    if (info !== undefined) {
+      this.#identity.info = info;
+      this.#connInfo = RawJson.of(info);
+    }
+  }
+
+  /** The connection as others see it in presence, join/leave and client publications. */
+  clientInfo(sub?: Subscription): ClientInfo {
+    const info: ClientInfo = { user: this.#identity.userId, client: this.clientId };
+    if (this.#connInfo) info.conn_info = this.#connInfo;
+    if (sub?.chanInfo) info.chan_info = sub.chanInfo;
+    return info;
+  }
+
+  /** Whole seconds left until `expireAt` (unix s), rounded down so the client refreshes before the deadline. */
+  ttlUntil(expireAt: number): number {
+    return Math.max(1, Math.floor((expireAt * 1000 - this.host.now()) / 1000));
+  }
+
+  // ------------------------------------------------------------ command order and rate
+
+  /** From now until `releaseHeld`, incoming commands wait (connect is in progress). */
+  holdCommands(): void {
+    this.#held = [];
+  }
+
+  /** Keeps the command for later when commands are held; false when they are not. */
+  hold(cmd: Command): boolean {
+    if (!this.#held) return false;
+    this.#held.push(cmd);
+    return true;
+  }
+
+  releaseHeld(): Command[] {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    return held;
+  }
+
+  /** Runs `work` after every earlier `inOrder` work of this connection has finished. */
+  inOrder(work: () => Promise<void>): void {
+    const next: Promise<void> = (this.#serial ?? Promise.resolve()).then(work);
+    this.#serial = next;
+    void next.then(() => {
+      if (this.#serial === next) this.#serial = undefined;
+    });
+  }
+
+  /** Takes one command token; false when the connection is over its command rate. */
+  takeToken(now: number): boolean {
+    const rate = this.host.settings.limits.commandsPerSecond;
+    if (rate <= 0) return true;
+    const refill = ((now - this.#tokensAt) / 1000) * rate;
+    if (refill > 0) {
+      this.#tokens = Math.min(rate, this.#tokens + refill);
+      this.#tokensAt = now;
+    }
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** An empty command: the pong to an outstanding ping (true), or a protocol violation (false). */
+  pongReceived(): boolean {
+    if (this.#state !== 'connected' || this.#pongDeadline === 0) return false;
+    this.#pongDeadline = 0;
+    return true;
+  }
+
+  // ------------------------------------------------------------ writing
 
   /**
    * Queues replies and pushes; everything queued during one turn of the event loop leaves in one frame (fewer
    * syscalls when many calls complete together). Any direct write flushes the queue first, so order is kept.
    */
-  writeReplies(replies: Reply[]): void {
-    if (this.state === 'closed' || replies.length === 0) return;
-    if (this.outbox) {
-      for (const r of replies) this.outbox.push(r);
+  send(replies: Reply[]): void {
+    if (this.#state === 'closed' || replies.length === 0) return;
+    if (this.#outbox) {
+      for (const r of replies) this.#outbox.push(r);
       return;
     }
-    this.outbox = replies.slice();
-    this.core.scheduleFlush(this);
+    this.#outbox = replies.slice();
+    this.host.flushAtEndOfTurn(this);
   }
 
   /** Writes the queued replies now (called at the end of the event-loop turn, or before a direct write). */
   flush(): void {
-    const out = this.outbox;
+    const out = this.#outbox;
     if (!out) return;
-    this.outbox = undefined;
-    if (this.state !== 'closed') this.writeFrame(this.codec.encodeReplies(out));
+    this.#outbox = undefined;
+    if (this.#state !== 'closed') this.#writePayload(this.codec.encodeReplies(out));
   }
+
+  /**
+   * Writes a frame shared by many receivers straight to the socket (fan-out: one frame, the same buffer for every
+   * subscriber). Ordering with `ws.send` holds: without compression ws writes synchronously.
+   */
+  sendShared(frame: SharedFrame): void {
+    if (this.#state === 'closed') return;
+    if (this.#outbox) this.flush();
+    if (this.#overQueue()) return;
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.host.countOut();
+    this.#socket.write(frame.frame);
+  }
+
+  /** Writes one message unless the connection's write queue is over its limit, in which case it is cut (3008). */
+  #writePayload(payload: Buffer): void {
+    if (this.#state === 'closed') return;
+    if (this.#outbox) this.flush();
+    if (this.#overQueue()) return;
+    this.host.countOut();
+    this.#ws.send(payload, this.codec.binary ? SEND_BINARY : SEND_TEXT);
+  }
+
+  #overQueue(): boolean {
+    if (this.#ws.bufferedAmount <= this.host.settings.limits.writeQueueBytes) return false;
+    this.close(Disconnect.slow());
+    return true;
+  }
+
+  // ------------------------------------------------------------ closing
 
   /**
    * Closes the connection: a `disconnect` push (except for 3000), then a WebSocket close with the same code and
    * reason. Releases subscriptions and presence. Idempotent.
    */
   close(d: Disconnect): void {
-    if (this.state === 'closed') return;
+    if (this.#state === 'closed') return;
     // Replies still queued go out first, in the same frame as the disconnect push.
-    const last: Reply[] = this.outbox ?? [];
-    this.outbox = undefined;
+    const last: Reply[] = this.#outbox ?? [];
+    this.#outbox = undefined;
     if (d.code !== 3000) last.push({ push: { disconnect: { code: d.code, reason: d.reason } } });
-    if (last.length > 0 && this.ws.readyState === this.ws.OPEN) {
+    if (last.length > 0 && this.#ws.readyState === this.#ws.OPEN) {
       try {
-        this.ws.send(this.codec.encodeReplies(last), this.codec.binary ? SEND_BINARY : SEND_TEXT);
+        this.#ws.send(this.codec.encodeReplies(last), this.codec.binary ? SEND_BINARY : SEND_TEXT);
       } catch {
         // the socket is going away anyway
       }
     }
-    this.state = 'closed';
-    this.closingAt = this.core.now();
+    this.#state = 'closed';
+    this.#closingAt = this.host.now();
     try {
-      this.ws.close(d.code, d.reason);
+      this.#ws.close(d.code, d.reason);
     } catch {
-      this.ws.terminate();
+      this.#ws.terminate();
     }
-    void this.core.releaseClient(this, d);
+    this.host.released(this, d);
   }
 
   /** The socket is gone (closed by either side, or failed). */
-  socketClosed(): void {
-    this.core.hub.sockets.delete(this);
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    void this.core.releaseClient(this, Disconnect.connectionClosed());
+  onSocketClose(): void {
+    this.host.socketGone(this);
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.host.released(this, Disconnect.connectionClosed());
   }
 
-  /** Whole seconds left until `expireAt` (unix s), rounded down so the client refreshes before the deadline. */
-  ttlUntil(expireAt: number): number {
-    return Math.max(1, Math.floor((expireAt * 1000 - this.core.now()) / 1000));
+  /** Whether the socket finished closing. */
+  get socketClosed(): boolean {
+    return this.#ws.readyState === this.#ws.CLOSED;
   }
 
-  /** Takes one command token; false when the connection is over its command rate. */
-  takeToken(now: number): boolean {
-    const rate = this.core.limits.commandsPerSecond;
-    if (rate <= 0) return true;
-    const refill = ((now - this.tokensAt) / 1000) * rate;
-    if (refill > 0) {
-      this.tokens = Math.min(rate, this.tokens + refill);
-      this.tokensAt = now;
-    }
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  /** Destroys the socket without a close handshake. */
+  terminate(): void {
+    this.#ws.terminate();
   }
+
+  // ------------------------------------------------------------ housekeeping
 
   /** Periodic checks, called by the node's shared tick. */
   housekeep(now: number): void {
-    const core = this.core;
-    if (this.state === 'closed') {
+    const s = this.host.settings;
+    if (this.#state === 'closed') {
       // A peer that does not complete the close handshake (or stopped reading) is cut off.
-      if (now - this.closingAt > CLOSE_GRACE_MS) {
-        this.ws.terminate();
-        core.hub.sockets.delete(this);
+      if (now - this.#closingAt > CLOSE_GRACE_MS) {
+        this.#ws.terminate();
+        this.host.socketGone(this);
       }
       return;
     }
-    if (this.state === 'connecting') {
-      if (now - this.createdAt > core.staleCloseDelayMs) this.close(Disconnect.stale());
+    if (this.#state === 'connecting') {
+      if (now - this.createdAt > s.staleCloseDelayMs) this.close(Disconnect.stale());
       return;
     }
-    if (this.pongDeadline > 0 && now > this.pongDeadline) {
+    if (this.#pongDeadline > 0 && now > this.#pongDeadline) {
       this.close(Disconnect.noPong());
       return;
     }
-    const expireAt = this.identity.expireAt ?? 0;
-    if (expireAt > 0 && now > expireAt * 1000 + core.expiryGraceMs) {
+    const expireAt = this.#identity.expireAt ?? 0;
+    if (expireAt > 0 && now > expireAt * 1000 + s.expiryGraceMs) {
       this.close(Disconnect.expired());
       return;
     }
-    if (this.expiringSubs > 0 && this.subs) {
-      for (const sub of this.subs.values()) {
-        if (sub.expireAt > 0 && now > sub.expireAt * 1000 + core.expiryGraceMs) {
-          this.close(Disconnect.subExpired());
-          return;
-        }
-      }
+    if (this.subscriptions.anyExpired(now, s.expiryGraceMs)) {
+      this.close(Disconnect.subExpired());
+      return;
     }
-    if (this.nextPingAt > 0 && now >= this.nextPingAt) {
-      this.nextPingAt = now + core.pingIntervalMs;
-      if (this.pongDeadline === 0 && core.pongTimeoutMs > 0) this.pongDeadline = now + core.pongTimeoutMs;
-      this.writeFrame(this.codec.pingFrame);
+    if (this.#nextPingAt > 0 && now >= this.#nextPingAt) {
+      this.#nextPingAt = now + s.pingIntervalMs;
+      if (this.#pongDeadline === 0 && s.pongTimeoutMs > 0) this.#pongDeadline = now + s.pongTimeoutMs;
+      this.#writePayload(this.codec.pingFrame);
     }
   }
 }

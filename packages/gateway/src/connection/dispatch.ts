@@ -16,19 +16,21 @@ import type { Connection } from './connection.ts';
 import { handleConnect, handleRefresh } from './connect.ts';
 import { handleSubRefresh, handleSubscribe, handleUnsubscribe } from './subscribe.ts';
 
+/** Handles one incoming WebSocket message. */
 export function onFrame(client: Connection, data: Buffer): void {
+  if (client.closed) return;
+  client.host.countIn();
   let commands: Command[];
   try {
     commands = client.codec.decodeCommands(data);
   } catch (err) {
-    if (!(err instanceof FrameError)) client.core.log.error({ err }, 'codec failure');
+    if (!(err instanceof FrameError)) client.host.log.error({ err }, 'codec failure');
     client.close(Disconnect.badRequest());
     return;
   }
   for (const cmd of commands) {
-    if (client.state === 'closed') return;
-    if (client.pending) client.pending.push(cmd);
-    else handleCommand(client, cmd);
+    if (client.closed) return;
+    if (!client.hold(cmd)) handleCommand(client, cmd);
   }
 }
 
@@ -39,33 +41,25 @@ async function run(client: Connection, id: number, work: () => Promise<void>): P
   } catch (err) {
     if (client.state === 'closed') return;
     if (err instanceof ProtocolError) {
-      if (id > 0) client.writeReplies([{ id, error: err.toBody() }]);
+      if (id > 0) client.send([{ id, error: err.toBody() }]);
     } else if (err instanceof Disconnect) {
       client.close(err);
     } else {
-      client.core.log.error({ err, client: client.clientId }, 'command handler failed');
-      if (id > 0) client.writeReplies([{ id, error: ProtocolError.internal().toBody() }]);
+      client.host.log.error({ err, client: client.clientId }, 'command handler failed');
+      if (id > 0) client.send([{ id, error: ProtocolError.internal().toBody() }]);
     }
   }
 }
 
 function serial(client: Connection, id: number, work: () => Promise<void>): void {
-  const prev = client.serial;
-  const next: Promise<void> = (prev ?? Promise.resolve()).then(() => run(client, id, work));
-  client.serial = next;
-  void next.then(() => {
-    if (client.serial === next) client.serial = undefined;
-  });
+  client.inOrder(() => run(client, id, work));
 }
 
 function handleCommand(client: Connection, cmd: Command): void {
   if (cmd.method === undefined) {
-    if (cmd.empty && client.state === 'connected' && client.pongDeadline > 0) {
-      client.pongDeadline = 0;
-      return;
-    }
+    if (cmd.empty && client.pongReceived()) return;
     if (!cmd.empty && cmd.id > 0 && client.state === 'connected') {
-      client.writeReplies([{ id: cmd.id, error: ProtocolError.methodNotFound().toBody() }]);
+      client.send([{ id: cmd.id, error: ProtocolError.methodNotFound().toBody() }]);
       return;
     }
     client.close(Disconnect.badRequest());
@@ -80,10 +74,9 @@ function handleCommand(client: Connection, cmd: Command): void {
       client.close(Disconnect.badRequest());
       return;
     }
-    client.pending = [];
+    client.holdCommands();
     void run(client, cmd.id, () => handleConnect(client, cmd.id, cmd.connect)).then(() => {
-      const waiting = client.pending ?? [];
-      client.pending = undefined;
+      const waiting = client.releaseHeld();
       // After a failed connect the client closes and retries; its queued subscribes are dropped, not refused.
       if (client.state !== 'connected') return;
       for (const c of waiting) {
@@ -97,8 +90,8 @@ function handleCommand(client: Connection, cmd: Command): void {
     client.close(Disconnect.badRequest());
     return;
   }
-  if (!client.takeToken(client.core.now())) {
-    if (cmd.id > 0) client.writeReplies([{ id: cmd.id, error: ProtocolError.tooManyRequests().toBody() }]);
+  if (!client.takeToken(client.host.now())) {
+    if (cmd.id > 0) client.send([{ id: cmd.id, error: ProtocolError.tooManyRequests().toBody() }]);
     return;
   }
   // An empty channel is a protocol violation (Go server: 3501); checked here so later commands of the frame stop.
@@ -135,7 +128,7 @@ function handleCommand(client: Connection, cmd: Command): void {
       void run(client, 0, () => handleSend(client, cmd.send));
       return;
     case 'ping':
-      client.writeReplies([{ id, ping: {} }]);
+      client.send([{ id, ping: {} }]);
       return;
   }
 }

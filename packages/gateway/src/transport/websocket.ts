@@ -13,8 +13,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { jsonCodec, protobufCodec, type Codec } from '@cadenza/protocol';
 import { Connection } from '../connection/connection.ts';
+import { onFrame } from '../connection/dispatch.ts';
 import type { Core } from '../core.ts';
-import { Disconnect } from '../errors.ts';
 
 const CLIENT = Symbol('cadenza.client');
 type TaggedSocket = WebSocket & { [CLIENT]?: Connection };
@@ -22,18 +22,18 @@ type TaggedSocket = WebSocket & { [CLIENT]?: Connection };
 function onMessage(this: TaggedSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
   const c = this[CLIENT];
   if (!c) return;
-  c.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+  onFrame(c, Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
 }
 
 function onClose(this: TaggedSocket): void {
   const c = this[CLIENT];
   this[CLIENT] = undefined;
-  c?.socketClosed();
+  c?.onSocketClose();
 }
 
 function onError(this: TaggedSocket, err: Error): void {
   // Protocol violations (oversized or malformed frames) end here; ws closes the socket itself and 'close' follows.
-  this[CLIENT]?.core.log.debug({ err: err.message }, 'websocket error');
+  this[CLIENT]?.host.log.debug({ err: err.message }, 'websocket error');
 }
 
 function wantsProtobuf(req: IncomingMessage): boolean {
@@ -53,7 +53,7 @@ export class WebSocketTransport {
       noServer: true,
       perMessageDeflate: false,
       clientTracking: false,
-      maxPayload: core.limits.maxMessageBytes,
+      maxPayload: core.settings.limits.maxMessageBytes,
       handleProtocols: (protocols: Set<string>) => {
         if (protocols.has('centrifuge-protobuf')) return 'centrifuge-protobuf';
         if (protocols.has('centrifuge-json')) return 'centrifuge-json';
@@ -73,17 +73,12 @@ export class WebSocketTransport {
   }
 
   #accept(ws: TaggedSocket, codec: Codec, headers: Record<string, string | undefined>, socket: Duplex): void {
-    const core = this.core;
-    const client = new Connection(core, ws, codec, randomUUID(), headers, socket);
-    ws[CLIENT] = client;
+    const conn = new Connection(this.core, codec, randomUUID(), headers, ws, socket);
+    ws[CLIENT] = conn;
     ws.on('message', onMessage);
     ws.on('close', onClose);
     ws.on('error', onError);
-    core.hub.sockets.add(client);
-    const max = core.limits.maxConnections;
-    // Sockets not yet connected count too, with headroom, so a flood of idle upgrades cannot exhaust the node.
-    if (core.closing) client.close(Disconnect.shutdown());
-    else if (max > 0 && core.hub.sockets.size > max + Math.max(16, max >> 3)) client.close(Disconnect.connectionLimit());
+    this.core.acceptSocket(conn);
   }
 
   close(): void {

@@ -21,3 +21,19 @@ export function encodeServerFrame(payload: Buffer, binary: boolean): Buffer {
   payload.copy(frame, headerLength);
   return frame;
 }
+
+/**
+ * One encoded message for many receivers (a publication, a join/leave): the protocol payload, and the complete
+ * WebSocket frame built from it on first use, so fan-out frames it once and writes the same bytes to every socket.
+ */
+export class SharedFrame {
+  #frame: Buffer | undefined;
+  constructor(
+    readonly payload: Buffer,
+    readonly binary: boolean,
+  ) {}
+
+  get frame(): Buffer {
+    return (this.#frame ??= encodeServerFrame(this.payload, this.binary));
+  }
+}
