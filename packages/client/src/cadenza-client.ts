@@ -178,9 +178,26 @@ export class CadenzaClient {
     });
   }
 
-  /** Closes the connection (no reconnect). */
+  /** Closes the connection (no reconnect); subscriptions stay registered and resume on `connect()`. */
   disconnect(): void {
     this.raw?.disconnect();
+  }
+
+  /**
+   * Unsubscribes every channel, closes the connection and resolves once it is closed; nothing keeps the process
+   * alive afterwards. The client is not meant to be used again.
+   */
+  async close(): Promise<void> {
+    const c = this.raw;
+    if (!c) return;
+    for (const sub of Object.values(c.subscriptions())) {
+      sub.unsubscribe();
+      c.removeSubscription(sub);
+    }
+    if (c.state === 'disconnected') return;
+    const closed = new Promise<void>((resolve) => c.once('disconnected', () => resolve()));
+    c.disconnect();
+    await closed;
   }
 
   /** Calls a method and returns its `data`. Throws `CadenzaRpcError` / `ProtocolError` / `ValidationError`. */
