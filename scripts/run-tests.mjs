@@ -4,7 +4,8 @@
 //   --unit  only unit tests (*.test.ts that are not *.e2e.test.ts)      npm run test:unit
 //   --e2e   only end-to-end tests (*.e2e.test.ts)                        npm run test:e2e
 // A test is end-to-end when it starts a real server, real network clients or another process; such files are named
-// *.e2e.test.ts (docs/architecture.md, "Tests"). Without paths the run starts with the type check.
+// *.e2e.test.ts (docs/architecture.md, "Tests"). Without paths the run starts with the type check and the dependency
+// check (scripts/check-deps.mjs).
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -46,6 +47,9 @@ if (roots.length === 0) {
     process.exit(tsc.status ?? 1);
   }
   console.log('type check: ok');
+  // The arrows of docs/architecture.md, declared workspace dependencies, no test support in src/, no cycles.
+  const deps = spawnSync(process.execPath, [join(root, 'scripts/check-deps.mjs')], { stdio: 'inherit', cwd: root });
+  if (deps.status !== 0) process.exit(deps.status ?? 1);
 }
 const args = [
   '--import', 'tsx',
