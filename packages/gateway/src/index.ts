@@ -8,7 +8,6 @@ export type { GatewayOptions, NamespaceOptions, GatewayLimits, GatewayLogger } f
 export type { GatewayStats } from './core.ts';
 export * from './hooks.ts';
 export { ProtocolError, Disconnect } from './errors.ts';
-export { createJwtAuthenticator, TokenError, type JwtAuthenticator, type JwtAuthenticatorOptions } from './jwt.ts';
 export type { Broker, BrokerEventHandler, BrokerPublication, BrokerPublishOptions, HistoryFilter, HistoryResult, StreamPosition, Closer } from './broker/broker.ts';
 export { MemoryBroker, type MemoryBrokerOptions } from './broker/memory.ts';
 export { RedisBroker, type RedisBrokerOptions } from './broker/redis.ts';

@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
-import { createJwtAuthenticator, GatewayNode, ProtocolError, type GatewayHandlers, type GatewayOptions } from '../src/index.ts';
+import { GatewayNode, ProtocolError, type GatewayHandlers, type GatewayOptions } from '../src/index.ts';
+import { createJwtAuthenticator } from './jwt-authenticator.ts';
 
 export const SECRET = 'test-secret-with-enough-length-for-hs256';
 

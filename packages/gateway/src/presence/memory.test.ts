@@ -1,4 +1,4 @@
-import { runPresenceContract } from '../testing/presence-contract.ts';
+import { runPresenceContract } from '@cadenza/testkit/contracts/presence';
 import { MemoryPresenceManager } from './memory.ts';
 
 runPresenceContract('MemoryPresenceManager', async () => new MemoryPresenceManager());

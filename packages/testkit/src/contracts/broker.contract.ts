@@ -1,12 +1,12 @@
 /**
- * @module testing/broker-contract
- * The Broker port's shared suite: every implementation (memory now, Redis later) runs it through its own test file
- * with a factory. It pins down the contract written in broker/broker.ts.
+ * @module contracts/broker
+ * The gateway's Broker port's shared suite: every implementation (memory, Redis) runs it through its own test file
+ * with a factory. It pins down the contract written in packages/gateway/src/broker/broker.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RawJson, type ClientInfo } from '@cadenza/protocol';
-import type { Broker, BrokerEventHandler, BrokerPublication } from '../broker/broker.ts';
+import type { Broker, BrokerEventHandler, BrokerPublication } from '@cadenza/gateway';
 
 export interface BrokerFactory {
   /** A fresh broker; `now` is a controllable clock in unix ms when the implementation accepts one. */

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import { createJwtAuthenticator } from './jwt.ts';
-import { Disconnect, ProtocolError } from './errors.ts';
-import type { ClientRef } from './hooks.ts';
+import { Disconnect, ProtocolError, type ClientRef } from '../src/index.ts';
+import { createJwtAuthenticator } from './jwt-authenticator.ts';
 
 const secret = 'a-secret-that-is-long-enough-for-hs256';
 const now = () => Math.floor(Date.now() / 1000);

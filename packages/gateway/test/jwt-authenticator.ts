@@ -1,7 +1,7 @@
 /**
- * @module jwt
- * A standalone JWT verifier with Centrifugo's token semantics, for use inside the hooks (the gateway itself never
- * verifies tokens; production plugs its own verifier into `onConnect`).
+ * Test support: a JWT verifier with Centrifugo's token semantics, so the gateway's tests can drive the official
+ * clients with real tokens through the hooks. The gateway itself never verifies tokens; the Cadenza server plugs
+ * @cadenza/auth's verifier into `onConnect`.
  *
  * - Algorithms: HS256/384/512 with `hmacSecret`; RS*, PS*, ES*, EdDSA with `publicKeys` (PEM, JWK or KeyObject) or
  *   a JWKS endpoint (`jwksUrl`, key picked by `kid`). `audience` / `issuer` are checked when set.
@@ -15,8 +15,7 @@
  */
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { Disconnect, ProtocolError } from './errors.ts';
-import type { ClientRef, ConnectReply, RefreshReply, SubscribeReply } from './hooks.ts';
+import { Disconnect, ProtocolError, type ClientRef, type ConnectReply, type RefreshReply, type SubscribeReply } from '../src/index.ts';
 
 export interface JwtAuthenticatorOptions {
   hmacSecret?: string | Uint8Array;

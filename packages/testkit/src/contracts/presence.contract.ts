@@ -1,10 +1,10 @@
 /**
- * @module testing/presence-contract
- * The PresenceManager port's shared suite, run by every implementation with a factory.
+ * @module contracts/presence
+ * The gateway's PresenceManager port's shared suite, run by every implementation with a factory.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PresenceManager } from '../presence/presence.ts';
+import type { PresenceManager } from '@cadenza/gateway';
 
 export function runPresenceContract(name: string, create: () => Promise<PresenceManager>): void {
   test(`${name}: add, replace, remove and count clients and distinct users`, async () => {
