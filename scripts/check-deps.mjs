@@ -24,10 +24,6 @@ const pkgsDir = join(root, 'packages');
 const KNOWN = [
   // The admin CLI is a composition root (it opens the SQLite auth store); it moves to packages/server/src/admin/.
   { under: 'packages/auth/src/cli/admin-commands.ts', match: '@cadenza/store' },
-  // The gateway's connection files and core import each other; untied by issue 21 step 4.
-  { under: 'packages/gateway/src/', match: 'import cycle' },
-  // The broker and presence port suites; they move to packages/testkit/src/contracts/ with the gateway's test support.
-  { under: 'packages/gateway/src/testing/', match: 'test support under src/' },
   // OrderHelpers takes the client it helps (a type-only import back); the SDK owner unties it.
   { under: 'packages/client/src/', match: 'import cycle' },
 ];
