@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The dependency check `npm test` runs after the type check (alone: `npm run check:deps`). It reads every .ts file
+// The dependency check `npm test` runs after the type check (alone: `npm run check:deps`). It reads every .ts/.tsx file
 // under packages/ and fails, naming file and import, when
 //   1. a file imports a workspace package (@cadenza/x) its package.json does not declare — `dependencies` for
 //      source, `dependencies` or `devDependencies` for tests and benchmarks;
@@ -54,13 +54,10 @@ function readArrows() {
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.') || name === 'generated') {
-      if (name === 'generated') out.push(...walk(join(dir, name)));
-      continue;
-    }
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
+    else if (/\.tsx?$/.test(p) && !p.endsWith('.d.ts')) out.push(p);
   }
   return out;
 }
@@ -72,7 +69,7 @@ function packageOf(file) {
 
 function isTestFile(file, pkg) {
   const rel = relative(pkg.dir, file).split(sep);
-  return pkg.name === '@cadenza/testkit' || rel[0] !== 'src' || file.endsWith('.test.ts');
+  return pkg.name === '@cadenza/testkit' || rel[0] !== 'src' || /\.test\.tsx?$/.test(file);
 }
 
 /** Resolves `@cadenza/x[/sub]` through x's package.json `exports` (patterns with one `*` too). */
