@@ -64,12 +64,13 @@ function callerOf(client: ClientRef): CallerContext {
 
 /**
  * Whether the caller may subscribe to the channel, and what the subscribe reply carries: an order-book channel's
- * current snapshot, so a client has a book at once. Throws 103 permission denied (102 for a name that is no channel).
+ * current snapshot, so a client has a book at once. Throws 103 permission denied, or 102 unknown channel for a name
+ * that is no channel or names what does not exist (an unknown venue or instrument): "unknown", not "forbidden".
  */
 export async function channelGrant(deps: Pick<HandlerDeps, 'cadenza' | 'venues' | 'toOrderBook' | 'bookDepth'>, ctx: CallerContext, channel: string): Promise<{ data?: unknown }> {
   const verdict = await deps.cadenza.authorizeChannel(ctx, channel);
   const ref = parseChannel(channel);
-  if (!verdict.allowed) throw ref ? ProtocolError.permissionDenied() : ProtocolError.unknownChannel();
+  if (!verdict.allowed) throw ref && verdict.reason !== 'unknown channel' ? ProtocolError.permissionDenied() : ProtocolError.unknownChannel();
   if (ref?.kind === 'market' && ref.stream === 'orderbook' && ref.symbol) {
     const book = deps.venues().get(ref.venue)?.getBook(ref.symbol, deps.bookDepth ?? 20);
     return book ? { data: deps.toOrderBook(book) } : {};

@@ -154,6 +154,10 @@ describe('typed errors', () => {
     const spy = intruder.account(account.tradingAccountId);
     await assert.rejects(spy.ready, (e: unknown) => e instanceof ProtocolError && e.code === 103);
     spy.close();
+    // A channel of an instrument that does not exist is unknown (102), not forbidden.
+    const nowhere = intruder.orderBook('PAPER', 'NOPE/USDT');
+    await assert.rejects(nowhere.ready, (e: unknown) => e instanceof ProtocolError && e.code === 102);
+    nowhere.close();
   });
 });
 
