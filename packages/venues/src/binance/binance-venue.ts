@@ -36,7 +36,7 @@ import type {
 import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } from './config.ts';
 import { BinanceRestClient } from './http/rest-client.ts';
 import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance, type AccountTrade } from './http/parse.ts';
-import { isZeroDecimal } from './decimal-text.ts';
+import { isZeroDecimal } from '../kit/decimal-text.ts';
 import { buildOrderParams } from './http/order-params.ts';
 import { MarketFeeds } from './market-feeds.ts';
 import { OrderTracker, type TrackedOrder } from './order-tracker.ts';

@@ -1,97 +1,14 @@
 /**
  * @module binance/order-tracker
- * Our orders in flight on Binance, keyed by client order id, and the one place execution events are emitted.
- * The same outcome can arrive twice — in the REST answer of a submission or cancel, and as an execution report
- * on the User Data Stream, in either order — so this emits each fact once: `accepted` once (and before any
- * fill or end), each fill once per trade id, and one terminal event (cancelled / rejected / expired).
- * Fills after a terminal event are still reported (a fill racing a cancel is a real-world case).
+ * The kit's order tracker (each fact once: `accepted`, fills by trade id, one terminal event) plus what a Binance
+ * REST order answer (POST FULL/ACK, GET, DELETE) says about an order.
  */
-import type { ExecutionEvent, ExecutionSink, VenueOrder } from '@cadenza/domain';
-
-/** The events about one order (everything but account-wide `balances` and `resync`). */
-export type OrderEvent = Exclude<ExecutionEvent, { type: 'balances' | 'resync' }>;
+import { OrderTracker as KitOrderTracker, type TrackedOrder } from '../kit/order-tracker.ts';
 import type { OrderReport } from './http/parse.ts';
 
-export interface TrackedOrder {
-  readonly tradeOrderId: string;
-  readonly tradingAccountId: string;
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  externalOrderId?: string;
-  readonly fallbackFeeAsset: string;
-  accepted: boolean;
-  readonly tradeIds: Set<string>;
-  terminal: boolean;
-}
+export type { OrderEvent, TrackedOrder } from '../kit/order-tracker.ts';
 
-const MAX_TRACKED = 10_000;
-
-export class OrderTracker {
-  private readonly orders = new Map<string, TrackedOrder>();
-
-  constructor(private readonly sink: ExecutionSink) {}
-
-  track(order: Pick<VenueOrder, 'tradeOrderId' | 'clientOrderId' | 'tradingAccountId' | 'symbol'>, fallbackFeeAsset: string): TrackedOrder {
-    const existing = this.orders.get(order.clientOrderId);
-    if (existing) return existing;
-    if (this.orders.size >= MAX_TRACKED) this.sweep();
-    const t: TrackedOrder = {
-      tradeOrderId: order.tradeOrderId,
-      tradingAccountId: order.tradingAccountId,
-      clientOrderId: order.clientOrderId,
-      symbol: order.symbol,
-      fallbackFeeAsset,
-      accepted: false,
-      tradeIds: new Set(),
-      terminal: false,
-    };
-    this.orders.set(order.clientOrderId, t);
-    return t;
-  }
-
-  get(clientOrderId: string): TrackedOrder | undefined {
-    return this.orders.get(clientOrderId);
-  }
-
-  /**
-   * Records what a query found (the domain books it from the query's answer), so the same facts arriving later on
-   * the user data stream are not reported again.
-   */
-  learn(t: TrackedOrder, known: { externalOrderId?: string; accepted: boolean; tradeIds: readonly string[]; terminal: boolean }): void {
-    if (known.externalOrderId) t.externalOrderId = known.externalOrderId;
-    if (known.accepted) t.accepted = true;
-    for (const id of known.tradeIds) t.tradeIds.add(id);
-    if (known.terminal) t.terminal = true;
-  }
-
-  /** Emits `event` unless it repeats a fact already reported. Returns whether it was emitted. */
-  emit(t: TrackedOrder, event: OrderEvent): boolean {
-    if (event.externalOrderId) t.externalOrderId = event.externalOrderId;
-    switch (event.type) {
-      case 'accepted':
-        if (t.accepted || t.terminal) return false;
-        t.accepted = true;
-        break;
-      case 'filled':
-        if (t.tradeIds.has(event.tradeId)) return false;
-        this.ensureAccepted(t, event.timestamp);
-        t.tradeIds.add(event.tradeId);
-        break;
-      case 'cancelled':
-      case 'expired':
-        if (t.terminal) return false;
-        this.ensureAccepted(t, event.timestamp);
-        t.terminal = true;
-        break;
-      case 'rejected':
-        if (t.terminal || t.accepted) return false;
-        t.terminal = true;
-        break;
-    }
-    this.sink.onExecution(event);
-    return true;
-  }
-
+export class OrderTracker extends KitOrderTracker {
   /** Emits what a REST order answer (POST FULL/ACK, GET, DELETE) says about the order. */
   emitReport(t: TrackedOrder, report: OrderReport, now: number): void {
     const base = { tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, externalOrderId: String(report.orderId) };
@@ -118,26 +35,6 @@ export class OrderTracker {
       case 'EXPIRED_IN_MATCH':
         this.emit(t, { ...base, type: 'expired', reason: report.status, timestamp: at });
         return;
-    }
-  }
-
-  private ensureAccepted(t: TrackedOrder, timestamp: number): void {
-    if (t.accepted) return;
-    t.accepted = true;
-    this.sink.onExecution({
-      type: 'accepted',
-      tradeOrderId: t.tradeOrderId,
-      tradingAccountId: t.tradingAccountId,
-      ...(t.externalOrderId ? { externalOrderId: t.externalOrderId } : {}),
-      timestamp,
-    });
-  }
-
-  /** Forgets the oldest finished orders when the map is full. */
-  private sweep(): void {
-    for (const [id, t] of this.orders) {
-      if (this.orders.size < MAX_TRACKED / 2) break;
-      if (t.terminal) this.orders.delete(id);
     }
   }
 }

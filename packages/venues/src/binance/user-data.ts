@@ -13,7 +13,7 @@
  */
 import type { ExecutionEvent } from '@cadenza/domain';
 import { asArray, asObject, bool, decimal, int, optStr, str, type WireObject } from './wire.ts';
-import { normalizeDecimal } from './decimal-text.ts';
+import { normalizeDecimal } from '../kit/decimal-text.ts';
 import type { OrderEvent } from './order-tracker.ts';
 
 /** Execution types (`x`) of an executionReport, exhaustively. */

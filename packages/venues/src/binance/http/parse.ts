@@ -4,7 +4,7 @@
  */
 import type { Candle, InstrumentSpec, KlineUpdate } from '@cadenza/domain';
 import { asArray, asObject, decimal, int, levels, optDecimal, optInt, optStr, str, type WireObject } from '../wire.ts';
-import { decimalPlaces, normalizeDecimal } from '../decimal-text.ts';
+import { decimalPlaces, normalizeDecimal } from '../../kit/decimal-text.ts';
 import { BinanceVenueError } from '../errors.ts';
 import type { DepthSnapshotData } from '../ws/depth-sync.ts';
 

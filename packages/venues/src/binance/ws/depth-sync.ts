@@ -17,7 +17,7 @@
  * every contiguous event. Out-of-order delivery therefore shows up as a gap followed by a resync, which is
  * what the docs prescribe.
  */
-import { LocalBook } from '../local-book.ts';
+import { LocalBook } from '../../kit/price-levels.ts';
 
 /** One diff-depth event. */
 export interface DepthDiff {

@@ -1,9 +1,13 @@
 /**
- * @module binance/local-book
- * One instrument's price levels, as the diff-depth algorithm maintains them. Quantities are absolute (a
- * level's new total, never a delta); quantity 0 removes the level, and removing a level that is not there is
- * normal. Levels are kept sorted — bids best (highest) first, asks best (lowest) first — ordered by their
- * fixed-scale BigInt value, so "4.0000020" and "4.000002" are the same level and no float ever touches a price.
+ * @module kit/price-levels
+ * One instrument's price levels as a venue's book-sync procedure maintains them (Binance diff depth, OKX seqId
+ * chains, Bitfinex P0 books). Quantities are absolute (a level's new total, never a delta); quantity 0 removes the
+ * level, and removing a level that is not there is normal. Levels are kept sorted — bids best (highest) first, asks
+ * best (lowest) first — ordered by their fixed-scale BigInt value, so "4.0000020" and "4.000002" are the same level
+ * and no float ever touches a price.
+ *
+ * Each level also keeps the text the venue last sent for it, because venue checksums (OKX, Bitfinex) are computed
+ * over the venue's own spelling of the numbers, not over our normalised one.
  */
 import { isZeroDecimal, normalizeDecimal, toScaled } from './decimal-text.ts';
 
@@ -14,6 +18,8 @@ interface Level {
   readonly key: bigint;
   readonly price: string;
   quantity: string;
+  wirePrice: string;
+  wireQuantity: string;
 }
 
 /** A level as `top` returns it: normalised decimal strings. */
@@ -27,7 +33,7 @@ export class LocalBook {
   private bids: Level[] = [];
   private asks: Level[] = [];
 
-  /** Replaces every level (a REST snapshot). */
+  /** Replaces every level (a REST or stream snapshot). */
   reset(bids: ReadonlyArray<readonly [string, string]>, asks: ReadonlyArray<readonly [string, string]>): void {
     this.bids = [];
     this.asks = [];
@@ -51,8 +57,17 @@ export class LocalBook {
       return;
     }
     const q = normalizeDecimal(quantity);
-    if (found) levels[idx]!.quantity = q;
-    else levels.splice(idx, 0, { key, price: normalizeDecimal(price), quantity: q });
+    if (found) {
+      const level = levels[idx]!;
+      level.quantity = q;
+      level.wirePrice = price;
+      level.wireQuantity = quantity;
+    } else levels.splice(idx, 0, { key, price: normalizeDecimal(price), quantity: q, wirePrice: price, wireQuantity: quantity });
+  }
+
+  /** Removes a level by price (venues that delete levels without a quantity, e.g. Bitfinex count 0). */
+  remove(side: BookSide, price: string): void {
+    this.set(side, price, '0');
   }
 
   /** The best `depth` levels of a side, best first. */
@@ -61,8 +76,21 @@ export class LocalBook {
     return levels.slice(0, Math.max(0, depth)).map((l) => ({ price: l.price, quantity: l.quantity }));
   }
 
+  /** The best `depth` levels of a side as the venue spelled them (for checksums). */
+  topWire(side: BookSide, depth: number): Array<readonly [string, string]> {
+    const levels = side === 'bid' ? this.bids : this.asks;
+    return levels.slice(0, Math.max(0, depth)).map((l) => [l.wirePrice, l.wireQuantity] as const);
+  }
+
   size(side: BookSide): number {
     return side === 'bid' ? this.bids.length : this.asks.length;
+  }
+
+  /** True when the best bid is at or above the best ask — a book no venue ever rests in. */
+  isCrossed(): boolean {
+    const bid = this.bids[0];
+    const ask = this.asks[0];
+    return bid !== undefined && ask !== undefined && bid.key >= ask.key;
   }
 
   /** First index whose level is not better than `key` (the insertion point). */

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LocalBook } from './local-book.ts';
+import { LocalBook } from './price-levels.ts';
 import { decimalPlaces, normalizeDecimal, toScaled } from './decimal-text.ts';
 
 describe('LocalBook', () => {

@@ -1,0 +1,199 @@
+/**
+ * @module kit/channel-pool
+ * Market-data subscriptions ("channels", named by a key the connector chooses, e.g. `books:BTC-USDT`) spread over
+ * as few sockets as the venue's per-connection limit allows. A channel stays on the socket it was given; a socket
+ * opens when its first channel is added and closes when its last one is removed (feeds on demand, stopped when
+ * unused). On every (re)open the socket sends the connector's greeting and subscribes all its channels again; a
+ * lost socket reports its channels down. Subscribe/unsubscribe frames are paced per socket
+ * (`controlIntervalMs`), since venues cap control messages per connection.
+ */
+import { ManagedSocket, type Backoff } from './managed-socket.ts';
+
+export interface PoolSocket {
+  readonly id: number;
+  /** Channels carried by this socket. */
+  readonly channels: ReadonlySet<string>;
+  send(frame: unknown): boolean;
+  /** Unsubscribes and subscribes a channel again (e.g. after a checksum mismatch). */
+  resubscribe(channel: string): void;
+}
+
+export interface ChannelPoolOptions {
+  name: string;
+  url: string;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Channels per socket (Bitfinex: 25 public channels; OKX: no documented cap, 100 keeps frames small). */
+  capacity: number;
+  /** Frames that subscribe / unsubscribe these channels (batched as the venue allows). */
+  subscribeFrames(channels: string[]): unknown[];
+  unsubscribeFrames(channels: string[]): unknown[];
+  /** Frames sent first on every open (Bitfinex `conf` flags). */
+  greeting?(): unknown[];
+  onMessage(socket: PoolSocket, text: string): void;
+  /** The socket carrying `channels` opened (again); the channels' data will follow. */
+  onOpen?(socket: PoolSocket): void;
+  onDown(channels: ReadonlySet<string>, reason: string): void;
+  beforeConnect?(): Promise<void>;
+  reconnectDelayMs?: Backoff;
+  idleTimeoutMs?: number;
+  pingIntervalMs?: number;
+  pingFrame?: string;
+  controlIntervalMs?: number;
+}
+
+class Member implements PoolSocket {
+  readonly channels = new Set<string>();
+  private readonly queue: Array<{ op: 'sub' | 'unsub'; channel: string }> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private lastControlAt = -Infinity;
+  readonly socket: ManagedSocket;
+
+  constructor(
+    readonly id: number,
+    private readonly options: ChannelPoolOptions,
+  ) {
+    this.socket = new ManagedSocket({
+      name: `${options.name} #${id}`,
+      url: options.url,
+      log: options.log,
+      ...(options.reconnectDelayMs ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
+      ...(options.pingFrame !== undefined ? { pingFrame: options.pingFrame } : {}),
+      ...(options.beforeConnect ? { beforeConnect: options.beforeConnect } : {}),
+      onOpen: () => {
+        this.queue.length = 0;
+        for (const f of options.greeting?.() ?? []) this.socket.send(f);
+        for (const c of this.channels) this.queue.push({ op: 'sub', channel: c });
+        options.onOpen?.(this);
+        this.flushSoon();
+      },
+      onMessage: (text) => options.onMessage(this, text),
+      onDown: (reason) => {
+        this.queue.length = 0;
+        options.onDown(new Set(this.channels), reason);
+      },
+    });
+  }
+
+  send(frame: unknown): boolean {
+    return this.socket.send(frame);
+  }
+
+  add(channel: string): void {
+    this.channels.add(channel);
+    if (!this.socket.isWanted) this.socket.start();
+    else if (this.socket.isOpen) this.enqueue('sub', channel);
+  }
+
+  remove(channel: string): void {
+    if (!this.channels.delete(channel)) return;
+    if (this.channels.size === 0) {
+      this.queue.length = 0;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.socket.stop();
+      return;
+    }
+    if (this.socket.isOpen) this.enqueue('unsub', channel);
+  }
+
+  resubscribe(channel: string): void {
+    if (!this.channels.has(channel) || !this.socket.isOpen) return;
+    this.enqueue('unsub', channel);
+    this.enqueue('sub', channel);
+  }
+
+  close(): void {
+    this.channels.clear();
+    clearTimeout(this.timer);
+    this.socket.stop();
+  }
+
+  private enqueue(op: 'sub' | 'unsub', channel: string): void {
+    this.queue.push({ op, channel });
+    this.flushSoon();
+  }
+
+  private flushSoon(): void {
+    if (this.timer) return;
+    const interval = this.options.controlIntervalMs ?? 100;
+    const wait = Math.max(0, this.lastControlAt + interval - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  /** One batch of like operations per tick: consecutive subs (or unsubs) go in one frame set. */
+  private flush(): void {
+    if (this.queue.length === 0 || !this.socket.isOpen) return;
+    const op = this.queue[0]!.op;
+    const batch: string[] = [];
+    while (this.queue.length > 0 && this.queue[0]!.op === op && batch.length < 50) batch.push(this.queue.shift()!.channel);
+    const wanted = op === 'sub' ? batch.filter((c) => this.channels.has(c)) : batch;
+    if (wanted.length > 0) {
+      for (const f of op === 'sub' ? this.options.subscribeFrames(wanted) : this.options.unsubscribeFrames(wanted)) this.socket.send(f);
+      this.lastControlAt = performance.now();
+    }
+    if (this.queue.length > 0) this.flushSoon();
+  }
+}
+
+export class ChannelPool {
+  private readonly members: Member[] = [];
+  private readonly owner = new Map<string, Member>();
+  private nextId = 1;
+
+  constructor(private readonly options: ChannelPoolOptions) {}
+
+  /** Channels currently wanted. */
+  get channels(): ReadonlySet<string> {
+    return new Set(this.owner.keys());
+  }
+
+  /** Sockets carrying at least one channel. */
+  get socketCount(): number {
+    return this.members.filter((m) => m.channels.size > 0).length;
+  }
+
+  has(channel: string): boolean {
+    return this.owner.has(channel);
+  }
+
+  add(channel: string): void {
+    if (this.owner.has(channel)) return;
+    const member = this.members.find((m) => m.channels.size > 0 && m.channels.size < this.options.capacity) ?? this.members.find((m) => m.channels.size === 0) ?? this.spawn();
+    this.owner.set(channel, member);
+    member.add(channel);
+  }
+
+  remove(channel: string): void {
+    const member = this.owner.get(channel);
+    if (!member) return;
+    this.owner.delete(channel);
+    member.remove(channel);
+  }
+
+  /** Unsubscribes and subscribes one channel again on its socket. */
+  resubscribe(channel: string): void {
+    this.owner.get(channel)?.resubscribe(channel);
+  }
+
+  /** Drops every socket as if the network had (they reconnect and resubscribe). */
+  reconnectAll(reason: string): void {
+    for (const m of this.members) m.socket.reconnect(reason);
+  }
+
+  close(): void {
+    for (const m of this.members) m.close();
+    this.members.length = 0;
+    this.owner.clear();
+  }
+
+  private spawn(): Member {
+    const m = new Member(this.nextId++, this.options);
+    this.members.push(m);
+    return m;
+  }
+}
