@@ -33,7 +33,7 @@ export interface ChannelPoolOptions {
   /** The socket carrying `channels` opened (again); the channels' data will follow. */
   onOpen?(socket: PoolSocket): void;
   onDown(channels: ReadonlySet<string>, reason: string): void;
-  beforeConnect?(): Promise<void>;
+  beforeConnect?(): Promise<unknown>;
   reconnectDelayMs?: Backoff;
   idleTimeoutMs?: number;
   pingIntervalMs?: number;

@@ -32,7 +32,7 @@ export interface ManagedSocketOptions {
   pingIntervalMs?: number;
   pingFrame?: string;
   /** Resolves when a connection attempt may be made (a connection-rate budget); rejects to retry later. */
-  beforeConnect?(): Promise<void>;
+  beforeConnect?(): Promise<unknown>;
   onOpen(socket: ManagedSocket): void;
   onMessage(text: string): void;
   /** The socket was lost (not by `stop`); called once per outage. */

@@ -5,11 +5,14 @@
  *  - A budget is "at most `limit` requests per rolling `windowMs`" under a key (an endpoint, an endpoint and an
  *    instrument, the connection rate of a socket host …). `acquire` waits until the request fits — counted as
  *    `throttled` — or refuses when the wait would exceed what the caller accepts (an order is not delayed for long).
+ *    It answers a `settle` function the caller calls when the answer arrives: the booking moves to that time.
  *  - `backOff` records a 429 or ban answer: nothing is sent under the venue until it has passed; `rateLimited` and
  *    `banned` count those answers. The counters are what `/metrics` shows per venue.
  *
  * Windows are kept as the send times of the requests in them (a log, at most `limit` entries per key), measured on
- * the injected clock, so tests can drive time.
+ * the injected clock, so tests can drive time. Each window is held `marginMs` longer than documented: the venue
+ * counts a request when it arrives, a little after we count it, so a budget filled to the brim at the window's edge
+ * would otherwise look one request over to the venue.
  */
 import { VenueError } from './venue-error.ts';
 
@@ -36,6 +39,8 @@ export interface RateBudgetsOptions {
   budgets: Readonly<Record<string, Budget>>;
   /** Waits are real timers; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Added to every window (see the module comment). Default 100 ms. */
+  marginMs?: number;
 }
 
 export class RateBudgets {
@@ -55,7 +60,8 @@ export class RateBudgets {
 
   /** The budget of a key: its own entry, else the entry of its family (the part before the first '|'). */
   budgetOf(key: string): Budget | undefined {
-    return this.options.budgets[key] ?? this.options.budgets[key.split('|')[0]!];
+    const b = this.options.budgets[key] ?? this.options.budgets[key.split('|')[0]!];
+    return b && { limit: b.limit, windowMs: b.windowMs + (this.options.marginMs ?? 100) };
   }
 
   /** Milliseconds until a request under `key` fits its budget (0 = now). Keys without a budget always fit. */
@@ -75,25 +81,44 @@ export class RateBudgets {
 
   /**
    * Waits until `keys` all fit their budgets and no back-off runs, then books the request under each key.
-   * Refuses (`rate-limited` / `banned`) when that would take longer than `maxWaitMs`, or at once while banned.
+   * Refuses (`rate-limited` / `banned`) when that would take longer than `maxWaitMs`, at once while banned, and at once
+   * during a back-off the venue imposed unless `waitForBackOff` (orders are never silently held back by the venue's
+   * back-off; reads may wait it out).
    */
-  async acquire(keys: readonly string[], maxWaitMs: number): Promise<void> {
+  async acquire(keys: readonly string[], maxWaitMs: number, waitForBackOff = true): Promise<() => void> {
     let waited = false;
     for (let round = 0; round < 50; round++) {
       const blocked = this.blockedForMs();
-      if (blocked > 0 && (this.blockKind === 'banned' || blocked > maxWaitMs)) throw this.refusal(blocked);
+      if (blocked > 0 && (this.blockKind === 'banned' || blocked > maxWaitMs || !waitForBackOff)) throw this.refusal(blocked);
       const wait = Math.max(blocked, ...keys.map((k) => this.waitMs(k)));
       if (wait <= 0) {
         const now = this.options.clock.now();
-        for (const k of keys) if (this.budgetOf(k)) this.log(k).push(now);
+        const booked = keys.filter((k) => this.budgetOf(k));
+        for (const k of booked) this.log(k).push(now);
         if (waited) this.counters.throttled++;
-        return;
+        return () => this.restamp(booked, now);
       }
       if (wait > maxWaitMs) throw this.refusal(wait);
       waited = true;
       await this.sleep(wait);
     }
     throw this.refusal(1);
+  }
+
+  /**
+   * Moves a booking made at `at` to now: called when the answer arrives. The venue counted the request somewhere
+   * between our sending and its answer — under load, well after we booked it — so the later time is the safe one.
+   */
+  private restamp(keys: readonly string[], at: number): void {
+    const now = this.options.clock.now();
+    if (now === at) return;
+    for (const k of keys) {
+      const log = this.log(k);
+      const i = log.indexOf(at);
+      if (i < 0) continue;
+      log.splice(i, 1);
+      log.push(now);
+    }
   }
 
   /** Books a request that was sent without asking (e.g. a frame the venue pushed us to answer). */

@@ -18,7 +18,7 @@ export interface OkxPrivateOptions {
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   serverNow(): number;
   /** Connection-rate gate (3 connection requests per second per IP). */
-  beforeConnect(): Promise<void>;
+  beforeConnect(): Promise<unknown>;
   onOrder(tradingAccountId: string, row: unknown): void;
   onAccount(tradingAccountId: string, row: unknown): void;
   onResubscribed(tradingAccountId: string): void;

@@ -48,9 +48,13 @@ export class OkxRestClient {
   }
 
   async publicGet(path: string, params: Params = []): Promise<unknown[]> {
-    await this.budgets.acquire([`GET ${path}`], PUBLIC_MAX_WAIT_MS);
+    const settle = await this.budgets.acquire([`GET ${path}`], PUBLIC_MAX_WAIT_MS);
     const query = toQuery(params);
-    return this.send('GET', `${path}${query ? `?${query}` : ''}`, undefined, undefined, true);
+    try {
+      return await this.send('GET', `${path}${query ? `?${query}` : ''}`, undefined, undefined, true);
+    } finally {
+      settle();
+    }
   }
 
   /**
@@ -60,7 +64,8 @@ export class OkxRestClient {
   async signed(method: 'GET' | 'POST', path: string, params: Params | Record<string, unknown>, signer: OkxSigner, instId?: string): Promise<unknown[]> {
     const endpoint = `${method} ${path}`;
     const key = PER_INSTRUMENT.has(endpoint) && instId ? `${endpoint}|${signer.apiKey}|${instId}` : `${endpoint}|${signer.apiKey}`;
-    await this.budgets.acquire([key], method === 'POST' ? (this.options.maxOrderWaitMs ?? 2000) : PUBLIC_MAX_WAIT_MS);
+    // Orders wait (briefly) for room in their own budget, never for a back-off OKX imposed; reads may wait both out.
+    const settle = await this.budgets.acquire([key], method === 'POST' ? (this.options.maxOrderWaitMs ?? 2000) : PUBLIC_MAX_WAIT_MS, method === 'GET');
     try {
       return await this.signedOnce(method, path, params, signer);
     } catch (err) {
@@ -69,6 +74,8 @@ export class OkxRestClient {
         return this.signedOnce(method, path, params, signer);
       }
       throw err;
+    } finally {
+      settle();
     }
   }
 
@@ -85,8 +92,6 @@ export class OkxRestClient {
   }
 
   private signedOnce(method: 'GET' | 'POST', path: string, params: Params | Record<string, unknown>, signer: OkxSigner): Promise<unknown[]> {
-    const blocked = this.budgets.blockedForMs();
-    if (blocked > 0) throw new VenueError(this.options.venue, 'rate-limited', `OKX asked us to back off for ${Math.ceil(blocked / 1000)} s more; not sending`, { retryAfterMs: blocked });
     let requestPath = path;
     let body = '';
     if (method === 'GET') {
