@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOkxVenue, type OkxVenue } from '@cadenza/venues/okx';
 import { startFakeOkxServer, type FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { bookKey, harness, isUncrossed, type Harness } from '@cadenza/testkit/venue-fakes/harness';
+import { bookKey, harness, isUncrossed, type Harness } from '@cadenza/testkit/venue-fakes/shared';
 
 let fake: FakeOkxServer;
 let h: Harness<OkxVenue>;

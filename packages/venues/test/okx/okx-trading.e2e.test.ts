@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { ExecutionEvent, VenueAccount, VenueOrder } from '@cadenza/domain';
 import { createOkxVenue, type OkxVenue } from '@cadenza/venues/okx';
 import { startFakeOkxServer, type FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { harness, type Harness } from '@cadenza/testkit/venue-fakes/harness';
+import { harness, type Harness } from '@cadenza/testkit/venue-fakes/shared';
 
 const KEY = 'okx-test-key';
 const account: VenueAccount = { tradingAccountId: 'acct-1', credential: { credentialType: 'HMAC', apiKey: KEY, secretKey: 'okx-test-secret', secretPassphrase: 'Pass-phrase1' } };
