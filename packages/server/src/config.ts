@@ -12,11 +12,16 @@ export interface ServerConfig {
   /** Where SQLite databases, signing keys and the master key live. */
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Venues to run. PAPER and MOCK need nothing; BINANCE connects on demand. */
+  /** Venues to run. PAPER and MOCK need nothing; the live venues connect on demand. */
   venues: string[];
   paper: { seed: number; lively: boolean };
   binance: { restBaseUrl?: string; wsBaseUrl?: string };
   binanceSandbox: { restBaseUrl?: string; wsBaseUrl?: string };
+  /**
+   * Base URLs of the other live venues by venue id, from `<VENUE>_REST_URL` / `<VENUE>_WS_URL` (OKX, OKX_UAT,
+   * BITFINEX, BITFINEX_UAT, BINANCE_UAT — which also reads the older BINANCE_SANDBOX_* names); absent = the venue's own.
+   */
+  endpoints: Record<string, { restBaseUrl?: string; wsBaseUrl?: string }>;
   auth: {
     /** External mode (a real Supabase project): verify with its JWKS or HS256 secret; built-in endpoints are off. */
     jwksUrl?: string;
@@ -77,10 +82,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.CADENZA_DATA_DIR ?? './data'),
     logLevel: (env.CADENZA_LOG_LEVEL as ServerConfig['logLevel']) ?? 'info',
-    venues: (env.CADENZA_VENUES ?? 'PAPER,MOCK,BINANCE,BINANCE_SANDBOX').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
+    venues: (env.CADENZA_VENUES ?? 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
     paper: { seed: int('CADENZA_PAPER_SEED', env.CADENZA_PAPER_SEED, 724), lively: env.CADENZA_PAPER_LIVELY !== 'false' },
     binance: { restBaseUrl: opt(env.BINANCE_REST_URL), wsBaseUrl: opt(env.BINANCE_WS_URL) },
     binanceSandbox: { restBaseUrl: opt(env.BINANCE_SANDBOX_REST_URL), wsBaseUrl: opt(env.BINANCE_SANDBOX_WS_URL) },
+    endpoints: {
+      ...Object.fromEntries(['OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'].map((v) => [v, { restBaseUrl: opt(env[`${v}_REST_URL`]), wsBaseUrl: opt(env[`${v}_WS_URL`]) }])),
+      BINANCE_UAT: { restBaseUrl: opt(env.BINANCE_UAT_REST_URL) ?? opt(env.BINANCE_SANDBOX_REST_URL), wsBaseUrl: opt(env.BINANCE_UAT_WS_URL) ?? opt(env.BINANCE_SANDBOX_WS_URL) },
+    },
     auth: {
       jwksUrl: opt(env.CADENZA_AUTH_JWKS_URL),
       jwtSecret: opt(env.CADENZA_AUTH_JWT_SECRET),

@@ -27,7 +27,7 @@ import { loadCipher } from './infra/aes-gcm-cipher.ts';
 import { systemClock, uuidSource } from './infra/system.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { MarketDataBridge } from './bridge/market-data-bridge.ts';
-import { createVenues } from './venues.ts';
+import { createVenues, venueRateLimitSamples } from './venues.ts';
 import { channelGrant, gatewayHandlers } from './gateway-handlers.ts';
 import { channelNamespaces } from './channel-namespaces.ts';
 import { centrifugoProxyRoutes } from './http/centrifugo-proxy.ts';
@@ -39,7 +39,9 @@ import { consolePageConfig, consoleRoutes } from './http/console-assets.ts';
 
 export const VERSION = '0.1.0';
 
-export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper' | 'binance' | 'binanceSandbox' | 'gateway'>> {
+export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper' | 'binance' | 'binanceSandbox' | 'endpoints' | 'gateway'>> {
+  /** Live venue base URLs by venue id (OKX, BITFINEX, …), merged over the environment's. */
+  endpoints?: ServerConfig['endpoints'];
   gateway?: Partial<ServerConfig['gateway']>;
   auth?: Partial<ServerConfig['auth']>;
   paper?: Partial<ServerConfig['paper']>;
@@ -71,6 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     paper: { ...base.paper, ...options.paper },
     binance: { ...base.binance, ...options.binance },
     binanceSandbox: { ...base.binanceSandbox, ...options.binanceSandbox },
+    endpoints: { ...base.endpoints, ...options.endpoints },
     gateway: { ...base.gateway, ...options.gateway },
   } as ServerConfig;
   if (options.log === false) config.logLevel = 'silent';
@@ -137,6 +140,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       { name: 'cadenza_ws_messages_in_total', help: 'Protocol commands received', type: 'counter', read: () => gateway?.stats().messagesIn ?? 0 },
       { name: 'cadenza_ws_messages_out_total', help: 'Protocol replies and pushes sent', type: 'counter', read: () => gateway?.stats().messagesOut ?? 0 },
       { name: 'cadenza_open_orders', help: 'Trade orders not yet in a final status', read: () => cadenza.orders.openOrderCount() },
+      {
+        name: 'cadenza_venue_rate_limit_events_total',
+        help: 'Live-venue request budgets: throttled (waited for our own budget), rate_limited (429 answers), banned, refused (not sent during a back-off)',
+        type: 'counter',
+        read: () => 0,
+        labelNames: ['venue', 'kind'],
+        samples: () => venueRateLimitSamples(venues),
+      },
     ],
     new Set(rpcMethods.map((m) => m.method)),
   );

@@ -6,6 +6,8 @@ import type { Venue, VenueDeps } from '@cadenza/domain';
 import { createPaperVenue } from '@cadenza/venues/paper';
 import { createMockVenue } from '@cadenza/venues/mock';
 import { createBinanceVenue } from '@cadenza/venues/binance';
+import { createOkxVenue } from '@cadenza/venues/okx';
+import { rateLimitStatsOf } from '@cadenza/venues/kit';
 import type { ServerConfig } from './config.ts';
 
 type Factory = (deps: VenueDeps, config: ServerConfig) => Venue;
@@ -14,7 +16,11 @@ const registry: Record<string, Factory> = {
   PAPER: (deps, c) => createPaperVenue(deps, { seed: c.paper.seed, lively: c.paper.lively }),
   MOCK: (deps) => createMockVenue(deps),
   BINANCE: (deps, c) => createBinanceVenue(deps, { venueId: 'BINANCE', ...c.binance }),
+  BINANCE_UAT: (deps, c) => createBinanceVenue(deps, { venueId: 'BINANCE_UAT', ...c.endpoints.BINANCE_UAT }),
+  // The spot testnet under its deprecated name: the same connector and endpoints, kept for existing accounts.
   BINANCE_SANDBOX: (deps, c) => createBinanceVenue(deps, { venueId: 'BINANCE_SANDBOX', ...c.binanceSandbox }),
+  OKX: (deps, c) => createOkxVenue(deps, { venueId: 'OKX', ...c.endpoints.OKX }),
+  OKX_UAT: (deps, c) => createOkxVenue(deps, { venueId: 'OKX_UAT', ...c.endpoints.OKX_UAT }),
 };
 
 export const supportedVenues = Object.keys(registry);
@@ -28,4 +34,18 @@ export function createVenues(config: ServerConfig, deps: (id: string) => VenueDe
   }
   for (const make of extra) out.push(make(deps('extra')));
   return out;
+}
+
+/** Rate-limit counters of the venues that keep them, as `{venue, kind}` samples for /metrics. */
+export function venueRateLimitSamples(venues: readonly Venue[]): Array<{ labels: Record<string, string>; value: number }> {
+  return venues.flatMap((v) => {
+    const stats = rateLimitStatsOf(v);
+    if (!stats) return [];
+    return [
+      { labels: { venue: v.id, kind: 'throttled' }, value: stats.throttled },
+      { labels: { venue: v.id, kind: 'rate_limited' }, value: stats.rateLimited },
+      { labels: { venue: v.id, kind: 'banned' }, value: stats.banned },
+      { labels: { venue: v.id, kind: 'refused' }, value: stats.refused },
+    ];
+  });
 }

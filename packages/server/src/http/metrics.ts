@@ -13,6 +13,9 @@ export interface MetricsSource {
   /** 'gauge' (default): a level; 'counter': a running total that only grows. */
   type?: 'gauge' | 'counter';
   read(): number;
+  /** A labelled metric: `labelNames` and the samples to export (then `read` is unused). */
+  labelNames?: string[];
+  samples?(): Array<{ labels: Record<string, string>; value: number }>;
 }
 
 
@@ -34,6 +37,16 @@ export function metricsRoutes(sources: MetricsSource[], knownMethods: ReadonlySe
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cadenza_' });
   for (const s of sources) {
+    if (s.labelNames && s.samples) {
+      const samples = s.samples.bind(s);
+      const collect = function (this: Counter | Gauge) {
+        this.reset();
+        for (const { labels, value } of samples()) (this instanceof Counter ? this.inc(labels, value) : (this as Gauge).set(labels, value));
+      };
+      if (s.type === 'counter') new Counter({ name: s.name, help: s.help, labelNames: s.labelNames, registers: [registry], collect });
+      else new Gauge({ name: s.name, help: s.help, labelNames: s.labelNames, registers: [registry], collect });
+      continue;
+    }
     if (s.type === 'counter') {
       new Counter({ name: s.name, help: s.help, registers: [registry], collect() { this.reset(); this.inc(s.read()); } });
     } else {

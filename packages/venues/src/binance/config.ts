@@ -1,11 +1,12 @@
 /**
  * @module binance/config
  * Where the connector talks to, per venue id, and the knobs of its behaviour. Defaults are Binance's public
- * spot endpoints (BINANCE) and the spot test network (BINANCE_SANDBOX); every URL can be overridden, which is
+ * spot endpoints (BINANCE) and the spot test network (BINANCE_UAT, the contract's preferred name, and BINANCE_SANDBOX,
+ * its deprecated one); every URL can be overridden, which is
  * how tests point the connector at the local fake server.
  */
 
-export type BinanceVenueId = 'BINANCE' | 'BINANCE_SANDBOX';
+export type BinanceVenueId = 'BINANCE' | 'BINANCE_UAT' | 'BINANCE_SANDBOX';
 
 export interface BinanceEndpoints {
   /** REST base without `/api`, e.g. https://api.binance.com. */
@@ -16,17 +17,21 @@ export interface BinanceEndpoints {
   wsApiUrl: string;
 }
 
+/** Binance's spot test network (BINANCE_UAT, and BINANCE_SANDBOX under its deprecated name). */
+const SPOT_TESTNET: BinanceEndpoints = {
+  restBaseUrl: 'https://testnet.binance.vision',
+  wsBaseUrl: 'wss://stream.testnet.binance.vision',
+  wsApiUrl: 'wss://ws-api.testnet.binance.vision/ws-api/v3',
+};
+
 export const DEFAULT_ENDPOINTS: Readonly<Record<BinanceVenueId, BinanceEndpoints>> = {
   BINANCE: {
     restBaseUrl: 'https://api.binance.com',
     wsBaseUrl: 'wss://stream.binance.com:9443',
     wsApiUrl: 'wss://ws-api.binance.com:443/ws-api/v3',
   },
-  BINANCE_SANDBOX: {
-    restBaseUrl: 'https://testnet.binance.vision',
-    wsBaseUrl: 'wss://stream.testnet.binance.vision',
-    wsApiUrl: 'wss://ws-api.testnet.binance.vision/ws-api/v3',
-  },
+  BINANCE_UAT: SPOT_TESTNET,
+  BINANCE_SANDBOX: SPOT_TESTNET,
 };
 
 export interface BinanceVenueOptions {

@@ -1,0 +1,92 @@
+/**
+ * Whole-stack helpers for the live-venue tests (OKX, Bitfinex): the real server on a temporary data directory with a
+ * venue's URLs pointed at its local fake, supabase-js login of the demo user, the official centrifuge client, RPCs
+ * that must succeed, and polling of server-side state (which has no event to await).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { Centrifuge, type PublicationContext } from 'centrifuge';
+import { createClient } from '@supabase/supabase-js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.ts';
+
+export class LiveVenueStack {
+  readonly dataDir: string;
+  server: RunningServer | undefined;
+  client: Centrifuge | undefined;
+
+  constructor(
+    name: string,
+    private readonly options: () => StartOptions,
+  ) {
+    this.dataDir = mkdtempSync(join(tmpdir(), `cadenza-${name}-stack-`));
+  }
+
+  /** Starts (or restarts, on the same data directory) the server and connects the demo user. */
+  async start(): Promise<void> {
+    this.server = await startServer({ port: 0, host: '127.0.0.1', dataDir: this.dataDir, log: false, ...this.options() });
+    const sb = createClient(this.server.url, 'anon', { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
+    const { data: login, error } = await sb.auth.signInWithPassword({ email: this.server.demoUser!.email, password: this.server.demoUser!.password });
+    assert.equal(error, null);
+    this.client = new Centrifuge(this.server.wsUrl, { token: login.session!.access_token, websocket: WebSocket });
+    const connected = new Promise<void>((resolve) => this.client!.once('connected', () => resolve()));
+    this.client.connect();
+    await connected;
+  }
+
+  async stop(): Promise<void> {
+    this.client?.disconnect();
+    this.client = undefined;
+    await this.server?.close();
+    this.server = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** An RPC that must succeed: its `data`. */
+  async rpc(method: string, params: unknown): Promise<any> {
+    const reply = (await this.client!.rpc(method, params)).data as { data?: unknown; error?: { code: number; message: string } };
+    assert.equal(reply.error, undefined, `${method}: ${JSON.stringify(reply.error)}`);
+    return reply.data;
+  }
+
+  /** Subscribes a channel with the official client; publications are collected in the returned array. */
+  async subscribe(channel: string): Promise<any[]> {
+    const got: any[] = [];
+    const sub = this.client!.newSubscription(channel);
+    sub.on('publication', (ctx: PublicationContext) => got.push(ctx.data));
+    const subscribed = new Promise<void>((resolve) => sub.once('subscribed', () => resolve()));
+    sub.subscribe();
+    await subscribed;
+    return got;
+  }
+
+  /** An order reaching `status` (polled through `query.trade_order.get`). */
+  async orderIn(tradingAccountId: string, tradeOrderId: string, status: string): Promise<any> {
+    return eventually(async () => {
+      const o = await this.rpc('query.trade_order.get', { tradeOrderId, tradingAccountId });
+      return o.status === status ? o : undefined;
+    }, `${tradeOrderId} ${status}`);
+  }
+}
+
+/** Re-checks `check` every 20 ms until it answers something truthy. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A published `OrderBook` as comparable text: `[[price, qty]…]` per side. */
+export function publishedBookKey(b: { bids: Array<[string, string]>; asks: Array<[string, string]> }, depth = 20): string {
+  return JSON.stringify([b.bids.slice(0, depth), b.asks.slice(0, depth)]);
+}
