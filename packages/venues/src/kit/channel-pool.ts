@@ -16,6 +16,8 @@ export interface PoolSocket {
   send(frame: unknown): boolean;
   /** Unsubscribes and subscribes a channel again (e.g. after a checksum mismatch). */
   resubscribe(channel: string): void;
+  /** Drops the connection (it reconnects and resubscribes everything: e.g. after a sequence gap). */
+  reconnect(reason: string): void;
 }
 
 export interface ChannelPoolOptions {
@@ -24,9 +26,9 @@ export interface ChannelPoolOptions {
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** Channels per socket (Bitfinex: 25 public channels; OKX: no documented cap, 100 keeps frames small). */
   capacity: number;
-  /** Frames that subscribe / unsubscribe these channels (batched as the venue allows). */
-  subscribeFrames(channels: string[]): unknown[];
-  unsubscribeFrames(channels: string[]): unknown[];
+  /** Frames that subscribe / unsubscribe these channels on a socket (batched as the venue allows). */
+  subscribeFrames(channels: string[], socket: PoolSocket): unknown[];
+  unsubscribeFrames(channels: string[], socket: PoolSocket): unknown[];
   /** Frames sent first on every open (Bitfinex `conf` flags). */
   greeting?(): unknown[];
   onMessage(socket: PoolSocket, text: string): void;
@@ -98,6 +100,10 @@ class Member implements PoolSocket {
     if (this.socket.isOpen) this.enqueue('unsub', channel);
   }
 
+  reconnect(reason: string): void {
+    this.socket.reconnect(reason);
+  }
+
   resubscribe(channel: string): void {
     if (!this.channels.has(channel) || !this.socket.isOpen) return;
     this.enqueue('unsub', channel);
@@ -133,7 +139,7 @@ class Member implements PoolSocket {
     while (this.queue.length > 0 && this.queue[0]!.op === op && batch.length < 50) batch.push(this.queue.shift()!.channel);
     const wanted = op === 'sub' ? batch.filter((c) => this.channels.has(c)) : batch;
     if (wanted.length > 0) {
-      for (const f of op === 'sub' ? this.options.subscribeFrames(wanted) : this.options.unsubscribeFrames(wanted)) this.socket.send(f);
+      for (const f of op === 'sub' ? this.options.subscribeFrames(wanted, this) : this.options.unsubscribeFrames(wanted, this)) this.socket.send(f);
       this.lastControlAt = performance.now();
     }
     if (this.queue.length > 0) this.flushSoon();

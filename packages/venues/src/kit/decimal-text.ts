@@ -50,19 +50,11 @@ export function decimalPlaces(step: string): number {
  * ("-0.5", "64000", "0.00000015"), digit for digit. Throws on anything that is not a JSON number.
  */
 export function plainFromJsonNumber(lexeme: string): string {
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(lexeme);
+  const m = /^(-?\d+(?:\.\d+)?)(?:[eE]([+-]?\d+))?$/.exec(lexeme);
   if (!m) throw new Error(`not a JSON number: ${JSON.stringify(lexeme)}`);
-  const [, sign, whole, frac = '', expText] = m;
-  const exp = expText === undefined ? 0 : Number(expText);
+  const exp = m[2] === undefined ? 0 : Number(m[2]);
   if (!Number.isSafeInteger(exp) || Math.abs(exp) > 40) throw new Error(`exponent out of range: ${lexeme}`);
-  let digits = whole! + frac;
-  let point = whole!.length + exp;
-  if (point <= 0) {
-    digits = '0'.repeat(1 - point) + digits;
-    point = 1;
-  } else if (point > digits.length) digits = digits.padEnd(point, '0');
-  const text = normalizeDecimal(`${digits.slice(0, point)}${point < digits.length ? `.${digits.slice(point)}` : ''}`);
-  return sign && text !== '0' ? `-${text}` : text;
+  return shiftDecimal(m[1]!, exp);
 }
 
 /** The absolute value of a signed plain decimal ("-0.5" → "0.5"). */
@@ -79,4 +71,37 @@ export function isNegativeDecimal(s: string): boolean {
 export function negateDecimal(s: string): string {
   if (s.startsWith('-')) return s.slice(1);
   return isZeroDecimal(s) ? s : `-${s}`;
+}
+
+/** a − b for unsigned plain decimals, exactly (the result may be negative: "-0.5"). */
+export function subtractDecimal(a: string, b: string): string {
+  const d = toScaled(a) - toScaled(b);
+  const neg = d < 0n;
+  const digits = (neg ? -d : d).toString().padStart(SCALE + 1, '0');
+  const text = normalizeDecimal(`${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`);
+  return neg && text !== '0' ? `-${text}` : text;
+}
+
+/** A signed plain decimal × 10^shift, exactly ("0.0123", 2 → "1.23"); used for relative changes → percent. */
+export function shiftDecimal(s: string, shift: number): string {
+  const neg = s.startsWith('-');
+  const [w, f = ''] = (neg ? s.slice(1) : s).split('.');
+  const digits = w! + f;
+  let point = w!.length + shift;
+  let padded = digits;
+  if (point <= 0) {
+    padded = '0'.repeat(1 - point) + digits;
+    point = 1;
+  } else if (point > digits.length) padded = digits.padEnd(point, '0');
+  const text = normalizeDecimal(`${padded.slice(0, point)}${point < padded.length ? `.${padded.slice(point)}` : ''}`);
+  return neg && text !== '0' ? `-${text}` : text;
+}
+
+/** Cuts a signed plain decimal to `places` fraction digits, toward zero ("-1.239", 2 → "-1.23"). */
+export function truncateDecimal(s: string, places: number): string {
+  const neg = s.startsWith('-');
+  const [w, f = ''] = (neg ? s.slice(1) : s).split('.');
+  const cut = f.slice(0, places).padEnd(places, '0');
+  const text = places > 0 ? `${w}.${cut}` : w!;
+  return neg && !isZeroDecimal(text) ? `-${text}` : text;
 }

@@ -44,3 +44,21 @@ describe('decimal text', () => {
     assert.throws(() => toScaled('-1'));
   });
 });
+
+describe('decimal text for venues that send JSON numbers', () => {
+  test('JSON number lexemes become plain decimals digit for digit', async () => {
+    const { plainFromJsonNumber, subtractDecimal, shiftDecimal, truncateDecimal } = await import('./decimal-text.ts');
+    assert.equal(plainFromJsonNumber('1e-8'), '0.00000001');
+    assert.equal(plainFromJsonNumber('-1.5E-7'), '-0.00000015');
+    assert.equal(plainFromJsonNumber('64000'), '64000');
+    assert.equal(plainFromJsonNumber('1.25e3'), '1250');
+    assert.equal(plainFromJsonNumber('-0'), '0');
+    assert.throws(() => plainFromJsonNumber('0x10'));
+    assert.equal(subtractDecimal('1.5', '0.25'), '1.25');
+    assert.equal(subtractDecimal('0.1', '0.3'), '-0.2');
+    assert.equal(shiftDecimal('0.0123', 2), '1.23');
+    assert.equal(shiftDecimal('-0.001', 2), '-0.1');
+    assert.equal(truncateDecimal('-1.239', 2), '-1.23');
+    assert.equal(truncateDecimal('-0.001', 2), '0.00');
+  });
+});
