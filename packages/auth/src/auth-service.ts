@@ -22,6 +22,7 @@ import { AuthFlows, defaultRateLimits, type RateLimitSettings } from './auth-flo
 import { silentLogger, type AuthLogger } from './auth-logger.ts';
 import { hasRecoveryTokens, hasRevocationLog, type AuthStore, type RecoveryTokenStore } from './auth-store.ts';
 import { AuthError } from './errors.ts';
+import { loadCodeDigester } from './hmac-secret.ts';
 import { LogMailer, type Mailer } from './mailer.ts';
 import { MemoryRecoveryTokens } from './memory-recovery-tokens.ts';
 import { PasswordHasher } from './passwords.ts';
@@ -102,6 +103,11 @@ export interface AuthServiceOptions {
   redirectUrls?: string[];
   /** How long a recovery link or code works. Default 3600 s (GoTrue). */
   recoveryTokenTtlSeconds?: number;
+  /**
+   * Keys the stored digests of recovery codes and reauthentication nonces (≥ 32 characters). Default: the key file
+   * `<dataDir>/keys/hmac.key`, made on first start (see `hmac-secret.ts`).
+   */
+  hmacSecret?: string;
 }
 
 export interface AuthService {
@@ -112,6 +118,11 @@ export interface AuthService {
   sessions: SessionService;
   /** Built-in ES256 mode only: makes a new signing key; the old one keeps verifying until its tokens expire. */
   rotateSigningKey(): Promise<string>;
+  /**
+   * Built-in ES256 mode only, for another process than the server (the admin CLI): writes a new key without retiring
+   * the current one; the server signs with it from its next start. Returns its `kid`.
+   */
+  stageSigningKey(): Promise<string>;
   /** Whether tokens come from an external Supabase project. */
   readonly external: boolean;
   close(): Promise<void>;
@@ -205,10 +216,13 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
       log.info({}, 'auth: the store keeps no recovery tokens; pending password recoveries live in this process only');
     }
     const redirects = new RedirectPolicy(siteUrl, options.redirectUrls);
+    const codes = loadCodeDigester({ dataDir: options.dataDir, secret: options.hmacSecret });
+    const mailer = options.mailer ?? new LogMailer(log);
     const recovery = new RecoveryService({
       store: recoveryTokens,
       users,
-      mailer: options.mailer ?? new LogMailer(log),
+      mailer,
+      codes,
       redirects,
       siteUrl,
       ttlSeconds: recoveryTtl,
@@ -233,6 +247,10 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
       const kid = await keys.rotate();
       log.info({ kid }, 'auth: rotated the signing key');
       return kid;
+    },
+    async stageSigningKey() {
+      if (!keys) throw new Error('signing keys rotate only in built-in ES256 mode');
+      return keys.stage();
     },
     async close() {
       await watch?.stop();

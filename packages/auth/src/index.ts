@@ -14,3 +14,4 @@ export type { RateLimitSettings } from './auth-flows.ts';
 export type { AuthLogger } from './auth-logger.ts';
 export { LogMailer, type Mailer, type MailMessage } from './mailer.ts';
 export { emailSkeleton, normaliseEmail } from './email-address.ts';
+export { boundedText } from './bounded-text.ts';

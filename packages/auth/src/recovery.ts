@@ -6,7 +6,8 @@
  * random `token_hash`. Redeeming either consumes the token and the caller then starts a session; the user sets a
  * new password with `PUT /user`.
  *
- * Promises: the store only ever holds SHA-256 digests of the link token and of the code; a token works once and
+ * Promises: the store only ever holds a SHA-256 digest of the link token (256 random bits) and an HMAC of the
+ * code under the server's secret (`hmac-secret.ts`: a stolen database does not give the code away); a token works once and
  * only until `ttlSeconds` after it was issued; after `maxCodeFailures` wrong codes for an account its token is
  * void (so guessing the 6 digits has at most that many tries per mailed code, whatever the number of client IPs).
  * Every refusal of a code is the same `otp_expired` answer (unknown email, no token, wrong, expired, used), and of
@@ -16,6 +17,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { RecoveryTokenStore, UserRecord } from './auth-store.ts';
 import type { AuthLogger } from './auth-logger.ts';
 import { AuthError } from './errors.ts';
+import type { CodeDigester } from './hmac-secret.ts';
 import type { Mailer } from './mailer.ts';
 import type { RedirectPolicy } from './redirect-policy.ts';
 import type { UserService } from './users.ts';
@@ -24,6 +26,8 @@ export interface RecoveryServiceOptions {
   store: RecoveryTokenStore;
   users: UserService;
   mailer: Mailer;
+  /** Keys the code's digest. */
+  codes: CodeDigester;
   redirects: RedirectPolicy;
   /** Public base URL of this server; links go to `<siteUrl>/auth/v1/verify`. */
   siteUrl: string;
@@ -36,7 +40,6 @@ export interface RecoveryServiceOptions {
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-const codeDigest = (userId: string, code: string): string => sha256(`${userId}:${code}`);
 
 function sameDigest(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
@@ -63,7 +66,7 @@ export class RecoveryService {
     await store.putRecoveryToken({
       userId: user.id,
       linkHash: sha256(tokenHash),
-      otpHash: codeDigest(user.id, code),
+      otpHash: this.codeDigest(user.id, code),
       createdAt: at,
       expiresAt: at + ttlSeconds * 1000,
     });
@@ -90,7 +93,7 @@ export class RecoveryService {
     const user = await users.findByEmail(email);
     const record = user && (await store.getRecoveryTokenByUser(user.id));
     if (!user || !record || record.expiresAt <= this.options.now()) throw new AuthError('otpExpired');
-    if (!sameDigest(record.otpHash, codeDigest(user.id, code))) {
+    if (!sameDigest(record.otpHash, this.codeDigest(user.id, code))) {
       const failures = (this.codeFailures.get(user.id) ?? 0) + 1;
       if (failures >= this.options.maxCodeFailures) {
         this.codeFailures.delete(user.id);
@@ -113,6 +116,10 @@ export class RecoveryService {
     const user = await users.findById(record.userId);
     if (!user) throw new AuthError('emailLinkExpired');
     return this.consume(user, record.linkHash, 'emailLinkExpired');
+  }
+
+  private codeDigest(userId: string, code: string): string {
+    return this.options.codes.digest(`${userId}:${code}`);
   }
 
   private async consume(user: UserRecord, linkHash: string, refusal: 'otpExpired' | 'emailLinkExpired'): Promise<UserRecord> {

@@ -1,7 +1,8 @@
 /**
  * @module signing-keys
  * The access-token signing keys of the built-in service: ES256 (P-256) keys, each with a `kid`, kept as one JSON
- * file per key in `<dataDir>/keys/` (directory 0700, files 0600), generated on first start.
+ * file per key in `<dataDir>/keys/` (directory 0700, files 0600 — both tightened at every open), generated on
+ * first start.
  *
  * Rotation: `rotate()` makes a new current key and retires the old one. A retired key is still published in the
  * JWKS and still accepted by the verifier for `retainSeconds` (the access-token lifetime plus a margin), so tokens
@@ -56,6 +57,7 @@ export class SigningKeys {
   static async open(options: SigningKeysOptions): Promise<SigningKeys> {
     const ring = new SigningKeys(options);
     mkdirSync(ring.dir, { recursive: true, mode: 0o700 });
+    chmodSync(ring.dir, 0o700);
     await ring.load();
     if (!ring.keys.some((k) => k.file.retiredAt === null)) await ring.generate();
     ring.retireAllButNewest();
@@ -109,6 +111,7 @@ export class SigningKeys {
     const loaded: LoadedKey[] = [];
     for (const name of readdirSync(this.dir)) {
       if (!name.endsWith('.json')) continue;
+      chmodSync(join(this.dir, name), 0o600); // a key left readable by others (older version, a copy) is tightened
       const file = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as KeyFile;
       loaded.push(await this.materialise(file));
     }

@@ -31,6 +31,8 @@ export interface ServerConfig {
     /** External mode: the project's URL and public anon key, which the web console's supabase-js signs in with. */
     supabaseUrl?: string;
     anonKey?: string;
+    /** Keys the digests of recovery codes and reauthentication nonces; else `<dataDir>/keys/hmac.key`. ≥ 32 chars. */
+    hmacSecret?: string;
   };
   /** Seeded on first start so the quick start works (built-in auth only). */
   demoUser: { email: string; password: string } | null;
@@ -97,6 +99,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       accessTokenTtlSeconds: int('CADENZA_ACCESS_TOKEN_TTL', env.CADENZA_ACCESS_TOKEN_TTL, 3600),
       supabaseUrl: opt(env.CADENZA_SUPABASE_URL),
       anonKey: opt(env.CADENZA_SUPABASE_ANON_KEY),
+      hmacSecret: opt(env.CADENZA_AUTH_HMAC_SECRET),
     },
     demoUser: demoDisabled
       ? null

@@ -9,7 +9,6 @@
  *   WS    /connection/websocket         Centrifugo client protocol (JSON and protobuf)
  */
 import { createServer, type Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
@@ -24,6 +23,7 @@ import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Venu
 import { createRpcDispatcher } from './rpc/index.ts';
 import { observedDispatcher } from './rpc/observed-dispatcher.ts';
 import { loadCipher } from './infra/aes-gcm-cipher.ts';
+import { prepareDataDir } from './infra/data-dir.ts';
 import { systemClock, uuidSource } from './infra/system.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { MarketDataBridge } from './bridge/market-data-bridge.ts';
@@ -77,8 +77,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     gateway: { ...base.gateway, ...options.gateway },
   } as ServerConfig;
   if (options.log === false) config.logLevel = 'silent';
-  mkdirSync(config.dataDir, { recursive: true });
+  const dataDir = prepareDataDir(config.dataDir);
   const log: Logger = pino({ level: config.logLevel, redact: ['*.token', '*.password', '*.secretKey', '*.apiKey', 'token', 'password'] });
+  if (dataDir.warning) log.warn({ dataDir: dataDir.path }, dataDir.warning);
 
   // ---- auth
   const authStore = new SqliteAuthStore(join(config.dataDir, 'auth.db'));
@@ -88,6 +89,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     dataDir: config.dataDir,
     log: log.child({ module: 'auth' }),
     accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+    ...(config.auth.hmacSecret ? { hmacSecret: config.auth.hmacSecret } : {}),
     siteUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(external ? { external: { jwksUrl: config.auth.jwksUrl, jwtSecret: config.auth.jwtSecret, issuer: config.auth.issuer } } : {}),
   });

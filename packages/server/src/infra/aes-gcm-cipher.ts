@@ -1,7 +1,7 @@
 /**
  * @module infra/aes-gcm-cipher
  * AES-256-GCM for credential secrets. The 32-byte key comes from `CADENZA_MASTER_KEY` (base64) or, when unset,
- * from `<dataDir>/master.key` (base64, created on first start with mode 0600). It is never stored in the
+ * from `<dataDir>/master.key` (base64, created on first start with mode 0600, tightened to 0600 at every load). It is never stored in the
  * database: losing the key makes stored secrets unreadable, which is the point.
  *
  * Ciphertext layout: version byte (1) ‖ 12-byte random nonce ‖ 16-byte tag ‖ encrypted bytes.
@@ -51,6 +51,7 @@ export function loadCipher(opts: { dataDir: string; masterKey?: string | undefin
   if (opts.masterKey) return new AesGcmCipher(parseMasterKey(opts.masterKey));
   const path = join(opts.dataDir, 'master.key');
   try {
+    chmodSync(path, 0o600); // tightens a file an older version or a copy left readable by others
     return new AesGcmCipher(parseMasterKey(readFileSync(path, 'utf8')));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

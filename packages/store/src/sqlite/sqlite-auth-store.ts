@@ -13,6 +13,7 @@
 import Database from 'better-sqlite3';
 import type { AuthStore, IdentityRecord, RecoveryTokenRecord, RecoveryTokenStore, RefreshTokenRecord, RevocationLog, RevocationRecord, SessionRecord, UserRecord } from '@cadenza/auth';
 import { authMigrations } from './auth-migrations.ts';
+import { prepareOwnerOnlyDatabase } from './owner-only-file.ts';
 
 interface UserRow {
   id: string;
@@ -169,6 +170,7 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
   private readonly st;
 
   constructor(path: string) {
+    prepareOwnerOnlyDatabase(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

@@ -39,6 +39,7 @@ import type {
 } from '@cadenza/domain';
 import { TERMINAL_STATUSES } from '@cadenza/domain';
 import { migrations } from './migrations.ts';
+import { prepareOwnerOnlyDatabase } from './owner-only-file.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -82,6 +83,7 @@ export class SqliteStore implements Store, GroupCommit {
   constructor(options: SqliteStoreOptions | string) {
     if (typeof options === 'string') options = { path: options, groupCommit: true };
     this.groupCommit = options.groupCommit ?? false;
+    prepareOwnerOnlyDatabase(options.path);
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
