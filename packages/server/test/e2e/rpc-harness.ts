@@ -61,7 +61,7 @@ export async function harness(): Promise<Harness> {
       const signUp = await sb.auth.signUp({ email, password });
       assert.equal(signUp.error, null, signUp.error?.message);
       if (opts.admin) {
-        execFileSync(process.execPath, ['--import', 'tsx', 'packages/auth/src/cli/admin.ts', 'grant-admin', email, '--data-dir', dataDir], { cwd: root, stdio: 'pipe' });
+        execFileSync(process.execPath, ['--import', 'tsx', 'packages/server/src/admin/admin.ts', 'grant-admin', email, '--data-dir', dataDir], { cwd: root, stdio: 'pipe' });
       }
       const { data, error } = await sb.auth.signInWithPassword({ email, password });
       assert.equal(error, null, error?.message);

@@ -79,7 +79,7 @@ test('an expired token gets error 109 and the client reconnects with a token fro
   const { token } = await signIn();
   const keyDir = join(dataDir, 'keys');
   const header = decodeProtectedHeader(token);
-  const keyFile = readdirSync(keyDir).map((f) => JSON.parse(readFileSync(join(keyDir, f), 'utf8'))).find((k) => k.kid === header.kid);
+  const keyFile = readdirSync(keyDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(keyDir, f), 'utf8'))).find((k) => k.kid === header.kid);
   const key = await importJWK(keyFile.privateJwk, 'ES256');
   const now = Math.floor(Date.now() / 1000);
   const expired = await new SignJWT({ ...decodeJwt(token), iat: now - 7200, exp: now - 3600 })
@@ -107,7 +107,7 @@ test('a connection refreshes with a new token of its own login session, never wi
   /** The caller's token, re-signed to expire in two seconds, so the client refreshes it soon. */
   async function shortLived(token: string) {
     const header = decodeProtectedHeader(token);
-    const keyFile = readdirSync(keyDir).map((f) => JSON.parse(readFileSync(join(keyDir, f), 'utf8'))).find((k) => k.kid === header.kid);
+    const keyFile = readdirSync(keyDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(keyDir, f), 'utf8'))).find((k) => k.kid === header.kid);
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ ...decodeJwt(token), iat: now, exp: now + 2 })
       .setProtectedHeader({ alg: 'ES256', kid: header.kid!, typ: 'JWT' })
