@@ -23,6 +23,7 @@ export const errorModules = {
 export const errorCodes = {
   VALIDATION_FAILED: { code: 10001, message: 'invalid params' },
   NOT_SUPPORTED: { code: 10002, message: 'method not supported' },
+  STORE_UNAVAILABLE: { code: 10003, message: 'the database is unavailable; retry shortly', temporary: true },
 
   INVALID_ORDER_PARAMETERS: { code: 11000, message: 'invalid order parameters' },
   ORDER_NOT_FOUND: { code: 11001, message: 'trade order not found' },

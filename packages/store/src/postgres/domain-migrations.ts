@@ -1,0 +1,140 @@
+/**
+ * @module postgres/domain-migrations
+ * Schema of the domain store on PostgreSQL (component `domain` in `cadenza_migrations`). Append only.
+ *
+ * Layout as in SQLite: one row per entity, `body` the domain record as JSON (`json`, not `jsonb`: it keeps any
+ * string a client sent, U+0000 escapes included), plus the columns the store filters, sorts or keeps unique on.
+ * Ids and keys are `COLLATE "C"`: byte order, as SQLite sorts, whatever the database's locale. Times are epoch ms.
+ * `seq` columns (identity) give insertion order across every server writing to the database.
+ * `cadenza_store_writers` records, per running store, the last batch it committed: after a connection broke during
+ * a COMMIT, the store reads it to learn whether that batch landed (see write-behind.ts).
+ */
+import type { PgMigration } from './migrator.ts';
+
+export const domainMigrations: PgMigration[] = [
+  {
+    version: 1,
+    name: 'domain tables',
+    sql: `
+CREATE TABLE trading_accounts (
+  trading_account_id text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL,
+  venue text NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  deleted_at bigint,
+  body json NOT NULL
+);
+CREATE INDEX trading_accounts_user ON trading_accounts (user_id, created_at);
+
+CREATE TABLE trading_account_operations (
+  operation_id text COLLATE "C" PRIMARY KEY,
+  trading_account_id text COLLATE "C" NOT NULL,
+  timestamp bigint NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  body json NOT NULL
+);
+CREATE INDEX trading_account_operations_account ON trading_account_operations (trading_account_id, timestamp, seq);
+
+CREATE TABLE credentials (
+  credential_id text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL,
+  trading_account_id text COLLATE "C",
+  venue text NOT NULL,
+  credential_type text NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  secret bytea NOT NULL,
+  body json NOT NULL
+);
+CREATE INDEX credentials_user ON credentials (user_id, created_at);
+
+CREATE TABLE orders (
+  trade_order_id text COLLATE "C" PRIMARY KEY,
+  trading_account_id text COLLATE "C" NOT NULL,
+  client_order_id text COLLATE "C" NOT NULL,
+  external_order_id text COLLATE "C",
+  idempotency_key text COLLATE "C",
+  instrument_id text COLLATE "C" NOT NULL,
+  side text NOT NULL,
+  order_type text NOT NULL,
+  status text NOT NULL,
+  is_open boolean NOT NULL,
+  created_at bigint NOT NULL,
+  body json NOT NULL,
+  CONSTRAINT orders_client_order_id UNIQUE (trading_account_id, client_order_id)
+);
+CREATE UNIQUE INDEX orders_idempotency_key ON orders (trading_account_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX orders_external_order_id ON orders (trading_account_id, external_order_id) WHERE external_order_id IS NOT NULL;
+CREATE INDEX orders_account_created ON orders (trading_account_id, created_at);
+CREATE INDEX orders_created ON orders (created_at);
+CREATE INDEX orders_open ON orders (created_at) WHERE is_open;
+
+CREATE TABLE fills (
+  trade_order_id text COLLATE "C" NOT NULL,
+  trade_id text COLLATE "C" NOT NULL,
+  trading_account_id text COLLATE "C" NOT NULL,
+  timestamp bigint NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  body json NOT NULL,
+  PRIMARY KEY (trade_order_id, trade_id)
+);
+
+CREATE TABLE balances (
+  trading_account_id text COLLATE "C" NOT NULL,
+  asset text COLLATE "C" NOT NULL,
+  body json NOT NULL,
+  PRIMARY KEY (trading_account_id, asset)
+);
+
+CREATE TABLE positions (
+  trading_account_id text COLLATE "C" NOT NULL,
+  instrument_id text COLLATE "C" NOT NULL,
+  body json NOT NULL,
+  PRIMARY KEY (trading_account_id, instrument_id)
+);
+
+CREATE TABLE subscriptions (
+  subscription_id text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL,
+  trading_account_id text COLLATE "C",
+  venue text NOT NULL,
+  instrument_id text COLLATE "C",
+  subscription_type text COLLATE "C" NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  body json NOT NULL
+);
+CREATE INDEX subscriptions_user ON subscriptions (user_id, status);
+CREATE INDEX subscriptions_status ON subscriptions (status);
+
+CREATE TABLE instruments (
+  instrument_id text COLLATE "C" PRIMARY KEY,
+  venue text NOT NULL,
+  body json NOT NULL
+);
+
+CREATE TABLE securities (
+  security_id text COLLATE "C" PRIMARY KEY,
+  venue text NOT NULL,
+  body json NOT NULL
+);
+
+CREATE TABLE cadenza_store_writers (
+  writer_id text PRIMARY KEY,
+  batch bigint NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION cadenza_claim_batch(p_writer text, p_batch bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO cadenza_store_writers AS w (writer_id, batch) VALUES (p_writer, p_batch)
+  ON CONFLICT (writer_id) DO UPDATE SET batch = excluded.batch, updated_at = now() WHERE w.batch < excluded.batch;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'batch % of writer % is already committed', p_batch, p_writer USING ERRCODE = 'CZ001';
+  END IF;
+END $$;
+`,
+  },
+];
