@@ -18,6 +18,7 @@ export const authMigrations: PgMigration[] = [
 CREATE TABLE auth_users (
   id text COLLATE "C" PRIMARY KEY,
   email text NOT NULL,
+  email_skeleton text NOT NULL,
   password_hash text,
   role text NOT NULL,
   aud text NOT NULL,
@@ -27,10 +28,14 @@ CREATE TABLE auth_users (
   app_metadata json NOT NULL,
   user_metadata json NOT NULL,
   is_anonymous boolean NOT NULL DEFAULT false,
+  reauthentication_hash text,
+  reauthentication_sent_at bigint,
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL
 );
 CREATE UNIQUE INDEX auth_users_email ON auth_users (lower(email));
+CREATE INDEX auth_users_email_order ON auth_users (email COLLATE "C");
+CREATE INDEX auth_users_email_skeleton ON auth_users (email_skeleton);
 
 CREATE TABLE auth_identities (
   identity_id text COLLATE "C" PRIMARY KEY,
@@ -64,6 +69,7 @@ CREATE TABLE auth_refresh_tokens (
   user_id text COLLATE "C" NOT NULL,
   parent_hash text COLLATE "C",
   created_at bigint NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   revoked_at bigint
 );
 CREATE INDEX auth_refresh_tokens_session ON auth_refresh_tokens (session_id);

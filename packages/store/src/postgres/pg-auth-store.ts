@@ -32,6 +32,7 @@ const REVOCATION_RETENTION_MS = 24 * 3600_000;
 interface UserRow {
   id: string;
   email: string;
+  email_skeleton: string;
   password_hash: string | null;
   role: string;
   aud: string;
@@ -41,6 +42,8 @@ interface UserRow {
   app_metadata: Record<string, unknown>;
   user_metadata: Record<string, unknown>;
   is_anonymous: boolean;
+  reauthentication_hash: string | null;
+  reauthentication_sent_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -85,6 +88,7 @@ const ms = (v: string | null): number | null => (v === null ? null : Number(v));
 const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
   email: r.email,
+  emailSkeleton: r.email_skeleton,
   passwordHash: r.password_hash,
   role: r.role,
   aud: r.aud,
@@ -94,6 +98,8 @@ const toUser = (r: UserRow): UserRecord => ({
   appMetadata: r.app_metadata,
   userMetadata: r.user_metadata,
   isAnonymous: r.is_anonymous,
+  reauthenticationHash: r.reauthentication_hash,
+  reauthenticationSentAt: ms(r.reauthentication_sent_at),
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
 });
@@ -134,8 +140,9 @@ const toRecovery = (r: RecoveryRow | undefined): RecoveryTokenRecord | undefined
   r && { userId: r.user_id, linkHash: r.link_hash, otpHash: r.otp_hash, createdAt: Number(r.created_at), expiresAt: Number(r.expires_at) };
 
 const userParams = (u: UserRecord) => [
-  u.id, u.email, u.passwordHash, u.role, u.aud, u.emailConfirmedAt, u.lastSignInAt, u.bannedUntil,
-  JSON.stringify(u.appMetadata), JSON.stringify(u.userMetadata), u.isAnonymous, u.createdAt, u.updatedAt,
+  u.id, u.email, u.emailSkeleton, u.passwordHash, u.role, u.aud, u.emailConfirmedAt, u.lastSignInAt, u.bannedUntil,
+  JSON.stringify(u.appMetadata), JSON.stringify(u.userMetadata), u.isAnonymous, u.reauthenticationHash, u.reauthenticationSentAt,
+  u.createdAt, u.updatedAt,
 ];
 
 const identityParams = (i: IdentityRecord) => [
@@ -144,10 +151,12 @@ const identityParams = (i: IdentityRecord) => [
 
 const tokenParams = (t: RefreshTokenRecord) => [t.tokenHash, t.sessionId, t.userId, t.parentHash, t.createdAt, t.revokedAt];
 
-const INSERT_USER = `INSERT INTO auth_users (id, email, password_hash, role, aud, email_confirmed_at, last_sign_in_at, banned_until,
-  app_metadata, user_metadata, is_anonymous, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
-const UPDATE_USER = `UPDATE auth_users SET email = $2, password_hash = $3, role = $4, aud = $5, email_confirmed_at = $6, last_sign_in_at = $7,
-  banned_until = $8, app_metadata = $9, user_metadata = $10, is_anonymous = $11, created_at = $12, updated_at = $13 WHERE id = $1`;
+const INSERT_USER = `INSERT INTO auth_users (id, email, email_skeleton, password_hash, role, aud, email_confirmed_at, last_sign_in_at,
+  banned_until, app_metadata, user_metadata, is_anonymous, reauthentication_hash, reauthentication_sent_at, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+const UPDATE_USER = `UPDATE auth_users SET email = $2, email_skeleton = $3, password_hash = $4, role = $5, aud = $6, email_confirmed_at = $7,
+  last_sign_in_at = $8, banned_until = $9, app_metadata = $10, user_metadata = $11, is_anonymous = $12, reauthentication_hash = $13,
+  reauthentication_sent_at = $14, created_at = $15, updated_at = $16 WHERE id = $1`;
 const INSERT_IDENTITY = `INSERT INTO auth_identities (identity_id, user_id, provider, provider_id, identity_data, email, last_sign_in_at,
   created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 const INSERT_TOKEN = 'INSERT INTO auth_refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)';
@@ -239,6 +248,22 @@ export class PgAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore
     return r && toUser(r);
   }
 
+  async getUsersByEmailSkeleton(skeleton: string): Promise<UserRecord[]> {
+    return (await this.q<UserRow>('SELECT * FROM auth_users WHERE email_skeleton = $1 ORDER BY created_at, id', [skeleton])).rows.map(toUser);
+  }
+
+  async listUsers(page: { limit: number; afterEmail?: string }): Promise<UserRecord[]> {
+    const rows = page.afterEmail === undefined
+      ? await this.q<UserRow>('SELECT * FROM auth_users ORDER BY email COLLATE "C" LIMIT $1', [page.limit])
+      : await this.q<UserRow>('SELECT * FROM auth_users WHERE email COLLATE "C" > $1 ORDER BY email COLLATE "C" LIMIT $2', [page.afterEmail, page.limit]);
+    return rows.rows.map(toUser);
+  }
+
+  /** One DELETE: identities, sessions (each logged as a revocation by the trigger), tokens and recovery cascade. */
+  async deleteUser(id: string): Promise<boolean> {
+    return (await this.q('DELETE FROM auth_users WHERE id = $1', [id])).rowCount === 1;
+  }
+
   async updateUser(user: UserRecord): Promise<boolean> {
     try {
       await this.q(UPDATE_USER, userParams(user));
@@ -310,11 +335,8 @@ export class PgAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore
     return r && toToken(r);
   }
 
-  async getActiveChild(parentHash: string): Promise<RefreshTokenRecord | undefined> {
-    const r = (await this.q<TokenRow>(
-      'SELECT * FROM auth_refresh_tokens WHERE parent_hash = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1', [parentHash],
-    )).rows[0];
-    return r && toToken(r);
+  async listChildTokens(parentHash: string): Promise<RefreshTokenRecord[]> {
+    return (await this.q<TokenRow>('SELECT * FROM auth_refresh_tokens WHERE parent_hash = $1 ORDER BY created_at, seq', [parentHash])).rows.map(toToken);
   }
 
   async rotateRefreshToken(revokeHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
