@@ -45,7 +45,7 @@ test('the database goes away and comes back: reads fail as temporary, accepted w
     s.afterCommit(() => (acked = true));
     await down;
     assert.equal(s.isHealthy(), false);
-    await assert.rejects(s.getTradingAccount(sampleAccount().tradingAccountId), (err: Error & { code?: number; temporary?: boolean }) => {
+    await assert.rejects(s.loadTradingAccounts(), (err: Error & { code?: number; temporary?: boolean }) => {
       assert.equal(err.code, 10003);
       assert.equal(err.temporary, true);
       return true;

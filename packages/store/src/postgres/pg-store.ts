@@ -248,8 +248,8 @@ export class PgStore implements GroupCommit {
     this.write(sql`UPDATE trading_accounts SET user_id = ${a.userId}, venue = ${a.venue}, status = ${a.status}, deleted_at = ${a.deletedAt},
       body = ${json(a)} WHERE trading_account_id = ${a.tradingAccountId}`);
   }
-  getTradingAccount(id: string): Promise<TradingAccount | undefined> {
-    return this.one('account', 'SELECT body FROM trading_accounts WHERE trading_account_id = $1', [pgText(id)]);
+  loadTradingAccounts(): Promise<TradingAccount[]> {
+    return this.bodies('load-accounts', 'SELECT body FROM trading_accounts WHERE deleted_at IS NULL ORDER BY created_at, trading_account_id');
   }
   listTradingAccounts(f: TradingAccountFilter, page: Page): Promise<Paged<TradingAccount>> {
     const q = new Where();
@@ -277,9 +277,8 @@ export class PgStore implements GroupCommit {
     this.write(sql`UPDATE credentials SET user_id = ${c.userId}, trading_account_id = ${c.tradingAccountId}, venue = ${c.venue},
       credential_type = ${c.credentialType}, status = ${c.status}, secret = ${secretCiphertext}, body = ${json(body)} WHERE credential_id = ${c.credentialId}`);
   }
-  async getCredential(id: string): Promise<Credential | undefined> {
-    const rows = await this.rows<CredentialRow>('credential', 'SELECT body, secret FROM credentials WHERE credential_id = $1', [pgText(id)]);
-    return rows[0] && credentialFromRow(rows[0]);
+  async loadCredentials(): Promise<Credential[]> {
+    return (await this.rows<CredentialRow>('load-credentials', 'SELECT body, secret FROM credentials ORDER BY created_at, credential_id')).map(credentialFromRow);
   }
   async listCredentials(f: CredentialFilter, page: Page): Promise<Paged<Credential>> {
     if (f.credentialIds?.length === 0) return { items: [], total: 0 };
@@ -318,9 +317,6 @@ export class PgStore implements GroupCommit {
   getOrder(id: string): Promise<Order | undefined> {
     return this.one('order', 'SELECT body FROM orders WHERE trade_order_id = $1', [pgText(id)]);
   }
-  findOrderByClientOrderId(tradingAccountId: string, clientOrderId: string): Promise<Order | undefined> {
-    return this.one('order-by-client-id', 'SELECT body FROM orders WHERE trading_account_id = $1 AND client_order_id = $2', [pgText(tradingAccountId), pgText(clientOrderId)]);
-  }
   findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Promise<Order | undefined> {
     return this.one(
       'order-by-external-id',
@@ -334,12 +330,12 @@ export class PgStore implements GroupCommit {
       .eq('side', f.side).eq('order_type', f.orderType).eq('status', f.status).cmp('created_at', '>=', f.createdFrom).cmp('created_at', '<=', f.createdTo);
     return this.paged('orders', q.clauses, q.args, 'created_at DESC, trade_order_id DESC', page);
   }
-  listOpenOrders(): Promise<Order[]> {
-    return this.bodies('open-orders', 'SELECT body FROM orders WHERE is_open ORDER BY created_at');
+  loadOpenOrders(): Promise<Order[]> {
+    return this.bodies('load-open-orders', 'SELECT body FROM orders WHERE is_open ORDER BY created_at');
   }
-  async listOrderKeys(): Promise<OrderKeys[]> {
+  async loadOrderKeys(): Promise<OrderKeys[]> {
     const rows = await this.rows<{ trade_order_id: string; trading_account_id: string; client_order_id: string; idempotency_key: string | null }>(
-      'order-keys', 'SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders',
+      'load-order-keys', 'SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders',
     );
     return rows.map((r) => {
       const k: OrderKeys = { tradeOrderId: fromPgText(r.trade_order_id), tradingAccountId: fromPgText(r.trading_account_id), clientOrderId: fromPgText(r.client_order_id) };
@@ -386,8 +382,8 @@ export class PgStore implements GroupCommit {
     this.write(sql`INSERT INTO balances (trading_account_id, asset, body) VALUES (${b.tradingAccountId}, ${b.asset}, ${json(b)})
       ON CONFLICT (trading_account_id, asset) DO UPDATE SET body = excluded.body`);
   }
-  listBalances(tradingAccountId: string): Promise<Balance[]> {
-    return this.bodies('balances', 'SELECT body FROM balances WHERE trading_account_id = $1 ORDER BY asset', [pgText(tradingAccountId)]);
+  loadBalances(): Promise<Balance[]> {
+    return this.bodies('load-balances', 'SELECT body FROM balances ORDER BY trading_account_id, asset');
   }
   replaceBalances(tradingAccountId: string, balances: Balance[]): void {
     this.transaction(() => {
@@ -399,8 +395,8 @@ export class PgStore implements GroupCommit {
     this.write(sql`INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (${p.tradingAccountId}, ${p.instrumentId}, ${json(p)})
       ON CONFLICT (trading_account_id, instrument_id) DO UPDATE SET body = excluded.body`);
   }
-  listPositions(tradingAccountId: string): Promise<Position[]> {
-    return this.bodies('positions', 'SELECT body FROM positions WHERE trading_account_id = $1 ORDER BY instrument_id', [pgText(tradingAccountId)]);
+  loadPositions(): Promise<Position[]> {
+    return this.bodies('load-positions', 'SELECT body FROM positions ORDER BY trading_account_id, instrument_id');
   }
 
   // ── subscriptions ─────────────────────────────────────────────────────────────────────────────────────
@@ -411,8 +407,8 @@ export class PgStore implements GroupCommit {
   updateSubscription(s: Subscription): void {
     this.write(sql`UPDATE subscriptions SET status = ${s.status}, body = ${json(s)} WHERE subscription_id = ${s.subscriptionId}`);
   }
-  getSubscription(id: string): Promise<Subscription | undefined> {
-    return this.one('subscription', 'SELECT body FROM subscriptions WHERE subscription_id = $1', [pgText(id)]);
+  loadSubscriptions(): Promise<Subscription[]> {
+    return this.bodies('load-subscriptions', "SELECT body FROM subscriptions WHERE status <> 'TERMINATED' ORDER BY seq");
   }
   listSubscriptions(f: SubscriptionFilter): Promise<Subscription[]> {
     if (f.instrumentIds?.length === 0) return Promise.resolve([]);
@@ -433,8 +429,8 @@ export class PgStore implements GroupCommit {
       this.trackIds(this.instrumentIds, instruments.map((i) => i.spec.instrumentId), true);
     });
   }
-  listInstruments(): Promise<Instrument[]> {
-    return this.bodies('instruments', 'SELECT body FROM instruments ORDER BY instrument_id');
+  loadInstruments(): Promise<Instrument[]> {
+    return this.bodies('load-instruments', 'SELECT body FROM instruments ORDER BY instrument_id');
   }
   deleteInstrument(instrumentId: string): boolean {
     const known = this.instrumentIds.has(instrumentId);
@@ -453,8 +449,8 @@ export class PgStore implements GroupCommit {
       this.trackIds(this.securityIds, securities.map((s) => s.securityId), true);
     });
   }
-  listSecurities(): Promise<Security[]> {
-    return this.bodies('securities', 'SELECT body FROM securities ORDER BY security_id');
+  loadSecurities(): Promise<Security[]> {
+    return this.bodies('load-securities', 'SELECT body FROM securities ORDER BY security_id');
   }
   deleteSecurities(securityIds: string[]): number {
     const ids = [...new Set(securityIds)];
