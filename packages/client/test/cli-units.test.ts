@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderTable, renderRecord } from '../src/cli/table.ts';
-import { renderLadder } from '../src/cli/ladder.ts';
-import { parseGlobals, findCommand, runCli } from '../src/cli/run.ts';
+import { ladderDepthFor, renderLadder } from '../src/cli/ladder.ts';
+import { parseGlobals, findCommand, runCli, commands, subcommandsOf } from '../src/cli/run.ts';
 import { SessionStore, configDir } from '../src/cli/session-store.ts';
 
 describe('tables', () => {
@@ -44,7 +44,25 @@ describe('ladder', () => {
       { depth: 2, barWidth: 4 },
     );
     assert.match(lines[0]!, /^PAPER:BTC\/USDT .* in sync$/);
-    assert.deepEqual(lines.slice(2), ['  102     4  ▒▒▒▒', '  101     1  ▒', '-----  spread 1  mid 100.5', '  100     2  ██', '   99     1  █']);
+    assert.deepEqual(lines.slice(2), ['ASK    102     4  ▒▒▒▒', 'ASK    101     1  ▒', '---  -----  spread 1  mid 100.5', 'BID    100     2  ██', 'BID     99     1  █']);
+  });
+
+  test('sides are marked in words, not only by colour; the frame fits the terminal height and width', () => {
+    const levels = (from: number, step: number) => Array.from({ length: 20 }, (_, i) => ({ price: String(from + i * step), quantity: '1' }));
+    const input = { instrumentId: 'PAPER:BTC/USDT', bids: levels(100, -1), asks: levels(101, 1), spread: '1', mid: '100.5', timestamp: 0, synced: true, gaps: 0, resyncs: 0 };
+    for (const rows of [8, 24, 60]) {
+      const depth = ladderDepthFor(undefined, rows);
+      const lines = renderLadder(input, { depth, color: true, width: 40 });
+      assert.ok(lines.length <= rows - 1, `${lines.length} lines in a ${rows}-row terminal`);
+      assert.equal(lines.filter((l) => l.includes('ASK')).length, depth);
+      assert.equal(lines.filter((l) => l.includes('BID')).length, depth);
+    }
+    assert.equal(ladderDepthFor(undefined, 60), 20, 'at most 20 levels a side');
+    assert.equal(ladderDepthFor(5, 60), 5);
+    assert.equal(ladderDepthFor(50, 24), 10, 'an asked depth is capped by the terminal');
+    assert.equal(ladderDepthFor(undefined, undefined), 10, 'not a terminal: 10');
+    const narrow = renderLadder(input, { depth: 3, width: 30 });
+    assert.ok(narrow.every((l) => l.length <= 30), narrow.join('\n'));
   });
 
   test('says when the book is resyncing and how many gaps it saw', () => {
@@ -78,6 +96,34 @@ describe('runCli without a server', () => {
   }
   const dir = mkdtempSync(join(tmpdir(), 'cadenza-cli-'));
   const env = { CADENZA_CONFIG_DIR: dir };
+
+  test('`cadenza order` and `cadenza order --help` list every order subcommand with its flags', async () => {
+    for (const argv of [['order'], ['order', '--help']]) {
+      const c = capture();
+      const code = await runCli(argv, { env, streams: c.streams });
+      assert.equal(code, argv.length === 1 ? 2 : 0);
+      const out = c.out.join('');
+      for (const sub of ['order submit BUY|SELL QUANTITY INSTRUMENT', 'order cancel ORDER_ID', 'order list', 'order get ORDER_ID']) assert.ok(out.includes(`cadenza ${sub}`), `${argv.join(' ')} lists ${sub}:\n${out}`);
+      for (const f of ['--price PRICE', '--stop PRICE', '--tif TIF', '-a, --account ID', '--wait', '--status STATUS']) assert.ok(out.includes(f), `shows ${f}`);
+    }
+  });
+
+  test('every command has a real --help: usage, summary and each of its options described', async () => {
+    for (const command of commands) {
+      const c = capture();
+      assert.equal(await runCli([...command.name.split(' '), '--help'], { env, streams: c.streams }), 0, command.name);
+      const out = c.out.join('');
+      if (subcommandsOf(command.name).length) {
+        assert.match(out, new RegExp(`cadenza ${command.name} — `), `${command.name} --help shows the group`);
+      } else {
+        assert.ok(out.startsWith(`usage: cadenza ${command.name}`), out);
+      }
+      assert.ok(out.includes(command.summary));
+      for (const [name, o] of Object.entries(command.options ?? {})) {
+        assert.ok(out.includes(`--${name}`) && out.includes(o.description), `${command.name} --help describes --${name}`);
+      }
+    }
+  });
 
   test('usage errors exit 2 with the command usage', async () => {
     const c = capture();

@@ -13,6 +13,14 @@ export class UsageError extends CadenzaError {
   override name = 'UsageError';
 }
 
+/** A failure the CLI explains in its own words, with its exit code (e.g. 4 for an unknown instrument). */
+export class CliError extends CadenzaError {
+  override name = 'CliError';
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
 /** No stored session (or it no longer works): exit code 3, hint to log in. */
 export class NotLoggedInError extends CadenzaError {
   override name = 'NotLoggedInError';

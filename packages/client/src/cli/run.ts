@@ -8,12 +8,12 @@
  */
 import { parseArgs } from 'node:util';
 import { AuthError, CadenzaError, CadenzaRpcError, ProtocolError } from '../errors.ts';
-import { CliContext, NotLoggedInError, UsageError, type Streams } from './context.ts';
+import { CliContext, CliError, NotLoggedInError, UsageError, type Streams } from './context.ts';
 import { SessionStore, configDir } from './session-store.ts';
-import type { Command, ParsedArgs } from './command.ts';
+import { optionLabel, parseArgsOptions, type Command, type ParsedArgs } from './command.ts';
 import { login, logout, signup, whoami } from './commands/auth.ts';
 import { book, instruments, trades, venues } from './commands/market.ts';
-import { accounts, accountsCreate, accountsUse, portfolio, subscriptions, subscriptionsCreate } from './commands/accounts.ts';
+import { accounts, accountsCreate, accountsUse, portfolio, subscriptions, subscriptionsCreate, watch } from './commands/accounts.ts';
 import { orderCancel, orderGet, orderList, orderSubmit } from './commands/orders.ts';
 
 /** The CLI and SDK version (`cadenza --version`). */
@@ -34,6 +34,7 @@ export const commands: readonly Command[] = [
   orderList,
   orderGet,
   portfolio,
+  watch,
   accounts,
   accountsCreate,
   accountsUse,
@@ -86,7 +87,49 @@ export function findCommand(rest: readonly string[]): { command: Command; args: 
 
 /** One command's usage line. */
 export function usageOf(c: Command): string {
-  return `usage: cadenza ${c.name}${c.usage ? ` ${c.usage}` : ''}`;
+  return `usage: cadenza ${c.name}${c.usage ? ` ${c.usage}` : ''}${c.options && Object.keys(c.options).length ? ' [OPTIONS]' : ''}`;
+}
+
+/** The option lines of a command, aligned. */
+function optionLines(c: Command, indent: string): string[] {
+  const entries = Object.entries(c.options ?? {});
+  const labels = entries.map(([name, o]) => optionLabel(name, o));
+  const width = Math.max(0, ...labels.map((l) => l.length));
+  return entries.map(([, o], i) => `${indent}${labels[i]!.padEnd(width)}  ${o.description}`);
+}
+
+/** `cadenza COMMAND --help`: usage, what it does, its options, details, the global flags. */
+export function commandHelp(c: Command): string {
+  const options = optionLines(c, '  ');
+  return [
+    usageOf(c),
+    '',
+    c.summary,
+    ...(options.length ? ['', 'options:', ...options] : []),
+    ...(c.details?.length ? ['', ...c.details] : []),
+    '',
+    'global flags: --json (machine-readable output), --url URL (server), --quiet, --help',
+  ].join('\n');
+}
+
+/** What a group of subcommands without a command of its own is about. */
+const groupSummaries: Record<string, string> = { order: 'submit, cancel, list and show orders' };
+
+/** The commands named `GROUP …` (`order submit`, `order cancel`… for `order`). */
+export function subcommandsOf(group: string): Command[] {
+  return commands.filter((c) => c.name.startsWith(`${group} `));
+}
+
+/** `cadenza order` / `cadenza order --help`: every subcommand with its usage and options. */
+export function groupHelp(group: string): string {
+  const own = commands.find((c) => c.name === group);
+  const summary = own?.summary ?? groupSummaries[group];
+  const lines = [`cadenza ${group}${summary ? ` — ${summary}` : ''}`, '', 'commands:'];
+  for (const c of [...(own ? [own] : []), ...subcommandsOf(group)]) {
+    lines.push('', `  cadenza ${c.name}${c.usage ? ` ${c.usage}` : ''}`, `      ${c.summary}`, ...optionLines(c, '      '));
+  }
+  lines.push('', `run \`cadenza ${group} SUBCOMMAND --help\` for more on one of them.`);
+  return lines.join('\n');
 }
 
 /** `cadenza --help`. */
@@ -130,6 +173,12 @@ export async function runCli(argv: readonly string[], opts: RunOptions = {}): Pr
       streams.stdout.write(`${VERSION}\n`);
       return 0;
     }
+    // `cadenza order`, `cadenza order --help`, `cadenza accounts --help`: the group with its subcommands.
+    const group = g.rest.length === 1 && subcommandsOf(g.rest[0]!).length ? g.rest[0]! : undefined;
+    if (group && (g.help || !commands.some((c) => c.name === group))) {
+      streams.stdout.write(`${groupHelp(group)}\n`);
+      return g.help ? 0 : 2;
+    }
     const found = findCommand(g.rest);
     if (!found) {
       if (g.rest.length === 0 || g.help) {
@@ -140,12 +189,12 @@ export async function runCli(argv: readonly string[], opts: RunOptions = {}): Pr
     }
     command = found.command;
     if (g.help) {
-      streams.stdout.write(`${usageOf(command)}\n\n${command.summary}\n`);
+      streams.stdout.write(`${commandHelp(command)}\n`);
       return 0;
     }
     let parsed: ParsedArgs;
     try {
-      parsed = parseArgs({ args: found.args, options: command.options ?? {}, allowPositionals: true, strict: true }) as ParsedArgs;
+      parsed = parseArgs({ args: found.args, options: parseArgsOptions(command.options), allowPositionals: true, strict: true }) as ParsedArgs;
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message.split('\n')[0]! : String(err));
     }
@@ -171,6 +220,7 @@ function report(err: unknown, streams: Streams, json: boolean, command: Command 
 
 function classify(err: unknown): { code: number; kind: string; detail: Record<string, unknown>; hint?: string } {
   if (err instanceof UsageError) return { code: 2, kind: 'usage', detail: {} };
+  if (err instanceof CliError) return { code: err.exitCode, kind: 'error', detail: {} };
   if (err instanceof NotLoggedInError) return { code: 3, kind: 'auth', detail: {} };
   if (err instanceof AuthError) {
     const relogin = err.code?.startsWith('refresh_token') || err.code === 'session_not_found' || err.code === 'session_expired';

@@ -2,12 +2,20 @@
  * @module commands/accounts
  * `accounts` (list), `accounts create`, `accounts use`, `portfolio`, `subscriptions`.
  */
-import { SubscriptionTypeValues, type RpcTradingAccount, type SubscriptionType } from '@cadenza/contract';
+import { SubscriptionTypeValues, type Received, type RpcTradingAccount, type SubscriptionType } from '@cadenza/contract';
 import type { CadenzaClient } from '../../cadenza-client.ts';
 import { UsageError, type CliContext } from '../context.ts';
-import { str, type Command } from '../command.ts';
+import { flag, int, str, type Command, type OptionDoc } from '../command.ts';
 import { renderRecord, renderTable } from '../table.ts';
-import { venueArg } from './market.ts';
+import { interrupted, venueArg } from './market.ts';
+
+/** `--account ID`, shared by the commands that act on one trading account. */
+export const accountOption: OptionDoc = {
+  type: 'string',
+  short: 'a',
+  value: 'ID',
+  description: 'trading account (default: CADENZA_ACCOUNT, else `cadenza accounts use`, else your only active one)',
+};
 
 /**
  * The trading account a command acts on: `--account`, else CADENZA_ACCOUNT, else the default set with
@@ -35,12 +43,12 @@ const accountColumns = [
 export const accounts: Command = {
   name: 'accounts',
   summary: 'List your trading accounts',
-  usage: '[--venue VENUE]',
-  options: { venue: { type: 'string' } },
+  usage: '',
+  options: { venue: { type: 'string', value: 'VENUE', description: 'only accounts on this venue' } },
   async run(ctx, args) {
     const client = await ctx.connect();
     const venue = str(args, 'venue');
-    const list = (await client.rpc('query.trading_account.list', venue ? { venue: venueArg(venue) } : {}));
+    const list = await client.rpc('query.trading_account.list', venue ? { venue: await venueArg(client, venue) } : {});
     const def = ctx.stored().defaultAccountId;
     ctx.out.result(list, () => renderTable(list, accountColumns) + (def ? `\n\ndefault: ${def}` : ''));
   },
@@ -49,16 +57,20 @@ export const accounts: Command = {
 export const accountsCreate: Command = {
   name: 'accounts create',
   summary: 'Create a trading account (PAPER accounts come funded)',
-  usage: '[--venue PAPER] [--nickname NAME] [--use]',
-  options: { venue: { type: 'string' }, nickname: { type: 'string' }, use: { type: 'boolean' } },
+  usage: '',
+  options: {
+    venue: { type: 'string', value: 'VENUE', description: 'the venue (default PAPER, funded with test money)' },
+    nickname: { type: 'string', value: 'NAME', description: 'a name to recognise it by' },
+    use: { type: 'boolean', description: 'make it the default account of later commands' },
+  },
   async run(ctx, args) {
     const client = await ctx.connect();
-    const venue = venueArg(str(args, 'venue') ?? 'PAPER');
+    const venue = await venueArg(client, str(args, 'venue') ?? 'PAPER');
     const nickname = str(args, 'nickname');
     ctx.out.progress(`Creating a ${venue} account …`);
     const account = await client.rpc('command.trading_account.create', { tradingAccount: { venue, ...(nickname ? { nickname } : {}) } });
-    if (args.values.use === true && account?.tradingAccountId) ctx.store.save({ ...ctx.stored(), defaultAccountId: account.tradingAccountId });
-    ctx.out.result(account, () => renderTable(account ? [account] : [], accountColumns));
+    if (flag(args, 'use')) ctx.store.save({ ...ctx.stored(), defaultAccountId: account.tradingAccountId });
+    ctx.out.result(account, () => renderTable([account], accountColumns));
   },
 };
 
@@ -77,8 +89,8 @@ export const accountsUse: Command = {
 export const portfolio: Command = {
   name: 'portfolio',
   summary: 'Balances and positions of a trading account',
-  usage: '[--account ID]',
-  options: { account: { type: 'string', short: 'a' } },
+  usage: '',
+  options: { account: accountOption },
   async run(ctx, args) {
     const client = await ctx.connect();
     const tradingAccountId = await resolveAccount(ctx, client, str(args, 'account'));
@@ -112,12 +124,12 @@ export const portfolio: Command = {
 export const subscriptions: Command = {
   name: 'subscriptions',
   summary: 'Your server-side market-data subscriptions',
-  usage: '[--venue VENUE]',
-  options: { venue: { type: 'string' } },
+  usage: '',
+  options: { venue: { type: 'string', value: 'VENUE', description: 'only subscriptions on this venue' } },
   async run(ctx, args) {
     const client = await ctx.connect();
     const venue = str(args, 'venue');
-    const list = (await client.rpc('query.subscription.list', venue ? { venue: venueArg(venue) } : {}));
+    const list = await client.rpc('query.subscription.list', venue ? { venue: await venueArg(client, venue) } : {});
     ctx.out.result(list, () =>
       renderTable(list, [
         { header: 'SUBSCRIPTION', value: (s) => s.subscriptionId },
@@ -133,16 +145,19 @@ export const subscriptions: Command = {
 export const subscriptionsCreate: Command = {
   name: 'subscriptions create',
   summary: 'Ask the server to stream a venue feed',
-  usage: 'INSTRUMENT_ID [--type MARKET.SUBSCRIPTION.ORDERBOOK] [--interval 1m]',
-  options: { type: { type: 'string' }, interval: { type: 'string' } },
+  usage: 'INSTRUMENT_ID',
+  options: {
+    type: { type: 'string', value: 'TYPE', description: 'MARKET.SUBSCRIPTION.ORDERBOOK (default), …TRADE, …TICKER, …KLINE' },
+    interval: { type: 'string', value: 'INTERVAL', description: 'kline interval, e.g. 1m' },
+  },
   async run(ctx, args) {
     const instrument = args.positionals[0];
     if (!instrument?.includes(':')) throw new UsageError('expected an instrument id like PAPER:BTC/USDT');
-    const venue = venueArg(instrument.split(':')[0]);
+    const client = await ctx.connect();
+    const venue = await venueArg(client, instrument.split(':')[0]);
     const type = (str(args, 'type') ?? 'MARKET.SUBSCRIPTION.ORDERBOOK').toUpperCase();
     if (!(SubscriptionTypeValues as readonly string[]).includes(type)) throw new UsageError(`unknown subscription type ${type}; one of: ${SubscriptionTypeValues.join(', ')}`);
     const interval = str(args, 'interval');
-    const client = await ctx.connect();
     const list =
       (await client.rpc('command.subscription.create', {
         venue,
@@ -156,5 +171,54 @@ export const subscriptionsCreate: Command = {
       { header: 'INSTRUMENT', value: (s) => s.instrumentId },
       { header: 'STATUS', value: (s) => s.status },
     ]));
+  },
+};
+
+const when = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+
+/** One line of `cadenza watch` for an order update. */
+export function orderLine(o: Received.RpcTradeOrder, at: number): string {
+  const price = o.limitPrice ? ` @ ${o.limitPrice}` : '';
+  const filled = o.executedQuantity !== '0' ? `  filled ${o.executedQuantity}${o.executedPrice ? ` @ ${o.executedPrice}` : ''}` : '';
+  return `${when(at)}  ORDER      ${o.status.padEnd(16)} ${o.orderSide} ${o.quantity} ${o.instrumentId} ${o.orderType}${price}${filled}  ${o.tradeOrderId}`;
+}
+
+/** One line of `cadenza watch` for a portfolio change: the balances it carries. */
+export function portfolioLine(p: Received.RpcPortfolio, at: number): string {
+  const balances = p.balances.map((b) => `${b.securitySymbol} ${b.total}${b.locked !== '0' ? ` (${b.locked} locked)` : ''}`).join(', ');
+  return `${when(at)}  PORTFOLIO  ${p.updateMode.padEnd(16)} ${balances || '(no balance changed)'}`;
+}
+
+export const watch: Command = {
+  name: 'watch',
+  summary: 'Stream order updates and portfolio changes of an account live (Ctrl-C to stop)',
+  usage: '',
+  options: {
+    account: accountOption,
+    count: { type: 'string', value: 'N', description: 'exit after N events' },
+  },
+  details: ['One line per event; with --json one {type, data, timestamp} object per line.', 'example: cadenza watch   (then, in another terminal: cadenza order submit BUY 0.01 PAPER:BTC/USDT)'],
+  async run(ctx, args) {
+    const client = await ctx.connect();
+    const tradingAccountId = await resolveAccount(ctx, client, str(args, 'account'));
+    const count = str(args, 'count') === undefined ? Infinity : int(args, 'count', 1);
+    const stream = client.account(tradingAccountId);
+    ctx.onClose(() => stream.close());
+    await stream.ready;
+    ctx.out.progress(`Watching account ${tradingAccountId} … (Ctrl-C to stop)`);
+    let seen = 0;
+    await new Promise<void>((resolve) => {
+      const shown = () => {
+        seen += 1;
+        if (seen >= count) resolve();
+      };
+      stream.on((event) => {
+        if (event.type === 'event.trade_order.updated') ctx.out.event(event, () => orderLine(event.data as Received.RpcTradeOrder, event.timestamp));
+        else if (event.type === 'event.portfolio.updated') ctx.out.event(event, () => portfolioLine(event.data as Received.RpcPortfolio, event.timestamp));
+        else ctx.out.event(event, () => `${when(event.timestamp)}  ${event.type}`);
+        shown();
+      });
+      void interrupted().then(resolve);
+    });
   },
 };

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { signInWithPassword, signUp, sessionExpiresAt, type AuthSession } from '../../auth.ts';
 import { UsageError, type CliContext } from '../context.ts';
-import { str, type Command } from '../command.ts';
+import { str, type Command, type OptionSpec } from '../command.ts';
 import { renderRecord } from '../table.ts';
 
 async function readPassword(ctx: CliContext): Promise<string> {
@@ -75,24 +75,56 @@ function keep(ctx: CliContext, session: AuthSession): void {
   ctx.out.result({ url: ctx.url, userId: session.user.id, email: session.user.email, expiresAt: sessionExpiresAt(session, Date.now()), sessionFile: ctx.store.path }, () => `Logged in to ${ctx.url} as ${session.user.email ?? session.user.id}. Session saved in ${ctx.store.path}`);
 }
 
-const credentialOptions = { email: { type: 'string', short: 'e' }, password: { type: 'string', short: 'p' } } as const;
+const credentialOptions: OptionSpec = {
+  email: { type: 'string', short: 'e', value: 'EMAIL', description: 'your e-mail (or CADENZA_EMAIL; asked when missing)' },
+  password: { type: 'string', short: 'p', value: 'PASSWORD', description: 'your password (or CADENZA_PASSWORD; asked without echo, or read from piped stdin)' },
+};
+
+/**
+ * After a login at a terminal: a user without a PAPER account is offered one (funded with test money) and it
+ * becomes the default account, so `cadenza order submit …` works next. Elsewhere the hint is printed instead.
+ */
+async function offerPaperAccount(ctx: CliContext): Promise<void> {
+  if (ctx.out.json) return;
+  const client = await ctx.connect();
+  if (!(await client.rpc('query.venue.list')).includes('PAPER')) return;
+  const paper = await client.rpc('query.trading_account.list', { venue: 'PAPER', status: 'ACTIVE' });
+  if (paper.length > 0) return;
+  if (!process.stdin.isTTY) {
+    ctx.out.progress('You have no PAPER trading account yet: `cadenza accounts create --venue PAPER --use` makes one.');
+    return;
+  }
+  const answer = (await ask(ctx, 'You have no PAPER trading account yet. Create one, funded with test money? [Y/n] ')).trim().toLowerCase();
+  if (answer !== '' && answer !== 'y' && answer !== 'yes') return;
+  const account = await client.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'paper' } });
+  ctx.store.save({ ...ctx.stored(), defaultAccountId: account.tradingAccountId });
+  ctx.out.raw(`Created PAPER account ${account.tradingAccountId}; it is your default account.\n`);
+}
 
 export const login: Command = {
   name: 'login',
   summary: 'Sign in with email and password; the session is kept in your config dir',
-  usage: '[--email EMAIL] [--password PASSWORD]   (or CADENZA_EMAIL / CADENZA_PASSWORD; prompts otherwise)',
+  usage: '',
   options: credentialOptions,
+  details: [
+    'The server is --url, else CADENZA_URL, else http://localhost:8000; the session file is',
+    '$CADENZA_CONFIG_DIR/session.json (default ~/.config/cadenza). At a terminal, a user without a PAPER',
+    'account is offered one.',
+    'example: cadenza login --email demo@cadenza.dev',
+  ],
   async run(ctx, args) {
     const { email, password } = await credentials(ctx, args);
     ctx.out.progress(`Signing in to ${ctx.url} as ${email} …`);
     keep(ctx, await signInWithPassword({ url: ctx.url, email, password }));
+    // The login stands whatever happens here: the offer is a convenience.
+    await offerPaperAccount(ctx).catch((err: unknown) => ctx.out.progress(`(could not look at your trading accounts: ${err instanceof Error ? err.message : String(err)})`));
   },
 };
 
 export const signup: Command = {
   name: 'signup',
-  summary: 'Create an account on the server and log in',
-  usage: '[--email EMAIL] [--password PASSWORD]',
+  summary: 'Create a user on the server and log in',
+  usage: '',
   options: credentialOptions,
   async run(ctx, args) {
     const { email, password } = await credentials(ctx, args);

@@ -8,7 +8,7 @@ import type { CadenzaClient } from '../../cadenza-client.ts';
 import { UsageError, type CliContext } from '../context.ts';
 import { flag, int, str, type Command } from '../command.ts';
 import { renderRecord, renderTable } from '../table.ts';
-import { resolveAccount } from './accounts.ts';
+import { accountOption, resolveAccount } from './accounts.ts';
 
 const orderColumns = [
   { header: 'ORDER', value: (o: RpcTradeOrder) => o.tradeOrderId },
@@ -17,6 +17,7 @@ const orderColumns = [
   { header: 'TYPE', value: (o: RpcTradeOrder) => o.orderType },
   { header: 'QTY', value: (o: RpcTradeOrder) => o.quantity },
   { header: 'PRICE', value: (o: RpcTradeOrder) => o.limitPrice },
+  { header: 'STOP', value: (o: RpcTradeOrder) => o.stopPrice },
   { header: 'FILLED', value: (o: RpcTradeOrder) => o.executedQuantity },
   { header: 'AVG PRICE', value: (o: RpcTradeOrder) => o.executedPrice },
   { header: 'STATUS', value: (o: RpcTradeOrder) => o.status },
@@ -32,6 +33,7 @@ function orderRecord(o: RpcTradeOrder): string {
     ['type', o.orderType],
     ['quantity', o.quantity],
     ['limit price', o.limitPrice],
+    ['stop price', o.stopPrice],
     ['time in force', o.timeInForce],
     ['status', o.status],
     ['filled', o.executedQuantity],
@@ -59,17 +61,25 @@ function decimal(value: string | undefined, what: string): string | undefined {
 
 export const orderSubmit: Command = {
   name: 'order submit',
-  summary: 'Submit an order: LIMIT when --price is given, MARKET otherwise',
-  usage: 'BUY|SELL QUANTITY INSTRUMENT [--price P] [--type TYPE] [--tif GTC] [--account ID] [--wait] [--key IDEMPOTENCY_KEY]',
+  summary: 'Submit an order: MARKET, LIMIT with --price, STOP_LOSS with --stop, STOP_LOSS_LIMIT with both',
+  usage: 'BUY|SELL QUANTITY INSTRUMENT',
   options: {
-    price: { type: 'string' },
-    type: { type: 'string' },
-    tif: { type: 'string' },
-    account: { type: 'string', short: 'a' },
-    wait: { type: 'boolean' },
-    key: { type: 'string' },
-    'client-order-id': { type: 'string' },
+    price: { type: 'string', value: 'PRICE', description: 'limit price: a LIMIT order (STOP_LOSS_LIMIT with --stop)' },
+    stop: { type: 'string', value: 'PRICE', description: 'stop (trigger) price: a STOP_LOSS order (STOP_LOSS_LIMIT with --price)' },
+    type: { type: 'string', value: 'TYPE', description: `order type, overriding the above (${OrderTypeValues.filter((t) => t !== 'UNKNOWN').join(', ')})` },
+    tif: { type: 'string', value: 'TIF', description: 'time in force: GTC, IOC, FOK… (the venue default otherwise)' },
+    account: accountOption,
+    wait: { type: 'boolean', description: 'wait until the order is closed (filled, cancelled, rejected)' },
+    key: { type: 'string', value: 'KEY', description: 'idempotency key: the same key again returns the same order (default: a fresh one)' },
+    'client-order-id': { type: 'string', value: 'ID', description: 'your own id for the order' },
   },
+  details: [
+    'examples:',
+    '  cadenza order submit BUY 0.01 PAPER:BTC/USDT                         market order',
+    '  cadenza order submit BUY 0.01 PAPER:BTC/USDT --price 50000           limit order',
+    '  cadenza order submit SELL 0.01 PAPER:BTC/USDT --stop 60000           stop-loss (market when triggered)',
+    '  cadenza order submit SELL 0.01 PAPER:BTC/USDT --stop 60000 --price 59900',
+  ],
   async run(ctx, args) {
     const [sideArg, qtyArg, instrumentArg] = args.positionals;
     const side = oneOf<OrderSide>(sideArg, ['BUY', 'SELL'], 'side');
@@ -78,15 +88,17 @@ export const orderSubmit: Command = {
     if (!side || !quantity || !instrumentId) throw new UsageError('expected SIDE QUANTITY INSTRUMENT, e.g. `cadenza order submit BUY 0.01 PAPER:BTC/USDT --price 50000`');
     if (!/^[A-Z0-9_]+:[A-Z0-9]+\/[A-Z0-9]+$/.test(instrumentId)) throw new UsageError(`expected an instrument id like PAPER:BTC/USDT, got ${JSON.stringify(instrumentArg)}`);
     const limitPrice = decimal(str(args, 'price'), '--price');
-    const orderType = oneOf<OrderType>(str(args, 'type'), OrderTypeValues, 'order type') ?? (limitPrice ? 'LIMIT' : 'MARKET');
+    const stopPrice = decimal(str(args, 'stop'), '--stop');
+    const implied: OrderType = stopPrice ? (limitPrice ? 'STOP_LOSS_LIMIT' : 'STOP_LOSS') : limitPrice ? 'LIMIT' : 'MARKET';
+    const orderType = oneOf<OrderType>(str(args, 'type'), OrderTypeValues, 'order type') ?? implied;
     const timeInForce = oneOf<TimeInForce>(str(args, 'tif'), TimeInForceValues, 'time in force');
     const client = await ctx.connect();
     const tradingAccountId = await resolveAccount(ctx, client, str(args, 'account'), instrumentId.split(':')[0]);
     const clientOrderId = str(args, 'client-order-id');
-    ctx.out.progress(`Submitting ${side} ${quantity} ${instrumentId} ${orderType}${limitPrice ? ` @ ${limitPrice}` : ''} …`);
+    ctx.out.progress(`Submitting ${side} ${quantity} ${instrumentId} ${orderType}${stopPrice ? ` stop ${stopPrice}` : ''}${limitPrice ? ` @ ${limitPrice}` : ''} …`);
     let order = await client.submitOrder(
       tradingAccountId,
-      { instrumentId, orderSide: side, orderType, quantity, ...(limitPrice ? { limitPrice } : {}), ...(timeInForce ? { timeInForce } : {}), ...(clientOrderId ? { clientOrderId } : {}) },
+      { instrumentId, orderSide: side, orderType, quantity, ...(limitPrice ? { limitPrice } : {}), ...(stopPrice ? { stopPrice } : {}), ...(timeInForce ? { timeInForce } : {}), ...(clientOrderId ? { clientOrderId } : {}) },
       { ...(str(args, 'key') ? { idempotencyKey: str(args, 'key')! } : {}) },
     );
     if (flag(args, 'wait') && order.tradeOrderId) {
@@ -108,8 +120,8 @@ async function accountOfOrder(ctx: CliContext, client: CadenzaClient, tradeOrder
 export const orderCancel: Command = {
   name: 'order cancel',
   summary: 'Cancel an open order',
-  usage: 'ORDER_ID [--account ID]',
-  options: { account: { type: 'string', short: 'a' } },
+  usage: 'ORDER_ID',
+  options: { account: { ...accountOption, description: "the order's account (looked up from the order when left out)" } },
   async run(ctx, args) {
     const tradeOrderId = args.positionals[0];
     if (!tradeOrderId) throw new UsageError('which order? `cadenza order cancel ORDER_ID`');
@@ -124,8 +136,8 @@ export const orderCancel: Command = {
 export const orderGet: Command = {
   name: 'order get',
   summary: 'Show one order',
-  usage: 'ORDER_ID [--account ID]',
-  options: { account: { type: 'string', short: 'a' } },
+  usage: 'ORDER_ID',
+  options: { account: { ...accountOption, description: "the order's account (optional)" } },
   async run(ctx, args) {
     const tradeOrderId = args.positionals[0];
     if (!tradeOrderId) throw new UsageError('which order? `cadenza order get ORDER_ID`');
@@ -139,8 +151,13 @@ export const orderGet: Command = {
 export const orderList: Command = {
   name: 'order list',
   summary: 'List orders of an account (newest first)',
-  usage: '[--account ID] [--status STATUS] [--instrument ID] [--limit N]',
-  options: { account: { type: 'string', short: 'a' }, status: { type: 'string' }, instrument: { type: 'string' }, limit: { type: 'string' } },
+  usage: '',
+  options: {
+    account: accountOption,
+    status: { type: 'string', value: 'STATUS', description: 'only orders in this status (NEW, ACCEPTED, FILLED, CANCELLED…)' },
+    instrument: { type: 'string', value: 'ID', description: 'only this instrument, e.g. PAPER:BTC/USDT' },
+    limit: { type: 'string', value: 'N', description: 'at most N orders (default 50)' },
+  },
   async run(ctx, args) {
     const client = await ctx.connect();
     const tradingAccountId = await resolveAccount(ctx, client, str(args, 'account'));
