@@ -5,7 +5,9 @@
  *
  * A token passes only if: it is a compact JWS; its `alg` is allowed *for the key it names* (ES256/RS256 only with
  * a JWKS/key-ring key matched by `kid`, HS256 only with the configured secret — so `none`, HS/RS confusion and
- * unknown `kid`s fail); the signature verifies; `exp` is in the future and `iat` not (30 s leeway); `aud` is `authenticated`;
+ * unknown `kid`s fail); the signature verifies; `exp` is in the future and `iat` not (with `TOKEN_LEEWAY_SECONDS` of
+ * clock leeway — the one rule every surface follows: REST, the auth routes, WebSocket connect and refresh, gateway
+ * nodes; a token is usable until `validUntil` = exp + leeway, and expired after); `aud` is `authenticated`;
  * `iss` matches when an issuer is configured; `sub` is a UUID; `role` is `authenticated` (so the anon and
  * service-role API keys, which are JWTs of the same secret, never pass as users). In built-in mode the token's
  * session must still exist (`revoked` otherwise), looked up through a short cache that logouts clear at once; in
@@ -13,6 +15,17 @@
  */
 import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import { TokenError } from './errors.ts';
+
+/**
+ * Clock leeway on `exp`/`iat`, seconds: tolerates skew between the issuer's clock and ours. Every surface that judges a
+ * token's expiry uses this one value (through `validUntil`), so none refuses a token another accepts.
+ */
+export const TOKEN_LEEWAY_SECONDS = 30;
+
+/** Unix seconds until which a token with this `exp` is accepted. */
+export function validUntil(exp: number, leewaySeconds = TOKEN_LEEWAY_SECONDS): number {
+  return exp + leewaySeconds;
+}
 
 /** What a verified access token says. */
 export interface AccessClaims {
@@ -29,6 +42,8 @@ export interface AccessClaims {
   userMetadata: Record<string, unknown>;
   /** Unix seconds. */
   exp: number;
+  /** Unix seconds: `exp` plus the leeway — the last moment any surface accepts this token (a connection's expiry). */
+  validUntil: number;
   iat: number | undefined;
   aal: string | undefined;
   isAnonymous: boolean;
@@ -67,7 +82,7 @@ function objectClaim(v: unknown): Record<string, unknown> {
 
 /** Builds a verifier from a key resolver; see the module note for the rules. */
 export function createVerifier(options: VerifierOptions): TokenVerifier {
-  const leeway = options.leewaySeconds ?? 30;
+  const leeway = options.leewaySeconds ?? TOKEN_LEEWAY_SECONDS;
   return {
     async verify(token: string): Promise<AccessClaims> {
       if (typeof token !== 'string' || token.split('.').length !== 3) throw new TokenError('invalid', 'malformed token');
@@ -106,6 +121,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
         appMetadata,
         userMetadata: objectClaim(payload.user_metadata),
         exp: payload.exp,
+        validUntil: validUntil(payload.exp, leeway),
         iat: typeof payload.iat === 'number' ? payload.iat : undefined,
         aal: typeof payload.aal === 'string' ? payload.aal : undefined,
         isAnonymous: payload.is_anonymous === true,

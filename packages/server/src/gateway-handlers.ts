@@ -15,6 +15,8 @@ export interface VerifiedClaims {
   sub: string;
   sessionId?: string;
   exp?: number;
+  /** Unix seconds until which the token is accepted (`exp` + the auth leeway): the connection's expiry. */
+  validUntil?: number;
   isAdmin: boolean;
   email?: string;
 }
@@ -86,7 +88,7 @@ export function gatewayHandlers(deps: HandlerDeps): GatewayHandlers {
         identity: {
           userId: claims.sub,
           sessionId: claims.sessionId,
-          expireAt: claims.exp,
+          expireAt: claims.validUntil ?? claims.exp,
           meta: { isAdmin: claims.isAdmin },
         },
         // Each connection gets the user's own event stream as a server-side subscription.
@@ -106,7 +108,7 @@ export function gatewayHandlers(deps: HandlerDeps): GatewayHandlers {
       // A connection belongs to one login session (sign-out of that session cuts it): a token of another session,
       // even the same user's, cannot take it over.
       if (claims.sub !== e.client.identity.userId || claims.sessionId !== e.client.identity.sessionId) throw Disconnect.invalidToken();
-      return { expireAt: claims.exp };
+      return { expireAt: claims.validUntil ?? claims.exp };
     },
 
     onSubscribe: (e) => channelGrant(deps, callerOf(e.client), e.channel),

@@ -17,6 +17,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { pino, type Logger } from 'pino';
+import { validUntil } from '@cadenza/auth';
 import { Disconnect, GatewayNode, ProtocolError, RedisBroker, RedisPresenceManager, type GatewayHandlers, type GatewayLimits } from '@cadenza/gateway';
 import { channelNamespaces } from './channel-namespaces.ts';
 import { revocationSubscriber } from './revocation-fanout.ts';
@@ -47,6 +48,7 @@ export interface RunningGatewayNode {
 interface Identified {
   userId: string;
   sessionId?: string;
+  /** Unix seconds until which the upstream accepts the token (exp + the auth leeway). */
   exp?: number;
   isAdmin: boolean;
 }
@@ -66,7 +68,8 @@ export async function startGatewayNode(config: GatewayNodeConfig): Promise<Runni
     } catch {
       throw Disconnect.invalidToken();
     }
-    if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) throw ProtocolError.tokenExpired();
+    // The upstream accepts a token until exp + the leeway; refusing it here any earlier would strand the client.
+    if (typeof claims.exp === 'number' && validUntil(claims.exp) * 1000 <= Date.now()) throw ProtocolError.tokenExpired();
     let res: Response;
     try {
       res = await fetch(`${upstream}/auth/v1/user`, { headers: { authorization: `Bearer ${token}`, apikey: 'cadenza-gateway-node' }, signal: AbortSignal.timeout(PROXY_TIMEOUT_MS) });
@@ -80,7 +83,7 @@ export async function startGatewayNode(config: GatewayNodeConfig): Promise<Runni
     if (typeof user.id !== 'string' || user.id !== claims.sub) throw Disconnect.invalidToken();
     const out: Identified = { userId: user.id, isAdmin: user.app_metadata?.role === 'admin' };
     if (typeof claims.session_id === 'string') out.sessionId = claims.session_id;
-    if (typeof claims.exp === 'number') out.exp = claims.exp;
+    if (typeof claims.exp === 'number') out.exp = validUntil(claims.exp);
     return out;
   }
 

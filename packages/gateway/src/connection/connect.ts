@@ -27,7 +27,8 @@ export async function handleConnect(client: Connection, id: number, req: Connect
   if (client.state !== 'connecting') return;
   const identity = reply.identity;
   const now = nowSeconds(client);
-  if (identity.expireAt && identity.expireAt <= now) throw ProtocolError.expired();
+  // An expired token is always 109 on connect: the official clients then fetch a new one (110 would strand them).
+  if (identity.expireAt && identity.expireAt <= now) throw ProtocolError.tokenExpired();
   const channels = [...new Set(reply.channels ?? [])];
   if (channels.length > host.settings.limits.maxChannelsPerConnection) throw Disconnect.channelLimit();
 

@@ -104,12 +104,12 @@ test('an expired token gets error 109 and the client reconnects with a token fro
 
 test('a connection refreshes with a new token of its own login session, never with another session\'s', async () => {
   const keyDir = join(dataDir, 'keys');
-  /** The caller's token, re-signed to expire in two seconds, so the client refreshes it soon. */
+  /** The caller's token, re-signed so the connection expires in two seconds (exp + the 30 s leeway), so the client refreshes it soon. */
   async function shortLived(token: string) {
     const header = decodeProtectedHeader(token);
     const keyFile = readdirSync(keyDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(keyDir, f), 'utf8'))).find((k) => k.kid === header.kid);
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ ...decodeJwt(token), iat: now, exp: now + 2 })
+    return new SignJWT({ ...decodeJwt(token), iat: now - 60, exp: now - 28 })
       .setProtectedHeader({ alg: 'ES256', kid: header.kid!, typ: 'JWT' })
       .sign(await importJWK(keyFile.privateJwk, 'ES256'));
   }
