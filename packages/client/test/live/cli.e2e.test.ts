@@ -4,7 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,49 @@ test('a terminal session: login, instruments, account, submit, cancel, portfolio
   const subs = await cadenza('subscriptions', '--json');
   assert.equal(subs.code, 0, subs.stderr);
   assert.ok(Array.isArray(subs.json));
+});
+
+test('stop orders, venues the server runs, unknown instruments, and `cadenza watch` streaming an order live', async () => {
+  const login = await cadenza('login', '--email', server.demoUser!.email, '--password', server.demoUser!.password);
+  assert.equal(login.code, 0, login.stderr);
+  const created = await cadenza('accounts', 'create', '--nickname', 'watched', '--use', '--json');
+  assert.equal(created.code, 0, created.stderr);
+  const accountId = created.json.tradingAccountId;
+
+  const stop = await cadenza('order', 'submit', 'SELL', '0.01', 'PAPER:BTC/USDT', '--stop', '1000', '--json');
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.equal(stop.json.orderType, 'STOP_LOSS');
+  assert.equal(stop.json.stopPrice, '1000');
+  const stopLimit = await cadenza('order', 'submit', 'SELL', '0.01', 'PAPER:BTC/USDT', '--stop', '1000', '--price', '990', '--json');
+  assert.equal(stopLimit.code, 0, stopLimit.stderr);
+  assert.equal(stopLimit.json.orderType, 'STOP_LOSS_LIMIT');
+
+  const venues = await cadenza('venues', '--json');
+  assert.deepEqual(venues.json, ['PAPER', 'MOCK'], 'the venues this server runs, not the contract list');
+  const badVenue = await cadenza('instruments', '--venue', 'NASDAQ');
+  assert.equal(badVenue.code, 2);
+  assert.match(badVenue.stderr, /unknown venue "NASDAQ"; this server runs PAPER, MOCK/);
+  const unknown = await cadenza('book', 'PAPER', 'NOPE/USDT', '--once');
+  assert.equal(unknown.code, 4);
+  assert.match(unknown.stderr, /unknown instrument PAPER:NOPE\/USDT/);
+  assert.doesNotMatch(unknown.stderr, /permission/i);
+
+  // watch: subscribed first (it says so on stderr), then an order's life and the portfolio change stream in.
+  const watcher = spawn(process.execPath, [BIN, 'watch', '--count', '5'], { env: { ...process.env, CADENZA_CONFIG_DIR: configDir, CADENZA_URL: server.url, CADENZA_ACCOUNT: '' } });
+  let out = '';
+  let err = '';
+  watcher.stdout.on('data', (b) => (out += b));
+  const watching = new Promise<void>((resolve) => watcher.stderr.on('data', (b) => (err += b) && /Watching account/.test(err) && resolve()));
+  const exited = new Promise<number>((resolve) => watcher.on('close', (code) => resolve(code ?? 1)));
+  await watching;
+  assert.match(err, new RegExp(`Watching account ${accountId}`));
+  const market = await cadenza('order', 'submit', 'BUY', '0.01', 'PAPER:BTC/USDT', '--wait', '--json');
+  assert.equal(market.code, 0, market.stderr);
+  assert.equal(await exited, 0, err);
+  const lines = out.trim().split('\n');
+  assert.equal(lines.length, 5, out);
+  assert.ok(lines.some((l) => new RegExp(`ORDER\\s+FILLED\\s+BUY 0\\.01 PAPER:BTC/USDT MARKET  filled 0\\.01 @ \\d+.*${market.json.tradeOrderId}`).test(l)), out);
+  assert.ok(lines.some((l) => /PORTFOLIO\s+DELTA\s+.*BTC \d/.test(l)), out);
 });
 
 test('refusals exit 4 with the AABBB code; --json puts the error on stdout', async () => {

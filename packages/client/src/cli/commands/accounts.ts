@@ -22,7 +22,7 @@ export const accountOption: OptionDoc = {
  * `accounts use`, else the user's only ACTIVE account (on `venue` when given).
  */
 export async function resolveAccount(ctx: CliContext, client: CadenzaClient, explicit: string | undefined, venue?: string): Promise<string> {
-  const chosen = explicit ?? ctx.env.CADENZA_ACCOUNT ?? ctx.stored().defaultAccountId;
+  const chosen = explicit || ctx.env.CADENZA_ACCOUNT || ctx.stored().defaultAccountId;
   if (chosen) return chosen;
   const list = (await client.rpc('query.trading_account.list', { status: 'ACTIVE' })).filter((a) => !venue || a.venue === venue);
   if (list.length === 1 && list[0]!.tradingAccountId) return list[0]!.tradingAccountId;
