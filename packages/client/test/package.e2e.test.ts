@@ -69,7 +69,10 @@ before(async () => {
   app = join(work, 'app');
   await execFile('mkdir', [app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'sdk-user', private: true, type: 'module' }));
-  await execFile('npm', ['install', tarball, '--no-audit', '--no-fund'], { cwd: app, env: cleanEnv(), timeout: 300_000 });
+  // The README's first quick start uses the official clients directly; the same project runs it.
+  const rootDeps = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+  const official = ['@supabase/supabase-js', 'ws'].map((d) => `${d}@${rootDeps[d]}`);
+  await execFile('npm', ['install', tarball, ...official, '--no-audit', '--no-fund'], { cwd: app, env: cleanEnv(), timeout: 300_000 });
   server = await serverStarted;
 }, { timeout: 600_000 });
 
@@ -89,7 +92,7 @@ describe('the packed SDK in an empty Node project', () => {
     })(pkg);
     assert.equal(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).length, 0, 'no .ts sources');
     assert.ok(existsSync(join(pkg, 'index.js')) && existsSync(join(pkg, manifest.types)));
-    for (const tool of ['tsx', 'typescript', 'esbuild', '@cadenza/contract']) assert.equal(existsSync(join(app, 'node_modules', tool)), false, `${tool} is not installed`);
+    for (const tool of ['tsx', 'typescript', 'esbuild', '@cadenza/contract', 'playwright-core']) assert.equal(existsSync(join(app, 'node_modules', tool)), false, `${tool} is not installed`);
     process.stderr.write(`# installed @cadenza/client: ${sizeOf(pkg)} bytes; node_modules ${sizeOf(join(app, 'node_modules'))} bytes\n`);
   });
 
@@ -107,6 +110,19 @@ describe('the packed SDK in an empty Node project', () => {
     assert.match(lines[1]!, /^\d+ instruments; order FILLED 0\.01 @ \d+(\.\d+)?$/);
     const btc = (out: string) => Number(/BTC (\d+(\.\d+)?)/.exec(out)?.[1]);
     assert.ok(btc(first.stdout) > 1, `bought BTC: ${lines[2]}`);
+    const second = await run();
+    assert.ok(btc(second.stdout) > btc(first.stdout), `the second run bought into the same account: ${btc(first.stdout)} → ${btc(second.stdout)}`);
+  });
+
+  test("the README's quick start with the official clients runs, exits by itself, and reuses its account", async () => {
+    writeFileSync(join(app, 'official.mjs'), codeBlock('README.md', 'createClient('));
+    const run = () => execFile(process.execPath, ['official.mjs'], { cwd: app, env: cleanEnv({ CADENZA_URL: server.url }), timeout: 60_000 });
+    const first = await run();
+    assert.match(first.stdout, /BTC\/USDT/);
+    assert.equal(first.stdout.match(/^best bid \[/gm)?.length, 3, first.stdout);
+    assert.match(first.stdout, /^FILLED \d+(\.\d+)?$/m);
+    assert.match(first.stdout, /^event\.trade_order\.updated/m);
+    const btc = (out: string) => Number(/BTC (\d+(\.\d+)?)/.exec(out)?.[1]);
     const second = await run();
     assert.ok(btc(second.stdout) > btc(first.stdout), `the second run bought into the same account: ${btc(first.stdout)} → ${btc(second.stdout)}`);
   });
