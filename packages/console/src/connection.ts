@@ -41,3 +41,19 @@ export function useConnectionState(client: CadenzaClient): ConnectionState {
   }, [client]);
   return state;
 }
+
+/**
+ * Calls `onRefused` when the server ends the session for good (centrifuge-js stops reconnecting): a disconnect
+ * code 3500–3999 (`3500 invalid token` after a sign-out elsewhere, a revoked session…) or the client's own
+ * `1 unauthorized` (the token source gave up). Code 0 is our own disconnect.
+ */
+export function useSessionRefused(client: CadenzaClient, onRefused: (reason: string) => void): void {
+  useEffect(() => {
+    const c = client.centrifuge;
+    const onDisconnected = (ctx: { code: number; reason: string }) => {
+      if (ctx.code === 1 || (ctx.code >= 3500 && ctx.code < 4000)) onRefused(ctx.reason || `code ${ctx.code}`);
+    };
+    c.on('disconnected', onDisconnected);
+    return () => void c.removeListener('disconnected', onDisconnected);
+  }, [client]);
+}

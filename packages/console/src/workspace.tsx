@@ -7,7 +7,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { RpcInstrument, RpcTradingAccount } from '@cadenza/client';
 import type { Auth } from './auth/auth-client.ts';
 import type { PageConfig } from './page-config.ts';
-import { openConnection, useConnectionState } from './connection.ts';
+import { openConnection, useConnectionState, useSessionRefused } from './connection.ts';
+import { setLoginNotice } from './auth/login-notice.ts';
 import { initialInstrumentId, rememberInstrument, useInstruments } from './market/instruments.ts';
 import { InstrumentPicker } from './market/instrument-picker.tsx';
 import { useMarket } from './market/use-market.ts';
@@ -29,6 +30,10 @@ export function Workspace({ auth, email, config }: { auth: Auth; email: string; 
   useEffect(() => () => client.disconnect(), [client]);
   const connection = useConnectionState(client);
   const connected = connection === 'connected';
+  useSessionRefused(client, (reason) => {
+    setLoginNotice(`Your session ended (${reason}). Log in again.`);
+    void auth.signOut({ scope: 'local' });
+  });
 
   const { instruments, error: instrumentsError } = useInstruments(client, connected);
   const byId = useMemo(() => new Map(instruments.map((i) => [i.instrumentId!, i])), [instruments]);
@@ -63,7 +68,10 @@ export function Workspace({ auth, email, config }: { auth: Auth; email: string; 
           <span class="muted email" title={email}>
             {email}
           </span>
-          <button type="button" class="small ghost" onClick={() => void auth.signOut()}>
+          <button type="button" class="small ghost" onClick={() => {
+              client.disconnect(); // ours, before the server cuts it: not a refused session
+              void auth.signOut();
+            }}>
             Sign out
           </button>
         </div>

@@ -52,6 +52,7 @@ test('snapping and arrow-key steps stay on the grid', () => {
   assert.equal(snap(btc, 'quantity', '0.123456'), '0.12345');
   assert.equal(snap(btc, 'price', '64251.937'), '64251.94');
   assert.equal(snap(btc, 'price', 'abc'), 'abc');
+  assert.equal(snap(btc, 'quantity', '0.000001'), '0.000001', 'not rounded down to nothing');
   assert.equal(nudge(btc, 'price', '64251.93', 1), '64251.94');
   assert.equal(nudge(btc, 'quantity', '0.00001', -1), '0.00001');
   assert.equal(nudge(btc, 'quantity', '', 1), '0.00001');

@@ -4,6 +4,7 @@ import type { Auth } from './auth-client.ts';
 import { authErrorText } from './auth-client.ts';
 import type { PageConfig } from '../page-config.ts';
 import { Logo } from '../ui/logo.tsx';
+import { takeLoginNotice } from './login-notice.ts';
 
 type Mode = 'login' | 'signup';
 
@@ -13,7 +14,7 @@ export function LoginScreen({ auth, config }: { auth: Auth; config: PageConfig }
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<string | undefined>(takeLoginNotice);
 
   const submit = async (e: Event) => {
     e.preventDefault();

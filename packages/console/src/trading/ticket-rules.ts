@@ -98,7 +98,9 @@ export function checkTicket(inst: RpcInstrument, input: TicketInput, reference?:
 export function snap(inst: RpcInstrument, field: TicketField, value: string): string {
   const step = field === 'quantity' ? inst.lotSize : inst.pipSize;
   if (!step || !isDecimal(value.trim()) || compare(value.trim(), '0')! <= 0) return value;
-  return roundToStep(value.trim(), step, field === 'quantity' ? 'down' : 'nearest') ?? value;
+  const snapped = roundToStep(value.trim(), step, field === 'quantity' ? 'down' : 'nearest');
+  // Below one step it would become zero: leave it as typed, so the rule under the field explains why.
+  return snapped && compare(snapped, '0')! > 0 ? snapped : value;
 }
 
 /** One step up or down (arrow keys in the field). */

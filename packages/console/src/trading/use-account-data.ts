@@ -5,7 +5,7 @@
  * merged by `updatedAt`, so a slow read never rolls an order back.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { CadenzaClient, RpcPortfolio, RpcTradeOrder } from '@cadenza/client';
+import type { CadenzaClient, RpcPortfolio, RpcPositionEntry, RpcTradeOrder } from '@cadenza/client';
 import { errorText } from '../ui/errors.ts';
 
 export interface AccountData {
@@ -17,6 +17,27 @@ export interface AccountData {
 }
 
 const newer = (a: RpcTradeOrder | undefined, b: RpcTradeOrder) => !a || (b.updatedAt ?? '') >= (a.updatedAt ?? '');
+
+/**
+ * A portfolio push is a SNAPSHOT (everything) or a DELTA (only the balances and positions that changed); both
+ * are merged entry by entry, keeping whichever copy of an entry is newer, so order of arrival does not matter.
+ */
+function mergePortfolio(prev: RpcPortfolio | undefined, next: RpcPortfolio): RpcPortfolio {
+  const balances = new Map((prev?.balances ?? []).map((b) => [b.securitySymbol, b]));
+  for (const b of next.balances ?? []) {
+    const cur = balances.get(b.securitySymbol);
+    if (!cur || (b.updatedAt ?? '') >= (cur.updatedAt ?? '')) balances.set(b.securitySymbol, b);
+  }
+  const key = (p: RpcPositionEntry) => p.positionId ?? p.instrumentId;
+  const positions = new Map((prev?.positions ?? []).map((p) => [key(p), p]));
+  for (const p of next.positions ?? []) {
+    const cur = positions.get(key(p));
+    if (!cur || (p.updatedAt ?? '') >= (cur.updatedAt ?? '')) positions.set(key(p), p);
+  }
+  // Account info and summary come with snapshots only; a delta keeps the last ones.
+  const base = next.updateMode === 'DELTA' ? (prev ?? next) : next;
+  return { ...base, balances: [...balances.values()], positions: [...positions.values()] };
+}
 
 export function useAccountData(client: CadenzaClient, accountId: string | undefined): AccountData {
   const [orders, setOrders] = useState<Map<string, RpcTradeOrder>>(new Map());
@@ -37,12 +58,7 @@ export function useAccountData(client: CadenzaClient, accountId: string | undefi
     setError(undefined);
     if (!accountId) return;
     let live = true;
-    let portfolioAt = '';
-    const takePortfolio = (p: RpcPortfolio) => {
-      if ((p.updatedAt ?? '') < portfolioAt) return;
-      portfolioAt = p.updatedAt ?? portfolioAt;
-      setPortfolio(p);
-    };
+    const takePortfolio = (p: RpcPortfolio) => setPortfolio((prev) => mergePortfolio(prev, p));
     const stream = client.account(accountId);
     stream.onOrderUpdate((o) => merge([o]));
     stream.onPortfolio(takePortfolio);
