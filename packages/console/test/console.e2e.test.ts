@@ -225,8 +225,8 @@ describe('the web console in Chromium', () => {
     for (const name of ['Order book', 'Balances', 'Open orders']) assert.ok(await table(name).isVisible(), `${name} is shown`);
     const buy = await page.getByRole('button', { name: 'Buy', exact: true }).boundingBox();
     assert.ok(buy && buy.x >= 0 && buy.x + buy.width <= 390, 'the Buy button fits the screen');
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= 390, `no horizontal scrolling (page is ${width} px wide)`);
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    assert.ok(Number(width) <= 390, `no horizontal scrolling (page is ${String(width)} px wide)`);
   }));
 
   test('signing out returns to the login screen', step(async () => {
