@@ -7,7 +7,9 @@
 import type { IdentityRecord, UserRecord } from './auth-store.ts';
 import type { AuthLogger } from './auth-logger.ts';
 import { AuthError, TokenError } from './errors.ts';
+import { boundedText } from './bounded-text.ts';
 import { FailureLimiter, TokenBucketLimiter, type FailureLimiterSettings, type TokenBucketSettings } from './rate-limits.ts';
+import type { ReauthenticationProof, ReauthenticationService } from './reauthentication.ts';
 import type { RecoveryService } from './recovery.ts';
 import type { RedirectPolicy } from './redirect-policy.ts';
 import type { ClientInfo, IssuedSession, LogoutScope, SessionService } from './sessions.ts';
@@ -67,6 +69,7 @@ export interface AuthFlowsOptions {
   signUpEnabled: boolean;
   minPasswordLength: number;
   recovery: RecoveryService;
+  reauthentication: ReauthenticationService;
   redirects: RedirectPolicy;
   now: () => number;
   log: AuthLogger;
@@ -158,7 +161,7 @@ export class AuthFlows {
     } catch (err) {
       if (err instanceof TokenError) {
         if (err.reason === 'revoked') throw new AuthError('sessionNotFound');
-        throw new AuthError('badJwt', `invalid JWT: unable to parse or verify signature, ${err.message}`);
+        throw new AuthError('badJwt', `invalid JWT: unable to parse or verify signature, ${boundedText(err.message)}`);
       }
       throw err;
     }
@@ -172,21 +175,38 @@ export class AuthFlows {
     return { user, identities: await this.options.users.identities(user.id) };
   }
 
-  async updateUser(bearer: string | undefined, changes: UserChanges & { app_metadata?: unknown; phone?: unknown }, client: ClientInfo): Promise<UserView> {
-    const { claims } = await this.caller(bearer);
+  /**
+   * `PUT /user`. A new email or password needs proof of ownership (`reauthentication.ts`): the current password, a
+   * reauthentication nonce, or — for a password only — a recent sign-in; one stolen access token is not enough.
+   */
+  async updateUser(
+    bearer: string | undefined,
+    changes: UserChanges & { app_metadata?: unknown; phone?: unknown } & ReauthenticationProof,
+    client: ClientInfo,
+  ): Promise<UserView> {
+    const { claims, user: current } = await this.caller(bearer);
     if (changes.app_metadata !== undefined && changes.app_metadata !== null) throw new AuthError('notAdmin');
     if (typeof changes.phone === 'string' && changes.phone !== '') throw new AuthError('validationFailed', 'Phone numbers are not supported');
-    if (changes.password !== undefined && changes.password !== null && !this.signUpLimiter.take(ipKey(client))) {
-      throw new AuthError('overRequestRateLimit');
+    const newPassword = changes.password !== undefined && changes.password !== null && changes.password !== '';
+    if (newPassword && !this.signUpLimiter.take(ipKey(client))) throw new AuthError('overRequestRateLimit');
+    const newEmail = present(changes.email) && normaliseEmail(changes.email) !== current.email;
+    if (newEmail || newPassword) {
+      await this.options.reauthentication.confirm(current, { email: newEmail, password: newPassword }, changes, signedInAt(claims));
     }
     const user = await this.options.users.update(claims.sub, claims.sessionId, changes);
     return { user, identities: await this.options.users.identities(user.id) };
   }
 
+  /** `GET /reauthenticate`: mails the caller a nonce that confirms an email or password change. */
+  async reauthenticate(bearer: string | undefined): Promise<void> {
+    const { user } = await this.caller(bearer);
+    await this.options.reauthentication.send(user);
+  }
+
   /** Ends sessions; returns their ids. */
   async logout(bearer: string | undefined, scope: string | undefined): Promise<string[]> {
     const s = scope === undefined || scope === '' ? 'global' : scope;
-    if (s !== 'global' && s !== 'local' && s !== 'others') throw new AuthError('validationFailed', `Unsupported logout scope "${s}"`);
+    if (s !== 'global' && s !== 'local' && s !== 'others') throw new AuthError('validationFailed', `Unsupported logout scope "${boundedText(s)}"`);
     const { claims } = await this.caller(bearer);
     return this.options.sessions.logout(claims.sub, claims.sessionId ?? '', s as LogoutScope);
   }
@@ -290,6 +310,13 @@ export interface VerifyInput {
 }
 
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+/** When the token's session was signed in (unix s): the newest `amr` entry, which the token carries signed. */
+function signedInAt(claims: AccessClaims): number | undefined {
+  const amr = Array.isArray(claims.raw.amr) ? (claims.raw.amr as unknown[]) : [];
+  const times = amr.map((e) => (e !== null && typeof e === 'object' ? (e as { timestamp?: unknown }).timestamp : undefined)).filter((t): t is number => typeof t === 'number');
+  return times.length > 0 ? Math.max(...times) : undefined;
+}
 
 /** A token as text; GoTrue drops dashes (codes are sometimes shown as `123-456`). */
 function tokenText(v: unknown): string {

@@ -31,6 +31,7 @@ import { gotrueErrorResponse } from './routes/gotrue-errors.ts';
 import { gotrueRoutes } from './routes/gotrue-routes.ts';
 import { restErrorResponse } from './routes/rest-errors.ts';
 import { restRoutes } from './routes/rest-routes.ts';
+import { ReauthenticationService } from './reauthentication.ts';
 import { RecoveryService } from './recovery.ts';
 import { RedirectPolicy } from './redirect-policy.ts';
 import { RevocationWatch } from './revocation-watch.ts';
@@ -230,7 +231,8 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
       now,
       log,
     });
-    const flows = new AuthFlows({ users, sessions, verifier, rateLimits, signUpEnabled, minPasswordLength, recovery, redirects, now, log });
+    const reauthentication = new ReauthenticationService({ store: options.store, hasher, codes, mailer, now, log });
+    const flows = new AuthFlows({ users, sessions, verifier, rateLimits, signUpEnabled, minPasswordLength, recovery, reauthentication, redirects, now, log });
     app.route('/', gotrueRoutes({ flows, jwks: () => keys?.jwks() ?? { keys: [] }, issuer: issuerClaim, log, trustProxy, signUpEnabled, version: options.version ?? '0.1.0', apiKeys: options.apiKeys }));
     app.route('/', restRoutes({ flows, log, trustProxy }));
     log.info({ alg: signer.alg, issuer: issuerClaim }, 'auth: built-in service');

@@ -7,6 +7,7 @@
  * `TokenError` is the verifier's refusal: `expired` (the client may fetch a fresh token), `revoked` (the session
  * was logged out) or `invalid` (anything else — bad signature, wrong audience, unknown key, malformed).
  */
+import { boundedText } from './bounded-text.ts';
 
 /** Catalogue entry: HTTP status, GoTrue error code, default message, Cadenza errno. */
 interface CatalogueEntry {
@@ -116,7 +117,13 @@ export const authErrors = {
 
 export type AuthErrorName = keyof typeof authErrors;
 
-/** An expected refusal of the auth service. `message` is safe to show to the caller (never secrets). */
+/** Longest message an auth error carries: whatever a message quotes of the request, the answer stays small. */
+const MAX_MESSAGE_CHARS = 300;
+
+/**
+ * An expected refusal of the auth service. `message` is safe to show to the caller (never secrets) and bounded: it
+ * quotes at most a bounded prefix of the client's input (`bounded-text.ts`), and never exceeds 300 characters.
+ */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   readonly status: number;
@@ -129,7 +136,7 @@ export class AuthError extends Error {
 
   constructor(name: AuthErrorName, message?: string, extra: { reasons?: string[]; cause?: unknown } = {}) {
     const entry = authErrors[name];
-    super(message ?? entry.message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    super(boundedText(message ?? entry.message, MAX_MESSAGE_CHARS), extra.cause === undefined ? undefined : { cause: extra.cause });
     this.status = entry.status;
     this.code = entry.code;
     this.errno = entry.errno;

@@ -15,6 +15,7 @@
  */
 import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import { TokenError } from './errors.ts';
+import { boundedText } from './bounded-text.ts';
 
 /**
  * Clock leeway on `exp`/`iat`, seconds: tolerates skew between the issuer's clock and ours. Every surface that judges a
@@ -100,7 +101,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
         if (err instanceof TokenError) throw err;
         // jose checks claims only after the signature verified, so "expired" is never said of a forged token.
         if (err instanceof errors.JWTExpired) throw new TokenError('expired', 'token has expired', { cause: err });
-        const detail = err instanceof Error ? err.message : 'verification failed';
+        const detail = err instanceof Error ? boundedText(err.message) : 'verification failed';
         throw new TokenError('invalid', detail, { cause: err });
       }
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new TokenError('invalid', 'sub claim must be a UUID');
@@ -149,7 +150,7 @@ export function builtInKeyResolver(sources: {
         if (!key) throw new TokenError('invalid', 'unknown kid');
         return key;
       }
-      throw new TokenError('invalid', `algorithm ${String(header.alg)} is not accepted`);
+      throw new TokenError('invalid', `algorithm ${boundedText(String(header.alg))} is not accepted`);
     },
   };
 }
@@ -175,7 +176,7 @@ export function externalKeyResolver(sources: { jwksUrl?: string; secret?: string
           throw new TokenError('invalid', 'signing keys unavailable', { cause: err });
         }
       }
-      throw new TokenError('invalid', `algorithm ${String(header.alg)} is not accepted`);
+      throw new TokenError('invalid', `algorithm ${boundedText(String(header.alg))} is not accepted`);
     },
   };
 }

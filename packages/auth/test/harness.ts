@@ -14,14 +14,18 @@ import WebSocket from 'ws';
 import { SqliteAuthStore } from '@cadenza/store/sqlite-auth';
 import { createAuthService, type AuthService, type AuthServiceOptions } from '../src/index.ts';
 
-/** A clock whose time tests advance explicitly. */
+/**
+ * A clock that stands still until a test advances it: every time window of the auth service (rate-limit buckets,
+ * reuse intervals, token and code lifetimes) then depends on the test's steps only, never on how busy the machine
+ * is. It starts at the wall-clock time, so tokens it stamps look current to the official clients.
+ */
 export class TestClock {
-  private offsetMs = 0;
+  private t = Date.now();
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.t;
   }
   advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
+    this.t += seconds * 1000;
   }
 }
 

@@ -22,6 +22,7 @@ export function gotrueUser({ user, identities }: UserView): Record<string, unkno
     phone: '',
     confirmed_at: iso(user.emailConfirmedAt),
     last_sign_in_at: iso(user.lastSignInAt),
+    reauthentication_sent_at: iso(user.reauthenticationSentAt),
     app_metadata: user.appMetadata,
     user_metadata: user.userMetadata,
     identities: identities.map((i) =>

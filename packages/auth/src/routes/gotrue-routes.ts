@@ -1,7 +1,7 @@
 /**
  * @module routes/gotrue-routes
  * The Supabase-compatible surface under `/auth/v1` (what `@supabase/supabase-js` and `@supabase/auth-js` call):
- * `POST /signup`, `POST /token?grant_type=password|refresh_token`, `GET|PUT /user`, `POST /logout?scope=`,
+ * `POST /signup`, `POST /token?grant_type=password|refresh_token`, `GET|PUT /user`, `GET /reauthenticate`, `POST /logout?scope=`,
  * `POST /recover`, `POST|GET /verify` (recovery code or token; GET is the mailed link), `GET /settings`,
  * `GET /health`, `GET /.well-known/jwks.json` (+ `openid-configuration`); anything else is 404 in GoTrue's error shape. Public endpoints ignore `Authorization` (it is the anon key, an `sb_` key or a stale user token).
  */
@@ -120,10 +120,23 @@ export function gotrueRoutes(options: GotrueRoutesOptions): Hono {
     const body = await readJsonObject(c);
     const view = await flows.updateUser(
       bearerToken(c),
-      { email: body.email, password: body.password, data: body.data, app_metadata: body.app_metadata, phone: body.phone },
+      {
+        email: body.email,
+        password: body.password,
+        data: body.data,
+        app_metadata: body.app_metadata,
+        phone: body.phone,
+        currentPassword: body.current_password,
+        nonce: body.nonce,
+      },
       clientInfo(c, trustProxy),
     );
     return c.json(gotrueUser(view));
+  });
+
+  app.get('/reauthenticate', async (c) => {
+    await flows.reauthenticate(bearerToken(c));
+    return c.json({});
   });
 
   app.post('/logout', async (c) => {

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { AuthError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { ClientInfo } from '../sessions.ts';
 
 /** GoTrue's request body limit. */
@@ -22,7 +23,7 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new AuthError('badJson', `Could not parse request body as JSON: ${(err as Error).message}`);
+    throw new AuthError('badJson', `Could not parse request body as JSON: ${boundedText((err as Error).message)}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new AuthError('badJson', 'Could not parse request body as JSON: expected an object');

@@ -60,7 +60,11 @@ export function restRoutes(options: RestRoutesOptions): Hono {
 
   app.put('/user', async (c) => {
     const body = await readJsonObject(c);
-    const view = await flows.updateUser(bearerToken(c), { email: body.email, password: body.password, data: body.metadata }, clientInfo(c, trustProxy));
+    const view = await flows.updateUser(
+      bearerToken(c),
+      { email: body.email, password: body.password, data: body.metadata, currentPassword: body.currentPassword, nonce: body.nonce },
+      clientInfo(c, trustProxy),
+    );
     return c.json(ok(restUser(view)));
   });
 

@@ -1,0 +1,122 @@
+/**
+ * @module reauthentication
+ * Proof that the person changing an account's email or password is its owner, not someone holding a stolen access
+ * token (GoTrue's "secure email change" and reauthentication nonce, as supabase-js drives them).
+ *
+ * - A new **email** needs the current password (`current_password`) or a reauthentication nonce (`nonce`).
+ * - A new **password** needs one of those too, unless the session was signed in within `recentSignInSeconds`
+ *   (default 10 min): the password-recovery flow signs the user in by the mailed code and sets the new password
+ *   right after, and a fresh password sign-in has just proven the password.
+ * - `GET /reauthenticate` mails a 6-digit nonce (through the `Mailer`) to the account's address: at most one per
+ *   `intervalSeconds` (60), valid `ttlSeconds` (10 min), single use, void after `maxFailures` (5) wrong tries. Only its
+ *   HMAC (`hmac-secret.ts`) is stored, on the user row.
+ * Refusals: 400 `reauthentication_needed` (no proof), 400 `reauthentication_not_valid` (wrong, used or expired
+ * nonce), 400 `invalid_credentials` "Invalid current password".
+ */
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import type { AuthStore, UserRecord } from './auth-store.ts';
+import type { AuthLogger } from './auth-logger.ts';
+import { AuthError } from './errors.ts';
+import type { CodeDigester } from './hmac-secret.ts';
+import type { Mailer } from './mailer.ts';
+import type { PasswordHasher } from './passwords.ts';
+
+export interface ReauthenticationOptions {
+  store: AuthStore;
+  hasher: PasswordHasher;
+  codes: CodeDigester;
+  mailer: Mailer;
+  now: () => number;
+  log: AuthLogger;
+  ttlSeconds?: number;
+  intervalSeconds?: number;
+  maxFailures?: number;
+  recentSignInSeconds?: number;
+}
+
+/** What the caller offered as proof. */
+export interface ReauthenticationProof {
+  currentPassword?: unknown;
+  nonce?: unknown;
+}
+
+const present = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/** See the module note. */
+export class ReauthenticationService {
+  /** User id → wrong nonces against the pending one (per process). */
+  private readonly failures = new Map<string, number>();
+
+  constructor(private readonly options: ReauthenticationOptions) {}
+
+  /** Mails a new nonce to the user (replacing a pending one); 429 when asked again within the interval. */
+  async send(user: UserRecord): Promise<void> {
+    const now = this.options.now();
+    const interval = (this.options.intervalSeconds ?? 60) * 1000;
+    if (user.reauthenticationSentAt !== null && now - user.reauthenticationSentAt < interval) {
+      throw new AuthError('overEmailSendRateLimit', `For security purposes, you can only request this after ${Math.ceil((user.reauthenticationSentAt + interval - now) / 1000)} seconds.`);
+    }
+    const nonce = randomInt(0, 1_000_000).toString().padStart(6, '0');
+    await this.options.store.updateUser({ ...user, reauthenticationHash: this.digest(user.id, nonce), reauthenticationSentAt: now, updatedAt: now });
+    this.failures.delete(user.id);
+    const minutes = Math.round((this.options.ttlSeconds ?? 600) / 60);
+    const text = [
+      `Someone signed in as ${user.email} asked to change the account's email address or password.`,
+      '',
+      `Enter this code to confirm it is you: ${nonce}`,
+      '',
+      `The code works once and expires in ${minutes} minutes. If this was not you, change your password: someone may have your session.`,
+    ].join('\n');
+    this.options.mailer.send({ to: user.email, subject: 'Confirm it is you', text }).catch((err: unknown) => this.options.log.error({ err, userId: user.id }, 'the reauthentication mail could not be sent'));
+  }
+
+  /**
+   * Throws unless the caller proved ownership for these changes (see the module note). A nonce that passes is
+   * consumed. `signedInAt` is the session's sign-in time (unix s).
+   */
+  async confirm(user: UserRecord, change: { email: boolean; password: boolean }, proof: ReauthenticationProof, signedInAt: number | undefined): Promise<void> {
+    if (!change.email && !change.password) return;
+    const now = this.options.now();
+    if (present(proof.currentPassword)) {
+      if (!(await this.options.hasher.verify(proof.currentPassword, user.passwordHash))) throw new AuthError('currentPasswordInvalid');
+      return;
+    }
+    if (present(proof.nonce)) return this.consumeNonce(user, proof.nonce.trim(), now);
+    const recent = (this.options.recentSignInSeconds ?? 600) * 1000;
+    if (!change.email && signedInAt !== undefined && now - signedInAt * 1000 <= recent) return;
+    throw new AuthError('reauthenticationNeeded');
+  }
+
+  private async consumeNonce(user: UserRecord, nonce: string, now: number): Promise<void> {
+    const ttl = (this.options.ttlSeconds ?? 600) * 1000;
+    const pending = user.reauthenticationHash;
+    if (pending === null || user.reauthenticationSentAt === null || now - user.reauthenticationSentAt > ttl) throw new AuthError('reauthenticationNotValid');
+    if (!sameHex(pending, this.digest(user.id, nonce))) {
+      const failures = (this.failures.get(user.id) ?? 0) + 1;
+      if (failures >= (this.options.maxFailures ?? 5)) {
+        this.failures.delete(user.id);
+        await this.clear(user, now);
+      } else {
+        if (this.failures.size >= 50_000) this.failures.clear();
+        this.failures.set(user.id, failures);
+      }
+      throw new AuthError('reauthenticationNotValid');
+    }
+    this.failures.delete(user.id);
+    await this.clear(user, now);
+  }
+
+  private async clear(user: UserRecord, now: number): Promise<void> {
+    await this.options.store.updateUser({ ...user, reauthenticationHash: null, reauthenticationSentAt: user.reauthenticationSentAt, updatedAt: now });
+  }
+
+  private digest(userId: string, nonce: string): string {
+    return this.options.codes.digest(`reauthenticate:${userId}:${nonce}`);
+  }
+}
