@@ -8,7 +8,7 @@ test('an empty environment gives the embedded defaults of `npm start`', () => {
   assert.equal(c.port, 8000);
   assert.equal(c.host, '0.0.0.0');
   assert.equal(c.dataDir, resolve('./data'));
-  assert.deepEqual(c.venues, ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'OKX', 'OKX_UAT']);
+  assert.deepEqual(c.venues, ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT']);
   assert.deepEqual(c.demoUser, DEMO_USER);
   assert.equal(c.redisUrl, undefined);
   assert.deepEqual(c.gateway, { maxConnections: 0, commandsPerSecond: 10_000, maxChannelsPerConnection: 128 });

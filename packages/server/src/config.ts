@@ -84,7 +84,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.CADENZA_DATA_DIR ?? './data'),
     logLevel: (env.CADENZA_LOG_LEVEL as ServerConfig['logLevel']) ?? 'info',
-    venues: (env.CADENZA_VENUES ?? 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
+    venues: (env.CADENZA_VENUES ?? 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
     paper: { seed: int('CADENZA_PAPER_SEED', env.CADENZA_PAPER_SEED, 724), lively: env.CADENZA_PAPER_LIVELY !== 'false' },
     binance: { restBaseUrl: opt(env.BINANCE_REST_URL), wsBaseUrl: opt(env.BINANCE_WS_URL) },
     binanceSandbox: { restBaseUrl: opt(env.BINANCE_SANDBOX_REST_URL), wsBaseUrl: opt(env.BINANCE_SANDBOX_WS_URL) },

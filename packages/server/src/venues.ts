@@ -7,6 +7,7 @@ import { createPaperVenue } from '@cadenza/venues/paper';
 import { createMockVenue } from '@cadenza/venues/mock';
 import { createBinanceVenue } from '@cadenza/venues/binance';
 import { createOkxVenue } from '@cadenza/venues/okx';
+import { createBitfinexVenue } from '@cadenza/venues/bitfinex';
 import { rateLimitStatsOf } from '@cadenza/venues/kit';
 import type { ServerConfig } from './config.ts';
 
@@ -21,6 +22,8 @@ const registry: Record<string, Factory> = {
   BINANCE_SANDBOX: (deps, c) => createBinanceVenue(deps, { venueId: 'BINANCE_SANDBOX', ...c.binanceSandbox }),
   OKX: (deps, c) => createOkxVenue(deps, { venueId: 'OKX', ...c.endpoints.OKX }),
   OKX_UAT: (deps, c) => createOkxVenue(deps, { venueId: 'OKX_UAT', ...c.endpoints.OKX_UAT }),
+  BITFINEX: (deps, c) => createBitfinexVenue(deps, { venueId: 'BITFINEX', ...c.endpoints.BITFINEX }),
+  BITFINEX_UAT: (deps, c) => createBitfinexVenue(deps, { venueId: 'BITFINEX_UAT', ...c.endpoints.BITFINEX_UAT }),
 };
 
 export const supportedVenues = Object.keys(registry);
