@@ -10,6 +10,7 @@ import { MemoryBroker } from './broker/memory.ts';
 import { ChannelRules } from './channel-rules.ts';
 import type { Connection } from './connection/connection.ts';
 import type { ConnectionHost, ConnectionSettings } from './connection/host.ts';
+import { FrameCache } from './connection/outgoing.ts';
 import { endAllSubscriptions, endSubscription } from './connection/subscribe.ts';
 import { Disconnect } from './errors.ts';
 import type { GatewayHandlers } from './hooks.ts';
@@ -51,14 +52,15 @@ export class Core implements ConnectionHost<Connection> {
   #closing = false;
   /** Broker subscribes in flight, by channel (see addSubscriber). */
   readonly #brokerSubscribing = new Map<string, Promise<void>>();
-  /** Connections with queued replies, flushed once per event-loop turn. */
+  /** Connections with something queued, flushed once per event-loop turn (see connection/outgoing.ts). */
   #dirty: Connection[] = [];
   #flushScheduled = false;
   readonly #flushAll = (): void => {
     const dirty = this.#dirty;
     this.#dirty = [];
     this.#flushScheduled = false;
-    for (const c of dirty) c.flush();
+    const cache = new FrameCache();
+    for (const c of dirty) c.flush(cache);
   };
 
   constructor(o: GatewayOptions) {
@@ -103,8 +105,8 @@ export class Core implements ConnectionHost<Connection> {
     this.#messagesIn++;
   }
 
-  countOut(): void {
-    this.#messagesOut++;
+  countOut(messages: number): void {
+    this.#messagesOut += messages;
   }
 
   flushAtEndOfTurn(conn: Connection): void {

@@ -16,12 +16,11 @@ import type { HubMember } from '../hub.ts';
 import type { Subscription } from '../subscription.ts';
 import type { SharedFrame } from '../transport/ws-frame.ts';
 import type { ConnectionHost } from './host.ts';
+import { encodedBytes, frameOf, type FrameCache, type Outgoing } from './outgoing.ts';
 import { ConnectionSubscriptions } from './subscriptions.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'closed';
 
-const SEND_TEXT = { binary: false, compress: false } as const;
-const SEND_BINARY = { binary: true, compress: false } as const;
 const ANONYMOUS: ClientIdentity = Object.freeze({ userId: '' });
 
 /** How long a closing socket may take to finish its close handshake before it is destroyed. */
@@ -50,8 +49,10 @@ export class Connection implements ClientRef, HubMember {
   #held: Command[] | undefined;
   /** Ordered chain for subscribe / unsubscribe / refresh commands. */
   #serial: Promise<void> | undefined;
-  /** Replies waiting for the end of the event-loop turn (see send). */
-  #outbox: Reply[] | undefined;
+  /** What waits for the end of the event-loop turn (see ./outgoing.ts). */
+  #queue: Outgoing[] | undefined;
+  /** Bytes of the queue already encoded (shared pushes, pings). */
+  #queuedBytes = 0;
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
 
@@ -192,54 +193,49 @@ export class Connection implements ClientRef, HubMember {
 
   // ------------------------------------------------------------ writing
 
-  /**
-   * Queues replies and pushes; everything queued during one turn of the event loop leaves in one frame (fewer
-   * syscalls when many calls complete together). Any direct write flushes the queue first, so order is kept.
-   */
+  /** Queues replies and pushes; they leave with everything else queued this turn (see ./outgoing.ts). */
   send(replies: Reply[]): void {
-    if (this.#state === 'closed' || replies.length === 0) return;
-    if (this.#outbox) {
-      for (const r of replies) this.#outbox.push(r);
-      return;
-    }
-    this.#outbox = replies.slice();
-    this.host.flushAtEndOfTurn(this);
+    if (this.#state === 'closed') return;
+    for (const r of replies) this.#enqueue(r);
   }
 
-  /** Writes the queued replies now (called at the end of the event-loop turn, or before a direct write). */
-  flush(): void {
-    const out = this.#outbox;
-    if (!out) return;
-    this.#outbox = undefined;
-    if (this.#state !== 'closed') this.#writePayload(this.codec.encodeReplies(out));
-  }
-
-  /**
-   * Writes a frame shared by many receivers straight to the socket (fan-out: one frame, the same buffer for every
-   * subscriber). Ordering with `ws.send` holds: without compression ws writes synchronously.
-   */
+  /** Queues a push shared with other receivers (fan-out: encoded once for all). */
   sendShared(frame: SharedFrame): void {
     if (this.#state === 'closed') return;
-    if (this.#outbox) this.flush();
-    if (this.#overQueue()) return;
-    if (this.#ws.readyState !== this.#ws.OPEN) return;
-    this.host.countOut();
-    this.#socket.write(frame.frame);
+    this.#enqueue(frame);
   }
 
-  /** Writes one message unless the connection's write queue is over its limit, in which case it is cut (3008). */
-  #writePayload(payload: Buffer): void {
-    if (this.#state === 'closed') return;
-    if (this.#outbox) this.flush();
-    if (this.#overQueue()) return;
-    this.host.countOut();
-    this.#ws.send(payload, this.codec.binary ? SEND_BINARY : SEND_TEXT);
+  /**
+   * Queues one message. The first one of a turn asks the node to flush at the end of it. What the socket has not
+   * taken yet plus what is queued may not pass `writeQueueBytes`: a client that stops reading is cut (3008), never
+   * buffered without bound.
+   */
+  #enqueue(item: Outgoing): void {
+    if (this.#queue) this.#queue.push(item);
+    else {
+      this.#queue = [item];
+      this.host.flushAtEndOfTurn(this);
+    }
+    const bytes = encodedBytes(item);
+    if (bytes === 0) return;
+    this.#queuedBytes += bytes;
+    if (this.#ws.bufferedAmount + this.#queuedBytes > this.host.settings.limits.writeQueueBytes) this.close(Disconnect.slow());
   }
 
-  #overQueue(): boolean {
-    if (this.#ws.bufferedAmount <= this.host.settings.limits.writeQueueBytes) return false;
-    this.close(Disconnect.slow());
-    return true;
+  /** Writes everything queued as one frame (at the end of the event-loop turn); `cache` shares joined broadcast frames. */
+  flush(cache?: FrameCache): void {
+    const queue = this.#queue;
+    if (!queue) return;
+    this.#queue = undefined;
+    this.#queuedBytes = 0;
+    if (this.#state === 'closed' || this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#ws.bufferedAmount > this.host.settings.limits.writeQueueBytes) {
+      this.close(Disconnect.slow());
+      return;
+    }
+    this.host.countOut(queue.length);
+    // Without compression ws writes its own frames (pongs, the close) straight to the socket too, so order holds.
+    this.#socket.write(frameOf(queue, this.codec, cache));
   }
 
   // ------------------------------------------------------------ closing
@@ -250,13 +246,14 @@ export class Connection implements ClientRef, HubMember {
    */
   close(d: Disconnect): void {
     if (this.#state === 'closed') return;
-    // Replies still queued go out first, in the same frame as the disconnect push.
-    const last: Reply[] = this.#outbox ?? [];
-    this.#outbox = undefined;
+    // What is still queued goes out first, in the same frame as the disconnect push.
+    const last: Outgoing[] = this.#queue ?? [];
+    this.#queue = undefined;
+    this.#queuedBytes = 0;
     if (d.code !== 3000) last.push({ push: { disconnect: { code: d.code, reason: d.reason } } });
     if (last.length > 0 && this.#ws.readyState === this.#ws.OPEN) {
       try {
-        this.#ws.send(this.codec.encodeReplies(last), this.codec.binary ? SEND_BINARY : SEND_TEXT);
+        this.#socket.write(frameOf(last, this.codec));
       } catch {
         // the socket is going away anyway
       }
@@ -322,7 +319,7 @@ export class Connection implements ClientRef, HubMember {
     if (this.#nextPingAt > 0 && now >= this.#nextPingAt) {
       this.#nextPingAt = now + s.pingIntervalMs;
       if (this.#pongDeadline === 0 && s.pongTimeoutMs > 0) this.#pongDeadline = now + s.pongTimeoutMs;
-      this.#writePayload(this.codec.pingFrame);
+      this.#enqueue(this.codec.pingFrame);
     }
   }
 }

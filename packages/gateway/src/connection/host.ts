@@ -38,7 +38,7 @@ export interface ConnectionHost<C> {
 
   /** Counts messages received / written, for the node's stats. */
   countIn(): void;
-  countOut(): void;
+  countOut(messages: number): void;
   /** Calls `conn.flush()` once the current event-loop turn is over. */
   flushAtEndOfTurn(conn: C): void;
 

@@ -28,3 +28,11 @@ test('frames of every length class parse back with the ws receiver, text and bin
     assert.ok(bin.data.equals(payload));
   }
 });
+
+test('several parts make one frame: joined by newlines in a text frame, back to back in a binary one', async () => {
+  const parts = [Buffer.from('{"a":1}'), Buffer.from('{}'), Buffer.alloc(200, 0x62)];
+  const text = await parse(encodeServerFrame(parts, false));
+  assert.equal(text.data.toString(), `{"a":1}\n{}\n${'b'.repeat(200)}`);
+  const bin = await parse(encodeServerFrame(parts, true));
+  assert.ok(bin.data.equals(Buffer.concat(parts)));
+});

@@ -1,11 +1,15 @@
 /**
  * @module transport/ws-frame
- * Builds a complete unmasked WebSocket data frame (RFC 6455 §5.2: FIN, opcode, payload length, payload). Frames a
+ * Builds complete unmasked WebSocket data frames (RFC 6455 §5.2: FIN, opcode, payload length, payload). Frames a
  * server sends are never masked, so the bytes are the same for every receiver: fan-out builds one frame per
  * publication and writes that buffer to each subscriber's socket.
  */
-export function encodeServerFrame(payload: Buffer, binary: boolean): Buffer {
-  const len = payload.length;
+
+/** One frame whose payload is `parts` in order — joined by `\n` in a text frame (the JSON protocol's separator). */
+export function encodeServerFrame(parts: Buffer | readonly Buffer[], binary: boolean): Buffer {
+  const list = Buffer.isBuffer(parts) ? [parts] : parts;
+  let len = binary ? 0 : Math.max(0, list.length - 1);
+  for (const p of list) len += p.length;
   const headerLength = len < 126 ? 2 : len < 65536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + len);
   frame[0] = binary ? 0x82 : 0x81;
@@ -18,7 +22,11 @@ export function encodeServerFrame(payload: Buffer, binary: boolean): Buffer {
     frame.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
     frame.writeUInt32BE(len >>> 0, 6);
   }
-  payload.copy(frame, headerLength);
+  let at = headerLength;
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0 && !binary) frame[at++] = 0x0a;
+    at += list[i]!.copy(frame, at);
+  }
   return frame;
 }
 
