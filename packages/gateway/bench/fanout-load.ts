@@ -1,13 +1,16 @@
 /**
  * Bench load process: opens N WebSocket connections on loopback (source addresses spread over 127.0.0.2–9 so
- * ephemeral ports never run out) with a lean client, speaks the gateway's JSON protocol (connect + subscribe in one
- * frame, pongs) or nothing (bare ws), and measures deliveries and publish→receive latency.
+ * ephemeral ports never run out) with a lean client. Against the gateway and Centrifugo it speaks the client
+ * protocol in JSON (connect with a token + subscribe in one frame, pongs) and reads every line of a frame (a server
+ * may put several pushes in one); against the bare `ws` server every message is one delivery.
+ * Argv: mode ('protocol' | 'bare'), port, N, token secret (HS256, as both servers check it).
  * Messages: {cmd:'expect', count, mode:'throughput'|'latency'} → {armed}, later {received, elapsedMs, p50, p99}.
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LeanConnection } from './lean-ws-client.ts';
 
-const [kind, portArg, nArg] = process.argv.slice(2) as ['gateway' | 'bare', string, string];
+const [wire, portArg, nArg, secret] = process.argv.slice(2) as ['protocol' | 'bare', string, string, string];
 const port = Number(portArg);
 const N = Number(nArg);
 const now = () => performance.timeOrigin + performance.now();
@@ -16,7 +19,7 @@ const send = (m: unknown) => process.send!(m);
 let mode: 'idle' | 'throughput' | 'latency' = 'idle';
 let expected = 0;
 let received = 0;
-let firstT = 0;
+let firstT = Infinity;
 let lastAt = 0;
 let latencies: Float64Array = new Float64Array(0);
 let finish: (() => void) | undefined;
@@ -24,34 +27,50 @@ const subscribedWaiters = new Map<LeanConnection, () => void>();
 
 const T_KEY = Buffer.from('"t":');
 const SUBSCRIBED = Buffer.from('"id":2,"subscribe"');
+const LF = 0x0a;
 
-/** Reads the publication's send time (`"t":<ms>`) without parsing the whole message. */
-function sentAt(payload: Buffer): number {
-  const i = payload.indexOf(T_KEY);
-  if (i === -1) return NaN;
-  let end = i + 4;
-  while (end < payload.length && ((payload[end]! >= 0x30 && payload[end]! <= 0x39) || payload[end] === 0x2e)) end++;
-  return Number(payload.toString('latin1', i + 4, end));
+/** A connection token both servers accept: HS256, a UUID subject, the audience and role Cadenza's verifier wants. */
+function token(): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const iat = Math.floor(Date.now() / 1000);
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: randomUUID(), aud: 'authenticated', role: 'authenticated', iat, exp: iat + 3600 })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** Reads a publication's send time (`"t":<ms>`) without parsing the message. */
+function sentAt(buf: Buffer, start: number, end: number): number {
+  const i = buf.indexOf(T_KEY, start);
+  if (i === -1 || i >= end) return NaN;
+  let e = i + 4;
+  while (e < end && ((buf[e]! >= 0x30 && buf[e]! <= 0x39) || buf[e] === 0x2e)) e++;
+  return Number(buf.toString('latin1', i + 4, e));
+}
+
+function delivered(buf: Buffer, start: number, end: number): void {
+  if (mode === 'idle') return;
+  const at = now();
+  const t = sentAt(buf, start, end);
+  if (t < firstT) firstT = t;
+  if (mode === 'latency') latencies[received] = at - t;
+  received++;
+  lastAt = at;
+  if (received === expected) finish?.();
 }
 
 const handlers = {
   onMessage(conn: LeanConnection, payload: Buffer): void {
-    if (payload.length <= 2) {
-      conn.sendText('{}'); // gateway ping → pong
-      return;
+    if (wire === 'bare') return delivered(payload, 0, payload.length);
+    for (let start = 0; start < payload.length; ) {
+      let end = payload.indexOf(LF, start);
+      if (end === -1) end = payload.length;
+      if (end - start === 2) conn.sendText('{}'); // a ping ({}) → pong
+      else if (payload[start + 2] === 0x69 && payload[start + 3] === 0x64) {
+        // A reply ({"id":…}); reply 2 means the subscription is live.
+        const i = payload.indexOf(SUBSCRIBED, start);
+        if (i !== -1 && i < end) subscribedWaiters.get(conn)?.();
+      } else delivered(payload, start, end);
+      start = end + 1;
     }
-    if (payload[0] === 0x7b && payload[2] === 0x69 && payload[3] === 0x64) {
-      // Replies ({"id":…}, possibly several in one frame); reply 2 means the subscription is live.
-      if (payload.includes(SUBSCRIBED)) subscribedWaiters.get(conn)?.();
-      return;
-    }
-    if (mode === 'idle') return;
-    const at = now();
-    if (received === 0) firstT = sentAt(payload);
-    if (mode === 'latency') latencies[received] = at - sentAt(payload);
-    received++;
-    lastAt = at;
-    if (received === expected) finish?.();
   },
 };
 
@@ -59,25 +78,25 @@ function open(i: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const conn = new LeanConnection('127.0.0.1', port, '/connection/websocket', `127.0.0.${2 + (i % 8)}`, handlers, (err) => {
       if (err) return reject(err);
-      if (kind === 'bare') return resolve();
+      if (wire === 'bare') return resolve();
       subscribedWaiters.set(conn, () => {
         subscribedWaiters.delete(conn);
         resolve();
       });
-      conn.sendText(`{"id":1,"connect":{"token":"u${i}","name":"bench"}}\n{"id":2,"subscribe":{"channel":"bench:fanout"}}`);
+      conn.sendText(`{"id":1,"connect":{"token":"${token()}","name":"bench"}}\n{"id":2,"subscribe":{"channel":"bench:fanout"}}`);
     });
   });
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  const started = now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: 200 }, async () => {
+    Array.from({ length: Math.min(200, N) }, async () => {
       while (next < N) await open(next++);
     }),
   );
-  send({ ready: true, setupMs: Date.now() - started });
+  send({ ready: true, setupMs: now() - started });
 }
 
 process.on('message', (m: { cmd: string; count?: number; mode?: 'throughput' | 'latency' }) => {
@@ -85,13 +104,14 @@ process.on('message', (m: { cmd: string; count?: number; mode?: 'throughput' | '
   mode = m.mode!;
   expected = m.count!;
   received = 0;
+  firstT = Infinity;
   latencies = new Float64Array(mode === 'latency' ? expected : 0);
   const timer = setTimeout(() => finish?.(), 60_000);
   finish = () => {
     clearTimeout(timer);
     finish = undefined;
     mode = 'idle';
-    const sorted = Array.from(latencies.subarray(0, received)).sort((a, b) => a - b);
+    const sorted = latencies.subarray(0, received).sort();
     const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
     send({ received, elapsedMs: lastAt - firstT, p50: pct(50), p99: pct(99) });
   };

@@ -1,29 +1,54 @@
 /**
- * Bench server process: either the gateway (real protocol, history on, JSON clients) or a bare `ws` broadcast
- * server, driven by the orchestrator over IPC. Publishing runs here so IPC latency is not measured.
- * Messages: {cmd:'rss'} → {rss}; {cmd:'burst', count} → {done}; {cmd:'rate', perSecond, seconds} → {done}.
+ * Bench server process: the gateway (real protocol, history on, JSON clients, connection tokens checked by
+ * @cadenza/auth's verifier as the Cadenza server checks them) or a bare `ws` broadcast server. Both take
+ * publications on Centrifugo's HTTP API path (`POST /api/publish` with `{channel, data}`), so one publisher drives
+ * them and a real Centrifugo alike.
+ * Argv: kind ('gateway' | 'bare'), token secret. IPC: {cmd:'rss'} → {rss} (after GC); {port} when listening.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { GatewayNode } from '../src/index.ts';
+import { builtInKeyResolver, createVerifier } from '@cadenza/auth';
+import { Disconnect, GatewayNode, ProtocolError } from '../src/index.ts';
 
 const kind = process.argv[2] as 'gateway' | 'bare';
-const CHANNEL = 'bench:fanout';
-const now = () => performance.timeOrigin + performance.now();
+const secret = process.argv[3]!;
 const send = (m: unknown) => process.send!(m);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-let publish: (data: { t: number; seq: number; pad: string }) => void;
-const http = createServer((_req, res) => res.writeHead(404).end());
+let publish: (channel: string, data: unknown) => Promise<unknown>;
+const http = createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/api/publish') void onPublish(req, res);
+  else res.writeHead(404).end();
+});
+http.keepAliveTimeout = 60_000;
+
+async function onPublish(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as { channel: string; data: unknown };
+    const result = await publish(body.channel, body.data);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result: result ?? {} }));
+  } catch (err) {
+    res.writeHead(400).end(JSON.stringify({ error: { code: 107, message: String(err) } }));
+  }
+}
 
 if (kind === 'gateway') {
+  // The check the Cadenza server makes on connect (signature, exp, aud, role, sub), with the HS256 secret the
+  // bench shares with Centrifugo.
+  const verifier = createVerifier({ ...builtInKeyResolver({ secret }), issuer: undefined, now: Date.now });
   const node = new GatewayNode({
     handlers: {
-      // The bench measures fan-out, not auth: any token is a user id.
       async onConnect(e) {
-        return { identity: { userId: e.token || 'anonymous' } };
+        try {
+          const claims = await verifier.verify(e.token);
+          return { identity: { userId: claims.sub, expireAt: claims.exp } };
+        } catch (err) {
+          if ((err as { reason?: string }).reason === 'expired') throw ProtocolError.tokenExpired();
+          throw Disconnect.invalidToken();
+        }
       },
       async onSubscribe() {
         return {};
@@ -33,9 +58,7 @@ if (kind === 'gateway') {
     limits: { maxConnections: 0, commandsPerSecond: 0 },
   });
   node.attach(http);
-  publish = (data) => {
-    void node.publish(CHANNEL, data);
-  };
+  publish = (channel, data) => node.publish(channel, data);
 } else {
   const wss = new WebSocketServer({ server: http, perMessageDeflate: false, path: '/connection/websocket' });
   const clients = new Set<WebSocket>();
@@ -44,39 +67,21 @@ if (kind === 'gateway') {
     ws.on('close', () => clients.delete(ws));
     ws.on('error', () => undefined);
   });
-  publish = (data) => {
+  publish = async (_channel, data) => {
     const frame = Buffer.from(JSON.stringify(data));
     for (const ws of clients) ws.send(frame, { binary: false });
+    return {};
   };
 }
 
-const PAD = 'x'.repeat(64); // a payload of about 100 bytes, like a ticker update
-
-process.on('message', async (m: { cmd: string; count?: number; perSecond?: number; seconds?: number }) => {
+process.on('message', async (m: { cmd: string }) => {
   if (m.cmd === 'rss') {
     for (let i = 0; i < 3; i++) {
       gc?.();
       await new Promise((r) => setTimeout(r, 50));
     }
     send({ rss: process.memoryUsage().rss });
-  } else if (m.cmd === 'burst') {
-    // As fast as the event loop allows, yielding to I/O every few publications so sockets drain.
-    for (let seq = 0; seq < m.count!; seq++) {
-      publish({ t: now(), seq, pad: PAD });
-      if (seq % 4 === 3) await new Promise((r) => setImmediate(r));
-    }
-    send({ done: true });
-  } else if (m.cmd === 'rate') {
-    const total = m.perSecond! * m.seconds!;
-    const start = now();
-    for (let seq = 0; seq < total; seq++) {
-      const due = start + (seq * 1000) / m.perSecond!;
-      const wait = due - now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      publish({ t: now(), seq, pad: PAD });
-    }
-    send({ done: true });
-  } else if (m.cmd === 'exit') process.exit(0);
+  }
 });
 
 http.listen(0, '127.0.0.1', () => send({ port: (http.address() as AddressInfo).port }));

@@ -1,33 +1,53 @@
 /**
- * `npm run bench:fanout` — publish→subscriber fan-out of the gateway against a bare `ws` broadcast server.
+ * `npm run bench:fanout` — publish → subscriber fan-out of the gateway beside a real Centrifugo v6.9.1 and a bare
+ * `ws` broadcast server (the floor), in one run.
  *
- * For 1,000 and 10,000 subscribers (a separate load process on loopback, raw `ws` clients speaking the JSON
- * protocol), it measures: deliveries per second in a burst, publish→receive latency p50/p99 at 10 publications/s,
- * and server RSS per idle connection (after GC, after a warm-up of 100 connections that come and go). The same
- * workload runs against a bare `ws` server that only
- * broadcasts pre-encoded frames: the baseline. Results are printed as a table (copy them to docs/benchmarks.md).
- * Needs `ulimit -n` above the subscriber count (checked).
+ * For each size (default 1,000, 5,000 and 10,000 subscribers of one channel) and each server, a separate load
+ * process opens the connections (the same lean client for all: JSON protocol with an HS256 token for the gateway and
+ * Centrifugo), and this process publishes over the same HTTP path to every server (`POST /api/publish`). Measured:
+ * - connection setup: the time to open, connect and subscribe all N connections (200 at a time);
+ * - memory per connection: server RSS after the N connections minus before (after a 100-connection warm-up), / N;
+ * - a burst (~500,000 deliveries, `BENCH_PUBLISH_CONCURRENCY` requests in flight): deliveries/s at the load process,
+ *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
+ * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
+ *   subscribers, 5/s at 10,000) for `BENCH_SECONDS` (4): publish → receive latency p50/p99 over every delivery.
+ * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo. Needs `ulimit -n` above the largest size (checked).
  */
 import { fork, execSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { startCentrifugo, type TestCentrifugo } from '@cadenza/testkit/services/centrifugo-server';
 
+type Kind = 'bare' | 'gateway' | 'centrifugo';
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
-const LATENCY_RATE = 10;
-const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 5);
-/** Publications per burst: about a million deliveries at 10k, so each case takes seconds. */
-const burstFor = (n: number) => Math.max(100, Math.round(1_000_000 / n));
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
+const KINDS = (process.env.BENCH_SERVERS ?? 'bare,gateway,centrifugo').split(',') as Kind[];
+const OFFERED = Number(process.env.BENCH_OFFERED ?? 50_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 8);
+const BURST_DELIVERIES = Number(process.env.BENCH_BURST_DELIVERIES ?? 500_000);
+const CHANNEL = 'bench:fanout';
+const PAD = 'x'.repeat(64); // a payload of about 100 bytes, like a ticker update
+const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+const now = () => performance.timeOrigin + performance.now();
 
 interface Row {
-  kind: string;
+  kind: Kind;
   n: number;
   setupMs: number;
   deliveriesPerSec: number;
-  delivered: number;
-  expected: number;
+  syscwPerDelivery: number;
+  cpuUsPerDelivery: number;
   p50: number;
   p99: number;
-  rssPerConnKiB: number;
+  rate: number;
+  kibPerConn: number;
+  delivered: number;
+  expected: number;
 }
 
 function child(file: string, args: string[], gcFlag = false): ChildProcess {
@@ -35,9 +55,9 @@ function child(file: string, args: string[], gcFlag = false): ChildProcess {
 }
 
 /** Sends `msg` (if any) and waits for a reply carrying `key`; fails instead of hanging after `ms`. */
-function ask<T>(p: ChildProcess, msg: object | undefined, key: string, ms = 120_000): Promise<T> {
+function ask<T>(p: ChildProcess, msg: object | undefined, key: string, ms = 180_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${key}' from ${p.spawnargs.slice(-3).join(' ')} within ${ms / 1000} s`)), ms);
+    const timer = setTimeout(() => reject(new Error(`no '${key}' within ${ms / 1000} s`)), ms);
     const onMsg = (m: Record<string, unknown>) => {
       if (key in m) {
         clearTimeout(timer);
@@ -51,85 +71,201 @@ function ask<T>(p: ChildProcess, msg: object | undefined, key: string, ms = 120_
   });
 }
 
-async function runCase(kind: 'gateway' | 'bare', n: number): Promise<Row> {
-  const server = child('./fanout-server.ts', [kind], true);
-  const { port } = await ask<{ port: number }>(server, undefined, 'port');
-  // Warm-up: 100 connections come and go first, so code compiled on first use is not counted per connection
-  // (few enough that the memory they leave for reuse hardly flatters the figure).
-  const warm = child('./fanout-load.ts', [kind, String(port), '100']);
-  await ask(warm, undefined, 'ready');
-  warm.kill();
-  await new Promise((r) => setTimeout(r, 500));
-  const before = (await ask<{ rss: number }>(server, { cmd: 'rss' }, 'rss')).rss;
-  const load = child('./fanout-load.ts', [kind, String(port), String(n)]);
-  try {
-    const { setupMs } = await ask<{ setupMs: number }>(load, undefined, 'ready');
-    const after = (await ask<{ rss: number }>(server, { cmd: 'rss' }, 'rss')).rss;
+function procIo(pid: number): number {
+  return Number(/syscw:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+}
 
-    const burst = burstFor(n);
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS;
+}
+
+function rssOf(pid: number): number {
+  return Number(/VmRSS:\s*(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+}
+
+/** The server under test, started and measurable the same way whatever it is. */
+interface Server {
+  port: number;
+  pid: number;
+  apiKey: string;
+  /** RSS, after a GC where the runtime allows forcing one. */
+  rss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startServer(kind: Kind, secret: string): Promise<Server> {
+  if (kind === 'centrifugo') {
+    const cf: TestCentrifugo = await startCentrifugo({
+      namespaces: [{ name: 'bench', history_size: 100, history_ttl: '300s', force_recovery: true, allow_subscribe_for_client: true }],
+      config: { client: { token: { hmac_secret_key: secret }, allowed_origins: ['*'] } },
+    });
+    return { port: cf.port, pid: cf.pid, apiKey: cf.apiKey, rss: async () => rssOf(cf.pid), stop: () => cf.stop() };
+  }
+  const p = child('./fanout-server.ts', [kind, secret], true);
+  const { port } = await ask<{ port: number }>(p, undefined, 'port');
+  return {
+    port,
+    pid: p.pid!,
+    apiKey: '',
+    rss: async () => (await ask<{ rss: number }>(p, { cmd: 'rss' }, 'rss')).rss,
+    stop: async () => {
+      p.kill();
+    },
+  };
+}
+
+/** Publishes over HTTP as Centrifugo's API is called: one POST per publication, keep-alive, `inFlight` at a time. */
+class Publisher {
+  readonly #agent: Agent;
+  constructor(
+    readonly port: number,
+    readonly apiKey: string,
+    inFlight: number,
+  ) {
+    this.#agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  }
+
+  publish(seq: number): Promise<void> {
+    const body = JSON.stringify({ channel: CHANNEL, data: { t: now(), seq, pad: PAD } });
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: this.port, path: '/api/publish', method: 'POST', agent: this.#agent, headers: { 'content-type': 'application/json', 'x-api-key': this.apiKey, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`publish: HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** `count` publications, `inFlight` at a time. */
+  async burst(count: number, inFlight: number): Promise<void> {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < count) await this.publish(next++);
+      }),
+    );
+  }
+
+  /** `perSecond` publications a second for `seconds`, on schedule whatever the answers do. */
+  async rate(perSecond: number, seconds: number): Promise<void> {
+    const start = now();
+    const pending: Promise<void>[] = [];
+    for (let seq = 0; seq < perSecond * seconds; seq++) {
+      const wait = start + (seq * 1000) / perSecond - now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(this.publish(seq));
+    }
+    await Promise.all(pending);
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+async function runCase(kind: Kind, n: number): Promise<Row> {
+  const secret = randomBytes(32).toString('hex');
+  const server = await startServer(kind, secret);
+  const wire = kind === 'bare' ? 'bare' : 'protocol';
+  const publisher = new Publisher(server.port, server.apiKey, Math.max(CONCURRENCY, 1));
+  let load: ChildProcess | undefined;
+  try {
+    // Warm-up: 100 connections come and go first, so code compiled on first use is not counted per connection.
+    const warm = child('./fanout-load.ts', [wire, String(server.port), '100', secret]);
+    await ask(warm, undefined, 'ready');
+    warm.kill();
+    await new Promise((r) => setTimeout(r, 500));
+    const before = await server.rss();
+    load = child('./fanout-load.ts', [wire, String(server.port), String(n), secret]);
+    const { setupMs } = await ask<{ setupMs: number }>(load, undefined, 'ready');
+    const after = await server.rss();
+
+    const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
     await ask(load, { cmd: 'expect', count: burst * n, mode: 'throughput' }, 'armed');
     const tp = ask<{ received: number; elapsedMs: number }>(load, undefined, 'received');
-    server.send({ cmd: 'burst', count: burst });
+    const w0 = procIo(server.pid);
+    const c0 = cpuSeconds(server.pid);
+    await publisher.burst(burst, CONCURRENCY);
     const t = await tp;
+    const writes = procIo(server.pid) - w0;
+    const cpu = cpuSeconds(server.pid) - c0;
 
-    const latCount = LATENCY_RATE * LATENCY_SECONDS;
+    const perSecond = Math.max(1, Math.round(OFFERED / n));
+    const latCount = perSecond * SECONDS;
     await ask(load, { cmd: 'expect', count: latCount * n, mode: 'latency' }, 'armed');
     const lp = ask<{ received: number; p50: number; p99: number }>(load, undefined, 'received');
-    server.send({ cmd: 'rate', perSecond: LATENCY_RATE, seconds: LATENCY_SECONDS });
+    await publisher.rate(perSecond, SECONDS);
     const l = await lp;
     return {
       kind,
       n,
       setupMs,
       deliveriesPerSec: t.received / (t.elapsedMs / 1000),
-      delivered: t.received + l.received,
-      expected: burst * n + latCount * n,
+      syscwPerDelivery: writes / t.received,
+      cpuUsPerDelivery: (cpu * 1e6) / t.received,
       p50: l.p50,
       p99: l.p99,
-      rssPerConnKiB: (after - before) / n / 1024,
+      rate: perSecond,
+      kibPerConn: (after - before) / n / 1024,
+      delivered: t.received + l.received,
+      expected: burst * n + latCount * n,
     };
   } finally {
-    load.kill();
-    server.kill();
+    publisher.close();
+    load?.kill();
+    await server.stop();
   }
 }
 
-function fmt(n: number, digits = 0): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
   const limit = Number(execSync('sh -c "ulimit -n"').toString().trim());
   const biggest = Math.max(...SIZES);
-  if (Number.isFinite(limit) && limit < biggest + 200) {
+  if (Number.isFinite(limit) && limit < biggest + 300) {
     console.error(`ulimit -n is ${limit}; ${biggest} subscribers need more. Run: ulimit -n ${biggest + 1000} && npm run bench:fanout`);
     process.exit(1);
   }
   const started = Date.now();
+  const load0 = loadavg()[0]!;
   const rows: Row[] = [];
   for (const n of SIZES) {
-    for (const kind of ['bare', 'gateway'] as const) {
+    for (const kind of KINDS) {
       process.stderr.write(`${kind} × ${n} … `);
-      const row = await runCase(kind, n);
-      process.stderr.write(`done\n`);
-      rows.push(row);
+      rows.push(await runCase(kind, n));
+      process.stderr.write('done\n');
     }
   }
-  console.log(`\nGateway fan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s)\n`);
-  console.log('| server | subscribers | deliveries/s (burst) | vs bare ws | p50 ms @10/s | p99 ms @10/s | RSS KiB / idle conn | delivered |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    `\nFan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s, load average ${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}; ` +
+      `burst ${fmt(BURST_DELIVERIES)} deliveries with ${CONCURRENCY} publishes in flight; sustained ${fmt(OFFERED)} deliveries/s offered for ${SECONDS} s)\n`,
+  );
+  console.log('| server | subscribers | setup ms | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    const base = rows.find((b) => b.kind === 'bare' && b.n === r.n)!;
-    const ratio = r.deliveriesPerSec / base.deliveriesPerSec;
+    const cf = rows.find((b) => b.kind === 'centrifugo' && b.n === r.n);
+    const name = r.kind === 'bare' ? 'bare ws (floor)' : r.kind === 'centrifugo' ? 'Centrifugo v6.9.1' : 'gateway';
     console.log(
-      `| ${r.kind === 'bare' ? 'bare ws (baseline)' : 'gateway'} | ${fmt(r.n)} | ${fmt(r.deliveriesPerSec)} | ${fmt(ratio, 2)}× | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.rssPerConnKiB, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
+      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.deliveriesPerSec)} | ${cf ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
     );
   }
-  const g10 = rows.find((r) => r.kind === 'gateway' && r.n === biggest);
-  const b10 = rows.find((r) => r.kind === 'bare' && r.n === biggest);
-  if (g10 && b10) {
-    console.log(`\nTargets at ${fmt(biggest)}: deliveries ≥ 0.8× bare ws: ${fmt(g10.deliveriesPerSec / b10.deliveriesPerSec, 2)}× ${g10.deliveriesPerSec >= 0.8 * b10.deliveriesPerSec ? 'OK' : 'MISSED'}; p99 < 50 ms: ${fmt(g10.p99, 1)} ms ${g10.p99 < 50 ? 'OK' : 'MISSED'}; ≤ 16 KiB RSS/conn: ${fmt(g10.rssPerConnKiB, 1)} KiB ${g10.rssPerConnKiB <= 16 ? 'OK' : 'MISSED'}`);
+  const targets: string[] = [];
+  for (const n of SIZES) {
+    const g = rows.find((r) => r.kind === 'gateway' && r.n === n);
+    const c = rows.find((r) => r.kind === 'centrifugo' && r.n === n);
+    if (!g || !c) continue;
+    const ok = (b: boolean) => (b ? 'OK' : 'MISSED');
+    targets.push(
+      `${fmt(n)}: deliveries ${fmt(g.deliveriesPerSec / c.deliveriesPerSec, 2)}× (≥ 1.2×: ${ok(g.deliveriesPerSec >= 1.2 * c.deliveriesPerSec)}), ` +
+        `p99 ${fmt(g.p99, 1)} vs ${fmt(c.p99, 1)} ms (${ok(g.p99 <= c.p99)}), setup ${fmt(g.setupMs)} vs ${fmt(c.setupMs)} ms (${ok(g.setupMs <= c.setupMs)})`,
+    );
   }
+  if (targets.length) console.log(`\nTargets against Centrifugo — ${targets.join('; ')}`);
 }
 
 main().catch((err: unknown) => {
