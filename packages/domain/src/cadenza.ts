@@ -7,7 +7,11 @@ import { AccountRegistry } from './accounts/account-registry.ts';
 import { TradingAccountService } from './accounts/trading-account-service.ts';
 import { ChannelAuthorizer, type ChannelVerdict } from './channel-authorizer.ts';
 import { resolveConfig, type CadenzaConfig, type CadenzaConfigInput } from './config.ts';
-import { Publisher, VenueRegistry, type DomainContext } from './context.ts';
+import type { DomainContext } from './context.ts';
+import { Publisher } from './publisher.ts';
+import { UnitOfWork } from './unit-of-work.ts';
+import { VenueRegistry } from './venue-registry.ts';
+import { CredentialRegistry } from './credentials/credential-registry.ts';
 import { CredentialService } from './credentials/credential-service.ts';
 import { CredentialVault } from './credentials/credential-vault.ts';
 import { InstrumentCatalog } from './instruments/instrument-catalog.ts';
@@ -18,7 +22,7 @@ import type { Clock } from './ports/clock.ts';
 import type { EventSink } from './ports/event-sink.ts';
 import type { IdSource } from './ports/id-source.ts';
 import type { Logger } from './ports/logger.ts';
-import { isGroupCommit, type Store } from './ports/store.ts';
+import type { Store } from './ports/store.ts';
 import type { ExecutionSink, Venue } from './ports/venue.ts';
 import { PortfolioBook } from './portfolios/portfolio-book.ts';
 import { PortfolioService } from './portfolios/portfolio-service.ts';
@@ -74,24 +78,26 @@ export interface Cadenza {
 export function createCadenza(deps: CadenzaDeps): Cadenza {
   const config = resolveConfig(deps.config);
   const venues = new VenueRegistry(deps.venues);
-  const group = isGroupCommit(deps.store) ? deps.store : undefined;
-  const afterCommit = group ? (cb: () => void) => group.afterCommit(cb) : (cb: () => void) => cb();
+  const store = deps.store;
+  const publish = new Publisher(deps.events, deps.clock, deps.log, (cb) => store.afterCommit(cb));
   const ctx: DomainContext = {
-    store: deps.store,
-    durable: () => new Promise<void>((resolve) => afterCommit(resolve)),
-    flush: () => group?.flush(),
+    store,
+    unit: new UnitOfWork(store, publish),
+    durable: () => new Promise<void>((resolve) => store.afterCommit(resolve)),
+    flush: () => store.flush(),
     venues,
     clock: deps.clock,
     ids: deps.ids,
     cipher: deps.cipher,
-    publish: new Publisher(deps.events, deps.clock, deps.log, afterCommit),
+    publish,
     log: deps.log,
     config,
   };
   const instruments = new InstrumentCatalog(ctx);
-  const accounts = new AccountRegistry(ctx);
+  const credentialRegistry = new CredentialRegistry(ctx);
+  const accounts = new AccountRegistry(ctx, credentialRegistry);
   const book = new PortfolioBook(ctx);
-  const vault = new CredentialVault(ctx);
+  const vault = new CredentialVault(ctx, credentialRegistry);
   const orders = new OrderService(ctx, accounts, instruments, book, vault);
   const feeds = new FeedRegistry(deps.log);
   const subscriptions = new SubscriptionService(ctx, accounts, instruments, feeds);
@@ -99,10 +105,11 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     accounts,
     book,
     vault,
+    credentials: credentialRegistry,
     hasOpenOrders: (id) => orders.hasOpenOrders(id),
     onDeleted: (a) => subscriptions.terminateAccount(a.tradingAccountId),
   });
-  const credentials = new CredentialService(ctx, accounts, tradingAccounts, vault);
+  const credentials = new CredentialService(ctx, accounts, tradingAccounts, vault, credentialRegistry);
   const portfolios = new PortfolioService(ctx, accounts, book);
   const marketData = new MarketDataService(ctx, instruments);
   const authorizer = new ChannelAuthorizer(accounts, instruments, venues);
@@ -126,7 +133,8 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     async start() {
       if (started) return;
       started = true;
-      orders.load();
+      // The domain's memory: everything commands decide on, read once (ports/store.ts).
+      await Promise.all([credentialRegistry.load(), accounts.load(), book.load(), orders.load(), subscriptions.load()]);
       await instruments.load(config.instrumentListWaitMs);
       instruments.startRefresh(config.instrumentRefreshMs);
       const recovered = await orders.recover();
@@ -136,7 +144,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     async stop() {
       instruments.stop();
       orders.stop();
-      ctx.flush();
+      await ctx.flush();
     },
   };
 }

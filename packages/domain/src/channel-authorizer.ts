@@ -10,7 +10,7 @@
  */
 import { parseChannel } from '@cadenza/contract';
 import type { AccountRegistry } from './accounts/account-registry.ts';
-import type { VenueRegistry } from './context.ts';
+import type { VenueRegistry } from './venue-registry.ts';
 import type { InstrumentCatalog } from './instruments/instrument-catalog.ts';
 import type { Instrument } from './instruments/instrument.ts';
 import type { CallerContext } from './values/caller.ts';

@@ -33,6 +33,11 @@ export interface CadenzaConfig {
   unknownOrderGraceMs: number;
   /** First delay before reconciliation retries an account whose venue could not be asked; doubles up to 5 min. */
   reconcileRetryMs: number;
+  /**
+   * How long a closed order stays in memory after it closed, so a venue's late report (a fill that raced the cancel)
+   * is still booked, and replies read it without the store. Older closed orders are read from the store.
+   */
+  closedOrderMemoryMs: number;
   /** Server identity for `query.system.info` / `query.system.check`. */
   system: { name: string; version: string; description: string; documentation: string };
 }
@@ -49,6 +54,7 @@ export const defaultConfig: CadenzaConfig = {
   klineLimit: 100,
   unknownOrderGraceMs: 60_000,
   reconcileRetryMs: 5_000,
+  closedOrderMemoryMs: 3_600_000,
   system: {
     name: 'Cadenza',
     version: '0.1.0',

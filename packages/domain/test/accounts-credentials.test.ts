@@ -40,7 +40,7 @@ describe('trading accounts', () => {
     assert.equal(t.cadenza.tradingAccounts.enable(alice, a.tradingAccountId).status, 'ACTIVE');
     assert.equal(t.cadenza.tradingAccounts.disconnect(alice, a.tradingAccountId).status, 'DISCONNECTED');
     assert.equal((await t.cadenza.tradingAccounts.connect(alice, { tradingAccountId: a.tradingAccountId })).status, 'ACTIVE');
-    const ops = t.cadenza.tradingAccounts.operations(alice, a.tradingAccountId, { offset: 0, limit: 50 }).items.reverse();
+    const ops = (await t.cadenza.tradingAccounts.operations(alice, a.tradingAccountId, { offset: 0, limit: 50 })).items.reverse();
     assert.deepEqual(ops.map((o) => o.operationType ?? o.tags[0]), ['CREATED', 'UPDATED', 'DISABLED', 'ENABLED', 'DISCONNECTED', 'CONNECTED']);
     assert.ok(ops.every((o) => o.operateBy === alice.userId));
     assert.deepEqual(ops[1]!.previousValues, { nickname: 'one', leverage: null });
@@ -59,7 +59,7 @@ describe('trading accounts', () => {
     assert.equal(await acode(t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', quantity: '0.01' } })), 12003);
     await t.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: o.tradeOrderId });
     t.cadenza.tradingAccounts.delete(alice, a.tradingAccountId);
-    assert.equal(t.cadenza.tradingAccounts.list(alice, {}, { offset: 0, limit: 10 }).total, 0);
+    assert.equal((await t.cadenza.tradingAccounts.list(alice, {}, { offset: 0, limit: 10 })).total, 0);
     assert.equal(code(() => t.cadenza.portfolios.get(alice, a.tradingAccountId)), 12001);
   });
 
@@ -99,9 +99,9 @@ describe('credentials', () => {
     const a = t.cadenza.tradingAccounts.create(alice, { venue: 'BINANCE' });
     const c = t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: 'good-AKIAXYZ123456', secretKey: 'TOP-SECRET-VALUE', nickname: 'main' });
     assert.equal(c.apiKeyMasked, 'good…3456');
-    const stored = t.store.getCredential(c.credentialId)!;
+    const stored = (await t.store.loadCredentials()).find((x) => x.credentialId === c.credentialId)!;
     assert.ok(!Buffer.from(stored.secretCiphertext).toString('latin1').includes('TOP-SECRET-VALUE'));
-    const everything = JSON.stringify([t.events.events, t.cadenza.accounts.toRpc(t.cadenza.accounts.find(a.tradingAccountId)!), t.cadenza.credentials.list(alice, {}, { offset: 0, limit: 10 }).items.map((x) => ({ ...x, secretCiphertext: undefined }))]);
+    const everything = JSON.stringify([t.events.events, t.cadenza.accounts.toRpc(t.cadenza.accounts.find(a.tradingAccountId)!), (await t.cadenza.credentials.list(alice, {}, { offset: 0, limit: 10 })).items.map((x) => ({ ...x, secretCiphertext: undefined }))]);
     assert.ok(!everything.includes('TOP-SECRET-VALUE') && !everything.includes('AKIAXYZ123456'));
     assert.equal(t.events.on(`user:${alice.userId}`, 'event.credential.updated').length, 1);
   });
@@ -112,7 +112,7 @@ describe('credentials', () => {
     const good = t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: 'good-key-000001', secretKey: 's' });
     const accounts = await t.cadenza.credentials.verify(alice, [good.credentialId]);
     assert.deepEqual(accounts.map((x) => x.tradingAccountId), [a.tradingAccountId]);
-    assert.equal(t.store.getCredential(good.credentialId)!.status, 'ACTIVE');
+    assert.equal((await t.store.loadCredentials()).find((x) => x.credentialId === good.credentialId)!.status, 'ACTIVE');
     const bad = t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: 'evil-key-000001', secretKey: 's' });
     assert.equal(await acode(t.cadenza.credentials.verify(alice, [bad.credentialId])), 13003);
     assert.equal(await acode(t.cadenza.credentials.verify(bob, [good.credentialId])), 13001);
@@ -132,7 +132,7 @@ describe('credentials', () => {
     assert.ok(rev.revokedAt);
     assert.equal(code(() => t.cadenza.credentials.rotate(alice, { credentialId: c.credentialId, credentialType: 'HMAC', apiKey: 'x', secretKey: 'y' })), 13002);
     assert.equal(await acode(t.cadenza.tradingAccounts.connect(alice, { tradingAccountId: a.tradingAccountId })), 12005);
-    const tags = t.cadenza.tradingAccounts.operations(alice, a.tradingAccountId, { offset: 0, limit: 50 }).items.flatMap((o) => o.tags);
+    const tags = (await t.cadenza.tradingAccounts.operations(alice, a.tradingAccountId, { offset: 0, limit: 50 })).items.flatMap((o) => o.tags);
     assert.ok(tags.includes('CREDENTIAL_ROTATE') && tags.includes('CREDENTIAL_REVOKE'));
   });
 
@@ -142,7 +142,7 @@ describe('credentials', () => {
     assert.equal(code(() => t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: 'k' })), 13004);
     assert.equal(code(() => t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'PAPER', credentialType: 'HMAC', apiKey: 'k', secretKey: 's' })), 13004);
     assert.equal(code(() => t.cadenza.credentials.create(bob, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: 'k', secretKey: 's' })), 12001);
-    assert.equal(t.cadenza.credentials.list(admin, {}, { offset: 0, limit: 10 }).total, 0);
+    assert.equal((await t.cadenza.credentials.list(admin, {}, { offset: 0, limit: 10 })).total, 0);
   });
 });
 
@@ -186,7 +186,7 @@ describe('subscriptions', () => {
     assert.equal(t.cadenza.subscriptions.subscribeAccount(alice, { tradingAccountId: a.tradingAccountId, subscriptionType: 'TRADING_ACCOUNT.SUBSCRIPTION.USER_DATA' }).subscriptionId, s.subscriptionId);
     assert.equal(code(() => t.cadenza.subscriptions.subscribeAccount(bob, { tradingAccountId: a.tradingAccountId, subscriptionType: 'TRADING_ACCOUNT.SUBSCRIPTION.USER_DATA' })), 12001);
     assert.equal(t.cadenza.subscriptions.unsubscribeAccount(alice, { tradingAccountId: a.tradingAccountId }).status, 'TERMINATED');
-    assert.deepEqual(t.cadenza.subscriptions.listAccount(alice, { tradingAccountId: a.tradingAccountId }), []);
+    assert.deepEqual(await t.cadenza.subscriptions.listAccount(alice, { tradingAccountId: a.tradingAccountId }), []);
     assert.equal(code(() => t.cadenza.subscriptions.unsubscribeAccount(alice, { tradingAccountId: a.tradingAccountId })), 16001);
   });
 

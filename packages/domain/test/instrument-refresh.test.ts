@@ -175,7 +175,7 @@ describe('periodic refresh', () => {
     assert.equal(w.cadenza.instruments.get('BINANCE:BTC/USDT')!.spec.tickSize, '0.1');
     assert.ok(w.cadenza.instruments.listSecurities({ venue: 'BINANCE' }).some((s) => s.securityId === 'BINANCE:SOL'));
     assert.equal(w.cadenza.instruments.get('BINANCE:ETH/USDT')!.updatedAt, eth.updatedAt, 'an unchanged instrument is not rewritten');
-    assert.ok(w.store.listInstruments().some((i) => i.spec.instrumentId === 'BINANCE:SOL/USDT'), 'stored');
+    assert.ok((await w.store.loadInstruments()).some((i) => i.spec.instrumentId === 'BINANCE:SOL/USDT'), 'stored');
 
     await w.cadenza.stop();
     const atStop = v.calls;

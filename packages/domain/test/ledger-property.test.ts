@@ -66,9 +66,9 @@ test('property: the ledger always equals initial + fills − fees, and locks mat
       }
       const expected: Record<string, Dec> = { USDT: dec('100000'), BTC: dec('1'), ETH: dec('10') };
       const lockedByOrders: Record<string, Dec> = {};
-      const orders = t.cadenza.orders.list(alice, { tradingAccountId: acct }, { offset: 0, limit: 1000 }).items;
+      const orders = (await t.cadenza.orders.list(alice, { tradingAccountId: acct }, { offset: 0, limit: 1000 })).items;
       for (const o of orders) {
-        for (const f of t.store.listFills(o.tradeOrderId)) {
+        for (const f of (await t.store.listFills(o.tradeOrderId))) {
           const cost = dec(f.price).mul(f.quantity);
           expected.BTC = expected.BTC![f.side === 'BUY' ? 'add' : 'sub'](f.quantity);
           expected.USDT = expected.USDT![f.side === 'BUY' ? 'sub' : 'add'](cost);
@@ -84,9 +84,9 @@ test('property: the ledger always equals initial + fills − fees, and locks mat
         assert.ok(!dec(b.free!).isNeg(), `${b.securitySymbol} free is not negative`);
       }
       stats.orders += orders.length;
-      stats.fills += orders.reduce((n, o) => n + t.store.listFills(o.tradeOrderId).length, 0);
+      for (const o of orders) stats.fills += (await t.store.listFills(o.tradeOrderId)).length;
       stats.open += orders.filter((o) => !isTerminal(o.status)).length;
-      t.store.close();
+      await t.store.close();
     }),
     { seed: 20261124, numRuns: 60 },
   );

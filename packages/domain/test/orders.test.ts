@@ -100,12 +100,12 @@ describe('orders', () => {
     });
     assert.deepEqual(balances(t, a.tradingAccountId).BTC, { free: '0.6', locked: '0.4', total: '1' });
     t.venue.fillResting(o.tradeOrderId, '0.1');
-    assert.equal(t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId }).status, 'PARTIALLY_FILLED');
+    assert.equal((await t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId })).status, 'PARTIALLY_FILLED');
     await t.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, externalOrderId: o.externalOrderId! });
     const b = balances(t, a.tradingAccountId);
     assert.deepEqual(b.BTC, { free: '0.9', locked: '0', total: '0.9' });
     assert.deepEqual(b.USDT, { free: '105994', locked: '0', total: '105994' }); // + 6000 − 6 maker fee
-    const closed = t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId });
+    const closed = (await t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId }));
     assert.equal(closed.status, 'CANCELLED');
     assert.equal(closed.executedQuantity, '0.1');
   });
@@ -207,7 +207,7 @@ describe('orders', () => {
     const o = await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:ETH/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '1' }, awaitClosed: true });
     assert.equal(o.executedQuantity, '1');
     assert.equal(balances(t, a.tradingAccountId).ETH!.total, '10.999');
-    assert.equal(t.store.listFills(o.tradeOrderId).length, 1);
+    assert.equal((await t.store.listFills(o.tradeOrderId)).length, 1);
   });
 
   test('events: SUBMITTED, ACCEPTED, FILLED on the account channel, each followed by the portfolio delta when balances moved', async () => {
@@ -230,8 +230,8 @@ describe('orders', () => {
     assert.equal((await refusal(() => t.cadenza.orders.get(bob, { tradeOrderId: o.tradeOrderId }))).code, 11001);
     assert.equal((await refusal(() => t.cadenza.portfolios.get(bob, a.tradingAccountId))).code, 12001);
     assert.equal((await refusal(t.cadenza.orders.submit(bob, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' } }))).code, 12001);
-    assert.equal(t.cadenza.orders.list(bob, {}, { offset: 0, limit: 10 }).total, 0);
-    assert.equal(t.cadenza.orders.list(alice, {}, { offset: 0, limit: 10 }).total, 1);
+    assert.equal((await t.cadenza.orders.list(bob, {}, { offset: 0, limit: 10 })).total, 0);
+    assert.equal((await t.cadenza.orders.list(alice, {}, { offset: 0, limit: 10 })).total, 1);
   });
 
   test('list filters and paginates newest first', async () => {
@@ -241,12 +241,12 @@ describe('orders', () => {
       t.clock.advance(1000);
       await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: i % 2 ? 'SELL' : 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: i % 2 ? '60000' : '40000' } });
     }
-    const page = t.cadenza.orders.list(alice, { tradingAccountId: a.tradingAccountId }, { offset: 1, limit: 2 });
+    const page = (await t.cadenza.orders.list(alice, { tradingAccountId: a.tradingAccountId }, { offset: 1, limit: 2 }));
     assert.equal(page.total, 5);
     assert.equal(page.items.length, 2);
     assert.ok(page.items[0]!.createdAt > page.items[1]!.createdAt);
-    assert.equal(t.cadenza.orders.list(alice, { side: 'SELL' }, { offset: 0, limit: 10 }).total, 2);
-    assert.equal(t.cadenza.orders.list(alice, { status: 'FILLED' }, { offset: 0, limit: 10 }).total, 0);
+    assert.equal((await t.cadenza.orders.list(alice, { side: 'SELL' }, { offset: 0, limit: 10 })).total, 2);
+    assert.equal((await t.cadenza.orders.list(alice, { status: 'FILLED' }, { offset: 0, limit: 10 })).total, 0);
   });
 
   test('after a restart, open PAPER orders go back into the venue with what remains of them, locks kept', async () => {
@@ -261,10 +261,10 @@ describe('orders', () => {
       const partly = await submit(t1, 'partly', '0.5');
       t1.venue.fillResting(partly.tradeOrderId, '0.2');
       const refused = await submit(t1, 'refused', '0.1');
-      assert.equal(t1.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).status, 'PARTIALLY_FILLED');
+      assert.equal((await t1.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId })).status, 'PARTIALLY_FILLED');
       const lockedBefore = balances(t1, a.tradingAccountId).USDT!.locked;
       await t1.cadenza.stop();
-      t1.store.close();
+      await t1.store.close();
 
       // The venue refuses the third order's remainder when it comes back (the first two are accepted).
       const venue = new FakeVenue({ seqStart: 1000 });
@@ -276,22 +276,22 @@ describe('orders', () => {
       const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('11111111'), venues: [venue] });
       const back = t2.venue.submitted.map((o) => [o.clientOrderId, o.quantity]);
       assert.deepEqual(back, [['keep-me', '1'], ['partly', '0.3'], ['refused', '0.1']], 'oldest first, with the remainder');
-      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: kept.tradeOrderId }).status, 'ACCEPTED');
-      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).status, 'PARTIALLY_FILLED');
-      const gone = t2.cadenza.orders.get(alice, { tradeOrderId: refused.tradeOrderId });
+      assert.equal((await t2.cadenza.orders.get(alice, { tradeOrderId: kept.tradeOrderId })).status, 'ACCEPTED');
+      assert.equal((await t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId })).status, 'PARTIALLY_FILLED');
+      const gone = (await t2.cadenza.orders.get(alice, { tradeOrderId: refused.tradeOrderId }));
       assert.equal(gone.status, 'CANCELLED');
       assert.equal(gone.cancelReason, 'venue restarted: instrument halted');
       assert.equal(dec(balances(t2, a.tradingAccountId).USDT!.locked).toString(), dec(lockedBefore).sub(dec(refused.lockedAmount)).toString(), 'only the refused order released its lock');
       // The restored order lives in the venue again: it fills and it cancels.
       t2.venue.fillResting(partly.tradeOrderId);
-      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).status, 'FILLED');
-      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId }).executedQuantity, '0.5');
+      assert.equal((await t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId })).status, 'FILLED');
+      assert.equal((await t2.cadenza.orders.get(alice, { tradeOrderId: partly.tradeOrderId })).executedQuantity, '0.5');
       const cancelled = await t2.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: kept.tradeOrderId });
       assert.equal(cancelled.status, 'CANCELLED');
       assert.equal(balances(t2, a.tradingAccountId).USDT!.locked, '0');
       const dup = await submit(t2, 'keep-me', '1');
       assert.equal(dup.tradeOrderId, kept.tradeOrderId, 'the clientOrderId index survives the restart');
-      t2.store.close();
+      await t2.store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -305,13 +305,13 @@ describe('orders', () => {
       const a = await paperAccount(t1);
       const o = await t1.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '40000' } });
       await t1.cadenza.stop();
-      t1.store.close();
+      await t1.store.close();
       const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('22222222'), venues: [new FakeVenue({ id: 'MOCK' })] });
-      assert.equal(t2.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId }).status, 'ACCEPTED', 'left as it was');
+      assert.equal((await t2.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId })).status, 'ACCEPTED', 'left as it was');
       const cancelled = await t2.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: o.tradeOrderId });
       assert.equal(cancelled.status, 'CANCELLED');
       assert.equal(balances(t2, a.tradingAccountId).USDT!.locked, '0');
-      t2.store.close();
+      await t2.store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -331,7 +331,7 @@ describe('orders', () => {
       t.events.on(`tradingAccount:${a.tradingAccountId}`, 'event.trade_order.updated').map((e) => (e.data as { status: string }).status),
       ['SUBMITTED', 'ACCEPTED', 'FILLED'],
     );
-    store.close();
+    await store.close();
   });
 
   test('awaitClosed answers the current state when the order stays open past the timeout', async () => {

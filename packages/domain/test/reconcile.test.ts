@@ -36,9 +36,9 @@ const order = (t: TestCadenza, tradeOrderId: string) => t.cadenza.orders.get(ali
 const usdt = (t: TestCadenza, id: string) => t.cadenza.portfolios.get(alice, id).balances!.find((b) => b.securitySymbol === 'USDT')!;
 
 /** Resolves when `check` holds (reconciliation retries run on timers). */
-async function eventually(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -59,7 +59,7 @@ async function restart(
     await before(t1);
     venue.muted = true;
     await t1.cadenza.stop();
-    t1.store.close();
+    await t1.store.close();
     whileDown();
     venue.muted = false;
     const t2 = await testCadenza({ store: new SqliteStore({ path }), venues: [venue], config, ids: new SequentialIds('22222222') });
@@ -67,7 +67,7 @@ async function restart(
       await after(t2);
     } finally {
       await t2.cadenza.stop();
-      t2.store.close();
+      await t2.store.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -93,8 +93,8 @@ describe('reconciliation with a venue that keeps the ledger', () => {
         venue.dropNextCancel();
         assert.equal((await t1.cadenza.orders.cancel(alice, { tradingAccountId: accountId, tradeOrderId: ids.cancelling })).status, 'PENDING_CANCEL');
         venue.fillResting(ids.filled, '0.04'); // booked live before the crash
-        assert.equal(order(t1, ids.lost).status, 'SUBMITTED');
-        assert.equal(order(t1, ids.filled).executedQuantity, '0.04');
+        assert.equal((await order(t1, ids.lost)).status, 'SUBMITTED');
+        assert.equal((await order(t1, ids.filled)).executedQuantity, '0.04');
       },
       () => {
         venue.fillResting(ids.partly, '0.03');
@@ -104,24 +104,24 @@ describe('reconciliation with a venue that keeps the ledger', () => {
       },
       async (t2) => {
         await t2.cadenza.orders.reconciled();
-        const partly = order(t2, ids.partly);
+        const partly = (await order(t2, ids.partly));
         assert.equal(partly.status, 'CANCELLED');
         assert.equal(partly.cancelReason, 'cancelled on the venue');
         assert.equal(partly.executedQuantity, '0.03');
         assert.equal(partly.lockedAmount, '0');
-        assert.equal(t2.store.listFills(ids.partly).length, 1);
+        assert.equal((await t2.store.listFills(ids.partly)).length, 1);
 
-        const filled = order(t2, ids.filled);
+        const filled = (await order(t2, ids.filled));
         assert.equal(filled.status, 'FILLED');
         assert.equal(filled.executedQuantity, '0.1');
-        assert.deepEqual(t2.store.listFills(ids.filled).map((f) => f.quantity).sort(), ['0.04', '0.06'], 'the fill booked before the crash is not booked again');
+        assert.deepEqual((await t2.store.listFills(ids.filled)).map((f) => f.quantity).sort(), ['0.04', '0.06'], 'the fill booked before the crash is not booked again');
 
-        assert.equal(order(t2, ids.resting).status, 'ACCEPTED', 'an order still working on the venue stays open');
-        const lost = order(t2, ids.lost);
+        assert.equal((await order(t2, ids.resting)).status, 'ACCEPTED', 'an order still working on the venue stays open');
+        const lost = (await order(t2, ids.lost));
         assert.equal(lost.status, 'REJECTED');
         assert.equal(lost.rejectReason, 'never reached the venue (server restarted)');
         assert.equal(lost.lockedAmount, '0');
-        assert.equal(order(t2, ids.cancelling).status, 'CANCELLED', 'the cancel pending at the crash was sent again');
+        assert.equal((await order(t2, ids.cancelling)).status, 'CANCELLED', 'the cancel pending at the crash was sent again');
 
         assert.deepEqual([usdt(t2, accountId).free, usdt(t2, accountId).locked], ['12345.6', '4000'], 'balances are the venue snapshot');
         const pushed = t2.events.on(`tradingAccount:${accountId}`, 'event.trade_order.updated').map((e) => e.data as { tradeOrderId: string; status: string });
@@ -130,12 +130,12 @@ describe('reconciliation with a venue that keeps the ledger', () => {
         // A second pass changes nothing: replaying the venue's fills is harmless.
         venue.resync(accountId);
         await t2.cadenza.orders.reconciled();
-        assert.equal(t2.store.listFills(ids.partly).length, 1);
-        assert.equal(order(t2, ids.filled).executedQuantity, '0.1');
+        assert.equal((await t2.store.listFills(ids.partly)).length, 1);
+        assert.equal((await order(t2, ids.filled)).executedQuantity, '0.1');
 
         // The restored order still hears the venue live.
         venue.fillResting(ids.resting);
-        assert.equal(order(t2, ids.resting).status, 'FILLED');
+        assert.equal((await order(t2, ids.resting)).status, 'FILLED');
       },
     );
   });
@@ -157,10 +157,10 @@ describe('reconciliation with a venue that keeps the ledger', () => {
       },
       async (t2) => {
         await t2.cadenza.orders.reconciled();
-        assert.equal(order(t2, id).status, 'ACCEPTED', 'left as it was while the venue is unreachable');
-        await eventually(() => order(t2, id).status === 'FILLED', 'the retry to book the fill');
+        assert.equal((await order(t2, id)).status, 'ACCEPTED', 'left as it was while the venue is unreachable');
+        await eventually(async () => (await order(t2, id)).status === 'FILLED', 'the retry to book the fill');
         assert.ok(venue.queries.length >= 3, 'asked again after the failures');
-        assert.equal(t2.store.listFills(id).length, 1);
+        assert.equal((await t2.store.listFills(id)).length, 1);
       },
     );
   });
@@ -180,7 +180,7 @@ describe('reconciliation with a venue that keeps the ledger', () => {
         venue.queryOrder = () => new Promise(() => undefined);
       },
       async (t2) => {
-        assert.equal(order(t2, id).status, 'ACCEPTED');
+        assert.equal((await order(t2, id)).status, 'ACCEPTED');
         assert.equal(t2.cadenza.orders.openOrderCount(), 1);
       },
     );
@@ -195,10 +195,10 @@ describe('reconciliation with a venue that keeps the ledger', () => {
     venue.fillResting(o.tradeOrderId, '0.025');
     venue.setBalances([{ asset: 'USDT', free: '89000', locked: '2990' }]);
     venue.muted = false;
-    assert.equal(order(t, o.tradeOrderId).status, 'ACCEPTED');
+    assert.equal((await order(t, o.tradeOrderId)).status, 'ACCEPTED');
     venue.resync(accountId);
     await t.cadenza.orders.reconciled();
-    const got = order(t, o.tradeOrderId);
+    const got = (await order(t, o.tradeOrderId));
     assert.equal(got.status, 'PARTIALLY_FILLED');
     assert.equal(got.executedQuantity, '0.025');
     assert.deepEqual([usdt(t, accountId).free, usdt(t, accountId).locked], ['89000', '2990']);
@@ -213,7 +213,7 @@ describe('reconciliation with a venue that keeps the ledger', () => {
     venue.forget(o.tradeOrderId);
     venue.resync(accountId);
     await t.cadenza.orders.reconciled();
-    const got = order(t, o.tradeOrderId);
+    const got = (await order(t, o.tradeOrderId));
     assert.equal(got.status, 'CANCELLED');
     assert.equal(got.cancelReason, 'not found on the venue when reconciling');
     assert.equal(got.lockedAmount, '0');
@@ -228,11 +228,11 @@ describe('reconciliation with a venue that keeps the ledger', () => {
     const o = await buy(t, accountId, 'in-flight');
     venue.resync(accountId);
     await t.cadenza.orders.reconciled();
-    assert.equal(order(t, o.tradeOrderId).status, 'SUBMITTED', 'its request may still be on the way');
+    assert.equal((await order(t, o.tradeOrderId)).status, 'SUBMITTED', 'its request may still be on the way');
     t.clock.advance(30_000);
     venue.resync(accountId);
     await t.cadenza.orders.reconciled();
-    const got = order(t, o.tradeOrderId);
+    const got = (await order(t, o.tradeOrderId));
     assert.equal(got.status, 'REJECTED');
     assert.equal(got.rejectReason, 'never reached the venue');
     await t.cadenza.stop();

@@ -232,7 +232,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       http.closeAllConnections?.();
       for (const v of venues) await v.stop();
       await cadenza.stop();
-      store.close();
+      await store.close();
       await auth.close();
       authStore.close();
     },

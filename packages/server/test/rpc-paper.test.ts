@@ -70,7 +70,7 @@ test('PAPER: orders trade against the simulated market and the ledger is exact',
   const expected = { ...initial };
   const orders = (await w.call('query.trade_order.list', { tradingAccountId: acct, pagination: { limit: 100 } })).data;
   for (const o of orders) {
-    for (const f of w.store.listFills(o.tradeOrderId)) {
+    for (const f of (await w.store.listFills(o.tradeOrderId))) {
       const cost = dec(f.price).mul(f.quantity);
       const [base, quote] = [o.baseAsset, o.quoteAsset];
       expected[base] = (expected[base] ?? dec(0))[f.side === 'BUY' ? 'add' : 'sub'](f.quantity);

@@ -1,29 +1,33 @@
 /**
  * @module accounts/account-registry
- * Every trading account, cached in memory (accounts are few and read on every order), with ownership checks
- * and the operation history. Another user's account answers "not found", so ids of others never leak.
+ * Every trading account not deleted, held in memory from start (read on every order; command paths never wait on
+ * the store), with ownership checks and the operation history. Another user's account answers "not found", so ids
+ * of others never leak.
  */
 import type { RpcTradingAccount } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../values/caller.ts';
 import { toRpcCredential } from '../credentials/rpc-credential.ts';
+import type { CredentialRegistry } from '../credentials/credential-registry.ts';
 import { toRpcTradingAccount } from './rpc-account.ts';
 import type { TradingAccount, TradingAccountOperation } from './trading-account.ts';
 
 export class AccountRegistry {
-  private readonly cache = new Map<string, TradingAccount | null>();
+  private readonly byId = new Map<string, TradingAccount>();
 
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly credentials: CredentialRegistry,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const a of await this.ctx.store.loadTradingAccounts()) this.byId.set(a.tradingAccountId, a);
+  }
 
   /** The account, deleted ones excluded. */
   find(tradingAccountId: string): TradingAccount | undefined {
-    let a = this.cache.get(tradingAccountId);
-    if (a === undefined) {
-      a = this.ctx.store.getTradingAccount(tradingAccountId) ?? null;
-      this.cache.set(tradingAccountId, a);
-    }
-    return a && a.deletedAt === undefined ? a : undefined;
+    return this.byId.get(tradingAccountId);
   }
 
   /** The caller's account (or any, for admins); TRADING_ACCOUNT_NOT_FOUND otherwise. */
@@ -40,16 +44,15 @@ export class AccountRegistry {
     return !!a && (caller.isAdmin || a.userId === caller.userId);
   }
 
-  /** Writes a new or changed account (inside the caller's transaction, if any). */
+  /** Writes a new or changed account, then holds it (undone with the enclosing unit); a deleted one is let go. */
   put(account: TradingAccount, isNew: boolean): void {
     if (isNew) this.ctx.store.insertTradingAccount(account);
     else this.ctx.store.updateTradingAccount(account);
-    this.cache.set(account.tradingAccountId, account);
-  }
-
-  /** Forgets the cached copy (after a failed transaction). */
-  evict(tradingAccountId: string): void {
-    this.cache.delete(tradingAccountId);
+    const id = account.tradingAccountId;
+    const before = this.byId.get(id);
+    if (account.deletedAt === undefined) this.byId.set(id, account);
+    else this.byId.delete(id);
+    this.ctx.unit.onUndo(() => (before ? this.byId.set(id, before) : this.byId.delete(id)));
   }
 
   recordOperation(op: Omit<TradingAccountOperation, 'operationId' | 'timestamp'>): void {
@@ -59,7 +62,7 @@ export class AccountRegistry {
   /** The account in the contract's shape, with its credentials masked. */
   toRpc(a: TradingAccount): RpcTradingAccount {
     const creds = a.credentialIds
-      .map((id) => this.ctx.store.getCredential(id))
+      .map((id) => this.credentials.find(id))
       .filter((c) => c !== undefined)
       .map((c) => toRpcCredential(c));
     return toRpcTradingAccount(a, creds);

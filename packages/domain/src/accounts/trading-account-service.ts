@@ -13,6 +13,7 @@ import { dec } from '../values/decimal.ts';
 import type { Paged } from '../ports/store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { CredentialVault } from '../credentials/credential-vault.ts';
+import type { CredentialRegistry } from '../credentials/credential-registry.ts';
 import { accountTransition, type AccountAction } from './account-status.ts';
 import type { AccountRegistry } from './account-registry.ts';
 import type { TradingAccount, TradingAccountOperation } from './trading-account.ts';
@@ -24,6 +25,7 @@ export interface TradingAccountServiceDeps {
   accounts: AccountRegistry;
   book: PortfolioBook;
   vault: CredentialVault;
+  credentials: CredentialRegistry;
   /** Whether the account has orders that are not closed (delete refuses then). */
   hasOpenOrders(tradingAccountId: string): boolean;
   /** Called after an account is deleted, e.g. to end its subscriptions. */
@@ -74,7 +76,7 @@ export class TradingAccountService {
       updatedAt: now,
     };
     this.applyEditable(account, input);
-    this.ctx.store.transaction(() => {
+    this.ctx.unit.run(() => {
       this.accounts.put(account, true);
       if (domainLedger) {
         this.deps.book.apply(
@@ -151,7 +153,7 @@ export class TradingAccountService {
       try {
         if (venue.fetchBalances) {
           const balances = await venue.fetchBalances(account);
-          this.ctx.store.transaction(() => this.deps.book.replace(cur.tradingAccountId, balances));
+          this.ctx.unit.run(() => this.deps.book.replace(cur.tradingAccountId, balances));
         }
       } catch (err) {
         const failed: TradingAccount = { ...cur, status: accountTransition(cur.status, 'CONNECT_FAILED') ?? 'UNAVAILABLE', updatedAt: this.ctx.clock.now() };
@@ -176,11 +178,11 @@ export class TradingAccountService {
     return this.move(caller, this.accounts.requireOwned(caller, tradingAccountId), 'DISABLE', 'DISABLED');
   }
 
-  list(caller: CallerContext, filter: { tradingAccountId?: string; venue?: string; status?: string }, page: { offset: number; limit: number }): Paged<TradingAccount> {
+  async list(caller: CallerContext, filter: { tradingAccountId?: string; venue?: string; status?: string }, page: { offset: number; limit: number }): Promise<Paged<TradingAccount>> {
     return this.ctx.store.listTradingAccounts({ ...filter, ...(caller.isAdmin ? {} : { userId: caller.userId }) }, page);
   }
 
-  operations(caller: CallerContext, tradingAccountId: string, page: { offset: number; limit: number }): Paged<TradingAccountOperation> {
+  async operations(caller: CallerContext, tradingAccountId: string, page: { offset: number; limit: number }): Promise<Paged<TradingAccountOperation>> {
     this.accounts.requireOwned(caller, tradingAccountId);
     return this.ctx.store.listOperations(tradingAccountId, page);
   }
@@ -204,7 +206,7 @@ export class TradingAccountService {
   attachCredentials(caller: CallerContext, account: TradingAccount, credentialIds: string[]): TradingAccount {
     const ids = [...account.credentialIds];
     for (const id of credentialIds) {
-      const c = this.ctx.store.getCredential(id);
+      const c = this.deps.credentials.find(id);
       if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${id} not found`);
       if (c.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential ${id} is for ${c.venue}, the account trades on ${account.venue}`);
       if (!ids.includes(id)) ids.push(id);
@@ -238,16 +240,11 @@ export class TradingAccountService {
   }
 
   private commit(next: TradingAccount, op: Omit<TradingAccountOperation, 'operationId' | 'timestamp' | 'tradingAccountId'>): void {
-    try {
-      this.ctx.store.transaction(() => {
-        this.accounts.put(next, false);
-        this.accounts.recordOperation({ tradingAccountId: next.tradingAccountId, ...op });
-      });
-    } catch (err) {
-      this.accounts.evict(next.tradingAccountId);
-      throw err;
-    }
-    this.accounts.publishUpdated(next);
+    this.ctx.unit.run(() => {
+      this.accounts.put(next, false);
+      this.accounts.recordOperation({ tradingAccountId: next.tradingAccountId, ...op });
+      this.accounts.publishUpdated(next);
+    });
   }
 
   private applyEditable(a: TradingAccount, input: RpcTradingAccount): void {

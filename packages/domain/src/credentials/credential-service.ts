@@ -14,6 +14,7 @@ import type { TradingAccountService } from '../accounts/trading-account-service.
 import type { TradingAccount } from '../accounts/trading-account.ts';
 import type { Credential, CredentialSecrets } from './credential.ts';
 import type { CredentialVault } from './credential-vault.ts';
+import type { CredentialRegistry } from './credential-registry.ts';
 import { maskApiKey, toRpcCredential } from './rpc-credential.ts';
 
 /** Credential types that are a single token (no separate secret). */
@@ -25,6 +26,7 @@ export class CredentialService {
     private readonly accounts: AccountRegistry,
     private readonly tradingAccounts: TradingAccountService,
     private readonly vault: CredentialVault,
+    private readonly credentials: CredentialRegistry,
   ) {}
 
   create(caller: CallerContext, p: RpcCreateCredentialParams): Credential {
@@ -48,15 +50,15 @@ export class CredentialService {
       if (p.nickname.length > 200) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', 'nickname must be at most 200 characters');
       c.nickname = p.nickname;
     }
-    this.ctx.store.transaction(() => {
-      this.ctx.store.insertCredential(c);
+    this.ctx.unit.run(() => {
+      this.credentials.put(c, true);
       this.tradingAccounts.attachCredentials(caller, account, [c.credentialId]);
+      this.publish(c);
     });
-    this.publish(c);
     return c;
   }
 
-  list(caller: CallerContext, filter: CredentialFilter, page: { offset: number; limit: number }): Paged<Credential> {
+  list(caller: CallerContext, filter: CredentialFilter, page: { offset: number; limit: number }): Promise<Paged<Credential>> {
     return this.ctx.store.listCredentials({ ...filter, ...(caller.isAdmin ? {} : { userId: caller.userId }) }, page);
   }
 
@@ -65,13 +67,13 @@ export class CredentialService {
     if (c.status === 'REVOKED') return c;
     const now = this.ctx.clock.now();
     const next: Credential = { ...c, status: 'REVOKED', revokedAt: now, updatedAt: now };
-    this.ctx.store.transaction(() => {
-      this.ctx.store.updateCredential(next);
+    this.ctx.unit.run(() => {
+      this.credentials.put(next, false);
       if (c.tradingAccountId) {
         this.accounts.recordOperation({ tradingAccountId: c.tradingAccountId, operateBy: caller.userId, tags: ['CREDENTIAL_REVOKE'], previousValues: { credentialId, status: c.status }, newValues: { credentialId, status: 'REVOKED' } });
       }
+      this.publish(next);
     });
-    this.publish(next);
     return next;
   }
 
@@ -90,13 +92,13 @@ export class CredentialService {
       secretCiphertext: this.vault.seal(secrets),
       updatedAt: this.ctx.clock.now(),
     };
-    this.ctx.store.transaction(() => {
-      this.ctx.store.updateCredential(next);
+    this.ctx.unit.run(() => {
+      this.credentials.put(next, false);
       if (c.tradingAccountId) {
         this.accounts.recordOperation({ tradingAccountId: c.tradingAccountId, operateBy: caller.userId, tags: ['CREDENTIAL_ROTATE'], previousValues: { credentialId: c.credentialId, apiKey: c.apiKeyMasked }, newValues: { credentialId: c.credentialId, apiKey: next.apiKeyMasked } });
       }
+      this.publish(next);
     });
-    this.publish(next);
     return next;
   }
 
@@ -128,7 +130,7 @@ export class CredentialService {
       }
       if (c.status !== 'ACTIVE') {
         const next: Credential = { ...c, status: 'ACTIVE', updatedAt: this.ctx.clock.now() };
-        this.ctx.store.updateCredential(next);
+        this.credentials.put(next, false);
         this.publish(next);
       }
       if (c.tradingAccountId) {
@@ -150,15 +152,13 @@ export class CredentialService {
       next.status = input.status;
       if (input.status === 'REVOKED' && next.revokedAt === undefined) next.revokedAt = next.updatedAt;
     }
-    this.ctx.store.updateCredential(next);
+    this.credentials.put(next, false);
     this.publish(next);
     return next;
   }
 
   private requireOwned(caller: CallerContext, credentialId: string): Credential {
-    const c = this.ctx.store.getCredential(credentialId);
-    if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${credentialId} not found`);
-    return c;
+    return this.credentials.requireOwned(caller, credentialId);
   }
 
   private secretsOf(type: string | null | undefined, p: { apiKey?: string; secretKey?: string; secretPassphrase?: string }): CredentialSecrets {

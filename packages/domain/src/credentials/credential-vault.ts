@@ -8,12 +8,16 @@ import { DomainError } from '../errors.ts';
 import type { TradingAccount } from '../accounts/trading-account.ts';
 import type { VenueAccount, VenueCredential } from '../ports/venue.ts';
 import type { Credential, CredentialSecrets } from './credential.ts';
+import type { CredentialRegistry } from './credential-registry.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export class CredentialVault {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly credentials: CredentialRegistry,
+  ) {}
 
   seal(secrets: CredentialSecrets): Uint8Array {
     return this.ctx.cipher.encrypt(enc.encode(JSON.stringify(secrets)));
@@ -33,7 +37,7 @@ export class CredentialVault {
   /** The newest usable (not revoked or expired) credential attached to the account. */
   usableCredential(a: TradingAccount): Credential | undefined {
     for (let i = a.credentialIds.length - 1; i >= 0; i--) {
-      const c = this.ctx.store.getCredential(a.credentialIds[i]!);
+      const c = this.credentials.find(a.credentialIds[i]!);
       if (c && c.status !== 'REVOKED' && c.status !== 'EXPIRED') return c;
     }
     return undefined;

@@ -54,11 +54,11 @@ export class InstrumentCatalog {
    * instruments; one slower than `waitMs` does not hold up the start — its list is applied when it arrives.
    */
   async load(waitMs = 5_000): Promise<void> {
-    for (const i of this.ctx.store.listInstruments()) {
+    for (const i of await this.ctx.store.loadInstruments()) {
       if (i.deletedAt !== undefined) this.deleted.set(i.spec.instrumentId, i);
       else this.put(i);
     }
-    for (const s of this.ctx.store.listSecurities()) this.securities.set(s.securityId, s);
+    for (const s of await this.ctx.store.loadSecurities()) this.securities.set(s.securityId, s);
     await Promise.all(
       this.ctx.venues.all().map((v) => {
         const done = this.listings.refresh(v.id).then(

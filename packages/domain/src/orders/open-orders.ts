@@ -1,8 +1,9 @@
 /**
  * @module orders/open-orders
- * The order service's memory: orders not yet closed, the per-account idempotencyKey and clientOrderId indexes
- * (every order ever stored, loaded at start), and callers waiting for an order to change. Closed orders are read
- * from the store. Nothing here writes.
+ * The order service's memory: orders not yet closed, orders closed within `closedOrderMemoryMs` (a venue may still
+ * report a fill that raced the cancel), the per-account idempotencyKey and clientOrderId indexes (every order ever
+ * stored, loaded at start), and callers waiting for an order to change. Command paths read only this memory; an
+ * order closed longer ago is read from the store by the queries (`stored`). Nothing here writes.
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -21,6 +22,8 @@ const key = (tradingAccountId: string, k: string) => `${tradingAccountId}\u0001$
 export class OpenOrders {
   private readonly open = new Map<string, Order>();
   private readonly openPerAccount = new Map<string, number>();
+  /** Closed orders still held, and when each closed (oldest first: eviction walks from the front). */
+  private readonly closed = new Map<string, { order: Order; at: number }>();
   private readonly byIdempotencyKey = new Map<string, string>();
   private readonly byClientOrderId = new Map<string, string>();
   private readonly watchers = new Map<string, Set<() => void>>();
@@ -28,12 +31,12 @@ export class OpenOrders {
 
   constructor(private readonly ctx: DomainContext) {}
 
-  load(): void {
-    for (const k of this.ctx.store.listOrderKeys()) {
+  async load(): Promise<void> {
+    for (const k of await this.ctx.store.loadOrderKeys()) {
       this.byClientOrderId.set(key(k.tradingAccountId, k.clientOrderId), k.tradeOrderId);
       if (k.idempotencyKey !== undefined) this.byIdempotencyKey.set(key(k.tradingAccountId, k.idempotencyKey), k.tradeOrderId);
     }
-    for (const o of this.ctx.store.listOpenOrders()) this.track(o);
+    for (const o of await this.ctx.store.loadOpenOrders()) this.track(o);
   }
 
   /** The order a repeated submit refers to: by idempotencyKey first, then by clientOrderId. */
@@ -44,15 +47,15 @@ export class OpenOrders {
     );
   }
 
-  /** Indexes a new order's keys and tracks it while open. */
+  /** Indexes a new order's keys and tracks it while open; undone with the enclosing unit of work. */
   add(o: Order): void {
     this.byClientOrderId.set(key(o.tradingAccountId, o.clientOrderId), o.tradeOrderId);
     if (o.idempotencyKey !== undefined) this.byIdempotencyKey.set(key(o.tradingAccountId, o.idempotencyKey), o.tradeOrderId);
     this.track(o);
+    this.ctx.unit.onUndo(() => this.forget(o));
   }
 
-  /** Undoes `add` for an order whose insert was rolled back. */
-  forget(o: Order): void {
+  private forget(o: Order): void {
     if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
     if (this.byClientOrderId.get(key(o.tradingAccountId, o.clientOrderId)) === o.tradeOrderId) this.byClientOrderId.delete(key(o.tradingAccountId, o.clientOrderId));
     if (o.idempotencyKey !== undefined && this.byIdempotencyKey.get(key(o.tradingAccountId, o.idempotencyKey)) === o.tradeOrderId) {
@@ -60,15 +63,31 @@ export class OpenOrders {
     }
   }
 
-  /** Records the committed state of an order and wakes whoever waits on it. */
+  /** Records the new state of an order (undone with the enclosing unit of work); wakes its waiters once it holds. */
   remember(o: Order): void {
-    if (isTerminal(o.status)) {
-      if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
-    } else {
+    const before = this.find(o.tradeOrderId);
+    this.put(o);
+    this.ctx.unit.onUndo(() => (before ? this.put(before) : this.forget(o)));
+    this.ctx.unit.onDone(() => {
+      const ws = this.watchers.get(o.tradeOrderId);
+      if (ws) for (const w of [...ws]) w();
+    });
+  }
+
+  private put(o: Order): void {
+    if (!isTerminal(o.status)) {
+      this.closed.delete(o.tradeOrderId);
       this.track(o);
+      return;
     }
-    const ws = this.watchers.get(o.tradeOrderId);
-    if (ws) for (const w of [...ws]) w();
+    if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
+    const at = this.ctx.clock.now();
+    this.closed.delete(o.tradeOrderId);
+    this.closed.set(o.tradeOrderId, { order: o, at });
+    for (const [id, c] of this.closed) {
+      if (at - c.at < this.ctx.config.closedOrderMemoryMs || this.watchers.has(id)) break;
+      this.closed.delete(id);
+    }
   }
 
   private track(o: Order): void {
@@ -77,7 +96,7 @@ export class OpenOrders {
     this.open.set(o.tradeOrderId, o);
   }
 
-  /** An open order, from memory only. */
+  /** An open order. */
   openOrder(tradeOrderId: string): Order | undefined {
     return this.open.get(tradeOrderId);
   }
@@ -94,9 +113,9 @@ export class OpenOrders {
     return this.open.size;
   }
 
-  /** The order in its latest committed state, open or closed; undefined when unknown. */
+  /** The order in its latest state, if memory holds it (open, or closed recently). */
   find(tradeOrderId: string): Order | undefined {
-    return this.open.get(tradeOrderId) ?? this.ctx.store.getOrder(tradeOrderId);
+    return this.open.get(tradeOrderId) ?? this.closed.get(tradeOrderId)?.order;
   }
 
   current(tradeOrderId: string): Order {
@@ -105,21 +124,28 @@ export class OpenOrders {
     return o;
   }
 
-  /** An order of the account by tradeOrderId, clientOrderId or externalOrderId (first given wins). */
-  lookup(tradingAccountId: string, q: OrderLookup): Order | undefined {
+  /** The order from memory, else from the store (a query: an order memory let go is closed and no longer changes). */
+  async stored(tradeOrderId: string): Promise<Order | undefined> {
+    return this.find(tradeOrderId) ?? (await this.ctx.store.getOrder(tradeOrderId)) ?? this.find(tradeOrderId);
+  }
+
+  /** An order of the account by tradeOrderId, clientOrderId or externalOrderId (first given wins); memory first. */
+  async lookup(tradingAccountId: string, q: OrderLookup): Promise<Order | undefined> {
+    let o: Order | undefined;
     if (q.tradeOrderId) {
-      const o = this.find(q.tradeOrderId);
-      return o && o.tradingAccountId === tradingAccountId ? o : undefined;
-    }
-    if (q.clientOrderId) {
+      o = await this.stored(q.tradeOrderId);
+    } else if (q.clientOrderId) {
       const id = this.byClientOrderId.get(key(tradingAccountId, q.clientOrderId));
-      return id ? this.current(id) : undefined;
+      o = id ? await this.stored(id) : undefined;
+    } else if (q.externalOrderId) {
+      for (const m of this.open.values()) if (m.tradingAccountId === tradingAccountId && m.externalOrderId === q.externalOrderId) return m;
+      for (const c of this.closed.values()) if (c.order.tradingAccountId === tradingAccountId && c.order.externalOrderId === q.externalOrderId) o = c.order;
+      o ??= await this.ctx.store.findOrderByExternalOrderId(tradingAccountId, q.externalOrderId);
+    } else {
+      throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, clientOrderId or externalOrderId is required');
     }
-    if (q.externalOrderId) {
-      for (const o of this.open.values()) if (o.tradingAccountId === tradingAccountId && o.externalOrderId === q.externalOrderId) return o;
-      return this.ctx.store.findOrderByExternalOrderId(tradingAccountId, q.externalOrderId);
-    }
-    throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, clientOrderId or externalOrderId is required');
+    if (o) o = this.find(o.tradeOrderId) ?? o;
+    return o && o.tradingAccountId === tradingAccountId ? o : undefined;
   }
 
   /** Resolves with the order once `done(order)` holds, or with its state when `timeoutMs` passes. */

@@ -216,7 +216,7 @@ export class OrderReconciler {
     const at = state.updatedAt ?? this.ctx.clock.now();
     if (before.status === 'SUBMITTED' && state.status !== 'REJECTED') this.deps.sink.onExecution({ ...base, type: 'accepted', timestamp: at });
 
-    const booked = new Set(this.ctx.store.listFills(tradeOrderId).map((f) => f.tradeId));
+    const booked = new Set((await this.ctx.store.listFills(tradeOrderId)).map((f) => f.tradeId));
     const fresh = [...state.fills].filter((f) => !booked.has(f.tradeId)).sort(byTime);
     fresh.forEach((f, i) => {
       const final = state.status === 'FILLED' && i === fresh.length - 1;

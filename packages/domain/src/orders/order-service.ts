@@ -81,8 +81,8 @@ export class OrderService {
   }
 
   /** Loads the idempotency indexes and the open orders. */
-  load(): void {
-    this.live.load();
+  load(): Promise<void> {
+    return this.live.load();
   }
 
   /**
@@ -153,8 +153,9 @@ export class OrderService {
    * Records a change, then tells the venue, so the database is always ahead of the venue. A venue whose orders live
    * in this process (PAPER, MOCK) is called inside the change's transaction: what it reports synchronously (acceptance,
    * fills) commits with the change, and events go out after that commit. A networked venue is called after an
-   * explicit commit, so it never sees an order the database does not have. Throws what `record` throws (nothing was
-   * sent); the returned promise settles with the venue call, a synchronous throw included.
+   * explicit commit has made the change durable, so it never sees an order the database does not have. Throws what
+   * `record` throws (nothing was sent, memory undone); the returned promise settles with the venue call, a
+   * synchronous throw included.
    */
   private recordThenCall(venue: Venue, record: () => void, call: () => Promise<void>): Promise<void> {
     let sent: Promise<void> = Promise.resolve();
@@ -166,16 +167,11 @@ export class OrderService {
       }
     };
     const inProcess = venue.capabilities.ledger === 'domain';
-    this.ctx.publish.batch(() =>
-      this.ctx.store.transaction(() => {
-        record();
-        if (inProcess) invoke();
-      }),
-    );
-    if (!inProcess) {
-      this.ctx.flush();
-      invoke();
-    }
+    this.ctx.unit.run(() => {
+      record();
+      if (inProcess) invoke();
+    });
+    if (!inProcess) sent = this.ctx.flush().then(() => call());
     return sent;
   }
 
@@ -268,23 +264,16 @@ export class OrderService {
     const venueOrder = toVenueOrder(order, order.quantity);
 
     // One transaction holds the new order, its lock and whatever an in-process venue reports while taking it.
-    let sent: Promise<void>;
-    try {
-      sent = this.recordThenCall(
-        venue,
-        () => {
-          this.ctx.store.insertOrder(order);
-          const balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
-          this.live.add(order);
-          this.publish(order, balances);
-        },
-        () => venue.submitOrder(venueOrder, venueAccount),
-      );
-    } catch (err) {
-      this.live.forget(order);
-      this.book.evict(accountId);
-      throw err;
-    }
+    const sent = this.recordThenCall(
+      venue,
+      () => {
+        this.ctx.store.insertOrder(order);
+        const balances = this.book.lock(accountId, check.lockAsset, check.lockAmount);
+        this.live.add(order);
+        this.publish(order, balances);
+      },
+      () => venue.submitOrder(venueOrder, venueAccount),
+    );
     try {
       await sent;
     } catch (err) {
@@ -298,7 +287,9 @@ export class OrderService {
   // ── cancel ────────────────────────────────────────────────────────────────────────────────────────────
   async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<Order> {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
-    const order = this.live.lookup(account.tradingAccountId, req);
+    const found = await this.live.lookup(account.tradingAccountId, req);
+    // Decide on memory: the lookup may have waited on the store (an order closed long ago).
+    const order = found && (this.live.find(found.tradeOrderId) ?? found);
     if (!order) throw new DomainError('ORDER_NOT_FOUND', 'trade order not found');
     if (isTerminal(order.status)) throw new DomainError('ORDER_NOT_CANCELLABLE', `trade order ${order.tradeOrderId} is already ${order.status}`);
     if (order.status === 'PENDING_CANCEL') return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
@@ -324,14 +315,14 @@ export class OrderService {
   }
 
   // ── queries ───────────────────────────────────────────────────────────────────────────────────────────
-  get(caller: CallerContext, q: OrderLookup): Order {
+  async get(caller: CallerContext, q: OrderLookup): Promise<Order> {
     let order: Order | undefined;
     if (q.tradeOrderId) {
-      order = this.live.find(q.tradeOrderId);
+      order = await this.live.stored(q.tradeOrderId);
       if (order && q.tradingAccountId && order.tradingAccountId !== q.tradingAccountId) order = undefined;
     } else if (q.tradingAccountId && (q.clientOrderId || q.externalOrderId)) {
       const account = this.accounts.requireOwned(caller, q.tradingAccountId);
-      order = this.live.lookup(account.tradingAccountId, q);
+      order = await this.live.lookup(account.tradingAccountId, q);
     } else {
       throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, or tradingAccountId with clientOrderId or externalOrderId, is required');
     }
@@ -339,10 +330,10 @@ export class OrderService {
     return order;
   }
 
-  list(caller: CallerContext, f: OrderListFilter, page: { offset: number; limit: number }): Paged<Order> {
+  async list(caller: CallerContext, f: OrderListFilter, page: { offset: number; limit: number }): Promise<Paged<Order>> {
     let accountIds: string[] | undefined;
     if (f.tradingAccountId) accountIds = [this.accounts.requireOwned(caller, f.tradingAccountId).tradingAccountId];
-    else if (!caller.isAdmin) accountIds = this.ctx.store.listTradingAccounts({ userId: caller.userId }, { offset: 0, limit: 10_000 }).items.map((a) => a.tradingAccountId);
+    else if (!caller.isAdmin) accountIds = (await this.ctx.store.listTradingAccounts({ userId: caller.userId }, { offset: 0, limit: 10_000 })).items.map((a) => a.tradingAccountId);
     const filter: Parameters<typeof this.ctx.store.listOrders>[0] = {};
     if (accountIds) filter.tradingAccountIds = accountIds;
     if (f.tradeOrderId) filter.tradeOrderId = f.tradeOrderId;
@@ -356,8 +347,10 @@ export class OrderService {
   }
 
   /** Admin correction (command.trade_order.save): records a venue order id and/or closes or acknowledges the order. */
-  save(input: RpcTradeOrder): Order {
-    const order = input.tradeOrderId ? (this.live.find(input.tradeOrderId)) : undefined;
+  async save(input: RpcTradeOrder): Promise<Order> {
+    const stored = input.tradeOrderId ? await this.live.stored(input.tradeOrderId) : undefined;
+    // Decide on memory when it holds the order (it may have changed while the store answered).
+    const order = stored && (this.live.find(stored.tradeOrderId) ?? stored);
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `trade order ${input.tradeOrderId ?? '(none)'} not found`);
     const fields: Partial<Order> = {};
     if (input.externalOrderId !== undefined) fields.externalOrderId = input.externalOrderId;
@@ -377,8 +370,7 @@ export class OrderService {
   onExecution(e: ExecutionEvent): void {
     try {
       if (e.type === 'balances') {
-        const balances = this.ctx.store.transaction(() => this.book.replace(e.tradingAccountId, e.balances));
-        this.publishPortfolio(e.tradingAccountId, balances, undefined);
+        this.ctx.unit.run(() => this.publishPortfolio(e.tradingAccountId, this.book.replace(e.tradingAccountId, e.balances), undefined));
         return;
       }
       if (e.type === 'resync') {
@@ -452,30 +444,20 @@ export class OrderService {
       tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, venue: order.venue, tradeId: e.tradeId, side: order.side,
       price: e.price, quantity: e.quantity, fee: e.fee, feeAsset: e.feeAsset, liquidity: e.liquidity, timestamp: e.timestamp,
     };
-    let balances: Balance[] = [];
-    let position: Position | undefined;
     let duplicate = false;
-    try {
-      this.ctx.store.transaction(() => {
-        if (!this.ctx.store.insertFill(fillRecord)) {
-          duplicate = true;
-          return;
-        }
-        this.ctx.store.updateOrder(next);
-        balances = this.book.apply(order.tradingAccountId, effects.deltas);
-        if (release.gt(0)) balances = balances.concat(this.book.release(order.tradingAccountId, order.lockAsset, release));
-        position = this.book.trade(order.tradingAccountId, order.instrumentId, order.baseAsset, order.side, qty, price);
-      });
-    } catch (err) {
-      this.book.evict(order.tradingAccountId);
-      throw err;
-    }
-    if (duplicate) {
-      this.ctx.log.debug?.({ tradeOrderId: order.tradeOrderId, tradeId: e.tradeId }, 'duplicate fill ignored');
-      return;
-    }
-    this.live.remember(next);
-    this.publish(next, dedupeBalances(balances), position);
+    this.ctx.unit.run(() => {
+      if (!this.ctx.store.insertFill(fillRecord)) {
+        duplicate = true;
+        return;
+      }
+      this.ctx.store.updateOrder(next);
+      let balances = this.book.apply(order.tradingAccountId, effects.deltas);
+      if (release.gt(0)) balances = balances.concat(this.book.release(order.tradingAccountId, order.lockAsset, release));
+      const position = this.book.trade(order.tradingAccountId, order.instrumentId, order.baseAsset, order.side, qty, price);
+      this.live.remember(next);
+      this.publish(next, dedupeBalances(balances), position);
+    });
+    if (duplicate) this.ctx.log.debug?.({ tradeOrderId: order.tradeOrderId, tradeId: e.tradeId }, 'duplicate fill ignored');
   }
 
   /** Moves the order to a closing status and releases what it still holds. */
@@ -500,18 +482,12 @@ export class OrderService {
   }
 
   private write(next: Order, balances: Balance[], inTx?: () => Balance[]): void {
-    let changed = balances;
-    try {
-      this.ctx.store.transaction(() => {
-        this.ctx.store.updateOrder(next);
-        if (inTx) changed = changed.concat(inTx());
-      });
-    } catch (err) {
-      this.book.evict(next.tradingAccountId);
-      throw err;
-    }
-    this.live.remember(next);
-    this.publish(next, changed);
+    this.ctx.unit.run(() => {
+      this.ctx.store.updateOrder(next);
+      const changed = inTx ? balances.concat(inTx()) : balances;
+      this.live.remember(next);
+      this.publish(next, changed);
+    });
   }
 
   /** Holds until the order is closed or the awaitClosed timeout passes; answers the state at that moment. */

@@ -1,8 +1,7 @@
 /**
  * @module portfolios/portfolio-book
- * Balances and positions of every trading account, held in memory (loaded per account on first use) and written
- * through to the store. Callers run the writes inside their own transaction; when that transaction fails they
- * call `evict(accountId)` so memory reloads from what was committed.
+ * Balances and positions of every trading account, held in memory from start and written through to the store.
+ * Callers run the writes inside their own unit of work, which undoes the memory changes when it fails.
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -24,31 +23,31 @@ export class PortfolioBook {
 
   constructor(private readonly ctx: DomainContext) {}
 
+  async load(): Promise<void> {
+    for (const b of await this.ctx.store.loadBalances()) {
+      this.account(b.tradingAccountId).set(b.asset, { balanceId: b.balanceId, free: dec(b.free), locked: dec(b.locked), createdAt: b.createdAt, updatedAt: b.updatedAt });
+    }
+    for (const p of await this.ctx.store.loadPositions()) this.positionsOf(p.tradingAccountId).set(p.instrumentId, p);
+  }
+
   private account(tradingAccountId: string): Map<string, BalanceState> {
     let m = this.balances.get(tradingAccountId);
-    if (!m) {
-      m = new Map();
-      for (const b of this.ctx.store.listBalances(tradingAccountId)) {
-        m.set(b.asset, { balanceId: b.balanceId, free: dec(b.free), locked: dec(b.locked), createdAt: b.createdAt, updatedAt: b.updatedAt });
-      }
-      this.balances.set(tradingAccountId, m);
-    }
+    if (!m) this.balances.set(tradingAccountId, (m = new Map()));
     return m;
   }
 
   private positionsOf(tradingAccountId: string): Map<string, Position> {
     let m = this.positions.get(tradingAccountId);
-    if (!m) {
-      m = new Map(this.ctx.store.listPositions(tradingAccountId).map((p) => [p.instrumentId, p]));
-      this.positions.set(tradingAccountId, m);
-    }
+    if (!m) this.positions.set(tradingAccountId, (m = new Map()));
     return m;
   }
 
-  /** Forgets the in-memory state of an account (after a failed transaction). */
-  evict(tradingAccountId: string): void {
-    this.balances.delete(tradingAccountId);
-    this.positions.delete(tradingAccountId);
+  /** Sets `key` in `m`, undoing it with the enclosing unit of work. */
+  private set<K, V>(m: Map<K, V>, key: K, value: V): void {
+    const had = m.has(key);
+    const before = m.get(key);
+    m.set(key, value);
+    this.ctx.unit.onUndo(() => (had ? m.set(key, before as V) : m.delete(key)));
   }
 
   free(tradingAccountId: string, asset: string): D {
@@ -69,9 +68,9 @@ export class PortfolioBook {
         next.free = next.free.add(next.locked);
         next.locked = ZERO;
       }
-      m.set(d.asset, next);
       const rec = this.record(tradingAccountId, d.asset, next);
       this.ctx.store.upsertBalance(rec);
+      this.set(m, d.asset, next);
       out.push(rec);
     }
     return out;
@@ -103,7 +102,7 @@ export class PortfolioBook {
     }
     const records = [...m.entries()].map(([asset, s]) => this.record(tradingAccountId, asset, s));
     this.ctx.store.replaceBalances(tradingAccountId, records);
-    this.balances.set(tradingAccountId, m);
+    this.set(this.balances, tradingAccountId, m);
     return records;
   }
 
@@ -131,8 +130,8 @@ export class PortfolioBook {
     };
     const exit = state.exitPrice ?? (cur?.exitPrice !== undefined ? dec(cur.exitPrice) : undefined);
     if (exit !== undefined) next.exitPrice = str(exit);
-    m.set(instrumentId, next);
     this.ctx.store.upsertPosition(next);
+    this.set(m, instrumentId, next);
     return next;
   }
 

@@ -24,10 +24,10 @@ export class PortfolioService {
     return this.snapshot(this.accounts.requireOwned(caller, tradingAccountId));
   }
 
-  list(caller: CallerContext, f: { tradingAccountId?: string; venue?: string; currency?: string }, page: { offset: number; limit: number }): { items: RpcPortfolio[]; total: number } {
+  async list(caller: CallerContext, f: { tradingAccountId?: string; venue?: string; currency?: string }, page: { offset: number; limit: number }): Promise<{ items: RpcPortfolio[]; total: number }> {
     const accounts = f.tradingAccountId
       ? { items: [this.accounts.requireOwned(caller, f.tradingAccountId)], total: 1 }
-      : this.ctx.store.listTradingAccounts({ ...(caller.isAdmin ? {} : { userId: caller.userId }), ...(f.venue ? { venue: f.venue } : {}) }, page);
+      : await this.ctx.store.listTradingAccounts({ ...(caller.isAdmin ? {} : { userId: caller.userId }), ...(f.venue ? { venue: f.venue } : {}) }, page);
     let items = accounts.items.map((a) => this.snapshot(a));
     if (f.currency) items = items.map((p) => ({ ...p, balances: (p.balances ?? []).filter((b) => b.securitySymbol === f.currency) }));
     return { items, total: accounts.total };
@@ -48,12 +48,14 @@ export class PortfolioService {
       const targetLocked = b.locked !== undefined ? dec(b.locked) : cur ? dec(cur.locked) : ZERO;
       return { asset: b.securitySymbol, free: targetFree.sub(cur?.free ?? '0'), locked: targetLocked.sub(cur?.locked ?? '0') };
     });
-    const changed = this.ctx.store.transaction(() => this.book.apply(account.tradingAccountId, deltas));
-    this.ctx.publish.toAccount(
-      account.tradingAccountId,
-      'event.portfolio.updated',
-      toRpcPortfolio({ tradingAccountId: account.tradingAccountId, balances: changed, positions: [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
-    );
+    this.ctx.unit.run(() => {
+      const changed = this.book.apply(account.tradingAccountId, deltas);
+      this.ctx.publish.toAccount(
+        account.tradingAccountId,
+        'event.portfolio.updated',
+        toRpcPortfolio({ tradingAccountId: account.tradingAccountId, balances: changed, positions: [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
+      );
+    });
     return this.snapshot(account);
   }
 

@@ -1,18 +1,31 @@
 /**
  * @module ports/store
- * Durable storage of the trading domain.
+ * Durable storage of the trading domain, shaped so that an embedded database (SQLite) and a networked one
+ * (PostgreSQL) fit behind it alike.
  *
- * Guarantees an implementation must give:
- * - **Synchronous and atomic.** Every method commits on return, or joins the enclosing `transaction(fn)`, which
- *   commits all writes made inside `fn` at once or none (it rethrows). The domain keeps its hot state in
- *   memory and writes each state change through in one transaction before acknowledging or publishing it;
- *   so a crash after `transaction` returns never loses that change (see the implementation for power loss).
- * - **Secrets.** Credentials arrive already encrypted; the store never sees clear secrets.
+ * The domain keeps its working state in memory, loaded once at start, and decides every command on that memory
+ * alone; the store makes those decisions durable and answers the queries memory does not hold (histories, lists).
+ * Hence the two halves of this port:
+ *
+ * - **Writes are synchronous and group-committed.** Every write method returns at once, joining the enclosing
+ *   `transaction(fn)` if there is one (else forming a transaction of its own). An outermost `transaction` is one
+ *   atomic unit: all of its writes become durable together or none do; a nested call is a savepoint (if its `fn`
+ *   throws, only its own writes are undone, and the error propagates). A unit is durable only when the
+ *   `afterCommit` callbacks registered after it run: the domain holds events and the RPC layer holds replies until
+ *   then (`Cadenza.durable()`). SQLite commits the units of one event-loop turn together; a PostgreSQL adapter is a
+ *   write-behind queue committed per turn. A write that fails to commit later cannot be undone in memory: the
+ *   adapter stops the process (memory and database would disagree).
+ * - **Reads return a Promise**, and see every write made before the call (read-your-writes), committed or not.
+ *   Two kinds only: start-up loads (`load*`: what the domain keeps in memory) and query reads (gets and lists
+ *   behind `query.*` RPCs, histories, the reconciler's fills). Command paths never wait on a read.
+ *
+ * Further guarantees:
  * - **Fills** are unique per (tradeOrderId, tradeId): `insertFill` answers false for a duplicate, writing nothing.
+ *   It must answer from what the adapter knows synchronously: exactly for orders open at start (their fills loaded
+ *   then) and for every fill this process wrote (the domain only books fills of orders it holds in memory).
+ * - `deleteInstrument` / `deleteSecurities` answer from the ids the adapter knows (loaded at start, then written).
+ * - **Secrets.** Credentials arrive already encrypted; the store never sees clear secrets.
  * - Lists return `{ items, total }` where `total` counts every match, ignoring offset/limit.
- *
- * A synchronous port suits the embedded SQLite store (the default); a networked database would sit behind
- * the same shape with a write-through cache, which is not built yet.
  */
 import type { TradingAccount, TradingAccountOperation } from '../accounts/trading-account.ts';
 import type { Credential } from '../credentials/credential.ts';
@@ -80,78 +93,76 @@ export interface OrderKeys {
   idempotencyKey?: string;
 }
 
-export interface Store {
-  /**
-   * Runs `fn` in one transaction. A nested call joins the outer transaction atomically: if the inner `fn` throws,
-   * only its own writes are undone (a savepoint) and the error propagates; the outer commit decides durability.
-   */
-  transaction<T>(fn: () => T): T;
-  close(): void;
+/**
+ * When writes become durable. `afterCommit(cb)` runs `cb` once every unit written so far is committed (at once when
+ * nothing is pending; callbacks run in registration order). `flush()` starts that commit now rather than at the end
+ * of the turn and resolves when it is durable: the domain calls it before a networked venue may see an order.
+ */
+export interface GroupCommit {
+  afterCommit(cb: () => void): void;
+  flush(): Promise<void>;
+}
 
+export interface Store extends GroupCommit {
+  /** Runs `fn` as one atomic unit (nested: a savepoint); rethrows what `fn` throws, having undone its writes. */
+  transaction<T>(fn: () => T): T;
+  /** Commits what is pending, then releases the database. Nothing may be called after. */
+  close(): Promise<void>;
+
+  // ── start-up loads: what the domain holds in memory ───────────────────────────────────────────────────
+  /** Every trading account not deleted. */
+  loadTradingAccounts(): Promise<TradingAccount[]>;
+  loadCredentials(): Promise<Credential[]>;
+  /** Every balance of every account. */
+  loadBalances(): Promise<Balance[]>;
+  loadPositions(): Promise<Position[]>;
+  /** Orders not in a terminal status (FILLED, CANCELLED, REJECTED, EXPIRED, REPLACED, REVOKED), oldest first. */
+  loadOpenOrders(): Promise<Order[]>;
+  /** The idempotency keys of every order ever stored. */
+  loadOrderKeys(): Promise<OrderKeys[]>;
+  /** Subscriptions not TERMINATED, oldest first. */
+  loadSubscriptions(): Promise<Subscription[]>;
+  /** Deleted ones included (the catalogue remembers what an admin deleted). */
+  loadInstruments(): Promise<Instrument[]>;
+  loadSecurities(): Promise<Security[]>;
+
+  // ── query reads ───────────────────────────────────────────────────────────────────────────────────────
+  /** Excludes deleted accounts; newest first. */
+  listTradingAccounts(filter: TradingAccountFilter, page: Page): Promise<Paged<TradingAccount>>;
+  /** Newest first. */
+  listOperations(tradingAccountId: string, page: Page): Promise<Paged<TradingAccountOperation>>;
+  listCredentials(filter: CredentialFilter, page: Page): Promise<Paged<Credential>>;
+  getOrder(tradeOrderId: string): Promise<Order | undefined>;
+  /** The newest order of the account with that venue order id. */
+  findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Promise<Order | undefined>;
+  /** Newest first. */
+  listOrders(filter: OrderFilter, page: Page): Promise<Paged<Order>>;
+  /** Oldest first. */
+  listFills(tradeOrderId: string): Promise<Fill[]>;
+  /** Oldest first; TERMINATED ones included unless the filter says otherwise. */
+  listSubscriptions(filter: SubscriptionFilter): Promise<Subscription[]>;
+
+  // ── writes (synchronous, joining the enclosing transaction) ───────────────────────────────────────────
   insertTradingAccount(account: TradingAccount): void;
   updateTradingAccount(account: TradingAccount): void;
-  getTradingAccount(tradingAccountId: string): TradingAccount | undefined;
-  /** Excludes deleted accounts; newest first. */
-  listTradingAccounts(filter: TradingAccountFilter, page: Page): Paged<TradingAccount>;
   appendOperation(operation: TradingAccountOperation): void;
-  /** Newest first. */
-  listOperations(tradingAccountId: string, page: Page): Paged<TradingAccountOperation>;
-
   insertCredential(credential: Credential): void;
   updateCredential(credential: Credential): void;
-  getCredential(credentialId: string): Credential | undefined;
-  listCredentials(filter: CredentialFilter, page: Page): Paged<Credential>;
-
   insertOrder(order: Order): void;
   updateOrder(order: Order): void;
-  getOrder(tradeOrderId: string): Order | undefined;
-  findOrderByClientOrderId(tradingAccountId: string, clientOrderId: string): Order | undefined;
-  findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Order | undefined;
-  /** Newest first. */
-  listOrders(filter: OrderFilter, page: Page): Paged<Order>;
-  /** Orders not in a terminal status (FILLED, CANCELLED, REJECTED, EXPIRED, REPLACED, REVOKED). */
-  listOpenOrders(): Order[];
-  listOrderKeys(): OrderKeys[];
-
   /** False (and nothing written) when (tradeOrderId, tradeId) is already stored. */
   insertFill(fill: Fill): boolean;
-  listFills(tradeOrderId: string): Fill[];
-
   upsertBalance(balance: Balance): void;
-  listBalances(tradingAccountId: string): Balance[];
   /** Replaces every balance of the account (venue snapshots). */
   replaceBalances(tradingAccountId: string, balances: Balance[]): void;
   upsertPosition(position: Position): void;
-  listPositions(tradingAccountId: string): Position[];
-
   insertSubscription(subscription: Subscription): void;
   updateSubscription(subscription: Subscription): void;
-  getSubscription(subscriptionId: string): Subscription | undefined;
-  /** Oldest first. */
-  listSubscriptions(filter: SubscriptionFilter): Subscription[];
-
   /** Insert or replace by instrumentId. */
   saveInstruments(instruments: Instrument[]): void;
-  listInstruments(): Instrument[];
+  /** True when the instrument was stored. */
   deleteInstrument(instrumentId: string): boolean;
-
   saveSecurities(securities: Security[]): void;
-  listSecurities(): Security[];
+  /** How many of the ids were stored. */
   deleteSecurities(securityIds: string[]): number;
-}
-
-/**
- * Optional capability: a store that groups the transactions of one event-loop turn into a single commit (each
- * `transaction` stays atomic as a savepoint). Writes are then durable only when `afterCommit` callbacks run, so
- * the domain holds events until then and the RPC layer holds replies (`Cadenza.durable()`).
- */
-export interface GroupCommit {
-  /** Runs `cb` once everything written so far is committed; at once when nothing is pending. */
-  afterCommit(cb: () => void): void;
-  /** Commits pending writes now (before a networked venue may see them). */
-  flush(): void;
-}
-
-export function isGroupCommit(store: Store): store is Store & GroupCommit {
-  return typeof (store as Partial<GroupCommit>).afterCommit === 'function' && typeof (store as Partial<GroupCommit>).flush === 'function';
 }

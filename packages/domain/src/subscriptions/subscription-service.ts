@@ -4,7 +4,8 @@
  * streams. Creating the same ACTIVE subscription twice returns the existing one. Market subscriptions hold a
  * reference on the venue feed while ACTIVE. Changes are pushed as `event.subscription.updated` (an array) on
  * `user:{userId}`; trading-account stream changes as `event.trading_account.subscription.updated` on
- * `tradingAccount:{id}`. Ended subscriptions are TERMINATED and no longer listed.
+ * `tradingAccount:{id}`. Ended subscriptions are TERMINATED and no longer listed. Subscriptions that have not
+ * ended are held in memory from start; commands decide on them alone.
  */
 import { SubscriptionTypeValues, KlineIntervalValues, parseInstrumentId } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
@@ -16,6 +17,7 @@ import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { FeedRegistry } from './feed-registry.ts';
 import { toRpcSubscription } from './rpc-subscription.ts';
 import type { Subscription } from './subscription.ts';
+import type { SubscriptionFilter } from '../ports/store.ts';
 
 const STREAM_OF: Record<string, MarketStreamKind> = {
   'MARKET.SUBSCRIPTION.ORDERBOOK': 'orderbook',
@@ -32,7 +34,23 @@ export interface CreateSubscriptionRequest {
   interval?: string;
 }
 
+/** Whether `s` matches `f` (the store's filter semantics). */
+function matches(s: Subscription, f: SubscriptionFilter): boolean {
+  return (
+    (f.userId === undefined || s.userId === f.userId) &&
+    (f.tradingAccountId === undefined || s.tradingAccountId === f.tradingAccountId) &&
+    (f.venue === undefined || s.venue === f.venue) &&
+    (f.instrumentIds === undefined || (s.instrumentId !== undefined && f.instrumentIds.includes(s.instrumentId))) &&
+    (f.subscriptionType === undefined || s.subscriptionType === f.subscriptionType) &&
+    (f.subscriptionTypePrefix === undefined || s.subscriptionType.startsWith(f.subscriptionTypePrefix)) &&
+    (f.status === undefined || s.status === f.status)
+  );
+}
+
 export class SubscriptionService {
+  /** Every subscription not TERMINATED, oldest first. */
+  private readonly live = new Map<string, Subscription>();
+
   constructor(
     private readonly ctx: DomainContext,
     private readonly accounts: AccountRegistry,
@@ -40,9 +58,14 @@ export class SubscriptionService {
     readonly feeds: FeedRegistry,
   ) {}
 
+  /** Loads the subscriptions that have not ended. */
+  async load(): Promise<void> {
+    for (const s of await this.ctx.store.loadSubscriptions()) this.live.set(s.subscriptionId, s);
+  }
+
   /** Re-acquires the feeds of every ACTIVE market subscription (after a restart). Failures are logged. */
   async start(): Promise<void> {
-    for (const s of this.ctx.store.listSubscriptions({ status: 'ACTIVE', subscriptionTypePrefix: 'MARKET.' })) {
+    for (const s of this.active({ status: 'ACTIVE', subscriptionTypePrefix: 'MARKET.' })) {
       try {
         await this.acquire(s);
       } catch (err) {
@@ -88,13 +111,13 @@ export class SubscriptionService {
 
   /** The caller's subscriptions that have not ended (admins: everyone's). */
   list(caller: CallerContext, f: { instrumentIds?: string[]; subscriptionType?: string; venue?: string; marketOnly?: boolean }): Subscription[] {
-    const filter: Parameters<typeof this.ctx.store.listSubscriptions>[0] = {};
+    const filter: SubscriptionFilter = {};
     if (!caller.isAdmin) filter.userId = caller.userId;
     if (f.instrumentIds && f.instrumentIds.length) filter.instrumentIds = f.instrumentIds;
     if (f.subscriptionType) filter.subscriptionType = f.subscriptionType;
     if (f.venue) filter.venue = f.venue;
     if (f.marketOnly) filter.subscriptionTypePrefix = 'MARKET.';
-    return this.ctx.store.listSubscriptions(filter).filter((s) => s.status !== 'TERMINATED');
+    return this.active(filter);
   }
 
   async subscribeOrderBook(caller: CallerContext, req: { instrumentIds?: string[]; venue?: string; symbols?: string[] }): Promise<Subscription[]> {
@@ -114,10 +137,10 @@ export class SubscriptionService {
   async unsubscribeMarket(caller: CallerContext, req: { subscriptionId?: string; instrumentId?: string }): Promise<Subscription> {
     let sub: Subscription | undefined;
     if (req.subscriptionId) {
-      sub = this.ctx.store.getSubscription(req.subscriptionId);
-      if (sub && (sub.status === 'TERMINATED' || !sub.subscriptionType.startsWith('MARKET.') || (!caller.isAdmin && sub.userId !== caller.userId))) sub = undefined;
+      sub = this.live.get(req.subscriptionId);
+      if (sub && (!sub.subscriptionType.startsWith('MARKET.') || (!caller.isAdmin && sub.userId !== caller.userId))) sub = undefined;
     } else if (req.instrumentId) {
-      sub = this.ctx.store.listSubscriptions({ userId: caller.userId, instrumentIds: [req.instrumentId], subscriptionType: ORDERBOOK, status: 'ACTIVE' })[0];
+      sub = this.active({ userId: caller.userId, instrumentIds: [req.instrumentId], subscriptionType: ORDERBOOK, status: 'ACTIVE' })[0];
     } else {
       throw new DomainError('INVALID_SUBSCRIPTION', 'subscriptionId or instrumentId is required');
     }
@@ -141,7 +164,7 @@ export class SubscriptionService {
       throw new DomainError('INVALID_SUBSCRIPTION', `subscriptionType ${req.subscriptionType} is not a trading-account stream; use command.subscription.create`);
     }
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
-    const existing = this.ctx.store.listSubscriptions({ tradingAccountId: account.tradingAccountId, subscriptionType: req.subscriptionType, status: 'ACTIVE' })[0];
+    const existing = this.active({ tradingAccountId: account.tradingAccountId, subscriptionType: req.subscriptionType, status: 'ACTIVE' })[0];
     if (existing) return existing;
     const now = this.ctx.clock.now();
     const sub: Subscription = {
@@ -154,7 +177,7 @@ export class SubscriptionService {
       createdAt: now,
       updatedAt: now,
     };
-    this.ctx.store.insertSubscription(sub);
+    this.put(sub, true);
     this.ctx.publish.toAccount(account.tradingAccountId, 'event.trading_account.subscription.updated', toRpcSubscription(sub));
     return sub;
   }
@@ -162,32 +185,47 @@ export class SubscriptionService {
   /** Ends the given stream subscription of the account, or (without an id) every active one, answering the last. */
   unsubscribeAccount(caller: CallerContext, req: { tradingAccountId: string; subscriptionId?: string }): Subscription {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
-    const active = this.ctx.store
-      .listSubscriptions({ tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' })
-      .filter((s) => s.status !== 'TERMINATED' && (!req.subscriptionId || s.subscriptionId === req.subscriptionId));
+    const active = this.active({ tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' }).filter(
+      (s) => !req.subscriptionId || s.subscriptionId === req.subscriptionId,
+    );
     if (active.length === 0) throw new DomainError('SUBSCRIPTION_NOT_FOUND', 'subscription not found');
     let last: Subscription | undefined;
     for (const s of active) {
       last = { ...s, status: 'TERMINATED', updatedAt: this.ctx.clock.now() };
-      this.ctx.store.updateSubscription(last);
+      this.put(last, false);
       this.ctx.publish.toAccount(account.tradingAccountId, 'event.trading_account.subscription.updated', toRpcSubscription(last));
     }
     return last!;
   }
 
-  listAccount(caller: CallerContext, req: { tradingAccountId: string; subscriptionType?: string; status?: string }): Subscription[] {
+  /** The account's stream subscriptions that have not ended, or (with a status) those in that status. */
+  async listAccount(caller: CallerContext, req: { tradingAccountId: string; subscriptionType?: string; status?: string }): Promise<Subscription[]> {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
-    const f: Parameters<typeof this.ctx.store.listSubscriptions>[0] = { tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' };
+    const f: SubscriptionFilter = { tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' };
     if (req.subscriptionType) f.subscriptionType = req.subscriptionType;
-    if (req.status) f.status = req.status;
-    return this.ctx.store.listSubscriptions(f).filter((s) => req.status !== undefined || s.status !== 'TERMINATED');
+    if (req.status === undefined) return this.active(f);
+    f.status = req.status;
+    return this.ctx.store.listSubscriptions(f);
   }
 
   /** Ends every subscription of a deleted account. */
   terminateAccount(tradingAccountId: string): void {
-    for (const s of this.ctx.store.listSubscriptions({ tradingAccountId, status: 'ACTIVE' })) {
-      this.ctx.store.updateSubscription({ ...s, status: 'TERMINATED', updatedAt: this.ctx.clock.now() });
-    }
+    for (const s of this.active({ tradingAccountId, status: 'ACTIVE' })) this.put({ ...s, status: 'TERMINATED', updatedAt: this.ctx.clock.now() }, false);
+  }
+
+  /** Subscriptions held in memory (not ended) that match `f`, oldest first. */
+  private active(f: SubscriptionFilter): Subscription[] {
+    return [...this.live.values()].filter((s) => matches(s, f));
+  }
+
+  /** Writes a new or changed subscription, then holds it while it has not ended (undone with the enclosing unit). */
+  private put(s: Subscription, isNew: boolean): void {
+    if (isNew) this.ctx.store.insertSubscription(s);
+    else this.ctx.store.updateSubscription(s);
+    const before = this.live.get(s.subscriptionId);
+    if (s.status === 'TERMINATED') this.live.delete(s.subscriptionId);
+    else this.live.set(s.subscriptionId, s);
+    this.ctx.unit.onUndo(() => (before ? this.live.set(s.subscriptionId, before) : this.live.delete(s.subscriptionId)));
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────────────
@@ -204,15 +242,15 @@ export class SubscriptionService {
   }
 
   private async createMarket(caller: CallerContext, venue: string, instrumentId: string, type: string, interval: string | undefined): Promise<{ sub: Subscription; isNew: boolean }> {
-    const existing = this.ctx.store
-      .listSubscriptions({ userId: caller.userId, venue, instrumentIds: [instrumentId], subscriptionType: type, status: 'ACTIVE' })
-      .find((s) => s.interval === interval);
+    const existing = this.active({ userId: caller.userId, venue, instrumentIds: [instrumentId], subscriptionType: type, status: 'ACTIVE' }).find(
+      (s) => s.interval === interval,
+    );
     if (existing) return { sub: existing, isNew: false };
     const now = this.ctx.clock.now();
     const sub: Subscription = { subscriptionId: this.ctx.ids.uuid(), userId: caller.userId, venue, instrumentId, subscriptionType: type, status: 'ACTIVE', createdAt: now, updatedAt: now };
     if (interval !== undefined) sub.interval = interval;
     await this.acquire(sub);
-    this.ctx.store.insertSubscription(sub);
+    this.put(sub, true);
     return { sub, isNew: true };
   }
 
@@ -230,7 +268,7 @@ export class SubscriptionService {
 
   private async terminate(s: Subscription): Promise<Subscription> {
     const ended: Subscription = { ...s, status: 'TERMINATED', updatedAt: this.ctx.clock.now() };
-    this.ctx.store.updateSubscription(ended);
+    this.put(ended, false);
     const stream = this.streamOf(s);
     const venue = this.ctx.venues.get(s.venue);
     if (stream && venue && s.status === 'ACTIVE') await this.feeds.release(venue, stream);

@@ -8,13 +8,13 @@ import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const portfolioHandlers: RpcHandlers = {
   'query.portfolio.get': user((c, p: RpcGetPortfolioParams, z) => ({ data: z.portfolios.get(c, p.tradingAccountId) })),
-  'query.portfolio.list': user((c, p: RpcListPortfoliosParams, z) => {
+  'query.portfolio.list': user(async (c, p: RpcListPortfoliosParams, z) => {
     const page = pageOf(p.pagination);
     const f: { tradingAccountId?: string; venue?: string; currency?: string } = {};
     if (p.tradingAccountId) f.tradingAccountId = p.tradingAccountId;
     if (p.venue) f.venue = p.venue;
     if (p.currency) f.currency = p.currency;
-    const r = z.portfolios.list(c, f, page);
+    const r = await z.portfolios.list(c, f, page);
     return { data: r.items, pagination: paginationOf(page, r) };
   }),
   'command.portfolio.save': admin((c, p: RpcSavePortfolioParams, z) => ({ data: z.portfolios.save(c, p.portfolio) })),

@@ -32,17 +32,17 @@ export const tradeOrderHandlers: RpcHandlers = {
   'command.trade_order.cancel': user(async (c, p: RpcCancelTradeOrderParams, z) => ({
     data: toRpcTradeOrder(await z.orders.cancel(c, { ...lookupOf(p), tradingAccountId: p.tradingAccountId })),
   })),
-  'command.trade_order.save': admin((_c, p: RpcSaveTradeOrderParams, z) => ({ data: toRpcTradeOrder(z.orders.save(p.tradeOrder)) })),
-  'query.trade_order.get': user((c, p: RpcGetTradeOrderParams, z) => ({ data: toRpcTradeOrder(z.orders.get(c, lookupOf(p))) })),
-  'query.trade_order.get_by_id': user((c, p: RpcGetTradeOrderByIdParams, z) => ({ data: toRpcTradeOrder(z.orders.get(c, { tradeOrderId: p.tradeOrderId })) })),
-  'query.trade_order.list': user((c, p: RpcListTradeOrdersParams, z) => {
+  'command.trade_order.save': admin(async (_c, p: RpcSaveTradeOrderParams, z) => ({ data: toRpcTradeOrder(await z.orders.save(p.tradeOrder)) })),
+  'query.trade_order.get': user(async (c, p: RpcGetTradeOrderParams, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, lookupOf(p))) })),
+  'query.trade_order.get_by_id': user(async (c, p: RpcGetTradeOrderByIdParams, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, { tradeOrderId: p.tradeOrderId })) })),
+  'query.trade_order.list': user(async (c, p: RpcListTradeOrdersParams, z) => {
     const page = pageOf(p.pagination);
     const f: OrderListFilter = {};
     for (const k of ['tradeOrderId', 'tradingAccountId', 'instrumentId', 'side', 'orderType', 'status', 'startTime', 'endTime'] as const) {
       const v = p[k];
       if (v !== undefined && v !== null) (f as Record<string, unknown>)[k] = v;
     }
-    const r = z.orders.list(c, f, page);
+    const r = await z.orders.list(c, f, page);
     return { data: r.items.map(toRpcTradeOrder), pagination: paginationOf(page, r) };
   }),
 };

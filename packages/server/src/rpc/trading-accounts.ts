@@ -31,17 +31,17 @@ export const tradingAccountHandlers: RpcHandlers = {
   'command.trading_account.disconnect': user((c, p: RpcDisconnectTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.disconnect(c, p.tradingAccountId)) })),
   'command.trading_account.enable': user((c, p: RpcEnableTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.enable(c, p.tradingAccountId)) })),
   'command.trading_account.disable': user((c, p: RpcDisableTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.disable(c, p.tradingAccountId)) })),
-  'query.trading_account.list': user((c, p: RpcListTradingAccountsParams, z) => {
+  'query.trading_account.list': user(async (c, p: RpcListTradingAccountsParams, z) => {
     const page = pageOf(p.pagination);
     const filter: { tradingAccountId?: string; venue?: string; status?: string } = {};
     if (p.tradingAccountId) filter.tradingAccountId = p.tradingAccountId;
     if (p.venue) filter.venue = p.venue;
     if (p.status) filter.status = p.status;
-    const r = z.tradingAccounts.list(c, filter, page);
+    const r = await z.tradingAccounts.list(c, filter, page);
     return { data: r.items.map((a) => z.accounts.toRpc(a)), pagination: paginationOf(page, r) };
   }),
-  'query.trading_account.operation.list': user((c, p: RpcListTradingAccountOperationsParams, z) => ({
-    data: z.tradingAccounts.operations(c, p.tradingAccountId, pageOf(p.pagination)).items.map(toRpcOperation),
+  'query.trading_account.operation.list': user(async (c, p: RpcListTradingAccountOperationsParams, z) => ({
+    data: (await z.tradingAccounts.operations(c, p.tradingAccountId, pageOf(p.pagination))).items.map(toRpcOperation),
   })),
   'command.trading_account.subscribe': user((c, p: RpcSubscribeTradingAccountStreamParams, z) => {
     const req: { tradingAccountId?: string; subscriptionType: string } = { subscriptionType: p.subscriptionType };
@@ -53,11 +53,11 @@ export const tradingAccountHandlers: RpcHandlers = {
     if (p.subscriptionId) req.subscriptionId = p.subscriptionId;
     return { data: toRpcSubscription(z.subscriptions.unsubscribeAccount(c, req)) };
   }),
-  'query.trading_account.subscription.list': user((c, p: RpcListTradingAccountSubscriptionsParams, z) => {
+  'query.trading_account.subscription.list': user(async (c, p: RpcListTradingAccountSubscriptionsParams, z) => {
     const req: { tradingAccountId: string; subscriptionType?: string; status?: string } = { tradingAccountId: p.tradingAccountId };
     if (p.subscriptionType) req.subscriptionType = p.subscriptionType;
     if (p.status) req.status = p.status;
     const page = pageOf(p.pagination);
-    return { data: z.subscriptions.listAccount(c, req).slice(page.offset, page.offset + page.limit).map(toRpcSubscription) };
+    return { data: (await z.subscriptions.listAccount(c, req)).slice(page.offset, page.offset + page.limit).map(toRpcSubscription) };
   }),
 };

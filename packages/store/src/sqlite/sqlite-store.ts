@@ -13,7 +13,11 @@
  * Order rows inserted inside a `transaction` are written when its outermost call ends, in their latest state: an
  * order the venue accepts or fills within the same call (PAPER does, synchronously) costs one INSERT instead of an
  * INSERT and UPDATEs. A nested block that fails restores the pending rows as they were before it. Pending orders are
- * visible to the point lookups (`getOrder`, `findOrderBy*`); list queries see them once the outermost call ends.
+ * visible to the point lookups (`getOrder`, `findOrderByExternalOrderId`); list queries see them once the outermost
+ * call ends.
+ *
+ * better-sqlite3 is synchronous: every read runs when called (so it sees every write made before it) and its
+ * promise is already settled.
  */
 import Database from 'better-sqlite3';
 import type {
@@ -21,7 +25,6 @@ import type {
   Credential,
   CredentialFilter,
   Fill,
-  GroupCommit,
   Instrument,
   Order,
   OrderFilter,
@@ -62,7 +65,7 @@ const parseAll = <T>(rows: Row[]): T[] => rows.map((r) => JSON.parse(r.body) as 
 /** The credential body never holds the ciphertext; it has its own BLOB column. */
 type CredentialBody = Omit<Credential, 'secretCiphertext'>;
 
-export class SqliteStore implements Store, GroupCommit {
+export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts: Record<string, Stmt>;
   private readonly dynamic = new Map<string, Stmt>();
@@ -104,7 +107,7 @@ export class SqliteStore implements Store, GroupCommit {
         'INSERT INTO trading_accounts (trading_account_id, user_id, venue, status, created_at, deleted_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       updateAccount: p('UPDATE trading_accounts SET user_id = ?, venue = ?, status = ?, deleted_at = ?, body = ? WHERE trading_account_id = ?'),
-      getAccount: p('SELECT body FROM trading_accounts WHERE trading_account_id = ?'),
+      loadAccounts: p('SELECT body FROM trading_accounts WHERE deleted_at IS NULL ORDER BY created_at, trading_account_id'),
       insertOperation: p('INSERT INTO trading_account_operations (operation_id, trading_account_id, timestamp, seq, body) VALUES (?, ?, ?, ?, ?)'),
       listOperations: p(
         'SELECT body FROM trading_account_operations WHERE trading_account_id = ? ORDER BY timestamp DESC, seq DESC LIMIT ? OFFSET ?',
@@ -116,14 +119,13 @@ export class SqliteStore implements Store, GroupCommit {
       updateCredential: p(
         'UPDATE credentials SET user_id = ?, trading_account_id = ?, venue = ?, credential_type = ?, status = ?, secret = ?, body = ? WHERE credential_id = ?',
       ),
-      getCredential: p('SELECT body, secret FROM credentials WHERE credential_id = ?'),
+      loadCredentials: p('SELECT body, secret FROM credentials ORDER BY created_at, credential_id'),
       insertOrder: p(
         `INSERT INTO orders (trade_order_id, trading_account_id, client_order_id, external_order_id, idempotency_key, instrument_id, side,
           order_type, status, is_open, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateOrder: p('UPDATE orders SET external_order_id = ?, status = ?, is_open = ?, body = ? WHERE trade_order_id = ?'),
       getOrder: p('SELECT body FROM orders WHERE trade_order_id = ?'),
-      orderByClientId: p('SELECT body FROM orders WHERE trading_account_id = ? AND client_order_id = ?'),
       orderByExternalId: p('SELECT body FROM orders WHERE trading_account_id = ? AND external_order_id = ? ORDER BY created_at DESC LIMIT 1'),
       openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
       orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
@@ -132,18 +134,18 @@ export class SqliteStore implements Store, GroupCommit {
       upsertBalance: p(
         'INSERT INTO balances (trading_account_id, asset, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, asset) DO UPDATE SET body = excluded.body',
       ),
-      listBalances: p('SELECT body FROM balances WHERE trading_account_id = ? ORDER BY asset'),
+      loadBalances: p('SELECT body FROM balances ORDER BY trading_account_id, asset'),
       deleteBalances: p('DELETE FROM balances WHERE trading_account_id = ?'),
       upsertPosition: p(
         'INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, instrument_id) DO UPDATE SET body = excluded.body',
       ),
-      listPositions: p('SELECT body FROM positions WHERE trading_account_id = ? ORDER BY instrument_id'),
+      loadPositions: p('SELECT body FROM positions ORDER BY trading_account_id, instrument_id'),
       insertSubscription: p(
         `INSERT INTO subscriptions (subscription_id, user_id, trading_account_id, venue, instrument_id, subscription_type, status, created_at, seq, body)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateSubscription: p('UPDATE subscriptions SET status = ?, body = ? WHERE subscription_id = ?'),
-      getSubscription: p('SELECT body FROM subscriptions WHERE subscription_id = ?'),
+      loadSubscriptions: p("SELECT body FROM subscriptions WHERE status <> 'TERMINATED' ORDER BY seq"),
       saveInstrument: p('INSERT OR REPLACE INTO instruments (instrument_id, venue, body) VALUES (?, ?, ?)'),
       listInstruments: p('SELECT body FROM instruments ORDER BY instrument_id'),
       deleteInstrument: p('DELETE FROM instruments WHERE instrument_id = ?'),
@@ -186,7 +188,7 @@ export class SqliteStore implements Store, GroupCommit {
     if (this.groupCommit && !this.db.inTransaction) {
       this.s('begin').run();
       this.grouping = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => this.commitGroup());
     }
     const nested = this.db.inTransaction;
     const name = nested ? `sp${++this.depth}` : '';
@@ -241,7 +243,16 @@ export class SqliteStore implements Store, GroupCommit {
 
   /** Commits the open group (if any) and runs the waiting `afterCommit` callbacks. A failed commit throws: the
    * in-memory state of the domain no longer matches the database, so the process must stop. */
-  flush(): void {
+  flush(): Promise<void> {
+    try {
+      this.commitGroup();
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private commitGroup(): void {
     if (this.grouping) {
       this.grouping = false;
       if (this.db.inTransaction) this.s('commit').run();
@@ -255,9 +266,9 @@ export class SqliteStore implements Store, GroupCommit {
     else cb();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) {
-      this.flush();
+      this.commitGroup();
       this.db.close();
     }
   }
@@ -278,10 +289,10 @@ export class SqliteStore implements Store, GroupCommit {
   updateTradingAccount(a: TradingAccount): void {
     this.s('updateAccount').run(a.userId, a.venue, a.status, a.deletedAt ?? null, JSON.stringify(a), a.tradingAccountId);
   }
-  getTradingAccount(id: string): TradingAccount | undefined {
-    return parse(this.s('getAccount').get(id) as Row | undefined);
+  async loadTradingAccounts(): Promise<TradingAccount[]> {
+    return parseAll<TradingAccount>(this.s('loadAccounts').all() as Row[]);
   }
-  listTradingAccounts(f: TradingAccountFilter, page: Page): Paged<TradingAccount> {
+  async listTradingAccounts(f: TradingAccountFilter, page: Page): Promise<Paged<TradingAccount>> {
     const where = ['deleted_at IS NULL'];
     const args: unknown[] = [];
     if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
@@ -293,7 +304,7 @@ export class SqliteStore implements Store, GroupCommit {
   appendOperation(op: TradingAccountOperation): void {
     this.s('insertOperation').run(op.operationId, op.tradingAccountId, op.timestamp, ++this.seq, JSON.stringify(op));
   }
-  listOperations(tradingAccountId: string, page: Page): Paged<TradingAccountOperation> {
+  async listOperations(tradingAccountId: string, page: Page): Promise<Paged<TradingAccountOperation>> {
     const items = parseAll<TradingAccountOperation>(this.s('listOperations').all(tradingAccountId, page.limit, page.offset) as Row[]);
     const total = (this.s('countOperations').get(tradingAccountId) as { n: number }).n;
     return { items, total };
@@ -312,11 +323,10 @@ export class SqliteStore implements Store, GroupCommit {
       c.userId, c.tradingAccountId ?? null, c.venue, c.credentialType, c.status, Buffer.from(secretCiphertext), JSON.stringify(body), c.credentialId,
     );
   }
-  getCredential(id: string): Credential | undefined {
-    const row = this.s('getCredential').get(id) as { body: string; secret: Buffer } | undefined;
-    return row === undefined ? undefined : this.credentialFromRow(row);
+  async loadCredentials(): Promise<Credential[]> {
+    return (this.s('loadCredentials').all() as Array<{ body: string; secret: Buffer }>).map((r) => this.credentialFromRow(r));
   }
-  listCredentials(f: CredentialFilter, page: Page): Paged<Credential> {
+  async listCredentials(f: CredentialFilter, page: Page): Promise<Paged<Credential>> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
@@ -363,20 +373,16 @@ export class SqliteStore implements Store, GroupCommit {
     }
     this.s('updateOrder').run(o.externalOrderId ?? null, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, JSON.stringify(o), o.tradeOrderId);
   }
-  getOrder(id: string): Order | undefined {
+  async getOrder(id: string): Promise<Order | undefined> {
     const pending = this.pendingOrders.get(id);
     if (pending) return pending;
     return parse(this.s('getOrder').get(id) as Row | undefined);
   }
-  findOrderByClientOrderId(tradingAccountId: string, clientOrderId: string): Order | undefined {
-    for (const o of this.pendingOrders.values()) if (o.tradingAccountId === tradingAccountId && o.clientOrderId === clientOrderId) return o;
-    return parse(this.s('orderByClientId').get(tradingAccountId, clientOrderId) as Row | undefined);
-  }
-  findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Order | undefined {
+  async findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Promise<Order | undefined> {
     for (const o of this.pendingOrders.values()) if (o.tradingAccountId === tradingAccountId && o.externalOrderId === externalOrderId) return o;
     return parse(this.s('orderByExternalId').get(tradingAccountId, externalOrderId) as Row | undefined);
   }
-  listOrders(f: OrderFilter, page: Page): Paged<Order> {
+  async listOrders(f: OrderFilter, page: Page): Promise<Paged<Order>> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.tradingAccountIds !== undefined) {
@@ -393,10 +399,10 @@ export class SqliteStore implements Store, GroupCommit {
     if (f.createdTo !== undefined) (where.push('created_at <= ?'), args.push(f.createdTo));
     return this.paged('orders', where, args, 'created_at DESC, trade_order_id DESC', page);
   }
-  listOpenOrders(): Order[] {
+  async loadOpenOrders(): Promise<Order[]> {
     return parseAll<Order>(this.s('openOrders').all() as Row[]);
   }
-  listOrderKeys(): OrderKeys[] {
+  async loadOrderKeys(): Promise<OrderKeys[]> {
     const rows = this.s('orderKeys').all() as Array<{ trade_order_id: string; trading_account_id: string; client_order_id: string; idempotency_key: string | null }>;
     return rows.map((r) => {
       const k: OrderKeys = { tradeOrderId: r.trade_order_id, tradingAccountId: r.trading_account_id, clientOrderId: r.client_order_id };
@@ -407,7 +413,7 @@ export class SqliteStore implements Store, GroupCommit {
   insertFill(f: Fill): boolean {
     return this.s('insertFill').run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.timestamp, JSON.stringify(f)).changes === 1;
   }
-  listFills(tradeOrderId: string): Fill[] {
+  async listFills(tradeOrderId: string): Promise<Fill[]> {
     return parseAll<Fill>(this.s('listFills').all(tradeOrderId) as Row[]);
   }
 
@@ -415,8 +421,8 @@ export class SqliteStore implements Store, GroupCommit {
   upsertBalance(b: Balance): void {
     this.s('upsertBalance').run(b.tradingAccountId, b.asset, JSON.stringify(b));
   }
-  listBalances(tradingAccountId: string): Balance[] {
-    return parseAll<Balance>(this.s('listBalances').all(tradingAccountId) as Row[]);
+  async loadBalances(): Promise<Balance[]> {
+    return parseAll<Balance>(this.s('loadBalances').all() as Row[]);
   }
   replaceBalances(tradingAccountId: string, balances: Balance[]): void {
     this.transaction(() => {
@@ -427,8 +433,8 @@ export class SqliteStore implements Store, GroupCommit {
   upsertPosition(p: Position): void {
     this.s('upsertPosition').run(p.tradingAccountId, p.instrumentId, JSON.stringify(p));
   }
-  listPositions(tradingAccountId: string): Position[] {
-    return parseAll<Position>(this.s('listPositions').all(tradingAccountId) as Row[]);
+  async loadPositions(): Promise<Position[]> {
+    return parseAll<Position>(this.s('loadPositions').all() as Row[]);
   }
 
   // ── subscriptions ─────────────────────────────────────────────────────────────────────────────────────
@@ -441,10 +447,10 @@ export class SqliteStore implements Store, GroupCommit {
   updateSubscription(s: Subscription): void {
     this.s('updateSubscription').run(s.status, JSON.stringify(s), s.subscriptionId);
   }
-  getSubscription(id: string): Subscription | undefined {
-    return parse(this.s('getSubscription').get(id) as Row | undefined);
+  async loadSubscriptions(): Promise<Subscription[]> {
+    return parseAll<Subscription>(this.s('loadSubscriptions').all() as Row[]);
   }
-  listSubscriptions(f: SubscriptionFilter): Subscription[] {
+  async listSubscriptions(f: SubscriptionFilter): Promise<Subscription[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
@@ -468,7 +474,7 @@ export class SqliteStore implements Store, GroupCommit {
       for (const i of instruments) this.s('saveInstrument').run(i.spec.instrumentId, i.spec.venue, JSON.stringify(i));
     });
   }
-  listInstruments(): Instrument[] {
+  async loadInstruments(): Promise<Instrument[]> {
     return parseAll<Instrument>(this.s('listInstruments').all() as Row[]);
   }
   deleteInstrument(instrumentId: string): boolean {
@@ -479,7 +485,7 @@ export class SqliteStore implements Store, GroupCommit {
       for (const s of securities) this.s('saveSecurity').run(s.securityId, s.venue, JSON.stringify(s));
     });
   }
-  listSecurities(): Security[] {
+  async loadSecurities(): Promise<Security[]> {
     return parseAll<Security>(this.s('listSecurities').all() as Row[]);
   }
   deleteSecurities(securityIds: string[]): number {

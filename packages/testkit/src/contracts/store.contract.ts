@@ -1,7 +1,8 @@
 /**
  * @module contracts/store
- * The shared test suite every `Store` implementation must pass. Call `storeContract(name, factory)` once from
- * the implementation's own test file.
+ * The shared test suite every `Store` implementation must pass (the guarantees written in
+ * packages/domain/src/ports/store.ts). Call `storeContract(name, factory)` once from the implementation's own test
+ * file; `open` may be async (a networked store connects first) and must give an empty store.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,45 +68,65 @@ function sampleFill(over: Partial<Fill> = {}): Fill {
   };
 }
 
-export function storeContract(name: string, open: () => Store): void {
+export function storeContract(name: string, open: () => Store | Promise<Store>): void {
+  const page = { offset: 0, limit: 10 };
   describe(`Store contract: ${name}`, () => {
-    test('round-trips a trading account and hides deleted ones from lists', () => {
-      const s = open();
+    test('round-trips a trading account; deleted ones leave lists and the start-up load', async () => {
+      const s = await open();
       s.insertTradingAccount(sampleAccount());
       s.insertTradingAccount(sampleAccount({ tradingAccountId: '00000000-0000-4000-8000-000000000002', userId: 'user-b', createdAt: 1_001 }));
-      assert.equal(s.getTradingAccount('00000000-0000-4000-8000-000000000001')?.userId, 'user-a');
-      assert.equal(s.listTradingAccounts({}, { offset: 0, limit: 10 }).total, 2);
-      assert.deepEqual(s.listTradingAccounts({ userId: 'user-b' }, { offset: 0, limit: 10 }).items.map((a) => a.userId), ['user-b']);
+      assert.equal((await s.listTradingAccounts({}, page)).total, 2);
+      assert.deepEqual((await s.listTradingAccounts({ userId: 'user-b' }, page)).items.map((a) => a.userId), ['user-b']);
+      s.updateTradingAccount(sampleAccount({ nickname: 'renamed' }));
+      assert.equal((await s.loadTradingAccounts()).find((a) => a.userId === 'user-a')?.nickname, 'renamed');
       s.updateTradingAccount(sampleAccount({ deletedAt: 5 }));
-      assert.equal(s.listTradingAccounts({}, { offset: 0, limit: 10 }).total, 1);
-      assert.equal(s.getTradingAccount('00000000-0000-4000-8000-000000000001')?.deletedAt, 5);
-      s.close();
+      assert.equal((await s.listTradingAccounts({}, page)).total, 1);
+      assert.deepEqual((await s.loadTradingAccounts()).map((a) => a.userId), ['user-b']);
+      await s.close();
     });
 
-    test('a failed transaction writes nothing', () => {
-      const s = open();
+    test('reads see every write made before them; afterCommit and flush report durability', async () => {
+      const s = await open();
+      const seen: string[] = [];
+      s.transaction(() => s.insertOrder(sampleOrder()));
+      const read = s.getOrder(sampleOrder().tradeOrderId);
+      s.afterCommit(() => seen.push('first'));
+      s.afterCommit(() => seen.push('second'));
+      assert.equal((await read)?.clientOrderId, 'c-1');
+      await s.flush();
+      assert.deepEqual(seen, ['first', 'second'], 'callbacks run in order once committed');
+      let ran = false;
+      await s.flush();
+      s.afterCommit(() => (ran = true));
+      await s.flush();
+      assert.equal(ran, true);
+      await s.close();
+    });
+
+    test('a failed transaction writes nothing', async () => {
+      const s = await open();
       assert.throws(() =>
         s.transaction(() => {
           s.insertTradingAccount(sampleAccount());
           throw new Error('boom');
         }),
       );
-      assert.equal(s.getTradingAccount('00000000-0000-4000-8000-000000000001'), undefined);
-      s.close();
+      assert.deepEqual(await s.loadTradingAccounts(), []);
+      await s.close();
     });
 
-    test('nested transactions join the outer one', () => {
-      const s = open();
+    test('nested transactions join the outer one', async () => {
+      const s = await open();
       s.transaction(() => {
         s.insertTradingAccount(sampleAccount());
         s.transaction(() => s.insertOrder(sampleOrder()));
       });
-      assert.ok(s.getOrder('10000000-0000-4000-8000-000000000001'));
-      s.close();
+      assert.ok(await s.getOrder('10000000-0000-4000-8000-000000000001'));
+      await s.close();
     });
 
-    test('a failing nested block is undone alone; the outer transaction still commits', () => {
-      const s = open();
+    test('a failing nested block is undone alone; the outer transaction still commits', async () => {
+      const s = await open();
       s.transaction(() => {
         s.insertTradingAccount(sampleAccount());
         assert.throws(() =>
@@ -115,83 +136,91 @@ export function storeContract(name: string, open: () => Store): void {
           }),
         );
       });
-      assert.ok(s.getTradingAccount('00000000-0000-4000-8000-000000000001'));
-      assert.equal(s.getOrder('10000000-0000-4000-8000-000000000001'), undefined);
-      s.close();
+      assert.equal((await s.loadTradingAccounts()).length, 1);
+      assert.equal(await s.getOrder('10000000-0000-4000-8000-000000000001'), undefined);
+      await s.close();
     });
 
-    test('orders: lookups by client and external id, open list, filters and paging', () => {
-      const s = open();
+    test('orders: lookups, the open ones and the keys at start, filters and paging', async () => {
+      const s = await open();
       s.insertOrder(sampleOrder());
       s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-000000000002', clientOrderId: 'c-2', side: 'SELL', createdAt: 2_001, idempotencyKey: 'k-2' }));
+      s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-000000000003', clientOrderId: 'c-3', createdAt: 2_002 }));
       s.updateOrder(sampleOrder({ status: 'FILLED', externalOrderId: 'x-1' }));
-      assert.equal(s.findOrderByClientOrderId('00000000-0000-4000-8000-000000000001', 'c-2')?.side, 'SELL');
-      assert.equal(s.findOrderByExternalOrderId('00000000-0000-4000-8000-000000000001', 'x-1')?.status, 'FILLED');
-      assert.deepEqual(s.listOpenOrders().map((o) => o.clientOrderId), ['c-2']);
-      const page = s.listOrders({ tradingAccountIds: ['00000000-0000-4000-8000-000000000001'] }, { offset: 0, limit: 1 });
-      assert.equal(page.total, 2);
-      assert.deepEqual(page.items.map((o) => o.clientOrderId), ['c-2']);
-      assert.equal(s.listOrders({ side: 'BUY' }, { offset: 0, limit: 10 }).total, 1);
-      assert.equal(s.listOrders({ createdFrom: 2_001 }, { offset: 0, limit: 10 }).total, 1);
-      assert.equal(s.listOrders({ tradingAccountIds: [] }, { offset: 0, limit: 10 }).total, 0);
-      assert.deepEqual(s.listOrderKeys().find((k) => k.clientOrderId === 'c-2')?.idempotencyKey, 'k-2');
-      assert.throws(() => s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-000000000003' })), 'duplicate clientOrderId per account');
-      s.close();
+      assert.equal((await s.getOrder('10000000-0000-4000-8000-000000000002'))?.side, 'SELL');
+      assert.equal((await s.findOrderByExternalOrderId('00000000-0000-4000-8000-000000000001', 'x-1'))?.status, 'FILLED');
+      assert.equal(await s.findOrderByExternalOrderId('00000000-0000-4000-8000-000000000002', 'x-1'), undefined, 'another account');
+      assert.deepEqual((await s.loadOpenOrders()).map((o) => o.clientOrderId), ['c-2', 'c-3'], 'oldest first');
+      const first = await s.listOrders({ tradingAccountIds: ['00000000-0000-4000-8000-000000000001'] }, { offset: 0, limit: 1 });
+      assert.equal(first.total, 3);
+      assert.deepEqual(first.items.map((o) => o.clientOrderId), ['c-3'], 'newest first');
+      assert.equal((await s.listOrders({ side: 'BUY' }, page)).total, 2);
+      assert.equal((await s.listOrders({ createdFrom: 2_001, createdTo: 2_001 }, page)).total, 1);
+      assert.equal((await s.listOrders({ status: 'FILLED' }, page)).total, 1);
+      assert.equal((await s.listOrders({ tradingAccountIds: [] }, page)).total, 0);
+      const keys = await s.loadOrderKeys();
+      assert.equal(keys.length, 3);
+      assert.equal(keys.find((k) => k.clientOrderId === 'c-2')?.idempotencyKey, 'k-2');
+      await s.close();
     });
 
-    test('fills are unique per order and tradeId', () => {
-      const s = open();
+    test('fills are unique per order and tradeId', async () => {
+      const s = await open();
       assert.equal(s.insertFill(sampleFill()), true);
       assert.equal(s.insertFill(sampleFill({ price: '999' })), false);
       assert.equal(s.insertFill(sampleFill({ tradeOrderId: '10000000-0000-4000-8000-000000000002' })), true);
-      assert.deepEqual(s.listFills('10000000-0000-4000-8000-000000000001').map((f) => f.price), ['100']);
-      s.close();
+      assert.equal(s.insertFill(sampleFill({ tradeId: 't-2', timestamp: 3_001 })), true);
+      assert.deepEqual((await s.listFills('10000000-0000-4000-8000-000000000001')).map((f) => f.tradeId), ['t-1', 't-2']);
+      await s.close();
     });
 
-    test('balances upsert and replace; positions upsert', () => {
-      const s = open();
+    test('balances upsert and replace; positions upsert; both load for every account', async () => {
+      const s = await open();
       const b = { balanceId: 'b1', tradingAccountId: 'a', asset: 'USDT', free: '1', locked: '0', createdAt: 1, updatedAt: 1 };
       s.upsertBalance(b);
       s.upsertBalance({ ...b, free: '2' });
-      assert.deepEqual(s.listBalances('a').map((x) => x.free), ['2']);
+      s.upsertBalance({ ...b, balanceId: 'b3', tradingAccountId: 'z' });
+      assert.deepEqual((await s.loadBalances()).map((x) => `${x.tradingAccountId}:${x.asset}:${x.free}`).sort(), ['a:USDT:2', 'z:USDT:1']);
       s.replaceBalances('a', [{ ...b, asset: 'BTC', balanceId: 'b2' }]);
-      assert.deepEqual(s.listBalances('a').map((x) => x.asset), ['BTC']);
+      assert.deepEqual((await s.loadBalances()).map((x) => `${x.tradingAccountId}:${x.asset}`).sort(), ['a:BTC', 'z:USDT']);
       const p = { positionId: 'p', tradingAccountId: 'a', instrumentId: 'PAPER:BTC/USDT', securitySymbol: 'BTC', quantity: '1', entryPrice: '10', realizedPnl: '0', createdAt: 1, updatedAt: 1 };
       s.upsertPosition(p);
       s.upsertPosition({ ...p, quantity: '2' });
-      assert.deepEqual(s.listPositions('a').map((x) => x.quantity), ['2']);
-      s.close();
+      assert.deepEqual((await s.loadPositions()).map((x) => x.quantity), ['2']);
+      await s.close();
     });
 
-    test('credentials keep the ciphertext bytes and filter by ids', () => {
-      const s = open();
+    test('credentials keep the ciphertext bytes and filter by ids', async () => {
+      const s = await open();
       const c = {
         credentialId: 'c1', userId: 'u', venue: 'BINANCE', credentialType: 'API_KEY', status: 'CREATED' as const, apiKeyMasked: 'ab…yz',
         secretCiphertext: new Uint8Array([1, 2, 3]), createdAt: 1, updatedAt: 1,
       };
       s.insertCredential(c);
       s.insertCredential({ ...c, credentialId: 'c2', userId: 'v' });
-      assert.deepEqual([...(s.getCredential('c1')?.secretCiphertext ?? [])], [1, 2, 3]);
-      assert.deepEqual(s.listCredentials({ credentialIds: ['c2'] }, { offset: 0, limit: 10 }).items.map((x) => x.userId), ['v']);
+      const byId = async (id: string) => (await s.loadCredentials()).find((x) => x.credentialId === id);
+      assert.deepEqual([...((await byId('c1'))?.secretCiphertext ?? [])], [1, 2, 3]);
+      assert.deepEqual((await s.listCredentials({ credentialIds: ['c2'] }, page)).items.map((x) => x.userId), ['v']);
       s.updateCredential({ ...c, status: 'REVOKED', secretCiphertext: new Uint8Array([9]) });
-      assert.equal(s.listCredentials({ status: 'REVOKED' }, { offset: 0, limit: 10 }).total, 1);
-      assert.deepEqual([...(s.getCredential('c1')?.secretCiphertext ?? [])], [9]);
-      s.close();
+      assert.equal((await s.listCredentials({ status: 'REVOKED' }, page)).total, 1);
+      assert.deepEqual([...((await byId('c1'))?.secretCiphertext ?? [])], [9]);
+      await s.close();
     });
 
-    test('subscriptions, operations, instruments and securities', () => {
-      const s = open();
+    test('subscriptions, operations, instruments and securities', async () => {
+      const s = await open();
       const sub = { subscriptionId: 's1', userId: 'u', venue: 'PAPER', instrumentId: 'PAPER:BTC/USDT', subscriptionType: 'MARKET.SUBSCRIPTION.ORDERBOOK', status: 'ACTIVE' as const, createdAt: 1, updatedAt: 1 };
       s.insertSubscription(sub);
       s.insertSubscription({ ...sub, subscriptionId: 's2', subscriptionType: 'TRADING_ACCOUNT.SUBSCRIPTION.USER_DATA', tradingAccountId: 'a', instrumentId: undefined });
-      assert.deepEqual(s.listSubscriptions({ subscriptionTypePrefix: 'MARKET.' }).map((x) => x.subscriptionId), ['s1']);
+      assert.deepEqual((await s.listSubscriptions({ subscriptionTypePrefix: 'MARKET.' })).map((x) => x.subscriptionId), ['s1']);
       s.updateSubscription({ ...sub, status: 'TERMINATED' });
-      assert.equal(s.listSubscriptions({ status: 'ACTIVE' }).length, 1);
-      assert.equal(s.getSubscription('s1')?.status, 'TERMINATED');
+      assert.equal((await s.listSubscriptions({ status: 'ACTIVE' })).length, 1);
+      assert.deepEqual((await s.listSubscriptions({ status: 'TERMINATED' })).map((x) => x.subscriptionId), ['s1']);
+      assert.deepEqual((await s.loadSubscriptions()).map((x) => x.subscriptionId), ['s2'], 'the start-up load leaves TERMINATED out');
 
       s.appendOperation({ operationId: 'o1', tradingAccountId: 'a', timestamp: 5, operateBy: 'u', tags: [] });
       s.appendOperation({ operationId: 'o2', tradingAccountId: 'a', timestamp: 5, operateBy: 'u', tags: ['x'] });
-      const ops = s.listOperations('a', { offset: 0, limit: 10 });
+      const ops = await s.listOperations('a', page);
       assert.equal(ops.total, 2);
       assert.equal(ops.items[0]?.operationId, 'o2', 'newest first');
 
@@ -202,12 +231,14 @@ export function storeContract(name: string, open: () => Store): void {
       };
       s.saveInstruments([{ spec, status: 'ACTIVE', createdAt: 1, updatedAt: 1 }]);
       s.saveInstruments([{ spec, status: 'DISABLED', createdAt: 1, updatedAt: 2 }]);
-      assert.deepEqual(s.listInstruments().map((i) => i.status), ['DISABLED']);
+      assert.deepEqual((await s.loadInstruments()).map((i) => i.status), ['DISABLED']);
       assert.equal(s.deleteInstrument('PAPER:BTC/USDT'), true);
-      assert.equal(s.listInstruments().length, 0);
+      assert.equal(s.deleteInstrument('PAPER:BTC/USDT'), false);
+      assert.equal((await s.loadInstruments()).length, 0);
       s.saveSecurities([{ securityId: 'PAPER:BTC', venue: 'PAPER', symbol: 'BTC', externalSymbol: 'BTC' }]);
+      assert.deepEqual((await s.loadSecurities()).map((x) => x.securityId), ['PAPER:BTC']);
       assert.equal(s.deleteSecurities(['PAPER:BTC', 'PAPER:NOPE']), 1);
-      s.close();
+      await s.close();
     });
   });
 }
