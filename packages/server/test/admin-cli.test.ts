@@ -161,7 +161,7 @@ test('backup while the databases are in use, and restore into an empty data dir 
   try {
     assert.ok(await restoredAuth.getUserByEmail('kept@example.com'));
     assert.equal(await restoredAuth.getUserByEmail('later@example.com'), undefined, 'the backup is the state when it was taken');
-    assert.deepEqual(await restoredDomain.getTradingAccount(account.tradingAccountId), account);
+    assert.deepEqual((await restoredDomain.loadTradingAccounts()).find((a) => a.tradingAccountId === account.tradingAccountId), account);
   } finally {
     restoredAuth.close();
     restoredDomain.db.close();

@@ -114,8 +114,8 @@ test('cadenza.db of the previous release: accounts and orders read back through 
   try {
     const versions = (store.db.prepare('SELECT version FROM domain_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version);
     assert.ok(versions.length >= releasedDomain.length && releasedDomain.every((m) => versions.includes(m.version)));
-    assert.deepEqual(store.getTradingAccount(account.tradingAccountId), account);
-    assert.deepEqual(store.getOrder(order.tradeOrderId), order);
+    assert.deepEqual((await store.loadTradingAccounts()).find((a) => a.tradingAccountId === account.tradingAccountId), account);
+    assert.deepEqual(await store.getOrder(order.tradeOrderId), order);
   } finally {
     store.db.close();
   }
