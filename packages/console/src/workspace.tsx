@@ -94,7 +94,7 @@ export function Workspace({ auth, email, config }: { auth: Auth; email: string; 
           <h2 id="book-title" class="panel-title">
             Order book
           </h2>
-          <OrderBookLadder inst={inst} book={market.book} status={status} levels={12} onPickPrice={(price) => setPicked({ price, seq: Date.now() })} />
+          <OrderBookLadder inst={inst} book={market.book} status={status} levels={9} onPickPrice={(price) => setPicked({ price, seq: Date.now() })} />
         </section>
         <section class="panel area-tape" aria-labelledby="tape-title">
           <h2 id="tape-title" class="panel-title">

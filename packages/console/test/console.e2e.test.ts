@@ -189,8 +189,17 @@ describe('the web console in Chromium', () => {
   if (screenshots) {
     test('screenshots for the README', step(async () => {
       phase = 'screenshots';
-      await page.getByLabel('Price', { exact: true }).fill('');
-      await page.getByLabel('Quantity').fill('');
+      // A working screen: two resting orders around the touch and a ticket being filled in.
+      const bid = Number((await page.getByTestId('best-bid').innerText()).replace(/,/g, ''));
+      for (const [side, factor, qty] of [['Buy', 0.985, '0.05'], ['Sell', 1.02, '0.03']] as const) {
+        await page.getByLabel('Price', { exact: true }).fill((Math.round(bid * factor * 100) / 100).toFixed(2));
+        await page.getByLabel('Quantity').fill(qty);
+        await page.getByRole('button', { name: side, exact: true }).click();
+        await page.getByRole('status').filter({ hasText: /working/ }).waitFor();
+      }
+      await page.getByLabel('Price', { exact: true }).fill(bid.toFixed(2));
+      await page.getByLabel('Quantity').fill('0.01');
+      await page.getByLabel('Price', { exact: true }).focus();
       await page.waitForTimeout(1500);
       await page.screenshot({ path: join(screenshots, 'console-desktop.png') });
       await page.setViewportSize({ width: 390, height: 844 });

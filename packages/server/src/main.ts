@@ -24,6 +24,7 @@ const lines = [
   `  WebSocket (Centrifugo protocol)  ${base.replace(/^http/, 'ws')}/connection/websocket`,
   `  Auth (Supabase-compatible)       ${base}/auth/v1   REST ${base}/api/v3/auth`,
   `  REST mirror of the RPCs          ${base}/api/v3`,
+  `  Web console                      ${base}/`,
   `  Health / metrics                 ${base}/health   ${base}/metrics`,
   `  Venues                           ${config.venues.join(', ')}`,
   `  Data directory                   ${config.dataDir}`,

@@ -32,7 +32,7 @@ export function AccountBar({ venue, accounts, selected, onSelect, onCreate }: {
     <div class="account-bar">
       {onVenue.length > 0 ? (
         <label class="inline">
-          Account
+          <span class="sr-only">Account</span>
           <select value={selected?.tradingAccountId} onChange={(e) => onSelect(onVenue.find((a) => a.tradingAccountId === e.currentTarget.value)!)}>
             {onVenue.map((a) => (
               <option key={a.tradingAccountId} value={a.tradingAccountId}>

@@ -113,8 +113,8 @@ export function OrderTicket({ client, inst, accountId, balances, reference, pick
   const free = (asset: string | undefined) => balances.find((b) => b.securitySymbol === asset)?.free ?? '0';
   const qd = decimalsOf(inst.lotSize);
   return (
-    <form class="ticket" aria-label="Order ticket" onSubmit={(e) => e.preventDefault()}>
-      <div class="field">
+    <form class={`ticket${type.tif ? ' with-tif' : ''}`} aria-label="Order ticket" onSubmit={(e) => e.preventDefault()}>
+      <div class="field type">
         <label for="ticket-type">Type</label>
         <select id="ticket-type" value={input.type} onChange={(e) => set({ type: e.currentTarget.value as OrderType })}>
           {types.map((t) => (
@@ -128,12 +128,12 @@ export function OrderTicket({ client, inst, accountId, balances, reference, pick
       {type.price && field('price', 'Price', inst.quoteAsset, input.price)}
       {field('quantity', 'Quantity', inst.baseAsset, input.quantity)}
       {type.tif && (
-        <div class="field">
+        <div class="field tif">
           <label for="ticket-tif">Time in force</label>
           <select id="ticket-tif" value={input.tif} onChange={(e) => set({ tif: e.currentTarget.value as TimeInForce })}>
             {tifs.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
+              <option key={t.value} value={t.value} title={t.label}>
+                {t.value}
               </option>
             ))}
           </select>

@@ -2,12 +2,14 @@
 import type { RpcPortfolio } from '@cadenza/client';
 import { compare, fixed, grouped } from '../ui/decimal.ts';
 
-const amount = (v: string | undefined) => (v ? grouped(trim(v)) : '—');
-
-/** Up to 8 decimals, trailing zeros dropped (balances of different assets have different scales). */
-function trim(v: string): string {
-  const f = fixed(v, 8);
-  return f.includes('.') ? f.replace(/\.?0+$/, '') : f;
+/**
+ * An amount as the panel shows it: 4 decimals from 1 up, 8 below (dust stays visible), trailing zeros dropped;
+ * the exact value is in the cell's title.
+ */
+function amount(v: string | undefined): string {
+  if (!v) return '—';
+  const f = fixed(v, compare(v.replace('-', ''), '1')! >= 0 ? 4 : 8);
+  return grouped(f.includes('.') ? f.replace(/\.?0+$/, '') : f);
 }
 
 export function PortfolioPanel({ portfolio, accountId }: { portfolio: RpcPortfolio | undefined; accountId: string | undefined }) {
@@ -28,9 +30,9 @@ export function PortfolioPanel({ portfolio, accountId }: { portfolio: RpcPortfol
           {balances.map((b) => (
             <tr key={b.securitySymbol}>
               <th scope="row">{b.securitySymbol}</th>
-              <td class="num">{amount(b.free)}</td>
-              <td class="num muted">{amount(b.locked)}</td>
-              <td class="num">{amount(b.total)}</td>
+              <td class="num" title={b.free}>{amount(b.free)}</td>
+              <td class="num muted" title={b.locked}>{amount(b.locked)}</td>
+              <td class="num" title={b.total}>{amount(b.total)}</td>
             </tr>
           ))}
           {balances.length === 0 && (
@@ -49,7 +51,7 @@ export function PortfolioPanel({ portfolio, accountId }: { portfolio: RpcPortfol
               <th scope="col">Position</th>
               <th scope="col" class="num">Quantity</th>
               <th scope="col" class="num">Entry</th>
-              <th scope="col" class="num">Unrealised P&L</th>
+              <th scope="col" class="num">Unreal. P&L</th>
             </tr>
           </thead>
           <tbody>
