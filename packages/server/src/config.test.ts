@@ -36,3 +36,10 @@ test('a malformed number names its variable', () => {
   assert.throws(() => configFromEnv({ PORT: 'abc' }), /PORT must be a non-negative integer, got "abc"/);
   assert.throws(() => configFromEnv({ CADENZA_WS_COMMANDS_PER_SECOND: '-1' }), /CADENZA_WS_COMMANDS_PER_SECOND/);
 });
+
+test('CADENZA_DATABASE_URL selects PostgreSQL; anything but a postgres:// URL is refused rather than falling back to SQLite', () => {
+  assert.equal(configFromEnv({}).databaseUrl, undefined);
+  assert.equal(configFromEnv({ CADENZA_DATABASE_URL: 'postgres://u:p@db:5432/cadenza' }).databaseUrl, 'postgres://u:p@db:5432/cadenza');
+  assert.equal(configFromEnv({ CADENZA_DATABASE_URL: 'postgresql://db/cadenza' }).databaseUrl, 'postgresql://db/cadenza');
+  assert.throws(() => configFromEnv({ CADENZA_DATABASE_URL: 'mysql://db/cadenza' }), /CADENZA_DATABASE_URL must be a postgres:\/\/ URL/);
+});

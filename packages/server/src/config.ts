@@ -47,6 +47,11 @@ export interface ServerConfig {
    */
   redisUrl?: string;
   /**
+   * PostgreSQL for the domain and auth stores (`postgres://user:password@host:5432/db`); the embedded SQLite files in
+   * `dataDir` when absent (docs/storage.md).
+   */
+  databaseUrl?: string;
+  /**
    * Shared secret of the Centrifugo proxy endpoints (`/centrifugo/rpc`, `/centrifugo/subscribe`) that separate
    * real-time nodes call (`npm run start:gateway`, or a real Centrifugo); the endpoints are off without it.
    */
@@ -68,6 +73,13 @@ function int(name: string, v: string | undefined, fallback: number): number {
 function secret(name: string, v: string | undefined): string | undefined {
   if (v === undefined || v === '') return undefined;
   if (v.length < 16) throw new Error(`${name} must be at least 16 characters (it lets its holder act as any user)`);
+  return v;
+}
+
+/** A PostgreSQL URL, refused at start when it is anything else (a typo would otherwise fall back to SQLite). */
+function databaseUrl(v: string | undefined): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(v)) throw new Error('CADENZA_DATABASE_URL must be a postgres:// URL (unset it to use the embedded SQLite files)');
   return v;
 }
 
@@ -107,6 +119,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     masterKey: opt(env.CADENZA_MASTER_KEY),
     publicUrl: opt(env.CADENZA_PUBLIC_URL),
     redisUrl: opt(env.CADENZA_REDIS_URL),
+    databaseUrl: databaseUrl(env.CADENZA_DATABASE_URL),
     proxySecret: secret('CADENZA_PROXY_SECRET', env.CADENZA_PROXY_SECRET),
     gateway: {
       maxConnections: int('CADENZA_WS_MAX_CONNECTIONS', env.CADENZA_WS_MAX_CONNECTIONS, 0),
