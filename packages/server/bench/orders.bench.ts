@@ -1,108 +1,157 @@
 /**
  * `npm run bench:orders` — order submit → acknowledgement through the real `centrifuge` client against the
- * PAPER venue, the server in its own process. Prints throughput and latency percentiles, and in the same run a
- * baseline: the same clients calling a trivial RPC (`query.system.info`), which measures the gateway alone.
+ * PAPER venue, the server in its own process, once on each store: the embedded SQLite, then PostgreSQL (a private
+ * cluster started for the run, fsync on — PostgreSQL's defaults). Prints throughput and latency percentiles per run,
+ * then both side by side, and in the same run a baseline: the same clients calling a trivial RPC
+ * (`query.system.info`), which measures the gateway alone.
  *
  * Workload: C connections, each with its own funded paper account, each keeping W submits in flight for D seconds.
  * Orders are non-marketable GTC LIMIT buys (they rest in the book; each locks 5 USDT), so the figure is the cost of
- * validation, balance locking, persistence (SQLite WAL, one transaction per state change), the venue call and the
- * reply — not of matching.
+ * validation, balance locking, persistence (one atomic unit per state change, group-committed: SQLite WAL, or
+ * PostgreSQL's write-behind batches), the venue call and the reply — not of matching.
+ *
+ * BENCH_STORES=sqlite or =postgres runs one of them; BENCH_SKIP_BASELINE=1 skips the baseline.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
+import { startPostgres, type TestPostgres } from '@cadenza/testkit/services/postgres-server';
 
 const C = Number(process.env.BENCH_CONNECTIONS ?? 8);
 // 32 submits in flight: enough to keep the server saturated; more only queues (latency grows as in-flight/throughput).
 const W = Number(process.env.BENCH_INFLIGHT ?? 4);
 const D = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 
 // BENCH_PROF=dir writes a V8 CPU profile of the server process into dir.
 const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
 if (process.env.BENCH_TRACE_GC) prof.push('--trace-gc');
-const child = fork(fileURLToPath(new URL('./orders-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-// The server must never outlive the bench, whatever ends it.
-process.on('exit', () => child.kill());
-const info = await new Promise<{ url: string; wsUrl: string; demo: { email: string; password: string } }>((resolve) => child.once('message', resolve as never));
 
-const tokenRes = await fetch(`${info.url}/auth/v1/token?grant_type=password`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', apikey: 'bench' },
-  body: JSON.stringify({ email: info.demo.email, password: info.demo.password }),
-});
-const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-
-const clients: Centrifuge[] = [];
-for (let i = 0; i < C; i++) {
-  const c = new Centrifuge(info.wsUrl, { token, websocket: WebSocket, timeout: 30000 });
-  const ready = new Promise<void>((resolve) => c.once('connected', () => resolve()));
-  c.connect();
-  await ready;
-  clients.push(c);
-}
-const accounts: string[] = [];
-for (const c of clients) {
-  const r = (await c.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'bench' } })).data as { data: { tradingAccountId: string } };
-  accounts.push(r.data.tradingAccountId);
+interface Row {
+  label: string;
+  perSecond: number;
+  p50: string;
+  p99: string;
+  serverUsPerCall: string;
+  errors: number;
 }
 
-/** CPU time (user + system, µs) the server process has used so far. */
-function serverCpu(): Promise<number> {
-  return new Promise((resolve) => {
-    const on = (m: { cpu?: NodeJS.CpuUsage }) => {
-      if (!m.cpu) return;
-      child.off('message', on);
-      resolve(m.cpu.user + m.cpu.system);
-    };
-    child.on('message', on);
-    child.send({ cmd: 'cpu' });
+async function bench(store: string, env: Record<string, string>, withBaseline: boolean): Promise<Row[]> {
+  const child = fork(fileURLToPath(new URL('./orders-server.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx', ...prof],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-}
+  // The server must never outlive the bench, whatever ends it.
+  const kill = () => child.kill();
+  process.on('exit', kill);
+  const info = await new Promise<{ url: string; wsUrl: string; demo: { email: string; password: string } }>((resolve) => child.once('message', resolve as never));
 
-async function run(label: string, call: (c: Centrifuge, i: number, n: number) => Promise<unknown>) {
-  const lat: number[] = [];
-  let errors = 0;
-  const server0 = await serverCpu();
-  const client0 = process.cpuUsage();
-  const t0 = performance.now();
-  const end = t0 + D;
-  await Promise.all(clients.map(async (c, i) => {
-    let n = 0;
-    await Promise.all(Array.from({ length: W }, async () => {
-      while (performance.now() < end) {
-        const s = performance.now();
-        try {
-          const r = (await call(c, i, n++)) as { data?: { error?: unknown } };
-          lat.push(performance.now() - s);
-          if (r?.data?.error) errors++;
-        } catch {
-          // A protocol error (e.g. 111 over the per-connection command rate) is counted, not measured.
-          errors++;
+  const tokenRes = await fetch(`${info.url}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', apikey: 'bench' },
+    body: JSON.stringify({ email: info.demo.email, password: info.demo.password }),
+  });
+  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+
+  const clients: Centrifuge[] = [];
+  for (let i = 0; i < C; i++) {
+    const c = new Centrifuge(info.wsUrl, { token, websocket: WebSocket, timeout: 30000 });
+    const ready = new Promise<void>((resolve) => c.once('connected', () => resolve()));
+    c.connect();
+    await ready;
+    clients.push(c);
+  }
+  const accounts: string[] = [];
+  for (const c of clients) {
+    const r = (await c.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'bench' } })).data as { data: { tradingAccountId: string } };
+    accounts.push(r.data.tradingAccountId);
+  }
+
+  /** CPU time (user + system, µs) the server process has used so far. */
+  function serverCpu(): Promise<number> {
+    return new Promise((resolve) => {
+      const on = (m: { cpu?: NodeJS.CpuUsage }) => {
+        if (!m.cpu) return;
+        child.off('message', on);
+        resolve(m.cpu.user + m.cpu.system);
+      };
+      child.on('message', on);
+      child.send({ cmd: 'cpu' });
+    });
+  }
+
+  async function run(label: string, call: (c: Centrifuge, i: number, n: number) => Promise<unknown>): Promise<Row> {
+    const lat: number[] = [];
+    let errors = 0;
+    const server0 = await serverCpu();
+    const client0 = process.cpuUsage();
+    const t0 = performance.now();
+    const end = t0 + D;
+    await Promise.all(clients.map(async (c, i) => {
+      let n = 0;
+      await Promise.all(Array.from({ length: W }, async () => {
+        while (performance.now() < end) {
+          const s = performance.now();
+          try {
+            const r = (await call(c, i, n++)) as { data?: { error?: unknown } };
+            lat.push(performance.now() - s);
+            if (r?.data?.error) errors++;
+          } catch {
+            // A protocol error (e.g. 111 over the per-connection command rate) is counted, not measured.
+            errors++;
+          }
         }
-      }
+      }));
     }));
-  }));
-  const secs = (performance.now() - t0) / 1000;
-  const serverUs = (await serverCpu()) - server0;
-  const clientCpu = process.cpuUsage(client0);
-  const clientUs = clientCpu.user + clientCpu.system;
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]!.toFixed(2);
-  console.log(`${label.padEnd(34)} ${String(Math.round(lat.length / secs)).padStart(8)}/s   p50 ${pct(0.5).padStart(7)} ms   p99 ${pct(0.99).padStart(7)} ms   n=${lat.length} errors=${errors}`);
-  const per = (us: number) => (us / Math.max(1, lat.length)).toFixed(0);
-  console.log(`${''.padEnd(34)} server CPU ${per(serverUs)} µs/call (${Math.round(serverUs / secs / 10_000)}% of a core), load client ${per(clientUs)} µs/call (${Math.round(clientUs / secs / 10_000)}%)`);
+    const secs = (performance.now() - t0) / 1000;
+    const serverUs = (await serverCpu()) - server0;
+    const clientCpu = process.cpuUsage(client0);
+    const clientUs = clientCpu.user + clientCpu.system;
+    lat.sort((a, b) => a - b);
+    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]!.toFixed(2);
+    const row: Row = { label: `${label} [${store}]`, perSecond: Math.round(lat.length / secs), p50: pct(0.5), p99: pct(0.99), serverUsPerCall: (serverUs / Math.max(1, lat.length)).toFixed(0), errors };
+    console.log(`${row.label.padEnd(44)} ${String(row.perSecond).padStart(8)}/s   p50 ${row.p50.padStart(7)} ms   p99 ${row.p99.padStart(7)} ms   n=${lat.length} errors=${errors}`);
+    const per = (us: number) => (us / Math.max(1, lat.length)).toFixed(0);
+    console.log(`${''.padEnd(44)} server CPU ${per(serverUs)} µs/call (${Math.round(serverUs / secs / 10_000)}% of a core), load client ${per(clientUs)} µs/call (${Math.round(clientUs / secs / 10_000)}%)`);
+    return row;
+  }
+
+  const rows: Row[] = [];
+  try {
+    if (withBaseline) rows.push(await run('baseline rpc query.system.info', (c) => c.rpc('query.system.info', {})));
+    rows.push(await run('command.trade_order.submit (LIMIT)', (c, i, n) =>
+      c.rpc('command.trade_order.submit', {
+        tradingAccountId: accounts[i],
+        tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0005', limitPrice: '10000', timeInForce: 'GTC', clientOrderId: `b${i}-${n}` },
+      }),
+    ));
+  } finally {
+    for (const c of clients) c.disconnect();
+    child.send({ cmd: 'stop' });
+    await new Promise((r) => child.once('exit', r));
+    process.off('exit', kill);
+  }
+  return rows;
 }
 
-console.log(`bench:orders — ${C} connections × ${W} in flight, ${D / 1000} s per run, server in a separate process`);
-// BENCH_SKIP_BASELINE=1 runs the orders alone (e.g. for a CPU profile of just them).
-if (!process.env.BENCH_SKIP_BASELINE) await run('baseline rpc query.system.info', (c) => c.rpc('query.system.info', {}));
-await run('command.trade_order.submit (LIMIT)', (c, i, n) =>
-  c.rpc('command.trade_order.submit', {
-    tradingAccountId: accounts[i],
-    tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0005', limitPrice: '10000', timeInForce: 'GTC', clientOrderId: `b${i}-${n}` },
-  }),
-);
-for (const c of clients) c.disconnect();
-child.send({ cmd: 'stop' });
-await new Promise((r) => child.once('exit', r));
+console.log(`bench:orders — ${C} connections × ${W} in flight, ${D / 1000} s per run, server in a separate process; stores: ${STORES.join(', ')}`);
+const all: Row[] = [];
+let baseline = !process.env.BENCH_SKIP_BASELINE;
+let postgres: TestPostgres | undefined;
+try {
+  for (const store of STORES) {
+    if (store === 'sqlite') all.push(...(await bench('sqlite', {}, baseline)));
+    else if (store === 'postgres') {
+      postgres = await startPostgres({ durable: true });
+      all.push(...(await bench('postgres', { CADENZA_DATABASE_URL: await postgres.createDatabase('cadenza_bench') }, baseline)));
+    } else throw new Error(`BENCH_STORES: unknown store ${store} (sqlite, postgres)`);
+    baseline = false;
+  }
+} finally {
+  await postgres?.stop();
+}
+console.log('\nside by side');
+console.log(`${'run'.padEnd(44)} ${'orders/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'server µs/call'.padStart(15)}`);
+for (const r of all) console.log(`${r.label.padEnd(44)} ${String(r.perSecond).padStart(9)} ${r.p50.padStart(8)} ${r.p99.padStart(8)} ${r.serverUsPerCall.padStart(15)}`);
