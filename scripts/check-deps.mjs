@@ -22,8 +22,6 @@ const pkgsDir = join(root, 'packages');
  * removed.
  */
 const KNOWN = [
-  // The PostgreSQL store is wired into the server (CADENZA_DATABASE_URL) once the Store port's async reads land.
-  { under: 'packages/store/src/postgres/', match: 'only tests import it' },
   // OrderHelpers takes the client it helps (a type-only import back); the SDK owner unties it.
   { under: 'packages/client/src/', match: 'import cycle' },
 ];

@@ -28,6 +28,7 @@ const lines = [
   `  Health / metrics                 ${base}/health   ${base}/metrics`,
   `  Venues                           ${config.venues.join(', ')}`,
   `  Data directory                   ${config.dataDir}`,
+  `  Database                         ${server.database}`,
   config.demoUser ? `  Demo user                        ${config.demoUser.email} / ${config.demoUser.password}` : '  Auth mode                        external (Supabase project tokens)',
   '',
 ];

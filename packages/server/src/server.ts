@@ -9,7 +9,6 @@
  *   WS    /connection/websocket         Centrifugo client protocol (JSON and protobuf)
  */
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
@@ -17,14 +16,14 @@ import { pino, type Logger } from 'pino';
 import { channels, rpcMethods } from '@cadenza/contract';
 import { GatewayNode, RedisBroker, RedisPresenceManager } from '@cadenza/gateway';
 import { createAuthService } from '@cadenza/auth';
-import { SqliteAuthStore } from '@cadenza/store/sqlite-auth';
-import { SqliteStore } from '@cadenza/store';
 import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Venue, type VenueDeps, type ExecutionEvent } from '@cadenza/domain';
 import { createRpcDispatcher } from './rpc/index.ts';
 import { observedDispatcher } from './rpc/observed-dispatcher.ts';
 import { loadCipher } from './infra/aes-gcm-cipher.ts';
 import { prepareDataDir } from './infra/data-dir.ts';
 import { systemClock, uuidSource } from './infra/system.ts';
+import { openStores } from './infra/stores.ts';
+import { storeGate } from './rpc/store-gate.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { MarketDataBridge } from './bridge/market-data-bridge.ts';
 import { createVenues, venueRateLimitSamples } from './venues.ts';
@@ -59,6 +58,8 @@ export interface RunningServer {
   port: number;
   config: ServerConfig;
   demoUser: { email: string; password: string } | null;
+  /** Where the data lives: `SQLite in <dir>` or `PostgreSQL <url without password>`. */
+  database: string;
   gateway: GatewayNode;
   close(): Promise<void>;
 }
@@ -81,8 +82,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const log: Logger = pino({ level: config.logLevel, redact: ['*.token', '*.password', '*.secretKey', '*.apiKey', 'token', 'password'] });
   if (dataDir.warning) log.warn({ dataDir: dataDir.path }, dataDir.warning);
 
+  // ---- stores: SQLite in the data dir, or PostgreSQL (CADENZA_DATABASE_URL)
+  const stores = await openStores(config, log.child({ module: 'store' }));
+  const { store, authStore } = stores;
+
   // ---- auth
-  const authStore = new SqliteAuthStore(join(config.dataDir, 'auth.db'));
   const external = config.auth.jwksUrl || config.auth.jwtSecret;
   const auth = await createAuthService({
     store: authStore,
@@ -112,7 +116,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
 
   // ---- domain
-  const store = new SqliteStore(join(config.dataDir, 'cadenza.db'));
   const clock = systemClock();
   let onExecution: (e: ExecutionEvent) => void = () => undefined;
   const venueDeps = (id: string): VenueDeps => ({
@@ -154,7 +157,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     new Set(rpcMethods.map((m) => m.method)),
   );
   const rpc = observedDispatcher(
-    createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: () => store.isHealthy() } }),
+    storeGate(createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: stores.available } }), stores.available),
     metrics.rpc.observe,
   );
 
@@ -178,7 +181,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // ---- HTTP
   const app = new Hono();
-  app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: store.isHealthy() === false ? 'unhealthy' : 'healthy' }) }]));
+  app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: stores.available() ? 'healthy' : 'unhealthy' }) }]));
   app.route('/', metrics.app);
   app.route('/', auth.app);
   app.route('/', apiV3Routes({ rpc, verifier: auth.verifier, log: log.child({ module: 'rest' }) }));
@@ -220,6 +223,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     port,
     config,
     demoUser: config.demoUser,
+    database: stores.where,
     gateway,
     async close() {
       if (closed) return;
@@ -232,9 +236,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       http.closeAllConnections?.();
       for (const v of venues) await v.stop();
       await cadenza.stop();
-      await store.close();
       await auth.close();
-      authStore.close();
+      await stores.close();
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
- * The PostgreSQL domain store on a real PostgreSQL (started by the test): migrations that run once however many
+ * The PostgreSQL domain store on a real PostgreSQL (started by the test): the shared Store contract (each test its own
+ * database), migrations that run once however many
  * servers start together, write-behind batches that acknowledge only after COMMIT and that reads wait for, ids
  * PostgreSQL text cannot hold, and uniqueness that holds across processes (two stores on one database).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { sampleAccount, sampleOrder } from '@cadenza/testkit';
+import { sampleAccount, sampleOrder, storeContract } from '@cadenza/testkit';
 import { startPostgres, type TestPostgres } from '@cadenza/testkit/services/postgres-server';
 import { PgStore, domainMigrations, migrate } from '@cadenza/store/postgres';
 
@@ -35,6 +36,8 @@ async function psql(url: string): Promise<pg.Client> {
   clients.push(c);
   return c;
 }
+
+storeContract('PgStore', async () => store(await server.createDatabase()));
 
 describe('migrations', () => {
   test('servers starting together apply each migration once; a second start changes nothing', async () => {

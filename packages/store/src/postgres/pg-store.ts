@@ -22,7 +22,6 @@ import type {
   Credential,
   CredentialFilter,
   Fill,
-  GroupCommit,
   Instrument,
   Logger,
   Order,
@@ -32,6 +31,7 @@ import type {
   Paged,
   Position,
   Security,
+  Store,
   Subscription,
   SubscriptionFilter,
   TradingAccount,
@@ -69,7 +69,7 @@ type Body<T> = { body: T };
 
 const FILL_MEMORY_MS = 3600_000;
 
-export class PgStore implements GroupCommit {
+export class PgStore implements Store {
   private readonly frames: Frame[] = [];
   /** afterCommit callbacks registered while a transaction runs: they wait for its unit. */
   private deferred: Array<() => void> = [];
