@@ -63,3 +63,37 @@ export function midDecimal(a: string, b: string): string {
 export function isZeroDecimal(s: string): boolean {
   return parse(s).units === 0n;
 }
+
+/** a + b, exactly, at the larger of the two scales. */
+export function addDecimal(a: string, b: string): string {
+  const [x, y, scale] = align(parse(a), parse(b));
+  return format(x + y, scale);
+}
+
+/** a × b, exactly (the scales add up). */
+export function multiplyDecimal(a: string, b: string): string {
+  const x = parse(a);
+  const y = parse(b);
+  return format(x.units * y.units, x.scale + y.scale);
+}
+
+/**
+ * `value` on a multiple of `step` (> 0): `down` toward zero (a quantity never grows past what was asked) or
+ * `nearest` with halves away from zero (a price to the closest tick). Written with the step's scale.
+ */
+export function roundDecimalToStep(value: string, step: string, mode: 'down' | 'nearest'): string {
+  const [v, s, scale] = align(parse(value), parse(step));
+  if (s <= 0n) throw new RangeError(`step must be positive, got ${step}`);
+  const abs = v < 0n ? -v : v;
+  let n = abs / s;
+  if (mode === 'nearest' && (abs % s) * 2n >= s) n += 1n;
+  const stepScale = parse(step).scale;
+  return format(((v < 0n ? -n : n) * s) / 10n ** BigInt(scale - stepScale), stepScale);
+}
+
+/** The decimal with exactly `decimals` fraction digits: extra digits cut (toward zero), missing ones padded. */
+export function truncateDecimal(value: string, decimals: number): string {
+  const v = parse(value);
+  const units = decimals >= v.scale ? v.units * 10n ** BigInt(decimals - v.scale) : v.units / 10n ** BigInt(v.scale - decimals);
+  return format(units, decimals);
+}

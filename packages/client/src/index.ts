@@ -13,6 +13,6 @@ export { AccountStream, type AccountEventMap } from './account-stream.ts';
 export { OrderBookView, type OrderBookOptions, type OrderBookEvent } from './order-book.ts';
 export { OrderBookState, type BookLevel, type BookAction } from './order-book-state.ts';
 export { OrderHelpers, OrderTimeoutError, TERMINAL_ORDER_STATUSES, isOrderClosed, type OrderDraft, type SubmitOptions } from './order-helpers.ts';
-export { compareDecimal, subtractDecimal, midDecimal, isDecimalString } from './decimal-string.ts';
+export { compareDecimal, subtractDecimal, midDecimal, isDecimalString, addDecimal, multiplyDecimal, roundDecimalToStep, truncateDecimal } from './decimal-string.ts';
 export type { RpcValidator } from './validation.ts';
 export type { Centrifuge, Subscription } from 'centrifuge';
