@@ -244,6 +244,18 @@ describe('the web console in Chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).waitFor();
   }));
 
+  test('a new user signs up, lands in the console with no account yet, and signs out', step(async () => {
+    phase = 'sign-up';
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Email').fill(`trader-${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('a-long-enough-password');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('button', { name: 'New PAPER account' }).waitFor();
+    assert.match(await page.getByText('No PAPER account yet.').innerText(), /No PAPER account yet/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+  }));
+
   test('no console errors and no failed requests, except the refusals the test caused', () => {
     const expected = (p: { phase: string; text: string }) =>
       (p.phase === 'wrong-password' && /status of 400|^HTTP 400 POST \/auth\/v1\/token .*invalid_credentials/.test(p.text)) ||
