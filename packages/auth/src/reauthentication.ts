@@ -13,13 +13,14 @@
  * Refusals: 400 `reauthentication_needed` (no proof), 400 `reauthentication_not_valid` (wrong, used or expired
  * nonce), 400 `invalid_credentials` "Invalid current password".
  */
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { AuthStore, UserRecord } from './auth-store.ts';
 import type { AuthLogger } from './auth-logger.ts';
 import { AuthError } from './errors.ts';
 import type { CodeDigester } from './hmac-secret.ts';
 import type { Mailer } from './mailer.ts';
 import type { PasswordHasher } from './passwords.ts';
+import { sameDigest, WrongCodes } from './wrong-codes.ts';
 
 export interface ReauthenticationOptions {
   store: AuthStore;
@@ -42,18 +43,14 @@ export interface ReauthenticationProof {
 
 const present = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
-function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
-}
-
 /** See the module note. */
 export class ReauthenticationService {
-  /** User id → wrong nonces against the pending one (per process). */
-  private readonly failures = new Map<string, number>();
+  /** Wrong nonces against the pending one (per process). */
+  private readonly wrongNonces: WrongCodes;
 
-  constructor(private readonly options: ReauthenticationOptions) {}
+  constructor(private readonly options: ReauthenticationOptions) {
+    this.wrongNonces = new WrongCodes(options.maxFailures ?? 5);
+  }
 
   /** Mails a new nonce to the user (replacing a pending one); 429 when asked again within the interval. */
   async send(user: UserRecord): Promise<void> {
@@ -64,7 +61,7 @@ export class ReauthenticationService {
     }
     const nonce = randomInt(0, 1_000_000).toString().padStart(6, '0');
     await this.options.store.updateUser({ ...user, reauthenticationHash: this.digest(user.id, nonce), reauthenticationSentAt: now, updatedAt: now });
-    this.failures.delete(user.id);
+    this.wrongNonces.reset(user.id);
     const minutes = Math.round((this.options.ttlSeconds ?? 600) / 60);
     const text = [
       `Someone signed in as ${user.email} asked to change the account's email address or password.`,
@@ -97,18 +94,11 @@ export class ReauthenticationService {
     const ttl = (this.options.ttlSeconds ?? 600) * 1000;
     const pending = user.reauthenticationHash;
     if (pending === null || user.reauthenticationSentAt === null || now - user.reauthenticationSentAt > ttl) throw new AuthError('reauthenticationNotValid');
-    if (!sameHex(pending, this.digest(user.id, nonce))) {
-      const failures = (this.failures.get(user.id) ?? 0) + 1;
-      if (failures >= (this.options.maxFailures ?? 5)) {
-        this.failures.delete(user.id);
-        await this.clear(user, now);
-      } else {
-        if (this.failures.size >= 50_000) this.failures.clear();
-        this.failures.set(user.id, failures);
-      }
+    if (!sameDigest(pending, this.digest(user.id, nonce))) {
+      if (this.wrongNonces.exhausted(user.id)) await this.clear(user, now);
       throw new AuthError('reauthenticationNotValid');
     }
-    this.failures.delete(user.id);
+    this.wrongNonces.reset(user.id);
     await this.clear(user, now);
   }
 

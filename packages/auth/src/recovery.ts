@@ -13,7 +13,7 @@
  * Every refusal of a code is the same `otp_expired` answer (unknown email, no token, wrong, expired, used), and of
  * a link likewise, so neither reveals whether an account exists.
  */
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { RecoveryTokenStore, UserRecord } from './auth-store.ts';
 import type { AuthLogger } from './auth-logger.ts';
 import { AuthError } from './errors.ts';
@@ -21,6 +21,7 @@ import type { CodeDigester } from './hmac-secret.ts';
 import type { Mailer } from './mailer.ts';
 import type { RedirectPolicy } from './redirect-policy.ts';
 import type { UserService } from './users.ts';
+import { sameDigest, WrongCodes } from './wrong-codes.ts';
 
 export interface RecoveryServiceOptions {
   store: RecoveryTokenStore;
@@ -41,18 +42,14 @@ export interface RecoveryServiceOptions {
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-function sameDigest(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
-}
-
 /** See the module note. */
 export class RecoveryService {
-  /** User id → wrong codes against the current token (per process). */
-  private readonly codeFailures = new Map<string, number>();
+  /** Wrong codes against the current token (per process). */
+  private readonly wrongCodes: WrongCodes;
 
-  constructor(private readonly options: RecoveryServiceOptions) {}
+  constructor(private readonly options: RecoveryServiceOptions) {
+    this.wrongCodes = new WrongCodes(options.maxCodeFailures);
+  }
 
   /**
    * Issues a new recovery token for `user` (voiding the previous one) and hands the message to the mailer. The
@@ -70,7 +67,7 @@ export class RecoveryService {
       createdAt: at,
       expiresAt: at + ttlSeconds * 1000,
     });
-    this.codeFailures.delete(user.id);
+    this.wrongCodes.reset(user.id);
     const query = new URLSearchParams({ token: tokenHash, type: 'recovery', redirect_to: this.options.redirects.resolve(redirectTo) });
     const link = `${siteUrl}/auth/v1/verify?${query.toString()}`;
     const minutes = Math.round(ttlSeconds / 60);
@@ -94,14 +91,9 @@ export class RecoveryService {
     const record = user && (await store.getRecoveryTokenByUser(user.id));
     if (!user || !record || record.expiresAt <= this.options.now()) throw new AuthError('otpExpired');
     if (!sameDigest(record.otpHash, this.codeDigest(user.id, code))) {
-      const failures = (this.codeFailures.get(user.id) ?? 0) + 1;
-      if (failures >= this.options.maxCodeFailures) {
-        this.codeFailures.delete(user.id);
+      if (this.wrongCodes.exhausted(user.id)) {
         await store.consumeRecoveryToken(user.id, record.linkHash);
         this.options.log.warn({ userId: user.id }, 'too many wrong recovery codes: the recovery token is void');
-      } else {
-        if (this.codeFailures.size >= 50_000) this.codeFailures.clear();
-        this.codeFailures.set(user.id, failures);
       }
       throw new AuthError('otpExpired');
     }
@@ -125,7 +117,7 @@ export class RecoveryService {
   private async consume(user: UserRecord, linkHash: string, refusal: 'otpExpired' | 'emailLinkExpired'): Promise<UserRecord> {
     if (user.bannedUntil !== null && user.bannedUntil > this.options.now()) throw new AuthError('verifyUserBanned');
     if (!(await this.options.store.consumeRecoveryToken(user.id, linkHash))) throw new AuthError(refusal);
-    this.codeFailures.delete(user.id);
+    this.wrongCodes.reset(user.id);
     return user;
   }
 
