@@ -3,7 +3,7 @@
  * @cadenza/auth's verifier as the Cadenza server checks them) or a bare `ws` broadcast server. Both take
  * publications on Centrifugo's HTTP API path (`POST /api/publish` with `{channel, data}`), so one publisher drives
  * them and a real Centrifugo alike.
- * Argv: kind ('gateway' | 'bare'), token secret. IPC: {cmd:'rss'} → {rss} (after GC); {port} when listening.
+ * Argv: kind ('gateway' | 'bare'), token secret. IPC: {cmd:'rss'} → {rss} (after GC); {cmd:'exit'}; {port} when listening.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,7 +81,7 @@ process.on('message', async (m: { cmd: string }) => {
       await new Promise((r) => setTimeout(r, 50));
     }
     send({ rss: process.memoryUsage().rss });
-  }
+  } else if (m.cmd === 'exit') process.exit(0);
 });
 
 http.listen(0, '127.0.0.1', () => send({ port: (http.address() as AddressInfo).port }));

@@ -5,13 +5,16 @@
  * For each size (default 1,000, 5,000 and 10,000 subscribers of one channel) and each server, a separate load
  * process opens the connections (the same lean client for all: JSON protocol with an HS256 token for the gateway and
  * Centrifugo), and this process publishes over the same HTTP path to every server (`POST /api/publish`). Measured:
- * - connection setup: the time to open, connect and subscribe all N connections (200 at a time);
+ * - connection setup: the time to open, connect and subscribe all N connections (200 at a time), and the server's
+ *   CPU time per connection meanwhile (all its threads: a fairer figure than the time on a shared machine, where a
+ *   multi-threaded server gets more of the cores than a single-threaded one);
  * - memory per connection: server RSS after the N connections minus before (after a 100-connection warm-up), / N;
  * - a burst (~500,000 deliveries, `BENCH_PUBLISH_CONCURRENCY` requests in flight): deliveries/s at the load process,
  *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
  * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
  *   subscribers, 5/s at 10,000) for `BENCH_SECONDS` (4): publish → receive latency p50/p99 over every delivery.
- * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo. Needs `ulimit -n` above the largest size (checked).
+ * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo, BENCH_PROF=dir (CPU profiles of the Node servers).
+ * Needs `ulimit -n` above the largest size (checked).
  */
 import { fork, execSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,6 +42,7 @@ interface Row {
   kind: Kind;
   n: number;
   setupMs: number;
+  setupCpuUsPerConn: number;
   deliveriesPerSec: number;
   syscwPerDelivery: number;
   cpuUsPerDelivery: number;
@@ -50,8 +54,9 @@ interface Row {
   expected: number;
 }
 
-function child(file: string, args: string[], gcFlag = false): ChildProcess {
-  return fork(here(file), args, { execArgv: ['--import', 'tsx', ...(gcFlag ? ['--expose-gc'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function child(file: string, args: string[], server = false): ChildProcess {
+  const prof = server && process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  return fork(here(file), args, { execArgv: ['--import', 'tsx', ...(server ? ['--expose-gc'] : []), ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 /** Sends `msg` (if any) and waits for a reply carrying `key`; fails instead of hanging after `ms`. */
@@ -110,7 +115,12 @@ async function startServer(kind: Kind, secret: string): Promise<Server> {
     apiKey: '',
     rss: async () => (await ask<{ rss: number }>(p, { cmd: 'rss' }, 'rss')).rss,
     stop: async () => {
-      p.kill();
+      // A clean exit, so a CPU profile (BENCH_PROF) is written.
+      const exited = new Promise((r) => p.once('exit', r));
+      p.send({ cmd: 'exit' });
+      const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
     },
   };
 }
@@ -181,8 +191,10 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     warm.kill();
     await new Promise((r) => setTimeout(r, 500));
     const before = await server.rss();
+    const s0 = cpuSeconds(server.pid);
     load = child('./fanout-load.ts', [wire, String(server.port), String(n), secret]);
     const { setupMs } = await ask<{ setupMs: number }>(load, undefined, 'ready');
+    const setupCpu = cpuSeconds(server.pid) - s0;
     const after = await server.rss();
 
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
@@ -205,6 +217,7 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
       kind,
       n,
       setupMs,
+      setupCpuUsPerConn: (setupCpu * 1e6) / n,
       deliveriesPerSec: t.received / (t.elapsedMs / 1000),
       syscwPerDelivery: writes / t.received,
       cpuUsPerDelivery: (cpu * 1e6) / t.received,
@@ -245,13 +258,13 @@ async function main(): Promise<void> {
     `\nFan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s, load average ${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}; ` +
       `burst ${fmt(BURST_DELIVERIES)} deliveries with ${CONCURRENCY} publishes in flight; sustained ${fmt(OFFERED)} deliveries/s offered for ${SECONDS} s)\n`,
   );
-  console.log('| server | subscribers | setup ms | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
+  console.log('| server | subscribers | setup ms (server CPU µs / conn) | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const cf = rows.find((b) => b.kind === 'centrifugo' && b.n === r.n);
     const name = r.kind === 'bare' ? 'bare ws (floor)' : r.kind === 'centrifugo' ? 'Centrifugo v6.9.1' : 'gateway';
     console.log(
-      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.deliveriesPerSec)} | ${cf ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
+      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} (${fmt(r.setupCpuUsPerConn)}) | ${fmt(r.deliveriesPerSec)} | ${cf ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
     );
   }
   const targets: string[] = [];
