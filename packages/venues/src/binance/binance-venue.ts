@@ -37,6 +37,9 @@ import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } fro
 import { BinanceRestClient } from './http/rest-client.ts';
 import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance, type AccountTrade } from './http/parse.ts';
 import { isZeroDecimal } from '../kit/decimal-text.ts';
+import { spliceLiveKline } from '../kit/live-kline.ts';
+import { CachedList } from '../kit/cached-list.ts';
+import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
 import { buildOrderParams } from './http/order-params.ts';
 import { MarketFeeds } from './market-feeds.ts';
 import { OrderTracker, type TrackedOrder } from './order-tracker.ts';
@@ -50,7 +53,7 @@ import type { WireObject } from './wire.ts';
 
 const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 
-export class BinanceVenue implements Venue {
+export class BinanceVenue implements Venue, RateLimitReporter {
   readonly id: string;
   readonly capabilities: VenueCapabilities = { ledger: 'venue', requiresCredential: true, marketData: true, trading: true };
   readonly endpoints: BinanceEndpoints;
@@ -61,9 +64,7 @@ export class BinanceVenue implements Venue {
   private readonly directory = new SymbolDirectory();
   /** When `queryOrder` last failed to subscribe an account's user data stream. */
   private readonly userStreamFailedAt = new Map<string, number>();
-  private instrumentsAt = -Infinity;
-  private instrumentsLoading: Promise<InstrumentSpec[]> | undefined;
-  private instruments: InstrumentSpec[] = [];
+  private readonly instruments: CachedList<InstrumentSpec>;
   private stopped = false;
 
   constructor(
@@ -105,6 +106,11 @@ export class BinanceVenue implements Venue {
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
     this.orders = new OrderTracker(deps.execution);
+    this.instruments = new CachedList(deps.clock, options.instrumentsTtlMs ?? 600_000, () => this.loadInstruments());
+  }
+
+  rateLimitStats(): RateLimitStats {
+    return this.rest.rateLimitStats();
   }
 
   /** The market-data side (exposed for tests and diagnostics). */
@@ -123,24 +129,16 @@ export class BinanceVenue implements Venue {
     this.userStream.close();
   }
 
-  async listInstruments(): Promise<InstrumentSpec[]> {
-    const ttl = this.options.instrumentsTtlMs ?? 600_000;
-    if (this.deps.clock.now() - this.instrumentsAt < ttl) return this.instruments;
-    this.instrumentsLoading ??= this.rest
-      .publicGet('/api/v3/exchangeInfo', [], 20)
-      .then((body) => {
-        const { instruments, skipped, weightLimitPerMinute } = parseExchangeInfo(body, this.id);
-        if (weightLimitPerMinute !== undefined) this.rest.setWeightLimit(weightLimitPerMinute);
-        if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Binance symbols that did not parse');
-        this.instruments = instruments;
-        this.instrumentsAt = this.deps.clock.now();
-        this.directory.replace(instruments);
-        return instruments;
-      })
-      .finally(() => {
-        this.instrumentsLoading = undefined;
-      });
-    return this.instrumentsLoading;
+  listInstruments(): Promise<InstrumentSpec[]> {
+    return this.instruments.get();
+  }
+
+  private async loadInstruments(): Promise<InstrumentSpec[]> {
+    const { instruments, skipped, weightLimitPerMinute } = parseExchangeInfo(await this.rest.publicGet('/api/v3/exchangeInfo', [], 20), this.id);
+    if (weightLimitPerMinute !== undefined) this.rest.setWeightLimit(weightLimitPerMinute);
+    if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Binance symbols that did not parse');
+    this.directory.replace(instruments);
+    return instruments;
   }
 
   async subscribeMarket(key: MarketStreamKey): Promise<void> {
@@ -173,14 +171,7 @@ export class BinanceVenue implements Venue {
       2,
     );
     const bars = parseKlines(body, { instrumentId: `${this.id}:${symbol}`, venue: this.id, symbol, interval, now: this.rest.serverNow() });
-    const live = this.feeds.liveKline(symbol, interval);
-    const last = bars[bars.length - 1];
-    if (live && last && live.candle.openTime === last.candle.openTime) bars[bars.length - 1] = live;
-    else if (live && last && live.candle.openTime > last.candle.openTime) {
-      bars.push(live);
-      if (bars.length > n) bars.shift();
-    }
-    return bars;
+    return spliceLiveKline(bars, this.feeds.liveKline(symbol, interval), n);
   }
 
   async submitOrder(order: VenueOrder, account: VenueAccount): Promise<void> {

@@ -5,6 +5,7 @@
  * its deprecated one); every URL can be overridden, which is
  * how tests point the connector at the local fake server.
  */
+import { trimSlash } from '../kit/urls.ts';
 
 export type BinanceVenueId = 'BINANCE' | 'BINANCE_UAT' | 'BINANCE_SANDBOX';
 
@@ -74,9 +75,6 @@ function isBinanceHost(url: string): boolean {
   }
 }
 
-function trimSlash(u: string): string {
-  return u.replace(/\/+$/, '');
-}
 
 /** The endpoints for a venue id with overrides applied (tolerating `/api`, `/ws`, `/stream` suffixes). */
 export function resolveEndpoints(options: Pick<BinanceVenueOptions, 'venueId' | 'restBaseUrl' | 'wsBaseUrl' | 'wsApiUrl'>): BinanceEndpoints {

@@ -3,22 +3,10 @@
  * The adapter's one error type. `retryable` separates transient trouble (network, 429, 5xx, unknown outcome)
  * from refusals (Binance error codes such as -2010, -1013, -2015) — the split ccxt gets right.
  */
+import type { VenueErrorKind } from '../kit/venue-error.ts';
 
-export type BinanceErrorKind =
-  /** Binance answered with an error payload `{code, msg}` (4xx). */
-  | 'rejected'
-  /** 429, or a request skipped because a Retry-After back-off is running. */
-  | 'rate-limited'
-  /** 418: the IP is banned until `retryAfterMs` passes; nothing is sent meanwhile. */
-  | 'banned'
-  /** Connection failure or timeout before an answer. */
-  | 'network'
-  /** 5xx or -1006/-1007: Binance does not know whether the request was executed. */
-  | 'unknown-outcome'
-  /** An answer that does not have the documented shape. */
-  | 'protocol'
-  /** A local refusal before anything was sent (unsupported order type, missing credential…). */
-  | 'unsupported';
+/** The kit's error kinds (rejected, rate-limited, banned, network, unknown-outcome, protocol, unsupported). */
+export type BinanceErrorKind = VenueErrorKind;
 
 export class BinanceVenueError extends Error {
   override readonly name = 'BinanceVenueError';

@@ -7,6 +7,7 @@
  */
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { DepthSync } from './ws/depth-sync.ts';
+import { FeedStatus } from '../kit/feed-status.ts';
 import { BinanceStreamPool } from './ws/stream-pool.ts';
 import { parseDepthDiff, parseKlineEvent, parseTicker, parseTrade, type InstrumentRef } from './ws/parse.ts';
 import { parseDepthSnapshot } from './http/parse.ts';
@@ -43,7 +44,6 @@ interface SymbolFeed {
   ticker: boolean;
   lastTicker: TickerSnapshot | undefined;
   readonly klines: Map<string, KlineUpdate | undefined>;
-  down: boolean;
 }
 
 type StreamTarget = { feed: SymbolFeed; kind: 'depth' | 'trade' | 'ticker' | 'kline' };
@@ -57,9 +57,11 @@ export class MarketFeeds {
   private readonly feeds = new Map<string, SymbolFeed>();
   private readonly targets = new Map<string, StreamTarget>();
   private readonly stream: BinanceStreamPool;
+  private readonly status: FeedStatus;
   private stopped = false;
 
   constructor(private readonly options: MarketFeedsOptions) {
+    this.status = new FeedStatus(options.venueId, options.market);
     this.stream = new BinanceStreamPool({
       baseUrl: options.wsBaseUrl,
       log: options.log,
@@ -125,7 +127,10 @@ export class MarketFeeds {
         feed.klines.delete(key.interval!);
         break;
     }
-    if (!feed.depth && !feed.trade && !feed.ticker && feed.klines.size === 0) this.feeds.delete(key.symbol);
+    if (!feed.depth && !feed.trade && !feed.ticker && feed.klines.size === 0) {
+      this.feeds.delete(key.symbol);
+      this.status.forget(key.symbol);
+    }
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
@@ -168,7 +173,6 @@ export class MarketFeeds {
         ticker: false,
         lastTicker: undefined,
         klines: new Map(),
-        down: false,
       };
       this.feeds.set(symbol, feed);
     }
@@ -313,14 +317,11 @@ export class MarketFeeds {
   }
 
   private setDown(feed: SymbolFeed, reason: string): void {
-    if (feed.down) return;
-    feed.down = true;
-    this.options.market.onFeedStatus?.(this.options.venueId, feed.ref.symbol, 'DOWN', reason);
+    this.status.setDown(feed.ref.symbol, reason);
   }
 
   private setUp(feed: SymbolFeed): void {
-    if (!feed.down) return;
-    feed.down = false;
-    this.options.market.onFeedStatus?.(this.options.venueId, feed.ref.symbol, 'UP');
+    this.status.setUp(feed.ref.symbol);
   }
+
 }

@@ -37,7 +37,10 @@ import { resolveBitfinexEndpoints, type BitfinexEndpoints, type BitfinexVenueOpt
 import { BitfinexRestClient } from './rest-client.ts';
 import { NonceSource, createBitfinexSigner, type BitfinexSigner } from './signing.ts';
 import { BitfinexMarketFeeds } from './market-feeds.ts';
-import { BitfinexAuthStreams } from './auth-stream.ts';
+import { bitfinexAuthStreams } from './auth-stream.ts';
+import type { AccountStreams } from '../kit/account-streams.ts';
+import { CachedList } from '../kit/cached-list.ts';
+import { spliceLiveKline } from '../kit/live-kline.ts';
 import { buildBitfinexOrder, cidDate, cidFor } from './order-params.ts';
 import {
   BITFINEX_FRAMES,
@@ -69,7 +72,7 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
   readonly endpoints: BitfinexEndpoints;
   readonly rest: BitfinexRestClient;
   readonly feeds: BitfinexMarketFeeds;
-  readonly accountStreams: BitfinexAuthStreams;
+  readonly accountStreams: AccountStreams<BitfinexSigner>;
   private readonly orders: OrderTracker;
   private readonly nonces: NonceSource;
   /** cid → clientOrderId, for channel-0 messages and trades (which name orders by cid and Bitfinex id). */
@@ -77,9 +80,7 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
   private readonly byOrderId = new Map<string, string>();
   private readonly cidDates = new Map<string, string>();
   private readonly bySymbol = new Map<string, InstrumentSpec>();
-  private instruments: InstrumentSpec[] = [];
-  private instrumentsAt = -Infinity;
-  private instrumentsLoading: Promise<InstrumentSpec[]> | undefined;
+  private readonly instruments: CachedList<InstrumentSpec>;
   private stopped = false;
 
   constructor(
@@ -102,7 +103,7 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
     });
     const timing = { pingIntervalMs: options.pingIntervalMs ?? 20_000, idleTimeoutMs: options.idleTimeoutMs ?? 40_000, reconnectDelayMs: options.reconnectDelayMs ?? { min: 250, max: 30_000 } };
     this.feeds = new BitfinexMarketFeeds({ venueId: this.id, url: this.endpoints.publicWsUrl, market: deps.market, log: deps.log, clock: deps.clock, budgets: this.rest.budgets, ...timing });
-    this.accountStreams = new BitfinexAuthStreams({
+    this.accountStreams = bitfinexAuthStreams({
       venue: this.id,
       url: this.endpoints.authWsUrl,
       log: deps.log,
@@ -114,6 +115,7 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
       ...timing,
     });
     this.orders = new OrderTracker(deps.execution);
+    this.instruments = new CachedList(deps.clock, options.instrumentsTtlMs ?? 600_000, () => this.loadInstruments());
   }
 
   rateLimitStats(): RateLimitStats {
@@ -131,22 +133,18 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
     this.accountStreams.close();
   }
 
-  async listInstruments(): Promise<InstrumentSpec[]> {
-    if (this.deps.clock.now() - this.instrumentsAt < (this.options.instrumentsTtlMs ?? 600_000)) return this.instruments;
-    this.instrumentsLoading ??= (async () => {
-      const [info, tickers] = await Promise.all([this.rest.publicGet('conf/pub:info:pair'), this.rest.publicGet('tickers', 'symbols=ALL')]);
-      const uat = this.id === 'BITFINEX_UAT';
-      const { instruments, skipped } = parsePairInfo(info, this.id, parseLastPrices(tickers), (pair) => isTestPair(pair) === uat);
-      if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Bitfinex pairs that did not parse');
-      this.instruments = instruments;
-      this.instrumentsAt = this.deps.clock.now();
-      this.bySymbol.clear();
-      for (const s of instruments) this.bySymbol.set(s.symbol, s);
-      return instruments;
-    })().finally(() => {
-      this.instrumentsLoading = undefined;
-    });
-    return this.instrumentsLoading;
+  listInstruments(): Promise<InstrumentSpec[]> {
+    return this.instruments.get();
+  }
+
+  private async loadInstruments(): Promise<InstrumentSpec[]> {
+    const [info, tickers] = await Promise.all([this.rest.publicGet('conf/pub:info:pair'), this.rest.publicGet('tickers', 'symbols=ALL')]);
+    const uat = this.id === 'BITFINEX_UAT';
+    const { instruments, skipped } = parsePairInfo(info, this.id, parseLastPrices(tickers), (pair) => isTestPair(pair) === uat);
+    if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Bitfinex pairs that did not parse');
+    this.bySymbol.clear();
+    for (const spec of instruments) this.bySymbol.set(spec.symbol, spec);
+    return instruments;
   }
 
   async subscribeMarket(key: MarketStreamKey): Promise<void> {
@@ -177,13 +175,7 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
       .sort((a, b) => a.candle.openTime - b.candle.openTime);
     const last = bars[bars.length - 1];
     if (last && last.candle.openTime + FRAME_MS[interval]! > now) last.isClosed = false;
-    const live = this.feeds.liveKline(symbol, interval);
-    if (live && last && live.candle.openTime === last.candle.openTime) bars[bars.length - 1] = live;
-    else if (live && last && live.candle.openTime > last.candle.openTime) {
-      bars.push(live);
-      if (bars.length > n) bars.shift();
-    }
-    return bars;
+    return spliceLiveKline(bars, this.feeds.liveKline(symbol, interval), n);
   }
 
   async submitOrder(order: VenueOrder, account: VenueAccount): Promise<void> {
@@ -215,7 +207,7 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
       try {
         const state = await this.queryOrder(order, account);
         if (!state) reject(`not placed: ${err.message}`);
-        else this.emitState(tracked, state);
+        else this.orders.emitState(tracked, state, this.deps.clock.now());
       } catch (queryErr) {
         this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Bitfinex order outcome unknown; waiting for the account stream');
       }
@@ -301,15 +293,6 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
     this.byCid.set(cidFor(o.clientOrderId), o.clientOrderId);
     if (!this.cidDates.has(o.clientOrderId)) this.cidDates.set(o.clientOrderId, cidDate(this.deps.clock.now()));
     return this.orders.track(o, this.bySymbol.get(o.symbol)?.quoteAsset ?? o.symbol.split('/')[1] ?? '');
-  }
-
-  private emitState(t: TrackedOrder, state: VenueOrderState): void {
-    const base = { tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, ...(state.externalOrderId ? { externalOrderId: state.externalOrderId } : {}) };
-    const at = state.updatedAt ?? this.deps.clock.now();
-    this.orders.emit(t, { ...base, type: 'accepted', timestamp: at });
-    for (const f of state.fills) this.orders.emit(t, { ...base, type: 'filled', ...f });
-    if (state.status === 'CANCELLED') this.orders.emit(t, { ...base, type: 'cancelled', reason: state.reason ?? 'CANCELED', timestamp: at });
-    if (state.status === 'EXPIRED') this.orders.emit(t, { ...base, type: 'expired', reason: state.reason ?? 'CANCELED', timestamp: at });
   }
 
   /** What an order array says: accepted, and its end (fills come from trades). */

@@ -10,6 +10,7 @@
  * lists only the TEST pairs (named `TESTBTC/TESTUSD`), and its trading accounts carry the paper sub-account's key;
  * BITFINEX lists every other pair.
  */
+import { trimSlash } from '../kit/urls.ts';
 
 export type BitfinexVenueId = 'BITFINEX' | 'BITFINEX_UAT';
 
@@ -43,9 +44,6 @@ export interface BitfinexVenueOptions {
   fetch?: typeof fetch;
 }
 
-function trimSlash(u: string): string {
-  return u.replace(/\/+$/, '');
-}
 
 export function resolveBitfinexEndpoints(options: Pick<BitfinexVenueOptions, 'restBaseUrl' | 'wsBaseUrl'>): BitfinexEndpoints {
   const rest = options.restBaseUrl ? trimSlash(options.restBaseUrl).replace(/\/v2$/, '') : undefined;

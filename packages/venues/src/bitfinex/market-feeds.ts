@@ -12,6 +12,7 @@
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
+import { FeedStatus } from '../kit/feed-status.ts';
 import { BitfinexBook } from './book.ts';
 import { int, isNumber, parseBitfinexJson } from './json.ts';
 import { BITFINEX_FRAMES, parseBookEntry, parseCandle, parsePublicTrade, parseTicker, type InstrumentRef } from './parse.ts';
@@ -39,7 +40,6 @@ interface SymbolFeed {
   book: BitfinexBook | undefined;
   ticker: TickerSnapshot | undefined;
   readonly klines: Map<string, KlineUpdate | undefined>;
-  down: boolean;
 }
 
 type Channel = { feed: SymbolFeed; kind: MarketStreamKey['kind']; interval?: string };
@@ -55,9 +55,11 @@ export class BitfinexMarketFeeds {
   private readonly channels = new Map<string, Channel>();
   private readonly sockets = new Map<number, SocketState>();
   private readonly pool: ChannelPool;
+  private readonly status: FeedStatus;
   private stopped = false;
 
   constructor(private readonly options: BitfinexFeedsOptions) {
+    this.status = new FeedStatus(options.venueId, options.market);
     this.pool = new ChannelPool({
       name: `${options.venueId} public`,
       url: options.url,
@@ -108,7 +110,10 @@ export class BitfinexMarketFeeds {
     if (key.kind === 'orderbook') feed.book = undefined;
     if (key.kind === 'ticker') feed.ticker = undefined;
     if (key.kind === 'kline') feed.klines.delete(key.interval!);
-    if (![...this.channels.values()].some((c) => c.feed === feed)) this.feeds.delete(key.symbol);
+    if (![...this.channels.values()].some((c) => c.feed === feed)) {
+      this.feeds.delete(key.symbol);
+      this.status.forget(key.symbol);
+    }
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
@@ -145,7 +150,7 @@ export class BitfinexMarketFeeds {
   private feedFor(symbol: string, bfxSymbol: string): SymbolFeed {
     let feed = this.feeds.get(symbol);
     if (!feed) {
-      feed = { ref: { instrumentId: `${this.options.venueId}:${symbol}`, venue: this.options.venueId, symbol }, symbol: bfxSymbol, book: undefined, ticker: undefined, klines: new Map(), down: false };
+      feed = { ref: { instrumentId: `${this.options.venueId}:${symbol}`, venue: this.options.venueId, symbol }, symbol: bfxSymbol, book: undefined, ticker: undefined, klines: new Map()};
       this.feeds.set(symbol, feed);
     }
     return feed;
@@ -298,15 +303,11 @@ export class BitfinexMarketFeeds {
       ch.feed.book.reset();
       this.options.market.onBookChanged(this.options.venueId, ch.feed.ref.symbol);
     }
-    if (ch.feed.down) return;
-    ch.feed.down = true;
-    this.options.market.onFeedStatus?.(this.options.venueId, ch.feed.ref.symbol, 'DOWN', reason);
+    this.status.setDown(ch.feed.ref.symbol, reason);
   }
 
   private setUp(feed: SymbolFeed): void {
-    if (!feed.down) return;
-    feed.down = false;
-    this.options.market.onFeedStatus?.(this.options.venueId, feed.ref.symbol, 'UP');
+    this.status.setUp(feed.ref.symbol);
   }
 }
 

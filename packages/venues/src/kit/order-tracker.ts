@@ -6,7 +6,7 @@
  * before any fill or end), each fill once per venue trade id, and one terminal event (cancelled / rejected / expired).
  * Fills after a terminal event are still reported (a fill racing a cancel is a real-world case).
  */
-import type { ExecutionEvent, ExecutionSink, VenueOrder } from '@cadenza/domain';
+import type { ExecutionEvent, ExecutionSink, VenueOrder, VenueOrderState } from '@cadenza/domain';
 
 /** The events about one order (everything but account-wide `balances` and `resync`). */
 export type OrderEvent = Exclude<ExecutionEvent, { type: 'balances' | 'resync' }>;
@@ -89,6 +89,24 @@ export class OrderTracker {
     }
     this.sink.onExecution(event);
     return true;
+  }
+
+  /**
+   * Emits what a queried state says about an order (used when a submission's outcome was unknown and the venue was
+   * asked): accepted, each listed fill (the last one final when the order is FILLED), and the end.
+   */
+  emitState(t: TrackedOrder, state: VenueOrderState, now: number): void {
+    const base = { tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, ...(state.externalOrderId ? { externalOrderId: state.externalOrderId } : {}) };
+    const at = state.updatedAt ?? now;
+    if (state.status === 'REJECTED') {
+      this.emit(t, { ...base, type: 'rejected', reason: state.reason ?? 'rejected', timestamp: at });
+      return;
+    }
+    this.emit(t, { ...base, type: 'accepted', timestamp: at });
+    const last = state.fills[state.fills.length - 1];
+    for (const f of state.fills) this.emit(t, { ...base, type: 'filled', ...f, ...(state.status === 'FILLED' && f === last ? { final: true } : {}) });
+    if (state.status === 'CANCELLED') this.emit(t, { ...base, type: 'cancelled', reason: state.reason ?? 'cancelled', timestamp: at });
+    if (state.status === 'EXPIRED') this.emit(t, { ...base, type: 'expired', reason: state.reason ?? 'expired', timestamp: at });
   }
 
   protected ensureAccepted(t: TrackedOrder, timestamp: number): void {

@@ -7,6 +7,7 @@
  * `<ws>/ws/v5/public` (books, trades, tickers), `<ws>/ws/v5/business` (candles), `<ws>/ws/v5/private` (login,
  * orders, account).
  */
+import { trimSlash } from '../kit/urls.ts';
 
 export type OkxVenueId = 'OKX' | 'OKX_UAT';
 
@@ -45,9 +46,6 @@ export interface OkxVenueOptions {
   fetch?: typeof fetch;
 }
 
-function trimSlash(u: string): string {
-  return u.replace(/\/+$/, '');
-}
 
 /** The endpoints of a venue id with overrides applied (tolerating `/api/v5` and `/ws/v5/...` suffixes). */
 export function resolveOkxEndpoints(options: Pick<OkxVenueOptions, 'venueId' | 'restBaseUrl' | 'wsBaseUrl'>): OkxEndpoints {

@@ -9,6 +9,7 @@
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
+import { FeedStatus } from '../kit/feed-status.ts';
 import { OkxBookSync, type OkxBookResult } from './book-sync.ts';
 import { OKX_BARS, parseBookMessage, parseBookSnapshot, parseCandle, parseTicker, parseTrade, type InstrumentRef } from './parse.ts';
 import type { OkxRestClient } from './rest-client.ts';
@@ -39,7 +40,6 @@ interface SymbolFeed {
   book: BookFeed | undefined;
   ticker: TickerSnapshot | undefined;
   readonly klines: Map<string, KlineUpdate | undefined>;
-  down: boolean;
 }
 
 type Channel = { feed: SymbolFeed; kind: MarketStreamKey['kind']; interval?: string };
@@ -49,9 +49,11 @@ export class OkxMarketFeeds {
   private readonly channels = new Map<string, Channel>();
   private readonly publicPool: ChannelPool;
   private readonly businessPool: ChannelPool;
+  private readonly status: FeedStatus;
   private stopped = false;
 
   constructor(private readonly options: OkxFeedsOptions) {
+    this.status = new FeedStatus(options.venueId, options.market);
     const common = {
       log: options.log,
       capacity: 100,
@@ -103,7 +105,10 @@ export class OkxMarketFeeds {
     }
     if (key.kind === 'ticker') feed.ticker = undefined;
     if (key.kind === 'kline') feed.klines.delete(key.interval!);
-    if (![...this.channels.values()].some((c) => c.feed === feed)) this.feeds.delete(key.symbol);
+    if (![...this.channels.values()].some((c) => c.feed === feed)) {
+      this.feeds.delete(key.symbol);
+      this.status.forget(key.symbol);
+    }
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
@@ -143,7 +148,7 @@ export class OkxMarketFeeds {
   private feedFor(symbol: string, instId: string): SymbolFeed {
     let feed = this.feeds.get(symbol);
     if (!feed) {
-      feed = { ref: { instrumentId: `${this.options.venueId}:${symbol}`, venue: this.options.venueId, symbol }, instId, book: undefined, ticker: undefined, klines: new Map(), down: false };
+      feed = { ref: { instrumentId: `${this.options.venueId}:${symbol}`, venue: this.options.venueId, symbol }, instId, book: undefined, ticker: undefined, klines: new Map()};
       this.feeds.set(symbol, feed);
     }
     return feed;
@@ -282,16 +287,13 @@ export class OkxMarketFeeds {
   }
 
   private setDown(feed: SymbolFeed, reason: string): void {
-    if (feed.down) return;
-    feed.down = true;
-    this.options.market.onFeedStatus?.(this.options.venueId, feed.ref.symbol, 'DOWN', reason);
+    this.status.setDown(feed.ref.symbol, reason);
   }
 
   private setUp(feed: SymbolFeed): void {
-    if (!feed.down) return;
-    feed.down = false;
-    this.options.market.onFeedStatus?.(this.options.venueId, feed.ref.symbol, 'UP');
+    this.status.setUp(feed.ref.symbol);
   }
+
 }
 
 function channelName(key: MarketStreamKey, instId: string): string {

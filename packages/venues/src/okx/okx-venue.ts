@@ -36,7 +36,10 @@ import { resolveOkxEndpoints, type OkxEndpoints, type OkxVenueOptions } from './
 import { OkxRestClient } from './rest-client.ts';
 import { createOkxSigner, type OkxSigner } from './signing.ts';
 import { OkxMarketFeeds } from './market-feeds.ts';
-import { OkxPrivateStreams } from './private-stream.ts';
+import { okxPrivateStreams } from './private-stream.ts';
+import type { AccountStreams } from '../kit/account-streams.ts';
+import { CachedList } from '../kit/cached-list.ts';
+import { spliceLiveKline } from '../kit/live-kline.ts';
 import { buildOkxOrder } from './order-params.ts';
 import { OKX_BARS, OKX_KLINE_INTERVALS, parseBalances, parseCandle, parseFill, parseInstruments, parseOrder, wire, type OkxFill, type OkxOrder } from './parse.ts';
 
@@ -52,15 +55,13 @@ export class OkxVenue implements Venue, RateLimitReporter {
   readonly endpoints: OkxEndpoints;
   readonly rest: OkxRestClient;
   readonly feeds: OkxMarketFeeds;
-  readonly privateStreams: OkxPrivateStreams;
+  readonly privateStreams: AccountStreams<OkxSigner>;
   private readonly orders: OrderTracker;
   /** Order types by clOrdId: OKX reports an IOC/FOK/market remainder as `canceled`, we report it as expired. */
   private readonly ordTypes = new Map<string, string>();
   private readonly cancelRequested = new Set<string>();
   private readonly bySymbol = new Map<string, InstrumentSpec>();
-  private instruments: InstrumentSpec[] = [];
-  private instrumentsAt = -Infinity;
-  private instrumentsLoading: Promise<InstrumentSpec[]> | undefined;
+  private readonly instruments: CachedList<InstrumentSpec>;
   private stopped = false;
 
   constructor(
@@ -94,7 +95,7 @@ export class OkxVenue implements Venue, RateLimitReporter {
       snapshotRetryDelayMs: options.snapshotRetryDelayMs ?? 250,
       ...socketTiming,
     });
-    this.privateStreams = new OkxPrivateStreams({
+    this.privateStreams = okxPrivateStreams({
       venue: this.id,
       url: `${this.endpoints.wsBaseUrl}/ws/v5/private`,
       log: deps.log,
@@ -107,6 +108,7 @@ export class OkxVenue implements Venue, RateLimitReporter {
       ...socketTiming,
     });
     this.orders = new OrderTracker(deps.execution);
+    this.instruments = new CachedList(deps.clock, options.instrumentsTtlMs ?? 600_000, () => this.loadInstruments());
   }
 
   rateLimitStats(): RateLimitStats {
@@ -124,23 +126,16 @@ export class OkxVenue implements Venue, RateLimitReporter {
     this.privateStreams.close();
   }
 
-  async listInstruments(): Promise<InstrumentSpec[]> {
-    if (this.deps.clock.now() - this.instrumentsAt < (this.options.instrumentsTtlMs ?? 600_000)) return this.instruments;
-    this.instrumentsLoading ??= this.rest
-      .publicGet('/api/v5/public/instruments', [['instType', 'SPOT']])
-      .then((data) => {
-        const { instruments, skipped } = parseInstruments(data, this.id);
-        if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped OKX instruments that did not parse');
-        this.instruments = instruments;
-        this.instrumentsAt = this.deps.clock.now();
-        this.bySymbol.clear();
-        for (const s of instruments) this.bySymbol.set(s.symbol, s);
-        return instruments;
-      })
-      .finally(() => {
-        this.instrumentsLoading = undefined;
-      });
-    return this.instrumentsLoading;
+  listInstruments(): Promise<InstrumentSpec[]> {
+    return this.instruments.get();
+  }
+
+  private async loadInstruments(): Promise<InstrumentSpec[]> {
+    const { instruments, skipped } = parseInstruments(await this.rest.publicGet('/api/v5/public/instruments', [['instType', 'SPOT']]), this.id);
+    if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped OKX instruments that did not parse');
+    this.bySymbol.clear();
+    for (const spec of instruments) this.bySymbol.set(spec.symbol, spec);
+    return instruments;
   }
 
   async subscribeMarket(key: MarketStreamKey): Promise<void> {
@@ -166,14 +161,7 @@ export class OkxVenue implements Venue, RateLimitReporter {
     const data = await this.rest.publicGet('/api/v5/market/candles', [['instId', this.instId(symbol)], ['bar', OKX_BARS[interval]!], ['limit', String(n)]]);
     const ref = { instrumentId: `${this.id}:${symbol}`, venue: this.id, symbol };
     const bars = data.map((row) => parseCandle(row, ref, interval)).sort((a, b) => a.candle.openTime - b.candle.openTime);
-    const live = this.feeds.liveKline(symbol, interval);
-    const last = bars[bars.length - 1];
-    if (live && last && live.candle.openTime === last.candle.openTime) bars[bars.length - 1] = live;
-    else if (live && last && live.candle.openTime > last.candle.openTime) {
-      bars.push(live);
-      if (bars.length > n) bars.shift();
-    }
-    return bars;
+    return spliceLiveKline(bars, this.feeds.liveKline(symbol, interval), n);
   }
 
   async submitOrder(order: VenueOrder, account: VenueAccount): Promise<void> {
@@ -208,7 +196,7 @@ export class OkxVenue implements Venue, RateLimitReporter {
       try {
         const state = await this.queryOrder(order, account);
         if (!state) reject(`not placed: ${err.message}`);
-        else this.emitState(tracked, state);
+        else this.orders.emitState(tracked, state, this.deps.clock.now());
       } catch (queryErr) {
         this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'OKX order outcome unknown; waiting for the private stream');
       }
@@ -322,16 +310,6 @@ export class OkxVenue implements Venue, RateLimitReporter {
         return selfEnding && !this.cancelRequested.has(clientOrderId) ? 'EXPIRED' : 'CANCELLED';
       }
     }
-  }
-
-  /** Emits what a queried state says (used when a submission's outcome was unknown). */
-  private emitState(t: TrackedOrder, state: VenueOrderState): void {
-    const base = { tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, ...(state.externalOrderId ? { externalOrderId: state.externalOrderId } : {}) };
-    const at = state.updatedAt ?? this.deps.clock.now();
-    this.orders.emit(t, { ...base, type: 'accepted', timestamp: at });
-    for (const f of state.fills) this.orders.emit(t, { ...base, type: 'filled', ...f, ...(state.status === 'FILLED' && f === state.fills.at(-1) ? { final: true } : {}) });
-    if (state.status === 'CANCELLED') this.orders.emit(t, { ...base, type: 'cancelled', reason: state.reason ?? 'canceled', timestamp: at });
-    if (state.status === 'EXPIRED') this.orders.emit(t, { ...base, type: 'expired', reason: state.reason ?? 'canceled', timestamp: at });
   }
 
   /** One `orders` push: accepted, a fill, or the end of the order. */

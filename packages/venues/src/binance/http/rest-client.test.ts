@@ -43,6 +43,7 @@ describe('BinanceRestClient', () => {
     now.t += 30_000;
     await rest.signed('POST', '/api/v3/order', [], signer);
     assert.equal(calls.length, 2);
+    assert.deepEqual(rest.rateLimitStats(), { throttled: 0, rateLimited: 1, banned: 0, refused: 1 }, 'counted for /metrics');
   });
 
   test('418: everything stops, public reads included, and an error is logged', async () => {
@@ -51,6 +52,7 @@ describe('BinanceRestClient', () => {
     await assert.rejects(rest.publicGet('/api/v3/depth'), (e: BinanceVenueError) => e.kind === 'banned' && !e.retryable);
     assert.equal(calls.length, 1);
     assert.ok(warnings.some((w) => /banned/.test(w)));
+    assert.equal(rest.rateLimitStats().banned, 1);
   });
 
   test('-1021 resynchronises the clock offset from /api/v3/time and retries once', async () => {

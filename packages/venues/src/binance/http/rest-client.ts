@@ -12,6 +12,7 @@
  *  - 5xx (and -1006/-1007) mean the execution status is unknown: `unknown-outcome`, for the caller to reconcile.
  */
 import { BinanceVenueError, INVALID_TIMESTAMP } from '../errors.ts';
+import type { RateLimitStats } from '../../kit/rate-budget.ts';
 import { parseErrorPayload, parseServerTime } from './parse.ts';
 import { signedQuery, toQueryString, type RequestSigner } from '../signing.ts';
 
@@ -43,6 +44,7 @@ export class BinanceRestClient {
   private blockedUntil = 0;
   private blockKind: 'rate-limited' | 'banned' = 'rate-limited';
   private readonly usageCounters = new Map<string, number>();
+  private readonly limitCounters: RateLimitStats = { throttled: 0, rateLimited: 0, banned: 0, refused: 0 };
   /** Server minute (epoch ms / 60000) the last used-weight-1m header belongs to. */
   private weightMinute = -1;
   private weightLimit: number;
@@ -72,6 +74,11 @@ export class BinanceRestClient {
     return this.options.clock.now() + this.offsetMs;
   }
 
+  /** 429/418 answers, waits for the minute's weight and requests not sent during a back-off (for /metrics). */
+  rateLimitStats(): RateLimitStats {
+    return { ...this.limitCounters };
+  }
+
   usage(): RateUsage {
     return Object.fromEntries(this.usageCounters);
   }
@@ -97,6 +104,7 @@ export class BinanceRestClient {
     const budgetWait = this.weightWaitMs(weight);
     if (budgetWait > 0) {
       this.options.log.warn({ path, weight, waitMs: budgetWait }, 'Binance request weight budget spent for this minute; waiting');
+      this.limitCounters.throttled++;
       await sleep(budgetWait);
     }
     for (let attempt = 0; ; attempt++) {
@@ -146,6 +154,7 @@ export class BinanceRestClient {
   }
 
   private blockedError(waitMs: number): BinanceVenueError {
+    this.limitCounters.refused++;
     return new BinanceVenueError(
       this.blockKind,
       this.blockKind === 'banned' ? `Binance has banned this IP for ${Math.ceil(waitMs / 1000)} s more (418); not sending` : `rate limited by Binance for ${Math.ceil(waitMs / 1000)} s more (429)`,
@@ -176,6 +185,8 @@ export class BinanceRestClient {
       const retryAfterMs = retryAfter(res.headers) ?? (res.status === 418 ? 120_000 : 1_000);
       this.blockedUntil = Math.max(this.blockedUntil, this.options.clock.now() + retryAfterMs);
       this.blockKind = res.status === 418 ? 'banned' : 'rate-limited';
+      if (res.status === 418) this.limitCounters.banned++;
+      else this.limitCounters.rateLimited++;
       const payload = parseErrorPayload(body);
       const log = res.status === 418 ? this.options.log.error.bind(this.options.log) : this.options.log.warn.bind(this.options.log);
       log({ status: res.status, retryAfterMs, code: payload?.code }, res.status === 418 ? 'Binance banned this IP; requests stopped' : 'Binance rate limit hit; backing off');
