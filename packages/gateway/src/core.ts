@@ -4,6 +4,7 @@
  * hub, counters, the end-of-turn flush, admission of connections, and the broker side of subscribing. GatewayNode is
  * the public face; connections never see this class, only the interface it implements.
  */
+import type { IncomingMessage } from 'node:http';
 import type { RawJson, ClientInfo } from '@cadenza/protocol';
 import type { Broker, StreamPosition } from './broker/broker.ts';
 import { MemoryBroker } from './broker/memory.ts';
@@ -45,6 +46,7 @@ export class Core implements ConnectionHost<Connection> {
   readonly presence: PresenceManager;
   readonly now: () => number;
   readonly positionCheckMs: number;
+  readonly clientAddress: ((req: IncomingMessage) => string) | undefined;
   #messagesIn = 0;
   #messagesOut = 0;
   /** Positioned subscriptions sent to recover because publications never reached this node. */
@@ -89,6 +91,7 @@ export class Core implements ConnectionHost<Connection> {
     this.broker = o.broker ?? new MemoryBroker({ now: this.now });
     this.presence = o.presence ?? new MemoryPresenceManager();
     this.positionCheckMs = o.positionCheckMs ?? 40_000;
+    this.clientAddress = o.clientAddress;
     this.hub = new Hub<Connection>((channel, conns) => this.sendToRecover(channel, conns));
   }
 
@@ -145,19 +148,22 @@ export class Core implements ConnectionHost<Connection> {
 
   // ------------------------------------------------------------ connections
 
-  /** A new socket: indexed for housekeeping, or refused (shutdown, too many sockets). */
+  /** A new socket: indexed for housekeeping, or refused (shutdown, too many sockets, too many from its address). */
   acceptSocket(conn: Connection): void {
-    this.hub.addSocket(conn);
-    const max = this.settings.limits.maxConnections;
+    const fromAddress = this.hub.addSocket(conn, conn.address);
+    const { maxConnections: max, maxConnectionsPerIp: perIp } = this.settings.limits;
     // Sockets not yet connected count too, with headroom, so a flood of idle upgrades cannot exhaust the node.
     if (this.#closing) conn.close(Disconnect.shutdown());
     else if (max > 0 && this.hub.counts.sockets > max + Math.max(16, max >> 3)) conn.close(Disconnect.connectionLimit());
+    else if (perIp > 0 && fromAddress > perIp) conn.close(Disconnect.connectionLimit());
   }
 
   admit(conn: Connection): void {
-    const max = this.settings.limits.maxConnections;
+    const { maxConnections: max, maxConnectionsPerUser: perUser } = this.settings.limits;
+    const userId = conn.identity.userId;
     if (max > 0 && this.hub.counts.connected >= max) throw Disconnect.connectionLimit();
-    this.hub.addUser(conn.identity.userId, conn);
+    if (perUser > 0 && userId !== '' && this.hub.userConnections(userId) >= perUser) throw Disconnect.connectionLimit();
+    this.hub.addUser(userId, conn);
   }
 
   released(conn: Connection, reason: Disconnect): void {
@@ -177,7 +183,7 @@ export class Core implements ConnectionHost<Connection> {
   }
 
   socketGone(conn: Connection): void {
-    this.hub.removeSocket(conn);
+    this.hub.removeSocket(conn, conn.address);
   }
 
   // ------------------------------------------------------------ subscriptions

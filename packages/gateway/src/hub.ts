@@ -26,6 +26,8 @@ export class Hub<M extends HubMember> implements BrokerEventHandler {
   readonly #users = new Map<string, Set<M>>();
   /** Every accepted socket, connected or not (housekeeping walks it). */
   readonly #sockets = new Set<M>();
+  /** Open sockets by client address. */
+  readonly #perAddress = new Map<string, number>();
   #subscriptions = 0;
   #connected = 0;
 
@@ -139,17 +141,30 @@ export class Hub<M extends HubMember> implements BrokerEventHandler {
     if (set.size === 0) this.#users.delete(userId);
   }
 
+  /** How many of the user's connections are connected here. */
+  userConnections(userId: string): number {
+    return this.#users.get(userId)?.size ?? 0;
+  }
+
   /** A snapshot of the user's connected members. */
   connectionsOf(userId: string): M[] {
     return [...(this.#users.get(userId) ?? [])];
   }
 
-  addSocket(member: M): void {
+  /** Indexes an accepted socket; returns how many sockets its address now has open. */
+  addSocket(member: M, address: string): number {
     this.#sockets.add(member);
+    const n = (this.#perAddress.get(address) ?? 0) + 1;
+    this.#perAddress.set(address, n);
+    return n;
   }
 
-  removeSocket(member: M): void {
-    this.#sockets.delete(member);
+  /** Forgets a socket (again: no effect). */
+  removeSocket(member: M, address: string): void {
+    if (!this.#sockets.delete(member)) return;
+    const n = (this.#perAddress.get(address) ?? 1) - 1;
+    if (n > 0) this.#perAddress.set(address, n);
+    else this.#perAddress.delete(address);
   }
 
   sockets(): IterableIterator<M> {
@@ -158,6 +173,7 @@ export class Hub<M extends HubMember> implements BrokerEventHandler {
 
   clearSockets(): void {
     this.#sockets.clear();
+    this.#perAddress.clear();
   }
 
   get counts(): { connected: number; sockets: number; subscriptions: number; channels: number; users: number } {

@@ -2,6 +2,7 @@
  * @module options
  * GatewayNode's options with their defaults. Defaults follow Centrifugo's where it has one.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Broker } from './broker/broker.ts';
 import type { GatewayHandlers } from './hooks.ts';
 import type { PresenceManager } from './presence/presence.ts';
@@ -44,6 +45,16 @@ export interface NamespaceOptions {
 export interface GatewayLimits {
   /** Open connections on this node; more get disconnect 3504 connection limit. Default 0 = unlimited. */
   maxConnections?: number;
+  /**
+   * Connections of one user on this node (Centrifugo's `user_connection_limit`): one more is refused at connect with
+   * disconnect 3504 connection limit. Anonymous connections are not counted. Default 0 = unlimited.
+   */
+  maxConnectionsPerUser?: number;
+  /**
+   * Open sockets from one client address (see `GatewayOptions.clientAddress`), connected or not: one more is closed
+   * at once with disconnect 3504 connection limit. Default 0 = unlimited.
+   */
+  maxConnectionsPerIp?: number;
   /** Subscriptions per connection (Centrifugo `channel_limit`, default 128): more gets error 106. */
   maxChannelsPerConnection?: number;
   /** Largest incoming WebSocket message in bytes (default 65536); bigger closes with 1009. */
@@ -82,6 +93,11 @@ export interface GatewayOptions {
   /** Whether a channel in a namespace not listed above is refused with 102 (Centrifugo). Default true. */
   rejectUnknownNamespaces?: boolean;
   limits?: GatewayLimits;
+  /**
+   * The client's address for `maxConnectionsPerIp`; default the socket's remote address. Behind a reverse proxy every
+   * client shares the proxy's address: return the one the proxy forwards (only from a proxy you trust).
+   */
+  clientAddress?: (req: IncomingMessage) => string;
   /** Server ping interval (default 25000); must be whole seconds as announced to clients. 0 disables pings. */
   pingIntervalMs?: number;
   /** How long a ping may stay unanswered before 3012 no pong (default 8000). */
@@ -104,6 +120,8 @@ export interface GatewayOptions {
 
 export interface ResolvedLimits {
   maxConnections: number;
+  maxConnectionsPerUser: number;
+  maxConnectionsPerIp: number;
   maxChannelsPerConnection: number;
   maxMessageBytes: number;
   commandsPerSecond: number;
@@ -116,6 +134,8 @@ export interface ResolvedLimits {
 export function resolveLimits(l: GatewayLimits = {}): ResolvedLimits {
   return {
     maxConnections: l.maxConnections ?? 0,
+    maxConnectionsPerUser: l.maxConnectionsPerUser ?? 0,
+    maxConnectionsPerIp: l.maxConnectionsPerIp ?? 0,
     maxChannelsPerConnection: l.maxChannelsPerConnection ?? 128,
     maxMessageBytes: l.maxMessageBytes ?? 65536,
     commandsPerSecond: l.commandsPerSecond ?? 10_000,

@@ -11,7 +11,7 @@ test('an empty environment gives the embedded defaults of `npm start`', () => {
   assert.deepEqual(c.venues, ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT']);
   assert.deepEqual(c.demoUser, DEMO_USER);
   assert.equal(c.redisUrl, undefined);
-  assert.deepEqual(c.gateway, { maxConnections: 0, commandsPerSecond: 10_000, maxChannelsPerConnection: 128 });
+  assert.deepEqual(c.gateway, { maxConnections: 0, commandsPerSecond: 10_000, maxChannelsPerConnection: 128, maxConnectionsPerUser: 100, maxConnectionsPerIp: 1000 });
   assert.equal(c.auth.accessTokenTtlSeconds, 3600);
 });
 
@@ -19,11 +19,14 @@ test('variables override, venue lists are trimmed and upper-cased, external auth
   const c = configFromEnv({
     PORT: '9001', CADENZA_VENUES: ' paper, binance ', CADENZA_AUTH_JWKS_URL: 'https://x.supabase.co/auth/v1/.well-known/jwks.json',
     CADENZA_WS_MAX_CONNECTIONS: '500', CADENZA_REDIS_URL: 'redis://127.0.0.1:6379',
+    CADENZA_MAX_CONNECTIONS_PER_USER: '3', CADENZA_MAX_CONNECTIONS_PER_IP: '0',
   });
   assert.equal(c.port, 9001);
   assert.deepEqual(c.venues, ['PAPER', 'BINANCE']);
   assert.equal(c.demoUser, null);
   assert.equal(c.gateway.maxConnections, 500);
+  assert.equal(c.gateway.maxConnectionsPerUser, 3);
+  assert.equal(c.gateway.maxConnectionsPerIp, 0);
   assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
 });
 

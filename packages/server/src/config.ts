@@ -57,7 +57,7 @@ export interface ServerConfig {
    */
   proxySecret?: string;
   /** Protections of the WebSocket endpoint (0 = unlimited). */
-  gateway: { maxConnections: number; commandsPerSecond: number; maxChannelsPerConnection: number };
+  gateway: { maxConnections: number; commandsPerSecond: number; maxChannelsPerConnection: number; maxConnectionsPerUser: number; maxConnectionsPerIp: number };
 }
 
 export const DEMO_USER = { email: 'demo@cadenza.dev', password: 'cadenza-demo' } as const;
@@ -125,6 +125,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       maxConnections: int('CADENZA_WS_MAX_CONNECTIONS', env.CADENZA_WS_MAX_CONNECTIONS, 0),
       commandsPerSecond: int('CADENZA_WS_COMMANDS_PER_SECOND', env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),
       maxChannelsPerConnection: int('CADENZA_WS_MAX_CHANNELS', env.CADENZA_WS_MAX_CHANNELS, 128),
+      maxConnectionsPerUser: int('CADENZA_MAX_CONNECTIONS_PER_USER', env.CADENZA_MAX_CONNECTIONS_PER_USER, 100),
+      maxConnectionsPerIp: int('CADENZA_MAX_CONNECTIONS_PER_IP', env.CADENZA_MAX_CONNECTIONS_PER_IP, 1000),
     },
   };
 }

@@ -60,6 +60,8 @@ export class Connection implements ClientRef, HubMember {
     readonly host: ConnectionHost<Connection>,
     readonly codec: Codec,
     readonly clientId: string,
+    /** The client's address (the per-IP cap's key). */
+    readonly address: string,
     headers: Record<string, string | undefined>,
     ws: WebSocket,
     /** The raw socket under `ws`, for writing pre-built frames (fan-out). */

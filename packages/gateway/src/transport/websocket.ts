@@ -69,11 +69,12 @@ export class WebSocketTransport {
     }
     const codec: Codec = wantsProtobuf(req) ? protobufCodec : jsonCodec;
     const headers = req.headers as Record<string, string | undefined>;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws as TaggedSocket, codec, headers, socket));
+    const address = this.core.clientAddress?.(req) ?? req.socket.remoteAddress ?? '';
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws as TaggedSocket, codec, address, headers, socket));
   }
 
-  #accept(ws: TaggedSocket, codec: Codec, headers: Record<string, string | undefined>, socket: Duplex): void {
-    const conn = new Connection(this.core, codec, randomUUID(), headers, ws, socket);
+  #accept(ws: TaggedSocket, codec: Codec, address: string, headers: Record<string, string | undefined>, socket: Duplex): void {
+    const conn = new Connection(this.core, codec, randomUUID(), address, headers, ws, socket);
     ws[CLIENT] = conn;
     ws.on('message', onMessage);
     ws.on('close', onClose);
