@@ -55,6 +55,8 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     chunkSizeWarningLimit: 1024,
+    // Brotli at its best quality is the slow part of the build, on purpose (once per install): not a warning.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     // `npm run dev -w @cadenza/console` next to `npm start`: the page talks to the server on :8000.
