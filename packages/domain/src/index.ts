@@ -4,7 +4,9 @@
  * No I/O of its own: storage, venues, time, ids, encryption and event delivery come in through ports.
  */
 export * from './errors.ts';
-export * from './values/decimal.ts';
+export * from './model/decimal.ts';
+export * from './model/fixed-decimal.ts';
+export * from './model/instrument-rules.ts';
 export * from './values/time.ts';
 export * from './values/caller.ts';
 export type * from './ports/venue.ts';

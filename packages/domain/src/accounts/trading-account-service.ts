@@ -9,7 +9,7 @@ import { TradingAccountStatusValues, TradingAccountTypeValues, VenueValues } fro
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../values/caller.ts';
-import { dec } from '../values/decimal.ts';
+import { dec } from '../model/decimal.ts';
 import type { Paged } from '../ports/store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { CredentialVault } from '../credentials/credential-vault.ts';

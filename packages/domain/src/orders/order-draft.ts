@@ -8,7 +8,7 @@
  */
 import type { RpcTradeOrder } from '@cadenza/contract';
 import { DomainError } from '../errors.ts';
-import { dec, isDecimalString, type Dec } from '../values/decimal.ts';
+import { dec, isDecimalString, type Dec } from '../model/decimal.ts';
 import { fromIso } from '../values/time.ts';
 
 export interface OrderDraft {

@@ -23,7 +23,7 @@ import type { DomainContext } from '../context.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CredentialVault } from '../credentials/credential-vault.ts';
 import type { CancelRequest, ExecutionSink, OrderQuery, Venue, VenueAccount, VenueFill, VenueOrderState } from '../ports/venue.ts';
-import { dec, str } from '../values/decimal.ts';
+import { dec, str } from '../model/decimal.ts';
 import type { Order } from './order.ts';
 
 export interface OrderReconcilerDeps {

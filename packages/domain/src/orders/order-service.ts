@@ -16,7 +16,7 @@ import type { RpcTradeOrder } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../values/caller.ts';
-import { ZERO, dec, str } from '../values/decimal.ts';
+import { ZERO, dec, str } from '../model/decimal.ts';
 import { fromIso } from '../values/time.ts';
 import type { CancelRequest, ExecutionEvent, Venue, VenueOrder } from '../ports/venue.ts';
 import type { Paged } from '../ports/store.ts';

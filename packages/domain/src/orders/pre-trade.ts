@@ -15,7 +15,9 @@
  */
 import { DomainError, type ErrorName } from '../errors.ts';
 import type { BookSnapshot, InstrumentSpec } from '../ports/venue.ts';
-import { Dec, ZERO, dec, floorTo, isMultipleOf, str, type Dec as D } from '../values/decimal.ts';
+import { Dec, ZERO, dec, floorTo, str, type Dec as D } from '../model/decimal.ts';
+import { parseFixed, type Fixed } from '../model/fixed-decimal.ts';
+import { InstrumentRules } from '../model/instrument-rules.ts';
 import type { OrderDraft } from './order-draft.ts';
 
 export interface PreTradeInput {
@@ -70,33 +72,24 @@ function walkAsks(book: BookSnapshot, qty: D): D | undefined {
   return left.gt(0) ? cost.add(left.mul(last)) : cost;
 }
 
-/** The instrument's limits as decimals, parsed once per spec object. */
+/** The instrument's rules (model/instrument-rules.ts) and the Dec forms pre-trade computes with, once per spec object. */
 interface Limits {
-  tick: D;
+  rules: InstrumentRules;
   lot: D;
-  minQuantity: D;
-  maxQuantity: D;
-  minNotional: D;
-  maxNotional: D | undefined;
   takerFee: D;
 }
 const limitsCache = new WeakMap<InstrumentSpec, Limits>();
 function limitsOf(spec: InstrumentSpec): Limits {
   let l = limitsCache.get(spec);
   if (!l) {
-    l = {
-      tick: dec(spec.tickSize),
-      lot: dec(spec.lotSize),
-      minQuantity: dec(spec.minQuantity),
-      maxQuantity: dec(spec.maxQuantity),
-      minNotional: dec(spec.minNotional),
-      maxNotional: spec.maxNotional !== undefined ? dec(spec.maxNotional) : undefined,
-      takerFee: dec(spec.takerFee),
-    };
+    l = { rules: new InstrumentRules(spec), lot: dec(spec.lotSize), takerFee: dec(spec.takerFee) };
     limitsCache.set(spec, l);
   }
   return l;
 }
+
+/** A non-negative Dec as exact units (undefined for a negative one). */
+const fixed = (d: D): Fixed | undefined => parseFixed(str(d));
 
 export function preTradeCheck(input: PreTradeInput): PreTradeResult {
   const { draft: d, spec } = input;
@@ -106,9 +99,10 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
   if (d.timeInForceGiven && !spec.timeInForceOptions.includes(d.timeInForce)) {
     return no('TIME_IN_FORCE_NOT_ALLOWED', `time in force ${d.timeInForce} is not allowed on ${spec.instrumentId} (allowed: ${spec.timeInForceOptions.join(', ')})`);
   }
-  const { tick, lot } = limits;
+  const { rules, lot } = limits;
   for (const [name, price] of [['limitPrice', d.limitPrice], ['stopPrice', d.stopPrice]] as const) {
-    if (price && !isMultipleOf(price, tick)) return no('PRICE_NOT_ON_TICK', `${name} ${str(price)} is not a multiple of the tick size ${spec.tickSize}`);
+    const p = price && fixed(price);
+    if (p && !rules.onTick(p)) return no('PRICE_NOT_ON_TICK', `${name} ${str(price)} is not a multiple of the tick size ${spec.tickSize}`);
   }
   const feeFactor = limits.takerFee.add(1);
   const bufferFactor = input.buffer.add(1);
@@ -143,10 +137,9 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
       if (mode === undefined) return no('INVALID_ORDER_PARAMETERS', `unknown quantityRounding ${d.quantityRounding}`);
       quantity = quantity.div(lot).toDecimalPlaces(0, mode as 0).mul(lot);
     }
-    if (!isMultipleOf(quantity, lot)) return no('QUANTITY_NOT_ON_LOT', `quantity ${str(quantity)} is not a multiple of the lot size ${spec.lotSize}`);
-    const minQ = limits.minQuantity;
-    const maxQ = limits.maxQuantity;
-    if (quantity.lt(minQ) || (maxQ.gt(0) && quantity.gt(maxQ)) || !quantity.gt(0)) {
+    const q = fixed(quantity);
+    if (q && !rules.onLot(q)) return no('QUANTITY_NOT_ON_LOT', `quantity ${str(quantity)} is not a multiple of the lot size ${spec.lotSize}`);
+    if (!q || !quantity.gt(0) || rules.quantityBreach(q) !== undefined) {
       return no('QUANTITY_OUT_OF_RANGE', `quantity ${str(quantity)} is outside [${spec.minQuantity}, ${spec.maxQuantity}]`);
     }
   }
@@ -189,11 +182,9 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
       lockAmount = quantity;
     }
   }
-  const minNotional = limits.minNotional;
-  if (notional.lt(minNotional)) return no('NOTIONAL_TOO_SMALL', `order value ${str(notional)} is below the minimum notional ${spec.minNotional}`);
-  if (limits.maxNotional !== undefined && limits.maxNotional.gt(0) && notional.gt(limits.maxNotional)) {
-    return no('NOTIONAL_TOO_LARGE', `order value ${str(notional)} is above the maximum notional ${spec.maxNotional}`);
-  }
+  const breach = rules.notionalBreach(fixed(notional) ?? { units: 0n, scale: 0 });
+  if (breach === 'BELOW_MIN') return no('NOTIONAL_TOO_SMALL', `order value ${str(notional)} is below the minimum notional ${spec.minNotional}`);
+  if (breach === 'ABOVE_MAX') return no('NOTIONAL_TOO_LARGE', `order value ${str(notional)} is above the maximum notional ${spec.maxNotional}`);
   const free = lockAsset === spec.baseAsset ? input.freeBase : input.freeQuote;
   if (free.lt(lockAmount)) return no('INSUFFICIENT_BALANCE', `insufficient ${lockAsset}: the order needs ${str(lockAmount)}, free ${str(free)}`);
   return { ok: true, quantityType, quantity, lockAsset, lockAmount };

@@ -4,7 +4,7 @@
  * `executedPercentage` the filled share (0–100) of the ordered quantity (of the quote amount for QUOTE orders).
  */
 import type { RpcTradeOrder } from '@cadenza/contract';
-import { dec, str } from '../values/decimal.ts';
+import { dec, str } from '../model/decimal.ts';
 import { toIso } from '../values/time.ts';
 import type { Order } from './order.ts';
 

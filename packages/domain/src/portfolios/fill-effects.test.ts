@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Dec, dec, str, ZERO } from '../values/decimal.ts';
+import { Dec, dec, str, ZERO } from '../model/decimal.ts';
 import { applyTrade, fillEffects } from './fill-effects.ts';
 
 const byAsset = (deltas: { asset: string; free: Dec; locked: Dec }[]) =>

@@ -6,7 +6,7 @@
  * fees in that asset; a fill first consumes the order's lock, then free balance; releasing returns what is left
  * of the lock to free. Nothing here rounds: amounts are exact decimals.
  */
-import { Dec, ZERO, min, type Dec as D } from '../values/decimal.ts';
+import { Dec, ZERO, min, type Dec as D } from '../model/decimal.ts';
 
 /** A change to one asset's balance. */
 export interface BalanceDelta {

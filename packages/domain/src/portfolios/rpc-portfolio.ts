@@ -3,7 +3,7 @@
  * Balances, positions and summaries in the contract's `RpcPortfolio` shapes.
  */
 import type { RpcBalanceEntry, RpcPortfolio, RpcPortfolioSummary, RpcPositionEntry, RpcTradingAccount } from '@cadenza/contract';
-import { dec, str, type Dec } from '../values/decimal.ts';
+import { dec, str, type Dec } from '../model/decimal.ts';
 import { toIso } from '../values/time.ts';
 import { securityTypeOf } from '../instruments/rpc-instrument.ts';
 import type { Balance, Position } from './balance.ts';

@@ -36,7 +36,6 @@ import type {
 import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } from './config.ts';
 import { BinanceRestClient } from './http/rest-client.ts';
 import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance, type AccountTrade } from './http/parse.ts';
-import { isZeroDecimal } from '../kit/decimal-text.ts';
 import { spliceLiveKline } from '../kit/live-kline.ts';
 import { CachedList } from '../kit/cached-list.ts';
 import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
@@ -50,6 +49,7 @@ import { BinanceUserStream } from './ws/user-stream-client.ts';
 import { mapExecutionReport, parseAccountPosition, parseExecutionReport, reportOrderKey } from './user-data.ts';
 import { BinanceVenueError, NO_SUCH_ORDER } from './errors.ts';
 import type { WireObject } from './wire.ts';
+import { isZeroDecimal } from '@cadenza/domain';
 
 const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 

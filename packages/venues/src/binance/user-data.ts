@@ -13,8 +13,8 @@
  */
 import type { ExecutionEvent } from '@cadenza/domain';
 import { asArray, asObject, bool, decimal, int, optStr, str, type WireObject } from './wire.ts';
-import { normalizeDecimal } from '../kit/decimal-text.ts';
 import type { OrderEvent } from './order-tracker.ts';
+import { normalizeDecimal } from '@cadenza/domain';
 
 /** Execution types (`x`) of an executionReport, exhaustively. */
 export type BinanceExecutionType = 'NEW' | 'CANCELED' | 'REPLACED' | 'REJECTED' | 'TRADE' | 'EXPIRED' | 'TRADE_PREVENTION' | 'AMENDMENT';

@@ -5,7 +5,7 @@
  * leaking `undefined` into the book or the order flow.
  */
 import { BinanceVenueError } from './errors.ts';
-import { isUnsignedDecimal } from '../kit/decimal-text.ts';
+import { isUnsignedDecimal } from '@cadenza/domain';
 
 export type WireObject = Readonly<Record<string, unknown>>;
 

@@ -16,8 +16,8 @@
  */
 import { LocalBook } from '../kit/price-levels.ts';
 import { crc32Signed } from '../kit/crc32.ts';
-import { absDecimal, isNegativeDecimal } from '../kit/decimal-text.ts';
 import type { BookEntry } from './parse.ts';
+import { absDecimal, isNegativeDecimal } from '@cadenza/domain';
 
 export type BitfinexBookResult = { type: 'synced' } | { type: 'applied' } | { type: 'ignored' } | { type: 'checksum-ok' } | { type: 'checksum-mismatch'; expected: number; computed: number };
 

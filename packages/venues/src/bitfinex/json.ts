@@ -5,7 +5,7 @@
  * no float ever carries a Bitfinex price or amount.
  */
 import { parse } from 'lossless-json';
-import { plainFromJsonNumber } from '../kit/decimal-text.ts';
+import { plainFromJsonNumber } from '@cadenza/domain';
 
 /** Parses Bitfinex JSON with numbers kept as their lexemes (strings); undefined when it is not JSON. */
 export function parseBitfinexJson(text: string): unknown {

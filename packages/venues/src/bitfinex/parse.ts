@@ -4,9 +4,9 @@
  * values. Numbers arrive as lexemes (json.ts) and leave as plain decimal strings.
  */
 import type { InstrumentSpec, KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';
-import { absDecimal, isNegativeDecimal, isZeroDecimal, normalizeDecimal, shiftDecimal, subtractDecimal, truncateDecimal } from '../kit/decimal-text.ts';
 import { idText, int, num, optNum } from './json.ts';
 import { commonCurrency, fromBitfinexPair } from './symbols.ts';
+import { absDecimal, isNegativeDecimal, isZeroDecimal, normalizeDecimal, shiftDecimal, subtractDecimal, truncateDecimal } from '@cadenza/domain';
 
 export interface InstrumentRef {
   instrumentId: string;

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalBook } from './price-levels.ts';
-import { decimalPlaces, normalizeDecimal, toScaled } from './decimal-text.ts';
+import { decimalPlaces, normalizeDecimal, toScaled } from '@cadenza/domain';
 
 describe('LocalBook', () => {
   test('keeps bids highest first and asks lowest first, by decimal value not text', () => {
@@ -47,7 +47,7 @@ describe('decimal text', () => {
 
 describe('decimal text for venues that send JSON numbers', () => {
   test('JSON number lexemes become plain decimals digit for digit', async () => {
-    const { plainFromJsonNumber, subtractDecimal, shiftDecimal, truncateDecimal } = await import('./decimal-text.ts');
+    const { plainFromJsonNumber, subtractDecimal, shiftDecimal, truncateDecimal } = await import('@cadenza/domain');
     assert.equal(plainFromJsonNumber('1e-8'), '0.00000001');
     assert.equal(plainFromJsonNumber('-1.5E-7'), '-0.00000015');
     assert.equal(plainFromJsonNumber('64000'), '64000');

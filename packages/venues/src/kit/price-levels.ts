@@ -9,7 +9,7 @@
  * Each level also keeps the text the venue last sent for it, because venue checksums (OKX, Bitfinex) are computed
  * over the venue's own spelling of the numbers, not over our normalised one.
  */
-import { isZeroDecimal, normalizeDecimal, toScaled } from './decimal-text.ts';
+import { isZeroDecimal, normalizeDecimal, toScaled } from '@cadenza/domain';
 
 /** Which side of the book. */
 export type BookSide = 'bid' | 'ask';

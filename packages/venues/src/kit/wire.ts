@@ -5,7 +5,7 @@
  * a book or the order flow.
  */
 import { VenueError } from './venue-error.ts';
-import { isUnsignedDecimal } from './decimal-text.ts';
+import { isUnsignedDecimal } from '@cadenza/domain';
 
 export type WireObject = Readonly<Record<string, unknown>>;
 

@@ -2,9 +2,9 @@
  * @module mock/mock-instruments
  * The MOCK venue's fixed markets: a reference price and a static, symmetric book around it.
  */
-import type { InstrumentRules } from '../instrument-rules.ts';
+import type { PairRules } from '../pair-rules.ts';
 
-export interface MockInstrumentConfig extends InstrumentRules {
+export interface MockInstrumentConfig extends PairRules {
   /** The fixed reference (last/mid) price. */
   price: string;
   /** Best bid and best ask. */

@@ -36,7 +36,7 @@ import type {
   VenueDeps,
   VenueOrder,
 } from '@cadenza/domain';
-import { TEN, fromUnits, scaleOf, toUnits } from './mock-decimal.ts';
+import { InstrumentRules, decimalPlaces, formatFixed, parseFixed, pow10, toUnits } from '@cadenza/domain';
 import { MOCK_INSTRUMENTS, type MockInstrumentConfig } from './mock-instruments.ts';
 
 const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP', 'STOP_LIMIT', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'TRAILING_STOP'];
@@ -57,6 +57,8 @@ export interface MockVenueOptions {
 interface MockMarket {
   spec: InstrumentSpec;
   c: MockInstrumentConfig;
+  /** The instrument's trading rules (model/instrument-rules.ts), the same as PAPER's and the domain's. */
+  rules: InstrumentRules;
   ps: number;
   qs: number;
   tick: bigint;
@@ -97,8 +99,8 @@ export class MockVenue implements Venue {
     this.#taker = toUnits(takerFee, 12)!;
     for (const c of options.instruments ?? MOCK_INSTRUMENTS) {
       const symbol = `${c.baseAsset}/${c.quoteAsset}`;
-      const ps = scaleOf(c.tickSize);
-      const qs = scaleOf(c.lotSize);
+      const ps = decimalPlaces(c.tickSize);
+      const qs = decimalPlaces(c.lotSize);
       const spec: InstrumentSpec = {
         instrumentId: `${this.id}:${symbol}`, venue: this.id, symbol, externalSymbol: `${c.baseAsset}${c.quoteAsset}`,
         baseAsset: c.baseAsset, quoteAsset: c.quoteAsset, status: 'ACTIVE', tickSize: c.tickSize, lotSize: c.lotSize,
@@ -108,7 +110,7 @@ export class MockVenue implements Venue {
       };
       const price = toUnits(c.price, ps)!;
       this.#markets.set(symbol, {
-        spec, c, ps, qs, tick: toUnits(c.tickSize, ps)!, lot: toUnits(c.lotSize, qs)!, price,
+        spec, c, rules: new InstrumentRules(spec), ps, qs, tick: toUnits(c.tickSize, ps)!, lot: toUnits(c.lotSize, qs)!, price,
         bid: toUnits(c.bid, ps)!, ask: toUnits(c.ask, ps)!, levelStep: toUnits(c.levelStep, ps)!, lastPrice: price, lastQty: undefined,
       });
     }
@@ -140,7 +142,7 @@ export class MockVenue implements Venue {
     const m = this.#markets.get(symbol);
     if (!m) return undefined;
     const n = Math.max(0, Math.min(10, Math.floor(depth)));
-    const level = (p: bigint): BookLevel => ({ price: fromUnits(p, m.ps), quantity: m.c.levelQuantity, orderCount: 1 });
+    const level = (p: bigint): BookLevel => ({ price: formatFixed(p, m.ps), quantity: m.c.levelQuantity, orderCount: 1 });
     const bids: BookLevel[] = [];
     const asks: BookLevel[] = [];
     for (let i = 0n; i < BigInt(n); i++) {
@@ -155,12 +157,12 @@ export class MockVenue implements Venue {
     if (!m) return undefined;
     const t: TickerSnapshot = {
       instrumentId: m.spec.instrumentId, venue: this.id, symbol,
-      lastPrice: fromUnits(m.lastPrice, m.ps),
+      lastPrice: formatFixed(m.lastPrice, m.ps),
       bidPrice: m.c.bid, bidQuantity: m.c.levelQuantity, askPrice: m.c.ask, askQuantity: m.c.levelQuantity,
       priceChangePercent: '0.00',
       timestamp: this.#deps.clock.now(),
     };
-    if (m.lastQty !== undefined) t.lastQuantity = fromUnits(m.lastQty, m.qs);
+    if (m.lastQty !== undefined) t.lastQuantity = formatFixed(m.lastQty, m.qs);
     return t;
   }
 
@@ -172,12 +174,12 @@ export class MockVenue implements Venue {
     const now = this.#deps.clock.now();
     const n = Math.max(0, Math.min(500, Math.floor(limit)));
     const current = Math.floor(now / len) * len;
-    const p = fromUnits(m.price, m.ps);
+    const p = formatFixed(m.price, m.ps);
     const out: KlineUpdate[] = [];
     for (let i = n - 1; i >= 0; i--) {
       out.push({
         instrumentId: m.spec.instrumentId, venue: this.id, symbol, interval,
-        candle: { openTime: current - i * len, open: p, high: p, low: p, close: p, volume: fromUnits(0n, m.qs) },
+        candle: { openTime: current - i * len, open: p, high: p, low: p, close: p, volume: formatFixed(0n, m.qs) },
         isClosed: i > 0, timestamp: now,
       });
     }
@@ -249,11 +251,8 @@ export class MockVenue implements Venue {
     if (o.timeInForce === 'GTX' && !priced) return `post-only (GTX) needs a limit price; ${o.orderType} has none`;
     const onGrid = (text: string | undefined, what: string): bigint | string => {
       if (text === undefined) return `${o.orderType} order needs a ${what}`;
-      if (!/^\d+(\.\d+)?$/.test(text)) return `${what} ${JSON.stringify(text)} is not a plain decimal number`;
-      const u = toUnits(text, m.ps);
-      if (u === undefined || u % m.tick !== 0n) return `${what} ${text} is not a multiple of tick size ${m.c.tickSize}`;
-      if (u === 0n) return `${what} must be greater than zero`;
-      return u;
+      const ticks = m.rules.priceToTicks(text, what);
+      return ticks.ok ? BigInt(ticks.value) * m.tick : ticks.reason;
     };
     let price: bigint | undefined;
     if (priced) {
@@ -271,27 +270,22 @@ export class MockVenue implements Venue {
     if (o.quantityType === 'QUOTE') {
       const amount = toUnits(o.quantity, m.spec.quotePrecision);
       if (amount === undefined || amount === 0n) return `quantity ${JSON.stringify(o.quantity)} must be a positive decimal with at most ${m.spec.quotePrecision} decimals`;
-      if (amount < toUnits(m.c.minNotional, m.spec.quotePrecision)!) return `quote quantity ${o.quantity} is below the minimum notional ${m.c.minNotional}`;
+      const refused = m.rules.checkQuoteAmount(parseFixed(o.quantity)!, o.quantity);
+      if (refused) return refused;
       if (o.timeInForce === 'FOK') return 'FOK is not supported with a quote quantity';
       // Whole lots the amount buys at the execution price: amount / price, rounded down to the lot.
-      const perLot = execPrice * m.lot * TEN(m.spec.quotePrecision - m.ps - m.qs);
+      const perLot = execPrice * m.lot * pow10(m.spec.quotePrecision - m.ps - m.qs);
       qty = (amount / perLot) * m.lot;
       if (qty === 0n) return `quote quantity ${o.quantity} buys less than one lot (${m.c.lotSize})`;
     } else if (o.quantityType === 'BASE') {
-      if (!/^\d+(\.\d+)?$/.test(o.quantity)) return `quantity ${JSON.stringify(o.quantity)} is not a plain decimal number`;
-      const q = toUnits(o.quantity, m.qs);
-      if (q === undefined || q % m.lot !== 0n) return `quantity ${o.quantity} is not a multiple of lot size ${m.c.lotSize}`;
-      if (q === 0n) return 'quantity must be greater than zero';
-      qty = q;
+      const lots = m.rules.quantityToLots(o.quantity);
+      if (!lots.ok) return lots.reason;
+      qty = BigInt(lots.value) * m.lot;
     } else {
       return `quantity type ${String(o.quantityType)} is not supported on ${this.id}`;
     }
-    if (qty < toUnits(m.c.minQuantity, m.qs)!) return `quantity ${fromUnits(qty, m.qs)} is below the minimum quantity ${m.c.minQuantity}`;
-    if (qty > toUnits(m.c.maxQuantity, m.qs)!) return `quantity ${fromUnits(qty, m.qs)} is above the maximum quantity ${m.c.maxQuantity}`;
-    const notional = execPrice * qty;
-    if (notional < toUnits(m.c.minNotional, m.ps + m.qs)!) {
-      return `notional ${fromUnits(notional, m.ps + m.qs)} is below the minimum notional ${m.c.minNotional}`;
-    }
+    const refused = m.rules.checkBase(Number(qty / m.lot), Number(execPrice / m.tick), price !== undefined ? 'price' : 'the current price');
+    if (refused) return refused;
     return { price, qty };
   }
 
@@ -306,14 +300,14 @@ export class MockVenue implements Venue {
     const buy = o.side === 'BUY';
     const rate = liquidity === 'MAKER' ? this.#maker : this.#taker;
     // Received amount at the received asset's precision; fee = floor(received × rate).
-    const received = buy ? qty * TEN(m.spec.basePrecision - m.qs) : price * qty * TEN(m.spec.quotePrecision - m.ps - m.qs);
-    const fee = (received * rate) / TEN(12);
+    const received = buy ? qty * pow10(m.spec.basePrecision - m.qs) : price * qty * pow10(m.spec.quotePrecision - m.ps - m.qs);
+    const fee = (received * rate) / pow10(12);
     const tradeId = `${this.id}-T${++this.#seq}`;
-    const priceText = fromUnits(price, m.ps);
-    const qtyText = fromUnits(qty, m.qs);
+    const priceText = formatFixed(price, m.ps);
+    const qtyText = formatFixed(qty, m.qs);
     this.#emit({
       type: 'filled', tradeOrderId: o.tradeOrderId, tradingAccountId: o.tradingAccountId, externalOrderId, tradeId,
-      price: priceText, quantity: qtyText, fee: fromUnits(fee, buy ? m.spec.basePrecision : m.spec.quotePrecision),
+      price: priceText, quantity: qtyText, fee: formatFixed(fee, buy ? m.spec.basePrecision : m.spec.quotePrecision),
       feeAsset: buy ? m.spec.baseAsset : m.spec.quoteAsset, liquidity, final, timestamp: now,
     });
     m.lastPrice = price;

@@ -5,8 +5,8 @@
  */
 import type { Candle, InstrumentSpec, KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';
 import { Wire, type WireObject } from '../kit/wire.ts';
-import { decimalPlaces, isZeroDecimal, normalizeDecimal, absDecimal } from '../kit/decimal-text.ts';
 import type { OkxBookMessage, OkxBookSnapshot } from './book-sync.ts';
+import { decimalPlaces, isZeroDecimal, normalizeDecimal, absDecimal } from '@cadenza/domain';
 
 export const wire = new Wire('OKX');
 

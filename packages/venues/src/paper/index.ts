@@ -7,6 +7,5 @@ export { PaperVenueError, type PaperVenueErrorCode } from './paper-venue-error.t
 export { PAPER_INSTRUMENTS, DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE, instrumentSpec, type PaperInstrumentConfig, type MarketCharacter } from './paper-instruments.ts';
 export { MatchingEngine, type MatchingEngineOptions } from './matching/matching-engine.ts';
 export type { SubmitOrder, EngineEvent, FillEvent, StpMode, EngineOrderType, EngineTimeInForce } from './matching/engine-messages.ts';
-export { InstrumentScale } from './matching/instrument-scale.ts';
 export { FeeSchedule } from './matching/fees.ts';
 export { KLINE_INTERVALS, type KlineInterval } from './market-data/kline-intervals.ts';

@@ -12,8 +12,8 @@
  * The fair price is a geometric random walk with the instrument's volatility, mildly pulled back to its start price
  * (so hours-long runs stay realistic) and nudged toward the last trade (so a user sweeping the book moves the market).
  */
+import type { InstrumentRules } from '@cadenza/domain';
 import type { EngineEvent, SubmitOrder } from './matching/engine-messages.ts';
-import type { InstrumentScale } from './matching/instrument-scale.ts';
 import type { MatchingEngine } from './matching/matching-engine.ts';
 import type { MarketCharacter } from './paper-instruments.ts';
 import type { SeededRandom } from './seeded-random.ts';
@@ -67,7 +67,7 @@ export class MarketSimulator {
   fair: number;
   readonly #anchor: number;
   readonly #exchange: SimulatedExchange;
-  readonly #scale: InstrumentScale;
+  readonly #scale: InstrumentRules;
   readonly #c: MarketCharacter;
   readonly #rng: SeededRandom;
   readonly #tick: number;
@@ -78,7 +78,7 @@ export class MarketSimulator {
   #nextTakerAt = 0;
   #nextNoiseAt = 0;
 
-  constructor(exchange: SimulatedExchange, scale: InstrumentScale, character: MarketCharacter, rng: SeededRandom) {
+  constructor(exchange: SimulatedExchange, scale: InstrumentRules, character: MarketCharacter, rng: SeededRandom) {
     this.#exchange = exchange;
     this.#scale = scale;
     this.#c = character;

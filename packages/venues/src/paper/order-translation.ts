@@ -7,10 +7,8 @@
  * Min notional is checked on price × quantity for priced orders, on the amount for QUOTE quantities, and for BASE
  * market-type orders on the best opposite price (or last trade) when one exists — as an exchange estimates it.
  */
-import type { InstrumentSpec, VenueOrder } from '@cadenza/domain';
-import { parseFixed, rescaleDown, type Fixed } from './matching/decimal.ts';
+import { parseFixed, type InstrumentRules, type InstrumentSpec, type VenueOrder } from '@cadenza/domain';
 import { hasLimitPrice, isTriggered, type EngineOrderType, type EngineTimeInForce, type SubmitOrder } from './matching/engine-messages.ts';
-import type { InstrumentScale } from './matching/instrument-scale.ts';
 
 /** The engine order, or the reason the venue refuses the port order. */
 export type Translation = { ok: true; order: SubmitOrder } | { ok: false; reason: string };
@@ -22,34 +20,12 @@ export interface ReferencePrices {
   last: number | undefined;
 }
 
-function compare(a: Fixed, b: Fixed): number {
-  const scale = Math.max(a.scale, b.scale);
-  const x = rescaleDown(a, scale);
-  const y = rescaleDown(b, scale);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** Port order → engine order for one instrument, with the venue's trading rules. */
+/** Port order → engine order for one instrument, with the venue's trading rules (model/instrument-rules.ts). */
 export class OrderTranslator {
-  readonly #minQty: Fixed;
-  readonly #maxQty: Fixed;
-  readonly #minNotional: Fixed;
-  readonly #maxNotional: Fixed | undefined;
-
   constructor(
     readonly spec: InstrumentSpec,
-    readonly scale: InstrumentScale,
-  ) {
-    const req = (text: string, what: string): Fixed => {
-      const f = parseFixed(text);
-      if (!f) throw new Error(`${spec.instrumentId}: invalid ${what} ${text}`);
-      return f;
-    };
-    this.#minQty = req(spec.minQuantity, 'minQuantity');
-    this.#maxQty = req(spec.maxQuantity, 'maxQuantity');
-    this.#minNotional = req(spec.minNotional, 'minNotional');
-    this.#maxNotional = spec.maxNotional === undefined ? undefined : req(spec.maxNotional, 'maxNotional');
-  }
+    readonly scale: InstrumentRules,
+  ) {}
 
   translate(o: VenueOrder, id: number, owner: number, ref: ReferencePrices): Translation {
     const spec = this.spec;
@@ -90,8 +66,8 @@ export class OrderTranslator {
     if (o.quantityType === 'QUOTE') {
       const amount = parseFixed(o.quantity);
       if (!amount || amount.units === 0n) return fail(`quantity ${JSON.stringify(o.quantity)} must be a positive decimal`);
-      if (compare(amount, this.#minNotional) < 0) return fail(`quote quantity ${o.quantity} is below the minimum notional ${spec.minNotional}`);
-      if (this.#maxNotional && compare(amount, this.#maxNotional) > 0) return fail(`quote quantity ${o.quantity} is above the maximum notional ${spec.maxNotional}`);
+      const refused = s.checkQuoteAmount(amount, o.quantity);
+      if (refused) return fail(refused);
       if (order.priceTicks !== undefined) {
         // A priced order spends its quote amount at its limit price: convert once, to whole lots.
         const lots = s.lotsForQuote(amount, order.priceTicks);
@@ -114,23 +90,8 @@ export class OrderTranslator {
 
   /** Min/max quantity and notional of a base-quantity order (notional at its price, or at `estimate`). */
   #checkBase(order: SubmitOrder, checkNotional: boolean, estimate?: number): Translation {
-    const s = this.scale;
-    const spec = this.spec;
-    const qty: Fixed = { units: BigInt(order.lots) * s.lotUnits, scale: s.quantityScale };
-    const qtyText = s.lotsToQuantity(order.lots);
-    if (compare(qty, this.#minQty) < 0) return { ok: false, reason: `quantity ${qtyText} is below the minimum quantity ${spec.minQuantity}` };
-    if (compare(qty, this.#maxQty) > 0) return { ok: false, reason: `quantity ${qtyText} is above the maximum quantity ${spec.maxQuantity}` };
-    const price = order.priceTicks ?? estimate;
-    if (checkNotional && price !== undefined) {
-      const notional = s.notional(price, order.lots);
-      const at = order.priceTicks !== undefined ? 'price' : 'the current price';
-      if (compare(notional, this.#minNotional) < 0) {
-        return { ok: false, reason: `notional ${s.formatNotional(price, order.lots)} (${at} × quantity) is below the minimum notional ${spec.minNotional}` };
-      }
-      if (this.#maxNotional && compare(notional, this.#maxNotional) > 0) {
-        return { ok: false, reason: `notional ${s.formatNotional(price, order.lots)} is above the maximum notional ${spec.maxNotional}` };
-      }
-    }
-    return { ok: true, order };
+    const price = checkNotional ? (order.priceTicks ?? estimate) : undefined;
+    const refused = this.scale.checkBase(order.lots, price, order.priceTicks !== undefined ? 'price' : 'the current price');
+    return refused ? { ok: false, reason: refused } : { ok: true, order };
   }
 }

@@ -7,7 +7,7 @@
 import type { InstrumentSpec } from '@cadenza/domain';
 import { ENGINE_ORDER_TYPES, ENGINE_TIME_IN_FORCE } from './matching/engine-messages.ts';
 import { KLINE_INTERVALS } from './market-data/kline-intervals.ts';
-import type { InstrumentRules } from '../instrument-rules.ts';
+import type { PairRules } from '../pair-rules.ts';
 
 /** Default fees: 0.08 % maker, 0.10 % taker (Binance's regular spot tier is 0.10 % / 0.10 %). */
 export const DEFAULT_MAKER_FEE = '0.0008';
@@ -28,7 +28,7 @@ export interface MarketCharacter {
 }
 
 /** One PAPER pair: trading rules plus the character of its simulated market. */
-export interface PaperInstrumentConfig extends InstrumentRules {
+export interface PaperInstrumentConfig extends PairRules {
   makerFee?: string;
   takerFee?: string;
   market: MarketCharacter;

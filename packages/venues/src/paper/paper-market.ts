@@ -7,11 +7,9 @@
  * whichever side initiated them. Market data is flushed after each outside command (a user order, a cancel, a
  * simulation step): trades as they happen, then one book-changed notice, the changed klines and a ticker.
  */
-import type { BookLevel, BookSnapshot, ExecutionEvent, InstrumentSpec, KlineUpdate, VenueDeps, VenueOrder } from '@cadenza/domain';
-import { formatFixed } from './matching/decimal.ts';
+import { InstrumentRules, formatFixed, type BookLevel, type BookSnapshot, type ExecutionEvent, type InstrumentSpec, type KlineUpdate, type VenueDeps, type VenueOrder } from '@cadenza/domain';
 import type { EngineEvent, StpMode, SubmitOrder } from './matching/engine-messages.ts';
 import { FeeSchedule } from './matching/fees.ts';
-import { InstrumentScale } from './matching/instrument-scale.ts';
 import { MatchingEngine } from './matching/matching-engine.ts';
 import type { BookSide } from './matching/order-book.ts';
 import { InstrumentMarketData, type BarChange } from './market-data/instrument-market-data.ts';
@@ -45,7 +43,7 @@ export interface PaperMarketOptions {
 /** One running PAPER instrument (see the module notes). */
 export class PaperMarket implements SimulatedExchange {
   readonly spec: InstrumentSpec;
-  readonly scale: InstrumentScale;
+  readonly scale: InstrumentRules;
   readonly engine: MatchingEngine;
   readonly data: InstrumentMarketData;
   readonly simulator: MarketSimulator;
@@ -64,7 +62,9 @@ export class PaperMarket implements SimulatedExchange {
   constructor(ctx: VenueContext, config: PaperInstrumentConfig, rng: SeededRandom, options: PaperMarketOptions, now: number) {
     this.#ctx = ctx;
     this.spec = instrumentSpec(ctx.venueId, config);
-    this.scale = new InstrumentScale(config);
+    this.scale = new InstrumentRules(config);
+    // The engine books fills in whole base and quote units: every tick-lot must be exact in them.
+    if (!this.scale.exactInUnits) throw new Error(`${this.spec.instrumentId}: base/quote precision ${config.basePrecision}/${config.quotePrecision} cannot hold lots of ${config.lotSize} at ticks of ${config.tickSize} exactly`);
     this.engine = new MatchingEngine({ fees: new FeeSchedule(this.scale, this.spec.makerFee, this.spec.takerFee), stpMode: options.stpMode });
     this.data = new InstrumentMarketData(this.spec, this.scale, KLINE_INTERVALS, options.klineCapacity);
     this.#translator = new OrderTranslator(this.spec, this.scale);

@@ -1,7 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExecutionEvent, VenueOrder } from '@cadenza/domain';
-import { parseFixed, pow10, rescaleExact } from './matching/decimal.ts';
+import { parseFixed, pow10, rescaleExact, type ExecutionEvent, type VenueOrder } from '@cadenza/domain';
 import { createPaperVenue, type PaperVenue, type PaperVenueOptions } from './paper-venue.ts';
 import { PaperVenueError } from './paper-venue-error.ts';
 import { recordingDeps, type RecordingDeps } from '@cadenza/testkit';

@@ -4,9 +4,9 @@
  */
 import type { Candle, InstrumentSpec, KlineUpdate } from '@cadenza/domain';
 import { asArray, asObject, decimal, int, levels, optDecimal, optInt, optStr, str, type WireObject } from '../wire.ts';
-import { decimalPlaces, normalizeDecimal } from '../../kit/decimal-text.ts';
 import { BinanceVenueError } from '../errors.ts';
 import type { DepthSnapshotData } from '../ws/depth-sync.ts';
+import { decimalPlaces, normalizeDecimal } from '@cadenza/domain';
 
 /** Kline intervals Binance spot serves (REST and streams), in the contract's `KlineInterval` spelling. */
 export const BINANCE_KLINE_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;

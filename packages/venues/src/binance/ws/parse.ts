@@ -5,8 +5,8 @@
  */
 import type { KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';
 import { asObject, bool, decimal, int, levels, optDecimal, signedDecimal, str, type WireObject } from '../wire.ts';
-import { normalizeDecimal } from '../../kit/decimal-text.ts';
 import type { DepthDiff } from './depth-sync.ts';
+import { normalizeDecimal } from '@cadenza/domain';
 
 /** Identity of the instrument an event belongs to, as the subscription knows it. */
 export interface InstrumentRef {

@@ -4,9 +4,7 @@
  * interval (history of `capacity` bars each), and the rolling 24 h change for the ticker.
  * Converts ticks/lots to the port's decimal strings; holds no floats.
  */
-import type { Candle, InstrumentSpec, KlineUpdate, TickerSnapshot } from '@cadenza/domain';
-import { formatFixed } from '../matching/decimal.ts';
-import type { InstrumentScale } from '../matching/instrument-scale.ts';
+import { formatFixed, type Candle, type InstrumentRules, type InstrumentSpec, type KlineUpdate, type TickerSnapshot } from '@cadenza/domain';
 import type { OrderBook } from '../matching/order-book.ts';
 import { KlineSeries, type Bar } from './kline-series.ts';
 import type { KlineInterval } from './kline-intervals.ts';
@@ -33,7 +31,7 @@ export class InstrumentMarketData {
 
   constructor(
     readonly spec: InstrumentSpec,
-    readonly scale: InstrumentScale,
+    readonly scale: InstrumentRules,
     intervals: readonly KlineInterval[],
     capacity = 500,
   ) {

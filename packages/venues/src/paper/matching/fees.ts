@@ -4,8 +4,7 @@
  * a seller in the quote asset — at that asset's precision, rounded DOWN (never more than the nominal rate).
  * Everything is BigInt, so `received − fee` is exact and the domain can reconcile balances to the unit.
  */
-import { parseFixed, pow10 } from './decimal.ts';
-import type { InstrumentScale } from './instrument-scale.ts';
+import { parseFixed, pow10, type InstrumentRules } from '@cadenza/domain';
 
 /** A rate as integer numerator over a power-of-ten denominator, in both number and BigInt form. */
 interface Rate {
@@ -30,7 +29,7 @@ export class FeeSchedule {
   readonly #baseUnitsPerLotN: number;
   readonly #quoteUnitsPerTickLotN: number;
 
-  constructor(scale: InstrumentScale, makerRate: string, takerRate: string) {
+  constructor(scale: InstrumentRules, makerRate: string, takerRate: string) {
     this.#maker = rate(makerRate, 'maker');
     this.#taker = rate(takerRate, 'taker');
     this.#baseUnitsPerLot = scale.baseUnitsPerLot;

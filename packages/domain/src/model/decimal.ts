@@ -1,5 +1,5 @@
 /**
- * @module values/decimal
+ * @module model/decimal
  * Money arithmetic. Every price, quantity, fee and balance inside the domain is a `Dec` (decimal.js with
  * 40 significant digits, no floats); at the edges it is a plain decimal string without exponent.
  */

@@ -1,9 +1,9 @@
 /**
- * @module instrument-rules
+ * @module pair-rules
  * The trading rules an in-process venue's built-in pair is configured with (PAPER and MOCK alike); decimals as
  * strings, precisions in digits.
  */
-export interface InstrumentRules {
+export interface PairRules {
   baseAsset: string;
   quoteAsset: string;
   tickSize: string;
