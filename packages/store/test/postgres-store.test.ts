@@ -122,27 +122,48 @@ describe('write-behind', () => {
     assert.throws(() => s.insertOrder(sampleOrder({ tradeOrderId: 'dup', clientOrderId: odd[1] })), /duplicate/);
   });
 
-  test('a clientOrderId or idempotencyKey taken by another process: one order is stored, the loser stops instead of acknowledging', async () => {
+  test('a clientOrderId taken at the same moment by another process: one order is stored, the loser stops instead of acknowledging', async () => {
+    const url = await server.createDatabase();
+    const failures: Array<['a' | 'b', Error]> = [];
+    const a = await store(url, (err) => failures.push(['a', err]));
+    const b = await store(url, (err) => failures.push(['b', err]));
+    const acked: string[] = [];
+    // Both commit in the same turn, on two connections: whichever PostgreSQL takes first wins.
+    a.insertOrder(sampleOrder({ tradeOrderId: 'from-a', clientOrderId: 'same' }));
+    a.afterCommit(() => acked.push('from-a'));
+    b.insertOrder(sampleOrder({ tradeOrderId: 'from-b', clientOrderId: 'same' }));
+    b.afterCommit(() => acked.push('from-b'));
+    await new Promise<void>((resolve) => {
+      const poll = () => (failures.length && acked.length ? resolve() : setTimeout(poll, 10));
+      poll();
+    });
+    const rows = (await (await psql(url)).query("SELECT trade_order_id FROM orders WHERE client_order_id = 'same'")).rows;
+    assert.equal(rows.length, 1, 'the database holds one order for the key');
+    const winner = rows[0].trade_order_id as string;
+    assert.deepEqual(acked, [winner], 'only the stored order is acknowledged');
+    assert.equal(failures.length, 1);
+    const [loser, err] = failures[0]!;
+    assert.equal(`from-${loser}`, winner === 'from-a' ? 'from-b' : 'from-a');
+    assert.match(err.message, /refused 1 write/);
+    assert.match(String((err.cause as Error).message), /orders_client_order_id/);
+    const stopped = loser === 'a' ? a : b;
+    assert.throws(() => stopped.insertOrder(sampleOrder({ tradeOrderId: 'later', clientOrderId: 'later' })), (e: Error & { code?: number }) => e.code === 10003);
+  });
+
+  test('an idempotencyKey already stored by another process is refused by the database too', async () => {
     const url = await server.createDatabase();
     const failures: Error[] = [];
     const a = await store(url);
-    const b = await store(url, (err) => failures.push(err));
-    const acked: string[] = [];
-    a.insertOrder(sampleOrder({ tradeOrderId: 'from-a', clientOrderId: 'same' }));
-    a.afterCommit(() => acked.push('a'));
-    b.insertOrder(sampleOrder({ tradeOrderId: 'from-b', clientOrderId: 'same' }));
-    b.afterCommit(() => acked.push('b'));
+    a.insertOrder(sampleOrder({ tradeOrderId: 'first', clientOrderId: 'c-1', idempotencyKey: 'k' }));
     await a.flush();
+    const b = await store(url, (err) => failures.push(err));
+    b.insertOrder(sampleOrder({ tradeOrderId: 'second', clientOrderId: 'c-2', idempotencyKey: 'k' }));
     await new Promise<void>((resolve) => {
       const poll = () => (failures.length ? resolve() : setTimeout(poll, 10));
       poll();
     });
-    assert.match(failures[0]!.message, /refused 1 write/);
-    assert.match(String((failures[0]!.cause as Error).message), /orders_client_order_id/);
-    assert.deepEqual(acked, ['a'], 'only the stored order is acknowledged');
-    const rows = (await (await psql(url)).query("SELECT trade_order_id FROM orders WHERE client_order_id = 'same'")).rows;
-    assert.deepEqual(rows.map((r) => r.trade_order_id), ['from-a']);
-    assert.throws(() => b.insertOrder(sampleOrder({ tradeOrderId: 'later', clientOrderId: 'later' })), (err: Error & { code?: number }) => err.code === 10003);
+    assert.match(String((failures[0]!.cause as Error).message), /orders_idempotency_key/);
+    assert.deepEqual((await (await psql(url)).query("SELECT trade_order_id FROM orders WHERE idempotency_key = 'k'")).rows.map((r) => r.trade_order_id), ['first']);
   });
 
   test('fills: a duplicate (tradeOrderId, tradeId) answers false and writes nothing, also after a reopen while the order is open', async () => {
