@@ -34,6 +34,8 @@ export interface GatewayStats {
   messagesOut: number;
   /** Positioned subscriptions told 2500 insufficient state (publications lost on the way to this node). */
   positionLosses: number;
+  /** Periodic position checks completed. */
+  positionChecks: number;
 }
 
 export class Core implements ConnectionHost<Connection> {
@@ -51,6 +53,7 @@ export class Core implements ConnectionHost<Connection> {
   #messagesOut = 0;
   /** Positioned subscriptions sent to recover because publications never reached this node. */
   #positionLosses = 0;
+  #positionChecks = 0;
   #closing = false;
   /** Broker subscribes in flight, by channel (see addSubscriber). */
   readonly #brokerSubscribing = new Map<string, Promise<void>>();
@@ -112,6 +115,10 @@ export class Core implements ConnectionHost<Connection> {
     this.#messagesOut += messages;
   }
 
+  countPositionCheck(): void {
+    this.#positionChecks++;
+  }
+
   flushAtEndOfTurn(conn: Connection): void {
     this.#dirty.push(conn);
     if (!this.#flushScheduled) {
@@ -131,6 +138,7 @@ export class Core implements ConnectionHost<Connection> {
       messagesIn: this.#messagesIn,
       messagesOut: this.#messagesOut,
       positionLosses: this.#positionLosses,
+      positionChecks: this.#positionChecks,
     };
   }
 

@@ -4,6 +4,7 @@
  * the next one that arrives (core.ts); a loss at the very end of a stream has no next one. So every `positionCheckMs`
  * the node reads the top of each channel that has positioned subscribers, and a subscriber that has still not
  * reached the top read one check earlier — a whole interval to arrive — or holds another epoch is sent to recover.
+ * The interval is kept on the node's clock (`now`, which tests may move by hand), polled at most a second apart.
  */
 import type { StreamPosition } from './broker/broker.ts';
 import type { Core } from './core.ts';
@@ -13,10 +14,17 @@ export class PositionCheck {
   /** Each checked channel's top at the previous check. */
   readonly #previous = new Map<string, StreamPosition>();
   #running = false;
+  #nextAt = 0;
 
   constructor(readonly core: Core) {
-    if (core.positionCheckMs > 0) {
-      this.#timer = setInterval(() => void this.check(), core.positionCheckMs);
+    const every = core.positionCheckMs;
+    if (every > 0) {
+      this.#nextAt = core.now() + every;
+      this.#timer = setInterval(() => {
+        if (core.now() < this.#nextAt) return;
+        this.#nextAt = core.now() + every;
+        void this.check();
+      }, Math.min(every, 1000));
       this.#timer.unref();
     }
   }
@@ -50,6 +58,7 @@ export class PositionCheck {
       for (const channel of this.#previous.keys()) if (!hub.hasChannel(channel)) this.#previous.delete(channel);
     } finally {
       this.#running = false;
+      this.core.countPositionCheck();
     }
   }
 

@@ -33,7 +33,7 @@ test('a second subscriber waits for the broker subscribe the first one started',
   g = await startGateway({ namespaces: { news: { historySize: 10, historyTtlSeconds: 60, forceRecovery: true } }, broker });
   const subscribed: string[] = [];
   for (const user of ['one', 'two']) {
-    const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: user }), timeout: 3000 });
+    const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: user }), timeout: 30_000 });
     clients.push(c);
     const p = once(c, 'connected');
     c.connect();
@@ -42,10 +42,10 @@ test('a second subscriber waits for the broker subscribe the first one started',
     s.on('subscribed', () => subscribed.push(user));
     s.subscribe();
   }
-  await until(() => g.node.stats().subscriptions === 2, 3000, 'both subscribe commands at the node');
+  await until(() => g.node.stats().subscriptions === 2, 60_000, 'both subscribe commands at the node');
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(subscribed, []);
   assert.equal(broker.calls, 1);
   broker.open();
-  await until(() => subscribed.length === 2, 3000, 'both subscribed');
+  await until(() => subscribed.length === 2, 60_000, 'both subscribed');
 });

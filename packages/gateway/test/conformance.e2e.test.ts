@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
 import { Centrifuge as CentrifugeProtobuf } from 'centrifuge/build/protobuf';
-import { jwtHandlers, mint, once, startGateway, until, type Running } from './harness.ts';
+import { fakeClock, jwtHandlers, mint, once, startGateway, until, type Running } from './harness.ts';
+import { RawClient } from './raw-client.ts';
 import type { GatewayOptions } from '../src/index.ts';
 
 type Mode = 'json' | 'protobuf';
@@ -25,7 +26,7 @@ const NAMESPACES: GatewayOptions['namespaces'] = {
 const decoder = new TextDecoder();
 
 function client(mode: Mode, url: string, opts: Record<string, unknown>): Centrifuge {
-  const base = { websocket: WebSocket, minReconnectDelay: 20, maxReconnectDelay: 100, timeout: 3000, ...opts };
+  const base = { websocket: WebSocket, minReconnectDelay: 20, maxReconnectDelay: 100, timeout: 30_000, ...opts };
   return mode === 'json' ? new Centrifuge(url, base) : (new CentrifugeProtobuf(url, { ...base, protocol: 'protobuf' } as never) as unknown as Centrifuge);
 }
 
@@ -42,10 +43,14 @@ for (const mode of ['json', 'protobuf'] as const) {
     let g: Running;
     const open: Centrifuge[] = [];
     let refreshes = 0;
+    // Expiry is judged on this clock, which only the refresh test moves.
+    const clock = fakeClock();
+    const mintAt = (claims: Parameters<typeof mint>[0]) => mint(claims, undefined, clock.now());
 
     before(async () => {
-      const base = jwtHandlers();
+      const base = jwtHandlers({}, clock.now);
       g = await startGateway({
+        now: clock.now,
         namespaces: NAMESPACES,
         clientExpiryGraceMs: 1000,
         handlers: {
@@ -72,7 +77,7 @@ for (const mode of ['json', 'protobuf'] as const) {
     }
 
     test('connects with an HS256 token and gets a client id', async () => {
-      const c = client(mode, g.url, { token: await mint({ sub: 'alice', expiresIn: 60 }) });
+      const c = client(mode, g.url, { token: await mintAt({ sub: 'alice', expiresIn: 60 }) });
       open.push(c);
       const ctx = await new Promise<{ client: string }>((resolve) => {
         c.once('connected', resolve);
@@ -86,10 +91,10 @@ for (const mode of ['json', 'protobuf'] as const) {
     test('an expired token gets 109 and the client connects with a token from getToken', async () => {
       let calls = 0;
       const c = client(mode, g.url, {
-        token: await mint({ sub: 'bob', expiresIn: -10 }),
+        token: await mintAt({ sub: 'bob', expiresIn: -10 }),
         getToken: async () => {
           calls++;
-          return mint({ sub: 'bob', expiresIn: 60 });
+          return mintAt({ sub: 'bob', expiresIn: 60 });
         },
       });
       open.push(c);
@@ -119,13 +124,19 @@ for (const mode of ['json', 'protobuf'] as const) {
     test('an expiring connection refreshes its token and stays connected', async () => {
       refreshes = 0;
       const c = await connected({
-        token: await mint({ sub: 'carol', expiresIn: 2 }),
-        getToken: () => mint({ sub: 'carol', expiresIn: 60 }),
+        token: await mintAt({ sub: 'carol', expiresIn: 2 }),
+        getToken: () => mintAt({ sub: 'carol', expiresIn: 60 }),
       });
       let dropped = false;
       c.on('connecting', () => (dropped = true));
-      await until(() => refreshes > 0, 4000, 'refresh');
-      await new Promise((r) => setTimeout(r, 1500)); // past the original expiry + grace
+      // Beside it, a connection on the same kind of token that never refreshes: its close shows the check has run.
+      const stale = new RawClient(g.url, mode);
+      await stale.opened();
+      stale.send({ id: 1, connect: { token: await mintAt({ sub: 'carol', expiresIn: 2 }) } });
+      await stale.waitReply(1);
+      await until(() => refreshes > 0, 60_000, 'refresh'); // the client asks when its ttl runs out (its own timer)
+      clock.advance(3000 + 1000 + 1); // past the original expiry (and its second) and the grace
+      assert.deepEqual(await stale.waitClosed(60_000), { code: 3005, reason: 'connection expired' });
       assert.equal(dropped, false);
       assert.equal(c.state, 'connected');
       c.disconnect();
@@ -151,14 +162,15 @@ for (const mode of ['json', 'protobuf'] as const) {
       assert.equal(ctx.recoverable, true);
       assert.equal(ctx.positioned, true);
       for (let i = 1; i <= 50; i++) await g.node.publish(`news:${mode}-order`, { i });
-      await until(() => got.length === 50, 3000, '50 publications');
+      await until(() => got.length === 50, 60_000, '50 publications');
       assert.deepEqual(got.map((p) => p.offset), Array.from({ length: 50 }, (_, i) => i + 1));
       assert.deepEqual(got.map((p) => (p.data as { i: number }).i), Array.from({ length: 50 }, (_, i) => i + 1));
       const unsub = once<{ code: number }>(sub, 'unsubscribed');
       sub.unsubscribe();
       assert.equal((await unsub).code, 0);
       await g.node.publish(`news:${mode}-order`, { i: 51 });
-      await new Promise((r) => setTimeout(r, 50));
+      // A push would have been queued before this reply: none came.
+      await c.rpc('echo', encode(mode, 0));
       assert.equal(got.length, 50);
       c.disconnect();
     });
@@ -195,16 +207,16 @@ for (const mode of ['json', 'protobuf'] as const) {
       sub.subscribe();
       await once(sub, 'subscribed');
       for (let i = 1; i <= 3; i++) await g.node.publish(channel, { i });
-      await until(() => offsets.length === 3, 3000, 'first 3');
-      const resubscribed = once<{ wasRecovering: boolean; recovered: boolean }>(sub, 'subscribed', 5000);
+      await until(() => offsets.length === 3, 60_000, 'first 3');
+      const resubscribed = once<{ wasRecovering: boolean; recovered: boolean }>(sub, 'subscribed');
       assert.equal(g.node.disconnectUser('hank', { code: 3001, reason: 'shutdown' }), 1);
       for (let i = 4; i <= 6; i++) await g.node.publish(channel, { i });
       const ctx = await resubscribed;
       assert.equal(ctx.wasRecovering, true);
       assert.equal(ctx.recovered, true);
-      await until(() => offsets.length >= 6, 3000, 'recovered publications');
+      await until(() => offsets.length >= 6, 60_000, 'recovered publications');
       await g.node.publish(channel, { i: 7 });
-      await until(() => offsets.length >= 7, 3000, 'live after recovery');
+      await until(() => offsets.length >= 7, 60_000, 'live after recovery');
       assert.deepEqual(offsets, [1, 2, 3, 4, 5, 6, 7]);
       c.disconnect();
     });
@@ -250,15 +262,15 @@ for (const mode of ['json', 'protobuf'] as const) {
       const conn = once(c, 'connected');
       c.connect();
       await conn;
-      await until(() => subscribed.includes('user:kim'), 2000, 'server-side subscribed');
+      await until(() => subscribed.includes('user:kim'), 60_000, 'server-side subscribed');
       await g.node.publish('user:kim', { hello: 'kim' });
-      await until(() => pubs.length === 1, 2000, 'server-side publication');
+      await until(() => pubs.length === 1, 60_000, 'server-side publication');
       assert.deepEqual(pubs[0], { channel: 'user:kim', data: { hello: 'kim' } });
 
       await g.node.subscribeUser('kim', `room:${mode}-kim`);
-      await until(() => subscribed.includes(`room:${mode}-kim`), 2000, 'runtime subscribe push');
+      await until(() => subscribed.includes(`room:${mode}-kim`), 60_000, 'runtime subscribe push');
       await g.node.publish(`room:${mode}-kim`, { x: 1 });
-      await until(() => pubs.length === 2, 2000, 'publication on runtime sub');
+      await until(() => pubs.length === 2, 60_000, 'publication on runtime sub');
       const unsub = once<{ channel: string }>(c, 'unsubscribed');
       await g.node.unsubscribeUser('kim', `room:${mode}-kim`);
       assert.equal((await unsub).channel, `room:${mode}-kim`);
@@ -299,7 +311,7 @@ for (const mode of ['json', 'protobuf'] as const) {
 
     test('disconnectUser: a terminal code ends the client, a reconnect code brings it back', async () => {
       const c = await connected({ token: await mint({ sub: 'max', session_id: 's1' }) });
-      const back = once(c, 'connected', 3000);
+      const back = once(c, 'connected');
       assert.equal(g.node.disconnectUser('max', { code: 4001, reason: 'come back' }), 1);
       await back;
       assert.equal(g.node.disconnectUser('max', { sessionId: 'other', code: 4501, reason: 'bye' }), 0);
@@ -320,11 +332,12 @@ describe('pings and async messages with the official client', () => {
   for (const mode of ['json', 'protobuf'] as const) {
     test(`${mode}: answers server pings (ping 1 s, pong timeout 0.5 s) and stays connected; send reaches onMessage`, async () => {
       const messages: unknown[] = [];
-      let pongs = 0;
+      const clock = fakeClock();
       const g = await startGateway({
+        now: clock.now,
         pingIntervalMs: 1000,
         pongTimeoutMs: 500,
-        handlers: { ...jwtHandlers(), onMessage: (e) => void messages.push(e.data) },
+        handlers: { ...jwtHandlers({}, clock.now), onMessage: (e) => void messages.push(e.data) },
       });
       try {
         const c = client(mode, g.url, { token: await mint({ sub: 'quinn' }) });
@@ -334,14 +347,23 @@ describe('pings and async messages with the official client', () => {
         const conn = once(c, 'connected');
         c.connect();
         await conn;
-        const before = g.node.stats().messagesIn;
-        await new Promise((r) => setTimeout(r, 2600)); // at least two pings, each answered within 0.5 s
-        pongs = g.node.stats().messagesIn - before;
-        assert.ok(pongs >= 2, `${pongs} pongs`);
+        for (let ping = 1; ping <= 2; ping++) {
+          // Beside it, a raw connection that never answers: its 3012 shows the pong deadline has been checked.
+          const silent = new RawClient(g.url, mode, false);
+          await silent.opened();
+          silent.send({ id: 1, connect: { token: await mint({ sub: 'silent' }) } });
+          await silent.waitReply(1);
+          const before = g.node.stats().messagesIn;
+          clock.advance(1000); // a ping is due on both
+          await until(() => g.node.stats().messagesIn > before, 60_000, `pong ${ping}`); // the official client answered
+          await silent.until(() => silent.pings > 0, 60_000, 'the silent ping');
+          clock.advance(501);
+          assert.deepEqual(await silent.waitClosed(60_000), { code: 3012, reason: 'no pong' });
+        }
         assert.equal(reconnects, 0);
         assert.equal(c.state, 'connected');
         await c.send(encode(mode, { hello: 'server' }));
-        await until(() => messages.length === 1, 2000, 'onMessage');
+        await until(() => messages.length === 1, 60_000, 'onMessage');
         assert.deepEqual(messages[0], { hello: 'server' });
         c.disconnect();
       } finally {
@@ -354,7 +376,10 @@ describe('pings and async messages with the official client', () => {
 describe('limits and shutdown with the official client', () => {
   for (const mode of ['json', 'protobuf'] as const) {
     test(`${mode}: channel limit 106, command rate 111, message size, max connections, shutdown 3001`, async () => {
+      // The command bucket refills on this clock: nothing refills it while the test does not move it.
+      const clock = fakeClock();
       const g = await startGateway({
+        now: clock.now,
         namespaces: NAMESPACES,
         limits: { maxChannelsPerConnection: 2, commandsPerSecond: 5, maxMessageBytes: 4096, maxConnections: 1 },
       });
@@ -373,11 +398,11 @@ describe('limits and shutdown with the official client', () => {
         await second;
         assert.equal((await third).code, 106);
 
-        await new Promise((r) => setTimeout(r, 1100)); // refill the command bucket
+        clock.advance(1000); // a full bucket again: 5 commands
         const results = await Promise.allSettled(Array.from({ length: 12 }, () => c.rpc('echo', encode(mode, 1))));
         const tooMany = results.filter((r) => r.status === 'rejected' && (r.reason as { code: number }).code === 111);
-        assert.ok(tooMany.length >= 6, `${tooMany.length} of 12 refused with 111`);
-        assert.ok(results.filter((r) => r.status === 'fulfilled').length >= 4);
+        assert.equal(tooMany.length, 7, `${tooMany.length} of 12 refused with 111`);
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
 
         // A second connection is over maxConnections: terminal 3504.
         const other = client(mode, g.url, { token: await mint({ sub: 'oscar' }) });

@@ -53,7 +53,7 @@ test('presence, presence stats and stats follow connections and subscriptions', 
   assert.equal(s.channels, 1);
   assert.ok(s.messagesIn >= 1 && s.messagesOut >= 1);
   c.close();
-  await until(() => g.node.stats().connections === 0, 2000, 'released');
+  await until(() => g.node.stats().connections === 0, 60_000, 'released');
   assert.deepEqual(await g.node.presenceStats('room:lobby'), { numClients: 0, numUsers: 0 });
   await assert.rejects(g.node.presence('news:x'), (e: ProtocolError) => e.code === 108);
 });

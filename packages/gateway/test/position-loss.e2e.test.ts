@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { MemoryBroker, type BrokerEventHandler } from '../src/index.ts';
-import { mint, once, startGateway, until, type Running } from './harness.ts';
+import { fakeClock, mint, once, startGateway, until, type Running } from './harness.ts';
 
 /**
  * A memory broker that loses the live delivery of chosen offsets (history keeps them), and can make chosen offsets
@@ -42,7 +42,7 @@ after(async () => {
 
 test('a publication lost on its way to the node is recovered from history through 2500 insufficient state', async () => {
   g = await startGateway({ namespaces: { news: { historySize: 50, historyTtlSeconds: 60, forceRecovery: true } }, broker });
-  const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: 'reader' }), timeout: 3000 });
+  const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: 'reader' }), timeout: 30_000 });
   clients.push(c);
   const connected = once(c, 'connected');
   c.connect();
@@ -65,16 +65,18 @@ test('a publication lost on its way to the node is recovered from history throug
 
   broker.lose.add(3);
   for (let n = 1; n <= 6; n++) await g.node.publish('news:feed', { n });
-  await until(() => seen.length >= 6, 3000, 'all six publications at the client');
-  await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6], 'in order, the lost one recovered, none twice');
+  await until(() => seen.length >= 6, 60_000, 'all six publications at the client');
+  // One more, delivered live: anything repeated would have come before it.
+  await g.node.publish('news:feed', { n: 7 });
+  await until(() => seen.includes(7), 60_000, 'the seventh');
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7], 'in order, the lost one recovered, none twice');
   assert.deepEqual(unsubscribed.map((u) => u.code), [2500], 'the client was told insufficient state once');
   assert.equal(recovered, 1, 'and resubscribed with recovery');
   assert.equal(g.node.stats().positionLosses, 1);
 });
 
 test('a server-side subscription that lost a publication gets 3010 and recovers it over the reconnect', async () => {
-  const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: 'server-side', channels: ['news:pushed'] } as never), timeout: 3000, minReconnectDelay: 20, maxReconnectDelay: 100 });
+  const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: 'server-side', channels: ['news:pushed'] } as never), timeout: 30_000, minReconnectDelay: 20, maxReconnectDelay: 100 });
   clients.push(c);
   const seen: number[] = [];
   const disconnects: number[] = [];
@@ -88,18 +90,19 @@ test('a server-side subscription that lost a publication gets 3010 and recovers 
   c.connect();
   await connected;
   await g.node.publish('news:pushed', { n: 1 }); // the stream has a position before the loss
-  await until(() => seen.length === 1, 3000, 'the first publication');
+  await until(() => seen.length === 1, 60_000, 'the first publication');
   broker.lose.clear();
   broker.lose.add(3);
   for (let n = 2; n <= 5; n++) await g.node.publish('news:pushed', { n });
-  await until(() => seen.length >= 5, 3000, 'all five publications at the client');
-  await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+  await until(() => seen.length >= 5, 60_000, 'all five publications at the client');
+  await g.node.publish('news:pushed', { n: 6 });
+  await until(() => seen.includes(6), 60_000, 'the sixth');
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(disconnects, [3010], 'insufficient state, then the reconnect recovered');
 });
 
 test('a publication from another stream generation sends positioned subscribers to resubscribe', async () => {
-  const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: 'epochs' }), timeout: 3000 });
+  const c = new Centrifuge(g.url, { websocket: WebSocket, token: await mint({ sub: 'epochs' }), timeout: 30_000 });
   clients.push(c);
   const connected = once(c, 'connected');
   c.connect();
@@ -118,15 +121,22 @@ test('a publication from another stream generation sends positioned subscribers 
   broker.reset.add(2);
   await g.node.publish('news:epochs', { n: 1 });
   await g.node.publish('news:epochs', { n: 2 });
-  await until(() => codes.length === 1 && subscribedTimes === 2, 3000, 'insufficient state and a new subscribe');
+  await until(() => codes.length === 1 && subscribedTimes === 2, 60_000, 'insufficient state and a new subscribe');
   assert.deepEqual(codes, [2500]);
 });
 
 test('a loss at the end of a stream, with no publication after it, is caught by the periodic position check', async (t) => {
   const lossy = new LossyBroker();
-  const node = await startGateway({ namespaces: { news: { historySize: 50, historyTtlSeconds: 60, forceRecovery: true } }, broker: lossy, positionCheckMs: 100 });
+  const clock = fakeClock();
+  const node = await startGateway({ now: clock.now, namespaces: { news: { historySize: 50, historyTtlSeconds: 60, forceRecovery: true } }, broker: lossy, positionCheckMs: 100 });
+  /** Moves the clock one check interval and waits for that check to finish. */
+  const check = async () => {
+    const done = node.node.stats().positionChecks + 1;
+    clock.advance(100);
+    await until(() => node.node.stats().positionChecks >= done, 60_000, `position check ${done}`);
+  };
   t.after(() => node.close());
-  const c = new Centrifuge(node.url, { websocket: WebSocket, token: await mint({ sub: 'tail' }), timeout: 3000 });
+  const c = new Centrifuge(node.url, { websocket: WebSocket, token: await mint({ sub: 'tail' }), timeout: 30_000 });
   clients.push(c);
   const connected = once(c, 'connected');
   c.connect();
@@ -143,9 +153,14 @@ test('a loss at the end of a stream, with no publication after it, is caught by 
   await subscribed;
   lossy.lose.add(3);
   for (let n = 1; n <= 3; n++) await node.node.publish('news:tail', { n });
-  await until(() => seen.length === 3, 3000, 'the lost last publication, recovered');
+  await until(() => seen.length === 2, 60_000, 'the two that arrived');
+  await check(); // reads the top (3)
+  assert.deepEqual(codes, [], 'one read of the top is not enough to judge');
+  await check(); // the subscriber is still below the top read one check earlier
+  await until(() => seen.length === 3, 60_000, 'the lost last publication, recovered');
   assert.deepEqual(seen, [1, 2, 3]);
   assert.deepEqual(codes, [2500]);
-  await new Promise((r) => setTimeout(r, 350));
+  await check();
+  await check();
   assert.deepEqual(codes, [2500], 'a client that caught up is left alone by later checks');
 });

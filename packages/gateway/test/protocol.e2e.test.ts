@@ -1,17 +1,21 @@
 /**
  * The server side of the protocol, driven by a raw WebSocket client: framing and ordering rules, pings and pong
  * timeout, staleness, expiry, token refresh of subscriptions, the bounded write queue, and error replies.
+ * Deadlines run on a fake clock the tests move, so a loaded machine cannot make a pong late or a token expire early.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mint, startGateway, until, type Running } from './harness.ts';
+import { fakeClock, mint, startGateway, until, type Running } from './harness.ts';
 import { RawClient } from './raw-client.ts';
 
 describe('protocol rules (raw client)', () => {
   let g: Running;
   const clients: RawClient[] = [];
+  const clock = fakeClock();
+  const mintAt = (claims: Parameters<typeof mint>[0]) => mint(claims, undefined, clock.now());
   before(async () => {
     g = await startGateway({
+      now: clock.now,
       namespaces: {
         news: { historySize: 10, historyTtlSeconds: 60, forceRecovery: true },
         plain: {},
@@ -39,7 +43,7 @@ describe('protocol rules (raw client)', () => {
     test(`${protocol}: connect and subscribes in one frame are handled in order, replies carry the ids`, async () => {
       const c = await raw(protocol);
       c.send(
-        { id: 1, connect: { token: await mint({ sub: 'u1' }), name: 'raw' } },
+        { id: 1, connect: { token: await mintAt({ sub: 'u1' }), name: 'raw' } },
         { id: 2, subscribe: { channel: 'news:a', flag: 1 } },
         { id: 3, subscribe: { channel: 'plain:b' } },
       );
@@ -55,28 +59,34 @@ describe('protocol rules (raw client)', () => {
       c.close();
     });
 
-    test(`${protocol}: pings arrive every interval and answered pings keep the connection`, async () => {
-      const c = await raw(protocol);
-      c.send({ id: 1, connect: { token: await mint({ sub: 'u2' }) } });
-      await c.waitReply(1);
-      await c.until(() => c.pings >= 2, 4000, 'two pings');
-      assert.equal(c.closed, undefined);
-      c.close();
-    });
-
-    test(`${protocol}: a client that never answers pings is closed with 3012 no pong`, async () => {
-      const c = await raw(protocol, false);
-      c.send({ id: 1, connect: { token: await mint({ sub: 'u3' }) } });
-      await c.waitReply(1);
-      const closed = await c.waitClosed(3000);
-      assert.deepEqual(closed, { code: 3012, reason: 'no pong' });
-      assert.ok(c.replies.some((r) => (r.push?.disconnect as { code: number } | undefined)?.code === 3012), 'disconnect push before close');
+    test(`${protocol}: pings come every interval; a client that answers them stays, one that does not is closed with 3012 no pong`, async () => {
+      const answers = await raw(protocol);
+      const silent = await raw(protocol, false);
+      answers.send({ id: 1, connect: { token: await mintAt({ sub: 'u2' }) } });
+      silent.send({ id: 1, connect: { token: await mintAt({ sub: 'u3' }) } });
+      await answers.waitReply(1);
+      await silent.waitReply(1);
+      clock.advance(1000); // the first ping is due within one interval
+      await answers.until(() => answers.pings === 1, 60_000, 'the first ping');
+      await silent.until(() => silent.pings === 1, 60_000, 'the first ping');
+      // The pong went out before this command, so the server has it once the reply is back.
+      answers.send({ id: 2, ping: {} });
+      await answers.waitReply(2);
+      clock.advance(401); // past the pong timeout
+      assert.deepEqual(await silent.waitClosed(60_000), { code: 3012, reason: 'no pong' });
+      assert.ok(silent.replies.some((r) => (r.push?.disconnect as { code: number } | undefined)?.code === 3012), 'disconnect push before close');
+      assert.equal(answers.closed, undefined, 'the same check left the answering client alone');
+      clock.advance(1000);
+      await answers.until(() => answers.pings === 2, 60_000, 'the second ping');
+      assert.equal(answers.closed, undefined);
+      answers.close();
     });
   }
 
   test('a socket that never connects is closed as stale (3502)', async () => {
-    const c = await raw();
-    assert.deepEqual(await c.waitClosed(2000), { code: 3502, reason: 'stale' });
+    const c = await raw(); // open: the server has accepted it, on the clock as it stands
+    clock.advance(301);
+    assert.deepEqual(await c.waitClosed(60_000), { code: 3502, reason: 'stale' });
   });
 
   test('a command before connect, a second connect and an unexpected pong are 3501 bad request', async () => {
@@ -84,7 +94,7 @@ describe('protocol rules (raw client)', () => {
     a.send({ id: 1, subscribe: { channel: 'plain:x' } });
     assert.equal((await a.waitClosed()).code, 3501);
     const b = await raw();
-    const token = await mint({ sub: 'u4' });
+    const token = await mintAt({ sub: 'u4' });
     b.send({ id: 1, connect: { token } });
     await b.waitReply(1);
     b.send({ id: 2, connect: { token } });
@@ -98,49 +108,48 @@ describe('protocol rules (raw client)', () => {
 
   test('a connection whose token expires without refresh is closed with 3005 connection expired', async () => {
     const c = await raw();
-    c.send({ id: 1, connect: { token: await mint({ sub: 'u5', expiresIn: 1 }) } });
-    const r = await c.waitReply(1);
-    if (r.error) assert.equal(r.error.code, 109); // minted in the previous second: already expired
-    else {
-      assert.equal((r.connect as { expires: boolean }).expires, true);
-      assert.deepEqual(await c.waitClosed(4000), { code: 3005, reason: 'connection expired' });
-    }
+    c.send({ id: 1, connect: { token: await mintAt({ sub: 'u5', expiresIn: 60 }) } });
+    const r = (await c.waitReply(1)).connect as { expires: boolean; ttl: number };
+    assert.equal(r.expires, true);
+    assert.ok(r.ttl > 50 && r.ttl <= 60);
+    clock.advance((r.ttl + 1) * 1000 + 200 + 1); // past the expiry (ttl is rounded down) and the grace
+    assert.deepEqual(await c.waitClosed(60_000), { code: 3005, reason: 'connection expired' });
   });
 
   test('refresh and sub_refresh extend expiring credentials', async () => {
     const c = await raw();
-    c.send({ id: 1, connect: { token: await mint({ sub: 'u6', expiresIn: 30 }) } });
+    c.send({ id: 1, connect: { token: await mintAt({ sub: 'u6', expiresIn: 30 }) } });
     assert.equal(((await c.waitReply(1)).connect as { expires: boolean }).expires, true);
-    c.send({ id: 2, refresh: { token: await mint({ sub: 'u6', expiresIn: 120 }) } });
+    c.send({ id: 2, refresh: { token: await mintAt({ sub: 'u6', expiresIn: 120 }) } });
     const refresh = (await c.waitReply(2)).refresh as { client: string; expires: boolean; ttl: number };
     assert.equal(refresh.expires, true);
     assert.ok(refresh.ttl > 100 && refresh.ttl <= 120);
-    c.send({ id: 3, subscribe: { channel: 'secret:s', token: await mint({ sub: 'u6', channel: 'secret:s', expiresIn: 30 }) } });
+    c.send({ id: 3, subscribe: { channel: 'secret:s', token: await mintAt({ sub: 'u6', channel: 'secret:s', expiresIn: 30 }) } });
     const sub = (await c.waitReply(3)).subscribe as { expires: boolean; ttl: number };
     assert.equal(sub.expires, true);
-    c.send({ id: 4, sub_refresh: { channel: 'secret:s', token: await mint({ sub: 'u6', channel: 'secret:s', expiresIn: 90 }) } });
+    c.send({ id: 4, sub_refresh: { channel: 'secret:s', token: await mintAt({ sub: 'u6', channel: 'secret:s', expiresIn: 90 }) } });
     const sr = (await c.waitReply(4)).sub_refresh as { expires: boolean; ttl: number };
     assert.ok(sr.expires && sr.ttl > 60);
     // A refresh token for another user is an invalid token.
-    c.send({ id: 5, refresh: { token: await mint({ sub: 'someone-else', expiresIn: 60 }) } });
+    c.send({ id: 5, refresh: { token: await mintAt({ sub: 'someone-else', expiresIn: 60 }) } });
     assert.equal((await c.waitClosed()).code, 3500);
   });
 
   test('subscription token errors: expired → 109, wrong channel → 3500, private channel without token → 103', async () => {
     const c = await raw();
-    c.send({ id: 1, connect: { token: await mint({ sub: 'u7' }) } });
+    c.send({ id: 1, connect: { token: await mintAt({ sub: 'u7' }) } });
     await c.waitReply(1);
     c.send({ id: 2, subscribe: { channel: '$secret:p' } });
     assert.equal((await c.waitReply(2)).error?.code, 103);
-    c.send({ id: 3, subscribe: { channel: 'secret:x', token: await mint({ sub: 'u7', channel: 'secret:x', expiresIn: -5 }) } });
+    c.send({ id: 3, subscribe: { channel: 'secret:x', token: await mintAt({ sub: 'u7', channel: 'secret:x', expiresIn: -5 }) } });
     assert.equal((await c.waitReply(3)).error?.code, 109);
-    c.send({ id: 4, subscribe: { channel: 'secret:x', token: await mint({ sub: 'u7', channel: 'secret:y' }) } });
+    c.send({ id: 4, subscribe: { channel: 'secret:x', token: await mintAt({ sub: 'u7', channel: 'secret:y' }) } });
     assert.equal((await c.waitClosed()).code, 3500);
   });
 
   test('error replies: 105 duplicate, 108 not available, 112 wrong epoch, 104 unknown request, unknown fields ignored', async () => {
     const c = await raw();
-    c.send({ id: 1, connect: { token: await mint({ sub: 'u8' }), future_field: { x: 1 } } });
+    c.send({ id: 1, connect: { token: await mintAt({ sub: 'u8' }), future_field: { x: 1 } } });
     await c.waitReply(1);
     c.send({ id: 2, subscribe: { channel: 'news:e', tf: { op: 'x' }, delta: 'fossil', type: 0 } }, { id: 3, subscribe: { channel: 'news:e' } });
     assert.ok((await c.waitReply(2)).subscribe);
@@ -162,7 +171,7 @@ describe('protocol rules (raw client)', () => {
 
   test('recovery with a changed epoch is not recovered and returns the current position', async () => {
     const c = await raw();
-    c.send({ id: 1, connect: { token: await mint({ sub: 'u9' }) } });
+    c.send({ id: 1, connect: { token: await mintAt({ sub: 'u9' }) } });
     await c.waitReply(1);
     await g.node.publish('news:ep', 1);
     await g.node.publish('news:ep', 2);
@@ -180,7 +189,8 @@ describe('protocol rules (raw client)', () => {
 
 describe('the write queue is bounded', () => {
   test('a client that stops reading is disconnected (3008 slow) instead of buffered without bound', async () => {
-    const g = await startGateway({ namespaces: { feed: {} }, limits: { writeQueueBytes: 64 * 1024 } });
+    const clock = fakeClock();
+    const g = await startGateway({ now: clock.now, namespaces: { feed: {} }, limits: { writeQueueBytes: 64 * 1024 } });
     try {
       const slow = new RawClient(g.url);
       const fast = new RawClient(g.url);
@@ -199,9 +209,10 @@ describe('the write queue is bounded', () => {
       }
       assert.equal(g.node.stats().connections, 1, 'the slow client was cut');
       assert.ok(n < 5000);
-      // It cannot even read the close frame: its socket is destroyed after the close grace.
-      await until(() => g.node.stats().sockets === 1, 6000, 'slow socket destroyed');
-      await fast.until(() => fast.replies.filter((r) => r.push?.pub).length >= n - 1, 5000, 'fast client got everything');
+      // It cannot even read the close frame: its socket is destroyed after the close grace (3 s).
+      clock.advance(3001);
+      await until(() => g.node.stats().sockets === 1, 60_000, 'slow socket destroyed');
+      await fast.until(() => fast.replies.filter((r) => r.push?.pub).length >= n - 1, 60_000, 'fast client got everything');
       fast.close();
       slow.close();
     } finally {
@@ -218,12 +229,12 @@ describe('max connections', () => {
       await Promise.all(cs.map((c) => c.opened()));
       for (const [i, c] of cs.entries()) {
         c.send({ id: 1, connect: { token: await mint({ sub: `m${i}` }) } });
-        await c.until(() => c.reply(1) !== undefined || c.closed !== undefined, 3000);
+        await c.until(() => c.reply(1) !== undefined || c.closed !== undefined);
       }
       assert.equal(cs[2]!.closed?.code, 3504);
       assert.equal(g.node.stats().connections, 2);
       for (const c of cs) c.close();
-      await until(() => g.node.stats().sockets === 0, 2000, 'sockets released');
+      await until(() => g.node.stats().sockets === 0, 60_000, 'sockets released');
     } finally {
       await g.close();
     }

@@ -86,7 +86,7 @@ export class RawClient {
   }
 
   /** Waits until `pred` holds (re-checked on every frame and on close). */
-  async until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  async until(pred: () => boolean, ms = 60_000, what = 'condition'): Promise<void> {
     const end = Date.now() + ms;
     while (!pred()) {
       const left = end - Date.now();
@@ -105,12 +105,12 @@ export class RawClient {
     return this.replies.find((r) => r.id === id);
   }
 
-  async waitReply(id: number, ms = 5000): Promise<RawReply> {
+  async waitReply(id: number, ms = 60_000): Promise<RawReply> {
     await this.until(() => this.reply(id) !== undefined, ms, `reply ${id}`);
     return this.reply(id)!;
   }
 
-  async waitClosed(ms = 5000): Promise<{ code: number; reason: string }> {
+  async waitClosed(ms = 60_000): Promise<{ code: number; reason: string }> {
     await this.until(() => this.closed !== undefined, ms, 'close');
     return this.closed!;
   }

@@ -139,7 +139,7 @@ test('RedisBroker: after its pub/sub connection is killed the broker re-subscrib
   assert.ok(id, list);
   assert.equal(await admin.call('CLIENT', 'KILL', 'ID', id), 1);
   // Publish until the re-subscribed connection sees one (the ones sent while it was away are not delivered live).
-  const end = Date.now() + 5000;
+  const end = Date.now() + 60_000;
   let i = 0;
   while (rb.pubs.length < 2) {
     if (Date.now() > end) throw new Error('no delivery after reconnect');
@@ -149,12 +149,11 @@ test('RedisBroker: after its pub/sub connection is killed the broker re-subscrib
   assert.equal(rb.pubs.at(-1)![1].offset, i + 1);
 });
 
-test('RedisBroker: while Redis is unreachable a publish fails within seconds instead of hanging', async () => {
+test('RedisBroker: while Redis is unreachable a publish fails after 3 reconnect attempts instead of hanging', async () => {
   // disconnectTimeout: ioredis otherwise keeps a 2 s timer alive when closed while reconnecting.
   const b = new RedisBroker({ url: `redis://127.0.0.1:${await closedPort()}`, redis: { disconnectTimeout: 50 } });
-  const started = Date.now();
-  await assert.rejects(b.publish('x', RawJson.of(1), H), /max retries/);
-  assert.ok(Date.now() - started < 5000);
+  // Three, not ioredis' default 20 (over a minute): the caller learns within seconds.
+  await assert.rejects(b.publish('x', RawJson.of(1), H), /max retries per request limit \(which is 3\)/);
   await b.close();
 });
 

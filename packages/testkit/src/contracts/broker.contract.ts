@@ -40,7 +40,7 @@ export function runBrokerContract(name: string, factory: BrokerFactory): void {
     return { broker, rec, clock };
   }
   async function until(cond: () => boolean): Promise<void> {
-    const end = Date.now() + 2000;
+    const end = Date.now() + 60_000;
     while (!cond()) {
       if (Date.now() > end) throw new Error('timeout');
       await new Promise((r) => setTimeout(r, 5));
