@@ -18,16 +18,12 @@
  *    `outboundAccountPosition` events.
  */
 import type {
-  BookSnapshot,
   CancelRequest,
   InstrumentSpec,
   KlineUpdate,
   MarketStreamKey,
   OrderQuery,
-  TickerSnapshot,
-  Venue,
   VenueAccount,
-  VenueCapabilities,
   VenueCredential,
   VenueDeps,
   VenueOrder,
@@ -37,7 +33,7 @@ import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } fro
 import { BinanceRestClient } from './http/rest-client.ts';
 import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance, type AccountTrade } from './http/parse.ts';
 import { spliceLiveKline } from '../kit/live-kline.ts';
-import { CachedList } from '../kit/cached-list.ts';
+import { LiveVenue, isSymbol } from '../kit/live-venue.ts';
 import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
 import { buildOrderParams } from './http/order-params.ts';
 import { MarketFeeds } from './market-feeds.ts';
@@ -51,27 +47,23 @@ import { BinanceVenueError, NO_SUCH_ORDER } from './errors.ts';
 import type { WireObject } from './wire.ts';
 import { isZeroDecimal } from '@cadenza/domain';
 
-const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 
-export class BinanceVenue implements Venue, RateLimitReporter {
-  readonly id: string;
-  readonly capabilities: VenueCapabilities = { ledger: 'venue', requiresCredential: true, marketData: true, trading: true };
+export class BinanceVenue extends LiveVenue implements RateLimitReporter {
+  protected readonly klineIntervals: readonly string[] = BINANCE_KLINE_INTERVALS;
   readonly endpoints: BinanceEndpoints;
   readonly rest: BinanceRestClient;
-  private readonly feeds: MarketFeeds;
+  protected readonly feeds: MarketFeeds;
   private readonly userStream: BinanceUserStream;
   private readonly orders: OrderTracker;
   private readonly directory = new SymbolDirectory();
   /** When `queryOrder` last failed to subscribe an account's user data stream. */
   private readonly userStreamFailedAt = new Map<string, number>();
-  private readonly instruments: CachedList<InstrumentSpec>;
-  private stopped = false;
 
   constructor(
-    private readonly deps: VenueDeps,
+    deps: VenueDeps,
     private readonly options: BinanceVenueOptions,
   ) {
-    this.id = options.venueId;
+    super(options.venueId, deps, options.instrumentsTtlMs);
     this.endpoints = resolveEndpoints(options);
     this.rest = new BinanceRestClient({
       baseUrl: this.endpoints.restBaseUrl,
@@ -106,7 +98,6 @@ export class BinanceVenue implements Venue, RateLimitReporter {
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
     this.orders = new OrderTracker(deps.execution);
-    this.instruments = new CachedList(deps.clock, options.instrumentsTtlMs ?? 600_000, () => this.loadInstruments());
   }
 
   rateLimitStats(): RateLimitStats {
@@ -118,44 +109,24 @@ export class BinanceVenue implements Venue, RateLimitReporter {
     return this.feeds;
   }
 
-  async start(): Promise<void> {
-    // Deliberately no I/O: BINANCE connects when a subscription or an order needs it.
-  }
-
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.feeds.stop();
+  protected closeStreams(): void {
     this.userStream.close();
   }
 
-  listInstruments(): Promise<InstrumentSpec[]> {
-    return this.instruments.get();
+  protected externalSymbol(symbol: string): string {
+    return this.directory.external(symbol);
   }
 
-  private async loadInstruments(): Promise<InstrumentSpec[]> {
+  protected override unsupported(message: string): Error {
+    return new BinanceVenueError('unsupported', message);
+  }
+
+  protected async loadInstruments(): Promise<InstrumentSpec[]> {
     const { instruments, skipped, weightLimitPerMinute } = parseExchangeInfo(await this.rest.publicGet('/api/v3/exchangeInfo', [], 20), this.id);
     if (weightLimitPerMinute !== undefined) this.rest.setWeightLimit(weightLimitPerMinute);
     if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Binance symbols that did not parse');
     this.directory.replace(instruments);
     return instruments;
-  }
-
-  async subscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.checkKey(key);
-    this.feeds.subscribe(key, this.directory.external(key.symbol));
-  }
-
-  async unsubscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.feeds.unsubscribe(key);
-  }
-
-  getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    return this.feeds.getBook(symbol, depth);
-  }
-
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.feeds.getTicker(symbol);
   }
 
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
@@ -185,7 +156,7 @@ export class BinanceVenue implements Venue, RateLimitReporter {
     } catch (err) {
       return void reject(err instanceof Error ? err.message : String(err));
     }
-    if (!SYMBOL_RE.test(order.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${order.symbol}`);
+    if (!isSymbol(order.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${order.symbol}`);
     const built = buildOrderParams(order, this.directory.external(order.symbol));
     if (!built.ok) return void reject(built.reason);
 
@@ -255,12 +226,9 @@ export class BinanceVenue implements Venue, RateLimitReporter {
     }
   }
 
-  private checkKey(key: MarketStreamKey): void {
-    if (!SYMBOL_RE.test(key.symbol)) throw new BinanceVenueError('unsupported', `symbol must be BASE/QUOTE in capitals, got ${JSON.stringify(key.symbol)}`);
+  protected override checkKey(key: MarketStreamKey): void {
+    super.checkKey(key);
     toExternalSymbol(key.symbol);
-    if (key.kind === 'kline' && !(BINANCE_KLINE_INTERVALS as readonly string[]).includes(key.interval ?? '')) {
-      throw new BinanceVenueError('unsupported', `kline interval ${JSON.stringify(key.interval)} is not one of ${BINANCE_KLINE_INTERVALS.join(', ')}`);
-    }
   }
 
   private async handleSubmitError(tracked: TrackedOrder, order: VenueOrder, signer: RequestSigner, err: unknown, reject: (reason: string) => void): Promise<void> {

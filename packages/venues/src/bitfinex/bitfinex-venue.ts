@@ -15,16 +15,11 @@
  *  - Bitfinex keeps the ledger (`ledger: 'venue'`): exchange-wallet balances from `auth/r/wallets`, `ws` and `wu`.
  */
 import type {
-  BookSnapshot,
   CancelRequest,
   InstrumentSpec,
   KlineUpdate,
-  MarketStreamKey,
   OrderQuery,
-  TickerSnapshot,
-  Venue,
   VenueAccount,
-  VenueCapabilities,
   VenueCredential,
   VenueDeps,
   VenueOrder,
@@ -39,7 +34,7 @@ import { NonceSource, createBitfinexSigner, type BitfinexSigner } from './signin
 import { BitfinexMarketFeeds } from './market-feeds.ts';
 import { bitfinexAuthStreams } from './auth-stream.ts';
 import type { AccountStreams } from '../kit/account-streams.ts';
-import { CachedList } from '../kit/cached-list.ts';
+import { LiveVenue, isSymbol } from '../kit/live-venue.ts';
 import { spliceLiveKline } from '../kit/live-kline.ts';
 import { buildBitfinexOrder, cidDate, cidFor } from './order-params.ts';
 import {
@@ -58,7 +53,6 @@ import {
 } from './parse.ts';
 import { isTestPair, toBitfinexSymbol } from './symbols.ts';
 
-const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 const FRAME_MS: Readonly<Record<string, number>> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '3h': 10_800_000, '6h': 21_600_000, '12h': 43_200_000, '1d': 86_400_000, '1w': 604_800_000, '1M': 2_678_400_000 };
 
 function arr(v: unknown, what: string): unknown[] {
@@ -66,9 +60,8 @@ function arr(v: unknown, what: string): unknown[] {
   return v;
 }
 
-export class BitfinexVenue implements Venue, RateLimitReporter {
-  readonly id: string;
-  readonly capabilities: VenueCapabilities = { ledger: 'venue', requiresCredential: true, marketData: true, trading: true };
+export class BitfinexVenue extends LiveVenue implements RateLimitReporter {
+  protected readonly klineIntervals = BITFINEX_KLINE_INTERVALS;
   readonly endpoints: BitfinexEndpoints;
   readonly rest: BitfinexRestClient;
   readonly feeds: BitfinexMarketFeeds;
@@ -80,14 +73,12 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
   private readonly byOrderId = new Map<string, string>();
   private readonly cidDates = new Map<string, string>();
   private readonly bySymbol = new Map<string, InstrumentSpec>();
-  private readonly instruments: CachedList<InstrumentSpec>;
-  private stopped = false;
 
   constructor(
-    private readonly deps: VenueDeps,
+    deps: VenueDeps,
     private readonly options: BitfinexVenueOptions,
   ) {
-    this.id = options.venueId;
+    super(options.venueId, deps, options.instrumentsTtlMs);
     this.endpoints = resolveBitfinexEndpoints(options);
     this.nonces = new NonceSource(deps.clock);
     this.rest = new BitfinexRestClient({
@@ -108,36 +99,24 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
       url: this.endpoints.authWsUrl,
       log: deps.log,
       nonces: this.nonces,
-      beforeConnect: () => this.rest.budgets.acquire(['ws:auth'], 15_000),
+      beforeConnect: () => this.rest.budgets.acquireNow(['ws:auth'], 15_000),
       onMessage: (account, type, data) => this.onAccountMessage(account, type, data),
       onResubscribed: (account) =>
         deps.execution.onExecution({ type: 'resync', tradingAccountId: account, reason: 'Bitfinex account stream reconnected; messages sent meanwhile are not replayed', timestamp: deps.clock.now() }),
       ...timing,
     });
     this.orders = new OrderTracker(deps.execution);
-    this.instruments = new CachedList(deps.clock, options.instrumentsTtlMs ?? 600_000, () => this.loadInstruments());
   }
 
   rateLimitStats(): RateLimitStats {
     return this.rest.budgets.stats();
   }
 
-  async start(): Promise<void> {
-    // Deliberately no I/O: Bitfinex connects when a subscription or an order needs it.
-  }
-
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.feeds.stop();
+  protected closeStreams(): void {
     this.accountStreams.close();
   }
 
-  listInstruments(): Promise<InstrumentSpec[]> {
-    return this.instruments.get();
-  }
-
-  private async loadInstruments(): Promise<InstrumentSpec[]> {
+  protected async loadInstruments(): Promise<InstrumentSpec[]> {
     const [info, tickers] = await Promise.all([this.rest.publicGet('conf/pub:info:pair'), this.rest.publicGet('tickers', 'symbols=ALL')]);
     const uat = this.id === 'BITFINEX_UAT';
     const { instruments, skipped } = parsePairInfo(info, this.id, parseLastPrices(tickers), (pair) => isTestPair(pair) === uat);
@@ -145,23 +124,6 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
     this.bySymbol.clear();
     for (const spec of instruments) this.bySymbol.set(spec.symbol, spec);
     return instruments;
-  }
-
-  async subscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.checkKey(key);
-    this.feeds.subscribe(key, this.bfxSymbol(key.symbol));
-  }
-
-  async unsubscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.feeds.unsubscribe(key);
-  }
-
-  getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    return this.feeds.getBook(symbol, depth);
-  }
-
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.feeds.getTicker(symbol);
   }
 
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
@@ -188,7 +150,7 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
     } catch (err) {
       return void reject(errorText(err));
     }
-    if (!SYMBOL_RE.test(order.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${order.symbol}`);
+    if (!isSymbol(order.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${order.symbol}`);
     const cid = cidFor(order.clientOrderId);
     const built = buildBitfinexOrder(order, this.bfxSymbol(order.symbol), cid);
     if (!built.ok) return void reject(built.reason);
@@ -346,16 +308,15 @@ export class BitfinexVenue implements Venue, RateLimitReporter {
     return createBitfinexSigner(account.credential, this.id);
   }
 
+  protected externalSymbol(symbol: string): string {
+    return this.bfxSymbol(symbol);
+  }
+
   private bfxSymbol(symbol: string): string {
     return this.bySymbol.get(symbol)?.externalSymbol ?? toBitfinexSymbol(symbol);
   }
 
-  private checkKey(key: MarketStreamKey): void {
-    if (!SYMBOL_RE.test(key.symbol)) throw new VenueError(this.id, 'unsupported', `symbol must be BASE/QUOTE in capitals, got ${JSON.stringify(key.symbol)}`);
-    if (key.kind === 'kline' && !BITFINEX_KLINE_INTERVALS.includes(key.interval ?? '')) {
-      throw new VenueError(this.id, 'unsupported', `kline interval ${JSON.stringify(key.interval)} is not one of ${BITFINEX_KLINE_INTERVALS.join(', ')}`);
-    }
-  }
+
 }
 
 export function createBitfinexVenue(deps: VenueDeps, options: BitfinexVenueOptions): BitfinexVenue {

@@ -74,7 +74,7 @@ export class BitfinexMarketFeeds {
       onOpen: (socket) => this.onOpen(socket),
       onMessage: (socket, text) => this.onMessage(socket, text),
       onDown: (chs, reason) => this.onDown(chs, reason),
-      beforeConnect: () => options.budgets.acquire(['ws:public'], 60_000),
+      beforeConnect: () => options.budgets.acquireNow(['ws:public'], 60_000),
       reconnectDelayMs: options.reconnectDelayMs,
       idleTimeoutMs: options.idleTimeoutMs,
       pingIntervalMs: options.pingIntervalMs,

@@ -14,6 +14,7 @@ function budgets(limit: number, windowMs: number) {
     marginMs: 0,
     sleep: async (ms) => {
       slept.push(ms);
+      await new Promise((r) => setImmediate(r));
       now += ms;
     },
   });
@@ -24,7 +25,7 @@ describe('RateBudgets', () => {
   test('keeps at most `limit` requests in any rolling window; the next one waits for the oldest to leave', async () => {
     const { b, slept, now } = budgets(3, 2000);
     const start = now();
-    for (let i = 0; i < 3; i++) await b.acquire(['GET /x|k'], 5000);
+    for (let i = 0; i < 3; i++) (await b.acquire(['GET /x|k'], 5000))();
     assert.deepEqual(slept, []);
     await b.acquire(['GET /x|k'], 5000);
     assert.deepEqual(slept, [2000]);
@@ -36,8 +37,8 @@ describe('RateBudgets', () => {
 
   test('scopes are separate budgets of the same family', async () => {
     const { b, slept } = budgets(1, 1000);
-    await b.acquire(['GET /x|alice'], 0);
-    await b.acquire(['GET /x|bob'], 0);
+    await b.acquireNow(['GET /x|alice'], 0);
+    await b.acquireNow(['GET /x|bob'], 0);
     assert.deepEqual(slept, []);
     await assert.rejects(b.acquire(['GET /x|alice'], 500), (e: unknown) => e instanceof VenueError && e.kind === 'rate-limited');
     assert.equal(b.stats().refused, 1);
@@ -54,6 +55,18 @@ describe('RateBudgets', () => {
     advance(60_000);
     await b.acquire(['GET /x|k'], 0);
     assert.deepEqual(b.stats(), { throttled: 1, rateLimited: 1, banned: 1, refused: 2 });
+  });
+
+  test('a request in flight never leaves the window: the next one waits for its answer, then for the window', async () => {
+    const { b, slept, now } = budgets(1, 1000);
+    const settle = await b.acquire(['GET /x|k'], 5000);
+    const next = b.acquire(['GET /x|k'], 5000);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(slept.length > 0 && slept.every((ms) => ms === 50), 'polling while the first is unanswered');
+    settle();
+    const answeredAt = now();
+    await next;
+    assert.equal(now() - answeredAt, 1000, 'then a whole window from the answer');
   });
 
   test('settling restamps a booking at answer time, so a slow answer keeps its slot longer', async () => {

@@ -5,7 +5,9 @@
  *  - A budget is "at most `limit` requests per rolling `windowMs`" under a key (an endpoint, an endpoint and an
  *    instrument, the connection rate of a socket host …). `acquire` waits until the request fits — counted as
  *    `throttled` — or refuses when the wait would exceed what the caller accepts (an order is not delayed for long).
- *    It answers a `settle` function the caller calls when the answer arrives: the booking moves to that time.
+ *    It answers a `settle` function the caller calls when the answer arrives: until then the request counts as
+ *    sent "now" (it never leaves the window while in flight), afterwards as sent when its answer arrived — the venue
+ *    counted it somewhere in between, and under load that can be long after we sent it.
  *  - `backOff` records a 429 or ban answer: nothing is sent under the venue until it has passed; `rateLimited` and
  *    `banned` count those answers. The counters are what `/metrics` shows per venue.
  *
@@ -15,6 +17,9 @@
  * would otherwise look one request over to the venue.
  */
 import { VenueError } from './venue-error.ts';
+
+/** How often a request waiting only on in-flight requests looks again. */
+const IN_FLIGHT_POLL_MS = 50;
 
 export interface Budget {
   limit: number;
@@ -45,6 +50,8 @@ export interface RateBudgetsOptions {
 
 export class RateBudgets {
   private readonly sent = new Map<string, number[]>();
+  /** Requests under a key that were sent and not yet answered. */
+  private readonly inFlight = new Map<string, number>();
   private blockedUntil = 0;
   private blockKind: 'rate-limited' | 'banned' = 'rate-limited';
   private readonly counters: RateLimitStats = { throttled: 0, rateLimited: 0, banned: 0, refused: 0 };
@@ -70,8 +77,12 @@ export class RateBudgets {
     if (!budget) return 0;
     const now = this.options.clock.now();
     const log = this.prune(key, now, budget);
-    if (log.length < budget.limit) return 0;
-    return log[log.length - budget.limit]! + budget.windowMs - now;
+    const used = log.length + (this.inFlight.get(key) ?? 0);
+    if (used < budget.limit) return 0;
+    // That many answered requests must leave the window; in-flight ones only leave after their answer.
+    const need = used - budget.limit + 1;
+    if (need > log.length) return IN_FLIGHT_POLL_MS;
+    return log[need - 1]! + budget.windowMs - now;
   }
 
   /** Milliseconds the venue told us to stay quiet for (0 when not backing off). */
@@ -86,38 +97,41 @@ export class RateBudgets {
    * back-off; reads may wait it out).
    */
   async acquire(keys: readonly string[], maxWaitMs: number, waitForBackOff = true): Promise<() => void> {
-    let waited = false;
-    for (let round = 0; round < 50; round++) {
+    let waitedMs = 0;
+    for (;;) {
       const blocked = this.blockedForMs();
-      if (blocked > 0 && (this.blockKind === 'banned' || blocked > maxWaitMs || !waitForBackOff)) throw this.refusal(blocked);
+      if (blocked > 0 && (this.blockKind === 'banned' || waitedMs + blocked > maxWaitMs || !waitForBackOff)) throw this.refusal(blocked);
       const wait = Math.max(blocked, ...keys.map((k) => this.waitMs(k)));
       if (wait <= 0) {
-        const now = this.options.clock.now();
         const booked = keys.filter((k) => this.budgetOf(k));
-        for (const k of booked) this.log(k).push(now);
-        if (waited) this.counters.throttled++;
-        return () => this.restamp(booked, now);
+        for (const k of booked) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+        if (waitedMs > 0) this.counters.throttled++;
+        let settled = false;
+        return () => {
+          if (settled) return;
+          settled = true;
+          this.land(booked);
+        };
       }
-      if (wait > maxWaitMs) throw this.refusal(wait);
-      waited = true;
+      if (waitedMs + wait > maxWaitMs) throw this.refusal(wait);
       await this.sleep(wait);
+      waitedMs += wait;
     }
-    throw this.refusal(1);
   }
 
-  /**
-   * Moves a booking made at `at` to now: called when the answer arrives. The venue counted the request somewhere
-   * between our sending and its answer — under load, well after we booked it — so the later time is the safe one.
-   */
-  private restamp(keys: readonly string[], at: number): void {
+  /** Like `acquire`, booked at once as sent now (connection attempts: they count when made). */
+  async acquireNow(keys: readonly string[], maxWaitMs: number): Promise<void> {
+    (await this.acquire(keys, maxWaitMs))();
+  }
+
+  /** The answer arrived: the request leaves the in-flight count and is logged at this time. */
+  private land(keys: readonly string[]): void {
     const now = this.options.clock.now();
-    if (now === at) return;
     for (const k of keys) {
-      const log = this.log(k);
-      const i = log.indexOf(at);
-      if (i < 0) continue;
-      log.splice(i, 1);
-      log.push(now);
+      const n = (this.inFlight.get(k) ?? 1) - 1;
+      if (n > 0) this.inFlight.set(k, n);
+      else this.inFlight.delete(k);
+      this.log(k).push(now);
     }
   }
 

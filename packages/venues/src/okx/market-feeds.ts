@@ -62,7 +62,7 @@ export class OkxMarketFeeds {
       onMessage: (_s: PoolSocket, text: string) => this.onMessage(text),
       onDown: (chs: ReadonlySet<string>, reason: string) => this.onDown(chs, reason),
       onOpen: (socket: PoolSocket) => this.onOpen(socket),
-      beforeConnect: () => options.rest.budgets.acquire(['ws:connect'], 5000),
+      beforeConnect: () => options.rest.budgets.acquireNow(['ws:connect'], 5000),
       reconnectDelayMs: options.reconnectDelayMs,
       idleTimeoutMs: options.idleTimeoutMs,
       pingIntervalMs: options.pingIntervalMs,

@@ -13,16 +13,11 @@
  *  - OKX keeps the ledger (`ledger: 'venue'`): balances from `GET /api/v5/account/balance` and `account` pushes.
  */
 import type {
-  BookSnapshot,
   CancelRequest,
   InstrumentSpec,
   KlineUpdate,
-  MarketStreamKey,
   OrderQuery,
-  TickerSnapshot,
-  Venue,
   VenueAccount,
-  VenueCapabilities,
   VenueCredential,
   VenueDeps,
   VenueFill,
@@ -38,20 +33,18 @@ import { createOkxSigner, type OkxSigner } from './signing.ts';
 import { OkxMarketFeeds } from './market-feeds.ts';
 import { okxPrivateStreams } from './private-stream.ts';
 import type { AccountStreams } from '../kit/account-streams.ts';
-import { CachedList } from '../kit/cached-list.ts';
+import { LiveVenue, isSymbol } from '../kit/live-venue.ts';
 import { spliceLiveKline } from '../kit/live-kline.ts';
 import { buildOkxOrder } from './order-params.ts';
 import { OKX_BARS, OKX_KLINE_INTERVALS, parseBalances, parseCandle, parseFill, parseInstruments, parseOrder, wire, type OkxFill, type OkxOrder } from './parse.ts';
 
-const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 /** 51603: "Order does not exist". */
 const NO_SUCH_ORDER = '51603';
 /** Ways of saying "this key cannot be used": invalid key, passphrase, signature, IP, permissions. */
 const CREDENTIAL_CODES: ReadonlySet<string> = new Set(['50100', '50101', '50102', '50103', '50104', '50105', '50110', '50111', '50113', '50114', '50120']);
 
-export class OkxVenue implements Venue, RateLimitReporter {
-  readonly id: string;
-  readonly capabilities: VenueCapabilities = { ledger: 'venue', requiresCredential: true, marketData: true, trading: true };
+export class OkxVenue extends LiveVenue implements RateLimitReporter {
+  protected readonly klineIntervals = OKX_KLINE_INTERVALS;
   readonly endpoints: OkxEndpoints;
   readonly rest: OkxRestClient;
   readonly feeds: OkxMarketFeeds;
@@ -61,14 +54,12 @@ export class OkxVenue implements Venue, RateLimitReporter {
   private readonly ordTypes = new Map<string, string>();
   private readonly cancelRequested = new Set<string>();
   private readonly bySymbol = new Map<string, InstrumentSpec>();
-  private readonly instruments: CachedList<InstrumentSpec>;
-  private stopped = false;
 
   constructor(
-    private readonly deps: VenueDeps,
+    deps: VenueDeps,
     private readonly options: OkxVenueOptions,
   ) {
-    this.id = options.venueId;
+    super(options.venueId, deps, options.instrumentsTtlMs);
     this.endpoints = resolveOkxEndpoints(options);
     this.rest = new OkxRestClient({
       venue: this.id,
@@ -100,7 +91,7 @@ export class OkxVenue implements Venue, RateLimitReporter {
       url: `${this.endpoints.wsBaseUrl}/ws/v5/private`,
       log: deps.log,
       serverNow: () => this.rest.serverNow(),
-      beforeConnect: () => this.rest.budgets.acquire(['ws:connect'], 5000),
+      beforeConnect: () => this.rest.budgets.acquireNow(['ws:connect'], 5000),
       onOrder: (account, row) => this.onOrderPush(account, row),
       onAccount: (account, row) => deps.execution.onExecution({ type: 'balances', tradingAccountId: account, balances: parseBalances(row), timestamp: deps.clock.now() }),
       onResubscribed: (account) =>
@@ -108,51 +99,22 @@ export class OkxVenue implements Venue, RateLimitReporter {
       ...socketTiming,
     });
     this.orders = new OrderTracker(deps.execution);
-    this.instruments = new CachedList(deps.clock, options.instrumentsTtlMs ?? 600_000, () => this.loadInstruments());
   }
 
   rateLimitStats(): RateLimitStats {
     return this.rest.budgets.stats();
   }
 
-  async start(): Promise<void> {
-    // Deliberately no I/O: OKX connects when a subscription or an order needs it.
-  }
-
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.feeds.stop();
+  protected closeStreams(): void {
     this.privateStreams.close();
   }
 
-  listInstruments(): Promise<InstrumentSpec[]> {
-    return this.instruments.get();
-  }
-
-  private async loadInstruments(): Promise<InstrumentSpec[]> {
+  protected async loadInstruments(): Promise<InstrumentSpec[]> {
     const { instruments, skipped } = parseInstruments(await this.rest.publicGet('/api/v5/public/instruments', [['instType', 'SPOT']]), this.id);
     if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped OKX instruments that did not parse');
     this.bySymbol.clear();
     for (const spec of instruments) this.bySymbol.set(spec.symbol, spec);
     return instruments;
-  }
-
-  async subscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.checkKey(key);
-    this.feeds.subscribe(key, this.instId(key.symbol));
-  }
-
-  async unsubscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.feeds.unsubscribe(key);
-  }
-
-  getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    return this.feeds.getBook(symbol, depth);
-  }
-
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.feeds.getTicker(symbol);
   }
 
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
@@ -174,7 +136,7 @@ export class OkxVenue implements Venue, RateLimitReporter {
     } catch (err) {
       return void reject(errorText(err));
     }
-    if (!SYMBOL_RE.test(order.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${order.symbol}`);
+    if (!isSymbol(order.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${order.symbol}`);
     const instId = this.instId(order.symbol);
     const built = buildOkxOrder(order, instId);
     if (!built.ok) return void reject(built.reason);
@@ -344,6 +306,10 @@ export class OkxVenue implements Venue, RateLimitReporter {
     return createOkxSigner(account.credential, this.id);
   }
 
+  protected externalSymbol(symbol: string): string {
+    return this.instId(symbol);
+  }
+
   private instId(symbol: string): string {
     return this.bySymbol.get(symbol)?.externalSymbol ?? symbol.replace('/', '-');
   }
@@ -352,12 +318,7 @@ export class OkxVenue implements Venue, RateLimitReporter {
     return this.bySymbol.get(symbol)?.quoteAsset ?? symbol.split('/')[1] ?? '';
   }
 
-  private checkKey(key: MarketStreamKey): void {
-    if (!SYMBOL_RE.test(key.symbol)) throw new VenueError(this.id, 'unsupported', `symbol must be BASE/QUOTE in capitals, got ${JSON.stringify(key.symbol)}`);
-    if (key.kind === 'kline' && !OKX_KLINE_INTERVALS.includes(key.interval ?? '')) {
-      throw new VenueError(this.id, 'unsupported', `kline interval ${JSON.stringify(key.interval)} is not one of ${OKX_KLINE_INTERVALS.join(', ')}`);
-    }
-  }
+
 }
 
 export function createOkxVenue(deps: VenueDeps, options: OkxVenueOptions): OkxVenue {

@@ -1,0 +1,111 @@
+/**
+ * @module kit/live-venue
+ * What every live connector (Binance, OKX, Bitfinex) does the same way through the Venue port: the venue keeps the
+ * ledger and needs a credential; nothing connects at `start`; the instrument list is cached; market streams are
+ * started and stopped on demand by the connector's feeds and read back from them; stream keys are checked (symbols
+ * `BASE/QUOTE` in capitals, kline intervals the venue serves) before anything is subscribed.
+ * A connector supplies its feeds, its instrument loader, its external symbol names and its trading.
+ */
+import type {
+  BookSnapshot,
+  CancelRequest,
+  InstrumentSpec,
+  KlineUpdate,
+  MarketStreamKey,
+  TickerSnapshot,
+  Venue,
+  VenueAccount,
+  VenueCapabilities,
+  VenueDeps,
+  VenueOrder,
+} from '@cadenza/domain';
+import { CachedList } from './cached-list.ts';
+import { VenueError } from './venue-error.ts';
+
+/** A connector's market side, as the base class uses it. */
+export interface LiveFeeds {
+  subscribe(key: MarketStreamKey, external: string): void;
+  unsubscribe(key: MarketStreamKey): void;
+  getBook(symbol: string, depth: number): BookSnapshot | undefined;
+  getTicker(symbol: string): TickerSnapshot | undefined;
+  liveKline(symbol: string, interval: string): KlineUpdate | undefined;
+  stop(): void;
+}
+
+const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
+
+/** True for a `BASE/QUOTE` symbol in capitals. */
+export function isSymbol(symbol: string): boolean {
+  return SYMBOL_RE.test(symbol);
+}
+
+export abstract class LiveVenue implements Venue {
+  readonly capabilities: VenueCapabilities = { ledger: 'venue', requiresCredential: true, marketData: true, trading: true };
+  protected stopped = false;
+  private readonly instrumentList: CachedList<InstrumentSpec>;
+  protected abstract readonly feeds: LiveFeeds;
+  protected abstract readonly klineIntervals: readonly string[];
+
+  constructor(
+    readonly id: string,
+    protected readonly deps: VenueDeps,
+    instrumentsTtlMs = 600_000,
+  ) {
+    this.instrumentList = new CachedList(deps.clock, instrumentsTtlMs, () => this.loadInstruments());
+  }
+
+  /** Fetches the venue's instrument list (cached by `listInstruments`). */
+  protected abstract loadInstruments(): Promise<InstrumentSpec[]>;
+  /** The venue's name for one of our symbols. */
+  protected abstract externalSymbol(symbol: string): string;
+  /** Closes what the connector opened besides the market feeds (account streams). */
+  protected abstract closeStreams(): void;
+
+  abstract getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]>;
+  abstract submitOrder(order: VenueOrder, account: VenueAccount): Promise<void>;
+  abstract cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void>;
+
+  async start(): Promise<void> {
+    // Deliberately no I/O: a live venue connects when a subscription or an order needs it.
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.feeds.stop();
+    this.closeStreams();
+  }
+
+  listInstruments(): Promise<InstrumentSpec[]> {
+    return this.instrumentList.get();
+  }
+
+  async subscribeMarket(key: MarketStreamKey): Promise<void> {
+    this.checkKey(key);
+    this.feeds.subscribe(key, this.externalSymbol(key.symbol));
+  }
+
+  async unsubscribeMarket(key: MarketStreamKey): Promise<void> {
+    this.feeds.unsubscribe(key);
+  }
+
+  getBook(symbol: string, depth: number): BookSnapshot | undefined {
+    return this.feeds.getBook(symbol, depth);
+  }
+
+  getTicker(symbol: string): TickerSnapshot | undefined {
+    return this.feeds.getTicker(symbol);
+  }
+
+  /** The error a connector throws for a request it refuses before sending anything. */
+  protected unsupported(message: string): Error {
+    return new VenueError(this.id, 'unsupported', message);
+  }
+
+  protected checkKey(key: MarketStreamKey): void {
+    if (!isSymbol(key.symbol)) throw this.unsupported(`symbol must be BASE/QUOTE in capitals, got ${JSON.stringify(key.symbol)}`);
+    if (key.kind === 'kline' && !this.klineIntervals.includes(key.interval ?? '')) {
+      throw this.unsupported(`kline interval ${JSON.stringify(key.interval)} is not one of ${this.klineIntervals.join(', ')}`);
+    }
+  }
+}
