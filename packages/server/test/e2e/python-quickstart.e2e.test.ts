@@ -5,106 +5,26 @@
  * observed as one JSON object; the assertions are here, so a failure names the field that is wrong.
  *
  * The Python clients are pinned in python/requirements.txt and installed on first run into the git-ignored
- * .cache/python-quickstart-venv (needs python3 with its venv module and pip's access to PyPI; ~10 s). One run at a
- * time builds it (a lock directory beside it); the others wait and use what it built.
+ * .cache/python-quickstart-venv by testkit's ensureVenv (needs python3 with its venv module and pip's access to
+ * PyPI; ~10 s; one run at a time builds it, the others wait and use what it built).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile as execFileCb } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureVenv } from '@cadenza/testkit/services/python-venv';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
 const execFile = promisify(execFileCb);
-const root = resolve(import.meta.dirname, '../../../..');
-const cacheDir = resolve(root, '.cache');
-const venv = resolve(cacheDir, 'python-quickstart-venv');
 const requirementsFile = resolve(import.meta.dirname, 'python/requirements.txt');
 const script = resolve(import.meta.dirname, 'python/quickstart.py');
-/** Written into a finished venv: the requirements it was built from (a changed file means rebuild). */
-const MARKER = '.cadenza-requirements.txt';
 
-const pythonOf = (dir: string) => join(dir, 'bin/python');
-
-function stderrOf(err: unknown): string {
-  const e = err as { stderr?: string; message?: string };
-  return (e.stderr || e.message || String(err)).trim().split('\n').slice(-15).join('\n');
-}
-
-async function usable(dir: string, requirements: string): Promise<boolean> {
-  try {
-    if (readFileSync(join(dir, MARKER), 'utf8') !== requirements) return false;
-    await execFile(pythonOf(dir), ['-c', 'import centrifuge, supabase, jwt'], { timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Runs fn holding a lock directory (mkdir is atomic), so only one run at a time builds or replaces the venv.
- * A lock older than 10 minutes belongs to a run that was killed.
- */
-async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 420_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // released meanwhile
-      }
-      if (Date.now() > deadline) throw new Error(`another run has held ${lock} for minutes; delete it if no run is installing`);
-      // Nothing to await: another process holds the lock.
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** The venv's python, with the pinned clients installed; builds the venv when it is missing or stale. */
-async function ensurePython(): Promise<string> {
-  const requirements = readFileSync(requirementsFile, 'utf8');
-  if (await usable(venv, requirements)) return pythonOf(venv);
-  mkdirSync(cacheDir, { recursive: true });
-  return withLock(`${venv}.lock`, async () => {
-    // The run that held the lock before may have just built it.
-    if (await usable(venv, requirements)) return pythonOf(venv);
-    for (const name of readdirSync(cacheDir)) {
-      if (/^python-quickstart-venv\.(tmp|old)-/.test(name)) rmSync(join(cacheDir, name), { recursive: true, force: true });
-    }
-    // Built under another name and renamed into place: a run killed mid-install leaves no half-built venv behind.
-    const building = `${venv}.tmp-${process.pid}`;
-    try {
-      await execFile('python3', ['-m', 'venv', building], { timeout: 120_000 });
-    } catch (err) {
-      throw new Error(`python3 -m venv failed; the test needs Python 3 with its venv module (Debian: apt-get install python3-venv):\n${stderrOf(err)}`);
-    }
-    try {
-      await execFile(pythonOf(building), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirementsFile], { timeout: 300_000 });
-    } catch (err) {
-      rmSync(building, { recursive: true, force: true });
-      throw new Error(`pip install -r ${requirementsFile} failed (needs access to PyPI):\n${stderrOf(err)}`);
-    }
-    writeFileSync(join(building, MARKER), requirements);
-    if (existsSync(venv)) {
-      const old = `${venv}.old-${process.pid}`;
-      renameSync(venv, old);
-      rmSync(old, { recursive: true, force: true });
-    }
-    renameSync(building, venv);
-    return pythonOf(venv);
-  });
+/** The venv's python, with the pinned clients installed (rebuilt when requirements.txt changes). */
+function ensurePython(): Promise<string> {
+  return ensureVenv({ name: 'python-quickstart-venv', key: readFileSync(requirementsFile, 'utf8'), pipArgs: ['-r', requirementsFile], probe: 'import centrifuge, supabase, jwt' });
 }
 
 type Observations = Record<string, any>;
