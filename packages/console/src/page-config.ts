@@ -1,6 +1,8 @@
 /** What the server tells the page about itself (`GET /console/config.json`, packages/server/src/http/console-assets.ts). */
 export interface PageConfig {
   version: string;
+  /** The seeded demo user, mentioned on the login screen; null when the server has none. */
+  demoEmail: string | null;
   auth: {
     /** Base URL of the Supabase-compatible auth; null = the server that served this page. */
     url: string | null;

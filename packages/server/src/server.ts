@@ -194,7 +194,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log: log.child({ module: 'proxy' }),
     }));
   }
-  app.route('/', consoleRoutes({ config: consolePageConfig(VERSION, { external: Boolean(external), ...config.auth }), log: log.child({ module: 'console' }) }));
+  app.route('/', consoleRoutes({ config: consolePageConfig(VERSION, { external: Boolean(external), ...config.auth }, config.demoUser?.email), log: log.child({ module: 'console' }) }));
   app.notFound((c) => c.json({ success: false, errno: 10404, error: 'not found', details: null }, 404));
 
   const http: Server = createServer(getRequestListener(app.fetch));

@@ -61,7 +61,8 @@ test('unknown paths fall through (the server answers its JSON 404), /console/con
   assert.equal((await app.request('/api/v3/whatever')).status, 404);
   const cfg = await app.request('/console/config.json');
   assert.equal(cfg.headers.get('cache-control'), 'no-store');
-  assert.deepEqual(await cfg.json(), { version: '9.9.9', auth: { url: null, anonKey: 'cadenza-console', external: false } });
+  assert.deepEqual(await cfg.json(), { version: '9.9.9', demoEmail: null, auth: { url: null, anonKey: 'cadenza-console', external: false } });
+  assert.equal(consolePageConfig('1', { external: false }, 'demo@cadenza.dev').demoEmail, 'demo@cadenza.dev');
 });
 
 test('external Supabase: the page is sent to the project (URL from the issuer unless given) with its anon key', async () => {

@@ -78,7 +78,9 @@ export function LoginScreen({ auth, config }: { auth: Auth; config: PageConfig }
           </button>
         </p>
         <p class="login-foot">
-          {config.auth.external ? 'Signs in with your organisation’s Supabase project.' : 'Paper trading on a simulated market — the demo user is demo@cadenza.dev.'}
+          {config.auth.external
+            ? 'Signs in with your organisation’s Supabase project.'
+            : `Paper trading on a simulated market${config.demoEmail ? ` — try the demo user, ${config.demoEmail}` : ''}.`}
         </p>
       </form>
     </main>

@@ -21,6 +21,8 @@ import type { Logger } from 'pino';
 /** What the page learns from `/console/config.json`. */
 export interface ConsolePageConfig {
   version: string;
+  /** The seeded demo user's e-mail, which the login screen mentions; null when there is none. */
+  demoEmail: string | null;
   auth: {
     /** Base URL of the Supabase-compatible auth (`<url>/auth/v1`); null = this server (built-in auth). */
     url: string | null;
@@ -174,9 +176,14 @@ export function consoleRoutes(opts: ConsoleAssetsOptions): Hono {
 }
 
 /** The page config from the server's auth settings: built-in auth lives on this server. */
-export function consolePageConfig(version: string, auth: { external: boolean; supabaseUrl?: string; anonKey?: string; issuer?: string }): ConsolePageConfig {
-  if (!auth.external) return { version, auth: { url: null, anonKey: 'cadenza-console', external: false } };
+export function consolePageConfig(
+  version: string,
+  auth: { external: boolean; supabaseUrl?: string; anonKey?: string; issuer?: string },
+  demoEmail?: string,
+): ConsolePageConfig {
+  const demo = { demoEmail: demoEmail ?? null };
+  if (!auth.external) return { version, ...demo, auth: { url: null, anonKey: 'cadenza-console', external: false } };
   // A Supabase project's issuer is `https://<ref>.supabase.co/auth/v1`: its base URL is what supabase-js wants.
   const url = auth.supabaseUrl ?? auth.issuer?.replace(/\/auth\/v1\/?$/, '') ?? null;
-  return { version, auth: { url, anonKey: auth.anonKey ?? null, external: true } };
+  return { version, ...demo, auth: { url, anonKey: auth.anonKey ?? null, external: true } };
 }
