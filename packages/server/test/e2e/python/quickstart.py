@@ -102,8 +102,13 @@ async def call(client, method, params, timeout=None):
     return (await client.rpc(method, params, timeout=timeout)).data
 
 
+LEEWAY = 30  # the server accepts a token until exp + 30 s (one rule for REST and the WebSocket): TOKEN_LEEWAY_SECONDS
+
+
 def resigned(token, lifetime):
-    """The user's own access token with a new exp (now + lifetime seconds), signed with the server's key."""
+    """The user's own access token, signed with the server's key, usable for `lifetime` more seconds: its exp is set
+    so that exp + the server's leeway is now + lifetime (a negative lifetime: expired that long ago)."""
+    lifetime -= LEEWAY
     kid = jwt.get_unverified_header(token)["kid"]
     with open(os.path.join(KEYS_DIR, f"{kid}.json")) as f:
         key = jwt.algorithms.ECAlgorithm.from_jwk(json.dumps(json.load(f)["privateJwk"]))
