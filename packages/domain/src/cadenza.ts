@@ -28,7 +28,7 @@ import { PortfolioBook } from './portfolios/portfolio-book.ts';
 import { PortfolioService } from './portfolios/portfolio-service.ts';
 import { FeedRegistry, type FeedChange } from './subscriptions/feed-registry.ts';
 import { SubscriptionService } from './subscriptions/subscription-service.ts';
-import type { CallerContext } from './values/caller.ts';
+import type { CallerContext } from './model/caller.ts';
 
 export interface CadenzaDeps {
   store: Store;

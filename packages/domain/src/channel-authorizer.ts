@@ -12,8 +12,8 @@ import { parseChannel } from '@cadenza/contract';
 import type { AccountRegistry } from './accounts/account-registry.ts';
 import type { VenueRegistry } from './venue-registry.ts';
 import type { InstrumentCatalog } from './instruments/instrument-catalog.ts';
-import type { Instrument } from './instruments/instrument.ts';
-import type { CallerContext } from './values/caller.ts';
+import type { Instrument } from './model/instrument.ts';
+import type { CallerContext } from './model/caller.ts';
 
 export type ChannelVerdict = { allowed: true } | { allowed: false; reason: 'unknown channel' | 'permission denied' };
 

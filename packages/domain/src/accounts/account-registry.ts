@@ -7,11 +7,11 @@
 import type { RpcTradingAccount } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { CallerContext } from '../values/caller.ts';
+import type { CallerContext } from '../model/caller.ts';
 import { toRpcCredential } from '../credentials/rpc-credential.ts';
 import type { CredentialRegistry } from '../credentials/credential-registry.ts';
 import { toRpcTradingAccount } from './rpc-account.ts';
-import type { TradingAccount, TradingAccountOperation } from './trading-account.ts';
+import type { TradingAccount, TradingAccountOperation } from '../model/trading-account.ts';
 
 export class AccountRegistry {
   private readonly byId = new Map<string, TradingAccount>();

@@ -3,8 +3,8 @@
  * Trading accounts and their history in the contract's shapes.
  */
 import type { RpcTradingAccount, RpcTradingAccountCredential, RpcTradingAccountOperationHistory } from '@cadenza/contract';
-import { toIso } from '../values/time.ts';
-import type { TradingAccount, TradingAccountOperation } from './trading-account.ts';
+import { toIso } from '../model/time.ts';
+import type { TradingAccount, TradingAccountOperation } from '../model/trading-account.ts';
 
 export function toRpcTradingAccount(a: TradingAccount, credentials: RpcTradingAccountCredential[] = []): RpcTradingAccount {
   const out: RpcTradingAccount = {

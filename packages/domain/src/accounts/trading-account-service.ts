@@ -8,7 +8,7 @@ import type { RpcPagination, RpcTradingAccount, TradingAccountStatus, TradingAcc
 import { TradingAccountStatusValues, TradingAccountTypeValues, VenueValues } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { CallerContext } from '../values/caller.ts';
+import type { CallerContext } from '../model/caller.ts';
 import { dec } from '../model/decimal.ts';
 import type { Paged } from '../ports/store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
@@ -16,7 +16,7 @@ import type { CredentialVault } from '../credentials/credential-vault.ts';
 import type { CredentialRegistry } from '../credentials/credential-registry.ts';
 import { accountTransition, type AccountAction } from './account-status.ts';
 import type { AccountRegistry } from './account-registry.ts';
-import type { TradingAccount, TradingAccountOperation } from './trading-account.ts';
+import type { TradingAccount, TradingAccountOperation } from '../model/trading-account.ts';
 
 /** The fields `update` may change and history records. */
 const EDITABLE = ['nickname', 'externalAccountId', 'accountType', 'externalAccountType', 'positionMode', 'collateralMode', 'marginMode', 'leverage', 'tenantId'] as const;

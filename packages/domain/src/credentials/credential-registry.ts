@@ -5,8 +5,8 @@
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { CallerContext } from '../values/caller.ts';
-import type { Credential } from './credential.ts';
+import type { CallerContext } from '../model/caller.ts';
+import type { Credential } from '../model/credential.ts';
 
 export class CredentialRegistry {
   private readonly byId = new Map<string, Credential>();

@@ -7,12 +7,12 @@ import type { RpcCreateCredentialParams, RpcRotateCredentialParams, RpcTradingAc
 import { CredentialStatusValues } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { CallerContext } from '../values/caller.ts';
+import type { CallerContext } from '../model/caller.ts';
 import type { CredentialFilter, Paged } from '../ports/store.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { TradingAccountService } from '../accounts/trading-account-service.ts';
-import type { TradingAccount } from '../accounts/trading-account.ts';
-import type { Credential, CredentialSecrets } from './credential.ts';
+import type { TradingAccount } from '../model/trading-account.ts';
+import type { Credential, CredentialSecrets } from '../model/credential.ts';
 import type { CredentialVault } from './credential-vault.ts';
 import type { CredentialRegistry } from './credential-registry.ts';
 import { maskApiKey, toRpcCredential } from './rpc-credential.ts';

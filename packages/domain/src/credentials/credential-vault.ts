@@ -5,9 +5,9 @@
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { TradingAccount } from '../accounts/trading-account.ts';
-import type { VenueAccount, VenueCredential } from '../ports/venue.ts';
-import type { Credential, CredentialSecrets } from './credential.ts';
+import type { TradingAccount } from '../model/trading-account.ts';
+import type { VenueAccount, VenueCredential } from '../model/venue-order.ts';
+import type { Credential, CredentialSecrets } from '../model/credential.ts';
 import type { CredentialRegistry } from './credential-registry.ts';
 
 const enc = new TextEncoder();

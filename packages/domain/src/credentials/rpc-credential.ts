@@ -3,8 +3,8 @@
  * Credentials in the contract's shape: the API key only masked, never a secret (`withSecret` is always false).
  */
 import type { RpcTradingAccountCredential } from '@cadenza/contract';
-import { toIso } from '../values/time.ts';
-import type { Credential } from './credential.ts';
+import { toIso } from '../model/time.ts';
+import type { Credential } from '../model/credential.ts';
 
 export function toRpcCredential(c: Credential): RpcTradingAccountCredential {
   const out: RpcTradingAccountCredential = {

@@ -14,8 +14,8 @@
 import { parseInstrumentId } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError, causeChain } from '../errors.ts';
-import type { InstrumentSpec } from '../ports/venue.ts';
-import type { Instrument, Security } from './instrument.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
+import type { Instrument, Security } from '../model/instrument.ts';
 import { VenueListings } from './venue-listings.ts';
 
 /** A flood of requests for unknown instruments lists a venue at most this often. */

@@ -3,9 +3,9 @@
  * Instrument and security ⇄ the contract's `RpcInstrument` / `RpcSecurity`.
  */
 import type { RpcInstrument, RpcSecurity } from '@cadenza/contract';
-import { toIso } from '../values/time.ts';
-import type { InstrumentSpec } from '../ports/venue.ts';
-import type { Instrument, Security } from './instrument.ts';
+import { toIso } from '../model/time.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
+import type { Instrument, Security } from '../model/instrument.ts';
 
 const FIAT = new Set(['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'AUD', 'CAD', 'SGD', 'HKD']);
 

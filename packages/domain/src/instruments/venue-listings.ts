@@ -11,7 +11,7 @@
  */
 import { causeChain } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { InstrumentSpec } from '../ports/venue.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
 
 export interface VenueListingsOptions {
   venues: () => string[];

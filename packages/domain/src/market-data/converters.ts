@@ -4,7 +4,7 @@
  * channel bridge, so a book looks the same over RPC and on `market:orderbook:*`.
  */
 import type { Kline, KlineCandle, MarketTrade, OrderBook, Ticker } from '@cadenza/contract';
-import type { BookSnapshot, KlineUpdate, TickerSnapshot, TradeTick } from '../ports/venue.ts';
+import type { BookSnapshot, KlineUpdate, TickerSnapshot, TradeTick } from '../model/market-data.ts';
 
 /** An L2 SNAPSHOT: rows `[price, quantity]`, bids best first, asks best first, timestamp epoch ms. */
 export function toOrderBook(b: BookSnapshot): OrderBook {

@@ -11,7 +11,7 @@ import type { Kline, OrderBook, Ticker } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
-import type { Instrument } from '../instruments/instrument.ts';
+import type { Instrument } from '../model/instrument.ts';
 import { toKline, toOrderBook, toTicker } from './converters.ts';
 
 export interface MarketSelection {

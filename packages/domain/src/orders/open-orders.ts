@@ -7,7 +7,7 @@
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { Order } from './order.ts';
+import type { Order } from '../model/order.ts';
 import { isTerminal } from './status-machine.ts';
 
 export interface OrderLookup {

@@ -9,7 +9,7 @@
 import type { RpcTradeOrder } from '@cadenza/contract';
 import { DomainError } from '../errors.ts';
 import { dec, isDecimalString, type Dec } from '../model/decimal.ts';
-import { fromIso } from '../values/time.ts';
+import { fromIso } from '../model/time.ts';
 
 export interface OrderDraft {
   instrumentId: string;

@@ -22,9 +22,10 @@
 import type { DomainContext } from '../context.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CredentialVault } from '../credentials/credential-vault.ts';
-import type { CancelRequest, ExecutionSink, OrderQuery, Venue, VenueAccount, VenueFill, VenueOrderState } from '../ports/venue.ts';
+import type { CancelRequest, OrderQuery, VenueAccount, VenueFill, VenueOrderState } from '../model/venue-order.ts';
+import type { ExecutionSink, Venue } from '../ports/venue.ts';
 import { dec, str } from '../model/decimal.ts';
-import type { Order } from './order.ts';
+import type { Order } from '../model/order.ts';
 
 export interface OrderReconcilerDeps {
   accounts: AccountRegistry;

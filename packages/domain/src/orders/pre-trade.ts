@@ -14,7 +14,8 @@
  * base; BUY a share of the free quote (MARKET: as a QUOTE amount net of the taker fee; priced orders: as BASE).
  */
 import { DomainError, type ErrorName } from '../errors.ts';
-import type { BookSnapshot, InstrumentSpec } from '../ports/venue.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
+import type { BookSnapshot } from '../model/market-data.ts';
 import { Dec, ZERO, dec, floorTo, str, type Dec as D } from '../model/decimal.ts';
 import { parseFixed, type Fixed } from '../model/fixed-decimal.ts';
 import { InstrumentRules } from '../model/instrument-rules.ts';

@@ -5,8 +5,8 @@
  */
 import type { RpcTradeOrder } from '@cadenza/contract';
 import { dec, str } from '../model/decimal.ts';
-import { toIso } from '../values/time.ts';
-import type { Order } from './order.ts';
+import { toIso } from '../model/time.ts';
+import type { Order } from '../model/order.ts';
 
 export function toRpcTradeOrder(o: Order): RpcTradeOrder {
   const executed = dec(o.executedQuantity);

@@ -5,7 +5,7 @@
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { Balance, Position } from './balance.ts';
+import type { Balance, Position } from '../model/balance.ts';
 import { ZERO, dec, str, type Dec as D } from '../model/decimal.ts';
 import { applyTrade, type BalanceDelta } from './fill-effects.ts';
 

@@ -6,10 +6,10 @@
 import type { RpcPortfolio, RpcPortfolioSummary } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { CallerContext } from '../values/caller.ts';
+import type { CallerContext } from '../model/caller.ts';
 import { ZERO, dec, isDecimalString, str, type Dec } from '../model/decimal.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
-import type { TradingAccount } from '../accounts/trading-account.ts';
+import type { TradingAccount } from '../model/trading-account.ts';
 import type { PortfolioBook } from './portfolio-book.ts';
 import { toRpcPortfolio } from './rpc-portfolio.ts';
 

@@ -4,9 +4,9 @@
  */
 import type { RpcBalanceEntry, RpcPortfolio, RpcPortfolioSummary, RpcPositionEntry, RpcTradingAccount } from '@cadenza/contract';
 import { dec, str, type Dec } from '../model/decimal.ts';
-import { toIso } from '../values/time.ts';
+import { toIso } from '../model/time.ts';
 import { securityTypeOf } from '../instruments/rpc-instrument.ts';
-import type { Balance, Position } from './balance.ts';
+import type { Balance, Position } from '../model/balance.ts';
 
 export function toRpcBalance(b: Balance): RpcBalanceEntry {
   return {

@@ -27,12 +27,12 @@
  * - **Secrets.** Credentials arrive already encrypted; the store never sees clear secrets.
  * - Lists return `{ items, total }` where `total` counts every match, ignoring offset/limit.
  */
-import type { TradingAccount, TradingAccountOperation } from '../accounts/trading-account.ts';
-import type { Credential } from '../credentials/credential.ts';
-import type { Instrument, Security } from '../instruments/instrument.ts';
-import type { Fill, Order } from '../orders/order.ts';
-import type { Balance, Position } from '../portfolios/balance.ts';
-import type { Subscription } from '../subscriptions/subscription.ts';
+import type { TradingAccount, TradingAccountOperation } from '../model/trading-account.ts';
+import type { Credential } from '../model/credential.ts';
+import type { Instrument, Security } from '../model/instrument.ts';
+import type { Fill, Order } from '../model/order.ts';
+import type { Balance, Position } from '../model/balance.ts';
+import type { Subscription } from '../model/subscription.ts';
 
 export interface Page {
   offset: number;

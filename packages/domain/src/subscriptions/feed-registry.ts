@@ -6,7 +6,8 @@
  */
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { MarketStreamKey, Venue } from '../ports/venue.ts';
+import type { MarketStreamKey } from '../model/market-data.ts';
+import type { Venue } from '../ports/venue.ts';
 
 export interface FeedChange {
   venue: string;

@@ -2,8 +2,8 @@
  * @module subscriptions/rpc-subscription
  */
 import type { RpcSubscription } from '@cadenza/contract';
-import { toIso } from '../values/time.ts';
-import type { Subscription } from './subscription.ts';
+import { toIso } from '../model/time.ts';
+import type { Subscription } from '../model/subscription.ts';
 
 export function toRpcSubscription(s: Subscription): RpcSubscription {
   const out: RpcSubscription = {

@@ -10,13 +10,13 @@
 import { SubscriptionTypeValues, KlineIntervalValues, parseInstrumentId } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { CallerContext } from '../values/caller.ts';
-import type { MarketStreamKey, MarketStreamKind } from '../ports/venue.ts';
+import type { CallerContext } from '../model/caller.ts';
+import type { MarketStreamKey, MarketStreamKind } from '../model/market-data.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { FeedRegistry } from './feed-registry.ts';
 import { toRpcSubscription } from './rpc-subscription.ts';
-import type { Subscription } from './subscription.ts';
+import type { Subscription } from '../model/subscription.ts';
 import type { SubscriptionFilter } from '../ports/store.ts';
 
 const STREAM_OF: Record<string, MarketStreamKind> = {

@@ -1,5 +1,5 @@
 /**
- * @module portfolios/balance
+ * @module model/balance
  * Balances per asset and positions per instrument of one trading account. total = free + locked, always.
  */
 

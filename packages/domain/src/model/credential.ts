@@ -1,5 +1,5 @@
 /**
- * @module credentials/credential
+ * @module model/credential
  * A venue credential as stored: the secrets only as ciphertext, the API key only masked in clear.
  */
 import type { CredentialStatus } from '@cadenza/contract';

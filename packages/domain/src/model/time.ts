@@ -1,5 +1,5 @@
 /**
- * @module values/time
+ * @module model/time
  * Times are epoch milliseconds inside the domain; RPC models carry ISO-8601 UTC strings with milliseconds.
  */
 

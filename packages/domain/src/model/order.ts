@@ -1,5 +1,5 @@
 /**
- * @module orders/order
+ * @module model/order
  * The trade order as the domain keeps it, and one execution (fill) of it.
  *
  * Amounts are decimal strings. `lockAsset`/`lockedAmount` is what the order still holds of the account's balance
@@ -7,8 +7,8 @@
  */
 import type { OrderStatus } from '@cadenza/contract';
 
-export type { OrderSideValue } from '../ports/venue.ts';
-import type { OrderSideValue } from '../ports/venue.ts';
+export type { OrderSideValue } from './primitives.ts';
+import type { OrderSideValue } from './primitives.ts';
 
 export interface Order {
   tradeOrderId: string;

@@ -1,5 +1,5 @@
 /**
- * @module values/caller
+ * @module model/caller
  * Who is calling: passed into every service call; services enforce ownership with it.
  */
 export interface CallerContext {

@@ -1,5 +1,5 @@
 /**
- * @module subscriptions/subscription
+ * @module model/subscription
  * A server-side data subscription of one user (market stream or trading-account stream).
  */
 import type { SubscriptionStatus } from '@cadenza/contract';

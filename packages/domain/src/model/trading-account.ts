@@ -1,5 +1,5 @@
 /**
- * @module accounts/trading-account
+ * @module model/trading-account
  * The trading account as the domain keeps it, and its operation history entry.
  */
 import type { TradingAccountStatus, TradingAccountType } from '@cadenza/contract';

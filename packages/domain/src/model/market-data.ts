@@ -1,0 +1,79 @@
+/**
+ * @module model/market-data
+ * Market data as venues report it and consumers read it: book snapshots (top levels), trades, tickers, klines, and
+ * the key of one market-data stream. Decimal strings, epoch milliseconds.
+ */
+import type { DecimalString, EpochMs, OrderSideValue, VenueId } from './primitives.ts';
+
+export interface BookLevel {
+  price: DecimalString;
+  quantity: DecimalString;
+  orderCount?: number;
+}
+
+/** Top of the book; bids best (highest) first, asks best (lowest) first. */
+export interface BookSnapshot {
+  instrumentId: string;
+  venue: VenueId;
+  symbol: string;
+  bids: BookLevel[];
+  asks: BookLevel[];
+  timestamp: EpochMs;
+}
+
+export interface TradeTick {
+  instrumentId: string;
+  venue: VenueId;
+  symbol: string;
+  tradeId: string;
+  price: DecimalString;
+  quantity: DecimalString;
+  /** The taker's side. */
+  side: OrderSideValue;
+  timestamp: EpochMs;
+}
+
+export interface TickerSnapshot {
+  instrumentId: string;
+  venue: VenueId;
+  symbol: string;
+  lastPrice?: DecimalString;
+  lastQuantity?: DecimalString;
+  bidPrice?: DecimalString;
+  bidQuantity?: DecimalString;
+  askPrice?: DecimalString;
+  askQuantity?: DecimalString;
+  /** Change over the last 24 h, in percent, e.g. "-1.25". */
+  priceChangePercent?: DecimalString;
+  timestamp: EpochMs;
+}
+
+export interface Candle {
+  openTime: EpochMs;
+  open: DecimalString;
+  high: DecimalString;
+  low: DecimalString;
+  close: DecimalString;
+  volume: DecimalString | null;
+}
+
+export interface KlineUpdate {
+  instrumentId: string;
+  venue: VenueId;
+  symbol: string;
+  /** KlineInterval value, e.g. '1m'. */
+  interval: string;
+  candle: Candle;
+  /** True once the bar is final. */
+  isClosed: boolean;
+  timestamp: EpochMs;
+}
+
+export type MarketStreamKind = 'orderbook' | 'trade' | 'ticker' | 'kline';
+
+/** One market-data stream of one instrument; `interval` only for klines. */
+export interface MarketStreamKey {
+  kind: MarketStreamKind;
+  symbol: string;
+  interval?: string;
+}
