@@ -4,7 +4,8 @@
  * channel messages and REST snapshots in the order they arrive and answers what happened; the caller does the I/O.
  *
  *   1. Updates are buffered from the subscription on; a REST snapshot is fetched (`GET /api/v5/market/books`,
- *      which carries the `seqId` the snapshot reflects).
+ *      which carries the `seqId` the snapshot reflects) — as soon as OKX acknowledges the subscription, so a quiet
+ *      book is shown too, or at the first update.
  *   2. Buffered updates with `seqId` ≤ the snapshot's are dropped. The first one kept must straddle the snapshot:
  *      `prevSeqId` ≤ snapshot `seqId` < `seqId` — if its `prevSeqId` is past the snapshot, updates are missing
  *      between them: the snapshot is too old, fetch again.
@@ -70,6 +71,8 @@ export class OkxBookSync {
   private buffer: OkxBookMessage[] = [];
   private seq = 0;
   private updatedAt = 0;
+  /** The book came from a REST snapshot with nothing buffered: the next update may straddle it (rule 2). */
+  private straddle = false;
 
   constructor(private readonly maxBuffered = 5000) {}
 
@@ -83,6 +86,13 @@ export class OkxBookSync {
 
   get updatedTime(): number {
     return this.updatedAt;
+  }
+
+  /** The subscription is live: start buffering and ask for a snapshot (no-op once under way). */
+  begin(): OkxBookResult {
+    if (this.phase !== 'idle') return { type: 'ignored' };
+    this.restartWith([]);
+    return { type: 'request-snapshot' };
   }
 
   reset(): void {
@@ -113,7 +123,9 @@ export class OkxBookSync {
         this.buffer.push(msg);
         return { type: 'buffered' };
       case 'synced': {
-        if (msg.prevSeqId !== this.seq) {
+        const straddles = this.straddle && msg.prevSeqId <= this.seq && this.seq < msg.seqId;
+        this.straddle = false;
+        if (msg.prevSeqId !== this.seq && !straddles) {
           if (msg.seqId <= this.seq && msg.prevSeqId < this.seq) return { type: 'ignored' };
           const expected = this.seq;
           this.restartWith([msg]);
@@ -135,6 +147,7 @@ export class OkxBookSync {
     this.updatedAt = snapshot.ts;
     this.buffer = [];
     this.phase = 'synced';
+    this.straddle = pending.length === 0;
     let applied = 0;
     for (let i = 0; i < pending.length; i++) {
       const msg = pending[i]!;
@@ -161,6 +174,7 @@ export class OkxBookSync {
   }
 
   private restartWith(messages: OkxBookMessage[]): void {
+    this.straddle = false;
     this.phase = 'buffering';
     this.buffer = messages;
     this.seq = 0;

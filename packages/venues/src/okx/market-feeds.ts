@@ -166,6 +166,13 @@ export class OkxMarketFeeds {
       this.options.log.warn({ code: msg.code, msg: msg.msg }, 'OKX refused a market subscription');
       return;
     }
+    if (msg.event === 'subscribe' && msg.arg?.channel === 'books') {
+      // Subscribed: fetch the snapshot now, so a book that does not move is shown too.
+      const ch = this.channels.get(`books:${String(msg.arg.instId)}`);
+      const book = ch?.feed.book;
+      if (ch && book) this.onBookResult(ch.feed, book, book.sync.begin());
+      return;
+    }
     if (msg.event !== undefined || !msg.arg || !Array.isArray(msg.data)) return;
     const name = `${String(msg.arg.channel)}:${String(msg.arg.instId)}`;
     const ch = this.channels.get(name);
