@@ -12,11 +12,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '@cadenza/server';
 import { launchChromium } from '@cadenza/testkit/services/chromium';
 import { ensureFreshBuild } from './support/fresh-build.ts';
+import { freePort } from './support/free-port.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-console-e2e-'));
 const screenshots = process.env.CADENZA_CONSOLE_SCREENSHOTS ? resolve(process.env.CADENZA_CONSOLE_SCREENSHOTS) : undefined;
@@ -31,16 +31,6 @@ let phase = 'start';
 const start = async () => startServer({ port: (port ||= await freePort()), host: '127.0.0.1', dataDir, log: false, venues: ['PAPER'] });
 let port = 0;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address() as AddressInfo;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 const table = (name: string) => page.getByRole('table', { name, exact: true });
 const balanceRow = (asset: string) => table('Balances').getByRole('row').filter({ has: page.getByRole('rowheader', { name: asset, exact: true }) });
 const badge = () => page.getByRole('status', { name: /^Market data:/ });
