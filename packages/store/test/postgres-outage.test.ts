@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL store when the database goes away: writes already accepted are held (not acknowledged) and committed
- * once it is back, reads fail with the temporary STORE_UNAVAILABLE meanwhile; a COMMIT whose answer is lost is
- * neither lost nor written twice; memory held for an unreachable database is bounded.
+ * once it is back, reads fail with the temporary STORE_UNAVAILABLE meanwhile; a database that goes silent without
+ * closing its connections (a partition) is noticed while idle; a COMMIT whose answer is lost is neither lost nor
+ * written twice; memory held for an unreachable database is bounded.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +61,57 @@ test('the database goes away and comes back: reads fail as temporary, accepted w
     assert.equal(await count(url, 'SELECT count(*)::int AS n FROM orders'), 1);
   } finally {
     await s.close(1000);
+  }
+});
+
+/** A TCP proxy to PostgreSQL that can go silent (a partition: nothing passes, no connection closes) and come back. */
+async function partition(port: number): Promise<{ port: number; cut(): void; heal(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let cut = false;
+  const held: Array<() => void> = [];
+  const proxy: Server = createServer((client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port });
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('close', () => sockets.delete(from));
+      from.on('error', () => undefined);
+      from.on('data', (chunk: Buffer) => (cut ? held.push(() => to.write(chunk)) : to.write(chunk)));
+      from.on('close', () => to.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    cut: () => (cut = true),
+    heal: () => {
+      cut = false;
+      for (const send of held.splice(0)) send();
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
+  };
+}
+
+test('a database that goes silent without closing connections is noticed while idle, and its return too', async () => {
+  const url = await server.createDatabase();
+  const net = await partition(server.port);
+  const s = await PgStore.open({ url: url.replace(`:${server.port}/`, `:${net.port}/`), probeMs: 100, watchMs: 100, onFatal: (err) => assert.fail(err) });
+  try {
+    s.insertTradingAccount(sampleAccount());
+    await s.flush();
+    const down = becomes(s, false);
+    net.cut();
+    await down;
+    assert.equal(s.isHealthy(), false);
+    const up = becomes(s, true);
+    net.heal();
+    await up;
+    assert.equal((await s.loadTradingAccounts()).length, 1);
+  } finally {
+    await s.close(1000);
+    await net.close();
   }
 });
 

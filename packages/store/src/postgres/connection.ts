@@ -7,7 +7,10 @@
  * - `isTransient` tells failures worth retrying (the connection broke, the server is shutting down or starting, out
  *   of connections, a serialization failure or deadlock) from errors in the statement itself.
  * - `Availability` is the one flag the store, its health check and the RPC gate read: down from the first failure
- *   to reach the database, up again when a probe (every `probeMs` while down) gets an answer.
+ *   to reach the database, up again when a probe (every `probeMs` while down) gets an answer. While up, a probe every
+ *   5 s notices a database that went away without closing its connections (a partition), which would otherwise
+ *   surface only when a query times out.
+ * - Connections send TCP keepalives after 10 s idle; a probe unanswered for 5 s counts as a failure.
  */
 import pg from 'pg';
 import { DomainError } from '@cadenza/domain';
@@ -36,7 +39,7 @@ export function describeUrl(url: string): string {
 
 /** SQLSTATE classes and codes of failures that a retry on a fresh connection may get past. */
 const TRANSIENT_STATES = /^(08|53|57P0[1-4]|40001|40P01|55P03)/;
-const TRANSIENT_MESSAGES = /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Client was closed/i;
+const TRANSIENT_MESSAGES = /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Client was closed|Query read timeout/i;
 
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -58,6 +61,7 @@ export function clientConfig(options: PoolOptions): pg.ClientConfig {
     connectionString: options.url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: options.applicationName ?? 'cadenza',
   };
 }
@@ -88,6 +92,8 @@ export interface AvailabilityEvents {
 export class Availability {
   private healthy = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly watch: ReturnType<typeof setInterval>;
+  private watching = false;
   private closed = false;
   private readonly listeners: Array<(up: boolean) => void> = [];
 
@@ -95,7 +101,24 @@ export class Availability {
     private readonly probe: () => Promise<unknown>,
     private readonly events: AvailabilityEvents,
     private readonly probeMs = 500,
-  ) {}
+    watchMs = 5000,
+  ) {
+    this.watch = setInterval(() => void this.watchOnce(), watchMs);
+    this.watch.unref?.();
+  }
+
+  /** The probe while up: a failure that reaches nothing marks the database down. */
+  private async watchOnce(): Promise<void> {
+    if (!this.healthy || this.watching || this.closed) return;
+    this.watching = true;
+    try {
+      await this.timedProbe();
+    } catch (err) {
+      if (isTransient(err)) this.markDown(err);
+    } finally {
+      this.watching = false;
+    }
+  }
 
   get up(): boolean {
     return this.healthy;
@@ -128,10 +151,18 @@ export class Availability {
     for (const l of this.listeners) l(true);
   }
 
+  private timedProbe(): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('the database did not answer a probe in 5 s'), { code: 'ETIMEDOUT' })), 5000);
+    });
+    return Promise.race([this.probe(), late]).finally(() => clearTimeout(timer));
+  }
+
   private async tryProbe(): Promise<void> {
     this.timer = undefined;
     try {
-      await this.probe();
+      await this.timedProbe();
       this.markUp();
     } catch (err) {
       this.markDown(err);
@@ -140,6 +171,7 @@ export class Availability {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.watch);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

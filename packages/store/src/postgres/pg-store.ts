@@ -51,6 +51,8 @@ export interface PgStoreOptions extends PoolOptions {
   onFatal?: (err: Error) => void;
   /** Probe interval while the database is unreachable. Default 500 ms. */
   probeMs?: number;
+  /** Probe interval while it answers (to notice a partition while idle). Default 5 s. */
+  watchMs?: number;
   /** See WriteBehindOptions. */
   maxHeldUnits?: number;
 }
@@ -100,7 +102,7 @@ export class PgStore implements Store {
       const availability = new Availability(() => pool.query('SELECT 1'), {
         down: (err) => log.error({ err, database: describeUrl(options.url) }, 'PostgreSQL unreachable: commands refused, writes held until it answers'),
         up: () => log.info({ database: describeUrl(options.url) }, 'PostgreSQL reachable again'),
-      }, options.probeMs);
+      }, options.probeMs, options.watchMs);
       const wb = new WriteBehind({
         client: clientConfig({ ...options, applicationName: options.applicationName ?? 'cadenza-writer' }),
         availability,

@@ -248,7 +248,8 @@ export class WriteBehind {
 
   private async writer(): Promise<pg.Client> {
     if (this.client) return this.client;
-    const c = new pg.Client(this.options.client);
+    // A batch unanswered for a minute is given up on this connection and retried on a new one (the claim keeps it once).
+    const c = new pg.Client({ ...this.options.client, query_timeout: 60_000 });
     c.on('error', (err) => {
       if (this.client === c) this.dropWriter();
       this.options.availability.markDown(err);
