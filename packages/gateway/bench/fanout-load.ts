@@ -3,16 +3,17 @@
  * ephemeral ports never run out) with a lean client. Against the gateway and Centrifugo it speaks the client
  * protocol in JSON (connect with a token + subscribe in one frame, pongs) and reads every line of a frame (a server
  * may put several pushes in one); against the bare `ws` server every message is one delivery.
- * Argv: mode ('protocol' | 'bare'), port, N, token secret (HS256, as both servers check it).
- * Messages: {cmd:'expect', count, mode:'throughput'|'latency'} → {armed}, later {received, elapsedMs, p50, p99}.
+ * Argv: mode ('protocol' | 'bare'), port, token secret (HS256, as both servers check it).
+ * Messages: {cmd:'open', count} → {ready, setupMs} when `count` more connections are subscribed;
+ * {cmd:'expect', count, mode:'throughput'|'latency'} → {armed}, later {received, elapsedMs, p50, p99}.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LeanConnection } from './lean-ws-client.ts';
 
-const [wire, portArg, nArg, secret] = process.argv.slice(2) as ['protocol' | 'bare', string, string, string];
+const [wire, portArg, secret] = process.argv.slice(2) as ['protocol' | 'bare', string, string];
 const port = Number(portArg);
-const N = Number(nArg);
+let opened = 0;
 const now = () => performance.timeOrigin + performance.now();
 const send = (m: unknown) => process.send!(m);
 
@@ -88,18 +89,26 @@ function open(i: number): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
+/** Opens `count` more connections, 200 at a time. */
+async function openMore(count: number): Promise<void> {
   const started = now();
-  let next = 0;
+  const end = opened + count;
   await Promise.all(
-    Array.from({ length: Math.min(200, N) }, async () => {
-      while (next < N) await open(next++);
+    Array.from({ length: Math.min(200, count) }, async () => {
+      while (opened < end) await open(opened++);
     }),
   );
   send({ ready: true, setupMs: now() - started });
 }
 
 process.on('message', (m: { cmd: string; count?: number; mode?: 'throughput' | 'latency' }) => {
+  if (m.cmd === 'open') {
+    openMore(m.count!).catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+    return;
+  }
   if (m.cmd !== 'expect') return;
   mode = m.mode!;
   expected = m.count!;
@@ -116,9 +125,4 @@ process.on('message', (m: { cmd: string; count?: number; mode?: 'throughput' | '
     send({ received, elapsedMs: lastAt - firstT, p50: pct(50), p99: pct(99) });
   };
   send({ armed: true });
-});
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
 });

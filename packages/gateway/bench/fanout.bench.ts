@@ -5,10 +5,12 @@
  * For each size (default 1,000, 5,000 and 10,000 subscribers of one channel) and each server, a separate load
  * process opens the connections (the same lean client for all: JSON protocol with an HS256 token for the gateway and
  * Centrifugo), and this process publishes over the same HTTP path to every server (`POST /api/publish`). Measured:
- * - connection setup: the time to open, connect and subscribe all N connections (200 at a time), and the server's
- *   CPU time per connection meanwhile (all its threads: a fairer figure than the time on a shared machine, where a
- *   multi-threaded server gets more of the cores than a single-threaded one);
- * - memory per connection: server RSS after the N connections minus before (after a 100-connection warm-up), / N;
+ * - connection setup: the time to open, connect and subscribe all N connections (200 at a time, in two halves), and
+ *   the server's CPU time per connection meanwhile (all its threads: a fairer figure than the time on a shared
+ *   machine, where a multi-threaded server gets more of the cores than a single-threaded one);
+ * - memory per connection: the server's RSS growth over the second half of the connections, / N/2 — what one more
+ *   connection costs, without what a server allocates once (a JIT's code, pools, heap headroom);
+ * every server first takes BENCH_WARMUP (1,000) connections that come and go, so setup is measured warm;
  * - a burst (~500,000 deliveries, `BENCH_PUBLISH_CONCURRENCY` requests in flight): deliveries/s at the load process,
  *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
  * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
@@ -33,6 +35,7 @@ const OFFERED = Number(process.env.BENCH_OFFERED ?? 50_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 8);
 const BURST_DELIVERIES = Number(process.env.BENCH_BURST_DELIVERIES ?? 500_000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const CHANNEL = 'bench:fanout';
 const PAD = 'x'.repeat(64); // a payload of about 100 bytes, like a ticker update
 const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -185,17 +188,22 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
   const publisher = new Publisher(server.port, server.apiKey, Math.max(CONCURRENCY, 1));
   let load: ChildProcess | undefined;
   try {
-    // Warm-up: 100 connections come and go first, so code compiled on first use is not counted per connection.
-    const warm = child('./fanout-load.ts', [wire, String(server.port), '100', secret]);
-    await ask(warm, undefined, 'ready');
+    const warm = child('./fanout-load.ts', [wire, String(server.port), secret]);
+    await ask(warm, { cmd: 'open', count: WARMUP }, 'ready');
     warm.kill();
-    await new Promise((r) => setTimeout(r, 500));
+    load = child('./fanout-load.ts', [wire, String(server.port), secret]);
+    let setupMs = 0;
+    let setupCpu = 0;
+    const half = async (count: number): Promise<number> => {
+      await new Promise((r) => setTimeout(r, 500)); // GC helper threads and closing sockets settle first
+      const c0 = cpuSeconds(server.pid);
+      setupMs += (await ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready')).setupMs;
+      setupCpu += cpuSeconds(server.pid) - c0;
+      return server.rss();
+    };
+    await half(Math.floor(n / 2));
     const before = await server.rss();
-    const s0 = cpuSeconds(server.pid);
-    load = child('./fanout-load.ts', [wire, String(server.port), String(n), secret]);
-    const { setupMs } = await ask<{ setupMs: number }>(load, undefined, 'ready');
-    const setupCpu = cpuSeconds(server.pid) - s0;
-    const after = await server.rss();
+    const after = await half(n - Math.floor(n / 2));
 
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
     await ask(load, { cmd: 'expect', count: burst * n, mode: 'throughput' }, 'armed');
@@ -224,7 +232,7 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
       p50: l.p50,
       p99: l.p99,
       rate: perSecond,
-      kibPerConn: (after - before) / n / 1024,
+      kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024,
       delivered: t.received + l.received,
       expected: burst * n + latCount * n,
     };
