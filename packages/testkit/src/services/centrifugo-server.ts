@@ -13,6 +13,7 @@ import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { freePort } from './free-port.ts';
+import { stopProcess } from './stop-process.ts';
 
 export const CENTRIFUGO_VERSION = 'v6.9.1';
 const MODULE = 'github.com/centrifugal/centrifugo/v6';
@@ -166,13 +167,7 @@ export async function startCentrifugo(options: CentrifugoOptions = {}): Promise<
         return body.result;
       },
       async stop() {
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = new Promise<void>((r) => child.once('exit', () => r()));
-          child.kill('SIGTERM');
-          const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-          await exited;
-          clearTimeout(t);
-        }
+        await stopProcess(child);
         rmSync(dir, { recursive: true, force: true });
       },
     };

@@ -13,10 +13,10 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.ts';
 
 export interface PostgresOptions {
   /** fsync and full-page writes on (PostgreSQL's defaults). Default false: a faster throwaway cluster. */
@@ -98,17 +98,6 @@ function clusterUser(): { uid: number; gid: number; name: string } | undefined {
 /** `argv` run as the cluster's user. */
 function asClusterUser(user: ReturnType<typeof clusterUser>, argv: string[]): [string, string[]] {
   return user ? ['runuser', ['-u', user.name, '--', ...argv]] : [argv[0]!, argv.slice(1)];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 // The watchdog: fd 3 keeps the pipe from the test process; EOF (closed by stop(), or the process died) → fast shutdown.
