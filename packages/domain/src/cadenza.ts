@@ -126,7 +126,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     portfolios,
     subscriptions,
     marketData,
-    execution: { onExecution: (e) => orders.onExecution(e) },
+    execution: orders.execution,
     durable: () => ctx.durable(),
     authorizeChannel: (caller, channel) => authorizer.authorize(caller, channel),
     onFeedChange: (l) => feeds.onChange(l),

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeVenue, testCadenza, alice, bob, admin } from '@cadenza/testkit';
+import { ScriptedVenue, testCadenza, alice, bob, admin } from '@cadenza/testkit';
 import { DomainError } from '@cadenza/domain';
 
 function code(fn: () => unknown): number {
@@ -25,8 +25,8 @@ async function acode(p: Promise<unknown>): Promise<number> {
 const world = () =>
   testCadenza({
     venues: [
-      new FakeVenue({ id: 'PAPER' }),
-      new FakeVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: [{ asset: 'USDT', free: '250.5', locked: '10' }] }),
+      new ScriptedVenue({ id: 'PAPER' }),
+      new ScriptedVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: [{ asset: 'USDT', free: '250.5', locked: '10' }] }),
     ],
   });
 
@@ -191,10 +191,10 @@ describe('subscriptions', () => {
   });
 
   test('after a restart the feeds of ACTIVE market subscriptions are started again', async () => {
-    const venue = new FakeVenue({ id: 'PAPER' });
+    const venue = new ScriptedVenue({ id: 'PAPER' });
     const t = await testCadenza({ venues: [venue] });
     await t.cadenza.subscriptions.create(alice, { venue: 'PAPER', instruments: ['PAPER:ETH/USDT'], subscriptionType: 'MARKET.SUBSCRIPTION.TRADE' });
-    const venue2 = new FakeVenue({ id: 'PAPER' });
+    const venue2 = new ScriptedVenue({ id: 'PAPER' });
     const t2 = await testCadenza({ venues: [venue2], store: t.store });
     assert.deepEqual(venue2.feedCalls, [{ op: 'subscribe', key: { kind: 'trade', symbol: 'ETH/USDT' } }]);
     assert.equal(t2.cadenza.subscriptions.feeds.count('PAPER', { kind: 'trade', symbol: 'ETH/USDT' }), 1);
@@ -203,18 +203,18 @@ describe('subscriptions', () => {
 
 describe('instrument catalogue', () => {
   test('a venue that cannot list its instruments keeps the cached catalogue; a slow one does not hold up the start', async () => {
-    const first = new FakeVenue({ id: 'PAPER' });
+    const first = new ScriptedVenue({ id: 'PAPER' });
     const t1 = await testCadenza({ venues: [first] });
-    const down = new FakeVenue({ id: 'PAPER' });
+    const down = new ScriptedVenue({ id: 'PAPER' });
     down.listInstruments = async () => {
       throw new Error('venue down');
     };
     const t2 = await testCadenza({ venues: [down], store: t1.store });
     assert.deepEqual(t2.cadenza.instruments.list().map((i) => i.spec.instrumentId), ['PAPER:BTC/USDT', 'PAPER:ETH/USDT']);
 
-    const slow = new FakeVenue({ id: 'MOCK' });
+    const slow = new ScriptedVenue({ id: 'MOCK' });
     let release: () => void = () => undefined;
-    slow.listInstruments = () => new Promise((resolve) => (release = () => resolve(new FakeVenue({ id: 'MOCK' }).instruments)));
+    slow.listInstruments = () => new Promise((resolve) => (release = () => resolve(new ScriptedVenue({ id: 'MOCK' }).instruments)));
     const t3 = await testCadenza({ venues: [slow], config: { instrumentListWaitMs: 20 } });
     assert.equal(t3.cadenza.instruments.list({ venue: 'MOCK' }).length, 0);
     release();

@@ -5,12 +5,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeVenue, fakeInstrument, testCadenza, alice, type TestCadenza } from '@cadenza/testkit';
+import { ScriptedVenue, sampleInstrument, testCadenza, alice, type TestCadenza } from '@cadenza/testkit';
 import { DomainError, type InstrumentSpec } from '@cadenza/domain';
 
-/** A FakeVenue whose listing can be down or slow, counting calls; `listing(n)` resolves at the n-th call. */
+/** A ScriptedVenue whose listing can be down or slow, counting calls; `listing(n)` resolves at the n-th call. */
 function listingVenue(id = 'BINANCE') {
-  const venue = new FakeVenue({ id });
+  const venue = new ScriptedVenue({ id });
   const control = {
     venue,
     down: false,
@@ -167,7 +167,7 @@ describe('periodic refresh', () => {
     t.after(() => w.cadenza.stop());
     const eth = w.cadenza.instruments.get('BINANCE:ETH/USDT')!;
     w.clock.advance(60_000);
-    v.venue.instruments.push(fakeInstrument('BINANCE', 'SOL', 'USDT'));
+    v.venue.instruments.push(sampleInstrument('BINANCE', 'SOL', 'USDT'));
     v.venue.instruments[0] = { ...v.venue.instruments[0]!, tickSize: '0.1' };
     await v.listing(2);
 
@@ -227,7 +227,7 @@ describe('admin decisions', () => {
     v.down = true;
     assert.equal(await refusalCode(w.cadenza.instruments.sync('BINANCE')), 19002);
     v.down = false;
-    v.venue.instruments.push(fakeInstrument('BINANCE', 'SOL', 'USDT'));
+    v.venue.instruments.push(sampleInstrument('BINANCE', 'SOL', 'USDT'));
     assert.equal((await w.cadenza.instruments.lookup('BINANCE:SOL/USDT'))?.spec.symbol, 'SOL/USDT', 'last listing failed: a miss refreshes');
     const calls = v.calls;
     assert.equal(await w.cadenza.instruments.lookup('BINANCE:XRP/USDT'), undefined);

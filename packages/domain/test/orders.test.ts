@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '@cadenza/store';
-import { FakeVenue, SequentialIds, alice, bob, testCadenza, type TestCadenza } from '@cadenza/testkit';
+import { ScriptedVenue, SequentialIds, alice, bob, testCadenza, type TestCadenza } from '@cadenza/testkit';
 import { DomainError, dec, str } from '@cadenza/domain';
 
 async function paperAccount(t: TestCadenza, caller = alice) {
@@ -267,7 +267,7 @@ describe('orders', () => {
       await t1.store.close();
 
       // The venue refuses the third order's remainder when it comes back (the first two are accepted).
-      const venue = new FakeVenue({ seqStart: 1000 });
+      const venue = new ScriptedVenue({ seqStart: 1000 });
       const original = venue.submitOrder.bind(venue);
       venue.submitOrder = (order, account) => {
         if (order.clientOrderId === 'refused') venue.rejectNext('instrument halted');
@@ -306,7 +306,7 @@ describe('orders', () => {
       const o = await t1.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '40000' } });
       await t1.cadenza.stop();
       await t1.store.close();
-      const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('22222222'), venues: [new FakeVenue({ id: 'MOCK' })] });
+      const t2 = await testCadenza({ store: new SqliteStore({ path }), ids: new SequentialIds('22222222'), venues: [new ScriptedVenue({ id: 'MOCK' })] });
       assert.equal((await t2.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId })).status, 'ACCEPTED', 'left as it was');
       const cancelled = await t2.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: o.tradeOrderId });
       assert.equal(cancelled.status, 'CANCELLED');

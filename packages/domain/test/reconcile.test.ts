@@ -1,5 +1,5 @@
 /**
- * Reconciliation of open orders with a venue that keeps its own ledger (FakeVenue in `ledger: 'venue'` mode, one
+ * Reconciliation of open orders with a venue that keeps its own ledger (ScriptedVenue in `ledger: 'venue'` mode, one
  * instance shared by two Cadenza instances on one SQLite file to play a restart; `muted` plays the time the venue's
  * reports were lost).
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '@cadenza/store';
-import { FakeVenue, SequentialIds, alice, testCadenza, type TestCadenza } from '@cadenza/testkit';
+import { ScriptedVenue, SequentialIds, alice, testCadenza, type TestCadenza } from '@cadenza/testkit';
 import type { CadenzaConfig } from '@cadenza/domain';
 
 const VENUE_BALANCES = [
@@ -17,8 +17,8 @@ const VENUE_BALANCES = [
   { asset: 'BTC', free: '0.5', locked: '0' },
 ];
 
-function binance(): FakeVenue {
-  return new FakeVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: VENUE_BALANCES });
+function binance(): ScriptedVenue {
+  return new ScriptedVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: VENUE_BALANCES });
 }
 
 async function connectedAccount(t: TestCadenza): Promise<string> {
@@ -46,7 +46,7 @@ async function eventually(check: () => boolean | Promise<boolean>, what: string,
 
 /** Runs `body` with a first Cadenza, "crashes" it (reports lost from then on), then starts a second on the same file. */
 async function restart(
-  venue: FakeVenue,
+  venue: ScriptedVenue,
   config: Partial<CadenzaConfig>,
   before: (t: TestCadenza) => Promise<unknown>,
   whileDown: () => void,

@@ -3,19 +3,19 @@
  * Test helper: a domain over fake venues (PAPER, a credentialed BINANCE) and a dispatcher, with callers.
  * Lives beside the tests that use it; not exported from the package.
  */
-import { FakeVenue, testCadenza, alice, bob, admin, type TestCadenza } from '@cadenza/testkit';
+import { ScriptedVenue, testCadenza, alice, bob, admin, type TestCadenza } from '@cadenza/testkit';
 import type { CallerContext } from '@cadenza/domain';
 import { createRpcDispatcher, type RpcDispatcher } from '../src/rpc/rpc-dispatcher.ts';
 
 export interface RpcWorld extends TestCadenza {
   rpc: RpcDispatcher;
-  binance: FakeVenue;
+  binance: ScriptedVenue;
   call(caller: CallerContext, method: string, params?: unknown): Promise<any>;
 }
 
 export async function rpcWorld(): Promise<RpcWorld> {
-  const paper = new FakeVenue({ id: 'PAPER' });
-  const binance = new FakeVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: [{ asset: 'USDT', free: '500', locked: '0' }, { asset: 'BTC', free: '0.5', locked: '0' }] });
+  const paper = new ScriptedVenue({ id: 'PAPER' });
+  const binance = new ScriptedVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: [{ asset: 'USDT', free: '500', locked: '0' }, { asset: 'BTC', free: '0.5', locked: '0' }] });
   const t = await testCadenza({ venues: [paper, binance] });
   const rpc = createRpcDispatcher(t.cadenza, { system: { database: () => true, now: () => t.clock.now() } });
   return {

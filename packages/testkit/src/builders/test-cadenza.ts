@@ -8,19 +8,19 @@ import { FakeClock } from '../fakes/fake-clock.ts';
 import { SequentialIds } from '../fakes/sequential-ids.ts';
 import { FakeCipher } from '../fakes/fake-cipher.ts';
 import { MemoryEventSink } from '../fakes/memory-event-sink.ts';
-import { FakeVenue } from '../fakes/fake-venue.ts';
+import { ScriptedVenue } from '../fakes/scripted-venue.ts';
 
 export interface TestCadenza {
   cadenza: Cadenza;
   store: Store;
-  venue: FakeVenue;
-  venues: FakeVenue[];
+  venue: ScriptedVenue;
+  venues: ScriptedVenue[];
   events: MemoryEventSink;
   clock: FakeClock;
 }
 
-export async function testCadenza(opts: { venues?: FakeVenue[]; store?: Store; config?: Partial<CadenzaConfig>; ids?: SequentialIds } = {}): Promise<TestCadenza> {
-  const venues = opts.venues ?? [new FakeVenue()];
+export async function testCadenza(opts: { venues?: ScriptedVenue[]; store?: Store; config?: Partial<CadenzaConfig>; ids?: SequentialIds } = {}): Promise<TestCadenza> {
+  const venues = opts.venues ?? [new ScriptedVenue()];
   const clock = new FakeClock();
   const events = new MemoryEventSink();
   const store = opts.store ?? new SqliteStore({ path: ':memory:' });

@@ -1,18 +1,22 @@
 /**
- * @module fakes/fake-venue
- * An in-memory venue for unit tests. Behaviour, all synchronous (events are emitted before `submitOrder`
- * resolves, the hardest case for the domain):
+ * @module fakes/scripted-venue
+ * The venue the domain's own tests rest on: an in-memory venue whose behaviour a test scripts (what the next submit
+ * does, whether reports are lost, what the venue forgets). It stands in for PAPER by default (id 'PAPER', so tests
+ * read like the product) and passes the Venue port's contract suite like every real adapter
+ * (packages/testkit/test/scripted-venue.contract.test.ts). Behaviour, all synchronous (events are emitted before
+ * `submitOrder` resolves, the hardest case for the domain):
  * - MARKET orders fill at once at the best ask (BUY) / bid (SELL) of a fixed book around `setPrice` (by QUOTE
  *   amount: whole lots of 0.0001, the remainder expires).
  * - LIMIT orders that cross the book fill at the touch; others rest (accepted) until `fillResting` or cancel.
  * - The fee is the taker (or maker) rate on the received asset, as Binance charges it.
+ * - A price off the tick grid or a quantity off the lot grid is rejected with the reason (model/instrument-rules.ts).
  * - `rejectNext(reason)` makes the next submit emit `rejected`; `failNext()` makes it throw.
  * - `duplicateFills = true` reports every fill twice with the same tradeId.
  *
  * As a venue that keeps its own ledger (`ledger: 'venue'`), it remembers every order it took (`known`) and answers
  * `queryOrder` from that. Hooks for reconciliation tests:
  * - `muted = true`: the venue keeps trading but its reports are lost (a dropped stream, or Cadenza is down); share
- *   one FakeVenue between two Cadenza instances on one store to play a restart.
+ *   one ScriptedVenue between two Cadenza instances on one store to play a restart.
  * - `cancelResting(id)`: the order is cancelled on the venue's side (by the user elsewhere, or by the venue).
  * - `dropNextSubmit()` / `dropNextCancel()`: the request never reaches the venue (the call resolves, nothing happens).
  * - `failQueries(n)`: the next n `queryOrder` calls throw (venue unreachable); `forget(id)`: the venue no longer knows
@@ -36,9 +40,9 @@ import type {
   VenueOrder,
   VenueOrderState,
 } from '@cadenza/domain';
-import { dec, str } from '@cadenza/domain';
+import { InstrumentRules, dec, str } from '@cadenza/domain';
 
-export interface FakeVenueOptions {
+export interface ScriptedVenueOptions {
   id?: string;
   ledger?: 'domain' | 'venue';
   requiresCredential?: boolean;
@@ -49,7 +53,7 @@ export interface FakeVenueOptions {
   now?: () => number;
 }
 
-export function fakeInstrument(venue: string, base: string, quote: string, over: Partial<InstrumentSpec> = {}): InstrumentSpec {
+export function sampleInstrument(venue: string, base: string, quote: string, over: Partial<InstrumentSpec> = {}): InstrumentSpec {
   return {
     instrumentId: `${venue}:${base}/${quote}`,
     venue,
@@ -79,7 +83,7 @@ interface Resting {
   filled: string;
 }
 
-export class FakeVenue implements Venue {
+export class ScriptedVenue implements Venue {
   readonly id: string;
   readonly capabilities: VenueCapabilities;
   sink: ExecutionSink = { onExecution: () => undefined };
@@ -103,10 +107,10 @@ export class FakeVenue implements Venue {
   private readonly now: () => number;
   private balances: Array<{ asset: string; free: string; locked: string }>;
 
-  constructor(opts: FakeVenueOptions = {}) {
+  constructor(opts: ScriptedVenueOptions = {}) {
     this.id = opts.id ?? 'PAPER';
     this.capabilities = { ledger: opts.ledger ?? 'domain', requiresCredential: opts.requiresCredential ?? false, marketData: true, trading: true };
-    this.instruments = [fakeInstrument(this.id, 'BTC', 'USDT'), fakeInstrument(this.id, 'ETH', 'USDT', { tickSize: '0.01', lotSize: '0.001', minQuantity: '0.001' })];
+    this.instruments = [sampleInstrument(this.id, 'BTC', 'USDT'), sampleInstrument(this.id, 'ETH', 'USDT', { tickSize: '0.01', lotSize: '0.001', minQuantity: '0.001' })];
     this.prices.set('BTC/USDT', '50000');
     this.prices.set('ETH/USDT', '3000');
     this.now = opts.now ?? (() => 1_763_974_800_000);
@@ -179,6 +183,8 @@ export class FakeVenue implements Venue {
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
     const p = this.prices.get(symbol);
     if (!p) return [];
+    const spec = this.instruments.find((i) => i.symbol === symbol);
+    if (spec && !spec.klineIntervals.includes(interval)) throw new Error(`no ${interval} klines for ${symbol}`);
     const n = Math.min(limit, 3);
     return Array.from({ length: n }, (_, i) => ({
       instrumentId: `${this.id}:${symbol}`,
@@ -201,10 +207,10 @@ export class FakeVenue implements Venue {
       this.failSubmit = false;
       throw new Error('fake venue is down');
     }
-    if (this.rejectReason !== undefined) {
-      const reason = this.rejectReason;
+    const refused = this.rejectReason ?? this.breach(order);
+    if (refused !== undefined) {
       this.rejectReason = undefined;
-      this.emit({ type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.now() });
+      this.emit({ type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason: refused, timestamp: this.now() });
       return;
     }
     const externalOrderId = `X${++this.seq}`;
@@ -215,8 +221,9 @@ export class FakeVenue implements Venue {
     const crosses = order.orderType === 'MARKET' || (order.limitPrice !== undefined && (order.side === 'BUY' ? dec(order.limitPrice).gte(touch) : dec(order.limitPrice).lte(touch)));
     if (crosses && order.orderType !== 'LIMIT_MAKER') {
       const qty = order.quantityType === 'QUOTE' ? dec(order.quantity).div(touch).toDecimalPlaces(4, 1) : dec(order.quantity);
-      this.fill(order, externalOrderId, str(touch), str(qty), 'TAKER');
-      if (order.quantityType === 'QUOTE' && qty.mul(touch).lt(order.quantity)) {
+      const short = order.quantityType === 'QUOTE' && qty.mul(touch).lt(order.quantity);
+      this.fill(order, externalOrderId, str(touch), str(qty), 'TAKER', !short);
+      if (short) {
         // Like Binance: the unfillable remainder of a MARKET order by quote amount expires.
         this.end(order.tradeOrderId, 'EXPIRED', 'remainder below one lot');
         this.emit({ type: 'expired', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason: 'remainder below one lot', timestamp: this.now() });
@@ -237,7 +244,7 @@ export class FakeVenue implements Venue {
     r.filled = str(dec(r.filled).add(qty));
     const complete = dec(r.filled).gte(r.order.quantity);
     if (complete) this.resting.delete(tradeOrderId);
-    this.fill(r.order, r.order.clientOrderId, r.order.limitPrice ?? '0', str(qty), 'MAKER');
+    this.fill(r.order, r.order.clientOrderId, r.order.limitPrice ?? '0', str(qty), 'MAKER', complete);
     if (complete) this.end(tradeOrderId, 'FILLED');
   }
 
@@ -278,7 +285,23 @@ export class FakeVenue implements Venue {
     return c.apiKey.startsWith('good') ? { valid: true } : { valid: false, reason: 'invalid api key' };
   }
 
-  private fill(order: VenueOrder, externalOrderId: string, price: string, quantity: string, liquidity: 'MAKER' | 'TAKER'): void {
+  /** Why the instrument's rules refuse the order (tick and lot grids), if they do. */
+  private breach(order: VenueOrder): string | undefined {
+    const spec = this.instruments.find((i) => i.symbol === order.symbol);
+    if (!spec) return `unknown symbol ${order.symbol}`;
+    const rules = new InstrumentRules(spec);
+    for (const [what, price] of [['price', order.limitPrice], ['stop price', order.stopPrice]] as const) {
+      const t = price === undefined ? undefined : rules.priceToTicks(price, what);
+      if (t && !t.ok) return t.reason;
+    }
+    if (order.quantityType === 'BASE') {
+      const l = rules.quantityToLots(order.quantity);
+      if (!l.ok) return l.reason;
+    }
+    return undefined;
+  }
+
+  private fill(order: VenueOrder, externalOrderId: string, price: string, quantity: string, liquidity: 'MAKER' | 'TAKER', final = false): void {
     const spec = this.instruments.find((i) => i.symbol === order.symbol)!;
     const rate = dec(liquidity === 'MAKER' ? spec.makerFee : spec.takerFee);
     const received = order.side === 'BUY' ? dec(quantity) : dec(quantity).mul(price);
@@ -294,6 +317,7 @@ export class FakeVenue implements Venue {
       feeAsset: order.side === 'BUY' ? spec.baseAsset : spec.quoteAsset,
       liquidity,
       timestamp: this.now(),
+      ...(final ? { final } : {}),
     };
     const k = this.known.get(order.tradeOrderId);
     if (k && e.type === 'filled') {

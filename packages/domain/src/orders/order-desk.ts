@@ -1,0 +1,201 @@
+/**
+ * @module orders/order-desk
+ * Takes orders from callers: submit, cancel, and the administrator's correction (`command.trade_order.save`).
+ *
+ * Promises:
+ * - An order is persisted (SUBMITTED, with its balance lock) in one unit of work before the venue sees it
+ *   (record-then-call.ts); what the venue reports is booked by the ledger (order-ledger.ts).
+ * - `idempotencyKey` and `clientOrderId` each identify an order within its trading account: a repeated submit
+ *   returns the original order and never reaches the venue again. Both indexes live in memory, loaded at start.
+ * - Every decision is made on memory (ports/store.ts); only an order closed longer ago than `closedOrderMemoryMs`
+ *   is read from the store, to be refused (cancel) or corrected (save).
+ */
+import type { RpcTradeOrder } from '@cadenza/contract';
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import type { AccountRegistry } from '../accounts/account-registry.ts';
+import type { CredentialVault } from '../credentials/credential-vault.ts';
+import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
+import type { CallerContext } from '../model/caller.ts';
+import { dec, str } from '../model/decimal.ts';
+import type { Order } from '../model/order.ts';
+import type { CancelRequest } from '../model/venue-order.ts';
+import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import type { OpenOrders, OrderLookup } from './open-orders.ts';
+import { readDraft } from './order-draft.ts';
+import type { OrderLedger } from './order-ledger.ts';
+import { preTradeCheck } from './pre-trade.ts';
+import { recordThenCall } from './record-then-call.ts';
+import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
+import { reasonOf, toVenueOrder } from './venue-order.ts';
+
+export interface SubmitOrderRequest {
+  tradingAccountId: string;
+  tradeOrder: RpcTradeOrder;
+  idempotencyKey?: string;
+  awaitClosed?: boolean;
+}
+
+export interface OrderDeskDeps {
+  live: OpenOrders;
+  ledger: OrderLedger;
+  accounts: AccountRegistry;
+  instruments: InstrumentCatalog;
+  book: PortfolioBook;
+  vault: CredentialVault;
+}
+
+export class OrderDesk {
+  private readonly live: OpenOrders;
+  private readonly ledger: OrderLedger;
+  private readonly accounts: AccountRegistry;
+  private readonly instruments: InstrumentCatalog;
+  private readonly book: PortfolioBook;
+  private readonly vault: CredentialVault;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    deps: OrderDeskDeps,
+  ) {
+    ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault } = deps);
+  }
+
+  async submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const accountId = account.tradingAccountId;
+    const idempotencyKey = req.idempotencyKey ?? req.tradeOrder.idempotencyKey;
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 128)) {
+      throw new DomainError('INVALID_ORDER_PARAMETERS', 'idempotencyKey must be 1 to 128 characters');
+    }
+    const read = readDraft(req.tradeOrder, account.venue);
+    // An instrument of a venue whose catalogue is being listed again (empty at start, or its last listing failed):
+    // wait for that listing here, before the duplicate check, so nothing runs between that check and the insert.
+    const listing = read.ok ? this.instruments.refreshing(read.draft.instrumentId) : undefined;
+    if (listing) await listing;
+    const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
+    if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
+
+    if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
+    const venue = this.ctx.venues.require(account.venue);
+    if (!read.ok) throw read.error;
+    const draft = read.draft;
+    const instrument = this.instruments.get(draft.instrumentId);
+    if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${draft.instrumentId} not found`);
+    const spec = instrument.spec;
+    if (spec.venue !== account.venue) {
+      throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
+    }
+    const check = preTradeCheck({
+      draft,
+      spec,
+      status: instrument.status,
+      book: draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, this.ctx.config.estimateDepth) : undefined,
+      freeBase: this.book.free(accountId, spec.baseAsset),
+      freeQuote: this.book.free(accountId, spec.quoteAsset),
+      buffer: dec(this.ctx.config.marketLockBuffer),
+    });
+    if (!check.ok) throw check.error;
+    const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
+
+    const now = this.ctx.clock.now();
+    const tradeOrderId = this.ctx.ids.uuid();
+    const submitted = transition('CREATED', 'SUBMIT');
+    if (!submitted.ok) throw new Error('status machine refuses CREATED → SUBMIT');
+    const order: Order = {
+      tradeOrderId,
+      tradingAccountId: accountId,
+      userId: account.userId,
+      venue: account.venue,
+      instrumentId: spec.instrumentId,
+      symbol: spec.symbol,
+      externalSymbol: spec.externalSymbol,
+      baseAsset: spec.baseAsset,
+      quoteAsset: spec.quoteAsset,
+      clientOrderId: draft.clientOrderId ?? tradeOrderId.replace(/-/g, ''),
+      orderType: draft.orderType,
+      side: draft.side,
+      quantityType: check.quantityType,
+      quantity: str(check.quantity),
+      timeInForce: draft.timeInForce,
+      status: submitted.status,
+      executedQuantity: '0',
+      executedCost: '0',
+      fees: {},
+      lockAsset: check.lockAsset,
+      lockedAmount: str(check.lockAmount),
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (idempotencyKey !== undefined) order.idempotencyKey = idempotencyKey;
+    if (draft.limitPrice) order.limitPrice = str(draft.limitPrice);
+    if (draft.stopPrice) order.stopPrice = str(draft.stopPrice);
+    if (draft.expireAt !== undefined) order.expireAt = draft.expireAt;
+
+    const venueOrder = toVenueOrder(order, order.quantity);
+
+    // One transaction holds the new order, its lock and whatever an in-process venue reports while taking it.
+    const sent = recordThenCall(this.ctx, venue, () => this.ledger.open(order, check.lockAsset, check.lockAmount), () => venue.submitOrder(venueOrder, venueAccount));
+    try {
+      await sent;
+    } catch (err) {
+      const cur = this.live.openOrder(tradeOrderId);
+      if (cur) this.ledger.close(cur, 'REJECT', this.ctx.clock.now(), { rejectReason: reasonOf(err, 'venue refused the order') });
+      this.ctx.log.warn({ err, tradeOrderId, venue: venue.id }, 'venue refused an order');
+    }
+    return req.awaitClosed ? this.awaitClosed(tradeOrderId) : this.live.current(tradeOrderId);
+  }
+
+  async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<Order> {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const found = await this.live.lookup(account.tradingAccountId, req);
+    // Decide on memory: the lookup may have waited on the store (an order closed long ago).
+    const order = found && (this.live.find(found.tradeOrderId) ?? found);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', 'trade order not found');
+    if (isTerminal(order.status)) throw new DomainError('ORDER_NOT_CANCELLABLE', `trade order ${order.tradeOrderId} is already ${order.status}`);
+    if (order.status === 'PENDING_CANCEL') return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+    const venue = this.ctx.venues.get(order.venue);
+    if (!venue) {
+      this.ledger.close(order, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue not available' });
+      return this.live.current(order.tradeOrderId);
+    }
+    const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
+    const request: CancelRequest = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol };
+    if (order.externalOrderId !== undefined) request.externalOrderId = order.externalOrderId;
+    // As in submit: the cancel request and an in-process venue's answer share one transaction.
+    const sent = recordThenCall(this.ctx, venue, () => this.ledger.step(order, 'CANCEL_REQUEST', {}), () => venue.cancelOrder(request, venueAccount));
+    try {
+      await sent;
+    } catch (err) {
+      const cur = this.live.openOrder(order.tradeOrderId);
+      if (cur?.status === 'PENDING_CANCEL') this.ledger.step(cur, dec(cur.executedQuantity).gt(0) ? 'CANCEL_REJECTED_AFTER_FILL' : 'CANCEL_REJECTED', {});
+      if (err instanceof DomainError) throw err;
+      throw new DomainError('ORDER_NOT_CANCELLABLE', `venue refused the cancel: ${reasonOf(err, 'unknown reason')}`, { cause: err });
+    }
+    return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+  }
+
+  /** Admin correction (command.trade_order.save): records a venue order id and/or closes or acknowledges the order. */
+  async save(input: RpcTradeOrder): Promise<Order> {
+    const stored = input.tradeOrderId ? await this.live.stored(input.tradeOrderId) : undefined;
+    // Decide on memory when it holds the order (it may have changed while the store answered).
+    const order = stored && (this.live.find(stored.tradeOrderId) ?? stored);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `trade order ${input.tradeOrderId ?? '(none)'} not found`);
+    const fields: Partial<Order> = {};
+    if (input.externalOrderId !== undefined) fields.externalOrderId = input.externalOrderId;
+    const events: Record<string, OrderEventKind> = { ACCEPTED: 'ACCEPT', CANCELLED: 'CANCEL', REJECTED: 'REJECT', EXPIRED: 'EXPIRE' };
+    if (input.status && input.status !== order.status) {
+      const kind = events[input.status];
+      if (!kind || !transition(order.status, kind).ok) throw new DomainError('INVALID_ORDER_TRANSITION', `cannot move trade order from ${order.status} to ${input.status}`);
+      if (kind === 'ACCEPT') this.ledger.step(order, 'ACCEPT', fields);
+      else this.ledger.close(order, kind as 'CANCEL' | 'REJECT' | 'EXPIRE', this.ctx.clock.now(), { ...fields, ...(kind === 'REJECT' ? { rejectReason: input.rejectReason ?? 'closed by an administrator' } : { cancelReason: input.cancelReason ?? 'closed by an administrator' }) });
+    } else if (fields.externalOrderId !== undefined) {
+      this.ledger.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
+    }
+    return this.live.current(order.tradeOrderId);
+  }
+
+  /** Holds until the order is closed or the awaitClosed timeout passes; answers the state at that moment. */
+  awaitClosed(tradeOrderId: string): Promise<Order> {
+    return this.live.waitFor(tradeOrderId, (o) => isTerminal(o.status), this.ctx.config.awaitClosedTimeoutMs);
+  }
+}

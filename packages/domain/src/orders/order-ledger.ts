@@ -1,0 +1,165 @@
+/**
+ * @module orders/order-ledger
+ * Books what venues report about orders: every report goes through the status machine; the order change, the fill,
+ * the balances and the position are written in one unit of work, and only then published
+ * (`event.trade_order.updated`, then `event.portfolio.updated` with the changed balances as a DELTA) on
+ * `tradingAccount:{id}`.
+ *
+ * Promises:
+ * - A fill repeated by the venue (same tradeId for the same order) changes nothing.
+ * - A rejection of an order the venue had accepted can only be the venue refusing what remains of it: PAPER and MOCK
+ *   do so when an order put back after a restart (order-recovery.ts) no longer fits their market. The order is
+ *   cancelled with `venue restarted: <reason>` and its lock released (the status machine has no ACCEPTED → REJECTED).
+ * - `onExecution` never throws into the venue.
+ */
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { dec, type Dec } from '../model/decimal.ts';
+import type { Balance, Position } from '../model/balance.ts';
+import type { Order } from '../model/order.ts';
+import type { ExecutionEvent } from '../model/venue-order.ts';
+import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
+import { applyFill, type FillReport } from './apply-fill.ts';
+import type { OpenOrders } from './open-orders.ts';
+import { toRpcTradeOrder } from './rpc-order.ts';
+import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
+
+export interface OrderLedgerDeps {
+  live: OpenOrders;
+  book: PortfolioBook;
+  /** The venue may have missed reports for this account: reconcile it (order-reconciler.ts). */
+  resync(tradingAccountId: string): void;
+}
+
+export class OrderLedger {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly deps: OrderLedgerDeps,
+  ) {}
+
+  onExecution(e: ExecutionEvent): void {
+    try {
+      if (e.type === 'balances') {
+        this.ctx.unit.run(() => this.publishPortfolio(e.tradingAccountId, this.deps.book.replace(e.tradingAccountId, e.balances), undefined));
+        return;
+      }
+      if (e.type === 'resync') {
+        this.ctx.log.info({ tradingAccountId: e.tradingAccountId, reason: e.reason }, 'venue may have missed reports; reconciling the account');
+        this.deps.resync(e.tradingAccountId);
+        return;
+      }
+      const order = this.deps.live.find(e.tradeOrderId);
+      if (!order || order.tradingAccountId !== e.tradingAccountId) {
+        this.ctx.log.warn({ tradeOrderId: e.tradeOrderId, type: e.type }, 'venue reported an unknown order');
+        return;
+      }
+      const fields: Partial<Order> = {};
+      if (e.externalOrderId !== undefined && e.externalOrderId !== order.externalOrderId) fields.externalOrderId = e.externalOrderId;
+      switch (e.type) {
+        case 'accepted':
+          if (transition(order.status, 'ACCEPT').ok) this.step(order, 'ACCEPT', fields);
+          else if (fields.externalOrderId !== undefined) this.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
+          return;
+        case 'filled':
+          this.fill(order, e, fields);
+          return;
+        case 'cancelled':
+          this.close(order, 'CANCEL', e.timestamp, { ...fields, cancelReason: e.reason });
+          return;
+        case 'rejected':
+          if (transition(order.status, 'REJECT').ok) this.close(order, 'REJECT', e.timestamp, { ...fields, rejectReason: e.reason });
+          else if (!isTerminal(order.status)) this.close(order, 'CANCEL', e.timestamp, { ...fields, cancelReason: `venue restarted: ${e.reason}` });
+          return;
+        case 'expired':
+          this.close(order, 'EXPIRE', e.timestamp, { ...fields, cancelReason: e.reason ?? 'expired' });
+          return;
+      }
+    } catch (err) {
+      this.ctx.log.error({ err, event: { type: e.type, tradingAccountId: e.tradingAccountId } }, 'could not book a venue report');
+    }
+  }
+
+  /** Moves the order to a closing status and releases what it still holds. */
+  close(order: Order, kind: 'CANCEL' | 'REJECT' | 'EXPIRE', at: number, fields: Partial<Order>): void {
+    const t = transition(order.status, kind);
+    if (!t.ok) {
+      if (!isTerminal(order.status)) this.ctx.log.warn({ tradeOrderId: order.tradeOrderId, status: order.status, kind }, 'illegal order transition ignored');
+      return;
+    }
+    const next: Order = { ...order, ...fields, status: t.status, updatedAt: this.ctx.clock.now() };
+    if (kind === 'CANCEL') next.canceledAt = at;
+    const release = dec(order.lockedAmount);
+    next.lockedAmount = '0';
+    this.write(next, [], () => (release.gt(0) ? this.deps.book.release(order.tradingAccountId, order.lockAsset, release) : []));
+  }
+
+  /** A status change without balance effects (accept, cancel request, cancel refused). */
+  step(order: Order, kind: OrderEventKind, fields: Partial<Order>): void {
+    const t = transition(order.status, kind);
+    if (!t.ok) throw new DomainError('INVALID_ORDER_TRANSITION', `trade order ${order.tradeOrderId} cannot take ${kind} in status ${order.status}`);
+    this.write({ ...order, ...fields, status: t.status, updatedAt: this.ctx.clock.now() }, []);
+  }
+
+  /** Writes the order's new state (and what `inTx` changes) in one unit, then publishes it. */
+  write(next: Order, balances: Balance[], inTx?: () => Balance[]): void {
+    this.ctx.unit.run(() => {
+      this.ctx.store.updateOrder(next);
+      const changed = inTx ? balances.concat(inTx()) : balances;
+      this.deps.live.remember(next);
+      this.publish(next, changed);
+    });
+  }
+
+  /** A new order, its lock and its first event, in the caller's unit of work. */
+  open(order: Order, lockAsset: string, lockAmount: Dec): void {
+    this.ctx.store.insertOrder(order);
+    const balances = this.deps.book.lock(order.tradingAccountId, lockAsset, lockAmount);
+    this.deps.live.add(order);
+    this.publish(order, balances);
+  }
+
+  private fill(order: Order, e: FillReport, fields: Partial<Order>): void {
+    const r = applyFill(order, e, fields, this.ctx.clock.now());
+    if (!r.ok) {
+      if (r.reason === 'ILLEGAL') this.ctx.log.error({ tradeOrderId: order.tradeOrderId, status: order.status, tradeId: e.tradeId }, 'fill reported for an order that cannot take it; ignored');
+      return;
+    }
+    const book = this.deps.book;
+    const accountId = order.tradingAccountId;
+    let duplicate = false;
+    this.ctx.unit.run(() => {
+      if (!this.ctx.store.insertFill(r.fill)) {
+        duplicate = true;
+        return;
+      }
+      this.ctx.store.updateOrder(r.next);
+      let balances = book.apply(accountId, r.deltas);
+      if (r.release.gt(0)) balances = balances.concat(book.release(accountId, order.lockAsset, r.release));
+      const position = book.trade(accountId, order.instrumentId, order.baseAsset, r.trade.side, r.trade.quantity, r.trade.price);
+      this.deps.live.remember(r.next);
+      this.publish(r.next, dedupeBalances(balances), position);
+    });
+    if (duplicate) this.ctx.log.debug?.({ tradeOrderId: order.tradeOrderId, tradeId: e.tradeId }, 'duplicate fill ignored');
+  }
+
+  private publish(order: Order, balances: Balance[], position?: Position): void {
+    this.ctx.publish.toAccount(order.tradingAccountId, 'event.trade_order.updated', toRpcTradeOrder(order));
+    if (balances.length || position) this.publishPortfolio(order.tradingAccountId, balances, position);
+  }
+
+  private publishPortfolio(tradingAccountId: string, balances: Balance[], position: Position | undefined): void {
+    this.ctx.publish.toAccount(
+      tradingAccountId,
+      'event.portfolio.updated',
+      toRpcPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
+    );
+  }
+}
+
+/** Keeps the last state of each asset when one change touched it twice. */
+function dedupeBalances(list: Balance[]): Balance[] {
+  const m = new Map<string, Balance>();
+  for (const b of list) m.set(b.asset, b);
+  return [...m.values()];
+}
