@@ -6,6 +6,7 @@
  * Services throw `DomainError` for expected refusals (not found, validation, insufficient balance, venue
  * rejection); the RPC layer turns it into the contract's `RpcError`. Invariant breaks are plain `Error`s.
  */
+import { boundedText, MAX_MESSAGE_CHARS } from './bounded-text.ts';
 
 /** Modules (the AA part). */
 export const errorModules = {
@@ -70,7 +71,10 @@ export const errorCodes = {
 
 export type ErrorName = keyof typeof errorCodes;
 
-/** An expected refusal with its catalogue code; `message` is safe to show to the caller (never secrets). */
+/**
+ * An expected refusal with its catalogue code; `message` is safe to show to the caller (never secrets) and bounded:
+ * sites quote client input through `boundedText`, and the whole message never exceeds 300 characters.
+ */
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   readonly code: number;
@@ -79,7 +83,7 @@ export class DomainError extends Error {
 
   constructor(errorName: ErrorName, message?: string, options?: { cause?: unknown; temporary?: boolean }) {
     const entry = errorCodes[errorName];
-    super(message ?? entry.message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(boundedText(message ?? entry.message, MAX_MESSAGE_CHARS - 1), options?.cause === undefined ? undefined : { cause: options.cause });
     this.errorName = errorName;
     this.code = entry.code;
     this.temporary = options?.temporary ?? ('temporary' in entry ? entry.temporary : false);

@@ -4,6 +4,7 @@
  * No I/O of its own: storage, venues, time, ids, encryption and event delivery come in through ports.
  */
 export * from './errors.ts';
+export * from './bounded-text.ts';
 export * from './model/decimal.ts';
 export * from './model/fixed-decimal.ts';
 export * from './model/instrument-rules.ts';

@@ -3,6 +3,7 @@
  * The venue adapters this server runs, by id.
  */
 import { DomainError } from './errors.ts';
+import { boundedText } from './bounded-text.ts';
 import type { Venue } from './ports/venue.ts';
 
 export class VenueRegistry {
@@ -16,7 +17,7 @@ export class VenueRegistry {
   /** The adapter of `id`, or VENUE_NOT_CONFIGURED. */
   require(id: string): Venue {
     const v = this.byId.get(id);
-    if (!v) throw new DomainError('VENUE_NOT_CONFIGURED', `venue ${id} is not available on this server`);
+    if (!v) throw new DomainError('VENUE_NOT_CONFIGURED', `venue ${boundedText(id)} is not available on this server`);
     return v;
   }
   ids(): string[] {

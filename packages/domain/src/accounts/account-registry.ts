@@ -7,6 +7,7 @@
 import type { RpcTradingAccount } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { CallerContext } from '../model/caller.ts';
 import { toRpcCredential } from '../credentials/rpc-credential.ts';
 import type { CredentialRegistry } from '../credentials/credential-registry.ts';
@@ -34,7 +35,7 @@ export class AccountRegistry {
   requireOwned(caller: CallerContext, tradingAccountId: string | undefined): TradingAccount {
     const a = tradingAccountId ? this.find(tradingAccountId) : undefined;
     if (!a || (!caller.isAdmin && a.userId !== caller.userId)) {
-      throw new DomainError('TRADING_ACCOUNT_NOT_FOUND', `trading account ${tradingAccountId ?? '(none)'} not found`);
+      throw new DomainError('TRADING_ACCOUNT_NOT_FOUND', `trading account ${tradingAccountId === undefined ? '(none)' : boundedText(tradingAccountId)} not found`);
     }
     return a;
   }

@@ -8,6 +8,7 @@ import type { RpcPagination, RpcTradingAccount, TradingAccountStatus, TradingAcc
 import { TradingAccountStatusValues, TradingAccountTypeValues, VenueValues } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { CallerContext } from '../model/caller.ts';
 import { dec } from '../model/decimal.ts';
 import type { Paged } from '../ports/store.ts';
@@ -207,7 +208,7 @@ export class TradingAccountService {
     const ids = [...account.credentialIds];
     for (const id of credentialIds) {
       const c = this.deps.credentials.find(id);
-      if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${id} not found`);
+      if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${boundedText(id)} not found`);
       if (c.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential ${id} is for ${c.venue}, the account trades on ${account.venue}`);
       if (!ids.includes(id)) ids.push(id);
     }
@@ -219,7 +220,7 @@ export class TradingAccountService {
   }
 
   private forceStatus(caller: CallerContext, a: TradingAccount, status: TradingAccountStatus): TradingAccount {
-    if (!(TradingAccountStatusValues as readonly string[]).includes(status)) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', `unknown status ${status}`);
+    if (!(TradingAccountStatusValues as readonly string[]).includes(status)) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', `unknown status ${boundedText(status)}`);
     const next = { ...a, status, updatedAt: this.ctx.clock.now() };
     this.commit(next, { operateBy: caller.userId, tags: ['SAVED'], previousValues: { status: a.status }, newValues: { status } });
     return next;
@@ -257,7 +258,7 @@ export class TradingAccountService {
     if (input.externalAccountType !== undefined) a.externalAccountType = input.externalAccountType;
     if (input.tenantId !== undefined) a.tenantId = input.tenantId;
     if (input.accountType !== undefined) {
-      if (!(TradingAccountTypeValues as readonly string[]).includes(input.accountType)) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', `unknown accountType ${input.accountType}`);
+      if (!(TradingAccountTypeValues as readonly string[]).includes(input.accountType)) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', `unknown accountType ${boundedText(input.accountType)}`);
       a.accountType = input.accountType as TradingAccountType;
     }
     if (input.positionMode !== undefined) a.positionMode = input.positionMode;

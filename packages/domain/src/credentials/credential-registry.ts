@@ -5,6 +5,7 @@
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { CallerContext } from '../model/caller.ts';
 import type { Credential } from '../model/credential.ts';
 
@@ -24,7 +25,7 @@ export class CredentialRegistry {
   /** The caller's credential (or any, for admins); CREDENTIAL_NOT_FOUND otherwise. */
   requireOwned(caller: CallerContext, credentialId: string): Credential {
     const c = this.byId.get(credentialId);
-    if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${credentialId} not found`);
+    if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${boundedText(credentialId)} not found`);
     return c;
   }
 

@@ -7,6 +7,7 @@ import type { RpcCreateCredentialParams, RpcRotateCredentialParams, RpcTradingAc
 import { CredentialStatusValues } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { CallerContext } from '../model/caller.ts';
 import type { CredentialFilter, Paged } from '../ports/store.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
@@ -31,7 +32,7 @@ export class CredentialService {
 
   create(caller: CallerContext, p: RpcCreateCredentialParams): Credential {
     const account = this.accounts.requireOwned(caller, p.tradingAccountId);
-    if (p.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential venue ${p.venue} differs from the account venue ${account.venue}`);
+    if (p.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential venue ${boundedText(String(p.venue))} differs from the account venue ${account.venue}`);
     const secrets = this.secretsOf(p.credentialType, p);
     const now = this.ctx.clock.now();
     const c: Credential = {
@@ -148,7 +149,7 @@ export class CredentialService {
     const next: Credential = { ...c, updatedAt: this.ctx.clock.now() };
     if (input.nickname !== undefined) next.nickname = input.nickname;
     if (input.status !== undefined) {
-      if (!(CredentialStatusValues as readonly string[]).includes(input.status)) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `unknown status ${input.status}`);
+      if (!(CredentialStatusValues as readonly string[]).includes(input.status)) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `unknown status ${boundedText(input.status)}`);
       next.status = input.status;
       if (input.status === 'REVOKED' && next.revokedAt === undefined) next.revokedAt = next.updatedAt;
     }

@@ -14,6 +14,7 @@
 import { parseInstrumentId } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError, causeChain } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { Instrument, Security } from '../model/instrument.ts';
 import { VenueListings } from './venue-listings.ts';
@@ -141,7 +142,7 @@ export class InstrumentCatalog {
   /** The instrument, or INSTRUMENT_NOT_FOUND (a miss may start an on-demand refresh, as `get`). */
   require(instrumentId: string): Instrument {
     const i = this.get(instrumentId);
-    if (!i) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${instrumentId} not found`);
+    if (!i) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(instrumentId)} not found`);
     return i;
   }
 
@@ -322,6 +323,6 @@ export class InstrumentCatalog {
 /** Splits an instrument id; INSTRUMENT_NOT_FOUND when malformed. */
 export function requireInstrumentParts(instrumentId: string): { venue: string; symbol: string } {
   const p = parseInstrumentId(instrumentId);
-  if (!p) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${instrumentId} not found`);
+  if (!p) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(instrumentId)} not found`);
   return p;
 }

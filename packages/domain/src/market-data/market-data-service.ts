@@ -10,6 +10,7 @@
 import type { Kline, OrderBook, Ticker } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { Instrument } from '../model/instrument.ts';
 import { toKline, toOrderBook, toTicker } from './converters.ts';
@@ -32,7 +33,7 @@ export class MarketDataService {
     if (!instrumentId) throw new DomainError('INVALID_MARKET_QUERY', 'instrumentId is required');
     const i = this.instruments.require(instrumentId);
     const book = this.ctx.venues.require(i.spec.venue).getBook(i.spec.symbol, clampDepth(depth));
-    if (!book) throw new DomainError('MARKET_DATA_UNAVAILABLE', `no order book for ${instrumentId} yet; subscribe to it first`);
+    if (!book) throw new DomainError('MARKET_DATA_UNAVAILABLE', `no order book for ${boundedText(instrumentId)} yet; subscribe to it first`);
     return toOrderBook(book);
   }
 
@@ -87,7 +88,7 @@ export class MarketDataService {
       if (!sel.venue) throw new DomainError('INVALID_MARKET_QUERY', 'venue is required with symbols');
       return sel.symbols.map((s) => {
         const i = this.instruments.resolve(s, sel.venue);
-        if (!i) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${sel.venue}:${s} not found`);
+        if (!i) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(`${sel.venue}:${s}`)} not found`);
         return i;
       });
     }

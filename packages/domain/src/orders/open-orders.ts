@@ -7,6 +7,7 @@
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { Order } from '../model/order.ts';
 import { isTerminal } from './status-machine.ts';
 
@@ -120,7 +121,7 @@ export class OpenOrders {
 
   current(tradeOrderId: string): Order {
     const o = this.find(tradeOrderId);
-    if (!o) throw new DomainError('ORDER_NOT_FOUND', `trade order ${tradeOrderId} not found`);
+    if (!o) throw new DomainError('ORDER_NOT_FOUND', `trade order ${boundedText(tradeOrderId)} not found`);
     return o;
   }
 

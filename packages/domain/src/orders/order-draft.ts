@@ -8,6 +8,7 @@
  */
 import type { RpcTradeOrder } from '@cadenza/contract';
 import { DomainError } from '../errors.ts';
+import { quoted } from '../bounded-text.ts';
 import { dec, isDecimalString, type Dec } from '../model/decimal.ts';
 import { fromIso } from '../model/time.ts';
 
@@ -36,7 +37,7 @@ const bad = (message: string): DraftResult => ({ ok: false, error: new DomainErr
 
 function positive(name: string, v: string | undefined): Dec | string | undefined {
   if (v === undefined || v === '') return undefined;
-  if (!isDecimalString(v)) return `tradeOrder.${name} must be a decimal string without exponent, got ${JSON.stringify(v)}`;
+  if (!isDecimalString(v)) return `tradeOrder.${name} must be a decimal string without exponent, got ${quoted(v)}`;
   const d = dec(v);
   if (!d.gt(0)) return `tradeOrder.${name} must be greater than zero`;
   return d;

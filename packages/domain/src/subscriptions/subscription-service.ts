@@ -10,6 +10,7 @@
 import { SubscriptionTypeValues, KlineIntervalValues, parseInstrumentId } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { CallerContext } from '../model/caller.ts';
 import type { MarketStreamKey, MarketStreamKind } from '../model/market-data.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
@@ -79,16 +80,16 @@ export class SubscriptionService {
     const kind = STREAM_OF[req.subscriptionType];
     if (!kind) {
       const hint = (SubscriptionTypeValues as readonly string[]).includes(req.subscriptionType) ? '; use command.trading_account.subscribe for account streams' : '';
-      throw new DomainError('INVALID_SUBSCRIPTION', `subscriptionType ${req.subscriptionType} is not a market stream${hint}`);
+      throw new DomainError('INVALID_SUBSCRIPTION', `subscriptionType ${boundedText(String(req.subscriptionType))} is not a market stream${hint}`);
     }
     const venue = this.ctx.venues.require(req.venue);
     if (kind === 'kline') {
       if (!req.interval) throw new DomainError('INVALID_SUBSCRIPTION', 'interval is required for MARKET.SUBSCRIPTION.KLINE');
-      if (!(KlineIntervalValues as readonly string[]).includes(req.interval)) throw new DomainError('INVALID_SUBSCRIPTION', `unknown interval ${req.interval}`);
+      if (!(KlineIntervalValues as readonly string[]).includes(req.interval)) throw new DomainError('INVALID_SUBSCRIPTION', `unknown interval ${boundedText(req.interval)}`);
     }
     let instrumentIds = req.instruments ?? [];
     if (instrumentIds.length === 0) {
-      if (kind !== 'ticker') throw new DomainError('INVALID_SUBSCRIPTION', `instruments are required for ${req.subscriptionType}`);
+      if (kind !== 'ticker') throw new DomainError('INVALID_SUBSCRIPTION', `instruments are required for ${boundedText(String(req.subscriptionType))}`);
       instrumentIds = this.instruments.list({ venue: venue.id }).map((i) => i.spec.instrumentId);
     }
     const out: Subscription[] = [];
@@ -96,9 +97,9 @@ export class SubscriptionService {
     for (const raw of [...new Set(instrumentIds)]) {
       const id = raw.includes(':') ? raw : `${venue.id}:${raw}`;
       const inst = parseInstrumentId(id)?.venue === venue.id ? await this.instruments.lookup(id) : undefined;
-      if (!inst) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${id} not found on ${venue.id}`);
+      if (!inst) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(id)} not found on ${venue.id}`);
       if (kind === 'kline' && inst.spec.klineIntervals.length && !inst.spec.klineIntervals.includes(req.interval!)) {
-        throw new DomainError('INVALID_SUBSCRIPTION', `${id} has no ${req.interval} klines (available: ${inst.spec.klineIntervals.join(', ')})`);
+        throw new DomainError('INVALID_SUBSCRIPTION', `${boundedText(id)} has no ${req.interval} klines (available: ${inst.spec.klineIntervals.join(', ')})`);
       }
       const { sub, isNew } = await this.ensureMarket(caller, venue.id, id, req.subscriptionType, kind === 'kline' ? req.interval : undefined);
       out.push(sub);
@@ -125,7 +126,7 @@ export class SubscriptionService {
     const byVenue = new Map<string, string[]>();
     for (const id of ids) {
       const p = parseInstrumentId(id);
-      if (!p) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${id} not found`);
+      if (!p) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(id)} not found`);
       byVenue.set(p.venue, [...(byVenue.get(p.venue) ?? []), id]);
     }
     const out: Subscription[] = [];
@@ -161,7 +162,7 @@ export class SubscriptionService {
   // ── trading-account streams ───────────────────────────────────────────────────────────────────────────
   subscribeAccount(caller: CallerContext, req: { tradingAccountId?: string; subscriptionType: string }): Subscription {
     if (!req.subscriptionType.startsWith('TRADING_ACCOUNT.')) {
-      throw new DomainError('INVALID_SUBSCRIPTION', `subscriptionType ${req.subscriptionType} is not a trading-account stream; use command.subscription.create`);
+      throw new DomainError('INVALID_SUBSCRIPTION', `subscriptionType ${boundedText(String(req.subscriptionType))} is not a trading-account stream; use command.subscription.create`);
     }
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
     const existing = this.active({ tradingAccountId: account.tradingAccountId, subscriptionType: req.subscriptionType, status: 'ACTIVE' })[0];

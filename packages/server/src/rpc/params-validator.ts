@@ -6,6 +6,7 @@
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { schemaDefinitions } from '@cadenza/contract';
+import { boundedText } from '@cadenza/domain';
 
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
@@ -45,19 +46,23 @@ export class ParamsValidator {
   }
 }
 
+/** Longest field path a message names: the path is made of the client's own keys (maps, unknown objects). */
+const MAX_PATH_CHARS = 128;
+
 function pathOf(instancePath: string): string {
-  return instancePath
+  const path = instancePath
     .split('/')
     .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => boundedText(p.replace(/~1/g, '/').replace(/~0/g, '~')))
     .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+  return boundedText(path, MAX_PATH_CHARS);
 }
 
 function describe(e: ErrorObject | undefined): string {
   if (!e) return 'params do not match the schema';
   const at = pathOf(e.instancePath);
   if (e.keyword === 'required') {
-    const missing = (e.params as { missingProperty: string }).missingProperty;
+    const missing = boundedText((e.params as { missingProperty: string }).missingProperty);
     return `${at ? `${at}.` : ''}${missing} is required`;
   }
   const field = at || 'params';
