@@ -115,7 +115,8 @@ function contentSecurityPolicy(config: ConsolePageConfig): string {
     // lightweight-charts and the depth bars set element styles from script.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    `connect-src 'self' ws: wss:${authOrigin ? ` ${authOrigin}` : ''}`,
+    // 'self' covers this server's ws:// and wss:// too (CSP 3).
+    `connect-src 'self'${authOrigin ? ` ${authOrigin}` : ''}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'self'",
