@@ -161,7 +161,7 @@ export class BitfinexMarketFeeds {
     this.sockets.set(socket.id, { byChanId: new Map(), chanIdOf: new Map(), lastSeq: undefined });
     for (const name of socket.channels) {
       const ch = this.channels.get(name);
-      if (ch && !ch.feed.book) this.setUp(ch.feed);
+      if (ch && !ch.feed.book) this.status.setUp(ch.feed.ref.symbol);
     }
   }
 
@@ -243,7 +243,7 @@ export class BitfinexMarketFeeds {
         if (payload === 'cs') {
           const r = book.checksum(int(msg[2], 'checksum'));
           if (r.type === 'checksum-ok') {
-            this.setUp(feed);
+            this.status.setUp(feed.ref.symbol);
             this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
           } else if (r.type === 'checksum-mismatch') {
             this.options.log.warn({ symbol: feed.ref.symbol, expected: r.expected, computed: r.computed }, 'Bitfinex book checksum mismatch; resubscribing');
@@ -304,10 +304,6 @@ export class BitfinexMarketFeeds {
       this.options.market.onBookChanged(this.options.venueId, ch.feed.ref.symbol);
     }
     this.status.setDown(ch.feed.ref.symbol, reason);
-  }
-
-  private setUp(feed: SymbolFeed): void {
-    this.status.setUp(feed.ref.symbol);
   }
 }
 

@@ -218,7 +218,7 @@ export class OkxMarketFeeds {
         return;
       case 'synced':
         book.failures = 0;
-        this.setUp(feed);
+        this.status.setUp(feed.ref.symbol);
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
         return;
       case 'request-snapshot':
@@ -226,13 +226,13 @@ export class OkxMarketFeeds {
         return;
       case 'gap':
         this.options.log.warn({ symbol: feed.ref.symbol, expected: result.expectedPrevSeqId, received: result.receivedPrevSeqId }, 'OKX book sequence break; resnapshotting');
-        this.setDown(feed, `book sequence break: expected prevSeqId ${result.expectedPrevSeqId}, got ${result.receivedPrevSeqId}`);
+        this.status.setDown(feed.ref.symbol, `book sequence break: expected prevSeqId ${result.expectedPrevSeqId}, got ${result.receivedPrevSeqId}`);
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
         this.fetchSnapshot(feed, book);
         return;
       case 'checksum-mismatch':
         this.options.log.warn({ symbol: feed.ref.symbol, expected: result.expected, computed: result.computed }, 'OKX book checksum mismatch; resnapshotting');
-        this.setDown(feed, 'book checksum mismatch');
+        this.status.setDown(feed.ref.symbol, 'book checksum mismatch');
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
         this.fetchSnapshot(feed, book);
         return;
@@ -268,7 +268,7 @@ export class OkxMarketFeeds {
         book.failures++;
         const delay = Math.min(30_000, 250 * 2 ** Math.min(book.failures, 7));
         this.options.log.warn({ symbol: feed.ref.symbol, err: errorText(err), retryInMs: delay }, 'OKX book snapshot failed');
-        this.setDown(feed, 'book snapshot failed');
+        this.status.setDown(feed.ref.symbol, 'book snapshot failed');
         this.fetchSnapshot(feed, book, delay);
       });
   }
@@ -277,7 +277,7 @@ export class OkxMarketFeeds {
   private onOpen(socket: PoolSocket): void {
     for (const name of socket.channels) {
       const ch = this.channels.get(name);
-      if (ch && !ch.feed.book) this.setUp(ch.feed);
+      if (ch && !ch.feed.book) this.status.setUp(ch.feed.ref.symbol);
     }
   }
 
@@ -289,17 +289,10 @@ export class OkxMarketFeeds {
         ch.feed.book.sync.reset();
         this.options.market.onBookChanged(this.options.venueId, ch.feed.ref.symbol);
       }
-      this.setDown(ch.feed, reason);
+      this.status.setDown(ch.feed.ref.symbol, reason);
     }
   }
 
-  private setDown(feed: SymbolFeed, reason: string): void {
-    this.status.setDown(feed.ref.symbol, reason);
-  }
-
-  private setUp(feed: SymbolFeed): void {
-    this.status.setUp(feed.ref.symbol);
-  }
 
 }
 

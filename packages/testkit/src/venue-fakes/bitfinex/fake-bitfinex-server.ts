@@ -15,13 +15,13 @@
  *    change orders on Bitfinex's side, told only to authenticated sockets open then.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { Decimal } from 'decimal.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeBook } from '../shared/fake-book.ts';
+import { closeLocal, listenLocal } from '../shared/local-server.ts';
 import { FakeBitfinexAccount, fixtureArray, type FakeBfxOrder, type FakeBfxTrade } from './fake-bitfinex-account.ts';
 
 export interface FakeBfxPair {
@@ -95,18 +95,12 @@ export class FakeBitfinexServer {
   }
 
   async listen(port = 0): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(port, '127.0.0.1', resolve));
-    const p = (this.http.address() as AddressInfo).port;
-    this.restBaseUrl = `http://127.0.0.1:${p}`;
-    this.wsBaseUrl = `ws://127.0.0.1:${p}`;
+    Object.assign(this, await listenLocal(this.http, port));
     return this;
   }
 
   async close(): Promise<void> {
-    for (const c of this.conns) c.ws.terminate();
-    this.wss.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    this.http.closeAllConnections();
+    await closeLocal(this.http, this.wss, [...this.conns].map((c) => c.ws));
   }
 
   // ---- market knobs
