@@ -47,6 +47,7 @@ export const errorCodes = {
   CREDENTIAL_REQUIRED: { code: 12005, message: 'trading account needs an active credential' },
   INVALID_ACCOUNT_PARAMETERS: { code: 12006, message: 'invalid trading account parameters' },
   ACCOUNT_VENUE_MISMATCH: { code: 12007, message: 'instrument venue differs from the trading account venue' },
+  EXTERNAL_ACCOUNT_TAKEN: { code: 12008, message: 'the external account is connected by another user' },
 
   CREDENTIAL_NOT_FOUND: { code: 13001, message: 'credential not found' },
   CREDENTIAL_REVOKED: { code: 13002, message: 'credential is revoked' },
@@ -59,6 +60,7 @@ export const errorCodes = {
   INSTRUMENT_NOT_ACTIVE: { code: 15002, message: 'instrument is not active' },
   MARKET_DATA_UNAVAILABLE: { code: 15003, message: 'market data not available', temporary: true },
   INVALID_MARKET_QUERY: { code: 15004, message: 'invalid market data query' },
+  SECURITY_NOT_FOUND: { code: 15005, message: 'security not found' },
 
   SUBSCRIPTION_NOT_FOUND: { code: 16001, message: 'subscription not found' },
   INVALID_SUBSCRIPTION: { code: 16002, message: 'invalid subscription parameters' },

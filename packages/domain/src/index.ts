@@ -40,6 +40,7 @@ export * from './market-data/market-data-service.ts';
 export * from './instruments/instrument-catalog.ts';
 export * from './instruments/rpc-instrument.ts';
 export * from './accounts/account-status.ts';
+export * from './accounts/operation-kind.ts';
 export * from './accounts/account-registry.ts';
 export * from './accounts/rpc-account.ts';
 export * from './accounts/trading-account-service.ts';

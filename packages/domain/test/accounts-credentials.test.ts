@@ -40,7 +40,7 @@ describe('trading accounts', () => {
     assert.equal(t.cadenza.tradingAccounts.enable(alice, a.tradingAccountId).status, 'ACTIVE');
     assert.equal(t.cadenza.tradingAccounts.disconnect(alice, a.tradingAccountId).status, 'DISCONNECTED');
     assert.equal((await t.cadenza.tradingAccounts.connect(alice, { tradingAccountId: a.tradingAccountId })).status, 'ACTIVE');
-    const ops = (await t.cadenza.tradingAccounts.operations(alice, a.tradingAccountId, { offset: 0, limit: 50 })).items.reverse();
+    const ops = (await t.cadenza.tradingAccounts.operations(alice, { tradingAccountId: a.tradingAccountId }, { offset: 0, limit: 50 })).items.reverse();
     assert.deepEqual(ops.map((o) => o.operationType ?? o.tags[0]), ['CREATED', 'UPDATED', 'DISABLED', 'ENABLED', 'DISCONNECTED', 'CONNECTED']);
     assert.ok(ops.every((o) => o.operateBy === alice.userId));
     assert.deepEqual(ops[1]!.previousValues, { nickname: 'one', leverage: null });
@@ -132,7 +132,7 @@ describe('credentials', () => {
     assert.ok(rev.revokedAt);
     assert.equal(code(() => t.cadenza.credentials.rotate(alice, { credentialId: c.credentialId, credentialType: 'HMAC', apiKey: 'x', secretKey: 'y' })), 13002);
     assert.equal(await acode(t.cadenza.tradingAccounts.connect(alice, { tradingAccountId: a.tradingAccountId })), 12005);
-    const tags = (await t.cadenza.tradingAccounts.operations(alice, a.tradingAccountId, { offset: 0, limit: 50 })).items.flatMap((o) => o.tags);
+    const tags = (await t.cadenza.tradingAccounts.operations(alice, { tradingAccountId: a.tradingAccountId }, { offset: 0, limit: 50 })).items.flatMap((o) => o.tags);
     assert.ok(tags.includes('CREDENTIAL_ROTATE') && tags.includes('CREDENTIAL_REVOKE'));
   });
 

@@ -40,6 +40,21 @@ export class AccountRegistry {
     return a;
   }
 
+  /** The accounts of one user, oldest first. */
+  ownedBy(userId: string): TradingAccount[] {
+    return [...this.byId.values()].filter((a) => a.userId === userId);
+  }
+
+  /** The accounts (of any user) that hold this venue account. */
+  holding(venue: string, externalAccountId: string): TradingAccount[] {
+    return [...this.byId.values()].filter((a) => a.venue === venue && a.externalAccountId === externalAccountId);
+  }
+
+  /** The accounts a credential is attached to. */
+  using(credentialId: string): TradingAccount[] {
+    return [...this.byId.values()].filter((a) => a.credentialIds.includes(credentialId));
+  }
+
   isOwner(caller: CallerContext, tradingAccountId: string): boolean {
     const a = this.find(tradingAccountId);
     return !!a && (caller.isAdmin || a.userId === caller.userId);

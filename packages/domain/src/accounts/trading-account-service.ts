@@ -4,7 +4,7 @@
  * change is written with an operation-history entry (who, old and new values) in one transaction, then pushed
  * as `event.trading_account.updated` on `tradingAccount:{id}`.
  */
-import type { RpcPagination, RpcTradingAccount, TradingAccountStatus, TradingAccountType } from '@cadenza/contract';
+import type { OperationType, RpcPagination, RpcTradingAccount, TradingAccountStatus, TradingAccountType } from '@cadenza/contract';
 import { TradingAccountStatusValues, TradingAccountTypeValues, VenueValues } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -16,6 +16,7 @@ import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { CredentialVault } from '../credentials/credential-vault.ts';
 import type { CredentialRegistry } from '../credentials/credential-registry.ts';
 import { accountTransition, type AccountAction } from './account-status.ts';
+import { operationKind } from './operation-kind.ts';
 import type { AccountRegistry } from './account-registry.ts';
 import type { TradingAccount, TradingAccountOperation } from '../model/trading-account.ts';
 
@@ -33,6 +34,27 @@ export interface TradingAccountServiceDeps {
   onDeleted(account: TradingAccount, caller: CallerContext): void;
 }
 
+/** Filters of an account-history query; times are epoch ms, both ends included. */
+export interface OperationQuery {
+  /** Absent: every account of the caller. */
+  tradingAccountId?: string;
+  operationType?: OperationType;
+  from?: number;
+  to?: number;
+}
+
+export interface TradingAccountListFilter {
+  tradingAccountId?: string;
+  venue?: string;
+  status?: string;
+  /** Another user's id matches nothing unless the caller is an admin. */
+  userId?: string;
+  tenantId?: string;
+}
+
+/** Enough to hold any account's whole history (a few entries per connect, edit or credential change). */
+const WHOLE_HISTORY = { offset: 0, limit: 1_000_000 };
+
 export function pageOf(p: RpcPagination | undefined, defaultLimit = 50): { offset: number; limit: number } {
   const limit = Math.min(Math.max(p?.limit ?? defaultLimit, 1), 1000);
   const offset = Math.max(p?.offset ?? (p?.cursor && /^\d+$/.test(p.cursor) ? Number(p.cursor) : 0), 0);
@@ -44,6 +66,11 @@ export function paginationOf<T>(page: { offset: number; limit: number }, result:
   const out: RpcPagination = { offset: page.offset, limit: page.limit, total: result.total, hasNext };
   if (hasNext) out.cursor = String(page.offset + result.items.length);
   return out;
+}
+
+/** One page of a list held in memory. */
+export function slicePage<T>(all: readonly T[], page: { offset: number; limit: number }): Paged<T> {
+  return { items: all.slice(page.offset, page.offset + page.limit), total: all.length };
 }
 
 export class TradingAccountService {
@@ -143,12 +170,18 @@ export class TradingAccountService {
     return typeof input.venue === 'string' && this.ctx.venues.get(input.venue) !== undefined;
   }
 
-  /** Connects the account to its venue: real venues load balances (UNAVAILABLE when the venue fails). */
+  /**
+   * Connects the account to its venue: real venues load balances (UNAVAILABLE when the venue fails). Without a
+   * `tradingAccountId` the account is found or made first: the caller's account holding the same venue account
+   * (`externalAccountId`), else a new one — unless another user's account holds it (EXTERNAL_ACCOUNT_TAKEN).
+   * `credentials` are attached before connecting; they are checked before anything is created.
+   */
   async connect(caller: CallerContext, input: RpcTradingAccount): Promise<TradingAccount> {
-    let cur = this.accounts.requireOwned(caller, input.tradingAccountId);
+    const credentialIds = (input.credentials ?? []).map((c) => c.credentialId).filter((x): x is string => !!x);
+    let cur = input.tradingAccountId ? this.accounts.requireOwned(caller, input.tradingAccountId) : this.accountToConnect(caller, input, credentialIds);
     this.require(cur, 'CONNECT');
     const venue = this.ctx.venues.require(cur.venue);
-    if (input.credentials?.length) cur = this.attachCredentials(caller, cur, input.credentials.map((c) => c.credentialId).filter((x): x is string => !!x));
+    if (credentialIds.length) cur = this.attachCredentials(caller, cur, credentialIds);
     if (venue.capabilities.ledger === 'venue' || venue.capabilities.requiresCredential) {
       const account = this.deps.vault.venueAccount(cur, venue.capabilities.requiresCredential);
       try {
@@ -166,6 +199,24 @@ export class TradingAccountService {
     return this.move(caller, cur, 'CONNECT', 'CONNECTED');
   }
 
+  private accountToConnect(caller: CallerContext, input: RpcTradingAccount, credentialIds: string[]): TradingAccount {
+    if (!input.venue) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'venue is required to connect a new trading account');
+    const venue = this.ctx.venues.require(input.venue);
+    for (const id of credentialIds) this.attachable(caller, venue.id, id);
+    if (input.externalAccountId) {
+      const holders = this.accounts.holding(venue.id, input.externalAccountId);
+      if (holders.some((a) => a.userId !== caller.userId && a.status !== 'DISCONNECTED')) {
+        throw new DomainError('EXTERNAL_ACCOUNT_TAKEN', `the ${venue.id} account ${boundedText(input.externalAccountId)} is connected by another user`);
+      }
+      const mine = holders.find((a) => a.userId === caller.userId);
+      if (mine) return mine;
+    }
+    if (venue.capabilities.requiresCredential && credentialIds.length === 0) {
+      throw new DomainError('CREDENTIAL_REQUIRED', `connecting a ${venue.id} account needs credentialIds`);
+    }
+    return this.create(caller, input);
+  }
+
   disconnect(caller: CallerContext, tradingAccountId: string): TradingAccount {
     return this.move(caller, this.accounts.requireOwned(caller, tradingAccountId), 'DISCONNECT', 'DISCONNECTED');
   }
@@ -179,13 +230,22 @@ export class TradingAccountService {
     return this.move(caller, this.accounts.requireOwned(caller, tradingAccountId), 'DISABLE', 'DISABLED');
   }
 
-  async list(caller: CallerContext, filter: { tradingAccountId?: string; venue?: string; status?: string }, page: { offset: number; limit: number }): Promise<Paged<TradingAccount>> {
+  async list(caller: CallerContext, filter: TradingAccountListFilter, page: { offset: number; limit: number }): Promise<Paged<TradingAccount>> {
+    if (!caller.isAdmin && filter.userId !== undefined && filter.userId !== caller.userId) return { items: [], total: 0 };
     return this.ctx.store.listTradingAccounts({ ...filter, ...(caller.isAdmin ? {} : { userId: caller.userId }) }, page);
   }
 
-  async operations(caller: CallerContext, tradingAccountId: string, page: { offset: number; limit: number }): Promise<Paged<TradingAccountOperation>> {
-    this.accounts.requireOwned(caller, tradingAccountId);
-    return this.ctx.store.listOperations(tradingAccountId, page);
+  /** An account's history (or every account's of the caller), newest first. */
+  async operations(caller: CallerContext, q: OperationQuery, page: { offset: number; limit: number }): Promise<Paged<TradingAccountOperation>> {
+    const ids = q.tradingAccountId ? [this.accounts.requireOwned(caller, q.tradingAccountId).tradingAccountId] : this.accounts.ownedBy(caller.userId).map((a) => a.tradingAccountId);
+    const filtered = q.operationType !== undefined || q.from !== undefined || q.to !== undefined;
+    if (ids.length === 1 && !filtered) return this.ctx.store.listOperations(ids[0]!, page);
+    const all: TradingAccountOperation[] = [];
+    for (const id of ids) all.push(...(await this.ctx.store.listOperations(id, WHOLE_HISTORY)).items);
+    const matching = all
+      .filter((op) => (q.operationType === undefined || operationKind(op).type === q.operationType) && (q.from === undefined || op.timestamp >= q.from) && (q.to === undefined || op.timestamp <= q.to))
+      .sort((a, b) => b.timestamp - a.timestamp);
+    return { items: matching.slice(page.offset, page.offset + page.limit), total: matching.length };
   }
 
   /** Admin upsert (command.trading_account.save): any field including status and owner. */
@@ -207,9 +267,7 @@ export class TradingAccountService {
   attachCredentials(caller: CallerContext, account: TradingAccount, credentialIds: string[]): TradingAccount {
     const ids = [...account.credentialIds];
     for (const id of credentialIds) {
-      const c = this.deps.credentials.find(id);
-      if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${boundedText(id)} not found`);
-      if (c.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential ${id} is for ${c.venue}, the account trades on ${account.venue}`);
+      this.attachable(caller, account.venue, id);
       if (!ids.includes(id)) ids.push(id);
     }
     if (ids.length === account.credentialIds.length) return account;
@@ -217,6 +275,13 @@ export class TradingAccountService {
     const next: TradingAccount = { ...account, credentialIds: ids, status, updatedAt: this.ctx.clock.now() };
     this.commit(next, { operateBy: caller.userId, tags: ['CREDENTIAL_ATTACHED'], previousValues: { status: account.status }, newValues: { status, credentialIds: ids } });
     return next;
+  }
+
+  /** The caller's credential for that venue, else CREDENTIAL_NOT_FOUND / INVALID_CREDENTIAL_PARAMETERS. */
+  private attachable(caller: CallerContext, venue: string, credentialId: string): void {
+    const c = this.deps.credentials.find(credentialId);
+    if (!c || (!caller.isAdmin && c.userId !== caller.userId)) throw new DomainError('CREDENTIAL_NOT_FOUND', `credential ${boundedText(credentialId)} not found`);
+    if (c.venue !== venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential ${boundedText(credentialId)} is for ${c.venue}, the account trades on ${venue}`);
   }
 
   private forceStatus(caller: CallerContext, a: TradingAccount, status: TradingAccountStatus): TradingAccount {

@@ -18,6 +18,9 @@ import type { CredentialVault } from './credential-vault.ts';
 import type { CredentialRegistry } from './credential-registry.ts';
 import { maskApiKey, toRpcCredential } from './rpc-credential.ts';
 
+/** `command.credential.create`'s params; the account is optional (REST creates credentials on their own). */
+export type CredentialDraft = Omit<RpcCreateCredentialParams, 'tradingAccountId'> & { tradingAccountId?: string };
+
 /** Credential types that are a single token (no separate secret). */
 const TOKEN_ONLY = new Set(['TOKEN', 'OAUTH']);
 
@@ -30,15 +33,19 @@ export class CredentialService {
     private readonly credentials: CredentialRegistry,
   ) {}
 
-  create(caller: CallerContext, p: RpcCreateCredentialParams): Credential {
-    const account = this.accounts.requireOwned(caller, p.tradingAccountId);
-    if (p.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential venue ${boundedText(String(p.venue))} differs from the account venue ${account.venue}`);
+  /**
+   * A new credential of the caller. With a `tradingAccountId` (the RPC) it is attached to that account at once;
+   * without one (REST `credential/create`) it waits to be attached by `connect`'s `credentials`.
+   */
+  create(caller: CallerContext, p: CredentialDraft): Credential {
+    const account = p.tradingAccountId === undefined ? undefined : this.accounts.requireOwned(caller, p.tradingAccountId);
+    if (account && p.venue !== account.venue) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', `credential venue ${boundedText(String(p.venue))} differs from the account venue ${account.venue}`);
+    if (!account) this.ctx.venues.require(p.venue);
     const secrets = this.secretsOf(p.credentialType, p);
     const now = this.ctx.clock.now();
     const c: Credential = {
       credentialId: this.ctx.ids.uuid(),
-      userId: account.userId,
-      tradingAccountId: account.tradingAccountId,
+      userId: account?.userId ?? caller.userId,
       venue: p.venue,
       credentialType: p.credentialType as string,
       status: 'CREATED',
@@ -47,13 +54,14 @@ export class CredentialService {
       createdAt: now,
       updatedAt: now,
     };
+    if (account) c.tradingAccountId = account.tradingAccountId;
     if (p.nickname !== undefined) {
       if (p.nickname.length > 200) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', 'nickname must be at most 200 characters');
       c.nickname = p.nickname;
     }
     this.ctx.unit.run(() => {
       this.credentials.put(c, true);
-      this.tradingAccounts.attachCredentials(caller, account, [c.credentialId]);
+      if (account) this.tradingAccounts.attachCredentials(caller, account, [c.credentialId]);
       this.publish(c);
     });
     return c;
@@ -70,8 +78,8 @@ export class CredentialService {
     const next: Credential = { ...c, status: 'REVOKED', revokedAt: now, updatedAt: now };
     this.ctx.unit.run(() => {
       this.credentials.put(next, false);
-      if (c.tradingAccountId) {
-        this.accounts.recordOperation({ tradingAccountId: c.tradingAccountId, operateBy: caller.userId, tags: ['CREDENTIAL_REVOKE'], previousValues: { credentialId, status: c.status }, newValues: { credentialId, status: 'REVOKED' } });
+      for (const a of this.accounts.using(credentialId)) {
+        this.accounts.recordOperation({ tradingAccountId: a.tradingAccountId, operateBy: caller.userId, tags: ['CREDENTIAL_REVOKE'], previousValues: { credentialId, status: c.status }, newValues: { credentialId, status: 'REVOKED' } });
       }
       this.publish(next);
     });
@@ -95,8 +103,8 @@ export class CredentialService {
     };
     this.ctx.unit.run(() => {
       this.credentials.put(next, false);
-      if (c.tradingAccountId) {
-        this.accounts.recordOperation({ tradingAccountId: c.tradingAccountId, operateBy: caller.userId, tags: ['CREDENTIAL_ROTATE'], previousValues: { credentialId: c.credentialId, apiKey: c.apiKeyMasked }, newValues: { credentialId: c.credentialId, apiKey: next.apiKeyMasked } });
+      for (const a of this.accounts.using(c.credentialId)) {
+        this.accounts.recordOperation({ tradingAccountId: a.tradingAccountId, operateBy: caller.userId, tags: ['CREDENTIAL_ROTATE'], previousValues: { credentialId: c.credentialId, apiKey: c.apiKeyMasked }, newValues: { credentialId: c.credentialId, apiKey: next.apiKeyMasked } });
       }
       this.publish(next);
     });
@@ -105,7 +113,7 @@ export class CredentialService {
 
   /**
    * Asks each credential's venue whether it is valid. Valid ones become ACTIVE; the first invalid one answers
-   * CREDENTIAL_VERIFICATION_FAILED with the venue's reason. Returns the trading accounts the credentials belong to.
+   * CREDENTIAL_VERIFICATION_FAILED with the venue's reason. Returns the trading accounts the credentials are attached to.
    */
   async verify(caller: CallerContext, credentialIds: string[]): Promise<TradingAccount[]> {
     if (credentialIds.length === 0) throw new DomainError('INVALID_CREDENTIAL_PARAMETERS', 'credentialIds or credentials[].credentialId is required');
@@ -134,10 +142,7 @@ export class CredentialService {
         this.credentials.put(next, false);
         this.publish(next);
       }
-      if (c.tradingAccountId) {
-        const a = this.accounts.find(c.tradingAccountId);
-        if (a) accounts.set(a.tradingAccountId, a);
-      }
+      for (const a of this.accounts.using(c.credentialId)) accounts.set(a.tradingAccountId, a);
     }
     return [...accounts.values()];
   }

@@ -206,6 +206,10 @@ export class InstrumentCatalog {
       .sort((a, b) => a.securityId.localeCompare(b.securityId));
   }
 
+  findSecurity(securityId: string): Security | undefined {
+    return this.securities.get(securityId);
+  }
+
   /** Re-derives the venue's securities from its instruments. */
   syncSecurities(venue: string, only?: string[]): Security[] {
     this.ctx.venues.require(venue);

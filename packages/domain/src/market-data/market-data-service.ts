@@ -21,6 +21,13 @@ export interface MarketSelection {
   symbols?: string[];
 }
 
+/** Which bars of a series: opening within [from, to] (epoch ms, both ends included), the newest `limit` of them. */
+export interface KlineWindow {
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
 const MAX_DEPTH = 1000;
 
 export class MarketDataService {
@@ -55,7 +62,8 @@ export class MarketDataService {
     return out;
   }
 
-  async klines(sel: MarketSelection, interval = '1m'): Promise<Kline[]> {
+  /** The venue's recent bars (`klineLimit` of them) of each selected instrument, cut to the window. */
+  async klines(sel: MarketSelection, interval = '1m', window: KlineWindow = {}): Promise<Kline[]> {
     await this.awaitNamed(sel);
     const out: Kline[] = [];
     for (const i of this.select(sel)) {
@@ -69,7 +77,8 @@ export class MarketDataService {
         this.ctx.log.warn({ err, instrumentId: i.spec.instrumentId }, 'klines unavailable');
         continue;
       }
-      const k = toKline(bars);
+      const inWindow = bars.filter((b) => (window.from === undefined || b.candle.openTime >= window.from) && (window.to === undefined || b.candle.openTime <= window.to));
+      const k = toKline(window.limit === undefined ? inWindow : inWindow.slice(-window.limit));
       if (k) out.push(k);
     }
     return out;

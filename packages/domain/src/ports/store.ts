@@ -49,6 +49,7 @@ export interface TradingAccountFilter {
   tradingAccountId?: string;
   venue?: string;
   status?: string;
+  tenantId?: string;
 }
 
 export interface CredentialFilter {

@@ -183,9 +183,18 @@ export class SubscriptionService {
     return sub;
   }
 
-  /** Ends the given stream subscription of the account, or (without an id) every active one, answering the last. */
-  unsubscribeAccount(caller: CallerContext, req: { tradingAccountId: string; subscriptionId?: string }): Subscription {
-    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+  /**
+   * Ends the given stream subscription of the account, or (without an id) every active one, answering the last.
+   * Without an account, the subscription id alone names it (among the caller's).
+   */
+  unsubscribeAccount(caller: CallerContext, req: { tradingAccountId?: string; subscriptionId?: string }): Subscription {
+    let tradingAccountId = req.tradingAccountId;
+    if (tradingAccountId === undefined) {
+      const sub = req.subscriptionId === undefined ? undefined : this.live.get(req.subscriptionId);
+      if (!sub?.tradingAccountId || !this.accounts.isOwner(caller, sub.tradingAccountId)) throw new DomainError('SUBSCRIPTION_NOT_FOUND', 'subscription not found');
+      tradingAccountId = sub.tradingAccountId;
+    }
+    const account = this.accounts.requireOwned(caller, tradingAccountId);
     const active = this.active({ tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' }).filter(
       (s) => !req.subscriptionId || s.subscriptionId === req.subscriptionId,
     );
@@ -199,10 +208,14 @@ export class SubscriptionService {
     return last!;
   }
 
-  /** The account's stream subscriptions that have not ended, or (with a status) those in that status. */
-  async listAccount(caller: CallerContext, req: { tradingAccountId: string; subscriptionType?: string; status?: string }): Promise<Subscription[]> {
-    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
-    const f: SubscriptionFilter = { tradingAccountId: account.tradingAccountId, subscriptionTypePrefix: 'TRADING_ACCOUNT.' };
+  /**
+   * The account's stream subscriptions that have not ended, or (with a status) those in that status; without an
+   * account, those of every account of the caller.
+   */
+  async listAccount(caller: CallerContext, req: { tradingAccountId?: string; subscriptionType?: string; status?: string }): Promise<Subscription[]> {
+    const f: SubscriptionFilter = { subscriptionTypePrefix: 'TRADING_ACCOUNT.' };
+    if (req.tradingAccountId !== undefined) f.tradingAccountId = this.accounts.requireOwned(caller, req.tradingAccountId).tradingAccountId;
+    else f.userId = caller.userId;
     if (req.subscriptionType) f.subscriptionType = req.subscriptionType;
     if (req.status === undefined) return this.active(f);
     f.status = req.status;

@@ -3,18 +3,18 @@
  * command.credential.* and query.credential.list. Secrets go in, never out (the API key only masked).
  */
 import type {
-  RpcCreateCredentialParams,
   RpcListCredentialsParams,
   RpcRevokeCredentialParams,
   RpcRotateCredentialParams,
   RpcSaveCredentialParams,
   RpcVerifyCredentialParams,
 } from '@cadenza/contract';
-import { pageOf, toRpcCredential, type CredentialFilter } from '@cadenza/domain';
+import { pageOf, paginationOf, toRpcCredential, type CredentialDraft, type CredentialFilter } from '@cadenza/domain';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const credentialHandlers: RpcHandlers = {
-  'command.credential.create': user((c, p: RpcCreateCredentialParams, z) => ({ data: toRpcCredential(z.credentials.create(c, p)) })),
+  // The contract requires tradingAccountId; REST creates credentials without one (attached later by connect).
+  'command.credential.create': user((c, p: CredentialDraft, z) => ({ data: toRpcCredential(z.credentials.create(c, p)) })),
   'command.credential.save': admin((c, p: RpcSaveCredentialParams, z) => ({ data: toRpcCredential(z.credentials.save(c, p.credential)) })),
   'query.credential.list': user(async (c, p: RpcListCredentialsParams, z) => {
     const f: CredentialFilter = {};
@@ -22,9 +22,12 @@ export const credentialHandlers: RpcHandlers = {
     if (p.venue) f.venue = p.venue;
     if (p.credentialType) f.credentialType = p.credentialType;
     if (p.status) f.status = p.status;
-    return { data: (await z.credentials.list(c, f, pageOf(p.pagination))).items.map(toRpcCredential) };
+    const page = pageOf(p.pagination);
+    const r = await z.credentials.list(c, f, page);
+    return { data: r.items.map(toRpcCredential), pagination: paginationOf(page, r) };
   }),
   'command.credential.revoke': user((c, p: RpcRevokeCredentialParams, z) => ({ data: toRpcCredential(z.credentials.revoke(c, p.credentialId)) })),
+  // REST may leave credentialType out: the credential keeps its type.
   'command.credential.rotate': user((c, p: RpcRotateCredentialParams, z) => ({ data: toRpcCredential(z.credentials.rotate(c, p)) })),
   'command.credential.verify': user(async (c, p: RpcVerifyCredentialParams, z) => {
     const ids = [...(p.credentialIds ?? []), ...(p.credentials ?? []).map((x) => x.credentialId).filter((x): x is string => !!x)];

@@ -10,7 +10,7 @@ import type {
   RpcSaveInstrumentsParams,
   RpcSyncInstrumentsParams,
 } from '@cadenza/contract';
-import { DomainError, specFromRpc, toRpcInstrument, type InstrumentFilter, type InstrumentSpec } from '@cadenza/domain';
+import { DomainError, pageOf, paginationOf, slicePage, specFromRpc, toRpcInstrument, type InstrumentFilter, type InstrumentSpec } from '@cadenza/domain';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const instrumentHandlers: RpcHandlers = {
@@ -20,9 +20,9 @@ export const instrumentHandlers: RpcHandlers = {
     if (p.symbols?.length) f.symbols = p.symbols;
     if (p.securityType) f.securityType = p.securityType;
     if (p.instrumentStatus) f.status = p.instrumentStatus;
-    const offset = Math.max(p.offset ?? 0, 0);
-    const limit = Math.min(Math.max(p.limit ?? 50, 1), 1000);
-    return { data: z.instruments.list(f).slice(offset, offset + limit).map(toRpcInstrument) };
+    const page = pageOf({ offset: Math.max(p.offset ?? 0, 0), limit: p.limit ?? 50 });
+    const r = slicePage(z.instruments.list(f), page);
+    return { data: r.items.map(toRpcInstrument), pagination: paginationOf(page, r) };
   }),
   'command.instrument.sync': admin(async (_c, p: RpcSyncInstrumentsParams, z) => ({ data: { total: await z.instruments.sync(p.venue, p.symbols) } })),
   'command.instrument.save': admin((_c, p: RpcSaveInstrumentsParams, z) => {

@@ -5,7 +5,8 @@
  * (after the admin check).
  */
 import type { RpcGetOrderBookParams, RpcListKlinesParams, RpcListOrderBooksParams, RpcListTickersParams } from '@cadenza/contract';
-import { DomainError, type MarketSelection } from '@cadenza/domain';
+import { DomainError, fromIso, pageOf, paginationOf, slicePage, type KlineWindow, type MarketSelection } from '@cadenza/domain';
+import type { ListKlinesExtras, ListTickersExtras } from './params-extensions.ts';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 function selection(p: { instrumentIds?: string[]; venue?: string; symbols?: string[] }): MarketSelection {
@@ -24,8 +25,18 @@ const notStored = (what: string) =>
 export const marketDataHandlers: RpcHandlers = {
   'query.orderbook.get': user((_c, p: RpcGetOrderBookParams, z) => ({ data: z.marketData.orderBook(p.instrumentId, p.depth ?? 10) })),
   'query.orderbook.list': user((_c, p: RpcListOrderBooksParams, z) => ({ data: z.marketData.orderBooks(selection(p), p.depth ?? 10) })),
-  'query.ticker.list': user((_c, p: RpcListTickersParams, z) => ({ data: z.marketData.tickers(selection(p)) })),
-  'query.kline.list': user(async (_c, p: RpcListKlinesParams, z) => ({ data: await z.marketData.klines(selection(p), p.interval ?? '1m') })),
+  'query.ticker.list': user((_c, p: RpcListTickersParams & ListTickersExtras, z) => {
+    const page = pageOf(p.pagination, 1000);
+    const r = slicePage(z.marketData.tickers(selection(p)), page);
+    return { data: r.items, pagination: paginationOf(page, r) };
+  }),
+  'query.kline.list': user(async (_c, p: RpcListKlinesParams & ListKlinesExtras, z) => {
+    const window: KlineWindow = {};
+    if (p.startTime) window.from = fromIso(p.startTime) ?? 0;
+    if (p.endTime) window.to = fromIso(p.endTime) ?? Number.MAX_SAFE_INTEGER;
+    if (p.limit) window.limit = p.limit;
+    return { data: await z.marketData.klines(selection(p), p.interval ?? '1m', window) };
+  }),
   'command.orderbook.save': notStored('order books'),
   'command.ticker.save': notStored('tickers'),
   'command.kline.save': notStored('klines'),

@@ -10,10 +10,10 @@ export type RpcOutcomeLabel = 'ok' | 'refused' | 'protocol_error' | 'exception';
 export function observedDispatcher(inner: RpcDispatcher, observe: (method: string, outcome: RpcOutcomeLabel, seconds: number) => void): RpcDispatcher {
   return {
     methods: inner.methods,
-    async dispatch(caller, method, params) {
+    async dispatch(caller, method, params, options) {
       const t0 = performance.now();
       try {
-        const out = await inner.dispatch(caller, method, params);
+        const out = await inner.dispatch(caller, method, params, options);
         observe(method, 'protocolError' in out ? 'protocol_error' : out.result.error ? 'refused' : 'ok', (performance.now() - t0) / 1000);
         return out;
       } catch (err) {

@@ -7,19 +7,25 @@ import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { schemaDefinitions } from '@cadenza/contract';
 import { boundedText } from '@cadenza/domain';
+import { paramsExtensions } from './params-extensions.ts';
 
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 /**
- * Deliberate departures from the generated schemas, each a known contract inconsistency (cadenza-api.md §h):
+ * Deliberate departures from the generated schemas: a known contract inconsistency (cadenza-api.md §h) —
  * `RpcDeleteSecuritiesParams.securityIds` is declared uuid[] although a securityId is `{VENUE}:{ASSET}`
- * everywhere else, so any non-empty string is accepted.
+ * everywhere else, so any non-empty string is accepted — and the REST filters some list methods also take
+ * (params-extensions.ts).
  */
 function withOverrides(defs: Record<string, object>): Record<string, object> {
   const out: Record<string, object> = { ...defs };
   const del = structuredClone(defs.RpcDeleteSecuritiesParams) as { properties: { securityIds: { items: object } } };
   del.properties.securityIds.items = { type: 'string', minLength: 1 };
   out.RpcDeleteSecuritiesParams = del;
+  for (const [name, extra] of Object.entries(paramsExtensions)) {
+    const schema = out[name] as { properties?: Record<string, object> };
+    out[name] = { ...schema, properties: { ...schema.properties, ...extra } };
+  }
   return out;
 }
 

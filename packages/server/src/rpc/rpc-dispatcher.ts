@@ -7,7 +7,7 @@
  *   field; contract methods without a schema (RFQ, Fermata, `subscription.mc.create`) → 10002 not supported;
  *   every domain refusal → its AABBB code.
  */
-import { rpcMethods, type RpcMethodInfo } from '@cadenza/contract';
+import { rpcMethods, schemaDefinitions, type RpcMethodInfo } from '@cadenza/contract';
 import { DomainError, type Cadenza, type CallerContext, type Logger } from '@cadenza/domain';
 import { credentialHandlers } from './credentials.ts';
 import { instrumentHandlers } from './instruments.ts';
@@ -28,8 +28,18 @@ export interface RpcDispatcherOptions {
   system?: SystemProbe;
 }
 
+/** How a transport hands params over. */
+export interface DispatchOptions {
+  /**
+   * The transport has already checked the params against its own contract (REST checks the §f request models,
+   * which differ from the RPC params in places, e.g. `credential/create` names no account): the method's RPC
+   * schema is not applied again.
+   */
+  paramsChecked?: boolean;
+}
+
 export interface RpcDispatcher {
-  dispatch(caller: CallerContext, method: string, params: unknown): Promise<RpcOutcome>;
+  dispatch(caller: CallerContext, method: string, params: unknown, options?: DispatchOptions): Promise<RpcOutcome>;
   /** Every method the table answers (for tests and docs). */
   readonly methods: ReadonlySet<string>;
 }
@@ -72,10 +82,13 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
   const contract = new Map<string, RpcMethodInfo>(rpcMethods.map((m) => [m.method, m]));
   const validator = new ParamsValidator();
   const log = options.log;
+  // Only three contract results carry `pagination` (cadenza-api.md §a.6); the others get it out of band (REST).
+  const declaresPagination = (model: string | null) => Boolean(model && 'pagination' in ((schemaDefinitions[model] as { properties?: object }).properties ?? {}));
+  const pagedResults = new Set(rpcMethods.filter((m) => declaresPagination(m.result)).map((m) => m.method));
 
   return {
     methods: new Set(Object.keys(handlers)),
-    async dispatch(caller, method, rawParams) {
+    async dispatch(caller, method, rawParams, dispatchOptions = {}) {
       const info = contract.get(method);
       if (!info) return { protocolError: { code: 104, message: 'method not found' } };
       const handler = handlers[method];
@@ -85,7 +98,7 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
       if (handler.admin && !caller.isAdmin) return { protocolError: { code: 103, message: 'permission denied' } };
       const params = objectParams(rawParams);
       if (!params) return { protocolError: { code: 107, message: 'bad request' } };
-      const invalid = validator.check(info.params, params);
+      const invalid = dispatchOptions.paramsChecked ? undefined : validator.check(info.params, params);
       if (invalid) return { result: { error: new DomainError('VALIDATION_FAILED', `invalid params: ${invalid}`).toRpcError() } };
       try {
         const payload = await handler.handle(caller, params, cadenza);
@@ -93,8 +106,12 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
         await cadenza.durable();
         const result: { data?: unknown; pagination?: (typeof payload)['pagination'] } = {};
         if (payload.data !== undefined) result.data = payload.data;
-        if (payload.pagination !== undefined) result.pagination = payload.pagination;
-        return { result };
+        if (payload.pagination === undefined) return { result };
+        if (pagedResults.has(method)) {
+          result.pagination = payload.pagination;
+          return { result };
+        }
+        return { result, page: payload.pagination };
       } catch (err) {
         await cadenza.durable();
         if (err instanceof DomainError) return { result: { error: err.toRpcError() } };

@@ -26,7 +26,11 @@ export type RpcHandlers = Record<string, RpcHandler>;
  * 107 bad request, 100 internal) for the reply's `error`.
  */
 export type RpcOutcome =
-  | { result: { data?: unknown; pagination?: RpcPagination; error?: { code: number; message: string; temporary?: boolean } } }
+  | {
+      result: { data?: unknown; pagination?: RpcPagination; error?: { code: number; message: string; temporary?: boolean } };
+      /** The page of a list whose contract result has no `pagination` (kept off the RPC wire; REST answers it). */
+      page?: RpcPagination;
+    }
   | { protocolError: { code: number; message: string } };
 
 export const user = (handle: RpcHandler['handle']): RpcHandler => ({ handle });

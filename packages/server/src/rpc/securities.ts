@@ -4,16 +4,19 @@
  * instruments each venue lists (`{VENUE}:{ASSET}`).
  */
 import type { RpcDeleteSecuritiesParams, RpcListSecuritiesParams, RpcSaveSecuritiesParams, RpcSyncSecuritiesParams } from '@cadenza/contract';
-import { DomainError, toRpcSecurity, type Security } from '@cadenza/domain';
+import { DomainError, boundedText, pageOf, paginationOf, slicePage, toRpcSecurity, type Security } from '@cadenza/domain';
+import type { ListSecuritiesExtras } from './params-extensions.ts';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const securityHandlers: RpcHandlers = {
-  'query.security.list': user((_c, p: RpcListSecuritiesParams, z) => {
+  'query.security.list': user((_c, p: RpcListSecuritiesParams & ListSecuritiesExtras, z) => {
     const f: { venue?: string; securities?: string[]; externalSymbols?: string[] } = {};
     if (p.venue) f.venue = p.venue;
     if (p.securities) f.securities = p.securities;
     if (p.externalSymbols) f.externalSymbols = p.externalSymbols;
-    return { data: z.instruments.listSecurities(f).map(toRpcSecurity) };
+    const page = pageOf({ limit: p.limit ?? 1000, offset: p.offset ?? 0 });
+    const r = slicePage(z.instruments.listSecurities(f), page);
+    return { data: r.items.map(toRpcSecurity), pagination: paginationOf(page, r) };
   }),
   'command.security.sync': admin((_c, p: RpcSyncSecuritiesParams, z) => ({ data: z.instruments.syncSecurities(p.venue, p.securities).map(toRpcSecurity) })),
   'command.security.save': admin((_c, p: RpcSaveSecuritiesParams, z) => {
@@ -25,6 +28,8 @@ export const securityHandlers: RpcHandlers = {
     return { data: z.instruments.saveSecurities(list).map(toRpcSecurity) };
   }),
   'command.security.delete': admin((_c, p: RpcDeleteSecuritiesParams, z) => {
+    const unknown = p.securityIds.find((id) => !z.instruments.findSecurity(id));
+    if (unknown !== undefined) throw new DomainError('SECURITY_NOT_FOUND', `security ${boundedText(unknown)} not found`);
     z.instruments.deleteSecurities(p.securityIds);
     return {};
   }),

@@ -11,11 +11,11 @@ import type { RpcDispatcher } from './rpc-dispatcher.ts';
 export function storeGate(inner: RpcDispatcher, available: () => boolean): RpcDispatcher {
   return {
     methods: inner.methods,
-    async dispatch(caller, method, params) {
+    async dispatch(caller, method, params, options) {
       if (method.startsWith('command.') && inner.methods.has(method) && !available()) {
         return { result: { error: new DomainError('STORE_UNAVAILABLE').toRpcError() } };
       }
-      return inner.dispatch(caller, method, params);
+      return inner.dispatch(caller, method, params, options);
     },
   };
 }

@@ -256,7 +256,7 @@ export class PgStore implements Store {
   listTradingAccounts(f: TradingAccountFilter, page: Page): Promise<Paged<TradingAccount>> {
     const q = new Where();
     q.add('deleted_at IS NULL');
-    q.eq('user_id', f.userId).eq('trading_account_id', f.tradingAccountId).eq('venue', f.venue).eq('status', f.status);
+    q.eq('user_id', f.userId).eq('trading_account_id', f.tradingAccountId).eq('venue', f.venue).eq('status', f.status).eq("body->>'tenantId'", f.tenantId);
     return this.paged('trading_accounts', q.clauses, q.args, 'created_at DESC, trading_account_id', page);
   }
   appendOperation(op: TradingAccountOperation): void {

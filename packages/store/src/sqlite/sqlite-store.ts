@@ -299,6 +299,7 @@ export class SqliteStore implements Store {
     if (f.tradingAccountId !== undefined) (where.push('trading_account_id = ?'), args.push(f.tradingAccountId));
     if (f.venue !== undefined) (where.push('venue = ?'), args.push(f.venue));
     if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    if (f.tenantId !== undefined) (where.push("json_extract(body, '$.tenantId') = ?"), args.push(f.tenantId));
     return this.paged('trading_accounts', where, args, 'created_at DESC, trading_account_id', page);
   }
   appendOperation(op: TradingAccountOperation): void {

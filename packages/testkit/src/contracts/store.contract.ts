@@ -74,9 +74,11 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
     test('round-trips a trading account; deleted ones leave lists and the start-up load', async () => {
       const s = await open();
       s.insertTradingAccount(sampleAccount());
-      s.insertTradingAccount(sampleAccount({ tradingAccountId: '00000000-0000-4000-8000-000000000002', userId: 'user-b', createdAt: 1_001 }));
+      s.insertTradingAccount(sampleAccount({ tradingAccountId: '00000000-0000-4000-8000-000000000002', userId: 'user-b', tenantId: 'desk-1', createdAt: 1_001 }));
       assert.equal((await s.listTradingAccounts({}, page)).total, 2);
       assert.deepEqual((await s.listTradingAccounts({ userId: 'user-b' }, page)).items.map((a) => a.userId), ['user-b']);
+      assert.deepEqual((await s.listTradingAccounts({ tenantId: 'desk-1' }, page)).items.map((a) => a.userId), ['user-b']);
+      assert.equal((await s.listTradingAccounts({ tenantId: 'desk-2' }, page)).total, 0);
       s.updateTradingAccount(sampleAccount({ nickname: 'renamed' }));
       assert.equal((await s.loadTradingAccounts()).find((a) => a.userId === 'user-a')?.nickname, 'renamed');
       s.updateTradingAccount(sampleAccount({ deletedAt: 5 }));
