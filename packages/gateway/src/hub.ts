@@ -15,7 +15,7 @@ import { SharedFrame } from './transport/ws-frame.ts';
 export interface HubMember {
   /** Protobuf (binary frames) or JSON (text frames). */
   readonly binary: boolean;
-  /** Writes a frame shared with other receivers, in order with everything else written to the connection. */
+  /** Queues a push shared with other receivers, in order with everything else queued for the connection. */
   sendShared(frame: SharedFrame): void;
 }
 
@@ -37,8 +37,8 @@ export class Hub<M extends HubMember> implements BrokerEventHandler {
   // ------------------------------------------------------------ fan-out (BrokerEventHandler)
 
   /**
-   * Each publication is encoded once per protocol into a complete WebSocket frame, and that same buffer goes to
-   * every subscriber (no per-subscriber encoding, framing or copying).
+   * Each publication is encoded once per protocol (`SharedFrame`), and that one encoding goes to every subscriber's
+   * queue (no per-subscriber encoding; framing and copying happen once per distinct queue, connection/outgoing.ts).
    */
   onPublication(channel: string, pub: BrokerPublication): void {
     const subs = this.#channels.get(channel);
