@@ -112,6 +112,7 @@ export const authErrors = {
     errno: 17032,
   },
   currentPasswordInvalid: { status: 400, code: 'invalid_credentials', message: 'Invalid current password', errno: 17033 },
+  serviceUnavailable: { status: 503, code: 'unexpected_failure', message: 'Service temporarily unavailable; retry shortly', errno: 17034 },
   unexpectedFailure: { status: 500, code: 'unexpected_failure', message: 'Unexpected failure', errno: 17000 },
 } as const satisfies Record<string, CatalogueEntry>;
 
@@ -142,6 +143,23 @@ export class AuthError extends Error {
     this.errno = entry.errno;
     this.reasons = extra.reasons;
   }
+}
+
+/**
+ * The auth error an answer renders for `err`: itself when it is an AuthError; `serviceUnavailable` (503, which the
+ * Supabase clients retry without dropping the session) when it is a store's temporary failure — an error marked
+ * `temporary: true`, as the PostgreSQL adapters' STORE_UNAVAILABLE is while the database is down; else undefined
+ * (a bug: logged and answered 500).
+ */
+export function knownAuthError(err: unknown): AuthError | undefined {
+  if (err instanceof AuthError) return err;
+  if (isTemporaryFailure(err)) return new AuthError('serviceUnavailable', undefined, { cause: err });
+  return undefined;
+}
+
+/** Whether `err` says "try again shortly" (`temporary: true`): the auth store's way of saying its database is away. */
+export function isTemporaryFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { temporary?: unknown }).temporary === true;
 }
 
 /** Why a token was refused. The gateway maps `expired` to Centrifugo 109 and the others to "invalid token". */

@@ -6,7 +6,7 @@
  */
 export { createAuthService, type AuthService, type AuthServiceOptions } from './auth-service.ts';
 export type { AuthStore, RecoveryTokenStore, RecoveryTokenRecord, RevocationLog, RevocationRecord, UserRecord, IdentityRecord, SessionRecord, RefreshTokenRecord, AmrEntry } from './auth-store.ts';
-export { AuthError, TokenError, authErrors, type AuthErrorName, type TokenErrorReason } from './errors.ts';
+export { AuthError, TokenError, authErrors, isTemporaryFailure, type AuthErrorName, type TokenErrorReason } from './errors.ts';
 export { TOKEN_LEEWAY_SECONDS, validUntil, createVerifier, builtInKeyResolver, type AccessClaims, type TokenVerifier } from './verify.ts';
 export type { SessionService, SessionsRevokedEvent, LogoutScope } from './sessions.ts';
 export type { UserService, NewUser } from './users.ts';

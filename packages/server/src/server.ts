@@ -145,6 +145,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       { name: 'cadenza_ws_messages_in_total', help: 'Protocol commands received', type: 'counter', read: () => gateway?.stats().messagesIn ?? 0 },
       { name: 'cadenza_ws_messages_out_total', help: 'Protocol replies and pushes sent', type: 'counter', read: () => gateway?.stats().messagesOut ?? 0 },
       { name: 'cadenza_open_orders', help: 'Trade orders not yet in a final status', read: () => cadenza.orders.openOrderCount() },
+      { name: 'cadenza_store_available', help: 'Whether the database answers (1) or not (0: commands refused with 10003, writes held)', read: () => (stores.available() ? 1 : 0) },
+      { name: 'cadenza_store_queued_writes', help: 'Domain writes accepted but not yet committed (the PostgreSQL write-behind queue; grows while the database is away)', read: () => stores.queuedWrites() },
       {
         name: 'cadenza_venue_rate_limit_events_total',
         help: 'Live-venue request budgets: throttled (waited for our own budget), rate_limited (429 answers), banned, refused (not sent during a back-off)',

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AuthError } from '../errors.ts';
+import { AuthError, knownAuthError } from '../errors.ts';
 import type { AuthLogger } from '../auth-logger.ts';
 
 /** The HTTP status of an auth error on `/api/v3/auth` (the contract lists no 403 or 422 there). */
@@ -18,15 +18,21 @@ export function restStatus(e: AuthError): number {
   return e.status;
 }
 
-/** The envelope for `err`; unknown errors are logged and answered 500 without detail. */
+/**
+ * The envelope for `err`. A store that cannot reach its database answers 503 with `details.temporary: true` and
+ * `Retry-After: 1`; unknown errors are logged and answered 500 without detail.
+ */
 export function restErrorResponse(c: Context, err: unknown, log: AuthLogger): Response {
-  const known = err instanceof AuthError ? err : undefined;
+  const known = knownAuthError(err);
   const e = known ?? new AuthError('unexpectedFailure');
   const requestId = crypto.randomUUID();
   if (!known) log.error({ err, requestId, path: c.req.path }, 'auth request failed');
+  const temporary = e.status === 503;
+  if (temporary) c.header('Retry-After', '1');
   const details = {
     code: e.code.toUpperCase(),
     request_id: requestId,
+    ...(temporary ? { temporary: true } : {}),
     ...(e.reasons ? { metadata: { reasons: e.reasons } } : {}),
   };
   return c.json({ success: false, errno: e.errno, error: e.message, details, data: null }, restStatus(e) as ContentfulStatusCode);

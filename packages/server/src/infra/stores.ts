@@ -15,6 +15,8 @@ export interface Stores {
   authStore: AuthStore;
   /** False while the database does not answer: `/health` says so and commands are refused (rpc/store-gate.ts). */
   available(): boolean;
+  /** Domain writes accepted but not yet committed (PostgreSQL's write-behind queue; SQLite commits in the turn: 0). */
+  queuedWrites(): number;
   /** Where the data lives, for the start-up banner (never a password). */
   where: string;
   /** Closes the domain store (committing what is pending), then the auth store. */
@@ -36,6 +38,7 @@ export async function openStores(config: { dataDir: string; databaseUrl?: string
       store,
       authStore,
       available: () => store.isHealthy(),
+      queuedWrites: () => store.backlog,
       where: `PostgreSQL ${describeUrl(url)}`,
       async close() {
         await store.close();
@@ -49,6 +52,7 @@ export async function openStores(config: { dataDir: string; databaseUrl?: string
     store,
     authStore,
     available: () => store.isHealthy(),
+    queuedWrites: () => 0,
     where: `SQLite in ${config.dataDir}`,
     async close() {
       await store.close();

@@ -113,7 +113,9 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
         }
         return { result, page: payload.pagination };
       } catch (err) {
-        await cadenza.durable();
+        // A refusal acknowledges nothing, but what the call wrote before refusing must be durable before the answer —
+        // except when the database is away: then the answer would wait for it, and it says only "retry shortly".
+        if (!(err instanceof DomainError && err.errorName === 'STORE_UNAVAILABLE')) await cadenza.durable();
         if (err instanceof DomainError) return { result: { error: err.toRpcError() } };
         log?.error({ err, method }, 'rpc handler failed');
         return { protocolError: { code: 100, message: 'internal server error' } };

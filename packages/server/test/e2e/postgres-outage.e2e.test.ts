@@ -1,7 +1,8 @@
 /**
  * A server on PostgreSQL whose database goes away and comes back, through the official centrifuge client: while it
- * is away `/health` says unhealthy, commands answer 10003 STORE_UNAVAILABLE with `temporary: true` at once, queries
- * answered from memory still work; when it is back the same server takes orders again and lists the earlier ones.
+ * is away `/health` says unhealthy and `/metrics` says so, commands answer 10003 STORE_UNAVAILABLE with
+ * `temporary: true` at once, queries answered from memory still work, the auth routes answer 503 (supabase-js
+ * retries it) instead of 500; when it is back the same server takes orders again and lists the earlier ones.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +64,24 @@ test('the database goes away: commands are refused as temporary, memory still an
   assert.equal(listed.error?.code, 10003, 'a query that needs the database fails as temporary too');
   const portfolio = await rpc('query.portfolio.get', { tradingAccountId: account });
   assert.equal(portfolio.error, undefined, 'the portfolio is answered from memory');
+  assert.equal(await metric('cadenza_store_available'), 0);
+  assert.ok((await metric('cadenza_store_queued_writes'))! >= 0, 'the queue is on /metrics');
+
+  // The auth routes need the database too: a temporary 503, in GoTrue's shape and in the REST envelope.
+  const grant = await fetch(`${server.url}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', apikey: 'any', 'x-supabase-api-version': '2024-01-01' },
+    body: JSON.stringify(server.demoUser),
+  });
+  assert.equal(grant.status, 503);
+  assert.equal(grant.headers.get('retry-after'), '1');
+  assert.deepEqual(await grant.json(), { code: 'unexpected_failure', error_code: 'unexpected_failure', message: 'Service temporarily unavailable; retry shortly' });
+  const login = await fetch(`${server.url}/api/v3/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(server.demoUser) });
+  assert.equal(login.status, 503);
+  const envelope = (await login.json()) as { success: boolean; errno: number; details: { temporary?: boolean } };
+  assert.equal(envelope.success, false);
+  assert.equal(envelope.errno, 17034);
+  assert.equal(envelope.details.temporary, true);
 
   await postgres.start();
   await healthBecomes('healthy');
@@ -70,4 +89,14 @@ test('the database goes away: commands are refused as temporary, memory still an
   assert.equal(after.data?.status, 'ACCEPTED');
   const orders = (await rpc('query.trade_order.list', { tradingAccountId: account })).data as Array<{ clientOrderId: string }>;
   assert.deepEqual(orders.map((o) => o.clientOrderId).sort(), ['after', 'before'], 'the refused order was never taken');
+  assert.equal(await metric('cadenza_store_available'), 1);
+  // Every held write commits (the market may write more meanwhile: wait for an empty queue, each poll a real scrape).
+  while ((await metric('cadenza_store_queued_writes')) !== 0) await new Promise((r) => setTimeout(r, 50));
 });
+
+/** A gauge's value on /metrics. */
+async function metric(name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+}
