@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { startServer } from '../src/server.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-bench-'));
@@ -16,9 +18,25 @@ const server = await startServer({
 process.send?.({ url: server.url, wsUrl: server.wsUrl, demo: server.demoUser });
 // The bench process owns this one: if it goes away (a crash, ^C), so does the server.
 process.on('disconnect', () => process.exit(0));
+let profiler: Session | undefined;
 process.on('message', async (m: { cmd?: string }) => {
   if (m.cmd === 'rss') process.send?.({ rss: process.memoryUsage().rss });
   if (m.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  // A CPU profile of one measured run only (start-up and the other runs left out): BENCH_PROF in orders.bench.ts.
+  if (m.cmd === 'prof-start') {
+    profiler ??= new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.post('Profiler.start');
+    process.send?.({ profiling: true });
+  }
+  if (m.cmd === 'prof-stop' && profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync((m as { file: string }).file, JSON.stringify(profile));
+    profiler.disconnect();
+    process.send?.({ profiled: (m as { file: string }).file });
+  }
   if (m.cmd === 'stop') {
     await server.close();
     process.exit(0);

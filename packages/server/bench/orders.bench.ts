@@ -13,10 +13,13 @@
  * BENCH_STORES=sqlite or =postgres runs one of them; BENCH_SKIP_BASELINE=1 skips the baseline.
  */
 import { fork } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
 import { startPostgres, type TestPostgres } from '@cadenza/testkit/services/postgres-server';
+import { summarizeProfile, type CpuProfile } from './cpu-profile-summary.ts';
 
 const C = Number(process.env.BENCH_CONNECTIONS ?? 8);
 // 32 submits in flight: enough to keep the server saturated; more only queues (latency grows as in-flight/throughput).
@@ -24,8 +27,10 @@ const W = Number(process.env.BENCH_INFLIGHT ?? 4);
 const D = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 
-// BENCH_PROF=dir writes a V8 CPU profile of the server process into dir.
-const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+// BENCH_PROF=dir writes a V8 CPU profile of the server process for each measured run into dir (start-up left out),
+// and prints where the time went (cpu-profile-summary.ts).
+const PROF_DIR = process.env.BENCH_PROF;
+const prof: string[] = [];
 if (process.env.BENCH_TRACE_GC) prof.push('--trace-gc');
 
 interface Row {
@@ -69,22 +74,29 @@ async function bench(store: string, env: Record<string, string>, withBaseline: b
     accounts.push(r.data.tradingAccountId);
   }
 
-  /** CPU time (user + system, µs) the server process has used so far. */
-  function serverCpu(): Promise<number> {
+  /** Sends a command to the server process and resolves with the value of `key` in its answer. */
+  function ask<T>(command: Record<string, unknown>, key: string): Promise<T> {
     return new Promise((resolve) => {
-      const on = (m: { cpu?: NodeJS.CpuUsage }) => {
-        if (!m.cpu) return;
+      const on = (m: Record<string, unknown>) => {
+        if (!(key in m)) return;
         child.off('message', on);
-        resolve(m.cpu.user + m.cpu.system);
+        resolve(m[key] as T);
       };
       child.on('message', on);
-      child.send({ cmd: 'cpu' });
+      child.send(command);
     });
   }
+  /** CPU time (user + system, µs) the server process has used so far. */
+  const serverCpu = async () => {
+    const cpu = await ask<NodeJS.CpuUsage>({ cmd: 'cpu' }, 'cpu');
+    return cpu.user + cpu.system;
+  };
 
   async function run(label: string, call: (c: Centrifuge, i: number, n: number) => Promise<unknown>): Promise<Row> {
     const lat: number[] = [];
     let errors = 0;
+    const profile = PROF_DIR ? join(PROF_DIR, `${store}-${label.split(' ')[0]!.replace(/\W+/g, '-')}.cpuprofile`) : undefined;
+    if (profile) await ask({ cmd: 'prof-start' }, 'profiling');
     const server0 = await serverCpu();
     const client0 = process.cpuUsage();
     const t0 = performance.now();
@@ -107,6 +119,11 @@ async function bench(store: string, env: Record<string, string>, withBaseline: b
     }));
     const secs = (performance.now() - t0) / 1000;
     const serverUs = (await serverCpu()) - server0;
+    if (profile) {
+      await ask({ cmd: 'prof-stop', file: profile }, 'profiled');
+      console.log(`${''.padEnd(44)} CPU profile ${profile}`);
+      console.log(summarizeProfile(JSON.parse(readFileSync(profile, 'utf8')) as CpuProfile));
+    }
     const clientCpu = process.cpuUsage(client0);
     const clientUs = clientCpu.user + clientCpu.system;
     lat.sort((a, b) => a - b);
@@ -136,6 +153,7 @@ async function bench(store: string, env: Record<string, string>, withBaseline: b
   return rows;
 }
 
+if (PROF_DIR) mkdirSync(PROF_DIR, { recursive: true });
 console.log(`bench:orders — ${C} connections × ${W} in flight, ${D / 1000} s per run, server in a separate process; stores: ${STORES.join(', ')}`);
 const all: Row[] = [];
 let baseline = !process.env.BENCH_SKIP_BASELINE;

@@ -100,6 +100,7 @@ export class SqliteStore implements Store {
     this.migrate();
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
+      ping: p('SELECT 1 AS ok'),
       begin: p('BEGIN'),
       commit: p('COMMIT'),
       rollback: p('ROLLBACK'),
@@ -273,10 +274,10 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** True while the database answers a trivial query. */
+  /** True while the database answers a trivial query (a prepared one: the RPC layer asks before every command). */
   isHealthy(): boolean {
     try {
-      return this.db.open && this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+      return this.db.open && this.s('ping').get() !== undefined;
     } catch {
       return false;
     }
