@@ -10,6 +10,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import pg from 'pg';
 import { sampleAccount, sampleOrder } from '@cadenza/testkit';
 import { startPostgres, type TestPostgres } from '@cadenza/testkit/services/postgres-server';
+import { tcpPartition } from '@cadenza/testkit/services/tcp-partition';
 import { PgStore } from '@cadenza/store/postgres';
 
 let server: TestPostgres;
@@ -64,39 +65,9 @@ test('the database goes away and comes back: reads fail as temporary, accepted w
   }
 });
 
-/** A TCP proxy to PostgreSQL that can go silent (a partition: nothing passes, no connection closes) and come back. */
-async function partition(port: number): Promise<{ port: number; cut(): void; heal(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let cut = false;
-  const held: Array<() => void> = [];
-  const proxy: Server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port });
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
-      sockets.add(from);
-      from.on('close', () => sockets.delete(from));
-      from.on('error', () => undefined);
-      from.on('data', (chunk: Buffer) => (cut ? held.push(() => to.write(chunk)) : to.write(chunk)));
-      from.on('close', () => to.destroy());
-    }
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (proxy.address() as { port: number }).port,
-    cut: () => (cut = true),
-    heal: () => {
-      cut = false;
-      for (const send of held.splice(0)) send();
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
-    },
-  };
-}
-
 test('a database that goes silent without closing connections is noticed while idle, and its return too', async () => {
   const url = await server.createDatabase();
-  const net = await partition(server.port);
+  const net = await tcpPartition(server.port);
   const s = await PgStore.open({ url: url.replace(`:${server.port}/`, `:${net.port}/`), probeMs: 100, watchMs: 100, onFatal: (err) => assert.fail(err) });
   try {
     s.insertTradingAccount(sampleAccount());

@@ -8,6 +8,9 @@
  * `seq` columns (identity) give insertion order across every server writing to the database.
  * `cadenza_store_writers` records, per running store, the last batch it committed: after a connection broke during
  * a COMMIT, the store reads it to learn whether that batch landed (see write-behind.ts).
+ * `cadenza_leases` holds, per lease (`domain`: the trading domain's write side), the epoch of its current holder and
+ * where that server answers; `cadenza_check_lease` is the fence every write batch of a lease holder passes
+ * (domain-lease.ts).
  */
 import type { PgMigration } from './migrator.ts';
 
@@ -133,6 +136,28 @@ BEGIN
   ON CONFLICT (writer_id) DO UPDATE SET batch = excluded.batch, updated_at = now() WHERE w.batch < excluded.batch;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'batch % of writer % is already committed', p_batch, p_writer USING ERRCODE = 'CZ001';
+  END IF;
+END $$;
+`,
+  },
+  {
+    version: 2,
+    name: 'leases',
+    sql: `
+CREATE TABLE cadenza_leases (
+  name text PRIMARY KEY,
+  epoch bigint NOT NULL,
+  holder text NOT NULL,
+  acquired_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION cadenza_check_lease(p_name text, p_epoch bigint) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  held bigint;
+BEGIN
+  -- FOR SHARE: a new holder's epoch bump waits for this batch, and every later batch of the old holder fails here.
+  SELECT epoch INTO held FROM cadenza_leases WHERE name = p_name FOR SHARE;
+  IF held IS DISTINCT FROM p_epoch THEN
+    RAISE EXCEPTION 'the % lease is at epoch %, this writer holds epoch %', p_name, held, p_epoch USING ERRCODE = 'CZ002';
   END IF;
 END $$;
 `,

@@ -9,3 +9,4 @@ export { migrate, type PgMigration, type MigrationReport } from './migrator.ts';
 export { domainMigrations } from './domain-migrations.ts';
 export { authMigrations } from './auth-migrations.ts';
 export { describeUrl } from './connection.ts';
+export { PgLease, type PgLeaseOptions, type LeaseState, type LeaseHolder } from './domain-lease.ts';

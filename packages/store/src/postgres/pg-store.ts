@@ -55,6 +55,8 @@ export interface PgStoreOptions extends PoolOptions {
   watchMs?: number;
   /** See WriteBehindOptions. */
   maxHeldUnits?: number;
+  /** With several servers: the domain lease this store's server holds and its epoch (write-behind.ts, domain-lease.ts). */
+  fence?: { lease: string; epoch: number };
 }
 
 interface Frame {
@@ -109,6 +111,7 @@ export class PgStore implements Store {
         log,
         ...(options.onFatal ? { onFatal: options.onFatal } : {}),
         ...(options.maxHeldUnits !== undefined ? { maxHeldUnits: options.maxHeldUnits } : {}),
+        ...(options.fence ? { fence: options.fence } : {}),
       });
       const store = new PgStore(pool, availability, wb, await ids('SELECT instrument_id AS id FROM instruments'), await ids('SELECT security_id AS id FROM securities'));
       const fills = await pool.query<{ trade_order_id: string; trade_id: string }>(

@@ -19,6 +19,9 @@
  *   (every later write throws, no later callback runs) and reports it to `onFatal` — the process must restart
  *   and reload. A unique key taken by another server in the meantime ends here.
  * - Memory is bounded: more than `maxHeldUnits` units waiting for an unreachable database is fatal as well.
+ * - **Fenced** (`fence`): with several servers on one database, only the holder of the domain lease writes, and
+ *   every batch first passes `cadenza_check_lease(lease, epoch)`; a batch of a holder whose lease moved on is refused
+ *   whole (CZ002) and the committer stops: that server must restart and follow the new holder (domain-lease.ts).
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -36,6 +39,8 @@ export interface WriteBehindOptions {
   maxHeldUnits?: number;
   /** Units per batch. Default 2,000. */
   maxBatchUnits?: number;
+  /** The lease this writer holds and its epoch: every batch checks it first. */
+  fence?: { lease: string; epoch: number };
 }
 
 class Batch {
@@ -53,6 +58,8 @@ interface Waiter {
 
 /** Raised by `cadenza_claim_batch` when the batch already committed. */
 const ALREADY_COMMITTED = 'CZ001';
+/** Raised by `cadenza_check_lease` when another server holds the lease now. */
+const FENCED = 'CZ002';
 const MAX_BATCH_BYTES = 8 << 20;
 
 export class WriteBehind {
@@ -167,7 +174,8 @@ export class WriteBehind {
       try {
         refused = await this.commit(batch);
       } catch (err) {
-        this.stop(new Error(`committing to PostgreSQL failed: ${(err as Error).message}`, { cause: err }));
+        const fenced = (err as { code?: string }).code === FENCED;
+        this.stop(new Error(fenced ? `another server holds the domain lease now; this server's writes are refused (${(err as Error).message})` : `committing to PostgreSQL failed: ${(err as Error).message}`, { cause: err }));
         return;
       }
       this.inflight = undefined;
@@ -193,7 +201,8 @@ export class WriteBehind {
 
   /** Commits `batch`, retrying through broken connections. Answers the units PostgreSQL refused (normally none). */
   private async commit(batch: Batch): Promise<Array<{ unit: number; err: unknown }>> {
-    const claim = sql`SELECT cadenza_claim_batch(${this.writerId}, ${batch.seq})`;
+    const fence = this.options.fence;
+    const claim = (fence ? sql`SELECT cadenza_check_lease(${fence.lease}, ${fence.epoch});` : '') + sql`SELECT cadenza_claim_batch(${this.writerId}, ${batch.seq})`;
     let delay = 50;
     for (;;) {
       let client: pg.Client | undefined;
@@ -204,7 +213,9 @@ export class WriteBehind {
         } catch (err) {
           if (isTransient(err)) throw err;
           await client.query('ROLLBACK');
-          if ((err as { code?: string }).code === ALREADY_COMMITTED) return [];
+          const code = (err as { code?: string }).code;
+          if (code === ALREADY_COMMITTED) return [];
+          if (code === FENCED) throw err;
           return await this.commitUnitByUnit(client, batch, claim);
         }
         this.options.availability.markUp();
