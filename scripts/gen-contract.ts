@@ -1,6 +1,6 @@
 /**
  * Generates packages/contract/src/generated/* from the contract's machine-readable twin
- * (packages/contract/fixtures/cadenza-rpc.json, a committed copy of shared/contract/cadenza-rpc.json).
+ * (packages/contract/fixtures/cadenza-rpc.json, the committed copy of the contract's cadenza-rpc.json).
  * Run once when the contract changes: `npm run gen:contract`. The output is committed.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';

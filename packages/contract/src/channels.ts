@@ -1,6 +1,6 @@
 /**
  * @module channels
- * The only place channel names are built and parsed (DESIGN.md decision 2).
+ * The only place channel names are built and parsed (docs/architecture.md, decision 2).
  *
  *   market:orderbook:{VENUE}:{BASE/QUOTE}        OrderBook SNAPSHOTs
  *   market:trade:{VENUE}:{BASE/QUOTE}            MarketTrade

@@ -1,6 +1,6 @@
 /**
  * @module market-events
- * Payloads the contract leaves open, fixed by DESIGN.md decision 2.
+ * Payloads the contract leaves open, fixed by docs/architecture.md, decision 2.
  */
 import type { OrderSide } from './generated/enums.ts';
 

@@ -1,6 +1,6 @@
 /**
  * @module channel-authorizer
- * Who may subscribe to which channel (DESIGN.md decisions 2 and 6):
+ * Who may subscribe to which channel (docs/architecture.md, decisions 2 and 6):
  * - `tradingAccount:{id}`: the account's owner, or an admin;
  * - `user:{userId}`: that user only;
  * - `market:*`: any authenticated user, for a venue configured here and an instrument it lists

@@ -4,7 +4,7 @@
  * venues, the domain, the gateway and the HTTP routes, wires them together and listens on one port.
  *
  *   HTTP  /auth/v1/*, /api/v3/auth/*   Supabase-compatible auth (built-in mode)
- *         /api/v3/*                     REST mirror of the RPC catalogue (contract §f)
+ *         /api/v3/*                     REST mirror of the RPC catalogue (docs/rest-api.md)
  *         /api/v3/health, /health       health;  /metrics  Prometheus
  *   WS    /connection/websocket         Centrifugo client protocol (JSON and protobuf)
  */
@@ -16,18 +16,21 @@ import { pino, type Logger } from 'pino';
 import { channels, rpcMethods } from '@cadenza/contract';
 import { GatewayNode, RedisBroker, RedisPresenceManager } from '@cadenza/gateway';
 import { createAuthService } from '@cadenza/auth';
-import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Venue, type VenueDeps, type ExecutionEvent } from '@cadenza/domain';
+import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Cadenza, type Venue, type VenueDeps } from '@cadenza/domain';
 import { createRpcDispatcher } from './rpc/index.ts';
 import { observedDispatcher } from './rpc/observed-dispatcher.ts';
 import { loadCipher } from './infra/aes-gcm-cipher.ts';
 import { prepareDataDir } from './infra/data-dir.ts';
 import { systemClock, uuidSource } from './infra/system.ts';
-import { openStores } from './infra/stores.ts';
+import { openStores, type Stores } from './infra/stores.ts';
 import { storeGate } from './rpc/store-gate.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { MarketDataBridge } from './bridge/market-data-bridge.ts';
 import { createVenues, venueRateLimitSamples } from './venues.ts';
-import { channelGrant, gatewayHandlers } from './gateway-handlers.ts';
+import { channelGrant, serverGatewayApp } from './gateway-app.ts';
+import { gatewayHooks } from './gateway-hooks.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { closeHttp, listen } from './http/listen.ts';
 import { channelNamespaces } from './channel-namespaces.ts';
 import { centrifugoProxyRoutes } from './http/centrifugo-proxy.ts';
 import { revocationPublisher } from './revocation-fanout.ts';
@@ -64,7 +67,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds and starts a complete Cadenza server. Options override the environment-derived defaults. */
+/**
+ * Builds and starts a complete Cadenza server. Options override the environment-derived defaults. The parts start in
+ * this order and stop in reverse (lifecycle.ts): stores, auth, venues (the domain's start reads their instrument lists
+ * and reconciles open orders with them), the domain, the gateway's Redis parts, HTTP, the gateway, the market-data
+ * bridge.
+ */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const base = configFromEnv();
   const config: ServerConfig = {
@@ -81,15 +89,24 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const dataDir = prepareDataDir(config.dataDir);
   const log: Logger = pino({ level: config.logLevel, redact: ['*.token', '*.password', '*.secretKey', '*.apiKey', 'token', 'password'] });
   if (dataDir.warning) log.warn({ dataDir: dataDir.path }, dataDir.warning);
+  const lifecycle = new Lifecycle(log);
+  try {
+    return await assemble(config, options, log, lifecycle);
+  } catch (err) {
+    await lifecycle.stop();
+    throw err;
+  }
+}
 
+async function assemble(config: ServerConfig, options: StartOptions, log: Logger, lifecycle: Lifecycle): Promise<RunningServer> {
   // ---- stores: SQLite in the data dir, or PostgreSQL (CADENZA_DATABASE_URL)
   const stores = await openStores(config, log.child({ module: 'store' }));
-  const { store, authStore } = stores;
+  lifecycle.opened('stores', () => stores.close());
 
   // ---- auth
   const external = config.auth.jwksUrl || config.auth.jwtSecret;
   const auth = await createAuthService({
-    store: authStore,
+    store: stores.authStore,
     dataDir: config.dataDir,
     log: log.child({ module: 'auth' }),
     accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
@@ -97,36 +114,30 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     siteUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(external ? { external: { jwksUrl: config.auth.jwksUrl, jwtSecret: config.auth.jwtSecret, issuer: config.auth.issuer } } : {}),
   });
+  lifecycle.opened('auth', () => auth.close());
   if (config.demoUser && !(await auth.users.findByEmail(config.demoUser.email))) {
     await auth.users.createUser({ email: config.demoUser.email, password: config.demoUser.password, userMetadata: { name: 'Demo trader' } });
     log.info({ email: config.demoUser.email }, 'seeded the demo user');
   }
 
-  // ---- market data → channels (the gateway is assigned below; venues may start publishing before it exists)
-  let gateway: GatewayNode | undefined;
-  let venues: Venue[] = [];
-  const venueById = () => new Map(venues.map((v) => [v.id, v]));
+  // ---- venues, the domain and market data. Venues report to the domain and the bridge, the domain and the bridge
+  // publish through the gateway: each is built before anything can call it (nothing runs until the parts start).
   const publish = (channel: string, data: unknown) => {
-    gateway?.publish(channel, data).catch((err: unknown) => log.warn({ err, channel }, 'publish failed'));
+    gateway.publish(channel, data).catch((err: unknown) => log.warn({ err, channel }, 'publish failed'));
   };
   const bridge = new MarketDataBridge({
     publish,
-    getBook: (venue, symbol, depth) => venueById().get(venue)?.getBook(symbol, depth),
+    getBook: (venue, symbol, depth) => cadenza.venues.get(venue)?.getBook(symbol, depth),
     convert: { toOrderBook, toTicker, toKline, toMarketTrade },
   });
-
-  // ---- domain
   const clock = systemClock();
-  let onExecution: (e: ExecutionEvent) => void = () => undefined;
-  const venueDeps = (id: string): VenueDeps => ({
-    execution: { onExecution: (e) => onExecution(e) },
-    market: bridge,
-    clock,
-    log: log.child({ venue: id }),
-  });
-  venues = createVenues(config, venueDeps, options.extraVenues ?? []);
+  const venues = createVenues(
+    config,
+    (id): VenueDeps => ({ execution: { onExecution: (e) => cadenza.execution.onExecution(e) }, market: bridge, clock, log: log.child({ venue: id }) }),
+    options.extraVenues ?? [],
+  );
   const cadenza = createCadenza({
-    store,
+    store: stores.store,
     venues,
     clock,
     ids: uuidSource(),
@@ -135,29 +146,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     log: log.child({ module: 'domain' }),
     config: { system: { version: VERSION } },
   });
-  onExecution = (e) => cadenza.execution.onExecution(e);
-  const metrics = metricsRoutes(
-    [
-      { name: 'cadenza_ws_connections', help: 'WebSocket connections that completed connect', read: () => gateway?.stats().connections ?? 0 },
-      { name: 'cadenza_ws_sockets', help: 'Open WebSocket sockets, connected or not yet', read: () => gateway?.stats().sockets ?? 0 },
-      { name: 'cadenza_ws_subscriptions', help: 'Channel subscriptions over all connections', read: () => gateway?.stats().subscriptions ?? 0 },
-      { name: 'cadenza_ws_channels', help: 'Channels with at least one subscriber', read: () => gateway?.stats().channels ?? 0 },
-      { name: 'cadenza_ws_messages_in_total', help: 'Protocol commands received', type: 'counter', read: () => gateway?.stats().messagesIn ?? 0 },
-      { name: 'cadenza_ws_messages_out_total', help: 'Protocol replies and pushes sent', type: 'counter', read: () => gateway?.stats().messagesOut ?? 0 },
-      { name: 'cadenza_open_orders', help: 'Trade orders not yet in a final status', read: () => cadenza.orders.openOrderCount() },
-      { name: 'cadenza_store_available', help: 'Whether the database answers (1) or not (0: commands refused with 10003, writes held)', read: () => (stores.available() ? 1 : 0) },
-      { name: 'cadenza_store_queued_writes', help: 'Domain writes accepted but not yet committed (the PostgreSQL write-behind queue; grows while the database is away)', read: () => stores.queuedWrites() },
-      {
-        name: 'cadenza_venue_rate_limit_events_total',
-        help: 'Live-venue request budgets: throttled (waited for our own budget), rate_limited (429 answers), banned, refused (not sent during a back-off)',
-        type: 'counter',
-        read: () => 0,
-        labelNames: ['venue', 'kind'],
-        samples: () => venueRateLimitSamples(venues),
-      },
-    ],
-    new Set(rpcMethods.map((m) => m.method)),
-  );
+  const venueById = () => new Map(venues.map((v) => [v.id, v]));
+  const metrics = serverMetrics(() => gateway, cadenza, venues, stores);
   const rpc = observedDispatcher(
     storeGate(createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: stores.available } }), stores.available),
     metrics.rpc.observe,
@@ -166,9 +156,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // ---- gateway
   const redis = config.redisUrl ? { url: config.redisUrl, prefix: 'cadenza', log: log.child({ module: 'redis' }) } : undefined;
   const presence = redis ? new RedisPresenceManager(redis) : undefined;
-  gateway = new GatewayNode({
+  const gateway = new GatewayNode({
     ...(redis ? { broker: new RedisBroker(redis), presence: presence! } : {}),
-    handlers: gatewayHandlers({ verifier: auth.verifier, cadenza, rpc, venues: venueById, toOrderBook, log: log.child({ module: 'gateway' }) }),
+    handlers: gatewayHooks(serverGatewayApp({ verifier: auth.verifier, cadenza, rpc, venues: venueById, toOrderBook, log: log.child({ module: 'gateway' }) })),
     log: log.child({ module: 'centrifuge' }),
     version: `cadenza ${VERSION}`,
     limits: config.gateway,
@@ -177,7 +167,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Gateway nodes in front of this server (proxy mode) hear of sign-outs through Redis.
   const revocations = config.redisUrl && config.proxySecret ? revocationPublisher(config.redisUrl, log) : undefined;
   auth.sessions.onRevoked(({ userId, sessionIds }) => {
-    for (const sessionId of sessionIds) gateway?.disconnectUser(userId, { sessionId, code: 3500, reason: 'invalid token', reconnect: false });
+    for (const sessionId of sessionIds) gateway.disconnectUser(userId, { sessionId, code: 3500, reason: 'invalid token', reconnect: false });
     revocations?.publish({ userId, sessionIds });
   });
 
@@ -198,50 +188,70 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   app.route('/', consoleRoutes({ config: consolePageConfig(VERSION, { external: Boolean(external), ...config.auth }, config.demoUser?.email), log: log.child({ module: 'console' }) }));
   app.notFound((c) => c.json({ success: false, errno: 10404, error: 'not found', details: null }, 404));
-
   const http: Server = createServer(getRequestListener(app.fetch));
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path === '/connection/websocket') gateway!.handleUpgrade(req, socket, head);
+    if (path === '/connection/websocket') gateway.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
 
-  // Venues first: the domain's start reads their instrument lists and reconciles open orders against them.
-  for (const v of venues) await v.start();
-  await cadenza.start();
-  bridge.start();
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => resolve());
-  });
+  await lifecycle.start([
+    { name: 'venues', start: () => startEach(venues), stop: () => stopEach(venues) },
+    { name: 'domain', start: () => cadenza.start(), stop: () => cadenza.stop() },
+    { name: 'presence', stop: () => presence?.close() },
+    { name: 'revocations', stop: () => revocations?.close() },
+    { name: 'http', start: () => listen(http, config.port, config.host), stop: () => closeHttp(http) },
+    // Stopped before HTTP closes: clients get Centrifugo's shutdown code (and reconnect) rather than a dropped socket.
+    { name: 'gateway', stop: () => gateway.shutdown() },
+    { name: 'market-data bridge', start: () => bridge.start(), stop: () => bridge.stop() },
+  ]);
   const port = (http.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host}:${port}`;
-
-  let closed = false;
   return {
-    url,
+    url: `http://${host}:${port}`,
     wsUrl: `ws://${host}:${port}/connection/websocket`,
     port,
     config,
     demoUser: config.demoUser,
     database: stores.where,
     gateway,
-    async close() {
-      if (closed) return;
-      closed = true;
-      bridge.stop();
-      await gateway!.shutdown(); // closes the broker
-      await presence?.close();
-      await revocations?.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections?.();
-      for (const v of venues) await v.stop();
-      await cadenza.stop();
-      await auth.close();
-      await stores.close();
-    },
+    close: () => lifecycle.stop(),
   };
+}
+
+/** The Prometheus gauges and counters of the server (the README's "Operating it"). */
+function serverMetrics(gateway: () => GatewayNode, cadenza: Cadenza, venues: Venue[], stores: Stores): ReturnType<typeof metricsRoutes> {
+  const stats = () => gateway().stats();
+  return metricsRoutes(
+    [
+      { name: 'cadenza_ws_connections', help: 'WebSocket connections that completed connect', read: () => stats().connections },
+      { name: 'cadenza_ws_sockets', help: 'Open WebSocket sockets, connected or not yet', read: () => stats().sockets },
+      { name: 'cadenza_ws_subscriptions', help: 'Channel subscriptions over all connections', read: () => stats().subscriptions },
+      { name: 'cadenza_ws_channels', help: 'Channels with at least one subscriber', read: () => stats().channels },
+      { name: 'cadenza_ws_messages_in_total', help: 'Protocol commands received', type: 'counter', read: () => stats().messagesIn },
+      { name: 'cadenza_ws_messages_out_total', help: 'Protocol replies and pushes sent', type: 'counter', read: () => stats().messagesOut },
+      { name: 'cadenza_open_orders', help: 'Trade orders not yet in a final status', read: () => cadenza.orders.openOrderCount() },
+      { name: 'cadenza_store_available', help: 'Whether the database answers (1) or not (0: commands refused with 10003, writes held)', read: () => (stores.available() ? 1 : 0) },
+      { name: 'cadenza_store_queued_writes', help: 'Domain writes accepted but not yet committed (the PostgreSQL write-behind queue; grows while the database is away)', read: () => stores.queuedWrites() },
+      {
+        name: 'cadenza_venue_rate_limit_events_total',
+        help: 'Live-venue request budgets: throttled (waited for our own budget), rate_limited (429 answers), banned, refused (not sent during a back-off)',
+        type: 'counter',
+        read: () => 0,
+        labelNames: ['venue', 'kind'],
+        samples: () => venueRateLimitSamples(venues),
+      },
+    ],
+    new Set(rpcMethods.map((m) => m.method)),
+  );
+}
+
+async function startEach(venues: Venue[]): Promise<void> {
+  for (const v of venues) await v.start();
+}
+
+async function stopEach(venues: Venue[]): Promise<void> {
+  for (const v of venues) await v.stop();
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -96,7 +96,7 @@ describe('api-v3 REST mirror', () => {
     assert.equal(denied.body.details.code, 'ACCESS_DENIED');
   });
 
-  test('every REST path of contract §f (minus auth/health) is routed', async () => {
+  test('every REST path of the contract catalogue (minus auth/health) is routed', async () => {
     assert.equal(restRoutes.length, 53);
     for (const r of restRoutes) {
       const res = await app.request(r.path, { method: r.verb, headers: { authorization: 'Bearer alice', 'content-type': 'application/json' }, body: r.verb === 'GET' ? undefined : '{}' });

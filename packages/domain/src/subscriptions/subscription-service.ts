@@ -1,6 +1,6 @@
 /**
  * @module subscriptions/subscription-service
- * Server-side data subscriptions (DESIGN.md decision 3): per-user records of market streams and trading-account
+ * Server-side data subscriptions (docs/domain.md, "Subscriptions and feeds"): per-user records of market streams and trading-account
  * streams. Creating the same ACTIVE subscription twice returns the existing one. Market subscriptions hold a
  * reference on the venue feed while ACTIVE. Changes are pushed as `event.subscription.updated` (an array) on
  * `user:{userId}`; trading-account stream changes as `event.trading_account.subscription.updated` on

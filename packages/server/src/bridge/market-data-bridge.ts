@@ -1,6 +1,6 @@
 /**
  * @module bridge/market-data-bridge
- * Turns venue market-data notifications into channel publications (DESIGN.md decision 2):
+ * Turns venue market-data notifications into channel publications (docs/architecture.md, decision 2):
  *  - order books: SNAPSHOTs of the top `depth` levels, at most once per `bookIntervalMs` per instrument and only
  *    when the book changed (venues only say "changed"; the bridge pulls the snapshot when it flushes);
  *  - trades: published as they happen;

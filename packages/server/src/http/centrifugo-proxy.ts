@@ -1,6 +1,6 @@
 /**
  * @module http/centrifugo-proxy
- * The application backend side of Centrifugo's proxy protocol (contract: centrifuge-protocol.md §8), for real-time
+ * The application backend side of Centrifugo's proxy protocol (docs/gateway.md, "In the Cadenza server"), for real-time
  * nodes that are not this process — `npm run start:gateway` nodes, or a real Centrifugo with `rpc.proxy` and
  * `channel.proxy.subscribe` pointed here:
  *

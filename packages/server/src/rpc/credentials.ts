@@ -2,21 +2,14 @@
  * @module rpc/credentials
  * command.credential.* and query.credential.list. Secrets go in, never out (the API key only masked).
  */
-import type {
-  RpcListCredentialsParams,
-  RpcRevokeCredentialParams,
-  RpcRotateCredentialParams,
-  RpcSaveCredentialParams,
-  RpcVerifyCredentialParams,
-} from '@cadenza/contract';
 import { pageOf, paginationOf, toRpcCredential, type CredentialDraft, type CredentialFilter } from '@cadenza/domain';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const credentialHandlers: RpcHandlers = {
   // The contract requires tradingAccountId; REST creates credentials without one (attached later by connect).
   'command.credential.create': user((c, p: CredentialDraft, z) => ({ data: toRpcCredential(z.credentials.create(c, p)) })),
-  'command.credential.save': admin((c, p: RpcSaveCredentialParams, z) => ({ data: toRpcCredential(z.credentials.save(c, p.credential)) })),
-  'query.credential.list': user(async (c, p: RpcListCredentialsParams, z) => {
+  'command.credential.save': admin((c, p, z) => ({ data: toRpcCredential(z.credentials.save(c, p.credential)) })),
+  'query.credential.list': user(async (c, p, z) => {
     const f: CredentialFilter = {};
     if (p.credentialIds) f.credentialIds = p.credentialIds;
     if (p.venue) f.venue = p.venue;
@@ -26,10 +19,10 @@ export const credentialHandlers: RpcHandlers = {
     const r = await z.credentials.list(c, f, page);
     return { data: r.items.map(toRpcCredential), pagination: paginationOf(page, r) };
   }),
-  'command.credential.revoke': user((c, p: RpcRevokeCredentialParams, z) => ({ data: toRpcCredential(z.credentials.revoke(c, p.credentialId)) })),
+  'command.credential.revoke': user((c, p, z) => ({ data: toRpcCredential(z.credentials.revoke(c, p.credentialId)) })),
   // REST may leave credentialType out: the credential keeps its type.
-  'command.credential.rotate': user((c, p: RpcRotateCredentialParams, z) => ({ data: toRpcCredential(z.credentials.rotate(c, p)) })),
-  'command.credential.verify': user(async (c, p: RpcVerifyCredentialParams, z) => {
+  'command.credential.rotate': user((c, p, z) => ({ data: toRpcCredential(z.credentials.rotate(c, p)) })),
+  'command.credential.verify': user(async (c, p, z) => {
     const ids = [...(p.credentialIds ?? []), ...(p.credentials ?? []).map((x) => x.credentialId).filter((x): x is string => !!x)];
     const accounts = await z.credentials.verify(c, ids);
     return { data: { tradingAccounts: accounts.map((a) => z.accounts.toRpc(a)) } };

@@ -2,19 +2,11 @@
  * @module rpc/instruments
  * query.instrument.list (everyone) and the admin catalogue methods.
  */
-import type {
-  RpcDeleteInstrumentParams,
-  RpcDisableInstrumentParams,
-  RpcEnableInstrumentParams,
-  RpcListInstrumentsParams,
-  RpcSaveInstrumentsParams,
-  RpcSyncInstrumentsParams,
-} from '@cadenza/contract';
 import { DomainError, pageOf, paginationOf, slicePage, specFromRpc, toRpcInstrument, type InstrumentFilter, type InstrumentSpec } from '@cadenza/domain';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const instrumentHandlers: RpcHandlers = {
-  'query.instrument.list': user((_c, p: RpcListInstrumentsParams, z) => {
+  'query.instrument.list': user((_c, p, z) => {
     const f: InstrumentFilter = {};
     if (p.venue) f.venue = p.venue;
     if (p.symbols?.length) f.symbols = p.symbols;
@@ -24,8 +16,8 @@ export const instrumentHandlers: RpcHandlers = {
     const r = slicePage(z.instruments.list(f), page);
     return { data: r.items.map(toRpcInstrument), pagination: paginationOf(page, r) };
   }),
-  'command.instrument.sync': admin(async (_c, p: RpcSyncInstrumentsParams, z) => ({ data: { total: await z.instruments.sync(p.venue, p.symbols) } })),
-  'command.instrument.save': admin((_c, p: RpcSaveInstrumentsParams, z) => {
+  'command.instrument.sync': admin(async (_c, p, z) => ({ data: { total: await z.instruments.sync(p.venue, p.symbols) } })),
+  'command.instrument.save': admin((_c, p, z) => {
     const specs: InstrumentSpec[] = [];
     const statuses = new Map<string, 'ACTIVE' | 'INACTIVE' | 'DISABLED' | 'DELISTED'>();
     for (const r of p.instruments) {
@@ -38,7 +30,7 @@ export const instrumentHandlers: RpcHandlers = {
     }
     return { data: z.instruments.save(specs, statuses).map(toRpcInstrument) };
   }),
-  'command.instrument.delete': admin((_c, p: RpcDeleteInstrumentParams, z) => ({ data: toRpcInstrument(z.instruments.delete(p.instrumentId)) })),
-  'command.instrument.enable': admin((_c, p: RpcEnableInstrumentParams, z) => ({ data: toRpcInstrument(z.instruments.setStatus(p.instrumentId, 'ACTIVE')) })),
-  'command.instrument.disable': admin((_c, p: RpcDisableInstrumentParams, z) => ({ data: toRpcInstrument(z.instruments.setStatus(p.instrumentId, 'DISABLED')) })),
+  'command.instrument.delete': admin((_c, p, z) => ({ data: toRpcInstrument(z.instruments.delete(p.instrumentId)) })),
+  'command.instrument.enable': admin((_c, p, z) => ({ data: toRpcInstrument(z.instruments.setStatus(p.instrumentId, 'ACTIVE')) })),
+  'command.instrument.disable': admin((_c, p, z) => ({ data: toRpcInstrument(z.instruments.setStatus(p.instrumentId, 'DISABLED')) })),
 };

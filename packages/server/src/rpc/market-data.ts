@@ -4,7 +4,7 @@
  * for internal persisters; market data here is owned by the venue adapters, so they answer NOT_SUPPORTED
  * (after the admin check).
  */
-import type { RpcGetOrderBookParams, RpcListKlinesParams, RpcListOrderBooksParams, RpcListTickersParams } from '@cadenza/contract';
+import type { RpcListKlinesParams, RpcListTickersParams } from '@cadenza/contract';
 import { DomainError, fromIso, pageOf, paginationOf, slicePage, type KlineWindow, type MarketSelection } from '@cadenza/domain';
 import type { ListKlinesExtras, ListTickersExtras } from './params-extensions.ts';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
@@ -23,8 +23,8 @@ const notStored = (what: string) =>
   });
 
 export const marketDataHandlers: RpcHandlers = {
-  'query.orderbook.get': user((_c, p: RpcGetOrderBookParams, z) => ({ data: z.marketData.orderBook(p.instrumentId, p.depth ?? 10) })),
-  'query.orderbook.list': user((_c, p: RpcListOrderBooksParams, z) => ({ data: z.marketData.orderBooks(selection(p), p.depth ?? 10) })),
+  'query.orderbook.get': user((_c, p, z) => ({ data: z.marketData.orderBook(p.instrumentId, p.depth ?? 10) })),
+  'query.orderbook.list': user((_c, p, z) => ({ data: z.marketData.orderBooks(selection(p), p.depth ?? 10) })),
   'query.ticker.list': user((_c, p: RpcListTickersParams & ListTickersExtras, z) => {
     const page = pageOf(p.pagination, 1000);
     const r = slicePage(z.marketData.tickers(selection(p)), page);

@@ -1,7 +1,7 @@
 /**
  * @module rpc/params-extensions
  * Params a few list methods take beyond the contract's `Rpc*Params`: the filters, order and paging that the REST
- * operations of §f document (docs/rest-api.md) but the RPC params lack. REST sends them; any RPC client may too.
+ * operations document (docs/rest-api.md) but the RPC params lack. REST sends them; any RPC client may too.
  * They join the method's schema, so a bad value is refused with 10001 like any other param.
  */
 import type { OperationType, RpcPagination } from '@cadenza/contract';

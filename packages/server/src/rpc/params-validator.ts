@@ -12,7 +12,7 @@ import { paramsExtensions } from './params-extensions.ts';
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 /**
- * Deliberate departures from the generated schemas: a known contract inconsistency (cadenza-api.md §h) —
+ * Deliberate departures from the generated schemas: a known contract inconsistency (docs/domain.md, "Instruments, securities, market data") —
  * `RpcDeleteSecuritiesParams.securityIds` is declared uuid[] although a securityId is `{VENUE}:{ASSET}`
  * everywhere else, so any non-empty string is accepted — and the REST filters some list methods also take
  * (params-extensions.ts).

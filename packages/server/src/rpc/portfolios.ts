@@ -2,13 +2,12 @@
  * @module rpc/portfolios
  * query.portfolio.get/list and the admin balance adjustment command.portfolio.save.
  */
-import type { RpcGetPortfolioParams, RpcListPortfoliosParams, RpcSavePortfolioParams } from '@cadenza/contract';
 import { pageOf, paginationOf } from '@cadenza/domain';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const portfolioHandlers: RpcHandlers = {
-  'query.portfolio.get': user((c, p: RpcGetPortfolioParams, z) => ({ data: z.portfolios.get(c, p.tradingAccountId) })),
-  'query.portfolio.list': user(async (c, p: RpcListPortfoliosParams, z) => {
+  'query.portfolio.get': user((c, p, z) => ({ data: z.portfolios.get(c, p.tradingAccountId) })),
+  'query.portfolio.list': user(async (c, p, z) => {
     const page = pageOf(p.pagination);
     const f: { tradingAccountId?: string; venue?: string; currency?: string } = {};
     if (p.tradingAccountId) f.tradingAccountId = p.tradingAccountId;
@@ -17,5 +16,5 @@ export const portfolioHandlers: RpcHandlers = {
     const r = await z.portfolios.list(c, f, page);
     return { data: r.items, pagination: paginationOf(page, r) };
   }),
-  'command.portfolio.save': admin((c, p: RpcSavePortfolioParams, z) => ({ data: z.portfolios.save(c, p.portfolio) })),
+  'command.portfolio.save': admin((c, p, z) => ({ data: z.portfolios.save(c, p.portfolio) })),
 };

@@ -7,14 +7,14 @@
  *   field; contract methods without a schema (RFQ, Fermata, `subscription.mc.create`) → 10002 not supported;
  *   every domain refusal → its AABBB code.
  */
-import { rpcMethods, schemaDefinitions, type RpcMethodInfo } from '@cadenza/contract';
+import { rpcMethods, schemaDefinitions, type RpcMethodInfo, type RpcMethodName } from '@cadenza/contract';
 import { DomainError, type Cadenza, type CallerContext, type Logger } from '@cadenza/domain';
 import { credentialHandlers } from './credentials.ts';
 import { instrumentHandlers } from './instruments.ts';
 import { marketDataHandlers } from './market-data.ts';
 import { ParamsValidator } from './params-validator.ts';
 import { portfolioHandlers } from './portfolios.ts';
-import type { RpcHandlers, RpcOutcome } from './rpc-handler.ts';
+import type { RpcHandler, RpcHandlers, RpcOutcome } from './rpc-handler.ts';
 import { securityHandlers } from './securities.ts';
 import { subscriptionHandlers } from './subscriptions.ts';
 import { systemHandlers, type SystemProbe } from './system.ts';
@@ -31,7 +31,7 @@ export interface RpcDispatcherOptions {
 /** How a transport hands params over. */
 export interface DispatchOptions {
   /**
-   * The transport has already checked the params against its own contract (REST checks the §f request models,
+   * The transport has already checked the params against its own contract (REST checks the request models of docs/rest-api.md,
    * which differ from the RPC params in places, e.g. `credential/create` names no account): the method's RPC
    * schema is not applied again.
    */
@@ -82,7 +82,7 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
   const contract = new Map<string, RpcMethodInfo>(rpcMethods.map((m) => [m.method, m]));
   const validator = new ParamsValidator();
   const log = options.log;
-  // Only three contract results carry `pagination` (cadenza-api.md §a.6); the others get it out of band (REST).
+  // Only three contract results carry `pagination` (docs/rest-api.md); the others get it out of band (REST).
   const declaresPagination = (model: string | null) => Boolean(model && 'pagination' in ((schemaDefinitions[model] as { properties?: object }).properties ?? {}));
   const pagedResults = new Set(rpcMethods.filter((m) => declaresPagination(m.result)).map((m) => m.method));
 
@@ -91,7 +91,7 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
     async dispatch(caller, method, rawParams, dispatchOptions = {}) {
       const info = contract.get(method);
       if (!info) return { protocolError: { code: 104, message: 'method not found' } };
-      const handler = handlers[method];
+      const handler = handlers[method as RpcMethodName] as RpcHandler | undefined;
       if (!info.params || !handler) {
         return { result: { error: new DomainError('NOT_SUPPORTED', `${method} is not supported by this server`).toRpcError() } };
       }
@@ -101,7 +101,8 @@ export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOpti
       const invalid = dispatchOptions.paramsChecked ? undefined : validator.check(info.params, params);
       if (invalid) return { result: { error: new DomainError('VALIDATION_FAILED', `invalid params: ${invalid}`).toRpcError() } };
       try {
-        const payload = await handler.handle(caller, params, cadenza);
+        // The method's JSON Schema (checked above, or by the transport) is what makes `params` the method's params type.
+        const payload = await handler.handle(caller, params as never, cadenza);
         // An answer acknowledges only what is committed (group-commit stores batch commits per event-loop turn).
         await cadenza.durable();
         const result: { data?: unknown; pagination?: (typeof payload)['pagination'] } = {};

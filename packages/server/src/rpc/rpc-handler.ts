@@ -1,24 +1,30 @@
 /**
  * @module rpc/rpc-handler
- * The shape of one RPC method's handler and the outcome the dispatcher answers.
+ * The shape of one RPC method's handler, typed from the contract's generated method map (`RpcMethodMap`): a
+ * handler of `command.trade_order.submit` takes `RpcSubmitTradeOrderParams` and answers the `data` (and
+ * `pagination`) of `RpcSubmitTradeOrderResult`. Handlers are written `(caller, params, cadenza)`.
  */
-import type { RpcPagination } from '@cadenza/contract';
+import type { RpcMethodName, RpcPagination, RpcParams, RpcResult } from '@cadenza/contract';
 import type { Cadenza, CallerContext } from '@cadenza/domain';
 
+/** The `data` of a method's contract result. */
+export type RpcData<M extends RpcMethodName> = RpcResult<M> extends { data?: infer D } ? D : never;
+
 /** What a handler returns: the `data` (and `pagination`) of the contract's `Rpc*Result`. */
-export interface RpcPayload {
-  data?: unknown;
+export interface RpcPayload<M extends RpcMethodName = RpcMethodName> {
+  data?: RpcData<M>;
   pagination?: RpcPagination;
 }
 
-export interface RpcHandler {
+export interface RpcHandler<M extends RpcMethodName = RpcMethodName> {
   /** Service methods (`*.save`, `*.sync`, instrument/security enable/disable/delete): admins only. */
   admin?: boolean;
   /** `params` has passed the method's JSON Schema. Throw DomainError for refusals. */
-  handle(caller: CallerContext, params: any, cadenza: Cadenza): Promise<RpcPayload> | RpcPayload;
+  handle(caller: CallerContext, params: RpcParams<M>, cadenza: Cadenza): Promise<RpcPayload<M>> | RpcPayload<M>;
 }
 
-export type RpcHandlers = Record<string, RpcHandler>;
+/** A table of handlers, each typed by its method. */
+export type RpcHandlers = { [M in RpcMethodName]?: RpcHandler<M> };
 
 /**
  * Either the contract's `Rpc*Result` (`{data?, pagination?, error?}`; domain refusals are `error` with an AABBB
@@ -33,5 +39,5 @@ export type RpcOutcome =
     }
   | { protocolError: { code: number; message: string } };
 
-export const user = (handle: RpcHandler['handle']): RpcHandler => ({ handle });
-export const admin = (handle: RpcHandler['handle']): RpcHandler => ({ admin: true, handle });
+export const user = <M extends RpcMethodName>(handle: RpcHandler<M>['handle']): RpcHandler<M> => ({ handle });
+export const admin = <M extends RpcMethodName>(handle: RpcHandler<M>['handle']): RpcHandler<M> => ({ admin: true, handle });

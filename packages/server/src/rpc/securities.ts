@@ -3,7 +3,7 @@
  * query.security.list (everyone) and the admin security methods. Securities are the assets of the
  * instruments each venue lists (`{VENUE}:{ASSET}`).
  */
-import type { RpcDeleteSecuritiesParams, RpcListSecuritiesParams, RpcSaveSecuritiesParams, RpcSyncSecuritiesParams } from '@cadenza/contract';
+import type { RpcListSecuritiesParams } from '@cadenza/contract';
 import { DomainError, boundedText, pageOf, paginationOf, slicePage, toRpcSecurity, type Security } from '@cadenza/domain';
 import type { ListSecuritiesExtras } from './params-extensions.ts';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
@@ -18,8 +18,8 @@ export const securityHandlers: RpcHandlers = {
     const r = slicePage(z.instruments.listSecurities(f), page);
     return { data: r.items.map(toRpcSecurity), pagination: paginationOf(page, r) };
   }),
-  'command.security.sync': admin((_c, p: RpcSyncSecuritiesParams, z) => ({ data: z.instruments.syncSecurities(p.venue, p.securities).map(toRpcSecurity) })),
-  'command.security.save': admin((_c, p: RpcSaveSecuritiesParams, z) => {
+  'command.security.sync': admin((_c, p, z) => ({ data: z.instruments.syncSecurities(p.venue, p.securities).map(toRpcSecurity) })),
+  'command.security.save': admin((_c, p, z) => {
     const list: Security[] = p.securities.map((s) => {
       if (!s.venue || !s.symbol) throw new DomainError('VALIDATION_FAILED', 'securities[] need venue and symbol');
       z.venues.require(s.venue);
@@ -27,7 +27,7 @@ export const securityHandlers: RpcHandlers = {
     });
     return { data: z.instruments.saveSecurities(list).map(toRpcSecurity) };
   }),
-  'command.security.delete': admin((_c, p: RpcDeleteSecuritiesParams, z) => {
+  'command.security.delete': admin((_c, p, z) => {
     const unknown = p.securityIds.find((id) => !z.instruments.findSecurity(id));
     if (unknown !== undefined) throw new DomainError('SECURITY_NOT_FOUND', `security ${boundedText(unknown)} not found`);
     z.instruments.deleteSecurities(p.securityIds);

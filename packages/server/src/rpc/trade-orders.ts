@@ -2,14 +2,6 @@
  * @module rpc/trade-orders
  * command.trade_order.* and query.trade_order.*.
  */
-import type {
-  RpcCancelTradeOrderParams,
-  RpcGetTradeOrderByIdParams,
-  RpcGetTradeOrderParams,
-  RpcListTradeOrdersParams,
-  RpcSaveTradeOrderParams,
-  RpcSubmitTradeOrderParams,
-} from '@cadenza/contract';
 import { pageOf, paginationOf, toRpcTradeOrder, type OrderListFilter, type OrderLookup } from '@cadenza/domain';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
@@ -23,19 +15,19 @@ function lookupOf(p: { tradeOrderId?: string; tradingAccountId?: string; clientO
 }
 
 export const tradeOrderHandlers: RpcHandlers = {
-  'command.trade_order.submit': user(async (c, p: RpcSubmitTradeOrderParams, z) => {
+  'command.trade_order.submit': user(async (c, p, z) => {
     const req: Parameters<typeof z.orders.submit>[1] = { tradingAccountId: p.tradingAccountId, tradeOrder: p.tradeOrder };
     if (p.idempotencyKey !== undefined) req.idempotencyKey = p.idempotencyKey;
     if (p.awaitClosed !== undefined) req.awaitClosed = p.awaitClosed;
     return { data: toRpcTradeOrder(await z.orders.submit(c, req)) };
   }),
-  'command.trade_order.cancel': user(async (c, p: RpcCancelTradeOrderParams, z) => ({
+  'command.trade_order.cancel': user(async (c, p, z) => ({
     data: toRpcTradeOrder(await z.orders.cancel(c, { ...lookupOf(p), tradingAccountId: p.tradingAccountId })),
   })),
-  'command.trade_order.save': admin(async (_c, p: RpcSaveTradeOrderParams, z) => ({ data: toRpcTradeOrder(await z.orders.save(p.tradeOrder)) })),
-  'query.trade_order.get': user(async (c, p: RpcGetTradeOrderParams, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, lookupOf(p))) })),
-  'query.trade_order.get_by_id': user(async (c, p: RpcGetTradeOrderByIdParams, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, { tradeOrderId: p.tradeOrderId })) })),
-  'query.trade_order.list': user(async (c, p: RpcListTradeOrdersParams, z) => {
+  'command.trade_order.save': admin(async (_c, p, z) => ({ data: toRpcTradeOrder(await z.orders.save(p.tradeOrder)) })),
+  'query.trade_order.get': user(async (c, p, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, lookupOf(p))) })),
+  'query.trade_order.get_by_id': user(async (c, p, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, { tradeOrderId: p.tradeOrderId })) })),
+  'query.trade_order.list': user(async (c, p, z) => {
     const page = pageOf(p.pagination);
     const f: OrderListFilter = {};
     for (const k of ['tradeOrderId', 'tradingAccountId', 'instrumentId', 'side', 'orderType', 'status', 'startTime', 'endTime'] as const) {

@@ -2,36 +2,21 @@
  * @module rpc/trading-accounts
  * command.trading_account.* and query.trading_account.* (including the account stream subscriptions).
  */
-import type {
-  RpcConnectTradingAccountParams,
-  RpcCreateTradingAccountParams,
-  RpcDeleteTradingAccountParams,
-  RpcDisableTradingAccountParams,
-  RpcDisconnectTradingAccountParams,
-  RpcEnableTradingAccountParams,
-  RpcListTradingAccountOperationsParams,
-  RpcListTradingAccountSubscriptionsParams,
-  RpcListTradingAccountsParams,
-  RpcSaveTradingAccountsParams,
-  RpcSubscribeTradingAccountStreamParams,
-  RpcUnsubscribeTradingAccountStreamParams,
-  RpcUpdateTradingAccountParams,
-  RpcValidateTradingAccountParams,
-} from '@cadenza/contract';
+import type { RpcListTradingAccountOperationsParams, RpcListTradingAccountSubscriptionsParams, RpcListTradingAccountsParams, RpcUnsubscribeTradingAccountStreamParams } from '@cadenza/contract';
 import { fromIso, pageOf, paginationOf, slicePage, toRpcOperation, toRpcSubscription, type OperationQuery, type TradingAccountListFilter } from '@cadenza/domain';
 import type { ListOperationsExtras, ListTradingAccountsExtras } from './params-extensions.ts';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 export const tradingAccountHandlers: RpcHandlers = {
-  'command.trading_account.create': user((c, p: RpcCreateTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.create(c, p.tradingAccount)) })),
-  'command.trading_account.save': admin((c, p: RpcSaveTradingAccountsParams, z) => ({ data: z.tradingAccounts.save(c, p.tradingAccounts).map((a) => z.accounts.toRpc(a)) })),
-  'command.trading_account.delete': user((c, p: RpcDeleteTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.delete(c, p.tradingAccountId)) })),
-  'command.trading_account.update': user((c, p: RpcUpdateTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.update(c, p.tradingAccount)) })),
-  'command.trading_account.validate': user(async (c, p: RpcValidateTradingAccountParams, z) => ({ data: { isValid: await z.tradingAccounts.validate(c, p.tradingAccount) } })),
-  'command.trading_account.connect': user(async (c, p: RpcConnectTradingAccountParams, z) => ({ data: z.accounts.toRpc(await z.tradingAccounts.connect(c, p.tradingAccount)) })),
-  'command.trading_account.disconnect': user((c, p: RpcDisconnectTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.disconnect(c, p.tradingAccountId)) })),
-  'command.trading_account.enable': user((c, p: RpcEnableTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.enable(c, p.tradingAccountId)) })),
-  'command.trading_account.disable': user((c, p: RpcDisableTradingAccountParams, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.disable(c, p.tradingAccountId)) })),
+  'command.trading_account.create': user((c, p, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.create(c, p.tradingAccount)) })),
+  'command.trading_account.save': admin((c, p, z) => ({ data: z.tradingAccounts.save(c, p.tradingAccounts).map((a) => z.accounts.toRpc(a)) })),
+  'command.trading_account.delete': user((c, p, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.delete(c, p.tradingAccountId)) })),
+  'command.trading_account.update': user((c, p, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.update(c, p.tradingAccount)) })),
+  'command.trading_account.validate': user(async (c, p, z) => ({ data: { isValid: await z.tradingAccounts.validate(c, p.tradingAccount) } })),
+  'command.trading_account.connect': user(async (c, p, z) => ({ data: z.accounts.toRpc(await z.tradingAccounts.connect(c, p.tradingAccount)) })),
+  'command.trading_account.disconnect': user((c, p, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.disconnect(c, p.tradingAccountId)) })),
+  'command.trading_account.enable': user((c, p, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.enable(c, p.tradingAccountId)) })),
+  'command.trading_account.disable': user((c, p, z) => ({ data: z.accounts.toRpc(z.tradingAccounts.disable(c, p.tradingAccountId)) })),
   'query.trading_account.list': user(async (c, p: RpcListTradingAccountsParams & ListTradingAccountsExtras, z) => {
     const page = pageOf(p.pagination);
     const filter: TradingAccountListFilter = {};
@@ -50,7 +35,7 @@ export const tradingAccountHandlers: RpcHandlers = {
     const r = await z.tradingAccounts.operations(c, q, page);
     return { data: r.items.map(toRpcOperation), pagination: paginationOf(page, r) };
   }),
-  'command.trading_account.subscribe': user((c, p: RpcSubscribeTradingAccountStreamParams, z) => {
+  'command.trading_account.subscribe': user((c, p, z) => {
     const req: { tradingAccountId?: string; subscriptionType: string } = { subscriptionType: p.subscriptionType };
     if (p.tradingAccount.tradingAccountId) req.tradingAccountId = p.tradingAccount.tradingAccountId;
     return { data: toRpcSubscription(z.subscriptions.subscribeAccount(c, req)) };

@@ -1,4 +1,4 @@
-/** The REST `BaseResponse` envelope (contract §a.7) and the HTTP status of each RPC error code family. */
+/** The REST `BaseResponse` envelope (docs/rest-api.md) and the HTTP status of each RPC error code family. */
 import { errorCodes } from '@cadenza/domain';
 
 const codeNames = new Map<number, string>(Object.entries(errorCodes).map(([name, e]) => [e.code, name]));

@@ -1,6 +1,6 @@
 /**
  * @module http/api-v3
- * The REST mirror `/api/v3/*` (contract §f, without auth and health): a thin translation over the RPC dispatcher.
+ * The REST mirror `/api/v3/*` (docs/rest-api.md; auth and health are served elsewhere): a thin translation over the RPC dispatcher.
  * Mount with `app.route('/', apiV3Routes({ rpc, verifier, log }))`.
  */
 import { Hono } from 'hono';

@@ -1,5 +1,5 @@
 /**
- * The REST operations of contract §f (except auth and health, served elsewhere) and the RPC method each one
+ * The REST operations of the contract's catalogue (docs/rest-api.md; auth and health are served elsewhere) and the RPC method each one
  * translates to; `rpc: null` = no RPC analogue in this server yet (answered 501, never faked).
  */
 export interface RestRoute {

@@ -1,5 +1,5 @@
 /**
- * REST ⇄ RPC model translation (contract §a.3, §d.3, §f.1): REST field names, ms timestamps with ISO
+ * REST ⇄ RPC model translation (docs/rest-api.md, "Design"): REST field names, ms timestamps with ISO
  * `*DateTime` companions, form-style query arrays, `limit`/`offset`/`cursor` → `params.pagination`.
  */
 
