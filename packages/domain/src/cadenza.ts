@@ -17,6 +17,7 @@ import { CredentialVault } from './credentials/credential-vault.ts';
 import { InstrumentCatalog } from './instruments/instrument-catalog.ts';
 import { MarketDataService } from './market-data/market-data-service.ts';
 import { OrderService } from './orders/order-service.ts';
+import { OtcService } from './otc/otc-service.ts';
 import type { Cipher } from './ports/cipher.ts';
 import type { Clock } from './ports/clock.ts';
 import type { EventSink } from './ports/event-sink.ts';
@@ -52,6 +53,8 @@ export interface Cadenza {
   readonly portfolios: PortfolioService;
   readonly subscriptions: SubscriptionService;
   readonly marketData: MarketDataService;
+  /** The OTC desk: dealers, wallets, RFQs, QUOTED orders, hedging (docs/otc.md). */
+  readonly otc: OtcService;
   /** Give this to venue factories as their `execution` sink. */
   readonly execution: ExecutionSink;
   /**
@@ -112,6 +115,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
   const credentials = new CredentialService(ctx, accounts, tradingAccounts, vault, credentialRegistry);
   const portfolios = new PortfolioService(ctx, accounts, book);
   const marketData = new MarketDataService(ctx, instruments);
+  const otc = new OtcService(ctx, { accounts, instruments, book, orders });
   const authorizer = new ChannelAuthorizer(accounts, instruments, venues);
   let started = false;
 
@@ -126,6 +130,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     portfolios,
     subscriptions,
     marketData,
+    otc,
     execution: orders.execution,
     durable: () => ctx.durable(),
     authorizeChannel: (caller, channel) => authorizer.authorize(caller, channel),
@@ -134,15 +139,17 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
       if (started) return;
       started = true;
       // The domain's memory: everything commands decide on, read once (ports/store.ts).
-      await Promise.all([credentialRegistry.load(), accounts.load(), book.load(), orders.load(), subscriptions.load()]);
+      await Promise.all([credentialRegistry.load(), accounts.load(), book.load(), orders.load(), subscriptions.load(), otc.load()]);
       await instruments.load(config.instrumentListWaitMs);
       instruments.startRefresh(config.instrumentRefreshMs);
       const recovered = await orders.recover();
       if (recovered.restored || recovered.cancelled || recovered.reconciling) deps.log.info(recovered, 'open orders recovered after the restart (in-process venues put back, venue-ledger venues being reconciled)');
       await subscriptions.start();
+      otc.start();
     },
     async stop() {
       instruments.stop();
+      otc.stop();
       orders.stop();
       await ctx.flush();
     },

@@ -38,6 +38,10 @@ export interface CadenzaConfig {
    * is still booked, and replies read it without the store. Older closed orders are read from the store.
    */
   closedOrderMemoryMs: number;
+  /** OTC desk: levels of each linked venue's book a dealer walks to price an RFQ (and to place its hedge). */
+  otcBookDepth: number;
+  /** OTC desk: first delay before a dealer whose hedge could not be placed is tried again; doubles up to 5 min. */
+  hedgeRetryMs: number;
   /** Server identity for `query.system.info` / `query.system.check`. */
   system: { name: string; version: string; description: string; documentation: string };
 }
@@ -55,6 +59,8 @@ export const defaultConfig: CadenzaConfig = {
   unknownOrderGraceMs: 60_000,
   reconcileRetryMs: 5_000,
   closedOrderMemoryMs: 3_600_000,
+  otcBookDepth: 100,
+  hedgeRetryMs: 5_000,
   system: {
     name: 'Cadenza',
     version: '0.1.0',

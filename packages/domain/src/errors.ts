@@ -17,6 +17,8 @@ export const errorModules = {
   14: 'portfolios and balances',
   15: 'instruments and market data',
   16: 'subscriptions',
+  17: 'OTC dealers and quotes (Fermata)',
+  18: 'OTC ledger wallets (Fermata)',
   19: 'venues',
 } as const;
 
@@ -65,6 +67,25 @@ export const errorCodes = {
   SUBSCRIPTION_NOT_FOUND: { code: 16001, message: 'subscription not found' },
   INVALID_SUBSCRIPTION: { code: 16002, message: 'invalid subscription parameters' },
   FEED_UNAVAILABLE: { code: 16003, message: 'venue feed could not be started', temporary: true },
+
+  DEALER_NOT_FOUND: { code: 17001, message: 'dealer not found' },
+  INVALID_DEALER_PARAMETERS: { code: 17002, message: 'invalid dealer parameters' },
+  INVALID_DEALER_TRANSITION: { code: 17003, message: 'operation not allowed in the dealer status' },
+  DEALER_NOT_FLAT: { code: 17004, message: 'dealer has open exposure or hedges in flight' },
+  DEALER_LINK_INVALID: { code: 17005, message: 'trading account cannot be linked to the dealer' },
+  DEALER_NOT_ACTIVE: { code: 17006, message: 'dealer is archived' },
+  INVALID_QUOTE_REQUEST: { code: 17010, message: 'invalid quote request' },
+  QUOTE_NOT_FOUND: { code: 17011, message: 'quote not found' },
+  QUOTE_EXPIRED: { code: 17012, message: 'quote expired' },
+  QUOTE_ALREADY_USED: { code: 17013, message: 'quote already accepted' },
+  QUOTE_NOT_ACCEPTABLE: { code: 17014, message: 'quote was rejected or replaced' },
+  QUOTE_MISMATCH: { code: 17015, message: 'order does not match the quote' },
+
+  WALLET_NOT_FOUND: { code: 18001, message: 'wallet not found' },
+  WALLET_FROZEN: { code: 18002, message: 'wallet is frozen' },
+  WALLET_CLOSED: { code: 18003, message: 'wallet is closed' },
+  INVALID_TRANSFER: { code: 18004, message: 'invalid transfer' },
+  INVALID_WALLET_TRANSITION: { code: 18005, message: 'operation not allowed in the wallet status' },
 
   VENUE_NOT_CONFIGURED: { code: 19001, message: 'venue not available on this server' },
   VENUE_UNAVAILABLE: { code: 19002, message: 'venue unavailable', temporary: true },

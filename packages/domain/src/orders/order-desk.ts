@@ -19,6 +19,8 @@ import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { CallerContext } from '../model/caller.ts';
 import { dec, str } from '../model/decimal.ts';
 import type { Order } from '../model/order.ts';
+import { FERMATA } from '../model/fermata.ts';
+import type { TradingAccount } from '../model/trading-account.ts';
 import type { CancelRequest } from '../model/venue-order.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { OpenOrders, OrderLookup } from './open-orders.ts';
@@ -36,6 +38,12 @@ export interface SubmitOrderRequest {
   awaitClosed?: boolean;
 }
 
+/**
+ * Takes the orders the OTC desk answers (QUOTED orders, and every order of a FERMATA account): the account is the
+ * caller's and ACTIVE, the submit is not a repeat (otc/quote-desk.ts).
+ */
+export type QuotedOrders = (caller: CallerContext, account: TradingAccount, req: SubmitOrderRequest, idempotencyKey: string | undefined) => Promise<Order>;
+
 export interface OrderDeskDeps {
   live: OpenOrders;
   ledger: OrderLedger;
@@ -52,6 +60,8 @@ export class OrderDesk {
   private readonly instruments: InstrumentCatalog;
   private readonly book: PortfolioBook;
   private readonly vault: CredentialVault;
+  /** Set by the OTC desk when it starts. */
+  quoted: QuotedOrders | undefined;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -76,6 +86,7 @@ export class OrderDesk {
     if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
+    if (this.quoted && (account.venue === FERMATA || req.tradeOrder.orderType === 'QUOTED')) return this.quoted(caller, account, req, idempotencyKey);
     const venue = this.ctx.venues.require(account.venue);
     if (!read.ok) throw read.error;
     const draft = read.draft;

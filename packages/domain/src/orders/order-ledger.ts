@@ -16,7 +16,7 @@ import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { dec, type Dec } from '../model/decimal.ts';
 import type { Balance, Position } from '../model/balance.ts';
-import type { Order } from '../model/order.ts';
+import type { Fill, Order } from '../model/order.ts';
 import type { ExecutionEvent } from '../model/venue-order.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
@@ -117,6 +117,18 @@ export class OrderLedger {
     const balances = this.deps.book.lock(order.tradingAccountId, lockAsset, lockAmount);
     this.deps.live.add(order);
     this.publish(order, balances);
+  }
+
+  /**
+   * An order filled whole at once, as the OTC desk books a QUOTED order: the order and its fill, in the caller's unit
+   * of work (which moves the money), then `event.trade_order.updated`.
+   */
+  recordFilled(order: Order, fill: Fill): void {
+    this.ctx.store.insertOrder(order);
+    if (!this.ctx.store.insertFill(fill)) throw new Error(`fill ${fill.tradeId} of order ${order.tradeOrderId} is already stored`);
+    this.deps.live.add(order);
+    this.deps.live.remember(order);
+    this.publish(order, []);
   }
 
   private fill(order: Order, e: FillReport, fields: Partial<Order>): void {

@@ -33,6 +33,7 @@ import type { Instrument, Security } from '../model/instrument.ts';
 import type { Fill, Order } from '../model/order.ts';
 import type { Balance, Position } from '../model/balance.ts';
 import type { Subscription } from '../model/subscription.ts';
+import type { OtcStore } from './otc-store.ts';
 
 export interface Page {
   offset: number;
@@ -105,6 +106,8 @@ export interface GroupCommit {
 }
 
 export interface Store extends GroupCommit {
+  /** The OTC desk's tables (ports/otc-store.ts), written in the same transactions. */
+  readonly otc: OtcStore;
   /** Runs `fn` as one atomic unit (nested: a savepoint); rethrows what `fn` throws, having undone its writes. */
   transaction<T>(fn: () => T): T;
   /** Commits what is pending, then releases the database. Nothing may be called after. */

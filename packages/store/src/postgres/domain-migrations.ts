@@ -162,4 +162,74 @@ BEGIN
 END $$;
 `,
   },
+  {
+    version: 3,
+    name: 'OTC desk (Fermata): dealers, wallets, ledger entries, quotes, hedges, exposures',
+    sql: `
+CREATE TABLE fermata_dealers (
+  dealer_account_id text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  body json NOT NULL
+);
+
+CREATE TABLE fermata_wallets (
+  wallet_id text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL,
+  trading_account_id text COLLATE "C" NOT NULL,
+  wallet_type text NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  body json NOT NULL
+);
+
+CREATE TABLE fermata_ledger_entries (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  entry_id text COLLATE "C" NOT NULL UNIQUE,
+  wallet_id text COLLATE "C" NOT NULL,
+  asset text COLLATE "C" NOT NULL,
+  amount numeric NOT NULL,
+  balance_after numeric NOT NULL,
+  kind text NOT NULL,
+  reference_id text COLLATE "C" NOT NULL,
+  counterparty_wallet_id text COLLATE "C" NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX fermata_ledger_wallet ON fermata_ledger_entries (wallet_id, asset, seq);
+CREATE FUNCTION fermata_ledger_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'ledger entries are immutable';
+END $$;
+CREATE TRIGGER fermata_ledger_no_change BEFORE UPDATE OR DELETE ON fermata_ledger_entries FOR EACH ROW EXECUTE FUNCTION fermata_ledger_immutable();
+
+CREATE TABLE fermata_quotes (
+  quote_id text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL,
+  quote_request_id text COLLATE "C",
+  dealer_account_id text COLLATE "C" NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  body json NOT NULL
+);
+CREATE UNIQUE INDEX fermata_quotes_request ON fermata_quotes (user_id, quote_request_id) WHERE quote_request_id IS NOT NULL;
+CREATE INDEX fermata_quotes_open ON fermata_quotes (created_at) WHERE status = 'CREATED';
+
+CREATE TABLE fermata_hedges (
+  hedge_id text COLLATE "C" PRIMARY KEY,
+  dealer_account_id text COLLATE "C" NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  body json NOT NULL
+);
+CREATE INDEX fermata_hedges_pending ON fermata_hedges (created_at) WHERE status = 'PENDING';
+
+CREATE TABLE fermata_exposures (
+  dealer_account_id text COLLATE "C" NOT NULL,
+  symbol text COLLATE "C" NOT NULL,
+  body json NOT NULL,
+  PRIMARY KEY (dealer_account_id, symbol)
+);
+`,
+  },
 ];

@@ -44,6 +44,8 @@ import { domainMigrations } from './domain-migrations.ts';
 import { migrate } from './migrator.ts';
 import { fromPgText, json, pgText, sql } from './sql-text.ts';
 import { WriteBehind } from './write-behind.ts';
+import { PgOtcTables } from './pg-otc-tables.ts';
+import type { QuoteKey } from '@cadenza/domain';
 
 export interface PgStoreOptions extends PoolOptions {
   log?: Logger;
@@ -81,6 +83,8 @@ export class PgStore implements Store {
   private readonly fillKeys = new Map<string, Set<string>>();
   private readonly closedOrders: Array<[number, string]> = [];
   private closed = false;
+  /** The OTC desk's tables, written in the same units and batches. */
+  readonly otc: PgOtcTables;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -88,7 +92,17 @@ export class PgStore implements Store {
     private readonly wb: WriteBehind,
     private readonly instrumentIds: Set<string>,
     private readonly securityIds: Set<string>,
-  ) {}
+    quoteKeys: QuoteKey[],
+  ) {
+    this.otc = new PgOtcTables(
+      {
+        write: (statement) => this.write(statement),
+        onUndo: (fn) => this.inTransaction((frame) => frame.keys.push(fn)),
+        rows: (name, text, values) => this.rows(name, text, values),
+      },
+      quoteKeys,
+    );
+  }
 
   /** Connects, applies the migrations (under the migration lock) and loads what synchronous writes answer from. */
   static async open(options: PgStoreOptions): Promise<PgStore> {
@@ -113,7 +127,8 @@ export class PgStore implements Store {
         ...(options.maxHeldUnits !== undefined ? { maxHeldUnits: options.maxHeldUnits } : {}),
         ...(options.fence ? { fence: options.fence } : {}),
       });
-      const store = new PgStore(pool, availability, wb, await ids('SELECT instrument_id AS id FROM instruments'), await ids('SELECT security_id AS id FROM securities'));
+      const quoteKeys = await PgOtcTables.loadKeys(async (name, text, values) => (await pool.query({ ...(name ? { name } : {}), text, values: values ?? [] })).rows);
+      const store = new PgStore(pool, availability, wb, await ids('SELECT instrument_id AS id FROM instruments'), await ids('SELECT security_id AS id FROM securities'), quoteKeys);
       const fills = await pool.query<{ trade_order_id: string; trade_id: string }>(
         'SELECT f.trade_order_id, f.trade_id FROM fills f JOIN orders o ON o.trade_order_id = f.trade_order_id WHERE o.is_open',
       );

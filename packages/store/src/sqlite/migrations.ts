@@ -121,4 +121,71 @@ CREATE TABLE securities (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'OTC desk (Fermata): dealers, wallets, ledger entries, quotes, hedges, exposures',
+    sql: `
+CREATE TABLE fermata_dealers (
+  dealer_account_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+
+CREATE TABLE fermata_wallets (
+  wallet_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  trading_account_id TEXT NOT NULL,
+  wallet_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+
+CREATE TABLE fermata_ledger_entries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entry_id TEXT NOT NULL UNIQUE,
+  wallet_id TEXT NOT NULL,
+  asset TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  balance_after TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reference_id TEXT NOT NULL,
+  counterparty_wallet_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX fermata_ledger_wallet ON fermata_ledger_entries (wallet_id, asset, seq);
+CREATE TRIGGER fermata_ledger_no_update BEFORE UPDATE ON fermata_ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+CREATE TRIGGER fermata_ledger_no_delete BEFORE DELETE ON fermata_ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+
+CREATE TABLE fermata_quotes (
+  quote_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  quote_request_id TEXT,
+  dealer_account_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX fermata_quotes_request ON fermata_quotes (user_id, quote_request_id) WHERE quote_request_id IS NOT NULL;
+CREATE INDEX fermata_quotes_open ON fermata_quotes (created_at) WHERE status = 'CREATED';
+
+CREATE TABLE fermata_hedges (
+  hedge_id TEXT PRIMARY KEY,
+  dealer_account_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX fermata_hedges_pending ON fermata_hedges (created_at) WHERE status = 'PENDING';
+
+CREATE TABLE fermata_exposures (
+  dealer_account_id TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (dealer_account_id, symbol)
+);
+`,
+  },
 ];

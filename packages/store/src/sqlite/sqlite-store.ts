@@ -42,6 +42,7 @@ import type {
 } from '@cadenza/domain';
 import { TERMINAL_STATUSES } from '@cadenza/domain';
 import { migrations } from './migrations.ts';
+import { SqliteOtcTables } from './sqlite-otc-tables.ts';
 import { prepareOwnerOnlyDatabase } from './owner-only-file.ts';
 
 export interface SqliteStoreOptions {
@@ -67,6 +68,8 @@ type CredentialBody = Omit<Credential, 'secretCiphertext'>;
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  /** The OTC desk's tables, on the same connection (so in the same transactions). */
+  readonly otc: SqliteOtcTables;
   private readonly stmts: Record<string, Stmt>;
   private readonly dynamic = new Map<string, Stmt>();
   private seq = 0;
@@ -98,6 +101,7 @@ export class SqliteStore implements Store {
     this.db.pragma('wal_autocheckpoint = 1000');
     this.db.pragma('mmap_size = 268435456');
     this.migrate();
+    this.otc = new SqliteOtcTables(this.db);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       ping: p('SELECT 1 AS ok'),

@@ -7,6 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Fill, Order, Store, TradingAccount } from '@cadenza/domain';
+import { otcStoreContract } from './otc-store.contract.ts';
 
 export function sampleAccount(over: Partial<TradingAccount> = {}): TradingAccount {
   return {
@@ -69,6 +70,7 @@ function sampleFill(over: Partial<Fill> = {}): Fill {
 }
 
 export function storeContract(name: string, open: () => Store | Promise<Store>): void {
+  otcStoreContract(name, open);
   const page = { offset: 0, limit: 10 };
   describe(`Store contract: ${name}`, () => {
     test('round-trips a trading account; deleted ones leave lists and the start-up load', async () => {

@@ -1,0 +1,273 @@
+/**
+ * @module otc/hedger
+ * Keeps each dealer flat. Every client trade moves the dealer's exposure in the pair (booked in the trade's own unit
+ * of work); right after it commits, the hedger sends the opposite order — a normal MARKET order, in whole lots — to
+ * one of the dealer's linked exchange accounts, and books what it filled back on the exposure once it is closed.
+ * A residue below one lot (or below the venue's minimum) stays open: that is "flat within one lot".
+ *
+ * Promises:
+ * - A hedge is recorded (PENDING, its quantity counted as in flight) before its order is sent, and the order's
+ *   idempotencyKey is `fermata-hedge-{hedgeId}`: after a crash, `start()` sends every PENDING hedge again, and the
+ *   order desk answers the order that landed instead of placing a second one.
+ * - A pass decides and records synchronously, so two passes never hedge the same exposure twice.
+ * - A hedge that cannot be placed (no linked venue lists the pair, the venue refuses, the account lacks funds) leaves
+ *   the exposure open; the dealer is tried again after `hedgeRetryMs`, doubling up to 5 minutes, and RFQs that
+ *   would take it over its risk threshold are rejected meanwhile. Pausing a dealer stops quoting, not hedging.
+ */
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import type { CallerContext } from '../model/caller.ts';
+import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
+import type { Dealer, Exposure, Hedge } from '../model/fermata.ts';
+import type { Order } from '../model/order.ts';
+import type { SubmitOrderRequest } from '../orders/order-desk.ts';
+import { isTerminal } from '../orders/status-machine.ts';
+import { hedgeFor } from './exposure.ts';
+import { walkForBase } from './pricing.ts';
+import type { DealerRegistry } from './dealer-registry.ts';
+import type { HedgeVenue, HedgeVenues } from './hedge-venues.ts';
+
+export interface HedgerDeps {
+  dealers: DealerRegistry;
+  venues: HedgeVenues;
+  submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order>;
+}
+
+const MAX_RETRY_MS = 300_000;
+
+export class Hedger {
+  /** dealer → pair → net base position from client trades and filled hedges. */
+  private readonly exposures = new Map<string, Map<string, Dec>>();
+  /** dealer → pair → signed quantity of hedges sent and not yet closed. */
+  private readonly inFlight = new Map<string, Map<string, Dec>>();
+  private readonly pending = new Map<string, Hedge>();
+  private readonly scheduled = new Set<string>();
+  private readonly retries = new Map<string, { timer: ReturnType<typeof setTimeout>; delayMs: number }>();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly deps: HedgerDeps,
+  ) {}
+
+  async load(): Promise<void> {
+    const [exposures, hedges] = await Promise.all([this.ctx.store.otc.loadExposures(), this.ctx.store.otc.loadPendingHedges()]);
+    for (const e of exposures) pairMap(this.exposures, e.dealerAccountId).set(e.symbol, dec(e.quantity));
+    for (const h of hedges) {
+      this.pending.set(h.hedgeId, h);
+      const m = pairMap(this.inFlight, h.dealerAccountId);
+      m.set(h.symbol, (m.get(h.symbol) ?? ZERO).add(signed(h.side, dec(h.quantity))));
+    }
+  }
+
+  /** Sends the hedges a crash left PENDING again (idempotently), and hedges what is still open. */
+  start(): void {
+    for (const h of this.pending.values()) this.track(this.send(h));
+    for (const dealerId of this.exposures.keys()) this.poke(dealerId);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const r of this.retries.values()) clearTimeout(r.timer);
+    this.retries.clear();
+  }
+
+  /** Resolves once no hedge is being sent or settled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size || this.scheduled.size) await Promise.all([...this.running, new Promise((r) => setImmediate(r))]);
+  }
+
+  /** The dealer's exposure per pair (net of filled hedges; in-flight hedges not counted). */
+  exposureOf(dealerAccountId: string): ReadonlyMap<string, Dec> {
+    return this.exposures.get(dealerAccountId) ?? new Map();
+  }
+
+  /** No hedge in flight, and every pair within one lot of flat where it can be hedged (exactly flat where not). */
+  isFlat(dealer: Dealer): boolean {
+    for (const q of this.inFlight.get(dealer.dealerAccountId)?.values() ?? []) if (!q.isZero()) return false;
+    for (const [symbol, q] of this.exposureOf(dealer.dealerAccountId)) {
+      if (q.isZero()) continue;
+      const where = this.deps.venues.for(dealer, symbol)[0];
+      if (!where || hedgeFor(q, dec(where.spec.lotSize), dec(where.spec.minQuantity))) return false;
+    }
+    return true;
+  }
+
+  /** Books a client trade on the dealer's exposure (`delta` in base units, the dealer's side), in the caller's unit. */
+  onClientTrade(dealerAccountId: string, symbol: string, delta: Dec): void {
+    this.setExposure(dealerAccountId, symbol, (this.exposureOf(dealerAccountId).get(symbol) ?? ZERO).add(delta));
+  }
+
+  /** Hedges the dealer soon (after the current change commits); one pass at a time is queued per dealer. */
+  poke(dealerAccountId: string): void {
+    if (this.stopped || this.scheduled.has(dealerAccountId)) return;
+    this.scheduled.add(dealerAccountId);
+    setImmediate(() => {
+      this.scheduled.delete(dealerAccountId);
+      if (!this.stopped) this.pass(dealerAccountId);
+    });
+  }
+
+  /** Decides and records every hedge the dealer needs now, then sends them. */
+  private pass(dealerAccountId: string): void {
+    const dealer = this.deps.dealers.find(dealerAccountId);
+    if (!dealer) return;
+    let unhedged = false;
+    for (const [symbol, exposure] of this.exposureOf(dealerAccountId)) {
+      const net = exposure.add(this.inFlight.get(dealerAccountId)?.get(symbol) ?? ZERO);
+      if (net.isZero()) continue;
+      const where = this.pick(dealer, symbol, net);
+      if (!where) {
+        unhedged = true;
+        continue;
+      }
+      const order = hedgeFor(net, dec(where.spec.lotSize), dec(where.spec.minQuantity));
+      if (!order) continue;
+      const now = this.ctx.clock.now();
+      const hedge: Hedge = {
+        hedgeId: this.ctx.ids.uuid(),
+        dealerAccountId,
+        tradingAccountId: where.account.tradingAccountId,
+        instrumentId: where.spec.instrumentId,
+        symbol,
+        side: order.side,
+        quantity: str(order.quantity),
+        status: 'PENDING',
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.ctx.unit.run(() => {
+        this.ctx.store.otc.insertHedge(hedge);
+        this.setPending(hedge);
+        this.addInFlight(dealerAccountId, symbol, signed(hedge.side, order.quantity));
+      });
+      this.track(this.send(hedge));
+    }
+    if (unhedged) this.retryLater(dealerAccountId);
+  }
+
+  /** The linked venue whose book fills the hedge best (the first listed when none shows the depth). */
+  private pick(dealer: Dealer, symbol: string, net: Dec): HedgeVenue | undefined {
+    const candidates = this.deps.venues.for(dealer, symbol);
+    let best: { where: HedgeVenue; cost: Dec } | undefined;
+    for (const where of candidates) {
+      const book = where.venue.getBook(symbol, this.ctx.config.otcBookDepth);
+      if (!book) continue;
+      const w = walkForBase(net.isNeg() ? book.asks : book.bids, net.abs());
+      if (!w.complete) continue;
+      // Buying back a short: cheapest wins; selling a long: the best proceeds win.
+      if (!best || (net.isNeg() ? w.cost.lt(best.cost) : w.cost.gt(best.cost))) best = { where, cost: w.cost };
+    }
+    return best?.where ?? candidates[0];
+  }
+
+  private async send(hedge: Hedge): Promise<void> {
+    const dealer = this.deps.dealers.find(hedge.dealerAccountId);
+    if (!dealer) return;
+    const owner: CallerContext = { userId: dealer.userId, isAdmin: false };
+    let order: Order | undefined;
+    try {
+      order = await this.deps.submit(owner, {
+        tradingAccountId: hedge.tradingAccountId,
+        tradeOrder: { instrumentId: hedge.instrumentId, orderSide: hedge.side, orderType: 'MARKET', quantity: hedge.quantity },
+        idempotencyKey: `fermata-hedge-${hedge.hedgeId}`,
+        awaitClosed: true,
+      });
+    } catch (err) {
+      if (!(err instanceof DomainError)) {
+        this.ctx.log.error({ err, hedgeId: hedge.hedgeId }, 'hedge order failed; trying again later');
+        this.retryLater(hedge.dealerAccountId, hedge);
+        return;
+      }
+      // Refused before it was placed (no funds, account not active, no liquidity…): nothing traded.
+      this.ctx.log.warn({ err, hedgeId: hedge.hedgeId, dealerAccountId: hedge.dealerAccountId }, 'hedge order refused; the exposure stays open');
+    }
+    if (this.stopped) return;
+    if (order && !isTerminal(order.status)) {
+      this.retryLater(hedge.dealerAccountId, hedge);
+      return;
+    }
+    this.settle(hedge, order);
+  }
+
+  /** Books a closed hedge: what it filled leaves the exposure, what it did not is hedged again. */
+  private settle(hedge: Hedge, order: Order | undefined): void {
+    const current = this.pending.get(hedge.hedgeId);
+    if (!current) return;
+    const executed = order ? dec(order.executedQuantity) : ZERO;
+    const done: Hedge = { ...current, status: 'DONE', executedQuantity: str(executed), updatedAt: this.ctx.clock.now() };
+    if (order) done.tradeOrderId = order.tradeOrderId;
+    this.ctx.unit.run(() => {
+      this.ctx.store.otc.updateHedge(done);
+      this.setPending(done);
+      this.addInFlight(hedge.dealerAccountId, hedge.symbol, signed(hedge.side, dec(hedge.quantity)).neg());
+      if (executed.gt(0)) this.onClientTrade(hedge.dealerAccountId, hedge.symbol, signed(hedge.side, executed));
+    });
+    if (executed.lt(hedge.quantity)) this.retryLater(hedge.dealerAccountId);
+    else {
+      this.clearRetry(hedge.dealerAccountId);
+      this.poke(hedge.dealerAccountId);
+    }
+  }
+
+  /** Tries the dealer (or one unsettled hedge) again after a growing delay. */
+  private retryLater(dealerAccountId: string, hedge?: Hedge): void {
+    if (this.stopped) return;
+    const key = hedge ? `${dealerAccountId}\u0001${hedge.hedgeId}` : dealerAccountId;
+    const prev = this.retries.get(key);
+    if (prev) clearTimeout(prev.timer);
+    const delayMs = prev ? Math.min(prev.delayMs * 2, MAX_RETRY_MS) : this.ctx.config.hedgeRetryMs;
+    const timer = setTimeout(() => {
+      this.retries.delete(key);
+      if (this.stopped) return;
+      if (hedge) this.track(this.send(this.pending.get(hedge.hedgeId) ?? hedge));
+      else this.pass(dealerAccountId);
+    }, delayMs);
+    timer.unref?.();
+    this.retries.set(key, { timer, delayMs });
+  }
+
+  private clearRetry(dealerAccountId: string): void {
+    const r = this.retries.get(dealerAccountId);
+    if (r) clearTimeout(r.timer);
+    this.retries.delete(dealerAccountId);
+  }
+
+  private track(p: Promise<void>): void {
+    const q = p.catch((err: unknown) => this.ctx.log.error({ err }, 'hedger failed')).finally(() => this.running.delete(q));
+    this.running.add(q);
+  }
+
+  private setPending(h: Hedge): void {
+    const before = this.pending.get(h.hedgeId);
+    if (h.status === 'PENDING') this.pending.set(h.hedgeId, h);
+    else this.pending.delete(h.hedgeId);
+    this.ctx.unit.onUndo(() => (before ? this.pending.set(h.hedgeId, before) : this.pending.delete(h.hedgeId)));
+  }
+
+  private addInFlight(dealerAccountId: string, symbol: string, delta: Dec): void {
+    const m = pairMap(this.inFlight, dealerAccountId);
+    const before = m.get(symbol);
+    m.set(symbol, (before ?? ZERO).add(delta));
+    this.ctx.unit.onUndo(() => (before === undefined ? m.delete(symbol) : m.set(symbol, before)));
+  }
+
+  private setExposure(dealerAccountId: string, symbol: string, quantity: Dec): void {
+    const m = pairMap(this.exposures, dealerAccountId);
+    const had = m.has(symbol);
+    const before = m.get(symbol);
+    m.set(symbol, quantity);
+    const row: Exposure = { dealerAccountId, symbol, quantity: str(quantity), updatedAt: this.ctx.clock.now() };
+    this.ctx.store.otc.upsertExposure(row);
+    this.ctx.unit.onUndo(() => (had ? m.set(symbol, before!) : m.delete(symbol)));
+  }
+}
+
+function pairMap(m: Map<string, Map<string, Dec>>, dealerAccountId: string): Map<string, Dec> {
+  let inner = m.get(dealerAccountId);
+  if (!inner) m.set(dealerAccountId, (inner = new Map()));
+  return inner;
+}
+
+const signed = (side: 'BUY' | 'SELL', q: Dec): Dec => (side === 'BUY' ? q : q.neg());

@@ -1,0 +1,366 @@
+/**
+ * @module otc/quote-desk
+ * RFQs and their acceptance.
+ *
+ * - `rfq` answers a Quote: CREATED with the dealer's firm price until `expireAt`, or REJECTED with the dealer's reason
+ *   (dealer-pricer.ts). The same `quoteRequestId` from the same user answers the same quote. A new CREATED quote
+ *   replaces (REPLACED) the trader's open quote for the same dealer, trading account, pair and side, so a trader
+ *   holds at most one live price per dealer and direction.
+ * - `accept` takes a QUOTED order (from the order desk): on the FERMATA account of the quote's owner, before
+ *   expiry, once. One unit of work writes the order FILLED at exactly the quoted price with its fill, the four ledger
+ *   entries between the trader's and the dealer's wallets, both accounts' positions, the quote ACCEPTED and the
+ *   dealer's exposure; only then does anything go out — and the dealer's hedge is sent (hedger.ts).
+ * - Every status change of a quote (and its creation) is pushed as `event.quote.updated` (a `Quote`) on the trader's
+ *   account channel (its user channel when the RFQ named no account) and on the dealer's account channel.
+ * - Open quotes expire at `expireAt`: a timer marks them EXPIRED; an accept that finds one past its time expires it
+ *   there and is refused.
+ *
+ * Memory: open quotes and the `quoteRequestId` index are loaded at start; quotes closed within
+ * `closedOrderMemoryMs` stay in memory; an older one is read from the store to be refused with its status.
+ */
+import type { QuoteRfqRequest } from '@cadenza/contract';
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
+import type { AccountRegistry } from '../accounts/account-registry.ts';
+import type { CallerContext } from '../model/caller.ts';
+import { dec, isDecimalString, str } from '../model/decimal.ts';
+import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
+import type { Fill, Order } from '../model/order.ts';
+import type { Position } from '../model/balance.ts';
+import type { TradingAccount } from '../model/trading-account.ts';
+import type { SubmitOrderRequest } from '../orders/order-desk.ts';
+import type { OrderLedger } from '../orders/order-ledger.ts';
+import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import type { DealerPricer } from './dealer-pricer.ts';
+import type { DealerRegistry } from './dealer-registry.ts';
+import { toQuote } from './fermata-models.ts';
+import type { Hedger } from './hedger.ts';
+import { quoteTransition, type QuoteEvent } from './quote-status.ts';
+import { readRfq } from './rfq-request.ts';
+import type { WalletBook } from './wallet-book.ts';
+
+export interface QuoteDeskDeps {
+  accounts: AccountRegistry;
+  dealers: DealerRegistry;
+  wallets: WalletBook;
+  pricer: DealerPricer;
+  hedger: Hedger;
+  ledger: OrderLedger;
+  book: PortfolioBook;
+}
+
+const requestKey = (userId: string, quoteRequestId: string) => `${userId}\u0001${quoteRequestId}`;
+const replaceKey = (q: QuoteRecord) => `${q.userId}\u0001${q.traderAccountId ?? ''}\u0001${q.dealerAccountId}\u0001${q.symbol}\u0001${q.side}`;
+
+export class QuoteDesk {
+  private readonly open = new Map<string, QuoteRecord>();
+  /** Closed quotes still held, and when each closed (oldest first). */
+  private readonly closed = new Map<string, { quote: QuoteRecord; at: number }>();
+  private readonly byRequest = new Map<string, string>();
+  private readonly live = new Map<string, string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly deps: QuoteDeskDeps,
+  ) {}
+
+  async load(): Promise<void> {
+    const [open, keys] = await Promise.all([this.ctx.store.otc.loadOpenQuotes(), this.ctx.store.otc.loadQuoteKeys()]);
+    for (const k of keys) this.byRequest.set(requestKey(k.userId, k.quoteRequestId), k.quoteId);
+    for (const q of open) {
+      this.open.set(q.quoteId, q);
+      this.live.set(replaceKey(q), q.quoteId);
+    }
+  }
+
+  /** Arms the expiry of every open quote (those already past it expire at once). */
+  start(): void {
+    for (const q of this.open.values()) this.arm(q);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** The caller's quote (any, for administrators), from memory or the store. */
+  async get(caller: CallerContext, quoteId: string): Promise<QuoteRecord> {
+    const q = this.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
+    if (!q || (!caller.isAdmin && q.userId !== caller.userId)) throw new DomainError('QUOTE_NOT_FOUND', `quote ${boundedText(quoteId)} not found`);
+    return this.find(quoteId) ?? q;
+  }
+
+  async rfq(caller: CallerContext, input: QuoteRfqRequest): Promise<QuoteRecord> {
+    const now = this.ctx.clock.now();
+    const r = readRfq(input, now);
+    if (r.quoteRequestId !== undefined) {
+      const earlier = this.byRequest.get(requestKey(caller.userId, r.quoteRequestId));
+      if (earlier !== undefined) return this.get(caller, earlier);
+    }
+    const dealer = this.deps.dealers.require(r.dealerAccountId);
+    if (dealer.status === 'ARCHIVED') throw new DomainError('DEALER_NOT_ACTIVE', `dealer ${dealer.dealerAccountId} is archived`);
+    if (r.traderAccountId !== undefined) this.requireTraderAccount(caller, r.traderAccountId, dealer.dealerAccountId);
+    const profile = this.deps.dealers.profile(dealer.dealerAccountId, r.pricingProfileId);
+    if (!profile) throw new DomainError('INVALID_QUOTE_REQUEST', `the dealer has no pricing profile ${boundedText(r.pricingProfileId ?? '')}`);
+    const terms = { side: r.side, symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, ...(r.quantity ? { quantity: r.quantity } : {}), ...(r.quoteQuantity ? { quoteQuantity: r.quoteQuantity } : {}) };
+    const answer = this.deps.pricer.answer(dealer, terms, profile);
+    const quote: QuoteRecord = {
+      quoteId: this.ctx.ids.uuid(),
+      userId: caller.userId,
+      dealerAccountId: dealer.dealerAccountId,
+      instrumentId: `${FERMATA}:${r.symbol}`,
+      symbol: r.symbol,
+      baseAsset: r.baseAsset,
+      quoteAsset: r.quoteAsset,
+      side: r.side,
+      quantityType: r.quantity ? 'BASE' : 'QUOTE',
+      quantity: answer.ok ? str(answer.quantity) : str(r.quantity ?? dec(0)),
+      quoteQuantity: answer.ok ? str(answer.quoteQuantity) : str(r.quoteQuantity ?? dec(0)),
+      price: answer.ok ? str(answer.price) : '0',
+      status: answer.ok ? 'CREATED' : 'REJECTED',
+      pricingProfileId: profile.pricingProfileId,
+      createdAt: now,
+      updatedAt: now,
+      expireAt: r.expireAt,
+    };
+    if (answer.ok) quote.hedgeInstrumentId = answer.hedgeInstrumentId;
+    else quote.rejectReason = answer.reason;
+    if (r.quoteRequestId !== undefined) quote.quoteRequestId = r.quoteRequestId;
+    if (r.traderAccountId !== undefined) quote.traderAccountId = r.traderAccountId;
+    this.ctx.unit.run(() => {
+      this.ctx.store.otc.insertQuote(quote);
+      if (quote.quoteRequestId !== undefined) this.index(requestKey(quote.userId, quote.quoteRequestId), quote.quoteId, this.byRequest);
+      const previous = quote.status === 'CREATED' ? this.live.get(replaceKey(quote)) : undefined;
+      const prev = previous === undefined ? undefined : this.open.get(previous);
+      if (prev) this.change(prev, 'REPLACE', {});
+      this.remember(quote);
+      this.publish(quote);
+    });
+    this.arm(quote);
+    return quote;
+  }
+
+  /** The QUOTED order of `req` (order-desk.ts `QuotedOrders`). */
+  async accept(caller: CallerContext, account: TradingAccount, req: SubmitOrderRequest, idempotencyKey: string | undefined): Promise<Order> {
+    const draft = req.tradeOrder as SubmitOrderRequest['tradeOrder'] & { quoteId?: unknown };
+    if (account.venue !== FERMATA) throw new DomainError('ACCOUNT_VENUE_MISMATCH', `QUOTED orders trade on ${FERMATA} accounts; trading account ${account.tradingAccountId} is on ${account.venue}`);
+    if (draft.orderType !== 'QUOTED') throw new DomainError('ORDER_TYPE_NOT_ALLOWED', `${FERMATA} accounts take QUOTED orders only (orderType QUOTED with the quoteId)`);
+    if (typeof draft.quoteId !== 'string' || draft.quoteId.length === 0) throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrder.quoteId is required for a QUOTED order');
+    if (draft.clientOrderId !== undefined && (draft.clientOrderId.length === 0 || draft.clientOrderId.length > 64)) throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrder.clientOrderId must be 1 to 64 characters');
+    const quoteId = draft.quoteId;
+    // The only wait: a quote memory let go of is closed, and is read only to be refused with its status.
+    const stored = this.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
+    const quote = this.find(quoteId) ?? stored;
+    if (!quote || quote.userId !== account.userId) throw new DomainError('QUOTE_NOT_FOUND', `quote ${boundedText(quoteId)} not found`);
+    const now = this.ctx.clock.now();
+    if (quote.status === 'CREATED' && now >= quote.expireAt) this.expire(quote.quoteId);
+    const current = this.find(quoteId) ?? quote;
+    switch (current.status) {
+      case 'CREATED':
+        break;
+      case 'ACCEPTED':
+        throw new DomainError('QUOTE_ALREADY_USED', `quote ${quoteId} was already accepted (trade order ${current.tradeOrderId ?? 'unknown'})`);
+      case 'EXPIRED':
+        throw new DomainError('QUOTE_EXPIRED', `quote ${quoteId} expired at ${new Date(current.expireAt).toISOString()}`);
+      default:
+        throw new DomainError('QUOTE_NOT_ACCEPTABLE', `quote ${quoteId} is ${current.status}${current.rejectReason ? `: ${current.rejectReason}` : ''}`);
+    }
+    this.checkTerms(current, account, draft);
+    const dealer = this.deps.dealers.require(current.dealerAccountId);
+    if (dealer.status === 'ARCHIVED') throw new DomainError('DEALER_NOT_ACTIVE', `dealer ${dealer.dealerAccountId} is archived`);
+    const traderWallet = this.deps.wallets.ofAccount(account.tradingAccountId);
+    if (!traderWallet) throw new Error(`FERMATA account ${account.tradingAccountId} has no wallet`);
+
+    const tradeOrderId = this.ctx.ids.uuid();
+    const order: Order = {
+      tradeOrderId,
+      tradingAccountId: account.tradingAccountId,
+      userId: account.userId,
+      venue: FERMATA,
+      instrumentId: current.instrumentId,
+      symbol: current.symbol,
+      baseAsset: current.baseAsset,
+      quoteAsset: current.quoteAsset,
+      clientOrderId: draft.clientOrderId ?? tradeOrderId.replace(/-/g, ''),
+      externalOrderId: current.quoteId,
+      orderType: 'QUOTED',
+      side: current.side,
+      quantityType: 'BASE',
+      quantity: current.quantity,
+      limitPrice: current.price,
+      timeInForce: 'FOK',
+      status: 'FILLED',
+      executedQuantity: current.quantity,
+      executedCost: current.quoteQuantity,
+      fees: {},
+      lockAsset: current.side === 'BUY' ? current.quoteAsset : current.baseAsset,
+      lockedAmount: '0',
+      createdAt: now,
+      updatedAt: now,
+      lastExecutionAt: now,
+    };
+    if (idempotencyKey !== undefined) order.idempotencyKey = idempotencyKey;
+    const fill: Fill = {
+      tradeOrderId, tradingAccountId: account.tradingAccountId, venue: FERMATA, tradeId: current.quoteId, side: current.side,
+      price: current.price, quantity: current.quantity, fee: '0', feeAsset: current.quoteAsset, liquidity: 'TAKER', timestamp: now,
+    };
+    const quantity = dec(current.quantity);
+    const cost = dec(current.quoteQuantity);
+    const buyer = current.side === 'BUY' ? traderWallet.walletId : dealer.walletId;
+    const seller = current.side === 'BUY' ? dealer.walletId : traderWallet.walletId;
+    this.ctx.unit.run(() => {
+      this.deps.ledger.recordFilled(order, fill);
+      const legs = [
+        { from: buyer, to: seller, asset: current.quoteAsset, amount: cost },
+        { from: seller, to: buyer, asset: current.baseAsset, amount: quantity },
+      ].filter((l) => l.amount.gt(0));
+      const { changes } = this.deps.wallets.move(legs, 'TRADE', tradeOrderId);
+      const price = dec(current.price);
+      const dealerSide = current.side === 'BUY' ? 'SELL' : 'BUY';
+      const positions = new Map<string, Position>([
+        [account.tradingAccountId, this.deps.book.trade(account.tradingAccountId, current.instrumentId, current.baseAsset, current.side, quantity, price)],
+        [dealer.dealerAccountId, this.deps.book.trade(dealer.dealerAccountId, current.instrumentId, current.baseAsset, dealerSide, quantity, price)],
+      ]);
+      this.deps.wallets.publish(changes, positions);
+      this.change(current, 'ACCEPT', { tradeOrderId, ...(current.traderAccountId ? {} : { traderAccountId: account.tradingAccountId }) });
+      this.deps.hedger.onClientTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? quantity.neg() : quantity);
+    });
+    this.deps.hedger.poke(dealer.dealerAccountId);
+    return order;
+  }
+
+  /** Rejects every open quote of the dealer (it paused or was archived). */
+  rejectOpen(dealerAccountId: string, reason: string): void {
+    for (const q of [...this.open.values()]) if (q.dealerAccountId === dealerAccountId) this.change(q, 'REJECT', { rejectReason: reason });
+  }
+
+  /** Expires every open quote past its time; answers how many (the timers call it; tests on a fake clock too). */
+  expireDue(): number {
+    const now = this.ctx.clock.now();
+    let n = 0;
+    for (const q of [...this.open.values()]) {
+      if (now >= q.expireAt) {
+        this.expire(q.quoteId);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  openCount(): number {
+    return this.open.size;
+  }
+
+  private expire(quoteId: string): void {
+    const q = this.open.get(quoteId);
+    if (q) this.change(q, 'EXPIRE', {});
+  }
+
+  /** Moves an open quote to a final status in its own unit (or the caller's), and pushes it. */
+  private change(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>): void {
+    const status = quoteTransition(q.status, event);
+    if (!status) return;
+    const next: QuoteRecord = { ...q, ...fields, status, updatedAt: this.ctx.clock.now() };
+    this.ctx.unit.run(() => {
+      this.ctx.store.otc.updateQuote(next);
+      this.remember(next);
+      this.publish(next);
+    });
+    this.ctx.unit.onDone(() => this.disarm(q.quoteId));
+  }
+
+  /** Holds the quote's latest state (undone with the enclosing unit). */
+  private remember(q: QuoteRecord): void {
+    const wasOpen = this.open.get(q.quoteId);
+    const wasClosed = this.closed.get(q.quoteId);
+    const key = replaceKey(q);
+    const liveBefore = this.live.get(key);
+    if (q.status === 'CREATED') {
+      this.open.set(q.quoteId, q);
+      this.live.set(key, q.quoteId);
+    } else {
+      this.open.delete(q.quoteId);
+      if (liveBefore === q.quoteId) this.live.delete(key);
+      this.closed.delete(q.quoteId);
+      const at = this.ctx.clock.now();
+      this.closed.set(q.quoteId, { quote: q, at });
+      for (const [id, c] of this.closed) {
+        if (at - c.at < this.ctx.config.closedOrderMemoryMs) break;
+        this.closed.delete(id);
+      }
+    }
+    this.ctx.unit.onUndo(() => {
+      if (wasOpen) this.open.set(q.quoteId, wasOpen);
+      else this.open.delete(q.quoteId);
+      if (wasClosed) this.closed.set(q.quoteId, wasClosed);
+      else this.closed.delete(q.quoteId);
+      if (liveBefore === undefined) this.live.delete(key);
+      else this.live.set(key, liveBefore);
+    });
+  }
+
+  private index(key: string, quoteId: string, m: Map<string, string>): void {
+    m.set(key, quoteId);
+    this.ctx.unit.onUndo(() => m.delete(key));
+  }
+
+  private find(quoteId: string): QuoteRecord | undefined {
+    return this.open.get(quoteId) ?? this.closed.get(quoteId)?.quote;
+  }
+
+  private publish(q: QuoteRecord): void {
+    const data = toQuote(q);
+    if (q.traderAccountId !== undefined) this.ctx.publish.toAccount(q.traderAccountId, 'event.quote.updated', data);
+    else this.ctx.publish.toUser(q.userId, 'event.quote.updated', data);
+    this.ctx.publish.toAccount(q.dealerAccountId, 'event.quote.updated', data);
+  }
+
+  /** The account an RFQ names must be the caller's ACTIVE FERMATA account, connected to this dealer or to none. */
+  private requireTraderAccount(caller: CallerContext, tradingAccountId: string, dealerAccountId: string): TradingAccount {
+    const a = this.deps.accounts.requireOwned(caller, tradingAccountId);
+    if (a.venue !== FERMATA) throw new DomainError('INVALID_QUOTE_REQUEST', `traderAccountId must be a ${FERMATA} trading account; ${tradingAccountId} is on ${a.venue}`);
+    if (a.tradingAccountId === dealerAccountId) throw new DomainError('INVALID_QUOTE_REQUEST', 'a dealer does not quote itself');
+    if (a.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${tradingAccountId} is ${a.status}`);
+    if (a.externalAccountId !== undefined && a.externalAccountId !== dealerAccountId) {
+      throw new DomainError('INVALID_QUOTE_REQUEST', `trading account ${tradingAccountId} trades with dealer ${a.externalAccountId}`);
+    }
+    return a;
+  }
+
+  /** The order may restate the quote's terms; whatever it states must be the quote's. */
+  private checkTerms(q: QuoteRecord, account: TradingAccount, draft: SubmitOrderRequest['tradeOrder']): void {
+    const mismatch = (what: string) => new DomainError('QUOTE_MISMATCH', `${what} (quote ${q.quoteId})`);
+    if (q.traderAccountId !== undefined && q.traderAccountId !== account.tradingAccountId) throw mismatch(`the quote was given to trading account ${q.traderAccountId}`);
+    if (account.tradingAccountId === q.dealerAccountId) throw mismatch('a dealer does not trade with itself');
+    if (account.externalAccountId !== undefined && account.externalAccountId !== q.dealerAccountId) throw mismatch(`trading account ${account.tradingAccountId} trades with dealer ${account.externalAccountId}`);
+    if (draft.orderSide !== undefined && draft.orderSide !== q.side) throw mismatch(`orderSide ${boundedText(String(draft.orderSide))} differs from the quote's ${q.side}`);
+    if (draft.instrumentId !== undefined && draft.instrumentId !== q.instrumentId && draft.instrumentId !== q.symbol) throw mismatch(`instrumentId ${boundedText(draft.instrumentId)} differs from the quote's ${q.instrumentId}`);
+    const same = (v: string | undefined, expected: string) => v === undefined || (isDecimalString(v) && dec(v).eq(expected));
+    const byQuote = draft.quantityType === 'QUOTE';
+    if (!same(draft.quantity, byQuote ? q.quoteQuantity : q.quantity)) throw mismatch(`quantity ${boundedText(String(draft.quantity))} differs from the quote's ${byQuote ? q.quoteQuantity : q.quantity}`);
+    if (!same(draft.quoteCurrencyQuantity, q.quoteQuantity)) throw mismatch(`quoteCurrencyQuantity differs from the quote's ${q.quoteQuantity}`);
+    if (!same(draft.limitPrice, q.price)) throw mismatch(`limitPrice differs from the quoted price ${q.price}`);
+  }
+
+  private arm(q: QuoteRecord): void {
+    if (this.stopped || this.timers.has(q.quoteId) || !this.open.has(q.quoteId)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(q.quoteId);
+      // The clock decides, not the timer: a fake clock in tests, or a timer that fired early, leaves it open.
+      if (this.ctx.clock.now() >= q.expireAt) this.expire(q.quoteId);
+      else this.arm(q);
+    }, Math.max(0, q.expireAt - this.ctx.clock.now()) + 1);
+    t.unref?.();
+    this.timers.set(q.quoteId, t);
+  }
+
+  private disarm(quoteId: string): void {
+    const t = this.timers.get(quoteId);
+    if (t) clearTimeout(t);
+    this.timers.delete(quoteId);
+  }
+}

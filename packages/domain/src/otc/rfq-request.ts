@@ -1,0 +1,80 @@
+/**
+ * @module otc/rfq-request
+ * An RFQ (`QuoteRfqRequest`) read into terms, or refused with INVALID_QUOTE_REQUEST naming the field:
+ * - the pair is `instrumentId` (`BASE/QUOTE` or `FERMATA:BASE/QUOTE`) or `baseAsset` + `quoteAsset` (both given: they
+ *   must agree);
+ * - exactly one of `quantity` (base) and `quoteQuantity` (quote amount), greater than zero;
+ * - the quote lives `ttl` seconds (1–300, default 10) or until `expireAt` (ISO-8601, within the next 300 s), not both;
+ * - `quoteRequestId` (1–128 characters) makes the request idempotent per user.
+ */
+import type { QuoteRfqRequest } from '@cadenza/contract';
+import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
+import { dec, isDecimalString, type Dec } from '../model/decimal.ts';
+import { FERMATA } from '../model/fermata.ts';
+import type { OrderSideValue } from '../model/primitives.ts';
+import { fromIso } from '../model/time.ts';
+
+export const DEFAULT_QUOTE_TTL_S = 10;
+export const MAX_QUOTE_TTL_S = 300;
+const ASSET = /^[A-Z0-9]{1,20}$/;
+
+export interface RfqRead {
+  dealerAccountId: string;
+  traderAccountId?: string;
+  side: OrderSideValue;
+  symbol: string;
+  baseAsset: string;
+  quoteAsset: string;
+  quantity?: Dec;
+  quoteQuantity?: Dec;
+  quoteRequestId?: string;
+  pricingProfileId?: string;
+  expireAt: number;
+}
+
+export function readRfq(input: QuoteRfqRequest, now: number): RfqRead {
+  const bad = (message: string) => new DomainError('INVALID_QUOTE_REQUEST', message);
+  if (typeof input.dealerAccountId !== 'string' || input.dealerAccountId.length === 0) throw bad('dealerAccountId is required');
+  if (input.orderSide !== 'BUY' && input.orderSide !== 'SELL') throw bad('orderSide must be BUY or SELL');
+  let base = input.baseAsset;
+  let quote = input.quoteAsset;
+  if (input.instrumentId !== undefined) {
+    const m = /^(?:([A-Z0-9_]+):)?([A-Z0-9]{1,20})\/([A-Z0-9]{1,20})$/.exec(input.instrumentId);
+    if (!m || (m[1] !== undefined && m[1] !== FERMATA)) throw bad(`instrumentId ${boundedText(input.instrumentId)} must be BASE/QUOTE or ${FERMATA}:BASE/QUOTE`);
+    if ((base !== undefined && base !== m[2]) || (quote !== undefined && quote !== m[3])) throw bad('instrumentId and baseAsset/quoteAsset name different pairs');
+    base = m[2];
+    quote = m[3];
+  }
+  if (base === undefined || quote === undefined) throw bad('name the pair: instrumentId, or baseAsset and quoteAsset');
+  if (!ASSET.test(base) || !ASSET.test(quote) || base === quote) throw bad(`${boundedText(`${base}/${quote}`)} is not a pair of asset symbols`);
+  const size = (field: 'quantity' | 'quoteQuantity'): Dec | undefined => {
+    const v = input[field];
+    if (v === undefined) return undefined;
+    if (!isDecimalString(v) || !dec(v).gt(0)) throw bad(`${field} must be a decimal greater than zero`);
+    return dec(v);
+  };
+  const quantity = size('quantity');
+  const quoteQuantity = size('quoteQuantity');
+  if ((quantity === undefined) === (quoteQuantity === undefined)) throw bad('give exactly one of quantity and quoteQuantity');
+  let expireAt: number;
+  if (input.expireAt !== undefined) {
+    if (input.ttl !== undefined) throw bad('give ttl or expireAt, not both');
+    const at = fromIso(input.expireAt);
+    if (at === undefined) throw bad('expireAt must be an ISO-8601 date-time');
+    if (at <= now || at > now + MAX_QUOTE_TTL_S * 1000) throw bad(`expireAt must be within the next ${MAX_QUOTE_TTL_S} seconds`);
+    expireAt = at;
+  } else {
+    const ttl = input.ttl ?? DEFAULT_QUOTE_TTL_S;
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_QUOTE_TTL_S) throw bad(`ttl must be 1 to ${MAX_QUOTE_TTL_S} seconds`);
+    expireAt = now + ttl * 1000;
+  }
+  if (input.quoteRequestId !== undefined && (input.quoteRequestId.length === 0 || input.quoteRequestId.length > 128)) throw bad('quoteRequestId must be 1 to 128 characters');
+  const out: RfqRead = { dealerAccountId: input.dealerAccountId, side: input.orderSide, symbol: `${base}/${quote}`, baseAsset: base, quoteAsset: quote, expireAt };
+  if (quantity !== undefined) out.quantity = quantity;
+  if (quoteQuantity !== undefined) out.quoteQuantity = quoteQuantity;
+  if (input.traderAccountId !== undefined) out.traderAccountId = input.traderAccountId;
+  if (input.quoteRequestId !== undefined) out.quoteRequestId = input.quoteRequestId;
+  if (input.pricingProfileId !== undefined) out.pricingProfileId = input.pricingProfileId;
+  return out;
+}

@@ -1,0 +1,156 @@
+/**
+ * @module otc/wallet-book
+ * Every ledger wallet and its balances, held in memory from start, and the one way money moves: `move`, which plans
+ * the legs with the ledger's rules (ledger-core.ts), appends the immutable entries and mirrors them into the
+ * portfolio of the FERMATA trading account that owns each wallet — all inside the caller's unit of work.
+ *
+ * Promises:
+ * - A wallet's balance of an asset is the sum of its entries (the store keeps each entry's running balance).
+ * - The owning account's portfolio balance of an asset equals the wallet's (free = balance, nothing locked): the
+ *   mirror is written in the same transaction as the entries, so `query.portfolio.get` and
+ *   `event.portfolio.updated` show wallet balances.
+ */
+import type { DomainContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
+import type { Balance, Position } from '../model/balance.ts';
+import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
+import type { LedgerEntry, Wallet } from '../model/fermata.ts';
+import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
+import { planLegs, type Leg, type LedgerState, type WalletView } from './ledger-core.ts';
+
+/** What one movement changed in each owning account's portfolio. */
+export type PortfolioChanges = Map<string, Balance[]>;
+
+export class WalletBook implements LedgerState {
+  private readonly wallets = new Map<string, Wallet>();
+  private readonly byAccount = new Map<string, string>();
+  private readonly balances = new Map<string, Map<string, Dec>>();
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly book: PortfolioBook,
+  ) {}
+
+  async load(): Promise<void> {
+    const [wallets, balances] = await Promise.all([this.ctx.store.otc.loadWallets(), this.ctx.store.otc.loadWalletBalances()]);
+    for (const w of wallets) {
+      this.wallets.set(w.walletId, w);
+      this.byAccount.set(w.tradingAccountId, w.walletId);
+    }
+    for (const b of balances) this.assets(b.walletId).set(b.asset, dec(b.balance));
+  }
+
+  wallet(walletId: string): Wallet | undefined {
+    return this.wallets.get(walletId);
+  }
+
+  /** The wallet the FERMATA trading account owns. */
+  ofAccount(tradingAccountId: string): Wallet | undefined {
+    const id = this.byAccount.get(tradingAccountId);
+    return id === undefined ? undefined : this.wallets.get(id);
+  }
+
+  /** The caller's wallet (any, for admins), or WALLET_NOT_FOUND — another user's wallet is not found either. */
+  requireOwned(caller: { userId: string; isAdmin: boolean }, walletId: string | undefined): Wallet {
+    const w = walletId === undefined ? undefined : this.wallets.get(walletId);
+    if (!w || (!caller.isAdmin && w.userId !== caller.userId)) throw new DomainError('WALLET_NOT_FOUND', `wallet ${walletId === undefined ? '(none)' : boundedText(walletId)} not found`);
+    return w;
+  }
+
+  all(): Wallet[] {
+    return [...this.wallets.values()];
+  }
+
+  balance(walletId: string, asset: string): Dec {
+    return this.balances.get(walletId)?.get(asset) ?? ZERO;
+  }
+
+  balancesOf(walletId: string): Map<string, Dec> {
+    return new Map(this.balances.get(walletId) ?? []);
+  }
+
+  /** Writes a new wallet or its new state, and holds it (undone with the enclosing unit). */
+  put(wallet: Wallet, isNew: boolean): void {
+    if (isNew) this.ctx.store.otc.insertWallet(wallet);
+    else this.ctx.store.otc.updateWallet(wallet);
+    const before = this.wallets.get(wallet.walletId);
+    this.wallets.set(wallet.walletId, wallet);
+    this.byAccount.set(wallet.tradingAccountId, wallet.walletId);
+    this.ctx.unit.onUndo(() => {
+      if (before) this.wallets.set(wallet.walletId, before);
+      else {
+        this.wallets.delete(wallet.walletId);
+        this.byAccount.delete(wallet.tradingAccountId);
+      }
+    });
+  }
+
+  /**
+   * Moves the legs as one, or throws the refusal (nothing moved). Call inside a unit of work: entries, balances and
+   * the portfolio mirror commit with whatever else the unit writes. Returns the entries and the portfolio changes,
+   * which the caller publishes (`publish`) with whatever else it shows.
+   */
+  move(legs: readonly Leg[], kind: LedgerEntry['kind'], referenceId: string, options: { closingWithdrawal?: boolean } = {}): { entries: LedgerEntry[]; changes: PortfolioChanges } {
+    const plan = planLegs(this, legs, options);
+    if (!plan.ok) throw new DomainError(plan.refusal, plan.message);
+    const now = this.ctx.clock.now();
+    const entries = plan.entries.map<LedgerEntry>((e) => ({
+      entryId: this.ctx.ids.uuid(),
+      walletId: e.walletId,
+      asset: e.asset,
+      amount: str(e.amount),
+      balanceAfter: str(e.balanceAfter),
+      kind,
+      referenceId,
+      counterpartyWalletId: e.counterpartyWalletId,
+      createdAt: now,
+    }));
+    this.ctx.store.otc.appendLedgerEntries(entries);
+    const changes: PortfolioChanges = new Map();
+    for (const e of plan.entries) {
+      this.setBalance(e.walletId, e.asset, e.balanceAfter);
+      const accountId = this.wallets.get(e.walletId)!.tradingAccountId;
+      const changed = this.book.apply(accountId, [{ asset: e.asset, free: e.amount, locked: ZERO }]);
+      changes.set(accountId, [...(changes.get(accountId) ?? []).filter((b) => b.asset !== e.asset), ...changed]);
+    }
+    return { entries, changes };
+  }
+
+  /** Pushes each changed portfolio as `event.portfolio.updated` (a DELTA), with the account's new position if any. */
+  publish(changes: PortfolioChanges, positions: ReadonlyMap<string, Position> = new Map()): void {
+    for (const [tradingAccountId, balances] of changes) {
+      const position = positions.get(tradingAccountId);
+      this.ctx.publish.toAccount(
+        tradingAccountId,
+        'event.portfolio.updated',
+        toRpcPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
+      );
+    }
+  }
+
+  /** Whether every balance of the wallet is zero. */
+  isEmpty(walletId: string): boolean {
+    for (const v of this.balances.get(walletId)?.values() ?? []) if (!v.isZero()) return false;
+    return true;
+  }
+
+  view(walletId: string): WalletView | undefined {
+    return this.wallets.get(walletId);
+  }
+
+  private assets(walletId: string): Map<string, Dec> {
+    let m = this.balances.get(walletId);
+    if (!m) this.balances.set(walletId, (m = new Map()));
+    return m;
+  }
+
+  private setBalance(walletId: string, asset: string, value: Dec): void {
+    const m = this.assets(walletId);
+    const had = m.has(asset);
+    const before = m.get(asset);
+    m.set(asset, value);
+    this.ctx.unit.onUndo(() => (had ? m.set(asset, before!) : m.delete(asset)));
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * @module sqlite/sqlite-otc-tables
+ * The OTC desk's tables (`OtcStore`, packages/domain/src/ports/otc-store.ts) in the domain's SQLite file. It shares
+ * the store's connection, so its writes join whatever transaction (or group commit) the store has open.
+ *
+ * Ledger entries are columns, not a JSON body: they are appended and never change (triggers refuse UPDATE and DELETE),
+ * and `seq` orders them, so a wallet's balance of an asset is its latest entry's `balance_after`.
+ */
+import type Database from 'better-sqlite3';
+import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet } from '@cadenza/domain';
+
+type Row = { body: string };
+type EntryRow = {
+  entry_id: string;
+  wallet_id: string;
+  asset: string;
+  amount: string;
+  balance_after: string;
+  kind: LedgerEntry['kind'];
+  reference_id: string;
+  counterparty_wallet_id: string;
+  created_at: number;
+};
+
+const bodies = <T>(rows: unknown[]): T[] => (rows as Row[]).map((r) => JSON.parse(r.body) as T);
+
+export class SqliteOtcTables implements OtcStore {
+  private readonly s: Record<string, Database.Statement>;
+
+  constructor(db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insertDealer: p('INSERT INTO fermata_dealers (dealer_account_id, user_id, status, created_at, body) VALUES (?, ?, ?, ?, ?)'),
+      updateDealer: p('UPDATE fermata_dealers SET status = ?, body = ? WHERE dealer_account_id = ?'),
+      loadDealers: p('SELECT body FROM fermata_dealers ORDER BY created_at, dealer_account_id'),
+      insertWallet: p('INSERT INTO fermata_wallets (wallet_id, user_id, trading_account_id, wallet_type, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      updateWallet: p('UPDATE fermata_wallets SET status = ?, body = ? WHERE wallet_id = ?'),
+      loadWallets: p('SELECT body FROM fermata_wallets ORDER BY created_at, wallet_id'),
+      insertEntry: p(
+        `INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // SQLite takes the bare columns from the row holding max(seq).
+      balances: p('SELECT wallet_id, asset, balance_after, max(seq) AS seq FROM fermata_ledger_entries GROUP BY wallet_id, asset ORDER BY wallet_id, asset'),
+      entries: p('SELECT * FROM fermata_ledger_entries WHERE wallet_id = ? ORDER BY seq'),
+      entriesOfAsset: p('SELECT * FROM fermata_ledger_entries WHERE wallet_id = ? AND asset = ? ORDER BY seq'),
+      insertQuote: p('INSERT INTO fermata_quotes (quote_id, user_id, quote_request_id, dealer_account_id, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      updateQuote: p('UPDATE fermata_quotes SET status = ?, body = ? WHERE quote_id = ?'),
+      getQuote: p('SELECT body FROM fermata_quotes WHERE quote_id = ?'),
+      openQuotes: p("SELECT body FROM fermata_quotes WHERE status = 'CREATED' ORDER BY created_at, quote_id"),
+      quoteKeys: p('SELECT quote_id, user_id, quote_request_id FROM fermata_quotes WHERE quote_request_id IS NOT NULL'),
+      insertHedge: p('INSERT INTO fermata_hedges (hedge_id, dealer_account_id, status, created_at, body) VALUES (?, ?, ?, ?, ?)'),
+      updateHedge: p('UPDATE fermata_hedges SET status = ?, body = ? WHERE hedge_id = ?'),
+      pendingHedges: p("SELECT body FROM fermata_hedges WHERE status = 'PENDING' ORDER BY created_at, hedge_id"),
+      upsertExposure: p(
+        'INSERT INTO fermata_exposures (dealer_account_id, symbol, body) VALUES (?, ?, ?) ON CONFLICT (dealer_account_id, symbol) DO UPDATE SET body = excluded.body',
+      ),
+      exposures: p('SELECT body FROM fermata_exposures ORDER BY dealer_account_id, symbol'),
+    };
+  }
+
+  private run(name: string, ...args: unknown[]): void {
+    this.s[name]!.run(...args);
+  }
+
+  async loadDealers(): Promise<Dealer[]> {
+    return bodies(this.s.loadDealers!.all());
+  }
+  insertDealer(d: Dealer): void {
+    this.run('insertDealer', d.dealerAccountId, d.userId, d.status, d.createdAt, JSON.stringify(d));
+  }
+  updateDealer(d: Dealer): void {
+    this.run('updateDealer', d.status, JSON.stringify(d), d.dealerAccountId);
+  }
+
+  async loadWallets(): Promise<Wallet[]> {
+    return bodies(this.s.loadWallets!.all());
+  }
+  insertWallet(w: Wallet): void {
+    this.run('insertWallet', w.walletId, w.userId, w.tradingAccountId, w.walletType, w.status, w.createdAt, JSON.stringify(w));
+  }
+  updateWallet(w: Wallet): void {
+    this.run('updateWallet', w.status, JSON.stringify(w), w.walletId);
+  }
+
+  appendLedgerEntries(entries: LedgerEntry[]): void {
+    for (const e of entries) this.run('insertEntry', e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
+  }
+  async loadWalletBalances(): Promise<Array<{ walletId: string; asset: string; balance: string }>> {
+    return (this.s.balances!.all() as Array<{ wallet_id: string; asset: string; balance_after: string }>).map((r) => ({ walletId: r.wallet_id, asset: r.asset, balance: r.balance_after }));
+  }
+  async listLedgerEntries(walletId: string, asset?: string): Promise<LedgerEntry[]> {
+    const rows = (asset === undefined ? this.s.entries!.all(walletId) : this.s.entriesOfAsset!.all(walletId, asset)) as EntryRow[];
+    return rows.map((r) => ({
+      entryId: r.entry_id, walletId: r.wallet_id, asset: r.asset, amount: r.amount, balanceAfter: r.balance_after, kind: r.kind,
+      referenceId: r.reference_id, counterpartyWalletId: r.counterparty_wallet_id, createdAt: r.created_at,
+    }));
+  }
+
+  insertQuote(q: QuoteRecord): void {
+    this.run('insertQuote', q.quoteId, q.userId, q.quoteRequestId ?? null, q.dealerAccountId, q.status, q.createdAt, JSON.stringify(q));
+  }
+  updateQuote(q: QuoteRecord): void {
+    this.run('updateQuote', q.status, JSON.stringify(q), q.quoteId);
+  }
+  async getQuote(quoteId: string): Promise<QuoteRecord | undefined> {
+    const row = this.s.getQuote!.get(quoteId) as Row | undefined;
+    return row ? (JSON.parse(row.body) as QuoteRecord) : undefined;
+  }
+  async loadOpenQuotes(): Promise<QuoteRecord[]> {
+    return bodies(this.s.openQuotes!.all());
+  }
+  async loadQuoteKeys(): Promise<QuoteKey[]> {
+    return (this.s.quoteKeys!.all() as Array<{ quote_id: string; user_id: string; quote_request_id: string }>).map((r) => ({
+      quoteId: r.quote_id, userId: r.user_id, quoteRequestId: r.quote_request_id,
+    }));
+  }
+
+  insertHedge(h: Hedge): void {
+    this.run('insertHedge', h.hedgeId, h.dealerAccountId, h.status, h.createdAt, JSON.stringify(h));
+  }
+  updateHedge(h: Hedge): void {
+    this.run('updateHedge', h.status, JSON.stringify(h), h.hedgeId);
+  }
+  async loadPendingHedges(): Promise<Hedge[]> {
+    return bodies(this.s.pendingHedges!.all());
+  }
+
+  upsertExposure(e: Exposure): void {
+    this.run('upsertExposure', e.dealerAccountId, e.symbol, JSON.stringify(e));
+  }
+  async loadExposures(): Promise<Exposure[]> {
+    return bodies(this.s.exposures!.all());
+  }
+}
