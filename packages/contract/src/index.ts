@@ -12,3 +12,5 @@ export type * from './market-events.ts';
 /** The models as clients receive them, with the fields the server always sends required (`Received.RpcTradeOrder`…). */
 export type * as Received from './generated/received.ts';
 export { serverSends } from './generated/server-sends.ts';
+/** The REST API's OpenAPI 3.1 document (scripts/gen-openapi.ts). */
+export { openApiDocument, type OpenApiDocument, type OpenApiOperation } from './generated/openapi.ts';

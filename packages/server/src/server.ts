@@ -37,6 +37,7 @@ import { revocationPublisher } from './revocation-fanout.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { apiV3Routes } from './http/api-v3/index.ts';
+import { apiDocsRoutes } from './http/api-docs.ts';
 import { consolePageConfig, consoleRoutes } from './http/console-assets.ts';
 
 export const VERSION = '0.1.0';
@@ -144,7 +145,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     cipher: loadCipher({ dataDir: config.dataDir, masterKey: config.masterKey }),
     events: { publish },
     log: log.child({ module: 'domain' }),
-    config: { system: { version: VERSION } },
+    config: { system: { version: VERSION, documentation: `${config.publicUrl ?? ''}/docs` } },
   });
   const venueById = () => new Map(venues.map((v) => [v.id, v]));
   const metrics = serverMetrics(() => gateway, cadenza, venues, stores);
@@ -176,7 +177,13 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
   app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: stores.available() ? 'healthy' : 'unhealthy' }) }]));
   app.route('/', metrics.app);
   app.route('/', auth.app);
-  app.route('/', apiV3Routes({ rpc, verifier: auth.verifier, log: log.child({ module: 'rest' }) }));
+  app.route('/', apiV3Routes({
+    rpc,
+    verifier: auth.verifier,
+    log: log.child({ module: 'rest' }),
+    venueStatus: (venue) => (cadenza.instruments.isReachable(venue) ? 'ONLINE' : 'OFFLINE'),
+  }));
+  app.route('/', apiDocsRoutes());
   if (config.proxySecret) {
     app.route('/', centrifugoProxyRoutes({
       secret: config.proxySecret,

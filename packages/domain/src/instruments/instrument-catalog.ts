@@ -206,6 +206,11 @@ export class InstrumentCatalog {
       .sort((a, b) => a.securityId.localeCompare(b.securityId));
   }
 
+  /** Whether the venue's last listing succeeded: false while a live venue cannot be reached. */
+  isReachable(venue: string): boolean {
+    return !this.listings.needsListing(venue);
+  }
+
   findSecurity(securityId: string): Security | undefined {
     return this.securities.get(securityId);
   }

@@ -21,6 +21,8 @@ export interface OrderListFilter {
   status?: string | null;
   startTime?: string;
   endTime?: string;
+  /** Oldest first instead of newest first. */
+  ascending?: boolean;
 }
 
 export class OrderQueries {
@@ -58,6 +60,7 @@ export class OrderQueries {
     if (f.status) filter.status = f.status;
     if (f.startTime) filter.createdFrom = fromIso(f.startTime) ?? 0;
     if (f.endTime) filter.createdTo = fromIso(f.endTime) ?? Number.MAX_SAFE_INTEGER;
+    if (f.ascending) filter.ascending = true;
     return this.ctx.store.listOrders(filter, page);
   }
 

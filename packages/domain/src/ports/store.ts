@@ -74,6 +74,8 @@ export interface OrderFilter {
   createdFrom?: number;
   /** createdAt <= createdTo (epoch ms). */
   createdTo?: number;
+  /** Oldest first instead of newest first. */
+  ascending?: boolean;
 }
 
 export interface SubscriptionFilter {
@@ -139,7 +141,7 @@ export interface Store extends GroupCommit {
   getOrder(tradeOrderId: string): Promise<Order | undefined>;
   /** The newest order of the account with that venue order id. */
   findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Promise<Order | undefined>;
-  /** Newest first. */
+  /** Newest first (oldest first with `ascending`). */
   listOrders(filter: OrderFilter, page: Page): Promise<Paged<Order>>;
   /** Oldest first. */
   listFills(tradeOrderId: string): Promise<Fill[]>;

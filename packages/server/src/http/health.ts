@@ -29,13 +29,7 @@ export function healthRoutes(version: string, probes: HealthProbe[], now: () => 
       else if (r.status === 'degraded' && worst === 'healthy') worst = 'degraded';
     }
     const t = now();
-    const body = {
-      success: worst !== 'unhealthy',
-      errno: 0,
-      error: null,
-      details: null,
-      data: { status: worst, timestamp: t, isoDateTime: new Date(t).toISOString(), version, checks },
-    };
+    const body = { status: worst, timestamp: t, isoDateTime: new Date(t).toISOString(), version, checks };
     return c.json(body, worst === 'unhealthy' ? 503 : 200);
   };
   app.get('/health', handler);

@@ -4,4 +4,4 @@
  */
 export { createRpcDispatcher, rpcHandlers, type RpcDispatcher, type RpcDispatcherOptions, type DispatchOptions } from './rpc-dispatcher.ts';
 export type { RpcHandler, RpcHandlers, RpcOutcome, RpcPayload } from './rpc-handler.ts';
-export { ParamsValidator } from './params-validator.ts';
+export { ParamsValidator, describeSchemaError } from './params-validator.ts';

@@ -48,7 +48,7 @@ export class ParamsValidator {
       this.compiled.set(schemaName, v);
     }
     if (v(params)) return undefined;
-    return describe(v.errors?.[0]);
+    return describeSchemaError(v.errors?.[0]);
   }
 }
 
@@ -64,7 +64,8 @@ function pathOf(instancePath: string): string {
   return boundedText(path, MAX_PATH_CHARS);
 }
 
-function describe(e: ErrorObject | undefined): string {
+/** One schema failure as a message naming the field (bounded, never the value). */
+export function describeSchemaError(e: ErrorObject | undefined): string {
   if (!e) return 'params do not match the schema';
   const at = pathOf(e.instancePath);
   if (e.keyword === 'required') {

@@ -2,7 +2,9 @@
  * @module rpc/trade-orders
  * command.trade_order.* and query.trade_order.*.
  */
+import type { RpcListTradeOrdersParams } from '@cadenza/contract';
 import { pageOf, paginationOf, toRpcTradeOrder, type OrderListFilter, type OrderLookup } from '@cadenza/domain';
+import type { ListTradeOrdersExtras } from './params-extensions.ts';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 function lookupOf(p: { tradeOrderId?: string; tradingAccountId?: string; clientOrderId?: string; externalOrderId?: string }): OrderLookup {
@@ -27,9 +29,12 @@ export const tradeOrderHandlers: RpcHandlers = {
   'command.trade_order.save': admin(async (_c, p, z) => ({ data: toRpcTradeOrder(await z.orders.save(p.tradeOrder)) })),
   'query.trade_order.get': user(async (c, p, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, lookupOf(p))) })),
   'query.trade_order.get_by_id': user(async (c, p, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, { tradeOrderId: p.tradeOrderId })) })),
-  'query.trade_order.list': user(async (c, p, z) => {
+  'query.trade_order.list': user(async (c, p: RpcListTradeOrdersParams & ListTradeOrdersExtras, z) => {
     const page = pageOf(p.pagination);
+    // No order of this server belongs to an order list (OCO/OTO are not offered).
+    if (p.orderListId !== undefined || p.externalOrderListId !== undefined) return { data: [], pagination: paginationOf(page, { items: [], total: 0 }) };
     const f: OrderListFilter = {};
+    if (p.ascending) f.ascending = true;
     for (const k of ['tradeOrderId', 'tradingAccountId', 'instrumentId', 'side', 'orderType', 'status', 'startTime', 'endTime'] as const) {
       const v = p[k];
       if (v !== undefined && v !== null) (f as Record<string, unknown>)[k] = v;

@@ -40,8 +40,8 @@ type Reply = { data?: any; error?: { code: number; message: string; temporary?: 
 const rpc = async (method: string, params: unknown): Promise<Reply> => (await client.rpc(method, params)).data as Reply;
 
 async function health(): Promise<string> {
-  const body = (await (await fetch(`${server.url}/health`)).json()) as { data: { checks: { database: { status: string } } } };
-  return body.data.checks.database.status;
+  const body = (await (await fetch(`${server.url}/health`)).json()) as { checks: { database: { status: string } } };
+  return body.checks.database.status;
 }
 
 /** Polls /health (each poll a real request) until it says `want`; the test's timeout bounds it. */

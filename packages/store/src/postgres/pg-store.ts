@@ -348,7 +348,7 @@ export class PgStore implements Store {
     if (f.tradingAccountIds?.length === 0) return Promise.resolve({ items: [], total: 0 });
     const q = new Where().any('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).eq('instrument_id', f.instrumentId)
       .eq('side', f.side).eq('order_type', f.orderType).eq('status', f.status).cmp('created_at', '>=', f.createdFrom).cmp('created_at', '<=', f.createdTo);
-    return this.paged('orders', q.clauses, q.args, 'created_at DESC, trade_order_id DESC', page);
+    return this.paged('orders', q.clauses, q.args, f.ascending ? 'created_at, trade_order_id' : 'created_at DESC, trade_order_id DESC', page);
   }
   loadOpenOrders(): Promise<Order[]> {
     return this.bodies('load-open-orders', 'SELECT body FROM orders WHERE is_open ORDER BY created_at');

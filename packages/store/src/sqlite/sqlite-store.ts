@@ -403,7 +403,7 @@ export class SqliteStore implements Store {
     if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
     if (f.createdFrom !== undefined) (where.push('created_at >= ?'), args.push(f.createdFrom));
     if (f.createdTo !== undefined) (where.push('created_at <= ?'), args.push(f.createdTo));
-    return this.paged('orders', where, args, 'created_at DESC, trade_order_id DESC', page);
+    return this.paged('orders', where, args, f.ascending ? 'created_at, trade_order_id' : 'created_at DESC, trade_order_id DESC', page);
   }
   async loadOpenOrders(): Promise<Order[]> {
     return parseAll<Order>(this.s('openOrders').all() as Row[]);

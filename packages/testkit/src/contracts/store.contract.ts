@@ -158,6 +158,8 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       const first = await s.listOrders({ tradingAccountIds: ['00000000-0000-4000-8000-000000000001'] }, { offset: 0, limit: 1 });
       assert.equal(first.total, 3);
       assert.deepEqual(first.items.map((o) => o.clientOrderId), ['c-3'], 'newest first');
+      const oldest = await s.listOrders({ ascending: true }, { offset: 1, limit: 2 });
+      assert.deepEqual(oldest.items.map((o) => o.clientOrderId), ['c-2', 'c-3'], 'oldest first with ascending');
       assert.equal((await s.listOrders({ side: 'BUY' }, page)).total, 2);
       assert.equal((await s.listOrders({ createdFrom: 2_001, createdTo: 2_001 }, page)).total, 1);
       assert.equal((await s.listOrders({ status: 'FILLED' }, page)).total, 1);

@@ -1,90 +1,136 @@
 /**
  * @module http/api-v3
- * The REST mirror `/api/v3/*` (docs/rest-api.md; auth and health are served elsewhere): a thin translation over the RPC dispatcher.
- * Mount with `app.route('/', apiV3Routes({ rpc, verifier, log }))`.
+ * The REST API `/api/v3/*` (contract §f; auth and health are served elsewhere): a thin adapter over the RPC
+ * dispatcher. Each operation of the route table runs the same chain — request id, body limit (counted while
+ * streaming), bearer check (the caller kept on the context), the operation's checks against the OpenAPI document,
+ * its request mapper, the RPC call, its response mapper, the envelope — and one `onError` answers every refusal
+ * in the `BaseResponse` envelope. Anything unexpected is logged once with the request id and answered 10500.
+ *
+ * Mount (composition root): `app.route('/', apiV3Routes({ rpc, verifier, log, venueStatus }))`.
  */
-import { Hono } from 'hono';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { openApiDocument, type OpenApiOperation, type VenueStatus } from '@cadenza/contract';
+import { TokenError, type TokenVerifier } from '@cadenza/auth';
+import { errorCodes, type CallerContext, type ErrorName } from '@cadenza/domain';
 import type { RpcDispatcher } from '../../rpc/index.ts';
-import type { TokenVerifier } from '@cadenza/auth';
-import type { CallerContext } from '@cadenza/domain';
-import { restRoutes, type RestRoute } from './routes-table.ts';
-import { bodyToRpc, queryToRpc, rpcToRest, RestInputError } from './translate.ts';
-import { ok, fail, restErrors, statusForCode, codeName } from './envelope.ts';
+import { bare, failure, ok, RestError } from './envelope.ts';
+import { invalidRequest, statusOfError, transportError } from './http-status.ts';
+import { RequestChecks } from './request-checks.ts';
+import type { RestContext, RestOperation } from './rest-operation.ts';
+import { restOperations } from './route-table.ts';
+
+export { restOperations } from './route-table.ts';
+
+/** Far above any request model (an order is under 1 KiB, a credential's secrets at most 24 KiB). */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ApiV3Options {
   rpc: RpcDispatcher;
   verifier: TokenVerifier;
-  log?: { error: (obj: unknown, msg?: string) => void } | false;
+  log?: { error(obj: object, msg?: string): void } | false;
+  /** For `market/venue/list`; every configured venue is ONLINE when not given. */
+  venueStatus?: (venue: string) => VenueStatus;
 }
 
-export { restRoutes } from './routes-table.ts';
+type Env = { Variables: { caller: CallerContext; requestId: string } };
 
-export function apiV3Routes({ rpc, verifier, log }: ApiV3Options): Hono {
-  const app = new Hono();
-  for (const route of restRoutes) {
-    app.on(route.verb, route.path, (c) => handle(c, route));
-  }
+const errorNames = new Map<number, ErrorName>(Object.entries(errorCodes).map(([name, e]) => [e.code, name as ErrorName]));
 
-  async function handle(c: Context, route: RestRoute): Promise<Response> {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return c.json(fail(restErrors.INVALID_TOKEN, 'missing bearer token', 'INVALID_TOKEN'), 401);
-    let claims: Awaited<ReturnType<TokenVerifier['verify']>>;
-    try {
-      claims = await verifier.verify(match[1]!);
-    } catch {
-      return c.json(fail(restErrors.INVALID_TOKEN, 'invalid or expired token', 'INVALID_TOKEN'), 401);
-    }
-    if (route.rpc === null) {
-      return c.json(fail(restErrors.NOT_IMPLEMENTED, `${route.verb} ${route.path} is not implemented by this server`, 'NOT_IMPLEMENTED'), 501);
-    }
-    let params: unknown;
-    try {
-      if (route.verb === 'GET') params = queryToRpc(c.req.queries() ?? {});
-      else {
-        const text = await c.req.text();
-        let body: unknown = {};
-        if (text.trim() !== '') {
-          try { body = JSON.parse(text); } catch { throw new RestInputError('request body is not valid JSON'); }
+export function apiV3Routes(options: ApiV3Options): Hono<Env> {
+  const app = new Hono<Env>();
+  const checks = new RequestChecks(openApiDocument);
+  const context: RestContext = { venueStatus: options.venueStatus ?? (() => 'ONLINE') };
+  const log = options.log || undefined;
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    const refusal = err instanceof RestError ? err : undefined;
+    if (!refusal) log?.error({ err, requestId: c.get('requestId'), method: c.req.method, path: c.req.path }, 'REST request failed');
+    const e = refusal ?? transportError('INTERNAL_ERROR', 'internal error');
+    // A refused oversize body is not read to its end: the connection closes instead.
+    if (e.status === 413) c.header('connection', 'close');
+    return c.json(failure(e.errno, e.message, e.code, c.get('requestId')), e.status);
+  });
+
+  app.get('/api/v3/openapi.json', (c) => c.json(openApiDocument));
+
+  const unauthorized = (message: string) => (c: Context<Env>) => c.json(failure(10401, message, 'INVALID_TOKEN', c.get('requestId')), 401);
+  const chain = [
+    requestId(),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw transportError('PAYLOAD_TOO_LARGE', `request body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+    bearerAuth({
+      verifyToken: async (token, c) => {
+        let claims: Awaited<ReturnType<TokenVerifier['verify']>>;
+        try {
+          claims = await options.verifier.verify(token);
+        } catch (err) {
+          if (err instanceof TokenError) return false;
+          throw err;
         }
-        if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new RestInputError('request body must be a JSON object');
-        const renamed = bodyToRpc(body) as Record<string, unknown>;
-        params = route.shape ? route.shape(renamed) : renamed;
-      }
-    } catch (err) {
-      if (err instanceof RestInputError) return c.json(fail(restErrors.BAD_REQUEST, err.message, 'VALIDATION_FAILED'), 400);
-      throw err;
-    }
-    try {
-      const caller: CallerContext = { userId: claims.sub, isAdmin: claims.isAdmin === true, ...(claims.sessionId ? { sessionId: claims.sessionId } : {}) };
-      let outcome = await rpc.dispatch(caller, route.rpc, params);
-      // REST connect creates the account it connects (RPC separates create and connect).
-      if (route.rpc === 'command.trading_account.connect' && 'result' in outcome && outcome.result.error?.code === 12001
-        && !(params as { tradingAccount: { tradingAccountId?: unknown } }).tradingAccount.tradingAccountId) {
-        const created = await rpc.dispatch(caller, 'command.trading_account.create', params);
-        outcome = created;
-        if ('result' in created && !created.result.error) {
-          const id = (created.result.data as { tradingAccountId: string }).tradingAccountId;
-          const account = (params as { tradingAccount: Record<string, unknown> }).tradingAccount;
-          outcome = await rpc.dispatch(caller, route.rpc, { tradingAccount: { ...account, tradingAccountId: id } });
-        }
-      }
-      if ('protocolError' in outcome) {
-        const { code, message } = outcome.protocolError;
-        if (code === 103) return c.json(fail(restErrors.ACCESS_DENIED, message, 'ACCESS_DENIED'), 403);
-        if (code === 107) return c.json(fail(restErrors.BAD_REQUEST, message, 'VALIDATION_FAILED'), 400);
-        if (code === 104) return c.json(fail(restErrors.NOT_IMPLEMENTED, message, 'NOT_IMPLEMENTED'), 501);
-        return c.json(fail(restErrors.INTERNAL_ERROR, 'internal error', 'INTERNAL_ERROR'), 500);
-      }
-      const { data, pagination, error } = outcome.result;
-      if (error) return c.json(fail(error.code, error.message, codeName(error.code)), statusForCode(error.code, error.temporary));
-      const rest = rpcToRest(data);
-      return c.json(ok(route.wrapArray ? [rest] : rest, pagination));
-    } catch (err) {
-      if (log) log.error({ err, path: route.path }, 'api-v3 request failed');
-      return c.json(fail(restErrors.INTERNAL_ERROR, 'internal error', 'INTERNAL_ERROR'), 500);
-    }
+        (c as Context<Env>).set('caller', { userId: claims.sub, isAdmin: claims.isAdmin === true, ...(claims.sessionId ? { sessionId: claims.sessionId } : {}) });
+        return true;
+      },
+      noAuthenticationHeader: { message: unauthorized('missing bearer token') },
+      invalidAuthenticationHeader: { message: unauthorized('the Authorization header must be "Bearer <access token>"') },
+      invalidToken: { message: unauthorized('invalid or expired token') },
+    }),
+  ] as const;
+
+  for (const op of restOperations) {
+    const { verb, path, spec } = locate(op.operationId);
+    checks.prepare(spec);
+    const answer = answerShape(spec);
+    app.on(verb, path, ...chain, async (c) => {
+      if (!op.rpc) throw transportError('NOT_IMPLEMENTED', `${verb} ${path} is not implemented by this server`);
+      const input = verb === 'GET' ? checks.query(spec, c.req.queries()) : checks.body(spec, await c.req.text());
+      const params = op.request ? op.request(input) : input;
+      const outcome = await options.rpc.dispatch(c.get('caller'), op.rpc, params, { paramsChecked: true });
+      if ('protocolError' in outcome) throw protocolRefusal(outcome.protocolError.code);
+      const { data, error } = outcome.result;
+      if (error) throw domainRefusal(error);
+      const body = op.response ? op.response(data, input, context) : data;
+      if (answer === 'bare') return c.json(bare(body as string));
+      return c.json(ok(body, answer === 'page' ? (outcome.page ?? outcome.result.pagination) : undefined));
+    });
   }
   return app;
+}
+
+/** The operation's verb, path and description in the OpenAPI document. */
+function locate(operationId: string): { verb: string; path: string; spec: OpenApiOperation } {
+  for (const [path, verbs] of Object.entries(openApiDocument.paths)) {
+    for (const [verb, spec] of Object.entries(verbs)) if (spec.operationId === operationId) return { verb: verb.toUpperCase(), path, spec };
+  }
+  throw new Error(`operation ${operationId} is not in the OpenAPI document`);
+}
+
+/** `bare` for the standalone `{errno, error, data}` wrapper, `page` for list wrappers with `pagination`. */
+function answerShape(spec: OpenApiOperation): 'bare' | 'page' | 'one' {
+  const model = spec.responses['200']?.content?.['application/json']?.schema.$ref.split('/').pop() ?? '';
+  if (model === 'DeleteMarketInstrument200Response') return 'bare';
+  const schema = openApiDocument.components.schemas[model] as { properties?: Record<string, unknown> } | undefined;
+  return schema?.properties && 'pagination' in schema.properties ? 'page' : 'one';
+}
+
+function domainRefusal(error: { code: number; message: string; temporary?: boolean }): RestError {
+  const name = errorNames.get(error.code);
+  const status = name ? statusOfError[name] : error.temporary ? 503 : 400;
+  return new RestError(status, error.code, name ?? `E${error.code}`, error.message);
+}
+
+/** The dispatcher's protocol errors (docs/errors.md, layer 1) in REST terms. */
+function protocolRefusal(code: number): RestError {
+  if (code === 103) return transportError('ACCESS_DENIED', 'this operation needs the admin role');
+  if (code === 104) return transportError('NOT_IMPLEMENTED', 'this operation is not implemented by this server');
+  if (code === 107) return invalidRequest('the request does not match the operation');
+  return transportError('INTERNAL_ERROR', 'internal error');
 }

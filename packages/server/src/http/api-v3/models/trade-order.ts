@@ -1,0 +1,39 @@
+/**
+ * @module http/api-v3/models/trade-order
+ * `RpcTradeOrder` → the REST `TradeOrder` (§d.3). Every required field is present: an order with no fill has
+ * `executedPrice` "0"; fees become `SecurityQuantity` with the venue's security id (`{VENUE}:{ASSET}`).
+ */
+import type { RpcTradeOrder, SecurityQuantity, TradeOrder, Venue } from '@cadenza/contract';
+import { optionalRestTime, restTime } from './rest-time.ts';
+
+export function toRestTradeOrder(o: RpcTradeOrder): TradeOrder {
+  const venue = o.venue as Venue;
+  const out: TradeOrder = {
+    tradeOrderId: o.tradeOrderId!,
+    tradingAccountId: o.tradingAccountId!,
+    venue,
+    instrumentId: o.instrumentId!,
+    baseAsset: o.baseAsset!,
+    quoteAsset: o.quoteAsset!,
+    orderSide: o.orderSide!,
+    orderType: o.orderType ?? null,
+    timeInForce: o.timeInForce ?? null,
+    status: o.status ?? null,
+    quantity: o.quantity!,
+    orderQuantityType: o.quantityType ?? 'BASE',
+    executedPrice: o.executedPrice ?? '0',
+    executedQuantity: o.executedQuantity ?? '0',
+    executedCost: o.executedCost ?? '0',
+    fees: (o.fees ?? []).map((f): SecurityQuantity => ({ security: `${venue}:${f.asset}`, asset: f.asset!, venue, quantity: f.quantity! })),
+    ...restTime('createdAt', o.createdAt),
+    ...restTime('updatedAt', o.updatedAt),
+    ...optionalRestTime('expireAt', o.expireAt),
+    ...optionalRestTime('canceledAt', o.canceledAt),
+  };
+  if (o.quantityRounding !== undefined) out.quantityRounding = o.quantityRounding;
+  if (o.limitPrice !== undefined) out.limitPrice = o.limitPrice;
+  if (o.stopPrice !== undefined) out.stopPrice = o.stopPrice;
+  if (o.rejectReason !== undefined) out.rejectReason = o.rejectReason;
+  if (o.cancelReason !== undefined) out.cancelReason = o.cancelReason;
+  return out;
+}
