@@ -8,15 +8,20 @@
  */
 import { DisconnectCodes, ErrorCodes, disconnectReconnects, type DisconnectName, type ErrorName } from '@cadenza/protocol';
 
-/** An error reply (`Reply.error`). `temporary` makes the official clients retry. */
+/**
+ * An error reply (`Reply.error`). `temporary` makes the official clients retry. A refusal is an answer, not a fault:
+ * it carries no stack trace (capturing one cost more than answering; a fuzzed client is refused 100,000 times).
+ */
 export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly temporary = false,
-  ) {
+  declare readonly code: number;
+  declare readonly temporary: boolean;
+  constructor(code: number, message: string, temporary = false) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.code = code;
+    this.temporary = temporary;
   }
   static of(name: ErrorName): ProtocolError {
     const e = ErrorCodes[name];
@@ -40,6 +45,8 @@ export class ProtocolError extends Error {
     return this.temporary ? { code: this.code, message: this.message, temporary: true } : { code: this.code, message: this.message };
   }
 }
+
+Object.defineProperty(ProtocolError.prototype, 'name', { value: 'ProtocolError' });
 
 /** A connection close: `code` is sent in the disconnect push and as the WebSocket close code; `reason` is plain text. */
 export class Disconnect extends Error {

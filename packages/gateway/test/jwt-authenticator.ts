@@ -14,7 +14,7 @@
  *   expired → error 109.
  */
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type CryptoKey, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Disconnect, ProtocolError, type ClientRef, type ConnectReply, type RefreshReply, type SubscribeReply } from '../src/index.ts';
 
 export interface JwtAuthenticatorOptions {
@@ -70,7 +70,17 @@ function expiryOf(claims: JWTPayload): number {
 }
 
 export function createJwtAuthenticator(o: JwtAuthenticatorOptions): JwtAuthenticator {
-  const secret = typeof o.hmacSecret === 'string' ? new TextEncoder().encode(o.hmacSecret) : o.hmacSecret;
+  const raw = typeof o.hmacSecret === 'string' ? new TextEncoder().encode(o.hmacSecret) : o.hmacSecret;
+  // Imported once per hash: given raw bytes, jose imports them again for every token (most of a fuzzed connect's cost).
+  const hmacKeys = new Map<string, Promise<CryptoKey>>();
+  const secret: JWTVerifyGetKey | undefined = raw
+    ? (header) => {
+        const hash = `SHA-${String(header.alg).slice(2)}`;
+        let key = hmacKeys.get(hash);
+        if (!key) hmacKeys.set(hash, (key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash }, false, ['verify'])));
+        return key;
+      }
+    : undefined;
   const keys = (o.publicKeys ?? []).map(toKeyObject);
   const jwks: JWTVerifyGetKey | undefined = o.jwksUrl ? createRemoteJWKSet(new URL(o.jwksUrl)) : undefined;
   const userClaim = o.userIdClaim ?? 'sub';

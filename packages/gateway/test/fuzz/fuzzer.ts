@@ -1,6 +1,8 @@
 /**
- * Fuzzing a live server: over 100,000 mutated or malformed frames, in both protocols, from several connections at
- * once, while two official clients (JSON and protobuf) stay subscribed beside them.
+ * Fuzzing a live server: 100,000 mutated or malformed frames, in both protocols, from several connections at once,
+ * while two official clients (JSON and protobuf) stay subscribed beside them. The frames are dealt to four test files
+ * (./part-1 … part-4, 25,000 each, each its own server and seed), so each stays far below the test runner's per-file
+ * ceiling however busy the machine is, and they can run side by side.
  *
  * Work-counted, so it holds on a loaded machine: the run is a number of frames, the neighbours' publications come
  * every PUBLISH_EVERY frames (not every so many ms), and the only clock is a generous ceiling per wait (STUCK_MS) and
@@ -19,10 +21,11 @@ import protobuf from 'protobufjs';
 import { Centrifuge } from 'centrifuge';
 import { Centrifuge as CentrifugeProtobuf } from 'centrifuge/build/protobuf';
 import { decodeJsonCommands, decodeProtobufCommands, FrameError, protobufTypes, type Command } from '@cadenza/protocol';
-import { jwtHandlers, mint, once, startGateway, until, type Running } from './harness.ts';
-import type { GatewayLogger } from '../src/index.ts';
+import { jwtHandlers, mint, once, startGateway, until, type Running } from '../harness.ts';
+import type { GatewayLogger } from '../../src/index.ts';
 
 const TOTAL_FRAMES = 100_000;
+const PARTS = 4;
 const WORKERS = 8;
 const MAX_MESSAGE_BYTES = 8192;
 const ALLOWED_ERRORS = new Set([102, 103, 104, 105, 106, 107, 108, 112, 1001]);
@@ -320,96 +323,100 @@ async function fuzzWorker(url: string, protocol: 'json' | 'protobuf', seed: numb
   }
 }
 
-let g: Running;
-const internalErrors: unknown[] = [];
-const log: GatewayLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error(obj) {
-    internalErrors.push(obj);
-  },
-};
-
-before(async () => {
-  g = await startGateway({
-    log,
-    namespaces: {
-      news: { historySize: 50, historyTtlSeconds: 60, forceRecovery: true, allowPublishForSubscriber: true },
-      room: { presence: true, joinLeave: true, allowPublishForClient: true },
-      plain: {},
-      chat: { allowUserLimitedChannels: true },
+/** Registers one part's server, neighbours and test: TOTAL_FRAMES / PARTS frames (`part` from 1). */
+export function fuzzPart(part: number): void {
+  const FRAMES = TOTAL_FRAMES / PARTS;
+  let g: Running;
+  const internalErrors: unknown[] = [];
+  const log: GatewayLogger = {
+    debug() {},
+    info() {},
+    warn() {},
+    error(obj) {
+      internalErrors.push(obj);
     },
-    withoutNamespace: {},
-    pingIntervalMs: 0,
-    limits: { maxMessageBytes: MAX_MESSAGE_BYTES, commandsPerSecond: 0 },
-    handlers: { ...jwtHandlers(), onMessage: () => undefined },
-  });
-});
-/** The well-behaved clients, disconnected even when the test fails (they would otherwise reconnect forever). */
-const goodClients: Centrifuge[] = [];
-after(async () => {
-  for (const c of goodClients) c.disconnect();
-  await g.close();
-});
-
-test(`${TOTAL_FRAMES.toLocaleString('en')} fuzzed frames: no crash, the right reply or close for each, neighbours unharmed`, { timeout: 30 * 60_000 }, async () => {
-  const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
-  const started = Date.now();
-  // Two well-behaved official clients beside the fuzzers.
-  const token = await mint({ sub: 'fuzz' });
-  const good = [
-    new Centrifuge(g.url, { token: await mint({ sub: 'good-json' }), websocket: WebSocket, timeout: STUCK_MS }),
-    new CentrifugeProtobuf(g.url, { token: await mint({ sub: 'good-pb' }), websocket: WebSocket, protocol: 'protobuf', timeout: STUCK_MS } as never) as unknown as Centrifuge,
-  ];
-  goodClients.push(...good);
-  const received: number[][] = [[], []];
-  let disconnects = 0;
-  for (const [i, c] of good.entries()) {
-    c.on('connecting', (ctx) => ctx.code !== 0 && disconnects++);
-    const sub = c.newSubscription('news:steady');
-    sub.on('publication', (ctx) => received[i]!.push(ctx.offset!));
-    const s = once(sub, 'subscribed', STUCK_MS);
-    c.connect();
-    sub.subscribe();
-    await s;
-  }
-  let published = 0;
-  let sent = 0;
-  const onFrame = () => {
-    if (++sent % PUBLISH_EVERY === 0) void g.node.publish('news:steady', { n: ++published });
   };
 
-  const per = Math.ceil(TOTAL_FRAMES / WORKERS);
-  const stats = Array.from({ length: WORKERS }, (): WorkerStats => ({ frames: 0, malformed: 0, connections: 0, replies: 0, errors: new Map() }));
-  await Promise.all(
-    stats.map((s, i) =>
-      fuzzWorker(g.url, i % 2 === 0 ? 'json' : 'protobuf', seed + i, per, token, s, onFrame).catch((err: unknown) => {
-        aborted = true;
-        throw err;
-      }),
-    ),
-  );
+  before(async () => {
+    g = await startGateway({
+      log,
+      namespaces: {
+        news: { historySize: 50, historyTtlSeconds: 60, forceRecovery: true, allowPublishForSubscriber: true },
+        room: { presence: true, joinLeave: true, allowPublishForClient: true },
+        plain: {},
+        chat: { allowUserLimitedChannels: true },
+      },
+      withoutNamespace: {},
+      pingIntervalMs: 0,
+      limits: { maxMessageBytes: MAX_MESSAGE_BYTES, commandsPerSecond: 0 },
+      handlers: { ...jwtHandlers(), onMessage: () => undefined },
+    });
+  });
+  /** The well-behaved clients, disconnected even when the test fails (they would otherwise reconnect forever). */
+  const goodClients: Centrifuge[] = [];
+  after(async () => {
+    for (const c of goodClients) c.disconnect();
+    await g.close();
+  });
 
-  const frames = stats.reduce((n, s) => n + s.frames, 0);
-  const malformed = stats.reduce((n, s) => n + s.malformed, 0);
-  const replies = stats.reduce((n, s) => n + s.replies, 0);
-  const conns = stats.reduce((n, s) => n + s.connections, 0);
-  const codes = new Map<number, number>();
-  for (const s of stats) for (const [k, v] of s.errors) codes.set(k, (codes.get(k) ?? 0) + v);
-  console.log(`fuzz seed ${seed}: ${frames} frames (${malformed} closing), ${replies} replies, ${conns} connections, errors ${JSON.stringify(Object.fromEntries(codes))}, ${Date.now() - started} ms`);
-  assert.ok(frames >= TOTAL_FRAMES);
-  assert.ok(malformed > 1000, 'a real share of frames is malformed');
-  assert.deepEqual(internalErrors, [], 'no handler failed internally');
+  test(`fuzz part ${part}/${PARTS}: ${FRAMES.toLocaleString('en')} fuzzed frames, no crash, the right reply or close for each, neighbours unharmed`, { timeout: 30 * 60_000 }, async () => {
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000) + part * 1000;
+    const started = Date.now();
+    // Two well-behaved official clients beside the fuzzers.
+    const token = await mint({ sub: 'fuzz' });
+    const good = [
+      new Centrifuge(g.url, { token: await mint({ sub: 'good-json' }), websocket: WebSocket, timeout: STUCK_MS }),
+      new CentrifugeProtobuf(g.url, { token: await mint({ sub: 'good-pb' }), websocket: WebSocket, protocol: 'protobuf', timeout: STUCK_MS } as never) as unknown as Centrifuge,
+    ];
+    goodClients.push(...good);
+    const received: number[][] = [[], []];
+    let disconnects = 0;
+    for (const [i, c] of good.entries()) {
+      c.on('connecting', (ctx) => ctx.code !== 0 && disconnects++);
+      const sub = c.newSubscription('news:steady');
+      sub.on('publication', (ctx) => received[i]!.push(ctx.offset!));
+      const s = once(sub, 'subscribed', STUCK_MS);
+      c.connect();
+      sub.subscribe();
+      await s;
+    }
+    let published = 0;
+    let sent = 0;
+    const onFrame = () => {
+      if (++sent % PUBLISH_EVERY === 0) void g.node.publish('news:steady', { n: ++published });
+    };
 
-  // The well-behaved clients are still connected, received every publication in order, and still get answers.
-  assert.ok(published >= TOTAL_FRAMES / PUBLISH_EVERY);
-  await until(() => received.every((r) => r.length === published), STUCK_MS, 'steady publications');
-  for (const r of received) assert.deepEqual(r, Array.from({ length: published }, (_, i) => i + 1));
-  assert.equal(disconnects, 0);
-  const rpc = await good[0]!.rpc('echo', { ok: true });
-  assert.deepEqual(rpc.data, { echo: { ok: true }, user: 'good-json' });
-  for (const c of good) c.disconnect();
-  await until(() => g.node.stats().sockets === 0, STUCK_MS, 'all sockets released');
-  assert.equal(g.node.stats().subscriptions, 0);
-});
+    const per = Math.ceil(FRAMES / WORKERS);
+    const stats = Array.from({ length: WORKERS }, (): WorkerStats => ({ frames: 0, malformed: 0, connections: 0, replies: 0, errors: new Map() }));
+    await Promise.all(
+      stats.map((s, i) =>
+        fuzzWorker(g.url, i % 2 === 0 ? 'json' : 'protobuf', seed + i, per, token, s, onFrame).catch((err: unknown) => {
+          aborted = true;
+          throw err;
+        }),
+      ),
+    );
+
+    const frames = stats.reduce((n, s) => n + s.frames, 0);
+    const malformed = stats.reduce((n, s) => n + s.malformed, 0);
+    const replies = stats.reduce((n, s) => n + s.replies, 0);
+    const conns = stats.reduce((n, s) => n + s.connections, 0);
+    const codes = new Map<number, number>();
+    for (const s of stats) for (const [k, v] of s.errors) codes.set(k, (codes.get(k) ?? 0) + v);
+    console.log(`fuzz part ${part} seed ${seed} (FUZZ_SEED=${seed - part * 1000} replays): ${frames} frames (${malformed} closing), ${replies} replies, ${conns} connections, errors ${JSON.stringify(Object.fromEntries(codes))}, ${Date.now() - started} ms`);
+    assert.ok(frames >= FRAMES);
+    assert.ok(malformed > FRAMES / 100, 'a real share of frames is malformed');
+    assert.deepEqual(internalErrors, [], 'no handler failed internally');
+
+    // The well-behaved clients are still connected, received every publication in order, and still get answers.
+    assert.ok(published >= FRAMES / PUBLISH_EVERY);
+    await until(() => received.every((r) => r.length === published), STUCK_MS, 'steady publications');
+    for (const r of received) assert.deepEqual(r, Array.from({ length: published }, (_, i) => i + 1));
+    assert.equal(disconnects, 0);
+    const rpc = await good[0]!.rpc('echo', { ok: true });
+    assert.deepEqual(rpc.data, { echo: { ok: true }, user: 'good-json' });
+    for (const c of good) c.disconnect();
+    await until(() => g.node.stats().sockets === 0, STUCK_MS, 'all sockets released');
+    assert.equal(g.node.stats().subscriptions, 0);
+  });
+}

@@ -1,0 +1,3 @@
+import { fuzzPart } from './fuzzer.ts';
+
+fuzzPart(3);
