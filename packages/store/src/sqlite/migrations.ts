@@ -5,6 +5,8 @@
  * Layout: each entity is one row whose `body` is the domain record as JSON, plus the columns the store filters,
  * sorts or enforces uniqueness on. Writes stay one statement per entity; reads parse one JSON value.
  */
+import type Database from 'better-sqlite3';
+
 export interface Migration {
   version: number;
   name: string;
@@ -189,3 +191,16 @@ CREATE TABLE fermata_exposures (
 `,
   },
 ];
+
+/** Applies the migrations this file has not recorded yet, each in its own transaction, in version order. */
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS domain_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM domain_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  for (const step of migrations) {
+    if (applied.has(step.version)) continue;
+    db.transaction(() => {
+      db.exec(step.sql);
+      db.prepare('INSERT INTO domain_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(step.version, step.name, Date.now());
+    })();
+  }
+}

@@ -2,13 +2,10 @@
  * @module sqlite/sqlite-store
  * The embedded `Store`: one SQLite file through better-sqlite3 (synchronous), WAL journal.
  *
- * Durability: `synchronous = NORMAL` in WAL mode — a committed transaction survives a crash of the process
- * (the WAL is in the OS page cache and replayed on open), but a power loss or OS crash may lose the last
- * transactions committed before the WAL was synced. Pass `durability: 'full'` for `synchronous = FULL`
- * (an fsync per commit) when that matters more than throughput.
+ * Durability (open-database.ts): `synchronous = NORMAL` survives a crash of the process; `durability: 'full'` also
+ * a power loss, at the cost of an fsync per commit.
  *
- * Every statement is prepared once and reused; list queries with dynamic filters are prepared per distinct SQL
- * text and cached.
+ * Statements are prepared once (statements.ts); list queries with dynamic filters (filters.ts) once per distinct text.
  *
  * Order rows inserted inside a `transaction` are written when its outermost call ends, in their latest state: an
  * order the venue accepts or fills within the same call (PAPER does, synchronously) costs one INSERT instead of an
@@ -19,7 +16,7 @@
  * better-sqlite3 is synchronous: every read runs when called (so it sees every write made before it) and its
  * promise is already settled.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   Balance,
   Credential,
@@ -41,9 +38,11 @@ import type {
   TradingAccountOperation,
 } from '@cadenza/domain';
 import { TERMINAL_STATUSES } from '@cadenza/domain';
-import { migrations } from './migrations.ts';
+import { migrate } from './migrations.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+import { accountsWhere, credentialsWhere, ordersWhere, subscriptionsWhere, type Where } from './filters.ts';
 import { SqliteOtcTables } from './sqlite-otc-tables.ts';
-import { prepareOwnerOnlyDatabase } from './owner-only-file.ts';
+import { openDomainDatabase } from './open-database.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -70,7 +69,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   /** The OTC desk's tables, on the same connection (so in the same transactions). */
   readonly otc: SqliteOtcTables;
-  private readonly stmts: Record<string, Stmt>;
+  private readonly stmts: Statements;
   private readonly dynamic = new Map<string, Stmt>();
   private seq = 0;
   private depth = 0;
@@ -89,88 +88,11 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions | string) {
     if (typeof options === 'string') options = { path: options, groupCommit: true };
     this.groupCommit = options.groupCommit ?? false;
-    prepareOwnerOnlyDatabase(options.path);
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    // SQLite's default threshold (1000 pages, ~4 MB of WAL): the commit that crosses it checkpoints on the event
-    // loop, so the size of that checkpoint is a stall of every order in flight. Measured with bench:orders: 10000
-    // pages gave p99 26-32 ms, 1000 pages 16 ms, at the same throughput. (A checkpointer in a worker thread did no
-    // better, and under constant load only the writer's own checkpoint lets the WAL rewind.)
-    this.db.pragma('wal_autocheckpoint = 1000');
-    this.db.pragma('mmap_size = 268435456');
-    this.migrate();
+    this.db = openDomainDatabase(options.path, options.durability ?? 'normal');
+    migrate(this.db);
     this.otc = new SqliteOtcTables(this.db);
-    const p = (sql: string) => this.db.prepare(sql);
-    this.stmts = {
-      ping: p('SELECT 1 AS ok'),
-      begin: p('BEGIN'),
-      commit: p('COMMIT'),
-      rollback: p('ROLLBACK'),
-      insertAccount: p(
-        'INSERT INTO trading_accounts (trading_account_id, user_id, venue, status, created_at, deleted_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      updateAccount: p('UPDATE trading_accounts SET user_id = ?, venue = ?, status = ?, deleted_at = ?, body = ? WHERE trading_account_id = ?'),
-      loadAccounts: p('SELECT body FROM trading_accounts WHERE deleted_at IS NULL ORDER BY created_at, trading_account_id'),
-      insertOperation: p('INSERT INTO trading_account_operations (operation_id, trading_account_id, timestamp, seq, body) VALUES (?, ?, ?, ?, ?)'),
-      listOperations: p(
-        'SELECT body FROM trading_account_operations WHERE trading_account_id = ? ORDER BY timestamp DESC, seq DESC LIMIT ? OFFSET ?',
-      ),
-      countOperations: p('SELECT count(*) AS n FROM trading_account_operations WHERE trading_account_id = ?'),
-      insertCredential: p(
-        'INSERT INTO credentials (credential_id, user_id, trading_account_id, venue, credential_type, status, created_at, secret, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      updateCredential: p(
-        'UPDATE credentials SET user_id = ?, trading_account_id = ?, venue = ?, credential_type = ?, status = ?, secret = ?, body = ? WHERE credential_id = ?',
-      ),
-      loadCredentials: p('SELECT body, secret FROM credentials ORDER BY created_at, credential_id'),
-      insertOrder: p(
-        `INSERT INTO orders (trade_order_id, trading_account_id, client_order_id, external_order_id, idempotency_key, instrument_id, side,
-          order_type, status, is_open, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateOrder: p('UPDATE orders SET external_order_id = ?, status = ?, is_open = ?, body = ? WHERE trade_order_id = ?'),
-      getOrder: p('SELECT body FROM orders WHERE trade_order_id = ?'),
-      orderByExternalId: p('SELECT body FROM orders WHERE trading_account_id = ? AND external_order_id = ? ORDER BY created_at DESC LIMIT 1'),
-      openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
-      orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
-      insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, timestamp, body) VALUES (?, ?, ?, ?, ?)'),
-      listFills: p('SELECT body FROM fills WHERE trade_order_id = ? ORDER BY timestamp, rowid'),
-      upsertBalance: p(
-        'INSERT INTO balances (trading_account_id, asset, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, asset) DO UPDATE SET body = excluded.body',
-      ),
-      loadBalances: p('SELECT body FROM balances ORDER BY trading_account_id, asset'),
-      deleteBalances: p('DELETE FROM balances WHERE trading_account_id = ?'),
-      upsertPosition: p(
-        'INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, instrument_id) DO UPDATE SET body = excluded.body',
-      ),
-      loadPositions: p('SELECT body FROM positions ORDER BY trading_account_id, instrument_id'),
-      insertSubscription: p(
-        `INSERT INTO subscriptions (subscription_id, user_id, trading_account_id, venue, instrument_id, subscription_type, status, created_at, seq, body)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateSubscription: p('UPDATE subscriptions SET status = ?, body = ? WHERE subscription_id = ?'),
-      loadSubscriptions: p("SELECT body FROM subscriptions WHERE status <> 'TERMINATED' ORDER BY seq"),
-      saveInstrument: p('INSERT OR REPLACE INTO instruments (instrument_id, venue, body) VALUES (?, ?, ?)'),
-      listInstruments: p('SELECT body FROM instruments ORDER BY instrument_id'),
-      deleteInstrument: p('DELETE FROM instruments WHERE instrument_id = ?'),
-      saveSecurity: p('INSERT OR REPLACE INTO securities (security_id, venue, body) VALUES (?, ?, ?)'),
-      listSecurities: p('SELECT body FROM securities ORDER BY security_id'),
-      deleteSecurity: p('DELETE FROM securities WHERE security_id = ?'),
-    };
+    this.stmts = prepareStatements(this.db);
     this.seq = (this.db.prepare('SELECT max(n) AS n FROM (SELECT max(seq) AS n FROM trading_account_operations UNION ALL SELECT max(seq) FROM subscriptions)').get() as { n: number | null }).n ?? 0;
-  }
-
-  private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS domain_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set((this.db.prepare('SELECT version FROM domain_migrations').all() as Array<{ version: number }>).map((r) => r.version));
-    for (const m of migrations) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO domain_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      })();
-    }
   }
 
   private query(sql: string): Stmt {
@@ -182,10 +104,8 @@ export class SqliteStore implements Store {
     return s;
   }
 
-  private s(name: string): Stmt {
-    const st = this.stmts[name];
-    if (!st) throw new Error(`no statement ${name}`);
-    return st;
+  private s(name: keyof Statements): Stmt {
+    return this.stmts[name];
   }
 
   /** Nested calls run in a SAVEPOINT: a failing inner block rolls back alone and rethrows. */
@@ -298,14 +218,7 @@ export class SqliteStore implements Store {
     return parseAll<TradingAccount>(this.s('loadAccounts').all() as Row[]);
   }
   async listTradingAccounts(f: TradingAccountFilter, page: Page): Promise<Paged<TradingAccount>> {
-    const where = ['deleted_at IS NULL'];
-    const args: unknown[] = [];
-    if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
-    if (f.tradingAccountId !== undefined) (where.push('trading_account_id = ?'), args.push(f.tradingAccountId));
-    if (f.venue !== undefined) (where.push('venue = ?'), args.push(f.venue));
-    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
-    if (f.tenantId !== undefined) (where.push("json_extract(body, '$.tenantId') = ?"), args.push(f.tenantId));
-    return this.paged('trading_accounts', where, args, 'created_at DESC, trading_account_id', page);
+    return this.paged('trading_accounts', accountsWhere(f), 'created_at DESC, trading_account_id', page);
   }
   appendOperation(op: TradingAccountOperation): void {
     this.s('insertOperation').run(op.operationId, op.tradingAccountId, op.timestamp, ++this.seq, JSON.stringify(op));
@@ -333,23 +246,12 @@ export class SqliteStore implements Store {
     return (this.s('loadCredentials').all() as Array<{ body: string; secret: Buffer }>).map((r) => this.credentialFromRow(r));
   }
   async listCredentials(f: CredentialFilter, page: Page): Promise<Paged<Credential>> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
-    if (f.credentialIds !== undefined) {
-      if (f.credentialIds.length === 0) return { items: [], total: 0 };
-      where.push(`credential_id IN (${f.credentialIds.map(() => '?').join(',')})`);
-      args.push(...f.credentialIds);
-    }
-    if (f.venue !== undefined) (where.push('venue = ?'), args.push(f.venue));
-    if (f.credentialType !== undefined) (where.push('credential_type = ?'), args.push(f.credentialType));
-    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
-    if (f.tradingAccountId !== undefined) (where.push('trading_account_id = ?'), args.push(f.tradingAccountId));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = this.query(`SELECT body, secret FROM credentials ${w} ORDER BY created_at DESC, credential_id LIMIT ? OFFSET ?`).all(
-      ...args, page.limit, page.offset,
+    const w = credentialsWhere(f);
+    if (!w) return { items: [], total: 0 };
+    const rows = this.query(`SELECT body, secret FROM credentials ${w.sql} ORDER BY created_at DESC, credential_id LIMIT ? OFFSET ?`).all(
+      ...w.args, page.limit, page.offset,
     ) as Array<{ body: string; secret: Buffer }>;
-    const total = (this.query(`SELECT count(*) AS n FROM credentials ${w}`).get(...args) as { n: number }).n;
+    const total = (this.query(`SELECT count(*) AS n FROM credentials ${w.sql}`).get(...w.args) as { n: number }).n;
     return { items: rows.map((r) => this.credentialFromRow(r)), total };
   }
   private credentialFromRow(row: { body: string; secret: Buffer }): Credential {
@@ -389,21 +291,7 @@ export class SqliteStore implements Store {
     return parse(this.s('orderByExternalId').get(tradingAccountId, externalOrderId) as Row | undefined);
   }
   async listOrders(f: OrderFilter, page: Page): Promise<Paged<Order>> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (f.tradingAccountIds !== undefined) {
-      if (f.tradingAccountIds.length === 0) return { items: [], total: 0 };
-      where.push(`trading_account_id IN (${f.tradingAccountIds.map(() => '?').join(',')})`);
-      args.push(...f.tradingAccountIds);
-    }
-    if (f.tradeOrderId !== undefined) (where.push('trade_order_id = ?'), args.push(f.tradeOrderId));
-    if (f.instrumentId !== undefined) (where.push('instrument_id = ?'), args.push(f.instrumentId));
-    if (f.side !== undefined) (where.push('side = ?'), args.push(f.side));
-    if (f.orderType !== undefined) (where.push('order_type = ?'), args.push(f.orderType));
-    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
-    if (f.createdFrom !== undefined) (where.push('created_at >= ?'), args.push(f.createdFrom));
-    if (f.createdTo !== undefined) (where.push('created_at <= ?'), args.push(f.createdTo));
-    return this.paged('orders', where, args, f.ascending ? 'created_at, trade_order_id' : 'created_at DESC, trade_order_id DESC', page);
+    return this.paged('orders', ordersWhere(f), f.ascending ? 'created_at, trade_order_id' : 'created_at DESC, trade_order_id DESC', page);
   }
   async loadOpenOrders(): Promise<Order[]> {
     return parseAll<Order>(this.s('openOrders').all() as Row[]);
@@ -457,21 +345,9 @@ export class SqliteStore implements Store {
     return parseAll<Subscription>(this.s('loadSubscriptions').all() as Row[]);
   }
   async listSubscriptions(f: SubscriptionFilter): Promise<Subscription[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
-    if (f.tradingAccountId !== undefined) (where.push('trading_account_id = ?'), args.push(f.tradingAccountId));
-    if (f.venue !== undefined) (where.push('venue = ?'), args.push(f.venue));
-    if (f.instrumentIds !== undefined) {
-      if (f.instrumentIds.length === 0) return [];
-      where.push(`instrument_id IN (${f.instrumentIds.map(() => '?').join(',')})`);
-      args.push(...f.instrumentIds);
-    }
-    if (f.subscriptionType !== undefined) (where.push('subscription_type = ?'), args.push(f.subscriptionType));
-    if (f.subscriptionTypePrefix !== undefined) (where.push('substr(subscription_type, 1, ?) = ?'), args.push(f.subscriptionTypePrefix.length, f.subscriptionTypePrefix));
-    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return parseAll<Subscription>(this.query(`SELECT body FROM subscriptions ${w} ORDER BY seq`).all(...args) as Row[]);
+    const w = subscriptionsWhere(f);
+    if (!w) return [];
+    return parseAll<Subscription>(this.query(`SELECT body FROM subscriptions ${w.sql} ORDER BY seq`).all(...w.args) as Row[]);
   }
 
   // ── instruments and securities ────────────────────────────────────────────────────────────────────────
@@ -498,10 +374,11 @@ export class SqliteStore implements Store {
     return this.transaction(() => securityIds.reduce((n, id) => n + this.s('deleteSecurity').run(id).changes, 0));
   }
 
-  private paged<T>(table: string, where: string[], args: unknown[], order: string, page: Page): Paged<T> {
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const items = parseAll<T>(this.query(`SELECT body FROM ${table} ${w} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as Row[]);
-    const total = (this.query(`SELECT count(*) AS n FROM ${table} ${w}`).get(...args) as { n: number }).n;
+  /** One page of `table` matching `w` (undefined: a filter that matches nothing), and the count of every match. */
+  private paged<T>(table: string, w: Where | undefined, order: string, page: Page): Paged<T> {
+    if (!w) return { items: [], total: 0 };
+    const items = parseAll<T>(this.query(`SELECT body FROM ${table} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...w.args, page.limit, page.offset) as Row[]);
+    const total = (this.query(`SELECT count(*) AS n FROM ${table} ${w.sql}`).get(...w.args) as { n: number }).n;
     return { items, total };
   }
 }

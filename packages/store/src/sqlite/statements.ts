@@ -1,0 +1,68 @@
+/**
+ * @module sqlite/statements
+ * Every fixed statement of the SQLite domain store, prepared once per connection (list queries with dynamic filters
+ * are prepared per distinct text and cached by the store, see filters.ts).
+ */
+import type Database from 'better-sqlite3';
+
+export function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    ping: p('SELECT 1 AS ok'),
+    begin: p('BEGIN'),
+    commit: p('COMMIT'),
+    rollback: p('ROLLBACK'),
+    insertAccount: p(
+      'INSERT INTO trading_accounts (trading_account_id, user_id, venue, status, created_at, deleted_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    updateAccount: p('UPDATE trading_accounts SET user_id = ?, venue = ?, status = ?, deleted_at = ?, body = ? WHERE trading_account_id = ?'),
+    loadAccounts: p('SELECT body FROM trading_accounts WHERE deleted_at IS NULL ORDER BY created_at, trading_account_id'),
+    insertOperation: p('INSERT INTO trading_account_operations (operation_id, trading_account_id, timestamp, seq, body) VALUES (?, ?, ?, ?, ?)'),
+    listOperations: p(
+      'SELECT body FROM trading_account_operations WHERE trading_account_id = ? ORDER BY timestamp DESC, seq DESC LIMIT ? OFFSET ?',
+    ),
+    countOperations: p('SELECT count(*) AS n FROM trading_account_operations WHERE trading_account_id = ?'),
+    insertCredential: p(
+      'INSERT INTO credentials (credential_id, user_id, trading_account_id, venue, credential_type, status, created_at, secret, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    updateCredential: p(
+      'UPDATE credentials SET user_id = ?, trading_account_id = ?, venue = ?, credential_type = ?, status = ?, secret = ?, body = ? WHERE credential_id = ?',
+    ),
+    loadCredentials: p('SELECT body, secret FROM credentials ORDER BY created_at, credential_id'),
+    insertOrder: p(
+      `INSERT INTO orders (trade_order_id, trading_account_id, client_order_id, external_order_id, idempotency_key, instrument_id, side,
+        order_type, status, is_open, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateOrder: p('UPDATE orders SET external_order_id = ?, status = ?, is_open = ?, body = ? WHERE trade_order_id = ?'),
+    getOrder: p('SELECT body FROM orders WHERE trade_order_id = ?'),
+    orderByExternalId: p('SELECT body FROM orders WHERE trading_account_id = ? AND external_order_id = ? ORDER BY created_at DESC LIMIT 1'),
+    openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
+    orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
+    insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, timestamp, body) VALUES (?, ?, ?, ?, ?)'),
+    listFills: p('SELECT body FROM fills WHERE trade_order_id = ? ORDER BY timestamp, rowid'),
+    upsertBalance: p(
+      'INSERT INTO balances (trading_account_id, asset, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, asset) DO UPDATE SET body = excluded.body',
+    ),
+    loadBalances: p('SELECT body FROM balances ORDER BY trading_account_id, asset'),
+    deleteBalances: p('DELETE FROM balances WHERE trading_account_id = ?'),
+    upsertPosition: p(
+      'INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, instrument_id) DO UPDATE SET body = excluded.body',
+    ),
+    loadPositions: p('SELECT body FROM positions ORDER BY trading_account_id, instrument_id'),
+    insertSubscription: p(
+      `INSERT INTO subscriptions (subscription_id, user_id, trading_account_id, venue, instrument_id, subscription_type, status, created_at, seq, body)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateSubscription: p('UPDATE subscriptions SET status = ?, body = ? WHERE subscription_id = ?'),
+    loadSubscriptions: p("SELECT body FROM subscriptions WHERE status <> 'TERMINATED' ORDER BY seq"),
+    saveInstrument: p('INSERT OR REPLACE INTO instruments (instrument_id, venue, body) VALUES (?, ?, ?)'),
+    listInstruments: p('SELECT body FROM instruments ORDER BY instrument_id'),
+    deleteInstrument: p('DELETE FROM instruments WHERE instrument_id = ?'),
+    saveSecurity: p('INSERT OR REPLACE INTO securities (security_id, venue, body) VALUES (?, ?, ?)'),
+    listSecurities: p('SELECT body FROM securities ORDER BY security_id'),
+    deleteSecurity: p('DELETE FROM securities WHERE security_id = ?'),
+    
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
