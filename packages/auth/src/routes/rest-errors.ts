@@ -1,7 +1,8 @@
 /**
  * @module routes/rest-errors
  * Renders errors on `/api/v3/auth` as the contract's `BaseResponse`: `errno` from the auth catalogue (module 17),
- * `error` the message, `details.code` GoTrue's code in upper snake case, `data: null`. Statuses follow the REST
+ * `error` the message, `details.code` GoTrue's code in upper snake case (and `data: null` on 429, which the contract
+ * answers with `AuthSignup429Response`). Statuses follow the REST
  * contract's lists: token problems are 401 (GoTrue says 403), wrong credentials 401, validation 400 (GoTrue
  * says 422 for weak passwords and existing users), rate limits 429.
  */
@@ -35,5 +36,6 @@ export function restErrorResponse(c: Context, err: unknown, log: AuthLogger): Re
     ...(temporary ? { temporary: true } : {}),
     ...(e.reasons ? { metadata: { reasons: e.reasons } } : {}),
   };
-  return c.json({ success: false, errno: e.errno, error: e.message, details, data: null }, restStatus(e) as ContentfulStatusCode);
+  const status = restStatus(e);
+  return c.json({ success: false, errno: e.errno, error: e.message, details, ...(status === 429 ? { data: null } : {}) }, status as ContentfulStatusCode);
 }

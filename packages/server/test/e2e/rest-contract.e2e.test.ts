@@ -1,0 +1,145 @@
+/**
+ * The contract walk: every REST operation of the contract but the OTC desk's (quote, Fermata) is called on a real
+ * server with realistic data on PAPER and MOCK — a trader's day and an admin's — and every answer, successes and
+ * refusals, must be exactly the model the OpenAPI document names for it (RestWalk: required fields, types,
+ * decimal patterns, enums, date-time/uuid formats, no undeclared field). The last test proves none was left out.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RestWalk } from '@cadenza/testkit/contracts/rest-responses';
+import { restHarness, type RestUser } from './rest-harness.ts';
+
+const h = await restHarness();
+const walk = new RestWalk();
+const otc = (id: string, path: string) => path.startsWith('/api/v3/fermata/') || path === '/api/v3/quote/rfq' || path === '/connection/websocket';
+
+/** Sends the operation and checks the answer against the contract; `status` is the one expected. */
+async function call(operationId: string, opts: { token?: string; query?: Record<string, unknown>; body?: unknown } = {}, status = 200) {
+  const r = await h.api(operationId, opts);
+  assert.equal(r.status, status, `${operationId}: ${JSON.stringify(r.body)}`);
+  walk.expect(operationId, r.status, r.body);
+  return r.body;
+}
+
+let trader: RestUser;
+let admin: RestUser;
+
+test('auth and utility: signup, login, refresh, user, recover; root, health', async () => {
+  trader = await h.user('trader');
+  admin = await h.user('admin', { admin: true });
+  await call('authSignup', { body: { email: `walk-${Date.now()}@example.com`, password: 'another-long-password' } });
+  const session = await call('authLogin', { body: { email: trader.email, password: trader.password } });
+  assert.equal(session.data.tokenType, 'bearer');
+  const refreshed = await call('authRefreshToken', { body: { refreshToken: session.data.refreshToken } });
+  trader.accessToken = refreshed.data.accessToken;
+  await call('authGetUser', { token: trader.accessToken });
+  const updated = await call('authUpdateUser', { token: trader.accessToken, body: { metadata: { desk: 'walk' } } });
+  assert.equal(updated.data.userMetadata.desk, 'walk');
+  await call('authRecover', { body: { email: trader.email } });
+  const root = await call('root', { token: trader.accessToken });
+  assert.equal(root.data.documentation, '/docs');
+  const health = await call('health');
+  assert.equal(health.status, 'healthy');
+  await call('authLogin', { body: { email: trader.email, password: 'wrong-password-here' } }, 401);
+  await call('root', {}, 401);
+});
+
+test('market data: venues, instruments, securities, books, tickers, klines, order-book subscriptions', async () => {
+  const t = trader.accessToken;
+  const venues = await call('listMarketVenues', { token: t });
+  assert.deepEqual(venues.data.map((v: { venue: string }) => v.venue).sort(), ['MOCK', 'PAPER']);
+  const instruments = await call('listMarketInstruments', { token: t, query: { venue: 'PAPER', symbols: ['BTC/USDT', 'ETH/USDT'], instrumentStatus: 'ACTIVE', limit: 10 } });
+  assert.deepEqual(instruments.data.map((i: { symbol: string }) => i.symbol).sort(), ['BTC/USDT', 'ETH/USDT']);
+  assert.equal(instruments.pagination.total, 2);
+  const securities = await call('listMarketSecurities', { token: t, query: { venue: 'PAPER', limit: 2 } });
+  assert.equal(securities.data.length, 2);
+  assert.equal((await call('listMarketSecurities', { token: t, query: { securityId: 'PAPER:BTC' } })).data[0].securityId, 'PAPER:BTC');
+  const book = await call('getMarketOrderBook', { token: t, query: { instrumentId: 'MOCK:BTC/USDT', depth: 3 } });
+  assert.equal(book.data.bids.length, 3);
+  await call('listMarketOrderBooks', { token: t, query: { instrumentIds: ['MOCK:BTC/USDT', 'MOCK:ETH/USDT'], depth: 2 } });
+  const ticker = await call('getMarketTicker', { token: t, query: { instrumentId: 'MOCK:BTC/USDT' } });
+  assert.equal(ticker.data.lastPrice, '50000.00');
+  const tickers = await call('listMarketTickers', { token: t, query: { instrumentIds: ['MOCK:BTC/USDT', 'MOCK:ETH/USDT'], limit: 1 } });
+  assert.equal(tickers.data.length, 1);
+  assert.equal(tickers.pagination.hasNext, true);
+  const kline = await call('getMarketKline', { token: t, query: { instrumentId: 'PAPER:BTC/USDT', interval: '1m', limit: 5 } });
+  assert.ok(kline.data.candles.length >= 1 && kline.data.candles.length <= 5);
+  const empty = await call('getMarketKline', { token: t, query: { instrumentId: 'PAPER:BTC/USDT', interval: '1m', from: 0, to: 1000 } });
+  assert.deepEqual(empty.data.candles, []);
+  const sub = await call('subscribeMarketOrderBook', { token: t, body: { instrumentId: 'PAPER:ETH/USDT' } });
+  assert.equal(sub.data.subscriptionType, 'MARKET.SUBSCRIPTION.ORDERBOOK');
+  const subs = await call('listMarketOrderBookSubscriptions', { token: t, query: { instrumentId: 'PAPER:ETH/USDT' } });
+  assert.ok(subs.data.some((s: { subscriptionId: string }) => s.subscriptionId === sub.data.subscriptionId));
+  const ended = await call('unsubscribeMarketOrderBook', { token: t, body: { subscriptionId: sub.data.subscriptionId } });
+  assert.equal(ended.data.status, 'TERMINATED');
+  await call('getMarketTicker', { token: t, query: { instrumentId: 'MOCK:NOPE/USDT' } }, 404);
+});
+
+test('credentials and trading accounts: create, connect with them, update, disable/enable, history, streams, portfolio', async () => {
+  const t = trader.accessToken;
+  const cred = await call('createTradingAccountCredential', { token: t, body: { venue: 'PAPER', nickname: 'paper keys', credentialType: 'HMAC', apiKey: 'paper-key-123456', apiSecret: 'paper-secret' } });
+  const credentialId = cred.data.credentialId;
+  await call('listTradingAccountCredentials', { token: t, query: { credentialStatus: 'CREATED', credentialIds: [credentialId] } });
+  await call('rotateTradingAccountCredential', { token: t, body: { credentialId, apiKey: 'paper-key-654321', apiSecret: 'paper-secret-2' } });
+  const account = await call('connectTradingAccount', { token: t, body: { venue: 'PAPER', nickname: 'walk', credentialIds: [credentialId] } });
+  const tradingAccountId = account.data.tradingAccountId;
+  assert.equal(account.data.status, 'ACTIVE');
+  const verified = await call('verifyTradingAccountCredential', { token: t, body: { credentialIds: [credentialId] } });
+  assert.deepEqual(verified.data.map((a: { tradingAccountId: string }) => a.tradingAccountId), [tradingAccountId]);
+  await call('updateTradingAccount', { token: t, body: { tradingAccountId, nickname: 'walk 2' } });
+  assert.equal((await call('disableTradingAccount', { token: t, body: { tradingAccountId } })).data.status, 'INACTIVE');
+  assert.equal((await call('enableTradingAccount', { token: t, body: { tradingAccountId } })).data.status, 'ACTIVE');
+  const accounts = await call('listTradingAccounts', { token: t, query: { venue: 'PAPER', accountStatus: 'ACTIVE', limit: 5 } });
+  assert.ok(accounts.data.some((a: { nickname: string }) => a.nickname === 'walk 2'));
+  const ops = await call('listTradingAccountOperations', { token: t, query: { tradingAccountId, operationType: 'DISABLE' } });
+  assert.equal(ops.data.length, 1);
+  const stream = await call('subscribeTradingAccount', { token: t, body: { tradingAccountId } });
+  assert.equal(stream.data.tradingAccountId, tradingAccountId);
+  await call('listTradingAccountSubscriptions', { token: t, query: { tradingAccountId } });
+  await call('unsubscribeTradingAccount', { token: t, body: { subscriptionId: stream.data.subscriptionId } });
+  const portfolios = await call('listTradingAccountPortfolios', { token: t, query: { tradingAccountId } });
+  assert.ok(portfolios.data[0].balances.some((b: { securitySymbol: string }) => b.securitySymbol === 'USDT'));
+
+  // Orders: a market order that fills, a limit order that rests and is cancelled, lists by status and age.
+  const filled = await call('submitTradeOrder', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01', awaitClosed: true, clientOrderId: 'walk-1' } });
+  assert.equal(filled.data[0].status, 'FILLED');
+  assert.ok(filled.data[0].fees.length > 0);
+  const resting = await call('submitTradeOrder', {
+    token: t,
+    body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', timeInForce: 'GTD', limitPrice: '1000.00', quantity: '0.01', expireAt: Date.now() + 3_600_000 },
+  });
+  assert.equal(resting.data[0].executedPrice, '0');
+  assert.equal(typeof resting.data[0].expireAt, 'number');
+  const open = await call('listTradeOrders', { token: t, query: { tradingAccountId, orderStatus: resting.data[0].status } });
+  assert.deepEqual(open.data.map((o: { tradeOrderId: string }) => o.tradeOrderId), [resting.data[0].tradeOrderId]);
+  const oldest = await call('listTradeOrders', { token: t, query: { tradingAccountId, ascending: true, limit: 1 } });
+  assert.equal(oldest.data[0].tradeOrderId, filled.data[0].tradeOrderId);
+  const cancelled = await call('cancelTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: resting.data[0].tradeOrderId } });
+  assert.equal(cancelled.data.status, 'CANCELLED');
+  await call('cancelTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: resting.data[0].tradeOrderId } }, 409);
+  await call('submitTradeOrder', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'SIDEWAYS', orderType: 'MARKET', quantity: '1' } }, 400);
+
+  await call('revokeTradingAccountCredential', { token: t, body: { credentialId } });
+  assert.equal((await call('disconnectTradingAccount', { token: t, body: { tradingAccountId } })).data.status, 'DISCONNECTED');
+});
+
+test("an admin's day: sync, enable/disable and delete instruments; sync and delete securities", async () => {
+  const a = admin.accessToken;
+  const synced = await call('syncMarketInstruments', { token: a, body: { venue: 'MOCK', symbols: ['BTC/USDT'] } });
+  assert.equal(typeof synced.data.total, 'number');
+  assert.equal((await call('disableMarketInstrument', { token: a, body: { instrumentId: 'MOCK:ETH/USDT' } })).data.status, 'DISABLED');
+  assert.equal((await call('enableMarketInstrument', { token: a, body: { instrumentId: 'MOCK:ETH/USDT' } })).data.status, 'ACTIVE');
+  const securities = await call('syncMarketSecurities', { token: a, body: { venue: 'MOCK' } });
+  assert.match(securities.data, /^\d+$/);
+  const deleted = await call('deleteMarketInstrument', { token: a, body: { instrumentId: 'MOCK:ETH/USDT' } });
+  assert.equal(deleted.data, 'MOCK:ETH/USDT');
+  const gone = await call('deleteMarketSecurity', { token: a, body: { securityId: 'MOCK:ETH' } });
+  assert.equal(gone.data.securityId, 'MOCK:ETH');
+  await call('deleteMarketSecurity', { token: a, body: { securityId: 'MOCK:ETH' } }, 404);
+  await call('deleteMarketInstrument', { token: trader.accessToken, body: { instrumentId: 'MOCK:BTC/USDT' } }, 403);
+});
+
+test('log out, then every operation but the OTC desk has answered exactly as the contract says', async () => {
+  await call('authLogout', { token: trader.accessToken });
+  assert.deepEqual(walk.missing(otc), []);
+});
