@@ -31,6 +31,7 @@ import { gotrueErrorResponse } from './routes/gotrue-errors.ts';
 import { gotrueRoutes } from './routes/gotrue-routes.ts';
 import { restErrorResponse } from './routes/rest-errors.ts';
 import { restRoutes } from './routes/rest-routes.ts';
+import type { TrustProxy } from './routes/request.ts';
 import { ReauthenticationService } from './reauthentication.ts';
 import { RecoveryService } from './recovery.ts';
 import { RedirectPolicy } from './redirect-policy.ts';
@@ -81,8 +82,11 @@ export interface AuthServiceOptions {
    * Default 1000 ms; 0 turns the watch off (short-lived processes such as the CLI).
    */
   revocationPollMs?: number;
-  /** Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it). Default false. */
-  trustProxy?: boolean;
+  /**
+   * Which peers are reverse proxies whose `X-Forwarded-For` gives the client IP for rate limits (`true` = any peer,
+   * a predicate = those it accepts). Default false: the socket's peer address.
+   */
+  trustProxy?: TrustProxy;
   /** Default true. */
   signUpEnabled?: boolean;
   /**

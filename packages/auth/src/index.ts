@@ -15,3 +15,4 @@ export type { AuthLogger } from './auth-logger.ts';
 export { LogMailer, type Mailer, type MailMessage } from './mailer.ts';
 export { emailSkeleton, normaliseEmail } from './email-address.ts';
 export { boundedText } from './bounded-text.ts';
+export { forwardedClientAddress, type TrustProxy } from './routes/request.ts';

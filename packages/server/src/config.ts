@@ -1,17 +1,25 @@
 /**
  * @module config
  * Everything the server reads from its environment, in one typed object with embedded defaults, so that
- * `npm start` on a fresh clone works with no configuration at all.
+ * `npm start` on a fresh clone works with no configuration at all. Every variable is read through the table in
+ * `config-vars.ts`: a bad value stops the start with a message naming the variable, and every bad value is reported
+ * at once; an unknown `CADENZA_*` name is a warning with the closest known name.
  */
 import { resolve } from 'node:path';
+import { allVars, didYouMean, otherProgramsVars, vars, type ConfigVar, type LogFormat, type LogLevel, type TrustedProxies } from './config-vars.ts';
 
 export interface ServerConfig {
   /** TCP port of the single HTTP + WebSocket listener. 0 = ephemeral (tests). */
   port: number;
+  /** Listen address: 127.0.0.1 unless CADENZA_HOST (or HOST) says otherwise. */
   host: string;
   /** Where SQLite databases, signing keys and the master key live. */
   dataDir: string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
+  /** `auto`: pretty lines when stdout is a terminal, JSON otherwise. */
+  logFormat: LogFormat;
+  /** Reverse proxies whose X-Forwarded-For is believed (CADENZA_TRUST_PROXY); none when absent. */
+  trustProxy?: TrustedProxies;
   /** Venues to run. PAPER and MOCK need nothing; the live venues connect on demand. */
   venues: string[];
   paper: { seed: number; lively: boolean };
@@ -62,71 +70,174 @@ export interface ServerConfig {
 
 export const DEMO_USER = { email: 'demo@cadenza.dev', password: 'cadenza-demo' } as const;
 
-function int(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
-  return n;
+/** What is wrong with the environment: one line per bad variable, each naming it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} configuration problems:\n  ${problems.join('\n  ')}`);
+  }
 }
 
-/** A shared secret that stands for every user's identity: short ones are refused, not warned about. */
-function secret(name: string, v: string | undefined): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (v.length < 16) throw new Error(`${name} must be at least 16 characters (it lets its holder act as any user)`);
-  return v;
+/** Reads variables through their table entries, collecting every problem instead of stopping at the first. */
+export class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** The parsed value, or undefined when unset or empty (then the caller's default applies) or bad (a problem). */
+  get<T>(spec: ConfigVar<T>): T | undefined {
+    const named = [spec.name, ...(spec.aliases ?? [])].find((n) => this.env[n] !== undefined && this.env[n] !== '');
+    if (named === undefined) return undefined;
+    const raw = this.env[named]!;
+    try {
+      return spec.parse(raw);
+    } catch (err) {
+      const shown = spec.secret ? ' (value not shown)' : `=${quote(raw)}`;
+      this.problem(`${named}${shown}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  problem(message: string): void {
+    if (!this.problems.includes(message)) this.problems.push(message);
+  }
+
+  /** Throws a ConfigError naming every bad variable, if there was one. */
+  check(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
 }
 
-/** A PostgreSQL URL, refused at start when it is anything else (a typo would otherwise fall back to SQLite). */
-function databaseUrl(v: string | undefined): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!/^postgres(ql)?:\/\//.test(v)) throw new Error('CADENZA_DATABASE_URL must be a postgres:// URL (unset it to use the embedded SQLite files)');
-  return v;
+function quote(raw: string): string {
+  const points = [...raw.replace(/\p{C}/gu, '?')];
+  return points.length <= 64 ? points.join('') : `${points.slice(0, 64).join('')}…`;
 }
 
-function opt(v: string | undefined): string | undefined {
-  return v === undefined || v === '' ? undefined : v;
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
+
+/** Whether `host` is reachable only from this machine. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
 }
 
-/** Reads the configuration from environment variables (documented in the README). */
+/** Reads the configuration from environment variables (the table in config-vars.ts; README "Configuration"). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const external = Boolean(opt(env.CADENZA_AUTH_JWKS_URL) ?? opt(env.CADENZA_AUTH_JWT_SECRET));
-  const demoDisabled = env.CADENZA_DEMO_USER === 'off' || external;
-  return {
-    port: int('PORT', env.PORT, 8000),
-    host: env.HOST ?? '0.0.0.0',
-    dataDir: resolve(env.CADENZA_DATA_DIR ?? './data'),
-    logLevel: (env.CADENZA_LOG_LEVEL as ServerConfig['logLevel']) ?? 'info',
-    venues: (env.CADENZA_VENUES ?? 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean),
-    paper: { seed: int('CADENZA_PAPER_SEED', env.CADENZA_PAPER_SEED, 724), lively: env.CADENZA_PAPER_LIVELY !== 'false' },
-    binance: { restBaseUrl: opt(env.BINANCE_REST_URL), wsBaseUrl: opt(env.BINANCE_WS_URL) },
-    binanceSandbox: { restBaseUrl: opt(env.BINANCE_SANDBOX_REST_URL), wsBaseUrl: opt(env.BINANCE_SANDBOX_WS_URL) },
+  const r = new EnvReader(env);
+  const jwksUrl = r.get(vars.jwksUrl);
+  const jwtSecret = r.get(vars.jwtSecret);
+  const external = Boolean(jwksUrl ?? jwtSecret);
+  const demoOn = r.get(vars.demoUser) ?? true;
+  const demoEmail = r.get(vars.demoEmail);
+  const demoPassword = r.get(vars.demoPassword);
+  const url = (name: string) => r.get(allVars.find((c) => c.name === name) as ConfigVar<string>);
+  const endpoint = (venue: string, fallback?: string) => ({
+    restBaseUrl: url(`${venue}_REST_URL`) ?? (fallback ? url(`${fallback}_REST_URL`) : undefined),
+    wsBaseUrl: url(`${venue}_WS_URL`) ?? (fallback ? url(`${fallback}_WS_URL`) : undefined),
+  });
+  const config: ServerConfig = {
+    port: r.get(vars.port) ?? 8000,
+    host: r.get(vars.host) ?? '127.0.0.1',
+    dataDir: resolve(r.get(vars.dataDir) ?? './data'),
+    logLevel: r.get(vars.logLevel) ?? 'info',
+    logFormat: r.get(vars.logFormat) ?? 'auto',
+    venues: r.get(vars.venues) ?? ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'],
+    paper: { seed: r.get(vars.paperSeed) ?? 724, lively: r.get(vars.paperLively) ?? true },
+    binance: endpoint('BINANCE'),
+    binanceSandbox: endpoint('BINANCE_SANDBOX'),
     endpoints: {
-      ...Object.fromEntries(['OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'].map((v) => [v, { restBaseUrl: opt(env[`${v}_REST_URL`]), wsBaseUrl: opt(env[`${v}_WS_URL`]) }])),
-      BINANCE_UAT: { restBaseUrl: opt(env.BINANCE_UAT_REST_URL) ?? opt(env.BINANCE_SANDBOX_REST_URL), wsBaseUrl: opt(env.BINANCE_UAT_WS_URL) ?? opt(env.BINANCE_SANDBOX_WS_URL) },
+      ...Object.fromEntries(['OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'].map((v) => [v, endpoint(v)])),
+      BINANCE_UAT: endpoint('BINANCE_UAT', 'BINANCE_SANDBOX'),
     },
     auth: {
-      jwksUrl: opt(env.CADENZA_AUTH_JWKS_URL),
-      jwtSecret: opt(env.CADENZA_AUTH_JWT_SECRET),
-      issuer: opt(env.CADENZA_AUTH_ISSUER),
-      accessTokenTtlSeconds: int('CADENZA_ACCESS_TOKEN_TTL', env.CADENZA_ACCESS_TOKEN_TTL, 3600),
-      supabaseUrl: opt(env.CADENZA_SUPABASE_URL),
-      anonKey: opt(env.CADENZA_SUPABASE_ANON_KEY),
-      hmacSecret: opt(env.CADENZA_AUTH_HMAC_SECRET),
+      jwksUrl,
+      jwtSecret,
+      issuer: r.get(vars.issuer),
+      accessTokenTtlSeconds: r.get(vars.accessTokenTtl) ?? 3600,
+      supabaseUrl: r.get(vars.supabaseUrl),
+      anonKey: r.get(vars.anonKey),
+      hmacSecret: r.get(vars.hmacSecret),
     },
-    demoUser: demoDisabled
-      ? null
-      : { email: env.CADENZA_DEMO_EMAIL ?? DEMO_USER.email, password: env.CADENZA_DEMO_PASSWORD ?? DEMO_USER.password },
-    masterKey: opt(env.CADENZA_MASTER_KEY),
-    publicUrl: opt(env.CADENZA_PUBLIC_URL),
-    redisUrl: opt(env.CADENZA_REDIS_URL),
-    databaseUrl: databaseUrl(env.CADENZA_DATABASE_URL),
-    proxySecret: secret('CADENZA_PROXY_SECRET', env.CADENZA_PROXY_SECRET),
+    demoUser: !demoOn || external ? null : { email: demoEmail ?? DEMO_USER.email, password: demoPassword ?? DEMO_USER.password },
+    masterKey: r.get(vars.masterKey),
+    publicUrl: r.get(vars.publicUrl),
+    trustProxy: r.get(vars.trustProxy),
+    redisUrl: r.get(vars.redisUrl),
+    databaseUrl: r.get(vars.databaseUrl),
+    proxySecret: r.get(vars.proxySecret),
     gateway: {
-      maxConnections: int('CADENZA_WS_MAX_CONNECTIONS', env.CADENZA_WS_MAX_CONNECTIONS, 0),
-      commandsPerSecond: int('CADENZA_WS_COMMANDS_PER_SECOND', env.CADENZA_WS_COMMANDS_PER_SECOND, 10_000),
-      maxChannelsPerConnection: int('CADENZA_WS_MAX_CHANNELS', env.CADENZA_WS_MAX_CHANNELS, 128),
-      maxConnectionsPerUser: int('CADENZA_MAX_CONNECTIONS_PER_USER', env.CADENZA_MAX_CONNECTIONS_PER_USER, 100),
-      maxConnectionsPerIp: int('CADENZA_MAX_CONNECTIONS_PER_IP', env.CADENZA_MAX_CONNECTIONS_PER_IP, 1000),
+      maxConnections: r.get(vars.wsMaxConnections) ?? 0,
+      commandsPerSecond: r.get(vars.wsCommandsPerSecond) ?? 10_000,
+      maxChannelsPerConnection: r.get(vars.wsMaxChannels) ?? 128,
+      maxConnectionsPerUser: r.get(vars.maxConnectionsPerUser) ?? 100,
+      maxConnectionsPerIp: r.get(vars.maxConnectionsPerIp) ?? 1000,
     },
   };
+  const exposure = exposureProblem(config);
+  if (exposure) r.problem(exposure);
+  r.check();
+  return config;
+}
+
+/**
+ * The one combination refused although every value is valid: listening beyond this machine while anyone may sign in
+ * as the demo user with the password printed in the README.
+ */
+export function exposureProblem(config: Pick<ServerConfig, 'host' | 'demoUser'>): string | undefined {
+  if (isLoopback(config.host) || !config.demoUser || config.demoUser.password !== DEMO_USER.password) return undefined;
+  return `CADENZA_HOST=${config.host}: serving beyond this machine with the demo user's published password; set CADENZA_DEMO_USER=off (or a CADENZA_DEMO_PASSWORD of your own), or listen on 127.0.0.1`;
+}
+
+/**
+ * Warnings about the environment that do not stop the start: `CADENZA_*` names no program of the project reads
+ * (a misspelling, most likely), each with the closest known name.
+ */
+export function configWarnings(env: NodeJS.ProcessEnv = process.env): string[] {
+  const known = allVars.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+  const out: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('CADENZA_') || known.includes(name) || otherProgramsVars.includes(name)) continue;
+    const near = didYouMean(name, known.filter((k) => k.startsWith('CADENZA_')));
+    out.push(`unknown variable ${quote(name)} is ignored${near ? ` — did you mean ${near}?` : ''}`);
+  }
+  return out;
+}
+
+/** What `npm run start:gateway` reads (the same table; see gateway-main.ts). */
+export interface GatewayNodeEnvConfig {
+  port: number;
+  host: string;
+  upstreamUrl: string;
+  redisUrl: string;
+  proxySecret: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  trustProxy?: TrustedProxies;
+  limits: ServerConfig['gateway'];
+}
+
+export function gatewayNodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayNodeEnvConfig {
+  const r = new EnvReader(env);
+  const required = <T>(spec: ConfigVar<T>, why: string): T => {
+    const value = r.get(spec);
+    if (value === undefined && !r.problems.some((p) => p.startsWith(spec.name))) r.problem(`${spec.name} is required: ${why}`);
+    return value as T;
+  };
+  const config: GatewayNodeEnvConfig = {
+    port: r.get(vars.port) ?? 8001,
+    host: r.get(vars.host) ?? '127.0.0.1',
+    upstreamUrl: required(vars.upstreamUrl, 'the Cadenza server this node fronts'),
+    redisUrl: required(vars.redisUrl, 'the same Redis as the server it fronts'),
+    proxySecret: required(vars.proxySecret, 'the same secret as the server it fronts'),
+    logLevel: r.get(vars.logLevel) ?? 'info',
+    logFormat: r.get(vars.logFormat) ?? 'auto',
+    trustProxy: r.get(vars.trustProxy),
+    limits: {
+      maxConnections: r.get(vars.wsMaxConnections) ?? 0,
+      commandsPerSecond: r.get(vars.wsCommandsPerSecond) ?? 10_000,
+      maxChannelsPerConnection: r.get(vars.wsMaxChannels) ?? 128,
+      maxConnectionsPerUser: r.get(vars.maxConnectionsPerUser) ?? 100,
+      maxConnectionsPerIp: r.get(vars.maxConnectionsPerIp) ?? 1000,
+    },
+  };
+  r.check();
+  return config;
 }

@@ -1,41 +1,40 @@
 /**
  * @module gateway-main
  * `npm run start:gateway`: a real-time node in front of a Cadenza server (see gateway-node.ts). Configured by
- * environment: CADENZA_UPSTREAM_URL, CADENZA_REDIS_URL, CADENZA_PROXY_SECRET (all three required), PORT (8001), HOST.
+ * environment (`npm run start:gateway -- --help`): CADENZA_UPSTREAM_URL, CADENZA_REDIS_URL, CADENZA_PROXY_SECRET
+ * (all three required), PORT (8001), CADENZA_HOST, the WebSocket limits, CADENZA_TRUST_PROXY, the log settings.
+ * Stops on SIGTERM / SIGINT like the server (stop-on-signals.ts).
  */
+import { existsSync } from 'node:fs';
+import { helpText } from './config-docs.ts';
+import { ConfigError, gatewayNodeConfigFromEnv } from './config.ts';
+import { announce, resolvedFormat } from './logging.ts';
 import { startGatewayNode } from './gateway-node.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
 
-const env = process.env;
-const missing = ['CADENZA_UPSTREAM_URL', 'CADENZA_REDIS_URL', 'CADENZA_PROXY_SECRET'].filter((k) => !env[k]);
-if (missing.length > 0) {
-  console.error(`Cadenza gateway node cannot start: set ${missing.join(', ')} (the same Redis and proxy secret as the server it fronts).`);
-  process.exit(1);
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(helpText('gateway'));
+  process.exit(0);
 }
-const port = Number(env.PORT ?? 8001);
-if (!Number.isInteger(port) || port < 0) {
-  console.error(`Cadenza gateway node cannot start: PORT must be a non-negative integer, got ${JSON.stringify(env.PORT)}`);
-  process.exit(1);
-}
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config: ReturnType<typeof gatewayNodeConfigFromEnv>;
 try {
-  const node = await startGatewayNode({
-    port,
-    host: env.HOST ?? '0.0.0.0',
-    upstreamUrl: env.CADENZA_UPSTREAM_URL!,
-    redisUrl: env.CADENZA_REDIS_URL!,
-    proxySecret: env.CADENZA_PROXY_SECRET!,
-    logLevel: (env.CADENZA_LOG_LEVEL as 'info') ?? 'info',
+  config = gatewayNodeConfigFromEnv();
+} catch (err) {
+  console.error(`Cadenza gateway node cannot start: ${err instanceof ConfigError ? err.message : String(err)}\n(npm run start:gateway -- --help lists every variable)`);
+  process.exit(1);
+}
+const format = resolvedFormat(config.logFormat);
+try {
+  const node = await startGatewayNode({ ...config, logFormat: format });
+  announce(node.log, ['', `Cadenza gateway node on ${node.wsUrl}, in front of ${config.upstreamUrl}`, ''], { msg: `Cadenza gateway node on ${node.wsUrl}`, websocket: node.wsUrl, upstream: config.upstreamUrl }, format);
+  stopOnSignals({
+    stop: () => node.close(),
+    say: (message, error) => (error === undefined ? node.log.info(message) : node.log.error({ err: error }, message)),
   });
-  process.stdout.write(`\nCadenza gateway node on ${node.wsUrl}, in front of ${env.CADENZA_UPSTREAM_URL}\n\n`);
-  let stopping = false;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      node.close().then(() => process.exit(0), () => process.exit(1));
-    });
-  }
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
-  console.error(`Cadenza gateway node cannot start: ${e.code === 'EADDRINUSE' ? `port ${port} is in use` : e.message}`);
+  console.error(`Cadenza gateway node cannot start: ${e.code === 'EADDRINUSE' ? `port ${config.port} is in use` : e.message}`);
   process.exit(1);
 }

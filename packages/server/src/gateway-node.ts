@@ -13,7 +13,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { forwardedClientAddress } from '@cadenza/auth';
 import { GatewayNode, RedisBroker, RedisPresenceManager, type GatewayLimits } from '@cadenza/gateway';
 import { channelNamespaces } from './channel-namespaces.ts';
 import { gatewayHooks } from './gateway-hooks.ts';
@@ -21,6 +22,8 @@ import { Lifecycle } from './lifecycle.ts';
 import { revocationSubscriber } from './revocation-fanout.ts';
 import { closeHttp, listen } from './http/listen.ts';
 import { upstreamGatewayApp } from './upstream-app.ts';
+import { createLogger } from './logging.ts';
+import type { LogFormat, TrustedProxies } from './config-vars.ts';
 
 export interface GatewayNodeConfig {
   port: number;
@@ -35,9 +38,13 @@ export interface GatewayNodeConfig {
   sessionCheckSeconds?: number;
   limits?: GatewayLimits;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logFormat?: LogFormat;
+  /** Reverse proxies whose X-Forwarded-For gives the client address for the per-IP cap. */
+  trustProxy?: TrustedProxies;
 }
 
 export interface RunningGatewayNode {
+  log: Logger;
   url: string;
   wsUrl: string;
   port: number;
@@ -46,7 +53,7 @@ export interface RunningGatewayNode {
 }
 
 export async function startGatewayNode(config: GatewayNodeConfig): Promise<RunningGatewayNode> {
-  const log: Logger = pino({ level: config.logLevel ?? 'info', redact: ['token', '*.token'] });
+  const log: Logger = createLogger({ level: config.logLevel ?? 'info', format: config.logFormat ?? 'json' });
   const app = upstreamGatewayApp({ upstreamUrl: config.upstreamUrl, proxySecret: config.proxySecret, sessionCheckSeconds: config.sessionCheckSeconds ?? 300, log });
   const redis = { url: config.redisUrl, prefix: 'cadenza', log: log.child({ module: 'redis' }) };
   const presence = new RedisPresenceManager(redis);
@@ -56,6 +63,7 @@ export async function startGatewayNode(config: GatewayNodeConfig): Promise<Runni
     presence,
     namespaces: channelNamespaces,
     ...(config.limits ? { limits: config.limits } : {}),
+    ...(config.trustProxy ? { clientAddress: (req) => forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], (a) => config.trustProxy!.has(a)) ?? '' } : {}),
     log: log.child({ module: 'centrifuge' }),
     version: 'cadenza gateway node',
   });
@@ -82,6 +90,7 @@ export async function startGatewayNode(config: GatewayNodeConfig): Promise<Runni
   const port = (http.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
+    log,
     url: `http://${host}:${port}`,
     wsUrl: `ws://${host}:${port}/connection/websocket`,
     port,

@@ -12,10 +12,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { channels, rpcMethods } from '@cadenza/contract';
 import { GatewayNode, RedisBroker, RedisPresenceManager } from '@cadenza/gateway';
-import { createAuthService } from '@cadenza/auth';
+import { createAuthService, forwardedClientAddress } from '@cadenza/auth';
 import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Cadenza, type Venue, type VenueDeps } from '@cadenza/domain';
 import { createRpcDispatcher } from './rpc/index.ts';
 import { observedDispatcher } from './rpc/observed-dispatcher.ts';
@@ -24,7 +24,11 @@ import { prepareDataDir } from './infra/data-dir.ts';
 import { systemClock, uuidSource } from './infra/system.ts';
 import { openStores, type Stores } from './infra/stores.ts';
 import { storeGate } from './rpc/store-gate.ts';
-import { configFromEnv, type ServerConfig } from './config.ts';
+import { configFromEnv, configWarnings, type ServerConfig } from './config.ts';
+import { createLogger, resolvedFormat } from './logging.ts';
+import { httpRequestLog, loggedDispatcher } from './request-log.ts';
+import { VenueConnectivity } from './venue-connectivity.ts';
+import { venueHealthProbe, venueReachableSamples } from './http/venue-health.ts';
 import { MarketDataBridge } from './bridge/market-data-bridge.ts';
 import { createVenues, venueRateLimitSamples } from './venues.ts';
 import { channelGrant, serverGatewayApp } from './gateway-app.ts';
@@ -52,6 +56,8 @@ export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper
   binanceSandbox?: ServerConfig['binanceSandbox'];
   /** false = silent logs (tests). */
   log?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logTo?: NodeJS.WritableStream;
   /** Extra venues built by the caller (tests), keyed by their id. */
   extraVenues?: Array<(deps: VenueDeps) => Venue>;
 }
@@ -64,6 +70,9 @@ export interface RunningServer {
   demoUser: { email: string; password: string } | null;
   /** Where the data lives: `SQLite in <dir>` or `PostgreSQL <url without password>`. */
   database: string;
+  /** The process's logger, and whether it writes pretty lines or JSON (main.ts places the banner by it). */
+  log: Logger;
+  logFormat: 'pretty' | 'json';
   gateway: GatewayNode;
   close(): Promise<void>;
 }
@@ -88,18 +97,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } as ServerConfig;
   if (options.log === false) config.logLevel = 'silent';
   const dataDir = prepareDataDir(config.dataDir);
-  const log: Logger = pino({ level: config.logLevel, redact: ['*.token', '*.password', '*.secretKey', '*.apiKey', 'token', 'password'] });
+  const logFormat = resolvedFormat(config.logFormat ?? 'auto');
+  const log: Logger = createLogger({ level: config.logLevel, format: logFormat, ...(options.logTo ? { destination: options.logTo } : {}) });
+  for (const warning of configWarnings()) log.warn(warning);
   if (dataDir.warning) log.warn({ dataDir: dataDir.path }, dataDir.warning);
   const lifecycle = new Lifecycle(log);
   try {
-    return await assemble(config, options, log, lifecycle);
+    return { ...(await assemble(config, options, log, lifecycle)), log, logFormat };
   } catch (err) {
     await lifecycle.stop();
     throw err;
   }
 }
 
-async function assemble(config: ServerConfig, options: StartOptions, log: Logger, lifecycle: Lifecycle): Promise<RunningServer> {
+async function assemble(config: ServerConfig, options: StartOptions, log: Logger, lifecycle: Lifecycle): Promise<Omit<RunningServer, 'log' | 'logFormat'>> {
   // ---- stores: SQLite in the data dir, or PostgreSQL (CADENZA_DATABASE_URL)
   const stores = await openStores(config, log.child({ module: 'store' }));
   lifecycle.opened('stores', () => stores.close());
@@ -113,6 +124,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
     ...(config.auth.hmacSecret ? { hmacSecret: config.auth.hmacSecret } : {}),
     siteUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    ...(config.trustProxy ? { trustProxy: (address: string) => config.trustProxy!.has(address) } : {}),
     ...(external ? { external: { jwksUrl: config.auth.jwksUrl, jwtSecret: config.auth.jwtSecret, issuer: config.auth.issuer } } : {}),
   });
   lifecycle.opened('auth', () => auth.close());
@@ -132,11 +144,15 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     convert: { toOrderBook, toTicker, toKline, toMarketTrade },
   });
   const clock = systemClock();
-  const venues = createVenues(
+  // Every call to a live venue and every feed report is watched, for /health and /metrics (venue-connectivity.ts).
+  const connectivity = new VenueConnectivity();
+  const market = connectivity.sink(bridge);
+  const rawVenues = createVenues(
     config,
-    (id): VenueDeps => ({ execution: { onExecution: (e) => cadenza.execution.onExecution(e) }, market: bridge, clock, log: log.child({ venue: id }) }),
+    (id): VenueDeps => ({ execution: { onExecution: (e) => cadenza.execution.onExecution(e) }, market, clock, log: log.child({ venue: id }) }),
     options.extraVenues ?? [],
   );
+  const venues = rawVenues.map((v) => connectivity.watch(v));
   const cadenza = createCadenza({
     store: stores.store,
     venues,
@@ -148,10 +164,13 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     config: { system: { version: VERSION, documentation: `${config.publicUrl ?? ''}/docs` } },
   });
   const venueById = () => new Map(venues.map((v) => [v.id, v]));
-  const metrics = serverMetrics(() => gateway, cadenza, venues, stores);
-  const rpc = observedDispatcher(
-    storeGate(createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: stores.available } }), stores.available),
-    metrics.rpc.observe,
+  const metrics = serverMetrics(() => gateway, cadenza, rawVenues, stores, connectivity);
+  const rpc = loggedDispatcher(
+    observedDispatcher(
+      storeGate(createRpcDispatcher(cadenza, { log: log.child({ module: 'rpc' }), system: { database: stores.available } }), stores.available),
+      metrics.rpc.observe,
+    ),
+    log.child({ module: 'rpc' }),
   );
 
   // ---- gateway
@@ -164,6 +183,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     version: `cadenza ${VERSION}`,
     limits: config.gateway,
     namespaces: channelNamespaces,
+    ...(config.trustProxy ? { clientAddress: (req) => forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], (a) => config.trustProxy!.has(a)) ?? '' } : {}),
   });
   // Gateway nodes in front of this server (proxy mode) hear of sign-outs through Redis.
   const revocations = config.redisUrl && config.proxySecret ? revocationPublisher(config.redisUrl, log) : undefined;
@@ -174,7 +194,8 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
 
   // ---- HTTP
   const app = new Hono();
-  app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: stores.available() ? 'healthy' : 'unhealthy' }) }]));
+  app.use(httpRequestLog(log.child({ module: 'http' })));
+  app.route('/', healthRoutes(VERSION, [{ name: 'database', check: () => ({ status: stores.available() ? 'healthy' : 'unhealthy' }) }, venueHealthProbe(connectivity, rawVenues)]));
   app.route('/', metrics.app);
   app.route('/', auth.app);
   app.route('/', apiV3Routes({
@@ -227,7 +248,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
 }
 
 /** The Prometheus gauges and counters of the server (the README's "Operating it"). */
-function serverMetrics(gateway: () => GatewayNode, cadenza: Cadenza, venues: Venue[], stores: Stores): ReturnType<typeof metricsRoutes> {
+function serverMetrics(gateway: () => GatewayNode, cadenza: Cadenza, venues: Venue[], stores: Stores, connectivity: VenueConnectivity): ReturnType<typeof metricsRoutes> {
   const stats = () => gateway().stats();
   return metricsRoutes(
     [
@@ -247,6 +268,13 @@ function serverMetrics(gateway: () => GatewayNode, cadenza: Cadenza, venues: Ven
         read: () => 0,
         labelNames: ['venue', 'kind'],
         samples: () => venueRateLimitSamples(venues),
+      },
+      {
+        name: 'cadenza_venue_reachable',
+        help: 'Per venue: 1 while it answers (or has not been needed yet), 0 while a call got no answer or one of its feeds is down',
+        read: () => 0,
+        labelNames: ['venue'],
+        samples: () => venueReachableSamples(connectivity, venues),
       },
     ],
     new Set(rpcMethods.map((m) => m.method)),

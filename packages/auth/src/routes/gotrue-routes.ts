@@ -12,7 +12,7 @@ import type { AuthLogger } from '../auth-logger.ts';
 import { AuthError } from '../errors.ts';
 import { gotrueErrorResponse } from './gotrue-errors.ts';
 import { gotrueSession, gotrueUser } from './gotrue-json.ts';
-import { bearerToken, clientInfo, MAX_BODY_BYTES, readJsonObject } from './request.ts';
+import { bearerToken, clientInfo, MAX_BODY_BYTES, readJsonObject, type TrustProxy } from './request.ts';
 
 export interface GotrueRoutesOptions {
   flows: AuthFlows;
@@ -20,7 +20,7 @@ export interface GotrueRoutesOptions {
   /** The `iss` of issued tokens (also the OpenID discovery issuer). */
   issuer: string;
   log: AuthLogger;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   signUpEnabled: boolean;
   version: string;
   /** When set, every request but the JWKS, discovery, health and verify needs one of these as `apikey` (header or query). */

@@ -39,18 +39,32 @@ export function bearerToken(c: Context): string | undefined {
 }
 
 /**
- * The client's IP and user agent. The IP is the socket's peer address (served by @hono/node-server), or the
- * first `X-Forwarded-For` entry when `trustProxy` is on (only behind a proxy that sets it).
+ * Which peers are reverse proxies whose `X-Forwarded-For` is believed: `true` = any peer (only when nothing but a
+ * proxy can reach the server), a predicate = those it accepts, `false` = none.
  */
-export function clientInfo(c: Context, trustProxy: boolean): ClientInfo {
-  let ip: string | null = null;
-  if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for');
-    if (fwd) ip = fwd.split(',')[0]?.trim() || null;
+export type TrustProxy = boolean | ((address: string) => boolean);
+
+/**
+ * The client's address behind trusted proxies: the socket peer unless it is a trusted proxy; then `X-Forwarded-For`
+ * read from the right (each proxy appends the address it saw), skipping trusted proxies — the first address that is
+ * not one is the client. Entries further left were written by the client itself and are never believed.
+ */
+export function forwardedClientAddress(peer: string | null | undefined, forwardedFor: string | string[] | null | undefined, trust: TrustProxy): string | null {
+  const trusted = trust === true ? () => true : trust === false ? () => false : trust;
+  if (!peer || !trusted(peer) || !forwardedFor) return peer ?? null;
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((h) => h.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (i === 0 || !trusted(hops[i]!)) return boundedText(hops[i]!);
   }
-  if (ip === null) {
-    const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-    ip = env?.incoming?.socket?.remoteAddress ?? null;
-  }
+  return peer;
+}
+
+/**
+ * The client's IP and user agent. The IP is the socket's peer address (served by @hono/node-server), or the address
+ * behind it in `X-Forwarded-For` when the peer is a trusted proxy (`forwardedClientAddress`).
+ */
+export function clientInfo(c: Context, trustProxy: TrustProxy): ClientInfo {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  const ip = forwardedClientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), trustProxy);
   return { ip, userAgent: c.req.header('user-agent') ?? null };
 }

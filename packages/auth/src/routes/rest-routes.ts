@@ -12,12 +12,12 @@ import type { AuthLogger } from '../auth-logger.ts';
 import { AuthError } from '../errors.ts';
 import { restErrorResponse } from './rest-errors.ts';
 import { ok, restSession, restUser } from './rest-json.ts';
-import { bearerToken, clientInfo, MAX_BODY_BYTES, readJsonObject } from './request.ts';
+import { bearerToken, clientInfo, MAX_BODY_BYTES, readJsonObject, type TrustProxy } from './request.ts';
 
 export interface RestRoutesOptions {
   flows: AuthFlows;
   log: AuthLogger;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
 }
 
 /** The `/api/v3/auth` routes (paths include the prefix). */

@@ -2,20 +2,30 @@
  * @module http/health
  * `GET /health` and `GET /api/v3/health`: liveness of the process and its parts, in the contract's
  * `Health200Response` envelope (503 with the same body when unhealthy).
+ *
+ * The overall status is the worst of the checks. A live venue that cannot be reached makes its check `degraded`,
+ * never `unhealthy`: PAPER and everything else still work, and a 503 would take the whole server out of a load
+ * balancer.
  */
 import { Hono } from 'hono';
 
-/** One component of `Health200ResponseChecks` (the contract names `database`, `temporal`, `redis`). */
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+/**
+ * One component of `Health200ResponseChecks`: the contract names `database`, `temporal`, `redis`; `venues` is ours
+ * (decoders ignore unknown keys, contract §a.8). A component is a `HealthCheckComponent` `{status}` and may carry
+ * details beside it.
+ */
 export interface HealthProbe {
-  name: 'database' | 'temporal' | 'redis';
-  check(): { status: 'healthy' | 'degraded' | 'unhealthy' };
+  name: 'database' | 'temporal' | 'redis' | 'venues';
+  check(): { status: HealthStatus; [detail: string]: unknown };
 }
 
 export function healthRoutes(version: string, probes: HealthProbe[], now: () => number = Date.now): Hono {
   const app = new Hono();
   const handler = (c: import('hono').Context) => {
     const checks: Record<string, { status: string }> = {};
-    let worst: 'healthy' | 'degraded' | 'unhealthy' = 'healthy';
+    let worst: HealthStatus = 'healthy';
     for (const p of probes) {
       let r: ReturnType<HealthProbe['check']>;
       try {

@@ -45,7 +45,7 @@ async function scenario(env: Record<string, string>, dataDir: string, children: 
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 30_000);
       child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-      child.stdout!.on('data', (d) => {
+      child.stderr!.on('data', (d) => { // the banner: stderr when stdout is not a terminal
         out += d;
         const up = /is up on (http:\/\/[^\s]+)/.exec(out);
         const demo = /Demo user\s+(\S+) \/ (\S+)/.exec(out);

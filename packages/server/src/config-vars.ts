@@ -1,0 +1,355 @@
+/**
+ * @module config-vars
+ * The one table of every environment variable the server and the gateway node read: name, default, meaning and how
+ * a value is checked. `config.ts` reads through it; `--help`, the README's configuration table and `.env.example`
+ * are rendered from it (`config-docs.ts`, `npm run gen:config`), and a test keeps those files in step.
+ *
+ * A value that does not pass its check stops the start with a message naming the variable; secrets are never
+ * quoted back.
+ */
+import { BlockList, isIP } from 'node:net';
+
+/** Which program reads a variable: the server (`npm start`), the gateway node (`npm run start:gateway`), or both. */
+export type VarScope = 'server' | 'gateway' | 'both';
+
+export interface ConfigVar<T> {
+  name: string;
+  /** Older names read when `name` is unset. */
+  aliases?: readonly string[];
+  scope: VarScope;
+  /** The default as shown in `--help`, the README and `.env.example` (markdown); `—` when there is none. */
+  shown: string;
+  /** What it does (markdown, one sentence or two). */
+  meaning: string;
+  /** Never quoted in a message, never given a value in `.env.example`. */
+  secret?: boolean;
+  /** Not written to `.env.example` (an older name, a variable documented under another). */
+  hidden?: boolean;
+  /** The value `.env.example` shows; default: the first code span of `shown`. */
+  example?: string;
+  /** Turns the text into the value; throws an `Error` whose message completes "NAME: …". */
+  parse(raw: string): T;
+}
+
+function v<T>(spec: ConfigVar<T>): ConfigVar<T> {
+  return spec;
+}
+
+// ---- checks -------------------------------------------------------------------------------------------------------
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER): (raw: string) => number {
+  return (raw) => {
+    const n = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new Error(max === Number.MAX_SAFE_INTEGER ? `must be a whole number ≥ ${min}` : `must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+function boolean(raw: string): boolean {
+  const s = raw.trim().toLowerCase();
+  if (TRUE.has(s)) return true;
+  if (FALSE.has(s)) return false;
+  throw new Error('must be true or false (also on/off, yes/no, 1/0)');
+}
+
+function oneOf<T extends string>(values: readonly T[]): (raw: string) => T {
+  return (raw) => {
+    const s = raw.trim().toLowerCase() as T;
+    if (values.includes(s)) return s;
+    const near = didYouMean(s, values);
+    throw new Error(`must be one of ${values.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`);
+  };
+}
+
+function url(protocols: readonly string[]): (raw: string) => string {
+  return (raw) => {
+    let u: URL;
+    try {
+      u = new URL(raw.trim());
+    } catch {
+      throw new Error(`must be a URL (${protocols.map((p) => `${p}//…`).join(' or ')})`);
+    }
+    if (!protocols.includes(u.protocol)) throw new Error(`must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL`);
+    return raw.trim().replace(/\/+$/, '');
+  };
+}
+
+function text(minLength = 1, what = 'characters'): (raw: string) => string {
+  return (raw) => {
+    if ([...raw].length < minLength) throw new Error(`must be at least ${minLength} ${what}`);
+    return raw;
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** The venue ids `CADENZA_VENUES` may name (`venues.ts` has an adapter for each; a test keeps them equal). */
+export const VENUE_IDS = ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'BINANCE_SANDBOX', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'] as const;
+export const DEFAULT_VENUES = 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT';
+
+function venueList(raw: string): string[] {
+  const ids = raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  if (ids.length === 0) throw new Error('must name at least one venue');
+  for (const id of ids) {
+    if (!(VENUE_IDS as readonly string[]).includes(id)) {
+      const near = didYouMean(id, VENUE_IDS);
+      throw new Error(`unknown venue ${JSON.stringify(id.slice(0, 32))}${near ? ` (did you mean ${near}?)` : ''}; known: ${VENUE_IDS.join(', ')}`);
+    }
+  }
+  return [...new Set(ids)];
+}
+
+function listenHost(raw: string): string {
+  const h = raw.trim();
+  if (isIP(h) || h === 'localhost' || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(h)) return h;
+  throw new Error('must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name');
+}
+
+function base64Key(raw: string): string {
+  const s = raw.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || Buffer.from(s, 'base64').length !== 32) throw new Error('must be the base64 of exactly 32 bytes (openssl rand -base64 32)');
+  return s;
+}
+
+function email(raw: string): string {
+  const s = raw.trim();
+  if (!/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/.test(s)) throw new Error('must be an email address');
+  return s;
+}
+
+function password(raw: string): string {
+  if ([...raw].length < 6) throw new Error('must be at least 6 characters (the auth service refuses shorter passwords)');
+  if (Buffer.byteLength(raw) > 72) throw new Error('must be at most 72 bytes (bcrypt reads no further)');
+  return raw;
+}
+
+/** Trusted reverse proxies: addresses, CIDR ranges, or `loopback` / `private`. */
+export interface TrustedProxies {
+  /** What was configured, for logs. */
+  readonly spec: string;
+  has(address: string): boolean;
+}
+
+function trustedProxies(raw: string): TrustedProxies | undefined {
+  const s = raw.trim().toLowerCase();
+  if (FALSE.has(s)) return undefined;
+  const list = new BlockList();
+  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    if (part === 'loopback') {
+      list.addSubnet('127.0.0.0', 8, 'ipv4');
+      list.addAddress('::1', 'ipv6');
+      continue;
+    }
+    if (part === 'private') {
+      list.addSubnet('10.0.0.0', 8, 'ipv4');
+      list.addSubnet('172.16.0.0', 12, 'ipv4');
+      list.addSubnet('192.168.0.0', 16, 'ipv4');
+      list.addSubnet('fc00::', 7, 'ipv6');
+      continue;
+    }
+    const [addr, bits, extra] = part.split('/');
+    const family = isIP(addr ?? '');
+    if (!family || extra !== undefined) throw new Error(`${JSON.stringify(part.slice(0, 64))} is not an IP address, a CIDR range, loopback or private`);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (bits === undefined) {
+      list.addAddress(addr!, type);
+      continue;
+    }
+    const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+    if (prefix < 0 || prefix > (family === 4 ? 32 : 128)) throw new Error(`${JSON.stringify(part.slice(0, 64))} has a bad prefix length`);
+    list.addSubnet(addr!, prefix, type);
+  }
+  return {
+    spec: s,
+    has(address) {
+      const a = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+      const family = isIP(a);
+      return family !== 0 && list.check(a, family === 4 ? 'ipv4' : 'ipv6');
+    },
+  };
+}
+
+// ---- the table ----------------------------------------------------------------------------------------------------
+
+const restUrl = url(['http:', 'https:']);
+const wsUrl = url(['ws:', 'wss:']);
+
+function venueUrls(venue: string, rest: string, ws: string, meaning: string, hidden = false): [ConfigVar<string>, ConfigVar<string>] {
+  return [
+    // Unset is the venue's own endpoints, which a connector may complete (paths, a second host): no example value.
+    v({ name: `${venue}_REST_URL`, scope: 'server', shown: rest, meaning: `${meaning}: REST base URL`, parse: restUrl, hidden, example: '' }),
+    v({ name: `${venue}_WS_URL`, scope: 'server', shown: ws, meaning: `${meaning}: WebSocket base URL`, parse: wsUrl, hidden, example: '' }),
+  ];
+}
+
+export const vars = {
+  port: v({ name: 'PORT', scope: 'both', shown: '`8000` (gateway node `8001`)', meaning: 'the one HTTP + WebSocket port (`0` = any free port)', parse: integer(0, 65535) }),
+  host: v({
+    name: 'CADENZA_HOST',
+    aliases: ['HOST'],
+    scope: 'both',
+    shown: '`127.0.0.1`',
+    meaning: 'listen address (`HOST` is read too). `0.0.0.0` or `::` serve every interface: the server then refuses to start while the demo user is on with its published password',
+    parse: listenHost,
+  }),
+  publicUrl: v({
+    name: 'CADENZA_PUBLIC_URL',
+    scope: 'server',
+    shown: '`http://localhost:<PORT>`',
+    meaning: 'the address clients reach the server at (e.g. `https://api.example.com` behind a reverse proxy): the start-up banner, links in auth mails, the issuer of built-in tokens',
+    parse: restUrl,
+  }),
+  trustProxy: v({
+    name: 'CADENZA_TRUST_PROXY',
+    scope: 'both',
+    shown: '— (off)',
+    meaning: 'reverse proxies whose `X-Forwarded-For` is believed: IP addresses, CIDR ranges, `loopback`, `private` (comma-separated). The client address behind them counts for the per-IP connection cap and the auth rate limits; without it every client behind a proxy shares the proxy\'s address',
+    parse: trustedProxies,
+  }),
+  dataDir: v({ name: 'CADENZA_DATA_DIR', scope: 'server', shown: '`./data`', meaning: 'SQLite databases, signing keys, the master key file; owner-only (directory 0700, files 0600, tightened at start)', parse: text(1) }),
+  databaseUrl: v({
+    name: 'CADENZA_DATABASE_URL',
+    scope: 'server',
+    shown: '— (SQLite in the data dir)',
+    meaning: '`postgres://user:password@host:5432/db`: the domain and auth stores on PostgreSQL 15+ (tables created at start; keys stay in the data dir). Commands answer `10003` (temporary) while it is unreachable ([docs/storage.md](docs/storage.md))',
+    secret: true,
+    parse: (raw) => {
+      if (!/^postgres(ql)?:\/\//.test(raw.trim())) throw new Error('must be a postgres:// URL (unset it to use the embedded SQLite files)');
+      return raw.trim();
+    },
+  }),
+  redisUrl: v({
+    name: 'CADENZA_REDIS_URL',
+    scope: 'both',
+    shown: '— (in memory)',
+    meaning: 'Redis for channel history, stream positions and presence: clients recover what they missed across a server restart; the gateway\'s multi-node broker ([docs/gateway.md](docs/gateway.md)). Required on a gateway node',
+    parse: url(['redis:', 'rediss:']),
+  }),
+  logLevel: v({ name: 'CADENZA_LOG_LEVEL', scope: 'both', shown: '`info`', meaning: 'pino level: `fatal`, `error`, `warn`, `info`, `debug` (adds a line per HTTP request and RPC: method, user, duration, outcome), `trace`, `silent`; secrets are never logged', parse: oneOf(LOG_LEVELS) }),
+  logFormat: v({ name: 'CADENZA_LOG_FORMAT', scope: 'both', shown: '`auto`', meaning: '`pretty` (human-readable lines), `json` (one JSON object a line), or `auto`: pretty when stdout is a terminal, JSON otherwise', parse: oneOf(LOG_FORMATS) }),
+  venues: v({
+    name: 'CADENZA_VENUES',
+    scope: 'server',
+    shown: `\`${DEFAULT_VENUES}\``,
+    meaning: 'venues to run (`BINANCE_SANDBOX` may be added: the spot testnet under its deprecated name)',
+    parse: venueList,
+  }),
+  paperSeed: v({ name: 'CADENZA_PAPER_SEED', scope: 'server', shown: '`724`', meaning: 'seed of the simulated market', parse: integer(0) }),
+  paperLively: v({ name: 'CADENZA_PAPER_LIVELY', scope: 'server', shown: '`true`', meaning: '`false` = a quiet simulated market', parse: boolean }),
+  masterKey: v({
+    name: 'CADENZA_MASTER_KEY',
+    scope: 'server',
+    shown: 'generated `data/master.key`',
+    meaning: 'base64 32-byte key encrypting venue credentials (AES-256-GCM)',
+    secret: true,
+    parse: base64Key,
+  }),
+  hmacSecret: v({
+    name: 'CADENZA_AUTH_HMAC_SECRET',
+    scope: 'server',
+    shown: 'generated `data/keys/hmac.key`',
+    meaning: '≥ 32 characters keying the stored digests of recovery codes and reauthentication nonces; the same on every instance sharing `auth.db`',
+    secret: true,
+    parse: text(32),
+  }),
+  accessTokenTtl: v({ name: 'CADENZA_ACCESS_TOKEN_TTL', scope: 'server', shown: '`3600`', meaning: 'access-token lifetime, seconds (30 to 604800)', parse: integer(30, 604_800) }),
+  jwksUrl: v({ name: 'CADENZA_AUTH_JWKS_URL', scope: 'server', shown: '—', meaning: 'external mode: verify a real Supabase project\'s tokens with its JWKS (`https://<ref>.supabase.co/auth/v1/.well-known/jwks.json`); built-in auth endpoints and the demo user off', parse: restUrl }),
+  jwtSecret: v({ name: 'CADENZA_AUTH_JWT_SECRET', scope: 'server', shown: '—', meaning: 'external mode for projects still on HS256: the project\'s JWT secret (≥ 32 characters)', secret: true, parse: text(32) }),
+  issuer: v({ name: 'CADENZA_AUTH_ISSUER', scope: 'server', shown: '—', meaning: 'external mode: the issuer tokens must carry (`https://<ref>.supabase.co/auth/v1`)', parse: restUrl }),
+  supabaseUrl: v({ name: 'CADENZA_SUPABASE_URL', scope: 'server', shown: 'the issuer without `/auth/v1`', meaning: 'external mode: where the web console signs users in ([docs/console.md](docs/console.md))', parse: restUrl }),
+  anonKey: v({ name: 'CADENZA_SUPABASE_ANON_KEY', scope: 'server', shown: '—', meaning: 'external mode: the project\'s public anon key the web console sends', parse: text(1) }),
+  demoUser: v({ name: 'CADENZA_DEMO_USER', scope: 'server', shown: '`on`', meaning: '`off` = no demo user is seeded (a user seeded earlier stays: `npm run admin -- delete-user`)', parse: boolean }),
+  demoEmail: v({ name: 'CADENZA_DEMO_EMAIL', scope: 'server', shown: '`demo@cadenza.dev`', meaning: 'the seeded demo user\'s email', parse: email }),
+  demoPassword: v({ name: 'CADENZA_DEMO_PASSWORD', scope: 'server', shown: '`cadenza-demo`', meaning: 'the seeded demo user\'s password (6 to 72 bytes); applies when the user is first seeded', secret: true, parse: password }),
+  proxySecret: v({
+    name: 'CADENZA_PROXY_SECRET',
+    scope: 'both',
+    shown: '— (off)',
+    meaning: 'turns on the Centrifugo proxy endpoints `/centrifugo/rpc` and `/centrifugo/subscribe` for gateway nodes or a real Centrifugo; callers must send it as `X-Cadenza-Proxy-Secret`. Whoever holds it can act as any user: ≥ 16 characters, long and random, and keep `/centrifugo/*` off the public internet. Required on a gateway node',
+    secret: true,
+    parse: (raw) => {
+      if (raw.length < 16) throw new Error('must be at least 16 characters (it lets its holder act as any user)');
+      return raw;
+    },
+  }),
+  upstreamUrl: v({ name: 'CADENZA_UPSTREAM_URL', scope: 'gateway', shown: '— (required)', meaning: 'gateway node: the Cadenza server it fronts, e.g. `http://127.0.0.1:8000`', parse: restUrl }),
+  wsMaxConnections: v({ name: 'CADENZA_WS_MAX_CONNECTIONS', scope: 'both', shown: '`0` (unlimited)', meaning: 'open WebSocket connections; more are refused with 3504 connection limit', parse: integer(0) }),
+  wsCommandsPerSecond: v({ name: 'CADENZA_WS_COMMANDS_PER_SECOND', scope: 'both', shown: '`10000`', meaning: 'commands per connection per second (token bucket); above it error 111 too many requests', parse: integer(0) }),
+  wsMaxChannels: v({ name: 'CADENZA_WS_MAX_CHANNELS', scope: 'both', shown: '`128`', meaning: 'subscriptions per connection; more get error 106 limit exceeded', parse: integer(0) }),
+  maxConnectionsPerUser: v({
+    name: 'CADENZA_MAX_CONNECTIONS_PER_USER',
+    scope: 'both',
+    shown: '`100`',
+    meaning: 'WebSocket connections of one user; one more is refused at connect with disconnect 3504 connection limit (Centrifugo\'s `user_connection_limit`; `0` = unlimited)',
+    parse: integer(0),
+  }),
+  maxConnectionsPerIp: v({
+    name: 'CADENZA_MAX_CONNECTIONS_PER_IP',
+    scope: 'both',
+    shown: '`1000`',
+    meaning: 'open WebSocket sockets from one client address, connected or not; one more is closed at once with 3504 (`0` = unlimited). Behind a reverse proxy set `CADENZA_TRUST_PROXY`, or every client has the proxy\'s address',
+    parse: integer(0),
+  }),
+  ...Object.fromEntries(
+    (
+      [
+        ...venueUrls('BINANCE', '`https://api.binance.com`', '`wss://stream.binance.com:9443`', 'Binance'),
+        ...venueUrls('BINANCE_UAT', '`https://testnet.binance.vision`', '`wss://stream.testnet.binance.vision`', 'Binance spot testnet'),
+        ...venueUrls('BINANCE_SANDBOX', '—', '—', 'the spot testnet under its deprecated venue id `BINANCE_SANDBOX` (also read for `BINANCE_UAT` when its own are unset)', true),
+        ...venueUrls('OKX', '`https://www.okx.com`', '`wss://ws.okx.com:8443`', 'OKX (`/api/v5`, `/ws/v5/public`, `/business`, `/private` are appended)'),
+        ...venueUrls('OKX_UAT', '`https://www.okx.com`', '`wss://wspap.okx.com:8443`', 'OKX demo trading'),
+        ...venueUrls('BITFINEX', '`https://api-pub.bitfinex.com`, `https://api.bitfinex.com`', '`wss://api-pub.bitfinex.com`, `wss://api.bitfinex.com`', 'Bitfinex (replaces both the public and the authenticated host; `/v2`, `/ws/2` appended)'),
+        ...venueUrls('BITFINEX_UAT', 'as `BITFINEX_REST_URL`', 'as `BITFINEX_WS_URL`', 'Bitfinex paper trading (the TEST pairs)'),
+      ] as ConfigVar<string>[]
+    ).map((c) => [c.name, c]),
+  ),
+} as const satisfies Record<string, ConfigVar<unknown>>;
+
+/** Every variable, in the order `--help` and the README list them. */
+export const allVars: readonly ConfigVar<unknown>[] = Object.values(vars);
+
+/**
+ * `CADENZA_*` names read by other programs of the project (the `cadenza` CLI, the SDKs' examples, test switches):
+ * set in a shell they are no misspelling of a server variable.
+ */
+export const otherProgramsVars: readonly string[] = [
+  'CADENZA_URL', 'CADENZA_CONFIG_DIR', 'CADENZA_EMAIL', 'CADENZA_PASSWORD', 'CADENZA_ACCOUNT', 'CADENZA_CONNECT_TIMEOUT_MS',
+  'CADENZA_AUTH_URL', 'CADENZA_EXTERNAL_URL', 'CADENZA_CONSOLE_SCREENSHOTS', 'CADENZA_E2E_DEBUG',
+];
+
+/** The closest of `candidates` to `word` when it is close enough to be a typo of it (edit distance ≤ 1/3 of its length). */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const d = editDistance(word.toUpperCase(), c.toUpperCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance > 0 && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counting as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
