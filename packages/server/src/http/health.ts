@@ -1,7 +1,7 @@
 /**
  * @module http/health
- * `GET /health` and `GET /api/v3/health`: liveness of the process and its parts, in the contract's
- * `Health200Response` envelope (503 with the same body when unhealthy).
+ * `GET /health` and `GET /api/v3/health`: liveness of the process and its parts, as the contract's
+ * `Health200Response` (503 with the same body when unhealthy).
  *
  * The overall status is the worst of the checks. A live venue that cannot be reached makes its check `degraded`,
  * never `unhealthy`: PAPER and everything else still work, and a 503 would take the whole server out of a load

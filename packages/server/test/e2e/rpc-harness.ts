@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { createClient } from '@supabase/supabase-js';
@@ -61,7 +62,9 @@ export async function harness(): Promise<Harness> {
       const signUp = await sb.auth.signUp({ email, password });
       assert.equal(signUp.error, null, signUp.error?.message);
       if (opts.admin) {
-        execFileSync(process.execPath, ['--import', 'tsx', 'packages/server/src/admin/admin.ts', 'grant-admin', email, '--data-dir', dataDir], { cwd: root, stdio: 'pipe' });
+        // Not execFileSync: blocking this process for the seconds the CLI takes lets the server close the client's idle
+        // keep-alive socket unnoticed, and the sign-in below would be sent on it (fetch failed, on a busy machine).
+        await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/server/src/admin/admin.ts', 'grant-admin', email, '--data-dir', dataDir], { cwd: root });
       }
       const { data, error } = await sb.auth.signInWithPassword({ email, password });
       assert.equal(error, null, error?.message);

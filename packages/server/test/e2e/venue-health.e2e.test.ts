@@ -32,7 +32,7 @@ await new Promise<void>((resolve) => {
 
 interface Health {
   status: number;
-  body: { success: boolean; data: { status: string; checks: { database: { status: string }; venues: { status: string; venues: Record<string, { status: string; state: string; since?: string }> } } } };
+  body: { status: string; checks: { database: { status: string }; venues: { status: string; venues: Record<string, { status: string; state: string; since?: string }> } } };
 }
 
 async function health(): Promise<Health> {
@@ -53,8 +53,8 @@ const klines = async () => ((await client.rpc('query.kline.list', { instrumentId
 test('OKX answering: healthy, its gauge 1; PAPER in-process', async () => {
   const h = await health();
   assert.equal(h.status, 200);
-  assert.equal(h.body.data.status, 'healthy');
-  assert.deepEqual(h.body.data.checks.venues.venues, { PAPER: { status: 'healthy', state: 'in-process' }, OKX: { status: 'healthy', state: 'up' } });
+  assert.equal(h.body.status, 'healthy');
+  assert.deepEqual(h.body.checks.venues.venues, { PAPER: { status: 'healthy', state: 'in-process' }, OKX: { status: 'healthy', state: 'up' } });
   assert.equal(await gauge('OKX'), 1);
   assert.equal(await gauge('PAPER'), 1);
 });
@@ -64,12 +64,11 @@ test('OKX gone: degraded (200, the rest still works), the venue down since the f
   await klines(); // answered without bars: the venue's candles are not to be had
   const h = await health();
   assert.equal(h.status, 200);
-  assert.equal(h.body.success, true);
-  assert.equal(h.body.data.status, 'degraded');
-  assert.equal(h.body.data.checks.database.status, 'healthy');
-  assert.equal(h.body.data.checks.venues.status, 'degraded');
-  assert.equal(h.body.data.checks.venues.venues.OKX!.state, 'down');
-  assert.ok(Date.parse(h.body.data.checks.venues.venues.OKX!.since!) > 0);
+  assert.equal(h.body.status, 'degraded');
+  assert.equal(h.body.checks.database.status, 'healthy');
+  assert.equal(h.body.checks.venues.status, 'degraded');
+  assert.equal(h.body.checks.venues.venues.OKX!.state, 'down');
+  assert.ok(Date.parse(h.body.checks.venues.venues.OKX!.since!) > 0);
   assert.equal(await gauge('OKX'), 0);
   assert.equal(await gauge('PAPER'), 1);
 });
@@ -78,6 +77,6 @@ test('OKX back on its address: the next answered call makes it healthy again', a
   fake = await new FakeOkxServer({}).listen(port);
   const answer = await klines();
   assert.equal(answer.error, undefined, JSON.stringify(answer));
-  assert.equal((await health()).body.data.status, 'healthy');
+  assert.equal((await health()).body.status, 'healthy');
   assert.equal(await gauge('OKX'), 1);
 });
