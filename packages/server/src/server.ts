@@ -35,6 +35,7 @@ import { channelGrant, serverGatewayApp } from './gateway-app.ts';
 import { gatewayHooks } from './gateway-hooks.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { closeHttp, listen } from './http/listen.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { channelNamespaces } from './channel-namespaces.ts';
 import { centrifugoProxyRoutes } from './http/centrifugo-proxy.ts';
 import { revocationPublisher } from './revocation-fanout.ts';
@@ -217,6 +218,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
   app.route('/', consoleRoutes({ config: consolePageConfig(VERSION, { external: Boolean(external), ...config.auth }, config.demoUser?.email), log: log.child({ module: 'console' }) }));
   app.notFound((c) => c.json({ success: false, errno: 10404, error: 'not found', details: null }, 404));
   const http: Server = createServer(getRequestListener(app.fetch));
+  answerClientErrors(http);
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/connection/websocket') gateway.handleUpgrade(req, socket, head);
