@@ -42,6 +42,13 @@ export interface CadenzaConfig {
   otcBookDepth: number;
   /** OTC desk: first delay before a dealer whose hedge could not be placed is tried again; doubles up to 5 min. */
   hedgeRetryMs: number;
+  /**
+   * Trading accounts (not deleted) one user may hold; one more is refused with TRADING_ACCOUNT_LIMIT_REACHED (12009).
+   * 0 = unlimited. Accounts an administrator saves for a user are not counted against it.
+   */
+  maxAccountsPerUser: number;
+  /** Open orders one trading account may hold; one more is refused with OPEN_ORDER_LIMIT_REACHED (11014). 0 = unlimited. */
+  maxOpenOrdersPerAccount: number;
   /** Server identity for `query.system.info` / `query.system.check`. */
   system: { name: string; version: string; description: string; documentation: string };
 }
@@ -61,6 +68,8 @@ export const defaultConfig: CadenzaConfig = {
   closedOrderMemoryMs: 3_600_000,
   otcBookDepth: 100,
   hedgeRetryMs: 5_000,
+  maxAccountsPerUser: 100,
+  maxOpenOrdersPerAccount: 1_000,
   system: {
     name: 'Cadenza',
     version: '0.1.0',

@@ -41,6 +41,7 @@ export const errorCodes = {
   QUANTITY_TYPE_NOT_SUPPORTED: { code: 11010, message: 'quantity type not supported for this order' },
   NO_LIQUIDITY: { code: 11011, message: 'no market liquidity to price the order', temporary: true },
   INVALID_ORDER_TRANSITION: { code: 11013, message: 'illegal order status transition' },
+  OPEN_ORDER_LIMIT_REACHED: { code: 11014, message: 'the trading account holds as many open orders as it may' },
 
   TRADING_ACCOUNT_NOT_FOUND: { code: 12001, message: 'trading account not found' },
   INVALID_ACCOUNT_TRANSITION: { code: 12002, message: 'operation not allowed in the account status' },
@@ -50,6 +51,7 @@ export const errorCodes = {
   INVALID_ACCOUNT_PARAMETERS: { code: 12006, message: 'invalid trading account parameters' },
   ACCOUNT_VENUE_MISMATCH: { code: 12007, message: 'instrument venue differs from the trading account venue' },
   EXTERNAL_ACCOUNT_TAKEN: { code: 12008, message: 'the external account is connected by another user' },
+  TRADING_ACCOUNT_LIMIT_REACHED: { code: 12009, message: 'the user holds as many trading accounts as they may' },
 
   CREDENTIAL_NOT_FOUND: { code: 13001, message: 'credential not found' },
   CREDENTIAL_REVOKED: { code: 13002, message: 'credential is revoked' },

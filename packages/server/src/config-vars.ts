@@ -298,6 +298,20 @@ export const vars = {
     meaning: 'open WebSocket sockets from one client address, connected or not; one more is closed at once with 3504 (`0` = unlimited). Behind a reverse proxy set `CADENZA_TRUST_PROXY`, or every client has the proxy\'s address',
     parse: integer(0),
   }),
+  maxAccountsPerUser: v({
+    name: 'CADENZA_MAX_ACCOUNTS_PER_USER',
+    scope: 'server',
+    shown: '`100`',
+    meaning: 'trading accounts one user may hold (deleted ones do not count); one more is refused with `12009` TRADING_ACCOUNT_LIMIT_REACHED (`0` = unlimited; accounts an admin saves for a user are not counted against it)',
+    parse: integer(0),
+  }),
+  maxOpenOrdersPerAccount: v({
+    name: 'CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT',
+    scope: 'server',
+    shown: '`1000`',
+    meaning: 'open orders one trading account may hold; one more submit is refused with `11014` OPEN_ORDER_LIMIT_REACHED until one closes (`0` = unlimited)',
+    parse: integer(0),
+  }),
   ...Object.fromEntries(
     (
       [

@@ -31,6 +31,12 @@ describe('configuration from the environment', () => {
     assert.deepEqual(c.paper, { seed: 724, lively: true });
     assert.deepEqual(c.gateway, { maxConnections: 0, commandsPerSecond: 10_000, maxChannelsPerConnection: 128, maxConnectionsPerUser: 100, maxConnectionsPerIp: 1000 });
     assert.equal(c.auth.accessTokenTtlSeconds, 3600);
+    assert.deepEqual(c.quotas, { maxAccountsPerUser: 100, maxOpenOrdersPerAccount: 1000 });
+  });
+
+  test('quotas: CADENZA_MAX_ACCOUNTS_PER_USER and CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT, 0 = unlimited', () => {
+    assert.deepEqual(configFromEnv({ CADENZA_MAX_ACCOUNTS_PER_USER: '5', CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT: '0' }).quotas, { maxAccountsPerUser: 5, maxOpenOrdersPerAccount: 0 });
+    assert.deepEqual(problems({ CADENZA_MAX_ACCOUNTS_PER_USER: 'lots' }), ['CADENZA_MAX_ACCOUNTS_PER_USER=lots: must be a whole number ≥ 0']);
   });
 
   test('variables override, venue lists are trimmed and upper-cased, external auth turns the demo user off', () => {

@@ -64,6 +64,8 @@ export interface ServerConfig {
    * real-time nodes call (`npm run start:gateway`, or a real Centrifugo); the endpoints are off without it.
    */
   proxySecret?: string;
+  /** Per-user quotas the domain keeps (0 = unlimited): CADENZA_MAX_ACCOUNTS_PER_USER, CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT. */
+  quotas: { maxAccountsPerUser: number; maxOpenOrdersPerAccount: number };
   /** Protections of the WebSocket endpoint (0 = unlimited). */
   gateway: { maxConnections: number; commandsPerSecond: number; maxChannelsPerConnection: number; maxConnectionsPerUser: number; maxConnectionsPerIp: number };
 }
@@ -163,6 +165,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     redisUrl: r.get(vars.redisUrl),
     databaseUrl: r.get(vars.databaseUrl),
     proxySecret: r.get(vars.proxySecret),
+    quotas: {
+      maxAccountsPerUser: r.get(vars.maxAccountsPerUser) ?? 100,
+      maxOpenOrdersPerAccount: r.get(vars.maxOpenOrdersPerAccount) ?? 1_000,
+    },
     gateway: {
       maxConnections: r.get(vars.wsMaxConnections) ?? 0,
       commandsPerSecond: r.get(vars.wsCommandsPerSecond) ?? 10_000,

@@ -47,7 +47,8 @@ import { consolePageConfig, consoleRoutes } from './http/console-assets.ts';
 
 export const VERSION = '0.1.0';
 
-export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper' | 'binance' | 'binanceSandbox' | 'endpoints' | 'gateway'>> {
+export interface StartOptions extends Partial<Omit<ServerConfig, 'auth' | 'paper' | 'binance' | 'binanceSandbox' | 'endpoints' | 'gateway' | 'quotas'>> {
+  quotas?: Partial<ServerConfig['quotas']>;
   /** Live venue base URLs by venue id (OKX, BITFINEX, …), merged over the environment's. */
   endpoints?: ServerConfig['endpoints'];
   gateway?: Partial<ServerConfig['gateway']>;
@@ -95,6 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     binanceSandbox: { ...base.binanceSandbox, ...options.binanceSandbox },
     endpoints: { ...base.endpoints, ...options.endpoints },
     gateway: { ...base.gateway, ...options.gateway },
+    quotas: { ...base.quotas, ...options.quotas },
   } as ServerConfig;
   if (options.log === false) config.logLevel = 'silent';
   const dataDir = prepareDataDir(config.dataDir);
@@ -162,7 +164,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     cipher: loadCipher({ dataDir: config.dataDir, masterKey: config.masterKey }),
     events: { publish },
     log: log.child({ module: 'domain' }),
-    config: { system: { version: VERSION, documentation: `${config.publicUrl ?? ''}/docs` } },
+    config: { ...config.quotas, system: { version: VERSION, documentation: `${config.publicUrl ?? ''}/docs` } },
   });
   const venueById = () => new Map(venues.map((v) => [v.id, v]));
   const metrics = serverMetrics(() => gateway, cadenza, rawVenues, stores, connectivity);

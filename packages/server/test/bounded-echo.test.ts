@@ -44,6 +44,7 @@ describe('error messages echo a bounded prefix of client input', () => {
     const w = await rpcWorld();
     const tradingAccountId = await account(w);
     const answers = [
+      await w.call(alice, 'command.trade_order.submit', { tradingAccountId, tradeOrder: { instrumentId: `PAPER:${HUGE}`, orderSide: 'BUY', quantity: '1' } }),
       await w.call(alice, 'command.trade_order.cancel', { tradingAccountId, tradeOrderId: HUGE }),
       await w.call(alice, 'command.trade_order.submit', { tradingAccountId, tradeOrder: { instrumentId: `PAPER:${ESCAPES}`, orderSide: 'BUY', quantity: '1' } }),
       await w.call(alice, 'query.orderbook.get', { instrumentId: `PAPER:${HUGE}` }),

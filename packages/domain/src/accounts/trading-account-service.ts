@@ -88,9 +88,13 @@ export class TradingAccountService {
   }
 
   /** PAPER/MOCK (domain-ledger) accounts start ACTIVE and funded; real-venue accounts start NEW. */
-  create(caller: CallerContext, input: RpcTradingAccount): TradingAccount {
+  create(caller: CallerContext, input: RpcTradingAccount, quota = true): TradingAccount {
     if (!input.venue) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'tradingAccount.venue is required');
     const venue = this.ctx.venues.require(input.venue);
+    const max = this.ctx.config.maxAccountsPerUser;
+    if (quota && max > 0 && this.accounts.ownedBy(caller.userId).length >= max) {
+      throw new DomainError('TRADING_ACCOUNT_LIMIT_REACHED', `you hold ${max} trading accounts, the most a user may; delete one first`);
+    }
     const now = this.ctx.clock.now();
     const domainLedger = venue.capabilities.ledger === 'domain';
     const account: TradingAccount = {
@@ -254,7 +258,7 @@ export class TradingAccountService {
       const existing = input.tradingAccountId ? this.accounts.find(input.tradingAccountId) : undefined;
       if (!existing) {
         if (!input.userId) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'tradingAccount.userId is required to save a new account');
-        const created = this.create({ userId: input.userId, isAdmin: false }, input);
+        const created = this.create({ userId: input.userId, isAdmin: false }, input, false);
         return input.status && input.status !== created.status ? this.forceStatus(caller, created, input.status) : created;
       }
       let next = this.update(caller, input);

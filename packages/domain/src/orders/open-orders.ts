@@ -107,7 +107,11 @@ export class OpenOrders {
   }
 
   hasOpen(tradingAccountId: string): boolean {
-    return (this.openPerAccount.get(tradingAccountId) ?? 0) > 0;
+    return this.openCount(tradingAccountId) > 0;
+  }
+
+  openCount(tradingAccountId: string): number {
+    return this.openPerAccount.get(tradingAccountId) ?? 0;
   }
 
   get size(): number {

@@ -13,6 +13,7 @@
 import type { RpcTradeOrder } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CredentialVault } from '../credentials/credential-vault.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
@@ -90,8 +91,14 @@ export class OrderDesk {
     const venue = this.ctx.venues.require(account.venue);
     if (!read.ok) throw read.error;
     const draft = read.draft;
+    // A quota, not a trading rule: checked after the repeat check (a repeat answers its order) and before anything is
+    // written; every order counts until it is closed, including one a venue may fill at once.
+    const maxOpen = this.ctx.config.maxOpenOrdersPerAccount;
+    if (maxOpen > 0 && this.live.openCount(accountId) >= maxOpen) {
+      throw new DomainError('OPEN_ORDER_LIMIT_REACHED', `trading account ${accountId} has ${maxOpen} open orders, the most it may hold; cancel one first`);
+    }
     const instrument = this.instruments.get(draft.instrumentId);
-    if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${draft.instrumentId} not found`);
+    if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(draft.instrumentId)} not found`);
     const spec = instrument.spec;
     if (spec.venue !== account.venue) {
       throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
@@ -190,13 +197,13 @@ export class OrderDesk {
     const stored = input.tradeOrderId ? await this.live.stored(input.tradeOrderId) : undefined;
     // Decide on memory when it holds the order (it may have changed while the store answered).
     const order = stored && (this.live.find(stored.tradeOrderId) ?? stored);
-    if (!order) throw new DomainError('ORDER_NOT_FOUND', `trade order ${input.tradeOrderId ?? '(none)'} not found`);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `trade order ${input.tradeOrderId === undefined ? '(none)' : boundedText(input.tradeOrderId)} not found`);
     const fields: Partial<Order> = {};
     if (input.externalOrderId !== undefined) fields.externalOrderId = input.externalOrderId;
     const events: Record<string, OrderEventKind> = { ACCEPTED: 'ACCEPT', CANCELLED: 'CANCEL', REJECTED: 'REJECT', EXPIRED: 'EXPIRE' };
     if (input.status && input.status !== order.status) {
       const kind = events[input.status];
-      if (!kind || !transition(order.status, kind).ok) throw new DomainError('INVALID_ORDER_TRANSITION', `cannot move trade order from ${order.status} to ${input.status}`);
+      if (!kind || !transition(order.status, kind).ok) throw new DomainError('INVALID_ORDER_TRANSITION', `cannot move trade order from ${order.status} to ${boundedText(String(input.status))}`);
       if (kind === 'ACCEPT') this.ledger.step(order, 'ACCEPT', fields);
       else this.ledger.close(order, kind as 'CANCEL' | 'REJECT' | 'EXPIRE', this.ctx.clock.now(), { ...fields, ...(kind === 'REJECT' ? { rejectReason: input.rejectReason ?? 'closed by an administrator' } : { cancelReason: input.cancelReason ?? 'closed by an administrator' }) });
     } else if (fields.externalOrderId !== undefined) {

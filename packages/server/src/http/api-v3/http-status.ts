@@ -4,7 +4,8 @@
  *   400  the request itself is wrong or breaks a rule that holds whatever the state (validation, tick, lot, limits)
  *   404  what the request names does not exist for the caller
  *   409  the request is fine but the current state refuses it (a closed order, the account's status, the balance,
- *        no liquidity, a revoked credential, an instrument not active, a venue account held by someone else)
+ *        no liquidity, a revoked credential, an instrument not active, a venue account held by someone else, a quota
+ *        reached: too many accounts or open orders)
  *   501  not offered by this server;  503  a part it needs is unavailable for now (retry)
  * The REST layer's own refusals, made before a call reaches the RPC table, have errnos of their own.
  */
@@ -28,6 +29,7 @@ export const statusOfError: Record<ErrorName, HttpStatus> = {
   QUANTITY_TYPE_NOT_SUPPORTED: 400,
   NO_LIQUIDITY: 409,
   INVALID_ORDER_TRANSITION: 409,
+  OPEN_ORDER_LIMIT_REACHED: 409,
   TRADING_ACCOUNT_NOT_FOUND: 404,
   INVALID_ACCOUNT_TRANSITION: 409,
   TRADING_ACCOUNT_NOT_ACTIVE: 409,
@@ -36,6 +38,7 @@ export const statusOfError: Record<ErrorName, HttpStatus> = {
   INVALID_ACCOUNT_PARAMETERS: 400,
   ACCOUNT_VENUE_MISMATCH: 400,
   EXTERNAL_ACCOUNT_TAKEN: 409,
+  TRADING_ACCOUNT_LIMIT_REACHED: 409,
   CREDENTIAL_NOT_FOUND: 404,
   CREDENTIAL_REVOKED: 409,
   CREDENTIAL_VERIFICATION_FAILED: 400,
