@@ -8,7 +8,7 @@
  */
 import { AccountStreams, type AccountSession } from '../kit/account-streams.ts';
 import { VenueError, errorText } from '../kit/venue-error.ts';
-import { isNumber, parseBitfinexJson } from './json.ts';
+import { isNumber, parseLosslessJson } from '../kit/lossless-json.ts';
 import { authEvent, type BitfinexSigner, type NonceSource } from './signing.ts';
 
 export interface BitfinexAuthOptions {
@@ -46,7 +46,7 @@ export function bitfinexAuthStreams(o: BitfinexAuthOptions): AccountStreams<Bitf
 }
 
 function onFrame(o: BitfinexAuthOptions, lastSeq: Map<string, number>, tradingAccountId: string, text: string, session: AccountSession): void {
-  const msg = parseBitfinexJson(text);
+  const msg = parseLosslessJson(text);
   if (Array.isArray(msg)) {
     if (!isNumber(msg[0]) || msg[0].lexeme !== '0' || msg[1] === 'hb') return;
     // [0, TYPE, DATA, PUB_SEQ, AUTH_SEQ]: the last number is the authenticated sequence.

@@ -14,7 +14,7 @@ import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { FeedStatus } from '../kit/feed-status.ts';
 import { BitfinexBook } from './book.ts';
-import { int, isNumber, parseBitfinexJson } from './json.ts';
+import { int, isNumber, parseLosslessJson } from '../kit/lossless-json.ts';
 import { BITFINEX_FRAMES, parseBookEntry, parseCandle, parsePublicTrade, parseTicker, type InstrumentRef } from './parse.ts';
 import { CHANNELS_PER_CONNECTION } from './rate-limits.ts';
 import type { RateBudgets } from '../kit/rate-budget.ts';
@@ -167,7 +167,7 @@ export class BitfinexMarketFeeds {
 
   private onMessage(socket: PoolSocket, text: string): void {
     if (this.stopped) return;
-    const msg = parseBitfinexJson(text);
+    const msg = parseLosslessJson(text);
     const state = this.state(socket);
     if (Array.isArray(msg)) return this.onChannelMessage(socket, state, msg);
     if (typeof msg !== 'object' || msg === null) return;

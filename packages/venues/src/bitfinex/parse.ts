@@ -4,7 +4,7 @@
  * values. Numbers arrive as lexemes (json.ts) and leave as plain decimal strings.
  */
 import type { InstrumentSpec, KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';
-import { idText, int, num, optNum } from './json.ts';
+import { idText, int, num, optNum } from '../kit/lossless-json.ts';
 import { commonCurrency, fromBitfinexPair } from './symbols.ts';
 import { absDecimal, isNegativeDecimal, isZeroDecimal, normalizeDecimal, shiftDecimal, subtractDecimal, truncateDecimal } from '@cadenza/domain';
 

@@ -11,7 +11,7 @@
  */
 import { RateBudgets } from '../kit/rate-budget.ts';
 import { VenueError } from '../kit/venue-error.ts';
-import { parseBitfinexJson, isNumber } from './json.ts';
+import { parseLosslessJson, isNumber } from '../kit/lossless-json.ts';
 import { BITFINEX_BUDGETS, BLOCK_MS } from './rate-limits.ts';
 import { restHeaders, type BitfinexSigner, type NonceSource } from './signing.ts';
 
@@ -76,7 +76,7 @@ export class BitfinexRestClient {
       const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
       throw new VenueError(venue, timedOut && !idempotent ? 'unknown-outcome' : 'network', `Bitfinex ${method} ${path} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
-    const parsed = parseBitfinexJson(await res.text());
+    const parsed = parseLosslessJson(await res.text());
     const error = Array.isArray(parsed) && parsed[0] === 'error' ? { code: isNumber(parsed[1]) ? parsed[1].lexeme : '', msg: typeof parsed[2] === 'string' ? parsed[2] : '' } : undefined;
     if (res.status === 429 || error?.code === '11010' || (typeof parsed === 'object' && parsed !== null && (parsed as { error?: unknown }).error === 'ERR_RATE_LIMIT')) {
       this.budgets.backOff('rate-limited', BLOCK_MS);

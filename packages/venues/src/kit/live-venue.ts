@@ -1,9 +1,9 @@
 /**
  * @module kit/live-venue
- * What every live connector (Binance, OKX, Bitfinex) does the same way through the Venue port: the venue keeps the
+ * What every live connector (Binance, OKX, Bitfinex, Deribit, Hyperliquid) does the same way through the Venue port: the venue keeps the
  * ledger and needs a credential; nothing connects at `start`; the instrument list is cached; market streams are
  * started and stopped on demand by the connector's feeds and read back from them; stream keys are checked (symbols
- * `BASE/QUOTE` in capitals, kline intervals the venue serves) before anything is subscribed.
+ * `BASE/QUOTE` in capitals or the venue's contract names, kline intervals the venue serves) before anything is subscribed.
  * A connector supplies its feeds, its instrument loader, its external symbol names and its trading.
  */
 import type {
@@ -45,6 +45,8 @@ export abstract class LiveVenue implements Venue {
   private readonly instrumentList: CachedList<InstrumentSpec>;
   protected abstract readonly feeds: LiveFeeds;
   protected abstract readonly klineIntervals: readonly string[];
+  /** What a symbol of this venue looks like: `BASE/QUOTE` in capitals; derivatives venues add their contract names. */
+  protected readonly symbolPattern: RegExp = SYMBOL_RE;
 
   constructor(
     readonly id: string,
@@ -103,7 +105,7 @@ export abstract class LiveVenue implements Venue {
   }
 
   protected checkKey(key: MarketStreamKey): void {
-    if (!isSymbol(key.symbol)) throw this.unsupported(`symbol must be BASE/QUOTE in capitals, got ${JSON.stringify(key.symbol)}`);
+    if (!this.symbolPattern.test(key.symbol)) throw this.unsupported(`not a ${this.id} symbol: ${JSON.stringify(key.symbol.slice(0, 64))}`);
     if (key.kind === 'kline' && !this.klineIntervals.includes(key.interval ?? '')) {
       throw this.unsupported(`kline interval ${JSON.stringify(key.interval)} is not one of ${this.klineIntervals.join(', ')}`);
     }
