@@ -7,6 +7,8 @@
  *   market:ticker:{VENUE}:{BASE/QUOTE}           Ticker
  *   market:ticker:{VENUE}                        Ticker, every instrument of the venue
  *   market:kline:{VENUE}:{BASE/QUOTE}:{interval} Kline (forming bar, isClosed on close)
+ *   market:instrument:{VENUE}                    AccountEvent `event.instrument.updated` (RpcInstrument[]) on admin changes
+ *   market:security:{VENUE}                      AccountEvent `event.security.updated` (RpcSecurity[]) on admin changes
  *   tradingAccount:{tradingAccountId}            AccountEvent (owner only)
  *   user:{userId}                                AccountEvent (the user's other events; server-side subscription)
  *
@@ -14,7 +16,7 @@
  */
 import { KlineIntervalValues, VenueValues, type KlineInterval, type Venue } from './generated/enums.ts';
 
-export type MarketStream = 'orderbook' | 'trade' | 'ticker' | 'kline';
+export type MarketStream = 'orderbook' | 'trade' | 'ticker' | 'kline' | 'instrument' | 'security';
 
 export type ChannelRef =
   | { kind: 'market'; stream: MarketStream; venue: Venue; symbol?: string; interval?: KlineInterval }
@@ -30,6 +32,8 @@ export const channels = {
   trades: (venue: string, symbol: string) => `market:trade:${venue}:${symbol}`,
   ticker: (venue: string, symbol?: string) => (symbol ? `market:ticker:${venue}:${symbol}` : `market:ticker:${venue}`),
   kline: (venue: string, symbol: string, interval: string) => `market:kline:${venue}:${symbol}:${interval}`,
+  /** A venue's catalogue changes: `event.instrument.updated` / `event.security.updated`. */
+  catalogue: (kind: 'instrument' | 'security', venue: string) => `market:${kind}:${venue}`,
   tradingAccount: (tradingAccountId: string) => `tradingAccount:${tradingAccountId}`,
   user: (userId: string) => `user:${userId}`,
 } as const;
@@ -52,6 +56,9 @@ export function parseChannel(name: string): ChannelRef | undefined {
     case 'ticker':
       if (parts.length === 3) return { kind: 'market', stream, venue: v };
       return parts.length === 4 && symbol ? { kind: 'market', stream, venue: v, symbol } : undefined;
+    case 'instrument':
+    case 'security':
+      return parts.length === 3 ? { kind: 'market', stream, venue: v } : undefined;
     case 'kline':
       return parts.length === 5 && symbol && interval && intervals.has(interval)
         ? { kind: 'market', stream, venue: v, symbol, interval: interval as KlineInterval }

@@ -22,6 +22,10 @@ export class Publisher {
   toUser(userId: string, type: string, data: unknown): void {
     this.emit(channels.user(userId), type, data);
   }
+  /** A change of a venue's catalogue, on `market:instrument:{VENUE}` or `market:security:{VENUE}` (anyone may read). */
+  toCatalogue(kind: 'instrument' | 'security', venue: string, type: string, data: unknown): void {
+    this.emit(channels.catalogue(kind, venue), type, data);
+  }
   /**
    * Runs `fn` holding back every event it publishes; they go out, in order, only if `fn` returns (its
    * transaction committed), and are dropped if it throws. Nested batches join the outer one (a failing nested

@@ -111,9 +111,9 @@ const samples: Record<string, Sample> = {
   'command.security.sync': a(() => ({ venue: 'PAPER' })),
   'command.security.save': a(() => ({ securities: [{ venue: 'PAPER', symbol: 'SOL' }] })),
   'command.security.delete': a(() => ({ securityIds: ['PAPER:SOL'] })),
-  'command.orderbook.save': a(() => ({ orderBooks: [] }), 10002),
-  'command.ticker.save': a(() => ({ tickers: [] }), 10002),
-  'command.kline.save': a(() => ({ klines: [] }), 10002),
+  'command.orderbook.save': a(() => ({ orderBooks: [] })),
+  'command.ticker.save': a(() => ({ tickers: [] })),
+  'command.kline.save': a(() => ({ klines: [] })),
   'command.trading_account.delete': u((s) => ({ tradingAccountId: s.binance })),
 };
 

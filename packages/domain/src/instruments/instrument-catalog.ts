@@ -18,6 +18,7 @@ import { boundedText } from '../bounded-text.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { Instrument, Security } from '../model/instrument.ts';
 import { VenueListings } from './venue-listings.ts';
+import { toRpcInstrument, toRpcSecurity } from './rpc-instrument.ts';
 
 /** A flood of requests for unknown instruments lists a venue at most this often. */
 const ON_DEMAND_GAP_MS = 30_000;
@@ -110,6 +111,7 @@ export class InstrumentCatalog {
       changed.push({ spec, status, createdAt: old?.createdAt ?? now, updatedAt: now });
     }
     this.store(changed);
+    this.announce(changed);
     return changed.length;
   }
 
@@ -170,6 +172,7 @@ export class InstrumentCatalog {
     const next: Instrument = { ...i, status, updatedAt: this.ctx.clock.now() };
     this.ctx.store.saveInstruments([next]);
     this.put(next);
+    this.announce([next]);
     return next;
   }
 
@@ -184,6 +187,7 @@ export class InstrumentCatalog {
     this.ctx.store.saveInstruments([tombstone]);
     this.drop(instrumentId);
     this.deleted.set(instrumentId, tombstone);
+    this.announce([{ ...i, status: 'DELISTED', updatedAt: now }]);
     return i;
   }
 
@@ -194,6 +198,7 @@ export class InstrumentCatalog {
       return { spec, status: statuses.get(spec.instrumentId) ?? spec.status, createdAt: old?.createdAt ?? now, updatedAt: now };
     });
     this.store(saved);
+    this.announce(saved);
     return saved;
   }
 
@@ -223,21 +228,35 @@ export class InstrumentCatalog {
       const want = new Set(only);
       derived = derived.filter((s) => want.has(s.symbol) || want.has(s.securityId));
     }
-    this.ctx.store.saveSecurities(derived);
-    for (const s of derived) this.securities.set(s.securityId, s);
-    return derived;
+    return this.saveSecurities(derived);
   }
 
   saveSecurities(list: Security[]): Security[] {
     this.ctx.store.saveSecurities(list);
     for (const s of list) this.securities.set(s.securityId, s);
+    this.announceSecurities(list);
     return list;
   }
 
   deleteSecurities(ids: string[]): number {
+    const gone = ids.map((id) => this.securities.get(id)).filter((s) => s !== undefined);
     const n = this.ctx.store.deleteSecurities(ids);
     for (const id of ids) this.securities.delete(id);
+    this.announceSecurities(gone);
     return n;
+  }
+
+  /**
+   * An admin's change, pushed as `event.instrument.updated` on each venue's `market:instrument:{VENUE}` (a deleted
+   * instrument is announced DELISTED). Refreshes the venues bring are not announced.
+   */
+  private announce(changed: Instrument[]): void {
+    for (const [venue, list] of byVenue(changed, (i) => i.spec.venue)) this.ctx.publish.toCatalogue('instrument', venue, 'event.instrument.updated', list.map(toRpcInstrument));
+  }
+
+  /** The same for securities: `event.security.updated` on `market:security:{VENUE}` (a deleted one as it was). */
+  private announceSecurities(changed: Security[]): void {
+    for (const [venue, list] of byVenue(changed, (s) => s.venue)) this.ctx.publish.toCatalogue('security', venue, 'event.security.updated', list.map(toRpcSecurity));
   }
 
   /** Known venue + symbol (for channel authorization). */
@@ -334,4 +353,10 @@ export function requireInstrumentParts(instrumentId: string): { venue: string; s
   const p = parseInstrumentId(instrumentId);
   if (!p) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(instrumentId)} not found`);
   return p;
+}
+
+function byVenue<T>(items: T[], venueOf: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) out.set(venueOf(t), [...(out.get(venueOf(t)) ?? []), t]);
+  return out;
 }

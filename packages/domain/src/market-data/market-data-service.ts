@@ -14,6 +14,9 @@ import { boundedText } from '../bounded-text.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { Instrument } from '../model/instrument.ts';
 import { toKline, toOrderBook, toTicker } from './converters.ts';
+import { barsOf, bookOf, tickerOf } from './external-data.ts';
+import type { ExternalMarketData } from '../model/market-data.ts';
+import type { Venue } from '../ports/venue.ts';
 
 export interface MarketSelection {
   instrumentIds?: string[];
@@ -82,6 +85,43 @@ export class MarketDataService {
       if (k) out.push(k);
     }
     return out;
+  }
+
+  /**
+   * An external feeder's pushes (admin/service callers): every item is checked first — an instrument the catalogue
+   * holds, on a venue that takes external data, well-formed (external-data.ts) — then each goes to its venue, which
+   * keeps it and announces it on the market channels. Answers what was kept, in the contract's models.
+   */
+  saveOrderBooks(books: OrderBook[]): OrderBook[] {
+    const checked = books.map((b, i) => ({ venue: this.feedTarget(b, `orderBooks[${i}]`), book: bookOf(b, `orderBooks[${i}]`) }));
+    for (const { venue, book } of checked) this.push(venue, { kind: 'book', book });
+    return checked.map(({ book }) => toOrderBook(book));
+  }
+
+  saveTickers(tickers: Ticker[]): Ticker[] {
+    const checked = tickers.map((t, i) => ({ venue: this.feedTarget(t, `tickers[${i}]`), ticker: tickerOf(t, `tickers[${i}]`) }));
+    for (const { venue, ticker } of checked) this.push(venue, { kind: 'ticker', ticker });
+    return checked.map(({ ticker }) => toTicker(ticker));
+  }
+
+  saveKlines(klines: Kline[]): Kline[] {
+    const checked = klines.map((k, i) => ({ venue: this.feedTarget(k, `klines[${i}]`), bars: barsOf(k, `klines[${i}]`) }));
+    for (const { venue, bars } of checked) if (bars.length) this.push(venue, { kind: 'klines', klines: bars });
+    return checked.map(({ bars }, i) => toKline(bars) ?? { ...klines[i]!, candles: [] });
+  }
+
+  /** The venue an item is for, when the instrument is in the catalogue and the venue takes external data. */
+  private feedTarget(item: { instrumentId?: string; venue: string; symbol: string }, at: string): Venue {
+    const id = `${item.venue}:${item.symbol}`;
+    if (item.instrumentId !== undefined && item.instrumentId !== id) throw new DomainError('VALIDATION_FAILED', `${at}.instrumentId must be ${id} (venue:symbol)`);
+    this.instruments.require(id);
+    const venue = this.ctx.venues.require(item.venue);
+    if (!venue.acceptMarketData) throw new DomainError('VENUE_CAPABILITY_MISSING', `venue ${venue.id} does not take external market data`);
+    return venue;
+  }
+
+  private push(venue: Venue, data: ExternalMarketData): void {
+    venue.acceptMarketData!(data);
   }
 
   /** Waits for the on-demand refreshes the selection's missing instruments warrant. */

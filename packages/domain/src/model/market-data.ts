@@ -77,3 +77,6 @@ export interface MarketStreamKey {
   symbol: string;
   interval?: string;
 }
+
+/** Market data an external feeder pushes for one instrument (`command.orderbook.save`, `.ticker.save`, `.kline.save`). */
+export type ExternalMarketData = { kind: 'book'; book: BookSnapshot } | { kind: 'ticker'; ticker: TickerSnapshot } | { kind: 'klines'; klines: KlineUpdate[] };

@@ -16,7 +16,7 @@
  */
 
 import type { InstrumentSpec } from '../model/instrument.ts';
-import type { BookSnapshot, KlineUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
+import type { BookSnapshot, ExternalMarketData, KlineUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
 import type { DecimalString, EpochMs, VenueId } from '../model/primitives.ts';
 import type { CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderState } from '../model/venue-order.ts';
 
@@ -78,6 +78,12 @@ export interface Venue {
   queryOrder?(request: OrderQuery, account: VenueAccount): Promise<VenueOrderState | undefined>;
   /** Venue-held balances (ledger = 'venue'); domain-ledger venues may omit. */
   fetchBalances?(account: VenueAccount): Promise<Array<{ asset: string; free: DecimalString; locked: DecimalString }>>;
+  /**
+   * Venues that take market data from an external feeder (MOCK, and venues configured as externally fed): the
+   * latest book and ticker and the kline history become the venue's own — read by getBook/getTicker/getKlines and
+   * announced to the MarketDataSink like data the venue made. The domain checks the data before handing it over.
+   */
+  acceptMarketData?(data: ExternalMarketData): void;
   /** Checks a credential against the venue; resolves `{ valid: false, reason }` rather than throwing on refusal. */
   verifyCredential?(credential: VenueCredential): Promise<{ valid: boolean; reason?: string }>;
 }

@@ -1,11 +1,10 @@
 /**
  * @module rpc/market-data
- * Order-book, ticker and kline queries from the venues' live state. The `*.save` methods exist in the contract
- * for internal persisters; market data here is owned by the venue adapters, so they answer NOT_SUPPORTED
- * (after the admin check).
+ * Order-book, ticker and kline queries from the venues' live state, and the `*.save` methods through which an
+ * external feeder pushes books, tickers and bars into a venue that takes them (docs/domain.md, "Instruments, securities, market data").
  */
 import type { RpcListKlinesParams, RpcListTickersParams } from '@cadenza/contract';
-import { DomainError, fromIso, pageOf, paginationOf, slicePage, type KlineWindow, type MarketSelection } from '@cadenza/domain';
+import { fromIso, pageOf, paginationOf, slicePage, type KlineWindow, type MarketSelection } from '@cadenza/domain';
 import type { ListKlinesExtras, ListTickersExtras } from './params-extensions.ts';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
@@ -16,11 +15,6 @@ function selection(p: { instrumentIds?: string[]; venue?: string; symbols?: stri
   if (p.symbols?.length) s.symbols = p.symbols;
   return s;
 }
-
-const notStored = (what: string) =>
-  admin(() => {
-    throw new DomainError('NOT_SUPPORTED', `${what} come from the venue adapters and are not stored; saving them is not supported`);
-  });
 
 export const marketDataHandlers: RpcHandlers = {
   'query.orderbook.get': user((_c, p, z) => ({ data: z.marketData.orderBook(p.instrumentId, p.depth ?? 10) })),
@@ -37,7 +31,8 @@ export const marketDataHandlers: RpcHandlers = {
     if (p.limit) window.limit = p.limit;
     return { data: await z.marketData.klines(selection(p), p.interval ?? '1m', window) };
   }),
-  'command.orderbook.save': notStored('order books'),
-  'command.ticker.save': notStored('tickers'),
-  'command.kline.save': notStored('klines'),
+  // An external feeder's pushes, for venues that take them (MOCK): admins and services only.
+  'command.orderbook.save': admin((_c, p, z) => ({ data: z.marketData.saveOrderBooks(p.orderBooks) })),
+  'command.ticker.save': admin((_c, p, z) => ({ data: z.marketData.saveTickers(p.tickers) })),
+  'command.kline.save': admin((_c, p, z) => ({ data: z.marketData.saveKlines(p.klines) })),
 };

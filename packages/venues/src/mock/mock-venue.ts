@@ -26,6 +26,7 @@ import type {
   BookSnapshot,
   CancelRequest,
   ExecutionEvent,
+  ExternalMarketData,
   InstrumentSpec,
   KlineUpdate,
   MarketStreamKey,
@@ -38,6 +39,7 @@ import type {
 } from '@cadenza/domain';
 import { InstrumentRules, decimalPlaces, formatFixed, parseFixed, pow10, toUnits } from '@cadenza/domain';
 import { MOCK_INSTRUMENTS, type MockInstrumentConfig } from './mock-instruments.ts';
+import { ExternalFeed } from '../external/external-feed.ts';
 
 const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP', 'STOP_LIMIT', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'TRAILING_STOP'];
 const TIME_IN_FORCE = ['GTC', 'IOC', 'FOK', 'GTX', 'GTD', 'DAY'];
@@ -86,12 +88,15 @@ export class MockVenue implements Venue {
   readonly #deps: VenueDeps;
   readonly #markets = new Map<string, MockMarket>();
   readonly #open = new Map<string, Resting>();
+  /** What an external feeder pushed (acceptMarketData): it stands in for the fixed market in reads; orders still match the fixed one. */
+  readonly #external: ExternalFeed;
   readonly #maker: bigint;
   readonly #taker: bigint;
   #seq = 0;
 
   constructor(deps: VenueDeps, options: MockVenueOptions = {}) {
     this.#deps = deps;
+    this.#external = new ExternalFeed(deps.market);
     this.id = options.venueId ?? 'MOCK';
     const makerFee = options.makerFee ?? '0.0008';
     const takerFee = options.takerFee ?? '0.001';
@@ -138,7 +143,13 @@ export class MockVenue implements Venue {
     this.#checkStream(key);
   }
 
+  acceptMarketData(data: ExternalMarketData): void {
+    this.#external.accept(data);
+  }
+
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
+    const pushed = this.#external.book(symbol, depth);
+    if (pushed) return pushed;
     const m = this.#markets.get(symbol);
     if (!m) return undefined;
     const n = Math.max(0, Math.min(10, Math.floor(depth)));
@@ -153,6 +164,8 @@ export class MockVenue implements Venue {
   }
 
   getTicker(symbol: string): TickerSnapshot | undefined {
+    const pushed = this.#external.ticker(symbol);
+    if (pushed) return pushed;
     const m = this.#markets.get(symbol);
     if (!m) return undefined;
     const t: TickerSnapshot = {
@@ -168,6 +181,8 @@ export class MockVenue implements Venue {
 
   /** Flat bars at the reference price with zero volume, ending with the (forming) bar that contains now. */
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
+    const pushed = this.#external.klines(symbol, interval, limit);
+    if (pushed) return pushed;
     const m = this.#market(symbol);
     const len = KLINE_MS[interval];
     if (!len) throw new MockVenueError(`interval ${interval} is not supported on ${this.id} (supported: ${Object.keys(KLINE_MS).join(', ')})`);
