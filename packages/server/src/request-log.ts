@@ -25,12 +25,12 @@ export function httpRequestLog(log: Logger): MiddlewareHandler {
 export function loggedDispatcher(inner: RpcDispatcher, log: Logger): RpcDispatcher {
   return {
     methods: inner.methods,
-    async dispatch(caller, method, params) {
-      if (!log.isLevelEnabled('debug')) return inner.dispatch(caller, method, params);
+    async dispatch(caller, method, params, options) {
+      if (!log.isLevelEnabled('debug')) return inner.dispatch(caller, method, params, options);
       const t0 = performance.now();
       const line = { method: boundedText(method), user: caller.userId };
       try {
-        const out = await inner.dispatch(caller, method, params);
+        const out = await inner.dispatch(caller, method, params, options);
         if ('protocolError' in out) log.debug({ ...line, ms: ms(t0), outcome: 'protocol_error', code: out.protocolError.code }, 'rpc');
         else if (out.result.error) log.debug({ ...line, ms: ms(t0), outcome: 'refused', code: out.result.error.code }, 'rpc');
         else log.debug({ ...line, ms: ms(t0), outcome: 'ok' }, 'rpc');
