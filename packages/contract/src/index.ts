@@ -14,3 +14,5 @@ export type * as Received from './generated/received.ts';
 export { serverSends } from './generated/server-sends.ts';
 /** The REST API's OpenAPI 3.1 document (scripts/gen-openapi.ts). */
 export { openApiDocument, type OpenApiDocument, type OpenApiOperation } from './generated/openapi.ts';
+/** What this server adds to the contract for orders (hand-written; docs/extensions.md). */
+export * from './order-extensions.ts';

@@ -5,7 +5,11 @@
 export interface CadenzaConfig {
   /** Balances a new PAPER/MOCK account starts with (asset → decimal string). */
   paperBalances: Record<string, string>;
-  /** How long `awaitClosed` holds a submit reply before answering the current state. */
+  /**
+   * How long `awaitClosed` holds a submit reply before answering the current state. Below the official clients'
+   * default RPC timeout (5 s in centrifuge-js and centrifuge-python), with room for a slow network and a busy
+   * server, so the client gets the order instead of a timeout error.
+   */
   awaitClosedTimeoutMs: number;
   /** How long a cancel reply waits for the venue's confirmation before answering PENDING_CANCEL. */
   cancelConfirmTimeoutMs: number;
@@ -55,7 +59,7 @@ export interface CadenzaConfig {
 
 export const defaultConfig: CadenzaConfig = {
   paperBalances: { USDT: '100000', BTC: '1', ETH: '10' },
-  awaitClosedTimeoutMs: 10_000,
+  awaitClosedTimeoutMs: 3_000,
   cancelConfirmTimeoutMs: 2_000,
   marketLockBuffer: '0.05',
   estimateDepth: 100,

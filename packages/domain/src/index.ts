@@ -50,6 +50,7 @@ export * from './credentials/credential-service.ts';
 export * from './orders/order-draft.ts';
 export * from './orders/pre-trade.ts';
 export * from './orders/rpc-order.ts';
+export * from './orders/rpc-execution.ts';
 export * from './orders/order-service.ts';
 export * from './orders/open-orders.ts';
 export * from './portfolios/fill-effects.ts';

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { channels, rpcMethods } from '@cadenza/contract';
+import { channels, extensionRpcMethods, rpcMethods } from '@cadenza/contract';
 import { GatewayNode, RedisBroker, RedisPresenceManager } from '@cadenza/gateway';
 import { createAuthService, forwardedClientAddress } from '@cadenza/auth';
 import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Cadenza, type Venue, type VenueDeps } from '@cadenza/domain';
@@ -281,7 +281,7 @@ function serverMetrics(gateway: () => GatewayNode, cadenza: Cadenza, venues: Ven
         samples: () => venueReachableSamples(connectivity, venues),
       },
     ],
-    new Set(rpcMethods.map((m) => m.method)),
+    new Set([...rpcMethods, ...extensionRpcMethods].map((m) => m.method)),
   );
 }
 

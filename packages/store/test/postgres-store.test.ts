@@ -169,7 +169,7 @@ describe('write-behind', () => {
   test('fills: a duplicate (tradeOrderId, tradeId) answers false and writes nothing, also after a reopen while the order is open', async () => {
     const url = await server.createDatabase();
     const s = await store(url);
-    const fill = { tradeOrderId: sampleOrder().tradeOrderId, tradingAccountId: 'a', venue: 'PAPER', tradeId: 't-1', side: 'BUY' as const, price: '1', quantity: '1', fee: '0', feeAsset: 'BTC', liquidity: 'TAKER' as const, timestamp: 1 };
+    const fill = { executionId: '20000000-0000-4000-8000-000000000001', tradeOrderId: sampleOrder().tradeOrderId, instrumentId: 'PAPER:BTC/USDT', tradingAccountId: 'a', venue: 'PAPER', tradeId: 't-1', side: 'BUY' as const, price: '1', quantity: '1', fee: '0', feeAsset: 'BTC', liquidity: 'TAKER' as const, timestamp: 1 };
     s.insertOrder(sampleOrder({ status: 'PARTIALLY_FILLED' }));
     assert.equal(s.insertFill(fill), true);
     assert.equal(s.insertFill({ ...fill, price: '2' }), false);

@@ -334,7 +334,8 @@ class CadenzaClient(TypedRpc):
     ) -> models.RpcTradeOrder:
         """Submits an order and returns it as the server recorded it. Always idempotent: a fresh key unless given,
         so retrying after a lost reply returns the original order instead of placing a second one. With
-        `await_closed` the server answers once the order is FILLED, CANCELLED or REJECTED (timeout 30 s)."""
+        `await_closed` the server answers once the order is FILLED, CANCELLED or REJECTED, or after 3 s with the
+        order as it is then (`await_closed()` waits longer)."""
         body = {
             "tradingAccountId": trading_account_id,
             "tradeOrder": _wire(order),

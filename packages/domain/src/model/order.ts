@@ -48,11 +48,46 @@ export interface Order {
   expireAt?: number;
   lastExecutionAt?: number;
   canceledAt?: number;
+
+  // ── order lists (OCO, OTO, OTOCO; orders/order-lists.ts) ──
+  /** The list this order is a leg of. */
+  orderListId?: string;
+  /** The venue's id of a list it placed natively. */
+  externalOrderListId?: string;
+  contingencyType?: ContingencyType;
+  orderListRole?: OrderListRole;
+  /** The list's take-profit and stop-loss terms as requested (kept on every leg, as the REST TradeOrder shows them). */
+  takeProfitPrice?: string;
+  takeProfitLimitPrice?: string;
+  takeProfitTimeInForce?: string;
+  stopLossPrice?: string;
+  stopLossLimitPrice?: string;
+  stopLossTimeInForce?: string;
+  /** A pending leg waits for this leg (its parent) to fill before it works. */
+  parentTradeOrderId?: string;
+
+  // ── trailing stops ──
+  /** How far the trigger (`stopPrice`) follows the best price since acceptance. */
+  trailingOffset?: string;
+  trailingOffsetType?: TrailingOffsetType;
+
+  // ── emulation (orders/order-emulator.ts) ──
+  /** Held by Cadenza until its trigger fires (an emulated stop, or a leg that must not work beside its sibling). */
+  emulated?: boolean;
+  /** When Cadenza fired the trigger of an emulated order: since then it works at the venue as MARKET or LIMIT. */
+  triggeredAt?: number;
 }
+
+export type ContingencyType = 'OCO' | 'OTO' | 'OTOCO';
+export type OrderListRole = 'ENTRY' | 'TAKE_PROFIT' | 'STOP_LOSS';
+export type TrailingOffsetType = 'PRICE' | 'BASIS_POINTS';
 
 /** One fill as the venue reported it; (tradeOrderId, tradeId) is unique. */
 export interface Fill {
+  /** Cadenza's id of the execution (the contract's `executionId`). */
+  executionId: string;
   tradeOrderId: string;
+  instrumentId: string;
   tradingAccountId: string;
   venue: string;
   tradeId: string;

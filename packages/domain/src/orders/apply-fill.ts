@@ -28,10 +28,11 @@ export interface FillOutcome {
 export type FillResult = FillOutcome | { ok: false; reason: 'EMPTY' | 'ILLEGAL' };
 
 /**
- * `order` after `fill` (with `fields`, e.g. a venue order id, merged in), at `now`. A venue's `final` flag ends the
- * order even when the amounts do not add up (QUOTE orders stop short of a lot).
+ * `order` after `fill` (with `fields`, e.g. a venue order id, merged in), at `now`, recorded as execution
+ * `executionId`. A venue's `final` flag ends the order even when the amounts do not add up (QUOTE orders stop short
+ * of a lot).
  */
-export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>, now: number): FillResult {
+export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>, now: number, executionId: string): FillResult {
   const qty = dec(fill.quantity);
   const price = dec(fill.price);
   const fee = dec(fill.fee);
@@ -57,7 +58,7 @@ export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>
     ok: true,
     next,
     fill: {
-      tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, venue: order.venue, tradeId: fill.tradeId, side: order.side,
+      executionId, tradeOrderId: order.tradeOrderId, instrumentId: order.instrumentId, tradingAccountId: order.tradingAccountId, venue: order.venue, tradeId: fill.tradeId, side: order.side,
       price: fill.price, quantity: fill.quantity, fee: fill.fee, feeAsset: fill.feeAsset, liquidity: fill.liquidity, timestamp: fill.timestamp,
     },
     deltas: effects.deltas,

@@ -132,7 +132,7 @@ export class OrderLedger {
   }
 
   private fill(order: Order, e: FillReport, fields: Partial<Order>): void {
-    const r = applyFill(order, e, fields, this.ctx.clock.now());
+    const r = applyFill(order, e, fields, this.ctx.clock.now(), this.ctx.ids.uuid());
     if (!r.ok) {
       if (r.reason === 'ILLEGAL') this.ctx.log.error({ tradeOrderId: order.tradeOrderId, status: order.status, tradeId: e.tradeId }, 'fill reported for an order that cannot take it; ignored');
       return;

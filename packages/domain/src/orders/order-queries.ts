@@ -9,7 +9,8 @@ import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CallerContext } from '../model/caller.ts';
 import type { Order } from '../model/order.ts';
 import { fromIso } from '../model/time.ts';
-import type { OrderFilter, Paged } from '../ports/store.ts';
+import type { Fill } from '../model/order.ts';
+import type { FillFilter, OrderFilter, Paged } from '../ports/store.ts';
 import type { OpenOrders, OrderLookup } from './open-orders.ts';
 
 export interface OrderListFilter {
@@ -21,7 +22,18 @@ export interface OrderListFilter {
   status?: string | null;
   startTime?: string;
   endTime?: string;
-  /** Oldest first instead of newest first. */
+  orderListId?: string;
+  externalOrderListId?: string;
+  ascending?: boolean;
+}
+
+export interface ExecutionListFilter {
+  tradingAccountId?: string;
+  tradeOrderId?: string;
+  instrumentId?: string;
+  /** ISO-8601 bounds on the execution time. */
+  startTime?: string;
+  endTime?: string;
   ascending?: boolean;
 }
 
@@ -48,9 +60,7 @@ export class OrderQueries {
   }
 
   async list(caller: CallerContext, f: OrderListFilter, page: { offset: number; limit: number }): Promise<Paged<Order>> {
-    let accountIds: string[] | undefined;
-    if (f.tradingAccountId) accountIds = [this.accounts.requireOwned(caller, f.tradingAccountId).tradingAccountId];
-    else if (!caller.isAdmin) accountIds = (await this.ctx.store.listTradingAccounts({ userId: caller.userId }, { offset: 0, limit: 10_000 })).items.map((a) => a.tradingAccountId);
+    const accountIds = await this.accountScope(caller, f.tradingAccountId);
     const filter: OrderFilter = {};
     if (accountIds) filter.tradingAccountIds = accountIds;
     if (f.tradeOrderId) filter.tradeOrderId = f.tradeOrderId;
@@ -60,8 +70,30 @@ export class OrderQueries {
     if (f.status) filter.status = f.status;
     if (f.startTime) filter.createdFrom = fromIso(f.startTime) ?? 0;
     if (f.endTime) filter.createdTo = fromIso(f.endTime) ?? Number.MAX_SAFE_INTEGER;
+    if (f.orderListId) filter.orderListId = f.orderListId;
+    if (f.externalOrderListId) filter.externalOrderListId = f.externalOrderListId;
     if (f.ascending) filter.ascending = true;
     return this.ctx.store.listOrders(filter, page);
+  }
+
+  /** The caller's fills (an admin's: everyone's), newest first unless `ascending`. */
+  async executions(caller: CallerContext, f: ExecutionListFilter, page: { offset: number; limit: number }): Promise<Paged<Fill>> {
+    const filter: FillFilter = {};
+    const accountIds = await this.accountScope(caller, f.tradingAccountId);
+    if (accountIds) filter.tradingAccountIds = accountIds;
+    if (f.tradeOrderId) filter.tradeOrderId = f.tradeOrderId;
+    if (f.instrumentId) filter.instrumentId = f.instrumentId;
+    if (f.startTime) filter.executedFrom = fromIso(f.startTime) ?? 0;
+    if (f.endTime) filter.executedTo = fromIso(f.endTime) ?? Number.MAX_SAFE_INTEGER;
+    if (f.ascending) filter.ascending = true;
+    return this.ctx.store.listExecutions(filter, page);
+  }
+
+  /** The accounts a query may read: the one named (the caller's own, else not found), or all of the caller's (admin: all). */
+  private async accountScope(caller: CallerContext, tradingAccountId: string | undefined): Promise<string[] | undefined> {
+    if (tradingAccountId) return [this.accounts.requireOwned(caller, tradingAccountId).tradingAccountId];
+    if (caller.isAdmin) return undefined;
+    return (await this.ctx.store.listTradingAccounts({ userId: caller.userId }, { offset: 0, limit: 10_000 })).items.map((a) => a.tradingAccountId);
   }
 
 }

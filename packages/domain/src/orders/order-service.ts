@@ -23,9 +23,10 @@ import { OrderRecovery } from './order-recovery.ts';
 
 import type { OrderLookup } from './open-orders.ts';
 import type { SubmitOrderRequest } from './order-desk.ts';
-import type { OrderListFilter } from './order-queries.ts';
+import type { ExecutionListFilter, OrderListFilter } from './order-queries.ts';
+import type { Fill } from '../model/order.ts';
 
-export type { OrderLookup, SubmitOrderRequest, OrderListFilter };
+export type { OrderLookup, SubmitOrderRequest, OrderListFilter, ExecutionListFilter };
 
 export class OrderService {
   readonly desk: OrderDesk;
@@ -69,6 +70,11 @@ export class OrderService {
 
   list(caller: CallerContext, f: OrderListFilter, page: Page): Promise<Paged<Order>> {
     return this.queries.list(caller, f, page);
+  }
+
+  /** The caller's fills (query.trade_order.execution.list). */
+  executions(caller: CallerContext, f: ExecutionListFilter, page: Page): Promise<Paged<Fill>> {
+    return this.queries.executions(caller, f, page);
   }
 
   /** See order-recovery.ts. */

@@ -205,7 +205,7 @@ export class QuoteDesk {
     };
     if (idempotencyKey !== undefined) order.idempotencyKey = idempotencyKey;
     const fill: Fill = {
-      tradeOrderId, tradingAccountId: account.tradingAccountId, venue: FERMATA, tradeId: current.quoteId, side: current.side,
+      executionId: this.ctx.ids.uuid(), tradeOrderId, instrumentId: order.instrumentId, tradingAccountId: account.tradingAccountId, venue: FERMATA, tradeId: current.quoteId, side: current.side,
       price: current.price, quantity: current.quantity, fee: '0', feeAsset: current.quoteAsset, liquidity: 'TAKER', timestamp: now,
     };
     const quantity = dec(current.quantity);

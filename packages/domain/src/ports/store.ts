@@ -74,7 +74,23 @@ export interface OrderFilter {
   createdFrom?: number;
   /** createdAt <= createdTo (epoch ms). */
   createdTo?: number;
-  /** Oldest first instead of newest first. */
+  /** Legs of one order list. */
+  orderListId?: string;
+  externalOrderListId?: string;
+  /** Oldest first; default newest first. */
+  ascending?: boolean;
+}
+
+export interface FillFilter {
+  /** Restricts to these accounts (ownership); undefined = all accounts (admin). */
+  tradingAccountIds?: string[];
+  tradeOrderId?: string;
+  instrumentId?: string;
+  /** timestamp >= executedFrom (epoch ms). */
+  executedFrom?: number;
+  /** timestamp <= executedTo (epoch ms). */
+  executedTo?: number;
+  /** Oldest first; default newest first. */
   ascending?: boolean;
 }
 
@@ -141,10 +157,12 @@ export interface Store extends GroupCommit {
   getOrder(tradeOrderId: string): Promise<Order | undefined>;
   /** The newest order of the account with that venue order id. */
   findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Promise<Order | undefined>;
-  /** Newest first (oldest first with `ascending`). */
+  /** Newest first unless `filter.ascending`. */
   listOrders(filter: OrderFilter, page: Page): Promise<Paged<Order>>;
   /** Oldest first. */
   listFills(tradeOrderId: string): Promise<Fill[]>;
+  /** Fills of any orders (the executions query), newest first unless `ascending`; ties in the order they were written. */
+  listExecutions(filter: FillFilter, page: Page): Promise<Paged<Fill>>;
   /** Oldest first; TERMINATED ones included unless the filter says otherwise. */
   listSubscriptions(filter: SubscriptionFilter): Promise<Subscription[]>;
 

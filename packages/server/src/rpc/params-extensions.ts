@@ -20,7 +20,7 @@ export const paramsExtensions: Record<string, Record<string, object>> = {
 
 export interface ListTradeOrdersExtras {
   ascending?: boolean;
-  /** This server makes no order lists (OCO/OTO): a list id matches no order. */
+  /** The legs of one order list (OCO, OTO, OTOCO). */
   orderListId?: string;
   externalOrderListId?: string;
 }

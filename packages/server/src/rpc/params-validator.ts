@@ -6,6 +6,7 @@
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { schemaDefinitions } from '@cadenza/contract';
+import { withOrderExtensions } from '@cadenza/contract/order-extension-schemas';
 import { boundedText } from '@cadenza/domain';
 import { paramsExtensions } from './params-extensions.ts';
 
@@ -15,7 +16,7 @@ const addFormats = (addFormatsModule as unknown as { default?: typeof addFormats
  * Deliberate departures from the generated schemas: a known contract inconsistency (docs/domain.md, "Instruments, securities, market data") —
  * `RpcDeleteSecuritiesParams.securityIds` is declared uuid[] although a securityId is `{VENUE}:{ASSET}`
  * everywhere else, so any non-empty string is accepted — and the REST filters some list methods also take
- * (params-extensions.ts).
+ * (params-extensions.ts); the order fields and methods this server adds (`withOrderExtensions`, docs/extensions.md).
  */
 function withOverrides(defs: Record<string, object>): Record<string, object> {
   const out: Record<string, object> = { ...defs };
@@ -36,7 +37,7 @@ export class ParamsValidator {
   constructor() {
     this.ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, validateFormats: true });
     (addFormats as unknown as (a: Ajv) => void)(this.ajv);
-    this.ajv.addSchema({ $id: 'cadenza', definitions: withOverrides(schemaDefinitions) });
+    this.ajv.addSchema({ $id: 'cadenza', definitions: withOverrides(withOrderExtensions(schemaDefinitions)) });
   }
 
   /** undefined when valid, else a message like "tradeOrder.orderSide must be one of BUY, SELL, UNKNOWN". */

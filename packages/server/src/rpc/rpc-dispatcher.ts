@@ -7,18 +7,20 @@
  *   field; contract methods without a schema (RFQ, Fermata, `subscription.mc.create`) → 10002 not supported;
  *   every domain refusal → its AABBB code.
  */
-import { rpcMethods, schemaDefinitions, type RpcMethodInfo, type RpcMethodName } from '@cadenza/contract';
+import { extensionRpcMethods, rpcMethods, schemaDefinitions, type RpcMethodInfo } from '@cadenza/contract';
+import { withOrderExtensions } from '@cadenza/contract/order-extension-schemas';
 import { DomainError, type Cadenza, type CallerContext, type Logger } from '@cadenza/domain';
 import { credentialHandlers } from './credentials.ts';
 import { instrumentHandlers } from './instruments.ts';
 import { marketDataHandlers } from './market-data.ts';
 import { ParamsValidator } from './params-validator.ts';
 import { portfolioHandlers } from './portfolios.ts';
-import type { RpcHandler, RpcHandlers, RpcOutcome } from './rpc-handler.ts';
+import type { RpcHandler, RpcHandlers, RpcMethodName, RpcOutcome } from './rpc-handler.ts';
 import { securityHandlers } from './securities.ts';
 import { subscriptionHandlers } from './subscriptions.ts';
 import { systemHandlers, type SystemProbe } from './system.ts';
 import { tradeOrderHandlers } from './trade-orders.ts';
+import { tradeOrderExtensionHandlers } from './trade-order-extensions.ts';
 import { tradingAccountHandlers } from './trading-accounts.ts';
 import { venueHandlers } from './venues.ts';
 
@@ -51,6 +53,7 @@ export function rpcHandlers(options: RpcDispatcherOptions = {}): RpcHandlers {
     ...tradingAccountHandlers,
     ...credentialHandlers,
     ...tradeOrderHandlers,
+    ...tradeOrderExtensionHandlers,
     ...portfolioHandlers,
     ...instrumentHandlers,
     ...securityHandlers,
@@ -79,12 +82,15 @@ function objectParams(params: unknown): Record<string, unknown> | undefined {
 
 export function createRpcDispatcher(cadenza: Cadenza, options: RpcDispatcherOptions = {}): RpcDispatcher {
   const handlers = rpcHandlers(options);
-  const contract = new Map<string, RpcMethodInfo>(rpcMethods.map((m) => [m.method, m]));
+  // The contract's methods, and the order methods this server adds (docs/extensions.md).
+  const methods = [...rpcMethods, ...extensionRpcMethods];
+  const contract = new Map<string, RpcMethodInfo>(methods.map((m) => [m.method, m]));
+  const definitions = withOrderExtensions(schemaDefinitions);
   const validator = new ParamsValidator();
   const log = options.log;
   // Only three contract results carry `pagination` (docs/rest-api.md); the others get it out of band (REST).
-  const declaresPagination = (model: string | null) => Boolean(model && 'pagination' in ((schemaDefinitions[model] as { properties?: object }).properties ?? {}));
-  const pagedResults = new Set(rpcMethods.filter((m) => declaresPagination(m.result)).map((m) => m.method));
+  const declaresPagination = (model: string | null) => Boolean(model && 'pagination' in ((definitions[model] as { properties?: object }).properties ?? {}));
+  const pagedResults = new Set(methods.filter((m) => declaresPagination(m.result)).map((m) => m.method));
 
   return {
     methods: new Set(Object.keys(handlers)),

@@ -4,8 +4,14 @@
  * handler of `command.trade_order.submit` takes `RpcSubmitTradeOrderParams` and answers the `data` (and
  * `pagination`) of `RpcSubmitTradeOrderResult`. Handlers are written `(caller, params, cadenza)`.
  */
-import type { RpcMethodName, RpcPagination, RpcParams, RpcResult } from '@cadenza/contract';
+import type { ExtensionRpcMethodMap, RpcMethodMap, RpcPagination } from '@cadenza/contract';
 import type { Cadenza, CallerContext } from '@cadenza/domain';
+
+/** The contract's methods and the ones this server adds (docs/extensions.md), with their params and results. */
+export type ServerMethodMap = RpcMethodMap & ExtensionRpcMethodMap;
+export type RpcMethodName = keyof ServerMethodMap;
+type RpcParams<M extends RpcMethodName> = ServerMethodMap[M]['params'];
+type RpcResult<M extends RpcMethodName> = ServerMethodMap[M]['result'];
 
 /** The `data` of a method's contract result. */
 export type RpcData<M extends RpcMethodName> = RpcResult<M> extends { data?: infer D } ? D : never;

@@ -31,11 +31,8 @@ export const tradeOrderHandlers: RpcHandlers = {
   'query.trade_order.get_by_id': user(async (c, p, z) => ({ data: toRpcTradeOrder(await z.orders.get(c, { tradeOrderId: p.tradeOrderId })) })),
   'query.trade_order.list': user(async (c, p: RpcListTradeOrdersParams & ListTradeOrdersExtras, z) => {
     const page = pageOf(p.pagination);
-    // No order of this server belongs to an order list (OCO/OTO are not offered).
-    if (p.orderListId !== undefined || p.externalOrderListId !== undefined) return { data: [], pagination: paginationOf(page, { items: [], total: 0 }) };
     const f: OrderListFilter = {};
-    if (p.ascending) f.ascending = true;
-    for (const k of ['tradeOrderId', 'tradingAccountId', 'instrumentId', 'side', 'orderType', 'status', 'startTime', 'endTime'] as const) {
+    for (const k of ['tradeOrderId', 'tradingAccountId', 'instrumentId', 'side', 'orderType', 'status', 'startTime', 'endTime', 'orderListId', 'externalOrderListId', 'ascending'] as const) {
       const v = p[k];
       if (v !== undefined && v !== null) (f as Record<string, unknown>)[k] = v;
     }

@@ -232,4 +232,20 @@ CREATE TABLE fermata_exposures (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'executions query and order lists',
+    // As SQLite's migration 3 (the same change; the numbers differ between the two stores): fills get their instrument and an executionId (old ones a random UUID once), the
+    // executions query an index by account and time, orders the order list they are a leg of.
+    sql: `
+ALTER TABLE fills ADD COLUMN instrument_id text COLLATE "C";
+UPDATE fills f SET instrument_id = o.instrument_id FROM orders o WHERE o.trade_order_id = f.trade_order_id;
+UPDATE fills SET body = jsonb_set(body::jsonb, '{instrumentId}', to_jsonb(instrument_id))::json
+  WHERE instrument_id IS NOT NULL AND body->>'instrumentId' IS NULL;
+UPDATE fills SET body = jsonb_set(body::jsonb, '{executionId}', to_jsonb(gen_random_uuid()::text))::json WHERE body->>'executionId' IS NULL;
+CREATE INDEX fills_account_time ON fills (trading_account_id, timestamp);
+ALTER TABLE orders ADD COLUMN order_list_id text COLLATE "C";
+CREATE INDEX orders_list ON orders (order_list_id) WHERE order_list_id IS NOT NULL;
+`,
+  },
 ];

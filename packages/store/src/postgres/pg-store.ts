@@ -22,6 +22,7 @@ import type {
   Credential,
   CredentialFilter,
   Fill,
+  FillFilter,
   Instrument,
   Logger,
   Order,
@@ -347,7 +348,8 @@ export class PgStore implements Store {
   listOrders(f: OrderFilter, page: Page): Promise<Paged<Order>> {
     if (f.tradingAccountIds?.length === 0) return Promise.resolve({ items: [], total: 0 });
     const q = new Where().any('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).eq('instrument_id', f.instrumentId)
-      .eq('side', f.side).eq('order_type', f.orderType).eq('status', f.status).cmp('created_at', '>=', f.createdFrom).cmp('created_at', '<=', f.createdTo);
+      .eq('side', f.side).eq('order_type', f.orderType).eq('status', f.status).cmp('created_at', '>=', f.createdFrom).cmp('created_at', '<=', f.createdTo)
+      .eq('order_list_id', f.orderListId).eq("body->>'externalOrderListId'", f.externalOrderListId);
     return this.paged('orders', q.clauses, q.args, f.ascending ? 'created_at, trade_order_id' : 'created_at DESC, trade_order_id DESC', page);
   }
   loadOpenOrders(): Promise<Order[]> {
@@ -370,8 +372,8 @@ export class PgStore implements Store {
       if (this.fillKeys.get(f.tradeOrderId)?.has(f.tradeId)) return;
       this.rememberFill(f.tradeOrderId, f.tradeId);
       frame.keys.push(() => this.fillKeys.get(f.tradeOrderId)?.delete(f.tradeId));
-      frame.ops.push(sql`INSERT INTO fills (trade_order_id, trade_id, trading_account_id, timestamp, body)
-        VALUES (${f.tradeOrderId}, ${f.tradeId}, ${f.tradingAccountId}, ${f.timestamp}, ${json(f)})`);
+      frame.ops.push(sql`INSERT INTO fills (trade_order_id, trade_id, trading_account_id, instrument_id, timestamp, body)
+        VALUES (${f.tradeOrderId}, ${f.tradeId}, ${f.tradingAccountId}, ${f.instrumentId}, ${f.timestamp}, ${json(f)})`);
       inserted = true;
     });
     this.forgetClosedFills();
@@ -379,6 +381,12 @@ export class PgStore implements Store {
   }
   listFills(tradeOrderId: string): Promise<Fill[]> {
     return this.bodies('fills', 'SELECT body FROM fills WHERE trade_order_id = $1 ORDER BY timestamp, seq', [pgText(tradeOrderId)]);
+  }
+  listExecutions(f: FillFilter, page: Page): Promise<Paged<Fill>> {
+    if (f.tradingAccountIds?.length === 0) return Promise.resolve({ items: [], total: 0 });
+    const q = new Where().any('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).eq('instrument_id', f.instrumentId)
+      .cmp('timestamp', '>=', f.executedFrom).cmp('timestamp', '<=', f.executedTo);
+    return this.paged('fills', q.clauses, q.args, f.ascending ? 'timestamp, seq' : 'timestamp DESC, seq DESC', page);
   }
 
   private rememberFill(tradeOrderId: string, tradeId: string): void {
@@ -502,8 +510,9 @@ const orderKey = (tradingAccountId: string, kind: 'c' | 'k', value: string) => `
 
 function insertOrderSql(o: Order): string {
   return sql`INSERT INTO orders (trade_order_id, trading_account_id, client_order_id, external_order_id, idempotency_key, instrument_id, side,
-    order_type, status, is_open, created_at, body) VALUES (${o.tradeOrderId}, ${o.tradingAccountId}, ${o.clientOrderId}, ${o.externalOrderId},
-    ${o.idempotencyKey}, ${o.instrumentId}, ${o.side}, ${o.orderType}, ${o.status}, ${!TERMINAL_STATUSES.has(o.status)}, ${o.createdAt}, ${json(o)})`;
+    order_type, status, is_open, created_at, order_list_id, body) VALUES (${o.tradeOrderId}, ${o.tradingAccountId}, ${o.clientOrderId}, ${o.externalOrderId},
+    ${o.idempotencyKey}, ${o.instrumentId}, ${o.side}, ${o.orderType}, ${o.status}, ${!TERMINAL_STATUSES.has(o.status)}, ${o.createdAt}, ${o.orderListId},
+    ${json(o)})`;
 }
 
 function updateOrderSql(o: Order): string {

@@ -3,7 +3,7 @@
  * The WHERE clauses of the domain store's list queries, one per filter of the Store port. A filter naming an empty
  * set of ids matches nothing: undefined, and the store answers without asking SQLite.
  */
-import type { CredentialFilter, OrderFilter, SubscriptionFilter, TradingAccountFilter } from '@cadenza/domain';
+import type { CredentialFilter, FillFilter, OrderFilter, SubscriptionFilter, TradingAccountFilter } from '@cadenza/domain';
 
 export interface Where {
   /** `WHERE …`, or '' when nothing is filtered. */
@@ -66,6 +66,15 @@ export function ordersWhere(f: OrderFilter): Where | undefined {
     .eq('status', f.status);
   if (f.createdFrom !== undefined) c.raw('created_at >= ?', f.createdFrom);
   if (f.createdTo !== undefined) c.raw('created_at <= ?', f.createdTo);
+  c.eq('order_list_id', f.orderListId);
+  if (f.externalOrderListId !== undefined) c.raw("json_extract(body, '$.externalOrderListId') = ?", f.externalOrderListId);
+  return c.where();
+}
+
+export function fillsWhere(f: FillFilter): Where | undefined {
+  const c = new Clauses().in('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).eq('instrument_id', f.instrumentId);
+  if (f.executedFrom !== undefined) c.raw('timestamp >= ?', f.executedFrom);
+  if (f.executedTo !== undefined) c.raw('timestamp <= ?', f.executedTo);
   return c.where();
 }
 

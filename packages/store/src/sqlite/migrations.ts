@@ -190,6 +190,24 @@ CREATE TABLE fermata_exposures (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'executions query and order lists',
+    // Fills get their instrument (from their order) and an executionId, old ones a random UUID v4 once; the
+    // executions query filters by account and time; orders carry the order list they are a leg of.
+    sql: `
+ALTER TABLE fills ADD COLUMN instrument_id TEXT;
+UPDATE fills SET instrument_id = (SELECT o.instrument_id FROM orders o WHERE o.trade_order_id = fills.trade_order_id);
+UPDATE fills SET body = json_set(body, '$.instrumentId', instrument_id) WHERE instrument_id IS NOT NULL AND json_extract(body, '$.instrumentId') IS NULL;
+UPDATE fills SET body = (SELECT json_set(fills.body, '$.executionId',
+    substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-8' || substr(h, 18, 3) || '-' || substr(h, 21, 12))
+  FROM (SELECT lower(hex(randomblob(16))) AS h))
+  WHERE json_extract(body, '$.executionId') IS NULL;
+CREATE INDEX fills_account_time ON fills (trading_account_id, timestamp);
+ALTER TABLE orders ADD COLUMN order_list_id TEXT;
+CREATE INDEX orders_list ON orders (order_list_id) WHERE order_list_id IS NOT NULL;
+`,
+  },
 ];
 
 /** Applies the migrations this file has not recorded yet, each in its own transaction, in version order. */

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeContract, sampleOrder } from '@cadenza/testkit';
 import type { Order } from '@cadenza/domain';
+import Database from 'better-sqlite3';
 import { SqliteStore } from './sqlite-store.ts';
+import { migrations } from './migrations.ts';
 
 storeContract('SqliteStore (:memory:)', () => new SqliteStore({ path: ':memory:' }));
 storeContract('SqliteStore (group commit)', () => new SqliteStore({ path: ':memory:', groupCommit: true }));
@@ -116,4 +118,32 @@ test('a duplicate client order id still fails its transaction, and takes the oth
   s.transaction(() => s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-00000000000b', clientOrderId: 'c-b' })));
   assert.ok(await s.getOrder('10000000-0000-4000-8000-00000000000b'), 'the store carries on');
   await s.close();
+});
+
+test('migration 3: fills written before it get their order\'s instrument and an executionId of their own', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-migrate-'));
+  try {
+    const path = join(dir, 'm.db');
+    const old = new Database(path);
+    old.exec('CREATE TABLE domain_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    old.exec(migrations[0]!.sql);
+    old.prepare('INSERT INTO domain_migrations VALUES (1, ?, 0)').run(migrations[0]!.name);
+    const o = sampleOrder();
+    old.prepare('INSERT INTO orders (trade_order_id, trading_account_id, client_order_id, instrument_id, side, order_type, status, is_open, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)')
+      .run(o.tradeOrderId, o.tradingAccountId, o.clientOrderId, o.instrumentId, o.side, o.orderType, o.status, o.createdAt, JSON.stringify(o));
+    for (const tradeId of ['t-1', 't-2']) {
+      const body = { tradeOrderId: o.tradeOrderId, tradingAccountId: o.tradingAccountId, venue: 'PAPER', tradeId, side: 'BUY', price: '1', quantity: '1', fee: '0', feeAsset: 'BTC', liquidity: 'TAKER', timestamp: 5 };
+      old.prepare('INSERT INTO fills (trade_order_id, trade_id, trading_account_id, timestamp, body) VALUES (?, ?, ?, 5, ?)').run(o.tradeOrderId, tradeId, o.tradingAccountId, JSON.stringify(body));
+    }
+    old.close();
+    const s = new SqliteStore({ path });
+    const fills = await s.listFills(o.tradeOrderId);
+    assert.deepEqual(fills.map((f) => f.instrumentId), [o.instrumentId, o.instrumentId]);
+    for (const f of fills) assert.match(f.executionId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(fills[0]!.executionId, fills[1]!.executionId);
+    assert.equal((await s.listExecutions({ instrumentId: o.instrumentId }, { offset: 0, limit: 10 })).total, 2);
+    await s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -22,6 +22,7 @@ import type {
   Credential,
   CredentialFilter,
   Fill,
+  FillFilter,
   Instrument,
   Order,
   OrderFilter,
@@ -40,7 +41,7 @@ import type {
 import { TERMINAL_STATUSES } from '@cadenza/domain';
 import { migrate } from './migrations.ts';
 import { prepareStatements, type Statements } from './statements.ts';
-import { accountsWhere, credentialsWhere, ordersWhere, subscriptionsWhere, type Where } from './filters.ts';
+import { accountsWhere, credentialsWhere, fillsWhere, ordersWhere, subscriptionsWhere, type Where } from './filters.ts';
 import { SqliteOtcTables } from './sqlite-otc-tables.ts';
 import { openDomainDatabase } from './open-database.ts';
 
@@ -271,7 +272,7 @@ export class SqliteStore implements Store {
   private writeOrderRow(o: Order): void {
     this.s('insertOrder').run(
       o.tradeOrderId, o.tradingAccountId, o.clientOrderId, o.externalOrderId ?? null, o.idempotencyKey ?? null, o.instrumentId, o.side,
-      o.orderType, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, o.createdAt, JSON.stringify(o),
+      o.orderType, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, o.createdAt, o.orderListId ?? null, JSON.stringify(o),
     );
   }
   updateOrder(o: Order): void {
@@ -305,10 +306,13 @@ export class SqliteStore implements Store {
     });
   }
   insertFill(f: Fill): boolean {
-    return this.s('insertFill').run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.timestamp, JSON.stringify(f)).changes === 1;
+    return this.s('insertFill').run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.instrumentId, f.timestamp, JSON.stringify(f)).changes === 1;
   }
   async listFills(tradeOrderId: string): Promise<Fill[]> {
     return parseAll<Fill>(this.s('listFills').all(tradeOrderId) as Row[]);
+  }
+  async listExecutions(f: FillFilter, page: Page): Promise<Paged<Fill>> {
+    return this.paged('fills', fillsWhere(f), f.ascending ? 'timestamp, rowid' : 'timestamp DESC, rowid DESC', page);
   }
 
   // ── balances and positions ────────────────────────────────────────────────────────────────────────────

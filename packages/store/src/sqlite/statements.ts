@@ -31,14 +31,14 @@ export function prepareStatements(db: Database.Database) {
     loadCredentials: p('SELECT body, secret FROM credentials ORDER BY created_at, credential_id'),
     insertOrder: p(
       `INSERT INTO orders (trade_order_id, trading_account_id, client_order_id, external_order_id, idempotency_key, instrument_id, side,
-        order_type, status, is_open, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        order_type, status, is_open, created_at, order_list_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateOrder: p('UPDATE orders SET external_order_id = ?, status = ?, is_open = ?, body = ? WHERE trade_order_id = ?'),
     getOrder: p('SELECT body FROM orders WHERE trade_order_id = ?'),
     orderByExternalId: p('SELECT body FROM orders WHERE trading_account_id = ? AND external_order_id = ? ORDER BY created_at DESC LIMIT 1'),
     openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
     orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
-    insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, timestamp, body) VALUES (?, ?, ?, ?, ?)'),
+    insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, instrument_id, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)'),
     listFills: p('SELECT body FROM fills WHERE trade_order_id = ? ORDER BY timestamp, rowid'),
     upsertBalance: p(
       'INSERT INTO balances (trading_account_id, asset, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, asset) DO UPDATE SET body = excluded.body',

@@ -54,7 +54,9 @@ export function sampleOrder(over: Partial<Order> = {}): Order {
 
 function sampleFill(over: Partial<Fill> = {}): Fill {
   return {
+    executionId: '20000000-0000-4000-8000-000000000001',
     tradeOrderId: '10000000-0000-4000-8000-000000000001',
+    instrumentId: 'PAPER:BTC/USDT',
     tradingAccountId: '00000000-0000-4000-8000-000000000001',
     venue: 'PAPER',
     tradeId: 't-1',
@@ -177,6 +179,48 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       assert.equal(s.insertFill(sampleFill({ tradeOrderId: '10000000-0000-4000-8000-000000000002' })), true);
       assert.equal(s.insertFill(sampleFill({ tradeId: 't-2', timestamp: 3_001 })), true);
       assert.deepEqual((await s.listFills('10000000-0000-4000-8000-000000000001')).map((f) => f.tradeId), ['t-1', 't-2']);
+      await s.close();
+    });
+
+    test('executions list by account, order, instrument and time, newest first unless ascending, paged', async () => {
+      const s = await open();
+      const a1 = '00000000-0000-4000-8000-000000000001';
+      const a2 = '00000000-0000-4000-8000-000000000002';
+      s.insertFill(sampleFill({ tradeId: 't-1', timestamp: 1_000 }));
+      s.insertFill(sampleFill({ tradeId: 't-2', timestamp: 2_000, instrumentId: 'PAPER:ETH/USDT', tradeOrderId: '10000000-0000-4000-8000-000000000002' }));
+      s.insertFill(sampleFill({ tradeId: 't-3', timestamp: 3_000 }));
+      s.insertFill(sampleFill({ tradeId: 't-4', timestamp: 3_000, tradingAccountId: a2 }));
+      await s.flush();
+      const page = { offset: 0, limit: 50 };
+      const ids = async (f: Parameters<Store['listExecutions']>[0], p = page) => (await s.listExecutions(f, p)).items.map((x) => x.tradeId);
+      assert.deepEqual(await ids({ tradingAccountIds: [a1] }), ['t-3', 't-2', 't-1']);
+      assert.deepEqual(await ids({ tradingAccountIds: [a1], ascending: true }), ['t-1', 't-2', 't-3']);
+      assert.deepEqual(await ids({ tradingAccountIds: [a1], instrumentId: 'PAPER:BTC/USDT' }), ['t-3', 't-1']);
+      assert.deepEqual(await ids({ tradeOrderId: '10000000-0000-4000-8000-000000000002' }), ['t-2']);
+      assert.deepEqual(await ids({ executedFrom: 2_000, executedTo: 3_000, ascending: true }), ['t-2', 't-3', 't-4']);
+      assert.deepEqual(await ids({ tradingAccountIds: [] }), []);
+      const second = await s.listExecutions({ tradingAccountIds: [a1, a2] }, { offset: 1, limit: 2 });
+      assert.equal(second.total, 4);
+      assert.equal(second.items.length, 2);
+      const one = (await s.listExecutions({ tradingAccountIds: [a2] }, page)).items[0]!;
+      assert.equal(one.executionId, '20000000-0000-4000-8000-000000000001');
+      assert.equal(one.instrumentId, 'PAPER:BTC/USDT');
+      await s.close();
+    });
+
+    test('orders list by order list, oldest first when ascending', async () => {
+      const s = await open();
+      const list = '30000000-0000-4000-8000-000000000001';
+      s.insertOrder(sampleOrder({ orderListId: list, contingencyType: 'OTO', orderListRole: 'ENTRY' }));
+      s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-000000000002', clientOrderId: 'c-2', createdAt: 2_001, orderListId: list, orderListRole: 'TAKE_PROFIT', status: 'CREATED' }));
+      s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-000000000003', clientOrderId: 'c-3', createdAt: 2_002 }));
+      s.updateOrder(sampleOrder({ orderListId: list, contingencyType: 'OTO', orderListRole: 'ENTRY', externalOrderListId: 'x-list' }));
+      await s.flush();
+      const page = { offset: 0, limit: 50 };
+      assert.deepEqual((await s.listOrders({ orderListId: list, ascending: true }, page)).items.map((o) => o.clientOrderId), ['c-1', 'c-2']);
+      assert.deepEqual((await s.listOrders({ orderListId: list }, page)).items.map((o) => o.clientOrderId), ['c-2', 'c-1']);
+      assert.deepEqual((await s.listOrders({ externalOrderListId: 'x-list' }, page)).items.map((o) => o.clientOrderId), ['c-1']);
+      assert.equal((await s.listOrders({ orderListId: '30000000-0000-4000-8000-000000000009' }, page)).total, 0);
       await s.close();
     });
 
