@@ -31,7 +31,7 @@ export const tradeOrderSchemaExtension: Record<string, object> = {
 export const extensionSchemas: Record<string, object> = {
   RpcAmendTradeOrderParams: {
     type: 'object',
-    properties: { tradingAccountId: uuid, tradeOrderId: uuid, clientOrderId: str, externalOrderId: str, quantity: str, limitPrice: str, stopPrice: str, trailingOffset: str },
+    properties: { tradingAccountId: uuid, tradeOrderId: uuid, clientOrderId: str, externalOrderId: str, quantity: str, limitPrice: str, stopPrice: str },
     required: ['tradingAccountId'],
   },
   RpcAmendTradeOrderResult: { type: 'object', properties: { data: ref('RpcTradeOrder'), error: ref('RpcError') } },

@@ -54,7 +54,6 @@ export interface RpcAmendTradeOrderParams {
   quantity?: string;
   limitPrice?: string;
   stopPrice?: string;
-  trailingOffset?: string;
 }
 export interface RpcAmendTradeOrderResult {
   data?: RpcTradeOrderWithExtensions;
@@ -67,7 +66,7 @@ export interface RpcCancelAllTradeOrdersParams {
   instrumentId?: string;
 }
 export interface RpcCancelAllTradeOrdersResult {
-  /** Each order the call cancelled, in its state after the call (CANCELLED, or PENDING_CANCEL at a slow venue). */
+  /** Each working order the call found, in its state after it (CANCELLED; PENDING_CANCEL at a slow venue; FILLED when a fill won the race). */
   data?: RpcTradeOrderWithExtensions[];
   error?: RpcError;
 }
@@ -117,5 +116,7 @@ export interface ExtensionRpcMethodMap {
 }
 
 export const extensionRpcMethods: readonly RpcMethodInfo[] = [
+  { method: 'command.trade_order.amend', kind: 'command', area: 'trade_order', params: 'RpcAmendTradeOrderParams', result: 'RpcAmendTradeOrderResult', resultData: 'RpcTradeOrder' },
+  { method: 'command.trade_order.cancel_all', kind: 'command', area: 'trade_order', params: 'RpcCancelAllTradeOrdersParams', result: 'RpcCancelAllTradeOrdersResult', resultData: 'array<RpcTradeOrder>' },
   { method: 'query.trade_order.execution.list', kind: 'query', area: 'trade_order', params: 'RpcListTradeExecutionsParams', result: 'RpcListTradeExecutionsResult', resultData: 'array<RpcTradeExecution>' },
 ];

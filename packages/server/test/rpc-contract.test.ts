@@ -88,9 +88,12 @@ const samples: Record<string, Sample> = {
   'query.trade_order.get': u((s) => ({ tradingAccountId: s.paper, clientOrderId: s.clientOrderId })),
   'query.trade_order.get_by_id': u((s) => ({ tradeOrderId: s.order })),
   'query.trade_order.list': u((s) => ({ tradingAccountId: s.paper, pagination: { limit: 5 } })),
+  // The scripted venue does not amend natively (PAPER does: order-features.e2e.test.ts).
+  'command.trade_order.amend': u((s) => ({ tradingAccountId: s.paper, tradeOrderId: s.order2, limitPrice: '61000' }), 10002),
   'command.trade_order.cancel': u((s) => ({ tradingAccountId: s.paper, tradeOrderId: s.order2 })),
   'command.trade_order.save': a((s) => ({ tradeOrder: { tradeOrderId: s.order, externalOrderId: 'EXT-1' } })),
   'query.trade_order.execution.list': u((s) => ({ tradingAccountId: s.paper, pagination: { limit: 5 } })),
+  'command.trade_order.cancel_all': u((s) => ({ tradingAccountId: s.paper, instrumentId: BTC })),
   'query.portfolio.get': u((s) => ({ tradingAccountId: s.paper })),
   'query.portfolio.list': u(() => ({ pagination: { limit: 5 } })),
   'command.portfolio.save': a((s) => ({ portfolio: { tradingAccountId: s.paper, balances: [{ securitySymbol: 'SOL', free: '5' }] } })),

@@ -51,6 +51,18 @@ export interface CancelRequest {
   symbol: string;
 }
 
+/**
+ * New terms for a working order (`Venue.amendOrder`). `quantity` is what remains to fill (the new total less what is
+ * filled); a price not given stays as it is.
+ */
+export interface AmendRequest extends CancelRequest {
+  quantity: DecimalString;
+  limitPrice?: DecimalString;
+  stopPrice?: DecimalString;
+  /** TRAILING_STOP: the new distance, as a price difference. */
+  trailingDelta?: DecimalString;
+}
+
 interface ExecutionBase {
   tradeOrderId: string;
   tradingAccountId: string;

@@ -22,9 +22,10 @@ import { dec, str } from '../model/decimal.ts';
 import type { Order } from '../model/order.ts';
 import { FERMATA } from '../model/fermata.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
-import type { CancelRequest } from '../model/venue-order.ts';
+import type { AmendRequest, CancelRequest } from '../model/venue-order.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { OpenOrders, OrderLookup } from './open-orders.ts';
+import { amendOrder, type AmendTerms } from './order-amendment.ts';
 import { readDraft } from './order-draft.ts';
 import type { OrderLedger } from './order-ledger.ts';
 import { preTradeCheck } from './pre-trade.ts';
@@ -164,11 +165,7 @@ export class OrderDesk {
   }
 
   async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<Order> {
-    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
-    const found = await this.live.lookup(account.tradingAccountId, req);
-    // Decide on memory: the lookup may have waited on the store (an order closed long ago).
-    const order = found && (this.live.find(found.tradeOrderId) ?? found);
-    if (!order) throw new DomainError('ORDER_NOT_FOUND', 'trade order not found');
+    const { account, order } = await this.ownedOrder(caller, req);
     if (isTerminal(order.status)) throw new DomainError('ORDER_NOT_CANCELLABLE', `trade order ${order.tradeOrderId} is already ${order.status}`);
     if (order.status === 'PENDING_CANCEL') return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
     const venue = this.ctx.venues.get(order.venue);
@@ -177,8 +174,7 @@ export class OrderDesk {
       return this.live.current(order.tradeOrderId);
     }
     const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
-    const request: CancelRequest = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol };
-    if (order.externalOrderId !== undefined) request.externalOrderId = order.externalOrderId;
+    const request = cancelRequestOf(order);
     // As in submit: the cancel request and an in-process venue's answer share one transaction.
     const sent = recordThenCall(this.ctx, venue, () => this.ledger.step(order, 'CANCEL_REQUEST', {}), () => venue.cancelOrder(request, venueAccount));
     try {
@@ -190,6 +186,71 @@ export class OrderDesk {
       throw new DomainError('ORDER_NOT_CANCELLABLE', `venue refused the cancel: ${reasonOf(err, 'unknown reason')}`, { cause: err });
     }
     return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+  }
+
+  /**
+   * Every working order of the account (of one instrument, when given) cancelled, each as `cancel` does; answers each
+   * in its state after the call (CANCELLED; PENDING_CANCEL at a slow venue; FILLED when a fill won the race).
+   */
+  async cancelAll(caller: CallerContext, req: { tradingAccountId: string; instrumentId?: string }): Promise<Order[]> {
+    const accountId = this.accounts.requireOwned(caller, req.tradingAccountId).tradingAccountId;
+    const targets = this.live.openOrders().filter((o) => o.tradingAccountId === accountId && (req.instrumentId === undefined || o.instrumentId === req.instrumentId));
+    await Promise.allSettled(targets.map((o) => this.cancel(caller, { tradingAccountId: accountId, tradeOrderId: o.tradeOrderId })));
+    return targets.map((o) => this.live.find(o.tradeOrderId) ?? o);
+  }
+
+  /**
+   * New price and/or quantity for a working order, at a venue that amends natively (PAPER); its lock follows.
+   * Recorded before the venue hears of it, as every change; a venue's refusal puts the old terms back.
+   */
+  async amend(caller: CallerContext, req: OrderLookup & AmendTerms & { tradingAccountId: string }): Promise<Order> {
+    const { account, order } = await this.ownedOrder(caller, req);
+    if (isTerminal(order.status) || order.status === 'PENDING_CANCEL') {
+      throw new DomainError('INVALID_ORDER_TRANSITION', `trade order ${order.tradeOrderId} is ${order.status}; only a working order can be amended`);
+    }
+    const venue = this.ctx.venues.get(order.venue);
+    if (!venue?.amendOrder) throw new DomainError('NOT_SUPPORTED', `${order.venue} does not amend orders: cancel the order and submit a new one`);
+    const instrument = this.instruments.get(order.instrumentId);
+    if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${order.instrumentId} not found`);
+    const terms: AmendTerms = {};
+    for (const k of ['quantity', 'limitPrice', 'stopPrice'] as const) if (req[k] !== undefined) terms[k] = req[k];
+    const a = amendOrder(order, terms, {
+      spec: instrument.spec,
+      status: instrument.status,
+      freeBase: this.book.free(order.tradingAccountId, order.baseAsset),
+      freeQuote: this.book.free(order.tradingAccountId, order.quoteAsset),
+      buffer: dec(this.ctx.config.marketLockBuffer),
+      now: this.ctx.clock.now(),
+    });
+    const request: AmendRequest = { ...cancelRequestOf(order), quantity: a.remaining };
+    if (terms.limitPrice !== undefined) request.limitPrice = a.next.limitPrice!;
+    if (terms.stopPrice !== undefined) request.stopPrice = a.next.stopPrice!;
+    const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
+    const sent = recordThenCall(this.ctx, venue, () => this.ledger.amend(a.next, a.lockDelta), () => venue.amendOrder!(request, venueAccount));
+    try {
+      await sent;
+    } catch (err) {
+      // Nothing changed at the venue: the old terms back, and what the lock grew or shrank by.
+      const cur = this.live.openOrder(order.tradeOrderId);
+      if (cur) {
+        const back: Order = { ...cur, quantity: order.quantity, lockedAmount: str(dec(cur.lockedAmount).sub(a.lockDelta)), updatedAt: this.ctx.clock.now() };
+        if (order.limitPrice !== undefined) back.limitPrice = order.limitPrice;
+        if (order.stopPrice !== undefined) back.stopPrice = order.stopPrice;
+        this.ledger.amend(back, a.lockDelta.neg());
+      }
+      throw new DomainError('INVALID_ORDER_PARAMETERS', `venue refused the amendment: ${reasonOf(err, 'unknown reason')}`, { cause: err });
+    }
+    return this.live.current(order.tradeOrderId);
+  }
+
+  /** The caller's order (memory first), or ORDER_NOT_FOUND. */
+  private async ownedOrder(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<{ account: TradingAccount; order: Order }> {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
+    const found = await this.live.lookup(account.tradingAccountId, req);
+    // Decide on memory: the lookup may have waited on the store (an order closed long ago).
+    const order = found && (this.live.find(found.tradeOrderId) ?? found);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', 'trade order not found');
+    return { account, order };
   }
 
   /** Admin correction (command.trade_order.save): records a venue order id and/or closes or acknowledges the order. */
@@ -216,4 +277,11 @@ export class OrderDesk {
   awaitClosed(tradeOrderId: string): Promise<Order> {
     return this.live.waitFor(tradeOrderId, (o) => isTerminal(o.status), this.ctx.config.awaitClosedTimeoutMs);
   }
+}
+
+/** How a venue is told which order a cancel or amendment is about. */
+function cancelRequestOf(order: Order): CancelRequest {
+  const request: CancelRequest = { tradeOrderId: order.tradeOrderId, clientOrderId: order.clientOrderId, tradingAccountId: order.tradingAccountId, symbol: order.symbol };
+  if (order.externalOrderId !== undefined) request.externalOrderId = order.externalOrderId;
+  return request;
 }

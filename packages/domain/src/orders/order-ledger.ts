@@ -101,6 +101,12 @@ export class OrderLedger {
     this.write({ ...order, ...fields, status: t.status, updatedAt: this.ctx.clock.now() }, []);
   }
 
+  /** New terms of a working order (order-amendment.ts), its lock grown or shrunk by `lockDelta`. */
+  amend(next: Order, lockDelta: Dec): void {
+    const { tradingAccountId: account, lockAsset: asset } = next;
+    this.write(next, [], () => (lockDelta.gt(0) ? this.deps.book.lock(account, asset, lockDelta) : this.deps.book.release(account, asset, lockDelta.neg())));
+  }
+
   /** Writes the order's new state (and what `inTx` changes) in one unit, then publishes it. */
   write(next: Order, balances: Balance[], inTx?: () => Balance[]): void {
     this.ctx.unit.run(() => {

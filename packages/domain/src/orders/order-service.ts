@@ -23,10 +23,11 @@ import { OrderRecovery } from './order-recovery.ts';
 
 import type { OrderLookup } from './open-orders.ts';
 import type { SubmitOrderRequest } from './order-desk.ts';
+import type { AmendTerms } from './order-amendment.ts';
 import type { ExecutionListFilter, OrderListFilter } from './order-queries.ts';
 import type { Fill } from '../model/order.ts';
 
-export type { OrderLookup, SubmitOrderRequest, OrderListFilter, ExecutionListFilter };
+export type { OrderLookup, SubmitOrderRequest, OrderListFilter, ExecutionListFilter, AmendTerms };
 
 export class OrderService {
   readonly desk: OrderDesk;
@@ -57,6 +58,16 @@ export class OrderService {
 
   cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<Order> {
     return this.desk.cancel(caller, req);
+  }
+
+  /** Every working order of the account, or of one of its instruments (command.trade_order.cancel_all). */
+  cancelAll(caller: CallerContext, req: { tradingAccountId: string; instrumentId?: string }): Promise<Order[]> {
+    return this.desk.cancelAll(caller, req);
+  }
+
+  /** New price and/or quantity for a working order (command.trade_order.amend). */
+  amend(caller: CallerContext, req: OrderLookup & AmendTerms & { tradingAccountId: string }): Promise<Order> {
+    return this.desk.amend(caller, req);
   }
 
   /** Admin correction (command.trade_order.save). */

@@ -18,7 +18,7 @@
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { BookSnapshot, ExternalMarketData, KlineUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
 import type { DecimalString, EpochMs, VenueId } from '../model/primitives.ts';
-import type { CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderState } from '../model/venue-order.ts';
+import type { AmendRequest, CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderState } from '../model/venue-order.ts';
 
 /** Where a venue reports market data. Must not throw; must be cheap (called on the venue's hot path). */
 export interface MarketDataSink {
@@ -66,6 +66,12 @@ export interface Venue {
 
   submitOrder(order: VenueOrder, account: VenueAccount): Promise<void>;
   cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void>;
+  /**
+   * New terms for a working order, keeping its identity (venues that amend natively). Resolves when the venue took
+   * them — fills they cause are reported through the sink like any other — and rejects, changing nothing, when it
+   * refuses them. Queue priority follows the venue's own rule (PAPER: kept when only the quantity goes down).
+   */
+  amendOrder?(request: AmendRequest, account: VenueAccount): Promise<void>;
 
   /**
    * The venue's current view of one of our orders, with its fills — or `undefined` when the venue has no such order

@@ -59,3 +59,62 @@ test('fills: every execution is recorded and listed by account, order, instrumen
   assert.equal((await stranger.rpc('query.trade_order.execution.list', { tradingAccountId: id })).error?.code, 12001);
   assert.deepEqual(await stranger.ok('query.trade_order.execution.list', {}), []);
 });
+
+const usdtLocked = async (id: string) =>
+  dec((await trader.ok('query.portfolio.get', { tradingAccountId: id })).balances.find((b: any) => b.securitySymbol === 'USDT').locked);
+
+test('amend: a resting order takes a new price and quantity, its lock follows, refusals change nothing', async () => {
+  const id = await paperAccount();
+  const events = await trader.subscribe(`tradingAccount:${id}`);
+  const order = await trader.ok('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.002', limitPrice: '10000', clientOrderId: 'amend-1' },
+  });
+  assert.equal(order.status, 'ACCEPTED');
+  const before = await usdtLocked(id);
+  const amended = await trader.ok('command.trade_order.amend', { tradingAccountId: id, clientOrderId: 'amend-1', quantity: '0.003', limitPrice: '10001' });
+  assert.equal(amended.tradeOrderId, order.tradeOrderId);
+  assert.deepEqual([amended.status, amended.quantity, amended.limitPrice], ['ACCEPTED', '0.003', '10001']);
+  const after = await usdtLocked(id);
+  assert.ok(after.mul(20).eq(before.mul('30.003')), `the lock follows price × quantity: ${before} → ${after}`);
+  await events.waitFor((e) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === order.tradeOrderId && e.data.limitPrice === '10001');
+
+  const offTick = await trader.rpc('command.trade_order.amend', { tradingAccountId: id, tradeOrderId: order.tradeOrderId, limitPrice: '10001.001' });
+  assert.equal(offTick.error?.code, 11004);
+  const nothing = await trader.rpc('command.trade_order.amend', { tradingAccountId: id, tradeOrderId: order.tradeOrderId });
+  assert.equal(nothing.error?.code, 11000);
+  const tooMuch = await trader.rpc('command.trade_order.amend', { tradingAccountId: id, tradeOrderId: order.tradeOrderId, quantity: '100' });
+  assert.equal(tooMuch.error?.code, 14001, 'more than the balance can lock');
+  assert.ok((await usdtLocked(id)).eq(after), 'refused amendments leave the lock as it was');
+  const stillThere = await trader.ok('query.trade_order.get', { tradingAccountId: id, tradeOrderId: order.tradeOrderId });
+  assert.deepEqual([stillThere.quantity, stillThere.limitPrice], ['0.003', '10001']);
+
+  // Crossing the book makes it trade, as a new order at that price would.
+  const book = await trader.ok('query.orderbook.get', { instrumentId: BTC, depth: 1 });
+  const crossing = String(Math.ceil(Number(book.asks[0][0]) * 1.05));
+  const traded = await trader.ok('command.trade_order.amend', { tradingAccountId: id, tradeOrderId: order.tradeOrderId, limitPrice: crossing });
+  assert.ok(dec(traded.executedQuantity).gt(0), 'the amended order traded');
+  const closed = await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.001' }, awaitClosed: true });
+  assert.equal((await trader.rpc('command.trade_order.amend', { tradingAccountId: id, tradeOrderId: closed.tradeOrderId, quantity: '0.002' })).error?.code, 11013);
+  const stranger = await h.user('amend-stranger');
+  assert.equal((await stranger.rpc('command.trade_order.amend', { tradingAccountId: id, tradeOrderId: order.tradeOrderId, quantity: '0.004' })).error?.code, 12001);
+});
+
+test('cancel-all: one instrument, then the whole account; locks released; another user cannot', async () => {
+  const id = await paperAccount();
+  const place = (instrumentId: string, limitPrice: string) =>
+    trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId, orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.1', limitPrice } });
+  const btc = [await place(BTC, '10000'), await place(BTC, '10001')];
+  const eth = await place('PAPER:ETH/USDT', '100');
+  const stranger = await h.user('cancel-all-stranger');
+  assert.equal((await stranger.rpc('command.trade_order.cancel_all', { tradingAccountId: id })).error?.code, 12001);
+
+  const first = await trader.ok('command.trade_order.cancel_all', { tradingAccountId: id, instrumentId: BTC });
+  assert.deepEqual(first.map((o: any) => o.tradeOrderId).sort(), btc.map((o) => o.tradeOrderId).sort());
+  assert.ok(first.every((o: any) => o.status === 'CANCELLED'));
+  assert.equal((await trader.ok('query.trade_order.get', { tradingAccountId: id, tradeOrderId: eth.tradeOrderId })).status, 'ACCEPTED');
+  const rest = await trader.ok('command.trade_order.cancel_all', { tradingAccountId: id });
+  assert.deepEqual(rest.map((o: any) => [o.tradeOrderId, o.status]), [[eth.tradeOrderId, 'CANCELLED']]);
+  assert.deepEqual(await trader.ok('command.trade_order.cancel_all', { tradingAccountId: id }), []);
+  assert.ok((await usdtLocked(id)).isZero(), 'every lock released');
+});

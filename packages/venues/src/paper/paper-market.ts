@@ -7,10 +7,10 @@
  * whichever side initiated them. Market data is flushed after each outside command (a user order, a cancel, a
  * simulation step): trades as they happen, then one book-changed notice, the changed klines and a ticker.
  */
-import { InstrumentRules, formatFixed, type BookLevel, type BookSnapshot, type ExecutionEvent, type InstrumentSpec, type KlineUpdate, type VenueDeps, type VenueOrder } from '@cadenza/domain';
+import { InstrumentRules, formatFixed, type AmendRequest, type BookLevel, type BookSnapshot, type ExecutionEvent, type InstrumentSpec, type KlineUpdate, type VenueDeps, type VenueOrder } from '@cadenza/domain';
 import type { EngineEvent, StpMode, SubmitOrder } from './matching/engine-messages.ts';
 import { FeeSchedule } from './matching/fees.ts';
-import { MatchingEngine } from './matching/matching-engine.ts';
+import { MatchingEngine, type AmendTerms } from './matching/matching-engine.ts';
 import type { BookSide } from './matching/order-book.ts';
 import { InstrumentMarketData, type BarChange } from './market-data/instrument-market-data.ts';
 import { KLINE_INTERVALS } from './market-data/kline-intervals.ts';
@@ -134,6 +134,29 @@ export class PaperMarket implements SimulatedExchange {
     const events = this.#apply(this.engine.cancel(id, now, 'cancelled by user'));
     this.#flush();
     return events.some((e) => (e.type === 'cancelled' || e.type === 'expired') && e.id === id);
+  }
+
+  /** Amends a user order of the request's account; the venue's reason when it refuses (the order then unchanged). */
+  amendUser(request: AmendRequest, now: number): string | undefined {
+    this.#now = now;
+    const id = this.#byTradeOrderId.get(request.tradeOrderId) ?? (request.externalOrderId !== undefined ? Number(request.externalOrderId) : NaN);
+    if (this.#users.get(id)?.tradingAccountId !== request.tradingAccountId) return `order ${request.tradeOrderId} is not open on ${this.spec.venue}`;
+    const s = this.scale;
+    const lots = s.quantityToLots(request.quantity, 'quantity');
+    if (!lots.ok) return lots.reason;
+    const terms: AmendTerms = { lots: lots.value };
+    for (const [field, value, name] of [['priceTicks', request.limitPrice, 'price'], ['stopTicks', request.stopPrice, 'stop price'], ['trailingTicks', request.trailingDelta, 'trailing delta']] as const) {
+      if (value === undefined) continue;
+      const ticks = s.priceToTicks(value, name);
+      if (!ticks.ok) return ticks.reason;
+      terms[field] = ticks.value;
+    }
+    const r = this.engine.amend(id, terms, now);
+    if (!r.ok) return r.reason;
+    this.#apply(r.events);
+    this.#bookDirty = true;
+    this.#flush();
+    return undefined;
   }
 
   book(depth: number, now: number): BookSnapshot {

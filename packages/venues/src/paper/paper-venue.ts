@@ -14,6 +14,7 @@
  * - Time comes from `deps.clock`; the only timer is the optional lively loop (`lively: true`, started by `start()`).
  */
 import type {
+  AmendRequest,
   BookSnapshot,
   CancelRequest,
   InstrumentSpec,
@@ -150,6 +151,11 @@ export class PaperVenue implements Venue {
     if (!market.cancelUser(request.tradeOrderId, request.externalOrderId, request.tradingAccountId, this.#deps.clock.now())) {
       throw new PaperVenueError('ORDER_NOT_OPEN', `order ${request.tradeOrderId} is not open on ${this.id} (already filled, cancelled or unknown)`);
     }
+  }
+
+  async amendOrder(request: AmendRequest, _account: VenueAccount): Promise<void> {
+    const refused = this.#market(request.symbol).amendUser(request, this.#deps.clock.now());
+    if (refused) throw new PaperVenueError('AMEND_REFUSED', refused);
   }
 
   /** The running market of a symbol (for tests and tools: engine, simulator, market data). */

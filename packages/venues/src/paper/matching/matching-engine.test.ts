@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EngineEvent, FillEvent } from './engine-messages.ts';
+import type { EngineEvent, FillEvent, SubmitOrder } from './engine-messages.ts';
 import { limit, market, testEngine } from '../../../test/support/engine-fixture.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
@@ -421,5 +421,57 @@ describe('cancel and validation', () => {
     const o = limit('BUY', 100, 1);
     e.submit(o, T0);
     assert.equal(last(e.submit({ ...o }, T0)).type, 'rejected');
+  });
+});
+
+describe('amend', () => {
+  test('a smaller quantity at the same price keeps the queue place; a new price or a larger quantity takes a new one', () => {
+    const e = testEngine();
+    const a = limit('SELL', 100, 4, { owner: 1 });
+    const b = limit('SELL', 100, 4, { owner: 3 });
+    e.submit(a, T0);
+    e.submit(b, T0);
+    assert.deepEqual(e.amend(a.id, { lots: 2 }, T0), { ok: true, events: [] });
+    assert.equal(e.book.asks.best()!.head!.id, a.id, 'still first in the queue');
+    assert.equal(e.book.asks.best()!.lots, 6);
+    assert.ok(e.amend(a.id, { lots: 3 }, T0).ok);
+    assert.equal(e.book.asks.best()!.head!.id, b.id, 'a larger quantity goes to the back');
+    assert.ok(e.amend(b.id, { lots: 4, priceTicks: 99 }, T0).ok);
+    assert.equal(e.book.bestAsk(), 99);
+    const f = fills(e.submit(market('BUY', 5), T0));
+    assert.deepEqual(f.map((x) => [x.makerId, x.priceTicks, x.lots]), [[b.id, 99, 4], [a.id, 100, 1]]);
+  });
+
+  test('a price that now crosses trades at once; a post-only order is refused instead and stays as it was', () => {
+    const e = testEngine();
+    e.submit(limit('SELL', 105, 2, { owner: 1 }), T0);
+    const bid = limit('BUY', 100, 3, { owner: 2 });
+    e.submit(bid, T0);
+    const r = e.amend(bid.id, { lots: 3, priceTicks: 105 }, T0);
+    assert.ok(r.ok);
+    assert.deepEqual(fills(r.events).map((x) => [x.takerId, x.priceTicks, x.lots]), [[bid.id, 105, 2]]);
+    assert.equal(e.book.bestBid(), 105);
+    assert.equal(e.book.bids.best()!.lots, 1);
+
+    e.submit(limit('SELL', 110, 1, { owner: 1 }), T0);
+    const maker = limit('BUY', 101, 1, { owner: 4, timeInForce: 'GTX' });
+    e.submit(maker, T0);
+    const refused = e.amend(maker.id, { lots: 1, priceTicks: 111 }, T0);
+    assert.equal(refused.ok, false);
+    assert.equal(e.book.orders.get(maker.id)!.priceTicks, 101);
+  });
+
+  test('a pending stop takes its new trigger; one that would fire at once, or an order not live, is refused', () => {
+    const e = testEngine();
+    e.submit(limit('SELL', 100, 1, { owner: 1 }), T0);
+    e.submit(market('BUY', 1), T0);
+    assert.equal(e.lastTradeTicks, 100);
+    const stop: SubmitOrder = { id: 9_000_001, owner: 2, side: 'SELL', type: 'STOP_LOSS', timeInForce: 'GTC', lots: 2, stopTicks: 90 };
+    e.submit(stop, T0);
+    assert.equal(e.amend(stop.id, { lots: 2, stopTicks: 101 }, T0).ok, false, 'a sell stop above the last price would fire at once');
+    assert.ok(e.amend(stop.id, { lots: 1, stopTicks: 95 }, T0).ok);
+    assert.deepEqual(e.pendingStops().map((s) => [s.stopTicks, s.lots]), [[95, 1]]);
+    assert.equal(e.amend(424242, { lots: 1 }, T0).ok, false);
+    assert.equal(e.amend(stop.id, { lots: 0 }, T0).ok, false);
   });
 });

@@ -37,6 +37,14 @@ export interface MatchingEngineOptions {
   stpMode?: StpMode;
 }
 
+/** New terms of a live order (engine units); `lots` is what remains to fill. */
+export interface AmendTerms {
+  lots: number;
+  priceTicks?: number;
+  stopTicks?: number;
+  trailingTicks?: number;
+}
+
 /** The order currently executing against the book. */
 interface Taker {
   id: number;
@@ -135,6 +143,49 @@ export class MatchingEngine {
     return events;
   }
 
+  /**
+   * New terms for a live order, as an exchange amends: a resting order keeps its place in the queue when only its
+   * quantity goes down (Binance's keep-priority amend); a new price or a larger quantity takes a new place, and a price
+   * that now crosses trades at once (a post-only order is refused instead). A pending stop takes its new terms and
+   * keeps its age; a trailing stop restarts its trail from the last price. `lots` is what remains to fill.
+   * Refused (the order unchanged) with a reason when it is not live or the new terms do not fit.
+   */
+  amend(id: number, terms: AmendTerms, now: number): { ok: true; events: EngineEvent[] } | { ok: false; reason: string } {
+    const events: EngineEvent[] = [];
+    if (this.#expiries.peekAt() <= now) this.#expire(now, events);
+    if (!Number.isSafeInteger(terms.lots) || terms.lots <= 0) return { ok: false, reason: 'the amended quantity must leave a positive number of lots to fill' };
+    const resting = this.book.orders.get(id);
+    if (resting) {
+      const price = terms.priceTicks ?? resting.priceTicks;
+      if (price === resting.priceTicks && terms.lots <= resting.lots) {
+        if (terms.lots < resting.lots) this.book.reduce(resting, resting.lots - terms.lots);
+        return { ok: true, events };
+      }
+      if (resting.postOnly && this.#crosses(resting.side, price)) return { ok: false, reason: 'post-only order would immediately match at the new price' };
+      this.book.remove(resting);
+      const order: SubmitOrder = { id, owner: resting.owner, side: resting.side, type: 'LIMIT', timeInForce: 'GTC', lots: terms.lots, priceTicks: price };
+      this.#execute(order, resting.expireAt, events);
+      const moved = this.book.orders.get(id);
+      if (moved) moved.postOnly = resting.postOnly;
+      if (this.#stops.size) this.#runTriggers(events);
+      return { ok: true, events };
+    }
+    const stop = this.#stops.get(id);
+    if (!stop) return { ok: false, reason: `order ${id} is not open` };
+    const order: SubmitOrder = { ...stop.order, lots: terms.lots };
+    if (terms.priceTicks !== undefined) order.priceTicks = terms.priceTicks;
+    if (terms.stopTicks !== undefined) order.stopTicks = terms.stopTicks;
+    if (terms.trailingTicks !== undefined) order.trailingTicks = terms.trailingTicks;
+    const problem = structuralProblem({ ...order, timeInForce: 'GTC' }, now);
+    if (problem) return { ok: false, reason: problem };
+    const last = this.lastTradeTicks;
+    if (order.type !== 'TRAILING_STOP' && last !== undefined && stopFires(order.type, order.side, order.stopTicks!, last)) {
+      return { ok: false, reason: 'stop order would trigger immediately at the new stop price' };
+    }
+    this.#stops.replace(stop, order, last);
+    return { ok: true, events };
+  }
+
   /** Lets time pass: expires GTD/DAY orders due at or before `now`. */
   advanceTime(now: number): EngineEvent[] {
     const events: EngineEvent[] = [];
@@ -185,6 +236,7 @@ export class MatchingEngine {
     const rests = limit !== undefined && order.timeInForce !== 'IOC' && order.timeInForce !== 'FOK';
     if (rests) {
       const resting = new RestingOrder(order.id, order.owner, order.side, limit, taker.lots, ++this.#seq, expireAt);
+      resting.postOnly = order.timeInForce === 'GTX' || order.type === 'LIMIT_MAKER';
       this.book.add(resting);
       if (expireAt) this.#expiries.push(expireAt, order.id);
       return;

@@ -20,6 +20,8 @@ export class RestingOrder {
   prev: RestingOrder | null = null;
   next: RestingOrder | null = null;
   level: PriceLevel | null = null;
+  /** Post-only (GTX, LIMIT_MAKER): an amend that would make it cross is refused. */
+  postOnly = false;
   constructor(
     readonly id: number,
     readonly owner: number,

@@ -89,12 +89,18 @@ export class StopIndex {
     return this.#byId.values();
   }
 
-  add(order: SubmitOrder, expireAt: number, lastTicks: number | undefined): void {
-    const stop: PendingStop = { order, expireAt, reference: lastTicks ?? NaN, seq: ++this.#seq };
+  add(order: SubmitOrder, expireAt: number, lastTicks: number | undefined, seq = ++this.#seq): void {
+    const stop: PendingStop = { order, expireAt, reference: lastTicks ?? NaN, seq };
     this.#byId.set(order.id, stop);
     if (order.type === 'TRAILING_STOP') this.#trailing.set(order.id, stop);
     else if (stopFires(order.type, order.side, order.stopTicks!, Infinity)) this.#rising.push(stop);
     else this.#falling.push(stop);
+  }
+
+  /** New terms for a pending stop; it keeps its age (a trailing stop's trail restarts from `lastTicks`). */
+  replace(stop: PendingStop, order: SubmitOrder, lastTicks: number | undefined): void {
+    this.remove(stop.order.id);
+    this.add(order, stop.expireAt, lastTicks, stop.seq);
   }
 
   remove(id: number): PendingStop | undefined {
