@@ -44,7 +44,7 @@ announce(
     `Cadenza ${VERSION} is up on ${base}`,
     `  WebSocket (Centrifugo protocol)  ${ws}`,
     `  Auth (Supabase-compatible)       ${base}/auth/v1   REST ${base}/api/v3/auth`,
-    `  REST mirror of the RPCs          ${base}/api/v3`,
+    `  REST API (OpenAPI, reference)    ${base}/api/v3   ${base}/api/v3/openapi.json   ${base}/docs`,
     `  Web console                      ${base}/`,
     `  Health / metrics                 ${base}/health   ${base}/metrics`,
     `  Listening on                     ${exposed}, port ${server.port}`,

@@ -4,7 +4,7 @@
  * venues, the domain, the gateway and the HTTP routes, wires them together and listens on one port.
  *
  *   HTTP  /auth/v1/*, /api/v3/auth/*   Supabase-compatible auth (built-in mode)
- *         /api/v3/*                     REST mirror of the RPC catalogue (docs/rest-api.md)
+ *         /api/v3/*                     REST API, /api/v3/openapi.json, /docs (docs/rest-api.md)
  *         /api/v3/health, /health       health;  /metrics  Prometheus
  *   WS    /connection/websocket         Centrifugo client protocol (JSON and protobuf)
  */
