@@ -19,20 +19,10 @@ import { ChannelRegistry, ChannelStream } from './channel-stream.ts';
 import { OrderBookView, type OrderBookOptions } from './order-book.ts';
 import { AccountStream } from './account-stream.ts';
 import { OrderHelpers } from './order-helpers.ts';
+import type { RpcArgs, RpcData, RpcSuccess } from './rpc-types.ts';
 
-/**
- * The `data` of a method's successful result, as received: the contract's models with the fields the server always
- * sends required (`Received.*`). Never undefined for methods whose result has `data`: a success without it is
- * reported as an error by `rpc()`.
- */
-export type RpcData<M extends RpcMethodName> = Received.RpcDataMap[M];
-/** The envelope after a successful call: `data` plus `pagination` on the paginated lists. */
-export interface RpcSuccess<M extends RpcMethodName> {
-  data: RpcData<M>;
-  pagination?: RpcPagination;
-}
-/** Params may be left out when every field is optional. */
-export type RpcArgs<M extends RpcMethodName> = {} extends RpcParams<M> ? [params?: RpcParams<M>] : [params: RpcParams<M>];
+export type { RpcArgs, RpcData, RpcSuccess } from './rpc-types.ts';
+
 
 /** How to reach and authenticate to the server; every field is optional. */
 export interface CadenzaClientOptions {

@@ -7,9 +7,16 @@
  * - `awaitClosed` resolves with the order once it is terminal. It listens on the account channel *before*
  *   reading the current state, so a fill between the two cannot be missed.
  */
-import type { OrderSide, OrderStatus, OrderType, Received, RpcTradeOrder } from '@cadenza/contract';
+import type { OrderSide, OrderStatus, OrderType, Received, RpcMethodName, RpcTradeOrder } from '@cadenza/contract';
 import { CadenzaError } from './errors.ts';
-import type { CadenzaClient } from './cadenza-client.ts';
+import type { AccountStream } from './account-stream.ts';
+import type { RpcArgs, RpcData } from './rpc-types.ts';
+
+/** What the helpers use of a client: its typed calls and its account streams (the client itself, in practice). */
+export interface OrderHelpersHost {
+  rpc<M extends RpcMethodName>(method: M, ...args: RpcArgs<M>): Promise<RpcData<M>>;
+  account(tradingAccountId: string): AccountStream;
+}
 
 /** Statuses after which an order never changes again. */
 export const TERMINAL_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'REPLACED', 'REVOKED']);
@@ -42,7 +49,7 @@ export class OrderTimeoutError extends CadenzaError {
 
 /** Order conveniences bound to one client (also reachable as `client.submitOrder` etc.). */
 export class OrderHelpers {
-  constructor(private readonly client: CadenzaClient) {}
+  constructor(private readonly client: OrderHelpersHost) {}
 
   /** Submits an order; returns the order as the server recorded it. */
   submit(tradingAccountId: string, order: OrderDraft, opts: SubmitOptions = {}): Promise<Received.RpcTradeOrder> {
