@@ -12,15 +12,21 @@ test('builds and parses every market channel form', () => {
 });
 
 test('refuses unknown venues, lower-case venues, bad symbols and intervals', () => {
-  for (const bad of ['market:orderbook:binance:BTC/USDT', 'market:orderbook:NOPE:BTC/USDT', 'market:orderbook:PAPER:BTCUSDT',
+  for (const bad of ['market:orderbook:binance:BTC/USDT', 'market:orderbook:NOPE:BTC/USDT', 'market:orderbook:PAPER:BTC USDT',
+    'market:orderbook:PAPER:-BTC', 'market:orderbook:PAPER:BTC--PERP', 'market:orderbook:PAPER:btc/usdt',
     'market:kline:PAPER:BTC/USDT:7m', 'market:orderbook:PAPER', 'other:x', 'tradingAccount:', 'market:trade:PAPER:BTC/USDT:extra',
     'market:instrument:PAPER:BTC/USDT', 'market:security']) {
     assert.equal(parseChannel(bad), undefined, bad);
   }
 });
 
-test('instrument ids are VENUE:BASE/QUOTE', () => {
+test('instrument ids are VENUE:BASE/QUOTE, or VENUE:NAME for derivatives', () => {
   assert.deepEqual(parseInstrumentId('PAPER:BTC/USDT'), { venue: 'PAPER', symbol: 'BTC/USDT' });
-  assert.equal(parseInstrumentId('PAPER:BTC-USDT'), undefined);
+  assert.deepEqual(parseInstrumentId('PAPER:BTC-PERP'), { venue: 'PAPER', symbol: 'BTC-PERP' });
+  assert.deepEqual(parseInstrumentId('DERIBIT:BTC-27JUN25-60000-C'), { venue: 'DERIBIT', symbol: 'BTC-27JUN25-60000-C' });
+  assert.deepEqual(parseChannel(channels.orderBook('HYPERLIQUID', 'kPEPE')), { kind: 'market', stream: 'orderbook', venue: 'HYPERLIQUID', symbol: 'kPEPE' });
+  assert.equal(parseInstrumentId('PAPER:BTC/'), undefined);
+  assert.equal(parseInstrumentId('PAPER:BTC PERP'), undefined);
+  assert.equal(parseInstrumentId('PAPER:' + 'A'.repeat(65)), undefined);
   assert.equal(parseInstrumentId('BTC/USDT'), undefined);
 });

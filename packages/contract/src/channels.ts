@@ -2,7 +2,7 @@
  * @module channels
  * The only place channel names are built and parsed (docs/architecture.md, decision 2).
  *
- *   market:orderbook:{VENUE}:{BASE/QUOTE}        OrderBook SNAPSHOTs
+ *   market:orderbook:{VENUE}:{SYMBOL}            OrderBook SNAPSHOTs (SYMBOL: BASE/QUOTE, or a derivative's name)
  *   market:trade:{VENUE}:{BASE/QUOTE}            MarketTrade
  *   market:ticker:{VENUE}:{BASE/QUOTE}           Ticker
  *   market:ticker:{VENUE}                        Ticker, every instrument of the venue
@@ -23,7 +23,11 @@ export type ChannelRef =
   | { kind: 'tradingAccount'; tradingAccountId: string }
   | { kind: 'user'; userId: string };
 
-const SYMBOL = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
+/**
+ * A spot pair `BASE/QUOTE`, or a derivative's own name as its venue spells it: letters and digits in dash-separated
+ * parts ('BTC-PERP', 'BTC-PERPETUAL', 'BTC-27JUN25-60000-C', Hyperliquid's 'BTC' and 'kPEPE'), at most 64 characters.
+ */
+const SYMBOL = /^(?:[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}|(?=.{1,64}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)$/;
 const venues = new Set<string>(VenueValues);
 const intervals = new Set<string>(KlineIntervalValues);
 

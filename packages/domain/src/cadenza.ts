@@ -28,6 +28,14 @@ import type { ExecutionSink, Venue } from './ports/venue.ts';
 import { PortfolioBook } from './portfolios/portfolio-book.ts';
 import { PortfolioService } from './portfolios/portfolio-service.ts';
 import { FeedRegistry, type FeedChange } from './subscriptions/feed-registry.ts';
+import { DerivativesService, type DerivativesSink } from './derivatives/derivatives-service.ts';
+import { Liquidator } from './derivatives/liquidator.ts';
+import { MarkBook } from './derivatives/mark-book.ts';
+import { AccountMargin } from './margin/account-margin.ts';
+import { DerivativeOrders } from './margin/derivative-orders.ts';
+import { PositionBook } from './positions/position-book.ts';
+import { PositionLedger } from './positions/position-ledger.ts';
+import { toRpcPortfolio } from './portfolios/rpc-portfolio.ts';
 import { SubscriptionService } from './subscriptions/subscription-service.ts';
 import type { CallerContext } from './model/caller.ts';
 
@@ -57,6 +65,8 @@ export interface Cadenza {
   readonly otc: OtcService;
   /** Give this to venue factories as their `execution` sink. */
   readonly execution: ExecutionSink;
+  /** Where venues' mark prices and funding settlements go (the composition root forwards the market sink's). */
+  readonly derivatives: DerivativesSink;
   /**
    * Resolves once every change made so far is committed. The RPC layer awaits it before replying, so an
    * acknowledgement always means durable (with a group-commit store, commits are batched per event-loop turn).
@@ -100,8 +110,19 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
   const credentialRegistry = new CredentialRegistry(ctx);
   const accounts = new AccountRegistry(ctx, credentialRegistry);
   const book = new PortfolioBook(ctx);
+  const positions = new PositionBook(ctx);
+  const marks = new MarkBook(venues);
+  const margin = new AccountMargin(positions, book, marks);
   const vault = new CredentialVault(ctx, credentialRegistry);
-  const orders = new OrderService(ctx, accounts, instruments, book, vault);
+  // Account reports of derivatives reach the service created below (it needs the portfolios, which need the orders).
+  let derivatives: DerivativesService | undefined;
+  const positionLedger = new PositionLedger(ctx, positions, instruments);
+  const orders = new OrderService(ctx, accounts, instruments, book, vault, {
+    ledger: positionLedger,
+    derivatives: new DerivativeOrders(config, positions, margin, marks),
+    marks: (list) => portfolios.prices(list),
+    onAccountReport: (e) => derivatives?.onAccountReport(e),
+  });
   const feeds = new FeedRegistry(deps.log);
   const subscriptions = new SubscriptionService(ctx, accounts, instruments, feeds);
   const tradingAccounts = new TradingAccountService(ctx, {
@@ -113,9 +134,16 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     onDeleted: (a) => subscriptions.terminateAccount(a.tradingAccountId),
   });
   const credentials = new CredentialService(ctx, accounts, tradingAccounts, vault, credentialRegistry);
-  const portfolios = new PortfolioService(ctx, accounts, book);
+  const portfolios = new PortfolioService(ctx, { accounts, book, positions, marks, margin });
+  const liquidator = new Liquidator(ctx, {
+    accounts, instruments, positions, book, ledger: orders.ledger, live: orders.live, vault,
+    publishBalances: (tradingAccountId, balances) =>
+      ctx.publish.toAccount(tradingAccountId, 'event.portfolio.updated', toRpcPortfolio({ tradingAccountId, balances, positions: [], updateMode: 'DELTA', updatedAt: deps.clock.now() })),
+  });
+  derivatives = new DerivativesService(ctx, { accounts, instruments, positions, book, marks, margin, liquidator, portfolios });
+  const derivativesSink: DerivativesSink = derivatives;
   const marketData = new MarketDataService(ctx, instruments);
-  const otc = new OtcService(ctx, { accounts, instruments, book, orders });
+  const otc = new OtcService(ctx, { accounts, instruments, book, orders, positions: positionLedger });
   const authorizer = new ChannelAuthorizer(accounts, instruments, venues);
   let started = false;
 
@@ -132,6 +160,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     marketData,
     otc,
     execution: orders.execution,
+    derivatives: derivativesSink,
     durable: () => ctx.durable(),
     authorizeChannel: (caller, channel) => authorizer.authorize(caller, channel),
     onFeedChange: (l) => feeds.onChange(l),
@@ -139,7 +168,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
       if (started) return;
       started = true;
       // The domain's memory: everything commands decide on, read once (ports/store.ts).
-      await Promise.all([credentialRegistry.load(), accounts.load(), book.load(), orders.load(), subscriptions.load(), otc.load()]);
+      await Promise.all([credentialRegistry.load(), accounts.load(), book.load(), positions.load(), orders.load(), subscriptions.load(), otc.load()]);
       await instruments.load(config.instrumentListWaitMs);
       instruments.startRefresh(config.instrumentRefreshMs);
       const recovered = await orders.recover();

@@ -27,6 +27,11 @@ export interface CadenzaConfig {
    * catalogue is empty or whose last listing failed still trigger one, at most every 30 s per venue).
    */
   instrumentRefreshMs: number;
+  /**
+   * Mark prices are pushed to an account holding a position (`event.portfolio.updated`) at most this often per
+   * instrument, measured in the venue's time. Margin checks follow every mark price regardless.
+   */
+  markPushIntervalMs: number;
   /** Bars returned per instrument by `query.kline.list`. */
   klineLimit: number;
   /**
@@ -67,6 +72,7 @@ export const defaultConfig: CadenzaConfig = {
   instrumentListWaitMs: 5_000,
   instrumentRefreshMs: 6 * 3_600_000,
   klineLimit: 100,
+  markPushIntervalMs: 1_000,
   unknownOrderGraceMs: 60_000,
   reconcileRetryMs: 5_000,
   closedOrderMemoryMs: 3_600_000,

@@ -14,7 +14,7 @@ export const errorModules = {
   11: 'trade orders',
   12: 'trading accounts',
   13: 'credentials',
-  14: 'portfolios and balances',
+  14: 'portfolios, balances, positions and margin',
   15: 'instruments and market data',
   16: 'subscriptions',
   17: 'OTC dealers and quotes (Fermata)',
@@ -59,6 +59,8 @@ export const errorCodes = {
   INVALID_CREDENTIAL_PARAMETERS: { code: 13004, message: 'invalid credential parameters' },
 
   INSUFFICIENT_BALANCE: { code: 14001, message: 'insufficient balance' },
+  MARGIN_INSUFFICIENT: { code: 14002, message: 'insufficient margin' },
+  POSITION_NOT_FOUND: { code: 14003, message: 'position not found' },
 
   INSTRUMENT_NOT_FOUND: { code: 15001, message: 'instrument not found' },
   INSTRUMENT_NOT_ACTIVE: { code: 15002, message: 'instrument is not active' },

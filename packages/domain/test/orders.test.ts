@@ -52,9 +52,36 @@ describe('orders', () => {
     const b = balances(t, a.tradingAccountId);
     assert.deepEqual(b.USDT, { free: '99499.99', locked: '0', total: '99499.99' });
     assert.deepEqual(b.BTC, { free: '1.00999', locked: '0', total: '1.00999' });
+    // The holding is what the account received (the fee came out of it) at what it cost, 8 decimals shown.
     const p = t.cadenza.portfolios.get(alice, a.tradingAccountId).positions![0]!;
-    assert.equal(p.quantity, '0.01');
-    assert.equal(p.entryPrice, '50001');
+    assert.equal(p.quantity, '0.00999');
+    assert.equal(p.entryPrice, '50051.05105105');
+    assert.equal(p.positionSide, 'LONG');
+    assert.equal(p.status, 'OPEN');
+  });
+
+  test('selling the BTC the account was funded with leaves no position — never a SHORT on a spot account', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const sell = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'SELL', orderType: 'MARKET', quantity: '0.5' },
+      awaitClosed: true,
+    });
+    assert.equal(sell.status, 'FILLED');
+    assert.equal(balances(t, a.tradingAccountId).BTC!.total, '0.5');
+    assert.deepEqual(t.cadenza.portfolios.get(alice, a.tradingAccountId).positions, []);
+    // Bought, then sold past the holding: the holding closes with its PnL, and the rest (funded BTC) opens nothing.
+    const buy = { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY' as const, orderType: 'MARKET' as const, quantity: '0.1' };
+    await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: buy, awaitClosed: true });
+    await t.cadenza.orders.submit(alice, { tradingAccountId: a.tradingAccountId, tradeOrder: { ...buy, orderSide: 'SELL', quantity: '0.3' }, awaitClosed: true });
+    const [p, ...rest] = t.cadenza.portfolios.get(alice, a.tradingAccountId).positions!;
+    assert.equal(rest.length, 0);
+    assert.equal(p!.status, 'CLOSED');
+    assert.equal(p!.positionSide, 'LONG');
+    assert.equal(p!.quantity, '0');
+    assert.match(p!.realizedPnl!, /^-?\d+(\.\d{1,8})?$/, 'rounded to the quote precision, not 40 digits');
+    assert.match(p!.entryPrice!, /^\d+(\.\d{1,8})?$/);
   });
 
   test('an order with nothing executed has no executedPrice (never "NaN") in its contract form', async () => {

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { channels, extensionRpcMethods, rpcMethods } from '@cadenza/contract';
 import { GatewayNode, RedisBroker, RedisPresenceManager } from '@cadenza/gateway';
 import { createAuthService, forwardedClientAddress } from '@cadenza/auth';
-import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Cadenza, type Venue, type VenueDeps } from '@cadenza/domain';
+import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Cadenza, type MarketDataSink, type Venue, type VenueDeps } from '@cadenza/domain';
 import { createRpcDispatcher } from './rpc/index.ts';
 import { observedDispatcher } from './rpc/observed-dispatcher.ts';
 import { loadCipher } from './infra/aes-gcm-cipher.ts';
@@ -146,10 +146,19 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     getBook: (venue, symbol, depth) => cadenza.venues.get(venue)?.getBook(symbol, depth),
     convert: { toOrderBook, toTicker, toKline, toMarketTrade },
   });
+  // Mark prices and funding settlements go to the domain (positions, margin); the rest of market data to the channels.
+  const marketData: MarketDataSink = {
+    onBookChanged: (venue, symbol) => bridge.onBookChanged(venue, symbol),
+    onTrade: (trade) => bridge.onTrade(trade),
+    onTicker: (ticker) => bridge.onTicker(ticker),
+    onKline: (kline) => bridge.onKline(kline),
+    onMarkPrice: (mark) => cadenza.derivatives.onMarkPrice(mark),
+    onFunding: (funding) => cadenza.derivatives.onFunding(funding),
+  };
   const clock = systemClock();
   // Every call to a live venue and every feed report is watched, for /health and /metrics (venue-connectivity.ts).
   const connectivity = new VenueConnectivity();
-  const market = connectivity.sink(bridge);
+  const market = connectivity.sink(marketData);
   const rawVenues = createVenues(
     config,
     (id): VenueDeps => ({ execution: { onExecution: (e) => cadenza.execution.onExecution(e) }, market, clock, log: log.child({ venue: id }) }),

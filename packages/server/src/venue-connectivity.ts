@@ -98,6 +98,8 @@ export class VenueConnectivity {
       onTrade: (t) => inner.onTrade(t),
       onTicker: (t) => inner.onTicker(t),
       onKline: (k) => inner.onKline(k),
+      onMarkPrice: (m) => inner.onMarkPrice?.(m),
+      onFunding: (f) => inner.onFunding?.(f),
       onFeedStatus: (venue, symbol, status, reason) => {
         const track = this.track(venue);
         if (status === 'DOWN') {

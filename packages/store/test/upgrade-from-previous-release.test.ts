@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { emailSkeleton } from '@cadenza/auth';
-import { sampleAccount, sampleOrder } from '@cadenza/testkit';
+import { alice, sampleAccount, sampleOrder, testCadenza } from '@cadenza/testkit';
 import { SqliteAuthStore } from '../src/sqlite/sqlite-auth-store.ts';
 import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
 import { authMigrations as releasedAuth } from './fixtures/release-979e1f0/auth-migrations.ts';
@@ -117,6 +117,38 @@ test('cadenza.db of the previous release: accounts and orders read back through 
     assert.deepEqual((await store.loadTradingAccounts()).find((a) => a.tradingAccountId === account.tradingAccountId), account);
     assert.deepEqual(await store.getOrder(order.tradeOrderId), order);
   } finally {
+    store.db.close();
+  }
+});
+
+test('positions of the previous release: a long becomes an open holding at its entry, a spot "short" a closed one', async (t) => {
+  const path = join(tempDir(t), 'cadenza.db');
+  const old = releasedDatabase(path, 'domain_migrations', releasedDomain);
+  const account = sampleAccount({ userId: alice.userId });
+  old.prepare('INSERT INTO trading_accounts (trading_account_id, user_id, venue, status, created_at, deleted_at, body) VALUES (?, ?, ?, ?, ?, NULL, ?)')
+    .run(account.tradingAccountId, account.userId, account.venue, account.status, account.createdAt, JSON.stringify(account));
+  const legacy = (positionId: string, instrumentId: string, quantity: string, entryPrice: string) => ({
+    positionId, tradingAccountId: account.tradingAccountId, instrumentId, securitySymbol: instrumentId.slice(6, 9), quantity, entryPrice,
+    realizedPnl: '12.3456789012345678901234567890123456789', createdAt: 5, updatedAt: 6,
+  });
+  for (const p of [legacy('p-eth', 'PAPER:ETH/USDT', '2', '3000.123456789012345678901234567890123'), legacy('p-btc', 'PAPER:BTC/USDT', '-0.5', '64000')]) {
+    old.prepare('INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (?, ?, ?)').run(p.tradingAccountId, p.instrumentId, JSON.stringify(p));
+  }
+  old.close();
+
+  const store = new SqliteStore(path);
+  const w = await testCadenza({ store });
+  try {
+    const positions = w.cadenza.portfolios.get(alice, account.tradingAccountId).positions!;
+    assert.deepEqual(
+      positions.map((p) => [p.positionId, p.status, p.positionSide, p.quantity, p.entryPrice, p.realizedPnl]),
+      [
+        ['p-btc', 'CLOSED', 'LONG', '0', '64000', '12.3456789'],
+        ['p-eth', 'OPEN', 'LONG', '2', '3000.12345679', '12.3456789'],
+      ],
+    );
+  } finally {
+    await w.cadenza.stop();
     store.db.close();
   }
 });

@@ -21,7 +21,7 @@ export function toRpcInstrument(i: Instrument): RpcInstrument {
     venue: s.venue as RpcInstrument['venue'],
     symbol: s.symbol,
     externalSymbol: s.externalSymbol,
-    instrumentType: 'SPOT',
+    instrumentType: s.instrumentType ?? 'SPOT',
     status: i.status,
     baseAsset: s.baseAsset,
     quoteAsset: s.quoteAsset,
@@ -43,6 +43,7 @@ export function toRpcInstrument(i: Instrument): RpcInstrument {
   };
   if (s.description !== undefined) out.description = s.description;
   if (s.maxNotional !== undefined) out.maxNotional = s.maxNotional;
+  if (s.contract) out.contractSize = s.contract.contractSize;
   return out;
 }
 
@@ -50,8 +51,10 @@ export function toRpcInstrument(i: Instrument): RpcInstrument {
 export function specFromRpc(r: RpcInstrument, existing?: InstrumentSpec): InstrumentSpec | undefined {
   const venue = r.venue ?? existing?.venue;
   const symbol = r.symbol ?? existing?.symbol;
-  if (!venue || !symbol || !symbol.includes('/')) return undefined;
-  const [base, quote] = symbol.split('/') as [string, string];
+  if (!venue || !symbol) return undefined;
+  // Spot symbols are BASE/QUOTE; a derivative's own name ('BTC-PERP') needs its assets given or already known.
+  const [base, quote] = symbol.includes('/') ? (symbol.split('/') as [string, string]) : [r.baseAsset ?? existing?.baseAsset, r.quoteAsset ?? existing?.quoteAsset];
+  if (!base || !quote) return undefined;
   const spec: InstrumentSpec = {
     instrumentId: `${venue}:${symbol}`,
     venue,
@@ -77,6 +80,9 @@ export function specFromRpc(r: RpcInstrument, existing?: InstrumentSpec): Instru
   if (maxNotional !== undefined) spec.maxNotional = maxNotional;
   const description = r.description ?? existing?.description;
   if (description !== undefined) spec.description = description;
+  // The contract terms an admin cannot express in RpcInstrument (settle asset, margin rates) stay the venue's.
+  if (existing?.instrumentType) spec.instrumentType = existing.instrumentType;
+  if (existing?.contract) spec.contract = { ...existing.contract, ...(r.contractSize ? { contractSize: r.contractSize } : {}) };
   return spec;
 }
 

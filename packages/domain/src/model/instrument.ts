@@ -3,15 +3,55 @@
  * An instrument in the catalogue: the venue's spec plus the platform's own status and timestamps, and the
  * securities (assets) derived from it.
  */
-import type { DecimalString, VenueId } from './primitives.ts';
+import type { DecimalString, EpochMs, VenueId } from './primitives.ts';
 
-/** Static description of one tradable pair, as the venue lists it. */
+/**
+ * How an instrument trades (the contract's `InstrumentType` less its legacy and CFD values): SPOT exchanges one asset
+ * for another; PERPETUAL, FUTURES and OPTION are contracts held as positions and margined in a settlement asset.
+ */
+export type InstrumentKind = 'SPOT' | 'PERPETUAL' | 'FUTURES' | 'OPTION';
+
+/**
+ * The terms of a derivative contract: what one contract is worth, what it settles in, when it ends, and the venue's
+ * margin and funding parameters. Quantities of a derivative order, fill or position are in contracts.
+ */
+export interface ContractTerms {
+  /**
+   * Linear contracts: units of the base asset per contract (value = quantity × contractSize × price, in the quote
+   * asset). Inverse contracts: units of the quote currency per contract (value = quantity × contractSize ÷ price, in
+   * the base asset). PAPER perpetuals: 1 (quantities in BTC); Deribit's BTC-PERPETUAL: 10 (USD, inverse).
+   */
+  contractSize: DecimalString;
+  /** The asset margin, PnL, fees and funding are booked in: USDT for PAPER, BTC for Deribit's BTC contracts, USDC on Hyperliquid. */
+  settleAsset: string;
+  /** True for inverse contracts (priced in the quote currency, margined and settled in the base asset). */
+  inverse?: boolean;
+  /** FUTURES and OPTION: when the contract expires and settles. */
+  expiry?: EpochMs;
+  /** OPTION: strike price and type. */
+  strike?: DecimalString;
+  optionType?: 'CALL' | 'PUT';
+  /** The index the contract follows, e.g. 'BTC-USD' or 'btc_usd'. */
+  underlying?: string;
+  /** Highest leverage the venue grants on the instrument. */
+  maxLeverage?: number;
+  /** Maintenance margin as a fraction of the position's value, e.g. "0.005" (0.5 %). */
+  maintenanceMarginRate?: DecimalString;
+  /** PERPETUAL: how often longs and shorts exchange funding (8 h on most venues, 1 h on Hyperliquid). */
+  fundingIntervalMs?: number;
+}
+
+/** Static description of one tradable instrument, as the venue lists it. */
 export interface InstrumentSpec {
-  /** `{VENUE}:{BASE}/{QUOTE}`, e.g. 'PAPER:BTC/USDT'. */
+  /** `{VENUE}:{SYMBOL}`, e.g. 'PAPER:BTC/USDT', 'PAPER:BTC-PERP'. */
   instrumentId: string;
   venue: VenueId;
-  /** `{BASE}/{QUOTE}`. */
+  /** Spot pairs: `{BASE}/{QUOTE}`. Derivatives: the venue's contract name, e.g. 'BTC-PERP', 'BTC-PERPETUAL', 'BTC-27JUN25-60000-C'. */
   symbol: string;
+  /** Absent = SPOT. */
+  instrumentType?: InstrumentKind;
+  /** Present exactly when `instrumentType` is a derivative. */
+  contract?: ContractTerms;
   /** The venue's own symbol, e.g. 'BTCUSDT'. */
   externalSymbol: string;
   baseAsset: string;

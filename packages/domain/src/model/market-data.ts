@@ -69,6 +69,42 @@ export interface KlineUpdate {
   timestamp: EpochMs;
 }
 
+/**
+ * A derivative's mark price: what its positions are valued and margined at (venues derive it from an index and their
+ * own book, so one trade cannot move it). Index and funding figures, open interest, and an option's implied volatility
+ * and greeks come along when the venue gives them. Signed decimals may start with "-".
+ */
+export interface MarkPriceUpdate {
+  instrumentId: string;
+  venue: VenueId;
+  symbol: string;
+  markPrice: DecimalString;
+  indexPrice?: DecimalString;
+  /** Perpetuals: the rate the next settlement will apply (a fraction of position value per interval), and when. */
+  fundingRate?: DecimalString;
+  nextFundingTime?: EpochMs;
+  openInterest?: DecimalString;
+  /** Options: implied volatility of the mark price (a fraction, "0.55" = 55 %). */
+  markIv?: DecimalString;
+  greeks?: { delta?: DecimalString; gamma?: DecimalString; vega?: DecimalString; theta?: DecimalString; rho?: DecimalString };
+  timestamp: EpochMs;
+}
+
+/**
+ * A perpetual's funding settlement: at `fundingTime` every long paid `rate` × its position's value at `markPrice` to
+ * the shorts (the shorts paid the longs when the rate is negative). The domain books it on the positions it keeps
+ * (domain-ledger venues); venues that keep the ledger report each account's payment as a `funding` execution event.
+ */
+export interface FundingSettlement {
+  instrumentId: string;
+  venue: VenueId;
+  symbol: string;
+  /** Signed fraction, e.g. "0.0001" (0.01 %). */
+  rate: DecimalString;
+  markPrice: DecimalString;
+  fundingTime: EpochMs;
+}
+
 export type MarketStreamKind = 'orderbook' | 'trade' | 'ticker' | 'kline';
 
 /** One market-data stream of one instrument; `interval` only for klines. */

@@ -43,6 +43,13 @@ export interface Order {
   rejectReason?: string;
   lockAsset: string;
   lockedAmount: string;
+  /**
+   * The position the order acts on: the one a client named to reduce or close (`positionId` on submit), else the one
+   * its latest fill changed (spot orders: the holding; a trade through zero: the position it opened).
+   */
+  positionId?: string;
+  /** Present on orders of derivative instruments. */
+  derivative?: OrderDerivativeTerms;
   createdAt: number;
   updatedAt: number;
   expireAt?: number;
@@ -81,6 +88,26 @@ export interface Order {
 export type ContingencyType = 'OCO' | 'OTO' | 'OTOCO';
 export type OrderListRole = 'ENTRY' | 'TAKE_PROFIT' | 'STOP_LOSS';
 export type TrailingOffsetType = 'PRICE' | 'BASIS_POINTS';
+
+/** How a derivative order is margined and which position it may change; fixed at submit. */
+export interface OrderDerivativeTerms {
+  instrumentType: 'PERPETUAL' | 'FUTURES' | 'OPTION';
+  /** The contract's terms (model/instrument.ts ContractTerms), copied so fills book without the catalogue. */
+  contractSize: string;
+  inverse?: boolean;
+  settleAsset: string;
+  maintenanceMarginRate: string;
+  /** Decimals of prices and of settle-asset amounts on the positions it opens. */
+  priceDecimals: number;
+  amountDecimals: number;
+  leverage: number;
+  marginMode: 'CROSS' | 'ISOLATED';
+  positionMode: 'NETTING' | 'HEDGE';
+  /** True when the order may only reduce `Order.positionId` (named on submit, or a liquidation). */
+  reduceOnly?: boolean;
+  /** A liquidation the domain placed because maintenance margin was breached. */
+  liquidation?: boolean;
+}
 
 /** One fill as the venue reported it; (tradeOrderId, tradeId) is unique. */
 export interface Fill {

@@ -27,6 +27,39 @@ export interface VenueOrder {
   trailingDelta?: DecimalString;
   /** For GTD. */
   expireAt?: EpochMs;
+  // ── derivative instruments only (absent on spot orders) ──
+  /** The order may only reduce a position (a close, a liquidation): venues refuse or shrink what would increase one. */
+  reduceOnly?: boolean;
+  /** HEDGE position mode: the position side the order acts on (BUY + SHORT reduces a short). NETTING: absent. */
+  positionSide?: 'LONG' | 'SHORT';
+  /** The leverage the position is margined at; venues with per-instrument leverage set it before placing. */
+  leverage?: number;
+  marginMode?: 'CROSS' | 'ISOLATED';
+}
+
+/**
+ * A venue's view of one derivative position of the account (venues that keep the ledger). Quantities in contracts,
+ * unsigned; amounts in `settleAsset`. Optional figures are the venue's own where it reports them.
+ */
+export interface VenuePosition {
+  /** The venue symbol of the instrument, e.g. 'BTC-PERPETUAL'. */
+  symbol: string;
+  side: 'LONG' | 'SHORT';
+  quantity: DecimalString;
+  entryPrice: DecimalString;
+  settleAsset: string;
+  markPrice?: DecimalString;
+  unrealizedPnl?: DecimalString;
+  realizedPnl?: DecimalString;
+  leverage?: number;
+  marginMode?: 'CROSS' | 'ISOLATED';
+  /** ISOLATED: collateral posted to the position. */
+  isolatedMargin?: DecimalString;
+  initialMargin?: DecimalString;
+  maintenanceMargin?: DecimalString;
+  liquidationPrice?: DecimalString;
+  externalPositionId?: string;
+  updatedAt?: EpochMs;
 }
 
 /** The venue-side identity of a trading account; secrets are already decrypted and must never be logged. */
@@ -92,6 +125,27 @@ export type ExecutionEvent =
       type: 'balances';
       tradingAccountId: string;
       balances: Array<{ asset: string; free: DecimalString; locked: DecimalString }>;
+      timestamp: EpochMs;
+    }
+  /**
+   * A venue-reported snapshot of the account's derivative positions (ledger 'venue'): the domain replaces its own
+   * with it — a position missing from the list is closed (the venue liquidated, settled or expired it). Sent after
+   * connect, after a reconnect, and whenever the venue's position stream says something changed.
+   */
+  | { type: 'positions'; tradingAccountId: string; positions: VenuePosition[]; timestamp: EpochMs }
+  /**
+   * One funding payment on one position (ledger 'venue'): `amount` received (positive) or paid (negative) in `asset`.
+   * `fundingId` is unique per venue and account: a repeated one is a duplicate and changes nothing.
+   */
+  | {
+      type: 'funding';
+      tradingAccountId: string;
+      symbol: string;
+      side?: 'LONG' | 'SHORT';
+      amount: DecimalString;
+      asset: string;
+      rate?: DecimalString;
+      fundingId: string;
       timestamp: EpochMs;
     }
   /**

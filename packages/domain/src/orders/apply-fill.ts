@@ -7,7 +7,7 @@
 import type { ExecutionEvent } from '../model/venue-order.ts';
 import type { Fill, Order } from '../model/order.ts';
 import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
-import { fillEffects, type BalanceDelta } from '../portfolios/fill-effects.ts';
+import { fillEffects, type BalanceDelta, type FillEffects } from '../portfolios/fill-effects.ts';
 import { isTerminal, transition } from './status-machine.ts';
 
 export type FillReport = Extract<ExecutionEvent, { type: 'filled' }>;
@@ -30,9 +30,10 @@ export type FillResult = FillOutcome | { ok: false; reason: 'EMPTY' | 'ILLEGAL' 
 /**
  * `order` after `fill` (with `fields`, e.g. a venue order id, merged in), at `now`, recorded as execution
  * `executionId`. A venue's `final` flag ends the order even when the amounts do not add up (QUOTE orders stop short
- * of a lot).
+ * of a lot). `effects` replaces the spot exchange of assets (a derivative fill's margin and PnL,
+ * positions/derivative-fill.ts).
  */
-export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>, now: number, executionId: string): FillResult {
+export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>, now: number, executionId: string, effects?: FillEffects): FillResult {
   const qty = dec(fill.quantity);
   const price = dec(fill.price);
   const fee = dec(fill.fee);
@@ -47,11 +48,11 @@ export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>
   next.status = t.status;
   next.lastExecutionAt = fill.timestamp;
   next.updatedAt = now;
-  const effects = fillEffects({
+  const booked = effects ?? fillEffects({
     side: order.side, baseAsset: order.baseAsset, quoteAsset: order.quoteAsset, price, quantity: qty, fee, feeAsset: fill.feeAsset,
     lockAsset: order.lockAsset, lockedRemaining: dec(order.lockedAmount),
   });
-  const remaining = dec(order.lockedAmount).sub(effects.lockConsumed);
+  const remaining = dec(order.lockedAmount).sub(booked.lockConsumed);
   const done = isTerminal(next.status);
   next.lockedAmount = str(done ? ZERO : remaining);
   return {
@@ -61,7 +62,7 @@ export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>
       executionId, tradeOrderId: order.tradeOrderId, instrumentId: order.instrumentId, tradingAccountId: order.tradingAccountId, venue: order.venue, tradeId: fill.tradeId, side: order.side,
       price: fill.price, quantity: fill.quantity, fee: fill.fee, feeAsset: fill.feeAsset, liquidity: fill.liquidity, timestamp: fill.timestamp,
     },
-    deltas: effects.deltas,
+    deltas: booked.deltas,
     release: done && remaining.gt(0) ? remaining : ZERO,
     trade: { side: order.side, quantity: qty, price },
   };

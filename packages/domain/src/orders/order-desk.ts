@@ -23,6 +23,10 @@ import type { Order } from '../model/order.ts';
 import { FERMATA } from '../model/fermata.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
 import type { AmendRequest, CancelRequest } from '../model/venue-order.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
+import type { BookSnapshot } from '../model/market-data.ts';
+import type { DerivativePreTradeResult } from '../margin/derivative-pre-trade.ts';
+import type { OrderDraft } from './order-draft.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { OpenOrders, OrderLookup } from './open-orders.ts';
 import { amendOrder, type AmendTerms } from './order-amendment.ts';
@@ -38,6 +42,17 @@ export interface SubmitOrderRequest {
   tradeOrder: RpcTradeOrder;
   idempotencyKey?: string;
   awaitClosed?: boolean;
+  /**
+   * Derivatives (REST's SubmitTradeOrderRequest fields; over RPC read from `tradeOrder.leverage` / `.positionId`,
+   * which RpcTradeOrder lacks): the leverage to margin at, the position to reduce or close.
+   */
+  leverage?: unknown;
+  positionId?: string;
+}
+
+/** The pre-trade check of orders on derivative instruments (margin/derivative-orders.ts). */
+export interface OrderDerivatives {
+  preTrade(input: { account: TradingAccount; spec: InstrumentSpec; status: string; draft: OrderDraft; book: BookSnapshot | undefined; leverage: unknown; positionId: string | undefined }): DerivativePreTradeResult;
 }
 
 /**
@@ -53,6 +68,7 @@ export interface OrderDeskDeps {
   instruments: InstrumentCatalog;
   book: PortfolioBook;
   vault: CredentialVault;
+  derivatives: OrderDerivatives;
 }
 
 export class OrderDesk {
@@ -64,12 +80,13 @@ export class OrderDesk {
   private readonly vault: CredentialVault;
   /** Set by the OTC desk when it starts. */
   quoted: QuotedOrders | undefined;
+  private readonly derivatives: OrderDerivatives;
 
   constructor(
     private readonly ctx: DomainContext,
     deps: OrderDeskDeps,
   ) {
-    ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault } = deps);
+    ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault, derivatives: this.derivatives } = deps);
   }
 
   async submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
@@ -104,15 +121,23 @@ export class OrderDesk {
     if (spec.venue !== account.venue) {
       throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
     }
-    const check = preTradeCheck({
-      draft,
-      spec,
-      status: instrument.status,
-      book: draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, this.ctx.config.estimateDepth) : undefined,
-      freeBase: this.book.free(accountId, spec.baseAsset),
-      freeQuote: this.book.free(accountId, spec.quoteAsset),
-      buffer: dec(this.ctx.config.marketLockBuffer),
-    });
+    const marketBook = draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, this.ctx.config.estimateDepth) : undefined;
+    const extension = req.tradeOrder as { leverage?: unknown; positionId?: unknown };
+    const check = spec.contract
+      ? this.derivatives.preTrade({
+          account, spec, status: instrument.status, draft, book: marketBook,
+          leverage: req.leverage ?? extension.leverage,
+          positionId: req.positionId ?? (typeof extension.positionId === 'string' ? extension.positionId : undefined),
+        })
+      : preTradeCheck({
+          draft,
+          spec,
+          status: instrument.status,
+          book: marketBook,
+          freeBase: this.book.free(accountId, spec.baseAsset),
+          freeQuote: this.book.free(accountId, spec.quoteAsset),
+          buffer: dec(this.ctx.config.marketLockBuffer),
+        });
     if (!check.ok) throw check.error;
     const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
 
@@ -149,6 +174,11 @@ export class OrderDesk {
     if (draft.limitPrice) order.limitPrice = str(draft.limitPrice);
     if (draft.stopPrice) order.stopPrice = str(draft.stopPrice);
     if (draft.expireAt !== undefined) order.expireAt = draft.expireAt;
+    if (check.ok && 'derivative' in check) {
+      const d = check as Extract<DerivativePreTradeResult, { ok: true }>;
+      order.derivative = d.derivative;
+      if (d.positionId !== undefined) order.positionId = d.positionId;
+    }
 
     const venueOrder = toVenueOrder(order, order.quantity);
 

@@ -15,7 +15,9 @@
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { dec, type Dec } from '../model/decimal.ts';
-import type { Balance, Position } from '../model/balance.ts';
+import type { Balance } from '../model/balance.ts';
+import type { Position } from '../model/position.ts';
+import type { PositionLedger } from '../positions/position-ledger.ts';
 import type { Fill, Order } from '../model/order.ts';
 import type { ExecutionEvent } from '../model/venue-order.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
@@ -28,6 +30,11 @@ import { isTerminal, transition, type OrderEventKind } from './status-machine.ts
 export interface OrderLedgerDeps {
   live: OpenOrders;
   book: PortfolioBook;
+  positions: PositionLedger;
+  /** The prices positions are marked at in pushes (mark prices of derivatives, last prices of spot), by instrument. */
+  marks?(positions: Position[]): Map<string, Dec> | undefined;
+  /** Derivative `positions` / `funding` reports (derivatives/derivatives-service.ts). */
+  onAccountReport?(e: Extract<ExecutionEvent, { type: 'positions' | 'funding' }>): void;
   /** The venue may have missed reports for this account: reconcile it (order-reconciler.ts). */
   resync(tradingAccountId: string): void;
 }
@@ -41,7 +48,11 @@ export class OrderLedger {
   onExecution(e: ExecutionEvent): void {
     try {
       if (e.type === 'balances') {
-        this.ctx.unit.run(() => this.publishPortfolio(e.tradingAccountId, this.deps.book.replace(e.tradingAccountId, e.balances), undefined));
+        this.ctx.unit.run(() => this.publishPortfolio(e.tradingAccountId, this.deps.book.replace(e.tradingAccountId, e.balances), []));
+        return;
+      }
+      if (e.type === 'positions' || e.type === 'funding') {
+        this.deps.onAccountReport?.(e);
         return;
       }
       if (e.type === 'resync') {
@@ -138,7 +149,9 @@ export class OrderLedger {
   }
 
   private fill(order: Order, e: FillReport, fields: Partial<Order>): void {
-    const r = applyFill(order, e, fields, this.ctx.clock.now(), this.ctx.ids.uuid());
+    const plan = this.deps.positions.planFill(order, e);
+    if (plan.positionId !== undefined && plan.positionId !== order.positionId) fields = { ...fields, positionId: plan.positionId };
+    const r = applyFill(order, e, fields, this.ctx.clock.now(), this.ctx.ids.uuid(), plan.effects);
     if (!r.ok) {
       if (r.reason === 'ILLEGAL') this.ctx.log.error({ tradeOrderId: order.tradeOrderId, status: order.status, tradeId: e.tradeId }, 'fill reported for an order that cannot take it; ignored');
       return;
@@ -154,23 +167,23 @@ export class OrderLedger {
       this.ctx.store.updateOrder(r.next);
       let balances = book.apply(accountId, r.deltas);
       if (r.release.gt(0)) balances = balances.concat(book.release(accountId, order.lockAsset, r.release));
-      const position = book.trade(accountId, order.instrumentId, order.baseAsset, r.trade.side, r.trade.quantity, r.trade.price);
+      const positions = plan.commit();
       this.deps.live.remember(r.next);
-      this.publish(r.next, dedupeBalances(balances), position);
+      this.publish(r.next, dedupeBalances(balances), positions);
     });
     if (duplicate) this.ctx.log.debug?.({ tradeOrderId: order.tradeOrderId, tradeId: e.tradeId }, 'duplicate fill ignored');
   }
 
-  private publish(order: Order, balances: Balance[], position?: Position): void {
+  private publish(order: Order, balances: Balance[], positions: Position[] = []): void {
     this.ctx.publish.toAccount(order.tradingAccountId, 'event.trade_order.updated', toRpcTradeOrder(order));
-    if (balances.length || position) this.publishPortfolio(order.tradingAccountId, balances, position);
+    if (balances.length || positions.length) this.publishPortfolio(order.tradingAccountId, balances, positions);
   }
 
-  private publishPortfolio(tradingAccountId: string, balances: Balance[], position: Position | undefined): void {
+  private publishPortfolio(tradingAccountId: string, balances: Balance[], positions: Position[]): void {
     this.ctx.publish.toAccount(
       tradingAccountId,
       'event.portfolio.updated',
-      toRpcPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
+      toRpcPortfolio({ tradingAccountId, balances, positions, updateMode: 'DELTA', updatedAt: this.ctx.clock.now(), prices: this.deps.marks?.(positions) }),
     );
   }
 }

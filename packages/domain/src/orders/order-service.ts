@@ -15,6 +15,11 @@ import type { CallerContext } from '../model/caller.ts';
 import type { Order } from '../model/order.ts';
 import type { RpcTradeOrder } from '@cadenza/contract';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import type { OrderDerivatives } from './order-desk.ts';
+import type { PositionLedger } from '../positions/position-ledger.ts';
+import type { ExecutionEvent } from '../model/venue-order.ts';
+import type { Position } from '../model/position.ts';
+import type { Dec } from '../model/decimal.ts';
 import { OpenOrders } from './open-orders.ts';
 import { OrderDesk } from './order-desk.ts';
 import { OrderLedger } from './order-ledger.ts';
@@ -29,6 +34,16 @@ import type { Fill } from '../model/order.ts';
 
 export type { OrderLookup, SubmitOrderRequest, OrderListFilter, ExecutionListFilter, AmendTerms };
 
+/** How orders reach positions (positions/position-ledger.ts) and margin (margin/…). */
+export interface OrderPositions {
+  ledger: PositionLedger;
+  derivatives: OrderDerivatives;
+  /** The prices positions are marked at in pushes, by instrument. */
+  marks(positions: Position[]): Map<string, Dec>;
+  /** `positions` / `funding` reports of venues that keep the ledger. */
+  onAccountReport(e: Extract<ExecutionEvent, { type: 'positions' | 'funding' }>): void;
+}
+
 export class OrderService {
   readonly desk: OrderDesk;
   readonly ledger: OrderLedger;
@@ -36,19 +51,23 @@ export class OrderService {
   readonly queries: OrderQueries;
   /** Give this to venues as their execution sink (through `Cadenza.execution`). */
   readonly execution: ExecutionSink;
-  private readonly live: OpenOrders;
+  /** Open and recently closed orders (the liquidator watches its orders here). */
+  readonly live: OpenOrders;
 
-  constructor(ctx: DomainContext, accounts: AccountRegistry, instruments: InstrumentCatalog, book: PortfolioBook, vault: CredentialVault) {
+  constructor(ctx: DomainContext, accounts: AccountRegistry, instruments: InstrumentCatalog, book: PortfolioBook, vault: CredentialVault, positions: OrderPositions) {
     const live = new OpenOrders(ctx);
     this.live = live;
     // The reconciler is created by recovery, after the ledger it books through: resync reaches it late-bound.
-    const ledger: OrderLedger = new OrderLedger(ctx, { live, book, resync: (id) => recovery.reconciler.request(id) });
+    const ledger: OrderLedger = new OrderLedger(ctx, {
+      live, book, positions: positions.ledger, marks: positions.marks, onAccountReport: positions.onAccountReport,
+      resync: (id) => recovery.reconciler.request(id),
+    });
     const execution: ExecutionSink = { onExecution: (e) => ledger.onExecution(e) };
     const recovery: OrderRecovery = new OrderRecovery(ctx, { live, ledger, accounts, vault, sink: execution });
     this.ledger = ledger;
     this.recovery = recovery;
     this.execution = execution;
-    this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault });
+    this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault, derivatives: positions.derivatives });
     this.queries = new OrderQueries(ctx, accounts, live);
   }
 

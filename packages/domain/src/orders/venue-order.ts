@@ -22,6 +22,13 @@ export function toVenueOrder(o: Order, quantity: string): VenueOrder {
   if (o.limitPrice !== undefined) v.limitPrice = o.limitPrice;
   if (o.stopPrice !== undefined) v.stopPrice = o.stopPrice;
   if (o.expireAt !== undefined) v.expireAt = o.expireAt;
+  const d = o.derivative;
+  if (d) {
+    v.leverage = d.leverage;
+    v.marginMode = d.marginMode;
+    if (d.reduceOnly) v.reduceOnly = true;
+    if (d.positionMode === 'HEDGE') v.positionSide = (o.side === 'BUY') === (d.reduceOnly === true) ? 'SHORT' : 'LONG';
+  }
   return v;
 }
 

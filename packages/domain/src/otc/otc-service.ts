@@ -9,6 +9,7 @@ import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import type { PositionLedger } from '../positions/position-ledger.ts';
 import { DealerPricer } from './dealer-pricer.ts';
 import { DealerRegistry } from './dealer-registry.ts';
 import { DealerService } from './dealer-service.ts';
@@ -24,6 +25,7 @@ export interface OtcDeps {
   instruments: InstrumentCatalog;
   book: PortfolioBook;
   orders: OrderService;
+  positions: PositionLedger;
 }
 
 export class OtcService {
@@ -46,7 +48,7 @@ export class OtcService {
     this.hedger = new Hedger(ctx, { dealers: this.registry, venues, submit: (c, r) => deps.orders.submit(c, r) });
     const pricer = new DealerPricer(ctx, venues, this.hedger, this.walletBook);
     this.fermataAccounts = new FermataAccounts(ctx, deps.accounts, this.walletBook, this.registry);
-    this.quotes = new QuoteDesk(ctx, { accounts: deps.accounts, dealers: this.registry, wallets: this.walletBook, pricer, hedger: this.hedger, ledger: deps.orders.ledger, book: deps.book });
+    this.quotes = new QuoteDesk(ctx, { accounts: deps.accounts, dealers: this.registry, wallets: this.walletBook, pricer, hedger: this.hedger, ledger: deps.orders.ledger, book: deps.book, positions: deps.positions });
     this.wallets = new WalletService(ctx, this.walletBook, this.fermataAccounts, this.registry);
     this.dealers = new DealerService(ctx, { dealers: this.registry, accounts: deps.accounts, fermata: this.fermataAccounts, hedger: this.hedger, quotes: this.quotes });
   }

@@ -27,7 +27,8 @@ import type { CallerContext } from '../model/caller.ts';
 import { dec, isDecimalString, str } from '../model/decimal.ts';
 import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
 import type { Fill, Order } from '../model/order.ts';
-import type { Position } from '../model/balance.ts';
+import type { Position } from '../model/position.ts';
+import type { PositionLedger } from '../positions/position-ledger.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
 import type { SubmitOrderRequest } from '../orders/order-desk.ts';
 import type { OrderLedger } from '../orders/order-ledger.ts';
@@ -48,6 +49,7 @@ export interface QuoteDeskDeps {
   hedger: Hedger;
   ledger: OrderLedger;
   book: PortfolioBook;
+  positions: PositionLedger;
 }
 
 const requestKey = (userId: string, quoteRequestId: string) => `${userId}\u0001${quoteRequestId}`;
@@ -221,10 +223,13 @@ export class QuoteDesk {
       const { changes } = this.deps.wallets.move(legs, 'TRADE', tradeOrderId);
       const price = dec(current.price);
       const dealerSide = current.side === 'BUY' ? 'SELL' : 'BUY';
-      const positions = new Map<string, Position>([
-        [account.tradingAccountId, this.deps.book.trade(account.tradingAccountId, current.instrumentId, current.baseAsset, current.side, quantity, price)],
-        [dealer.dealerAccountId, this.deps.book.trade(dealer.dealerAccountId, current.instrumentId, current.baseAsset, dealerSide, quantity, price)],
-      ]);
+      // Each side's holding (a spot trade: the dealer selling from its wallet opens no short).
+      const positions = new Map<string, Position>();
+      const instrument = { instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset };
+      for (const [tradingAccountId, side] of [[account.tradingAccountId, current.side], [dealer.dealerAccountId, dealerSide]] as const) {
+        const p = this.deps.positions.holdingTrade({ ...instrument, tradingAccountId }, { side, quantity: str(quantity), price: str(price) });
+        if (p) positions.set(tradingAccountId, p);
+      }
       this.deps.wallets.publish(changes, positions);
       this.change(current, 'ACCEPT', { tradeOrderId, ...(current.traderAccountId ? {} : { traderAccountId: account.tradingAccountId }) });
       this.deps.hedger.onClientTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? quantity.neg() : quantity);

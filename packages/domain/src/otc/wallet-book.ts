@@ -13,7 +13,8 @@
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
-import type { Balance, Position } from '../model/balance.ts';
+import type { Balance } from '../model/balance.ts';
+import type { Position } from '../model/position.ts';
 import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
 import type { LedgerEntry, Wallet } from '../model/fermata.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Dec, dec, str, ZERO } from '../model/decimal.ts';
-import { applyTrade, fillEffects } from './fill-effects.ts';
+import { fillEffects } from './fill-effects.ts';
 
 const byAsset = (deltas: { asset: string; free: Dec; locked: Dec }[]) =>
   Object.fromEntries(deltas.map((d) => [d.asset, { free: str(d.free), locked: str(d.locked) }]));
@@ -55,21 +55,5 @@ describe('fill effects', () => {
       }),
       { seed: 4242, numRuns: 300 },
     );
-  });
-});
-
-describe('position netting', () => {
-  test('buys average the entry, a partial sell realises profit, a full sell closes', () => {
-    let p = { quantity: ZERO, entryPrice: ZERO, realizedPnl: ZERO };
-    p = applyTrade(p, 'BUY', dec('1'), dec('100'));
-    p = applyTrade(p, 'BUY', dec('1'), dec('200'));
-    assert.equal(str(p.entryPrice), '150');
-    p = applyTrade(p, 'SELL', dec('0.5'), dec('250'));
-    assert.equal(str(p.realizedPnl), '50');
-    assert.equal(str(p.quantity), '1.5');
-    p = applyTrade(p, 'SELL', dec('2'), dec('100'));
-    assert.equal(str(p.quantity), '-0.5', 'flips short');
-    assert.equal(str(p.entryPrice), '100');
-    assert.equal(str(p.realizedPnl), '-25');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module portfolios/fill-effects
- * Pure portfolio math: what a fill, a lock or a release does to balances and positions.
+ * Pure portfolio math: what a spot fill, a lock or a release does to balances (positions: positions/position-math.ts).
  *
  * Invariants (tested by property): for every asset, free + locked changes by exactly the traded amount minus the
  * fees in that asset; a fill first consumes the order's lock, then free balance; releasing returns what is left
@@ -71,33 +71,4 @@ export function fillEffects(f: FillInput): FillEffects {
 /** Moving `amount` of `asset` from free to locked (positive) or back (negative). */
 export function lockDelta(asset: string, amount: D): BalanceDelta {
   return { asset, free: amount.neg(), locked: amount };
-}
-
-export interface PositionState {
-  quantity: D;
-  entryPrice: D;
-  realizedPnl: D;
-  exitPrice?: D;
-}
-
-/**
- * Netting: trades in the direction of the position extend it at a volume-weighted entry price; trades against
- * it realise (price − entry) × closed quantity (sign by side) and, past zero, open the other side at the trade
- * price.
- */
-export function applyTrade(p: PositionState, side: 'BUY' | 'SELL', quantity: D, price: D): PositionState {
-  const signed = side === 'BUY' ? quantity : quantity.neg();
-  const q = p.quantity;
-  if (q.isZero() || q.isNeg() === signed.isNeg()) {
-    const newQty = q.add(signed);
-    const entry = q.isZero() ? price : p.entryPrice.mul(q.abs()).add(price.mul(quantity)).div(newQty.abs());
-    return { ...p, quantity: newQty, entryPrice: entry };
-  }
-  const closing = min(quantity, q.abs());
-  const pnlPerUnit = q.gt(0) ? price.sub(p.entryPrice) : p.entryPrice.sub(price);
-  const realized = p.realizedPnl.add(pnlPerUnit.mul(closing));
-  const newQty = q.add(signed);
-  if (newQty.isZero()) return { quantity: ZERO, entryPrice: ZERO, realizedPnl: realized, exitPrice: price };
-  if (newQty.isNeg() === q.isNeg()) return { quantity: newQty, entryPrice: p.entryPrice, realizedPnl: realized, exitPrice: price };
-  return { quantity: newQty, entryPrice: price, realizedPnl: realized, exitPrice: price };
 }

@@ -1,13 +1,14 @@
 /**
  * @module portfolios/portfolio-book
- * Balances and positions of every trading account, held in memory from start and written through to the store.
- * Callers run the writes inside their own unit of work, which undoes the memory changes when it fails.
+ * Balances of every trading account, held in memory from start and written through to the store (positions:
+ * positions/position-book.ts). Callers run the writes inside their own unit of work, which undoes the memory changes
+ * when it fails.
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { Balance, Position } from '../model/balance.ts';
+import type { Balance } from '../model/balance.ts';
 import { ZERO, dec, str, type Dec as D } from '../model/decimal.ts';
-import { applyTrade, type BalanceDelta } from './fill-effects.ts';
+import type { BalanceDelta } from './fill-effects.ts';
 
 interface BalanceState {
   balanceId: string;
@@ -19,7 +20,6 @@ interface BalanceState {
 
 export class PortfolioBook {
   private readonly balances = new Map<string, Map<string, BalanceState>>();
-  private readonly positions = new Map<string, Map<string, Position>>();
 
   constructor(private readonly ctx: DomainContext) {}
 
@@ -27,18 +27,11 @@ export class PortfolioBook {
     for (const b of await this.ctx.store.loadBalances()) {
       this.account(b.tradingAccountId).set(b.asset, { balanceId: b.balanceId, free: dec(b.free), locked: dec(b.locked), createdAt: b.createdAt, updatedAt: b.updatedAt });
     }
-    for (const p of await this.ctx.store.loadPositions()) this.positionsOf(p.tradingAccountId).set(p.instrumentId, p);
   }
 
   private account(tradingAccountId: string): Map<string, BalanceState> {
     let m = this.balances.get(tradingAccountId);
     if (!m) this.balances.set(tradingAccountId, (m = new Map()));
-    return m;
-  }
-
-  private positionsOf(tradingAccountId: string): Map<string, Position> {
-    let m = this.positions.get(tradingAccountId);
-    if (!m) this.positions.set(tradingAccountId, (m = new Map()));
     return m;
   }
 
@@ -52,6 +45,12 @@ export class PortfolioBook {
 
   free(tradingAccountId: string, asset: string): D {
     return this.account(tradingAccountId).get(asset)?.free ?? ZERO;
+  }
+
+  /** Free and locked of one asset (zero when the account has none). */
+  balance(tradingAccountId: string, asset: string): { free: D; locked: D } {
+    const b = this.account(tradingAccountId).get(asset);
+    return { free: b?.free ?? ZERO, locked: b?.locked ?? ZERO };
   }
 
   /** Applies balance changes and writes them; returns the changed balances. */
@@ -106,43 +105,10 @@ export class PortfolioBook {
     return records;
   }
 
-  /** Books a trade on the instrument's net position; returns the updated position. */
-  trade(tradingAccountId: string, instrumentId: string, baseAsset: string, side: 'BUY' | 'SELL', quantity: D, price: D): Position {
-    const m = this.positionsOf(tradingAccountId);
-    const now = this.ctx.clock.now();
-    const cur = m.get(instrumentId);
-    const state = applyTrade(
-      cur ? { quantity: dec(cur.quantity), entryPrice: dec(cur.entryPrice), realizedPnl: dec(cur.realizedPnl) } : { quantity: ZERO, entryPrice: ZERO, realizedPnl: ZERO },
-      side,
-      quantity,
-      price,
-    );
-    const next: Position = {
-      positionId: cur?.positionId ?? this.ctx.ids.uuid(),
-      tradingAccountId,
-      instrumentId,
-      securitySymbol: baseAsset,
-      quantity: str(state.quantity),
-      entryPrice: str(state.entryPrice),
-      realizedPnl: str(state.realizedPnl),
-      createdAt: cur?.createdAt ?? now,
-      updatedAt: now,
-    };
-    const exit = state.exitPrice ?? (cur?.exitPrice !== undefined ? dec(cur.exitPrice) : undefined);
-    if (exit !== undefined) next.exitPrice = str(exit);
-    this.ctx.store.upsertPosition(next);
-    this.set(m, instrumentId, next);
-    return next;
-  }
-
   listBalances(tradingAccountId: string): Balance[] {
     return [...this.account(tradingAccountId).entries()]
       .map(([asset, s]) => this.record(tradingAccountId, asset, s))
       .sort((a, b) => a.asset.localeCompare(b.asset));
-  }
-
-  listPositions(tradingAccountId: string): Position[] {
-    return [...this.positionsOf(tradingAccountId).values()].sort((a, b) => a.instrumentId.localeCompare(b.instrumentId));
   }
 
   private record(tradingAccountId: string, asset: string, s: BalanceState): Balance {

@@ -1,24 +1,44 @@
 /**
  * @module portfolios/portfolio-service
- * Portfolio reads (a SNAPSHOT with balances, positions marked to the venue's prices, and a summary valued in
- * the configured currency) and the admin balance adjustment `command.portfolio.save`.
+ * Portfolio reads (a SNAPSHOT with balances, positions marked to their mark or last prices, and a summary with the
+ * account's margin, valued in the configured currency) and the admin balance adjustment `command.portfolio.save`.
  */
 import type { RpcPortfolio, RpcPortfolioSummary } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../model/caller.ts';
-import { ZERO, dec, isDecimalString, str, type Dec } from '../model/decimal.ts';
+import { ZERO, dec, isDecimalString, type Dec } from '../model/decimal.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
+import type { Position } from '../model/position.ts';
+import type { MarkBook } from '../derivatives/mark-book.ts';
+import type { AccountMargin } from '../margin/account-margin.ts';
+import type { PositionBook } from '../positions/position-book.ts';
 import type { PortfolioBook } from './portfolio-book.ts';
+import { portfolioSummary } from './portfolio-summary.ts';
 import { toRpcPortfolio } from './rpc-portfolio.ts';
 
+export interface PortfolioServiceDeps {
+  accounts: AccountRegistry;
+  book: PortfolioBook;
+  positions: PositionBook;
+  marks: MarkBook;
+  margin: AccountMargin;
+}
+
 export class PortfolioService {
+  private readonly accounts: AccountRegistry;
+  private readonly book: PortfolioBook;
+  private readonly positions: PositionBook;
+  private readonly marks: MarkBook;
+  private readonly margin: AccountMargin;
+
   constructor(
     private readonly ctx: DomainContext,
-    private readonly accounts: AccountRegistry,
-    private readonly book: PortfolioBook,
-  ) {}
+    deps: PortfolioServiceDeps,
+  ) {
+    ({ accounts: this.accounts, book: this.book, positions: this.positions, marks: this.marks, margin: this.margin } = deps);
+  }
 
   get(caller: CallerContext, tradingAccountId: string): RpcPortfolio {
     return this.snapshot(this.accounts.requireOwned(caller, tradingAccountId));
@@ -61,39 +81,47 @@ export class PortfolioService {
 
   private snapshot(a: TradingAccount): RpcPortfolio {
     const balances = this.book.listBalances(a.tradingAccountId);
-    const positions = this.book.listPositions(a.tradingAccountId);
-    const prices = new Map<string, Dec>();
-    for (const p of positions) {
-      const px = this.price(a.venue, p.instrumentId.slice(p.instrumentId.indexOf(':') + 1));
-      if (px) prices.set(p.instrumentId, px);
-    }
-    const ccy = this.ctx.config.valuationCurrency;
-    let equity = ZERO;
-    for (const b of balances) {
-      const total = dec(b.free).add(b.locked);
-      if (total.isZero()) continue;
-      const px = b.asset === ccy ? dec(1) : this.price(a.venue, `${b.asset}/${ccy}`);
-      if (px) equity = equity.add(total.mul(px));
-    }
+    const positions = this.positions.list(a.tradingAccountId);
+    const margin = this.margin.states(a.tradingAccountId);
     const updatedAt = Math.max(a.updatedAt, ...balances.map((b) => b.updatedAt), ...positions.map((p) => p.updatedAt));
-    const summary: RpcPortfolioSummary = {
-      portfolioSummaryId: a.tradingAccountId,
+    return toRpcPortfolio({
+      tradingAccountId: a.tradingAccountId,
+      account: this.accounts.toRpc(a),
+      balances,
+      positions,
+      summary: this.summary(a, balances, margin),
+      updateMode: 'SNAPSHOT',
+      updatedAt,
+      prices: this.prices(positions),
+      margin,
+    });
+  }
+
+  /** The summary of an account now (also pushed with mark-price updates, derivatives/derivatives-service.ts). */
+  summaryOf(a: TradingAccount): RpcPortfolioSummary {
+    return this.summary(a, this.book.listBalances(a.tradingAccountId), this.margin.states(a.tradingAccountId));
+  }
+
+  /** The prices open positions are valued at, by instrument. */
+  prices(positions: Position[]): Map<string, Dec> {
+    const out = new Map<string, Dec>();
+    for (const p of positions) {
+      if (p.status !== 'OPEN' || out.has(p.instrumentId)) continue;
+      const px = this.marks.price(p.instrumentId);
+      if (px) out.set(p.instrumentId, px);
+    }
+    return out;
+  }
+
+  private summary(a: TradingAccount, balances: ReturnType<PortfolioBook['listBalances']>, margin: ReturnType<AccountMargin['states']>): RpcPortfolioSummary {
+    const ccy = this.ctx.config.valuationCurrency;
+    return portfolioSummary({
       tradingAccountId: a.tradingAccountId,
       currency: ccy,
       leverage: a.leverage ?? 1,
-      equity: str(equity.toDecimalPlaces(8)),
-    };
-    return toRpcPortfolio({ tradingAccountId: a.tradingAccountId, account: this.accounts.toRpc(a), balances, positions, summary, updateMode: 'SNAPSHOT', updatedAt, prices });
-  }
-
-  /** Last trade price, else the mid of the best bid and ask; undefined when the venue has neither. */
-  private price(venue: string, symbol: string): Dec | undefined {
-    const v = this.ctx.venues.get(venue);
-    const t = v?.getTicker(symbol);
-    if (t?.lastPrice) return dec(t.lastPrice);
-    if (t?.bidPrice && t.askPrice) return dec(t.bidPrice).add(t.askPrice).div(2);
-    const b = v?.getBook(symbol, 1);
-    if (b?.bids[0] && b.asks[0]) return dec(b.bids[0].price).add(b.asks[0].price).div(2);
-    return undefined;
+      balances,
+      margin,
+      priceOf: (asset) => (asset === ccy ? dec(1) : this.marks.lastPrice(a.venue, `${asset}/${ccy}`)),
+    });
   }
 }

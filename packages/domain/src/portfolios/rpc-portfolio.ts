@@ -6,10 +6,15 @@ import type { RpcBalanceEntry, RpcPortfolio, RpcPortfolioSummary, RpcPositionEnt
 import { dec, str, type Dec } from '../model/decimal.ts';
 import { toIso } from '../model/time.ts';
 import { securityTypeOf } from '../instruments/rpc-instrument.ts';
-import type { Balance, Position } from '../model/balance.ts';
+import type { Balance } from '../model/balance.ts';
+import type { Position } from '../model/position.ts';
+import { entryPrice, unrealizedPnl } from '../positions/position-math.ts';
+import { coreOf, mathOf } from '../positions/position-records.ts';
+import type { MarginState } from '../margin/margin-math.ts';
 
-export function toRpcBalance(b: Balance): RpcBalanceEntry {
-  return {
+/** `margin`, for a settle asset of derivative positions, fills the balance's margin fields. */
+export function toRpcBalance(b: Balance, margin?: MarginState): RpcBalanceEntry {
+  const out: RpcBalanceEntry = {
     balanceId: b.balanceId,
     tradingAccountId: b.tradingAccountId,
     securitySymbol: b.asset,
@@ -21,29 +26,44 @@ export function toRpcBalance(b: Balance): RpcBalanceEntry {
     createdAt: toIso(b.createdAt),
     updatedAt: toIso(b.updatedAt),
   };
+  if (margin) {
+    out.crossMargin = str(margin.crossInitial.toDecimalPlaces(8));
+    out.isolatedMargin = str(margin.isolatedCollateral.toDecimalPlaces(8));
+    if (margin.crossMaintenance.gt(0)) out.marginRatio = margin.crossEquity.gt(0) ? str(margin.crossMaintenance.div(margin.crossEquity).toDecimalPlaces(4)) : '1';
+  }
+  return out;
 }
 
-/** `currentPrice` (when known) fills the mark-to-market fields. */
+/**
+ * A position in the contract's shape, its figures rounded for display: prices (entry, exit, current) to the position's
+ * price decimals, PnL to its settle asset's decimals, half up. `currentPrice` — the mark price of a derivative, the
+ * last price of a spot pair — fills the mark-to-market fields when known.
+ */
 export function toRpcPosition(p: Position, currentPrice?: Dec): RpcPositionEntry {
-  const qty = dec(p.quantity);
+  const math = mathOf(p.terms);
+  const core = coreOf(p);
+  const price = (d: Dec) => str(d.toDecimalPlaces(p.terms.priceDecimals));
+  const amount = (d: Dec) => str(d.toDecimalPlaces(p.terms.amountDecimals));
+  const entry = entryPrice(math, core) ?? (p.entryPrice !== undefined ? dec(p.entryPrice) : undefined);
   const out: RpcPositionEntry = {
     positionId: p.positionId,
     tradingAccountId: p.tradingAccountId,
     securitySymbol: p.securitySymbol,
     instrumentId: p.instrumentId,
     securityType: securityTypeOf(p.securitySymbol),
-    status: qty.isZero() ? 'CLOSED' : 'OPEN',
-    positionSide: qty.isNeg() ? 'SHORT' : 'LONG',
-    quantity: str(qty.abs()),
-    entryPrice: p.entryPrice,
-    realizedPnl: p.realizedPnl,
+    status: p.status,
+    positionSide: p.side,
+    quantity: p.quantity,
+    entryPrice: entry ? price(entry) : '0',
+    realizedPnl: amount(core.realizedPnl),
     createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
   };
-  if (p.exitPrice !== undefined) out.exitPrice = p.exitPrice;
+  if (p.externalPositionId !== undefined) out.externalPositionId = p.externalPositionId;
+  if (p.exitPrice !== undefined) out.exitPrice = price(dec(p.exitPrice));
   if (currentPrice !== undefined) {
-    out.currentPrice = str(currentPrice);
-    out.unrealizedPnl = str(currentPrice.sub(p.entryPrice).mul(qty));
+    out.currentPrice = price(currentPrice);
+    out.unrealizedPnl = amount(unrealizedPnl(math, core, currentPrice));
   }
   return out;
 }
@@ -56,13 +76,16 @@ export interface PortfolioView {
   summary?: RpcPortfolioSummary;
   updateMode: 'DELTA' | 'SNAPSHOT';
   updatedAt: number;
+  /** The price each position's instrument is valued at (mark, else last price). */
   prices?: Map<string, Dec>;
+  /** Margin per settle asset, for the balances' margin fields. */
+  margin?: Map<string, MarginState>;
 }
 
 export function toRpcPortfolio(v: PortfolioView): RpcPortfolio {
   const out: RpcPortfolio = {
     tradingAccountId: v.tradingAccountId,
-    balances: v.balances.map(toRpcBalance),
+    balances: v.balances.map((b) => toRpcBalance(b, v.margin?.get(b.asset))),
     positions: v.positions.map((p) => toRpcPosition(p, v.prices?.get(p.instrumentId))),
     updateMode: v.updateMode,
     updatedAt: toIso(v.updatedAt),

@@ -31,7 +31,8 @@ import type { TradingAccount, TradingAccountOperation } from '../model/trading-a
 import type { Credential } from '../model/credential.ts';
 import type { Instrument, Security } from '../model/instrument.ts';
 import type { Fill, Order } from '../model/order.ts';
-import type { Balance, Position } from '../model/balance.ts';
+import type { Balance } from '../model/balance.ts';
+import type { Position } from '../model/position.ts';
 import type { Subscription } from '../model/subscription.ts';
 import type { OtcStore } from './otc-store.ts';
 
@@ -137,6 +138,11 @@ export interface Store extends GroupCommit {
   loadCredentials(): Promise<Credential[]>;
   /** Every balance of every account. */
   loadBalances(): Promise<Balance[]>;
+  /**
+   * Every OPEN position, and per slot (account, instrument, and side in HEDGE mode — `positionSlot`) the latest
+   * position when none is open; open ones last. Rows written by releases before position ids and kinds come back as
+   * they were written (the domain reads them: positions/position-records.ts).
+   */
   loadPositions(): Promise<Position[]>;
   /** Orders not in a terminal status (FILLED, CANCELLED, REJECTED, EXPIRED, REPLACED, REVOKED), oldest first. */
   loadOpenOrders(): Promise<Order[]>;
@@ -179,6 +185,7 @@ export interface Store extends GroupCommit {
   upsertBalance(balance: Balance): void;
   /** Replaces every balance of the account (venue snapshots). */
   replaceBalances(tradingAccountId: string, balances: Balance[]): void;
+  /** Insert or replace by positionId; at most one OPEN position per slot (closing one and opening the next is two writes, the close first). */
   upsertPosition(position: Position): void;
   insertSubscription(subscription: Subscription): void;
   updateSubscription(subscription: Subscription): void;

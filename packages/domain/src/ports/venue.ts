@@ -13,12 +13,27 @@
  *
  * Numbers: every price, quantity, fee and balance is a decimal string (plain digits, optional fraction, no
  * exponent), e.g. "64123.45". Times are epoch milliseconds. Venues never use JS floats for money.
+ *
+ * Derivatives (perpetuals, futures, options). A venue that lists them says so on the instrument: `instrumentType` and
+ * `contract` (contract size, settle asset, inverse or linear, expiry, strike, option type, max leverage, maintenance
+ * rate, funding interval — model/instrument.ts). Quantities of its orders, fills and positions are in contracts, and
+ * a fill's fee is charged in the settle asset. On top of the spot shape a derivatives venue reports:
+ * - mark prices (`MarketDataSink.onMarkPrice`): what positions are valued and margined at, with index, funding rate,
+ *   open interest, mark IV and greeks where it has them — at least once a second while they change;
+ * - funding settlements (`MarketDataSink.onFunding`): one per perpetual and funding time, for the positions the
+ *   domain keeps (domain-ledger venues: PAPER);
+ * - for accounts (ledger 'venue' only — the venue keeps the positions): `positions` snapshots (after connect, after
+ *   a reconnect, and on every change its position stream reports: a liquidation, an expiry, a settlement), and each
+ *   `funding` payment; `fetchPositions` answers the same snapshot on demand (connect, reconciliation).
+ * Orders carry `reduceOnly`, `positionSide` (HEDGE mode), `leverage` and `marginMode` (model/venue-order.ts); a venue
+ * with per-instrument leverage applies it with `setLeverage` before placing. Margin checks and liquidations are the
+ * domain's on domain-ledger venues and the venue's own elsewhere. docs/derivatives.md has the whole picture.
  */
 
 import type { InstrumentSpec } from '../model/instrument.ts';
-import type { BookSnapshot, ExternalMarketData, KlineUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
+import type { BookSnapshot, ExternalMarketData, FundingSettlement, KlineUpdate, MarkPriceUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
 import type { DecimalString, EpochMs, VenueId } from '../model/primitives.ts';
-import type { AmendRequest, CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderState } from '../model/venue-order.ts';
+import type { AmendRequest, CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderState, VenuePosition } from '../model/venue-order.ts';
 
 /** Where a venue reports market data. Must not throw; must be cheap (called on the venue's hot path). */
 export interface MarketDataSink {
@@ -28,6 +43,10 @@ export interface MarketDataSink {
   onKline(kline: KlineUpdate): void;
   /** A feed went down or came back (e.g. a dropped venue socket); the book of `symbol` is unreliable while down. */
   onFeedStatus?(venue: VenueId, symbol: string, status: 'UP' | 'DOWN', reason?: string): void;
+  /** Derivatives: a new mark price (see the module notes). */
+  onMarkPrice?(mark: MarkPriceUpdate): void;
+  /** Perpetuals: a funding settlement happened (once per instrument and funding time). */
+  onFunding?(funding: FundingSettlement): void;
 }
 
 export interface ExecutionSink {
@@ -92,6 +111,14 @@ export interface Venue {
   acceptMarketData?(data: ExternalMarketData): void;
   /** Checks a credential against the venue; resolves `{ valid: false, reason }` rather than throwing on refusal. */
   verifyCredential?(credential: VenueCredential): Promise<{ valid: boolean; reason?: string }>;
+  /** Derivatives, ledger 'venue': the account's open positions as the venue holds them (the `positions` event's list). */
+  fetchPositions?(account: VenueAccount): Promise<VenuePosition[]>;
+  /**
+   * Derivatives: sets the leverage (and margin mode) the venue applies to the account's positions in `symbol`, for
+   * venues that keep it per instrument (Hyperliquid `updateLeverage`, Binance futures). Throws with the venue's words
+   * when refused (e.g. above the instrument's maximum, or not enough margin for the open position).
+   */
+  setLeverage?(account: VenueAccount, symbol: string, leverage: number, marginMode: 'CROSS' | 'ISOLATED'): Promise<void>;
 }
 
 /** What a venue factory receives from the composition root. Clock and ids are injected: no Date.now() in venues. */

@@ -248,4 +248,28 @@ ALTER TABLE orders ADD COLUMN order_list_id text COLLATE "C";
 CREATE INDEX orders_list ON orders (order_list_id) WHERE order_list_id IS NOT NULL;
 `,
   },
+  {
+    // As SQLite's migration 4 (trading positions): one row per position (open or closed), at most one OPEN per slot;
+    // the old table's rows carried over, the old table left for a previous release.
+    version: 5,
+    name: 'trading positions',
+    sql: `
+CREATE TABLE trading_positions (
+  position_id text COLLATE "C" PRIMARY KEY,
+  trading_account_id text COLLATE "C" NOT NULL,
+  instrument_id text COLLATE "C" NOT NULL,
+  slot text COLLATE "C" NOT NULL,
+  status text NOT NULL,
+  updated_at bigint NOT NULL,
+  body json NOT NULL
+);
+CREATE INDEX trading_positions_slot ON trading_positions (trading_account_id, instrument_id, slot, updated_at);
+CREATE UNIQUE INDEX trading_positions_open ON trading_positions (trading_account_id, instrument_id, slot) WHERE status = 'OPEN';
+INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, updated_at, body)
+  SELECT body->>'positionId', trading_account_id, instrument_id, 'NET',
+    CASE WHEN body->>'quantity' = '0' OR body->>'quantity' LIKE '-%' THEN 'CLOSED' ELSE 'OPEN' END,
+    (body->>'updatedAt')::bigint, body
+  FROM positions;
+`,
+  },
 ];

@@ -39,7 +39,8 @@ import type {
   TradingAccountFilter,
   TradingAccountOperation,
 } from '@cadenza/domain';
-import { TERMINAL_STATUSES, silentLogger } from '@cadenza/domain';
+import { TERMINAL_STATUSES, positionSlot, silentLogger } from '@cadenza/domain';
+import { LOAD_POSITIONS } from '../load-positions.ts';
 import { Availability, clientConfig, describeUrl, isTransient, openPool, storeUnavailable, type PoolOptions } from './connection.ts';
 import { domainMigrations } from './domain-migrations.ts';
 import { migrate } from './migrator.ts';
@@ -420,11 +421,12 @@ export class PgStore implements Store {
     });
   }
   upsertPosition(p: Position): void {
-    this.write(sql`INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (${p.tradingAccountId}, ${p.instrumentId}, ${json(p)})
-      ON CONFLICT (trading_account_id, instrument_id) DO UPDATE SET body = excluded.body`);
+    this.write(sql`INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, updated_at, body)
+      VALUES (${p.positionId}, ${p.tradingAccountId}, ${p.instrumentId}, ${positionSlot(p)}, ${p.status}, ${p.updatedAt}, ${json(p)})
+      ON CONFLICT (position_id) DO UPDATE SET slot = excluded.slot, status = excluded.status, updated_at = excluded.updated_at, body = excluded.body`);
   }
   loadPositions(): Promise<Position[]> {
-    return this.bodies('load-positions', 'SELECT body FROM positions ORDER BY trading_account_id, instrument_id');
+    return this.bodies('load-positions', LOAD_POSITIONS);
   }
 
   // ── subscriptions ─────────────────────────────────────────────────────────────────────────────────────

@@ -208,6 +208,32 @@ ALTER TABLE orders ADD COLUMN order_list_id TEXT;
 CREATE INDEX orders_list ON orders (order_list_id) WHERE order_list_id IS NOT NULL;
 `,
   },
+  {
+    // Positions get ids, sides and a lifecycle (OPEN → CLOSED, then a new position): one row per position, open or
+    // closed, at most one OPEN per slot (instrument in NETTING mode, instrument and side in HEDGE mode). The rows of
+    // the old per-instrument table are carried over (a flat or negative quantity — a spot "short" — comes over
+    // CLOSED); the old table stays, unused, so a previous release still opens this database.
+    version: 4,
+    name: 'trading positions',
+    sql: `
+CREATE TABLE trading_positions (
+  position_id TEXT PRIMARY KEY,
+  trading_account_id TEXT NOT NULL,
+  instrument_id TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  status TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX trading_positions_slot ON trading_positions (trading_account_id, instrument_id, slot, updated_at);
+CREATE UNIQUE INDEX trading_positions_open ON trading_positions (trading_account_id, instrument_id, slot) WHERE status = 'OPEN';
+INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, updated_at, body)
+  SELECT json_extract(body, '$.positionId'), trading_account_id, instrument_id, 'NET',
+    CASE WHEN json_extract(body, '$.quantity') = '0' OR json_extract(body, '$.quantity') LIKE '-%' THEN 'CLOSED' ELSE 'OPEN' END,
+    json_extract(body, '$.updatedAt'), body
+  FROM positions;
+`,
+  },
 ];
 
 /** Applies the migrations this file has not recorded yet, each in its own transaction, in version order. */

@@ -38,7 +38,7 @@ import type {
   TradingAccountFilter,
   TradingAccountOperation,
 } from '@cadenza/domain';
-import { TERMINAL_STATUSES } from '@cadenza/domain';
+import { TERMINAL_STATUSES, positionSlot } from '@cadenza/domain';
 import { migrate } from './migrations.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { accountsWhere, credentialsWhere, fillsWhere, ordersWhere, subscriptionsWhere, type Where } from './filters.ts';
@@ -329,7 +329,7 @@ export class SqliteStore implements Store {
     });
   }
   upsertPosition(p: Position): void {
-    this.s('upsertPosition').run(p.tradingAccountId, p.instrumentId, JSON.stringify(p));
+    this.s('upsertPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, positionSlot(p), p.status, p.updatedAt, JSON.stringify(p));
   }
   async loadPositions(): Promise<Position[]> {
     return parseAll<Position>(this.s('loadPositions').all() as Row[]);

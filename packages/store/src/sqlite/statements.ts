@@ -4,6 +4,7 @@
  * are prepared per distinct text and cached by the store, see filters.ts).
  */
 import type Database from 'better-sqlite3';
+import { LOAD_POSITIONS } from '../load-positions.ts';
 
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -46,9 +47,10 @@ export function prepareStatements(db: Database.Database) {
     loadBalances: p('SELECT body FROM balances ORDER BY trading_account_id, asset'),
     deleteBalances: p('DELETE FROM balances WHERE trading_account_id = ?'),
     upsertPosition: p(
-      'INSERT INTO positions (trading_account_id, instrument_id, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, instrument_id) DO UPDATE SET body = excluded.body',
+      `INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (position_id) DO UPDATE SET slot = excluded.slot, status = excluded.status, updated_at = excluded.updated_at, body = excluded.body`,
     ),
-    loadPositions: p('SELECT body FROM positions ORDER BY trading_account_id, instrument_id'),
+    loadPositions: p(LOAD_POSITIONS),
     insertSubscription: p(
       `INSERT INTO subscriptions (subscription_id, user_id, trading_account_id, venue, instrument_id, subscription_type, status, created_at, seq, body)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

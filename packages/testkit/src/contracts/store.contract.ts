@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Fill, Order, Store, TradingAccount } from '@cadenza/domain';
+import type { Fill, Order, Position, Store, TradingAccount } from '@cadenza/domain';
 import { otcStoreContract } from './otc-store.contract.ts';
 
 export function sampleAccount(over: Partial<TradingAccount> = {}): TradingAccount {
@@ -19,6 +19,28 @@ export function sampleAccount(over: Partial<TradingAccount> = {}): TradingAccoun
     credentialIds: [],
     createdAt: 1_000,
     updatedAt: 1_000,
+    ...over,
+  };
+}
+
+export function samplePosition(over: Partial<Position> = {}): Position {
+  return {
+    positionId: 'p1',
+    tradingAccountId: 'a',
+    instrumentId: 'PAPER:BTC/USDT',
+    securitySymbol: 'BTC',
+    kind: 'HOLDING',
+    mode: 'NETTING',
+    side: 'LONG',
+    status: 'OPEN',
+    quantity: '1',
+    cost: '10',
+    realizedPnl: '0',
+    fees: '0',
+    funding: '0',
+    terms: { contractSize: '1', settleAsset: 'USDT', priceDecimals: 8, amountDecimals: 8 },
+    createdAt: 1,
+    updatedAt: 1,
     ...over,
   };
 }
@@ -224,7 +246,7 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       await s.close();
     });
 
-    test('balances upsert and replace; positions upsert; both load for every account', async () => {
+    test('balances upsert and replace; both load for every account', async () => {
       const s = await open();
       const b = { balanceId: 'b1', tradingAccountId: 'a', asset: 'USDT', free: '1', locked: '0', createdAt: 1, updatedAt: 1 };
       s.upsertBalance(b);
@@ -233,10 +255,29 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       assert.deepEqual((await s.loadBalances()).map((x) => `${x.tradingAccountId}:${x.asset}:${x.free}`).sort(), ['a:USDT:2', 'z:USDT:1']);
       s.replaceBalances('a', [{ ...b, asset: 'BTC', balanceId: 'b2' }]);
       assert.deepEqual((await s.loadBalances()).map((x) => `${x.tradingAccountId}:${x.asset}`).sort(), ['a:BTC', 'z:USDT']);
-      const p = { positionId: 'p', tradingAccountId: 'a', instrumentId: 'PAPER:BTC/USDT', securitySymbol: 'BTC', quantity: '1', entryPrice: '10', realizedPnl: '0', createdAt: 1, updatedAt: 1 };
+      await s.close();
+    });
+
+    test('positions: upserted by id; load gives every open one and the latest of each flat slot, open ones last', async () => {
+      const s = await open();
+      const p = samplePosition();
       s.upsertPosition(p);
-      s.upsertPosition({ ...p, quantity: '2' });
-      assert.deepEqual((await s.loadPositions()).map((x) => x.quantity), ['2']);
+      s.upsertPosition({ ...p, quantity: '2', updatedAt: 2 });
+      assert.deepEqual((await s.loadPositions()).map((x) => `${x.positionId}:${x.quantity}`), ['p1:2']);
+      // The NET slot closes and reopens (a new id: the closed one is history now); a HEDGE account keeps a LONG and a
+      // SHORT side by side.
+      s.upsertPosition({ ...p, status: 'CLOSED', quantity: '0', updatedAt: 3, closedAt: 3 });
+      s.upsertPosition({ ...p, positionId: 'p2', side: 'SHORT', quantity: '1', updatedAt: 4 });
+      const hedge = { ...p, tradingAccountId: 'h', instrumentId: 'PAPER:BTC-PERP', kind: 'DERIVATIVE' as const, mode: 'HEDGE' as const };
+      s.upsertPosition({ ...hedge, positionId: 'h-long', updatedAt: 5 });
+      s.upsertPosition({ ...hedge, positionId: 'h-short', side: 'SHORT', updatedAt: 6 });
+      // A slot that went flat twice keeps only its latest closed position in the load.
+      s.upsertPosition({ ...p, tradingAccountId: 'z', positionId: 'z1', status: 'CLOSED', quantity: '0', updatedAt: 7 });
+      s.upsertPosition({ ...p, tradingAccountId: 'z', positionId: 'z2', status: 'CLOSED', quantity: '0', updatedAt: 8 });
+      assert.deepEqual(
+        (await s.loadPositions()).map((x) => `${x.positionId}:${x.status}`),
+        ['z2:CLOSED', 'p2:OPEN', 'h-long:OPEN', 'h-short:OPEN'],
+      );
       await s.close();
     });
 

@@ -8,7 +8,8 @@
  * - MARKET orders fill at once at the best ask (BUY) / bid (SELL) of a fixed book around `setPrice` (by QUOTE
  *   amount: whole lots of 0.0001, the remainder expires).
  * - LIMIT orders that cross the book fill at the touch; others rest (accepted) until `fillResting` or cancel.
- * - The fee is the taker (or maker) rate on the received asset, as Binance charges it.
+ * - The fee is the taker (or maker) rate on the received asset, as Binance charges it (a derivative's: on the traded
+ *   value, in its settle asset).
  * - A price off the tick grid or a quantity off the lot grid is rejected with the reason (model/instrument-rules.ts).
  * - `rejectNext(reason)` makes the next submit emit `rejected`; `failNext()` makes it throw.
  * - `duplicateFills = true` reports every fill twice with the same tradeId.
@@ -304,7 +305,9 @@ export class ScriptedVenue implements Venue {
   private fill(order: VenueOrder, externalOrderId: string, price: string, quantity: string, liquidity: 'MAKER' | 'TAKER', final = false): void {
     const spec = this.instruments.find((i) => i.symbol === order.symbol)!;
     const rate = dec(liquidity === 'MAKER' ? spec.makerFee : spec.takerFee);
-    const received = order.side === 'BUY' ? dec(quantity) : dec(quantity).mul(price);
+    // Derivatives charge the fee in the settle asset, on the traded value (linear contracts).
+    const settle = spec.contract?.settleAsset;
+    const received = settle ? dec(quantity).mul(spec.contract!.contractSize).mul(price) : order.side === 'BUY' ? dec(quantity) : dec(quantity).mul(price);
     const e: ExecutionEvent = {
       type: 'filled',
       tradeOrderId: order.tradeOrderId,
@@ -314,7 +317,7 @@ export class ScriptedVenue implements Venue {
       price,
       quantity,
       fee: str(received.mul(rate)),
-      feeAsset: order.side === 'BUY' ? spec.baseAsset : spec.quoteAsset,
+      feeAsset: settle ?? (order.side === 'BUY' ? spec.baseAsset : spec.quoteAsset),
       liquidity,
       timestamp: this.now(),
       ...(final ? { final } : {}),

@@ -9,7 +9,7 @@
 import type { ExecutionEvent, ExecutionSink, VenueOrder, VenueOrderState } from '@cadenza/domain';
 
 /** The events about one order (everything but account-wide `balances` and `resync`). */
-export type OrderEvent = Exclude<ExecutionEvent, { type: 'balances' | 'resync' }>;
+export type OrderEvent = Extract<ExecutionEvent, { tradeOrderId: string }>;
 
 export interface TrackedOrder {
   readonly tradeOrderId: string;

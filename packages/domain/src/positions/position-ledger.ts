@@ -1,0 +1,137 @@
+/**
+ * @module positions/position-ledger
+ * Books fills on positions: a spot order's fill on the account's holding of the instrument, a derivative order's on
+ * its positions (with the margin and PnL the fill moves, positions/derivative-fill.ts). The order ledger plans first
+ * (the plan's balance effects and position id go into the order's fill, orders/apply-fill.ts), then commits the plan
+ * inside the unit of work that books the fill.
+ */
+import type { DomainContext } from '../context.ts';
+import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
+import { ZERO, dec } from '../model/decimal.ts';
+import type { Order } from '../model/order.ts';
+import type { Position, PositionSideValue, PositionTerms } from '../model/position.ts';
+import type { FillEffects } from '../portfolios/fill-effects.ts';
+import type { FillReport } from '../orders/apply-fill.ts';
+import { derivativeFill, type HeldStep } from './derivative-fill.ts';
+import type { PositionBook } from './position-book.ts';
+import { heldOf, coreOf, mathOf, openingPosition, withCore, withHeld } from './position-records.ts';
+import { holdingTrade } from './position-math.ts';
+
+/** What a fill will do to positions, computed before anything is written. */
+export interface FillPlan {
+  /** The position the order acts on once the fill is booked (undefined: the fill touches none). */
+  positionId: string | undefined;
+  /** Derivative fills: the balance effects that replace the spot exchange of assets. */
+  effects?: FillEffects;
+  /** Writes the changed positions (inside the unit of work booking the fill); returns them. */
+  commit(): Position[];
+}
+
+/** One spot trade as a holding sees it: decimal strings, the fee in whichever asset it was charged. */
+export interface SpotTrade {
+  side: 'BUY' | 'SELL';
+  quantity: string;
+  price: string;
+  fee?: string;
+  feeAsset?: string;
+}
+
+const ownSide = (side: 'BUY' | 'SELL'): PositionSideValue => (side === 'BUY' ? 'LONG' : 'SHORT');
+
+export class PositionLedger {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly book: PositionBook,
+    private readonly instruments: InstrumentCatalog,
+  ) {}
+
+  planFill(order: Order, fill: FillReport): FillPlan {
+    return order.derivative ? this.planDerivative(order, fill) : this.planHolding(order, fill);
+  }
+
+  private planHolding(order: Order, fill: FillReport): FillPlan {
+    const plan = this.planSpot(order, { side: order.side, quantity: fill.quantity, price: fill.price, fee: fill.fee, feeAsset: fill.feeAsset });
+    return plan ?? { positionId: order.positionId, commit: () => [] };
+  }
+
+  /**
+   * A spot trade booked outside a venue order (an OTC QUOTED trade, otc/quote-desk.ts) on the account's holding of
+   * the instrument, inside the caller's unit of work; the holding written, or undefined when the trade touches none.
+   */
+  holdingTrade(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, trade: SpotTrade): Position | undefined {
+    return this.planSpot(at, trade)?.commit()[0];
+  }
+
+  private planSpot(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, t: SpotTrade): FillPlan | undefined {
+    const fee = dec(t.fee ?? '0');
+    const current = this.book.open(at.tradingAccountId, at.instrumentId, 'NET');
+    const step = holdingTrade(current ? coreOf(current) : undefined, {
+      side: t.side,
+      quantity: dec(t.quantity),
+      price: dec(t.price),
+      baseFee: t.feeAsset === at.baseAsset ? fee : ZERO,
+      quoteFee: t.feeAsset === at.quoteAsset ? fee : ZERO,
+    });
+    if (!step) return undefined;
+    const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at));
+    return { positionId: record.positionId, commit: () => [this.book.write(withCore(record, step.after, this.ctx.clock.now()))] };
+  }
+
+  private planDerivative(order: Order, fill: FillReport): FillPlan {
+    const d = order.derivative!;
+    const own = ownSide(order.side);
+    let target: Position | undefined;
+    let open: Position | undefined;
+    if (d.positionMode === 'HEDGE') {
+      const named = order.positionId ? this.book.get(order.positionId) : undefined;
+      if (d.reduceOnly && named?.status === 'OPEN' && named.side !== own) target = named;
+      open = this.book.open(order.tradingAccountId, order.instrumentId, own);
+    } else {
+      open = this.book.open(order.tradingAccountId, order.instrumentId, 'NET');
+    }
+    const result = derivativeFill({
+      math: mathOf(d),
+      settleAsset: d.settleAsset,
+      mode: d.positionMode,
+      leverage: d.leverage,
+      marginMode: d.marginMode,
+      ...(target ? { reduces: heldOf(target) } : {}),
+      ...(open ? { open: heldOf(open) } : {}),
+      trade: { side: order.side, quantity: dec(fill.quantity), price: dec(fill.price), fee: dec(fill.fee), feeAsset: fill.feeAsset },
+      lockAsset: order.lockAsset,
+      lockedRemaining: dec(order.lockedAmount),
+    });
+    const terms: PositionTerms = {
+      contractSize: d.contractSize, settleAsset: d.settleAsset, priceDecimals: d.priceDecimals, amountDecimals: d.amountDecimals, maintenanceMarginRate: d.maintenanceMarginRate,
+      ...(d.inverse ? { inverse: true } : {}),
+    };
+    // Each step's record: the named target, the open position it grew or reduced, or a new one (opened at plan time,
+    // so the order can carry its id).
+    const records = result.steps.map((s: HeldStep) => {
+      if (s.step.before && target && s.step.before.side === target.side) return target;
+      if (s.step.before && open) return open;
+      return this.fresh(order, 'DERIVATIVE', d.positionMode, s.after.core.side, terms);
+    });
+    const last = records[records.length - 1];
+    return {
+      positionId: d.reduceOnly && order.positionId ? order.positionId : last?.positionId,
+      effects: { deltas: result.deltas, lockConsumed: result.lockConsumed },
+      commit: () => {
+        const now = this.ctx.clock.now();
+        return result.steps.map((s, i) => this.book.write(withHeld(records[i]!, s.after, now)));
+      },
+    };
+  }
+
+  /** A position opening now (not yet written). */
+  private fresh(order: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset'>, kind: Position['kind'], mode: Position['mode'], side: PositionSideValue, terms: PositionTerms): Position {
+    const at = { positionId: this.ctx.ids.uuid(), tradingAccountId: order.tradingAccountId, instrumentId: order.instrumentId, securitySymbol: order.baseAsset };
+    return openingPosition({ ...at, kind, mode, side, terms }, this.ctx.clock.now());
+  }
+
+  private holdingTerms(order: Pick<Order, 'instrumentId' | 'quoteAsset'>): PositionTerms {
+    const spec = this.instruments.get(order.instrumentId)?.spec;
+    const decimals = spec?.quotePrecision ?? 8;
+    return { contractSize: '1', settleAsset: order.quoteAsset, priceDecimals: decimals, amountDecimals: decimals };
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * @module positions/position-records
+ * Between the stored `Position` record (decimal strings) and the math's `PositionCore` / `HeldPosition` (Dec), and
+ * the reading of records written before positions had kinds (releases up to the first derivatives one).
+ */
+import { ZERO, dec, str } from '../model/decimal.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
+import type { Position, PositionTerms } from '../model/position.ts';
+import type { HeldPosition } from './derivative-fill.ts';
+import { HOLDING_MATH, entryPrice, type ContractMath, type PositionCore } from './position-math.ts';
+
+export function coreOf(p: Position): PositionCore {
+  const core: PositionCore = { side: p.side, quantity: dec(p.quantity), cost: dec(p.cost), realizedPnl: dec(p.realizedPnl), fees: dec(p.fees), funding: dec(p.funding) };
+  if (p.exitPrice !== undefined) core.exitPrice = dec(p.exitPrice);
+  return core;
+}
+
+export function heldOf(p: Position): HeldPosition {
+  return { core: coreOf(p), marginMode: p.marginMode ?? 'CROSS', leverage: p.leverage ?? 1, isolatedMargin: dec(p.isolatedMargin ?? '0') };
+}
+
+export function mathOf(terms: Pick<PositionTerms, 'contractSize' | 'inverse'>): ContractMath {
+  return terms.contractSize === '1' && !terms.inverse ? HOLDING_MATH : { contractSize: dec(terms.contractSize), inverse: terms.inverse === true };
+}
+
+/** A position opening now, flat until its first step is booked onto it. */
+export function openingPosition(
+  at: Pick<Position, 'positionId' | 'tradingAccountId' | 'instrumentId' | 'securitySymbol' | 'kind' | 'mode' | 'side' | 'terms'>,
+  now: number,
+): Position {
+  return { ...at, status: 'OPEN', quantity: '0', cost: '0', realizedPnl: '0', fees: '0', funding: '0', createdAt: now, updatedAt: now };
+}
+
+/** The terms of positions in a derivative instrument: its contract, prices at the quote precision, amounts at the settle asset's. */
+export function derivativeTerms(spec: InstrumentSpec): PositionTerms {
+  const c = spec.contract!;
+  return {
+    contractSize: c.contractSize,
+    settleAsset: c.settleAsset,
+    priceDecimals: spec.quotePrecision,
+    amountDecimals: c.inverse ? spec.basePrecision : spec.quotePrecision,
+    maintenanceMarginRate: c.maintenanceMarginRate ?? DEFAULT_MAINTENANCE_RATE,
+    ...(c.inverse ? { inverse: true } : {}),
+  };
+}
+
+/** Maintenance rate of a contract whose venue states none (0.5 %, the usual first tier of a major perpetual). */
+export const DEFAULT_MAINTENANCE_RATE = '0.005';
+
+/** `p` with the figures of `core` (status CLOSED once flat), at `now`. */
+export function withCore(p: Position, core: PositionCore, now: number): Position {
+  const next: Position = { ...p, side: core.side, quantity: str(core.quantity), cost: str(core.cost), realizedPnl: str(core.realizedPnl), fees: str(core.fees), funding: str(core.funding), updatedAt: now };
+  if (core.exitPrice !== undefined) next.exitPrice = str(core.exitPrice);
+  if (core.quantity.isZero()) {
+    // The entry price a closed position showed while open stays on it (its cost is gone with its quantity).
+    const entry = p.status === 'OPEN' ? entryPrice(mathOf(p.terms), coreOf(p)) : undefined;
+    if (entry) next.entryPrice = str(entry);
+    next.status = 'CLOSED';
+    next.closedAt = now;
+  }
+  return next;
+}
+
+/** `p` with the margin of `held` (ISOLATED collateral, leverage). */
+export function withHeld(p: Position, held: HeldPosition, now: number): Position {
+  const next = withCore(p, held.core, now);
+  next.leverage = held.leverage;
+  next.marginMode = held.marginMode;
+  if (held.marginMode === 'ISOLATED') next.isolatedMargin = str(next.status === 'CLOSED' ? ZERO : held.isolatedMargin);
+  return next;
+}
+
+/**
+ * A stored record as this release reads it. Records of earlier releases were spot net positions keyed by instrument,
+ * with a signed quantity and an entry price: a long one becomes an open holding at that entry; a flat or short one
+ * (the short was never real: it came from selling funded assets) a closed holding.
+ */
+export function readPosition(raw: Position | LegacyPosition): Position {
+  if ('kind' in raw && raw.kind) return raw;
+  const legacy = raw as LegacyPosition;
+  const quantity = dec(legacy.quantity);
+  const quote = legacy.instrumentId.includes('/') ? legacy.instrumentId.slice(legacy.instrumentId.lastIndexOf('/') + 1) : 'USDT';
+  const open = quantity.gt(0);
+  const p: Position = {
+    positionId: legacy.positionId,
+    tradingAccountId: legacy.tradingAccountId,
+    instrumentId: legacy.instrumentId,
+    securitySymbol: legacy.securitySymbol,
+    kind: 'HOLDING',
+    mode: 'NETTING',
+    side: 'LONG',
+    status: open ? 'OPEN' : 'CLOSED',
+    quantity: open ? str(quantity) : '0',
+    cost: open ? str(quantity.mul(legacy.entryPrice)) : '0',
+    realizedPnl: legacy.realizedPnl,
+    fees: '0',
+    funding: '0',
+    terms: { contractSize: '1', settleAsset: quote, priceDecimals: 8, amountDecimals: 8 },
+    createdAt: legacy.createdAt,
+    updatedAt: legacy.updatedAt,
+  };
+  if (legacy.exitPrice !== undefined) p.exitPrice = legacy.exitPrice;
+  if (!open) {
+    p.closedAt = legacy.updatedAt;
+    if (!dec(legacy.entryPrice).isZero()) p.entryPrice = legacy.entryPrice;
+  }
+  return p;
+}
+
+/** The stored shape of a position before derivatives (signed netting quantity, entry price). */
+export interface LegacyPosition {
+  positionId: string;
+  tradingAccountId: string;
+  instrumentId: string;
+  securitySymbol: string;
+  quantity: string;
+  entryPrice: string;
+  exitPrice?: string;
+  realizedPnl: string;
+  createdAt: number;
+  updatedAt: number;
+}
