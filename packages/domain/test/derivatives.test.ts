@@ -72,6 +72,9 @@ describe('derivatives', () => {
     const ok = await submit(t, { orderSide: 'BUY', quantity: '20', orderType: 'LIMIT', limitPrice: '50000', timeInForce: 'GTC' }, { leverage: 50 });
     assert.equal(ok.status, 'ACCEPTED');
     assert.equal(usdt(t).locked, '21000', 'margin 20000 + taker fee 1000 reserved while the order rests');
+    await assert.rejects(t.cadenza.orders.amend(alice, { tradingAccountId: t.accountId, tradeOrderId: ok.tradeOrderId, limitPrice: '49000' }),
+      (e: DomainError) => e.code === 10002 && /not amended/.test(e.message));
+    assert.equal(usdt(t).locked, '21000', 'a refused amendment leaves the margin reserved as it was');
   });
 
   test('netting: a sell through zero closes the long (realising its PnL) and opens a short; positionId closes exactly', async () => {

@@ -238,6 +238,8 @@ export class OrderDesk {
     if (isTerminal(order.status) || order.status === 'PENDING_CANCEL') {
       throw new DomainError('INVALID_ORDER_TRANSITION', `trade order ${order.tradeOrderId} is ${order.status}; only a working order can be amended`);
     }
+    // A derivative order's lock is margin at its leverage, not the spot lock amendOrder computes (docs/derivatives.md).
+    if (order.derivative) throw new DomainError('NOT_SUPPORTED', `orders on ${order.derivative.instrumentType} instruments are not amended: cancel the order and submit a new one`);
     const venue = this.ctx.venues.get(order.venue);
     if (!venue?.amendOrder) throw new DomainError('NOT_SUPPORTED', `${order.venue} does not amend orders: cancel the order and submit a new one`);
     const instrument = this.instruments.get(order.instrumentId);
