@@ -44,6 +44,7 @@ import { createSigner, type RequestSigner } from './signing.ts';
 import { BinanceUserStream } from './ws/user-stream-client.ts';
 import { mapExecutionReport, parseAccountPosition, parseExecutionReport, reportOrderKey } from './user-data.ts';
 import { BinanceVenueError, NO_SUCH_ORDER } from './errors.ts';
+import { VenueError } from '../kit/venue-error.ts';
 import type { WireObject } from './wire.ts';
 import { isZeroDecimal } from '@cadenza/domain';
 
@@ -221,7 +222,7 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
       await this.rest.signed('GET', '/api/v3/account', [['omitZeroBalances', 'true']], signer);
       return { valid: true };
     } catch (err) {
-      if (err instanceof BinanceVenueError && err.kind === 'rejected') return { valid: false, reason: err.message };
+      if (err instanceof VenueError && err.kind === 'rejected') return { valid: false, reason: err.message };
       throw err;
     }
   }
@@ -232,7 +233,7 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
   }
 
   private async handleSubmitError(tracked: TrackedOrder, order: VenueOrder, signer: RequestSigner, err: unknown, reject: (reason: string) => void): Promise<void> {
-    if (!(err instanceof BinanceVenueError) || (err.kind !== 'unknown-outcome' && err.kind !== 'network')) {
+    if (!(err instanceof VenueError) || (err.kind !== 'unknown-outcome' && err.kind !== 'network')) {
       reject(err instanceof Error ? err.message : String(err));
       return;
     }
@@ -241,7 +242,7 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
       const body = await this.rest.signed('GET', '/api/v3/order', [['symbol', this.directory.external(order.symbol)], ['origClientOrderId', order.clientOrderId]], signer);
       this.orders.emitReport(tracked, parseOrderReport(body), this.deps.clock.now());
     } catch (queryErr) {
-      if (queryErr instanceof BinanceVenueError && queryErr.code === NO_SUCH_ORDER) reject(`not placed: ${err.message}`);
+      if (queryErr instanceof VenueError && queryErr.code === NO_SUCH_ORDER) reject(`not placed: ${err.message}`);
       else this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: err.message }, 'Binance order outcome unknown; waiting for the user data stream');
     }
   }
@@ -250,7 +251,7 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
    * The order's state on Binance: `GET /api/v3/order` (by our clientOrderId, and Binance's orderId when known, so a
    * reused clientOrderId cannot answer for another order), and for an order with executions its trades from
    * `GET /api/v3/myTrades` (orderId filter; pages of 1000). `undefined` on -2013 "Order does not exist."; other
-   * errors are thrown as BinanceVenueError for the caller to retry. The account's user data stream is subscribed
+   * errors are thrown as VenueError for the caller to retry. The account's user data stream is subscribed
    * first and the order adopted by the tracker, so whatever happens to it from now on is reported live — once.
    */
   async queryOrder(request: OrderQuery, account: VenueAccount): Promise<VenueOrderState | undefined> {
@@ -277,7 +278,7 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
     try {
       report = parseOrderReport(await this.rest.signed('GET', '/api/v3/order', params, signer));
     } catch (err) {
-      if (err instanceof BinanceVenueError && err.code === NO_SUCH_ORDER) return undefined;
+      if (err instanceof VenueError && err.code === NO_SUCH_ORDER) return undefined;
       throw err;
     }
     const trades = report.executedQty !== undefined && !isZeroDecimal(report.executedQty) ? await this.orderTrades(symbol, report.orderId, signer) : [];

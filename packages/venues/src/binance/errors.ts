@@ -1,35 +1,23 @@
 /**
  * @module binance/errors
- * The adapter's one error type. `retryable` separates transient trouble (network, 429, 5xx, unknown outcome)
- * from refusals (Binance error codes such as -2010, -1013, -2015) — the split ccxt gets right.
+ * Binance's errors are the kit's VenueError (kinds: rejected, rate-limited, banned, network, unknown-outcome,
+ * protocol, unsupported), under the venue name "Binance" and with Binance's numeric codes as text ("-2010"), so
+ * callers treat every connector's errors alike (`instanceof VenueError`, `kind`, `retryable`, `code`).
  */
-import type { VenueErrorKind } from '../kit/venue-error.ts';
+import { VenueError, type VenueErrorKind } from '../kit/venue-error.ts';
 
-/** The kit's error kinds (rejected, rate-limited, banned, network, unknown-outcome, protocol, unsupported). */
+/** The kit's error kinds. */
 export type BinanceErrorKind = VenueErrorKind;
 
-export class BinanceVenueError extends Error {
-  override readonly name = 'BinanceVenueError';
-  constructor(
-    readonly kind: BinanceErrorKind,
-    message: string,
-    readonly details: { code?: number; httpStatus?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-  }
-
-  get code(): number | undefined {
-    return this.details.code;
-  }
-
-  get retryable(): boolean {
-    return this.kind === 'rate-limited' || this.kind === 'network' || this.kind === 'unknown-outcome';
+/** A VenueError raised by the Binance connector; `details.code` is Binance's numeric error code. */
+export class BinanceVenueError extends VenueError {
+  constructor(kind: BinanceErrorKind, message: string, details: { code?: number; httpStatus?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+    const { code, ...rest } = details;
+    super('Binance', kind, message, code === undefined ? rest : { ...rest, code: String(code) });
   }
 }
 
-/** Binance codes meaning "this key cannot be used" (verifyCredential answers invalid rather than throwing). */
-export const CREDENTIAL_REFUSAL_CODES: ReadonlySet<number> = new Set([-2014, -2015, -1022, -1002]);
 /** -1021: timestamp outside recvWindow; the client resynchronises its server-time offset and retries once. */
-export const INVALID_TIMESTAMP = -1021;
+export const INVALID_TIMESTAMP = '-1021';
 /** -2013: order does not exist (query); -2011 cancel rejected; -2010 new order rejected; -1013 filter failure. */
-export const NO_SUCH_ORDER = -2013;
+export const NO_SUCH_ORDER = '-2013';

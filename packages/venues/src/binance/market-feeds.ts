@@ -4,12 +4,20 @@
  * procedure (REST snapshot + buffered `@depth@100ms` events), last trades, 24 h tickers and forming klines.
  * A stream runs only while subscribed; books are reported to the sink as "changed" (consumers pull them).
  * While a book is being (re)synchronised `getBook` answers undefined and the feed status is DOWN.
+ *
+ * Streams ride combined-stream sockets (`<base>/stream?streams=a/b/c`) in a kit channel pool: at most
+ * `maxStreamsPerConnection` a socket (Binance allows 1024; the initial list travels in the URL, so 200 by default),
+ * live `SUBSCRIBE` / `UNSUBSCRIBE` spaced 250 ms apart (Binance closes a connection sending more than 5 messages a
+ * second), Binance's pings answered by `ws`, and a socket replaced make-before-break before Binance's 24-hour cut
+ * and on a `serverShutdown` event, so the feed does not go down (the depth synchroniser tolerates the seam:
+ * overlapping events are stale, missing ones are a gap).
  */
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { DepthSync } from './ws/depth-sync.ts';
 import { FeedStatus } from '../kit/feed-status.ts';
-import { BinanceStreamPool } from './ws/stream-pool.ts';
-import { parseDepthDiff, parseKlineEvent, parseTicker, parseTrade, type InstrumentRef } from './ws/parse.ts';
+import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
+import { errorText } from '../kit/venue-error.ts';
+import { parseDepthDiff, parseKlineEvent, parseStreamMessage, parseTicker, parseTrade, type InstrumentRef } from './ws/parse.ts';
 import { parseDepthSnapshot } from './http/parse.ts';
 import type { BinanceRestClient } from './http/rest-client.ts';
 import type { WireObject } from './wire.ts';
@@ -56,27 +64,34 @@ export function depthWeight(limit: number): number {
 export class MarketFeeds {
   private readonly feeds = new Map<string, SymbolFeed>();
   private readonly targets = new Map<string, StreamTarget>();
-  private readonly stream: BinanceStreamPool;
+  private readonly stream: ChannelPool;
   private readonly status: FeedStatus;
+  private nextControlId = 1;
   private stopped = false;
 
   constructor(private readonly options: MarketFeedsOptions) {
     this.status = new FeedStatus(options.venueId, options.market);
-    this.stream = new BinanceStreamPool({
-      baseUrl: options.wsBaseUrl,
+    const control = (method: 'SUBSCRIBE' | 'UNSUBSCRIBE') => (streams: string[]) => [{ method, params: streams, id: this.nextControlId++ }];
+    this.stream = new ChannelPool({
+      name: `${options.venueId} market`,
+      url: (streams) => `${options.wsBaseUrl}/stream?streams=${[...streams].join('/')}`,
       log: options.log,
-      onData: (stream, data) => this.onData(stream, data),
-      onStatus: (status, reason, streams) => this.onStreamStatus(status, reason, streams),
-      ...(options.maxStreamsPerConnection !== undefined ? { maxStreamsPerConnection: options.maxStreamsPerConnection } : {}),
-      ...(options.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: options.maxConnectionAgeMs } : {}),
-      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      capacity: Math.max(1, Math.min(1024, options.maxStreamsPerConnection ?? 200)),
+      subscribeFrames: control('SUBSCRIBE'),
+      unsubscribeFrames: control('UNSUBSCRIBE'),
+      controlIntervalMs: 250,
+      onMessage: (socket, text) => this.onMessage(socket, text),
+      onOpen: (socket) => this.onOpen(socket),
+      onDown: (streams, reason) => this.onDown(streams, reason),
+      maxAgeMs: options.maxConnectionAgeMs ?? 23.5 * 3600_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 70_000,
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
   }
 
   /** Market stream sockets carrying at least one stream. */
   get connectionCount(): number {
-    return this.stream.connectionCount;
+    return this.stream.socketCount;
   }
 
   subscribe(key: MarketStreamKey, external: string): void {
@@ -102,7 +117,7 @@ export class MarketFeeds {
         this.targets.set(name, { feed, kind: 'kline' });
         break;
     }
-    this.stream.add([name]);
+    this.stream.add(name);
   }
 
   unsubscribe(key: MarketStreamKey): void {
@@ -110,7 +125,7 @@ export class MarketFeeds {
     if (!feed) return;
     const name = this.streamName(feed, key);
     if (!this.targets.delete(name)) return;
-    this.stream.remove([name]);
+    this.stream.remove(name);
     switch (key.kind) {
       case 'orderbook':
         if (feed.depth) clearTimeout(feed.depth.retryTimer);
@@ -151,7 +166,7 @@ export class MarketFeeds {
 
   /** Stream names currently wanted (diagnostics, tests). */
   activeStreams(): string[] {
-    return [...this.stream.streams];
+    return [...this.stream.channels];
   }
 
   stop(): void {
@@ -193,6 +208,26 @@ export class MarketFeeds {
     }
   }
 
+  private onMessage(socket: PoolSocket, text: string): void {
+    const msg = parseStreamMessage(text);
+    switch (msg.kind) {
+      case 'data':
+        if (msg.data.e === 'serverShutdown') socket.rotate('serverShutdown');
+        else this.onData(msg.stream, msg.data);
+        return;
+      case 'result':
+        return;
+      case 'error':
+        this.options.log.warn({ code: msg.code, msg: msg.msg, id: msg.id }, 'Binance refused a stream control message');
+        return;
+      case 'unknown': {
+        const raw = msg.raw;
+        if (typeof raw === 'object' && raw !== null && (raw as WireObject).e === 'serverShutdown') socket.rotate('serverShutdown');
+        return;
+      }
+    }
+  }
+
   private onData(stream: string, data: WireObject): void {
     const target = this.targets.get(stream);
     if (!target || this.stopped) return;
@@ -220,7 +255,7 @@ export class MarketFeeds {
         }
       }
     } catch (err) {
-      this.options.log.warn({ stream, err: err instanceof Error ? err.message : String(err) }, 'dropped a malformed Binance stream event');
+      this.options.log.warn({ stream, err: errorText(err) }, 'dropped a malformed Binance stream event');
     }
   }
 
@@ -293,26 +328,30 @@ export class MarketFeeds {
         if (feed.depth !== depth || this.stopped) return;
         depth.failures++;
         const delay = Math.min(30_000, 500 * 2 ** Math.min(depth.failures, 6));
-        this.options.log.warn({ symbol: feed.ref.symbol, err: err instanceof Error ? err.message : String(err), retryInMs: delay }, 'Binance depth snapshot failed');
+        this.options.log.warn({ symbol: feed.ref.symbol, err: errorText(err), retryInMs: delay }, 'Binance depth snapshot failed');
         this.setDown(feed, 'depth snapshot failed');
         this.fetchSnapshot(feed, depth, delay);
       });
   }
 
-  private onStreamStatus(status: 'up' | 'down', reason: string, streams: ReadonlySet<string>): void {
+  /** A socket came (back) up: its non-depth feeds are live again at once; books wait for their resync. */
+  private onOpen(socket: PoolSocket): void {
+    for (const s of socket.channels) {
+      const target = this.targets.get(s);
+      if (target && !target.feed.depth) this.setUp(target.feed);
+    }
+  }
+
+  private onDown(streams: ReadonlySet<string>, reason: string): void {
     const affected = new Set<SymbolFeed>();
     for (const s of streams) {
       const target = this.targets.get(s);
       if (target) affected.add(target.feed);
     }
     for (const feed of affected) {
-      if (status === 'down') {
-        feed.depth?.sync.reset();
-        this.setDown(feed, reason);
-        if (feed.depth) this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
-      } else if (!feed.depth) {
-        this.setUp(feed);
-      }
+      feed.depth?.sync.reset();
+      this.setDown(feed, reason);
+      if (feed.depth) this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
     }
   }
 

@@ -1,48 +1,28 @@
 /**
  * @module binance/wire
- * Reads untyped JSON from Binance into typed values. Every accessor names the field it wanted, so a payload
- * that drifts from the documented shape fails loudly with a `BinanceVenueError('protocol')` instead of
- * leaking `undefined` into the book or the order flow.
+ * Reads untyped JSON from Binance into typed values: the kit's wire readers under Binance's name (a payload that
+ * drifts from the documented shape fails loudly with a `VenueError('protocol')` instead of leaking `undefined` into
+ * the book or the order flow), plus what only Binance sends — booleans, optional integers and `[price, qty]` levels.
  */
-import { BinanceVenueError } from './errors.ts';
+import { Wire, type WireObject } from '../kit/wire.ts';
 import { isUnsignedDecimal } from '@cadenza/domain';
 
-export type WireObject = Readonly<Record<string, unknown>>;
+export type { WireObject } from '../kit/wire.ts';
 
-function fail(what: string, value: unknown): never {
-  const shown = JSON.stringify(value);
-  throw new BinanceVenueError('protocol', `unexpected Binance payload: ${what} (got ${shown === undefined ? 'undefined' : shown.slice(0, 80)})`);
-}
+const wire: Wire = new Wire('Binance');
 
-export function asObject(v: unknown, what: string): WireObject {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${what} must be an object`, v);
-  return v as WireObject;
-}
-
-export function asArray(v: unknown, what: string): readonly unknown[] {
-  if (!Array.isArray(v)) fail(`${what} must be an array`, v);
-  return v;
-}
-
-export function str(o: WireObject, key: string): string {
-  const v = o[key];
-  if (typeof v !== 'string') fail(`field ${key} must be a string`, v);
-  return v;
-}
-
-export function optStr(o: WireObject, key: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') fail(`field ${key} must be a string`, v);
-  return v;
-}
-
+export const asObject = (v: unknown, what: string): WireObject => wire.object(v, what);
+export const asArray = (v: unknown, what: string): readonly unknown[] => wire.array(v, what);
+export const str = (o: WireObject, key: string): string => wire.str(o, key);
+/** An optional string field ("" reads as absent, as Binance sends it for "not applicable"). */
+export const optStr = (o: WireObject, key: string): string | undefined => wire.optStr(o, key);
 /** An integer field (ids, times); Binance ids fit in 2^53. */
-export function int(o: WireObject, key: string): number {
-  const v = o[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(`field ${key} must be an integer`, v);
-  return v;
-}
+export const int = (o: WireObject, key: string): number => wire.int(o, key);
+/** An unsigned decimal string field, kept as text. */
+export const decimal = (o: WireObject, key: string): string => wire.decimal(o, key);
+export const optDecimal = (o: WireObject, key: string): string | undefined => wire.optDecimal(o, key);
+/** A signed decimal string such as a price change percent ("-0.317"). */
+export const signedDecimal = (o: WireObject, key: string): string => wire.signedDecimal(o, key);
 
 export function optInt(o: WireObject, key: string): number | undefined {
   const v = o[key];
@@ -52,28 +32,7 @@ export function optInt(o: WireObject, key: string): number | undefined {
 
 export function bool(o: WireObject, key: string): boolean {
   const v = o[key];
-  if (typeof v !== 'boolean') fail(`field ${key} must be a boolean`, v);
-  return v;
-}
-
-/** An unsigned decimal string field, kept as text. */
-export function decimal(o: WireObject, key: string): string {
-  const v = str(o, key);
-  if (!isUnsignedDecimal(v)) fail(`field ${key} must be a decimal string`, v);
-  return v;
-}
-
-export function optDecimal(o: WireObject, key: string): string | undefined {
-  const v = optStr(o, key);
-  if (v === undefined) return undefined;
-  if (!isUnsignedDecimal(v)) fail(`field ${key} must be a decimal string`, v);
-  return v;
-}
-
-/** A signed decimal string such as a price change percent ("-0.317"). */
-export function signedDecimal(o: WireObject, key: string): string {
-  const v = str(o, key);
-  if (!/^-?\d+(\.\d+)?$/.test(v)) fail(`field ${key} must be a decimal string`, v);
+  if (typeof v !== 'boolean') wire.fail(`field ${key} must be a boolean`, v);
   return v;
 }
 
@@ -83,8 +42,8 @@ export function levels(o: WireObject, key: string): Array<[string, string]> {
     const pair = asArray(row, `${key}[${i}]`);
     const price = pair[0];
     const qty = pair[1];
-    if (typeof price !== 'string' || !isUnsignedDecimal(price)) fail(`${key}[${i}] price must be a decimal string`, price);
-    if (typeof qty !== 'string' || !isUnsignedDecimal(qty)) fail(`${key}[${i}] quantity must be a decimal string`, qty);
+    if (typeof price !== 'string' || !isUnsignedDecimal(price)) wire.fail(`${key}[${i}] price must be a decimal string`, price);
+    if (typeof qty !== 'string' || !isUnsignedDecimal(qty)) wire.fail(`${key}[${i}] quantity must be a decimal string`, qty);
     return [price, qty];
   });
 }

@@ -6,6 +6,11 @@
  * unused). On every (re)open the socket sends the connector's greeting and subscribes all its channels again; a
  * lost socket reports its channels down. Subscribe/unsubscribe frames are paced per socket
  * (`controlIntervalMs`), since venues cap control messages per connection.
+ *
+ * Venues that take the initial channels in the URL (Binance's `/stream?streams=a/b`) give `url` as a function of a
+ * socket's channels: it is read at every connection attempt, and the channels it named are not subscribed again on
+ * open. `maxAgeMs` and `PoolSocket.rotate` replace a socket make-before-break (kit/managed-socket.ts), for venues
+ * that cut connections at an age or announce a shutdown.
  */
 import { ManagedSocket, type Backoff } from './managed-socket.ts';
 
@@ -18,11 +23,14 @@ export interface PoolSocket {
   resubscribe(channel: string): void;
   /** Drops the connection (it reconnects and resubscribes everything: e.g. after a sequence gap). */
   reconnect(reason: string): void;
+  /** Moves the channels to a new connection without an outage (a venue's shutdown notice). */
+  rotate(reason: string): void;
 }
 
 export interface ChannelPoolOptions {
   name: string;
-  url: string;
+  /** A fixed URL, or one naming the socket's channels (read at every connection attempt). */
+  url: string | ((channels: ReadonlySet<string>) => string);
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** Channels per socket (Bitfinex: 25 public channels; OKX: no documented cap, 100 keeps frames small). */
   capacity: number;
@@ -41,6 +49,8 @@ export interface ChannelPoolOptions {
   pingIntervalMs?: number;
   pingFrame?: string;
   controlIntervalMs?: number;
+  /** Sockets are replaced make-before-break at this age. */
+  maxAgeMs?: number;
 }
 
 class Member implements PoolSocket {
@@ -48,6 +58,8 @@ class Member implements PoolSocket {
   private readonly queue: Array<{ op: 'sub' | 'unsub'; channel: string }> = [];
   private timer: NodeJS.Timeout | undefined;
   private lastControlAt = -Infinity;
+  /** Channels the URL of the connection being opened named (already subscribed when it opens). */
+  private named: ReadonlySet<string> = new Set();
   readonly socket: ManagedSocket;
 
   constructor(
@@ -56,17 +68,20 @@ class Member implements PoolSocket {
   ) {
     this.socket = new ManagedSocket({
       name: `${options.name} #${id}`,
-      url: options.url,
+      url: typeof options.url === 'string' ? options.url : this.urlNaming(options.url),
       log: options.log,
       ...(options.reconnectDelayMs ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
       ...(options.pingFrame !== undefined ? { pingFrame: options.pingFrame } : {}),
       ...(options.beforeConnect ? { beforeConnect: options.beforeConnect } : {}),
+      ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),
       onOpen: () => {
         this.queue.length = 0;
         for (const f of options.greeting?.() ?? []) this.socket.send(f);
-        for (const c of this.channels) this.queue.push({ op: 'sub', channel: c });
+        for (const c of this.named) if (!this.channels.has(c)) this.queue.push({ op: 'unsub', channel: c });
+        for (const c of this.channels) if (!this.named.has(c)) this.queue.push({ op: 'sub', channel: c });
+        this.named = new Set();
         options.onOpen?.(this);
         this.flushSoon();
       },
@@ -102,6 +117,18 @@ class Member implements PoolSocket {
 
   reconnect(reason: string): void {
     this.socket.reconnect(reason);
+  }
+
+  rotate(reason: string): void {
+    this.socket.rotate(reason);
+  }
+
+  /** The URL for the next connection attempt, remembering which channels it names. */
+  private urlNaming(url: (channels: ReadonlySet<string>) => string): () => string {
+    return () => {
+      this.named = new Set(this.channels);
+      return url(this.named);
+    };
   }
 
   resubscribe(channel: string): void {

@@ -105,7 +105,10 @@ export abstract class LiveVenue implements Venue {
   }
 
   protected checkKey(key: MarketStreamKey): void {
-    if (!this.symbolPattern.test(key.symbol)) throw this.unsupported(`not a ${this.id} symbol: ${JSON.stringify(key.symbol.slice(0, 64))}`);
+    if (!this.symbolPattern.test(key.symbol)) {
+      const expected = this.symbolPattern === SYMBOL_RE ? 'BASE/QUOTE in capitals' : `BASE/QUOTE in capitals or a ${this.id} contract name`;
+      throw this.unsupported(`not a ${this.id} symbol (${expected}): ${JSON.stringify(key.symbol.slice(0, 64))}`);
+    }
     if (key.kind === 'kline' && !this.klineIntervals.includes(key.interval ?? '')) {
       throw this.unsupported(`kline interval ${JSON.stringify(key.interval)} is not one of ${this.klineIntervals.join(', ')}`);
     }

@@ -7,7 +7,11 @@
  *    exactly once per outage;
  *  - application pings (`pingFrame`, e.g. OKX's "ping" text or Bitfinex's `{"event":"ping"}`) go out every
  *    `pingIntervalMs`; any frame counts as liveness, and a socket silent for `idleTimeoutMs` is terminated and
- *    replaced.
+ *    replaced;
+ *  - `rotate` (and `maxAgeMs`, for venues that cut connections at an age such as Binance's 24 h) replaces the
+ *    connection make-before-break: the replacement opens first, then becomes the socket (`onOpen` again) and the old
+ *    one closes without an `onDown`, so the feed never goes down. Until the swap only the old socket's frames count.
+ *  - `url` may be a function, read at every connection attempt (venues that name the streams in the URL).
  */
 import WebSocket from 'ws';
 import { errorText } from './venue-error.ts';
@@ -25,12 +29,14 @@ export function backoffDelay(attempt: number, backoff: Backoff): number {
 export interface ManagedSocketOptions {
   /** For logs: e.g. 'OKX public'. */
   name: string;
-  url: string;
+  url: string | (() => string);
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   reconnectDelayMs?: Backoff;
   idleTimeoutMs?: number;
   pingIntervalMs?: number;
   pingFrame?: string;
+  /** The connection is rotated (see `rotate`) when it is this old. */
+  maxAgeMs?: number;
   /** Resolves when a connection attempt may be made (a connection-rate budget); rejects to retry later. */
   beforeConnect?(): Promise<unknown>;
   onOpen(socket: ManagedSocket): void;
@@ -41,6 +47,10 @@ export interface ManagedSocketOptions {
 
 export class ManagedSocket {
   private ws: WebSocket | undefined;
+  /** A replacement being opened by `rotate`. */
+  private next: WebSocket | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  private rotateTimer: NodeJS.Timeout | undefined;
   private wanted = false;
   private attempts = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -68,7 +78,12 @@ export class ManagedSocket {
   stop(): void {
     this.wanted = false;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.rotateTimer);
     this.reconnectTimer = undefined;
+    this.rotateTimer = undefined;
+    const next = this.next;
+    this.next = undefined;
+    if (next) discard(next);
     this.dispose();
   }
 
@@ -85,6 +100,51 @@ export class ManagedSocket {
     if (!this.ws) return;
     this.options.log.warn({ socket: this.options.name, reason }, 'reconnecting venue socket');
     this.ws.terminate();
+  }
+
+  /**
+   * Replaces the open connection make-before-break (a venue announced a shutdown, or the age limit is near). A
+   * replacement that fails to open leaves the current one in place and is tried again later.
+   */
+  rotate(reason: string): void {
+    if (!this.wanted || !this.isOpen || this.next) return;
+    this.options.log.info({ socket: this.options.name, reason }, 'replacing venue socket');
+    const next = new WebSocket(this.url(), { handshakeTimeout: 10_000 });
+    this.next = next;
+    next.on('error', (err) => this.options.log.warn({ socket: this.options.name, err: err.message }, 'venue socket replacement error'));
+    next.once('open', () => {
+      if (this.next !== next) return;
+      this.next = undefined;
+      next.removeAllListeners();
+      // The old socket goes quietly: its close must not count as an outage.
+      const old = this.ws;
+      this.ws = undefined;
+      this.clearTimers();
+      if (old) discard(old);
+      this.adopt(next);
+      this.opened();
+    });
+    next.once('close', () => {
+      if (this.next !== next) return;
+      this.next = undefined;
+      if (!this.wanted) return;
+      if (!this.ws) {
+        // The old socket was lost meanwhile: an ordinary reconnect.
+        this.scheduleReconnect();
+        return;
+      }
+      // The current socket still feeds; try again a little later.
+      const retry = backoffDelay(2, this.options.reconnectDelayMs ?? { min: 250, max: 30_000 });
+      this.rotateTimer = setTimeout(() => {
+        this.rotateTimer = undefined;
+        this.rotate(`${reason} (retry)`);
+      }, retry);
+      this.rotateTimer.unref?.();
+    });
+  }
+
+  private url(): string {
+    return typeof this.options.url === 'function' ? this.options.url() : this.options.url;
   }
 
   private connect(): void {
@@ -105,24 +165,16 @@ export class ManagedSocket {
   }
 
   private open(): void {
-    const ws = new WebSocket(this.options.url, { handshakeTimeout: 10_000 });
-    this.ws = ws;
+    const ws = new WebSocket(this.url(), { handshakeTimeout: 10_000 });
+    this.adopt(ws);
     ws.on('open', () => {
-      if (this.ws !== ws) return;
-      this.attempts = 0;
-      this.down = false;
-      this.touch();
-      if (this.options.pingIntervalMs && this.options.pingFrame) {
-        const frame = this.options.pingFrame;
-        this.pingTimer = setInterval(() => this.send(frame), this.options.pingIntervalMs);
-        this.pingTimer.unref?.();
-      }
-      try {
-        this.options.onOpen(this);
-      } catch (err) {
-        this.options.log.warn({ socket: this.options.name, err: errorText(err) }, 'venue socket open handler failed');
-      }
+      if (this.ws === ws) this.opened();
     });
+  }
+
+  /** Makes `ws` the socket: its frames count, its loss is an outage. */
+  private adopt(ws: WebSocket): void {
+    this.ws = ws;
     ws.on('message', (raw) => {
       if (this.ws !== ws) return;
       this.touch();
@@ -140,8 +192,30 @@ export class ManagedSocket {
         this.down = true;
         this.options.onDown?.(`socket closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
       }
-      this.scheduleReconnect();
+      // A replacement on its way becomes the socket when it opens.
+      if (!this.next) this.scheduleReconnect();
     });
+  }
+
+  /** The socket is open: timers, then the owner's greeting. */
+  private opened(): void {
+    this.attempts = 0;
+    this.down = false;
+    this.touch();
+    if (this.options.pingIntervalMs && this.options.pingFrame) {
+      const frame = this.options.pingFrame;
+      this.pingTimer = setInterval(() => this.send(frame), this.options.pingIntervalMs);
+      this.pingTimer.unref?.();
+    }
+    if (this.options.maxAgeMs !== undefined) {
+      this.ageTimer = setTimeout(() => this.rotate('connection age limit'), this.options.maxAgeMs);
+      this.ageTimer.unref?.();
+    }
+    try {
+      this.options.onOpen(this);
+    } catch (err) {
+      this.options.log.warn({ socket: this.options.name, err: errorText(err) }, 'venue socket open handler failed');
+    }
   }
 
   private scheduleReconnect(): void {
@@ -166,18 +240,24 @@ export class ManagedSocket {
   private clearTimers(): void {
     clearTimeout(this.idleTimer);
     clearInterval(this.pingTimer);
+    clearTimeout(this.ageTimer);
     this.idleTimer = undefined;
     this.pingTimer = undefined;
+    this.ageTimer = undefined;
   }
 
   private dispose(): void {
     this.clearTimers();
     const ws = this.ws;
     this.ws = undefined;
-    if (!ws) return;
-    ws.removeAllListeners('message');
-    ws.on('error', () => undefined);
-    if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-    else ws.close(1000);
+    if (ws) discard(ws);
   }
+}
+
+/** Closes a socket nobody listens to any more. */
+function discard(ws: WebSocket): void {
+  ws.removeAllListeners('message');
+  ws.on('error', () => undefined);
+  if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+  else ws.close(1000);
 }

@@ -135,7 +135,7 @@ describe('BinanceVenue trading against the fake Binance', () => {
     assert.deepEqual(types(h, o.tradeOrderId), ['accepted', 'cancelled']);
     await assert.rejects(
       h.venue.cancelOrder({ tradeOrderId: 'x', clientOrderId: 'never-placed', tradingAccountId: 'acc-hmac', symbol: 'BTC/USDT' }, hmacAccount),
-      (err: Error & { code?: number }) => err.code === -2011,
+      (err: Error & { code?: string }) => err.code === '-2011',
     );
   });
 

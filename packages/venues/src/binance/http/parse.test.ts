@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAccountBalances, parseDepthSnapshot, parseErrorPayload, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, parseServerTime } from './parse.ts';
 import { fixture } from '@cadenza/testkit/venue-fakes/binance';
-import { BinanceVenueError } from '../errors.ts';
+import { VenueError } from '../../kit/venue-error.ts';
 
 describe('exchangeInfo → InstrumentSpec', () => {
   test('maps the documented symbol and its filters', () => {
@@ -79,6 +79,6 @@ describe('REST payloads', () => {
   test('error payloads and malformed bodies', () => {
     assert.deepEqual(parseErrorPayload(fixture('error-new-order-rejected')), { code: -2010, msg: 'Account has insufficient balance for requested action.' });
     assert.equal(parseErrorPayload({ hello: 1 }), undefined);
-    assert.throws(() => parseDepthSnapshot({ lastUpdateId: 1, bids: [[4, '1']], asks: [] }), BinanceVenueError);
+    assert.throws(() => parseDepthSnapshot({ lastUpdateId: 1, bids: [[4, '1']], asks: [] }), VenueError);
   });
 });

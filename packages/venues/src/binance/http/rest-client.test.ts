@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BinanceRestClient } from './rest-client.ts';
 import { createSigner } from '../signing.ts';
-import { BinanceVenueError } from '../errors.ts';
+import type { VenueError } from '../../kit/venue-error.ts';
 
 const signer = createSigner({ credentialType: 'HMAC', apiKey: 'k', secretKey: 's' });
 
@@ -36,9 +36,9 @@ describe('BinanceRestClient', () => {
 
   test('429: signed requests fail fast until Retry-After has passed, without being sent', async () => {
     const { rest, calls, now } = client([json(429, { code: -1003, msg: 'Too much request weight used' }, { 'retry-after': '30' }), json(200, {})]);
-    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: BinanceVenueError) => e.kind === 'rate-limited' && e.code === -1003);
+    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: VenueError) => e.kind === 'rate-limited' && e.code === '-1003');
     assert.equal(rest.blockedForMs(), 30_000);
-    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: BinanceVenueError) => e.kind === 'rate-limited');
+    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: VenueError) => e.kind === 'rate-limited');
     assert.equal(calls.length, 1);
     now.t += 30_000;
     await rest.signed('POST', '/api/v3/order', [], signer);
@@ -48,8 +48,8 @@ describe('BinanceRestClient', () => {
 
   test('418: everything stops, public reads included, and an error is logged', async () => {
     const { rest, calls, warnings } = client([json(418, { code: -1003, msg: 'IP banned' }, { 'retry-after': '120' })]);
-    await assert.rejects(rest.publicGet('/api/v3/depth'), (e: BinanceVenueError) => e.kind === 'banned');
-    await assert.rejects(rest.publicGet('/api/v3/depth'), (e: BinanceVenueError) => e.kind === 'banned' && !e.retryable);
+    await assert.rejects(rest.publicGet('/api/v3/depth'), (e: VenueError) => e.kind === 'banned');
+    await assert.rejects(rest.publicGet('/api/v3/depth'), (e: VenueError) => e.kind === 'banned' && !e.retryable);
     assert.equal(calls.length, 1);
     assert.ok(warnings.some((w) => /banned/.test(w)));
     assert.equal(rest.rateLimitStats().banned, 1);
@@ -79,8 +79,8 @@ describe('BinanceRestClient', () => {
 
   test('5xx is an unknown outcome; 4xx a rejection carrying Binance code and message; garbage a protocol error', async () => {
     const { rest } = client([json(503, {}), json(400, { code: -2010, msg: 'Account has insufficient balance for requested action.' }), () => new Response('<html>', { status: 200 })]);
-    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: BinanceVenueError) => e.kind === 'unknown-outcome' && e.retryable);
-    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: BinanceVenueError) => e.kind === 'rejected' && e.code === -2010 && /insufficient/.test(e.message));
-    await assert.rejects(rest.publicGet('/api/v3/time'), (e: BinanceVenueError) => e.kind === 'protocol');
+    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: VenueError) => e.kind === 'unknown-outcome' && e.retryable);
+    await assert.rejects(rest.signed('POST', '/api/v3/order', [], signer), (e: VenueError) => e.kind === 'rejected' && e.code === '-2010' && /insufficient/.test(e.message));
+    await assert.rejects(rest.publicGet('/api/v3/time'), (e: VenueError) => e.kind === 'protocol');
   });
 });

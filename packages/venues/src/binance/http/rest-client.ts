@@ -6,13 +6,15 @@
  *    provoking a 429 (a depth snapshot of 5000 levels weighs 250 of the default 6000);
  *  - 429 → nothing more is sent until `Retry-After` has passed (public reads wait it out, a bounded number of
  *    times; signed requests fail at once as `rate-limited` — an order is not silently delayed);
- *  - 418 → the IP is banned: every request fails as `banned` without being sent until `Retry-After` passes;
+ *  - 418 → the IP is banned: every request fails as `banned` without being sent until `Retry-After` passes
+ *    (the back-off and its counters are the kit's RateBudgets, as for every connector);
  *  - signed requests carry `timestamp` (local clock + measured server offset) and `recvWindow`; a -1021 answer
  *    re-measures the offset from `/api/v3/time` and retries once;
  *  - 5xx (and -1006/-1007) mean the execution status is unknown: `unknown-outcome`, for the caller to reconcile.
  */
 import { BinanceVenueError, INVALID_TIMESTAMP } from '../errors.ts';
-import type { RateLimitStats } from '../../kit/rate-budget.ts';
+import { RateBudgets, type RateLimitStats } from '../../kit/rate-budget.ts';
+import { VenueError } from '../../kit/venue-error.ts';
 import { parseErrorPayload, parseServerTime } from './parse.ts';
 import { signedQuery, toQueryString, type RequestSigner } from '../signing.ts';
 
@@ -41,10 +43,11 @@ const UNKNOWN_OUTCOME_CODES = new Set([-1006, -1007]);
 
 export class BinanceRestClient {
   private offsetMs = 0;
-  private blockedUntil = 0;
-  private blockKind: 'rate-limited' | 'banned' = 'rate-limited';
+  /** Binance's budgets are the minute weight below; these keep its 429/418 back-offs and their counters. */
+  private readonly budgets: RateBudgets;
   private readonly usageCounters = new Map<string, number>();
-  private readonly limitCounters: RateLimitStats = { throttled: 0, rateLimited: 0, banned: 0, refused: 0 };
+  /** Public reads that waited for the next minute's weight. */
+  private weightWaits = 0;
   /** Server minute (epoch ms / 60000) the last used-weight-1m header belongs to. */
   private weightMinute = -1;
   private weightLimit: number;
@@ -57,6 +60,7 @@ export class BinanceRestClient {
     this.recvWindow = options.recvWindowMs ?? 5000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.weightLimit = options.weightLimitPerMinute ?? 6000;
+    this.budgets = new RateBudgets({ venue: 'Binance', clock: options.clock, budgets: {} });
   }
 
   /** Adopts the REQUEST_WEIGHT limit Binance announces in exchangeInfo. */
@@ -76,7 +80,8 @@ export class BinanceRestClient {
 
   /** 429/418 answers, waits for the minute's weight and requests not sent during a back-off (for /metrics). */
   rateLimitStats(): RateLimitStats {
-    return { ...this.limitCounters };
+    const stats = this.budgets.stats();
+    return { ...stats, throttled: stats.throttled + this.weightWaits };
   }
 
   usage(): RateUsage {
@@ -85,7 +90,7 @@ export class BinanceRestClient {
 
   /** Milliseconds until requests may be sent again (0 when not blocked). */
   blockedForMs(): number {
-    return Math.max(0, this.blockedUntil - this.options.clock.now());
+    return this.budgets.blockedForMs();
   }
 
   /** Weight that would exceed the minute's budget: milliseconds until the next minute, else 0. */
@@ -104,20 +109,17 @@ export class BinanceRestClient {
     const budgetWait = this.weightWaitMs(weight);
     if (budgetWait > 0) {
       this.options.log.warn({ path, weight, waitMs: budgetWait }, 'Binance request weight budget spent for this minute; waiting');
-      this.limitCounters.throttled++;
+      this.weightWaits++;
       await sleep(budgetWait);
     }
+    const query = toQueryString(params);
     for (let attempt = 0; ; attempt++) {
-      const wait = this.blockedForMs();
-      if (wait > 0) {
-        if (this.blockKind === 'banned' || attempt > maxRetries || wait > maxWait) throw this.blockedError(wait);
-        await sleep(wait);
-      }
+      // Waits out a 429 back-off (up to maxWait); refuses at once while banned.
+      (await this.budgets.acquire([], maxWait))();
       try {
-        const query = toQueryString(params);
         return await this.send('GET', `${path}${query ? `?${query}` : ''}`, undefined);
       } catch (err) {
-        if (err instanceof BinanceVenueError && err.kind === 'rate-limited' && attempt < maxRetries) continue;
+        if (err instanceof VenueError && err.kind === 'rate-limited' && attempt < maxRetries) continue;
         throw err;
       }
     }
@@ -128,7 +130,7 @@ export class BinanceRestClient {
     try {
       return await this.signedOnce(method, path, params, signer);
     } catch (err) {
-      if (err instanceof BinanceVenueError && err.code === INVALID_TIMESTAMP) {
+      if (err instanceof VenueError && err.code === INVALID_TIMESTAMP) {
         await this.syncTime();
         return this.signedOnce(method, path, params, signer);
       }
@@ -146,20 +148,11 @@ export class BinanceRestClient {
   }
 
   private async signedOnce(method: HttpMethod, path: string, params: Params, signer: RequestSigner): Promise<unknown> {
-    const wait = this.blockedForMs();
-    if (wait > 0) throw this.blockedError(wait);
+    // An order is never silently delayed by a back-off: refused at once.
+    (await this.budgets.acquire([], 0, false))();
     const all: Array<readonly [string, string]> = [...params, ['recvWindow', String(this.recvWindow)], ['timestamp', String(this.serverNow())]];
     const query = signedQuery(all, signer);
     return this.send(method, `${path}?${query}`, signer.apiKey);
-  }
-
-  private blockedError(waitMs: number): BinanceVenueError {
-    this.limitCounters.refused++;
-    return new BinanceVenueError(
-      this.blockKind,
-      this.blockKind === 'banned' ? `Binance has banned this IP for ${Math.ceil(waitMs / 1000)} s more (418); not sending` : `rate limited by Binance for ${Math.ceil(waitMs / 1000)} s more (429)`,
-      { retryAfterMs: waitMs },
-    );
   }
 
   private async send(method: HttpMethod, pathAndQuery: string, apiKey: string | undefined): Promise<unknown> {
@@ -183,14 +176,12 @@ export class BinanceRestClient {
     }
     if (res.status === 429 || res.status === 418) {
       const retryAfterMs = retryAfter(res.headers) ?? (res.status === 418 ? 120_000 : 1_000);
-      this.blockedUntil = Math.max(this.blockedUntil, this.options.clock.now() + retryAfterMs);
-      this.blockKind = res.status === 418 ? 'banned' : 'rate-limited';
-      if (res.status === 418) this.limitCounters.banned++;
-      else this.limitCounters.rateLimited++;
+      const kind = res.status === 418 ? 'banned' : 'rate-limited';
+      this.budgets.backOff(kind, retryAfterMs);
       const payload = parseErrorPayload(body);
       const log = res.status === 418 ? this.options.log.error.bind(this.options.log) : this.options.log.warn.bind(this.options.log);
       log({ status: res.status, retryAfterMs, code: payload?.code }, res.status === 418 ? 'Binance banned this IP; requests stopped' : 'Binance rate limit hit; backing off');
-      throw new BinanceVenueError(this.blockKind, payload ? `${payload.code}: ${payload.msg}` : `HTTP ${res.status}`, {
+      throw new BinanceVenueError(kind, payload ? `${payload.code}: ${payload.msg}` : `HTTP ${res.status}`, {
         httpStatus: res.status,
         retryAfterMs,
         ...(payload ? { code: payload.code } : {}),

@@ -5,11 +5,16 @@
  * `userDataStream.subscribe.signature` — which works for HMAC, RSA and Ed25519 keys alike — and its events
  * arrive wrapped as `{"subscriptionId": n, "event": {…}}`.
  *
+ * The connection is a kit managed socket: opened with the first account, reconnected with back-off when lost,
+ * replaced before Binance's 24-hour cut. Every (re)open subscribes every known account again.
+ *
  * Promises: `subscribe` resolves once Binance acknowledged the subscription (so no report of an order placed
- * afterwards is missed); after a dropped connection every account is resubscribed and `onResubscribed` fires,
- * so the owner can reconcile what the outage hid; signers stay in memory only.
+ * afterwards is missed) and rejects when it is refused or the connection cannot be made; after a dropped
+ * connection, a replaced one or an `eventStreamTerminated`, the account is subscribed again and `onResubscribed`
+ * fires, so the owner can reconcile what the outage hid; signers stay in memory only.
  */
-import WebSocket from 'ws';
+import { ManagedSocket } from '../../kit/managed-socket.ts';
+import { errorText } from '../../kit/venue-error.ts';
 import { asObject, int } from '../wire.ts';
 import { parseWsApiMessage } from '../user-data.ts';
 import { wsApiSignaturePayload, type RequestSigner } from '../signing.ts';
@@ -36,88 +41,138 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+interface Account {
+  readonly signer: RequestSigner;
+  /** Settles with the current subscription attempt. */
+  ready: Promise<void>;
+  settle: { resolve(): void; reject(err: Error): void } | undefined;
+  timer: NodeJS.Timeout | undefined;
+  failed: boolean;
+  everSubscribed: boolean;
+}
+
 export class BinanceUserStream {
-  private socket: WebSocket | undefined;
-  private opening: Promise<WebSocket> | undefined;
-  private readonly signers = new Map<string, RequestSigner>();
+  private readonly socket: ManagedSocket;
+  private readonly accounts = new Map<string, Account>();
   private readonly accountBySubscription = new Map<number, string>();
-  private readonly subscribed = new Map<string, Promise<void>>();
   private readonly pending = new Map<string, Pending>();
-  private readonly everSubscribed = new Set<string>();
+  /** Counts connections, so an answer for a replaced one is not taken for the current one. */
+  private generation = 0;
   private nextId = 1;
-  private attempts = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private ageTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Why the connection is down, while it is (a subscription then fails at once instead of waiting for it). */
+  private outage: string | undefined;
 
-  constructor(private readonly options: UserStreamOptions) {}
-
-  /** Subscribes an account's events (idempotent per account); resolves when Binance acknowledged it. */
-  subscribe(tradingAccountId: string, signer: RequestSigner): Promise<void> {
-    const existing = this.subscribed.get(tradingAccountId);
-    if (existing && this.signers.get(tradingAccountId)?.apiKey === signer.apiKey) return existing;
-    this.signers.set(tradingAccountId, signer);
-    const p = this.doSubscribe(tradingAccountId, signer);
-    this.subscribed.set(tradingAccountId, p);
-    p.catch(() => {
-      if (this.subscribed.get(tradingAccountId) === p) this.subscribed.delete(tradingAccountId);
+  constructor(private readonly options: UserStreamOptions) {
+    this.socket = new ManagedSocket({
+      name: 'Binance WebSocket API',
+      url: options.url,
+      log: options.log,
+      // Binance pings every 20 s; a minute of silence means the connection is gone.
+      idleTimeoutMs: 70_000,
+      maxAgeMs: options.maxConnectionAgeMs ?? 23.5 * 3600_000,
+      ...(options.reconnectDelayMs ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+      onOpen: () => this.onOpen(),
+      onMessage: (text) => this.onMessage(text),
+      onDown: (reason) => this.onDown(reason),
     });
-    return p;
+  }
+
+  /** Subscribes an account's events (idempotent per account and key); resolves when Binance acknowledged it. */
+  subscribe(tradingAccountId: string, signer: RequestSigner): Promise<void> {
+    if (this.closed) return Promise.reject(new BinanceVenueError('network', 'user data stream closed'));
+    const existing = this.accounts.get(tradingAccountId);
+    if (existing && !existing.failed && existing.signer.apiKey === signer.apiKey) return existing.ready;
+    if (existing) this.fail(existing, new BinanceVenueError('network', 'replaced by a subscription with another key'));
+    const account: Account = { signer, ready: Promise.resolve(), settle: undefined, timer: undefined, failed: false, everSubscribed: existing?.everSubscribed ?? false };
+    this.accounts.set(tradingAccountId, account);
+    this.arm(account);
+    if (this.socket.isOpen) this.sendSubscribe(tradingAccountId, account);
+    else if (this.outage !== undefined) this.fail(account, new BinanceVenueError('network', `Binance WebSocket API unavailable: ${this.outage}`));
+    else this.socket.start();
+    return account.ready;
   }
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.reconnectTimer);
-    clearTimeout(this.ageTimer);
-    for (const [, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new BinanceVenueError('network', 'user data stream closed'));
-    }
-    this.pending.clear();
-    this.socket?.removeAllListeners('message');
-    this.socket?.close(1000);
-    this.socket = undefined;
+    const err = new BinanceVenueError('network', 'user data stream closed');
+    this.rejectRequests(err);
+    for (const a of this.accounts.values()) this.fail(a, err);
+    this.accounts.clear();
+    this.socket.stop();
   }
 
-  private async doSubscribe(tradingAccountId: string, signer: RequestSigner): Promise<void> {
-    const socket = await this.open();
-    const params: Record<string, string | number> = { apiKey: signer.apiKey, recvWindow: this.options.recvWindowMs, timestamp: this.options.serverNow() };
-    params.signature = signer.sign(wsApiSignaturePayload(params));
-    const result = await this.request(socket, 'userDataStream.subscribe.signature', params);
-    const subscriptionId = int(asObject(result, 'subscribe result'), 'subscriptionId');
-    this.accountBySubscription.set(subscriptionId, tradingAccountId);
-    if (this.everSubscribed.has(tradingAccountId)) this.options.onResubscribed?.(tradingAccountId);
-    this.everSubscribed.add(tradingAccountId);
-  }
-
-  private open(): Promise<WebSocket> {
-    if (this.closed) return Promise.reject(new BinanceVenueError('network', 'user data stream closed'));
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
-    if (this.opening) return this.opening;
-    this.opening = new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(this.options.url, { handshakeTimeout: this.options.requestTimeoutMs ?? 10_000 });
-      socket.once('open', () => {
-        this.socket = socket;
-        this.opening = undefined;
-        this.attempts = 0;
-        this.ageTimer = setTimeout(() => socket.close(1000, 'age limit'), this.options.maxConnectionAgeMs ?? 23.5 * 3600_000);
-        this.ageTimer.unref?.();
-        resolve(socket);
-      });
-      socket.on('message', (raw) => this.onMessage(String(raw)));
-      socket.on('error', (err) => {
-        this.options.log.warn({ err: err.message }, 'Binance WebSocket API socket error');
-        if (this.opening) {
-          this.opening = undefined;
-          reject(new BinanceVenueError('network', `cannot reach the Binance WebSocket API: ${err.message}`, { cause: err }));
-        }
-      });
-      socket.on('close', () => this.onClose(socket));
+  /** A fresh readiness promise for the account's next subscription attempt. */
+  private arm(account: Account): void {
+    account.failed = false;
+    account.ready = new Promise<void>((resolve, reject) => {
+      account.settle = { resolve, reject };
     });
-    return this.opening;
+    account.ready.catch(() => undefined);
+    clearTimeout(account.timer);
+    account.timer = setTimeout(() => this.fail(account, new BinanceVenueError('network', 'Binance WebSocket API: no answer to the subscription')), this.options.requestTimeoutMs ?? 10_000);
+    account.timer.unref?.();
   }
 
-  private request(socket: WebSocket, method: string, params: Record<string, string | number>): Promise<unknown> {
+  private fail(account: Account, err: Error): void {
+    clearTimeout(account.timer);
+    if (!account.settle) return;
+    account.failed = true;
+    const settle = account.settle;
+    account.settle = undefined;
+    settle?.reject(err);
+  }
+
+  private onOpen(): void {
+    this.outage = undefined;
+    this.generation++;
+    this.accountBySubscription.clear();
+    // Answers still owed by a replaced connection will never come.
+    this.rejectRequests(new BinanceVenueError('network', 'user data stream connection replaced'));
+    for (const [id, account] of this.accounts) {
+      if (!account.settle) this.arm(account);
+      this.sendSubscribe(id, account);
+    }
+  }
+
+  private onDown(reason: string): void {
+    this.outage = reason;
+    this.accountBySubscription.clear();
+    const err = new BinanceVenueError('network', `Binance WebSocket API unavailable: ${reason}`);
+    this.rejectRequests(err);
+    for (const a of this.accounts.values()) if (a.settle) this.fail(a, err);
+    this.options.log.warn({ reason }, 'Binance user data stream lost; reconnecting');
+  }
+
+  private sendSubscribe(tradingAccountId: string, account: Account): void {
+    const generation = this.generation;
+    const params: Record<string, string | number> = { apiKey: account.signer.apiKey, recvWindow: this.options.recvWindowMs, timestamp: this.options.serverNow() };
+    params.signature = account.signer.sign(wsApiSignaturePayload(params));
+    this.request('userDataStream.subscribe.signature', params).then(
+      (result) => {
+        if (generation !== this.generation || this.accounts.get(tradingAccountId) !== account) return;
+        try {
+          this.accountBySubscription.set(int(asObject(result, 'subscribe result'), 'subscriptionId'), tradingAccountId);
+        } catch (err) {
+          this.fail(account, err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        clearTimeout(account.timer);
+        const settle = account.settle;
+        account.settle = undefined;
+        settle?.resolve();
+        if (account.everSubscribed) this.options.onResubscribed?.(tradingAccountId);
+        account.everSubscribed = true;
+      },
+      (err: unknown) => {
+        if (generation !== this.generation || this.accounts.get(tradingAccountId) !== account) return;
+        this.options.log.warn({ tradingAccountId, err: errorText(err) }, 'Binance user data subscription failed');
+        this.fail(account, err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }
+
+  private request(method: string, params: Record<string, string | number>): Promise<unknown> {
     const id = `cadenza-${this.nextId++}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -125,8 +180,20 @@ export class BinanceUserStream {
         reject(new BinanceVenueError('network', `${method} got no answer`));
       }, this.options.requestTimeoutMs ?? 10_000);
       this.pending.set(id, { resolve, reject, timer });
-      socket.send(JSON.stringify({ id, method, params }));
+      if (!this.socket.send({ id, method, params })) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new BinanceVenueError('network', 'Binance WebSocket API is not connected'));
+      }
     });
+  }
+
+  private rejectRequests(err: Error): void {
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
   }
 
   private onMessage(text: string): void {
@@ -148,51 +215,22 @@ export class BinanceUserStream {
         return;
       }
       case 'event': {
-        const account = msg.subscriptionId === undefined ? undefined : this.accountBySubscription.get(msg.subscriptionId);
+        const tradingAccountId = msg.subscriptionId === undefined ? undefined : this.accountBySubscription.get(msg.subscriptionId);
         if (msg.event.e === 'eventStreamTerminated') {
           this.options.log.warn({ subscriptionId: msg.subscriptionId }, 'Binance terminated a user data subscription');
-          if (account) this.resubscribe(account);
+          const account = tradingAccountId === undefined ? undefined : this.accounts.get(tradingAccountId);
+          if (tradingAccountId !== undefined && account && this.socket.isOpen) {
+            this.accountBySubscription.delete(msg.subscriptionId!);
+            if (!account.settle) this.arm(account);
+            this.sendSubscribe(tradingAccountId, account);
+          }
           return;
         }
-        if (account) this.options.onEvent(account, msg.event);
+        if (tradingAccountId !== undefined) this.options.onEvent(tradingAccountId, msg.event);
         return;
       }
       case 'unknown':
         return;
     }
-  }
-
-  private onClose(socket: WebSocket): void {
-    if (this.socket !== socket) return;
-    this.socket = undefined;
-    clearTimeout(this.ageTimer);
-    this.accountBySubscription.clear();
-    for (const [, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new BinanceVenueError('network', 'user data stream connection lost'));
-    }
-    this.pending.clear();
-    this.subscribed.clear();
-    if (this.closed || this.signers.size === 0) return;
-    const { min, max } = this.options.reconnectDelayMs ?? { min: 250, max: 30_000 };
-    const delay = Math.min(max, min * 2 ** this.attempts);
-    this.attempts++;
-    this.reconnectTimer = setTimeout(() => {
-      for (const account of this.signers.keys()) this.resubscribe(account);
-    }, delay);
-  }
-
-  private resubscribe(account: string): void {
-    const signer = this.signers.get(account);
-    if (!signer || this.closed) return;
-    this.subscribed.delete(account);
-    this.subscribe(account, signer).catch((err: unknown) => {
-      this.options.log.warn({ tradingAccountId: account, err: err instanceof Error ? err.message : String(err) }, 'resubscribing the user data stream failed');
-      if (this.closed) return;
-      const { min, max } = this.options.reconnectDelayMs ?? { min: 250, max: 30_000 };
-      const delay = Math.min(max, min * 2 ** this.attempts);
-      this.attempts++;
-      this.reconnectTimer = setTimeout(() => this.resubscribe(account), delay);
-    });
   }
 }
