@@ -16,6 +16,11 @@
  * - Deleting a session deletes its refresh tokens in the same transaction; deleting never fails for unknown ids.
  * - `rotateRefreshToken` is atomic: it revokes `revokeHash` only if that token is still active, and inserts
  *   `next` only in that case. Two concurrent rotations of one token: exactly one returns true.
+ * - The pending reauthentication (`reauthenticationHash`, `reauthenticationSentAt`) is written only by
+ *   `insertUser`, `startReauthentication` and `clearReauthentication`, never by `updateUser`: a stale copy of the
+ *   user written back cannot revive a used nonce. Both are one conditional statement each, so they hold across
+ *   connections and processes: of concurrent clears of one nonce exactly one returns true, and of concurrent starts
+ *   within one interval exactly one.
  * - Refresh tokens are stored as hashes only (the service hashes; the store never sees a plaintext token).
  * - Times are epoch milliseconds; metadata objects round-trip as JSON.
  */
@@ -104,8 +109,21 @@ export interface AuthStore {
   listUsers(page: { limit: number; afterEmail?: string }): Promise<UserRecord[]>;
   /** Deletes a user and everything of it (see the module note). Returns false for an unknown id. */
   deleteUser(id: string): Promise<boolean>;
-  /** Replaces the user row. Returns false if the new email belongs to another user. */
+  /**
+   * Replaces the user row, except its pending reauthentication (see the module note). Returns false if the new email
+   * belongs to another user.
+   */
   updateUser(user: UserRecord): Promise<boolean>;
+  /**
+   * Makes `hash` the user's pending reauthentication, sent at `sentAt`, replacing a pending one — unless a nonce was
+   * sent after `lastSentBefore` (the send interval). True when it was set.
+   */
+  startReauthentication(userId: string, hash: string, sentAt: number, lastSentBefore: number): Promise<boolean>;
+  /**
+   * Compare-and-clear: clears the pending reauthentication only where it is still `hash` and was sent at or after
+   * `sentSince` (its lifetime). True to exactly one of concurrent callers; false for a wrong, used or expired one.
+   */
+  clearReauthentication(userId: string, hash: string, sentSince: number): Promise<boolean>;
   listIdentities(userId: string): Promise<IdentityRecord[]>;
   /** Replaces an identity row (matched by `identityId`). */
   updateIdentity(identity: IdentityRecord): Promise<void>;

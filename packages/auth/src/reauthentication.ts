@@ -12,6 +12,11 @@
  *   HMAC (`hmac-secret.ts`) is stored, on the user row.
  * Refusals: 400 `reauthentication_needed` (no proof), 400 `reauthentication_not_valid` (wrong, used or expired
  * nonce), 400 `invalid_credentials` "Invalid current password".
+ *
+ * Single use holds across concurrent requests and servers: a nonce passes only if the store's compare-and-clear
+ * (`AuthStore.clearReauthentication`) cleared it, so of two changes carrying one nonce exactly one goes through;
+ * voiding after wrong tries clears only the nonce that was guessed at, and the send interval is the store's
+ * conditional `startReauthentication`.
  */
 import { randomInt } from 'node:crypto';
 import type { AuthStore, UserRecord } from './auth-store.ts';
@@ -56,11 +61,14 @@ export class ReauthenticationService {
   async send(user: UserRecord): Promise<void> {
     const now = this.options.now();
     const interval = (this.options.intervalSeconds ?? 60) * 1000;
-    if (user.reauthenticationSentAt !== null && now - user.reauthenticationSentAt < interval) {
-      throw new AuthError('overEmailSendRateLimit', `For security purposes, you can only request this after ${Math.ceil((user.reauthenticationSentAt + interval - now) / 1000)} seconds.`);
-    }
+    const tooSoon = (sentAt: number | null | undefined) =>
+      new AuthError('overEmailSendRateLimit', `For security purposes, you can only request this after ${Math.max(1, Math.ceil(((sentAt ?? now) + interval - now) / 1000))} seconds.`);
+    if (user.reauthenticationSentAt !== null && now - user.reauthenticationSentAt < interval) throw tooSoon(user.reauthenticationSentAt);
     const nonce = randomInt(0, 1_000_000).toString().padStart(6, '0');
-    await this.options.store.updateUser({ ...user, reauthenticationHash: this.digest(user.id, nonce), reauthenticationSentAt: now, updatedAt: now });
+    // A concurrent send (another tab, another server) may have taken the interval since `user` was read.
+    if (!(await this.options.store.startReauthentication(user.id, this.digest(user.id, nonce), now, now - interval))) {
+      throw tooSoon((await this.options.store.getUserById(user.id))?.reauthenticationSentAt);
+    }
     this.wrongNonces.reset(user.id);
     const minutes = Math.round((this.options.ttlSeconds ?? 600) / 60);
     const text = [
@@ -90,20 +98,17 @@ export class ReauthenticationService {
     throw new AuthError('reauthenticationNeeded');
   }
 
+  /** `user` is as read before: it only spares the store a write for a nonce that cannot match; the store decides. */
   private async consumeNonce(user: UserRecord, nonce: string, now: number): Promise<void> {
-    const ttl = (this.options.ttlSeconds ?? 600) * 1000;
+    const sentSince = now - (this.options.ttlSeconds ?? 600) * 1000;
     const pending = user.reauthenticationHash;
-    if (pending === null || user.reauthenticationSentAt === null || now - user.reauthenticationSentAt > ttl) throw new AuthError('reauthenticationNotValid');
+    if (pending === null || user.reauthenticationSentAt === null || user.reauthenticationSentAt < sentSince) throw new AuthError('reauthenticationNotValid');
     if (!sameDigest(pending, this.digest(user.id, nonce))) {
-      if (this.wrongNonces.exhausted(user.id)) await this.clear(user, now);
+      if (this.wrongNonces.exhausted(user.id)) await this.options.store.clearReauthentication(user.id, pending, 0);
       throw new AuthError('reauthenticationNotValid');
     }
+    if (!(await this.options.store.clearReauthentication(user.id, pending, sentSince))) throw new AuthError('reauthenticationNotValid');
     this.wrongNonces.reset(user.id);
-    await this.clear(user, now);
-  }
-
-  private async clear(user: UserRecord, now: number): Promise<void> {
-    await this.options.store.updateUser({ ...user, reauthenticationHash: null, reauthenticationSentAt: user.reauthenticationSentAt, updatedAt: now });
   }
 
   private digest(userId: string, nonce: string): string {

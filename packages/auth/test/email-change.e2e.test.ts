@@ -6,21 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthApiError } from '@supabase/auth-js';
-import type { Mailer, MailMessage } from '../src/index.ts';
-import { startHarness, type Harness } from './harness.ts';
-
-class CapturingMailer implements Mailer {
-  readonly sent: MailMessage[] = [];
-  async send(m: MailMessage): Promise<void> {
-    this.sent.push(m);
-  }
-  lastCode(to: string): string {
-    const mail = this.sent.filter((m) => m.to === to).at(-1);
-    const code = mail && /code to confirm it is you: (\d{6})\b/.exec(mail.text)?.[1];
-    assert.ok(code, `no reauthentication code mailed to ${to}`);
-    return code;
-  }
-}
+import { CapturingMailer, startHarness, type Harness } from './harness.ts';
 
 const mailer = new CapturingMailer();
 let h: Harness;

@@ -12,7 +12,7 @@ import { getRequestListener } from '@hono/node-server';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { SqliteAuthStore } from '@cadenza/store/sqlite-auth';
-import { createAuthService, type AuthService, type AuthServiceOptions } from '../src/index.ts';
+import { createAuthService, type AuthService, type AuthServiceOptions, type Mailer, type MailMessage } from '../src/index.ts';
 
 /**
  * A clock that stands still until a test advances it: every time window of the auth service (rate-limit buckets,
@@ -81,6 +81,21 @@ export async function startHarness(overrides: Partial<AuthServiceOptions> = {}, 
     },
   };
   return h;
+}
+
+/** Keeps every message; `send` records synchronously, so a mail exists once the request that sent it answered. */
+export class CapturingMailer implements Mailer {
+  readonly sent: MailMessage[] = [];
+  async send(m: MailMessage): Promise<void> {
+    this.sent.push(m);
+  }
+  /** The reauthentication nonce last mailed to `to`. */
+  lastCode(to: string): string {
+    const mail = this.sent.filter((m) => m.to === to).at(-1);
+    const code = mail && /code to confirm it is you: (\d{6})\b/.exec(mail.text)?.[1];
+    if (!code) throw new Error(`no reauthentication code mailed to ${to}`);
+    return code;
+  }
 }
 
 /** JSON request against the app without a socket. */

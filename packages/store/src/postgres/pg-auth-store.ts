@@ -6,7 +6,8 @@
  *
  * Single-use operations hold across servers because each is one conditional statement: `rotateRefreshToken`
  * revokes only a token that is still active (`… AND revoked_at IS NULL`, then inserts the next one in the same
- * transaction); `consumeRecoveryToken` is one DELETE. Emails are unique on `lower(email)`.
+ * transaction); `consumeRecoveryToken` is one DELETE; `clearReauthentication` is one compare-and-clear UPDATE
+ * and `startReauthentication` one UPDATE conditional on the send interval. Emails are unique on `lower(email)`.
  * A database that cannot be reached fails the call with STORE_UNAVAILABLE (temporary).
  */
 import type pg from 'pg';
@@ -139,10 +140,10 @@ const toToken = (r: TokenRow): RefreshTokenRecord => ({
 const toRecovery = (r: RecoveryRow | undefined): RecoveryTokenRecord | undefined =>
   r && { userId: r.user_id, linkHash: r.link_hash, otpHash: r.otp_hash, createdAt: Number(r.created_at), expiresAt: Number(r.expires_at) };
 
+/** The columns `updateUser` writes, $1…$14 (insert adds the pending reauthentication as $15, $16). */
 const userParams = (u: UserRecord) => [
   u.id, u.email, u.emailSkeleton, u.passwordHash, u.role, u.aud, u.emailConfirmedAt, u.lastSignInAt, u.bannedUntil,
-  JSON.stringify(u.appMetadata), JSON.stringify(u.userMetadata), u.isAnonymous, u.reauthenticationHash, u.reauthenticationSentAt,
-  u.createdAt, u.updatedAt,
+  JSON.stringify(u.appMetadata), JSON.stringify(u.userMetadata), u.isAnonymous, u.createdAt, u.updatedAt,
 ];
 
 const identityParams = (i: IdentityRecord) => [
@@ -152,11 +153,16 @@ const identityParams = (i: IdentityRecord) => [
 const tokenParams = (t: RefreshTokenRecord) => [t.tokenHash, t.sessionId, t.userId, t.parentHash, t.createdAt, t.revokedAt];
 
 const INSERT_USER = `INSERT INTO auth_users (id, email, email_skeleton, password_hash, role, aud, email_confirmed_at, last_sign_in_at,
-  banned_until, app_metadata, user_metadata, is_anonymous, reauthentication_hash, reauthentication_sent_at, created_at, updated_at)
+  banned_until, app_metadata, user_metadata, is_anonymous, created_at, updated_at, reauthentication_hash, reauthentication_sent_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+// Not the pending reauthentication: only the two conditional statements below write it.
 const UPDATE_USER = `UPDATE auth_users SET email = $2, email_skeleton = $3, password_hash = $4, role = $5, aud = $6, email_confirmed_at = $7,
-  last_sign_in_at = $8, banned_until = $9, app_metadata = $10, user_metadata = $11, is_anonymous = $12, reauthentication_hash = $13,
-  reauthentication_sent_at = $14, created_at = $15, updated_at = $16 WHERE id = $1`;
+  last_sign_in_at = $8, banned_until = $9, app_metadata = $10, user_metadata = $11, is_anonymous = $12, created_at = $13, updated_at = $14
+  WHERE id = $1`;
+const START_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_hash = $2, reauthentication_sent_at = $3
+  WHERE id = $1 AND (reauthentication_sent_at IS NULL OR reauthentication_sent_at <= $4)`;
+const CLEAR_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_hash = NULL
+  WHERE id = $1 AND reauthentication_hash = $2 AND reauthentication_sent_at >= $3`;
 const INSERT_IDENTITY = `INSERT INTO auth_identities (identity_id, user_id, provider, provider_id, identity_data, email, last_sign_in_at,
   created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 const INSERT_TOKEN = 'INSERT INTO auth_refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)';
@@ -228,7 +234,7 @@ export class PgAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore
   async insertUser(user: UserRecord, identity: IdentityRecord): Promise<boolean> {
     try {
       await this.tx(async (c) => {
-        await c.query(INSERT_USER, userParams(user));
+        await c.query(INSERT_USER, [...userParams(user), user.reauthenticationHash, user.reauthenticationSentAt]);
         await c.query(INSERT_IDENTITY, identityParams(identity));
       });
       return true;
@@ -272,6 +278,16 @@ export class PgAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore
       if (isUniqueViolation(err, 'auth_users_email')) return false;
       throw err;
     }
+  }
+
+  /** One conditional UPDATE: of concurrent starts within the interval (servers included) one sets its nonce. */
+  async startReauthentication(userId: string, hash: string, sentAt: number, lastSentBefore: number): Promise<boolean> {
+    return (await this.q(START_REAUTHENTICATION, [userId, hash, sentAt, lastSentBefore])).rowCount === 1;
+  }
+
+  /** One conditional UPDATE (compare-and-clear; the row lock orders concurrent ones): exactly one sees a change. */
+  async clearReauthentication(userId: string, hash: string, sentSince: number): Promise<boolean> {
+    return (await this.q(CLEAR_REAUTHENTICATION, [userId, hash, sentSince])).rowCount === 1;
   }
 
   async listIdentities(userId: string): Promise<IdentityRecord[]> {

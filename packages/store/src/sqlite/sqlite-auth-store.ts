@@ -7,12 +7,13 @@
  * whenever this store deletes sessions.
  *
  * better-sqlite3 is synchronous, so every method completes before it returns its promise; callers do not rely on
- * that (the port is asynchronous), and the conditional UPDATE in `rotateRefreshToken` makes rotation atomic across
- * connections too. The port's promises are checked by `authStoreContract` (testkit).
+ * that (the port is asynchronous), and conditional statements make the single-use operations atomic across
+ * connections too (`rotateRefreshToken`, the reauthentication compare-and-clear, `consumeRecoveryToken`). The port's promises are checked by `authStoreContract` (testkit).
  */
 import Database from 'better-sqlite3';
 import type { AuthStore, IdentityRecord, RecoveryTokenRecord, RecoveryTokenStore, RefreshTokenRecord, RevocationLog, RevocationRecord, SessionRecord, UserRecord } from '@cadenza/auth';
 import { authMigrations } from './auth-migrations.ts';
+import { prepareAuthStatements, type AuthStatements } from './auth-statements.ts';
 import { prepareOwnerOnlyDatabase } from './owner-only-file.ts';
 
 interface UserRow {
@@ -127,7 +128,8 @@ const toToken = (r: TokenRow): RefreshTokenRecord => ({
   revokedAt: r.revoked_at,
 });
 
-const userParams = (u: UserRecord) => [
+/** The columns `updateUser` writes, in the statements' order (insert adds the pending reauthentication). */
+const userFields = (u: UserRecord) => [
   u.email,
   u.emailSkeleton,
   u.passwordHash,
@@ -139,11 +141,6 @@ const userParams = (u: UserRecord) => [
   JSON.stringify(u.appMetadata),
   JSON.stringify(u.userMetadata),
   u.isAnonymous ? 1 : 0,
-  u.reauthenticationHash,
-  u.reauthenticationSentAt,
-  u.createdAt,
-  u.updatedAt,
-  u.id,
 ];
 
 const identityParams = (i: IdentityRecord) => [
@@ -167,7 +164,7 @@ function isUniqueViolation(err: unknown): boolean {
 /** `AuthStore` on SQLite. `path` is a file path, or ':memory:'. */
 export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore {
   readonly db: Database.Database;
-  private readonly st;
+  private readonly st: AuthStatements;
 
   constructor(path: string) {
     prepareOwnerOnlyDatabase(path);
@@ -177,50 +174,7 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
-    const p = (sql: string) => this.db.prepare(sql);
-    this.st = {
-      insertUser: p(`INSERT INTO auth_users (email, email_skeleton, password_hash, role, aud, email_confirmed_at, last_sign_in_at,
-        banned_until, app_metadata, user_metadata, is_anonymous, reauthentication_hash, reauthentication_sent_at, created_at,
-        updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      updateUser: p(`UPDATE auth_users SET email = ?, email_skeleton = ?, password_hash = ?, role = ?, aud = ?, email_confirmed_at = ?,
-        last_sign_in_at = ?, banned_until = ?, app_metadata = ?, user_metadata = ?, is_anonymous = ?, reauthentication_hash = ?,
-        reauthentication_sent_at = ?, created_at = ?, updated_at = ? WHERE id = ?`),
-      userById: p('SELECT * FROM auth_users WHERE id = ?'),
-      userByEmail: p('SELECT * FROM auth_users WHERE email = ?'),
-      usersBySkeleton: p('SELECT * FROM auth_users WHERE email_skeleton = ? ORDER BY created_at, id'),
-      usersFirst: p('SELECT * FROM auth_users ORDER BY email LIMIT ?'),
-      usersAfter: p('SELECT * FROM auth_users WHERE email > ? ORDER BY email LIMIT ?'),
-      deleteUser: p('DELETE FROM auth_users WHERE id = ?'),
-      insertIdentity: p(`INSERT INTO auth_identities (user_id, provider, provider_id, identity_data, email, last_sign_in_at, created_at,
-        updated_at, identity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      updateIdentity: p(`UPDATE auth_identities SET user_id = ?, provider = ?, provider_id = ?, identity_data = ?, email = ?,
-        last_sign_in_at = ?, created_at = ?, updated_at = ? WHERE identity_id = ?`),
-      identities: p('SELECT * FROM auth_identities WHERE user_id = ? ORDER BY created_at, identity_id'),
-      signInUser: p('UPDATE auth_users SET last_sign_in_at = ? WHERE id = ?'),
-      signInIdentity: p('UPDATE auth_identities SET last_sign_in_at = ? WHERE user_id = ? AND provider = ?'),
-      insertSession: p(
-        'INSERT INTO auth_sessions (id, user_id, aal, amr, user_agent, ip, created_at, refreshed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      session: p('SELECT * FROM auth_sessions WHERE id = ?'),
-      sessionIds: p('SELECT id FROM auth_sessions WHERE user_id = ? ORDER BY created_at, id'),
-      deleteSession: p('DELETE FROM auth_sessions WHERE id = ?'),
-      touchSession: p('UPDATE auth_sessions SET refreshed_at = ? WHERE id = ?'),
-      insertToken: p(
-        'INSERT INTO auth_refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      token: p('SELECT * FROM auth_refresh_tokens WHERE token_hash = ?'),
-      children: p('SELECT * FROM auth_refresh_tokens WHERE parent_hash = ? ORDER BY created_at, rowid'),
-      revokeToken: p('UPDATE auth_refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
-      latestRevocation: p('SELECT COALESCE(MAX(id), 0) AS id FROM auth_revocations'),
-      revocationsAfter: p('SELECT id, user_id, session_id, revoked_at FROM auth_revocations WHERE id > ? ORDER BY id LIMIT ?'),
-      pruneRevocations: p('DELETE FROM auth_revocations WHERE revoked_at < ?'),
-      putRecovery: p(`INSERT INTO auth_recovery_tokens (user_id, link_hash, otp_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (user_id) DO UPDATE SET link_hash = excluded.link_hash, otp_hash = excluded.otp_hash,
-        created_at = excluded.created_at, expires_at = excluded.expires_at`),
-      recoveryByUser: p('SELECT * FROM auth_recovery_tokens WHERE user_id = ?'),
-      recoveryByLink: p('SELECT * FROM auth_recovery_tokens WHERE link_hash = ?'),
-      consumeRecovery: p('DELETE FROM auth_recovery_tokens WHERE user_id = ? AND link_hash = ?'),
-    };
+    this.st = prepareAuthStatements(this.db);
   }
 
   private migrate(): void {
@@ -241,7 +195,7 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
   async insertUser(user: UserRecord, identity: IdentityRecord): Promise<boolean> {
     try {
       this.db.transaction(() => {
-        this.st.insertUser.run(...userParams(user));
+        this.st.insertUser.run(...userFields(user), user.reauthenticationHash, user.reauthenticationSentAt, user.createdAt, user.updatedAt, user.id);
         this.st.insertIdentity.run(...identityParams(identity));
       })();
       return true;
@@ -282,12 +236,22 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
 
   async updateUser(user: UserRecord): Promise<boolean> {
     try {
-      this.st.updateUser.run(...userParams(user));
+      this.st.updateUser.run(...userFields(user), user.createdAt, user.updatedAt, user.id);
       return true;
     } catch (err) {
       if (isUniqueViolation(err)) return false;
       throw err;
     }
+  }
+
+  /** One conditional UPDATE: of concurrent starts within the interval (processes included) one sets its nonce. */
+  async startReauthentication(userId: string, hash: string, sentAt: number, lastSentBefore: number): Promise<boolean> {
+    return this.st.startReauthentication.run(hash, sentAt, userId, lastSentBefore).changes === 1;
+  }
+
+  /** One conditional UPDATE (compare-and-clear): of concurrent callers exactly one sees a change. */
+  async clearReauthentication(userId: string, hash: string, sentSince: number): Promise<boolean> {
+    return this.st.clearReauthentication.run(userId, hash, sentSince).changes === 1;
   }
 
   async listIdentities(userId: string): Promise<IdentityRecord[]> {

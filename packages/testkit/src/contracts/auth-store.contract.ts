@@ -55,14 +55,43 @@ export function authStoreContract(name: string, open: () => Promise<OpenedAuthSt
       await store.insertUser(a, ia);
       await store.insertUser(b, identity(b));
       assert.equal(await store.updateUser({ ...b, email: 'a@example.com' }), false);
-      assert.equal(await store.updateUser({ ...b, userMetadata: { x: 1 }, reauthenticationHash: 'h', reauthenticationSentAt: 5, updatedAt: 2 }), true);
+      assert.equal(await store.updateUser({ ...b, userMetadata: { x: 1 }, updatedAt: 2 }), true);
       const b2 = await store.getUserById(b.id);
-      assert.deepEqual([b2?.userMetadata, b2?.reauthenticationHash, b2?.reauthenticationSentAt], [{ x: 1 }, 'h', 5]);
+      assert.deepEqual([b2?.userMetadata, b2?.updatedAt], [{ x: 1 }, 2]);
       await store.updateIdentity({ ...ia, email: 'a2@example.com', identityData: { sub: a.id, email: 'a2@example.com' } });
       assert.equal((await store.listIdentities(a.id))[0]?.email, 'a2@example.com');
       await store.recordSignIn(a.id, 'email', 99);
       assert.equal((await store.getUserById(a.id))?.lastSignInAt, 99);
       assert.equal((await store.listIdentities(a.id))[0]?.lastSignInAt, 99);
+    });
+
+    test('the pending reauthentication: started once per interval, cleared by compare-and-clear exactly once, never revived by updateUser', async (t) => {
+      const opened = await fresh(t);
+      const { store } = opened;
+      const other = opened.another ? await opened.another() : store;
+      const u = user('reauth@example.com');
+      await store.insertUser(u, identity(u));
+      assert.equal(await store.startReauthentication(u.id, 'h1', 1000, 400), true, 'none was pending');
+      const stale = (await store.getUserById(u.id))!;
+      assert.deepEqual([stale.reauthenticationHash, stale.reauthenticationSentAt], ['h1', 1000]);
+      assert.equal(await other.startReauthentication(u.id, 'h2', 1500, 900), false, 'one was sent within the interval');
+      assert.equal((await other.getUserById(u.id))?.reauthenticationHash, 'h1');
+
+      assert.equal(await store.clearReauthentication(u.id, 'not-h1', 0), false, 'another digest');
+      assert.equal(await store.clearReauthentication(u.id, 'h1', 1001), false, 'sent before its lifetime began');
+      assert.equal(await store.clearReauthentication('no-such-user', 'h1', 0), false);
+      const cleared = await Promise.all([store.clearReauthentication(u.id, 'h1', 1000), other.clearReauthentication(u.id, 'h1', 1000)]);
+      assert.deepEqual([...cleared].sort(), [false, true], 'two connections clearing one nonce: exactly one does');
+      assert.equal(await store.clearReauthentication(u.id, 'h1', 0), false, 'used once');
+
+      assert.equal(await other.updateUser({ ...stale, userMetadata: { y: 2 }, updatedAt: 3 }), true);
+      const now = await store.getUserById(u.id);
+      assert.deepEqual([now?.userMetadata, now?.reauthenticationHash, now?.reauthenticationSentAt], [{ y: 2 }, null, 1000], 'a stale copy written back does not revive the nonce');
+      assert.equal(await store.clearReauthentication(u.id, 'h1', 0), false);
+
+      const started = await Promise.all([store.startReauthentication(u.id, 'h3', 2000, 1400), other.startReauthentication(u.id, 'h4', 2000, 1400)]);
+      assert.deepEqual([...started].sort(), [false, true], 'two connections starting within one interval: exactly one does');
+      assert.equal((await store.getUserById(u.id))?.reauthenticationHash, started[0] ? 'h3' : 'h4');
     });
 
     test('look-alike addresses are found by their skeleton, in creation order', async (t) => {
