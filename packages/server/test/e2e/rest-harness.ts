@@ -6,7 +6,8 @@
  */
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,9 @@ export async function restHarness(): Promise<RestHarness> {
       const password = 'correct-horse-battery-staple';
       const signup = await api('authSignup', { body: { email, password } });
       assert.equal(signup.status, 200, JSON.stringify(signup.body));
-      if (opts.admin) execFileSync(process.execPath, ['--import', 'tsx', 'packages/server/src/admin/admin.ts', 'grant-admin', email, '--data-dir', dataDir], { cwd: root, stdio: 'pipe' });
+      // Not execFileSync: blocking this process for the seconds the CLI takes on a busy machine lets the server close
+      // fetch's idle keep-alive socket, which the next request then reuses (ECONNRESET), as rpc-harness.ts found.
+      if (opts.admin) await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/server/src/admin/admin.ts', 'grant-admin', email, '--data-dir', dataDir], { cwd: root });
       const login = await api('authLogin', { body: { email, password } });
       assert.equal(login.status, 200, JSON.stringify(login.body));
       const s = login.body.data;
