@@ -92,8 +92,8 @@ const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The venue ids `CADENZA_VENUES` may name (`venues.ts` has an adapter for each; a test keeps them equal). */
-export const VENUE_IDS = ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'BINANCE_SANDBOX', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'] as const;
-export const DEFAULT_VENUES = 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT';
+export const VENUE_IDS = ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'BINANCE_SANDBOX', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT', 'DERIBIT', 'DERIBIT_UAT'] as const;
+export const DEFAULT_VENUES = 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT,DERIBIT,DERIBIT_UAT';
 
 function venueList(raw: string): string[] {
   const ids = raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
@@ -181,6 +181,7 @@ function trustedProxies(raw: string): TrustedProxies | undefined {
 
 const restUrl = url(['http:', 'https:']);
 const wsUrl = url(['ws:', 'wss:']);
+const venueUrl = url(['http:', 'https:', 'ws:', 'wss:']);
 
 function venueUrls(venue: string, rest: string, ws: string, meaning: string, hidden = false): [ConfigVar<string>, ConfigVar<string>] {
   return [
@@ -322,6 +323,9 @@ export const vars = {
         ...venueUrls('OKX_UAT', '`https://www.okx.com`', '`wss://wspap.okx.com:8443`', 'OKX demo trading'),
         ...venueUrls('BITFINEX', '`https://api-pub.bitfinex.com`, `https://api.bitfinex.com`', '`wss://api-pub.bitfinex.com`, `wss://api.bitfinex.com`', 'Bitfinex (replaces both the public and the authenticated host; `/v2`, `/ws/2` appended)'),
         ...venueUrls('BITFINEX_UAT', 'as `BITFINEX_REST_URL`', 'as `BITFINEX_WS_URL`', 'Bitfinex paper trading (the TEST pairs)'),
+        // Deribit serves HTTP and its WebSocket from one host: one base URL (`/api/v2`, `/ws/api/v2` appended).
+        v({ name: 'DERIBIT_URL', scope: 'server', shown: '`https://www.deribit.com`', meaning: 'Deribit: base URL of its JSON-RPC API over HTTP and WebSocket (http(s) or ws(s); `/api/v2`, `/ws/api/v2` appended)', parse: venueUrl, example: '' }),
+        v({ name: 'DERIBIT_UAT_URL', scope: 'server', shown: '`https://test.deribit.com`', meaning: 'Deribit\'s test environment: base URL, as `DERIBIT_URL`', parse: venueUrl, example: '' }),
       ] as ConfigVar<string>[]
     ).map((c) => [c.name, c]),
   ),

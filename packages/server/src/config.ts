@@ -6,7 +6,7 @@
  * at once; an unknown `CADENZA_*` name is a warning with the closest known name.
  */
 import { resolve } from 'node:path';
-import { allVars, didYouMean, otherProgramsVars, vars, type ConfigVar, type LogFormat, type LogLevel, type TrustedProxies } from './config-vars.ts';
+import { DEFAULT_VENUES, allVars, didYouMean, otherProgramsVars, vars, type ConfigVar, type LogFormat, type LogLevel, type TrustedProxies } from './config-vars.ts';
 
 export interface ServerConfig {
   /** TCP port of the single HTTP + WebSocket listener. 0 = ephemeral (tests). */
@@ -27,7 +27,8 @@ export interface ServerConfig {
   binanceSandbox: { restBaseUrl?: string; wsBaseUrl?: string };
   /**
    * Base URLs of the other live venues by venue id, from `<VENUE>_REST_URL` / `<VENUE>_WS_URL` (OKX, OKX_UAT,
-   * BITFINEX, BITFINEX_UAT, BINANCE_UAT — which also reads the older BINANCE_SANDBOX_* names); absent = the venue's own.
+   * BITFINEX, BITFINEX_UAT, BINANCE_UAT — which also reads the older BINANCE_SANDBOX_* names) or `<VENUE>_URL` as
+   * `restBaseUrl` (DERIBIT, DERIBIT_UAT: one host for HTTP and WebSocket); absent = the venue's own.
    */
   endpoints: Record<string, { restBaseUrl?: string; wsBaseUrl?: string }>;
   auth: {
@@ -141,13 +142,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: resolve(r.get(vars.dataDir) ?? './data'),
     logLevel: r.get(vars.logLevel) ?? 'info',
     logFormat: r.get(vars.logFormat) ?? 'auto',
-    venues: r.get(vars.venues) ?? ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'],
+    venues: r.get(vars.venues) ?? DEFAULT_VENUES.split(','),
     paper: { seed: r.get(vars.paperSeed) ?? 724, lively: r.get(vars.paperLively) ?? true },
     binance: endpoint('BINANCE'),
     binanceSandbox: endpoint('BINANCE_SANDBOX'),
     endpoints: {
       ...Object.fromEntries(['OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'].map((v) => [v, endpoint(v)])),
       BINANCE_UAT: endpoint('BINANCE_UAT', 'BINANCE_SANDBOX'),
+      ...Object.fromEntries(['DERIBIT', 'DERIBIT_UAT'].map((v) => [v, { restBaseUrl: url(`${v}_URL`) }])),
     },
     auth: {
       jwksUrl,

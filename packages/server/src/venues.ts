@@ -8,6 +8,7 @@ import { createMockVenue } from '@cadenza/venues/mock';
 import { createBinanceVenue } from '@cadenza/venues/binance';
 import { createOkxVenue } from '@cadenza/venues/okx';
 import { createBitfinexVenue } from '@cadenza/venues/bitfinex';
+import { createDeribitVenue } from '@cadenza/venues/deribit';
 import { rateLimitStatsOf } from '@cadenza/venues/kit';
 import type { ServerConfig } from './config.ts';
 
@@ -24,7 +25,15 @@ const registry: Record<string, Factory> = {
   OKX_UAT: (deps, c) => createOkxVenue(deps, { venueId: 'OKX_UAT', ...c.endpoints.OKX_UAT }),
   BITFINEX: (deps, c) => createBitfinexVenue(deps, { venueId: 'BITFINEX', ...c.endpoints.BITFINEX }),
   BITFINEX_UAT: (deps, c) => createBitfinexVenue(deps, { venueId: 'BITFINEX_UAT', ...c.endpoints.BITFINEX_UAT }),
+  DERIBIT: (deps, c) => createDeribitVenue(deps, { venueId: 'DERIBIT', ...deribitUrl(c.endpoints.DERIBIT) }),
+  DERIBIT_UAT: (deps, c) => createDeribitVenue(deps, { venueId: 'DERIBIT_UAT', ...deribitUrl(c.endpoints.DERIBIT_UAT) }),
 };
+
+/** Deribit's one base URL (DERIBIT_URL), given as the endpoint's `restBaseUrl`. */
+function deribitUrl(e: { restBaseUrl?: string; wsBaseUrl?: string } | undefined): { url?: string } {
+  const url = e?.restBaseUrl ?? e?.wsBaseUrl;
+  return url ? { url } : {};
+}
 
 export const supportedVenues = Object.keys(registry);
 

@@ -1,13 +1,15 @@
 /**
- * The live venues — BINANCE, OKX and BITFINEX — through the shared live-venue suite, each against its local fake.
+ * The live venues — BINANCE, OKX, BITFINEX and DERIBIT — through the shared live-venue suite, each against its local fake.
  */
 import { createBinanceVenue } from '@cadenza/venues/binance';
 import { createOkxVenue } from '@cadenza/venues/okx';
 import { createBitfinexVenue } from '@cadenza/venues/bitfinex';
+import { createDeribitVenue } from '@cadenza/venues/deribit';
 import { liveVenueContract } from '@cadenza/testkit/contracts/live-venue';
 import { startFakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
 import { startFakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
 import { startFakeBitfinexServer } from '@cadenza/testkit/venue-fakes/bitfinex';
+import { startFakeDeribitServer } from '@cadenza/testkit/venue-fakes/deribit';
 
 const fast = { reconnectDelayMs: { min: 20, max: 200 } };
 let tick = 0;
@@ -55,6 +57,22 @@ liveVenueContract('BINANCE', async () => {
     restingBuy: (n) => ({ limitPrice: '30000.00', quantity: '0.001', clientOrderId: `conf-${n}` }),
     marketMoves: () => void fake.pushDepth('BTCUSDT', { bids: [['60000.00', size()]] }),
     socketCount: () => fake.streamConnectionCount(),
+    close: () => fake.close(),
+  };
+});
+
+liveVenueContract('DERIBIT', async () => {
+  const fake = await startFakeDeribitServer({ keys: { k: { secret: 's', balances: { BTC: '1', ETH: '0' } } } });
+  fake.setBook('BTC-PERPETUAL', { bids: [['64000', '10'], ['63999.5', '20']], asks: [['64000.5', '10'], ['64001', '20']] });
+  return {
+    make: (deps) => createDeribitVenue(deps, { venueId: 'DERIBIT', url: fake.restBaseUrl, ...fast }),
+    symbol: 'BTC-PERPETUAL',
+    contractNames: true,
+    account: { tradingAccountId: 'conf-drb', credential: { credentialType: 'API_KEY', apiKey: 'k', secretKey: 's' } },
+    badCredential: { credentialType: 'API_KEY', apiKey: 'k', secretKey: 'wrong' },
+    restingBuy: (n) => ({ limitPrice: '30000', quantity: '1', clientOrderId: `conf-${n}` }),
+    marketMoves: () => fake.pushBook('BTC-PERPETUAL', { bids: [['60000', String(10 * Number(size()))]] }),
+    socketCount: () => fake.socketCount(),
     close: () => fake.close(),
   };
 });

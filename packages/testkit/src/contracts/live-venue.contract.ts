@@ -1,6 +1,6 @@
 /**
  * @module contracts/live-venue
- * The Venue port as every live venue (one that keeps its own ledger: BINANCE, OKX, BITFINEX, their test twins) must
+ * The Venue port as every live venue (one that keeps its own ledger: BINANCE, OKX, BITFINEX, DERIBIT, their test twins) must
  * show it, run by each connector's test file against its local fake. Only port-level promises are checked; the
  * venue's own integrity rules have their own tests. (The port suite the domain-ledger venues run is
  * packages/venues/test/venue-conformance.ts; the two meet in the shared venue suite when it lands.)
@@ -15,6 +15,8 @@ export interface LiveVenueSetup {
   make: Parameters<typeof harness>[0];
   /** A symbol the fake lists with a two-sided book. */
   symbol: string;
+  /** Symbols are the venue's contract names (derivatives venues: `BTC-PERPETUAL`), not `BASE/QUOTE`. */
+  contractNames?: boolean;
   /** An account whose credential the fake accepts, with funds for a small resting buy. */
   account: VenueAccount;
   /** A credential the fake refuses. */
@@ -68,7 +70,8 @@ export function liveVenueContract(name: string, setup: () => Promise<LiveVenueSe
       for (const i of list) {
         assert.equal(i.venue, h.venue.id);
         assert.equal(i.instrumentId, `${h.venue.id}:${i.symbol}`);
-        assert.equal(i.symbol, `${i.baseAsset}/${i.quoteAsset}`);
+        if (s.contractNames) assert.match(i.symbol, /^[A-Z0-9][A-Za-z0-9_-]*$/);
+        else assert.equal(i.symbol, `${i.baseAsset}/${i.quoteAsset}`);
         for (const d of [i.tickSize, i.lotSize, i.minQuantity, i.maxQuantity, i.minNotional, i.makerFee, i.takerFee]) assert.match(d, DECIMAL);
         assert.ok(i.orderTypes.includes('LIMIT') && i.orderTypes.includes('MARKET'));
         assert.ok(i.klineIntervals.includes('1m'));

@@ -12,7 +12,7 @@
  *    wait it out, orders are refused at once). The counters are the ones `/metrics` shows per venue, as for the
  *    window budgets (kit/rate-budget.ts).
  *
- * Pools are measured on the injected clock, so tests drive time. Each pool is kept `marginCredits` emptier than the
+ * Pools are measured on the injected clock, so tests drive time. A pool may be kept `margin` credits emptier than the
  * venue's: the venue counts a request when it arrives, so a pool spent to the last credit could look overdrawn there.
  */
 import { VenueError } from './venue-error.ts';
@@ -21,6 +21,8 @@ import type { RateLimitStats } from './rate-budget.ts';
 export interface CreditPool {
   capacity: number;
   refillPerSecond: number;
+  /** Credits held back (see the module comment). Default: none. */
+  margin?: number;
 }
 
 export interface CreditBucketsOptions {
@@ -28,8 +30,6 @@ export interface CreditBucketsOptions {
   clock: { now(): number };
   pools: Readonly<Record<string, CreditPool>>;
   sleep?: (ms: number) => Promise<void>;
-  /** Credits held back from each pool (see the module comment). Default: none. */
-  marginCredits?: number;
 }
 
 interface Level {
@@ -66,7 +66,7 @@ export class CreditBuckets {
   waitMs(key: string, cost: number): number {
     const pool = this.poolOf(key);
     if (!pool) return 0;
-    const need = Math.min(cost, pool.capacity) + (this.options.marginCredits ?? 0) - this.level(key, pool).credits;
+    const need = Math.min(cost, pool.capacity - (pool.margin ?? 0)) + (pool.margin ?? 0) - this.level(key, pool).credits;
     return need <= 0 ? 0 : Math.ceil((need * 1000) / pool.refillPerSecond);
   }
 
