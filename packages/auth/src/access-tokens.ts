@@ -59,6 +59,11 @@ export interface AccessTokenIssuerOptions {
   /** `iss` claim; omitted when undefined. */
   issuer: string | undefined;
   now: () => number;
+  /**
+   * Claims added to every token, as a Supabase project's custom access token hook adds them (GoTrue's own claims
+   * win over a name they repeat).
+   */
+  extraClaims?: (user: UserRecord, session: SessionRecord) => Record<string, unknown>;
 }
 
 /** Builds and signs access tokens for a user's session. */
@@ -70,6 +75,7 @@ export class AccessTokenIssuer {
     const iat = Math.floor(this.options.now() / 1000);
     const exp = iat + this.options.ttlSeconds;
     const payload: Record<string, unknown> = {
+      ...this.options.extraClaims?.(user, session),
       ...(this.options.issuer ? { iss: this.options.issuer } : {}),
       sub: user.id,
       aud: user.aud,

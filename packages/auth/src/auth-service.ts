@@ -49,6 +49,11 @@ export interface AuthServiceOptions {
   log?: AuthLogger;
   /** Access-token lifetime. Default 3600 s. */
   accessTokenTtlSeconds?: number;
+  /**
+   * Built-in mode: claims added to every access token, as a Supabase custom access token hook would (Cadenza adds
+   * Centrifugo's `channels` and `meta` when a Centrifugo cluster fronts it, docs/scale-out.md).
+   */
+  extraClaims?: (user: { id: string }, session: { id: string }) => Record<string, unknown>;
   /** Built-in mode: sign HS256 with this secret instead of ES256 keys. */
   jwtSecret?: string;
   /** External mode: verify a Supabase project's tokens; built-in endpoints off. */
@@ -158,7 +163,7 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Au
   const signer = keys ? keyRingSigner(keys) : options.jwtSecret && !external ? secretSigner(options.jwtSecret) : noSigner;
   const siteUrl = (options.siteUrl ?? 'http://localhost:8000').replace(/\/+$/, '');
   const issuerClaim = options.issuer ?? `${siteUrl}/auth/v1`;
-  const issuer = new AccessTokenIssuer({ signer, ttlSeconds: ttl, issuer: issuerClaim, now });
+  const issuer = new AccessTokenIssuer({ signer, ttlSeconds: ttl, issuer: issuerClaim, now, ...(options.extraClaims ? { extraClaims: options.extraClaims } : {}) });
   const sessions = new SessionService({
     store: options.store,
     issuer,

@@ -281,6 +281,28 @@ export const vars = {
       return raw;
     },
   }),
+  centrifugoApiUrl: v({
+    name: 'CADENZA_CENTRIFUGO_API_URL',
+    scope: 'server',
+    shown: '— (the built-in gateway)',
+    meaning: 'a Centrifugo cluster in front ([docs/scale-out.md](docs/scale-out.md)): its server API, e.g. `http://127.0.0.1:8001/api`. Channels are published there (batched `/api/batch`), sign-outs cut connections there, and this server\'s own WebSocket endpoint is off. Needs `CADENZA_CENTRIFUGO_API_KEY` and `CADENZA_PROXY_SECRET`',
+    parse: restUrl,
+  }),
+  centrifugoApiKey: v({
+    name: 'CADENZA_CENTRIFUGO_API_KEY',
+    scope: 'server',
+    shown: '—',
+    meaning: 'the Centrifugo nodes\' `http_api.key` (`CENTRIFUGO_HTTP_API_KEY`), sent as `X-API-Key`',
+    secret: true,
+    parse: text(1),
+  }),
+  advertiseUrl: v({
+    name: 'CADENZA_ADVERTISE_URL',
+    scope: 'server',
+    shown: '`http://127.0.0.1:<PORT>`',
+    meaning: 'several servers on one PostgreSQL: where the others reach this one (e.g. `http://10.0.0.5:8000`), recorded in the domain lease while it holds the trading domain; the others forward domain calls there ([docs/scale-out.md](docs/scale-out.md))',
+    parse: restUrl,
+  }),
   upstreamUrl: v({ name: 'CADENZA_UPSTREAM_URL', scope: 'gateway', shown: '— (required)', meaning: 'gateway node: the Cadenza server it fronts, e.g. `http://127.0.0.1:8000`', parse: restUrl }),
   wsMaxConnections: v({ name: 'CADENZA_WS_MAX_CONNECTIONS', scope: 'both', shown: '`0` (unlimited)', meaning: 'open WebSocket connections; more are refused with 3504 connection limit', parse: integer(0) }),
   wsCommandsPerSecond: v({ name: 'CADENZA_WS_COMMANDS_PER_SECOND', scope: 'both', shown: '`10000`', meaning: 'commands per connection per second (token bucket); above it error 111 too many requests', parse: integer(0) }),
@@ -339,7 +361,7 @@ export const allVars: readonly ConfigVar<unknown>[] = Object.values(vars);
  * set in a shell they are no misspelling of a server variable.
  */
 export const otherProgramsVars: readonly string[] = [
-  'CADENZA_URL', 'CADENZA_CONFIG_DIR', 'CADENZA_EMAIL', 'CADENZA_PASSWORD', 'CADENZA_ACCOUNT', 'CADENZA_CONNECT_TIMEOUT_MS',
+  'CADENZA_URL', 'CADENZA_WS_URL', 'CADENZA_CONFIG_DIR', 'CADENZA_EMAIL', 'CADENZA_PASSWORD', 'CADENZA_ACCOUNT', 'CADENZA_CONNECT_TIMEOUT_MS',
   'CADENZA_AUTH_URL', 'CADENZA_EXTERNAL_URL', 'CADENZA_CONSOLE_SCREENSHOTS', 'CADENZA_E2E_DEBUG',
 ];
 

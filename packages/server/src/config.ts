@@ -67,6 +67,17 @@ export interface ServerConfig {
   proxySecret?: string;
   /** Per-user quotas the domain keeps (0 = unlimited): CADENZA_MAX_ACCOUNTS_PER_USER, CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT. */
   quotas: { maxAccountsPerUser: number; maxOpenOrdersPerAccount: number };
+  /**
+   * A Centrifugo cluster in front (docs/scale-out.md): its server API (`http://host:8001/api`) and `http_api.key`.
+   * Channels are then published there, sign-outs cut connections there, and this server's own WebSocket endpoint is
+   * off (clients connect to Centrifugo, which calls the proxy endpoints; needs `proxySecret`).
+   */
+  centrifugo?: { apiUrl: string; apiKey: string };
+  /**
+   * How the other Cadenza servers on the same PostgreSQL reach this one (`http://10.0.0.5:8000`): the holder of the
+   * trading domain is reached there. Default `http://127.0.0.1:<port>` (servers on one machine).
+   */
+  advertiseUrl?: string;
   /** Protections of the WebSocket endpoint (0 = unlimited). */
   gateway: { maxConnections: number; commandsPerSecond: number; maxChannelsPerConnection: number; maxConnectionsPerUser: number; maxConnectionsPerIp: number };
 }
@@ -171,6 +182,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       maxAccountsPerUser: r.get(vars.maxAccountsPerUser) ?? 100,
       maxOpenOrdersPerAccount: r.get(vars.maxOpenOrdersPerAccount) ?? 1_000,
     },
+    centrifugo: centrifugoApi(r),
+    advertiseUrl: r.get(vars.advertiseUrl)?.replace(/\/+$/, ''),
     gateway: {
       maxConnections: r.get(vars.wsMaxConnections) ?? 0,
       commandsPerSecond: r.get(vars.wsCommandsPerSecond) ?? 10_000,
@@ -183,6 +196,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   if (exposure) r.problem(exposure);
   r.check();
   return config;
+}
+
+/** Centrifugo's server API: both variables or neither, and the proxy secret its proxies present. */
+function centrifugoApi(r: EnvReader): ServerConfig['centrifugo'] {
+  const apiUrl = r.get(vars.centrifugoApiUrl)?.replace(/\/+$/, '');
+  const apiKey = r.get(vars.centrifugoApiKey);
+  if (!apiUrl && !apiKey) return undefined;
+  if (!apiUrl || !apiKey) {
+    r.problem('CADENZA_CENTRIFUGO_API_URL and CADENZA_CENTRIFUGO_API_KEY go together (the API of the Centrifugo nodes and their http_api.key)');
+    return undefined;
+  }
+  if (!r.get(vars.proxySecret)) r.problem("CADENZA_CENTRIFUGO_API_URL needs CADENZA_PROXY_SECRET: Centrifugo's proxies present it to this server");
+  return { apiUrl, apiKey };
 }
 
 /**

@@ -4,6 +4,7 @@
  * subscriptions by the domain's channel rules, RPCs by its dispatcher.
  */
 import { parseChannel } from '@cadenza/contract';
+import { isTemporaryFailure } from '@cadenza/auth';
 import { Disconnect, ProtocolError } from '@cadenza/gateway';
 import type { BookSnapshot, CallerContext, ChannelVerdict, Venue } from '@cadenza/domain';
 import type { Logger } from 'pino';
@@ -30,9 +31,11 @@ export interface ChannelGrantDeps {
   bookDepth?: number;
 }
 
-export interface GatewayAppDeps extends ChannelGrantDeps {
+export interface GatewayAppDeps {
   verifier: { verify(token: string): Promise<VerifiedClaims> };
   rpc: Pick<RpcDispatcher, 'dispatch'>;
+  /** `channelGrant` on the domain, wherever it runs (here, or forwarded to the server holding it). */
+  grant(caller: CallerContext, channel: string): Promise<{ data?: unknown }>;
   log: Logger;
 }
 
@@ -65,13 +68,15 @@ export function serverGatewayApp(deps: GatewayAppDeps): GatewayApp {
         claims = await deps.verifier.verify(token);
       } catch (err) {
         if (errorReason(err) === 'expired') throw ProtocolError.tokenExpired();
+        // The session could not be looked up (the database is away): a temporary error, which the client retries.
+        if (isTemporaryFailure(err)) throw new ProtocolError(100, 'internal server error', true);
         deps.log.debug({ reason: errorReason(err) }, 'refused a token');
         throw Disconnect.invalidToken();
       }
       const id = { userId: claims.sub, isAdmin: claims.isAdmin, expireAt: claims.validUntil ?? claims.exp };
       return claims.sessionId === undefined ? id : { ...id, sessionId: claims.sessionId };
     },
-    subscribe: (client, channel) => channelGrant(deps, callerOf(client), channel),
+    subscribe: (client, channel) => deps.grant(callerOf(client), channel),
     async rpc(client, method, data) {
       const outcome = await deps.rpc.dispatch(callerOf(client), method, data);
       if ('protocolError' in outcome) throw new ProtocolError(outcome.protocolError.code, outcome.protocolError.message);

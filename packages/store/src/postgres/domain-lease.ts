@@ -79,6 +79,7 @@ export class PgLease {
   private reclaiming = false;
   private graceUntil = 0;
   private closed = false;
+  private answered = false;
   private running: Promise<void> | undefined;
   private settle: ((s: LeaseState) => void) | undefined;
   private readonly settled: Promise<LeaseState>;
@@ -108,6 +109,11 @@ export class PgLease {
     return this.current;
   }
 
+  /** Whether the lease's last query reached PostgreSQL (a follower's view of the database's health). */
+  get reachable(): boolean {
+    return this.answered;
+  }
+
   /** Starts contending; resolves with the first settled state: holding, or waiting with a known holder. */
   start(): Promise<LeaseState> {
     this.running ??= this.loop();
@@ -130,9 +136,11 @@ export class PgLease {
         const c = await this.connection();
         if (this.current.role === 'holder') await this.hold(c);
         else await this.wait(c);
+        this.answered = true;
         backoff = 50;
       } catch (err) {
         if (this.closed) return;
+        this.answered = false;
         this.dropConnection();
         if (this.current.role === 'holder') {
           if (!this.reclaiming) this.log.warn({ err, lease: this.name }, 'lost the connection holding the lease; taking it back');

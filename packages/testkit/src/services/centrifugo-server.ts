@@ -4,7 +4,9 @@
  * the machine (`CENTRIFUGO_BIN`, then PATH, then `$GOBIN`/`~/go/bin`, checked to be 6.9.1 with `go version -m`) or
  * built once with `go install github.com/centrifugal/centrifugo/v6@v6.9.1` (concurrent callers wait on one lock),
  * then started on a free 127.0.0.1 port with a generated config in a temp dir: connection tokens HS256 with a
- * generated secret, the HTTP API (`POST /api/publish`, …) behind a generated key, `/health` on.
+ * generated secret, the HTTP API (`POST /api/publish`, …) behind a generated key, `/health` on. Or with a config file
+ * of the caller's (`configFile`, e.g. deploy/centrifugo/config.json) and its site-specific settings in the
+ * environment: the port, address, API key and health endpoint are set through Centrifugo's own env overrides.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,8 +29,14 @@ export interface CentrifugoOptions {
   config?: Record<string, unknown>;
   /** Default `error`. */
   logLevel?: string;
-  /** Extra environment (e.g. `GOMAXPROCS`). */
+  /** Extra environment (e.g. `GOMAXPROCS`, or `CENTRIFUGO_*` overrides of `configFile`). */
   env?: Record<string, string>;
+  /**
+   * Run with this config file as it is (the generated config and `namespaces`, `config`, `logLevel` are not used);
+   * `http_server.address`/`port`, `http_api.key` and `health.enabled` come through CENTRIFUGO_* variables. Tokens
+   * are the file's business: `token()` refuses.
+   */
+  configFile?: string;
 }
 
 export interface TestCentrifugo {
@@ -121,6 +129,7 @@ export async function startCentrifugo(options: CentrifugoOptions = {}): Promise<
   const tokenSecret = randomBytes(32).toString('hex');
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
+    const own = options.configFile !== undefined;
     const config = {
       http_server: { address: '127.0.0.1', port },
       log: { level: options.logLevel ?? 'error' },
@@ -131,9 +140,12 @@ export async function startCentrifugo(options: CentrifugoOptions = {}): Promise<
       usage_stats: { disabled: true },
       ...options.config,
     };
-    const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify(config, null, 2));
-    const child = spawn(bin, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, cwd: dir });
+    const file = options.configFile ?? join(dir, 'config.json');
+    if (!own) writeFileSync(file, JSON.stringify(config, null, 2));
+    const overrides = own
+      ? { CENTRIFUGO_HTTP_SERVER_ADDRESS: '127.0.0.1', CENTRIFUGO_HTTP_SERVER_PORT: String(port), CENTRIFUGO_HTTP_API_KEY: apiKey, CENTRIFUGO_HEALTH_ENABLED: 'true', CENTRIFUGO_USAGE_STATS_DISABLED: 'true' }
+      : {};
+    const child = spawn(bin, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...overrides, ...options.env }, cwd: dir });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-8192)));
     child.stderr!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-8192)));
@@ -156,6 +168,7 @@ export async function startCentrifugo(options: CentrifugoOptions = {}): Promise<
       apiKey,
       tokenSecret,
       async token(sub, claims = {}, expiresIn) {
+        if (own) throw new Error('this Centrifugo checks tokens as its config file says; token() signs only for the generated config');
         let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt();
         if (expiresIn !== undefined) jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn);
         return jwt.sign(secret);

@@ -7,9 +7,12 @@ two bad calls that must leave the connection working. Beside it, two more connec
 whose token runs out in seconds refreshes through supabase-py, one that starts with an expired token gets 109 and
 reconnects with a fresh one.
 
-Usage: python quickstart.py <http-base-url> <ws-url> <server-keys-dir>
+Usage: python quickstart.py <http-base-url> <ws-url> <server-keys-dir> [cadenza|centrifugo]
 The keys dir is the server's signing keys: the server never issues tokens shorter than 30 s, so the test re-signs
 the user's own token to expire sooner. Nothing else here reaches past the public APIs.
+`centrifugo`: the WebSocket is a real Centrifugo in front of Cadenza (docs/scale-out.md). It checks tokens itself,
+with no leeway, and refreshes connections on the server side through Cadenza's refresh proxy: a connection whose
+token runs out stays connected without calling get_token while its login session lives.
 
 Prints one JSON object of observations on stdout (also when a step fails: then "failure" holds the traceback and
 the later keys are missing); the Node test asserts on it, so failures name the field that is wrong.
@@ -28,6 +31,7 @@ from centrifuge import Client, ClientEventHandler, ReplyError, SubscriptionEvent
 from supabase import AsyncClientOptions, acreate_client
 
 BASE_URL, WS_URL, KEYS_DIR = sys.argv[1:4]
+FRONT = sys.argv[4] if len(sys.argv) > 4 else "cadenza"
 PASSWORD = "correct-horse-battery"
 
 
@@ -102,7 +106,9 @@ async def call(client, method, params, timeout=None):
     return (await client.rpc(method, params, timeout=timeout)).data
 
 
-LEEWAY = 30  # the server accepts a token until exp + 30 s (one rule for REST and the WebSocket): TOKEN_LEEWAY_SECONDS
+# Cadenza accepts a token until exp + 30 s (one rule for REST and the WebSocket: TOKEN_LEEWAY_SECONDS); Centrifugo
+# until exp.
+LEEWAY = 30 if FRONT == "cadenza" else 0
 
 
 def resigned(token, lifetime):
@@ -262,6 +268,22 @@ async def token_refresh(out, supabase, token):
     started = time.monotonic()
     await client.connect()
     await client.ready(timeout=5)
+    if FRONT == "centrifugo":
+        # Refreshed on the server side, unseen by the client: live past the token's end, then show it still works.
+        await asyncio.sleep(max(0.0, started + 4 - time.monotonic()))
+        listed = await call(client, "query.instrument.list", {"venue": "PAPER", "limit": 1})
+        out["server_refresh"] = {
+            "get_token_calls": len(calls),
+            "seconds_connected": time.monotonic() - started,
+            "rpc_after": len(listed.get("data") or []),
+            "state": str(client.state),
+            "connects": events.connects,
+            "disconnects": list(events.disconnects),
+            "errors": list(events.errors),
+        }
+        await client.disconnect()
+        log.removeHandler(replies)
+        return await expired_token(out, token, get_token, calls)
     await until(lambda: replies.replies, "a refresh reply", 8)
     listed = await call(client, "query.instrument.list", {"venue": "PAPER", "limit": 1})
     out["refresh"] = {
@@ -276,7 +298,11 @@ async def token_refresh(out, supabase, token):
     }
     await client.disconnect()
     log.removeHandler(replies)
+    await expired_token(out, token, get_token, calls)
 
+
+async def expired_token(out, token, get_token, calls):
+    """A connection that starts with an expired token gets 109 and connects with a token from get_token."""
     calls.clear()
     events = ClientEvents()
     client = Client(WS_URL, events=events, token=resigned(token, -60), get_token=get_token, min_reconnect_delay=0.05, max_reconnect_delay=0.2)
