@@ -17,6 +17,8 @@ export interface TcpBalancer {
   requests: string[];
   /** Replaces the backends (for servers started after the balancer). */
   setBackends(ports: number[]): void;
+  /** New connections go to this backend first while pinned (a test placing a client on a given server); undefined unpins. */
+  pin(port: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ const REQUEST_LINE = /(?:^|\r\n)(GET|POST|PUT|PATCH|DELETE) (\S+) HTTP\/1\.1\r\n
 export async function startTcpBalancer(initial: number[] = []): Promise<TcpBalancer> {
   let backends = [...initial];
   let next = 0;
+  let pinned: number | undefined;
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   const counts = new Map<number, number>(initial.map((p) => [p, 0]));
@@ -41,7 +44,7 @@ export async function startTcpBalancer(initial: number[] = []): Promise<TcpBalan
         client.destroy();
         return;
       }
-      const port = backends[next++ % backends.length]!;
+      const port = tried === 0 && pinned !== undefined ? pinned : backends[next++ % backends.length]!;
       const upstream = createConnection({ host: '127.0.0.1', port });
       upstream.once('error', () => attempt(tried + 1));
       upstream.once('connect', () => {
@@ -67,6 +70,9 @@ export async function startTcpBalancer(initial: number[] = []): Promise<TcpBalan
     url: `http://127.0.0.1:${port}`,
     counts,
     requests,
+    pin(port) {
+      pinned = port;
+    },
     setBackends(ports) {
       backends = [...ports];
       for (const p of ports) if (!counts.has(p)) counts.set(p, 0);
