@@ -43,7 +43,7 @@ async function scenario(env: Record<string, string>, dataDir: string, children: 
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 120_000);
       child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
       child.stderr!.on('data', (d) => { // the banner: stderr when stdout is not a terminal
         out += d;
