@@ -1,15 +1,21 @@
 /**
  * @module contracts/venue
  * The promises of the Venue port (packages/domain/src/ports/venue.ts) as one suite every adapter runs — PAPER,
- * MOCK, each connector against its venue fake, and the scripted venue the domain's own tests rest on. Only
- * port-level behaviour is checked; venue-specific behaviour stays in the venue's own tests.
+ * MOCK, the scripted venue the domain's own tests rest on, and each live connector (BINANCE, OKX, BITFINEX …)
+ * against its venue fake. Only port-level behaviour is checked; venue-specific behaviour (book integrity rules,
+ * signing, rate limits) stays in the venue's own tests.
+ *
+ * A live venue (one that keeps its own ledger and needs a credential) passes `live`, and the same suite checks what
+ * the port promises of those too: nothing connects at start, bad stream keys are refused, an unused feed closes its
+ * socket, orders without a credential are rejected (not thrown), the venue's order id comes with the acceptance,
+ * `queryOrder` / `fetchBalances` / `verifyCredential` answer, and a stopped venue rejects orders.
  *
  * Venues report through their sinks synchronously (in-process venues) or later (networked ones): every check waits
  * for what it expects, re-checking whenever the venue reports something, until `timeoutMs`.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExecutionEvent, InstrumentSpec, Venue, VenueAccount, VenueDeps, VenueOrder } from '@cadenza/domain';
+import type { ExecutionEvent, InstrumentSpec, Venue, VenueAccount, VenueCredential, VenueDeps, VenueOrder } from '@cadenza/domain';
 import { compareFixed, decimalPlaces, formatFixed, parseFixed, pow10, toScaled } from '@cadenza/domain';
 
 export interface VenueContractSetup {
@@ -17,6 +23,8 @@ export interface VenueContractSetup {
   make(deps: VenueDeps): Venue | Promise<Venue>;
   /** A listed instrument with a two-sided book once its order-book stream is subscribed. */
   symbol: string;
+  /** Symbols are the venue's contract names (derivatives venues: `BTC-PERPETUAL`), not `BASE/QUOTE`. */
+  contractNames?: boolean;
   /** The account orders are placed for (with a credential where the venue requires one). */
   account?: VenueAccount;
   /** Clock of the deps; the wall clock by default. */
@@ -29,6 +37,16 @@ export interface VenueContractSetup {
   /** Runs after the venue stopped (e.g. closes a venue fake). */
   teardown?: () => Promise<void> | void;
   timeoutMs?: number;
+  /** For a live venue (its own ledger, a credential, sockets to a venue fake): the live checks' inputs. */
+  live?: LiveVenueChecks;
+}
+
+/** What the suite needs to check a live venue's extra promises (see the module comment). */
+export interface LiveVenueChecks {
+  /** A credential the venue fake refuses. */
+  badCredential: VenueCredential;
+  /** Sockets open on the venue fake. */
+  socketCount(): number;
 }
 
 type FillEvent = Extract<ExecutionEvent, { type: 'filled' }>;
@@ -66,7 +84,8 @@ export function venueContract(name: string, setup: VenueContractSetup): void {
       market: { onBookChanged: poke, onTrade: poke, onTicker: poke, onKline: poke },
       log: { info() {}, warn() {}, error() {} },
     };
-    const timeoutMs = setup.timeoutMs ?? 5_000;
+    const timeoutMs = setup.timeoutMs ?? (setup.live ? 8_000 : 5_000);
+    const live = setup.live;
     const account: VenueAccount = setup.account ?? { tradingAccountId: 'contract-account' };
     /** Resolves with `check()`'s first truthy answer, re-checked on every report (and every 10 ms for what the venue does not report). */
     const until = <T>(check: () => T | undefined | false, what: string): Promise<T> =>
@@ -115,12 +134,18 @@ export function venueContract(name: string, setup: VenueContractSetup): void {
       venue = await setup.make(deps);
       await venue.start();
       await venue.start();
+      if (live) {
+        assert.deepEqual(venue.capabilities, { ledger: 'venue', requiresCredential: true, marketData: true, trading: true });
+        assert.equal(live.socketCount(), 0, 'a live venue connects nothing at start');
+        assert.ok(typeof venue.queryOrder === 'function' && typeof venue.fetchBalances === 'function' && typeof venue.verifyCredential === 'function');
+      }
       const list = await venue.listInstruments();
       assert.ok(list.length > 0);
       for (const s of list) {
         assert.equal(s.venue, venue.id);
         assert.equal(s.instrumentId, `${venue.id}:${s.symbol}`);
-        assert.equal(s.symbol, `${s.baseAsset}/${s.quoteAsset}`);
+        if (setup.contractNames) assert.match(s.symbol, /^[A-Z0-9][A-Za-z0-9_-]*$/);
+        else assert.equal(s.symbol, `${s.baseAsset}/${s.quoteAsset}`);
         for (const d of [s.tickSize, s.lotSize, s.minQuantity, s.maxQuantity, s.minNotional, s.makerFee, s.takerFee]) assert.match(d, /^\d+(\.\d+)?$/, `${s.symbol} decimals`);
         assert.ok(s.orderTypes.includes('LIMIT') && s.orderTypes.includes('MARKET'), `${s.symbol} takes LIMIT and MARKET`);
       }
@@ -137,8 +162,29 @@ export function venueContract(name: string, setup: VenueContractSetup): void {
       for (let i = 1; i < b.asks.length; i++) assert.equal(compareFixed(px(b.asks[i]!), px(b.asks[i - 1]!)), 1, 'asks best first');
       assert.equal(compareFixed(px(b.bids[0]!), px(b.asks[0]!)), -1, 'not crossed');
       assert.equal(b.symbol, setup.symbol);
+      for (const l of [...b.bids, ...b.asks]) assert.ok(/^\d+(\.\d+)?$/.test(l.price) && /^\d+(\.\d+)?$/.test(l.quantity), 'levels are plain decimals');
       assert.equal(venue.getBook('NO/SUCH', 5), undefined);
     });
+
+    if (live) {
+      test('live: bad stream keys are refused; a second subscription is harmless; unsubscribing stops the feed', async () => {
+        await assert.rejects(venue.subscribeMarket({ kind: 'orderbook', symbol: 'btc-usd' }));
+        await assert.rejects(venue.subscribeMarket({ kind: 'kline', symbol: setup.symbol, interval: '7m' }));
+        await venue.subscribeMarket({ kind: 'orderbook', symbol: setup.symbol });
+        await venue.unsubscribeMarket({ kind: 'orderbook', symbol: setup.symbol });
+        assert.equal(venue.getBook(setup.symbol, 5), undefined);
+        await until(() => live.socketCount() === 0, 'the feed stopped when unused');
+        await venue.subscribeMarket({ kind: 'orderbook', symbol: setup.symbol });
+        await book();
+      });
+
+      test('live: an order without a credential is rejected, not thrown', async () => {
+        const o = order({ limitPrice: (await book()).bids[0]!.price });
+        await venue.submitOrder(o, { tradingAccountId: account.tradingAccountId });
+        await until(() => eventsOf(o.tradeOrderId).some((e) => e.type === 'rejected'), 'the rejection');
+        assert.deepEqual(eventsOf(o.tradeOrderId).map((e) => e.type), ['rejected']);
+      });
+    }
 
     test('a MARKET buy is accepted, then filled in full, each fill once', async () => {
       const ask = (await book()).asks[0]!.price;
@@ -180,8 +226,12 @@ export function venueContract(name: string, setup: VenueContractSetup): void {
       const price = formatFixed(half - (half % step), scale);
       const o = order({ limitPrice: price, quantity: quantityFor(spec, price, notional(spec, 2n)) });
       await venue.submitOrder(o, account);
-      await until(() => eventsOf(o.tradeOrderId).some((e) => e.type === 'accepted'), 'the acceptance');
+      const accepted = await until(() => eventsOf(o.tradeOrderId).find((e) => e.type === 'accepted'), 'the acceptance');
       const req = { tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, tradingAccountId: o.tradingAccountId, symbol: setup.symbol };
+      if (live) {
+        assert.ok('externalOrderId' in accepted && accepted.externalOrderId, "the acceptance carries the venue's order id");
+        assert.equal((await venue.queryOrder!(req, account))?.status, 'OPEN', 'queryOrder finds it open');
+      }
       await venue.cancelOrder(req, account);
       await until(() => eventsOf(o.tradeOrderId).some((e) => e.type === 'cancelled'), 'the cancellation');
       assert.deepEqual(eventsOf(o.tradeOrderId).filter((e) => e.type !== 'accepted').map((e) => e.type), ['cancelled'], 'no fill, one cancellation');
@@ -202,9 +252,26 @@ export function venueContract(name: string, setup: VenueContractSetup): void {
       await assert.rejects(Promise.resolve().then(() => venue.getKlines(setup.symbol, '7m', 5)));
     });
 
+    if (live) {
+      test('live: an order the venue never had answers undefined; balances are decimals; a bad key is invalid', async () => {
+        assert.equal(await venue.queryOrder!({ tradeOrderId: 'none', clientOrderId: 'contractnever1', tradingAccountId: account.tradingAccountId, symbol: setup.symbol }, account), undefined);
+        const balances = await venue.fetchBalances!(account);
+        assert.ok(balances.length > 0);
+        for (const b of balances) assert.ok(/^\d+(\.\d+)?$/.test(b.free) && /^\d+(\.\d+)?$/.test(b.locked), JSON.stringify(b));
+        assert.equal((await venue.verifyCredential!(live.badCredential)).valid, false);
+        assert.equal((await venue.verifyCredential!(account.credential!)).valid, true);
+      });
+    }
+
     test('stops idempotently', async () => {
       await venue.stop();
       await venue.stop();
+      if (live) {
+        const o = order({ limitPrice: spec.tickSize });
+        await venue.submitOrder(o, account);
+        assert.deepEqual(eventsOf(o.tradeOrderId).map((e) => e.type), ['rejected'], 'a stopped live venue rejects orders');
+        await until(() => live.socketCount() === 0, 'every socket closed');
+      }
     });
   });
 }
