@@ -143,7 +143,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
   derivatives = new DerivativesService(ctx, { accounts, instruments, positions, book, marks, margin, liquidator, portfolios });
   const derivativesSink: DerivativesSink = derivatives;
   const marketData = new MarketDataService(ctx, instruments);
-  const otc = new OtcService(ctx, { accounts, instruments, book, orders, positions: positionLedger });
+  const otc = new OtcService(ctx, { accounts, instruments, book, orders, positions: positionLedger, tradingAccounts });
   const authorizer = new ChannelAuthorizer(accounts, instruments, venues);
   let started = false;
 

@@ -37,7 +37,7 @@ async function desk(opts: { store?: Store; riskThreshold?: string; config?: Reco
   const dealer = z.otc.dealers.create(admin, { name: 'Desk one', baseCurrencies: ['USDT'], ...(opts.riskThreshold ? { riskThreshold: opts.riskThreshold } : {}), ...(opts.config ? { config: opts.config } : {}) });
   z.otc.dealers.link(dealer.dealerAccountId, paperId);
   const treasury = z.otc.wallets.create(admin, { nickname: 'treasury' }).walletId;
-  const traderId = z.otc.fermataAccounts.connect(alice, { dealerAccountId: dealer.dealerAccountId, nickname: 'otc' }).tradingAccountId;
+  const traderId = (await z.tradingAccounts.connect(alice, { venue: 'FERMATA', nickname: 'otc', dealerAccountId: dealer.dealerAccountId } as never)).tradingAccountId;
   const traderWallet = z.otc.walletBook.ofAccount(traderId)!.walletId;
   z.otc.wallets.transfer(admin, { sourceWalletId: treasury, destWalletId: traderWallet, asset: 'USDT', amount: '100000' });
   return { t, z, paperId, dealerId: dealer.dealerAccountId, dealerWallet: dealer.walletId, treasury, traderId, traderWallet };
@@ -282,6 +282,27 @@ describe('accepting a quote', () => {
     await z.otc.hedger.idle();
     assert.equal(z.otc.dealers.archive(dealerId).status, 'ARCHIVED');
     assert.equal(await refusal(z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.5' })), 'DEALER_NOT_ACTIVE');
+  });
+});
+
+describe('FERMATA accounts', () => {
+  test('connect with a dealer makes the account and its CLIENT wallet once; create and wallet create make more; balances only move through wallets', async () => {
+    const { z, dealerId, traderId, traderWallet } = await desk();
+    const account = z.accounts.find(traderId)!;
+    assert.deepEqual([account.venue, account.status, account.externalAccountId, account.nickname], ['FERMATA', 'ACTIVE', dealerId, 'otc']);
+    assert.equal((await z.tradingAccounts.connect(alice, { venue: 'FERMATA', dealerAccountId: dealerId } as never)).tradingAccountId, traderId);
+    const wallet = z.otc.wallets.get(alice, traderWallet);
+    assert.deepEqual([wallet.walletType, wallet.allowNegative, wallet.metadata.tradingAccountId], ['CLIENT', false, traderId]);
+    const free = z.tradingAccounts.create(alice, { venue: 'FERMATA', nickname: 'any dealer' });
+    assert.equal(free.externalAccountId, undefined);
+    assert.equal(z.otc.walletBook.ofAccount(free.tradingAccountId)?.walletType, 'CLIENT');
+    assert.equal(z.portfolios.get(alice, free.tradingAccountId).balances?.length, 0, 'a new account holds nothing: money comes by transfer');
+    assert.equal(await refusal(() => z.portfolios.save(admin, { tradingAccountId: traderId, balances: [{ securitySymbol: 'USDT', free: '1' }] })), 'VENUE_CAPABILITY_MISSING');
+    assert.equal(await refusal(z.tradingAccounts.connect(alice, { venue: 'FERMATA', dealerAccountId: '00000000-0000-4000-8000-000000000000' } as never)), 'DEALER_NOT_FOUND');
+    // Disconnected, it is reconnected by id; a connect by dealer then makes a new account.
+    z.tradingAccounts.disconnect(alice, traderId);
+    assert.notEqual((await z.tradingAccounts.connect(alice, { venue: 'FERMATA', dealerAccountId: dealerId } as never)).tradingAccountId, traderId);
+    assert.equal((await z.tradingAccounts.connect(alice, { tradingAccountId: traderId })).status, 'ACTIVE');
   });
 });
 

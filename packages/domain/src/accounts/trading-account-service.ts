@@ -19,6 +19,7 @@ import { accountTransition, type AccountAction } from './account-status.ts';
 import { operationKind } from './operation-kind.ts';
 import type { AccountRegistry } from './account-registry.ts';
 import type { TradingAccount, TradingAccountOperation } from '../model/trading-account.ts';
+import { FERMATA } from '../model/fermata.ts';
 
 /** The fields `update` may change and history records. */
 const EDITABLE = ['nickname', 'externalAccountId', 'accountType', 'externalAccountType', 'positionMode', 'collateralMode', 'marginMode', 'leverage', 'tenantId'] as const;
@@ -74,6 +75,12 @@ export function slicePage<T>(all: readonly T[], page: { offset: number; limit: n
 }
 
 export class TradingAccountService {
+  /**
+   * Makes FERMATA accounts (each with its ledger wallet; `dealerAccountId` in the input names the trader's dealer):
+   * the OTC desk sets it when it starts (otc/fermata-accounts.ts).
+   */
+  fermata: ((caller: CallerContext, input: RpcTradingAccount & { dealerAccountId?: unknown }, beforeNew: () => void) => TradingAccount) | undefined;
+
   constructor(
     private readonly ctx: DomainContext,
     private readonly deps: TradingAccountServiceDeps,
@@ -83,18 +90,27 @@ export class TradingAccountService {
     return this.deps.accounts;
   }
 
+  /** A new account must fit under the per-user quota (accounts an admin saves for a user are exempt). */
+  private requireRoom(caller: CallerContext): void {
+    const max = this.ctx.config.maxAccountsPerUser;
+    if (max > 0 && this.accounts.ownedBy(caller.userId).length >= max) {
+      throw new DomainError('TRADING_ACCOUNT_LIMIT_REACHED', `you hold ${max} trading accounts, the most a user may; delete one first`);
+    }
+  }
+
   private isDomainLedger(venue: string): boolean {
     return this.ctx.venues.get(venue)?.capabilities.ledger !== 'venue';
   }
 
   /** PAPER/MOCK (domain-ledger) accounts start ACTIVE and funded; real-venue accounts start NEW. */
   create(caller: CallerContext, input: RpcTradingAccount, quota = true): TradingAccount {
+    const roomFor = (): void => {
+      if (quota) this.requireRoom(caller);
+    };
+    if (input.venue === FERMATA && this.fermata) return this.fermata(caller, input, roomFor);
     if (!input.venue) throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'tradingAccount.venue is required');
     const venue = this.ctx.venues.require(input.venue);
-    const max = this.ctx.config.maxAccountsPerUser;
-    if (quota && max > 0 && this.accounts.ownedBy(caller.userId).length >= max) {
-      throw new DomainError('TRADING_ACCOUNT_LIMIT_REACHED', `you hold ${max} trading accounts, the most a user may; delete one first`);
-    }
+    roomFor();
     const now = this.ctx.clock.now();
     const domainLedger = venue.capabilities.ledger === 'domain';
     const account: TradingAccount = {
@@ -181,9 +197,11 @@ export class TradingAccountService {
    * `credentials` are attached before connecting; they are checked before anything is created.
    */
   async connect(caller: CallerContext, input: RpcTradingAccount): Promise<TradingAccount> {
+    if (!input.tradingAccountId && input.venue === FERMATA && this.fermata) return this.fermata(caller, input, () => this.requireRoom(caller));
     const credentialIds = (input.credentials ?? []).map((c) => c.credentialId).filter((x): x is string => !!x);
     let cur = input.tradingAccountId ? this.accounts.requireOwned(caller, input.tradingAccountId) : this.accountToConnect(caller, input, credentialIds);
     this.require(cur, 'CONNECT');
+    if (cur.venue === FERMATA) return this.move(caller, cur, 'CONNECT', 'CONNECTED');
     const venue = this.ctx.venues.require(cur.venue);
     if (credentialIds.length) cur = this.attachCredentials(caller, cur, credentialIds);
     if (venue.capabilities.ledger === 'venue' || venue.capabilities.requiresCredential) {

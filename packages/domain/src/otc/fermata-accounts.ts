@@ -83,10 +83,12 @@ export class FermataAccounts {
 
   /**
    * `command.trading_account.connect` (and `create`) for venue FERMATA: the caller's account with that dealer if it
-   * has one, else a new account with a CLIENT wallet.
+   * has one, else a new account with a CLIENT wallet (`beforeNew` may refuse it, e.g. over the user's account quota).
    */
-  connect(caller: CallerContext, input: { dealerAccountId?: string; nickname?: string }): TradingAccount {
-    const dealerId = input.dealerAccountId;
+  connect(caller: CallerContext, input: { dealerAccountId?: unknown; externalAccountId?: string; nickname?: string }, beforeNew?: () => void): TradingAccount {
+    const named = input.dealerAccountId ?? input.externalAccountId;
+    if (named !== undefined && typeof named !== 'string') throw new DomainError('INVALID_ACCOUNT_PARAMETERS', 'dealerAccountId must be a dealer id');
+    const dealerId = named;
     if (dealerId !== undefined) {
       const dealer = this.dealers.require(dealerId);
       if (dealer.status === 'ARCHIVED') throw new DomainError('DEALER_NOT_ACTIVE', `dealer ${boundedText(dealerId)} is archived`);
@@ -99,6 +101,7 @@ export class FermataAccounts {
     const req: ProvisionRequest = { userId: caller.userId, walletType: 'CLIENT', allowNegative: false };
     if (input.nickname !== undefined) req.nickname = input.nickname;
     if (dealerId !== undefined) req.dealerAccountId = dealerId;
+    beforeNew?.();
     return this.provision(req).account;
   }
 }

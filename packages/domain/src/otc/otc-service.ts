@@ -8,6 +8,7 @@ import type { DomainContext } from '../context.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { OrderService } from '../orders/order-service.ts';
+import type { TradingAccountService } from '../accounts/trading-account-service.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { PositionLedger } from '../positions/position-ledger.ts';
 import { DealerPricer } from './dealer-pricer.ts';
@@ -26,6 +27,7 @@ export interface OtcDeps {
   book: PortfolioBook;
   orders: OrderService;
   positions: PositionLedger;
+  tradingAccounts: TradingAccountService;
 }
 
 export class OtcService {
@@ -60,6 +62,7 @@ export class OtcService {
 
   /** Takes QUOTED orders, arms quote expiry, sends the hedges a restart interrupted. */
   start(): void {
+    this.deps.tradingAccounts.fermata = (caller, input, beforeNew) => this.fermataAccounts.connect(caller, input, beforeNew);
     this.deps.orders.desk.quoted = (caller, account, req, key) => this.quotes.accept(caller, account, req, key);
     this.quotes.start();
     this.hedger.start();

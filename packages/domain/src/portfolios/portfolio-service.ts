@@ -14,6 +14,7 @@ import type { Position } from '../model/position.ts';
 import type { MarkBook } from '../derivatives/mark-book.ts';
 import type { AccountMargin } from '../margin/account-margin.ts';
 import type { PositionBook } from '../positions/position-book.ts';
+import { FERMATA } from '../model/fermata.ts';
 import type { PortfolioBook } from './portfolio-book.ts';
 import { portfolioSummary } from './portfolio-summary.ts';
 import { toRpcPortfolio } from './rpc-portfolio.ts';
@@ -56,6 +57,7 @@ export class PortfolioService {
   /** Sets the given balances (free/locked) of the account; other assets are unchanged. Admin only. */
   save(caller: CallerContext, input: RpcPortfolio): RpcPortfolio {
     const account = this.accounts.requireOwned(caller, input.tradingAccountId);
+    if (account.venue === FERMATA) throw new DomainError('VENUE_CAPABILITY_MISSING', `${FERMATA} balances are ledger wallets: they move only by wallet transfers and trades`);
     const current = new Map(this.book.listBalances(account.tradingAccountId).map((b) => [b.asset, b]));
     const deltas = (input.balances ?? []).map((b) => {
       if (!b.securitySymbol) throw new DomainError('VALIDATION_FAILED', 'portfolio.balances[].securitySymbol is required');
