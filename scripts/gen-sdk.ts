@@ -1,6 +1,6 @@
 /**
  * Generates the SDKs' typed views of the contract from packages/contract/fixtures/cadenza-rpc.json (the committed copy
- * of the contract) and packages/contract/server-sends.json (the fields this server always sends):
+ * of the contract, with this server's decisions where it is silent: scripts/contract-source.ts) and packages/contract/server-sends.json (the fields this server always sends):
  *
  * - packages/contract/src/generated/received.ts — `Received.*`: every model an RPC result, an account event or a market
  *   channel carries, with the always-sent fields required (no `!` in callers), and `RpcDataMap` (method → result data).
@@ -13,6 +13,7 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import { readContract } from './contract-source.ts';
 
 interface FieldSpec {
   type: string;
@@ -45,7 +46,7 @@ interface Contract {
 }
 
 const root = resolve(import.meta.dirname, '..');
-const contract = JSON.parse(readFileSync(resolve(root, 'packages/contract/fixtures/cadenza-rpc.json'), 'utf8')) as Contract;
+const contract = readContract<Contract>(root);
 const sends = Object.fromEntries(
   Object.entries(JSON.parse(readFileSync(resolve(root, 'packages/contract/server-sends.json'), 'utf8')) as Record<string, unknown>).filter(([k]) => !k.startsWith('$')),
 ) as Record<string, string[]>;
@@ -133,7 +134,7 @@ function tsDataType(resultData: string | null | undefined, local: Set<string>): 
   if (!resultData) return 'undefined';
   const array = resultData.startsWith('array<');
   const name = bare(resultData);
-  const t = enumNames.has(name) ? `E.${name}` : local.has(name) ? name : `C.${name}`;
+  const t = name === 'string' ? 'string' : enumNames.has(name) ? `E.${name}` : local.has(name) ? name : `C.${name}`;
   return array ? `${t}[]` : t;
 }
 
@@ -259,7 +260,7 @@ function pyEnums(): string {
 function pyDataType(resultData: string | null | undefined): string {
   if (!resultData) return 'None';
   const name = bare(resultData);
-  const t = enumNames.has(name) ? `enums.${name}` : `models.${name}`;
+  const t = name === 'string' ? 'str' : enumNames.has(name) ? `enums.${name}` : `models.${name}`;
   return resultData.startsWith('array<') ? `list[${t}]` : t;
 }
 

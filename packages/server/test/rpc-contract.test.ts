@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { extensionRpcMethods, schemaDefinitions } from '@cadenza/contract';
+import { extensionRpcMethods, rpcMethods, schemaDefinitions } from '@cadenza/contract';
 import { withOrderExtensions } from '@cadenza/contract/order-extension-schemas';
 import type { CallerContext } from '@cadenza/domain';
 import { rpcWorld, alice, admin, type RpcWorld } from './rpc-test-world.ts';
@@ -19,7 +19,9 @@ const fixture = JSON.parse(readFileSync(new URL('../../contract/fixtures/cadenza
   rpc: Record<string, { params?: string | null; result?: string | null }>;
 };
 /** The methods this server adds (docs/extensions.md), held to their own schemas as strictly as the contract's. */
-const extensions: Record<string, { params?: string | null; result?: string | null }> = Object.fromEntries(extensionRpcMethods.map((m) => [m.method, m]));
+const extensions: Record<string, { params?: string | null; result?: string | null }> = Object.fromEntries(
+  [...rpcMethods.filter((m) => m.origin === 'extension'), ...extensionRpcMethods].map((m) => [m.method, m]),
+);
 
 function strict(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strict);
@@ -49,6 +51,12 @@ function shapeProblems(v: unknown, path: string, out: string[]): void {
 type Sample = { caller: CallerContext; params: (s: State) => unknown; expectError?: number };
 interface State {
   paper: string;
+  dealer: string;
+  hedging: string;
+  treasury: string;
+  trader: string;
+  traderWallet: string;
+  spareWallet: string;
   binance: string;
   order: string;
   order2: string;
@@ -122,6 +130,23 @@ const samples: Record<string, Sample> = {
   'command.ticker.save': a(() => ({ tickers: [] })),
   'command.kline.save': a(() => ({ klines: [] })),
   'command.trading_account.delete': u((s) => ({ tradingAccountId: s.binance })),
+  // The OTC desk: the contract's schema-less methods with this server's schemas, and its extensions (rpc/otc.ts).
+  'command.fermata.dealer.create': a(() => ({ name: 'Contract desk', baseCurrencies: ['USDT'], riskThreshold: '1000000', config: { note: 'x' } })),
+  'query.fermata.dealer.get': a((s) => ({ dealerAccountId: s.dealer })),
+  'query.fermata.dealer.list': a(() => ({ status: 'ACTIVE', limit: 5 })),
+  'command.fermata.dealer.link': a((s) => ({ dealerAccountId: s.dealer, tradingAccountId: s.hedging })),
+  'command.quote.rfq': u((s) => ({ dealerAccountId: s.dealer, traderAccountId: s.trader, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.01', quoteRequestId: 'contract-1' })),
+  'command.fermata.dealer.unlink': a((s) => ({ dealerAccountId: s.dealer, tradingAccountId: s.hedging })),
+  'command.fermata.wallet.create': u(() => ({ nickname: 'contract' })),
+  'query.fermata.wallet.get': u((s) => ({ walletId: s.traderWallet })),
+  'query.fermata.wallet.list': u(() => ({ walletType: 'CLIENT', limit: 10 })),
+  'command.fermata.wallet.transfer': a((s) => ({ sourceWalletId: s.treasury, destWalletId: s.traderWallet, asset: 'USDT', amount: '10.5' })),
+  'command.fermata.wallet.freeze': a((s) => ({ walletId: s.spareWallet })),
+  'command.fermata.wallet.unfreeze': a((s) => ({ walletId: s.spareWallet })),
+  'command.fermata.wallet.close': u((s) => ({ walletId: s.spareWallet })),
+  'command.fermata.dealer.pause': a((s) => ({ dealerAccountId: s.dealer })),
+  'command.fermata.dealer.resume': a((s) => ({ dealerAccountId: s.dealer })),
+  'command.fermata.dealer.archive': a((s) => ({ dealerAccountId: s.dealer })),
 };
 
 async function setup(w: RpcWorld): Promise<State> {
@@ -138,7 +163,15 @@ async function setup(w: RpcWorld): Promise<State> {
   const credential = (await ok('command.credential.create', { tradingAccountId: binance, venue: 'BINANCE', credentialType: 'API_KEY', apiKey: 'good-setup-key', secretKey: 'x' })).credentialId;
   const subscription = (await ok('command.subscription.create', { venue: 'PAPER', instruments: [BTC], subscriptionType: 'MARKET.SUBSCRIPTION.ORDERBOOK' }))[0].subscriptionId;
   const accountSub = (await ok('command.trading_account.subscribe', { tradingAccount: { tradingAccountId: paper }, subscriptionType: 'TRADING_ACCOUNT.SUBSCRIPTION.USER_DATA' })).subscriptionId;
-  return { paper, binance, order: o.tradeOrderId, order2: o2.tradeOrderId, clientOrderId: 'cid-1', credential, subscription, accountSub };
+  const hedging = (await ok('command.trading_account.create', { tradingAccount: { venue: 'PAPER' } }, admin)).tradingAccountId;
+  const dealer = (await ok('command.fermata.dealer.create', { name: 'Setup desk', baseCurrencies: ['USDT'] }, admin)).dealerAccountId;
+  await ok('command.fermata.dealer.link', { dealerAccountId: dealer, tradingAccountId: hedging }, admin);
+  const treasury = (await ok('command.fermata.wallet.create', { nickname: 'treasury' }, admin)).walletId;
+  const trader = (await ok('command.trading_account.connect', { tradingAccount: { venue: 'FERMATA', dealerAccountId: dealer } })).tradingAccountId;
+  const wallets = await ok('query.fermata.wallet.list', {});
+  const traderWallet = wallets.find((x: { metadata: { tradingAccountId: string } }) => x.metadata.tradingAccountId === trader).walletId;
+  const spareWallet = (await ok('command.fermata.wallet.create', { nickname: 'spare' })).walletId;
+  return { paper, binance, order: o.tradeOrderId, order2: o2.tradeOrderId, clientOrderId: 'cid-1', credential, subscription, accountSub, dealer, hedging, treasury, trader, traderWallet, spareWallet };
 }
 
 test('every contract method with a schema is in the RPC table; the others answer not supported', async () => {
@@ -146,11 +179,13 @@ test('every contract method with a schema is in the RPC table; the others answer
   const withSchema = Object.entries(fixture.rpc).filter(([, m]) => m.params).map(([name]) => name);
   assert.equal(withSchema.length, 54);
   assert.deepEqual(withSchema.filter((m) => !w.rpc.methods.has(m)), [], 'methods missing from the RPC table');
+  const decided = rpcMethods.filter((m) => m.origin === 'decided').map((m) => m.method);
+  assert.deepEqual(decided.filter((m) => fixture.rpc[m]?.params !== null), [], 'decided schemas only for methods the contract lists without one');
   assert.deepEqual([...w.rpc.methods].filter((m) => !fixture.rpc[m] && !extensions[m]), [], 'the table answers only contract methods and the documented extensions');
-  assert.deepEqual([...withSchema, ...Object.keys(extensions)].filter((m) => !samples[m]), [], 'every method has a sample call in this test');
-  for (const [name] of Object.entries(fixture.rpc).filter(([, m]) => !m.params)) {
-    assert.equal((await w.call(alice, name, {})).error?.code, 10002, name);
-  }
+  assert.deepEqual([...withSchema, ...decided, ...Object.keys(extensions)].filter((m) => !samples[m] || !w.rpc.methods.has(m)), [], 'every method has a handler and a sample call in this test');
+  const unsupported = rpcMethods.filter((m) => !m.params).map((m) => m.method);
+  assert.deepEqual(unsupported, ['command.subscription.mc.create']);
+  for (const name of unsupported) assert.equal((await w.call(alice, name, {})).error?.code, 10002, name);
 });
 
 test('every method answers with exactly the fields of its contract result model', async () => {
@@ -158,7 +193,7 @@ test('every method answers with exactly the fields of its contract result model'
   const s = await setup(w);
   const problems: string[] = [];
   for (const [method, sample] of Object.entries(samples)) {
-    const info = fixture.rpc[method] ?? extensions[method]!;
+    const info = rpcMethods.find((m) => m.method === method) ?? extensions[method]!;
     const params = sample.params(s);
     const out = await w.rpc.dispatch(sample.caller, method, params);
     if (!('result' in out)) {

@@ -45,13 +45,15 @@ describe('RPC dispatcher: the two error layers', () => {
     assert.equal(r.data.status, 'ACTIVE');
   });
 
-  test('methods without a schema answer 10002 not supported', async () => {
+  test('a method without a schema answers 10002 not supported; RFQ and Fermata take the schemas this server decided', async () => {
     const w = await rpcWorld();
-    for (const m of ['command.quote.rfq', 'command.fermata.wallet.create', 'command.subscription.mc.create']) {
-      const r = await w.call(alice, m, {});
-      assert.equal(r.error.code, 10002, m);
-      assert.match(r.error.message, /not supported/);
-    }
+    const r = await w.call(alice, 'command.subscription.mc.create', {});
+    assert.equal(r.error.code, 10002);
+    assert.match(r.error.message, /not supported/);
+    const rfq = await w.call(alice, 'command.quote.rfq', {});
+    assert.equal(rfq.error.code, 10001);
+    assert.match(rfq.error.message, /dealerAccountId/);
+    assert.equal((await w.call(alice, 'command.fermata.wallet.create', {})).data.walletType, 'CLIENT');
   });
 
   test('a domain refusal is a result error with its AABBB code; the caller can carry on', async () => {

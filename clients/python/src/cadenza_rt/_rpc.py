@@ -50,6 +50,15 @@ RPC_METHODS: dict[str, tuple[Optional[type], Optional[str]]] = {
     "command.security.save": (params.RpcSaveSecuritiesParams, "array<RpcSecurity>"),
     "command.security.delete": (params.RpcDeleteSecuritiesParams, None),
     "query.security.list": (params.RpcListSecuritiesParams, "array<RpcSecurity>"),
+    "command.quote.rfq": (params.QuoteRfqRequest, "Quote"),
+    "command.fermata.dealer.link": (params.FermataLinkDealerRequest, "string"),
+    "command.fermata.dealer.unlink": (params.FermataUnlinkDealerRequest, "string"),
+    "command.fermata.wallet.create": (params.FermataCreateWalletRequest, "FermataWallet"),
+    "query.fermata.wallet.list": (params.FermataListWalletsParams, "array<FermataWallet>"),
+    "command.fermata.wallet.transfer": (params.FermataTransferWalletRequest, "string"),
+    "command.fermata.wallet.freeze": (params.FermataFreezeWalletRequest, "FermataWallet"),
+    "command.fermata.wallet.unfreeze": (params.FermataUnfreezeWalletRequest, "FermataWallet"),
+    "command.fermata.wallet.close": (params.FermataCloseWalletRequest, "FermataWallet"),
     "query.venue.list": (params.RpcListVenuesParams, "array<Venue>"),
     "query.orderbook.get": (params.RpcGetOrderBookParams, "OrderBook"),
     "query.orderbook.list": (params.RpcListOrderBooksParams, "array<OrderBook>"),
@@ -63,6 +72,13 @@ RPC_METHODS: dict[str, tuple[Optional[type], Optional[str]]] = {
     "query.market.subscription.orderbook.list": (params.RpcListOrderBookSubscriptionsParams, "array<RpcSubscription>"),
     "command.subscription.create": (params.RpcCreateSubscriptionParams, "array<RpcSubscription>"),
     "query.subscription.list": (params.RpcListSubscriptionsParams, "array<RpcSubscription>"),
+    "command.fermata.dealer.create": (params.FermataCreateDealerRequest, "FermataDealer"),
+    "query.fermata.dealer.get": (params.FermataGetDealerParams, "FermataDealer"),
+    "query.fermata.dealer.list": (params.FermataListDealersParams, "array<FermataDealer>"),
+    "command.fermata.dealer.pause": (params.FermataPauseDealerRequest, "FermataDealer"),
+    "command.fermata.dealer.resume": (params.FermataResumeDealerRequest, "FermataDealer"),
+    "command.fermata.dealer.archive": (params.FermataArchiveDealerRequest, "FermataDealer"),
+    "query.fermata.wallet.get": (params.FermataGetWalletParams, "FermataWallet"),
 }
 
 #: account-channel event name → (data model name, whether data is a list)
@@ -208,6 +224,33 @@ class TypedRpc:
         async def rpc(self, method: Literal["query.security.list"], params: Union[params.RpcListSecuritiesParams, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> list[models.RpcSecurity]: ...
 
         @overload
+        async def rpc(self, method: Literal["command.quote.rfq"], params: Union[params.QuoteRfqRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.Quote: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.dealer.link"], params: Union[params.FermataLinkDealerRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> str: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.dealer.unlink"], params: Union[params.FermataUnlinkDealerRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> str: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.wallet.create"], params: Union[params.FermataCreateWalletRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataWallet: ...
+
+        @overload
+        async def rpc(self, method: Literal["query.fermata.wallet.list"], params: Union[params.FermataListWalletsParams, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> list[models.FermataWallet]: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.wallet.transfer"], params: Union[params.FermataTransferWalletRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> str: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.wallet.freeze"], params: Union[params.FermataFreezeWalletRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataWallet: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.wallet.unfreeze"], params: Union[params.FermataUnfreezeWalletRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataWallet: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.wallet.close"], params: Union[params.FermataCloseWalletRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataWallet: ...
+
+        @overload
         async def rpc(self, method: Literal["query.venue.list"], params: Union[params.RpcListVenuesParams, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> list[enums.Venue]: ...
 
         @overload
@@ -245,6 +288,27 @@ class TypedRpc:
 
         @overload
         async def rpc(self, method: Literal["query.subscription.list"], params: Union[params.RpcListSubscriptionsParams, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> list[models.RpcSubscription]: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.dealer.create"], params: Union[params.FermataCreateDealerRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataDealer: ...
+
+        @overload
+        async def rpc(self, method: Literal["query.fermata.dealer.get"], params: Union[params.FermataGetDealerParams, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataDealer: ...
+
+        @overload
+        async def rpc(self, method: Literal["query.fermata.dealer.list"], params: Union[params.FermataListDealersParams, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> list[models.FermataDealer]: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.dealer.pause"], params: Union[params.FermataPauseDealerRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataDealer: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.dealer.resume"], params: Union[params.FermataResumeDealerRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataDealer: ...
+
+        @overload
+        async def rpc(self, method: Literal["command.fermata.dealer.archive"], params: Union[params.FermataArchiveDealerRequest, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataDealer: ...
+
+        @overload
+        async def rpc(self, method: Literal["query.fermata.wallet.get"], params: Union[params.FermataGetWalletParams, Mapping[str, Any], None] = None, *, timeout: Optional[float] = None) -> models.FermataWallet: ...
 
         @overload
         async def rpc(self, method: str, params: Union[Mapping[str, Any], Any, None] = None, *, timeout: Optional[float] = None) -> Any: ...

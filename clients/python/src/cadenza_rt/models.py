@@ -15,10 +15,13 @@ from . import enums
 from ._base import WireModel
 
 __all__ = [
+    "FermataDealer",
+    "FermataWallet",
     "Health200ResponseChecks",
     "HealthCheckComponent",
     "Kline",
     "OrderBook",
+    "Quote",
     "RpcBalanceEntry",
     "RpcHealthCheck",
     "RpcInstrument",
@@ -39,6 +42,36 @@ __all__ = [
     "RpcVerifyCredentialResultData",
     "Ticker",
 ]
+
+
+class FermataDealer(WireModel):
+    """The contract's FermataDealer."""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+    name: str = Field(alias="name")
+    status: enums.DealerStatus = Field(alias="status")
+    base_currencies: list[str] = Field(alias="baseCurrencies")
+    risk_threshold: Optional[Decimal] = Field(None, alias="riskThreshold")
+    linked_account_ids: Optional[list[str]] = Field(None, alias="linkedAccountIds")
+    config: Optional[dict[str, Any]] = Field(None, alias="config")
+    created_at: int = Field(alias="createdAt")
+    created_at_date_time: Optional[datetime] = Field(None, alias="createdAtDateTime")
+    updated_at: int = Field(alias="updatedAt")
+    updated_at_date_time: Optional[datetime] = Field(None, alias="updatedAtDateTime")
+
+
+class FermataWallet(WireModel):
+    """The contract's FermataWallet."""
+
+    wallet_id: str = Field(alias="walletId")
+    wallet_type: enums.WalletType = Field(alias="walletType")
+    status: enums.WalletStatus = Field(alias="status")
+    allow_negative: Optional[bool] = Field(None, alias="allowNegative")
+    metadata: Optional[dict[str, Any]] = Field(None, alias="metadata")
+    created_at: int = Field(alias="createdAt")
+    created_at_date_time: Optional[datetime] = Field(None, alias="createdAtDateTime")
+    updated_at: int = Field(alias="updatedAt")
+    updated_at_date_time: Optional[datetime] = Field(None, alias="updatedAtDateTime")
 
 
 class Health200ResponseChecks(WireModel):
@@ -79,6 +112,34 @@ class OrderBook(WireModel):
     bids: list[list[str]] = Field(alias="bids")
     asks: list[list[str]] = Field(alias="asks")
     timestamp: int = Field(alias="timestamp")
+
+
+class Quote(WireModel):
+    """The contract's Quote."""
+
+    quote_id: str = Field(alias="quoteId")
+    quote_request_id: Optional[str] = Field(None, alias="quoteRequestId")
+    external_quote_id: Optional[str] = Field(None, alias="externalQuoteId")
+    venue: Optional[enums.Venue] = Field(None, alias="venue")
+    instrument_id: Optional[str] = Field(None, alias="instrumentId")
+    dealer_account_id: str = Field(alias="dealerAccountId")
+    trader_account_id: Optional[str] = Field(None, alias="traderAccountId")
+    base_asset: str = Field(alias="baseAsset")
+    quote_asset: str = Field(alias="quoteAsset")
+    order_side: enums.OrderSide = Field(alias="orderSide")
+    quantity_type: Optional[enums.QuantityType] = Field(None, alias="quantityType")
+    quantity: Decimal = Field(alias="quantity")
+    quote_quantity: Decimal = Field(alias="quoteQuantity")
+    price: Decimal = Field(alias="price")
+    status: enums.QuoteStatus = Field(alias="status")
+    reject_reason: Optional[str] = Field(None, alias="rejectReason")
+    created_at: int = Field(alias="createdAt")
+    created_at_date_time: Optional[datetime] = Field(None, alias="createdAtDateTime")
+    updated_at: Optional[int] = Field(None, alias="updatedAt")
+    updated_at_date_time: Optional[datetime] = Field(None, alias="updatedAtDateTime")
+    expire_at: int = Field(alias="expireAt")
+    expire_at_date_time: Optional[datetime] = Field(None, alias="expireAtDateTime")
+    pricing_profile_id: Optional[str] = Field(None, alias="pricingProfileId")
 
 
 class RpcBalanceEntry(WireModel):

@@ -14,8 +14,24 @@ from . import enums
 from ._base import WireModel
 
 __all__ = [
+    "FermataArchiveDealerRequest",
+    "FermataCloseWalletRequest",
+    "FermataCreateDealerRequest",
+    "FermataCreateWalletRequest",
+    "FermataFreezeWalletRequest",
+    "FermataGetDealerParams",
+    "FermataGetWalletParams",
+    "FermataLinkDealerRequest",
+    "FermataListDealersParams",
+    "FermataListWalletsParams",
+    "FermataPauseDealerRequest",
+    "FermataResumeDealerRequest",
+    "FermataTransferWalletRequest",
+    "FermataUnfreezeWalletRequest",
+    "FermataUnlinkDealerRequest",
     "Kline",
     "OrderBook",
+    "QuoteRfqRequest",
     "RpcBalanceEntry",
     "RpcCancelTradeOrderParams",
     "RpcConnectTradingAccountParams",
@@ -86,6 +102,110 @@ __all__ = [
 ]
 
 
+class FermataArchiveDealerRequest(WireModel):
+    """The contract's FermataArchiveDealerRequest."""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+
+
+class FermataCloseWalletRequest(WireModel):
+    """The contract's FermataCloseWalletRequest."""
+
+    wallet_id: str = Field(alias="walletId")
+
+
+class FermataCreateDealerRequest(WireModel):
+    """The contract's FermataCreateDealerRequest."""
+
+    name: str = Field(alias="name")
+    base_currencies: list[str] = Field(alias="baseCurrencies")
+    risk_threshold: Optional[Decimal] = Field(None, alias="riskThreshold")
+    config: Optional[dict[str, Any]] = Field(None, alias="config")
+
+
+class FermataCreateWalletRequest(WireModel):
+    """The contract's FermataCreateWalletRequest."""
+
+    nickname: Optional[str] = Field(None, alias="nickname")
+
+
+class FermataFreezeWalletRequest(WireModel):
+    """The contract's FermataFreezeWalletRequest."""
+
+    wallet_id: str = Field(alias="walletId")
+
+
+class FermataGetDealerParams(WireModel):
+    """GET /api/v3/fermata/dealer/get's query"""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+
+
+class FermataGetWalletParams(WireModel):
+    """GET /api/v3/fermata/wallet/get's query"""
+
+    wallet_id: str = Field(alias="walletId")
+
+
+class FermataLinkDealerRequest(WireModel):
+    """The contract's FermataLinkDealerRequest."""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+    trading_account_id: str = Field(alias="tradingAccountId")
+
+
+class FermataListDealersParams(WireModel):
+    """GET /api/v3/fermata/dealer/list's query"""
+
+    status: Optional[enums.DealerStatus] = Field(None, alias="status")
+    limit: Optional[int] = Field(None, alias="limit")
+    offset: Optional[int] = Field(None, alias="offset")
+    cursor: Optional[str] = Field(None, alias="cursor")
+
+
+class FermataListWalletsParams(WireModel):
+    """GET /api/v3/fermata/wallet/list's query"""
+
+    wallet_type: Optional[enums.WalletType] = Field(None, alias="walletType")
+    limit: Optional[int] = Field(None, alias="limit")
+    offset: Optional[int] = Field(None, alias="offset")
+    cursor: Optional[str] = Field(None, alias="cursor")
+
+
+class FermataPauseDealerRequest(WireModel):
+    """The contract's FermataPauseDealerRequest."""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+
+
+class FermataResumeDealerRequest(WireModel):
+    """The contract's FermataResumeDealerRequest."""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+
+
+class FermataTransferWalletRequest(WireModel):
+    """The contract's FermataTransferWalletRequest."""
+
+    source_wallet_id: str = Field(alias="sourceWalletId")
+    dest_wallet_id: str = Field(alias="destWalletId")
+    asset: str = Field(alias="asset")
+    amount: Decimal = Field(alias="amount")
+
+
+class FermataUnfreezeWalletRequest(WireModel):
+    """The contract's FermataUnfreezeWalletRequest."""
+
+    wallet_id: str = Field(alias="walletId")
+
+
+class FermataUnlinkDealerRequest(WireModel):
+    """The contract's FermataUnlinkDealerRequest."""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+    trading_account_id: str = Field(alias="tradingAccountId")
+
+
 class Kline(WireModel):
     """The contract's Kline."""
 
@@ -110,6 +230,23 @@ class OrderBook(WireModel):
     bids: list[list[str]] = Field(alias="bids")
     asks: list[list[str]] = Field(alias="asks")
     timestamp: int = Field(alias="timestamp")
+
+
+class QuoteRfqRequest(WireModel):
+    """The contract's QuoteRfqRequest."""
+
+    dealer_account_id: str = Field(alias="dealerAccountId")
+    trader_account_id: Optional[str] = Field(None, alias="traderAccountId")
+    instrument_id: Optional[str] = Field(None, alias="instrumentId")
+    base_asset: Optional[str] = Field(None, alias="baseAsset")
+    quote_asset: Optional[str] = Field(None, alias="quoteAsset")
+    order_side: enums.OrderSide = Field(alias="orderSide")
+    quantity: Optional[Decimal] = Field(None, alias="quantity")
+    quote_quantity: Optional[Decimal] = Field(None, alias="quoteQuantity")
+    quote_request_id: Optional[str] = Field(None, alias="quoteRequestId")
+    ttl: Optional[int] = Field(None, alias="ttl")
+    expire_at: Optional[datetime] = Field(None, alias="expireAt")
+    pricing_profile_id: Optional[str] = Field(None, alias="pricingProfileId")
 
 
 class RpcBalanceEntry(WireModel):

@@ -4,6 +4,34 @@ import type * as E from './enums.ts';
 
 // The contract models a client receives, with the fields this server always sends required (server-sends.json).
 
+/** The contract's `FermataDealer` as received. */
+export interface FermataDealer {
+  dealerAccountId: string;
+  name: string;
+  status: E.DealerStatus;
+  baseCurrencies: Array<string>;
+  riskThreshold?: string;
+  linkedAccountIds?: Array<string>;
+  config?: Record<string, unknown>;
+  createdAt: number;
+  createdAtDateTime?: string;
+  updatedAt: number;
+  updatedAtDateTime?: string;
+}
+
+/** The contract's `FermataWallet` as received. */
+export interface FermataWallet {
+  walletId: string;
+  walletType: E.WalletType;
+  status: E.WalletStatus;
+  allowNegative?: boolean;
+  metadata?: Record<string, unknown>;
+  createdAt: number;
+  createdAtDateTime?: string;
+  updatedAt: number;
+  updatedAtDateTime?: string;
+}
+
 /** The contract's `Health200ResponseChecks` as received. */
 export interface Health200ResponseChecks {
   database?: HealthCheckComponent;
@@ -38,6 +66,33 @@ export interface OrderBook {
   bids: C.OrderBookEntry[];
   asks: C.OrderBookEntry[];
   timestamp: number;
+}
+
+/** The contract's `Quote` as received. */
+export interface Quote {
+  quoteId: string;
+  quoteRequestId?: string;
+  externalQuoteId?: string;
+  venue?: E.Venue;
+  instrumentId?: string;
+  dealerAccountId: string;
+  traderAccountId?: string;
+  baseAsset: string;
+  quoteAsset: string;
+  orderSide: E.OrderSide;
+  quantityType?: E.QuantityType;
+  quantity: string;
+  quoteQuantity: string;
+  price: string;
+  status: E.QuoteStatus;
+  rejectReason?: string;
+  createdAt: number;
+  createdAtDateTime?: string;
+  updatedAt?: number;
+  updatedAtDateTime?: string;
+  expireAt: number;
+  expireAtDateTime?: string;
+  pricingProfileId?: string;
 }
 
 /** The contract's `RpcBalanceEntry` as received; always sent: balanceId, tradingAccountId, securitySymbol, securityType, status, free, locked, total, createdAt, updatedAt. */
@@ -349,6 +404,15 @@ export interface RpcDataMap {
   "command.security.save": RpcSecurity[];
   "command.security.delete": undefined;
   "query.security.list": RpcSecurity[];
+  "command.quote.rfq": Quote;
+  "command.fermata.dealer.link": string;
+  "command.fermata.dealer.unlink": string;
+  "command.fermata.wallet.create": FermataWallet;
+  "query.fermata.wallet.list": FermataWallet[];
+  "command.fermata.wallet.transfer": string;
+  "command.fermata.wallet.freeze": FermataWallet;
+  "command.fermata.wallet.unfreeze": FermataWallet;
+  "command.fermata.wallet.close": FermataWallet;
   "query.venue.list": E.Venue[];
   "query.orderbook.get": OrderBook;
   "query.orderbook.list": OrderBook[];
@@ -362,6 +426,13 @@ export interface RpcDataMap {
   "query.market.subscription.orderbook.list": RpcSubscription[];
   "command.subscription.create": RpcSubscription[];
   "query.subscription.list": RpcSubscription[];
+  "command.fermata.dealer.create": FermataDealer;
+  "query.fermata.dealer.get": FermataDealer;
+  "query.fermata.dealer.list": FermataDealer[];
+  "command.fermata.dealer.pause": FermataDealer;
+  "command.fermata.dealer.resume": FermataDealer;
+  "command.fermata.dealer.archive": FermataDealer;
+  "query.fermata.wallet.get": FermataWallet;
 }
 
 /** Account-channel event name → its data, as received. */

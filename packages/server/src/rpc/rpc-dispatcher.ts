@@ -4,8 +4,9 @@
  * - Centrifugo protocol errors: 104 method not found (not a callable method of the contract), 103 permission
  *   denied (a service method without the admin role), 107 bad request (params not a JSON object), 100 internal.
  * - Contract results `{data?, pagination?, error?}`: params failing the method's JSON Schema → 10001 naming the
- *   field; contract methods without a schema (RFQ, Fermata, `subscription.mc.create`) → 10002 not supported;
- *   every domain refusal → its AABBB code.
+ *   field; `command.subscription.mc.create` (the contract gives it no schema and no meaning) → 10002 not supported;
+ *   every domain refusal → its AABBB code. The methods the contract lists without a schema (RFQ, Fermata) take the
+ *   schemas this server decided, and it adds the REST-only Fermata operations as methods (rpc/otc.ts).
  */
 import { extensionRpcMethods, rpcMethods, schemaDefinitions, type RpcMethodInfo } from '@cadenza/contract';
 import { withOrderExtensions } from '@cadenza/contract/order-extension-schemas';
@@ -13,6 +14,7 @@ import { DomainError, type Cadenza, type CallerContext, type Logger } from '@cad
 import { credentialHandlers } from './credentials.ts';
 import { instrumentHandlers } from './instruments.ts';
 import { marketDataHandlers } from './market-data.ts';
+import { otcHandlers } from './otc.ts';
 import { ParamsValidator } from './params-validator.ts';
 import { portfolioHandlers } from './portfolios.ts';
 import type { RpcHandler, RpcHandlers, RpcMethodName, RpcOutcome } from './rpc-handler.ts';
@@ -46,7 +48,7 @@ export interface RpcDispatcher {
   readonly methods: ReadonlySet<string>;
 }
 
-/** The full method table: every callable contract method with a schema. */
+/** The full method table: every callable contract method with a schema (the contract's or this server's). */
 export function rpcHandlers(options: RpcDispatcherOptions = {}): RpcHandlers {
   return {
     ...systemHandlers(options.system ?? {}),
@@ -60,6 +62,7 @@ export function rpcHandlers(options: RpcDispatcherOptions = {}): RpcHandlers {
     ...venueHandlers,
     ...marketDataHandlers,
     ...subscriptionHandlers,
+    ...otcHandlers,
   };
 }
 
