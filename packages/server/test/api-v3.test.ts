@@ -52,7 +52,7 @@ describe('the route table', () => {
     assert.equal(served.size, restOperations.length, 'each operation once');
   });
 
-  test('every entry is routed behind the bearer check; the OTC desk answers 501 until it is built', async () => {
+  test('every entry is routed behind the bearer check; one without a method would answer 501', async () => {
     for (const [path, verbs] of Object.entries(openApiDocument.paths)) {
       for (const [verb, op] of Object.entries(verbs)) {
         const entry = restOperations.find((o) => o.operationId === op.operationId);

@@ -150,3 +150,74 @@ test('dealer, RFQ, QUOTED order, wallets and hedge through the real client', asy
   assert.deepEqual(archived.data.map((d: { dealerAccountId: string }) => d.dealerAccountId), [dealer.dealerAccountId]);
   assert.equal(archived.pagination.total, 1);
 });
+
+test('the same desk over REST, plain HTTP: dealer, wallets, RFQ, QUOTED submit, statuses by meaning', async () => {
+  const admin = await h.user('rest-admin', { admin: true });
+  const trader = await h.user('rest-trader');
+  const other = await h.user('rest-other');
+  const rest = (c: Client) => async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${h.server.url}/api/v3${path}`, {
+      method,
+      headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const [asAdmin, asTrader, asOther] = [rest(admin), rest(trader), rest(other)];
+
+  const paper = (await asAdmin('POST', '/tradingAccount/connect', { venue: 'PAPER', nickname: 'hedging' })).body.data.tradingAccountId;
+  const created = await asAdmin('POST', '/fermata/dealer/create', { name: 'REST desk', baseCurrencies: ['USDT'], config: { pricingProfileId: '44444444-4444-4444-8444-444444444444', pricingProfiles: { '44444444-4444-4444-8444-444444444444': { spreadBps: 25 } } } });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  assert.deepEqual([created.body.success, created.body.errno, created.body.data.status], [true, 0, 'ACTIVE']);
+  const dealerId = created.body.data.dealerAccountId;
+  const linked = await asAdmin('POST', '/fermata/dealer/link', { dealerAccountId: dealerId, tradingAccountId: paper });
+  assert.deepEqual(linked.body, { errno: 0, error: null, data: paper }, 'the standalone wrapper');
+  assert.deepEqual((await asAdmin('GET', `/fermata/dealer/get?dealerAccountId=${dealerId}`)).body.data.linkedAccountIds, [paper]);
+  const listed = await asAdmin('GET', '/fermata/dealer/list?status=ACTIVE&limit=1');
+  assert.equal(listed.body.data.length, 1);
+  assert.ok(listed.body.pagination.total >= 1);
+  const treasury = (await asAdmin('POST', '/fermata/wallet/create', { nickname: 'treasury' })).body.data;
+  assert.equal(treasury.walletType, 'ACCOUNTING');
+
+  const account = (await asTrader('POST', '/tradingAccount/connect', { venue: 'FERMATA', dealerAccountId: dealerId })).body.data;
+  assert.equal(account.venue, 'FERMATA');
+  const wallets = await asTrader('GET', '/fermata/wallet/list?walletType=CLIENT');
+  assert.deepEqual([wallets.body.data.length, wallets.body.pagination.total], [1, 1]);
+  const wallet = wallets.body.data[0];
+  assert.equal((await asTrader('GET', `/fermata/wallet/get?walletId=${wallet.walletId}`)).body.data.metadata.tradingAccountId, account.tradingAccountId);
+  const deposit = await asAdmin('POST', '/fermata/wallet/transfer', { sourceWalletId: treasury.walletId, destWalletId: wallet.walletId, asset: 'USDT', amount: '50000' });
+  assert.equal(deposit.body.errno, 0);
+  assert.match(deposit.body.data, /^[0-9a-f-]{36}$/);
+
+  const quote = await asTrader('POST', '/quote/rfq', { dealerAccountId: dealerId, traderAccountId: account.tradingAccountId, baseAsset: 'BTC', quoteAsset: 'USDT', orderSide: 'BUY', quoteQuantity: '10000', ttl: 60 });
+  assert.equal(quote.status, 200, JSON.stringify(quote.body));
+  assert.deepEqual([quote.body.data.status, quote.body.data.quantityType, quote.body.data.pricingProfileId], ['CREATED', 'QUOTE', '44444444-4444-4444-8444-444444444444']);
+  assert.ok(dec(quote.body.data.quoteQuantity).lte('10000'));
+  assert.equal(typeof quote.body.data.expireAt, 'number', 'REST times are epoch ms');
+  const { quoteId, quantity, quoteQuantity } = quote.body.data;
+  const submitted = await asTrader('POST', '/tradeOrder/submit', { tradingAccountId: account.tradingAccountId, orderSide: 'BUY', orderType: 'QUOTED', quantity, quoteId });
+  assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+  assert.deepEqual([submitted.body.data[0].status, submitted.body.data[0].quoteId, submitted.body.data[0].executedCost], ['FILLED', quoteId, quoteQuantity]);
+  const portfolios = await asTrader('GET', `/tradingAccount/portfolio/list?tradingAccountId=${account.tradingAccountId}`);
+  const balances = portfolios.body.data[0].balances as Array<{ securitySymbol: string; total: string }>;
+  assert.equal(balances.find((b) => b.securitySymbol === 'BTC')?.total, quantity);
+  assert.equal(str(dec(balances.find((b) => b.securitySymbol === 'USDT')!.total).add(quoteQuantity)), '50000');
+
+  // Statuses by meaning.
+  const again = await asTrader('POST', '/tradeOrder/submit', { tradingAccountId: account.tradingAccountId, orderSide: 'BUY', orderType: 'QUOTED', quantity, quoteId });
+  assert.deepEqual([again.status, again.body.errno, again.body.details.code], [409, 18013, 'QUOTE_ALREADY_USED']);
+  assert.equal((await asTrader('POST', '/fermata/dealer/create', { name: 'mine', baseCurrencies: ['USDT'] })).status, 403);
+  assert.equal((await asTrader('POST', '/fermata/wallet/freeze', { walletId: wallet.walletId })).status, 403);
+  assert.equal((await asOther('GET', `/fermata/wallet/get?walletId=${wallet.walletId}`)).status, 404);
+  assert.equal((await asAdmin('GET', '/fermata/dealer/get?dealerAccountId=00000000-0000-4000-8000-000000000000')).status, 404);
+  assert.equal((await asTrader('POST', '/quote/rfq', { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY' })).status, 400);
+  await asAdmin('POST', '/fermata/wallet/freeze', { walletId: wallet.walletId });
+  const frozen = await asAdmin('POST', '/fermata/wallet/transfer', { sourceWalletId: treasury.walletId, destWalletId: wallet.walletId, asset: 'USDT', amount: '1' });
+  assert.deepEqual([frozen.status, frozen.body.errno], [409, 18022]);
+  assert.equal((await asAdmin('POST', '/fermata/wallet/unfreeze', { walletId: wallet.walletId })).body.data.status, 'ACTIVE');
+  assert.equal((await asAdmin('POST', '/fermata/dealer/pause', { dealerAccountId: dealerId })).body.data.status, 'PAUSED');
+  assert.equal((await asAdmin('POST', '/fermata/dealer/resume', { dealerAccountId: dealerId })).body.data.status, 'ACTIVE');
+  assert.deepEqual((await asAdmin('POST', '/fermata/dealer/unlink', { dealerAccountId: dealerId, tradingAccountId: paper })).body.data, paper);
+  const spare = (await asTrader('POST', '/fermata/wallet/create', {})).body.data;
+  assert.equal((await asTrader('POST', '/fermata/wallet/close', { walletId: spare.walletId })).body.data.status, 'CLOSED');
+});

@@ -24,6 +24,8 @@ export interface Harness {
 export interface Client {
   userId: string;
   email: string;
+  /** The session's access token (for REST calls). */
+  accessToken: string;
   centrifuge: Centrifuge;
   /** The RPC result `{data?, pagination?, error?}`; protocol errors reject. */
   rpc<T = any>(method: string, params?: unknown): Promise<{ data?: T; pagination?: any; error?: { code: number; message: string; temporary?: boolean } }>;
@@ -81,6 +83,7 @@ export async function harness(): Promise<Harness> {
       return {
         userId: data.user!.id,
         email,
+        accessToken: data.session!.access_token,
         centrifuge,
         rpc,
         serverPublications,

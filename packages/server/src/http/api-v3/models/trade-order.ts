@@ -1,7 +1,8 @@
 /**
  * @module http/api-v3/models/trade-order
  * `RpcTradeOrder` → the REST `TradeOrder` (§d.3). Every required field is present: an order with no fill has
- * `executedPrice` "0"; fees become `SecurityQuantity` with the venue's security id (`{VENUE}:{ASSET}`).
+ * `executedPrice` "0"; fees become `SecurityQuantity` with the venue's security id (`{VENUE}:{ASSET}`); a QUOTED order
+ * names its `quoteId`.
  */
 import type { RpcTradeOrder, SecurityQuantity, TradeOrder, Venue } from '@cadenza/contract';
 import { optionalRestTime, restTime } from './rest-time.ts';
@@ -35,5 +36,7 @@ export function toRestTradeOrder(o: RpcTradeOrder): TradeOrder {
   if (o.stopPrice !== undefined) out.stopPrice = o.stopPrice;
   if (o.rejectReason !== undefined) out.rejectReason = o.rejectReason;
   if (o.cancelReason !== undefined) out.cancelReason = o.cancelReason;
+  // A QUOTED order's venue order id is the quote it accepted (docs/otc.md).
+  if (o.orderType === 'QUOTED' && o.externalOrderId !== undefined) out.quoteId = o.externalOrderId;
   return out;
 }

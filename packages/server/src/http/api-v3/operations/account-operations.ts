@@ -17,13 +17,14 @@ import type { RestInput } from '../request-checks.ts';
 const byAccountId = (b: RestInput) => ({ tradingAccountId: b.tradingAccountId });
 
 function connectParams(b: RestInput): Record<string, unknown> {
-  if (b.dealerAccountId !== undefined) throw invalidRequest('dealerAccountId: FERMATA dealer accounts are not offered by this server');
   const credentialIds = (b.credentialIds as string[] | undefined) ?? [];
   return {
     tradingAccount: compact({
       venue: b.venue,
       externalAccountId: b.externalTradingAccountId,
       nickname: b.nickname,
+      // A FERMATA account's dealer (docs/otc.md).
+      dealerAccountId: b.dealerAccountId,
       credentials: credentialIds.length ? credentialIds.map((credentialId) => ({ credentialId })) : undefined,
     }),
   };

@@ -1,10 +1,10 @@
 /**
  * @module http/api-v3/operations/order-operations
  * `/tradeOrder/*`. Submit is flat on REST and nested (`tradeOrder`) on RPC, takes `expireAt` in epoch ms, and
- * answers a list of one order. Order features this server does not offer (contingent lists, take-profit/stop-loss
- * legs, quotes) are refused rather than dropped: an order must never trade without a leg its sender asked for.
- * `positionId` and `leverage` (derivatives) travel in the RPC draft as `tradeOrder.positionId` / `.leverage`
- * (docs/derivatives.md).
+ * answers a list of one order. A QUOTED order carries its `quoteId` (docs/otc.md). Order features this server does
+ * not offer (contingent lists, take-profit/stop-loss legs) are refused rather than dropped: an order must never trade
+ * without a leg its sender asked for. `positionId` and `leverage` (derivatives) travel in the RPC draft as
+ * `tradeOrder.positionId` / `.leverage` (docs/derivatives.md).
  */
 import type { RpcTradeOrder } from '@cadenza/contract';
 import { toRestTradeOrder } from '../models/trade-order.ts';
@@ -14,13 +14,13 @@ import { compact, pagination, type RestOperation } from '../rest-operation.ts';
 import type { RestInput } from '../request-checks.ts';
 
 const notOffered = [
-  'contingencyType', 'quoteId', 'takeProfitPrice', 'takeProfitLimitPrice', 'stopLossPrice',
+  'contingencyType', 'takeProfitPrice', 'takeProfitLimitPrice', 'stopLossPrice',
   'stopLossLimitPrice', 'takeProfitTimeInForce', 'stopLossTimeInForce',
 ] as const;
 
 function submitParams(b: RestInput): Record<string, unknown> {
   const refused = notOffered.find((k) => b[k] !== undefined && b[k] !== null);
-  if (refused) throw invalidRequest(`${refused} is not supported by this server (no contingent, take-profit/stop-loss or quote orders)`);
+  if (refused) throw invalidRequest(`${refused} is not supported by this server (no contingent or take-profit/stop-loss orders)`);
   const tradeOrder = compact({
     instrumentId: b.instrumentId,
     clientOrderId: b.clientOrderId,
@@ -35,6 +35,7 @@ function submitParams(b: RestInput): Record<string, unknown> {
     expireAt: typeof b.expireAt === 'number' ? isoOf(b.expireAt) : undefined,
     positionId: b.positionId,
     leverage: b.leverage,
+    quoteId: b.quoteId,
   });
   return compact({ tradingAccountId: b.tradingAccountId, tradeOrder, idempotencyKey: b.idempotencyKey, awaitClosed: b.awaitClosed });
 }
