@@ -41,5 +41,10 @@ test('what the client receives must carry the fields the server always sends; wh
 });
 
 test('methods without a schema pass through', () => {
-  v.params('command.quote.rfq', { anything: 1 });
+  v.params('command.subscription.mc.create', { anything: 1 });
+});
+
+test('the OTC methods are checked with the schemas the server decided', () => {
+  v.params('command.quote.rfq', { dealerAccountId: '0b9b2f4e-3f2a-4b8e-9d6a-2a1f4c1e9f00', orderSide: 'BUY', quantity: '0.5' });
+  assert.throws(() => v.params('command.quote.rfq', { orderSide: 'BUY' }), (e: unknown) => e instanceof ValidationError && e.issues.some((i) => /dealerAccountId/.test(i)));
 });
