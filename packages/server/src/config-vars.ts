@@ -8,6 +8,7 @@
  * quoted back.
  */
 import { BlockList, isIP } from 'node:net';
+import { VenueValues } from '@cadenza/contract';
 
 /** Which program reads a variable: the server (`npm start`), the gateway node (`npm run start:gateway`), or both. */
 export type VarScope = 'server' | 'gateway' | 'both';
@@ -102,6 +103,18 @@ function venueList(raw: string): string[] {
     if (!(VENUE_IDS as readonly string[]).includes(id)) {
       const near = didYouMean(id, VENUE_IDS);
       throw new Error(`unknown venue ${JSON.stringify(id.slice(0, 32))}${near ? ` (did you mean ${near}?)` : ''}; known: ${VENUE_IDS.join(', ')}`);
+    }
+  }
+  return [...new Set(ids)];
+}
+
+/** Contract venue ids run as externally fed venues (market data an external feeder pushes); none may be empty. */
+function externalVenueList(raw: string): string[] {
+  const ids = raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  for (const id of ids) {
+    if (!(VenueValues as readonly string[]).includes(id)) {
+      const near = didYouMean(id, VenueValues);
+      throw new Error(`unknown venue ${JSON.stringify(id.slice(0, 32))}${near ? ` (did you mean ${near}?)` : ''}; the contract's Venue values: ${VenueValues.join(', ')}`);
     }
   }
   return [...new Set(ids)];
@@ -242,6 +255,13 @@ export const vars = {
     shown: `\`${DEFAULT_VENUES}\``,
     meaning: 'venues to run (`BINANCE_SANDBOX` may be added: the spot testnet under its deprecated name)',
     parse: venueList,
+  }),
+  externalVenues: v({
+    name: 'CADENZA_EXTERNAL_VENUES',
+    scope: 'server',
+    shown: '—',
+    meaning: 'contract venues (e.g. `IBKR,STONEX`; none of `CADENZA_VENUES`) run as market data only, fed by an external process through `command.orderbook.save`, `command.ticker.save`, `command.kline.save`; an admin saves their instruments (`command.instrument.save`) — [docs/domain.md](docs/domain.md)',
+    parse: externalVenueList,
   }),
   paperSeed: v({ name: 'CADENZA_PAPER_SEED', scope: 'server', shown: '`724`', meaning: 'seed of the simulated market', parse: integer(0) }),
   paperLively: v({ name: 'CADENZA_PAPER_LIVELY', scope: 'server', shown: '`true`', meaning: '`false` = a quiet simulated market', parse: boolean }),

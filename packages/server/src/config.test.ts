@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { forwardedClientAddress } from '@cadenza/auth';
 import { ConfigError, configFromEnv, configWarnings, DEMO_USER, gatewayNodeConfigFromEnv } from './config.ts';
 import { allVars, VENUE_IDS, vars } from './config-vars.ts';
-import { supportedVenues } from './venues.ts';
+import { createVenues, supportedVenues } from './venues.ts';
 
 function problems(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -54,6 +54,14 @@ describe('configuration from the environment', () => {
     assert.equal(c.gateway.maxConnectionsPerIp, 0);
     assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
     assert.equal(c.endpoints.OKX!.restBaseUrl, 'http://127.0.0.1:9999', 'trailing slashes dropped');
+  });
+
+  test('externally fed venues are contract venues, none by default; a venue run both ways does not start', () => {
+    assert.deepEqual(configFromEnv({}).externalVenues, []);
+    assert.deepEqual(configFromEnv({ CADENZA_EXTERNAL_VENUES: ' ibkr, STONEX,ibkr ' }).externalVenues, ['IBKR', 'STONEX']);
+    assert.match(problems({ CADENZA_EXTERNAL_VENUES: 'IBKR,NASDAQ' })[0]!, /^CADENZA_EXTERNAL_VENUES=IBKR,NASDAQ: unknown venue "NASDAQ"/);
+    const both = configFromEnv({ CADENZA_VENUES: 'PAPER', CADENZA_EXTERNAL_VENUES: 'PAPER' });
+    assert.throws(() => createVenues(both, () => ({}) as never, []), /PAPER is in both CADENZA_VENUES and CADENZA_EXTERNAL_VENUES/);
   });
 
   test('every bad value stops the start with a message naming its variable — all of them at once', () => {

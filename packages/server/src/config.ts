@@ -22,6 +22,8 @@ export interface ServerConfig {
   trustProxy?: TrustedProxies;
   /** Venues to run. PAPER and MOCK need nothing; the live venues connect on demand. */
   venues: string[];
+  /** Venues run as market data only, fed by an external process (CADENZA_EXTERNAL_VENUES); none when absent. */
+  externalVenues?: string[];
   paper: { seed: number; lively: boolean };
   binance: { restBaseUrl?: string; wsBaseUrl?: string };
   binanceSandbox: { restBaseUrl?: string; wsBaseUrl?: string };
@@ -154,6 +156,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: r.get(vars.logLevel) ?? 'info',
     logFormat: r.get(vars.logFormat) ?? 'auto',
     venues: r.get(vars.venues) ?? DEFAULT_VENUES.split(','),
+    externalVenues: r.get(vars.externalVenues) ?? [],
     paper: { seed: r.get(vars.paperSeed) ?? 724, lively: r.get(vars.paperLively) ?? true },
     binance: endpoint('BINANCE'),
     binanceSandbox: endpoint('BINANCE_SANDBOX'),

@@ -48,7 +48,7 @@ announce(
     `  Web console                      ${base}/`,
     `  Health / metrics                 ${base}/health   ${base}/metrics`,
     `  Listening on                     ${exposed}, port ${server.port}`,
-    `  Venues                           ${config.venues.join(', ')}`,
+    `  Venues                           ${config.venues.join(', ')}${config.externalVenues?.length ? `; fed externally: ${config.externalVenues.join(', ')}` : ''}`,
     `  Data directory                   ${config.dataDir}`,
     `  Database                         ${server.database}`,
     config.demoUser ? `  Demo user                        ${config.demoUser.email} / ${demoPassword}` : `  Auth mode                        ${config.auth.jwksUrl || config.auth.jwtSecret ? 'external (Supabase project tokens)' : 'built-in, no demo user'}`,

@@ -5,6 +5,7 @@
 import type { Venue, VenueDeps } from '@cadenza/domain';
 import { createPaperVenue } from '@cadenza/venues/paper';
 import { createMockVenue } from '@cadenza/venues/mock';
+import { createExternalVenue } from '@cadenza/venues/external';
 import { createBinanceVenue } from '@cadenza/venues/binance';
 import { createOkxVenue } from '@cadenza/venues/okx';
 import { createBitfinexVenue } from '@cadenza/venues/bitfinex';
@@ -38,12 +39,17 @@ function deribitUrl(e: { restBaseUrl?: string; wsBaseUrl?: string } | undefined)
 export const supportedVenues = Object.keys(registry);
 
 export function createVenues(config: ServerConfig, deps: (id: string) => VenueDeps, extra: Array<(deps: VenueDeps) => Venue>): Venue[] {
+  const external = config.externalVenues ?? [];
+  const twice = external.find((id) => config.venues.includes(id));
+  if (twice) throw new Error(`venue ${twice} is in both CADENZA_VENUES and CADENZA_EXTERNAL_VENUES: an externally fed venue has no connector of its own`);
   const out: Venue[] = [];
   for (const id of config.venues) {
     const factory = registry[id];
     if (!factory) throw new Error(`unknown venue ${id} in CADENZA_VENUES (supported: ${supportedVenues.join(', ')})`);
     out.push(factory(deps(id), config));
   }
+  // Market data only, pushed by an external feeder (docs/domain.md, "Instruments, securities, market data").
+  for (const id of external) out.push(createExternalVenue(id, deps(id)));
   for (const make of extra) out.push(make(deps('extra')));
   return out;
 }

@@ -31,7 +31,7 @@ export const marketDataHandlers: RpcHandlers = {
     if (p.limit) window.limit = p.limit;
     return { data: await z.marketData.klines(selection(p), p.interval ?? '1m', window) };
   }),
-  // An external feeder's pushes, for venues that take them (MOCK): admins and services only.
+  // An external feeder's pushes, for venues that take them (MOCK, CADENZA_EXTERNAL_VENUES): admins and services only.
   'command.orderbook.save': admin((_c, p, z) => ({ data: z.marketData.saveOrderBooks(p.orderBooks) })),
   'command.ticker.save': admin((_c, p, z) => ({ data: z.marketData.saveTickers(p.tickers) })),
   'command.kline.save': admin((_c, p, z) => ({ data: z.marketData.saveKlines(p.klines) })),

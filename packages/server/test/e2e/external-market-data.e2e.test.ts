@@ -2,7 +2,8 @@
  * An external feeder (an admin/service caller) pushes order books, tickers and klines for a MOCK instrument over
  * RPC; subscribers of the market channels get them like any venue's data, and the queries answer them. Malformed
  * pushes are refused whole; users may not push. Admin catalogue changes are announced on `market:instrument:*`
- * and `market:security:*`.
+ * and `market:security:*`. A venue of CADENZA_EXTERNAL_VENUES carries only what its feeder pushes, for the
+ * instruments an admin saved, and rejects orders.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,10 @@ import { harness } from './rpc-harness.ts';
 const h = await harness();
 const feeder = await h.user('feeder', { admin: true });
 const reader = await h.user('reader');
+// A server that also runs IBKR as an externally fed venue (CADENZA_EXTERNAL_VENUES=IBKR).
+const x = await harness({ externalVenues: ['IBKR'] });
+const xFeeder = await x.user('ibkr-feeder', { admin: true });
+const xReader = await x.user('ibkr-reader');
 
 test('a pushed book, ticker and bars are published on the market channels and answered by the queries', async () => {
   const books = await reader.subscribe('market:orderbook:MOCK:BTC/USDT');
@@ -73,4 +78,33 @@ test('admin catalogue changes are announced on market:instrument:{VENUE} and mar
   await feeder.ok('command.security.sync', { venue: 'MOCK' });
   const synced = await securities.waitFor((p) => p.type === 'event.security.updated');
   assert.ok(synced.data.some((s: { securityId: string }) => s.securityId === 'MOCK:BTC'));
+});
+
+test('an externally fed venue carries what its feeder pushes for the instruments an admin saved, and takes no order', async () => {
+  assert.ok((await xReader.ok('query.venue.list', {})).includes('IBKR'));
+  const AAPL = 'IBKR:AAPL/USD';
+  assert.equal((await xReader.rpc('query.orderbook.get', { instrumentId: AAPL, depth: 5 })).error?.code, 15001, 'no instrument before an admin saves it');
+  await xFeeder.ok('command.instrument.save', { instruments: [{ venue: 'IBKR', symbol: 'AAPL/USD', pipSize: '0.01', lotSize: '1', minQuantity: '1', maxQuantity: '100000', minNotional: '1', fee: '0' }] });
+  assert.equal((await xReader.rpc('query.orderbook.get', { instrumentId: AAPL, depth: 5 })).error?.code, 15003, 'no book before the feeder pushes one');
+
+  const tickers = await xReader.subscribe('market:ticker:IBKR:AAPL/USD');
+  const now = Date.now();
+  await xFeeder.ok('command.ticker.save', { tickers: [{ venue: 'IBKR', symbol: 'AAPL/USD', lastPrice: '231.45', bidPrice: '231.44', askPrice: '231.46', timestamp: now }] });
+  assert.equal((await tickers.waitFor((p) => p.lastPrice === '231.45')).instrumentId, AAPL);
+  await xFeeder.ok('command.orderbook.save', { orderBooks: [{ updateType: 'SNAPSHOT', venue: 'IBKR', symbol: 'AAPL/USD', orderBookType: 'L2', columns: ['price', 'quantity'], bids: [['231.44', '300']], asks: [['231.46', '200']], timestamp: now }] });
+  assert.deepEqual((await xReader.ok('query.orderbook.get', { instrumentId: AAPL, depth: 5 })).asks, [['231.46', '200']]);
+  const day = 86_400_000;
+  const t0 = Math.floor(now / day) * day - day;
+  const candles = [[t0, '229.10', '232.00', '228.80', '231.20', '51234567'], [t0 + day, '231.20', '231.90', '230.50', '231.45', null]];
+  await xFeeder.ok('command.kline.save', { klines: [{ venue: 'IBKR', symbol: 'AAPL/USD', interval: '1d', candles, isClosed: false, timestamp: now }] });
+  assert.deepEqual((await xReader.ok('query.kline.list', { instrumentIds: [AAPL], interval: '1d' }))[0].candles, candles);
+
+  // Market data only: an order for it, funded, is rejected by the venue with the reason and locks nothing.
+  const account = await xReader.ok('command.trading_account.create', { tradingAccount: { venue: 'IBKR', nickname: 'ibkr' } });
+  await xFeeder.ok('command.portfolio.save', { portfolio: { tradingAccountId: account.tradingAccountId, balances: [{ securitySymbol: 'USD', free: '1000' }] } });
+  const order = await xReader.ok('command.trade_order.submit', { tradingAccountId: account.tradingAccountId, tradeOrder: { instrumentId: AAPL, orderSide: 'BUY', orderType: 'LIMIT', timeInForce: 'GTC', quantity: '1', limitPrice: '230.00' } });
+  assert.equal(order.status, 'REJECTED');
+  assert.match(order.rejectReason ?? '', /orders cannot be placed/);
+  const usd = (await xReader.ok('query.portfolio.list', { tradingAccountId: account.tradingAccountId }))[0].balances.find((b: { securitySymbol: string }) => b.securitySymbol === 'USD');
+  assert.equal(usd.free, '1000');
 });

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { createClient } from '@supabase/supabase-js';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.ts';
 
 export interface Harness {
   server: RunningServer;
@@ -42,9 +42,9 @@ export interface Client {
 const root = new URL('../../../../', import.meta.url).pathname;
 
 /** Call at the top level of a test file (not inside a hook): it registers the file's after() hook. */
-export async function harness(): Promise<Harness> {
+export async function harness(options: StartOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-rpc-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['PAPER', 'MOCK'] });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['PAPER', 'MOCK'], ...options });
   const clients: Centrifuge[] = [];
   after(async () => {
     for (const c of clients) c.disconnect();
