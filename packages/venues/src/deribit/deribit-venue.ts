@@ -77,6 +77,8 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   private readonly byOrderId = new Map<string, string>();
   /** Orders we asked to cancel: an IOC/FOK/market remainder Deribit cancels itself is reported as expired. */
   private readonly cancelRequested = new Set<string>();
+  /** The open positions per account and symbol, as last reported (`user.changes` pushes the changed ones). */
+  private readonly positions = new Map<string, Map<string, DeribitPosition>>();
   /** The last balance of each currency per account (`user.portfolio` pushes one currency at a time). */
   private readonly balances = new Map<string, Map<string, { asset: string; free: string; locked: string }>>();
 
@@ -218,8 +220,26 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   async fetchPositions(account: VenueAccount): Promise<DeribitPosition[]> {
     const session = this.session(account);
     await session.start();
+    return this.loadPositions(account.tradingAccountId, session);
+  }
+
+  private async loadPositions(tradingAccountId: string, session: DeribitSession): Promise<DeribitPosition[]> {
     await this.listInstruments();
-    return this.positionsOf(wire.array(await session.call('private/get_positions', {}), 'positions'));
+    const list = this.positionsOf(wire.array(await session.call('private/get_positions', {}), 'positions'));
+    this.positions.set(tradingAccountId, new Map(list.map((p) => [p.symbol, p])));
+    return list;
+  }
+
+  /** After (re)connecting: the account's positions as a `positions` snapshot (changes meanwhile are not replayed). */
+  private async reportPositionSnapshot(tradingAccountId: string): Promise<void> {
+    const session = this.sessions.get(tradingAccountId);
+    if (!session) return;
+    try {
+      await this.loadPositions(tradingAccountId, session);
+      this.emitPositions(tradingAccountId);
+    } catch (err) {
+      this.deps.log.warn({ tradingAccountId, err: errorText(err) }, 'Deribit positions not read after connecting');
+    }
   }
 
   async verifyCredential(credential: VenueCredential): Promise<{ valid: boolean; reason?: string }> {
@@ -352,16 +372,27 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
       const tracked = clientOrderId ? this.orders.get(clientOrderId) : undefined;
       if (tracked && tracked.tradingAccountId === tradingAccountId) this.onTrade(tracked, t, false);
     }
-    if (o.positions !== undefined && wire.array(o.positions, 'positions').length > 0) this.reportPositions(tradingAccountId, this.positionsOf(wire.array(o.positions, 'positions')));
+    const changed = o.positions === undefined ? [] : wire.array(o.positions, 'positions');
+    // Each notification carries the positions it changed; the port's report is the whole list, so it is kept here
+    // from the snapshot read at connect (until that has come, the snapshot will include these changes).
+    const held = this.positions.get(tradingAccountId);
+    if (changed.length === 0 || !held) return;
+    for (const row of changed) {
+      const name = wire.str(wire.object(row, 'position'), 'instrument_name');
+      const p = parsePosition(row, (n) => this.byName.get(n));
+      if (p) held.set(name, p);
+      else held.delete(name);
+    }
+    this.emitPositions(tradingAccountId);
   }
 
   private positionsOf(rows: readonly unknown[]): DeribitPosition[] {
     return rows.flatMap((r) => parsePosition(r, (name) => this.byName.get(name)) ?? []);
   }
 
-  /** Position changes go to the account's `positions` report where the port takes it (the derivatives additions). */
-  private reportPositions(tradingAccountId: string, positions: DeribitPosition[]): void {
-    this.deps.log.info({ tradingAccountId, count: positions.length }, 'Deribit positions changed');
+  private emitPositions(tradingAccountId: string): void {
+    const held = this.positions.get(tradingAccountId);
+    if (held) this.deps.execution.onExecution({ type: 'positions', tradingAccountId, positions: [...held.values()], timestamp: this.deps.clock.now() });
   }
 
   private session(account: VenueAccount): DeribitSession {
@@ -391,6 +422,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
       maxOrderWaitMs: o.maxOrderWaitMs ?? 2000,
       onNotification,
       onResubscribed: () => this.resync(tradingAccountId),
+      onReady: () => void this.reportPositionSnapshot(tradingAccountId),
       onRefused: () => {
         if (this.sessions.get(tradingAccountId)?.clientId === auth.clientId) this.sessions.delete(tradingAccountId);
       },

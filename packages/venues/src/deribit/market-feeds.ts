@@ -9,7 +9,7 @@
  *    `ticker.<instrument>.100ms`, forming bars from `chart.trades.<instrument>.<resolution>`;
  *  - heartbeats: every connection asks for them (`public/set_heartbeat`) and answers each `test_request`.
  */
-import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
+import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, MarkPriceUpdate, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { FeedStatus } from '../kit/feed-status.ts';
 import { errorText } from '../kit/venue-error.ts';
@@ -33,8 +33,8 @@ export interface DeribitFeedsOptions {
   instrument(symbol: string): DeribitInstrument | undefined;
 }
 
-/** A mark-price report as the derivatives port takes it (`MarketDataSink.onMarkPrice`). */
-export type MarkReport = InstrumentRef & DeribitMark;
+/** A mark-price report (`MarketDataSink.onMarkPrice`). */
+export type MarkReport = MarkPriceUpdate;
 
 interface BookFeed {
   readonly sync: DeribitBookSync;
@@ -206,7 +206,7 @@ export class DeribitMarketFeeds {
         this.o.market.onTicker(ticker);
         if (mark) {
           feed.mark = { ...feed.ref, ...mark };
-          reportMark(this.o.market, feed.mark);
+          this.o.market.onMarkPrice?.(feed.mark);
         }
         return;
       }
@@ -279,11 +279,6 @@ export class DeribitMarketFeeds {
       this.status.setDown(ch.feed.ref.symbol, reason);
     }
   }
-}
-
-/** Mark prices go to the sink's `onMarkPrice` where the sink takes them (the derivatives additions of the port). */
-function reportMark(market: MarketDataSink, mark: MarkReport): void {
-  (market as { onMarkPrice?: (m: MarkReport) => void }).onMarkPrice?.(mark);
 }
 
 function channelName(key: MarketStreamKey, name: string): string {

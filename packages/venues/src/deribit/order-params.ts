@@ -8,8 +8,9 @@
  *
  * The quantity is in contracts; Deribit's `amount` is contracts × contract size (USD for inverse contracts, the coin
  * for linear ones and options). Our clientOrderId is the order's `label` (Deribit allows up to 64 characters), which
- * is how every report and `get_order_state_by_label` maps back to our order. Stop and take-profit orders are not
- * placed yet and are refused before sending.
+ * is how every report and `get_order_state_by_label` maps back to our order. `reduceOnly` is Deribit's `reduce_only`;
+ * leverage and margin mode are the account's on Deribit (cross margin per currency), not an order's, so they are not
+ * sent. Stop and take-profit orders are not placed yet and are refused before sending.
  */
 import type { VenueOrder } from '@cadenza/domain';
 import { jsonNumber } from '../kit/lossless-json.ts';
@@ -24,8 +25,7 @@ export function buildDeribitOrder(order: VenueOrder, contractSize: string): Deri
   if (order.quantityType !== 'BASE') return { ok: false, reason: 'Deribit orders take a quantity in contracts (quantityType BASE)' };
   const method = order.side === 'BUY' ? 'private/buy' : 'private/sell';
   const base: Record<string, unknown> = { instrument_name: order.symbol, amount: jsonNumber(toAmount(order.quantity, contractSize)), label: order.clientOrderId };
-  const extra = order as VenueOrder & { reduceOnly?: boolean };
-  if (extra.reduceOnly) base.reduce_only = true;
+  if (order.reduceOnly) base.reduce_only = true;
   switch (order.orderType) {
     case 'MARKET':
       if (order.timeInForce === 'GTX') return { ok: false, reason: 'a Deribit market order cannot be post-only' };

@@ -9,7 +9,7 @@
  * trades, orders and fills are divided by the instrument's `contract_size` on the way in and multiplied on the way
  * out, exactly (Deribit's minimum trade amount is a whole number of contracts).
  */
-import type { Candle, InstrumentSpec, KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';
+import type { Candle, ContractTerms, InstrumentSpec, KlineUpdate, TickerSnapshot, TradeTick, VenuePosition } from '@cadenza/domain';
 import { dec, decimalPlaces, isNegativeDecimal, isZeroDecimal, negateDecimal, normalizeDecimal, str, truncateDecimal } from '@cadenza/domain';
 import { Wire, type WireObject } from '../kit/wire.ts';
 import { int, isNumber, num, optNum } from '../kit/lossless-json.ts';
@@ -138,7 +138,22 @@ export function parseInstrument(raw: unknown, venue: string): DeribitInstrument 
     inst.optionType = optionType === 'put' ? 'PUT' : 'CALL';
   }
   if (isNumber(o.max_leverage)) inst.maxLeverage = int(o.max_leverage, 'max_leverage');
+  inst.spec.instrumentType = kind === 'option' ? 'OPTION' : perpetual ? 'PERPETUAL' : 'FUTURES';
+  inst.spec.contract = contractTerms(inst);
   return inst;
+}
+
+/** The port's contract terms of a Deribit instrument. */
+function contractTerms(i: DeribitInstrument): ContractTerms {
+  const terms: ContractTerms = { contractSize: i.contractSize, settleAsset: i.settlementCurrency, underlying: i.priceIndex };
+  if (i.inverse) terms.inverse = true;
+  if (i.expiry !== undefined) terms.expiry = i.expiry;
+  if (i.strike !== undefined) terms.strike = i.strike;
+  if (i.optionType !== undefined) terms.optionType = i.optionType;
+  if (i.maxLeverage !== undefined) terms.maxLeverage = i.maxLeverage;
+  // Deribit quotes its perpetuals' funding as an 8-hour rate (`funding_8h`), accrued continuously.
+  if (i.perpetual) terms.fundingIntervalMs = 8 * 3_600_000;
+  return terms;
 }
 
 function describe(name: string, kind: string, perpetual: boolean, inverse: boolean, contractSize: string, quote: string, base: string): string {
@@ -370,20 +385,7 @@ export function parseSummary(raw: unknown): { asset: string; free: string; locke
  * One `get_positions` item (or a `user.changes` position) as the port's venue position: quantity in contracts,
  * unsigned, with the side; amounts in the settlement currency. Deribit's `direction` "zero" means no position.
  */
-export interface DeribitPosition {
-  symbol: string;
-  side: 'LONG' | 'SHORT';
-  quantity: string;
-  entryPrice: string;
-  settleAsset: string;
-  markPrice?: string;
-  unrealizedPnl?: string;
-  realizedPnl?: string;
-  leverage?: number;
-  initialMargin?: string;
-  maintenanceMargin?: string;
-  liquidationPrice?: string;
-}
+export type DeribitPosition = VenuePosition;
 
 export function parsePosition(raw: unknown, instrument: (name: string) => DeribitInstrument | undefined): DeribitPosition | undefined {
   const o = wire.object(raw, 'position');

@@ -37,6 +37,8 @@ export interface DeribitSessionOptions {
   maxOrderWaitMs: number;
   onNotification(channel: string, data: unknown): void;
   onResubscribed(): void;
+  /** The session is (again) authenticated and subscribed: after the first connect and after every reconnect. */
+  onReady?(): void;
   /** The key was refused: the session stopped. */
   onRefused(err: VenueError): void;
 }
@@ -152,6 +154,7 @@ export class DeribitSession {
     this.settle();
     if (this.everReady) this.o.onResubscribed();
     this.everReady = true;
+    this.o.onReady?.();
   }
 
   private scheduleRenewal(expiresInSeconds: number): void {

@@ -66,9 +66,15 @@ describe('Deribit market data', () => {
       { id: 'DERIBIT:BTC-PERPETUAL', ext: PERP, base: 'BTC', quote: 'USD', tick: '0.5', lot: '1', min: '1', status: 'ACTIVE', taker: '0.0005' },
     );
     assert.match(perp.description ?? '', /perpetual, inverse, 10 USD per contract/);
+    assert.equal(perp.instrumentType, 'PERPETUAL');
+    assert.deepEqual(perp.contract, { contractSize: '10', settleAsset: 'BTC', underlying: 'btc_usd', inverse: true, maxLeverage: 50, fundingIntervalMs: 28_800_000 });
+    const future = list.find((i) => i.symbol === 'BTC-25JUN27')!;
+    assert.deepEqual([future.instrumentType, future.contract?.expiry, future.contract?.inverse], ['FUTURES', EXPIRY, true]);
     const option = list.find((i) => i.symbol === 'BTC-25JUN27-60000-C')!;
     assert.equal(option.lotSize, '0.1', 'options trade in coins: 0.1 BTC minimum, 1 BTC per contract');
     assert.match(option.description ?? '', /option, linear/);
+    assert.equal(option.instrumentType, 'OPTION');
+    assert.deepEqual({ ...option.contract }, { contractSize: '1', settleAsset: 'BTC', underlying: 'btc_usd', expiry: EXPIRY, strike: '60000', optionType: 'CALL' });
     const linear = list.find((i) => i.symbol === 'ETH_USDC-PERPETUAL')!;
     assert.deepEqual([linear.baseAsset, linear.quoteAsset, linear.lotSize, linear.tickSize], ['ETH', 'USDC', '1', '0.05']);
     assert.equal(list.find((i) => i.symbol === 'BTC-26JUN26')!.status, 'DELISTED');
@@ -163,10 +169,11 @@ describe('Deribit market data', () => {
     const ticker = await h.until(() => h.rec.tickers.find((t) => t.symbol === PERP), 'a ticker');
     assert.equal(ticker.lastPrice, '64000.5');
     assert.equal(ticker.priceChangePercent, '0.72', 'stats.price_change of the documented example');
-    const mark = await h.until(() => h.venue.getMarkPrice(PERP), 'a mark price');
-    assert.deepEqual({ mark: mark.markPrice, index: mark.indexPrice, funding: mark.fundingRate }, { mark: '64001.25', index: '63998.1', funding: '0.00012' });
+    const mark = await h.until(() => h.rec.marks.find((m) => m.symbol === PERP), 'a mark price on the sink');
+    assert.deepEqual({ id: mark.instrumentId, mark: mark.markPrice, index: mark.indexPrice, funding: mark.fundingRate, oi: mark.openInterest }, { id: 'DERIBIT:BTC-PERPETUAL', mark: '64001.25', index: '63998.1', funding: '0.00012', oi: '502097590' });
+    assert.deepEqual(h.venue.getMarkPrice(PERP), mark);
     fake.pushTicker('BTC-25JUN27-60000-C', { last: '0.0425', mark: '0.0431', index: '63998.1', markIv: '55.2', greeks: { delta: 0.31, gamma: 0.00002, vega: 80.5, theta: -25.1, rho: 10.2 } });
-    const optionMark = await h.until(() => h.venue.getMarkPrice('BTC-25JUN27-60000-C'), 'an option mark');
+    const optionMark = await h.until(() => h.rec.marks.find((m) => m.symbol === 'BTC-25JUN27-60000-C'), 'an option mark');
     assert.deepEqual({ iv: optionMark.markIv, delta: optionMark.greeks?.delta, theta: optionMark.greeks?.theta }, { iv: '0.552', delta: '0.31', theta: '-25.1' });
     const open = Math.floor(Date.now() / 60_000) * 60_000;
     fake.pushChartBar(PERP, '1', { tick: open, open: '64000', high: '64010', low: '63990', close: '64005', volume: '1.25' });

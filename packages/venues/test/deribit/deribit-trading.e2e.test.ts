@@ -44,7 +44,7 @@ function order(fields: Partial<VenueOrder> = {}): VenueOrder {
   };
 }
 
-const eventsOf = (id: string) => h.rec.executions.filter((e): e is Exclude<ExecutionEvent, { type: 'balances' | 'resync' | 'positions' | 'funding' }> => 'tradeOrderId' in e && e.tradeOrderId === id);
+const eventsOf = (id: string) => h.rec.executions.filter((e): e is Extract<ExecutionEvent, { tradeOrderId: string }> => 'tradeOrderId' in e && e.tradeOrderId === id);
 const query = (o: VenueOrder) => ({ tradeOrderId: o.tradeOrderId, clientOrderId: o.clientOrderId, tradingAccountId: o.tradingAccountId, symbol: o.symbol });
 const sent = (method: string) => fake.calls.filter((c) => c.method === method);
 
@@ -56,6 +56,8 @@ describe('Deribit trading', () => {
     assert.deepEqual([auth.params.grant_type, auth.params.client_id, auth.params.client_secret], ['client_credentials', CLIENT, SECRET]);
     assert.ok(sent('private/subscribe').some((c) => JSON.stringify(c.params.channels).includes('user.changes.any.any.raw')), 'subscribed to its changes');
     assert.equal(fake.listening(CLIENT), 1);
+    const snapshot = await h.until(() => h.rec.executions.find((e) => e.type === 'positions'), 'the positions snapshot after connecting');
+    assert.deepEqual(snapshot.type === 'positions' && [snapshot.tradingAccountId, snapshot.positions], [account.tradingAccountId, []]);
   });
 
   test('a resting LIMIT: amount = contracts × 10 USD, labelled with our id; fills arrive on user.changes, once, the last one final', async () => {
@@ -88,6 +90,8 @@ describe('Deribit trading', () => {
     assert.deepEqual(eventsOf(o.tradeOrderId).map((e) => e.type), ['accepted', 'filled']);
     const positions = await h.venue.fetchPositions(account);
     assert.deepEqual(positions.map((p) => [p.symbol, p.side, p.quantity, p.entryPrice, p.settleAsset]), [[PERP, 'SHORT', '3', '64000', 'BTC']], '5 long then 8 short = 3 contracts short');
+    const reported = h.rec.executions.filter((e) => e.type === 'positions').at(-1)!;
+    assert.deepEqual(reported.type === 'positions' && reported.positions.map((p) => [p.symbol, p.side, p.quantity, p.leverage]), [[PERP, 'SHORT', '3', 50]], 'user.changes position reported as the whole list');
     await h.venue.cancelOrder(query(later), account);
   });
 

@@ -4,7 +4,7 @@
  * publish (pulled at each `onBookChanged`, as the bridge does), and `until`, which re-checks a condition whenever
  * the venue reports something (plus a short poll for server-side state).
  */
-import type { BookSnapshot, ExecutionEvent, KlineUpdate, TickerSnapshot, TradeTick, Venue, VenueDeps } from '@cadenza/domain';
+import type { BookSnapshot, ExecutionEvent, KlineUpdate, MarkPriceUpdate, TickerSnapshot, TradeTick, Venue, VenueDeps } from '@cadenza/domain';
 
 export interface Recorded {
   executions: ExecutionEvent[];
@@ -14,6 +14,8 @@ export interface Recorded {
   trades: TradeTick[];
   tickers: TickerSnapshot[];
   klines: KlineUpdate[];
+  /** Derivatives venues: mark prices reported (`onMarkPrice`). */
+  marks: MarkPriceUpdate[];
   feedStatus: Array<{ symbol: string; status: 'UP' | 'DOWN'; reason?: string }>;
   warnings: Array<{ obj: object; msg?: string }>;
 }
@@ -25,7 +27,7 @@ export interface Harness<V extends Venue> {
 }
 
 export function harness<V extends Venue>(make: (deps: VenueDeps) => V): Harness<V> {
-  const rec: Recorded = { executions: [], books: [], bookChanges: 0, trades: [], tickers: [], klines: [], feedStatus: [], warnings: [] };
+  const rec: Recorded = { executions: [], books: [], bookChanges: 0, trades: [], tickers: [], klines: [], marks: [], feedStatus: [], warnings: [] };
   const waiters = new Set<() => void>();
   const poke = () => {
     for (const w of [...waiters]) w();
@@ -43,6 +45,7 @@ export function harness<V extends Venue>(make: (deps: VenueDeps) => V): Harness<
       onTrade: (t) => (rec.trades.push(t), poke()),
       onTicker: (t) => (rec.tickers.push(t), poke()),
       onKline: (k) => (rec.klines.push(k), poke()),
+      onMarkPrice: (m) => (rec.marks.push(m), poke()),
       onFeedStatus: (_v, symbol, status, reason) => (rec.feedStatus.push({ symbol, status, ...(reason ? { reason } : {}) }), poke()),
     },
     clock: { now: () => Date.now() },
