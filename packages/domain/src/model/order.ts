@@ -77,6 +77,8 @@ export interface Order {
   /** How far the trigger (`stopPrice`) follows the best price since acceptance. */
   trailingOffset?: string;
   trailingOffsetType?: TrailingOffsetType;
+  /** The distance the venue trails by, as a price difference (basis points turned into one at submit). */
+  trailingDelta?: string;
 
   // ── emulation (orders/order-emulator.ts) ──
   /** Held by Cadenza until its trigger fires (an emulated stop, or a leg that must not work beside its sibling). */

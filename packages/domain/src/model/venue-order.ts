@@ -120,6 +120,8 @@ export type ExecutionEvent =
   | (ExecutionBase & { type: 'cancelled'; reason: string })
   | (ExecutionBase & { type: 'rejected'; reason: string })
   | (ExecutionBase & { type: 'expired'; reason?: string })
+  /** A trailing stop's trigger moved with the market (never against the position): `stopPrice` is where it is now. */
+  | (ExecutionBase & { type: 'trailed'; stopPrice: DecimalString })
   /** A venue-reported balance snapshot (real venues); the domain reconciles its portfolio to it. */
   | {
       type: 'balances';

@@ -58,6 +58,7 @@ export function amendOrder(order: Order, terms: AmendTerms, c: AmendContext): Am
   if (order.quantityType !== 'BASE' && quantity) throw bad('the quantity of a QUOTE-quantity order cannot be amended');
   if (limitPrice && order.limitPrice === undefined) throw bad(`a ${order.orderType} order has no limitPrice to amend`);
   if (stopPrice && order.stopPrice === undefined) throw bad(`a ${order.orderType} order has no stopPrice to amend`);
+  if (stopPrice && order.orderType === 'TRAILING_STOP') throw bad('the trigger of a TRAILING_STOP follows the market and cannot be amended');
   const executed = dec(order.executedQuantity);
   const total = quantity ?? dec(order.quantity);
   if (!total.gt(executed)) throw bad(`quantity must be more than the ${order.executedQuantity} already filled`);

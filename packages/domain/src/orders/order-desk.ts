@@ -34,6 +34,7 @@ import { readDraft } from './order-draft.ts';
 import type { OrderLedger } from './order-ledger.ts';
 import { preTradeCheck } from './pre-trade.ts';
 import { recordThenCall } from './record-then-call.ts';
+import { trailingTerms } from './trailing-stop.ts';
 import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
 import { reasonOf, toVenueOrder } from './venue-order.ts';
 
@@ -121,6 +122,9 @@ export class OrderDesk {
     if (spec.venue !== account.venue) {
       throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
     }
+    // A trailing stop starts its trigger from the market now; it is then checked and locked as a stop there.
+    const trailing = draft.trailingOffset ? trailingTerms(draft.side, draft.trailingOffset, draft.trailingOffsetType ?? 'PRICE', spec, venue.getBook(spec.symbol, 1)) : undefined;
+    if (trailing) draft.stopPrice = trailing.trigger;
     const marketBook = draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, this.ctx.config.estimateDepth) : undefined;
     const extension = req.tradeOrder as { leverage?: unknown; positionId?: unknown };
     const check = spec.contract
@@ -178,6 +182,11 @@ export class OrderDesk {
       const d = check as Extract<DerivativePreTradeResult, { ok: true }>;
       order.derivative = d.derivative;
       if (d.positionId !== undefined) order.positionId = d.positionId;
+    }
+    if (trailing) {
+      order.trailingOffset = str(draft.trailingOffset!);
+      order.trailingOffsetType = draft.trailingOffsetType ?? 'PRICE';
+      order.trailingDelta = str(trailing.distance);
     }
 
     const venueOrder = toVenueOrder(order, order.quantity);
@@ -244,6 +253,7 @@ export class OrderDesk {
     if (!venue?.amendOrder) throw new DomainError('NOT_SUPPORTED', `${order.venue} does not amend orders: cancel the order and submit a new one`);
     const instrument = this.instruments.get(order.instrumentId);
     if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${order.instrumentId} not found`);
+    if (instrument.spec.contract) throw new DomainError('NOT_SUPPORTED', 'orders on derivatives cannot be amended yet: cancel the order and submit a new one');
     const terms: AmendTerms = {};
     for (const k of ['quantity', 'limitPrice', 'stopPrice'] as const) if (req[k] !== undefined) terms[k] = req[k];
     const a = amendOrder(order, terms, {

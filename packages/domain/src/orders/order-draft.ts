@@ -6,7 +6,7 @@
  * Defaults: `orderType` LIMIT when a limitPrice is given, else MARKET; `quantityType` BASE (QUOTE when only
  * quoteCurrencyQuantity is given); `timeInForce` IOC for MARKET, GTC otherwise.
  */
-import type { RpcTradeOrder } from '@cadenza/contract';
+import type { RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { DomainError } from '../errors.ts';
 import { quoted } from '../bounded-text.ts';
 import { dec, isDecimalString, type Dec } from '../model/decimal.ts';
@@ -26,6 +26,9 @@ export interface OrderDraft {
   quantityRounding?: string;
   clientOrderId?: string;
   expireAt?: number;
+  /** TRAILING_STOP: the distance as given, and how it is measured (orders/trailing-stop.ts). */
+  trailingOffset?: Dec;
+  trailingOffsetType?: 'PRICE' | 'BASIS_POINTS';
 }
 
 const NEEDS_LIMIT = new Set(['LIMIT', 'LIMIT_MAKER', 'STOP_LIMIT', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT']);
@@ -44,7 +47,7 @@ function positive(name: string, v: string | undefined): Dec | string | undefined
 }
 
 /** `defaultVenue` completes an instrument given only as baseAsset/quoteAsset. */
-export function readDraft(o: RpcTradeOrder, defaultVenue: string): DraftResult {
+export function readDraft(o: RpcTradeOrderWithExtensions, defaultVenue: string): DraftResult {
   let instrumentId = o.instrumentId;
   if (!instrumentId && o.baseAsset && o.quoteAsset) instrumentId = `${o.venue ?? defaultVenue}:${o.baseAsset}/${o.quoteAsset}`;
   if (!instrumentId) return bad('tradeOrder.instrumentId is required');
@@ -55,7 +58,12 @@ export function readDraft(o: RpcTradeOrder, defaultVenue: string): DraftResult {
   const stopPrice = positive('stopPrice', o.stopPrice);
   if (typeof stopPrice === 'string') return bad(stopPrice);
   const orderType = o.orderType ?? (limitPrice ? 'LIMIT' : 'MARKET');
-  if (orderType === 'UNKNOWN' || orderType === 'QUOTED' || orderType === 'TRAILING_STOP') return bad(`tradeOrder.orderType ${orderType} is not supported`);
+  if (orderType === 'UNKNOWN' || orderType === 'QUOTED') return bad(`tradeOrder.orderType ${orderType} is not supported`);
+  const trailingOffset = positive('trailingOffset', o.trailingOffset);
+  if (typeof trailingOffset === 'string') return bad(trailingOffset);
+  if (orderType === 'TRAILING_STOP' && !trailingOffset) return bad('tradeOrder.trailingOffset is required for TRAILING_STOP orders');
+  if (orderType !== 'TRAILING_STOP' && trailingOffset) return bad('tradeOrder.trailingOffset is only for TRAILING_STOP orders');
+  if (orderType === 'TRAILING_STOP' && stopPrice) return bad('a TRAILING_STOP order takes trailingOffset, not stopPrice: its trigger follows the market');
   if (NEEDS_LIMIT.has(orderType) && !limitPrice) return bad(`tradeOrder.limitPrice is required for ${orderType} orders`);
   if (NEEDS_STOP.has(orderType) && !stopPrice) return bad(`tradeOrder.stopPrice is required for ${orderType} orders`);
 
@@ -89,5 +97,9 @@ export function readDraft(o: RpcTradeOrder, defaultVenue: string): DraftResult {
   if (o.quantityRounding) draft.quantityRounding = o.quantityRounding;
   if (o.clientOrderId) draft.clientOrderId = o.clientOrderId;
   if (expireAt !== undefined) draft.expireAt = expireAt;
+  if (trailingOffset) {
+    draft.trailingOffset = trailingOffset;
+    draft.trailingOffsetType = o.trailingOffsetType ?? 'PRICE';
+  }
   return { ok: true, draft };
 }

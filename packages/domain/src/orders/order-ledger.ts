@@ -85,6 +85,9 @@ export class OrderLedger {
         case 'expired':
           this.close(order, 'EXPIRE', e.timestamp, { ...fields, cancelReason: e.reason ?? 'expired' });
           return;
+        case 'trailed':
+          if (!isTerminal(order.status) && order.stopPrice !== e.stopPrice) this.write({ ...order, ...fields, stopPrice: e.stopPrice, updatedAt: this.ctx.clock.now() }, []);
+          return;
       }
     } catch (err) {
       this.ctx.log.error({ err, event: { type: e.type, tradingAccountId: e.tradingAccountId } }, 'could not book a venue report');

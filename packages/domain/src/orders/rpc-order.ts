@@ -3,15 +3,15 @@
  * An order in the contract's `RpcTradeOrder` shape. `executedPrice` is the average fill price;
  * `executedPercentage` the filled share (0–100) of the ordered quantity (of the quote amount for QUOTE orders).
  */
-import type { RpcTradeOrder } from '@cadenza/contract';
+import type { RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { dec, str } from '../model/decimal.ts';
 import { toIso } from '../model/time.ts';
 import type { Order } from '../model/order.ts';
 
-export function toRpcTradeOrder(o: Order): RpcTradeOrder {
+export function toRpcTradeOrder(o: Order): RpcTradeOrderWithExtensions {
   const executed = dec(o.executedQuantity);
   const cost = dec(o.executedCost);
-  const out: RpcTradeOrder = {
+  const out: RpcTradeOrderWithExtensions = {
     tradeOrderId: o.tradeOrderId,
     clientOrderId: o.clientOrderId,
     venue: o.venue,
@@ -47,5 +47,13 @@ export function toRpcTradeOrder(o: Order): RpcTradeOrder {
   if (o.expireAt !== undefined) out.expireAt = toIso(o.expireAt);
   if (o.lastExecutionAt !== undefined) out.lastExecutionAt = toIso(o.lastExecutionAt);
   if (o.canceledAt !== undefined) out.canceledAt = toIso(o.canceledAt);
+  // What this server adds (docs/extensions.md).
+  if (o.trailingOffset !== undefined) out.trailingOffset = o.trailingOffset;
+  if (o.trailingOffsetType !== undefined) out.trailingOffsetType = o.trailingOffsetType;
+  if (o.orderListId !== undefined) out.orderListId = o.orderListId;
+  if (o.externalOrderListId !== undefined) out.externalOrderListId = o.externalOrderListId;
+  if (o.contingencyType !== undefined) out.contingencyType = o.contingencyType;
+  if (o.orderListRole !== undefined) out.orderListRole = o.orderListRole;
+  if (o.emulated) out.emulated = true;
   return out;
 }

@@ -29,6 +29,7 @@ export function toVenueOrder(o: Order, quantity: string): VenueOrder {
     if (d.reduceOnly) v.reduceOnly = true;
     if (d.positionMode === 'HEDGE') v.positionSide = (o.side === 'BUY') === (d.reduceOnly === true) ? 'SHORT' : 'LONG';
   }
+  if (o.trailingDelta !== undefined) v.trailingDelta = o.trailingDelta;
   return v;
 }
 

@@ -118,3 +118,57 @@ test('cancel-all: one instrument, then the whole account; locks released; anothe
   assert.deepEqual(await trader.ok('command.trade_order.cancel_all', { tradingAccountId: id }), []);
   assert.ok((await usdtLocked(id)).isZero(), 'every lock released');
 });
+
+test('TRAILING_STOP on PAPER: the trigger follows the market, never against the position, is shown on order updates, and fires on the retrace', async () => {
+  const id = await paperAccount();
+  const events = await trader.subscribe(`tradingAccount:${id}`);
+  const refused = await trader.rpc('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'SELL', orderType: 'TRAILING_STOP', quantity: '0.01' } });
+  assert.equal(refused.error?.code, 11000, 'a trailing stop needs its trailingOffset');
+  const stop = await trader.ok('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: BTC, orderSide: 'SELL', orderType: 'TRAILING_STOP', quantity: '0.01', trailingOffset: '20', trailingOffsetType: 'BASIS_POINTS' },
+  });
+  assert.equal(stop.status, 'ACCEPTED');
+  assert.deepEqual([stop.trailingOffset, stop.trailingOffsetType], ['20', 'BASIS_POINTS']);
+  const first = dec(stop.stopPrice);
+  const bid = dec((await trader.ok('query.orderbook.get', { instrumentId: BTC, depth: 1 })).bids[0][0]);
+  assert.ok(first.lt(bid) && first.gt(bid.mul('0.99')), `the trigger starts about 20 bp under the market: ${first} vs ${bid}`);
+
+  // And a BUY trailing stop beside it. Any trade away from the last price moves one of the two triggers in its
+  // position's favour — a sell's up after a higher trade, a buy's down after a lower one — so a buy at the ask and a
+  // sell at the bid move at least one, pushed on the account channel.
+  const buyStop = await trader.ok('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'TRAILING_STOP', quantity: '0.01', trailingOffset: '20', trailingOffsetType: 'BASIS_POINTS' },
+  });
+  const ask = dec((await trader.ok('query.orderbook.get', { instrumentId: BTC, depth: 1 })).asks[0][0]);
+  assert.ok(dec(buyStop.stopPrice).gt(ask), 'a buy trailing stop starts above the market');
+  for (const orderSide of ['BUY', 'SELL']) {
+    await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide, orderType: 'MARKET', quantity: '0.01' }, awaitClosed: true });
+  }
+  // (The SUBMITTED push shows the trigger Cadenza estimated; from acceptance on, the venue's.)
+  const working = (order: any) => (e: any) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === order.tradeOrderId && e.data.status === 'ACCEPTED';
+  await events.waitFor((e) => (working(stop)(e) && dec(e.data.stopPrice).gt(first)) || (working(buyStop)(e) && dec(e.data.stopPrice).lt(buyStop.stopPrice)));
+  await trader.ok('command.trade_order.cancel_all', { tradingAccountId: id });
+
+  // A trailing distance of one tick: a buy at the ask, then a sell at the bid, is a retrace that fires it.
+  const tight = await trader.ok('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: BTC, orderSide: 'SELL', orderType: 'TRAILING_STOP', quantity: '0.01', trailingOffset: '0.01' },
+  });
+  for (let i = 0; i < 5; i++) {
+    const now = await trader.ok('query.trade_order.get', { tradingAccountId: id, tradeOrderId: tight.tradeOrderId });
+    if (now.status === 'FILLED') break;
+    for (const orderSide of ['BUY', 'SELL']) {
+      await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide, orderType: 'MARKET', quantity: '0.01' }, awaitClosed: true });
+    }
+  }
+  const fired = await trader.ok('query.trade_order.get', { tradingAccountId: id, tradeOrderId: tight.tradeOrderId });
+  assert.equal(fired.status, 'FILLED');
+  assert.equal(fired.executedQuantity, '0.01');
+  const triggers = (order: any) => events.publications.filter(working(order)).map((e) => dec(e.data.stopPrice));
+  for (const [order, favour] of [[stop, 1], [buyStop, -1], [tight, 1]] as const) {
+    const seen = triggers(order);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.sub(seen[i - 1]!).mul(favour).gte(0), `a trigger never moves against the position: ${seen.join(' → ')}`);
+  }
+});

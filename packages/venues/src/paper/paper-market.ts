@@ -202,6 +202,11 @@ export class PaperMarket implements SimulatedExchange {
           }
           break;
         }
+        case 'trailed': {
+          const u = this.#users.get(e.id);
+          if (u) this.#emit({ type: 'trailed', tradeOrderId: u.tradeOrderId, tradingAccountId: u.tradingAccountId, externalOrderId: String(e.id), stopPrice: this.scale.ticksToPrice(e.stopTicks), timestamp: ts });
+          break;
+        }
         case 'triggered':
           break;
       }

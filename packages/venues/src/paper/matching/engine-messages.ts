@@ -81,6 +81,8 @@ export interface FillEvent {
 export type EngineEvent =
   | { type: 'accepted'; id: number; owner: number }
   | { type: 'triggered'; id: number; owner: number; lastTicks: number }
+  /** A trailing stop's trigger moved with the price (never against the position); reported once per command. */
+  | { type: 'trailed'; id: number; owner: number; stopTicks: number }
   | FillEvent
   | { type: 'cancelled'; id: number; owner: number; reason: string }
   | { type: 'expired'; id: number; owner: number; reason: string }

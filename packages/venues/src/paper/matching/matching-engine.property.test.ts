@@ -72,6 +72,8 @@ function run(ops: Op[], stp: StpMode): void {
   const closed = new Set<number>();
   const seqOf = new Map<number, number>();
   const budgets = new Map<number, bigint>();
+  const sideOf = new Map<number, 'BUY' | 'SELL'>();
+  const trigger = new Map<number, number>();
   const ids: number[] = [];
   for (const o of ops) {
     let events: EngineEvent[];
@@ -98,6 +100,7 @@ function run(ops: Op[], stp: StpMode): void {
         if (o.type === 'TRAILING_STOP') order.trailingTicks = 1 + (o.stop % 5);
         else order.stopTicks = o.stop;
       }
+      sideOf.set(id, order.side);
       if (order.quoteBudget === undefined) submitted.set(id, order.lots);
       const bestBefore = o.side === 'BUY' ? e.book.bestAsk() : e.book.bestBid();
       events = e.submit(order, now);
@@ -124,6 +127,12 @@ function run(ops: Op[], stp: StpMode): void {
         filled.set(ev.takerId, (filled.get(ev.takerId) ?? 0) + ev.lots);
         filled.set(ev.makerId, (filled.get(ev.makerId) ?? 0) + ev.lots);
         assert.ok(ev.makerOwner !== ev.takerOwner || stp === 'NONE', 'self-trade prevented');
+      } else if (ev.type === 'trailed') {
+        // A trailing stop's trigger never moves against the position: a sell's only rises, a buy's only falls.
+        const before = trigger.get(ev.id);
+        if (before !== undefined) assert.ok(sideOf.get(ev.id) === 'SELL' ? ev.stopTicks > before : ev.stopTicks < before, `trailing stop ${ev.id} moved against the position`);
+        assert.ok(e.isOpen(ev.id), 'only a pending stop trails');
+        trigger.set(ev.id, ev.stopTicks);
       } else if (ev.type === 'cancelled' || ev.type === 'expired' || ev.type === 'rejected') {
         assert.ok(!closed.has(ev.id), 'an order closes once');
         closed.add(ev.id);

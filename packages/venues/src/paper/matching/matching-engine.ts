@@ -10,8 +10,9 @@
  * - Quantity is conserved: every lot of a taker is filled, rests, or is reported cancelled/expired/rejected.
  * - Time only moves through the `now` arguments: GTD/DAY expiries due at or before `now` are processed before a command.
  * - Stops trigger on the last trade price (STOP/STOP_LOSS family on a move through the stop, TAKE_PROFIT family the
- *   other way; TRAILING_STOP when the price retraces `trailingTicks` from its best since acceptance). A stop that would
- *   fire at once on acceptance is rejected, as on Binance. Triggers cascade until no more fire.
+ *   other way; TRAILING_STOP when the price retraces `trailingTicks` from its best since acceptance, its moved trigger
+ *   reported as `trailed` once per command). A stop that would fire at once on acceptance is rejected, as on Binance.
+ *   Triggers cascade until no more fire.
  * - Events for one command are returned in the order they happened.
  */
 import {
@@ -111,6 +112,9 @@ export class MatchingEngine {
       }
       events.push({ type: 'accepted', id: order.id, owner: order.owner });
       this.#stops.add(order, expireAt, last);
+      if (order.type === 'TRAILING_STOP' && last !== undefined) {
+        events.push({ type: 'trailed', id: order.id, owner: order.owner, stopTicks: order.side === 'SELL' ? last - order.trailingTicks! : last + order.trailingTicks! });
+      }
       if (expireAt) this.#expiries.push(expireAt, order.id);
       return events;
     }
@@ -339,6 +343,11 @@ export class MatchingEngine {
    * see stop-index.ts for the order among several eligible stops.
    */
   #runTriggers(events: EngineEvent[]): void {
+    this.#fireStops(events);
+    for (const { stop, stopTicks } of this.#stops.takeMoved()) events.push({ type: 'trailed', id: stop.order.id, owner: stop.order.owner, stopTicks });
+  }
+
+  #fireStops(events: EngineEvent[]): void {
     // Terminates: every round removes one pending stop or returns.
     for (;;) {
       const last = this.lastTradeTicks;

@@ -70,6 +70,8 @@ export class StopIndex {
   readonly #rising = new StopHeap(1);
   readonly #falling = new StopHeap(-1);
   readonly #trailing = new Map<number, PendingStop>();
+  /** Trailing stops whose reference moved since `takeMoved` last ran. */
+  readonly #moved = new Set<PendingStop>();
   #seq = 0;
 
   get size(): number {
@@ -112,12 +114,26 @@ export class StopIndex {
     return stop;
   }
 
-  /** A trade at `price`: trailing stops move their reference. */
+  /** A trade at `price`: trailing stops move their reference (only ever in the position's favour). */
   observe(price: number): void {
     for (const stop of this.#trailing.values()) {
-      if (Number.isNaN(stop.reference)) stop.reference = price;
-      else if (stop.order.side === 'SELL' ? price > stop.reference : price < stop.reference) stop.reference = price;
+      if (Number.isNaN(stop.reference) || (stop.order.side === 'SELL' ? price > stop.reference : price < stop.reference)) {
+        stop.reference = price;
+        this.#moved.add(stop);
+      }
     }
+  }
+
+  /** The trailing stops still pending whose trigger moved since the last call, with their trigger now. */
+  takeMoved(): Array<{ stop: PendingStop; stopTicks: number }> {
+    const out: Array<{ stop: PendingStop; stopTicks: number }> = [];
+    for (const stop of this.#moved) {
+      if (this.#byId.get(stop.order.id) !== stop) continue;
+      const d = stop.order.trailingTicks!;
+      out.push({ stop, stopTicks: stop.order.side === 'SELL' ? stop.reference - d : stop.reference + d });
+    }
+    this.#moved.clear();
+    return out;
   }
 
   /** Removes and returns the next stop that fires at `last`, or undefined when none does. */
