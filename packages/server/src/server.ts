@@ -175,6 +175,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     ? new DomainSeat({
         databaseUrl: config.databaseUrl,
         ...(config.proxySecret ? { proxySecret: config.proxySecret } : {}),
+        channelsShared: Boolean(config.redisUrl || config.centrifugo),
         startRuntime: (store) => startRuntime(store, () => store.isHealthy()),
         ...(options.lease ? { lease: options.lease } : {}),
         log: log.child({ module: 'cluster' }),

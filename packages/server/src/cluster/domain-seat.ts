@@ -35,6 +35,11 @@ export interface DomainSeatOptions {
   databaseUrl: string;
   /** CADENZA_PROXY_SECRET: followers forward with it; without it they cannot. */
   proxySecret?: string;
+  /**
+   * Whether the holder's publications reach this server's clients: a shared Redis (CADENZA_REDIS_URL) or a Centrifugo
+   * cluster in front (CADENZA_CENTRIFUGO_API_URL). A follower without either says so: its clients would hear nothing.
+   */
+  channelsShared: boolean;
   /** Builds and starts the domain on the store this seat opened. */
   startRuntime(store: PgStore): Promise<DomainRuntime>;
   lease?: LeaseTimings;
@@ -52,6 +57,7 @@ export class DomainSeat {
   private starting: Promise<void> | undefined;
   private closing = false;
   private warnedNoSecret = false;
+  private warnedUnshared = false;
   private lease: PgLease | undefined;
   private advertiseUrl = '';
 
@@ -129,6 +135,10 @@ export class DomainSeat {
       this.starting = this.take(s.epoch).finally(() => (this.starting = undefined));
     } else if (s.role === 'waiting' && s.current) {
       this.o.log.info({ holder: s.current.holder, epoch: s.current.epoch }, 'the trading domain is held by another server; forwarding domain calls there');
+      if (!this.o.channelsShared && !this.warnedUnshared) {
+        this.warnedUnshared = true;
+        this.o.log.error({ holder: s.current.holder }, "another server holds the trading domain, and this one shares no channels with it: set CADENZA_REDIS_URL (the same Redis on every server) or CADENZA_CENTRIFUGO_API_URL, or the account events and market data it publishes never reach the clients connected here (docs/scale-out.md)");
+      }
     }
   }
 

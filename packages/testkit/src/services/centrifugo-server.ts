@@ -107,7 +107,7 @@ export function ensureCentrifugo(): Promise<string> {
 }
 
 async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`centrifugo exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -116,7 +116,7 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`centrifugo did not become healthy in 15 s:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`centrifugo did not become healthy in 60 s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
