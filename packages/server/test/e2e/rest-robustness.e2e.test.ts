@@ -1,7 +1,7 @@
 /**
  * A client's bytes never make the REST API answer 5xx or hold unbounded input. Work-counted fuzzing (fast-check,
- * a fixed number of requests per operation) sends every operation but the OTC desk's (which answers 501 until it
- * is built) wrong types, unknown enum values, out-of-range and malformed numbers and times, huge strings, deep
+ * a fixed number of requests per operation) sends every operation, the OTC desk's (quote, Fermata) included,
+ * wrong types, unknown enum values, out-of-range and malformed numbers and times, huge strings, deep
  * nesting, unknown parameters and broken JSON, as an admin so that no check short-circuits before the handler:
  * each answer must be a 4xx `BaseResponse` with a message. Bodies over the limit get 413 without being read:
  * a 150 MB upload is cut off after a few megabytes at most.
@@ -20,15 +20,29 @@ const admin = await h.user('fuzz-admin', { admin: true });
 const checker = new RestResponseChecker();
 const RUNS_PER_OPERATION = Number(process.env.REST_FUZZ_RUNS ?? 24);
 
+/** Ids that exist (a PAPER account, a dealer, a wallet), so fuzzed requests also reach the checks behind the lookups. */
+const live = await (async () => {
+  const ok = async (operationId: string, body: unknown) => {
+    const r = await h.api(operationId, { token: admin.accessToken, body });
+    assert.equal(r.status, 200, `${operationId}: ${JSON.stringify(r.body)}`);
+    return r.body.data;
+  };
+  const account = (await ok('connectTradingAccount', { venue: 'PAPER' })).tradingAccountId as string;
+  const dealer = (await ok('fermataCreateDealer', { name: 'Fuzzed desk', baseCurrencies: ['USDT'] })).dealerAccountId as string;
+  const wallet = (await ok('fermataCreateWallet', { nickname: 'fuzzed' })).walletId as string;
+  return [account, dealer, wallet];
+})();
+
 const operations: Array<{ verb: string; path: string; op: OpenApiOperation }> = Object.entries(openApiDocument.paths).flatMap(([path, verbs]) =>
   Object.entries(verbs)
-    .filter(() => path.startsWith('/api/v3') && !path.startsWith('/api/v3/auth') && !path.startsWith('/api/v3/fermata') && path !== '/api/v3/quote/rfq' && path !== '/api/v3/health')
+    .filter(() => path.startsWith('/api/v3') && !path.startsWith('/api/v3/auth') && path !== '/api/v3/health')
     .map(([verb, op]) => ({ verb: verb.toUpperCase(), path, op })),
 );
 
 /** Values a careless or hostile client sends where a field or parameter belongs. */
 const junk = fc.oneof(
   fc.constantFrom('', 'null', 'NaN', '-1', '0', '1e400', '99999999999999999999', '-99999999999999999999', '8640000000000001', '1.5', 'true', 'BUY', 'PAPER:BTC/USDT', 'PAPER', '1m'),
+  fc.constantFrom(...live),
   fc.constantFrom('00000000-0000-4000-8000-000000000000', 'not-a-uuid', '\u0000\u001b[31m', '💥'.repeat(50), 'x'.repeat(10_000)),
   fc.string({ maxLength: 40 }),
   fc.integer().map(String),
