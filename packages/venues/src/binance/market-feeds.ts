@@ -15,6 +15,7 @@
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { DepthSync } from './ws/depth-sync.ts';
 import { FeedStatus } from '../kit/feed-status.ts';
+import { SnapshotFetch } from '../kit/snapshot-fetch.ts';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { parseDepthDiff, parseKlineEvent, parseStreamMessage, parseTicker, parseTrade, type InstrumentRef } from './ws/parse.ts';
@@ -39,9 +40,7 @@ export interface MarketFeedsOptions {
 
 interface DepthFeed {
   readonly sync: DepthSync;
-  fetching: boolean;
-  retryTimer: NodeJS.Timeout | undefined;
-  failures: number;
+  readonly snapshot: SnapshotFetch<unknown>;
 }
 
 interface SymbolFeed {
@@ -101,7 +100,7 @@ export class MarketFeeds {
     if (this.targets.has(name)) return;
     switch (key.kind) {
       case 'orderbook':
-        feed.depth = { sync: new DepthSync(), fetching: false, retryTimer: undefined, failures: 0 };
+        feed.depth = this.depthFeed(feed);
         this.targets.set(name, { feed, kind: 'depth' });
         break;
       case 'trade':
@@ -128,7 +127,7 @@ export class MarketFeeds {
     this.stream.remove(name);
     switch (key.kind) {
       case 'orderbook':
-        if (feed.depth) clearTimeout(feed.depth.retryTimer);
+        feed.depth?.snapshot.stop();
         feed.depth = undefined;
         break;
       case 'trade':
@@ -171,7 +170,7 @@ export class MarketFeeds {
 
   stop(): void {
     this.stopped = true;
-    for (const feed of this.feeds.values()) if (feed.depth) clearTimeout(feed.depth.retryTimer);
+    for (const feed of this.feeds.values()) feed.depth?.snapshot.stop();
     this.feeds.clear();
     this.targets.clear();
     this.stream.close();
@@ -268,12 +267,12 @@ export class MarketFeeds {
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
         return;
       case 'request-snapshot':
-        this.fetchSnapshot(feed, depth);
+        depth.snapshot.request();
         return;
       case 'gap':
         this.options.log.warn({ symbol: feed.ref.symbol, expected: result.expectedFirstId, received: result.receivedFirstId }, 'Binance depth gap; resynchronising the book');
         this.setDown(feed, `depth gap: expected update ${result.expectedFirstId}, got ${result.receivedFirstId}`);
-        this.fetchSnapshot(feed, depth);
+        depth.snapshot.request();
         return;
       case 'buffered':
       case 'ignored':
@@ -283,38 +282,30 @@ export class MarketFeeds {
     }
   }
 
-  private fetchSnapshot(feed: SymbolFeed, depth: DepthFeed, delayMs = 0): void {
-    if (depth.fetching || depth.retryTimer || this.stopped) return;
-    if (delayMs > 0) {
-      depth.retryTimer = setTimeout(() => {
-        depth.retryTimer = undefined;
-        this.fetchSnapshot(feed, depth);
-      }, delayMs);
-      return;
-    }
-    depth.fetching = true;
-    this.options.rest
-      .publicGet(
-        '/api/v3/depth',
-        [
-          ['symbol', feed.external],
-          ['limit', String(this.options.depthSnapshotLimit)],
-        ],
-        depthWeight(this.options.depthSnapshotLimit),
-      )
-      .then((body) => {
-        depth.fetching = false;
-        if (feed.depth !== depth || this.stopped) return;
-        const result = depth.sync.handleSnapshot(parseDepthSnapshot(body));
+  /** A book kept from the REST snapshot (`GET /api/v3/depth`, fetched when the synchroniser asks) and the diffs. */
+  private depthFeed(feed: SymbolFeed): DepthFeed {
+    const sync = new DepthSync();
+    const snapshot: SnapshotFetch<unknown> = new SnapshotFetch({
+      load: () =>
+        this.options.rest.publicGet(
+          '/api/v3/depth',
+          [
+            ['symbol', feed.external],
+            ['limit', String(this.options.depthSnapshotLimit)],
+          ],
+          depthWeight(this.options.depthSnapshotLimit),
+        ),
+      onSnapshot: (body) => {
+        const result = sync.handleSnapshot(parseDepthSnapshot(body));
         switch (result.type) {
           case 'synced':
-            depth.failures = 0;
+            snapshot.succeeded();
             this.setUp(feed);
             this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
             return;
           case 'snapshot-too-old':
           case 'gap':
-            this.fetchSnapshot(feed, depth, this.options.snapshotRetryDelayMs);
+            snapshot.request(this.options.snapshotRetryDelayMs);
             return;
           case 'ignored':
           case 'applied':
@@ -322,16 +313,14 @@ export class MarketFeeds {
           case 'request-snapshot':
             return;
         }
-      })
-      .catch((err: unknown) => {
-        depth.fetching = false;
-        if (feed.depth !== depth || this.stopped) return;
-        depth.failures++;
-        const delay = Math.min(30_000, 500 * 2 ** Math.min(depth.failures, 6));
-        this.options.log.warn({ symbol: feed.ref.symbol, err: errorText(err), retryInMs: delay }, 'Binance depth snapshot failed');
+      },
+      onFailure: (err, retryInMs) => {
+        this.options.log.warn({ symbol: feed.ref.symbol, err: errorText(err), retryInMs }, 'Binance depth snapshot failed');
         this.setDown(feed, 'depth snapshot failed');
-        this.fetchSnapshot(feed, depth, delay);
-      });
+      },
+      backoff: { min: 500, max: 30_000 },
+    });
+    return { sync, snapshot };
   }
 
   /** A socket came (back) up: its non-depth feeds are live again at once; books wait for their resync. */

@@ -12,7 +12,7 @@
  * `C` when it is set. `outboundAccountPosition` becomes a `balances` snapshot of the assets it lists.
  */
 import type { ExecutionEvent } from '@cadenza/domain';
-import { asArray, asObject, bool, decimal, int, optStr, str, type WireObject } from './wire.ts';
+import { asArray, asObject, bool, decimal, frameObject, int, optStr, str, type WireObject } from './wire.ts';
 import type { OrderEvent } from './order-tracker.ts';
 import { normalizeDecimal } from '@cadenza/domain';
 
@@ -135,14 +135,9 @@ export type WsApiMessage =
 
 /** Classifies a WebSocket API frame; never throws. */
 export function parseWsApiMessage(text: string): WsApiMessage {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { kind: 'unknown', raw: text };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unknown', raw };
-  const o = raw as WireObject;
+  const frame = frameObject(text);
+  if (!('object' in frame)) return { kind: 'unknown', raw: frame.raw };
+  const o = frame.object;
   if (typeof o.event === 'object' && o.event !== null && !Array.isArray(o.event)) {
     return { kind: 'event', subscriptionId: typeof o.subscriptionId === 'number' ? o.subscriptionId : undefined, event: o.event as WireObject };
   }
@@ -156,5 +151,5 @@ export function parseWsApiMessage(text: string): WsApiMessage {
       ...(err && typeof err.code === 'number' && typeof err.msg === 'string' ? { error: { code: err.code, msg: err.msg } } : {}),
     };
   }
-  return { kind: 'unknown', raw };
+  return { kind: 'unknown', raw: o };
 }

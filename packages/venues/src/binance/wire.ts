@@ -47,3 +47,14 @@ export function levels(o: WireObject, key: string): Array<[string, string]> {
     return [price, qty];
   });
 }
+
+/** A frame's JSON: `object` when it is a JSON object, else `raw` (the parsed value, or the text when not JSON). */
+export function frameObject(text: string): { object: WireObject } | { raw: unknown } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { raw: text };
+  }
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { object: raw as WireObject } : { raw };
+}

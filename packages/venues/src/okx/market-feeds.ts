@@ -10,6 +10,7 @@ import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, Ticker
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { FeedStatus } from '../kit/feed-status.ts';
+import { SnapshotFetch } from '../kit/snapshot-fetch.ts';
 import { OkxBookSync, type OkxBookResult } from './book-sync.ts';
 import { OKX_BARS, parseBookMessage, parseBookSnapshot, parseCandle, parseTicker, parseTrade, type InstrumentRef } from './parse.ts';
 import type { OkxRestClient } from './rest-client.ts';
@@ -29,9 +30,7 @@ export interface OkxFeedsOptions {
 
 interface BookFeed {
   readonly sync: OkxBookSync;
-  fetching: boolean;
-  retryTimer: NodeJS.Timeout | undefined;
-  failures: number;
+  readonly snapshot: SnapshotFetch<unknown[]>;
 }
 
 interface SymbolFeed {
@@ -88,7 +87,7 @@ export class OkxMarketFeeds {
     if (this.channels.has(name)) return;
     const ch: Channel = { feed, kind: key.kind, ...(key.interval ? { interval: key.interval } : {}) };
     this.channels.set(name, ch);
-    if (key.kind === 'orderbook') feed.book = { sync: new OkxBookSync(), fetching: false, retryTimer: undefined, failures: 0 };
+    if (key.kind === 'orderbook') feed.book = this.bookFeed(feed);
     if (key.kind === 'kline') feed.klines.set(key.interval!, undefined);
     this.poolOf(key).add(name);
   }
@@ -100,7 +99,7 @@ export class OkxMarketFeeds {
     if (!this.channels.delete(name)) return;
     this.poolOf(key).remove(name);
     if (key.kind === 'orderbook') {
-      clearTimeout(feed.book?.retryTimer);
+      feed.book?.snapshot.stop();
       feed.book = undefined;
     }
     if (key.kind === 'ticker') feed.ticker = undefined;
@@ -134,7 +133,7 @@ export class OkxMarketFeeds {
 
   stop(): void {
     this.stopped = true;
-    for (const f of this.feeds.values()) clearTimeout(f.book?.retryTimer);
+    for (const f of this.feeds.values()) f.book?.snapshot.stop();
     this.feeds.clear();
     this.channels.clear();
     this.publicPool.close();
@@ -217,27 +216,27 @@ export class OkxMarketFeeds {
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
         return;
       case 'synced':
-        book.failures = 0;
+        book.snapshot.succeeded();
         this.status.setUp(feed.ref.symbol);
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
         return;
       case 'request-snapshot':
-        this.fetchSnapshot(feed, book);
+        book.snapshot.request();
         return;
       case 'gap':
         this.options.log.warn({ symbol: feed.ref.symbol, expected: result.expectedPrevSeqId, received: result.receivedPrevSeqId }, 'OKX book sequence break; resnapshotting');
         this.status.setDown(feed.ref.symbol, `book sequence break: expected prevSeqId ${result.expectedPrevSeqId}, got ${result.receivedPrevSeqId}`);
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
-        this.fetchSnapshot(feed, book);
+        book.snapshot.request();
         return;
       case 'checksum-mismatch':
         this.options.log.warn({ symbol: feed.ref.symbol, expected: result.expected, computed: result.computed }, 'OKX book checksum mismatch; resnapshotting');
         this.status.setDown(feed.ref.symbol, 'book checksum mismatch');
         this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
-        this.fetchSnapshot(feed, book);
+        book.snapshot.request();
         return;
       case 'snapshot-too-old':
-        this.fetchSnapshot(feed, book, this.options.snapshotRetryDelayMs);
+        book.snapshot.request(this.options.snapshotRetryDelayMs);
         return;
       case 'buffered':
       case 'ignored':
@@ -245,32 +244,21 @@ export class OkxMarketFeeds {
     }
   }
 
-  private fetchSnapshot(feed: SymbolFeed, book: BookFeed, delayMs = 0): void {
-    if (book.fetching || book.retryTimer || this.stopped) return;
-    if (delayMs > 0) {
-      book.retryTimer = setTimeout(() => {
-        book.retryTimer = undefined;
-        this.fetchSnapshot(feed, book);
-      }, delayMs);
-      return;
-    }
-    book.fetching = true;
-    this.options.rest
-      .publicGet('/api/v5/market/books', [['instId', feed.instId], ['sz', String(this.options.bookSnapshotDepth)]])
-      .then((data) => {
-        book.fetching = false;
-        if (feed.book !== book || this.stopped) return;
-        this.onBookResult(feed, book, book.sync.handleSnapshot(parseBookSnapshot(data)));
-      })
-      .catch((err: unknown) => {
-        book.fetching = false;
-        if (feed.book !== book || this.stopped) return;
-        book.failures++;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(book.failures, 7));
-        this.options.log.warn({ symbol: feed.ref.symbol, err: errorText(err), retryInMs: delay }, 'OKX book snapshot failed');
-        this.status.setDown(feed.ref.symbol, 'book snapshot failed');
-        this.fetchSnapshot(feed, book, delay);
-      });
+  /** A book kept from the REST snapshot (`GET /api/v5/market/books`, fetched when the chain asks) and the pushes. */
+  private bookFeed(feed: SymbolFeed): BookFeed {
+    const book: BookFeed = {
+      sync: new OkxBookSync(),
+      snapshot: new SnapshotFetch({
+        load: () => this.options.rest.publicGet('/api/v5/market/books', [['instId', feed.instId], ['sz', String(this.options.bookSnapshotDepth)]]),
+        onSnapshot: (data) => this.onBookResult(feed, book, book.sync.handleSnapshot(parseBookSnapshot(data))),
+        onFailure: (err, retryInMs) => {
+          this.options.log.warn({ symbol: feed.ref.symbol, err: errorText(err), retryInMs }, 'OKX book snapshot failed');
+          this.status.setDown(feed.ref.symbol, 'book snapshot failed');
+        },
+        backoff: { min: 250, max: 30_000 },
+      }),
+    };
+    return book;
   }
 
   /** A socket came (back) up: its non-book feeds are live again at once; books wait for their resync. */

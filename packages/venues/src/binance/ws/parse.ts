@@ -4,7 +4,7 @@
  * combined-stream envelope `{"stream": name, "data": payload}` versus control replies `{"result", "id"}`.
  */
 import type { KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';
-import { asObject, bool, decimal, int, levels, optDecimal, signedDecimal, str, type WireObject } from '../wire.ts';
+import { asObject, bool, decimal, frameObject, int, levels, optDecimal, signedDecimal, str, type WireObject } from '../wire.ts';
 import type { DepthDiff } from './depth-sync.ts';
 import { normalizeDecimal } from '@cadenza/domain';
 
@@ -28,20 +28,15 @@ function idOf(o: WireObject): number | string | null {
 
 /** Classifies a frame; never throws (bad JSON is `unknown`). */
 export function parseStreamMessage(text: string): StreamMessage {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { kind: 'unknown', raw: text };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unknown', raw };
-  const o = raw as WireObject;
+  const frame = frameObject(text);
+  if (!('object' in frame)) return { kind: 'unknown', raw: frame.raw };
+  const o = frame.object;
   if (typeof o.stream === 'string' && typeof o.data === 'object' && o.data !== null && !Array.isArray(o.data)) {
     return { kind: 'data', stream: o.stream, data: o.data as WireObject };
   }
   if (typeof o.code === 'number' && typeof o.msg === 'string') return { kind: 'error', id: idOf(o), code: o.code, msg: o.msg };
   if ('result' in o && 'id' in o) return { kind: 'result', id: idOf(o), result: o.result };
-  return { kind: 'unknown', raw };
+  return { kind: 'unknown', raw: o };
 }
 
 /** `depthUpdate` → DepthDiff (U, u, E, b, a). */
