@@ -17,10 +17,10 @@
  * - `rotateRefreshToken` is atomic: it revokes `revokeHash` only if that token is still active, and inserts
  *   `next` only in that case. Two concurrent rotations of one token: exactly one returns true.
  * - The pending reauthentication (`reauthenticationHash`, `reauthenticationSentAt`) is written only by
- *   `insertUser`, `startReauthentication` and `clearReauthentication`, never by `updateUser`: a stale copy of the
- *   user written back cannot revive a used nonce. Both are one conditional statement each, so they hold across
- *   connections and processes: of concurrent clears of one nonce exactly one returns true, and of concurrent starts
- *   within one interval exactly one.
+ *   `insertUser`, `startReauthentication`, `clearReauthentication` and `countWrongReauthentication`, never by
+ *   `updateUser`: a stale copy of the user written back cannot revive a used nonce. Each is one conditional
+ *   statement, so they hold across connections and processes: of concurrent clears of one nonce exactly one returns
+ *   true, of concurrent starts within one interval exactly one, and wrong tries from every process count together.
  * - Refresh tokens are stored as hashes only (the service hashes; the store never sees a plaintext token).
  * - Times are epoch milliseconds; metadata objects round-trip as JSON.
  */
@@ -124,6 +124,11 @@ export interface AuthStore {
    * `sentSince` (its lifetime). True to exactly one of concurrent callers; false for a wrong, used or expired one.
    */
   clearReauthentication(userId: string, hash: string, sentSince: number): Promise<boolean>;
+  /**
+   * Counts a wrong try at the pending reauthentication if it is still `hash`, and clears it on the `maxFailures`-th
+   * since it was started. True when this try cleared it.
+   */
+  countWrongReauthentication(userId: string, hash: string, maxFailures: number): Promise<boolean>;
   listIdentities(userId: string): Promise<IdentityRecord[]>;
   /** Replaces an identity row (matched by `identityId`). */
   updateIdentity(identity: IdentityRecord): Promise<void>;
@@ -197,6 +202,9 @@ export interface RecoveryTokenRecord {
  * - `putRecoveryToken` replaces the user's previous token (a new recovery invalidates the previous one);
  * - `consumeRecoveryToken` deletes the user's token only if it is still `linkHash`, and returns true to exactly
  *   one of several concurrent callers;
+ * - `countWrongRecoveryCode` counts a wrong code against the user's token only if it is still `linkHash`, and
+ *   deletes the token on the `maxFailures`-th wrong code since it was put, atomically: wrong codes on every
+ *   connection and process count together, and a consume racing the last of them cannot win after it;
  * - deleting a user deletes its token.
  */
 export interface RecoveryTokenStore {
@@ -204,6 +212,8 @@ export interface RecoveryTokenStore {
   getRecoveryTokenByUser(userId: string): Promise<RecoveryTokenRecord | undefined>;
   getRecoveryTokenByLink(linkHash: string): Promise<RecoveryTokenRecord | undefined>;
   consumeRecoveryToken(userId: string, linkHash: string): Promise<boolean>;
+  /** True when this wrong code voided (deleted) the token. */
+  countWrongRecoveryCode(userId: string, linkHash: string, maxFailures: number): Promise<boolean>;
 }
 
 /** Whether a store also keeps recovery tokens. */
@@ -213,6 +223,7 @@ export function hasRecoveryTokens(store: AuthStore): store is AuthStore & Recove
     typeof s.putRecoveryToken === 'function' &&
     typeof s.getRecoveryTokenByUser === 'function' &&
     typeof s.getRecoveryTokenByLink === 'function' &&
-    typeof s.consumeRecoveryToken === 'function'
+    typeof s.consumeRecoveryToken === 'function' &&
+    typeof s.countWrongRecoveryCode === 'function'
   );
 }

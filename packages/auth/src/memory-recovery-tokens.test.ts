@@ -29,3 +29,16 @@ test('expired entries are dropped as new ones arrive, and the size stays bounded
   assert.equal(await tokens.getRecoveryTokenByUser('u2'), undefined, 'the oldest goes first');
   assert.equal((await tokens.getRecoveryTokenByUser('u5'))?.linkHash, 'l-u5');
 });
+
+test('wrong codes count against the current token only; the last one voids it; a new token starts the count again', async () => {
+  const tokens = new MemoryRecoveryTokens(() => 0);
+  await tokens.putRecoveryToken(record('u1', 'a', 0));
+  assert.equal(await tokens.countWrongRecoveryCode('u1', 'a', 3), false);
+  assert.equal(await tokens.countWrongRecoveryCode('u1', 'stale', 3), false, 'a replaced token counts nothing');
+  await tokens.putRecoveryToken(record('u1', 'b', 0));
+  assert.equal(await tokens.countWrongRecoveryCode('u1', 'b', 3), false);
+  assert.equal(await tokens.countWrongRecoveryCode('u1', 'b', 3), false);
+  assert.equal(await tokens.countWrongRecoveryCode('u1', 'b', 3), true, 'the third wrong code voids it');
+  assert.equal(await tokens.getRecoveryTokenByUser('u1'), undefined);
+  assert.equal(await tokens.consumeRecoveryToken('u1', 'b'), false);
+});

@@ -11,6 +11,8 @@ export class MemoryRecoveryTokens implements RecoveryTokenStore {
   /** By user id; insertion order is creation order. */
   private readonly byUser = new Map<string, RecoveryTokenRecord>();
   private readonly byLink = new Map<string, string>();
+  /** Wrong codes against each user's current token. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly now: () => number,
@@ -40,11 +42,23 @@ export class MemoryRecoveryTokens implements RecoveryTokenStore {
     return true;
   }
 
+  async countWrongRecoveryCode(userId: string, linkHash: string, maxFailures: number): Promise<boolean> {
+    if (this.byUser.get(userId)?.linkHash !== linkHash) return false;
+    const n = (this.failures.get(userId) ?? 0) + 1;
+    if (n < maxFailures) {
+      this.failures.set(userId, n);
+      return false;
+    }
+    this.remove(userId);
+    return true;
+  }
+
   private remove(userId: string): void {
     const r = this.byUser.get(userId);
     if (!r) return;
     this.byUser.delete(userId);
     this.byLink.delete(r.linkHash);
+    this.failures.delete(userId);
   }
 
   private sweep(): void {

@@ -8,15 +8,15 @@
  *   (default 10 min): the password-recovery flow signs the user in by the mailed code and sets the new password
  *   right after, and a fresh password sign-in has just proven the password.
  * - `GET /reauthenticate` mails a 6-digit nonce (through the `Mailer`) to the account's address: at most one per
- *   `intervalSeconds` (60), valid `ttlSeconds` (10 min), single use, void after `maxFailures` (5) wrong tries. Only its
- *   HMAC (`hmac-secret.ts`) is stored, on the user row.
+ *   `intervalSeconds` (60), valid `ttlSeconds` (10 min), single use, void after `maxFailures` (5) wrong tries (counted
+ *   in the store, so together on every server). Only its HMAC (`hmac-secret.ts`) is stored, on the user row.
  * Refusals: 400 `reauthentication_needed` (no proof), 400 `reauthentication_not_valid` (wrong, used or expired
  * nonce), 400 `invalid_credentials` "Invalid current password".
  *
  * Single use holds across concurrent requests and servers: a nonce passes only if the store's compare-and-clear
  * (`AuthStore.clearReauthentication`) cleared it, so of two changes carrying one nonce exactly one goes through;
- * voiding after wrong tries clears only the nonce that was guessed at, and the send interval is the store's
- * conditional `startReauthentication`.
+ * wrong tries are counted (and the nonce voided) by the store against the nonce that was guessed at, and the send
+ * interval is the store's conditional `startReauthentication`.
  */
 import { randomInt } from 'node:crypto';
 import type { AuthStore, UserRecord } from './auth-store.ts';
@@ -25,7 +25,7 @@ import { AuthError } from './errors.ts';
 import type { CodeDigester } from './hmac-secret.ts';
 import type { Mailer } from './mailer.ts';
 import type { PasswordHasher } from './passwords.ts';
-import { sameDigest, WrongCodes } from './wrong-codes.ts';
+import { sameDigest } from './same-digest.ts';
 
 export interface ReauthenticationOptions {
   store: AuthStore;
@@ -50,12 +50,7 @@ const present = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /** See the module note. */
 export class ReauthenticationService {
-  /** Wrong nonces against the pending one (per process). */
-  private readonly wrongNonces: WrongCodes;
-
-  constructor(private readonly options: ReauthenticationOptions) {
-    this.wrongNonces = new WrongCodes(options.maxFailures ?? 5);
-  }
+  constructor(private readonly options: ReauthenticationOptions) {}
 
   /** Mails a new nonce to the user (replacing a pending one); 429 when asked again within the interval. */
   async send(user: UserRecord): Promise<void> {
@@ -69,7 +64,6 @@ export class ReauthenticationService {
     if (!(await this.options.store.startReauthentication(user.id, this.digest(user.id, nonce), now, now - interval))) {
       throw tooSoon((await this.options.store.getUserById(user.id))?.reauthenticationSentAt);
     }
-    this.wrongNonces.reset(user.id);
     const minutes = Math.round((this.options.ttlSeconds ?? 600) / 60);
     const text = [
       `Someone signed in as ${user.email} asked to change the account's email address or password.`,
@@ -104,11 +98,12 @@ export class ReauthenticationService {
     const pending = user.reauthenticationHash;
     if (pending === null || user.reauthenticationSentAt === null || user.reauthenticationSentAt < sentSince) throw new AuthError('reauthenticationNotValid');
     if (!sameDigest(pending, this.digest(user.id, nonce))) {
-      if (this.wrongNonces.exhausted(user.id)) await this.options.store.clearReauthentication(user.id, pending, 0);
+      if (await this.options.store.countWrongReauthentication(user.id, pending, this.options.maxFailures ?? 5)) {
+        this.options.log.warn({ userId: user.id }, 'too many wrong reauthentication nonces: the nonce is void');
+      }
       throw new AuthError('reauthenticationNotValid');
     }
     if (!(await this.options.store.clearReauthentication(user.id, pending, sentSince))) throw new AuthError('reauthenticationNotValid');
-    this.wrongNonces.reset(user.id);
   }
 
   private digest(userId: string, nonce: string): string {

@@ -9,7 +9,8 @@
  * Promises: the store only ever holds a SHA-256 digest of the link token (256 random bits) and an HMAC of the
  * code under the server's secret (`hmac-secret.ts`: a stolen database does not give the code away); a token works once and
  * only until `ttlSeconds` after it was issued; after `maxCodeFailures` wrong codes for an account its token is
- * void (so guessing the 6 digits has at most that many tries per mailed code, whatever the number of client IPs).
+ * void (so guessing the 6 digits has at most that many tries per mailed code, whatever the number of client IPs or
+ * servers: the store counts them, `RecoveryTokenStore.countWrongRecoveryCode`).
  * Every refusal of a code is the same `otp_expired` answer (unknown email, no token, wrong, expired, used), and of
  * a link likewise, so neither reveals whether an account exists.
  */
@@ -21,7 +22,7 @@ import type { CodeDigester } from './hmac-secret.ts';
 import type { Mailer } from './mailer.ts';
 import type { RedirectPolicy } from './redirect-policy.ts';
 import type { UserService } from './users.ts';
-import { sameDigest, WrongCodes } from './wrong-codes.ts';
+import { sameDigest } from './same-digest.ts';
 
 export interface RecoveryServiceOptions {
   store: RecoveryTokenStore;
@@ -44,12 +45,7 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 
 /** See the module note. */
 export class RecoveryService {
-  /** Wrong codes against the current token (per process). */
-  private readonly wrongCodes: WrongCodes;
-
-  constructor(private readonly options: RecoveryServiceOptions) {
-    this.wrongCodes = new WrongCodes(options.maxCodeFailures);
-  }
+  constructor(private readonly options: RecoveryServiceOptions) {}
 
   /**
    * Issues a new recovery token for `user` (voiding the previous one) and hands the message to the mailer. The
@@ -67,7 +63,6 @@ export class RecoveryService {
       createdAt: at,
       expiresAt: at + ttlSeconds * 1000,
     });
-    this.wrongCodes.reset(user.id);
     const query = new URLSearchParams({ token: tokenHash, type: 'recovery', redirect_to: this.options.redirects.resolve(redirectTo) });
     const link = `${siteUrl}/auth/v1/verify?${query.toString()}`;
     const minutes = Math.round(ttlSeconds / 60);
@@ -91,8 +86,7 @@ export class RecoveryService {
     const record = user && (await store.getRecoveryTokenByUser(user.id));
     if (!user || !record || record.expiresAt <= this.options.now()) throw new AuthError('otpExpired');
     if (!sameDigest(record.otpHash, this.codeDigest(user.id, code))) {
-      if (this.wrongCodes.exhausted(user.id)) {
-        await store.consumeRecoveryToken(user.id, record.linkHash);
+      if (await store.countWrongRecoveryCode(user.id, record.linkHash, this.options.maxCodeFailures)) {
         this.options.log.warn({ userId: user.id }, 'too many wrong recovery codes: the recovery token is void');
       }
       throw new AuthError('otpExpired');
@@ -117,7 +111,6 @@ export class RecoveryService {
   private async consume(user: UserRecord, linkHash: string, refusal: 'otpExpired' | 'emailLinkExpired'): Promise<UserRecord> {
     if (user.bannedUntil !== null && user.bannedUntil > this.options.now()) throw new AuthError('verifyUserBanned');
     if (!(await this.options.store.consumeRecoveryToken(user.id, linkHash))) throw new AuthError(refusal);
-    this.wrongCodes.reset(user.id);
     return user;
   }
 

@@ -89,11 +89,11 @@ export class CapturingMailer implements Mailer {
   async send(m: MailMessage): Promise<void> {
     this.sent.push(m);
   }
-  /** The reauthentication nonce last mailed to `to`. */
+  /** The 6-digit code (reauthentication nonce, recovery code) of the last mail to `to`. */
   lastCode(to: string): string {
     const mail = this.sent.filter((m) => m.to === to).at(-1);
-    const code = mail && /code to confirm it is you: (\d{6})\b/.exec(mail.text)?.[1];
-    if (!code) throw new Error(`no reauthentication code mailed to ${to}`);
+    const code = mail && /code(?: to confirm it is you)?: (\d{6})\b/.exec(mail.text)?.[1];
+    if (!code) throw new Error(`no code mailed to ${to}`);
     return code;
   }
 }

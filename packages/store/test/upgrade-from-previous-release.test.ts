@@ -60,7 +60,7 @@ test('auth.db of the previous release: users, identities, sessions, refresh toke
   try {
     assert.deepEqual(
       store.db.prepare('SELECT version FROM auth_migrations ORDER BY version').all(),
-      [1, 2, 3, 4].map((version) => ({ version })),
+      [1, 2, 3, 4, 5].map((version) => ({ version })),
     );
     const user = await store.getUserByEmail('demo@cadenza.dev');
     assert.deepEqual(user, {

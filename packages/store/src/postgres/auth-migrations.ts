@@ -100,4 +100,12 @@ CREATE TABLE auth_recovery_tokens (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'wrong tries at a mailed code counted in the database, so every server counts them together',
+    sql: `
+ALTER TABLE auth_users ADD COLUMN reauthentication_failures integer NOT NULL DEFAULT 0;
+ALTER TABLE auth_recovery_tokens ADD COLUMN failures integer NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -6,8 +6,9 @@
  *
  * Single-use operations hold across servers because each is one conditional statement: `rotateRefreshToken`
  * revokes only a token that is still active (`… AND revoked_at IS NULL`, then inserts the next one in the same
- * transaction); `consumeRecoveryToken` is one DELETE; `clearReauthentication` is one compare-and-clear UPDATE
- * and `startReauthentication` one UPDATE conditional on the send interval. Emails are unique on `lower(email)`.
+ * transaction); `consumeRecoveryToken` is one DELETE; `clearReauthentication` is one compare-and-clear UPDATE,
+ * `startReauthentication` one UPDATE conditional on the send interval; wrong tries at a mailed code are counted
+ * in the row (`countWrongReauthentication`, `countWrongRecoveryCode`), so every server counts them together. Emails are unique on `lower(email)`.
  * A database that cannot be reached fails the call with STORE_UNAVAILABLE (temporary).
  */
 import type pg from 'pg';
@@ -155,14 +156,17 @@ const tokenParams = (t: RefreshTokenRecord) => [t.tokenHash, t.sessionId, t.user
 const INSERT_USER = `INSERT INTO auth_users (id, email, email_skeleton, password_hash, role, aud, email_confirmed_at, last_sign_in_at,
   banned_until, app_metadata, user_metadata, is_anonymous, created_at, updated_at, reauthentication_hash, reauthentication_sent_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
-// Not the pending reauthentication: only the two conditional statements below write it.
+// Not the pending reauthentication: only the conditional statements below write it.
 const UPDATE_USER = `UPDATE auth_users SET email = $2, email_skeleton = $3, password_hash = $4, role = $5, aud = $6, email_confirmed_at = $7,
   last_sign_in_at = $8, banned_until = $9, app_metadata = $10, user_metadata = $11, is_anonymous = $12, created_at = $13, updated_at = $14
   WHERE id = $1`;
-const START_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_hash = $2, reauthentication_sent_at = $3
+const START_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_hash = $2, reauthentication_sent_at = $3, reauthentication_failures = 0
   WHERE id = $1 AND (reauthentication_sent_at IS NULL OR reauthentication_sent_at <= $4)`;
 const CLEAR_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_hash = NULL
   WHERE id = $1 AND reauthentication_hash = $2 AND reauthentication_sent_at >= $3`;
+const COUNT_WRONG_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_failures = reauthentication_failures + 1,
+  reauthentication_hash = CASE WHEN reauthentication_failures + 1 >= $3 THEN NULL ELSE reauthentication_hash END
+  WHERE id = $1 AND reauthentication_hash = $2 RETURNING reauthentication_hash IS NULL AS voided`;
 const INSERT_IDENTITY = `INSERT INTO auth_identities (identity_id, user_id, provider, provider_id, identity_data, email, last_sign_in_at,
   created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 const INSERT_TOKEN = 'INSERT INTO auth_refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)';
@@ -290,6 +294,11 @@ export class PgAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore
     return (await this.q(CLEAR_REAUTHENTICATION, [userId, hash, sentSince])).rowCount === 1;
   }
 
+  /** One conditional UPDATE: counts and, on the last try, clears in the same statement. */
+  async countWrongReauthentication(userId: string, hash: string, maxFailures: number): Promise<boolean> {
+    return (await this.q<{ voided: boolean }>(COUNT_WRONG_REAUTHENTICATION, [userId, hash, maxFailures])).rows[0]?.voided === true;
+  }
+
   async listIdentities(userId: string): Promise<IdentityRecord[]> {
     return (await this.q<IdentityRow>('SELECT * FROM auth_identities WHERE user_id = $1 ORDER BY created_at, identity_id', [userId])).rows.map(toIdentity);
   }
@@ -377,7 +386,7 @@ export class PgAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore
     await this.q(
       `INSERT INTO auth_recovery_tokens (user_id, link_hash, otp_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (user_id) DO UPDATE SET link_hash = excluded.link_hash, otp_hash = excluded.otp_hash,
-        created_at = excluded.created_at, expires_at = excluded.expires_at`,
+        created_at = excluded.created_at, expires_at = excluded.expires_at, failures = 0`,
       [r.userId, r.linkHash, r.otpHash, r.createdAt, r.expiresAt],
     );
   }
@@ -390,6 +399,17 @@ export class PgAuthStore implements AuthStore, RevocationLog, RecoveryTokenStore
   /** One DELETE: of several concurrent callers (servers included) exactly one sees a change. */
   async consumeRecoveryToken(userId: string, linkHash: string): Promise<boolean> {
     return (await this.q('DELETE FROM auth_recovery_tokens WHERE user_id = $1 AND link_hash = $2', [userId, linkHash])).rowCount === 1;
+  }
+  /** Count and delete in one transaction; the count's row lock makes a racing consume wait and then find nothing. */
+  async countWrongRecoveryCode(userId: string, linkHash: string, maxFailures: number): Promise<boolean> {
+    return this.tx(async (c) => {
+      const counted = await c.query<{ failures: number }>(
+        'UPDATE auth_recovery_tokens SET failures = failures + 1 WHERE user_id = $1 AND link_hash = $2 RETURNING failures', [userId, linkHash],
+      );
+      const failures = counted.rows[0]?.failures;
+      if (failures === undefined || failures < maxFailures) return false;
+      return (await c.query('DELETE FROM auth_recovery_tokens WHERE user_id = $1 AND link_hash = $2', [userId, linkHash])).rowCount === 1;
+    });
   }
 
   /** Closes the pool; the store is unusable afterwards. */

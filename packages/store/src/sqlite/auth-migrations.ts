@@ -124,4 +124,12 @@ ALTER TABLE auth_users ADD COLUMN reauthentication_sent_at INTEGER;
       for (const r of rows) set.run(emailSkeleton(r.email), r.id);
     },
   },
+  {
+    version: 5,
+    name: 'wrong tries at a mailed code counted in the database, so every process sharing it counts them together',
+    sql: `
+ALTER TABLE auth_users ADD COLUMN reauthentication_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE auth_recovery_tokens ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

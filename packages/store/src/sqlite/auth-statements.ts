@@ -10,14 +10,17 @@ export function prepareAuthStatements(db: Database.Database) {
     insertUser: p(`INSERT INTO auth_users (email, email_skeleton, password_hash, role, aud, email_confirmed_at, last_sign_in_at,
       banned_until, app_metadata, user_metadata, is_anonymous, reauthentication_hash, reauthentication_sent_at, created_at,
       updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    // Not the pending reauthentication: only the two conditional statements below write it.
+    // Not the pending reauthentication: only the conditional statements below write it.
     updateUser: p(`UPDATE auth_users SET email = ?, email_skeleton = ?, password_hash = ?, role = ?, aud = ?, email_confirmed_at = ?,
       last_sign_in_at = ?, banned_until = ?, app_metadata = ?, user_metadata = ?, is_anonymous = ?, created_at = ?, updated_at = ?
       WHERE id = ?`),
-    startReauthentication: p(`UPDATE auth_users SET reauthentication_hash = ?, reauthentication_sent_at = ?
+    startReauthentication: p(`UPDATE auth_users SET reauthentication_hash = ?, reauthentication_sent_at = ?, reauthentication_failures = 0
       WHERE id = ? AND (reauthentication_sent_at IS NULL OR reauthentication_sent_at <= ?)`),
     clearReauthentication: p(`UPDATE auth_users SET reauthentication_hash = NULL
       WHERE id = ? AND reauthentication_hash = ? AND reauthentication_sent_at >= ?`),
+    countWrongReauthentication: p(`UPDATE auth_users SET reauthentication_failures = reauthentication_failures + 1,
+      reauthentication_hash = CASE WHEN reauthentication_failures + 1 >= ? THEN NULL ELSE reauthentication_hash END
+      WHERE id = ? AND reauthentication_hash = ? RETURNING reauthentication_hash IS NULL AS voided`),
     userById: p('SELECT * FROM auth_users WHERE id = ?'),
     userByEmail: p('SELECT * FROM auth_users WHERE email = ?'),
     usersBySkeleton: p('SELECT * FROM auth_users WHERE email_skeleton = ? ORDER BY created_at, id'),
@@ -49,10 +52,11 @@ export function prepareAuthStatements(db: Database.Database) {
     pruneRevocations: p('DELETE FROM auth_revocations WHERE revoked_at < ?'),
     putRecovery: p(`INSERT INTO auth_recovery_tokens (user_id, link_hash, otp_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (user_id) DO UPDATE SET link_hash = excluded.link_hash, otp_hash = excluded.otp_hash,
-      created_at = excluded.created_at, expires_at = excluded.expires_at`),
+      created_at = excluded.created_at, expires_at = excluded.expires_at, failures = 0`),
     recoveryByUser: p('SELECT * FROM auth_recovery_tokens WHERE user_id = ?'),
     recoveryByLink: p('SELECT * FROM auth_recovery_tokens WHERE link_hash = ?'),
     consumeRecovery: p('DELETE FROM auth_recovery_tokens WHERE user_id = ? AND link_hash = ?'),
+    countWrongRecovery: p('UPDATE auth_recovery_tokens SET failures = failures + 1 WHERE user_id = ? AND link_hash = ? RETURNING failures'),
   };
 }
 

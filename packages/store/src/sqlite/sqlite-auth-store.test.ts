@@ -52,7 +52,7 @@ describe('SqliteAuthStore', () => {
     try {
       assert.deepEqual(await again.getUserByEmail('p@example.com'), u);
       const versions = again.db.prepare('SELECT version FROM auth_migrations').all();
-      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
       assert.equal(again.db.pragma('journal_mode', { simple: true }), 'wal');
     } finally {
       again.close();

@@ -254,6 +254,11 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
     return this.st.clearReauthentication.run(userId, hash, sentSince).changes === 1;
   }
 
+  /** One conditional UPDATE: counts and, on the last try, clears in the same statement. */
+  async countWrongReauthentication(userId: string, hash: string, maxFailures: number): Promise<boolean> {
+    return (this.st.countWrongReauthentication.get(maxFailures, userId, hash) as { voided: number } | undefined)?.voided === 1;
+  }
+
   async listIdentities(userId: string): Promise<IdentityRecord[]> {
     return (this.st.identities.all(userId) as IdentityRow[]).map(toIdentity);
   }
@@ -352,6 +357,13 @@ export class SqliteAuthStore implements AuthStore, RevocationLog, RecoveryTokenS
   /** One DELETE: of several concurrent callers (processes included) exactly one sees a change. */
   async consumeRecoveryToken(userId: string, linkHash: string): Promise<boolean> {
     return this.st.consumeRecovery.run(userId, linkHash).changes === 1;
+  }
+  /** Count and delete in one write transaction: no consume runs between them, in any process. */
+  async countWrongRecoveryCode(userId: string, linkHash: string, maxFailures: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.st.countWrongRecovery.get(userId, linkHash) as { failures: number } | undefined;
+      return row !== undefined && row.failures >= maxFailures && this.st.consumeRecovery.run(userId, linkHash).changes === 1;
+    }).immediate();
   }
 
   /** Closes the database; the store is unusable afterwards. */

@@ -34,6 +34,16 @@ export function authStoreContract(name: string, open: () => Promise<OpenedAuthSt
     return opened;
   }
 
+  /** A fresh store with one user, and a second connection to it (the store itself when there is none). */
+  async function withUser(t: Ctx, email: string) {
+    const opened = await fresh(t);
+    const { store } = opened;
+    const other = opened.another ? await opened.another() : store;
+    const u = user(email);
+    await store.insertUser(u, identity(u));
+    return { store, other, u };
+  }
+
   describe(`AuthStore contract: ${name}`, () => {
     test('users round-trip; emails are unique case-insensitively and a duplicate stores nothing', async (t) => {
       const { store } = await fresh(t);
@@ -66,11 +76,7 @@ export function authStoreContract(name: string, open: () => Promise<OpenedAuthSt
     });
 
     test('the pending reauthentication: started once per interval, cleared by compare-and-clear exactly once, never revived by updateUser', async (t) => {
-      const opened = await fresh(t);
-      const { store } = opened;
-      const other = opened.another ? await opened.another() : store;
-      const u = user('reauth@example.com');
-      await store.insertUser(u, identity(u));
+      const { store, other, u } = await withUser(t, 'reauth@example.com');
       assert.equal(await store.startReauthentication(u.id, 'h1', 1000, 400), true, 'none was pending');
       const stale = (await store.getUserById(u.id))!;
       assert.deepEqual([stale.reauthenticationHash, stale.reauthenticationSentAt], ['h1', 1000]);
@@ -92,6 +98,23 @@ export function authStoreContract(name: string, open: () => Promise<OpenedAuthSt
       const started = await Promise.all([store.startReauthentication(u.id, 'h3', 2000, 1400), other.startReauthentication(u.id, 'h4', 2000, 1400)]);
       assert.deepEqual([...started].sort(), [false, true], 'two connections starting within one interval: exactly one does');
       assert.equal((await store.getUserById(u.id))?.reauthenticationHash, started[0] ? 'h3' : 'h4');
+    });
+
+    test('wrong reauthentication tries count on every connection against the pending nonce; the last one clears it', async (t) => {
+      const { store, other, u } = await withUser(t, 'guess@example.com');
+      assert.equal(await store.countWrongReauthentication(u.id, 'h1', 3), false, 'nothing pending: nothing counted');
+      await store.startReauthentication(u.id, 'h1', 1000, 400);
+      assert.equal(await store.countWrongReauthentication(u.id, 'h1', 3), false);
+      assert.equal(await other.countWrongReauthentication(u.id, 'not-h1', 3), false, 'a try at another nonce counts nothing');
+      const last = await Promise.all([store.countWrongReauthentication(u.id, 'h1', 3), other.countWrongReauthentication(u.id, 'h1', 3)]);
+      assert.deepEqual([...last].sort(), [false, true], 'the third try on either connection clears it');
+      assert.equal((await store.getUserById(u.id))?.reauthenticationHash, null);
+      assert.equal(await store.clearReauthentication(u.id, 'h1', 0), false, 'a voided nonce passes no more');
+
+      await other.startReauthentication(u.id, 'h2', 2000, 1400);
+      assert.equal(await store.countWrongReauthentication(u.id, 'h2', 3), false, 'a new nonce starts the count again');
+      assert.equal(await other.countWrongReauthentication(u.id, 'h2', 3), false);
+      assert.equal(await store.clearReauthentication(u.id, 'h2', 2000), true);
     });
 
     test('look-alike addresses are found by their skeleton, in creation order', async (t) => {
@@ -206,7 +229,7 @@ export function authStoreContract(name: string, open: () => Promise<OpenedAuthSt
       assert.deepEqual(await store.revocationsAfter(log[2]!.id, 10), []);
     });
 
-    test('pending recoveries (if kept): one per user, found by user and link, consumed exactly once, gone with the user', async (t) => {
+    test('pending recoveries (if kept): one per user, found by user and link, consumed exactly once, void after the last wrong code, gone with the user', async (t) => {
       const opened = await fresh(t);
       const { store: a } = opened;
       if (!hasRecovery(a)) return;
@@ -224,8 +247,22 @@ export function authStoreContract(name: string, open: () => Promise<OpenedAuthSt
       const both = await Promise.all([a.consumeRecoveryToken(u.id, 'l2'), other.consumeRecoveryToken(u.id, 'l2')]);
       assert.deepEqual([...both].sort(), [false, true]);
       await a.putRecoveryToken({ ...first, linkHash: 'l3' });
+      assert.equal(await a.countWrongRecoveryCode(u.id, 'l3', 3), false);
+      assert.equal(await other.countWrongRecoveryCode(u.id, 'l2', 3), false, 'a consumed link counts nothing');
+      const third = await Promise.all([
+        other.countWrongRecoveryCode(u.id, 'l3', 3),
+        a.countWrongRecoveryCode(u.id, 'l3', 3),
+        other.consumeRecoveryToken(u.id, 'l3'),
+      ]);
+      assert.equal(third.filter(Boolean).length, 1, `the third wrong code or the consume, never both: ${third.join(', ')}`);
+      assert.equal(await a.getRecoveryTokenByUser(u.id), undefined);
+      await a.putRecoveryToken({ ...first, linkHash: 'l4' });
+      assert.equal(await other.countWrongRecoveryCode(u.id, 'l4', 2), false, 'a new token starts the count again');
+      assert.equal(await a.countWrongRecoveryCode(u.id, 'l4', 2), true, 'the last wrong code voids it');
+      assert.equal(await other.consumeRecoveryToken(u.id, 'l4'), false);
+      await a.putRecoveryToken({ ...first, linkHash: 'l5' });
       await a.deleteUser(u.id);
-      assert.equal(await other.getRecoveryTokenByLink('l3'), undefined, 'deleting the user deletes its token');
+      assert.equal(await other.getRecoveryTokenByLink('l5'), undefined, 'deleting the user deletes its token');
     });
   });
 }

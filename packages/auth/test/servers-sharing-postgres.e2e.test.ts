@@ -1,8 +1,9 @@
 /**
- * A reauthentication nonce is single use across concurrent requests and servers (issue 20). Two auth servers share
- * one PostgreSQL database and the signing keys, as two instances behind a load balancer do; the real supabase-js
- * sends the changes. When two changes carrying one nonce race, exactly one goes through and the other is refused
- * with `reauthentication_not_valid`.
+ * Mailed one-time codes hold across servers (issue 20). Two auth servers share one PostgreSQL database and the
+ * signing keys, as two instances behind a load balancer do; the real supabase-js talks to both. A reauthentication
+ * nonce is single use: when two changes carrying it race, exactly one goes through and the other is refused with
+ * `reauthentication_not_valid`. Five wrong tries void a nonce or a recovery code however they are spread over the
+ * servers (counted in the database, not per process).
  *
  * The first test makes the race certain instead of likely: a third connection (an operator's psql, a long
  * transaction) holds the user's row lock, so both servers have read the user and checked the nonce before either
@@ -115,4 +116,33 @@ test('six changes with one nonce at once, spread over both servers: exactly one 
   ).map(outcome);
   assert.equal(results.filter((r) => r === 'changed').length, 1, results.join(', '));
   assert.equal(results.filter((r) => r === 'reauthentication_not_valid').length, 5, results.join(', '));
+});
+
+/** Wrong codes alternate between the servers: three on one, two on the other. */
+const spread = <T>(i: number, x: T, y: T): T => (i % 2 ? y : x);
+
+test('five wrong nonces spread over both servers void the nonce: the right one is refused after', async () => {
+  const { a, b, nonce } = await pendingNonce();
+  const wrong = nonce === '123456' ? '654321' : '123456';
+  for (let i = 0; i < 5; i++) {
+    const r = await spread(i, a, b).auth.updateUser({ email: `guess-${seq}@example.com`, nonce: wrong });
+    assert.equal(outcome(r), 'reauthentication_not_valid');
+  }
+  assert.equal(outcome(await a.auth.updateUser({ email: `guess-${seq}@example.com`, nonce })), 'reauthentication_not_valid', 'void after five wrong tries');
+  assert.equal((await a.auth.reauthenticate()).error?.code, 'over_email_send_rate_limit', 'a new nonce only after the interval');
+});
+
+test('five wrong recovery codes spread over both servers void the recovery: the right code is refused after', async () => {
+  const email = `recover-${++seq}@example.com`;
+  await one.auth.users.createUser({ email, password: PASSWORD });
+  assert.equal((await one.supabase().auth.resetPasswordForEmail(email)).error, null);
+  const code = mailer.lastCode(email);
+  const wrong = code === '123456' ? '654321' : '123456';
+  for (let i = 0; i < 5; i++) {
+    const { error } = await spread(i, one, two).supabase().auth.verifyOtp({ email, token: wrong, type: 'recovery' });
+    assert.equal(error?.code, 'otp_expired');
+  }
+  const right = await two.supabase().auth.verifyOtp({ email, token: code, type: 'recovery' });
+  assert.equal(right.error?.code, 'otp_expired', 'void after five wrong codes');
+  assert.equal(right.data.session, null);
 });
