@@ -1,5 +1,5 @@
 /**
- * Whole-stack helpers for the live-venue tests (OKX, Bitfinex): the real server on a temporary data directory with a
+ * Whole-stack helpers for the live-venue tests (OKX, Bitfinex, Deribit): the real server on a temporary data directory with a
  * venue's URLs pointed at its local fake, supabase-js login of the demo user, the official centrifuge client, RPCs
  * that must succeed, and polling of server-side state (which has no event to await).
  */
