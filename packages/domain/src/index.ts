@@ -8,6 +8,7 @@ export * from './bounded-text.ts';
 export * from './model/decimal.ts';
 export * from './model/fixed-decimal.ts';
 export * from './model/instrument-rules.ts';
+export * from './model/kline-intervals.ts';
 export * from './model/time.ts';
 export * from './model/caller.ts';
 export type * from './model/primitives.ts';

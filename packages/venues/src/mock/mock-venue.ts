@@ -37,13 +37,15 @@ import type {
   VenueDeps,
   VenueOrder,
 } from '@cadenza/domain';
-import { InstrumentRules, decimalPlaces, formatFixed, parseFixed, pow10, toUnits } from '@cadenza/domain';
+import { InstrumentRules, decimalPlaces, formatFixed, klineIntervalMs, parseFixed, pow10, toUnits } from '@cadenza/domain';
 import { MOCK_INSTRUMENTS, type MockInstrumentConfig } from './mock-instruments.ts';
 import { ExternalFeed } from '../external/external-feed.ts';
 
 const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP', 'STOP_LIMIT', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'TRAILING_STOP'];
 const TIME_IN_FORCE = ['GTC', 'IOC', 'FOK', 'GTX', 'GTD', 'DAY'];
-const KLINE_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000 };
+/** The bars MOCK makes (a subset of the contract's intervals; lengths from the domain's kline intervals). */
+const MOCK_INTERVALS: readonly string[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+const barLength = (interval: string): number | undefined => (MOCK_INTERVALS.includes(interval) ? klineIntervalMs(interval) : undefined);
 const STOP_TYPES = new Set(['STOP', 'STOP_LIMIT', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'TRAILING_STOP']);
 const PRICED_TYPES = new Set(['LIMIT', 'LIMIT_MAKER', 'STOP_LIMIT', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT']);
 
@@ -111,7 +113,7 @@ export class MockVenue implements Venue {
         baseAsset: c.baseAsset, quoteAsset: c.quoteAsset, status: 'ACTIVE', tickSize: c.tickSize, lotSize: c.lotSize,
         minQuantity: c.minQuantity, maxQuantity: c.maxQuantity, minNotional: c.minNotional, basePrecision: c.basePrecision,
         quotePrecision: c.quotePrecision, orderTypes: [...ORDER_TYPES], timeInForceOptions: [...TIME_IN_FORCE],
-        makerFee, takerFee, klineIntervals: Object.keys(KLINE_MS), description: `${symbol} on the deterministic MOCK market`,
+        makerFee, takerFee, klineIntervals: [...MOCK_INTERVALS], description: `${symbol} on the deterministic MOCK market`,
       };
       const price = toUnits(c.price, ps)!;
       this.#markets.set(symbol, {
@@ -184,8 +186,8 @@ export class MockVenue implements Venue {
     const pushed = this.#external.klines(symbol, interval, limit);
     if (pushed) return pushed;
     const m = this.#market(symbol);
-    const len = KLINE_MS[interval];
-    if (!len) throw new MockVenueError(`interval ${interval} is not supported on ${this.id} (supported: ${Object.keys(KLINE_MS).join(', ')})`);
+    const len = barLength(interval);
+    if (!len) throw new MockVenueError(`interval ${interval} is not supported on ${this.id} (supported: ${MOCK_INTERVALS.join(', ')})`);
     const now = this.#deps.clock.now();
     const n = Math.max(0, Math.min(500, Math.floor(limit)));
     const current = Math.floor(now / len) * len;
@@ -355,7 +357,7 @@ export class MockVenue implements Venue {
 
   #checkStream(key: MarketStreamKey): void {
     this.#market(key.symbol);
-    if (key.kind === 'kline' && (key.interval === undefined || !KLINE_MS[key.interval])) {
+    if (key.kind === 'kline' && (key.interval === undefined || !barLength(key.interval))) {
       throw new MockVenueError(`interval ${String(key.interval)} is not supported on ${this.id}`);
     }
   }

@@ -8,4 +8,4 @@ export { PAPER_INSTRUMENTS, DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE, instrumentSpec
 export { MatchingEngine, type MatchingEngineOptions } from './matching/matching-engine.ts';
 export type { SubmitOrder, EngineEvent, FillEvent, StpMode, EngineOrderType, EngineTimeInForce } from './matching/engine-messages.ts';
 export { FeeSchedule } from './matching/fees.ts';
-export { KLINE_INTERVALS, type KlineInterval } from './market-data/kline-intervals.ts';
+export { KLINE_INTERVALS, type KlineInterval } from '@cadenza/domain';

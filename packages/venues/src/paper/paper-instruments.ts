@@ -6,7 +6,7 @@
  */
 import type { InstrumentSpec } from '@cadenza/domain';
 import { ENGINE_ORDER_TYPES, ENGINE_TIME_IN_FORCE } from './matching/engine-messages.ts';
-import { KLINE_INTERVALS } from './market-data/kline-intervals.ts';
+import { KLINE_INTERVALS } from '@cadenza/domain';
 import type { PairRules } from '../pair-rules.ts';
 
 /** Default fees: 0.08 % maker, 0.10 % taker (Binance's regular spot tier is 0.10 % / 0.10 %). */

@@ -13,7 +13,7 @@ import { FeeSchedule } from './matching/fees.ts';
 import { MatchingEngine, type AmendTerms } from './matching/matching-engine.ts';
 import type { BookSide } from './matching/order-book.ts';
 import { InstrumentMarketData, type BarChange } from './market-data/instrument-market-data.ts';
-import { KLINE_INTERVALS } from './market-data/kline-intervals.ts';
+import { KLINE_INTERVALS } from '@cadenza/domain';
 import { MarketSimulator, type SimulatedExchange } from './market-simulator.ts';
 import { OrderTranslator } from './order-translation.ts';
 import type { PaperInstrumentConfig } from './paper-instruments.ts';

@@ -6,10 +6,10 @@ import type { Candle, InstrumentSpec, KlineUpdate } from '@cadenza/domain';
 import { asArray, asObject, decimal, int, levels, optDecimal, optInt, optStr, str, type WireObject } from '../wire.ts';
 import { BinanceVenueError } from '../errors.ts';
 import type { DepthSnapshotData } from '../ws/depth-sync.ts';
-import { decimalPlaces, normalizeDecimal } from '@cadenza/domain';
+import { KLINE_INTERVALS, decimalPlaces, normalizeDecimal } from '@cadenza/domain';
 
-/** Kline intervals Binance spot serves (REST and streams), in the contract's `KlineInterval` spelling. */
-export const BINANCE_KLINE_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
+/** Kline intervals Binance spot serves (REST and streams): every one of the contract's `KlineInterval` values. */
+export const BINANCE_KLINE_INTERVALS = KLINE_INTERVALS;
 
 /** Binance's standard spot fee (0.1 %); exchangeInfo carries no fees and /api/v3/account needs a key. */
 export const DEFAULT_FEE_RATE = '0.001';

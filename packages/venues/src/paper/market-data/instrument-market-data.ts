@@ -7,7 +7,7 @@
 import { formatFixed, type Candle, type InstrumentRules, type InstrumentSpec, type KlineUpdate, type TickerSnapshot } from '@cadenza/domain';
 import type { OrderBook } from '../matching/order-book.ts';
 import { KlineSeries, type Bar } from './kline-series.ts';
-import type { KlineInterval } from './kline-intervals.ts';
+import type { KlineInterval } from '@cadenza/domain';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barOpen, nextBarOpen } from './kline-intervals.ts';
+import { barOpen, nextBarOpen } from '@cadenza/domain';
 import { KlineSeries } from './kline-series.ts';
 
 const T = Date.UTC(2026, 10, 24, 9, 0, 0);

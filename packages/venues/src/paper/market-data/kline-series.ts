@@ -6,7 +6,7 @@
  * as exchanges report it); at least the last `capacity` bars are kept (older ones dropped in batches); only the last bar is still forming;
  * a bar is final once time reaches the next bar's open (by a trade or by `roll`).
  */
-import { barOpen, nextBarOpen, type KlineInterval } from './kline-intervals.ts';
+import { barOpen, nextBarOpen, type KlineInterval } from '@cadenza/domain';
 
 /** One OHLCV bar in ticks and lots. */
 export interface Bar {

@@ -1,10 +1,11 @@
 /**
- * @module paper/market-data/kline-intervals
- * Bar boundaries for every contract `KlineInterval`, in UTC: fixed lengths for 1s…3d (aligned to the epoch),
- * weeks starting Monday 00:00 UTC, months starting on the 1st 00:00 UTC.
+ * @module model/kline-intervals
+ * The contract's `KlineInterval` values and their bar boundaries, in UTC: fixed lengths for 1s…1w (aligned to the
+ * epoch; weeks starting Monday 00:00 UTC), months starting on the 1st 00:00 UTC. Every venue that makes bars (PAPER,
+ * MOCK) or checks the intervals it serves (Binance serves them all) reads them here.
  */
 
-/** Every contract KlineInterval, shortest first; PAPER produces all of them. */
+/** Every contract KlineInterval, shortest first. */
 export const KLINE_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
 /** One of KLINE_INTERVALS (case-sensitive: '1m' minute, '1M' month). */
 export type KlineInterval = (typeof KLINE_INTERVALS)[number];
@@ -33,6 +34,11 @@ const FIXED: Partial<Record<KlineInterval, number>> = {
   '3d': 3 * DAY,
   '1w': 7 * DAY,
 };
+
+/** The fixed length of an interval's bars in milliseconds; undefined for '1M' (months differ) and unknown values. */
+export function klineIntervalMs(interval: string): number | undefined {
+  return isKlineInterval(interval) ? FIXED[interval] : undefined;
+}
 
 /** Whether a string is a KlineInterval value. */
 export function isKlineInterval(value: string): value is KlineInterval {
