@@ -7,7 +7,7 @@
  * resting orders back into the books and reconciling live venues, as after a restart (docs/scale-out.md).
  */
 import type { Logger } from 'pino';
-import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Cadenza, type CallerContext, type ExecutionEvent, type MarketDataSink, type Store, type Venue, type VenueDeps } from '@cadenza/domain';
+import { createCadenza, toOrderBook, toTicker, toKline, toMarketTrade, type Cadenza, type CallerContext, type Cipher, type ExecutionEvent, type MarketDataSink, type Store, type Venue, type VenueDeps } from '@cadenza/domain';
 import { MarketDataBridge } from './bridge/market-data-bridge.ts';
 import type { ServerConfig } from './config.ts';
 import { channelGrant } from './gateway-app.ts';
@@ -48,6 +48,8 @@ export interface DomainRuntime {
 /** Builds the domain and starts it: venues first (the domain's start reads their instruments and reconciles with them). */
 export async function startDomainRuntime(o: DomainRuntimeOptions): Promise<DomainRuntime> {
   const { config, log } = o;
+  const cipher = loadCipher({ dataDir: config.dataDir, masterKey: config.masterKey });
+  await checkMasterKey(o.store, cipher);
   let venues: Venue[] = [];
   const venueById = () => new Map(venues.map((v) => [v.id, v]));
   const bridge = new MarketDataBridge({
@@ -82,7 +84,7 @@ export async function startDomainRuntime(o: DomainRuntimeOptions): Promise<Domai
     venues,
     clock,
     ids: uuidSource(),
-    cipher: loadCipher({ dataDir: config.dataDir, masterKey: config.masterKey }),
+    cipher,
     events: { publish: o.publish },
     log: log.child({ module: 'domain' }),
     config: { ...config.quotas, system: { version: o.version, documentation: `${config.publicUrl ?? ''}/docs` } },
@@ -116,4 +118,23 @@ export async function startDomainRuntime(o: DomainRuntimeOptions): Promise<Domai
     grant: (caller, channel) => channelGrant({ cadenza, venues: venueById, toOrderBook }, caller, channel),
     stop,
   };
+}
+
+/**
+ * The master key must be the one that sealed the stored venue credentials. A server with another one — a lost
+ * `master.key`, or a server of a cluster started without a copy of the first one's (docs/scale-out.md) — refuses to
+ * run the domain, naming the cause, instead of failing every live-venue call later. Among several servers the lease
+ * then goes to one that has the right key.
+ */
+async function checkMasterKey(store: Store, cipher: Cipher): Promise<void> {
+  const sample = (await store.listCredentials({}, { offset: 0, limit: 1 })).items[0];
+  if (!sample) return;
+  try {
+    cipher.decrypt(sample.secretCiphertext);
+  } catch {
+    throw new Error(
+      'the stored venue credentials were encrypted with another master key than this server\'s: give it the same ' +
+        'CADENZA_MASTER_KEY, or the master.key of the data directory that stored them (every server of a cluster needs the same one)',
+    );
+  }
 }

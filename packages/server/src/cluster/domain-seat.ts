@@ -58,6 +58,7 @@ export class DomainSeat {
   private closing = false;
   private warnedNoSecret = false;
   private warnedUnshared = false;
+  private comparedKeysWith: string | undefined;
   private lease: PgLease | undefined;
   private advertiseUrl = '';
 
@@ -135,6 +136,10 @@ export class DomainSeat {
       this.starting = this.take(s.epoch).finally(() => (this.starting = undefined));
     } else if (s.role === 'waiting' && s.current) {
       this.o.log.info({ holder: s.current.holder, epoch: s.current.epoch }, 'the trading domain is held by another server; forwarding domain calls there');
+      if (this.comparedKeysWith !== s.current.holder && s.current.holder !== this.advertiseUrl) {
+        this.comparedKeysWith = s.current.holder;
+        void this.compareSigningKeys(s.current.holder);
+      }
       if (!this.o.channelsShared && !this.warnedUnshared) {
         this.warnedUnshared = true;
         this.o.log.error({ holder: s.current.holder }, "another server holds the trading domain, and this one shares no channels with it: set CADENZA_REDIS_URL (the same Redis on every server) or CADENZA_CENTRIFUGO_API_URL, or the account events and market data it publishes never reach the clients connected here (docs/scale-out.md)");
@@ -155,6 +160,29 @@ export class DomainSeat {
       await this.stopRuntime().catch(() => undefined);
       await this.lease?.close().catch(() => undefined);
       this.o.onFatal(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /**
+   * A follower compares its token signing keys (its JWKS) with the holder's, once per holder: servers that share no
+   * key refuse each other's tokens — at random, wherever the balancer sends a request — so the operator hears of it
+   * at once. Built-in auth only: with a Supabase project both publish no keys of their own.
+   */
+  private async compareSigningKeys(holder: string): Promise<void> {
+    const kids = async (base: string): Promise<Set<string>> => {
+      const res = await fetch(`${base}/auth/v1/.well-known/jwks.json`, { signal: AbortSignal.timeout(10_000) });
+      const body = (await res.json()) as { keys?: Array<{ kid?: unknown }> };
+      return new Set((body.keys ?? []).map((k) => k.kid).filter((k): k is string => typeof k === 'string'));
+    };
+    try {
+      const [mine, theirs] = await Promise.all([kids(this.advertiseUrl), kids(holder)]);
+      if (mine.size === 0 || theirs.size === 0 || [...mine].some((k) => theirs.has(k))) return;
+      this.o.log.error(
+        { holder, keys: [...mine], holderKeys: [...theirs] },
+        "this server and the holder of the trading domain sign access tokens with different keys, so each refuses the other's tokens: give every server the same <data dir>/keys/ (docs/scale-out.md, \"Shared secrets\")",
+      );
+    } catch (err) {
+      this.o.log.warn({ err, holder }, "could not compare this server's token signing keys with the holder's");
     }
   }
 
