@@ -63,7 +63,10 @@ export async function startDomainRuntime(o: DomainRuntimeOptions): Promise<Domai
   // Mark prices and funding settlements go to the domain (positions, margin); the rest of market data to the channels.
   const marketData: MarketDataSink = {
     onBookChanged: (venue, symbol) => bridge.onBookChanged(venue, symbol),
-    onTrade: (trade) => bridge.onTrade(trade),
+    onTrade: (trade) => {
+      bridge.onTrade(trade);
+      domain?.orders.onTrade(trade);
+    },
     onTicker: (ticker) => bridge.onTicker(ticker),
     onKline: (kline) => bridge.onKline(kline),
     onMarkPrice: (mark) => domain?.derivatives.onMarkPrice(mark),

@@ -30,6 +30,9 @@ export class OpenOrders {
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
+  /** Told of every committed change of an order (order-lists.ts follows its legs). */
+  changed: ((o: Order) => void) | undefined;
+
   constructor(private readonly ctx: DomainContext) {}
 
   async load(): Promise<void> {
@@ -70,6 +73,7 @@ export class OpenOrders {
     this.put(o);
     this.ctx.unit.onUndo(() => (before ? this.put(before) : this.forget(o)));
     this.ctx.unit.onDone(() => {
+      this.changed?.(o);
       const ws = this.watchers.get(o.tradeOrderId);
       if (ws) for (const w of [...ws]) w();
     });

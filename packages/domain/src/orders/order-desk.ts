@@ -49,7 +49,22 @@ export interface SubmitOrderRequest {
    */
   leverage?: unknown;
   positionId?: string;
+  /** A leg of an order list (order-lists.ts): never set from a client's params. */
+  leg?: LegSpec;
 }
+
+/**
+ * How an order-list leg is recorded: its list fields, and whether Cadenza holds it instead of sending it —
+ * `PENDING` (CREATED, waiting for its parent to fill) or `ARMED` (ACCEPTED, an emulated stop waiting for its trigger).
+ * A held leg locks nothing: the funds it needs are checked and locked when it goes to the venue.
+ */
+export interface LegSpec {
+  fields: Partial<Order>;
+  hold?: 'PENDING' | 'ARMED';
+}
+
+/** Takes a submit that names a `contingencyType` (order-lists.ts). */
+export type OrderListSubmit = (caller: CallerContext, req: SubmitOrderRequest) => Promise<Order>;
 
 /** The pre-trade check of orders on derivative instruments (margin/derivative-orders.ts). */
 export interface OrderDerivatives {
@@ -81,6 +96,8 @@ export class OrderDesk {
   private readonly vault: CredentialVault;
   /** Set by the OTC desk when it starts. */
   quoted: QuotedOrders | undefined;
+  /** Set by the order lists (order-lists.ts). */
+  lists: OrderListSubmit | undefined;
   private readonly derivatives: OrderDerivatives;
 
   constructor(
@@ -107,6 +124,9 @@ export class OrderDesk {
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
     if (this.quoted && (account.venue === FERMATA || req.tradeOrder.orderType === 'QUOTED')) return this.quoted(caller, account, req, idempotencyKey);
+    const listed = (req.tradeOrder as { contingencyType?: unknown }).contingencyType;
+    if (listed !== undefined && listed !== null && !req.leg && this.lists) return this.lists(caller, req);
+    const hold = req.leg?.hold;
     const venue = this.ctx.venues.require(account.venue);
     if (!read.ok) throw read.error;
     const draft = read.draft;
@@ -138,8 +158,9 @@ export class OrderDesk {
           spec,
           status: instrument.status,
           book: marketBook,
-          freeBase: this.book.free(accountId, spec.baseAsset),
-          freeQuote: this.book.free(accountId, spec.quoteAsset),
+          // A held leg's funds are checked when it goes to the venue (LegSpec).
+          freeBase: hold ? UNCHECKED : this.book.free(accountId, spec.baseAsset),
+          freeQuote: hold ? UNCHECKED : this.book.free(accountId, spec.quoteAsset),
           buffer: dec(this.ctx.config.marketLockBuffer),
         });
     if (!check.ok) throw check.error;
@@ -189,6 +210,17 @@ export class OrderDesk {
       order.trailingDelta = str(trailing.distance);
     }
 
+    if (req.leg) Object.assign(order, req.leg.fields);
+    if (hold) {
+      order.emulated = true;
+      order.lockedAmount = '0';
+      if (hold === 'PENDING') order.status = 'CREATED';
+      this.ctx.unit.run(() => {
+        this.ledger.open(order, check.lockAsset, dec(0));
+        if (hold === 'ARMED') this.ledger.step(order, 'ACCEPT', {});
+      });
+      return this.live.current(tradeOrderId);
+    }
     const venueOrder = toVenueOrder(order, order.quantity);
 
     // One transaction holds the new order, its lock and whatever an in-process venue reports while taking it.
@@ -203,10 +235,15 @@ export class OrderDesk {
     return req.awaitClosed ? this.awaitClosed(tradeOrderId) : this.live.current(tradeOrderId);
   }
 
-  async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<Order> {
+  async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string; cancelReason?: string }): Promise<Order> {
     const { account, order } = await this.ownedOrder(caller, req);
     if (isTerminal(order.status)) throw new DomainError('ORDER_NOT_CANCELLABLE', `trade order ${order.tradeOrderId} is already ${order.status}`);
     if (order.status === 'PENDING_CANCEL') return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
+    if (order.emulated) {
+      // Held by Cadenza (a pending or armed leg): nothing at the venue to cancel.
+      this.ledger.close(order, 'CANCEL', this.ctx.clock.now(), { cancelReason: req.cancelReason ?? 'cancelled by user' });
+      return this.live.current(order.tradeOrderId);
+    }
     const venue = this.ctx.venues.get(order.venue);
     if (!venue) {
       this.ledger.close(order, 'CANCEL', this.ctx.clock.now(), { cancelReason: 'venue not available' });
@@ -285,6 +322,51 @@ export class OrderDesk {
     return this.live.current(order.tradeOrderId);
   }
 
+  /**
+   * Sends a held leg (order-lists.ts) to its venue: a PENDING child whose entry filled, or a triggered stop (which
+   * works as MARKET, or LIMIT at its limit price). Its funds are checked and locked now, with the send recorded
+   * first; a leg that cannot go (funds, venue, account) is closed with the reason.
+   */
+  async sendHeld(order: Order): Promise<void> {
+    const venue = this.ctx.venues.get(order.venue);
+    const account = this.accounts.find(order.tradingAccountId);
+    const instrument = this.instruments.get(order.instrumentId);
+    const refuse = (reason: string) => {
+      const cur = this.live.openOrder(order.tradeOrderId);
+      if (!cur) return;
+      if (transition(cur.status, 'REJECT').ok) this.ledger.close(cur, 'REJECT', this.ctx.clock.now(), { rejectReason: reason });
+      else this.ledger.close(cur, 'CANCEL', this.ctx.clock.now(), { cancelReason: reason });
+    };
+    if (!venue || !account || !instrument) return refuse('the venue, account or instrument of the leg is no longer available');
+    const working = toVenueOrder(order, order.quantity);
+    const draft: OrderDraft = { instrumentId: order.instrumentId, side: order.side, orderType: working.orderType, quantityType: 'BASE', quantity: dec(order.quantity), timeInForce: working.timeInForce, timeInForceGiven: false };
+    if (working.limitPrice !== undefined) draft.limitPrice = dec(working.limitPrice);
+    if (working.stopPrice !== undefined) draft.stopPrice = dec(working.stopPrice);
+    const check = preTradeCheck({
+      draft,
+      spec: instrument.spec,
+      status: instrument.status,
+      book: working.orderType === 'MARKET' ? venue.getBook(instrument.spec.symbol, this.ctx.config.estimateDepth) : undefined,
+      freeBase: this.book.free(order.tradingAccountId, order.baseAsset),
+      freeQuote: this.book.free(order.tradingAccountId, order.quoteAsset),
+      buffer: dec(this.ctx.config.marketLockBuffer),
+    });
+    if (!check.ok) return refuse(check.error.message);
+    const next: Order = { ...order, emulated: false, lockAsset: check.lockAsset, lockedAmount: str(check.lockAmount), updatedAt: this.ctx.clock.now() };
+    if (order.status === 'CREATED') next.status = 'SUBMITTED';
+    const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
+    try {
+      await recordThenCall(
+        this.ctx,
+        venue,
+        () => this.ledger.write(next, [], () => this.book.lock(order.tradingAccountId, check.lockAsset, check.lockAmount)),
+        () => venue.submitOrder(working, venueAccount),
+      );
+    } catch (err) {
+      refuse(reasonOf(err, 'venue refused the order'));
+    }
+  }
+
   /** The caller's order (memory first), or ORDER_NOT_FOUND. */
   private async ownedOrder(caller: CallerContext, req: OrderLookup & { tradingAccountId: string }): Promise<{ account: TradingAccount; order: Order }> {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
@@ -327,3 +409,6 @@ function cancelRequestOf(order: Order): CancelRequest {
   if (order.externalOrderId !== undefined) request.externalOrderId = order.externalOrderId;
   return request;
 }
+
+/** Stands in for the free balance when a held leg is checked: everything but the funds. */
+const UNCHECKED = dec('1000000000000000000000000000000');

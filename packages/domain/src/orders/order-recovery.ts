@@ -57,7 +57,8 @@ export class OrderRecovery {
     const onVenueLedger: Order[] = [];
     for (const o of this.deps.live.openOrders()) {
       const venue = this.ctx.venues.get(o.venue);
-      if (!venue) continue;
+      // Held by Cadenza, not at the venue: the order lists re-arm them (order-lists.ts).
+      if (!venue || o.emulated) continue;
       if (venue.capabilities.ledger === 'venue') {
         onVenueLedger.push(o);
         continue;

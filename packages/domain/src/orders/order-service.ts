@@ -25,6 +25,8 @@ import { OrderDesk } from './order-desk.ts';
 import { OrderLedger } from './order-ledger.ts';
 import { OrderQueries } from './order-queries.ts';
 import { OrderRecovery } from './order-recovery.ts';
+import { OrderLists } from './order-lists.ts';
+import type { TradeTick } from '../model/market-data.ts';
 
 import type { OrderLookup } from './open-orders.ts';
 import type { SubmitOrderRequest } from './order-desk.ts';
@@ -53,6 +55,7 @@ export class OrderService {
   readonly execution: ExecutionSink;
   /** Open and recently closed orders (the liquidator watches its orders here). */
   readonly live: OpenOrders;
+  private readonly lists: OrderLists;
 
   constructor(ctx: DomainContext, accounts: AccountRegistry, instruments: InstrumentCatalog, book: PortfolioBook, vault: CredentialVault, positions: OrderPositions) {
     const live = new OpenOrders(ctx);
@@ -69,6 +72,15 @@ export class OrderService {
     this.execution = execution;
     this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault, derivatives: positions.derivatives });
     this.queries = new OrderQueries(ctx, accounts, live);
+    const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, instruments });
+    this.lists = lists;
+    this.desk.lists = (caller, req) => lists.submit(caller, req);
+    live.changed = (o) => lists.changed(o);
+  }
+
+  /** A trade a venue reported: the order lists' held stops watch them (order-lists.ts). */
+  onTrade(trade: TradeTick): void {
+    this.lists.onTrade(trade);
   }
 
   submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
@@ -108,8 +120,10 @@ export class OrderService {
   }
 
   /** See order-recovery.ts. */
-  recover(): Promise<{ restored: number; cancelled: number; reconciling: number }> {
-    return this.recovery.recover();
+  async recover(): Promise<{ restored: number; cancelled: number; reconciling: number }> {
+    const recovered = await this.recovery.recover();
+    await this.lists.rearm();
+    return recovered;
   }
 
   /** Resolves when no reconciliation with a venue is running (retries scheduled for later not counted). */

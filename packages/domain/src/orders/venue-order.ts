@@ -30,6 +30,12 @@ export function toVenueOrder(o: Order, quantity: string): VenueOrder {
     if (d.positionMode === 'HEDGE') v.positionSide = (o.side === 'BUY') === (d.reduceOnly === true) ? 'SHORT' : 'LONG';
   }
   if (o.trailingDelta !== undefined) v.trailingDelta = o.trailingDelta;
+  if (o.triggeredAt !== undefined) {
+    // A stop Cadenza held and triggered (order-lists.ts) works at the venue as what it turns into.
+    v.orderType = o.limitPrice !== undefined ? 'LIMIT' : 'MARKET';
+    if (v.orderType === 'MARKET') v.timeInForce = 'IOC';
+    delete v.stopPrice;
+  }
   return v;
 }
 

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dec } from '@cadenza/domain';
+import { dec, str } from '@cadenza/domain';
 import { harness, type Harness, type Client } from './rpc-harness.ts';
 
 const h: Harness = await harness();
@@ -146,7 +146,6 @@ test('TRAILING_STOP on PAPER: the trigger follows the market, never against the 
   for (const orderSide of ['BUY', 'SELL']) {
     await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide, orderType: 'MARKET', quantity: '0.01' }, awaitClosed: true });
   }
-  // (The SUBMITTED push shows the trigger Cadenza estimated; from acceptance on, the venue's.)
   const working = (order: any) => (e: any) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === order.tradeOrderId && e.data.status === 'ACCEPTED';
   await events.waitFor((e) => (working(stop)(e) && dec(e.data.stopPrice).gt(first)) || (working(buyStop)(e) && dec(e.data.stopPrice).lt(buyStop.stopPrice)));
   await trader.ok('command.trade_order.cancel_all', { tradingAccountId: id });
@@ -171,4 +170,72 @@ test('TRAILING_STOP on PAPER: the trigger follows the market, never against the 
     const seen = triggers(order);
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.sub(seen[i - 1]!).mul(favour).gte(0), `a trigger never moves against the position: ${seen.join(' → ')}`);
   }
+});
+
+test('OTOCO on PAPER: the entry fills, the take-profit works and fills, the stop-loss is cancelled — in order on the account channel', async () => {
+  const id = await paperAccount();
+  const events = await trader.subscribe(`tradingAccount:${id}`);
+  const book = await trader.ok('query.orderbook.get', { instrumentId: BTC, depth: 1 });
+  const bid = dec(book.bids[0][0]);
+  const takeProfitPrice = str(bid.mul('1.05').toDecimalPlaces(2));
+  const stopLossPrice = str(bid.mul('0.95').toDecimalPlaces(2));
+  const entry = await trader.ok('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01', contingencyType: 'OTOCO', takeProfitPrice, stopLossPrice },
+  });
+  assert.deepEqual([entry.orderListRole, entry.contingencyType, entry.status], ['ENTRY', 'OTOCO', 'FILLED']);
+  const legs = await trader.ok('query.trade_order.list', { tradingAccountId: id, orderListId: entry.orderListId, ascending: true });
+  const byRole = Object.fromEntries(legs.map((o: any) => [o.orderListRole, o]));
+  assert.deepEqual(Object.keys(byRole).sort(), ['ENTRY', 'STOP_LOSS', 'TAKE_PROFIT']);
+  const tp = byRole.TAKE_PROFIT;
+  const sl = byRole.STOP_LOSS;
+  const fee = dec(entry.fees.find((f: any) => f.asset === 'BTC')?.quantity ?? '0');
+  assert.equal(tp.quantity, str(dec('0.01').sub(fee).toDecimalPlaces(5, 1)), 'the exits take what the entry bought, net of its fee');
+  assert.deepEqual([tp.orderSide, tp.orderType, tp.limitPrice, tp.status], ['SELL', 'LIMIT', takeProfitPrice, 'ACCEPTED']);
+  assert.deepEqual([sl.orderSide, sl.orderType, sl.stopPrice, sl.status, sl.emulated], ['SELL', 'STOP_LOSS', stopLossPrice, 'ACCEPTED', true]);
+
+  // The take-profit trades (amended into the market); the stop-loss goes with it.
+  await trader.ok('command.trade_order.amend', { tradingAccountId: id, tradeOrderId: tp.tradeOrderId, limitPrice: str(bid.mul('0.9').toDecimalPlaces(2)) });
+  const cancelled = await events.waitFor((e) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === sl.tradeOrderId && e.data.status === 'CANCELLED');
+  assert.match(cancelled.data.cancelReason, /take-profit/);
+  const seq = events.publications.filter((e) => e.type === 'event.trade_order.updated' && e.data.orderListId === entry.orderListId).map((e) => `${e.data.orderListRole}:${e.data.status}`);
+  const at = (s: string) => seq.indexOf(s);
+  assert.ok(at('ENTRY:FILLED') >= 0 && at('ENTRY:FILLED') < at('TAKE_PROFIT:SUBMITTED'), `the take-profit works only after the entry filled: ${seq.join(' ')}`);
+  assert.ok(at('TAKE_PROFIT:FILLED') >= 0 && at('TAKE_PROFIT:FILLED') < at('STOP_LOSS:CANCELLED'), `take-profit filled, then stop-loss cancelled: ${seq.join(' ')}`);
+  assert.equal(seq.filter((s) => s === 'STOP_LOSS:FILLED').length, 0);
+  assert.equal((await trader.ok('query.trade_order.get', { tradingAccountId: id, tradeOrderId: sl.tradeOrderId })).executedQuantity, '0');
+});
+
+test('OCO on PAPER: the stop-loss triggers on the market, the take-profit is cancelled first, the stop sells', async () => {
+  const id = await paperAccount();
+  const sell = (quantity: string) => trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'SELL', orderType: 'MARKET', quantity }, awaitClosed: true });
+  const bought = await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' }, awaitClosed: true });
+  const last = dec(bought.executedPrice);
+  const refused = await trader.rpc('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: BTC, orderSide: 'SELL', quantity: '0.01', contingencyType: 'OCO', takeProfitPrice: str(last.mul('1.05').toDecimalPlaces(2)), stopLossPrice: str(last.add('1')) },
+  });
+  assert.equal(refused.error?.code, 11000, 'a stop-loss the last trade already reached is refused');
+  // The stop one tick under the last trade (a buy at the ask), so the next sell at the bid reaches it. The simulated
+  // market trades too: when it has moved under the stop already, the list is refused and tried again.
+  let tp: any;
+  for (let i = 0; i < 10 && !tp; i++) {
+    const at = await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.001' }, awaitClosed: true });
+    const r = await trader.rpc('command.trade_order.submit', {
+      tradingAccountId: id,
+      tradeOrder: { instrumentId: BTC, orderSide: 'SELL', quantity: '0.01', contingencyType: 'OCO', takeProfitPrice: str(last.mul('1.05').toDecimalPlaces(2)), stopLossPrice: str(dec(at.executedPrice).sub('0.01')) },
+    });
+    if (r.error) assert.equal(r.error.code, 11000);
+    else tp = r.data;
+  }
+  assert.deepEqual([tp.orderListRole, tp.status], ['TAKE_PROFIT', 'ACCEPTED']);
+  const list = async () => Object.fromEntries((await trader.ok('query.trade_order.list', { tradingAccountId: id, orderListId: tp.orderListId })).map((o: any) => [o.orderListRole, o]));
+  for (let i = 0; i < 10 && (await list()).STOP_LOSS.status !== 'FILLED'; i++) {
+    await sell('0.001');
+    await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.001' }, awaitClosed: true });
+    await sell('0.001');
+  }
+  const legs = await list();
+  assert.deepEqual([legs.STOP_LOSS.status, legs.STOP_LOSS.executedQuantity, legs.STOP_LOSS.emulated], ['FILLED', '0.01', undefined]);
+  assert.deepEqual([legs.TAKE_PROFIT.status, legs.TAKE_PROFIT.executedQuantity], ['CANCELLED', '0']);
 });

@@ -51,6 +51,12 @@ export class OrderTranslator {
         const d = s.priceToTicks(o.trailingDelta, 'trailing delta');
         if (!d.ok) return fail(d.reason);
         order.trailingTicks = d.value;
+        // The trigger the domain started it at (orders/trailing-stop.ts), when given: the trail starts there.
+        if (o.stopPrice !== undefined) {
+          const st = s.priceToTicks(o.stopPrice, 'stop price');
+          if (!st.ok) return fail(st.reason);
+          order.stopTicks = st.value;
+        }
       } else {
         if (o.stopPrice === undefined) return fail(`${type} order needs a stop price`);
         const st = s.priceToTicks(o.stopPrice, 'stop price');

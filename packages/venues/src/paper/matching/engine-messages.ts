@@ -48,7 +48,7 @@ export interface SubmitOrder {
   quoteBudget?: bigint;
   /** Limit price (LIMIT, LIMIT_MAKER, *_LIMIT, optional on TRAILING_STOP). */
   priceTicks?: number;
-  /** Trigger price of STOP/STOP_LOSS/TAKE_PROFIT(_LIMIT) orders. */
+  /** Trigger price of STOP/STOP_LOSS/TAKE_PROFIT(_LIMIT) orders; of a TRAILING_STOP, where its trigger starts (optional). */
   stopTicks?: number;
   /** TRAILING_STOP distance from the best price seen since acceptance. */
   trailingTicks?: number;

@@ -111,8 +111,10 @@ export class MatchingEngine {
         return events;
       }
       events.push({ type: 'accepted', id: order.id, owner: order.owner });
-      this.#stops.add(order, expireAt, last);
-      if (order.type === 'TRAILING_STOP' && last !== undefined) {
+      // A trailing stop given a starting trigger trails from there; else from the last trade (and says where).
+      const trailFrom = order.type === 'TRAILING_STOP' && order.stopTicks !== undefined ? order.stopTicks + (order.side === 'SELL' ? 1 : -1) * order.trailingTicks! : last;
+      this.#stops.add(order, expireAt, trailFrom);
+      if (order.type === 'TRAILING_STOP' && order.stopTicks === undefined && last !== undefined) {
         events.push({ type: 'trailed', id: order.id, owner: order.owner, stopTicks: order.side === 'SELL' ? last - order.trailingTicks! : last + order.trailingTicks! });
       }
       if (expireAt) this.#expiries.push(expireAt, order.id);
@@ -151,7 +153,7 @@ export class MatchingEngine {
    * New terms for a live order, as an exchange amends: a resting order keeps its place in the queue when only its
    * quantity goes down (Binance's keep-priority amend); a new price or a larger quantity takes a new place, and a price
    * that now crosses trades at once (a post-only order is refused instead). A pending stop takes its new terms and
-   * keeps its age; a trailing stop restarts its trail from the last price. `lots` is what remains to fill.
+   * keeps its age (a trailing stop its trail). `lots` is what remains to fill.
    * Refused (the order unchanged) with a reason when it is not live or the new terms do not fit.
    */
   amend(id: number, terms: AmendTerms, now: number): { ok: true; events: EngineEvent[] } | { ok: false; reason: string } {
@@ -186,7 +188,7 @@ export class MatchingEngine {
     if (order.type !== 'TRAILING_STOP' && last !== undefined && stopFires(order.type, order.side, order.stopTicks!, last)) {
       return { ok: false, reason: 'stop order would trigger immediately at the new stop price' };
     }
-    this.#stops.replace(stop, order, last);
+    this.#stops.replace(stop, order, order.type === 'TRAILING_STOP' && !Number.isNaN(stop.reference) ? stop.reference : last);
     return { ok: true, events };
   }
 

@@ -99,10 +99,10 @@ export class StopIndex {
     else this.#falling.push(stop);
   }
 
-  /** New terms for a pending stop; it keeps its age (a trailing stop's trail restarts from `lastTicks`). */
-  replace(stop: PendingStop, order: SubmitOrder, lastTicks: number | undefined): void {
+  /** New terms for a pending stop; it keeps its age (a trailing stop trails on from `referenceTicks`). */
+  replace(stop: PendingStop, order: SubmitOrder, referenceTicks: number | undefined): void {
     this.remove(stop.order.id);
-    this.add(order, stop.expireAt, lastTicks, stop.seq);
+    this.add(order, stop.expireAt, referenceTicks, stop.seq);
   }
 
   remove(id: number): PendingStop | undefined {
