@@ -165,14 +165,10 @@ export class BitfinexVenue extends LiveVenue implements RateLimitReporter {
       this.byOrderId.set(placed.id, order.clientOrderId);
       this.onOrder(tracked, placed);
     } catch (err) {
-      if (!(err instanceof VenueError) || (err.kind !== 'unknown-outcome' && err.kind !== 'network')) return void reject(errorText(err));
-      try {
-        const state = await this.queryOrder(order, account);
-        if (!state) reject(`not placed: ${err.message}`);
-        else this.orders.emitState(tracked, state, this.deps.clock.now());
-      } catch (queryErr) {
-        this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Bitfinex order outcome unknown; waiting for the account stream');
-      }
+      // A lost answer: the venue may or may not have the order — ask it by our client order id.
+      await this.orders.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
+        this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Bitfinex order outcome unknown; waiting for the account stream'),
+      );
     }
   }
 

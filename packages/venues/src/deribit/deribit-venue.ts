@@ -183,15 +183,10 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
       const result = wire.object(await session.call(built.method, built.params), `${built.method} result`);
       this.onOrderResult(tracked, parseOrder(result.order), wire.array(result.trades ?? [], 'trades').map(parseUserTrade));
     } catch (err) {
-      if (!(err instanceof VenueError) || (err.kind !== 'unknown-outcome' && err.kind !== 'network')) return void reject(errorText(err));
-      // The request may have reached the matching engine: ask by our label.
-      try {
-        const state = await this.queryOrder(order, account);
-        if (!state) reject(`not placed: ${err.message}`);
-        else this.orders.emitState(tracked, state, this.deps.clock.now());
-      } catch (queryErr) {
-        this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Deribit order outcome unknown; waiting for the account stream');
-      }
+      // A lost answer: the venue may or may not have the order — ask it by our client order id.
+      await this.orders.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
+        this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Deribit order outcome unknown; waiting for the account stream'),
+      );
     }
   }
 

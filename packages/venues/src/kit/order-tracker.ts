@@ -7,6 +7,7 @@
  * Fills after a terminal event are still reported (a fill racing a cancel is a real-world case).
  */
 import type { ExecutionEvent, ExecutionSink, VenueOrder, VenueOrderState } from '@cadenza/domain';
+import { VenueError, errorText } from './venue-error.ts';
 
 /** The events about one order (everything but account-wide `balances` and `resync`). */
 export type OrderEvent = Extract<ExecutionEvent, { tradeOrderId: string }>;
@@ -95,6 +96,24 @@ export class OrderTracker {
    * Emits what a queried state says about an order (used when a submission's outcome was unknown and the venue was
    * asked): accepted, each listed fill (the last one final when the order is FILLED), and the end.
    */
+  /**
+   * A submission that failed: a refusal rejects the order; a lost answer (`network`, `unknown-outcome` — the venue may
+   * or may not have the order) is settled by asking the venue (`query`, by our client order id): what it has is
+   * reported, an order it never had is rejected. When the question fails too the outcome stays unknown, and
+   * `onUnknown` is told; the venue's stream or the next reconciliation will say.
+   */
+  async settleFailedSubmission(t: TrackedOrder, err: unknown, query: () => Promise<VenueOrderState | undefined>, now: () => number, onUnknown: (queryErr: unknown) => void): Promise<void> {
+    const reject = (reason: string) => this.emit(t, { type: 'rejected', tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, reason, timestamp: now() });
+    if (!(err instanceof VenueError) || (err.kind !== 'unknown-outcome' && err.kind !== 'network')) return void reject(errorText(err));
+    try {
+      const state = await query();
+      if (!state) reject(`not placed: ${err.message}`);
+      else this.emitState(t, state, now());
+    } catch (queryErr) {
+      onUnknown(queryErr);
+    }
+  }
+
   emitState(t: TrackedOrder, state: VenueOrderState, now: number): void {
     const base = { tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, ...(state.externalOrderId ? { externalOrderId: state.externalOrderId } : {}) };
     const at = state.updatedAt ?? now;

@@ -153,15 +153,10 @@ export class OkxVenue extends LiveVenue implements RateLimitReporter {
       if (sCode !== '0') return void reject(`${sCode}: ${wire.optStr(row, 'sMsg') ?? ''}`);
       this.orders.emit(tracked, { type: 'accepted', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, externalOrderId: wire.str(row, 'ordId'), timestamp: this.deps.clock.now() });
     } catch (err) {
-      if (!(err instanceof VenueError) || (err.kind !== 'unknown-outcome' && err.kind !== 'network')) return void reject(errorText(err));
-      // OKX may or may not have the order: ask by our clOrdId.
-      try {
-        const state = await this.queryOrder(order, account);
-        if (!state) reject(`not placed: ${err.message}`);
-        else this.orders.emitState(tracked, state, this.deps.clock.now());
-      } catch (queryErr) {
-        this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'OKX order outcome unknown; waiting for the private stream');
-      }
+      // A lost answer: the venue may or may not have the order — ask it by our client order id.
+      await this.orders.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
+        this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'OKX order outcome unknown; waiting for the private stream'),
+      );
     }
   }
 

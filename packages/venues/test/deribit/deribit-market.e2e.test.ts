@@ -139,6 +139,19 @@ describe('Deribit market data', () => {
     assertPublishedTruthful();
   });
 
+  test('book: a venue restart — sockets cut and refused for a while, the book changed meanwhile — ends with the book as it is now', async () => {
+    const refused = fake.refusedWhileDown;
+    fake.goDown();
+    await h.until(() => h.rec.feedStatus.at(-1)?.status === 'DOWN', 'DOWN while the venue is away');
+    fake.pushBook(PERP, { bids: [['63999', '0'], ['63996', '900']], asks: [['64002', '0']] });
+    await h.until(() => fake.refusedWhileDown > refused, 'a reconnection refused');
+    assert.equal(h.venue.getBook(PERP, 5), undefined, 'no book is shown while it cannot be kept');
+    fake.comeBack();
+    await h.until(matchesTruth, 'the book as it is after the restart');
+    assert.equal(h.rec.feedStatus.at(-1)!.status, 'UP');
+    assertPublishedTruthful();
+  });
+
   test('book: 300 changes with random losses and repeats (work-counted) only ever publish true, uncrossed books', async () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);

@@ -180,6 +180,28 @@ describe('Deribit trading', () => {
     assert.equal(await h.venue.queryOrder({ tradeOrderId: 'x', clientOrderId: 'never-placed', tradingAccountId: account.tradingAccountId, symbol: PERP }, account), undefined);
   });
 
+  test('an order whose answer is lost with the socket: the connector asks by label once the account is back, and reports it once', async () => {
+    const o = order({ limitPrice: '57000' });
+    fake.swallowNextAnswer('private/buy');
+    await h.venue.submitOrder(o, account);
+    assert.deepEqual(eventsOf(o.tradeOrderId).map((e) => e.type), ['accepted'], 'placed on Deribit, so accepted — not rejected');
+    assert.ok(sent('private/get_order_state_by_label').some((c) => c.params.label === o.clientOrderId));
+    fake.fillResting(CLIENT, o.clientOrderId);
+    await h.until(() => eventsOf(o.tradeOrderId).some((e) => e.type === 'filled' && e.final), 'its fill on the stream');
+    assert.deepEqual(eventsOf(o.tradeOrderId).map((e) => e.type), ['accepted', 'filled']);
+  });
+
+  test('the venue restarts: the account session comes back by itself, reports resync and a fresh positions snapshot', async () => {
+    const resyncs = h.rec.executions.filter((e) => e.type === 'resync').length;
+    const snapshots = h.rec.executions.filter((e) => e.type === 'positions').length;
+    const refused = fake.refusedWhileDown;
+    fake.goDown();
+    await h.until(() => fake.refusedWhileDown > refused, 'a reconnection refused');
+    fake.comeBack();
+    await h.until(() => h.rec.executions.filter((e) => e.type === 'resync').length > resyncs && h.rec.executions.filter((e) => e.type === 'positions').length > snapshots, 'resync and positions after the restart');
+    assert.equal(fake.listening(CLIENT), 1);
+  });
+
   test('after a restart of the connector: an order is found by its label, its fills reported, and it can be cancelled', async () => {
     const o = order({ limitPrice: '58000' });
     await h.venue.submitOrder(o, account);

@@ -16,8 +16,9 @@
  *  - Deribit's credit limits, per client id (per IP before auth): non-matching-engine requests cost 500 of a
  *    50,000 pool refilled at 10,000/s; matching-engine requests (buy, sell, cancel…) 1 of a pool of 20 refilled at
  *    5/s. A request that finds its pool short is answered 10028 too_many_requests and counted in `rateLimitAnswers`.
- *  - Knobs inject what a connector must survive: dropped / duplicated book changes, dropped sockets, heartbeat test
- *    requests, forced 10028 answers, refused orders, and fills and cancels made on Deribit's side.
+ *  - Knobs inject what a connector must survive: dropped / duplicated book changes, dropped sockets, a restart (down:
+ *    sockets cut and refused, then back), answers lost with their socket, heartbeat test requests, forced 10028
+ *    answers, refused orders, and fills and cancels made on Deribit's side.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -98,6 +99,11 @@ export class FakeDeribitServer {
   private bookFaults: Array<'drop' | 'duplicate'> = [];
   private readonly httpFailures: number[] = [];
   private forcedLimits = 0;
+  /** Down for maintenance (`goDown`): sockets cut, new ones and HTTP answered 503 until `comeBack`. */
+  private down = false;
+  /** Connections and requests refused while down. */
+  refusedWhileDown = 0;
+  private readonly swallowed = new Set<string>();
   private readonly refusals: RpcError[] = [];
   private nextOrderId = 8_000_000_000;
   private nextTradeId = 300_000_000;
@@ -218,6 +224,21 @@ export class FakeDeribitServer {
     for (const c of this.conns) if (c.heartbeat) c.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } }));
   }
 
+  /** The venue goes away (a restart, maintenance): every socket is cut, and connections are refused until `comeBack`. */
+  goDown(): void {
+    this.down = true;
+    for (const c of this.conns) c.ws.terminate();
+  }
+
+  comeBack(): void {
+    this.down = false;
+  }
+
+  /** The next `method` call is carried out, but its answer is lost: the socket drops instead. */
+  swallowNextAnswer(method: string): void {
+    this.swallowed.add(method);
+  }
+
   disconnectPublic(): void {
     for (const c of this.conns) if (!c.clientId) c.ws.terminate();
   }
@@ -316,6 +337,10 @@ export class FakeDeribitServer {
     const method = url.pathname.replace(/^\/api\/v2\//, '');
     const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
     this.calls.push({ method, params, transport: 'http' });
+    if (this.down) {
+      this.refusedWhileDown++;
+      return this.replyHttp(res, 503, { jsonrpc: '2.0', error: { code: 11094, message: 'internal_server_error' } });
+    }
     const failure = this.httpFailures.shift();
     if (failure !== undefined) return this.replyHttp(res, failure, { jsonrpc: '2.0', error: { code: 11094, message: 'internal_server_error' } });
     if (!this.spend(method, `ip`)) {
@@ -338,6 +363,10 @@ export class FakeDeribitServer {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws/api/v2') return void socket.destroy();
+    if (this.down) {
+      this.refusedWhileDown++;
+      return void socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn: Conn = { ws, channels: new Set() };
       this.conns.add(conn);
@@ -363,7 +392,9 @@ export class FakeDeribitServer {
       return answer({ error: ERR.tooMany });
     }
     try {
-      answer({ result: this.wsMethod(conn, method, params) });
+      const result = this.wsMethod(conn, method, params);
+      if (this.swallowed.delete(method)) return void conn.ws.terminate();
+      answer({ result });
     } catch (err) {
       answer({ error: err instanceof Refusal ? err.rpc : { code: 11094, message: `internal_server_error: ${String(err)}` } });
     }
