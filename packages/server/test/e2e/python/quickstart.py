@@ -272,33 +272,31 @@ async def token_refresh(out, supabase, token):
         # Refreshed on the server side, unseen by the client: live past the token's end, then show it still works.
         await asyncio.sleep(max(0.0, started + 4 - time.monotonic()))
         listed = await call(client, "query.instrument.list", {"venue": "PAPER", "limit": 1})
-        out["server_refresh"] = {
-            "get_token_calls": len(calls),
-            "seconds_connected": time.monotonic() - started,
-            "rpc_after": len(listed.get("data") or []),
-            "state": str(client.state),
-            "connects": events.connects,
-            "disconnects": list(events.disconnects),
-            "errors": list(events.errors),
-        }
+        out["server_refresh"] = connection_report(client, events, calls, listed, seconds_connected=time.monotonic() - started)
         await client.disconnect()
         log.removeHandler(replies)
         return await expired_token(out, token, get_token, calls)
     await until(lambda: replies.replies, "a refresh reply", 8)
     listed = await call(client, "query.instrument.list", {"venue": "PAPER", "limit": 1})
-    out["refresh"] = {
+    out["refresh"] = connection_report(
+        client, events, calls, listed, seconds_to_get_token=calls[0] - started if calls else None, reply=replies.replies[0]
+    )
+    await client.disconnect()
+    log.removeHandler(replies)
+    await expired_token(out, token, get_token, calls)
+
+
+def connection_report(client, events, calls, listed, **extra):
+    """What a refresh test saw: get_token calls, an RPC answered afterwards, the client's state and its events."""
+    return {
         "get_token_calls": len(calls),
-        "seconds_to_get_token": calls[0] - started if calls else None,
-        "reply": replies.replies[0],
+        **extra,
         "rpc_after": len(listed.get("data") or []),
         "state": str(client.state),
         "connects": events.connects,
         "disconnects": list(events.disconnects),
         "errors": list(events.errors),
     }
-    await client.disconnect()
-    log.removeHandler(replies)
-    await expired_token(out, token, get_token, calls)
 
 
 async def expired_token(out, token, get_token, calls):
