@@ -1,4 +1,4 @@
-/** Child process of orders.bench.ts: a full Cadenza server on an ephemeral port, reporting its URL over IPC. */
+/** Child process of the RPC benches (orders.bench.ts, rpc-load.ts): a full Cadenza server on an ephemeral port, reporting its URL over IPC. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const server = await startServer({
   log: false,
   venues: ['PAPER'],
 });
-process.send?.({ url: server.url, wsUrl: server.wsUrl, demo: server.demoUser });
+process.send?.({ url: server.url, wsUrl: server.wsUrl, dataDir, demo: server.demoUser });
 // The bench process owns this one: if it goes away (a crash, ^C), so does the server.
 process.on('disconnect', () => process.exit(0));
 let profiler: Session | undefined;

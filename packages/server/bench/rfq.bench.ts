@@ -1,0 +1,81 @@
+/**
+ * `npm run bench:rfq` — the OTC desk through the real `centrifuge` client, the server in its own process (embedded
+ * SQLite): RFQ → quote (`command.quote.rfq`, quotes/s and latency) and accepting (`command.trade_order.submit` with
+ * `orderType: QUOTED`: fills/s and the accept's latency), beside two baselines in the same run — a trivial RPC
+ * (`query.system.info`, the gateway alone) and the plain order path (a resting PAPER LIMIT order, submit → ack).
+ *
+ * The desk: one dealer quoting BTC/USDT from the PAPER book with the default spread, hedging on a linked PAPER
+ * account. Every worker (C connections × W in flight) owns a FERMATA account with a wallet funded from an
+ * ACCOUNTING treasury, because a trader holds one live quote per dealer, account, pair and side. The accept run
+ * asks for a quote, then submits the QUOTED order: only the submit is timed, and sides alternate so the dealer's
+ * position (and its PAPER hedges) stays near flat. Each fill moves four ledger entries and sends a hedge order.
+ *
+ * Knobs: BENCH_CONNECTIONS (4), BENCH_INFLIGHT (2), BENCH_SECONDS (3 per run), BENCH_PROF=dir (a CPU profile of the
+ * server per run, summarized).
+ */
+import type { Centrifuge } from 'centrifuge';
+import { connectClients, forkBenchServer, measure, rpcData, signIn, type Row } from './rpc-load.ts';
+
+const C = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const W = Number(process.env.BENCH_INFLIGHT ?? 2);
+const D = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
+const SIZE = '0.0002';
+
+console.log(`bench:rfq — ${C} connections × ${W} in flight, ${D / 1000} s per run, server in a separate process (SQLite)`);
+// The order baseline rests an order per call: no per-account cap on open orders, so it never ends in refusals.
+const server = await forkBenchServer({ CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT: '0' });
+const clients: Centrifuge[] = [];
+const rows: Row[] = [];
+try {
+  const [admin] = await connectClients(server, await signIn(server, server.demo.email, server.demo.password, { admin: true }), 1);
+  clients.push(admin!);
+  const hedging = (await rpcData(admin!, 'command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'hedging' } })).tradingAccountId as string;
+  const dealer = (await rpcData(admin!, 'command.fermata.dealer.create', { name: 'Bench desk', baseCurrencies: ['USDT'], riskThreshold: '1000' })).dealerAccountId as string;
+  await rpcData(admin!, 'command.fermata.dealer.link', { dealerAccountId: dealer, tradingAccountId: hedging });
+  const treasury = (await rpcData(admin!, 'command.fermata.wallet.create', { nickname: 'treasury' })).walletId as string;
+
+  const traders = await connectClients(server, await signIn(server, `bench-trader-${Date.now()}@example.com`, 'bench-trader-password', { signUp: true }), C);
+  clients.push(...traders);
+  const fermata: string[] = [];
+  for (let k = 0; k < C * W; k++) {
+    const wallet = await rpcData(traders[k % C]!, 'command.fermata.wallet.create', { nickname: `bench ${k}` });
+    for (const [asset, amount] of [['USDT', '1000000'], ['BTC', '100']]) {
+      await rpcData(admin!, 'command.fermata.wallet.transfer', { sourceWalletId: treasury, destWalletId: wallet.walletId, asset, amount });
+    }
+    fermata.push(wallet.metadata.tradingAccountId as string);
+  }
+  const paper: string[] = [];
+  for (const c of traders) paper.push((await rpcData(c, 'command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'bench' } })).tradingAccountId);
+
+  const side = (n: number) => (n % 2 === 0 ? 'BUY' : 'SELL');
+  const rfq = (c: Centrifuge, k: number, n: number) =>
+    c.rpc('command.quote.rfq', { dealerAccountId: dealer, traderAccountId: fermata[k], instrumentId: 'BTC/USDT', orderSide: side(n), quantity: SIZE, quoteRequestId: `q${k}-${n}` }).then((r) => {
+      const quote = (r.data as { data?: { status: string; quoteId: string }; error?: unknown }).data;
+      if (quote?.status !== 'CREATED') throw new Error(`no quote: ${JSON.stringify(r.data)}`);
+      return quote;
+    });
+
+  rows.push(await measure(server, 'baseline rpc query.system.info', traders, W, D, (c) => c.rpc('query.system.info', {})));
+  rows.push(await measure(server, 'baseline order submit → ack (PAPER LIMIT)', traders, W, D, (c, k, n) =>
+    c.rpc('command.trade_order.submit', {
+      tradingAccountId: paper[Math.floor(k / W)],
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0005', limitPrice: '10000', timeInForce: 'GTC', clientOrderId: `b${k}-${n}` },
+    }),
+  ));
+  rows.push(await measure(server, 'RFQ → quote (command.quote.rfq)', traders, W, D, rfq));
+  let accepted = 0;
+  rows.push(await measure(server, 'accept: QUOTED submit → FILLED (after an RFQ)', traders, W, D, async (c, k, n) => {
+    const quote = await rfq(c, k, 1_000_000 + n);
+    const s = performance.now();
+    const r = (await c.rpc('command.trade_order.submit', { tradingAccountId: fermata[k], tradeOrder: { orderType: 'QUOTED', quoteId: quote.quoteId, orderSide: side(n), quantity: SIZE } })).data as { data?: { status: string }; error?: unknown };
+    if (r.data?.status !== 'FILLED') throw new Error(`not filled: ${JSON.stringify(r)}`);
+    accepted++;
+    return { timed: performance.now() - s };
+  }));
+  const [base, order, quote, accept] = rows as [Row, Row, Row, Row];
+  console.log(`\nRFQ → quote p99 ${quote.p99.toFixed(2)} ms (target < 5 ms); accept p50 ${accept.p50.toFixed(2)} ms = ${(accept.p50 / order.p50).toFixed(2)}× the order path's p50, p99 ${(accept.p99 / order.p99).toFixed(2)}× (target ≤ 1.5×)`);
+  console.log(`QUOTED fills: ${accepted} in ${D / 1000} s (${Math.round(accepted / (D / 1000))}/s, each after its own RFQ); gateway baseline ${base.perSecond}/s`);
+} finally {
+  for (const c of clients) c.disconnect();
+  await server.stop();
+}

@@ -1,0 +1,157 @@
+/**
+ * What the RPC benches share: a Cadenza server in its own process (orders-server.ts), sign-in over the auth routes,
+ * connections through the official `centrifuge` client, and a measured run — C connections × W calls in flight for
+ * D ms, latency percentiles over every call and the server's CPU time per call.
+ */
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { Centrifuge } from 'centrifuge';
+import { summarizeProfile, type CpuProfile } from './cpu-profile-summary.ts';
+
+export interface BenchServer {
+  url: string;
+  wsUrl: string;
+  dataDir: string;
+  demo: { email: string; password: string };
+  child: ChildProcess;
+  /** Sends a command to the server process and resolves with the value of `key` in its answer. */
+  ask<T>(command: Record<string, unknown>, key: string): Promise<T>;
+  /** CPU time (user + system, µs) the server process has used so far. */
+  cpuUs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function forkBenchServer(env: Record<string, string> = {}, execArgv: string[] = []): Promise<BenchServer> {
+  const child = fork(fileURLToPath(new URL('./orders-server.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // The server must never outlive the bench, whatever ends it.
+  const kill = () => child.kill();
+  process.on('exit', kill);
+  const info = await new Promise<{ url: string; wsUrl: string; dataDir: string; demo: { email: string; password: string } }>((resolve) => child.once('message', resolve as never));
+  const ask = <T>(command: Record<string, unknown>, key: string): Promise<T> =>
+    new Promise((resolve) => {
+      const on = (m: Record<string, unknown>) => {
+        if (!(key in m)) return;
+        child.off('message', on);
+        resolve(m[key] as T);
+      };
+      child.on('message', on);
+      child.send(command);
+    });
+  return {
+    ...info,
+    child,
+    ask,
+    async cpuUs() {
+      const cpu = await ask<NodeJS.CpuUsage>({ cmd: 'cpu' }, 'cpu');
+      return cpu.user + cpu.system;
+    },
+    async stop() {
+      child.send({ cmd: 'stop' });
+      await new Promise((r) => child.once('exit', r));
+      process.off('exit', kill);
+    },
+  };
+}
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Signs the user up when `signUp` (the auth routes), makes it an admin when `admin` (the operator CLI), signs in. */
+export async function signIn(server: BenchServer, email: string, password: string, opts: { signUp?: boolean; admin?: boolean } = {}): Promise<string> {
+  const auth = (path: string) =>
+    fetch(`${server.url}/auth/v1/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', apikey: 'bench' }, body: JSON.stringify({ email, password }) });
+  if (opts.signUp) await auth('signup');
+  if (opts.admin) await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/server/src/admin/admin.ts', 'grant-admin', email, '--data-dir', server.dataDir], { cwd: root });
+  return ((await (await auth('token?grant_type=password')).json()) as { access_token: string }).access_token;
+}
+
+export async function connectClients(server: BenchServer, token: string, n: number): Promise<Centrifuge[]> {
+  const clients: Centrifuge[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = new Centrifuge(server.wsUrl, { token, websocket: WebSocket, timeout: 30000 });
+    const ready = new Promise<void>((resolve) => c.once('connected', () => resolve()));
+    c.connect();
+    await ready;
+    clients.push(c);
+  }
+  return clients;
+}
+
+/** An RPC's `data`, or a thrown error naming the method and the refusal. */
+export async function rpcData<T = any>(c: Centrifuge, method: string, params: unknown): Promise<T> {
+  const r = (await c.rpc(method, params)).data as { data?: T; error?: unknown };
+  if (r.error) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+  return r.data as T;
+}
+
+export interface Row {
+  label: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  serverUsPerCall: number;
+  n: number;
+  errors: number;
+}
+
+/**
+ * `call(client, worker, n)` runs for `ms` on every client with `inFlight` workers each (worker = client × inFlight +
+ * slot, so a worker can own state). It resolves with the answer, or with `{ timed: ms }` to have only part of its
+ * work measured; a thrown error or an answer carrying `error` is counted, not measured.
+ */
+export async function measure(
+  server: BenchServer,
+  label: string,
+  clients: Centrifuge[],
+  inFlight: number,
+  ms: number,
+  call: (c: Centrifuge, worker: number, n: number) => Promise<unknown>,
+): Promise<Row> {
+  const lat: number[] = [];
+  let errors = 0;
+  // BENCH_PROF=dir: a V8 CPU profile of the server for this run, and where its time went (cpu-profile-summary.ts).
+  const profile = process.env.BENCH_PROF ? join(process.env.BENCH_PROF, `${label.replace(/\W+/g, '-').slice(0, 40)}.cpuprofile`) : undefined;
+  if (profile) {
+    mkdirSync(process.env.BENCH_PROF!, { recursive: true });
+    await server.ask({ cmd: 'prof-start' }, 'profiling');
+  }
+  const server0 = await server.cpuUs();
+  const t0 = performance.now();
+  const end = t0 + ms;
+  await Promise.all(
+    clients.flatMap((c, i) =>
+      Array.from({ length: inFlight }, async (_, slot) => {
+        const worker = i * inFlight + slot;
+        let n = 0;
+        while (performance.now() < end) {
+          const s = performance.now();
+          try {
+            const r = (await call(c, worker, n++)) as { timed?: number; data?: { error?: unknown } } | undefined;
+            if (r?.data?.error) errors++;
+            else lat.push(r?.timed ?? performance.now() - s);
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    ),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  const serverUs = (await server.cpuUs()) - server0;
+  if (profile) {
+    await server.ask({ cmd: 'prof-stop', file: profile }, 'profiled');
+    console.log(summarizeProfile(JSON.parse(readFileSync(profile, 'utf8')) as CpuProfile));
+  }
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]! : NaN);
+  const row: Row = { label, perSecond: Math.round(lat.length / secs), p50: pct(0.5), p99: pct(0.99), serverUsPerCall: Math.round(serverUs / Math.max(1, lat.length)), n: lat.length, errors };
+  console.log(`${label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call   n=${row.n} errors=${errors}`);
+  return row;
+}
