@@ -12,14 +12,12 @@
  *
  * BENCH_STORES=sqlite or =postgres runs one of them; BENCH_SKIP_BASELINE=1 skips the baseline.
  */
-import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { Centrifuge } from 'centrifuge';
+import type { Centrifuge } from 'centrifuge';
 import { startPostgres, type TestPostgres } from '@cadenza/testkit/services/postgres-server';
 import { summarizeProfile, type CpuProfile } from './cpu-profile-summary.ts';
+import { connectClients, forkBenchServer, signIn } from './rpc-load.ts';
 
 const C = Number(process.env.BENCH_CONNECTIONS ?? 8);
 // 32 submits in flight: enough to keep the server saturated; more only queues (latency grows as in-flight/throughput).
@@ -43,54 +41,16 @@ interface Row {
 }
 
 async function bench(store: string, env: Record<string, string>, withBaseline: boolean): Promise<Row[]> {
-  const child = fork(fileURLToPath(new URL('./orders-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...prof],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  // The server must never outlive the bench, whatever ends it.
-  const kill = () => child.kill();
-  process.on('exit', kill);
-  const info = await new Promise<{ url: string; wsUrl: string; demo: { email: string; password: string } }>((resolve) => child.once('message', resolve as never));
-
-  const tokenRes = await fetch(`${info.url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', apikey: 'bench' },
-    body: JSON.stringify({ email: info.demo.email, password: info.demo.password }),
-  });
-  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-
-  const clients: Centrifuge[] = [];
-  for (let i = 0; i < C; i++) {
-    const c = new Centrifuge(info.wsUrl, { token, websocket: WebSocket, timeout: 30000 });
-    const ready = new Promise<void>((resolve) => c.once('connected', () => resolve()));
-    c.connect();
-    await ready;
-    clients.push(c);
-  }
+  const server = await forkBenchServer(env, prof);
+  const clients = await connectClients(server, await signIn(server, server.demo.email, server.demo.password), C);
   const accounts: string[] = [];
   for (const c of clients) {
     const r = (await c.rpc('command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'bench' } })).data as { data: { tradingAccountId: string } };
     accounts.push(r.data.tradingAccountId);
   }
 
-  /** Sends a command to the server process and resolves with the value of `key` in its answer. */
-  function ask<T>(command: Record<string, unknown>, key: string): Promise<T> {
-    return new Promise((resolve) => {
-      const on = (m: Record<string, unknown>) => {
-        if (!(key in m)) return;
-        child.off('message', on);
-        resolve(m[key] as T);
-      };
-      child.on('message', on);
-      child.send(command);
-    });
-  }
-  /** CPU time (user + system, µs) the server process has used so far. */
-  const serverCpu = async () => {
-    const cpu = await ask<NodeJS.CpuUsage>({ cmd: 'cpu' }, 'cpu');
-    return cpu.user + cpu.system;
-  };
+  const ask = server.ask;
+  const serverCpu = () => server.cpuUs();
 
   async function run(label: string, call: (c: Centrifuge, i: number, n: number) => Promise<unknown>): Promise<Row> {
     const lat: number[] = [];
@@ -146,9 +106,7 @@ async function bench(store: string, env: Record<string, string>, withBaseline: b
     ));
   } finally {
     for (const c of clients) c.disconnect();
-    child.send({ cmd: 'stop' });
-    await new Promise((r) => child.once('exit', r));
-    process.off('exit', kill);
+    await server.stop();
   }
   return rows;
 }
