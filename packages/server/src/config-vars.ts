@@ -265,6 +265,7 @@ export const vars = {
   }),
   paperSeed: v({ name: 'CADENZA_PAPER_SEED', scope: 'server', shown: '`724`', meaning: 'seed of the simulated market', parse: integer(0) }),
   paperLively: v({ name: 'CADENZA_PAPER_LIVELY', scope: 'server', shown: '`true`', meaning: '`false` = a quiet simulated market', parse: boolean }),
+  paperFundingIntervalMs: v({ name: 'CADENZA_PAPER_FUNDING_INTERVAL_MS', scope: 'server', shown: '`28800000` (8 h)', meaning: 'time between funding settlements of the PAPER perpetuals, at multiples of it since the epoch ([docs/derivatives.md](docs/derivatives.md))', parse: integer(1000) }),
   masterKey: v({
     name: 'CADENZA_MASTER_KEY',
     scope: 'server',

@@ -24,7 +24,7 @@ export interface ServerConfig {
   venues: string[];
   /** Venues run as market data only, fed by an external process (CADENZA_EXTERNAL_VENUES); none when absent. */
   externalVenues?: string[];
-  paper: { seed: number; lively: boolean };
+  paper: { seed: number; lively: boolean; fundingIntervalMs: number };
   binance: { restBaseUrl?: string; wsBaseUrl?: string };
   binanceSandbox: { restBaseUrl?: string; wsBaseUrl?: string };
   /**
@@ -157,7 +157,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logFormat: r.get(vars.logFormat) ?? 'auto',
     venues: r.get(vars.venues) ?? DEFAULT_VENUES.split(','),
     externalVenues: r.get(vars.externalVenues) ?? [],
-    paper: { seed: r.get(vars.paperSeed) ?? 724, lively: r.get(vars.paperLively) ?? true },
+    paper: { seed: r.get(vars.paperSeed) ?? 724, lively: r.get(vars.paperLively) ?? true, fundingIntervalMs: r.get(vars.paperFundingIntervalMs) ?? 8 * 3_600_000 },
     binance: endpoint('BINANCE'),
     binanceSandbox: endpoint('BINANCE_SANDBOX'),
     endpoints: {

@@ -16,7 +16,7 @@ import type { ServerConfig } from './config.ts';
 type Factory = (deps: VenueDeps, config: ServerConfig) => Venue;
 
 const registry: Record<string, Factory> = {
-  PAPER: (deps, c) => createPaperVenue(deps, { seed: c.paper.seed, lively: c.paper.lively }),
+  PAPER: (deps, c) => createPaperVenue(deps, { seed: c.paper.seed, lively: c.paper.lively, fundingIntervalMs: c.paper.fundingIntervalMs }),
   MOCK: (deps) => createMockVenue(deps),
   BINANCE: (deps, c) => createBinanceVenue(deps, { venueId: 'BINANCE', ...c.binance }),
   BINANCE_UAT: (deps, c) => createBinanceVenue(deps, { venueId: 'BINANCE_UAT', ...c.endpoints.BINANCE_UAT }),

@@ -41,7 +41,10 @@ export interface Client {
 
 const root = new URL('../../../../', import.meta.url).pathname;
 
-/** Call at the top level of a test file (not inside a hook): it registers the file's after() hook. */
+/**
+ * Call at the top level of a test file (not inside a hook): it registers the file's after() hook. `options` go over
+ * the defaults (PAPER and MOCK, silent logs).
+ */
 export async function harness(options: StartOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-rpc-'));
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['PAPER', 'MOCK'], ...options });

@@ -144,7 +144,13 @@ export function venueContract(name: string, setup: VenueContractSetup): void {
       for (const s of list) {
         assert.equal(s.venue, venue.id);
         assert.equal(s.instrumentId, `${venue.id}:${s.symbol}`);
-        if (setup.contractNames) assert.match(s.symbol, /^[A-Z0-9][A-Za-z0-9_-]*$/);
+        // Spot pairs are BASE/QUOTE; a derivative keeps its venue's contract name and says what it is and settles in.
+        if (s.contract) {
+          assert.ok(s.instrumentType && s.instrumentType !== 'SPOT', `${s.symbol} has a derivative instrumentType`);
+          assert.match(s.contract.contractSize, /^\d+(\.\d+)?$/, `${s.symbol} contract size`);
+          assert.ok(s.contract.settleAsset, `${s.symbol} settle asset`);
+        }
+        if (setup.contractNames || s.contract) assert.match(s.symbol, /^[A-Z0-9][A-Za-z0-9_-]*$/);
         else assert.equal(s.symbol, `${s.baseAsset}/${s.quoteAsset}`);
         for (const d of [s.tickSize, s.lotSize, s.minQuantity, s.maxQuantity, s.minNotional, s.makerFee, s.takerFee]) assert.match(d, /^\d+(\.\d+)?$/, `${s.symbol} decimals`);
         assert.ok(s.orderTypes.includes('LIMIT') && s.orderTypes.includes('MARKET'), `${s.symbol} takes LIMIT and MARKET`);

@@ -2,7 +2,7 @@
  * @module fakes/recording-venue-deps
  * A recording `VenueDeps` for venue tests: a settable clock, captured execution events and market-data calls.
  */
-import type { ExecutionEvent, KlineUpdate, TickerSnapshot, TradeTick, VenueDeps } from '@cadenza/domain';
+import type { ExecutionEvent, FundingSettlement, KlineUpdate, MarkPriceUpdate, TickerSnapshot, TradeTick, VenueDeps } from '@cadenza/domain';
 
 /** VenueDeps whose calls are recorded, with a clock tests set through `now`. */
 export interface RecordingDeps extends VenueDeps {
@@ -12,6 +12,8 @@ export interface RecordingDeps extends VenueDeps {
   tickers: TickerSnapshot[];
   klines: KlineUpdate[];
   bookChanges: string[];
+  marks: MarkPriceUpdate[];
+  fundings: FundingSettlement[];
   errors: object[];
 }
 
@@ -24,6 +26,8 @@ export function recordingDeps(start = Date.UTC(2026, 10, 24, 9, 0, 0)): Recordin
     tickers: [],
     klines: [],
     bookChanges: [],
+    marks: [],
+    fundings: [],
     errors: [],
     clock: { now: () => d.now },
     execution: { onExecution: (e) => d.executions.push(e) },
@@ -32,6 +36,8 @@ export function recordingDeps(start = Date.UTC(2026, 10, 24, 9, 0, 0)): Recordin
       onTrade: (t) => d.trades.push(t),
       onTicker: (t) => d.tickers.push(t),
       onKline: (k) => d.klines.push(k),
+      onMarkPrice: (m) => d.marks.push(m),
+      onFunding: (f) => d.fundings.push(f),
     },
     log: { info() {}, warn() {}, error: (o) => d.errors.push(o) },
   };

@@ -6,8 +6,10 @@
  * Every engine call goes through `#apply`, so fills between a user and a simulated participant are reported the same
  * whichever side initiated them. Market data is flushed after each outside command (a user order, a cancel, a
  * simulation step): trades as they happen, then one book-changed notice, the changed klines and a ticker.
+ * A perpetual also reports its mark price and funding settlements after each simulation step (perpetual-feed.ts),
+ * and charges both sides' fees in its settle asset.
  */
-import { InstrumentRules, formatFixed, type AmendRequest, type BookLevel, type BookSnapshot, type ExecutionEvent, type InstrumentSpec, type KlineUpdate, type VenueDeps, type VenueOrder } from '@cadenza/domain';
+import { InstrumentRules, dec, formatFixed, type AmendRequest, type BookLevel, type BookSnapshot, type ExecutionEvent, type InstrumentSpec, type KlineUpdate, type VenueDeps, type VenueOrder } from '@cadenza/domain';
 import type { EngineEvent, StpMode, SubmitOrder } from './matching/engine-messages.ts';
 import { FeeSchedule } from './matching/fees.ts';
 import { MatchingEngine, type AmendTerms } from './matching/matching-engine.ts';
@@ -16,6 +18,7 @@ import { InstrumentMarketData, type BarChange } from './market-data/instrument-m
 import { KLINE_INTERVALS } from '@cadenza/domain';
 import { MarketSimulator, type SimulatedExchange } from './market-simulator.ts';
 import { OrderTranslator } from './order-translation.ts';
+import { PerpetualFeed } from './perpetual-feed.ts';
 import type { PaperInstrumentConfig } from './paper-instruments.ts';
 import { instrumentSpec } from './paper-instruments.ts';
 import type { SeededRandom } from './seeded-random.ts';
@@ -38,6 +41,8 @@ export interface PaperMarketOptions {
   stpMode: StpMode;
   klineCapacity: number;
   historyMinutes: number;
+  /** Perpetuals: time between funding settlements. */
+  fundingIntervalMs: number;
 }
 
 /** One running PAPER instrument (see the module notes). */
@@ -47,6 +52,8 @@ export class PaperMarket implements SimulatedExchange {
   readonly engine: MatchingEngine;
   readonly data: InstrumentMarketData;
   readonly simulator: MarketSimulator;
+  /** Perpetuals only. */
+  readonly perpetual: PerpetualFeed | undefined;
   readonly #ctx: VenueContext;
   readonly #translator: OrderTranslator;
   readonly #users = new Map<number, UserOrder>();
@@ -61,14 +68,15 @@ export class PaperMarket implements SimulatedExchange {
 
   constructor(ctx: VenueContext, config: PaperInstrumentConfig, rng: SeededRandom, options: PaperMarketOptions, now: number) {
     this.#ctx = ctx;
-    this.spec = instrumentSpec(ctx.venueId, config);
+    this.spec = instrumentSpec(ctx.venueId, config, options.fundingIntervalMs);
     this.scale = new InstrumentRules(config);
     // The engine books fills in whole base and quote units: every tick-lot must be exact in them.
     if (!this.scale.exactInUnits) throw new Error(`${this.spec.instrumentId}: base/quote precision ${config.basePrecision}/${config.quotePrecision} cannot hold lots of ${config.lotSize} at ticks of ${config.tickSize} exactly`);
-    this.engine = new MatchingEngine({ fees: new FeeSchedule(this.scale, this.spec.makerFee, this.spec.takerFee), stpMode: options.stpMode });
+    this.engine = new MatchingEngine({ fees: new FeeSchedule(this.scale, this.spec.makerFee, this.spec.takerFee, config.perpetual !== undefined), stpMode: options.stpMode });
     this.data = new InstrumentMarketData(this.spec, this.scale, KLINE_INTERVALS, options.klineCapacity);
     this.#translator = new OrderTranslator(this.spec, this.scale);
     this.simulator = new MarketSimulator(this, this.scale, config.market, rng);
+    this.perpetual = config.perpetual ? new PerpetualFeed(this.spec, options.fundingIntervalMs, now) : undefined;
     this.#now = now;
     this.#tradeIdBase = Math.floor(now) * 1000;
     if (options.historyMinutes > 0) this.#loadHistory(now, options.historyMinutes);
@@ -101,6 +109,19 @@ export class PaperMarket implements SimulatedExchange {
     this.simulator.step(now);
     for (const change of this.data.roll(now)) this.#barChanged(change);
     this.#flush();
+    if (this.perpetual) this.#reportPerpetual(now);
+  }
+
+  /** The perpetual's mark (the simulated fair price on the tick grid) and, at funding times, the settlement. */
+  #reportPerpetual(now: number): void {
+    const s = this.scale;
+    const bid = this.engine.book.bestBid();
+    const ask = this.engine.book.bestAsk();
+    const mid = bid !== undefined && ask !== undefined ? dec(s.ticksToPrice(bid)).add(s.ticksToPrice(ask)).div(2) : undefined;
+    const report = this.perpetual!.step(now, s.ticksToPrice(Math.max(1, Math.round(this.simulator.fair))), mid);
+    const market = this.#ctx.deps.market;
+    if (report.mark && market.onMarkPrice) this.#safely('market', () => market.onMarkPrice!(report.mark!));
+    if (report.funding && market.onFunding) this.#safely('market', () => market.onFunding!(report.funding!));
   }
 
   submitUser(order: VenueOrder, owner: number, now: number): void {
@@ -228,7 +249,7 @@ export class PaperMarket implements SimulatedExchange {
     const report = (id: number, side: 'BUY' | 'SELL', fee: bigint, liquidity: 'MAKER' | 'TAKER', final: boolean): void => {
       const u = this.#users.get(id);
       if (!u) return;
-      const buy = side === 'BUY';
+      const inBase = side === 'BUY' && !this.perpetual;
       this.#emit({
         type: 'filled',
         tradeOrderId: u.tradeOrderId,
@@ -237,8 +258,8 @@ export class PaperMarket implements SimulatedExchange {
         tradeId,
         price,
         quantity,
-        fee: formatFixed(fee, buy ? s.basePrecision : s.quotePrecision),
-        feeAsset: buy ? spec.baseAsset : spec.quoteAsset,
+        fee: formatFixed(fee, inBase ? s.basePrecision : s.quotePrecision),
+        feeAsset: inBase ? spec.baseAsset : spec.quoteAsset,
         liquidity,
         final,
         timestamp: ts,

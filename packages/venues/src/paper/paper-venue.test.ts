@@ -330,3 +330,44 @@ describe('PaperVenue through the port', () => {
     });
   });
 });
+
+describe('PaperVenue perpetuals', () => {
+  const perp = () => setup({ instruments: ['BTC-PERP'], fundingIntervalMs: 60_000 });
+
+  test('lists BTC-PERP as a linear USDT-margined perpetual with its margin and funding terms', async () => {
+    const { venue } = perp();
+    const [spec] = await venue.listInstruments();
+    assert.deepEqual([spec!.instrumentId, spec!.symbol, spec!.instrumentType, spec!.baseAsset, spec!.quoteAsset], ['PAPER:BTC-PERP', 'BTC-PERP', 'PERPETUAL', 'BTC', 'USDT']);
+    assert.deepEqual(spec!.contract, { contractSize: '1', settleAsset: 'USDT', underlying: 'BTC/USDT', maxLeverage: 125, maintenanceMarginRate: '0.004', fundingIntervalMs: 60_000 });
+  });
+
+  test('both sides pay their fee in the settle asset', async () => {
+    const { deps, venue } = perp();
+    const events = await submit(venue, deps, order({ instrumentId: 'PAPER:BTC-PERP', symbol: 'BTC-PERP', orderType: 'MARKET', quantity: '0.5', timeInForce: 'IOC' }));
+    const fills = events.filter((e): e is Filled => e.type === 'filled');
+    assert.ok(fills.length >= 1);
+    for (const f of fills) {
+      assert.equal(f.feeAsset, 'USDT');
+      // taker 0.05 % of price × quantity, in USDT units (8 dp), rounded down
+      assert.equal(units(f.fee, 8), (units(f.price, 1) * units(f.quantity, 3) * pow10(4) * 5n) / 10_000n);
+    }
+  });
+
+  test('steps report the mark price as it moves and one funding settlement per interval', () => {
+    const { deps, venue } = perp();
+    const t0 = deps.now;
+    for (let i = 1; i <= 150; i++) {
+      deps.now = t0 + i * 1000;
+      venue.step();
+    }
+    assert.ok(deps.marks.length >= 3, `${deps.marks.length} marks`);
+    const last = deps.marks.at(-1)!;
+    assert.equal(last.instrumentId, 'PAPER:BTC-PERP');
+    assert.match(last.markPrice, /^\d+\.\d$/);
+    const book = venue.getBook('BTC-PERP', 1)!;
+    assert.ok(Math.abs(Number(last.markPrice) / Number(book.bids[0]!.price) - 1) < 0.01, 'the mark stays by the book');
+    // 150 s from 09:00:00 on a 60 s interval: settlements at 09:01 and 09:02.
+    assert.deepEqual(deps.fundings.map((f) => f.fundingTime - t0), [60_000, 120_000]);
+    for (const f of deps.fundings) assert.match(f.rate, /^-?0\.\d+$/);
+  });
+});

@@ -12,6 +12,8 @@
  *   (PAPER markets run always); `subscribeMarket` only checks the request.
  * - The same seed, instrument list and sequence of times/commands produce the same market (tests drive `step`).
  * - Time comes from `deps.clock`; the only timer is the optional lively loop (`lively: true`, started by `start()`).
+ * - Perpetuals ('BTC-PERP') report a mark price after each step that moved it and a funding settlement at each
+ *   funding time (`fundingIntervalMs`), to the market sink; their positions and margin are the domain's.
  */
 import type {
   AmendRequest,
@@ -29,7 +31,7 @@ import type {
 } from '@cadenza/domain';
 import type { StpMode } from './matching/engine-messages.ts';
 import { USER_OWNER_BASE } from './market-simulator.ts';
-import { PAPER_INSTRUMENTS, type PaperInstrumentConfig } from './paper-instruments.ts';
+import { DEFAULT_FUNDING_INTERVAL_MS, PAPER_INSTRUMENTS, paperSymbol, type PaperInstrumentConfig } from './paper-instruments.ts';
 import { PaperMarket } from './paper-market.ts';
 import { PaperVenueError } from './paper-venue-error.ts';
 import { SeededRandom, hashString } from './seeded-random.ts';
@@ -40,7 +42,7 @@ export interface PaperVenueOptions {
   venueId?: string;
   /** Seed of the simulated market. Default 1. */
   seed?: number;
-  /** Instruments: configs, or symbols ('BTC/USDT') picked from the built-in catalogue. Default: the whole catalogue. */
+  /** Instruments: configs, or symbols ('BTC/USDT', 'BTC-PERP') picked from the built-in catalogue. Default: the whole catalogue. */
   instruments?: ReadonlyArray<PaperInstrumentConfig | string>;
   /** Simulation step period of the lively loop. Default 250 ms. */
   tickIntervalMs?: number;
@@ -52,6 +54,8 @@ export interface PaperVenueOptions {
   klineCapacity?: number;
   /** Self-trade prevention. Default EXPIRE_MAKER. */
   stpMode?: StpMode;
+  /** Perpetuals: time between funding settlements. Default 8 h. */
+  fundingIntervalMs?: number;
 }
 
 /** The PAPER venue (see the module notes for its promises). */
@@ -74,9 +78,9 @@ export class PaperVenue implements Venue {
     const seed = options.seed ?? 1;
     const now = deps.clock.now();
     const ctx = { venueId: this.id, deps, nextOrderId: () => this.#nextOrderId++ };
-    const marketOptions = { stpMode: options.stpMode ?? 'EXPIRE_MAKER', klineCapacity: options.klineCapacity ?? 500, historyMinutes: options.historyMinutes ?? 1440 } as const;
+    const marketOptions = { stpMode: options.stpMode ?? 'EXPIRE_MAKER', klineCapacity: options.klineCapacity ?? 500, historyMinutes: options.historyMinutes ?? 1440, fundingIntervalMs: options.fundingIntervalMs ?? DEFAULT_FUNDING_INTERVAL_MS } as const;
     for (const config of resolveInstruments(options.instruments)) {
-      const symbol = `${config.baseAsset}/${config.quoteAsset}`;
+      const symbol = paperSymbol(config);
       if (this.#markets.has(symbol)) throw new Error(`instrument ${symbol} listed twice`);
       const rng = new SeededRandom(seed).fork(hashString(symbol));
       this.#markets.set(symbol, new PaperMarket(ctx, config, rng, marketOptions, now));
@@ -191,7 +195,7 @@ function resolveInstruments(list: PaperVenueOptions['instruments']): PaperInstru
   if (!list) return [...PAPER_INSTRUMENTS];
   return list.map((item) => {
     if (typeof item !== 'string') return item;
-    const found = PAPER_INSTRUMENTS.find((c) => `${c.baseAsset}/${c.quoteAsset}` === item);
+    const found = PAPER_INSTRUMENTS.find((c) => paperSymbol(c) === item);
     if (!found) throw new Error(`unknown PAPER instrument ${item}`);
     return found;
   });

@@ -1,7 +1,8 @@
 /**
  * @module paper/matching/fees
  * Maker/taker fee arithmetic. A fee is charged in the asset the party receives — a buyer pays in the base asset,
- * a seller in the quote asset — at that asset's precision, rounded DOWN (never more than the nominal rate).
+ * a seller in the quote asset — at that asset's precision, rounded DOWN (never more than the nominal rate). On a
+ * perpetual nothing is received but margin and PnL: both sides pay in the quote asset (its settle asset).
  * Everything is BigInt, so `received − fee` is exact and the domain can reconcile balances to the unit.
  */
 import { parseFixed, pow10, type InstrumentRules } from '@cadenza/domain';
@@ -28,8 +29,11 @@ export class FeeSchedule {
   readonly #quoteUnitsPerTickLot: bigint;
   readonly #baseUnitsPerLotN: number;
   readonly #quoteUnitsPerTickLotN: number;
+  readonly #inQuote: boolean;
 
-  constructor(scale: InstrumentRules, makerRate: string, takerRate: string) {
+  /** `inQuote`: every fee in quote units, whichever the side (perpetuals). */
+  constructor(scale: InstrumentRules, makerRate: string, takerRate: string, inQuote = false) {
+    this.#inQuote = inQuote;
     this.#maker = rate(makerRate, 'maker');
     this.#taker = rate(takerRate, 'taker');
     this.#baseUnitsPerLot = scale.baseUnitsPerLot;
@@ -40,20 +44,21 @@ export class FeeSchedule {
 
   /**
    * The fee of one side of a fill, in units of the received asset at its precision:
-   * base units (10^-basePrecision) when `side` is BUY, quote units (10^-quotePrecision) when SELL.
+   * base units (10^-basePrecision) when `side` is BUY, quote units (10^-quotePrecision) when SELL or `inQuote`.
    * Exact: integer arithmetic in doubles while every intermediate stays below 2^53, BigInt otherwise.
    */
   fee(side: 'BUY' | 'SELL', maker: boolean, priceTicks: number, lots: number): bigint {
     const r = maker ? this.#maker : this.#taker;
     if (r.unitsN === 0) return 0n;
-    const receivedN = side === 'BUY' ? lots * this.#baseUnitsPerLotN : priceTicks * lots * this.#quoteUnitsPerTickLotN;
+    const inBase = side === 'BUY' && !this.#inQuote;
+    const receivedN = inBase ? lots * this.#baseUnitsPerLotN : priceTicks * lots * this.#quoteUnitsPerTickLotN;
     const productN = receivedN * r.unitsN;
     if (productN <= Number.MAX_SAFE_INTEGER) {
       // Exact floor division of safe integers: subtract the (exact) remainder, then divide a multiple.
       return BigInt((productN - (productN % r.divisorN)) / r.divisorN);
     }
     const received =
-      side === 'BUY' ? BigInt(lots) * this.#baseUnitsPerLot : BigInt(priceTicks) * BigInt(lots) * this.#quoteUnitsPerTickLot;
+      inBase ? BigInt(lots) * this.#baseUnitsPerLot : BigInt(priceTicks) * BigInt(lots) * this.#quoteUnitsPerTickLot;
     return (received * r.units) / r.divisor;
   }
 }
