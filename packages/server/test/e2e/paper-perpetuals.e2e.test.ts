@@ -12,7 +12,8 @@ import { harness, type Client } from './rpc-harness.ts';
 
 const PERP = 'PAPER:BTC-PERP';
 const FUNDING_MS = 60_000;
-let venueNow = Date.now();
+// A second past a minute of wall time: the first funding comes when the test steps to it, not by chance.
+let venueNow = Math.floor(Date.now() / FUNDING_MS) * FUNDING_MS + 1000;
 let paper: PaperVenue | undefined;
 const fundings: FundingSettlement[] = [];
 
@@ -37,6 +38,11 @@ function advance(ms: number): void {
   }
 }
 
+/** Events are awaited, never timed: the long ceiling only names what never came on a very busy machine. */
+const WAIT_MS = 60_000;
+/** The next publication on the account channel matching `pred`, or an error naming `what`. */
+const waitFor = (events: { waitFor(pred: (p: any) => boolean, timeoutMs?: number): Promise<any> }, what: string, pred: (p: any) => boolean) =>
+  events.waitFor(pred, WAIT_MS).catch(() => assert.fail(`no ${what} on the account channel`));
 const positionIn = (p: any) => p.positions?.find((x: any) => x.instrumentId === PERP);
 const usdt = (p: any) => p.balances?.find((b: any) => b.securitySymbol === 'USDT');
 
@@ -61,21 +67,21 @@ test('PAPER:BTC-PERP: a 5× long follows the mark, pays funding and is liquidate
   assert.deepEqual([pos.status, pos.positionSide, pos.quantity], ['OPEN', 'LONG', '1']);
   const entry = dec(pos.entryPrice);
   assert.ok(entry.gt(0));
-  // Isolated at 5×: a fifth of the entry value is the position's collateral, locked in USDT.
-  assert.equal(usdt(opened).isolatedMargin, str(entry.div(5)));
-  assert.equal(opened.summary.margin, str(entry.div(5)));
+  // Isolated at 5×: a fifth of the value traded is the position's collateral, locked in USDT.
+  assert.equal(usdt(opened).isolatedMargin, str(dec(order.executedCost).div(5)));
+  assert.equal(opened.summary.margin, str(dec(order.executedCost).div(5)));
 
   // The mark moves with the simulated market: the account channel carries the position valued at each new mark.
   const seen = events.publications.length;
   const isNew = (p: any) => events.publications.indexOf(p) >= seen;
   advance(5_000);
-  const marked = await events.waitFor((p) => isNew(p) && p.type === 'event.portfolio.updated' && positionIn(p.data)?.currentPrice !== undefined);
+  const marked = await waitFor(events, 'marked position', (p) => isNew(p) && p.type === 'event.portfolio.updated' && positionIn(p.data)?.currentPrice !== undefined);
   const m = positionIn(marked.data);
   assert.equal(marked.data.updateMode, 'DELTA');
   assert.equal(m.unrealizedPnl, str(dec(m.currentPrice).sub(entry)), 'unrealised PnL of 1 BTC = mark − entry');
   const marks = new Set(portfolioEvents().map((d) => positionIn(d)?.currentPrice).filter(Boolean));
   advance(10_000);
-  await events.waitFor(() => new Set(portfolioEvents().map((d) => positionIn(d)?.currentPrice).filter(Boolean)).size > marks.size);
+  await waitFor(events, 'new mark', () => new Set(portfolioEvents().map((d) => positionIn(d)?.currentPrice).filter(Boolean)).size > marks.size);
 
   // Funding at the next minute of the venue's clock: the long pays rate × mark into the position's collateral.
   const before = await trader.ok('query.portfolio.get', { tradingAccountId: id });
@@ -83,16 +89,20 @@ test('PAPER:BTC-PERP: a 5× long follows the mark, pays funding and is liquidate
   assert.equal(fundings.length, 1);
   const f = fundings[0]!;
   const payment = dec(f.rate).mul(f.markPrice).neg().toDecimalPlaces(8);
-  await events.waitFor((p) => p.type === 'event.portfolio.updated' && usdt(p.data) !== undefined && dec(usdt(p.data).total).eq(dec(usdt(before).total).add(payment)));
+  await waitFor(events, `funding of ${payment}`, (p) => p.type === 'event.portfolio.updated' && usdt(p.data) !== undefined && dec(usdt(p.data).total).eq(dec(usdt(before).total).add(payment)));
   const funded = await trader.ok('query.portfolio.get', { tradingAccountId: id });
   assert.equal(dec(usdt(funded).total).sub(usdt(before).total).toString(), payment.toString());
   assert.equal(dec(positionIn(funded).realizedPnl).sub(positionIn(before).realizedPnl).toString(), payment.toString(), 'funding is part of realised PnL');
 
-  // The market falls 25 %: past the 20 % collateral, the domain closes the position with a reduce-only MARKET sell.
+  // The market falls 30 %: past the 20 % collateral, the domain closes the position with a reduce-only MARKET sell.
+  // The simulator pulls its fair price back toward the last trade at each step, so the fall is held for a few steps.
   const sim = paper!.market('BTC-PERP')!.simulator;
-  sim.fair *= 0.75;
-  advance(1_000);
-  await events.waitFor((p) => p.type === 'event.portfolio.updated' && positionIn(p.data)?.status === 'CLOSED', 10_000);
+  const low = sim.fair * 0.7;
+  for (let i = 0; i < 30 && positionIn(await trader.ok('query.portfolio.get', { tradingAccountId: id }))?.status !== 'CLOSED'; i++) {
+    sim.fair = low;
+    advance(1_000);
+  }
+  await waitFor(events, 'closed position', (p) => p.type === 'event.portfolio.updated' && positionIn(p.data)?.status === 'CLOSED');
   const orders = await trader.ok('query.trade_order.list', { tradingAccountId: id });
   const liquidation = orders.find((o: any) => o.clientOrderId?.startsWith('liquidation-'));
   assert.ok(liquidation, 'a liquidation order was placed');
