@@ -9,6 +9,7 @@
 import { createHmac, createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import type { VenueCredential } from '@cadenza/domain';
 import { BinanceVenueError } from './errors.ts';
+import { queryString } from '../kit/http.ts';
 
 export type SignatureScheme = 'HMAC_SHA256' | 'ED25519' | 'RSA';
 
@@ -47,14 +48,9 @@ export function createSigner(credential: VenueCredential): RequestSigner {
   return { apiKey: credential.apiKey, scheme: 'HMAC_SHA256', sign: (payload) => createHmac('sha256', secret).update(payload).digest('hex') };
 }
 
-/** `k=v&k=v` in the given order, values percent-encoded; this exact string is what gets signed. */
-export function toQueryString(params: ReadonlyArray<readonly [string, string]>): string {
-  return params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-}
-
 /** REST: the query string plus `&signature=…` (URL-encoded, as base64 may contain `+/=`). */
 export function signedQuery(params: ReadonlyArray<readonly [string, string]>, signer: RequestSigner): string {
-  const query = toQueryString(params);
+  const query = queryString(params);
   return `${query}&signature=${encodeURIComponent(signer.sign(query))}`;
 }
 

@@ -13,6 +13,7 @@
  */
 import { RateBudgets } from '../kit/rate-budget.ts';
 import { VenueError } from '../kit/venue-error.ts';
+import { queryString, retryAfter } from '../kit/http.ts';
 import { OKX_BUDGETS, PER_INSTRUMENT, RATE_LIMIT_CODES } from './rate-limits.ts';
 import { signedHeaders, type OkxSigner } from './signing.ts';
 
@@ -49,7 +50,7 @@ export class OkxRestClient {
 
   async publicGet(path: string, params: Params = []): Promise<unknown[]> {
     const settle = await this.budgets.acquire([`GET ${path}`], PUBLIC_MAX_WAIT_MS);
-    const query = toQuery(params);
+    const query = queryString(params);
     try {
       return await this.send('GET', `${path}${query ? `?${query}` : ''}`, undefined, undefined, true);
     } finally {
@@ -95,7 +96,7 @@ export class OkxRestClient {
     let requestPath = path;
     let body = '';
     if (method === 'GET') {
-      const query = toQuery(params as Params);
+      const query = queryString(params as Params);
       if (query) requestPath += `?${query}`;
     } else body = JSON.stringify(params);
     const ts = new Date(this.serverNow()).toISOString();
@@ -138,15 +139,4 @@ export class OkxRestClient {
     if ((code === '1' || code === '2') && data.length > 0 && typeof (data[0] as { sCode?: unknown }).sCode === 'string') return data;
     throw new VenueError(venue, 'rejected', `${code}: ${msg}`, { code, httpStatus: res.status });
   }
-}
-
-function toQuery(params: Params): string {
-  return params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-}
-
-function retryAfter(headers: Headers): number | undefined {
-  const v = headers.get('retry-after');
-  if (v === null) return undefined;
-  const seconds = Number(v);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }

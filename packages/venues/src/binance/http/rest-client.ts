@@ -16,7 +16,8 @@ import { BinanceVenueError, INVALID_TIMESTAMP } from '../errors.ts';
 import { RateBudgets, type RateLimitStats } from '../../kit/rate-budget.ts';
 import { VenueError } from '../../kit/venue-error.ts';
 import { parseErrorPayload, parseServerTime } from './parse.ts';
-import { signedQuery, toQueryString, type RequestSigner } from '../signing.ts';
+import { signedQuery, type RequestSigner } from '../signing.ts';
+import { queryString, retryAfter } from '../../kit/http.ts';
 
 export interface RestClientOptions {
   baseUrl: string;
@@ -112,7 +113,7 @@ export class BinanceRestClient {
       this.weightWaits++;
       await sleep(budgetWait);
     }
-    const query = toQueryString(params);
+    const query = queryString(params);
     for (let attempt = 0; ; attempt++) {
       // Waits out a 429 back-off (up to maxWait); refuses at once while banned.
       (await this.budgets.acquire([], maxWait))();
@@ -215,13 +216,6 @@ export class BinanceRestClient {
       if (key === 'used-weight-1m') this.weightMinute = Math.floor(this.serverNow() / 60_000);
     });
   }
-}
-
-function retryAfter(headers: Headers): number | undefined {
-  const v = headers.get('retry-after');
-  if (v === null) return undefined;
-  const seconds = Number(v);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 function sleep(ms: number): Promise<void> {
