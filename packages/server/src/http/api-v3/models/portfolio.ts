@@ -37,6 +37,8 @@ function toRestPosition(p: RpcPositionEntry): PositionEntry {
     quantity: p.quantity!,
     ...restTime('createdAt', p.createdAt),
     ...restTime('updatedAt', p.updatedAt),
+    // RpcPositionEntry has no closedAt; a closed position is never changed again, so it closed when last updated.
+    ...(p.status === 'CLOSED' ? restTime('closedAt', p.updatedAt) : {}),
   };
   for (const k of ['externalPositionId', 'instrumentId', 'entryPrice', 'exitPrice', 'currentPrice', 'unrealizedPnl', 'realizedPnl'] as const) {
     if (p[k] !== undefined) out[k] = p[k];
