@@ -7,7 +7,7 @@
  * runs them exactly so against a real server and checks every answer against the contract.
  *
  * The OTC desk's operations (RFQ quotes, Fermata dealers and wallets) have summaries and no example here: their
- * guide is the OTC desk's.
+ * guide, with a curl session of its own, is docs/otc.md.
  */
 
 export type ExampleValue = string | number | boolean | string[] | Record<string, unknown>;
@@ -126,21 +126,21 @@ export const restGuide: Record<string, RestOperationGuide> = {
   deleteMarketSecurity: { summary: 'Admin: deletes a security; answers it.', example: { caller: 'admin', body: { securityId: 'PAPER:SOL' } } },
   authLogout: { summary: 'Ends the session of the token: its refresh token stops working and its live WebSocket connections close.', example: {} },
 
-  quoteRfq: { summary: 'The OTC desk: asks the dealers for a quote.' },
-  fermataCreateDealer: { summary: 'The OTC desk (Fermata): registers a dealer account.' },
-  fermataGetDealer: { summary: 'The OTC desk (Fermata): one dealer account.' },
-  fermataListDealers: { summary: 'The OTC desk (Fermata): dealer accounts, by status; paged.' },
-  fermataPauseDealer: { summary: 'The OTC desk (Fermata): a dealer stops quoting for a while.' },
-  fermataResumeDealer: { summary: 'The OTC desk (Fermata): a paused dealer quotes again.' },
-  fermataArchiveDealer: { summary: 'The OTC desk (Fermata): retires a dealer for good.' },
-  fermataLinkDealer: { summary: 'The OTC desk (Fermata): links a dealer to a trading account.' },
-  fermataUnlinkDealer: { summary: 'The OTC desk (Fermata): removes a dealer\'s link to a trading account.' },
-  fermataCreateWallet: { summary: 'The OTC desk (Fermata): opens a ledger wallet.' },
-  fermataGetWallet: { summary: 'The OTC desk (Fermata): one wallet with its balances.' },
-  fermataListWallets: { summary: 'The OTC desk (Fermata): wallets, by type; paged.' },
-  fermataTransferWallet: { summary: 'The OTC desk (Fermata): moves an amount between two wallets.' },
-  fermataFreezeWallet: { summary: 'The OTC desk (Fermata): stops a wallet\'s movements.' },
-  fermataUnfreezeWallet: { summary: 'The OTC desk (Fermata): lets a frozen wallet move again.' },
-  fermataCloseWallet: { summary: 'The OTC desk (Fermata): closes an empty wallet for good.' },
+  quoteRfq: { summary: 'The OTC desk: asks the dealers for a quote — [otc.md](otc.md).' },
+  fermataCreateDealer: { summary: 'The OTC desk (Fermata): registers a dealer account — [otc.md](otc.md).' },
+  fermataGetDealer: { summary: 'The OTC desk (Fermata): one dealer account — [otc.md](otc.md).' },
+  fermataListDealers: { summary: 'The OTC desk (Fermata): dealer accounts, by status; paged — [otc.md](otc.md).' },
+  fermataPauseDealer: { summary: 'The OTC desk (Fermata): a dealer stops quoting for a while — [otc.md](otc.md).' },
+  fermataResumeDealer: { summary: 'The OTC desk (Fermata): a paused dealer quotes again — [otc.md](otc.md).' },
+  fermataArchiveDealer: { summary: 'The OTC desk (Fermata): retires a dealer for good — [otc.md](otc.md).' },
+  fermataLinkDealer: { summary: 'The OTC desk (Fermata): links a dealer to a trading account — [otc.md](otc.md).' },
+  fermataUnlinkDealer: { summary: 'The OTC desk (Fermata): removes a dealer\'s link to a trading account — [otc.md](otc.md).' },
+  fermataCreateWallet: { summary: 'The OTC desk (Fermata): opens a ledger wallet — [otc.md](otc.md).' },
+  fermataGetWallet: { summary: 'The OTC desk (Fermata): one wallet with its balances — [otc.md](otc.md).' },
+  fermataListWallets: { summary: 'The OTC desk (Fermata): wallets, by type; paged — [otc.md](otc.md).' },
+  fermataTransferWallet: { summary: 'The OTC desk (Fermata): moves an amount between two wallets — [otc.md](otc.md).' },
+  fermataFreezeWallet: { summary: 'The OTC desk (Fermata): stops a wallet\'s movements — [otc.md](otc.md).' },
+  fermataUnfreezeWallet: { summary: 'The OTC desk (Fermata): lets a frozen wallet move again — [otc.md](otc.md).' },
+  fermataCloseWallet: { summary: 'The OTC desk (Fermata): closes an empty wallet for good — [otc.md](otc.md).' },
   websocketConnect: { summary: 'Not an HTTP operation: the contract documents the WebSocket\'s frames here. Connect to `/connection/websocket` with a Centrifugo client.' },
 };

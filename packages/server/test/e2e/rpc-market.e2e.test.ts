@@ -82,6 +82,7 @@ test('system info and health', async () => {
   const check = await u.ok('query.system.check');
   assert.equal(check.status, 'healthy');
   assert.match(check.timestamp, /Z$/);
+  // The OTC desk serves RFQs now (docs/otc.md): one without its parameters is refused as invalid, not unsupported.
   const rfq = await u.rpc('command.quote.rfq', {});
-  assert.equal(rfq.error?.code, 10002);
+  assert.equal(rfq.error?.code, 10001);
 });
