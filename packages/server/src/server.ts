@@ -190,7 +190,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
   const domain = routedDomain({ local, remote: () => seat?.remote() });
   const domainPart: Part = alone
     ? { name: 'domain', start: async () => void (alone!.runtime = await startRuntime(alone!.store.store, alone!.store.available)), stop: () => alone!.runtime?.stop() }
-    : { name: 'domain seat', start: () => seat!.start(config.advertiseUrl ?? urlOf(http).url), stop: () => seat!.close() };
+    : { name: 'domain seat', start: () => seat!.start(config.advertiseUrl ?? defaultAdvertised()), stop: () => seat!.close() };
   const storeAvailable = () => (alone ? alone.store.available() : (seat!.domainStore()?.isHealthy() ?? seat!.leaseReachable()));
   const role = (): SeatRole => (alone ? 'holder' : seat!.role);
   const metrics = serverMetrics({
@@ -311,6 +311,15 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
     domainRole: role,
     close: () => lifecycle.stop(),
   };
+
+  /** Listening on every interface means other machines may run servers of this database: loopback reaches none of them. */
+  function defaultAdvertised(): string {
+    const { url } = urlOf(http);
+    if (config.host === '0.0.0.0' || config.host === '::') {
+      log.warn({ advertised: url }, 'CADENZA_ADVERTISE_URL is not set: the other servers on this database will look for this one at a loopback address, which is right only for servers on this machine (docs/scale-out.md)');
+    }
+    return url;
+  }
 
   /** Where this server answers (a wildcard listen address is reached through loopback). */
   function urlOf(server: Server): { host: string; url: string } {

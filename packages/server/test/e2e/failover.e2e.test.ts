@@ -217,3 +217,33 @@ test('the holder of the PAPER book dies: another takes the lease, resting orders
   assert.ok(Number(btc.total) > 1, `bought BTC on top of the initial one: ${JSON.stringify(btc)}`);
   for (const b of portfolio.balances) assert.equal(Number(b.locked ?? 0), 0, `${b.securitySymbol} nothing locked`);
 });
+
+test('a rolling restart: the holder stopped with SIGTERM commits, gives the lease up, and the last server takes over with the trades intact', async () => {
+  const alive = nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
+  assert.equal(alive.length, 2, 'two servers left after the fail-over');
+  const current = await until(() => holder(alive), 'the current holder');
+  const last = alive.find((n) => n !== current)!;
+  const trader = await signUp(last);
+  const c = await connect(trader, last);
+  const account = (await call(c, 'command.trading_account.create', { tradingAccount: { venue: 'PAPER', nickname: 'rolling' } })).tradingAccountId as string;
+  const submitted = await call(c, 'command.trade_order.submit', {
+    tradingAccountId: account,
+    tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '1000.00', clientOrderId: 'across-restart' },
+  });
+  assert.equal(submitted.status, 'ACCEPTED');
+
+  const exited = new Promise<number | null>((resolve) => current.child.once('exit', (code) => resolve(code)));
+  const stoppedAt = Date.now();
+  current.child.kill('SIGTERM');
+  assert.equal(await exited, 0, 'the holder drained and exited 0');
+  await until(() => holder([last]), 'the last server holding the domain');
+  process.stderr.write(`# rolling restart: the last server holds the domain ${Date.now() - stoppedAt} ms after the SIGTERM\n`);
+
+  // The order acknowledged before the restart is open on the new holder, and it takes new commands.
+  type Listed = Array<{ tradeOrderId: string; clientOrderId: string; status: string }>;
+  const list = async () => (await call(c, 'query.trade_order.list', { tradingAccountId: account })) as Listed;
+  const open = await list();
+  assert.deepEqual(open.map((o) => `${o.clientOrderId} ${o.status}`), ['across-restart ACCEPTED']);
+  await call(c, 'command.trade_order.cancel', { tradingAccountId: account, tradeOrderId: open[0]!.tradeOrderId });
+  await until(async () => (await list()).find((o) => o.status === 'CANCELLED'), 'the cancel carried out by the new holder');
+});
