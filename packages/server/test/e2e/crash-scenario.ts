@@ -17,6 +17,13 @@ import { dec, str, type Dec } from '@cadenza/domain';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 
+export interface BootedServer {
+  child: ChildProcess;
+  url: string;
+  email: string;
+  password: string;
+}
+
 /** Runs the scenario against servers started with `env` added to theirs (e.g. CADENZA_DATABASE_URL). */
 export async function crashSafetyScenario(env: Record<string, string> = {}): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-crash-'));
@@ -32,51 +39,9 @@ export async function crashSafetyScenario(env: Record<string, string> = {}): Pro
 }
 
 async function scenario(env: Record<string, string>, dataDir: string, children: ChildProcess[], sockets: Centrifuge[]): Promise<void> {
-  async function boot(): Promise<{ child: ChildProcess; url: string; email: string; password: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
-      cwd: root,
-      env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', CADENZA_DATA_DIR: dataDir, CADENZA_VENUES: 'PAPER', CADENZA_LOG_LEVEL: 'silent', CADENZA_PUBLIC_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 120_000);
-      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-      child.stderr!.on('data', (d) => { // the banner: stderr when stdout is not a terminal
-        out += d;
-        const up = /is up on (http:\/\/[^\s]+)/.exec(out);
-        const demo = /Demo user\s+(\S+) \/ (\S+)/.exec(out);
-        if (up && demo) {
-          clearTimeout(timer);
-          child.removeAllListeners('exit');
-          resolve({ child, url: up[1]!.replace('localhost', '127.0.0.1'), email: demo[1]!, password: demo[2]! });
-        }
-      });
-    });
-  }
+  const boot = () => bootServer(env, dataDir, children);
+  const connect = (s: BootedServer) => connectAs(s, s.email, s.password, sockets);
 
-  async function connect(s: { url: string; email: string; password: string }): Promise<Centrifuge> {
-    const sb = createClient(s.url, 'anon', { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
-    const { data, error } = await sb.auth.signInWithPassword({ email: s.email, password: s.password });
-    assert.equal(error, null, error?.message);
-    const c = new Centrifuge(`${s.url.replace(/^http/, 'ws')}/connection/websocket`, { token: data.session!.access_token, websocket: WebSocket, minReconnectDelay: 60_000 });
-    sockets.push(c);
-    await new Promise<void>((resolve, reject) => {
-      c.once('connected', () => resolve());
-      c.once('disconnected', (ctx) => reject(new Error(`${ctx.code} ${ctx.reason}`)));
-      c.connect();
-    });
-    return c;
-  }
-
-  async function call(c: Centrifuge, method: string, params: unknown): Promise<any> {
-    const r = (await c.rpc(method, params)).data as { data?: unknown; error?: { code: number; message: string } };
-    if (r.error) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.data;
-  }
 
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
   let rnd = seed;
@@ -167,4 +132,53 @@ async function scenario(env: Record<string, string>, dataDir: string, children: 
   const t0 = Date.now();
   while (second.child.exitCode === null && second.child.signalCode === null && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
   assert.equal(second.child.exitCode, 0, 'the restarted server shuts down cleanly on SIGTERM');
+}
+
+/** A real server process (`npm start`'s entry) on `dataDir` with PAPER, its address and demo user read from its banner. */
+export async function bootServer(env: Record<string, string>, dataDir: string, children: ChildProcess[]): Promise<BootedServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', CADENZA_DATA_DIR: dataDir, CADENZA_VENUES: 'PAPER', CADENZA_LOG_LEVEL: 'silent', CADENZA_PUBLIC_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 120_000);
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+    child.stderr!.on('data', (d) => { // the banner: stderr when stdout is not a terminal
+      out += d;
+      const up = /is up on (http:\/\/[^\s]+)/.exec(out);
+      const demo = /Demo user\s+(\S+) \/ (\S+)/.exec(out);
+      if (up && demo) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({ child, url: up[1]!.replace('localhost', '127.0.0.1'), email: demo[1]!, password: demo[2]! });
+      }
+    });
+  });
+}
+
+/** Signs in with supabase-js and connects the official client (no reconnecting: a killed server stays gone). */
+export async function connectAs(s: { url: string }, email: string, password: string, sockets: Centrifuge[]): Promise<Centrifuge> {
+  const sb = createClient(s.url, 'anon', { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
+  const { data, error } = await sb.auth.signInWithPassword({ email, password });
+  assert.equal(error, null, error?.message);
+  const c = new Centrifuge(`${s.url.replace(/^http/, 'ws')}/connection/websocket`, { token: data.session!.access_token, websocket: WebSocket, minReconnectDelay: 60_000 });
+  sockets.push(c);
+  await new Promise<void>((resolve, reject) => {
+    c.once('connected', () => resolve());
+    c.once('disconnected', (ctx) => reject(new Error(`${ctx.code} ${ctx.reason}`)));
+    c.connect();
+  });
+  return c;
+}
+
+/** An RPC's `data`; a refusal throws with its code. */
+export async function call(c: Centrifuge, method: string, params: unknown): Promise<any> {
+  const r = (await c.rpc(method, params)).data as { data?: unknown; error?: { code: number; message: string } };
+  if (r.error) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.data;
 }
