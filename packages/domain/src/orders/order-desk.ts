@@ -155,7 +155,7 @@ export class OrderDesk {
         })
       : preTradeCheck({
           draft,
-          spec,
+          spec: hold ? heldStopSpec(spec, draft) : spec,
           status: instrument.status,
           book: marketBook,
           // A held leg's funds are checked when it goes to the venue (LegSpec).
@@ -412,3 +412,12 @@ function cancelRequestOf(order: Order): CancelRequest {
 
 /** Stands in for the free balance when a held leg is checked: everything but the funds. */
 const UNCHECKED = dec('1000000000000000000000000000000');
+
+/**
+ * A held stop is Cadenza's, not the venue's: the instrument need only take what it turns into when it triggers
+ * (MARKET, or LIMIT with a limit price).
+ */
+function heldStopSpec(spec: InstrumentSpec, draft: OrderDraft): InstrumentSpec {
+  const works = draft.limitPrice ? 'LIMIT' : 'MARKET';
+  return spec.orderTypes.includes(works) && !spec.orderTypes.includes(draft.orderType) ? { ...spec, orderTypes: [...spec.orderTypes, draft.orderType] } : spec;
+}
