@@ -6,7 +6,7 @@
 // A test is end-to-end when it starts a real server, real network clients or another process; such files are named
 // *.e2e.test.ts (docs/architecture.md, "Tests"). Without paths the run starts with the type check and the dependency
 // check (scripts/check-deps.mjs).
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -51,12 +51,18 @@ if (roots.length === 0) {
   const deps = spawnSync(process.execPath, [join(root, 'scripts/check-deps.mjs')], { stdio: 'inherit', cwd: root });
   if (deps.status !== 0) process.exit(deps.status ?? 1);
 }
+// The Python venvs some e2e tests drive are built first, outside any file's time ceiling (scripts/prepare-python.ts).
+if (files.some((f) => f.endsWith('.e2e.test.ts') && /python/i.test(readFileSync(f, 'utf8')))) {
+  const prep = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/prepare-python.ts')], { stdio: 'inherit', cwd: root });
+  if (prep.status !== 0) console.error('python venvs: not all could be built; the tests that need them will say why');
+}
 const args = [
   '--import', 'tsx',
   '--test',
   '--test-reporter=spec',
-  // A test that waits for something that never comes fails after 3 minutes with its name, instead of hanging CI.
-  `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 180_000}`,
+  // A test that waits for something that never comes fails after 5 minutes with its name, instead of hanging CI
+  // (a file counts as one test: its servers, clients and Python on a machine busy with other work).
+  `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`,
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
   ...extra,
   ...files,

@@ -11,33 +11,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile as execFileCb } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startServer, type RunningServer } from '@cadenza/server';
 import { ensureVenv } from '@cadenza/testkit/services/python-venv';
+import { sdkVenv } from './python-sdk-venv.ts';
 
 const execFile = promisify(execFileCb);
 const root = resolve(import.meta.dirname, '../../..');
 const pkg = resolve(root, 'clients/python');
 
-/** A hash of what the installed package is built from (pyproject and src/), the venv's rebuild key. */
-function sourceHash(): string {
-  const h = createHash('sha256');
-  const add = (path: string) => {
-    if (statSync(path).isDirectory()) {
-      for (const name of readdirSync(path).sort()) if (name !== '__pycache__' && !name.endsWith('.egg-info')) add(join(path, name));
-    } else {
-      h.update(relative(pkg, path)).update(readFileSync(path));
-    }
-  };
-  add(join(pkg, 'pyproject.toml'));
-  add(join(pkg, 'README.md'));
-  add(join(pkg, 'src'));
-  return h.digest('hex');
-}
 
 let python: string;
 let server: RunningServer;
@@ -50,7 +35,7 @@ before(async () => {
   const externalDir = mkdtempSync(join(tmpdir(), 'cadenza-py-sdk-ext-'));
   dirs.push(dataDir, externalDir);
   const [py, running] = await Promise.all([
-    ensureVenv({ name: 'cadenza-rt-venv', key: sourceHash(), pipArgs: [`${pkg}[test]`], probe: 'import cadenza_rt, pytest, pytest_asyncio' }),
+    ensureVenv(sdkVenv()),
     startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['PAPER', 'MOCK'] }),
   ]);
   python = py;

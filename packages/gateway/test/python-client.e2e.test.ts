@@ -6,35 +6,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile as execFileCb } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureVenv } from '@cadenza/testkit/services/python-venv';
 import { jwtHandlers, mint, startGateway, type Running } from './harness.ts';
+import { centrifugePythonVenv } from './python-venv.ts';
 
 const execFile = promisify(execFileCb);
-const root = resolve(import.meta.dirname, '../../..');
-const venv = resolve(root, '.cache/centrifuge-python-venv');
-const python = resolve(venv, 'bin/python');
+let python: string;
 const script = resolve(import.meta.dirname, 'python/scenarios.py');
-
-/** Creates the virtualenv and installs centrifuge-python when it is missing. */
-async function ensureClient(): Promise<void> {
-  if (existsSync(python)) {
-    try {
-      await execFile(python, ['-c', 'import centrifuge']);
-      return;
-    } catch {
-      // fall through and (re)install
-    }
-  }
-  await execFile('python3', ['-m', 'venv', venv]);
-  await execFile(resolve(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', 'centrifuge-python'], { timeout: 180_000 });
-}
 
 describe('official centrifuge-python client', () => {
   let g: Running;
   before(async () => {
-    await ensureClient();
+    python = await ensureVenv(centrifugePythonVenv);
     const base = jwtHandlers();
     g = await startGateway({
       namespaces: {

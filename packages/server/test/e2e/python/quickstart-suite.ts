@@ -12,19 +12,16 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile as execFileCb } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureVenv } from '@cadenza/testkit/services/python-venv';
+import { quickstartVenv } from './quickstart-venv.ts';
 
 const execFile = promisify(execFileCb);
-const requirementsFile = resolve(import.meta.dirname, 'requirements.txt');
 const script = resolve(import.meta.dirname, 'quickstart.py');
 
-/** The venv's python, with the pinned clients installed (rebuilt when requirements.txt changes). */
-function ensurePython(): Promise<string> {
-  return ensureVenv({ name: 'python-quickstart-venv', key: readFileSync(requirementsFile, 'utf8'), pipArgs: ['-r', requirementsFile], probe: 'import centrifuge, supabase, jwt' });
-}
+/** The venv's python, with the pinned clients installed (npm test builds it before the files run). */
+const ensurePython = (): Promise<string> => ensureVenv(quickstartVenv());
 
 type Observations = Record<string, any>;
 
