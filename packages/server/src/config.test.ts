@@ -28,7 +28,7 @@ describe('configuration from the environment', () => {
     assert.equal(c.trustProxy, undefined);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.logFormat, 'auto');
-    assert.deepEqual(c.paper, { seed: 724, lively: true });
+    assert.deepEqual(c.paper, { seed: 724, lively: true, fundingIntervalMs: 8 * 3_600_000 });
     assert.deepEqual(c.gateway, { maxConnections: 0, commandsPerSecond: 10_000, maxChannelsPerConnection: 128, maxConnectionsPerUser: 100, maxConnectionsPerIp: 1000 });
     assert.equal(c.auth.accessTokenTtlSeconds, 3600);
     assert.deepEqual(c.quotas, { maxAccountsPerUser: 100, maxOpenOrdersPerAccount: 1000 });
