@@ -7,9 +7,9 @@
 import { ensureVenv, type VenvSpec } from '@cadenza/testkit/services/python-venv';
 import { sdkVenv } from '../packages/client/test/python-sdk-venv.ts';
 import { centrifugePythonVenv } from '../packages/gateway/test/python-venv.ts';
-import { quickstartVenv } from '../packages/server/test/e2e/python/quickstart-venv.ts';
+import { quickstartVenv, restClientVenv } from '../packages/server/test/e2e/python/python-venvs.ts';
 
-const specs: VenvSpec[] = [centrifugePythonVenv, quickstartVenv(), sdkVenv()];
+const specs: VenvSpec[] = [centrifugePythonVenv, quickstartVenv(), sdkVenv(), restClientVenv()];
 let failed = 0;
 for (const spec of specs) {
   const t0 = Date.now();

@@ -15,7 +15,7 @@ import { execFile as execFileCb } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureVenv } from '@cadenza/testkit/services/python-venv';
-import { quickstartVenv } from './quickstart-venv.ts';
+import { quickstartVenv } from './python-venvs.ts';
 
 const execFile = promisify(execFileCb);
 const script = resolve(import.meta.dirname, 'quickstart.py');
