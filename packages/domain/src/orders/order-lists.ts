@@ -81,13 +81,19 @@ export class OrderLists {
     if (type === 'OCO') {
       const legs = exit(t.orderSide, t.quantity);
       if (t.clientOrderId) legs.tp.clientOrderId = t.clientOrderId;
-      this.refuseImmediateStop(t.instrumentId, t.orderSide, sl!);
-      // The stop first: it is only recorded, so a refusal leaves nothing behind; then the take-profit at the venue.
       const key = req.idempotencyKey ?? t.idempotencyKey;
       const repeat = key !== undefined ? await this.repeated(caller, req, legs.tp, key) : undefined;
       if (repeat) return repeat;
+      this.refuseImmediateStop(t.instrumentId, t.orderSide, sl!);
+      // The stop first: it is only recorded, so a refusal leaves nothing behind; then the take-profit at the venue.
       const stop = await this.deps.desk.submit(caller, { ...base, tradeOrder: legs.sl, leg: { fields: leg('STOP_LOSS'), hold: 'ARMED' } });
-      const working = await this.deps.desk.submit(caller, { ...base, tradeOrder: legs.tp, ...(key !== undefined ? { idempotencyKey: key } : {}), leg: { fields: leg('TAKE_PROFIT') } });
+      let working: Order;
+      try {
+        working = await this.deps.desk.submit(caller, { ...base, tradeOrder: legs.tp, ...(key !== undefined ? { idempotencyKey: key } : {}), leg: { fields: leg('TAKE_PROFIT') } });
+      } catch (err) {
+        this.closeHeld(stop, 'the take-profit of the list was refused');
+        throw err;
+      }
       if (isTerminal(working.status) && dec(working.executedQuantity).isZero()) this.closeHeld(stop, `the take-profit of the list was ${working.status}`);
       return this.answer(req, working);
     }

@@ -3,6 +3,7 @@
  * Reads of orders for `query.trade_order.*`: memory first, then the store (ports/store.ts). Another user's order
  * answers "not found".
  */
+import type { RpcListTradeExecutionsParams } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
@@ -27,15 +28,8 @@ export interface OrderListFilter {
   ascending?: boolean;
 }
 
-export interface ExecutionListFilter {
-  tradingAccountId?: string;
-  tradeOrderId?: string;
-  instrumentId?: string;
-  /** ISO-8601 bounds on the execution time. */
-  startTime?: string;
-  endTime?: string;
-  ascending?: boolean;
-}
+/** The executions query's filters (docs/extensions.md): its params without the page. */
+export type ExecutionListFilter = Omit<RpcListTradeExecutionsParams, 'pagination'>;
 
 export class OrderQueries {
   constructor(
