@@ -19,9 +19,10 @@ async function readPassword(ctx: CliContext): Promise<string> {
     }
     return '';
   }
-  ctx.streams.stderr.write('Password: ');
+  // Echo goes off before the prompt shows: whatever is typed once it is visible is never echoed.
   stdin.setRawMode(true);
   stdin.resume();
+  ctx.streams.stderr.write('Password: ');
   return new Promise<string>((resolve, reject) => {
     let pw = '';
     const onData = (buf: Buffer) => {
