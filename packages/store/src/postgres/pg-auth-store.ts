@@ -27,150 +27,23 @@ import { silentLogger, type Logger } from '@cadenza/domain';
 import { authMigrations } from './auth-migrations.ts';
 import { isTransient, openPool, storeUnavailable, type PoolOptions } from './connection.ts';
 import { migrate } from './migrator.ts';
+import { toIdentity, toRecovery, toSession, toToken, toUser, type IdentityRow, type RecoveryRow, type SessionRow, type TokenRow, type UserRow } from './auth-rows.ts';
+import {
+  CLEAR_REAUTHENTICATION,
+  COUNT_WRONG_REAUTHENTICATION,
+  INSERT_IDENTITY,
+  INSERT_TOKEN,
+  INSERT_USER,
+  START_REAUTHENTICATION,
+  TOUCH_SESSION,
+  UPDATE_USER,
+  identityParams,
+  tokenParams,
+  userParams,
+} from './auth-statements.ts';
 
 /** How long revocation-log entries are kept (the port promises at least a day). */
 const REVOCATION_RETENTION_MS = 24 * 3600_000;
-
-interface UserRow {
-  id: string;
-  email: string;
-  email_skeleton: string;
-  password_hash: string | null;
-  role: string;
-  aud: string;
-  email_confirmed_at: string | null;
-  last_sign_in_at: string | null;
-  banned_until: string | null;
-  app_metadata: Record<string, unknown>;
-  user_metadata: Record<string, unknown>;
-  is_anonymous: boolean;
-  reauthentication_hash: string | null;
-  reauthentication_sent_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface IdentityRow {
-  identity_id: string;
-  user_id: string;
-  provider: string;
-  provider_id: string;
-  identity_data: Record<string, unknown>;
-  email: string | null;
-  last_sign_in_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface SessionRow {
-  id: string;
-  user_id: string;
-  aal: string;
-  amr: SessionRecord['amr'];
-  user_agent: string | null;
-  ip: string | null;
-  created_at: string;
-  refreshed_at: string | null;
-}
-
-interface TokenRow {
-  token_hash: string;
-  session_id: string;
-  user_id: string;
-  parent_hash: string | null;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-type RecoveryRow = { user_id: string; link_hash: string; otp_hash: string; created_at: string; expires_at: string };
-
-/** bigint columns arrive as strings. */
-const ms = (v: string | null): number | null => (v === null ? null : Number(v));
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  email: r.email,
-  emailSkeleton: r.email_skeleton,
-  passwordHash: r.password_hash,
-  role: r.role,
-  aud: r.aud,
-  emailConfirmedAt: ms(r.email_confirmed_at),
-  lastSignInAt: ms(r.last_sign_in_at),
-  bannedUntil: ms(r.banned_until),
-  appMetadata: r.app_metadata,
-  userMetadata: r.user_metadata,
-  isAnonymous: r.is_anonymous,
-  reauthenticationHash: r.reauthentication_hash,
-  reauthenticationSentAt: ms(r.reauthentication_sent_at),
-  createdAt: Number(r.created_at),
-  updatedAt: Number(r.updated_at),
-});
-
-const toIdentity = (r: IdentityRow): IdentityRecord => ({
-  identityId: r.identity_id,
-  userId: r.user_id,
-  provider: r.provider,
-  providerId: r.provider_id,
-  identityData: r.identity_data,
-  email: r.email,
-  lastSignInAt: ms(r.last_sign_in_at),
-  createdAt: Number(r.created_at),
-  updatedAt: Number(r.updated_at),
-});
-
-const toSession = (r: SessionRow): SessionRecord => ({
-  id: r.id,
-  userId: r.user_id,
-  aal: r.aal,
-  amr: r.amr,
-  userAgent: r.user_agent,
-  ip: r.ip,
-  createdAt: Number(r.created_at),
-  refreshedAt: ms(r.refreshed_at),
-});
-
-const toToken = (r: TokenRow): RefreshTokenRecord => ({
-  tokenHash: r.token_hash,
-  sessionId: r.session_id,
-  userId: r.user_id,
-  parentHash: r.parent_hash,
-  createdAt: Number(r.created_at),
-  revokedAt: ms(r.revoked_at),
-});
-
-const toRecovery = (r: RecoveryRow | undefined): RecoveryTokenRecord | undefined =>
-  r && { userId: r.user_id, linkHash: r.link_hash, otpHash: r.otp_hash, createdAt: Number(r.created_at), expiresAt: Number(r.expires_at) };
-
-/** The columns `updateUser` writes, $1…$14 (insert adds the pending reauthentication as $15, $16). */
-const userParams = (u: UserRecord) => [
-  u.id, u.email, u.emailSkeleton, u.passwordHash, u.role, u.aud, u.emailConfirmedAt, u.lastSignInAt, u.bannedUntil,
-  JSON.stringify(u.appMetadata), JSON.stringify(u.userMetadata), u.isAnonymous, u.createdAt, u.updatedAt,
-];
-
-const identityParams = (i: IdentityRecord) => [
-  i.identityId, i.userId, i.provider, i.providerId, JSON.stringify(i.identityData), i.email, i.lastSignInAt, i.createdAt, i.updatedAt,
-];
-
-const tokenParams = (t: RefreshTokenRecord) => [t.tokenHash, t.sessionId, t.userId, t.parentHash, t.createdAt, t.revokedAt];
-
-const INSERT_USER = `INSERT INTO auth_users (id, email, email_skeleton, password_hash, role, aud, email_confirmed_at, last_sign_in_at,
-  banned_until, app_metadata, user_metadata, is_anonymous, created_at, updated_at, reauthentication_hash, reauthentication_sent_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
-// Not the pending reauthentication: only the conditional statements below write it.
-const UPDATE_USER = `UPDATE auth_users SET email = $2, email_skeleton = $3, password_hash = $4, role = $5, aud = $6, email_confirmed_at = $7,
-  last_sign_in_at = $8, banned_until = $9, app_metadata = $10, user_metadata = $11, is_anonymous = $12, created_at = $13, updated_at = $14
-  WHERE id = $1`;
-const START_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_hash = $2, reauthentication_sent_at = $3, reauthentication_failures = 0
-  WHERE id = $1 AND (reauthentication_sent_at IS NULL OR reauthentication_sent_at <= $4)`;
-const CLEAR_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_hash = NULL
-  WHERE id = $1 AND reauthentication_hash = $2 AND reauthentication_sent_at >= $3`;
-const COUNT_WRONG_REAUTHENTICATION = `UPDATE auth_users SET reauthentication_failures = reauthentication_failures + 1,
-  reauthentication_hash = CASE WHEN reauthentication_failures + 1 >= $3 THEN NULL ELSE reauthentication_hash END
-  WHERE id = $1 AND reauthentication_hash = $2 RETURNING reauthentication_hash IS NULL AS voided`;
-const INSERT_IDENTITY = `INSERT INTO auth_identities (identity_id, user_id, provider, provider_id, identity_data, email, last_sign_in_at,
-  created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-const INSERT_TOKEN = 'INSERT INTO auth_refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)';
-const TOUCH_SESSION = 'UPDATE auth_sessions SET refreshed_at = $1 WHERE id = $2';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
