@@ -50,7 +50,7 @@ export function pythonQuickStartSuite(title: string, target: () => Promise<Pytho
       let stdout: string;
       try {
         ({ stdout, stderr } = await execFile(python, [script, t.url, t.wsUrl, t.keysDir, t.front], {
-          timeout: 60_000,
+          timeout: 180_000,
           env: { ...process.env, NO_PROXY: noProxy, no_proxy: noProxy },
         }));
       } catch (err) {

@@ -35,7 +35,7 @@ FRONT = sys.argv[4] if len(sys.argv) > 4 else "cadenza"
 PASSWORD = "correct-horse-battery"
 
 
-async def until(cond, what, timeout=5.0):
+async def until(cond, what, timeout=30.0):
     """Waits for cond() to hold; raises naming what did not happen."""
     end = asyncio.get_running_loop().time() + timeout
     while not cond():
@@ -164,7 +164,7 @@ async def quick_start(out, token, user_id):
     events = ClientEvents()
     client = Client(WS_URL, events=events, token=token)
     await client.connect()
-    await client.ready(timeout=5)
+    await client.ready(timeout=30)
     await until(lambda: events.server_subscribed, "the server-side user channel")
     out["connected"] = {"state": str(client.state), "server_subscribed": events.server_subscribed}
 
@@ -186,9 +186,9 @@ async def quick_start(out, token, user_id):
     books = Recorder()
     book_sub = client.new_subscription("market:orderbook:PAPER:BTC/USDT", events=books)
     await book_sub.subscribe()
-    await book_sub.ready(timeout=5)
+    await book_sub.ready(timeout=30)
     subscribed_at = time.monotonic()
-    await until(lambda: len(books.pubs) >= 3, "3 order-book publications", 5)
+    await until(lambda: len(books.pubs) >= 3, "3 order-book publications")
     snapshot = books.subscribed[0].data
     out["orderbook"] = {
         "snapshot": book_summary(snapshot) if isinstance(snapshot, dict) else snapshot,
@@ -205,7 +205,7 @@ async def quick_start(out, token, user_id):
     account_events = Recorder()
     account_sub = client.new_subscription(f"tradingAccount:{account_id}", events=account_events)
     await account_sub.subscribe()
-    await account_sub.ready(timeout=5)
+    await account_sub.ready(timeout=30)
 
     order = {"instrumentId": "PAPER:BTC/USDT", "orderSide": "BUY", "orderType": "MARKET", "quantity": "0.01"}
     params = {"tradingAccountId": account_id, "tradeOrder": order, "idempotencyKey": f"py-qs-{uuid.uuid4().hex}", "awaitClosed": True}
@@ -267,7 +267,7 @@ async def token_refresh(out, supabase, token):
     client = Client(WS_URL, events=events, token=resigned(token, 2), get_token=get_token)
     started = time.monotonic()
     await client.connect()
-    await client.ready(timeout=5)
+    await client.ready(timeout=30)
     if FRONT == "centrifugo":
         # Refreshed on the server side, unseen by the client: live past the token's end, then show it still works.
         await asyncio.sleep(max(0.0, started + 4 - time.monotonic()))
@@ -276,7 +276,7 @@ async def token_refresh(out, supabase, token):
         await client.disconnect()
         log.removeHandler(replies)
         return await expired_token(out, token, get_token, calls)
-    await until(lambda: replies.replies, "a refresh reply", 8)
+    await until(lambda: replies.replies, "a refresh reply")
     listed = await call(client, "query.instrument.list", {"venue": "PAPER", "limit": 1})
     out["refresh"] = connection_report(
         client, events, calls, listed, seconds_to_get_token=calls[0] - started if calls else None, reply=replies.replies[0]
@@ -305,7 +305,7 @@ async def expired_token(out, token, get_token, calls):
     events = ClientEvents()
     client = Client(WS_URL, events=events, token=resigned(token, -60), get_token=get_token, min_reconnect_delay=0.05, max_reconnect_delay=0.2)
     await client.connect()
-    await client.ready(timeout=5)
+    await client.ready(timeout=30)
     listed = await call(client, "query.instrument.list", {"venue": "PAPER", "limit": 1})
     out["expired"] = {
         "get_token_calls": len(calls),
