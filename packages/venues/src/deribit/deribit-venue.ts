@@ -24,7 +24,6 @@ import type {
   VenueAccount,
   VenueCredential,
   VenueDeps,
-  VenueFill,
   VenueOrder,
   VenueOrderState,
 } from '@cadenza/domain';
@@ -45,17 +44,11 @@ import {
   RESOLUTION_MS,
   parseChartData,
   parseInstruments,
-  parseOrder,
-  parsePosition,
-  parseSummary,
-  parseUserTrade,
-  toContracts,
   wire,
   type DeribitInstrument,
-  type DeribitOrder,
-  type DeribitPosition,
-  type DeribitUserTrade,
 } from './parse.ts';
+import { applyPositionChanges, parseOrder, parsePosition, parseSummary, parseUserTrade, type DeribitOrder, type DeribitPosition, type DeribitUserTrade } from './parse-account.ts';
+import { deribitFill, deribitOrderState, deribitOrderStatus } from './order-state.ts';
 
 /** Deribit's "no such order" answers: 10004 order_not_found, 11044 not_open_order (for a cancel). */
 const NOT_FOUND = '10004';
@@ -280,15 +273,8 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     if (!order) return undefined;
     this.byOrderId.set(order.orderId, request.clientOrderId);
     const trades = order.filledAmount !== '0' ? wire.array(await session.call('private/get_user_trades_by_order', { order_id: order.orderId, sorting: 'asc' }), 'trades').map(parseUserTrade) : [];
-    const status = this.statusOf(order, request.clientOrderId);
-    const state: VenueOrderState = {
-      status,
-      externalOrderId: order.orderId,
-      executedQuantity: toContracts(order.filledAmount, inst.contractSize),
-      fills: trades.map((t) => this.fillOf(t, inst)).sort((a, b) => a.timestamp - b.timestamp),
-      updatedAt: order.updatedAt,
-    };
-    if (status === 'CANCELLED' || status === 'EXPIRED' || status === 'REJECTED') state.reason = order.cancelReason ?? order.state;
+    const state = deribitOrderState(order, trades, inst, this.cancelRequested.has(request.clientOrderId));
+    const status = state.status;
     this.orders.learn(tracked, { externalOrderId: order.orderId, accepted: status !== 'REJECTED', tradeIds: state.fills.map((f) => f.tradeId), terminal: status !== 'OPEN' && status !== 'FILLED' });
     return state;
   }
@@ -300,32 +286,11 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     return rows.filter((o) => o.instrument === inst.spec.externalSymbol).sort((a, b) => b.updatedAt - a.updatedAt)[0];
   }
 
-  private statusOf(order: DeribitOrder, clientOrderId: string): VenueOrderState['status'] {
-    switch (order.state) {
-      case 'open':
-      case 'untriggered':
-      case 'triggered':
-        return 'OPEN';
-      case 'filled':
-        return 'FILLED';
-      case 'rejected':
-        return 'REJECTED';
-      case 'cancelled': {
-        const selfEnding = order.orderType === 'market' || order.timeInForce === 'immediate_or_cancel' || order.timeInForce === 'fill_or_kill';
-        return selfEnding && !this.cancelRequested.has(clientOrderId) ? 'EXPIRED' : 'CANCELLED';
-      }
-    }
-  }
-
-  private fillOf(t: DeribitUserTrade, inst: DeribitInstrument): VenueFill {
-    return { tradeId: t.tradeId, price: t.price, quantity: toContracts(t.amount, inst.contractSize), fee: t.fee, feeAsset: t.feeCurrency, liquidity: t.liquidity, timestamp: t.timestamp };
-  }
-
   /** What an order's answer or report says: accepted, its fills, its end. */
   private onOrderResult(tracked: TrackedOrder, order: DeribitOrder, trades: DeribitUserTrade[]): void {
     const base = { tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: order.orderId };
     this.byOrderId.set(order.orderId, tracked.clientOrderId);
-    const status = this.statusOf(order, tracked.clientOrderId);
+    const status = deribitOrderStatus(order, this.cancelRequested.has(tracked.clientOrderId));
     if (status === 'REJECTED') {
       this.orders.emit(tracked, { ...base, type: 'rejected', reason: order.cancelReason ?? 'rejected by Deribit', timestamp: order.updatedAt });
       return;
@@ -339,7 +304,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   private onTrade(tracked: TrackedOrder, t: DeribitUserTrade, final: boolean): void {
     const inst = this.byName.get(t.instrument);
     if (!inst) return;
-    this.orders.emit(tracked, { type: 'filled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: t.orderId, ...this.fillOf(t, inst), ...(final ? { final: true } : {}) });
+    this.orders.emit(tracked, { type: 'filled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: t.orderId, ...deribitFill(t, inst), ...(final ? { final: true } : {}) });
   }
 
   /** A `user.changes` or `user.portfolio` notification of an account's session. */
@@ -372,12 +337,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     // from the snapshot read at connect (until that has come, the snapshot will include these changes).
     const held = this.positions.get(tradingAccountId);
     if (changed.length === 0 || !held) return;
-    for (const row of changed) {
-      const name = wire.str(wire.object(row, 'position'), 'instrument_name');
-      const p = parsePosition(row, (n) => this.byName.get(n));
-      if (p) held.set(name, p);
-      else held.delete(name);
-    }
+    applyPositionChanges(held, changed, (n) => this.byName.get(n));
     this.emitPositions(tradingAccountId);
   }
 

@@ -1,18 +1,19 @@
 /**
  * @module deribit/parse
  * Deribit API v2 payloads (JSON-RPC results and subscription notifications, shapes as the docs' examples show them)
- * → port values. Deribit sends prices and amounts as JSON numbers: every message is parsed losslessly
- * (kit/lossless-json), so a number reaches us as the text it was written in.
+ * → port values: instruments and market data (the account's own payloads: parse-account.ts). Deribit sends prices
+ * and amounts as JSON numbers: every message is parsed losslessly (kit/lossless-json), so a number reaches us as the
+ * text it was written in.
  *
  * Quantities. Deribit's `amount` is USD for inverse futures and perpetuals (BTC-PERPETUAL: 10 USD a contract), the
  * base coin for linear ones and options. Cadenza counts every derivative in contracts (docs/venues-deribit.md): books,
  * trades, orders and fills are divided by the instrument's `contract_size` on the way in and multiplied on the way
  * out, exactly (Deribit's minimum trade amount is a whole number of contracts).
  */
-import type { Candle, ContractTerms, InstrumentSpec, KlineUpdate, TickerSnapshot, TradeTick, VenuePosition } from '@cadenza/domain';
-import { dec, decimalPlaces, isNegativeDecimal, isZeroDecimal, negateDecimal, normalizeDecimal, str, truncateDecimal } from '@cadenza/domain';
+import type { Candle, ContractTerms, InstrumentSpec, KlineUpdate, TickerSnapshot, TradeTick } from '@cadenza/domain';
+import { dec, decimalPlaces, isNegativeDecimal, negateDecimal, normalizeDecimal, str, truncateDecimal } from '@cadenza/domain';
 import { Wire, type WireObject } from '../kit/wire.ts';
-import { int, isNumber, num, optNum } from '../kit/lossless-json.ts';
+import { int, isNumber, num } from '../kit/lossless-json.ts';
 import type { DeribitBookMessage, Level } from './book-sync.ts';
 
 export const wire = new Wire('DERIBIT');
@@ -301,118 +302,4 @@ export function parseChartData(data: unknown, ref: InstrumentRef, interval: stri
     };
     return { ...ref, interval, candle, isClosed: candle.openTime + RESOLUTION_MS[interval]! <= now, timestamp: candle.openTime };
   });
-}
-
-export type DeribitOrderState = 'open' | 'filled' | 'rejected' | 'cancelled' | 'untriggered' | 'triggered';
-
-/** What the connector uses of an order (results of buy/sell/cancel/get_order_state, and `user.changes` orders). */
-export interface DeribitOrder {
-  orderId: string;
-  label: string;
-  instrument: string;
-  state: DeribitOrderState;
-  /** Filled amount in Deribit's units. */
-  filledAmount: string;
-  orderType: string;
-  timeInForce: string;
-  cancelReason?: string;
-  updatedAt: number;
-}
-
-const STATES: readonly string[] = ['open', 'filled', 'rejected', 'cancelled', 'untriggered', 'triggered'];
-
-export function parseOrder(raw: unknown): DeribitOrder {
-  const o = wire.object(raw, 'order');
-  const state = wire.str(o, 'order_state');
-  if (!STATES.includes(state)) wire.fail('unknown order_state', state);
-  const order: DeribitOrder = {
-    orderId: wire.str(o, 'order_id'),
-    label: wire.optStr(o, 'label') ?? '',
-    instrument: wire.str(o, 'instrument_name'),
-    state: state as DeribitOrderState,
-    filledAmount: normalizeDecimal(optNum(o.filled_amount, 'filled_amount') ?? '0'),
-    orderType: wire.optStr(o, 'order_type') ?? 'limit',
-    timeInForce: wire.optStr(o, 'time_in_force') ?? 'good_til_cancelled',
-    updatedAt: int(o.last_update_timestamp ?? o.creation_timestamp, 'last_update_timestamp'),
-  };
-  const reason = wire.optStr(o, 'cancel_reason');
-  if (reason) order.cancelReason = reason;
-  return order;
-}
-
-/** One of the account's trades (buy/sell results, `get_user_trades_by_order`, `user.changes`). */
-export interface DeribitUserTrade {
-  tradeId: string;
-  orderId: string;
-  instrument: string;
-  price: string;
-  /** In Deribit's units. */
-  amount: string;
-  fee: string;
-  feeCurrency: string;
-  liquidity: 'MAKER' | 'TAKER';
-  timestamp: number;
-}
-
-export function parseUserTrade(raw: unknown): DeribitUserTrade {
-  const o = wire.object(raw, 'trade');
-  const fee = signedDecimal(optNum(o.fee, 'fee') ?? '0');
-  return {
-    tradeId: wire.str(o, 'trade_id'),
-    orderId: wire.str(o, 'order_id'),
-    instrument: wire.str(o, 'instrument_name'),
-    price: normalizeDecimal(num(o.price, 'price')),
-    amount: normalizeDecimal(num(o.amount, 'amount')),
-    // Negative fees are maker rebates; the port's fee is what was charged.
-    fee: isNegativeDecimal(fee) ? '0' : fee,
-    feeCurrency: wire.str(o, 'fee_currency'),
-    liquidity: wire.optStr(o, 'liquidity') === 'M' ? 'MAKER' : 'TAKER',
-    timestamp: int(o.timestamp, 'timestamp'),
-  };
-}
-
-/** An account summary (`get_account_summaries` item, `user.portfolio` notification): equity split as free + margin. */
-export function parseSummary(raw: unknown): { asset: string; free: string; locked: string } {
-  const o = wire.object(raw, 'account summary');
-  const equity = dec(num(o.equity, 'equity'));
-  const available = dec(num(o.available_funds, 'available_funds'));
-  const free = available.isNegative() ? dec(0) : available;
-  const locked = equity.minus(free);
-  return { asset: wire.str(o, 'currency'), free: str(free), locked: str(locked.isNegative() ? dec(0) : locked) };
-}
-
-/**
- * One `get_positions` item (or a `user.changes` position) as the port's venue position: quantity in contracts,
- * unsigned, with the side; amounts in the settlement currency. Deribit's `direction` "zero" means no position.
- */
-export type DeribitPosition = VenuePosition;
-
-export function parsePosition(raw: unknown, instrument: (name: string) => DeribitInstrument | undefined): DeribitPosition | undefined {
-  const o = wire.object(raw, 'position');
-  const direction = wire.str(o, 'direction');
-  if (direction !== 'buy' && direction !== 'sell' && direction !== 'zero') wire.fail('direction must be buy, sell or zero', direction);
-  const name = wire.str(o, 'instrument_name');
-  const inst = instrument(name);
-  const size = signedDecimal(num(o.size, 'size')).replace(/^-/, '');
-  if (direction === 'zero' || isZeroDecimal(size) || !inst) return undefined;
-  const p: DeribitPosition = {
-    symbol: name,
-    side: direction === 'buy' ? 'LONG' : 'SHORT',
-    quantity: toContracts(size, inst.contractSize),
-    entryPrice: signedDecimal(optNum(o.average_price, 'average_price') ?? '0'),
-    settleAsset: inst.settlementCurrency,
-  };
-  const opt = (k: string) => (isNumber(o[k]) ? signedDecimal(num(o[k], k)) : undefined);
-  const set = <K extends keyof DeribitPosition>(k: K, v: DeribitPosition[K] | undefined) => {
-    if (v !== undefined) p[k] = v;
-  };
-  set('markPrice', opt('mark_price'));
-  set('unrealizedPnl', opt('floating_profit_loss'));
-  set('realizedPnl', opt('realized_profit_loss'));
-  set('initialMargin', opt('initial_margin'));
-  set('maintenanceMargin', opt('maintenance_margin'));
-  const liq = opt('estimated_liquidation_price');
-  if (liq !== undefined && !isNegativeDecimal(liq) && !isZeroDecimal(liq)) p.liquidationPrice = liq;
-  if (isNumber(o.leverage)) p.leverage = int(o.leverage, 'leverage');
-  return p;
 }
