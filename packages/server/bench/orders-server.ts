@@ -14,6 +14,9 @@ const server = await startServer({
   dataDir,
   log: false,
   venues: ['PAPER'],
+  // The bench rests tens of thousands of LIMIT orders on a few accounts: the per-account cap (1000 by default) would
+  // turn all but the first thousands into 11014 refusals.
+  quotas: { maxOpenOrdersPerAccount: 0 },
 });
 process.send?.({ url: server.url, wsUrl: server.wsUrl, dataDir, demo: server.demoUser });
 // The bench process owns this one: if it goes away (a crash, ^C), so does the server.
