@@ -26,6 +26,7 @@ import type { AmendRequest, CancelRequest } from '../model/venue-order.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { BookSnapshot } from '../model/market-data.ts';
 import type { DerivativePreTradeResult } from '../margin/derivative-pre-trade.ts';
+import type { OrderDerivatives, OrderListSubmit, QuotedOrders, SubmitOrderRequest } from './order-requests.ts';
 import type { OrderDraft } from './order-draft.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { OpenOrders, OrderLookup } from './open-orders.ts';
@@ -38,44 +39,7 @@ import { trailingTerms } from './trailing-stop.ts';
 import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
 import { reasonOf, toVenueOrder } from './venue-order.ts';
 
-export interface SubmitOrderRequest {
-  tradingAccountId: string;
-  tradeOrder: RpcTradeOrder;
-  idempotencyKey?: string;
-  awaitClosed?: boolean;
-  /**
-   * Derivatives (REST's SubmitTradeOrderRequest fields; over RPC read from `tradeOrder.leverage` / `.positionId`,
-   * which RpcTradeOrder lacks): the leverage to margin at, the position to reduce or close.
-   */
-  leverage?: unknown;
-  positionId?: string;
-  /** A leg of an order list (order-lists.ts): never set from a client's params. */
-  leg?: LegSpec;
-}
-
-/**
- * How an order-list leg is recorded: its list fields, and whether Cadenza holds it instead of sending it —
- * `PENDING` (CREATED, waiting for its parent to fill) or `ARMED` (ACCEPTED, an emulated stop waiting for its trigger).
- * A held leg locks nothing: the funds it needs are checked and locked when it goes to the venue.
- */
-export interface LegSpec {
-  fields: Partial<Order>;
-  hold?: 'PENDING' | 'ARMED';
-}
-
-/** Takes a submit that names a `contingencyType` (order-lists.ts). */
-export type OrderListSubmit = (caller: CallerContext, req: SubmitOrderRequest) => Promise<Order>;
-
-/** The pre-trade check of orders on derivative instruments (margin/derivative-orders.ts). */
-export interface OrderDerivatives {
-  preTrade(input: { account: TradingAccount; spec: InstrumentSpec; status: string; draft: OrderDraft; book: BookSnapshot | undefined; leverage: unknown; positionId: string | undefined }): DerivativePreTradeResult;
-}
-
-/**
- * Takes the orders the OTC desk answers (QUOTED orders, and every order of a FERMATA account): the account is the
- * caller's and ACTIVE, the submit is not a repeat (otc/quote-desk.ts).
- */
-export type QuotedOrders = (caller: CallerContext, account: TradingAccount, req: SubmitOrderRequest, idempotencyKey: string | undefined) => Promise<Order>;
+export type { LegSpec, OrderDerivatives, OrderListSubmit, QuotedOrders, SubmitOrderRequest } from './order-requests.ts';
 
 export interface OrderDeskDeps {
   live: OpenOrders;
