@@ -6,33 +6,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readContract } from './contract-source.ts';
+import { fieldSchema, fieldsOf, type FieldSpec, type ModelSpec } from './contract-spec.ts';
 
-interface FieldSpec {
-  type: string;
-  ref?: string;
-  items?: FieldSpec & { minItems?: number; maxItems?: number; alias?: string };
-  format?: string;
-  kind?: string;
-  nullable?: boolean;
-  required?: boolean;
-  pattern?: string;
-  enum?: string[];
-  minLength?: number;
-  minimum?: number;
-  maximum?: number;
-  additionalProperties?: boolean;
-  minItems?: number;
-  maxItems?: number;
-  alias?: string;
-  description?: string;
-}
-interface ModelSpec {
-  openapiName?: string;
-  extends?: string[];
-  fields?: Record<string, FieldSpec>;
-  oneOf?: string[];
-  description?: string;
-}
 interface RpcSpec {
   params: string | null;
   result: string | null;
@@ -100,12 +75,7 @@ function tsType(f: FieldSpec): string {
   }
   return f.nullable ? `${t} | null` : t;
 }
-function allFields(name: string): Record<string, FieldSpec> {
-  const m = src.models[name];
-  if (!m) throw new Error(`unknown model ${name}`);
-  const base = (m.extends ?? []).reduce<Record<string, FieldSpec>>((acc, b) => ({ ...acc, ...allFields(b) }), {});
-  return { ...base, ...(m.fields ?? {}) };
-}
+const allFields = fieldsOf(src.models);
 const enumImports = [...enumNames].sort().join(', ');
 let models = header + `import type { ${enumImports} } from './enums.ts';\n\n`;
 models += '/** Order-book row: [price, quantity, (orderCount | orderId | exchange)?] — positions named by OrderBook.columns. */\n';
@@ -127,46 +97,7 @@ for (const [name, m] of Object.entries(src.models)) {
 writeFileSync(resolve(out, 'models.ts'), models);
 
 // ---- JSON Schemas (ajv, draft-07 style with definitions); unknown properties are allowed (contract a.8)
-function schemaOf(f: FieldSpec): Record<string, unknown> {
-  let s: Record<string, unknown>;
-  switch (f.type) {
-    case 'string':
-      s = { type: 'string' };
-      if (f.enum) s.enum = f.enum;
-      if (f.format === 'uuid') s.format = 'uuid';
-      if (f.format === 'date-time') s.format = 'date-time';
-      if (f.format === 'email') s.format = 'email';
-      if (f.pattern) s.pattern = f.pattern;
-      if (f.minLength !== undefined) s.minLength = f.minLength;
-      break;
-    case 'integer':
-      s = { type: 'integer' };
-      if (f.minimum !== undefined) s.minimum = f.minimum;
-      if (f.maximum !== undefined) s.maximum = f.maximum;
-      break;
-    case 'number':
-      s = { type: 'number' };
-      break;
-    case 'boolean':
-      s = { type: 'boolean' };
-      break;
-    case 'enum':
-      s = f.ref && enumNames.has(f.ref) ? { $ref: `#/definitions/${f.ref}` } : { type: 'string' };
-      break;
-    case 'object':
-      s = f.ref ? { $ref: `#/definitions/${f.ref}` } : { type: 'object' };
-      break;
-    case 'array':
-      s = { type: 'array', items: f.items ? schemaOf(f.items) : {} };
-      if (f.minItems !== undefined) s.minItems = f.minItems;
-      if (f.maxItems !== undefined) s.maxItems = f.maxItems;
-      break;
-    default:
-      s = {};
-  }
-  if (f.nullable) return s.$ref ? { anyOf: [s, { type: 'null' }] } : { ...s, type: Array.isArray(s.type) ? s.type : s.type ? [s.type, 'null'] : undefined, ...(s.enum ? { enum: [...(s.enum as unknown[]), null] } : {}) };
-  return s;
-}
+const schemaOf = (f: FieldSpec) => fieldSchema(f, { ref: (name) => ({ $ref: `#/definitions/${name}` }), enumNames, openapi: false });
 const definitions: Record<string, unknown> = {};
 for (const [name, values] of Object.entries(src.enums)) definitions[name] = { type: 'string', enum: values };
 for (const [name, m] of Object.entries(src.models)) {

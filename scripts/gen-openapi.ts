@@ -10,31 +10,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fieldSchema, fieldsOf, type FieldSpec, type ModelSpec } from './contract-spec.ts';
 
-interface FieldSpec {
-  type: string;
-  ref?: string;
-  items?: FieldSpec;
-  format?: string;
-  kind?: string;
-  nullable?: boolean;
-  required?: boolean;
-  pattern?: string;
-  enum?: string[];
-  minLength?: number;
-  minimum?: number;
-  maximum?: number;
-  default?: unknown;
-  additionalProperties?: boolean | FieldSpec;
-  minItems?: number;
-  maxItems?: number;
-  alias?: string;
-}
-interface ModelSpec {
-  extends?: string[];
-  fields?: Record<string, FieldSpec>;
-  oneOf?: string[];
-}
 interface QuerySpec extends FieldSpec {
   name: string;
   explode?: boolean;
@@ -62,8 +39,6 @@ const src = JSON.parse(readFileSync(resolve(root, 'packages/contract/fixtures/ca
   rest: RestSpec[];
 };
 
-/** Date's range: an epoch-ms time outside it names no instant. */
-const MAX_EPOCH_MS = 8_640_000_000_000_000;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const enumNames = new Set(Object.keys(src.enums));
 
@@ -85,67 +60,8 @@ const tuples: Record<string, object> = {
   },
 };
 
-function schemaOf(f: FieldSpec): Record<string, unknown> {
-  if (f.alias && tuples[f.alias]) return nullable(ref(f.alias), f.nullable);
-  let s: Record<string, unknown>;
-  switch (f.type) {
-    case 'string':
-      s = { type: 'string' };
-      if (f.enum) s.enum = f.enum;
-      if (f.format) s.format = f.format;
-      if (f.pattern) s.pattern = f.pattern;
-      if (f.minLength !== undefined) s.minLength = f.minLength;
-      break;
-    case 'integer':
-      s = { type: 'integer' };
-      if (f.format) s.format = f.format;
-      if (f.kind === 'epoch-ms') Object.assign(s, { minimum: -MAX_EPOCH_MS, maximum: MAX_EPOCH_MS });
-      if (f.minimum !== undefined) s.minimum = f.minimum;
-      if (f.maximum !== undefined) s.maximum = f.maximum;
-      break;
-    case 'number':
-      s = { type: 'number' };
-      break;
-    case 'boolean':
-      s = { type: 'boolean' };
-      break;
-    case 'enum':
-      s = f.ref && enumNames.has(f.ref) ? ref(f.ref) : { type: 'string' };
-      break;
-    case 'object':
-      if (f.ref) s = ref(f.ref);
-      else {
-        s = { type: 'object' };
-        if (f.additionalProperties !== undefined) s.additionalProperties = typeof f.additionalProperties === 'object' ? schemaOf(f.additionalProperties) : f.additionalProperties;
-      }
-      break;
-    case 'array':
-      s = { type: 'array', items: f.items ? schemaOf(f.items) : {} };
-      if (f.minItems !== undefined) s.minItems = f.minItems;
-      if (f.maxItems !== undefined) s.maxItems = f.maxItems;
-      break;
-    default:
-      s = {};
-  }
-  if (f.default !== undefined) s.default = f.default;
-  return nullable(s, f.nullable);
-}
-
-/** OpenAPI 3.1 has no `nullable`: a type list, or anyOf with null around a reference. */
-function nullable(s: Record<string, unknown>, isNullable: boolean | undefined): Record<string, unknown> {
-  if (!isNullable) return s;
-  if (s.$ref) return { anyOf: [s, { type: 'null' }] };
-  const out: Record<string, unknown> = { ...s, type: [s.type, 'null'] };
-  if (Array.isArray(s.enum)) out.enum = [...s.enum, null];
-  return out;
-}
-
-function allFields(name: string): Record<string, FieldSpec> {
-  const m = src.models[name];
-  if (!m) throw new Error(`unknown model ${name}`);
-  const base = (m.extends ?? []).reduce<Record<string, FieldSpec>>((acc, b) => ({ ...acc, ...allFields(b) }), {});
-  return { ...base, ...(m.fields ?? {}) };
-}
+const schemaOf = (f: FieldSpec) => fieldSchema(f, { ref, enumNames, openapi: true, tuples });
+const allFields = fieldsOf(src.models);
 
 const schemas: Record<string, unknown> = { ...tuples };
 for (const [name, values] of Object.entries(src.enums)) schemas[name] = { type: 'string', enum: values };

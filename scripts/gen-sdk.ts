@@ -14,25 +14,8 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { readContract } from './contract-source.ts';
+import { fieldsOf, type FieldSpec, type ModelSpec } from './contract-spec.ts';
 
-interface FieldSpec {
-  type: string;
-  ref?: string;
-  items?: FieldSpec;
-  alias?: string;
-  format?: string;
-  kind?: string;
-  nullable?: boolean;
-  required?: boolean;
-  enum?: string[];
-  description?: string;
-}
-interface ModelSpec {
-  extends?: string[];
-  fields?: Record<string, FieldSpec>;
-  oneOf?: string[];
-  description?: string;
-}
 interface RpcSpec {
   params: string | null;
   result: string | null;
@@ -51,17 +34,11 @@ const sends = Object.fromEntries(
   Object.entries(JSON.parse(readFileSync(resolve(root, 'packages/contract/server-sends.json'), 'utf8')) as Record<string, unknown>).filter(([k]) => !k.startsWith('$')),
 ) as Record<string, string[]>;
 const enumNames = new Set(Object.keys(contract.enums));
+const allFields = fieldsOf(contract.models);
 
 for (const [model, fields] of Object.entries(sends)) {
   const known = allFields(model);
   for (const f of fields) if (!known[f]) throw new Error(`server-sends.json: ${model}.${f} is not a field of the contract`);
-}
-
-function allFields(name: string): Record<string, FieldSpec> {
-  const m = contract.models[name];
-  if (!m) throw new Error(`unknown model ${name}`);
-  const base = (m.extends ?? []).reduce<Record<string, FieldSpec>>((acc, b) => ({ ...acc, ...allFields(b) }), {});
-  return { ...base, ...(m.fields ?? {}) };
 }
 
 /** `array<X>` → X. */
