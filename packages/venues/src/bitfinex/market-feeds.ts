@@ -12,7 +12,7 @@
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
-import { FeedStatus } from '../kit/feed-status.ts';
+import { FeedTable, type FeedChannel, type SymbolFeed } from '../kit/feed-table.ts';
 import { BitfinexBook } from './book.ts';
 import { int, isNumber, parseLosslessJson } from '../kit/lossless-json.ts';
 import { BITFINEX_FRAMES, parseBookEntry, parseCandle, parsePublicTrade, parseTicker, type InstrumentRef } from './parse.ts';
@@ -34,15 +34,12 @@ export interface BitfinexFeedsOptions {
 /** conf flags: OB_CHECKSUM (131072) + SEQ_ALL (65536). */
 export const CONF_FLAGS = 131072 + 65536;
 
-interface SymbolFeed {
+interface BitfinexSymbolFeed extends SymbolFeed<BitfinexBook> {
   readonly ref: InstrumentRef;
   readonly symbol: string;
-  book: BitfinexBook | undefined;
-  ticker: TickerSnapshot | undefined;
-  readonly klines: Map<string, KlineUpdate | undefined>;
 }
 
-type Channel = { feed: SymbolFeed; kind: MarketStreamKey['kind']; interval?: string };
+type Channel = FeedChannel<BitfinexSymbolFeed>;
 
 interface SocketState {
   readonly byChanId: Map<number, string>;
@@ -51,15 +48,11 @@ interface SocketState {
 }
 
 export class BitfinexMarketFeeds {
-  private readonly feeds = new Map<string, SymbolFeed>();
-  private readonly channels = new Map<string, Channel>();
+  private readonly table: FeedTable<BitfinexBook, BitfinexSymbolFeed>;
   private readonly sockets = new Map<number, SocketState>();
   private readonly pool: ChannelPool;
-  private readonly status: FeedStatus;
-  private stopped = false;
 
   constructor(private readonly options: BitfinexFeedsOptions) {
-    this.status = new FeedStatus(options.venueId, options.market);
     this.pool = new ChannelPool({
       name: `${options.venueId} public`,
       url: options.url,
@@ -73,12 +66,20 @@ export class BitfinexMarketFeeds {
       }),
       onOpen: (socket) => this.onOpen(socket),
       onMessage: (socket, text) => this.onMessage(socket, text),
-      onDown: (chs, reason) => this.onDown(chs, reason),
+      onDown: (chs, reason) => this.table.down(chs, reason),
       beforeConnect: () => options.budgets.acquireNow(['ws:public'], 60_000),
       reconnectDelayMs: options.reconnectDelayMs,
       idleTimeoutMs: options.idleTimeoutMs,
       pingIntervalMs: options.pingIntervalMs,
       pingFrame: JSON.stringify({ event: 'ping', cid: 1 }),
+    });
+    this.table = new FeedTable<BitfinexBook, BitfinexSymbolFeed>({
+      venueId: options.venueId,
+      market: options.market,
+      channelName: (key, feed) => channelName(key, feed.symbol),
+      poolOf: () => this.pool,
+      newBook: () => new BitfinexBook(),
+      resetBook: (book) => book.reset(),
     });
   }
 
@@ -91,50 +92,31 @@ export class BitfinexMarketFeeds {
   }
 
   subscribe(key: MarketStreamKey, bfxSymbol: string): void {
-    if (this.stopped) return;
-    const feed = this.feedFor(key.symbol, bfxSymbol);
-    const name = channelName(key, bfxSymbol);
-    if (this.channels.has(name)) return;
-    this.channels.set(name, { feed, kind: key.kind, ...(key.interval ? { interval: key.interval } : {}) });
-    if (key.kind === 'orderbook') feed.book = new BitfinexBook();
-    if (key.kind === 'kline') feed.klines.set(key.interval!, undefined);
-    this.pool.add(name);
+    const ref = { instrumentId: `${this.options.venueId}:${key.symbol}`, venue: this.options.venueId, symbol: key.symbol };
+    this.table.subscribe(key, () => ({ ref, symbol: bfxSymbol, book: undefined, ticker: undefined, klines: new Map() }));
   }
 
   unsubscribe(key: MarketStreamKey): void {
-    const feed = this.feeds.get(key.symbol);
-    if (!feed) return;
-    const name = channelName(key, feed.symbol);
-    if (!this.channels.delete(name)) return;
-    this.pool.remove(name);
-    if (key.kind === 'orderbook') feed.book = undefined;
-    if (key.kind === 'ticker') feed.ticker = undefined;
-    if (key.kind === 'kline') feed.klines.delete(key.interval!);
-    if (![...this.channels.values()].some((c) => c.feed === feed)) {
-      this.feeds.delete(key.symbol);
-      this.status.forget(key.symbol);
-    }
+    this.table.unsubscribe(key);
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    const feed = this.feeds.get(symbol);
+    const feed = this.table.feed(symbol);
     const shown = feed?.book?.verified(depth);
     if (!feed || !shown) return undefined;
     return { ...feed.ref, bids: shown.bids, asks: shown.asks, timestamp: shown.at };
   }
 
   getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.feeds.get(symbol)?.ticker;
+    return this.table.getTicker(symbol);
   }
 
   liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.feeds.get(symbol)?.klines.get(interval);
+    return this.table.liveKline(symbol, interval);
   }
 
   stop(): void {
-    this.stopped = true;
-    this.feeds.clear();
-    this.channels.clear();
+    this.table.stop();
     this.pool.close();
   }
 
@@ -147,26 +129,14 @@ export class BitfinexMarketFeeds {
     return s;
   }
 
-  private feedFor(symbol: string, bfxSymbol: string): SymbolFeed {
-    let feed = this.feeds.get(symbol);
-    if (!feed) {
-      feed = { ref: { instrumentId: `${this.options.venueId}:${symbol}`, venue: this.options.venueId, symbol }, symbol: bfxSymbol, book: undefined, ticker: undefined, klines: new Map()};
-      this.feeds.set(symbol, feed);
-    }
-    return feed;
-  }
-
   /** A (re)opened connection starts a new sequence and new channel ids; its non-book feeds are live again. */
   private onOpen(socket: PoolSocket): void {
     this.sockets.set(socket.id, { byChanId: new Map(), chanIdOf: new Map(), lastSeq: undefined });
-    for (const name of socket.channels) {
-      const ch = this.channels.get(name);
-      if (ch && !ch.feed.book) this.status.setUp(ch.feed.ref.symbol);
-    }
+    this.table.opened(socket.channels);
   }
 
   private onMessage(socket: PoolSocket, text: string): void {
-    if (this.stopped) return;
+    if (this.table.isStopped) return;
     const msg = parseLosslessJson(text);
     const state = this.state(socket);
     if (Array.isArray(msg)) return this.onChannelMessage(socket, state, msg);
@@ -191,7 +161,7 @@ export class BitfinexMarketFeeds {
       case 'info': {
         const code = isNumber(ev.code) ? ev.code.lexeme : undefined;
         if (code === '20051' || code === '20061') socket.reconnect(`Bitfinex info ${code}`);
-        else if (code === '20060') for (const c of socket.channels) this.downChannel(c, 'Bitfinex maintenance');
+        else if (code === '20060') this.table.down(socket.channels, 'Bitfinex maintenance');
         return;
       }
       case 'error':
@@ -222,7 +192,7 @@ export class BitfinexMarketFeeds {
       return;
     }
     const name = state.byChanId.get(chanId);
-    const ch = name === undefined ? undefined : this.channels.get(name);
+    const ch = name === undefined ? undefined : this.table.channel(name);
     if (!ch || name === undefined) return;
     const payload = msg[1];
     if (payload === 'hb') return;
@@ -243,12 +213,12 @@ export class BitfinexMarketFeeds {
         if (payload === 'cs') {
           const r = book.checksum(int(msg[2], 'checksum'));
           if (r.type === 'checksum-ok') {
-            this.status.setUp(feed.ref.symbol);
-            this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
+            this.table.status.setUp(feed.ref.symbol);
+            this.table.bookChanged(feed);
           } else if (r.type === 'checksum-mismatch') {
             this.options.log.warn({ symbol: feed.ref.symbol, expected: r.expected, computed: r.computed }, 'Bitfinex book checksum mismatch; resubscribing');
-            this.downChannel(name, 'book checksum mismatch');
-            this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
+            this.table.down([name], 'book checksum mismatch');
+            this.table.bookChanged(feed);
             socket.resubscribe(name);
           }
           return;
@@ -290,20 +260,6 @@ export class BitfinexMarketFeeds {
         return;
       }
     }
-  }
-
-  private onDown(names: ReadonlySet<string>, reason: string): void {
-    for (const n of names) this.downChannel(n, reason);
-  }
-
-  private downChannel(name: string, reason: string): void {
-    const ch = this.channels.get(name);
-    if (!ch) return;
-    if (ch.kind === 'orderbook' && ch.feed.book) {
-      ch.feed.book.reset();
-      this.options.market.onBookChanged(this.options.venueId, ch.feed.ref.symbol);
-    }
-    this.status.setDown(ch.feed.ref.symbol, reason);
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, MarkPriceUpdate, TickerSnapshot, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
-import { FeedStatus } from '../kit/feed-status.ts';
+import { FeedTable, type FeedChannel, type SymbolFeed } from '../kit/feed-table.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { DeribitBookSync, type DeribitBookResult } from './book-sync.ts';
 import { DERIBIT_RESOLUTIONS, parseBookMessage, parseChartBar, parseTicker, parseTrade, type DeribitInstrument, type DeribitMark, type InstrumentRef } from './parse.ts';
@@ -42,28 +42,21 @@ interface BookFeed {
   resyncTimer: NodeJS.Timeout | undefined;
 }
 
-interface InstrumentFeed {
+interface InstrumentFeed extends SymbolFeed<BookFeed> {
   readonly ref: InstrumentRef;
   readonly instrument: DeribitInstrument;
-  book: BookFeed | undefined;
-  ticker: TickerSnapshot | undefined;
   mark: MarkReport | undefined;
-  readonly klines: Map<string, KlineUpdate | undefined>;
 }
 
-type Channel = { feed: InstrumentFeed; kind: MarketStreamKey['kind']; interval?: string };
+type Channel = FeedChannel<InstrumentFeed>;
 
 let frameId = 1_000_000_000;
 
 export class DeribitMarketFeeds {
-  private readonly feeds = new Map<string, InstrumentFeed>();
-  private readonly channels = new Map<string, Channel>();
+  private readonly table: FeedTable<BookFeed, InstrumentFeed>;
   private readonly pool: ChannelPool;
-  private readonly status: FeedStatus;
-  private stopped = false;
 
   constructor(private readonly o: DeribitFeedsOptions) {
-    this.status = new FeedStatus(o.venueId, o.market);
     this.pool = new ChannelPool({
       name: `${o.venueId} public`,
       url: o.wsUrl,
@@ -73,12 +66,28 @@ export class DeribitMarketFeeds {
       subscribeFrames: (chs) => [requestFrame(frameId++, 'public/subscribe', { channels: chs })],
       unsubscribeFrames: (chs) => [requestFrame(frameId++, 'public/unsubscribe', { channels: chs })],
       onMessage: (socket, text) => this.onMessage(socket, text),
-      onOpen: (socket) => this.onOpen(socket),
-      onDown: (chs, reason) => this.onDown(chs, reason),
+      onOpen: (socket) => this.table.opened(socket.channels),
+      onDown: (chs, reason) => this.table.down(chs, reason),
       beforeConnect: o.beforeConnect,
       reconnectDelayMs: o.reconnectDelayMs,
       idleTimeoutMs: o.idleTimeoutMs,
       controlIntervalMs: 50,
+    });
+    this.table = new FeedTable<BookFeed, InstrumentFeed>({
+      venueId: o.venueId,
+      market: o.market,
+      channelName: (key, feed) => channelName(key, feed.instrument.spec.externalSymbol),
+      poolOf: () => this.pool,
+      newBook: () => ({ sync: new DeribitBookSync(), resyncTimer: undefined }),
+      resetBook: (book) => {
+        clearTimeout(book.resyncTimer);
+        book.resyncTimer = undefined;
+        book.sync.reset();
+      },
+      dropBook: (book) => clearTimeout(book.resyncTimer),
+      onUnsubscribed: (feed, key) => {
+        if (key.kind === 'ticker') feed.mark = undefined;
+      },
     });
   }
 
@@ -91,57 +100,37 @@ export class DeribitMarketFeeds {
   }
 
   subscribe(key: MarketStreamKey): void {
-    if (this.stopped) return;
+    if (this.table.isStopped) return;
     const instrument = this.o.instrument(key.symbol);
     if (!instrument) throw new Error(`${key.symbol} is not a listed instrument`);
-    const feed = this.feedFor(key.symbol, instrument);
-    const name = channelName(key, instrument.spec.externalSymbol);
-    if (this.channels.has(name)) return;
-    this.channels.set(name, { feed, kind: key.kind, ...(key.interval ? { interval: key.interval } : {}) });
-    if (key.kind === 'orderbook') feed.book = { sync: new DeribitBookSync(), resyncTimer: undefined };
-    if (key.kind === 'kline') feed.klines.set(key.interval!, undefined);
-    this.pool.add(name);
+    this.table.subscribe(key, () => {
+      const ref = { instrumentId: instrument.spec.instrumentId, venue: this.o.venueId, symbol: key.symbol };
+      return { ref, instrument, book: undefined, ticker: undefined, mark: undefined, klines: new Map() };
+    });
   }
 
   unsubscribe(key: MarketStreamKey): void {
-    const feed = this.feeds.get(key.symbol);
-    if (!feed) return;
-    const name = channelName(key, feed.instrument.spec.externalSymbol);
-    if (!this.channels.delete(name)) return;
-    this.pool.remove(name);
-    if (key.kind === 'orderbook') {
-      clearTimeout(feed.book?.resyncTimer);
-      feed.book = undefined;
-    }
-    if (key.kind === 'ticker') {
-      feed.ticker = undefined;
-      feed.mark = undefined;
-    }
-    if (key.kind === 'kline') feed.klines.delete(key.interval!);
-    if (![...this.channels.values()].some((c) => c.feed === feed)) {
-      this.feeds.delete(key.symbol);
-      this.status.forget(key.symbol);
-    }
+    this.table.unsubscribe(key);
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    const feed = this.feeds.get(symbol);
+    const feed = this.table.feed(symbol);
     const sync = feed?.book?.sync;
     if (!feed || !sync?.isSynced) return undefined;
     return { ...feed.ref, bids: sync.book.top('bid', depth), asks: sync.book.top('ask', depth), timestamp: sync.updatedTime };
   }
 
   getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.feeds.get(symbol)?.ticker;
+    return this.table.getTicker(symbol);
   }
 
   /** The last mark price (with index, funding, IV, greeks) of a ticker feed. */
   getMark(symbol: string): MarkReport | undefined {
-    return this.feeds.get(symbol)?.mark;
+    return this.table.feed(symbol)?.mark;
   }
 
   liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.feeds.get(symbol)?.klines.get(interval);
+    return this.table.liveKline(symbol, interval);
   }
 
   /** Drops every market socket (they reconnect and resubscribe; books resynchronise). */
@@ -150,24 +139,12 @@ export class DeribitMarketFeeds {
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const f of this.feeds.values()) clearTimeout(f.book?.resyncTimer);
-    this.feeds.clear();
-    this.channels.clear();
+    this.table.stop();
     this.pool.close();
   }
 
-  private feedFor(symbol: string, instrument: DeribitInstrument): InstrumentFeed {
-    let feed = this.feeds.get(symbol);
-    if (!feed) {
-      feed = { ref: { instrumentId: instrument.spec.instrumentId, venue: this.o.venueId, symbol }, instrument, book: undefined, ticker: undefined, mark: undefined, klines: new Map() };
-      this.feeds.set(symbol, feed);
-    }
-    return feed;
-  }
-
   private onMessage(socket: PoolSocket, text: string): void {
-    if (this.stopped) return;
+    if (this.table.isStopped) return;
     const frame = readFrame(text);
     if (!frame) return;
     if (frame.kind === 'heartbeat') {
@@ -179,7 +156,7 @@ export class DeribitMarketFeeds {
       return;
     }
     if (frame.kind !== 'notification') return;
-    const ch = this.channels.get(frame.channel);
+    const ch = this.table.channel(frame.channel);
     if (!ch) return;
     try {
       this.onData(ch, frame.channel, frame.data);
@@ -229,11 +206,11 @@ export class DeribitMarketFeeds {
       case 'synced':
         clearTimeout(book.resyncTimer);
         book.resyncTimer = undefined;
-        this.status.setUp(symbol);
-        this.o.market.onBookChanged(this.o.venueId, symbol);
+        this.table.status.setUp(symbol);
+        this.table.bookChanged(feed);
         return;
       case 'applied':
-        this.o.market.onBookChanged(this.o.venueId, symbol);
+        this.table.bookChanged(feed);
         return;
       case 'ignored':
         return;
@@ -241,8 +218,8 @@ export class DeribitMarketFeeds {
       case 'crossed':
         if (book.resyncTimer) return; // already resubscribing: changes before the new snapshot are expected
         this.o.log.warn({ symbol, ...(result.type === 'gap' ? { expected: result.expectedPrevChangeId, received: result.receivedPrevChangeId } : {}) }, `Deribit book ${result.type === 'gap' ? 'change_id chain broken' : 'crossed'}; resubscribing`);
-        this.status.setDown(symbol, result.type === 'gap' ? `book chain broken: expected prev_change_id ${result.expectedPrevChangeId ?? '(a snapshot)'}, got ${result.receivedPrevChangeId ?? 'none'}` : 'book crossed');
-        this.o.market.onBookChanged(this.o.venueId, symbol);
+        this.table.status.setDown(symbol, result.type === 'gap' ? `book chain broken: expected prev_change_id ${result.expectedPrevChangeId ?? '(a snapshot)'}, got ${result.receivedPrevChangeId ?? 'none'}` : 'book crossed');
+        this.table.bookChanged(feed);
         this.resubscribe(book, name);
         return;
     }
@@ -253,31 +230,9 @@ export class DeribitMarketFeeds {
     clearTimeout(book.resyncTimer);
     book.resyncTimer = setTimeout(() => {
       book.resyncTimer = undefined;
-      if (!this.stopped && this.channels.has(name) && !book.sync.isSynced) this.resubscribe(book, name);
+      if (!this.table.isStopped && this.table.has(name) && !book.sync.isSynced) this.resubscribe(book, name);
     }, this.o.snapshotTimeoutMs ?? 5000);
     this.pool.resubscribe(name);
-  }
-
-  /** A socket came (back) up: its non-book feeds are live at once; books wait for their snapshot. */
-  private onOpen(socket: PoolSocket): void {
-    for (const name of socket.channels) {
-      const ch = this.channels.get(name);
-      if (ch && !ch.feed.book) this.status.setUp(ch.feed.ref.symbol);
-    }
-  }
-
-  private onDown(names: ReadonlySet<string>, reason: string): void {
-    for (const name of names) {
-      const ch = this.channels.get(name);
-      if (!ch) continue;
-      if (ch.kind === 'orderbook' && ch.feed.book) {
-        clearTimeout(ch.feed.book.resyncTimer);
-        ch.feed.book.resyncTimer = undefined;
-        ch.feed.book.sync.reset();
-        this.o.market.onBookChanged(this.o.venueId, ch.feed.ref.symbol);
-      }
-      this.status.setDown(ch.feed.ref.symbol, reason);
-    }
   }
 }
 
