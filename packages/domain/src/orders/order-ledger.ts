@@ -10,6 +10,8 @@
  * - A rejection of an order the venue had accepted can only be the venue refusing what remains of it: PAPER and MOCK
  *   do so when an order put back after a restart (order-recovery.ts) no longer fits their market. The order is
  *   cancelled with `venue restarted: <reason>` and its lock released (the status machine has no ACCEPTED → REJECTED).
+ * - A trailing stop's trigger is booked only when it moves in the position's favour (trailing-stop.ts): a stale
+ *   `trailed` report never shows on an order update.
  * - `onExecution` never throws into the venue.
  */
 import type { DomainContext } from '../context.ts';
@@ -26,6 +28,7 @@ import { applyFill, type FillReport } from './apply-fill.ts';
 import type { OpenOrders } from './open-orders.ts';
 import { toRpcTradeOrder } from './rpc-order.ts';
 import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
+import { trailsInFavour } from './trailing-stop.ts';
 
 export interface OrderLedgerDeps {
   live: OpenOrders;
@@ -86,7 +89,7 @@ export class OrderLedger {
           this.close(order, 'EXPIRE', e.timestamp, { ...fields, cancelReason: e.reason ?? 'expired' });
           return;
         case 'trailed':
-          if (!isTerminal(order.status) && order.stopPrice !== e.stopPrice) this.write({ ...order, ...fields, stopPrice: e.stopPrice, updatedAt: this.ctx.clock.now() }, []);
+          if (!isTerminal(order.status) && trailsInFavour(order.side, order.stopPrice, e.stopPrice)) this.write({ ...order, ...fields, stopPrice: e.stopPrice, updatedAt: this.ctx.clock.now() }, []);
           return;
       }
     } catch (err) {

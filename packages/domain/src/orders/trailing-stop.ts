@@ -39,3 +39,14 @@ export function trailingTerms(side: 'BUY' | 'SELL', offset: Dec, type: TrailingO
   if (!trigger.gt(0)) throw new DomainError('INVALID_ORDER_PARAMETERS', `tradeOrder.trailingOffset ${str(distance)} is more than the price ${str(reference)}`);
   return { distance, trigger };
 }
+
+/**
+ * Whether a reported trigger `to` is a move of the trigger now at `from` in the position's favour (a sell's up, a
+ * buy's down). A report that is not — the venue's reports replayed or overtaken, a reconnect's resend — is stale and
+ * must not be booked: every published `stopPrice` of a trailing stop moves only that way.
+ */
+export function trailsInFavour(side: 'BUY' | 'SELL', from: string | undefined, to: string): boolean {
+  if (from === undefined) return true;
+  const d = dec(to).cmp(dec(from));
+  return side === 'SELL' ? d > 0 : d < 0;
+}

@@ -97,8 +97,16 @@ function run(ops: Op[], stp: StpMode): void {
       } else {
         const limitPrice = o.type === 'STOP_LIMIT' || o.type === 'TAKE_PROFIT_LIMIT' ? o.price : undefined;
         order = { id, owner: o.owner, side: o.side, type: o.type, timeInForce: 'GTC', lots: o.lots, priceTicks: limitPrice };
-        if (o.type === 'TRAILING_STOP') order.trailingTicks = 1 + (o.stop % 5);
-        else order.stopTicks = o.stop;
+        if (o.type === 'TRAILING_STOP') {
+          order.trailingTicks = 1 + (o.stop % 5);
+          // Half of them start where the domain puts them (orders/trailing-stop.ts): the distance from the best price
+          // they would trade against — which may sit either side of the last trade. That start is their first trigger.
+          const best = o.side === 'SELL' ? e.book.bestBid() : e.book.bestAsk();
+          if (o.price % 2 === 0 && best !== undefined) {
+            order.stopTicks = o.side === 'SELL' ? best - order.trailingTicks : best + order.trailingTicks;
+            trigger.set(id, order.stopTicks);
+          }
+        } else order.stopTicks = o.stop;
       }
       sideOf.set(id, order.side);
       if (order.quoteBudget === undefined) submitted.set(id, order.lots);

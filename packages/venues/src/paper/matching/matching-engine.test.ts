@@ -273,6 +273,22 @@ describe('stop orders', () => {
     assert.ok(kinds(tradeAt(e, 98)).includes('triggered'));
   });
 
+  // The interleaving behind a once-seen e2e flake (a buy trailing stop's published trigger went up, then back): the
+  // last trade sits above the ask when the domain starts a buy trailing stop at ask + distance. Trailing from the last
+  // trade instead of that start moved the trigger against the position at acceptance.
+  test('a TRAILING_STOP given its start trails from there, not from a last trade on the wrong side of it', () => {
+    const e = withLast(110);
+    e.submit(limit('SELL', 105, 10, { owner: 8 }), T0);
+    e.submit(limit('BUY', 95, 10, { owner: 8 }), T0);
+    const buy = { ...market('BUY', 1, { owner: 7 }), type: 'TRAILING_STOP' as const, timeInForce: 'GTC' as const, trailingTicks: 3, stopTicks: 105 + 3 };
+    const sell = { ...market('SELL', 1, { owner: 7 }), type: 'TRAILING_STOP' as const, timeInForce: 'GTC' as const, trailingTicks: 3, stopTicks: 95 - 3 };
+    assert.deepEqual(kinds(e.submit(buy, T0)), ['accepted'], 'no move at acceptance: the last trade (110) is not a better start than 108');
+    assert.deepEqual(kinds(e.submit(sell, T0)), ['accepted']);
+    const trails = (ev: EngineEvent[]) => ev.flatMap((x) => (x.type === 'trailed' ? [[x.id, x.stopTicks]] : []));
+    assert.deepEqual(trails(e.submit(market('BUY', 1, { owner: 9 }), T0)), [[sell.id, 102]], 'a trade at the ask (105) lifts the sell, leaves the buy');
+    assert.deepEqual(trails(e.submit(market('SELL', 1, { owner: 9 }), T0)), [[buy.id, 98]], 'a trade at the bid (95) lowers the buy');
+  });
+
   test('a post-only stop-limit that would take on trigger expires instead of taking', () => {
     const e = withLast(100);
     e.submit(limit('SELL', 101, 5, { owner: 8 }), T0);
