@@ -1,34 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScriptedVenue, testCadenza, alice, bob, admin } from '@cadenza/testkit';
-import { DomainError } from '@cadenza/domain';
+import { ScriptedVenue, testCadenza, alice, bob, admin, paperAndCredentialedVenue, refusal, refusalNow } from '@cadenza/testkit';
+import type { DomainError } from '@cadenza/domain';
 
-function code(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return e.code;
-  }
-  assert.fail('expected a refusal');
-}
-async function acode(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return e.code;
-  }
-  assert.fail('expected a refusal');
-}
-
-const world = () =>
-  testCadenza({
-    venues: [
-      new ScriptedVenue({ id: 'PAPER' }),
-      new ScriptedVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: [{ asset: 'USDT', free: '250.5', locked: '10' }] }),
-    ],
-  });
+const code = (fn: () => unknown) => refusalNow(fn).code;
+const acode = async (p: Promise<unknown>) => (await refusal(p)).code;
+const world = () => testCadenza({ venues: paperAndCredentialedVenue() });
 
 describe('trading accounts', () => {
   test('status transitions follow the table and every change is in the history with who and old/new values', async () => {

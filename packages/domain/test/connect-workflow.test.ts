@@ -1,25 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScriptedVenue, testCadenza, alice, bob } from '@cadenza/testkit';
-import { DomainError, operationKind } from '@cadenza/domain';
+import { testCadenza, alice, bob, paperAndCredentialedVenue, refusal as refusalOf, type Refusable } from '@cadenza/testkit';
+import { operationKind } from '@cadenza/domain';
 
-async function refusal(p: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return e.errorName;
-  }
-  assert.fail('expected a refusal');
-}
-
-const world = () =>
-  testCadenza({
-    venues: [
-      new ScriptedVenue({ id: 'PAPER' }),
-      new ScriptedVenue({ id: 'BINANCE', ledger: 'venue', requiresCredential: true, balances: [{ asset: 'USDT', free: '250.5', locked: '10' }] }),
-    ],
-  });
+const refusal = async (op: Refusable) => (await refusalOf(op)).errorName;
+const world = () => testCadenza({ venues: paperAndCredentialedVenue() });
 
 describe('connect without an account (the REST workflow)', () => {
   test('a credential made on its own is attached by connect, which creates the account and connects it', async () => {

@@ -5,8 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScriptedVenue, sampleInstrument, testCadenza, alice, type TestCadenza } from '@cadenza/testkit';
-import { DomainError, type InstrumentSpec } from '@cadenza/domain';
+import { ScriptedVenue, refusal, sampleInstrument, testCadenza, alice, type TestCadenza } from '@cadenza/testkit';
+import type { InstrumentSpec } from '@cadenza/domain';
 
 /** A ScriptedVenue whose listing can be down or slow, counting calls; `listing(n)` resolves at the n-th call. */
 function listingVenue(id = 'BINANCE') {
@@ -45,15 +45,7 @@ function listingVenue(id = 'BINANCE') {
 /** Lets a listing that was just answered be applied (it resolves through a few promise hops). */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function refusalCode(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return e.code;
-  }
-  assert.fail('expected a refusal');
-}
+const refusalCode = async (p: Promise<unknown>) => (await refusal(p)).code;
 
 const INSTRUMENT_NOT_FOUND = 15001;
 const ids = (t: TestCadenza, venue = 'BINANCE') => t.cadenza.instruments.list({ venue }).map((i) => i.spec.instrumentId);

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '@cadenza/store';
-import { ScriptedVenue, SequentialIds, alice, bob, testCadenza, type TestCadenza } from '@cadenza/testkit';
-import { DomainError, dec, str } from '@cadenza/domain';
+import { ScriptedVenue, SequentialIds, alice, bob, refusal, testCadenza, type TestCadenza } from '@cadenza/testkit';
+import { dec, str } from '@cadenza/domain';
 
 async function paperAccount(t: TestCadenza, caller = alice) {
   return t.cadenza.tradingAccounts.create(caller, { venue: 'PAPER', nickname: 'p' });
@@ -13,16 +13,6 @@ async function paperAccount(t: TestCadenza, caller = alice) {
 
 function balances(t: TestCadenza, id: string) {
   return Object.fromEntries(t.cadenza.portfolios.get(alice, id).balances!.map((b) => [b.securitySymbol, { free: b.free, locked: b.locked, total: b.total }]));
-}
-
-async function refusal(p: Promise<unknown> | (() => unknown)): Promise<DomainError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(e instanceof DomainError, `expected a DomainError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a refusal');
 }
 
 describe('orders', () => {

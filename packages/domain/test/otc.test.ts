@@ -4,19 +4,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DomainError, dec, str, type Cadenza, type Store } from '@cadenza/domain';
+import { dec, str, type Cadenza, type Store } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
-import { testCadenza, alice, bob, admin, type TestCadenza } from '@cadenza/testkit';
+import { testCadenza, alice, bob, admin, refusal as refusalOf, type Refusable, type TestCadenza } from '@cadenza/testkit';
 
-async function refusal(p: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return e.errorName;
-  }
-  assert.fail('expected a refusal');
-}
+const refusal = async (op: Refusable) => (await refusalOf(op)).errorName;
 
 interface Desk {
   t: TestCadenza;

@@ -11,3 +11,5 @@ export * from './fakes/fake-cipher.ts';
 export * from './fakes/scripted-venue.ts';
 export * from './fakes/recording-venue-deps.ts';
 export * from './builders/test-cadenza.ts';
+export * from './builders/refusal.ts';
+export * from './builders/venue-sets.ts';
