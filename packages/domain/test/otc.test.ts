@@ -373,4 +373,32 @@ describe('restart', () => {
     await z.stop();
     await two.store.close();
   });
+
+  test('without a stop (a crash) open quotes are withdrawn: an RFQ writes nothing; an accepted quote is written with its fill', async (t) => {
+    const fs = await import('node:fs/promises');
+    const dir = await fs.mkdtemp(`${process.env.TMPDIR ?? '/tmp'}/otc-`);
+    t.after(() => fs.rm(dir, { recursive: true, force: true }));
+    const path = `${dir}/cadenza.db`;
+    const one = await desk({ store: new SqliteStore({ path }) });
+    const rfq = (quoteRequestId: string, quantity = '0.5') => one.z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity, ttl: 300, quoteRequestId });
+    const taken = await rfq('taken');
+    await one.z.orders.submit(alice, { tradingAccountId: one.traderId, tradeOrder: { orderType: 'QUOTED', quoteId: taken.quoteId } as never });
+    const open = await one.z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'ETH/USDT', orderSide: 'BUY', quantity: '1', ttl: 300, quoteRequestId: 'open' });
+    assert.equal(await one.t.store.otc.getQuote(open.quoteId), undefined, 'a CREATED quote has no row');
+    assert.equal((await one.t.store.otc.getQuote(taken.quoteId))?.status, 'ACCEPTED');
+    await one.z.otc.hedger.idle();
+    // The process dies here: no stop, so nothing of memory is written; the store keeps what was committed.
+    await one.t.store.close();
+
+    const two = await testCadenza({ store: new SqliteStore({ path }) });
+    const z = two.cadenza;
+    assert.equal(await refusal(z.otc.quotes.get(alice, open.quoteId)), 'QUOTE_NOT_FOUND');
+    const again = await z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'ETH/USDT', orderSide: 'BUY', quantity: '1', ttl: 300, quoteRequestId: 'open' });
+    assert.notEqual(again.quoteId, open.quoteId, 'a retried quoteRequestId gets a new quote');
+    assert.equal(again.status, 'CREATED');
+    const replay = await z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.5', quoteRequestId: 'taken' });
+    assert.deepEqual([replay.quoteId, replay.status], [taken.quoteId, 'ACCEPTED']);
+    await z.stop();
+    await two.store.close();
+  });
 });

@@ -99,14 +99,20 @@ export class Hedger {
     this.setExposure(dealerAccountId, symbol, (this.exposureOf(dealerAccountId).get(symbol) ?? ZERO).add(delta));
   }
 
-  /** Hedges the dealer soon (after the current change commits); one pass at a time is queued per dealer. */
+  /**
+   * Hedges the dealer soon; one pass at a time is queued per dealer. The pass waits for the commit of the change that
+   * moved the exposure, and then for the answers that waited on that commit to go out (they are written on the
+   * next turn of the event loop): the hedge is the dealer's business, never on a client's reply path. Trades
+   * accepted meanwhile net into the same pass.
+   */
   poke(dealerAccountId: string): void {
     if (this.stopped || this.scheduled.has(dealerAccountId)) return;
     this.scheduled.add(dealerAccountId);
-    setImmediate(() => {
+    const run = () => {
       this.scheduled.delete(dealerAccountId);
       if (!this.stopped) this.pass(dealerAccountId);
-    });
+    };
+    void this.ctx.durable().then(() => setImmediate(() => setImmediate(run)));
   }
 
   /** Decides and records every hedge the dealer needs now, then sends them. */

@@ -15,8 +15,17 @@
  * - Open quotes expire at `expireAt`: a timer marks them EXPIRED; an accept that finds one past its time expires it
  *   there and is refused.
  *
- * Memory: open quotes and the `quoteRequestId` index are loaded at start; quotes closed within
- * `closedOrderMemoryMs` stay in memory; an older one is read from the store to be refused with its status.
+ * What a quote promises, and what the store holds (docs/otc.md, "Durability"):
+ * - A CREATED quote is a firm price from the running desk until `expireAt`, held in memory: the RFQ writes nothing, so
+ *   its answer waits for no commit. A crash withdraws the open quotes — none of them traded; an accept after the
+ *   restart is QUOTE_NOT_FOUND and a retried `quoteRequestId` gets a new quote.
+ * - An ACCEPTED quote is written in the accept's own transaction, with the fill it made: it survives `kill -9`.
+ * - A quote closed otherwise (EXPIRED, REPLACED, REJECTED) never traded; it stays in memory for
+ *   `closedOrderMemoryMs`, as do the open ones, and a clean stop writes every quote still in memory, so a planned
+ *   restart forgets nothing. A quote with a row is rewritten at every later change (its row must not come back open).
+ *
+ * Memory: open quotes and the `quoteRequestId` index of stored quotes are loaded at start; quotes closed within
+ * `closedOrderMemoryMs` stay in memory; an older stored one is read from the store to be refused with its status.
  */
 import type { QuoteRfqRequest } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
@@ -62,6 +71,8 @@ export class QuoteDesk {
   private readonly byRequest = new Map<string, string>();
   private readonly live = new Map<string, string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Quotes held in memory that have a row in the store (loaded, accepted, or written at a stop). */
+  private readonly stored = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -74,6 +85,7 @@ export class QuoteDesk {
     for (const k of keys) this.byRequest.set(requestKey(k.userId, k.quoteRequestId), k.quoteId);
     for (const q of open) {
       this.open.set(q.quoteId, q);
+      this.stored.add(q.quoteId);
       this.live.set(replaceKey(q), q.quoteId);
     }
   }
@@ -83,10 +95,13 @@ export class QuoteDesk {
     for (const q of this.open.values()) this.arm(q);
   }
 
+  /** Stops the expiry timers and writes every quote still in memory that has no row yet (see the module note). */
   stop(): void {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    const unstored = [...this.open.values(), ...[...this.closed.values()].map((c) => c.quote)].filter((q) => !this.stored.has(q.quoteId));
+    if (unstored.length) this.ctx.unit.run(() => unstored.forEach((q) => this.write(q)));
   }
 
   /** The caller's quote (any, for administrators), from memory or the store. */
@@ -133,12 +148,12 @@ export class QuoteDesk {
     else quote.rejectReason = answer.reason;
     if (r.quoteRequestId !== undefined) quote.quoteRequestId = r.quoteRequestId;
     if (r.traderAccountId !== undefined) quote.traderAccountId = r.traderAccountId;
-    this.ctx.unit.run(() => {
-      this.ctx.store.otc.insertQuote(quote);
+    const previous = quote.status === 'CREATED' ? this.live.get(replaceKey(quote)) : undefined;
+    const prev = previous === undefined ? undefined : this.open.get(previous);
+    // Nothing to write unless the quote it replaces has a row: then that row changes in a unit of its own.
+    this.atomically(prev !== undefined && this.stored.has(prev.quoteId), () => {
       if (quote.quoteRequestId !== undefined) this.index(requestKey(quote.userId, quote.quoteRequestId), quote.quoteId, this.byRequest);
-      const previous = quote.status === 'CREATED' ? this.live.get(replaceKey(quote)) : undefined;
-      const prev = previous === undefined ? undefined : this.open.get(previous);
-      if (prev) this.change(prev, 'REPLACE', {});
+      if (prev) this.apply(prev, 'REPLACE', {});
       this.remember(quote);
       this.publish(quote);
     });
@@ -155,8 +170,8 @@ export class QuoteDesk {
     if (draft.clientOrderId !== undefined && (draft.clientOrderId.length === 0 || draft.clientOrderId.length > 64)) throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrder.clientOrderId must be 1 to 64 characters');
     const quoteId = draft.quoteId;
     // The only wait: a quote memory let go of is closed, and is read only to be refused with its status.
-    const stored = this.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
-    const quote = this.find(quoteId) ?? stored;
+    const found = this.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
+    const quote = this.find(quoteId) ?? found;
     if (!quote || quote.userId !== account.userId) throw new DomainError('QUOTE_NOT_FOUND', `quote ${boundedText(quoteId)} not found`);
     const now = this.ctx.clock.now();
     if (quote.status === 'CREATED' && now >= quote.expireAt) this.expire(quote.quoteId);
@@ -231,7 +246,7 @@ export class QuoteDesk {
         if (p) positions.set(tradingAccountId, p);
       }
       this.deps.wallets.publish(changes, positions);
-      this.change(current, 'ACCEPT', { tradeOrderId, ...(current.traderAccountId ? {} : { traderAccountId: account.tradingAccountId }) });
+      this.apply(current, 'ACCEPT', { tradeOrderId, ...(current.traderAccountId ? {} : { traderAccountId: account.tradingAccountId }) });
       this.deps.hedger.onClientTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? quantity.neg() : quantity);
     });
     this.deps.hedger.poke(dealer.dealerAccountId);
@@ -265,17 +280,40 @@ export class QuoteDesk {
     if (q) this.change(q, 'EXPIRE', {});
   }
 
-  /** Moves an open quote to a final status in its own unit (or the caller's), and pushes it. */
+  /** Moves an open quote to a final status (in a unit of its own when it writes), and pushes it. */
   private change(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>): void {
+    this.atomically(event === 'ACCEPT' || this.stored.has(q.quoteId), () => this.apply(q, event, fields));
+  }
+
+  /** `change` inside the caller's unit: an ACCEPTED quote is written, as is any quote that already has a row. */
+  private apply(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>): void {
     const status = quoteTransition(q.status, event);
     if (!status) return;
     const next: QuoteRecord = { ...q, ...fields, status, updatedAt: this.ctx.clock.now() };
-    this.ctx.unit.run(() => {
-      this.ctx.store.otc.updateQuote(next);
-      this.remember(next);
-      this.publish(next);
-    });
+    if (status === 'ACCEPTED' || this.stored.has(q.quoteId)) this.write(next);
+    this.remember(next);
+    this.publish(next);
     this.ctx.unit.onDone(() => this.disarm(q.quoteId));
+  }
+
+  /** The quote's row: inserted the first time, updated after. Call inside a unit. */
+  private write(q: QuoteRecord): void {
+    if (this.stored.has(q.quoteId)) {
+      this.ctx.store.otc.updateQuote(q);
+      return;
+    }
+    this.ctx.store.otc.insertQuote(q);
+    this.stored.add(q.quoteId);
+    this.ctx.unit.onUndo(() => this.stored.delete(q.quoteId));
+  }
+
+  /**
+   * Runs `fn` as a unit of work when it writes; otherwise as is — a unit would open (and commit) a store transaction
+   * for nothing, and hold the answer for that commit. `fn` then changes only memory and cannot fail halfway.
+   */
+  private atomically(writes: boolean, fn: () => void): void {
+    if (writes) this.ctx.unit.run(fn);
+    else fn();
   }
 
   /** Holds the quote's latest state (undone with the enclosing unit). */
@@ -295,7 +333,7 @@ export class QuoteDesk {
       this.closed.set(q.quoteId, { quote: q, at });
       for (const [id, c] of this.closed) {
         if (at - c.at < this.ctx.config.closedOrderMemoryMs) break;
-        this.closed.delete(id);
+        this.forget(id, c.quote);
       }
     }
     this.ctx.unit.onUndo(() => {
@@ -306,6 +344,14 @@ export class QuoteDesk {
       if (liveBefore === undefined) this.live.delete(key);
       else this.live.set(key, liveBefore);
     });
+  }
+
+  /** Lets go of a closed quote; one without a row takes its `quoteRequestId` with it (the id may then be used again). */
+  private forget(quoteId: string, q: QuoteRecord): void {
+    this.closed.delete(quoteId);
+    if (this.stored.delete(quoteId) || q.quoteRequestId === undefined) return;
+    const key = requestKey(q.userId, q.quoteRequestId);
+    if (this.byRequest.get(key) === quoteId) this.byRequest.delete(key);
   }
 
   private index(key: string, quoteId: string, m: Map<string, string>): void {

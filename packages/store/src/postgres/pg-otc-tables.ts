@@ -8,7 +8,7 @@
  * a second insert throws at once (from the keys this process loaded and wrote), as SQLite's constraint does.
  */
 import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet } from '@cadenza/domain';
-import { fromPgText, json, pgText, sql } from './sql-text.ts';
+import { fromPgText, json, literal, pgText, sql } from './sql-text.ts';
 
 /** What the tables need of the store: its write queue and its reads. */
 export interface PgWriter {
@@ -77,10 +77,10 @@ export class PgOtcTables implements OtcStore {
   }
 
   appendLedgerEntries(entries: LedgerEntry[]): void {
-    for (const e of entries) {
-      this.db.write(sql`INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)
-        VALUES (${e.entryId}, ${e.walletId}, ${e.asset}, ${e.amount}, ${e.balanceAfter}, ${e.kind}, ${e.referenceId}, ${e.counterpartyWalletId}, ${e.createdAt})`);
-    }
+    if (entries.length === 0) return;
+    const rows = entries.map((e) => `(${[e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt].map(literal).join(', ')})`);
+    // One statement per movement; rows get their seq in the order listed, as one INSERT per entry gave them.
+    this.db.write(`INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at) VALUES ${rows.join(', ')};`);
   }
   async loadWalletBalances(): Promise<Array<{ walletId: string; asset: string; balance: string }>> {
     const rows = await this.db.rows<{ wallet_id: string; asset: string; balance: string }>(

@@ -24,10 +24,14 @@ type EntryRow = {
 
 const bodies = <T>(rows: unknown[]): T[] => (rows as Row[]).map((r) => JSON.parse(r.body) as T);
 
+const ENTRY_COLUMNS = '(entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)';
+
 export class SqliteOtcTables implements OtcStore {
   private readonly s: Record<string, Database.Statement>;
+  /** One INSERT of n entries, by n (a transfer makes 2, a fill 4): one statement per movement, not per entry. */
+  private readonly insertEntries = new Map<number, Database.Statement>();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDealer: p('INSERT INTO fermata_dealers (dealer_account_id, user_id, status, created_at, body) VALUES (?, ?, ?, ?, ?)'),
@@ -36,10 +40,6 @@ export class SqliteOtcTables implements OtcStore {
       insertWallet: p('INSERT INTO fermata_wallets (wallet_id, user_id, trading_account_id, wallet_type, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       updateWallet: p('UPDATE fermata_wallets SET status = ?, body = ? WHERE wallet_id = ?'),
       loadWallets: p('SELECT body FROM fermata_wallets ORDER BY created_at, wallet_id'),
-      insertEntry: p(
-        `INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       // SQLite takes the bare columns from the row holding max(seq).
       balances: p('SELECT wallet_id, asset, balance_after, max(seq) AS seq FROM fermata_ledger_entries GROUP BY wallet_id, asset ORDER BY wallet_id, asset'),
       entries: p('SELECT * FROM fermata_ledger_entries WHERE wallet_id = ? ORDER BY seq'),
@@ -84,7 +84,16 @@ export class SqliteOtcTables implements OtcStore {
   }
 
   appendLedgerEntries(entries: LedgerEntry[]): void {
-    for (const e of entries) this.run('insertEntry', e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
+    if (entries.length === 0) return;
+    let stmt = this.insertEntries.get(entries.length);
+    if (!stmt) {
+      stmt = this.db.prepare(`INSERT INTO fermata_ledger_entries ${ENTRY_COLUMNS} VALUES ${Array(entries.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+      // Movements have few legs; an unusual size is prepared for its one use rather than kept.
+      if (entries.length <= 8) this.insertEntries.set(entries.length, stmt);
+    }
+    const values: unknown[] = [];
+    for (const e of entries) values.push(e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
+    stmt.run(values);
   }
   async loadWalletBalances(): Promise<Array<{ walletId: string; asset: string; balance: string }>> {
     return (this.s.balances!.all() as Array<{ wallet_id: string; asset: string; balance_after: string }>).map((r) => ({ walletId: r.wallet_id, asset: r.asset, balance: r.balance_after }));
