@@ -1,5 +1,5 @@
 /**
- * The live venues — BINANCE, OKX, BITFINEX and DERIBIT — through the Venue port's one conformance suite (the one PAPER, MOCK
+ * The live venues — BINANCE, OKX, BITFINEX, DERIBIT and HYPERLIQUID — through the Venue port's one conformance suite (the one PAPER, MOCK
  * and the scripted venue run too: venue-contract.test.ts, packages/testkit/test), each against its local fake, with
  * the suite's live checks on.
  */
@@ -7,11 +7,13 @@ import { createBinanceVenue } from '@cadenza/venues/binance';
 import { createOkxVenue } from '@cadenza/venues/okx';
 import { createBitfinexVenue } from '@cadenza/venues/bitfinex';
 import { createDeribitVenue } from '@cadenza/venues/deribit';
+import { createHyperliquidVenue } from '@cadenza/venues/hyperliquid';
 import { venueContract } from '@cadenza/testkit';
 import { startFakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
 import { startFakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
 import { startFakeBitfinexServer } from '@cadenza/testkit/venue-fakes/bitfinex';
 import { startFakeDeribitServer } from '@cadenza/testkit/venue-fakes/deribit';
+import { addressOfKey, startFakeHyperliquidServer } from '@cadenza/testkit/venue-fakes/hyperliquid';
 
 const fast = { reconnectDelayMs: { min: 20, max: 200 } };
 let tick = 0;
@@ -63,4 +65,19 @@ venueContract('DERIBIT (fake Deribit)', {
   moveMarket: () => deribit.pushBook('BTC-PERPETUAL', { bids: [['60000', String(10 * Number(size()))]] }),
   live: { badCredential: { credentialType: 'API_KEY', apiKey: 'k', secretKey: 'wrong' }, socketCount: () => deribit.socketCount() },
   teardown: () => deribit.close(),
+});
+
+// Hyperliquid: the master address and an agent wallet it approved; a key nobody approved is the bad credential.
+const HL_MASTER = '0x00000000000000000000000000000000000c0de1';
+const HL_AGENT_KEY = '0x' + '4'.repeat(64);
+const hyperliquid = await startFakeHyperliquidServer({ accounts: { [HL_MASTER]: { agents: [addressOfKey(HL_AGENT_KEY)], usdc: '100000' } } });
+hyperliquid.setBook('BTC', { bids: [['64000', '2'], ['63999', '2']], asks: [['64001', '2'], ['64002', '2']] });
+venueContract('HYPERLIQUID (fake Hyperliquid)', {
+  make: (deps) => createHyperliquidVenue(deps, { venueId: 'HYPERLIQUID', restBaseUrl: hyperliquid.restBaseUrl, wsBaseUrl: hyperliquid.wsBaseUrl, spot: false, ...fast }),
+  symbol: 'BTC',
+  contractNames: true,
+  account: { tradingAccountId: 'conf-hl', credential: { credentialType: 'API_KEY', apiKey: HL_MASTER, secretKey: HL_AGENT_KEY } },
+  moveMarket: () => hyperliquid.pushBook('BTC', { bids: [['60000', size()]] }),
+  live: { badCredential: { credentialType: 'API_KEY', apiKey: HL_MASTER, secretKey: '0x' + '5'.repeat(64) }, socketCount: () => hyperliquid.socketCount() },
+  teardown: () => hyperliquid.close(),
 });

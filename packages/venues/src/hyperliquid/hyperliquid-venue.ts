@@ -1,0 +1,405 @@
+/**
+ * @module hyperliquid/hyperliquid-venue
+ * The HYPERLIQUID / HYPERLIQUID_UAT venue (Hyperliquid's perpetuals, and spot pairs) through the Venue port.
+ *
+ *  - Instruments from `metaAndAssetCtxs` and `spotMetaAndAssetCtxs` (info, cached): `HYPERLIQUID:BTC` (perpetual,
+ *    quantities in BTC, USDC-settled), `HYPERLIQUID:PURR/USDC` (spot); tick and lot rules in prices.ts.
+ *  - Market data on demand over the public WebSocket (market-feeds.ts); nothing connects at `start`.
+ *  - Trading: each order is an L1 `order` action signed by the account's agent wallet (signing.ts), posted to
+ *    `/exchange`, with our clientOrderId as a `cloid` (a hash of it, so it is found again after a restart); cancels
+ *    are `cancel` (by order id) or `cancelByCloid`. Outcomes come from the answer (resting / filled / error) and from
+ *    the account's `orderUpdates` and `userFills` streams (private-stream.ts), each fact once (kit order tracker). A
+ *    lost answer is settled by asking `orderStatus` by cloid.
+ *  - Reconciliation: `queryOrder` answers an order's state (`orderStatus`) with its fills (`userFillsByTime`) and
+ *    adopts it; after the account stream comes back from a drop the venue reports `resync`, and the `userFills`
+ *    snapshot that follows every subscription brings fills made meanwhile. Hyperliquid keeps the ledger: balances
+ *    from `clearinghouseState` + `spotClearinghouseState`, positions from `clearinghouseState`.
+ *  - Rate limits: the IP's weight budget (rate-limits.ts, http.ts); a 429 backs everything off.
+ */
+import type { CancelRequest, InstrumentSpec, KlineUpdate, MarketStreamKey, MarkPriceUpdate, OrderQuery, VenueAccount, VenueCredential, VenueDeps, VenueOrder, VenueOrderState, VenuePosition } from '@cadenza/domain';
+import { dec, str } from '@cadenza/domain';
+import type { AccountStreams } from '../kit/account-streams.ts';
+import { LiveVenue } from '../kit/live-venue.ts';
+import { spliceLiveKline } from '../kit/live-kline.ts';
+import { OrderTracker, type TrackedOrder } from '../kit/order-tracker.ts';
+import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
+import { VenueError, errorText } from '../kit/venue-error.ts';
+import { resolveHyperliquidEndpoints, type HyperliquidEndpoints, type HyperliquidVenueOptions } from './config.ts';
+import { HyperliquidHttp } from './http.ts';
+import { HyperliquidMarketFeeds } from './market-feeds.ts';
+import { buildOrderWire } from './order-params.ts';
+import { HYPERLIQUID_KLINE_INTERVALS, INTERVAL_MS, parseCandle, parseL2Book, parsePerps, parseSpot, wire, type HyperliquidInstrument } from './parse.ts';
+import { orderState, orderStatusOf, parseBalances, parseFill, parseOrderStatus, parseOrderUpdate, parsePositions, parseUserFills, toVenueFill, type HyperliquidFill, type HyperliquidOrder } from './parse-account.ts';
+import { roundToTick } from './prices.ts';
+import { hyperliquidPrivateStreams, type StreamKey } from './private-stream.ts';
+import { cloidOf, signerFromCredential, type HyperliquidSigner } from './signing.ts';
+
+/** Coins ("BTC", "kPEPE") and spot pairs ("PURR/USDC"). */
+const SYMBOL = /^(?:[A-Za-z0-9]{1,20}|[A-Z0-9]{1,20}\/[A-Z0-9]{1,20})$/;
+/** Fills whose order id we do not know yet (they can beat the order's answer) are kept this many per account. */
+const MAX_PENDING_FILLS = 1000;
+
+export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
+  protected readonly klineIntervals = HYPERLIQUID_KLINE_INTERVALS;
+  protected override readonly symbolPattern = SYMBOL;
+  readonly endpoints: HyperliquidEndpoints;
+  readonly http: HyperliquidHttp;
+  readonly feeds: HyperliquidMarketFeeds;
+  private readonly streams: AccountStreams<StreamKey>;
+  private readonly orders: OrderTracker;
+  private readonly bySymbol = new Map<string, HyperliquidInstrument>();
+  private readonly byCoin = new Map<string, HyperliquidInstrument>();
+  /** cloid → clientOrderId, and Hyperliquid order id → clientOrderId (fills carry the order id). */
+  private readonly byCloid = new Map<string, string>();
+  private readonly byOid = new Map<string, string>();
+  private readonly cancelRequested = new Set<string>();
+  private readonly pendingFills = new Map<string, HyperliquidFill[]>();
+  private readonly ready = new Set<string>();
+  private lastNonce = 0;
+
+  constructor(
+    deps: VenueDeps,
+    private readonly options: HyperliquidVenueOptions,
+  ) {
+    super(options.venueId, deps, options.instrumentsTtlMs);
+    this.endpoints = resolveHyperliquidEndpoints(options);
+    this.http = new HyperliquidHttp({
+      venue: this.id,
+      restUrl: this.endpoints.restUrl,
+      clock: deps.clock,
+      log: deps.log,
+      timeoutMs: options.requestTimeoutMs ?? 10_000,
+      backoffMs: options.rateLimitBackoffMs ?? 10_000,
+      maxOrderWaitMs: options.maxOrderWaitMs ?? 2000,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    const socket = {
+      beforeConnect: () => this.http.credits.acquire('ws:connect', 1, 10_000),
+      pingIntervalMs: options.pingIntervalMs ?? 30_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 70_000,
+      reconnectDelayMs: options.reconnectDelayMs ?? { min: 250, max: 30_000 },
+    };
+    this.feeds = new HyperliquidMarketFeeds({
+      venueId: this.id,
+      wsUrl: this.endpoints.wsUrl,
+      market: deps.market,
+      log: deps.log,
+      clock: deps.clock,
+      ...socket,
+      snapshotTimeoutMs: options.snapshotTimeoutMs ?? 5000,
+      fetchBook: async (coin) => parseL2Book(await this.http.info({ type: 'l2Book', coin })),
+      instrument: (symbol) => this.bySymbol.get(symbol),
+    });
+    this.streams = hyperliquidPrivateStreams({
+      venue: this.id,
+      url: this.endpoints.wsUrl,
+      log: deps.log,
+      ...socket,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      onOrderUpdates: (id, data) => this.onOrderUpdates(id, data),
+      onUserFills: (id, data) => this.onUserFills(id, data),
+      onResubscribed: (id) => this.onResubscribed(id),
+    });
+    this.orders = new OrderTracker(deps.execution);
+  }
+
+  rateLimitStats(): RateLimitStats {
+    return this.http.credits.stats();
+  }
+
+  protected closeStreams(): void {
+    this.streams.close();
+  }
+
+  protected externalSymbol(symbol: string): string {
+    return this.bySymbol.get(symbol)?.coin ?? symbol;
+  }
+
+  protected async loadInstruments(): Promise<InstrumentSpec[]> {
+    const list = parsePerps(await this.http.info({ type: 'metaAndAssetCtxs' }), this.id);
+    if (this.options.spot !== false) {
+      try {
+        list.push(...parseSpot(await this.http.info({ type: 'spotMetaAndAssetCtxs' }), this.id));
+      } catch (err) {
+        this.deps.log.warn({ err: errorText(err) }, 'Hyperliquid spot pairs not listed');
+      }
+    }
+    this.bySymbol.clear();
+    this.byCoin.clear();
+    for (const i of list) {
+      this.bySymbol.set(i.spec.symbol, i);
+      this.byCoin.set(i.coin, i);
+    }
+    return list.map((i) => i.spec);
+  }
+
+  private async instrument(symbol: string): Promise<HyperliquidInstrument> {
+    if (!this.bySymbol.has(symbol)) await this.listInstruments();
+    const i = this.bySymbol.get(symbol);
+    if (!i) throw this.unsupported(`${symbol} is not a listed ${this.id} instrument`);
+    return i;
+  }
+
+  override async subscribeMarket(key: MarketStreamKey): Promise<void> {
+    this.checkKey(key);
+    await this.instrument(key.symbol);
+    this.feeds.subscribe(key);
+  }
+
+  getMarkPrice(symbol: string): MarkPriceUpdate | undefined {
+    return this.feeds.getMark(symbol);
+  }
+
+  async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
+    this.checkKey({ kind: 'kline', symbol, interval });
+    const inst = await this.instrument(symbol);
+    const n = Math.max(1, Math.min(5000, Math.floor(limit)));
+    const step = INTERVAL_MS[interval]!;
+    const now = this.deps.clock.now();
+    const answer = await this.http.info({ type: 'candleSnapshot', req: { coin: inst.coin, interval, startTime: Math.floor(now / step) * step - (n - 1) * step, endTime: now } });
+    const ref = { instrumentId: inst.spec.instrumentId, venue: this.id, symbol };
+    const bars = wire.array(answer, 'candleSnapshot').map((c) => parseCandle(c, ref, interval, now)).sort((a, b) => a.candle.openTime - b.candle.openTime).slice(-n);
+    return spliceLiveKline(bars, this.feeds.liveKline(symbol, interval), n);
+  }
+
+  async submitOrder(order: VenueOrder, account: VenueAccount): Promise<void> {
+    const tracked = this.orders.track(order, 'USDC');
+    const reject = (reason: string) => this.orders.emit(tracked, { type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.deps.clock.now() });
+    if (this.stopped) return void reject('Hyperliquid venue is stopped');
+    let signer: HyperliquidSigner;
+    let inst: HyperliquidInstrument;
+    let marketPrice: string | undefined;
+    try {
+      signer = this.signer(account);
+      inst = await this.instrument(order.symbol);
+      if (order.orderType === 'MARKET') marketPrice = await this.marketPrice(inst, order.side);
+    } catch (err) {
+      return void reject(errorText(err));
+    }
+    const cloid = this.remember(tracked);
+    const built = buildOrderWire(order, inst, cloid, marketPrice);
+    if (!built.ok) return void reject(built.reason);
+    try {
+      await this.openAccount(order.tradingAccountId, signer);
+    } catch (err) {
+      return void reject(`Hyperliquid account stream unavailable: ${errorText(err)}`);
+    }
+    try {
+      const statuses = await this.act(signer, { type: 'order', orders: [built.wire], grouping: 'na' }, 1);
+      const s = wire.object(statuses[0], 'order status');
+      const base = { tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, timestamp: this.deps.clock.now() };
+      if (typeof s.error === 'string') return void this.orders.emit(tracked, { ...base, type: 'rejected', reason: s.error });
+      const placed = wire.object(s.resting ?? s.filled, 'resting or filled');
+      const oid = String(wire.int(placed, 'oid'));
+      this.learnOid(tracked, oid);
+      this.orders.emit(tracked, { ...base, type: 'accepted', externalOrderId: oid });
+      this.flushPending(tracked, oid);
+    } catch (err) {
+      await this.orders.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
+        this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Hyperliquid order outcome unknown; waiting for the account stream'),
+      );
+    }
+  }
+
+  async cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void> {
+    const signer = this.signer(account);
+    const inst = await this.instrument(request.symbol);
+    const tracked = this.orders.get(request.clientOrderId) ?? this.orders.track(request, 'USDC');
+    const cloid = this.remember(tracked);
+    const oid = request.externalOrderId ?? tracked.externalOrderId;
+    this.cancelRequested.add(request.clientOrderId);
+    const action = oid ? { type: 'cancel', cancels: [{ a: inst.asset, o: Number(oid) }] } : { type: 'cancelByCloid', cancels: [{ asset: inst.asset, cloid }] };
+    const [status] = await this.act(signer, action, 1);
+    if (status !== 'success') {
+      const reason = typeof status === 'object' && status !== null && typeof (status as { error?: unknown }).error === 'string' ? (status as { error: string }).error : JSON.stringify(status);
+      throw new VenueError(this.id, 'rejected', `Hyperliquid refused the cancel: ${reason}`);
+    }
+    this.orders.emit(tracked, { type: 'cancelled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, ...(oid ? { externalOrderId: oid } : {}), reason: 'cancelled', timestamp: this.deps.clock.now() });
+  }
+
+  async fetchBalances(account: VenueAccount): Promise<Array<{ asset: string; free: string; locked: string }>> {
+    const user = this.signer(account).user;
+    const [perp, spot] = await Promise.all([this.http.info({ type: 'clearinghouseState', user }), this.http.info({ type: 'spotClearinghouseState', user })]);
+    return parseBalances(perp, spot);
+  }
+
+  /** The account's open perpetual positions as Hyperliquid holds them (sizes in the coin). */
+  async fetchPositions(account: VenueAccount): Promise<VenuePosition[]> {
+    return this.positionsOf(this.signer(account).user);
+  }
+
+  private async positionsOf(user: string): Promise<VenuePosition[]> {
+    await this.listInstruments();
+    return parsePositions(await this.http.info({ type: 'clearinghouseState', user }), (coin) => this.byCoin.get(coin)?.spec.symbol, this.deps.clock.now());
+  }
+
+  /**
+   * Valid when Hyperliquid knows the key's address as an agent of the credential's master address (`userRole`), or
+   * the key is the master's own.
+   */
+  async verifyCredential(credential: VenueCredential): Promise<{ valid: boolean; reason?: string }> {
+    let signer: HyperliquidSigner;
+    try {
+      signer = signerFromCredential(credential, this.id);
+    } catch (err) {
+      return { valid: false, reason: errorText(err) };
+    }
+    const role = wire.object(await this.http.info({ type: 'userRole', user: signer.agent }), 'userRole');
+    if (role.role === 'user' && signer.agent === signer.user) return { valid: true };
+    const master = typeof role.data === 'object' && role.data !== null ? (role.data as { user?: unknown }).user : undefined;
+    if (role.role === 'agent' && typeof master === 'string' && master.toLowerCase() === signer.user) return { valid: true };
+    return { valid: false, reason: `the key's address ${signer.agent} is not an API wallet of ${signer.user} on ${this.id} (userRole: ${String(role.role)})` };
+  }
+
+  /**
+   * The order's state on Hyperliquid (`orderStatus` by order id, else by cloid) with its fills (`userFillsByTime`
+   * since it was placed); undefined when Hyperliquid has no such order. The account stream is opened first and the
+   * order adopted, so what happens to it from now on is reported live — once.
+   */
+  async queryOrder(request: OrderQuery, account: VenueAccount): Promise<VenueOrderState | undefined> {
+    if (this.stopped) throw new VenueError(this.id, 'network', 'Hyperliquid venue is stopped');
+    const signer = this.signer(account);
+    await this.instrument(request.symbol);
+    const tracked = this.orders.track(request, 'USDC');
+    const cloid = this.remember(tracked);
+    await this.openAccount(request.tradingAccountId, signer);
+    const order = parseOrderStatus(await this.http.info({ type: 'orderStatus', user: signer.user, oid: request.externalOrderId ? Number(request.externalOrderId) : cloid }));
+    if (!order) return undefined;
+    this.learnOid(tracked, order.oid);
+    const fills = order.sz === order.origSz ? [] : wire.array(await this.http.info({ type: 'userFillsByTime', user: signer.user, startTime: order.timestamp }), 'userFillsByTime').map(parseFill).filter((f) => f.oid === order.oid);
+    const state = orderState(order, fills, this.cancelRequested.has(request.clientOrderId));
+    this.orders.learn(tracked, { externalOrderId: order.oid, accepted: state.status !== 'REJECTED', tradeIds: state.fills.map((f) => f.tradeId), terminal: state.status !== 'OPEN' && state.status !== 'FILLED' });
+    return state;
+  }
+
+  /** Signs and posts an L1 action; answers its `statuses`. Refusals (`status: "err"`) throw `rejected`. */
+  private async act(signer: HyperliquidSigner, action: { type: string } & Record<string, unknown>, batch: number): Promise<readonly unknown[]> {
+    const nonce = this.nextNonce();
+    const signature = signer.signL1(action, nonce, this.endpoints.source);
+    const answer = wire.object(await this.http.exchange({ action, nonce, signature, vaultAddress: null }, batch), 'exchange answer');
+    if (answer.status !== 'ok') throw new VenueError(this.id, 'rejected', `Hyperliquid refused the ${action.type}: ${typeof answer.response === 'string' ? answer.response : JSON.stringify(answer.response)}`);
+    const data = wire.object(wire.object(answer.response, 'response').data, 'response data');
+    return wire.array(data.statuses, 'statuses');
+  }
+
+  /** Nonces are milliseconds, strictly increasing (Hyperliquid refuses a nonce it has seen). */
+  private nextNonce(): number {
+    this.lastNonce = Math.max(this.deps.clock.now(), this.lastNonce + 1);
+    return this.lastNonce;
+  }
+
+  /** The IOC limit of a MARKET order: the best opposite price moved `marketSlippage` through, on the tick grid. */
+  private async marketPrice(inst: HyperliquidInstrument, side: 'BUY' | 'SELL' | string): Promise<string | undefined> {
+    const book = this.feeds.getBook(inst.spec.symbol, 1);
+    const snapshot = book ? { bids: book.bids.map((l) => [l.price]), asks: book.asks.map((l) => [l.price]) } : parseL2Book(await this.http.info({ type: 'l2Book', coin: inst.coin }));
+    const best = (side === 'BUY' ? snapshot.asks : snapshot.bids)[0]?.[0];
+    if (!best) return undefined;
+    const slip = dec(this.options.marketSlippage ?? '0.05');
+    const raw = dec(best).mul(side === 'BUY' ? dec(1).plus(slip) : dec(1).minus(slip)).toDecimalPlaces(inst.maxDecimals);
+    return roundToTick(str(raw), inst.maxDecimals, side === 'BUY' ? 'up' : 'down');
+  }
+
+  private signer(account: VenueAccount): HyperliquidSigner {
+    if (!account.credential) throw new VenueError(this.id, 'unsupported', 'this trading account has no Hyperliquid credential (master address and agent wallet key)');
+    return signerFromCredential(account.credential, this.id);
+  }
+
+  /** Opens the account's streams (once ready, fills of orders placed afterwards cannot be missed). */
+  private async openAccount(tradingAccountId: string, signer: HyperliquidSigner): Promise<void> {
+    await this.streams.subscribe(tradingAccountId, { apiKey: signer.user });
+    if (this.ready.has(tradingAccountId)) return;
+    this.ready.add(tradingAccountId);
+    void this.reportPositions(tradingAccountId, signer);
+  }
+
+  private async reportPositions(tradingAccountId: string, signer: HyperliquidSigner): Promise<void> {
+    try {
+      const positions = await this.positionsOf(signer.user);
+      this.deps.execution.onExecution({ type: 'positions', tradingAccountId, positions, timestamp: this.deps.clock.now() });
+    } catch (err) {
+      this.deps.log.warn({ tradingAccountId, err: errorText(err) }, 'Hyperliquid positions not read after connecting');
+    }
+  }
+
+  private remember(tracked: TrackedOrder): string {
+    const cloid = cloidOf(tracked.clientOrderId);
+    this.byCloid.set(cloid, tracked.clientOrderId);
+    return cloid;
+  }
+
+  private learnOid(tracked: TrackedOrder, oid: string): void {
+    tracked.externalOrderId = oid;
+    this.byOid.set(oid, tracked.clientOrderId);
+  }
+
+  /** `orderUpdates`: each order's status change, for the orders we track. */
+  private onOrderUpdates(tradingAccountId: string, data: unknown): void {
+    for (const raw of wire.array(data, 'orderUpdates')) {
+      const order = parseOrderUpdate(raw);
+      const clientOrderId = order.cloid ? this.byCloid.get(order.cloid) : this.byOid.get(order.oid);
+      const tracked = clientOrderId ? this.orders.get(clientOrderId) : undefined;
+      if (!tracked || tracked.tradingAccountId !== tradingAccountId) continue;
+      this.learnOid(tracked, order.oid);
+      this.onOrderStatus(tracked, order);
+      this.flushPending(tracked, order.oid);
+    }
+  }
+
+  private onOrderStatus(tracked: TrackedOrder, order: HyperliquidOrder): void {
+    const base = { tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: order.oid, timestamp: order.statusTimestamp };
+    switch (orderStatusOf(order, this.cancelRequested.has(tracked.clientOrderId))) {
+      case 'OPEN':
+      case 'FILLED':
+        this.orders.emit(tracked, { ...base, type: 'accepted' });
+        return;
+      case 'REJECTED':
+        this.orders.emit(tracked, { ...base, type: 'rejected', reason: order.status });
+        return;
+      case 'CANCELLED':
+        this.orders.emit(tracked, { ...base, type: 'cancelled', reason: order.status });
+        return;
+      case 'EXPIRED':
+        this.orders.emit(tracked, { ...base, type: 'expired', reason: `IOC remainder cancelled by Hyperliquid (${order.status})` });
+        return;
+    }
+  }
+
+  /** `userFills`: the account's fills (the snapshot after subscribing included), each reported once. */
+  private onUserFills(tradingAccountId: string, data: unknown): void {
+    for (const fill of parseUserFills(data).fills) {
+      const clientOrderId = this.byOid.get(fill.oid);
+      const tracked = clientOrderId ? this.orders.get(clientOrderId) : undefined;
+      if (tracked && tracked.tradingAccountId === tradingAccountId) this.emitFill(tracked, fill);
+      else this.holdFill(tradingAccountId, fill);
+    }
+  }
+
+  private emitFill(tracked: TrackedOrder, fill: HyperliquidFill): void {
+    this.orders.emit(tracked, { type: 'filled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: fill.oid, ...toVenueFill(fill) });
+  }
+
+  /** A fill of an order whose id we have not learnt yet (its answer is on the way): kept until it is. */
+  private holdFill(tradingAccountId: string, fill: HyperliquidFill): void {
+    const held = this.pendingFills.get(tradingAccountId) ?? [];
+    held.push(fill);
+    if (held.length > MAX_PENDING_FILLS) held.shift();
+    this.pendingFills.set(tradingAccountId, held);
+  }
+
+  private flushPending(tracked: TrackedOrder, oid: string): void {
+    const held = this.pendingFills.get(tracked.tradingAccountId);
+    if (!held) return;
+    const mine = held.filter((f) => f.oid === oid);
+    if (mine.length === 0) return;
+    this.pendingFills.set(tracked.tradingAccountId, held.filter((f) => f.oid !== oid));
+    for (const f of mine) this.emitFill(tracked, f);
+  }
+
+  private onResubscribed(tradingAccountId: string): void {
+    this.deps.execution.onExecution({ type: 'resync', tradingAccountId, reason: 'Hyperliquid account stream reconnected; order updates sent meanwhile are not replayed', timestamp: this.deps.clock.now() });
+  }
+}
+
+export function createHyperliquidVenue(deps: VenueDeps, options: HyperliquidVenueOptions): HyperliquidVenue {
+  return new HyperliquidVenue(deps, options);
+}
