@@ -61,8 +61,8 @@ export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The venue ids `CADENZA_VENUES` may name (`venues.ts` has an adapter for each; a test keeps them equal). */
-export const VENUE_IDS = ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'BINANCE_SANDBOX', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT', 'DERIBIT', 'DERIBIT_UAT'] as const;
-export const DEFAULT_VENUES = 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT,DERIBIT,DERIBIT_UAT';
+export const VENUE_IDS = ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'BINANCE_SANDBOX', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT', 'DERIBIT', 'DERIBIT_UAT', 'HYPERLIQUID', 'HYPERLIQUID_UAT'] as const;
+export const DEFAULT_VENUES = 'PAPER,MOCK,BINANCE,BINANCE_UAT,OKX,OKX_UAT,BITFINEX,BITFINEX_UAT,DERIBIT,DERIBIT_UAT,HYPERLIQUID,HYPERLIQUID_UAT';
 
 export function venueList(raw: string): string[] {
   const ids = raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);

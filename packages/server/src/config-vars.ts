@@ -231,6 +231,8 @@ export const vars = {
         ...venueUrls('BITFINEX_UAT', 'as `BITFINEX_REST_URL`', 'as `BITFINEX_WS_URL`', 'Bitfinex paper trading (the TEST pairs)'),
         // Deribit serves HTTP and its WebSocket from one host: one base URL (`/api/v2`, `/ws/api/v2` appended).
         v({ name: 'DERIBIT_URL', scope: 'server', shown: '`https://www.deribit.com`', meaning: 'Deribit: base URL of its JSON-RPC API over HTTP and WebSocket (http(s) or ws(s); `/api/v2`, `/ws/api/v2` appended)', parse: venueUrl, example: '' }),
+        ...venueUrls('HYPERLIQUID', '`https://api.hyperliquid.xyz`', '`wss://api.hyperliquid.xyz/ws`', 'Hyperliquid (`/info`, `/exchange` appended to the REST URL; a WebSocket URL without a path gets `/ws`)'),
+        ...venueUrls('HYPERLIQUID_UAT', '`https://api.hyperliquid-testnet.xyz`', '`wss://api.hyperliquid-testnet.xyz/ws`', 'Hyperliquid testnet'),
         v({ name: 'DERIBIT_UAT_URL', scope: 'server', shown: '`https://test.deribit.com`', meaning: 'Deribit\'s test environment: base URL, as `DERIBIT_URL`', parse: venueUrl, example: '' }),
       ] as ConfigVar<string>[]
     ).map((c) => [c.name, c]),

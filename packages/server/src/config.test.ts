@@ -22,7 +22,7 @@ describe('configuration from the environment', () => {
     assert.equal(c.port, 8000);
     assert.equal(c.host, '127.0.0.1', 'loopback unless CADENZA_HOST says otherwise');
     assert.equal(c.dataDir, resolve('./data'));
-    assert.deepEqual(c.venues, ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT', 'DERIBIT', 'DERIBIT_UAT']);
+    assert.deepEqual(c.venues, ['PAPER', 'MOCK', 'BINANCE', 'BINANCE_UAT', 'OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT', 'DERIBIT', 'DERIBIT_UAT', 'HYPERLIQUID', 'HYPERLIQUID_UAT']);
     assert.deepEqual(c.demoUser, DEMO_USER);
     assert.equal(c.redisUrl, undefined);
     assert.equal(c.trustProxy, undefined);

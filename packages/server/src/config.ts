@@ -29,7 +29,7 @@ export interface ServerConfig {
   binanceSandbox: { restBaseUrl?: string; wsBaseUrl?: string };
   /**
    * Base URLs of the other live venues by venue id, from `<VENUE>_REST_URL` / `<VENUE>_WS_URL` (OKX, OKX_UAT,
-   * BITFINEX, BITFINEX_UAT, BINANCE_UAT — which also reads the older BINANCE_SANDBOX_* names) or `<VENUE>_URL` as
+   * BITFINEX, BITFINEX_UAT, HYPERLIQUID, HYPERLIQUID_UAT, BINANCE_UAT — which also reads the older BINANCE_SANDBOX_* names) or `<VENUE>_URL` as
    * `restBaseUrl` (DERIBIT, DERIBIT_UAT: one host for HTTP and WebSocket); absent = the venue's own.
    */
   endpoints: Record<string, { restBaseUrl?: string; wsBaseUrl?: string }>;
@@ -161,7 +161,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     binance: endpoint('BINANCE'),
     binanceSandbox: endpoint('BINANCE_SANDBOX'),
     endpoints: {
-      ...Object.fromEntries(['OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT'].map((v) => [v, endpoint(v)])),
+      ...Object.fromEntries(['OKX', 'OKX_UAT', 'BITFINEX', 'BITFINEX_UAT', 'HYPERLIQUID', 'HYPERLIQUID_UAT'].map((v) => [v, endpoint(v)])),
       BINANCE_UAT: endpoint('BINANCE_UAT', 'BINANCE_SANDBOX'),
       ...Object.fromEntries(['DERIBIT', 'DERIBIT_UAT'].map((v) => [v, { restBaseUrl: url(`${v}_URL`) }])),
     },

@@ -10,6 +10,7 @@ import { createBinanceVenue } from '@cadenza/venues/binance';
 import { createOkxVenue } from '@cadenza/venues/okx';
 import { createBitfinexVenue } from '@cadenza/venues/bitfinex';
 import { createDeribitVenue } from '@cadenza/venues/deribit';
+import { createHyperliquidVenue } from '@cadenza/venues/hyperliquid';
 import { rateLimitStatsOf } from '@cadenza/venues/kit';
 import type { ServerConfig } from './config.ts';
 
@@ -28,6 +29,8 @@ const registry: Record<string, Factory> = {
   BITFINEX_UAT: (deps, c) => createBitfinexVenue(deps, { venueId: 'BITFINEX_UAT', ...c.endpoints.BITFINEX_UAT }),
   DERIBIT: (deps, c) => createDeribitVenue(deps, { venueId: 'DERIBIT', ...deribitUrl(c.endpoints.DERIBIT) }),
   DERIBIT_UAT: (deps, c) => createDeribitVenue(deps, { venueId: 'DERIBIT_UAT', ...deribitUrl(c.endpoints.DERIBIT_UAT) }),
+  HYPERLIQUID: (deps, c) => createHyperliquidVenue(deps, { venueId: 'HYPERLIQUID', ...c.endpoints.HYPERLIQUID }),
+  HYPERLIQUID_UAT: (deps, c) => createHyperliquidVenue(deps, { venueId: 'HYPERLIQUID_UAT', ...c.endpoints.HYPERLIQUID_UAT }),
 };
 
 /** Deribit's one base URL (DERIBIT_URL), given as the endpoint's `restBaseUrl`. */

@@ -1,0 +1,86 @@
+/**
+ * Hyperliquid through the whole stack, as the quick start does it: the real server with HYPERLIQUID's URLs pointed at
+ * the local fake Hyperliquid (the HYPERLIQUID_REST_URL / HYPERLIQUID_WS_URL equivalent), supabase-js login, the
+ * official centrifuge client on `market:orderbook:HYPERLIQUID:BTC`, a Hyperliquid trading account whose credential is
+ * the master address and an agent wallet key, an order on the perpetual signed with that key (the fake recovers the
+ * signer), filled on Hyperliquid's side, and a restart with a fill that happened while Cadenza was down.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addressOfKey, startFakeHyperliquidServer, type FakeHyperliquidServer } from '@cadenza/testkit/venue-fakes/hyperliquid';
+import { LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
+
+const MASTER = '0x00000000000000000000000000000000005a7c11';
+const AGENT_KEY = '0x' + '7'.repeat(64);
+
+let fake: FakeHyperliquidServer;
+let stack: LiveVenueStack;
+let tradingAccountId = '';
+
+before(async () => {
+  fake = await startFakeHyperliquidServer({ accounts: { [MASTER]: { agents: [addressOfKey(AGENT_KEY)], usdc: '50000' } } });
+  fake.setBook('BTC', { bids: [['64000', '1.5'], ['63999', '2']], asks: [['64001', '0.7'], ['64002', '3']] });
+  stack = new LiveVenueStack('hyperliquid', () => ({ venues: ['PAPER', 'HYPERLIQUID'], endpoints: { HYPERLIQUID: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }));
+  await stack.start();
+});
+
+after(async () => {
+  await stack.dispose();
+  await fake.close();
+});
+
+const truth = () => {
+  const v = fake.book('BTC').view(20);
+  return publishedBookKey({ bids: v.bids.map((l) => [l.price, l.quantity]), asks: v.asks.map((l) => [l.price, l.quantity]) });
+};
+const openOrder = (price: string) => [...fake.trading.orders.values()].find((o) => o.user === MASTER && o.status === 'open' && o.limitPx === price)!;
+
+test('quick start on Hyperliquid: the perpetual in the catalogue, its book on the channel, healed after a dropped socket', async () => {
+  assert.equal(fake.socketCount(), 0, 'nothing connects before a subscription needs it');
+  const instruments = await stack.rpc('query.instrument.list', { venue: 'HYPERLIQUID', limit: 50 });
+  const btc = instruments.find((i: { symbol: string }) => i.symbol === 'BTC');
+  assert.deepEqual([btc.instrumentId, btc.instrumentType, btc.baseAsset, btc.quoteAsset], ['HYPERLIQUID:BTC', 'PERPETUAL', 'BTC', 'USDC']);
+
+  await stack.rpc('command.subscription.create', { venue: 'HYPERLIQUID', instruments: ['HYPERLIQUID:BTC'], subscriptionType: 'MARKET.SUBSCRIPTION.ORDERBOOK' });
+  await eventually(() => fake.subscriptions().includes('l2Book:BTC'), 'the l2Book subscription on the fake');
+  const books = await stack.subscribe('market:orderbook:HYPERLIQUID:BTC');
+  fake.pushBook('BTC', { bids: [['64000', '2.5']] });
+  await eventually(() => books.some((b) => publishedBookKey(b) === truth()), "a publication equal to Hyperliquid's book");
+  assert.equal(books.at(-1).venue, 'HYPERLIQUID');
+
+  fake.dropSockets();
+  await eventually(() => fake.subscriptions().includes('l2Book:BTC'), 'the subscription again after the drop');
+  fake.pushBook('BTC', { asks: [['64001', '0']] });
+  await eventually(() => publishedBookKey(books.at(-1)) === truth(), 'the book after the drop');
+});
+
+test('a Hyperliquid account (master address + agent key) trades BTC through Cadenza; the signed order is verified and filled', async () => {
+  const acct = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'HYPERLIQUID', nickname: 'hyperliquid stack' } });
+  tradingAccountId = acct.tradingAccountId;
+  const cred = await stack.rpc('command.credential.create', { tradingAccountId, venue: 'HYPERLIQUID', credentialType: 'API_KEY', apiKey: MASTER, secretKey: AGENT_KEY });
+  assert.notEqual(cred.apiKey, MASTER, 'the address comes back masked');
+  assert.ok(!JSON.stringify(cred).includes(AGENT_KEY.slice(2, 20)), 'the key never comes back');
+  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+
+  const placed = await stack.rpc('command.trade_order.submit', { tradingAccountId, tradeOrder: { instrumentId: 'HYPERLIQUID:BTC', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '60000', timeInForce: 'GTC' } });
+  await stack.orderIn(tradingAccountId, placed.tradeOrderId, 'ACCEPTED');
+  const signed = fake.trading.actions.find((a) => a.action.type === 'order')!;
+  assert.deepEqual([signed.user, signed.signer], [MASTER, addressOfKey(AGENT_KEY)], 'signed by the agent, for the master');
+  fake.fillResting(MASTER, openOrder('60000').oid);
+  const filled = await stack.orderIn(tradingAccountId, placed.tradeOrderId, 'FILLED');
+  assert.equal(Number(filled.executedQuantity), 0.01);
+});
+
+test('a fill made while Cadenza was stopped is reconciled at restart, once', async () => {
+  const a = await stack.rpc('command.trade_order.submit', { tradingAccountId, tradeOrder: { instrumentId: 'HYPERLIQUID:BTC', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.004', limitPrice: '59000', timeInForce: 'GTC', clientOrderId: 'hl-recon-a' } });
+  await stack.orderIn(tradingAccountId, a.tradeOrderId, 'ACCEPTED');
+  await stack.stop();
+  const oid = openOrder('59000').oid;
+  fake.fillResting(MASTER, oid, '0.001');
+  await stack.start();
+  await eventually(async () => Number((await stack.rpc('query.trade_order.get', { tradeOrderId: a.tradeOrderId, tradingAccountId })).executedQuantity) === 0.001, 'the missed fill of 0.001');
+  await eventually(() => fake.subscriptions().includes(`userFills:${MASTER}`), 'the account stream after the restart');
+  fake.fillResting(MASTER, oid);
+  const filled = await stack.orderIn(tradingAccountId, a.tradeOrderId, 'FILLED');
+  assert.equal(Number(filled.executedQuantity), 0.004, 'the missed fill once, then the rest');
+});
