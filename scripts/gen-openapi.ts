@@ -5,12 +5,14 @@
  * (packages/contract/src/generated/openapi.ts) is committed, served at GET /api/v3/openapi.json and used by the
  * REST layer to check requests. Nothing in it is written by hand: change the contract, run this again.
  *
- * Beyond the contract, and said so in the document: `default` responses (every other status answers the
+ * Beyond the contract, and said so in the document: the server's own operations and models (rest-extensions.ts,
+ * each marked `x-cadenza-extension: true`), `default` responses (every other status answers the
  * `BaseResponse` envelope), and epoch-millisecond fields bounded to the times a server can represent.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fieldSchema, fieldsOf, type FieldSpec, type ModelSpec } from './contract-spec.ts';
+import { extensionModels, extensionOperations } from './rest-extensions.ts';
 
 interface QuerySpec extends FieldSpec {
   name: string;
@@ -38,6 +40,11 @@ const src = JSON.parse(readFileSync(resolve(root, 'packages/contract/fixtures/ca
   scalars: Record<string, FieldSpec>;
   rest: RestSpec[];
 };
+
+// The server's additions (rest-extensions.ts), written as the contract's and marked `x-cadenza-extension`.
+const extensionIds = new Set(extensionOperations.map((o) => o.operationId));
+Object.assign(src.models, extensionModels);
+src.rest.push(...extensionOperations);
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const enumNames = new Set(Object.keys(src.enums));
@@ -76,7 +83,7 @@ for (const [name, m] of Object.entries(src.models)) {
     properties[field] = schemaOf(f);
     if (f.required) required.push(field);
   }
-  schemas[name] = { type: 'object', properties, ...(required.length ? { required } : {}) };
+  schemas[name] = { type: 'object', properties, ...(required.length ? { required } : {}), ...(name in extensionModels ? { 'x-cadenza-extension': true, ...(m.description ? { description: m.description } : {}) } : {}) };
 }
 
 const statusText: Record<string, string> = {
@@ -106,6 +113,7 @@ for (const op of src.rest) {
     responses,
   };
   if (op.note) operation.description = op.note;
+  if (extensionIds.has(op.operationId)) operation['x-cadenza-extension'] = true;
   if (op.query?.length) {
     operation.parameters = op.query.map((q) => ({
       name: q.name,
@@ -147,7 +155,7 @@ writeFileSync(
     `export const openApiDocument: OpenApiDocument = ${JSON.stringify(document, null, 1)};\n\n` +
     'export interface OpenApiDocument {\n  openapi: string;\n  info: { title: string; version: string; description?: string };\n  servers: Array<{ url: string; description?: string }>;\n' +
     '  tags: Array<{ name: string }>;\n  paths: Record<string, Record<string, OpenApiOperation>>;\n  components: { securitySchemes: Record<string, object>; schemas: Record<string, object> };\n}\n\n' +
-    'export interface OpenApiOperation {\n  operationId: string;\n  tags: string[];\n  summary?: string;\n  description?: string;\n  security: Array<Record<string, string[]>>;\n' +
+    'export interface OpenApiOperation {\n  operationId: string;\n  tags: string[];\n  summary?: string;\n  description?: string;\n  /** An operation this server adds to the contract (docs/extensions.md). */\n  \'x-cadenza-extension\'?: boolean;\n  security: Array<Record<string, string[]>>;\n' +
     '  parameters?: Array<{ name: string; in: string; required: boolean; schema: Record<string, unknown>; style?: string; explode?: boolean }>;\n' +
     '  requestBody?: { required: boolean; content: Record<string, { schema: { $ref: string } }> };\n  responses: Record<string, { description: string; content?: Record<string, { schema: { $ref: string } }> }>;\n}\n',
 );

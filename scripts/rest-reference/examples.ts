@@ -111,7 +111,19 @@ export const restGuide: Record<string, RestOperationGuide> = {
     summary: 'The caller\'s orders by id, account, instrument, status and time, newest first (`ascending=true`: oldest first); paged.',
     example: { query: { tradingAccountId: '$ACCOUNT', orderStatus: 'ACCEPTED', limit: 20 } },
   },
+  amendTradeOrder: {
+    summary: 'Extension: a working order takes a new `limitPrice`, `stopPrice` and/or total `quantity`, keeping its ids; the lock follows. PAPER amends natively; elsewhere 10002 `NOT_SUPPORTED` (cancel and submit anew).',
+    example: { body: { tradingAccountId: '$ACCOUNT', tradeOrderId: '$ORDER', limitPrice: '1001.00', quantity: '0.02' } },
+  },
+  listTradeOrderExecutions: {
+    summary: 'Extension: the caller\'s fills (`TradeOrderExecution`: a `TradeExecution` with its order, account and liquidity) by account, order, instrument and time, newest first; paged.',
+    example: { query: { tradingAccountId: '$ACCOUNT', instrumentId: 'PAPER:BTC/USDT', limit: 20 } },
+  },
   cancelTradeOrder: { summary: 'Cancels an open order; 409 `ORDER_NOT_CANCELLABLE` once it is closed.', example: { body: { tradingAccountId: '$ACCOUNT', tradeOrderId: '$ORDER' } } },
+  cancelAllTradeOrders: {
+    summary: 'Extension: cancels every working order of the account (of one `instrumentId`, when given); answers each in its state after the call.',
+    example: { body: { tradingAccountId: '$ACCOUNT', instrumentId: 'PAPER:BTC/USDT' } },
+  },
   revokeTradingAccountCredential: { summary: 'Revokes a credential for good; accounts that need it stop trading until another is attached.', example: { body: { credentialId: '$CREDENTIAL' } } },
   disconnectTradingAccount: { summary: 'Disconnects an account from its venue (`DISCONNECTED`); connect brings it back.', example: { body: { tradingAccountId: '$ACCOUNT' } } },
 

@@ -6169,6 +6169,378 @@ export const openApiDocument: OpenApiDocument = {
      }
     }
    }
+  },
+  "/api/v3/tradeOrder/amend": {
+   "post": {
+    "operationId": "amendTradeOrder",
+    "tags": [
+     "Trading"
+    ],
+    "summary": "Like the RPC command.trade_order.amend",
+    "security": [
+     {
+      "SupabaseOAuth2BearerAuth": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AmendTradeOrder200Response"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Bad request: a parameter or the body does not match this operation",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No valid bearer token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Not allowed for this caller",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Not found",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "500": {
+      "description": "Internal error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other status (409 conflict, 413 body too large, 501 not implemented, 503 temporarily unavailable, …)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     }
+    },
+    "description": "Server extension (docs/extensions.md): a working order takes a new price and/or quantity, keeping its ids.",
+    "x-cadenza-extension": true,
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AmendTradeOrderRequest"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/v3/tradeOrder/cancelAll": {
+   "post": {
+    "operationId": "cancelAllTradeOrders",
+    "tags": [
+     "Trading"
+    ],
+    "summary": "Like the RPC command.trade_order.cancel_all",
+    "security": [
+     {
+      "SupabaseOAuth2BearerAuth": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CancelAllTradeOrders200Response"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Bad request: a parameter or the body does not match this operation",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No valid bearer token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Not allowed for this caller",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Not found",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "500": {
+      "description": "Internal error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other status (409 conflict, 413 body too large, 501 not implemented, 503 temporarily unavailable, …)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     }
+    },
+    "description": "Server extension (docs/extensions.md): cancels every working order of the account (of one instrument, when given).",
+    "x-cadenza-extension": true,
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CancelAllTradeOrdersRequest"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/v3/tradeOrder/execution/list": {
+   "get": {
+    "operationId": "listTradeOrderExecutions",
+    "tags": [
+     "Trading"
+    ],
+    "summary": "Like the RPC query.trade_order.execution.list",
+    "security": [
+     {
+      "SupabaseOAuth2BearerAuth": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ListTradeOrderExecutions200Response"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Bad request: a parameter or the body does not match this operation",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No valid bearer token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Not allowed for this caller",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Not found",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "500": {
+      "description": "Internal error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other status (409 conflict, 413 body too large, 501 not implemented, 503 temporarily unavailable, …)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BaseResponse"
+        }
+       }
+      }
+     }
+    },
+    "description": "Server extension (docs/extensions.md): the caller's fills by account, order, instrument and time, newest first; paged.",
+    "x-cadenza-extension": true,
+    "parameters": [
+     {
+      "name": "tradingAccountId",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "tradeOrderId",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "instrumentId",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "startTime",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": -8640000000000000,
+       "maximum": 8640000000000000
+      }
+     },
+     {
+      "name": "endTime",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": -8640000000000000,
+       "maximum": 8640000000000000
+      }
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 50
+      }
+     },
+     {
+      "name": "offset",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "default": 0
+      }
+     },
+     {
+      "name": "cursor",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "ascending",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "default": false
+      }
+     }
+    ]
+   }
   }
  },
  "components": {
@@ -14024,6 +14396,247 @@ export const openApiDocument: OpenApiDocument = {
     "required": [
      "errno"
     ]
+   },
+   "AmendTradeOrderRequest": {
+    "type": "object",
+    "properties": {
+     "tradingAccountId": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "tradeOrderId": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "clientOrderId": {
+      "type": "string"
+     },
+     "externalOrderId": {
+      "type": "string"
+     },
+     "quantity": {
+      "type": "string",
+      "pattern": "^-?\\d+(\\.\\d+)?$"
+     },
+     "limitPrice": {
+      "type": "string",
+      "pattern": "^-?\\d+(\\.\\d+)?$"
+     },
+     "stopPrice": {
+      "type": "string",
+      "pattern": "^-?\\d+(\\.\\d+)?$"
+     }
+    },
+    "required": [
+     "tradingAccountId"
+    ],
+    "x-cadenza-extension": true,
+    "description": "New terms for a working order; what is not given stays. Name the order by one of its ids."
+   },
+   "AmendTradeOrder200Response": {
+    "type": "object",
+    "properties": {
+     "success": {
+      "type": "boolean"
+     },
+     "errno": {
+      "type": "integer"
+     },
+     "error": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "details": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BaseResponseDetails"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "data": {
+      "$ref": "#/components/schemas/TradeOrder"
+     }
+    },
+    "required": [
+     "errno"
+    ],
+    "x-cadenza-extension": true
+   },
+   "CancelAllTradeOrdersRequest": {
+    "type": "object",
+    "properties": {
+     "tradingAccountId": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "instrumentId": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "tradingAccountId"
+    ],
+    "x-cadenza-extension": true,
+    "description": "Every working order of the account, or of one instrument in it."
+   },
+   "CancelAllTradeOrders200Response": {
+    "type": "object",
+    "properties": {
+     "success": {
+      "type": "boolean"
+     },
+     "errno": {
+      "type": "integer"
+     },
+     "error": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "details": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BaseResponseDetails"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "data": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/TradeOrder"
+      }
+     }
+    },
+    "required": [
+     "errno"
+    ],
+    "x-cadenza-extension": true
+   },
+   "TradeOrderExecution": {
+    "type": "object",
+    "properties": {
+     "executionId": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "externalTradeId": {
+      "type": "string"
+     },
+     "venue": {
+      "$ref": "#/components/schemas/Venue"
+     },
+     "instrumentId": {
+      "type": "string"
+     },
+     "orderSide": {
+      "$ref": "#/components/schemas/OrderSide"
+     },
+     "executedQuantity": {
+      "type": "string",
+      "pattern": "^-?\\d+(\\.\\d+)?$"
+     },
+     "executedPrice": {
+      "type": "string",
+      "pattern": "^-?\\d+(\\.\\d+)?$"
+     },
+     "executedCost": {
+      "type": "string",
+      "pattern": "^-?\\d+(\\.\\d+)?$"
+     },
+     "fees": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/SecurityQuantity"
+      }
+     },
+     "executedAt": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": -8640000000000000,
+      "maximum": 8640000000000000
+     },
+     "executedAtDateTime": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "tradeOrderId": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "tradingAccountId": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "liquidity": {
+      "type": "string",
+      "enum": [
+       "MAKER",
+       "TAKER"
+      ]
+     }
+    },
+    "required": [
+     "executionId",
+     "venue",
+     "instrumentId",
+     "executedQuantity",
+     "executedPrice",
+     "executedCost",
+     "executedAt",
+     "tradeOrderId",
+     "tradingAccountId"
+    ],
+    "x-cadenza-extension": true,
+    "description": "A `TradeExecution` with the order and account it belongs to, and whether it made or took liquidity."
+   },
+   "ListTradeOrderExecutions200Response": {
+    "type": "object",
+    "properties": {
+     "success": {
+      "type": "boolean"
+     },
+     "errno": {
+      "type": "integer"
+     },
+     "error": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "details": {
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/BaseResponseDetails"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     },
+     "data": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/TradeOrderExecution"
+      }
+     },
+     "pagination": {
+      "$ref": "#/components/schemas/Pagination"
+     }
+    },
+    "required": [
+     "errno"
+    ],
+    "x-cadenza-extension": true
    }
   }
  }
@@ -14043,6 +14656,8 @@ export interface OpenApiOperation {
   tags: string[];
   summary?: string;
   description?: string;
+  /** An operation this server adds to the contract (docs/extensions.md). */
+  'x-cadenza-extension'?: boolean;
   security: Array<Record<string, string[]>>;
   parameters?: Array<{ name: string; in: string; required: boolean; schema: Record<string, unknown>; style?: string; explode?: boolean }>;
   requestBody?: { required: boolean; content: Record<string, { schema: { $ref: string } }> };

@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { dec } from '@cadenza/domain';
 import { RestWalk } from '@cadenza/testkit/contracts/rest-responses';
 import { restHarness, type RestUser } from './rest-harness.ts';
 
@@ -115,8 +116,25 @@ test('credentials and trading accounts: create, connect with them, update, disab
   assert.deepEqual(open.data.map((o: { tradeOrderId: string }) => o.tradeOrderId), [resting.data[0].tradeOrderId]);
   const oldest = await call('listTradeOrders', { token: t, query: { tradingAccountId, ascending: true, limit: 1 } });
   assert.equal(oldest.data[0].tradeOrderId, filled.data[0].tradeOrderId);
-  const cancelled = await call('cancelTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: resting.data[0].tradeOrderId } });
+  // The server's extensions (docs/extensions.md): amend, the fills, cancel-all.
+  const amended = await call('amendTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: resting.data[0].tradeOrderId, limitPrice: '1001.00', quantity: '0.02' } });
+  assert.deepEqual([amended.data.tradeOrderId, amended.data.quantity, amended.data.status], [resting.data[0].tradeOrderId, '0.02', 'ACCEPTED']);
+  assert.ok(dec(amended.data.limitPrice).eq('1001'));
+  await call('amendTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: filled.data[0].tradeOrderId, limitPrice: '1001.00' } }, 409);
+  await call('amendTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: resting.data[0].tradeOrderId, limitPrice: 'cheap' } }, 400);
+  const fills = await call('listTradeOrderExecutions', { token: t, query: { tradingAccountId, tradeOrderId: filled.data[0].tradeOrderId, limit: 100 } });
+  assert.ok(fills.data.length >= 1 && fills.data.every((f: { tradeOrderId: string }) => f.tradeOrderId === filled.data[0].tradeOrderId));
+  assert.equal(fills.pagination.total, fills.data.length);
+  assert.ok(fills.data.reduce((sum: ReturnType<typeof dec>, f: { executedQuantity: string }) => sum.add(f.executedQuantity), dec(0)).eq(filled.data[0].executedQuantity), 'the fills add up to the order');
+  const later = await call('listTradeOrderExecutions', { token: t, query: { tradingAccountId, startTime: fills.data[0].executedAt + 1 } });
+  assert.deepEqual(later.data, []);
+  const second = await call('submitTradeOrder', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', limitPrice: '1000.00', quantity: '0.01' } });
+  const third = await call('submitTradeOrder', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', limitPrice: '1000.00', quantity: '0.01' } });
+  const cancelled = await call('cancelTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: third.data[0].tradeOrderId } });
   assert.equal(cancelled.data.status, 'CANCELLED');
+  const all = await call('cancelAllTradeOrders', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT' } });
+  assert.deepEqual(all.data.map((o: { tradeOrderId: string; status: string }) => [o.tradeOrderId, o.status]).sort(), [[resting.data[0].tradeOrderId, 'CANCELLED'], [second.data[0].tradeOrderId, 'CANCELLED']].sort());
+  assert.deepEqual((await call('cancelAllTradeOrders', { token: t, body: { tradingAccountId } })).data, []);
   await call('cancelTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: resting.data[0].tradeOrderId } }, 409);
   await call('submitTradeOrder', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'SIDEWAYS', orderType: 'MARKET', quantity: '1' } }, 400);
 

@@ -4,7 +4,7 @@
  * `executedPrice` "0"; fees become `SecurityQuantity` with the venue's security id (`{VENUE}:{ASSET}`); a QUOTED order
  * names its `quoteId`.
  */
-import type { RpcTradeOrder, SecurityQuantity, TradeOrder, Venue } from '@cadenza/contract';
+import type { RpcTradeExecution, RpcTradeOrder, SecurityQuantity, TradeExecution, TradeOrder, Venue } from '@cadenza/contract';
 import { optionalRestTime, restTime } from './rest-time.ts';
 
 export function toRestTradeOrder(o: RpcTradeOrder): TradeOrder {
@@ -38,5 +38,26 @@ export function toRestTradeOrder(o: RpcTradeOrder): TradeOrder {
   if (o.cancelReason !== undefined) out.cancelReason = o.cancelReason;
   // A QUOTED order's venue order id is the quote it accepted (docs/otc.md).
   if (o.orderType === 'QUOTED' && o.externalOrderId !== undefined) out.quoteId = o.externalOrderId;
+  return out;
+}
+
+/** An order's fill as the REST `TradeOrderExecution` (a `TradeExecution` naming its order and account; an extension). */
+export function toRestExecution(f: RpcTradeExecution): TradeExecution & { tradeOrderId: string; tradingAccountId: string; liquidity?: 'MAKER' | 'TAKER' } {
+  const venue = f.venue as Venue;
+  const out: ReturnType<typeof toRestExecution> = {
+    executionId: f.executionId,
+    tradeOrderId: f.tradeOrderId,
+    tradingAccountId: f.tradingAccountId,
+    venue,
+    instrumentId: f.instrumentId,
+    executedQuantity: f.executedQuantity,
+    executedPrice: f.executedPrice,
+    executedCost: f.executedCost,
+    fees: (f.fees ?? []).map((x): SecurityQuantity => ({ security: `${venue}:${x.asset}`, asset: x.asset!, venue, quantity: x.quantity! })),
+    ...restTime('executedAt', f.executedAt),
+  };
+  if (f.externalTradeId !== undefined) out.externalTradeId = f.externalTradeId;
+  if (f.orderSide !== undefined) out.orderSide = f.orderSide;
+  if (f.liquidity !== undefined) out.liquidity = f.liquidity;
   return out;
 }

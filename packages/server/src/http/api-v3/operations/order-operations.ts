@@ -6,8 +6,8 @@
  * without a leg its sender asked for. `positionId` and `leverage` (derivatives) travel in the RPC draft as
  * `tradeOrder.positionId` / `.leverage` (docs/derivatives.md).
  */
-import type { RpcTradeOrder } from '@cadenza/contract';
-import { toRestTradeOrder } from '../models/trade-order.ts';
+import type { RpcTradeExecution, RpcTradeOrder } from '@cadenza/contract';
+import { toRestExecution, toRestTradeOrder } from '../models/trade-order.ts';
 import { isoOf } from '../models/rest-time.ts';
 import { invalidRequest } from '../http-status.ts';
 import { compact, pagination, type RestOperation } from '../rest-operation.ts';
@@ -65,5 +65,33 @@ export const orderOperations: RestOperation[] = [
         pagination: pagination(q),
       }),
     response: (orders: RpcTradeOrder[]) => orders.map((o) => toRestTradeOrder(o)),
+  },
+  // The server's extensions (docs/extensions.md; scripts/rest-extensions.ts writes their OpenAPI entries).
+  {
+    operationId: 'amendTradeOrder',
+    rpc: 'command.trade_order.amend',
+    request: (b) => compact({ tradingAccountId: b.tradingAccountId, tradeOrderId: b.tradeOrderId, clientOrderId: b.clientOrderId, externalOrderId: b.externalOrderId, quantity: b.quantity, limitPrice: b.limitPrice, stopPrice: b.stopPrice }),
+    response: toRestTradeOrder,
+  },
+  {
+    operationId: 'cancelAllTradeOrders',
+    rpc: 'command.trade_order.cancel_all',
+    request: (b) => compact({ tradingAccountId: b.tradingAccountId, instrumentId: b.instrumentId }),
+    response: (orders: RpcTradeOrder[]) => orders.map((o) => toRestTradeOrder(o)),
+  },
+  {
+    operationId: 'listTradeOrderExecutions',
+    rpc: 'query.trade_order.execution.list',
+    request: (q) =>
+      compact({
+        tradingAccountId: q.tradingAccountId,
+        tradeOrderId: q.tradeOrderId,
+        instrumentId: q.instrumentId,
+        startTime: typeof q.startTime === 'number' ? isoOf(q.startTime) : undefined,
+        endTime: typeof q.endTime === 'number' ? isoOf(q.endTime) : undefined,
+        ascending: q.ascending,
+        pagination: pagination(q),
+      }),
+    response: (fills: RpcTradeExecution[]) => fills.map(toRestExecution),
   },
 ];
