@@ -53,6 +53,8 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   private readonly byCloid = new Map<string, string>();
   private readonly byOid = new Map<string, string>();
   private readonly cancelRequested = new Set<string>();
+  /** Orders sent IOC (Hyperliquid's order updates do not say): a remainder it cancels is EXPIRED. */
+  private readonly iocOrders = new Set<string>();
   private readonly pendingFills = new Map<string, HyperliquidFill[]>();
   private readonly ready = new Set<string>();
   private lastNonce = 0;
@@ -179,6 +181,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
     const cloid = this.remember(tracked);
     const built = buildOrderWire(order, inst, cloid, marketPrice);
     if (!built.ok) return void reject(built.reason);
+    if (built.wire.t.limit.tif === 'Ioc') this.iocOrders.add(order.clientOrderId);
     try {
       await this.openAccount(order.tradingAccountId, signer);
     } catch (err) {
@@ -267,6 +270,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
     if (!order) return undefined;
     this.learnOid(tracked, order.oid);
     const fills = order.sz === order.origSz ? [] : wire.array(await this.http.info({ type: 'userFillsByTime', user: signer.user, startTime: order.timestamp }), 'userFillsByTime').map(parseFill).filter((f) => f.oid === order.oid);
+    if (!order.tif && this.iocOrders.has(request.clientOrderId)) order.tif = 'Ioc';
     const state = orderState(order, fills, this.cancelRequested.has(request.clientOrderId));
     this.orders.learn(tracked, { externalOrderId: order.oid, accepted: state.status !== 'REJECTED', tradeIds: state.fills.map((f) => f.tradeId), terminal: state.status !== 'OPEN' && state.status !== 'FILLED' });
     return state;
@@ -340,6 +344,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
       const tracked = clientOrderId ? this.orders.get(clientOrderId) : undefined;
       if (!tracked || tracked.tradingAccountId !== tradingAccountId) continue;
       this.learnOid(tracked, order.oid);
+      if (!order.tif && this.iocOrders.has(tracked.clientOrderId)) order.tif = 'Ioc';
       this.onOrderStatus(tracked, order);
       this.flushPending(tracked, order.oid);
     }

@@ -1,0 +1,66 @@
+/**
+ * The Hyperliquid connector's market side against the fake Hyperliquid: the catalogue (perpetuals and spot, tick and
+ * lot rules), `l2Book` snapshots published equal to the venue's book, a stale snapshot ignored, a dropped socket
+ * (feed DOWN, book withheld, then UP with the next snapshot), trades and candles.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHyperliquidVenue } from '@cadenza/venues/hyperliquid';
+import { startFakeHyperliquidServer } from '@cadenza/testkit/venue-fakes/hyperliquid';
+import { bookKey, harness, isUncrossed } from '@cadenza/testkit/venue-fakes/shared';
+
+const fake = await startFakeHyperliquidServer();
+fake.setBook('BTC', { bids: [['64000', '1'], ['63990', '2']], asks: [['64010', '1'], ['64020', '2']] });
+const h = harness((deps) => createHyperliquidVenue(deps, { venueId: 'HYPERLIQUID', restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl, reconnectDelayMs: { min: 20, max: 200 }, snapshotTimeoutMs: 100 }));
+after(async () => {
+  await h.venue.stop();
+  await fake.close();
+});
+const truth = () => bookKey(fake.book('BTC').view(20));
+
+test('catalogue: perpetuals by coin (USDC-settled, tick at the mark price) and spot pairs as BASE/QUOTE', async () => {
+  const list = await h.venue.listInstruments();
+  const btc = list.find((i) => i.symbol === 'BTC')!;
+  assert.deepEqual([btc.instrumentId, btc.instrumentType, btc.externalSymbol, btc.contract?.settleAsset, btc.contract?.contractSize, btc.contract?.maxLeverage], ['HYPERLIQUID:BTC', 'PERPETUAL', 'BTC', 'USDC', '1', 40]);
+  assert.deepEqual([btc.lotSize, btc.tickSize, btc.minNotional], ['0.00001', '1', '10'], '5 size decimals; 5 significant figures at 64,000 is a tick of 1');
+  assert.equal(list.find((i) => i.symbol === 'ETH')!.tickSize, '0.1', '5 significant figures at 3,200');
+  const purr = list.find((i) => i.symbol === 'PURR/USDC')!;
+  assert.deepEqual([purr.instrumentType, purr.externalSymbol, purr.lotSize, purr.tickSize], [undefined, 'PURR/USDC', '1', '0.00001']);
+});
+
+test('books are the venue snapshots, never crossed; a stale snapshot is ignored', async () => {
+  await h.venue.subscribeMarket({ kind: 'orderbook', symbol: 'BTC' });
+  await h.until(() => h.rec.books.some((b) => bookKey(b) === truth()), 'the first snapshot');
+  fake.pushBook('BTC', { bids: [['64005', '0.5']] });
+  await h.until(() => bookKey(h.venue.getBook('BTC', 20)!) === truth(), 'the next snapshot');
+  const before = bookKey(h.venue.getBook('BTC', 20)!);
+  fake.queueStaleBook('BTC');
+  fake.pushBook('BTC', { asks: [['64010', '3']] });
+  await h.until(() => bookKey(h.venue.getBook('BTC', 20)!) === truth(), 'the snapshot after the stale one');
+  assert.notEqual(before, truth());
+  assert.equal(h.venue.feeds.staleSnapshots('BTC'), 1, 'the older snapshot was not applied');
+  assert.ok(h.rec.books.every(isUncrossed));
+});
+
+test('a dropped socket withholds the book (feed DOWN) until the next snapshot (UP)', async () => {
+  const downs = h.rec.feedStatus.length;
+  fake.dropSockets();
+  await h.until(() => h.rec.feedStatus.slice(downs).some((s) => s.status === 'DOWN'), 'the feed down');
+  await h.until(() => h.rec.feedStatus.slice(downs).some((s) => s.status === 'UP'), 'the feed up again');
+  fake.pushBook('BTC', { bids: [['64006', '1']] });
+  await h.until(() => bookKey(h.venue.getBook('BTC', 20)!) === truth(), 'the book after the drop');
+});
+
+test('trades and candles', async () => {
+  await h.venue.subscribeMarket({ kind: 'trade', symbol: 'BTC' });
+  await h.until(() => fake.subscriptions().includes('trades:BTC'), 'the trades subscription');
+  fake.pushTrade('BTC', { px: '64010.0', sz: '0.25', side: 'B' });
+  const t = await h.until(() => h.rec.trades.find((x) => x.symbol === 'BTC'), 'a trade');
+  assert.deepEqual([t.price, t.quantity, t.side], ['64010', '0.25', 'BUY']);
+  const minute = Math.floor(Date.now() / 60_000) * 60_000;
+  fake.pushCandle('BTC', '1m', { t: minute - 60_000, o: '63990.0', h: '64020.0', l: '63980.0', c: '64000.0', v: '3.5' });
+  fake.pushCandle('BTC', '1m', { t: minute, o: '64000.0', h: '64010.0', l: '63995.0', c: '64005.0', v: '1.0' });
+  const bars = await h.venue.getKlines('BTC', '1m', 5);
+  assert.deepEqual(bars.map((b) => [b.candle.open, b.candle.close, b.isClosed]), [['63990', '64000', true], ['64000', '64005', false]]);
+  await assert.rejects(h.venue.getKlines('BTC', '7m', 5));
+});
