@@ -2,15 +2,32 @@
  * @module orders/rpc-order
  * An order in the contract's `RpcTradeOrder` shape. `executedPrice` is the average fill price;
  * `executedPercentage` the filled share (0–100) of the ordered quantity (of the quote amount for QUOTE orders).
+ *
+ * Built once per order state: an `Order` is never changed once made (every change is a new object), so the shape
+ * of one state is kept beside it and shared by the push (`event.trade_order.updated`) and the reply, which on the
+ * submit path are the same state. Callers must not change what they get (they serialise it).
  */
 import type { RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
-import { dec, str } from '../model/decimal.ts';
+import { ZERO, dec, str } from '../model/decimal.ts';
 import { toIso } from '../model/time.ts';
 import type { Order } from '../model/order.ts';
 
+const built = new WeakMap<Order, RpcTradeOrderWithExtensions>();
+
 export function toRpcTradeOrder(o: Order): RpcTradeOrderWithExtensions {
-  const executed = dec(o.executedQuantity);
-  const cost = dec(o.executedCost);
+  let out = built.get(o);
+  if (out === undefined) {
+    out = build(o);
+    built.set(o, out);
+  }
+  return out;
+}
+
+function build(o: Order): RpcTradeOrderWithExtensions {
+  // Nothing executed (every order's first states): no decimal arithmetic.
+  const unexecuted = o.executedQuantity === '0' && o.executedCost === '0';
+  const executed = unexecuted ? ZERO : dec(o.executedQuantity);
+  const cost = unexecuted ? ZERO : dec(o.executedCost);
   const out: RpcTradeOrderWithExtensions = {
     tradeOrderId: o.tradeOrderId,
     clientOrderId: o.clientOrderId,
@@ -27,14 +44,12 @@ export function toRpcTradeOrder(o: Order): RpcTradeOrderWithExtensions {
     status: o.status,
     executedQuantity: o.executedQuantity,
     executedCost: o.executedCost,
-    executedPercentage: str(
-      (o.quantityType === 'QUOTE' ? cost : executed).mul(100).div(o.quantity).toDecimalPlaces(4, 1 /* ROUND_DOWN */),
-    ),
+    executedPercentage: unexecuted ? '0' : str((o.quantityType === 'QUOTE' ? cost : executed).mul(100).div(o.quantity).toDecimalPlaces(4, 1 /* ROUND_DOWN */)),
     fees: Object.entries(o.fees).map(([asset, quantity]) => ({ asset, quantity })),
     createdAt: toIso(o.createdAt),
     updatedAt: toIso(o.updatedAt),
   };
-  if (executed.gt(0)) out.executedPrice = str(cost.div(executed).toDecimalPlaces(12, 4 /* ROUND_HALF_UP */));
+  if (!unexecuted && executed.gt(0)) out.executedPrice = str(cost.div(executed).toDecimalPlaces(12, 4 /* ROUND_HALF_UP */));
   if (o.quantityType === 'QUOTE') out.quoteCurrencyQuantity = o.quantity;
   if (o.originalClientOrderId !== undefined) out.originalClientOrderId = o.originalClientOrderId;
   if (o.externalOrderId !== undefined) out.externalOrderId = o.externalOrderId;
