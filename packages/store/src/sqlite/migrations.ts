@@ -234,6 +234,17 @@ INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, s
   FROM positions;
 `,
   },
+  {
+    // The venue's order id, indexed on its own: venues number their orders in sequence (PAPER's engine ids, Binance's
+    // orderId), so new entries land at one end of one index instead of at one spot per trading account — about a
+    // fifth fewer pages written per new order (bench:orders, docs/benchmarks.md). The lookup still names the account.
+    version: 5,
+    name: 'orders by venue order id',
+    sql: `
+DROP INDEX orders_external_order_id;
+CREATE INDEX orders_external ON orders (external_order_id) WHERE external_order_id IS NOT NULL;
+`,
+  },
 ];
 
 /** Applies the migrations this file has not recorded yet, each in its own transaction, in version order. */

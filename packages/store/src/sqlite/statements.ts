@@ -9,7 +9,6 @@ import { LOAD_POSITIONS } from '../load-positions.ts';
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    ping: p('SELECT 1 AS ok'),
     begin: p('BEGIN'),
     commit: p('COMMIT'),
     rollback: p('ROLLBACK'),
@@ -36,7 +35,8 @@ export function prepareStatements(db: Database.Database) {
     ),
     updateOrder: p('UPDATE orders SET external_order_id = ?, status = ?, is_open = ?, body = ? WHERE trade_order_id = ?'),
     getOrder: p('SELECT body FROM orders WHERE trade_order_id = ?'),
-    orderByExternalId: p('SELECT body FROM orders WHERE trading_account_id = ? AND external_order_id = ? ORDER BY created_at DESC LIMIT 1'),
+    // `+trading_account_id`: look up by the venue's id (its own index), then check the account.
+    orderByExternalId: p('SELECT body FROM orders WHERE external_order_id = ? AND +trading_account_id = ? ORDER BY created_at DESC LIMIT 1'),
     openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
     orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
     insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, instrument_id, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)'),
