@@ -5,14 +5,17 @@
  * would take it over its risk threshold (otc/exposure.ts), or a wallet that cannot trade.
  */
 import type { DomainContext } from '../context.ts';
-import { ZERO, dec, type Dec } from '../model/decimal.ts';
+import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
 import type { Dealer } from '../model/fermata.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
+import type { BookSnapshot } from '../model/market-data.ts';
 import { exposureValue } from './exposure.ts';
 import type { HedgeVenues } from './hedge-venues.ts';
 import type { Hedger } from './hedger.ts';
 import type { PricingProfile } from './pricing-profiles.ts';
-import { priceRequest } from './pricing.ts';
+import { priceRequestDec } from './pricing.ts';
+import { markupOf, priceInUnits, units, type Markup, type PricedText } from './pricing-units.ts';
 import type { WalletBook } from './wallet-book.ts';
 
 export interface RfqTerms {
@@ -25,8 +28,30 @@ export interface RfqTerms {
 }
 
 export type DealerAnswer =
-  | { ok: true; price: Dec; quantity: Dec; quoteQuantity: Dec; hedgeInstrumentId: string }
+  | { ok: true; price: string; quantity: string; quoteQuantity: string; hedgeInstrumentId: string }
   | { ok: false; reason: string };
+
+/** Levels asked of a book first; the whole `otcBookDepth` only when the walk needs more (a clip bigger than the top). */
+const FIRST_DEPTH = 10;
+
+/** An instrument's grid in units (pricing-units.ts), read once per spec. */
+const grids = new WeakMap<InstrumentSpec, { tick: bigint | undefined; lot: bigint | undefined }>();
+const gridOf = (spec: InstrumentSpec) => {
+  let g = grids.get(spec);
+  if (!g) grids.set(spec, (g = { tick: units(spec.tickSize), lot: units(spec.lotSize) }));
+  return g;
+};
+
+/** A profile's spread as the markup of each side, read once per profile. */
+const markups = new WeakMap<PricingProfile, { BUY: Markup | undefined; SELL: Markup | undefined; fraction: Dec }>();
+const markupsOf = (profile: PricingProfile) => {
+  let m = markups.get(profile);
+  if (!m) {
+    const fraction = profile.spreadBps.div(10_000);
+    markups.set(profile, (m = { BUY: markupOf('BUY', str(fraction)), SELL: markupOf('SELL', str(fraction)), fraction }));
+  }
+  return m;
+};
 
 export class DealerPricer {
   constructor(
@@ -43,28 +68,58 @@ export class DealerPricer {
     if (!wallet || wallet.status !== 'ACTIVE') return { ok: false, reason: `the dealer's wallet is ${wallet?.status.toLowerCase() ?? 'missing'}` };
     const where = this.venues.for(dealer, terms.symbol);
     if (where.length === 0) return { ok: false, reason: `unsupported pair ${terms.symbol}: no linked venue trades it` };
-    const spread = profile.spreadBps.div(10_000);
-    let best: { price: Dec; quantity: Dec; quoteQuantity: Dec; hedgeInstrumentId: string } | undefined;
+    const size = terms.quantity !== undefined ? { quantity: units(str(terms.quantity)) } : { quoteQuantity: units(str(terms.quoteQuantity ?? ZERO)) };
+    const markup = markupsOf(profile);
+    let best: (PricedText & { ok: true }) | undefined;
+    let hedgeInstrumentId = '';
     let tooSmall = false;
+    let mid: Dec | undefined;
     for (const w of where) {
-      const book = w.venue.getBook(terms.symbol, this.ctx.config.otcBookDepth);
+      let book = w.venue.getBook(terms.symbol, Math.min(FIRST_DEPTH, this.ctx.config.otcBookDepth));
       if (!book) continue;
-      const req = { side: terms.side, spread, tick: dec(w.spec.tickSize), lot: dec(w.spec.lotSize), bids: book.bids, asks: book.asks };
-      const p = priceRequest(terms.quantity !== undefined ? { ...req, quantity: terms.quantity } : { ...req, quoteQuantity: terms.quoteQuantity ?? ZERO });
+      if (mid === undefined && book.bids[0] && book.asks[0]) mid = dec(book.bids[0].price).add(book.asks[0].price).div(2);
+      let p = this.price(w.spec, terms, size, markup, book);
+      const taken = terms.side === 'BUY' ? book.asks : book.bids;
+      if (!p.ok && p.reason === 'NO_DEPTH' && taken.length >= FIRST_DEPTH && this.ctx.config.otcBookDepth > FIRST_DEPTH) {
+        book = w.venue.getBook(terms.symbol, this.ctx.config.otcBookDepth);
+        if (book) p = this.price(w.spec, terms, size, markup, book);
+      }
       if (!p.ok) {
         tooSmall ||= p.reason === 'BELOW_ONE_LOT';
         continue;
       }
-      const better = !best || (terms.side === 'BUY' ? p.price.lt(best.price) : p.price.gt(best.price));
-      if (better) best = { price: p.price, quantity: p.quantity, quoteQuantity: p.quoteQuantity, hedgeInstrumentId: w.spec.instrumentId };
+      const better = !best || (terms.side === 'BUY' ? p.priceUnits < best.priceUnits : p.priceUnits > best.priceUnits);
+      if (better) {
+        best = p;
+        hedgeInstrumentId = w.spec.instrumentId;
+      }
     }
     if (!best) return { ok: false, reason: tooSmall ? 'the size is below one lot of the linked venues' : `not enough depth on the linked venues for ${terms.symbol}` };
     if (dealer.riskThreshold !== undefined) {
-      const delta = terms.side === 'BUY' ? best.quantity.neg() : best.quantity;
-      const value = exposureValue(this.hedger.exposureOf(dealer.dealerAccountId), (s) => this.mid(dealer, s), { symbol: terms.symbol, delta, price: best.price });
+      const quantity = dec(best.quantity);
+      const delta = terms.side === 'BUY' ? quantity.neg() : quantity;
+      const value = exposureValue(this.hedger.exposureOf(dealer.dealerAccountId), (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) });
       if (value.gt(dealer.riskThreshold)) return { ok: false, reason: `over the dealer's risk threshold (${dealer.riskThreshold})` };
     }
-    return { ok: true, ...best };
+    return { ok: true, price: best.price, quantity: best.quantity, quoteQuantity: best.quoteQuantity, hedgeInstrumentId };
+  }
+
+  /** The price on one venue's book: in exact integers on its grid, else with the decimal.js reference. */
+  private price(spec: InstrumentSpec, terms: RfqTerms, size: { quantity?: bigint | undefined; quoteQuantity?: bigint | undefined }, markup: ReturnType<typeof markupsOf>, book: BookSnapshot): PricedText {
+    const { tick, lot } = gridOf(spec);
+    const m = markup[terms.side];
+    const amount = size.quantity ?? size.quoteQuantity;
+    if (tick && lot && m && amount !== undefined) {
+      const sized = size.quantity !== undefined ? { quantity: amount } : { quoteQuantity: amount };
+      const p = priceInUnits({ side: terms.side, markup: m, tick, lot, bids: book.bids, asks: book.asks, ...sized });
+      if (p) return p;
+    }
+    const req = { side: terms.side, spread: markup.fraction, tick: dec(spec.tickSize), lot: dec(spec.lotSize), bids: book.bids, asks: book.asks };
+    const p = priceRequestDec(terms.quantity !== undefined ? { ...req, quantity: terms.quantity } : { ...req, quoteQuantity: terms.quoteQuantity ?? ZERO });
+    if (!p.ok) return p;
+    const priceUnits = units(str(p.price));
+    // Off the 10^-18 grid (no tick): rank by the price scaled and truncated, enough to pick the better venue.
+    return { ok: true, price: str(p.price), quantity: str(p.quantity), quoteQuantity: str(p.quoteQuantity), hedgeCost: str(p.hedgeCost), priceUnits: priceUnits ?? BigInt(p.price.mul('1000000000000000000').floor().toFixed()) };
   }
 
   /** The mid price of the pair on the first linked venue that shows both sides. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dec, str } from '../model/decimal.ts';
-import { priceRequest, roundToTick, walkForBase, walkForQuote } from './pricing.ts';
+import { priceRequest, priceRequestDec, roundToTick, walkForBase, walkForQuote } from './pricing.ts';
 
 const asks = [
   { price: '100', quantity: '1' },
@@ -49,5 +49,64 @@ test('property: by quote amount, whole lots never costing more than the amount; 
       if (bigger.ok) assert.ok(bigger.price.gte(p.price));
     }),
     { numRuns: 500 },
+  );
+});
+
+/** A random book on a grid: `levels` levels each side, prices around 100 on the tick, quantities in lots. */
+const gridBook = fc
+  .record({
+    tickPlaces: fc.integer({ min: 0, max: 4 }),
+    lotPlaces: fc.integer({ min: 0, max: 6 }),
+    asks: fc.array(fc.record({ gap: fc.integer({ min: 1, max: 500 }), lots: fc.integer({ min: 1, max: 5_000 }) }), { minLength: 1, maxLength: 12 }),
+    bids: fc.array(fc.record({ gap: fc.integer({ min: 1, max: 500 }), lots: fc.integer({ min: 1, max: 5_000 }) }), { minLength: 1, maxLength: 12 }),
+    spreadBps: fc.oneof(fc.integer({ min: 0, max: 500 }).map(String), fc.integer({ min: 0, max: 999 }).map((n) => `${n}.5`)),
+  })
+  .map((g) => {
+    const tick = dec(1).div(dec(10).pow(g.tickPlaces));
+    const lot = dec(1).div(dec(10).pow(g.lotPlaces));
+    const mid = dec(100).div(tick).floor();
+    let ask = mid;
+    let bid = mid;
+    const asks = g.asks.map((l) => ({ price: str((ask = ask.add(l.gap)).mul(tick)), quantity: str(lot.mul(l.lots)) }));
+    const bids = g.bids.map((l) => ({ price: str((bid = bid.sub(l.gap)).gt(0) ? bid.mul(tick) : tick), quantity: str(lot.mul(l.lots)) }));
+    return { tick, lot, asks, bids, spread: dec(g.spreadBps).div(10_000) };
+  });
+
+test('property: the integer price is exact — the tick rounding of the walk average plus spread — and agrees with the decimal.js reference', () => {
+  fc.assert(
+    fc.property(gridBook, fc.constantFrom('BUY' as const, 'SELL' as const), fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 0, max: 3 }), (book, side, n, extraPlaces) => {
+      // Any size, on the lot or finer.
+      const quantity = book.lot.mul(n).div(dec(10).pow(extraPlaces));
+      const p = priceRequest({ ...book, side, quantity });
+      const ref = priceRequestDec({ ...book, side, quantity });
+      assert.equal(p.ok, ref.ok);
+      if (!p.ok || !ref.ok) return assert.deepEqual(p, ref);
+      assert.equal(str(p.hedgeCost), str(ref.hedgeCost));
+      assert.equal(str(p.quantity), str(quantity));
+      assert.ok(p.price.sub(ref.price).abs().lte(book.tick), `${str(p.price)} vs ${str(ref.price)}`);
+      assert.ok(p.price.mod(book.tick).isZero());
+      // price × quantity against hedgeCost × markup, without dividing: the smallest tick at or above it (BUY), the
+      // largest at or below it (SELL).
+      const markup = side === 'BUY' ? dec(1).add(book.spread) : dec(1).sub(book.spread);
+      const target = p.hedgeCost.mul(markup);
+      if (side === 'BUY') assert.ok(p.price.mul(quantity).gte(target) && p.price.sub(book.tick).mul(quantity).lt(target));
+      else assert.ok(p.price.mul(quantity).lte(target) && p.price.add(book.tick).mul(quantity).gt(target));
+      assert.equal(str(p.quoteQuantity), str(p.price.mul(quantity)));
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('property: by quote amount, the integer path answers what the decimal.js reference answers', () => {
+  fc.assert(
+    fc.property(gridBook, fc.constantFrom('BUY' as const, 'SELL' as const), fc.integer({ min: 1, max: 50_000_000 }), (book, side, cents) => {
+      const quoteQuantity = dec(cents).div(100);
+      const p = priceRequest({ ...book, side, quoteQuantity });
+      const ref = priceRequestDec({ ...book, side, quoteQuantity });
+      if (!p.ok || !ref.ok) return assert.deepEqual(p, ref);
+      assert.deepEqual([str(p.price), str(p.quantity), str(p.quoteQuantity)], [str(ref.price), str(ref.quantity), str(ref.quoteQuantity)]);
+      assert.ok(p.quoteQuantity.lte(quoteQuantity));
+    }),
+    { numRuns: 400 },
   );
 });

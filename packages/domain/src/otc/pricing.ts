@@ -9,10 +9,14 @@
  *
  * A request by `quoteQuantity` is filled to whole lots at or below that amount: the trader pays (or receives) at most
  * what it asked for, and `quoteQuantity = price × quantity` exactly, as it settles.
+ *
+ * Two implementations of the same rules: exact integers (otc/pricing-units.ts, the RFQ's path whenever the
+ * instrument has a tick and a lot) and decimal.js (`priceRequestDec` here: no grid, or numbers finer than 10^-18).
  */
 import type { BookLevel } from '../model/market-data.ts';
-import { ZERO, dec, floorTo, min, type Dec } from '../model/decimal.ts';
+import { ZERO, dec, floorTo, min, str, type Dec } from '../model/decimal.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
+import { markupOf, priceInUnits, units } from './pricing-units.ts';
 
 export interface Walk {
   /** Base quantity taken. */
@@ -78,6 +82,19 @@ export type Priced =
 
 /** The dealer's firm price for the request, or why it cannot quote from this book. */
 export function priceRequest(r: PriceRequest): Priced {
+  const tick = units(str(r.tick));
+  const lot = units(str(r.lot));
+  const markup = markupOf(r.side, str(r.spread));
+  const size = r.quantity !== undefined ? { quantity: units(str(r.quantity)) } : { quoteQuantity: units(str(r.quoteQuantity ?? ZERO)) };
+  if (tick && lot && markup && (size.quantity ?? size.quoteQuantity) !== undefined) {
+    const p = priceInUnits({ side: r.side, markup, tick, lot, bids: r.bids, asks: r.asks, ...size });
+    if (p) return p.ok ? { ok: true, price: dec(p.price), quantity: dec(p.quantity), quoteQuantity: dec(p.quoteQuantity), hedgeCost: dec(p.hedgeCost) } : p;
+  }
+  return priceRequestDec(r);
+}
+
+/** `priceRequest` in decimal.js: any grid (or none), any precision; the reference the integer path is held to. */
+export function priceRequestDec(r: PriceRequest): Priced {
   const levels = r.side === 'BUY' ? r.asks : r.bids;
   const markup = r.side === 'BUY' ? dec(1).add(r.spread) : dec(1).sub(r.spread);
   const priceFor = (q: Dec): Priced => {

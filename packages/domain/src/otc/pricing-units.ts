@@ -1,0 +1,116 @@
+/**
+ * @module otc/pricing-units
+ * The dealer's price (otc/pricing.ts) in exact integers, for the RFQ's hot path: the book's prices and quantities as
+ * BigInt units of 10^-18, the spread as a ratio of integers, the price as a whole number of ticks. No decimal.js in
+ * the walk, and no rounding on the way: the tick rounding is the only one, and it is exact (the Dec reference divides
+ * at 40 significant digits first). Prices and quantities are answered as plain decimal strings.
+ *
+ * It needs a grid: a tick and a lot above zero, and every number at most 18 decimal places (all venues we speak use
+ * at most 10). Otherwise it answers undefined and the caller prices with the Dec reference (`priceRequestDec`).
+ */
+import type { BookLevel } from '../model/market-data.ts';
+import { formatFixed, normalizeDecimal, parseFixed, pow10, toUnits } from '../model/fixed-decimal.ts';
+import type { OrderSideValue } from '../model/primitives.ts';
+
+/** Decimal places of a unit. */
+const S = 18;
+const ONE = pow10(S);
+
+/** A price times `num / den`: the spread's markup on the side the trader takes. */
+export interface Markup {
+  num: bigint;
+  den: bigint;
+}
+
+/** The markup of a spread given as a fraction ("0.001" = 10 bps); undefined for anything but a plain decimal below 1. */
+export function markupOf(side: OrderSideValue, spreadFraction: string): Markup | undefined {
+  const f = parseFixed(spreadFraction);
+  if (!f) return undefined;
+  const den = pow10(f.scale);
+  if (side === 'SELL' && f.units > den) return undefined;
+  return { num: side === 'BUY' ? den + f.units : den - f.units, den };
+}
+
+export interface UnitsRequest {
+  side: OrderSideValue;
+  /** Exactly one of them, in units (`toUnits(text, 18)`). */
+  quantity?: bigint;
+  quoteQuantity?: bigint;
+  markup: Markup;
+  /** The venue instrument's tick and lot, in units, above zero. */
+  tick: bigint;
+  lot: bigint;
+  bids: readonly BookLevel[];
+  asks: readonly BookLevel[];
+}
+
+export type PricedText =
+  | { ok: true; price: string; quantity: string; quoteQuantity: string; /** what the hedge costs on the book */ hedgeCost: string; /** the price in units, to rank venues */ priceUnits: bigint }
+  | { ok: false; reason: 'NO_DEPTH' | 'BELOW_ONE_LOT' };
+
+/** `text` in units, or undefined when it is not an unsigned plain decimal of at most 18 places. */
+export const units = (text: string): bigint | undefined => toUnits(text, S);
+
+const plain = (value: bigint, scale: number): string => normalizeDecimal(formatFixed(value, scale));
+const ceilDiv = (n: bigint, d: bigint): bigint => (n + d - 1n) / d;
+
+/** The dealer's firm price for the request from this book; undefined when a level is off the 10^-18 grid. */
+export function priceInUnits(r: UnitsRequest): PricedText | undefined {
+  const levels = r.side === 'BUY' ? r.asks : r.bids;
+  const up = r.side === 'BUY';
+  const { num, den } = r.markup;
+  const priceFor = (q: bigint): PricedText | undefined => {
+    let left = q;
+    let cost = 0n; // scale 36
+    for (const l of levels) {
+      if (left <= 0n) break;
+      const lq = units(l.quantity);
+      const lp = units(l.price);
+      if (lq === undefined || lp === undefined) return undefined;
+      const take = lq < left ? lq : left;
+      cost += take * lp;
+      left -= take;
+    }
+    if (left > 0n) return { ok: false, reason: 'NO_DEPTH' };
+    // ticks = (cost / 10^36) / (q / 10^18) × num / den / (tick / 10^18), rounded in the dealer's favour.
+    const n = cost * num;
+    const d = q * den * r.tick;
+    const ticks = up ? ceilDiv(n, d) : n / d;
+    const price = ticks * r.tick;
+    return { ok: true, price: plain(price, S), quantity: plain(q, S), quoteQuantity: plain(price * q, 2 * S), hedgeCost: plain(cost, 2 * S), priceUnits: price };
+  };
+  if (r.quantity !== undefined) {
+    if (r.quantity <= 0n) return { ok: false, reason: 'BELOW_ONE_LOT' };
+    return priceFor(r.quantity);
+  }
+  const amount = r.quoteQuantity ?? 0n;
+  // The whole lots the amount buys net of the spread (amount × den / num), as exact fractions: everything is kept
+  // multiplied by `num` at scale 36, and only the final lot count is floored.
+  let left = amount * den * ONE;
+  let whole = 0n; // base of the levels taken whole, scale 18
+  let part: { left: bigint; price: bigint } | undefined;
+  for (const l of levels) {
+    if (left <= 0n) break;
+    const lq = units(l.quantity);
+    const lp = units(l.price);
+    if (lq === undefined || lp === undefined) return undefined;
+    if (lp <= 0n) continue;
+    const levelCost = lp * lq * num;
+    if (levelCost <= left) {
+      whole += lq;
+      left -= levelCost;
+    } else {
+      part = { left, price: lp };
+      left = 0n;
+    }
+  }
+  if (left > 0n) return { ok: false, reason: 'NO_DEPTH' };
+  let q = part ? ((whole * part.price * num + part.left) / (part.price * num * r.lot)) * r.lot : (whole / r.lot) * r.lot;
+  // Step down while rounding the price to the tick makes it cost more than the amount.
+  for (let i = 0; i < 8 && q > 0n; i++) {
+    const p = priceFor(q);
+    if (!p || !p.ok || p.priceUnits * q <= amount * ONE) return p;
+    q -= r.lot;
+  }
+  return { ok: false, reason: 'BELOW_ONE_LOT' };
+}
