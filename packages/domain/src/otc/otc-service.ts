@@ -64,6 +64,7 @@ export class OtcService {
   start(): void {
     this.deps.tradingAccounts.fermata = (caller, input, beforeNew) => this.fermataAccounts.connect(caller, input, beforeNew);
     this.deps.orders.desk.quoted = (caller, account, req, key) => this.quotes.accept(caller, account, req, key);
+    this.walletBook.restorePortfolios();
     this.quotes.start();
     this.hedger.start();
   }

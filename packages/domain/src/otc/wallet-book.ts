@@ -6,9 +6,10 @@
  *
  * Promises:
  * - A wallet's balance of an asset is the sum of its entries (the store keeps each entry's running balance).
- * - The owning account's portfolio balance of an asset equals the wallet's (free = balance, nothing locked): the
- *   mirror is written in the same transaction as the entries, so `query.portfolio.get` and
- *   `event.portfolio.updated` show wallet balances.
+ * - The owning account's portfolio balance of an asset equals the wallet's (free = balance, nothing locked), so
+ *   `query.portfolio.get` and `event.portfolio.updated` show wallet balances. The entries are the only truth in the
+ *   store: the portfolio mirrors them in memory (`PortfolioBook.mirror`; a balance row is written once, when the
+ *   asset first appears) and is put back from them at start (`restorePortfolios`).
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -17,6 +18,7 @@ import type { Balance } from '../model/balance.ts';
 import type { Position } from '../model/position.ts';
 import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
 import type { LedgerEntry, Wallet } from '../model/fermata.ts';
+import type { WalletBalance } from '../ports/otc-store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
 import { planLegs, type Leg, type LedgerState, type WalletView } from './ledger-core.ts';
@@ -41,7 +43,19 @@ export class WalletBook implements LedgerState {
       this.byAccount.set(w.tradingAccountId, w.walletId);
     }
     for (const b of balances) this.assets(b.walletId).set(b.asset, dec(b.balance));
+    this.loaded = balances;
   }
+
+  /** Puts every wallet's balances back into its account's portfolio (after both books loaded: OtcService.start). */
+  restorePortfolios(): void {
+    for (const b of this.loaded) {
+      const w = this.wallets.get(b.walletId);
+      if (w) this.book.restoreMirror(w.tradingAccountId, b.asset, dec(b.balance), b.updatedAt);
+    }
+    this.loaded = [];
+  }
+
+  private loaded: WalletBalance[] = [];
 
   wallet(walletId: string): Wallet | undefined {
     return this.wallets.get(walletId);
@@ -113,8 +127,8 @@ export class WalletBook implements LedgerState {
     for (const e of plan.entries) {
       this.setBalance(e.walletId, e.asset, e.balanceAfter);
       const accountId = this.wallets.get(e.walletId)!.tradingAccountId;
-      const changed = this.book.apply(accountId, [{ asset: e.asset, free: e.amount, locked: ZERO }]);
-      changes.set(accountId, [...(changes.get(accountId) ?? []).filter((b) => b.asset !== e.asset), ...changed]);
+      const changed = this.book.mirror(accountId, e.asset, e.balanceAfter);
+      changes.set(accountId, [...(changes.get(accountId) ?? []).filter((b) => b.asset !== e.asset), changed]);
     }
     return { entries, changes };
   }

@@ -75,6 +75,36 @@ export class PortfolioBook {
     return out;
   }
 
+  /**
+   * Sets a balance whose truth is kept elsewhere — a ledger wallet's entries (otc/wallet-book.ts) — to `free`,
+   * nothing locked, and returns it. Its row is written only when the asset is new to the account (so its id and
+   * creation time last); after that the amount lives in memory only, and the owner puts it back at start
+   * (`restoreMirror`): one truth in the store, not two.
+   */
+  mirror(tradingAccountId: string, asset: string, free: D): Balance {
+    const m = this.account(tradingAccountId);
+    const now = this.ctx.clock.now();
+    const cur = m.get(asset);
+    const next: BalanceState = cur ? { ...cur, free, locked: ZERO, updatedAt: now } : { balanceId: this.ctx.ids.uuid(), free, locked: ZERO, createdAt: now, updatedAt: now };
+    const rec = this.record(tradingAccountId, asset, next);
+    if (!cur) this.ctx.store.upsertBalance(rec);
+    this.set(m, asset, next);
+    return rec;
+  }
+
+  /** At start: a mirrored balance back from its truth (its row keeps the id; a missing row is written once). */
+  restoreMirror(tradingAccountId: string, asset: string, free: D, updatedAt: number): void {
+    const m = this.account(tradingAccountId);
+    const cur = m.get(asset);
+    if (cur) {
+      m.set(asset, { ...cur, free, locked: ZERO, updatedAt });
+      return;
+    }
+    const next: BalanceState = { balanceId: this.ctx.ids.uuid(), free, locked: ZERO, createdAt: updatedAt, updatedAt };
+    this.ctx.unit.run(() => this.ctx.store.upsertBalance(this.record(tradingAccountId, asset, next)));
+    m.set(asset, next);
+  }
+
   /** Moves `amount` of `asset` from free to locked, or refuses with INSUFFICIENT_BALANCE. */
   lock(tradingAccountId: string, asset: string, amount: D): Balance[] {
     const free = this.free(tradingAccountId, asset);

@@ -17,14 +17,22 @@ export interface QuoteKey {
   quoteRequestId: string;
 }
 
+export interface WalletBalance {
+  walletId: string;
+  asset: string;
+  balance: string;
+  /** When the latest entry was made. */
+  updatedAt: number;
+}
+
 export interface OtcStore {
   // ── start-up loads ────────────────────────────────────────────────────────────────────────────────────
   /** Every dealer, archived ones included, oldest first. */
   loadDealers(): Promise<Dealer[]>;
   /** Every wallet, closed ones included, oldest first. */
   loadWallets(): Promise<Wallet[]>;
-  /** Per wallet and asset: the balance after its latest entry. */
-  loadWalletBalances(): Promise<Array<{ walletId: string; asset: string; balance: string }>>;
+  /** Per wallet and asset: the balance after its latest entry, and that entry's time. */
+  loadWalletBalances(): Promise<WalletBalance[]>;
   /** Quotes still CREATED, oldest first. */
   loadOpenQuotes(): Promise<QuoteRecord[]>;
   /** The client references of every quote that has one. */

@@ -7,7 +7,7 @@
  * sum of its entries; entries are refused UPDATE and DELETE by a trigger. `(user_id, quote_request_id)` is unique;
  * a second insert throws at once (from the keys this process loaded and wrote), as SQLite's constraint does.
  */
-import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet } from '@cadenza/domain';
+import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet, WalletBalance } from '@cadenza/domain';
 import { fromPgText, json, literal, pgText, sql } from './sql-text.ts';
 
 /** What the tables need of the store: its write queue and its reads. */
@@ -82,12 +82,12 @@ export class PgOtcTables implements OtcStore {
     // One statement per movement; rows get their seq in the order listed, as one INSERT per entry gave them.
     this.db.write(`INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at) VALUES ${rows.join(', ')};`);
   }
-  async loadWalletBalances(): Promise<Array<{ walletId: string; asset: string; balance: string }>> {
-    const rows = await this.db.rows<{ wallet_id: string; asset: string; balance: string }>(
+  async loadWalletBalances(): Promise<WalletBalance[]> {
+    const rows = await this.db.rows<{ wallet_id: string; asset: string; balance: string; created_at: string }>(
       'fermata-balances',
-      'SELECT DISTINCT ON (wallet_id, asset) wallet_id, asset, balance_after::text AS balance FROM fermata_ledger_entries ORDER BY wallet_id, asset, seq DESC',
+      'SELECT DISTINCT ON (wallet_id, asset) wallet_id, asset, balance_after::text AS balance, created_at FROM fermata_ledger_entries ORDER BY wallet_id, asset, seq DESC',
     );
-    return rows.map((r) => ({ walletId: fromPgText(r.wallet_id), asset: fromPgText(r.asset), balance: r.balance }));
+    return rows.map((r) => ({ walletId: fromPgText(r.wallet_id), asset: fromPgText(r.asset), balance: r.balance, updatedAt: Number(r.created_at) }));
   }
   async listLedgerEntries(walletId: string, asset?: string): Promise<LedgerEntry[]> {
     const cols = 'entry_id, wallet_id, asset, amount::text AS amount, balance_after::text AS balance_after, kind, reference_id, counterparty_wallet_id, created_at';

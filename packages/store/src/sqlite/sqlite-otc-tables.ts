@@ -7,7 +7,7 @@
  * and `seq` orders them, so a wallet's balance of an asset is its latest entry's `balance_after`.
  */
 import type Database from 'better-sqlite3';
-import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet } from '@cadenza/domain';
+import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet, WalletBalance } from '@cadenza/domain';
 
 type Row = { body: string };
 type EntryRow = {
@@ -41,7 +41,7 @@ export class SqliteOtcTables implements OtcStore {
       updateWallet: p('UPDATE fermata_wallets SET status = ?, body = ? WHERE wallet_id = ?'),
       loadWallets: p('SELECT body FROM fermata_wallets ORDER BY created_at, wallet_id'),
       // SQLite takes the bare columns from the row holding max(seq).
-      balances: p('SELECT wallet_id, asset, balance_after, max(seq) AS seq FROM fermata_ledger_entries GROUP BY wallet_id, asset ORDER BY wallet_id, asset'),
+      balances: p('SELECT wallet_id, asset, balance_after, created_at, max(seq) AS seq FROM fermata_ledger_entries GROUP BY wallet_id, asset ORDER BY wallet_id, asset'),
       entries: p('SELECT * FROM fermata_ledger_entries WHERE wallet_id = ? ORDER BY seq'),
       entriesOfAsset: p('SELECT * FROM fermata_ledger_entries WHERE wallet_id = ? AND asset = ? ORDER BY seq'),
       insertQuote: p('INSERT INTO fermata_quotes (quote_id, user_id, quote_request_id, dealer_account_id, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -95,8 +95,10 @@ export class SqliteOtcTables implements OtcStore {
     for (const e of entries) values.push(e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
     stmt.run(values);
   }
-  async loadWalletBalances(): Promise<Array<{ walletId: string; asset: string; balance: string }>> {
-    return (this.s.balances!.all() as Array<{ wallet_id: string; asset: string; balance_after: string }>).map((r) => ({ walletId: r.wallet_id, asset: r.asset, balance: r.balance_after }));
+  async loadWalletBalances(): Promise<WalletBalance[]> {
+    return (this.s.balances!.all() as Array<{ wallet_id: string; asset: string; balance_after: string; created_at: number }>).map((r) => ({
+      walletId: r.wallet_id, asset: r.asset, balance: r.balance_after, updatedAt: r.created_at,
+    }));
   }
   async listLedgerEntries(walletId: string, asset?: string): Promise<LedgerEntry[]> {
     const rows = (asset === undefined ? this.s.entries!.all(walletId) : this.s.entriesOfAsset!.all(walletId, asset)) as EntryRow[];

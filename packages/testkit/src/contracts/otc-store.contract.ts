@@ -56,17 +56,17 @@ export function otcStoreContract(name: string, open: () => Store | Promise<Store
         entry({ entryId: 'e2', walletId: 'w-1', amount: '100.5', balanceAfter: '100.5', counterpartyWalletId: 'w-2' }),
       ]));
       s.transaction(() => s.otc.appendLedgerEntries([
-        entry({ entryId: 'e3', walletId: 'w-1', amount: '-0.25', balanceAfter: '100.25', counterpartyWalletId: 'w-2', kind: 'TRADE' }),
-        entry({ entryId: 'e4', walletId: 'w-2', amount: '0.25', balanceAfter: '-100.25', counterpartyWalletId: 'w-1', kind: 'TRADE' }),
-        entry({ entryId: 'e5', walletId: 'w-1', asset: 'BTC', amount: '0.00000001', balanceAfter: '0.00000001' }),
+        entry({ entryId: 'e3', walletId: 'w-1', amount: '-0.25', balanceAfter: '100.25', counterpartyWalletId: 'w-2', kind: 'TRADE', createdAt: 2_000 }),
+        entry({ entryId: 'e4', walletId: 'w-2', amount: '0.25', balanceAfter: '-100.25', counterpartyWalletId: 'w-1', kind: 'TRADE', createdAt: 2_000 }),
+        entry({ entryId: 'e5', walletId: 'w-1', asset: 'BTC', amount: '0.00000001', balanceAfter: '0.00000001', createdAt: 3_000 }),
       ]));
       assert.deepEqual(
-        (await s.otc.loadWalletBalances()).map((b) => `${b.walletId} ${b.asset} ${b.balance}`).sort(),
-        ['w-1 BTC 0.00000001', 'w-1 USDT 100.25', 'w-2 USDT -100.25'],
+        (await s.otc.loadWalletBalances()).map((b) => `${b.walletId} ${b.asset} ${b.balance} ${b.updatedAt}`).sort(),
+        ['w-1 BTC 0.00000001 3000', 'w-1 USDT 100.25 2000', 'w-2 USDT -100.25 2000'],
       );
       const w1 = await s.otc.listLedgerEntries('w-1');
       assert.deepEqual(w1.map((e) => e.entryId), ['e2', 'e3', 'e5']);
-      assert.deepEqual(w1[1], entry({ entryId: 'e3', walletId: 'w-1', amount: '-0.25', balanceAfter: '100.25', counterpartyWalletId: 'w-2', kind: 'TRADE' }));
+      assert.deepEqual(w1[1], entry({ entryId: 'e3', walletId: 'w-1', amount: '-0.25', balanceAfter: '100.25', counterpartyWalletId: 'w-2', kind: 'TRADE', createdAt: 2_000 }));
       assert.deepEqual((await s.otc.listLedgerEntries('w-1', 'USDT')).map((e) => e.amount), ['100.5', '-0.25']);
       await s.close();
     });
