@@ -78,21 +78,23 @@ export class OrderDesk {
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 128)) {
       throw new DomainError('INVALID_ORDER_PARAMETERS', 'idempotencyKey must be 1 to 128 characters');
     }
-    const read = readDraft(req.tradeOrder, account.venue);
+    const quoted = account.venue === FERMATA || req.tradeOrder.orderType === 'QUOTED' ? this.quoted : undefined;
+    // A QUOTED order's terms are its quote's, read by the OTC desk: no exchange draft (nor its refusal) is made for it.
+    const read = quoted ? undefined : readDraft(req.tradeOrder, account.venue);
     // An instrument of a venue whose catalogue is being listed again (empty at start, or its last listing failed):
     // wait for that listing here, before the duplicate check, so nothing runs between that check and the insert.
-    const listing = read.ok ? this.instruments.refreshing(read.draft.instrumentId) : undefined;
+    const listing = read?.ok ? this.instruments.refreshing(read.draft.instrumentId) : undefined;
     if (listing) await listing;
     const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
     if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
-    if (this.quoted && (account.venue === FERMATA || req.tradeOrder.orderType === 'QUOTED')) return this.quoted(caller, account, req, idempotencyKey);
+    if (quoted) return quoted(caller, account, req, idempotencyKey);
     const listed = (req.tradeOrder as { contingencyType?: unknown }).contingencyType;
     if (listed !== undefined && listed !== null && !req.leg && this.lists) return this.lists(caller, req);
     const hold = req.leg?.hold;
     const venue = this.ctx.venues.require(account.venue);
-    if (!read.ok) throw read.error;
+    if (!read?.ok) throw read?.error ?? new Error('no draft read for an exchange order');
     const draft = read.draft;
     // A quota, not a trading rule: checked after the repeat check (a repeat answers its order) and before anything is
     // written; every order counts until it is closed, including one a venue may fill at once.
