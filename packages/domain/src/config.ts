@@ -52,6 +52,11 @@ export interface CadenzaConfig {
   /** OTC desk: first delay before a dealer whose hedge could not be placed is tried again; doubles up to 5 min. */
   hedgeRetryMs: number;
   /**
+   * OTC desk: least time between two hedging passes of a dealer. The first trade after a quiet spell is hedged at
+   * once; the trades of a burst net into one hedge per interval instead of one order each.
+   */
+  hedgeIntervalMs: number;
+  /**
    * Trading accounts (not deleted) one user may hold; one more is refused with TRADING_ACCOUNT_LIMIT_REACHED (12009).
    * 0 = unlimited. Accounts an administrator saves for a user are not counted against it.
    */
@@ -78,6 +83,7 @@ export const defaultConfig: CadenzaConfig = {
   closedOrderMemoryMs: 3_600_000,
   otcBookDepth: 100,
   hedgeRetryMs: 5_000,
+  hedgeIntervalMs: 25,
   maxAccountsPerUser: 100,
   maxOpenOrdersPerAccount: 1_000,
   system: {

@@ -1,8 +1,10 @@
 /**
  * @module otc/hedger
  * Keeps each dealer flat. Every client trade moves the dealer's exposure in the pair (booked in the trade's own unit
- * of work); right after it commits, the hedger sends the opposite order — a normal MARKET order, in whole lots — to
- * one of the dealer's linked exchange accounts, and books what it filled back on the exposure once it is closed.
+ * of work); once it commits and the client has its answer, the hedger sends the opposite order — a normal MARKET
+ * order, in whole lots — to one of the dealer's linked exchange accounts, and books what it filled back on the
+ * exposure once it is closed. A dealer's passes are `hedgeIntervalMs` apart at least: the first trade after a quiet
+ * spell is hedged at once, the trades of a burst net into one order per interval.
  * A residue below one lot (or below the venue's minimum) stays open: that is "flat within one lot".
  *
  * Promises:
@@ -44,6 +46,8 @@ export class Hedger {
   private readonly scheduled = new Set<string>();
   private readonly retries = new Map<string, { timer: ReturnType<typeof setTimeout>; delayMs: number }>();
   private readonly running = new Set<Promise<void>>();
+  /** When each dealer's last pass ran (`poke` spaces them by `hedgeIntervalMs`). */
+  private readonly lastPass = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -102,8 +106,8 @@ export class Hedger {
   /**
    * Hedges the dealer soon; one pass at a time is queued per dealer. The pass waits for the commit of the change that
    * moved the exposure, and then for the answers that waited on that commit to go out (they are written on the
-   * next turn of the event loop): the hedge is the dealer's business, never on a client's reply path. Trades
-   * accepted meanwhile net into the same pass.
+   * next turn of the event loop): the hedge is the dealer's business, never on a client's reply path. Passes of a
+   * dealer are `hedgeIntervalMs` apart at least, so the trades of a burst net into one hedge.
    */
   poke(dealerAccountId: string): void {
     if (this.stopped || this.scheduled.has(dealerAccountId)) return;
@@ -112,13 +116,18 @@ export class Hedger {
       this.scheduled.delete(dealerAccountId);
       if (!this.stopped) this.pass(dealerAccountId);
     };
-    void this.ctx.durable().then(() => setImmediate(() => setImmediate(run)));
+    const wait = (this.lastPass.get(dealerAccountId) ?? -Infinity) + this.ctx.config.hedgeIntervalMs - this.ctx.clock.now();
+    void this.ctx.durable().then(() => {
+      if (wait > 0) setTimeout(run, wait).unref?.();
+      else setImmediate(() => setImmediate(run));
+    });
   }
 
   /** Decides and records every hedge the dealer needs now, then sends them. */
   private pass(dealerAccountId: string): void {
     const dealer = this.deps.dealers.find(dealerAccountId);
     if (!dealer) return;
+    this.lastPass.set(dealerAccountId, this.ctx.clock.now());
     let unhedged = false;
     for (const [symbol, exposure] of this.exposureOf(dealerAccountId)) {
       const net = exposure.add(this.inFlight.get(dealerAccountId)?.get(symbol) ?? ZERO);
