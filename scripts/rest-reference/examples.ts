@@ -6,8 +6,10 @@
  * `keeps` become the shell variables (`$ACCOUNT`, …) later examples use. packages/server/test/e2e/rest-examples
  * runs them exactly so against a real server and checks every answer against the contract.
  *
- * The OTC desk's operations (RFQ quotes, Fermata dealers and wallets) have summaries and no example here: their
- * guide, with a curl session of its own, is docs/otc.md.
+ * The OTC desk's operations (RFQ quotes, Fermata dealers and wallets) run inside that session: the administrator
+ * sets up a dealer hedging on its own PAPER account and funds the user's wallet, the user asks for a quote and
+ * accepts it (a second example of `tradeOrder/submit`), then the administrator's dealer and wallet controls; their
+ * guide is docs/otc.md.
  */
 
 export type ExampleValue = string | number | boolean | string[] | Record<string, unknown>;
@@ -24,6 +26,8 @@ export interface RestExample {
 export interface RestOperationGuide {
   summary: string;
   example?: RestExample;
+  /** Further calls of the operation, run right after `example`; `note` says what each is for. */
+  also?: Array<RestExample & { note: string }>;
 }
 
 const email = 'ada@example.com';
@@ -82,6 +86,12 @@ export const restGuide: Record<string, RestOperationGuide> = {
   connectTradingAccount: {
     summary: 'Connects a trading account: without `tradingAccountId`, finds the caller\'s account of that venue (and `externalTradingAccountId`) or makes one, attaching `credentialIds`.',
     example: { body: { venue: 'PAPER', nickname: 'paper desk', credentialIds: ['$CREDENTIAL'] }, keeps: { ACCOUNT: 'data.tradingAccountId' } },
+    also: [
+      {
+        note: 'The administrator\'s PAPER account, which the OTC desk\'s dealer (below) prices from and hedges on:',
+        caller: 'admin', body: { venue: 'PAPER', nickname: 'hedging' }, keeps: { HEDGE: 'data.tradingAccountId' },
+      },
+    ],
   },
   verifyTradingAccountCredential: { summary: 'Checks credentials against their venue; answers the trading accounts they are attached to.', example: { body: { credentialIds: ['$CREDENTIAL'] } } },
   updateTradingAccount: { summary: 'Renames an account.', example: { body: { tradingAccountId: '$ACCOUNT', nickname: 'paper desk 2' } } },
@@ -100,12 +110,48 @@ export const restGuide: Record<string, RestOperationGuide> = {
   unsubscribeTradingAccount: { summary: 'Ends an account-stream subscription, by `subscriptionId` (or all of an account\'s, by `tradingAccountId`).', example: { body: { subscriptionId: '$STREAM' } } },
   listTradingAccountPortfolios: { summary: 'Balances (free, locked, borrowed, net) and the summary of the caller\'s accounts, by account, venue or currency; paged.', example: { query: { tradingAccountId: '$ACCOUNT' } } },
 
+  fermataCreateDealer: {
+    summary: 'Admin, the OTC desk (Fermata): creates a dealer with its FERMATA account and DEALER wallet; `config` holds its pricing profiles — [otc.md](otc.md).',
+    example: {
+      caller: 'admin',
+      body: { name: 'Desk A', baseCurrencies: ['USDT'], riskThreshold: '250000', config: { pricingProfileId: '5e1c0000-0000-4000-8000-000000000025', pricingProfiles: { '5e1c0000-0000-4000-8000-000000000025': { spreadBps: 25 } } } },
+      keeps: { DEALER: 'data.dealerAccountId' },
+    },
+  },
+  fermataLinkDealer: { summary: 'Admin, the OTC desk (Fermata): links an exchange account of the dealer\'s owner that the dealer prices from and hedges on; answers its id — [otc.md](otc.md).', example: { caller: 'admin', body: { dealerAccountId: '$DEALER', tradingAccountId: '$HEDGE' } } },
+  fermataGetDealer: { summary: 'Admin, the OTC desk (Fermata): one dealer — [otc.md](otc.md).', example: { caller: 'admin', query: { dealerAccountId: '$DEALER' } } },
+  fermataListDealers: { summary: 'Admin, the OTC desk (Fermata): dealers, by status, newest first; paged — [otc.md](otc.md).', example: { caller: 'admin', query: { status: 'ACTIVE', limit: 10 } } },
+  fermataCreateWallet: {
+    summary: 'The OTC desk (Fermata): opens a ledger wallet with the FERMATA account that owns it (`CLIENT`; an admin\'s is `ACCOUNTING`) — [otc.md](otc.md).',
+    example: { body: { nickname: 'otc' }, keeps: { WALLET: 'data.walletId', OTC_ACCOUNT: 'data.metadata.tradingAccountId' } },
+    also: [{ note: 'An administrator\'s wallet is an `ACCOUNTING` wallet, which may go negative: the treasury deposits come from.', caller: 'admin', body: { nickname: 'treasury' }, keeps: { TREASURY: 'data.walletId' } }],
+  },
+  fermataTransferWallet: {
+    summary: 'The OTC desk (Fermata): moves an amount of one asset between two wallets, atomically, never overdrawing one that may not go negative; answers the transfer id — [otc.md](otc.md).',
+    example: { caller: 'admin', body: { sourceWalletId: '$TREASURY', destWalletId: '$WALLET', asset: 'USDT', amount: '10000' } },
+  },
+  fermataGetWallet: { summary: 'The OTC desk (Fermata): one of the caller\'s wallets; its balances are its account\'s portfolio — [otc.md](otc.md).', example: { query: { walletId: '$WALLET' } } },
+  fermataListWallets: { summary: 'The OTC desk (Fermata): the caller\'s wallets (an admin\'s: all), by type; paged — [otc.md](otc.md).', example: { query: { walletType: 'CLIENT', limit: 10 } } },
+  quoteRfq: {
+    summary: 'The OTC desk: asks a dealer for a firm price (`quantity` or `quoteQuantity`, `ttl` 1–300 s); answers a `Quote`, `CREATED` or `REJECTED` with the reason — [otc.md](otc.md).',
+    example: {
+      body: { dealerAccountId: '$DEALER', traderAccountId: '$OTC_ACCOUNT', instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.01', ttl: 60, quoteRequestId: 'my-first-quote' },
+      keeps: { QUOTE: 'data.quoteId' },
+    },
+  },
+
   submitTradeOrder: {
     summary: 'Submits an order; answers it in a list of one. `awaitClosed: true` waits until it is filled, cancelled or rejected; `expireAt` (epoch ms) for GTD.',
     example: {
       body: { tradingAccountId: '$ACCOUNT', instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', timeInForce: 'GTC', limitPrice: '1000.00', quantity: '0.01', clientOrderId: 'my-first-order' },
       keeps: { ORDER: 'data.0.tradeOrderId' },
     },
+    also: [
+      {
+        note: 'Accepting an OTC quote: a `QUOTED` order on the `FERMATA` account the quote was given to, filled at once at exactly the quoted price ([otc.md](otc.md)):',
+        body: { tradingAccountId: '$OTC_ACCOUNT', orderType: 'QUOTED', orderSide: 'BUY', quantity: '0.01', quoteId: '$QUOTE' },
+      },
+    ],
   },
   listTradeOrders: {
     summary: 'The caller\'s orders by id, account, instrument, status and time, newest first (`ascending=true`: oldest first); paged.',
@@ -136,23 +182,14 @@ export const restGuide: Record<string, RestOperationGuide> = {
     example: { caller: 'admin', body: { instrumentId: 'PAPER:SOL/USDT' } },
   },
   deleteMarketSecurity: { summary: 'Admin: deletes a security; answers it.', example: { caller: 'admin', body: { securityId: 'PAPER:SOL' } } },
+  fermataPauseDealer: { summary: 'Admin, the OTC desk (Fermata): the dealer stops quoting (its open quotes are `REJECTED`) and keeps hedging — [otc.md](otc.md).', example: { caller: 'admin', body: { dealerAccountId: '$DEALER' } } },
+  fermataResumeDealer: { summary: 'Admin, the OTC desk (Fermata): a paused dealer quotes again — [otc.md](otc.md).', example: { caller: 'admin', body: { dealerAccountId: '$DEALER' } } },
+  fermataFreezeWallet: { summary: 'Admin, the OTC desk (Fermata): a frozen wallet neither pays nor receives, not even in trades — [otc.md](otc.md).', example: { caller: 'admin', body: { walletId: '$WALLET' } } },
+  fermataUnfreezeWallet: { summary: 'Admin, the OTC desk (Fermata): lets a frozen wallet move again — [otc.md](otc.md).', example: { caller: 'admin', body: { walletId: '$WALLET' } } },
+  fermataCloseWallet: { summary: 'The OTC desk (Fermata): closes a wallet for good; it then receives nothing and pays out only a final withdrawal of all it holds — [otc.md](otc.md).', example: { body: { walletId: '$WALLET' } } },
+  fermataUnlinkDealer: { summary: 'Admin, the OTC desk (Fermata): removes a linked exchange account; answers its id — [otc.md](otc.md).', example: { caller: 'admin', body: { dealerAccountId: '$DEALER', tradingAccountId: '$HEDGE' } } },
+  fermataArchiveDealer: { summary: 'Admin, the OTC desk (Fermata): retires a dealer for good, only when it is flat (409 otherwise) — [otc.md](otc.md).', example: { caller: 'admin', body: { dealerAccountId: '$DEALER' } } },
   authLogout: { summary: 'Ends the session of the token: its refresh token stops working and its live WebSocket connections close.', example: {} },
 
-  quoteRfq: { summary: 'The OTC desk: asks a dealer for a firm price (`quantity` or `quoteQuantity`, `ttl` 1–300 s); answers a `Quote`, `CREATED` or `REJECTED` with the reason — [otc.md](otc.md).' },
-  fermataCreateDealer: { summary: 'Admin, the OTC desk (Fermata): creates a dealer with its FERMATA account and DEALER wallet; `config` holds its pricing profiles — [otc.md](otc.md).' },
-  fermataGetDealer: { summary: 'Admin, the OTC desk (Fermata): one dealer — [otc.md](otc.md).' },
-  fermataListDealers: { summary: 'Admin, the OTC desk (Fermata): dealers, by status, newest first; paged — [otc.md](otc.md).' },
-  fermataPauseDealer: { summary: 'Admin, the OTC desk (Fermata): the dealer stops quoting (its open quotes are `REJECTED`) and keeps hedging — [otc.md](otc.md).' },
-  fermataResumeDealer: { summary: 'Admin, the OTC desk (Fermata): a paused dealer quotes again — [otc.md](otc.md).' },
-  fermataArchiveDealer: { summary: 'Admin, the OTC desk (Fermata): retires a dealer for good, only when it is flat (409 otherwise) — [otc.md](otc.md).' },
-  fermataLinkDealer: { summary: 'Admin, the OTC desk (Fermata): links an exchange account of the dealer\'s owner that the dealer prices from and hedges on; answers its id — [otc.md](otc.md).' },
-  fermataUnlinkDealer: { summary: 'Admin, the OTC desk (Fermata): removes a linked exchange account; answers its id — [otc.md](otc.md).' },
-  fermataCreateWallet: { summary: 'The OTC desk (Fermata): opens a ledger wallet with the FERMATA account that owns it (`CLIENT`; an admin\'s is `ACCOUNTING`) — [otc.md](otc.md).' },
-  fermataGetWallet: { summary: 'The OTC desk (Fermata): one of the caller\'s wallets; its balances are its account\'s portfolio — [otc.md](otc.md).' },
-  fermataListWallets: { summary: 'The OTC desk (Fermata): the caller\'s wallets (an admin\'s: all), by type; paged — [otc.md](otc.md).' },
-  fermataTransferWallet: { summary: 'The OTC desk (Fermata): moves an amount of one asset between two wallets, atomically, never overdrawing one that may not go negative; answers the transfer id — [otc.md](otc.md).' },
-  fermataFreezeWallet: { summary: 'Admin, the OTC desk (Fermata): a frozen wallet neither pays nor receives, not even in trades — [otc.md](otc.md).' },
-  fermataUnfreezeWallet: { summary: 'Admin, the OTC desk (Fermata): lets a frozen wallet move again — [otc.md](otc.md).' },
-  fermataCloseWallet: { summary: 'The OTC desk (Fermata): closes a wallet for good; it then receives nothing and pays out only a final withdrawal of all it holds — [otc.md](otc.md).' },
   websocketConnect: { summary: 'Not an HTTP operation: the contract documents the WebSocket\'s frames here. Connect to `/connection/websocket` with a Centrifugo client.' },
 };

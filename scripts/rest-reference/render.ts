@@ -116,10 +116,14 @@ function section(op: Located): string[] {
   out.push(...parameters(op.spec), ...bodyFields(op.spec));
   const a = answer(op.spec);
   if (a) out.push(a, '');
-  if (ex) {
-    out.push('```sh', curlOf(op, ex), '```', '');
-    if (ex.keeps) out.push(`Keep ${Object.entries(ex.keeps).map(([v, path]) => `\`${v}\` = \`.${path.replace(/\.(\d+)\./g, '[$1].')}\``).join(', ')} (e.g. \`| jq -r '.${Object.values(ex.keeps)[0]!.replace(/\.(\d+)\./g, '[$1].')}'\`).`, '');
-  }
+  if (ex) out.push(...exampleLines(op, ex));
+  for (const more of guide?.also ?? []) out.push(more.note, '', ...exampleLines(op, more));
+  return out;
+}
+
+function exampleLines(op: Located, ex: RestExample): string[] {
+  const out = ['```sh', curlOf(op, ex), '```', ''];
+  if (ex.keeps) out.push(`Keep ${Object.entries(ex.keeps).map(([v, path]) => `\`${v}\` = \`.${path.replace(/\.(\d+)\./g, '[$1].')}\``).join(', ')} (e.g. \`| jq -r '.${Object.values(ex.keeps)[0]!.replace(/\.(\d+)\./g, '[$1].')}'\`).`, '');
   return out;
 }
 

@@ -1,7 +1,7 @@
 /**
  * docs/rest-api.md's reference is what scripts/rest-reference writes from the OpenAPI document (run
  * `npm run gen:rest-docs` after changing the contract or the examples), and it leaves no operation out: each has a
- * summary, and each but the OTC desk's and the WebSocket's has an example (run by e2e/rest-examples).
+ * summary, and each but the WebSocket's has an example (run by e2e/rest-examples).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,14 +10,14 @@ import { restGuide } from '../../../scripts/rest-reference/examples.ts';
 import { operations, queryString, REFERENCE_BEGIN, REFERENCE_END, restReference } from '../../../scripts/rest-reference/render.ts';
 
 const doc = readFileSync(new URL('../../../docs/rest-api.md', import.meta.url), 'utf8');
-const noExample = (path: string) => path.startsWith('/api/v3/fermata/') || path === '/api/v3/quote/rfq' || path === '/connection/websocket';
+const noExample = (path: string) => path === '/connection/websocket';
 
 test('docs/rest-api.md holds the reference the generator writes', () => {
   const section = doc.slice(doc.indexOf(REFERENCE_BEGIN), doc.indexOf(REFERENCE_END) + REFERENCE_END.length);
   assert.equal(section, restReference(), 'run `npm run gen:rest-docs`');
 });
 
-test('every operation of the document has a summary, and an example unless it is the OTC desk\'s or the WebSocket\'s', () => {
+test('every operation of the document has a summary, and an example unless it is the WebSocket\'s', () => {
   const ops = operations();
   assert.ok(ops.length > 50);
   for (const op of ops) {

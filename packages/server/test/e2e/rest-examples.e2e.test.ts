@@ -36,18 +36,19 @@ test('every curl example of docs/rest-api.md, run in order, answers 200 with its
   const byId = new Map(operations().map((o) => [o.operationId, o]));
   let ran = 0;
   for (const [operationId, guide] of Object.entries(restGuide)) {
-    if (!guide.example) continue;
-    const op = byId.get(operationId);
-    assert.ok(op, `${operationId} is not an operation of the contract`);
-    const command = curlOf(op, guide.example);
-    const { stdout } = await run('bash', ['-c', command], { env: { ...process.env, ...vars, CURL_HOME: curlHome, HOME: curlHome }, maxBuffer: 16 * 1024 * 1024 });
-    const cut = stdout.lastIndexOf('\n');
-    const status = Number(stdout.slice(cut + 1));
-    const body = JSON.parse(stdout.slice(0, cut));
-    assert.equal(status, 200, `${operationId}:\n${command}\n→ ${status} ${JSON.stringify(body)}`);
-    walk.expect(operationId, status, body);
-    for (const [name, path] of Object.entries(guide.example.keeps ?? {})) vars[name] = valueAt(body, path);
-    ran++;
+    for (const example of [...(guide.example ? [guide.example] : []), ...(guide.also ?? [])]) {
+      const op = byId.get(operationId);
+      assert.ok(op, `${operationId} is not an operation of the contract`);
+      const command = curlOf(op, example);
+      const { stdout } = await run('bash', ['-c', command], { env: { ...process.env, ...vars, CURL_HOME: curlHome, HOME: curlHome }, maxBuffer: 16 * 1024 * 1024 });
+      const cut = stdout.lastIndexOf('\n');
+      const status = Number(stdout.slice(cut + 1));
+      const body = JSON.parse(stdout.slice(0, cut));
+      assert.equal(status, 200, `${operationId}:\n${command}\n→ ${status} ${JSON.stringify(body)}`);
+      walk.expect(operationId, status, body);
+      for (const [name, path] of Object.entries(example.keeps ?? {})) vars[name] = valueAt(body, path);
+      ran++;
+    }
   }
   assert.ok(ran >= 40, `${ran} examples ran`);
 });
