@@ -8,7 +8,8 @@
  *      replayed frame) is stale and ignored — the published book only moves forward; an equal time replaces;
  *   3. a crossed snapshot cannot be true: the book is withheld and the caller subscribes again;
  *   4. after the subscription is lost (socket dropped, resubscribing) nothing is known: the book is withheld until
- *      the next snapshot; the caller fetches one over REST when the stream is slow to send it.
+ *      the next snapshot; once the socket is back the caller fetches one over REST when the stream is slow to send it
+ *      (a REST book while the socket is down would be published as live and then freeze).
  */
 import { LocalBook } from '../kit/price-levels.ts';
 import type { L2Snapshot } from './parse.ts';

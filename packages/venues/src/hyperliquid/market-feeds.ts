@@ -11,10 +11,10 @@
  * Subscriptions are named `<type>:<coin>[:<interval>]` inside the pool.
  */
 import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, MarkPriceUpdate, TickerSnapshot, VenueDeps } from '@cadenza/domain';
-import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
-import { FeedStatus } from '../kit/feed-status.ts';
+import { ChannelPool } from '../kit/channel-pool.ts';
+import { FeedTable, type SymbolFeed } from '../kit/feed-table.ts';
 import { errorText } from '../kit/venue-error.ts';
-import { HyperliquidBookSync, type HyperliquidBookResult } from './book-sync.ts';
+import { HyperliquidBookSync } from './book-sync.ts';
 import { parseAssetCtx, parseCandle, parseL2Book, parseTrade, type HyperliquidInstrument, type InstrumentRef, type L2Snapshot } from './parse.ts';
 
 export interface HyperliquidFeedsOptions {
@@ -33,43 +33,36 @@ export interface HyperliquidFeedsOptions {
   instrument(symbol: string): HyperliquidInstrument | undefined;
 }
 
-interface Feed {
-  readonly ref: InstrumentRef;
-  readonly instrument: HyperliquidInstrument;
-  book: { sync: HyperliquidBookSync; timer: NodeJS.Timeout | undefined } | undefined;
-  ticker: TickerSnapshot | undefined;
-  mark: MarkPriceUpdate | undefined;
-  readonly klines: Map<string, KlineUpdate | undefined>;
+interface Book {
+  readonly feed: Feed;
+  readonly sync: HyperliquidBookSync;
+  /** Fetches the book over REST when it is still not in sync when it fires. */
+  timer: NodeJS.Timeout | undefined;
 }
 
-type Channel = { feed: Feed; kind: MarketStreamKey['kind']; interval?: string };
+interface Feed extends SymbolFeed<Book> {
+  readonly ref: InstrumentRef;
+  readonly instrument: HyperliquidInstrument;
+  mark: MarkPriceUpdate | undefined;
+}
 
 const TYPES: Record<MarketStreamKey['kind'], string> = { orderbook: 'l2Book', trade: 'trades', ticker: 'activeAssetCtx', kline: 'candle' };
 
 /** The subscription object of a pool channel name. */
 function subscription(name: string): Record<string, string> {
-  const [type, coin, interval] = splitName(name);
-  return interval ? { type, coin, interval } : { type, coin };
-}
-
-function splitName(name: string): [string, string, string | undefined] {
   const first = name.indexOf(':');
   const type = name.slice(0, first);
   const rest = name.slice(first + 1);
-  if (type !== 'candle') return [type, rest, undefined];
+  if (type !== 'candle') return { type, coin: rest };
   const last = rest.lastIndexOf(':');
-  return [type, rest.slice(0, last), rest.slice(last + 1)];
+  return { type, coin: rest.slice(0, last), interval: rest.slice(last + 1) };
 }
 
 export class HyperliquidMarketFeeds {
-  private readonly feeds = new Map<string, Feed>();
-  private readonly channels = new Map<string, Channel>();
+  private readonly table: FeedTable<Book, Feed>;
   private readonly pool: ChannelPool;
-  private readonly status: FeedStatus;
-  private stopped = false;
 
   constructor(private readonly o: HyperliquidFeedsOptions) {
-    this.status = new FeedStatus(o.venueId, o.market);
     this.pool = new ChannelPool({
       name: `${o.venueId} public`,
       url: o.wsUrl,
@@ -78,15 +71,32 @@ export class HyperliquidMarketFeeds {
       capacity: 100,
       subscribeFrames: (chs) => chs.map((c) => ({ method: 'subscribe', subscription: subscription(c) })),
       unsubscribeFrames: (chs) => chs.map((c) => ({ method: 'unsubscribe', subscription: subscription(c) })),
-      onMessage: (socket, text) => this.onMessage(socket, text),
-      onOpen: (socket) => this.onOpen(socket),
-      onDown: (chs, reason) => this.onDown(chs, reason),
+      onMessage: (_socket, text) => this.onMessage(text),
+      onOpen: (socket) => this.onOpen(socket.channels),
+      onDown: (chs, reason) => this.table.down(chs, reason),
       beforeConnect: o.beforeConnect,
       reconnectDelayMs: o.reconnectDelayMs,
       idleTimeoutMs: o.idleTimeoutMs,
       pingIntervalMs: o.pingIntervalMs,
       pingFrame: JSON.stringify({ method: 'ping' }),
       controlIntervalMs: 20,
+    });
+    this.table = new FeedTable<Book, Feed>({
+      venueId: o.venueId,
+      market: o.market,
+      channelName: (key, feed) => channelName(key, feed.instrument.coin),
+      poolOf: () => this.pool,
+      newBook: (feed) => this.awaitSnapshot({ feed, sync: new HyperliquidBookSync(), timer: undefined }),
+      // Rule 4 of book-sync.ts: withheld until the next snapshot (never a REST one while the socket is down).
+      resetBook: (book) => {
+        book.sync.reset();
+        clearTimeout(book.timer);
+        book.timer = undefined;
+      },
+      dropBook: (book) => clearTimeout(book.timer),
+      onUnsubscribed: (feed, key) => {
+        if (key.kind === 'ticker') feed.mark = undefined;
+      },
     });
   }
 
@@ -96,84 +106,49 @@ export class HyperliquidMarketFeeds {
 
   /** Snapshots ignored as older than the book they would have replaced. */
   staleSnapshots(symbol: string): number {
-    return this.feeds.get(symbol)?.book?.sync.stale ?? 0;
+    return this.table.feed(symbol)?.book?.sync.stale ?? 0;
   }
 
   subscribe(key: MarketStreamKey): void {
-    if (this.stopped) return;
+    if (this.table.isStopped) return;
     const instrument = this.o.instrument(key.symbol);
     if (!instrument) throw new Error(`${key.symbol} is not a listed instrument`);
-    const feed = this.feedFor(key.symbol, instrument);
-    const name = channelName(key, instrument.coin);
-    if (this.channels.has(name)) return;
-    this.channels.set(name, { feed, kind: key.kind, ...(key.interval ? { interval: key.interval } : {}) });
-    if (key.kind === 'orderbook') {
-      feed.book = { sync: new HyperliquidBookSync(), timer: undefined };
-      this.awaitSnapshot(feed);
-    }
-    if (key.kind === 'kline') feed.klines.set(key.interval!, undefined);
-    this.pool.add(name);
+    this.table.subscribe(key, () => {
+      const ref = { instrumentId: instrument.spec.instrumentId, venue: this.o.venueId, symbol: key.symbol };
+      return { ref, instrument, book: undefined, ticker: undefined, mark: undefined, klines: new Map() };
+    });
   }
 
   unsubscribe(key: MarketStreamKey): void {
-    const feed = this.feeds.get(key.symbol);
-    if (!feed) return;
-    const name = channelName(key, feed.instrument.coin);
-    if (!this.channels.delete(name)) return;
-    this.pool.remove(name);
-    if (key.kind === 'orderbook') {
-      clearTimeout(feed.book?.timer);
-      feed.book = undefined;
-    }
-    if (key.kind === 'ticker') {
-      feed.ticker = undefined;
-      feed.mark = undefined;
-    }
-    if (key.kind === 'kline') feed.klines.delete(key.interval!);
-    if (![...this.channels.values()].some((c) => c.feed === feed)) {
-      this.feeds.delete(key.symbol);
-      this.status.forget(key.symbol);
-    }
+    this.table.unsubscribe(key);
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    const feed = this.feeds.get(symbol);
+    const feed = this.table.feed(symbol);
     const sync = feed?.book?.sync;
     if (!feed || !sync?.isSynced) return undefined;
     return { ...feed.ref, bids: sync.book.top('bid', depth), asks: sync.book.top('ask', depth), timestamp: sync.updatedTime };
   }
 
   getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.feeds.get(symbol)?.ticker;
+    return this.table.getTicker(symbol);
   }
 
   getMark(symbol: string): MarkPriceUpdate | undefined {
-    return this.feeds.get(symbol)?.mark;
+    return this.table.feed(symbol)?.mark;
   }
 
   liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.feeds.get(symbol)?.klines.get(interval);
+    return this.table.liveKline(symbol, interval);
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const f of this.feeds.values()) clearTimeout(f.book?.timer);
-    this.feeds.clear();
-    this.channels.clear();
+    this.table.stop();
     this.pool.close();
   }
 
-  private feedFor(symbol: string, instrument: HyperliquidInstrument): Feed {
-    let feed = this.feeds.get(symbol);
-    if (!feed) {
-      feed = { ref: { instrumentId: instrument.spec.instrumentId, venue: this.o.venueId, symbol }, instrument, book: undefined, ticker: undefined, mark: undefined, klines: new Map() };
-      this.feeds.set(symbol, feed);
-    }
-    return feed;
-  }
-
-  private onMessage(_socket: PoolSocket, text: string): void {
-    if (this.stopped) return;
+  private onMessage(text: string): void {
+    if (this.table.isStopped) return;
     let msg: { channel?: unknown; data?: unknown };
     try {
       msg = JSON.parse(text) as { channel?: unknown; data?: unknown };
@@ -196,20 +171,19 @@ export class HyperliquidMarketFeeds {
     switch (type) {
       case 'l2Book': {
         const snapshot = parseL2Book(data);
-        const ch = this.channels.get(`l2Book:${snapshot.coin}`);
-        if (ch?.feed.book) this.onSnapshot(ch.feed, snapshot);
+        const book = this.table.channel(`l2Book:${snapshot.coin}`)?.feed.book;
+        if (book) this.onSnapshot(book, snapshot);
         return;
       }
       case 'trades': {
         if (!Array.isArray(data) || data.length === 0) return;
-        const coin = (data[0] as { coin?: unknown }).coin;
-        const ch = this.channels.get(`trades:${String(coin)}`);
+        const ch = this.table.channel(`trades:${String((data[0] as { coin?: unknown }).coin)}`);
         if (ch) for (const t of data) this.o.market.onTrade(parseTrade(t, ch.feed.ref));
         return;
       }
       case 'candle': {
         const d = data as { s?: unknown; i?: unknown };
-        const ch = this.channels.get(`candle:${String(d.s)}:${String(d.i)}`);
+        const ch = this.table.channel(`candle:${String(d.s)}:${String(d.i)}`);
         if (!ch) return;
         const k = parseCandle(data, ch.feed.ref, ch.interval!, this.o.clock.now());
         const prev = ch.feed.klines.get(k.interval);
@@ -221,7 +195,7 @@ export class HyperliquidMarketFeeds {
       }
       case 'activeAssetCtx':
       case 'activeSpotAssetCtx': {
-        const ch = this.channels.get(`activeAssetCtx:${String((data as { coin?: unknown }).coin)}`);
+        const ch = this.table.channel(`activeAssetCtx:${String((data as { coin?: unknown }).coin)}`);
         if (!ch) return;
         const { ticker, mark } = parseAssetCtx(data, ch.feed.ref, this.o.clock.now());
         ch.feed.ticker = ticker;
@@ -235,68 +209,53 @@ export class HyperliquidMarketFeeds {
     }
   }
 
-  private onSnapshot(feed: Feed, snapshot: L2Snapshot): void {
-    const book = feed.book;
-    if (!book) return;
-    const result: HyperliquidBookResult = book.sync.handle(snapshot);
-    const symbol = feed.ref.symbol;
-    switch (result.type) {
-      case 'synced':
-        clearTimeout(book.timer);
-        book.timer = undefined;
-        this.status.setUp(symbol);
-        this.o.market.onBookChanged(this.o.venueId, symbol);
-        return;
-      case 'stale':
-        return;
-      case 'crossed':
-        this.o.log.warn({ symbol, time: snapshot.time }, 'Hyperliquid book snapshot crossed; subscribing again');
-        this.status.setDown(symbol, 'book crossed');
-        this.o.market.onBookChanged(this.o.venueId, symbol);
-        this.awaitSnapshot(feed);
-        this.pool.resubscribe(`l2Book:${feed.instrument.coin}`);
-        return;
+  private onSnapshot(book: Book, snapshot: L2Snapshot): void {
+    const result = book.sync.handle(snapshot);
+    const { feed } = book;
+    if (result.type === 'stale') return;
+    if (result.type === 'synced') {
+      clearTimeout(book.timer);
+      book.timer = undefined;
+      this.table.status.setUp(feed.ref.symbol);
+      this.table.bookChanged(feed);
+      return;
+    }
+    this.o.log.warn({ symbol: feed.ref.symbol, time: snapshot.time }, 'Hyperliquid book snapshot crossed; subscribing again');
+    this.table.status.setDown(feed.ref.symbol, 'book crossed');
+    this.table.bookChanged(feed);
+    this.awaitSnapshot(book);
+    this.pool.resubscribe(`l2Book:${feed.instrument.coin}`);
+  }
+
+  /** A socket came (back) up: its non-book feeds are live; its books wait for their snapshot, fetched if it is slow. */
+  private onOpen(names: ReadonlySet<string>): void {
+    this.table.opened(names);
+    for (const name of names) {
+      const book = name.startsWith('l2Book:') ? this.table.channel(name)?.feed.book : undefined;
+      if (book && !book.sync.isSynced) this.awaitSnapshot(book);
     }
   }
 
-  /** Fetches the book over REST when no snapshot came within the timeout (and again, until one comes). */
-  private awaitSnapshot(feed: Feed): void {
-    const book = feed.book;
-    if (!book) return;
+  /**
+   * Fetches the book over REST when no snapshot came within the timeout (and again, until one comes): armed when the
+   * book is subscribed, when its socket (re)opens and after a crossed snapshot — never while the socket is down.
+   */
+  private awaitSnapshot(book: Book): Book {
     clearTimeout(book.timer);
     book.timer = setTimeout(() => {
       book.timer = undefined;
-      if (this.stopped || feed.book !== book || book.sync.isSynced) return;
-      this.awaitSnapshot(feed);
+      const { feed } = book;
+      if (this.table.isStopped || feed.book !== book || book.sync.isSynced) return;
+      this.awaitSnapshot(book);
       this.o.fetchBook(feed.instrument.coin).then(
         (s) => {
-          if (feed.book === book && !book.sync.isSynced && this.pool.channels.has(`l2Book:${feed.instrument.coin}`)) this.onSnapshot(feed, s);
+          if (feed.book === book && !book.sync.isSynced) this.onSnapshot(book, s);
         },
         (err: unknown) => this.o.log.warn({ symbol: feed.ref.symbol, err: errorText(err) }, 'Hyperliquid l2Book fetch failed'),
       );
     }, this.o.snapshotTimeoutMs);
     book.timer.unref?.();
-  }
-
-  /** A socket came (back) up: its non-book feeds are live at once; books wait for their snapshot. */
-  private onOpen(socket: PoolSocket): void {
-    for (const name of socket.channels) {
-      const ch = this.channels.get(name);
-      if (ch && !ch.feed.book) this.status.setUp(ch.feed.ref.symbol);
-    }
-  }
-
-  private onDown(names: ReadonlySet<string>, reason: string): void {
-    for (const name of names) {
-      const ch = this.channels.get(name);
-      if (!ch) continue;
-      if (ch.kind === 'orderbook' && ch.feed.book) {
-        ch.feed.book.sync.reset();
-        this.awaitSnapshot(ch.feed);
-        this.o.market.onBookChanged(this.o.venueId, ch.feed.ref.symbol);
-      }
-      this.status.setDown(ch.feed.ref.symbol, reason);
-    }
+    return book;
   }
 }
 

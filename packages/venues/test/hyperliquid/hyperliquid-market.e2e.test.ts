@@ -51,6 +51,19 @@ test('a dropped socket withholds the book (feed DOWN) until the next snapshot (U
   await h.until(() => bookKey(h.venue.getBook('BTC', 20)!) === truth(), 'the book after the drop');
 });
 
+test('a book the stream does not send is fetched over REST (info l2Book), and the stream takes over', async () => {
+  fake.setBook('ETH', { bids: [['3200', '5']], asks: [['3201', '4']] });
+  fake.silenceBookStream('ETH');
+  const calls = fake.calls.length;
+  await h.venue.subscribeMarket({ kind: 'orderbook', symbol: 'ETH' });
+  const eth = () => bookKey(fake.book('ETH').view(20));
+  await h.until(() => h.venue.getBook('ETH', 20) && bookKey(h.venue.getBook('ETH', 20)!) === eth(), 'the fetched book');
+  assert.ok(fake.calls.slice(calls).some((c) => c.path === '/info' && c.body.type === 'l2Book' && c.body.coin === 'ETH'));
+  fake.silenceBookStream('ETH', false);
+  fake.pushBook('ETH', { bids: [['3200.5', '1']] });
+  await h.until(() => bookKey(h.venue.getBook('ETH', 20)!) === eth(), 'the streamed book');
+});
+
 test('trades and candles', async () => {
   await h.venue.subscribeMarket({ kind: 'trade', symbol: 'BTC' });
   await h.until(() => fake.subscriptions().includes('trades:BTC'), 'the trades subscription');

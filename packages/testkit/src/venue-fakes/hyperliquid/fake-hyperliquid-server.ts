@@ -8,7 +8,7 @@
  *
  * Faults for tests: `dropSockets` (every WebSocket cut), `restart` (sockets cut and subscriptions forgotten, state
  * kept), `queue429(n)` (the next n REST requests answered 429), `queueStaleBook(coin)` (a snapshot older than the last
- * one sent). `calls` records every REST request (bodies; signatures as sent).
+ * one sent), `silenceBookStream(coin)` (no `l2Book` messages for it). `calls` records every REST request (bodies; signatures as sent).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -47,6 +47,7 @@ export class FakeHyperliquidServer {
   private readonly clients = new Set<Client>();
   private pending429 = 0;
   private readonly staleBooks = new Set<string>();
+  private readonly silentBooks = new Set<string>();
   restBaseUrl = '';
   wsBaseUrl = '';
 
@@ -101,6 +102,12 @@ export class FakeHyperliquidServer {
     this.staleBooks.add(coin);
   }
 
+  /** The stream sends no `l2Book` messages for `coin` (not even on subscribing) until called with `false`. */
+  silenceBookStream(coin: string, silent = true): void {
+    if (silent) this.silentBooks.add(coin);
+    else this.silentBooks.delete(coin);
+  }
+
   pushTrade(coin: string, t: { px: string; sz: string; side: 'B' | 'A' }): void {
     const trade = { coin, side: t.side, px: t.px, sz: t.sz, hash: '0x' + '0'.repeat(64), time: Date.now(), tid: this.market.nextTid(), users: ['0x' + '1'.repeat(40), '0x' + '2'.repeat(40)] };
     this.broadcast(`trades:${coin}`, 'trades', [trade]);
@@ -133,6 +140,7 @@ export class FakeHyperliquidServer {
   }
 
   private broadcastBook(coin: string): void {
+    if (this.silentBooks.has(coin)) return;
     if (this.staleBooks.delete(coin)) this.broadcast(`l2Book:${coin}`, 'l2Book', this.market.l2Book(coin, 1));
     this.broadcast(`l2Book:${coin}`, 'l2Book', this.market.l2Book(coin));
   }
@@ -217,7 +225,7 @@ export class FakeHyperliquidServer {
       }
       client.subs.set(key, sub);
       ws.send(JSON.stringify({ channel: 'subscriptionResponse', data: { method: 'subscribe', subscription: sub } }));
-      if (sub.type === 'l2Book' && typeof sub.coin === 'string' && this.market.books.has(sub.coin)) ws.send(JSON.stringify({ channel: 'l2Book', data: this.market.l2Book(sub.coin) }));
+      if (sub.type === 'l2Book' && typeof sub.coin === 'string' && this.market.books.has(sub.coin) && !this.silentBooks.has(sub.coin)) ws.send(JSON.stringify({ channel: 'l2Book', data: this.market.l2Book(sub.coin) }));
       if (sub.type === 'userFills' && typeof sub.user === 'string') {
         const user = sub.user.toLowerCase();
         ws.send(JSON.stringify({ channel: 'userFills', data: { isSnapshot: true, user, fills: (this.trading.fills.get(user) ?? []).slice(-2000) } }));
