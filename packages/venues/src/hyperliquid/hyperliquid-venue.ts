@@ -21,7 +21,6 @@ import { dec, str } from '@cadenza/domain';
 import type { AccountStreams } from '../kit/account-streams.ts';
 import { LiveVenue } from '../kit/live-venue.ts';
 import { spliceLiveKline } from '../kit/live-kline.ts';
-import { OrderTracker, type TrackedOrder } from '../kit/order-tracker.ts';
 import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
 import { VenueError, errorText } from '../kit/venue-error.ts';
 import { resolveHyperliquidEndpoints, type HyperliquidEndpoints, type HyperliquidVenueOptions } from './config.ts';
@@ -29,15 +28,14 @@ import { HyperliquidHttp } from './http.ts';
 import { HyperliquidMarketFeeds } from './market-feeds.ts';
 import { buildOrderWire } from './order-params.ts';
 import { HYPERLIQUID_KLINE_INTERVALS, INTERVAL_MS, parseCandle, parseL2Book, parsePerps, parseSpot, wire, type HyperliquidInstrument } from './parse.ts';
-import { orderState, orderStatusOf, parseBalances, parseFill, parseOrderStatus, parseOrderUpdate, parsePositions, parseUserFills, toVenueFill, type HyperliquidFill, type HyperliquidOrder } from './parse-account.ts';
+import { parseBalances, parseFill, parseOrderStatus, parsePositions } from './parse-account.ts';
+import { HyperliquidOrders } from './order-events.ts';
 import { roundToTick } from './prices.ts';
 import { hyperliquidPrivateStreams, type StreamKey } from './private-stream.ts';
-import { cloidOf, signerFromCredential, type HyperliquidSigner } from './signing.ts';
+import { signerFromCredential, type HyperliquidSigner } from './signing.ts';
 
 /** Coins ("BTC", "kPEPE") and spot pairs ("PURR/USDC"). */
 const SYMBOL = /^(?:[A-Za-z0-9]{1,20}|[A-Z0-9]{1,20}\/[A-Z0-9]{1,20})$/;
-/** Fills whose order id we do not know yet (they can beat the order's answer) are kept this many per account. */
-const MAX_PENDING_FILLS = 1000;
 
 export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   protected readonly klineIntervals = HYPERLIQUID_KLINE_INTERVALS;
@@ -46,16 +44,9 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   readonly http: HyperliquidHttp;
   readonly feeds: HyperliquidMarketFeeds;
   private readonly streams: AccountStreams<StreamKey>;
-  private readonly orders: OrderTracker;
+  private readonly orders: HyperliquidOrders;
   private readonly bySymbol = new Map<string, HyperliquidInstrument>();
   private readonly byCoin = new Map<string, HyperliquidInstrument>();
-  /** cloid → clientOrderId, and Hyperliquid order id → clientOrderId (fills carry the order id). */
-  private readonly byCloid = new Map<string, string>();
-  private readonly byOid = new Map<string, string>();
-  private readonly cancelRequested = new Set<string>();
-  /** Orders sent IOC (Hyperliquid's order updates do not say): a remainder it cancels is EXPIRED. */
-  private readonly iocOrders = new Set<string>();
-  private readonly pendingFills = new Map<string, HyperliquidFill[]>();
   private readonly ready = new Set<string>();
   private lastNonce = 0;
 
@@ -98,11 +89,11 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
       log: deps.log,
       ...socket,
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-      onOrderUpdates: (id, data) => this.onOrderUpdates(id, data),
-      onUserFills: (id, data) => this.onUserFills(id, data),
+      onOrderUpdates: (id, data) => this.orders.onOrderUpdates(id, data),
+      onUserFills: (id, data) => this.orders.onUserFills(id, data),
       onResubscribed: (id) => this.onResubscribed(id),
     });
-    this.orders = new OrderTracker(deps.execution);
+    this.orders = new HyperliquidOrders(deps.execution);
   }
 
   rateLimitStats(): RateLimitStats {
@@ -165,8 +156,8 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   }
 
   async submitOrder(order: VenueOrder, account: VenueAccount): Promise<void> {
-    const tracked = this.orders.track(order, 'USDC');
-    const reject = (reason: string) => this.orders.emit(tracked, { type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.deps.clock.now() });
+    const { tracked, cloid } = this.orders.track(order);
+    const reject = (reason: string) => this.orders.tracker.emit(tracked, { type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.deps.clock.now() });
     if (this.stopped) return void reject('Hyperliquid venue is stopped');
     let signer: HyperliquidSigner;
     let inst: HyperliquidInstrument;
@@ -178,10 +169,9 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
     } catch (err) {
       return void reject(errorText(err));
     }
-    const cloid = this.remember(tracked);
     const built = buildOrderWire(order, inst, cloid, marketPrice);
     if (!built.ok) return void reject(built.reason);
-    if (built.wire.t.limit.tif === 'Ioc') this.iocOrders.add(order.clientOrderId);
+    if (built.wire.t.limit.tif === 'Ioc') this.orders.markIoc(order.clientOrderId);
     try {
       await this.openAccount(order.tradingAccountId, signer);
     } catch (err) {
@@ -190,15 +180,11 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
     try {
       const statuses = await this.act(signer, { type: 'order', orders: [built.wire], grouping: 'na' }, 1);
       const s = wire.object(statuses[0], 'order status');
-      const base = { tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, timestamp: this.deps.clock.now() };
-      if (typeof s.error === 'string') return void this.orders.emit(tracked, { ...base, type: 'rejected', reason: s.error });
+      if (typeof s.error === 'string') return void reject(s.error);
       const placed = wire.object(s.resting ?? s.filled, 'resting or filled');
-      const oid = String(wire.int(placed, 'oid'));
-      this.learnOid(tracked, oid);
-      this.orders.emit(tracked, { ...base, type: 'accepted', externalOrderId: oid });
-      this.flushPending(tracked, oid);
+      this.orders.placed(tracked, String(wire.int(placed, 'oid')), this.deps.clock.now());
     } catch (err) {
-      await this.orders.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
+      await this.orders.tracker.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
         this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Hyperliquid order outcome unknown; waiting for the account stream'),
       );
     }
@@ -207,17 +193,16 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   async cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void> {
     const signer = this.signer(account);
     const inst = await this.instrument(request.symbol);
-    const tracked = this.orders.get(request.clientOrderId) ?? this.orders.track(request, 'USDC');
-    const cloid = this.remember(tracked);
+    const { tracked, cloid } = this.orders.track(request);
     const oid = request.externalOrderId ?? tracked.externalOrderId;
-    this.cancelRequested.add(request.clientOrderId);
+    this.orders.markCancelRequested(request.clientOrderId);
     const action = oid ? { type: 'cancel', cancels: [{ a: inst.asset, o: Number(oid) }] } : { type: 'cancelByCloid', cancels: [{ asset: inst.asset, cloid }] };
     const [status] = await this.act(signer, action, 1);
     if (status !== 'success') {
       const reason = typeof status === 'object' && status !== null && typeof (status as { error?: unknown }).error === 'string' ? (status as { error: string }).error : JSON.stringify(status);
       throw new VenueError(this.id, 'rejected', `Hyperliquid refused the cancel: ${reason}`);
     }
-    this.orders.emit(tracked, { type: 'cancelled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, ...(oid ? { externalOrderId: oid } : {}), reason: 'cancelled', timestamp: this.deps.clock.now() });
+    this.orders.tracker.emit(tracked, { type: 'cancelled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, ...(oid ? { externalOrderId: oid } : {}), reason: 'cancelled', timestamp: this.deps.clock.now() });
   }
 
   async fetchBalances(account: VenueAccount): Promise<Array<{ asset: string; free: string; locked: string }>> {
@@ -263,17 +248,12 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
     if (this.stopped) throw new VenueError(this.id, 'network', 'Hyperliquid venue is stopped');
     const signer = this.signer(account);
     await this.instrument(request.symbol);
-    const tracked = this.orders.track(request, 'USDC');
-    const cloid = this.remember(tracked);
+    const { tracked, cloid } = this.orders.track(request);
     await this.openAccount(request.tradingAccountId, signer);
     const order = parseOrderStatus(await this.http.info({ type: 'orderStatus', user: signer.user, oid: request.externalOrderId ? Number(request.externalOrderId) : cloid }));
     if (!order) return undefined;
-    this.learnOid(tracked, order.oid);
     const fills = order.sz === order.origSz ? [] : wire.array(await this.http.info({ type: 'userFillsByTime', user: signer.user, startTime: order.timestamp }), 'userFillsByTime').map(parseFill).filter((f) => f.oid === order.oid);
-    if (!order.tif && this.iocOrders.has(request.clientOrderId)) order.tif = 'Ioc';
-    const state = orderState(order, fills, this.cancelRequested.has(request.clientOrderId));
-    this.orders.learn(tracked, { externalOrderId: order.oid, accepted: state.status !== 'REJECTED', tradeIds: state.fills.map((f) => f.tradeId), terminal: state.status !== 'OPEN' && state.status !== 'FILLED' });
-    return state;
+    return this.orders.state(tracked, order, fills);
   }
 
   /** Signs and posts an L1 action; answers its `statuses`. Refusals (`status: "err"`) throw `rejected`. */
@@ -323,81 +303,6 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
     } catch (err) {
       this.deps.log.warn({ tradingAccountId, err: errorText(err) }, 'Hyperliquid positions not read after connecting');
     }
-  }
-
-  private remember(tracked: TrackedOrder): string {
-    const cloid = cloidOf(tracked.clientOrderId);
-    this.byCloid.set(cloid, tracked.clientOrderId);
-    return cloid;
-  }
-
-  private learnOid(tracked: TrackedOrder, oid: string): void {
-    tracked.externalOrderId = oid;
-    this.byOid.set(oid, tracked.clientOrderId);
-  }
-
-  /** `orderUpdates`: each order's status change, for the orders we track. */
-  private onOrderUpdates(tradingAccountId: string, data: unknown): void {
-    for (const raw of wire.array(data, 'orderUpdates')) {
-      const order = parseOrderUpdate(raw);
-      const clientOrderId = order.cloid ? this.byCloid.get(order.cloid) : this.byOid.get(order.oid);
-      const tracked = clientOrderId ? this.orders.get(clientOrderId) : undefined;
-      if (!tracked || tracked.tradingAccountId !== tradingAccountId) continue;
-      this.learnOid(tracked, order.oid);
-      if (!order.tif && this.iocOrders.has(tracked.clientOrderId)) order.tif = 'Ioc';
-      this.onOrderStatus(tracked, order);
-      this.flushPending(tracked, order.oid);
-    }
-  }
-
-  private onOrderStatus(tracked: TrackedOrder, order: HyperliquidOrder): void {
-    const base = { tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: order.oid, timestamp: order.statusTimestamp };
-    switch (orderStatusOf(order, this.cancelRequested.has(tracked.clientOrderId))) {
-      case 'OPEN':
-      case 'FILLED':
-        this.orders.emit(tracked, { ...base, type: 'accepted' });
-        return;
-      case 'REJECTED':
-        this.orders.emit(tracked, { ...base, type: 'rejected', reason: order.status });
-        return;
-      case 'CANCELLED':
-        this.orders.emit(tracked, { ...base, type: 'cancelled', reason: order.status });
-        return;
-      case 'EXPIRED':
-        this.orders.emit(tracked, { ...base, type: 'expired', reason: `IOC remainder cancelled by Hyperliquid (${order.status})` });
-        return;
-    }
-  }
-
-  /** `userFills`: the account's fills (the snapshot after subscribing included), each reported once. */
-  private onUserFills(tradingAccountId: string, data: unknown): void {
-    for (const fill of parseUserFills(data).fills) {
-      const clientOrderId = this.byOid.get(fill.oid);
-      const tracked = clientOrderId ? this.orders.get(clientOrderId) : undefined;
-      if (tracked && tracked.tradingAccountId === tradingAccountId) this.emitFill(tracked, fill);
-      else this.holdFill(tradingAccountId, fill);
-    }
-  }
-
-  private emitFill(tracked: TrackedOrder, fill: HyperliquidFill): void {
-    this.orders.emit(tracked, { type: 'filled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: fill.oid, ...toVenueFill(fill) });
-  }
-
-  /** A fill of an order whose id we have not learnt yet (its answer is on the way): kept until it is. */
-  private holdFill(tradingAccountId: string, fill: HyperliquidFill): void {
-    const held = this.pendingFills.get(tradingAccountId) ?? [];
-    held.push(fill);
-    if (held.length > MAX_PENDING_FILLS) held.shift();
-    this.pendingFills.set(tradingAccountId, held);
-  }
-
-  private flushPending(tracked: TrackedOrder, oid: string): void {
-    const held = this.pendingFills.get(tracked.tradingAccountId);
-    if (!held) return;
-    const mine = held.filter((f) => f.oid === oid);
-    if (mine.length === 0) return;
-    this.pendingFills.set(tracked.tradingAccountId, held.filter((f) => f.oid !== oid));
-    for (const f of mine) this.emitFill(tracked, f);
   }
 
   private onResubscribed(tradingAccountId: string): void {
