@@ -104,3 +104,23 @@ test('after a 429 nothing is sent until the back-off passes: orders are refused 
   const balances = await v.venue.fetchBalances!(account);
   assert.deepEqual(balances.find((b) => b.asset === 'USDC'), { asset: 'USDC', free: '50000', locked: '0' });
 });
+
+test('positions as Hyperliquid holds them (reported when the account stream opens), spot orders on their own asset; no key in any log line', async () => {
+  const v = make();
+  stopped.push(v.venue);
+  assert.equal(await v.venue.queryOrder!({ tradeOrderId: 'none', clientOrderId: 'hl-never-2', tradingAccountId: 'hl-acct', symbol: 'BTC' }, account), undefined);
+  const reported = await v.until(() => v.rec.executions.find((e) => e.type === 'positions' && e.tradingAccountId === 'hl-acct'), 'the positions reported on connecting');
+  const positions = await v.venue.fetchPositions(account);
+  const bare = (list: readonly object[]) => list.map(({ updatedAt: _, ...p }: { updatedAt?: number }) => p);
+  assert.deepEqual(bare('positions' in reported ? reported.positions : []), bare(positions));
+  const held = (fake.trading.info({ type: 'clearinghouseState', user: MASTER }) as { assetPositions: Array<{ position: { coin: string; szi: string } }> }).assetPositions;
+  assert.deepEqual(positions.map((p) => [p.symbol, p.side, p.quantity, p.settleAsset, p.leverage, p.marginMode]), held.map((a) => [a.position.coin, 'LONG', a.position.szi, 'USDC', 20, 'CROSS']));
+  assert.ok(positions.length > 0);
+
+  const spot = order({ symbol: 'PURR/USDC', instrumentId: 'HYPERLIQUID:PURR/USDC', limitPrice: '0.19', quantity: '100' });
+  await v.venue.submitOrder(spot, account);
+  await v.until(() => of(v.rec, spot.tradeOrderId).some((e) => e.type === 'accepted'), 'the spot order accepted');
+  assert.deepEqual((fake.trading.actions.at(-1)!.action.orders as Array<{ a: number; p: string; s: string }>).map((o) => [o.a, o.p, o.s]), [[10_000, '0.19', '100']]);
+
+  for (const rec of [h.rec, v.rec]) assert.ok(!JSON.stringify(rec.warnings).includes(KEY.slice(2, 22)), 'the key is in no log line');
+});
