@@ -72,6 +72,8 @@ export interface Order {
   stopLossTimeInForce?: string;
   /** A pending leg waits for this leg (its parent) to fill before it works. */
   parentTradeOrderId?: string;
+  /** The venue placed the list natively (Binance's order lists): it, not Cadenza, starts and cancels the legs. */
+  listAtVenue?: boolean;
 
   // ── trailing stops ──
   /** How far the trigger (`stopPrice`) follows the best price since acceptance. */

@@ -101,7 +101,23 @@ interface ExecutionBase {
   tradingAccountId: string;
   /** The venue's order id, once known. */
   externalOrderId?: string;
+  /** The venue's id of the list the order is a leg of, when the venue placed the list natively. */
+  externalOrderListId?: string;
   timestamp: EpochMs;
+}
+
+/**
+ * An order list (OCO, OTO, OTOCO) for a venue that places lists natively (`Venue.submitOrderList`): its legs, each an
+ * order the domain has recorded, with its part in the list. OCO: TAKE_PROFIT and STOP_LOSS on the list's side.
+ * OTO/OTOCO: the ENTRY (working order) and its exits on the other side, which the venue holds until the entry fills.
+ */
+export interface VenueOrderList {
+  /** Ours (`orderListId` without dashes fits the venues' client list ids). */
+  orderListId: string;
+  contingencyType: 'OCO' | 'OTO' | 'OTOCO';
+  tradingAccountId: string;
+  symbol: string;
+  legs: Array<VenueOrder & { role: 'ENTRY' | 'TAKE_PROFIT' | 'STOP_LOSS' }>;
 }
 
 /** Everything a venue reports about orders and accounts. */

@@ -93,6 +93,7 @@ export class OrderDesk {
     const listed = (req.tradeOrder as { contingencyType?: unknown }).contingencyType;
     if (listed !== undefined && listed !== null && !req.leg && this.lists) return this.lists(caller, req);
     const hold = req.leg?.hold;
+    const unfunded = hold !== undefined || req.leg?.native === 'SHARES';
     const venue = this.ctx.venues.require(account.venue);
     if (!read?.ok) throw read?.error ?? new Error('no draft read for an exchange order');
     const draft = read.draft;
@@ -124,9 +125,9 @@ export class OrderDesk {
           spec: hold ? heldStopSpec(spec, draft) : spec,
           status: instrument.status,
           book: marketBook,
-          // A held leg's funds are checked when it goes to the venue (LegSpec).
-          freeBase: hold ? UNCHECKED : this.book.free(accountId, spec.baseAsset),
-          freeQuote: hold ? UNCHECKED : this.book.free(accountId, spec.quoteAsset),
+          // A held leg's funds are checked when it goes to the venue; a native list's are its funding leg's (LegSpec).
+          freeBase: unfunded ? UNCHECKED : this.book.free(accountId, spec.baseAsset),
+          freeQuote: unfunded ? UNCHECKED : this.book.free(accountId, spec.quoteAsset),
           buffer: dec(this.ctx.config.marketLockBuffer),
         });
     if (!check.ok) throw check.error;
@@ -185,6 +186,11 @@ export class OrderDesk {
         this.ledger.open(order, check.lockAsset, dec(0));
         if (hold === 'ARMED') this.ledger.step(order, 'ACCEPT', {});
       });
+      return this.live.current(tradeOrderId);
+    }
+    if (req.leg?.native) {
+      if (unfunded) order.lockedAmount = '0';
+      this.ctx.unit.run(() => this.ledger.open(order, check.lockAsset, unfunded ? dec(0) : check.lockAmount));
       return this.live.current(tradeOrderId);
     }
     const venueOrder = toVenueOrder(order, order.quantity);

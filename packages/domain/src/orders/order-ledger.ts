@@ -70,10 +70,11 @@ export class OrderLedger {
       }
       const fields: Partial<Order> = {};
       if (e.externalOrderId !== undefined && e.externalOrderId !== order.externalOrderId) fields.externalOrderId = e.externalOrderId;
+      if (e.externalOrderListId !== undefined && e.externalOrderListId !== order.externalOrderListId) fields.externalOrderListId = e.externalOrderListId;
       switch (e.type) {
         case 'accepted':
           if (transition(order.status, 'ACCEPT').ok) this.step(order, 'ACCEPT', fields);
-          else if (fields.externalOrderId !== undefined) this.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
+          else if (fields.externalOrderId !== undefined || fields.externalOrderListId !== undefined) this.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
           return;
         case 'filled':
           this.fill(order, e, fields);

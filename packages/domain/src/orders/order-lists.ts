@@ -29,14 +29,14 @@ import type { OpenOrders } from './open-orders.ts';
 import type { OrderDesk, SubmitOrderRequest } from './order-desk.ts';
 import type { OrderLedger } from './order-ledger.ts';
 import { isTerminal } from './status-machine.ts';
+import { placeNativeList, placesNatively, type NativeLeg, type NativeListDeps } from './native-order-list.ts';
 
 const TYPES: ReadonlySet<string> = new Set(['OCO', 'OTO', 'OTOCO']);
+/** The list's own fields, which its entry order does not carry. */
+const LIST_FIELDS = ['contingencyType', 'takeProfitPrice', 'takeProfitLimitPrice', 'takeProfitTimeInForce', 'stopLossPrice', 'stopLossLimitPrice', 'stopLossTimeInForce'] as const;
 const bad = (message: string) => new DomainError('INVALID_ORDER_PARAMETERS', message);
 
-export interface OrderListsDeps {
-  live: OpenOrders;
-  ledger: OrderLedger;
-  desk: OrderDesk;
+export interface OrderListsDeps extends NativeListDeps {
   instruments: InstrumentCatalog;
 }
 
@@ -78,6 +78,33 @@ export class OrderLists {
       } as RpcTradeOrder,
     });
 
+    const venueId = this.deps.instruments.get(t.instrumentId)?.spec.venue;
+    const venue = venueId !== undefined ? this.ctx.venues.get(venueId) : undefined;
+    if (placesNatively(venue, type as ContingencyType, t.orderType ?? undefined)) {
+      // The venue runs the list (native-order-list.ts): the legs as the emulation would make them, sent together.
+      const native: NativeLeg[] = [];
+      if (type === 'OCO') {
+        const legs = exit(t.orderSide, t.quantity);
+        if (t.clientOrderId) legs.tp.clientOrderId = t.clientOrderId;
+        this.refuseImmediateStop(t.instrumentId, t.orderSide, sl!);
+        native.push({ role: 'TAKE_PROFIT', request: { ...base, tradeOrder: legs.tp, leg: { fields: leg('TAKE_PROFIT') } }, funds: true });
+        native.push({ role: 'STOP_LOSS', request: { ...base, tradeOrder: legs.sl, leg: { fields: leg('STOP_LOSS') } }, funds: false });
+      } else {
+        const entryOrder: RpcTradeOrder = { ...t };
+        for (const k of LIST_FIELDS) delete (entryOrder as RpcTradeOrderWithExtensions)[k];
+        const legs = exit(t.orderSide === 'BUY' ? 'SELL' : 'BUY', t.quantity);
+        native.push({ role: 'ENTRY', request: { ...base, tradeOrder: entryOrder, leg: { fields: leg('ENTRY') } }, funds: true });
+        if (tp) native.push({ role: 'TAKE_PROFIT', request: { ...base, tradeOrder: legs.tp, leg: { fields: leg('TAKE_PROFIT') } }, funds: false });
+        if (sl) native.push({ role: 'STOP_LOSS', request: { ...base, tradeOrder: legs.sl, leg: { fields: leg('STOP_LOSS') } }, funds: false });
+      }
+      const key = req.idempotencyKey ?? t.idempotencyKey;
+      if (key !== undefined) native[0]!.request.idempotencyKey = key;
+      const repeat = key !== undefined ? this.deps.live.duplicateOf(req.tradingAccountId, key, undefined) : undefined;
+      if (repeat !== undefined) return this.answer(req, this.deps.live.current(repeat));
+      const placed = await placeNativeList(this.ctx, this.deps, caller, venue, { orderListId, contingencyType: type as ContingencyType, tradingAccountId: req.tradingAccountId }, native);
+      return this.answer(req, placed[0]!);
+    }
+
     if (type === 'OCO') {
       const legs = exit(t.orderSide, t.quantity);
       if (t.clientOrderId) legs.tp.clientOrderId = t.clientOrderId;
@@ -99,7 +126,7 @@ export class OrderLists {
     }
 
     const entryOrder: RpcTradeOrder = { ...t };
-    for (const k of ['contingencyType', 'takeProfitPrice', 'takeProfitLimitPrice', 'takeProfitTimeInForce', 'stopLossPrice', 'stopLossLimitPrice', 'stopLossTimeInForce'] as const) delete (entryOrder as RpcTradeOrderWithExtensions)[k];
+    for (const k of LIST_FIELDS) delete (entryOrder as RpcTradeOrderWithExtensions)[k];
     // The entry answers at once (the list's children are made after it): awaitClosed waits for the list's answer.
     const { awaitClosed: _wait, ...entryReq } = req;
     const entry = await this.deps.desk.submit(caller, { ...entryReq, tradeOrder: entryOrder, leg: { fields: leg('ENTRY') } });
@@ -126,7 +153,8 @@ export class OrderLists {
 
   /** An order of a list changed (called once its change is committed). */
   changed(o: Order): void {
-    if (o.orderListId === undefined) return;
+    // A list its venue placed natively is the venue's to run.
+    if (o.orderListId === undefined || o.listAtVenue) return;
     this.track(o);
     // Out of the venue's call stack: venues report inside their own commands.
     queueMicrotask(() => void this.react(o.tradeOrderId).catch((err: unknown) => this.ctx.log.error({ err, tradeOrderId: o.tradeOrderId }, 'order list step failed')));

@@ -35,6 +35,12 @@ export interface SubmitOrderRequest {
 export interface LegSpec {
   fields: Partial<Order>;
   hold?: 'PENDING' | 'ARMED';
+  /**
+   * A leg of a list the venue places natively: recorded SUBMITTED, not sent (the list goes to the venue whole, from
+   * order-lists.ts). `FUNDS`: the leg whose funds the list uses, checked and locked; `SHARES`: a leg using the same
+   * funds (the other exit of an OCO, an entry's exits), which locks nothing.
+   */
+  native?: 'FUNDS' | 'SHARES';
 }
 
 /** Takes a submit that names a `contingencyType` (order-lists.ts). */

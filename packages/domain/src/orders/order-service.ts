@@ -72,7 +72,7 @@ export class OrderService {
     this.execution = execution;
     this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault, derivatives: positions.derivatives });
     this.queries = new OrderQueries(ctx, accounts, live);
-    const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, instruments });
+    const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, instruments, accounts, vault });
     this.lists = lists;
     this.desk.lists = (caller, req) => lists.submit(caller, req);
     live.changed = (o) => lists.changed(o);

@@ -33,7 +33,7 @@
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { BookSnapshot, ExternalMarketData, FundingSettlement, KlineUpdate, MarkPriceUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
 import type { DecimalString, EpochMs, VenueId } from '../model/primitives.ts';
-import type { AmendRequest, CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderState, VenuePosition } from '../model/venue-order.ts';
+import type { AmendRequest, CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderList, VenueOrderState, VenuePosition } from '../model/venue-order.ts';
 
 /** Where a venue reports market data. Must not throw; must be cheap (called on the venue's hot path). */
 export interface MarketDataSink {
@@ -60,6 +60,11 @@ export interface VenueCapabilities {
   requiresCredential: boolean;
   marketData: boolean;
   trading: boolean;
+  /**
+   * The order lists the venue places natively (`submitOrderList`), and the order types an OTO/OTOCO's working order
+   * may have there; any other list is emulated by Cadenza (orders/order-lists.ts).
+   */
+  orderLists?: { types: ReadonlyArray<'OCO' | 'OTO' | 'OTOCO'>; workingTypes: readonly string[] };
 }
 
 export interface Venue {
@@ -91,6 +96,13 @@ export interface Venue {
    * refuses them. Queue priority follows the venue's own rule (PAPER: kept when only the quantity goes down).
    */
   amendOrder?(request: AmendRequest, account: VenueAccount): Promise<void>;
+  /**
+   * Places an order list natively (venues with `capabilities.orderLists`): every leg is an order the domain has
+   * recorded, and each leg's outcome is reported as any order's, by its `tradeOrderId` (with `externalOrderListId`).
+   * A leg the venue holds until its entry fills is reported `accepted` only once it works. Throws when nothing was
+   * placed (each leg then stays as recorded, for the caller to close).
+   */
+  submitOrderList?(list: VenueOrderList, account: VenueAccount): Promise<void>;
 
   /**
    * The venue's current view of one of our orders, with its fills — or `undefined` when the venue has no such order

@@ -57,6 +57,17 @@ async function loginAndConnect(): Promise<Centrifuge> {
   return client;
 }
 
+/** The account channel's publications, from the moment this resolves. */
+async function accountEvents(tradingAccountId: string): Promise<any[]> {
+  const events: any[] = [];
+  const sub = client!.newSubscription(`tradingAccount:${tradingAccountId}`);
+  sub.on('publication', (ctx: PublicationContext) => events.push(ctx.data));
+  const subscribed = new Promise<void>((resolve) => sub.once('subscribed', () => resolve()));
+  sub.subscribe();
+  await subscribed;
+  return events;
+}
+
 async function rpc(method: string, params: unknown): Promise<{ data?: any; error?: { code: number; message: string } }> {
   return (await (await loginAndConnect()).rpc(method, params)).data as never;
 }
@@ -129,12 +140,7 @@ test('a Binance account with API keys trades through Cadenza: balances, a restin
   const usdt = portfolio.data.balances.find((b: { securitySymbol: string }) => b.securitySymbol === 'USDT');
   assert.equal(Number(usdt.total), 10000, 'balances come from /api/v3/account');
 
-  const events: any[] = [];
-  const asub = client!.newSubscription(`tradingAccount:${tradingAccountId}`);
-  asub.on('publication', (ctx: PublicationContext) => events.push(ctx.data));
-  const asubscribed = new Promise<void>((resolve) => asub.once('subscribed', () => resolve()));
-  asub.subscribe();
-  await asubscribed;
+  const events = await accountEvents(tradingAccountId);
 
   const placed = await rpc('command.trade_order.submit', {
     tradingAccountId,
@@ -162,4 +168,36 @@ test('a Binance account with API keys trades through Cadenza: balances, a restin
   assert.equal(refused.error, undefined, JSON.stringify(refused.error));
   assert.equal(refused.data.status, 'REJECTED');
   assert.match(refused.data.rejectReason, /-2010: Account has insufficient balance/);
+});
+
+test('an OCO on a Binance account is Binance\'s own order list: one request, both legs work at Binance, the take-profit fills and Binance expires the stop-loss', async () => {
+  const acct = await rpc('command.trading_account.create', { tradingAccount: { venue: 'BINANCE', nickname: 'binance lists' } });
+  const tradingAccountId = acct.data.tradingAccountId as string;
+  await rpc('command.credential.create', { tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: API_KEY, secretKey: SECRET });
+  assert.equal((await rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).data.status, 'ACTIVE');
+  const events = await accountEvents(tradingAccountId);
+
+  const before = fake.requests.length;
+  const tp = await rpc('command.trade_order.submit', {
+    tradingAccountId,
+    tradeOrder: { instrumentId: 'BINANCE:BTC/USDT', orderSide: 'SELL', quantity: '0.01', contingencyType: 'OCO', takeProfitPrice: '66000.00', stopLossPrice: '62000.00' },
+  });
+  assert.equal(tp.error, undefined, JSON.stringify(tp.error));
+  assert.deepEqual([tp.data.orderListRole, tp.data.contingencyType, tp.data.emulated], ['TAKE_PROFIT', 'OCO', undefined]);
+  const posts = fake.requests.slice(before).filter((r) => r.method === 'POST');
+  assert.deepEqual(posts.map((r) => r.path), ['/api/v3/orderList/oco'], 'one list request, no single orders');
+  assert.equal(posts[0]!.params.get('listClientOrderId'), tp.data.orderListId.replace(/-/g, ''));
+
+  const leg = (role: string, status: string) => (e: any) => e.type === 'event.trade_order.updated' && e.data.orderListId === tp.data.orderListId && e.data.orderListRole === role && e.data.status === status;
+  const legs = async () => Object.fromEntries((await rpc('query.trade_order.list', { tradingAccountId, orderListId: tp.data.orderListId })).data.map((o: any) => [o.orderListRole, o]));
+  await eventually(() => events.some(leg('TAKE_PROFIT', 'ACCEPTED')) && events.some(leg('STOP_LOSS', 'ACCEPTED')), 'both legs ACCEPTED');
+  const now = await legs();
+  assert.deepEqual([now.TAKE_PROFIT.status, now.STOP_LOSS.status], ['ACCEPTED', 'ACCEPTED'], 'both legs work at Binance (nothing held by Cadenza)');
+  assert.equal(now.STOP_LOSS.emulated, undefined);
+  assert.ok(now.TAKE_PROFIT.externalOrderListId && now.TAKE_PROFIT.externalOrderListId === now.STOP_LOSS.externalOrderListId, 'Binance\'s list id on both legs');
+
+  fake.fillResting(API_KEY, posts[0]!.params.get('aboveClientOrderId')!);
+  await eventually(() => events.some(leg('STOP_LOSS', 'EXPIRED')) && events.some(leg('TAKE_PROFIT', 'FILLED')), 'take-profit FILLED, stop-loss EXPIRED');
+  const done = await legs();
+  assert.deepEqual([done.TAKE_PROFIT.status, done.TAKE_PROFIT.executedQuantity, done.STOP_LOSS.status, done.STOP_LOSS.executedQuantity], ['FILLED', '0.01', 'EXPIRED', '0']);
 });

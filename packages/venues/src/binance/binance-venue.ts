@@ -14,6 +14,8 @@
  *    and adopts the order, so its later user-stream reports are delivered even if it was placed before a restart.
  *    When an account's user data subscription comes back after a drop, Binance does not replay what it sent
  *    meanwhile: the venue reports `resync` and the domain asks `queryOrder` about the account's open orders.
+ *  - Order lists (OCO, OTO, OTOCO) go to Binance's `orderList/*` endpoints (`submitOrderList`); each leg is tracked
+ *    and reported as an order, `listStatus` events report a refused list's legs.
  *  - Binance keeps the ledger (`ledger: 'venue'`): balances come from `/api/v3/account` and
  *    `outboundAccountPosition` events.
  */
@@ -26,12 +28,14 @@ import type {
   VenueAccount,
   VenueCredential,
   VenueDeps,
+  VenueCapabilities,
   VenueOrder,
+  VenueOrderList,
   VenueOrderState,
 } from '@cadenza/domain';
 import { resolveEndpoints, type BinanceEndpoints, type BinanceVenueOptions } from './config.ts';
 import { BinanceRestClient } from './http/rest-client.ts';
-import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderReport, type AccountBalance, type AccountTrade } from './http/parse.ts';
+import { BINANCE_KLINE_INTERVALS, parseAccountBalances, parseExchangeInfo, parseKlines, parseMyTrades, parseOrderListReport, parseOrderReport, type AccountBalance, type AccountTrade } from './http/parse.ts';
 import { spliceLiveKline } from '../kit/live-kline.ts';
 import { LiveVenue, isSymbol } from '../kit/live-venue.ts';
 import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
@@ -42,7 +46,8 @@ import { toVenueOrderState } from './order-state.ts';
 import { SymbolDirectory, toExternalSymbol } from './symbols.ts';
 import { createSigner, type RequestSigner } from './signing.ts';
 import { BinanceUserStream } from './ws/user-stream-client.ts';
-import { mapExecutionReport, parseAccountPosition, parseExecutionReport, reportOrderKey } from './user-data.ts';
+import { mapExecutionReport, parseAccountPosition, parseExecutionReport, parseListStatus, reportOrderKey } from './user-data.ts';
+import { buildOrderListParams } from './http/order-list-params.ts';
 import { BinanceVenueError, NO_SUCH_ORDER } from './errors.ts';
 import { VenueError } from '../kit/venue-error.ts';
 import type { WireObject } from './wire.ts';
@@ -51,6 +56,8 @@ import { isZeroDecimal } from '@cadenza/domain';
 
 export class BinanceVenue extends LiveVenue implements RateLimitReporter {
   protected readonly klineIntervals: readonly string[] = BINANCE_KLINE_INTERVALS;
+  /** Order lists are Binance's own (`submitOrderList`); an OTO/OTOCO's entry must be LIMIT or LIMIT_MAKER there. */
+  override readonly capabilities: VenueCapabilities = { ledger: 'venue', requiresCredential: true, marketData: true, trading: true, orderLists: { types: ['OCO', 'OTO', 'OTOCO'], workingTypes: ['LIMIT', 'LIMIT_MAKER'] } };
   readonly endpoints: BinanceEndpoints;
   readonly rest: BinanceRestClient;
   protected readonly feeds: MarketFeeds;
@@ -170,6 +177,49 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
       this.orders.emitReport(tracked, parseOrderReport(body), this.deps.clock.now());
     } catch (err) {
       await this.handleSubmitError(tracked, order, signer, err, reject);
+    }
+  }
+
+  /**
+   * Places an OCO, OTO or OTOCO on Binance's order-list endpoints (http/order-list-params.ts). Each leg is tracked by
+   * its clientOrderId and reported as any order is (the list's id as `externalOrderListId`), from the list's answer
+   * and the user data stream; legs Binance holds until the entry fills are reported once they work. A refusal
+   * reports every leg `rejected` with Binance's words; an unknown outcome leaves the legs to reconciliation.
+   */
+  async submitOrderList(list: VenueOrderList, account: VenueAccount): Promise<void> {
+    const quote = this.directory.quoteAsset(list.symbol);
+    const tracked = list.legs.map((leg) => this.orders.track(leg, quote));
+    const reject = (reason: string) => {
+      for (const [i, t] of tracked.entries()) this.orders.emit(t, { type: 'rejected', tradeOrderId: list.legs[i]!.tradeOrderId, tradingAccountId: list.tradingAccountId, reason, timestamp: this.deps.clock.now() });
+    };
+    if (this.stopped) return void reject('Binance venue is stopped');
+    if (!account.credential) return void reject('this trading account has no Binance API credential');
+    if (!isSymbol(list.symbol)) return void reject(`symbol must be BASE/QUOTE, got ${list.symbol}`);
+    let signer: RequestSigner;
+    try {
+      signer = createSigner(account.credential);
+    } catch (err) {
+      return void reject(err instanceof Error ? err.message : String(err));
+    }
+    const built = buildOrderListParams(list, this.directory.external(list.symbol));
+    if (!built.ok) return void reject(built.reason);
+    await this.userStream.subscribe(list.tradingAccountId, signer).catch((err: unknown) =>
+      this.deps.log.warn({ tradingAccountId: list.tradingAccountId, err: err instanceof Error ? err.message : String(err) }, 'Binance user data stream unavailable; relying on REST answers'),
+    );
+    let answer;
+    try {
+      answer = parseOrderListReport(await this.rest.signed('POST', built.path, built.params, signer));
+    } catch (err) {
+      if (err instanceof VenueError && (err.kind === 'unknown-outcome' || err.kind === 'network')) {
+        this.deps.log.error({ orderListId: list.orderListId, err: err.message }, 'Binance order list outcome unknown; its legs are reconciled');
+        return;
+      }
+      return void reject(err instanceof Error ? err.message : String(err));
+    }
+    const now = this.deps.clock.now();
+    for (const report of answer.orderReports) {
+      const t = this.orders.get(report.clientOrderId);
+      if (t) this.orders.emitReport(t, report, now, String(answer.orderListId));
     }
   }
 
@@ -318,6 +368,17 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
           if (!tracked || tracked.tradingAccountId !== tradingAccountId) return;
           const mapped = mapExecutionReport(report, tracked);
           if (mapped) this.orders.emit(tracked, mapped);
+          return;
+        }
+        case 'listStatus': {
+          // The legs report themselves; a list Binance refused reports them rejected, with its reason.
+          const status = parseListStatus(event);
+          if (status.listOrderStatus !== 'REJECT') return;
+          for (const id of status.clientOrderIds) {
+            const tracked = this.orders.get(id);
+            if (!tracked || tracked.tradingAccountId !== tradingAccountId) continue;
+            this.orders.emit(tracked, { type: 'rejected', tradeOrderId: tracked.tradeOrderId, tradingAccountId, externalOrderListId: String(status.orderListId), reason: status.rejectReason, timestamp: status.transactionTime });
+          }
           return;
         }
         case 'outboundAccountPosition':

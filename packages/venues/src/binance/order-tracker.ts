@@ -9,10 +9,14 @@ import type { OrderReport } from './http/parse.ts';
 export type { OrderEvent, TrackedOrder } from '../kit/order-tracker.ts';
 
 export class OrderTracker extends KitOrderTracker {
-  /** Emits what a REST order answer (POST FULL/ACK, GET, DELETE) says about the order. */
-  emitReport(t: TrackedOrder, report: OrderReport, now: number): void {
-    const base = { tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, externalOrderId: String(report.orderId) };
+  /**
+   * Emits what a REST order answer (POST FULL/ACK, GET, DELETE; a leg's report in an order list's answer) says about
+   * the order. A leg Binance holds until its list's entry fills (PENDING_NEW) is not working yet: nothing to report.
+   */
+  emitReport(t: TrackedOrder, report: OrderReport, now: number, externalOrderListId?: string): void {
+    const base = { tradeOrderId: t.tradeOrderId, tradingAccountId: t.tradingAccountId, externalOrderId: String(report.orderId), ...(externalOrderListId !== undefined ? { externalOrderListId } : {}) };
     const at = report.transactTime ?? now;
+    if (report.status === 'PENDING_NEW') return;
     if (report.status !== 'REJECTED') this.emit(t, { ...base, type: 'accepted', timestamp: at });
     for (const f of report.fills) {
       this.emit(t, { ...base, type: 'filled', tradeId: f.tradeId, price: f.price, quantity: f.quantity, fee: f.fee, feeAsset: f.feeAsset, liquidity: 'TAKER', timestamp: at });
@@ -20,7 +24,6 @@ export class OrderTracker extends KitOrderTracker {
     switch (report.status) {
       case undefined:
       case 'NEW':
-      case 'PENDING_NEW':
       case 'PARTIALLY_FILLED':
       case 'FILLED':
       case 'PENDING_CANCEL':

@@ -3,7 +3,7 @@
  * User Data Stream events → ExecutionEvents. Pure: the caller supplies which of our orders a Binance client
  * order id belongs to. Binance's execution types (`x`) map as follows:
  *
- *   NEW → accepted · TRADE → filled (tradeId `t`, price `L`, qty `l`, fee `n` in `N`, maker `m`)
+ *   NEW → accepted (a list's pending leg, status PENDING_NEW: nothing until it works) · TRADE → filled (tradeId `t`, price `L`, qty `l`, fee `n` in `N`, maker `m`)
  *   CANCELED → cancelled · REJECTED → rejected (reason `r`) · EXPIRED → expired
  *   TRADE_PREVENTION → expired (order status EXPIRED_IN_MATCH, self-trade prevention)
  *   REPLACED, AMENDMENT → nothing to report (we never amend)
@@ -37,6 +37,8 @@ export interface ExecutionReport {
   tradeId: number;
   isMaker: boolean;
   transactionTime: number;
+  /** The order list the order is a leg of (`g`; absent or -1 when none). */
+  orderListId?: number;
 }
 
 /** executionReport payload → ExecutionReport; an unknown execution type throws. */
@@ -61,6 +63,7 @@ export function parseExecutionReport(raw: unknown): ExecutionReport {
     tradeId: int(o, 't'),
     isMaker: bool(o, 'm'),
     transactionTime: int(o, 'T'),
+    ...(typeof o.g === 'number' && o.g >= 0 ? { orderListId: o.g } : {}),
   };
 }
 
@@ -83,11 +86,13 @@ export function mapExecutionReport(report: ExecutionReport, ref: OrderRef): Orde
     tradeOrderId: ref.tradeOrderId,
     tradingAccountId: ref.tradingAccountId,
     externalOrderId: String(report.orderId),
+    ...(report.orderListId !== undefined ? { externalOrderListId: String(report.orderListId) } : {}),
     timestamp: report.transactionTime,
   };
   switch (report.executionType) {
     case 'NEW':
-      return { ...base, type: 'accepted' };
+      // A list's leg held until its entry fills is placed PENDING_NEW: it works (NEW) only later.
+      return report.orderStatus === 'PENDING_NEW' ? undefined : { ...base, type: 'accepted' };
     case 'TRADE':
       return {
         ...base,
@@ -152,4 +157,26 @@ export function parseWsApiMessage(text: string): WsApiMessage {
     };
   }
   return { kind: 'unknown', raw: o };
+}
+
+/** A `listStatus` event: an order list's status and its legs' client order ids. */
+export interface ListStatus {
+  orderListId: number;
+  /** EXECUTING, ALL_DONE or REJECT. */
+  listOrderStatus: string;
+  /** Why Binance refused the list (`r`), NONE otherwise. */
+  rejectReason: string;
+  clientOrderIds: string[];
+  transactionTime: number;
+}
+
+export function parseListStatus(raw: unknown): ListStatus {
+  const o = asObject(raw, 'listStatus');
+  return {
+    orderListId: int(o, 'g'),
+    listOrderStatus: str(o, 'L'),
+    rejectReason: str(o, 'r'),
+    clientOrderIds: asArray(o.O, 'O').map((leg, i) => str(asObject(leg, `O[${i}]`), 'c')),
+    transactionTime: int(o, 'T'),
+  };
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import type { VenueAccount, VenueOrder } from '@cadenza/domain';
+import type { VenueAccount, VenueOrder, VenueOrderList } from '@cadenza/domain';
 import { startFakeBinanceServer, type FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
 import { connectVenue, type Harness } from './venue-harness.ts';
 import type { OrderEvent } from '../../src/binance/order-tracker.ts';
@@ -59,7 +59,7 @@ describe('BinanceVenue trading against the fake Binance', () => {
   });
 
   test('capabilities: Binance keeps the ledger and needs a credential', () => {
-    assert.deepEqual(h.venue.capabilities, { ledger: 'venue', requiresCredential: true, marketData: true, trading: true });
+    assert.deepEqual(h.venue.capabilities, { ledger: 'venue', requiresCredential: true, marketData: true, trading: true, orderLists: { types: ['OCO', 'OTO', 'OTOCO'], workingTypes: ['LIMIT', 'LIMIT_MAKER'] } });
   });
 
   test('a resting LIMIT is accepted once (REST answer and execution report), then a maker fill arrives on the user stream', async () => {
@@ -309,6 +309,86 @@ describe('BinanceVenue trading against the fake Binance', () => {
     const pages = fake.requests.filter((r) => r.path === '/api/v3/myTrades' && r.params.get('orderId') === state?.externalOrderId);
     const thousandth = state!.fills[999]!.tradeId;
     assert.deepEqual(pages.map((r) => r.params.get('fromId')), [null, '0', String(Number(thousandth) + 1)], 'a full first page restarts from the oldest trade, then pages on');
+  });
+
+  // Order lists on Binance's own endpoints (http/order-list-params.ts); the fake checks each request as Binance does.
+  const leg = (role: VenueOrderList['legs'][number]['role'], patch: Partial<VenueOrder>) => ({ ...order(patch), role });
+  const list = (contingencyType: VenueOrderList['contingencyType'], legs: VenueOrderList['legs']): VenueOrderList => ({
+    orderListId: `0193aaaa-bbbb-7ccc-8ddd-${String(++seq).padStart(12, '0')}`, contingencyType, tradingAccountId: hmacAccount.tradingAccountId, symbol: 'BTC/USDT', legs,
+  });
+
+  test('an OCO goes to POST /api/v3/orderList/oco, both legs work; the take-profit fills and the stop-loss expires, each leg reported once with the list id', async () => {
+    const tp = leg('TAKE_PROFIT', { side: 'SELL', orderType: 'LIMIT', limitPrice: '66000.00', quantity: '0.01' });
+    const sl = leg('STOP_LOSS', { side: 'SELL', orderType: 'STOP_LOSS', limitPrice: undefined, stopPrice: '62000.00', quantity: '0.01' });
+    const oco = list('OCO', [tp, sl]);
+    await h.venue.submitOrderList!(oco, hmacAccount);
+    const sent = fake.requests.find((r) => r.path === '/api/v3/orderList/oco')!;
+    assert.ok(sent.params.get('signature'), 'signed');
+    assert.deepEqual(
+      Object.fromEntries([...sent.params].filter(([k]) => !['timestamp', 'recvWindow', 'signature'].includes(k))),
+      { symbol: 'BTCUSDT', listClientOrderId: oco.orderListId.replace(/-/g, ''), side: 'SELL', quantity: '0.01', aboveType: 'LIMIT_MAKER', abovePrice: '66000.00', aboveClientOrderId: tp.clientOrderId, belowType: 'STOP_LOSS', belowStopPrice: '62000.00', belowClientOrderId: sl.clientOrderId, newOrderRespType: 'FULL' },
+    );
+    assert.deepEqual([types(h, tp.tradeOrderId), types(h, sl.tradeOrderId)], [['accepted'], ['accepted']]);
+    const listId = (of(h, tp.tradeOrderId)[0] as { externalOrderListId?: string }).externalOrderListId;
+    assert.ok(listId && listId === (of(h, sl.tradeOrderId)[0] as { externalOrderListId?: string }).externalOrderListId, 'both legs carry the list id');
+
+    fake.fillResting(HMAC_KEY, tp.clientOrderId);
+    await h.until(() => types(h, sl.tradeOrderId).includes('expired') || undefined, 'the stop-loss expires');
+    assert.deepEqual(types(h, tp.tradeOrderId), ['accepted', 'filled']);
+    assert.deepEqual(types(h, sl.tradeOrderId), ['accepted', 'expired']);
+    assert.equal(fake.accounts.get(HMAC_KEY)!.byClientId(sl.clientOrderId)!.status, 'EXPIRED');
+  });
+
+  test('an OTOCO goes to /api/v3/orderList/otoco: the exits wait (not reported) until the entry fills, then work; cancelling one cancels the list', async () => {
+    const entry = leg('ENTRY', { side: 'BUY', orderType: 'LIMIT', limitPrice: '63000.00', quantity: '0.01' });
+    const tp = leg('TAKE_PROFIT', { side: 'SELL', orderType: 'LIMIT', limitPrice: '65000.00', quantity: '0.01' });
+    const sl = leg('STOP_LOSS', { side: 'SELL', orderType: 'STOP_LOSS_LIMIT', limitPrice: '61900.00', stopPrice: '62000.00', quantity: '0.01' });
+    await h.venue.submitOrderList!(list('OTOCO', [entry, tp, sl]), hmacAccount);
+    const sent = fake.requests.filter((r) => r.path === '/api/v3/orderList/otoco').at(-1)!;
+    const p = Object.fromEntries(sent.params);
+    assert.deepEqual(
+      [p.workingType, p.workingSide, p.workingPrice, p.workingTimeInForce, p.pendingSide, p.pendingQuantity, p.pendingAboveType, p.pendingAbovePrice, p.pendingBelowType, p.pendingBelowStopPrice, p.pendingBelowPrice, p.pendingBelowTimeInForce],
+      ['LIMIT', 'BUY', '63000.00', 'GTC', 'SELL', '0.01', 'LIMIT_MAKER', '65000.00', 'STOP_LOSS_LIMIT', '62000.00', '61900.00', 'GTC'],
+    );
+    assert.deepEqual([types(h, entry.tradeOrderId), types(h, tp.tradeOrderId), types(h, sl.tradeOrderId)], [['accepted'], [], []], 'the exits are PENDING_NEW at Binance: not working yet');
+    fake.fillResting(HMAC_KEY, entry.clientOrderId);
+    await h.until(() => (types(h, tp.tradeOrderId).includes('accepted') && types(h, sl.tradeOrderId).includes('accepted')) || undefined, 'the exits work once the entry filled');
+    assert.deepEqual(types(h, entry.tradeOrderId), ['accepted', 'filled']);
+    await h.venue.cancelOrder({ tradeOrderId: sl.tradeOrderId, clientOrderId: sl.clientOrderId, tradingAccountId: hmacAccount.tradingAccountId, symbol: 'BTC/USDT' }, hmacAccount);
+    await h.until(() => types(h, tp.tradeOrderId).includes('cancelled') || undefined, 'the take-profit goes with the list');
+    assert.deepEqual(types(h, sl.tradeOrderId), ['accepted', 'cancelled']);
+  });
+
+  test('the fake refuses lists as Binance does, and every leg is reported rejected with its words', async () => {
+    // SELL OCO with the take-profit under the market: the prices are on the wrong sides.
+    const tp = leg('TAKE_PROFIT', { side: 'SELL', orderType: 'LIMIT', limitPrice: '63000.00', quantity: '0.01' });
+    const sl = leg('STOP_LOSS', { side: 'SELL', orderType: 'STOP_LOSS', limitPrice: undefined, stopPrice: '62000.00', quantity: '0.01' });
+    await h.venue.submitOrderList!(list('OCO', [tp, sl]), hmacAccount);
+    for (const l of [tp, sl]) {
+      const e = of(h, l.tradeOrderId);
+      assert.deepEqual(e.map((x) => x.type), ['rejected']);
+      assert.match((e[0] as { reason: string }).reason, /relationship of the prices/);
+    }
+    // A MARKET entry cannot be an OTO's working order.
+    const entry = leg('ENTRY', { side: 'BUY', orderType: 'MARKET', limitPrice: undefined, quantity: '0.01' });
+    const exit = leg('TAKE_PROFIT', { side: 'SELL', orderType: 'LIMIT', limitPrice: '65000.00', quantity: '0.01' });
+    await h.venue.submitOrderList!(list('OTO', [entry, exit]), hmacAccount);
+    assert.match((of(h, entry.tradeOrderId)[0] as { reason: string }).reason, /LIMIT or LIMIT_MAKER/);
+    // Straight at the fake: a mandatory parameter missing, one sent that the type does not take, a wrong pair.
+    const post = async (path: string, params: Record<string, string>) => {
+      const { createHmac } = await import('node:crypto');
+      const q = new URLSearchParams({ ...params, timestamp: String(fake.serverTime()) }).toString();
+      const res = await fetch(`${fake.restBaseUrl}${path}?${q}&signature=${createHmac('sha256', HMAC_SECRET).update(q).digest('hex')}`, { method: 'POST', headers: { 'x-mbx-apikey': HMAC_KEY } });
+      return (await res.json()) as { code: number; msg: string };
+    };
+    const oco = { symbol: 'BTCUSDT', side: 'SELL', quantity: '0.01', aboveType: 'LIMIT_MAKER', abovePrice: '66000.00', belowType: 'STOP_LOSS', belowStopPrice: '62000.00' };
+    assert.equal((await post('/api/v3/orderList/oco', { ...oco, abovePrice: '' })).code, -1102);
+    assert.equal((await post('/api/v3/orderList/oco', { ...oco, aboveTimeInForce: 'GTC' })).code, -1106);
+    assert.equal((await post('/api/v3/orderList/oco', { ...oco, belowType: 'TAKE_PROFIT', belowStopPrice: '62000.00' })).code, -1014);
+    const otoco = { symbol: 'BTCUSDT', workingType: 'LIMIT', workingSide: 'BUY', workingPrice: '63000.00', workingQuantity: '0.01', workingTimeInForce: 'GTC', pendingSide: 'SELL', pendingQuantity: '0.01', pendingAboveType: 'LIMIT_MAKER', pendingAbovePrice: '65000.00', pendingBelowType: 'STOP_LOSS', pendingBelowStopPrice: '64000.00' };
+    assert.equal((await post('/api/v3/orderList/otoco', otoco)).code, -2010, 'the stop above the entry price');
+    const placed = await post('/api/v3/orderList/oco', oco);
+    assert.ok('orderListId' in placed, `a good OCO is placed: ${JSON.stringify(placed)}`);
   });
 
   test('the user stream resubscribes after its connection drops', async () => {

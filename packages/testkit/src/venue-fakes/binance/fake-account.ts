@@ -34,11 +34,14 @@ export interface FakeOrder {
   origQty: string;
   executedQty: string;
   cummulativeQuoteQty: string;
-  status: 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
+  /** PENDING_NEW: a leg of an order list waiting for its working order (fake-order-lists.ts). */
+  status: 'NEW' | 'PENDING_NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
   time: number;
   updateTime: number;
   /** Fills as `GET /api/v3/myTrades` reports them. */
   trades: Array<Fill & { isMaker: boolean; time: number }>;
+  /** The order list it is a leg of. */
+  orderListId?: number;
 }
 
 export interface Fill {
@@ -283,7 +286,7 @@ export function executionReport(
     p: order.price,
     P: order.stopPrice,
     F: '0.00000000',
-    g: -1,
+    g: order.orderListId ?? -1,
     C: x === 'CANCELED' ? order.clientOrderId : '',
     x,
     X: order.status,

@@ -1,7 +1,9 @@
 /**
  * @module venue-fakes/binance/fake-binance-server
- * A local Binance-compatible server for tests: the spot REST endpoints, the combined market stream and the
- * WebSocket API user data stream that the connector uses, on 127.0.0.1 (port 0), one port for all three.
+ * A local Binance-compatible server for tests: the spot REST endpoints (orders and order lists included), the combined
+ * market stream and the WebSocket API user data stream that the connector uses, on 127.0.0.1 (port 0), one port for
+ * all three. This module is the transport — routing, request weight, signatures, failures and delivery faults —
+ * over the book state (fake-books.ts) and the trading state (fake-trading.ts, fake-order-lists.ts).
  * Payload shapes come from the docs' examples (./fixtures); behaviour follows the docs: signed requests are
  * verified (HMAC-SHA256 or Ed25519, `timestamp` within `recvWindow` of the server clock else -1021), usage
  * headers are sent, 429/418 answers carry Retry-After, depth diffs carry U/u, the stream pings and accepts
@@ -16,7 +18,9 @@ import { createHmac, createPublicKey, verify as cryptoVerify, type KeyObject } f
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fixture, fixtureObject } from './fixtures.ts';
 import { FakeMarketStream } from './fake-market-stream.ts';
-import { BinanceRefusal, FakeAccount, FakeDecimal, accountPosition, cancelOrder, execute, executionReport, placeOrder, type FakeSymbol, type Ids } from './fake-account.ts';
+import { BinanceRefusal, accountPosition, executionReport, type FakeAccount, type FakeSymbol, type Ids } from './fake-account.ts';
+import { FakeBooks } from './fake-books.ts';
+import { FakeTrading } from './fake-trading.ts';
 
 export interface FakeKey {
   /** HMAC secret, or an Ed25519 public key (PEM) for Ed25519 API keys. */
@@ -40,12 +44,6 @@ interface ApiConn {
   subscriptions: Map<number, string>;
 }
 
-interface BookState {
-  bids: Map<string, string>;
-  asks: Map<string, string>;
-  updateId: number;
-}
-
 export class FakeBinanceServer {
   restBaseUrl = '';
   wsBaseUrl = '';
@@ -53,23 +51,21 @@ export class FakeBinanceServer {
   /** Every REST request received, in order. */
   readonly requests: Array<{ method: string; path: string; params: URLSearchParams; apiKey: string | undefined }> = [];
   readonly symbols = new Map<string, FakeSymbol>();
-  readonly accounts = new Map<string, FakeAccount>();
   clockSkewMs: number;
   /** Delay applied to /api/v3/depth answers. */
   snapshotDelayMs = 0;
   /** The next this-many snapshots report a `lastUpdateId` behind the stream (REST lagging the stream). */
   staleSnapshots = 0;
   private readonly keys = new Map<string, { hmac?: string; ed?: KeyObject }>();
-  private readonly books = new Map<string, BookState>();
+  private readonly books: FakeBooks;
+  private readonly trading: FakeTrading;
   private readonly market: FakeMarketStream;
   private readonly apiConns = new Set<ApiConn>();
   private readonly failures: Array<{ path?: string; failure: Failure }> = [];
-  private readonly orderRejections: Array<{ code: number; msg: string }> = [];
   private depthFaults: Array<'drop' | 'duplicate' | 'hold'> = [];
   private heldDepth: { symbol: string; event: Record<string, unknown> } | undefined;
   private weight = 0;
   private weightMinute = 0;
-  private orderCount = 0;
   private nextOrderId = 1000;
   private nextTradeId = 5000;
   private nextSubscriptionId = 0;
@@ -80,11 +76,12 @@ export class FakeBinanceServer {
     this.clockSkewMs = options.clockSkewMs ?? 0;
     for (const s of options.symbols ?? [{ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5' }]) {
       this.symbols.set(s.symbol, { tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5', ...s });
-      this.books.set(s.symbol, { bids: new Map(), asks: new Map(), updateId: 1000 });
     }
+    this.books = new FakeBooks(this.symbols.keys());
+    this.trading = new FakeTrading(this.symbols, this.ids(), (symbol) => this.books.top(symbol), (apiKey, ev) => this.emitUser(apiKey, ev));
     for (const [apiKey, k] of Object.entries(options.keys ?? {})) {
       this.keys.set(apiKey, { ...(k.secret ? { hmac: k.secret } : {}), ...(k.ed25519PublicKeyPem ? { ed: createPublicKey(k.ed25519PublicKeyPem) } : {}) });
-      this.accounts.set(apiKey, new FakeAccount(apiKey, k.balances ?? { USDT: '100000', BTC: '1' }));
+      this.trading.openAccount(apiKey, k.balances ?? { USDT: '100000', BTC: '1' });
     }
     this.http = createServer((req, res) => void this.onHttp(req, res));
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
@@ -113,26 +110,21 @@ export class FakeBinanceServer {
     return Date.now() + this.clockSkewMs;
   }
 
+  /** Each API key's account (balances, orders). */
+  get accounts(): ReadonlyMap<string, FakeAccount> {
+    return this.trading.accounts;
+  }
+
   // ---- market state and pushes
 
   /** Replaces a book (no event is sent; the next snapshot reflects it). */
   setBook(symbol: string, book: { bids: Array<[string, string]>; asks: Array<[string, string]> }): void {
-    const b = this.book(symbol);
-    b.bids = new Map(book.bids);
-    b.asks = new Map(book.asks);
-    b.updateId += 1;
+    this.books.set(symbol, book);
   }
 
   /** Applies a diff and streams it as a `depthUpdate` (subject to the depth fault queue). Returns the event. */
   pushDepth(symbol: string, diff: { bids?: Array<[string, string]>; asks?: Array<[string, string]> }): Record<string, unknown> {
-    const b = this.book(symbol);
-    const bids = diff.bids ?? [];
-    const asks = diff.asks ?? [];
-    const first = b.updateId + 1;
-    b.updateId += Math.max(1, bids.length + asks.length);
-    for (const [p, q] of bids) (new FakeDecimal(q).isZero() ? b.bids.delete(p) : b.bids.set(p, q));
-    for (const [p, q] of asks) (new FakeDecimal(q).isZero() ? b.asks.delete(p) : b.asks.set(p, q));
-    const event = { e: 'depthUpdate', E: this.serverTime(), s: symbol, U: first, u: b.updateId, b: bids, a: asks };
+    const event = { e: 'depthUpdate', E: this.serverTime(), s: symbol, ...this.books.apply(symbol, diff) };
     const fault = this.depthFaults.shift();
     const lower = symbol.toLowerCase();
     const send = (ev: Record<string, unknown>) => {
@@ -179,9 +171,9 @@ export class FakeBinanceServer {
     this.failures.push({ ...(path ? { path } : {}), failure });
   }
 
-  /** The next new order is refused with this `{code,msg}` (-2010 by default). */
+  /** The next new order or order list is refused with this `{code,msg}` (-2010 by default). */
   rejectNextOrder(code = -2010, msg = 'Account has insufficient balance for requested action.'): void {
-    this.orderRejections.push({ code, msg });
+    this.trading.rejectNextOrder(code, msg);
   }
 
   /** Drops every market stream socket (the connector must reconnect and resync). */
@@ -223,15 +215,9 @@ export class FakeBinanceServer {
     return this.market.pongs();
   }
 
-  /** Fills (part of) a resting order as the maker, at its limit price. */
+  /** Fills (part of) a resting order as the maker, at its limit price (an order list's stop leg: at its trigger). */
   fillResting(apiKey: string, clientOrderId: string, qty?: string): void {
-    const account = this.account(apiKey);
-    const order = account.byClientId(clientOrderId);
-    if (!order) throw new Error(`no order ${clientOrderId}`);
-    const symbol = this.symbols.get(order.symbol)!;
-    const q = new FakeDecimal(qty ?? new FakeDecimal(order.origQty).minus(order.executedQty).toFixed());
-    const release = order.side === 'BUY' ? q.mul(order.price) : q;
-    execute(account, symbol, order, q, new FakeDecimal(order.price), release, true, this.ids(), (ev) => this.emitUser(apiKey, ev));
+    this.trading.fillResting(apiKey, clientOrderId, qty);
   }
 
   /**
@@ -239,25 +225,10 @@ export class FakeBinanceServer {
    * "while Cadenza is down": the reports go to whoever is subscribed at that moment (nobody, if Cadenza is stopped).
    */
   cancelResting(apiKey: string, clientOrderId: string): void {
-    const account = this.account(apiKey);
-    const order = account.byClientId(clientOrderId);
-    if (!order) throw new Error(`no order ${clientOrderId}`);
-    cancelOrder(account, this.symbols.get(order.symbol)!, order, `web_${this.nextOrderId++}`, this.ids(), (ev) => this.emitUser(apiKey, ev));
+    this.trading.cancelResting(apiKey, clientOrderId);
   }
 
   // ---- internals
-
-  private book(symbol: string): BookState {
-    const b = this.books.get(symbol);
-    if (!b) throw new Error(`fake Binance has no symbol ${symbol}`);
-    return b;
-  }
-
-  private account(apiKey: string): FakeAccount {
-    const a = this.accounts.get(apiKey);
-    if (!a) throw new Error(`no account for key ${apiKey}`);
-    return a;
-  }
 
   private ids(): Ids {
     return { nextOrderId: () => this.nextOrderId++, nextTradeId: () => this.nextTradeId++, now: () => this.serverTime() };
@@ -271,13 +242,6 @@ export class FakeBinanceServer {
     for (const c of this.apiConns) {
       for (const [id, key] of c.subscriptions) if (key === apiKey && c.socket.readyState === 1) c.socket.send(JSON.stringify({ subscriptionId: id, event }));
     }
-  }
-
-  private topOfBook(symbol: string): { bestBid?: string; bestAsk?: string } {
-    const b = this.book(symbol);
-    const bids = [...b.bids.keys()].sort((x, y) => new FakeDecimal(y).comparedTo(x));
-    const asks = [...b.asks.keys()].sort((x, y) => new FakeDecimal(x).comparedTo(y));
-    return { ...(bids[0] ? { bestBid: bids[0] } : {}), ...(asks[0] ? { bestAsk: asks[0] } : {}) };
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -318,13 +282,8 @@ export class FakeBinanceServer {
           return await this.depth(url.searchParams, res);
         case 'GET /api/v3/klines':
           return this.klines(url.searchParams, res);
-        case 'POST /api/v3/order':
-        case 'GET /api/v3/order':
-        case 'DELETE /api/v3/order':
-        case 'GET /api/v3/account':
-        case 'GET /api/v3/myTrades':
-          return this.signed(method, url, apiKey, res);
         default:
+          if (FakeTrading.serves(method, url.pathname)) return this.signed(method, url, apiKey, res);
           return this.send(res, 404, { code: -1000, msg: `fake Binance does not serve ${route}` });
       }
     } catch (err) {
@@ -365,11 +324,8 @@ export class FakeBinanceServer {
     const limit = Math.min(5000, Number(params.get('limit') ?? 100));
     this.weight += limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
     if (this.snapshotDelayMs > 0) await new Promise((r) => setTimeout(r, this.snapshotDelayMs));
-    const b = this.book(symbol);
-    const sortDesc = (m: Map<string, string>) => [...m.entries()].sort((x, y) => new FakeDecimal(y[0]).comparedTo(x[0])).slice(0, limit);
-    const sortAsc = (m: Map<string, string>) => [...m.entries()].sort((x, y) => new FakeDecimal(x[0]).comparedTo(y[0])).slice(0, limit);
-    const lastUpdateId = this.staleSnapshots > 0 ? (this.staleSnapshots--, b.updateId - 1000) : b.updateId;
-    return this.send(res, 200, { lastUpdateId, bids: sortDesc(b.bids), asks: sortAsc(b.asks) });
+    const behind = this.staleSnapshots > 0 ? (this.staleSnapshots--, 1000) : 0;
+    return this.send(res, 200, this.books.snapshot(symbol, limit, behind));
   }
 
   private klines(params: URLSearchParams, res: ServerResponse): void {
@@ -409,85 +365,9 @@ export class FakeBinanceServer {
 
   private signed(method: string, url: URL, apiKeyHeader: string | undefined, res: ServerResponse): void {
     const apiKey = this.verifySignature(apiKeyHeader, url);
-    const account = this.account(apiKey);
-    const p = url.searchParams;
-    const emit = (ev: Record<string, unknown>) => this.emitUser(apiKey, ev);
-    if (method === 'GET' && url.pathname === '/api/v3/account') {
-      this.weight += 20;
-      const rows = account.balanceRows().filter((b) => p.get('omitZeroBalances') !== 'true' || !new FakeDecimal(b.free).isZero() || !new FakeDecimal(b.locked).isZero());
-      return this.send(res, 200, { ...fixtureObject('account'), updateTime: this.serverTime(), balances: rows });
-    }
-    const symbol = this.symbols.get(p.get('symbol') ?? '');
-    if (!symbol) throw new BinanceRefusal(400, -1121, 'Invalid symbol.');
-    const find = () => {
-      const id = p.get('orderId');
-      const o = id ? account.orders.get(Number(id)) : account.byClientId(p.get('origClientOrderId') ?? '');
-      if (o && p.get('origClientOrderId') && o.clientOrderId !== p.get('origClientOrderId')) return undefined;
-      return o;
-    };
-    if (url.pathname === '/api/v3/myTrades') {
-      if (!p.get('orderId')) throw new BinanceRefusal(400, -1102, "fake Binance serves myTrades only with 'orderId'");
-      this.weight += 5;
-      const order = account.orders.get(Number(p.get('orderId')));
-      // "If fromId is set, it will get trades >= that fromId. Otherwise most recent trades are returned." Default 500, max 1000.
-      const limit = Math.min(1000, Number(p.get('limit') ?? 500));
-      const fromId = p.get('fromId');
-      const all = [...(order?.trades ?? [])].sort((a, b) => a.tradeId - b.tradeId);
-      const page = fromId !== null ? all.filter((t) => t.tradeId >= Number(fromId)).slice(0, limit) : all.slice(-limit);
-      const rows = page.map((t) => ({
-        symbol: symbol.symbol,
-        id: t.tradeId,
-        orderId: order!.orderId,
-        orderListId: -1,
-        price: t.price,
-        qty: t.qty,
-        quoteQty: new FakeDecimal(t.qty).mul(t.price).toFixed(8),
-        commission: t.commission,
-        commissionAsset: t.commissionAsset,
-        time: t.time,
-        isBuyer: order!.side === 'BUY',
-        isMaker: t.isMaker,
-        isBestMatch: true,
-      }));
-      return this.send(res, 200, rows);
-    }
-    if (method === 'POST') {
-      this.weight += 1;
-      const rejection = this.orderRejections.shift();
-      if (rejection) throw new BinanceRefusal(400, rejection.code, rejection.msg);
-      const { order, fills } = placeOrder(
-        account,
-        {
-          symbol,
-          side: p.get('side') ?? '',
-          type: p.get('type') ?? '',
-          ...(p.get('timeInForce') ? { timeInForce: p.get('timeInForce')! } : {}),
-          ...(p.get('quantity') ? { quantity: p.get('quantity')! } : {}),
-          ...(p.get('quoteOrderQty') ? { quoteOrderQty: p.get('quoteOrderQty')! } : {}),
-          ...(p.get('price') ? { price: p.get('price')! } : {}),
-          ...(p.get('stopPrice') ? { stopPrice: p.get('stopPrice')! } : {}),
-          ...(p.get('newClientOrderId') ? { newClientOrderId: p.get('newClientOrderId')! } : {}),
-        },
-        this.topOfBook(symbol.symbol),
-        this.ids(),
-        emit,
-      );
-      this.orderCount += 1;
-      const body = { ...orderBody(order), transactTime: order.time, workingTime: order.time, selfTradePreventionMode: 'NONE', fills };
-      return this.send(res, 200, body, { 'x-mbx-order-count-10s': String(this.orderCount), 'x-mbx-order-count-1d': String(this.orderCount) });
-    }
-    if (method === 'DELETE') {
-      this.weight += 1;
-      const order = find();
-      if (!order) throw new BinanceRefusal(400, -2011, 'Unknown order sent.');
-      const cancelId = p.get('newClientOrderId') ?? `cancel${this.nextOrderId++}`;
-      cancelOrder(account, symbol, order, cancelId, this.ids(), emit);
-      return this.send(res, 200, { ...orderBody(order), origClientOrderId: order.clientOrderId, clientOrderId: cancelId, transactTime: this.serverTime(), selfTradePreventionMode: 'NONE' });
-    }
-    this.weight += 4;
-    const order = find();
-    if (!order) throw new BinanceRefusal(400, -2013, 'Order does not exist.');
-    return this.send(res, 200, { ...orderBody(order), stopPrice: order.stopPrice, icebergQty: '0.00000000', time: order.time, updateTime: order.updateTime, isWorking: true, workingTime: order.time, origQuoteOrderQty: '0.000000', selfTradePreventionMode: 'NONE' });
+    const answer = this.trading.answer(method, url.pathname, url.searchParams, apiKey);
+    this.weight += answer.weight;
+    return this.send(res, 200, answer.body, answer.headers);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -531,24 +411,6 @@ export class FakeBinanceServer {
       reply(200, { result: { subscriptionId } });
     });
   }
-}
-
-function orderBody(o: { symbol: string; orderId: number; clientOrderId: string; price: string; origQty: string; executedQty: string; cummulativeQuoteQty: string; status: string; timeInForce: string; type: string; side: string }) {
-  return {
-    symbol: o.symbol,
-    orderId: o.orderId,
-    orderListId: -1,
-    clientOrderId: o.clientOrderId,
-    price: o.price,
-    origQty: o.origQty,
-    executedQty: o.executedQty,
-    origQuoteOrderQty: '0.000000',
-    cummulativeQuoteQty: o.cummulativeQuoteQty,
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
-  };
 }
 
 /** Starts a fake Binance on 127.0.0.1:0. Close it with `close()` (tests: in `after`). */

@@ -287,3 +287,20 @@ export function parseErrorPayload(raw: unknown): { code: number; msg: string } |
   if (typeof o.code !== 'number' || typeof o.msg !== 'string') return undefined;
   return { code: o.code, msg: o.msg };
 }
+
+/** An order list's answer (`POST /api/v3/orderList/*`): the list's id and status, and each leg's report. */
+export interface OrderListReport {
+  orderListId: number;
+  /** EXECUTING, ALL_DONE or REJECT. */
+  listOrderStatus: string;
+  orderReports: OrderReport[];
+}
+
+export function parseOrderListReport(raw: unknown): OrderListReport {
+  const o = asObject(raw, 'orderList');
+  return {
+    orderListId: int(o, 'orderListId'),
+    listOrderStatus: str(o, 'listOrderStatus'),
+    orderReports: o.orderReports === undefined ? [] : asArray(o.orderReports, 'orderReports').map((r) => parseOrderReport(r)),
+  };
+}
