@@ -3,10 +3,13 @@
  * @cadenza/auth's verifier as the Cadenza server checks them) or a bare `ws` broadcast server. Both take
  * publications on Centrifugo's HTTP API path (`POST /api/publish` with `{channel, data}`), so one publisher drives
  * them and a real Centrifugo alike.
- * Argv: kind ('gateway' | 'bare'), token secret. IPC: {cmd:'rss'} → {rss} (after GC); {cmd:'exit'}; {port} when listening.
+ * Argv: kind ('gateway' | 'bare'), token secret. IPC: {cmd:'rss'} → {rss} (after GC); {cmd:'prof-start'} → {profiling};
+ * {cmd:'prof-stop', file} → {profiled} (a CPU profile written to `file`); {cmd:'exit'}; {port} when listening.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { builtInKeyResolver, createVerifier } from '@cadenza/auth';
 import { Disconnect, GatewayNode, ProtocolError } from '../src/index.ts';
@@ -74,8 +77,21 @@ if (kind === 'gateway') {
   };
 }
 
-process.on('message', async (m: { cmd: string }) => {
-  if (m.cmd === 'rss') {
+let profiler: Session | undefined;
+
+process.on('message', async (m: { cmd: string; file?: string }) => {
+  if (m.cmd === 'prof-start') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    send({ profiling: true });
+  } else if (m.cmd === 'prof-stop') {
+    const { profile } = await profiler!.post('Profiler.stop');
+    writeFileSync(m.file!, JSON.stringify(profile));
+    profiler!.disconnect();
+    send({ profiled: m.file });
+  } else if (m.cmd === 'rss') {
     for (let i = 0; i < 3; i++) {
       gc?.();
       await new Promise((r) => setTimeout(r, 50));

@@ -15,7 +15,9 @@
  *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
  * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
  *   subscribers, 5/s at 10,000) for `BENCH_SECONDS` (4): publish → receive latency p50/p99 over every delivery.
- * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo, BENCH_PROF=dir (CPU profiles of the Node servers).
+ * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo, BENCH_SETUP_ONLY=1 (connection setup and memory
+ * only: seconds), BENCH_PROF=dir (CPU profiles of the Node servers; with BENCH_PROF_PHASE=setup only of the measured
+ * connection setup, one profile per half), BENCH_SERVER_ARGS='--perf-basic-prof' (more node flags for the Node servers).
  * Needs `ulimit -n` above the largest size (checked).
  */
 import { fork, execSync, type ChildProcess } from 'node:child_process';
@@ -36,6 +38,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 8);
 const BURST_DELIVERIES = Number(process.env.BENCH_BURST_DELIVERIES ?? 500_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+/** Only the connection setup (and memory) figures: a quick run while working on the connect path. */
+const SETUP_ONLY = process.env.BENCH_SETUP_ONLY === '1';
+const PROF_DIR = process.env.BENCH_PROF;
+const PROF_SETUP = PROF_DIR !== undefined && process.env.BENCH_PROF_PHASE === 'setup';
 const CHANNEL = 'bench:fanout';
 const PAD = 'x'.repeat(64); // a payload of about 100 bytes, like a ticker update
 const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -46,6 +52,7 @@ interface Row {
   n: number;
   setupMs: number;
   setupCpuUsPerConn: number;
+  setupSysUsPerConn: number;
   deliveriesPerSec: number;
   syscwPerDelivery: number;
   cpuUsPerDelivery: number;
@@ -58,8 +65,8 @@ interface Row {
 }
 
 function child(file: string, args: string[], server = false): ChildProcess {
-  const prof = server && process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  return fork(here(file), args, { execArgv: ['--import', 'tsx', ...(server ? ['--expose-gc'] : []), ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const prof = server && PROF_DIR && !PROF_SETUP ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [];
+  return fork(here(file), args, { execArgv: ['--import', 'tsx', ...(server ? ['--expose-gc', ...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean)] : []), ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 /** Sends `msg` (if any) and waits for a reply carrying `key`; fails instead of hanging after `ms`. */
@@ -83,9 +90,14 @@ function procIo(pid: number): number {
   return Number(/syscw:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
 }
 
-function cpuSeconds(pid: number): number {
+/** CPU seconds of every thread of the process: user + system, and system alone. */
+function cpuTimes(pid: number): { cpu: number; sys: number } {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICKS;
+  return { cpu: (Number(f[11]) + Number(f[12])) / TICKS, sys: Number(f[12]) / TICKS };
+}
+
+function cpuSeconds(pid: number): number {
+  return cpuTimes(pid).cpu;
 }
 
 function rssOf(pid: number): number {
@@ -99,6 +111,8 @@ interface Server {
   apiKey: string;
   /** RSS, after a GC where the runtime allows forcing one. */
   rss(): Promise<number>;
+  /** Starts a CPU profile, or stops it and writes it to `file` (Node servers only). */
+  profile?(file?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -117,6 +131,9 @@ async function startServer(kind: Kind, secret: string): Promise<Server> {
     pid: p.pid!,
     apiKey: '',
     rss: async () => (await ask<{ rss: number }>(p, { cmd: 'rss' }, 'rss')).rss,
+    profile: async (file) => {
+      await (file ? ask(p, { cmd: 'prof-stop', file }, 'profiled') : ask(p, { cmd: 'prof-start' }, 'profiling'));
+    },
     stop: async () => {
       // A clean exit, so a CPU profile (BENCH_PROF) is written.
       const exited = new Promise((r) => p.once('exit', r));
@@ -194,16 +211,23 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     load = child('./fanout-load.ts', [wire, String(server.port), secret]);
     let setupMs = 0;
     let setupCpu = 0;
-    const half = async (count: number): Promise<number> => {
+    let setupSys = 0;
+    const half = async (count: number, part: number): Promise<number> => {
       await new Promise((r) => setTimeout(r, 500)); // GC helper threads and closing sockets settle first
-      const c0 = cpuSeconds(server.pid);
+      if (PROF_SETUP) await server.profile?.();
+      const c0 = cpuTimes(server.pid);
       setupMs += (await ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready')).setupMs;
-      setupCpu += cpuSeconds(server.pid) - c0;
+      const c1 = cpuTimes(server.pid);
+      setupCpu += c1.cpu - c0.cpu;
+      setupSys += c1.sys - c0.sys;
+      if (PROF_SETUP) await server.profile?.(`${PROF_DIR}/setup-${kind}-${n}-${part}.cpuprofile`);
       return server.rss();
     };
-    await half(Math.floor(n / 2));
+    await half(Math.floor(n / 2), 1);
     const before = await server.rss();
-    const after = await half(n - Math.floor(n / 2));
+    const after = await half(n - Math.floor(n / 2), 2);
+    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
+    if (SETUP_ONLY) return { ...setup, deliveriesPerSec: NaN, syscwPerDelivery: NaN, cpuUsPerDelivery: NaN, p50: NaN, p99: NaN, rate: 0, delivered: 0, expected: 0 };
 
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
     await ask(load, { cmd: 'expect', count: burst * n, mode: 'throughput' }, 'armed');
@@ -222,17 +246,13 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     await publisher.rate(perSecond, SECONDS);
     const l = await lp;
     return {
-      kind,
-      n,
-      setupMs,
-      setupCpuUsPerConn: (setupCpu * 1e6) / n,
+      ...setup,
       deliveriesPerSec: t.received / (t.elapsedMs / 1000),
       syscwPerDelivery: writes / t.received,
       cpuUsPerDelivery: (cpu * 1e6) / t.received,
       p50: l.p50,
       p99: l.p99,
       rate: perSecond,
-      kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024,
       delivered: t.received + l.received,
       expected: burst * n + latCount * n,
     };
@@ -243,7 +263,7 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) => (!Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
 async function main(): Promise<void> {
   const limit = Number(execSync('sh -c "ulimit -n"').toString().trim());
@@ -266,13 +286,13 @@ async function main(): Promise<void> {
     `\nFan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s, load average ${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}; ` +
       `burst ${fmt(BURST_DELIVERIES)} deliveries with ${CONCURRENCY} publishes in flight; sustained ${fmt(OFFERED)} deliveries/s offered for ${SECONDS} s)\n`,
   );
-  console.log('| server | subscribers | setup ms (server CPU µs / conn) | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| server | subscribers | setup ms | setup server CPU µs / conn (sys) | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const cf = rows.find((b) => b.kind === 'centrifugo' && b.n === r.n);
     const name = r.kind === 'bare' ? 'bare ws (floor)' : r.kind === 'centrifugo' ? 'Centrifugo v6.9.1' : 'gateway';
     console.log(
-      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} (${fmt(r.setupCpuUsPerConn)}) | ${fmt(r.deliveriesPerSec)} | ${cf ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
+      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}) | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
     );
   }
   const targets: string[] = [];
@@ -281,9 +301,14 @@ async function main(): Promise<void> {
     const c = rows.find((r) => r.kind === 'centrifugo' && r.n === n);
     if (!g || !c) continue;
     const ok = (b: boolean) => (b ? 'OK' : 'MISSED');
+    const setup =
+      `setup ${fmt(g.setupMs)} vs ${fmt(c.setupMs)} ms (${ok(g.setupMs <= c.setupMs)}), ` +
+      `server CPU ${fmt(g.setupCpuUsPerConn)} vs ${fmt(c.setupCpuUsPerConn)} µs / conn (${ok(g.setupCpuUsPerConn <= c.setupCpuUsPerConn)})`;
     targets.push(
-      `${fmt(n)}: deliveries ${fmt(g.deliveriesPerSec / c.deliveriesPerSec, 2)}× (≥ 1.2×: ${ok(g.deliveriesPerSec >= 1.2 * c.deliveriesPerSec)}), ` +
-        `p99 ${fmt(g.p99, 1)} vs ${fmt(c.p99, 1)} ms (${ok(g.p99 <= c.p99)}), setup ${fmt(g.setupMs)} vs ${fmt(c.setupMs)} ms (${ok(g.setupMs <= c.setupMs)})`,
+      SETUP_ONLY
+        ? `${fmt(n)}: ${setup}`
+        : `${fmt(n)}: deliveries ${fmt(g.deliveriesPerSec / c.deliveriesPerSec, 2)}× (≥ 1.2×: ${ok(g.deliveriesPerSec >= 1.2 * c.deliveriesPerSec)}), ` +
+            `p99 ${fmt(g.p99, 1)} vs ${fmt(c.p99, 1)} ms (${ok(g.p99 <= c.p99)}), ${setup}`,
     );
   }
   if (targets.length) console.log(`\nTargets against Centrifugo — ${targets.join('; ')}`);
