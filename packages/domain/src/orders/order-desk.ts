@@ -92,8 +92,8 @@ export class OrderDesk {
     if (quoted) return quoted(caller, account, req, idempotencyKey);
     const listed = (req.tradeOrder as { contingencyType?: unknown }).contingencyType;
     if (listed !== undefined && listed !== null && !req.leg && this.lists) return this.lists(caller, req);
-    const hold = req.leg?.hold;
-    const unfunded = hold !== undefined || req.leg?.native === 'SHARES';
+    const listHold = req.leg?.hold;
+    const unfunded = listHold !== undefined || req.leg?.native === 'SHARES';
     const venue = this.ctx.venues.require(account.venue);
     if (!read?.ok) throw read?.error ?? new Error('no draft read for an exchange order');
     const draft = read.draft;
@@ -106,6 +106,8 @@ export class OrderDesk {
     const instrument = this.instruments.get(draft.instrumentId);
     if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(draft.instrumentId)} not found`);
     const spec = instrument.spec;
+    // A trailing stop the venue does not take natively is Cadenza's to hold (trailing-stop-emulator.ts).
+    const hold = listHold ?? (draft.orderType === 'TRAILING_STOP' && !req.leg && !spec.orderTypes.includes('TRAILING_STOP') ? 'ARMED' : undefined);
     if (spec.venue !== account.venue) {
       throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
     }

@@ -44,7 +44,8 @@ export class OrderRecovery {
     this.reconciler = new OrderReconciler(ctx, {
       accounts: deps.accounts,
       vault: deps.vault,
-      openOrders: (id) => deps.live.openOrders().filter((o) => o.tradingAccountId === id),
+      // A held order (an emulated stop, a waiting list leg) is Cadenza's alone: the venue has nothing to say of it.
+      openOrders: (id) => deps.live.openOrders().filter((o) => o.tradingAccountId === id && !o.emulated),
       openOrder: (id) => deps.live.openOrder(id),
       sink: deps.sink,
     });

@@ -26,6 +26,7 @@ import { OrderLedger } from './order-ledger.ts';
 import { OrderQueries } from './order-queries.ts';
 import { OrderRecovery } from './order-recovery.ts';
 import { OrderLists } from './order-lists.ts';
+import { TrailingStopEmulator } from './trailing-stop-emulator.ts';
 import type { TradeTick } from '../model/market-data.ts';
 
 import type { OrderLookup } from './open-orders.ts';
@@ -56,6 +57,7 @@ export class OrderService {
   /** Open and recently closed orders (the liquidator watches its orders here). */
   readonly live: OpenOrders;
   private readonly lists: OrderLists;
+  private readonly trailing: TrailingStopEmulator;
 
   constructor(ctx: DomainContext, accounts: AccountRegistry, instruments: InstrumentCatalog, book: PortfolioBook, vault: CredentialVault, positions: OrderPositions) {
     const live = new OpenOrders(ctx);
@@ -75,12 +77,18 @@ export class OrderService {
     const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, instruments, accounts, vault });
     this.lists = lists;
     this.desk.lists = (caller, req) => lists.submit(caller, req);
-    live.changed = (o) => lists.changed(o);
+    const trailing = new TrailingStopEmulator(ctx, { live, ledger, desk: this.desk });
+    this.trailing = trailing;
+    live.changed = (o) => {
+      lists.changed(o);
+      trailing.changed(o);
+    };
   }
 
-  /** A trade a venue reported: the order lists' held stops watch them (order-lists.ts). */
+  /** A trade a venue reported: held stops watch them (order-lists.ts, trailing-stop-emulator.ts). */
   onTrade(trade: TradeTick): void {
     this.lists.onTrade(trade);
+    this.trailing.onTrade(trade);
   }
 
   submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
@@ -123,6 +131,7 @@ export class OrderService {
   async recover(): Promise<{ restored: number; cancelled: number; reconciling: number }> {
     const recovered = await this.recovery.recover();
     await this.lists.rearm();
+    await this.trailing.rearm();
     return recovered;
   }
 

@@ -172,6 +172,26 @@ test('TRAILING_STOP on PAPER: the trigger follows the market, never against the 
   }
 });
 
+test('TRAILING_STOP on MOCK, which has none of its own: Cadenza holds it, trails it on the fills, and sends a MARKET order when the retrace reaches it', async () => {
+  const id = (await trader.ok('command.trading_account.create', { tradingAccount: { venue: 'MOCK' } })).tradingAccountId;
+  const events = await trader.subscribe(`tradingAccount:${id}`);
+  const market = (orderSide: string) => trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: 'MOCK:BTC/USDT', orderSide, orderType: 'MARKET', quantity: '0.01' }, awaitClosed: true });
+  // MOCK's book is fixed: bid 49,999.00, ask 50,001.00.
+  const stop = await trader.ok('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: 'MOCK:BTC/USDT', orderSide: 'SELL', orderType: 'TRAILING_STOP', quantity: '0.01', trailingOffset: '1.5' },
+  });
+  assert.deepEqual([stop.status, stop.emulated, dec(stop.stopPrice).toString()], ['ACCEPTED', true, '49997.5']);
+  await market('BUY'); // a trade at 50,001: the trigger follows to 49,999.5
+  const moved = await events.waitFor((e) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === stop.tradeOrderId && e.data.status === 'ACCEPTED' && dec(e.data.stopPrice).eq('49999.5'));
+  assert.equal(moved.data.emulated, true);
+  await market('SELL'); // a trade at 49,999: the retrace reaches it
+  const filled = await events.waitFor((e) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === stop.tradeOrderId && e.data.status === 'FILLED');
+  assert.deepEqual([filled.data.executedQuantity, dec(filled.data.executedPrice).toString(), filled.data.emulated], ['0.01', '49999', undefined]);
+  const seen = events.publications.filter((e) => e.data?.tradeOrderId === stop.tradeOrderId && e.data.status === 'ACCEPTED').map((e) => dec(e.data.stopPrice));
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.gte(seen[i - 1]!), `a trigger never moves against the position: ${seen.join(' → ')}`);
+});
+
 test('OTOCO on PAPER: the entry fills, the take-profit works and fills, the stop-loss is cancelled — in order on the account channel', async () => {
   const id = await paperAccount();
   const events = await trader.subscribe(`tradingAccount:${id}`);

@@ -41,7 +41,9 @@ import { InstrumentRules, decimalPlaces, formatFixed, klineIntervalMs, parseFixe
 import { MOCK_INSTRUMENTS, type MockInstrumentConfig } from './mock-instruments.ts';
 import { ExternalFeed } from '../external/external-feed.ts';
 
-const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP', 'STOP_LIMIT', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'TRAILING_STOP'];
+// No TRAILING_STOP: MOCK's price never moves, so it has no trailing stop of its own; Cadenza emulates them on it
+// (orders/trailing-stop-emulator.ts), moving the trigger on MOCK's fills.
+const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP', 'STOP_LIMIT', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'];
 const TIME_IN_FORCE = ['GTC', 'IOC', 'FOK', 'GTX', 'GTD', 'DAY'];
 /** The bars MOCK makes (a subset of the contract's intervals; lengths from the domain's kline intervals). */
 const MOCK_INTERVALS: readonly string[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
