@@ -79,7 +79,8 @@ export class Liquidator {
       symbol: spec?.symbol ?? p.instrumentId.slice(p.instrumentId.indexOf(':') + 1),
       baseAsset: p.securitySymbol,
       quoteAsset: spec?.quoteAsset ?? p.terms.settleAsset,
-      clientOrderId: `liquidation-${tradeOrderId.replace(/-/g, '').slice(0, 24)}`,
+      // The id's last 24 hex digits: its random part (the leading ones repeat across ids from a sequence), 36 characters in all.
+      clientOrderId: `liquidation-${tradeOrderId.replace(/-/g, '').slice(-24)}`,
       orderType: 'MARKET',
       side: p.side === 'LONG' ? 'SELL' : 'BUY',
       quantityType: 'BASE',

@@ -18,7 +18,7 @@
 import { Dec, ZERO, type Dec as D } from '../model/decimal.ts';
 import type { MarginModeValue, PositionModeValue } from '../model/position.ts';
 import type { BalanceDelta } from '../portfolios/fill-effects.ts';
-import { applyFunding, contractValue, quotient, fundingPayment, increasingTrade, netTrade, reducingTrade, type ContractMath, type PositionCore, type PositionStep, type Trade } from './position-math.ts';
+import { applyFunding, contractValue, quotient, settleQuotient, fundingPayment, increasingTrade, netTrade, reducingTrade, type ContractMath, type PositionCore, type PositionStep, type Trade } from './position-math.ts';
 
 /** An open derivative position with its margin terms. */
 export interface HeldPosition {
@@ -90,11 +90,11 @@ export function derivativeFill(input: DerivativeFillInput): DerivativeFill {
     const prior = step.before === undefined ? undefined : step.before === input.reduces?.core ? input.reduces : input.open;
     const marginMode = prior?.marginMode ?? input.marginMode;
     const priorMargin = prior?.isolatedMargin ?? ZERO;
-    const im = step.increased.gt(0) ? quotient(contractValue(math, step.increased, trade.price), input.leverage) : ZERO;
+    const im = step.increased.gt(0) ? settleQuotient(math, contractValue(math, step.increased, trade.price), input.leverage) : ZERO;
     const post = marginMode === 'ISOLATED' ? im : ZERO;
     let release = ZERO;
     if (marginMode === 'ISOLATED' && step.reduced.gt(0) && step.before) {
-      release = step.after.quantity.isZero() ? priorMargin : quotient(priorMargin.mul(step.reduced), step.before.quantity);
+      release = step.after.quantity.isZero() ? priorMargin : settleQuotient(math, priorMargin.mul(step.reduced), step.before.quantity);
     }
     initial = initial.add(im);
     posted = posted.add(post);

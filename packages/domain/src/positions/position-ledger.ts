@@ -90,7 +90,8 @@ export class PositionLedger {
       open = this.book.open(order.tradingAccountId, order.instrumentId, 'NET');
     }
     const result = derivativeFill({
-      math: mathOf(d),
+      // Money booked to the wallet is cut to the settle asset's digits (position-math.ts, ContractMath.amountDecimals).
+      math: { ...mathOf(d), amountDecimals: d.amountDecimals },
       settleAsset: d.settleAsset,
       mode: d.positionMode,
       leverage: d.leverage,

@@ -17,8 +17,9 @@
  * the base asset, which falls as the price rises, hence the flipped direction of inverse PnL). Holdings are linear with
  * a contract size of 1.
  *
- * Every quotient is cut to `WORKING_DECIMALS` fraction digits, so the sums and differences built from it stay exact in
- * 40 significant digits (amounts below 10^20): "exactly" above means to the last digit, not approximately.
+ * Every quotient is cut to `WORKING_DECIMALS` fraction digits — or, for derivatives, to the settle asset's
+ * (`ContractMath.amountDecimals`) — so the sums and differences built from it stay exact in 40 significant digits
+ * (amounts below 10^20): "exactly" above means to the last digit, not approximately.
  */
 import { Dec, ZERO, type Dec as D } from '../model/decimal.ts';
 import type { PositionSideValue } from '../model/position.ts';
@@ -35,6 +36,18 @@ export function quotient(a: D, b: D | number): D {
 export interface ContractMath {
   contractSize: D;
   inverse: boolean;
+  /**
+   * Fraction digits of the settle asset, when amounts booked to a wallet come from this math (derivatives): the
+   * quotients that become money — a reduction's share of the entry value, an inverse value, a share of collateral —
+   * are cut there instead of at WORKING_DECIMALS, so a balance never carries more digits than its asset has. The
+   * identities above still hold exactly: each cut amount is used on both sides of its sum.
+   */
+  amountDecimals?: number;
+}
+
+/** `a ÷ b` cut to the settle asset's digits (see `ContractMath.amountDecimals`), else to WORKING_DECIMALS. */
+export function settleQuotient(m: ContractMath, a: D, b: D | number): D {
+  return m.amountDecimals === undefined ? quotient(a, b) : a.div(b).toDecimalPlaces(m.amountDecimals, Dec.ROUND_HALF_EVEN);
 }
 
 export const HOLDING_MATH: ContractMath = { contractSize: new Dec(1), inverse: false };
@@ -58,7 +71,7 @@ export function emptyPosition(side: PositionSideValue): PositionCore {
 
 /** Value of `quantity` contracts at `price`, in the settle asset (unsigned). */
 export function contractValue(m: ContractMath, quantity: D, price: D): D {
-  return m.inverse ? quotient(quantity.mul(m.contractSize), price) : quantity.mul(m.contractSize).mul(price);
+  return m.inverse ? settleQuotient(m, quantity.mul(m.contractSize), price) : quantity.mul(m.contractSize).mul(price);
 }
 
 /** +1 when the position gains as its value at the price rises (linear long, inverse short), else −1. */
@@ -88,7 +101,7 @@ export function increase(m: ContractMath, p: PositionCore, quantity: D, price: D
 /** `p` reduced by `quantity` (at most its size) at `price`, and the trading PnL that realises (before fees). */
 export function reduce(m: ContractMath, p: PositionCore, quantity: D, price: D): { position: PositionCore; realized: D } {
   if (quantity.gt(p.quantity)) throw new Error(`cannot reduce a position of ${p.quantity.toFixed()} by ${quantity.toFixed()}`);
-  const removed = quantity.eq(p.quantity) ? p.cost : quotient(p.cost.mul(quantity), p.quantity);
+  const removed = quantity.eq(p.quantity) ? p.cost : settleQuotient(m, p.cost.mul(quantity), p.quantity);
   const change = contractValue(m, quantity, price).sub(removed);
   const realized = direction(m, p.side) === 1 ? change : change.neg();
   return {
