@@ -25,6 +25,8 @@ export const tradeOrderSchemaExtension: Record<string, object> = {
   trailingOffset: str,
   trailingOffsetType: { type: 'string', enum: ['PRICE', 'BASIS_POINTS'] },
   emulated: { type: 'boolean' },
+  leverage: { type: 'integer', minimum: 1 },
+  positionId: uuid,
 };
 
 /** Schemas of the extension methods' params and results, in the generated definitions' style. */

@@ -40,6 +40,18 @@ export interface RpcTradeOrderExtension {
   trailingOffsetType?: TrailingOffsetType;
   /** True while Cadenza, not the venue, holds the order until its trigger fires (emulated stops and list legs). */
   emulated?: boolean;
+  /**
+   * Derivatives (the REST `SubmitTradeOrderRequest` field). On submit: the leverage to margin the order at, a whole
+   * number from 1 to the instrument's maximum (else the open position's, the account's, 1). On a derivative order:
+   * the leverage it was margined at.
+   */
+  leverage?: number;
+  /**
+   * Derivatives (the REST `SubmitTradeOrderRequest` and `TradeOrder` field). On submit: the open position to reduce or
+   * close (the order is then reduce-only). On a derivative order: the position it acts on — the one named, else the
+   * one its latest fill changed.
+   */
+  positionId?: string;
 }
 
 export type RpcTradeOrderWithExtensions = RpcTradeOrder & RpcTradeOrderExtension;

@@ -70,5 +70,7 @@ function build(o: Order): RpcTradeOrderWithExtensions {
   if (o.contingencyType !== undefined) out.contingencyType = o.contingencyType;
   if (o.orderListRole !== undefined) out.orderListRole = o.orderListRole;
   if (o.emulated) out.emulated = true;
+  if (o.positionId !== undefined) out.positionId = o.positionId;
+  if (o.derivative) out.leverage = o.derivative.leverage;
   return out;
 }

@@ -50,6 +50,7 @@ test('a 10× BTC-PERP long over REST: position and margin in the portfolio, clos
 
   const [close] = (await submit({ orderSide: 'SELL', quantity: '0.5', positionId: position.positionId })).data;
   assert.equal(close.status, 'FILLED');
+  assert.deepEqual([open.positionId, close.positionId], [position.positionId, position.positionId], 'a REST TradeOrder names the position it acts on');
   const [after] = (await call('listTradingAccountPortfolios', { token, query: { tradingAccountId } })).data;
   const closed = after.positions.find((p: any) => p.positionId === position.positionId);
   assert.equal(closed.status, 'CLOSED');

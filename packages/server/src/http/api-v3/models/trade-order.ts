@@ -4,10 +4,10 @@
  * `executedPrice` "0"; fees become `SecurityQuantity` with the venue's security id (`{VENUE}:{ASSET}`); a QUOTED order
  * names its `quoteId`.
  */
-import type { RpcTradeExecution, RpcTradeOrder, SecurityQuantity, TradeExecution, TradeOrder, Venue } from '@cadenza/contract';
+import type { RpcTradeExecution, RpcTradeOrderWithExtensions, SecurityQuantity, TradeExecution, TradeOrder, Venue } from '@cadenza/contract';
 import { optionalRestTime, restTime } from './rest-time.ts';
 
-export function toRestTradeOrder(o: RpcTradeOrder): TradeOrder {
+export function toRestTradeOrder(o: RpcTradeOrderWithExtensions): TradeOrder {
   const venue = o.venue as Venue;
   const out: TradeOrder = {
     tradeOrderId: o.tradeOrderId!,
@@ -36,6 +36,7 @@ export function toRestTradeOrder(o: RpcTradeOrder): TradeOrder {
   if (o.stopPrice !== undefined) out.stopPrice = o.stopPrice;
   if (o.rejectReason !== undefined) out.rejectReason = o.rejectReason;
   if (o.cancelReason !== undefined) out.cancelReason = o.cancelReason;
+  if (o.positionId !== undefined) out.positionId = o.positionId;
   // A QUOTED order's venue order id is the quote it accepted (docs/otc.md).
   if (o.orderType === 'QUOTED' && o.externalOrderId !== undefined) out.quoteId = o.externalOrderId;
   return out;
