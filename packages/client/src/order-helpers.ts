@@ -7,7 +7,7 @@
  * - `awaitClosed` resolves with the order once it is terminal. It listens on the account channel *before*
  *   reading the current state, so a fill between the two cannot be missed.
  */
-import type { OrderSide, OrderStatus, OrderType, Received, RpcMethodName, RpcTradeOrder } from '@cadenza/contract';
+import type { OrderSide, OrderStatus, OrderType, Received, RpcMethodName, RpcTradeOrder, RpcTradeOrderExtension } from '@cadenza/contract';
 import { CadenzaError } from './errors.ts';
 import type { AccountStream } from './account-stream.ts';
 import type { RpcArgs, RpcData } from './rpc-types.ts';
@@ -26,8 +26,11 @@ export function isOrderClosed(order: Pick<RpcTradeOrder, 'status'>): boolean {
   return order.status != null && TERMINAL_ORDER_STATUSES.has(order.status);
 }
 
-/** An order to submit: the server fills ids, status and executions. */
-export type OrderDraft = RpcTradeOrder & { instrumentId: string; orderSide: OrderSide; orderType: OrderType; quantity?: string };
+/**
+ * An order to submit: the server fills ids, status and executions. It may carry the server's order extensions
+ * (docs/extensions.md), e.g. `leverage` and `positionId` on a derivative.
+ */
+export type OrderDraft = RpcTradeOrder & RpcTradeOrderExtension & { instrumentId: string; orderSide: OrderSide; orderType: OrderType; quantity?: string };
 
 /** Options of `submitOrder`. */
 export interface SubmitOptions {

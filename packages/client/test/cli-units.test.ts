@@ -7,6 +7,7 @@ import { renderTable, renderRecord } from '../src/cli/table.ts';
 import { ladderDepthFor, renderLadder } from '../src/cli/ladder.ts';
 import { parseGlobals, findCommand, runCli, commands, subcommandsOf } from '../src/cli/run.ts';
 import { SessionStore, configDir } from '../src/cli/session-store.ts';
+import { instrumentArg, symbolArg } from '../src/cli/instrument-args.ts';
 
 describe('tables', () => {
   test('pads columns, right-aligns numeric columns and shows empty cells as -', () => {
@@ -88,6 +89,26 @@ describe('argument parsing', () => {
   });
 });
 
+describe('instrument ids and symbols', () => {
+  test('spot pairs and derivative names, in any case; mixed case is kept as the venue spells it', () => {
+    assert.deepEqual(instrumentArg('paper:btc/usdt'), { instrumentId: 'PAPER:BTC/USDT', venue: 'PAPER', symbol: 'BTC/USDT' });
+    assert.equal(instrumentArg('PAPER:BTC-PERP').instrumentId, 'PAPER:BTC-PERP');
+    assert.equal(instrumentArg('paper:eth-perp').instrumentId, 'PAPER:ETH-PERP');
+    assert.equal(instrumentArg('deribit:btc-27jun25-60000-c').instrumentId, 'DERIBIT:BTC-27JUN25-60000-C');
+    assert.equal(instrumentArg('Deribit:BTC-PERPETUAL').instrumentId, 'DERIBIT:BTC-PERPETUAL');
+    assert.equal(instrumentArg('HYPERLIQUID:kPEPE').instrumentId, 'HYPERLIQUID:kPEPE');
+    assert.equal(symbolArg('btc-perp'), 'BTC-PERP');
+    assert.equal(symbolArg('eth/usdt'), 'ETH/USDT');
+  });
+
+  test('anything else is a usage error that shows both forms', () => {
+    for (const bad of [undefined, '', 'BTC/USDT', 'PAPER:', ':BTC-PERP', 'NASDAQ:BTC-PERP', 'PAPER:BTC--PERP', 'PAPER:BTC-', 'PAPER:BTC/USDT/X', 'PAPER:BTC PERP']) {
+      assert.throws(() => instrumentArg(bad), /expected an instrument id like PAPER:BTC\/USDT or PAPER:BTC-PERP/, String(bad));
+    }
+    for (const bad of ['', 'BTC//USDT', '-PERP', 'BTC_PERP', 'x'.repeat(65)]) assert.throws(() => symbolArg(bad), /expected a symbol like BTC\/USDT or BTC-PERP/, bad);
+  });
+});
+
 describe('runCli without a server', () => {
   function capture() {
     const out: string[] = [];
@@ -133,6 +154,14 @@ describe('runCli without a server', () => {
     const d = capture();
     assert.equal(await runCli(['book', 'PAPER', 'BTC/USDT', '--depth', 'x'], { env, streams: d.streams }), 2);
     assert.match(d.err.join(''), /--depth expects a positive integer/);
+    for (const leverage of ['0', '2.5', 'x']) {
+      const e = capture();
+      assert.equal(await runCli(['order', 'submit', 'BUY', '1', 'PAPER:BTC-PERP', '--leverage', leverage], { env, streams: e.streams }), 2);
+      assert.match(e.err.join(''), /--leverage expects a positive integer/);
+    }
+    const f = capture();
+    assert.equal(await runCli(['order', 'submit', 'BUY', '1', 'PAPER-BTC-PERP'], { env, streams: f.streams }), 2);
+    assert.match(f.err.join(''), /expected an instrument id like PAPER:BTC\/USDT or PAPER:BTC-PERP, got "PAPER-BTC-PERP"/);
   });
 
   test('commands that need a session exit 3 and, with --json, print the error as JSON on stdout', async () => {

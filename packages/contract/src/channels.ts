@@ -29,6 +29,11 @@ export type ChannelRef =
  */
 const SYMBOL = /^(?:[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}|(?=.{1,64}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)$/;
 const venues = new Set<string>(VenueValues);
+
+/** True for a market symbol channels and instrument ids may carry: `BASE/QUOTE`, or a derivative's own name. */
+export function isMarketSymbol(symbol: string): boolean {
+  return SYMBOL.test(symbol);
+}
 const intervals = new Set<string>(KlineIntervalValues);
 
 export const channels = {

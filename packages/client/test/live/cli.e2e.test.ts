@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareDecimal, multiplyDecimal } from '../../src/decimal-string.ts';
 import { startServer, type RunningServer } from '@cadenza/server';
 
 /** The package's `bin` (what `npx cadenza` runs). */
@@ -165,6 +166,42 @@ test('stop orders, venues the server runs, unknown instruments, and `cadenza wat
   watcher.kill('SIGINT');
   assert.equal(await exited, 0, err);
   assert.match(out, /ORDER\s+SUBMITTED\s+BUY 0\.01/);
+});
+
+test('perpetuals: a 5× long on PAPER:BTC-PERP by --leverage, its book, and closing it by --position', async () => {
+  const login = await cadenza('login', '--email', server.demoUser!.email, '--password', server.demoUser!.password);
+  assert.equal(login.code, 0, login.stderr);
+  const created = await cadenza('accounts', 'create', '--venue', 'PAPER', '--nickname', 'perps', '--use', '--json');
+  assert.equal(created.code, 0, created.stderr);
+  const accountId = created.json.tradingAccountId;
+
+  const perps = await cadenza('instruments', '--venue', 'PAPER', '--symbol', 'btc-perp', '--json');
+  assert.equal(perps.code, 0, perps.stderr);
+  assert.deepEqual(perps.json.map((i: any) => [i.instrumentId, i.instrumentType]), [['PAPER:BTC-PERP', 'PERPETUAL']]);
+  const book = await cadenza('book', 'PAPER', 'BTC-PERP', '--once', '--json');
+  assert.equal(book.code, 0, book.stderr);
+  assert.equal(book.json.instrumentId, 'PAPER:BTC-PERP');
+
+  const long = await cadenza('order', 'submit', 'BUY', '0.5', 'paper:btc-perp', '--leverage', '5', '--wait', '--json');
+  assert.equal(long.code, 0, long.stderr);
+  assert.deepEqual([long.json.instrumentId, long.json.status, long.json.leverage], ['PAPER:BTC-PERP', 'FILLED', 5]);
+  const portfolio = await cadenza('portfolio', '--json');
+  assert.equal(portfolio.code, 0, portfolio.stderr);
+  const position = portfolio.json.positions.find((p: any) => p.instrumentId === 'PAPER:BTC-PERP' && p.status === 'OPEN');
+  assert.deepEqual([position.positionSide, position.quantity, position.positionId], ['LONG', '0.5', long.json.positionId]);
+  // CROSS at 5×: the initial margin in use is a fifth of the position's value at its mark.
+  const margin = portfolio.json.summary.margin;
+  assert.equal(compareDecimal(multiplyDecimal(margin, '5'), multiplyDecimal(position.currentPrice, position.quantity)), 0, `margin ${margin} at ${position.currentPrice}`);
+
+  const shown = await cadenza('order', 'get', long.json.tradeOrderId);
+  assert.match(shown.stdout, /leverage\s+5×/);
+  assert.match(shown.stdout, new RegExp(`position\\s+${long.json.positionId}`));
+
+  const close = await cadenza('order', 'submit', 'SELL', '0.5', 'PAPER:BTC-PERP', '--position', long.json.positionId, '--wait', '--json');
+  assert.equal(close.code, 0, close.stderr);
+  assert.deepEqual([close.json.status, close.json.positionId], ['FILLED', long.json.positionId]);
+  const after = await cadenza('portfolio', '--account', accountId, '--json');
+  assert.equal(after.json.positions.find((p: any) => p.positionId === long.json.positionId).status, 'CLOSED');
 });
 
 test('refusals exit 4 with the AABBB code; --json puts the error on stdout', async () => {

@@ -8,6 +8,7 @@ import { UsageError, type CliContext } from '../context.ts';
 import { flag, int, str, type Command, type OptionDoc } from '../command.ts';
 import { renderRecord, renderTable } from '../table.ts';
 import { interrupted, venueArg } from './market.ts';
+import { instrumentArg } from '../instrument-args.ts';
 
 /** `--account ID`, shared by the commands that act on one trading account. */
 export const accountOption: OptionDoc = {
@@ -151,17 +152,16 @@ export const subscriptionsCreate: Command = {
     interval: { type: 'string', value: 'INTERVAL', description: 'kline interval, e.g. 1m' },
   },
   async run(ctx, args) {
-    const instrument = args.positionals[0];
-    if (!instrument?.includes(':')) throw new UsageError('expected an instrument id like PAPER:BTC/USDT');
+    const instrument = instrumentArg(args.positionals[0]);
     const client = await ctx.connect();
-    const venue = await venueArg(client, instrument.split(':')[0]);
+    const venue = await venueArg(client, instrument.venue);
     const type = (str(args, 'type') ?? 'MARKET.SUBSCRIPTION.ORDERBOOK').toUpperCase();
     if (!(SubscriptionTypeValues as readonly string[]).includes(type)) throw new UsageError(`unknown subscription type ${type}; one of: ${SubscriptionTypeValues.join(', ')}`);
     const interval = str(args, 'interval');
     const list =
       (await client.rpc('command.subscription.create', {
         venue,
-        instruments: [instrument.toUpperCase()],
+        instruments: [instrument.instrumentId],
         subscriptionType: type as SubscriptionType,
         ...(interval ? { interval: interval as never } : {}),
       }));

@@ -9,6 +9,7 @@ import { CliError, UsageError, type CliContext } from '../context.ts';
 import { flag, int, str, type Command } from '../command.ts';
 import { renderTable } from '../table.ts';
 import { ladderDepthFor, renderLadder } from '../ladder.ts';
+import { symbolArg } from '../instrument-args.ts';
 
 /** The venues the server runs (`query.venue.list`), fetched once per command run. */
 const serverVenues = new WeakMap<CadenzaClient, Promise<readonly string[]>>();
@@ -24,13 +25,6 @@ export async function venueArg(client: CadenzaClient, v: string | undefined): Pr
   const venues = await venuesOf(client);
   if (!venues.includes(up)) throw new UsageError(`unknown venue ${JSON.stringify(v ?? '')}; this server runs ${venues.join(', ')}`);
   return up as Venue;
-}
-
-/** Parses a BASE/QUOTE symbol (case-insensitive) or throws a UsageError. */
-export function symbolArg(s: string | undefined): string {
-  const up = s?.toUpperCase();
-  if (!up || !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(up)) throw new UsageError(`expected a symbol like BTC/USDT, got ${JSON.stringify(s ?? '')}`);
-  return up;
 }
 
 /** A channel the server does not know (102) names an instrument it does not list: say so in those words. */
@@ -57,7 +51,7 @@ export const instruments: Command = {
   usage: '',
   options: {
     venue: { type: 'string', value: 'VENUE', description: 'only this venue (see `cadenza venues`)' },
-    symbol: { type: 'string', multiple: true, value: 'SYMBOL', description: 'only this symbol, e.g. BTC/USDT (repeatable)' },
+    symbol: { type: 'string', multiple: true, value: 'SYMBOL', description: 'only this symbol, e.g. BTC/USDT or BTC-PERP (repeatable)' },
     limit: { type: 'string', value: 'N', description: 'at most N instruments (default 500)' },
   },
   details: ['example: cadenza instruments --venue PAPER'],

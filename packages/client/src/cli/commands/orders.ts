@@ -2,11 +2,12 @@
  * @module commands/orders
  * `order submit|cancel|list|get`.
  */
-import { OrderStatusValues, OrderTypeValues, TimeInForceValues, type OrderSide, type OrderStatus, type OrderType, type RpcTradeOrder, type TimeInForce } from '@cadenza/contract';
+import { OrderStatusValues, OrderTypeValues, TimeInForceValues, type OrderSide, type OrderStatus, type OrderType, type RpcTradeOrder, type RpcTradeOrderWithExtensions, type TimeInForce } from '@cadenza/contract';
 import { isDecimalString } from '../../decimal-string.ts';
 import type { CadenzaClient } from '../../cadenza-client.ts';
 import { UsageError, type CliContext } from '../context.ts';
 import { flag, int, str, type Command } from '../command.ts';
+import { instrumentArg } from '../instrument-args.ts';
 import { renderRecord, renderTable } from '../table.ts';
 import { accountOption, resolveAccount } from './accounts.ts';
 
@@ -24,7 +25,7 @@ const orderColumns = [
   { header: 'CREATED', value: (o: RpcTradeOrder) => o.createdAt },
 ];
 
-function orderRecord(o: RpcTradeOrder): string {
+function orderRecord(o: RpcTradeOrderWithExtensions): string {
   return renderRecord([
     ['order', o.tradeOrderId],
     ['account', o.tradingAccountId],
@@ -35,6 +36,8 @@ function orderRecord(o: RpcTradeOrder): string {
     ['limit price', o.limitPrice],
     ['stop price', o.stopPrice],
     ['time in force', o.timeInForce],
+    ['leverage', o.leverage === undefined ? undefined : `${o.leverage}×`],
+    ['position', o.positionId],
     ['status', o.status],
     ['filled', o.executedQuantity],
     ['avg price', o.executedPrice],
@@ -61,7 +64,7 @@ function decimal(value: string | undefined, what: string): string | undefined {
 
 export const orderSubmit: Command = {
   name: 'order submit',
-  summary: 'Submit an order: MARKET, LIMIT with --price, STOP_LOSS with --stop, STOP_LOSS_LIMIT with both',
+  summary: 'Submit an order: MARKET, LIMIT with --price, STOP_LOSS with --stop, STOP_LOSS_LIMIT with both; --leverage on derivatives',
   usage: 'BUY|SELL QUANTITY INSTRUMENT',
   options: {
     price: { type: 'string', value: 'PRICE', description: 'limit price: a LIMIT order (STOP_LOSS_LIMIT with --stop)' },
@@ -72,6 +75,8 @@ export const orderSubmit: Command = {
     wait: { type: 'boolean', description: 'wait until the order is closed (filled, cancelled, rejected)' },
     key: { type: 'string', value: 'KEY', description: 'idempotency key: the same key again returns the same order (default: a fresh one)' },
     'client-order-id': { type: 'string', value: 'ID', description: 'your own id for the order' },
+    leverage: { type: 'string', value: 'N', description: 'derivatives: the leverage to margin the order at, a whole number (default: the open position\'s, else the account\'s)' },
+    position: { type: 'string', value: 'ID', description: 'derivatives: the open position to reduce or close (the order is reduce-only)' },
   },
   details: [
     'examples:',
@@ -79,26 +84,29 @@ export const orderSubmit: Command = {
     '  cadenza order submit BUY 0.01 PAPER:BTC/USDT --price 50000           limit order',
     '  cadenza order submit SELL 0.01 PAPER:BTC/USDT --stop 60000           stop-loss (market when triggered)',
     '  cadenza order submit SELL 0.01 PAPER:BTC/USDT --stop 60000 --price 59900',
+    '  cadenza order submit BUY 0.5 PAPER:BTC-PERP --leverage 5               a 5× long on the perpetual',
+    '  cadenza order submit SELL 0.5 PAPER:BTC-PERP --position POSITION_ID    close it',
   ],
   async run(ctx, args) {
-    const [sideArg, qtyArg, instrumentArg] = args.positionals;
+    const [sideArg, qtyArg, instrumentText] = args.positionals;
     const side = oneOf<OrderSide>(sideArg, ['BUY', 'SELL'], 'side');
     const quantity = decimal(qtyArg, 'QUANTITY');
-    const instrumentId = instrumentArg?.toUpperCase();
-    if (!side || !quantity || !instrumentId) throw new UsageError('expected SIDE QUANTITY INSTRUMENT, e.g. `cadenza order submit BUY 0.01 PAPER:BTC/USDT --price 50000`');
-    if (!/^[A-Z0-9_]+:[A-Z0-9]+\/[A-Z0-9]+$/.test(instrumentId)) throw new UsageError(`expected an instrument id like PAPER:BTC/USDT, got ${JSON.stringify(instrumentArg)}`);
+    if (!side || !quantity || !instrumentText) throw new UsageError('expected SIDE QUANTITY INSTRUMENT, e.g. `cadenza order submit BUY 0.01 PAPER:BTC/USDT --price 50000`');
+    const { instrumentId, venue } = instrumentArg(instrumentText);
+    const leverage = str(args, 'leverage') === undefined ? undefined : int(args, 'leverage', 1);
+    const positionId = str(args, 'position');
     const limitPrice = decimal(str(args, 'price'), '--price');
     const stopPrice = decimal(str(args, 'stop'), '--stop');
     const implied: OrderType = stopPrice ? (limitPrice ? 'STOP_LOSS_LIMIT' : 'STOP_LOSS') : limitPrice ? 'LIMIT' : 'MARKET';
     const orderType = oneOf<OrderType>(str(args, 'type'), OrderTypeValues, 'order type') ?? implied;
     const timeInForce = oneOf<TimeInForce>(str(args, 'tif'), TimeInForceValues, 'time in force');
     const client = await ctx.connect();
-    const tradingAccountId = await resolveAccount(ctx, client, str(args, 'account'), instrumentId.split(':')[0]);
+    const tradingAccountId = await resolveAccount(ctx, client, str(args, 'account'), venue);
     const clientOrderId = str(args, 'client-order-id');
-    ctx.out.progress(`Submitting ${side} ${quantity} ${instrumentId} ${orderType}${stopPrice ? ` stop ${stopPrice}` : ''}${limitPrice ? ` @ ${limitPrice}` : ''} …`);
+    ctx.out.progress(`Submitting ${side} ${quantity} ${instrumentId} ${orderType}${stopPrice ? ` stop ${stopPrice}` : ''}${limitPrice ? ` @ ${limitPrice}` : ''}${leverage ? ` at ${leverage}×` : ''}${positionId ? ` on position ${positionId}` : ''} …`);
     let order = await client.submitOrder(
       tradingAccountId,
-      { instrumentId, orderSide: side, orderType, quantity, ...(limitPrice ? { limitPrice } : {}), ...(stopPrice ? { stopPrice } : {}), ...(timeInForce ? { timeInForce } : {}), ...(clientOrderId ? { clientOrderId } : {}) },
+      { instrumentId, orderSide: side, orderType, quantity, ...(limitPrice ? { limitPrice } : {}), ...(stopPrice ? { stopPrice } : {}), ...(timeInForce ? { timeInForce } : {}), ...(clientOrderId ? { clientOrderId } : {}), ...(leverage ? { leverage } : {}), ...(positionId ? { positionId } : {}) },
       { ...(str(args, 'key') ? { idempotencyKey: str(args, 'key')! } : {}) },
     );
     if (flag(args, 'wait') && order.tradeOrderId) {
@@ -155,7 +163,7 @@ export const orderList: Command = {
   options: {
     account: accountOption,
     status: { type: 'string', value: 'STATUS', description: 'only orders in this status (NEW, ACCEPTED, FILLED, CANCELLED…)' },
-    instrument: { type: 'string', value: 'ID', description: 'only this instrument, e.g. PAPER:BTC/USDT' },
+    instrument: { type: 'string', value: 'ID', description: 'only this instrument, e.g. PAPER:BTC/USDT or PAPER:BTC-PERP' },
     limit: { type: 'string', value: 'N', description: 'at most N orders (default 50)' },
   },
   async run(ctx, args) {
@@ -166,7 +174,7 @@ export const orderList: Command = {
     const page = await client.rpcResult('query.trade_order.list', {
       tradingAccountId,
       ...(status ? { status } : {}),
-      ...(instrument ? { instrumentId: instrument.toUpperCase() } : {}),
+      ...(instrument ? { instrumentId: instrumentArg(instrument).instrumentId } : {}),
       pagination: { limit: int(args, 'limit', 50) },
     });
     const list = page.data;
