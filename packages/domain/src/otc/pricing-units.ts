@@ -54,34 +54,35 @@ export const units = (text: string): bigint | undefined => toUnits(text, S);
 const plain = (value: bigint, scale: number): string => normalizeDecimal(formatFixed(value, scale));
 const ceilDiv = (n: bigint, d: bigint): bigint => (n + d - 1n) / d;
 
+/** The price of `q` units of base: the walk's cost plus the spread, in whole ticks, rounded in the dealer's favour. */
+function priceFor(r: UnitsRequest, levels: readonly BookLevel[], q: bigint): PricedText | undefined {
+  let left = q;
+  let cost = 0n; // scale 36
+  for (const l of levels) {
+    if (left <= 0n) break;
+    const lq = units(l.quantity);
+    const lp = units(l.price);
+    if (lq === undefined || lp === undefined) return undefined;
+    const take = lq < left ? lq : left;
+    cost += take * lp;
+    left -= take;
+  }
+  if (left > 0n) return { ok: false, reason: 'NO_DEPTH' };
+  // ticks = (cost / 10^36) / (q / 10^18) × num / den / (tick / 10^18)
+  const n = cost * r.markup.num;
+  const d = q * r.markup.den * r.tick;
+  const ticks = r.side === 'BUY' ? ceilDiv(n, d) : n / d;
+  const price = ticks * r.tick;
+  return { ok: true, price: plain(price, S), quantity: plain(q, S), quoteQuantity: plain(price * q, 2 * S), hedgeCost: plain(cost, 2 * S), priceUnits: price };
+}
+
 /** The dealer's firm price for the request from this book; undefined when a level is off the 10^-18 grid. */
 export function priceInUnits(r: UnitsRequest): PricedText | undefined {
   const levels = r.side === 'BUY' ? r.asks : r.bids;
-  const up = r.side === 'BUY';
   const { num, den } = r.markup;
-  const priceFor = (q: bigint): PricedText | undefined => {
-    let left = q;
-    let cost = 0n; // scale 36
-    for (const l of levels) {
-      if (left <= 0n) break;
-      const lq = units(l.quantity);
-      const lp = units(l.price);
-      if (lq === undefined || lp === undefined) return undefined;
-      const take = lq < left ? lq : left;
-      cost += take * lp;
-      left -= take;
-    }
-    if (left > 0n) return { ok: false, reason: 'NO_DEPTH' };
-    // ticks = (cost / 10^36) / (q / 10^18) × num / den / (tick / 10^18), rounded in the dealer's favour.
-    const n = cost * num;
-    const d = q * den * r.tick;
-    const ticks = up ? ceilDiv(n, d) : n / d;
-    const price = ticks * r.tick;
-    return { ok: true, price: plain(price, S), quantity: plain(q, S), quoteQuantity: plain(price * q, 2 * S), hedgeCost: plain(cost, 2 * S), priceUnits: price };
-  };
   if (r.quantity !== undefined) {
     if (r.quantity <= 0n) return { ok: false, reason: 'BELOW_ONE_LOT' };
-    return priceFor(r.quantity);
+    return priceFor(r, levels, r.quantity);
   }
   const amount = r.quoteQuantity ?? 0n;
   // The whole lots the amount buys net of the spread (amount × den / num), as exact fractions: everything is kept
@@ -108,7 +109,7 @@ export function priceInUnits(r: UnitsRequest): PricedText | undefined {
   let q = part ? ((whole * part.price * num + part.left) / (part.price * num * r.lot)) * r.lot : (whole / r.lot) * r.lot;
   // Step down while rounding the price to the tick makes it cost more than the amount.
   for (let i = 0; i < 8 && q > 0n; i++) {
-    const p = priceFor(q);
+    const p = priceFor(r, levels, q);
     if (!p || !p.ok || p.priceUnits * q <= amount * ONE) return p;
     q -= r.lot;
   }
