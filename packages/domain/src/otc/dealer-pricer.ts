@@ -53,6 +53,17 @@ const markupsOf = (profile: PricingProfile) => {
   return m;
 };
 
+/** A risk threshold as a decimal, parsed once per text. */
+const thresholds = new Map<string, Dec>();
+const thresholdOf = (text: string): Dec => {
+  let d = thresholds.get(text);
+  if (!d) {
+    if (thresholds.size > 1_000) thresholds.clear();
+    thresholds.set(text, (d = dec(text)));
+  }
+  return d;
+};
+
 export class DealerPricer {
   constructor(
     private readonly ctx: DomainContext,
@@ -99,7 +110,7 @@ export class DealerPricer {
       const quantity = dec(best.quantity);
       const delta = terms.side === 'BUY' ? quantity.neg() : quantity;
       const value = exposureValue(this.hedger.exposureOf(dealer.dealerAccountId), (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) });
-      if (value.gt(dealer.riskThreshold)) return { ok: false, reason: `over the dealer's risk threshold (${dealer.riskThreshold})` };
+      if (value.gt(thresholdOf(dealer.riskThreshold))) return { ok: false, reason: `over the dealer's risk threshold (${dealer.riskThreshold})` };
     }
     return { ok: true, price: best.price, quantity: best.quantity, quoteQuantity: best.quoteQuantity, hedgeInstrumentId };
   }
