@@ -1,0 +1,111 @@
+/**
+ * `node --import tsx packages/store/bench/sqlite-orders.bench.ts` — the SQLite store alone, as the order path uses it:
+ * per order one unit (a savepoint inside the group transaction) holding the order row, inserted in its final state,
+ * and its account's balance row; one COMMIT per batch, as group commit makes one per event-loop turn. Orders come
+ * from 8 accounts (as in bench:orders), in batches of 8, 16 and 32.
+ *
+ * Prints, per batch size: WAL pages written per order (exact, independent of the machine's load: the pages a commit
+ * appends are the rows' and the indexes' leaf pages it touched), CPU per order (the process is single-threaded
+ * here), of which the COMMIT, and the wall time of the COMMITs at p50/p99/max — the max is the checkpoint (every
+ * 1,000 WAL pages: the pages copied into the database file and both files fsynced, on the committing thread).
+ *
+ * BENCH_ORDERS (default 20,000 per batch size).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Balance, Order } from '@cadenza/domain';
+import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
+
+const N = Number(process.env.BENCH_ORDERS ?? 20_000);
+const ACCOUNTS = Array.from({ length: 8 }, (_, i) => `0193a000-0000-7000-8000-00000000000${i}`);
+
+function orderOf(i: number): Order {
+  const at = 1_764_000_000_000 + i;
+  return {
+    // UUID v7 ids grow with time, as the server's do.
+    tradeOrderId: `0193b000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+    tradingAccountId: ACCOUNTS[i % ACCOUNTS.length]!,
+    userId: '0193a000-0000-7000-8000-0000000000aa',
+    venue: 'PAPER',
+    instrumentId: 'PAPER:BTC/USDT',
+    symbol: 'BTC/USDT',
+    baseAsset: 'BTC',
+    quoteAsset: 'USDT',
+    clientOrderId: `b${i % ACCOUNTS.length}-${i}`,
+    orderType: 'LIMIT',
+    side: 'BUY',
+    quantityType: 'BASE',
+    quantity: '0.0005',
+    timeInForce: 'GTC',
+    status: 'ACCEPTED',
+    executedQuantity: '0',
+    executedCost: '0',
+    fees: {},
+    lockAsset: 'USDT',
+    lockedAmount: '5',
+    limitPrice: '10000',
+    externalOrderId: String(1_000_000 + i),
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function balanceOf(i: number): Balance {
+  return {
+    balanceId: `0193c000-0000-7000-8000-00000000000${i % ACCOUNTS.length}`,
+    tradingAccountId: ACCOUNTS[i % ACCOUNTS.length]!,
+    asset: 'USDT',
+    free: String(1_000_000 - 5 * i),
+    locked: String(5 * i),
+    createdAt: 1_764_000_000_000,
+    updatedAt: 1_764_000_000_000 + i,
+  };
+}
+
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** Writes N orders in batches of `batch`; `measure` false: with no checkpoint, for the count of WAL pages. */
+async function pass(batch: number, measure: boolean): Promise<{ pages: number; cpu: number; commitCpu: number; walls: number[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-store-bench-'));
+  const store = new SqliteStore({ path: join(dir, 'cadenza.db'), groupCommit: true });
+  if (!measure) store.db.pragma('wal_autocheckpoint = 0');
+  const walls: number[] = [];
+  let commitCpu = 0;
+  const cpu0 = cpuUs();
+  for (let i = 0; i < N; ) {
+    for (let k = 0; k < batch && i < N; k++, i++) {
+      const n = i;
+      store.transaction(() => {
+        store.insertOrder(orderOf(n));
+        store.upsertBalance(balanceOf(n));
+      });
+    }
+    const c0 = cpuUs();
+    const t0 = performance.now();
+    await store.flush();
+    walls.push(performance.now() - t0);
+    commitCpu += cpuUs() - c0;
+  }
+  const cpu = cpuUs() - cpu0;
+  const pages = measure ? 0 : (store.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { pages, cpu, commitCpu, walls };
+}
+
+async function run(batch: number): Promise<void> {
+  const { pages } = await pass(batch, false);
+  const { cpu, commitCpu, walls } = await pass(batch, true);
+  walls.sort((a, b) => a - b);
+  const pct = (p: number) => walls[Math.min(walls.length - 1, Math.floor(walls.length * p))]!.toFixed(2);
+  console.log(
+    `batch ${String(batch).padStart(2)}: ${(pages / N).toFixed(2)} WAL pages/order   CPU ${(cpu / N).toFixed(1)} µs/order (COMMIT ${(commitCpu / N).toFixed(1)})   COMMIT wall p50 ${pct(0.5)} p99 ${pct(0.99)} max ${walls.at(-1)!.toFixed(1)} ms`,
+  );
+}
+
+console.log(`SQLite store, ${N} orders per run, 8 accounts, one order row + one balance row per order, one COMMIT per batch`);
+for (const batch of [8, 16, 32]) await run(batch);
