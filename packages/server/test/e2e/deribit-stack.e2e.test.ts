@@ -1,6 +1,6 @@
 /**
- * Deribit through the whole stack, as the quick start does it: the real server with DERIBIT pointed at the local fake
- * Deribit (the DERIBIT_URL equivalent), supabase-js login, the official centrifuge client on
+ * Deribit through the whole stack, as the quick start does it: the real server with DERIBIT_URL pointed at the local
+ * fake Deribit (read by the server's own configuration), supabase-js login, the official centrifuge client on
  * `market:orderbook:DERIBIT:BTC-PERPETUAL` (books in contracts, a broken change_id chain healed), a Deribit trading
  * account with a client id and secret, an order on the perpetual filled on Deribit's side, and a restart with a fill
  * that happened while Cadenza was down.
@@ -8,6 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeDeribitServer, type FakeDeribitServer } from '@cadenza/testkit/venue-fakes/deribit';
+import { configFromEnv } from '../../src/config.ts';
 import { LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
 
 const CLIENT = 'deribit-stack-client';
@@ -21,7 +22,10 @@ let tradingAccountId = '';
 before(async () => {
   fake = await startFakeDeribitServer({ keys: { [CLIENT]: { secret: SECRET, balances: { BTC: '2' } } } });
   fake.setBook(PERP, { bids: [['64000', '5000'], ['63999.5', '20000']], asks: [['64000.5', '700'], ['64001', '30000']] });
-  stack = new LiveVenueStack('deribit', () => ({ venues: ['PAPER', 'DERIBIT'], endpoints: { DERIBIT: { restBaseUrl: fake.restBaseUrl } } }));
+  // `DERIBIT_URL=http://127.0.0.1:<port> npm start`: the endpoint as the server reads it from that variable.
+  const { endpoints } = configFromEnv({ DERIBIT_URL: fake.restBaseUrl });
+  assert.deepEqual(endpoints.DERIBIT, { restBaseUrl: fake.restBaseUrl });
+  stack = new LiveVenueStack('deribit', () => ({ venues: ['PAPER', 'DERIBIT'], endpoints }));
   await stack.start();
 });
 
@@ -74,6 +78,11 @@ test('a Deribit account with a client id and secret trades the perpetual through
   fake.fillResting(CLIENT, String(sent.params.label));
   const filled = await stack.orderIn(tradingAccountId, placed.tradeOrderId, 'FILLED');
   assert.equal(Number(filled.executedQuantity), 5);
+  // Deribit keeps the position: its report, in contracts, is the account's position on the perpetual.
+  await eventually(async () => {
+    const p = (await stack.rpc('query.portfolio.get', { tradingAccountId })).positions?.find((x: any) => x.instrumentId === 'DERIBIT:BTC-PERPETUAL');
+    return p?.status === 'OPEN' && p.positionSide === 'LONG' && Number(p.quantity) === 5;
+  }, 'the long of 5 contracts in the portfolio');
 });
 
 test('a fill made while Cadenza was stopped is reconciled at restart, once', async () => {
