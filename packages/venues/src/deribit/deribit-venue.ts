@@ -13,21 +13,11 @@
  *  - Reconciliation: `queryOrder` answers an order's state (`get_order_state`, else by label) and its trades
  *    (`get_user_trades_by_order`) and adopts the order; after the session comes back from a drop the venue reports
  *    `resync`. Deribit keeps the ledger: balances from `get_account_summaries` and `user.portfolio`.
+ *
+ * Beside this file: the sessions (account-sessions.ts), what they say about orders (order-flow.ts) and about
+ * balances and positions (account-book.ts), the market feeds (market-feeds.ts).
  */
-import type {
-  CancelRequest,
-  ExecutionEvent,
-  InstrumentSpec,
-  KlineUpdate,
-  MarketStreamKey,
-  OrderQuery,
-  VenueAccount,
-  VenueCredential,
-  VenueDeps,
-  VenueOrder,
-  VenueOrderState,
-} from '@cadenza/domain';
-import { OrderTracker, type TrackedOrder } from '../kit/order-tracker.ts';
+import type { CancelRequest, ExecutionEvent, InstrumentSpec, KlineUpdate, MarketStreamKey, OrderQuery, VenueAccount, VenueCredential, VenueDeps, VenueOrder, VenueOrderState } from '@cadenza/domain';
 import { VenueError, errorText } from '../kit/venue-error.ts';
 import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
 import { LiveVenue } from '../kit/live-venue.ts';
@@ -35,20 +25,15 @@ import { spliceLiveKline } from '../kit/live-kline.ts';
 import { resolveDeribitEndpoints, type DeribitEndpoints, type DeribitVenueOptions } from './config.ts';
 import { DeribitHttp } from './rpc.ts';
 import { DeribitMarketFeeds, type MarkReport } from './market-feeds.ts';
-import { DeribitSession } from './session.ts';
+import type { DeribitSession } from './session.ts';
+import { DeribitSessions } from './account-sessions.ts';
+import { DeribitOrderFlow } from './order-flow.ts';
+import { DeribitAccountBook } from './account-book.ts';
 import { createDeribitAuth, type DeribitAuth } from './signing.ts';
 import { buildDeribitOrder } from './order-params.ts';
-import {
-  DERIBIT_KLINE_INTERVALS,
-  DERIBIT_RESOLUTIONS,
-  RESOLUTION_MS,
-  parseChartData,
-  parseInstruments,
-  wire,
-  type DeribitInstrument,
-} from './parse.ts';
-import { applyPositionChanges, parseOrder, parsePosition, parseSummary, parseUserTrade, type DeribitOrder, type DeribitPosition, type DeribitUserTrade } from './parse-account.ts';
-import { deribitFill, deribitOrderState, deribitOrderStatus } from './order-state.ts';
+import { DERIBIT_KLINE_INTERVALS, DERIBIT_RESOLUTIONS, RESOLUTION_MS, parseChartData, parseInstruments, wire, type DeribitInstrument } from './parse.ts';
+import { parseOrder, parseSummary, parseUserTrade, type DeribitOrder, type DeribitPosition } from './parse-account.ts';
+import { deribitOrderState } from './order-state.ts';
 
 /** Deribit's "no such order" answers: 10004 order_not_found, 11044 not_open_order (for a cancel). */
 const NOT_FOUND = '10004';
@@ -63,17 +48,10 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   readonly endpoints: DeribitEndpoints;
   readonly http: DeribitHttp;
   readonly feeds: DeribitMarketFeeds;
-  private readonly sessions = new Map<string, DeribitSession>();
-  private readonly orders: OrderTracker;
+  private readonly sessions: DeribitSessions;
+  private readonly flow: DeribitOrderFlow;
+  private readonly accounts: DeribitAccountBook;
   private readonly byName = new Map<string, DeribitInstrument>();
-  /** Deribit order id → our clientOrderId (trades carry the order id). */
-  private readonly byOrderId = new Map<string, string>();
-  /** Orders we asked to cancel: an IOC/FOK/market remainder Deribit cancels itself is reported as expired. */
-  private readonly cancelRequested = new Set<string>();
-  /** The open positions per account and symbol, as last reported (`user.changes` pushes the changed ones). */
-  private readonly positions = new Map<string, Map<string, DeribitPosition>>();
-  /** The last balance of each currency per account (`user.portfolio` pushes one currency at a time). */
-  private readonly balances = new Map<string, Map<string, { asset: string; free: string; locked: string }>>();
 
   constructor(
     deps: VenueDeps,
@@ -81,6 +59,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   ) {
     super(options.venueId, deps, options.instrumentsTtlMs);
     this.endpoints = resolveDeribitEndpoints(options);
+    const instrument = (name: string) => this.byName.get(name);
     this.http = new DeribitHttp({ venue: this.id, httpUrl: this.endpoints.httpUrl, clock: deps.clock, log: deps.log, timeoutMs: options.requestTimeoutMs ?? 10_000, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.feeds = new DeribitMarketFeeds({
       venueId: this.id,
@@ -92,9 +71,20 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
       idleTimeoutMs: options.idleTimeoutMs ?? 45_000,
       reconnectDelayMs: options.reconnectDelayMs ?? { min: 250, max: 30_000 },
       beforeConnect: () => this.http.credits.acquire('ws:connect|ip', 1, 5000),
-      instrument: (symbol) => this.byName.get(symbol),
+      instrument,
     });
-    this.orders = new OrderTracker(deps.execution);
+    this.flow = new DeribitOrderFlow(deps.execution, instrument);
+    this.accounts = new DeribitAccountBook(deps.execution, deps.clock, instrument);
+    this.sessions = new DeribitSessions({
+      venueId: this.id,
+      wsUrl: this.endpoints.wsUrl,
+      credits: this.http.credits,
+      deps,
+      timings: options,
+      onNotification: (tradingAccountId, channel, data) => this.onAccountNotification(tradingAccountId, channel, data),
+      onResubscribed: (tradingAccountId) => this.resync(tradingAccountId),
+      onReady: (tradingAccountId) => void this.reportPositionSnapshot(tradingAccountId),
+    });
   }
 
   rateLimitStats(): RateLimitStats {
@@ -102,8 +92,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   }
 
   protected closeStreams(): void {
-    for (const s of this.sessions.values()) s.stop();
-    this.sessions.clear();
+    this.sessions.stopAll();
   }
 
   protected async loadInstruments(): Promise<InstrumentSpec[]> {
@@ -154,13 +143,13 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   }
 
   async submitOrder(order: VenueOrder, account: VenueAccount): Promise<void> {
-    const tracked = this.orders.track(order, '');
-    const reject = (reason: string) => this.orders.emit(tracked, { type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.deps.clock.now() });
+    const tracked = this.flow.tracker.track(order, '');
+    const reject = (reason: string) => this.flow.tracker.emit(tracked, { type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason, timestamp: this.deps.clock.now() });
     if (this.stopped) return void reject('Deribit venue is stopped');
     let session: DeribitSession;
     let inst: DeribitInstrument;
     try {
-      session = this.session(account);
+      session = this.sessions.of(account);
       inst = await this.instrument(order.symbol);
     } catch (err) {
       return void reject(errorText(err));
@@ -174,48 +163,46 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     }
     try {
       const result = wire.object(await session.call(built.method, built.params), `${built.method} result`);
-      this.onOrderResult(tracked, parseOrder(result.order), wire.array(result.trades ?? [], 'trades').map(parseUserTrade));
+      this.flow.onOrder(tracked, parseOrder(result.order), wire.array(result.trades ?? [], 'trades').map(parseUserTrade));
     } catch (err) {
       // A lost answer: the venue may or may not have the order — ask it by our client order id.
-      await this.orders.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
+      await this.flow.tracker.settleFailedSubmission(tracked, err, () => this.queryOrder(order, account), () => this.deps.clock.now(), (queryErr) =>
         this.deps.log.error({ tradeOrderId: order.tradeOrderId, err: errorText(queryErr) }, 'Deribit order outcome unknown; waiting for the account stream'),
       );
     }
   }
 
   async cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void> {
-    const session = this.session(account);
+    const session = this.sessions.of(account);
     await session.start();
-    const tracked = this.orders.get(request.clientOrderId) ?? this.orders.track(request, '');
+    const tracked = this.flow.tracker.get(request.clientOrderId) ?? this.flow.tracker.track(request, '');
     let orderId = request.externalOrderId ?? tracked.externalOrderId;
     if (!orderId) orderId = (await this.findByLabel(session, request.symbol, request.clientOrderId))?.orderId;
     if (!orderId) throw new VenueError(this.id, 'rejected', `Deribit has no order labelled ${request.clientOrderId}`, { code: NOT_FOUND });
-    this.cancelRequested.add(request.clientOrderId);
+    this.flow.cancelling(request.clientOrderId);
     const order = parseOrder(await session.call('private/cancel', { order_id: orderId }));
-    this.onOrderResult(tracked, order, []);
+    this.flow.onOrder(tracked, order, []);
   }
 
   async fetchBalances(account: VenueAccount): Promise<Array<{ asset: string; free: string; locked: string }>> {
-    const session = this.session(account);
+    const session = this.sessions.of(account);
     await session.start();
     const result = wire.object(await session.call('private/get_account_summaries', {}), 'account summaries');
     const list = wire.array(result.summaries, 'summaries').map(parseSummary);
-    this.balances.set(account.tradingAccountId, new Map(list.map((b) => [b.asset, b])));
+    this.accounts.setBalances(account.tradingAccountId, list);
     return list;
   }
 
   /** The account's open positions as Deribit holds them (contracts; sides from the direction). */
   async fetchPositions(account: VenueAccount): Promise<DeribitPosition[]> {
-    const session = this.session(account);
+    const session = this.sessions.of(account);
     await session.start();
     return this.loadPositions(account.tradingAccountId, session);
   }
 
   private async loadPositions(tradingAccountId: string, session: DeribitSession): Promise<DeribitPosition[]> {
     await this.listInstruments();
-    const list = this.positionsOf(wire.array(await session.call('private/get_positions', {}), 'positions'));
-    this.positions.set(tradingAccountId, new Map(list.map((p) => [p.symbol, p])));
-    return list;
+    return this.accounts.setPositions(tradingAccountId, wire.array(await session.call('private/get_positions', {}), 'positions'));
   }
 
   /** After (re)connecting: the account's positions as a `positions` snapshot (changes meanwhile are not replayed). */
@@ -224,7 +211,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     if (!session) return;
     try {
       await this.loadPositions(tradingAccountId, session);
-      this.emitPositions(tradingAccountId);
+      this.accounts.reportPositions(tradingAccountId);
     } catch (err) {
       this.deps.log.warn({ tradingAccountId, err: errorText(err) }, 'Deribit positions not read after connecting');
     }
@@ -238,7 +225,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
       return { valid: false, reason: errorText(err) };
     }
     // A throwaway session: authenticating is the check.
-    const probe = this.newSession('verify', auth, () => undefined);
+    const probe = this.sessions.probe(auth);
     try {
       await probe.start();
       return { valid: true };
@@ -258,10 +245,10 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
    */
   async queryOrder(request: OrderQuery, account: VenueAccount): Promise<VenueOrderState | undefined> {
     if (this.stopped) throw new VenueError(this.id, 'network', 'Deribit venue is stopped');
-    const session = this.session(account);
+    const session = this.sessions.of(account);
     await session.start();
     const inst = await this.instrument(request.symbol);
-    const tracked = this.orders.track(request, '');
+    const tracked = this.flow.tracker.track(request, '');
     let order: DeribitOrder | undefined;
     if (request.externalOrderId) {
       try {
@@ -271,11 +258,11 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
       }
     } else order = await this.findByLabel(session, request.symbol, request.clientOrderId);
     if (!order) return undefined;
-    this.byOrderId.set(order.orderId, request.clientOrderId);
+    this.flow.adopt(order.orderId, request.clientOrderId);
     const trades = order.filledAmount !== '0' ? wire.array(await session.call('private/get_user_trades_by_order', { order_id: order.orderId, sorting: 'asc' }), 'trades').map(parseUserTrade) : [];
-    const state = deribitOrderState(order, trades, inst, this.cancelRequested.has(request.clientOrderId));
+    const state = deribitOrderState(order, trades, inst, this.flow.cancelAsked(request.clientOrderId));
     const status = state.status;
-    this.orders.learn(tracked, { externalOrderId: order.orderId, accepted: status !== 'REJECTED', tradeIds: state.fills.map((f) => f.tradeId), terminal: status !== 'OPEN' && status !== 'FILLED' });
+    this.flow.tracker.learn(tracked, { externalOrderId: order.orderId, accepted: status !== 'REJECTED', tradeIds: state.fills.map((f) => f.tradeId), terminal: status !== 'OPEN' && status !== 'FILLED' });
     return state;
   }
 
@@ -286,102 +273,13 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     return rows.filter((o) => o.instrument === inst.spec.externalSymbol).sort((a, b) => b.updatedAt - a.updatedAt)[0];
   }
 
-  /** What an order's answer or report says: accepted, its fills, its end. */
-  private onOrderResult(tracked: TrackedOrder, order: DeribitOrder, trades: DeribitUserTrade[]): void {
-    const base = { tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: order.orderId };
-    this.byOrderId.set(order.orderId, tracked.clientOrderId);
-    const status = deribitOrderStatus(order, this.cancelRequested.has(tracked.clientOrderId));
-    if (status === 'REJECTED') {
-      this.orders.emit(tracked, { ...base, type: 'rejected', reason: order.cancelReason ?? 'rejected by Deribit', timestamp: order.updatedAt });
-      return;
-    }
-    this.orders.emit(tracked, { ...base, type: 'accepted', timestamp: order.updatedAt });
-    for (const t of trades) this.onTrade(tracked, t, status === 'FILLED' && t === trades[trades.length - 1]);
-    if (status === 'CANCELLED') this.orders.emit(tracked, { ...base, type: 'cancelled', reason: order.cancelReason ?? 'cancelled', timestamp: order.updatedAt });
-    if (status === 'EXPIRED') this.orders.emit(tracked, { ...base, type: 'expired', reason: `${order.orderType} remainder cancelled by Deribit (${order.cancelReason ?? order.timeInForce})`, timestamp: order.updatedAt });
-  }
-
-  private onTrade(tracked: TrackedOrder, t: DeribitUserTrade, final: boolean): void {
-    const inst = this.byName.get(t.instrument);
-    if (!inst) return;
-    this.orders.emit(tracked, { type: 'filled', tradeOrderId: tracked.tradeOrderId, tradingAccountId: tracked.tradingAccountId, externalOrderId: t.orderId, ...deribitFill(t, inst), ...(final ? { final: true } : {}) });
-  }
-
   /** A `user.changes` or `user.portfolio` notification of an account's session. */
   private onAccountNotification(tradingAccountId: string, channel: string, data: unknown): void {
-    if (channel.startsWith('user.portfolio.')) {
-      const b = parseSummary(data);
-      const all = this.balances.get(tradingAccountId) ?? new Map<string, { asset: string; free: string; locked: string }>();
-      all.set(b.asset, b);
-      this.balances.set(tradingAccountId, all);
-      this.deps.execution.onExecution({ type: 'balances', tradingAccountId, balances: [...all.values()], timestamp: this.deps.clock.now() });
-      return;
-    }
+    if (channel.startsWith('user.portfolio.')) return this.accounts.onPortfolio(tradingAccountId, data);
     if (!channel.startsWith('user.changes.')) return;
     const o = wire.object(data, 'user.changes');
-    const orders = wire.array(o.orders ?? [], 'orders').map(parseOrder);
-    const trades = wire.array(o.trades ?? [], 'trades').map(parseUserTrade);
-    for (const order of orders) {
-      const tracked = this.orders.get(order.label);
-      if (!tracked || tracked.tradingAccountId !== tradingAccountId) continue;
-      const own = trades.filter((t) => t.orderId === order.orderId);
-      this.onOrderResult(tracked, order, own);
-    }
-    for (const t of trades) {
-      const clientOrderId = this.byOrderId.get(t.orderId);
-      const tracked = clientOrderId ? this.orders.get(clientOrderId) : undefined;
-      if (tracked && tracked.tradingAccountId === tradingAccountId) this.onTrade(tracked, t, false);
-    }
-    const changed = o.positions === undefined ? [] : wire.array(o.positions, 'positions');
-    // Each notification carries the positions it changed; the port's report is the whole list, so it is kept here
-    // from the snapshot read at connect (until that has come, the snapshot will include these changes).
-    const held = this.positions.get(tradingAccountId);
-    if (changed.length === 0 || !held) return;
-    applyPositionChanges(held, changed, (n) => this.byName.get(n));
-    this.emitPositions(tradingAccountId);
-  }
-
-  private positionsOf(rows: readonly unknown[]): DeribitPosition[] {
-    return rows.flatMap((r) => parsePosition(r, (name) => this.byName.get(name)) ?? []);
-  }
-
-  private emitPositions(tradingAccountId: string): void {
-    const held = this.positions.get(tradingAccountId);
-    if (held) this.deps.execution.onExecution({ type: 'positions', tradingAccountId, positions: [...held.values()], timestamp: this.deps.clock.now() });
-  }
-
-  private session(account: VenueAccount): DeribitSession {
-    if (!account.credential) throw new VenueError(this.id, 'unsupported', 'this trading account has no Deribit API credential');
-    const auth = createDeribitAuth(account.credential, this.id, () => this.deps.clock.now());
-    const existing = this.sessions.get(account.tradingAccountId);
-    if (existing && existing.clientId === auth.clientId) return existing;
-    existing?.stop();
-    const s = this.newSession(account.tradingAccountId, auth, (channel, data) => this.onAccountNotification(account.tradingAccountId, channel, data));
-    this.sessions.set(account.tradingAccountId, s);
-    return s;
-  }
-
-  private newSession(tradingAccountId: string, auth: DeribitAuth, onNotification: (channel: string, data: unknown) => void): DeribitSession {
-    const o = this.options;
-    return new DeribitSession({
-      venue: this.id,
-      tradingAccountId,
-      url: this.endpoints.wsUrl,
-      auth,
-      credits: this.http.credits,
-      log: this.deps.log,
-      heartbeatSeconds: o.heartbeatSeconds ?? 30,
-      idleTimeoutMs: o.idleTimeoutMs ?? 45_000,
-      reconnectDelayMs: o.reconnectDelayMs ?? { min: 250, max: 30_000 },
-      requestTimeoutMs: o.requestTimeoutMs ?? 10_000,
-      maxOrderWaitMs: o.maxOrderWaitMs ?? 2000,
-      onNotification,
-      onResubscribed: () => this.resync(tradingAccountId),
-      onReady: () => void this.reportPositionSnapshot(tradingAccountId),
-      onRefused: () => {
-        if (this.sessions.get(tradingAccountId)?.clientId === auth.clientId) this.sessions.delete(tradingAccountId);
-      },
-    });
+    this.flow.onChanges(tradingAccountId, wire.array(o.orders ?? [], 'orders').map(parseOrder), wire.array(o.trades ?? [], 'trades').map(parseUserTrade));
+    this.accounts.onPositionChanges(tradingAccountId, o.positions === undefined ? [] : wire.array(o.positions, 'positions'));
   }
 
   private resync(tradingAccountId: string): void {
