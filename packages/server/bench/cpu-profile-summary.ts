@@ -21,6 +21,7 @@ const PARTS: Array<[RegExp, string]> = [
   [/node_modules\/decimal\.js/, 'decimal arithmetic (decimal.js)'],
   [/packages\/domain\/src\/orders\//, 'domain: orders'],
   [/packages\/domain\/src\/portfolios\//, 'domain: balances, positions'],
+  [/packages\/domain\/src\/otc\//, 'domain: OTC desk (quotes, pricing, wallets, hedges)'],
   [/packages\/domain\//, 'domain: other (unit of work, events, model)'],
   [/packages\/store\/|node_modules\/better-sqlite3/, 'store (SQLite / PostgreSQL writes, commits)'],
   [/node_modules\/pg/, 'store (SQLite / PostgreSQL writes, commits)'],
