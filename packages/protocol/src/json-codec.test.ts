@@ -30,3 +30,11 @@ test('replies write RawJson inline, leave out undefined fields, and never contai
   const frame = encodeJsonReplies([{ id: 1, publish: {} }, { push: { channel: 'c', pub: { data: RawJson.of([1]), offset: 2 } } }]).toString();
   assert.deepEqual(frame.split('\n').map((l) => JSON.parse(l)), [{ id: 1, publish: {} }, { push: { channel: 'c', pub: { data: [1], offset: 2 } } }]);
 });
+
+test('replies with and without RawJson inside serialise alike (undefined fields left out, undefined in arrays as null)', () => {
+  const plain = { id: 1, connect: { client: 'c', version: '1', ping: 25, pong: true, expires: undefined, subs: { a: { offset: 3, epoch: 'e', list: [1, undefined] } } } };
+  const expected = '{"id":1,"connect":{"client":"c","version":"1","ping":25,"pong":true,"subs":{"a":{"offset":3,"epoch":"e","list":[1,null]}}}}';
+  assert.equal(stringifyReply(plain), expected);
+  const mixed = { ...plain, connect: { ...plain.connect, data: RawJson.of({ x: 1 }) } };
+  assert.equal(stringifyReply(mixed), expected.replace('}}}}', '}},"data":{"x":1}}}'));
+});

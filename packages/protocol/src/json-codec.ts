@@ -6,10 +6,15 @@
 import { shapeCommand } from './command-shape.ts';
 import { FrameError, RawJson, type Codec, type Command, type Reply } from './frames.ts';
 
-/** Serialises a reply, writing `RawJson` payloads inline as the JSON text they hold. */
+/**
+ * Serialises a reply, writing `RawJson` payloads inline as the JSON text they hold. Parts that hold no `RawJson`
+ * (most of a connect or subscribe reply, an error) go through `JSON.stringify` whole: the same text, built natively
+ * instead of piece by piece (the hand-built string was the largest allocation of a connection's setup).
+ */
 export function stringifyReply(value: unknown): string {
   if (value instanceof RawJson) return value.text;
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (!holdsRawJson(value)) return JSON.stringify(value);
   if (Array.isArray(value)) {
     let s = '[';
     for (let i = 0; i < value.length; i++) s += (i ? ',' : '') + stringifyReply(value[i]);
@@ -24,6 +29,20 @@ export function stringifyReply(value: unknown): string {
     first = false;
   }
   return s + '}';
+}
+
+/** Whether a `RawJson` is anywhere inside (replies are a few levels deep; payloads inside are `RawJson`, not walked). */
+function holdsRawJson(value: object): boolean {
+  if (value instanceof RawJson) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (v !== null && typeof v === 'object' && holdsRawJson(v)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== null && typeof v === 'object' && holdsRawJson(v)) return true;
+  }
+  return false;
 }
 
 /** Decodes every command of one JSON frame. */
