@@ -22,8 +22,9 @@ function plain(markdown: string): string {
 function wrap(text: string, width: number, indent: string): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
+  for (const [i, word] of text.split(/\s+/).entries()) {
+    // The first word never stands alone (a label — "default:" — keeps its value, however long).
+    if (line && i > 1 && line.length + 1 + word.length > width) {
       lines.push(indent + line);
       line = word;
     } else {
