@@ -13,13 +13,15 @@
  * session must still exist (`revoked` otherwise), looked up through a short cache that logouts clear at once; in
  * external mode the same check can be asked of the project (`project-session-check.ts`).
  *
- * HS256 tokens are checked with fast-jwt (node:crypto, synchronous), the others with jose (WebCrypto). jose's HMAC
- * check is a WebCrypto job handed to libuv's thread pool and back — about 70–110 µs of CPU a token against about
- * 10 µs for the same check done in place (measured beside the fan-out bench), the largest part of a WebSocket
- * connect. The rules above are the same on both paths: the time rules (`exp`, `nbf`, `iat`) are applied here for
- * HS256 as jose applies them, so no token passes one path that the other refuses.
+ * HS256 tokens, and ES256 tokens of the built-in key ring, are checked with fast-jwt (node:crypto, synchronous);
+ * the others (a Supabase project's JWKS) with jose (WebCrypto). Every WebCrypto check is a job handed to libuv's
+ * thread pool and back: HS256 cost about 70–110 µs of CPU a token that way against about 10 µs in place, ES256
+ * about 215–230 against 90–130 (measured beside the fan-out bench) — the largest part of a WebSocket connect. The
+ * rules above are the same on both paths: the time rules (`exp`, `nbf`, `iat`) are applied here as jose applies
+ * them, so no token passes one path that the other refuses (`test/token-check-parity.test.ts`).
  */
 import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { KeyObject } from 'node:crypto';
 import { createVerifier as createSyncVerifier, TokenError as SyncTokenError } from 'fast-jwt';
 import { TokenError } from './errors.ts';
 import { boundedText } from './bounded-text.ts';
@@ -76,6 +78,8 @@ export interface VerifierOptions {
   algorithms: string[];
   /** The HS256 secret, when HS256 tokens are accepted. */
   hmacSecret?: string;
+  /** ES256 public keys by `kid`, checked in place (the built-in key ring); ES256 tokens go to `resolveKey` without it. */
+  es256Key?: (kid: string) => CryptoKey | undefined;
   issuer: string | undefined;
   now: () => number;
   /** Whether the token's session still exists (built-in store, or the project's `/user` in external mode). */
@@ -94,7 +98,16 @@ function objectClaim(v: unknown): Record<string, unknown> {
 /** Builds a verifier from a key resolver and/or an HS256 secret; see the module note for the rules. */
 export function createVerifier(options: VerifierOptions): TokenVerifier {
   const leeway = options.leewaySeconds ?? TOKEN_LEEWAY_SECONDS;
-  const hs256 = options.hmacSecret === undefined ? undefined : hs256Checker(options.hmacSecret, options.issuer);
+  const hs256 = options.hmacSecret === undefined ? undefined : inPlaceChecker(options.hmacSecret, 'HS256', options.issuer);
+  const es256 = options.es256Key === undefined ? undefined : es256Checker(options.es256Key, options.issuer);
+
+  /** Signature and claims of a token whose header names `alg` (and `kid`), in place when a key for it is here. */
+  function check(token: string, encodedHeader: string): Promise<JWTPayload> | JWTPayload {
+    const header = decodeHeader(encodedHeader);
+    if (header?.alg === 'HS256' && hs256) return checkTimes(hs256(token), options.now(), leeway);
+    if (header?.alg === 'ES256' && es256) return checkTimes(es256(token, header.kid), options.now(), leeway);
+    return joseCheck(token);
+  }
 
   /** Signature, `aud` and `iss` through jose, which also applies the time rules. */
   async function joseCheck(token: string): Promise<JWTPayload> {
@@ -123,7 +136,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
       if (typeof token !== 'string') throw new TokenError('invalid', 'malformed token');
       const parts = token.split('.');
       if (parts.length !== 3) throw new TokenError('invalid', 'malformed token');
-      const payload = hs256 && headerAlg(parts[0]!) === 'HS256' ? checkTimes(hs256(token), options.now(), leeway) : await joseCheck(token);
+      const payload = await check(token, parts[0]!);
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new TokenError('invalid', 'sub claim must be a UUID');
       if (payload.role !== AUDIENCE) throw new TokenError('invalid', 'role claim must be authenticated');
       if (typeof payload.exp !== 'number') throw new TokenError('invalid', 'missing exp claim');
@@ -153,24 +166,24 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
   };
 }
 
-/** The `alg` a token's header names, or undefined when the header is not a JSON object. */
-function headerAlg(encodedHeader: string): unknown {
+/** A token's header, or undefined when it is not a JSON object. */
+function decodeHeader(encoded: string): { alg?: unknown; kid?: unknown } | undefined {
   try {
-    const header: unknown = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8'));
-    return header !== null && typeof header === 'object' ? (header as { alg?: unknown }).alg : undefined;
+    const header: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    return header !== null && typeof header === 'object' ? (header as { alg?: unknown; kid?: unknown }) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * HS256 signature, `crit`, `aud` (and `iss` when configured) — all required — checked synchronously; the time rules
- * are left to `checkTimes`, which reads the verifier's clock (fast-jwt's is fixed when it is created).
+ * A synchronous check of one key: signature, `crit`, `aud` (and `iss` when configured) — all required. The time
+ * rules are left to `checkTimes`, which reads the verifier's clock (fast-jwt's is fixed when it is created).
  */
-function hs256Checker(secret: string, issuer: string | undefined): (token: string) => JWTPayload {
+function inPlaceChecker(key: string, alg: 'HS256' | 'ES256', issuer: string | undefined): (token: string) => JWTPayload {
   const check = createSyncVerifier({
-    key: secret,
-    algorithms: ['HS256'],
+    key,
+    algorithms: [alg],
     allowedAud: AUDIENCE,
     ...(issuer ? { allowedIss: issuer } : {}),
     requiredClaims: ['sub', 'exp', 'aud', ...(issuer ? ['iss'] : [])],
@@ -191,6 +204,22 @@ function hs256Checker(secret: string, issuer: string | undefined): (token: strin
   };
 }
 
+/** ES256 checks by `kid`: one in-place checker per key, made on first use and dropped with the key. */
+function es256Checker(keyOf: (kid: string) => CryptoKey | undefined, issuer: string | undefined): (token: string, kid: unknown) => JWTPayload {
+  const checkers = new WeakMap<CryptoKey, (token: string) => JWTPayload>();
+  return (token, kid) => {
+    if (typeof kid !== 'string') throw new TokenError('invalid', 'token has no kid');
+    const key = keyOf(kid);
+    if (!key) throw new TokenError('invalid', 'unknown kid');
+    let checker = checkers.get(key);
+    if (!checker) {
+      const pem = KeyObject.from(key).export({ format: 'pem', type: 'spki' }).toString();
+      checkers.set(key, (checker = inPlaceChecker(pem, 'ES256', issuer)));
+    }
+    return checker(token);
+  };
+}
+
 /** jose's time rules for a payload whose signature verified: `exp` required, `nbf` and `iat` numbers when present. */
 function checkTimes(payload: JWTPayload, nowMs: number, leeway: number): JWTPayload {
   const now = Math.floor(nowMs / 1000);
@@ -208,10 +237,11 @@ function checkTimes(payload: JWTPayload, nowMs: number, leeway: number): JWTPayl
 export function builtInKeyResolver(sources: {
   verificationKey?: (kid: string) => CryptoKey | undefined;
   secret?: string;
-}): { resolveKey: KeyResolver; algorithms: string[]; hmacSecret?: string } {
+}): { resolveKey: KeyResolver; algorithms: string[]; hmacSecret?: string; es256Key?: (kid: string) => CryptoKey | undefined } {
   return {
     algorithms: sources.verificationKey ? ['ES256'] : [],
     ...(sources.secret ? { hmacSecret: sources.secret } : {}),
+    ...(sources.verificationKey ? { es256Key: sources.verificationKey } : {}),
     resolveKey(header) {
       if (header.alg === 'ES256' && sources.verificationKey) {
         if (typeof header.kid !== 'string') throw new TokenError('invalid', 'token has no kid');

@@ -1,6 +1,6 @@
 /**
- * HS256 tokens are checked synchronously (fast-jwt) and ES256 ones through jose: for every claims set and header
- * below, both paths give the same verdict, so no token passes one that the other refuses.
+ * HS256 tokens and the key ring's ES256 tokens are checked in place (fast-jwt), other keys through jose: for every
+ * claims set and header below the three give the same verdict, so no token passes one path that another refuses.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,10 +15,13 @@ const now = Math.floor(NOW_MS / 1000);
 const ISSUER = 'https://cadenza.test/auth/v1';
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 
-function verifiers(issuer: string | undefined): { hs: TokenVerifier; es: TokenVerifier } {
+function verifiers(issuer: string | undefined): { hs: TokenVerifier; es: TokenVerifier; jose: TokenVerifier } {
+  const keyRing = builtInKeyResolver({ verificationKey: (kid) => (kid === 'k1' ? publicKey : undefined) });
   return {
     hs: createVerifier({ ...builtInKeyResolver({ secret: SECRET }), issuer, now: () => NOW_MS }),
-    es: createVerifier({ ...builtInKeyResolver({ verificationKey: (kid) => (kid === 'k1' ? publicKey : undefined) }), issuer, now: () => NOW_MS }),
+    es: createVerifier({ ...keyRing, issuer, now: () => NOW_MS }),
+    // The same key ring without the in-place path: what a JWKS key goes through.
+    jose: createVerifier({ resolveKey: keyRing.resolveKey, algorithms: keyRing.algorithms, issuer, now: () => NOW_MS }),
   };
 }
 
@@ -70,16 +73,35 @@ const cases: Array<{ name: string; payload: JWTPayload; header?: Record<string, 
   { name: 'an unknown critical header', payload: base, header: { crit: ['x-thing'], 'x-thing': 1 }, expect: 'invalid' },
 ];
 
-describe('HS256 (fast-jwt) and ES256 (jose) verdicts agree', () => {
+describe('HS256 and ES256 in place (fast-jwt) and ES256 through jose: the verdicts agree', () => {
   for (const c of cases) {
     test(c.name, async () => {
-      const { hs, es } = verifiers(c.issuer);
+      const { hs, es, jose } = verifiers(c.issuer);
       const hsToken = sign.hs(c.payload, c.header);
       const esToken = sign.es(c.payload, c.header);
       assert.equal(await verdict(hs, hsToken), c.expect, 'HS256');
-      assert.equal(await verdict(es, esToken), c.expect, 'ES256');
+      assert.equal(await verdict(es, esToken), c.expect, 'ES256 in place');
+      assert.equal(await verdict(jose, esToken), c.expect, 'ES256 through jose');
     });
   }
+
+  test('the key ring in place refuses forged, tampered, unknown-kid, kid-less, HS256-with-the-public-key and RS256 tokens', async () => {
+    const { es } = verifiers(undefined);
+    const good = sign.es(base);
+    const [h, p, s] = good.split('.');
+    const other = await generateKeyPair('ES256');
+    const forged = await new SignJWT(base).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(other.privateKey);
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...base, sub: randomUUID() })).toString('base64url')}.${s}`;
+    const unknownKid = await new SignJWT(base).setProtectedHeader({ alg: 'ES256', kid: 'k2' }).sign(privateKey);
+    const noKid = await new SignJWT(base).setProtectedHeader({ alg: 'ES256' }).sign(privateKey);
+    const spki = KeyObject.from(publicKey).export({ format: 'pem', type: 'spki' });
+    const hsInput = `${Buffer.from(JSON.stringify({ alg: 'HS256', kid: 'k1' })).toString('base64url')}.${p}`;
+    const confused = `${hsInput}.${createHmac('sha256', spki).update(hsInput).digest('base64url')}`;
+    const rsa = await generateKeyPair('RS256');
+    const rs256 = await new SignJWT(base).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(rsa.privateKey);
+    assert.equal(await verdict(es, good), `accepted ${sub}`);
+    for (const t of [forged, tampered, unknownKid, noKid, confused, rs256, `${h}.${p}.`, `${h}.${p}.${s!.slice(0, 20)}`]) assert.equal(await verdict(es, t), 'invalid');
+  });
 
   test('a forged or tampered HS256 token, alg none and an ES256 token are refused by the HS256-only verifier', async () => {
     const { hs } = verifiers(undefined);
