@@ -31,7 +31,11 @@ export class SqliteOtcTables implements OtcStore {
   /** One INSERT of n entries, by n (a transfer makes 2, a fill 4): one statement per movement, not per entry. */
   private readonly insertEntries = new Map<number, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
+  /** `beforeWrite` runs before every write: the store opens the savepoints of its running transaction calls there. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly beforeWrite: () => void = () => undefined,
+  ) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDealer: p('INSERT INTO fermata_dealers (dealer_account_id, user_id, status, created_at, body) VALUES (?, ?, ?, ?, ?)'),
@@ -60,6 +64,7 @@ export class SqliteOtcTables implements OtcStore {
   }
 
   private run(name: string, ...args: unknown[]): void {
+    this.beforeWrite();
     this.s[name]!.run(...args);
   }
 
@@ -93,6 +98,7 @@ export class SqliteOtcTables implements OtcStore {
     }
     const values: unknown[] = [];
     for (const e of entries) values.push(e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
+    this.beforeWrite();
     stmt.run(values);
   }
   async loadWalletBalances(): Promise<WalletBalance[]> {

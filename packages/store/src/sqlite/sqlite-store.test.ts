@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeContract, sampleOrder } from '@cadenza/testkit';
-import type { Order } from '@cadenza/domain';
+import { storeContract, sampleAccount, sampleOrder } from '@cadenza/testkit';
+import type { Balance, Order } from '@cadenza/domain';
 import Database from 'better-sqlite3';
 import { SqliteStore } from './sqlite-store.ts';
 import { migrations } from './migrations.ts';
@@ -101,6 +101,31 @@ test('a failing nested block restores the pending order as it was; a failing out
   assert.equal(await s.getOrder(second.tradeOrderId), undefined);
   await s.flush();
   assert.equal((s.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n, 1);
+  await s.close();
+});
+
+test('held balances: written once per group in their last state; a failing call undoes its held rows and its direct writes alone', async () => {
+  const s = new SqliteStore({ path: ':memory:', groupCommit: true });
+  const count = (table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const balance = (locked: string): Balance => ({ balanceId: 'b-1', tradingAccountId: sampleOrder().tradingAccountId, asset: 'USDT', free: '100', locked, createdAt: 1, updatedAt: 1 });
+  s.transaction(() => {
+    s.insertOrder(sampleOrder());
+    s.upsertBalance(balance('5'));
+  });
+  s.transaction(() => s.upsertBalance(balance('10')));
+  assert.throws(() => s.transaction(() => {
+    s.upsertBalance(balance('99'));
+    // A direct write in a nested call: its savepoint and its parent's open now, and roll back with them.
+    s.transaction(() => s.insertTradingAccount(sampleAccount()));
+    throw new Error('unit fails');
+  }));
+  assert.equal(count('balances'), 0, 'held until the group commits');
+  assert.equal(count('trading_accounts'), 0, 'the failed call wrote nothing');
+  assert.deepEqual((await s.loadBalances()).map((b) => b.locked), ['10'], 'loading sees the held state');
+  await s.flush();
+  assert.deepEqual((s.db.prepare('SELECT body FROM balances').all() as Array<{ body: string }>).map((r) => (JSON.parse(r.body) as Balance).locked), ['10']);
+  assert.equal(count('orders'), 1);
+  assert.equal(count('trading_accounts'), 0);
   await s.close();
 });
 

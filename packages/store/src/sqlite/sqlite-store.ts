@@ -11,7 +11,9 @@
  * order the venue accepts or fills within the same call (PAPER does, synchronously) costs one INSERT instead of an
  * INSERT and UPDATEs. A nested block that fails restores the pending rows as they were before it. Pending orders are
  * visible to the point lookups (`getOrder`, `findOrderByExternalOrderId`); list queries see them once the outermost
- * call ends.
+ * call ends. Balances are held the same way, until the group commits (or the outermost call ends, without group
+ * commit): an account's balance changes with every order it submits, and is written once per group; `loadBalances`
+ * sees the held state. A call's savepoint is opened only when the call first writes a statement (`transaction`).
  *
  * better-sqlite3 is synchronous: every read runs when called (so it sees every write made before it) and its
  * promise is already settled.
@@ -63,6 +65,27 @@ type Stmt = Database.Statement;
 const parse = <T>(row: Row | undefined): T | undefined => (row === undefined ? undefined : (JSON.parse(row.body) as T));
 const parseAll = <T>(rows: Row[]): T[] => rows.map((r) => JSON.parse(r.body) as T);
 
+/** A running `transaction` call: its savepoint (opened at its first write), and what it changed in the held rows. */
+interface Call {
+  /** The savepoint's name; '' for a call that began the transaction itself (BEGIN, always open). */
+  name: string;
+  open: boolean;
+  /** What each held order / balance was before this call touched it (undefined: not held). */
+  orders: Map<string, Order | undefined>;
+  balances: Map<string, Balance | undefined>;
+}
+
+/** Puts held rows back as they were before a failed call. */
+function restore<T>(held: Map<string, T>, before: Map<string, T | undefined>): void {
+  for (const [k, v] of before) {
+    if (v === undefined) held.delete(k);
+    else held.set(k, v);
+  }
+}
+
+/** Sorts as the balances' primary key (trading_account_id, asset) does. */
+const balanceKey = (tradingAccountId: string, asset: string) => `${tradingAccountId}\u0000${asset}`;
+
 /** The credential body never holds the ciphertext; it has its own BLOB column. */
 type CredentialBody = Omit<Credential, 'secretCiphertext'>;
 
@@ -78,12 +101,12 @@ export class SqliteStore implements Store {
   /** A group transaction is open (BEGIN done, COMMIT scheduled). */
   private grouping = false;
   private readonly committed: Array<() => void> = [];
-  /** Active `transaction` calls (outermost = 1). */
-  private calls = 0;
+  /** Active `transaction` calls, outermost first. */
+  private readonly calls: Call[] = [];
   /** Orders inserted in the running outermost `transaction` call, not written yet (id → latest state). */
   private readonly pendingOrders = new Map<string, Order>();
-  /** Per active call: what each pending order was before the call touched it (undefined = not pending). */
-  private readonly pendingUndo: Array<Map<string, Order | undefined>> = [];
+  /** Balances not written yet (account + asset → latest state): until the group commits, or the outermost call ends. */
+  private readonly pendingBalances = new Map<string, Balance>();
 
   /** `options` may be just the file path: production defaults (durability 'normal', group commit on). */
   constructor(options: SqliteStoreOptions | string) {
@@ -91,7 +114,7 @@ export class SqliteStore implements Store {
     this.groupCommit = options.groupCommit ?? false;
     this.db = openDomainDatabase(options.path, options.durability ?? 'normal');
     migrate(this.db);
-    this.otc = new SqliteOtcTables(this.db);
+    this.otc = new SqliteOtcTables(this.db, () => this.beforeWrite());
     this.stmts = prepareStatements(this.db);
     this.seq = (this.db.prepare('SELECT max(n) AS n FROM (SELECT max(seq) AS n FROM trading_account_operations UNION ALL SELECT max(seq) FROM subscriptions)').get() as { n: number | null }).n ?? 0;
   }
@@ -109,60 +132,96 @@ export class SqliteStore implements Store {
     return this.stmts[name];
   }
 
-  /** Nested calls run in a SAVEPOINT: a failing inner block rolls back alone and rethrows. */
+  /** The statement `name`, for a write: the savepoints of the running calls are opened first (see `transaction`). */
+  private w(name: keyof Statements): Stmt {
+    this.beforeWrite();
+    return this.stmts[name];
+  }
+
+  private beforeWrite(): void {
+    const top = this.calls[this.calls.length - 1];
+    if (top && !top.open) this.openSavepoints();
+  }
+
+  private openSavepoints(): void {
+    for (const c of this.calls) {
+      if (c.open) continue;
+      this.query(`SAVEPOINT ${c.name}`).run();
+      c.open = true;
+    }
+  }
+
+  /**
+   * Runs `fn` all or nothing: a failing call is rolled back alone and rethrows. Calls inside a transaction (nested
+   * ones, and every call inside a group) are SAVEPOINTs, opened only when the call first writes a statement: the
+   * rows held back (orders, balances) are written when the call ends, so a call that changes an order the venue
+   * answered at once, or a balance, often writes one statement or none, and needs no savepoint.
+   */
   transaction<T>(fn: () => T): T {
     if (this.groupCommit && !this.db.inTransaction) {
       this.s('begin').run();
       this.grouping = true;
       setImmediate(() => this.commitGroup());
     }
-    const nested = this.db.inTransaction;
-    const name = nested ? `sp${++this.depth}` : '';
-    if (nested) this.query(`SAVEPOINT ${name}`).run();
-    else this.s('begin').run();
-    this.calls++;
-    const undo = new Map<string, Order | undefined>();
-    this.pendingUndo.push(undo);
+    const alone = !this.db.inTransaction;
+    if (alone) this.s('begin').run();
+    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, orders: new Map(), balances: new Map() };
+    this.calls.push(call);
     try {
       const out = fn();
-      if (this.calls === 1) this.writePendingOrders();
-      if (nested) this.query(`RELEASE ${name}`).run();
-      else this.s('commit').run();
-      const parent = this.pendingUndo[this.pendingUndo.length - 2];
-      if (parent) for (const [id, before] of undo) if (!parent.has(id)) parent.set(id, before);
+      if (this.calls.length === 1) this.writeHeld(call);
+      if (call.open) {
+        if (alone) this.s('commit').run();
+        else this.query(`RELEASE ${call.name}`).run();
+      }
+      const parent = this.calls[this.calls.length - 2];
+      if (parent) {
+        for (const [id, before] of call.orders) if (!parent.orders.has(id)) parent.orders.set(id, before);
+        for (const [k, before] of call.balances) if (!parent.balances.has(k)) parent.balances.set(k, before);
+      }
       return out;
     } catch (e) {
-      for (const [id, before] of undo) {
-        if (before === undefined) this.pendingOrders.delete(id);
-        else this.pendingOrders.set(id, before);
-      }
-      if (this.calls === 1) this.pendingOrders.clear();
-      if (this.db.inTransaction) {
-        if (nested) {
-          this.query(`ROLLBACK TO ${name}`).run();
-          this.query(`RELEASE ${name}`).run();
-        } else {
+      restore(this.pendingOrders, call.orders);
+      restore(this.pendingBalances, call.balances);
+      if (this.calls.length === 1) this.pendingOrders.clear();
+      if (call.open && this.db.inTransaction) {
+        if (alone) {
           this.s('rollback').run();
+        } else {
+          this.query(`ROLLBACK TO ${call.name}`).run();
+          this.query(`RELEASE ${call.name}`).run();
         }
       }
       throw e;
     } finally {
-      this.pendingUndo.pop();
-      this.calls--;
-      if (nested) this.depth--;
+      this.calls.pop();
+      if (!alone) this.depth--;
     }
   }
 
-  /** Writes the orders held back during the outermost `transaction` call (see the module note). */
-  private writePendingOrders(): void {
-    if (this.pendingOrders.size === 0) return;
-    const orders = [...this.pendingOrders.values()];
+  /**
+   * Writes what the outermost call held back: its orders, and the balances unless a group commit writes them. One
+   * statement alone is atomic without a savepoint (nothing else of the call was written, or the call's savepoint
+   * would be open); more open it first.
+   */
+  private writeHeld(call: Call): void {
+    const orders = this.pendingOrders.size ? [...this.pendingOrders.values()] : [];
     this.pendingOrders.clear();
+    const balances = this.grouping ? [] : this.takeBalances();
+    if (orders.length + balances.length > 1 && !call.open) this.openSavepoints();
     for (const o of orders) this.writeOrderRow(o);
+    for (const b of balances) this.writeBalanceRow(b);
+  }
+
+  private takeBalances(): Balance[] {
+    if (this.pendingBalances.size === 0) return [];
+    const out = [...this.pendingBalances.values()];
+    this.pendingBalances.clear();
+    return out;
   }
 
   private holdOrder(o: Order): void {
-    const undo = this.pendingUndo[this.pendingUndo.length - 1]!;
+    const undo = this.calls[this.calls.length - 1]!.orders;
     if (!undo.has(o.tradeOrderId)) undo.set(o.tradeOrderId, this.pendingOrders.get(o.tradeOrderId));
     this.pendingOrders.set(o.tradeOrderId, o);
   }
@@ -181,6 +240,7 @@ export class SqliteStore implements Store {
   private commitGroup(): void {
     if (this.grouping) {
       this.grouping = false;
+      for (const b of this.takeBalances()) this.writeBalanceRow(b);
       if (this.db.inTransaction) this.s('commit').run();
     }
     const ready = this.committed.splice(0);
@@ -209,10 +269,10 @@ export class SqliteStore implements Store {
 
   // ── trading accounts ──────────────────────────────────────────────────────────────────────────────────
   insertTradingAccount(a: TradingAccount): void {
-    this.s('insertAccount').run(a.tradingAccountId, a.userId, a.venue, a.status, a.createdAt, a.deletedAt ?? null, JSON.stringify(a));
+    this.w('insertAccount').run(a.tradingAccountId, a.userId, a.venue, a.status, a.createdAt, a.deletedAt ?? null, JSON.stringify(a));
   }
   updateTradingAccount(a: TradingAccount): void {
-    this.s('updateAccount').run(a.userId, a.venue, a.status, a.deletedAt ?? null, JSON.stringify(a), a.tradingAccountId);
+    this.w('updateAccount').run(a.userId, a.venue, a.status, a.deletedAt ?? null, JSON.stringify(a), a.tradingAccountId);
   }
   async loadTradingAccounts(): Promise<TradingAccount[]> {
     return parseAll<TradingAccount>(this.s('loadAccounts').all() as Row[]);
@@ -221,7 +281,7 @@ export class SqliteStore implements Store {
     return this.paged('trading_accounts', accountsWhere(f), 'created_at DESC, trading_account_id', page);
   }
   appendOperation(op: TradingAccountOperation): void {
-    this.s('insertOperation').run(op.operationId, op.tradingAccountId, op.timestamp, ++this.seq, JSON.stringify(op));
+    this.w('insertOperation').run(op.operationId, op.tradingAccountId, op.timestamp, ++this.seq, JSON.stringify(op));
   }
   async listOperations(tradingAccountId: string, page: Page): Promise<Paged<TradingAccountOperation>> {
     const items = parseAll<TradingAccountOperation>(this.s('listOperations').all(tradingAccountId, page.limit, page.offset) as Row[]);
@@ -232,13 +292,13 @@ export class SqliteStore implements Store {
   // ── credentials ───────────────────────────────────────────────────────────────────────────────────────
   insertCredential(c: Credential): void {
     const { secretCiphertext, ...body } = c;
-    this.s('insertCredential').run(
+    this.w('insertCredential').run(
       c.credentialId, c.userId, c.tradingAccountId ?? null, c.venue, c.credentialType, c.status, c.createdAt, Buffer.from(secretCiphertext), JSON.stringify(body),
     );
   }
   updateCredential(c: Credential): void {
     const { secretCiphertext, ...body } = c;
-    this.s('updateCredential').run(
+    this.w('updateCredential').run(
       c.userId, c.tradingAccountId ?? null, c.venue, c.credentialType, c.status, Buffer.from(secretCiphertext), JSON.stringify(body), c.credentialId,
     );
   }
@@ -261,7 +321,7 @@ export class SqliteStore implements Store {
 
   // ── orders and fills ──────────────────────────────────────────────────────────────────────────────────
   insertOrder(o: Order): void {
-    if (this.calls > 0) {
+    if (this.calls.length > 0) {
       if (this.pendingOrders.has(o.tradeOrderId)) throw new Error(`order ${o.tradeOrderId} inserted twice`);
       this.holdOrder(o);
       return;
@@ -269,7 +329,7 @@ export class SqliteStore implements Store {
     this.writeOrderRow(o);
   }
   private writeOrderRow(o: Order): void {
-    this.s('insertOrder').run(
+    this.w('insertOrder').run(
       o.tradeOrderId, o.tradingAccountId, o.clientOrderId, o.externalOrderId ?? null, o.idempotencyKey ?? null, o.instrumentId, o.side,
       o.orderType, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, o.createdAt, o.orderListId ?? null, JSON.stringify(o),
     );
@@ -279,7 +339,7 @@ export class SqliteStore implements Store {
       this.holdOrder(o);
       return;
     }
-    this.s('updateOrder').run(o.externalOrderId ?? null, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, JSON.stringify(o), o.tradeOrderId);
+    this.w('updateOrder').run(o.externalOrderId ?? null, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, JSON.stringify(o), o.tradeOrderId);
   }
   async getOrder(id: string): Promise<Order | undefined> {
     const pending = this.pendingOrders.get(id);
@@ -305,7 +365,7 @@ export class SqliteStore implements Store {
     });
   }
   insertFill(f: Fill): boolean {
-    return this.s('insertFill').run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.instrumentId, f.timestamp, JSON.stringify(f)).changes === 1;
+    return this.w('insertFill').run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.instrumentId, f.timestamp, JSON.stringify(f)).changes === 1;
   }
   async listFills(tradeOrderId: string): Promise<Fill[]> {
     return parseAll<Fill>(this.s('listFills').all(tradeOrderId) as Row[]);
@@ -315,20 +375,39 @@ export class SqliteStore implements Store {
   }
 
   // ── balances and positions ────────────────────────────────────────────────────────────────────────────
+  /** Held, latest state only, until the group commits or the outermost call ends (orders lock one at every submit). */
   upsertBalance(b: Balance): void {
-    this.s('upsertBalance').run(b.tradingAccountId, b.asset, JSON.stringify(b));
+    if (this.calls.length === 0 && !this.grouping) {
+      this.writeBalanceRow(b);
+      return;
+    }
+    this.holdBalance(balanceKey(b.tradingAccountId, b.asset), b);
+  }
+  private holdBalance(k: string, b: Balance | undefined): void {
+    const undo = this.calls[this.calls.length - 1]?.balances;
+    if (undo && !undo.has(k)) undo.set(k, this.pendingBalances.get(k));
+    if (b) this.pendingBalances.set(k, b);
+    else this.pendingBalances.delete(k);
+  }
+  private writeBalanceRow(b: Balance): void {
+    this.w('upsertBalance').run(b.tradingAccountId, b.asset, JSON.stringify(b));
   }
   async loadBalances(): Promise<Balance[]> {
-    return parseAll<Balance>(this.s('loadBalances').all() as Row[]);
+    const rows = parseAll<Balance>(this.s('loadBalances').all() as Row[]);
+    if (this.pendingBalances.size === 0) return rows;
+    const all = new Map(rows.map((b) => [balanceKey(b.tradingAccountId, b.asset), b]));
+    for (const [k, b] of this.pendingBalances) all.set(k, b);
+    return [...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, b]) => b);
   }
   replaceBalances(tradingAccountId: string, balances: Balance[]): void {
     this.transaction(() => {
-      this.s('deleteBalances').run(tradingAccountId);
+      for (const [k, b] of [...this.pendingBalances]) if (b.tradingAccountId === tradingAccountId) this.holdBalance(k, undefined);
+      this.w('deleteBalances').run(tradingAccountId);
       for (const b of balances) this.upsertBalance(b);
     });
   }
   upsertPosition(p: Position): void {
-    this.s('upsertPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, positionSlot(p), p.status, p.updatedAt, JSON.stringify(p));
+    this.w('upsertPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, positionSlot(p), p.status, p.updatedAt, JSON.stringify(p));
   }
   async loadPositions(): Promise<Position[]> {
     return parseAll<Position>(this.s('loadPositions').all() as Row[]);
@@ -336,13 +415,13 @@ export class SqliteStore implements Store {
 
   // ── subscriptions ─────────────────────────────────────────────────────────────────────────────────────
   insertSubscription(s: Subscription): void {
-    this.s('insertSubscription').run(
+    this.w('insertSubscription').run(
       s.subscriptionId, s.userId, s.tradingAccountId ?? null, s.venue, s.instrumentId ?? null, s.subscriptionType, s.status, s.createdAt, ++this.seq,
       JSON.stringify(s),
     );
   }
   updateSubscription(s: Subscription): void {
-    this.s('updateSubscription').run(s.status, JSON.stringify(s), s.subscriptionId);
+    this.w('updateSubscription').run(s.status, JSON.stringify(s), s.subscriptionId);
   }
   async loadSubscriptions(): Promise<Subscription[]> {
     return parseAll<Subscription>(this.s('loadSubscriptions').all() as Row[]);
@@ -356,25 +435,25 @@ export class SqliteStore implements Store {
   // ── instruments and securities ────────────────────────────────────────────────────────────────────────
   saveInstruments(instruments: Instrument[]): void {
     this.transaction(() => {
-      for (const i of instruments) this.s('saveInstrument').run(i.spec.instrumentId, i.spec.venue, JSON.stringify(i));
+      for (const i of instruments) this.w('saveInstrument').run(i.spec.instrumentId, i.spec.venue, JSON.stringify(i));
     });
   }
   async loadInstruments(): Promise<Instrument[]> {
     return parseAll<Instrument>(this.s('listInstruments').all() as Row[]);
   }
   deleteInstrument(instrumentId: string): boolean {
-    return this.s('deleteInstrument').run(instrumentId).changes > 0;
+    return this.w('deleteInstrument').run(instrumentId).changes > 0;
   }
   saveSecurities(securities: Security[]): void {
     this.transaction(() => {
-      for (const s of securities) this.s('saveSecurity').run(s.securityId, s.venue, JSON.stringify(s));
+      for (const s of securities) this.w('saveSecurity').run(s.securityId, s.venue, JSON.stringify(s));
     });
   }
   async loadSecurities(): Promise<Security[]> {
     return parseAll<Security>(this.s('listSecurities').all() as Row[]);
   }
   deleteSecurities(securityIds: string[]): number {
-    return this.transaction(() => securityIds.reduce((n, id) => n + this.s('deleteSecurity').run(id).changes, 0));
+    return this.transaction(() => securityIds.reduce((n, id) => n + this.w('deleteSecurity').run(id).changes, 0));
   }
 
   /** One page of `table` matching `w` (undefined: a filter that matches nothing), and the count of every match. */
