@@ -1,6 +1,6 @@
 /**
- * Hyperliquid through the whole stack, as the quick start does it: the real server with HYPERLIQUID's URLs pointed at
- * the local fake Hyperliquid (the HYPERLIQUID_REST_URL / HYPERLIQUID_WS_URL equivalent), supabase-js login, the
+ * Hyperliquid through the whole stack, as the quick start does it: the real server with HYPERLIQUID_REST_URL and
+ * HYPERLIQUID_WS_URL pointed at the local fake Hyperliquid (read by the server's own configuration), supabase-js login, the
  * official centrifuge client on `market:orderbook:HYPERLIQUID:BTC`, a Hyperliquid trading account whose credential is
  * the master address and an agent wallet key, an order on the perpetual signed with that key (the fake recovers the
  * signer), filled on Hyperliquid's side, and a restart with a fill that happened while Cadenza was down.
@@ -8,6 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOfKey, startFakeHyperliquidServer, type FakeHyperliquidServer } from '@cadenza/testkit/venue-fakes/hyperliquid';
+import { configFromEnv } from '../../src/config.ts';
 import { LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
 
 const MASTER = '0x00000000000000000000000000000000005a7c11';
@@ -20,7 +21,10 @@ let tradingAccountId = '';
 before(async () => {
   fake = await startFakeHyperliquidServer({ accounts: { [MASTER]: { agents: [addressOfKey(AGENT_KEY)], usdc: '50000' } } });
   fake.setBook('BTC', { bids: [['64000', '1.5'], ['63999', '2']], asks: [['64001', '0.7'], ['64002', '3']] });
-  stack = new LiveVenueStack('hyperliquid', () => ({ venues: ['PAPER', 'HYPERLIQUID'], endpoints: { HYPERLIQUID: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }));
+  // `HYPERLIQUID_REST_URL=http://127.0.0.1:<port> HYPERLIQUID_WS_URL=ws://127.0.0.1:<port>/ws npm start`, as the server reads them.
+  const { endpoints } = configFromEnv({ HYPERLIQUID_REST_URL: fake.restBaseUrl, HYPERLIQUID_WS_URL: fake.wsBaseUrl });
+  assert.deepEqual(endpoints.HYPERLIQUID, { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl });
+  stack = new LiveVenueStack('hyperliquid', () => ({ venues: ['PAPER', 'HYPERLIQUID'], endpoints }));
   await stack.start();
 });
 
@@ -69,6 +73,11 @@ test('a Hyperliquid account (master address + agent key) trades BTC through Cade
   fake.fillResting(MASTER, openOrder('60000').oid);
   const filled = await stack.orderIn(tradingAccountId, placed.tradeOrderId, 'FILLED');
   assert.equal(Number(filled.executedQuantity), 0.01);
+  // Hyperliquid keeps the position: its report is the account's position on the perpetual.
+  await eventually(async () => {
+    const p = (await stack.rpc('query.portfolio.get', { tradingAccountId })).positions?.find((x: any) => x.instrumentId === 'HYPERLIQUID:BTC');
+    return p?.status === 'OPEN' && p.positionSide === 'LONG' && Number(p.quantity) === 0.01;
+  }, 'the long of 0.01 BTC in the portfolio');
 });
 
 test('a fill made while Cadenza was stopped is reconciled at restart, once', async () => {

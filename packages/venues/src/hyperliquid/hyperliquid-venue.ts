@@ -47,7 +47,10 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   private readonly orders: HyperliquidOrders;
   private readonly bySymbol = new Map<string, HyperliquidInstrument>();
   private readonly byCoin = new Map<string, HyperliquidInstrument>();
-  private readonly ready = new Set<string>();
+  /** The master address of each account whose streams are open (positions are re-read for it after fills). */
+  private readonly users = new Map<string, string>();
+  /** Position reads running per account, and whether another is wanted when it ends (fills come in bursts). */
+  private readonly positionReads = new Map<string, { again: boolean }>();
   private lastNonce = 0;
 
   constructor(
@@ -90,7 +93,11 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
       ...socket,
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
       onOrderUpdates: (id, data) => this.orders.onOrderUpdates(id, data),
-      onUserFills: (id, data) => this.orders.onUserFills(id, data),
+      onUserFills: (id, data) => {
+        this.orders.onUserFills(id, data);
+        // Fills move positions, and Hyperliquid pushes no position stream on these sockets: read them again.
+        this.reportPositions(id);
+      },
       onResubscribed: (id) => this.onResubscribed(id),
     });
     this.orders = new HyperliquidOrders(deps.execution);
@@ -290,19 +297,32 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
 
   /** Opens the account's streams (once ready, fills of orders placed afterwards cannot be missed). */
   private async openAccount(tradingAccountId: string, signer: HyperliquidSigner): Promise<void> {
+    const known = this.users.get(tradingAccountId);
+    this.users.set(tradingAccountId, signer.user);
     await this.streams.subscribe(tradingAccountId, { apiKey: signer.user });
-    if (this.ready.has(tradingAccountId)) return;
-    this.ready.add(tradingAccountId);
-    void this.reportPositions(tradingAccountId, signer);
+    if (known !== signer.user) this.reportPositions(tradingAccountId);
   }
 
-  private async reportPositions(tradingAccountId: string, signer: HyperliquidSigner): Promise<void> {
-    try {
-      const positions = await this.positionsOf(signer.user);
-      this.deps.execution.onExecution({ type: 'positions', tradingAccountId, positions, timestamp: this.deps.clock.now() });
-    } catch (err) {
-      this.deps.log.warn({ tradingAccountId, err: errorText(err) }, 'Hyperliquid positions not read after connecting');
-    }
+  /**
+   * Reads the account's positions (`clearinghouseState`) and reports them as a `positions` snapshot: when its stream
+   * first opens, and after fills. One read at a time per account; fills meanwhile ask for one more.
+   */
+  private reportPositions(tradingAccountId: string): void {
+    const running = this.positionReads.get(tradingAccountId);
+    if (running) return void (running.again = true);
+    const user = this.users.get(tradingAccountId);
+    if (!user || this.stopped) return;
+    const read = { again: false };
+    this.positionReads.set(tradingAccountId, read);
+    this.positionsOf(user)
+      .then(
+        (positions) => this.deps.execution.onExecution({ type: 'positions', tradingAccountId, positions, timestamp: this.deps.clock.now() }),
+        (err: unknown) => this.deps.log.warn({ tradingAccountId, err: errorText(err) }, 'Hyperliquid positions not read'),
+      )
+      .finally(() => {
+        this.positionReads.delete(tradingAccountId);
+        if (read.again) this.reportPositions(tradingAccountId);
+      });
   }
 
   private onResubscribed(tradingAccountId: string): void {

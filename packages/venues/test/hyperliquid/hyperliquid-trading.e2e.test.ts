@@ -92,7 +92,7 @@ test('after a 429 nothing is sent until the back-off passes: orders are refused 
   stopped.push(v.venue);
   // The account stream opened first (an order never placed is asked after), so only the action is left to refuse.
   assert.equal(await v.venue.queryOrder!({ tradeOrderId: 'none', clientOrderId: 'hl-never', tradingAccountId: 'hl-acct', symbol: 'BTC' }, account), undefined);
-  fake.queue429(1);
+  fake.queue429(1, (path, body) => path === '/info' && body.type === 'spotClearinghouseState');
   await assert.rejects(v.venue.fetchBalances!(account), /429/);
   assert.equal(v.venue.rateLimitStats().rateLimited, 1);
   const calls = fake.calls.length;

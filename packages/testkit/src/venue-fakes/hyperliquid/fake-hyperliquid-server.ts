@@ -45,7 +45,7 @@ export class FakeHyperliquidServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
-  private pending429 = 0;
+  private readonly pending429: Array<(path: string, body: Record<string, unknown>) => boolean> = [];
   private readonly staleBooks = new Set<string>();
   private readonly silentBooks = new Set<string>();
   restBaseUrl = '';
@@ -135,8 +135,9 @@ export class FakeHyperliquidServer {
     this.dropSockets();
   }
 
-  queue429(n: number): void {
-    this.pending429 += n;
+  /** The next `n` REST requests (of those `match` accepts: all by default) are answered 429. */
+  queue429(n: number, match: (path: string, body: Record<string, unknown>) => boolean = () => true): void {
+    for (let i = 0; i < n; i++) this.pending429.push(match);
   }
 
   private broadcastBook(coin: string): void {
@@ -170,8 +171,9 @@ export class FakeHyperliquidServer {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || (path !== '/info' && path !== '/exchange')) return send(404, 'Not Found');
     this.calls.push({ path: path!, body });
-    if (this.pending429 > 0) {
-      this.pending429--;
+    const limited = this.pending429.findIndex((m) => m(path!, body));
+    if (limited >= 0) {
+      this.pending429.splice(limited, 1);
       res.writeHead(429, { 'content-type': 'application/json' });
       return void res.end('null');
     }
