@@ -71,6 +71,29 @@ test('fills arrive on the userFills stream, each once; an IOC remainder expires'
   assert.equal(of(h.rec, rest.tradeOrderId).filter((e) => e.type === 'filled').length, 1);
 });
 
+test('a fill made while the account socket was down arrives with the userFills snapshot after the reconnect, once; the venue says resync', async () => {
+  const o = order({ limitPrice: '62000', quantity: '0.001' });
+  await h.venue.submitOrder(o, account);
+  await h.until(() => of(h.rec, o.tradeOrderId).some((e) => e.type === 'accepted'), 'the acceptance');
+  const oid = [...fake.trading.orders.values()].find((x) => x.limitPx === '62000')!.oid;
+  const resyncs = h.rec.executions.filter((e) => e.type === 'resync').length;
+  fake.dropSockets();
+  await h.until(() => !fake.subscriptions().includes(`userFills:${MASTER}`), 'the account socket gone');
+  fake.fillResting(MASTER, oid);
+  await h.until(() => h.rec.executions.filter((e) => e.type === 'resync').length > resyncs, 'the resync after the reconnect');
+  await h.until(() => of(h.rec, o.tradeOrderId).some((e) => e.type === 'filled'), 'the fill from the snapshot');
+  await h.until(() => fake.subscriptions().includes(`userFills:${MASTER}`), 'the account stream back');
+  fake.dropSockets();
+  await h.until(() => h.rec.executions.filter((e) => e.type === 'resync').length > resyncs + 1, 'a second reconnect (the same snapshot again)');
+  // A fill pushed now follows that snapshot on the socket: once it is here, the snapshot has been read.
+  const marker = order({ limitPrice: '62001', quantity: '0.001' });
+  await h.venue.submitOrder(marker, account);
+  await h.until(() => of(h.rec, marker.tradeOrderId).some((e) => e.type === 'accepted'), 'the marker accepted');
+  fake.fillResting(MASTER, [...fake.trading.orders.values()].find((x) => x.limitPx === '62001')!.oid);
+  await h.until(() => of(h.rec, marker.tradeOrderId).some((e) => e.type === 'filled'), 'the marker fill');
+  assert.equal(of(h.rec, o.tradeOrderId).filter((e) => e.type === 'filled').length, 1, 'reported once');
+});
+
 test('a fill made while the connector was gone is found by a new one (orderStatus by cloid, userFillsByTime), once', async () => {
   const o = order({ limitPrice: '61000', quantity: '0.002' });
   await h.venue.submitOrder(o, account);
