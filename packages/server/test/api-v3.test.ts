@@ -101,15 +101,16 @@ describe('statuses follow what the refusal means', () => {
     assert.equal(offTick.status, 400, JSON.stringify(offTick.body));
   });
 
-  test('order legs this server does not offer are refused, never dropped', async () => {
+  test('order legs are never dropped: a list is made of them, and a leg without its list is refused with nothing submitted', async () => {
     const account = (await call('POST', '/api/v3/tradingAccount/connect', { body: { venue: 'PAPER' } })).body.data;
-    const r = await call('POST', '/api/v3/tradeOrder/submit', {
-      body: { tradingAccountId: account.tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01', stopLossPrice: '40000' },
-    });
-    assert.equal(r.status, 400);
-    assert.match(r.body.error, /stopLossPrice is not supported/);
+    const order = { tradingAccountId: account.tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' };
+    const orphan = await call('POST', '/api/v3/tradeOrder/submit', { body: { ...order, stopLossPrice: '40000' } });
+    assert.equal(orphan.status, 400, JSON.stringify(orphan.body));
     const none = await call('GET', `/api/v3/tradeOrder/list?tradingAccountId=${account.tradingAccountId}`);
     assert.equal(none.body.pagination.total, 0, 'nothing was submitted');
+    const oto = await call('POST', '/api/v3/tradeOrder/submit', { body: { ...order, contingencyType: 'OTO', stopLossPrice: '1000' } });
+    assert.equal(oto.status, 200, JSON.stringify(oto.body));
+    assert.deepEqual(oto.body.data.map((o: { orderType: string; contingencyType: string; stopLossPrice: string }) => [o.orderType, o.contingencyType, o.stopLossPrice]), [['MARKET', 'OTO', '1000'], ['STOP_LOSS', 'OTO', '1000']], 'every leg answered');
   });
 });
 

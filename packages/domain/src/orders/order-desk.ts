@@ -92,6 +92,9 @@ export class OrderDesk {
     if (quoted) return quoted(caller, account, req, idempotencyKey);
     const listed = (req.tradeOrder as { contingencyType?: unknown }).contingencyType;
     if (listed !== undefined && listed !== null && !req.leg && this.lists) return this.lists(caller, req);
+    // An exit asked for without its list would be dropped: the order must not trade without it.
+    const exit = req.leg ? undefined : LIST_EXITS.find((k) => (req.tradeOrder as Record<string, unknown>)[k] != null);
+    if (exit) throw new DomainError('INVALID_ORDER_PARAMETERS', `tradeOrder.${exit} makes an order list: give tradeOrder.contingencyType (OCO, OTO or OTOCO)`);
     const listHold = req.leg?.hold;
     const unfunded = listHold !== undefined || req.leg?.native === 'SHARES';
     const venue = this.ctx.venues.require(account.venue);
@@ -383,6 +386,9 @@ function cancelRequestOf(order: Order): CancelRequest {
   if (order.externalOrderId !== undefined) request.externalOrderId = order.externalOrderId;
   return request;
 }
+
+/** The take-profit and stop-loss terms of an order list (order-lists.ts). */
+const LIST_EXITS = ['takeProfitPrice', 'takeProfitLimitPrice', 'stopLossPrice', 'stopLossLimitPrice'] as const;
 
 /** Stands in for the free balance when a held leg is checked: everything but the funds. */
 const UNCHECKED = dec('1000000000000000000000000000000');

@@ -69,8 +69,12 @@ function build(o: Order): RpcTradeOrderWithExtensions {
   if (o.externalOrderListId !== undefined) out.externalOrderListId = o.externalOrderListId;
   if (o.contingencyType !== undefined) out.contingencyType = o.contingencyType;
   if (o.orderListRole !== undefined) out.orderListRole = o.orderListRole;
+  if (o.orderListId !== undefined) for (const k of LIST_TERMS) if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
   if (o.emulated) out.emulated = true;
   if (o.positionId !== undefined) out.positionId = o.positionId;
   if (o.derivative) out.leverage = o.derivative.leverage;
   return out;
 }
+
+/** An order list's take-profit and stop-loss terms, kept on each of its legs. */
+const LIST_TERMS = ['takeProfitPrice', 'takeProfitLimitPrice', 'takeProfitTimeInForce', 'stopLossPrice', 'stopLossLimitPrice', 'stopLossTimeInForce'] as const;

@@ -136,6 +136,14 @@ test('credentials and trading accounts: create, connect with them, update, disab
   assert.deepEqual(all.data.map((o: { tradeOrderId: string; status: string }) => [o.tradeOrderId, o.status]).sort(), [[resting.data[0].tradeOrderId, 'CANCELLED'], [second.data[0].tradeOrderId, 'CANCELLED']].sort());
   assert.deepEqual((await call('cancelAllTradeOrders', { token: t, body: { tradingAccountId } })).data, []);
   await call('cancelTradeOrder', { token: t, body: { tradingAccountId, tradeOrderId: resting.data[0].tradeOrderId } }, 409);
+  // An order list answers every leg, as the contract writes it: an OTOCO whose entry rests.
+  const otoco = await call('submitTradeOrder', {
+    token: t,
+    body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', limitPrice: '1000.00', quantity: '0.01', contingencyType: 'OTOCO', takeProfitPrice: '2000.00', stopLossPrice: '900.00', stopLossTimeInForce: 'GTC' },
+  });
+  assert.deepEqual(otoco.data.map((o: { orderType: string; orderSide: string; status: string }) => [o.orderType, o.orderSide, o.status]), [['LIMIT', 'BUY', 'ACCEPTED'], ['LIMIT', 'SELL', 'CREATED'], ['STOP_LOSS', 'SELL', 'CREATED']]);
+  assert.ok(otoco.data.every((o: { orderListId: string; contingencyType: string; takeProfitPrice: string }) => o.orderListId === otoco.data[0].orderListId && o.contingencyType === 'OTOCO' && o.takeProfitPrice === '2000.00'));
+  assert.equal((await call('cancelAllTradeOrders', { token: t, body: { tradingAccountId } })).data.length, 3, 'the entry and its waiting exits');
   await call('submitTradeOrder', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'SIDEWAYS', orderType: 'MARKET', quantity: '1' } }, 400);
 
   await call('revokeTradingAccountCredential', { token: t, body: { credentialId } });

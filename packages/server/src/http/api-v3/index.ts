@@ -43,7 +43,14 @@ const errorNames = new Map<number, ErrorName>(Object.entries(errorCodes).map(([n
 export function apiV3Routes(options: ApiV3Options): Hono<Env> {
   const app = new Hono<Env>();
   const checks = new RequestChecks(openApiDocument);
-  const context: RestContext = { venueStatus: options.venueStatus ?? (() => 'ONLINE') };
+  const venueStatus = options.venueStatus ?? (() => 'ONLINE');
+  /** Dispatches one RPC for `caller`; its `data`, or the refusal as a RestError. */
+  const dispatch = async (caller: CallerContext, method: string, params: Record<string, unknown>, checked: boolean) => {
+    const outcome = await options.rpc.dispatch(caller, method, params, { paramsChecked: checked });
+    if ('protocolError' in outcome) throw protocolRefusal(outcome.protocolError.code);
+    if (outcome.result.error) throw domainRefusal(outcome.result.error);
+    return outcome;
+  };
   const log = options.log || undefined;
 
   app.onError((err, c) => {
@@ -93,11 +100,11 @@ export function apiV3Routes(options: ApiV3Options): Hono<Env> {
       if (!op.rpc) throw transportError('NOT_IMPLEMENTED', `${verb} ${path} is not implemented by this server`);
       const input = verb === 'GET' ? checks.query(spec, c.req.queries()) : checks.body(spec, await c.req.text());
       const params = op.request ? op.request(input) : input;
-      const outcome = await options.rpc.dispatch(c.get('caller'), op.rpc, params, { paramsChecked: true });
-      if ('protocolError' in outcome) throw protocolRefusal(outcome.protocolError.code);
-      const { data, error } = outcome.result;
-      if (error) throw domainRefusal(error);
-      const body = op.response ? op.response(data, input, context) : data;
+      const caller = c.get('caller');
+      const outcome = await dispatch(caller, op.rpc, params, true);
+      const { data } = outcome.result;
+      const context: RestContext = { venueStatus, call: async (method, p) => (await dispatch(caller, method, p, false)).result.data };
+      const body = op.response ? await op.response(data, input, context) : data;
       if (answer === 'bare') return c.json(bare(body as string));
       return c.json(ok(body, answer === 'page' ? (outcome.page ?? outcome.result.pagination) : undefined));
     });

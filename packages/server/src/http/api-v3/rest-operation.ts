@@ -22,6 +22,8 @@ export interface RestOperation {
 /** What a response mapper may ask of the server beyond the method's answer. */
 export interface RestContext {
   venueStatus(venue: string): VenueStatus;
+  /** Another RPC method's `data`, as the same caller (a refusal throws as the operation's own would). */
+  call(method: string, params: Record<string, unknown>): Promise<any>;
 }
 
 /** The object without its undefined values (RPC params carry only what the client gave). */

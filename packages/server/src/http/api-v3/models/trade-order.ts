@@ -32,6 +32,11 @@ export function toRestTradeOrder(o: RpcTradeOrderWithExtensions): TradeOrder {
     ...optionalRestTime('canceledAt', o.canceledAt),
   };
   if (o.quantityRounding !== undefined) out.quantityRounding = o.quantityRounding;
+  // An order list's leg (docs/extensions.md): the contract's list fields, as the leg carries them.
+  for (const k of ['orderListId', 'externalOrderListId', 'takeProfitPrice', 'takeProfitLimitPrice', 'stopLossPrice', 'stopLossLimitPrice'] as const) if (o[k] !== undefined) out[k] = o[k];
+  if (o.contingencyType !== undefined) out.contingencyType = o.contingencyType;
+  if (o.takeProfitTimeInForce != null) out.takeProfitTimeInForce = o.takeProfitTimeInForce;
+  if (o.stopLossTimeInForce != null) out.stopLossTimeInForce = o.stopLossTimeInForce;
   if (o.limitPrice !== undefined) out.limitPrice = o.limitPrice;
   if (o.stopPrice !== undefined) out.stopPrice = o.stopPrice;
   if (o.rejectReason !== undefined) out.rejectReason = o.rejectReason;

@@ -1,26 +1,18 @@
 /**
  * @module http/api-v3/operations/order-operations
  * `/tradeOrder/*`. Submit is flat on REST and nested (`tradeOrder`) on RPC, takes `expireAt` in epoch ms, and
- * answers a list of one order. A QUOTED order carries its `quoteId` (docs/otc.md). Order features this server does
- * not offer (contingent lists, take-profit/stop-loss legs) are refused rather than dropped: an order must never trade
- * without a leg its sender asked for. `positionId` and `leverage` (derivatives) travel in the RPC draft as
+ * answers a list: the order, or — for an order list (`contingencyType` OCO/OTO/OTOCO with the take-profit/stop-loss
+ * fields, docs/extensions.md) — every leg of it, oldest first, as the contract writes it. A QUOTED order carries its
+ * `quoteId` (docs/otc.md). `positionId` and `leverage` (derivatives) travel in the RPC draft as
  * `tradeOrder.positionId` / `.leverage` (docs/derivatives.md).
  */
-import type { RpcTradeExecution, RpcTradeOrder } from '@cadenza/contract';
+import type { RpcTradeExecution, RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { toRestExecution, toRestTradeOrder } from '../models/trade-order.ts';
 import { isoOf } from '../models/rest-time.ts';
-import { invalidRequest } from '../http-status.ts';
 import { compact, pagination, type RestOperation } from '../rest-operation.ts';
 import type { RestInput } from '../request-checks.ts';
 
-const notOffered = [
-  'contingencyType', 'takeProfitPrice', 'takeProfitLimitPrice', 'stopLossPrice',
-  'stopLossLimitPrice', 'takeProfitTimeInForce', 'stopLossTimeInForce',
-] as const;
-
 function submitParams(b: RestInput): Record<string, unknown> {
-  const refused = notOffered.find((k) => b[k] !== undefined && b[k] !== null);
-  if (refused) throw invalidRequest(`${refused} is not supported by this server (no contingent or take-profit/stop-loss orders)`);
   const tradeOrder = compact({
     instrumentId: b.instrumentId,
     clientOrderId: b.clientOrderId,
@@ -36,12 +28,28 @@ function submitParams(b: RestInput): Record<string, unknown> {
     positionId: b.positionId,
     leverage: b.leverage,
     quoteId: b.quoteId,
+    contingencyType: b.contingencyType ?? undefined,
+    takeProfitPrice: b.takeProfitPrice,
+    takeProfitLimitPrice: b.takeProfitLimitPrice,
+    takeProfitTimeInForce: b.takeProfitTimeInForce ?? undefined,
+    stopLossPrice: b.stopLossPrice,
+    stopLossLimitPrice: b.stopLossLimitPrice,
+    stopLossTimeInForce: b.stopLossTimeInForce ?? undefined,
   });
   return compact({ tradingAccountId: b.tradingAccountId, tradeOrder, idempotencyKey: b.idempotencyKey, awaitClosed: b.awaitClosed });
 }
 
 export const orderOperations: RestOperation[] = [
-  { operationId: 'submitTradeOrder', rpc: 'command.trade_order.submit', request: submitParams, response: (o) => [toRestTradeOrder(o)] },
+  {
+    operationId: 'submitTradeOrder',
+    rpc: 'command.trade_order.submit',
+    request: submitParams,
+    response: async (o: RpcTradeOrderWithExtensions, _input, context) => {
+      if (!o.orderListId) return [toRestTradeOrder(o)];
+      const legs: RpcTradeOrder[] = await context.call('query.trade_order.list', { tradingAccountId: o.tradingAccountId, orderListId: o.orderListId, ascending: true, pagination: { limit: 10 } });
+      return legs.map((leg) => toRestTradeOrder(leg.tradeOrderId === o.tradeOrderId ? o : leg));
+    },
+  },
   {
     operationId: 'cancelTradeOrder',
     rpc: 'command.trade_order.cancel',
