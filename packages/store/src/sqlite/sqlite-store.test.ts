@@ -119,6 +119,8 @@ test('held balances: written once per group in their last state; a failing call 
     s.transaction(() => s.insertTradingAccount(sampleAccount()));
     throw new Error('unit fails');
   }));
+  // A call whose one statement is its order row writes it without a savepoint: a refused row fails the call alone.
+  assert.throws(() => s.transaction(() => s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-00000000000c' }))), /UNIQUE/);
   assert.equal(count('balances'), 0, 'held until the group commits');
   assert.equal(count('trading_accounts'), 0, 'the failed call wrote nothing');
   assert.deepEqual((await s.loadBalances()).map((b) => b.locked), ['10'], 'loading sees the held state');

@@ -208,9 +208,9 @@ export class SqliteStore implements Store {
     const orders = this.pendingOrders.size ? [...this.pendingOrders.values()] : [];
     this.pendingOrders.clear();
     const balances = this.grouping ? [] : this.takeBalances();
-    if (orders.length + balances.length > 1 && !call.open) this.openSavepoints();
-    for (const o of orders) this.writeOrderRow(o);
-    for (const b of balances) this.writeBalanceRow(b);
+    const alone = !call.open && orders.length + balances.length === 1;
+    for (const o of orders) this.writeOrderRow(o, alone);
+    for (const b of balances) this.writeBalanceRow(b, alone);
   }
 
   private takeBalances(): Balance[] {
@@ -328,8 +328,9 @@ export class SqliteStore implements Store {
     }
     this.writeOrderRow(o);
   }
-  private writeOrderRow(o: Order): void {
-    this.w('insertOrder').run(
+  /** `alone`: the only statement of a call that wrote nothing else, atomic without a savepoint. */
+  private writeOrderRow(o: Order, alone = false): void {
+    (alone ? this.stmts.insertOrder : this.w('insertOrder')).run(
       o.tradeOrderId, o.tradingAccountId, o.clientOrderId, o.externalOrderId ?? null, o.idempotencyKey ?? null, o.instrumentId, o.side,
       o.orderType, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, o.createdAt, o.orderListId ?? null, JSON.stringify(o),
     );
@@ -389,8 +390,8 @@ export class SqliteStore implements Store {
     if (b) this.pendingBalances.set(k, b);
     else this.pendingBalances.delete(k);
   }
-  private writeBalanceRow(b: Balance): void {
-    this.w('upsertBalance').run(b.tradingAccountId, b.asset, JSON.stringify(b));
+  private writeBalanceRow(b: Balance, alone = false): void {
+    (alone ? this.stmts.upsertBalance : this.w('upsertBalance')).run(b.tradingAccountId, b.asset, JSON.stringify(b));
   }
   async loadBalances(): Promise<Balance[]> {
     const rows = parseAll<Balance>(this.s('loadBalances').all() as Row[]);
