@@ -22,8 +22,8 @@ interface Desk {
 }
 
 /** A dealer hedging on the admin's PAPER account, an accounting wallet, and alice's FERMATA account funded 100,000 USDT. */
-async function desk(opts: { store?: Store; riskThreshold?: string; config?: Record<string, unknown> } = {}): Promise<Desk> {
-  const t = await testCadenza(opts.store ? { store: opts.store } : {});
+async function desk(opts: { store?: Store; riskThreshold?: string; config?: Record<string, unknown>; settings?: Partial<CadenzaConfig> } = {}): Promise<Desk> {
+  const t = await testCadenza({ ...(opts.store ? { store: opts.store } : {}), ...(opts.settings ? { config: opts.settings } : {}) });
   const z = t.cadenza;
   const paperId = z.tradingAccounts.create(admin, { venue: 'PAPER', nickname: 'hedging' }).tradingAccountId;
   const dealer = z.otc.dealers.create(admin, { name: 'Desk one', baseCurrencies: ['USDT'], ...(opts.riskThreshold ? { riskThreshold: opts.riskThreshold } : {}), ...(opts.config ? { config: opts.config } : {}) });
@@ -207,6 +207,30 @@ describe('accepting a quote', () => {
     assert.equal(z.otc.hedger.isFlat(z.otc.dealers.get(dealerId)), true);
   });
 
+  test('hedging passes are at least hedgeIntervalMs apart: the trades in between wait, and net into the next pass', async () => {
+    // An interval no test outlasts: the pass after the first stays pending, whatever the machine's speed.
+    const { z, dealerId, traderId, paperId } = await desk({ settings: { hedgeIntervalMs: 3_600_000 } });
+    const trade = async (orderSide: 'BUY' | 'SELL', quantity: string) => {
+      const q = await z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide, quantity });
+      await z.orders.submit(alice, { tradingAccountId: traderId, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId } as never });
+      // Turns of the event loop: enough for a pass that was free to run (it needs two).
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    const hedgeOrders = async () => (await z.orders.list(admin, { tradingAccountId: paperId }, { offset: 0, limit: 10 })).items.map((o) => `${o.side} ${o.quantity}`);
+    // After a quiet spell: hedged at once.
+    await trade('BUY', '0.5');
+    await z.otc.hedger.idle();
+    assert.deepEqual(await hedgeOrders(), ['BUY 0.5']);
+    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!), '0');
+    // Within the interval: no order, the dealer's position accumulates (net of the three: short 0.2).
+    await trade('BUY', '0.3');
+    await trade('SELL', '0.4');
+    await trade('BUY', '0.3');
+    assert.deepEqual(await hedgeOrders(), ['BUY 0.5']);
+    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!), '-0.2');
+    z.otc.hedger.stop();
+  });
+
   test('the same idempotencyKey answers the same order instead of a second fill', async () => {
     const { z, dealerId, traderId } = await desk();
     const q = await z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'SELL', quantity: '0.001' });
@@ -255,6 +279,20 @@ describe('accepting a quote', () => {
     assert.equal((await z.otc.quotes.get(alice, q.quoteId)).status, 'EXPIRED');
     const last = t.events.on(`tradingAccount:${dealerId}`, 'event.quote.updated').at(-1);
     assert.equal((last?.data as { status: string; quoteId: string }).status, 'EXPIRED');
+  });
+
+  test('a closed quote that never traded is let go of after closedOrderMemoryMs, and its quoteRequestId with it', async () => {
+    const { z, t, dealerId } = await desk();
+    const ask = (quoteRequestId: string) => z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.1', quoteRequestId });
+    const first = await ask('again');
+    await ask('next'); // replaces the first: REPLACED, never stored
+    assert.equal((await ask('again')).quoteId, first.quoteId, 'held: the same id answers the same quote');
+    t.clock.advance(t.cadenza.config.closedOrderMemoryMs);
+    await ask('later'); // closes 'next' and lets 'again' go
+    assert.equal(await refusal(z.otc.quotes.get(alice, first.quoteId)), 'QUOTE_NOT_FOUND');
+    const reused = await ask('again');
+    assert.notEqual(reused.quoteId, first.quoteId);
+    assert.equal(reused.status, 'CREATED');
   });
 
   test('pausing rejects the open quotes; archive needs the dealer flat', async () => {

@@ -222,8 +222,16 @@ export class Hedger {
     if (executed.lt(hedge.quantity)) this.retryLater(hedge.dealerAccountId);
     else {
       this.clearRetry(hedge.dealerAccountId);
-      this.poke(hedge.dealerAccountId);
+      // Trades booked while this hedge was out are hedged next (a pass for nothing would only wait its interval).
+      if (this.unhedged(hedge.dealerAccountId)) this.poke(hedge.dealerAccountId);
     }
+  }
+
+  /** Some pair of the dealer is off flat, counting the hedges in flight. */
+  private unhedged(dealerAccountId: string): boolean {
+    const inFlight = this.inFlight.get(dealerAccountId);
+    for (const [symbol, q] of this.exposureOf(dealerAccountId)) if (!q.add(inFlight?.get(symbol) ?? ZERO).isZero()) return true;
+    return false;
   }
 
   /** Tries the dealer (or one unsettled hedge) again after a growing delay. */
