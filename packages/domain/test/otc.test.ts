@@ -22,7 +22,7 @@ interface Desk {
 }
 
 /** A dealer hedging on the admin's PAPER account, an accounting wallet, and alice's FERMATA account funded 100,000 USDT. */
-async function desk(opts: { store?: Store; riskThreshold?: string; config?: Record<string, unknown>; settings?: Partial<CadenzaConfig> } = {}): Promise<Desk> {
+async function desk(opts: { store?: Store; riskThreshold?: string; config?: Record<string, unknown>; settings?: NonNullable<Parameters<typeof testCadenza>[0]>['config'] } = {}): Promise<Desk> {
   const t = await testCadenza({ ...(opts.store ? { store: opts.store } : {}), ...(opts.settings ? { config: opts.settings } : {}) });
   const z = t.cadenza;
   const paperId = z.tradingAccounts.create(admin, { venue: 'PAPER', nickname: 'hedging' }).tradingAccountId;
