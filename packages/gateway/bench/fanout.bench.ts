@@ -7,8 +7,7 @@
  * Centrifugo), and this process publishes over the same HTTP path to every server (`POST /api/publish`). Measured:
  * - connection setup: the time to open, connect and subscribe all N connections (200 at a time, in two halves), and
  *   the server's CPU time per connection meanwhile (all its threads: a fairer figure than the time on a shared
- *   machine, where a multi-threaded server gets more of the cores than a single-threaded one; its system part
- *   beside it) and its write syscalls per connection;
+ *   machine, where a multi-threaded server gets more of the cores than a single-threaded one);
  * - memory per connection: the server's RSS growth over the second half of the connections, / N/2 — what one more
  *   connection costs, without what a server allocates once (a JIT's code, pools, heap headroom);
  * every server first takes BENCH_WARMUP (1,000) connections that come and go, so setup is measured warm;
@@ -54,7 +53,6 @@ interface Row {
   setupMs: number;
   setupCpuUsPerConn: number;
   setupSysUsPerConn: number;
-  setupWritesPerConn: number;
   deliveriesPerSec: number;
   syscwPerDelivery: number;
   cpuUsPerDelivery: number;
@@ -214,15 +212,12 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     let setupMs = 0;
     let setupCpu = 0;
     let setupSys = 0;
-    let setupWrites = 0;
     const half = async (count: number, part: number): Promise<number> => {
       await new Promise((r) => setTimeout(r, 500)); // GC helper threads and closing sockets settle first
       if (PROF_SETUP) await server.profile?.();
       const c0 = cpuTimes(server.pid);
-      const w0 = procIo(server.pid);
       setupMs += (await ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready')).setupMs;
       const c1 = cpuTimes(server.pid);
-      setupWrites += procIo(server.pid) - w0;
       setupCpu += c1.cpu - c0.cpu;
       setupSys += c1.sys - c0.sys;
       if (PROF_SETUP) await server.profile?.(`${PROF_DIR}/setup-${kind}-${n}-${part}.cpuprofile`);
@@ -231,7 +226,7 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     await half(Math.floor(n / 2), 1);
     const before = await server.rss();
     const after = await half(n - Math.floor(n / 2), 2);
-    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, setupWritesPerConn: setupWrites / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
+    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
     if (SETUP_ONLY) return { ...setup, deliveriesPerSec: NaN, syscwPerDelivery: NaN, cpuUsPerDelivery: NaN, p50: NaN, p99: NaN, rate: 0, delivered: 0, expected: 0 };
 
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
@@ -291,13 +286,13 @@ async function main(): Promise<void> {
     `\nFan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s, load average ${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}; ` +
       `burst ${fmt(BURST_DELIVERIES)} deliveries with ${CONCURRENCY} publishes in flight; sustained ${fmt(OFFERED)} deliveries/s offered for ${SECONDS} s)\n`,
   );
-  console.log('| server | subscribers | setup ms | setup server CPU µs / conn (sys) | setup writes / conn | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| server | subscribers | setup ms | setup server CPU µs / conn (sys) | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const cf = rows.find((b) => b.kind === 'centrifugo' && b.n === r.n);
     const name = r.kind === 'bare' ? 'bare ws (floor)' : r.kind === 'centrifugo' ? 'Centrifugo v6.9.1' : 'gateway';
     console.log(
-      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}) | ${fmt(r.setupWritesPerConn, 2)} | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
+      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}) | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
     );
   }
   const targets: string[] = [];

@@ -178,6 +178,7 @@ export class GatewayNode {
     core.hub.clearSockets();
     this.#housekeeper.stop();
     this.#positionCheck.stop();
+    this.#transport.close();
     const broker = core.broker as Partial<{ close(): Promise<void> }>;
     if (typeof broker.close === 'function') await broker.close();
   }

@@ -7,13 +7,14 @@
  *
  * Memory matters here (one per connection): no timers, no per-message closures, maps created on first use.
  */
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
 import { jsonCodec, RawJson, type ClientInfo, type Codec, type Command, type Reply } from '@cadenza/protocol';
 import { Disconnect } from '../errors.ts';
 import type { ClientIdentity, ClientRef } from '../hooks.ts';
 import type { HubMember } from '../hub.ts';
 import type { Subscription } from '../subscription.ts';
 import type { SharedFrame } from '../transport/ws-frame.ts';
-import type { WebSocketConnection } from '../transport/ws-socket.ts';
 import type { ConnectionHost } from './host.ts';
 import { encodedBytes, frameOf, type FrameCache, type Outgoing } from './outgoing.ts';
 import { ConnectionSubscriptions } from './subscriptions.ts';
@@ -52,7 +53,8 @@ export class Connection implements ClientRef, HubMember {
   #queue: Outgoing[] | undefined;
   /** Bytes of the queue already encoded (shared pushes, pings). */
   #queuedBytes = 0;
-  readonly #ws: WebSocketConnection<Connection>;
+  readonly #ws: WebSocket;
+  readonly #socket: Duplex;
 
   constructor(
     readonly host: ConnectionHost<Connection>,
@@ -61,9 +63,12 @@ export class Connection implements ClientRef, HubMember {
     /** The client's address (the per-IP cap's key). */
     readonly address: string,
     headers: Record<string, string | undefined>,
-    ws: WebSocketConnection<Connection>,
+    ws: WebSocket,
+    /** The raw socket under `ws`, for writing pre-built frames (fan-out). */
+    socket: Duplex,
   ) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#headers = headers;
     this.createdAt = host.now();
     this.#tokens = host.settings.limits.commandsPerSecond;
@@ -225,13 +230,14 @@ export class Connection implements ClientRef, HubMember {
     if (!queue) return;
     this.#queue = undefined;
     this.#queuedBytes = 0;
-    if (this.#state === 'closed' || !this.#ws.open) return;
+    if (this.#state === 'closed' || this.#ws.readyState !== this.#ws.OPEN) return;
     if (this.#ws.bufferedAmount > this.host.settings.limits.writeQueueBytes) {
       this.close(Disconnect.slow());
       return;
     }
     this.host.countOut(queue.length);
-    this.#ws.write(frameOf(queue, this.codec, cache));
+    // Without compression ws writes its own frames (pongs, the close) straight to the socket too, so order holds.
+    this.#socket.write(frameOf(queue, this.codec, cache));
   }
 
   // ------------------------------------------------------------ closing
@@ -247,21 +253,21 @@ export class Connection implements ClientRef, HubMember {
     this.#queue = undefined;
     this.#queuedBytes = 0;
     if (d.code !== 3000) last.push({ push: { disconnect: { code: d.code, reason: d.reason } } });
-    if (last.length > 0) this.#ws.write(frameOf(last, this.codec));
+    if (last.length > 0 && this.#ws.readyState === this.#ws.OPEN) {
+      try {
+        this.#socket.write(frameOf(last, this.codec));
+      } catch {
+        // the socket is going away anyway
+      }
+    }
     this.#state = 'closed';
     this.#closingAt = this.host.now();
-    this.#ws.close(d.code, d.reason);
+    try {
+      this.#ws.close(d.code, d.reason);
+    } catch {
+      this.#ws.terminate();
+    }
     this.host.released(this, d);
-  }
-
-  /** The peer broke the WebSocket protocol; the transport has sent the close frame (1002, 1007 or 1009). */
-  onProtocolViolation(): void {
-    if (this.#state === 'closed') return;
-    this.#queue = undefined;
-    this.#queuedBytes = 0;
-    this.#state = 'closed';
-    this.#closingAt = this.host.now();
-    this.host.released(this, Disconnect.connectionClosed());
   }
 
   /** The socket is gone (closed by either side, or failed). */
@@ -274,7 +280,7 @@ export class Connection implements ClientRef, HubMember {
 
   /** Whether the socket finished closing. */
   get socketClosed(): boolean {
-    return this.#ws.closed;
+    return this.#ws.readyState === this.#ws.CLOSED;
   }
 
   /** Destroys the socket without a close handshake. */

@@ -1,32 +1,40 @@
 /**
  * @module transport/websocket
- * The WebSocket transport at `/connection/websocket`: the handshake (`ws-handshake.ts`) on the socket Node's HTTP
- * server hands over, then one `WebSocketConnection` per client — no compression, incoming messages capped at
- * `maxMessageBytes` (a bigger one closes with 1009). The protocol is protobuf when the client asks for the
+ * The WebSocket transport at `/connection/websocket`: `ws` in noServer mode, no compression, incoming messages
+ * capped at `maxMessageBytes` (a bigger one closes with 1009). The protocol is protobuf when the client asks for the
  * `centrifuge-protobuf` subprotocol (echoed in the handshake) or sets `format=protobuf` / `cf_protocol=protobuf`;
  * JSON otherwise.
  *
- * Why not the `ws` package, which this transport used before: a connection through `ws` cost ~75 µs of server CPU
- * more than the same handshake written here (a `WebSocket`, a stream-based receiver and a sender per connection, and
- * every message through a Writable), more than all of Centrifugo's protocol work per connection. The gateway already
- * built its outgoing frames itself (fan-out writes one pre-built frame to many sockets); what this adds is the
- * receiving side with the rules RFC 6455 sets for a server, in `ws-reader.ts`.
+ * Listeners are shared functions (the client hangs off the socket), so a connection costs no closures.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { jsonCodec, protobufCodec, type Codec } from '@cadenza/protocol';
 import { Connection } from '../connection/connection.ts';
 import { onFrame } from '../connection/dispatch.ts';
 import type { Core } from '../core.ts';
-import { completeHandshake } from './ws-handshake.ts';
-import { WebSocketConnection, type SocketEvents } from './ws-socket.ts';
 
-const events: SocketEvents<Connection> = {
-  message: (c, data) => onFrame(c, data),
-  violation: (c) => c.onProtocolViolation(),
-  closed: (c) => c.onSocketClose(),
-};
+const CLIENT = Symbol('cadenza.client');
+type TaggedSocket = WebSocket & { [CLIENT]?: Connection };
+
+function onMessage(this: TaggedSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
+  const c = this[CLIENT];
+  if (!c) return;
+  onFrame(c, Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+}
+
+function onClose(this: TaggedSocket): void {
+  const c = this[CLIENT];
+  this[CLIENT] = undefined;
+  c?.onSocketClose();
+}
+
+function onError(this: TaggedSocket, err: Error): void {
+  // Protocol violations (oversized or malformed frames) end here; ws closes the socket itself and 'close' follows.
+  this[CLIENT]?.host.log.debug({ err: err.message }, 'websocket error');
+}
 
 function wantsProtobuf(req: IncomingMessage): boolean {
   const proto = req.headers['sec-websocket-protocol'];
@@ -37,26 +45,44 @@ function wantsProtobuf(req: IncomingMessage): boolean {
   return params.get('format') === 'protobuf' || params.get('cf_protocol') === 'protobuf';
 }
 
-function subprotocol(offered: string[]): string | undefined {
-  if (offered.includes('centrifuge-protobuf')) return 'centrifuge-protobuf';
-  if (offered.includes('centrifuge-json')) return 'centrifuge-json';
-  return undefined;
-}
-
 export class WebSocketTransport {
-  constructor(readonly core: Core) {}
+  readonly #wss: WebSocketServer;
+
+  constructor(readonly core: Core) {
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      clientTracking: false,
+      maxPayload: core.settings.limits.maxMessageBytes,
+      handleProtocols: (protocols: Set<string>) => {
+        if (protocols.has('centrifuge-protobuf')) return 'centrifuge-protobuf';
+        if (protocols.has('centrifuge-json')) return 'centrifuge-json';
+        return false;
+      },
+    });
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.core.closing) {
       socket.destroy();
       return;
     }
-    if (!completeHandshake(req, socket, subprotocol)) return;
     const codec: Codec = wantsProtobuf(req) ? protobufCodec : jsonCodec;
+    const headers = req.headers as Record<string, string | undefined>;
     const address = this.core.clientAddress?.(req) ?? req.socket.remoteAddress ?? '';
-    const ws = new WebSocketConnection(socket, this.core.settings.limits.maxMessageBytes, events);
-    const conn = new Connection(this.core, codec, randomUUID(), address, req.headers as Record<string, string | undefined>, ws);
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws as TaggedSocket, codec, address, headers, socket));
+  }
+
+  #accept(ws: TaggedSocket, codec: Codec, address: string, headers: Record<string, string | undefined>, socket: Duplex): void {
+    const conn = new Connection(this.core, codec, randomUUID(), address, headers, ws, socket);
+    ws[CLIENT] = conn;
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    ws.on('error', onError);
     this.core.acceptSocket(conn);
-    ws.start(conn, head);
+  }
+
+  close(): void {
+    this.#wss.close();
   }
 }
