@@ -60,7 +60,7 @@ export const extensionSchemas: Record<string, object> = {
   },
   RpcListTradeExecutionsParams: {
     type: 'object',
-    properties: { tradingAccountId: uuid, tradeOrderId: uuid, instrumentId: str, startTime: iso, endTime: iso, ascending: { type: 'boolean' }, pagination: ref('RpcPagination') },
+    properties: { tradingAccountId: uuid, tradeOrderId: uuid, tradeOrderIds: { type: 'array', items: uuid, maxItems: 1000 }, instrumentId: str, startTime: iso, endTime: iso, ascending: { type: 'boolean' }, pagination: ref('RpcPagination') },
   },
   RpcListTradeExecutionsResult: {
     type: 'object',

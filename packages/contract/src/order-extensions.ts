@@ -106,6 +106,8 @@ export interface RpcTradeExecution {
 export interface RpcListTradeExecutionsParams {
   tradingAccountId?: string;
   tradeOrderId?: string;
+  /** The fills of any of these orders (at most 1,000 ids; REST order answers read their `executions` with it). */
+  tradeOrderIds?: string[];
   instrumentId?: string;
   /** Executed at or after (ISO-8601). */
   startTime?: string;

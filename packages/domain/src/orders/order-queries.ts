@@ -76,6 +76,7 @@ export class OrderQueries {
     const accountIds = await this.accountScope(caller, f.tradingAccountId);
     if (accountIds) filter.tradingAccountIds = accountIds;
     if (f.tradeOrderId) filter.tradeOrderId = f.tradeOrderId;
+    if (f.tradeOrderIds) filter.tradeOrderIds = f.tradeOrderIds;
     if (f.instrumentId) filter.instrumentId = f.instrumentId;
     if (f.startTime) filter.executedFrom = fromIso(f.startTime) ?? 0;
     if (f.endTime) filter.executedTo = fromIso(f.endTime) ?? Number.MAX_SAFE_INTEGER;

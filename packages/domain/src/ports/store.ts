@@ -86,6 +86,8 @@ export interface FillFilter {
   /** Restricts to these accounts (ownership); undefined = all accounts (admin). */
   tradingAccountIds?: string[];
   tradeOrderId?: string;
+  /** Any of these orders' fills (an empty list matches none). */
+  tradeOrderIds?: string[];
   instrumentId?: string;
   /** timestamp >= executedFrom (epoch ms). */
   executedFrom?: number;

@@ -23,7 +23,7 @@ export const tradeOrderExtensionHandlers: RpcHandlers = {
   'query.trade_order.execution.list': user(async (c, p, z) => {
     const page = pageOf(p.pagination);
     const f: ExecutionListFilter = {};
-    for (const k of ['tradingAccountId', 'tradeOrderId', 'instrumentId', 'startTime', 'endTime', 'ascending'] as const) {
+    for (const k of ['tradingAccountId', 'tradeOrderId', 'tradeOrderIds', 'instrumentId', 'startTime', 'endTime', 'ascending'] as const) {
       const v = p[k];
       if (v !== undefined && v !== null) (f as Record<string, unknown>)[k] = v;
     }

@@ -126,6 +126,13 @@ test('credentials and trading accounts: create, connect with them, update, disab
   assert.ok(fills.data.length >= 1 && fills.data.every((f: { tradeOrderId: string }) => f.tradeOrderId === filled.data[0].tradeOrderId));
   assert.equal(fills.pagination.total, fills.data.length);
   assert.ok(fills.data.reduce((sum: ReturnType<typeof dec>, f: { executedQuantity: string }) => sum.add(f.executedQuantity), dec(0)).eq(filled.data[0].executedQuantity), 'the fills add up to the order');
+  // Every REST order carries its fills as `executions` (the contract's TradeExecution): the submit answer, a list, a resting order's none.
+  const asExecution = (f: Record<string, unknown>) => { const { tradeOrderId: _o, tradingAccountId: _a, liquidity: _l, ...e } = f; return e; };
+  assert.deepEqual(filled.data[0].executions, fills.data.map(asExecution).reverse(), 'oldest first');
+  const read = await call('listTradeOrders', { token: t, query: { tradingAccountId, tradeOrderId: filled.data[0].tradeOrderId } });
+  assert.deepEqual(read.data[0].executions, filled.data[0].executions);
+  const both = await call('listTradeOrders', { token: t, query: { tradingAccountId, ascending: true, limit: 2 } });
+  assert.deepEqual(both.data.map((o: { tradeOrderId: string; executions: unknown[] }) => [o.tradeOrderId, o.executions.length]), [[filled.data[0].tradeOrderId, fills.data.length], [resting.data[0].tradeOrderId, 0]]);
   const later = await call('listTradeOrderExecutions', { token: t, query: { tradingAccountId, startTime: fills.data[0].executedAt + 1 } });
   assert.deepEqual(later.data, []);
   const second = await call('submitTradeOrder', { token: t, body: { tradingAccountId, instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', limitPrice: '1000.00', quantity: '0.01' } });

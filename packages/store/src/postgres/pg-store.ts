@@ -299,8 +299,8 @@ export class PgStore implements Store {
     return this.read.bodies('fills', 'SELECT body FROM fills WHERE trade_order_id = $1 ORDER BY timestamp, seq', [pgText(tradeOrderId)]);
   }
   listExecutions(f: FillFilter, page: Page): Promise<Paged<Fill>> {
-    if (f.tradingAccountIds?.length === 0) return Promise.resolve({ items: [], total: 0 });
-    const q = new Where().any('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).eq('instrument_id', f.instrumentId)
+    if (f.tradingAccountIds?.length === 0 || f.tradeOrderIds?.length === 0) return Promise.resolve({ items: [], total: 0 });
+    const q = new Where().any('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).any('trade_order_id', f.tradeOrderIds).eq('instrument_id', f.instrumentId)
       .cmp('timestamp', '>=', f.executedFrom).cmp('timestamp', '<=', f.executedTo);
     return this.read.paged('fills', q.clauses, q.args, f.ascending ? 'timestamp, seq' : 'timestamp DESC, seq DESC', page);
   }

@@ -72,7 +72,7 @@ export function ordersWhere(f: OrderFilter): Where | undefined {
 }
 
 export function fillsWhere(f: FillFilter): Where | undefined {
-  const c = new Clauses().in('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).eq('instrument_id', f.instrumentId);
+  const c = new Clauses().in('trading_account_id', f.tradingAccountIds).eq('trade_order_id', f.tradeOrderId).in('trade_order_id', f.tradeOrderIds).eq('instrument_id', f.instrumentId);
   if (f.executedFrom !== undefined) c.raw('timestamp >= ?', f.executedFrom);
   if (f.executedTo !== undefined) c.raw('timestamp <= ?', f.executedTo);
   return c.where();

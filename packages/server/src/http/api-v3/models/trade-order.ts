@@ -7,7 +7,8 @@
 import type { RpcTradeExecution, RpcTradeOrderWithExtensions, SecurityQuantity, TradeExecution, TradeOrder, Venue } from '@cadenza/contract';
 import { optionalRestTime, restTime } from './rest-time.ts';
 
-export function toRestTradeOrder(o: RpcTradeOrderWithExtensions): TradeOrder {
+/** `executions`: the order's fills, oldest first, each as the contract's `TradeExecution` (see `toOrderExecution`). */
+export function toRestTradeOrder(o: RpcTradeOrderWithExtensions, executions?: RpcTradeExecution[]): TradeOrder {
   const venue = o.venue as Venue;
   const out: TradeOrder = {
     tradeOrderId: o.tradeOrderId!,
@@ -31,6 +32,7 @@ export function toRestTradeOrder(o: RpcTradeOrderWithExtensions): TradeOrder {
     ...optionalRestTime('expireAt', o.expireAt),
     ...optionalRestTime('canceledAt', o.canceledAt),
   };
+  if (executions !== undefined) out.executions = executions.map(toOrderExecution);
   if (o.quantityRounding !== undefined) out.quantityRounding = o.quantityRounding;
   // An order list's leg (docs/extensions.md): the contract's list fields, as the leg carries them.
   for (const k of ['orderListId', 'externalOrderListId', 'takeProfitPrice', 'takeProfitLimitPrice', 'stopLossPrice', 'stopLossLimitPrice'] as const) if (o[k] !== undefined) out[k] = o[k];
@@ -66,4 +68,10 @@ export function toRestExecution(f: RpcTradeExecution): TradeExecution & { tradeO
   if (f.orderSide !== undefined) out.orderSide = f.orderSide;
   if (f.liquidity !== undefined) out.liquidity = f.liquidity;
   return out;
+}
+
+/** A fill inside its order's `executions`: exactly the contract's `TradeExecution` (no order/account ids, no liquidity). */
+function toOrderExecution(f: RpcTradeExecution): TradeExecution {
+  const { tradeOrderId: _order, tradingAccountId: _account, liquidity: _liquidity, ...execution } = toRestExecution(f);
+  return execution;
 }

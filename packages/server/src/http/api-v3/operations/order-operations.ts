@@ -9,7 +9,7 @@
 import type { RpcTradeExecution, RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { toRestExecution, toRestTradeOrder } from '../models/trade-order.ts';
 import { isoOf } from '../models/rest-time.ts';
-import { compact, pagination, type RestOperation } from '../rest-operation.ts';
+import { compact, pagination, type RestContext, type RestOperation } from '../rest-operation.ts';
 import type { RestInput } from '../request-checks.ts';
 
 function submitParams(b: RestInput): Record<string, unknown> {
@@ -39,22 +39,47 @@ function submitParams(b: RestInput): Record<string, unknown> {
   return compact({ tradingAccountId: b.tradingAccountId, tradeOrder, idempotencyKey: b.idempotencyKey, awaitClosed: b.awaitClosed });
 }
 
+/** The most order ids (and fills) one executions query takes: the RPC's page and `tradeOrderIds` bound. */
+const FILLS_PAGE = 1000;
+
+/**
+ * The orders as REST `TradeOrder`s with their `executions`: the fills of every order of the answer read with one
+ * executions query (`tradeOrderIds`; a further page only when the orders have more than 1,000 fills between them).
+ * An order with nothing executed has no fill to read: an answer of such orders only (a resting order) reads nothing.
+ */
+async function withExecutions(orders: RpcTradeOrderWithExtensions[], context: RestContext) {
+  const fills = new Map<string, RpcTradeExecution[]>();
+  const ids = orders.filter((o) => o.executedQuantity !== undefined && !/^[0.]*$/.test(o.executedQuantity)).map((o) => o.tradeOrderId!);
+  for (const id of ids) fills.set(id, []);
+  const accounts = new Set(orders.map((o) => o.tradingAccountId));
+  const tradingAccountId = accounts.size === 1 ? orders[0]!.tradingAccountId : undefined;
+  for (let start = 0; start < ids.length; start += FILLS_PAGE) {
+    const tradeOrderIds = ids.slice(start, start + FILLS_PAGE);
+    for (let offset = 0; ; offset += FILLS_PAGE) {
+      const page: RpcTradeExecution[] = await context.call('query.trade_order.execution.list', compact({ tradingAccountId, tradeOrderIds, ascending: true, pagination: { limit: FILLS_PAGE, offset } }));
+      for (const f of page) fills.get(f.tradeOrderId)?.push(f);
+      if (page.length < FILLS_PAGE) break;
+    }
+  }
+  return orders.map((o) => toRestTradeOrder(o, fills.get(o.tradeOrderId!) ?? []));
+}
+
 export const orderOperations: RestOperation[] = [
   {
     operationId: 'submitTradeOrder',
     rpc: 'command.trade_order.submit',
     request: submitParams,
     response: async (o: RpcTradeOrderWithExtensions, _input, context) => {
-      if (!o.orderListId) return [toRestTradeOrder(o)];
+      if (!o.orderListId) return withExecutions([o], context);
       const legs: RpcTradeOrder[] = await context.call('query.trade_order.list', { tradingAccountId: o.tradingAccountId, orderListId: o.orderListId, ascending: true, pagination: { limit: 10 } });
-      return legs.map((leg) => toRestTradeOrder(leg.tradeOrderId === o.tradeOrderId ? o : leg));
+      return withExecutions(legs.map((leg) => (leg.tradeOrderId === o.tradeOrderId ? o : leg)), context);
     },
   },
   {
     operationId: 'cancelTradeOrder',
     rpc: 'command.trade_order.cancel',
     request: (b) => ({ tradingAccountId: b.tradingAccountId, tradeOrderId: b.tradeOrderId }),
-    response: toRestTradeOrder,
+    response: (o: RpcTradeOrderWithExtensions, _input, context) => withExecutions([o], context).then(([one]) => one),
   },
   {
     operationId: 'listTradeOrders',
@@ -72,20 +97,20 @@ export const orderOperations: RestOperation[] = [
         ascending: q.ascending,
         pagination: pagination(q),
       }),
-    response: (orders: RpcTradeOrder[]) => orders.map((o) => toRestTradeOrder(o)),
+    response: (orders: RpcTradeOrder[], _input, context) => withExecutions(orders, context),
   },
   // The server's extensions (docs/extensions.md; scripts/rest-extensions.ts writes their OpenAPI entries).
   {
     operationId: 'amendTradeOrder',
     rpc: 'command.trade_order.amend',
     request: (b) => compact({ tradingAccountId: b.tradingAccountId, tradeOrderId: b.tradeOrderId, clientOrderId: b.clientOrderId, externalOrderId: b.externalOrderId, quantity: b.quantity, limitPrice: b.limitPrice, stopPrice: b.stopPrice }),
-    response: toRestTradeOrder,
+    response: (o: RpcTradeOrderWithExtensions, _input, context) => withExecutions([o], context).then(([one]) => one),
   },
   {
     operationId: 'cancelAllTradeOrders',
     rpc: 'command.trade_order.cancel_all',
     request: (b) => compact({ tradingAccountId: b.tradingAccountId, instrumentId: b.instrumentId }),
-    response: (orders: RpcTradeOrder[]) => orders.map((o) => toRestTradeOrder(o)),
+    response: (orders: RpcTradeOrder[], _input, context) => withExecutions(orders, context),
   },
   {
     operationId: 'listTradeOrderExecutions',
