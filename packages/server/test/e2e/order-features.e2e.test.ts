@@ -58,6 +58,14 @@ test('fills: every execution is recorded and listed by account, order, instrumen
   const stranger = await h.user('stranger');
   assert.equal((await stranger.rpc('query.trade_order.execution.list', { tradingAccountId: id })).error?.code, 12001);
   assert.deepEqual(await stranger.ok('query.trade_order.execution.list', {}), []);
+  // tradeOrderIds: any of these orders' fills, still within the caller's accounts; an empty list matches none.
+  const other = await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'SELL', orderType: 'MARKET', quantity: '0.001' }, awaitClosed: true });
+  assert.equal(other.status, 'FILLED');
+  const byIds = await trader.ok('query.trade_order.execution.list', { tradeOrderIds: [order.tradeOrderId, other.tradeOrderId], ascending: true, pagination: { limit: 100 } });
+  assert.deepEqual(new Set(byIds.map((f: any) => f.tradeOrderId)), new Set([order.tradeOrderId, other.tradeOrderId]));
+  assert.deepEqual(byIds.filter((f: any) => f.tradeOrderId === order.tradeOrderId).map((f: any) => f.executionId), fills.map((f) => f.executionId).reverse());
+  assert.deepEqual(await trader.ok('query.trade_order.execution.list', { tradeOrderIds: [] }), []);
+  assert.deepEqual(await stranger.ok('query.trade_order.execution.list', { tradeOrderIds: [order.tradeOrderId] }), []);
 });
 
 const usdtLocked = async (id: string) =>
