@@ -13,21 +13,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Dec, ZERO, dec, type DomainError, type InstrumentSpec, type Dec as D } from '@cadenza/domain';
-import { ScriptedVenue, alice, sampleInstrument, testCadenza } from '@cadenza/testkit';
+import { ScriptedVenue, alice, samplePerpetual, testCadenza } from '@cadenza/testkit';
 
 const PERP = 'PAPER:BTC-PERP';
-const MMR = dec('0.005');
 const USDT_DECIMALS = 8;
 const seed = Number(process.env.FC_SEED ?? 1515);
-const perp: InstrumentSpec = sampleInstrument('PAPER', 'BTC', 'USDT', {
-  instrumentId: PERP,
-  symbol: 'BTC-PERP',
-  externalSymbol: 'BTCUSDT-PERP',
-  lotSize: '0.001',
-  minQuantity: '0.001',
-  instrumentType: 'PERPETUAL',
-  contract: { contractSize: '1', settleAsset: 'USDT', maxLeverage: 50, maintenanceMarginRate: str(MMR), fundingIntervalMs: 8 * 3_600_000 },
-});
+const perp: InstrumentSpec = samplePerpetual();
+const MMR = dec(perp.contract!.maintenanceMarginRate!);
 
 function str(d: D): string {
   return d.toFixed();

@@ -6,18 +6,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RpcPortfolio } from '@cadenza/contract';
 import { dec, str, type DomainError, type InstrumentSpec } from '@cadenza/domain';
-import { ScriptedVenue, alice, sampleInstrument, testCadenza, type TestCadenza } from '@cadenza/testkit';
+import { ScriptedVenue, alice, samplePerpetual, testCadenza, type TestCadenza } from '@cadenza/testkit';
 
 const PERP = 'PAPER:BTC-PERP';
-const perp: InstrumentSpec = sampleInstrument('PAPER', 'BTC', 'USDT', {
-  instrumentId: PERP,
-  symbol: 'BTC-PERP',
-  externalSymbol: 'BTCUSDT-PERP',
-  lotSize: '0.001',
-  minQuantity: '0.001',
-  instrumentType: 'PERPETUAL',
-  contract: { contractSize: '1', settleAsset: 'USDT', maxLeverage: 50, maintenanceMarginRate: '0.005', fundingIntervalMs: 8 * 3_600_000 },
-});
+const perp: InstrumentSpec = samplePerpetual();
 
 async function world(account: { marginMode?: 'ISOLATED'; positionMode?: 'HEDGE' } = {}): Promise<TestCadenza & { accountId: string; venue: ScriptedVenue }> {
   const venue = new ScriptedVenue({ id: 'PAPER' });

@@ -79,6 +79,20 @@ export function sampleInstrument(venue: string, base: string, quote: string, ove
   };
 }
 
+/** `PAPER:BTC-PERP`-style: a USDT-margined linear perpetual on `venue` (contract size 1, 50× at most, 0.5 % maintenance). */
+export function samplePerpetual(venue = 'PAPER', over: Partial<InstrumentSpec> = {}): InstrumentSpec {
+  return sampleInstrument(venue, 'BTC', 'USDT', {
+    instrumentId: `${venue}:BTC-PERP`,
+    symbol: 'BTC-PERP',
+    externalSymbol: 'BTCUSDT-PERP',
+    lotSize: '0.001',
+    minQuantity: '0.001',
+    instrumentType: 'PERPETUAL',
+    contract: { contractSize: '1', settleAsset: 'USDT', maxLeverage: 50, maintenanceMarginRate: '0.005', fundingIntervalMs: 8 * 3_600_000 },
+    ...over,
+  });
+}
+
 interface Resting {
   order: VenueOrder;
   filled: string;
