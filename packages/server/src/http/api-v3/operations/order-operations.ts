@@ -2,7 +2,8 @@
  * @module http/api-v3/operations/order-operations
  * `/tradeOrder/*`. Submit is flat on REST and nested (`tradeOrder`) on RPC, takes `expireAt` in epoch ms, and
  * answers a list: the order, or — for an order list (`contingencyType` OCO/OTO/OTOCO with the take-profit/stop-loss
- * fields, docs/extensions.md) — every leg of it, oldest first, as the contract writes it. A QUOTED order carries its
+ * fields, docs/extensions.md) — every leg of it, as the contract writes it: the entry, the take-profit, the stop-loss
+ * (legs made in the same millisecond have no age order). A QUOTED order carries its
  * `quoteId` (docs/otc.md). `positionId` and `leverage` (derivatives) travel in the RPC draft as
  * `tradeOrder.positionId` / `.leverage` (docs/derivatives.md).
  */
@@ -64,6 +65,8 @@ async function withExecutions(orders: RpcTradeOrderWithExtensions[], context: Re
   return orders.map((o) => toRestTradeOrder(o, fills.get(o.tradeOrderId!) ?? []));
 }
 
+const LEG_ORDER = ['ENTRY', 'TAKE_PROFIT', 'STOP_LOSS'];
+
 export const orderOperations: RestOperation[] = [
   {
     operationId: 'submitTradeOrder',
@@ -71,7 +74,8 @@ export const orderOperations: RestOperation[] = [
     request: submitParams,
     response: async (o: RpcTradeOrderWithExtensions, _input, context) => {
       if (!o.orderListId) return withExecutions([o], context);
-      const legs: RpcTradeOrder[] = await context.call('query.trade_order.list', { tradingAccountId: o.tradingAccountId, orderListId: o.orderListId, ascending: true, pagination: { limit: 10 } });
+      const legs: RpcTradeOrderWithExtensions[] = await context.call('query.trade_order.list', { tradingAccountId: o.tradingAccountId, orderListId: o.orderListId, ascending: true, pagination: { limit: 10 } });
+      legs.sort((a, b) => LEG_ORDER.indexOf(a.orderListRole ?? 'ENTRY') - LEG_ORDER.indexOf(b.orderListRole ?? 'ENTRY'));
       return withExecutions(legs.map((leg) => (leg.tradeOrderId === o.tradeOrderId ? o : leg)), context);
     },
   },
