@@ -216,7 +216,11 @@ async def quick_start(out, token, user_id):
         return [e for e in account_events.pubs if isinstance(e, dict) and e.get("type") == kind]
 
     await until(lambda: any((e.get("data") or {}).get("status") == "FILLED" for e in typed("event.trade_order.updated")), "event.trade_order.updated FILLED")
-    await until(lambda: typed("event.portfolio.updated"), "event.portfolio.updated")
+    # The fill's portfolio update, not merely the first one (a lock can be told before it).
+    def holds_bought_btc(update):
+        return any(b.get("securitySymbol") == "BTC" and float(b.get("total") or 0) > 1 for b in (update.get("data") or {}).get("balances") or [])
+
+    await until(lambda: any(holds_bought_btc(e) for e in typed("event.portfolio.updated")), "event.portfolio.updated with the bought BTC")
     out["account_events"] = {
         "types": [e.get("type") for e in account_events.pubs],
         "order_statuses": [e["data"].get("status") for e in typed("event.trade_order.updated")],
