@@ -34,6 +34,27 @@ export interface ModelSpec {
   description?: string;
 }
 
+/** A query parameter of a REST operation. */
+export interface QuerySpec extends FieldSpec {
+  name: string;
+  explode?: boolean;
+}
+
+/** A REST operation as the contract's `rest` table (and the server's extensions, scripts/rest-extensions.ts) write it. */
+export interface RestSpec {
+  method: string;
+  path: string;
+  operationId: string;
+  tag: string;
+  auth: boolean;
+  request: string | null;
+  query?: QuerySpec[];
+  statusCodes: Record<string, string>;
+  pseudo?: boolean;
+  note?: string;
+  rpcAnalogue?: string[];
+}
+
 /** A model's own fields after those of the models it extends (its own win). */
 export function fieldsOf(models: Record<string, ModelSpec>): (name: string) => Record<string, FieldSpec> {
   const all = (name: string): Record<string, FieldSpec> => {

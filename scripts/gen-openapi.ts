@@ -11,26 +11,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fieldSchema, fieldsOf, type FieldSpec, type ModelSpec } from './contract-spec.ts';
+import { fieldSchema, fieldsOf, type FieldSpec, type ModelSpec, type RestSpec } from './contract-spec.ts';
 import { extensionModels, extensionOperations } from './rest-extensions.ts';
-
-interface QuerySpec extends FieldSpec {
-  name: string;
-  explode?: boolean;
-}
-interface RestSpec {
-  method: string;
-  path: string;
-  operationId: string;
-  tag: string;
-  auth: boolean;
-  request: string | null;
-  query?: QuerySpec[];
-  statusCodes: Record<string, string>;
-  pseudo?: boolean;
-  note?: string;
-  rpcAnalogue?: string[];
-}
 
 const root = resolve(import.meta.dirname, '..');
 const src = JSON.parse(readFileSync(resolve(root, 'packages/contract/fixtures/cadenza-rpc.json'), 'utf8')) as {

@@ -6,7 +6,7 @@
  * (`/api/v3/tradeOrder/<verb>`, POST with a JSON body for commands, GET with query parameters for lists, the
  * `BaseResponse` envelope, epoch-ms times beside their `…DateTime`).
  */
-import type { FieldSpec, ModelSpec } from './contract-spec.ts';
+import type { FieldSpec, ModelSpec, RestSpec } from './contract-spec.ts';
 
 const uuid: FieldSpec = { type: 'string', format: 'uuid', kind: 'uuid' };
 const decimal: FieldSpec = { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$', kind: 'decimal' };
@@ -48,18 +48,8 @@ export const extensionModels: Record<string, ModelSpec> = {
   ListTradeOrderExecutions200Response: envelope({ type: 'array', items: { type: 'object', ref: 'TradeOrderExecution' } }, true),
 };
 
-interface ExtensionOperation {
-  method: string;
-  path: string;
-  operationId: string;
-  tag: string;
-  auth: boolean;
-  request: string | null;
-  query?: Array<FieldSpec & { name: string }>;
-  statusCodes: Record<string, string>;
-  rpcAnalogue: string[];
-  note: string;
-}
+/** An operation this server adds: always says which RPC method it mirrors and why it exists. */
+type ExtensionOperation = RestSpec & { rpcAnalogue: string[]; note: string };
 
 export const extensionOperations: ExtensionOperation[] = [
   {

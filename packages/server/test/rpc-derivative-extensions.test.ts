@@ -6,32 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPaperVenue } from '@cadenza/venues/paper';
-import { createCadenza, dec, silentLogger, str } from '@cadenza/domain';
-import { SqliteStore } from '@cadenza/store';
-import { FakeCipher, FakeClock, MemoryEventSink, SequentialIds, alice } from '@cadenza/testkit';
-import { createRpcDispatcher } from '../src/rpc/rpc-dispatcher.ts';
+import { dec, str } from '@cadenza/domain';
+import { paperRpcWorld } from './paper-rpc-world.ts';
 
 const PERP = 'PAPER:BTC-PERP';
 
 async function world() {
-  const clock = new FakeClock(Date.UTC(2026, 10, 24, 9, 0, 0));
-  let onExecution: (e: never) => void = () => undefined;
-  const market = { onBookChanged() {}, onTrade() {}, onTicker() {}, onKline() {} };
-  const paper = createPaperVenue({ execution: { onExecution: (e) => onExecution(e as never) }, market, clock, log: silentLogger }, { seed: 5, lively: false, historyMinutes: 0, instruments: ['BTC-PERP'] });
-  const cadenza = createCadenza({ store: new SqliteStore({ path: ':memory:' }), venues: [paper], clock, ids: new SequentialIds(), cipher: new FakeCipher(), events: new MemoryEventSink(), log: silentLogger, config: { awaitClosedTimeoutMs: 500 } });
-  onExecution = (e) => cadenza.execution.onExecution(e);
-  await cadenza.start();
-  for (let i = 0; i < 8; i++) {
-    clock.advance(250);
-    paper.step();
-  }
-  const rpc = createRpcDispatcher(cadenza);
-  const call = async (method: string, params: unknown) => {
-    const out = await rpc.dispatch(alice, method, params);
-    assert.ok('result' in out, JSON.stringify(out));
-    return out.result as { data?: any; error?: { code: number; message: string } };
-  };
+  const { call } = await paperRpcWorld({ seed: 5, instruments: ['BTC-PERP'], steps: 8 });
   const account = (await call('command.trading_account.create', { tradingAccount: { venue: 'PAPER', marginMode: 'ISOLATED' } })).data.tradingAccountId as string;
   const submit = (tradeOrder: Record<string, unknown>) =>
     call('command.trade_order.submit', { tradingAccountId: account, awaitClosed: true, tradeOrder: { instrumentId: PERP, orderType: 'MARKET', ...tradeOrder } });

@@ -5,33 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPaperVenue, type PaperVenue } from '@cadenza/venues/paper';
-import { createCadenza, dec, silentLogger, str, type Dec } from '@cadenza/domain';
-import { SqliteStore } from '@cadenza/store';
-import { FakeCipher, FakeClock, MemoryEventSink, SequentialIds, alice } from '@cadenza/testkit';
-import { createRpcDispatcher } from '../src/rpc/rpc-dispatcher.ts';
+import { dec, str, type Dec } from '@cadenza/domain';
+import { paperRpcWorld } from './paper-rpc-world.ts';
 
-async function world() {
-  const clock = new FakeClock(Date.UTC(2026, 10, 24, 9, 0, 0));
-  let onExecution: (e: never) => void = () => undefined;
-  const market = { onBookChanged() {}, onTrade() {}, onTicker() {}, onKline() {} };
-  const paper: PaperVenue = createPaperVenue({ execution: { onExecution: (e) => onExecution(e as never) }, market, clock, log: silentLogger }, { seed: 7, lively: false, historyMinutes: 0, instruments: ['BTC/USDT', 'ETH/USDT'] });
-  const store = new SqliteStore({ path: ':memory:' });
-  const cadenza = createCadenza({ store, venues: [paper], clock, ids: new SequentialIds(), cipher: new FakeCipher(), events: new MemoryEventSink(), log: silentLogger, config: { awaitClosedTimeoutMs: 500 } });
-  onExecution = (e) => cadenza.execution.onExecution(e);
-  await cadenza.start();
-  for (let i = 0; i < 20; i++) {
-    clock.advance(250);
-    paper.step();
-  }
-  const rpc = createRpcDispatcher(cadenza);
-  const call = async (method: string, params: unknown) => {
-    const out = await rpc.dispatch(alice, method, params);
-    assert.ok('result' in out, JSON.stringify(out));
-    return out.result as { data?: any; error?: { code: number; message: string } };
-  };
-  return { clock, paper, store, cadenza, call };
-}
+const world = () => paperRpcWorld({ seed: 7, instruments: ['BTC/USDT', 'ETH/USDT'], steps: 20 });
 
 test('PAPER: orders trade against the simulated market and the ledger is exact', async () => {
   const w = await world();
