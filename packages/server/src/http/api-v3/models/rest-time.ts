@@ -21,3 +21,11 @@ export function optionalRestTime<F extends string>(field: F, iso: string | undef
 export function isoOf(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** A query's `startTime`/`endTime` (epoch ms) as the RPC's ISO range; a bound not given stays out. */
+export function isoRange(q: Record<string, unknown>): { startTime?: string; endTime?: string } {
+  return {
+    startTime: typeof q.startTime === 'number' ? isoOf(q.startTime) : undefined,
+    endTime: typeof q.endTime === 'number' ? isoOf(q.endTime) : undefined,
+  };
+}

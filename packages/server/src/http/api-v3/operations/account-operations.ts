@@ -7,7 +7,7 @@
 import type { RpcPortfolio, RpcSubscription, RpcTradingAccount, RpcTradingAccountOperationHistory } from '@cadenza/contract';
 import { toRestOperation } from '../models/account-operation.ts';
 import { toRestPortfolio } from '../models/portfolio.ts';
-import { isoOf } from '../models/rest-time.ts';
+import { isoRange } from '../models/rest-time.ts';
 import { toRestSubscription } from '../models/subscription.ts';
 import { toRestTradingAccount } from '../models/trading-account.ts';
 import { invalidRequest } from '../http-status.ts';
@@ -60,8 +60,7 @@ export const accountOperations: RestOperation[] = [
       compact({
         tradingAccountId: q.tradingAccountId,
         operationType: q.operationType,
-        startTime: typeof q.startTime === 'number' ? isoOf(q.startTime) : undefined,
-        endTime: typeof q.endTime === 'number' ? isoOf(q.endTime) : undefined,
+        ...isoRange(q),
         pagination: pagination(q),
       }),
     response: (ops: RpcTradingAccountOperationHistory[]) => ops.map((op) => toRestOperation(op)),

@@ -9,7 +9,7 @@
  */
 import type { RpcTradeExecution, RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { toRestExecution, toRestTradeOrder } from '../models/trade-order.ts';
-import { isoOf } from '../models/rest-time.ts';
+import { isoOf, isoRange } from '../models/rest-time.ts';
 import { compact, pagination, type RestContext, type RestOperation } from '../rest-operation.ts';
 import type { RestInput } from '../request-checks.ts';
 
@@ -96,8 +96,7 @@ export const orderOperations: RestOperation[] = [
         status: q.orderStatus,
         tradingAccountId: q.tradingAccountId,
         instrumentId: q.instrumentId,
-        startTime: typeof q.startTime === 'number' ? isoOf(q.startTime) : undefined,
-        endTime: typeof q.endTime === 'number' ? isoOf(q.endTime) : undefined,
+        ...isoRange(q),
         ascending: q.ascending,
         pagination: pagination(q),
       }),
@@ -124,8 +123,7 @@ export const orderOperations: RestOperation[] = [
         tradingAccountId: q.tradingAccountId,
         tradeOrderId: q.tradeOrderId,
         instrumentId: q.instrumentId,
-        startTime: typeof q.startTime === 'number' ? isoOf(q.startTime) : undefined,
-        endTime: typeof q.endTime === 'number' ? isoOf(q.endTime) : undefined,
+        ...isoRange(q),
         ascending: q.ascending,
         pagination: pagination(q),
       }),
