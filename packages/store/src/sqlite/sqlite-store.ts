@@ -7,13 +7,9 @@
  *
  * Statements are prepared once (statements.ts); list queries with dynamic filters (filters.ts) once per distinct text.
  *
- * Order rows inserted inside a `transaction` are written when its outermost call ends, in their latest state: an
- * order the venue accepts or fills within the same call (PAPER does, synchronously) costs one INSERT instead of an
- * INSERT and UPDATEs. A nested block that fails restores the pending rows as they were before it. Pending orders are
+ * Transactions, group commit and the rows held back until their unit ends: sqlite-unit-of-work.ts. Held orders are
  * visible to the point lookups (`getOrder`, `findOrderByExternalOrderId`); list queries see them once the outermost
- * call ends. Balances are held the same way, until the group commits (or the outermost call ends, without group
- * commit): an account's balance changes with every order it submits, and is written once per group; `loadBalances`
- * sees the held state. A call's savepoint is opened only when the call first writes a statement (`transaction`).
+ * call ends; `loadBalances` sees the held balances.
  *
  * better-sqlite3 is synchronous: every read runs when called (so it sees every write made before it) and its
  * promise is already settled.
@@ -46,6 +42,7 @@ import { prepareStatements, type Statements } from './statements.ts';
 import { accountsWhere, credentialsWhere, fillsWhere, ordersWhere, subscriptionsWhere, type Where } from './filters.ts';
 import { SqliteOtcTables } from './sqlite-otc-tables.ts';
 import { openDomainDatabase } from './open-database.ts';
+import { SqliteUnitOfWork, balanceKey } from './sqlite-unit-of-work.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -65,27 +62,6 @@ type Stmt = Database.Statement;
 const parse = <T>(row: Row | undefined): T | undefined => (row === undefined ? undefined : (JSON.parse(row.body) as T));
 const parseAll = <T>(rows: Row[]): T[] => rows.map((r) => JSON.parse(r.body) as T);
 
-/** A running `transaction` call: its savepoint (opened at its first write), and what it changed in the held rows. */
-interface Call {
-  /** The savepoint's name; '' for a call that began the transaction itself (BEGIN, always open). */
-  name: string;
-  open: boolean;
-  /** What each held order / balance was before this call touched it (undefined: not held). */
-  orders: Map<string, Order | undefined>;
-  balances: Map<string, Balance | undefined>;
-}
-
-/** Puts held rows back as they were before a failed call. */
-function restore<T>(held: Map<string, T>, before: Map<string, T | undefined>): void {
-  for (const [k, v] of before) {
-    if (v === undefined) held.delete(k);
-    else held.set(k, v);
-  }
-}
-
-/** Sorts as the balances' primary key (trading_account_id, asset) does. */
-const balanceKey = (tradingAccountId: string, asset: string) => `${tradingAccountId}\u0000${asset}`;
-
 /** The credential body never holds the ciphertext; it has its own BLOB column. */
 type CredentialBody = Omit<Credential, 'secretCiphertext'>;
 
@@ -96,25 +72,19 @@ export class SqliteStore implements Store {
   private readonly stmts: Statements;
   private readonly dynamic = new Map<string, Stmt>();
   private seq = 0;
-  private depth = 0;
-  private readonly groupCommit: boolean;
-  /** A group transaction is open (BEGIN done, COMMIT scheduled). */
-  private grouping = false;
-  private readonly committed: Array<() => void> = [];
-  /** Active `transaction` calls, outermost first. */
-  private readonly calls: Call[] = [];
-  /** Orders inserted in the running outermost `transaction` call, not written yet (id → latest state). */
-  private readonly pendingOrders = new Map<string, Order>();
-  /** Balances not written yet (account + asset → latest state): until the group commits, or the outermost call ends. */
-  private readonly pendingBalances = new Map<string, Balance>();
+  /** The group transaction, the running calls' savepoints and the rows held back until their unit ends. */
+  private readonly uow: SqliteUnitOfWork;
 
   /** `options` may be just the file path: production defaults (durability 'normal', group commit on). */
   constructor(options: SqliteStoreOptions | string) {
     if (typeof options === 'string') options = { path: options, groupCommit: true };
-    this.groupCommit = options.groupCommit ?? false;
     this.db = openDomainDatabase(options.path, options.durability ?? 'normal');
     migrate(this.db);
-    this.otc = new SqliteOtcTables(this.db, () => this.beforeWrite());
+    this.uow = new SqliteUnitOfWork(this.db, options.groupCommit ?? false, {
+      order: (o, alone) => this.writeOrderRow(o, alone),
+      balance: (b, alone) => this.writeBalanceRow(b, alone),
+    });
+    this.otc = new SqliteOtcTables(this.db, () => this.uow.beforeWrite());
     this.stmts = prepareStatements(this.db);
     this.seq = (this.db.prepare('SELECT max(n) AS n FROM (SELECT max(seq) AS n FROM trading_account_operations UNION ALL SELECT max(seq) FROM subscriptions)').get() as { n: number | null }).n ?? 0;
   }
@@ -134,127 +104,33 @@ export class SqliteStore implements Store {
 
   /** The statement `name`, for a write: the savepoints of the running calls are opened first (see `transaction`). */
   private w(name: keyof Statements): Stmt {
-    this.beforeWrite();
+    this.uow.beforeWrite();
     return this.stmts[name];
   }
 
-  private beforeWrite(): void {
-    const top = this.calls[this.calls.length - 1];
-    if (top && !top.open) this.openSavepoints();
-  }
-
-  private openSavepoints(): void {
-    for (const c of this.calls) {
-      if (c.open) continue;
-      this.query(`SAVEPOINT ${c.name}`).run();
-      c.open = true;
-    }
-  }
-
-  /**
-   * Runs `fn` all or nothing: a failing call is rolled back alone and rethrows. Calls inside a transaction (nested
-   * ones, and every call inside a group) are SAVEPOINTs, opened only when the call first writes a statement: the
-   * rows held back (orders, balances) are written when the call ends, so a call that changes an order the venue
-   * answered at once, or a balance, often writes one statement or none, and needs no savepoint.
-   */
+  /** Runs `fn` all or nothing (sqlite-unit-of-work.ts): nested calls and calls inside a group are savepoints. */
   transaction<T>(fn: () => T): T {
-    if (this.groupCommit && !this.db.inTransaction) {
-      this.s('begin').run();
-      this.grouping = true;
-      setImmediate(() => this.commitGroup());
-    }
-    const alone = !this.db.inTransaction;
-    if (alone) this.s('begin').run();
-    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, orders: new Map(), balances: new Map() };
-    this.calls.push(call);
-    try {
-      const out = fn();
-      if (this.calls.length === 1) this.writeHeld(call);
-      if (call.open) {
-        if (alone) this.s('commit').run();
-        else this.query(`RELEASE ${call.name}`).run();
-      }
-      const parent = this.calls[this.calls.length - 2];
-      if (parent) {
-        for (const [id, before] of call.orders) if (!parent.orders.has(id)) parent.orders.set(id, before);
-        for (const [k, before] of call.balances) if (!parent.balances.has(k)) parent.balances.set(k, before);
-      }
-      return out;
-    } catch (e) {
-      restore(this.pendingOrders, call.orders);
-      restore(this.pendingBalances, call.balances);
-      if (this.calls.length === 1) this.pendingOrders.clear();
-      if (call.open && this.db.inTransaction) {
-        if (alone) {
-          this.s('rollback').run();
-        } else {
-          this.query(`ROLLBACK TO ${call.name}`).run();
-          this.query(`RELEASE ${call.name}`).run();
-        }
-      }
-      throw e;
-    } finally {
-      this.calls.pop();
-      if (!alone) this.depth--;
-    }
-  }
-
-  /**
-   * Writes what the outermost call held back: its orders, and the balances unless a group commit writes them. One
-   * statement alone is atomic without a savepoint (nothing else of the call was written, or the call's savepoint
-   * would be open); more open it first.
-   */
-  private writeHeld(call: Call): void {
-    const orders = this.pendingOrders.size ? [...this.pendingOrders.values()] : [];
-    this.pendingOrders.clear();
-    const balances = this.grouping ? [] : this.takeBalances();
-    const alone = !call.open && orders.length + balances.length === 1;
-    for (const o of orders) this.writeOrderRow(o, alone);
-    for (const b of balances) this.writeBalanceRow(b, alone);
-  }
-
-  private takeBalances(): Balance[] {
-    if (this.pendingBalances.size === 0) return [];
-    const out = [...this.pendingBalances.values()];
-    this.pendingBalances.clear();
-    return out;
-  }
-
-  private holdOrder(o: Order): void {
-    const undo = this.calls[this.calls.length - 1]!.orders;
-    if (!undo.has(o.tradeOrderId)) undo.set(o.tradeOrderId, this.pendingOrders.get(o.tradeOrderId));
-    this.pendingOrders.set(o.tradeOrderId, o);
+    return this.uow.transaction(fn);
   }
 
   /** Commits the open group (if any) and runs the waiting `afterCommit` callbacks. A failed commit throws: the
    * in-memory state of the domain no longer matches the database, so the process must stop. */
   flush(): Promise<void> {
     try {
-      this.commitGroup();
+      this.uow.commitGroup();
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err as Error);
     }
   }
 
-  private commitGroup(): void {
-    if (this.grouping) {
-      this.grouping = false;
-      for (const b of this.takeBalances()) this.writeBalanceRow(b);
-      if (this.db.inTransaction) this.s('commit').run();
-    }
-    const ready = this.committed.splice(0);
-    for (const cb of ready) cb();
-  }
-
   afterCommit(cb: () => void): void {
-    if (this.grouping) this.committed.push(cb);
-    else cb();
+    this.uow.afterCommit(cb);
   }
 
   async close(): Promise<void> {
     if (this.db.open) {
-      this.commitGroup();
+      this.uow.commitGroup();
       this.db.close();
     }
   }
@@ -321,9 +197,9 @@ export class SqliteStore implements Store {
 
   // ── orders and fills ──────────────────────────────────────────────────────────────────────────────────
   insertOrder(o: Order): void {
-    if (this.calls.length > 0) {
-      if (this.pendingOrders.has(o.tradeOrderId)) throw new Error(`order ${o.tradeOrderId} inserted twice`);
-      this.holdOrder(o);
+    if (this.uow.inCall) {
+      if (this.uow.heldOrder(o.tradeOrderId)) throw new Error(`order ${o.tradeOrderId} inserted twice`);
+      this.uow.holdOrder(o);
       return;
     }
     this.writeOrderRow(o);
@@ -336,19 +212,19 @@ export class SqliteStore implements Store {
     );
   }
   updateOrder(o: Order): void {
-    if (this.pendingOrders.has(o.tradeOrderId)) {
-      this.holdOrder(o);
+    if (this.uow.heldOrder(o.tradeOrderId)) {
+      this.uow.holdOrder(o);
       return;
     }
     this.w('updateOrder').run(o.externalOrderId ?? null, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, JSON.stringify(o), o.tradeOrderId);
   }
   async getOrder(id: string): Promise<Order | undefined> {
-    const pending = this.pendingOrders.get(id);
+    const pending = this.uow.heldOrder(id);
     if (pending) return pending;
     return parse(this.s('getOrder').get(id) as Row | undefined);
   }
   async findOrderByExternalOrderId(tradingAccountId: string, externalOrderId: string): Promise<Order | undefined> {
-    for (const o of this.pendingOrders.values()) if (o.tradingAccountId === tradingAccountId && o.externalOrderId === externalOrderId) return o;
+    for (const o of this.uow.heldOrders()) if (o.tradingAccountId === tradingAccountId && o.externalOrderId === externalOrderId) return o;
     return parse(this.s('orderByExternalId').get(externalOrderId, tradingAccountId) as Row | undefined);
   }
   async listOrders(f: OrderFilter, page: Page): Promise<Paged<Order>> {
@@ -378,31 +254,26 @@ export class SqliteStore implements Store {
   // ── balances and positions ────────────────────────────────────────────────────────────────────────────
   /** Held, latest state only, until the group commits or the outermost call ends (orders lock one at every submit). */
   upsertBalance(b: Balance): void {
-    if (this.calls.length === 0 && !this.grouping) {
+    if (!this.uow.holdsBalances) {
       this.writeBalanceRow(b);
       return;
     }
-    this.holdBalance(balanceKey(b.tradingAccountId, b.asset), b);
-  }
-  private holdBalance(k: string, b: Balance | undefined): void {
-    const undo = this.calls[this.calls.length - 1]?.balances;
-    if (undo && !undo.has(k)) undo.set(k, this.pendingBalances.get(k));
-    if (b) this.pendingBalances.set(k, b);
-    else this.pendingBalances.delete(k);
+    this.uow.holdBalance(balanceKey(b.tradingAccountId, b.asset), b);
   }
   private writeBalanceRow(b: Balance, alone = false): void {
     (alone ? this.stmts.upsertBalance : this.w('upsertBalance')).run(b.tradingAccountId, b.asset, JSON.stringify(b));
   }
   async loadBalances(): Promise<Balance[]> {
     const rows = parseAll<Balance>(this.s('loadBalances').all() as Row[]);
-    if (this.pendingBalances.size === 0) return rows;
+    const held = this.uow.heldBalances();
+    if (held.size === 0) return rows;
     const all = new Map(rows.map((b) => [balanceKey(b.tradingAccountId, b.asset), b]));
-    for (const [k, b] of this.pendingBalances) all.set(k, b);
+    for (const [k, b] of held) all.set(k, b);
     return [...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, b]) => b);
   }
   replaceBalances(tradingAccountId: string, balances: Balance[]): void {
     this.transaction(() => {
-      for (const [k, b] of [...this.pendingBalances]) if (b.tradingAccountId === tradingAccountId) this.holdBalance(k, undefined);
+      for (const [k, b] of [...this.uow.heldBalances()]) if (b.tradingAccountId === tradingAccountId) this.uow.holdBalance(k, undefined);
       this.w('deleteBalances').run(tradingAccountId);
       for (const b of balances) this.upsertBalance(b);
     });

@@ -9,9 +9,6 @@ import { LOAD_POSITIONS } from '../load-positions.ts';
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    begin: p('BEGIN'),
-    commit: p('COMMIT'),
-    rollback: p('ROLLBACK'),
     insertAccount: p(
       'INSERT INTO trading_accounts (trading_account_id, user_id, venue, status, created_at, deleted_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
