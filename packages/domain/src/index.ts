@@ -42,6 +42,7 @@ export * from './market-data/converters.ts';
 export * from './market-data/market-data-service.ts';
 export * from './instruments/instrument-catalog.ts';
 export * from './instruments/rpc-instrument.ts';
+export * from './instruments/offered-order-types.ts';
 export * from './accounts/account-status.ts';
 export * from './accounts/operation-kind.ts';
 export * from './accounts/account-registry.ts';

@@ -6,6 +6,7 @@ import type { RpcInstrument, RpcSecurity } from '@cadenza/contract';
 import { toIso } from '../model/time.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { Instrument, Security } from '../model/instrument.ts';
+import { nativeOrderTypes, offeredOrderTypes } from './offered-order-types.ts';
 
 const FIAT = new Set(['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'AUD', 'CAD', 'SGD', 'HKD']);
 
@@ -14,6 +15,7 @@ export function securityTypeOf(asset: string): 'CURRENCY' | 'CRYPTO' {
   return FIAT.has(asset) ? 'CURRENCY' : 'CRYPTO';
 }
 
+/** The instrument as clients see it: its `orderTypes` are what Cadenza takes there (offered-order-types.ts). */
 export function toRpcInstrument(i: Instrument): RpcInstrument {
   const s = i.spec;
   const out: RpcInstrument = {
@@ -34,7 +36,7 @@ export function toRpcInstrument(i: Instrument): RpcInstrument {
     minQuantity: s.minQuantity,
     maxQuantity: s.maxQuantity,
     minNotional: s.minNotional,
-    orderTypes: [...s.orderTypes],
+    orderTypes: offeredOrderTypes(s),
     timeInForceOptions: [...s.timeInForceOptions],
     fee: s.takerFee,
     isIcebergAllowed: false,
@@ -47,7 +49,10 @@ export function toRpcInstrument(i: Instrument): RpcInstrument {
   return out;
 }
 
-/** Builds a spec from an admin-supplied `RpcInstrument` (command.instrument.save); missing limits default to 0/none. */
+/**
+ * Builds a spec from an admin-supplied `RpcInstrument` (command.instrument.save); missing limits default to 0/none.
+ * Its `orderTypes` may be an answered list: what Cadenza emulates is not stored as native (offered-order-types.ts).
+ */
 export function specFromRpc(r: RpcInstrument, existing?: InstrumentSpec): InstrumentSpec | undefined {
   const venue = r.venue ?? existing?.venue;
   const symbol = r.symbol ?? existing?.symbol;
@@ -70,7 +75,7 @@ export function specFromRpc(r: RpcInstrument, existing?: InstrumentSpec): Instru
     minNotional: r.minNotional ?? existing?.minNotional ?? '0',
     basePrecision: r.basePrecision ?? existing?.basePrecision ?? 8,
     quotePrecision: r.quotePrecision ?? existing?.quotePrecision ?? 8,
-    orderTypes: r.orderTypes ?? existing?.orderTypes ?? ['LIMIT', 'MARKET'],
+    orderTypes: r.orderTypes ? nativeOrderTypes(r.orderTypes, existing?.orderTypes) : (existing?.orderTypes ?? ['LIMIT', 'MARKET']),
     timeInForceOptions: r.timeInForceOptions ?? existing?.timeInForceOptions ?? ['GTC', 'IOC', 'FOK'],
     makerFee: r.fee ?? existing?.makerFee ?? '0',
     takerFee: r.fee ?? existing?.takerFee ?? '0',

@@ -68,7 +68,10 @@ export interface InstrumentSpec {
   /** Decimal places of base quantities and quote amounts. */
   basePrecision: number;
   quotePrecision: number;
-  /** OrderType values accepted. */
+  /**
+   * OrderType values the venue takes natively — never what Cadenza emulates on top (clients are answered
+   * `offeredOrderTypes`, instruments/offered-order-types.ts; the order desk emulates what is missing here).
+   */
   orderTypes: string[];
   /** TimeInForce values accepted. */
   timeInForceOptions: string[];

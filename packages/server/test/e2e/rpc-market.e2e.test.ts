@@ -86,3 +86,25 @@ test('system info and health', async () => {
   const rfq = await u.rpc('command.quote.rfq', {});
   assert.equal(rfq.error?.code, 10001);
 });
+
+test('instruments answer the TRAILING_STOP Cadenza emulates (RPC, REST, events); saved as answered, a trailing stop on them is still emulated', async () => {
+  const [mock] = await u.ok('query.instrument.list', { venue: 'MOCK', symbols: ['BTC/USDT'] });
+  assert.ok(mock.orderTypes.includes('TRAILING_STOP') && mock.orderTypes.includes('MARKET'), mock.orderTypes.join(','));
+  const rest = await fetch(`${h.server.url}/api/v3/market/instrument/list?venue=MOCK&symbols=BTC/USDT`, { headers: { authorization: `Bearer ${u.accessToken}` } });
+  const [restMock] = ((await rest.json()) as { data: Array<{ instrumentId: string; orderTypes: string[] }> }).data.filter((i) => i.instrumentId === 'MOCK:BTC/USDT');
+  assert.deepEqual(restMock!.orderTypes, mock.orderTypes, 'REST answers the same list');
+
+  const admin = await h.user('catalogue-admin', { admin: true });
+  const catalogue = await u.subscribe('market:instrument:MOCK');
+  const [saved] = await admin.ok('command.instrument.save', { instruments: [mock] });
+  assert.deepEqual(saved.orderTypes, mock.orderTypes, 'answered as before the save');
+  const event = await catalogue.waitFor((e) => e.type === 'event.instrument.updated' && e.data.some((i: any) => i.instrumentId === 'MOCK:BTC/USDT'));
+  assert.deepEqual(event.data.find((i: any) => i.instrumentId === 'MOCK:BTC/USDT').orderTypes, mock.orderTypes);
+
+  const id = (await u.ok('command.trading_account.create', { tradingAccount: { venue: 'MOCK' } })).tradingAccountId;
+  const stop = await u.ok('command.trade_order.submit', {
+    tradingAccountId: id,
+    tradeOrder: { instrumentId: 'MOCK:BTC/USDT', orderSide: 'SELL', orderType: 'TRAILING_STOP', quantity: '0.01', trailingOffset: '1.5' },
+  });
+  assert.deepEqual([stop.status, stop.emulated], ['ACCEPTED', true], 'Cadenza still holds it: the save did not make it native');
+});
