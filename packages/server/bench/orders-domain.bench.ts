@@ -1,0 +1,94 @@
+/**
+ * `npm run bench:orders-domain` — the domain's part of the order path alone, in one process: the order desk, the
+ * ledger, the portfolio book, the real PAPER venue and the real SQLite store (a file, group-committed, as the server
+ * runs it), with no gateway, no sockets and no JSON. The same workload as bench:orders (non-marketable GTC LIMIT buys
+ * resting in the book, W in flight per account) so its µs/order is the domain's share of that bench's server CPU.
+ * Events go to a sink that only counts them. The baseline, in the same run: the same loop reading an order
+ * (`orders.get` of one from memory, then the same wait for durability), the floor of the loop itself.
+ * BENCH_ORDERS=n per run (default 40,000); BENCH_PROF=dir writes a CPU profile of the first measured run.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { createCadenza, silentLogger, type CallerContext } from '@cadenza/domain';
+import { SqliteStore } from '@cadenza/store';
+import { createPaperVenue } from '@cadenza/venues/paper';
+import { systemClock, uuidSource } from '../src/infra/system.ts';
+
+const N = Number(process.env.BENCH_ORDERS ?? 40_000);
+const ACCOUNTS = 8;
+const W = Number(process.env.BENCH_INFLIGHT ?? 4);
+const PROF_DIR = process.env.BENCH_PROF;
+
+const dir = mkdtempSync(join(tmpdir(), 'cadenza-domain-bench-'));
+try {
+  const store = new SqliteStore({ path: join(dir, 'cadenza.db'), groupCommit: true });
+  let events = 0;
+  let cadenza: ReturnType<typeof createCadenza> | undefined;
+  const clock = systemClock();
+  const venue = createPaperVenue(
+    { execution: { onExecution: (e) => cadenza!.execution.onExecution(e) }, market: { onBookChanged() {}, onTrade() {}, onTicker() {}, onKline() {} }, clock, log: silentLogger },
+    { lively: false, historyMinutes: 0 },
+  );
+  cadenza = createCadenza({
+    store,
+    venues: [venue],
+    clock,
+    ids: uuidSource(),
+    cipher: { seal: (s: string) => s, open: (s: string) => s } as never,
+    events: { publish: () => void events++ },
+    log: silentLogger,
+    config: { maxOpenOrdersPerAccount: 0 },
+  });
+  await cadenza.start();
+  const caller: CallerContext = { userId: 'a1111111-1111-4111-8111-111111111111', isAdmin: false };
+  const accounts = Array.from({ length: ACCOUNTS }, () => cadenza!.tradingAccounts.create(caller, { venue: 'PAPER', nickname: 'bench' } as never).tradingAccountId);
+  await cadenza.durable();
+
+  type Call = (tradingAccountId: string, a: number, i: number) => Promise<unknown>;
+  const submit = (label: string): Call => (tradingAccountId, a, i) =>
+    cadenza!.orders.submit(caller, { tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0005', limitPrice: '10000', timeInForce: 'GTC', clientOrderId: `${label}${a}-${i}` } as never });
+
+  async function run(label: string, n: number, call: Call, profile?: string): Promise<void> {
+    let next = 0;
+    const session = profile ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+    }
+    events = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await Promise.all(accounts.flatMap((tradingAccountId, a) => Array.from({ length: W }, async () => {
+      while (next < n) {
+        const i = next++;
+        await call(tradingAccountId, a, i);
+        // As the RPC dispatcher does: the answer waits for the commit.
+        await cadenza!.durable();
+      }
+    })));
+    await cadenza!.durable();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    if (session && profile) {
+      const { profile: p } = await session.post('Profiler.stop');
+      writeFileSync(profile, JSON.stringify(p));
+      session.disconnect();
+    }
+    console.log(`${label.padEnd(28)} ${String(n).padStart(6)} calls: ${((cpu.user + cpu.system) / n).toFixed(1).padStart(6)} µs CPU/call, ${String(Math.round(n / (ms / 1000))).padStart(6)}/s, ${(events / n).toFixed(2)} events/call${profile ? `  profile ${profile}` : ''}`);
+  }
+  console.log(`bench:orders-domain — the domain, PAPER and SQLite in one process, ${ACCOUNTS} accounts × ${W} in flight`);
+  await run('warm-up submit', Math.min(N, 10_000), submit('w'));
+  const known = ((await submit('k')(accounts[0]!, 0, 0)) as { tradeOrderId: string }).tradeOrderId;
+  await run('baseline orders.get', N, () => cadenza!.orders.get(caller, { tradeOrderId: known }));
+  if (PROF_DIR) mkdirSync(PROF_DIR, { recursive: true });
+  await run('submit LIMIT (run 1)', N, submit('a'), PROF_DIR ? join(PROF_DIR, 'domain.cpuprofile') : undefined);
+  await run('submit LIMIT (run 2)', N, submit('b'));
+  await cadenza.stop();
+  await store.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
