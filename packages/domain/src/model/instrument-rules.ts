@@ -125,11 +125,15 @@ export class InstrumentRules {
     if (q === 'ABOVE_MAX') return `quantity ${this.lotsToQuantity(lots)} is above the maximum quantity ${this.maxQuantity}`;
     if (ticks === undefined) return undefined;
     const n = this.notionalBreach(this.notional(ticks, lots));
-    const exactScale = this.priceScale + this.quantityScale;
-    const text = () => (this.quotePrecision >= exactScale ? this.formatNotional(ticks, lots) : formatFixed(this.notional(ticks, lots).units, exactScale));
-    if (n === 'BELOW_MIN') return `notional ${text()} (${at} × quantity) is below the minimum notional ${this.minNotional}`;
-    if (n === 'ABOVE_MAX') return `notional ${text()} (${at} × quantity) is above the maximum notional ${this.maxNotional}`;
+    if (n === 'BELOW_MIN') return `notional ${this.#notionalText(ticks, lots)} (${at} × quantity) is below the minimum notional ${this.minNotional}`;
+    if (n === 'ABOVE_MAX') return `notional ${this.#notionalText(ticks, lots)} (${at} × quantity) is above the maximum notional ${this.maxNotional}`;
     return undefined;
+  }
+
+  /** The notional of `lots` at `ticks` for a refusal, at the quote precision when that holds it exactly. */
+  #notionalText(ticks: number, lots: number): string {
+    const exactScale = this.priceScale + this.quantityScale;
+    return this.quotePrecision >= exactScale ? this.formatNotional(ticks, lots) : formatFixed(this.notional(ticks, lots).units, exactScale);
   }
 
   /** The notional rules for an amount of quote asset, in words; undefined when they hold. */

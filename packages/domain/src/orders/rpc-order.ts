@@ -12,14 +12,18 @@ import { ZERO, dec, str } from '../model/decimal.ts';
 import { toIso } from '../model/time.ts';
 import type { Order } from '../model/order.ts';
 
-const built = new WeakMap<Order, RpcTradeOrderWithExtensions>();
+/**
+ * Where a state's shape is kept: a non-enumerable symbol property of the Order itself (spreads making the next state
+ * do not copy it, JSON and structuredClone do not see it). A WeakMap did the same at several times the cost: one
+ * entry per state, rehashed as it grew, and ephemeron work for the collector.
+ */
+const SHAPE = Symbol('RpcTradeOrder');
 
 export function toRpcTradeOrder(o: Order): RpcTradeOrderWithExtensions {
-  let out = built.get(o);
-  if (out === undefined) {
-    out = build(o);
-    built.set(o, out);
-  }
+  const held = (o as { [SHAPE]?: RpcTradeOrderWithExtensions })[SHAPE];
+  if (held !== undefined) return held;
+  const out = build(o);
+  Object.defineProperty(o, SHAPE, { value: out });
   return out;
 }
 

@@ -20,6 +20,11 @@ export interface ReferencePrices {
   last: number | undefined;
 }
 
+/** A refusal. (A module function: a closure made per call costs an allocation and, under tsx's keep-names, a defineProperty.) */
+function fail(reason: string): Translation {
+  return { ok: false, reason };
+}
+
 /** Port order → engine order for one instrument, with the venue's trading rules (model/instrument-rules.ts). */
 export class OrderTranslator {
   constructor(
@@ -30,7 +35,6 @@ export class OrderTranslator {
   translate(o: VenueOrder, id: number, owner: number, ref: ReferencePrices): Translation {
     const spec = this.spec;
     const s = this.scale;
-    const fail = (reason: string): Translation => ({ ok: false, reason });
     if (spec.status !== 'ACTIVE') return fail(`${spec.symbol} is not trading (status ${spec.status})`);
     if (o.side !== 'BUY' && o.side !== 'SELL') return fail(`side ${String(o.side)} is invalid`);
     if (!spec.orderTypes.includes(o.orderType)) return fail(`order type ${o.orderType} is not supported on ${spec.venue}`);

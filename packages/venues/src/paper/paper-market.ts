@@ -246,28 +246,31 @@ export class PaperMarket implements SimulatedExchange {
     const trade = { instrumentId: spec.instrumentId, venue: spec.venue, symbol: spec.symbol, tradeId, price, quantity, side: f.takerSide, timestamp: ts };
     this.#safely('market', () => this.#ctx.deps.market.onTrade(trade));
     for (const change of this.data.recordTrade(ts, f.priceTicks, f.lots)) this.#barChanged(change);
-    const report = (id: number, side: 'BUY' | 'SELL', fee: bigint, liquidity: 'MAKER' | 'TAKER', final: boolean): void => {
-      const u = this.#users.get(id);
-      if (!u) return;
-      const inBase = side === 'BUY' && !this.perpetual;
-      this.#emit({
-        type: 'filled',
-        tradeOrderId: u.tradeOrderId,
-        tradingAccountId: u.tradingAccountId,
-        externalOrderId: String(id),
-        tradeId,
-        price,
-        quantity,
-        fee: formatFixed(fee, inBase ? s.basePrecision : s.quotePrecision),
-        feeAsset: inBase ? spec.baseAsset : spec.quoteAsset,
-        liquidity,
-        final,
-        timestamp: ts,
-      });
-      if (final) this.#forget(id, u);
-    };
-    report(f.makerId, f.takerSide === 'BUY' ? 'SELL' : 'BUY', f.makerFee, 'MAKER', f.makerRemaining === 0);
-    report(f.takerId, f.takerSide, f.takerFee, 'TAKER', f.takerDone);
+    this.#report(f.makerId, f.takerSide === 'BUY' ? 'SELL' : 'BUY', f.makerFee, 'MAKER', f.makerRemaining === 0, trade);
+    this.#report(f.takerId, f.takerSide, f.takerFee, 'TAKER', f.takerDone, trade);
+  }
+
+  /** One side of a fill, to its owner when that is a user order. */
+  #report(id: number, side: 'BUY' | 'SELL', fee: bigint, liquidity: 'MAKER' | 'TAKER', final: boolean, t: { tradeId: string; price: string; quantity: string; timestamp: number }): void {
+    const u = this.#users.get(id);
+    if (!u) return;
+    const s = this.scale;
+    const inBase = side === 'BUY' && !this.perpetual;
+    this.#emit({
+      type: 'filled',
+      tradeOrderId: u.tradeOrderId,
+      tradingAccountId: u.tradingAccountId,
+      externalOrderId: String(id),
+      tradeId: t.tradeId,
+      price: t.price,
+      quantity: t.quantity,
+      fee: formatFixed(fee, inBase ? s.basePrecision : s.quotePrecision),
+      feeAsset: inBase ? this.spec.baseAsset : this.spec.quoteAsset,
+      liquidity,
+      final,
+      timestamp: t.timestamp,
+    });
+    if (final) this.#forget(id, u);
   }
 
   #forget(id: number, u: UserOrder): void {
