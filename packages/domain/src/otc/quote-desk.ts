@@ -12,8 +12,8 @@
  *   dealer's exposure; only then does anything go out — and the dealer's hedge is sent (hedger.ts).
  * - Every status change of a quote (and its creation) is pushed as `event.quote.updated` (a `Quote`) on the trader's
  *   account channel (its user channel when the RFQ named no account) and on the dealer's account channel.
- * - Open quotes expire at `expireAt`: a timer marks them EXPIRED; an accept that finds one past its time expires it
- *   there and is refused.
+ * - Open quotes expire at `expireAt`: the desk's one expiry timer (quote-expiry.ts) marks them EXPIRED; an accept that
+ *   finds one past its time expires it there and is refused.
  *
  * What a quote promises, and what the store holds (docs/otc.md, "Durability"):
  * - A CREATED quote is a firm price from the running desk until `expireAt`, held in memory: the RFQ writes nothing, so
@@ -46,6 +46,7 @@ import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
+import { QuoteExpiry } from './quote-expiry.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
 import { readRfq } from './rfq-request.ts';
 import type { WalletBook } from './wallet-book.ts';
@@ -70,15 +71,22 @@ export class QuoteDesk {
   private readonly closed = new Map<string, { quote: QuoteRecord; at: number }>();
   private readonly byRequest = new Map<string, string>();
   private readonly live = new Map<string, string>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly expiry: QuoteExpiry;
   /** Quotes held in memory that have a row in the store (loaded, accepted, or written at a stop). */
   private readonly stored = new Set<string>();
-  private stopped = false;
-
   constructor(
     private readonly ctx: DomainContext,
     private readonly deps: QuoteDeskDeps,
-  ) {}
+  ) {
+    // The clock decides, not the timer: a fake clock in tests, or a timer that fired early, leaves a quote open.
+    this.expiry = new QuoteExpiry(ctx.clock, (ids) => {
+      const now = this.ctx.clock.now();
+      for (const id of ids) {
+        const q = this.open.get(id);
+        if (q && now >= q.expireAt) this.expire(id);
+      }
+    });
+  }
 
   async load(): Promise<void> {
     const [open, keys] = await Promise.all([this.ctx.store.otc.loadOpenQuotes(), this.ctx.store.otc.loadQuoteKeys()]);
@@ -95,11 +103,9 @@ export class QuoteDesk {
     for (const q of this.open.values()) this.arm(q);
   }
 
-  /** Stops the expiry timers and writes every quote still in memory that has no row yet (see the module note). */
+  /** Stops the expiry timer and writes every quote still in memory that has no row yet (see the module note). */
   stop(): void {
-    this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.expiry.stop();
     const unstored = [...this.open.values(), ...[...this.closed.values()].map((c) => c.quote)].filter((q) => !this.stored.has(q.quoteId));
     if (unstored.length) this.ctx.unit.run(() => unstored.forEach((q) => this.write(q)));
   }
@@ -258,7 +264,7 @@ export class QuoteDesk {
     for (const q of [...this.open.values()]) if (q.dealerAccountId === dealerAccountId) this.change(q, 'REJECT', { rejectReason: reason });
   }
 
-  /** Expires every open quote past its time; answers how many (the timers call it; tests on a fake clock too). */
+  /** Expires every open quote past its time; answers how many (tests on a fake clock call it). */
   expireDue(): number {
     const now = this.ctx.clock.now();
     let n = 0;
@@ -293,7 +299,7 @@ export class QuoteDesk {
     if (status === 'ACCEPTED' || this.stored.has(q.quoteId)) this.write(next);
     this.remember(next);
     this.publish(next);
-    this.ctx.unit.onDone(() => this.disarm(q.quoteId));
+    this.ctx.unit.onDone(() => this.expiry.remove(q.quoteId, q.expireAt));
   }
 
   /** The quote's row: inserted the first time, updated after. Call inside a unit. */
@@ -398,20 +404,6 @@ export class QuoteDesk {
   }
 
   private arm(q: QuoteRecord): void {
-    if (this.stopped || this.timers.has(q.quoteId) || !this.open.has(q.quoteId)) return;
-    const t = setTimeout(() => {
-      this.timers.delete(q.quoteId);
-      // The clock decides, not the timer: a fake clock in tests, or a timer that fired early, leaves it open.
-      if (this.ctx.clock.now() >= q.expireAt) this.expire(q.quoteId);
-      else this.arm(q);
-    }, Math.max(0, q.expireAt - this.ctx.clock.now()) + 1);
-    t.unref?.();
-    this.timers.set(q.quoteId, t);
-  }
-
-  private disarm(quoteId: string): void {
-    const t = this.timers.get(quoteId);
-    if (t) clearTimeout(t);
-    this.timers.delete(quoteId);
+    if (this.open.has(q.quoteId)) this.expiry.add(q.quoteId, q.expireAt);
   }
 }
