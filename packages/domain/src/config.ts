@@ -57,6 +57,12 @@ export interface CadenzaConfig {
    */
   hedgeIntervalMs: number;
   /**
+   * OTC desk: closed quotes held in memory at most (besides `closedOrderMemoryMs`), the oldest let go first. An RFQ
+   * replaces the trader's previous quote, so a busy desk closes quotes as fast as it answers RFQs; a closed quote
+   * that never traded has no row, and memory is all that answers for it (otc/quote-desk.ts).
+   */
+  closedQuoteLimit: number;
+  /**
    * Trading accounts (not deleted) one user may hold; one more is refused with TRADING_ACCOUNT_LIMIT_REACHED (12009).
    * 0 = unlimited. Accounts an administrator saves for a user are not counted against it.
    */
@@ -84,6 +90,7 @@ export const defaultConfig: CadenzaConfig = {
   otcBookDepth: 100,
   hedgeRetryMs: 5_000,
   hedgeIntervalMs: 25,
+  closedQuoteLimit: 100_000,
   maxAccountsPerUser: 100,
   maxOpenOrdersPerAccount: 1_000,
   system: {

@@ -295,6 +295,17 @@ describe('accepting a quote', () => {
     assert.equal(reused.status, 'CREATED');
   });
 
+  test('beyond closedQuoteLimit the oldest closed quotes are let go of first, whatever their age', async () => {
+    const { z, dealerId } = await desk({ settings: { closedQuoteLimit: 2 } });
+    const ask = (quoteRequestId: string) => z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.1', quoteRequestId });
+    const quotes = [];
+    for (const id of ['r1', 'r2', 'r3', 'r4']) quotes.push(await ask(id)); // each replaces the one before: r1–r3 closed
+    assert.equal(await refusal(z.otc.quotes.get(alice, quotes[0]!.quoteId)), 'QUOTE_NOT_FOUND');
+    assert.deepEqual([(await z.otc.quotes.get(alice, quotes[1]!.quoteId)).status, (await z.otc.quotes.get(alice, quotes[2]!.quoteId)).status], ['REPLACED', 'REPLACED']);
+    assert.equal((await ask('r2')).quoteId, quotes[1]!.quoteId, 'still held: the same id answers the same quote');
+    assert.notEqual((await ask('r1')).quoteId, quotes[0]!.quoteId, 'let go of: its quoteRequestId asks anew');
+  });
+
   test('pausing rejects the open quotes; archive needs the dealer flat', async () => {
     const { z, dealerId, traderId, paperId } = await desk();
     const q = await z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.5' });

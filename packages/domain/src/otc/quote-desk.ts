@@ -21,11 +21,12 @@
  *   restart is QUOTE_NOT_FOUND and a retried `quoteRequestId` gets a new quote.
  * - An ACCEPTED quote is written in the accept's own transaction, with the fill it made: it survives `kill -9`.
  * - A quote closed otherwise (EXPIRED, REPLACED, REJECTED) never traded; it stays in memory for
- *   `closedOrderMemoryMs`, as do the open ones, and a clean stop writes every quote still in memory, so a planned
- *   restart forgets nothing. A quote with a row is rewritten at every later change (its row must not come back open).
+ *   `closedOrderMemoryMs` (the latest `closedQuoteLimit` of them at most: every RFQ closes the quote it replaces), and
+ *   a clean stop writes every quote still in memory, so a planned restart forgets nothing. A quote with a row is rewritten at every later change (its row must not come back open).
  *
  * Memory: open quotes and the `quoteRequestId` index of stored quotes are loaded at start; quotes closed within
- * `closedOrderMemoryMs` stay in memory; an older stored one is read from the store to be refused with its status.
+ * `closedOrderMemoryMs` (up to `closedQuoteLimit`) stay in memory; an older stored one is read from the store to be
+ * refused with its status.
  */
 import type { QuoteRfqRequest } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
@@ -338,7 +339,7 @@ export class QuoteDesk {
       const at = this.ctx.clock.now();
       this.closed.set(q.quoteId, { quote: q, at });
       for (const [id, c] of this.closed) {
-        if (at - c.at < this.ctx.config.closedOrderMemoryMs) break;
+        if (at - c.at < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
         this.forget(id, c.quote);
       }
     }
