@@ -18,15 +18,37 @@ export interface OrderLookup {
   externalOrderId?: string;
 }
 
-const key = (tradingAccountId: string, k: string) => `${tradingAccountId}\u0001${k}`;
+/**
+ * Order ids by a key unique within a trading account (a clientOrderId, an idempotencyKey): one map per account, so a
+ * look-up hashes the two strings it is given (each hashes once, then caches it) instead of joining them anew.
+ */
+class KeysPerAccount {
+  private readonly accounts = new Map<string, Map<string, string>>();
+
+  get(tradingAccountId: string, k: string): string | undefined {
+    return this.accounts.get(tradingAccountId)?.get(k);
+  }
+
+  set(tradingAccountId: string, k: string, tradeOrderId: string): void {
+    let m = this.accounts.get(tradingAccountId);
+    if (!m) this.accounts.set(tradingAccountId, (m = new Map()));
+    m.set(k, tradeOrderId);
+  }
+
+  /** Drops `k` when it still names `tradeOrderId`. */
+  forget(tradingAccountId: string, k: string, tradeOrderId: string): void {
+    const m = this.accounts.get(tradingAccountId);
+    if (m?.get(k) === tradeOrderId) m.delete(k);
+  }
+}
 
 export class OpenOrders {
   private readonly open = new Map<string, Order>();
   private readonly openPerAccount = new Map<string, number>();
   /** Closed orders still held, and when each closed (oldest first: eviction walks from the front). */
   private readonly closed = new Map<string, { order: Order; at: number }>();
-  private readonly byIdempotencyKey = new Map<string, string>();
-  private readonly byClientOrderId = new Map<string, string>();
+  private readonly byIdempotencyKey = new KeysPerAccount();
+  private readonly byClientOrderId = new KeysPerAccount();
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -37,8 +59,8 @@ export class OpenOrders {
 
   async load(): Promise<void> {
     for (const k of await this.ctx.store.loadOrderKeys()) {
-      this.byClientOrderId.set(key(k.tradingAccountId, k.clientOrderId), k.tradeOrderId);
-      if (k.idempotencyKey !== undefined) this.byIdempotencyKey.set(key(k.tradingAccountId, k.idempotencyKey), k.tradeOrderId);
+      this.byClientOrderId.set(k.tradingAccountId, k.clientOrderId, k.tradeOrderId);
+      if (k.idempotencyKey !== undefined) this.byIdempotencyKey.set(k.tradingAccountId, k.idempotencyKey, k.tradeOrderId);
     }
     for (const o of await this.ctx.store.loadOpenOrders()) this.track(o);
   }
@@ -46,25 +68,23 @@ export class OpenOrders {
   /** The order a repeated submit refers to: by idempotencyKey first, then by clientOrderId. */
   duplicateOf(tradingAccountId: string, idempotencyKey: string | undefined, clientOrderId: string | undefined): string | undefined {
     return (
-      (idempotencyKey !== undefined ? this.byIdempotencyKey.get(key(tradingAccountId, idempotencyKey)) : undefined) ??
-      (clientOrderId !== undefined ? this.byClientOrderId.get(key(tradingAccountId, clientOrderId)) : undefined)
+      (idempotencyKey !== undefined ? this.byIdempotencyKey.get(tradingAccountId, idempotencyKey) : undefined) ??
+      (clientOrderId !== undefined ? this.byClientOrderId.get(tradingAccountId, clientOrderId) : undefined)
     );
   }
 
   /** Indexes a new order's keys and tracks it while open; undone with the enclosing unit of work. */
   add(o: Order): void {
-    this.byClientOrderId.set(key(o.tradingAccountId, o.clientOrderId), o.tradeOrderId);
-    if (o.idempotencyKey !== undefined) this.byIdempotencyKey.set(key(o.tradingAccountId, o.idempotencyKey), o.tradeOrderId);
+    this.byClientOrderId.set(o.tradingAccountId, o.clientOrderId, o.tradeOrderId);
+    if (o.idempotencyKey !== undefined) this.byIdempotencyKey.set(o.tradingAccountId, o.idempotencyKey, o.tradeOrderId);
     this.track(o);
     this.ctx.unit.onUndo(() => this.forget(o));
   }
 
   private forget(o: Order): void {
     if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
-    if (this.byClientOrderId.get(key(o.tradingAccountId, o.clientOrderId)) === o.tradeOrderId) this.byClientOrderId.delete(key(o.tradingAccountId, o.clientOrderId));
-    if (o.idempotencyKey !== undefined && this.byIdempotencyKey.get(key(o.tradingAccountId, o.idempotencyKey)) === o.tradeOrderId) {
-      this.byIdempotencyKey.delete(key(o.tradingAccountId, o.idempotencyKey));
-    }
+    this.byClientOrderId.forget(o.tradingAccountId, o.clientOrderId, o.tradeOrderId);
+    if (o.idempotencyKey !== undefined) this.byIdempotencyKey.forget(o.tradingAccountId, o.idempotencyKey, o.tradeOrderId);
   }
 
   /** Records the new state of an order (undone with the enclosing unit of work); wakes its waiters once it holds. */
@@ -144,7 +164,7 @@ export class OpenOrders {
     if (q.tradeOrderId) {
       o = await this.stored(q.tradeOrderId);
     } else if (q.clientOrderId) {
-      const id = this.byClientOrderId.get(key(tradingAccountId, q.clientOrderId));
+      const id = this.byClientOrderId.get(tradingAccountId, q.clientOrderId);
       o = id ? await this.stored(id) : undefined;
     } else if (q.externalOrderId) {
       for (const m of this.open.values()) if (m.tradingAccountId === tradingAccountId && m.externalOrderId === q.externalOrderId) return m;

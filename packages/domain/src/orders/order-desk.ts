@@ -18,7 +18,7 @@ import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CredentialVault } from '../credentials/credential-vault.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { CallerContext } from '../model/caller.ts';
-import { dec, str } from '../model/decimal.ts';
+import { dec, str, type Dec } from '../model/decimal.ts';
 import type { Order } from '../model/order.ts';
 import { FERMATA } from '../model/fermata.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
@@ -63,12 +63,15 @@ export class OrderDesk {
   /** Set by the order lists (order-lists.ts). */
   lists: OrderListSubmit | undefined;
   private readonly derivatives: OrderDerivatives;
+  /** `config.marketLockBuffer`, read once. */
+  private readonly lockBuffer: Dec;
 
   constructor(
     private readonly ctx: DomainContext,
     deps: OrderDeskDeps,
   ) {
     ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault, derivatives: this.derivatives } = deps);
+    this.lockBuffer = dec(ctx.config.marketLockBuffer);
   }
 
   async submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
@@ -133,7 +136,7 @@ export class OrderDesk {
           // A held leg's funds are checked when it goes to the venue; a native list's are its funding leg's (LegSpec).
           freeBase: unfunded ? UNCHECKED : this.book.free(accountId, spec.baseAsset),
           freeQuote: unfunded ? UNCHECKED : this.book.free(accountId, spec.quoteAsset),
-          buffer: dec(this.ctx.config.marketLockBuffer),
+          buffer: this.lockBuffer,
         });
     if (!check.ok) throw check.error;
     const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
@@ -275,7 +278,7 @@ export class OrderDesk {
       status: instrument.status,
       freeBase: this.book.free(order.tradingAccountId, order.baseAsset),
       freeQuote: this.book.free(order.tradingAccountId, order.quoteAsset),
-      buffer: dec(this.ctx.config.marketLockBuffer),
+      buffer: this.lockBuffer,
       now: this.ctx.clock.now(),
     });
     const request: AmendRequest = { ...cancelRequestOf(order), quantity: a.remaining };
@@ -326,7 +329,7 @@ export class OrderDesk {
       book: working.orderType === 'MARKET' ? venue.getBook(instrument.spec.symbol, this.ctx.config.estimateDepth) : undefined,
       freeBase: this.book.free(order.tradingAccountId, order.baseAsset),
       freeQuote: this.book.free(order.tradingAccountId, order.quoteAsset),
-      buffer: dec(this.ctx.config.marketLockBuffer),
+      buffer: this.lockBuffer,
     });
     if (!check.ok) return refuse(check.error.message);
     const next: Order = { ...order, emulated: false, lockAsset: check.lockAsset, lockedAmount: str(check.lockAmount), updatedAt: this.ctx.clock.now() };

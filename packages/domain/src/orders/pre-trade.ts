@@ -77,16 +77,28 @@ function walkAsks(book: BookSnapshot, qty: D): D | undefined {
 interface Limits {
   rules: InstrumentRules;
   lot: D;
-  takerFee: D;
+  /** 1 + the taker fee. */
+  feeFactor: D;
 }
 const limitsCache = new WeakMap<InstrumentSpec, Limits>();
 function limitsOf(spec: InstrumentSpec): Limits {
   let l = limitsCache.get(spec);
   if (!l) {
-    l = { rules: new InstrumentRules(spec), lot: dec(spec.lotSize), takerFee: dec(spec.takerFee) };
+    l = { rules: new InstrumentRules(spec), lot: dec(spec.lotSize), feeFactor: dec(spec.takerFee).add(1) };
     limitsCache.set(spec, l);
   }
   return l;
+}
+
+/** 1 + the market lock buffer; the desk passes the same Dec every time, so the last one is kept. */
+let lastBuffer: D | undefined;
+let lastBufferFactor: D = ZERO;
+function bufferFactorOf(buffer: D): D {
+  if (buffer !== lastBuffer) {
+    lastBufferFactor = buffer.add(1);
+    lastBuffer = buffer;
+  }
+  return lastBufferFactor;
 }
 
 /** A non-negative Dec as exact units (undefined for a negative one). */
@@ -105,8 +117,8 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
     const p = price && fixed(price);
     if (p && !rules.onTick(p)) return no('PRICE_NOT_ON_TICK', `${name} ${str(price)} is not a multiple of the tick size ${spec.tickSize}`);
   }
-  const feeFactor = limits.takerFee.add(1);
-  const bufferFactor = input.buffer.add(1);
+  const feeFactor = limits.feeFactor;
+  const bufferFactor = bufferFactorOf(input.buffer);
   const isMarket = d.orderType === 'MARKET';
   const refPrice = d.limitPrice ?? d.stopPrice;
 

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFixed } from './fixed-decimal.ts';
+
+/** The grammar parseFixed reads by hand, as a regular expression: the reference it must agree with. */
+function reference(text: string): { units: bigint; scale: number } | undefined {
+  if (text.length > 64) return undefined;
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  return { units: BigInt(m[1]! + fraction), scale: fraction.length };
+}
+
+test('parseFixed reads unsigned plain decimals exactly and refuses everything else', () => {
+  assert.deepEqual(parseFixed('0.0100'), { units: 1n, scale: 2 });
+  assert.deepEqual(parseFixed('12'), { units: 12n, scale: 0 });
+  assert.deepEqual(parseFixed('12.000'), { units: 12n, scale: 0 });
+  assert.deepEqual(parseFixed('007.50'), { units: 75n, scale: 1 });
+  for (const bad of ['', '.5', '5.', '-1', '+1', '1e5', '1.2.3', ' 1', '1 ', '٣', '1'.repeat(65)]) assert.equal(parseFixed(bad), undefined, JSON.stringify(bad));
+});
+
+test('parseFixed agrees with the grammar on strings built from its alphabet (work-counted)', () => {
+  const alphabet = ['0', '0', '1', '5', '9', '.', '-', 'e', ' '];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let i = 0; i < 20_000; i++) {
+    let s = '';
+    const len = next() % 12;
+    for (let j = 0; j < len; j++) s += alphabet[next() % alphabet.length];
+    assert.deepEqual(parseFixed(s), reference(s), JSON.stringify(s));
+  }
+});
