@@ -1,8 +1,9 @@
 /**
  * The shape of the contract's machine-readable twin as the generators read it (fields, models), how a model's fields
- * are gathered through `extends`, and how one field becomes a JSON Schema — shared by gen-contract (ajv's draft-07
- * schemas the RPC layer validates with), gen-openapi (OpenAPI 3.1 / JSON Schema 2020-12) and gen-sdk, so the three
- * never disagree on what a field means.
+ * are gathered through `extends`, and how one field becomes a JSON Schema or a type of generated code — shared by
+ * gen-contract (ajv's draft-07 schemas the RPC layer validates with, the contract's TypeScript types), gen-openapi
+ * (OpenAPI 3.1 / JSON Schema 2020-12) and gen-sdk (the SDKs' TypeScript and Python types), so they never disagree on
+ * what a field means.
  */
 
 export interface FieldSpec {
@@ -137,4 +138,82 @@ function nullable(s: Record<string, unknown>, isNullable: boolean | undefined): 
   const out: Record<string, unknown> = { ...s, type: Array.isArray(s.type) ? s.type : s.type ? [s.type, 'null'] : undefined };
   if (Array.isArray(s.enum)) out.enum = [...s.enum, null];
   return out;
+}
+
+/** How a generated language writes types: its names for scalars, containers, the contract's enums and models. */
+export interface TypeDialect {
+  /** A `string` field: a literal union for an inline enum, a decimal or date type where the language has one. */
+  string(f: FieldSpec): string;
+  /** A plain string (an `enum` field whose enum the contract does not name). */
+  text: string;
+  integer: string;
+  number: string;
+  boolean: string;
+  enumNames: ReadonlySet<string>;
+  enumRef(name: string): string;
+  model(name: string): string;
+  /** An object without a model. */
+  map: string;
+  /** The named tuples: order-book levels and kline candles. */
+  orderBookEntries: string;
+  klineCandles: string;
+  array(item: string): string;
+  unknown: string;
+  nullable(t: string): string;
+}
+
+/** A field's type in `d`'s language; `dropNull` for a field the server always fills although the contract allows null. */
+export function fieldType(f: FieldSpec, d: TypeDialect, dropNull = false): string {
+  let t: string;
+  switch (f.type) {
+    case 'string':
+      t = d.string(f);
+      break;
+    case 'integer':
+      t = d.integer;
+      break;
+    case 'number':
+      t = d.number;
+      break;
+    case 'boolean':
+      t = d.boolean;
+      break;
+    case 'enum':
+      t = f.ref && d.enumNames.has(f.ref) ? d.enumRef(f.ref) : d.text;
+      break;
+    case 'object':
+      t = f.ref ? d.model(f.ref) : d.map;
+      break;
+    case 'array':
+      if (f.alias === 'OrderBookEntry' || f.items?.alias === 'OrderBookEntry') t = d.orderBookEntries;
+      else if (f.items?.alias === 'KlineCandle') t = d.klineCandles;
+      else t = d.array(f.items ? fieldType(f.items, d) : d.unknown);
+      break;
+    default:
+      t = d.unknown;
+  }
+  return f.nullable && !dropNull ? d.nullable(t) : t;
+}
+
+/**
+ * TypeScript. `name` writes a reference to one of the contract's enums or models (the named tuples are models): as
+ * it is where they are declared beside (gen-contract), through the SDK's imports elsewhere (gen-sdk).
+ */
+export function typescriptTypes(enumNames: ReadonlySet<string>, name: (ref: string, kind: 'enum' | 'model') => string = (ref) => ref): TypeDialect {
+  return {
+    string: (f) => (f.enum ? f.enum.map((v) => JSON.stringify(v)).join(' | ') : 'string'),
+    text: 'string',
+    integer: 'number',
+    number: 'number',
+    boolean: 'boolean',
+    enumNames,
+    enumRef: (ref) => name(ref, 'enum'),
+    model: (ref) => name(ref, 'model'),
+    map: 'Record<string, unknown>',
+    orderBookEntries: `${name('OrderBookEntry', 'model')}[]`,
+    klineCandles: `${name('KlineCandle', 'model')}[]`,
+    array: (item) => `Array<${item}>`,
+    unknown: 'unknown',
+    nullable: (t) => `${t} | null`,
+  };
 }

@@ -6,7 +6,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readContract } from './contract-source.ts';
-import { fieldSchema, fieldsOf, type FieldSpec, type ModelSpec } from './contract-spec.ts';
+import { fieldSchema, fieldType, fieldsOf, typescriptTypes, type FieldSpec, type ModelSpec } from './contract-spec.ts';
 
 interface RpcSpec {
   params: string | null;
@@ -43,38 +43,7 @@ writeFileSync(resolve(out, 'enums.ts'), enums);
 
 // ---- models (TS types)
 const enumNames = new Set(Object.keys(src.enums));
-function tsType(f: FieldSpec): string {
-  let t: string;
-  switch (f.type) {
-    case 'string':
-      t = f.enum ? f.enum.map((v) => JSON.stringify(v)).join(' | ') : 'string';
-      break;
-    case 'integer':
-    case 'number':
-      t = 'number';
-      break;
-    case 'boolean':
-      t = 'boolean';
-      break;
-    case 'enum':
-      t = f.ref && enumNames.has(f.ref) ? f.ref : 'string';
-      break;
-    case 'object':
-      t = f.ref ? f.ref : 'Record<string, unknown>';
-      break;
-    case 'array':
-      if (f.alias === 'OrderBookEntry' || f.items?.alias === 'OrderBookEntry') t = 'OrderBookEntry[]';
-      else if (f.items?.alias === 'KlineCandle') t = 'KlineCandle[]';
-      else t = `Array<${f.items ? tsType(f.items) : 'unknown'}>`;
-      break;
-    case 'any':
-      t = 'unknown';
-      break;
-    default:
-      t = 'unknown';
-  }
-  return f.nullable ? `${t} | null` : t;
-}
+const tsTypes = typescriptTypes(enumNames);
 const allFields = fieldsOf(src.models);
 const enumImports = [...enumNames].sort().join(', ');
 let models = header + `import type { ${enumImports} } from './enums.ts';\n\n`;
@@ -90,7 +59,7 @@ for (const [name, m] of Object.entries(src.models)) {
   const fields = allFields(name);
   models += `\nexport interface ${name} {\n`;
   for (const [fname, f] of Object.entries(fields)) {
-    models += `  ${key(fname)}${f.required ? '' : '?'}: ${tsType(f)};\n`;
+    models += `  ${key(fname)}${f.required ? '' : '?'}: ${fieldType(f, tsTypes)};\n`;
   }
   models += '}\n';
 }
