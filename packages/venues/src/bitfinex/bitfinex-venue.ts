@@ -72,7 +72,7 @@ export class BitfinexVenue extends LiveVenue implements RateLimitReporter {
   private readonly byCid = new Map<number, string>();
   private readonly byOrderId = new Map<string, string>();
   private readonly cidDates = new Map<string, string>();
-  private readonly bySymbol = new Map<string, InstrumentSpec>();
+  private readonly listed = this.listing<InstrumentSpec>((s) => s.symbol);
 
   constructor(
     deps: VenueDeps,
@@ -119,10 +119,8 @@ export class BitfinexVenue extends LiveVenue implements RateLimitReporter {
   protected async loadInstruments(): Promise<InstrumentSpec[]> {
     const [info, tickers] = await Promise.all([this.rest.publicGet('conf/pub:info:pair'), this.rest.publicGet('tickers', 'symbols=ALL')]);
     const uat = this.id === 'BITFINEX_UAT';
-    const { instruments, skipped } = parsePairInfo(info, this.id, parseLastPrices(tickers), (pair) => isTestPair(pair) === uat);
-    if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Bitfinex pairs that did not parse');
-    this.bySymbol.clear();
-    for (const spec of instruments) this.bySymbol.set(spec.symbol, spec);
+    const instruments = this.parsedListing(parsePairInfo(info, this.id, parseLastPrices(tickers), (pair) => isTestPair(pair) === uat), 'Bitfinex pairs');
+    this.listed.replace(instruments);
     return instruments;
   }
 
@@ -250,7 +248,7 @@ export class BitfinexVenue extends LiveVenue implements RateLimitReporter {
   private track(o: { tradeOrderId: string; clientOrderId: string; tradingAccountId: string; symbol: string }): TrackedOrder {
     this.byCid.set(cidFor(o.clientOrderId), o.clientOrderId);
     if (!this.cidDates.has(o.clientOrderId)) this.cidDates.set(o.clientOrderId, cidDate(this.deps.clock.now()));
-    return this.orders.track(o, this.bySymbol.get(o.symbol)?.quoteAsset ?? o.symbol.split('/')[1] ?? '');
+    return this.orders.track(o, this.listed.get(o.symbol)?.quoteAsset ?? o.symbol.split('/')[1] ?? '');
   }
 
   /** What an order array says: accepted, and its end (fills come from trades). */
@@ -309,7 +307,7 @@ export class BitfinexVenue extends LiveVenue implements RateLimitReporter {
   }
 
   private bfxSymbol(symbol: string): string {
-    return this.bySymbol.get(symbol)?.externalSymbol ?? toBitfinexSymbol(symbol);
+    return this.listed.get(symbol)?.externalSymbol ?? toBitfinexSymbol(symbol);
   }
 
 

@@ -17,7 +17,7 @@
  * Beside this file: the sessions (account-sessions.ts), what they say about orders (order-flow.ts) and about
  * balances and positions (account-book.ts), the market feeds (market-feeds.ts).
  */
-import type { CancelRequest, ExecutionEvent, InstrumentSpec, KlineUpdate, MarketStreamKey, OrderQuery, VenueAccount, VenueCredential, VenueDeps, VenueOrder, VenueOrderState } from '@cadenza/domain';
+import type { CancelRequest, ExecutionEvent, InstrumentSpec, KlineUpdate, OrderQuery, VenueAccount, VenueCredential, VenueDeps, VenueOrder, VenueOrderState } from '@cadenza/domain';
 import { VenueError, errorText } from '../kit/venue-error.ts';
 import type { RateLimitReporter, RateLimitStats } from '../kit/rate-budget.ts';
 import { LiveVenue } from '../kit/live-venue.ts';
@@ -51,7 +51,8 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   private readonly sessions: DeribitSessions;
   private readonly flow: DeribitOrderFlow;
   private readonly accounts: DeribitAccountBook;
-  private readonly byName = new Map<string, DeribitInstrument>();
+  private readonly listed = this.listing<DeribitInstrument>((i) => i.spec.symbol);
+  protected override readonly listedBeforeSubscribing = this.listed;
 
   constructor(
     deps: VenueDeps,
@@ -59,7 +60,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
   ) {
     super(options.venueId, deps, options.instrumentsTtlMs);
     this.endpoints = resolveDeribitEndpoints(options);
-    const instrument = (name: string) => this.byName.get(name);
+    const instrument = (name: string) => this.listed.get(name);
     this.http = new DeribitHttp({ venue: this.id, httpUrl: this.endpoints.httpUrl, clock: deps.clock, log: deps.log, timeoutMs: options.requestTimeoutMs ?? 10_000, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.feeds = new DeribitMarketFeeds({
       venueId: this.id,
@@ -99,25 +100,9 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     const currencies = this.options.currencies ?? ['BTC', 'ETH', 'USDC'];
     const rows: unknown[] = [];
     for (const currency of currencies) rows.push(...wire.array(await this.http.publicCall('public/get_instruments', { currency, expired: false }), 'instruments'));
-    const { instruments, skipped } = parseInstruments(rows, this.id);
-    if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped Deribit instruments that did not parse');
-    this.byName.clear();
-    for (const i of instruments) this.byName.set(i.spec.symbol, i);
+    const instruments = this.parsedListing(parseInstruments(rows, this.id), 'Deribit instruments');
+    this.listed.replace(instruments);
     return instruments.map((i) => i.spec);
-  }
-
-  /** The instrument behind a symbol (the catalogue is loaded first); throws for symbols Deribit does not list. */
-  private async instrument(symbol: string): Promise<DeribitInstrument> {
-    if (!this.byName.has(symbol)) await this.listInstruments();
-    const i = this.byName.get(symbol);
-    if (!i) throw this.unsupported(`${symbol} is not a listed ${this.id} instrument`);
-    return i;
-  }
-
-  override async subscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.checkKey(key);
-    await this.instrument(key.symbol);
-    this.feeds.subscribe(key);
   }
 
   /** The last mark price of a symbol whose ticker is subscribed. */
@@ -127,7 +112,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
 
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
     this.checkKey({ kind: 'kline', symbol, interval });
-    const inst = await this.instrument(symbol);
+    const inst = await this.listed.require(symbol);
     const n = Math.max(1, Math.min(1000, Math.floor(limit)));
     const step = RESOLUTION_MS[interval]!;
     const now = this.deps.clock.now();
@@ -150,7 +135,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     let inst: DeribitInstrument;
     try {
       session = this.sessions.of(account);
-      inst = await this.instrument(order.symbol);
+      inst = await this.listed.require(order.symbol);
     } catch (err) {
       return void reject(errorText(err));
     }
@@ -247,7 +232,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
     if (this.stopped) throw new VenueError(this.id, 'network', 'Deribit venue is stopped');
     const session = this.sessions.of(account);
     await session.start();
-    const inst = await this.instrument(request.symbol);
+    const inst = await this.listed.require(request.symbol);
     const tracked = this.flow.tracker.track(request, '');
     let order: DeribitOrder | undefined;
     if (request.externalOrderId) {
@@ -268,7 +253,7 @@ export class DeribitVenue extends LiveVenue implements RateLimitReporter {
 
   /** The newest order labelled `label` (Deribit keeps closed orders in its order history by label too). */
   private async findByLabel(session: DeribitSession, symbol: string, label: string): Promise<DeribitOrder | undefined> {
-    const inst = await this.instrument(symbol);
+    const inst = await this.listed.require(symbol);
     const rows = wire.array(await session.call('private/get_order_state_by_label', { currency: inst.settlementCurrency, label }), 'orders').map(parseOrder);
     return rows.filter((o) => o.instrument === inst.spec.externalSymbol).sort((a, b) => b.updatedAt - a.updatedAt)[0];
   }

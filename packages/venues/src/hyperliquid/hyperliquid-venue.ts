@@ -16,7 +16,7 @@
  *    from `clearinghouseState` + `spotClearinghouseState`, positions from `clearinghouseState`.
  *  - Rate limits: the IP's weight budget (rate-limits.ts, http.ts); a 429 backs everything off.
  */
-import type { CancelRequest, InstrumentSpec, KlineUpdate, MarketStreamKey, MarkPriceUpdate, OrderQuery, VenueAccount, VenueCredential, VenueDeps, VenueOrder, VenueOrderState, VenuePosition } from '@cadenza/domain';
+import type { CancelRequest, InstrumentSpec, KlineUpdate, MarkPriceUpdate, OrderQuery, VenueAccount, VenueCredential, VenueDeps, VenueOrder, VenueOrderState, VenuePosition } from '@cadenza/domain';
 import { dec, str } from '@cadenza/domain';
 import type { AccountStreams } from '../kit/account-streams.ts';
 import { LiveVenue } from '../kit/live-venue.ts';
@@ -45,7 +45,8 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   readonly feeds: HyperliquidMarketFeeds;
   private readonly streams: AccountStreams<StreamKey>;
   private readonly orders: HyperliquidOrders;
-  private readonly bySymbol = new Map<string, HyperliquidInstrument>();
+  private readonly listed = this.listing<HyperliquidInstrument>((i) => i.spec.symbol);
+  protected override readonly listedBeforeSubscribing = this.listed;
   private readonly byCoin = new Map<string, HyperliquidInstrument>();
   /** The master address of each account whose streams are open (positions are re-read for it after fills). */
   private readonly users = new Map<string, string>();
@@ -84,7 +85,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
       ...socket,
       snapshotTimeoutMs: options.snapshotTimeoutMs ?? 5000,
       fetchBook: async (coin) => parseL2Book(await this.http.info({ type: 'l2Book', coin })),
-      instrument: (symbol) => this.bySymbol.get(symbol),
+      instrument: (symbol) => this.listed.get(symbol),
     });
     this.streams = hyperliquidPrivateStreams({
       venue: this.id,
@@ -112,7 +113,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   }
 
   protected externalSymbol(symbol: string): string {
-    return this.bySymbol.get(symbol)?.coin ?? symbol;
+    return this.listed.get(symbol)?.coin ?? symbol;
   }
 
   protected async loadInstruments(): Promise<InstrumentSpec[]> {
@@ -124,26 +125,10 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
         this.deps.log.warn({ err: errorText(err) }, 'Hyperliquid spot pairs not listed');
       }
     }
-    this.bySymbol.clear();
+    this.listed.replace(list);
     this.byCoin.clear();
-    for (const i of list) {
-      this.bySymbol.set(i.spec.symbol, i);
-      this.byCoin.set(i.coin, i);
-    }
+    for (const i of list) this.byCoin.set(i.coin, i);
     return list.map((i) => i.spec);
-  }
-
-  private async instrument(symbol: string): Promise<HyperliquidInstrument> {
-    if (!this.bySymbol.has(symbol)) await this.listInstruments();
-    const i = this.bySymbol.get(symbol);
-    if (!i) throw this.unsupported(`${symbol} is not a listed ${this.id} instrument`);
-    return i;
-  }
-
-  override async subscribeMarket(key: MarketStreamKey): Promise<void> {
-    this.checkKey(key);
-    await this.instrument(key.symbol);
-    this.feeds.subscribe(key);
   }
 
   getMarkPrice(symbol: string): MarkPriceUpdate | undefined {
@@ -152,7 +137,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
 
   async getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]> {
     this.checkKey({ kind: 'kline', symbol, interval });
-    const inst = await this.instrument(symbol);
+    const inst = await this.listed.require(symbol);
     const n = Math.max(1, Math.min(5000, Math.floor(limit)));
     const step = INTERVAL_MS[interval]!;
     const now = this.deps.clock.now();
@@ -171,7 +156,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
     let marketPrice: string | undefined;
     try {
       signer = this.signer(account);
-      inst = await this.instrument(order.symbol);
+      inst = await this.listed.require(order.symbol);
       if (order.orderType === 'MARKET') marketPrice = await this.marketPrice(inst, order.side);
     } catch (err) {
       return void reject(errorText(err));
@@ -199,7 +184,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
 
   async cancelOrder(request: CancelRequest, account: VenueAccount): Promise<void> {
     const signer = this.signer(account);
-    const inst = await this.instrument(request.symbol);
+    const inst = await this.listed.require(request.symbol);
     const { tracked, cloid } = this.orders.track(request);
     const oid = request.externalOrderId ?? tracked.externalOrderId;
     this.orders.markCancelRequested(request.clientOrderId);
@@ -254,7 +239,7 @@ export class HyperliquidVenue extends LiveVenue implements RateLimitReporter {
   async queryOrder(request: OrderQuery, account: VenueAccount): Promise<VenueOrderState | undefined> {
     if (this.stopped) throw new VenueError(this.id, 'network', 'Hyperliquid venue is stopped');
     const signer = this.signer(account);
-    await this.instrument(request.symbol);
+    await this.listed.require(request.symbol);
     const { tracked, cloid } = this.orders.track(request);
     await this.openAccount(request.tradingAccountId, signer);
     const order = parseOrderStatus(await this.http.info({ type: 'orderStatus', user: signer.user, oid: request.externalOrderId ? Number(request.externalOrderId) : cloid }));

@@ -1,9 +1,11 @@
 /**
  * @module kit/live-venue
  * What every live connector (Binance, OKX, Bitfinex, Deribit, Hyperliquid) does the same way through the Venue port: the venue keeps the
- * ledger and needs a credential; nothing connects at `start`; the instrument list is cached; market streams are
- * started and stopped on demand by the connector's feeds and read back from them; stream keys are checked (symbols
- * `BASE/QUOTE` in capitals or the venue's contract names, kline intervals the venue serves) before anything is subscribed.
+ * ledger and needs a credential; nothing connects at `start`; the instrument list is cached, and kept by symbol with
+ * the connector's own terms (`listing`, kit/listed-instruments.ts); market streams are started and stopped on demand
+ * by the connector's feeds and read back from them; stream keys are checked (symbols `BASE/QUOTE` in capitals or the
+ * venue's contract names, kline intervals the venue serves) before anything is subscribed — and, for connectors
+ * whose feeds need the venue's terms of an instrument (`listedBeforeSubscribing`), only once the symbol is listed.
  * A connector supplies its feeds, its instrument loader, its external symbol names and its trading.
  */
 import type {
@@ -20,6 +22,7 @@ import type {
   VenueOrder,
 } from '@cadenza/domain';
 import { CachedList } from './cached-list.ts';
+import { ListedInstruments } from './listed-instruments.ts';
 import { VenueError } from './venue-error.ts';
 
 /** A connector's market side, as the base class uses it. */
@@ -47,6 +50,12 @@ export abstract class LiveVenue implements Venue {
   protected abstract readonly klineIntervals: readonly string[];
   /** What a symbol of this venue looks like: `BASE/QUOTE` in capitals; derivatives venues add their contract names. */
   protected readonly symbolPattern: RegExp = SYMBOL_RE;
+  /**
+   * Set by connectors whose feeds need the venue's own terms of an instrument (Deribit, Hyperliquid): a market
+   * subscription then waits for its symbol to be listed (the catalogue on demand) and is refused for one the venue
+   * does not list, before anything is subscribed.
+   */
+  protected readonly listedBeforeSubscribing?: Pick<ListedInstruments<unknown>, 'require'>;
 
   constructor(
     readonly id: string,
@@ -84,6 +93,7 @@ export abstract class LiveVenue implements Venue {
 
   async subscribeMarket(key: MarketStreamKey): Promise<void> {
     this.checkKey(key);
+    if (this.listedBeforeSubscribing) await this.listedBeforeSubscribing.require(key.symbol);
     this.feeds.subscribe(key, this.externalSymbol(key.symbol));
   }
 
@@ -97,6 +107,17 @@ export abstract class LiveVenue implements Venue {
 
   getTicker(symbol: string): TickerSnapshot | undefined {
     return this.feeds.getTicker(symbol);
+  }
+
+  /** The venue's instruments by symbol, refreshed by the connector's loader (`replace`) and listed again on a miss. */
+  protected listing<L>(symbolOf: (listed: L) => string): ListedInstruments<L> {
+    return new ListedInstruments(this.id, symbolOf, () => this.listInstruments());
+  }
+
+  /** A parsed listing's instruments; the entries that did not parse are logged once (how many, the first). */
+  protected parsedListing<L>(parsed: { instruments: L[]; skipped: unknown[] }, what: string): L[] {
+    if (parsed.skipped.length > 0) this.deps.log.warn({ count: parsed.skipped.length, first: parsed.skipped[0] }, `skipped ${what} that did not parse`);
+    return parsed.instruments;
   }
 
   /** The error a connector throws for a request it refuses before sending anything. */

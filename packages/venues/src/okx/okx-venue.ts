@@ -53,7 +53,7 @@ export class OkxVenue extends LiveVenue implements RateLimitReporter {
   /** Order types by clOrdId: OKX reports an IOC/FOK/market remainder as `canceled`, we report it as expired. */
   private readonly ordTypes = new Map<string, string>();
   private readonly cancelRequested = new Set<string>();
-  private readonly bySymbol = new Map<string, InstrumentSpec>();
+  private readonly listed = this.listing<InstrumentSpec>((s) => s.symbol);
 
   constructor(
     deps: VenueDeps,
@@ -110,10 +110,8 @@ export class OkxVenue extends LiveVenue implements RateLimitReporter {
   }
 
   protected async loadInstruments(): Promise<InstrumentSpec[]> {
-    const { instruments, skipped } = parseInstruments(await this.rest.publicGet('/api/v5/public/instruments', [['instType', 'SPOT']]), this.id);
-    if (skipped.length > 0) this.deps.log.warn({ count: skipped.length, first: skipped[0] }, 'skipped OKX instruments that did not parse');
-    this.bySymbol.clear();
-    for (const spec of instruments) this.bySymbol.set(spec.symbol, spec);
+    const instruments = this.parsedListing(parseInstruments(await this.rest.publicGet('/api/v5/public/instruments', [['instType', 'SPOT']]), this.id), 'OKX instruments');
+    this.listed.replace(instruments);
     return instruments;
   }
 
@@ -306,11 +304,11 @@ export class OkxVenue extends LiveVenue implements RateLimitReporter {
   }
 
   private instId(symbol: string): string {
-    return this.bySymbol.get(symbol)?.externalSymbol ?? symbol.replace('/', '-');
+    return this.listed.get(symbol)?.externalSymbol ?? symbol.replace('/', '-');
   }
 
   private quoteAsset(symbol: string): string {
-    return this.bySymbol.get(symbol)?.quoteAsset ?? symbol.split('/')[1] ?? '';
+    return this.listed.get(symbol)?.quoteAsset ?? symbol.split('/')[1] ?? '';
   }
 
 
