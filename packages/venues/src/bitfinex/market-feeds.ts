@@ -9,10 +9,11 @@
  * as fresh snapshots). A checksum mismatch resubscribes just that book. `info` 20051 (server restart) and 20061 (end
  * of maintenance) reconnect as Bitfinex asks; 20060 (maintenance start) reports the feeds DOWN.
  */
-import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
+import type { BookSnapshot, MarketDataSink, MarketStreamKey, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { FeedTable, type FeedChannel, type SymbolFeed } from '../kit/feed-table.ts';
+import { PooledMarketFeeds } from '../kit/pooled-market-feeds.ts';
 import { BitfinexBook } from './book.ts';
 import { int, isNumber, parseLosslessJson } from '../kit/lossless-json.ts';
 import { BITFINEX_FRAMES, parseBookEntry, parseCandle, parsePublicTrade, parseTicker, type InstrumentRef } from './parse.ts';
@@ -47,12 +48,13 @@ interface SocketState {
   lastSeq: number | undefined;
 }
 
-export class BitfinexMarketFeeds {
-  private readonly table: FeedTable<BitfinexBook, BitfinexSymbolFeed>;
+export class BitfinexMarketFeeds extends PooledMarketFeeds<BitfinexBook, BitfinexSymbolFeed> {
+  protected readonly table: FeedTable<BitfinexBook, BitfinexSymbolFeed>;
   private readonly sockets = new Map<number, SocketState>();
   private readonly pool: ChannelPool;
 
   constructor(private readonly options: BitfinexFeedsOptions) {
+    super(options.venueId);
     this.pool = new ChannelPool({
       name: `${options.venueId} public`,
       url: options.url,
@@ -83,21 +85,12 @@ export class BitfinexMarketFeeds {
     });
   }
 
-  activeChannels(): string[] {
-    return [...this.pool.channels];
-  }
-
-  get socketCount(): number {
-    return this.pool.socketCount;
+  protected pools(): readonly ChannelPool[] {
+    return [this.pool];
   }
 
   subscribe(key: MarketStreamKey, bfxSymbol: string): void {
-    const ref = { instrumentId: `${this.options.venueId}:${key.symbol}`, venue: this.options.venueId, symbol: key.symbol };
-    this.table.subscribe(key, () => ({ ref, symbol: bfxSymbol, book: undefined, ticker: undefined, klines: new Map() }));
-  }
-
-  unsubscribe(key: MarketStreamKey): void {
-    this.table.unsubscribe(key);
+    this.want(key, { symbol: bfxSymbol });
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
@@ -107,18 +100,6 @@ export class BitfinexMarketFeeds {
     return { ...feed.ref, bids: shown.bids, asks: shown.asks, timestamp: shown.at };
   }
 
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.table.getTicker(symbol);
-  }
-
-  liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.table.liveKline(symbol, interval);
-  }
-
-  stop(): void {
-    this.table.stop();
-    this.pool.close();
-  }
 
   private state(socket: PoolSocket): SocketState {
     let s = this.sockets.get(socket.id);

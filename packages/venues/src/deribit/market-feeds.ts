@@ -9,9 +9,10 @@
  *    `ticker.<instrument>.100ms`, forming bars from `chart.trades.<instrument>.<resolution>`;
  *  - heartbeats: every connection asks for them (`public/set_heartbeat`) and answers each `test_request`.
  */
-import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, MarkPriceUpdate, TickerSnapshot, VenueDeps } from '@cadenza/domain';
+import type { BookSnapshot, MarketDataSink, MarketStreamKey, MarkPriceUpdate, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { FeedTable, type FeedChannel, type SymbolFeed } from '../kit/feed-table.ts';
+import { PooledMarketFeeds, syncedBookSnapshot } from '../kit/pooled-market-feeds.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { DeribitBookSync, type DeribitBookResult } from './book-sync.ts';
 import { DERIBIT_RESOLUTIONS, parseBookMessage, parseChartBar, parseTicker, parseTrade, type DeribitInstrument, type DeribitMark, type InstrumentRef } from './parse.ts';
@@ -52,11 +53,12 @@ type Channel = FeedChannel<InstrumentFeed>;
 
 let frameId = 1_000_000_000;
 
-export class DeribitMarketFeeds {
-  private readonly table: FeedTable<BookFeed, InstrumentFeed>;
+export class DeribitMarketFeeds extends PooledMarketFeeds<BookFeed, InstrumentFeed> {
+  protected readonly table: FeedTable<BookFeed, InstrumentFeed>;
   private readonly pool: ChannelPool;
 
   constructor(private readonly o: DeribitFeedsOptions) {
+    super(o.venueId);
     this.pool = new ChannelPool({
       name: `${o.venueId} public`,
       url: o.wsUrl,
@@ -91,56 +93,21 @@ export class DeribitMarketFeeds {
     });
   }
 
-  activeChannels(): string[] {
-    return [...this.pool.channels];
-  }
-
-  get socketCount(): number {
-    return this.pool.socketCount;
+  protected pools(): readonly ChannelPool[] {
+    return [this.pool];
   }
 
   subscribe(key: MarketStreamKey): void {
-    if (this.table.isStopped) return;
-    const instrument = this.o.instrument(key.symbol);
-    if (!instrument) throw new Error(`${key.symbol} is not a listed instrument`);
-    this.table.subscribe(key, () => {
-      const ref = { instrumentId: instrument.spec.instrumentId, venue: this.o.venueId, symbol: key.symbol };
-      return { ref, instrument, book: undefined, ticker: undefined, mark: undefined, klines: new Map() };
-    });
-  }
-
-  unsubscribe(key: MarketStreamKey): void {
-    this.table.unsubscribe(key);
+    this.wantListed(key, this.o.instrument(key.symbol), (instrument) => ({ instrument, mark: undefined }));
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    const feed = this.table.feed(symbol);
-    const sync = feed?.book?.sync;
-    if (!feed || !sync?.isSynced) return undefined;
-    return { ...feed.ref, bids: sync.book.top('bid', depth), asks: sync.book.top('ask', depth), timestamp: sync.updatedTime };
-  }
-
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.table.getTicker(symbol);
+    return syncedBookSnapshot(this.table.feed(symbol), depth);
   }
 
   /** The last mark price (with index, funding, IV, greeks) of a ticker feed. */
   getMark(symbol: string): MarkReport | undefined {
     return this.table.feed(symbol)?.mark;
-  }
-
-  liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.table.liveKline(symbol, interval);
-  }
-
-  /** Drops every market socket (they reconnect and resubscribe; books resynchronise). */
-  reconnectAll(reason: string): void {
-    this.pool.reconnectAll(reason);
-  }
-
-  stop(): void {
-    this.table.stop();
-    this.pool.close();
   }
 
   private onMessage(socket: PoolSocket, text: string): void {

@@ -10,9 +10,10 @@
  *    `activeAssetCtx`.
  * Subscriptions are named `<type>:<coin>[:<interval>]` inside the pool.
  */
-import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, MarkPriceUpdate, TickerSnapshot, VenueDeps } from '@cadenza/domain';
+import type { BookSnapshot, MarketDataSink, MarketStreamKey, MarkPriceUpdate, VenueDeps } from '@cadenza/domain';
 import { ChannelPool } from '../kit/channel-pool.ts';
 import { FeedTable, type SymbolFeed } from '../kit/feed-table.ts';
+import { PooledMarketFeeds, syncedBookSnapshot } from '../kit/pooled-market-feeds.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { HyperliquidBookSync } from './book-sync.ts';
 import { parseAssetCtx, parseCandle, parseL2Book, parseTrade, type HyperliquidInstrument, type InstrumentRef, type L2Snapshot } from './parse.ts';
@@ -58,11 +59,12 @@ function subscription(name: string): Record<string, string> {
   return { type, coin: rest.slice(0, last), interval: rest.slice(last + 1) };
 }
 
-export class HyperliquidMarketFeeds {
-  private readonly table: FeedTable<Book, Feed>;
+export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
+  protected readonly table: FeedTable<Book, Feed>;
   private readonly pool: ChannelPool;
 
   constructor(private readonly o: HyperliquidFeedsOptions) {
+    super(o.venueId);
     this.pool = new ChannelPool({
       name: `${o.venueId} public`,
       url: o.wsUrl,
@@ -100,8 +102,8 @@ export class HyperliquidMarketFeeds {
     });
   }
 
-  get socketCount(): number {
-    return this.pool.socketCount;
+  protected pools(): readonly ChannelPool[] {
+    return [this.pool];
   }
 
   /** Snapshots ignored as older than the book they would have replaced. */
@@ -110,41 +112,15 @@ export class HyperliquidMarketFeeds {
   }
 
   subscribe(key: MarketStreamKey): void {
-    if (this.table.isStopped) return;
-    const instrument = this.o.instrument(key.symbol);
-    if (!instrument) throw new Error(`${key.symbol} is not a listed instrument`);
-    this.table.subscribe(key, () => {
-      const ref = { instrumentId: instrument.spec.instrumentId, venue: this.o.venueId, symbol: key.symbol };
-      return { ref, instrument, book: undefined, ticker: undefined, mark: undefined, klines: new Map() };
-    });
-  }
-
-  unsubscribe(key: MarketStreamKey): void {
-    this.table.unsubscribe(key);
+    this.wantListed(key, this.o.instrument(key.symbol), (instrument) => ({ instrument, mark: undefined }));
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    const feed = this.table.feed(symbol);
-    const sync = feed?.book?.sync;
-    if (!feed || !sync?.isSynced) return undefined;
-    return { ...feed.ref, bids: sync.book.top('bid', depth), asks: sync.book.top('ask', depth), timestamp: sync.updatedTime };
-  }
-
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.table.getTicker(symbol);
+    return syncedBookSnapshot(this.table.feed(symbol), depth);
   }
 
   getMark(symbol: string): MarkPriceUpdate | undefined {
     return this.table.feed(symbol)?.mark;
-  }
-
-  liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.table.liveKline(symbol, interval);
-  }
-
-  stop(): void {
-    this.table.stop();
-    this.pool.close();
   }
 
   private onMessage(text: string): void {

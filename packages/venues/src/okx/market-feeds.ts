@@ -6,10 +6,11 @@
  * runs only while subscribed and a socket closes with its last channel. While a book is being (re)synchronised
  * `getBook` answers undefined and the feed is reported DOWN, then UP.
  */
-import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
+import type { BookSnapshot, MarketDataSink, MarketStreamKey, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { FeedTable, type FeedChannel, type SymbolFeed } from '../kit/feed-table.ts';
+import { PooledMarketFeeds, syncedBookSnapshot } from '../kit/pooled-market-feeds.ts';
 import { SnapshotFetch } from '../kit/snapshot-fetch.ts';
 import { OkxBookSync, type OkxBookResult } from './book-sync.ts';
 import { OKX_BARS, parseBookMessage, parseBookSnapshot, parseCandle, parseTicker, parseTrade, type InstrumentRef } from './parse.ts';
@@ -40,12 +41,13 @@ interface OkxSymbolFeed extends SymbolFeed<BookFeed> {
 
 type Channel = FeedChannel<OkxSymbolFeed>;
 
-export class OkxMarketFeeds {
-  private readonly table: FeedTable<BookFeed, OkxSymbolFeed>;
+export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
+  protected readonly table: FeedTable<BookFeed, OkxSymbolFeed>;
   private readonly publicPool: ChannelPool;
   private readonly businessPool: ChannelPool;
 
   constructor(private readonly options: OkxFeedsOptions) {
+    super(options.venueId);
     const common = {
       log: options.log,
       capacity: 100,
@@ -73,49 +75,17 @@ export class OkxMarketFeeds {
     });
   }
 
-  /** Channels currently wanted, as `channel:instId` (diagnostics, tests). */
-  activeChannels(): string[] {
-    return [...this.publicPool.channels, ...this.businessPool.channels];
-  }
-
-  get socketCount(): number {
-    return this.publicPool.socketCount + this.businessPool.socketCount;
+  /** Channels are named `channel:instId` in the pools. */
+  protected pools(): readonly ChannelPool[] {
+    return [this.publicPool, this.businessPool];
   }
 
   subscribe(key: MarketStreamKey, instId: string): void {
-    const ref = { instrumentId: `${this.options.venueId}:${key.symbol}`, venue: this.options.venueId, symbol: key.symbol };
-    this.table.subscribe(key, () => ({ ref, instId, book: undefined, ticker: undefined, klines: new Map() }));
-  }
-
-  unsubscribe(key: MarketStreamKey): void {
-    this.table.unsubscribe(key);
+    this.want(key, { instId });
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    const feed = this.table.feed(symbol);
-    const sync = feed?.book?.sync;
-    if (!feed || !sync?.isSynced) return undefined;
-    return { ...feed.ref, bids: sync.book.top('bid', depth), asks: sync.book.top('ask', depth), timestamp: sync.updatedTime };
-  }
-
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.table.getTicker(symbol);
-  }
-
-  liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.table.liveKline(symbol, interval);
-  }
-
-  /** Drops every market socket (they reconnect and resubscribe; books resynchronise). */
-  reconnectAll(reason: string): void {
-    this.publicPool.reconnectAll(reason);
-    this.businessPool.reconnectAll(reason);
-  }
-
-  stop(): void {
-    this.table.stop();
-    this.publicPool.close();
-    this.businessPool.close();
+    return syncedBookSnapshot(this.table.feed(symbol), depth);
   }
 
   private onMessage(text: string): void {
