@@ -5,13 +5,14 @@
  * from 8 accounts (as in bench:orders), in batches of 8, 16 and 32.
  *
  * Prints, per batch size: WAL pages written per order (exact, independent of the machine's load: the pages a commit
- * appends are the rows' and the indexes' leaf pages it touched), CPU per order (the process is single-threaded
+ * appends are the rows' and the indexes' leaf pages it touched) and per COMMIT by B-tree (table or index, read from the
+ * WAL's frame headers and SQLite's dbstat), CPU per order (the process is single-threaded
  * here), of which the COMMIT, and the wall time of the COMMITs at p50/p99/max — the max is the checkpoint (every
  * 1,000 WAL pages: the pages copied into the database file and both files fsynced, on the committing thread).
  *
  * BENCH_ORDERS (default 20,000 per batch size).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Balance, Order } from '@cadenza/domain';
@@ -68,10 +69,34 @@ const cpuUs = () => {
   return u.user + u.system;
 };
 
+/**
+ * The WAL's frames by the B-tree (table or index, leaf or interior page) their page belongs to, per COMMIT: each
+ * frame is a 24-byte header (its page number first) and the page.
+ */
+function walPagesByBtree(store: SqliteStore, walPath: string): Array<[string, number]> {
+  const wal = readFileSync(walPath);
+  const pageSize = wal.readUInt32BE(8);
+  const rows = store.db.prepare('SELECT pageno, name, pagetype FROM dbstat').all() as Array<{ pageno: number; name: string; pagetype: string }>;
+  const owner = new Map(rows.map((r) => [r.pageno, r.pagetype === 'internal' ? `${r.name} (interior)` : r.name]));
+  const count = new Map<string, number>();
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    const page = wal.readUInt32BE(at);
+    if (wal.readUInt32BE(at + 4) !== 0) commits++;
+    const name = page === 1 ? 'page 1 (file header)' : owner.get(page) ?? 'other';
+    count.set(name, (count.get(name) ?? 0) + 1);
+  }
+  return [...count].map(([name, n]): [string, number] => [name, n / commits]).filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]);
+}
+
 /** Writes N orders in batches of `batch`; `measure` false: with no checkpoint, for the count of WAL pages. */
-async function pass(batch: number, measure: boolean): Promise<{ pages: number; cpu: number; commitCpu: number; walls: number[] }> {
+async function pass(
+  batch: number,
+  measure: boolean,
+): Promise<{ pages: number; byBtree: Array<[string, number]>; cpu: number; commitCpu: number; walls: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'cadenza-store-bench-'));
-  const store = new SqliteStore({ path: join(dir, 'cadenza.db'), groupCommit: true });
+  const path = join(dir, 'cadenza.db');
+  const store = new SqliteStore({ path, groupCommit: true });
   if (!measure) store.db.pragma('wal_autocheckpoint = 0');
   const walls: number[] = [];
   let commitCpu = 0;
@@ -91,20 +116,22 @@ async function pass(batch: number, measure: boolean): Promise<{ pages: number; c
     commitCpu += cpuUs() - c0;
   }
   const cpu = cpuUs() - cpu0;
+  const byBtree = measure ? [] : walPagesByBtree(store, `${path}-wal`);
   const pages = measure ? 0 : (store.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { pages, cpu, commitCpu, walls };
+  return { pages, byBtree, cpu, commitCpu, walls };
 }
 
 async function run(batch: number): Promise<void> {
-  const { pages } = await pass(batch, false);
+  const { pages, byBtree } = await pass(batch, false);
   const { cpu, commitCpu, walls } = await pass(batch, true);
   walls.sort((a, b) => a - b);
   const pct = (p: number) => walls[Math.min(walls.length - 1, Math.floor(walls.length * p))]!.toFixed(2);
   console.log(
     `batch ${String(batch).padStart(2)}: ${(pages / N).toFixed(2)} WAL pages/order   CPU ${(cpu / N).toFixed(1)} µs/order (COMMIT ${(commitCpu / N).toFixed(1)})   COMMIT wall p50 ${pct(0.5)} p99 ${pct(0.99)} max ${walls.at(-1)!.toFixed(1)} ms`,
   );
+  console.log(`          WAL pages per COMMIT by B-tree: ${byBtree.map(([name, n]) => `${name} ${n.toFixed(2)}`).join(', ')}`);
 }
 
 console.log(`SQLite store, ${N} orders per run, 8 accounts, one order row + one balance row per order, one COMMIT per batch`);
