@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import type { Balance } from '@cadenza/domain';
 import { sampleAccount, sampleOrder, storeContract } from '@cadenza/testkit';
 import { startPostgres, type TestPostgres } from '@cadenza/testkit/services/postgres-server';
 import { PgStore, domainMigrations, migrate } from '@cadenza/store/postgres';
@@ -86,6 +87,43 @@ describe('write-behind', () => {
     assert.equal(s.backlog, 0);
     const writers = (await db.query('SELECT batch FROM cadenza_store_writers')).rows;
     assert.deepEqual(writers.map((w) => Number(w.batch)), [1], 'the 51 transactions of one turn were one batch');
+  });
+
+  test('balances: each written once per batch, in its latest state; a replacement voids what was held for the account before it; a failed nested unit changes none', async () => {
+    const url = await server.createDatabase();
+    const s = await store(url);
+    const db = await psql(url);
+    await db.query(`CREATE TABLE balance_writes (n int NOT NULL); INSERT INTO balance_writes VALUES (0);
+      CREATE FUNCTION count_balance_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE balance_writes SET n = n + 1; RETURN NULL; END $$;
+      CREATE TRIGGER balance_writes AFTER INSERT OR UPDATE ON balances FOR EACH ROW EXECUTE FUNCTION count_balance_write();`);
+    const writes = async () => (await db.query('SELECT n FROM balance_writes')).rows[0].n as number;
+    const bal = (tradingAccountId: string, asset: string, free: string): Balance => ({
+      balanceId: `${tradingAccountId}-${asset}`, tradingAccountId, asset, free, locked: '0', createdAt: 1, updatedAt: 1,
+    });
+    const stored = async () => (await s.loadBalances()).map((b) => `${b.tradingAccountId} ${b.asset} ${b.free}`);
+
+    for (let i = 1; i <= 20; i++) s.transaction(() => s.upsertBalance(bal('A', 'USDT', String(1000 - i))));
+    s.transaction(() => {
+      s.upsertBalance(bal('B', 'BTC', '1'));
+      s.upsertBalance(bal('B', 'ETH', '2'));
+    });
+    s.transaction(() => s.replaceBalances('B', [bal('B', 'USDT', '3')]));
+    s.transaction(() => s.upsertBalance(bal('B', 'USDT', '4')));
+    s.transaction(() => {
+      s.upsertBalance(bal('A', 'BTC', '9'));
+      assert.throws(() => s.transaction(() => {
+        s.upsertBalance(bal('A', 'USDT', '0'));
+        s.replaceBalances('A', []);
+        throw new Error('inner');
+      }));
+    });
+    assert.deepEqual(await stored(), ['A BTC 9', 'A USDT 980', 'B USDT 4']);
+    assert.equal(await writes(), 3, 'one upsert per balance the batch changed');
+
+    // In a later batch: the replacement deletes what earlier batches wrote.
+    s.replaceBalances('A', [bal('A', 'USDT', '5')]);
+    assert.deepEqual(await stored(), ['A USDT 5', 'B USDT 4']);
+    assert.equal(await writes(), 4);
   });
 
   test('reads see every write made before them; nested failures discard only their own writes', async () => {

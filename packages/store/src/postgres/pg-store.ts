@@ -13,8 +13,8 @@
  * - `deleteInstrument` / `deleteSecurities` count against the id sets loaded at open.
  *
  * Inside a `transaction`, an order's writes are held and written once, in their latest state, when the outermost
- * call ends (an order PAPER accepts or fills in the same call costs one INSERT). A nested call that throws discards
- * its own writes only.
+ * call ends (an order PAPER accepts or fills in the same call costs one INSERT); a balance's until its batch commits.
+ * A nested call that throws discards its own writes only.
  */
 import type pg from 'pg';
 import type {
@@ -46,7 +46,7 @@ import { domainMigrations } from './domain-migrations.ts';
 import { migrate } from './migrator.ts';
 import { fromPgText, pgText } from './sql-text.ts';
 import { WriteBehind } from './write-behind.ts';
-import { WriteUnits, type Frame } from './write-units.ts';
+import { WriteUnits, balanceKey, dropCleared, type Frame } from './write-units.ts';
 import { Where } from './filters.ts';
 import * as stmt from './statements.ts';
 import { credentialFromRow, type CredentialRow } from './statements.ts';
@@ -306,15 +306,20 @@ export class PgStore implements Store {
   }
 
   // ── balances and positions ────────────────────────────────────────────────────────────────────────────
+  /** Held, latest state only, until its batch commits (write-units.ts). */
   upsertBalance(b: Balance): void {
-    this.write(stmt.upsertBalanceSql(b));
+    this.inTransaction((frame) => frame.balances.set(balanceKey(b.tradingAccountId, b.asset), b));
   }
   loadBalances(): Promise<Balance[]> {
     return this.read.bodies('load-balances', 'SELECT body FROM balances ORDER BY trading_account_id, asset');
   }
   replaceBalances(tradingAccountId: string, balances: Balance[]): void {
     this.transaction(() => {
-      this.write(stmt.deleteBalancesSql(tradingAccountId));
+      this.inTransaction((frame) => {
+        dropCleared(frame.balances, new Set([tradingAccountId]));
+        frame.cleared.add(tradingAccountId);
+        frame.ops.push(stmt.deleteBalancesSql(tradingAccountId));
+      });
       for (const b of balances) this.upsertBalance(b);
     });
   }

@@ -5,6 +5,9 @@
  * `BEGIN; <claim>; <units…>; COMMIT` on the writer's own connection — one round trip, whatever its size. Whatever
  * queues while a batch commits forms the next one, so the batch grows with the load (group commit).
  *
+ * A batch also carries the balances its units changed, latest state per account and asset (write-units.ts), written
+ * after its units, in the same transaction.
+ *
  * Promises:
  * - **Durable before acknowledged.** `afterCommit` callbacks run, in order, only after the COMMIT of every unit
  *   queued before them; `settled()` (what reads wait on) resolves at the same point, so a read sees every write
@@ -25,9 +28,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Logger } from '@cadenza/domain';
+import type { Balance, Logger } from '@cadenza/domain';
 import { isTransient, storeUnavailable, type Availability } from './connection.ts';
 import { sql } from './sql-text.ts';
+import { upsertBalanceSql } from './statements.ts';
+import { dropCleared } from './write-units.ts';
 
 export interface WriteBehindOptions {
   client: pg.ClientConfig;
@@ -45,9 +50,21 @@ export interface WriteBehindOptions {
 
 class Batch {
   units: string[] = [];
+  /** Units queued in it (one that only changed balances has no text in `units`). */
+  unitCount = 0;
   bytes = 0;
+  /** Balances changed by the units, latest state: written once each, after the units. */
+  readonly balances = new Map<string, Balance>();
   readonly callbacks: Array<() => void> = [];
   constructor(readonly seq: number) {}
+
+  /** The units, and the held balances' upserts as the last one. */
+  statements(): string[] {
+    if (this.balances.size === 0) return this.units;
+    let upserts = '';
+    for (const b of this.balances.values()) upserts += upsertBalanceSql(b);
+    return [...this.units, upserts];
+  }
 }
 
 interface Waiter {
@@ -92,17 +109,23 @@ export class WriteBehind {
     return this.held;
   }
 
-  /** Queues one unit (statements ending in `;`). Throws once the committer has stopped. */
-  enqueue(unit: string): void {
+  /**
+   * Queues one unit (statements ending in `;`, or '' when it only changed balances) with the balances it changed and
+   * the accounts whose balances it deleted first (`cleared`). Throws once the committer has stopped.
+   */
+  enqueue(unit: string, balances?: ReadonlyMap<string, Balance>, cleared?: ReadonlySet<string>): void {
     if (this.fatal) throw storeUnavailable(this.fatal);
     if (this.held >= this.maxHeld) {
       this.stop(new Error(`PostgreSQL has not answered while ${this.held} writes wait for it; stopping rather than holding more in memory`));
       throw storeUnavailable(this.fatal);
     }
     let b = this.pending[this.pending.length - 1];
-    if (!b || b.units.length >= this.maxBatch || b.bytes >= MAX_BATCH_BYTES) this.pending.push((b = new Batch(++this.seq)));
-    b.units.push(unit);
+    if (!b || b.unitCount >= this.maxBatch || b.bytes >= MAX_BATCH_BYTES) this.pending.push((b = new Batch(++this.seq)));
+    if (unit) b.units.push(unit);
+    b.unitCount++;
     b.bytes += unit.length;
+    if (cleared) dropCleared(b.balances, cleared);
+    if (balances) for (const [k, v] of balances) b.balances.set(k, v);
     this.held++;
     this.schedule();
   }
@@ -185,7 +208,7 @@ export class WriteBehind {
         this.stop(new Error(`PostgreSQL refused ${refused.length} write(s) already applied in memory (first: ${(first.err as Error).message}); the process must restart to reload its state`, { cause: first.err }));
         return;
       }
-      this.held -= batch.units.length;
+      this.held -= batch.unitCount;
       const ready = this.waiters.filter((w) => w.seq <= batch.seq);
       this.waiters = this.waiters.filter((w) => w.seq > batch.seq);
       for (const w of ready) w.resolve();
@@ -209,7 +232,7 @@ export class WriteBehind {
       try {
         client = await this.writer();
         try {
-          await client.query(`BEGIN;${claim}${batch.units.join('')}COMMIT;`);
+          await client.query(`BEGIN;${claim}${batch.statements().join('')}COMMIT;`);
         } catch (err) {
           if (isTransient(err)) throw err;
           await client.query('ROLLBACK');
@@ -243,9 +266,10 @@ export class WriteBehind {
       }
       throw err;
     }
-    for (let i = 0; i < batch.units.length; i++) {
+    const units = batch.statements();
+    for (let i = 0; i < units.length; i++) {
       try {
-        await client.query(`SAVEPOINT unit;${batch.units[i]}RELEASE SAVEPOINT unit;`);
+        await client.query(`SAVEPOINT unit;${units[i]}RELEASE SAVEPOINT unit;`);
       } catch (err) {
         if (isTransient(err)) throw err;
         await client.query('ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit;');

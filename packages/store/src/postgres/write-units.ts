@@ -4,8 +4,13 @@
  * (write-behind.ts). Inside it, an order's writes are held and written once, in their latest state, when the outermost
  * call ends; a nested call that throws discards its own writes (and undoes its memory keys) only. `afterCommit`
  * callbacks registered while a transaction runs wait for its unit.
+ *
+ * Balances are held longer, as the SQLite store holds them: a unit hands its balances' latest states to its batch,
+ * which writes each once, at its end (every submit locks its account's balance: a batch of orders from a few accounts
+ * writes a few upserts, not one per order). Replacing an account's balances (a DELETE, then upserts) drops what was
+ * held for that account before it.
  */
-import type { Order } from '@cadenza/domain';
+import type { Balance, Order } from '@cadenza/domain';
 import { insertOrderSql, updateOrderSql } from './statements.ts';
 import type { WriteBehind } from './write-behind.ts';
 
@@ -13,8 +18,21 @@ export interface Frame {
   ops: string[];
   /** Orders written in this frame: latest state, and whether the frame (or a child) inserted it. */
   orders: Map<string, { insert: boolean; order: Order }>;
+  /** Balances written in this frame, latest state (key: balanceKey). */
+  balances: Map<string, Balance>;
+  /** Accounts whose balances this frame deleted (replaceBalances): what was held for them before is void. */
+  cleared: Set<string>;
   /** Memory keys this frame added (order keys, fill keys), removed again if it throws. */
   keys: Array<() => void>;
+}
+
+/** One held balance per account and asset. */
+export const balanceKey = (tradingAccountId: string, asset: string) => `${tradingAccountId}\u0000${asset}`;
+
+/** Drops from `held` the balances of the `cleared` accounts. */
+export function dropCleared(held: Map<string, Balance>, cleared: ReadonlySet<string>): void {
+  if (cleared.size === 0) return;
+  for (const [k, b] of held) if (cleared.has(b.tradingAccountId)) held.delete(k);
 }
 
 export class WriteUnits {
@@ -26,7 +44,7 @@ export class WriteUnits {
 
   /** Nested calls join the outer one; a nested call that throws discards its own writes and rethrows. */
   transaction<T>(fn: () => T): T {
-    const frame: Frame = { ops: [], orders: new Map(), keys: [] };
+    const frame: Frame = { ops: [], orders: new Map(), balances: new Map(), cleared: new Set(), keys: [] };
     this.frames.push(frame);
     let out: T;
     try {
@@ -43,6 +61,9 @@ export class WriteUnits {
       parent.ops.push(...frame.ops);
       parent.keys.push(...frame.keys);
       for (const [id, w] of frame.orders) parent.orders.set(id, { insert: w.insert || (parent.orders.get(id)?.insert ?? false), order: w.order });
+      dropCleared(parent.balances, frame.cleared);
+      for (const a of frame.cleared) parent.cleared.add(a);
+      for (const [k, b] of frame.balances) parent.balances.set(k, b);
       return out;
     }
     try {
@@ -56,7 +77,7 @@ export class WriteUnits {
   private enqueue(frame: Frame): void {
     let unit = frame.ops.join('');
     for (const { insert, order } of frame.orders.values()) unit += insert ? insertOrderSql(order) : updateOrderSql(order);
-    if (unit) this.wb.enqueue(unit);
+    if (unit || frame.balances.size || frame.cleared.size) this.wb.enqueue(unit, frame.balances, frame.cleared);
   }
 
   private releaseDeferred(): void {
