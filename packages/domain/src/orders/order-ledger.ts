@@ -72,10 +72,12 @@ export class OrderLedger {
       if (e.externalOrderId !== undefined && e.externalOrderId !== order.externalOrderId) fields.externalOrderId = e.externalOrderId;
       if (e.externalOrderListId !== undefined && e.externalOrderListId !== order.externalOrderListId) fields.externalOrderListId = e.externalOrderListId;
       switch (e.type) {
-        case 'accepted':
-          if (transition(order.status, 'ACCEPT').ok) this.step(order, 'ACCEPT', fields);
+        case 'accepted': {
+          const t = transition(order.status, 'ACCEPT');
+          if (t.ok) this.write({ ...order, ...fields, status: t.status, updatedAt: this.ctx.clock.now() }, []);
           else if (fields.externalOrderId !== undefined || fields.externalOrderListId !== undefined) this.write({ ...order, ...fields, updatedAt: this.ctx.clock.now() }, []);
           return;
+        }
         case 'filled':
           this.fill(order, e, fields);
           return;
@@ -190,7 +192,7 @@ export class OrderLedger {
     this.ctx.publish.toAccount(
       tradingAccountId,
       'event.portfolio.updated',
-      toRpcPortfolio({ tradingAccountId, balances, positions, updateMode: 'DELTA', updatedAt: this.ctx.clock.now(), prices: this.deps.marks?.(positions) }),
+      toRpcPortfolio({ tradingAccountId, balances, positions, updateMode: 'DELTA', updatedAt: this.ctx.clock.now(), prices: positions.length > 0 ? this.deps.marks?.(positions) : undefined }),
     );
   }
 }

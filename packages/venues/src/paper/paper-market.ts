@@ -5,7 +5,9 @@
  *
  * Every engine call goes through `#apply`, so fills between a user and a simulated participant are reported the same
  * whichever side initiated them. Market data is flushed after each outside command (a user order, a cancel, a
- * simulation step): trades as they happen, then one book-changed notice, the changed klines and a ticker.
+ * simulation step): trades as they happen, then one book-changed notice, the changed klines and a ticker — after a
+ * user's command only when what a ticker shows moved (a trade, or the best bid or ask: an order resting behind them
+ * changes none of it); after a simulation step whenever anything changed, so its 24 h figures follow the clock.
  * A perpetual also reports its mark price and funding settlements after each simulation step (perpetual-feed.ts),
  * and charges both sides' fees in its settle asset.
  */
@@ -64,6 +66,8 @@ export class PaperMarket implements SimulatedExchange {
   readonly #tradeIdBase: number;
   #bookDirty = false;
   #traded = false;
+  /** The best bid and ask (ticks, lots; -1 for none) the last ticker showed. */
+  readonly #top = [-1, -1, -1, -1];
   readonly #bars = new Map<string, BarChange>();
 
   constructor(ctx: VenueContext, config: PaperInstrumentConfig, rng: SeededRandom, options: PaperMarketOptions, now: number) {
@@ -108,7 +112,7 @@ export class PaperMarket implements SimulatedExchange {
     this.#apply(this.engine.advanceTime(now));
     this.simulator.step(now);
     for (const change of this.data.roll(now)) this.#barChanged(change);
-    this.#flush();
+    this.#flush(true);
     if (this.perpetual) this.#reportPerpetual(now);
   }
 
@@ -126,9 +130,8 @@ export class PaperMarket implements SimulatedExchange {
 
   submitUser(order: VenueOrder, owner: number, now: number): void {
     this.#now = now;
-    const base = { tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, timestamp: now };
     if (this.#byTradeOrderId.has(order.tradeOrderId)) {
-      this.#emit({ ...base, type: 'rejected', reason: `order ${order.tradeOrderId} is already open on ${this.spec.venue}` });
+      this.#emit({ type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason: `order ${order.tradeOrderId} is already open on ${this.spec.venue}`, timestamp: now });
       return;
     }
     const id = this.#ctx.nextOrderId();
@@ -138,13 +141,13 @@ export class PaperMarket implements SimulatedExchange {
       last: this.engine.lastTradeTicks,
     });
     if (!translated.ok) {
-      this.#emit({ ...base, type: 'rejected', reason: translated.reason });
+      this.#emit({ type: 'rejected', tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId, reason: translated.reason, timestamp: now });
       return;
     }
     this.#users.set(id, { tradeOrderId: order.tradeOrderId, tradingAccountId: order.tradingAccountId });
     this.#byTradeOrderId.set(order.tradeOrderId, id);
     this.#apply(this.engine.submit(translated.order, now));
-    this.#flush();
+    this.#flush(false);
   }
 
   /** Cancels a user order of `tradingAccountId`; false when no such order is open here (unknown, filled, closed). */
@@ -153,7 +156,7 @@ export class PaperMarket implements SimulatedExchange {
     const id = this.#byTradeOrderId.get(tradeOrderId) ?? (externalOrderId !== undefined ? Number(externalOrderId) : NaN);
     if (this.#users.get(id)?.tradingAccountId !== tradingAccountId) return false;
     const events = this.#apply(this.engine.cancel(id, now, 'cancelled by user'));
-    this.#flush();
+    this.#flush(false);
     return events.some((e) => (e.type === 'cancelled' || e.type === 'expired') && e.id === id);
   }
 
@@ -176,7 +179,7 @@ export class PaperMarket implements SimulatedExchange {
     if (!r.ok) return r.reason;
     this.#apply(r.events);
     this.#bookDirty = true;
-    this.#flush();
+    this.#flush(false);
     return undefined;
   }
 
@@ -301,21 +304,43 @@ export class PaperMarket implements SimulatedExchange {
     } else this.#bars.set(change.interval, change);
   }
 
-  #flush(): void {
+  /** `always`: a ticker whenever anything changed (a simulation step); else only when what it shows moved. */
+  #flush(always: boolean): void {
     const market = this.#ctx.deps.market;
     const now = this.#now;
-    for (const change of this.#bars.values()) {
-      const k = this.data.klineUpdate(change, now);
-      this.#safely('market', () => market.onKline(k));
+    if (this.#bars.size > 0) {
+      for (const change of this.#bars.values()) {
+        const k = this.data.klineUpdate(change, now);
+        this.#safely('market', () => market.onKline(k));
+      }
+      this.#bars.clear();
     }
-    this.#bars.clear();
     if (this.#bookDirty || this.#traded) {
       if (this.#bookDirty) this.#safely('market', () => market.onBookChanged(this.spec.venue, this.spec.symbol));
-      const ticker = this.data.ticker(this.engine.book, now);
-      this.#safely('market', () => market.onTicker(ticker));
+      if (this.#topMoved() || always || this.#traded) {
+        const ticker = this.data.ticker(this.engine.book, now);
+        this.#safely('market', () => market.onTicker(ticker));
+      }
     }
     this.#bookDirty = false;
     this.#traded = false;
+  }
+
+  /** Whether the best bid or ask differs from what the last look saw (and remembers what it sees now). */
+  #topMoved(): boolean {
+    const bid = this.engine.book.bids.best();
+    const ask = this.engine.book.asks.best();
+    const t = this.#top;
+    const now0 = bid ? bid.priceTicks : -1;
+    const now1 = bid ? bid.lots : -1;
+    const now2 = ask ? ask.priceTicks : -1;
+    const now3 = ask ? ask.lots : -1;
+    if (t[0] === now0 && t[1] === now1 && t[2] === now2 && t[3] === now3) return false;
+    t[0] = now0;
+    t[1] = now1;
+    t[2] = now2;
+    t[3] = now3;
+    return true;
   }
 
   /** Feeds a synthetic past into the klines and 24 h statistics (no notifications, no engine orders). */
