@@ -3,15 +3,17 @@
  * ephemeral ports never run out) with a lean client. Against the gateway and Centrifugo it speaks the client
  * protocol in JSON (connect with a token + subscribe in one frame, pongs) and reads every line of a frame (a server
  * may put several pushes in one); against the bare `ws` server every message is one delivery.
- * Argv: mode ('protocol' | 'bare'), port, token secret (HS256, as both servers check it).
- * Messages: {cmd:'open', count} → {ready, setupMs} when `count` more connections are subscribed;
+ * Argv: mode ('protocol' | 'bare'), port, token algorithm ('HS256' | 'ES256'), the HMAC secret or the P-256 private key
+ * (PEM) the tokens are signed with.
+ * Messages: {cmd:'open', count} → {signed} when the tokens are signed, {ready, setupMs} when `count` more connections are subscribed (their tokens are
+ * signed before the clock starts: the instrument's signing is no part of either server's setup);
  * {cmd:'expect', count, mode:'throughput'|'latency'} → {armed}, later {received, elapsedMs, p50, p99}.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LeanConnection } from './lean-ws-client.ts';
 
-const [wire, portArg, secret] = process.argv.slice(2) as ['protocol' | 'bare', string, string];
+const [wire, portArg, alg, key] = process.argv.slice(2) as ['protocol' | 'bare', string, 'HS256' | 'ES256', string];
 const port = Number(portArg);
 let opened = 0;
 const now = () => performance.timeOrigin + performance.now();
@@ -30,12 +32,21 @@ const T_KEY = Buffer.from('"t":');
 const SUBSCRIBED = Buffer.from('"id":2,"subscribe"');
 const LF = 0x0a;
 
-/** A connection token both servers accept: HS256, a UUID subject, the audience and role Cadenza's verifier wants. */
+const privateKey = alg === 'ES256' ? createPrivateKey(key) : undefined;
+
+/**
+ * A connection token both servers accept: a UUID subject, the audience and role Cadenza's verifier wants; HS256 with
+ * the shared secret, or ES256 (what Cadenza's sign-in issues) with `kid` 'bench'.
+ */
 function token(): string {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const iat = Math.floor(Date.now() / 1000);
-  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: randomUUID(), aud: 'authenticated', role: 'authenticated', iat, exp: iat + 3600 })}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+  const header = alg === 'ES256' ? { alg, typ: 'JWT', kid: 'bench' } : { alg, typ: 'JWT' };
+  const body = `${b64(header)}.${b64({ sub: randomUUID(), aud: 'authenticated', role: 'authenticated', iat, exp: iat + 3600 })}`;
+  const signature = privateKey
+    ? sign('sha256', Buffer.from(body), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')
+    : createHmac('sha256', key).update(body).digest('base64url');
+  return `${body}.${signature}`;
 }
 
 /** Reads a publication's send time (`"t":<ms>`) without parsing the message. */
@@ -75,7 +86,7 @@ const handlers = {
   },
 };
 
-function open(i: number): Promise<void> {
+function open(i: number, token: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const conn = new LeanConnection('127.0.0.1', port, '/connection/websocket', `127.0.0.${2 + (i % 8)}`, handlers, (err) => {
       if (err) return reject(err);
@@ -84,18 +95,24 @@ function open(i: number): Promise<void> {
         subscribedWaiters.delete(conn);
         resolve();
       });
-      conn.sendText(`{"id":1,"connect":{"token":"${token()}","name":"bench"}}\n{"id":2,"subscribe":{"channel":"bench:fanout"}}`);
+      conn.sendText(`{"id":1,"connect":{"token":"${token}","name":"bench"}}\n{"id":2,"subscribe":{"channel":"bench:fanout"}}`);
     });
   });
 }
 
 /** Opens `count` more connections, 200 at a time. */
 async function openMore(count: number): Promise<void> {
+  const tokens = wire === 'bare' ? [] : Array.from({ length: count }, token);
+  send({ signed: true });
   const started = now();
   const end = opened + count;
+  const first = opened;
   await Promise.all(
     Array.from({ length: Math.min(200, count) }, async () => {
-      while (opened < end) await open(opened++);
+      while (opened < end) {
+        const i = opened++;
+        await open(i, tokens[i - first] ?? '');
+      }
     }),
   );
   send({ ready: true, setupMs: now() - started });

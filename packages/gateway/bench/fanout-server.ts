@@ -3,19 +3,21 @@
  * @cadenza/auth's verifier as the Cadenza server checks them) or a bare `ws` broadcast server. Both take
  * publications on Centrifugo's HTTP API path (`POST /api/publish` with `{channel, data}`), so one publisher drives
  * them and a real Centrifugo alike.
- * Argv: kind ('gateway' | 'bare'), token secret. IPC: {cmd:'rss'} → {rss} (after GC); {cmd:'prof-start'} → {profiling};
+ * Argv: kind ('gateway' | 'bare'), token algorithm ('HS256' | 'ES256'), the HMAC secret or the P-256 public key (PEM). IPC: {cmd:'rss'} → {rss} (after GC); {cmd:'prof-start'} → {profiling};
  * {cmd:'prof-stop', file} → {profiled} (a CPU profile written to `file`); {cmd:'exit'}; {port} when listening.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
+import { createPublicKey, webcrypto } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { builtInKeyResolver, createVerifier } from '@cadenza/auth';
 import { Disconnect, GatewayNode, ProtocolError } from '../src/index.ts';
 
 const kind = process.argv[2] as 'gateway' | 'bare';
-const secret = process.argv[3]!;
+const alg = process.argv[3] as 'HS256' | 'ES256';
+const key = process.argv[4]!;
 const send = (m: unknown) => process.send!(m);
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -39,9 +41,11 @@ async function onPublish(req: IncomingMessage, res: ServerResponse): Promise<voi
 }
 
 if (kind === 'gateway') {
-  // The check the Cadenza server makes on connect (signature, exp, aud, role, sub), with the HS256 secret the
-  // bench shares with Centrifugo.
-  const verifier = createVerifier({ ...builtInKeyResolver({ secret }), issuer: undefined, now: Date.now });
+  // The check the Cadenza server makes on connect (signature, exp, aud, role, sub), with the HS256 secret or the
+  // ES256 public key the bench gives Centrifugo too (ES256 as a key of the built-in key ring, `kid` 'bench').
+  const publicKey = alg === 'ES256' ? await webcrypto.subtle.importKey('spki', createPublicKey(key).export({ type: 'spki', format: 'der' }), { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']) : undefined;
+  const keys = publicKey ? builtInKeyResolver({ verificationKey: (kid) => (kid === 'bench' ? publicKey : undefined) }) : builtInKeyResolver({ secret: key });
+  const verifier = createVerifier({ ...keys, issuer: undefined, now: Date.now });
   const node = new GatewayNode({
     handlers: {
       async onConnect(e) {

@@ -5,9 +5,10 @@
  * For each size (default 1,000, 5,000 and 10,000 subscribers of one channel) and each server, a separate load
  * process opens the connections (the same lean client for all: JSON protocol with an HS256 token for the gateway and
  * Centrifugo), and this process publishes over the same HTTP path to every server (`POST /api/publish`). Measured:
- * - connection setup: the time to open, connect and subscribe all N connections (200 at a time, in two halves), and
- *   the server's CPU time per connection meanwhile (all its threads: a fairer figure than the time on a shared
- *   machine, where a multi-threaded server gets more of the cores than a single-threaded one);
+ * - connection setup: the time to open, connect and subscribe all N connections (200 at a time, in two halves, the
+ *   tokens signed beforehand), the server's CPU time per connection meanwhile (all its threads: a fairer figure than
+ *   the time on a shared machine, where a multi-threaded server gets more of the cores than a single-threaded one),
+ *   and the load process's (the same client for both: a higher figure means the server made it wait or retry);
  * - memory per connection: the server's RSS growth over the second half of the connections, / N/2 — what one more
  *   connection costs, without what a server allocates once (a JIT's code, pools, heap headroom);
  * every server first takes BENCH_WARMUP (1,000) connections that come and go, so setup is measured warm;
@@ -15,7 +16,8 @@
  *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
  * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
  *   subscribers, 5/s at 10,000) for `BENCH_SECONDS` (4): publish → receive latency p50/p99 over every delivery.
- * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo, BENCH_SETUP_ONLY=1 (connection setup and memory
+ * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo, BENCH_TOKEN=ES256 (connection tokens signed with
+ * a P-256 key both servers verify — what Cadenza's sign-in issues — instead of HS256 with a shared secret), BENCH_SETUP_ONLY=1 (connection setup and memory
  * only: seconds), BENCH_PROF=dir (CPU profiles of the Node servers; with BENCH_PROF_PHASE=setup only of the measured
  * connection setup, one profile per half), BENCH_SERVER_ARGS='--perf-basic-prof' (more node flags for the Node servers).
  * Needs `ulimit -n` above the largest size (checked).
@@ -23,7 +25,7 @@
 import { fork, execSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -42,6 +44,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const SETUP_ONLY = process.env.BENCH_SETUP_ONLY === '1';
 const PROF_DIR = process.env.BENCH_PROF;
 const PROF_SETUP = PROF_DIR !== undefined && process.env.BENCH_PROF_PHASE === 'setup';
+const TOKEN_ALG = (process.env.BENCH_TOKEN ?? 'HS256').toUpperCase();
+if (TOKEN_ALG !== 'HS256' && TOKEN_ALG !== 'ES256') throw new Error(`BENCH_TOKEN: HS256 or ES256, not ${TOKEN_ALG}`);
 const CHANNEL = 'bench:fanout';
 const PAD = 'x'.repeat(64); // a payload of about 100 bytes, like a ticker update
 const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -53,6 +57,7 @@ interface Row {
   setupMs: number;
   setupCpuUsPerConn: number;
   setupSysUsPerConn: number;
+  loadCpuUsPerConn: number;
   deliveriesPerSec: number;
   syscwPerDelivery: number;
   cpuUsPerDelivery: number;
@@ -116,15 +121,31 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(kind: Kind, secret: string): Promise<Server> {
+/** What the connection tokens are signed with (given to the load process) and checked with (given to the servers). */
+interface TokenKeys {
+  signing: string;
+  verifying: string;
+}
+
+function tokenKeys(): TokenKeys {
+  if (TOKEN_ALG === 'HS256') {
+    const secret = randomBytes(32).toString('hex');
+    return { signing: secret, verifying: secret };
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { signing: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), verifying: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+async function startServer(kind: Kind, keys: TokenKeys): Promise<Server> {
   if (kind === 'centrifugo') {
+    const token = TOKEN_ALG === 'HS256' ? { hmac_secret_key: keys.verifying } : { ecdsa_public_key: keys.verifying };
     const cf: TestCentrifugo = await startCentrifugo({
       namespaces: [{ name: 'bench', history_size: 100, history_ttl: '300s', force_recovery: true, allow_subscribe_for_client: true }],
-      config: { client: { token: { hmac_secret_key: secret }, allowed_origins: ['*'] } },
+      config: { client: { token, allowed_origins: ['*'] } },
     });
     return { port: cf.port, pid: cf.pid, apiKey: cf.apiKey, rss: async () => rssOf(cf.pid), stop: () => cf.stop() };
   }
-  const p = child('./fanout-server.ts', [kind, secret], true);
+  const p = child('./fanout-server.ts', [kind, TOKEN_ALG, keys.verifying], true);
   const { port } = await ask<{ port: number }>(p, undefined, 'port');
   return {
     port,
@@ -199,25 +220,31 @@ class Publisher {
 }
 
 async function runCase(kind: Kind, n: number): Promise<Row> {
-  const secret = randomBytes(32).toString('hex');
-  const server = await startServer(kind, secret);
+  const keys = tokenKeys();
+  const server = await startServer(kind, keys);
   const wire = kind === 'bare' ? 'bare' : 'protocol';
   const publisher = new Publisher(server.port, server.apiKey, Math.max(CONCURRENCY, 1));
   let load: ChildProcess | undefined;
   try {
-    const warm = child('./fanout-load.ts', [wire, String(server.port), secret]);
+    const loadArgs = [wire, String(server.port), TOKEN_ALG, keys.signing];
+    const warm = child('./fanout-load.ts', loadArgs);
     await ask(warm, { cmd: 'open', count: WARMUP }, 'ready');
     warm.kill();
-    load = child('./fanout-load.ts', [wire, String(server.port), secret]);
+    load = child('./fanout-load.ts', loadArgs);
     let setupMs = 0;
     let setupCpu = 0;
     let setupSys = 0;
+    let loadCpu = 0;
     const half = async (count: number, part: number): Promise<number> => {
       await new Promise((r) => setTimeout(r, 500)); // GC helper threads and closing sockets settle first
       if (PROF_SETUP) await server.profile?.();
       const c0 = cpuTimes(server.pid);
-      setupMs += (await ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready')).setupMs;
+      let l0 = 0;
+      const opened = ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready');
+      await ask(load!, undefined, 'signed').then(() => (l0 = cpuSeconds(load!.pid!)));
+      setupMs += (await opened).setupMs;
       const c1 = cpuTimes(server.pid);
+      loadCpu += cpuSeconds(load!.pid!) - l0;
       setupCpu += c1.cpu - c0.cpu;
       setupSys += c1.sys - c0.sys;
       if (PROF_SETUP) await server.profile?.(`${PROF_DIR}/setup-${kind}-${n}-${part}.cpuprofile`);
@@ -226,7 +253,7 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     await half(Math.floor(n / 2), 1);
     const before = await server.rss();
     const after = await half(n - Math.floor(n / 2), 2);
-    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
+    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, loadCpuUsPerConn: (loadCpu * 1e6) / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
     if (SETUP_ONLY) return { ...setup, deliveriesPerSec: NaN, syscwPerDelivery: NaN, cpuUsPerDelivery: NaN, p50: NaN, p99: NaN, rate: 0, delivered: 0, expected: 0 };
 
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
@@ -283,16 +310,16 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `\nFan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s, load average ${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}; ` +
+    `\nFan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s, load average ${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}; ${TOKEN_ALG} tokens; ` +
       `burst ${fmt(BURST_DELIVERIES)} deliveries with ${CONCURRENCY} publishes in flight; sustained ${fmt(OFFERED)} deliveries/s offered for ${SECONDS} s)\n`,
   );
-  console.log('| server | subscribers | setup ms | setup server CPU µs / conn (sys) | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| server | subscribers | setup ms | setup server CPU µs / conn (sys) | load client CPU µs / conn | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const cf = rows.find((b) => b.kind === 'centrifugo' && b.n === r.n);
     const name = r.kind === 'bare' ? 'bare ws (floor)' : r.kind === 'centrifugo' ? 'Centrifugo v6.9.1' : 'gateway';
     console.log(
-      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}) | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
+      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}) | ${fmt(r.loadCpuUsPerConn)} | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
     );
   }
   const targets: string[] = [];
