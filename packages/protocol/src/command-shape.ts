@@ -120,6 +120,31 @@ function readShape(
   return out;
 }
 
+/** One method's request reader, made once: its fields in order, and the strings that default to ''. */
+interface MethodReader {
+  method: (typeof COMMAND_METHODS)[number];
+  /** Wire order (proto field number): when a command names several methods, the first in this order wins. */
+  rank: number;
+  fields: ReadonlyArray<readonly [string, FieldKind]>;
+  stringDefaults: readonly string[];
+}
+
+const READERS = new Map<string, MethodReader>(
+  COMMAND_METHODS.map((method, rank) => [method, { method, rank, fields: Object.entries(SHAPES[method]), stringDefaults: STRING_DEFAULTS[method] ?? [] }]),
+);
+
+/** A request body as `readShape` reads it, without the defaults object and its copy (this runs for every command). */
+function readRequest(r: MethodReader, req: Record<string, unknown>, payload: PayloadReader): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of r.stringDefaults) out[f] = '';
+  for (const [key, kind] of r.fields) {
+    const v = req[key];
+    if (v === undefined || v === null) continue;
+    out[key] = readField(kind, v, `${r.method}.${key}`, payload);
+  }
+  return out;
+}
+
 /**
  * Normalises one command object. A command with no request field is an empty command (`empty: true` when the
  * object had no meaningful field at all — the pong) or an unknown request.
@@ -132,14 +157,19 @@ export function shapeCommand(raw: unknown, payload: PayloadReader = identity): C
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) bad('id must be a uint32');
     id = v;
   }
-  for (const method of COMMAND_METHODS) {
+  // The command's own keys (an id and one request, as clients send them), not every method name.
+  let found: MethodReader | undefined;
+  for (const key in raw) {
+    const r = READERS.get(key);
+    if (r === undefined || (found !== undefined && found.rank < r.rank)) continue;
+    const req = raw[key];
+    if (req !== undefined && req !== null) found = r;
+  }
+  if (found !== undefined) {
+    const method = found.method;
     const req = raw[method];
-    if (req === undefined || req === null) continue;
     if (!isObject(req)) bad(`${method} must be an object`);
-    const defaults: Record<string, unknown> = {};
-    for (const f of STRING_DEFAULTS[method] ?? []) defaults[f] = '';
-    const body = readShape(req, SHAPES[method], method, payload, defaults);
-    return { id, method, [method]: body } as unknown as Command;
+    return { id, method, [method]: readRequest(found, req, payload) } as unknown as Command;
   }
   let empty = id === 0;
   if (empty) {

@@ -18,6 +18,14 @@ test('payloads stay JSON values; missing required strings default to empty', () 
   assert.deepEqual(pub, { id: 4, method: 'publish', publish: { channel: '' } });
 });
 
+test('a command naming several requests is read as the first in wire order, whatever the key order; a null one is absent', () => {
+  const [a, b, c] = decodeJsonCommands('{"rpc":{"method":"m"},"id":5,"connect":{"name":"n"}}\n{"id":6,"publish":null,"presence":{"channel":"p"}}\n{"id":7,"rpc":"x","ping":{}}');
+  assert.deepEqual(a, { id: 5, method: 'connect', connect: { name: 'n' } });
+  assert.deepEqual(b, { id: 6, method: 'presence', presence: { channel: 'p' } });
+  assert.deepEqual(c, { id: 7, method: 'ping', ping: {} });
+  assert.throws(() => decodeJsonCommands('{"id":8,"rpc":{"method":"m"},"connect":"x"}'), FrameError, 'connect comes first and is not an object');
+});
+
 test('malformed frames are FrameErrors: invalid JSON, non-objects, wrong field types, bad ids, empty frames', () => {
   for (const bad of ['{', '[]', '"x"', '{"id":-1,"ping":{}}', '{"id":1.5,"ping":{}}', '{"id":1,"subscribe":{"channel":5}}', '{"id":1,"subscribe":"x"}', '{"id":1,"history":{"channel":"a","since":{"offset":-2}}}', '', '\n \n', '{"id":1,"connect":{"headers":{"a":1}}}']) {
     assert.throws(() => decodeJsonCommands(bad), FrameError, bad);

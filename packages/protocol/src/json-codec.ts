@@ -48,6 +48,8 @@ function holdsRawJson(value: object): boolean {
 /** Decodes every command of one JSON frame. */
 export function decodeJsonCommands(frame: Buffer | string): Command[] {
   const text = typeof frame === 'string' ? frame : frame.toString('utf8');
+  // One command per frame (an RPC, a publish): parsed whole, without looking for lines.
+  if (text.indexOf('\n') === -1 && text.charCodeAt(0) === 0x7b) return [shapeCommand(parseLine(text))];
   const out: Command[] = [];
   let start = 0;
   while (start <= text.length) {
@@ -56,16 +58,18 @@ export function decodeJsonCommands(frame: Buffer | string): Command[] {
     const line = text.slice(start, end);
     start = end + 1;
     if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      throw new FrameError('bad request: invalid JSON');
-    }
-    out.push(shapeCommand(parsed));
+    out.push(shapeCommand(parseLine(line)));
   }
   if (out.length === 0) throw new FrameError('bad request: empty frame');
   return out;
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new FrameError('bad request: invalid JSON');
+  }
 }
 
 /** Encodes replies into one text frame. */

@@ -2,9 +2,13 @@
  * @module http/metrics
  * `GET /metrics` in the Prometheus text format: process metrics, the gauges and counters the composition root
  * registers (read when scraped), and RPC call counts and latencies by method.
+ *
+ * The RPC series are counted in place — a call adds to a few slots of its method's tally — and turned into
+ * prom-client's counter and histogram series only when scraped: prom-client's own `inc`/`observe` (label hashing,
+ * validation, an object per label set per call) cost more than the rest of the gateway's work on a trivial RPC.
  */
 import { Hono } from 'hono';
-import { Registry, collectDefaultMetrics, Counter, Gauge, Histogram } from 'prom-client';
+import { Registry, collectDefaultMetrics, Counter, Gauge, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { RpcOutcomeLabel } from '../rpc/observed-dispatcher.ts';
 
 export interface MetricsSource {
@@ -53,22 +57,92 @@ export function metricsRoutes(sources: MetricsSource[], knownMethods: ReadonlySe
       new Gauge({ name: s.name, help: s.help, registers: [registry], collect() { this.set(s.read()); } });
     }
   }
-  const calls = new Counter({ name: 'cadenza_rpc_calls_total', help: 'RPC calls by method and outcome', labelNames: ['method', 'outcome'], registers: [registry] });
-  const duration = new Histogram({
-    name: 'cadenza_rpc_duration_seconds',
-    help: 'RPC handling time by method (from dispatch to the answer, durable writes included)',
-    labelNames: ['method'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
-    registers: [registry],
-  });
-  const rpc: RpcObserver = {
-    observe(method, outcome, seconds) {
-      const m = knownMethods.has(method) ? method : 'unknown';
-      calls.inc({ method: m, outcome });
-      duration.observe({ method: m }, seconds);
-    },
-  };
+  const tallies = new RpcTallies(knownMethods);
+  registry.registerMetric(tallies.callsMetric());
+  registry.registerMetric(tallies.durationMetric());
   const app = new Hono();
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
-  return { app, registry, rpc };
+  return { app, registry, rpc: tallies };
+}
+
+const OUTCOMES: readonly RpcOutcomeLabel[] = ['ok', 'refused', 'protocol_error', 'exception'];
+const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+
+/** One method's calls: by outcome (OUTCOMES order), and their durations per bucket (not cumulative), sum and count. */
+interface Tally {
+  outcomes: Float64Array;
+  buckets: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/** A metric the registry scrapes as it scrapes prom-client's own (`get()` → the series). */
+type ScrapedMetric = { name: string; help: string; type: 'counter' | 'histogram'; aggregator: 'sum'; get(): Promise<MetricObjectWithValues<MetricValue<string>>>; reset(): void };
+
+/**
+ * `cadenza_rpc_calls_total{method,outcome}` and `cadenza_rpc_duration_seconds{method}`, the same series prom-client's
+ * Counter and Histogram exported, tallied per call without allocating and formatted at scrape.
+ */
+class RpcTallies implements RpcObserver {
+  /** Insertion order = the order methods were first called in: the order prom-client listed their series. */
+  readonly #byMethod = new Map<string, Tally>();
+
+  constructor(readonly knownMethods: ReadonlySet<string>) {}
+
+  observe(method: string, outcome: RpcOutcomeLabel, seconds: number): void {
+    let t = this.#byMethod.get(method);
+    if (t === undefined) {
+      const label = this.knownMethods.has(method) ? method : 'unknown';
+      t = this.#byMethod.get(label);
+      if (t === undefined) this.#byMethod.set(label, (t = { outcomes: new Float64Array(OUTCOMES.length), buckets: new Float64Array(DURATION_BUCKETS.length), sum: 0, count: 0 }));
+    }
+    t.outcomes[outcome === 'ok' ? 0 : outcome === 'refused' ? 1 : outcome === 'protocol_error' ? 2 : 3]! += 1;
+    let b = 0;
+    while (b < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[b]!) b++;
+    if (b < DURATION_BUCKETS.length) t.buckets[b]! += 1;
+    t.sum += seconds;
+    t.count += 1;
+  }
+
+  #reset(): void {
+    this.#byMethod.clear();
+  }
+
+  callsMetric(): ScrapedMetric {
+    const metric = { name: 'cadenza_rpc_calls_total', help: 'RPC calls by method and outcome', type: 'counter' as const, aggregator: 'sum' as const };
+    return {
+      ...metric,
+      get: async () => {
+        const values: MetricValue<string>[] = [];
+        for (const [method, t] of this.#byMethod) {
+          for (let i = 0; i < OUTCOMES.length; i++) if (t.outcomes[i]! > 0) values.push({ labels: { method, outcome: OUTCOMES[i]! }, value: t.outcomes[i]! });
+        }
+        return { ...metric, values };
+      },
+      reset: () => this.#reset(),
+    };
+  }
+
+  durationMetric(): ScrapedMetric {
+    const name = 'cadenza_rpc_duration_seconds';
+    const metric = { name, help: 'RPC handling time by method (from dispatch to the answer, durable writes included)', type: 'histogram' as const, aggregator: 'sum' as const };
+    return {
+      ...metric,
+      get: async () => {
+        const values: Array<MetricValue<string> & { metricName: string }> = [];
+        for (const [method, t] of this.#byMethod) {
+          let cumulative = 0;
+          for (let b = 0; b < DURATION_BUCKETS.length; b++) {
+            cumulative += t.buckets[b]!;
+            values.push({ labels: { le: DURATION_BUCKETS[b]!, method }, value: cumulative, metricName: `${name}_bucket` });
+          }
+          values.push({ labels: { le: '+Inf', method }, value: t.count, metricName: `${name}_bucket` });
+          values.push({ labels: { method }, value: t.sum, metricName: `${name}_sum` });
+          values.push({ labels: { method }, value: t.count, metricName: `${name}_count` });
+        }
+        return { ...metric, values };
+      },
+      reset: () => this.#reset(),
+    };
+  }
 }
