@@ -89,7 +89,8 @@ class RpcTallies implements RpcObserver {
 
   constructor(readonly knownMethods: ReadonlySet<string>) {}
 
-  observe(method: string, outcome: RpcOutcomeLabel, seconds: number): void {
+  /** Bound: the composition root passes it on as a plain function. */
+  readonly observe = (method: string, outcome: RpcOutcomeLabel, seconds: number): void => {
     let t = this.#byMethod.get(method);
     if (t === undefined) {
       const label = this.knownMethods.has(method) ? method : 'unknown';
@@ -102,7 +103,7 @@ class RpcTallies implements RpcObserver {
     if (b < DURATION_BUCKETS.length) t.buckets[b]! += 1;
     t.sum += seconds;
     t.count += 1;
-  }
+  };
 
   #reset(): void {
     this.#byMethod.clear();
