@@ -29,7 +29,7 @@ export async function handleConnect(client: Connection, id: number, req: Connect
   const now = nowSeconds(client);
   // An expired token is always 109 on connect: the official clients then fetch a new one (110 would strand them).
   if (identity.expireAt && identity.expireAt <= now) throw ProtocolError.tokenExpired();
-  const channels = [...new Set(reply.channels ?? [])];
+  const channels = reply.channels === undefined || reply.channels.length === 0 ? [] : [...new Set(reply.channels)];
   if (channels.length > host.settings.limits.maxChannelsPerConnection) throw Disconnect.channelLimit();
 
   client.identify(identity);

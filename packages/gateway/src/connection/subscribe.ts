@@ -99,10 +99,25 @@ async function establish(
     if (grant.data !== undefined) result.data = RawJson.of(grant.data);
     if (ns.presence) await host.presence.add(channel, client.clientId, client.clientInfo(sub));
     checkOpen(client);
-    return { channel, result, commit: () => commit(client, channel, sub, upTo, result.epoch) };
+    return new EstablishedSubscription(client, channel, result, sub, upTo);
   } catch (err) {
     await endSubscription(client, channel, undefined, sub);
     throw err;
+  }
+}
+
+/** A subscription answered but not live yet (an object, not a closure: one is made for every subscribe). */
+class EstablishedSubscription implements Established {
+  constructor(
+    readonly client: Connection,
+    readonly channel: string,
+    readonly result: SubscribeResult,
+    readonly sub: Subscription,
+    readonly upTo: number | undefined,
+  ) {}
+
+  commit(): void {
+    commit(this.client, this.channel, this.sub, this.upTo, this.result.epoch);
   }
 }
 
