@@ -13,15 +13,17 @@
  * session must still exist (`revoked` otherwise), looked up through a short cache that logouts clear at once; in
  * external mode the same check can be asked of the project (`project-session-check.ts`).
  *
- * HS256 tokens, and ES256 tokens of the built-in key ring, are checked with fast-jwt (node:crypto, synchronous);
- * the others (a Supabase project's JWKS) with jose (WebCrypto). Every WebCrypto check is a job handed to libuv's
- * thread pool and back: HS256 cost about 70–110 µs of CPU a token that way against about 10 µs in place, ES256
- * about 215–230 against 90–130 (measured beside the fan-out bench) — the largest part of a WebSocket connect. The
- * rules above are the same on both paths: the time rules (`exp`, `nbf`, `iat`) are applied here as jose applies
- * them, so no token passes one path that the other refuses (`test/token-check-parity.test.ts`).
+ * HS256 tokens are checked in place with fast-jwt (node:crypto, synchronous: about 10 µs); ES256 tokens of the
+ * built-in key ring — what the built-in service issues — have their signature checked by node:crypto on libuv's
+ * thread pool (90–130 µs of CPU a token: checked in place, the largest part of a WebSocket connect, and the event
+ * loop stood still meanwhile; a reconnect storm of thousands of clients held up every publication) and their claims
+ * by jose's own claims-set rules on the event loop (a few µs); the others (a Supabase project's JWKS) go through
+ * jose whole (WebCrypto: its per-call overhead cost about 215–230 µs of CPU an ES256 token, measured beside the
+ * fan-out bench). The rules above are the same on every path: the time rules (`exp`, `nbf`, `iat`) are applied as
+ * jose applies them, so no token passes one path that another refuses (`test/token-check-parity.test.ts`).
  */
-import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
-import { KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, UnsecuredJWT, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { KeyObject, verify as verifySignature } from 'node:crypto';
 import { createVerifier as createSyncVerifier, TokenError as SyncTokenError } from 'fast-jwt';
 import { TokenError } from './errors.ts';
 import { boundedText } from './bounded-text.ts';
@@ -99,36 +101,43 @@ function objectClaim(v: unknown): Record<string, unknown> {
 export function createVerifier(options: VerifierOptions): TokenVerifier {
   const leeway = options.leewaySeconds ?? TOKEN_LEEWAY_SECONDS;
   const hs256 = options.hmacSecret === undefined ? undefined : inPlaceChecker(options.hmacSecret, 'HS256', options.issuer);
-  const es256 = options.es256Key === undefined ? undefined : es256Checker(options.es256Key, options.issuer);
+  const es256 = options.es256Key;
+  /** jose's claims options: the same for every path. */
+  const claimRules = () => ({
+    audience: AUDIENCE,
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+    clockTolerance: leeway,
+    currentDate: new Date(options.now()),
+    requiredClaims: ['sub', 'exp'],
+  });
 
   /** Signature and claims of a token whose header names `alg` (and `kid`), in place when a key for it is here. */
-  function check(token: string, encodedHeader: string): Promise<JWTPayload> | JWTPayload {
-    const header = decodeHeader(encodedHeader);
+  function check(token: string, parts: string[]): Promise<JWTPayload> | JWTPayload {
+    const header = decodeHeader(parts[0]!);
     if (header?.alg === 'HS256' && hs256) return checkTimes(hs256(token), options.now(), leeway);
-    if (header?.alg === 'ES256' && es256) return checkTimes(es256(token, header.kid), options.now(), leeway);
+    if (header?.alg === 'ES256' && es256) return keyRingCheck(parts, header);
     return joseCheck(token);
   }
 
+  /**
+   * A key-ring ES256 token: its `kid`'s key (no `crit` extension accepted), the signature on the thread pool, then
+   * the claims by jose's rules — the claims set re-wrapped as an unsecured JWT, which jose reads with the checks
+   * `jwtVerify` makes once a signature verified.
+   */
+  async function keyRingCheck(parts: string[], header: { alg?: unknown; kid?: unknown; crit?: unknown }): Promise<JWTPayload> {
+    if (typeof header.kid !== 'string') throw new TokenError('invalid', 'token has no kid');
+    const key = es256!(header.kid);
+    if (!key) throw new TokenError('invalid', 'unknown kid');
+    if (header.crit !== undefined) throw new TokenError('invalid', 'critical header extensions are not supported');
+    if (!ES256_SIGNATURE.test(parts[2]!)) throw new TokenError('invalid', 'signature is not an ES256 signature');
+    if (!(await es256Signed(key, parts))) throw new TokenError('invalid', 'signature verification failed');
+    return claimsOf(() => UnsecuredJWT.decode(`${UNSECURED_HEADER}.${parts[1]}.`, claimRules()).payload);
+  }
+
   /** Signature, `aud` and `iss` through jose, which also applies the time rules. */
-  async function joseCheck(token: string): Promise<JWTPayload> {
+  function joseCheck(token: string): Promise<JWTPayload> {
     if (options.algorithms.length === 0) throw new TokenError('invalid', 'algorithm is not accepted');
-    try {
-      const { payload } = await jwtVerify(token, (header) => options.resolveKey(header), {
-        algorithms: options.algorithms,
-        audience: AUDIENCE,
-        ...(options.issuer ? { issuer: options.issuer } : {}),
-        clockTolerance: leeway,
-        currentDate: new Date(options.now()),
-        requiredClaims: ['sub', 'exp'],
-      });
-      return payload;
-    } catch (err) {
-      if (err instanceof TokenError) throw err;
-      // jose checks claims only after the signature verified, so "expired" is never said of a forged token.
-      if (err instanceof errors.JWTExpired) throw new TokenError('expired', 'token has expired', { cause: err });
-      const detail = err instanceof Error ? boundedText(err.message) : 'verification failed';
-      throw new TokenError('invalid', detail, { cause: err });
-    }
+    return claimsOf(async () => (await jwtVerify(token, (header) => options.resolveKey(header), { algorithms: options.algorithms, ...claimRules() })).payload);
   }
 
   return {
@@ -136,7 +145,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
       if (typeof token !== 'string') throw new TokenError('invalid', 'malformed token');
       const parts = token.split('.');
       if (parts.length !== 3) throw new TokenError('invalid', 'malformed token');
-      const payload = await check(token, parts[0]!);
+      const payload = await check(token, parts);
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new TokenError('invalid', 'sub claim must be a UUID');
       if (payload.role !== AUDIENCE) throw new TokenError('invalid', 'role claim must be authenticated');
       if (typeof payload.exp !== 'number') throw new TokenError('invalid', 'missing exp claim');
@@ -166,21 +175,50 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
   };
 }
 
+/** jose's verdict as a TokenError: `expired` (said only of a token whose signature verified), else `invalid`. */
+async function claimsOf(read: () => Promise<JWTPayload> | JWTPayload): Promise<JWTPayload> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof TokenError) throw err;
+    if (err instanceof errors.JWTExpired) throw new TokenError('expired', 'token has expired', { cause: err });
+    const detail = err instanceof Error ? boundedText(err.message) : 'verification failed';
+    throw new TokenError('invalid', detail, { cause: err });
+  }
+}
+
 /** A token's header, or undefined when it is not a JSON object. */
-function decodeHeader(encoded: string): { alg?: unknown; kid?: unknown } | undefined {
+function decodeHeader(encoded: string): { alg?: unknown; kid?: unknown; crit?: unknown } | undefined {
   try {
     const header: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-    return header !== null && typeof header === 'object' ? (header as { alg?: unknown; kid?: unknown }) : undefined;
+    return header !== null && typeof header === 'object' ? (header as { alg?: unknown; kid?: unknown; crit?: unknown }) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** An ES256 signature: 64 bytes (r ‖ s), base64url without padding — nothing else decodes to one. */
+const ES256_SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
+const UNSECURED_HEADER = Buffer.from('{"alg":"none"}').toString('base64url');
+/** The node:crypto form of each key-ring key, made once per key and dropped with it. */
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+
+/** Whether the token's signature is the key's over `header.payload`, checked on libuv's thread pool. */
+function es256Signed(key: CryptoKey, parts: string[]): Promise<boolean> {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) keyObjects.set(key, (keyObject = KeyObject.from(key)));
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  return new Promise((resolve) => {
+    verifySignature('sha256', input, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => resolve(!err && ok));
+  });
 }
 
 /**
  * A synchronous check of one key: signature, `crit`, `aud` (and `iss` when configured) — all required. The time
  * rules are left to `checkTimes`, which reads the verifier's clock (fast-jwt's is fixed when it is created).
  */
-function inPlaceChecker(key: string, alg: 'HS256' | 'ES256', issuer: string | undefined): (token: string) => JWTPayload {
+function inPlaceChecker(key: string, alg: 'HS256', issuer: string | undefined): (token: string) => JWTPayload {
   const check = createSyncVerifier({
     key,
     algorithms: [alg],
@@ -201,22 +239,6 @@ function inPlaceChecker(key: string, alg: 'HS256' | 'ES256', issuer: string | un
       const detail = err instanceof SyncTokenError || err instanceof Error ? boundedText(err.message) : 'verification failed';
       throw new TokenError('invalid', detail, { cause: err });
     }
-  };
-}
-
-/** ES256 checks by `kid`: one in-place checker per key, made on first use and dropped with the key. */
-function es256Checker(keyOf: (kid: string) => CryptoKey | undefined, issuer: string | undefined): (token: string, kid: unknown) => JWTPayload {
-  const checkers = new WeakMap<CryptoKey, (token: string) => JWTPayload>();
-  return (token, kid) => {
-    if (typeof kid !== 'string') throw new TokenError('invalid', 'token has no kid');
-    const key = keyOf(kid);
-    if (!key) throw new TokenError('invalid', 'unknown kid');
-    let checker = checkers.get(key);
-    if (!checker) {
-      const pem = KeyObject.from(key).export({ format: 'pem', type: 'spki' }).toString();
-      checkers.set(key, (checker = inPlaceChecker(pem, 'ES256', issuer)));
-    }
-    return checker(token);
   };
 }
 
