@@ -7,7 +7,8 @@
  * Centrifugo), and this process publishes over the same HTTP path to every server (`POST /api/publish`). Measured:
  * - connection setup: the time to open, connect and subscribe all N connections (200 at a time, in two halves, the
  *   tokens signed beforehand), the server's CPU time per connection meanwhile (all its threads: a fairer figure than
- *   the time on a shared machine, where a multi-threaded server gets more of the cores than a single-threaded one),
+ *   the time on a shared machine, where a multi-threaded server gets more of the cores than a single-threaded one;
+ *   for a Node server also its main thread's alone, the event loop that bounds how fast it takes connections),
  *   and the load process's (the same client for both: a higher figure means the server made it wait or retry);
  * - memory per connection: the server's RSS growth over the second half of the connections, / N/2 — what one more
  *   connection costs, without what a server allocates once (a JIT's code, pools, heap headroom);
@@ -57,6 +58,8 @@ interface Row {
   setupMs: number;
   setupCpuUsPerConn: number;
   setupSysUsPerConn: number;
+  /** A Node server's main thread (its event loop) alone; NaN for Centrifugo. */
+  setupLoopUsPerConn: number;
   loadCpuUsPerConn: number;
   deliveriesPerSec: number;
   syscwPerDelivery: number;
@@ -96,8 +99,8 @@ function procIo(pid: number): number {
 }
 
 /** CPU seconds of every thread of the process: user + system, and system alone. */
-function cpuTimes(pid: number): { cpu: number; sys: number } {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+function cpuTimes(pid: number, thread?: number): { cpu: number; sys: number } {
+  const f = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return { cpu: (Number(f[11]) + Number(f[12])) / TICKS, sys: Number(f[12]) / TICKS };
 }
 
@@ -235,15 +238,19 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     let setupCpu = 0;
     let setupSys = 0;
     let loadCpu = 0;
+    let loopCpu = 0;
+    const node = kind !== 'centrifugo';
     const half = async (count: number, part: number): Promise<number> => {
       await new Promise((r) => setTimeout(r, 500)); // GC helper threads and closing sockets settle first
       if (PROF_SETUP) await server.profile?.();
       const c0 = cpuTimes(server.pid);
+      const m0 = node ? cpuTimes(server.pid, server.pid).cpu : 0;
       let l0 = 0;
       const opened = ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready');
       await ask(load!, undefined, 'signed').then(() => (l0 = cpuSeconds(load!.pid!)));
       setupMs += (await opened).setupMs;
       const c1 = cpuTimes(server.pid);
+      if (node) loopCpu += cpuTimes(server.pid, server.pid).cpu - m0;
       loadCpu += cpuSeconds(load!.pid!) - l0;
       setupCpu += c1.cpu - c0.cpu;
       setupSys += c1.sys - c0.sys;
@@ -253,7 +260,7 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     await half(Math.floor(n / 2), 1);
     const before = await server.rss();
     const after = await half(n - Math.floor(n / 2), 2);
-    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, loadCpuUsPerConn: (loadCpu * 1e6) / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
+    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, setupLoopUsPerConn: node ? (loopCpu * 1e6) / n : NaN, loadCpuUsPerConn: (loadCpu * 1e6) / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
     if (SETUP_ONLY) return { ...setup, deliveriesPerSec: NaN, syscwPerDelivery: NaN, cpuUsPerDelivery: NaN, p50: NaN, p99: NaN, rate: 0, delivered: 0, expected: 0 };
 
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
@@ -313,13 +320,13 @@ async function main(): Promise<void> {
     `\nFan-out (node ${process.version}, ${new Date().toISOString()}, ${Math.round((Date.now() - started) / 1000)} s, load average ${fmt(load0, 1)} → ${fmt(loadavg()[0]!, 1)}; ${TOKEN_ALG} tokens; ` +
       `burst ${fmt(BURST_DELIVERIES)} deliveries with ${CONCURRENCY} publishes in flight; sustained ${fmt(OFFERED)} deliveries/s offered for ${SECONDS} s)\n`,
   );
-  console.log('| server | subscribers | setup ms | setup server CPU µs / conn (sys) | load client CPU µs / conn | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
+  console.log('| server | subscribers | setup ms | setup server CPU µs / conn (sys; event loop) | load client CPU µs / conn | deliveries/s (burst) | vs Centrifugo | write syscalls / delivery | server CPU µs / delivery | p50 ms | p99 ms (pubs/s) | KiB / conn | delivered |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const cf = rows.find((b) => b.kind === 'centrifugo' && b.n === r.n);
     const name = r.kind === 'bare' ? 'bare ws (floor)' : r.kind === 'centrifugo' ? 'Centrifugo v6.9.1' : 'gateway';
     console.log(
-      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}) | ${fmt(r.loadCpuUsPerConn)} | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
+      `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}${Number.isFinite(r.setupLoopUsPerConn) ? `; ${fmt(r.setupLoopUsPerConn)}` : ''}) | ${fmt(r.loadCpuUsPerConn)} | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
     );
   }
   const targets: string[] = [];
