@@ -8,7 +8,7 @@
  * validation, an object per label set per call) cost more than the rest of the gateway's work on a trivial RPC.
  */
 import { Hono } from 'hono';
-import { Registry, collectDefaultMetrics, Counter, Gauge, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import { Registry, collectDefaultMetrics, Counter, Gauge, type Metric } from 'prom-client';
 import type { RpcOutcomeLabel } from '../rpc/observed-dispatcher.ts';
 
 export interface MetricsSource {
@@ -58,8 +58,9 @@ export function metricsRoutes(sources: MetricsSource[], knownMethods: ReadonlySe
     }
   }
   const tallies = new RpcTallies(knownMethods);
-  registry.registerMetric(tallies.callsMetric());
-  registry.registerMetric(tallies.durationMetric());
+  // The registry takes any object that answers `get()` as prom-client's own metrics do (its type names only those).
+  registry.registerMetric(tallies.callsMetric() as unknown as Metric);
+  registry.registerMetric(tallies.durationMetric() as unknown as Metric);
   const app = new Hono();
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
   return { app, registry, rpc: tallies };
@@ -76,8 +77,22 @@ interface Tally {
   count: number;
 }
 
+/** One exported sample, as prom-client's metrics give them to the registry. */
+interface Sample {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
 /** A metric the registry scrapes as it scrapes prom-client's own (`get()` → the series). */
-type ScrapedMetric = { name: string; help: string; type: 'counter' | 'histogram'; aggregator: 'sum'; get(): Promise<MetricObjectWithValues<MetricValue<string>>>; reset(): void };
+interface ScrapedMetric {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram';
+  aggregator: 'sum';
+  get(): Promise<{ name: string; help: string; type: 'counter' | 'histogram'; aggregator: 'sum'; values: Sample[] }>;
+  reset(): void;
+}
 
 /**
  * `cadenza_rpc_calls_total{method,outcome}` and `cadenza_rpc_duration_seconds{method}`, the same series prom-client's
@@ -114,7 +129,7 @@ class RpcTallies implements RpcObserver {
     return {
       ...metric,
       get: async () => {
-        const values: MetricValue<string>[] = [];
+        const values: Sample[] = [];
         for (const [method, t] of this.#byMethod) {
           for (let i = 0; i < OUTCOMES.length; i++) if (t.outcomes[i]! > 0) values.push({ labels: { method, outcome: OUTCOMES[i]! }, value: t.outcomes[i]! });
         }
@@ -130,7 +145,7 @@ class RpcTallies implements RpcObserver {
     return {
       ...metric,
       get: async () => {
-        const values: Array<MetricValue<string> & { metricName: string }> = [];
+        const values: Sample[] = [];
         for (const [method, t] of this.#byMethod) {
           let cumulative = 0;
           for (let b = 0; b < DURATION_BUCKETS.length; b++) {
