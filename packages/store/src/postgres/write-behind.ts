@@ -32,7 +32,7 @@ import type { Balance, Logger } from '@cadenza/domain';
 import { isTransient, storeUnavailable, type Availability } from './connection.ts';
 import { sql } from './sql-text.ts';
 import { upsertBalanceSql } from './statements.ts';
-import { dropCleared } from './write-units.ts';
+import { dropCleared } from './held-balances.ts';
 
 export interface WriteBehindOptions {
   client: pg.ClientConfig;

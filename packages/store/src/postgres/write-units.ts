@@ -13,6 +13,7 @@
 import type { Balance, Order } from '@cadenza/domain';
 import { insertOrderSql, updateOrderSql } from './statements.ts';
 import type { WriteBehind } from './write-behind.ts';
+import { dropCleared } from './held-balances.ts';
 
 export interface Frame {
   ops: string[];
@@ -24,15 +25,6 @@ export interface Frame {
   cleared: Set<string>;
   /** Memory keys this frame added (order keys, fill keys), removed again if it throws. */
   keys: Array<() => void>;
-}
-
-/** One held balance per account and asset. */
-export const balanceKey = (tradingAccountId: string, asset: string) => `${tradingAccountId}\u0000${asset}`;
-
-/** Drops from `held` the balances of the `cleared` accounts. */
-export function dropCleared(held: Map<string, Balance>, cleared: ReadonlySet<string>): void {
-  if (cleared.size === 0) return;
-  for (const [k, b] of held) if (cleared.has(b.tradingAccountId)) held.delete(k);
 }
 
 export class WriteUnits {
