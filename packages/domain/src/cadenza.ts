@@ -28,6 +28,7 @@ import type { ExecutionSink, Venue } from './ports/venue.ts';
 import { PortfolioBook } from './portfolios/portfolio-book.ts';
 import { PortfolioService } from './portfolios/portfolio-service.ts';
 import { FeedRegistry, type FeedChange } from './subscriptions/feed-registry.ts';
+import { MarketHolds } from './market-data/market-holds.ts';
 import { DerivativesService, type DerivativesSink } from './derivatives/derivatives-service.ts';
 import { Liquidator } from './derivatives/liquidator.ts';
 import { MarkBook } from './derivatives/mark-book.ts';
@@ -61,6 +62,11 @@ export interface Cadenza {
   readonly portfolios: PortfolioService;
   readonly subscriptions: SubscriptionService;
   readonly marketData: MarketDataService;
+  /**
+   * The streams emulated orders hold (market-data/market-holds.ts). The composition root forwards its market sink's
+   * `onBookChanged` here: a trailing stop's submit waits on it for a book nobody held yet.
+   */
+  readonly marketHolds: Pick<MarketHolds, 'onBookChanged'>;
   /** The OTC desk: dealers, wallets, RFQs, QUOTED orders, hedging (docs/otc.md). */
   readonly otc: OtcService;
   /** Give this to venue factories as their `execution` sink. */
@@ -117,13 +123,14 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
   // Account reports of derivatives reach the service created below (it needs the portfolios, which need the orders).
   let derivatives: DerivativesService | undefined;
   const positionLedger = new PositionLedger(ctx, positions, instruments);
+  const feeds = new FeedRegistry(deps.log);
+  const marketHolds = new MarketHolds(ctx, feeds);
   const orders = new OrderService(ctx, accounts, instruments, book, vault, {
     ledger: positionLedger,
     derivatives: new DerivativeOrders(config, positions, margin, marks),
     marks: (list) => portfolios.prices(list),
     onAccountReport: (e) => derivatives?.onAccountReport(e),
-  });
-  const feeds = new FeedRegistry(deps.log);
+  }, marketHolds);
   const subscriptions = new SubscriptionService(ctx, accounts, instruments, feeds);
   const tradingAccounts = new TradingAccountService(ctx, {
     accounts,
@@ -158,6 +165,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
     portfolios,
     subscriptions,
     marketData,
+    marketHolds,
     otc,
     execution: orders.execution,
     derivatives: derivativesSink,
@@ -180,6 +188,7 @@ export function createCadenza(deps: CadenzaDeps): Cadenza {
       instruments.stop();
       otc.stop();
       orders.stop();
+      marketHolds.stop();
       await ctx.flush();
     },
   };

@@ -13,6 +13,11 @@ export interface CadenzaConfig {
   awaitClosedTimeoutMs: number;
   /** How long a cancel reply waits for the venue's confirmation before answering PENDING_CANCEL. */
   cancelConfirmTimeoutMs: number;
+  /**
+   * How long a TRAILING_STOP submit waits for a live venue's book it starts from, when nobody held that book yet
+   * (market-data/market-holds.ts); within the official clients' default 5 s RPC timeout. No book by then: NO_LIQUIDITY.
+   */
+  marketWaitMs: number;
   /** Safety margin on the amount locked for orders priced from the book (MARKET by BASE, SELL by QUOTE, STOP). */
   marketLockBuffer: string;
   /** Levels read from the book to estimate a MARKET order's cost. */
@@ -77,6 +82,7 @@ export const defaultConfig: CadenzaConfig = {
   paperBalances: { USDT: '100000', BTC: '1', ETH: '10' },
   awaitClosedTimeoutMs: 3_000,
   cancelConfirmTimeoutMs: 2_000,
+  marketWaitMs: 2_000,
   marketLockBuffer: '0.05',
   estimateDepth: 100,
   valuationCurrency: 'USDT',

@@ -60,9 +60,13 @@ export async function startDomainRuntime(o: DomainRuntimeOptions): Promise<Domai
   const clock = systemClock();
   const connectivity = new VenueConnectivity();
   let domain: Cadenza | undefined;
-  // Mark prices and funding settlements go to the domain (positions, margin); the rest of market data to the channels.
+  // Mark prices and funding settlements go to the domain (positions, margin), trades to the orders it emulates (and
+  // book changes to a trailing stop waiting for its starting book); all market data to the channels.
   const marketData: MarketDataSink = {
-    onBookChanged: (venue, symbol) => bridge.onBookChanged(venue, symbol),
+    onBookChanged: (venue, symbol) => {
+      bridge.onBookChanged(venue, symbol);
+      domain?.marketHolds.onBookChanged(venue, symbol);
+    },
     onTrade: (trade) => {
       bridge.onTrade(trade);
       domain?.orders.onTrade(trade);

@@ -36,6 +36,7 @@ import type { OrderLedger } from './order-ledger.ts';
 import { preTradeCheck } from './pre-trade.ts';
 import { recordThenCall } from './record-then-call.ts';
 import { trailingTerms } from './trailing-stop.ts';
+import type { MarketStreamHolds } from '../market-data/market-holds.ts';
 import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
 import { reasonOf, toVenueOrder } from './venue-order.ts';
 
@@ -49,6 +50,8 @@ export interface OrderDeskDeps {
   book: PortfolioBook;
   vault: CredentialVault;
   derivatives: OrderDerivatives;
+  /** Where a trailing stop's starting book comes from on a venue that streams it only while held. */
+  market: Pick<MarketStreamHolds, 'bookReady'>;
 }
 
 export class OrderDesk {
@@ -63,6 +66,7 @@ export class OrderDesk {
   /** Set by the order lists (order-lists.ts). */
   lists: OrderListSubmit | undefined;
   private readonly derivatives: OrderDerivatives;
+  private readonly market: OrderDeskDeps['market'];
   /** `config.marketLockBuffer`, read once. */
   private readonly lockBuffer: Dec;
 
@@ -70,7 +74,7 @@ export class OrderDesk {
     private readonly ctx: DomainContext,
     deps: OrderDeskDeps,
   ) {
-    ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault, derivatives: this.derivatives } = deps);
+    ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault, derivatives: this.derivatives, market: this.market } = deps);
     this.lockBuffer = dec(ctx.config.marketLockBuffer);
   }
 
@@ -88,6 +92,8 @@ export class OrderDesk {
     // wait for that listing here, before the duplicate check, so nothing runs between that check and the insert.
     const listing = read?.ok ? this.instruments.refreshing(read.draft.instrumentId) : undefined;
     if (listing) await listing;
+    // A trailing stop starts from the book, which a live venue keeps only while someone holds it: waited for here too.
+    if (read?.ok && read.draft.trailingOffset) await this.startingBook(account.venue, read.draft.instrumentId);
     const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
     if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
 
@@ -345,6 +351,11 @@ export class OrderDesk {
     } catch (err) {
       refuse(reasonOf(err, 'venue refused the order'));
     }
+  }
+
+  private async startingBook(venue: string, instrumentId: string): Promise<void> {
+    const spec = this.instruments.get(instrumentId)?.spec;
+    if (spec && spec.venue === venue) await this.market.bookReady(venue, spec.symbol);
   }
 
   /** The caller's order (memory first), or ORDER_NOT_FOUND. */

@@ -15,7 +15,8 @@
  * Durability: every leg is an order in the store from the submit on, and every step (armed, triggered, sent) is an
  * order change committed before the venue hears of it. After a restart `rearm` picks up where the list was: children
  * whose entry closed are activated, triggered stops finish their hand-over, armed stops watch again. A held leg locks
- * nothing; what it needs is checked and locked when it goes to the venue.
+ * nothing; what it needs is checked and locked when it goes to the venue. An armed stop holds its instrument's trade
+ * and book streams (market-data/market-holds.ts: a live venue runs them only while held) until it triggers or ends.
  */
 import type { RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
@@ -23,6 +24,7 @@ import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../model/caller.ts';
 import { dec, floorTo, str } from '../model/decimal.ts';
 import type { TradeTick } from '../model/market-data.ts';
+import type { MarketStreamHolds } from '../market-data/market-holds.ts';
 import type { ContingencyType, Order, OrderListRole } from '../model/order.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { OpenOrders } from './open-orders.ts';
@@ -38,6 +40,7 @@ const bad = (message: string) => new DomainError('INVALID_ORDER_PARAMETERS', mes
 
 export interface OrderListsDeps extends NativeListDeps {
   instruments: InstrumentCatalog;
+  market: MarketStreamHolds;
 }
 
 export class OrderLists {
@@ -68,13 +71,14 @@ export class OrderLists {
       if (v !== undefined && v !== null) fields[k] = v;
     }
     const leg = (role: OrderListRole, extra: Partial<Order> = {}) => ({ ...fields, ...extra, orderListRole: role });
-    const tag = orderListId.replace(/-/g, '');
+    // The legs' clientOrderIds: 32 letters and digits, which every venue takes (OKX takes no more, nor a dash).
+    const tag = orderListId.replace(/-/g, '').slice(0, 30);
     const base = { tradingAccountId: req.tradingAccountId };
     const exit = (side: 'BUY' | 'SELL', quantity: string) => ({
-      tp: { instrumentId: t.instrumentId, orderSide: side, orderType: 'LIMIT', quantity, limitPrice: t.takeProfitLimitPrice ?? tp, timeInForce: t.takeProfitTimeInForce ?? 'GTC', clientOrderId: `${tag}-tp` } as RpcTradeOrder,
+      tp: { instrumentId: t.instrumentId, orderSide: side, orderType: 'LIMIT', quantity, limitPrice: t.takeProfitLimitPrice ?? tp, timeInForce: t.takeProfitTimeInForce ?? 'GTC', clientOrderId: `${tag}tp` } as RpcTradeOrder,
       sl: {
         instrumentId: t.instrumentId, orderSide: side, orderType: t.stopLossLimitPrice ? 'STOP_LOSS_LIMIT' : 'STOP_LOSS', quantity, stopPrice: sl,
-        ...(t.stopLossLimitPrice ? { limitPrice: t.stopLossLimitPrice } : {}), timeInForce: t.stopLossTimeInForce ?? 'GTC', clientOrderId: `${tag}-sl`,
+        ...(t.stopLossLimitPrice ? { limitPrice: t.stopLossLimitPrice } : {}), timeInForce: t.stopLossTimeInForce ?? 'GTC', clientOrderId: `${tag}sl`,
       } as RpcTradeOrder,
     });
 
@@ -181,8 +185,11 @@ export class OrderLists {
     for (const o of this.deps.live.openOrders()) {
       if (o.orderListId === undefined || !o.emulated) continue;
       this.track(o);
-      if (o.triggeredAt !== undefined) await this.handOver(o.tradeOrderId);
-      else if (o.status === 'CREATED' && o.parentTradeOrderId !== undefined) {
+      if (o.triggeredAt !== undefined) {
+        // Its MARKET order is priced from the book, which a live venue has again only once held.
+        await this.deps.market.bookReady(o.venue, o.symbol);
+        await this.handOver(o.tradeOrderId);
+      } else if (o.status === 'CREATED' && o.parentTradeOrderId !== undefined) {
         const parent = await this.deps.live.stored(o.parentTradeOrderId);
         if (!parent) this.closeHeld(o, 'the entry of the list is gone');
         else if (isTerminal(parent.status)) await this.activate(parent);
@@ -277,9 +284,13 @@ export class OrderLists {
     if (cur?.emulated) this.deps.ledger.close(cur, 'CANCEL', this.ctx.clock.now(), { cancelReason: reason });
   }
 
-  /** Keeps the armed-stop index in step with an order. */
+  /** Keeps the armed-stop index, and the hold on its instrument's streams, in step with an order. */
   private track(o: Order): void {
-    const armed = o.emulated === true && o.status === 'ACCEPTED' && o.triggeredAt === undefined && o.stopPrice !== undefined;
+    // Held from arming until it is at the venue or closed: a triggered stop still needs the book its MARKET order is priced from.
+    const held = o.emulated === true && o.status === 'ACCEPTED' && o.stopPrice !== undefined;
+    if (held) this.deps.market.hold(o.tradeOrderId, o.venue, o.symbol);
+    else this.deps.market.letGo(o.tradeOrderId);
+    const armed = held && o.triggeredAt === undefined;
     let ids = this.armed.get(o.instrumentId);
     if (armed) {
       if (!ids) this.armed.set(o.instrumentId, (ids = new Set()));

@@ -28,6 +28,7 @@ import { OrderRecovery } from './order-recovery.ts';
 import { OrderLists } from './order-lists.ts';
 import { TrailingStopEmulator } from './trailing-stop-emulator.ts';
 import type { TradeTick } from '../model/market-data.ts';
+import type { MarketStreamHolds } from '../market-data/market-holds.ts';
 
 import type { OrderLookup } from './open-orders.ts';
 import type { SubmitOrderRequest } from './order-desk.ts';
@@ -59,7 +60,8 @@ export class OrderService {
   private readonly lists: OrderLists;
   private readonly trailing: TrailingStopEmulator;
 
-  constructor(ctx: DomainContext, accounts: AccountRegistry, instruments: InstrumentCatalog, book: PortfolioBook, vault: CredentialVault, positions: OrderPositions) {
+  /** `market`: the holds emulated orders keep on their instruments' streams (market-data/market-holds.ts). */
+  constructor(ctx: DomainContext, accounts: AccountRegistry, instruments: InstrumentCatalog, book: PortfolioBook, vault: CredentialVault, positions: OrderPositions, market: MarketStreamHolds) {
     const live = new OpenOrders(ctx);
     this.live = live;
     // The reconciler is created by recovery, after the ledger it books through: resync reaches it late-bound.
@@ -72,12 +74,12 @@ export class OrderService {
     this.ledger = ledger;
     this.recovery = recovery;
     this.execution = execution;
-    this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault, derivatives: positions.derivatives });
+    this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault, derivatives: positions.derivatives, market });
     this.queries = new OrderQueries(ctx, accounts, live);
-    const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, instruments, accounts, vault });
+    const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, instruments, accounts, vault, market });
     this.lists = lists;
     this.desk.lists = (caller, req) => lists.submit(caller, req);
-    const trailing = new TrailingStopEmulator(ctx, { live, ledger, desk: this.desk });
+    const trailing = new TrailingStopEmulator(ctx, { live, ledger, desk: this.desk, market });
     this.trailing = trailing;
     live.changed = (o) => {
       lists.changed(o);

@@ -12,11 +12,15 @@
  *   a MARKET order (or LIMIT at its `limitPrice`), its funds checked and locked then (OrderDesk.sendHeld).
  * - Durable: after a restart `rearm` watches the armed stops again from their stored trigger, and sends those that had
  *   fired but were not sent yet.
+ * - Fed: while a stop is armed it holds its instrument's trade and book streams (market-data/market-holds.ts), which
+ *   a live venue runs only while someone holds them; it lets go when it fires or ends (filled, cancelled, rejected,
+ *   expired), so the last armed stop of an instrument stops streams no client asked for.
  */
 import type { DomainContext } from '../context.ts';
 import { dec, str } from '../model/decimal.ts';
 import type { TradeTick } from '../model/market-data.ts';
 import type { Order } from '../model/order.ts';
+import type { MarketStreamHolds } from '../market-data/market-holds.ts';
 import type { OpenOrders } from './open-orders.ts';
 import type { OrderDesk } from './order-desk.ts';
 import type { OrderLedger } from './order-ledger.ts';
@@ -26,6 +30,7 @@ export interface TrailingStopEmulatorDeps {
   live: OpenOrders;
   ledger: OrderLedger;
   desk: OrderDesk;
+  market: MarketStreamHolds;
 }
 
 /** An emulated trailing stop waiting for its trigger. */
@@ -42,9 +47,13 @@ export class TrailingStopEmulator {
     private readonly deps: TrailingStopEmulatorDeps,
   ) {}
 
-  /** An order changed (committed): keeps the armed index in step. */
+  /** An order changed (committed): keeps the armed index, and the hold on its instrument's streams, in step. */
   changed(o: Order): void {
-    if (o.orderType !== 'TRAILING_STOP' || !o.emulated) return;
+    if (o.orderType !== 'TRAILING_STOP' || o.orderListId !== undefined) return;
+    // Held from arming until it is at the venue or closed: a fired stop still needs the book its MARKET order is priced from.
+    if (o.emulated === true && o.status === 'ACCEPTED') this.deps.market.hold(o.tradeOrderId, o.venue, o.symbol);
+    else this.deps.market.letGo(o.tradeOrderId);
+    if (!o.emulated && !this.armed.has(o.instrumentId)) return;
     let ids = this.armed.get(o.instrumentId);
     if (isArmed(o)) {
       if (!ids) this.armed.set(o.instrumentId, (ids = new Set()));
@@ -80,8 +89,11 @@ export class TrailingStopEmulator {
   async rearm(): Promise<void> {
     for (const o of this.deps.live.openOrders()) {
       if (o.orderType !== 'TRAILING_STOP' || !o.emulated || o.orderListId !== undefined) continue;
-      if (o.triggeredAt !== undefined) await this.deps.desk.sendHeld(o);
-      else this.changed(o);
+      this.changed(o);
+      if (o.triggeredAt === undefined) continue;
+      // Its MARKET order is priced from the book, which a live venue has again only once held.
+      await this.deps.market.bookReady(o.venue, o.symbol);
+      await this.deps.desk.sendHeld(this.deps.live.openOrder(o.tradeOrderId) ?? o);
     }
   }
 
