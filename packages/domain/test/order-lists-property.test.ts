@@ -77,6 +77,9 @@ async function run(kind: 'OCO' | 'OTOCO', steps: Step[]): Promise<void> {
     const atVenue = exits.filter((o) => !o.emulated && o.status !== 'CREATED' && !(o.status === 'CANCELLED' && dec(o.executedQuantity).isZero() && o.triggeredAt === undefined && o.orderListRole === 'STOP_LOSS'));
     const live = atVenue.filter((o) => ['SUBMITTED', 'ACCEPTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL'].includes(o.status));
     assert.ok(live.length <= 1, `${kind}: one exit at the venue at a time (${live.map((o) => o.orderListRole).join(', ')})`);
+    // A held stop-loss (emulated, ACCEPTED) holds its instrument's trades — a live venue streams them only while held.
+    const held = exits.some((o) => o.emulated && o.status === 'ACCEPTED');
+    assert.equal(t.cadenza.subscriptions.feeds.count('PAPER', { kind: 'trade', symbol: 'BTC/USDT' }), held ? 1 : 0, `${kind}: the trade stream held exactly while a stop-loss is held`);
     if (kind === 'OTOCO' && (atVenue.length > 0 || exits.some((o) => o.status === 'ACCEPTED'))) {
       const entry = after.ENTRY!;
       assert.ok(['FILLED', 'CANCELLED', 'EXPIRED'].includes(entry.status) && dec(entry.executedQuantity).gt(0), `OTOCO: the exits work only after the entry traded (entry ${entry.status} ${entry.executedQuantity})`);

@@ -2,7 +2,8 @@
  * Trailing stops Cadenza emulates (orders/trailing-stop-emulator.ts) on a venue without its own — the scripted venue's
  * instruments do not list TRAILING_STOP — under any sequence of trades and restarts: every published trigger moves
  * only in the position's favour, the trigger is always the best price seen (from its start) less (SELL) or plus (BUY)
- * the distance, and the stop fires — reaching the venue as a MARKET order — exactly when a trade reaches it.
+ * the distance, the stop fires — reaching the venue as a MARKET order — exactly when a trade reaches it, and it holds
+ * its instrument's trade stream exactly while armed.
  * Work-counted: a fixed number of generated runs of bounded length.
  */
 import { test } from 'node:test';
@@ -79,6 +80,8 @@ async function run(side: 'BUY' | 'SELL', steps: Step[]): Promise<void> {
     } else {
       assert.deepEqual([now.status, now.stopPrice], ['ACCEPTED', str(trigger())], 'armed, its trigger the best price seen less/plus the distance');
     }
+    // The trade stream (which a live venue runs only while held) is held exactly while the stop is armed, restarts too.
+    assert.equal(t.cadenza.subscriptions.feeds.count('PAPER', { kind: 'trade', symbol: 'BTC/USDT' }), fired ? 0 : 1, 'the stop holds its trades while armed');
   }
   for (let i = 1; i < published.length; i++) {
     const d = dec(published[i]!).sub(published[i - 1]!);
