@@ -79,8 +79,11 @@ export class QuoteExpiry {
       for (const id of this.buckets.get(b) ?? []) ids.push(id);
       this.buckets.delete(b);
     }
-    if (ids.length > 0) this.due(ids);
-    if (!this.stopped) this.arm();
+    try {
+      if (ids.length > 0) this.due(ids);
+    } finally {
+      if (!this.stopped) this.arm();
+    }
   }
 
   private indexOf(b: number): number {
