@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { createClient } from '@supabase/supabase-js';
+import { startFakeOkxServer, type FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.ts';
 
 export class LiveVenueStack {
@@ -73,6 +74,25 @@ export class LiveVenueStack {
       return o.status === status ? o : undefined;
     }, `${tradeOrderId} ${status}`);
   }
+}
+
+/** An OKX API key of the fake: its secret and passphrase. */
+export interface OkxKey {
+  apiKey: string;
+  secret: string;
+  passphrase: string;
+}
+
+/**
+ * The fake OKX holding one key (10,000 USDT, 0.5 BTC) and a BTC-USDT book at 64,000.0 / 64,000.5, and the server
+ * pointed at it, started with the demo user connected.
+ */
+export async function startOkxStack(name: string, key: OkxKey): Promise<{ fake: FakeOkxServer; stack: LiveVenueStack }> {
+  const fake = await startFakeOkxServer({ keys: { [key.apiKey]: { secret: key.secret, passphrase: key.passphrase, balances: { USDT: '10000', BTC: '0.5' } } } });
+  fake.setBook('BTC-USDT', { bids: [['64000.0', '1.5'], ['63999.5', '2']], asks: [['64000.5', '0.7'], ['64001.0', '3']] });
+  const stack = new LiveVenueStack(name, () => ({ venues: ['PAPER', 'OKX'], endpoints: { OKX: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }));
+  await stack.start();
+  return { fake, stack };
 }
 
 /** Re-checks `check` every 20 ms until it answers something truthy. */

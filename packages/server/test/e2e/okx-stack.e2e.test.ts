@@ -6,8 +6,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeOkxServer, type FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
+import type { FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
+import { startOkxStack, type LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
 
 const KEY = 'okx-stack-key';
 const SECRET = 'okx-stack-secret';
@@ -18,10 +18,7 @@ let stack: LiveVenueStack;
 let tradingAccountId = '';
 
 before(async () => {
-  fake = await startFakeOkxServer({ keys: { [KEY]: { secret: SECRET, passphrase: PASSPHRASE, balances: { USDT: '10000', BTC: '0.5' } } } });
-  fake.setBook('BTC-USDT', { bids: [['64000.0', '1.5'], ['63999.5', '2']], asks: [['64000.5', '0.7'], ['64001.0', '3']] });
-  stack = new LiveVenueStack('okx', () => ({ venues: ['PAPER', 'OKX'], endpoints: { OKX: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }));
-  await stack.start();
+  ({ fake, stack } = await startOkxStack('okx', { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE }));
 });
 
 after(async () => {
