@@ -80,7 +80,7 @@ export interface VerifierOptions {
   algorithms: string[];
   /** The HS256 secret, when HS256 tokens are accepted. */
   hmacSecret?: string;
-  /** ES256 public keys by `kid`, checked in place (the built-in key ring); ES256 tokens go to `resolveKey` without it. */
+  /** ES256 public keys by `kid` (the built-in key ring), checked without jose's WebCrypto; ES256 tokens go to `resolveKey` without it. */
   es256Key?: (kid: string) => CryptoKey | undefined;
   issuer: string | undefined;
   now: () => number;
@@ -111,7 +111,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     requiredClaims: ['sub', 'exp'],
   });
 
-  /** Signature and claims of a token whose header names `alg` (and `kid`), in place when a key for it is here. */
+  /** Signature and claims of a token whose header names `alg` (and `kid`), on the short path when its key is here. */
   function check(token: string, parts: string[]): Promise<JWTPayload> | JWTPayload {
     const header = decodeHeader(parts[0]!);
     if (header?.alg === 'HS256' && hs256) return checkTimes(hs256(token), options.now(), leeway);
