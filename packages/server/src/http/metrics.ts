@@ -99,7 +99,7 @@ interface ScrapedMetric {
  * Counter and Histogram exported, tallied per call without allocating and formatted at scrape.
  */
 class RpcTallies implements RpcObserver {
-  /** Insertion order = the order methods were first called in: the order prom-client listed their series. */
+  /** Method label → its tally, in the order first called (the order of series means nothing to Prometheus). */
   readonly #byMethod = new Map<string, Tally>();
 
   constructor(readonly knownMethods: ReadonlySet<string>) {}
