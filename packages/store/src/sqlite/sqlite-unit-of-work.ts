@@ -25,17 +25,28 @@ interface Call {
   /** The savepoint's name; '' for a call that began the transaction itself (BEGIN, always open). */
   name: string;
   open: boolean;
-  /** What each held order / balance was before this call touched it (undefined: not held). */
-  orders: Map<string, Order | undefined>;
-  balances: Map<string, Balance | undefined>;
+  /**
+   * What each held order / balance was before this call touched it (undefined: not held). Made on the call's first
+   * hold: most calls hold nothing, and two empty Maps per call were a sixth of what an order allocated.
+   */
+  orders?: Map<string, Order | undefined>;
+  balances?: Map<string, Balance | undefined>;
 }
 
 /** Puts held rows back as they were before a failed call. */
-function restore<T>(held: Map<string, T>, before: Map<string, T | undefined>): void {
+function restore<T>(held: Map<string, T>, before: Map<string, T | undefined> | undefined): void {
+  if (before === undefined) return;
   for (const [k, v] of before) {
     if (v === undefined) held.delete(k);
     else held.set(k, v);
   }
+}
+
+/** A parent call takes over what its finished child held: the child's earlier state of a row the parent had not touched. */
+function inherit<T>(parent: Map<string, T | undefined> | undefined, child: Map<string, T | undefined>): Map<string, T | undefined> {
+  if (parent === undefined) return child;
+  for (const [k, before] of child) if (!parent.has(k)) parent.set(k, before);
+  return parent;
 }
 
 /** Sorts as the balances' primary key (trading_account_id, asset) does. */
@@ -110,7 +121,7 @@ export class SqliteUnitOfWork {
     }
     const alone = !this.db.inTransaction;
     if (alone) this.begin.run();
-    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, orders: new Map(), balances: new Map() };
+    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, orders: undefined, balances: undefined };
     this.calls.push(call);
     try {
       const out = fn();
@@ -121,8 +132,8 @@ export class SqliteUnitOfWork {
       }
       const parent = this.calls[this.calls.length - 2];
       if (parent) {
-        for (const [id, before] of call.orders) if (!parent.orders.has(id)) parent.orders.set(id, before);
-        for (const [k, before] of call.balances) if (!parent.balances.has(k)) parent.balances.set(k, before);
+        if (call.orders) parent.orders = inherit(parent.orders, call.orders);
+        if (call.balances) parent.balances = inherit(parent.balances, call.balances);
       }
       return out;
     } catch (e) {
@@ -175,7 +186,8 @@ export class SqliteUnitOfWork {
   }
   /** Holds `o` (new, or a held one's next state) until the outermost call ends; only inside a call. */
   holdOrder(o: Order): void {
-    const undo = this.calls[this.calls.length - 1]!.orders;
+    const call = this.calls[this.calls.length - 1]!;
+    const undo = (call.orders ??= new Map());
     if (!undo.has(o.tradeOrderId)) undo.set(o.tradeOrderId, this.pendingOrders.get(o.tradeOrderId));
     this.pendingOrders.set(o.tradeOrderId, o);
   }
@@ -190,8 +202,11 @@ export class SqliteUnitOfWork {
   }
   /** Holds `b` as the balance under key `k` (undefined: drops the held one, e.g. before the account's rows are deleted). */
   holdBalance(k: string, b: Balance | undefined): void {
-    const undo = this.calls[this.calls.length - 1]?.balances;
-    if (undo && !undo.has(k)) undo.set(k, this.pendingBalances.get(k));
+    const call = this.calls[this.calls.length - 1];
+    if (call) {
+      const undo = (call.balances ??= new Map());
+      if (!undo.has(k)) undo.set(k, this.pendingBalances.get(k));
+    }
     if (b) this.pendingBalances.set(k, b);
     else this.pendingBalances.delete(k);
   }
