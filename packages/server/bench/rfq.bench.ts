@@ -11,7 +11,8 @@
  * asks for a quote, then submits the QUOTED order: only the submit is timed, and sides alternate so the dealer's
  * position (and its PAPER hedges) stays near flat. Each fill moves four ledger entries and sends a hedge order.
  *
- * Knobs: BENCH_CONNECTIONS (4), BENCH_INFLIGHT (2), BENCH_SECONDS (3 per run), BENCH_PROF=dir (a CPU profile of the
+ * Knobs: BENCH_CONNECTIONS (4), BENCH_INFLIGHT (2), BENCH_SECONDS (3 per run), BENCH_TRACE_GC=1 (the server runs with
+ * --trace-gc: every collection and its pause on stdout), BENCH_PROF=dir (a CPU profile of the
  * server per run, summarized).
  */
 import type { Centrifuge } from 'centrifuge';
@@ -24,7 +25,7 @@ const SIZE = '0.0002';
 
 console.log(`bench:rfq — ${C} connections × ${W} in flight, ${D / 1000} s per run, server in a separate process (SQLite)`);
 // The order baseline rests an order per call: no per-account cap on open orders, so it never ends in refusals.
-const server = await forkBenchServer({ CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT: '0' });
+const server = await forkBenchServer({ CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT: '0' }, process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []);
 const clients: Centrifuge[] = [];
 const rows: Row[] = [];
 try {
