@@ -2,8 +2,9 @@
  * @module venue-fakes/binance/fake-binance-server
  * A local Binance-compatible server for tests: the spot REST endpoints (orders and order lists included), the combined
  * market stream and the WebSocket API user data stream that the connector uses, on 127.0.0.1 (port 0), one port for
- * all three. This module is the transport — routing, request weight, signatures, failures and delivery faults —
- * over the book state (fake-books.ts) and the trading state (fake-trading.ts, fake-order-lists.ts).
+ * all three. This module is the transport — routing, request weight, failures and delivery faults — over the book
+ * state (fake-books.ts), the trading state (fake-trading.ts, fake-order-lists.ts), the API keys and their signature
+ * checks (fake-api-keys.ts) and the WebSocket API's user data stream (fake-user-data-stream.ts).
  * Payload shapes come from the docs' examples (./fixtures); behaviour follows the docs: signed requests are
  * verified (HMAC-SHA256 or Ed25519, `timestamp` within `recvWindow` of the server clock else -1021), usage
  * headers are sent, 429/418 answers carry Retry-After, depth diffs carry U/u, the stream pings and accepts
@@ -14,20 +15,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createHmac, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { fixture, fixtureObject } from './fixtures.ts';
 import { FakeMarketStream } from './fake-market-stream.ts';
 import { BinanceRefusal, accountPosition, executionReport, type FakeAccount, type FakeSymbol, type Ids } from './fake-account.ts';
 import { FakeBooks } from './fake-books.ts';
 import { FakeTrading } from './fake-trading.ts';
+import { FakeApiKeys, type FakeKey } from './fake-api-keys.ts';
+import { FakeUserDataStream } from './fake-user-data-stream.ts';
 
-export interface FakeKey {
-  /** HMAC secret, or an Ed25519 public key (PEM) for Ed25519 API keys. */
-  secret?: string;
-  ed25519PublicKeyPem?: string;
-  balances?: Record<string, string>;
-}
+export type { FakeKey };
 
 export interface FakeBinanceOptions {
   symbols?: Array<Partial<FakeSymbol> & { symbol: string; base: string; quote: string }>;
@@ -38,11 +35,6 @@ export interface FakeBinanceOptions {
 }
 
 type Failure = { status: 429 | 418 | 500 | 503; retryAfterSeconds?: number; body?: unknown };
-
-interface ApiConn {
-  socket: WebSocket;
-  subscriptions: Map<number, string>;
-}
 
 export class FakeBinanceServer {
   restBaseUrl = '';
@@ -56,11 +48,11 @@ export class FakeBinanceServer {
   snapshotDelayMs = 0;
   /** The next this-many snapshots report a `lastUpdateId` behind the stream (REST lagging the stream). */
   staleSnapshots = 0;
-  private readonly keys = new Map<string, { hmac?: string; ed?: KeyObject }>();
+  private readonly keys = new FakeApiKeys(() => this.serverTime());
   private readonly books: FakeBooks;
   private readonly trading: FakeTrading;
   private readonly market: FakeMarketStream;
-  private readonly apiConns = new Set<ApiConn>();
+  private readonly userStream = new FakeUserDataStream(this.keys);
   private readonly failures: Array<{ path?: string; failure: Failure }> = [];
   private depthFaults: Array<'drop' | 'duplicate' | 'hold'> = [];
   private heldDepth: { symbol: string; event: Record<string, unknown> } | undefined;
@@ -68,7 +60,6 @@ export class FakeBinanceServer {
   private weightMinute = 0;
   private nextOrderId = 1000;
   private nextTradeId = 5000;
-  private nextSubscriptionId = 0;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
 
@@ -78,9 +69,9 @@ export class FakeBinanceServer {
       this.symbols.set(s.symbol, { tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5', ...s });
     }
     this.books = new FakeBooks(this.symbols.keys());
-    this.trading = new FakeTrading(this.symbols, this.ids(), (symbol) => this.books.top(symbol), (apiKey, ev) => this.emitUser(apiKey, ev));
+    this.trading = new FakeTrading(this.symbols, this.ids(), (symbol) => this.books.top(symbol), (apiKey, ev) => this.userStream.emit(apiKey, ev));
     for (const [apiKey, k] of Object.entries(options.keys ?? {})) {
-      this.keys.set(apiKey, { ...(k.secret ? { hmac: k.secret } : {}), ...(k.ed25519PublicKeyPem ? { ed: createPublicKey(k.ed25519PublicKeyPem) } : {}) });
+      this.keys.add(apiKey, k);
       this.trading.openAccount(apiKey, k.balances ?? { USDT: '100000', BTC: '1' });
     }
     this.http = createServer((req, res) => void this.onHttp(req, res));
@@ -100,7 +91,7 @@ export class FakeBinanceServer {
 
   async close(): Promise<void> {
     this.market.close();
-    for (const c of this.apiConns) c.socket.terminate();
+    this.userStream.terminateAll();
     this.wss.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();
@@ -187,7 +178,7 @@ export class FakeBinanceServer {
   }
 
   disconnectUserStreams(): void {
-    for (const c of this.apiConns) c.socket.terminate();
+    this.userStream.terminateAll();
   }
 
   /** Streams currently subscribed across all market sockets. */
@@ -202,9 +193,7 @@ export class FakeBinanceServer {
 
   /** Live user data subscriptions of an API key across WebSocket API connections. */
   userSubscriptionCount(apiKey: string): number {
-    let n = 0;
-    for (const c of this.apiConns) for (const key of c.subscriptions.values()) if (key === apiKey) n++;
-    return n;
+    return this.userStream.subscriptionCount(apiKey);
   }
 
   streamConnectionCount(): number {
@@ -236,12 +225,6 @@ export class FakeBinanceServer {
 
   private broadcast(stream: string, data: unknown): void {
     this.market.broadcast(stream, data);
-  }
-
-  private emitUser(apiKey: string, event: Record<string, unknown>): void {
-    for (const c of this.apiConns) {
-      for (const [id, key] of c.subscriptions) if (key === apiKey && c.socket.readyState === 1) c.socket.send(JSON.stringify({ subscriptionId: id, event }));
-    }
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -341,26 +324,14 @@ export class FakeBinanceServer {
 
   private verifySignature(apiKey: string | undefined, url: URL): string {
     if (!apiKey) throw new BinanceRefusal(401, -2014, 'API-key format invalid.');
-    const key = this.keys.get(apiKey);
-    if (!key) throw new BinanceRefusal(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+    if (!this.keys.has(apiKey)) throw new BinanceRefusal(401, -2015, 'Invalid API-key, IP, or permissions for action.');
     const raw = url.search.slice(1);
     const idx = raw.lastIndexOf('&signature=');
     if (idx < 0) throw new BinanceRefusal(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
-    const payload = raw.slice(0, idx);
     const signature = decodeURIComponent(raw.slice(idx + '&signature='.length));
-    const ok = key.hmac
-      ? createHmac('sha256', key.hmac).update(payload).digest('hex') === signature.toLowerCase()
-      : key.ed !== undefined && cryptoVerify(null, Buffer.from(payload), key.ed, Buffer.from(signature, 'base64'));
-    if (!ok) throw new BinanceRefusal(400, -1022, 'Signature for this request is not valid.');
-    this.checkTimestamp(url.searchParams);
+    if (!this.keys.signs(apiKey, raw.slice(0, idx), signature, true)) throw new BinanceRefusal(400, -1022, 'Signature for this request is not valid.');
+    this.keys.checkTimestamp(url.searchParams);
     return apiKey;
-  }
-
-  private checkTimestamp(params: URLSearchParams | Map<string, string>): void {
-    const timestamp = Number(params.get('timestamp'));
-    const recvWindow = Number(params.get('recvWindow') ?? 5000);
-    const serverTime = this.serverTime();
-    if (!(timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow)) throw new BinanceRefusal(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
   }
 
   private signed(method: string, url: URL, apiKeyHeader: string | undefined, res: ServerResponse): void {
@@ -375,41 +346,8 @@ export class FakeBinanceServer {
     if (url.pathname === '/stream' || url.pathname.startsWith('/ws/')) {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.market.accept(ws, url));
     } else if (url.pathname === '/ws-api/v3') {
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onApiSocket(ws));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.userStream.accept(ws));
     } else socket.destroy();
-  }
-
-  private onApiSocket(socket: WebSocket): void {
-    const conn: ApiConn = { socket, subscriptions: new Map() };
-    this.apiConns.add(conn);
-    socket.on('close', () => this.apiConns.delete(conn));
-    socket.on('message', (raw) => {
-      let msg: { id?: unknown; method?: unknown; params?: Record<string, unknown> };
-      try {
-        msg = JSON.parse(String(raw)) as typeof msg;
-      } catch {
-        return;
-      }
-      const id = msg.id ?? null;
-      const reply = (status: number, body: object) => socket.send(JSON.stringify({ id, status, ...body }));
-      if (msg.method !== 'userDataStream.subscribe.signature') return reply(400, { error: { code: -1020, msg: 'This operation is not supported.' } });
-      const params = msg.params ?? {};
-      const apiKey = typeof params.apiKey === 'string' ? params.apiKey : '';
-      const key = this.keys.get(apiKey);
-      if (!key) return reply(401, { error: { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' } });
-      const payload = Object.keys(params).filter((k) => k !== 'signature').sort().map((k) => `${k}=${String(params[k])}`).join('&');
-      const signature = String(params.signature ?? '');
-      const ok = key.hmac ? createHmac('sha256', key.hmac).update(payload).digest('hex') === signature : key.ed !== undefined && cryptoVerify(null, Buffer.from(payload), key.ed, Buffer.from(signature, 'base64'));
-      if (!ok) return reply(400, { error: { code: -1022, msg: 'Signature for this request is not valid.' } });
-      try {
-        this.checkTimestamp(new Map(Object.entries(params).map(([k, v]) => [k, String(v)])));
-      } catch (err) {
-        return reply(400, { error: { code: -1021, msg: err instanceof Error ? err.message : 'timestamp' } });
-      }
-      const subscriptionId = this.nextSubscriptionId++;
-      conn.subscriptions.set(subscriptionId, apiKey);
-      reply(200, { result: { subscriptionId } });
-    });
   }
 }
 
