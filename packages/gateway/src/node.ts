@@ -80,11 +80,12 @@ export class GatewayNode {
 
   /**
    * Publishes a JSON value to a channel. The value is serialised once; every subscriber (JSON or protobuf) gets the
-   * same bytes. Returns the publication's stream position (offset 0, epoch '' when the namespace keeps no history).
+   * same bytes. A `RawJson` is published as it is, so one value bound for several channels is serialised once for
+   * all of them. Returns the publication's stream position (offset 0, epoch '' when the namespace keeps no history).
    */
   publish(channel: string, data: unknown, opts: PublishOptions = {}): Promise<StreamPosition> {
     try {
-      return this.#core.publish(channel, RawJson.of(data), opts);
+      return this.#core.publish(channel, data instanceof RawJson ? data : RawJson.of(data), opts);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
+import { RawJson } from '@cadenza/protocol';
 import { ProtocolError } from '../src/index.ts';
 import { mint, startGateway, until, type Running } from './harness.ts';
 import { RawClient } from './raw-client.ts';
@@ -32,6 +33,22 @@ test('publish returns consecutive positions; history returns decoded data, newes
   assert.deepEqual(rev.publications.map((p) => p.offset), [5, 4]);
   await assert.rejects(g.node.history('news:api', { limit: 1, since: { offset: 1, epoch: 'other' } }), (e: ProtocolError) => e.code === 112);
   await assert.rejects(g.node.history('room:x'), (e: ProtocolError) => e.code === 108);
+});
+
+test('a RawJson is published as the value it holds, the same text on every channel it goes to', async () => {
+  const c = new RawClient(g.url);
+  await c.opened();
+  c.send({ id: 1, connect: { token: await mint({ sub: 'raw-user' }) } }, { id: 2, subscribe: { channel: 'news:raw-a' } }, { id: 3, subscribe: { channel: 'news:raw-b' } });
+  await c.waitReply(3);
+  const raw = RawJson.of({ type: 'event.x', data: { n: 1 } });
+  await g.node.publish('news:raw-a', raw);
+  await g.node.publish('news:raw-b', raw);
+  const pubs = () => c.replies.filter((r) => r.push !== undefined).map((r) => r.push as { channel: string; pub: { data: unknown } });
+  await c.until(() => pubs().length === 2, 60_000, 'two publications');
+  assert.deepEqual(pubs().map((p) => [p.channel, p.pub.data]), [['news:raw-a', { type: 'event.x', data: { n: 1 } }], ['news:raw-b', { type: 'event.x', data: { n: 1 } }]]);
+  const h = await g.node.history('news:raw-b', { limit: -1 });
+  assert.deepEqual(h.publications.map((p) => p.data), [{ type: 'event.x', data: { n: 1 } }]);
+  c.close();
 });
 
 test('publishing to an unknown namespace or a bad name is refused with 102 / 107', async () => {
