@@ -2,10 +2,13 @@
  * @module publisher
  * Account and user events, held until the change that caused them is committed.
  */
-import { channels } from '@cadenza/contract';
+import { channels, type AccountEvent } from '@cadenza/contract';
 import type { Clock } from './ports/clock.ts';
 import type { EventSink } from './ports/event-sink.ts';
 import type { Logger } from './ports/logger.ts';
+
+/** An event held back by `batch`: its channel (or channels), type and data. */
+type Held = [string | readonly string[], string, unknown];
 
 /** Publishes `{type, data, timestamp}` events on account and user channels. */
 export class Publisher {
@@ -18,6 +21,13 @@ export class Publisher {
   ) {}
   toAccount(tradingAccountId: string, type: string, data: unknown): void {
     this.emit(channels.tradingAccount(tradingAccountId), type, data);
+  }
+  /**
+   * One event for several readers (a quote, on its trader's and its dealer's channel): the sink gets the same event
+   * object for each channel, in the order given, and may serialise it once for all of them.
+   */
+  toEach(channelNames: readonly string[], type: string, data: unknown): void {
+    this.emit(channelNames, type, data);
   }
   toUser(userId: string, type: string, data: unknown): void {
     this.emit(channels.user(userId), type, data);
@@ -41,7 +51,7 @@ export class Publisher {
         throw err;
       }
     }
-    const held: Array<[string, string, unknown]> = [];
+    const held: Held[] = [];
     this.held = held;
     let out: T;
     try {
@@ -49,24 +59,29 @@ export class Publisher {
     } finally {
       this.held = undefined;
     }
-    for (const [channel, type, data] of held) this.emit(channel, type, data);
+    for (const [to, type, data] of held) this.emit(to, type, data);
     return out;
   }
 
-  private held: Array<[string, string, unknown]> | undefined;
+  private held: Held[] | undefined;
 
-  private emit(channel: string, type: string, data: unknown): void {
+  private emit(to: string | readonly string[], type: string, data: unknown): void {
     if (this.held) {
-      this.held.push([channel, type, data]);
+      this.held.push([to, type, data]);
       return;
     }
     const event = { type, data, timestamp: this.clock.now() };
     this.afterCommit(() => {
-      try {
-        this.sink.publish(channel, event);
-      } catch (err) {
-        this.log.error({ err, channel, type }, 'event sink threw');
-      }
+      if (typeof to === 'string') this.send(to, event);
+      else for (const channel of to) this.send(channel, event);
     });
+  }
+
+  private send(channel: string, event: AccountEvent): void {
+    try {
+      this.sink.publish(channel, event);
+    } catch (err) {
+      this.log.error({ err, channel, type: event.type }, 'event sink threw');
+    }
   }
 }

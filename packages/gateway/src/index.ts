@@ -8,6 +8,8 @@ export type { GatewayOptions, NamespaceOptions, GatewayLimits, GatewayLogger } f
 export type { GatewayStats } from './core.ts';
 export * from './hooks.ts';
 export { ProtocolError, Disconnect } from './errors.ts';
+/** Serialised JSON, which `publish` sends as it is (one value for several channels, serialised once). */
+export { RawJson } from '@cadenza/protocol';
 export type { Broker, BrokerEventHandler, BrokerPublication, BrokerPublishOptions, HistoryFilter, HistoryResult, StreamPosition, Closer } from './broker/broker.ts';
 export { MemoryBroker, type MemoryBrokerOptions } from './broker/memory.ts';
 export { RedisBroker, type RedisBrokerOptions } from './broker/redis.ts';

@@ -14,6 +14,7 @@ import { channelGrant } from './gateway-app.ts';
 import { loadCipher } from './infra/aes-gcm-cipher.ts';
 import { systemClock, uuidSource } from './infra/system.ts';
 import { createRpcDispatcher, type RpcDispatcher } from './rpc/index.ts';
+import { serialisedEvents } from './publish/serialised-events.ts';
 import { storeGate } from './rpc/store-gate.ts';
 import { createVenues } from './venues.ts';
 import { VenueConnectivity } from './venue-connectivity.ts';
@@ -24,7 +25,7 @@ export interface DomainRuntimeOptions {
   store: Store;
   /** Whether the store reaches its database (commands are refused while it does not). */
   storeAvailable(): boolean;
-  /** Where channel publications go (the gateway, or Centrifugo's server API); never throws. */
+  /** Where channel publications go (the gateway, or Centrifugo's server API); never throws. `data` may be a `RawJson`: text to send as it is. */
   publish(channel: string, data: unknown): void;
   log: Logger;
   /** Extra venues built by the caller (tests). */
@@ -92,7 +93,7 @@ export async function startDomainRuntime(o: DomainRuntimeOptions): Promise<Domai
     clock,
     ids: uuidSource(),
     cipher,
-    events: { publish: o.publish },
+    events: serialisedEvents(o.publish),
     log: log.child({ module: 'domain' }),
     config: { ...config.quotas, system: { version: o.version, documentation: `${config.publicUrl ?? ''}/docs` } },
   });

@@ -28,7 +28,7 @@
  * `closedOrderMemoryMs` (up to `closedQuoteLimit`) stay in memory; an older stored one is read from the store to be
  * refused with its status.
  */
-import type { QuoteRfqRequest } from '@cadenza/contract';
+import { channels, type QuoteRfqRequest } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
@@ -370,11 +370,10 @@ export class QuoteDesk {
     return this.open.get(quoteId) ?? this.closed.get(quoteId)?.quote;
   }
 
+  /** One event for the trader (its account channel, else its user channel) and the dealer, in that order. */
   private publish(q: QuoteRecord): void {
-    const data = toQuote(q);
-    if (q.traderAccountId !== undefined) this.ctx.publish.toAccount(q.traderAccountId, 'event.quote.updated', data);
-    else this.ctx.publish.toUser(q.userId, 'event.quote.updated', data);
-    this.ctx.publish.toAccount(q.dealerAccountId, 'event.quote.updated', data);
+    const trader = q.traderAccountId !== undefined ? channels.tradingAccount(q.traderAccountId) : channels.user(q.userId);
+    this.ctx.publish.toEach([trader, channels.tradingAccount(q.dealerAccountId)], 'event.quote.updated', toQuote(q));
   }
 
   /** The account an RFQ names must be the caller's ACTIVE FERMATA account, connected to this dealer or to none. */

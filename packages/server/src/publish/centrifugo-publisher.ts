@@ -16,6 +16,7 @@
  *   channel's history only if they reached it — the log says so.
  * - `publish` never throws and never waits: market data and domain events hand their publications over and go on.
  */
+import { RawJson } from '@cadenza/gateway';
 import type { CentrifugoApi } from './centrifugo-api.ts';
 
 export interface PublisherLog {
@@ -74,9 +75,9 @@ export class CentrifugoPublisher {
     this.maxQueued = options.maxQueued ?? 100_000;
   }
 
-  /** Queues one publication. */
+  /** Queues one publication; a `RawJson` is sent as the text it holds. */
   publish(channel: string, data: unknown): void {
-    this.enqueue(this.laneOf(channel), `{"publish":{"channel":${JSON.stringify(channel)},"data":${JSON.stringify(data)}}}`);
+    this.enqueue(this.laneOf(channel), `{"publish":{"channel":${JSON.stringify(channel)},"data":${data instanceof RawJson ? data.text : JSON.stringify(data)}}}`);
   }
 
   /** Queues one payload for several channels (serialised once per lane; each channel keeps its order). */
