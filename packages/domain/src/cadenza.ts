@@ -64,9 +64,10 @@ export interface Cadenza {
   readonly marketData: MarketDataService;
   /**
    * The streams emulated orders hold (market-data/market-holds.ts). The composition root forwards its market sink's
-   * `onBookChanged` here: a trailing stop's submit waits on it for a book nobody held yet.
+   * `onBookChanged` here: a trailing stop's submit waits on it for a book nobody held yet. `failing()` counts held
+   * streams the venue refused and that are being retried (the server's `cadenza_market_holds_failing`).
    */
-  readonly marketHolds: Pick<MarketHolds, 'onBookChanged'>;
+  readonly marketHolds: Pick<MarketHolds, 'onBookChanged' | 'failing'>;
   /** The OTC desk: dealers, wallets, RFQs, QUOTED orders, hedging (docs/otc.md). */
   readonly otc: OtcService;
   /** Give this to venue factories as their `execution` sink. */

@@ -18,6 +18,11 @@ export interface CadenzaConfig {
    * (market-data/market-holds.ts); within the official clients' default 5 s RPC timeout. No book by then: NO_LIQUIDITY.
    */
   marketWaitMs: number;
+  /**
+   * Back-off between attempts to start a market stream emulated orders hold when the venue refuses it (doubling from
+   * `min` to `max`, each wait jittered to between half and all of it; market-data/market-holds.ts).
+   */
+  marketHoldRetryMs: { min: number; max: number };
   /** Safety margin on the amount locked for orders priced from the book (MARKET by BASE, SELL by QUOTE, STOP). */
   marketLockBuffer: string;
   /** Levels read from the book to estimate a MARKET order's cost. */
@@ -83,6 +88,7 @@ export const defaultConfig: CadenzaConfig = {
   awaitClosedTimeoutMs: 3_000,
   cancelConfirmTimeoutMs: 2_000,
   marketWaitMs: 2_000,
+  marketHoldRetryMs: { min: 500, max: 30_000 },
   marketLockBuffer: '0.05',
   estimateDepth: 100,
   valuationCurrency: 'USDT',

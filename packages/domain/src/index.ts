@@ -40,6 +40,8 @@ export * from './cadenza.ts';
 export * from './channel-authorizer.ts';
 export * from './market-data/converters.ts';
 export * from './market-data/market-data-service.ts';
+export { MarketHolds, type MarketHoldsOptions, type MarketStreamHolds } from './market-data/market-holds.ts';
+export { FeedRegistry } from './subscriptions/feed-registry.ts';
 export * from './instruments/instrument-catalog.ts';
 export * from './instruments/rpc-instrument.ts';
 export * from './instruments/offered-order-types.ts';

@@ -348,6 +348,7 @@ function serverMetrics(m: MetricsInputs): ReturnType<typeof metricsRoutes> {
     { name: 'cadenza_ws_messages_in_total', help: 'Protocol commands received', type: 'counter', read: () => stats().messagesIn },
     { name: 'cadenza_ws_messages_out_total', help: 'Protocol replies and pushes sent', type: 'counter', read: () => stats().messagesOut },
     { name: 'cadenza_open_orders', help: 'Trade orders not yet in a final status (on the server holding the trading domain)', read: () => m.local()?.cadenza.orders.openOrderCount() ?? 0 },
+    { name: 'cadenza_market_holds_failing', help: 'Market streams held for emulated orders (trailing stops, held stop-losses) that the venue refused and that are being retried with back-off', read: () => m.local()?.cadenza.marketHolds.failing() ?? 0 },
     { name: 'cadenza_domain_holder', help: 'Whether the trading domain runs in this server (1), or in another one or nowhere yet (0)', read: () => (m.local() ? 1 : 0) },
     { name: 'cadenza_store_available', help: 'Whether the database answers (1) or not (0: commands refused with 10003, writes held)', read: () => (m.storeAvailable() ? 1 : 0) },
     { name: 'cadenza_store_queued_writes', help: 'Domain writes accepted but not yet committed (the PostgreSQL write-behind queue; grows while the database is away)', read: () => m.queuedWrites() },

@@ -9,6 +9,14 @@
  *
  * A hold is per holder (an order, by id): holding twice counts once, letting go of what is not held does nothing, so
  * the callers can hold on every change of an armed order and let go on every change of one that is not.
+ *
+ * A stream the venue will not start (`subscribeMarket` rejects: FEED_UNAVAILABLE — its instrument list unreachable,
+ * the venue down) is tried again while it is held: after a capped exponential back-off (`marketHoldRetryMs`), each
+ * wait jittered to between half and all of it so holds refused together do not come back together, and not after
+ * the last holder lets go. An outage is logged once at warn when it starts and once at info when it ends, and
+ * `failing()` counts the streams in one (the server's `cadenza_market_holds_failing` gauge). A refusal the venue
+ * sends after `subscribeMarket` resolved (an error answer on its socket, a rate limit) is the connector's to retry
+ * (kit/channel-pool.ts in @cadenza/venues), and a lost socket resubscribes what it carried.
  */
 import type { DomainContext } from '../context.ts';
 import type { BookSnapshot, MarketStreamKey } from '../model/market-data.ts';
@@ -34,10 +42,28 @@ interface Waiter {
   finish(): void;
 }
 
+/** One stream of a held instrument, and where its acquisition stands. */
+interface HeldStream {
+  readonly kind: MarketStreamKey['kind'];
+  /** Counted in the feed registry (so it is released with the hold). */
+  acquired: boolean;
+  /** Refusals in the current outage (0: none). */
+  failures: number;
+  retry: ReturnType<typeof setTimeout> | undefined;
+}
+
 interface Held {
+  readonly venue: string;
+  readonly symbol: string;
   holders: Set<string>;
-  /** Per stream, whether its acquisition succeeded (only those are released). */
-  acquired: Array<Promise<boolean>>;
+  streams: HeldStream[];
+  /** Set when the last holder let go: acquisitions still under way release what they get. */
+  released: boolean;
+}
+
+export interface MarketHoldsOptions {
+  /** Jitter source in [0, 1) (tests). */
+  random?: () => number;
 }
 
 export class MarketHolds implements MarketStreamHolds {
@@ -49,11 +75,20 @@ export class MarketHolds implements MarketStreamHolds {
   private readonly waiting = new Map<string, Set<Waiter>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private serial = 0;
+  private stopped = false;
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly feeds: FeedRegistry,
+    private readonly options: MarketHoldsOptions = {},
   ) {}
+
+  /** Held streams the venue has not started yet (an outage being retried). */
+  failing(): number {
+    let n = 0;
+    for (const h of this.held.values()) for (const st of h.streams) if (st.failures > 0) n++;
+    return n;
+  }
 
   hold(holder: string, venue: string, symbol: string): void {
     const key = `${venue}|${symbol}`;
@@ -68,16 +103,9 @@ export class MarketHolds implements MarketStreamHolds {
       h.holders.add(holder);
       return;
     }
-    const acquired = STREAMS.map((kind) =>
-      this.feeds.acquire(v, { kind, symbol }).then(
-        () => true,
-        (err: unknown) => {
-          this.ctx.log.warn({ err, venue, symbol, kind }, 'could not hold a market stream for emulated orders');
-          return false;
-        },
-      ),
-    );
-    this.held.set(key, { holders: new Set([holder]), acquired });
+    const held: Held = { venue, symbol, holders: new Set([holder]), streams: STREAMS.map((kind) => ({ kind, acquired: false, failures: 0, retry: undefined })), released: false };
+    this.held.set(key, held);
+    for (const st of held.streams) this.acquire(held, st);
   }
 
   letGo(holder: string): void {
@@ -89,10 +117,43 @@ export class MarketHolds implements MarketStreamHolds {
     h.holders.delete(holder);
     if (h.holders.size > 0) return;
     this.held.delete(key);
-    const [venue, symbol] = splitKey(key);
-    const v = this.ctx.venues.get(venue);
+    h.released = true;
+    for (const st of h.streams) {
+      clearTimeout(st.retry);
+      st.retry = undefined;
+      if (st.acquired) this.release(h, st);
+    }
+  }
+
+  /** Asks the feed registry for the stream; on refusal, asks again after the back-off while it is held. */
+  private acquire(h: Held, st: HeldStream): void {
+    const v = this.ctx.venues.get(h.venue);
     if (!v) return;
-    STREAMS.forEach((kind, i) => void h.acquired[i]!.then((ok) => (ok ? this.feeds.release(v, { kind, symbol }) : undefined)));
+    const stream = { kind: st.kind, symbol: h.symbol };
+    this.feeds.acquire(v, stream).then(
+      () => {
+        st.acquired = true;
+        if (h.released) return this.release(h, st);
+        if (st.failures > 0) this.ctx.log.info({ venue: h.venue, symbol: h.symbol, kind: st.kind, refusals: st.failures }, 'a market stream held for emulated orders is running again');
+        st.failures = 0;
+      },
+      (err: unknown) => {
+        if (h.released || this.stopped) return;
+        if (st.failures === 0) this.ctx.log.warn({ err, venue: h.venue, symbol: h.symbol, kind: st.kind }, 'the venue did not start a market stream emulated orders hold; trying again with back-off');
+        const { min, max } = this.ctx.config.marketHoldRetryMs;
+        const delay = Math.min(max, min * 2 ** Math.min(st.failures++, 20)) * (0.5 + (this.options.random ?? Math.random)() / 2);
+        st.retry = setTimeout(() => {
+          st.retry = undefined;
+          if (!h.released) this.acquire(h, st);
+        }, delay);
+      },
+    );
+  }
+
+  private release(h: Held, st: HeldStream): void {
+    const v = this.ctx.venues.get(h.venue);
+    st.acquired = false;
+    if (v) void this.feeds.release(v, { kind: st.kind, symbol: h.symbol });
   }
 
   async bookReady(venue: string, symbol: string): Promise<void> {
@@ -139,10 +200,7 @@ export class MarketHolds implements MarketStreamHolds {
     for (const ws of [...this.waiting.values()]) for (const w of [...ws]) w.finish();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.stopped = true;
+    for (const h of this.held.values()) for (const st of h.streams) clearTimeout(st.retry);
   }
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('|');
-  return [key.slice(0, i), key.slice(i + 1)];
 }

@@ -108,6 +108,8 @@ export class ScriptedVenue implements Venue {
   readonly submitted: VenueOrder[] = [];
   readonly feedCalls: Array<{ op: 'subscribe' | 'unsubscribe'; key: MarketStreamKey }> = [];
   duplicateFills = false;
+  /** The next this many `subscribeMarket` calls are refused (recorded in `feedCalls` all the same). */
+  refuseSubscribes = 0;
   /** Reports are dropped (the venue's own state still changes). */
   muted = false;
   /** What the venue keeps about each order it took, by tradeOrderId (ledger 'venue' semantics). */
@@ -169,6 +171,10 @@ export class ScriptedVenue implements Venue {
   }
   async subscribeMarket(key: MarketStreamKey): Promise<void> {
     this.feedCalls.push({ op: 'subscribe', key });
+    if (this.refuseSubscribes > 0) {
+      this.refuseSubscribes--;
+      throw new Error(`${this.id} refused the ${key.kind} stream of ${key.symbol}`);
+    }
   }
   async unsubscribeMarket(key: MarketStreamKey): Promise<void> {
     this.feedCalls.push({ op: 'unsubscribe', key });

@@ -7,12 +7,17 @@
  * lost socket reports its channels down. Subscribe/unsubscribe frames are paced per socket
  * (`controlIntervalMs`), since venues cap control messages per connection.
  *
+ * A channel the venue refuses (an error answer, a rate limit: the connector says so with `refused`) is reported down
+ * and subscribed again after a capped, jittered exponential back-off (`refusedRetryMs`) for as long as it is wanted,
+ * until the connector sees it `confirmed`; a warning is logged once per outage, and the recovery once. Without this a
+ * refused channel would stay wanted and silent until the socket happened to reconnect.
+ *
  * Venues that take the initial channels in the URL (Binance's `/stream?streams=a/b`) give `url` as a function of a
  * socket's channels: it is read at every connection attempt, and the channels it named are not subscribed again on
  * open. `maxAgeMs` and `PoolSocket.rotate` replace a socket make-before-break (kit/managed-socket.ts), for venues
  * that cut connections at an age or announce a shutdown.
  */
-import { ManagedSocket, type Backoff } from './managed-socket.ts';
+import { ManagedSocket, backoffDelay, type Backoff } from './managed-socket.ts';
 
 export interface PoolSocket {
   readonly id: number;
@@ -51,6 +56,16 @@ export interface ChannelPoolOptions {
   controlIntervalMs?: number;
   /** Sockets are replaced make-before-break at this age. */
   maxAgeMs?: number;
+  /** Back-off before subscribing a refused channel again (default: `reconnectDelayMs`, else 1 s doubling to 60 s). */
+  refusedRetryMs?: Backoff;
+  /** Jitter source in [0, 1) (tests); a retry waits between half and all of its back-off. */
+  random?: () => number;
+}
+
+/** A refused channel's outage: refusals so far and the pending retry. */
+interface Refusal {
+  attempts: number;
+  timer: NodeJS.Timeout | undefined;
 }
 
 class Member implements PoolSocket {
@@ -60,6 +75,8 @@ class Member implements PoolSocket {
   private lastControlAt = -Infinity;
   /** Channels the URL of the connection being opened named (already subscribed when it opens). */
   private named: ReadonlySet<string> = new Set();
+  /** Channels the venue refused and has not confirmed since. */
+  private readonly refusals = new Map<string, Refusal>();
   readonly socket: ManagedSocket;
 
   constructor(
@@ -78,6 +95,7 @@ class Member implements PoolSocket {
       ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),
       onOpen: () => {
         this.queue.length = 0;
+        for (const r of this.refusals.values()) r.timer = clearRetry(r.timer);
         for (const f of options.greeting?.() ?? []) this.socket.send(f);
         for (const c of this.named) if (!this.channels.has(c)) this.queue.push({ op: 'unsub', channel: c });
         for (const c of this.channels) if (!this.named.has(c)) this.queue.push({ op: 'sub', channel: c });
@@ -105,6 +123,7 @@ class Member implements PoolSocket {
 
   remove(channel: string): void {
     if (!this.channels.delete(channel)) return;
+    this.forgetRefusal(channel);
     if (this.channels.size === 0) {
       this.queue.length = 0;
       clearTimeout(this.timer);
@@ -123,6 +142,10 @@ class Member implements PoolSocket {
     this.socket.rotate(reason);
   }
 
+  get refusedChannels(): string[] {
+    return [...this.refusals.keys()];
+  }
+
   /** The URL for the next connection attempt, remembering which channels it names. */
   private urlNaming(url: (channels: ReadonlySet<string>) => string): () => string {
     return () => {
@@ -137,7 +160,42 @@ class Member implements PoolSocket {
     this.enqueue('sub', channel);
   }
 
+  /** The venue refused the channel: down now, subscribed again after the back-off while it is wanted. */
+  refused(channel: string, reason: string): void {
+    if (!this.channels.has(channel)) return;
+    let r = this.refusals.get(channel);
+    if (!r) {
+      this.refusals.set(channel, (r = { attempts: 0, timer: undefined }));
+      this.options.log.warn({ channel, reason }, `${this.options.name}: the venue refused a channel; subscribing again with back-off while it is wanted`);
+    }
+    this.options.onDown(new Set([channel]), `subscription refused: ${reason}`);
+    clearRetry(r.timer);
+    const backoff = this.options.refusedRetryMs ?? this.options.reconnectDelayMs ?? { min: 1000, max: 60_000 };
+    const delay = backoffDelay(r.attempts++, backoff) * (0.5 + (this.options.random ?? Math.random)() / 2);
+    const retry = r;
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      if (this.channels.has(channel) && this.socket.isOpen) this.enqueue('sub', channel);
+    }, delay);
+  }
+
+  /** The venue confirmed the channel: a refusal outage, if any, is over. */
+  confirmed(channel: string): void {
+    const r = this.refusals.get(channel);
+    if (!r) return;
+    this.forgetRefusal(channel);
+    this.options.log.info({ channel, refusals: r.attempts }, `${this.options.name}: a refused channel is subscribed again`);
+  }
+
+  private forgetRefusal(channel: string): void {
+    const r = this.refusals.get(channel);
+    if (!r) return;
+    clearRetry(r.timer);
+    this.refusals.delete(channel);
+  }
+
   close(): void {
+    for (const c of [...this.refusals.keys()]) this.forgetRefusal(c);
     this.channels.clear();
     clearTimeout(this.timer);
     this.socket.stop();
@@ -213,6 +271,24 @@ export class ChannelPool {
     this.owner.get(channel)?.resubscribe(channel);
   }
 
+  /**
+   * The venue refused the channel (an error answer naming it, a rate limit): it is reported down and subscribed
+   * again after a jittered, capped exponential back-off while it is wanted (see the module notes).
+   */
+  refused(channel: string, reason: string): void {
+    this.owner.get(channel)?.refused(channel, reason);
+  }
+
+  /** The venue confirmed the channel's subscription (ends a refusal outage). */
+  confirmed(channel: string): void {
+    this.owner.get(channel)?.confirmed(channel);
+  }
+
+  /** Channels refused and not confirmed since (diagnostics, tests). */
+  get refusedChannels(): string[] {
+    return this.members.flatMap((m) => m.refusedChannels);
+  }
+
   /** Drops every socket as if the network had (they reconnect and resubscribe). */
   reconnectAll(reason: string): void {
     for (const m of this.members) m.socket.reconnect(reason);
@@ -229,4 +305,9 @@ export class ChannelPool {
     this.members.push(m);
     return m;
   }
+}
+
+function clearRetry(timer: NodeJS.Timeout | undefined): undefined {
+  if (timer !== undefined) clearTimeout(timer);
+  return undefined;
 }

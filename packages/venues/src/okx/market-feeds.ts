@@ -5,6 +5,10 @@
  * (`/ws/v5/public`), candles the business one (`/ws/v5/business`), both through kit channel pools, so a channel
  * runs only while subscribed and a socket closes with its last channel. While a book is being (re)synchronised
  * `getBook` answers undefined and the feed is reported DOWN, then UP.
+ *
+ * Each subscribe frame carries an `id`; OKX names no channel in an error answer, only the id, so an error to a
+ * subscribe (a rate limit, a channel it will not serve now) marks that frame's channels not yet confirmed as refused,
+ * and the pool subscribes them again with back-off while they are wanted (kit/channel-pool.ts).
  */
 import type { BookSnapshot, MarketDataSink, MarketStreamKey, VenueDeps } from '@cadenza/domain';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
@@ -45,13 +49,16 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
   protected readonly table: FeedTable<BookFeed, OkxSymbolFeed>;
   private readonly publicPool: ChannelPool;
   private readonly businessPool: ChannelPool;
+  /** Subscribe frames not answered in full yet: their id → the pool and the channels not confirmed yet. */
+  private readonly pending = new Map<string, { pool: ChannelPool; channels: Set<string> }>();
+  private nextFrameId = 1;
 
   constructor(private readonly options: OkxFeedsOptions) {
     super(options.venueId);
     const common = {
       log: options.log,
       capacity: 100,
-      subscribeFrames: (chs: string[]) => [{ op: 'subscribe', args: chs.map(argOf) }],
+      subscribeFrames: (chs: string[]) => [{ id: this.track(chs), op: 'subscribe', args: chs.map(argOf) }],
       unsubscribeFrames: (chs: string[]) => [{ op: 'unsubscribe', args: chs.map(argOf) }],
       onMessage: (_s: PoolSocket, text: string) => this.onMessage(text),
       onDown: (chs: ReadonlySet<string>, reason: string) => this.table.down(chs, reason),
@@ -90,15 +97,25 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
 
   private onMessage(text: string): void {
     if (text === 'pong' || this.table.isStopped) return;
-    let msg: { arg?: { channel?: unknown; instId?: unknown }; action?: unknown; data?: unknown; event?: unknown; code?: unknown; msg?: unknown };
+    let msg: { id?: unknown; arg?: { channel?: unknown; instId?: unknown }; action?: unknown; data?: unknown; event?: unknown; code?: unknown; msg?: unknown };
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
       return;
     }
     if (msg.event === 'error') {
-      this.options.log.warn({ code: msg.code, msg: msg.msg }, 'OKX refused a market subscription');
+      const frame = typeof msg.id === 'string' ? this.pending.get(msg.id) : undefined;
+      if (!frame) return this.options.log.warn({ code: msg.code, msg: msg.msg }, 'OKX refused a market request');
+      this.pending.delete(msg.id as string);
+      for (const ch of frame.channels) frame.pool.refused(ch, `${String(msg.code)} ${String(msg.msg)}`);
       return;
+    }
+    if (msg.event === 'subscribe' && msg.arg) {
+      const name = `${String(msg.arg.channel)}:${String(msg.arg.instId)}`;
+      const frame = typeof msg.id === 'string' ? this.pending.get(msg.id) : undefined;
+      if (frame?.channels.delete(name) && frame.channels.size === 0) this.pending.delete(msg.id as string);
+      for (const pool of this.pools()) pool.confirmed(name);
+      if (msg.arg.channel !== 'books') this.table.opened([name]);
     }
     if (msg.event === 'subscribe' && msg.arg?.channel === 'books') {
       // Subscribed: fetch the snapshot now, so a book that does not move is shown too.
@@ -116,6 +133,16 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
     } catch (err) {
       this.options.log.warn({ channel: name, err: errorText(err) }, 'dropped a malformed OKX push');
     }
+  }
+
+  /** Names a subscribe frame (its `id`) and remembers its channels until OKX answers for each. */
+  private track(channels: string[]): string {
+    const id = String(this.nextFrameId++);
+    const pool = this.pools().find((p) => channels.every((c) => p.has(c))) ?? this.publicPool;
+    this.pending.set(id, { pool, channels: new Set(channels) });
+    // Frames lost with their socket are never answered: keep the most recent few hundred only.
+    if (this.pending.size > 500) this.pending.delete(this.pending.keys().next().value!);
+    return id;
   }
 
   private onRow(ch: Channel, action: unknown, row: unknown): void {

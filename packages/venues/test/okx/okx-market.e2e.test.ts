@@ -169,4 +169,23 @@ describe('OKX market data', () => {
     await h.venue.unsubscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval: '1m' });
     await h.until(() => fake.socketCount() === 0, 'no socket left');
   });
+  test('a subscribe OKX refuses (60014, too many requests) is reported DOWN and sent again with back-off until OKX takes it; then the channel works', async () => {
+    const refusedBefore = fake.refusedSubscribes;
+    const warningsBefore = h.rec.warnings.length;
+    const statusBefore = h.rec.feedStatus.length;
+    fake.refuseSubscribes(2);
+    const trade = { kind: 'trade' as const, symbol: 'BTC/USDT' };
+    await h.venue.subscribeMarket(trade);
+    await h.until(() => fake.subscribedChannels().includes('trades:BTC-USDT'), 'the trade channel subscribed after two refusals');
+    assert.equal(fake.refusedSubscribes - refusedBefore, 2, 'both refused frames were sent again');
+    const statuses = h.rec.feedStatus.slice(statusBefore);
+    assert.match(statuses.find((s) => s.status === 'DOWN')?.reason ?? '', /subscription refused: 60014 Requests too frequent/);
+    await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once OKX took it');
+    const refusals = h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? ''));
+    assert.equal(refusals.length, 1, 'one warning for the outage, not one per refusal');
+    fake.pushTrade('BTC-USDT', { px: '64000.5', sz: '0.004', side: 'buy', tradeId: '990' });
+    await h.until(() => h.rec.trades.find((t) => t.tradeId === '990'), 'a trade on the channel');
+    await h.venue.unsubscribeMarket(trade);
+    await h.until(() => fake.socketCount() === 0, 'no socket left');
+  });
 });

@@ -60,6 +60,9 @@ export class FakeOkxServer {
   sendBookSnapshots = false;
   /** Delay before `GET /market/books` answers (pushes made meanwhile must be buffered by the client). */
   snapshotDelayMs = 0;
+  /** Market subscribe frames answered with an error so far (`refuseSubscribes`). */
+  refusedSubscribes = 0;
+  private refusals: Array<{ code: string; msg: string }> = [];
   readonly market: FakeOkxMarket;
   readonly trading: FakeOkxTrading;
   private readonly ids: TradeIds = { nextTradeId: 700_000_000 };
@@ -193,6 +196,15 @@ export class FakeOkxServer {
 
   loggedIn(apiKey: string): number {
     return [...this.conns].filter((c) => c.account?.apiKey === apiKey && c.channels.has('orders')).length;
+  }
+
+  /**
+   * The next `count` market subscribe frames (public and business sockets) are refused whole: one error answer
+   * carrying the frame's `id`, as OKX answers a request it will not serve (by default 60014, too many requests),
+   * and none of their channels subscribed.
+   */
+  refuseSubscribes(count: number, code = '60014', msg = 'Requests too frequent.'): void {
+    for (let i = 0; i < count; i++) this.refusals.push({ code, msg });
   }
 
   // ---- account knobs (fake-okx-trading.ts)
@@ -345,6 +357,11 @@ export class FakeOkxServer {
       return void conn.ws.send(JSON.stringify({ ...id, event: 'login', code: '0', msg: '', connId: 'a4d3ae55' }));
     }
     if (msg.op !== 'subscribe' && msg.op !== 'unsubscribe') return void conn.ws.send(JSON.stringify({ ...id, event: 'error', code: '60012', msg: 'Invalid request' }));
+    const refusal = msg.op === 'subscribe' && conn.path !== '/ws/v5/private' ? this.refusals.shift() : undefined;
+    if (refusal) {
+      this.refusedSubscribes++;
+      return void conn.ws.send(JSON.stringify({ ...id, event: 'error', ...refusal }));
+    }
     for (const arg of msg.args ?? []) {
       const ch = arg.channel ?? '';
       const privateCh = ch === 'orders' || ch === 'account';
