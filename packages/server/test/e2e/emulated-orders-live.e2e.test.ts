@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { startOkxStack, type LiveVenueStack, eventually } from './live-venue-stack.ts';
+import { connectedOkxAccount, startOkxStack, type LiveVenueStack, eventually } from './live-venue-stack.ts';
 
 const KEY = 'okx-emulated-key';
 const SECRET = 'okx-emulated-secret';
@@ -20,11 +20,9 @@ let stack: LiveVenueStack;
 let tradingAccountId = '';
 
 before(async () => {
-  ({ fake, stack } = await startOkxStack('okx-emulated', { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE }));
-  const acct = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'OKX', nickname: 'okx emulated' } });
-  tradingAccountId = acct.tradingAccountId;
-  await stack.rpc('command.credential.create', { tradingAccountId, venue: 'OKX', credentialType: 'HMAC', apiKey: KEY, secretKey: SECRET, secretPassphrase: PASSPHRASE });
-  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  const key = { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE };
+  ({ fake, stack } = await startOkxStack('okx-emulated', key));
+  tradingAccountId = await connectedOkxAccount(stack, key, 'okx emulated');
 });
 
 after(async () => {

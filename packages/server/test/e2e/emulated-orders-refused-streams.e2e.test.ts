@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { startOkxStack, type LiveVenueStack, eventually } from './live-venue-stack.ts';
+import { connectedOkxAccount, startOkxStack, type LiveVenueStack, eventually } from './live-venue-stack.ts';
 
 const KEY = 'okx-refused-key';
 const SECRET = 'okx-refused-secret';
@@ -19,10 +19,9 @@ let stack: LiveVenueStack;
 let tradingAccountId = '';
 
 before(async () => {
-  ({ fake, stack } = await startOkxStack('okx-refused', { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE }));
-  tradingAccountId = (await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'OKX', nickname: 'okx refused' } })).tradingAccountId;
-  await stack.rpc('command.credential.create', { tradingAccountId, venue: 'OKX', credentialType: 'HMAC', apiKey: KEY, secretKey: SECRET, secretPassphrase: PASSPHRASE });
-  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  const key = { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE };
+  ({ fake, stack } = await startOkxStack('okx-refused', key));
+  tradingAccountId = await connectedOkxAccount(stack, key, 'okx refused');
 });
 
 after(async () => {

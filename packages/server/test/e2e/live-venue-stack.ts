@@ -95,6 +95,14 @@ export async function startOkxStack(name: string, key: OkxKey): Promise<{ fake: 
   return { fake, stack };
 }
 
+/** A new OKX trading account of the demo user with `key` as its credential, connected (ACTIVE): its id. */
+export async function connectedOkxAccount(stack: LiveVenueStack, key: OkxKey, nickname: string): Promise<string> {
+  const { tradingAccountId } = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'OKX', nickname } });
+  await stack.rpc('command.credential.create', { tradingAccountId, venue: 'OKX', credentialType: 'HMAC', apiKey: key.apiKey, secretKey: key.secret, secretPassphrase: key.passphrase });
+  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  return tradingAccountId;
+}
+
 /** Re-checks `check` every 20 ms until it answers something truthy. */
 export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
