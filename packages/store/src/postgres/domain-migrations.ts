@@ -272,4 +272,18 @@ INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, s
   FROM positions;
 `,
   },
+  {
+    // As SQLite's migration 7: the slot index keyed by opening time, not by `updated_at`, so that an update of an open
+    // position changes no indexed value and can be a HOT update (the row alone, no index entry rewritten). The
+    // default lets the previous release insert beside this one during a rolling restart (its rows count as opened
+    // first); the old index goes because nothing needs it: the previous release's load query sorts without it.
+    version: 6,
+    name: 'positions: slot index by opening time',
+    sql: `
+ALTER TABLE trading_positions ADD COLUMN created_at bigint NOT NULL DEFAULT 0;
+UPDATE trading_positions SET created_at = coalesce((body->>'createdAt')::bigint, updated_at);
+DROP INDEX trading_positions_slot;
+CREATE INDEX trading_positions_slot ON trading_positions (trading_account_id, instrument_id, slot, created_at);
+`,
+  },
 ];

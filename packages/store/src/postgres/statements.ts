@@ -70,8 +70,8 @@ export const upsertBalanceSql = (b: Balance): string =>
 export const deleteBalancesSql = (tradingAccountId: string): string => sql`DELETE FROM balances WHERE trading_account_id = ${tradingAccountId}`;
 
 export const upsertPositionSql = (p: Position): string =>
-  sql`INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, updated_at, body)
-      VALUES (${p.positionId}, ${p.tradingAccountId}, ${p.instrumentId}, ${positionSlot(p)}, ${p.status}, ${p.updatedAt}, ${json(p)})
+  sql`INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, created_at, updated_at, body)
+      VALUES (${p.positionId}, ${p.tradingAccountId}, ${p.instrumentId}, ${positionSlot(p)}, ${p.status}, ${p.createdAt}, ${p.updatedAt}, ${json(p)})
       ON CONFLICT (position_id) DO UPDATE SET slot = excluded.slot, status = excluded.status, updated_at = excluded.updated_at, body = excluded.body`;
 
 export const insertSubscriptionSql = (s: Subscription): string =>

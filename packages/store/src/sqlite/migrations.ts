@@ -275,6 +275,21 @@ CREATE TRIGGER fermata_ledger_no_update BEFORE UPDATE ON fermata_ledger_entries 
 CREATE TRIGGER fermata_ledger_no_delete BEFORE DELETE ON fermata_ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
 `,
   },
+  {
+    // The positions' slot index keyed by when a position was opened instead of when it last changed: an update of an
+    // open position (every fill on it) changes neither this index's key nor the open-slot index's, so it rewrites
+    // only the row — one WAL page instead of three (SQLite maintains every index a statement's SET list names, so the
+    // store's update of an open position names only `updated_at` and `body`: statements.ts). "The latest position of
+    // a slot" (load-positions.ts) is the one opened last: a slot holds one position at a time.
+    version: 7,
+    name: 'positions: slot index by opening time',
+    sql: `
+ALTER TABLE trading_positions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+UPDATE trading_positions SET created_at = coalesce(json_extract(body, '$.createdAt'), updated_at);
+DROP INDEX trading_positions_slot;
+CREATE INDEX trading_positions_slot ON trading_positions (trading_account_id, instrument_id, slot, created_at);
+`,
+  },
 ];
 
 /** Applies the migrations this file has not recorded yet, each in its own transaction, in version order. */

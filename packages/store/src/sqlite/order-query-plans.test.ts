@@ -1,11 +1,16 @@
 /**
- * Every query of the orders and fills tables walks an index (SQLite's EXPLAIN QUERY PLAN, on the real statements and
- * on the SQL the list queries build): which index serves which query, so that a migration dropping or merging one
- * (each costs WAL pages on every order, docs/benchmarks.md) learns here what would fall back to a scan.
+ * Every query of the orders, fills and positions tables walks an index (SQLite's EXPLAIN QUERY PLAN, on the real
+ * statements and on the SQL the list queries build): which index serves which query, so that a migration dropping or
+ * merging one (each costs WAL pages on every order, docs/benchmarks.md) learns here what would fall back to a scan.
+ * And what an update of an open position writes: its row alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FillFilter, OrderFilter } from '@cadenza/domain';
+import { samplePosition } from '@cadenza/testkit';
 import { SqliteStore } from './sqlite-store.ts';
 import { prepareStatements } from './statements.ts';
 
@@ -106,3 +111,38 @@ for (const [what, filter, index] of fillLists) {
     await store.close();
   });
 }
+
+test('positions: the start-up load finds each slot\'s latest through trading_positions_slot, by opening time', () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  const s = prepareStatements(store.db);
+  const lines = explain(store, s.loadPositions.source);
+  // The outer read is the load itself (every open position and each slot's latest); the per-slot lookup is indexed.
+  assert.equal(lines[0], 'SCAN p');
+  assert.ok(lines.some((l) => /^SEARCH q USING (COVERING )?INDEX trading_positions_slot \(trading_account_id=\? AND instrument_id=\? AND slot=\?\)$/.test(l)), lines.join('; '));
+  assert.ok(!lines.includes('USE TEMP B-TREE FOR ORDER BY') || lines.indexOf('USE TEMP B-TREE FOR ORDER BY') === lines.length - 1, 'only the load\'s own order is sorted');
+  const columns = (store.db.prepare("SELECT name FROM pragma_index_info('trading_positions_slot') ORDER BY seqno").all() as Array<{ name: string }>).map((r) => r.name);
+  assert.deepEqual(columns, ['trading_account_id', 'instrument_id', 'slot', 'created_at'], 'no column an update changes');
+  void store.close();
+});
+
+test('positions: an update of an open position writes its row alone (one WAL page); closing it also its two index entries', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-positions-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = new SqliteStore({ path: join(dir, 'cadenza.db') });
+  store.db.pragma('wal_autocheckpoint = 0');
+  // Enough rows that the table and its indexes span several pages, as in a real account book.
+  store.transaction(() => {
+    for (let i = 0; i < 500; i++) store.upsertPosition(samplePosition({ positionId: `p${String(i).padStart(4, '0')}`, tradingAccountId: `a${i % 50}`, instrumentId: `PAPER:C${i}/USDT` }));
+  });
+  const framesOf = (write: () => void): number => {
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    write();
+    return (store.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
+  };
+  const p = samplePosition({ positionId: 'p0123', tradingAccountId: 'a23', instrumentId: 'PAPER:C123/USDT' });
+  assert.equal(framesOf(() => store.upsertPosition({ ...p, quantity: '2', updatedAt: 2 })), 1);
+  assert.equal(framesOf(() => store.upsertPosition({ ...p, quantity: '3', updatedAt: 3 })), 1);
+  assert.ok(framesOf(() => store.upsertPosition({ ...p, status: 'CLOSED', quantity: '0', updatedAt: 4, closedAt: 4 })) >= 2, 'closing leaves the open-slot index');
+  assert.deepEqual((await store.loadPositions()).find((x) => x.positionId === 'p0123')?.status, 'CLOSED');
+  await store.close();
+});

@@ -278,8 +278,12 @@ export class SqliteStore implements Store {
       for (const b of balances) this.upsertBalance(b);
     });
   }
+  /** An open position staying open (every fill on it) rewrites its row alone; opening and closing maintain the indexes. */
   upsertPosition(p: Position): void {
-    this.w('upsertPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, positionSlot(p), p.status, p.updatedAt, JSON.stringify(p));
+    const slot = positionSlot(p);
+    const body = JSON.stringify(p);
+    if (p.status === 'OPEN' && this.w('upsertOpenPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, slot, p.status, p.createdAt, p.updatedAt, body).changes > 0) return;
+    this.w('upsertPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, slot, p.status, p.createdAt, p.updatedAt, body);
   }
   async loadPositions(): Promise<Position[]> {
     return parseAll<Position>(this.s('loadPositions').all() as Row[]);

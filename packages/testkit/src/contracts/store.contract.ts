@@ -271,12 +271,16 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       const hedge = { ...p, tradingAccountId: 'h', instrumentId: 'PAPER:BTC-PERP', kind: 'DERIVATIVE' as const, mode: 'HEDGE' as const };
       s.upsertPosition({ ...hedge, positionId: 'h-long', updatedAt: 5 });
       s.upsertPosition({ ...hedge, positionId: 'h-short', side: 'SHORT', updatedAt: 6 });
-      // A slot that went flat twice keeps only its latest closed position in the load.
-      s.upsertPosition({ ...p, tradingAccountId: 'z', positionId: 'z1', status: 'CLOSED', quantity: '0', updatedAt: 7 });
-      s.upsertPosition({ ...p, tradingAccountId: 'z', positionId: 'z2', status: 'CLOSED', quantity: '0', updatedAt: 8 });
+      // A slot that went flat twice keeps only its latest closed position in the load: the one opened last.
+      s.upsertPosition({ ...p, tradingAccountId: 'z', positionId: 'z1', status: 'CLOSED', quantity: '0', createdAt: 7, updatedAt: 7 });
+      s.upsertPosition({ ...p, tradingAccountId: 'z', positionId: 'z2', status: 'CLOSED', quantity: '0', createdAt: 8, updatedAt: 8 });
+      // A row written again under its id takes the new state whatever the stored one was (closed → open here).
+      s.upsertPosition({ ...p, tradingAccountId: 'r', positionId: 'r1', status: 'CLOSED', quantity: '0', updatedAt: 9 });
+      s.upsertPosition({ ...p, tradingAccountId: 'r', positionId: 'r1', quantity: '3', updatedAt: 10 });
+      s.upsertPosition({ ...p, tradingAccountId: 'r', positionId: 'r1', quantity: '4', updatedAt: 11 });
       assert.deepEqual(
-        (await s.loadPositions()).map((x) => `${x.positionId}:${x.status}`),
-        ['z2:CLOSED', 'p2:OPEN', 'h-long:OPEN', 'h-short:OPEN'],
+        (await s.loadPositions()).map((x) => `${x.positionId}:${x.status}:${x.quantity}`),
+        ['z2:CLOSED:0', 'p2:OPEN:1', 'h-long:OPEN:1', 'h-short:OPEN:1', 'r1:OPEN:4'],
       );
       await s.close();
     });
