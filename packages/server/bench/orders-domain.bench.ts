@@ -5,7 +5,11 @@
  * resting in the book, W in flight per account) so its µs/order is the domain's share of that bench's server CPU.
  * Events go to a sink that only counts them. The baseline, in the same run: the same loop reading an order
  * (`orders.get` of one from memory, then the same wait for durability), the floor of the loop itself.
- * BENCH_ORDERS=n per run (default 40,000); BENCH_PROF=dir writes a CPU profile of the first measured run.
+ * Then an order that trades: a MARKET order filled at once against the PAPER book (order, fill, balances, position,
+ * the portfolio push), sides alternating so balances stay put, beside the resting LIMIT of the same run — the fill's
+ * own cost is the difference (the QUOTED accept of bench:rfq shares most of it).
+ * BENCH_ORDERS=n per run (default 40,000; the MARKET runs do half as many); BENCH_PROF=dir writes a CPU profile of
+ * the first measured LIMIT run and of the first MARKET run.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +54,14 @@ try {
   const submit = (label: string): Call => (tradingAccountId, a, i) =>
     cadenza!.orders.submit(caller, { tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0005', limitPrice: '10000', timeInForce: 'GTC', clientOrderId: `${label}${a}-${i}` } as never });
 
-  async function run(label: string, n: number, call: Call, profile?: string): Promise<void> {
+  let unfilled = 0;
+  const market = (label: string): Call => async (tradingAccountId, a, i) => {
+    const order = await cadenza!.orders.submit(caller, { tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: i % 2 === 0 ? 'BUY' : 'SELL', orderType: 'MARKET', quantity: '0.0002', clientOrderId: `${label}${a}-${i}` } as never });
+    if ((order as { status: string }).status !== 'FILLED') unfilled++;
+    return order;
+  };
+
+  async function run(label: string, n: number, call: Call, profile?: string): Promise<number> {
     let next = 0;
     const session = profile ? new Session() : undefined;
     if (session) {
@@ -78,15 +89,22 @@ try {
       writeFileSync(profile, JSON.stringify(p));
       session.disconnect();
     }
-    console.log(`${label.padEnd(28)} ${String(n).padStart(6)} calls: ${((cpu.user + cpu.system) / n).toFixed(1).padStart(6)} µs CPU/call, ${String(Math.round(n / (ms / 1000))).padStart(6)}/s, ${(events / n).toFixed(2)} events/call${profile ? `  profile ${profile}` : ''}`);
+    const perCall = (cpu.user + cpu.system) / n;
+    console.log(`${label.padEnd(28)} ${String(n).padStart(6)} calls: ${perCall.toFixed(1).padStart(6)} µs CPU/call, ${String(Math.round(n / (ms / 1000))).padStart(6)}/s, ${(events / n).toFixed(2)} events/call${profile ? `  profile ${profile}` : ''}`);
+    return perCall;
   }
   console.log(`bench:orders-domain — the domain, PAPER and SQLite in one process, ${ACCOUNTS} accounts × ${W} in flight`);
   await run('warm-up submit', Math.min(N, 10_000), submit('w'));
   const known = ((await submit('k')(accounts[0]!, 0, 0)) as { tradeOrderId: string }).tradeOrderId;
   await run('baseline orders.get', N, () => cadenza!.orders.get(caller, { tradeOrderId: known }));
   if (PROF_DIR) mkdirSync(PROF_DIR, { recursive: true });
-  await run('submit LIMIT (run 1)', N, submit('a'), PROF_DIR ? join(PROF_DIR, 'domain.cpuprofile') : undefined);
-  await run('submit LIMIT (run 2)', N, submit('b'));
+  const limit1 = await run('submit LIMIT (run 1)', N, submit('a'), PROF_DIR ? join(PROF_DIR, 'domain.cpuprofile') : undefined);
+  const limit2 = await run('submit LIMIT (run 2)', N, submit('b'));
+  await run('warm-up MARKET', Math.min(N / 2, 5_000), market('v'));
+  const market1 = await run('submit MARKET → FILLED (1)', N / 2, market('m'), PROF_DIR ? join(PROF_DIR, 'domain-market.cpuprofile') : undefined);
+  const market2 = await run('submit MARKET → FILLED (2)', N / 2, market('n'));
+  if (unfilled > 0) throw new Error(`${unfilled} MARKET orders did not fill`);
+  console.log(`a fill costs ${(market1 - limit1).toFixed(1)} and ${(market2 - limit2).toFixed(1)} µs CPU more than a resting LIMIT (MARKET ÷ LIMIT ${(market1 / limit1).toFixed(2)}× and ${(market2 / limit2).toFixed(2)}×)`);
   await cadenza.stop();
   await store.close();
 } finally {

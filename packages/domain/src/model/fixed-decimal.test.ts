@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFixed } from './fixed-decimal.ts';
+import { addDecimal, parseFixed } from './fixed-decimal.ts';
+import { dec, str } from './decimal.ts';
 
 /** The grammar parseFixed reads by hand, as a regular expression: the reference it must agree with. */
 function reference(text: string): { units: bigint; scale: number } | undefined {
@@ -28,5 +29,29 @@ test('parseFixed agrees with the grammar on strings built from its alphabet (wor
     const len = next() % 12;
     for (let j = 0; j < len; j++) s += alphabet[next() % alphabet.length];
     assert.deepEqual(parseFixed(s), reference(s), JSON.stringify(s));
+  }
+});
+
+test('addDecimal answers what Dec answers, for signed decimals of every shape (work-counted)', () => {
+  assert.equal(addDecimal('1.50', '-0.5'), '1');
+  assert.equal(addDecimal('0.0002', '0.00000001'), '0.00020001');
+  assert.equal(addDecimal('-0.3', '0.1'), '-0.2');
+  assert.equal(addDecimal('-0', '0.000'), '0');
+  assert.equal(addDecimal('1e5', '1'), undefined);
+  assert.equal(addDecimal('1', ''), undefined);
+  assert.equal(addDecimal('9'.repeat(39), '1'), undefined, 'longer than Dec holds unrounded: the caller asks Dec');
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  const number = () => {
+    const whole = String(next() % 4 === 0 ? 0 : next() % 10 ** (next() % 9));
+    const places = next() % 12;
+    let fraction = '';
+    for (let j = 0; j < places; j++) fraction += String(next() % 10);
+    return `${next() % 3 === 0 ? '-' : ''}${whole}${places ? `.${fraction}` : ''}`;
+  };
+  for (let i = 0; i < 20_000; i++) {
+    const a = number();
+    const b = i % 5 === 0 ? a.replace(/^-?/, (m) => (m ? '' : '-')) : number();
+    assert.equal(addDecimal(a, b), str(dec(a).add(b)), `${a} + ${b}`);
   }
 });

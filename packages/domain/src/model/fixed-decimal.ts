@@ -139,6 +139,42 @@ export function subtractDecimal(a: string, b: string): string {
   return neg && text !== '0' ? `-${text}` : text;
 }
 
+/** Digits an `addDecimal` result may have and still be what `Dec` (40 significant digits) would answer, unrounded. */
+const EXACT_SUM_DIGITS = 38;
+
+/**
+ * a + b for signed plain decimals ("-0.5"), exactly, in the form `str(dec(a).add(b))` gives (no trailing fraction
+ * zeros, "0" for zero) without decimal.js: balances' totals are summed for every push. Undefined for anything else,
+ * or for a sum longer than `Dec` holds unrounded: the caller then asks `Dec`.
+ */
+export function addDecimal(a: string, b: string): string | undefined {
+  const negA = a.charCodeAt(0) === 45; /* - */
+  const negB = b.charCodeAt(0) === 45;
+  const x = parseFixed(negA ? a.slice(1) : a);
+  const y = parseFixed(negB ? b.slice(1) : b);
+  if (x === undefined || y === undefined) return undefined;
+  const scale = x.scale > y.scale ? x.scale : y.scale;
+  const xs = x.units * pow10(scale - x.scale);
+  const ys = y.units * pow10(scale - y.scale);
+  const sum = (negA ? -xs : xs) + (negB ? -ys : ys);
+  if (sum === 0n) return '0';
+  const neg = sum < 0n;
+  let digits = (neg ? -sum : sum).toString();
+  if (digits.length > EXACT_SUM_DIGITS) return undefined;
+  let places = scale;
+  let end = digits.length;
+  while (places > 0 && digits.charCodeAt(end - 1) === 48 /* 0 */) {
+    end--;
+    places--;
+  }
+  if (end < digits.length) digits = digits.slice(0, end);
+  if (places > 0) {
+    const padded = digits.padStart(places + 1, '0');
+    digits = `${padded.slice(0, padded.length - places)}.${padded.slice(padded.length - places)}`;
+  }
+  return neg ? `-${digits}` : digits;
+}
+
 /** A signed plain decimal × 10^shift, exactly ("0.0123", 2 → "1.23"); used for relative changes → percent. */
 export function shiftDecimal(s: string, shift: number): string {
   const neg = s.startsWith('-');

@@ -39,20 +39,25 @@ export function applyFill(order: Order, fill: FillReport, fields: Partial<Order>
   const fee = dec(fill.fee);
   if (!qty.gt(0)) return { ok: false, reason: 'EMPTY' };
   const next: Order = { ...order, ...fields, fees: { ...order.fees } };
-  next.executedQuantity = str(dec(order.executedQuantity).add(qty));
-  next.executedCost = str(dec(order.executedCost).add(price.mul(qty)));
+  // An order's first fill (most fills) adds to nothing: no decimal parsed for it.
+  const executed = order.executedQuantity === '0' ? qty : dec(order.executedQuantity).add(qty);
+  const value = price.mul(qty);
+  const cost = order.executedCost === '0' ? value : dec(order.executedCost).add(value);
+  next.executedQuantity = str(executed);
+  next.executedCost = str(cost);
   if (!fee.isZero()) next.fees[fill.feeAsset] = str(dec(next.fees[fill.feeAsset] ?? '0').add(fee));
-  const complete = fill.final === true || (order.quantityType === 'BASE' ? dec(next.executedQuantity).gte(order.quantity) : dec(next.executedCost).gte(order.quantity));
+  const complete = fill.final === true || (order.quantityType === 'BASE' ? executed : cost).gte(order.quantity);
   const t = transition(order.status, complete ? 'FILL' : 'PARTIAL_FILL');
   if (!t.ok) return { ok: false, reason: 'ILLEGAL' };
   next.status = t.status;
   next.lastExecutionAt = fill.timestamp;
   next.updatedAt = now;
+  const locked = dec(order.lockedAmount);
   const booked = effects ?? fillEffects({
     side: order.side, baseAsset: order.baseAsset, quoteAsset: order.quoteAsset, price, quantity: qty, fee, feeAsset: fill.feeAsset,
-    lockAsset: order.lockAsset, lockedRemaining: dec(order.lockedAmount),
+    lockAsset: order.lockAsset, lockedRemaining: locked,
   });
-  const remaining = dec(order.lockedAmount).sub(booked.lockConsumed);
+  const remaining = locked.sub(booked.lockConsumed);
   const done = isTerminal(next.status);
   next.lockedAmount = str(done ? ZERO : remaining);
   return {

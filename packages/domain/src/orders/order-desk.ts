@@ -33,7 +33,7 @@ import type { OpenOrders, OrderLookup } from './open-orders.ts';
 import { amendOrder, type AmendTerms } from './order-amendment.ts';
 import { readDraft } from './order-draft.ts';
 import type { OrderLedger } from './order-ledger.ts';
-import { preTradeCheck } from './pre-trade.ts';
+import { bookDepthFor, preTradeCheck } from './pre-trade.ts';
 import { recordThenCall } from './record-then-call.ts';
 import { trailingTerms } from './trailing-stop.ts';
 import type { MarketStreamHolds } from '../market-data/market-holds.ts';
@@ -126,7 +126,7 @@ export class OrderDesk {
     // A trailing stop starts its trigger from the market now; it is then checked and locked as a stop there.
     const trailing = draft.trailingOffset ? trailingTerms(draft.side, draft.trailingOffset, draft.trailingOffsetType ?? 'PRICE', spec, venue.getBook(spec.symbol, 1)) : undefined;
     if (trailing) draft.stopPrice = trailing.trigger;
-    const marketBook = draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, this.ctx.config.estimateDepth) : undefined;
+    const marketBook = draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, spec.contract ? this.ctx.config.estimateDepth : bookDepthFor(draft.side, this.ctx.config.estimateDepth)) : undefined;
     const extension = req.tradeOrder as { leverage?: unknown; positionId?: unknown };
     const check = spec.contract
       ? this.derivatives.preTrade({
@@ -332,7 +332,7 @@ export class OrderDesk {
       draft,
       spec: instrument.spec,
       status: instrument.status,
-      book: working.orderType === 'MARKET' ? venue.getBook(instrument.spec.symbol, this.ctx.config.estimateDepth) : undefined,
+      book: working.orderType === 'MARKET' ? venue.getBook(instrument.spec.symbol, bookDepthFor(order.side, this.ctx.config.estimateDepth)) : undefined,
       freeBase: this.book.free(order.tradingAccountId, order.baseAsset),
       freeQuote: this.book.free(order.tradingAccountId, order.quoteAsset),
       buffer: this.lockBuffer,

@@ -199,6 +199,7 @@ export class OrderLedger {
 
 /** Keeps the last state of each asset when one change touched it twice. */
 function dedupeBalances(list: Balance[]): Balance[] {
+  if (list.length < 2 || (list.length === 2 && list[0]!.asset !== list[1]!.asset)) return list;
   const m = new Map<string, Balance>();
   for (const b of list) m.set(b.asset, b);
   return [...m.values()];

@@ -56,6 +56,15 @@ const ROUNDING: Record<string, number> = {
   HALF_EVEN: Dec.ROUND_HALF_EVEN,
 };
 
+/**
+ * Levels of the book a spot MARKET order's check reads: a SELL only the best bid (its notional, or the base a QUOTE
+ * amount needs), a BUY the asks it walks (`estimateDepth`). Asking the venue for no more than that keeps a SELL from
+ * formatting a hundred levels per side it never reads.
+ */
+export function bookDepthFor(side: 'BUY' | 'SELL', estimateDepth: number): number {
+  return side === 'SELL' ? 1 : estimateDepth;
+}
+
 /** Cost of buying `qty` from the asks (levels beyond the book are priced at the last level). */
 function walkAsks(book: BookSnapshot, qty: D): D | undefined {
   let left = qty;

@@ -4,6 +4,7 @@
  */
 import type { RpcBalanceEntry, RpcPortfolio, RpcPortfolioSummary, RpcPositionEntry, RpcTradingAccount } from '@cadenza/contract';
 import { dec, str, type Dec } from '../model/decimal.ts';
+import { addDecimal } from '../model/fixed-decimal.ts';
 import { toIso } from '../model/time.ts';
 import { securityTypeOf } from '../instruments/rpc-instrument.ts';
 import type { Balance } from '../model/balance.ts';
@@ -22,7 +23,7 @@ export function toRpcBalance(b: Balance, margin?: MarginState): RpcBalanceEntry 
     status: 'ACTIVE',
     free: b.free,
     locked: b.locked,
-    total: str(dec(b.free).add(b.locked)),
+    total: addDecimal(b.free, b.locked) ?? str(dec(b.free).add(b.locked)),
     createdAt: toIso(b.createdAt),
     updatedAt: toIso(b.updatedAt),
   };

@@ -9,7 +9,17 @@ import type { Position, PositionTerms } from '../model/position.ts';
 import type { HeldPosition } from './derivative-fill.ts';
 import { HOLDING_MATH, entryPrice, type ContractMath, type PositionCore } from './position-math.ts';
 
+/**
+ * Where a record made by `withCore` keeps the figures it was made from: a non-enumerable symbol property (spreads,
+ * JSON and the store do not see it). A position is never changed once made (every change is a new record), so the
+ * next fill on it and its push read them instead of parsing its five decimal strings again, twice a fill.
+ */
+const CORE = Symbol('PositionCore');
+
+/** The position's figures as Dec; shared with the record, so callers must not change what they get (spread it). */
 export function coreOf(p: Position): PositionCore {
+  const held = (p as { [CORE]?: PositionCore })[CORE];
+  if (held !== undefined) return held;
   const core: PositionCore = { side: p.side, quantity: dec(p.quantity), cost: dec(p.cost), realizedPnl: dec(p.realizedPnl), fees: dec(p.fees), funding: dec(p.funding) };
   if (p.exitPrice !== undefined) core.exitPrice = dec(p.exitPrice);
   return core;
@@ -51,6 +61,11 @@ export const DEFAULT_MAINTENANCE_RATE = '0.005';
 export function withCore(p: Position, core: PositionCore, now: number): Position {
   const next: Position = { ...p, side: core.side, quantity: str(core.quantity), cost: str(core.cost), realizedPnl: str(core.realizedPnl), fees: str(core.fees), funding: str(core.funding), updatedAt: now };
   if (core.exitPrice !== undefined) next.exitPrice = str(core.exitPrice);
+  // What coreOf(next) would parse: the core's figures, with the exit price the record kept when the core has none.
+  const held: PositionCore = { side: core.side, quantity: core.quantity, cost: core.cost, realizedPnl: core.realizedPnl, fees: core.fees, funding: core.funding };
+  if (core.exitPrice !== undefined) held.exitPrice = core.exitPrice;
+  else if (next.exitPrice !== undefined) held.exitPrice = dec(next.exitPrice);
+  Object.defineProperty(next, CORE, { value: held });
   if (core.quantity.isZero()) {
     // The entry price a closed position showed while open stays on it (its cost is gone with its quantity).
     const entry = p.status === 'OPEN' ? entryPrice(mathOf(p.terms), coreOf(p)) : undefined;
