@@ -68,8 +68,14 @@ const replaceKey = (q: QuoteRecord) => `${q.userId}\u0001${q.traderAccountId ?? 
 
 export class QuoteDesk {
   private readonly open = new Map<string, QuoteRecord>();
-  /** Closed quotes still held, and when each closed (oldest first). */
-  private readonly closed = new Map<string, { quote: QuoteRecord; at: number }>();
+  /** Closed quotes still held, oldest first (a quote's `updatedAt` is when it closed). */
+  private readonly closed = new Map<string, QuoteRecord>();
+  /**
+   * The names of each pair the desk has quoted, shared by its quotes: every closed quote stays in memory a while, and
+   * copies of the same four names read from each request would be most of it. Only pairs a dealer priced are kept,
+   * so the map is bounded by the instruments of the linked venues.
+   */
+  private readonly pairs = new Map<string, { symbol: string; baseAsset: string; quoteAsset: string; instrumentId: string }>();
   private readonly byRequest = new Map<string, string>();
   private readonly live = new Map<string, string>();
   private readonly expiry: QuoteExpiry;
@@ -107,7 +113,7 @@ export class QuoteDesk {
   /** Stops the expiry timer and writes every quote still in memory that has no row yet (see the module note). */
   stop(): void {
     this.expiry.stop();
-    const unstored = [...this.open.values(), ...[...this.closed.values()].map((c) => c.quote)].filter((q) => !this.stored.has(q.quoteId));
+    const unstored = [...this.open.values(), ...this.closed.values()].filter((q) => !this.stored.has(q.quoteId));
     if (unstored.length) this.ctx.unit.run(() => unstored.forEach((q) => this.write(q)));
   }
 
@@ -127,20 +133,22 @@ export class QuoteDesk {
     }
     const dealer = this.deps.dealers.require(r.dealerAccountId);
     if (dealer.status === 'ARCHIVED') throw new DomainError('DEALER_NOT_ACTIVE', `dealer ${dealer.dealerAccountId} is archived`);
-    if (r.traderAccountId !== undefined) this.requireTraderAccount(caller, r.traderAccountId, dealer.dealerAccountId);
+    // The account's own id, not the request's copy of it (the quote keeps it).
+    const traderAccountId = r.traderAccountId === undefined ? undefined : this.requireTraderAccount(caller, r.traderAccountId, dealer.dealerAccountId).tradingAccountId;
     const profile = this.deps.dealers.profile(dealer.dealerAccountId, r.pricingProfileId);
     if (!profile) throw new DomainError('INVALID_QUOTE_REQUEST', `the dealer has no pricing profile ${boundedText(r.pricingProfileId ?? '')}`);
     const terms = { side: r.side, symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, ...(r.quantity ? { quantity: r.quantity } : {}), ...(r.quoteQuantity ? { quoteQuantity: r.quoteQuantity } : {}) };
     const answer = this.deps.pricer.answer(dealer, terms, profile);
+    const names = this.pairNames(r, answer.ok);
     const quote: QuoteRecord = {
       quoteId: this.ctx.ids.uuid(),
       userId: caller.userId,
       dealerAccountId: dealer.dealerAccountId,
-      instrumentId: `${FERMATA}:${r.symbol}`,
-      symbol: r.symbol,
-      baseAsset: r.baseAsset,
-      quoteAsset: r.quoteAsset,
-      side: r.side,
+      instrumentId: names.instrumentId,
+      symbol: names.symbol,
+      baseAsset: names.baseAsset,
+      quoteAsset: names.quoteAsset,
+      side: r.side === 'BUY' ? 'BUY' : 'SELL',
       quantityType: r.quantity ? 'BASE' : 'QUOTE',
       quantity: answer.ok ? answer.quantity : str(r.quantity ?? dec(0)),
       quoteQuantity: answer.ok ? answer.quoteQuantity : str(r.quoteQuantity ?? dec(0)),
@@ -154,7 +162,7 @@ export class QuoteDesk {
     if (answer.ok) quote.hedgeInstrumentId = answer.hedgeInstrumentId;
     else quote.rejectReason = answer.reason;
     if (r.quoteRequestId !== undefined) quote.quoteRequestId = r.quoteRequestId;
-    if (r.traderAccountId !== undefined) quote.traderAccountId = r.traderAccountId;
+    if (traderAccountId !== undefined) quote.traderAccountId = traderAccountId;
     const previous = quote.status === 'CREATED' ? this.live.get(replaceKey(quote)) : undefined;
     const prev = previous === undefined ? undefined : this.open.get(previous);
     // Nothing to write unless the quote it replaces has a row: then that row changes in a unit of its own.
@@ -336,11 +344,10 @@ export class QuoteDesk {
       this.open.delete(q.quoteId);
       if (liveBefore === q.quoteId) this.live.delete(key);
       this.closed.delete(q.quoteId);
-      const at = this.ctx.clock.now();
-      this.closed.set(q.quoteId, { quote: q, at });
+      this.closed.set(q.quoteId, q);
       for (const [id, c] of this.closed) {
-        if (at - c.at < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
-        this.forget(id, c.quote);
+        if (q.updatedAt - c.updatedAt < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
+        this.forget(id, c);
       }
     }
     this.ctx.unit.onUndo(() => {
@@ -367,7 +374,7 @@ export class QuoteDesk {
   }
 
   private find(quoteId: string): QuoteRecord | undefined {
-    return this.open.get(quoteId) ?? this.closed.get(quoteId)?.quote;
+    return this.open.get(quoteId) ?? this.closed.get(quoteId);
   }
 
   /** One event for the trader (its account channel, else its user channel) and the dealer, in that order. */
@@ -401,6 +408,15 @@ export class QuoteDesk {
     if (!same(draft.quantity, byQuote ? q.quoteQuantity : q.quantity)) throw mismatch(`quantity ${boundedText(String(draft.quantity))} differs from the quote's ${byQuote ? q.quoteQuantity : q.quantity}`);
     if (!same(draft.quoteCurrencyQuantity, q.quoteQuantity)) throw mismatch(`quoteCurrencyQuantity differs from the quote's ${q.quoteQuantity}`);
     if (!same(draft.limitPrice, q.price)) throw mismatch(`limitPrice differs from the quoted price ${q.price}`);
+  }
+
+  /** The pair's names: shared ones for a pair the desk quotes (`priced`: this quote's dealer priced it), else the request's. */
+  private pairNames(r: { symbol: string; baseAsset: string; quoteAsset: string }, priced: boolean) {
+    const known = this.pairs.get(r.symbol);
+    if (known) return known;
+    const names = { symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, instrumentId: `${FERMATA}:${r.symbol}` };
+    if (priced) this.pairs.set(r.symbol, names);
+    return names;
   }
 
   private arm(q: QuoteRecord): void {
