@@ -39,22 +39,14 @@ const get = (tradeOrderId: string) => stack.rpc('query.trade_order.get', { trade
 const triggerAt = (tradeOrderId: string, stopPrice: string) =>
   eventually(async () => (Number((await get(tradeOrderId)).stopPrice) === Number(stopPrice) ? true : undefined), `${tradeOrderId} trigger at ${stopPrice}`);
 
-/** Once the depth stream is held, one diff on it (it changes nothing: the bid stays 64,000.00 × 1.5). */
-async function liveDepth(): Promise<void> {
-  await eventually(() => streams().includes('btcusdt@depth@100ms'), 'the depth stream held');
-  fake.pushDepth('BTCUSDT', { bids: [['64000.00', '1.5']] });
-}
-
 test('an emulated TRAILING_STOP on Binance with nobody subscribed: it starts from Binance\'s book, trails its trades, keeps its trigger across a restart, and fires as one signed MARKET order', async () => {
   assert.deepEqual(streams(), [], 'nobody holds BTCUSDT market data');
-  const placing = stack.rpc('command.trade_order.submit', {
+  // The submit waits for the book it starts from; the book does not move (no depth event at all), so it is the REST
+  // snapshot taken once the depth stream runs.
+  const placed = await stack.rpc('command.trade_order.submit', {
     tradingAccountId,
     tradeOrder: { instrumentId: BTC, orderSide: 'SELL', orderType: 'TRAILING_STOP', quantity: '0.01', trailingOffset: '100' },
   });
-  // The submit waits for the book it starts from. Binance keeps a book from its diff stream and a REST snapshot taken
-  // once the first diff arrives (the documented procedure): diffs flow every 100 ms on a live market, here one by hand.
-  await liveDepth();
-  const placed = await placing;
   assert.deepEqual([placed.status, placed.emulated, Number(placed.stopPrice)], ['ACCEPTED', true, 63900], 'held by Cadenza, its trigger 100 under Binance\'s best bid');
   await eventually(() => streams().includes('btcusdt@trade'), 'the trade stream held for the armed stop');
   assert.equal(fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v3/order').length, 0, 'nothing sent to Binance while armed');
@@ -66,7 +58,6 @@ test('an emulated TRAILING_STOP on Binance with nobody subscribed: it starts fro
   await eventually(() => streams().length === 0, 'the streams end with the server');
   await stack.start();
   await eventually(() => streams().includes('btcusdt@trade'), 'the trade stream held again after the restart');
-  await liveDepth();
   const rearmed = await get(placed.tradeOrderId);
   assert.deepEqual([rearmed.status, Number(rearmed.stopPrice)], ['ACCEPTED', 64100], 're-armed at the trigger it had reached');
   fake.pushTrade('BTCUSDT', { price: '64300.00', qty: '0.01', buyerMaker: false });

@@ -87,6 +87,7 @@ export class BinanceVenue extends LiveVenue implements RateLimitReporter {
       rest: this.rest,
       market: deps.market,
       log: deps.log,
+      clock: deps.clock,
       depthSnapshotLimit: options.depthSnapshotLimit ?? 5000,
       depthSpeed: options.depthSpeed ?? '100ms',
       snapshotRetryDelayMs: options.snapshotRetryDelayMs ?? 250,

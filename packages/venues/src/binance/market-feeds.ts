@@ -29,6 +29,7 @@ export interface MarketFeedsOptions {
   rest: BinanceRestClient;
   market: MarketDataSink;
   log: VenueDeps['log'];
+  clock: VenueDeps['clock'];
   depthSnapshotLimit: number;
   depthSpeed: '100ms' | '1000ms';
   snapshotRetryDelayMs: number;
@@ -66,11 +67,17 @@ export class MarketFeeds {
   private readonly stream: ChannelPool;
   private readonly status: FeedStatus;
   private nextControlId = 1;
+  /** SUBSCRIBE messages not answered yet, by id: their streams (Binance's answers name only the id). */
+  private readonly pending = new Map<number, string[]>();
   private stopped = false;
 
   constructor(private readonly options: MarketFeedsOptions) {
     this.status = new FeedStatus(options.venueId, options.market);
-    const control = (method: 'SUBSCRIBE' | 'UNSUBSCRIBE') => (streams: string[]) => [{ method, params: streams, id: this.nextControlId++ }];
+    const control = (method: 'SUBSCRIBE' | 'UNSUBSCRIBE') => (streams: string[]) => {
+      const id = this.nextControlId++;
+      if (method === 'SUBSCRIBE') this.track(id, streams);
+      return [{ method, params: streams, id }];
+    };
     this.stream = new ChannelPool({
       name: `${options.venueId} market`,
       url: (streams) => `${options.wsBaseUrl}/stream?streams=${[...streams].join('/')}`,
@@ -214,11 +221,20 @@ export class MarketFeeds {
         if (msg.data.e === 'serverShutdown') socket.rotate('serverShutdown');
         else this.onData(msg.stream, msg.data);
         return;
-      case 'result':
+      case 'result': {
+        const streams = this.answered(msg.id);
+        for (const s of streams) {
+          this.stream.confirmed(s);
+          this.streamLive(s);
+        }
         return;
-      case 'error':
-        this.options.log.warn({ code: msg.code, msg: msg.msg, id: msg.id }, 'Binance refused a stream control message');
+      }
+      case 'error': {
+        const streams = this.answered(msg.id);
+        if (streams.length === 0) this.options.log.warn({ code: msg.code, msg: msg.msg, id: msg.id }, 'Binance refused a stream control message');
+        for (const s of streams) this.stream.refused(s, `${msg.code} ${msg.msg}`);
         return;
+      }
       case 'unknown': {
         const raw = msg.raw;
         if (typeof raw === 'object' && raw !== null && (raw as WireObject).e === 'serverShutdown') socket.rotate('serverShutdown');
@@ -323,12 +339,38 @@ export class MarketFeeds {
     return { sync, snapshot };
   }
 
-  /** A socket came (back) up: its non-depth feeds are live again at once; books wait for their resync. */
+  /**
+   * A socket came (back) up: its non-depth feeds are live again at once; books wait for their resync, and take their
+   * snapshot now rather than at their first event (a snapshot taken before a stream subscribed by message runs is
+   * caught by the first event's gap check, and fetched again).
+   */
   private onOpen(socket: PoolSocket): void {
     for (const s of socket.channels) {
       const target = this.targets.get(s);
       if (target && !target.feed.depth) this.setUp(target.feed);
+      this.streamLive(s);
     }
+  }
+
+  /** Remembers a SUBSCRIBE's streams until Binance answers it (the most recent few hundred: lost sockets never answer). */
+  private track(id: number, streams: string[]): void {
+    this.pending.set(id, streams);
+    if (this.pending.size > 500) this.pending.delete(this.pending.keys().next().value!);
+  }
+
+  /** The streams of the SUBSCRIBE answered by `id` (none for other answers). */
+  private answered(id: unknown): string[] {
+    if (typeof id !== 'number') return [];
+    const streams = this.pending.get(id) ?? [];
+    this.pending.delete(id);
+    return streams;
+  }
+
+  /** A depth stream runs: a book with nothing received yet takes its snapshot now (ws/depth-sync.ts). */
+  private streamLive(stream: string): void {
+    const target = this.targets.get(stream);
+    const depth = target?.kind === 'depth' ? target.feed.depth : undefined;
+    if (depth && depth.sync.streamLive(this.options.clock.now()).type === 'request-snapshot') depth.snapshot.request();
   }
 
   private onDown(streams: ReadonlySet<string>, reason: string): void {

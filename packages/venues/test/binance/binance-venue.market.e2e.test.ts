@@ -158,8 +158,11 @@ describe('BinanceVenue market data against the fake Binance', () => {
     const h = connectVenue(fake);
     await h.venue.subscribeMarket(key);
     await h.until(() => fake.streamConnectionCount() === 1 && fake.subscribedStreams().includes('btcusdt@depth@100ms'), 'subscription');
+    await h.until(() => sameBook(h, fake, BOOK), 'in sync from the snapshot taken when the stream ran');
     const before = fake.requests.filter((r) => r.path === '/api/v3/depth').length;
     fake.staleSnapshots = 2;
+    fake.queueDepthFaults('drop'); // a gap: the book resynchronises from a snapshot, which lags twice
+    fake.pushDepth('BTCUSDT', { bids: [['63500.00', '1']] });
     fake.pushDepth('BTCUSDT', { bids: [['63000.00', '1']] });
     await h.until(() => h.venue.getBook('BTC/USDT', 5)?.bids.some((l) => l.price === '63000'), 'synced on the third snapshot');
     assert.equal(fake.requests.filter((r) => r.path === '/api/v3/depth').length - before, 3);
@@ -207,6 +210,26 @@ describe('BinanceVenue market data against the fake Binance', () => {
     await h.until(() => fake.streamConnectionCount() === 2, 'the emptied socket closed');
     fake.disconnectStreams();
     await h.until(() => fake.streamConnectionCount() === 2 && fake.subscribedStreams().length === 4, 'both sockets back with their streams');
+    await h.venue.stop();
+    await h.until(() => fake.streamConnectionCount() === 0, 'closed');
+  });
+
+  test('a quiet book (no depth event at all) is there once its stream runs; a SUBSCRIBE Binance refuses is sent again with back-off until taken', async () => {
+    fake.setBook('BTCUSDT', BOOK);
+    const h = connectVenue(fake);
+    await h.venue.subscribeMarket({ kind: 'trade', symbol: 'BTC/USDT' });
+    await h.until(() => fake.subscribedStreams().includes('btcusdt@trade'), 'the trade stream, named in the socket URL');
+    const refusedBefore = fake.refusedSubscribes;
+    fake.refuseSubscribes(2);
+    await h.venue.subscribeMarket(key);
+    await h.until(() => fake.subscribedStreams().includes('btcusdt@depth@100ms'), 'the depth stream, after two refused SUBSCRIBEs');
+    assert.equal(fake.refusedSubscribes - refusedBefore, 2);
+    assert.match(h.rec.feedStatus.find((s) => s.status === 'DOWN')?.reason ?? '', /subscription refused: 2 Invalid request/);
+    assert.equal(h.rec.warnings.filter((w) => /refused a channel/.test(w.msg ?? '')).length, 1, 'one warning for the outage');
+    await h.until(() => sameBook(h, fake, BOOK), 'the book from its snapshot, with no depth event sent');
+    assert.equal(h.rec.feedStatus.at(-1)?.status, 'UP');
+    fake.pushDepth('BTCUSDT', { bids: [['64000.00', '1.1']] });
+    await h.until(() => sameBook(h, fake, { bids: [['64000.00', '1.1'], ['63999.50', '2']], asks: BOOK.asks }), 'the first event continues the snapshot');
     await h.venue.stop();
     await h.until(() => fake.streamConnectionCount() === 0, 'closed');
   });

@@ -167,6 +167,15 @@ export class FakeBinanceServer {
     this.trading.rejectNextOrder(code, msg);
   }
 
+  /** The next `count` live SUBSCRIBE messages on the market stream are refused with an error answer naming their id. */
+  refuseSubscribes(count: number): void {
+    this.market.refuseSubscribes(count);
+  }
+
+  get refusedSubscribes(): number {
+    return this.market.refusedSubscribes;
+  }
+
   /** Drops every market stream socket (the connector must reconnect and resync). */
   disconnectStreams(): void {
     this.market.disconnectAll();

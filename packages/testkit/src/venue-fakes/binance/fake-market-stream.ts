@@ -17,6 +17,9 @@ interface StreamConn {
 export class FakeMarketStream {
   /** Sockets accepted so far (rotations and reconnects count). */
   opened = 0;
+  /** SUBSCRIBE messages answered with an error so far (`refuseSubscribes`). */
+  refusedSubscribes = 0;
+  private refusals = 0;
   private readonly conns = new Set<StreamConn>();
   private readonly pingTimer: NodeJS.Timeout;
 
@@ -67,6 +70,11 @@ export class FakeMarketStream {
     return this.conns.size;
   }
 
+  /** The next `count` SUBSCRIBE messages are answered with an error (`{"code":2,"msg":…,"id"}`) and change nothing. */
+  refuseSubscribes(count: number): void {
+    this.refusals += count;
+  }
+
   pongs(): number {
     let n = 0;
     for (const c of this.conns) n += c.pongs;
@@ -93,6 +101,12 @@ export class FakeMarketStream {
     const id = msg.id ?? null;
     switch (msg.method) {
       case 'SUBSCRIBE':
+        if (this.refusals > 0) {
+          this.refusals--;
+          this.refusedSubscribes++;
+          socket.send(JSON.stringify({ code: 2, msg: 'Invalid request: the fake refused this SUBSCRIBE', id }));
+          return;
+        }
         for (const s of params) conn.streams.add(s);
         socket.send(JSON.stringify({ result: null, id }));
         return;

@@ -98,6 +98,26 @@ describe('DepthSync (documented diff-depth procedure)', () => {
     assert.deepEqual(s.handleSnapshot(snap(5)), { type: 'ignored', reason: 'unexpected-snapshot' });
   });
 
+  test('a quiet book: once the stream runs the snapshot is wanted at once and is the book; the first event must continue it', () => {
+    const s = new DepthSync();
+    assert.deepEqual(s.streamLive(5_000), { type: 'request-snapshot', reason: 'stream-live' });
+    assert.deepEqual(s.streamLive(5_001), { type: 'ignored', reason: 'already-started' }, 'asked once');
+    assert.deepEqual(s.handleSnapshot(snap(40)), { type: 'synced', appliedEvents: 0 });
+    assert.deepEqual([s.isSynced, s.lastUpdateId, s.updatedTime, s.book.top('bid', 1)], [true, 40, 5_000, [{ price: '100', quantity: '1' }]], 'the snapshot is the book, timed when the stream ran');
+    assert.deepEqual(s.handleEvent(ev(35, 40)), { type: 'ignored', reason: 'stale-event' });
+    assert.deepEqual(s.handleEvent(ev(38, 42, [['100', '2']])), { type: 'applied' }, 'straddles the snapshot: continues it');
+    assert.deepEqual(s.handleEvent(ev(50, 51)), { type: 'gap', expectedFirstId: 43, receivedFirstId: 50 });
+
+    const late = new DepthSync();
+    late.streamLive(5_000);
+    assert.deepEqual(late.handleEvent(ev(45, 46)), { type: 'buffered' }, 'an event before the snapshot is buffered');
+    assert.deepEqual(late.handleSnapshot(snap(40)), { type: 'snapshot-too-old', lastUpdateId: 40, firstBufferedId: 45 }, 'and judges the snapshot as in step 2');
+
+    const moving = new DepthSync();
+    moving.handleEvent(ev(10, 12));
+    assert.deepEqual(moving.streamLive(5_000), { type: 'ignored', reason: 'already-started' }, 'a book already under way is left to the events');
+  });
+
   test('buffer overflow restarts buffering from the newest event', () => {
     const s = new DepthSync({ maxBufferedEvents: 2 });
     s.handleEvent(ev(1, 1));

@@ -12,6 +12,11 @@
  *        - `U` > book id + 1 → a gap: discard the book and restart at step 1 with this event;
  *        - otherwise set each level's absolute quantity (0 removes), book id ← `u`.
  *
+ * A book that does not move sends no event, so step 1 would wait for ever on a quiet symbol. Once the stream is known
+ * to run (`streamLive`: Binance answered the SUBSCRIBE, or the socket naming it opened) the snapshot is fetched at
+ * once; if it arrives before any event it is the book, and the first event must continue it (`U` ≤ id + 1, else a
+ * gap as above), which holds whichever came first. Events arriving meanwhile are buffered as in step 1.
+ *
  * The two update rules are those of the docs as corrected in binance/binance-spot-api-docs PR #383
  * (`u` ≤ id → ignore; `U` > id + 1 → restart); the earlier wording ("u < id", "U > id") would have flagged
  * every contiguous event. Out-of-order delivery therefore shows up as a gap followed by a resync, which is
@@ -48,9 +53,9 @@ export type DepthSyncPhase =
 
 /** What one input did; the caller reacts to `request-snapshot`, `snapshot-too-old` and `gap` by fetching a snapshot. */
 export type DepthSyncResult =
-  | { type: 'request-snapshot'; reason: 'first-event' | 'buffer-overflow' }
+  | { type: 'request-snapshot'; reason: 'first-event' | 'buffer-overflow' | 'stream-live' }
   | { type: 'buffered' }
-  | { type: 'ignored'; reason: 'stale-event' | 'unexpected-snapshot' }
+  | { type: 'ignored'; reason: 'stale-event' | 'unexpected-snapshot' | 'already-started' }
   | { type: 'applied' }
   | { type: 'synced'; appliedEvents: number }
   | { type: 'snapshot-too-old'; lastUpdateId: number; firstBufferedId: number }
@@ -100,6 +105,17 @@ export class DepthSync {
     this.book.clear();
   }
 
+  /**
+   * The stream runs (its subscription confirmed) at `now`: with nothing received yet, a snapshot is wanted now rather
+   * than after the first event (see the module notes). Anything else: ignored.
+   */
+  streamLive(now: number): DepthSyncResult {
+    if (this.phase !== 'idle') return { type: 'ignored', reason: 'already-started' };
+    this.restartWith([]);
+    this.updatedAt = now;
+    return { type: 'request-snapshot', reason: 'stream-live' };
+  }
+
   handleEvent(event: DepthDiff): DepthSyncResult {
     switch (this.phase) {
       case 'idle':
@@ -127,14 +143,14 @@ export class DepthSync {
 
   handleSnapshot(snapshot: DepthSnapshotData): DepthSyncResult {
     if (this.phase !== 'buffering') return { type: 'ignored', reason: 'unexpected-snapshot' };
-    const firstBufferedId = this.buffer[0]!.firstUpdateId;
+    const firstBufferedId = this.buffer[0]?.firstUpdateId ?? 0;
     if (snapshot.lastUpdateId < firstBufferedId) {
       return { type: 'snapshot-too-old', lastUpdateId: snapshot.lastUpdateId, firstBufferedId };
     }
     const pending = this.buffer.filter((e) => e.finalUpdateId > snapshot.lastUpdateId);
     this.book.reset(snapshot.bids, snapshot.asks);
     this.bookId = snapshot.lastUpdateId;
-    this.updatedAt = this.buffer[0]!.eventTime;
+    this.updatedAt = this.buffer[0]?.eventTime ?? this.updatedAt;
     this.buffer = [];
     this.phase = 'synced';
     let applied = 0;
