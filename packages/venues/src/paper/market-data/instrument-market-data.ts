@@ -112,25 +112,13 @@ export class InstrumentMarketData {
     };
   }
 
-  /**
-   * The bar as it is now, its candle's decimal text made on first read: a fill reports the forming bar of every
-   * interval, and the market-data bridge publishes at most one of each a second, so most are never read. The bar's
-   * figures are copied here (the forming bar keeps changing), so a late read shows the bar as it was at `timestamp`.
-   * `candle` is an own enumerable getter: spreads, JSON and structured clones see it as the plain property it was.
-   */
   klineUpdate(change: BarChange, timestamp: number): KlineUpdate {
-    const b = change.bar;
-    const bar: Bar = { openTime: b.openTime, open: b.open, high: b.high, low: b.low, close: b.close, volumeLots: b.volumeLots };
-    const data = this;
-    let candle: Candle | undefined;
     return {
       instrumentId: this.spec.instrumentId,
       venue: this.spec.venue,
       symbol: this.spec.symbol,
       interval: change.interval,
-      get candle(): Candle {
-        return (candle ??= data.candle(bar));
-      },
+      candle: this.candle(change.bar),
       isClosed: change.isClosed,
       timestamp,
     };
