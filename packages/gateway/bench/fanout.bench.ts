@@ -1,6 +1,8 @@
 /**
  * `npm run bench:fanout` — publish → subscriber fan-out of the gateway beside a real Centrifugo v6.9.1 and a bare
- * `ws` broadcast server (the floor), in one run.
+ * `ws` broadcast server (the floor), in one run; the gateway both as one process (memory broker) and as
+ * `BENCH_GATEWAY_WORKERS` (2) worker processes sharing the port (`WorkerPool`) on a Redis the bench starts — the
+ * figures of that row are summed over every process: the pool's primary, its workers and Redis.
  *
  * For each size (default 1,000, 5,000 and 10,000 subscribers of one channel) and each server, a separate load
  * process opens the connections (the same lean client for all: JSON protocol with an HS256 token for the gateway and
@@ -17,10 +19,12 @@
  *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
  * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
  *   subscribers, 5/s at 10,000) for `BENCH_SECONDS` (4): publish → receive latency p50/p99 over every delivery.
- * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,centrifugo, BENCH_TOKEN=ES256 (connection tokens signed with
+ * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,gateway-redis,centrifugo (default: all four), BENCH_TOKEN=ES256 (connection tokens signed with
  * a P-256 key both servers verify — what Cadenza's sign-in issues — instead of HS256 with a shared secret), BENCH_SETUP_ONLY=1 (connection setup and memory
  * only: seconds), BENCH_PROF=dir (CPU profiles of the Node servers; with BENCH_PROF_PHASE=setup only of the measured
- * connection setup, one profile per half), BENCH_SERVER_ARGS='--perf-basic-prof' (more node flags for the Node servers).
+ * connection setup, one profile per half; of the first worker for the pool), BENCH_SERVER_ARGS='--perf-basic-prof' (more node
+ * flags for the Node servers), BENCH_GATEWAY_WORKERS=2, BENCH_WORKER_SCHEDULING=shared-handle|round-robin (the pool's),
+ * BENCH_PER_PROCESS=1 (each process's setup CPU per connection on stderr).
  * Needs `ulimit -n` above the largest size (checked).
  */
 import { fork, execSync, type ChildProcess } from 'node:child_process';
@@ -31,11 +35,15 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { startCentrifugo, type TestCentrifugo } from '@cadenza/testkit/services/centrifugo-server';
+import { startRedis } from '@cadenza/testkit/redis-server';
 
-type Kind = 'bare' | 'gateway' | 'centrifugo';
+type Kind = 'bare' | 'gateway' | 'gateway-redis' | 'centrifugo';
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
-const KINDS = (process.env.BENCH_SERVERS ?? 'bare,gateway,centrifugo').split(',') as Kind[];
+const KINDS = (process.env.BENCH_SERVERS ?? 'bare,gateway,gateway-redis,centrifugo').split(',') as Kind[];
+/** 'gateway-redis': worker processes sharing the port (a WorkerPool), and how connections reach them. */
+const WORKERS = Number(process.env.BENCH_GATEWAY_WORKERS ?? 2);
+const SCHEDULING = process.env.BENCH_WORKER_SCHEDULING ?? 'shared-handle';
 const OFFERED = Number(process.env.BENCH_OFFERED ?? 50_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 8);
@@ -94,9 +102,11 @@ function ask<T>(p: ChildProcess, msg: object | undefined, key: string, ms = 180_
   });
 }
 
-function procIo(pid: number): number {
-  return Number(/syscw:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+function procIo(pids: number[]): number {
+  return sum(pids, (pid) => Number(/syscw:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]));
 }
+
+const sum = (pids: number[], f: (pid: number) => number): number => pids.reduce((a, pid) => a + f(pid), 0);
 
 /** CPU seconds of every thread of the process: user + system, and system alone. */
 function cpuTimes(pid: number, thread?: number): { cpu: number; sys: number } {
@@ -108,6 +118,14 @@ function cpuSeconds(pid: number): number {
   return cpuTimes(pid).cpu;
 }
 
+/** Every thread of every process of a server. */
+function serverCpu(pids: number[]): { cpu: number; sys: number } {
+  return pids.reduce((a, pid) => {
+    const t = cpuTimes(pid);
+    return { cpu: a.cpu + t.cpu, sys: a.sys + t.sys };
+  }, { cpu: 0, sys: 0 });
+}
+
 function rssOf(pid: number): number {
   return Number(/VmRSS:\s*(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 }
@@ -115,7 +133,10 @@ function rssOf(pid: number): number {
 /** The server under test, started and measurable the same way whatever it is. */
 interface Server {
   port: number;
-  pid: number;
+  /** Every process the server runs (a WorkerPool's primary and workers, and the Redis they share). */
+  pids: number[];
+  /** The processes whose main thread is an event loop taking connections (none for Centrifugo). */
+  loops: number[];
   apiKey: string;
   /** RSS, after a GC where the runtime allows forcing one. */
   rss(): Promise<number>;
@@ -146,15 +167,19 @@ async function startServer(kind: Kind, keys: TokenKeys): Promise<Server> {
       namespaces: [{ name: 'bench', history_size: 100, history_ttl: '300s', force_recovery: true, allow_subscribe_for_client: true }],
       config: { client: { token, allowed_origins: ['*'] } },
     });
-    return { port: cf.port, pid: cf.pid, apiKey: cf.apiKey, rss: async () => rssOf(cf.pid), stop: () => cf.stop() };
+    return { port: cf.port, pids: [cf.pid], loops: [], apiKey: cf.apiKey, rss: async () => rssOf(cf.pid), stop: () => cf.stop() };
   }
-  const p = child('./fanout-server.ts', [kind, TOKEN_ALG, keys.verifying], true);
-  const { port } = await ask<{ port: number }>(p, undefined, 'port');
+  const redis = kind === 'gateway-redis' ? await startRedis() : undefined;
+  const args = redis ? [redis.url, String(WORKERS), SCHEDULING] : [];
+  const p = child('./fanout-server.ts', [kind, TOKEN_ALG, keys.verifying, ...args], true);
+  const { port, pids } = await ask<{ port: number; pids?: number[] }>(p, undefined, 'port');
   return {
     port,
-    pid: p.pid!,
+    pids: [...(pids ?? [p.pid!]), ...(redis ? [redis.pid] : [])],
+    // A pool's primary (first) hands connections to the workers with 'round-robin', but runs no gateway.
+    loops: pids ? pids.slice(1) : [p.pid!],
     apiKey: '',
-    rss: async () => (await ask<{ rss: number }>(p, { cmd: 'rss' }, 'rss')).rss,
+    rss: async () => (await ask<{ rss: number }>(p, { cmd: 'rss' }, 'rss')).rss + (redis ? rssOf(redis.pid) : 0),
     profile: async (file) => {
       await (file ? ask(p, { cmd: 'prof-stop', file }, 'profiled') : ask(p, { cmd: 'prof-start' }, 'profiling'));
     },
@@ -165,6 +190,7 @@ async function startServer(kind: Kind, keys: TokenKeys): Promise<Server> {
       const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(t);
+      await redis?.stop();
     },
   };
 }
@@ -239,18 +265,20 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     let setupSys = 0;
     let loadCpu = 0;
     let loopCpu = 0;
-    const node = kind !== 'centrifugo';
+    const node = server.loops.length > 0;
     const half = async (count: number, part: number): Promise<number> => {
       await new Promise((r) => setTimeout(r, 500)); // GC helper threads and closing sockets settle first
       if (PROF_SETUP) await server.profile?.();
-      const c0 = cpuTimes(server.pid);
-      const m0 = node ? cpuTimes(server.pid, server.pid).cpu : 0;
+      const c0 = serverCpu(server.pids);
+      const each0 = server.pids.map((pid) => cpuTimes(pid).cpu);
+      const m0 = sum(server.loops, (pid) => cpuTimes(pid, pid).cpu);
       let l0 = 0;
       const opened = ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready');
       await ask(load!, undefined, 'signed').then(() => (l0 = cpuSeconds(load!.pid!)));
       setupMs += (await opened).setupMs;
-      const c1 = cpuTimes(server.pid);
-      if (node) loopCpu += cpuTimes(server.pid, server.pid).cpu - m0;
+      const c1 = serverCpu(server.pids);
+      if (process.env.BENCH_PER_PROCESS) console.error('per process µs/conn', server.pids.map((pid, i) => Math.round(((cpuTimes(pid).cpu - each0[i]!) * 1e6) / count)));
+      loopCpu += sum(server.loops, (pid) => cpuTimes(pid, pid).cpu) - m0;
       loadCpu += cpuSeconds(load!.pid!) - l0;
       setupCpu += c1.cpu - c0.cpu;
       setupSys += c1.sys - c0.sys;
@@ -266,12 +294,12 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
     await ask(load, { cmd: 'expect', count: burst * n, mode: 'throughput' }, 'armed');
     const tp = ask<{ received: number; elapsedMs: number }>(load, undefined, 'received');
-    const w0 = procIo(server.pid);
-    const c0 = cpuSeconds(server.pid);
+    const w0 = procIo(server.pids);
+    const c0 = serverCpu(server.pids).cpu;
     await publisher.burst(burst, CONCURRENCY);
     const t = await tp;
-    const writes = procIo(server.pid) - w0;
-    const cpu = cpuSeconds(server.pid) - c0;
+    const writes = procIo(server.pids) - w0;
+    const cpu = serverCpu(server.pids).cpu - c0;
 
     const perSecond = Math.max(1, Math.round(OFFERED / n));
     const latCount = perSecond * SECONDS;
@@ -296,6 +324,8 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     await server.stop();
   }
 }
+
+const NAMES: Record<Kind, string> = { bare: 'bare ws (floor)', gateway: 'gateway', 'gateway-redis': `gateway ×${WORKERS} on Redis`, centrifugo: 'Centrifugo v6.9.1' };
 
 const fmt = (n: number, digits = 0) => (!Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
@@ -324,28 +354,31 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const cf = rows.find((b) => b.kind === 'centrifugo' && b.n === r.n);
-    const name = r.kind === 'bare' ? 'bare ws (floor)' : r.kind === 'centrifugo' ? 'Centrifugo v6.9.1' : 'gateway';
+    const name = NAMES[r.kind];
     console.log(
       `| ${name} | ${fmt(r.n)} | ${fmt(r.setupMs)} | ${fmt(r.setupCpuUsPerConn)} (${fmt(r.setupSysUsPerConn)}${Number.isFinite(r.setupLoopUsPerConn) ? `; ${fmt(r.setupLoopUsPerConn)}` : ''}) | ${fmt(r.loadCpuUsPerConn)} | ${fmt(r.deliveriesPerSec)} | ${cf && Number.isFinite(r.deliveriesPerSec) ? `${fmt(r.deliveriesPerSec / cf.deliveriesPerSec, 2)}×` : '–'} | ${fmt(r.syscwPerDelivery, 2)} | ${fmt(r.cpuUsPerDelivery, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} (${r.rate}/s) | ${fmt(r.kibPerConn, 1)} | ${r.delivered === r.expected ? 'all' : `${r.delivered}/${r.expected}`} |`,
     );
   }
   const targets: string[] = [];
-  for (const n of SIZES) {
-    const g = rows.find((r) => r.kind === 'gateway' && r.n === n);
-    const c = rows.find((r) => r.kind === 'centrifugo' && r.n === n);
-    if (!g || !c) continue;
-    const ok = (b: boolean) => (b ? 'OK' : 'MISSED');
-    const setup =
-      `setup ${fmt(g.setupMs)} vs ${fmt(c.setupMs)} ms (${ok(g.setupMs <= c.setupMs)}), ` +
-      `server CPU ${fmt(g.setupCpuUsPerConn)} vs ${fmt(c.setupCpuUsPerConn)} µs / conn (${ok(g.setupCpuUsPerConn <= c.setupCpuUsPerConn)})`;
-    targets.push(
-      SETUP_ONLY
-        ? `${fmt(n)}: ${setup}`
-        : `${fmt(n)}: deliveries ${fmt(g.deliveriesPerSec / c.deliveriesPerSec, 2)}× (≥ 1.2×: ${ok(g.deliveriesPerSec >= 1.2 * c.deliveriesPerSec)}), ` +
-            `p99 ${fmt(g.p99, 1)} vs ${fmt(c.p99, 1)} ms (${ok(g.p99 <= c.p99)}), ${setup}`,
-    );
+  for (const kind of ['gateway', 'gateway-redis'] as const) {
+    for (const n of SIZES) {
+      const g = rows.find((r) => r.kind === kind && r.n === n);
+      const c = rows.find((r) => r.kind === 'centrifugo' && r.n === n);
+      if (!g || !c) continue;
+      const ok = (b: boolean) => (b ? 'OK' : 'MISSED');
+      const setup =
+        `setup ${fmt(g.setupMs)} vs ${fmt(c.setupMs)} ms (${ok(g.setupMs <= c.setupMs)}), ` +
+        `server CPU ${fmt(g.setupCpuUsPerConn)} vs ${fmt(c.setupCpuUsPerConn)} µs / conn (${ok(g.setupCpuUsPerConn <= c.setupCpuUsPerConn)})`;
+      targets.push(
+        `${NAMES[kind]} ${fmt(n)}: ` +
+          (SETUP_ONLY
+            ? setup
+            : `deliveries ${fmt(g.deliveriesPerSec / c.deliveriesPerSec, 2)}× (≥ 1.2×: ${ok(g.deliveriesPerSec >= 1.2 * c.deliveriesPerSec)}), ` +
+              `p99 ${fmt(g.p99, 1)} vs ${fmt(c.p99, 1)} ms (${ok(g.p99 <= c.p99)}), ${setup}`),
+      );
+    }
   }
-  if (targets.length) console.log(`\nTargets against Centrifugo — ${targets.join('; ')}`);
+  if (targets.length) console.log(`\nTargets against Centrifugo —\n${targets.join(';\n')}`);
 }
 
 main().catch((err: unknown) => {

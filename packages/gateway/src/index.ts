@@ -17,4 +17,5 @@ export type { RedisConnectionOptions } from './broker/redis-connection.ts';
 export type { PresenceManager, PresenceStats } from './presence/presence.ts';
 export { MemoryPresenceManager } from './presence/memory.ts';
 export { RedisPresenceManager, type RedisPresenceOptions } from './presence/redis.ts';
+export { WorkerPool, type WorkerPoolOptions, type WorkerScheduling } from './worker-pool.ts';
 export { recoverStream, mergeBuffered, type RecoveryInput, type RecoveryOutcome } from './recovery.ts';

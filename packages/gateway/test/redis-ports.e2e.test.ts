@@ -175,3 +175,22 @@ test('RedisPresenceManager: entries of a node that stopped refreshing go stale; 
   assert.equal(await admin.hexists('pr.presence.data.room', 'b'), 0);
   assert.ok((await admin.ttl('pr.presence.data.room')) > 0);
 });
+
+test('stream positions asked in one turn are read once per channel and shared; a read after a publish sees it', async () => {
+  const b = broker();
+  const opts = { historySize: 10, historyTtlSeconds: 60 };
+  const first = await b.publish('news:one', RawJson.of({ n: 1 }), opts);
+  await b.publish('news:two', RawJson.of({ n: 1 }), opts);
+  const evalsha = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+  const before = await evalsha();
+  const reads = await Promise.all([
+    ...Array.from({ length: 20 }, () => b.history('news:one', { limit: 0 })),
+    ...Array.from({ length: 5 }, () => b.history('news:two', { limit: 0 })),
+  ]);
+  assert.equal((await evalsha()) - before, 2, 'one script call per channel');
+  for (const r of reads.slice(0, 20)) assert.deepEqual(r, { publications: [], position: first });
+  assert.equal(reads[20]!.position.offset, 1);
+  const second = await b.publish('news:one', RawJson.of({ n: 2 }), opts);
+  assert.deepEqual((await b.history('news:one', { limit: 0 })).position, second);
+  assert.equal(second.offset, 2);
+});

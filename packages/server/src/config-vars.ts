@@ -188,6 +188,13 @@ export const vars = {
     parse: restUrl,
   }),
   upstreamUrl: v({ name: 'CADENZA_UPSTREAM_URL', scope: 'gateway', shown: '— (required)', meaning: 'gateway node: the Cadenza server it fronts, e.g. `http://127.0.0.1:8000`', parse: restUrl }),
+  gatewayWorkers: v({
+    name: 'CADENZA_GATEWAY_WORKERS',
+    scope: 'gateway',
+    shown: '`1`',
+    meaning: 'gateway node: processes sharing its port on this machine (`node:cluster`), each a whole node on the shared Redis — the number of cores uses them all for connections. A worker that dies is replaced; its clients reconnect to the others and recover. The connection limits count per process ([docs/scale-out.md](docs/scale-out.md))',
+    parse: integer(1, 256),
+  }),
   wsMaxConnections: v({ name: 'CADENZA_WS_MAX_CONNECTIONS', scope: 'both', shown: '`0` (unlimited)', meaning: 'open WebSocket connections; more are refused with 3504 connection limit', parse: integer(0) }),
   wsCommandsPerSecond: v({ name: 'CADENZA_WS_COMMANDS_PER_SECOND', scope: 'both', shown: '`10000`', meaning: 'commands per connection per second (token bucket); above it error 111 too many requests', parse: integer(0) }),
   wsMaxChannels: v({ name: 'CADENZA_WS_MAX_CHANNELS', scope: 'both', shown: '`128`', meaning: 'subscriptions per connection; more get error 106 limit exceeded', parse: integer(0) }),

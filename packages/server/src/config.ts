@@ -249,6 +249,8 @@ export interface GatewayNodeEnvConfig {
   logFormat: LogFormat;
   trustProxy?: TrustedProxies;
   limits: ServerConfig['gateway'];
+  /** Processes sharing the port (gateway-main.ts); each is a whole node. */
+  workers: number;
 }
 
 export function gatewayNodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayNodeEnvConfig {
@@ -267,6 +269,7 @@ export function gatewayNodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): 
     logLevel: r.get(vars.logLevel) ?? 'info',
     logFormat: r.get(vars.logFormat) ?? 'auto',
     trustProxy: r.get(vars.trustProxy),
+    workers: r.get(vars.gatewayWorkers) ?? 1,
     limits: {
       maxConnections: r.get(vars.wsMaxConnections) ?? 0,
       commandsPerSecond: r.get(vars.wsCommandsPerSecond) ?? 10_000,

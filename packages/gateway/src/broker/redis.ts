@@ -7,6 +7,11 @@
  * have local subscribers (the port's subscribe/unsubscribe). Two connections: one for commands, one for pub/sub
  * (ioredis re-subscribes its topics after a reconnect).
  *
+ * Stream positions asked in one event-loop turn (`history` with limit 0 and no `since`: what every positioned
+ * subscribe asks) are read once per channel at the end of the turn and shared: every subscription that asked had
+ * joined the fan-out list before the read is sent, which is all a position read promises (subscribe.ts). A connect
+ * storm then costs Redis one script call per channel and turn, not one per subscriber.
+ *
  * Not guaranteed: publications sent while this node's pub/sub connection is down are not delivered live to its
  * clients (they get them from history when they next recover). History expiry per publication uses the nodes'
  * clocks (`now`), so node clocks should agree.
@@ -49,6 +54,8 @@ export class RedisBroker implements Broker, Closer {
   readonly #log: NonNullable<RedisConnectionOptions['log']>;
   #handler: BrokerEventHandler | undefined;
   #closed = false;
+  /** Position reads waiting for the end of this turn, by channel. */
+  #positionReads = new Map<string, Array<{ resolve(r: HistoryResult): void; reject(err: unknown): void }>>();
 
   constructor(options: RedisBrokerOptions = {}) {
     this.#prefix = options.prefix ?? 'cadenza';
@@ -101,7 +108,32 @@ export class RedisBroker implements Broker, Closer {
     await this.#cmd.publish(this.#topic(channel), `l${encodeInfo(info)}`);
   }
 
-  async history(channel: string, filter: HistoryFilter): Promise<HistoryResult> {
+  history(channel: string, filter: HistoryFilter): Promise<HistoryResult> {
+    if (filter.limit !== 0 || filter.since) return this.#history(channel, filter);
+    return new Promise((resolve, reject) => {
+      const waiting = this.#positionReads.get(channel);
+      if (waiting) return waiting.push({ resolve, reject });
+      if (this.#positionReads.size === 0) setImmediate(() => this.#readPositions());
+      this.#positionReads.set(channel, [{ resolve, reject }]);
+    });
+  }
+
+  #readPositions(): void {
+    const reads = this.#positionReads;
+    this.#positionReads = new Map();
+    for (const [channel, waiting] of reads) {
+      this.#history(channel, { limit: 0 }).then(
+        (h) => {
+          for (const w of waiting) w.resolve({ publications: [], position: { offset: h.position.offset, epoch: h.position.epoch } });
+        },
+        (err: unknown) => {
+          for (const w of waiting) w.reject(err);
+        },
+      );
+    }
+  }
+
+  async #history(channel: string, filter: HistoryFilter): Promise<HistoryResult> {
     const [top, epoch, entries] = (await HISTORY.run(this.#cmd, this.#keys(channel), [
       newEpoch(),
       this.#metaTtl,

@@ -15,6 +15,8 @@ import { stopProcess } from './stop-process.ts';
 export interface TestRedis {
   url: string;
   port: number;
+  /** The server process id (for /proc/<pid>/… readings). */
+  pid: number;
   /** Stops the server (SIGTERM, then SIGKILL) and removes its directory. */
   stop(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: proc.pid!,
     stop: async () => {
       await stopProcess(proc);
       rmSync(dir, { recursive: true, force: true });
