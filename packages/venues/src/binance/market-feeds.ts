@@ -67,15 +67,13 @@ export class MarketFeeds {
   private readonly stream: ChannelPool;
   private readonly status: FeedStatus;
   private nextControlId = 1;
-  /** SUBSCRIBE messages not answered yet, by id: their streams (Binance's answers name only the id). */
-  private readonly pending = new Map<number, string[]>();
   private stopped = false;
 
   constructor(private readonly options: MarketFeedsOptions) {
     this.status = new FeedStatus(options.venueId, options.market);
     const control = (method: 'SUBSCRIBE' | 'UNSUBSCRIBE') => (streams: string[]) => {
       const id = this.nextControlId++;
-      if (method === 'SUBSCRIBE') this.track(id, streams);
+      if (method === 'SUBSCRIBE') this.stream.expectAnswer(id, streams);
       return [{ method, params: streams, id }];
     };
     this.stream = new ChannelPool({
@@ -221,20 +219,13 @@ export class MarketFeeds {
         if (msg.data.e === 'serverShutdown') socket.rotate('serverShutdown');
         else this.onData(msg.stream, msg.data);
         return;
-      case 'result': {
-        const streams = this.answered(msg.id);
-        for (const s of streams) {
-          this.stream.confirmed(s);
-          this.streamLive(s);
-        }
+      case 'result':
+        // Binance's answers name only the request id.
+        for (const s of this.stream.answered(msg.id)) this.streamLive(s);
         return;
-      }
-      case 'error': {
-        const streams = this.answered(msg.id);
-        if (streams.length === 0) this.options.log.warn({ code: msg.code, msg: msg.msg, id: msg.id }, 'Binance refused a stream control message');
-        for (const s of streams) this.stream.refused(s, `${msg.code} ${msg.msg}`);
+      case 'error':
+        if (this.stream.answered(msg.id, `${msg.code} ${msg.msg}`).length === 0) this.options.log.warn({ code: msg.code, msg: msg.msg, id: msg.id }, 'Binance refused a stream control message');
         return;
-      }
       case 'unknown': {
         const raw = msg.raw;
         if (typeof raw === 'object' && raw !== null && (raw as WireObject).e === 'serverShutdown') socket.rotate('serverShutdown');
@@ -350,20 +341,6 @@ export class MarketFeeds {
       if (target && !target.feed.depth) this.setUp(target.feed);
       this.streamLive(s);
     }
-  }
-
-  /** Remembers a SUBSCRIBE's streams until Binance answers it (the most recent few hundred: lost sockets never answer). */
-  private track(id: number, streams: string[]): void {
-    this.pending.set(id, streams);
-    if (this.pending.size > 500) this.pending.delete(this.pending.keys().next().value!);
-  }
-
-  /** The streams of the SUBSCRIBE answered by `id` (none for other answers). */
-  private answered(id: unknown): string[] {
-    if (typeof id !== 'number') return [];
-    const streams = this.pending.get(id) ?? [];
-    this.pending.delete(id);
-    return streams;
   }
 
   /** A depth stream runs: a book with nothing received yet takes its snapshot now (ws/depth-sync.ts). */

@@ -65,7 +65,11 @@ export class DeribitMarketFeeds extends PooledMarketFeeds<BookFeed, InstrumentFe
       log: o.log,
       capacity: 200,
       greeting: () => [requestFrame(frameId++, 'public/set_heartbeat', { interval: o.heartbeatSeconds })],
-      subscribeFrames: (chs) => [requestFrame(frameId++, 'public/subscribe', { channels: chs })],
+      subscribeFrames: (chs) => {
+        const id = frameId++;
+        this.pool.expectAnswer(id, chs);
+        return [requestFrame(id, 'public/subscribe', { channels: chs })];
+      },
       unsubscribeFrames: (chs) => [requestFrame(frameId++, 'public/unsubscribe', { channels: chs })],
       onMessage: (socket, text) => this.onMessage(socket, text),
       onOpen: (socket) => this.table.opened(socket.channels),
@@ -119,7 +123,14 @@ export class DeribitMarketFeeds extends PooledMarketFeeds<BookFeed, InstrumentFe
       return;
     }
     if (frame.kind === 'response' && frame.error) {
-      this.o.log.warn({ code: frame.error.code, message: frame.error.message }, 'Deribit refused a market request');
+      // A refused subscribe (10028 too_many_requests, …) is sent again with back-off while wanted (kit/channel-pool.ts).
+      if (this.pool.answered(frame.id, `${frame.error.code} ${frame.error.message}`).length === 0) this.o.log.warn({ code: frame.error.code, message: frame.error.message }, 'Deribit refused a market request');
+      return;
+    }
+    if (frame.kind === 'response') {
+      // Deribit answers the channels it subscribed; one it left out was refused.
+      const got = new Set(Array.isArray(frame.result) ? frame.result : []);
+      this.pool.answered(frame.id, (ch) => (got.has(ch) ? undefined : 'left out of Deribit\'s subscribe answer'));
       return;
     }
     if (frame.kind !== 'notification') return;

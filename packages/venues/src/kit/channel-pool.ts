@@ -234,6 +234,8 @@ class Member implements PoolSocket {
 export class ChannelPool {
   private readonly members: Member[] = [];
   private readonly owner = new Map<string, Member>();
+  /** Subscribe requests not answered yet, by the venue's request id: the channels they asked for. */
+  private readonly unanswered = new Map<unknown, readonly string[]>();
   private nextId = 1;
 
   constructor(private readonly options: ChannelPoolOptions) {}
@@ -284,6 +286,33 @@ export class ChannelPool {
     this.owner.get(channel)?.confirmed(channel);
   }
 
+  /**
+   * For venues whose answers name the request, not the channels (OKX, Binance, Deribit): remembers what the subscribe
+   * request `id` asked for until `answered`. Only the most recent few hundred are kept: a request lost with its socket
+   * is never answered, and the reopened socket subscribes its channels again anyway.
+   */
+  expectAnswer(id: unknown, channels: readonly string[]): void {
+    this.unanswered.set(id, channels);
+    if (this.unanswered.size > 500) this.unanswered.delete(this.unanswered.keys().next().value);
+  }
+
+  /**
+   * The venue answered request `id`: its channels are confirmed, or refused with `refusal` (for all of them, or per
+   * channel: undefined confirms it). Answers the channels it concerned (none for an id that is not a pending
+   * subscribe: an unsubscribe, a heartbeat, a stranger).
+   */
+  answered(id: unknown, refusal?: string | ((channel: string) => string | undefined)): readonly string[] {
+    const channels = this.unanswered.get(id);
+    if (!channels) return [];
+    this.unanswered.delete(id);
+    for (const c of channels) {
+      const why = typeof refusal === 'function' ? refusal(c) : refusal;
+      if (why === undefined) this.confirmed(c);
+      else this.refused(c, why);
+    }
+    return channels;
+  }
+
   /** Channels refused and not confirmed since (diagnostics, tests). */
   get refusedChannels(): string[] {
     return this.members.flatMap((m) => m.refusedChannels);
@@ -298,6 +327,7 @@ export class ChannelPool {
     for (const m of this.members) m.close();
     this.members.length = 0;
     this.owner.clear();
+    this.unanswered.clear();
   }
 
   private spawn(): Member {

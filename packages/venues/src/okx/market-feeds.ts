@@ -49,8 +49,6 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
   protected readonly table: FeedTable<BookFeed, OkxSymbolFeed>;
   private readonly publicPool: ChannelPool;
   private readonly businessPool: ChannelPool;
-  /** Subscribe frames not answered in full yet: their id → the pool and the channels not confirmed yet. */
-  private readonly pending = new Map<string, { pool: ChannelPool; channels: Set<string> }>();
   private nextFrameId = 1;
 
   constructor(private readonly options: OkxFeedsOptions) {
@@ -104,16 +102,13 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
       return;
     }
     if (msg.event === 'error') {
-      const frame = typeof msg.id === 'string' ? this.pending.get(msg.id) : undefined;
-      if (!frame) return this.options.log.warn({ code: msg.code, msg: msg.msg }, 'OKX refused a market request');
-      this.pending.delete(msg.id as string);
-      for (const ch of frame.channels) frame.pool.refused(ch, `${String(msg.code)} ${String(msg.msg)}`);
+      const refusal = `${String(msg.code)} ${String(msg.msg)}`;
+      if (!this.pools().some((p) => p.answered(msg.id, refusal).length > 0)) this.options.log.warn({ code: msg.code, msg: msg.msg }, 'OKX refused a market request');
       return;
     }
     if (msg.event === 'subscribe' && msg.arg) {
+      // OKX answers each channel of a frame it takes (and refuses a frame whole).
       const name = `${String(msg.arg.channel)}:${String(msg.arg.instId)}`;
-      const frame = typeof msg.id === 'string' ? this.pending.get(msg.id) : undefined;
-      if (frame?.channels.delete(name) && frame.channels.size === 0) this.pending.delete(msg.id as string);
       for (const pool of this.pools()) pool.confirmed(name);
       if (msg.arg.channel !== 'books') this.table.opened([name]);
     }
@@ -135,13 +130,10 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
     }
   }
 
-  /** Names a subscribe frame (its `id`) and remembers its channels until OKX answers for each. */
+  /** Names a subscribe frame (its `id`), for its pool to know what an error answer to it refuses. */
   private track(channels: string[]): string {
     const id = String(this.nextFrameId++);
-    const pool = this.pools().find((p) => channels.every((c) => p.has(c))) ?? this.publicPool;
-    this.pending.set(id, { pool, channels: new Set(channels) });
-    // Frames lost with their socket are never answered: keep the most recent few hundred only.
-    if (this.pending.size > 500) this.pending.delete(this.pending.keys().next().value!);
+    (this.pools().find((p) => channels.every((c) => p.has(c))) ?? this.publicPool).expectAnswer(id, channels);
     return id;
   }
 

@@ -205,6 +205,23 @@ describe('Deribit market data', () => {
     await h.until(() => fake.socketCount() === 0, 'the socket closed');
   });
 
+  test('a subscribe Deribit refuses (10028 too_many_requests) is reported DOWN and sent again with back-off until taken', async () => {
+    const refusedBefore = fake.refusedSubscribes;
+    const warningsBefore = h.rec.warnings.length;
+    const statusBefore = h.rec.feedStatus.length;
+    fake.refuseSubscribes(2);
+    const trade = { kind: 'trade' as const, symbol: PERP };
+    await h.venue.subscribeMarket(trade);
+    await h.until(() => fake.subscribedChannels().some((c) => c.startsWith(`trades.${PERP}.`)), 'the trade channel after two refusals');
+    assert.equal(fake.refusedSubscribes - refusedBefore, 2);
+    assert.match(h.rec.feedStatus.slice(statusBefore).find((st) => st.status === 'DOWN')?.reason ?? '', /subscription refused: 10028 too_many_requests/);
+    assert.equal(h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? '')).length, 1, 'one warning for the outage');
+    fake.pushTrade(PERP, { price: '64123.5', amount: '20', direction: 'buy' });
+    await h.until(() => h.rec.trades.some((t) => t.price === '64123.5' && t.symbol === PERP), 'a trade on the channel');
+    await h.venue.unsubscribeMarket(trade);
+    await h.until(() => fake.socketCount() === 0, 'the socket closed');
+  });
+
   test('rate limits: a too_many_requests answer is counted, reads wait out the back-off, and nothing is sent meanwhile', async () => {
     fake.limitNext(1);
     const before = h.venue.rateLimitStats();

@@ -57,6 +57,9 @@ export class FakeDeribitServer {
   testCalls = 0;
   /** Connections and requests refused while down. */
   refusedWhileDown = 0;
+  /** `public/subscribe` calls refused so far (`refuseSubscribes`). */
+  refusedSubscribes = 0;
+  private subscribeRefusals = 0;
   readonly market: FakeDeribitMarket;
   readonly trading: FakeDeribitTrading;
   private readonly ids: TradeIds = { nextTradeId: 300_000_000, nextTradeSeq: 1 };
@@ -156,6 +159,11 @@ export class FakeDeribitServer {
   }
 
   /** The next buy or sell is refused with this error (default 10009 not_enough_funds). */
+  /** The next `count` `public/subscribe` calls are refused with 10028 too_many_requests (nothing subscribed). */
+  refuseSubscribes(count: number): void {
+    this.subscribeRefusals += count;
+  }
+
   refuseNextOrder(code = 10009, message = 'not_enough_funds'): void {
     this.trading.refuseNextOrder({ code, message });
   }
@@ -354,6 +362,11 @@ export class FakeDeribitServer {
   }
 
   private subscribe(conn: Conn, method: string, p: Record<string, unknown>): string[] {
+    if (method === 'public/subscribe' && this.subscribeRefusals > 0) {
+      this.subscribeRefusals--;
+      this.refusedSubscribes++;
+      throw new Refusal(ERR.tooMany);
+    }
     const accepted: string[] = [];
     for (const ch of stringList(p.channels, 'channels')) {
       const parts = ch.split('.');
