@@ -126,6 +126,7 @@ export class BitfinexMarketFeeds extends PooledMarketFeeds<BitfinexBook, Bitfine
     switch (ev.event) {
       case 'subscribed': {
         const name = nameOfSubscribed(ev);
+        this.pool.confirmed(name);
         const chanId = int(ev.chanId, 'chanId');
         state.byChanId.set(chanId, name);
         state.chanIdOf.set(name, chanId);
@@ -145,9 +146,15 @@ export class BitfinexMarketFeeds extends PooledMarketFeeds<BitfinexBook, Bitfine
         else if (code === '20060') this.table.down(socket.channels, 'Bitfinex maintenance');
         return;
       }
-      case 'error':
-        this.options.log.warn({ code: isNumber(ev.code) ? ev.code.lexeme : ev.code, msg: ev.msg }, 'Bitfinex refused a market subscription');
+      case 'error': {
+        // Bitfinex echoes the refused request: a subscription it refused (10300 failed, 10305 limit …) is sent again
+        // with back-off while wanted (kit/channel-pool.ts); 10301 "dup" means it is already running.
+        const code = isNumber(ev.code) ? ev.code.lexeme : String(ev.code);
+        const name = ev.channel !== undefined ? nameOfSubscribed(ev) : undefined;
+        if (name !== undefined && code !== '10301' && socket.channels.has(name)) this.pool.refused(name, `${code} ${String(ev.msg)}`);
+        else this.options.log.warn({ code, msg: ev.msg }, 'Bitfinex refused a market subscription');
         return;
+      }
       default:
         return;
     }

@@ -146,4 +146,20 @@ describe('Bitfinex market data', () => {
     await h.until(() => fake.socketCount() === 0, 'the socket closed with its last channel');
     assert.equal(h.venue.getBook('BTC/USD', 5), undefined);
   });
+  test('a subscribe Bitfinex refuses (10300, the request echoed) is reported DOWN and sent again with back-off until taken', async () => {
+    const refusedBefore = fake.refusedSubscribes;
+    const warningsBefore = h.rec.warnings.length;
+    const statusBefore = h.rec.feedStatus.length;
+    fake.refuseSubscribes(2);
+    const trade = { kind: 'trade' as const, symbol: 'BTC/USD' };
+    await h.venue.subscribeMarket(trade);
+    await h.until(() => fake.subscribedChannels().includes('trades:tBTCUSD'), 'the trade channel after two refusals');
+    assert.equal(fake.refusedSubscribes - refusedBefore, 2);
+    assert.match(h.rec.feedStatus.slice(statusBefore).find((st) => st.status === 'DOWN')?.reason ?? '', /subscription refused: 10300 subscribe: failed/);
+    assert.equal(h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? '')).length, 1, 'one warning for the outage');
+    fake.pushTrade('tBTCUSD', { price: '64123.5', amount: '0.002', id: 98765 });
+    await h.until(() => h.rec.trades.some((t) => t.tradeId === '98765'), 'a trade on the channel');
+    await h.venue.unsubscribeMarket(trade);
+    await h.until(() => fake.socketCount() === 0, 'the socket closed');
+  });
 });

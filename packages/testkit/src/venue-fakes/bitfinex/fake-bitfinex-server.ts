@@ -61,6 +61,9 @@ export class FakeBitfinexServer {
   wsBaseUrl = '';
   readonly requests: Array<{ method: string; path: string; body: Record<string, unknown> | undefined; apiKey?: string }> = [];
   rateLimitAnswers = 0;
+  /** Subscribe requests refused so far (`refuseSubscribes`). */
+  refusedSubscribes = 0;
+  private subscribeRefusals = 0;
   readonly market: FakeBitfinexMarket;
   readonly trading: FakeBitfinexTrading;
   private readonly ids: TradeIds = { nextTradeId: 900_000_000 };
@@ -165,6 +168,11 @@ export class FakeBitfinexServer {
 
   failNext(status: number, path?: string): void {
     this.failures.push({ status, ...(path ? { path } : {}) });
+  }
+
+  /** The next `count` subscribe requests are refused: error 10300, echoing the request as Bitfinex does. */
+  refuseSubscribes(count: number): void {
+    this.subscribeRefusals += count;
   }
 
   refuseNextOrder(code = 10001, msg = 'Invalid order: not enough exchange balance'): void {
@@ -342,13 +350,20 @@ export class FakeBitfinexServer {
       }
       case 'subscribe': {
         const channel = String(ev.channel ?? '');
+        // Bitfinex echoes the request in its error answer (channel, symbol or key, …), so the client knows which one failed.
+        const refuse = (msg: string, code: number) => send({ ...ev, event: 'error', msg, code });
         const arg = channel === 'candles' ? String(ev.key ?? '') : String(ev.symbol ?? '');
         const symbol = channel === 'candles' ? arg.split(':').slice(2).join(':') : arg;
-        if (!['book', 'trades', 'ticker', 'candles'].includes(channel) || !this.books.has(symbol)) return send({ event: 'error', msg: 'symbol: invalid', code: 10300 });
-        if (channel === 'book' && (ev.prec !== 'P0' || ev.len !== '25')) return send({ event: 'error', msg: 'len: invalid', code: 10300 });
+        if (!['book', 'trades', 'ticker', 'candles'].includes(channel) || !this.books.has(symbol)) return refuse('symbol: invalid', 10300);
+        if (channel === 'book' && (ev.prec !== 'P0' || ev.len !== '25')) return refuse('len: invalid', 10300);
         const name = `${channel}:${arg}`;
-        if ([...conn.chans.values()].includes(name)) return send({ event: 'error', msg: 'subscribe: dup', code: 10301 });
-        if (conn.chans.size >= 25) return send({ event: 'error', msg: 'subscribe: limit', code: 10305 });
+        if (this.subscribeRefusals > 0) {
+          this.subscribeRefusals--;
+          this.refusedSubscribes++;
+          return refuse('subscribe: failed', 10300);
+        }
+        if ([...conn.chans.values()].includes(name)) return refuse('subscribe: dup', 10301);
+        if (conn.chans.size >= 25) return refuse('subscribe: limit', 10305);
         const chanId = this.nextChanId++;
         conn.chans.set(chanId, name);
         send({ event: 'subscribed', channel, chanId, ...(channel === 'candles' ? { key: arg } : { symbol, pair: symbol.slice(1) }), ...(channel === 'book' ? { prec: 'P0', freq: 'F0', len: '25' } : {}) });
