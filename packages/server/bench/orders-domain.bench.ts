@@ -9,7 +9,8 @@
  * the portfolio push), sides alternating so balances stay put, beside the resting LIMIT of the same run — the fill's
  * own cost is the difference (the QUOTED accept of bench:rfq shares most of it).
  * BENCH_ORDERS=n per run (default 40,000; the MARKET runs do half as many); BENCH_PROF=dir writes a CPU profile of
- * the first measured LIMIT run and of the first MARKET run.
+ * the first measured LIMIT run and of the first MARKET run; BENCH_SQLITE_PRAGMA='temp_store = MEMORY' (say) sets a
+ * pragma on the store's connection before the runs, to measure a store setting without changing the store.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ const PROF_DIR = process.env.BENCH_PROF;
 const dir = mkdtempSync(join(tmpdir(), 'cadenza-domain-bench-'));
 try {
   const store = new SqliteStore({ path: join(dir, 'cadenza.db'), groupCommit: true });
+  if (process.env.BENCH_SQLITE_PRAGMA) store.db.pragma(process.env.BENCH_SQLITE_PRAGMA);
   let events = 0;
   let cadenza: ReturnType<typeof createCadenza> | undefined;
   const clock = systemClock();
@@ -93,7 +95,7 @@ try {
     console.log(`${label.padEnd(28)} ${String(n).padStart(6)} calls: ${perCall.toFixed(1).padStart(6)} µs CPU/call, ${String(Math.round(n / (ms / 1000))).padStart(6)}/s, ${(events / n).toFixed(2)} events/call${profile ? `  profile ${profile}` : ''}`);
     return perCall;
   }
-  console.log(`bench:orders-domain — the domain, PAPER and SQLite in one process, ${ACCOUNTS} accounts × ${W} in flight`);
+  console.log(`bench:orders-domain — the domain, PAPER and SQLite in one process, ${ACCOUNTS} accounts × ${W} in flight${process.env.BENCH_SQLITE_PRAGMA ? `, PRAGMA ${process.env.BENCH_SQLITE_PRAGMA}` : ''}`);
   await run('warm-up submit', Math.min(N, 10_000), submit('w'));
   const known = ((await submit('k')(accounts[0]!, 0, 0)) as { tradeOrderId: string }).tradeOrderId;
   await run('baseline orders.get', N, () => cadenza!.orders.get(caller, { tradeOrderId: known }));
