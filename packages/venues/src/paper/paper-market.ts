@@ -189,7 +189,7 @@ export class PaperMarket implements SimulatedExchange {
       const n = Math.min(Math.max(0, Math.floor(depth)), side.depth);
       for (let i = 0; i < n; i++) {
         const l = side.levelAt(i)!;
-        out.push({ price: this.scale.ticksToPrice(l.priceTicks), quantity: this.scale.lotsToQuantity(l.lots), orderCount: l.count });
+        out.push({ price: this.data.prices.price(l.priceTicks), quantity: this.data.prices.quantity(l.lots), orderCount: l.count });
       }
       return out;
     };
@@ -241,10 +241,9 @@ export class PaperMarket implements SimulatedExchange {
   #fill(f: Extract<EngineEvent, { type: 'fill' }>, ts: number): void {
     this.#bookDirty = true;
     this.#traded = true;
-    const s = this.scale;
     const spec = this.spec;
-    const price = s.ticksToPrice(f.priceTicks);
-    const quantity = s.lotsToQuantity(f.lots);
+    const price = this.data.prices.price(f.priceTicks);
+    const quantity = this.data.prices.quantity(f.lots);
     const tradeId = `${spec.externalSymbol}-${this.#tradeIdBase + f.tradeSeq}`;
     const trade = { instrumentId: spec.instrumentId, venue: spec.venue, symbol: spec.symbol, tradeId, price, quantity, side: f.takerSide, timestamp: ts };
     this.#safely('market', () => this.#ctx.deps.market.onTrade(trade));

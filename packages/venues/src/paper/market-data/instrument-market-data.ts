@@ -7,6 +7,7 @@
 import { formatFixed, type Candle, type InstrumentRules, type InstrumentSpec, type KlineUpdate, type TickerSnapshot } from '@cadenza/domain';
 import type { OrderBook } from '../matching/order-book.ts';
 import { KlineSeries, type Bar } from './kline-series.ts';
+import { PriceTexts } from './price-texts.ts';
 import type { KlineInterval } from '@cadenza/domain';
 
 const DAY_MS = 86_400_000;
@@ -28,6 +29,8 @@ export class InstrumentMarketData {
   lastTicks: number | undefined;
   lastLots: number | undefined;
   lastTradeAt = 0;
+  /** Price and quantity texts by tick and lot count, shared with the market's book snapshots and trades (paper-market.ts). */
+  readonly prices: PriceTexts;
 
   constructor(
     readonly spec: InstrumentSpec,
@@ -36,6 +39,7 @@ export class InstrumentMarketData {
     capacity = 500,
   ) {
     for (const i of intervals) this.#series.set(i, new KlineSeries(i, capacity));
+    this.prices = new PriceTexts(scale);
   }
 
   get intervals(): KlineInterval[] {
@@ -102,13 +106,14 @@ export class InstrumentMarketData {
 
   candle(bar: Bar): Candle {
     const s = this.scale;
+    const p = this.prices;
     return {
       openTime: bar.openTime,
-      open: s.ticksToPrice(bar.open),
-      high: s.ticksToPrice(bar.high),
-      low: s.ticksToPrice(bar.low),
-      close: s.ticksToPrice(bar.close),
-      volume: bar.volumeLots === 0 ? formatFixed(0n, s.quantityScale) : s.lotsToQuantity(bar.volumeLots),
+      open: p.price(bar.open),
+      high: p.price(bar.high),
+      low: p.price(bar.low),
+      close: p.price(bar.close),
+      volume: bar.volumeLots === 0 ? formatFixed(0n, s.quantityScale) : p.quantity(bar.volumeLots),
     };
   }
 
@@ -133,19 +138,18 @@ export class InstrumentMarketData {
   }
 
   ticker(book: OrderBook, now: number): TickerSnapshot {
-    const s = this.scale;
     const bid = book.bids.best();
     const ask = book.asks.best();
     const t: TickerSnapshot = { instrumentId: this.spec.instrumentId, venue: this.spec.venue, symbol: this.spec.symbol, timestamp: now };
-    if (this.lastTicks !== undefined) t.lastPrice = s.ticksToPrice(this.lastTicks);
-    if (this.lastLots !== undefined) t.lastQuantity = s.lotsToQuantity(this.lastLots);
+    if (this.lastTicks !== undefined) t.lastPrice = this.prices.price(this.lastTicks);
+    if (this.lastLots !== undefined) t.lastQuantity = this.prices.quantity(this.lastLots);
     if (bid) {
-      t.bidPrice = s.ticksToPrice(bid.priceTicks);
-      t.bidQuantity = s.lotsToQuantity(bid.lots);
+      t.bidPrice = this.prices.price(bid.priceTicks);
+      t.bidQuantity = this.prices.quantity(bid.lots);
     }
     if (ask) {
-      t.askPrice = s.ticksToPrice(ask.priceTicks);
-      t.askQuantity = s.lotsToQuantity(ask.lots);
+      t.askPrice = this.prices.price(ask.priceTicks);
+      t.askQuantity = this.prices.quantity(ask.lots);
     }
     const change = this.change24h(now);
     if (change !== undefined) t.priceChangePercent = change;
