@@ -19,7 +19,8 @@
  *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
  * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
  *   subscribers, 5/s at 10,000) for `BENCH_SECONDS` (4): publish → receive latency p50/p99 over every delivery.
- * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,gateway-redis,centrifugo (default: all four), BENCH_TOKEN=ES256 (connection tokens signed with
+ * Knobs: BENCH_SIZES=1000,5000 BENCH_SERVERS=gateway,gateway-redis,centrifugo (default: bare, gateway, gateway-redis,
+ * centrifugo; also centrifugo-redis: Centrifugo on the Redis engine, a Redis the bench starts), BENCH_TOKEN=ES256 (connection tokens signed with
  * a P-256 key both servers verify — what Cadenza's sign-in issues — instead of HS256 with a shared secret), BENCH_SETUP_ONLY=1 (connection setup and memory
  * only: seconds), BENCH_PROF=dir (CPU profiles of the Node servers; with BENCH_PROF_PHASE=setup only of the measured
  * connection setup, one profile per half; of the first worker for the pool), BENCH_SERVER_ARGS='--perf-basic-prof' (more node
@@ -37,7 +38,7 @@ import { loadavg } from 'node:os';
 import { startCentrifugo, type TestCentrifugo } from '@cadenza/testkit/services/centrifugo-server';
 import { startRedis } from '@cadenza/testkit/redis-server';
 
-type Kind = 'bare' | 'gateway' | 'gateway-redis' | 'centrifugo';
+type Kind = 'bare' | 'gateway' | 'gateway-redis' | 'centrifugo' | 'centrifugo-redis';
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const KINDS = (process.env.BENCH_SERVERS ?? 'bare,gateway,gateway-redis,centrifugo').split(',') as Kind[];
@@ -161,13 +162,25 @@ function tokenKeys(): TokenKeys {
 }
 
 async function startServer(kind: Kind, keys: TokenKeys): Promise<Server> {
-  if (kind === 'centrifugo') {
+  if (kind === 'centrifugo' || kind === 'centrifugo-redis') {
     const token = TOKEN_ALG === 'HS256' ? { hmac_secret_key: keys.verifying } : { ecdsa_public_key: keys.verifying };
+    const redis = kind === 'centrifugo-redis' ? await startRedis() : undefined;
     const cf: TestCentrifugo = await startCentrifugo({
       namespaces: [{ name: 'bench', history_size: 100, history_ttl: '300s', force_recovery: true, allow_subscribe_for_client: true }],
-      config: { client: { token, allowed_origins: ['*'] } },
+      config: { client: { token, allowed_origins: ['*'] }, ...(redis ? { engine: { type: 'redis', redis: { address: [redis.url], prefix: 'bench' } } } : {}) },
     });
-    return { port: cf.port, pids: [cf.pid], loops: [], apiKey: cf.apiKey, rss: async () => rssOf(cf.pid), stop: () => cf.stop() };
+    const pids = redis ? [cf.pid, redis.pid] : [cf.pid];
+    return {
+      port: cf.port,
+      pids,
+      loops: [],
+      apiKey: cf.apiKey,
+      rss: async () => sum(pids, rssOf),
+      stop: async () => {
+        await cf.stop();
+        await redis?.stop();
+      },
+    };
   }
   const redis = kind === 'gateway-redis' ? await startRedis() : undefined;
   const args = redis ? [redis.url, String(WORKERS), SCHEDULING] : [];
@@ -325,7 +338,7 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
   }
 }
 
-const NAMES: Record<Kind, string> = { bare: 'bare ws (floor)', gateway: 'gateway', 'gateway-redis': `gateway ×${WORKERS} on Redis`, centrifugo: 'Centrifugo v6.9.1' };
+const NAMES: Record<Kind, string> = { bare: 'bare ws (floor)', gateway: 'gateway', 'gateway-redis': `gateway ×${WORKERS} on Redis`, centrifugo: 'Centrifugo v6.9.1', 'centrifugo-redis': 'Centrifugo v6.9.1 on Redis' };
 
 const fmt = (n: number, digits = 0) => (!Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
