@@ -284,13 +284,17 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
       if (PROF_SETUP) await server.profile?.();
       const c0 = serverCpu(server.pids);
       const each0 = server.pids.map((pid) => cpuTimes(pid).cpu);
+      const writes0 = server.pids.map((pid) => procIo([pid]));
       const m0 = sum(server.loops, (pid) => cpuTimes(pid, pid).cpu);
       let l0 = 0;
       const opened = ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready');
       await ask(load!, undefined, 'signed').then(() => (l0 = cpuSeconds(load!.pid!)));
       setupMs += (await opened).setupMs;
       const c1 = serverCpu(server.pids);
-      if (process.env.BENCH_PER_PROCESS) console.error('per process µs/conn', server.pids.map((pid, i) => Math.round(((cpuTimes(pid).cpu - each0[i]!) * 1e6) / count)));
+      if (process.env.BENCH_PER_PROCESS) {
+        const perConn = (f: (pid: number, i: number) => number) => server.pids.map((pid, i) => Number((f(pid, i) / count).toFixed(2)));
+        console.error(`${kind} × ${n}, half ${part}, each process: CPU µs / conn ${perConn((pid, i) => Math.round((cpuTimes(pid).cpu - each0[i]!) * 1e6)).join(', ')}; write syscalls / conn ${perConn((pid, i) => procIo([pid]) - writes0[i]!).join(', ')}`);
+      }
       loopCpu += sum(server.loops, (pid) => cpuTimes(pid, pid).cpu) - m0;
       loadCpu += cpuSeconds(load!.pid!) - l0;
       setupCpu += c1.cpu - c0.cpu;
