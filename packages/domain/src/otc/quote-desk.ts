@@ -47,6 +47,7 @@ import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
+import { ClosedQuotes } from './closed-quotes.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
 import { readRfq } from './rfq-request.ts';
@@ -69,7 +70,7 @@ const replaceKey = (q: QuoteRecord) => `${q.userId}\u0001${q.traderAccountId ?? 
 export class QuoteDesk {
   private readonly open = new Map<string, QuoteRecord>();
   /** Closed quotes still held, oldest first (a quote's `updatedAt` is when it closed). */
-  private readonly closed = new Map<string, QuoteRecord>();
+  private readonly closed = new ClosedQuotes();
   /**
    * The names of each pair the desk has quoted, shared by its quotes: every closed quote stays in memory a while, and
    * copies of the same four names read from each request would be most of it. Only pairs a dealer priced are kept,
@@ -343,29 +344,28 @@ export class QuoteDesk {
     } else {
       this.open.delete(q.quoteId);
       if (liveBefore === q.quoteId) this.live.delete(key);
-      this.closed.delete(q.quoteId);
-      this.closed.set(q.quoteId, q);
-      for (const [id, c] of this.closed) {
+      this.closed.add(q);
+      for (let c = this.closed.oldest(); c; c = this.closed.oldest()) {
         if (q.updatedAt - c.updatedAt < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
-        this.forget(id, c);
+        this.forgetOldest(c);
       }
     }
     this.ctx.unit.onUndo(() => {
       if (wasOpen) this.open.set(q.quoteId, wasOpen);
       else this.open.delete(q.quoteId);
-      if (wasClosed) this.closed.set(q.quoteId, wasClosed);
+      if (wasClosed) this.closed.add(wasClosed);
       else this.closed.delete(q.quoteId);
       if (liveBefore === undefined) this.live.delete(key);
       else this.live.set(key, liveBefore);
     });
   }
 
-  /** Lets go of a closed quote; one without a row takes its `quoteRequestId` with it (the id may then be used again). */
-  private forget(quoteId: string, q: QuoteRecord): void {
-    this.closed.delete(quoteId);
-    if (this.stored.delete(quoteId) || q.quoteRequestId === undefined) return;
+  /** Lets go of the oldest closed quote, `q`; one without a row takes its `quoteRequestId` with it (the id may then be used again). */
+  private forgetOldest(q: QuoteRecord): void {
+    this.closed.shift();
+    if (this.stored.delete(q.quoteId) || q.quoteRequestId === undefined) return;
     const key = requestKey(q.userId, q.quoteRequestId);
-    if (this.byRequest.get(key) === quoteId) this.byRequest.delete(key);
+    if (this.byRequest.get(key) === q.quoteId) this.byRequest.delete(key);
   }
 
   private index(key: string, quoteId: string, m: Map<string, string>): void {
