@@ -183,7 +183,7 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
       })
     : undefined;
   if (!seat) {
-    alone = { store: openSqliteDomainStore(config.dataDir) };
+    alone = { store: openSqliteDomainStore(config.dataDir, log.child({ module: 'store' })) };
     lifecycle.opened('domain store', () => alone!.store.close());
   }
   const local = (): DomainRuntime | undefined => alone?.runtime ?? seat?.local();

@@ -7,8 +7,9 @@
  * Prints, per batch size: WAL pages written per order (exact, independent of the machine's load: the pages a commit
  * appends are the rows' and the indexes' leaf pages it touched) and per COMMIT by B-tree (table or index, read from the
  * WAL's frame headers and SQLite's dbstat), CPU per order (the process is single-threaded
- * here), of which the COMMIT, and the wall time of the COMMITs at p50/p99/max — the max is the checkpoint (every
- * 1,000 WAL pages: the pages copied into the database file and both files fsynced, on the committing thread).
+ * here, but for the checkpointer's thread), of which the COMMIT, and the wall time of the COMMITs at p50/p99/max —
+ * with each checkpointer in turn (wal-checkpointer.ts): SQLite's own on the committing thread (every 1,000 WAL pages
+ * the pages copied into the database file and both files fsynced: the max), and the worker thread's.
  *
  * BENCH_ORDERS (default 20,000 per batch size).
  */
@@ -89,14 +90,18 @@ function walPagesByBtree(store: SqliteStore, walPath: string): Array<[string, nu
   return [...count].map(([name, n]): [string, number] => [name, n / commits]).filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]);
 }
 
-/** Writes N orders in batches of `batch`; `measure` false: with no checkpoint, for the count of WAL pages. */
+/**
+ * Writes N orders in batches of `batch`; `measure` false: with no checkpoint, for the count of WAL pages. `checkpoint`:
+ * who checkpoints (wal-checkpointer.ts) — the worker thread, or SQLite on the committing connection.
+ */
 async function pass(
   batch: number,
   measure: boolean,
-): Promise<{ pages: number; byBtree: Array<[string, number]>; cpu: number; commitCpu: number; walls: number[] }> {
+  checkpoint: 'worker' | 'inline' = 'inline',
+): Promise<{ pages: number; byBtree: Array<[string, number]>; cpu: number; commitCpu: number; walls: number[]; rewinds: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cadenza-store-bench-'));
   const path = join(dir, 'cadenza.db');
-  const store = new SqliteStore({ path, groupCommit: true });
+  const store = new SqliteStore({ path, groupCommit: true, checkpoint: measure ? checkpoint : 'inline' });
   if (!measure) store.db.pragma('wal_autocheckpoint = 0');
   const walls: number[] = [];
   let commitCpu = 0;
@@ -118,20 +123,26 @@ async function pass(
   const cpu = cpuUs() - cpu0;
   const byBtree = measure ? [] : walPagesByBtree(store, `${path}-wal`);
   const pages = measure ? 0 : (store.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
+  const rewinds = store.checkpointer?.stats().rewinds ?? 0;
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { pages, byBtree, cpu, commitCpu, walls };
+  return { pages, byBtree, cpu, commitCpu, walls, rewinds };
 }
 
 async function run(batch: number): Promise<void> {
   const { pages, byBtree } = await pass(batch, false);
-  const { cpu, commitCpu, walls } = await pass(batch, true);
-  walls.sort((a, b) => a - b);
-  const pct = (p: number) => walls[Math.min(walls.length - 1, Math.floor(walls.length * p))]!.toFixed(2);
-  console.log(
-    `batch ${String(batch).padStart(2)}: ${(pages / N).toFixed(2)} WAL pages/order   CPU ${(cpu / N).toFixed(1)} µs/order (COMMIT ${(commitCpu / N).toFixed(1)})   COMMIT wall p50 ${pct(0.5)} p99 ${pct(0.99)} max ${walls.at(-1)!.toFixed(1)} ms`,
-  );
+  console.log(`batch ${String(batch).padStart(2)}: ${(pages / N).toFixed(2)} WAL pages/order`);
   console.log(`          WAL pages per COMMIT by B-tree: ${byBtree.map(([name, n]) => `${name} ${n.toFixed(2)}`).join(', ')}`);
+  // Both checkpointers in the same run, in turn (the machine's noise is shared).
+  for (const checkpoint of ['inline', 'worker'] as const) {
+    const { cpu, commitCpu, walls, rewinds } = await pass(batch, true, checkpoint);
+    walls.sort((a, b) => a - b);
+    const pct = (p: number) => walls[Math.min(walls.length - 1, Math.floor(walls.length * p))]!.toFixed(2);
+    const stalls = walls.filter((w) => w >= 2).length;
+    console.log(
+      `  checkpoints ${checkpoint.padEnd(6)}: main thread CPU ${(cpu / N).toFixed(1)} µs/order (COMMIT ${(commitCpu / N).toFixed(1)})   COMMIT wall p50 ${pct(0.5)} p99 ${pct(0.99)} p99.9 ${pct(0.999)} max ${walls.at(-1)!.toFixed(1)} ms   COMMITs ≥ 2 ms: ${stalls}${checkpoint === 'worker' ? `   rewinds ${rewinds}` : ''}`,
+    );
+  }
 }
 
 console.log(`SQLite store, ${N} orders per run, 8 accounts, one order row + one balance row per order, one COMMIT per batch`);

@@ -38,8 +38,8 @@ export async function openAuthStore(config: { dataDir: string; databaseUrl?: str
   return { authStore, where: `SQLite in ${config.dataDir}`, close: async () => authStore.close() };
 }
 
-/** The embedded domain store (`<dataDir>/cadenza.db`). */
-export function openSqliteDomainStore(dataDir: string): DomainStoreHandle {
-  const store = new SqliteStore(join(dataDir, 'cadenza.db'));
+/** The embedded domain store (`<dataDir>/cadenza.db`); `log` hears from its WAL checkpointer thread. */
+export function openSqliteDomainStore(dataDir: string, log?: Logger): DomainStoreHandle {
+  const store = new SqliteStore({ path: join(dataDir, 'cadenza.db'), groupCommit: true, ...(log ? { log } : {}) });
   return { store, available: () => store.isHealthy(), queuedWrites: () => 0, close: () => store.close() };
 }

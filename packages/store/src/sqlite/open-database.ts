@@ -15,10 +15,9 @@ export function openDomainDatabase(path: string, durability: 'normal' | 'full'):
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
-  // SQLite's default threshold (1000 pages, ~4 MB of WAL): the commit that crosses it checkpoints on the event
-  // loop, so the size of that checkpoint is a stall of every order in flight. Measured with bench:orders: 10000
-  // pages gave p99 26-32 ms, 1000 pages 16 ms, at the same throughput. (A checkpointer in a worker thread did no
-  // better, and under constant load only the writer's own checkpoint lets the WAL rewind.)
+  // SQLite's default threshold (1000 pages, ~4 MB of WAL), used when no checkpointer thread runs (wal-checkpointer.ts
+  // turns it off): the commit that crosses it checkpoints on the event loop. Measured with bench:orders: 10000 pages
+  // gave p99 26-32 ms, 1000 pages 16 ms, at the same throughput.
   db.pragma('wal_autocheckpoint = 1000');
   db.pragma('mmap_size = 268435456');
   return db;

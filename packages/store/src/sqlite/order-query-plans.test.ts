@@ -128,7 +128,7 @@ test('positions: the start-up load finds each slot\'s latest through trading_pos
 test('positions: an update of an open position writes its row alone (one WAL page); closing it also its two index entries', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cadenza-positions-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const store = new SqliteStore({ path: join(dir, 'cadenza.db') });
+  const store = new SqliteStore({ path: join(dir, 'cadenza.db'), checkpoint: 'inline' });
   store.db.pragma('wal_autocheckpoint = 0');
   // Enough rows that the table and its indexes span several pages, as in a real account book.
   store.transaction(() => {

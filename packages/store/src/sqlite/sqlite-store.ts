@@ -3,7 +3,7 @@
  * The embedded `Store`: one SQLite file through better-sqlite3 (synchronous), WAL journal.
  *
  * Durability (open-database.ts): `synchronous = NORMAL` survives a crash of the process; `durability: 'full'` also
- * a power loss, at the cost of an fsync per commit.
+ * a power loss, at the cost of an fsync per commit. WAL checkpoints run on a worker thread (wal-checkpointer.ts).
  *
  * Statements are prepared once (statements.ts); list queries with dynamic filters (filters.ts) once per distinct text.
  *
@@ -16,6 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type {
+  Logger,
   Balance,
   Credential,
   CredentialFilter,
@@ -36,13 +37,14 @@ import type {
   TradingAccountFilter,
   TradingAccountOperation,
 } from '@cadenza/domain';
-import { TERMINAL_STATUSES, positionSlot } from '@cadenza/domain';
+import { TERMINAL_STATUSES, positionSlot, silentLogger } from '@cadenza/domain';
 import { migrate } from './migrations.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { accountsWhere, credentialsWhere, fillsWhere, ordersWhere, subscriptionsWhere, type Where } from './filters.ts';
 import { SqliteOtcTables } from './sqlite-otc-tables.ts';
 import { openDomainDatabase } from './open-database.ts';
 import { SqliteUnitOfWork, balanceKey } from './sqlite-unit-of-work.ts';
+import { WalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -54,6 +56,16 @@ export interface SqliteStoreOptions {
    * `transaction` is a savepoint inside it. Callers learn durability through `afterCommit`. Default false.
    */
   groupCommit?: boolean;
+  /**
+   * Who checkpoints the WAL of a file: 'worker' (default) — a worker thread with its own connection, the committing
+   * connection rewinding the WAL only when it is long (wal-checkpointer.ts); 'inline' — SQLite's autocheckpoint on
+   * the committing connection (every 1,000 pages). `:memory:` has no WAL.
+   */
+  checkpoint?: 'worker' | 'inline';
+  /** The worker's thresholds (wal-checkpointer.ts). */
+  walCheckpoint?: WalCheckpointOptions;
+  /** Where the checkpointer reports a failure. */
+  log?: Logger;
 }
 
 type Row = { body: string };
@@ -75,15 +87,26 @@ export class SqliteStore implements Store {
   /** The group transaction, the running calls' savepoints and the rows held back until their unit ends. */
   private readonly uow: SqliteUnitOfWork;
 
+  /** The WAL's checkpointer thread (undefined: `:memory:`, or `checkpoint: 'inline'`). */
+  readonly checkpointer: WalCheckpointer | undefined;
+
   /** `options` may be just the file path: production defaults (durability 'normal', group commit on). */
   constructor(options: SqliteStoreOptions | string) {
     if (typeof options === 'string') options = { path: options, groupCommit: true };
-    this.db = openDomainDatabase(options.path, options.durability ?? 'normal');
+    const durability = options.durability ?? 'normal';
+    this.db = openDomainDatabase(options.path, durability);
     migrate(this.db);
-    this.uow = new SqliteUnitOfWork(this.db, options.groupCommit ?? false, {
-      order: (o, alone) => this.writeOrderRow(o, alone),
-      balance: (b, alone) => this.writeBalanceRow(b, alone),
-    });
+    const onDisk = options.path !== ':memory:' && options.path !== '';
+    this.checkpointer = onDisk && (options.checkpoint ?? 'worker') === 'worker'
+      ? new WalCheckpointer(this.db, options.path, durability === 'full' ? 'FULL' : 'NORMAL', options.log ?? silentLogger, options.walCheckpoint)
+      : undefined;
+    const checkpointer = this.checkpointer;
+    this.uow = new SqliteUnitOfWork(
+      this.db,
+      options.groupCommit ?? false,
+      { order: (o, alone) => this.writeOrderRow(o, alone), balance: (b, alone) => this.writeBalanceRow(b, alone) },
+      checkpointer ? () => checkpointer.committed() : undefined,
+    );
     this.otc = new SqliteOtcTables(this.db, () => this.uow.beforeWrite());
     this.stmts = prepareStatements(this.db);
     this.seq = (this.db.prepare('SELECT max(n) AS n FROM (SELECT max(seq) AS n FROM trading_account_operations UNION ALL SELECT max(seq) FROM subscriptions)').get() as { n: number | null }).n ?? 0;
@@ -128,11 +151,14 @@ export class SqliteStore implements Store {
     this.uow.afterCommit(cb);
   }
 
+  /** Commits what is pending, stops the checkpointer's thread, checkpoints and truncates the WAL, closes the file. */
   async close(): Promise<void> {
-    if (this.db.open) {
-      this.uow.commitGroup();
-      this.db.close();
-    }
+    if (!this.db.open) return;
+    this.uow.commitGroup();
+    await this.checkpointer?.close();
+    if (!this.db.open) return;
+    if (this.checkpointer) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
   }
 
   /**

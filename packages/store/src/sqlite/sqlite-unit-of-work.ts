@@ -73,6 +73,8 @@ export class SqliteUnitOfWork {
     /** Group the calls of one event-loop turn into one commit, made on `setImmediate` (or by `flush()`). */
     private readonly groupCommit: boolean,
     private readonly write: HeldRowWriter,
+    /** Told after every COMMIT this unit of work makes, once its `afterCommit` callbacks have run. */
+    private readonly onCommit: () => void = () => {},
   ) {
     this.begin = db.prepare('BEGIN');
     this.commit = db.prepare('COMMIT');
@@ -127,8 +129,10 @@ export class SqliteUnitOfWork {
       const out = fn();
       if (this.calls.length === 1) this.writeHeld(call);
       if (call.open) {
-        if (alone) this.commit.run();
-        else this.sql(`RELEASE ${call.name}`).run();
+        if (alone) {
+          this.commit.run();
+          this.onCommit();
+        } else this.sql(`RELEASE ${call.name}`).run();
       }
       const parent = this.calls[this.calls.length - 2];
       if (parent) {
@@ -215,13 +219,18 @@ export class SqliteUnitOfWork {
   /** Commits the open group (if any) and runs the waiting `afterCommit` callbacks. A failed commit throws: the
    * in-memory state of the domain no longer matches the database, so the process must stop. */
   commitGroup(): void {
+    let committed = false;
     if (this.grouping) {
       this.grouping = false;
       for (const b of this.takeBalances()) this.write.balance(b, false);
-      if (this.db.inTransaction) this.commit.run();
+      if (this.db.inTransaction) {
+        this.commit.run();
+        committed = true;
+      }
     }
     const ready = this.committed.splice(0);
     for (const cb of ready) cb();
+    if (committed) this.onCommit();
   }
 
   afterCommit(cb: () => void): void {
