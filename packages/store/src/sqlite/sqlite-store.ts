@@ -304,12 +304,15 @@ export class SqliteStore implements Store {
       for (const b of balances) this.upsertBalance(b);
     });
   }
-  /** An open position staying open (every fill on it) rewrites its row alone; opening and closing maintain the indexes. */
+  /**
+   * An open position staying open (every fill on it) rewrites its row alone, closing one its row and its open-slot
+   * entry; a new one enters every index (statements.ts says why each statement names what it names).
+   */
   upsertPosition(p: Position): void {
-    const slot = positionSlot(p);
-    const body = JSON.stringify(p);
-    if (p.status === 'OPEN' && this.w('upsertOpenPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, slot, p.status, p.createdAt, p.updatedAt, body).changes > 0) return;
-    this.w('upsertPosition').run(p.positionId, p.tradingAccountId, p.instrumentId, slot, p.status, p.createdAt, p.updatedAt, body);
+    const args = [p.positionId, p.tradingAccountId, p.instrumentId, positionSlot(p), p.status, p.createdAt, p.updatedAt, JSON.stringify(p)];
+    if (p.status === 'OPEN' && this.w('upsertOpenPosition').run(...args).changes > 0) return;
+    if (this.w('upsertPosition').run(...args).changes > 0) return;
+    this.w('upsertPositionSlot').run(...args);
   }
   async loadPositions(): Promise<Position[]> {
     return parseAll<Position>(this.s('loadPositions').all() as Row[]);

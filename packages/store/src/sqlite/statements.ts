@@ -43,12 +43,19 @@ export function prepareStatements(db: Database.Database) {
     ),
     loadBalances: p('SELECT body FROM balances ORDER BY trading_account_id, asset'),
     deleteBalances: p('DELETE FROM balances WHERE trading_account_id = ?'),
+    // SQLite rewrites every index whose column a SET names, changed or not: so each statement names only what its case
+    // changes. A position's slot never changes in practice (mode and side are fixed at opening); the statements that
+    // leave it out change nothing (0 changes) when it would, and the store then runs `upsertPositionSlot`.
     upsertPosition: p(
+      `INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (position_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, body = excluded.body WHERE slot = excluded.slot`,
+    ),
+    upsertPositionSlot: p(
       `INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (position_id) DO UPDATE SET slot = excluded.slot, status = excluded.status, updated_at = excluded.updated_at, body = excluded.body`,
     ),
     // An open position that stays open: its SET names no indexed column, so the row is all it rewrites (migration 7).
-    // Changes nothing (0 changes) when the stored row is not an open position of the same slot: then `upsertPosition`.
+    // Changes nothing when the stored row is not an open position of the same slot: then `upsertPosition`.
     upsertOpenPosition: p(
       `INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (position_id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body WHERE status = 'OPEN' AND slot = excluded.slot`,
