@@ -140,8 +140,10 @@ export class WalCheckpointer {
   private rewind(): void {
     if (!this.running || this.db.inTransaction) return;
     Atomics.store(this.state, REWIND, 0);
-    this.checkpoint.get();
+    const r = this.checkpoint.get() as { busy: number; log: number; checkpointed: number };
     this.rewinds++;
+    // All copied: the next transaction starts the WAL over, so the worker's last look (FRAMES) is stale until its next.
+    if (r.busy === 0 && r.log === r.checkpointed) Atomics.store(this.state, FRAMES, 0);
   }
 
   stats(): WalCheckpointStats {
