@@ -107,7 +107,6 @@ export class WalCheckpointer {
         idleMs: options.idleMs ?? 1000,
       },
     });
-    this.worker.unref();
     this.worker.on('message', (m: { error?: string; warn?: { frames: number; checkpointed: number }; passes?: number }) => {
       if (m.error) this.log.error({ database: path, err: m.error }, 'SQLite WAL checkpointer failed: checkpoints are back on the committing connection');
       if (m.warn) this.log.warn({ database: path, ...m.warn }, 'SQLite WAL past its cap: a reader holds an old snapshot, so the WAL cannot be rewound');
@@ -123,6 +122,8 @@ export class WalCheckpointer {
         resolve();
       });
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    this.worker.unref();
   }
 
   /** Call after every COMMIT of the main connection, outside a transaction (the rewind runs a checkpoint). */
