@@ -61,7 +61,7 @@ export interface WalCheckpointStats {
   passes: number;
   /** The worker is in a checkpoint right now. */
   inPass: boolean;
-  /** Checkpoints the main thread ran to rewind the WAL (or, past the cap, to hold it). */
+  /** Checkpoints the main thread ran that copied every frame, so that the next transaction rewound the WAL. */
   rewinds: number;
   /** The WAL's length in frames at the worker's last look. */
   frames: number;
@@ -142,9 +142,10 @@ export class WalCheckpointer {
     if (!this.running || this.db.inTransaction) return;
     Atomics.store(this.state, REWIND, 0);
     const r = this.checkpoint.get() as { busy: number; log: number; checkpointed: number };
-    this.rewinds++;
+    if (r.busy !== 0 || r.log !== r.checkpointed) return;
     // All copied: the next transaction starts the WAL over, so the worker's last look (FRAMES) is stale until its next.
-    if (r.busy === 0 && r.log === r.checkpointed) Atomics.store(this.state, FRAMES, 0);
+    this.rewinds++;
+    Atomics.store(this.state, FRAMES, 0);
   }
 
   stats(): WalCheckpointStats {
