@@ -64,7 +64,6 @@ export interface QuoteDeskDeps {
   positions: PositionLedger;
 }
 
-const requestKey = (userId: string, quoteRequestId: string) => `${userId}\u0001${quoteRequestId}`;
 const replaceKey = (q: QuoteRecord) => `${q.userId}\u0001${q.traderAccountId ?? ''}\u0001${q.dealerAccountId}\u0001${q.symbol}\u0001${q.side}`;
 
 export class QuoteDesk {
@@ -77,7 +76,8 @@ export class QuoteDesk {
    * so the map is bounded by the instruments of the linked venues.
    */
   private readonly pairs = new Map<string, { symbol: string; baseAsset: string; quoteAsset: string; instrumentId: string }>();
-  private readonly byRequest = new Map<string, string>();
+  /** Quote ids by user, then `quoteRequestId` (two maps rather than one joined key: a key string per quote held). */
+  private readonly byRequest = new Map<string, Map<string, string>>();
   private readonly live = new Map<string, string>();
   private readonly expiry: QuoteExpiry;
   /** Quotes held in memory that have a row in the store (loaded, accepted, or written at a stop). */
@@ -98,7 +98,7 @@ export class QuoteDesk {
 
   async load(): Promise<void> {
     const [open, keys] = await Promise.all([this.ctx.store.otc.loadOpenQuotes(), this.ctx.store.otc.loadQuoteKeys()]);
-    for (const k of keys) this.byRequest.set(requestKey(k.userId, k.quoteRequestId), k.quoteId);
+    for (const k of keys) this.requestsOf(k.userId).set(k.quoteRequestId, k.quoteId);
     for (const q of open) {
       this.open.set(q.quoteId, q);
       this.stored.add(q.quoteId);
@@ -129,7 +129,7 @@ export class QuoteDesk {
     const now = this.ctx.clock.now();
     const r = readRfq(input, now);
     if (r.quoteRequestId !== undefined) {
-      const earlier = this.byRequest.get(requestKey(caller.userId, r.quoteRequestId));
+      const earlier = this.byRequest.get(caller.userId)?.get(r.quoteRequestId);
       if (earlier !== undefined) return this.get(caller, earlier);
     }
     const dealer = this.deps.dealers.require(r.dealerAccountId);
@@ -168,7 +168,7 @@ export class QuoteDesk {
     const prev = previous === undefined ? undefined : this.open.get(previous);
     // Nothing to write unless the quote it replaces has a row: then that row changes in a unit of its own.
     this.atomically(prev !== undefined && this.stored.has(prev.quoteId), () => {
-      if (quote.quoteRequestId !== undefined) this.index(requestKey(quote.userId, quote.quoteRequestId), quote.quoteId, this.byRequest);
+      if (quote.quoteRequestId !== undefined) this.index(quote.userId, quote.quoteRequestId, quote.quoteId);
       if (prev) this.apply(prev, 'REPLACE', {});
       this.remember(quote);
       this.publish(quote);
@@ -364,13 +364,26 @@ export class QuoteDesk {
   private forgetOldest(q: QuoteRecord): void {
     this.closed.shift();
     if (this.stored.delete(q.quoteId) || q.quoteRequestId === undefined) return;
-    const key = requestKey(q.userId, q.quoteRequestId);
-    if (this.byRequest.get(key) === q.quoteId) this.byRequest.delete(key);
+    this.unindex(q.userId, q.quoteRequestId, q.quoteId);
   }
 
-  private index(key: string, quoteId: string, m: Map<string, string>): void {
-    m.set(key, quoteId);
-    this.ctx.unit.onUndo(() => m.delete(key));
+  private requestsOf(userId: string): Map<string, string> {
+    let m = this.byRequest.get(userId);
+    if (!m) this.byRequest.set(userId, (m = new Map()));
+    return m;
+  }
+
+  private index(userId: string, quoteRequestId: string, quoteId: string): void {
+    this.requestsOf(userId).set(quoteRequestId, quoteId);
+    this.ctx.unit.onUndo(() => this.unindex(userId, quoteRequestId, quoteId));
+  }
+
+  /** Drops the user's `quoteRequestId` if it still names `quoteId` (and the user's map once empty). */
+  private unindex(userId: string, quoteRequestId: string, quoteId: string): void {
+    const m = this.byRequest.get(userId);
+    if (m?.get(quoteRequestId) !== quoteId) return;
+    m.delete(quoteRequestId);
+    if (m.size === 0) this.byRequest.delete(userId);
   }
 
   private find(quoteId: string): QuoteRecord | undefined {
