@@ -34,6 +34,9 @@ export interface WorkerPoolOptions {
   log: Pick<GatewayLogger, 'info' | 'warn' | 'error'>;
   /** Extra environment for every worker (on top of the primary's). */
   env?: Record<string, string>;
+  /** The module the workers run, with `execArgv` for node. Default: the primary's own program and flags. */
+  exec?: string;
+  execArgv?: string[];
   /** A worker is given up on after this long at stop, and killed. Default 10,000. */
   stopTimeoutMs?: number;
   /** The first delay before replacing a worker that died young; doubles each time it dies young again. Default 100. */
@@ -52,7 +55,7 @@ interface Slot {
 }
 
 export class WorkerPool {
-  readonly #options: Required<Omit<WorkerPoolOptions, 'env' | 'scheduling'>> & Pick<WorkerPoolOptions, 'env'>;
+  readonly #options: Required<Omit<WorkerPoolOptions, 'env' | 'scheduling' | 'exec' | 'execArgv'>> & Pick<WorkerPoolOptions, 'env'>;
   readonly #slots: Slot[] = [];
   #port = 0;
   #stopping: Promise<void> | undefined;
@@ -66,6 +69,7 @@ export class WorkerPool {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`workers: a whole number ≥ 1, not ${options.workers}`);
     // Frozen by Node at the first fork; a NODE_CLUSTER_SCHED_POLICY in the environment is overridden on purpose.
     cluster.schedulingPolicy = (options.scheduling ?? 'shared-handle') === 'round-robin' ? cluster.SCHED_RR : cluster.SCHED_NONE;
+    if (options.exec !== undefined) cluster.setupPrimary({ exec: options.exec, ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
     this.#options = {
       workers: options.workers,
       log: options.log,
@@ -102,9 +106,9 @@ export class WorkerPool {
     return this.#port;
   }
 
-  /** The live workers (for messages to them), in slot order. */
+  /** The workers serving (alive and listening), in slot order: a replacement appears once it listens. */
   workers(): Worker[] {
-    return this.#slots.filter((s) => !s.worker.isDead()).map((s) => s.worker);
+    return this.#slots.filter((s) => s.listening && !s.worker.isDead()).map((s) => s.worker);
   }
 
   pids(): number[] {
