@@ -1,10 +1,29 @@
-/** Child process of the RPC benches (orders.bench.ts, rpc-load.ts): a full Cadenza server on an ephemeral port, reporting its URL over IPC. */
+/**
+ * Child process of the RPC benches (orders.bench.ts, rpc-load.ts): a full Cadenza server on an ephemeral port, reporting
+ * its URL over IPC. BENCH_SQLITE_PRAGMA applies to it (see below).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { startServer } from '../src/server.ts';
+
+// BENCH_SQLITE_PRAGMA (e.g. 'temp_store = MEMORY'): a pragma on every SQLite connection the server opens, set before
+// its first statement — to measure a store setting end to end without changing the store.
+const pragma = process.env.BENCH_SQLITE_PRAGMA;
+if (pragma) {
+  const { default: Database } = await import('better-sqlite3');
+  const prepare = Database.prototype.prepare;
+  const set = new WeakSet<object>();
+  Database.prototype.prepare = function (this: InstanceType<typeof Database>, source: string) {
+    if (!set.has(this)) {
+      set.add(this);
+      this.pragma(pragma);
+    }
+    return prepare.call(this, source);
+  } as typeof prepare;
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-bench-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
