@@ -48,6 +48,7 @@ test('a reopened file keeps committed data and does not re-run migrations', asyn
     const path = join(dir, 'domain.db');
     const a = new SqliteStore({ path });
     assert.equal(a.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(a.db.pragma('temp_store', { simple: true }), 2, 'savepoint sub-journals in memory');
     a.insertOrder(sampleOrder());
     await a.close();
     const b = new SqliteStore({ path });
