@@ -56,10 +56,11 @@ export interface ChannelPoolOptions {
   controlIntervalMs?: number;
   /** Sockets are replaced make-before-break at this age. */
   maxAgeMs?: number;
-  /** Back-off before subscribing a refused channel again (default: `reconnectDelayMs`, else 1 s doubling to 60 s). */
+  /**
+   * Back-off before subscribing a refused channel again (default: `reconnectDelayMs`, else 1 s doubling to 60 s); each
+   * wait is jittered to between half and all of it, so channels refused together do not return together.
+   */
   refusedRetryMs?: Backoff;
-  /** Jitter source in [0, 1) (tests); a retry waits between half and all of its back-off. */
-  random?: () => number;
 }
 
 /** A refused channel's outage: refusals so far and the pending retry. */
@@ -142,10 +143,6 @@ class Member implements PoolSocket {
     this.socket.rotate(reason);
   }
 
-  get refusedChannels(): string[] {
-    return [...this.refusals.keys()];
-  }
-
   /** The URL for the next connection attempt, remembering which channels it names. */
   private urlNaming(url: (channels: ReadonlySet<string>) => string): () => string {
     return () => {
@@ -171,7 +168,7 @@ class Member implements PoolSocket {
     this.options.onDown(new Set([channel]), `subscription refused: ${reason}`);
     clearRetry(r.timer);
     const backoff = this.options.refusedRetryMs ?? this.options.reconnectDelayMs ?? { min: 1000, max: 60_000 };
-    const delay = backoffDelay(r.attempts++, backoff) * (0.5 + (this.options.random ?? Math.random)() / 2);
+    const delay = backoffDelay(r.attempts++, backoff) * (0.5 + Math.random() / 2);
     const retry = r;
     retry.timer = setTimeout(() => {
       retry.timer = undefined;
@@ -311,11 +308,6 @@ export class ChannelPool {
       else this.refused(c, why);
     }
     return channels;
-  }
-
-  /** Channels refused and not confirmed since (diagnostics, tests). */
-  get refusedChannels(): string[] {
-    return this.members.flatMap((m) => m.refusedChannels);
   }
 
   /** Drops every socket as if the network had (they reconnect and resubscribe). */
