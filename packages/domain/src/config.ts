@@ -57,6 +57,11 @@ export interface CadenzaConfig {
    * is still booked, and replies read it without the store. Older closed orders are read from the store.
    */
   closedOrderMemoryMs: number;
+  /**
+   * Closed orders held in memory at most (besides `closedOrderMemoryMs`), the oldest let go first; orders closed in
+   * the last minute are held whatever their number. Bounds memory when orders close faster than an hour's worth fits.
+   */
+  closedOrderLimit: number;
   /** OTC desk: levels of each linked venue's book a dealer walks to price an RFQ (and to place its hedge). */
   otcBookDepth: number;
   /** OTC desk: first delay before a dealer whose hedge could not be placed is tried again; doubles up to 5 min. */
@@ -99,6 +104,7 @@ export const defaultConfig: CadenzaConfig = {
   unknownOrderGraceMs: 60_000,
   reconcileRetryMs: 5_000,
   closedOrderMemoryMs: 3_600_000,
+  closedOrderLimit: 100_000,
   otcBookDepth: 100,
   hedgeRetryMs: 5_000,
   hedgeIntervalMs: 25,

@@ -107,6 +107,47 @@ describe('memory and store', () => {
     assert.equal(free(t, a.tradingAccountId, 'BTC'), '1.4');
     await t.cadenza.stop();
   });
+
+  test('closedOrderLimit bounds the closed orders held; a repeat of one let go of, and look-ups by venue id, still answer', async () => {
+    const t = await testCadenza({ config: { closedOrderMemoryMs: 3_600_000, closedOrderLimit: 1 } });
+    const a = t.cadenza.tradingAccounts.create(alice, { venue: 'PAPER' });
+    const tradingAccountId = a.tradingAccountId;
+    const order = { instrumentId: BTC, orderSide: 'BUY', orderType: 'LIMIT', quantity: '1', limitPrice: '100' } as const;
+    const submit = (key: string, awaitClosed = false) => t.cadenza.orders.submit(alice, { tradingAccountId, tradeOrder: order, idempotencyKey: key, ...(awaitClosed ? { awaitClosed } : {}) });
+    const cancelled = async (key: string) => {
+      const o = await submit(key);
+      await t.cadenza.orders.cancel(alice, { tradingAccountId, tradeOrderId: o.tradeOrderId });
+      return o;
+    };
+    const fill = (tradeOrderId: string, tradeId: string) =>
+      t.cadenza.execution.onExecution({
+        type: 'filled', tradeOrderId, tradingAccountId, tradeId, price: '100', quantity: '0.1', fee: '0', feeAsset: 'USDT', liquidity: 'MAKER', timestamp: t.clock.now(),
+      });
+    const o1 = await cancelled('one');
+    const o2 = await cancelled('two');
+    fill(o1.tradeOrderId, 'late-1'); // over the limit, but closed within the last minute: still held and booked
+    assert.equal((await t.cadenza.orders.get(alice, { tradeOrderId: o1.tradeOrderId })).executedQuantity, '0.1');
+
+    t.clock.advance(61_000);
+    const o3 = await cancelled('three'); // the limit lets go of o1 and o2 now
+    fill(o2.tradeOrderId, 'late-2');
+    fill(o3.tradeOrderId, 'late-3');
+    assert.equal((await t.cadenza.orders.get(alice, { tradeOrderId: o2.tradeOrderId })).executedQuantity, '0', 'let go of: not booked');
+    assert.equal((await t.cadenza.orders.get(alice, { tradeOrderId: o3.tradeOrderId })).executedQuantity, '0.1', 'held: booked');
+
+    // A repeated submit of an order memory let go of answers it from the store, as it does while held.
+    for (const awaitClosed of [false, true]) {
+      const again = await submit('one', awaitClosed);
+      assert.deepEqual([again.tradeOrderId, again.status, again.executedQuantity], [o1.tradeOrderId, 'CANCELLED', '0.1']);
+    }
+    for (const o of [o1, o3]) {
+      const ext = (await t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId })).externalOrderId;
+      assert.ok(ext, 'PAPER names its orders');
+      const byExt = await t.cadenza.orders.get(alice, { tradingAccountId, externalOrderId: ext });
+      assert.equal(byExt.tradeOrderId, o.tradeOrderId);
+    }
+    await t.cadenza.stop();
+  });
 });
 
 function str100000minus(locked: string): string {

@@ -1,14 +1,16 @@
 /**
  * @module orders/open-orders
- * The order service's memory: orders not yet closed, orders closed within `closedOrderMemoryMs` (a venue may still
- * report a fill that raced the cancel), the per-account idempotencyKey and clientOrderId indexes (every order ever
- * stored, loaded at start), and callers waiting for an order to change. Command paths read only this memory; an
- * order closed longer ago is read from the store by the queries (`stored`). Nothing here writes.
+ * The order service's memory: orders not yet closed, orders closed within `closedOrderMemoryMs` and at most
+ * `closedOrderLimit` of them (a venue may still report a fill that raced the cancel; the latest minute's are held
+ * whatever their number), the per-account idempotencyKey and clientOrderId indexes (every order ever stored, loaded at
+ * start), the venues' order ids of the orders held, and callers waiting for an order to change. Command paths read
+ * only this memory; an order let go of is closed and read from the store (`stored`). Nothing here writes.
  */
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
 import type { Order } from '../model/order.ts';
+import { OldestFirst } from '../oldest-first.ts';
 import { isTerminal } from './status-machine.ts';
 
 export interface OrderLookup {
@@ -42,13 +44,23 @@ class KeysPerAccount {
   }
 }
 
+/** A venue may report a fill that raced a cancel: orders closed this recently are held whatever `closedOrderLimit` says. */
+const LATE_REPORT_MS = 60_000;
+
+interface ClosedOrder {
+  order: Order;
+  at: number;
+}
+
 export class OpenOrders {
   private readonly open = new Map<string, Order>();
   private readonly openPerAccount = new Map<string, number>();
-  /** Closed orders still held, and when each closed (oldest first: eviction walks from the front). */
-  private readonly closed = new Map<string, { order: Order; at: number }>();
+  /** Closed orders still held, and when each closed, oldest first. */
+  private readonly closed = new OldestFirst<ClosedOrder>((c) => c.order.tradeOrderId);
   private readonly byIdempotencyKey = new KeysPerAccount();
   private readonly byClientOrderId = new KeysPerAccount();
+  /** The venue's order id of every order held, open or closed (checked against the order on each look-up). */
+  private readonly byExternalOrderId = new KeysPerAccount();
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -107,16 +119,25 @@ export class OpenOrders {
     }
     if (this.open.delete(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 1) - 1);
     const at = this.ctx.clock.now();
-    this.closed.delete(o.tradeOrderId);
-    this.closed.set(o.tradeOrderId, { order: o, at });
-    for (const [id, c] of this.closed) {
-      if (at - c.at < this.ctx.config.closedOrderMemoryMs || this.watchers.has(id)) break;
-      this.closed.delete(id);
+    this.closed.add({ order: o, at });
+    this.indexExternal(o);
+    const { closedOrderMemoryMs, closedOrderLimit } = this.ctx.config;
+    const floor = Math.min(LATE_REPORT_MS, closedOrderMemoryMs);
+    for (let c = this.closed.oldest(); c; c = this.closed.oldest()) {
+      const age = at - c.at;
+      if (age < floor || (age < closedOrderMemoryMs && this.closed.size <= closedOrderLimit) || this.watchers.has(c.order.tradeOrderId)) break;
+      this.closed.shift();
+      if (c.order.externalOrderId !== undefined) this.byExternalOrderId.forget(c.order.tradingAccountId, c.order.externalOrderId, c.order.tradeOrderId);
     }
+  }
+
+  private indexExternal(o: Order): void {
+    if (o.externalOrderId !== undefined) this.byExternalOrderId.set(o.tradingAccountId, o.externalOrderId, o.tradeOrderId);
   }
 
   private track(o: Order): void {
     if (isTerminal(o.status)) return;
+    this.indexExternal(o);
     if (!this.open.has(o.tradeOrderId)) this.openPerAccount.set(o.tradingAccountId, (this.openPerAccount.get(o.tradingAccountId) ?? 0) + 1);
     this.open.set(o.tradeOrderId, o);
   }
@@ -167,9 +188,10 @@ export class OpenOrders {
       const id = this.byClientOrderId.get(tradingAccountId, q.clientOrderId);
       o = id ? await this.stored(id) : undefined;
     } else if (q.externalOrderId) {
-      for (const m of this.open.values()) if (m.tradingAccountId === tradingAccountId && m.externalOrderId === q.externalOrderId) return m;
-      for (const c of this.closed.values()) if (c.order.tradingAccountId === tradingAccountId && c.order.externalOrderId === q.externalOrderId) o = c.order;
-      o ??= await this.ctx.store.findOrderByExternalOrderId(tradingAccountId, q.externalOrderId);
+      const id = this.byExternalOrderId.get(tradingAccountId, q.externalOrderId);
+      const held = id !== undefined ? this.find(id) : undefined;
+      if (held?.externalOrderId === q.externalOrderId) return held;
+      o = await this.ctx.store.findOrderByExternalOrderId(tradingAccountId, q.externalOrderId);
     } else {
       throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrderId, clientOrderId or externalOrderId is required');
     }
@@ -177,9 +199,20 @@ export class OpenOrders {
     return o && o.tradingAccountId === tradingAccountId ? o : undefined;
   }
 
-  /** Resolves with the order once `done(order)` holds, or with its state when `timeoutMs` passes. */
+  /** The order in its latest state, from memory or else the store; ORDER_NOT_FOUND when neither has it. */
+  async latest(tradeOrderId: string): Promise<Order> {
+    const o = await this.stored(tradeOrderId);
+    if (!o) throw new DomainError('ORDER_NOT_FOUND', `trade order ${boundedText(tradeOrderId)} not found`);
+    return o;
+  }
+
+  /**
+   * Resolves with the order once `done(order)` holds, or with its state when `timeoutMs` passes. An order memory let
+   * go of is closed: its stored state is the answer.
+   */
   waitFor(tradeOrderId: string, done: (o: Order) => boolean, timeoutMs: number): Promise<Order> {
-    const now = this.current(tradeOrderId);
+    const now = this.find(tradeOrderId);
+    if (!now) return this.latest(tradeOrderId);
     if (done(now)) return Promise.resolve(now);
     return new Promise<Order>((resolve) => {
       let set = this.watchers.get(tradeOrderId);

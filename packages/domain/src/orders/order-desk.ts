@@ -95,7 +95,7 @@ export class OrderDesk {
     // A trailing stop starts from the book, which a live venue keeps only while someone holds it: waited for here too.
     if (read?.ok && read.draft.trailingOffset) await this.startingBook(account.venue, read.draft.instrumentId);
     const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
-    if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.current(duplicate);
+    if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.latest(duplicate);
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
     if (quoted) return quoted(caller, account, req, idempotencyKey);

@@ -104,7 +104,7 @@ export class OrderLists {
       const key = req.idempotencyKey ?? t.idempotencyKey;
       if (key !== undefined) native[0]!.request.idempotencyKey = key;
       const repeat = key !== undefined ? this.deps.live.duplicateOf(req.tradingAccountId, key, undefined) : undefined;
-      if (repeat !== undefined) return this.answer(req, this.deps.live.current(repeat));
+      if (repeat !== undefined) return this.answer(req, await this.deps.live.latest(repeat));
       const placed = await placeNativeList(this.ctx, this.deps, caller, venue, { orderListId, contingencyType: type as ContingencyType, tradingAccountId: req.tradingAccountId }, native);
       return this.answer(req, placed[0]!);
     }
@@ -317,7 +317,7 @@ export class OrderLists {
   }
 
   private answer(req: SubmitOrderRequest, o: Order): Promise<Order> | Order {
-    return req.awaitClosed ? this.deps.desk.awaitClosed(o.tradeOrderId) : this.deps.live.current(o.tradeOrderId);
+    return req.awaitClosed ? this.deps.desk.awaitClosed(o.tradeOrderId) : (this.deps.live.find(o.tradeOrderId) ?? o);
   }
 }
 

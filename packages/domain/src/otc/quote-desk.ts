@@ -47,7 +47,7 @@ import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
-import { ClosedQuotes } from './closed-quotes.ts';
+import { OldestFirst } from '../oldest-first.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
 import { readRfq } from './rfq-request.ts';
@@ -69,7 +69,7 @@ const replaceKey = (q: QuoteRecord) => `${q.userId}\u0001${q.traderAccountId ?? 
 export class QuoteDesk {
   private readonly open = new Map<string, QuoteRecord>();
   /** Closed quotes still held, oldest first (a quote's `updatedAt` is when it closed). */
-  private readonly closed = new ClosedQuotes();
+  private readonly closed = new OldestFirst<QuoteRecord>((q) => q.quoteId);
   /**
    * The names of each pair the desk has quoted, shared by its quotes: every closed quote stays in memory a while, and
    * copies of the same four names read from each request would be most of it. Only pairs a dealer priced are kept,

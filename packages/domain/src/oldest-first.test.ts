@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { QuoteRecord } from '../model/fermata.ts';
-import { ClosedQuotes } from './closed-quotes.ts';
+import { OldestFirst } from './oldest-first.ts';
 
-const quote = (quoteId: string, updatedAt = 0) => ({ quoteId, updatedAt }) as QuoteRecord;
+const quote = (quoteId: string, updatedAt = 0) => ({ quoteId, updatedAt });
+const held = () => new OldestFirst<{ quoteId: string; updatedAt: number }>((q) => q.quoteId);
 
 test('the oldest first; a record deleted, or held anew under its id, is skipped where it was', () => {
-  const c = new ClosedQuotes();
+  const c = held();
   const [a, b, d] = [quote('a'), quote('b'), quote('d')];
   c.add(a);
   c.add(b);
@@ -27,7 +27,7 @@ test('the oldest first; a record deleted, or held anew under its id, is skipped 
 });
 
 test('order and size hold across the queue being copied down, with records let go of in between', () => {
-  const c = new ClosedQuotes();
+  const c = held();
   const n = 20_000;
   for (let i = 0; i < n; i++) c.add(quote(`q${i}`));
   for (let i = 0; i < n; i += 3) c.delete(`q${i}`);
