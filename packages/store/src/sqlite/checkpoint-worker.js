@@ -92,10 +92,12 @@ try {
         }
       }
     } else if (frames > 0 && performance.now() - lastCommitAt >= config.idleMs) {
-      // Quiet: copy what is left, then truncate the WAL (a short hold of the write lock: everything is copied).
+      // Quiet: copy what is left, then truncate the WAL — only when nothing came since, so that TRUNCATE, which holds
+      // the write lock throughout, has nothing to copy and holds it for the truncation alone.
       if (frames > backfilled) checkpoint(passive);
-      checkpoint(truncate);
-      // Busy (a reader, or the main thread writing): the next quiet spell tries again.
+      const now = walFrames();
+      if (Atomics.load(state, COMMITS) === seen && now.frames === now.backfilled) checkpoint(truncate);
+      // Busy (a reader, or the main thread writing), or not all copied: the next quiet spell tries again.
       lastCommitAt = performance.now();
     } else if (frames === 0) {
       // An empty WAL: sleep until a commit (the main thread wakes a sleeping worker), or a quiet spell's length at most
