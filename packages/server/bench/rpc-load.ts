@@ -25,9 +25,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** BENCH_NODE_ARGS: node flags for the server process (e.g. `--max-semi-space-size=4`), to measure a runtime setting. */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function forkBenchServer(env: Record<string, string> = {}, execArgv: string[] = []): Promise<BenchServer> {
   const child = fork(fileURLToPath(new URL('./orders-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execArgv: ['--import', 'tsx', ...nodeArgs, ...execArgv],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
