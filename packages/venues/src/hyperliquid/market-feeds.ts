@@ -8,7 +8,10 @@
  *    resubscribing — fetched over REST (`info` `l2Book`) when the stream has not sent one within `snapshotTimeoutMs`;
  *  - trades from `trades`, candles from `candle`, tickers and (perps) mark, oracle, funding and open interest from
  *    `activeAssetCtx`.
- * Subscriptions are named `<type>:<coin>[:<interval>]` inside the pool.
+ * Subscriptions are named `<type>:<coin>[:<interval>]` inside the pool. Hyperliquid confirms each subscribe with a
+ * `subscriptionResponse` echoing it, and refuses one with an `error` whose text ends with the subscription as JSON
+ * ("Invalid subscription {…}"): the pool subscribes a refused channel again with back-off while it is wanted, and a
+ * confirmation ends the outage ("Already subscribed: {…}" counts as one).
  */
 import type { BookSnapshot, MarketDataSink, MarketStreamKey, MarkPriceUpdate, VenueDeps } from '@cadenza/domain';
 import { ChannelPool } from '../kit/channel-pool.ts';
@@ -59,6 +62,27 @@ function subscription(name: string): Record<string, string> {
   return { type, coin: rest.slice(0, last), interval: rest.slice(last + 1) };
 }
 
+/** The pool channel name of a subscription object as Hyperliquid echoes it (optional fields it fills in are ignored). */
+function channelOf(sub: unknown): string | undefined {
+  if (typeof sub !== 'object' || sub === null) return undefined;
+  const { type, coin, interval } = sub as Record<string, unknown>;
+  if (typeof type !== 'string' || typeof coin !== 'string') return undefined;
+  if (type !== 'candle') return `${type}:${coin}`;
+  return typeof interval === 'string' ? `candle:${coin}:${interval}` : undefined;
+}
+
+/** The subscription an error text names: the JSON object at its end, if any. */
+function subscriptionIn(text: string): unknown {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end < start) return undefined;
+  try {
+    return JSON.parse(text.slice(start, end + 1));
+  } catch {
+    return undefined;
+  }
+}
+
 export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
   protected readonly table: FeedTable<Book, Feed>;
   private readonly pool: ChannelPool;
@@ -96,6 +120,7 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
         book.timer = undefined;
       },
       dropBook: (book) => clearTimeout(book.timer),
+      bookInSync: (book) => book.sync.isSynced,
       onUnsubscribed: (feed, key) => {
         if (key.kind === 'ticker') feed.mark = undefined;
       },
@@ -132,8 +157,18 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
       return;
     }
     if (typeof msg !== 'object' || msg === null || typeof msg.channel !== 'string') return;
+    if (msg.channel === 'subscriptionResponse') {
+      const d = msg.data as { method?: unknown; subscription?: unknown } | null;
+      const channel = d?.method === 'subscribe' ? channelOf(d.subscription) : undefined;
+      if (channel !== undefined) this.onConfirmed(channel);
+      return;
+    }
     if (msg.channel === 'error') {
-      this.o.log.warn({ message: String(msg.data).slice(0, 200) }, 'Hyperliquid refused a market request');
+      const text = String(msg.data).slice(0, 500);
+      const channel = channelOf(subscriptionIn(text));
+      if (channel !== undefined && /^already subscribed/i.test(text)) this.onConfirmed(channel);
+      else if (channel !== undefined && this.table.channel(channel)) this.pool.refused(channel, text.slice(0, 200));
+      else this.o.log.warn({ message: text.slice(0, 200) }, 'Hyperliquid refused a market request');
       return;
     }
     try {
@@ -204,6 +239,13 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
   }
 
   /** A socket came (back) up: its non-book feeds are live; its books wait for their snapshot, fetched if it is slow. */
+  /** Hyperliquid took the channel: a refusal outage ends, and the channel is served as on a socket that opened. */
+  private onConfirmed(channel: string): void {
+    if (!this.table.channel(channel)) return;
+    this.pool.confirmed(channel);
+    this.onOpen(new Set([channel]));
+  }
+
   private onOpen(names: ReadonlySet<string>): void {
     this.table.opened(names);
     for (const name of names) {

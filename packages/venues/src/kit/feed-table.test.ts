@@ -7,13 +7,14 @@ interface Book {
   id: number;
   resets: number;
   dropped: boolean;
+  synced?: boolean;
 }
 interface Feed extends SymbolFeed<Book> {
   readonly native: string;
   extra: string | undefined;
 }
 
-function world() {
+function world(options: { bookInSync?: boolean } = {}) {
   const events: string[] = [];
   const pooled = new Set<string>();
   const market = {
@@ -36,6 +37,7 @@ function world() {
     newBook: () => ({ id: ++books, resets: 0, dropped: false }),
     resetBook: (b) => void b.resets++,
     dropBook: (b) => void (b.dropped = true),
+    ...(options.bookInSync ? { bookInSync: (b: Book) => b.synced === true } : {}),
     onUnsubscribed: (feed, key) => {
       if (key.kind === 'ticker') feed.extra = undefined;
     },
@@ -50,6 +52,24 @@ function world() {
 const key = (symbol: string, kind: MarketStreamKey['kind'], interval?: string): MarketStreamKey => ({ symbol, kind, ...(interval ? { interval } : {}) });
 
 describe('kit FeedTable', () => {
+  test('a non-book channel back alone (refused, then taken) reports its symbol UP only when the book is in sync, if the connector can tell', () => {
+    for (const tells of [false, true]) {
+      const w = world({ bookInSync: tells });
+      w.table.subscribe(key('BTC/USD', 'orderbook'), w.make('BTC/USD'));
+      w.table.subscribe(key('BTC/USD', 'trade'), w.make('BTC/USD'));
+      const book = w.table.channel('orderbook:BTCUSD')!.feed.book!;
+      w.table.down(['trade:BTCUSD'], 'subscription refused');
+      w.table.opened(['trade:BTCUSD']);
+      book.synced = true;
+      w.table.down(['trade:BTCUSD'], 'subscription refused');
+      w.table.opened(['trade:BTCUSD']);
+      const statuses = w.events.filter((e) => /^(UP|DOWN)/.test(e));
+      assert.deepEqual(statuses, tells ? ['DOWN BTC/USD (subscription refused)', 'UP BTC/USD'] : ['DOWN BTC/USD (subscription refused)'], `bookInSync given: ${tells}`);
+      w.table.opened(['orderbook:BTCUSD']);
+      assert.equal(w.events.filter((e) => /^UP/.test(e)).length, tells ? 1 : 0, 'a book channel waits for its own sync');
+    }
+  });
+
   test('one feed per symbol, one pool entry per channel; the feed goes with its last channel', () => {
     const w = world();
     w.table.subscribe(key('BTC/USD', 'orderbook'), w.make('BTC/USD'));

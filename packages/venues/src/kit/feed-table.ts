@@ -56,6 +56,11 @@ export interface FeedTableOptions<B, F extends SymbolFeed<B>> {
   resetBook(book: B): void;
   /** The book is given up (unsubscribed, stopped): cancel what it has pending. */
   dropBook?(book: B): void;
+  /**
+   * The book is in sync with the venue. Lets a non-book channel that comes back alone (a subscribe the venue refused,
+   * then took) report its symbol UP when the symbol's book is fine; without it, such a symbol waits for its book.
+   */
+  bookInSync?(book: B): boolean;
   /** A channel was unsubscribed (after the table's own clean-up): clear what the connector keeps beside it. */
   onUnsubscribed?(feed: F, key: MarketStreamKey): void;
 }
@@ -140,7 +145,9 @@ export class FeedTable<B, F extends SymbolFeed<B>> {
   opened(names: Iterable<string>): void {
     for (const name of names) {
       const ch = this.channels.get(name);
-      if (ch && !ch.feed.book) this.status.setUp(ch.feed.ref.symbol);
+      if (!ch) continue;
+      const book = ch.feed.book;
+      if (book === undefined || (ch.kind !== 'orderbook' && this.o.bookInSync?.(book))) this.status.setUp(ch.feed.ref.symbol);
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * The Hyperliquid connector's market side against the fake Hyperliquid: the catalogue (perpetuals and spot, tick and
  * lot rules), `l2Book` snapshots published equal to the venue's book, a stale snapshot ignored, a dropped socket
- * (feed DOWN, book withheld, then UP with the next snapshot), trades and candles.
+ * (feed DOWN, book withheld, then UP with the next snapshot), trades and candles, a refused subscribe retried.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,4 +76,24 @@ test('trades and candles', async () => {
   const bars = await h.venue.getKlines('BTC', '1m', 5);
   assert.deepEqual(bars.map((b) => [b.candle.open, b.candle.close, b.isClosed]), [['63990', '64000', true], ['64000', '64005', false]]);
   await assert.rejects(h.venue.getKlines('BTC', '7m', 5));
+});
+
+test('a subscribe Hyperliquid refuses (an error naming it) is reported DOWN and sent again with back-off until taken; then the channel works', async () => {
+  const trade = { kind: 'trade' as const, symbol: 'BTC' };
+  await h.venue.unsubscribeMarket(trade);
+  await h.until(() => !fake.subscriptions().includes('trades:BTC'), 'the trades subscription gone');
+  const refusedBefore = fake.refusedSubscribes;
+  const warningsBefore = h.rec.warnings.length;
+  const statusBefore = h.rec.feedStatus.length;
+  fake.refuseSubscribes(2);
+  await h.venue.subscribeMarket(trade);
+  await h.until(() => fake.subscriptions().includes('trades:BTC'), 'the trades subscription after two refusals');
+  assert.equal(fake.refusedSubscribes - refusedBefore, 2, 'both refused frames were sent again');
+  const statuses = h.rec.feedStatus.slice(statusBefore);
+  assert.match(statuses.find((s) => s.status === 'DOWN')?.reason ?? '', /subscription refused: Invalid subscription/);
+  await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once Hyperliquid took it');
+  const refusals = h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? ''));
+  assert.equal(refusals.length, 1, 'one warning for the outage, not one per refusal');
+  fake.pushTrade('BTC', { px: '64020.0', sz: '0.5', side: 'A' });
+  await h.until(() => h.rec.trades.find((t) => t.symbol === 'BTC' && t.price === '64020'), 'a trade on the channel');
 });

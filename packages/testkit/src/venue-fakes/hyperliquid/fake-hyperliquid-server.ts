@@ -70,6 +70,18 @@ export class FakeHyperliquidServer {
     await closeLocal(this.http, this.wss, [...this.clients].map((c) => c.ws));
   }
 
+  /** Subscribe frames answered with an error so far (`refuseSubscribes`). */
+  refusedSubscribes = 0;
+  private refusals = 0;
+
+  /**
+   * Answers the next `count` subscribe frames with an `error` naming the subscription, as Hyperliquid refuses one
+   * (`{"channel":"error","data":"Invalid subscription {…}"}`), and subscribes none of them.
+   */
+  refuseSubscribes(count: number): void {
+    this.refusals += count;
+  }
+
   socketCount(): number {
     return this.clients.size;
   }
@@ -224,6 +236,11 @@ export class FakeHyperliquidServer {
       if (msg.method === 'unsubscribe') {
         client.subs.delete(key);
         return void ws.send(JSON.stringify({ channel: 'subscriptionResponse', data: { method: 'unsubscribe', subscription: sub } }));
+      }
+      if (this.refusals > 0) {
+        this.refusals--;
+        this.refusedSubscribes++;
+        return void ws.send(JSON.stringify({ channel: 'error', data: `Invalid subscription ${JSON.stringify(sub)}` }));
       }
       client.subs.set(key, sub);
       ws.send(JSON.stringify({ channel: 'subscriptionResponse', data: { method: 'subscribe', subscription: sub } }));
