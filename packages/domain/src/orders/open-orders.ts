@@ -10,6 +10,7 @@ import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
 import type { Order } from '../model/order.ts';
+import { KeysPerOwner } from '../keys-per-owner.ts';
 import { OldestFirst } from '../oldest-first.ts';
 import { isTerminal } from './status-machine.ts';
 
@@ -18,30 +19,6 @@ export interface OrderLookup {
   tradeOrderId?: string;
   clientOrderId?: string;
   externalOrderId?: string;
-}
-
-/**
- * Order ids by a key unique within a trading account (a clientOrderId, an idempotencyKey): one map per account, so a
- * look-up hashes the two strings it is given (each hashes once, then caches it) instead of joining them anew.
- */
-class KeysPerAccount {
-  private readonly accounts = new Map<string, Map<string, string>>();
-
-  get(tradingAccountId: string, k: string): string | undefined {
-    return this.accounts.get(tradingAccountId)?.get(k);
-  }
-
-  set(tradingAccountId: string, k: string, tradeOrderId: string): void {
-    let m = this.accounts.get(tradingAccountId);
-    if (!m) this.accounts.set(tradingAccountId, (m = new Map()));
-    m.set(k, tradeOrderId);
-  }
-
-  /** Drops `k` when it still names `tradeOrderId`. */
-  forget(tradingAccountId: string, k: string, tradeOrderId: string): void {
-    const m = this.accounts.get(tradingAccountId);
-    if (m?.get(k) === tradeOrderId) m.delete(k);
-  }
 }
 
 /** A venue may report a fill that raced a cancel: orders closed this recently are held whatever `closedOrderLimit` says. */
@@ -57,10 +34,10 @@ export class OpenOrders {
   private readonly openPerAccount = new Map<string, number>();
   /** Closed orders still held, and when each closed, oldest first. */
   private readonly closed = new OldestFirst<ClosedOrder>((c) => c.order.tradeOrderId);
-  private readonly byIdempotencyKey = new KeysPerAccount();
-  private readonly byClientOrderId = new KeysPerAccount();
+  private readonly byIdempotencyKey = new KeysPerOwner();
+  private readonly byClientOrderId = new KeysPerOwner();
   /** The venue's order id of every order held, open or closed (checked against the order on each look-up). */
-  private readonly byExternalOrderId = new KeysPerAccount();
+  private readonly byExternalOrderId = new KeysPerOwner();
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 

@@ -47,6 +47,7 @@ import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
+import { KeysPerOwner } from '../keys-per-owner.ts';
 import { OldestFirst } from '../oldest-first.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
@@ -77,7 +78,7 @@ export class QuoteDesk {
    */
   private readonly pairs = new Map<string, { symbol: string; baseAsset: string; quoteAsset: string; instrumentId: string }>();
   /** Quote ids by user, then `quoteRequestId` (two maps rather than one joined key: a key string per quote held). */
-  private readonly byRequest = new Map<string, Map<string, string>>();
+  private readonly byRequest = new KeysPerOwner();
   private readonly live = new Map<string, string>();
   private readonly expiry: QuoteExpiry;
   /** Quotes held in memory that have a row in the store (loaded, accepted, or written at a stop). */
@@ -98,7 +99,7 @@ export class QuoteDesk {
 
   async load(): Promise<void> {
     const [open, keys] = await Promise.all([this.ctx.store.otc.loadOpenQuotes(), this.ctx.store.otc.loadQuoteKeys()]);
-    for (const k of keys) this.requestsOf(k.userId).set(k.quoteRequestId, k.quoteId);
+    for (const k of keys) this.byRequest.set(k.userId, k.quoteRequestId, k.quoteId);
     for (const q of open) {
       this.open.set(q.quoteId, q);
       this.stored.add(q.quoteId);
@@ -129,7 +130,7 @@ export class QuoteDesk {
     const now = this.ctx.clock.now();
     const r = readRfq(input, now);
     if (r.quoteRequestId !== undefined) {
-      const earlier = this.byRequest.get(caller.userId)?.get(r.quoteRequestId);
+      const earlier = this.byRequest.get(caller.userId, r.quoteRequestId);
       if (earlier !== undefined) return this.get(caller, earlier);
     }
     const dealer = this.deps.dealers.require(r.dealerAccountId);
@@ -364,26 +365,12 @@ export class QuoteDesk {
   private forgetOldest(q: QuoteRecord): void {
     this.closed.shift();
     if (this.stored.delete(q.quoteId) || q.quoteRequestId === undefined) return;
-    this.unindex(q.userId, q.quoteRequestId, q.quoteId);
-  }
-
-  private requestsOf(userId: string): Map<string, string> {
-    let m = this.byRequest.get(userId);
-    if (!m) this.byRequest.set(userId, (m = new Map()));
-    return m;
+    this.byRequest.forget(q.userId, q.quoteRequestId, q.quoteId);
   }
 
   private index(userId: string, quoteRequestId: string, quoteId: string): void {
-    this.requestsOf(userId).set(quoteRequestId, quoteId);
-    this.ctx.unit.onUndo(() => this.unindex(userId, quoteRequestId, quoteId));
-  }
-
-  /** Drops the user's `quoteRequestId` if it still names `quoteId` (and the user's map once empty). */
-  private unindex(userId: string, quoteRequestId: string, quoteId: string): void {
-    const m = this.byRequest.get(userId);
-    if (m?.get(quoteRequestId) !== quoteId) return;
-    m.delete(quoteRequestId);
-    if (m.size === 0) this.byRequest.delete(userId);
+    this.byRequest.set(userId, quoteRequestId, quoteId);
+    this.ctx.unit.onUndo(() => this.byRequest.forget(userId, quoteRequestId, quoteId));
   }
 
   private find(quoteId: string): QuoteRecord | undefined {
