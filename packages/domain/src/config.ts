@@ -74,7 +74,7 @@ export interface CadenzaConfig {
   /**
    * OTC desk: closed quotes held in memory at most (besides `closedOrderMemoryMs`), the oldest let go first. An RFQ
    * replaces the trader's previous quote, so a busy desk closes quotes as fast as it answers RFQs; a closed quote
-   * that never traded has no row, and memory is all that answers for it (otc/quote-desk.ts).
+   * that never traded has no row, and memory is all that answers for it (otc/quote-memory.ts).
    */
   closedQuoteLimit: number;
   /**

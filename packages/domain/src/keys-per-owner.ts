@@ -2,7 +2,7 @@
  * @module keys-per-owner
  * Ids by a key unique within an owner (a trading account's clientOrderId or idempotencyKey, a user's quoteRequestId):
  * one map per owner, so a look-up hashes the two strings it is given (each hashes once, then caches it) instead of
- * joining them anew. Used by orders/open-orders.ts and otc/quote-desk.ts.
+ * joining them anew. Used by orders/open-orders.ts and otc/quote-memory.ts.
  */
 export class KeysPerOwner {
   private readonly owners = new Map<string, Map<string, string>>();

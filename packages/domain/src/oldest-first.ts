@@ -1,7 +1,7 @@
 /**
  * @module oldest-first
  * Records held by key, oldest first, so that letting go of the oldest costs the same at any size: the closed orders
- * the order service still holds (orders/open-orders.ts) and the closed quotes of the OTC desk (otc/quote-desk.ts).
+ * the order service still holds (orders/open-orders.ts) and the closed quotes of the OTC desk (otc/quote-memory.ts).
  *
  * A Map alone keeps insertion order, but each entry deleted from its front leaves a hole there that every later walk
  * from the front steps over, until the table is rebuilt. Both holders let go of one record per record they add once

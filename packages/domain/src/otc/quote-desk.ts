@@ -22,11 +22,12 @@
  * - An ACCEPTED quote is written in the accept's own transaction, with the fill it made: it survives `kill -9`.
  * - A quote closed otherwise (EXPIRED, REPLACED, REJECTED) never traded; it stays in memory for
  *   `closedOrderMemoryMs` (the latest `closedQuoteLimit` of them at most: every RFQ closes the quote it replaces), and
- *   a clean stop writes every quote still in memory, so a planned restart forgets nothing. A quote with a row is rewritten at every later change (its row must not come back open).
+ *   a clean stop writes every quote still in memory, so a planned restart forgets nothing. A quote with a row is
+ *   rewritten at every later change (its row must not come back open).
  *
- * Memory: open quotes and the `quoteRequestId` index of stored quotes are loaded at start; quotes closed within
- * `closedOrderMemoryMs` (up to `closedQuoteLimit`) stay in memory; an older stored one is read from the store to be
- * refused with its status.
+ * Memory (otc/quote-memory.ts): open quotes and the `quoteRequestId` index of stored quotes are loaded at start;
+ * quotes closed within `closedOrderMemoryMs` (up to `closedQuoteLimit`) stay in memory; an older stored one is read
+ * from the store to be refused with its status.
  */
 import { channels, type QuoteRfqRequest } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
@@ -47,9 +48,8 @@ import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
-import { KeysPerOwner } from '../keys-per-owner.ts';
-import { OldestFirst } from '../oldest-first.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
+import { QuoteMemory, replaceKey } from './quote-memory.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
 import { readRfq } from './rfq-request.ts';
 import type { WalletBook } from './wallet-book.ts';
@@ -65,33 +65,19 @@ export interface QuoteDeskDeps {
   positions: PositionLedger;
 }
 
-const replaceKey = (q: QuoteRecord) => `${q.userId}\u0001${q.traderAccountId ?? ''}\u0001${q.dealerAccountId}\u0001${q.symbol}\u0001${q.side}`;
-
 export class QuoteDesk {
-  private readonly open = new Map<string, QuoteRecord>();
-  /** Closed quotes still held, oldest first (a quote's `updatedAt` is when it closed). */
-  private readonly closed = new OldestFirst<QuoteRecord>((q) => q.quoteId);
-  /**
-   * The names of each pair the desk has quoted, shared by its quotes: every closed quote stays in memory a while, and
-   * copies of the same four names read from each request would be most of it. Only pairs a dealer priced are kept,
-   * so the map is bounded by the instruments of the linked venues.
-   */
-  private readonly pairs = new Map<string, { symbol: string; baseAsset: string; quoteAsset: string; instrumentId: string }>();
-  /** Quote ids by user, then `quoteRequestId` (two maps rather than one joined key: a key string per quote held). */
-  private readonly byRequest = new KeysPerOwner();
-  private readonly live = new Map<string, string>();
+  private readonly memory: QuoteMemory;
   private readonly expiry: QuoteExpiry;
-  /** Quotes held in memory that have a row in the store (loaded, accepted, or written at a stop). */
-  private readonly stored = new Set<string>();
   constructor(
     private readonly ctx: DomainContext,
     private readonly deps: QuoteDeskDeps,
   ) {
+    this.memory = new QuoteMemory(ctx);
     // The clock decides, not the timer: a fake clock in tests, or a timer that fired early, leaves a quote open.
     this.expiry = new QuoteExpiry(ctx.clock, (ids) => {
       const now = this.ctx.clock.now();
       for (const id of ids) {
-        const q = this.open.get(id);
+        const q = this.memory.openQuote(id);
         if (q && now >= q.expireAt) this.expire(id);
       }
     });
@@ -99,38 +85,33 @@ export class QuoteDesk {
 
   async load(): Promise<void> {
     const [open, keys] = await Promise.all([this.ctx.store.otc.loadOpenQuotes(), this.ctx.store.otc.loadQuoteKeys()]);
-    for (const k of keys) this.byRequest.set(k.userId, k.quoteRequestId, k.quoteId);
-    for (const q of open) {
-      this.open.set(q.quoteId, q);
-      this.stored.add(q.quoteId);
-      this.live.set(replaceKey(q), q.quoteId);
-    }
+    this.memory.load(open, keys);
   }
 
   /** Arms the expiry of every open quote (those already past it expire at once). */
   start(): void {
-    for (const q of this.open.values()) this.arm(q);
+    for (const q of this.memory.openQuotes()) this.arm(q);
   }
 
   /** Stops the expiry timer and writes every quote still in memory that has no row yet (see the module note). */
   stop(): void {
     this.expiry.stop();
-    const unstored = [...this.open.values(), ...this.closed.values()].filter((q) => !this.stored.has(q.quoteId));
+    const unstored = this.memory.unstored();
     if (unstored.length) this.ctx.unit.run(() => unstored.forEach((q) => this.write(q)));
   }
 
   /** The caller's quote (any, for administrators), from memory or the store. */
   async get(caller: CallerContext, quoteId: string): Promise<QuoteRecord> {
-    const q = this.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
+    const q = this.memory.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
     if (!q || (!caller.isAdmin && q.userId !== caller.userId)) throw new DomainError('QUOTE_NOT_FOUND', `quote ${boundedText(quoteId)} not found`);
-    return this.find(quoteId) ?? q;
+    return this.memory.find(quoteId) ?? q;
   }
 
   async rfq(caller: CallerContext, input: QuoteRfqRequest): Promise<QuoteRecord> {
     const now = this.ctx.clock.now();
     const r = readRfq(input, now);
     if (r.quoteRequestId !== undefined) {
-      const earlier = this.byRequest.get(caller.userId, r.quoteRequestId);
+      const earlier = this.memory.requested(caller.userId, r.quoteRequestId);
       if (earlier !== undefined) return this.get(caller, earlier);
     }
     const dealer = this.deps.dealers.require(r.dealerAccountId);
@@ -141,7 +122,7 @@ export class QuoteDesk {
     if (!profile) throw new DomainError('INVALID_QUOTE_REQUEST', `the dealer has no pricing profile ${boundedText(r.pricingProfileId ?? '')}`);
     const terms = { side: r.side, symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, ...(r.quantity ? { quantity: r.quantity } : {}), ...(r.quoteQuantity ? { quoteQuantity: r.quoteQuantity } : {}) };
     const answer = this.deps.pricer.answer(dealer, terms, profile);
-    const names = this.pairNames(r, answer.ok);
+    const names = this.memory.pairNames(r, answer.ok);
     const quote: QuoteRecord = {
       quoteId: this.ctx.ids.uuid(),
       userId: caller.userId,
@@ -165,13 +146,14 @@ export class QuoteDesk {
     else quote.rejectReason = answer.reason;
     if (r.quoteRequestId !== undefined) quote.quoteRequestId = r.quoteRequestId;
     if (traderAccountId !== undefined) quote.traderAccountId = traderAccountId;
-    const previous = quote.status === 'CREATED' ? this.live.get(replaceKey(quote)) : undefined;
-    const prev = previous === undefined ? undefined : this.open.get(previous);
+    // The trader's slot, built once: the quote it replaces holds the same one.
+    const slot = quote.status === 'CREATED' ? replaceKey(quote) : undefined;
+    const prev = slot === undefined ? undefined : this.memory.inSlot(slot);
     // Nothing to write unless the quote it replaces has a row: then that row changes in a unit of its own.
-    this.atomically(prev !== undefined && this.stored.has(prev.quoteId), () => {
-      if (quote.quoteRequestId !== undefined) this.index(quote.userId, quote.quoteRequestId, quote.quoteId);
-      if (prev) this.apply(prev, 'REPLACE', {});
-      this.remember(quote);
+    this.atomically(prev !== undefined && this.memory.isStored(prev.quoteId), () => {
+      if (quote.quoteRequestId !== undefined) this.memory.index(quote.userId, quote.quoteRequestId, quote.quoteId);
+      if (prev) this.apply(prev, 'REPLACE', {}, slot);
+      this.memory.hold(quote, slot);
       this.publish(quote);
     });
     this.arm(quote);
@@ -187,12 +169,12 @@ export class QuoteDesk {
     if (draft.clientOrderId !== undefined && (draft.clientOrderId.length === 0 || draft.clientOrderId.length > 64)) throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrder.clientOrderId must be 1 to 64 characters');
     const quoteId = draft.quoteId;
     // The only wait: a quote memory let go of is closed, and is read only to be refused with its status.
-    const found = this.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
-    const quote = this.find(quoteId) ?? found;
+    const found = this.memory.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
+    const quote = this.memory.find(quoteId) ?? found;
     if (!quote || quote.userId !== account.userId) throw new DomainError('QUOTE_NOT_FOUND', `quote ${boundedText(quoteId)} not found`);
     const now = this.ctx.clock.now();
     if (quote.status === 'CREATED' && now >= quote.expireAt) this.expire(quote.quoteId);
-    const current = this.find(quoteId) ?? quote;
+    const current = this.memory.find(quoteId) ?? quote;
     switch (current.status) {
       case 'CREATED':
         break;
@@ -272,14 +254,14 @@ export class QuoteDesk {
 
   /** Rejects every open quote of the dealer (it paused or was archived). */
   rejectOpen(dealerAccountId: string, reason: string): void {
-    for (const q of [...this.open.values()]) if (q.dealerAccountId === dealerAccountId) this.change(q, 'REJECT', { rejectReason: reason });
+    for (const q of this.memory.openQuotes()) if (q.dealerAccountId === dealerAccountId) this.change(q, 'REJECT', { rejectReason: reason });
   }
 
   /** Expires every open quote past its time; answers how many (tests on a fake clock call it). */
   expireDue(): number {
     const now = this.ctx.clock.now();
     let n = 0;
-    for (const q of [...this.open.values()]) {
+    for (const q of this.memory.openQuotes()) {
       if (now >= q.expireAt) {
         this.expire(q.quoteId);
         n++;
@@ -289,39 +271,41 @@ export class QuoteDesk {
   }
 
   openCount(): number {
-    return this.open.size;
+    return this.memory.openCount;
   }
 
   private expire(quoteId: string): void {
-    const q = this.open.get(quoteId);
+    const q = this.memory.openQuote(quoteId);
     if (q) this.change(q, 'EXPIRE', {});
   }
 
   /** Moves an open quote to a final status (in a unit of its own when it writes), and pushes it. */
   private change(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>): void {
-    this.atomically(event === 'ACCEPT' || this.stored.has(q.quoteId), () => this.apply(q, event, fields));
+    this.atomically(event === 'ACCEPT' || this.memory.isStored(q.quoteId), () => this.apply(q, event, fields));
   }
 
-  /** `change` inside the caller's unit: an ACCEPTED quote is written, as is any quote that already has a row. */
-  private apply(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>): void {
+  /**
+   * `change` inside the caller's unit: an ACCEPTED quote is written, as is any quote that already has a row. `slot`:
+   * the quote's `replaceKey` when the caller has it.
+   */
+  private apply(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>, slot?: string): void {
     const status = quoteTransition(q.status, event);
     if (!status) return;
     const next: QuoteRecord = { ...q, ...fields, status, updatedAt: this.ctx.clock.now() };
-    if (status === 'ACCEPTED' || this.stored.has(q.quoteId)) this.write(next);
-    this.remember(next);
+    if (status === 'ACCEPTED' || this.memory.isStored(q.quoteId)) this.write(next);
+    this.memory.hold(next, slot);
     this.publish(next);
     this.ctx.unit.onDone(() => this.expiry.remove(q.quoteId, q.expireAt));
   }
 
   /** The quote's row: inserted the first time, updated after. Call inside a unit. */
   private write(q: QuoteRecord): void {
-    if (this.stored.has(q.quoteId)) {
+    if (this.memory.isStored(q.quoteId)) {
       this.ctx.store.otc.updateQuote(q);
       return;
     }
     this.ctx.store.otc.insertQuote(q);
-    this.stored.add(q.quoteId);
-    this.ctx.unit.onUndo(() => this.stored.delete(q.quoteId));
+    this.memory.markStored(q.quoteId);
   }
 
   /**
@@ -331,50 +315,6 @@ export class QuoteDesk {
   private atomically(writes: boolean, fn: () => void): void {
     if (writes) this.ctx.unit.run(fn);
     else fn();
-  }
-
-  /** Holds the quote's latest state (undone with the enclosing unit). */
-  private remember(q: QuoteRecord): void {
-    const wasOpen = this.open.get(q.quoteId);
-    const wasClosed = this.closed.get(q.quoteId);
-    const key = replaceKey(q);
-    const liveBefore = this.live.get(key);
-    if (q.status === 'CREATED') {
-      this.open.set(q.quoteId, q);
-      this.live.set(key, q.quoteId);
-    } else {
-      this.open.delete(q.quoteId);
-      if (liveBefore === q.quoteId) this.live.delete(key);
-      this.closed.add(q);
-      for (let c = this.closed.oldest(); c; c = this.closed.oldest()) {
-        if (q.updatedAt - c.updatedAt < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
-        this.forgetOldest(c);
-      }
-    }
-    this.ctx.unit.onUndo(() => {
-      if (wasOpen) this.open.set(q.quoteId, wasOpen);
-      else this.open.delete(q.quoteId);
-      if (wasClosed) this.closed.add(wasClosed);
-      else this.closed.delete(q.quoteId);
-      if (liveBefore === undefined) this.live.delete(key);
-      else this.live.set(key, liveBefore);
-    });
-  }
-
-  /** Lets go of the oldest closed quote, `q`; one without a row takes its `quoteRequestId` with it (the id may then be used again). */
-  private forgetOldest(q: QuoteRecord): void {
-    this.closed.shift();
-    if (this.stored.delete(q.quoteId) || q.quoteRequestId === undefined) return;
-    this.byRequest.forget(q.userId, q.quoteRequestId, q.quoteId);
-  }
-
-  private index(userId: string, quoteRequestId: string, quoteId: string): void {
-    this.byRequest.set(userId, quoteRequestId, quoteId);
-    this.ctx.unit.onUndo(() => this.byRequest.forget(userId, quoteRequestId, quoteId));
-  }
-
-  private find(quoteId: string): QuoteRecord | undefined {
-    return this.open.get(quoteId) ?? this.closed.get(quoteId);
   }
 
   /** One event for the trader (its account channel, else its user channel) and the dealer, in that order. */
@@ -410,16 +350,7 @@ export class QuoteDesk {
     if (!same(draft.limitPrice, q.price)) throw mismatch(`limitPrice differs from the quoted price ${q.price}`);
   }
 
-  /** The pair's names: shared ones for a pair the desk quotes (`priced`: this quote's dealer priced it), else the request's. */
-  private pairNames(r: { symbol: string; baseAsset: string; quoteAsset: string }, priced: boolean) {
-    const known = this.pairs.get(r.symbol);
-    if (known) return known;
-    const names = { symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, instrumentId: `${FERMATA}:${r.symbol}` };
-    if (priced) this.pairs.set(r.symbol, names);
-    return names;
-  }
-
   private arm(q: QuoteRecord): void {
-    if (this.open.has(q.quoteId)) this.expiry.add(q.quoteId, q.expireAt);
+    if (this.memory.openQuote(q.quoteId)) this.expiry.add(q.quoteId, q.expireAt);
   }
 }

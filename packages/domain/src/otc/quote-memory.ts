@@ -1,0 +1,159 @@
+/**
+ * @module otc/quote-memory
+ * The quotes the desk holds in memory (otc/quote-desk.ts decides what happens to them; this holds them):
+ * - the open (CREATED) quotes, and for each the trader's slot it holds — one live price per user, trading account,
+ *   dealer, pair and side (`replaceKey`): a new quote in a slot replaces the one there;
+ * - the closed quotes still held, oldest first, let go of after `closedOrderMemoryMs` or beyond `closedQuoteLimit`
+ *   (every RFQ closes the quote it replaces, so a busy desk closes quotes as fast as it answers RFQs);
+ * - quote ids by user and `quoteRequestId` (loaded for every stored quote; a quote that never had a row takes its id
+ *   with it when it is let go of, so the id may be used again);
+ * - which of them have a row in the store;
+ * - the names of each pair the desk quoted, shared by its quotes.
+ *
+ * Every change made inside a unit of work is undone with it.
+ */
+import type { DomainContext } from '../context.ts';
+import { KeysPerOwner } from '../keys-per-owner.ts';
+import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
+import { OldestFirst } from '../oldest-first.ts';
+
+/** A pair's names as its quotes share them. */
+export interface PairNames {
+  symbol: string;
+  baseAsset: string;
+  quoteAsset: string;
+  instrumentId: string;
+}
+
+/** The trader's slot a quote holds while open: the same user, trading account, dealer, pair and side. */
+export const replaceKey = (q: Pick<QuoteRecord, 'userId' | 'traderAccountId' | 'dealerAccountId' | 'symbol' | 'side'>): string =>
+  `${q.userId}\u0001${q.traderAccountId ?? ''}\u0001${q.dealerAccountId}\u0001${q.symbol}\u0001${q.side}`;
+
+export class QuoteMemory {
+  private readonly open = new Map<string, QuoteRecord>();
+  /** Open quotes by the slot they hold (`replaceKey`). */
+  private readonly slots = new Map<string, string>();
+  /** Closed quotes still held, oldest first (a quote's `updatedAt` is when it closed). */
+  private readonly closed = new OldestFirst<QuoteRecord>((q) => q.quoteId);
+  /** Quote ids by user, then `quoteRequestId` (two maps rather than one joined key: a key string per quote held). */
+  private readonly byRequest = new KeysPerOwner();
+  /** Quotes held that have a row in the store (loaded, accepted, or written at a stop). */
+  private readonly stored = new Set<string>();
+  /**
+   * Every closed quote stays in memory a while, and copies of the same four names read from each request would be
+   * most of it. Only pairs a dealer priced are kept, so the map is bounded by the instruments of the linked venues.
+   */
+  private readonly pairs = new Map<string, PairNames>();
+
+  constructor(private readonly ctx: DomainContext) {}
+
+  /** Takes what the store holds at start: the open quotes and the `quoteRequestId` of every stored quote. */
+  load(open: readonly QuoteRecord[], keys: ReadonlyArray<{ userId: string; quoteRequestId: string; quoteId: string }>): void {
+    for (const k of keys) this.byRequest.set(k.userId, k.quoteRequestId, k.quoteId);
+    for (const q of open) {
+      this.open.set(q.quoteId, q);
+      this.stored.add(q.quoteId);
+      this.slots.set(replaceKey(q), q.quoteId);
+    }
+  }
+
+  /** The quote, open or closed, if memory holds it. */
+  find(quoteId: string): QuoteRecord | undefined {
+    return this.open.get(quoteId) ?? this.closed.get(quoteId);
+  }
+
+  /** The quote if it is open. */
+  openQuote(quoteId: string): QuoteRecord | undefined {
+    return this.open.get(quoteId);
+  }
+
+  /** A copy of the open quotes (callers close them while walking). */
+  openQuotes(): QuoteRecord[] {
+    return [...this.open.values()];
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  /** The open quote holding the slot `key`. */
+  inSlot(key: string): QuoteRecord | undefined {
+    const id = this.slots.get(key);
+    return id === undefined ? undefined : this.open.get(id);
+  }
+
+  /** The quote the user asked for with `quoteRequestId`. */
+  requested(userId: string, quoteRequestId: string): string | undefined {
+    return this.byRequest.get(userId, quoteRequestId);
+  }
+
+  /** Names the quote by its request id (undone with the enclosing unit). */
+  index(userId: string, quoteRequestId: string, quoteId: string): void {
+    this.byRequest.set(userId, quoteRequestId, quoteId);
+    this.ctx.unit.onUndo(() => this.byRequest.forget(userId, quoteRequestId, quoteId));
+  }
+
+  isStored(quoteId: string): boolean {
+    return this.stored.has(quoteId);
+  }
+
+  /** The quote now has a row (undone with the enclosing unit, whose transaction wrote it). */
+  markStored(quoteId: string): void {
+    this.stored.add(quoteId);
+    this.ctx.unit.onUndo(() => this.stored.delete(quoteId));
+  }
+
+  /** Every quote held that has no row yet (a clean stop writes them). */
+  unstored(): QuoteRecord[] {
+    return [...this.open.values(), ...this.closed.values()].filter((q) => !this.stored.has(q.quoteId));
+  }
+
+  /**
+   * Holds the quote's latest state (undone with the enclosing unit): open in its slot, or closed. `key` is its slot
+   * when the caller has built it already (an RFQ builds it once for the quote it answers and the one it replaces).
+   */
+  hold(q: QuoteRecord, key?: string): void {
+    const wasOpen = this.open.get(q.quoteId);
+    const wasClosed = this.closed.get(q.quoteId);
+    // Only a quote that is or was open holds a slot.
+    const slot = q.status === 'CREATED' || wasOpen ? (key ?? replaceKey(q)) : undefined;
+    const slotBefore = slot === undefined ? undefined : this.slots.get(slot);
+    if (q.status === 'CREATED') {
+      this.open.set(q.quoteId, q);
+      this.slots.set(slot!, q.quoteId);
+    } else {
+      this.open.delete(q.quoteId);
+      if (slot !== undefined && slotBefore === q.quoteId) this.slots.delete(slot);
+      this.closed.add(q);
+      for (let c = this.closed.oldest(); c; c = this.closed.oldest()) {
+        if (q.updatedAt - c.updatedAt < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
+        this.forgetOldest(c);
+      }
+    }
+    this.ctx.unit.onUndo(() => {
+      if (wasOpen) this.open.set(q.quoteId, wasOpen);
+      else this.open.delete(q.quoteId);
+      if (wasClosed) this.closed.add(wasClosed);
+      else this.closed.delete(q.quoteId);
+      if (slot === undefined) return;
+      if (slotBefore === undefined) this.slots.delete(slot);
+      else this.slots.set(slot, slotBefore);
+    });
+  }
+
+  /** The pair's names: shared ones for a pair the desk quotes (`priced`: this quote's dealer priced it), else the request's. */
+  pairNames(r: { symbol: string; baseAsset: string; quoteAsset: string }, priced: boolean): PairNames {
+    const known = this.pairs.get(r.symbol);
+    if (known) return known;
+    const names = { symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, instrumentId: `${FERMATA}:${r.symbol}` };
+    if (priced) this.pairs.set(r.symbol, names);
+    return names;
+  }
+
+  /** Lets go of the oldest closed quote, `q`; one without a row takes its `quoteRequestId` with it. */
+  private forgetOldest(q: QuoteRecord): void {
+    this.closed.shift();
+    if (this.stored.delete(q.quoteId) || q.quoteRequestId === undefined) return;
+    this.byRequest.forget(q.userId, q.quoteRequestId, q.quoteId);
+  }
+}
