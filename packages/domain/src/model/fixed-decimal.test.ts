@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDecimal, parseFixed } from './fixed-decimal.ts';
+import { addDecimal, formatFixed, normalizeDecimal, parseFixed, plainFixed } from './fixed-decimal.ts';
 import { dec, str } from './decimal.ts';
 
 /** The grammar parseFixed reads by hand, as a regular expression: the reference it must agree with. */
@@ -53,5 +53,24 @@ test('addDecimal answers what Dec answers, for signed decimals of every shape (w
     const a = number();
     const b = i % 5 === 0 ? a.replace(/^-?/, (m) => (m ? '' : '-')) : number();
     assert.equal(addDecimal(a, b), str(dec(a).add(b)), `${a} + ${b}`);
+  }
+});
+
+test('plainFixed writes what normalizeDecimal(formatFixed(…)) writes, signs and zeros included (work-counted)', () => {
+  assert.equal(plainFixed(0n, 18), '0');
+  assert.equal(plainFixed(-5n, 1), '-0.5');
+  assert.equal(plainFixed(1200n, 2), '12');
+  assert.equal(plainFixed(1n, 36), `0.${'0'.repeat(35)}1`);
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let i = 0; i < 20_000; i++) {
+    let digits = '';
+    const len = 1 + (next() % 45);
+    for (let j = 0; j < len; j++) digits += next() % 3 === 0 ? '0' : String(next() % 10);
+    const units = BigInt(digits);
+    const scale = next() % 40;
+    const expected = normalizeDecimal(formatFixed(units, scale));
+    assert.equal(plainFixed(units, scale), expected, `${units} at ${scale}`);
+    if (units > 0n) assert.equal(plainFixed(-units, scale), `-${expected}`, `-${units} at ${scale}`);
   }
 });

@@ -85,6 +85,29 @@ export function formatFixed(units: bigint, scale: number): string {
   return negative ? `-${text}` : text;
 }
 
+/**
+ * `units / 10^scale` in canonical form — `normalizeDecimal(formatFixed(units, scale))`, what `str(dec(…))` writes —
+ * without the regular expressions: the OTC desk formats every price it quotes with it. Negative values keep their
+ * sign; zero is "0".
+ */
+export function plainFixed(units: bigint, scale: number): string {
+  if (units === 0n) return '0';
+  const negative = units < 0n;
+  let digits = (negative ? -units : units).toString();
+  let places = scale;
+  let end = digits.length;
+  while (places > 0 && digits.charCodeAt(end - 1) === 48 /* 0 */) {
+    end--;
+    places--;
+  }
+  if (end < digits.length) digits = digits.slice(0, end);
+  if (places > 0) {
+    if (digits.length <= places) digits = '0'.repeat(places - digits.length + 1) + digits;
+    digits = `${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`;
+  }
+  return negative ? `-${digits}` : digits;
+}
+
 /** Number of fraction digits a decimal needs once trailing zeros are dropped ("0.00100000" → 3, "1.0" → 0). Throws on non-decimals. */
 export function decimalPlaces(text: string): number {
   const f = parseFixed(text);

@@ -6,16 +6,18 @@
  */
 import type { DomainContext } from '../context.ts';
 import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
+import { parseFixed, toUnits } from '../model/fixed-decimal.ts';
 import type { Dealer } from '../model/fermata.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { BookSnapshot } from '../model/market-data.ts';
-import { exposureValue } from './exposure.ts';
+import { PRICE_SCALE, VALUE_SCALE, exposureValue, exposureValueUnits } from './exposure.ts';
 import type { HedgeVenues } from './hedge-venues.ts';
 import type { Hedger } from './hedger.ts';
 import type { PricingProfile } from './pricing-profiles.ts';
 import { priceRequestDec } from './pricing.ts';
-import { markupOf, priceInUnits, units, type Markup, type PricedText } from './pricing-units.ts';
+import { markupOf, priceInUnits, units, type Markup } from './pricing-units.ts';
+import type { RfqSize } from './rfq-request.ts';
 import type { WalletBook } from './wallet-book.ts';
 
 export interface RfqTerms {
@@ -23,8 +25,8 @@ export interface RfqTerms {
   symbol: string;
   baseAsset: string;
   quoteAsset: string;
-  quantity?: Dec;
-  quoteQuantity?: Dec;
+  quantity?: RfqSize;
+  quoteQuantity?: RfqSize;
 }
 
 export type DealerAnswer =
@@ -53,15 +55,55 @@ const markupsOf = (profile: PricingProfile) => {
   return m;
 };
 
-/** A risk threshold as a decimal, parsed once per text. */
-const thresholds = new Map<string, Dec>();
-const thresholdOf = (text: string): Dec => {
-  let d = thresholds.get(text);
-  if (!d) {
+/** One venue's offer: its texts, and its price and quantity in units of 10^-18 (`quantityUnits` undefined off that grid). */
+interface Offer {
+  ok: true;
+  price: string;
+  quantity: string;
+  quoteQuantity: string;
+  /** Ranks venues; exact when `quantityUnits` is given. */
+  priceUnits: bigint;
+  quantityUnits: bigint | undefined;
+}
+
+type Priced = Offer | { ok: false; reason: 'NO_DEPTH' | 'BELOW_ONE_LOT' };
+
+/**
+ * A risk threshold, parsed once per text: as a decimal, and in units of 10^-VALUE_SCALE when it is exact there and
+ * decimal.js holds it unrounded (40 significant digits), so both compare against the same number.
+ */
+const thresholds = new Map<string, { dec: Dec; units: bigint | undefined }>();
+const thresholdOf = (text: string) => {
+  let t = thresholds.get(text);
+  if (!t) {
     if (thresholds.size > 1_000) thresholds.clear();
-    thresholds.set(text, (d = dec(text)));
+    const f = parseFixed(text);
+    const units = f && f.units.toString().length <= 40 ? toUnits(text, VALUE_SCALE) : undefined;
+    thresholds.set(text, (t = { dec: dec(text), units }));
   }
-  return d;
+  return t;
+};
+
+/** A signed exposure in units of 10^-18, or null off that grid; read once per value (exposures are replaced, never changed). */
+const exposureUnits = new WeakMap<Dec, bigint | null>();
+const exposureUnitsOf = (d: Dec): bigint | null => {
+  let u = exposureUnits.get(d);
+  if (u === undefined) {
+    const text = str(d);
+    const abs = units(text.charCodeAt(0) === 45 /* - */ ? text.slice(1) : text);
+    exposureUnits.set(d, (u = abs === undefined ? null : text.charCodeAt(0) === 45 ? -abs : abs));
+  }
+  return u;
+};
+
+/** A price in units of 10^-18 times this is in units of 10^-PRICE_SCALE. */
+const TO_PRICE_SCALE = 10n ** BigInt(PRICE_SCALE - 18);
+
+/** The mid of a book's best bid and ask in units of 10^-PRICE_SCALE (exact: one place finer than the prices), or null off the grid. */
+const midUnits = (bid: string, ask: string): bigint | null => {
+  const b = units(bid);
+  const a = units(ask);
+  return b === undefined || a === undefined ? null : (b + a) * 5n;
 };
 
 export class DealerPricer {
@@ -79,16 +121,17 @@ export class DealerPricer {
     if (!wallet || wallet.status !== 'ACTIVE') return { ok: false, reason: `the dealer's wallet is ${wallet?.status.toLowerCase() ?? 'missing'}` };
     const where = this.venues.for(dealer, terms.symbol);
     if (where.length === 0) return { ok: false, reason: `unsupported pair ${terms.symbol}: no linked venue trades it` };
-    const size = terms.quantity !== undefined ? { quantity: units(str(terms.quantity)) } : { quoteQuantity: units(str(terms.quoteQuantity ?? ZERO)) };
+    const size = terms.quantity !== undefined ? { quantity: terms.quantity.units } : { quoteQuantity: terms.quoteQuantity ? terms.quoteQuantity.units : 0n };
     const markup = markupsOf(profile);
-    let best: (PricedText & { ok: true }) | undefined;
+    let best: Offer | undefined;
     let hedgeInstrumentId = '';
     let tooSmall = false;
-    let mid: Dec | undefined;
+    // The first book that shows both sides: the risk check values the pair at its mid.
+    let top: BookSnapshot | undefined;
     for (const w of where) {
       let book = w.venue.getBook(terms.symbol, Math.min(FIRST_DEPTH, this.ctx.config.otcBookDepth));
       if (!book) continue;
-      if (mid === undefined && book.bids[0] && book.asks[0]) mid = dec(book.bids[0].price).add(book.asks[0].price).div(2);
+      if (top === undefined && book.bids[0] && book.asks[0]) top = book;
       let p = this.price(w.spec, terms, size, markup, book);
       const taken = terms.side === 'BUY' ? book.asks : book.bids;
       if (!p.ok && p.reason === 'NO_DEPTH' && taken.length >= FIRST_DEPTH && this.ctx.config.otcBookDepth > FIRST_DEPTH) {
@@ -106,17 +149,39 @@ export class DealerPricer {
       }
     }
     if (!best) return { ok: false, reason: tooSmall ? 'the size is below one lot of the linked venues' : `not enough depth on the linked venues for ${terms.symbol}` };
-    if (dealer.riskThreshold !== undefined) {
-      const quantity = dec(best.quantity);
-      const delta = terms.side === 'BUY' ? quantity.neg() : quantity;
-      const value = exposureValue(this.hedger.exposureOf(dealer.dealerAccountId), (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) });
-      if (value.gt(thresholdOf(dealer.riskThreshold))) return { ok: false, reason: `over the dealer's risk threshold (${dealer.riskThreshold})` };
+    if (dealer.riskThreshold !== undefined && this.overThreshold(dealer, dealer.riskThreshold, terms, best, top)) {
+      return { ok: false, reason: `over the dealer's risk threshold (${dealer.riskThreshold})` };
     }
     return { ok: true, price: best.price, quantity: best.quantity, quoteQuantity: best.quoteQuantity, hedgeInstrumentId };
   }
 
+  /**
+   * Whether the trade would take the dealer's exposure, valued at the pairs' mids, over `threshold`: in exact integers
+   * when every number is on the grid, else with the decimal.js reference (`exposureValue`).
+   */
+  private overThreshold(dealer: Dealer, threshold: string, terms: RfqTerms, best: Offer, top: BookSnapshot | undefined): boolean {
+    const limit = thresholdOf(threshold);
+    const exposures = this.hedger.exposureOf(dealer.dealerAccountId);
+    if (limit.units !== undefined && best.quantityUnits !== undefined) {
+      const value = this.valueInUnits(dealer, exposures, terms, best.quantityUnits, best.priceUnits, top);
+      if (value !== undefined) return value > limit.units;
+    }
+    const quantity = dec(best.quantity);
+    const delta = terms.side === 'BUY' ? quantity.neg() : quantity;
+    const mid = top ? dec(top.bids[0]!.price).add(top.asks[0]!.price).div(2) : undefined;
+    return exposureValue(exposures, (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) }).gt(limit.dec);
+  }
+
+  /** The exposure's value after the trade in units of 10^-VALUE_SCALE; undefined when a number is off the grid. */
+  private valueInUnits(dealer: Dealer, exposures: ReadonlyMap<string, Dec>, terms: RfqTerms, quantity: bigint, price: bigint, top: BookSnapshot | undefined): bigint | undefined {
+    const mid = top ? midUnits(top.bids[0]!.price, top.asks[0]!.price) : undefined;
+    // The dealer's side of the trade: it sells what the trader buys.
+    const change = { symbol: terms.symbol, delta: terms.side === 'BUY' ? -quantity : quantity, price: price * TO_PRICE_SCALE };
+    return exposureValueUnits(exposures, exposureUnitsOf, (s) => (s === terms.symbol ? mid : this.midInUnits(dealer, s)), change);
+  }
+
   /** The price on one venue's book: in exact integers on its grid, else with the decimal.js reference. */
-  private price(spec: InstrumentSpec, terms: RfqTerms, size: { quantity?: bigint | undefined; quoteQuantity?: bigint | undefined }, markup: ReturnType<typeof markupsOf>, book: BookSnapshot): PricedText {
+  private price(spec: InstrumentSpec, terms: RfqTerms, size: { quantity?: bigint | undefined; quoteQuantity?: bigint | undefined }, markup: ReturnType<typeof markupsOf>, book: BookSnapshot): Priced {
     const { tick, lot } = gridOf(spec);
     const m = markup[terms.side];
     const amount = size.quantity ?? size.quoteQuantity;
@@ -126,18 +191,33 @@ export class DealerPricer {
       if (p) return p;
     }
     const req = { side: terms.side, spread: markup.fraction, tick: dec(spec.tickSize), lot: dec(spec.lotSize), bids: book.bids, asks: book.asks };
-    const p = priceRequestDec(terms.quantity !== undefined ? { ...req, quantity: terms.quantity } : { ...req, quoteQuantity: terms.quoteQuantity ?? ZERO });
+    const p = priceRequestDec(terms.quantity !== undefined ? { ...req, quantity: dec(terms.quantity.text) } : { ...req, quoteQuantity: terms.quoteQuantity ? dec(terms.quoteQuantity.text) : ZERO });
     if (!p.ok) return p;
-    const priceUnits = units(str(p.price));
+    const price = str(p.price);
+    const quantity = str(p.quantity);
+    const priceUnits = units(price);
+    const quantityUnits = priceUnits === undefined ? undefined : units(quantity);
     // Off the 10^-18 grid (no tick): rank by the price scaled and truncated, enough to pick the better venue.
-    return { ok: true, price: str(p.price), quantity: str(p.quantity), quoteQuantity: str(p.quoteQuantity), hedgeCost: str(p.hedgeCost), priceUnits: priceUnits ?? BigInt(p.price.mul('1000000000000000000').floor().toFixed()) };
+    return { ok: true, price, quantity, quoteQuantity: str(p.quoteQuantity), priceUnits: priceUnits ?? BigInt(p.price.mul('1000000000000000000').floor().toFixed()), quantityUnits };
   }
 
   /** The mid price of the pair on the first linked venue that shows both sides. */
   private mid(dealer: Dealer, symbol: string): Dec | undefined {
+    const t = this.top(dealer, symbol);
+    return t && dec(t.bids[0]!.price).add(t.asks[0]!.price).div(2);
+  }
+
+  /** `mid` in units of 10^-PRICE_SCALE; null off the grid. */
+  private midInUnits(dealer: Dealer, symbol: string): bigint | undefined | null {
+    const t = this.top(dealer, symbol);
+    return t && midUnits(t.bids[0]!.price, t.asks[0]!.price);
+  }
+
+  /** The pair's book, its best levels only, on the first linked venue that shows both sides. */
+  private top(dealer: Dealer, symbol: string): BookSnapshot | undefined {
     for (const w of this.venues.for(dealer, symbol)) {
       const b = w.venue.getBook(symbol, 1);
-      if (b?.bids[0] && b.asks[0]) return dec(b.bids[0].price).add(b.asks[0].price).div(2);
+      if (b?.bids[0] && b.asks[0]) return b;
     }
     return undefined;
   }

@@ -36,6 +36,8 @@ export interface HedgerDeps {
 }
 
 const MAX_RETRY_MS = 300_000;
+/** The exposure of a dealer that has none (every RFQ's risk check asks). */
+const NONE: ReadonlyMap<string, Dec> = new Map();
 
 export class Hedger {
   /** dealer → pair → net base position from client trades and filled hedges. */
@@ -84,7 +86,7 @@ export class Hedger {
 
   /** The dealer's exposure per pair (net of filled hedges; in-flight hedges not counted). */
   exposureOf(dealerAccountId: string): ReadonlyMap<string, Dec> {
-    return this.exposures.get(dealerAccountId) ?? new Map();
+    return this.exposures.get(dealerAccountId) ?? NONE;
   }
 
   /** No hedge in flight, and every pair within one lot of flat where it can be hedged (exactly flat where not). */

@@ -9,7 +9,7 @@
  * at most 10). Otherwise it answers undefined and the caller prices with the Dec reference (`priceRequestDec`).
  */
 import type { BookLevel } from '../model/market-data.ts';
-import { formatFixed, normalizeDecimal, parseFixed, pow10, toUnits } from '../model/fixed-decimal.ts';
+import { parseFixed, plainFixed, pow10, toUnits } from '../model/fixed-decimal.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
 
 /** Decimal places of a unit. */
@@ -45,13 +45,22 @@ export interface UnitsRequest {
 }
 
 export type PricedText =
-  | { ok: true; price: string; quantity: string; quoteQuantity: string; /** what the hedge costs on the book */ hedgeCost: string; /** the price in units, to rank venues */ priceUnits: bigint }
+  | {
+      ok: true;
+      price: string;
+      quantity: string;
+      quoteQuantity: string;
+      /** The price and quantity in units (10^-18): to rank venues, and for the risk check. */
+      priceUnits: bigint;
+      quantityUnits: bigint;
+      /** What the hedge costs on the book, in units of 10^-36 (formatted only by those who read it). */
+      hedgeCostUnits: bigint;
+    }
   | { ok: false; reason: 'NO_DEPTH' | 'BELOW_ONE_LOT' };
 
 /** `text` in units, or undefined when it is not an unsigned plain decimal of at most 18 places. */
 export const units = (text: string): bigint | undefined => toUnits(text, S);
 
-const plain = (value: bigint, scale: number): string => normalizeDecimal(formatFixed(value, scale));
 const ceilDiv = (n: bigint, d: bigint): bigint => (n + d - 1n) / d;
 
 /** The price of `q` units of base: the walk's cost plus the spread, in whole ticks, rounded in the dealer's favour. */
@@ -73,7 +82,7 @@ function priceFor(r: UnitsRequest, levels: readonly BookLevel[], q: bigint): Pri
   const d = q * r.markup.den * r.tick;
   const ticks = r.side === 'BUY' ? ceilDiv(n, d) : n / d;
   const price = ticks * r.tick;
-  return { ok: true, price: plain(price, S), quantity: plain(q, S), quoteQuantity: plain(price * q, 2 * S), hedgeCost: plain(cost, 2 * S), priceUnits: price };
+  return { ok: true, price: plainFixed(price, S), quantity: plainFixed(q, S), quoteQuantity: plainFixed(price * q, 2 * S), priceUnits: price, quantityUnits: q, hedgeCostUnits: cost };
 }
 
 /** The dealer's firm price for the request from this book; undefined when a level is off the 10^-18 grid. */

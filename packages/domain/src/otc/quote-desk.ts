@@ -120,8 +120,7 @@ export class QuoteDesk {
     const traderAccountId = r.traderAccountId === undefined ? undefined : this.requireTraderAccount(caller, r.traderAccountId, dealer.dealerAccountId).tradingAccountId;
     const profile = this.deps.dealers.profile(dealer.dealerAccountId, r.pricingProfileId);
     if (!profile) throw new DomainError('INVALID_QUOTE_REQUEST', `the dealer has no pricing profile ${boundedText(r.pricingProfileId ?? '')}`);
-    const terms = { side: r.side, symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, ...(r.quantity ? { quantity: r.quantity } : {}), ...(r.quoteQuantity ? { quoteQuantity: r.quoteQuantity } : {}) };
-    const answer = this.deps.pricer.answer(dealer, terms, profile);
+    const answer = this.deps.pricer.answer(dealer, r, profile);
     const names = this.memory.pairNames(r, answer.ok);
     const quote: QuoteRecord = {
       quoteId: this.ctx.ids.uuid(),
@@ -133,8 +132,8 @@ export class QuoteDesk {
       quoteAsset: names.quoteAsset,
       side: r.side === 'BUY' ? 'BUY' : 'SELL',
       quantityType: r.quantity ? 'BASE' : 'QUOTE',
-      quantity: answer.ok ? answer.quantity : str(r.quantity ?? dec(0)),
-      quoteQuantity: answer.ok ? answer.quoteQuantity : str(r.quoteQuantity ?? dec(0)),
+      quantity: answer.ok ? answer.quantity : (r.quantity?.text ?? '0'),
+      quoteQuantity: answer.ok ? answer.quoteQuantity : (r.quoteQuantity?.text ?? '0'),
       price: answer.ok ? answer.price : '0',
       status: answer.ok ? 'CREATED' : 'REJECTED',
       pricingProfileId: profile.pricingProfileId,

@@ -10,7 +10,8 @@
 import type { QuoteRfqRequest } from '@cadenza/contract';
 import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
-import { dec, isDecimalString, type Dec } from '../model/decimal.ts';
+import { dec, isDecimalString, str } from '../model/decimal.ts';
+import { plainFixed, pow10, toUnits } from '../model/fixed-decimal.ts';
 import { FERMATA } from '../model/fermata.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
 import { fromIso } from '../model/time.ts';
@@ -20,6 +21,16 @@ export const MAX_QUOTE_TTL_S = 300;
 const ASSET = /^[A-Z0-9]{1,20}$/;
 const PAIR = /^(?:([A-Z0-9_]+):)?([A-Z0-9]{1,20})\/([A-Z0-9]{1,20})$/;
 
+/**
+ * A requested size: its canonical text (what `str(dec(text))` writes: the quote repeats it when the dealer refuses)
+ * and, when it is exact there, its value in units of 10^-18 (what the integer pricing reads; otherwise the dealer
+ * prices with decimal.js from `text`).
+ */
+export interface RfqSize {
+  text: string;
+  units: bigint | undefined;
+}
+
 export interface RfqRead {
   dealerAccountId: string;
   traderAccountId?: string;
@@ -27,8 +38,8 @@ export interface RfqRead {
   symbol: string;
   baseAsset: string;
   quoteAsset: string;
-  quantity?: Dec;
-  quoteQuantity?: Dec;
+  quantity?: RfqSize;
+  quoteQuantity?: RfqSize;
   quoteRequestId?: string;
   pricingProfileId?: string;
   expireAt: number;
@@ -40,13 +51,38 @@ function bad(message: string): DomainError {
   return new DomainError('INVALID_QUOTE_REQUEST', message);
 }
 
-function size(input: QuoteRfqRequest, field: 'quantity' | 'quoteQuantity'): Dec | undefined {
+/** Units of 10^-18 below this have at most 40 significant digits: decimal.js (at 40) holds them unrounded. */
+const EXACT_UNITS = pow10(40);
+
+function size(input: QuoteRfqRequest, field: 'quantity' | 'quoteQuantity'): RfqSize | undefined {
   const v = input[field];
   if (v === undefined) return undefined;
   if (!isDecimalString(v)) throw bad(`${field} must be a decimal greater than zero`);
+  // Unsigned, at most 18 places and 40 digits (every size a client means): read in integers, as decimal.js would.
+  const units = toUnits(v, 18);
+  if (units !== undefined && units < EXACT_UNITS) {
+    if (units === 0n) throw bad(`${field} must be a decimal greater than zero`);
+    return { text: plainFixed(units, 18), units };
+  }
   const d = dec(v);
   if (!d.gt(0)) throw bad(`${field} must be a decimal greater than zero`);
-  return d;
+  const text = str(d);
+  return { text, units: toUnits(text, 18) };
+}
+
+/** Pairs read from an `instrumentId`, by its text: clients ask for the same few pairs again and again. */
+const pairs = new Map<string, { symbol: string; baseAsset: string; quoteAsset: string }>();
+
+/** The pair an `instrumentId` names (its assets still to be checked), or the refusal. */
+function pairOf(instrumentId: string): { symbol: string; baseAsset: string; quoteAsset: string } {
+  let pair = pairs.get(instrumentId);
+  if (pair) return pair;
+  const m = PAIR.exec(instrumentId);
+  if (!m || (m[1] !== undefined && m[1] !== FERMATA)) throw bad(`instrumentId ${boundedText(instrumentId)} must be BASE/QUOTE or ${FERMATA}:BASE/QUOTE`);
+  pair = { symbol: `${m[2]!}/${m[3]!}`, baseAsset: m[2]!, quoteAsset: m[3]! };
+  if (pairs.size >= 1_000) pairs.clear();
+  pairs.set(instrumentId, pair);
+  return pair;
 }
 
 export function readRfq(input: QuoteRfqRequest, now: number): RfqRead {
@@ -54,12 +90,13 @@ export function readRfq(input: QuoteRfqRequest, now: number): RfqRead {
   if (input.orderSide !== 'BUY' && input.orderSide !== 'SELL') throw bad('orderSide must be BUY or SELL');
   let base = input.baseAsset;
   let quote = input.quoteAsset;
+  let symbol: string | undefined;
   if (input.instrumentId !== undefined) {
-    const m = PAIR.exec(input.instrumentId);
-    if (!m || (m[1] !== undefined && m[1] !== FERMATA)) throw bad(`instrumentId ${boundedText(input.instrumentId)} must be BASE/QUOTE or ${FERMATA}:BASE/QUOTE`);
-    if ((base !== undefined && base !== m[2]) || (quote !== undefined && quote !== m[3])) throw bad('instrumentId and baseAsset/quoteAsset name different pairs');
-    base = m[2];
-    quote = m[3];
+    const pair = pairOf(input.instrumentId);
+    if ((base !== undefined && base !== pair.baseAsset) || (quote !== undefined && quote !== pair.quoteAsset)) throw bad('instrumentId and baseAsset/quoteAsset name different pairs');
+    base = pair.baseAsset;
+    quote = pair.quoteAsset;
+    symbol = pair.symbol;
   }
   if (base === undefined || quote === undefined) throw bad('name the pair: instrumentId, or baseAsset and quoteAsset');
   if (!ASSET.test(base) || !ASSET.test(quote) || base === quote) throw bad(`${boundedText(`${base}/${quote}`)} is not a pair of asset symbols`);
@@ -79,7 +116,7 @@ export function readRfq(input: QuoteRfqRequest, now: number): RfqRead {
     expireAt = now + ttl * 1000;
   }
   if (input.quoteRequestId !== undefined && (input.quoteRequestId.length === 0 || input.quoteRequestId.length > 128)) throw bad('quoteRequestId must be 1 to 128 characters');
-  const out: RfqRead = { dealerAccountId: input.dealerAccountId, side: input.orderSide, symbol: `${base}/${quote}`, baseAsset: base, quoteAsset: quote, expireAt };
+  const out: RfqRead = { dealerAccountId: input.dealerAccountId, side: input.orderSide, symbol: symbol ?? `${base}/${quote}`, baseAsset: base, quoteAsset: quote, expireAt };
   if (quantity !== undefined) out.quantity = quantity;
   if (quoteQuantity !== undefined) out.quoteQuantity = quoteQuantity;
   if (input.traderAccountId !== undefined) out.traderAccountId = input.traderAccountId;
