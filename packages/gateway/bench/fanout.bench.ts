@@ -12,9 +12,13 @@
  *   the time on a shared machine, where a multi-threaded server gets more of the cores than a single-threaded one;
  *   for a Node server also its main thread's alone, the event loop that bounds how fast it takes connections),
  *   and the load process's (the same client for both: a higher figure means the server made it wait or retry);
- * - memory per connection: the server's RSS growth over the second half of the connections, / N/2 — what one more
- *   connection costs, without what a server allocates once (a JIT's code, pools, heap headroom);
- * every server first takes BENCH_WARMUP (1,000) connections that come and go, so setup is measured warm;
+ * - memory per connection: after the timed setup, the server's RSS growth (after a GC where the runtime allows one) while
+ *   N/2 more connections open, / N/2 — what one more connection costs, without what a server allocates once (a JIT's
+ *   code, pools, heap headroom); taken after the setup, not between its halves, because a forced GC makes V8 drop
+ *   optimized code, which a Node server then compiled again while it was timed;
+ * every server is warm when measured, alike: first BENCH_WARMUP_ROUNDS (2) rounds of BENCH_WARMUP (1,000) connections
+ *   that come and go (one round left V8 still optimizing the connect and close paths during the timed setup), and
+ *   before each step the bench waits until every thread of the server is idle (closes, GC, compiler threads done);
  * - a burst (~500,000 deliveries, `BENCH_PUBLISH_CONCURRENCY` requests in flight): deliveries/s at the load process,
  *   and the server's write syscalls (`syscw` of /proc/<pid>/io) and CPU time per delivery;
  * - a sustained offered rate (`BENCH_OFFERED` deliveries/s, default 50,000: 50 publications/s at 1,000
@@ -25,10 +29,11 @@
  * only: seconds), BENCH_PROF=dir (CPU profiles of the Node servers; with BENCH_PROF_PHASE=setup only of the measured
  * connection setup, one profile per half; of the first worker for the pool), BENCH_SERVER_ARGS='--perf-basic-prof' (more node
  * flags for the Node servers), BENCH_GATEWAY_WORKERS=2, BENCH_WORKER_SCHEDULING=shared-handle|round-robin (the pool's),
- * BENCH_PER_PROCESS=1 (each process's setup CPU per connection on stderr).
- * Needs `ulimit -n` above the largest size (checked).
+ * BENCH_PER_PROCESS=1 (each process's setup CPU per connection on stderr), BENCH_PERF=dir (`perf record -g` of every
+ * thread of the server over each half of the timed setup: what the threads besides the event loop do).
+ * Needs `ulimit -n` above 1.5 × the largest size (checked).
  */
-import { fork, execSync, type ChildProcess } from 'node:child_process';
+import { fork, execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -50,10 +55,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 8);
 const BURST_DELIVERIES = Number(process.env.BENCH_BURST_DELIVERIES ?? 500_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+/** Warm-up rounds: connections that come and go, so a JIT has compiled both the connect and the close path. */
+const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 2);
 /** Only the connection setup (and memory) figures: a quick run while working on the connect path. */
 const SETUP_ONLY = process.env.BENCH_SETUP_ONLY === '1';
 const PROF_DIR = process.env.BENCH_PROF;
 const PROF_SETUP = PROF_DIR !== undefined && process.env.BENCH_PROF_PHASE === 'setup';
+/** `perf record -g` of every process of the server over each half of the measured setup (all threads, kernel too). */
+const PERF_DIR = process.env.BENCH_PERF;
 const TOKEN_ALG = (process.env.BENCH_TOKEN ?? 'HS256').toUpperCase();
 if (TOKEN_ALG !== 'HS256' && TOKEN_ALG !== 'ES256') throw new Error(`BENCH_TOKEN: HS256 or ES256, not ${TOKEN_ALG}`);
 const CHANNEL = 'bench:fanout';
@@ -125,6 +134,19 @@ function serverCpu(pids: number[]): { cpu: number; sys: number } {
     const t = cpuTimes(pid);
     return { cpu: a.cpu + t.cpu, sys: a.sys + t.sys };
   }, { cpu: 0, sys: 0 });
+}
+
+/**
+ * Waits until the server is idle — under 5 % of a core over 200 ms, every thread of every process — so what one step
+ * left behind (closing sockets, a GC, the optimizing compiler) is not counted in the next; at most 10 s.
+ */
+async function settle(pids: number[]): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; i < 50; i++) {
+    const c0 = serverCpu(pids).cpu;
+    await new Promise((r) => setTimeout(r, 200));
+    if (serverCpu(pids).cpu - c0 <= 0.01) return;
+  }
 }
 
 function rssOf(pid: number): number {
@@ -269,9 +291,14 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
   let load: ChildProcess | undefined;
   try {
     const loadArgs = [wire, String(server.port), TOKEN_ALG, keys.signing];
-    const warm = child('./fanout-load.ts', loadArgs);
-    await ask(warm, { cmd: 'open', count: WARMUP }, 'ready');
-    warm.kill();
+    for (let round = 0; round < WARMUP_ROUNDS; round++) {
+      const warm = child('./fanout-load.ts', loadArgs);
+      await ask(warm, { cmd: 'open', count: WARMUP }, 'ready');
+      const warmGone = new Promise((r) => warm.once('exit', r));
+      warm.kill();
+      await warmGone;
+      await settle(server.pids);
+    }
     load = child('./fanout-load.ts', loadArgs);
     let setupMs = 0;
     let setupCpu = 0;
@@ -279,14 +306,16 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
     let loadCpu = 0;
     let loopCpu = 0;
     const node = server.loops.length > 0;
-    const half = async (count: number, part: number): Promise<number> => {
-      await new Promise((r) => setTimeout(r, 500)); // GC helper threads and closing sockets settle first
+    const half = async (count: number, part: number): Promise<void> => {
+      const perf = PERF_DIR ? spawn('perf', ['record', '-q', '-F', '1999', '-g', '-p', server.pids.join(','), '-o', `${PERF_DIR}/setup-${kind}-${n}-${part}.perf.data`], { stdio: 'ignore' }) : undefined;
+      await settle(server.pids); // the warm-up's closes, GC helper threads and compiler threads finish first
       if (PROF_SETUP) await server.profile?.();
       const c0 = serverCpu(server.pids);
       const each0 = server.pids.map((pid) => cpuTimes(pid).cpu);
       const writes0 = server.pids.map((pid) => procIo([pid]));
       const m0 = sum(server.loops, (pid) => cpuTimes(pid, pid).cpu);
       let l0 = 0;
+      if (process.env.BENCH_PER_PROCESS) console.error(`${kind} × ${n}, half ${part}: measured from here`);
       const opened = ask<{ setupMs: number }>(load!, { cmd: 'open', count }, 'ready');
       await ask(load!, undefined, 'signed').then(() => (l0 = cpuSeconds(load!.pid!)));
       setupMs += (await opened).setupMs;
@@ -300,12 +329,27 @@ async function runCase(kind: Kind, n: number): Promise<Row> {
       setupCpu += c1.cpu - c0.cpu;
       setupSys += c1.sys - c0.sys;
       if (PROF_SETUP) await server.profile?.(`${PROF_DIR}/setup-${kind}-${n}-${part}.cpuprofile`);
-      return server.rss();
+      if (perf) {
+        const done = new Promise((r) => perf.once('exit', r));
+        perf.kill('SIGINT');
+        await done;
+      }
     };
     await half(Math.floor(n / 2), 1);
+    await half(n - Math.floor(n / 2), 2);
+    // Memory after the timed setup, never inside it: a forced GC drops a JIT's optimized code (V8 deoptimizes it,
+    // reason 'weak objects'), so a GC between the halves made a Node server compile its connection path again while
+    // it was measured — a cost a Go server never pays and a long-running Node server pays rarely.
+    const extraCount = n - Math.floor(n / 2);
     const before = await server.rss();
-    const after = await half(n - Math.floor(n / 2), 2);
-    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, setupLoopUsPerConn: node ? (loopCpu * 1e6) / n : NaN, loadCpuUsPerConn: (loadCpu * 1e6) / n, kibPerConn: (after - before) / (n - Math.floor(n / 2)) / 1024 };
+    const extra = child('./fanout-load.ts', loadArgs);
+    await ask(extra, { cmd: 'open', count: extraCount }, 'ready');
+    const after = await server.rss();
+    const gone = new Promise((r) => extra.once('exit', r));
+    extra.kill();
+    await gone;
+    await settle(server.pids); // the server takes the closes before the burst
+    const setup = { kind, n, setupMs, setupCpuUsPerConn: (setupCpu * 1e6) / n, setupSysUsPerConn: (setupSys * 1e6) / n, setupLoopUsPerConn: node ? (loopCpu * 1e6) / n : NaN, loadCpuUsPerConn: (loadCpu * 1e6) / n, kibPerConn: (after - before) / extraCount / 1024 };
     if (SETUP_ONLY) return { ...setup, deliveriesPerSec: NaN, syscwPerDelivery: NaN, cpuUsPerDelivery: NaN, p50: NaN, p99: NaN, rate: 0, delivered: 0, expected: 0 };
 
     const burst = Math.max(20, Math.round(BURST_DELIVERIES / n));
@@ -349,8 +393,9 @@ const fmt = (n: number, digits = 0) => (!Number.isFinite(n) ? '–' : n.toLocale
 async function main(): Promise<void> {
   const limit = Number(execSync('sh -c "ulimit -n"').toString().trim());
   const biggest = Math.max(...SIZES);
-  if (Number.isFinite(limit) && limit < biggest + 300) {
-    console.error(`ulimit -n is ${limit}; ${biggest} subscribers need more. Run: ulimit -n ${biggest + 1000} && npm run bench:fanout`);
+  // The memory figure opens half as many connections again beside the N subscribers.
+  if (Number.isFinite(limit) && limit < Math.ceil(biggest * 1.5) + 300) {
+    console.error(`ulimit -n is ${limit}; ${biggest} subscribers need more. Run: ulimit -n ${Math.ceil(biggest * 1.5) + 1000} && npm run bench:fanout`);
     process.exit(1);
   }
   const started = Date.now();
