@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeContract, sampleAccount, sampleOrder } from '@cadenza/testkit';
+import { storeContract, sampleAccount, sampleFill, sampleOrder, samplePosition } from '@cadenza/testkit';
 import type { Balance, Order } from '@cadenza/domain';
 import Database from 'better-sqlite3';
 import { SqliteStore } from './sqlite-store.ts';
@@ -129,6 +129,68 @@ test('held balances: written once per group in their last state; a failing call 
   assert.deepEqual((s.db.prepare('SELECT body FROM balances').all() as Array<{ body: string }>).map((r) => (JSON.parse(r.body) as Balance).locked), ['10']);
   assert.equal(count('orders'), 1);
   assert.equal(count('trading_accounts'), 0);
+  await s.close();
+});
+
+/** The statements `s` prepares from now on (savepoints are prepared on first use, then kept). */
+function preparedBy(s: SqliteStore): string[] {
+  const texts: string[] = [];
+  const prepare = s.db.prepare.bind(s.db);
+  s.db.prepare = ((text: string) => {
+    texts.push(text);
+    return prepare(text);
+  }) as typeof s.db.prepare;
+  return texts;
+}
+
+test('an order filled at once: its row, its fill and its position are written when the call ends, without a savepoint', async () => {
+  const s = new SqliteStore({ path: ':memory:', groupCommit: true });
+  const count = (table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const account = sampleOrder().tradingAccountId;
+  const prepared = preparedBy(s);
+  // As the ledger books a PAPER MARKET order: the order's unit, the fill's nested unit inside it.
+  s.transaction(() => {
+    s.insertOrder(sampleOrder({ orderType: 'MARKET', status: 'SUBMITTED' }));
+    s.updateOrder(sampleOrder({ orderType: 'MARKET', status: 'ACCEPTED' }));
+    s.transaction(() => {
+      assert.equal(s.insertFill(sampleFill()), true);
+      s.updateOrder(sampleOrder({ orderType: 'MARKET', status: 'FILLED' }));
+      s.upsertPosition(samplePosition({ tradingAccountId: account, quantity: '0.1' }));
+    });
+    assert.equal(count('fills') + count('trading_positions') + count('orders'), 0, 'nothing written before the call ends');
+  });
+  assert.deepEqual(prepared.filter((t) => t.startsWith('SAVEPOINT')), [], 'no savepoint');
+  assert.equal(count('orders'), 1);
+  assert.equal(count('fills'), 1);
+  assert.deepEqual((await s.loadPositions()).map((p) => p.quantity), ['0.1']);
+  // A call that writes a statement of its own still takes its savepoint (and the spy sees it).
+  s.transaction(() => {
+    s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-00000000000e', clientOrderId: 'c-e' }));
+    s.insertTradingAccount(sampleAccount());
+  });
+  assert.deepEqual(prepared.filter((t) => t.startsWith('SAVEPOINT')), ['SAVEPOINT sp1']);
+  await s.close();
+});
+
+test('held rows written without a savepoint: when the last one fails, the new rows before it are deleted and the call fails alone', async () => {
+  const s = new SqliteStore({ path: ':memory:', groupCommit: true });
+  const count = (table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const account = sampleOrder().tradingAccountId;
+  s.transaction(() => s.upsertPosition(samplePosition({ tradingAccountId: account, positionId: 'open-1' })));
+  s.transaction(() => s.insertOrder(sampleOrder()));
+  const filled = sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-00000000000f', clientOrderId: 'c-f', status: 'FILLED' });
+  // A second OPEN position in the same slot breaks the open-slot index: the row written last is refused.
+  assert.throws(() => s.transaction(() => {
+    s.insertOrder(filled);
+    s.insertFill(sampleFill({ tradeOrderId: filled.tradeOrderId }));
+    s.upsertPosition(samplePosition({ tradingAccountId: account, positionId: 'open-2' }));
+  }), /UNIQUE/);
+  assert.equal(await s.getOrder(filled.tradeOrderId), undefined);
+  await s.flush();
+  assert.equal(count('orders'), 1, 'the earlier call of the group is kept');
+  assert.equal(count('fills'), 0);
+  assert.deepEqual((await s.loadPositions()).map((p) => p.positionId), ['open-1']);
+  assert.equal(s.insertFill(sampleFill({ tradeOrderId: filled.tradeOrderId })), true, 'the fill can come again');
   await s.close();
 });
 

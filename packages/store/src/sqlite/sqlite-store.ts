@@ -104,7 +104,14 @@ export class SqliteStore implements Store {
     this.uow = new SqliteUnitOfWork(
       this.db,
       options.groupCommit ?? false,
-      { order: (o, alone) => this.writeOrderRow(o, alone), balance: (b, alone) => this.writeBalanceRow(b, alone) },
+      {
+        order: (o, alone) => this.writeOrderRow(o, alone),
+        balance: (b, alone) => this.writeBalanceRow(b, alone),
+        fill: (f, alone) => this.writeFillRow(f, alone),
+        position: (p, alone) => this.writePositionRow(p, alone),
+        unorder: (o) => this.stmts.deleteOrder.run(o.tradeOrderId),
+        unfill: (f) => this.stmts.deleteFill.run(f.tradeOrderId, f.tradeId),
+      },
       checkpointer ? () => checkpointer.committed() : undefined,
     );
     this.otc = new SqliteOtcTables(this.db, () => this.uow.beforeWrite());
@@ -267,8 +274,13 @@ export class SqliteStore implements Store {
       return k;
     });
   }
+  /** A fill of an order inserted in the running call (none of its fills can be stored yet) is held with it. */
   insertFill(f: Fill): boolean {
-    return this.w('insertFill').run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.instrumentId, f.timestamp, JSON.stringify(f)).changes === 1;
+    if (this.uow.inCall && this.uow.heldOrder(f.tradeOrderId)) return this.uow.holdFill(f);
+    return this.writeFillRow(f);
+  }
+  private writeFillRow(f: Fill, alone = false): boolean {
+    return (alone ? this.stmts.insertFill : this.w('insertFill')).run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.instrumentId, f.timestamp, JSON.stringify(f)).changes === 1;
   }
   async listFills(tradeOrderId: string): Promise<Fill[]> {
     return parseAll<Fill>(this.s('listFills').all(tradeOrderId) as Row[]);
@@ -306,13 +318,20 @@ export class SqliteStore implements Store {
   }
   /**
    * An open position staying open (every fill on it) rewrites its row alone, closing one its row and its open-slot
-   * entry; a new one enters every index (statements.ts says why each statement names what it names).
+   * entry; a new one enters every index (statements.ts says why each statement names what it names). Held inside a
+   * call, in its last state, until the outermost call ends (sqlite-unit-of-work.ts).
    */
   upsertPosition(p: Position): void {
+    if (this.uow.inCall) this.uow.holdPosition(p);
+    else this.writePositionRow(p);
+  }
+  /** Each statement changes nothing unless its case holds, so whichever runs, one of them writes the row. */
+  private writePositionRow(p: Position, alone = false): void {
+    const stmt = (name: 'upsertOpenPosition' | 'upsertPosition' | 'upsertPositionSlot') => (alone ? this.stmts[name] : this.w(name));
     const args = [p.positionId, p.tradingAccountId, p.instrumentId, positionSlot(p), p.status, p.createdAt, p.updatedAt, JSON.stringify(p)];
-    if (p.status === 'OPEN' && this.w('upsertOpenPosition').run(...args).changes > 0) return;
-    if (this.w('upsertPosition').run(...args).changes > 0) return;
-    this.w('upsertPositionSlot').run(...args);
+    if (p.status === 'OPEN' && stmt('upsertOpenPosition').run(...args).changes > 0) return;
+    if (stmt('upsertPosition').run(...args).changes > 0) return;
+    stmt('upsertPositionSlot').run(...args);
   }
   async loadPositions(): Promise<Position[]> {
     return parseAll<Position>(this.s('loadPositions').all() as Row[]);

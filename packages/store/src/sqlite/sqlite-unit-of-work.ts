@@ -2,7 +2,8 @@
  * @module sqlite/sqlite-unit-of-work
  * The SQLite store's transactions: the group transaction (one COMMIT per event-loop turn), the running `transaction`
  * calls with their lazily opened savepoints, and the rows held back from SQLite until their unit ends — new orders
- * (id → latest state) and balances (account + asset → latest state) — with each call's undo record of them.
+ * (id → latest state), the fills of those orders, positions (id → latest state) and balances (account + asset →
+ * latest state) — with each call's undo record of them.
  *
  * Order rows inserted inside a `transaction` are written when its outermost call ends, in their latest state: an
  * order the venue accepts or fills within the same call (PAPER does, synchronously) costs one INSERT instead of an
@@ -10,14 +11,30 @@
  * same way, until the group commits (or the outermost call ends, without group commit): an account's balance changes
  * with every order it submits, and is written once per group. A call's savepoint is opened only when the call first
  * writes a statement (`beforeWrite`).
+ *
+ * Why a fill of a new order holds its rows too: a call that writes several statements inside the group transaction
+ * needs a savepoint to be undone alone, and inside a savepoint SQLite copies every page it changes that an earlier
+ * call of the group had changed (the tails of the same tables and indexes) to a sub-journal — a third of what the
+ * store spent on an order that trades at once (docs/benchmarks.md). Written together when the call ends, after
+ * everything the call computed has succeeded, the rows need no savepoint: the new rows (orders, fills) go first and
+ * are deleted again by key if a later row fails, and the one row whose earlier state the store does not hold (a
+ * position) goes last. A call with more such rows, or one that wrote a statement of its own, uses its savepoint as
+ * before.
  */
 import type Database from 'better-sqlite3';
-import type { Balance, Order } from '@cadenza/domain';
+import type { Balance, Fill, Order, Position } from '@cadenza/domain';
 
-/** Writes a held row; `alone`: the only statement of a call that wrote nothing else, atomic without a savepoint. */
+/**
+ * Writes a held row; `alone`: written without a savepoint (the only statement of its call, or one the call undoes by
+ * hand if a later row fails). `fill` answers whether it wrote the row; `unorder` / `unfill` delete a new row again.
+ */
 export interface HeldRowWriter {
   order(o: Order, alone: boolean): void;
   balance(b: Balance, alone: boolean): void;
+  fill(f: Fill, alone: boolean): boolean;
+  position(p: Position, alone: boolean): void;
+  unorder(o: Order): void;
+  unfill(f: Fill): void;
 }
 
 /** A running `transaction` call: its savepoint (opened at its first write), and what it changed in the held rows. */
@@ -31,6 +48,8 @@ interface Call {
    */
   orders?: Map<string, Order | undefined>;
   balances?: Map<string, Balance | undefined>;
+  fills?: Map<string, Fill | undefined>;
+  positions?: Map<string, Position | undefined>;
 }
 
 /** Puts held rows back as they were before a failed call. */
@@ -52,6 +71,9 @@ function inherit<T>(parent: Map<string, T | undefined> | undefined, child: Map<s
 /** Sorts as the balances' primary key (trading_account_id, asset) does. */
 export const balanceKey = (tradingAccountId: string, asset: string) => `${tradingAccountId}\u0000${asset}`;
 
+/** A fill's primary key (trade_order_id, trade_id) as one string. */
+export const fillKey = (f: Pick<Fill, 'tradeOrderId' | 'tradeId'>) => `${f.tradeOrderId}\u0000${f.tradeId}`;
+
 export class SqliteUnitOfWork {
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
@@ -67,6 +89,10 @@ export class SqliteUnitOfWork {
   private readonly pendingOrders = new Map<string, Order>();
   /** Balances not written yet (account + asset → latest state): until the group commits, or the outermost call ends. */
   private readonly pendingBalances = new Map<string, Balance>();
+  /** Fills of held orders, not written yet (fillKey → fill): until the outermost call ends. */
+  private readonly pendingFills = new Map<string, Fill>();
+  /** Positions not written yet (id → latest state, in the order first held: a slot's close before its next open). */
+  private readonly pendingPositions = new Map<string, Position>();
 
   constructor(
     private readonly db: Database.Database,
@@ -123,7 +149,7 @@ export class SqliteUnitOfWork {
     }
     const alone = !this.db.inTransaction;
     if (alone) this.begin.run();
-    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, orders: undefined, balances: undefined };
+    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, orders: undefined, balances: undefined, fills: undefined, positions: undefined };
     this.calls.push(call);
     try {
       const out = fn();
@@ -138,12 +164,20 @@ export class SqliteUnitOfWork {
       if (parent) {
         if (call.orders) parent.orders = inherit(parent.orders, call.orders);
         if (call.balances) parent.balances = inherit(parent.balances, call.balances);
+        if (call.fills) parent.fills = inherit(parent.fills, call.fills);
+        if (call.positions) parent.positions = inherit(parent.positions, call.positions);
       }
       return out;
     } catch (e) {
       restore(this.pendingOrders, call.orders);
       restore(this.pendingBalances, call.balances);
-      if (this.calls.length === 1) this.pendingOrders.clear();
+      restore(this.pendingFills, call.fills);
+      restore(this.pendingPositions, call.positions);
+      if (this.calls.length === 1) {
+        this.pendingOrders.clear();
+        this.pendingFills.clear();
+        this.pendingPositions.clear();
+      }
       if (call.open && this.db.inTransaction) {
         if (alone) {
           this.rollback.run();
@@ -160,17 +194,51 @@ export class SqliteUnitOfWork {
   }
 
   /**
-   * Writes what the outermost call held back: its orders, and the balances unless a group commit writes them. One
-   * statement alone is atomic without a savepoint (nothing else of the call was written, or the call's savepoint
-   * would be open); more open it first.
+   * Writes what the outermost call held back: its orders, their fills, its positions, and the balances unless a group
+   * commit writes them. One statement alone is atomic without a savepoint (nothing else of the call was written, or
+   * the call's savepoint would be open). More, with at most one changed row (a position, a balance: rows whose earlier
+   * state the store does not hold), are written without one too: the new rows first, deleted again if a later row
+   * fails. Otherwise the call's savepoint opens first.
    */
   private writeHeld(call: Call): void {
     const orders = this.pendingOrders.size ? [...this.pendingOrders.values()] : [];
     this.pendingOrders.clear();
+    const fills = this.pendingFills.size ? [...this.pendingFills.values()] : [];
+    this.pendingFills.clear();
+    const positions = this.pendingPositions.size ? [...this.pendingPositions.values()] : [];
+    this.pendingPositions.clear();
     const balances = this.grouping ? [] : this.takeBalances();
-    const alone = !call.open && orders.length + balances.length === 1;
-    for (const o of orders) this.write.order(o, alone);
-    for (const b of balances) this.write.balance(b, alone);
+    const changed = positions.length + balances.length;
+    const rows = orders.length + fills.length + changed;
+    if (rows === 0) return;
+    const alone = !call.open && changed <= 1;
+    if (!alone || rows === 1) {
+      for (const o of orders) this.write.order(o, alone);
+      for (const f of fills) this.write.fill(f, alone);
+      for (const p of positions) this.write.position(p, alone);
+      for (const b of balances) this.write.balance(b, alone);
+      return;
+    }
+    const written: Array<Order | Fill> = [];
+    try {
+      for (const o of orders) {
+        this.write.order(o, true);
+        written.push(o);
+      }
+      for (const f of fills) if (this.write.fill(f, true)) written.push(f);
+      for (const p of positions) this.write.position(p, true);
+      for (const b of balances) this.write.balance(b, true);
+    } catch (e) {
+      // The failed statement undid itself; the new rows before it go too (unless SQLite gave up the whole transaction).
+      if (this.db.inTransaction) {
+        for (let i = written.length - 1; i >= 0; i--) {
+          const row = written[i]!;
+          if ('tradeId' in row) this.write.unfill(row);
+          else this.write.unorder(row);
+        }
+      }
+      throw e;
+    }
   }
 
   private takeBalances(): Balance[] {
@@ -194,6 +262,28 @@ export class SqliteUnitOfWork {
     const undo = (call.orders ??= new Map());
     if (!undo.has(o.tradeOrderId)) undo.set(o.tradeOrderId, this.pendingOrders.get(o.tradeOrderId));
     this.pendingOrders.set(o.tradeOrderId, o);
+  }
+
+  // ── held fills and positions ──────────────────────────────────────────────────────────────────────────
+  /**
+   * Holds `f`, a fill of a held order (no fill of it can be stored yet), until the outermost call ends; false, holding
+   * nothing, when the call already holds a fill with its key.
+   */
+  holdFill(f: Fill): boolean {
+    const k = fillKey(f);
+    if (this.pendingFills.has(k)) return false;
+    const call = this.calls[this.calls.length - 1]!;
+    (call.fills ??= new Map()).set(k, undefined);
+    this.pendingFills.set(k, f);
+    return true;
+  }
+
+  /** Holds `p` (new, or a held one's next state) until the outermost call ends; only inside a call. */
+  holdPosition(p: Position): void {
+    const call = this.calls[this.calls.length - 1]!;
+    const undo = (call.positions ??= new Map());
+    if (!undo.has(p.positionId)) undo.set(p.positionId, this.pendingPositions.get(p.positionId));
+    this.pendingPositions.set(p.positionId, p);
   }
 
   // ── held balances ─────────────────────────────────────────────────────────────────────────────────────

@@ -37,6 +37,9 @@ export function prepareStatements(db: Database.Database) {
     openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
     orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
     insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, instrument_id, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)'),
+    // Undo a new order's or fill's row when a later row of the same call fails (sqlite-unit-of-work.ts).
+    deleteOrder: p('DELETE FROM orders WHERE trade_order_id = ?'),
+    deleteFill: p('DELETE FROM fills WHERE trade_order_id = ? AND trade_id = ?'),
     listFills: p('SELECT body FROM fills WHERE trade_order_id = ? ORDER BY timestamp, rowid'),
     upsertBalance: p(
       'INSERT INTO balances (trading_account_id, asset, body) VALUES (?, ?, ?) ON CONFLICT (trading_account_id, asset) DO UPDATE SET body = excluded.body',

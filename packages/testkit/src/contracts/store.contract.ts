@@ -74,7 +74,7 @@ export function sampleOrder(over: Partial<Order> = {}): Order {
   };
 }
 
-function sampleFill(over: Partial<Fill> = {}): Fill {
+export function sampleFill(over: Partial<Fill> = {}): Fill {
   return {
     executionId: '20000000-0000-4000-8000-000000000001',
     tradeOrderId: '10000000-0000-4000-8000-000000000001',
@@ -201,6 +201,28 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       assert.equal(s.insertFill(sampleFill({ tradeOrderId: '10000000-0000-4000-8000-000000000002' })), true);
       assert.equal(s.insertFill(sampleFill({ tradeId: 't-2', timestamp: 3_001 })), true);
       assert.deepEqual((await s.listFills('10000000-0000-4000-8000-000000000001')).map((f) => f.tradeId), ['t-1', 't-2']);
+      await s.close();
+    });
+
+    test('a fill of an order inserted in the same transaction: unique within it, written with it, undone with it', async () => {
+      const s = await open();
+      const second = { tradeOrderId: '10000000-0000-4000-8000-000000000002', clientOrderId: 'c-2' };
+      s.transaction(() => {
+        s.insertOrder(sampleOrder({ status: 'FILLED' }));
+        s.transaction(() => assert.equal(s.insertFill(sampleFill()), true));
+        assert.equal(s.insertFill(sampleFill({ price: '999' })), false, 'a repeat within the transaction');
+      });
+      assert.throws(() => s.transaction(() => {
+        s.insertOrder(sampleOrder({ ...second, status: 'FILLED' }));
+        assert.equal(s.insertFill(sampleFill({ tradeOrderId: second.tradeOrderId })), true);
+        throw new Error('the unit fails');
+      }));
+      await s.flush();
+      assert.equal(s.insertFill(sampleFill()), false, 'a repeat after the transaction');
+      assert.deepEqual((await s.listFills(sampleOrder().tradeOrderId)).map((f) => f.price), ['100']);
+      assert.deepEqual(await s.listFills(second.tradeOrderId), [], 'the failed unit wrote no fill');
+      assert.equal(await s.getOrder(second.tradeOrderId), undefined);
+      assert.equal(s.insertFill(sampleFill({ tradeOrderId: second.tradeOrderId })), true, 'nor remembered one');
       await s.close();
     });
 
