@@ -3,7 +3,9 @@
  * Live market state per symbol, fed by the combined stream: order books kept by the documented diff-depth
  * procedure (REST snapshot + buffered `@depth@100ms` events), last trades, 24 h tickers and forming klines.
  * A stream runs only while subscribed; books are reported to the sink as "changed" (consumers pull them).
- * While a book is being (re)synchronised `getBook` answers undefined and the feed status is DOWN.
+ * While a book is being (re)synchronised `getBook` answers undefined and the feed status is DOWN. Per-symbol state and
+ * UP/DOWN are the kit FeedTable's, as on every pooled connector: a SUBSCRIBE Binance refuses (its error answer names
+ * only the request id) is sent again with back-off, and its `result` answer brings the symbol back UP.
  *
  * Streams ride combined-stream sockets (`<base>/stream?streams=a/b/c`) in a kit channel pool: at most
  * `maxStreamsPerConnection` a socket (Binance allows 1024; the initial list travels in the URL, so 200 by default),
@@ -12,11 +14,12 @@
  * and on a `serverShutdown` event, so the feed does not go down (the depth synchroniser tolerates the seam:
  * overlapping events are stale, missing ones are a gap).
  */
-import type { BookSnapshot, KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot, VenueDeps } from '@cadenza/domain';
+import type { BookSnapshot, MarketDataSink, MarketStreamKey, VenueDeps } from '@cadenza/domain';
 import { DepthSync } from './ws/depth-sync.ts';
-import { FeedStatus } from '../kit/feed-status.ts';
 import { SnapshotFetch } from '../kit/snapshot-fetch.ts';
 import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
+import { FeedTable, type SymbolFeed } from '../kit/feed-table.ts';
+import { PooledMarketFeeds, syncedBookSnapshot } from '../kit/pooled-market-feeds.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { parseDepthDiff, parseKlineEvent, parseStreamMessage, parseTicker, parseTrade, type InstrumentRef } from './ws/parse.ts';
 import { parseDepthSnapshot } from './http/parse.ts';
@@ -44,33 +47,24 @@ interface DepthFeed {
   readonly snapshot: SnapshotFetch<unknown>;
 }
 
-interface SymbolFeed {
+interface BinanceSymbolFeed extends SymbolFeed<DepthFeed> {
   readonly ref: InstrumentRef;
+  /** Binance's name of the symbol (`BTCUSDT`). */
   readonly external: string;
-  depth: DepthFeed | undefined;
-  trade: boolean;
-  ticker: boolean;
-  lastTicker: TickerSnapshot | undefined;
-  readonly klines: Map<string, KlineUpdate | undefined>;
 }
-
-type StreamTarget = { feed: SymbolFeed; kind: 'depth' | 'trade' | 'ticker' | 'kline' };
 
 /** Request weight of `GET /api/v3/depth` by limit (spot REST docs). */
 export function depthWeight(limit: number): number {
   return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
 }
 
-export class MarketFeeds {
-  private readonly feeds = new Map<string, SymbolFeed>();
-  private readonly targets = new Map<string, StreamTarget>();
+export class MarketFeeds extends PooledMarketFeeds<DepthFeed, BinanceSymbolFeed> {
+  protected readonly table: FeedTable<DepthFeed, BinanceSymbolFeed>;
   private readonly stream: ChannelPool;
-  private readonly status: FeedStatus;
   private nextControlId = 1;
-  private stopped = false;
 
   constructor(private readonly options: MarketFeedsOptions) {
-    this.status = new FeedStatus(options.venueId, options.market);
+    super(options.venueId);
     const control = (method: 'SUBSCRIBE' | 'UNSUBSCRIBE') => (streams: string[]) => {
       const id = this.nextControlId++;
       if (method === 'SUBSCRIBE') this.stream.expectAnswer(id, streams);
@@ -85,120 +79,39 @@ export class MarketFeeds {
       unsubscribeFrames: control('UNSUBSCRIBE'),
       controlIntervalMs: 250,
       onMessage: (socket, text) => this.onMessage(socket, text),
-      onOpen: (socket) => this.onOpen(socket),
-      onDown: (streams, reason) => this.onDown(streams, reason),
+      onOpen: (socket) => this.streamsLive(socket.channels),
+      // Binance's answers name only the request id; the pool knows what it asked for.
+      onConfirmed: (stream) => this.streamsLive([stream]),
+      onDown: (streams, reason) => this.table.down(streams, reason),
       maxAgeMs: options.maxConnectionAgeMs ?? 23.5 * 3600_000,
       idleTimeoutMs: options.idleTimeoutMs ?? 70_000,
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
+    this.table = new FeedTable<DepthFeed, BinanceSymbolFeed>({
+      venueId: options.venueId,
+      market: options.market,
+      channelName: (key, feed) => this.streamName(feed, key),
+      poolOf: () => this.stream,
+      newBook: (feed) => this.depthFeed(feed),
+      resetBook: (depth) => depth.sync.reset(),
+      dropBook: (depth) => depth.snapshot.stop(),
+      bookInSync: (depth) => depth.sync.isSynced,
+    });
   }
 
-  /** Market stream sockets carrying at least one stream. */
-  get connectionCount(): number {
-    return this.stream.socketCount;
+  protected pools(): readonly ChannelPool[] {
+    return [this.stream];
   }
 
   subscribe(key: MarketStreamKey, external: string): void {
-    if (this.stopped) return;
-    const feed = this.feedFor(key.symbol, external);
-    const name = this.streamName(feed, key);
-    if (this.targets.has(name)) return;
-    switch (key.kind) {
-      case 'orderbook':
-        feed.depth = this.depthFeed(feed);
-        this.targets.set(name, { feed, kind: 'depth' });
-        break;
-      case 'trade':
-        feed.trade = true;
-        this.targets.set(name, { feed, kind: 'trade' });
-        break;
-      case 'ticker':
-        feed.ticker = true;
-        this.targets.set(name, { feed, kind: 'ticker' });
-        break;
-      case 'kline':
-        feed.klines.set(key.interval!, undefined);
-        this.targets.set(name, { feed, kind: 'kline' });
-        break;
-    }
-    this.stream.add(name);
-  }
-
-  unsubscribe(key: MarketStreamKey): void {
-    const feed = this.feeds.get(key.symbol);
-    if (!feed) return;
-    const name = this.streamName(feed, key);
-    if (!this.targets.delete(name)) return;
-    this.stream.remove(name);
-    switch (key.kind) {
-      case 'orderbook':
-        feed.depth?.snapshot.stop();
-        feed.depth = undefined;
-        break;
-      case 'trade':
-        feed.trade = false;
-        break;
-      case 'ticker':
-        feed.ticker = false;
-        feed.lastTicker = undefined;
-        break;
-      case 'kline':
-        feed.klines.delete(key.interval!);
-        break;
-    }
-    if (!feed.depth && !feed.trade && !feed.ticker && feed.klines.size === 0) {
-      this.feeds.delete(key.symbol);
-      this.status.forget(key.symbol);
-    }
+    this.want(key, { external });
   }
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
-    const sync = this.feeds.get(symbol)?.depth?.sync;
-    if (!sync || !sync.isSynced) return undefined;
-    const ref = this.feeds.get(symbol)!.ref;
-    return { ...ref, bids: sync.book.top('bid', depth), asks: sync.book.top('ask', depth), timestamp: sync.updatedTime };
+    return syncedBookSnapshot(this.table.feed(symbol), depth);
   }
 
-  getTicker(symbol: string): TickerSnapshot | undefined {
-    return this.feeds.get(symbol)?.lastTicker;
-  }
-
-  /** The forming bar from the kline stream, when subscribed. */
-  liveKline(symbol: string, interval: string): KlineUpdate | undefined {
-    return this.feeds.get(symbol)?.klines.get(interval);
-  }
-
-  /** Stream names currently wanted (diagnostics, tests). */
-  activeStreams(): string[] {
-    return [...this.stream.channels];
-  }
-
-  stop(): void {
-    this.stopped = true;
-    for (const feed of this.feeds.values()) feed.depth?.snapshot.stop();
-    this.feeds.clear();
-    this.targets.clear();
-    this.stream.close();
-  }
-
-  private feedFor(symbol: string, external: string): SymbolFeed {
-    let feed = this.feeds.get(symbol);
-    if (!feed) {
-      feed = {
-        ref: { instrumentId: `${this.options.venueId}:${symbol}`, venue: this.options.venueId, symbol },
-        external,
-        depth: undefined,
-        trade: false,
-        ticker: false,
-        lastTicker: undefined,
-        klines: new Map(),
-      };
-      this.feeds.set(symbol, feed);
-    }
-    return feed;
-  }
-
-  private streamName(feed: SymbolFeed, key: MarketStreamKey): string {
+  private streamName(feed: BinanceSymbolFeed, key: MarketStreamKey): string {
     const s = feed.external.toLowerCase();
     switch (key.kind) {
       case 'orderbook':
@@ -220,8 +133,7 @@ export class MarketFeeds {
         else this.onData(msg.stream, msg.data);
         return;
       case 'result':
-        // Binance's answers name only the request id.
-        for (const s of this.stream.answered(msg.id)) this.streamLive(s);
+        this.stream.answered(msg.id);
         return;
       case 'error':
         if (this.stream.answered(msg.id, `${msg.code} ${msg.msg}`).length === 0) this.options.log.warn({ code: msg.code, msg: msg.msg, id: msg.id }, 'Binance refused a stream control message');
@@ -235,12 +147,12 @@ export class MarketFeeds {
   }
 
   private onData(stream: string, data: WireObject): void {
-    const target = this.targets.get(stream);
-    if (!target || this.stopped) return;
-    const { feed } = target;
+    const ch = this.table.channel(stream);
+    if (!ch || this.table.isStopped) return;
+    const { feed } = ch;
     try {
-      switch (target.kind) {
-        case 'depth':
+      switch (ch.kind) {
+        case 'orderbook':
           this.onDepth(feed, data);
           return;
         case 'trade':
@@ -248,7 +160,7 @@ export class MarketFeeds {
           return;
         case 'ticker': {
           const t = parseTicker(data, feed.ref);
-          feed.lastTicker = t;
+          feed.ticker = t;
           this.options.market.onTicker(t);
           return;
         }
@@ -265,20 +177,20 @@ export class MarketFeeds {
     }
   }
 
-  private onDepth(feed: SymbolFeed, data: WireObject): void {
-    const depth = feed.depth;
+  private onDepth(feed: BinanceSymbolFeed, data: WireObject): void {
+    const depth = feed.book;
     if (!depth) return;
     const result = depth.sync.handleEvent(parseDepthDiff(data));
     switch (result.type) {
       case 'applied':
-        this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
+        this.table.bookChanged(feed);
         return;
       case 'request-snapshot':
         depth.snapshot.request();
         return;
       case 'gap':
         this.options.log.warn({ symbol: feed.ref.symbol, expected: result.expectedFirstId, received: result.receivedFirstId }, 'Binance depth gap; resynchronising the book');
-        this.setDown(feed, `depth gap: expected update ${result.expectedFirstId}, got ${result.receivedFirstId}`);
+        this.table.status.setDown(feed.ref.symbol, `depth gap: expected update ${result.expectedFirstId}, got ${result.receivedFirstId}`);
         depth.snapshot.request();
         return;
       case 'buffered':
@@ -290,7 +202,7 @@ export class MarketFeeds {
   }
 
   /** A book kept from the REST snapshot (`GET /api/v3/depth`, fetched when the synchroniser asks) and the diffs. */
-  private depthFeed(feed: SymbolFeed): DepthFeed {
+  private depthFeed(feed: BinanceSymbolFeed): DepthFeed {
     const sync = new DepthSync();
     const snapshot: SnapshotFetch<unknown> = new SnapshotFetch({
       load: () =>
@@ -307,8 +219,8 @@ export class MarketFeeds {
         switch (result.type) {
           case 'synced':
             snapshot.succeeded();
-            this.setUp(feed);
-            this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
+            this.table.bookSynced(feed);
+            this.table.bookChanged(feed);
             return;
           case 'snapshot-too-old':
           case 'gap':
@@ -323,7 +235,7 @@ export class MarketFeeds {
       },
       onFailure: (err, retryInMs) => {
         this.options.log.warn({ symbol: feed.ref.symbol, err: errorText(err), retryInMs }, 'Binance depth snapshot failed');
-        this.setDown(feed, 'depth snapshot failed');
+        this.table.status.setDown(feed.ref.symbol, 'depth snapshot failed');
       },
       backoff: { min: 500, max: 30_000 },
     });
@@ -331,44 +243,17 @@ export class MarketFeeds {
   }
 
   /**
-   * A socket came (back) up: its non-depth feeds are live again at once; books wait for their resync, and take their
-   * snapshot now rather than at their first event (a snapshot taken before a stream subscribed by message runs is
-   * caught by the first event's gap check, and fetched again).
+   * Streams run (their socket came (back) up, or Binance answered their SUBSCRIBE): they are live in the table, and a
+   * book with nothing received yet takes its snapshot now rather than at its first event (ws/depth-sync.ts; a snapshot
+   * taken before a stream subscribed by message runs is caught by the first event's gap check, and fetched again).
    */
-  private onOpen(socket: PoolSocket): void {
-    for (const s of socket.channels) {
-      const target = this.targets.get(s);
-      if (target && !target.feed.depth) this.setUp(target.feed);
-      this.streamLive(s);
+  private streamsLive(streams: Iterable<string>): void {
+    const names = [...streams];
+    this.table.opened(names);
+    for (const s of names) {
+      const ch = this.table.channel(s);
+      const depth = ch?.kind === 'orderbook' ? ch.feed.book : undefined;
+      if (depth && depth.sync.streamLive(this.options.clock.now()).type === 'request-snapshot') depth.snapshot.request();
     }
   }
-
-  /** A depth stream runs: a book with nothing received yet takes its snapshot now (ws/depth-sync.ts). */
-  private streamLive(stream: string): void {
-    const target = this.targets.get(stream);
-    const depth = target?.kind === 'depth' ? target.feed.depth : undefined;
-    if (depth && depth.sync.streamLive(this.options.clock.now()).type === 'request-snapshot') depth.snapshot.request();
-  }
-
-  private onDown(streams: ReadonlySet<string>, reason: string): void {
-    const affected = new Set<SymbolFeed>();
-    for (const s of streams) {
-      const target = this.targets.get(s);
-      if (target) affected.add(target.feed);
-    }
-    for (const feed of affected) {
-      feed.depth?.sync.reset();
-      this.setDown(feed, reason);
-      if (feed.depth) this.options.market.onBookChanged(this.options.venueId, feed.ref.symbol);
-    }
-  }
-
-  private setDown(feed: SymbolFeed, reason: string): void {
-    this.status.setDown(feed.ref.symbol, reason);
-  }
-
-  private setUp(feed: SymbolFeed): void {
-    this.status.setUp(feed.ref.symbol);
-  }
-
 }

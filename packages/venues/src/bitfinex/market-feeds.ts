@@ -69,6 +69,7 @@ export class BitfinexMarketFeeds extends PooledMarketFeeds<BitfinexBook, Bitfine
       onOpen: (socket) => this.onOpen(socket),
       onMessage: (socket, text) => this.onMessage(socket, text),
       onDown: (chs, reason) => this.table.down(chs, reason),
+      onConfirmed: (channel) => this.table.confirmed(channel),
       beforeConnect: () => options.budgets.acquireNow(['ws:public'], 60_000),
       reconnectDelayMs: options.reconnectDelayMs,
       idleTimeoutMs: options.idleTimeoutMs,
@@ -82,6 +83,7 @@ export class BitfinexMarketFeeds extends PooledMarketFeeds<BitfinexBook, Bitfine
       poolOf: () => this.pool,
       newBook: () => new BitfinexBook(),
       resetBook: (book) => book.reset(),
+      bookInSync: (book) => book.isSynced,
     });
   }
 
@@ -201,7 +203,7 @@ export class BitfinexMarketFeeds extends PooledMarketFeeds<BitfinexBook, Bitfine
         if (payload === 'cs') {
           const r = book.checksum(int(msg[2], 'checksum'));
           if (r.type === 'checksum-ok') {
-            this.table.status.setUp(feed.ref.symbol);
+            this.table.bookSynced(feed);
             this.table.bookChanged(feed);
           } else if (r.type === 'checksum-mismatch') {
             this.options.log.warn({ symbol: feed.ref.symbol, expected: r.expected, computed: r.computed }, 'Bitfinex book checksum mismatch; resubscribing');

@@ -73,6 +73,7 @@ export class DeribitMarketFeeds extends PooledMarketFeeds<BookFeed, InstrumentFe
       unsubscribeFrames: (chs) => [requestFrame(frameId++, 'public/unsubscribe', { channels: chs })],
       onMessage: (socket, text) => this.onMessage(socket, text),
       onOpen: (socket) => this.table.opened(socket.channels),
+      onConfirmed: (channel) => this.table.confirmed(channel),
       onDown: (chs, reason) => this.table.down(chs, reason),
       beforeConnect: o.beforeConnect,
       reconnectDelayMs: o.reconnectDelayMs,
@@ -91,6 +92,7 @@ export class DeribitMarketFeeds extends PooledMarketFeeds<BookFeed, InstrumentFe
         book.sync.reset();
       },
       dropBook: (book) => clearTimeout(book.resyncTimer),
+      bookInSync: (book) => book.sync.isSynced,
       onUnsubscribed: (feed, key) => {
         if (key.kind === 'ticker') feed.mark = undefined;
       },
@@ -184,7 +186,7 @@ export class DeribitMarketFeeds extends PooledMarketFeeds<BookFeed, InstrumentFe
       case 'synced':
         clearTimeout(book.resyncTimer);
         book.resyncTimer = undefined;
-        this.table.status.setUp(symbol);
+        this.table.bookSynced(feed);
         this.table.bookChanged(feed);
         return;
       case 'applied':

@@ -100,6 +100,8 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
       onMessage: (_socket, text) => this.onMessage(text),
       onOpen: (socket) => this.onOpen(socket.channels),
       onDown: (chs, reason) => this.table.down(chs, reason),
+      // Hyperliquid took the channel (also after refusing it): live, and a book waits for its snapshot as on an open.
+      onConfirmed: (channel) => this.onOpen([channel]),
       beforeConnect: o.beforeConnect,
       reconnectDelayMs: o.reconnectDelayMs,
       idleTimeoutMs: o.idleTimeoutMs,
@@ -160,13 +162,13 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
     if (msg.channel === 'subscriptionResponse') {
       const d = msg.data as { method?: unknown; subscription?: unknown } | null;
       const channel = d?.method === 'subscribe' ? channelOf(d.subscription) : undefined;
-      if (channel !== undefined) this.onConfirmed(channel);
+      if (channel !== undefined) this.pool.confirmed(channel);
       return;
     }
     if (msg.channel === 'error') {
       const text = String(msg.data).slice(0, 500);
       const channel = channelOf(subscriptionIn(text));
-      if (channel !== undefined && /^already subscribed/i.test(text)) this.onConfirmed(channel);
+      if (channel !== undefined && /^already subscribed/i.test(text)) this.pool.confirmed(channel);
       else if (channel !== undefined && this.table.channel(channel)) this.pool.refused(channel, text.slice(0, 200));
       else this.o.log.warn({ message: text.slice(0, 200) }, 'Hyperliquid refused a market request');
       return;
@@ -227,7 +229,7 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
     if (result.type === 'synced') {
       clearTimeout(book.timer);
       book.timer = undefined;
-      this.table.status.setUp(feed.ref.symbol);
+      this.table.bookSynced(feed);
       this.table.bookChanged(feed);
       return;
     }
@@ -239,14 +241,7 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
   }
 
   /** A socket came (back) up: its non-book feeds are live; its books wait for their snapshot, fetched if it is slow. */
-  /** Hyperliquid took the channel: a refusal outage ends, and the channel is served as on a socket that opened. */
-  private onConfirmed(channel: string): void {
-    if (!this.table.channel(channel)) return;
-    this.pool.confirmed(channel);
-    this.onOpen(new Set([channel]));
-  }
-
-  private onOpen(names: ReadonlySet<string>): void {
+  private onOpen(names: Iterable<string>): void {
     this.table.opened(names);
     for (const name of names) {
       const book = name.startsWith('l2Book:') ? this.table.channel(name)?.feed.book : undefined;

@@ -10,7 +10,8 @@
  * A channel the venue refuses (an error answer, a rate limit: the connector says so with `refused`) is reported down
  * and subscribed again after a capped, jittered exponential back-off (`refusedRetryMs`) for as long as it is wanted,
  * until the connector sees it `confirmed`; a warning is logged once per outage, and the recovery once. Without this a
- * refused channel would stay wanted and silent until the socket happened to reconnect.
+ * refused channel would stay wanted and silent until the socket happened to reconnect. Every confirmation of a wanted
+ * channel is passed on (`onConfirmed`): connectors wire it to their FeedTable, which reports the symbol UP again.
  *
  * Venues that take the initial channels in the URL (Binance's `/stream?streams=a/b`) give `url` as a function of a
  * socket's channels: it is read at every connection attempt, and the channels it named are not subscribed again on
@@ -48,6 +49,8 @@ export interface ChannelPoolOptions {
   /** The socket carrying `channels` opened (again); the channels' data will follow. */
   onOpen?(socket: PoolSocket): void;
   onDown(channels: ReadonlySet<string>, reason: string): void;
+  /** The venue confirmed a wanted channel (`confirmed`, `answered`): it is live, also after a refusal. */
+  onConfirmed?(channel: string, socket: PoolSocket): void;
   beforeConnect?(): Promise<unknown>;
   reconnectDelayMs?: Backoff;
   idleTimeoutMs?: number;
@@ -176,12 +179,15 @@ class Member implements PoolSocket {
     }, delay);
   }
 
-  /** The venue confirmed the channel: a refusal outage, if any, is over. */
+  /** The venue confirmed the channel: a refusal outage, if any, is over, and the channel is live. */
   confirmed(channel: string): void {
+    if (!this.channels.has(channel)) return;
     const r = this.refusals.get(channel);
-    if (!r) return;
-    this.forgetRefusal(channel);
-    this.options.log.info({ channel, refusals: r.attempts }, `${this.options.name}: a refused channel is subscribed again`);
+    if (r) {
+      this.forgetRefusal(channel);
+      this.options.log.info({ channel, refusals: r.attempts }, `${this.options.name}: a refused channel is subscribed again`);
+    }
+    this.options.onConfirmed?.(channel, this);
   }
 
   private forgetRefusal(channel: string): void {
@@ -278,7 +284,7 @@ export class ChannelPool {
     this.owner.get(channel)?.refused(channel, reason);
   }
 
-  /** The venue confirmed the channel's subscription (ends a refusal outage). */
+  /** The venue confirmed the channel's subscription (ends a refusal outage; `onConfirmed` hears of it). */
   confirmed(channel: string): void {
     this.owner.get(channel)?.confirmed(channel);
   }

@@ -14,7 +14,7 @@ interface Feed extends SymbolFeed<Book> {
   extra: string | undefined;
 }
 
-function world(options: { bookInSync?: boolean } = {}) {
+function world() {
   const events: string[] = [];
   const pooled = new Set<string>();
   const market = {
@@ -35,9 +35,12 @@ function world(options: { bookInSync?: boolean } = {}) {
       remove: (c) => assert.ok(pooled.delete(c), `${c} removed but not pooled`),
     }),
     newBook: () => ({ id: ++books, resets: 0, dropped: false }),
-    resetBook: (b) => void b.resets++,
+    resetBook: (b) => {
+      b.resets++;
+      b.synced = false;
+    },
     dropBook: (b) => void (b.dropped = true),
-    ...(options.bookInSync ? { bookInSync: (b: Book) => b.synced === true } : {}),
+    bookInSync: (b) => b.synced === true,
     onUnsubscribed: (feed, key) => {
       if (key.kind === 'ticker') feed.extra = undefined;
     },
@@ -49,25 +52,50 @@ function world(options: { bookInSync?: boolean } = {}) {
   return { table, events, pooled, make, created: () => created };
 }
 
+const statuses = (events: string[]) => events.filter((e) => /^(UP|DOWN)/.test(e));
 const key = (symbol: string, kind: MarketStreamKey['kind'], interval?: string): MarketStreamKey => ({ symbol, kind, ...(interval ? { interval } : {}) });
 
 describe('kit FeedTable', () => {
-  test('a non-book channel back alone (refused, then taken) reports its symbol UP only when the book is in sync, if the connector can tell', () => {
-    for (const tells of [false, true]) {
-      const w = world({ bookInSync: tells });
-      w.table.subscribe(key('BTC/USD', 'orderbook'), w.make('BTC/USD'));
-      w.table.subscribe(key('BTC/USD', 'trade'), w.make('BTC/USD'));
-      const book = w.table.channel('orderbook:BTCUSD')!.feed.book!;
-      w.table.down(['trade:BTCUSD'], 'subscription refused');
-      w.table.opened(['trade:BTCUSD']);
-      book.synced = true;
-      w.table.down(['trade:BTCUSD'], 'subscription refused');
-      w.table.opened(['trade:BTCUSD']);
-      const statuses = w.events.filter((e) => /^(UP|DOWN)/.test(e));
-      assert.deepEqual(statuses, tells ? ['DOWN BTC/USD (subscription refused)', 'UP BTC/USD'] : ['DOWN BTC/USD (subscription refused)'], `bookInSync given: ${tells}`);
-      w.table.opened(['orderbook:BTCUSD']);
-      assert.equal(w.events.filter((e) => /^UP/.test(e)).length, tells ? 1 : 0, 'a book channel waits for its own sync');
-    }
+  test('a refused non-book channel taken back (confirmed) reports its symbol UP only when its book is in sync', () => {
+    const w = world();
+    w.table.subscribe(key('BTC/USD', 'orderbook'), w.make('BTC/USD'));
+    w.table.subscribe(key('BTC/USD', 'trade'), w.make('BTC/USD'));
+    const book = w.table.channel('orderbook:BTCUSD')!.feed.book!;
+    w.table.down(['trade:BTCUSD'], 'subscription refused');
+    w.table.confirmed('trade:BTCUSD');
+    assert.deepEqual(statuses(w.events), ['DOWN BTC/USD (subscription refused)'], 'the book is not in sync yet');
+    w.table.bookSynced(w.table.feed('BTC/USD')!);
+    assert.deepEqual(statuses(w.events), ['DOWN BTC/USD (subscription refused)'], 'bookSynced only when it is');
+    book.synced = true;
+    w.table.bookSynced(w.table.feed('BTC/USD')!);
+    w.table.down(['trade:BTCUSD'], 'subscription refused');
+    w.table.confirmed('trade:BTCUSD');
+    assert.deepEqual(statuses(w.events), ['DOWN BTC/USD (subscription refused)', 'UP BTC/USD', 'DOWN BTC/USD (subscription refused)', 'UP BTC/USD']);
+    assert.equal(book.resets, 0, 'a refused trade channel leaves the book alone');
+  });
+
+  test('a symbol stays DOWN while any of its channels is: its book syncing, or another channel confirmed, is not enough', () => {
+    const w = world();
+    for (const k of [key('ETH/USD', 'orderbook'), key('ETH/USD', 'trade'), key('ETH/USD', 'ticker')]) w.table.subscribe(k, w.make('ETH/USD'));
+    const feed = w.table.feed('ETH/USD')!;
+    feed.book!.synced = true;
+    w.table.down(['trade:ETHUSD'], 'refused');
+    w.table.down(['ticker:ETHUSD'], 'refused');
+    w.table.bookSynced(feed);
+    w.table.confirmed('trade:ETHUSD');
+    assert.ok(w.table.status.isDown('ETH/USD'), 'the ticker is still refused');
+    w.table.confirmed('ticker:ETHUSD');
+    assert.ok(!w.table.status.isDown('ETH/USD'));
+
+    w.table.down(['ticker:ETHUSD'], 'refused');
+    w.table.unsubscribe(key('ETH/USD', 'ticker'));
+    assert.ok(!w.table.status.isDown('ETH/USD'), 'letting go of the refused channel ends the outage');
+    w.table.down(['orderbook:ETHUSD', 'trade:ETHUSD'], 'socket lost');
+    w.table.opened(['orderbook:ETHUSD', 'trade:ETHUSD']);
+    assert.ok(w.table.status.isDown('ETH/USD'), 'the reset book waits for its sync');
+    feed.book!.synced = true;
+    w.table.bookSynced(feed);
+    assert.ok(!w.table.status.isDown('ETH/USD'));
   });
 
   test('one feed per symbol, one pool entry per channel; the feed goes with its last channel', () => {

@@ -9,8 +9,12 @@
  *  - a channel subscribed twice is added to the pool once; an unknown or already dropped one is not removed twice;
  *  - a feed's book exists exactly while its orderbook channel is subscribed, and is given up (`dropBook`) with it
  *    or on `stop`;
- *  - when a socket opens, its non-book feeds are UP at once (books report UP themselves when they are in sync);
- *    when it goes down, its books are reset (`resetBook`), reported changed, and its feeds DOWN.
+ *  - a symbol is UP exactly when none of its non-book channels is down and its book, if it has one, is in sync
+ *    (`bookInSync`). A channel goes down with its socket or when the venue refuses it (`down`: a book is reset with
+ *    `resetBook` and reported changed), and is live again when its socket (re)opens (`opened`) or the venue confirms
+ *    it (`confirmed`, wired to the pool's `onConfirmed`); a book coming back in sync says so with `bookSynced`. So a
+ *    channel the venue refused and then took brings its symbol back UP on every connector alike, and a symbol whose
+ *    book syncs while another of its channels is still refused stays DOWN.
  */
 import type { KlineUpdate, MarketDataSink, MarketStreamKey, TickerSnapshot } from '@cadenza/domain';
 import { FeedStatus } from './feed-status.ts';
@@ -56,11 +60,8 @@ export interface FeedTableOptions<B, F extends SymbolFeed<B>> {
   resetBook(book: B): void;
   /** The book is given up (unsubscribed, stopped): cancel what it has pending. */
   dropBook?(book: B): void;
-  /**
-   * The book is in sync with the venue. Lets a non-book channel that comes back alone (a subscribe the venue refused,
-   * then took) report its symbol UP when the symbol's book is fine; without it, such a symbol waits for its book.
-   */
-  bookInSync?(book: B): boolean;
+  /** The book is in sync with the venue (what it shows is true). */
+  bookInSync(book: B): boolean;
   /** A channel was unsubscribed (after the table's own clean-up): clear what the connector keeps beside it. */
   onUnsubscribed?(feed: F, key: MarketStreamKey): void;
 }
@@ -69,6 +70,8 @@ export class FeedTable<B, F extends SymbolFeed<B>> {
   readonly status: FeedStatus;
   private readonly feeds = new Map<string, F>();
   private readonly channels = new Map<string, FeedChannel<F>>();
+  /** Non-book channels that are down (socket lost, refused), by symbol; a symbol is UP only with none. */
+  private readonly downChannels = new Map<string, Set<string>>();
   private stopped = false;
 
   constructor(private readonly o: FeedTableOptions<B, F>) {
@@ -110,9 +113,13 @@ export class FeedTable<B, F extends SymbolFeed<B>> {
     if (key.kind === 'ticker') feed.ticker = undefined;
     if (key.kind === 'kline') feed.klines.delete(key.interval!);
     this.o.onUnsubscribed?.(feed, key);
+    this.markLive(key.symbol, name);
     if (![...this.channels.values()].some((c) => c.feed === feed)) {
       this.feeds.delete(key.symbol);
       this.status.forget(key.symbol);
+    } else {
+      // The channel that kept the symbol DOWN (refused, say) may be the one let go.
+      this.refresh(feed);
     }
   }
 
@@ -141,27 +148,58 @@ export class FeedTable<B, F extends SymbolFeed<B>> {
     this.o.market.onBookChanged(this.o.venueId, feed.ref.symbol);
   }
 
-  /** A socket carrying `names` came (back) up: its non-book feeds are live at once; books wait for their sync. */
+  /** A socket carrying `names` came (back) up: its channels are live; each symbol is UP if its book is in sync. */
   opened(names: Iterable<string>): void {
+    const touched = new Set<F>();
     for (const name of names) {
       const ch = this.channels.get(name);
       if (!ch) continue;
-      const book = ch.feed.book;
-      if (book === undefined || (ch.kind !== 'orderbook' && this.o.bookInSync?.(book))) this.status.setUp(ch.feed.ref.symbol);
+      this.markLive(ch.feed.ref.symbol, name);
+      touched.add(ch.feed);
     }
+    for (const feed of touched) this.refresh(feed);
   }
 
-  /** The channels lost their socket (or the venue said they are down): books reset, feeds DOWN. */
+  /** The venue confirmed the channel's subscription (the pool's `onConfirmed`): live, as on a socket that opened. */
+  confirmed(name: string): void {
+    this.opened([name]);
+  }
+
+  /** The feed's book came (back) in sync: the symbol is UP unless another of its channels is down. */
+  bookSynced(feed: F): void {
+    this.refresh(feed);
+  }
+
+  /** The channels lost their socket (or the venue refused them): books reset, feeds DOWN until they are live again. */
   down(names: Iterable<string>, reason: string): void {
     for (const name of names) {
       const ch = this.channels.get(name);
       if (!ch) continue;
-      if (ch.kind === 'orderbook' && ch.feed.book !== undefined) {
-        this.o.resetBook(ch.feed.book);
-        this.bookChanged(ch.feed);
+      const symbol = ch.feed.ref.symbol;
+      if (ch.kind === 'orderbook') {
+        // A book channel is live again when its book is in sync: nothing else to track.
+        if (ch.feed.book !== undefined) {
+          this.o.resetBook(ch.feed.book);
+          this.bookChanged(ch.feed);
+        }
+      } else {
+        let down = this.downChannels.get(symbol);
+        if (!down) this.downChannels.set(symbol, (down = new Set()));
+        down.add(name);
       }
-      this.status.setDown(ch.feed.ref.symbol, reason);
+      this.status.setDown(symbol, reason);
     }
+  }
+
+  private markLive(symbol: string, name: string): void {
+    const down = this.downChannels.get(symbol);
+    if (!down?.delete(name) || down.size > 0) return;
+    this.downChannels.delete(symbol);
+  }
+
+  private refresh(feed: F): void {
+    if (this.downChannels.has(feed.ref.symbol)) return;
+    if (feed.book === undefined || this.o.bookInSync(feed.book)) this.status.setUp(feed.ref.symbol);
   }
 
   /** Forgets everything; later subscriptions are ignored. The connector closes its pools. */
@@ -170,5 +208,6 @@ export class FeedTable<B, F extends SymbolFeed<B>> {
     for (const f of this.feeds.values()) if (f.book !== undefined) this.o.dropBook?.(f.book);
     this.feeds.clear();
     this.channels.clear();
+    this.downChannels.clear();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * @module kit/pooled-market-feeds
- * What a connector's market feeds built on a FeedTable and channel pools (OKX, Bitfinex, Deribit, Hyperliquid) hand
+ * What a connector's market feeds built on a FeedTable and channel pools (Binance, OKX, Bitfinex, Deribit, Hyperliquid) hand
  * on to them unchanged — tickers and forming bars from the table, unsubscribing, the pools' sockets, reconnecting and
  * closing — and the feed a newly wanted symbol starts with. A connector keeps its own: the channel names and pools,
  * the book, the parsing, and what `subscribe` needs to name the instrument on the wire.
@@ -74,7 +74,7 @@ export abstract class PooledMarketFeeds<B, F extends SymbolFeed<B>> {
   }
 }
 
-/** A book some sync rule keeps in step with the venue (OKX, Deribit and Hyperliquid's book-sync). */
+/** A book some sync rule keeps in step with the venue (Binance's depth-sync, OKX, Deribit and Hyperliquid's book-sync). */
 export interface SyncedBook {
   readonly isSynced: boolean;
   readonly book: LocalBook;

@@ -61,6 +61,7 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
       onMessage: (_s: PoolSocket, text: string) => this.onMessage(text),
       onDown: (chs: ReadonlySet<string>, reason: string) => this.table.down(chs, reason),
       onOpen: (socket: PoolSocket) => this.table.opened(socket.channels),
+      onConfirmed: (channel: string) => this.table.confirmed(channel),
       beforeConnect: () => options.rest.budgets.acquireNow(['ws:connect'], 5000),
       reconnectDelayMs: options.reconnectDelayMs,
       idleTimeoutMs: options.idleTimeoutMs,
@@ -77,6 +78,7 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
       newBook: (feed) => this.bookFeed(feed),
       resetBook: (book) => book.sync.reset(),
       dropBook: (book) => book.snapshot.stop(),
+      bookInSync: (book) => book.sync.isSynced,
     });
   }
 
@@ -110,7 +112,6 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
       // OKX answers each channel of a frame it takes (and refuses a frame whole).
       const name = `${String(msg.arg.channel)}:${String(msg.arg.instId)}`;
       for (const pool of this.pools()) pool.confirmed(name);
-      if (msg.arg.channel !== 'books') this.table.opened([name]);
     }
     if (msg.event === 'subscribe' && msg.arg?.channel === 'books') {
       // Subscribed: fetch the snapshot now, so a book that does not move is shown too.
@@ -171,7 +172,7 @@ export class OkxMarketFeeds extends PooledMarketFeeds<BookFeed, OkxSymbolFeed> {
         return;
       case 'synced':
         book.snapshot.succeeded();
-        this.table.status.setUp(feed.ref.symbol);
+        this.table.bookSynced(feed);
         this.table.bookChanged(feed);
         return;
       case 'request-snapshot':

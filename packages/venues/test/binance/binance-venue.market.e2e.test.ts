@@ -205,7 +205,7 @@ describe('BinanceVenue market data against the fake Binance', () => {
     const intervals = ['1m', '3m', '5m', '15m', '30m', '1h', '2h'];
     for (const interval of intervals) await h.venue.subscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval });
     await h.until(() => fake.streamConnectionCount() === 3 && fake.subscribedStreams().length === 7, 'three sockets for seven streams');
-    assert.equal(h.venue.marketFeeds.connectionCount, 3);
+    assert.equal(h.venue.marketFeeds.socketCount, 3);
     for (const interval of ['1m', '3m', '5m']) await h.venue.unsubscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval });
     await h.until(() => fake.streamConnectionCount() === 2, 'the emptied socket closed');
     fake.disconnectStreams();
@@ -230,6 +230,15 @@ describe('BinanceVenue market data against the fake Binance', () => {
     assert.equal(h.rec.feedStatus.at(-1)?.status, 'UP');
     fake.pushDepth('BTCUSDT', { bids: [['64000.00', '1.1']] });
     await h.until(() => sameBook(h, fake, { bids: [['64000.00', '1.1'], ['63999.50', '2']], asks: BOOK.asks }), 'the first event continues the snapshot');
+
+    // A stream refused beside a book in sync: the symbol is DOWN while it is refused, UP once Binance takes it.
+    const statusBefore = h.rec.feedStatus.length;
+    fake.refuseSubscribes(1);
+    await h.venue.subscribeMarket({ kind: 'ticker', symbol: 'BTC/USDT' });
+    await h.until(() => fake.subscribedStreams().includes('btcusdt@ticker'), 'the ticker stream, after a refused SUBSCRIBE');
+    assert.match(h.rec.feedStatus.slice(statusBefore).find((s) => s.status === 'DOWN')?.reason ?? '', /subscription refused/);
+    await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once Binance took it');
+    assert.ok(sameBook(h, fake, { bids: [['64000.00', '1.1'], ['63999.50', '2']], asks: BOOK.asks }), 'the book was never let go');
     await h.venue.stop();
     await h.until(() => fake.streamConnectionCount() === 0, 'closed');
   });

@@ -146,7 +146,9 @@ describe('Bitfinex market data', () => {
     await h.until(() => fake.socketCount() === 0, 'the socket closed with its last channel');
     assert.equal(h.venue.getBook('BTC/USD', 5), undefined);
   });
-  test('a subscribe Bitfinex refuses (10300, the request echoed) is reported DOWN and sent again with back-off until taken', async () => {
+  test('a subscribe Bitfinex refuses (10300, the request echoed) is reported DOWN and sent again with back-off until taken; then the symbol, its book verified, is UP', async () => {
+    await h.venue.subscribeMarket(key);
+    await h.until(() => matchesTruth(), 'the book verified');
     const refusedBefore = fake.refusedSubscribes;
     const warningsBefore = h.rec.warnings.length;
     const statusBefore = h.rec.feedStatus.length;
@@ -156,10 +158,13 @@ describe('Bitfinex market data', () => {
     await h.until(() => fake.subscribedChannels().includes('trades:tBTCUSD'), 'the trade channel after two refusals');
     assert.equal(fake.refusedSubscribes - refusedBefore, 2);
     assert.match(h.rec.feedStatus.slice(statusBefore).find((st) => st.status === 'DOWN')?.reason ?? '', /subscription refused: 10300 subscribe: failed/);
+    await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once Bitfinex took it');
+    assert.ok(matchesTruth(), 'the book was never let go');
     assert.equal(h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? '')).length, 1, 'one warning for the outage');
     fake.pushTrade('tBTCUSD', { price: '64123.5', amount: '0.002', id: 98765 });
     await h.until(() => h.rec.trades.some((t) => t.tradeId === '98765'), 'a trade on the channel');
     await h.venue.unsubscribeMarket(trade);
+    await h.venue.unsubscribeMarket(key);
     await h.until(() => fake.socketCount() === 0, 'the socket closed');
   });
 });

@@ -205,7 +205,9 @@ describe('Deribit market data', () => {
     await h.until(() => fake.socketCount() === 0, 'the socket closed');
   });
 
-  test('a subscribe Deribit refuses (10028 too_many_requests) is reported DOWN and sent again with back-off until taken', async () => {
+  test('a subscribe Deribit refuses (10028 too_many_requests) is reported DOWN and sent again with back-off until taken; then the symbol, its book in sync, is UP', async () => {
+    await h.venue.subscribeMarket(key);
+    await h.until(() => matchesTruth(), 'the book in sync');
     const refusedBefore = fake.refusedSubscribes;
     const warningsBefore = h.rec.warnings.length;
     const statusBefore = h.rec.feedStatus.length;
@@ -215,10 +217,13 @@ describe('Deribit market data', () => {
     await h.until(() => fake.subscribedChannels().some((c) => c.startsWith(`trades.${PERP}.`)), 'the trade channel after two refusals');
     assert.equal(fake.refusedSubscribes - refusedBefore, 2);
     assert.match(h.rec.feedStatus.slice(statusBefore).find((st) => st.status === 'DOWN')?.reason ?? '', /subscription refused: 10028 too_many_requests/);
+    await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once Deribit took it');
+    assert.ok(matchesTruth(), 'the book was never let go');
     assert.equal(h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? '')).length, 1, 'one warning for the outage');
     fake.pushTrade(PERP, { price: '64123.5', amount: '20', direction: 'buy' });
     await h.until(() => h.rec.trades.some((t) => t.price === '64123.5' && t.symbol === PERP), 'a trade on the channel');
     await h.venue.unsubscribeMarket(trade);
+    await h.venue.unsubscribeMarket(key);
     await h.until(() => fake.socketCount() === 0, 'the socket closed');
   });
 

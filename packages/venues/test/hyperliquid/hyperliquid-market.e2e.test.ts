@@ -92,6 +92,7 @@ test('a subscribe Hyperliquid refuses (an error naming it) is reported DOWN and 
   const statuses = h.rec.feedStatus.slice(statusBefore);
   assert.match(statuses.find((s) => s.status === 'DOWN')?.reason ?? '', /subscription refused: Invalid subscription/);
   await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once Hyperliquid took it');
+  assert.equal(bookKey(h.venue.getBook('BTC', 20)!), truth(), 'the book, in sync, was never let go');
   const refusals = h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? ''));
   assert.equal(refusals.length, 1, 'one warning for the outage, not one per refusal');
   fake.pushTrade('BTC', { px: '64020.0', sz: '0.5', side: 'A' });

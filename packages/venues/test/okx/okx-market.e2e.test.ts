@@ -169,7 +169,9 @@ describe('OKX market data', () => {
     await h.venue.unsubscribeMarket({ kind: 'kline', symbol: 'BTC/USDT', interval: '1m' });
     await h.until(() => fake.socketCount() === 0, 'no socket left');
   });
-  test('a subscribe OKX refuses (60014, too many requests) is reported DOWN and sent again with back-off until OKX takes it; then the channel works', async () => {
+  test('a subscribe OKX refuses (60014, too many requests) is reported DOWN and sent again with back-off until OKX takes it; then the symbol, its book in sync, is UP and the channel works', async () => {
+    await h.venue.subscribeMarket(key);
+    await h.until(() => matchesTruth(), 'the book in sync');
     const refusedBefore = fake.refusedSubscribes;
     const warningsBefore = h.rec.warnings.length;
     const statusBefore = h.rec.feedStatus.length;
@@ -181,11 +183,13 @@ describe('OKX market data', () => {
     const statuses = h.rec.feedStatus.slice(statusBefore);
     assert.match(statuses.find((s) => s.status === 'DOWN')?.reason ?? '', /subscription refused: 60014 Requests too frequent/);
     await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once OKX took it');
+    assert.ok(matchesTruth(), 'the book was never let go');
     const refusals = h.rec.warnings.slice(warningsBefore).filter((w) => /refused a channel/.test(w.msg ?? ''));
     assert.equal(refusals.length, 1, 'one warning for the outage, not one per refusal');
     fake.pushTrade('BTC-USDT', { px: '64000.5', sz: '0.004', side: 'buy', tradeId: '990' });
     await h.until(() => h.rec.trades.find((t) => t.tradeId === '990'), 'a trade on the channel');
     await h.venue.unsubscribeMarket(trade);
+    await h.venue.unsubscribeMarket(key);
     await h.until(() => fake.socketCount() === 0, 'no socket left');
   });
 });
