@@ -11,14 +11,17 @@
  * Subscriptions are named `<type>:<coin>[:<interval>]` inside the pool. Hyperliquid confirms each subscribe with a
  * `subscriptionResponse` echoing it, and refuses one with an `error` whose text ends with the subscription as JSON
  * ("Invalid subscription {…}"): the pool subscribes a refused channel again with back-off while it is wanted, and a
- * confirmation ends the outage ("Already subscribed: {…}" counts as one).
+ * confirmation ends the outage ("Already subscribed: {…}" counts as one). An error that names no subscription ("Cannot
+ * subscribe to more than 1000 channels.") is matched to the subscribe it answered by what is still unanswered on its
+ * socket (pending-answers.ts): a lone one at once, one of a burst when the rest are answered.
  */
 import type { BookSnapshot, MarketDataSink, MarketStreamKey, MarkPriceUpdate, VenueDeps } from '@cadenza/domain';
-import { ChannelPool } from '../kit/channel-pool.ts';
+import { ChannelPool, type PoolSocket } from '../kit/channel-pool.ts';
 import { FeedTable, type SymbolFeed } from '../kit/feed-table.ts';
 import { PooledMarketFeeds, syncedBookSnapshot } from '../kit/pooled-market-feeds.ts';
 import { errorText } from '../kit/venue-error.ts';
 import { HyperliquidBookSync } from './book-sync.ts';
+import { PendingAnswers, type FoundRefusal } from './pending-answers.ts';
 import { parseAssetCtx, parseCandle, parseL2Book, parseTrade, type HyperliquidInstrument, type InstrumentRef, type L2Snapshot } from './parse.ts';
 
 export interface HyperliquidFeedsOptions {
@@ -86,6 +89,8 @@ function subscriptionIn(text: string): unknown {
 export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
   protected readonly table: FeedTable<Book, Feed>;
   private readonly pool: ChannelPool;
+  /** What each socket has asked and not had answered, by socket id. */
+  private readonly pending = new Map<number, PendingAnswers>();
 
   constructor(private readonly o: HyperliquidFeedsOptions) {
     super(o.venueId);
@@ -95,10 +100,13 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
       log: o.log,
       // The docs cap subscriptions at 1000 per IP; 100 a socket keeps resubscription bursts small.
       capacity: 100,
-      subscribeFrames: (chs) => chs.map((c) => ({ method: 'subscribe', subscription: subscription(c) })),
-      unsubscribeFrames: (chs) => chs.map((c) => ({ method: 'unsubscribe', subscription: subscription(c) })),
-      onMessage: (_socket, text) => this.onMessage(text),
-      onOpen: (socket) => this.onOpen(socket.channels),
+      subscribeFrames: (chs, socket) => chs.map((c) => this.request(socket, 'subscribe', c)),
+      unsubscribeFrames: (chs, socket) => chs.map((c) => this.request(socket, 'unsubscribe', c)),
+      onMessage: (socket, text) => this.onMessage(socket, text),
+      onOpen: (socket) => {
+        this.answersOf(socket).reset();
+        this.onOpen(socket.channels);
+      },
       onDown: (chs, reason) => this.table.down(chs, reason),
       // Hyperliquid took the channel (also after refusing it): live, and a book waits for its snapshot as on an open.
       onConfirmed: (channel) => this.onOpen([channel]),
@@ -150,7 +158,19 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
     return this.table.feed(symbol)?.mark;
   }
 
-  private onMessage(text: string): void {
+  /** A subscribe or unsubscribe frame, remembered as waiting for its answer on the socket. */
+  private request(socket: PoolSocket, method: 'subscribe' | 'unsubscribe', channel: string): unknown {
+    this.answersOf(socket).sent(method, channel);
+    return { method, subscription: subscription(channel) };
+  }
+
+  private answersOf(socket: PoolSocket): PendingAnswers {
+    let p = this.pending.get(socket.id);
+    if (!p) this.pending.set(socket.id, (p = new PendingAnswers()));
+    return p;
+  }
+
+  private onMessage(socket: PoolSocket, text: string): void {
     if (this.table.isStopped) return;
     let msg: { channel?: unknown; data?: unknown };
     try {
@@ -161,16 +181,30 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
     if (typeof msg !== 'object' || msg === null || typeof msg.channel !== 'string') return;
     if (msg.channel === 'subscriptionResponse') {
       const d = msg.data as { method?: unknown; subscription?: unknown } | null;
-      const channel = d?.method === 'subscribe' ? channelOf(d.subscription) : undefined;
-      if (channel !== undefined) this.pool.confirmed(channel);
+      const method = d?.method === 'subscribe' || d?.method === 'unsubscribe' ? d.method : undefined;
+      const channel = method ? channelOf(d!.subscription) : undefined;
+      if (channel === undefined) return;
+      const found = this.answersOf(socket).answered(channel, method);
+      if (method === 'subscribe') this.pool.confirmed(channel);
+      this.refuse(found);
       return;
     }
     if (msg.channel === 'error') {
-      const text = String(msg.data).slice(0, 500);
-      const channel = channelOf(subscriptionIn(text));
-      if (channel !== undefined && /^already subscribed/i.test(text)) this.pool.confirmed(channel);
-      else if (channel !== undefined && this.table.channel(channel)) this.pool.refused(channel, text.slice(0, 200));
-      else this.o.log.warn({ message: text.slice(0, 200) }, 'Hyperliquid refused a market request');
+      const text = String(msg.data).slice(0, 200);
+      const channel = channelOf(subscriptionIn(String(msg.data).slice(0, 500)));
+      const answers = this.answersOf(socket);
+      if (channel === undefined) {
+        const waiting = answers.size;
+        const found = answers.unexplainedError(text);
+        if (found.length === 0) this.o.log.warn({ message: text, waiting }, 'Hyperliquid refused a market request without naming it');
+        this.refuse(found);
+        return;
+      }
+      const found = answers.answered(channel);
+      if (/^already subscribed/i.test(text)) this.pool.confirmed(channel);
+      else if (this.table.channel(channel)) this.pool.refused(channel, text);
+      else this.o.log.warn({ message: text }, 'Hyperliquid refused a market request');
+      this.refuse(found);
       return;
     }
     try {
@@ -178,6 +212,11 @@ export class HyperliquidMarketFeeds extends PooledMarketFeeds<Book, Feed> {
     } catch (err) {
       this.o.log.warn({ channel: msg.channel, err: errorText(err) }, 'dropped a malformed Hyperliquid message');
     }
+  }
+
+  /** Subscribes found refused by an error that named none: sent again with back-off while wanted (the pool). */
+  private refuse(found: readonly FoundRefusal[]): void {
+    for (const { channel, reason } of found) this.pool.refused(channel, reason);
   }
 
   private onData(type: string, data: unknown): void {

@@ -98,3 +98,20 @@ test('a subscribe Hyperliquid refuses (an error naming it) is reported DOWN and 
   fake.pushTrade('BTC', { px: '64020.0', sz: '0.5', side: 'A' });
   await h.until(() => h.rec.trades.find((t) => t.symbol === 'BTC' && t.price === '64020'), 'a trade on the channel');
 });
+
+test('a subscribe refused by an error that names none (the subscription cap) is the one left unanswered: DOWN, sent again with back-off, UP once there is room', async () => {
+  const candle = { kind: 'kline' as const, symbol: 'BTC', interval: '5m' };
+  const refusedBefore = fake.refusedSubscribes;
+  const statusBefore = h.rec.feedStatus.length;
+  const warningsBefore = h.rec.warnings.length;
+  fake.subscriptionLimit = fake.subscriptions().length;
+  await h.venue.subscribeMarket(candle);
+  await h.until(() => fake.refusedSubscribes - refusedBefore >= 2, 'refused, and sent again after the back-off');
+  assert.match(h.rec.feedStatus.slice(statusBefore).find((s) => s.status === 'DOWN')?.reason ?? '', /subscription refused: Cannot subscribe to more than \d+ channels/);
+  assert.equal(h.rec.warnings.slice(warningsBefore).filter((w) => /without naming it/.test(w.msg ?? '')).length, 0, 'matched to its subscribe, not just logged');
+  fake.subscriptionLimit = Number.POSITIVE_INFINITY;
+  await h.until(() => fake.subscriptions().includes('candle:BTC:5m'), 'subscribed once there is room');
+  await h.until(() => h.rec.feedStatus.slice(statusBefore).at(-1)?.status === 'UP', 'UP once Hyperliquid took it');
+  assert.equal(bookKey(h.venue.getBook('BTC', 20)!), truth());
+  await h.venue.unsubscribeMarket(candle);
+});

@@ -70,9 +70,14 @@ export class FakeHyperliquidServer {
     await closeLocal(this.http, this.wss, [...this.clients].map((c) => c.ws));
   }
 
-  /** Subscribe frames answered with an error so far (`refuseSubscribes`). */
+  /** Subscribe frames answered with an error so far (`refuseSubscribes`, `subscriptionLimit`). */
   refusedSubscribes = 0;
   private refusals = 0;
+  /**
+   * Subscriptions held across every socket (Hyperliquid: 1000 per IP). A subscribe beyond it is answered with an error
+   * that names no subscription, `{"channel":"error","data":"Cannot subscribe to more than N channels."}`.
+   */
+  subscriptionLimit = Number.POSITIVE_INFINITY;
 
   /**
    * Answers the next `count` subscribe frames with an `error` naming the subscription, as Hyperliquid refuses one
@@ -241,6 +246,10 @@ export class FakeHyperliquidServer {
         this.refusals--;
         this.refusedSubscribes++;
         return void ws.send(JSON.stringify({ channel: 'error', data: `Invalid subscription ${JSON.stringify(sub)}` }));
+      }
+      if (!client.subs.has(key) && this.subscriptions().length >= this.subscriptionLimit) {
+        this.refusedSubscribes++;
+        return void ws.send(JSON.stringify({ channel: 'error', data: `Cannot subscribe to more than ${this.subscriptionLimit} channels.` }));
       }
       client.subs.set(key, sub);
       ws.send(JSON.stringify({ channel: 'subscriptionResponse', data: { method: 'subscribe', subscription: sub } }));
