@@ -45,9 +45,8 @@ export interface LedgerState {
 
 /** Plans `legs` as one movement; `closingWithdrawal` lets a CLOSED source pay out what it holds of the asset, all of it. */
 export function planLegs(state: LedgerState, legs: readonly Leg[], options: { closingWithdrawal?: boolean } = {}): Plan {
+  // Balances the earlier legs left, by wallet and asset.
   const running = new Map<string, Dec>();
-  const key = (w: string, a: string) => `${w}\u0001${a}`;
-  const balance = (w: string, a: string) => running.get(key(w, a)) ?? state.balance(w, a);
   const entries: PlannedEntry[] = [];
   for (const leg of legs) {
     if (!leg.amount.gt(0)) return refuse('INVALID_TRANSFER', 'amount must be greater than zero');
@@ -56,19 +55,23 @@ export function planLegs(state: LedgerState, legs: readonly Leg[], options: { cl
     const to = state.wallet(leg.to);
     if (!from) return refuse('WALLET_NOT_FOUND', `wallet ${leg.from} not found`);
     if (!to) return refuse('WALLET_NOT_FOUND', `wallet ${leg.to} not found`);
-    for (const w of [from, to]) if (w.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${w.walletId} is frozen`);
+    if (from.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${from.walletId} is frozen`);
+    if (to.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${to.walletId} is frozen`);
     if (to.status === 'CLOSED') return refuse('WALLET_CLOSED', `wallet ${to.walletId} is closed`);
-    const fromAfter = balance(from.walletId, leg.asset).sub(leg.amount);
+    const fromKey = `${from.walletId}\u0001${leg.asset}`;
+    const toKey = `${to.walletId}\u0001${leg.asset}`;
+    const fromBefore = running.get(fromKey) ?? state.balance(from.walletId, leg.asset);
+    const fromAfter = fromBefore.sub(leg.amount);
     if (from.status === 'CLOSED') {
       if (!options.closingWithdrawal) return refuse('WALLET_CLOSED', `wallet ${from.walletId} is closed`);
-      if (!fromAfter.isZero()) return refuse('WALLET_CLOSED', `wallet ${from.walletId} is closed: only a withdrawal of all its ${leg.asset} (${str(balance(from.walletId, leg.asset))}) is allowed`);
+      if (!fromAfter.isZero()) return refuse('WALLET_CLOSED', `wallet ${from.walletId} is closed: only a withdrawal of all its ${leg.asset} (${str(fromBefore)}) is allowed`);
     }
     if (fromAfter.isNeg() && !from.allowNegative) {
-      return refuse('INSUFFICIENT_BALANCE', `insufficient ${leg.asset} in wallet ${from.walletId}: needs ${str(leg.amount)}, holds ${str(balance(from.walletId, leg.asset))}`);
+      return refuse('INSUFFICIENT_BALANCE', `insufficient ${leg.asset} in wallet ${from.walletId}: needs ${str(leg.amount)}, holds ${str(fromBefore)}`);
     }
-    const toAfter = balance(to.walletId, leg.asset).add(leg.amount);
-    running.set(key(from.walletId, leg.asset), fromAfter);
-    running.set(key(to.walletId, leg.asset), toAfter);
+    const toAfter = (running.get(toKey) ?? state.balance(to.walletId, leg.asset)).add(leg.amount);
+    running.set(fromKey, fromAfter);
+    running.set(toKey, toAfter);
     entries.push({ walletId: from.walletId, asset: leg.asset, amount: leg.amount.neg(), balanceAfter: fromAfter, counterpartyWalletId: to.walletId });
     entries.push({ walletId: to.walletId, asset: leg.asset, amount: leg.amount, balanceAfter: toAfter, counterpartyWalletId: from.walletId });
   }

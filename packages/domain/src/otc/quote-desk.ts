@@ -35,7 +35,7 @@ import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
 import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CallerContext } from '../model/caller.ts';
-import { dec, isDecimalString, str } from '../model/decimal.ts';
+import { dec, isDecimalString } from '../model/decimal.ts';
 import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
 import type { Fill, Order } from '../model/order.ts';
 import type { Position } from '../model/position.ts';
@@ -46,6 +46,7 @@ import type { OrderLedger } from '../orders/order-ledger.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
+import type { Leg } from './ledger-core.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
@@ -224,27 +225,27 @@ export class QuoteDesk {
       price: current.price, quantity: current.quantity, fee: '0', feeAsset: current.quoteAsset, liquidity: 'TAKER', timestamp: now,
     };
     const quantity = dec(current.quantity);
-    const cost = dec(current.quoteQuantity);
     const buyer = current.side === 'BUY' ? traderWallet.walletId : dealer.walletId;
     const seller = current.side === 'BUY' ? dealer.walletId : traderWallet.walletId;
+    const legs: Leg[] = [];
+    if (isPositive(current.quoteQuantity)) legs.push({ from: buyer, to: seller, asset: current.quoteAsset, amount: dec(current.quoteQuantity) });
+    if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, amount: quantity });
+    const traderId = account.tradingAccountId;
     this.ctx.unit.run(() => {
       this.deps.ledger.recordFilled(order, fill);
-      const legs = [
-        { from: buyer, to: seller, asset: current.quoteAsset, amount: cost },
-        { from: seller, to: buyer, asset: current.baseAsset, amount: quantity },
-      ].filter((l) => l.amount.gt(0));
       const { changes } = this.deps.wallets.move(legs, 'TRADE', tradeOrderId);
-      const price = dec(current.price);
-      const dealerSide = current.side === 'BUY' ? 'SELL' : 'BUY';
-      // Each side's holding (a spot trade: the dealer selling from its wallet opens no short).
+      // Each side's holding (a spot trade: the dealer selling from its wallet opens no short). The quote's texts are
+      // canonical decimals: the positions read them as they are.
+      const traderPosition = this.deps.positions.holdingTrade({ instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: traderId }, { side: current.side, quantity: current.quantity, price: current.price });
+      const dealerPosition = this.deps.positions.holdingTrade(
+        { instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: dealer.dealerAccountId },
+        { side: current.side === 'BUY' ? 'SELL' : 'BUY', quantity: current.quantity, price: current.price },
+      );
       const positions = new Map<string, Position>();
-      const instrument = { instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset };
-      for (const [tradingAccountId, side] of [[account.tradingAccountId, current.side], [dealer.dealerAccountId, dealerSide]] as const) {
-        const p = this.deps.positions.holdingTrade({ ...instrument, tradingAccountId }, { side, quantity: str(quantity), price: str(price) });
-        if (p) positions.set(tradingAccountId, p);
-      }
+      if (traderPosition) positions.set(traderId, traderPosition);
+      if (dealerPosition) positions.set(dealer.dealerAccountId, dealerPosition);
       this.deps.wallets.publish(changes, positions);
-      this.apply(current, 'ACCEPT', { tradeOrderId, ...(current.traderAccountId ? {} : { traderAccountId: account.tradingAccountId }) });
+      this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId });
       this.deps.hedger.onClientTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? quantity.neg() : quantity);
     });
     this.deps.hedger.poke(dealer.dealerAccountId);
@@ -336,20 +337,39 @@ export class QuoteDesk {
 
   /** The order may restate the quote's terms; whatever it states must be the quote's. */
   private checkTerms(q: QuoteRecord, account: TradingAccount, draft: SubmitOrderRequest['tradeOrder']): void {
-    const mismatch = (what: string) => new DomainError('QUOTE_MISMATCH', `${what} (quote ${q.quoteId})`);
-    if (q.traderAccountId !== undefined && q.traderAccountId !== account.tradingAccountId) throw mismatch(`the quote was given to trading account ${q.traderAccountId}`);
-    if (account.tradingAccountId === q.dealerAccountId) throw mismatch('a dealer does not trade with itself');
-    if (account.externalAccountId !== undefined && account.externalAccountId !== q.dealerAccountId) throw mismatch(`trading account ${account.tradingAccountId} trades with dealer ${account.externalAccountId}`);
-    if (draft.orderSide !== undefined && draft.orderSide !== q.side) throw mismatch(`orderSide ${boundedText(String(draft.orderSide))} differs from the quote's ${q.side}`);
-    if (draft.instrumentId !== undefined && draft.instrumentId !== q.instrumentId && draft.instrumentId !== q.symbol) throw mismatch(`instrumentId ${boundedText(draft.instrumentId)} differs from the quote's ${q.instrumentId}`);
-    const same = (v: string | undefined, expected: string) => v === undefined || (isDecimalString(v) && dec(v).eq(expected));
+    if (q.traderAccountId !== undefined && q.traderAccountId !== account.tradingAccountId) throw mismatch(q, `the quote was given to trading account ${q.traderAccountId}`);
+    if (account.tradingAccountId === q.dealerAccountId) throw mismatch(q, 'a dealer does not trade with itself');
+    if (account.externalAccountId !== undefined && account.externalAccountId !== q.dealerAccountId) throw mismatch(q, `trading account ${account.tradingAccountId} trades with dealer ${account.externalAccountId}`);
+    if (draft.orderSide !== undefined && draft.orderSide !== q.side) throw mismatch(q, `orderSide ${boundedText(String(draft.orderSide))} differs from the quote's ${q.side}`);
+    if (draft.instrumentId !== undefined && draft.instrumentId !== q.instrumentId && draft.instrumentId !== q.symbol) throw mismatch(q, `instrumentId ${boundedText(draft.instrumentId)} differs from the quote's ${q.instrumentId}`);
     const byQuote = draft.quantityType === 'QUOTE';
-    if (!same(draft.quantity, byQuote ? q.quoteQuantity : q.quantity)) throw mismatch(`quantity ${boundedText(String(draft.quantity))} differs from the quote's ${byQuote ? q.quoteQuantity : q.quantity}`);
-    if (!same(draft.quoteCurrencyQuantity, q.quoteQuantity)) throw mismatch(`quoteCurrencyQuantity differs from the quote's ${q.quoteQuantity}`);
-    if (!same(draft.limitPrice, q.price)) throw mismatch(`limitPrice differs from the quoted price ${q.price}`);
+    if (!sameOrUnstated(draft.quantity, byQuote ? q.quoteQuantity : q.quantity)) throw mismatch(q, `quantity ${boundedText(String(draft.quantity))} differs from the quote's ${byQuote ? q.quoteQuantity : q.quantity}`);
+    if (!sameOrUnstated(draft.quoteCurrencyQuantity, q.quoteQuantity)) throw mismatch(q, `quoteCurrencyQuantity differs from the quote's ${q.quoteQuantity}`);
+    if (!sameOrUnstated(draft.limitPrice, q.price)) throw mismatch(q, `limitPrice differs from the quoted price ${q.price}`);
   }
 
   private arm(q: QuoteRecord): void {
     if (this.memory.openQuote(q.quoteId)) this.expiry.add(q.quoteId, q.expireAt);
   }
+}
+
+// Module-level rather than closures in the accept: the build keeps names, so a named closure per call costs a
+// property definition each time.
+function mismatch(q: QuoteRecord, what: string): DomainError {
+  return new DomainError('QUOTE_MISMATCH', `${what} (quote ${q.quoteId})`);
+}
+
+/** A restated number: absent, or a decimal equal to the quote's. */
+function sameOrUnstated(v: string | undefined, expected: string): boolean {
+  return v === undefined || (isDecimalString(v) && dec(v).eq(expected));
+}
+
+/** A plain decimal text above zero: unsigned, with a digit other than 0. */
+function isPositive(text: string): boolean {
+  if (text.charCodeAt(0) === 45 /* - */) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 48 && c <= 57) return true;
+  }
+  return false;
 }

@@ -23,6 +23,8 @@ import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
 import { planLegs, type Leg, type LedgerState, type WalletView } from './ledger-core.ts';
 
+const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
+
 /** What one movement changed in each owning account's portfolio. */
 export type PortfolioChanges = Map<string, Balance[]>;
 
@@ -128,13 +130,20 @@ export class WalletBook implements LedgerState {
       this.setBalance(e.walletId, e.asset, e.balanceAfter);
       const accountId = this.wallets.get(e.walletId)!.tradingAccountId;
       const changed = this.book.mirror(accountId, e.asset, e.balanceAfter);
-      changes.set(accountId, [...(changes.get(accountId) ?? []).filter((b) => b.asset !== e.asset), changed]);
+      // The account's latest balance of each asset it moved.
+      const list = changes.get(accountId);
+      if (!list) changes.set(accountId, [changed]);
+      else {
+        const at = list.findIndex((b) => b.asset === e.asset);
+        if (at === -1) list.push(changed);
+        else list[at] = changed;
+      }
     }
     return { entries, changes };
   }
 
   /** Pushes each changed portfolio as `event.portfolio.updated` (a DELTA), with the account's new position if any. */
-  publish(changes: PortfolioChanges, positions: ReadonlyMap<string, Position> = new Map()): void {
+  publish(changes: PortfolioChanges, positions: ReadonlyMap<string, Position> = NO_POSITIONS): void {
     for (const [tradingAccountId, balances] of changes) {
       const position = positions.get(tradingAccountId);
       this.ctx.publish.toAccount(
