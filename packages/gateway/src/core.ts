@@ -49,6 +49,8 @@ export class Core implements ConnectionHost<Connection> {
   readonly now: () => number;
   readonly positionCheckMs: number;
   readonly clientAddress: ((req: IncomingMessage) => string) | undefined;
+  /** Whether sockets are counted per client address (the per-IP cap is on). */
+  readonly countsAddresses: boolean;
   #messagesIn = 0;
   #messagesOut = 0;
   /** Positioned subscriptions sent to recover because publications never reached this node. */
@@ -95,6 +97,7 @@ export class Core implements ConnectionHost<Connection> {
     this.presence = o.presence ?? new MemoryPresenceManager();
     this.positionCheckMs = o.positionCheckMs ?? 40_000;
     this.clientAddress = o.clientAddress;
+    this.countsAddresses = limits.maxConnectionsPerIp > 0;
     this.hub = new Hub<Connection>((channel, conns) => this.sendToRecover(channel, conns));
   }
 
@@ -158,7 +161,7 @@ export class Core implements ConnectionHost<Connection> {
 
   /** A new socket: indexed for housekeeping, or refused (shutdown, too many sockets, too many from its address). */
   acceptSocket(conn: Connection): void {
-    const fromAddress = this.hub.addSocket(conn, conn.address);
+    const fromAddress = this.hub.addSocket(conn, this.countsAddresses ? conn.address : undefined);
     const { maxConnections: max, maxConnectionsPerIp: perIp } = this.settings.limits;
     // Sockets not yet connected count too, with headroom, so a flood of idle upgrades cannot exhaust the node.
     if (this.#closing) conn.close(Disconnect.shutdown());
@@ -191,18 +194,19 @@ export class Core implements ConnectionHost<Connection> {
   }
 
   socketGone(conn: Connection): void {
-    this.hub.removeSocket(conn, conn.address);
+    this.hub.removeSocket(conn, this.countsAddresses ? conn.address : undefined);
   }
 
   // ------------------------------------------------------------ subscriptions
 
-  async addSubscriber(channel: string, conn: Connection, sub: Subscription): Promise<void> {
+  addSubscriber(channel: string, conn: Connection, sub: Subscription): Promise<void> | undefined {
     // Later subscribers wait for the first one's broker subscribe too: until it is in place (a Redis SUBSCRIBE
     // acknowledged), a history read could miss a publication that live delivery does not bring either.
-    if (!this.hub.subscribe(channel, conn, sub)) {
-      await this.#brokerSubscribing.get(channel);
-      return;
-    }
+    if (!this.hub.subscribe(channel, conn, sub)) return this.#brokerSubscribing.get(channel);
+    return this.#subscribeBroker(channel);
+  }
+
+  async #subscribeBroker(channel: string): Promise<void> {
     const pending = this.broker.subscribe(channel);
     this.#brokerSubscribing.set(channel, pending);
     try {

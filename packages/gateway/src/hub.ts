@@ -22,8 +22,8 @@ export interface HubMember {
 export class Hub<M extends HubMember> implements BrokerEventHandler {
   /** channel → member → subscription. Iterated on every publication. */
   readonly #channels = new Map<string, Map<M, Subscription>>();
-  /** user id → connected members. */
-  readonly #users = new Map<string, Set<M>>();
+  /** user id → its connected member, or a Set of them once it has several (most users hold one: no Set each). */
+  readonly #users = new Map<string, M | Set<M>>();
   /** Every accepted socket, connected or not (housekeeping walks it). */
   readonly #sockets = new Set<M>();
   /** Open sockets by client address. */
@@ -128,40 +128,55 @@ export class Hub<M extends HubMember> implements BrokerEventHandler {
   // ------------------------------------------------------------ users and sockets
 
   addUser(userId: string, member: M): void {
-    let set = this.#users.get(userId);
-    if (!set) this.#users.set(userId, (set = new Set()));
-    set.add(member);
+    const held = this.#users.get(userId);
+    if (held === undefined) this.#users.set(userId, member);
+    else if (held instanceof Set) {
+      if (held.has(member)) return;
+      held.add(member);
+    } else {
+      if (held === member) return;
+      this.#users.set(userId, new Set([held, member]));
+    }
     this.#connected++;
   }
 
   removeUser(userId: string, member: M): void {
-    const set = this.#users.get(userId);
-    if (!set || !set.delete(member)) return;
+    const held = this.#users.get(userId);
+    if (held === undefined) return;
+    if (held instanceof Set) {
+      if (!held.delete(member)) return;
+      if (held.size === 0) this.#users.delete(userId);
+    } else {
+      if (held !== member) return;
+      this.#users.delete(userId);
+    }
     this.#connected--;
-    if (set.size === 0) this.#users.delete(userId);
   }
 
   /** How many of the user's connections are connected here. */
   userConnections(userId: string): number {
-    return this.#users.get(userId)?.size ?? 0;
+    const held = this.#users.get(userId);
+    return held === undefined ? 0 : held instanceof Set ? held.size : 1;
   }
 
   /** A snapshot of the user's connected members. */
   connectionsOf(userId: string): M[] {
-    return [...(this.#users.get(userId) ?? [])];
+    const held = this.#users.get(userId);
+    return held === undefined ? [] : held instanceof Set ? [...held] : [held];
   }
 
-  /** Indexes an accepted socket; returns how many sockets its address now has open. */
-  addSocket(member: M, address: string): number {
+  /** Indexes an accepted socket; returns how many sockets its address (when counted) now has open. */
+  addSocket(member: M, address: string | undefined): number {
     this.#sockets.add(member);
+    if (address === undefined) return 0;
     const n = (this.#perAddress.get(address) ?? 0) + 1;
     this.#perAddress.set(address, n);
     return n;
   }
 
   /** Forgets a socket (again: no effect). */
-  removeSocket(member: M, address: string): void {
-    if (!this.#sockets.delete(member)) return;
+  removeSocket(member: M, address: string | undefined): void {
+    if (!this.#sockets.delete(member) || address === undefined) return;
     const n = (this.#perAddress.get(address) ?? 1) - 1;
     if (n > 0) this.#perAddress.set(address, n);
     else this.#perAddress.delete(address);

@@ -74,7 +74,9 @@ export class GatewayNode {
   /** Routes the server's upgrade requests for `path` to the gateway; other paths are left to other listeners. */
   attach(server: Server, path = '/connection/websocket'): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if ((req.url ?? '').split('?')[0] === path) this.handleUpgrade(req, socket, head);
+      const url = req.url ?? '';
+      const query = url.indexOf('?');
+      if ((query === -1 ? url : url.slice(0, query)) === path) this.handleUpgrade(req, socket, head);
     });
   }
 

@@ -60,7 +60,7 @@ export class Connection implements ClientRef, HubMember {
     readonly host: ConnectionHost<Connection>,
     readonly codec: Codec,
     readonly clientId: string,
-    /** The client's address (the per-IP cap's key). */
+    /** The client's address (the per-IP cap's key; '' when the cap is off). */
     readonly address: string,
     headers: Record<string, string | undefined>,
     ws: WebSocket,

@@ -49,9 +49,10 @@ export interface ConnectionHost<C> {
   admit(conn: C): void;
   /**
    * Puts a subscription into the fan-out list; asks the broker for the channel on first use (later subscribers wait
-   * until that first broker subscribe is in place).
+   * until that first broker subscribe is in place). Undefined when there is nothing to wait for (the common case:
+   * the channel is already subscribed at the broker), so a subscribe costs no promise for it.
    */
-  addSubscriber(channel: string, conn: C, sub: Subscription): Promise<void>;
+  addSubscriber(channel: string, conn: C, sub: Subscription): Promise<void> | undefined;
   /** Takes a subscription out of the fan-out list; tells the broker when it was the channel's last. */
   removeSubscriber(channel: string, conn: C): Promise<void>;
   /** The connection closed: release everything it held and tell the application. */

@@ -64,8 +64,11 @@ async function establish(
   client.subscriptions.add(channel, sub);
   if (grant.expireAt && grant.expireAt > 0) client.subscriptions.setExpiry(channel, grant.expireAt);
   try {
-    await host.addSubscriber(channel, client, sub);
-    checkOpen(client);
+    const adding = host.addSubscriber(channel, client, sub);
+    if (adding) {
+      await adding;
+      checkOpen(client);
+    }
     const result: SubscribeResult = {};
     let upTo: number | undefined;
     if (positioned) {

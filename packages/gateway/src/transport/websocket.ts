@@ -39,9 +39,10 @@ function onError(this: TaggedSocket, err: Error): void {
 function wantsProtobuf(req: IncomingMessage): boolean {
   const proto = req.headers['sec-websocket-protocol'];
   if (typeof proto === 'string' && proto.split(',').some((p) => p.trim() === 'centrifuge-protobuf')) return true;
-  const q = (req.url ?? '').split('?')[1];
-  if (!q) return false;
-  const params = new URLSearchParams(q);
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  if (query === -1 || query === url.length - 1) return false;
+  const params = new URLSearchParams(url.slice(query + 1));
   return params.get('format') === 'protobuf' || params.get('cf_protocol') === 'protobuf';
 }
 
@@ -69,7 +70,8 @@ export class WebSocketTransport {
     }
     const codec: Codec = wantsProtobuf(req) ? protobufCodec : jsonCodec;
     const headers = req.headers as Record<string, string | undefined>;
-    const address = this.core.clientAddress?.(req) ?? req.socket.remoteAddress ?? '';
+    // The address is only the per-IP cap's key: without the cap it is never read (Node asks the kernel for it).
+    const address = this.core.countsAddresses ? (this.core.clientAddress?.(req) ?? req.socket.remoteAddress ?? '') : '';
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws as TaggedSocket, codec, address, headers, socket));
   }
 
