@@ -3,78 +3,30 @@
  * fake Binance, the official centrifuge client, and orders that change on Binance while Cadenza is not listening —
  * because the server is stopped (then restarted on the same data directory), or because its user data stream dropped.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
-import { Centrifuge } from 'centrifuge';
-import { createClient } from '@supabase/supabase-js';
-import { startServer, type RunningServer } from '@cadenza/server';
-import { startFakeBinanceServer, type FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
+import { startFakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
+import { connectedAccount, liveVenueStack, eventually } from './live-venue-stack.ts';
 
 const API_KEY = 'reconcile-stack-api-key';
 const SECRET = 'reconcile-stack-secret';
 
-let fake: FakeBinanceServer;
-let dataDir: string;
-let server: RunningServer | undefined;
-let client: Centrifuge | undefined;
+const { fake, stack } = await liveVenueStack(
+  'binance-reconcile',
+  async () => {
+    const fake = await startFakeBinanceServer({ keys: { [API_KEY]: { secret: SECRET, balances: { USDT: '10000', BTC: '0.5' } } } });
+    fake.setBook('BTCUSDT', { bids: [['64000.00', '1.5']], asks: [['64000.50', '0.7']] });
+    return fake;
+  },
+  (fake) => ({ venues: ['BINANCE'], binance: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } }),
+);
 let tradingAccountId = '';
 
-before(async () => {
-  fake = await startFakeBinanceServer({ keys: { [API_KEY]: { secret: SECRET, balances: { USDT: '10000', BTC: '0.5' } } } });
-  fake.setBook('BTCUSDT', { bids: [['64000.00', '1.5']], asks: [['64000.50', '0.7']] });
-  dataDir = mkdtempSync(join(tmpdir(), 'cadenza-binance-reconcile-'));
-});
-
-after(async () => {
-  await stopCadenza();
-  await fake.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function startCadenza(): Promise<void> {
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false, venues: ['BINANCE'], binance: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } });
-  const sb = createClient(server.url, 'anon', { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
-  const { data: login, error } = await sb.auth.signInWithPassword({ email: server.demoUser!.email, password: server.demoUser!.password });
-  assert.equal(error, null);
-  client = new Centrifuge(server.wsUrl, { token: login.session!.access_token, websocket: WebSocket });
-  const connected = new Promise<void>((resolve) => client!.once('connected', () => resolve()));
-  client.connect();
-  await connected;
-}
-
-async function stopCadenza(): Promise<void> {
-  client?.disconnect();
-  client = undefined;
-  await server?.close();
-  server = undefined;
-}
-
-async function rpc(method: string, params: unknown): Promise<any> {
-  const reply = (await client!.rpc(method, params)).data as { data?: unknown; error?: { code: number; message: string } };
-  assert.equal(reply.error, undefined, `${method}: ${JSON.stringify(reply.error)}`);
-  return reply.data;
-}
-
-/** Re-checks `check` every 20 ms (the state lives in the server; there is no event to await). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const getOrder = (tradeOrderId: string) => rpc('query.trade_order.get', { tradeOrderId, tradingAccountId });
-const orderIn = (tradeOrderId: string, status: string) => eventually(async () => ((await getOrder(tradeOrderId)).status === status ? getOrder(tradeOrderId) : undefined), `${tradeOrderId} ${status}`);
+const getOrder = (tradeOrderId: string) => stack.rpc('query.trade_order.get', { tradeOrderId, tradingAccountId });
+const orderIn = (tradeOrderId: string, status: string) => stack.orderIn(tradingAccountId, tradeOrderId, status);
 
 function buyLimit(clientOrderId: string, limitPrice: string, quantity = '0.01') {
-  return rpc('command.trade_order.submit', {
+  return stack.rpc('command.trade_order.submit', {
     tradingAccountId,
     tradeOrder: { instrumentId: 'BINANCE:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity, limitPrice, timeInForce: 'GTC', clientOrderId },
   });
@@ -82,7 +34,7 @@ function buyLimit(clientOrderId: string, limitPrice: string, quantity = '0.01') 
 
 /** Cadenza's balances equal what Binance holds for the key. */
 async function balancesMatchBinance(): Promise<boolean> {
-  const portfolio = await rpc('query.portfolio.get', { tradingAccountId });
+  const portfolio = await stack.rpc('query.portfolio.get', { tradingAccountId });
   const ours = new Map<string, { free: string; locked: string }>(portfolio.balances.map((b: { securitySymbol: string; free: string; locked: string }) => [b.securitySymbol, b]));
   return fake.accounts.get(API_KEY)!.balanceRows(['USDT', 'BTC']).every((b) => {
     const o = ours.get(b.asset);
@@ -91,24 +43,20 @@ async function balancesMatchBinance(): Promise<boolean> {
 }
 
 test('orders filled and cancelled on Binance while Cadenza was down are reconciled when it starts again', async () => {
-  await startCadenza();
-  const acct = await rpc('command.trading_account.create', { tradingAccount: { venue: 'BINANCE', nickname: 'reconcile' } });
-  tradingAccountId = acct.tradingAccountId;
-  await rpc('command.credential.create', { tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: API_KEY, secretKey: SECRET });
-  assert.equal((await rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  ({ tradingAccountId } = await connectedAccount(stack, 'BINANCE', 'reconcile', { credentialType: 'HMAC', apiKey: API_KEY, secretKey: SECRET }));
 
   const a = await buyLimit('recon-a', '60000.00');
   const b = await buyLimit('recon-b', '59000.00');
   await orderIn(a.tradeOrderId, 'ACCEPTED');
   await orderIn(b.tradeOrderId, 'ACCEPTED');
-  await stopCadenza();
+  await stack.stop();
 
   // While Cadenza is down: A fills in part and the rest is cancelled on Binance; B stays on the book.
   fake.fillResting(API_KEY, 'recon-a', '0.004');
   fake.cancelResting(API_KEY, 'recon-a');
   const queriesBefore = fake.requests.filter((r) => r.path === '/api/v3/order' && r.method === 'GET').length;
 
-  await startCadenza();
+  await stack.start();
   const cancelled = await orderIn(a.tradeOrderId, 'CANCELLED');
   assert.equal(Number(cancelled.executedQuantity), 0.004, 'the partial fill is booked exactly once');
   assert.equal(cancelled.cancelReason, 'CANCELED');
@@ -125,7 +73,7 @@ test('orders filled and cancelled on Binance while Cadenza was down are reconcil
 });
 
 test('a fill during a user data stream drop is reconciled after the stream reconnects', async () => {
-  assert.ok(server, 'runs on the restarted server of the previous test');
+  assert.ok(stack.server, 'runs on the restarted server of the previous test');
   const c = await buyLimit('recon-c', '58000.00');
   await orderIn(c.tradeOrderId, 'ACCEPTED');
   await eventually(async () => fake.userSubscriptionCount(API_KEY) >= 1, 'the user data subscription');

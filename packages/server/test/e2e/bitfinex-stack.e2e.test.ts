@@ -4,30 +4,25 @@
  * `market:orderbook:BITFINEX:BTC/USD`, a Bitfinex trading account with an HMAC key, orders, a restart with fills that
  * happened while Cadenza was down, and the rate-limit counters on /metrics.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeBitfinexServer, type FakeBitfinexServer } from '@cadenza/testkit/venue-fakes/bitfinex';
+import { startFakeBitfinexServer } from '@cadenza/testkit/venue-fakes/bitfinex';
 import { cidFor } from '@cadenza/venues/bitfinex';
-import { LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
+import { connectedAccount, liveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
 
 const KEY = 'bfx-stack-key';
 const SECRET = 'bfx-stack-secret';
 
-let fake: FakeBitfinexServer;
-let stack: LiveVenueStack;
+const { fake, stack } = await liveVenueStack(
+  'bitfinex',
+  async () => {
+    const fake = await startFakeBitfinexServer({ keys: { [KEY]: { secret: SECRET, balances: { USD: '10000', BTC: '0.5' } } } });
+    fake.pushBook('tBTCUSD', { bids: [['64000', '1.5'], ['63999', '2']], asks: [['64001', '0.7'], ['64002', '3']] });
+    return fake;
+  },
+  (fake) => ({ venues: ['PAPER', 'BITFINEX'], endpoints: { BITFINEX: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }),
+);
 let tradingAccountId = '';
-
-before(async () => {
-  fake = await startFakeBitfinexServer({ keys: { [KEY]: { secret: SECRET, balances: { USD: '10000', BTC: '0.5' } } } });
-  fake.pushBook('tBTCUSD', { bids: [['64000', '1.5'], ['63999', '2']], asks: [['64001', '0.7'], ['64002', '3']] });
-  stack = new LiveVenueStack('bitfinex', () => ({ venues: ['PAPER', 'BITFINEX'], endpoints: { BITFINEX: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }));
-  await stack.start();
-});
-
-after(async () => {
-  await stack.dispose();
-  await fake.close();
-});
 
 const truth = () => {
   const v = fake.book('tBTCUSD').view(20);
@@ -53,10 +48,7 @@ test('quick start on Bitfinex: instruments, an order-book subscription whose pub
 });
 
 test('a Bitfinex account trades through Cadenza; a fill arrives on the authenticated channel', async () => {
-  const acct = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'BITFINEX', nickname: 'bitfinex stack' } });
-  tradingAccountId = acct.tradingAccountId;
-  await stack.rpc('command.credential.create', { tradingAccountId, venue: 'BITFINEX', credentialType: 'HMAC', apiKey: KEY, secretKey: SECRET });
-  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  ({ tradingAccountId } = await connectedAccount(stack, 'BITFINEX', 'bitfinex stack', { credentialType: 'HMAC', apiKey: KEY, secretKey: SECRET }));
   const portfolio = await stack.rpc('query.portfolio.get', { tradingAccountId });
   assert.equal(Number(portfolio.balances.find((b: { securitySymbol: string }) => b.securitySymbol === 'USD').total), 10000);
 

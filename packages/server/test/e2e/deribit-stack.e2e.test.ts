@@ -5,34 +5,31 @@
  * account with a client id and secret, an order on the perpetual filled on Deribit's side, and a restart with a fill
  * that happened while Cadenza was down.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeDeribitServer, type FakeDeribitServer } from '@cadenza/testkit/venue-fakes/deribit';
+import { startFakeDeribitServer } from '@cadenza/testkit/venue-fakes/deribit';
 import { configFromEnv } from '../../src/config.ts';
-import { LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
+import { connectedAccount, liveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
 
 const CLIENT = 'deribit-stack-client';
 const SECRET = 'deribit-stack-secret';
 const PERP = 'BTC-PERPETUAL';
 
-let fake: FakeDeribitServer;
-let stack: LiveVenueStack;
+const { fake, stack } = await liveVenueStack(
+  'deribit',
+  async () => {
+    const fake = await startFakeDeribitServer({ keys: { [CLIENT]: { secret: SECRET, balances: { BTC: '2' } } } });
+    fake.setBook(PERP, { bids: [['64000', '5000'], ['63999.5', '20000']], asks: [['64000.5', '700'], ['64001', '30000']] });
+    return fake;
+  },
+  (fake) => {
+    // `DERIBIT_URL=http://127.0.0.1:<port> npm start`: the endpoint as the server reads it from that variable.
+    const { endpoints } = configFromEnv({ DERIBIT_URL: fake.restBaseUrl });
+    assert.deepEqual(endpoints.DERIBIT, { restBaseUrl: fake.restBaseUrl });
+    return { venues: ['PAPER', 'DERIBIT'], endpoints };
+  },
+);
 let tradingAccountId = '';
-
-before(async () => {
-  fake = await startFakeDeribitServer({ keys: { [CLIENT]: { secret: SECRET, balances: { BTC: '2' } } } });
-  fake.setBook(PERP, { bids: [['64000', '5000'], ['63999.5', '20000']], asks: [['64000.5', '700'], ['64001', '30000']] });
-  // `DERIBIT_URL=http://127.0.0.1:<port> npm start`: the endpoint as the server reads it from that variable.
-  const { endpoints } = configFromEnv({ DERIBIT_URL: fake.restBaseUrl });
-  assert.deepEqual(endpoints.DERIBIT, { restBaseUrl: fake.restBaseUrl });
-  stack = new LiveVenueStack('deribit', () => ({ venues: ['PAPER', 'DERIBIT'], endpoints }));
-  await stack.start();
-});
-
-after(async () => {
-  await stack.dispose();
-  await fake.close();
-});
 
 /** The fake's book in contracts (10 USD each), as Cadenza publishes it. */
 const truth = () => {
@@ -62,11 +59,9 @@ test('quick start on Deribit: the perpetual in the catalogue, its book in contra
 });
 
 test('a Deribit account with a client id and secret trades the perpetual through Cadenza; the fill arrives on user.changes', async () => {
-  const acct = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'DERIBIT', nickname: 'deribit stack' } });
-  tradingAccountId = acct.tradingAccountId;
-  const cred = await stack.rpc('command.credential.create', { tradingAccountId, venue: 'DERIBIT', credentialType: 'API_KEY', apiKey: CLIENT, secretKey: SECRET });
-  assert.notEqual(cred.apiKey, CLIENT, 'the key comes back masked');
-  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  const account = await connectedAccount(stack, 'DERIBIT', 'deribit stack', { credentialType: 'API_KEY', apiKey: CLIENT, secretKey: SECRET });
+  tradingAccountId = account.tradingAccountId;
+  assert.notEqual(account.credential.apiKey, CLIENT, 'the key comes back masked');
 
   const placed = await stack.rpc('command.trade_order.submit', {
     tradingAccountId,

@@ -5,30 +5,15 @@
  * feeds market subscriptions use), so its trigger follows OKX's trades and it fires at OKX; the streams are let go
  * when the last armed order of the instrument ends, and held again after a restart.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { connectedOkxAccount, startOkxStack, type LiveVenueStack, eventually } from './live-venue-stack.ts';
+import { connectedAccount, startOkxStack, eventually } from './live-venue-stack.ts';
 
-const KEY = 'okx-emulated-key';
-const SECRET = 'okx-emulated-secret';
-const PASSPHRASE = 'Emulated-pass1';
+const CREDENTIAL = { credentialType: 'HMAC', apiKey: 'okx-emulated-key', secretKey: 'okx-emulated-secret', secretPassphrase: 'Emulated-pass1' } as const;
 const BTC = 'OKX:BTC/USDT';
 
-let fake: FakeOkxServer;
-let stack: LiveVenueStack;
-let tradingAccountId = '';
-
-before(async () => {
-  const key = { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE };
-  ({ fake, stack } = await startOkxStack('okx-emulated', key));
-  tradingAccountId = await connectedOkxAccount(stack, key, 'okx emulated');
-});
-
-after(async () => {
-  await stack.dispose();
-  await fake.close();
-});
+const { fake, stack } = await startOkxStack('okx-emulated', CREDENTIAL);
+const { tradingAccountId } = await connectedAccount(stack, 'OKX', 'okx emulated', CREDENTIAL);
 
 const streams = () => fake.subscribedChannels().filter((c) => c.endsWith(':BTC-USDT'));
 const get = (tradeOrderId: string) => stack.rpc('query.trade_order.get', { tradeOrderId, tradingAccountId });

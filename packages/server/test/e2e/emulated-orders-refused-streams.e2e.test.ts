@@ -5,29 +5,14 @@
  * back-off until OKX takes them, so the stop trails OKX's trades and fires at OKX (kit/channel-pool.ts,
  * market-data/market-holds.ts).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { connectedOkxAccount, startOkxStack, type LiveVenueStack, eventually } from './live-venue-stack.ts';
+import { connectedAccount, startOkxStack, eventually } from './live-venue-stack.ts';
 
-const KEY = 'okx-refused-key';
-const SECRET = 'okx-refused-secret';
-const PASSPHRASE = 'Refused-pass1';
+const CREDENTIAL = { credentialType: 'HMAC', apiKey: 'okx-refused-key', secretKey: 'okx-refused-secret', secretPassphrase: 'Refused-pass1' } as const;
 
-let fake: FakeOkxServer;
-let stack: LiveVenueStack;
-let tradingAccountId = '';
-
-before(async () => {
-  const key = { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE };
-  ({ fake, stack } = await startOkxStack('okx-refused', key));
-  tradingAccountId = await connectedOkxAccount(stack, key, 'okx refused');
-});
-
-after(async () => {
-  await stack.dispose();
-  await fake.close();
-});
+const { fake, stack } = await startOkxStack('okx-refused', CREDENTIAL);
+const { tradingAccountId } = await connectedAccount(stack, 'OKX', 'okx refused', CREDENTIAL);
 
 const streams = () => fake.subscribedChannels().filter((c) => c.endsWith(':BTC-USDT'));
 const get = (tradeOrderId: string) => stack.rpc('query.trade_order.get', { tradeOrderId, tradingAccountId });

@@ -4,34 +4,18 @@
  * Binance, the official centrifuge client for the RPCs. The armed stop holds BTCUSDT's trade and depth streams itself,
  * trails Binance's trades, keeps its trigger across a restart, and fires as a signed MARKET order at Binance.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startFakeBinanceServer, type FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
-import { LiveVenueStack, eventually } from './live-venue-stack.ts';
+import { connectedAccount, startBinanceStack, eventually } from './live-venue-stack.ts';
 
 const KEY = 'binance-emulated-key';
 const SECRET = 'binance-emulated-secret';
+const CREDENTIAL = { credentialType: 'HMAC', apiKey: KEY, secretKey: SECRET } as const;
 const BTC = 'BINANCE:BTC/USDT';
 
-let fake: FakeBinanceServer;
-let stack: LiveVenueStack;
-let tradingAccountId = '';
-
-before(async () => {
-  fake = await startFakeBinanceServer({ keys: { [KEY]: { secret: SECRET, balances: { USDT: '10000', BTC: '0.5' } } } });
-  fake.setBook('BTCUSDT', { bids: [['64000.00', '1.5'], ['63999.50', '2']], asks: [['64000.50', '0.7'], ['64001.00', '3']] });
-  stack = new LiveVenueStack('binance-emulated', () => ({ venues: ['PAPER', 'BINANCE'], binance: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } }));
-  await stack.start();
-  tradingAccountId = (await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'BINANCE', nickname: 'binance emulated' } })).tradingAccountId;
-  await stack.rpc('command.credential.create', { tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: KEY, secretKey: SECRET });
-  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
-});
-
-after(async () => {
-  await stack.dispose();
-  await fake.close();
-});
+const { fake, stack } = await startBinanceStack('binance-emulated', CREDENTIAL);
+const { tradingAccountId } = await connectedAccount(stack, 'BINANCE', 'binance emulated', CREDENTIAL);
 
 const streams = () => fake.subscribedStreams().filter((s) => s.startsWith('btcusdt@'));
 const get = (tradeOrderId: string) => stack.rpc('query.trade_order.get', { tradeOrderId, tradingAccountId });

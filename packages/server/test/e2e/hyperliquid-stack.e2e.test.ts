@@ -5,33 +5,30 @@
  * the master address and an agent wallet key, an order on the perpetual signed with that key (the fake recovers the
  * signer), filled on Hyperliquid's side, and a restart with a fill that happened while Cadenza was down.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOfKey, startFakeHyperliquidServer, type FakeHyperliquidServer } from '@cadenza/testkit/venue-fakes/hyperliquid';
+import { addressOfKey, startFakeHyperliquidServer } from '@cadenza/testkit/venue-fakes/hyperliquid';
 import { configFromEnv } from '../../src/config.ts';
-import { LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
+import { connectedAccount, liveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
 
 const MASTER = '0x00000000000000000000000000000000005a7c11';
 const AGENT_KEY = '0x' + '7'.repeat(64);
 
-let fake: FakeHyperliquidServer;
-let stack: LiveVenueStack;
+const { fake, stack } = await liveVenueStack(
+  'hyperliquid',
+  async () => {
+    const fake = await startFakeHyperliquidServer({ accounts: { [MASTER]: { agents: [addressOfKey(AGENT_KEY)], usdc: '50000' } } });
+    fake.setBook('BTC', { bids: [['64000', '1.5'], ['63999', '2']], asks: [['64001', '0.7'], ['64002', '3']] });
+    return fake;
+  },
+  (fake) => {
+    // `HYPERLIQUID_REST_URL=http://127.0.0.1:<port> HYPERLIQUID_WS_URL=ws://127.0.0.1:<port>/ws npm start`, as the server reads them.
+    const { endpoints } = configFromEnv({ HYPERLIQUID_REST_URL: fake.restBaseUrl, HYPERLIQUID_WS_URL: fake.wsBaseUrl });
+    assert.deepEqual(endpoints.HYPERLIQUID, { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl });
+    return { venues: ['PAPER', 'HYPERLIQUID'], endpoints };
+  },
+);
 let tradingAccountId = '';
-
-before(async () => {
-  fake = await startFakeHyperliquidServer({ accounts: { [MASTER]: { agents: [addressOfKey(AGENT_KEY)], usdc: '50000' } } });
-  fake.setBook('BTC', { bids: [['64000', '1.5'], ['63999', '2']], asks: [['64001', '0.7'], ['64002', '3']] });
-  // `HYPERLIQUID_REST_URL=http://127.0.0.1:<port> HYPERLIQUID_WS_URL=ws://127.0.0.1:<port>/ws npm start`, as the server reads them.
-  const { endpoints } = configFromEnv({ HYPERLIQUID_REST_URL: fake.restBaseUrl, HYPERLIQUID_WS_URL: fake.wsBaseUrl });
-  assert.deepEqual(endpoints.HYPERLIQUID, { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl });
-  stack = new LiveVenueStack('hyperliquid', () => ({ venues: ['PAPER', 'HYPERLIQUID'], endpoints }));
-  await stack.start();
-});
-
-after(async () => {
-  await stack.dispose();
-  await fake.close();
-});
 
 const truth = () => {
   const v = fake.book('BTC').view(20);
@@ -59,12 +56,10 @@ test('quick start on Hyperliquid: the perpetual in the catalogue, its book on th
 });
 
 test('a Hyperliquid account (master address + agent key) trades BTC through Cadenza; the signed order is verified and filled', async () => {
-  const acct = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'HYPERLIQUID', nickname: 'hyperliquid stack' } });
-  tradingAccountId = acct.tradingAccountId;
-  const cred = await stack.rpc('command.credential.create', { tradingAccountId, venue: 'HYPERLIQUID', credentialType: 'API_KEY', apiKey: MASTER, secretKey: AGENT_KEY });
-  assert.notEqual(cred.apiKey, MASTER, 'the address comes back masked');
-  assert.ok(!JSON.stringify(cred).includes(AGENT_KEY.slice(2, 20)), 'the key never comes back');
-  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  const account = await connectedAccount(stack, 'HYPERLIQUID', 'hyperliquid stack', { credentialType: 'API_KEY', apiKey: MASTER, secretKey: AGENT_KEY });
+  tradingAccountId = account.tradingAccountId;
+  assert.notEqual(account.credential.apiKey, MASTER, 'the address comes back masked');
+  assert.ok(!JSON.stringify(account.credential).includes(AGENT_KEY.slice(2, 20)), 'the key never comes back');
 
   const placed = await stack.rpc('command.trade_order.submit', { tradingAccountId, tradeOrder: { instrumentId: 'HYPERLIQUID:BTC', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.01', limitPrice: '60000', timeInForce: 'GTC' } });
   await stack.orderIn(tradingAccountId, placed.tradeOrderId, 'ACCEPTED');

@@ -1,8 +1,10 @@
 /**
- * Whole-stack helpers for the live-venue tests (OKX, Bitfinex, Deribit): the real server on a temporary data directory with a
- * venue's URLs pointed at its local fake, supabase-js login of the demo user, the official centrifuge client, RPCs
- * that must succeed, and polling of server-side state (which has no event to await).
+ * Whole-stack helpers for the live-venue tests (Binance, OKX, Bitfinex, Deribit, Hyperliquid): the real server on a
+ * temporary data directory with a venue's URLs pointed at its local fake, supabase-js login of the demo user, the
+ * official centrifuge client, RPCs, a connected trading account, and polling of server-side state (which has no event
+ * to await). A test file takes its venue with one call, `liveVenueStack` (or `startOkxStack`), which also closes it.
  */
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Centrifuge, type PublicationContext } from 'centrifuge';
 import { createClient } from '@supabase/supabase-js';
+import { startFakeBinanceServer, type FakeBinanceServer } from '@cadenza/testkit/venue-fakes/binance';
 import { startFakeOkxServer, type FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.ts';
 
@@ -49,9 +52,14 @@ export class LiveVenueStack {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** An RPC's whole result, `{data}` or `{error}` (for tests of a refusal). */
+  async call(method: string, params: unknown): Promise<{ data?: any; error?: { code: number; message: string } }> {
+    return (await this.client!.rpc(method, params)).data as never;
+  }
+
   /** An RPC that must succeed: its `data`. */
   async rpc(method: string, params: unknown): Promise<any> {
-    const reply = (await this.client!.rpc(method, params)).data as { data?: unknown; error?: { code: number; message: string } };
+    const reply = await this.call(method, params);
     assert.equal(reply.error, undefined, `${method}: ${JSON.stringify(reply.error)}`);
     return reply.data;
   }
@@ -76,31 +84,73 @@ export class LiveVenueStack {
   }
 }
 
-/** An OKX API key of the fake: its secret and passphrase. */
-export interface OkxKey {
-  apiKey: string;
-  secret: string;
-  passphrase: string;
+/** A local fake venue server a stack points a venue at. */
+export interface FakeVenueServer {
+  close(): Promise<void>;
 }
 
 /**
- * The fake OKX holding one key (10,000 USDT, 0.5 BTC) and a BTC-USDT book at 64,000.0 / 64,000.5, and the server
- * pointed at it, started with the demo user connected.
+ * A test file's live venue: the fake `startFake` starts (seeded as the file needs) and the server pointed at it by
+ * `options`, started now with the demo user connected. After the file's tests the server stops, its data directory
+ * goes and the fake closes. Called at the top level of a test file, where it registers that `after` hook.
  */
-export async function startOkxStack(name: string, key: OkxKey): Promise<{ fake: FakeOkxServer; stack: LiveVenueStack }> {
-  const fake = await startFakeOkxServer({ keys: { [key.apiKey]: { secret: key.secret, passphrase: key.passphrase, balances: { USDT: '10000', BTC: '0.5' } } } });
-  fake.setBook('BTC-USDT', { bids: [['64000.0', '1.5'], ['63999.5', '2']], asks: [['64000.5', '0.7'], ['64001.0', '3']] });
-  const stack = new LiveVenueStack(name, () => ({ venues: ['PAPER', 'OKX'], endpoints: { OKX: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }));
+export async function liveVenueStack<F extends FakeVenueServer>(name: string, startFake: () => Promise<F>, options: (fake: F) => StartOptions): Promise<{ fake: F; stack: LiveVenueStack }> {
+  const fake = await startFake();
+  const stack = new LiveVenueStack(name, () => options(fake));
+  after(async () => {
+    await stack.dispose();
+    await fake.close();
+  });
   await stack.start();
   return { fake, stack };
 }
 
-/** A new OKX trading account of the demo user with `key` as its credential, connected (ACTIVE): its id. */
-export async function connectedOkxAccount(stack: LiveVenueStack, key: OkxKey, nickname: string): Promise<string> {
-  const { tradingAccountId } = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'OKX', nickname } });
-  await stack.rpc('command.credential.create', { tradingAccountId, venue: 'OKX', credentialType: 'HMAC', apiKey: key.apiKey, secretKey: key.secret, secretPassphrase: key.passphrase });
+/** A credential as `command.credential.create` takes it. */
+export interface VenueCredential {
+  credentialType: 'HMAC' | 'API_KEY';
+  apiKey: string;
+  secretKey: string;
+  secretPassphrase?: string;
+}
+
+/** A new trading account of the demo user on `venue` with `credential`, connected (ACTIVE); the stored credential as answered. */
+export async function connectedAccount(stack: LiveVenueStack, venue: string, nickname: string, credential: VenueCredential): Promise<{ tradingAccountId: string; credential: any }> {
+  const { tradingAccountId } = await stack.rpc('command.trading_account.create', { tradingAccount: { venue, nickname } });
+  const stored = await stack.rpc('command.credential.create', { tradingAccountId, venue, ...credential });
   assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
-  return tradingAccountId;
+  return { tradingAccountId, credential: stored };
+}
+
+/**
+ * The fake OKX holding one key (10,000 USDT, 0.5 BTC) and a BTC-USDT book at 64,000.0 / 64,000.5, and the server
+ * pointed at it, for the whole test file (`liveVenueStack`).
+ */
+export function startOkxStack(name: string, key: VenueCredential): Promise<{ fake: FakeOkxServer; stack: LiveVenueStack }> {
+  return liveVenueStack(
+    name,
+    async () => {
+      const fake = await startFakeOkxServer({ keys: { [key.apiKey]: { secret: key.secretKey, passphrase: key.secretPassphrase ?? '', balances: { USDT: '10000', BTC: '0.5' } } } });
+      fake.setBook('BTC-USDT', { bids: [['64000.0', '1.5'], ['63999.5', '2']], asks: [['64000.5', '0.7'], ['64001.0', '3']] });
+      return fake;
+    },
+    (fake) => ({ venues: ['PAPER', 'OKX'], endpoints: { OKX: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } } }),
+  );
+}
+
+/**
+ * The fake Binance holding one key (10,000 USDT, 0.5 BTC) and a BTCUSDT book at 64,000.00 / 64,000.50, and the server
+ * pointed at it, for the whole test file (`liveVenueStack`).
+ */
+export function startBinanceStack(name: string, key: VenueCredential): Promise<{ fake: FakeBinanceServer; stack: LiveVenueStack }> {
+  return liveVenueStack(
+    name,
+    async () => {
+      const fake = await startFakeBinanceServer({ keys: { [key.apiKey]: { secret: key.secretKey, balances: { USDT: '10000', BTC: '0.5' } } } });
+      fake.setBook('BTCUSDT', { bids: [['64000.00', '1.5'], ['63999.50', '2']], asks: [['64000.50', '0.7'], ['64001.00', '3']] });
+      return fake;
+    },
+    (fake) => ({ venues: ['PAPER', 'BINANCE'], binance: { restBaseUrl: fake.restBaseUrl, wsBaseUrl: fake.wsBaseUrl } }),
+  );
 }
 
 /** Re-checks `check` every 20 ms until it answers something truthy. */

@@ -4,27 +4,15 @@
  * `market:orderbook:OKX:BTC/USDT`, an OKX trading account with an HMAC key and passphrase, orders, a restart with
  * fills that happened while Cadenza was down, and the rate-limit counters on /metrics.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FakeOkxServer } from '@cadenza/testkit/venue-fakes/okx';
-import { startOkxStack, type LiveVenueStack, eventually, publishedBookKey } from './live-venue-stack.ts';
+import { connectedAccount, startOkxStack, eventually, publishedBookKey } from './live-venue-stack.ts';
 
 const KEY = 'okx-stack-key';
-const SECRET = 'okx-stack-secret';
-const PASSPHRASE = 'Stack-pass1';
+const CREDENTIAL = { credentialType: 'HMAC', apiKey: KEY, secretKey: 'okx-stack-secret', secretPassphrase: 'Stack-pass1' } as const;
 
-let fake: FakeOkxServer;
-let stack: LiveVenueStack;
+const { fake, stack } = await startOkxStack('okx', CREDENTIAL);
 let tradingAccountId = '';
-
-before(async () => {
-  ({ fake, stack } = await startOkxStack('okx', { apiKey: KEY, secret: SECRET, passphrase: PASSPHRASE }));
-});
-
-after(async () => {
-  await stack.dispose();
-  await fake.close();
-});
 
 const truth = () => {
   const v = fake.book('BTC-USDT').view(20);
@@ -52,11 +40,9 @@ test('quick start on OKX: instruments, an order-book subscription whose publicat
 });
 
 test('an OKX account with key, secret and passphrase trades through Cadenza; a fill arrives on the private stream', async () => {
-  const acct = await stack.rpc('command.trading_account.create', { tradingAccount: { venue: 'OKX', nickname: 'okx stack' } });
-  tradingAccountId = acct.tradingAccountId;
-  const cred = await stack.rpc('command.credential.create', { tradingAccountId, venue: 'OKX', credentialType: 'HMAC', apiKey: KEY, secretKey: SECRET, secretPassphrase: PASSPHRASE });
-  assert.notEqual(cred.apiKey, KEY, 'the key comes back masked');
-  assert.equal((await stack.rpc('command.trading_account.connect', { tradingAccount: { tradingAccountId } })).status, 'ACTIVE');
+  const account = await connectedAccount(stack, 'OKX', 'okx stack', CREDENTIAL);
+  tradingAccountId = account.tradingAccountId;
+  assert.notEqual(account.credential.apiKey, KEY, 'the key comes back masked');
   const portfolio = await stack.rpc('query.portfolio.get', { tradingAccountId });
   assert.equal(Number(portfolio.balances.find((b: { securitySymbol: string }) => b.securitySymbol === 'USDT').total), 10000);
 
