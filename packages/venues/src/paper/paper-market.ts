@@ -8,6 +8,10 @@
  * simulation step): trades as they happen, then one book-changed notice, the changed klines and a ticker — after a
  * user's command only when what a ticker shows moved (a trade, or the best bid or ask: an order resting behind them
  * changes none of it); after a simulation step whenever anything changed, so its 24 h figures follow the clock.
+ * The forming bars user commands change are reported once per event-loop turn, after the turn's commands (a closed
+ * bar at once, a step's with the step): every trade changes the forming bar of all sixteen intervals, so under load
+ * each user trade cost sixteen kline updates that the market-data bridge then conflated to one per second
+ * (docs/benchmarks.md, "An order that trades"); a turn's commands now cost sixteen together, each the bar's latest state.
  * A perpetual also reports its mark price and funding settlements after each simulation step (perpetual-feed.ts),
  * and charges both sides' fees in its settle asset.
  */
@@ -69,6 +73,8 @@ export class PaperMarket implements SimulatedExchange {
   /** The best bid and ask (ticks, lots; -1 for none) the last ticker showed. */
   readonly #top = [-1, -1, -1, -1];
   readonly #bars = new Map<string, BarChange>();
+  /** Set while forming bars changed by user commands wait for the end of the event-loop turn. */
+  #barsDue: ReturnType<typeof setImmediate> | undefined;
 
   constructor(ctx: VenueContext, config: PaperInstrumentConfig, rng: SeededRandom, options: PaperMarketOptions, now: number) {
     this.#ctx = ctx;
@@ -308,11 +314,8 @@ export class PaperMarket implements SimulatedExchange {
     const market = this.#ctx.deps.market;
     const now = this.#now;
     if (this.#bars.size > 0) {
-      for (const change of this.#bars.values()) {
-        const k = this.data.klineUpdate(change, now);
-        this.#safely('market', () => market.onKline(k));
-      }
-      this.#bars.clear();
+      if (always) this.#reportBars();
+      else this.#barsDue ??= setImmediate(() => this.#reportBars());
     }
     if (this.#bookDirty || this.#traded) {
       if (this.#bookDirty) this.#safely('market', () => market.onBookChanged(this.spec.venue, this.spec.symbol));
@@ -323,6 +326,25 @@ export class PaperMarket implements SimulatedExchange {
     }
     this.#bookDirty = false;
     this.#traded = false;
+  }
+
+  /** Reports the forming bars changed since the last report, each in its latest state. */
+  #reportBars(): void {
+    if (this.#barsDue !== undefined) {
+      clearImmediate(this.#barsDue);
+      this.#barsDue = undefined;
+    }
+    const market = this.#ctx.deps.market;
+    for (const change of this.#bars.values()) {
+      const k = this.data.klineUpdate(change, this.#now);
+      this.#safely('market', () => market.onKline(k));
+    }
+    this.#bars.clear();
+  }
+
+  /** Reports what waits for the end of the turn now (the venue stops). */
+  stop(): void {
+    if (this.#barsDue !== undefined) this.#reportBars();
   }
 
   /** Whether the best bid or ask differs from what the last look saw (and remembers what it sees now). */

@@ -283,6 +283,37 @@ describe('PaperVenue through the port', () => {
     await assert.rejects(venue.getKlines('NOPE/USDT', '1m', 5), PaperVenueError);
   });
 
+  test('forming klines of user trades: once per event-loop turn, each bar in its latest state; a step reports at once', async () => {
+    const { venue, deps } = setup();
+    deps.now += 250;
+    venue.step();
+    deps.klines.length = 0;
+    const trades = deps.trades.length;
+    for (const side of ['BUY', 'SELL', 'BUY'] as const) await submit(venue, deps, order({ orderType: 'MARKET', side, quantity: '0.001', timeInForce: 'IOC' }));
+    assert.equal(deps.trades.length - trades >= 3, true, 'trades are reported as they happen');
+    assert.equal(deps.klines.length, 0, 'forming bars wait for the end of the turn');
+    await new Promise((r) => setImmediate(r));
+    const minute = deps.klines.filter((k) => k.interval === '1m');
+    assert.equal(minute.length, 1, 'one report per interval for the turn');
+    assert.equal(deps.klines.length, 16);
+    const bars = await venue.getKlines('BTC/USDT', '1m', 1);
+    assert.deepEqual(minute[0]!.candle, bars[0]!.candle, 'the bar as the last trade left it');
+    assert.equal(minute[0]!.isClosed, false);
+    // A step in the same turn reports what waits at once; nothing is reported twice.
+    deps.klines.length = 0;
+    await submit(venue, deps, order({ orderType: 'MARKET', side: 'SELL', quantity: '0.001', timeInForce: 'IOC' }));
+    venue.step();
+    const stepped = deps.klines.length;
+    assert.ok(deps.klines.some((k) => k.interval === '1m'));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(deps.klines.length, stepped);
+    // Stopping reports what waits.
+    deps.klines.length = 0;
+    await submit(venue, deps, order({ orderType: 'MARKET', side: 'BUY', quantity: '0.001', timeInForce: 'IOC' }));
+    await venue.stop();
+    assert.equal(deps.klines.length, 16);
+  });
+
   test('ticker: last trade, best bid/ask and the 24 h change', async () => {
     const { venue, deps } = setup({ historyMinutes: 1440 });
     deps.now += 1000;

@@ -7,11 +7,13 @@
  * - Execution events (accepted → filled* → cancelled/expired, or rejected) are reported for user orders only, and
  *   synchronously inside `submitOrder`/`cancelOrder` or inside a simulation step; fills carry exact decimal
  *   price/quantity/fee strings (see fees.ts for the fee rule) and `final: true` on the fill that completes an order.
- * - Market data comes from the engines' own events: trades as they happen; `onBookChanged`, the forming klines and a
- *   ticker after each command or step that changed something. Every stream of every instrument is always fed
- *   (PAPER markets run always); `subscribeMarket` only checks the request.
+ * - Market data comes from the engines' own events: trades as they happen; `onBookChanged` and a ticker after each
+ *   command or step that changed something; the forming klines after each step, and once per event-loop turn for the
+ *   user commands of that turn (paper-market.ts). Every stream of every instrument is always fed (PAPER markets run
+ *   always); `subscribeMarket` only checks the request.
  * - The same seed, instrument list and sequence of times/commands produce the same market (tests drive `step`).
- * - Time comes from `deps.clock`; the only timer is the optional lively loop (`lively: true`, started by `start()`).
+ * - Time comes from `deps.clock`; the only timers are the optional lively loop (`lively: true`, started by `start()`)
+ *   and the end-of-turn report of forming klines (an immediate, reported at once by `stop()`).
  * - Perpetuals ('BTC-PERP') report a mark price after each step that moved it and a funding settlement at each
  *   funding time (`fundingIntervalMs`), to the market sink; their positions and margin are the domain's.
  */
@@ -96,6 +98,7 @@ export class PaperVenue implements Venue {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    for (const m of this.#markets.values()) m.stop();
   }
 
   /**
