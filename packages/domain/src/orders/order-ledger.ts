@@ -23,6 +23,7 @@ import type { PositionLedger } from '../positions/position-ledger.ts';
 import type { Fill, Order } from '../model/order.ts';
 import type { ExecutionEvent } from '../model/venue-order.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
+import type { BalanceDelta } from '../portfolios/fill-effects.ts';
 import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
 import { applyFill, type FillReport } from './apply-fill.ts';
 import type { OpenOrders } from './open-orders.ts';
@@ -174,8 +175,7 @@ export class OrderLedger {
         return;
       }
       this.ctx.store.updateOrder(r.next);
-      let balances = book.apply(accountId, r.deltas);
-      if (r.release.gt(0)) balances = balances.concat(book.release(accountId, order.lockAsset, r.release));
+      const balances = book.apply(accountId, r.release.gt(0) ? withRelease(r.deltas, order.lockAsset, r.release) : r.deltas);
       const positions = plan.commit();
       this.deps.live.remember(r.next);
       this.publish(r.next, dedupeBalances(balances), positions);
@@ -195,6 +195,18 @@ export class OrderLedger {
       toRpcPortfolio({ tradingAccountId, balances, positions, updateMode: 'DELTA', updatedAt: this.ctx.clock.now(), prices: positions.length > 0 ? this.deps.marks?.(positions) : undefined }),
     );
   }
+}
+
+/**
+ * The fill's balance changes with what the order no longer needs released from its lock, so each asset is changed
+ * (and formatted, and held for its write) once: the same final balances as applying the fill and then the release.
+ */
+function withRelease(deltas: BalanceDelta[], lockAsset: string, release: Dec): BalanceDelta[] {
+  const out = deltas.slice();
+  const i = out.findIndex((d) => d.asset === lockAsset);
+  if (i < 0) out.push({ asset: lockAsset, free: release, locked: release.neg() });
+  else out[i] = { asset: lockAsset, free: out[i]!.free.add(release), locked: out[i]!.locked.sub(release) };
+  return out;
 }
 
 /** Keeps the last state of each asset when one change touched it twice. */

@@ -43,8 +43,7 @@ export function toRpcBalance(b: Balance, margin?: MarginState): RpcBalanceEntry 
 export function toRpcPosition(p: Position, currentPrice?: Dec): RpcPositionEntry {
   const math = mathOf(p.terms);
   const core = coreOf(p);
-  const price = (d: Dec) => str(d.toDecimalPlaces(p.terms.priceDecimals));
-  const amount = (d: Dec) => str(d.toDecimalPlaces(p.terms.amountDecimals));
+  const { priceDecimals, amountDecimals } = p.terms;
   const entry = entryPrice(math, core) ?? (p.entryPrice !== undefined ? dec(p.entryPrice) : undefined);
   const out: RpcPositionEntry = {
     positionId: p.positionId,
@@ -55,18 +54,23 @@ export function toRpcPosition(p: Position, currentPrice?: Dec): RpcPositionEntry
     status: p.status,
     positionSide: p.side,
     quantity: p.quantity,
-    entryPrice: entry ? price(entry) : '0',
-    realizedPnl: amount(core.realizedPnl),
+    entryPrice: entry ? rounded(entry, priceDecimals) : '0',
+    realizedPnl: rounded(core.realizedPnl, amountDecimals),
     createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
   };
   if (p.externalPositionId !== undefined) out.externalPositionId = p.externalPositionId;
-  if (p.exitPrice !== undefined) out.exitPrice = price(dec(p.exitPrice));
+  if (p.exitPrice !== undefined) out.exitPrice = rounded(dec(p.exitPrice), priceDecimals);
   if (currentPrice !== undefined) {
-    out.currentPrice = price(currentPrice);
-    out.unrealizedPnl = amount(unrealizedPnl(math, core, currentPrice));
+    out.currentPrice = rounded(currentPrice, priceDecimals);
+    out.unrealizedPnl = rounded(unrealizedPnl(math, core, currentPrice), amountDecimals);
   }
   return out;
+}
+
+/** `d` to `places` fraction digits, half up (a module function: a closure per call cost a name definition under tsx). */
+function rounded(d: Dec, places: number): string {
+  return str(d.toDecimalPlaces(places));
 }
 
 export interface PortfolioView {
