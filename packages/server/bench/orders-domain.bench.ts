@@ -8,11 +8,13 @@
  * Then an order that trades: a MARKET order filled at once against the PAPER book (order, fill, balances, position,
  * the portfolio push), sides alternating so balances stay put, beside the resting LIMIT of the same run — the fill's
  * own cost is the difference (the QUOTED accept of bench:rfq shares most of it).
+ * CPU per call is the process's (every thread: the WAL checkpointer's copying too) and, on Linux, the main thread's
+ * alone (its /proc task entry, 10 ms ticks), the steadier figure on a shared machine.
  * BENCH_ORDERS=n per run (default 40,000; the MARKET runs do half as many); BENCH_PROF=dir writes a CPU profile of
  * the first measured LIMIT run and of the first MARKET run; BENCH_SQLITE_PRAGMA='temp_store = MEMORY' (say) sets a
  * pragma on the store's connection before the runs, to measure a store setting without changing the store.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
@@ -25,6 +27,16 @@ const N = Number(process.env.BENCH_ORDERS ?? 40_000);
 const ACCOUNTS = 8;
 const W = Number(process.env.BENCH_INFLIGHT ?? 4);
 const PROF_DIR = process.env.BENCH_PROF;
+
+/** CPU of the main thread alone, µs (Linux: its /proc task entry, 10 ms ticks); NaN elsewhere. */
+function mainThreadCpu(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'cadenza-domain-bench-'));
 try {
@@ -74,6 +86,7 @@ try {
     }
     events = 0;
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpu();
     const t0 = performance.now();
     await Promise.all(accounts.flatMap((tradingAccountId, a) => Array.from({ length: W }, async () => {
       while (next < n) {
@@ -86,13 +99,14 @@ try {
     await cadenza!.durable();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const main = (mainThreadCpu() - main0) / n;
     if (session && profile) {
       const { profile: p } = await session.post('Profiler.stop');
       writeFileSync(profile, JSON.stringify(p));
       session.disconnect();
     }
     const perCall = (cpu.user + cpu.system) / n;
-    console.log(`${label.padEnd(28)} ${String(n).padStart(6)} calls: ${perCall.toFixed(1).padStart(6)} µs CPU/call, ${String(Math.round(n / (ms / 1000))).padStart(6)}/s, ${(events / n).toFixed(2)} events/call${profile ? `  profile ${profile}` : ''}`);
+    console.log(`${label.padEnd(28)} ${String(n).padStart(6)} calls: ${perCall.toFixed(1).padStart(6)} µs CPU/call (main thread ${Number.isNaN(main) ? '—' : main.toFixed(1)}), ${String(Math.round(n / (ms / 1000))).padStart(6)}/s, ${(events / n).toFixed(2)} events/call${profile ? `  profile ${profile}` : ''}`);
     return perCall;
   }
   console.log(`bench:orders-domain — the domain, PAPER and SQLite in one process, ${ACCOUNTS} accounts × ${W} in flight${process.env.BENCH_SQLITE_PRAGMA ? `, PRAGMA ${process.env.BENCH_SQLITE_PRAGMA}` : ''}`);
