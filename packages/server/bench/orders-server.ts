@@ -41,21 +41,33 @@ process.send?.({ url: server.url, wsUrl: server.wsUrl, dataDir, demo: server.dem
 // The bench process owns this one: if it goes away (a crash, ^C), so does the server.
 process.on('disconnect', () => process.exit(0));
 let profiler: Session | undefined;
+let heapSampling = false;
 process.on('message', async (m: { cmd?: string }) => {
   if (m.cmd === 'rss') process.send?.({ rss: process.memoryUsage().rss });
   if (m.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   // A CPU profile of one measured run only (start-up and the other runs left out): BENCH_PROF in orders.bench.ts.
+  // `heap`: a sampling heap profile of the same run too (garbage included: what the run allocates, not what it keeps).
   if (m.cmd === 'prof-start') {
     profiler ??= new Session();
     profiler.connect();
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
     await profiler.post('Profiler.start');
+    heapSampling = (m as { heap?: boolean }).heap === true;
+    if (heapSampling) {
+      await profiler.post('HeapProfiler.enable');
+      await profiler.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    }
     process.send?.({ profiling: true });
   }
   if (m.cmd === 'prof-stop' && profiler) {
     const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync((m as { file: string }).file, JSON.stringify(profile));
+    const file = (m as { file: string }).file;
+    writeFileSync(file, JSON.stringify(profile));
+    if (heapSampling) {
+      const { profile: heap } = await profiler.post('HeapProfiler.stopSampling');
+      writeFileSync(file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap));
+    }
     profiler.disconnect();
     process.send?.({ profiled: (m as { file: string }).file });
   }

@@ -13,7 +13,7 @@
  *
  * Knobs: BENCH_CONNECTIONS (4), BENCH_INFLIGHT (2), BENCH_SECONDS (3 per run), BENCH_TRACE_GC=1 (the server runs with
  * --trace-gc: every collection and its pause on stdout), BENCH_PROF=dir (a CPU profile of the
- * server per run, summarized).
+ * server per run, summarized; with BENCH_HEAP_PROF=1 a sampling heap profile too, and the bytes allocated per call).
  */
 import type { Centrifuge } from 'centrifuge';
 import { connectClients, forkBenchServer, measure, rpcData, signIn, type Row } from './rpc-load.ts';

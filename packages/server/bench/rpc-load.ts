@@ -119,11 +119,12 @@ export async function measure(
 ): Promise<Row> {
   const lat: number[] = [];
   let errors = 0;
-  // BENCH_PROF=dir: a V8 CPU profile of the server for this run, and where its time went (cpu-profile-summary.ts).
+  // BENCH_PROF=dir: a V8 CPU profile of the server for this run, and where its time went (cpu-profile-summary.ts);
+  // with BENCH_HEAP_PROF=1 also a sampling heap profile (.heapprofile beside it) and the bytes allocated per call.
   const profile = process.env.BENCH_PROF ? join(process.env.BENCH_PROF, `${label.replace(/\W+/g, '-').slice(0, 40)}.cpuprofile`) : undefined;
   if (profile) {
     mkdirSync(process.env.BENCH_PROF!, { recursive: true });
-    await server.ask({ cmd: 'prof-start' }, 'profiling');
+    await server.ask({ cmd: 'prof-start', heap: process.env.BENCH_HEAP_PROF === '1' }, 'profiling');
   }
   const server0 = await server.cpuUs();
   const t0 = performance.now();
@@ -156,5 +157,21 @@ export async function measure(
   const pct = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]! : NaN);
   const row: Row = { label, perSecond: Math.round(lat.length / secs), p50: pct(0.5), p99: pct(0.99), serverUsPerCall: Math.round(serverUs / Math.max(1, lat.length)), n: lat.length, errors };
   console.log(`${label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call   n=${row.n} errors=${errors}`);
+  if (profile && process.env.BENCH_HEAP_PROF === '1') {
+    const heap = JSON.parse(readFileSync(profile.replace(/\.cpuprofile$/, '.heapprofile'), 'utf8')) as HeapNode & { head?: HeapNode };
+    console.log(`  allocated by the server: ~${(allocated(heap.head ?? heap) / Math.max(1, lat.length) / 1024).toFixed(1)} KB per call (sampled, garbage included)`);
+  }
   return row;
+}
+
+interface HeapNode {
+  selfSize: number;
+  children?: HeapNode[];
+}
+
+/** Bytes a sampling heap profile's tree allocated. */
+function allocated(n: HeapNode): number {
+  let total = n.selfSize;
+  for (const c of n.children ?? []) total += allocated(c);
+  return total;
 }
