@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dec, str, type Cadenza, type Store } from '@cadenza/domain';
+import { dec, str, toQuote, type Cadenza, type Store } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
 import { testCadenza, alice, bob, admin, refusal as refusalOf, type Refusable, type TestCadenza } from '@cadenza/testkit';
 
@@ -168,6 +168,18 @@ describe('RFQ pricing', () => {
     const bobs = await z.otc.quotes.rfq(bob, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.1', quoteRequestId: 'r-1' });
     assert.notEqual(bobs.quoteId, first.quoteId);
     assert.equal(await refusal(z.otc.quotes.get(alice, bobs.quoteId)), 'QUOTE_NOT_FOUND');
+  });
+
+  test("rfqQuote answers the Quote its event pushed; a repeated quoteRequestId answers the quote's current state", async () => {
+    const { z, dealerId, traderId, t } = await desk();
+    const base = { dealerAccountId: dealerId, traderAccountId: traderId, instrumentId: 'BTC/USDT', orderSide: 'SELL' as const, quantity: '0.3' };
+    const answer = await z.otc.quotes.rfqQuote(alice, { ...base, quoteRequestId: 'r-7' });
+    const pushed = t.events.on(`tradingAccount:${traderId}`, 'event.quote.updated').at(-1)!.data;
+    assert.deepEqual(answer, pushed);
+    assert.deepEqual(answer, toQuote(await z.otc.quotes.get(alice, answer.quoteId)));
+    await z.otc.quotes.rfq(alice, { ...base, quantity: '0.4' });
+    const again = await z.otc.quotes.rfqQuote(alice, { ...base, quoteRequestId: 'r-7' });
+    assert.deepEqual([again.quoteId, again.status], [answer.quoteId, 'REPLACED']);
   });
 });
 

@@ -6,14 +6,14 @@
  * wallet operations (`command.fermata.dealer.create`, `query.fermata.dealer.get`, …). Dealer methods and wallet
  * freeze/unfreeze are the administrators'. A QUOTED order is `command.trade_order.submit` (rpc/trade-orders.ts).
  */
-import { pageOf, paginationOf, toFermataDealer, toFermataWallet, toQuote } from '@cadenza/domain';
+import { pageOf, paginationOf, toFermataDealer, toFermataWallet } from '@cadenza/domain';
 import { admin, user, type RpcHandlers } from './rpc-handler.ts';
 
 /** REST-style paging params (`limit`, `offset`, `cursor`) → the page. */
 const pageFrom = (p: { limit?: number; offset?: number; cursor?: string }) => pageOf({ ...(p.limit !== undefined ? { limit: p.limit } : {}), ...(p.offset !== undefined ? { offset: p.offset } : {}), ...(p.cursor !== undefined ? { cursor: p.cursor } : {}) });
 
 export const otcHandlers: RpcHandlers = {
-  'command.quote.rfq': user(async (c, p, z) => ({ data: toQuote(await z.otc.quotes.rfq(c, p)) })),
+  'command.quote.rfq': user(async (c, p, z) => ({ data: await z.otc.quotes.rfqQuote(c, p) })),
 
   'command.fermata.dealer.create': admin((c, p, z) => ({ data: toFermataDealer(z.otc.dealers.create(c, p)) })),
   'query.fermata.dealer.get': admin((_c, p, z) => ({ data: toFermataDealer(z.otc.dealers.get(p.dealerAccountId)) })),
