@@ -73,6 +73,8 @@ export class PaperMarket implements SimulatedExchange {
   /** The best bid and ask (ticks, lots; -1 for none) the last ticker showed. */
   readonly #top = [-1, -1, -1, -1];
   readonly #bars = new Map<string, BarChange>();
+  /** A trade changed the forming bar of every interval since the last report (then `#bars` is a subset of them). */
+  #tradedBars = false;
   /** Set while forming bars changed by user commands wait for the end of the event-loop turn. */
   #barsDue: ReturnType<typeof setImmediate> | undefined;
 
@@ -92,6 +94,7 @@ export class PaperMarket implements SimulatedExchange {
     if (options.historyMinutes > 0) this.#loadHistory(now, options.historyMinutes);
     this.simulator.step(now);
     this.#bars.clear();
+    this.#tradedBars = false;
     this.#bookDirty = false;
     this.#traded = false;
   }
@@ -254,6 +257,7 @@ export class PaperMarket implements SimulatedExchange {
     const trade = { instrumentId: spec.instrumentId, venue: spec.venue, symbol: spec.symbol, tradeId, price, quantity, side: f.takerSide, timestamp: ts };
     this.#safely('market', () => this.#ctx.deps.market.onTrade(trade));
     for (const change of this.data.recordTrade(ts, f.priceTicks, f.lots)) this.#barChanged(change);
+    this.#tradedBars = true;
     this.#report(f.makerId, f.takerSide === 'BUY' ? 'SELL' : 'BUY', f.makerFee, 'MAKER', f.makerRemaining === 0, trade);
     this.#report(f.takerId, f.takerSide, f.takerFee, 'TAKER', f.takerDone, trade);
   }
@@ -313,7 +317,7 @@ export class PaperMarket implements SimulatedExchange {
   #flush(always: boolean): void {
     const market = this.#ctx.deps.market;
     const now = this.#now;
-    if (this.#bars.size > 0) {
+    if (this.#bars.size > 0 || this.#tradedBars) {
       if (always) this.#reportBars();
       else this.#barsDue ??= setImmediate(() => this.#reportBars());
     }
@@ -335,11 +339,10 @@ export class PaperMarket implements SimulatedExchange {
       this.#barsDue = undefined;
     }
     const market = this.#ctx.deps.market;
-    for (const change of this.#bars.values()) {
-      const k = this.data.klineUpdate(change, this.#now);
-      this.#safely('market', () => market.onKline(k));
-    }
+    const updates = this.#tradedBars ? this.data.formingUpdates(this.#now) : [...this.#bars.values()].map((change) => this.data.klineUpdate(change, this.#now));
+    for (const k of updates) this.#safely('market', () => market.onKline(k));
     this.#bars.clear();
+    this.#tradedBars = false;
   }
 
   /** Reports what waits for the end of the turn now (the venue stops). */

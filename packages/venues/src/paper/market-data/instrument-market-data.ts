@@ -20,6 +20,8 @@ export interface BarChange {
   isClosed: boolean;
 }
 
+const NO_CHANGES: readonly BarChange[] = Object.freeze([]);
+
 /** Last trade, klines and 24 h change of one instrument, as decimal-string port values. */
 export class InstrumentMarketData {
   readonly #series = new Map<KlineInterval, KlineSeries>();
@@ -46,13 +48,27 @@ export class InstrumentMarketData {
     return [...this.#series.keys()];
   }
 
-  /** Records one trade; returns every bar that closed plus the forming bar of each interval. */
-  recordTrade(t: number, priceTicks: number, lots: number): BarChange[] {
+  /**
+   * Records one trade; returns the bars it closed, oldest first per interval (usually none). The forming bar of every
+   * interval changed too: `formingUpdates` reads them (not listed here: sixteen objects per trade, for a report the
+   * market makes once per event-loop turn).
+   */
+  recordTrade(t: number, priceTicks: number, lots: number): readonly BarChange[] {
     this.#noteLast(t, priceTicks, lots);
-    const out: BarChange[] = [];
+    let out: BarChange[] | undefined;
     for (const [interval, series] of this.#series) {
-      for (const bar of series.trade(t, priceTicks, lots)) out.push({ interval, bar, isClosed: true });
-      out.push({ interval, bar: series.current()!, isClosed: false });
+      const closed = series.trade(t, priceTicks, lots);
+      for (let i = 0; i < closed.length; i++) (out ??= []).push({ interval, bar: closed[i]!, isClosed: true });
+    }
+    return out ?? NO_CHANGES;
+  }
+
+  /** The forming bar of every interval that has one, as kline updates at `timestamp`. */
+  formingUpdates(timestamp: number): KlineUpdate[] {
+    const out: KlineUpdate[] = [];
+    for (const [interval, series] of this.#series) {
+      const bar = series.current();
+      if (bar) out.push(this.klineUpdate({ interval, bar, isClosed: false }, timestamp));
     }
     return out;
   }

@@ -18,6 +18,8 @@ export interface Bar {
   volumeLots: number;
 }
 
+const NO_BARS: readonly Bar[] = Object.freeze([]);
+
 /** Bars of one interval, oldest first, the last one forming. */
 export class KlineSeries {
   readonly #bars: Bar[] = [];
@@ -30,7 +32,7 @@ export class KlineSeries {
   ) {}
 
   /** Adds a trade at time `t` (non-decreasing across calls); returns the bars this closed, oldest first. */
-  trade(t: number, priceTicks: number, lots: number): Bar[] {
+  trade(t: number, priceTicks: number, lots: number): readonly Bar[] {
     const closed = this.roll(t);
     const bar = this.#bars[this.#bars.length - 1];
     if (!bar) {
@@ -50,8 +52,9 @@ export class KlineSeries {
    * Moves time to `t`: if the forming bar has ended, it closes and flat bars fill the gap up to the bar containing
    * `t`, which becomes the forming bar. Returns the bars closed, oldest first. Does nothing before the first trade.
    */
-  roll(t: number): Bar[] {
-    if (t < this.#nextOpen || this.#bars.length === 0) return [];
+  roll(t: number): readonly Bar[] {
+    // One shared empty answer: a trade rolls every interval, and almost never closes a bar.
+    if (t < this.#nextOpen || this.#bars.length === 0) return NO_BARS;
     const closed: Bar[] = [];
     const target = barOpen(this.interval, t);
     let last = this.#bars[this.#bars.length - 1]!;
