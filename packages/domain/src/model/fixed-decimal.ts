@@ -93,19 +93,23 @@ export function formatFixed(units: bigint, scale: number): string {
 export function plainFixed(units: bigint, scale: number): string {
   if (units === 0n) return '0';
   const negative = units < 0n;
-  let digits = (negative ? -units : units).toString();
+  return canonicalText((negative ? -units : units).toString(), scale, negative);
+}
+
+/** The digits of a non-zero `units` at `scale`, trailing fraction zeros dropped, as a plain decimal. */
+function canonicalText(digits: string, scale: number, negative: boolean): string {
   let places = scale;
   let end = digits.length;
   while (places > 0 && digits.charCodeAt(end - 1) === 48 /* 0 */) {
     end--;
     places--;
   }
-  if (end < digits.length) digits = digits.slice(0, end);
+  let text = end < digits.length ? digits.slice(0, end) : digits;
   if (places > 0) {
-    if (digits.length <= places) digits = '0'.repeat(places - digits.length + 1) + digits;
-    digits = `${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`;
+    const padded = text.padStart(places + 1, '0');
+    text = `${padded.slice(0, padded.length - places)}.${padded.slice(padded.length - places)}`;
   }
-  return negative ? `-${digits}` : digits;
+  return negative ? `-${text}` : text;
 }
 
 /** Number of fraction digits a decimal needs once trailing zeros are dropped ("0.00100000" → 3, "1.0" → 0). Throws on non-decimals. */
@@ -182,20 +186,9 @@ export function addDecimal(a: string, b: string): string | undefined {
   const sum = (negA ? -xs : xs) + (negB ? -ys : ys);
   if (sum === 0n) return '0';
   const neg = sum < 0n;
-  let digits = (neg ? -sum : sum).toString();
+  const digits = (neg ? -sum : sum).toString();
   if (digits.length > EXACT_SUM_DIGITS) return undefined;
-  let places = scale;
-  let end = digits.length;
-  while (places > 0 && digits.charCodeAt(end - 1) === 48 /* 0 */) {
-    end--;
-    places--;
-  }
-  if (end < digits.length) digits = digits.slice(0, end);
-  if (places > 0) {
-    const padded = digits.padStart(places + 1, '0');
-    digits = `${padded.slice(0, padded.length - places)}.${padded.slice(padded.length - places)}`;
-  }
-  return neg ? `-${digits}` : digits;
+  return canonicalText(digits, scale, neg);
 }
 
 /** A signed plain decimal × 10^shift, exactly ("0.0123", 2 → "1.23"); used for relative changes → percent. */
