@@ -236,33 +236,38 @@ test('OTOCO on PAPER: the entry fills, the take-profit works and fills, the stop
 
 test('OCO on PAPER: the stop-loss triggers on the market, the take-profit is cancelled first, the stop sells', async () => {
   const id = await paperAccount();
-  const sell = (quantity: string) => trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'SELL', orderType: 'MARKET', quantity }, awaitClosed: true });
-  const bought = await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.01' }, awaitClosed: true });
-  const last = dec(bought.executedPrice);
-  const refused = await trader.rpc('command.trade_order.submit', {
+  const events = await trader.subscribe(`tradingAccount:${id}`);
+  const market = (orderSide: 'BUY' | 'SELL', quantity: string) => trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide, orderType: 'MARKET', quantity }, awaitClosed: true });
+  const last = dec((await market('BUY', '0.01')).executedPrice);
+  const oco = (stopLossPrice: string) => trader.rpc('command.trade_order.submit', {
     tradingAccountId: id,
-    tradeOrder: { instrumentId: BTC, orderSide: 'SELL', quantity: '0.01', contingencyType: 'OCO', takeProfitPrice: str(last.mul('1.05').toDecimalPlaces(2)), stopLossPrice: str(last.add('1')) },
+    tradeOrder: { instrumentId: BTC, orderSide: 'SELL', quantity: '0.01', contingencyType: 'OCO', takeProfitPrice: str(last.mul('1.05').toDecimalPlaces(2)), stopLossPrice },
   });
-  assert.equal(refused.error?.code, 11000, 'a stop-loss the last trade already reached is refused');
-  // The stop one tick under the last trade (a buy at the ask), so the next sell at the bid reaches it. The simulated
-  // market trades too: when it has moved under the stop already, the list is refused and tried again.
+  // 2 % over the last trade: the simulated market cannot climb that far during one call. Prices sent are on the tick
+  // (0.01): an executed price is the average over the levels the order took, often between ticks.
+  const refused = await oco(str(last.mul('1.02').toDecimalPlaces(2)));
+  assert.equal(refused.error?.code, 11000, `a stop-loss the last trade already reached is refused: ${JSON.stringify(refused.error)}`);
+  // The stop one tick under the last trade (a buy at the ask, rounded down to the tick), so the next sell at the bid
+  // reaches it. The simulated market trades too: when it has moved under the stop already, the list is refused and
+  // tried again (each try a market of its own: the count of tries bounds the test, not the time).
   let tp: any;
-  for (let i = 0; i < 10 && !tp; i++) {
-    const at = await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.001' }, awaitClosed: true });
-    const r = await trader.rpc('command.trade_order.submit', {
-      tradingAccountId: id,
-      tradeOrder: { instrumentId: BTC, orderSide: 'SELL', quantity: '0.01', contingencyType: 'OCO', takeProfitPrice: str(last.mul('1.05').toDecimalPlaces(2)), stopLossPrice: str(dec(at.executedPrice).sub('0.01')) },
-    });
-    if (r.error) assert.equal(r.error.code, 11000);
+  for (let i = 0; i < 50 && !tp; i++) {
+    const at = await market('BUY', '0.001');
+    const r = await oco(str(dec(at.executedPrice).sub('0.01').toDecimalPlaces(2, 1)));
+    if (r.error) assert.equal(r.error.code, 11000, JSON.stringify(r.error));
     else tp = r.data;
   }
-  assert.deepEqual([tp.orderListRole, tp.status], ['TAKE_PROFIT', 'ACCEPTED']);
+  assert.deepEqual([tp?.orderListRole, tp?.status], ['TAKE_PROFIT', 'ACCEPTED']);
   const list = async () => Object.fromEntries((await trader.ok('query.trade_order.list', { tradingAccountId: id, orderListId: tp.orderListId })).map((o: any) => [o.orderListRole, o]));
-  for (let i = 0; i < 10 && (await list()).STOP_LOSS.status !== 'FILLED'; i++) {
-    await sell('0.001');
-    await trader.ok('command.trade_order.submit', { tradingAccountId: id, tradeOrder: { instrumentId: BTC, orderSide: 'BUY', orderType: 'MARKET', quantity: '0.001' }, awaitClosed: true });
-    await sell('0.001');
+  const sl = (await list()).STOP_LOSS;
+  // Trades at the bid until the stop triggers, which cancels the take-profit first (the market may have risen over
+  // the stop meanwhile: then another round). Each round buys what it sells, so the funds never run out.
+  for (let i = 0; i < 50 && (await list()).TAKE_PROFIT.status === 'ACCEPTED'; i++) {
+    await market('BUY', '0.001');
+    await market('SELL', '0.001');
   }
+  // The triggered stop's MARKET order fills after the trade that triggered it was answered: its event is awaited.
+  await events.waitFor((e) => e.type === 'event.trade_order.updated' && e.data.tradeOrderId === sl.tradeOrderId && e.data.status === 'FILLED', 240_000);
   const legs = await list();
   assert.deepEqual([legs.STOP_LOSS.status, legs.STOP_LOSS.executedQuantity, legs.STOP_LOSS.emulated], ['FILLED', '0.01', undefined]);
   assert.deepEqual([legs.TAKE_PROFIT.status, legs.TAKE_PROFIT.executedQuantity], ['CANCELLED', '0']);
