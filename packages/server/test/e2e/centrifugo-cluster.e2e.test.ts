@@ -155,7 +155,7 @@ describe('Centrifugo v6.9.1 in front of two Cadenza servers on PostgreSQL and Re
       const block = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('createClient('));
       assert.ok(block, 'the README has the quick start');
       writeFileSync(join(dir, 'quick-start.mjs'), block);
-      const { stdout } = await execFile(process.execPath, ['quick-start.mjs'], { cwd: dir, env: { ...process.env, CADENZA_URL: balancer.url, CADENZA_WS_URL: centrifugo.wsUrl }, timeout: 90_000 });
+      const { stdout } = await execFile(process.execPath, ['quick-start.mjs'], { cwd: dir, env: { ...process.env, CADENZA_URL: balancer.url, CADENZA_WS_URL: centrifugo.wsUrl }, timeout: 240_000 });
       assert.match(stdout, /BTC\/USDT/);
       assert.equal(stdout.match(/^best bid \[/gm)?.length, 3, stdout);
       assert.match(stdout, /^FILLED \d+(\.\d+)?$/m);
