@@ -1,6 +1,6 @@
 /**
- * Bench load process: opens N WebSocket connections on loopback (source addresses spread over 127.0.0.2–9 so
- * ephemeral ports never run out) with a lean client. Against the gateway and Centrifugo it speaks the client
+ * Bench load process: opens N WebSocket connections on loopback (source addresses spread over 127.0.0.2–65 so
+ * ephemeral ports never run out, and the kernel's search for a free one stays short) with a lean client. Against the gateway and Centrifugo it speaks the client
  * protocol in JSON (connect with a token + subscribe in one frame, pongs) and reads every line of a frame (a server
  * may put several pushes in one); against the bare `ws` server every message is one delivery.
  * Argv: mode ('protocol' | 'bare'), port, token algorithm ('HS256' | 'ES256'), the HMAC secret or the P-256 private key
@@ -86,9 +86,16 @@ const handlers = {
   },
 };
 
+/**
+ * Each source address binds from its own ephemeral range, and a bind to port 0 scans that range for a free port:
+ * with 8 addresses, a run's sockets in TIME_WAIT (40,000–60,000 after a few steps) filled most of the half of each
+ * range the kernel searches first, and steps stalled with the load process's CPU per connection at 5–10× its usual.
+ */
+const SOURCE_ADDRESSES = 64;
+
 function open(i: number, token: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const conn = new LeanConnection('127.0.0.1', port, '/connection/websocket', `127.0.0.${2 + (i % 8)}`, handlers, (err) => {
+    const conn = new LeanConnection('127.0.0.1', port, '/connection/websocket', `127.0.0.${2 + (i % SOURCE_ADDRESSES)}`, handlers, (err) => {
       if (err) return reject(err);
       if (wire === 'bare') return resolve();
       subscribedWaiters.set(conn, () => {
