@@ -99,6 +99,9 @@ const exposureUnitsOf = (d: Dec): bigint | null => {
 /** A price in units of 10^-18 times this is in units of 10^-PRICE_SCALE. */
 const TO_PRICE_SCALE = 10n ** BigInt(PRICE_SCALE - 18);
 
+/** The mid of a book's best bid and ask (both present), the decimal.js reference of `midUnits`. */
+const midOf = (book: BookSnapshot): Dec => dec(book.bids[0]!.price).add(book.asks[0]!.price).div(2);
+
 /** The mid of a book's best bid and ask in units of 10^-PRICE_SCALE (exact: one place finer than the prices), or null off the grid. */
 const midUnits = (bid: string, ask: string): bigint | null => {
   const b = units(bid);
@@ -168,7 +171,7 @@ export class DealerPricer {
     }
     const quantity = dec(best.quantity);
     const delta = terms.side === 'BUY' ? quantity.neg() : quantity;
-    const mid = top ? dec(top.bids[0]!.price).add(top.asks[0]!.price).div(2) : undefined;
+    const mid = top ? midOf(top) : undefined;
     return exposureValue(exposures, (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) }).gt(limit.dec);
   }
 
@@ -204,7 +207,7 @@ export class DealerPricer {
   /** The mid price of the pair on the first linked venue that shows both sides. */
   private mid(dealer: Dealer, symbol: string): Dec | undefined {
     const t = this.top(dealer, symbol);
-    return t && dec(t.bids[0]!.price).add(t.asks[0]!.price).div(2);
+    return t && midOf(t);
   }
 
   /** `mid` in units of 10^-PRICE_SCALE; null off the grid. */
