@@ -138,6 +138,11 @@ export class SqliteStore implements Store {
     return this.stmts[name];
   }
 
+  /** The statement `name`, for a held row's write: `alone`, it needs no savepoint (sqlite-unit-of-work.ts says when). */
+  private held(name: keyof Statements, alone: boolean): Stmt {
+    return alone ? this.stmts[name] : this.w(name);
+  }
+
   /** Runs `fn` all or nothing (sqlite-unit-of-work.ts): nested calls and calls inside a group are savepoints. */
   transaction<T>(fn: () => T): T {
     return this.uow.transaction(fn);
@@ -239,7 +244,7 @@ export class SqliteStore implements Store {
   }
   /** `alone`: the only statement of a call that wrote nothing else, atomic without a savepoint. */
   private writeOrderRow(o: Order, alone = false): void {
-    (alone ? this.stmts.insertOrder : this.w('insertOrder')).run(
+    this.held('insertOrder', alone).run(
       o.tradeOrderId, o.tradingAccountId, o.clientOrderId, o.externalOrderId ?? null, o.idempotencyKey ?? null, o.instrumentId, o.side,
       o.orderType, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, o.createdAt, o.orderListId ?? null, JSON.stringify(o),
     );
@@ -280,7 +285,7 @@ export class SqliteStore implements Store {
     return this.writeFillRow(f);
   }
   private writeFillRow(f: Fill, alone = false): boolean {
-    return (alone ? this.stmts.insertFill : this.w('insertFill')).run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.instrumentId, f.timestamp, JSON.stringify(f)).changes === 1;
+    return this.held('insertFill', alone).run(f.tradeOrderId, f.tradeId, f.tradingAccountId, f.instrumentId, f.timestamp, JSON.stringify(f)).changes === 1;
   }
   async listFills(tradeOrderId: string): Promise<Fill[]> {
     return parseAll<Fill>(this.s('listFills').all(tradeOrderId) as Row[]);
@@ -299,7 +304,7 @@ export class SqliteStore implements Store {
     this.uow.holdBalance(balanceKey(b.tradingAccountId, b.asset), b);
   }
   private writeBalanceRow(b: Balance, alone = false): void {
-    (alone ? this.stmts.upsertBalance : this.w('upsertBalance')).run(b.tradingAccountId, b.asset, JSON.stringify(b));
+    this.held('upsertBalance', alone).run(b.tradingAccountId, b.asset, JSON.stringify(b));
   }
   async loadBalances(): Promise<Balance[]> {
     const rows = parseAll<Balance>(this.s('loadBalances').all() as Row[]);
@@ -327,11 +332,10 @@ export class SqliteStore implements Store {
   }
   /** Each statement changes nothing unless its case holds, so whichever runs, one of them writes the row. */
   private writePositionRow(p: Position, alone = false): void {
-    const stmt = (name: 'upsertOpenPosition' | 'upsertPosition' | 'upsertPositionSlot') => (alone ? this.stmts[name] : this.w(name));
     const args = [p.positionId, p.tradingAccountId, p.instrumentId, positionSlot(p), p.status, p.createdAt, p.updatedAt, JSON.stringify(p)];
-    if (p.status === 'OPEN' && stmt('upsertOpenPosition').run(...args).changes > 0) return;
-    if (stmt('upsertPosition').run(...args).changes > 0) return;
-    stmt('upsertPositionSlot').run(...args);
+    if (p.status === 'OPEN' && this.held('upsertOpenPosition', alone).run(...args).changes > 0) return;
+    if (this.held('upsertPosition', alone).run(...args).changes > 0) return;
+    this.held('upsertPositionSlot', alone).run(...args);
   }
   async loadPositions(): Promise<Position[]> {
     return parseAll<Position>(this.s('loadPositions').all() as Row[]);
