@@ -10,7 +10,9 @@ import { securityTypeOf } from '../instruments/rpc-instrument.ts';
 import type { Balance } from '../model/balance.ts';
 import type { Position } from '../model/position.ts';
 import { entryPrice, unrealizedPnl } from '../positions/position-math.ts';
-import { coreOf, mathOf } from '../positions/position-records.ts';
+import { coreOf, holdingUnitsOf, mathOf } from '../positions/position-records.ts';
+import type { HoldingUnits } from '../positions/position-math.ts';
+import { ROUND_HALF_UP, UNIT_PLACES, divUnits, mulUnits, roundUnits, textOf, unitsOf } from '../model/money-units.ts';
 import type { MarginState } from '../margin/margin-math.ts';
 
 /** `margin`, for a settle asset of derivative positions, fills the balance's margin fields. */
@@ -38,13 +40,13 @@ export function toRpcBalance(b: Balance, margin?: MarginState): RpcBalanceEntry 
 /**
  * A position in the contract's shape, its figures rounded for display: prices (entry, exit, current) to the position's
  * price decimals, PnL to its settle asset's decimals, half up. `currentPrice` — the mark price of a derivative, the
- * last price of a spot pair — fills the mark-to-market fields when known.
+ * last price of a spot pair — fills the mark-to-market fields when known. A holding's figures are worked in exact
+ * integers (model/money-units.ts) to the same text; derivatives, and anything off the grid, with Dec.
  */
 export function toRpcPosition(p: Position, currentPrice?: Dec): RpcPositionEntry {
-  const math = mathOf(p.terms);
-  const core = coreOf(p);
   const { priceDecimals, amountDecimals } = p.terms;
-  const entry = entryPrice(math, core) ?? (p.entryPrice !== undefined ? dec(p.entryPrice) : undefined);
+  const held = p.kind === 'HOLDING' && p.side === 'LONG' && p.terms.contractSize === '1' && !p.terms.inverse && priceDecimals <= UNIT_PLACES && amountDecimals <= UNIT_PLACES ? holdingUnitsOf(p) : undefined;
+  const figures = held ? holdingFigures(p, held, currentPrice) : undefined;
   const out: RpcPositionEntry = {
     positionId: p.positionId,
     tradingAccountId: p.tradingAccountId,
@@ -54,16 +56,44 @@ export function toRpcPosition(p: Position, currentPrice?: Dec): RpcPositionEntry
     status: p.status,
     positionSide: p.side,
     quantity: p.quantity,
-    entryPrice: entry ? rounded(entry, priceDecimals) : '0',
-    realizedPnl: rounded(core.realizedPnl, amountDecimals),
+    entryPrice: '0',
+    realizedPnl: '0',
     createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
   };
+  if (figures) {
+    out.entryPrice = figures.entryPrice;
+    out.realizedPnl = figures.realizedPnl;
+  } else {
+    const core = coreOf(p);
+    const entry = entryPrice(mathOf(p.terms), core) ?? (p.entryPrice !== undefined ? dec(p.entryPrice) : undefined);
+    if (entry) out.entryPrice = rounded(entry, priceDecimals);
+    out.realizedPnl = rounded(core.realizedPnl, amountDecimals);
+  }
   if (p.externalPositionId !== undefined) out.externalPositionId = p.externalPositionId;
-  if (p.exitPrice !== undefined) out.exitPrice = rounded(dec(p.exitPrice), priceDecimals);
+  if (p.exitPrice !== undefined) out.exitPrice = roundedText(p.exitPrice, priceDecimals);
   if (currentPrice !== undefined) {
     out.currentPrice = rounded(currentPrice, priceDecimals);
-    out.unrealizedPnl = rounded(unrealizedPnl(math, core, currentPrice), amountDecimals);
+    out.unrealizedPnl = figures?.unrealizedPnl ?? rounded(unrealizedPnl(mathOf(p.terms), coreOf(p), currentPrice), amountDecimals);
+  }
+  return out;
+}
+
+/** A holding's displayed entry price, realised PnL and (at `mark`) unrealised PnL, from its figures in units. */
+function holdingFigures(p: Position, h: HoldingUnits, mark: Dec | undefined): { entryPrice: string; realizedPnl: string; unrealizedPnl?: string } | undefined {
+  const { priceDecimals, amountDecimals } = p.terms;
+  let entryPrice = '0';
+  if (h.quantity !== 0n && h.cost !== 0n) {
+    const e = divUnits(h.cost, h.quantity, priceDecimals, ROUND_HALF_UP);
+    if (e === undefined) return undefined;
+    entryPrice = textOf(e);
+  } else if (p.entryPrice !== undefined) entryPrice = roundedText(p.entryPrice, priceDecimals);
+  const out: { entryPrice: string; realizedPnl: string; unrealizedPnl?: string } = { entryPrice, realizedPnl: textOf(roundUnits(h.realizedPnl, amountDecimals, ROUND_HALF_UP)) };
+  if (mark !== undefined) {
+    // Dec's unrealizedPnl of a LONG linear holding: quantity × mark − cost (zero when flat).
+    const markUnits = h.quantity === 0n ? 0n : unitsOf(mark.toFixed());
+    const value = markUnits === undefined ? undefined : mulUnits(h.quantity, markUnits);
+    if (value !== undefined) out.unrealizedPnl = textOf(roundUnits(h.quantity === 0n ? 0n : value - h.cost, amountDecimals, ROUND_HALF_UP));
   }
   return out;
 }
@@ -71,6 +101,12 @@ export function toRpcPosition(p: Position, currentPrice?: Dec): RpcPositionEntry
 /** `d` to `places` fraction digits, half up (a module function: a closure per call cost a name definition under tsx). */
 function rounded(d: Dec, places: number): string {
   return str(d.toDecimalPlaces(places));
+}
+
+/** `rounded` of a decimal text: in units when it is on the grid. */
+function roundedText(text: string, places: number): string {
+  const u = places <= UNIT_PLACES ? unitsOf(text) : undefined;
+  return u === undefined ? rounded(dec(text), places) : textOf(roundUnits(u, places, ROUND_HALF_UP));
 }
 
 export interface PortfolioView {

@@ -14,8 +14,9 @@ import type { FillEffects } from '../portfolios/fill-effects.ts';
 import type { FillReport } from '../orders/apply-fill.ts';
 import { derivativeFill, type HeldStep } from './derivative-fill.ts';
 import type { PositionBook } from './position-book.ts';
-import { heldOf, coreOf, mathOf, openingPosition, withCore, withHeld } from './position-records.ts';
-import { holdingTrade } from './position-math.ts';
+import { heldOf, coreOf, holdingUnitsOf, mathOf, openingPosition, withCore, withHeld, withUnits } from './position-records.ts';
+import { holdingTrade, holdingTradeUnits, type HoldingUnits, type PositionCore } from './position-math.ts';
+import { unitsOf } from '../model/money-units.ts';
 
 /** What a fill will do to positions, computed before anything is written. */
 export interface FillPlan {
@@ -36,6 +37,36 @@ export interface SpotTrade {
   feeAsset?: string;
 }
 
+/** A fill that touches no position: nothing to write. */
+class UntouchedPlan implements FillPlan {
+  constructor(readonly positionId: string | undefined) {}
+  commit(): Position[] {
+    return [];
+  }
+}
+
+/** A spot trade's holding, figured at plan time (Dec or units), written on commit. A class: no closure per fill. */
+class HoldingPlan implements FillPlan {
+  readonly positionId: string;
+  constructor(
+    private readonly book: PositionBook,
+    private readonly record: Position,
+    private readonly after: PositionCore | HoldingUnits,
+    private readonly now: number,
+  ) {
+    this.positionId = record.positionId;
+  }
+
+  commit(): Position[] {
+    return [this.commitOne()];
+  }
+
+  commitOne(): Position {
+    const a = this.after;
+    return this.book.write(typeof a.quantity === 'bigint' ? withUnits(this.record, a as HoldingUnits, this.now) : withCore(this.record, a as PositionCore, this.now));
+  }
+}
+
 const ownSide = (side: 'BUY' | 'SELL'): PositionSideValue => (side === 'BUY' ? 'LONG' : 'SHORT');
 
 export class PositionLedger {
@@ -51,7 +82,7 @@ export class PositionLedger {
 
   private planHolding(order: Order, fill: FillReport): FillPlan {
     const plan = this.planSpot(order, { side: order.side, quantity: fill.quantity, price: fill.price, fee: fill.fee, feeAsset: fill.feeAsset });
-    return plan ?? { positionId: order.positionId, commit: () => [] };
+    return plan ?? new UntouchedPlan(order.positionId);
   }
 
   /**
@@ -59,12 +90,32 @@ export class PositionLedger {
    * the instrument, inside the caller's unit of work; the holding written, or undefined when the trade touches none.
    */
   holdingTrade(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, trade: SpotTrade): Position | undefined {
-    return this.planSpot(at, trade)?.commit()[0];
+    return this.planSpot(at, trade)?.commitOne();
   }
 
-  private planSpot(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, t: SpotTrade): FillPlan | undefined {
-    const fee = dec(t.fee ?? '0');
+  /** The holding after the trade: in exact integers on the grid (model/money-units.ts), else with Dec. */
+  private planSpot(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingPlan | undefined {
     const current = this.book.open(at.tradingAccountId, at.instrumentId, 'NET');
+    const after = this.spotInUnits(current, at, t) ?? this.spotInDec(current, at, t);
+    if (after === undefined) return undefined;
+    const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at));
+    return new HoldingPlan(this.book, record, after, this.ctx.clock.now());
+  }
+
+  /** The holding after `t` in units; undefined when the trade leaves it untouched, null off the grid. */
+  private spotInUnits(current: Position | undefined, at: Pick<Order, 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingUnits | undefined | null {
+    const open = current === undefined ? undefined : holdingUnitsOf(current);
+    const quantity = unitsOf(t.quantity);
+    const price = unitsOf(t.price);
+    const fee = t.fee === undefined ? 0n : unitsOf(t.fee);
+    if ((current !== undefined && open === undefined) || quantity === undefined || price === undefined || fee === undefined) return null;
+    const after = holdingTradeUnits(open, { side: t.side, quantity, price, baseFee: t.feeAsset === at.baseAsset ? fee : 0n, quoteFee: t.feeAsset === at.quoteAsset ? fee : 0n });
+    return after === 'untouched' ? undefined : after === 'off-grid' ? null : after;
+  }
+
+  /** The reference: the holding after `t` with Dec (position-math.ts). */
+  private spotInDec(current: Position | undefined, at: Pick<Order, 'baseAsset' | 'quoteAsset'>, t: SpotTrade): PositionCore | undefined {
+    const fee = dec(t.fee ?? '0');
     const step = holdingTrade(current ? coreOf(current) : undefined, {
       side: t.side,
       quantity: dec(t.quantity),
@@ -72,9 +123,7 @@ export class PositionLedger {
       baseFee: t.feeAsset === at.baseAsset ? fee : ZERO,
       quoteFee: t.feeAsset === at.quoteAsset ? fee : ZERO,
     });
-    if (!step) return undefined;
-    const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at));
-    return { positionId: record.positionId, commit: () => [this.book.write(withCore(record, step.after, this.ctx.clock.now()))] };
+    return step?.after;
   }
 
   private planDerivative(order: Order, fill: FillReport): FillPlan {
@@ -126,8 +175,8 @@ export class PositionLedger {
 
   /** A position opening now (not yet written). */
   private fresh(order: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset'>, kind: Position['kind'], mode: Position['mode'], side: PositionSideValue, terms: PositionTerms): Position {
-    const at = { positionId: this.ctx.ids.uuid(), tradingAccountId: order.tradingAccountId, instrumentId: order.instrumentId, securitySymbol: order.baseAsset };
-    return openingPosition({ ...at, kind, mode, side, terms }, this.ctx.clock.now());
+    const at = { positionId: this.ctx.ids.uuid(), tradingAccountId: order.tradingAccountId, instrumentId: order.instrumentId, securitySymbol: order.baseAsset, kind, mode, side, terms };
+    return openingPosition(at, this.ctx.clock.now());
   }
 
   private holdingTerms(order: Pick<Order, 'instrumentId' | 'quoteAsset'>): PositionTerms {

@@ -22,6 +22,7 @@
  * (amounts below 10^20): "exactly" above means to the last digit, not approximately.
  */
 import { Dec, ZERO, type Dec as D } from '../model/decimal.ts';
+import { ROUND_HALF_EVEN, divUnits, mulUnits, onGrid } from '../model/money-units.ts';
 import type { PositionSideValue } from '../model/position.ts';
 
 /** Fraction digits kept of a quotient (far beyond any asset's precision; see the module notes). */
@@ -220,4 +221,68 @@ export function fundingPayment(m: ContractMath, p: Pick<PositionCore, 'side' | '
 /** `p` after a funding payment (booked into realised PnL). */
 export function applyFunding(p: PositionCore, payment: D): PositionCore {
   return { ...p, funding: p.funding.add(payment), realizedPnl: p.realizedPnl.add(payment) };
+}
+
+/** A holding's figures in units of 10^-20 (model/money-units.ts); a holding is always LONG. */
+export interface HoldingUnits {
+  quantity: bigint;
+  cost: bigint;
+  realizedPnl: bigint;
+  fees: bigint;
+  funding: bigint;
+  /** Set by a reducing trade (its price); otherwise the record keeps the exit price it has. */
+  exitPrice?: bigint;
+}
+
+/** A spot trade in units: `holdingTrade`'s input. */
+export interface HoldingTradeUnits {
+  side: 'BUY' | 'SELL';
+  quantity: bigint;
+  price: bigint;
+  baseFee: bigint;
+  quoteFee: bigint;
+}
+
+const FLAT_HOLDING: HoldingUnits = { quantity: 0n, cost: 0n, realizedPnl: 0n, fees: 0n, funding: 0n };
+
+/**
+ * `holdingTrade` in exact integers: the holding after the trade, the same figures to the last digit (property-tested);
+ * 'untouched' when the trade does not touch the holding; 'off-grid' when a figure leaves the grid (then the caller
+ * books it with `holdingTrade`).
+ */
+export function holdingTradeUnits(open: HoldingUnits | undefined, t: HoldingTradeUnits): HoldingUnits | 'untouched' | 'off-grid' {
+  if (t.side === 'BUY') {
+    const received = t.quantity - t.baseFee;
+    if (received <= 0n) return 'untouched';
+    const base = open !== undefined && open.quantity !== 0n ? open : FLAT_HOLDING;
+    const value = mulUnits(t.price, t.quantity);
+    if (value === undefined) return 'off-grid';
+    const after: HoldingUnits = { quantity: base.quantity + received, cost: base.cost + value + t.quoteFee, realizedPnl: base.realizedPnl, fees: base.fees, funding: base.funding };
+    return onGrid(after.quantity) && onGrid(after.cost) ? after : 'off-grid';
+  }
+  if (open === undefined || open.quantity === 0n) return 'untouched';
+  const qty = t.quantity < open.quantity ? t.quantity : open.quantity;
+  // As holdingTrade: the fee's share of what the holding held (pro rata), the cost's share of what it reduced.
+  let fee: bigint | undefined = t.quoteFee;
+  if (qty !== t.quantity) {
+    const feeOfHeld = mulUnits(t.quoteFee, qty);
+    fee = feeOfHeld === undefined ? undefined : divUnits(feeOfHeld, t.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
+  }
+  let removed: bigint | undefined = open.cost;
+  if (qty !== open.quantity) {
+    const costOfSold = mulUnits(open.cost, qty);
+    removed = costOfSold === undefined ? undefined : divUnits(costOfSold, open.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
+  }
+  const value = mulUnits(qty, t.price);
+  if (fee === undefined || removed === undefined || value === undefined) return 'off-grid';
+  const realized = value - removed;
+  const after: HoldingUnits = {
+    quantity: open.quantity - qty,
+    cost: open.cost - removed,
+    realizedPnl: open.realizedPnl + realized - fee,
+    fees: open.fees + fee,
+    funding: open.funding,
+    exitPrice: t.price,
+  };
+  return onGrid(after.cost) && onGrid(after.realizedPnl) && onGrid(after.fees) ? after : 'off-grid';
 }

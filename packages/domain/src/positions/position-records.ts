@@ -7,7 +7,8 @@ import { ZERO, dec, str } from '../model/decimal.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { Position, PositionTerms } from '../model/position.ts';
 import type { HeldPosition } from './derivative-fill.ts';
-import { HOLDING_MATH, entryPrice, type ContractMath, type PositionCore } from './position-math.ts';
+import { divideText, textOf, unitsOf } from '../model/money-units.ts';
+import { HOLDING_MATH, entryPrice, type ContractMath, type HoldingUnits, type PositionCore } from './position-math.ts';
 
 /**
  * Where a record made by `withCore` keeps the figures it was made from: a non-enumerable symbol property (spreads,
@@ -25,6 +26,29 @@ export function coreOf(p: Position): PositionCore {
   return core;
 }
 
+/**
+ * Where a record made by `withUnits` keeps its figures in units, as CORE keeps the Dec ones: the next trade on the
+ * holding and its push read them instead of its decimal strings.
+ */
+const UNITS = Symbol('HoldingUnits');
+
+/**
+ * A holding's figures in units (model/money-units.ts); undefined when one is off the grid (the caller then uses
+ * `coreOf`). Shared with the record, like `coreOf`'s.
+ */
+export function holdingUnitsOf(p: Position): HoldingUnits | undefined {
+  // The exit price is not read: the record keeps its own until a reducing trade sets the next (withUnits).
+  const held = (p as { [UNITS]?: HoldingUnits })[UNITS];
+  if (held !== undefined) return held;
+  const quantity = unitsOf(p.quantity);
+  const cost = unitsOf(p.cost);
+  const realizedPnl = unitsOf(p.realizedPnl);
+  const fees = unitsOf(p.fees);
+  const funding = unitsOf(p.funding);
+  if (quantity === undefined || cost === undefined || realizedPnl === undefined || fees === undefined || funding === undefined) return undefined;
+  return { quantity, cost, realizedPnl, fees, funding };
+}
+
 export function heldOf(p: Position): HeldPosition {
   return { core: coreOf(p), marginMode: p.marginMode ?? 'CROSS', leverage: p.leverage ?? 1, isolatedMargin: dec(p.isolatedMargin ?? '0') };
 }
@@ -38,7 +62,11 @@ export function openingPosition(
   at: Pick<Position, 'positionId' | 'tradingAccountId' | 'instrumentId' | 'securitySymbol' | 'kind' | 'mode' | 'side' | 'terms'>,
   now: number,
 ): Position {
-  return { ...at, status: 'OPEN', quantity: '0', cost: '0', realizedPnl: '0', fees: '0', funding: '0', createdAt: now, updatedAt: now };
+  // Written out, not spread: one of these opens on most fills that buy.
+  return {
+    positionId: at.positionId, tradingAccountId: at.tradingAccountId, instrumentId: at.instrumentId, securitySymbol: at.securitySymbol, kind: at.kind, mode: at.mode, side: at.side, terms: at.terms,
+    status: 'OPEN', quantity: '0', cost: '0', realizedPnl: '0', fees: '0', funding: '0', createdAt: now, updatedAt: now,
+  };
 }
 
 /** The terms of positions in a derivative instrument: its contract, prices at the quote precision, amounts at the settle asset's. */
@@ -70,6 +98,28 @@ export function withCore(p: Position, core: PositionCore, now: number): Position
     // The entry price a closed position showed while open stays on it (its cost is gone with its quantity).
     const entry = p.status === 'OPEN' ? entryPrice(mathOf(p.terms), coreOf(p)) : undefined;
     if (entry) next.entryPrice = str(entry);
+    next.status = 'CLOSED';
+    next.closedAt = now;
+  }
+  return next;
+}
+
+/**
+ * `withCore` for a holding's figures in units: the same record, to the character (the entry price a closing holding
+ * keeps is Dec's quotient, money-units' `divideText`), without decimal.js.
+ */
+export function withUnits(p: Position, core: HoldingUnits, now: number): Position {
+  const next: Position = { ...p, side: 'LONG', quantity: textOf(core.quantity), cost: textOf(core.cost), realizedPnl: textOf(core.realizedPnl), fees: textOf(core.fees), funding: textOf(core.funding), updatedAt: now };
+  if (core.exitPrice !== undefined) next.exitPrice = textOf(core.exitPrice);
+  Object.defineProperty(next, UNITS, { value: core });
+  if (core.quantity === 0n) {
+    // As withCore: the entry price the holding showed while open (cost ÷ quantity) stays on it once closed.
+    const was = p.status === 'OPEN' ? holdingUnitsOf(p) : undefined;
+    if (was !== undefined && was.quantity !== 0n && was.cost !== 0n) next.entryPrice = divideText(was.cost, was.quantity);
+    else if (was === undefined && p.status === 'OPEN') {
+      const entry = entryPrice(mathOf(p.terms), coreOf(p));
+      if (entry) next.entryPrice = str(entry);
+    }
     next.status = 'CLOSED';
     next.closedAt = now;
   }

@@ -1,0 +1,100 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { dec, str } from './decimal.ts';
+import { divUnits, divide, divideText, mulUnits, roundUnits, textOf, unitsOf, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, type Rounding } from './money-units.ts';
+
+const seed = Number(process.env.FC_SEED ?? 2020);
+const runs = { seed, numRuns: 2_000 };
+
+/** A signed decimal on the grid: up to 18 integer digits of mantissa at 0–20 places, kept below 10^18. */
+const amount = fc
+  .record({ digits: fc.bigInt({ min: 0n, max: 10n ** 18n - 1n }), places: fc.integer({ min: 0, max: 20 }), negative: fc.boolean() })
+  .map(({ digits, places, negative }) => str(dec(`${negative ? '-' : ''}${digits}`).div(dec(10).pow(places))));
+/** Amounts as fills carry them: a few digits at a few places (prices, lots, fees). */
+const small = fc
+  .record({ digits: fc.integer({ min: 0, max: 99_999_999 }), places: fc.integer({ min: 0, max: 10 }), negative: fc.boolean() })
+  .map(({ digits, places, negative }) => str(dec(`${negative ? '-' : ''}${digits}`).div(dec(10).pow(places))));
+const anyAmount = fc.oneof(amount, small);
+const rounding = fc.constantFrom<Rounding>(ROUND_DOWN, ROUND_HALF_UP, ROUND_HALF_EVEN);
+const places = fc.integer({ min: 0, max: 20 });
+
+const u = (text: string): bigint => {
+  const v = unitsOf(text);
+  assert.notEqual(v, undefined, text);
+  return v!;
+};
+
+describe('money units: the same answers as Dec', () => {
+  test('text round trip: units read what str(dec()) writes and write it back', () => {
+    fc.assert(fc.property(anyAmount, (t) => textOf(u(t)) === t), runs);
+    assert.equal(textOf(u('-0')), '0');
+    assert.equal(textOf(u('0012.3400')), '12.34');
+  });
+
+  test('off the grid: more than 20 places, 10^18 and above, and non-decimals read as undefined', () => {
+    assert.equal(unitsOf('0.000000000000000000001'), undefined);
+    assert.equal(unitsOf('1000000000000000000'), undefined);
+    assert.equal(unitsOf('-1000000000000000000'), undefined);
+    assert.equal(unitsOf('1e5'), undefined);
+    assert.equal(unitsOf(''), undefined);
+    assert.equal(unitsOf('-'), undefined);
+    assert.equal(textOf(u('999999999999999999.99999999999999999999')), '999999999999999999.99999999999999999999');
+  });
+
+  test('sums and differences on the grid are what Dec adds', () => {
+    fc.assert(fc.property(anyAmount, anyAmount, anyAmount, (a, b, c) => textOf(u(a) + u(b) - u(c)) === str(dec(a).add(b).sub(c))), runs);
+  });
+
+  test('a product is what Dec multiplies when it is on the grid, and undefined only off it', () => {
+    fc.assert(
+      fc.property(anyAmount, anyAmount, (a, b) => {
+        const exact = dec(a).mul(b);
+        const p = mulUnits(u(a), u(b));
+        if (p === undefined) return exact.decimalPlaces() > 20 || exact.abs().gte('1e18');
+        return textOf(p) === str(exact);
+      }),
+      runs,
+    );
+  });
+
+  test('rounding to places is Dec toDecimalPlaces, in every mode used', () => {
+    fc.assert(fc.property(anyAmount, places, rounding, (a, p, rm) => textOf(roundUnits(u(a), p, rm)) === str(dec(a).toDecimalPlaces(p, rm))), runs);
+  });
+
+  test('a quotient is Dec div (40 significant digits, half up), as text and then rounded to places', () => {
+    fc.assert(
+      fc.property(anyAmount, anyAmount, places, rounding, (a, b, p, rm) => {
+        if (dec(b).isZero()) return true;
+        const q = dec(a).div(b);
+        if (divideText(u(a), u(b)) !== str(q)) return false;
+        const r = divUnits(u(a), u(b), p, rm);
+        const want = q.toDecimalPlaces(p, rm);
+        return r === undefined ? want.abs().gte('1e18') : textOf(r) === str(want);
+      }),
+      runs,
+    );
+  });
+
+  test('double rounding as Dec does it: a quotient just off a tie rounds to 40 digits first, then to places', () => {
+    // x ÷ y lands a hair below or above …5 at the 21st place: Dec's first rounding (40 digits) can make it a tie.
+    const near = fc.record({ whole: fc.bigInt({ min: 0n, max: 10n ** 12n }), y: fc.bigInt({ min: 1n, max: 10n ** 30n }), nudge: fc.bigInt({ min: -3n, max: 3n }), p: places, rm: rounding });
+    fc.assert(
+      fc.property(near, ({ whole, y, nudge, p, rm }) => {
+        // a = (whole + 0.5 × 10^-p) × y + nudge, all in units
+        const x = (whole * 10n ** 20n + 5n * 10n ** BigInt(19 - Math.min(p, 19))) * y / 10n ** 20n + nudge;
+        const b = y;
+        if (x === 0n) return true;
+        const q = dec(textOf(x)).div(textOf(b));
+        const r = divUnits(x, b, p, rm);
+        const want = q.toDecimalPlaces(p, rm);
+        return r === undefined ? want.abs().gte('1e18') : textOf(r) === str(want);
+      }),
+      runs,
+    );
+    // 1 ÷ 3 and 2 ÷ 3 at 40 digits.
+    assert.equal(divideText(u('1'), u('3')), str(dec(1).div(3)));
+    assert.equal(divideText(u('-2'), u('3')), str(dec(-2).div(3)));
+    assert.deepEqual(divide(0n, 5n), { units: 0n, scale: 0 });
+  });
+});
