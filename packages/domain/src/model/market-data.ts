@@ -21,6 +21,24 @@ export interface BookSnapshot {
   timestamp: EpochMs;
 }
 
+/**
+ * A book read on its instrument's grid (`Venue.readGridBook`): one side's levels, best first, as counts of the
+ * instrument's tick (prices) and lot (quantities), and the best price of each side. The reader owns it and hands the
+ * same one to read after read; the venue overwrites it.
+ */
+export interface GridBook {
+  /** The grid the counts are on: the venue's tick and lot size for the symbol. */
+  tickSize: DecimalString;
+  lotSize: DecimalString;
+  /** Levels written into `ticks` and `lots` (their entries past it are stale). */
+  count: number;
+  ticks: number[];
+  lots: number[];
+  /** The best bid and ask in ticks; undefined when that side is empty. */
+  bestBid: number | undefined;
+  bestAsk: number | undefined;
+}
+
 export interface TradeTick {
   instrumentId: string;
   venue: VenueId;

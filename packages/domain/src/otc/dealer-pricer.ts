@@ -6,17 +6,17 @@
  */
 import type { DomainContext } from '../context.ts';
 import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
-import { parseFixed, toUnits } from '../model/fixed-decimal.ts';
+import { parseFixed, plainFixed, toUnits } from '../model/fixed-decimal.ts';
 import type { Dealer } from '../model/fermata.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
-import type { BookSnapshot } from '../model/market-data.ts';
+import type { BookSnapshot, GridBook } from '../model/market-data.ts';
 import { PRICE_SCALE, VALUE_SCALE, exposureValue, exposureValueUnits } from './exposure.ts';
-import type { HedgeVenues } from './hedge-venues.ts';
+import type { HedgeVenue, HedgeVenues } from './hedge-venues.ts';
 import type { Hedger } from './hedger.ts';
 import type { PricingProfile } from './pricing-profiles.ts';
 import { priceRequestDec } from './pricing.ts';
-import { markupOf, priceInUnits, units, type Markup } from './pricing-units.ts';
+import { GridLevels, markupOf, priceInUnits, textLevels, units, type Markup } from './pricing-units.ts';
 import type { RfqSize } from './rfq-request.ts';
 import type { WalletBook } from './wallet-book.ts';
 
@@ -44,9 +44,22 @@ const gridOf = (spec: InstrumentSpec) => {
   return g;
 };
 
+/** A profile's spread: the markup of each side (undefined when not a plain fraction below 1), and the fraction. */
+interface Markups {
+  BUY: Markup | undefined;
+  SELL: Markup | undefined;
+  fraction: Dec;
+}
+
+/** The requested size in units of 10^-18 (undefined off that grid: priced with decimal.js). */
+interface Size {
+  quantity?: bigint | undefined;
+  quoteQuantity?: bigint | undefined;
+}
+
 /** A profile's spread as the markup of each side, read once per profile. */
-const markups = new WeakMap<PricingProfile, { BUY: Markup | undefined; SELL: Markup | undefined; fraction: Dec }>();
-const markupsOf = (profile: PricingProfile) => {
+const markups = new WeakMap<PricingProfile, Markups>();
+const markupsOf = (profile: PricingProfile): Markups => {
   let m = markups.get(profile);
   if (!m) {
     const fraction = profile.spreadBps.div(10_000);
@@ -109,7 +122,21 @@ const midUnits = (bid: string, ask: string): bigint | null => {
   return b === undefined || a === undefined ? null : (b + a) * 5n;
 };
 
+/** Where the pair's mid comes from: the first linked book that shows both sides (read on its grid, or as text). */
+interface Top {
+  /** The mid in units of 10^-PRICE_SCALE; null off that grid. */
+  units: bigint | null;
+  /** The book it was read from, when read as text (the decimal.js reference takes its mid from there). */
+  book: BookSnapshot | undefined;
+}
+
 export class DealerPricer {
+  /** The grid read every RFQ reuses (read and priced synchronously, one venue after the other). */
+  private readonly grid: GridBook = { tickSize: '', lotSize: '', count: 0, ticks: [], lots: [], bestBid: undefined, bestAsk: undefined };
+  private readonly gridLevels = new GridLevels();
+  /** The mid `priceOn` found, when asked for it (a field rather than a copy of each answer with it added). */
+  private readTop: Top | undefined;
+
   constructor(
     private readonly ctx: DomainContext,
     private readonly venues: HedgeVenues,
@@ -130,17 +157,12 @@ export class DealerPricer {
     let hedgeInstrumentId = '';
     let tooSmall = false;
     // The first book that shows both sides: the risk check values the pair at its mid.
-    let top: BookSnapshot | undefined;
+    let top: Top | undefined;
     for (const w of where) {
-      let book = w.venue.getBook(terms.symbol, Math.min(FIRST_DEPTH, this.ctx.config.otcBookDepth));
-      if (!book) continue;
-      if (top === undefined && book.bids[0] && book.asks[0]) top = book;
-      let p = this.price(w.spec, terms, size, markup, book);
-      const taken = terms.side === 'BUY' ? book.asks : book.bids;
-      if (!p.ok && p.reason === 'NO_DEPTH' && taken.length >= FIRST_DEPTH && this.ctx.config.otcBookDepth > FIRST_DEPTH) {
-        book = w.venue.getBook(terms.symbol, this.ctx.config.otcBookDepth);
-        if (book) p = this.price(w.spec, terms, size, markup, book);
-      }
+      this.readTop = undefined;
+      const p = this.priceOn(w, terms, size, markup, top === undefined);
+      top ??= this.readTop;
+      if (p === undefined) continue;
       if (!p.ok) {
         tooSmall ||= p.reason === 'BELOW_ONE_LOT';
         continue;
@@ -159,10 +181,49 @@ export class DealerPricer {
   }
 
   /**
+   * The price on one linked venue (undefined when it has no book for the pair), and in `readTop` the pair's mid
+   * there when `wantTop` and its book shows both sides. On the venue's grid when it reads one and the request is
+   * priced in integers; else from its book's texts.
+   */
+  private priceOn(w: HedgeVenue, terms: RfqTerms, size: Size, markup: Markups, wantTop: boolean): Priced | undefined {
+    const { tick, lot } = gridOf(w.spec);
+    const m = markup[terms.side];
+    const amount = size.quantity ?? size.quoteQuantity;
+    const deep = this.ctx.config.otcBookDepth;
+    if (tick && lot && m && amount !== undefined && w.venue.readGridBook) {
+      const g = this.grid;
+      const side = terms.side === 'BUY' ? 'asks' : 'bids';
+      if (!w.venue.readGridBook(terms.symbol, side, Math.min(FIRST_DEPTH, deep), g)) return undefined;
+      // Counts on another grid than the instrument's (a catalogue older than the venue's rules): read the texts.
+      if (g.tickSize === w.spec.tickSize && g.lotSize === w.spec.lotSize) {
+        if (wantTop && g.bestBid !== undefined && g.bestAsk !== undefined) this.readTop = { units: (BigInt(g.bestBid) + BigInt(g.bestAsk)) * tick * 5n, book: undefined };
+        const sized = size.quantity !== undefined ? { quantity: amount } : { quoteQuantity: amount };
+        const req = { side: terms.side, markup: m, tick, lot, levels: this.gridLevels.of(g, tick, lot), ...sized };
+        let p = priceInUnits(req);
+        if (p && !p.ok && p.reason === 'NO_DEPTH' && g.count >= FIRST_DEPTH && deep > FIRST_DEPTH) {
+          w.venue.readGridBook(terms.symbol, side, deep, g);
+          p = priceInUnits({ ...req, levels: this.gridLevels.of(g, tick, lot) });
+        }
+        if (p) return p;
+      }
+    }
+    let book = w.venue.getBook(terms.symbol, Math.min(FIRST_DEPTH, deep));
+    if (!book) return undefined;
+    if (wantTop && book.bids[0] && book.asks[0]) this.readTop = { units: midUnits(book.bids[0].price, book.asks[0].price), book };
+    let p = this.price(w.spec, terms, size, markup, book);
+    const taken = terms.side === 'BUY' ? book.asks : book.bids;
+    if (!p.ok && p.reason === 'NO_DEPTH' && taken.length >= FIRST_DEPTH && deep > FIRST_DEPTH) {
+      book = w.venue.getBook(terms.symbol, deep);
+      if (book) p = this.price(w.spec, terms, size, markup, book);
+    }
+    return p;
+  }
+
+  /**
    * Whether the trade would take the dealer's exposure, valued at the pairs' mids, over `threshold`: in exact integers
    * when every number is on the grid, else with the decimal.js reference (`exposureValue`).
    */
-  private overThreshold(dealer: Dealer, threshold: string, terms: RfqTerms, best: Offer, top: BookSnapshot | undefined): boolean {
+  private overThreshold(dealer: Dealer, threshold: string, terms: RfqTerms, best: Offer, top: Top | undefined): boolean {
     const limit = thresholdOf(threshold);
     const exposures = this.hedger.exposureOf(dealer.dealerAccountId);
     if (limit.units !== undefined && best.quantityUnits !== undefined) {
@@ -171,26 +232,26 @@ export class DealerPricer {
     }
     const quantity = dec(best.quantity);
     const delta = terms.side === 'BUY' ? quantity.neg() : quantity;
-    const mid = top ? midOf(top) : undefined;
+    const mid = top && midDec(top);
     return exposureValue(exposures, (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) }).gt(limit.dec);
   }
 
   /** The exposure's value after the trade in units of 10^-VALUE_SCALE; undefined when a number is off the grid. */
-  private valueInUnits(dealer: Dealer, exposures: ReadonlyMap<string, Dec>, terms: RfqTerms, quantity: bigint, price: bigint, top: BookSnapshot | undefined): bigint | undefined {
-    const mid = top ? midUnits(top.bids[0]!.price, top.asks[0]!.price) : undefined;
+  private valueInUnits(dealer: Dealer, exposures: ReadonlyMap<string, Dec>, terms: RfqTerms, quantity: bigint, price: bigint, top: Top | undefined): bigint | undefined {
+    const mid = top?.units;
     // The dealer's side of the trade: it sells what the trader buys.
     const change = { symbol: terms.symbol, delta: terms.side === 'BUY' ? -quantity : quantity, price: price * TO_PRICE_SCALE };
-    return exposureValueUnits(exposures, exposureUnitsOf, (s) => (s === terms.symbol ? mid : this.midInUnits(dealer, s)), change);
+    return exposureValueUnits(exposures, exposureUnitsOf, (s) => (s === terms.symbol ? mid : this.top(dealer, s)?.units), change);
   }
 
   /** The price on one venue's book: in exact integers on its grid, else with the decimal.js reference. */
-  private price(spec: InstrumentSpec, terms: RfqTerms, size: { quantity?: bigint | undefined; quoteQuantity?: bigint | undefined }, markup: ReturnType<typeof markupsOf>, book: BookSnapshot): Priced {
+  private price(spec: InstrumentSpec, terms: RfqTerms, size: Size, markup: Markups, book: BookSnapshot): Priced {
     const { tick, lot } = gridOf(spec);
     const m = markup[terms.side];
     const amount = size.quantity ?? size.quoteQuantity;
     if (tick && lot && m && amount !== undefined) {
       const sized = size.quantity !== undefined ? { quantity: amount } : { quoteQuantity: amount };
-      const p = priceInUnits({ side: terms.side, markup: m, tick, lot, bids: book.bids, asks: book.asks, ...sized });
+      const p = priceInUnits({ side: terms.side, markup: m, tick, lot, levels: textLevels(terms.side === 'BUY' ? book.asks : book.bids), ...sized });
       if (p) return p;
     }
     const req = { side: terms.side, spread: markup.fraction, tick: dec(spec.tickSize), lot: dec(spec.lotSize), bids: book.bids, asks: book.asks };
@@ -207,21 +268,26 @@ export class DealerPricer {
   /** The mid price of the pair on the first linked venue that shows both sides. */
   private mid(dealer: Dealer, symbol: string): Dec | undefined {
     const t = this.top(dealer, symbol);
-    return t && midOf(t);
+    return t && midDec(t);
   }
 
-  /** `mid` in units of 10^-PRICE_SCALE; null off the grid. */
-  private midInUnits(dealer: Dealer, symbol: string): bigint | undefined | null {
-    const t = this.top(dealer, symbol);
-    return t && midUnits(t.bids[0]!.price, t.asks[0]!.price);
-  }
-
-  /** The pair's book, its best levels only, on the first linked venue that shows both sides. */
-  private top(dealer: Dealer, symbol: string): BookSnapshot | undefined {
+  /** The pair's mid on the first linked venue that shows both sides: on its grid when it reads one, else from its book's best levels. */
+  private top(dealer: Dealer, symbol: string): Top | undefined {
     for (const w of this.venues.for(dealer, symbol)) {
+      const tick = gridOf(w.spec).tick;
+      const g = this.grid;
+      if (tick && w.venue.readGridBook && w.venue.readGridBook(symbol, 'bids', 0, g) && g.tickSize === w.spec.tickSize) {
+        if (g.bestBid !== undefined && g.bestAsk !== undefined) return { units: (BigInt(g.bestBid) + BigInt(g.bestAsk)) * tick * 5n, book: undefined };
+        continue;
+      }
       const b = w.venue.getBook(symbol, 1);
-      if (b?.bids[0] && b.asks[0]) return b;
+      if (b?.bids[0] && b.asks[0]) return { units: midUnits(b.bids[0].price, b.asks[0].price), book: b };
     }
     return undefined;
   }
+}
+
+/** The mid as a decimal: from the book's texts when it was read so (the reference), else from its exact units. */
+function midDec(top: Top): Dec {
+  return top.book ? midOf(top.book) : dec(plainFixed(top.units!, PRICE_SCALE));
 }

@@ -8,7 +8,7 @@
  * It needs a grid: a tick and a lot above zero, and every number at most 18 decimal places (all venues we speak use
  * at most 10). Otherwise it answers undefined and the caller prices with the Dec reference (`priceRequestDec`).
  */
-import type { BookLevel } from '../model/market-data.ts';
+import type { BookLevel, GridBook } from '../model/market-data.ts';
 import { parseFixed, plainFixed, pow10, toUnits } from '../model/fixed-decimal.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
 
@@ -31,6 +31,60 @@ export function markupOf(side: OrderSideValue, spreadFraction: string): Markup |
   return { num: side === 'BUY' ? den + f.units : den - f.units, den };
 }
 
+/**
+ * The side of a book the hedge takes, best first, in units of 10^-18: a price and a quantity per level, undefined when
+ * that level is off the grid. Read from the levels' texts (`textLevels`) or from a venue's grid read (`GridLevels`).
+ */
+export interface UnitLevels {
+  readonly count: number;
+  price(i: number): bigint | undefined;
+  quantity(i: number): bigint | undefined;
+}
+
+class TextLevels implements UnitLevels {
+  constructor(private readonly levels: readonly BookLevel[]) {}
+  get count(): number {
+    return this.levels.length;
+  }
+  price(i: number): bigint | undefined {
+    return units(this.levels[i]!.price);
+  }
+  quantity(i: number): bigint | undefined {
+    return units(this.levels[i]!.quantity);
+  }
+}
+
+/** Book levels given as decimal texts. */
+export const textLevels = (levels: readonly BookLevel[]): UnitLevels => new TextLevels(levels);
+
+/**
+ * A venue's grid read (`GridBook`): tick and lot counts times the grid's tick and lot in units — no text parsed. The
+ * pricer keeps one and points it at each read (`of`).
+ */
+export class GridLevels implements UnitLevels {
+  private ticks: readonly number[] = [];
+  private lots: readonly number[] = [];
+  private tick = 0n;
+  private lot = 0n;
+  count = 0;
+
+  /** The levels of `book`, whose tick and lot are `tick` and `lot` units. */
+  of(book: GridBook, tick: bigint, lot: bigint): this {
+    this.ticks = book.ticks;
+    this.lots = book.lots;
+    this.count = book.count;
+    this.tick = tick;
+    this.lot = lot;
+    return this;
+  }
+  price(i: number): bigint {
+    return BigInt(this.ticks[i]!) * this.tick;
+  }
+  quantity(i: number): bigint {
+    return BigInt(this.lots[i]!) * this.lot;
+  }
+}
+
 export interface UnitsRequest {
   side: OrderSideValue;
   /** Exactly one of them, in units (`toUnits(text, 18)`). */
@@ -40,8 +94,8 @@ export interface UnitsRequest {
   /** The venue instrument's tick and lot, in units, above zero. */
   tick: bigint;
   lot: bigint;
-  bids: readonly BookLevel[];
-  asks: readonly BookLevel[];
+  /** The side the hedge takes: the asks when the trader buys, the bids when it sells. */
+  levels: UnitLevels;
 }
 
 export type PricedText =
@@ -64,13 +118,13 @@ export const units = (text: string): bigint | undefined => toUnits(text, S);
 const ceilDiv = (n: bigint, d: bigint): bigint => (n + d - 1n) / d;
 
 /** The price of `q` units of base: the walk's cost plus the spread, in whole ticks, rounded in the dealer's favour. */
-function priceFor(r: UnitsRequest, levels: readonly BookLevel[], q: bigint): PricedText | undefined {
+function priceFor(r: UnitsRequest, levels: UnitLevels, q: bigint): PricedText | undefined {
   let left = q;
   let cost = 0n; // scale 36
-  for (const l of levels) {
+  for (let i = 0; i < levels.count; i++) {
     if (left <= 0n) break;
-    const lq = units(l.quantity);
-    const lp = units(l.price);
+    const lq = levels.quantity(i);
+    const lp = levels.price(i);
     if (lq === undefined || lp === undefined) return undefined;
     const take = lq < left ? lq : left;
     cost += take * lp;
@@ -87,7 +141,7 @@ function priceFor(r: UnitsRequest, levels: readonly BookLevel[], q: bigint): Pri
 
 /** The dealer's firm price for the request from this book; undefined when a level is off the 10^-18 grid. */
 export function priceInUnits(r: UnitsRequest): PricedText | undefined {
-  const levels = r.side === 'BUY' ? r.asks : r.bids;
+  const levels = r.levels;
   const { num, den } = r.markup;
   if (r.quantity !== undefined) {
     if (r.quantity <= 0n) return { ok: false, reason: 'BELOW_ONE_LOT' };
@@ -99,10 +153,10 @@ export function priceInUnits(r: UnitsRequest): PricedText | undefined {
   let left = amount * den * ONE;
   let whole = 0n; // base of the levels taken whole, scale 18
   let part: { left: bigint; price: bigint } | undefined;
-  for (const l of levels) {
+  for (let i = 0; i < levels.count; i++) {
     if (left <= 0n) break;
-    const lq = units(l.quantity);
-    const lp = units(l.price);
+    const lq = levels.quantity(i);
+    const lp = levels.price(i);
     if (lq === undefined || lp === undefined) return undefined;
     if (lp <= 0n) continue;
     const levelCost = lp * lq * num;

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dec, str } from '../model/decimal.ts';
+import type { GridBook } from '../model/market-data.ts';
 import { priceRequest, priceRequestDec, roundToTick, walkForBase, walkForQuote } from './pricing.ts';
+import { GridLevels, markupOf, priceInUnits, textLevels, units } from './pricing-units.ts';
 
 const asks = [
   { price: '100', quantity: '1' },
@@ -106,6 +108,32 @@ test('property: by quote amount, the integer path answers what the decimal.js re
       if (!p.ok || !ref.ok) return assert.deepEqual(p, ref);
       assert.deepEqual([str(p.price), str(p.quantity), str(p.quoteQuantity)], [str(ref.price), str(ref.quantity), str(ref.quoteQuantity)]);
       assert.ok(p.quoteQuantity.lte(quoteQuantity));
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('property: a book read on its grid (tick and lot counts) prices exactly as the same book read from its texts', () => {
+  fc.assert(
+    fc.property(gridBook, fc.constantFrom('BUY' as const, 'SELL' as const), fc.boolean(), fc.integer({ min: 1, max: 50_000_000 }), (book, side, byQuote, n) => {
+      const tick = units(str(book.tick))!;
+      const lot = units(str(book.lot))!;
+      const markup = markupOf(side, str(book.spread))!;
+      const taken = side === 'BUY' ? book.asks : book.bids;
+      const grid: GridBook = {
+        tickSize: str(book.tick),
+        lotSize: str(book.lot),
+        count: taken.length,
+        ticks: taken.map((l) => dec(l.price).div(book.tick).toNumber()),
+        lots: taken.map((l) => dec(l.quantity).div(book.lot).toNumber()),
+        bestBid: undefined,
+        bestAsk: undefined,
+      };
+      const size = byQuote ? { quoteQuantity: units(str(dec(n).div(100)))! } : { quantity: units(str(book.lot.mul(n % 200_000)))! };
+      const r = { side, markup, tick, lot, ...size };
+      const fromGrid = priceInUnits({ ...r, levels: new GridLevels().of(grid, tick, lot) });
+      assert.ok(fromGrid !== undefined, 'a grid read is always on the 10^-18 grid');
+      assert.deepEqual(fromGrid, priceInUnits({ ...r, levels: textLevels(taken) }));
     }),
     { numRuns: 400 },
   );

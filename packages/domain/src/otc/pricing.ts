@@ -17,7 +17,7 @@ import type { BookLevel } from '../model/market-data.ts';
 import { ZERO, dec, floorTo, min, str, type Dec } from '../model/decimal.ts';
 import type { OrderSideValue } from '../model/primitives.ts';
 import { plainFixed } from '../model/fixed-decimal.ts';
-import { markupOf, priceInUnits, units } from './pricing-units.ts';
+import { markupOf, priceInUnits, textLevels, units } from './pricing-units.ts';
 
 export interface Walk {
   /** Base quantity taken. */
@@ -88,7 +88,7 @@ export function priceRequest(r: PriceRequest): Priced {
   const markup = markupOf(r.side, str(r.spread));
   const size = r.quantity !== undefined ? { quantity: units(str(r.quantity)) } : { quoteQuantity: units(str(r.quoteQuantity ?? ZERO)) };
   if (tick && lot && markup && (size.quantity ?? size.quoteQuantity) !== undefined) {
-    const p = priceInUnits({ side: r.side, markup, tick, lot, bids: r.bids, asks: r.asks, ...size });
+    const p = priceInUnits({ side: r.side, markup, tick, lot, levels: textLevels(r.side === 'BUY' ? r.asks : r.bids), ...size });
     if (p) return p.ok ? { ok: true, price: dec(p.price), quantity: dec(p.quantity), quoteQuantity: dec(p.quoteQuantity), hedgeCost: dec(plainFixed(p.hedgeCostUnits, 36)) } : p;
   }
   return priceRequestDec(r);

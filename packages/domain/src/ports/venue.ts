@@ -31,7 +31,7 @@
  */
 
 import type { InstrumentSpec } from '../model/instrument.ts';
-import type { BookSnapshot, ExternalMarketData, FundingSettlement, KlineUpdate, MarkPriceUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
+import type { BookSnapshot, ExternalMarketData, GridBook, FundingSettlement, KlineUpdate, MarkPriceUpdate, MarketStreamKey, TickerSnapshot, TradeTick } from '../model/market-data.ts';
 import type { DecimalString, EpochMs, VenueId } from '../model/primitives.ts';
 import type { AmendRequest, CancelRequest, ExecutionEvent, OrderQuery, VenueAccount, VenueCredential, VenueOrder, VenueOrderList, VenueOrderState, VenuePosition } from '../model/venue-order.ts';
 
@@ -84,6 +84,13 @@ export interface Venue {
 
   /** The current book (top `depth` levels per side), or undefined when the venue has none for the symbol yet. */
   getBook(symbol: string, depth: number): BookSnapshot | undefined;
+  /**
+   * `getBook` for a reader that works on the instrument's grid (the OTC pricer walks one side for a size and values
+   * the pair at the mid of the best levels): `depth` levels of `side` and the best price of each side, written into
+   * `into` as tick and lot counts — no level formatted, nothing allocated. False when the venue has no book for the
+   * symbol. Venues that do not keep their books on a grid omit it; readers then use `getBook`.
+   */
+  readGridBook?(symbol: string, side: 'bids' | 'asks', depth: number, into: GridBook): boolean;
   getTicker(symbol: string): TickerSnapshot | undefined;
   /** Recent bars, oldest first, the last possibly still forming. */
   getKlines(symbol: string, interval: string, limit: number): Promise<KlineUpdate[]>;

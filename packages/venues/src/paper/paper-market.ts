@@ -15,7 +15,7 @@
  * A perpetual also reports its mark price and funding settlements after each simulation step (perpetual-feed.ts),
  * and charges both sides' fees in its settle asset.
  */
-import { InstrumentRules, dec, formatFixed, type AmendRequest, type BookLevel, type BookSnapshot, type ExecutionEvent, type InstrumentSpec, type KlineUpdate, type VenueDeps, type VenueOrder } from '@cadenza/domain';
+import { InstrumentRules, dec, formatFixed, type AmendRequest, type BookLevel, type BookSnapshot, type ExecutionEvent, type GridBook, type InstrumentSpec, type KlineUpdate, type VenueDeps, type VenueOrder } from '@cadenza/domain';
 import type { EngineEvent, StpMode, SubmitOrder } from './matching/engine-messages.ts';
 import { FeeSchedule } from './matching/fees.ts';
 import { MatchingEngine, type AmendTerms } from './matching/matching-engine.ts';
@@ -193,16 +193,37 @@ export class PaperMarket implements SimulatedExchange {
   }
 
   book(depth: number, now: number): BookSnapshot {
-    const levels = (side: BookSide): BookLevel[] => {
-      const out: BookLevel[] = [];
-      const n = Math.min(Math.max(0, Math.floor(depth)), side.depth);
-      for (let i = 0; i < n; i++) {
-        const l = side.levelAt(i)!;
-        out.push({ price: this.data.prices.price(l.priceTicks), quantity: this.data.prices.quantity(l.lots), orderCount: l.count });
-      }
-      return out;
-    };
-    return { instrumentId: this.spec.instrumentId, venue: this.spec.venue, symbol: this.spec.symbol, bids: levels(this.engine.book.bids), asks: levels(this.engine.book.asks), timestamp: now };
+    const book = this.engine.book;
+    return { instrumentId: this.spec.instrumentId, venue: this.spec.venue, symbol: this.spec.symbol, bids: this.#levels(book.bids, depth), asks: this.#levels(book.asks, depth), timestamp: now };
+  }
+
+  /** `Venue.readGridBook`: the engine's own counts, nothing formatted. */
+  readGrid(side: 'bids' | 'asks', depth: number, into: GridBook): void {
+    const book = this.engine.book;
+    const levels = side === 'bids' ? book.bids : book.asks;
+    const n = Math.min(Math.max(0, Math.floor(depth)), levels.depth);
+    for (let i = 0; i < n; i++) {
+      const l = levels.levelAt(i)!;
+      into.ticks[i] = l.priceTicks;
+      into.lots[i] = l.lots;
+    }
+    into.count = n;
+    into.tickSize = this.spec.tickSize;
+    into.lotSize = this.spec.lotSize;
+    into.bestBid = book.bids.best()?.priceTicks;
+    into.bestAsk = book.asks.best()?.priceTicks;
+  }
+
+  // A method rather than a closure in `book`: the build keeps names, so a named closure per call costs a property
+  // definition each time, and every book read (market data, MARKET orders, the OTC pricer's fallback) made two.
+  #levels(side: BookSide, depth: number): BookLevel[] {
+    const out: BookLevel[] = [];
+    const n = Math.min(Math.max(0, Math.floor(depth)), side.depth);
+    for (let i = 0; i < n; i++) {
+      const l = side.levelAt(i)!;
+      out.push({ price: this.data.prices.price(l.priceTicks), quantity: this.data.prices.quantity(l.lots), orderCount: l.count });
+    }
+    return out;
   }
 
   klines(interval: string, limit: number, now: number): KlineUpdate[] | undefined {

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFixed, pow10, rescaleExact, type ExecutionEvent, type VenueOrder } from '@cadenza/domain';
+import { formatFixed, parseFixed, pow10, rescaleExact, type ExecutionEvent, type GridBook, type VenueOrder } from '@cadenza/domain';
 import { createPaperVenue, type PaperVenue, type PaperVenueOptions } from './paper-venue.ts';
 import { PaperVenueError } from './paper-venue-error.ts';
 import { recordingDeps, type RecordingDeps } from '@cadenza/testkit';
@@ -74,6 +74,29 @@ describe('PaperVenue through the port', () => {
     assert.ok(px(book.bids[0]!.price) < px(book.asks[0]!.price));
     assert.match(book.bids[0]!.price, /^\d+\.\d{2}$/);
     assert.equal(venue.getBook('NOPE/USDT', 5), undefined);
+  });
+
+  test('a grid read is the book in tick and lot counts: the levels of one side asked for, and the best of both', async () => {
+    const { venue, deps } = setup();
+    // A user order resting at the top of the bids, so the read follows the book as it changes.
+    const bestBid = venue.getBook('BTC/USDT', 1)!.bids[0]!.price;
+    await submit(venue, deps, order({ side: 'BUY', limitPrice: (Number(bestBid) + 0.01).toFixed(2), quantity: '0.123' }));
+    venue.step(deps.clock.now() + 1_000);
+    const book = venue.getBook('BTC/USDT', 20)!;
+    const into: GridBook = { tickSize: '', lotSize: '', count: 0, ticks: [], lots: [], bestBid: undefined, bestAsk: undefined };
+    const price = (ticks: number) => formatFixed(BigInt(ticks) * units(into.tickSize, 2), 2);
+    const quantity = (lots: number) => formatFixed(BigInt(lots) * units(into.lotSize, 5), 5);
+    for (const side of ['bids', 'asks'] as const) {
+      assert.equal(venue.readGridBook('BTC/USDT', side, 20, into), true);
+      assert.deepEqual([into.tickSize, into.lotSize, into.count], ['0.01', '0.00001', 20]);
+      const levels = book[side].map((l) => ({ price: l.price, quantity: l.quantity }));
+      assert.deepEqual(into.ticks.slice(0, into.count).map((t, i) => ({ price: price(t), quantity: quantity(into.lots[i]!) })), levels);
+      assert.deepEqual([price(into.bestBid!), price(into.bestAsk!)], [book.bids[0]!.price, book.asks[0]!.price]);
+    }
+    // A shallower read over the same buffer says how many of its entries are the book's.
+    venue.readGridBook('BTC/USDT', 'asks', 3, into);
+    assert.equal(into.count, 3);
+    assert.equal(venue.readGridBook('NOPE/USDT', 'bids', 5, into), false);
   });
 
   test('a MARKET buy is accepted, filled across the asks at exact prices with taker fees in base, the last fill final', async () => {

@@ -21,6 +21,7 @@ import type {
   AmendRequest,
   BookSnapshot,
   CancelRequest,
+  GridBook,
   InstrumentSpec,
   KlineUpdate,
   MarketStreamKey,
@@ -129,6 +130,13 @@ export class PaperVenue implements Venue {
 
   getBook(symbol: string, depth: number): BookSnapshot | undefined {
     return this.#markets.get(symbol)?.book(depth, this.#deps.clock.now());
+  }
+
+  readGridBook(symbol: string, side: 'bids' | 'asks', depth: number, into: GridBook): boolean {
+    const m = this.#markets.get(symbol);
+    if (!m) return false;
+    m.readGrid(side, depth, into);
+    return true;
   }
 
   getTicker(symbol: string): TickerSnapshot | undefined {
