@@ -88,7 +88,7 @@ export interface RpcEvent {
 }
 
 export interface RpcReply {
-  /** Any JSON-serialisable value; becomes `rpc.data` of the reply. */
+  /** Any JSON-serialisable value, or a `RawJson` (text serialised already, sent as it is); becomes `rpc.data` of the reply. */
   data: unknown;
 }
 

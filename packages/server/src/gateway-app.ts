@@ -5,11 +5,12 @@
  */
 import { parseChannel } from '@cadenza/contract';
 import { isTemporaryFailure } from '@cadenza/auth';
-import { Disconnect, ProtocolError } from '@cadenza/gateway';
+import { Disconnect, ProtocolError, RawJson } from '@cadenza/gateway';
 import type { BookSnapshot, CallerContext, ChannelVerdict, Venue } from '@cadenza/domain';
 import type { Logger } from 'pino';
 import type { GatewayApp } from './gateway-hooks.ts';
 import { callerOf } from './gateway-hooks.ts';
+import { serialisedData } from './publish/serialised-events.ts';
 import type { RpcDispatcher } from './rpc/index.ts';
 
 /** What a verified access token tells us. */
@@ -80,7 +81,10 @@ export function serverGatewayApp(deps: GatewayAppDeps): GatewayApp {
     async rpc(client, method, data) {
       const outcome = await deps.rpc.dispatch(callerOf(client), method, data);
       if ('protocolError' in outcome) throw new ProtocolError(outcome.protocolError.code, outcome.protocolError.message);
-      return outcome.result;
+      const result = outcome.result;
+      // An answer that is the object an event just carried (an RFQ's quote) reuses that event's text of it.
+      const text = 'pagination' in result || 'error' in result ? undefined : serialisedData(result.data);
+      return text === undefined ? result : new RawJson(`{"data":${text}}`);
     },
   };
 }

@@ -30,7 +30,7 @@ export interface GatewayApp {
   identify(token: string): Promise<Identity>;
   /** Whether the client may subscribe, and the subscribe reply's data; throws ProtocolError when refused. */
   subscribe(client: ClientRef, channel: string): Promise<{ data?: unknown }>;
-  /** The RPC's result; throws ProtocolError for a protocol-level failure. */
+  /** The RPC's result (a `RawJson` when its text is at hand); throws ProtocolError for a protocol-level failure. */
   rpc(client: ClientRef, method: string, data: unknown): Promise<unknown>;
 }
 

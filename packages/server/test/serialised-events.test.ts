@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RawJson } from '@cadenza/gateway';
-import { serialisedEvents } from '../src/publish/serialised-events.ts';
+import { serialisedData, serialisedEvents } from '../src/publish/serialised-events.ts';
 
 test('one event object published on several channels is serialised once; another object gets its own text', () => {
   const out: Array<[string, RawJson]> = [];
@@ -14,5 +14,22 @@ test('one event object published on several channels is serialised once; another
   assert.deepEqual(out.map(([c]) => c), ['tradingAccount:trader', 'tradingAccount:dealer', 'tradingAccount:trader']);
   assert.equal(out[0]![1], out[1]![1], 'the dealer gets the text made for the trader');
   assert.notEqual(out[2]![1], out[1]![1], 'a new object is serialised anew (events are compared by identity)');
-  for (const [, raw] of out) assert.deepEqual(JSON.parse(raw.text), quote);
+  for (const [, raw] of out) assert.equal(raw.text, JSON.stringify(quote));
+});
+
+test("an event's data keeps its text, for an answer that returns the same object; other values have none", () => {
+  const out: RawJson[] = [];
+  const sink = serialisedEvents((_channel, data) => void out.push(data));
+  const data = { quoteId: 'q2', note: 'a "quoted" \u2028 text', nested: { list: [1, '2', null] } };
+  sink.publish('user:u', { type: 'event.quote.updated', data, timestamp: 1_700_000_000_123 });
+  sink.publish('user:u', { type: 'event.n', data: 7, timestamp: 2 });
+  sink.publish('user:u', { type: 'event.list', data: [data], timestamp: 3 });
+  assert.equal(serialisedData(data), JSON.stringify(data));
+  assert.equal(serialisedData({ ...data }), undefined, 'by identity: an equal object was never published');
+  assert.equal(serialisedData(7), undefined);
+  assert.deepEqual(out.map((r) => r.text), [
+    JSON.stringify({ type: 'event.quote.updated', data, timestamp: 1_700_000_000_123 }),
+    JSON.stringify({ type: 'event.n', data: 7, timestamp: 2 }),
+    JSON.stringify({ type: 'event.list', data: [data], timestamp: 3 }),
+  ]);
 });

@@ -69,7 +69,7 @@ export async function handleRpc(client: Connection, id: number, req: RpcRequest)
   if (!handlers.onRpc) throw ProtocolError.methodNotFound();
   const reply = await handlers.onRpc({ client, method: req.method, data: jsonPayload(req.data) });
   if (client.state !== 'connected') return;
-  client.send([{ id, rpc: reply.data === undefined ? {} : { data: RawJson.of(reply.data) } }]);
+  client.send([{ id, rpc: reply.data === undefined ? {} : { data: reply.data instanceof RawJson ? reply.data : RawJson.of(reply.data) } }]);
 }
 
 export async function handleSend(client: Connection, req: SendRequest): Promise<void> {
