@@ -5,9 +5,15 @@
  *
  * Ledger entries are columns, not a JSON body: they are appended and never change (triggers refuse UPDATE and DELETE),
  * and `seq` orders them, so a wallet's balance of an asset is its latest entry's `balance_after`.
+ *
+ * An accepted quote's rows are held back as an order's are (sqlite-unit-of-work.ts): the ledger entries and a quote
+ * inserted inside a `transaction` call until the outermost call ends, exposures until the group commits — so an
+ * accept writes no statement of its own and needs no savepoint. `getQuote` sees a held quote; `loadExposures` writes
+ * the held exposures into the open group first; `listLedgerEntries` sees entries once the outermost call ends.
  */
 import type Database from 'better-sqlite3';
 import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet, WalletBalance } from '@cadenza/domain';
+import type { SqliteUnitOfWork } from './sqlite-unit-of-work.ts';
 
 type Row = { body: string };
 type EntryRow = {
@@ -31,10 +37,10 @@ export class SqliteOtcTables implements OtcStore {
   /** One INSERT of n entries, by n (a transfer makes 2, a fill 4): one statement per movement, not per entry. */
   private readonly insertEntries = new Map<number, Database.Statement>();
 
-  /** `beforeWrite` runs before every write: the store opens the savepoints of its running transaction calls there. */
+  /** The store's unit of work: its running calls' savepoints (opened before every write) and the held rows. */
   constructor(
     private readonly db: Database.Database,
-    private readonly beforeWrite: () => void = () => undefined,
+    private readonly uow: SqliteUnitOfWork,
   ) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
@@ -51,6 +57,8 @@ export class SqliteOtcTables implements OtcStore {
       insertQuote: p('INSERT INTO fermata_quotes (quote_id, user_id, quote_request_id, dealer_account_id, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       updateQuote: p('UPDATE fermata_quotes SET status = ?, body = ? WHERE quote_id = ?'),
       getQuote: p('SELECT body FROM fermata_quotes WHERE quote_id = ?'),
+      // Undoes a held quote's row when a later row of the same call fails (sqlite-unit-of-work.ts).
+      deleteQuote: p('DELETE FROM fermata_quotes WHERE quote_id = ?'),
       openQuotes: p("SELECT body FROM fermata_quotes WHERE status = 'CREATED' ORDER BY created_at, quote_id"),
       quoteKeys: p('SELECT quote_id, user_id, quote_request_id FROM fermata_quotes WHERE quote_request_id IS NOT NULL'),
       insertHedge: p('INSERT INTO fermata_hedges (hedge_id, dealer_account_id, status, created_at, body) VALUES (?, ?, ?, ?, ?)'),
@@ -64,8 +72,14 @@ export class SqliteOtcTables implements OtcStore {
   }
 
   private run(name: string, ...args: unknown[]): void {
-    this.beforeWrite();
+    this.uow.beforeWrite();
     this.s[name]!.run(...args);
+  }
+
+  /** The statement `name`, for a held row's write: `alone`, it needs no savepoint (sqlite-unit-of-work.ts says when). */
+  private held(name: string, alone: boolean): Database.Statement {
+    if (!alone) this.uow.beforeWrite();
+    return this.s[name]!;
   }
 
   async loadDealers(): Promise<Dealer[]> {
@@ -88,8 +102,13 @@ export class SqliteOtcTables implements OtcStore {
     this.run('updateWallet', w.status, JSON.stringify(w), w.walletId);
   }
 
+  /** Held inside a call until the outermost call ends (written then in one statement with the call's other entries). */
   appendLedgerEntries(entries: LedgerEntry[]): void {
     if (entries.length === 0) return;
+    if (this.uow.inCall) this.uow.holdEntries(entries);
+    else this.writeEntryRows(entries, false);
+  }
+  writeEntryRows(entries: LedgerEntry[], alone: boolean): void {
     let stmt = this.insertEntries.get(entries.length);
     if (!stmt) {
       stmt = this.db.prepare(`INSERT INTO fermata_ledger_entries ${ENTRY_COLUMNS} VALUES ${Array(entries.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
@@ -98,7 +117,7 @@ export class SqliteOtcTables implements OtcStore {
     }
     const values: unknown[] = [];
     for (const e of entries) values.push(e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
-    this.beforeWrite();
+    if (!alone) this.uow.beforeWrite();
     stmt.run(values);
   }
   async loadWalletBalances(): Promise<WalletBalance[]> {
@@ -114,13 +133,28 @@ export class SqliteOtcTables implements OtcStore {
     }));
   }
 
+  /** Held inside a call until the outermost call ends, in its latest state. */
   insertQuote(q: QuoteRecord): void {
-    this.run('insertQuote', q.quoteId, q.userId, q.quoteRequestId ?? null, q.dealerAccountId, q.status, q.createdAt, JSON.stringify(q));
+    if (!this.uow.inCall) {
+      this.writeQuoteRow(q, false);
+      return;
+    }
+    if (this.uow.heldQuote(q.quoteId)) throw new Error(`quote ${q.quoteId} inserted twice`);
+    this.uow.holdQuote(q);
+  }
+  writeQuoteRow(q: QuoteRecord, alone: boolean): void {
+    this.held('insertQuote', alone).run(q.quoteId, q.userId, q.quoteRequestId ?? null, q.dealerAccountId, q.status, q.createdAt, JSON.stringify(q));
+  }
+  deleteQuoteRow(q: QuoteRecord): void {
+    this.s.deleteQuote!.run(q.quoteId);
   }
   updateQuote(q: QuoteRecord): void {
-    this.run('updateQuote', q.status, JSON.stringify(q), q.quoteId);
+    if (this.uow.heldQuote(q.quoteId)) this.uow.holdQuote(q);
+    else this.run('updateQuote', q.status, JSON.stringify(q), q.quoteId);
   }
   async getQuote(quoteId: string): Promise<QuoteRecord | undefined> {
+    const held = this.uow.heldQuote(quoteId);
+    if (held) return held;
     const row = this.s.getQuote!.get(quoteId) as Row | undefined;
     return row ? (JSON.parse(row.body) as QuoteRecord) : undefined;
   }
@@ -143,10 +177,16 @@ export class SqliteOtcTables implements OtcStore {
     return bodies(this.s.pendingHedges!.all());
   }
 
+  /** Held inside a call or an open group, in its latest state, until the group commits (or the outermost call ends). */
   upsertExposure(e: Exposure): void {
-    this.run('upsertExposure', e.dealerAccountId, e.symbol, JSON.stringify(e));
+    if (this.uow.holdsGroupRows) this.uow.holdExposure(e);
+    else this.writeExposureRow(e, false);
+  }
+  writeExposureRow(e: Exposure, alone: boolean): void {
+    this.held('upsertExposure', alone).run(e.dealerAccountId, e.symbol, JSON.stringify(e));
   }
   async loadExposures(): Promise<Exposure[]> {
+    this.uow.writeHeldExposures();
     return bodies(this.s.exposures!.all());
   }
 }

@@ -106,15 +106,24 @@ export class SqliteStore implements Store {
       options.groupCommit ?? false,
       {
         order: (o, alone) => this.writeOrderRow(o, alone),
-        balance: (b, alone) => this.writeBalanceRow(b, alone),
         fill: (f, alone) => this.writeFillRow(f, alone),
+        quote: (q, alone) => this.otc.writeQuoteRow(q, alone),
+        entries: (entries, alone) => this.otc.writeEntryRows(entries, alone),
         position: (p, alone) => this.writePositionRow(p, alone),
+        positionRow: (id) => this.stmts.positionRow.get(id),
+        restorePosition: (id, row) => {
+          if (row === undefined) this.stmts.deletePosition.run(id);
+          else this.stmts.restorePosition.run(row);
+        },
+        balance: (b, alone) => this.writeBalanceRow(b, alone),
+        exposure: (e, alone) => this.otc.writeExposureRow(e, alone),
         unorder: (o) => this.stmts.deleteOrder.run(o.tradeOrderId),
         unfill: (f) => this.stmts.deleteFill.run(f.tradeOrderId, f.tradeId),
+        unquote: (q) => this.otc.deleteQuoteRow(q),
       },
       checkpointer ? () => checkpointer.committed() : undefined,
     );
-    this.otc = new SqliteOtcTables(this.db, () => this.uow.beforeWrite());
+    this.otc = new SqliteOtcTables(this.db, this.uow);
     this.stmts = prepareStatements(this.db);
     this.seq = (this.db.prepare('SELECT max(n) AS n FROM (SELECT max(seq) AS n FROM trading_account_operations UNION ALL SELECT max(seq) FROM subscriptions)').get() as { n: number | null }).n ?? 0;
   }
@@ -297,7 +306,7 @@ export class SqliteStore implements Store {
   // ── balances and positions ────────────────────────────────────────────────────────────────────────────
   /** Held, latest state only, until the group commits or the outermost call ends (orders lock one at every submit). */
   upsertBalance(b: Balance): void {
-    if (!this.uow.holdsBalances) {
+    if (!this.uow.holdsGroupRows) {
       this.writeBalanceRow(b);
       return;
     }

@@ -1,41 +1,67 @@
 /**
  * @module sqlite/sqlite-unit-of-work
  * The SQLite store's transactions: the group transaction (one COMMIT per event-loop turn), the running `transaction`
- * calls with their lazily opened savepoints, and the rows held back from SQLite until their unit ends — new orders
- * (id → latest state), the fills of those orders, positions (id → latest state) and balances (account + asset →
- * latest state) — with each call's undo record of them.
+ * calls with their lazily opened savepoints, and the rows held back from SQLite until their unit ends — with each
+ * call's undo record of them:
+ * - until the outermost call ends: new orders (id → latest state), the fills of those orders, OTC quotes inserted in
+ *   the call (id → latest state), ledger entries, and positions (id → latest state);
+ * - until the group commits (or the outermost call ends, without group commit): balances (account + asset → latest
+ *   state) and the OTC desk's exposures (dealer + symbol → latest state) — upserts on their primary key, which only
+ *   the disk can make fail.
  *
  * Order rows inserted inside a `transaction` are written when its outermost call ends, in their latest state: an
  * order the venue accepts or fills within the same call (PAPER does, synchronously) costs one INSERT instead of an
- * INSERT and UPDATEs. A nested call that fails restores the held rows as they were before it. Balances are held the
- * same way, until the group commits (or the outermost call ends, without group commit): an account's balance changes
- * with every order it submits, and is written once per group. A call's savepoint is opened only when the call first
- * writes a statement (`beforeWrite`).
+ * INSERT and UPDATEs. A nested call that fails restores the held rows as they were before it. Balances and exposures
+ * are written once per group: an account's balance changes with every order it submits, a dealer's exposure with
+ * every quoted fill. A call's savepoint is opened only when the call first writes a statement (`beforeWrite`).
  *
- * Why a fill of a new order holds its rows too: a call that writes several statements inside the group transaction
- * needs a savepoint to be undone alone, and inside a savepoint SQLite copies every page it changes that an earlier
- * call of the group had changed (the tails of the same tables and indexes) to a sub-journal — a third of what the
- * store spent on an order that trades at once (docs/benchmarks.md). Written together when the call ends, after
- * everything the call computed has succeeded, the rows need no savepoint: the new rows (orders, fills) go first and
- * are deleted again by key if a later row fails, and the one row whose earlier state the store does not hold (a
- * position) goes last. A call with more such rows, or one that wrote a statement of its own, uses its savepoint as
- * before.
+ * Why a fill (or an accepted quote) holds its rows too: a call that writes several statements inside the group
+ * transaction needs a savepoint to be undone alone, and inside a savepoint SQLite copies every page it changes that an
+ * earlier call of the group had changed (the tails of the same tables and indexes) to a sub-journal — a third of what
+ * the store spent on an order that trades at once, a tenth of an accepted quote's CPU (docs/benchmarks.md). Written
+ * together when the call ends, after everything the call computed has succeeded, the rows need no savepoint: the ones
+ * with a key (orders, fills, quotes) go first and are deleted again if a later row fails; then the positions (a
+ * position's row can be refused — one open position per slot — so each one a later statement follows is read just
+ * before it is written, and put back if that statement fails); the ledger entries, which nothing may delete, last, in
+ * one statement. A call with balances or exposures to write at its end (no group commit) uses its savepoint.
+ *
+ * Reads: held orders and quotes are visible to the point lookups; list queries see the rows once the outermost call
+ * ends; `loadBalances` merges the held balances, `loadExposures` writes the held exposures into the open group first.
  */
 import type Database from 'better-sqlite3';
-import type { Balance, Fill, Order, Position } from '@cadenza/domain';
+import type { Balance, Exposure, Fill, LedgerEntry, Order, Position, QuoteRecord } from '@cadenza/domain';
 
 /**
  * Writes a held row; `alone`: written without a savepoint (the only statement of its call, or one the call undoes by
- * hand if a later row fails). `fill` answers whether it wrote the row; `unorder` / `unfill` delete a new row again.
+ * hand if a later row fails). `fill` answers whether it wrote the row; `unorder` / `unfill` / `unquote` delete a new
+ * row again; `entries` writes the held ledger entries in one statement.
  */
 export interface HeldRowWriter {
   order(o: Order, alone: boolean): void;
-  balance(b: Balance, alone: boolean): void;
   fill(f: Fill, alone: boolean): boolean;
+  quote(q: QuoteRecord, alone: boolean): void;
+  entries(entries: LedgerEntry[], alone: boolean): void;
   position(p: Position, alone: boolean): void;
+  /** A position's stored row as it is (undefined: none), for `restorePosition`. */
+  positionRow(positionId: string): unknown;
+  /** Puts a position's row back as `positionRow` read it (deleting it when there was none). */
+  restorePosition(positionId: string, row: unknown): void;
+  balance(b: Balance, alone: boolean): void;
+  exposure(e: Exposure, alone: boolean): void;
   unorder(o: Order): void;
   unfill(f: Fill): void;
+  unquote(q: QuoteRecord): void;
 }
+
+/** The kinds of held rows: an index into `Call.before`. Held until the outermost call ends, then until the group commits. */
+const ORDERS = 0;
+const FILLS = 1;
+const QUOTES = 2;
+const ENTRIES = 3;
+const POSITIONS = 4;
+const BALANCES = 5;
+const EXPOSURES = 6;
+const KINDS = 7;
 
 /** A running `transaction` call: its savepoint (opened at its first write), and what it changed in the held rows. */
 interface Call {
@@ -43,17 +69,14 @@ interface Call {
   name: string;
   open: boolean;
   /**
-   * What each held order / balance was before this call touched it (undefined: not held). Made on the call's first
-   * hold: most calls hold nothing, and two empty Maps per call were a sixth of what an order allocated.
+   * Per kind, what each held row was before this call touched it (undefined: not held). Made on the call's first
+   * hold: most calls hold nothing, and empty Maps per call were a sixth of what an order allocated.
    */
-  orders?: Map<string, Order | undefined>;
-  balances?: Map<string, Balance | undefined>;
-  fills?: Map<string, Fill | undefined>;
-  positions?: Map<string, Position | undefined>;
+  before: Array<Map<string, unknown> | undefined> | undefined;
 }
 
 /** Puts held rows back as they were before a failed call. */
-function restore<T>(held: Map<string, T>, before: Map<string, T | undefined> | undefined): void {
+function restore(held: Map<string, unknown>, before: Map<string, unknown> | undefined): void {
   if (before === undefined) return;
   for (const [k, v] of before) {
     if (v === undefined) held.delete(k);
@@ -62,10 +85,18 @@ function restore<T>(held: Map<string, T>, before: Map<string, T | undefined> | u
 }
 
 /** A parent call takes over what its finished child held: the child's earlier state of a row the parent had not touched. */
-function inherit<T>(parent: Map<string, T | undefined> | undefined, child: Map<string, T | undefined>): Map<string, T | undefined> {
+function inherit(parent: Map<string, unknown> | undefined, child: Map<string, unknown>): Map<string, unknown> {
   if (parent === undefined) return child;
   for (const [k, before] of child) if (!parent.has(k)) parent.set(k, before);
   return parent;
+}
+
+/** The held rows of one kind, in their order first held, taken out. */
+function take<T>(held: Map<string, T>): T[] {
+  if (held.size === 0) return [];
+  const out = [...held.values()];
+  held.clear();
+  return out;
 }
 
 /** Sorts as the balances' primary key (trading_account_id, asset) does. */
@@ -73,6 +104,9 @@ export const balanceKey = (tradingAccountId: string, asset: string) => `${tradin
 
 /** A fill's primary key (trade_order_id, trade_id) as one string. */
 export const fillKey = (f: Pick<Fill, 'tradeOrderId' | 'tradeId'>) => `${f.tradeOrderId}\u0000${f.tradeId}`;
+
+/** An exposure's primary key (dealer_account_id, symbol) as one string. */
+const exposureKey = (e: Exposure) => `${e.dealerAccountId}\u0000${e.symbol}`;
 
 export class SqliteUnitOfWork {
   private readonly begin: Database.Statement;
@@ -85,14 +119,8 @@ export class SqliteUnitOfWork {
   private readonly committed: Array<() => void> = [];
   /** Active `transaction` calls, outermost first. */
   private readonly calls: Call[] = [];
-  /** Orders inserted in the running outermost `transaction` call, not written yet (id → latest state). */
-  private readonly pendingOrders = new Map<string, Order>();
-  /** Balances not written yet (account + asset → latest state): until the group commits, or the outermost call ends. */
-  private readonly pendingBalances = new Map<string, Balance>();
-  /** Fills of held orders, not written yet (fillKey → fill): until the outermost call ends. */
-  private readonly pendingFills = new Map<string, Fill>();
-  /** Positions not written yet (id → latest state, in the order first held: a slot's close before its next open). */
-  private readonly pendingPositions = new Map<string, Position>();
+  /** The rows held back, per kind (the module note says until when), key → latest state, in the order first held. */
+  private readonly held: Array<Map<string, unknown>> = Array.from({ length: KINDS }, () => new Map());
 
   constructor(
     private readonly db: Database.Database,
@@ -138,8 +166,8 @@ export class SqliteUnitOfWork {
   /**
    * Runs `fn` all or nothing: a failing call is rolled back alone and rethrows. Calls inside a transaction (nested
    * ones, and every call inside a group) are SAVEPOINTs, opened only when the call first writes a statement: the
-   * rows held back (orders, balances) are written when the call ends, so a call that changes an order the venue
-   * answered at once, or a balance, often writes one statement or none, and needs no savepoint.
+   * rows held back are written when the call ends (new ones) or the group commits (changed ones), so a call that
+   * changes an order the venue answered at once, a balance, or settles a quote, often needs no savepoint.
    */
   transaction<T>(fn: () => T): T {
     if (this.groupCommit && !this.db.inTransaction) {
@@ -149,7 +177,7 @@ export class SqliteUnitOfWork {
     }
     const alone = !this.db.inTransaction;
     if (alone) this.begin.run();
-    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, orders: undefined, balances: undefined, fills: undefined, positions: undefined };
+    const call: Call = { name: alone ? '' : `sp${++this.depth}`, open: alone, before: undefined };
     this.calls.push(call);
     try {
       const out = fn();
@@ -161,23 +189,18 @@ export class SqliteUnitOfWork {
         } else this.sql(`RELEASE ${call.name}`).run();
       }
       const parent = this.calls[this.calls.length - 2];
-      if (parent) {
-        if (call.orders) parent.orders = inherit(parent.orders, call.orders);
-        if (call.balances) parent.balances = inherit(parent.balances, call.balances);
-        if (call.fills) parent.fills = inherit(parent.fills, call.fills);
-        if (call.positions) parent.positions = inherit(parent.positions, call.positions);
+      if (parent && call.before) {
+        const to = (parent.before ??= new Array<Map<string, unknown> | undefined>(KINDS));
+        for (let k = 0; k < KINDS; k++) {
+          const child = call.before[k];
+          if (child) to[k] = inherit(to[k], child);
+        }
       }
       return out;
     } catch (e) {
-      restore(this.pendingOrders, call.orders);
-      restore(this.pendingBalances, call.balances);
-      restore(this.pendingFills, call.fills);
-      restore(this.pendingPositions, call.positions);
-      if (this.calls.length === 1) {
-        this.pendingOrders.clear();
-        this.pendingFills.clear();
-        this.pendingPositions.clear();
-      }
+      if (call.before) for (let k = 0; k < KINDS; k++) restore(this.held[k]!, call.before[k]);
+      // The outermost call's rows held until it ends are its own (and were taken out if writing them failed).
+      if (this.calls.length === 1) for (let k = ORDERS; k <= POSITIONS; k++) this.held[k]!.clear();
       if (call.open && this.db.inTransaction) {
         if (alone) {
           this.rollback.run();
@@ -194,115 +217,160 @@ export class SqliteUnitOfWork {
   }
 
   /**
-   * Writes what the outermost call held back: its orders, their fills, its positions, and the balances unless a group
-   * commit writes them. One statement alone is atomic without a savepoint (nothing else of the call was written, or
-   * the call's savepoint would be open). More, with at most one changed row (a position, a balance: rows whose earlier
-   * state the store does not hold), are written without one too: the new rows first, deleted again if a later row
-   * fails. Otherwise the call's savepoint opens first.
+   * Writes what the outermost call held back: its new rows and positions, and the balances and exposures unless a
+   * group commit writes them. One statement alone is atomic without a savepoint (nothing else of the call was written,
+   * or the call's savepoint would be open). Inside a group more are written without one too, in an order that lets the
+   * call undo them by hand if a later one fails: the rows with a key first (orders, fills, quotes: deleted again), then
+   * the positions (each one a later statement follows put back as the store read it just before), the ledger entries
+   * (which nothing may delete) last, in one statement. Otherwise the call's savepoint opens first.
    */
   private writeHeld(call: Call): void {
-    const orders = this.pendingOrders.size ? [...this.pendingOrders.values()] : [];
-    this.pendingOrders.clear();
-    const fills = this.pendingFills.size ? [...this.pendingFills.values()] : [];
-    this.pendingFills.clear();
-    const positions = this.pendingPositions.size ? [...this.pendingPositions.values()] : [];
-    this.pendingPositions.clear();
-    const balances = this.grouping ? [] : this.takeBalances();
-    const changed = positions.length + balances.length;
-    const rows = orders.length + fills.length + changed;
-    if (rows === 0) return;
-    const alone = !call.open && changed <= 1;
-    if (!alone || rows === 1) {
+    const orders = take(this.held[ORDERS] as Map<string, Order>);
+    const fills = take(this.held[FILLS] as Map<string, Fill>);
+    const quotes = take(this.held[QUOTES] as Map<string, QuoteRecord>);
+    const positions = take(this.held[POSITIONS] as Map<string, Position>);
+    const entries = take(this.held[ENTRIES] as Map<string, LedgerEntry>);
+    const balances = this.grouping ? [] : take(this.held[BALANCES] as Map<string, Balance>);
+    const exposures = this.grouping ? [] : take(this.held[EXPOSURES] as Map<string, Exposure>);
+    const last = (entries.length > 0 ? 1 : 0) + balances.length + exposures.length;
+    const statements = orders.length + fills.length + quotes.length + positions.length + last;
+    if (statements === 0) return;
+    const alone = !call.open && (statements === 1 || balances.length + exposures.length === 0);
+    if (!alone || statements === 1) {
       for (const o of orders) this.write.order(o, alone);
       for (const f of fills) this.write.fill(f, alone);
+      for (const q of quotes) this.write.quote(q, alone);
       for (const p of positions) this.write.position(p, alone);
+      if (entries.length > 0) this.write.entries(entries, alone);
       for (const b of balances) this.write.balance(b, alone);
+      for (const x of exposures) this.write.exposure(x, alone);
       return;
     }
-    const written: Array<Order | Fill> = [];
+    // How many of each were written, to undo them (newest first) if a later statement fails.
+    let o = 0;
+    let f = 0;
+    let q = 0;
+    let p = 0;
+    const wroteFill: boolean[] = [];
+    const positionsBefore: unknown[] = [];
     try {
-      for (const o of orders) {
-        this.write.order(o, true);
-        written.push(o);
+      for (; o < orders.length; o++) this.write.order(orders[o]!, true);
+      for (; f < fills.length; f++) wroteFill.push(this.write.fill(fills[f]!, true));
+      for (; q < quotes.length; q++) this.write.quote(quotes[q]!, true);
+      for (; p < positions.length; p++) {
+        // The last statement of all needs no way back: nothing after it can fail.
+        if (p < positions.length - 1 || entries.length > 0) positionsBefore.push(this.write.positionRow(positions[p]!.positionId));
+        this.write.position(positions[p]!, true);
       }
-      for (const f of fills) if (this.write.fill(f, true)) written.push(f);
-      for (const p of positions) this.write.position(p, true);
-      for (const b of balances) this.write.balance(b, true);
+      if (entries.length > 0) this.write.entries(entries, true);
     } catch (e) {
-      // The failed statement undid itself; the new rows before it go too (unless SQLite gave up the whole transaction).
+      // The failed statement undid itself; the rows before it are undone too (unless SQLite gave up the transaction).
       if (this.db.inTransaction) {
-        for (let i = written.length - 1; i >= 0; i--) {
-          const row = written[i]!;
-          if ('tradeId' in row) this.write.unfill(row);
-          else this.write.unorder(row);
+        while (p > 0) {
+          p--;
+          this.write.restorePosition(positions[p]!.positionId, positionsBefore[p]);
         }
+        while (q > 0) this.write.unquote(quotes[--q]!);
+        while (f > 0) if (wroteFill[--f]) this.write.unfill(fills[f]!);
+        while (o > 0) this.write.unorder(orders[--o]!);
       }
       throw e;
     }
   }
 
-  private takeBalances(): Balance[] {
-    if (this.pendingBalances.size === 0) return [];
-    const out = [...this.pendingBalances.values()];
-    this.pendingBalances.clear();
-    return out;
+  private writeGroupRows(): void {
+    for (const b of take(this.held[BALANCES] as Map<string, Balance>)) this.write.balance(b, false);
+    for (const x of take(this.held[EXPOSURES] as Map<string, Exposure>)) this.write.exposure(x, false);
   }
 
-  // ── held orders ───────────────────────────────────────────────────────────────────────────────────────
+  /** Holds `row` under `key` in `kind`, recording its earlier state for the running call (if any). */
+  private hold(kind: number, key: string, row: unknown): void {
+    const held = this.held[kind]!;
+    const call = this.calls[this.calls.length - 1];
+    if (call) {
+      const before = (call.before ??= new Array<Map<string, unknown> | undefined>(KINDS));
+      const undo = (before[kind] ??= new Map());
+      if (!undo.has(key)) undo.set(key, held.get(key));
+    }
+    if (row === undefined) held.delete(key);
+    else held.set(key, row);
+  }
+
+  // ── held new rows (only inside a call, until the outermost call ends) ────────────────────────────────
   /** The held (not yet written) state of order `id`, if any. */
   heldOrder(id: string): Order | undefined {
-    return this.pendingOrders.get(id);
+    return (this.held[ORDERS] as Map<string, Order>).get(id);
   }
   heldOrders(): Iterable<Order> {
-    return this.pendingOrders.values();
+    return (this.held[ORDERS] as Map<string, Order>).values();
   }
   /** Holds `o` (new, or a held one's next state) until the outermost call ends; only inside a call. */
   holdOrder(o: Order): void {
-    const call = this.calls[this.calls.length - 1]!;
-    const undo = (call.orders ??= new Map());
-    if (!undo.has(o.tradeOrderId)) undo.set(o.tradeOrderId, this.pendingOrders.get(o.tradeOrderId));
-    this.pendingOrders.set(o.tradeOrderId, o);
+    this.hold(ORDERS, o.tradeOrderId, o);
   }
 
-  // ── held fills and positions ──────────────────────────────────────────────────────────────────────────
   /**
    * Holds `f`, a fill of a held order (no fill of it can be stored yet), until the outermost call ends; false, holding
    * nothing, when the call already holds a fill with its key.
    */
   holdFill(f: Fill): boolean {
     const k = fillKey(f);
-    if (this.pendingFills.has(k)) return false;
-    const call = this.calls[this.calls.length - 1]!;
-    (call.fills ??= new Map()).set(k, undefined);
-    this.pendingFills.set(k, f);
+    if (this.held[FILLS]!.has(k)) return false;
+    this.hold(FILLS, k, f);
     return true;
+  }
+
+  /** The held (not yet written) state of quote `id`, if any. */
+  heldQuote(id: string): QuoteRecord | undefined {
+    return (this.held[QUOTES] as Map<string, QuoteRecord>).get(id);
+  }
+  /** Holds `q` (new, or a held one's next state) until the outermost call ends; only inside a call. */
+  holdQuote(q: QuoteRecord): void {
+    this.hold(QUOTES, q.quoteId, q);
+  }
+
+  /** Holds new ledger entries until the outermost call ends; only inside a call. An id held twice throws. */
+  holdEntries(entries: readonly LedgerEntry[]): void {
+    const held = this.held[ENTRIES]!;
+    for (const e of entries) {
+      if (held.has(e.entryId)) throw new Error(`ledger entry ${e.entryId} appended twice`);
+      this.hold(ENTRIES, e.entryId, e);
+    }
+  }
+  heldEntries(): Iterable<LedgerEntry> {
+    return (this.held[ENTRIES] as Map<string, LedgerEntry>).values();
   }
 
   /** Holds `p` (new, or a held one's next state) until the outermost call ends; only inside a call. */
   holdPosition(p: Position): void {
-    const call = this.calls[this.calls.length - 1]!;
-    const undo = (call.positions ??= new Map());
-    if (!undo.has(p.positionId)) undo.set(p.positionId, this.pendingPositions.get(p.positionId));
-    this.pendingPositions.set(p.positionId, p);
+    this.hold(POSITIONS, p.positionId, p);
   }
 
-  // ── held balances ─────────────────────────────────────────────────────────────────────────────────────
-  /** Balances are held inside a call or an open group; outside both they are written at once. */
-  get holdsBalances(): boolean {
+  // ── held until the group commits (inside a call or an open group; outside both they are written at once) ──
+  get holdsGroupRows(): boolean {
     return this.calls.length > 0 || this.grouping;
   }
+
   heldBalances(): ReadonlyMap<string, Balance> {
-    return this.pendingBalances;
+    return this.held[BALANCES] as Map<string, Balance>;
   }
   /** Holds `b` as the balance under key `k` (undefined: drops the held one, e.g. before the account's rows are deleted). */
   holdBalance(k: string, b: Balance | undefined): void {
-    const call = this.calls[this.calls.length - 1];
-    if (call) {
-      const undo = (call.balances ??= new Map());
-      if (!undo.has(k)) undo.set(k, this.pendingBalances.get(k));
-    }
-    if (b) this.pendingBalances.set(k, b);
-    else this.pendingBalances.delete(k);
+    this.hold(BALANCES, k, b);
+  }
+
+  /** Holds `e` (a dealer's exposure to a symbol) until the group commits or the outermost call ends. */
+  holdExposure(e: Exposure): void {
+    this.hold(EXPOSURES, exposureKey(e), e);
+  }
+
+  /**
+   * Writes the group's held exposures into the open group transaction, before a load reads them. Outside a call only:
+   * inside one, the rows of earlier calls would be written under its savepoint and lost with it.
+   */
+  writeHeldExposures(): void {
+    if (this.calls.length > 0) return;
+    for (const x of take(this.held[EXPOSURES] as Map<string, Exposure>)) this.write.exposure(x, false);
   }
 
   // ── group commit ──────────────────────────────────────────────────────────────────────────────────────
@@ -312,7 +380,7 @@ export class SqliteUnitOfWork {
     let committed = false;
     if (this.grouping) {
       this.grouping = false;
-      for (const b of this.takeBalances()) this.write.balance(b, false);
+      this.writeGroupRows();
       if (this.db.inTransaction) {
         this.commit.run();
         committed = true;

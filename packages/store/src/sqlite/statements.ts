@@ -64,6 +64,14 @@ export function prepareStatements(db: Database.Database) {
         ON CONFLICT (position_id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body WHERE status = 'OPEN' AND slot = excluded.slot`,
     ),
     loadPositions: p(LOAD_POSITIONS),
+    // Undo a held position's write when a later row of the same call fails (sqlite-unit-of-work.ts): the row as read
+    // just before, put back (or deleted, when there was none).
+    positionRow: p('SELECT position_id, trading_account_id, instrument_id, slot, status, created_at, updated_at, body FROM trading_positions WHERE position_id = ?'),
+    restorePosition: p(
+      `UPDATE trading_positions SET trading_account_id = @trading_account_id, instrument_id = @instrument_id, slot = @slot, status = @status,
+        created_at = @created_at, updated_at = @updated_at, body = @body WHERE position_id = @position_id`,
+    ),
+    deletePosition: p('DELETE FROM trading_positions WHERE position_id = ?'),
     insertSubscription: p(
       `INSERT INTO subscriptions (subscription_id, user_id, trading_account_id, venue, instrument_id, subscription_type, status, created_at, seq, body)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
