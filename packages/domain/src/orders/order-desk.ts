@@ -23,17 +23,19 @@ import type { Order } from '../model/order.ts';
 import { FERMATA } from '../model/fermata.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
 import type { AmendRequest, CancelRequest } from '../model/venue-order.ts';
-import type { InstrumentSpec } from '../model/instrument.ts';
-import type { BookSnapshot } from '../model/market-data.ts';
+import type { Instrument } from '../model/instrument.ts';
+import type { Venue } from '../ports/venue.ts';
 import type { DerivativePreTradeResult } from '../margin/derivative-pre-trade.ts';
-import type { OrderDerivatives, OrderListSubmit, QuotedOrders, SubmitOrderRequest } from './order-requests.ts';
+import type { LegSpec, OrderDerivatives, OrderListSubmit, QuotedOrders, SubmitOrderRequest } from './order-requests.ts';
 import type { OrderDraft } from './order-draft.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { OpenOrders, OrderLookup } from './open-orders.ts';
+import { heldStopSpec, holdOf, type Hold, type HeldOrders, type HeldOrdersDeps } from './held-orders.ts';
 import { amendOrder, type AmendTerms } from './order-amendment.ts';
 import { readDraft } from './order-draft.ts';
+import { orderFromDraft, type PassedCheck } from './order-from-draft.ts';
 import type { OrderLedger } from './order-ledger.ts';
-import { bookDepthFor, preTradeCheck } from './pre-trade.ts';
+import { bookDepthFor, preTradeCheck, type PreTradeResult } from './pre-trade.ts';
 import { recordThenCall } from './record-then-call.ts';
 import { trailingTerms } from './trailing-stop.ts';
 import type { MarketStreamHolds } from '../market-data/market-holds.ts';
@@ -42,14 +44,11 @@ import { reasonOf, toVenueOrder } from './venue-order.ts';
 
 export type { LegSpec, OrderDerivatives, OrderListSubmit, QuotedOrders, SubmitOrderRequest } from './order-requests.ts';
 
-export interface OrderDeskDeps {
-  live: OpenOrders;
-  ledger: OrderLedger;
-  accounts: AccountRegistry;
-  instruments: InstrumentCatalog;
-  book: PortfolioBook;
-  vault: CredentialVault;
+/** The parts a held order is recorded and sent with, and the desk's own. */
+export interface OrderDeskDeps extends HeldOrdersDeps {
   derivatives: OrderDerivatives;
+  /** Orders Cadenza holds instead of their venue: held legs and emulated trailing stops are recorded there. */
+  held: HeldOrders;
   /** Where a trailing stop's starting book comes from on a venue that streams it only while held. */
   market: Pick<MarketStreamHolds, 'bookReady'>;
 }
@@ -66,6 +65,7 @@ export class OrderDesk {
   /** Set by the order lists (order-lists.ts). */
   lists: OrderListSubmit | undefined;
   private readonly derivatives: OrderDerivatives;
+  private readonly held: HeldOrders;
   private readonly market: OrderDeskDeps['market'];
   /** `config.marketLockBuffer`, read once. */
   private readonly lockBuffer: Dec;
@@ -74,17 +74,19 @@ export class OrderDesk {
     private readonly ctx: DomainContext,
     deps: OrderDeskDeps,
   ) {
-    ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault, derivatives: this.derivatives, market: this.market } = deps);
+    ({ live: this.live, ledger: this.ledger, accounts: this.accounts, instruments: this.instruments, book: this.book, vault: this.vault, derivatives: this.derivatives, held: this.held, market: this.market } = deps);
     this.lockBuffer = dec(ctx.config.marketLockBuffer);
   }
 
+  /**
+   * A new order: the request read (account, idempotency key, draft) and a repeat answered with its order; a QUOTED
+   * order or a list handed on; then the order checked, built (order-from-draft.ts) and recorded — sent to its venue,
+   * held by Cadenza (held-orders.ts), or, a native list's leg, left for its list to send.
+   */
   async submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
     const account = this.accounts.requireOwned(caller, req.tradingAccountId);
     const accountId = account.tradingAccountId;
-    const idempotencyKey = req.idempotencyKey ?? req.tradeOrder.idempotencyKey;
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 128)) {
-      throw new DomainError('INVALID_ORDER_PARAMETERS', 'idempotencyKey must be 1 to 128 characters');
-    }
+    const idempotencyKey = idempotencyKeyOf(req);
     const quoted = account.venue === FERMATA || req.tradeOrder.orderType === 'QUOTED' ? this.quoted : undefined;
     // A QUOTED order's terms are its quote's, read by the OTC desk: no exchange draft (nor its refusal) is made for it.
     const read = quoted ? undefined : readDraft(req.tradeOrder, account.venue);
@@ -99,116 +101,28 @@ export class OrderDesk {
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
     if (quoted) return quoted(caller, account, req, idempotencyKey);
-    const listed = (req.tradeOrder as { contingencyType?: unknown }).contingencyType;
-    if (listed !== undefined && listed !== null && !req.leg && this.lists) return this.lists(caller, req);
-    // An exit asked for without its list would be dropped: the order must not trade without it.
-    const exit = req.leg ? undefined : LIST_EXITS.find((k) => (req.tradeOrder as Record<string, unknown>)[k] != null);
-    if (exit) throw new DomainError('INVALID_ORDER_PARAMETERS', `tradeOrder.${exit} makes an order list: give tradeOrder.contingencyType (OCO, OTO or OTOCO)`);
-    const listHold = req.leg?.hold;
-    const unfunded = listHold !== undefined || req.leg?.native === 'SHARES';
+    if (!req.leg && this.lists && namesList(req.tradeOrder)) return this.lists(caller, req);
+    if (!req.leg) refuseExitsWithoutList(req.tradeOrder);
     const venue = this.ctx.venues.require(account.venue);
     if (!read?.ok) throw read?.error ?? new Error('no draft read for an exchange order');
     const draft = read.draft;
-    // A quota, not a trading rule: checked after the repeat check (a repeat answers its order) and before anything is
-    // written; every order counts until it is closed, including one a venue may fill at once.
-    const maxOpen = this.ctx.config.maxOpenOrdersPerAccount;
-    if (maxOpen > 0 && this.live.openCount(accountId) >= maxOpen) {
-      throw new DomainError('OPEN_ORDER_LIMIT_REACHED', `trading account ${accountId} has ${maxOpen} open orders, the most it may hold; cancel one first`);
-    }
-    const instrument = this.instruments.get(draft.instrumentId);
-    if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(draft.instrumentId)} not found`);
+    this.refuseOverQuota(accountId);
+    const instrument = this.instrumentFor(account, draft.instrumentId);
     const spec = instrument.spec;
-    // A trailing stop the venue does not take natively is Cadenza's to hold (trailing-stop-emulator.ts).
-    const hold = listHold ?? (draft.orderType === 'TRAILING_STOP' && !req.leg && !spec.orderTypes.includes('TRAILING_STOP') ? 'ARMED' : undefined);
-    if (spec.venue !== account.venue) {
-      throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
-    }
+    const hold = holdOf(req.leg, draft, spec);
     // A trailing stop starts its trigger from the market now; it is then checked and locked as a stop there.
     const trailing = draft.trailingOffset ? trailingTerms(draft.side, draft.trailingOffset, draft.trailingOffsetType ?? 'PRICE', spec, venue.getBook(spec.symbol, 1)) : undefined;
     if (trailing) draft.stopPrice = trailing.trigger;
-    const marketBook = draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, spec.contract ? this.ctx.config.estimateDepth : bookDepthFor(draft.side, this.ctx.config.estimateDepth)) : undefined;
-    const extension = req.tradeOrder as { leverage?: unknown; positionId?: unknown };
-    const check = spec.contract
-      ? this.derivatives.preTrade({
-          account, spec, status: instrument.status, draft, book: marketBook,
-          leverage: req.leverage ?? extension.leverage,
-          positionId: req.positionId ?? (typeof extension.positionId === 'string' ? extension.positionId : undefined),
-        })
-      : preTradeCheck({
-          draft,
-          spec: hold ? heldStopSpec(spec, draft) : spec,
-          status: instrument.status,
-          book: marketBook,
-          // A held leg's funds are checked when it goes to the venue; a native list's are its funding leg's (LegSpec).
-          freeBase: unfunded ? UNCHECKED : this.book.free(accountId, spec.baseAsset),
-          freeQuote: unfunded ? UNCHECKED : this.book.free(accountId, spec.quoteAsset),
-          buffer: this.lockBuffer,
-        });
+    const check = this.preTrade(account, instrument, venue, draft, req, hold);
     if (!check.ok) throw check.error;
     const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
-
-    const now = this.ctx.clock.now();
-    const tradeOrderId = this.ctx.ids.uuid();
-    const submitted = transition('CREATED', 'SUBMIT');
-    if (!submitted.ok) throw new Error('status machine refuses CREATED → SUBMIT');
-    const order: Order = {
-      tradeOrderId,
-      tradingAccountId: accountId,
-      userId: account.userId,
-      venue: account.venue,
-      instrumentId: spec.instrumentId,
-      symbol: spec.symbol,
-      externalSymbol: spec.externalSymbol,
-      baseAsset: spec.baseAsset,
-      quoteAsset: spec.quoteAsset,
-      clientOrderId: draft.clientOrderId ?? tradeOrderId.replace(/-/g, ''),
-      orderType: draft.orderType,
-      side: draft.side,
-      quantityType: check.quantityType,
-      quantity: str(check.quantity),
-      timeInForce: draft.timeInForce,
-      status: submitted.status,
-      executedQuantity: '0',
-      executedCost: '0',
-      fees: {},
-      lockAsset: check.lockAsset,
-      lockedAmount: str(check.lockAmount),
-      createdAt: now,
-      updatedAt: now,
-    };
-    if (idempotencyKey !== undefined) order.idempotencyKey = idempotencyKey;
-    if (draft.limitPrice) order.limitPrice = str(draft.limitPrice);
-    if (draft.stopPrice) order.stopPrice = str(draft.stopPrice);
-    if (draft.expireAt !== undefined) order.expireAt = draft.expireAt;
-    if (check.ok && 'derivative' in check) {
-      const d = check as Extract<DerivativePreTradeResult, { ok: true }>;
-      order.derivative = d.derivative;
-      if (d.positionId !== undefined) order.positionId = d.positionId;
-    }
-    if (trailing) {
-      order.trailingOffset = str(draft.trailingOffset!);
-      order.trailingOffsetType = draft.trailingOffsetType ?? 'PRICE';
-      order.trailingDelta = str(trailing.distance);
-    }
-
+    const order = orderFromDraft(this.ctx.clock.now(), this.ctx.ids.uuid(), account, spec, draft, check, trailing, idempotencyKey);
     if (req.leg) Object.assign(order, req.leg.fields);
-    if (hold) {
-      order.emulated = true;
-      order.lockedAmount = '0';
-      if (hold === 'PENDING') order.status = 'CREATED';
-      this.ctx.unit.run(() => {
-        this.ledger.open(order, check.lockAsset, dec(0));
-        if (hold === 'ARMED') this.ledger.step(order, 'ACCEPT', {});
-      });
-      return this.live.current(tradeOrderId);
-    }
-    if (req.leg?.native) {
-      if (unfunded) order.lockedAmount = '0';
-      this.ctx.unit.run(() => this.ledger.open(order, check.lockAsset, unfunded ? dec(0) : check.lockAmount));
-      return this.live.current(tradeOrderId);
-    }
-    const venueOrder = toVenueOrder(order, order.quantity);
 
+    if (hold) return this.held.record(order, hold, check.lockAsset);
+    if (req.leg?.native) return this.recordNativeLeg(order, check, req.leg);
+    const tradeOrderId = order.tradeOrderId;
+    const venueOrder = toVenueOrder(order, order.quantity);
     // One transaction holds the new order, its lock and whatever an in-process venue reports while taking it.
     const sent = recordThenCall(this.ctx, venue, () => this.ledger.open(order, check.lockAsset, check.lockAmount), () => venue.submitOrder(venueOrder, venueAccount));
     try {
@@ -219,6 +133,66 @@ export class OrderDesk {
       this.ctx.log.warn({ err, tradeOrderId, venue: venue.id }, 'venue refused an order');
     }
     return req.awaitClosed ? this.awaitClosed(tradeOrderId) : this.live.current(tradeOrderId);
+  }
+
+  /**
+   * A quota, not a trading rule: checked after the repeat check (a repeat answers its order) and before anything is
+   * written; every order counts until it is closed, including one a venue may fill at once.
+   */
+  private refuseOverQuota(accountId: string): void {
+    const maxOpen = this.ctx.config.maxOpenOrdersPerAccount;
+    if (maxOpen > 0 && this.live.openCount(accountId) >= maxOpen) {
+      throw new DomainError('OPEN_ORDER_LIMIT_REACHED', `trading account ${accountId} has ${maxOpen} open orders, the most it may hold; cancel one first`);
+    }
+  }
+
+  /** The draft's instrument, which must be on the account's venue. */
+  private instrumentFor(account: TradingAccount, instrumentId: string): Instrument {
+    const instrument = this.instruments.get(instrumentId);
+    if (!instrument) throw new DomainError('INSTRUMENT_NOT_FOUND', `instrument ${boundedText(instrumentId)} not found`);
+    if (instrument.spec.venue !== account.venue) {
+      throw new DomainError('ACCOUNT_VENUE_MISMATCH', `instrument ${instrument.spec.instrumentId} is not on ${account.venue}, the venue of the trading account`);
+    }
+    return instrument;
+  }
+
+  /**
+   * The pre-trade check of an exchange order: a derivative's margin (margin/), a spot order's lock (pre-trade.ts). A
+   * held stop is checked as what it works as when it triggers.
+   */
+  private preTrade(account: TradingAccount, instrument: Instrument, venue: Venue, draft: OrderDraft, req: SubmitOrderRequest, hold: Hold | undefined): PreTradeResult | DerivativePreTradeResult {
+    const spec = instrument.spec;
+    const marketBook = draft.orderType === 'MARKET' ? venue.getBook(spec.symbol, spec.contract ? this.ctx.config.estimateDepth : bookDepthFor(draft.side, this.ctx.config.estimateDepth)) : undefined;
+    if (spec.contract) {
+      const extension = req.tradeOrder as { leverage?: unknown; positionId?: unknown };
+      return this.derivatives.preTrade({
+        account, spec, status: instrument.status, draft, book: marketBook,
+        leverage: req.leverage ?? extension.leverage,
+        positionId: req.positionId ?? (typeof extension.positionId === 'string' ? extension.positionId : undefined),
+      });
+    }
+    // A held leg's funds are checked when it goes to the venue; a native list's are its funding leg's (LegSpec).
+    const unfunded = req.leg !== undefined && (req.leg.hold !== undefined || req.leg.native === 'SHARES');
+    return preTradeCheck({
+      draft,
+      spec: hold ? heldStopSpec(spec, draft) : spec,
+      status: instrument.status,
+      book: marketBook,
+      freeBase: unfunded ? UNCHECKED : this.book.free(account.tradingAccountId, spec.baseAsset),
+      freeQuote: unfunded ? UNCHECKED : this.book.free(account.tradingAccountId, spec.quoteAsset),
+      buffer: this.lockBuffer,
+    });
+  }
+
+  /**
+   * A leg of a list its venue places natively: recorded SUBMITTED and not sent (native-order-list.ts sends the list
+   * whole); a `SHARES` leg locks nothing.
+   */
+  private recordNativeLeg(order: Order, check: PassedCheck, leg: LegSpec): Order {
+    const unfunded = leg.native === 'SHARES';
+    if (unfunded) order.lockedAmount = '0';
+    this.ctx.unit.run(() => this.ledger.open(order, check.lockAsset, unfunded ? dec(0) : check.lockAmount));
+    return this.live.current(order.tradeOrderId);
   }
 
   async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string; cancelReason?: string }): Promise<Order> {
@@ -308,51 +282,6 @@ export class OrderDesk {
     return this.live.current(order.tradeOrderId);
   }
 
-  /**
-   * Sends a held leg (order-lists.ts) to its venue: a PENDING child whose entry filled, or a triggered stop (which
-   * works as MARKET, or LIMIT at its limit price). Its funds are checked and locked now, with the send recorded
-   * first; a leg that cannot go (funds, venue, account) is closed with the reason.
-   */
-  async sendHeld(order: Order): Promise<void> {
-    const venue = this.ctx.venues.get(order.venue);
-    const account = this.accounts.find(order.tradingAccountId);
-    const instrument = this.instruments.get(order.instrumentId);
-    const refuse = (reason: string) => {
-      const cur = this.live.openOrder(order.tradeOrderId);
-      if (!cur) return;
-      if (transition(cur.status, 'REJECT').ok) this.ledger.close(cur, 'REJECT', this.ctx.clock.now(), { rejectReason: reason });
-      else this.ledger.close(cur, 'CANCEL', this.ctx.clock.now(), { cancelReason: reason });
-    };
-    if (!venue || !account || !instrument) return refuse('the venue, account or instrument of the leg is no longer available');
-    const working = toVenueOrder(order, order.quantity);
-    const draft: OrderDraft = { instrumentId: order.instrumentId, side: order.side, orderType: working.orderType, quantityType: 'BASE', quantity: dec(order.quantity), timeInForce: working.timeInForce, timeInForceGiven: false };
-    if (working.limitPrice !== undefined) draft.limitPrice = dec(working.limitPrice);
-    if (working.stopPrice !== undefined) draft.stopPrice = dec(working.stopPrice);
-    const check = preTradeCheck({
-      draft,
-      spec: instrument.spec,
-      status: instrument.status,
-      book: working.orderType === 'MARKET' ? venue.getBook(instrument.spec.symbol, bookDepthFor(order.side, this.ctx.config.estimateDepth)) : undefined,
-      freeBase: this.book.free(order.tradingAccountId, order.baseAsset),
-      freeQuote: this.book.free(order.tradingAccountId, order.quoteAsset),
-      buffer: this.lockBuffer,
-    });
-    if (!check.ok) return refuse(check.error.message);
-    const next: Order = { ...order, emulated: false, lockAsset: check.lockAsset, lockedAmount: str(check.lockAmount), updatedAt: this.ctx.clock.now() };
-    if (order.status === 'CREATED') next.status = 'SUBMITTED';
-    const venueAccount = this.vault.venueAccount(account, venue.capabilities.requiresCredential);
-    try {
-      await recordThenCall(
-        this.ctx,
-        venue,
-        () => this.ledger.write(next, [], () => this.book.lock(order.tradingAccountId, check.lockAsset, check.lockAmount)),
-        () => venue.submitOrder(working, venueAccount),
-      );
-    } catch (err) {
-      refuse(reasonOf(err, 'venue refused the order'));
-    }
-  }
-
   private async startingBook(venue: string, instrumentId: string): Promise<void> {
     const spec = this.instruments.get(instrumentId)?.spec;
     if (spec && spec.venue === venue) await this.market.bookReady(venue, spec.symbol);
@@ -401,17 +330,28 @@ function cancelRequestOf(order: Order): CancelRequest {
   return request;
 }
 
+/** A submit's idempotency key (the request's, else the order's), refused when empty or longer than 128. */
+function idempotencyKeyOf(req: SubmitOrderRequest): string | undefined {
+  const key = req.idempotencyKey ?? req.tradeOrder.idempotencyKey;
+  if (key !== undefined && (key.length === 0 || key.length > 128)) throw new DomainError('INVALID_ORDER_PARAMETERS', 'idempotencyKey must be 1 to 128 characters');
+  return key;
+}
+
+/** Whether an order names a `contingencyType`: it then makes an order list (order-lists.ts). */
+function namesList(o: RpcTradeOrder): boolean {
+  const listed = (o as { contingencyType?: unknown }).contingencyType;
+  return listed !== undefined && listed !== null;
+}
+
 /** The take-profit and stop-loss terms of an order list (order-lists.ts). */
 const LIST_EXITS = ['takeProfitPrice', 'takeProfitLimitPrice', 'stopLossPrice', 'stopLossLimitPrice'] as const;
 
+/** An exit asked for without its list would be dropped: the order must not trade without it. */
+function refuseExitsWithoutList(o: RpcTradeOrder): void {
+  for (const k of LIST_EXITS) {
+    if ((o as Record<string, unknown>)[k] != null) throw new DomainError('INVALID_ORDER_PARAMETERS', `tradeOrder.${k} makes an order list: give tradeOrder.contingencyType (OCO, OTO or OTOCO)`);
+  }
+}
+
 /** Stands in for the free balance when a held leg is checked: everything but the funds. */
 const UNCHECKED = dec('1000000000000000000000000000000');
-
-/**
- * A held stop is Cadenza's, not the venue's: the instrument need only take what it turns into when it triggers
- * (MARKET, or LIMIT with a limit price).
- */
-function heldStopSpec(spec: InstrumentSpec, draft: OrderDraft): InstrumentSpec {
-  const works = draft.limitPrice ? 'LIMIT' : 'MARKET';
-  return spec.orderTypes.includes(works) && !spec.orderTypes.includes(draft.orderType) ? { ...spec, orderTypes: [...spec.orderTypes, draft.orderType] } : spec;
-}

@@ -28,6 +28,7 @@ import type { MarketStreamHolds } from '../market-data/market-holds.ts';
 import type { ContingencyType, Order, OrderListRole } from '../model/order.ts';
 import type { InstrumentCatalog } from '../instruments/instrument-catalog.ts';
 import type { OpenOrders } from './open-orders.ts';
+import type { HeldOrders } from './held-orders.ts';
 import type { OrderDesk, SubmitOrderRequest } from './order-desk.ts';
 import type { OrderLedger } from './order-ledger.ts';
 import { isTerminal } from './status-machine.ts';
@@ -39,6 +40,8 @@ const LIST_FIELDS = ['contingencyType', 'takeProfitPrice', 'takeProfitLimitPrice
 const bad = (message: string) => new DomainError('INVALID_ORDER_PARAMETERS', message);
 
 export interface OrderListsDeps extends NativeListDeps {
+  /** Sends a held leg when its moment comes. */
+  held: HeldOrders;
   instruments: InstrumentCatalog;
   market: MarketStreamHolds;
 }
@@ -237,7 +240,7 @@ export class OrderLists {
         // Armed: Cadenza watches the trades for it.
         this.deps.ledger.write({ ...sized, status: 'ACCEPTED' }, []);
       } else {
-        await this.deps.desk.sendHeld(sized);
+        await this.deps.held.send(sized);
       }
     }
   }
@@ -261,7 +264,7 @@ export class OrderLists {
     const cur = this.deps.live.openOrder(id);
     if (!cur) return;
     if (traded) this.closeHeld(cur, 'the take-profit of the list traded first');
-    else await this.deps.desk.sendHeld(cur);
+    else await this.deps.held.send(cur);
   }
 
   /** The open legs of a list. */

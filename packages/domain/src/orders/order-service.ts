@@ -21,6 +21,7 @@ import type { ExecutionEvent } from '../model/venue-order.ts';
 import type { Position } from '../model/position.ts';
 import type { Dec } from '../model/decimal.ts';
 import { OpenOrders } from './open-orders.ts';
+import { HeldOrders } from './held-orders.ts';
 import { OrderDesk } from './order-desk.ts';
 import { OrderLedger } from './order-ledger.ts';
 import { OrderQueries } from './order-queries.ts';
@@ -74,12 +75,13 @@ export class OrderService {
     this.ledger = ledger;
     this.recovery = recovery;
     this.execution = execution;
-    this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault, derivatives: positions.derivatives, market });
+    const held = new HeldOrders(ctx, { live, ledger, accounts, instruments, book, vault });
+    this.desk = new OrderDesk(ctx, { live, ledger, accounts, instruments, book, vault, derivatives: positions.derivatives, held, market });
     this.queries = new OrderQueries(ctx, accounts, live);
-    const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, instruments, accounts, vault, market });
+    const lists = new OrderLists(ctx, { live, ledger, desk: this.desk, held, instruments, accounts, vault, market });
     this.lists = lists;
     this.desk.lists = (caller, req) => lists.submit(caller, req);
-    const trailing = new TrailingStopEmulator(ctx, { live, ledger, desk: this.desk, market });
+    const trailing = new TrailingStopEmulator(ctx, { live, ledger, held, market });
     this.trailing = trailing;
     live.changed = (o) => {
       lists.changed(o);

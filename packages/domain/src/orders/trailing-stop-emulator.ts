@@ -9,7 +9,7 @@
  *   position (trailsInFavour, trailing-stop.ts): the best price seen is the trigger plus (SELL) or minus (BUY) the
  *   delta, so the order's stored state is all the emulator needs.
  * - A trade at or through the trigger fires it: `triggeredAt` is committed first, then the order goes to the venue as
- *   a MARKET order (or LIMIT at its `limitPrice`), its funds checked and locked then (OrderDesk.sendHeld).
+ *   a MARKET order (or LIMIT at its `limitPrice`), its funds checked and locked then (HeldOrders.send, held-orders.ts).
  * - Durable: after a restart `rearm` watches the armed stops again from their stored trigger, and sends those that had
  *   fired but were not sent yet.
  * - Fed: while a stop is armed it holds its instrument's trade and book streams (market-data/market-holds.ts), which
@@ -22,14 +22,14 @@ import type { TradeTick } from '../model/market-data.ts';
 import type { Order } from '../model/order.ts';
 import type { MarketStreamHolds } from '../market-data/market-holds.ts';
 import type { OpenOrders } from './open-orders.ts';
-import type { OrderDesk } from './order-desk.ts';
+import type { HeldOrders } from './held-orders.ts';
 import type { OrderLedger } from './order-ledger.ts';
 import { trailsInFavour } from './trailing-stop.ts';
 
 export interface TrailingStopEmulatorDeps {
   live: OpenOrders;
   ledger: OrderLedger;
-  desk: OrderDesk;
+  held: HeldOrders;
   market: MarketStreamHolds;
 }
 
@@ -93,7 +93,7 @@ export class TrailingStopEmulator {
       if (o.triggeredAt === undefined) continue;
       // Its MARKET order is priced from the book, which a live venue has again only once held.
       await this.deps.market.bookReady(o.venue, o.symbol);
-      await this.deps.desk.sendHeld(this.deps.live.openOrder(o.tradeOrderId) ?? o);
+      await this.deps.held.send(this.deps.live.openOrder(o.tradeOrderId) ?? o);
     }
   }
 
@@ -104,6 +104,6 @@ export class TrailingStopEmulator {
     const now = this.ctx.clock.now();
     this.deps.ledger.write({ ...o, triggeredAt: now, updatedAt: now }, []);
     const cur = this.deps.live.openOrder(id);
-    if (cur) await this.deps.desk.sendHeld(cur);
+    if (cur) await this.deps.held.send(cur);
   }
 }
