@@ -54,7 +54,7 @@ describe('holdings in units', () => {
           if (step === undefined || after === 'untouched') continue;
           inUnits++;
           byDec = withCore(byDec, step.after, now);
-          byUnits = withUnits(byUnits, after, now);
+          byUnits = withUnits(byUnits, open, after, now);
           if (JSON.stringify(byDec) !== JSON.stringify(byUnits)) return false;
           // What the next trade reads from the record made in units is what Dec reads from its text.
           const reread = holdingUnitsOf({ ...byUnits });

@@ -37,6 +37,16 @@ export interface SpotTrade {
   feeAsset?: string;
 }
 
+/** The holding (in units, or undefined for none) after `t`; undefined when the trade leaves it untouched, null off the grid. */
+function spotInUnits(open: HoldingUnits | undefined, at: Pick<Order, 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingUnits | undefined | null {
+  const quantity = unitsOf(t.quantity);
+  const price = unitsOf(t.price);
+  const fee = t.fee === undefined ? 0n : unitsOf(t.fee);
+  if (quantity === undefined || price === undefined || fee === undefined) return null;
+  const after = holdingTradeUnits(open, { side: t.side, quantity, price, baseFee: t.feeAsset === at.baseAsset ? fee : 0n, quoteFee: t.feeAsset === at.quoteAsset ? fee : 0n });
+  return after === 'untouched' ? undefined : after === 'off-grid' ? null : after;
+}
+
 /** A fill that touches no position: nothing to write. */
 class UntouchedPlan implements FillPlan {
   constructor(readonly positionId: string | undefined) {}
@@ -51,8 +61,10 @@ class HoldingPlan implements FillPlan {
   constructor(
     private readonly book: PositionBook,
     private readonly record: Position,
-    private readonly after: PositionCore | HoldingUnits,
     private readonly now: number,
+    private readonly after: PositionCore | HoldingUnits,
+    /** In units: what the record's figures were (undefined for a holding opening now). */
+    private readonly before?: HoldingUnits,
   ) {
     this.positionId = record.positionId;
   }
@@ -63,7 +75,7 @@ class HoldingPlan implements FillPlan {
 
   commitOne(): Position {
     const a = this.after;
-    return this.book.write(typeof a.quantity === 'bigint' ? withUnits(this.record, a as HoldingUnits, this.now) : withCore(this.record, a as PositionCore, this.now));
+    return this.book.write(typeof a.quantity === 'bigint' ? withUnits(this.record, this.before, a as HoldingUnits, this.now) : withCore(this.record, a as PositionCore, this.now));
   }
 }
 
@@ -96,21 +108,13 @@ export class PositionLedger {
   /** The holding after the trade: in exact integers on the grid (model/money-units.ts), else with Dec. */
   private planSpot(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingPlan | undefined {
     const current = this.book.open(at.tradingAccountId, at.instrumentId, 'NET');
-    const after = this.spotInUnits(current, at, t) ?? this.spotInDec(current, at, t);
-    if (after === undefined) return undefined;
-    const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at));
-    return new HoldingPlan(this.book, record, after, this.ctx.clock.now());
-  }
-
-  /** The holding after `t` in units; undefined when the trade leaves it untouched, null off the grid. */
-  private spotInUnits(current: Position | undefined, at: Pick<Order, 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingUnits | undefined | null {
     const open = current === undefined ? undefined : holdingUnitsOf(current);
-    const quantity = unitsOf(t.quantity);
-    const price = unitsOf(t.price);
-    const fee = t.fee === undefined ? 0n : unitsOf(t.fee);
-    if ((current !== undefined && open === undefined) || quantity === undefined || price === undefined || fee === undefined) return null;
-    const after = holdingTradeUnits(open, { side: t.side, quantity, price, baseFee: t.feeAsset === at.baseAsset ? fee : 0n, quoteFee: t.feeAsset === at.quoteAsset ? fee : 0n });
-    return after === 'untouched' ? undefined : after === 'off-grid' ? null : after;
+    const inUnits = current !== undefined && open === undefined ? null : spotInUnits(open, at, t);
+    if (inUnits === undefined) return undefined;
+    const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at));
+    if (inUnits !== null) return new HoldingPlan(this.book, record, this.ctx.clock.now(), inUnits, open);
+    const after = this.spotInDec(current, at, t);
+    return after === undefined ? undefined : new HoldingPlan(this.book, record, this.ctx.clock.now(), after);
   }
 
   /** The reference: the holding after `t` with Dec (position-math.ts). */

@@ -27,19 +27,12 @@ export function coreOf(p: Position): PositionCore {
 }
 
 /**
- * Where a record made by `withUnits` keeps its figures in units, as CORE keeps the Dec ones: the next trade on the
- * holding and its push read them instead of its decimal strings.
- */
-const UNITS = Symbol('HoldingUnits');
-
-/**
  * A holding's figures in units (model/money-units.ts); undefined when one is off the grid (the caller then uses
- * `coreOf`). Shared with the record, like `coreOf`'s.
+ * `coreOf`). Read from the record's text each time, not kept on it: reading five short decimals costs less than
+ * keeping a hidden property, which also sends every later spread of the record down V8's slow path. The exit price
+ * is not read: the record keeps its own until a reducing trade sets the next (withUnits).
  */
 export function holdingUnitsOf(p: Position): HoldingUnits | undefined {
-  // The exit price is not read: the record keeps its own until a reducing trade sets the next (withUnits).
-  const held = (p as { [UNITS]?: HoldingUnits })[UNITS];
-  if (held !== undefined) return held;
   const quantity = unitsOf(p.quantity);
   const cost = unitsOf(p.cost);
   const realizedPnl = unitsOf(p.realizedPnl);
@@ -106,17 +99,26 @@ export function withCore(p: Position, core: PositionCore, now: number): Position
 
 /**
  * `withCore` for a holding's figures in units: the same record, to the character (the entry price a closing holding
- * keeps is Dec's quotient, money-units' `divideText`), without decimal.js.
+ * keeps is Dec's quotient, money-units' `divideText`), without decimal.js. `before` is what `holdingUnitsOf(p)` read
+ * (undefined for a holding opening now): figures the trade left alone keep their text.
  */
-export function withUnits(p: Position, core: HoldingUnits, now: number): Position {
-  const next: Position = { ...p, side: 'LONG', quantity: textOf(core.quantity), cost: textOf(core.cost), realizedPnl: textOf(core.realizedPnl), fees: textOf(core.fees), funding: textOf(core.funding), updatedAt: now };
+export function withUnits(p: Position, before: HoldingUnits | undefined, core: HoldingUnits, now: number): Position {
+  const next: Position = {
+    ...p,
+    side: 'LONG',
+    quantity: figure(p.quantity, before?.quantity, core.quantity),
+    cost: figure(p.cost, before?.cost, core.cost),
+    realizedPnl: figure(p.realizedPnl, before?.realizedPnl, core.realizedPnl),
+    fees: figure(p.fees, before?.fees, core.fees),
+    funding: figure(p.funding, before?.funding, core.funding),
+    updatedAt: now,
+  };
   if (core.exitPrice !== undefined) next.exitPrice = textOf(core.exitPrice);
-  Object.defineProperty(next, UNITS, { value: core });
   if (core.quantity === 0n) {
     // As withCore: the entry price the holding showed while open (cost ÷ quantity) stays on it once closed.
-    const was = p.status === 'OPEN' ? holdingUnitsOf(p) : undefined;
-    if (was !== undefined && was.quantity !== 0n && was.cost !== 0n) next.entryPrice = divideText(was.cost, was.quantity);
-    else if (was === undefined && p.status === 'OPEN') {
+    const open = p.status === 'OPEN' ? (before ?? holdingUnitsOf(p)) : undefined;
+    if (open !== undefined && open.quantity !== 0n && open.cost !== 0n) next.entryPrice = divideText(open.cost, open.quantity);
+    else if (open === undefined && p.status === 'OPEN') {
       const entry = entryPrice(mathOf(p.terms), coreOf(p));
       if (entry) next.entryPrice = str(entry);
     }
@@ -124,6 +126,14 @@ export function withUnits(p: Position, core: HoldingUnits, now: number): Positio
     next.closedAt = now;
   }
   return next;
+}
+
+/**
+ * The text of a figure after a trade: the record's own when the figure did not change (formatting a BigInt is not
+ * free), or "0".
+ */
+function figure(text: string, before: bigint | undefined, after: bigint): string {
+  return before === after ? text : after === 0n ? '0' : textOf(after);
 }
 
 /** `p` with the margin of `held` (ISOLATED collateral, leverage). */
