@@ -25,7 +25,8 @@ export function toRpcBalance(b: Balance, margin?: MarginState): RpcBalanceEntry 
     status: 'ACTIVE',
     free: b.free,
     locked: b.locked,
-    total: addDecimal(b.free, b.locked) ?? str(dec(b.free).add(b.locked)),
+    // Balances are canonical text (PortfolioBook writes them with str()), so with nothing locked the total is free.
+    total: b.locked === '0' ? b.free : (addDecimal(b.free, b.locked) ?? str(dec(b.free).add(b.locked))),
     createdAt: toIso(b.createdAt),
     updatedAt: toIso(b.updatedAt),
   };
