@@ -286,4 +286,14 @@ DROP INDEX trading_positions_slot;
 CREATE INDEX trading_positions_slot ON trading_positions (trading_account_id, instrument_id, slot, created_at);
 `,
   },
+  {
+    // As SQLite's migration 8, in part: ledger entry ids are not checked unique — the server makes them (UUID v7,
+    // never reused) and nothing reads by them. The wallet index stays: PostgreSQL maintains it on its own server, off
+    // the event loop, and it keeps a wallet's entries an index read here.
+    version: 7,
+    name: 'OTC ledger: entry ids not indexed',
+    sql: `
+ALTER TABLE fermata_ledger_entries DROP CONSTRAINT IF EXISTS fermata_ledger_entries_entry_id_key;
+`,
+  },
 ];
