@@ -1,9 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { dec, str } from './decimal.ts';
-import { divUnits, divide, divideText, mulUnits, roundUnits, textOf, unitsOf, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, type Rounding } from './money-units.ts';
+import { Dec, dec, str } from './decimal.ts';
+import { divUnits, divide, divideText, mulDivUnits, mulUnits, roundUnits, textOf, unitsOf, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, type Rounding } from './money-units.ts';
 
+/** Decimal with room for any exact product here, to tell when Dec rounded one. */
+const Wide = Dec.clone({ precision: 100 });
 const seed = Number(process.env.FC_SEED ?? 2020);
 const runs = { seed, numRuns: 2_000 };
 
@@ -74,6 +76,23 @@ describe('money units: the same answers as Dec', () => {
       }),
       runs,
     );
+  });
+
+  test('a pro-rata share a × b ÷ c is Dec mul then div, the product kept whole however fine (up to 40 digits)', () => {
+    fc.assert(
+      fc.property(anyAmount, anyAmount, anyAmount, places, rounding, (a, b, c, p, rm) => {
+        if (dec(c).isZero()) return true;
+        const product = dec(a).mul(b);
+        const want = product.div(c).toDecimalPlaces(p, rm);
+        const r = mulDivUnits(u(a), u(b), u(c), p, rm);
+        // Undefined only where Dec rounded the product (over 40 significant digits) or the share is off the grid.
+        if (r === undefined) return new Wide(a).mul(b).precision() > 40 || want.abs().gte('1e18');
+        return textOf(r) === str(want);
+      }),
+      runs,
+    );
+    // A cost already cut to 20 places, times a quantity: 24 places, off the grid, but whole in Dec and here.
+    assert.equal(textOf(mulDivUnits(u('12.80012345678901234567'), u('0.0005'), u('0.0015'), 20, ROUND_HALF_EVEN)!), str(dec('12.80012345678901234567').mul('0.0005').div('0.0015').toDecimalPlaces(20, ROUND_HALF_EVEN)));
   });
 
   test('double rounding as Dec does it: a quotient just off a tie rounds to 40 digits first, then to places', () => {

@@ -107,6 +107,28 @@ export function divUnits(a: bigint, b: bigint, places: number, rm: Rounding): bi
   return onGrid(u) ? u : undefined;
 }
 
+/** Largest product Dec holds unrounded whatever its digits: 40 digits. */
+const EXACT_PRODUCT = pow10(PRECISION);
+
+/**
+ * `a × b ÷ c` to `places` (≤ 20) fraction digits — Dec `a.mul(b).div(c).toDecimalPlaces(places, rm)`, a pro-rata
+ * share — in units. The product is kept whole (it may be finer than the grid), as Dec keeps it while it has at most
+ * 40 significant digits; beyond that, or for a result off the grid, undefined. `c` must not be zero.
+ */
+export function mulDivUnits(a: bigint, b: bigint, c: bigint, places: number, rm: Rounding): bigint | undefined {
+  const p = a * b;
+  if ((p >= EXACT_PRODUCT || p <= -EXACT_PRODUCT) && significantDigits(p) > PRECISION) return undefined;
+  return divUnits(p, c * ONE, places, rm);
+}
+
+/** Digits of `n` once trailing zeros are dropped. */
+function significantDigits(n: bigint): number {
+  const text = (n < 0n ? -n : n).toString();
+  let end = text.length;
+  while (end > 1 && text.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return end;
+}
+
 /** `a ÷ b` as Dec's canonical text (`str(a.div(b))`). `b` must not be zero. */
 export function divideText(a: bigint, b: bigint): string {
   const q = divide(a, b);

@@ -8,7 +8,8 @@
  * submit path are the same state. Callers must not change what they get (they serialise it).
  */
 import type { RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
-import { ZERO, dec, str } from '../model/decimal.ts';
+import { dec, str } from '../model/decimal.ts';
+import { ROUND_DOWN, ROUND_HALF_UP, divUnits, textOf, unitsOf } from '../model/money-units.ts';
 import { toIso } from '../model/time.ts';
 import type { Order } from '../model/order.ts';
 
@@ -30,8 +31,7 @@ export function toRpcTradeOrder(o: Order): RpcTradeOrderWithExtensions {
 function build(o: Order): RpcTradeOrderWithExtensions {
   // Nothing executed (every order's first states): no decimal arithmetic.
   const unexecuted = o.executedQuantity === '0' && o.executedCost === '0';
-  const executed = unexecuted ? ZERO : dec(o.executedQuantity);
-  const cost = unexecuted ? ZERO : dec(o.executedCost);
+  const figures = unexecuted ? NOTHING_EXECUTED : (executedInUnits(o) ?? executedInDec(o));
   const out: RpcTradeOrderWithExtensions = {
     tradeOrderId: o.tradeOrderId,
     clientOrderId: o.clientOrderId,
@@ -48,12 +48,12 @@ function build(o: Order): RpcTradeOrderWithExtensions {
     status: o.status,
     executedQuantity: o.executedQuantity,
     executedCost: o.executedCost,
-    executedPercentage: unexecuted ? '0' : str((o.quantityType === 'QUOTE' ? cost : executed).mul(100).div(o.quantity).toDecimalPlaces(4, 1 /* ROUND_DOWN */)),
+    executedPercentage: figures.percentage,
     fees: Object.entries(o.fees).map(([asset, quantity]) => ({ asset, quantity })),
     createdAt: toIso(o.createdAt),
     updatedAt: toIso(o.updatedAt),
   };
-  if (!unexecuted && executed.gt(0)) out.executedPrice = str(cost.div(executed).toDecimalPlaces(12, 4 /* ROUND_HALF_UP */));
+  if (figures.price !== undefined) out.executedPrice = figures.price;
   if (o.quantityType === 'QUOTE') out.quoteCurrencyQuantity = o.quantity;
   if (o.originalClientOrderId !== undefined) out.originalClientOrderId = o.originalClientOrderId;
   if (o.externalOrderId !== undefined) out.externalOrderId = o.externalOrderId;
@@ -77,6 +77,39 @@ function build(o: Order): RpcTradeOrderWithExtensions {
   if (o.emulated) out.emulated = true;
   if (o.positionId !== undefined) out.positionId = o.positionId;
   if (o.derivative) out.leverage = o.derivative.leverage;
+  return out;
+}
+
+/** The filled share (percent, 4 places, rounded down) and the average fill price (12 places, half up) of an order. */
+interface Executed {
+  percentage: string;
+  price?: string;
+}
+
+const NOTHING_EXECUTED: Executed = { percentage: '0' };
+
+/** `executedInDec` in exact integers (model/money-units.ts); undefined off the grid. */
+function executedInUnits(o: Order): Executed | undefined {
+  const executed = unitsOf(o.executedQuantity);
+  const cost = unitsOf(o.executedCost);
+  const quantity = unitsOf(o.quantity);
+  if (executed === undefined || cost === undefined || quantity === undefined || quantity === 0n) return undefined;
+  const filled = o.quantityType === 'QUOTE' ? cost : executed;
+  const share = filled === quantity ? HUNDRED : divUnits(filled * 100n, quantity, 4, ROUND_DOWN);
+  if (share === undefined) return undefined;
+  if (executed <= 0n) return { percentage: textOf(share) };
+  const price = divUnits(cost, executed, 12, ROUND_HALF_UP);
+  return price === undefined ? undefined : { percentage: textOf(share), price: textOf(price) };
+}
+
+const HUNDRED = 100n * 10n ** 20n;
+
+/** The reference, with Dec. */
+function executedInDec(o: Order): Executed {
+  const executed = dec(o.executedQuantity);
+  const cost = dec(o.executedCost);
+  const out: Executed = { percentage: str((o.quantityType === 'QUOTE' ? cost : executed).mul(100).div(o.quantity).toDecimalPlaces(4, ROUND_DOWN)) };
+  if (executed.gt(0)) out.price = str(cost.div(executed).toDecimalPlaces(12, ROUND_HALF_UP));
   return out;
 }
 

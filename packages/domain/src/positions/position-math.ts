@@ -22,7 +22,7 @@
  * (amounts below 10^20): "exactly" above means to the last digit, not approximately.
  */
 import { Dec, ZERO, type Dec as D } from '../model/decimal.ts';
-import { ROUND_HALF_EVEN, divUnits, mulUnits, onGrid } from '../model/money-units.ts';
+import { ROUND_HALF_EVEN, mulDivUnits, mulUnits, onGrid } from '../model/money-units.ts';
 import type { PositionSideValue } from '../model/position.ts';
 
 /** Fraction digits kept of a quotient (far beyond any asset's precision; see the module notes). */
@@ -263,16 +263,8 @@ export function holdingTradeUnits(open: HoldingUnits | undefined, t: HoldingTrad
   if (open === undefined || open.quantity === 0n) return 'untouched';
   const qty = t.quantity < open.quantity ? t.quantity : open.quantity;
   // As holdingTrade: the fee's share of what the holding held (pro rata), the cost's share of what it reduced.
-  let fee: bigint | undefined = t.quoteFee;
-  if (qty !== t.quantity) {
-    const feeOfHeld = mulUnits(t.quoteFee, qty);
-    fee = feeOfHeld === undefined ? undefined : divUnits(feeOfHeld, t.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
-  }
-  let removed: bigint | undefined = open.cost;
-  if (qty !== open.quantity) {
-    const costOfSold = mulUnits(open.cost, qty);
-    removed = costOfSold === undefined ? undefined : divUnits(costOfSold, open.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
-  }
+  const fee = qty === t.quantity ? t.quoteFee : mulDivUnits(t.quoteFee, qty, t.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
+  const removed = qty === open.quantity ? open.cost : mulDivUnits(open.cost, qty, open.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
   const value = mulUnits(qty, t.price);
   if (fee === undefined || removed === undefined || value === undefined) return 'off-grid';
   const realized = value - removed;
