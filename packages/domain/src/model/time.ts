@@ -3,19 +3,20 @@
  * Times are epoch milliseconds inside the domain; RPC models carry ISO-8601 UTC strings with milliseconds.
  */
 
-// Timestamps repeat a lot on the hot path (one order's events share createdAt/updatedAt): a two-entry cache, and the
-// text up to the second of the last one formatted, which most other times of that second share.
-let lastMs = NaN;
-let lastIso = '';
-let prevMs = NaN;
-let prevIso = '';
+// Timestamps repeat a lot on the hot path: one order's events share createdAt/updatedAt, and every push of a balance
+// or a position carries its creation time again. A small table of recent ones (indexed by the low bits of the
+// milliseconds, so a time keeps its slot however many others pass between two uses of it), and the text up to the
+// second of the last one formatted, which most other times of that second share.
+const SLOTS = 64;
+const slotMs = new Float64Array(SLOTS).fill(NaN);
+const slotIso: string[] = new Array<string>(SLOTS).fill('');
 let secondMs = NaN;
 let secondText = '';
 
 /** ISO-8601 UTC with milliseconds, e.g. "2026-11-24T08:50:00.000Z". */
 export function toIso(ms: number): string {
-  if (ms === lastMs) return lastIso;
-  if (ms === prevMs) return prevIso;
+  const slot = (ms >>> 0) & (SLOTS - 1);
+  if (slotMs[slot] === ms) return slotIso[slot]!;
   const rest = ms % 1000;
   let iso: string;
   if (rest >= 0 && ms - rest === secondMs) {
@@ -28,10 +29,8 @@ export function toIso(ms: number): string {
       secondText = iso.slice(0, iso.length - 4);
     }
   }
-  prevMs = lastMs;
-  prevIso = lastIso;
-  lastMs = ms;
-  lastIso = iso;
+  slotMs[slot] = ms;
+  slotIso[slot] = iso;
   return iso;
 }
 
