@@ -164,15 +164,21 @@ export class QuoteDesk {
     const slot = quote.status === 'CREATED' ? replaceKey(quote) : undefined;
     const prev = slot === undefined ? undefined : this.memory.inSlot(slot);
     // Nothing to write unless the quote it replaces has a row: then that row changes in a unit of its own.
-    let pushed: Quote | undefined;
-    this.atomically(prev !== undefined && this.memory.isStored(prev.quoteId), () => {
-      if (quote.quoteRequestId !== undefined) this.memory.index(quote.userId, quote.quoteRequestId, quote.quoteId);
-      if (prev) this.apply(prev, 'REPLACE', {}, slot);
-      this.memory.hold(quote, slot);
-      pushed = this.publish(quote);
-    });
+    const pushed = prev !== undefined && this.memory.isStored(prev.quoteId) ? this.ctx.unit.run(() => this.place(quote, prev, slot)) : this.place(quote, prev, slot);
     this.arm(quote);
     return { quote, pushed };
+  }
+
+  /**
+   * The RFQ's quote in memory, in place of `prev` (in its slot `slot`), and pushed: the model pushed. Changes only
+   * memory unless `prev` has a row (then inside the caller's unit). A method rather than a closure per RFQ.
+   */
+  private place(quote: QuoteRecord, prev: QuoteRecord | undefined, slot: string | undefined): Quote {
+    if (quote.quoteRequestId !== undefined) this.memory.index(quote.userId, quote.quoteRequestId, quote.quoteId);
+    if (prev) this.apply(prev, 'REPLACE', {}, slot);
+    if (slot === undefined) this.memory.hold(quote);
+    else this.memory.holdNew(quote, slot);
+    return this.publish(quote);
   }
 
   /** The QUOTED order of `req` (order-desk.ts `QuotedOrders`). */

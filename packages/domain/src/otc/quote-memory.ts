@@ -109,6 +109,21 @@ export class QuoteMemory {
   }
 
   /**
+   * Holds a quote memory has never held, CREATED, in its slot `key` (undone with the enclosing unit): `hold` without
+   * looking for what it held before under the new id — an RFQ's quote is new, and the closed quotes are many.
+   */
+  holdNew(q: QuoteRecord, key: string): void {
+    const slotBefore = this.slots.get(key);
+    this.open.set(q.quoteId, q);
+    this.slots.set(key, q.quoteId);
+    this.ctx.unit.onUndo(() => {
+      this.open.delete(q.quoteId);
+      if (slotBefore === undefined) this.slots.delete(key);
+      else this.slots.set(key, slotBefore);
+    });
+  }
+
+  /**
    * Holds the quote's latest state (undone with the enclosing unit): open in its slot, or closed. `key` is its slot
    * when the caller has built it already (an RFQ builds it once for the quote it answers and the one it replaces).
    */
