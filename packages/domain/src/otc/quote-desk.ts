@@ -52,7 +52,7 @@ import type { Hedger } from './hedger.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
 import { QuoteMemory, replaceKey } from './quote-memory.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
-import { readRfq } from './rfq-request.ts';
+import { readRfq, type RfqRead } from './rfq-request.ts';
 import type { WalletBook } from './wallet-book.ts';
 
 export interface QuoteDeskDeps {
@@ -109,26 +109,34 @@ export class QuoteDesk {
   }
 
   async rfq(caller: CallerContext, input: QuoteRfqRequest): Promise<QuoteRecord> {
-    return (await this.ask(caller, input)).quote;
+    const now = this.ctx.clock.now();
+    const r = readRfq(input, now);
+    const earlier = this.earlier(caller, r);
+    return earlier === undefined ? this.ask(caller, r, now).quote : this.get(caller, earlier);
   }
 
   /**
    * `rfq` in the contract's shape (`command.quote.rfq`): the same `Quote` object its `event.quote.updated` pushed, so
-   * the answer and the push share one model (and its three ISO times) instead of building it twice.
+   * the answer and the push share one model (and its three ISO times, and its JSON text: publish/serialised-events.ts)
+   * instead of building it twice.
    */
   async rfqQuote(caller: CallerContext, input: QuoteRfqRequest): Promise<Quote> {
-    const { quote, pushed } = await this.ask(caller, input);
-    return pushed ?? toQuote(quote);
-  }
-
-  /** The RFQ's quote, and the model pushed for it (none when the request repeats an earlier one). */
-  private async ask(caller: CallerContext, input: QuoteRfqRequest): Promise<{ quote: QuoteRecord; pushed: Quote | undefined }> {
     const now = this.ctx.clock.now();
     const r = readRfq(input, now);
-    if (r.quoteRequestId !== undefined) {
-      const earlier = this.memory.requested(caller.userId, r.quoteRequestId);
-      if (earlier !== undefined) return { quote: await this.get(caller, earlier), pushed: undefined };
-    }
+    const earlier = this.earlier(caller, r);
+    return earlier === undefined ? this.ask(caller, r, now).pushed : toQuote(await this.get(caller, earlier));
+  }
+
+  /** The quote an earlier request with the same `quoteRequestId` answered. */
+  private earlier(caller: CallerContext, r: RfqRead): string | undefined {
+    return r.quoteRequestId === undefined ? undefined : this.memory.requested(caller.userId, r.quoteRequestId);
+  }
+
+  /**
+   * A new request's quote, and the model pushed for it. Synchronous: an RFQ waits for nothing (the repeated request,
+   * which may read the store, is answered before it).
+   */
+  private ask(caller: CallerContext, r: RfqRead, now: number): { quote: QuoteRecord; pushed: Quote } {
     const dealer = this.deps.dealers.require(r.dealerAccountId);
     if (dealer.status === 'ARCHIVED') throw new DomainError('DEALER_NOT_ACTIVE', `dealer ${dealer.dealerAccountId} is archived`);
     // The account's own id, not the request's copy of it (the quote keeps it).
