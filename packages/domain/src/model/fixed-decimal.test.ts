@@ -32,6 +32,23 @@ test('parseFixed agrees with the grammar on strings built from its alphabet (wor
   }
 });
 
+test('parseFixed agrees with the grammar on long numbers, either side of 15 digits (work-counted)', () => {
+  let seed = 13;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let i = 0; i < 20_000; i++) {
+    let s = '';
+    const len = 10 + (next() % 14);
+    const dot = next() % 3 === 0 ? -1 : 1 + (next() % (len - 2));
+    for (let j = 0; j < len; j++) s += j === dot ? '.' : String(next() % 4 === 0 ? 0 : next() % 10);
+    if (next() % 2 === 0 && dot !== -1) s += '0'.repeat(next() % 6);
+    assert.deepEqual(parseFixed(s), reference(s), JSON.stringify(s));
+  }
+  assert.deepEqual(parseFixed('999999999999999'), { units: 999999999999999n, scale: 0 });
+  assert.deepEqual(parseFixed('9999999999999999'), { units: 9999999999999999n, scale: 0 });
+  assert.deepEqual(parseFixed('99999999999999.9000'), { units: 999999999999999n, scale: 1 });
+  assert.deepEqual(parseFixed('9007199254740.993'), { units: 9007199254740993n, scale: 3 });
+});
+
 test('addDecimal answers what Dec answers, for signed decimals of every shape (work-counted)', () => {
   assert.equal(addDecimal('1.50', '-0.5'), '1');
   assert.equal(addDecimal('0.0002', '0.00000001'), '0.00020001');
