@@ -57,8 +57,11 @@ describe('holdings in units', () => {
           byUnits = withUnits(byUnits, open, after, now);
           if (JSON.stringify(byDec) !== JSON.stringify(byUnits)) return false;
           // What the next trade reads from the record made in units is what Dec reads from its text.
+          // (a copy is not among the records withUnits remembers: it is parsed from its text)
           const reread = holdingUnitsOf({ ...byUnits });
-          if (!reread || textOf(reread.cost) !== byDec.cost || textOf(reread.realizedPnl) !== byDec.realizedPnl) return false;
+          const remembered = holdingUnitsOf(byUnits);
+          if (!reread || !remembered) return false;
+          for (const k of ['quantity', 'cost', 'realizedPnl', 'fees', 'funding'] as const) if (textOf(reread[k]) !== byDec[k] || remembered[k] !== reread[k]) return false;
           if (byDec.status === 'CLOSED') {
             n++;
             byDec = opening(n);

@@ -27,12 +27,23 @@ export function coreOf(p: Position): PositionCore {
 }
 
 /**
+ * The last records `withUnits` made, with their figures: their push (toRpcPosition) and the holding's next trade read
+ * them without parsing the text again. By identity: a record is never changed once made. A few slots, reused in
+ * turn — not a property on the record, which costs microseconds to define and sends every later spread of the record
+ * down V8's slow path.
+ */
+const RECENT = 8;
+const recentRecords: (Position | undefined)[] = new Array<Position | undefined>(RECENT).fill(undefined);
+const recentUnits: (HoldingUnits | undefined)[] = new Array<HoldingUnits | undefined>(RECENT).fill(undefined);
+let nextRecent = 0;
+
+/**
  * A holding's figures in units (model/money-units.ts); undefined when one is off the grid (the caller then uses
- * `coreOf`). Read from the record's text each time, not kept on it: reading five short decimals costs less than
- * keeping a hidden property, which also sends every later spread of the record down V8's slow path. The exit price
- * is not read: the record keeps its own until a reducing trade sets the next (withUnits).
+ * `coreOf`). The exit price is not read: the record keeps its own until a reducing trade sets the next (withUnits).
+ * Shared: callers must not change what they get.
  */
 export function holdingUnitsOf(p: Position): HoldingUnits | undefined {
+  for (let i = 0; i < RECENT; i++) if (recentRecords[i] === p) return recentUnits[i];
   const quantity = unitsOf(p.quantity);
   const cost = unitsOf(p.cost);
   const realizedPnl = unitsOf(p.realizedPnl);
@@ -125,6 +136,9 @@ export function withUnits(p: Position, before: HoldingUnits | undefined, core: H
     next.status = 'CLOSED';
     next.closedAt = now;
   }
+  recentRecords[nextRecent] = next;
+  recentUnits[nextRecent] = core;
+  nextRecent = (nextRecent + 1) % RECENT;
   return next;
 }
 
