@@ -38,24 +38,6 @@ export function toFermataWallet(w: Wallet): FermataWallet {
   };
 }
 
-/**
- * ISO texts of a quote's times, remembered by the millisecond (direct-mapped: one slot per value modulo the size, so
- * it never grows). Each RFQ pushes two quotes and six times, nearly all seen moments before: the new quote's creation
- * and update are the same instant, RFQs of one millisecond share it, and the quote it replaces was formatted when it
- * was created — its creation and expiry alternate with the new quote's in `toIso`'s two-entry cache, and missed.
- */
-const ISO_SLOTS = 512;
-const isoMs = new Float64Array(ISO_SLOTS).fill(Number.NaN);
-const isoTexts: string[] = new Array<string>(ISO_SLOTS).fill('');
-function quoteTime(ms: number): string {
-  const slot = ms & (ISO_SLOTS - 1);
-  if (isoMs[slot] === ms) return isoTexts[slot]!;
-  const text = toIso(ms);
-  isoMs[slot] = ms;
-  isoTexts[slot] = text;
-  return text;
-}
-
 export function toQuote(q: QuoteRecord): Quote {
   const out: Quote = {
     quoteId: q.quoteId,
@@ -71,11 +53,11 @@ export function toQuote(q: QuoteRecord): Quote {
     price: q.price,
     status: q.status,
     createdAt: q.createdAt,
-    createdAtDateTime: quoteTime(q.createdAt),
+    createdAtDateTime: toIso(q.createdAt),
     updatedAt: q.updatedAt,
-    updatedAtDateTime: quoteTime(q.updatedAt),
+    updatedAtDateTime: toIso(q.updatedAt),
     expireAt: q.expireAt,
-    expireAtDateTime: quoteTime(q.expireAt),
+    expireAtDateTime: toIso(q.expireAt),
     pricingProfileId: q.pricingProfileId,
   };
   if (q.quoteRequestId !== undefined) out.quoteRequestId = q.quoteRequestId;
