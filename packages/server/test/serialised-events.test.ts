@@ -17,14 +17,16 @@ test('one event object published on several channels is serialised once; another
   for (const [, raw] of out) assert.equal(raw.text, JSON.stringify(quote));
 });
 
-test("an event's data keeps its text, for an answer that returns the same object; other values have none", () => {
+test("an event's data keeps its text for an answer that returns the same object, while it is among the latest events", () => {
   const out: RawJson[] = [];
   const sink = serialisedEvents((_channel, data) => void out.push(data));
   const data = { quoteId: 'q2', note: 'a "quoted" \u2028 text', nested: { list: [1, '2', null] } };
   sink.publish('user:u', { type: 'event.quote.updated', data, timestamp: 1_700_000_000_123 });
   sink.publish('user:u', { type: 'event.n', data: 7, timestamp: 2 });
-  sink.publish('user:u', { type: 'event.list', data: [data], timestamp: 3 });
+  const listed = [data];
+  sink.publish('user:u', { type: 'event.list', data: listed, timestamp: 3 });
   assert.equal(serialisedData(data), JSON.stringify(data));
+  assert.equal(serialisedData(listed), JSON.stringify(listed));
   assert.equal(serialisedData({ ...data }), undefined, 'by identity: an equal object was never published');
   assert.equal(serialisedData(7), undefined);
   assert.deepEqual(out.map((r) => r.text), [
@@ -32,4 +34,10 @@ test("an event's data keeps its text, for an answer that returns the same object
     JSON.stringify({ type: 'event.n', data: 7, timestamp: 2 }),
     JSON.stringify({ type: 'event.list', data: [data], timestamp: 3 }),
   ]);
+  // An event shaped otherwise than {type, data, timestamp} gives no text to cut out; one long gone is not found.
+  const odd = { quoteId: 'q3' };
+  sink.publish('user:u', { data: odd, type: 'event.odd', timestamp: 4 });
+  assert.equal(serialisedData(odd), undefined);
+  for (let i = 0; i < 16; i++) sink.publish('user:u', { type: 'event.other', data: { i }, timestamp: 5 });
+  assert.equal(serialisedData(data), undefined);
 });

@@ -129,7 +129,8 @@ export class QuoteMemory {
    */
   hold(q: QuoteRecord, key?: string): void {
     const wasOpen = this.open.get(q.quoteId);
-    const wasClosed = this.closed.get(q.quoteId);
+    // Open and closed quotes are apart: an open one is not looked for among the (many) closed ones.
+    const wasClosed = wasOpen ? undefined : this.closed.get(q.quoteId);
     // Only a quote that is or was open holds a slot.
     const slot = q.status === 'CREATED' || wasOpen ? (key ?? replaceKey(q)) : undefined;
     const slotBefore = slot === undefined ? undefined : this.slots.get(slot);

@@ -1,26 +1,47 @@
 /**
  * @module publish/serialised-events
- * The domain's event sink: each event serialised once, however many channels it goes to — and its `data` once for
- * the event and the RPC answer that returns the same object.
+ * The domain's event sink: each event serialised once, however many channels it goes to — and for the RPC answer
+ * that returns the event's own data.
  *
  * The domain hands one event meant for several readers (a quote, on its trader's and its dealer's channel) as the same
  * object, one channel after the other, and never changes it once published (`EventSink`). So the text of the last
  * event is kept and handed on as a `RawJson` while the same object comes again: the gateway and the Centrifugo
  * publisher send that text as it is, and the channels' histories share it.
  *
- * An RPC may answer the very object it just pushed (an RFQ answers the `Quote` its `event.quote.updated` carried):
- * the text of each event's `data` is remembered by its object for as long as that object lives (a WeakMap), and
- * `serialisedData` hands it to the answer (gateway-app.ts) instead of serialising the object a second time.
+ * An RPC may answer the very object its event just carried (an RFQ answers the `Quote` its `event.quote.updated`
+ * pushed): `serialisedData` finds that object among the latest events and answers its text, cut out of the event's
+ * (`{"type":…,"data":<its text>,"timestamp":…}`), so the answer (gateway-app.ts) does not serialise it again.
  */
 import { RawJson } from '@cadenza/gateway';
 import type { EventSink } from '@cadenza/domain';
 
-/** The JSON text of objects published as an event's `data` (one map for the process: a text depends only on its object). */
-const dataTexts = new WeakMap<object, string>();
+/**
+ * The latest events of the process and their texts, newest at `next - 1`: an answer is sent just after its own
+ * events (its call waits for nothing but the commit), so it finds them among the few latest; one that does not is
+ * serialised as usual.
+ */
+const RECENT = 16;
+const recent: Array<{ type: string; data: unknown; timestamp: number } | undefined> = new Array(RECENT).fill(undefined);
+const recentTexts: string[] = new Array<string>(RECENT).fill('');
+let next = 0;
 
-/** The text `JSON.stringify(value)` gives, when `value` was published as an event's `data`. */
+/** `JSON.stringify(value)`, when `value` is the data of one of the latest events; undefined otherwise. */
 export function serialisedData(value: unknown): string | undefined {
-  return typeof value === 'object' && value !== null ? dataTexts.get(value) : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (let i = 1; i <= RECENT; i++) {
+    const k = (next - i + RECENT) % RECENT;
+    const event = recent[k];
+    if (event === undefined) return undefined;
+    if (event.data === value) return dataText(event, recentTexts[k]!);
+  }
+  return undefined;
+}
+
+/** The data's text inside the event's, checked to sit where `JSON.stringify` of `{type, data, timestamp}` puts it. */
+function dataText(event: { type: string; timestamp: number }, text: string): string | undefined {
+  const head = `{"type":${JSON.stringify(event.type)},"data":`;
+  const tail = `,"timestamp":${JSON.stringify(event.timestamp)}}`;
+  return text.length > head.length + tail.length && text.startsWith(head) && text.endsWith(tail) ? text.slice(head.length, text.length - tail.length) : undefined;
 }
 
 export function serialisedEvents(publish: (channel: string, data: RawJson) => void): EventSink {
@@ -29,19 +50,13 @@ export function serialisedEvents(publish: (channel: string, data: RawJson) => vo
   return {
     publish(channel, event) {
       if (event !== last) {
-        text = serialise(event);
+        text = RawJson.of(event);
         last = event;
+        recent[next] = event;
+        recentTexts[next] = text.text;
+        next = (next + 1) % RECENT;
       }
       publish(channel, text);
     },
   };
-}
-
-/** `JSON.stringify(event)` — an event is `{type, data, timestamp}` in that order — with its data's text remembered. */
-function serialise(event: { type: string; data: unknown; timestamp: number }): RawJson {
-  const data = event.data;
-  if (typeof data !== 'object' || data === null) return RawJson.of(event);
-  const dataText = JSON.stringify(data);
-  dataTexts.set(data, dataText);
-  return new RawJson(`{"type":${JSON.stringify(event.type)},"data":${dataText},"timestamp":${JSON.stringify(event.timestamp)}}`);
 }
