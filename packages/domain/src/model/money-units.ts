@@ -48,9 +48,8 @@ export function textOf(u: bigint): string {
 /** `a × b` (Dec `a.mul(b)`) when exact at 20 places and on the grid, else undefined. */
 export function mulUnits(a: bigint, b: bigint): bigint | undefined {
   const p = a * b;
-  if (p % ONE !== 0n) return undefined;
-  const u = p / ONE;
-  return onGrid(u) ? u : undefined;
+  const u = p / ONE; // one division (BigInt division is the slow part), checked by a multiplication
+  return u * ONE === p && onGrid(u) ? u : undefined;
 }
 
 /** `n ÷ d` of non-negative `n` and positive `d`, rounded to an integer by `rm` (on the magnitude, as decimal.js does). */
