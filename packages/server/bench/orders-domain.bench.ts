@@ -18,10 +18,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { createCadenza, silentLogger, type CallerContext } from '@cadenza/domain';
+import type { CallerContext } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
-import { createPaperVenue } from '@cadenza/venues/paper';
-import { systemClock, uuidSource } from '../src/infra/system.ts';
+import { startPaperDomain } from './paper-domain.ts';
 
 const N = Number(process.env.BENCH_ORDERS ?? 40_000);
 const ACCOUNTS = 8;
@@ -43,34 +42,18 @@ try {
   const store = new SqliteStore({ path: join(dir, 'cadenza.db'), groupCommit: true });
   if (process.env.BENCH_SQLITE_PRAGMA) store.db.pragma(process.env.BENCH_SQLITE_PRAGMA);
   let events = 0;
-  let cadenza: ReturnType<typeof createCadenza> | undefined;
-  const clock = systemClock();
-  const venue = createPaperVenue(
-    { execution: { onExecution: (e) => cadenza!.execution.onExecution(e) }, market: { onBookChanged() {}, onTrade() {}, onTicker() {}, onKline() {} }, clock, log: silentLogger },
-    { lively: false, historyMinutes: 0 },
-  );
-  cadenza = createCadenza({
-    store,
-    venues: [venue],
-    clock,
-    ids: uuidSource(),
-    cipher: { seal: (s: string) => s, open: (s: string) => s } as never,
-    events: { publish: () => void events++ },
-    log: silentLogger,
-    config: { maxOpenOrdersPerAccount: 0 },
-  });
-  await cadenza.start();
+  const cadenza = await startPaperDomain(store, () => void events++);
   const caller: CallerContext = { userId: 'a1111111-1111-4111-8111-111111111111', isAdmin: false };
-  const accounts = Array.from({ length: ACCOUNTS }, () => cadenza!.tradingAccounts.create(caller, { venue: 'PAPER', nickname: 'bench' } as never).tradingAccountId);
+  const accounts = Array.from({ length: ACCOUNTS }, () => cadenza.tradingAccounts.create(caller, { venue: 'PAPER', nickname: 'bench' } as never).tradingAccountId);
   await cadenza.durable();
 
   type Call = (tradingAccountId: string, a: number, i: number) => Promise<unknown>;
   const submit = (label: string): Call => (tradingAccountId, a, i) =>
-    cadenza!.orders.submit(caller, { tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0005', limitPrice: '10000', timeInForce: 'GTC', clientOrderId: `${label}${a}-${i}` } as never });
+    cadenza.orders.submit(caller, { tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0005', limitPrice: '10000', timeInForce: 'GTC', clientOrderId: `${label}${a}-${i}` } as never });
 
   let unfilled = 0;
   const market = (label: string): Call => async (tradingAccountId, a, i) => {
-    const order = await cadenza!.orders.submit(caller, { tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: i % 2 === 0 ? 'BUY' : 'SELL', orderType: 'MARKET', quantity: '0.0002', clientOrderId: `${label}${a}-${i}` } as never });
+    const order = await cadenza.orders.submit(caller, { tradingAccountId, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: i % 2 === 0 ? 'BUY' : 'SELL', orderType: 'MARKET', quantity: '0.0002', clientOrderId: `${label}${a}-${i}` } as never });
     if ((order as { status: string }).status !== 'FILLED') unfilled++;
     return order;
   };
@@ -93,10 +76,10 @@ try {
         const i = next++;
         await call(tradingAccountId, a, i);
         // As the RPC dispatcher does: the answer waits for the commit.
-        await cadenza!.durable();
+        await cadenza.durable();
       }
     })));
-    await cadenza!.durable();
+    await cadenza.durable();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const main = (mainThreadCpu() - main0) / n;
@@ -112,7 +95,7 @@ try {
   console.log(`bench:orders-domain — the domain, PAPER and SQLite in one process, ${ACCOUNTS} accounts × ${W} in flight${process.env.BENCH_SQLITE_PRAGMA ? `, PRAGMA ${process.env.BENCH_SQLITE_PRAGMA}` : ''}`);
   await run('warm-up submit', Math.min(N, 10_000), submit('w'));
   const known = ((await submit('k')(accounts[0]!, 0, 0)) as { tradeOrderId: string }).tradeOrderId;
-  await run('baseline orders.get', N, () => cadenza!.orders.get(caller, { tradeOrderId: known }));
+  await run('baseline orders.get', N, () => cadenza.orders.get(caller, { tradeOrderId: known }));
   if (PROF_DIR) mkdirSync(PROF_DIR, { recursive: true });
   const limit1 = await run('submit LIMIT (run 1)', N, submit('a'), PROF_DIR ? join(PROF_DIR, 'domain.cpuprofile') : undefined);
   const limit2 = await run('submit LIMIT (run 2)', N, submit('b'));

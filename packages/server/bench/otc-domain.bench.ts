@@ -17,10 +17,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCadenza, silentLogger, type CallerContext } from '@cadenza/domain';
+import type { CallerContext } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
-import { createPaperVenue } from '@cadenza/venues/paper';
-import { systemClock, uuidSource } from '../src/infra/system.ts';
+import { startPaperDomain } from './paper-domain.ts';
 
 const N = Number(process.env.BENCH_ACCEPTS ?? 3_000);
 const INFLIGHT = (process.env.BENCH_INFLIGHT ?? '1,2,8').split(',').map(Number);
@@ -51,18 +50,7 @@ async function measure(w: number): Promise<void> {
   try {
     const store = new SqliteStore({ path, groupCommit: true, checkpoint: 'inline' });
     store.db.pragma('wal_autocheckpoint = 0');
-    let cadenza: ReturnType<typeof createCadenza> | undefined;
-    const clock = systemClock();
-    const venue = createPaperVenue(
-      { execution: { onExecution: (e) => cadenza!.execution.onExecution(e) }, market: { onBookChanged() {}, onTrade() {}, onTicker() {}, onKline() {} }, clock, log: silentLogger },
-      { lively: false, historyMinutes: 0 },
-    );
-    cadenza = createCadenza({
-      store, venues: [venue], clock, ids: uuidSource(), cipher: { seal: (s: string) => s, open: (s: string) => s } as never,
-      events: { publish: () => {} }, log: silentLogger, config: { maxOpenOrdersPerAccount: 0 },
-    });
-    await cadenza.start();
-    const z = cadenza;
+    const z = await startPaperDomain(store);
     const hedging = z.tradingAccounts.create(admin, { venue: 'PAPER', nickname: 'hedging' } as never).tradingAccountId;
     const dealer = z.otc.dealers.create(admin, { name: 'Bench desk', baseCurrencies: ['USDT'], riskThreshold: '1000' }).dealerAccountId;
     z.otc.dealers.link(dealer, hedging);

@@ -17,27 +17,32 @@ const entry = (entryId: string, walletId: string, asset: string, amount: string,
   entryId, walletId, asset, amount, balanceAfter, kind: 'TRANSFER', referenceId: `t-${entryId}`, counterpartyWalletId: walletId === 'w-1' ? 'w-2' : 'w-1', createdAt,
 });
 
-test('a ledger written before migration 6 keeps its entries, order and balances; new entries follow', async (t) => {
+/** A database migrated up to `version` (the release that wrote it), holding `written`; its path. */
+function ledgerUnder(t: { after(fn: () => void): void }, version: number, written: LedgerEntry[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'cadenza-ledger-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'cadenza.db');
   const old = new Database(path);
   old.exec('CREATE TABLE domain_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  for (const m of migrations.filter((m) => m.version <= 5)) {
+  for (const m of migrations.filter((m) => m.version <= version)) {
     old.exec(m.sql);
     old.prepare('INSERT INTO domain_migrations (version, name, applied_at) VALUES (?, ?, 1)').run(m.version, m.name);
   }
+  const insert = old.prepare(`INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const e of written) insert.run(e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
+  old.close();
+  return path;
+}
+
+test('a ledger written before migration 6 keeps its entries, order and balances; new entries follow', async (t) => {
   const written = [
     entry('e1', 'w-2', 'USDT', '-100', '-100', 1),
     entry('e2', 'w-1', 'USDT', '100', '100', 1),
     entry('e3', 'w-1', 'BTC', '0.5', '0.5', 2),
     entry('e4', 'w-1', 'USDT', '-40.25', '59.75', 3),
   ];
-  const insert = old.prepare(`INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  for (const e of written) insert.run(e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
-  old.close();
-
+  const path = ledgerUnder(t, 5, written);
   const store = new SqliteStore({ path });
   try {
     assert.deepEqual(await store.otc.listLedgerEntries('w-1'), written.filter((e) => e.walletId === 'w-1'));
@@ -54,15 +59,6 @@ test('a ledger written before migration 6 keeps its entries, order and balances;
 });
 
 test('a ledger written before migration 8 keeps its entries, order and balances; the table keeps no index but its rowid', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'cadenza-ledger-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'cadenza.db');
-  const old = new Database(path);
-  old.exec('CREATE TABLE domain_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  for (const m of migrations.filter((m) => m.version <= 7)) {
-    old.exec(m.sql);
-    old.prepare('INSERT INTO domain_migrations (version, name, applied_at) VALUES (?, ?, 1)').run(m.version, m.name);
-  }
   const written = [
     entry('e1', 'w-2', 'USDT', '-100', '-100', 1),
     entry('e2', 'w-1', 'USDT', '100', '100', 1),
@@ -70,11 +66,7 @@ test('a ledger written before migration 8 keeps its entries, order and balances;
     entry('e4', 'w-2', 'BTC', '-0.5', '-0.5', 2),
     entry('e5', 'w-1', 'USDT', '-40.25', '59.75', 3),
   ];
-  const insert = old.prepare(`INSERT INTO fermata_ledger_entries (entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  for (const e of written) insert.run(e.entryId, e.walletId, e.asset, e.amount, e.balanceAfter, e.kind, e.referenceId, e.counterpartyWalletId, e.createdAt);
-  old.close();
-
+  const path = ledgerUnder(t, 7, written);
   const store = new SqliteStore({ path });
   try {
     assert.deepEqual(await store.otc.listLedgerEntries('w-1'), written.filter((e) => e.walletId === 'w-1'));

@@ -13,3 +13,4 @@ export * from './fakes/recording-venue-deps.ts';
 export * from './builders/test-cadenza.ts';
 export * from './builders/refusal.ts';
 export * from './builders/venue-sets.ts';
+export * from './spies/prepared-statements.ts';

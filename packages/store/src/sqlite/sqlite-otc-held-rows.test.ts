@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sampleFill, sampleOrder, samplePosition } from '@cadenza/testkit';
+import { sampleFill, sampleOrder, samplePosition, preparedBy } from '@cadenza/testkit';
 import type { Exposure, LedgerEntry, QuoteRecord } from '@cadenza/domain';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -41,22 +41,11 @@ function accept(s: SqliteStore, n: number, over: { dealerPosition?: string; entr
   });
 }
 
-/** The statements `s` prepares from now on (savepoints are prepared on first use, then kept). */
-function preparedBy(s: SqliteStore): string[] {
-  const texts: string[] = [];
-  const prepare = s.db.prepare.bind(s.db);
-  s.db.prepare = ((text: string) => {
-    texts.push(text);
-    return prepare(text);
-  }) as typeof s.db.prepare;
-  return texts;
-}
-
 const count = (s: SqliteStore, table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 test('an accept in a group: its rows are written when the call ends without a savepoint, the exposure once per group', async () => {
   const s = new SqliteStore({ path: ':memory:', groupCommit: true });
-  const prepared = preparedBy(s);
+  const prepared = preparedBy(s.db);
   accept(s, 1);
   accept(s, 2);
   assert.deepEqual(prepared.filter((t) => t.startsWith('SAVEPOINT')), [], 'no savepoint');

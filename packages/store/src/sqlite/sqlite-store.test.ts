@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeContract, sampleAccount, sampleFill, sampleOrder, samplePosition } from '@cadenza/testkit';
+import { storeContract, sampleAccount, sampleFill, sampleOrder, samplePosition, preparedBy } from '@cadenza/testkit';
 import type { Balance, Order } from '@cadenza/domain';
 import Database from 'better-sqlite3';
 import { SqliteStore } from './sqlite-store.ts';
@@ -132,22 +132,11 @@ test('held balances: written once per group in their last state; a failing call 
   await s.close();
 });
 
-/** The statements `s` prepares from now on (savepoints are prepared on first use, then kept). */
-function preparedBy(s: SqliteStore): string[] {
-  const texts: string[] = [];
-  const prepare = s.db.prepare.bind(s.db);
-  s.db.prepare = ((text: string) => {
-    texts.push(text);
-    return prepare(text);
-  }) as typeof s.db.prepare;
-  return texts;
-}
-
 test('an order filled at once: its row, its fill and its position are written when the call ends, without a savepoint', async () => {
   const s = new SqliteStore({ path: ':memory:', groupCommit: true });
   const count = (table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const account = sampleOrder().tradingAccountId;
-  const prepared = preparedBy(s);
+  const prepared = preparedBy(s.db);
   // As the ledger books a PAPER MARKET order: the order's unit, the fill's nested unit inside it.
   s.transaction(() => {
     s.insertOrder(sampleOrder({ orderType: 'MARKET', status: 'SUBMITTED' }));
