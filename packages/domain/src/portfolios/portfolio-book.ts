@@ -10,6 +10,7 @@ import type { Balance } from '../model/balance.ts';
 import { ZERO, dec, str, type Dec as D } from '../model/decimal.ts';
 import type { BalanceDelta } from './fill-effects.ts';
 
+/** Built field by field wherever it is made (no spreads): one shape, and the fill path makes several per trade. */
 interface BalanceState {
   balanceId: string;
   free: D;
@@ -61,7 +62,7 @@ export class PortfolioBook {
     for (const d of deltas) {
       if (d.free.isZero() && d.locked.isZero()) continue;
       const cur = m.get(d.asset) ?? { balanceId: this.ctx.ids.uuid(), free: ZERO, locked: ZERO, createdAt: now, updatedAt: now };
-      const next: BalanceState = { ...cur, free: cur.free.add(d.free), locked: cur.locked.add(d.locked), updatedAt: now };
+      const next: BalanceState = { balanceId: cur.balanceId, free: cur.free.add(d.free), locked: cur.locked.add(d.locked), createdAt: cur.createdAt, updatedAt: now };
       if (next.locked.isNeg()) {
         this.ctx.log.warn({ tradingAccountId, asset: d.asset, locked: str(next.locked) }, 'locked balance went negative (a venue snapshot moved it); clamping to zero');
         next.free = next.free.add(next.locked);
@@ -85,7 +86,7 @@ export class PortfolioBook {
     const m = this.account(tradingAccountId);
     const now = this.ctx.clock.now();
     const cur = m.get(asset);
-    const next: BalanceState = cur ? { ...cur, free, locked: ZERO, updatedAt: now } : { balanceId: this.ctx.ids.uuid(), free, locked: ZERO, createdAt: now, updatedAt: now };
+    const next: BalanceState = { balanceId: cur ? cur.balanceId : this.ctx.ids.uuid(), free, locked: ZERO, createdAt: cur ? cur.createdAt : now, updatedAt: now };
     const rec = this.record(tradingAccountId, asset, next);
     if (!cur) this.ctx.store.upsertBalance(rec);
     this.set(m, asset, next);
@@ -97,7 +98,7 @@ export class PortfolioBook {
     const m = this.account(tradingAccountId);
     const cur = m.get(asset);
     if (cur) {
-      m.set(asset, { ...cur, free, locked: ZERO, updatedAt });
+      m.set(asset, { balanceId: cur.balanceId, free, locked: ZERO, createdAt: cur.createdAt, updatedAt });
       return;
     }
     const next: BalanceState = { balanceId: this.ctx.ids.uuid(), free, locked: ZERO, createdAt: updatedAt, updatedAt };

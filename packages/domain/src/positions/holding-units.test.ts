@@ -1,11 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { ZERO, dec, str } from '../model/decimal.ts';
 import type { Position } from '../model/position.ts';
 import { textOf, unitsOf } from '../model/money-units.ts';
 import { holdingTrade, holdingTradeUnits } from './position-math.ts';
-import { coreOf, holdingUnitsOf, openingPosition, withCore, withUnits } from './position-records.ts';
+import { POSITION_FIELDS, coreOf, holdingUnitsOf, openingPosition, withCore, withUnits } from './position-records.ts';
 
 const seed = Number(process.env.FC_SEED ?? 3131);
 
@@ -55,7 +56,8 @@ describe('holdings in units', () => {
           inUnits++;
           byDec = withCore(byDec, step.after, now);
           byUnits = withUnits(byUnits, open, after, now);
-          if (JSON.stringify(byDec) !== JSON.stringify(byUnits)) return false;
+          // Field for field (the order of keys is not the record's meaning: the store keeps JSON, read back by name).
+          if (!isDeepStrictEqual(byDec, byUnits)) return false;
           // What the next trade reads from the record made in units is what Dec reads from its text.
           // (a copy is not among the records withUnits remembers: it is parsed from its text)
           const reread = holdingUnitsOf({ ...byUnits });
@@ -74,6 +76,21 @@ describe('holdings in units', () => {
     );
     // Fills on the venues' grids stay in integers (the rest is the Dec reference's, and checked as it).
     assert.ok(inUnits > steps / 2, `${inUnits} of ${steps} steps booked in units`);
+  });
+
+  test('withUnits carries every field of the record it does not set (a position with all of them)', () => {
+    const full: Position = {
+      ...opening(0), exitPrice: '1.5', entryPrice: '2', leverage: 3, marginMode: 'CROSS', isolatedMargin: '0', fundedUntil: 4, externalPositionId: 'x', closedAt: 5,
+      quantity: '1', cost: '10',
+    };
+    assert.deepEqual(Object.keys(full).sort(), Object.keys(POSITION_FIELDS).sort(), 'the test sets every field');
+    const next = withUnits(full, holdingUnitsOf(full), { quantity: unitsOf('2')!, cost: unitsOf('21')!, realizedPnl: 0n, fees: 0n, funding: 0n }, 9);
+    for (const [k, how] of Object.entries(POSITION_FIELDS)) {
+      if (how === 'copied') assert.deepEqual(next[k as keyof Position], full[k as keyof Position], k);
+    }
+    assert.equal(next.exitPrice, '1.5', 'a trade that reduces nothing keeps the exit price');
+    assert.equal(next.quantity, '2');
+    assert.equal(next.updatedAt, 9);
   });
 
   test('a sell of part of a holding realises the pro-rata cost to 20 places, as Dec does', () => {
