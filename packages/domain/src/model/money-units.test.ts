@@ -111,6 +111,16 @@ describe('money units: the same answers as Dec', () => {
       }),
       runs,
     );
+    // Quotients at, just under and just over a power of ten (where the leading digit's place is estimated in floating point).
+    const power = fc.record({ y: fc.bigInt({ min: 1n, max: 10n ** 25n }), j: fc.integer({ min: -20, max: 15 }), nudge: fc.bigInt({ min: -2n, max: 2n }) });
+    fc.assert(
+      fc.property(power, ({ y, j, nudge }) => {
+        const x = (j >= 0 ? y * 10n ** BigInt(j) : y / 10n ** BigInt(-j)) + nudge;
+        if (x <= 0n) return true;
+        return divideText(x, y) === str(dec(textOf(x)).div(textOf(y)));
+      }),
+      runs,
+    );
     // 1 ÷ 3 and 2 ÷ 3 at 40 digits.
     assert.equal(divideText(u('1'), u('3')), str(dec(1).div(3)));
     assert.equal(divideText(u('-2'), u('3')), str(dec(-2).div(3)));

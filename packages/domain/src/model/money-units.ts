@@ -83,12 +83,19 @@ export function divide(a: bigint, b: bigint): { units: bigint; scale: number } {
   const negative = a < 0n !== b < 0n;
   const x = a < 0n ? -a : a;
   const y = b < 0n ? -b : b;
-  // The quotient's leading digit is at 10^k; 40 significant digits reach down to 10^(k − 39).
-  let k = x.toString().length - y.toString().length;
-  if (k >= 0 ? x < y * pow10(k) : x * pow10(-k) < y) k--;
+  // The quotient's leading digit is at 10^k; 40 significant digits reach down to 10^(k − 39). Estimated in floating
+  // point (cheap), which can be one off next to a power of ten: settled exactly.
+  let k = Math.floor(Math.log10(Number(x) / Number(y)));
+  if (below(x, y, k)) k--;
+  else if (!below(x, y, k + 1)) k++;
   const scale = PRECISION - 1 - k;
   const q = scale >= 0 ? roundedQuotient(x * pow10(scale), y, ROUND_HALF_UP) : roundedQuotient(x, y * pow10(-scale), ROUND_HALF_UP) * pow10(-scale);
   return { units: negative ? -q : q, scale: scale >= 0 ? scale : 0 };
+}
+
+/** x < y × 10^k, exactly. */
+function below(x: bigint, y: bigint, k: number): boolean {
+  return k >= 0 ? x < y * pow10(k) : x * pow10(-k) < y;
 }
 
 /**
