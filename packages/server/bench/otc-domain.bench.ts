@@ -3,7 +3,7 @@
  * the domain, the real PAPER venue (the dealer's linked book and its hedges) and the real SQLite store (a file,
  * group-committed). Each of W traders (a FERMATA account with a funded wallet) asks for a quote and accepts it, one
  * after the other, sides alternating, each accept awaited until durable as the RPC dispatcher awaits it: W accepts in
- * flight, so about W of them share a COMMIT.
+ * flight, so about W of them share a COMMIT. Each RFQ names a `quoteRequestId`, as bench:rfq's do.
  *
  * Prints, per W: the WAL pages written per accept (exact and steady on a busy machine: the pages a COMMIT appends are
  * the table and index pages it changed — read from the WAL's frame headers, mapped to their B-tree with SQLite's
@@ -67,16 +67,20 @@ async function measure(w: number): Promise<void> {
 
     const cycle = async (k: number, n: number) => {
       const side = n % 2 === 0 ? 'BUY' : 'SELL';
-      const q = await z.otc.quotes.rfq(trader, { dealerAccountId: dealer, traderAccountId: traders[k]!, instrumentId: 'BTC/USDT', orderSide: side, quantity: '0.0002' });
+      const q = await z.otc.quotes.rfq(trader, { dealerAccountId: dealer, traderAccountId: traders[k]!, instrumentId: 'BTC/USDT', orderSide: side, quantity: '0.0002', quoteRequestId: `q${k}-${n}` });
       if (q.status !== 'CREATED') throw new Error(`no quote: ${JSON.stringify(q)}`);
       const order = await z.orders.submit(trader, { tradingAccountId: traders[k]!, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId } as never });
       if ((order as { status: string }).status !== 'FILLED') throw new Error(`not filled: ${JSON.stringify(order)}`);
       await z.durable();
     };
+    // Numbered on from run to run: a quoteRequestId asked again would answer its quote again.
+    let numbered = 0;
     const run = async (n: number) => {
       let next = 0;
+      const base = numbered;
+      numbered += n;
       await Promise.all(traders.map(async (_, k) => {
-        for (let i = next++; i < n; i = next++) await cycle(k, i);
+        for (let i = next++; i < n; i = next++) await cycle(k, base + i);
       }));
       await z.durable();
     };
