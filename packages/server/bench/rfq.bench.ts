@@ -24,8 +24,10 @@ const D = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
 const SIZE = '0.0002';
 
 console.log(`bench:rfq — ${C} connections × ${W} in flight, ${D / 1000} s per run, server in a separate process (SQLite)`);
-// The order baseline rests an order per call: no per-account cap on open orders, so it never ends in refusals.
-const server = await forkBenchServer({ CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT: '0' }, process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []);
+// The order baseline rests an order per call: no per-account cap on open orders, so it never ends in refusals. The
+// gateway baseline passes 10,000 commands per second per connection on a quiet machine: no command rate limit, or
+// its answers would be error 111 (too many requests) rather than calls measured.
+const server = await forkBenchServer({ CADENZA_MAX_OPEN_ORDERS_PER_ACCOUNT: '0', CADENZA_WS_COMMANDS_PER_SECOND: '0' }, process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []);
 const clients: Centrifuge[] = [];
 const rows: Row[] = [];
 try {
