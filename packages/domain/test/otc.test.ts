@@ -219,6 +219,26 @@ describe('accepting a quote', () => {
     assert.equal(z.otc.hedger.isFlat(z.otc.dealers.get(dealerId)), true);
   });
 
+  test('an accepted quote and its order, which memory lets go of, are answered from their rows: a second accept in the same turn, the quote, its quoteRequestId, the order by each id', async () => {
+    const { z, dealerId, traderId } = await desk();
+    const ask = { dealerAccountId: dealerId, traderAccountId: traderId, instrumentId: 'BTC/USDT', orderSide: 'BUY' as const, quantity: '0.1', quoteRequestId: 'r-9' };
+    const q = await z.otc.quotes.rfq(alice, ask);
+    const submit = () => z.orders.submit(alice, { tradingAccountId: traderId, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId } as never });
+    const first = submit();
+    const second = refusal(submit());
+    const order = await first;
+    assert.equal(order.status, 'FILLED');
+    assert.equal(await second, 'QUOTE_ALREADY_USED');
+    assert.equal((await z.otc.quotes.get(alice, q.quoteId)).status, 'ACCEPTED');
+    const again = await z.otc.quotes.rfq(alice, ask);
+    assert.deepEqual([again.quoteId, again.status, again.tradeOrderId], [q.quoteId, 'ACCEPTED', order.tradeOrderId]);
+    for (const by of [{ tradeOrderId: order.tradeOrderId }, { tradingAccountId: traderId, clientOrderId: order.clientOrderId }, { tradingAccountId: traderId, externalOrderId: q.quoteId }]) {
+      const found = await z.orders.get(alice, by);
+      assert.deepEqual([found.tradeOrderId, found.status, found.executedQuantity], [order.tradeOrderId, 'FILLED', '0.1'], JSON.stringify(by));
+    }
+    assert.equal(balance(z, traderId, 'BTC'), '0.1', 'filled once');
+  });
+
   test('hedging passes are at least hedgeIntervalMs apart: the trades in between wait, and net into the next pass', async () => {
     // An interval no test outlasts: the pass after the first stays pending, whatever the machine's speed.
     const { z, dealerId, traderId, paperId } = await desk({ settings: { hedgeIntervalMs: 3_600_000 } });

@@ -148,13 +148,15 @@ export class OrderLedger {
 
   /**
    * An order filled whole at once, as the OTC desk books a QUOTED order: the order and its fill, in the caller's unit
-   * of work (which moves the money), then `event.trade_order.updated`.
+   * of work (which moves the money), then `event.trade_order.updated`. Its keys are indexed (a repeated submit finds
+   * it), but the order is not held among the closed ones: no venue reports on it later, so its row answers every
+   * query, and what memory would keep of it (the order and its RPC shape, ~1.5 KB) is what each young-generation
+   * collection copies (docs/benchmarks.md, "Sixth pass").
    */
   recordFilled(order: Order, fill: Fill): void {
     this.ctx.store.insertOrder(order);
     if (!this.ctx.store.insertFill(fill)) throw new Error(`fill ${fill.tradeId} of order ${order.tradeOrderId} is already stored`);
     this.deps.live.add(order);
-    this.deps.live.remember(order);
     this.publish(order, []);
   }
 

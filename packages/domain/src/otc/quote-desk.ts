@@ -26,8 +26,9 @@
  *   rewritten at every later change (its row must not come back open).
  *
  * Memory (otc/quote-memory.ts): open quotes and the `quoteRequestId` index of stored quotes are loaded at start;
- * quotes closed within `closedOrderMemoryMs` (up to `closedQuoteLimit`) stay in memory; an older stored one is read
- * from the store to be refused with its status.
+ * quotes closed without a row within `closedOrderMemoryMs` (up to `closedQuoteLimit`) stay in memory; a quote that
+ * closes with a row (every accepted one) is let go of at once, and it or an older one is read from the store — to be
+ * refused with its status, or answered.
  */
 import { channels, type Quote, type QuoteRfqRequest } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';

@@ -4,7 +4,8 @@
  * - the open (CREATED) quotes, and for each the trader's slot it holds — one live price per user, trading account,
  *   dealer, pair and side (`replaceKey`): a new quote in a slot replaces the one there;
  * - the closed quotes still held, oldest first, let go of after `closedOrderMemoryMs` or beyond `closedQuoteLimit`
- *   (every RFQ closes the quote it replaces, so a busy desk closes quotes as fast as it answers RFQs);
+ *   (every RFQ closes the quote it replaces, so a busy desk closes quotes as fast as it answers RFQs); a quote that
+ *   closes with a row (an accepted one, or one loaded open at start) is let go of at once: its row answers for it;
  * - quote ids by user and `quoteRequestId` (loaded for every stored quote; a quote that never had a row takes its id
  *   with it when it is let go of, so the id may be used again);
  * - which of them have a row in the store;
@@ -124,8 +125,10 @@ export class QuoteMemory {
   }
 
   /**
-   * Holds the quote's latest state (undone with the enclosing unit): open in its slot, or closed. `key` is its slot
-   * when the caller has built it already (an RFQ builds it once for the quote it answers and the one it replaces).
+   * Holds the quote's latest state (undone with the enclosing unit): open in its slot, or closed — unless it has a row,
+   * then memory lets go of it (a closed quote no longer changes, and the store has its last state: an accept's quote
+   * row is written in the same unit). `key` is its slot when the caller has built it already (an RFQ builds it once
+   * for the quote it answers and the one it replaces).
    */
   hold(q: QuoteRecord, key?: string): void {
     const wasOpen = this.open.get(q.quoteId);
@@ -134,23 +137,24 @@ export class QuoteMemory {
     // Only a quote that is or was open holds a slot.
     const slot = q.status === 'CREATED' || wasOpen ? (key ?? replaceKey(q)) : undefined;
     const slotBefore = slot === undefined ? undefined : this.slots.get(slot);
+    let letGo = false;
     if (q.status === 'CREATED') {
       this.open.set(q.quoteId, q);
       this.slots.set(slot!, q.quoteId);
     } else {
       this.open.delete(q.quoteId);
       if (slot !== undefined && slotBefore === q.quoteId) this.slots.delete(slot);
-      this.closed.add(q);
-      for (let c = this.closed.oldest(); c; c = this.closed.oldest()) {
-        if (q.updatedAt - c.updatedAt < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
-        this.forgetOldest(c);
-      }
+      // Its quoteRequestId stays indexed: the id is taken for good once a quote has a row.
+      letGo = this.stored.delete(q.quoteId);
+      if (letGo) this.closed.delete(q.quoteId);
+      else this.holdClosed(q);
     }
     this.ctx.unit.onUndo(() => {
       if (wasOpen) this.open.set(q.quoteId, wasOpen);
       else this.open.delete(q.quoteId);
       if (wasClosed) this.closed.add(wasClosed);
       else this.closed.delete(q.quoteId);
+      if (letGo) this.stored.add(q.quoteId);
       if (slot === undefined) return;
       if (slotBefore === undefined) this.slots.delete(slot);
       else this.slots.set(slot, slotBefore);
@@ -164,6 +168,15 @@ export class QuoteMemory {
     const names = { symbol: r.symbol, baseAsset: r.baseAsset, quoteAsset: r.quoteAsset, instrumentId: `${FERMATA}:${r.symbol}` };
     if (priced) this.pairs.set(r.symbol, names);
     return names;
+  }
+
+  /** Holds a closed quote without a row, and lets go of the oldest held past `closedOrderMemoryMs` or `closedQuoteLimit`. */
+  private holdClosed(q: QuoteRecord): void {
+    this.closed.add(q);
+    for (let c = this.closed.oldest(); c; c = this.closed.oldest()) {
+      if (q.updatedAt - c.updatedAt < this.ctx.config.closedOrderMemoryMs && this.closed.size <= this.ctx.config.closedQuoteLimit) break;
+      this.forgetOldest(c);
+    }
   }
 
   /** Lets go of the oldest closed quote, `q`; one without a row takes its `quoteRequestId` with it. */
