@@ -320,6 +320,17 @@ CREATE TRIGGER fermata_ledger_no_update BEFORE UPDATE ON fermata_ledger_entries 
 CREATE TRIGGER fermata_ledger_no_delete BEFORE DELETE ON fermata_ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
 `,
   },
+  {
+    // A user's quoteRequestId stays unique, checked by the store in memory (sqlite-otc-tables.ts), as the PostgreSQL
+    // store checks it: clients choose the references, so this index took a new place in its tree for every accepted
+    // quote — 1.4 of the ~10 WAL pages an accept wrote with 8 in flight, its largest tree (docs/benchmarks.md). The
+    // keys are read at start by a scan of the quotes, which the desk did already.
+    version: 9,
+    name: 'OTC quotes: quoteRequestId unique in the store, not by an index',
+    sql: `
+DROP INDEX fermata_quotes_request;
+`,
+  },
 ];
 
 /** Applies the migrations this file has not recorded yet, each in its own transaction, in version order. */

@@ -5,6 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sampleFill, sampleOrder, samplePosition, preparedBy } from '@cadenza/testkit';
 import type { Exposure, LedgerEntry, QuoteRecord } from '@cadenza/domain';
 import { SqliteStore } from './sqlite-store.ts';
@@ -28,7 +31,7 @@ function entries(ref: string, n: number): LedgerEntry[] {
 const exposure = (quantity: string): Exposure => ({ dealerAccountId: DEALER, symbol: 'BTC/USDT', quantity, updatedAt: 3_000 });
 
 /** What an accept writes, as the quote desk's unit does (the fill booked in a nested unit). */
-function accept(s: SqliteStore, n: number, over: { dealerPosition?: string; entries?: LedgerEntry[] } = {}): void {
+function accept(s: SqliteStore, n: number, over: { dealerPosition?: string; entries?: LedgerEntry[]; quoteRequestId?: string } = {}): void {
   const id = `10000000-0000-4000-8000-00000000000${n}`;
   s.transaction(() => {
     s.insertOrder(sampleOrder({ tradeOrderId: id, clientOrderId: `c-${n}`, venue: 'FERMATA', orderType: 'QUOTED', status: 'FILLED' }));
@@ -36,7 +39,7 @@ function accept(s: SqliteStore, n: number, over: { dealerPosition?: string; entr
     s.otc.appendLedgerEntries(over.entries ?? entries(`t-${n}`, n));
     s.upsertPosition(samplePosition({ positionId: `trader-${n}`, tradingAccountId: `trader-${n}`, quantity: '0.5' }));
     s.upsertPosition(samplePosition({ positionId: over.dealerPosition ?? 'dealer', tradingAccountId: DEALER, side: 'SHORT', quantity: String(0.5 * n), updatedAt: n }));
-    s.otc.insertQuote(quote({ quoteId: `q-${n}`, tradeOrderId: id }));
+    s.otc.insertQuote(quote({ quoteId: `q-${n}`, tradeOrderId: id, ...(over.quoteRequestId ? { quoteRequestId: over.quoteRequestId } : {}) }));
     s.otc.upsertExposure(exposure(String(-0.5 * n)));
   });
 }
@@ -99,4 +102,40 @@ test("an accept whose dealer's position is refused is undone alone: the trader's
   await s.flush();
   assert.deepEqual(await s.otc.loadExposures(), [exposure('-0.5')]);
   await s.close();
+});
+
+test("a user's quoteRequestId is taken once, checked without an index: within a call, after a reopen, and free again when the call that wrote its quote fails", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-otc-requests-'));
+  const path = join(dir, 'cadenza.db');
+  const dup = /duplicate quoteRequestId/;
+  // The ledger entries are the accept's last statement: refused, after its quote's row was written.
+  const refused = (n: number) => [...entries(`t-${n}`, n).slice(0, 3), { ...entries(`t-${n}`, n)[3]!, walletId: null as never }];
+  try {
+    let s = new SqliteStore({ path, groupCommit: true });
+    assert.equal(s.db.prepare("SELECT name FROM sqlite_master WHERE name = 'fermata_quotes_request'").get(), undefined, 'no index');
+    accept(s, 1, { quoteRequestId: 'r-1' });
+    assert.throws(() => accept(s, 2, { quoteRequestId: 'r-1' }), dup);
+    assert.throws(() => s.transaction(() => {
+      s.otc.insertQuote(quote({ quoteId: 'q-a', status: 'CREATED', quoteRequestId: 'r-2' }));
+      s.otc.insertQuote(quote({ quoteId: 'q-b', status: 'CREATED', quoteRequestId: 'r-2' }));
+    }), dup, 'two held quotes of one call');
+    s.transaction(() => s.otc.insertQuote(quote({ quoteId: 'q-c', userId: 'user-b', quoteRequestId: 'r-1' })));
+    assert.throws(() => accept(s, 3, { quoteRequestId: 'r-3', entries: refused(3) }), /NOT NULL/);
+    accept(s, 4, { quoteRequestId: 'r-3' });
+    await s.close();
+    // Without group commit the failed call is rolled back by its transaction rather than undone by hand.
+    s = new SqliteStore({ path, groupCommit: false });
+    assert.throws(() => s.transaction(() => s.otc.insertQuote(quote({ quoteId: 'q-9', quoteRequestId: 'r-1' }))), dup, 'read back from the table');
+    assert.throws(() => s.transaction(() => s.otc.insertQuote(quote({ quoteId: 'q-9', userId: 'user-b', quoteRequestId: 'r-1' }))), dup);
+    assert.throws(() => s.transaction(() => s.otc.insertQuote(quote({ quoteId: 'q-9', quoteRequestId: 'r-3' }))), dup);
+    assert.throws(() => accept(s, 5, { quoteRequestId: 'r-5', entries: refused(5) }), /NOT NULL/);
+    accept(s, 6, { quoteRequestId: 'r-5' });
+    s.transaction(() => s.otc.insertQuote(quote({ quoteId: 'q-10', status: 'CREATED', quoteRequestId: 'r-2' })));
+    assert.deepEqual((await s.otc.loadQuoteKeys()).map((k) => `${k.userId} ${k.quoteRequestId} ${k.quoteId}`).sort(), [
+      'user-a r-1 q-1', 'user-a r-2 q-10', 'user-a r-3 q-4', 'user-a r-5 q-6', 'user-b r-1 q-c',
+    ]);
+    await s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -120,6 +120,7 @@ export class SqliteStore implements Store {
         unorder: (o) => this.stmts.deleteOrder.run(o.tradeOrderId),
         unfill: (f) => this.stmts.deleteFill.run(f.tradeOrderId, f.tradeId),
         unquote: (q) => this.otc.deleteQuoteRow(q),
+        quoteUndone: (q) => this.otc.quoteUndone(q),
       },
       checkpointer ? () => checkpointer.committed() : undefined,
     );

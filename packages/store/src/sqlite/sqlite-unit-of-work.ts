@@ -51,6 +51,8 @@ export interface HeldRowWriter {
   unorder(o: Order): void;
   unfill(f: Fill): void;
   unquote(q: QuoteRecord): void;
+  /** A quote written by a call that then failed is gone (deleted by hand or rolled back): its client reference is free. */
+  quoteUndone(q: QuoteRecord): void;
 }
 
 /** The kinds of held rows: an index into `Call.before`. Held until the outermost call ends, then until the group commits. */
@@ -121,6 +123,8 @@ export class SqliteUnitOfWork {
   private readonly calls: Call[] = [];
   /** The rows held back, per kind (the module note says until when), key → latest state, in the order first held. */
   private readonly held: Array<Map<string, unknown>> = Array.from({ length: KINDS }, () => new Map());
+  /** The quotes the running outermost call took out to write (`writeHeld`): gone again if the call fails after. */
+  private quotesOut: QuoteRecord[] = [];
 
   constructor(
     private readonly db: Database.Database,
@@ -200,7 +204,10 @@ export class SqliteUnitOfWork {
     } catch (e) {
       if (call.before) for (let k = 0; k < KINDS; k++) restore(this.held[k]!, call.before[k]);
       // The outermost call's rows held until it ends are its own (and were taken out if writing them failed).
-      if (this.calls.length === 1) for (let k = ORDERS; k <= POSITIONS; k++) this.held[k]!.clear();
+      if (this.calls.length === 1) {
+        for (let k = ORDERS; k <= POSITIONS; k++) this.held[k]!.clear();
+        for (const q of this.quotesOut) this.write.quoteUndone(q);
+      }
       if (call.open && this.db.inTransaction) {
         if (alone) {
           this.rollback.run();
@@ -211,6 +218,7 @@ export class SqliteUnitOfWork {
       }
       throw e;
     } finally {
+      if (this.calls.length === 1) this.quotesOut = [];
       this.calls.pop();
       if (!alone) this.depth--;
     }
@@ -228,6 +236,7 @@ export class SqliteUnitOfWork {
     const orders = take(this.held[ORDERS] as Map<string, Order>);
     const fills = take(this.held[FILLS] as Map<string, Fill>);
     const quotes = take(this.held[QUOTES] as Map<string, QuoteRecord>);
+    this.quotesOut = quotes;
     const positions = take(this.held[POSITIONS] as Map<string, Position>);
     const entries = take(this.held[ENTRIES] as Map<string, LedgerEntry>);
     const balances = this.grouping ? [] : take(this.held[BALANCES] as Map<string, Balance>);
@@ -323,6 +332,9 @@ export class SqliteUnitOfWork {
   /** The held (not yet written) state of quote `id`, if any. */
   heldQuote(id: string): QuoteRecord | undefined {
     return (this.held[QUOTES] as Map<string, QuoteRecord>).get(id);
+  }
+  heldQuotes(): Iterable<QuoteRecord> {
+    return (this.held[QUOTES] as Map<string, QuoteRecord>).values();
   }
   /** Holds `q` (new, or a held one's next state) until the outermost call ends; only inside a call. */
   holdQuote(q: QuoteRecord): void {
