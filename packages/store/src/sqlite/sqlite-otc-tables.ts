@@ -11,14 +11,12 @@
  * accept writes no statement of its own and needs no savepoint. `getQuote` sees a held quote; `loadExposures` writes
  * the held exposures into the open group first; `listLedgerEntries` sees entries once the outermost call ends.
  *
- * A user's client references (`quoteRequestId`) are unique, checked here as the PostgreSQL store checks them: against
- * the references of the stored and held quotes, kept in memory (read from the table once, at the first load of the
- * keys or the first quote written). The table has no index on them (migration 9): clients choose them, so the index
- * took a new place in its tree for every accepted quote — 1.4 of the ~10 WAL pages an accept wrote with 8 in flight,
- * the largest tree of the accept (docs/benchmarks.md, "Sixth pass").
+ * A user's client references (`quoteRequestId`) are unique, checked against those of the stored quotes, kept in
+ * memory (client-keys.ts; no index since migration 9), and of the held ones.
  */
 import type Database from 'better-sqlite3';
 import type { Dealer, Exposure, Hedge, LedgerEntry, OtcStore, QuoteKey, QuoteRecord, Wallet, WalletBalance } from '@cadenza/domain';
+import { ClientKeys } from './client-keys.ts';
 import type { SqliteUnitOfWork } from './sqlite-unit-of-work.ts';
 
 type Row = { body: string };
@@ -36,20 +34,14 @@ type EntryRow = {
 
 const bodies = <T>(rows: unknown[]): T[] => (rows as Row[]).map((r) => JSON.parse(r.body) as T);
 
-function addRequest(requests: Map<string, Set<string>>, userId: string, quoteRequestId: string): void {
-  let taken = requests.get(userId);
-  if (!taken) requests.set(userId, (taken = new Set()));
-  taken.add(quoteRequestId);
-}
-
 const ENTRY_COLUMNS = '(entry_id, wallet_id, asset, amount, balance_after, kind, reference_id, counterparty_wallet_id, created_at)';
 
 export class SqliteOtcTables implements OtcStore {
   private readonly s: Record<string, Database.Statement>;
   /** One INSERT of n entries, by n (a transfer makes 2, a fill 4): one statement per movement, not per entry. */
   private readonly insertEntries = new Map<number, Database.Statement>();
-  /** The client references of the stored quotes, by user (undefined until first needed). */
-  private requests: Map<string, Set<string>> | undefined;
+  /** The client references of the stored quotes, by user. */
+  private readonly requests = new ClientKeys(() => this.readQuoteKeys().map((k) => [k.userId, k.quoteRequestId] as const));
 
   /** The store's unit of work: its running calls' savepoints (opened before every write) and the held rows. */
   constructor(
@@ -158,34 +150,24 @@ export class SqliteOtcTables implements OtcStore {
     this.uow.holdQuote(q);
   }
   writeQuoteRow(q: QuoteRecord, alone: boolean): void {
-    const requests = q.quoteRequestId === undefined ? undefined : this.storedRequests();
     this.held('insertQuote', alone).run(q.quoteId, q.userId, q.quoteRequestId ?? null, q.dealerAccountId, q.status, q.createdAt, JSON.stringify(q));
-    if (requests) addRequest(requests, q.userId, q.quoteRequestId!);
+    if (q.quoteRequestId !== undefined) this.requests.add(q.userId, q.quoteRequestId);
   }
   deleteQuoteRow(q: QuoteRecord): void {
     this.s.deleteQuote!.run(q.quoteId);
-    this.quoteUndone(q);
   }
   /** The quote's row is gone (deleted, or rolled back with its call): its client reference is free again. */
   quoteUndone(q: QuoteRecord): void {
-    if (q.quoteRequestId !== undefined) this.requests?.get(q.userId)?.delete(q.quoteRequestId);
+    if (q.quoteRequestId !== undefined) this.requests.remove(q.userId, q.quoteRequestId);
   }
 
   /** Whether a stored quote or one held in the running call has the user's reference. */
   private requestTaken(userId: string, quoteRequestId: string): boolean {
-    if (this.storedRequests().get(userId)?.has(quoteRequestId)) return true;
+    if (this.requests.has(userId, quoteRequestId)) return true;
     for (const h of this.uow.heldQuotes()) if (h.quoteRequestId === quoteRequestId && h.userId === userId) return true;
     return false;
   }
 
-  private storedRequests(): Map<string, Set<string>> {
-    if (this.requests === undefined) {
-      const requests = new Map<string, Set<string>>();
-      for (const k of this.readQuoteKeys()) addRequest(requests, k.userId, k.quoteRequestId);
-      this.requests = requests;
-    }
-    return this.requests;
-  }
   updateQuote(q: QuoteRecord): void {
     if (this.uow.heldQuote(q.quoteId)) this.uow.holdQuote(q);
     else this.run('updateQuote', q.status, JSON.stringify(q), q.quoteId);
@@ -201,12 +183,7 @@ export class SqliteOtcTables implements OtcStore {
   }
   async loadQuoteKeys(): Promise<QuoteKey[]> {
     const keys = this.readQuoteKeys();
-    // The same strings as the desk's index of them, kept once.
-    if (this.requests === undefined) {
-      const requests = new Map<string, Set<string>>();
-      for (const k of keys) addRequest(requests, k.userId, k.quoteRequestId);
-      this.requests = requests;
-    }
+    this.requests.fill(keys.map((k) => [k.userId, k.quoteRequestId] as const));
     return keys;
   }
   private readQuoteKeys(): QuoteKey[] {

@@ -120,8 +120,9 @@ test('held balances: written once per group in their last state; a failing call 
     s.transaction(() => s.insertTradingAccount(sampleAccount()));
     throw new Error('unit fails');
   }));
-  // A call whose one statement is its order row writes it without a savepoint: a refused row fails the call alone.
-  assert.throws(() => s.transaction(() => s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-00000000000c' }))), /UNIQUE/);
+  // A call whose one statement is its order row writes it without a savepoint: a refused row (its id taken) fails the
+  // call alone.
+  assert.throws(() => s.transaction(() => s.insertOrder(sampleOrder({ clientOrderId: 'c-other' }))), /UNIQUE/);
   assert.equal(count('balances'), 0, 'held until the group commits');
   assert.equal(count('trading_accounts'), 0, 'the failed call wrote nothing');
   assert.deepEqual((await s.loadBalances()).map((b) => b.locked), ['10'], 'loading sees the held state');
@@ -191,7 +192,7 @@ test('a duplicate client order id still fails its transaction, and takes the oth
   assert.throws(() => s.transaction(() => {
     s.upsertBalance(balance);
     s.insertOrder(dup);
-  }), /UNIQUE/);
+  }), /duplicate clientOrderId/);
   assert.equal(await s.getOrder(dup.tradeOrderId), undefined);
   assert.deepEqual(await s.loadBalances(), []);
   s.transaction(() => s.insertOrder(sampleOrder({ tradeOrderId: '10000000-0000-4000-8000-00000000000b', clientOrderId: 'c-b' })));
@@ -222,6 +223,43 @@ test('migration 3: fills written before it get their order\'s instrument and an 
     assert.notEqual(fills[0]!.executionId, fills[1]!.executionId);
     assert.equal((await s.listExecutions({ instrumentId: o.instrumentId }, { offset: 0, limit: 10 })).total, 2);
     await s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an account's clientOrderId is taken once, checked without an index: among held orders, after a reopen, and free again when the call that wrote its order fails", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-client-ids-'));
+  const path = join(dir, 'cadenza.db');
+  const dup = /duplicate clientOrderId/;
+  const order = (n: number, clientOrderId: string, over: Partial<Order> = {}) => sampleOrder({ tradeOrderId: `10000000-0000-4000-8000-00000000001${n}`, clientOrderId, ...over });
+  try {
+    for (const groupCommit of [true, false]) {
+      rmSync(path, { force: true });
+      let s = new SqliteStore({ path, groupCommit });
+      assert.equal(s.db.prepare("SELECT name FROM sqlite_master WHERE name = 'orders_client_order_id'").get(), undefined, 'no index');
+      s.transaction(() => s.insertOrder(order(1, 'c-1')));
+      assert.throws(() => s.transaction(() => s.insertOrder(order(2, 'c-1'))), dup);
+      assert.throws(() => s.transaction(() => {
+        s.insertOrder(order(2, 'c-2'));
+        s.insertOrder(order(3, 'c-2'));
+      }), dup, 'two held orders of one call');
+      s.transaction(() => s.insertOrder(order(4, 'c-1', { tradingAccountId: '00000000-0000-4000-8000-0000000000b2' })));
+      // Written when the call ends, before a later row of the call that is refused (a position without its account):
+      // the order's row is gone again, and so is its clientOrderId.
+      assert.throws(() => s.transaction(() => {
+        s.insertOrder(order(5, 'c-5'));
+        s.upsertPosition(samplePosition({ positionId: 'p-5', tradingAccountId: null as never }));
+      }), /NOT NULL/);
+      s.transaction(() => s.insertOrder(order(6, 'c-5')));
+      await s.close();
+      s = new SqliteStore({ path, groupCommit });
+      assert.throws(() => s.transaction(() => s.insertOrder(order(7, 'c-1'))), dup, 'read back from the table');
+      assert.throws(() => s.transaction(() => s.insertOrder(order(7, 'c-5'))), dup);
+      s.transaction(() => s.insertOrder(order(7, 'c-2')));
+      assert.deepEqual((await s.loadOrderKeys()).map((k) => k.clientOrderId).sort(), ['c-1', 'c-1', 'c-2', 'c-5']);
+      await s.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

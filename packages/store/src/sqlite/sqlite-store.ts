@@ -11,6 +11,9 @@
  * visible to the point lookups (`getOrder`, `findOrderByExternalOrderId`); list queries see them once the outermost
  * call ends; `loadBalances` sees the held balances.
  *
+ * `insertOrder` throws on a clientOrderId the account's stored or held orders have (the stored ones kept in memory,
+ * client-keys.ts: no index since migration 10), and on an idempotencyKey its stored orders have (an index).
+ *
  * better-sqlite3 is synchronous: every read runs when called (so it sees every write made before it) and its
  * promise is already settled.
  */
@@ -41,6 +44,7 @@ import { TERMINAL_STATUSES, positionSlot, silentLogger } from '@cadenza/domain';
 import { migrate } from './migrations.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { accountsWhere, credentialsWhere, fillsWhere, ordersWhere, subscriptionsWhere, type Where } from './filters.ts';
+import { ClientKeys } from './client-keys.ts';
 import { SqliteOtcTables } from './sqlite-otc-tables.ts';
 import { openDomainDatabase } from './open-database.ts';
 import { SqliteUnitOfWork, balanceKey } from './sqlite-unit-of-work.ts';
@@ -120,6 +124,7 @@ export class SqliteStore implements Store {
         unorder: (o) => this.stmts.deleteOrder.run(o.tradeOrderId),
         unfill: (f) => this.stmts.deleteFill.run(f.tradeOrderId, f.tradeId),
         unquote: (q) => this.otc.deleteQuoteRow(q),
+        orderUndone: (o) => this.clientOrderIds.remove(o.tradingAccountId, o.clientOrderId),
         quoteUndone: (q) => this.otc.quoteUndone(q),
       },
       checkpointer ? () => checkpointer.committed() : undefined,
@@ -244,7 +249,13 @@ export class SqliteStore implements Store {
   }
 
   // ── orders and fills ──────────────────────────────────────────────────────────────────────────────────
+  /** Every account's clientOrderIds of the stored orders (the module note says why in memory). */
+  private readonly clientOrderIds = new ClientKeys(() =>
+    (this.s('orderClientIds').all() as Array<{ trading_account_id: string; client_order_id: string }>).map((r) => [r.trading_account_id, r.client_order_id] as const),
+  );
+
   insertOrder(o: Order): void {
+    if (this.clientOrderIdTaken(o)) throw new Error(`duplicate clientOrderId for trading account ${o.tradingAccountId}`);
     if (this.uow.inCall) {
       if (this.uow.heldOrder(o.tradeOrderId)) throw new Error(`order ${o.tradeOrderId} inserted twice`);
       this.uow.holdOrder(o);
@@ -258,6 +269,12 @@ export class SqliteStore implements Store {
       o.tradeOrderId, o.tradingAccountId, o.clientOrderId, o.externalOrderId ?? null, o.idempotencyKey ?? null, o.instrumentId, o.side,
       o.orderType, o.status, TERMINAL_STATUSES.has(o.status) ? 0 : 1, o.createdAt, o.orderListId ?? null, JSON.stringify(o),
     );
+    this.clientOrderIds.add(o.tradingAccountId, o.clientOrderId);
+  }
+  private clientOrderIdTaken(o: Order): boolean {
+    if (this.clientOrderIds.has(o.tradingAccountId, o.clientOrderId)) return true;
+    for (const h of this.uow.heldOrders()) if (h.clientOrderId === o.clientOrderId && h.tradingAccountId === o.tradingAccountId) return true;
+    return false;
   }
   updateOrder(o: Order): void {
     if (this.uow.heldOrder(o.tradeOrderId)) {
@@ -283,6 +300,7 @@ export class SqliteStore implements Store {
   }
   async loadOrderKeys(): Promise<OrderKeys[]> {
     const rows = this.s('orderKeys').all() as Array<{ trade_order_id: string; trading_account_id: string; client_order_id: string; idempotency_key: string | null }>;
+    this.clientOrderIds.fill(rows.map((r) => [r.trading_account_id, r.client_order_id] as const));
     return rows.map((r) => {
       const k: OrderKeys = { tradeOrderId: r.trade_order_id, tradingAccountId: r.trading_account_id, clientOrderId: r.client_order_id };
       if (r.idempotency_key !== null) k.idempotencyKey = r.idempotency_key;

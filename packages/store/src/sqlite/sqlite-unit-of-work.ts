@@ -27,6 +27,10 @@
  *
  * Reads: held orders and quotes are visible to the point lookups; list queries see the rows once the outermost call
  * ends; `loadBalances` merges the held balances, `loadExposures` writes the held exposures into the open group first.
+ *
+ * The store keeps the client keys of the rows it wrote (clientOrderId, quoteRequestId: client-keys.ts): an order or a
+ * quote written by an outermost call that fails afterwards is gone again, and the writer is told (`orderUndone`,
+ * `quoteUndone`) so its key is free.
  */
 import type Database from 'better-sqlite3';
 import type { Balance, Exposure, Fill, LedgerEntry, Order, Position, QuoteRecord } from '@cadenza/domain';
@@ -51,7 +55,11 @@ export interface HeldRowWriter {
   unorder(o: Order): void;
   unfill(f: Fill): void;
   unquote(q: QuoteRecord): void;
-  /** A quote written by a call that then failed is gone (deleted by hand or rolled back): its client reference is free. */
+  /**
+   * An order or a quote written by a call that then failed is gone (deleted by hand, or rolled back): its client
+   * reference (clientOrderId, quoteRequestId) is free again.
+   */
+  orderUndone(o: Order): void;
   quoteUndone(q: QuoteRecord): void;
 }
 
@@ -123,7 +131,8 @@ export class SqliteUnitOfWork {
   private readonly calls: Call[] = [];
   /** The rows held back, per kind (the module note says until when), key → latest state, in the order first held. */
   private readonly held: Array<Map<string, unknown>> = Array.from({ length: KINDS }, () => new Map());
-  /** The quotes the running outermost call took out to write (`writeHeld`): gone again if the call fails after. */
+  /** The orders and quotes the running outermost call took out to write (`writeHeld`): gone again if the call fails after. */
+  private ordersOut: Order[] = [];
   private quotesOut: QuoteRecord[] = [];
 
   constructor(
@@ -206,6 +215,7 @@ export class SqliteUnitOfWork {
       // The outermost call's rows held until it ends are its own (and were taken out if writing them failed).
       if (this.calls.length === 1) {
         for (let k = ORDERS; k <= POSITIONS; k++) this.held[k]!.clear();
+        for (const o of this.ordersOut) this.write.orderUndone(o);
         for (const q of this.quotesOut) this.write.quoteUndone(q);
       }
       if (call.open && this.db.inTransaction) {
@@ -218,7 +228,10 @@ export class SqliteUnitOfWork {
       }
       throw e;
     } finally {
-      if (this.calls.length === 1) this.quotesOut = [];
+      if (this.calls.length === 1) {
+        this.ordersOut = [];
+        this.quotesOut = [];
+      }
       this.calls.pop();
       if (!alone) this.depth--;
     }
@@ -236,6 +249,7 @@ export class SqliteUnitOfWork {
     const orders = take(this.held[ORDERS] as Map<string, Order>);
     const fills = take(this.held[FILLS] as Map<string, Fill>);
     const quotes = take(this.held[QUOTES] as Map<string, QuoteRecord>);
+    this.ordersOut = orders;
     this.quotesOut = quotes;
     const positions = take(this.held[POSITIONS] as Map<string, Position>);
     const entries = take(this.held[ENTRIES] as Map<string, LedgerEntry>);

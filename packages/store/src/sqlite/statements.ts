@@ -36,6 +36,7 @@ export function prepareStatements(db: Database.Database) {
     orderByExternalId: p('SELECT body FROM orders WHERE external_order_id = ? AND +trading_account_id = ? ORDER BY created_at DESC LIMIT 1'),
     openOrders: p('SELECT body FROM orders WHERE is_open = 1 ORDER BY created_at'),
     orderKeys: p('SELECT trade_order_id, trading_account_id, client_order_id, idempotency_key FROM orders'),
+    orderClientIds: p('SELECT trading_account_id, client_order_id FROM orders'),
     insertFill: p('INSERT OR IGNORE INTO fills (trade_order_id, trade_id, trading_account_id, instrument_id, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)'),
     // Undo a new order's or fill's row when a later row of the same call fails (sqlite-unit-of-work.ts).
     deleteOrder: p('DELETE FROM orders WHERE trade_order_id = ?'),
