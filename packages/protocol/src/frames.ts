@@ -8,16 +8,36 @@
  * subscribers in both protocols.
  */
 
-/** A JSON value already serialised to text (never containing a raw newline). */
+/**
+ * A JSON value serialised to text (never containing a raw newline). `later` holds a value its owner never changes
+ * and serialises it when the text is first read: a publication no one on this node receives (kept only in its
+ * channel's history) is serialised only if that history is read.
+ */
 export class RawJson {
-  readonly text: string;
+  #text: string | undefined;
+  #value: unknown;
   #bytes: Buffer | undefined;
   constructor(text: string) {
-    this.text = text;
+    this.#text = text;
   }
   /** Serialises a JSON value; `undefined` becomes `null` so a payload is always present. */
   static of(value: unknown): RawJson {
     return new RawJson(JSON.stringify(value) ?? 'null');
+  }
+  /** `of(value)` when the text is first read; the caller promises never to change `value` or anything in it. */
+  static later(value: unknown): RawJson {
+    const raw = new RawJson('null');
+    raw.#text = undefined;
+    raw.#value = value;
+    return raw;
+  }
+  /** The JSON text. */
+  get text(): string {
+    if (this.#text === undefined) {
+      this.#text = JSON.stringify(this.#value) ?? 'null';
+      this.#value = undefined;
+    }
+    return this.#text;
   }
   /** The UTF-8 bytes of the text (cached). */
   get bytes(): Buffer {

@@ -46,3 +46,21 @@ test('replies with and without RawJson inside serialise alike (undefined fields 
   const mixed = { ...plain, connect: { ...plain.connect, data: RawJson.of({ x: 1 }) } };
   assert.equal(stringifyReply(mixed), expected.replace('}}}}', '}},"data":{"x":1}}}'));
 });
+
+test('RawJson.later serialises its value when the text is first read, once, and writes as RawJson.of would', () => {
+  let serialised = 0;
+  const value = { n: 1, nested: { s: 'a\nb' }, toJSON: undefined as unknown };
+  value.toJSON = () => (serialised++, { n: value.n, nested: value.nested });
+  const raw = RawJson.later(value);
+  const unread = RawJson.later({ toJSON: () => assert.fail('a value no one reads is never serialised') });
+  assert.equal(serialised, 0, 'nothing serialised until read');
+  const text = raw.text;
+  assert.equal(raw.text, text);
+  assert.deepEqual(raw.bytes, Buffer.from(text));
+  assert.equal(stringifyReply({ id: 1, rpc: { data: raw } }), `{"id":1,"rpc":{"data":${text}}}`);
+  assert.equal(serialised, 1, 'serialised once, however often read');
+  assert.equal(text, RawJson.of(value).text);
+  assert.equal(text, '{"n":1,"nested":{"s":"a\\nb"}}');
+  assert.equal(RawJson.later(undefined).text, 'null');
+  assert.ok(unread instanceof RawJson);
+});

@@ -41,3 +41,17 @@ test("an event's data keeps its text for an answer that returns the same object,
   for (let i = 0; i < 16; i++) sink.publish('user:u', { type: 'event.other', data: { i }, timestamp: 5 });
   assert.equal(serialisedData(data), undefined);
 });
+
+test('an event is serialised when its text is first read — one on channels no one reads, never', () => {
+  const out: RawJson[] = [];
+  const sink = serialisedEvents((_channel, data) => void out.push(data));
+  let serialised = 0;
+  const data = { orderId: 'o1', toJSON: () => (serialised++, { orderId: 'o1' }) };
+  sink.publish('tradingAccount:a', { type: 'event.trade_order.updated', data, timestamp: 1 });
+  sink.publish('user:u', { type: 'event.trade_order.updated', data, timestamp: 2 });
+  assert.equal(serialised, 0, 'publishing serialises nothing');
+  assert.equal(out[1]!.text, '{"type":"event.trade_order.updated","data":{"orderId":"o1"},"timestamp":2}');
+  assert.equal(serialisedData(data), '{"orderId":"o1"}', 'an answer returning the data reads the text made for the push');
+  assert.equal(serialised, 1, 'once for the push and the answer together');
+  assert.equal(out[0]!.text, '{"type":"event.trade_order.updated","data":{"orderId":"o1"},"timestamp":1}');
+});

@@ -4,9 +4,12 @@
  * that returns the event's own data.
  *
  * The domain hands one event meant for several readers (a quote, on its trader's and its dealer's channel) as the same
- * object, one channel after the other, and never changes it once published (`EventSink`). So the text of the last
- * event is kept and handed on as a `RawJson` while the same object comes again: the gateway and the Centrifugo
- * publisher send that text as it is, and the channels' histories share it.
+ * object, one channel after the other, and never changes it once published (`EventSink`). So the last event is
+ * handed on as one `RawJson` while the same object comes again: the gateway and the Centrifugo publisher send its text
+ * as it is, and the channels' histories share it. It is serialised when its text is first read (`RawJson.later`): by
+ * the gateway for a channel someone on this node is subscribed to, by the Centrifugo publisher at once, and for a
+ * channel no one receives only if its history is read — most of a desk's events (every trading account's channel)
+ * go to channels no client is subscribed to, kept for recovery.
  *
  * An RPC may answer the very object its event just carried (an RFQ answers the `Quote` its `event.quote.updated`
  * pushed): `serialisedData` finds that object among the latest events and answers its text, cut out of the event's
@@ -22,7 +25,7 @@ import type { EventSink } from '@cadenza/domain';
  */
 const RECENT = 16;
 const recent: Array<{ type: string; data: unknown; timestamp: number } | undefined> = new Array(RECENT).fill(undefined);
-const recentTexts: string[] = new Array<string>(RECENT).fill('');
+const recentTexts: Array<RawJson | undefined> = new Array<RawJson | undefined>(RECENT).fill(undefined);
 let next = 0;
 
 /** `JSON.stringify(value)`, when `value` is the data of one of the latest events; undefined otherwise. */
@@ -32,7 +35,7 @@ export function serialisedData(value: unknown): string | undefined {
     const k = (next - i + RECENT) % RECENT;
     const event = recent[k];
     if (event === undefined) return undefined;
-    if (event.data === value) return dataText(event, recentTexts[k]!);
+    if (event.data === value) return dataText(event, recentTexts[k]!.text);
   }
   return undefined;
 }
@@ -50,10 +53,10 @@ export function serialisedEvents(publish: (channel: string, data: RawJson) => vo
   return {
     publish(channel, event) {
       if (event !== last) {
-        text = RawJson.of(event);
+        text = RawJson.later(event);
         last = event;
         recent[next] = event;
-        recentTexts[next] = text.text;
+        recentTexts[next] = text;
         next = (next + 1) % RECENT;
       }
       publish(channel, text);
