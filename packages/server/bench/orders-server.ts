@@ -1,6 +1,6 @@
 /**
  * Child process of the RPC benches (orders.bench.ts, rpc-load.ts): a full Cadenza server on an ephemeral port, reporting
- * its URL over IPC. BENCH_SQLITE_PRAGMA applies to it (see below).
+ * its URL over IPC. BENCH_SQLITE_PRAGMA applies to it (see below); it counts the store's COMMITs for the benches.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,23 @@ if (pragma) {
   } as typeof prepare;
 }
 
+// The store's COMMITs (statements prepared as 'COMMIT'), so a bench can tell how many calls share a group commit.
+let commits = 0;
+{
+  const { default: Database } = await import('better-sqlite3');
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (this: InstanceType<typeof Database>, source: string) {
+    const statement = prepare.call(this, source);
+    if (source.trim().toUpperCase() !== 'COMMIT') return statement;
+    const run = statement.run;
+    statement.run = function (this: typeof statement, ...params: unknown[]) {
+      commits++;
+      return run.apply(this, params as never);
+    } as typeof run;
+    return statement;
+  } as typeof prepare;
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'cadenza-bench-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const server = await startServer({
@@ -45,6 +62,7 @@ let heapSampling = false;
 process.on('message', async (m: { cmd?: string }) => {
   if (m.cmd === 'rss') process.send?.({ rss: process.memoryUsage().rss });
   if (m.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  if (m.cmd === 'commits') process.send?.({ commits });
   // A CPU profile of one measured run only (start-up and the other runs left out): BENCH_PROF in orders.bench.ts.
   // `heap`: a sampling heap profile of the same run too (garbage included: what the run allocates, not what it keeps).
   if (m.cmd === 'prof-start') {

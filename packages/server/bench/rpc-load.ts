@@ -1,7 +1,8 @@
 /**
  * What the RPC benches share: a Cadenza server in its own process (orders-server.ts), sign-in over the auth routes,
  * connections through the official `centrifuge` client, and a measured run — C connections × W calls in flight for
- * D ms, latency percentiles over every call and the server's CPU time per call.
+ * D ms after the same calls for BENCH_WARMUP_SECONDS unmeasured, latency percentiles over every call, the server's
+ * CPU time per call and the store's COMMITs per call.
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ export interface BenchServer {
   ask<T>(command: Record<string, unknown>, key: string): Promise<T>;
   /** CPU time (user + system, µs) the server process has used so far. */
   cpuUs(): Promise<number>;
+  /** COMMITs the server's SQLite store has made so far. */
+  commits(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function forkBenchServer(env: Record<string, string> = {}, execArgv
       const cpu = await ask<NodeJS.CpuUsage>({ cmd: 'cpu' }, 'cpu');
       return cpu.user + cpu.system;
     },
+    commits: () => ask<number>({ cmd: 'commits' }, 'commits'),
     async stop() {
       child.send({ cmd: 'stop' });
       await new Promise((r) => child.once('exit', r));
@@ -100,9 +104,21 @@ export interface Row {
   p50: number;
   p99: number;
   serverUsPerCall: number;
+  /** The store's COMMITs per call: how many calls share a group commit (their inverse). */
+  commitsPerCall: number;
   n: number;
   errors: number;
 }
+
+/**
+ * BENCH_WARMUP_SECONDS (default 2): the same calls, unmeasured, before each measured run. The first seconds of a path
+ * are V8 compiling it: in a CPU profile (perf) of the server over the first 2 s of bench:rfq's runs without it, its
+ * compiler threads took ~15 % of the process's CPU, which the CPU per call counted — a start-up cost, not the path's.
+ */
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
+
+/** Calls made while warming up are numbered from here on, so that ids made from `n` never meet a measured call's. */
+const WARMUP_N = 10_000_000;
 
 /**
  * `call(client, worker, n)` runs for `ms` on every client with `inFlight` workers each (worker = client × inFlight +
@@ -117,6 +133,17 @@ export async function measure(
   ms: number,
   call: (c: Centrifuge, worker: number, n: number) => Promise<unknown>,
 ): Promise<Row> {
+  const workers = (until: number, first: number, each: (c: Centrifuge, worker: number, n: number) => Promise<void>) =>
+    Promise.all(
+      clients.flatMap((c, i) =>
+        Array.from({ length: inFlight }, async (_, slot) => {
+          const worker = i * inFlight + slot;
+          let n = first;
+          while (performance.now() < until) await each(c, worker, n++);
+        }),
+      ),
+    );
+  if (WARMUP_MS > 0) await workers(performance.now() + WARMUP_MS, WARMUP_N, (c, worker, n) => call(c, worker, n).then(() => undefined, () => undefined));
   const lat: number[] = [];
   let errors = 0;
   // BENCH_PROF=dir: a V8 CPU profile of the server for this run, and where its time went (cpu-profile-summary.ts);
@@ -126,37 +153,30 @@ export async function measure(
     mkdirSync(process.env.BENCH_PROF!, { recursive: true });
     await server.ask({ cmd: 'prof-start', heap: process.env.BENCH_HEAP_PROF === '1' }, 'profiling');
   }
+  const commits0 = await server.commits();
   const server0 = await server.cpuUs();
   const t0 = performance.now();
-  const end = t0 + ms;
-  await Promise.all(
-    clients.flatMap((c, i) =>
-      Array.from({ length: inFlight }, async (_, slot) => {
-        const worker = i * inFlight + slot;
-        let n = 0;
-        while (performance.now() < end) {
-          const s = performance.now();
-          try {
-            const r = (await call(c, worker, n++)) as { timed?: number; data?: { error?: unknown } } | undefined;
-            if (r?.data?.error) errors++;
-            else lat.push(r?.timed ?? performance.now() - s);
-          } catch {
-            errors++;
-          }
-        }
-      }),
-    ),
-  );
+  await workers(t0 + ms, 0, async (c, worker, n) => {
+    const s = performance.now();
+    try {
+      const r = (await call(c, worker, n)) as { timed?: number; data?: { error?: unknown } } | undefined;
+      if (r?.data?.error) errors++;
+      else lat.push(r?.timed ?? performance.now() - s);
+    } catch {
+      errors++;
+    }
+  });
   const secs = (performance.now() - t0) / 1000;
   const serverUs = (await server.cpuUs()) - server0;
+  const commits = (await server.commits()) - commits0;
   if (profile) {
     await server.ask({ cmd: 'prof-stop', file: profile }, 'profiled');
     console.log(summarizeProfile(JSON.parse(readFileSync(profile, 'utf8')) as CpuProfile));
   }
   lat.sort((a, b) => a - b);
   const pct = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]! : NaN);
-  const row: Row = { label, perSecond: Math.round(lat.length / secs), p50: pct(0.5), p99: pct(0.99), serverUsPerCall: Math.round(serverUs / Math.max(1, lat.length)), n: lat.length, errors };
-  console.log(`${label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call   n=${row.n} errors=${errors}`);
+  const row: Row = { label, perSecond: Math.round(lat.length / secs), p50: pct(0.5), p99: pct(0.99), serverUsPerCall: Math.round(serverUs / Math.max(1, lat.length)), commitsPerCall: commits / Math.max(1, lat.length), n: lat.length, errors };
+  console.log(`${label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call   COMMITs ${row.commitsPerCall.toFixed(2)}/call   n=${row.n} errors=${errors}`);
   if (profile && process.env.BENCH_HEAP_PROF === '1') {
     const heap = JSON.parse(readFileSync(profile.replace(/\.cpuprofile$/, '.heapprofile'), 'utf8')) as HeapNode & { head?: HeapNode };
     console.log(`  allocated by the server: ~${(allocated(heap.head ?? heap) / Math.max(1, lat.length) / 1024).toFixed(1)} KB per call (sampled, garbage included)`);
