@@ -146,14 +146,15 @@ export class QuoteMemory {
       if (slot !== undefined && slotBefore === q.quoteId) this.slots.delete(slot);
       // Its quoteRequestId stays indexed: the id is taken for good once a quote has a row.
       letGo = this.stored.delete(q.quoteId);
-      if (letGo) this.closed.delete(q.quoteId);
-      else this.holdClosed(q);
+      if (!letGo) this.holdClosed(q);
+      // A closed quote held before is let go of too (the closed quotes are many: not looked for otherwise).
+      else if (wasClosed) this.closed.delete(q.quoteId);
     }
     this.ctx.unit.onUndo(() => {
       if (wasOpen) this.open.set(q.quoteId, wasOpen);
       else this.open.delete(q.quoteId);
       if (wasClosed) this.closed.add(wasClosed);
-      else this.closed.delete(q.quoteId);
+      else if (!letGo) this.closed.delete(q.quoteId);
       if (letGo) this.stored.add(q.quoteId);
       if (slot === undefined) return;
       if (slotBefore === undefined) this.slots.delete(slot);
