@@ -7,8 +7,10 @@
  *
  * Prints, per W: the WAL pages written per accept (exact and steady on a busy machine: the pages a COMMIT appends are
  * the table and index pages it changed — read from the WAL's frame headers, mapped to their B-tree with SQLite's
- * dbstat), COMMITs per accept, and CPU per RFQ + accept (the process's; the store checkpoints inline here, and SQLite's
- * autocheckpoint is off so every page stays in the WAL to be counted: the server's checkpointer thread is not in it).
+ * dbstat), COMMITs per accept, and CPU per RFQ + accept — the process's (the store checkpoints inline here, and SQLite's
+ * autocheckpoint is off so every page stays in the WAL to be counted: the server's checkpointer thread is not in it),
+ * and, on Linux, the main thread's alone (its /proc task entry, 10 ms ticks: without the compiler's and the
+ * collector's helper threads, the steadier figure on a shared machine).
  *
  * BENCH_ACCEPTS (default 3,000 per W, after 500 to warm up), BENCH_INFLIGHT (a list, default "1,2,8"), BENCH_PROF=dir:
  * a CPU profile of each measured run.
@@ -24,6 +26,16 @@ import { startPaperDomain } from './paper-domain.ts';
 const N = Number(process.env.BENCH_ACCEPTS ?? 3_000);
 const INFLIGHT = (process.env.BENCH_INFLIGHT ?? '1,2,8').split(',').map(Number);
 const PROF_DIR = process.env.BENCH_PROF;
+/** CPU of the main thread alone, µs (Linux: its /proc task entry, 10 ms ticks); NaN elsewhere. */
+function mainThreadCpu(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
+
 const admin: CallerContext = { userId: 'c3333333-3333-4333-8333-333333333333', isAdmin: true };
 const trader: CallerContext = { userId: 'a1111111-1111-4111-8111-111111111111', isAdmin: false };
 
@@ -96,10 +108,12 @@ async function measure(w: number): Promise<void> {
       await session.post('Profiler.setSamplingInterval', { interval: 100 });
       await session.post('Profiler.start');
     }
+    const main0 = mainThreadCpu();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await run(N);
     const cpu = process.cpuUsage(cpu0);
+    const main = mainThreadCpu() - main0;
     const ms = performance.now() - t0;
     let profile = '';
     if (session && PROF_DIR) {
@@ -112,7 +126,7 @@ async function measure(w: number): Promise<void> {
     const { frames, commits, byTree } = walFrames(store, readFileSync(wal), from);
     console.log(
       `${String(w).padStart(2)} in flight: ${(frames / N).toFixed(2).padStart(6)} WAL pages/accept, ${(commits / N).toFixed(2)} COMMITs/accept, ` +
-        `${((cpu.user + cpu.system) / N).toFixed(0).padStart(4)} µs CPU per RFQ + accept, ${Math.round(N / (ms / 1000))}/s${profile ? `  profile ${profile}` : ''}`,
+        `${((cpu.user + cpu.system) / N).toFixed(0).padStart(4)} µs CPU per RFQ + accept (main thread ${(main / N).toFixed(0)}), ${Math.round(N / (ms / 1000))}/s${profile ? `  profile ${profile}` : ''}`,
     );
     const trees = [...byTree].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${(n / N).toFixed(2)}`);
     console.log(`   pages/accept by B-tree: ${trees.join(', ')}`);
