@@ -187,8 +187,12 @@ export interface Store extends GroupCommit {
   upsertBalance(balance: Balance): void;
   /** Replaces every balance of the account (venue snapshots). */
   replaceBalances(tradingAccountId: string, balances: Balance[]): void;
-  /** Insert or replace by positionId; at most one OPEN position per slot (closing one and opening the next is two writes, the close first). */
-  upsertPosition(position: Position): void;
+  /**
+   * Insert or replace by positionId; at most one OPEN position per slot (closing one and opening the next is two writes, the close first).
+   * `stored`, when the caller knows it: the position as stored before this write (null: none) — a store that must be
+   * able to undo the write by hand then needs not read the row back first.
+   */
+  upsertPosition(position: Position, stored?: Position | null): void;
   insertSubscription(subscription: Subscription): void;
   updateSubscription(subscription: Subscription): void;
   /** Insert or replace by instrumentId. */

@@ -53,9 +53,13 @@ export class PositionBook {
     else m.delete(p.tradingAccountId);
   }
 
-  /** Writes `p` (the store and memory), undone with the enclosing unit of work. */
+  /**
+   * Writes `p` (the store and memory), undone with the enclosing unit of work. Every position written is one held here
+   * (read back at start, or written since) or a new one (`fresh` in position-ledger.ts, its id never stored): what is
+   * held under its id is what the store holds, which the store is told.
+   */
   write(p: Position): Position {
-    this.ctx.store.upsertPosition(p);
+    this.ctx.store.upsertPosition(p, this.byId.get(p.positionId) ?? null);
     const before = this.remember(p);
     this.ctx.unit.onUndo(() => {
       if (before) this.remember(before);

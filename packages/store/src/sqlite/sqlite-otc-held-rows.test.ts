@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleFill, sampleOrder, samplePosition, preparedBy } from '@cadenza/testkit';
-import type { Exposure, LedgerEntry, QuoteRecord } from '@cadenza/domain';
+import type { Exposure, LedgerEntry, Position, QuoteRecord } from '@cadenza/domain';
 import { SqliteStore } from './sqlite-store.ts';
 
 const DEALER = 'd0000000-0000-4000-8000-000000000001';
@@ -31,14 +31,22 @@ function entries(ref: string, n: number): LedgerEntry[] {
 const exposure = (quantity: string): Exposure => ({ dealerAccountId: DEALER, symbol: 'BTC/USDT', quantity, updatedAt: 3_000 });
 
 /** What an accept writes, as the quote desk's unit does (the fill booked in a nested unit). */
-function accept(s: SqliteStore, n: number, over: { dealerPosition?: string; entries?: LedgerEntry[]; quoteRequestId?: string } = {}): void {
+function accept(s: SqliteStore, n: number, over: { dealerPosition?: string; entries?: LedgerEntry[]; quoteRequestId?: string; dealerStored?: Position | null } = {}): void {
   const id = `10000000-0000-4000-8000-00000000000${n}`;
   s.transaction(() => {
     s.insertOrder(sampleOrder({ tradeOrderId: id, clientOrderId: `c-${n}`, venue: 'FERMATA', orderType: 'QUOTED', status: 'FILLED' }));
     s.transaction(() => assert.equal(s.insertFill(sampleFill({ tradeOrderId: id, tradeId: `q-${n}` })), true));
     s.otc.appendLedgerEntries(over.entries ?? entries(`t-${n}`, n));
-    s.upsertPosition(samplePosition({ positionId: `trader-${n}`, tradingAccountId: `trader-${n}`, quantity: '0.5' }));
-    s.upsertPosition(samplePosition({ positionId: over.dealerPosition ?? 'dealer', tradingAccountId: DEALER, side: 'SHORT', quantity: String(0.5 * n), updatedAt: n }));
+    const trader = samplePosition({ positionId: `trader-${n}`, tradingAccountId: `trader-${n}`, quantity: '0.5' });
+    const dealer = samplePosition({ positionId: over.dealerPosition ?? 'dealer', tradingAccountId: DEALER, side: 'SHORT', quantity: String(0.5 * n), updatedAt: n });
+    if (over.dealerStored === undefined) {
+      s.upsertPosition(trader);
+      s.upsertPosition(dealer);
+    } else {
+      // As the position book writes them: each with its stored state (a new one: none).
+      s.upsertPosition(trader, null);
+      s.upsertPosition(dealer, over.dealerStored);
+    }
     s.otc.insertQuote(quote({ quoteId: `q-${n}`, tradeOrderId: id, ...(over.quoteRequestId ? { quoteRequestId: over.quoteRequestId } : {}) }));
     s.otc.upsertExposure(exposure(String(-0.5 * n)));
   });
@@ -89,6 +97,22 @@ test('an accept whose ledger entries are refused is undone alone: order, fill an
   accept(s, 2);
   await s.flush();
   assert.deepEqual([count(s, 'orders'), count(s, 'fermata_ledger_entries')], [2, 8], 'the accept can come again');
+  await s.close();
+});
+
+test('an accept whose positions come with their stored states is undone from those states, none read back', async () => {
+  const s = new SqliteStore({ path: ':memory:', groupCommit: true });
+  accept(s, 1);
+  const dealerBefore = (await s.loadPositions()).find((p) => p.positionId === 'dealer')!;
+  const refused = [...entries('t-2', 2).slice(0, 3), { ...entries('t-2', 2)[3]!, walletId: null as never }];
+  // The stated state is what goes back (a writer states what it stored; here one that differs, to tell them apart).
+  const stated = { ...dealerBefore, quantity: '0.25', updatedAt: 7 };
+  assert.throws(() => accept(s, 2, { entries: refused, dealerStored: stated }), /NOT NULL/);
+  assert.deepEqual((await s.loadPositions()).map((p) => p.positionId).sort(), ['dealer', 'trader-1'], "the new trader's position (stated: none) is gone");
+  assert.deepEqual((await s.loadPositions()).find((p) => p.positionId === 'dealer'), stated, "the dealer's position is back as stated");
+  accept(s, 3, { dealerStored: stated });
+  await s.flush();
+  assert.deepEqual([count(s, 'orders'), count(s, 'fermata_ledger_entries'), count(s, 'trading_positions')], [2, 8, 3]);
   await s.close();
 });
 

@@ -115,6 +115,10 @@ export class SqliteStore implements Store {
         entries: (entries, alone) => this.otc.writeEntryRows(entries, alone),
         position: (p, alone) => this.writePositionRow(p, alone),
         positionRow: (id) => this.stmts.positionRow.get(id),
+        positionRowOf: (p) => ({
+          position_id: p.positionId, trading_account_id: p.tradingAccountId, instrument_id: p.instrumentId, slot: positionSlot(p), status: p.status,
+          created_at: p.createdAt, updated_at: p.updatedAt, body: JSON.stringify(p),
+        }),
         restorePosition: (id, row) => {
           if (row === undefined) this.stmts.deletePosition.run(id);
           else this.stmts.restorePosition.run(row);
@@ -354,8 +358,8 @@ export class SqliteStore implements Store {
    * entry; a new one enters every index (statements.ts says why each statement names what it names). Held inside a
    * call, in its last state, until the outermost call ends (sqlite-unit-of-work.ts).
    */
-  upsertPosition(p: Position): void {
-    if (this.uow.inCall) this.uow.holdPosition(p);
+  upsertPosition(p: Position, stored?: Position | null): void {
+    if (this.uow.inCall) this.uow.holdPosition(p, stored);
     else this.writePositionRow(p);
   }
   /** Each statement changes nothing unless its case holds, so whichever runs, one of them writes the row. */

@@ -21,9 +21,9 @@
  * the store spent on an order that trades at once, a tenth of an accepted quote's CPU (docs/benchmarks.md). Written
  * together when the call ends, after everything the call computed has succeeded, the rows need no savepoint: the ones
  * with a key (orders, fills, quotes) go first and are deleted again if a later row fails; then the positions (a
- * position's row can be refused — one open position per slot — so each one a later statement follows is read just
- * before it is written, and put back if that statement fails); the ledger entries, which nothing may delete, last, in
- * one statement. A call with balances or exposures to write at its end (no group commit) uses its savepoint.
+ * position's row can be refused — one open position per slot — so each one a later statement follows is put back if
+ * that statement fails: as its writer stated it was stored (`upsertPosition`'s `stored`), else as read just before it
+ * is written); the ledger entries, which nothing may delete, last, in one statement. A call with balances or exposures to write at its end (no group commit) uses its savepoint.
  *
  * Reads: held orders and quotes are visible to the point lookups; list queries see the rows once the outermost call
  * ends; `loadBalances` merges the held balances, `loadExposures` writes the held exposures into the open group first.
@@ -48,6 +48,8 @@ export interface HeldRowWriter {
   position(p: Position, alone: boolean): void;
   /** A position's stored row as it is (undefined: none), for `restorePosition`. */
   positionRow(positionId: string): unknown;
+  /** The row `position` is stored as, in `positionRow`'s shape. */
+  positionRowOf(position: Position): unknown;
   /** Puts a position's row back as `positionRow` read it (deleting it when there was none). */
   restorePosition(positionId: string, row: unknown): void;
   balance(b: Balance, alone: boolean): void;
@@ -134,6 +136,11 @@ export class SqliteUnitOfWork {
   /** The orders and quotes the running outermost call took out to write (`writeHeld`): gone again if the call fails after. */
   private ordersOut: Order[] = [];
   private quotesOut: QuoteRecord[] = [];
+  /**
+   * Per position held by the running outermost call, as its writer stated it stored before the call (null: none;
+   * absent: not stated, read back before it is written) — recorded at its first hold, cleared with the held rows.
+   */
+  private readonly storedPositions = new Map<string, Position | null>();
 
   constructor(
     private readonly db: Database.Database,
@@ -231,6 +238,7 @@ export class SqliteUnitOfWork {
       if (this.calls.length === 1) {
         this.ordersOut = [];
         this.quotesOut = [];
+        this.storedPositions.clear();
       }
       this.calls.pop();
       if (!alone) this.depth--;
@@ -242,7 +250,7 @@ export class SqliteUnitOfWork {
    * group commit writes them. One statement alone is atomic without a savepoint (nothing else of the call was written,
    * or the call's savepoint would be open). Inside a group more are written without one too, in an order that lets the
    * call undo them by hand if a later one fails: the rows with a key first (orders, fills, quotes: deleted again), then
-   * the positions (each one a later statement follows put back as the store read it just before), the ledger entries
+   * the positions (each one a later statement follows put back as stated or as read just before), the ledger entries
    * (which nothing may delete) last, in one statement. Otherwise the call's savepoint opens first.
    */
   private writeHeld(call: Call): void {
@@ -252,6 +260,7 @@ export class SqliteUnitOfWork {
     this.ordersOut = orders;
     this.quotesOut = quotes;
     const positions = take(this.held[POSITIONS] as Map<string, Position>);
+    const stored = this.storedPositions;
     const entries = take(this.held[ENTRIES] as Map<string, LedgerEntry>);
     const balances = this.grouping ? [] : take(this.held[BALANCES] as Map<string, Balance>);
     const exposures = this.grouping ? [] : take(this.held[EXPOSURES] as Map<string, Exposure>);
@@ -275,6 +284,8 @@ export class SqliteUnitOfWork {
     let q = 0;
     let p = 0;
     const wroteFill: boolean[] = [];
+    // Each position's way back: its stored state as stated (null: none), else (undefined) its row as read.
+    const positionsStated: Array<Position | null | undefined> = [];
     const positionsBefore: unknown[] = [];
     try {
       for (; o < orders.length; o++) this.write.order(orders[o]!, true);
@@ -282,7 +293,12 @@ export class SqliteUnitOfWork {
       for (; q < quotes.length; q++) this.write.quote(quotes[q]!, true);
       for (; p < positions.length; p++) {
         // The last statement of all needs no way back: nothing after it can fail.
-        if (p < positions.length - 1 || entries.length > 0) positionsBefore.push(this.write.positionRow(positions[p]!.positionId));
+        if (p < positions.length - 1 || entries.length > 0) {
+          const id = positions[p]!.positionId;
+          const stated = stored.get(id);
+          positionsStated.push(stated);
+          positionsBefore.push(stated === undefined ? this.write.positionRow(id) : undefined);
+        }
         this.write.position(positions[p]!, true);
       }
       if (entries.length > 0) this.write.entries(entries, true);
@@ -291,7 +307,8 @@ export class SqliteUnitOfWork {
       if (this.db.inTransaction) {
         while (p > 0) {
           p--;
-          this.write.restorePosition(positions[p]!.positionId, positionsBefore[p]);
+          const stated = positionsStated[p];
+          this.write.restorePosition(positions[p]!.positionId, stated === undefined ? positionsBefore[p] : stated === null ? undefined : this.write.positionRowOf(stated));
         }
         while (q > 0) this.write.unquote(quotes[--q]!);
         while (f > 0) if (wroteFill[--f]) this.write.unfill(fills[f]!);
@@ -367,8 +384,15 @@ export class SqliteUnitOfWork {
     return (this.held[ENTRIES] as Map<string, LedgerEntry>).values();
   }
 
-  /** Holds `p` (new, or a held one's next state) until the outermost call ends; only inside a call. */
-  holdPosition(p: Position): void {
+  /**
+   * Holds `p` (new, or a held one's next state) until the outermost call ends; only inside a call. `stored`: the
+   * position as stored before the outermost call, if the writer knows it (null: none) — kept from its first hold.
+   */
+  holdPosition(p: Position, stored?: Position | null): void {
+    if (!this.held[POSITIONS]!.has(p.positionId)) {
+      if (stored === undefined) this.storedPositions.delete(p.positionId);
+      else this.storedPositions.set(p.positionId, stored);
+    }
     this.hold(POSITIONS, p.positionId, p);
   }
 
