@@ -52,6 +52,7 @@ import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
 import { QuoteMemory, replaceKey } from './quote-memory.ts';
+import { changedQuote, type QuoteChange } from './quote-change.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
 import { readRfq, type RfqRead } from './rfq-request.ts';
 import type { WalletBook } from './wallet-book.ts';
@@ -310,7 +311,7 @@ export class QuoteDesk {
   }
 
   /** Moves an open quote to a final status (in a unit of its own when it writes), and pushes it. */
-  private change(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>): void {
+  private change(q: QuoteRecord, event: QuoteEvent, fields: QuoteChange): void {
     this.atomically(event === 'ACCEPT' || this.memory.isStored(q.quoteId), () => this.apply(q, event, fields));
   }
 
@@ -318,10 +319,10 @@ export class QuoteDesk {
    * `change` inside the caller's unit: an ACCEPTED quote is written, as is any quote that already has a row. `slot`:
    * the quote's `replaceKey` when the caller has it.
    */
-  private apply(q: QuoteRecord, event: QuoteEvent, fields: Partial<QuoteRecord>, slot?: string): void {
+  private apply(q: QuoteRecord, event: QuoteEvent, fields: QuoteChange, slot?: string): void {
     const status = quoteTransition(q.status, event);
     if (!status) return;
-    const next: QuoteRecord = { ...q, ...fields, status, updatedAt: this.ctx.clock.now() };
+    const next = changedQuote(q, fields, status, this.ctx.clock.now());
     if (status === 'ACCEPTED' || this.memory.isStored(q.quoteId)) this.write(next);
     this.memory.hold(next, slot);
     this.publish(next);
