@@ -14,12 +14,13 @@
  * the first measured LIMIT run and of the first MARKET run; BENCH_SQLITE_PRAGMA='temp_store = MEMORY' (say) sets a
  * pragma on the store's connection before the runs, to measure a store setting without changing the store.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import type { CallerContext } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
+import { mainThreadCpu } from './main-thread-cpu.ts';
 import { startPaperDomain } from './paper-domain.ts';
 
 const N = Number(process.env.BENCH_ORDERS ?? 40_000);
@@ -27,15 +28,6 @@ const ACCOUNTS = 8;
 const W = Number(process.env.BENCH_INFLIGHT ?? 4);
 const PROF_DIR = process.env.BENCH_PROF;
 
-/** CPU of the main thread alone, µs (Linux: its /proc task entry, 10 ms ticks); NaN elsewhere. */
-function mainThreadCpu(): number {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return NaN;
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'cadenza-domain-bench-'));
 try {

@@ -21,20 +21,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallerContext } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
+import { mainThreadCpu } from './main-thread-cpu.ts';
 import { startPaperDomain } from './paper-domain.ts';
 
 const N = Number(process.env.BENCH_ACCEPTS ?? 3_000);
 const INFLIGHT = (process.env.BENCH_INFLIGHT ?? '1,2,8').split(',').map(Number);
 const PROF_DIR = process.env.BENCH_PROF;
-/** CPU of the main thread alone, µs (Linux: its /proc task entry, 10 ms ticks); NaN elsewhere. */
-function mainThreadCpu(): number {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return NaN;
-  }
-}
 
 const admin: CallerContext = { userId: 'c3333333-3333-4333-8333-333333333333', isAdmin: true };
 const trader: CallerContext = { userId: 'a1111111-1111-4111-8111-111111111111', isAdmin: false };
