@@ -115,10 +115,6 @@ export class SqliteStore implements Store {
         entries: (entries, alone) => this.otc.writeEntryRows(entries, alone),
         position: (p, alone) => this.writePositionRow(p, alone),
         positionRow: (id) => this.stmts.positionRow.get(id),
-        positionRowOf: (p) => ({
-          position_id: p.positionId, trading_account_id: p.tradingAccountId, instrument_id: p.instrumentId, slot: positionSlot(p), status: p.status,
-          created_at: p.createdAt, updated_at: p.updatedAt, body: JSON.stringify(p),
-        }),
         restorePosition: (id, row) => {
           if (row === undefined) this.stmts.deletePosition.run(id);
           else this.stmts.restorePosition.run(row);

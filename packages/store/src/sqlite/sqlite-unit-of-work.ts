@@ -48,8 +48,6 @@ export interface HeldRowWriter {
   position(p: Position, alone: boolean): void;
   /** A position's stored row as it is (undefined: none), for `restorePosition`. */
   positionRow(positionId: string): unknown;
-  /** The row `position` is stored as, in `positionRow`'s shape. */
-  positionRowOf(position: Position): unknown;
   /** Puts a position's row back as `positionRow` read it (deleting it when there was none). */
   restorePosition(positionId: string, row: unknown): void;
   balance(b: Balance, alone: boolean): void;
@@ -308,7 +306,9 @@ export class SqliteUnitOfWork {
         while (p > 0) {
           p--;
           const stated = positionsStated[p];
-          this.write.restorePosition(positions[p]!.positionId, stated === undefined ? positionsBefore[p] : stated === null ? undefined : this.write.positionRowOf(stated));
+          // A stated state goes back through the position's own write; none stated (null) or read back, as a row.
+          if (stated) this.write.position(stated, true);
+          else this.write.restorePosition(positions[p]!.positionId, stated === null ? undefined : positionsBefore[p]);
         }
         while (q > 0) this.write.unquote(quotes[--q]!);
         while (f > 0) if (wroteFill[--f]) this.write.unfill(fills[f]!);
