@@ -455,6 +455,45 @@ describe('restart', () => {
     await two.store.close();
   });
 
+  test('a clean stop writes every quote memory holds, closed ones included, in units of at most 500', async (t) => {
+    const fs = await import('node:fs/promises');
+    const dir = await fs.mkdtemp(`${process.env.TMPDIR ?? '/tmp'}/otc-`);
+    t.after(() => fs.rm(dir, { recursive: true, force: true }));
+    const path = `${dir}/cadenza.db`;
+    const one = await desk({ store: new SqliteStore({ path }) });
+    // Each RFQ replaces the one before it on the same side: 1,201 quotes, one of them open, 1,200 REPLACED in memory.
+    const ids: string[] = [];
+    for (let i = 0; i <= 1200; i++) {
+      ids.push((await one.z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.01', ttl: 300, quoteRequestId: `r${i}` })).quoteId);
+    }
+    const store = one.t.store;
+    const transaction = store.transaction.bind(store);
+    const insertQuote = store.otc.insertQuote.bind(store.otc);
+    let inUnit = 0;
+    const units: number[] = [];
+    store.transaction = ((fn: () => unknown) => {
+      inUnit = 0;
+      const out = transaction(fn);
+      if (inUnit) units.push(inUnit);
+      return out;
+    }) as typeof store.transaction;
+    store.otc.insertQuote = (q) => {
+      inUnit++;
+      insertQuote(q);
+    };
+    await one.z.stop();
+    await store.close();
+    assert.deepEqual(units, [500, 500, 201]);
+
+    const two = await testCadenza({ store: new SqliteStore({ path }) });
+    t.after(async () => {
+      await two.cadenza.stop();
+      await two.store.close();
+    });
+    const statuses = await Promise.all(ids.map(async (id) => (await two.cadenza.otc.quotes.get(alice, id)).status));
+    assert.deepEqual([statuses.filter((s) => s === 'REPLACED').length, statuses.at(-1)], [1200, 'CREATED']);
+  });
+
   test('without a stop (a crash) open quotes are withdrawn: an RFQ writes nothing; an accepted quote is written with its fill', async (t) => {
     const fs = await import('node:fs/promises');
     const dir = await fs.mkdtemp(`${process.env.TMPDIR ?? '/tmp'}/otc-`);
