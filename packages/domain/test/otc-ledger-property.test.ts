@@ -1,7 +1,9 @@
 /**
  * Properties of the wallet ledger.
  * - The rules alone (ledger-core): any sequence of planned movements keeps each asset's sum over all wallets
- *   constant, never takes a wallet without allowNegative below zero, and a refused plan changes nothing.
+ *   constant, never takes a wallet without allowNegative below zero, and a refused plan changes nothing; and the plan,
+ *   worked in integer units on the grid and in Dec off it, answers exactly what the same rules worked in Dec alone
+ *   answer (entries' texts, refusals and their messages), amounts on and off the grid.
  * - The desk end to end (SQLite): any sequence of deposits, transfers, accepted and refused quotes, freezes and
  *   closes keeps each asset's sum over every wallet at zero (money enters from an accounting wallet), no client wallet
  *   below zero, each wallet's balance equal to the sum of its stored entries, and each FERMATA portfolio equal to its
@@ -10,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DomainError, ZERO, dec, planLegs, str, type Dec, type LedgerState, type WalletView } from '@cadenza/domain';
+import { DomainError, ZERO, amountOf, dec, decOf, planLegs, str, type Dec, type Leg, type LedgerState, type WalletView } from '@cadenza/domain';
 import { testCadenza, alice, bob, admin } from '@cadenza/testkit';
 
 const ASSETS = ['BTC', 'USDT'] as const;
@@ -28,7 +30,8 @@ test('property: planned movements conserve every asset and respect overdraft, fr
       views.forEach((v, i) => ASSETS.forEach((a) => balances.set(key(v.walletId, a), dec(seeds[i]!).div(100))));
       const sums = () => ASSETS.map((a) => views.reduce((s, v) => s.add(balances.get(key(v.walletId, a)) ?? ZERO), ZERO).toString());
       const initial = sums();
-      const state: LedgerState = { wallet: (id) => views.find((v) => v.walletId === id), balance: (w, a) => balances.get(key(w, a)) ?? ZERO };
+      // Held as the wallet book holds them: units on the grid.
+      const state: LedgerState = { wallet: (id) => views.find((v) => v.walletId === id), balance: (w, a) => amountOf(str(balances.get(key(w, a)) ?? ZERO)) };
       for (const s of steps) {
         const before = new Map(balances);
         const plan = planLegs(state, s.legs.map((l) => ({ from: `w${l.from}`, to: `w${l.to}`, asset: l.asset, amount: dec(l.cents).div(100) })), { closingWithdrawal: s.closing });
@@ -37,8 +40,9 @@ test('property: planned movements conserve every asset and respect overdraft, fr
           continue;
         }
         for (const e of plan.entries) {
-          assert.ok(balances.get(key(e.walletId, e.asset))!.add(e.amount).eq(e.balanceAfter), 'each entry is the running sum');
-          balances.set(key(e.walletId, e.asset), e.balanceAfter);
+          assert.ok(balances.get(key(e.walletId, e.asset))!.add(dec(e.amount)).eq(dec(e.balanceAfter)), 'each entry is the running sum');
+          assert.equal(str(decOf(e.after)), e.balanceAfter, 'the balance held is the one written');
+          balances.set(key(e.walletId, e.asset), dec(e.balanceAfter));
         }
         for (const v of views) {
           for (const a of ASSETS) {
@@ -53,6 +57,64 @@ test('property: planned movements conserve every asset and respect overdraft, fr
       }
     }),
     { numRuns: 300 },
+  );
+});
+
+/** The rules as they were worked before units (every balance a Dec): the reference the plan must answer as. */
+function planInDec(state: { wallet(id: string): WalletView | undefined; balance(w: string, a: string): Dec }, legs: readonly Leg[], closingWithdrawal: boolean): unknown {
+  const running = new Map<string, Dec>();
+  const entries: unknown[] = [];
+  for (const leg of legs) {
+    if (!leg.amount.gt(0)) return ['INVALID_TRANSFER', 'amount must be greater than zero'];
+    if (leg.from === leg.to) return ['INVALID_TRANSFER', 'source and destination are the same wallet'];
+    const from = state.wallet(leg.from);
+    const to = state.wallet(leg.to);
+    if (!from) return ['WALLET_NOT_FOUND', `wallet ${leg.from} not found`];
+    if (!to) return ['WALLET_NOT_FOUND', `wallet ${leg.to} not found`];
+    if (from.status === 'FROZEN') return ['WALLET_FROZEN', `wallet ${from.walletId} is frozen`];
+    if (to.status === 'FROZEN') return ['WALLET_FROZEN', `wallet ${to.walletId} is frozen`];
+    if (to.status === 'CLOSED') return ['WALLET_CLOSED', `wallet ${to.walletId} is closed`];
+    const fromKey = `${from.walletId}/${leg.asset}`;
+    const toKey = `${to.walletId}/${leg.asset}`;
+    const fromBefore = running.get(fromKey) ?? state.balance(from.walletId, leg.asset);
+    const fromAfter = fromBefore.sub(leg.amount);
+    if (from.status === 'CLOSED') {
+      if (!closingWithdrawal) return ['WALLET_CLOSED', `wallet ${from.walletId} is closed`];
+      if (!fromAfter.isZero()) return ['WALLET_CLOSED', `wallet ${from.walletId} is closed: only a withdrawal of all its ${leg.asset} (${str(fromBefore)}) is allowed`];
+    }
+    if (fromAfter.isNeg() && !from.allowNegative) return ['INSUFFICIENT_BALANCE', `insufficient ${leg.asset} in wallet ${from.walletId}: needs ${str(leg.amount)}, holds ${str(fromBefore)}`];
+    const toAfter = (running.get(toKey) ?? state.balance(to.walletId, leg.asset)).add(leg.amount);
+    running.set(fromKey, fromAfter);
+    running.set(toKey, toAfter);
+    entries.push([from.walletId, leg.asset, str(leg.amount.neg()), str(fromAfter), to.walletId]);
+    entries.push([to.walletId, leg.asset, str(leg.amount), str(toAfter), from.walletId]);
+  }
+  return entries;
+}
+
+test('property: the plan in units answers what the rules in Dec answer, on the grid and off it', () => {
+  // Amounts of every size: cents, and any digits up to 21 whole and 25 fraction (the grid ends at 10^18 and 20 places).
+  const digits = (max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: max }).map((ds) => ds.join(''));
+  const wild = fc.tuple(digits(21), digits(25)).map(([i, f]) => dec(`${i || '0'}${f ? `.${f}` : ''}`));
+  const amount = fc.oneof(fc.integer({ min: -5, max: 100_000 }).map((c) => dec(c).div(100)), wild, fc.constantFrom('999999999999999999.99999999999999999999', '1000000000000000000', '0.00000000000000000001').map(dec));
+  const wallet = fc.record({ allowNegative: fc.boolean(), status: fc.constantFrom('ACTIVE', 'ACTIVE', 'ACTIVE', 'FROZEN', 'CLOSED') as fc.Arbitrary<WalletView['status']> });
+  const leg = fc.record({ from: fc.nat(3), to: fc.nat(3), asset: fc.constantFrom(...ASSETS), amount });
+  fc.assert(
+    fc.property(fc.array(wallet, { minLength: 4, maxLength: 4 }), fc.array(fc.tuple(amount, fc.boolean()), { minLength: 8, maxLength: 8 }), fc.array(leg, { minLength: 1, maxLength: 4 }), fc.boolean(), (ws, seeds, legs, closing) => {
+      const views = ws.map((w, i) => ({ walletId: `w${i}`, ...w }));
+      // Seeds negative too (a wallet that may go below zero, or one that went before a rule changed).
+      const seed = (w: string, a: string) => {
+        const [v, neg] = seeds[views.findIndex((x) => x.walletId === w) * 2 + ASSETS.indexOf(a as never)]!;
+        return neg ? v.neg() : v;
+      };
+      const wallet = (id: string) => views.find((v) => v.walletId === id);
+      const moves = legs.map((l) => ({ from: `w${l.from}`, to: `w${l.to}`, asset: l.asset, amount: l.amount }));
+      const plan = planLegs({ wallet, balance: (w, a) => amountOf(str(seed(w, a))) }, moves, { closingWithdrawal: closing });
+      const got = plan.ok ? plan.entries.map((e) => [e.walletId, e.asset, e.amount, e.balanceAfter, e.counterpartyWalletId]) : [plan.refusal, plan.message];
+      assert.deepEqual(got, planInDec({ wallet, balance: seed }, moves, closing));
+      if (plan.ok) for (const e of plan.entries) assert.equal(str(decOf(e.after)), e.balanceAfter);
+    }),
+    { numRuns: 2_000 },
   );
 });
 

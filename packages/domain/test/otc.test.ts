@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dec, str, toQuote, type Cadenza, type Store } from '@cadenza/domain';
+import { dec, str, toQuote, type Cadenza, type DomainContext, type Store } from '@cadenza/domain';
 import { SqliteStore } from '@cadenza/store';
 import { testCadenza, alice, bob, admin, refusal as refusalOf, type Refusable, type TestCadenza } from '@cadenza/testkit';
 
@@ -380,6 +380,34 @@ describe('FERMATA accounts', () => {
 });
 
 describe('wallets', () => {
+  test('a movement whose unit fails is undone: the wallets, their portfolios and a first-seen asset as before', async () => {
+    const { z, treasury, traderWallet, traderId, dealerWallet, dealerId } = await desk();
+    // The unit the desk's writes run in (the accept's, a transfer's), reached as its services reach it.
+    const { unit } = (z.otc.walletBook as unknown as { ctx: DomainContext }).ctx;
+    const book = z.otc.walletBook;
+    const before = () => [book.balance(traderWallet, 'USDT'), book.balance(traderWallet, 'BTC'), book.balance(dealerWallet, 'USDT'), book.balance(dealerWallet, 'BTC')].map(str);
+    const shown = () => [balance(z, traderId, 'USDT'), balance(z, traderId, 'BTC'), balance(z, dealerId, 'USDT'), balance(z, dealerId, 'BTC'), z.portfolios.get(admin, traderId).balances?.length];
+    const [held, seen] = [before(), shown()];
+    assert.throws(() =>
+      unit.run(() => {
+        // The same wallet twice in one movement, an asset new to the trader, then a second movement: all undone.
+        book.move([
+          { from: traderWallet, to: dealerWallet, asset: 'USDT', amount: dec('30000.5') },
+          { from: dealerWallet, to: traderWallet, asset: 'BTC', amount: dec('0.5') },
+          { from: traderWallet, to: dealerWallet, asset: 'USDT', amount: dec('0.25') },
+        ], 'TRADE', 'ref-1');
+        book.move([{ from: treasury, to: traderWallet, asset: 'USDT', amount: dec('1') }], 'TRANSFER', 'ref-2');
+        assert.deepEqual(before(), ['70000.25', '0.5', '30000.75', '-0.5']);
+        assert.deepEqual(shown(), ['70000.25', '0.5', '30000.75', '-0.5', 2]);
+        throw new Error('the unit fails');
+      }),
+      /the unit fails/,
+    );
+    assert.deepEqual(before(), held);
+    assert.deepEqual(shown(), seen);
+    assert.deepEqual(held, ['100000', '0', '0', '0']);
+  });
+
   test('users reach only their own wallets; transfers never overdraw a client wallet', async () => {
     const { z, traderWallet, treasury } = await desk();
     const mine = z.otc.wallets.create(alice, { nickname: 'savings' });

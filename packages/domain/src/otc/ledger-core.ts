@@ -9,9 +9,18 @@
  * - a wallet without `allowNegative` never goes below zero;
  * - a FROZEN wallet neither pays nor receives; a CLOSED one never receives, and pays only a final withdrawal that
  *   leaves that asset at exactly zero (`closingWithdrawal`).
+ *
+ * Balances are `Amount`s: exact integer units of 10^-20 (model/money-units.ts) while on that grid — every balance a
+ * desk holds in practice — where a sum or difference is plain BigInt arithmetic and equals what Dec computes; a `Dec`
+ * off it (more than 20 places, or 10^18 and above), computed as before. Either way the value, the decisions and the
+ * texts are the ones Dec alone gives (property-tested, test/otc-ledger-property.test.ts).
  */
-import { ZERO, str, type Dec } from '../model/decimal.ts';
+import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
+import { onGrid, textOf, unitsOf } from '../model/money-units.ts';
 import type { WalletStatusValue } from '../model/fermata.ts';
+
+/** A balance: units of 10^-20 on the grid, else a Dec. */
+export type Amount = bigint | Dec;
 
 export interface WalletView {
   walletId: string;
@@ -29,8 +38,11 @@ export interface Leg {
 export interface PlannedEntry {
   walletId: string;
   asset: string;
-  amount: Dec;
-  balanceAfter: Dec;
+  /** The signed amount, as canonical text (`str`). */
+  amount: string;
+  /** The balance after the entry, as canonical text (`str`) and as held. */
+  balanceAfter: string;
+  after: Amount;
   counterpartyWalletId: string;
 }
 
@@ -40,13 +52,14 @@ export type Plan = { ok: true; entries: PlannedEntry[] } | { ok: false; refusal:
 
 export interface LedgerState {
   wallet(walletId: string): WalletView | undefined;
-  balance(walletId: string, asset: string): Dec;
+  /** The wallet's balance of the asset (zero when it has none). */
+  balance(walletId: string, asset: string): Amount;
 }
 
 /** Plans `legs` as one movement; `closingWithdrawal` lets a CLOSED source pay out what it holds of the asset, all of it. */
 export function planLegs(state: LedgerState, legs: readonly Leg[], options: { closingWithdrawal?: boolean } = {}): Plan {
   // Balances the earlier legs left, by wallet and asset.
-  const running = new Map<string, Dec>();
+  const running = new Map<string, Amount>();
   const entries: PlannedEntry[] = [];
   for (const leg of legs) {
     if (!leg.amount.gt(0)) return refuse('INVALID_TRANSFER', 'amount must be greater than zero');
@@ -58,28 +71,72 @@ export function planLegs(state: LedgerState, legs: readonly Leg[], options: { cl
     if (from.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${from.walletId} is frozen`);
     if (to.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${to.walletId} is frozen`);
     if (to.status === 'CLOSED') return refuse('WALLET_CLOSED', `wallet ${to.walletId} is closed`);
+    // Positive, so its canonical text is toFixed's, and the debit's is that with a minus.
+    const text = leg.amount.toFixed();
+    const units = unitsOf(text);
+    const amount: Amount = units ?? leg.amount;
     const fromKey = `${from.walletId}\u0001${leg.asset}`;
     const toKey = `${to.walletId}\u0001${leg.asset}`;
     const fromBefore = running.get(fromKey) ?? state.balance(from.walletId, leg.asset);
-    const fromAfter = fromBefore.sub(leg.amount);
+    const fromAfter = minus(fromBefore, amount);
     if (from.status === 'CLOSED') {
       if (!options.closingWithdrawal) return refuse('WALLET_CLOSED', `wallet ${from.walletId} is closed`);
-      if (!fromAfter.isZero()) return refuse('WALLET_CLOSED', `wallet ${from.walletId} is closed: only a withdrawal of all its ${leg.asset} (${str(fromBefore)}) is allowed`);
+      if (!isZeroAmount(fromAfter)) return refuse('WALLET_CLOSED', `wallet ${from.walletId} is closed: only a withdrawal of all its ${leg.asset} (${textOfAmount(fromBefore)}) is allowed`);
     }
-    if (fromAfter.isNeg() && !from.allowNegative) {
-      return refuse('INSUFFICIENT_BALANCE', `insufficient ${leg.asset} in wallet ${from.walletId}: needs ${str(leg.amount)}, holds ${str(fromBefore)}`);
+    if (isNeg(fromAfter) && !from.allowNegative) {
+      return refuse('INSUFFICIENT_BALANCE', `insufficient ${leg.asset} in wallet ${from.walletId}: needs ${text}, holds ${textOfAmount(fromBefore)}`);
     }
-    const toAfter = (running.get(toKey) ?? state.balance(to.walletId, leg.asset)).add(leg.amount);
+    const toAfter = plus(running.get(toKey) ?? state.balance(to.walletId, leg.asset), amount);
     running.set(fromKey, fromAfter);
     running.set(toKey, toAfter);
-    entries.push({ walletId: from.walletId, asset: leg.asset, amount: leg.amount.neg(), balanceAfter: fromAfter, counterpartyWalletId: to.walletId });
-    entries.push({ walletId: to.walletId, asset: leg.asset, amount: leg.amount, balanceAfter: toAfter, counterpartyWalletId: from.walletId });
+    entries.push({ walletId: from.walletId, asset: leg.asset, amount: `-${text}`, balanceAfter: textOfAmount(fromAfter), after: fromAfter, counterpartyWalletId: to.walletId });
+    entries.push({ walletId: to.walletId, asset: leg.asset, amount: text, balanceAfter: textOfAmount(toAfter), after: toAfter, counterpartyWalletId: from.walletId });
   }
   return { ok: true, entries };
 }
 
 function refuse(refusal: LedgerRefusal, message: string): Plan {
   return { ok: false, refusal, message };
+}
+
+/** A stored balance's text as held: units when on the grid. */
+export function amountOf(text: string): Amount {
+  const u = unitsOf(text);
+  return u === undefined ? dec(text) : u;
+}
+
+/** The amount as Dec. */
+export function decOf(a: Amount): Dec {
+  return typeof a === 'bigint' ? dec(textOf(a)) : a;
+}
+
+/** The amount's canonical text (`str`). */
+export function textOfAmount(a: Amount): string {
+  return typeof a === 'bigint' ? textOf(a) : str(a);
+}
+
+export function isZeroAmount(a: Amount): boolean {
+  return typeof a === 'bigint' ? a === 0n : a.isZero();
+}
+
+function isNeg(a: Amount): boolean {
+  return typeof a === 'bigint' ? a < 0n : a.isNeg();
+}
+
+// Two amounts on the grid differ by less than 2 × 10^18, 39 digits at most: Dec holds that exactly, so BigInt gives
+// its answer. Off the grid the result goes on as a Dec (exactly the same value), and so does anything it meets.
+function plus(a: Amount, b: Amount): Amount {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return held(a + b);
+  return decOf(a).add(decOf(b));
+}
+
+function minus(a: Amount, b: Amount): Amount {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return held(a - b);
+  return decOf(a).sub(decOf(b));
+}
+
+function held(u: bigint): Amount {
+  return onGrid(u) ? u : dec(textOf(u));
 }
 
 /** Sum of an asset's entries: what a wallet holds of it, by definition. */

@@ -16,27 +16,31 @@ import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
 import type { Balance } from '../model/balance.ts';
 import type { Position } from '../model/position.ts';
-import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
+import { ZERO, dec, type Dec } from '../model/decimal.ts';
 import type { LedgerEntry, Wallet } from '../model/fermata.ts';
 import type { WalletBalance } from '../ports/otc-store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
-import { planLegs, type Leg, type LedgerState, type WalletView } from './ledger-core.ts';
+import { amountOf, decOf, isZeroAmount, planLegs, type Amount, type Leg, type LedgerState, type WalletView } from './ledger-core.ts';
 
 const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
 
 /** What one movement changed in each owning account's portfolio. */
 export type PortfolioChanges = Map<string, Balance[]>;
 
-export class WalletBook implements LedgerState {
+export class WalletBook {
   private readonly wallets = new Map<string, Wallet>();
   private readonly byAccount = new Map<string, string>();
-  private readonly balances = new Map<string, Map<string, Dec>>();
+  /** Units of 10^-20 on the grid, Dec off it (ledger-core.ts). */
+  private readonly balances = new Map<string, Map<string, Amount>>();
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly book: PortfolioBook,
   ) {}
+
+  /** What the ledger's plan reads: the wallets, and their balances as held. */
+  private readonly state: LedgerState = { wallet: (walletId) => this.wallets.get(walletId), balance: (walletId, asset) => this.held(walletId, asset) };
 
   async load(): Promise<void> {
     const [wallets, balances] = await Promise.all([this.ctx.store.otc.loadWallets(), this.ctx.store.otc.loadWalletBalances()]);
@@ -44,7 +48,7 @@ export class WalletBook implements LedgerState {
       this.wallets.set(w.walletId, w);
       this.byAccount.set(w.tradingAccountId, w.walletId);
     }
-    for (const b of balances) this.assets(b.walletId).set(b.asset, dec(b.balance));
+    for (const b of balances) this.assets(b.walletId).set(b.asset, amountOf(b.balance));
     this.loaded = balances;
   }
 
@@ -81,11 +85,19 @@ export class WalletBook implements LedgerState {
   }
 
   balance(walletId: string, asset: string): Dec {
-    return this.balances.get(walletId)?.get(asset) ?? ZERO;
+    const a = this.balances.get(walletId)?.get(asset);
+    return a === undefined ? ZERO : decOf(a);
+  }
+
+  /** The balance as held, for the ledger's plan. */
+  held(walletId: string, asset: string): Amount {
+    return this.balances.get(walletId)?.get(asset) ?? 0n;
   }
 
   balancesOf(walletId: string): Map<string, Dec> {
-    return new Map(this.balances.get(walletId) ?? []);
+    const out = new Map<string, Dec>();
+    for (const [asset, a] of this.balances.get(walletId) ?? []) out.set(asset, decOf(a));
+    return out;
   }
 
   /** Writes a new wallet or its new state, and holds it (undone with the enclosing unit). */
@@ -110,15 +122,15 @@ export class WalletBook implements LedgerState {
    * which the caller publishes (`publish`) with whatever else it shows.
    */
   move(legs: readonly Leg[], kind: LedgerEntry['kind'], referenceId: string, options: { closingWithdrawal?: boolean } = {}): { entries: LedgerEntry[]; changes: PortfolioChanges } {
-    const plan = planLegs(this, legs, options);
+    const plan = planLegs(this.state, legs, options);
     if (!plan.ok) throw new DomainError(plan.refusal, plan.message);
     const now = this.ctx.clock.now();
     const entries = plan.entries.map<LedgerEntry>((e) => ({
       entryId: this.ctx.ids.uuid(),
       walletId: e.walletId,
       asset: e.asset,
-      amount: str(e.amount),
-      balanceAfter: str(e.balanceAfter),
+      amount: e.amount,
+      balanceAfter: e.balanceAfter,
       kind,
       referenceId,
       counterpartyWalletId: e.counterpartyWalletId,
@@ -126,10 +138,14 @@ export class WalletBook implements LedgerState {
     }));
     this.ctx.store.otc.appendLedgerEntries(entries);
     const changes: PortfolioChanges = new Map();
+    // What each entry replaced, put back (last first) if the unit fails: one undo for the movement, not one an entry.
+    const replaced: Array<[Map<string, Amount>, string, Amount | undefined]> = [];
     for (const e of plan.entries) {
-      this.setBalance(e.walletId, e.asset, e.balanceAfter);
+      const m = this.assets(e.walletId);
+      replaced.push([m, e.asset, m.get(e.asset)]);
+      m.set(e.asset, e.after);
       const accountId = this.wallets.get(e.walletId)!.tradingAccountId;
-      const changed = this.book.mirror(accountId, e.asset, e.balanceAfter);
+      const changed = this.book.mirror(accountId, e.asset, e.balanceAfter, typeof e.after === 'bigint' ? undefined : e.after, now);
       // The account's latest balance of each asset it moved.
       const list = changes.get(accountId);
       if (!list) changes.set(accountId, [changed]);
@@ -139,6 +155,13 @@ export class WalletBook implements LedgerState {
         else list[at] = changed;
       }
     }
+    this.ctx.unit.onUndo(() => {
+      for (let i = replaced.length - 1; i >= 0; i--) {
+        const [m, asset, before] = replaced[i]!;
+        if (before === undefined) m.delete(asset);
+        else m.set(asset, before);
+      }
+    });
     return { entries, changes };
   }
 
@@ -156,7 +179,7 @@ export class WalletBook implements LedgerState {
 
   /** Whether every balance of the wallet is zero. */
   isEmpty(walletId: string): boolean {
-    for (const v of this.balances.get(walletId)?.values() ?? []) if (!v.isZero()) return false;
+    for (const v of this.balances.get(walletId)?.values() ?? []) if (!isZeroAmount(v)) return false;
     return true;
   }
 
@@ -164,17 +187,10 @@ export class WalletBook implements LedgerState {
     return this.wallets.get(walletId);
   }
 
-  private assets(walletId: string): Map<string, Dec> {
+  private assets(walletId: string): Map<string, Amount> {
     let m = this.balances.get(walletId);
     if (!m) this.balances.set(walletId, (m = new Map()));
     return m;
   }
 
-  private setBalance(walletId: string, asset: string, value: Dec): void {
-    const m = this.assets(walletId);
-    const had = m.has(asset);
-    const before = m.get(asset);
-    m.set(asset, value);
-    this.ctx.unit.onUndo(() => (had ? m.set(asset, before!) : m.delete(asset)));
-  }
 }

@@ -13,7 +13,10 @@ import type { BalanceDelta } from './fill-effects.ts';
 /** Built field by field wherever it is made (no spreads): one shape, and the fill path makes several per trade. */
 interface BalanceState {
   balanceId: string;
-  free: D;
+  /** Undefined until read when `freeText` holds it (a mirrored balance: `freeOf`). */
+  free: D | undefined;
+  /** `free` as canonical text, when it came as text (a mirrored balance); else undefined. */
+  freeText: string | undefined;
   locked: D;
   createdAt: number;
   updatedAt: number;
@@ -26,7 +29,7 @@ export class PortfolioBook {
 
   async load(): Promise<void> {
     for (const b of await this.ctx.store.loadBalances()) {
-      this.account(b.tradingAccountId).set(b.asset, { balanceId: b.balanceId, free: dec(b.free), locked: dec(b.locked), createdAt: b.createdAt, updatedAt: b.updatedAt });
+      this.account(b.tradingAccountId).set(b.asset, { balanceId: b.balanceId, free: dec(b.free), freeText: undefined, locked: dec(b.locked), createdAt: b.createdAt, updatedAt: b.updatedAt });
     }
   }
 
@@ -45,13 +48,14 @@ export class PortfolioBook {
   }
 
   free(tradingAccountId: string, asset: string): D {
-    return this.account(tradingAccountId).get(asset)?.free ?? ZERO;
+    const b = this.account(tradingAccountId).get(asset);
+    return b === undefined ? ZERO : freeOf(b);
   }
 
   /** Free and locked of one asset (zero when the account has none). */
   balance(tradingAccountId: string, asset: string): { free: D; locked: D } {
     const b = this.account(tradingAccountId).get(asset);
-    return { free: b?.free ?? ZERO, locked: b?.locked ?? ZERO };
+    return { free: b === undefined ? ZERO : freeOf(b), locked: b?.locked ?? ZERO };
   }
 
   /** Applies balance changes and writes them; returns the changed balances. */
@@ -61,11 +65,11 @@ export class PortfolioBook {
     const out: Balance[] = [];
     for (const d of deltas) {
       if (d.free.isZero() && d.locked.isZero()) continue;
-      const cur = m.get(d.asset) ?? { balanceId: this.ctx.ids.uuid(), free: ZERO, locked: ZERO, createdAt: now, updatedAt: now };
-      const next: BalanceState = { balanceId: cur.balanceId, free: cur.free.add(d.free), locked: cur.locked.add(d.locked), createdAt: cur.createdAt, updatedAt: now };
+      const cur = m.get(d.asset);
+      const next: BalanceState = { balanceId: cur ? cur.balanceId : this.ctx.ids.uuid(), free: (cur ? freeOf(cur) : ZERO).add(d.free), freeText: undefined, locked: (cur ? cur.locked : ZERO).add(d.locked), createdAt: cur ? cur.createdAt : now, updatedAt: now };
       if (next.locked.isNeg()) {
         this.ctx.log.warn({ tradingAccountId, asset: d.asset, locked: str(next.locked) }, 'locked balance went negative (a venue snapshot moved it); clamping to zero');
-        next.free = next.free.add(next.locked);
+        next.free = next.free!.add(next.locked);
         next.locked = ZERO;
       }
       const rec = this.record(tradingAccountId, d.asset, next);
@@ -77,16 +81,17 @@ export class PortfolioBook {
   }
 
   /**
-   * Sets a balance whose truth is kept elsewhere — a ledger wallet's entries (otc/wallet-book.ts) — to `free`,
-   * nothing locked, and returns it. Its row is written only when the asset is new to the account (so its id and
-   * creation time last); after that the amount lives in memory only, and the owner puts it back at start
-   * (`restoreMirror`): one truth in the store, not two.
+   * Sets a balance whose truth is kept elsewhere — a ledger wallet's entries (otc/wallet-book.ts) — to `freeText`
+   * (canonical text; `free`, its Dec, if the owner has one), nothing locked, and returns it. Its row is written only
+   * when the asset is new to the account (so its id and creation time last); after that the amount lives in memory
+   * only, and the owner puts it back at start (`restoreMirror`): one truth in the store, not two. The text is kept as
+   * given and read as a Dec only if something asks for the Dec: the ledger moves in exact units, and what shows a
+   * mirrored balance (its record, its push) wants the text. `now`: the owner's time of the change, if it read it.
    */
-  mirror(tradingAccountId: string, asset: string, free: D): Balance {
+  mirror(tradingAccountId: string, asset: string, freeText: string, free?: D, now = this.ctx.clock.now()): Balance {
     const m = this.account(tradingAccountId);
-    const now = this.ctx.clock.now();
     const cur = m.get(asset);
-    const next: BalanceState = { balanceId: cur ? cur.balanceId : this.ctx.ids.uuid(), free, locked: ZERO, createdAt: cur ? cur.createdAt : now, updatedAt: now };
+    const next: BalanceState = { balanceId: cur ? cur.balanceId : this.ctx.ids.uuid(), free, freeText, locked: ZERO, createdAt: cur ? cur.createdAt : now, updatedAt: now };
     const rec = this.record(tradingAccountId, asset, next);
     if (!cur) this.ctx.store.upsertBalance(rec);
     this.set(m, asset, next);
@@ -98,10 +103,10 @@ export class PortfolioBook {
     const m = this.account(tradingAccountId);
     const cur = m.get(asset);
     if (cur) {
-      m.set(asset, { balanceId: cur.balanceId, free, locked: ZERO, createdAt: cur.createdAt, updatedAt });
+      m.set(asset, { balanceId: cur.balanceId, free, freeText: undefined, locked: ZERO, createdAt: cur.createdAt, updatedAt });
       return;
     }
-    const next: BalanceState = { balanceId: this.ctx.ids.uuid(), free, locked: ZERO, createdAt: updatedAt, updatedAt };
+    const next: BalanceState = { balanceId: this.ctx.ids.uuid(), free, freeText: undefined, locked: ZERO, createdAt: updatedAt, updatedAt };
     this.ctx.unit.run(() => this.ctx.store.upsertBalance(this.record(tradingAccountId, asset, next)));
     m.set(asset, next);
   }
@@ -128,7 +133,7 @@ export class PortfolioBook {
     const m = new Map<string, BalanceState>();
     for (const b of snapshot) {
       const prev = old.get(b.asset);
-      m.set(b.asset, { balanceId: prev?.balanceId ?? this.ctx.ids.uuid(), free: dec(b.free), locked: dec(b.locked), createdAt: prev?.createdAt ?? now, updatedAt: now });
+      m.set(b.asset, { balanceId: prev?.balanceId ?? this.ctx.ids.uuid(), free: dec(b.free), freeText: undefined, locked: dec(b.locked), createdAt: prev?.createdAt ?? now, updatedAt: now });
     }
     const records = [...m.entries()].map(([asset, s]) => this.record(tradingAccountId, asset, s));
     this.ctx.store.replaceBalances(tradingAccountId, records);
@@ -143,7 +148,11 @@ export class PortfolioBook {
   }
 
   private record(tradingAccountId: string, asset: string, s: BalanceState): Balance {
-    return { balanceId: s.balanceId, tradingAccountId, asset, free: str(s.free), locked: str(s.locked), createdAt: s.createdAt, updatedAt: s.updatedAt };
+    return { balanceId: s.balanceId, tradingAccountId, asset, free: s.freeText ?? str(s.free!), locked: str(s.locked), createdAt: s.createdAt, updatedAt: s.updatedAt };
   }
 }
 
+/** The state's free amount as Dec, read from its text the first time it is asked for (then kept). */
+function freeOf(s: BalanceState): D {
+  return s.free ?? (s.free = dec(s.freeText!));
+}
