@@ -20,7 +20,7 @@ import { ZERO, dec, type Dec } from '../model/decimal.ts';
 import type { LedgerEntry, Wallet } from '../model/fermata.ts';
 import type { WalletBalance } from '../ports/otc-store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
-import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
+import { LaterPortfolio } from '../portfolios/rpc-portfolio.ts';
 import { amountOf, decOf, isZeroAmount, planLegs, type Amount, type Leg, type LedgerState, type WalletView } from './ledger-core.ts';
 
 const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
@@ -165,14 +165,17 @@ export class WalletBook {
     return { entries, changes };
   }
 
-  /** Pushes each changed portfolio as `event.portfolio.updated` (a DELTA), with the account's new position if any. */
+  /**
+   * Pushes each changed portfolio as `event.portfolio.updated` (a DELTA), with the account's new position if any. The
+   * event's RPC shape is built when it is serialised (`LaterPortfolio`): most go to channels no one reads.
+   */
   publish(changes: PortfolioChanges, positions: ReadonlyMap<string, Position> = NO_POSITIONS): void {
     for (const [tradingAccountId, balances] of changes) {
       const position = positions.get(tradingAccountId);
       this.ctx.publish.toAccount(
         tradingAccountId,
         'event.portfolio.updated',
-        toRpcPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
+        new LaterPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
       );
     }
   }

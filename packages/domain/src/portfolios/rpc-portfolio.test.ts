@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dec, str } from '../model/decimal.ts';
 import type { Position } from '../model/position.ts';
+import { LaterPortfolio, toRpcPortfolio, type PortfolioView } from './rpc-portfolio.ts';
 import { toRpcPosition } from './rpc-portfolio.ts';
 
 const seed = Number(process.env.FC_SEED ?? 4343);
@@ -63,5 +64,33 @@ describe('positions in the contract shape', () => {
     assert.equal(r.realizedPnl, '-0.13');
     assert.equal(r.currentPrice, '70.01');
     assert.equal(r.unrealizedPnl, '10.01');
+  });
+});
+
+describe('a portfolio shaped when serialised', () => {
+  test('serialises to what the portfolio built at once serialises to, and builds nothing before', () => {
+    const p: Position = {
+      positionId: 'p', tradingAccountId: 'a', instrumentId: 'FERMATA:BTC/USDT', securitySymbol: 'BTC', kind: 'HOLDING', mode: 'NETTING', side: 'LONG', status: 'OPEN',
+      quantity: '0.5', cost: '30000.125', realizedPnl: '0', fees: '0', funding: '0',
+      terms: { contractSize: '1', settleAsset: 'USDT', priceDecimals: 2, amountDecimals: 8 }, createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_001,
+    };
+    const view: PortfolioView = {
+      tradingAccountId: 'a',
+      balances: [
+        { balanceId: 'b1', tradingAccountId: 'a', asset: 'USDT', free: '-30000.125', locked: '0', createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_001 },
+        { balanceId: 'b2', tradingAccountId: 'a', asset: 'BTC', free: '0.5', locked: '0', createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_001 },
+      ],
+      positions: [p],
+      updateMode: 'DELTA',
+      updatedAt: 1_700_000_000_002,
+    };
+    let shaped = 0;
+    const counted = new Proxy(view, { get: (t, k) => (k === 'balances' && shaped++, Reflect.get(t, k)) });
+    const later = new LaterPortfolio(counted);
+    assert.equal(shaped, 0);
+    const event = { type: 'event.portfolio.updated', data: later, timestamp: 3 };
+    assert.equal(JSON.stringify(event), JSON.stringify({ ...event, data: toRpcPortfolio(view) }));
+    assert.equal(shaped, 1);
+    assert.equal(JSON.parse(JSON.stringify(later)).positions[0].entryPrice, '60000.25');
   });
 });

@@ -136,3 +136,17 @@ export function toRpcPortfolio(v: PortfolioView): RpcPortfolio {
   if (v.summary) out.summary = v.summary;
   return out;
 }
+
+/**
+ * An event's portfolio in the contract's shape, built when the event is serialised (`toJSON`) rather than when it is
+ * published: most of a desk's portfolio pushes go to channels no client reads (the server keeps them in the channel's
+ * history as the event object, serialised only if read — publish/serialised-events.ts), and every sink reads events
+ * as JSON. Sound because nothing in a published event changes: its balances are records, its positions are never
+ * changed once made (positions/position-records.ts), and the view is the publisher's alone.
+ */
+export class LaterPortfolio {
+  constructor(private readonly view: PortfolioView) {}
+  toJSON(): RpcPortfolio {
+    return toRpcPortfolio(this.view);
+  }
+}
