@@ -4,7 +4,19 @@
  * are prepared per distinct text and cached by the store, see filters.ts).
  */
 import type Database from 'better-sqlite3';
-import { LOAD_POSITIONS } from '../load-positions.ts';
+
+/**
+ * The start-up read of positions (ports/store.ts, `loadPositions`), as `LOAD_POSITIONS` (load-positions.ts) answers it
+ * — every OPEN position and the latest of each slot (the one opened last), open ones last — without the slot index
+ * (migration 11): each slot's positions ranked by opening time in one pass over the keys, then the bodies of the
+ * chosen rows read by rowid.
+ */
+const LOAD_POSITIONS_BY_RANK = `SELECT p.body FROM (
+  SELECT rowid AS r, status, updated_at, position_id,
+    row_number() OVER (PARTITION BY trading_account_id, instrument_id, slot ORDER BY created_at DESC, position_id DESC) AS nth
+  FROM trading_positions) k JOIN trading_positions p ON p.rowid = k.r
+WHERE k.status = 'OPEN' OR k.nth = 1
+ORDER BY (k.status = 'OPEN'), k.updated_at, k.position_id`;
 
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -64,7 +76,7 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO trading_positions (position_id, trading_account_id, instrument_id, slot, status, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (position_id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body WHERE status = 'OPEN' AND slot = excluded.slot`,
     ),
-    loadPositions: p(LOAD_POSITIONS),
+    loadPositions: p(LOAD_POSITIONS_BY_RANK),
     // Undo a held position's write when a later row of the same call fails (sqlite-unit-of-work.ts): the row as read
     // just before, put back (or deleted, when there was none).
     positionRow: p('SELECT position_id, trading_account_id, instrument_id, slot, status, created_at, updated_at, body FROM trading_positions WHERE position_id = ?'),
