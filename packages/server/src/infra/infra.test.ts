@@ -42,6 +42,12 @@ test('uuid v7 ids are well-formed, unique and time-ordered; the clock never goes
   for (const id of list) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.deepEqual([...list].sort(), list);
   assert.equal(new Set(list).size, 100);
+  // The first 48 bits are the time, big-endian, whichever of its bytes are set.
+  for (const ms of [0, 1, 0xff_ffff, 0x100_0000, 0x0123_4567_89ab, Date.now(), 2 ** 48 - 1]) {
+    const id = uuidSource(() => ms).uuid();
+    assert.equal(id.slice(0, 8) + id.slice(9, 13), ms.toString(16).padStart(12, '0'));
+  }
+  assert.throws(() => uuidSource(() => 2 ** 48).uuid(), RangeError);
   const c = systemClock();
   const a = c.now();
   assert.ok(c.now() >= a);

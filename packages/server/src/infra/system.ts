@@ -30,23 +30,34 @@ export function uuidSource(now: () => number = Date.now): IdSource {
   // Entropy is drawn 256 ids at a time: one randomBytes call per id cost more than the rest of the id.
   const pool = Buffer.alloc(16 * 256);
   let at = pool.length;
-  const b = Buffer.alloc(16);
   const text = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
+  const hex = (i: number, byte: number): void => {
+    text[AT[i]!] = HEX[byte >> 4]!;
+    text[AT[i]! + 1] = HEX[byte & 15]!;
+  };
   return {
     uuid() {
       if (at === pool.length) {
         randomFillSync(pool);
         at = 0;
       }
-      pool.copy(b, 0, at, at + 16);
+      // The timestamp's six bytes, big-endian, from its upper and lower 24 bits; the random ten read in place: a copy
+      // into a scratch buffer and writeUIntBE were about a third of an id's cost, and an OTC accept makes eight ids.
+      const ms = now();
+      if (!(ms >= 0 && ms < 2 ** 48)) throw new RangeError(`a UUID v7 time is 48 bits; got ${ms}`);
+      const high = Math.floor(ms / 0x1000000);
+      const low = ms - high * 0x1000000;
+      hex(0, high >>> 16);
+      hex(1, (high >>> 8) & 255);
+      hex(2, high & 255);
+      hex(3, low >>> 16);
+      hex(4, (low >>> 8) & 255);
+      hex(5, low & 255);
+      hex(6, (pool[at + 6]! & 0x0f) | 0x70);
+      hex(7, pool[at + 7]!);
+      hex(8, (pool[at + 8]! & 0x3f) | 0x80);
+      for (let i = 9; i < 16; i++) hex(i, pool[at + i]!);
       at += 16;
-      b.writeUIntBE(now(), 0, 6);
-      b[6] = (b[6]! & 0x0f) | 0x70;
-      b[8] = (b[8]! & 0x3f) | 0x80;
-      for (let i = 0; i < 16; i++) {
-        text[AT[i]!] = HEX[b[i]! >> 4]!;
-        text[AT[i]! + 1] = HEX[b[i]! & 15]!;
-      }
       return text.toString('latin1');
     },
   };
