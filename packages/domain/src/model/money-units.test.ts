@@ -121,6 +121,21 @@ describe('money units: the same answers as Dec', () => {
       }),
       runs,
     );
+    // Exact quotients (m ÷ 10^j, as a fill's price from its cost), at up to 40 digits and beyond: the same as Dec's.
+    const exact = fc.record({ m: fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), y: fc.bigInt({ min: 1n, max: 10n ** 12n }), j: fc.integer({ min: 0, max: 24 }), p: places, rm: rounding });
+    fc.assert(
+      fc.property(exact, ({ m, y, j, p, rm }) => {
+        const x = m * y;
+        const b = y * 10n ** BigInt(j);
+        if (x === 0n || x >= 10n ** 38n || x <= -(10n ** 38n) || b >= 10n ** 38n) return true;
+        const q = dec(textOf(x)).div(textOf(b));
+        if (divideText(x, b) !== str(q)) return false;
+        const r = divUnits(x, b, p, rm);
+        const want = q.toDecimalPlaces(p, rm);
+        return r === undefined ? want.abs().gte('1e18') : textOf(r) === str(want);
+      }),
+      runs,
+    );
     // 1 ÷ 3 and 2 ÷ 3 at 40 digits.
     assert.equal(divideText(u('1'), u('3')), str(dec(1).div(3)));
     assert.equal(divideText(u('-2'), u('3')), str(dec(-2).div(3)));

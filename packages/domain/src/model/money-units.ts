@@ -73,6 +73,8 @@ export function roundUnits(u: bigint, places: number, rm: Rounding): bigint {
 
 /** Significant digits kept by `Dec` (model/decimal.ts). */
 const PRECISION = 40;
+/** Quotients with fewer digits than Dec keeps are exact in Dec. */
+const EXACT_QUOTIENT = pow10(PRECISION);
 
 /**
  * `a ÷ b` exactly as Dec divides (`a.div(b)`: correctly rounded to 40 significant digits, half up) as
@@ -80,6 +82,11 @@ const PRECISION = 40;
  */
 export function divide(a: bigint, b: bigint): { units: bigint; scale: number } {
   if (a === 0n) return { units: 0n, scale: 0 };
+  // A quotient exact at 20 places with at most 40 digits (a fill's price from its cost, a holding's entry price): Dec's
+  // rounding keeps it, so it is answered as it is — one division instead of the 40-digit one below (~0.5 µs).
+  const n = a * ONE;
+  const exact = n / b;
+  if (exact * b === n && exact < EXACT_QUOTIENT && exact > -EXACT_QUOTIENT) return { units: exact, scale: UNIT_PLACES };
   const negative = a < 0n !== b < 0n;
   const x = a < 0n ? -a : a;
   const y = b < 0n ? -b : b;

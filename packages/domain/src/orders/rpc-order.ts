@@ -92,17 +92,20 @@ const NOTHING_EXECUTED: Executed = { percentage: '0' };
 function executedInUnits(o: Order): Executed | undefined {
   const executed = unitsOf(o.executedQuantity);
   const cost = unitsOf(o.executedCost);
-  const quantity = unitsOf(o.quantity);
+  // A whole fill states its quantity twice (the same text): read once.
+  const quantity = o.quantity === o.executedQuantity ? executed : unitsOf(o.quantity);
   if (executed === undefined || cost === undefined || quantity === undefined || quantity === 0n) return undefined;
   const filled = o.quantityType === 'QUOTE' ? cost : executed;
   const share = filled === quantity ? HUNDRED : divUnits(filled * 100n, quantity, 4, ROUND_DOWN);
   if (share === undefined) return undefined;
-  if (executed <= 0n) return { percentage: textOf(share) };
+  const percentage = share === HUNDRED ? HUNDRED_TEXT : textOf(share);
+  if (executed <= 0n) return { percentage };
   const price = divUnits(cost, executed, 12, ROUND_HALF_UP);
-  return price === undefined ? undefined : { percentage: textOf(share), price: textOf(price) };
+  return price === undefined ? undefined : { percentage, price: textOf(price) };
 }
 
 const HUNDRED = 100n * 10n ** 20n;
+const HUNDRED_TEXT = textOf(HUNDRED);
 
 /** The reference, with Dec. */
 function executedInDec(o: Order): Executed {
