@@ -287,7 +287,7 @@ export class QuoteDesk {
       if (traderPosition) positions.set(traderId, traderPosition);
       if (dealerPosition) positions.set(dealer.dealerAccountId, dealerPosition);
       this.deps.wallets.publish(changes, positions);
-      this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId });
+      this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId }, undefined, now);
       this.deps.hedger.onClientTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? quantity.neg() : quantity);
     });
     this.deps.hedger.poke(dealer.dealerAccountId);
@@ -328,12 +328,13 @@ export class QuoteDesk {
 
   /**
    * `change` inside the caller's unit: an ACCEPTED quote is written, as is any quote that already has a row. `slot`:
-   * the quote's `replaceKey` when the caller has it.
+   * the quote's `replaceKey` when the caller has it; `at`: the time of the change when the caller has read it (an
+   * accept's quote changes when its order fills).
    */
-  private apply(q: QuoteRecord, event: QuoteEvent, fields: QuoteChange, slot?: string): void {
+  private apply(q: QuoteRecord, event: QuoteEvent, fields: QuoteChange, slot?: string, at = this.ctx.clock.now()): void {
     const status = quoteTransition(q.status, event);
     if (!status) return;
-    const next = changedQuote(q, fields, status, this.ctx.clock.now());
+    const next = changedQuote(q, fields, status, at);
     if (status === 'ACCEPTED' || this.memory.isStored(q.quoteId)) this.write(next);
     this.memory.hold(next, slot);
     this.publish(next);

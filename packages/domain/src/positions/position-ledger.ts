@@ -111,10 +111,12 @@ export class PositionLedger {
     const open = current === undefined ? undefined : holdingUnitsOf(current);
     const inUnits = current !== undefined && open === undefined ? null : spotInUnits(open, at, t);
     if (inUnits === undefined) return undefined;
-    const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at));
-    if (inUnits !== null) return new HoldingPlan(this.book, record, this.ctx.clock.now(), inUnits, open);
+    // One time for the holding opening now and its first step.
+    const now = this.ctx.clock.now();
+    const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at), now);
+    if (inUnits !== null) return new HoldingPlan(this.book, record, now, inUnits, open);
     const after = this.spotInDec(current, at, t);
-    return after === undefined ? undefined : new HoldingPlan(this.book, record, this.ctx.clock.now(), after);
+    return after === undefined ? undefined : new HoldingPlan(this.book, record, now, after);
   }
 
   /** The reference: the holding after `t` with Dec (position-math.ts). */
@@ -178,9 +180,9 @@ export class PositionLedger {
   }
 
   /** A position opening now (not yet written). */
-  private fresh(order: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset'>, kind: Position['kind'], mode: Position['mode'], side: PositionSideValue, terms: PositionTerms): Position {
+  private fresh(order: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset'>, kind: Position['kind'], mode: Position['mode'], side: PositionSideValue, terms: PositionTerms, now = this.ctx.clock.now()): Position {
     const at = { positionId: this.ctx.ids.uuid(), tradingAccountId: order.tradingAccountId, instrumentId: order.instrumentId, securitySymbol: order.baseAsset, kind, mode, side, terms };
-    return openingPosition(at, this.ctx.clock.now());
+    return openingPosition(at, now);
   }
 
   private holdingTerms(order: Pick<Order, 'instrumentId' | 'quoteAsset'>): PositionTerms {
