@@ -11,7 +11,16 @@ import type { DomainContext } from '../context.ts';
 import { positionSlot, type Position, type PositionSlot } from '../model/position.ts';
 import { readPosition, type LegacyPosition } from './position-records.ts';
 
-const slotKey = (instrumentId: string, slot: PositionSlot) => `${instrumentId}\u0001${slot}`;
+/**
+ * The key of an instrument's slot in an account's map, made once per instrument and slot: a key joined anew on every
+ * look-up is a new string to flatten and hash, three times a trade.
+ */
+const slotKeys = new Map<string, Partial<Record<PositionSlot, string>>>();
+function slotKey(instrumentId: string, slot: PositionSlot): string {
+  let keys = slotKeys.get(instrumentId);
+  if (keys === undefined) slotKeys.set(instrumentId, (keys = {}));
+  return (keys[slot] ??= `${instrumentId}\u0001${slot}`);
+}
 
 export class PositionBook {
   private readonly accounts = new Map<string, Map<string, Position>>();
