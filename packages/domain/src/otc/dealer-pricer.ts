@@ -12,6 +12,7 @@ import type { OrderSideValue } from '../model/primitives.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { BookSnapshot, GridBook } from '../model/market-data.ts';
 import { PRICE_SCALE, VALUE_SCALE, exposureValue, exposureValueUnits } from './exposure.ts';
+import { exposureUnitsOf } from './exposure-units.ts';
 import type { HedgeVenue, HedgeVenues } from './hedge-venues.ts';
 import type { Hedger } from './hedger.ts';
 import type { PricingProfile } from './pricing-profiles.ts';
@@ -95,18 +96,6 @@ const thresholdOf = (text: string) => {
     thresholds.set(text, (t = { dec: dec(text), units }));
   }
   return t;
-};
-
-/** A signed exposure in units of 10^-18, or null off that grid; read once per value (exposures are replaced, never changed). */
-const exposureUnits = new WeakMap<Dec, bigint | null>();
-const exposureUnitsOf = (d: Dec): bigint | null => {
-  let u = exposureUnits.get(d);
-  if (u === undefined) {
-    const text = str(d);
-    const abs = units(text.charCodeAt(0) === 45 /* - */ ? text.slice(1) : text);
-    exposureUnits.set(d, (u = abs === undefined ? null : text.charCodeAt(0) === 45 ? -abs : abs));
-  }
-  return u;
 };
 
 /** A price in units of 10^-18 times this is in units of 10^-PRICE_SCALE. */

@@ -25,6 +25,8 @@ import type { Order } from '../model/order.ts';
 import type { SubmitOrderRequest } from '../orders/order-desk.ts';
 import { isTerminal } from '../orders/status-machine.ts';
 import { hedgeFor } from './exposure.ts';
+import { exposureOfUnits, exposureUnitsOf } from './exposure-units.ts';
+import { units } from './pricing-units.ts';
 import { walkForBase } from './pricing.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import type { HedgeVenue, HedgeVenues } from './hedge-venues.ts';
@@ -103,6 +105,22 @@ export class Hedger {
   /** Books a client trade on the dealer's exposure (`delta` in base units, the dealer's side), in the caller's unit. */
   onClientTrade(dealerAccountId: string, symbol: string, delta: Dec): void {
     this.setExposure(dealerAccountId, symbol, (this.exposureOf(dealerAccountId).get(symbol) ?? ZERO).add(delta));
+  }
+
+  /**
+   * `onClientTrade` of an accepted quote: the dealer's side and the quote's quantity (a canonical decimal). In integers
+   * while the exposure is on the 10^-18 grid — the same value and text as Dec's sum (exact: well within its 40 digits),
+   * without decimal.js's add, negation and two texts of the sum (this row's and the next risk check's, ~3 µs an accept).
+   */
+  onQuotedTrade(dealerAccountId: string, symbol: string, side: 'BUY' | 'SELL', quantity: string): void {
+    const before = exposureUnitsOf(this.exposureOf(dealerAccountId).get(symbol) ?? ZERO);
+    const q = units(quantity);
+    if (before === null || q === undefined) {
+      this.onClientTrade(dealerAccountId, symbol, signed(side, dec(quantity)));
+      return;
+    }
+    const after = exposureOfUnits(side === 'BUY' ? before + q : before - q);
+    this.setExposure(dealerAccountId, symbol, after.value, after.text);
   }
 
   /**
@@ -278,12 +296,13 @@ export class Hedger {
     this.ctx.unit.onUndo(() => (before === undefined ? m.delete(symbol) : m.set(symbol, before)));
   }
 
-  private setExposure(dealerAccountId: string, symbol: string, quantity: Dec): void {
+  /** `text`: the quantity's text when the caller has it (`str(quantity)` otherwise). */
+  private setExposure(dealerAccountId: string, symbol: string, quantity: Dec, text = str(quantity)): void {
     const m = pairMap(this.exposures, dealerAccountId);
     const had = m.has(symbol);
     const before = m.get(symbol);
     m.set(symbol, quantity);
-    const row: Exposure = { dealerAccountId, symbol, quantity: str(quantity), updatedAt: this.ctx.clock.now() };
+    const row: Exposure = { dealerAccountId, symbol, quantity: text, updatedAt: this.ctx.clock.now() };
     this.ctx.store.otc.upsertExposure(row);
     this.ctx.unit.onUndo(() => (had ? m.set(symbol, before!) : m.delete(symbol)));
   }

@@ -266,12 +266,11 @@ export class QuoteDesk {
       executionId: this.ctx.ids.uuid(), tradeOrderId, instrumentId: order.instrumentId, tradingAccountId: account.tradingAccountId, venue: FERMATA, tradeId: current.quoteId, side: current.side,
       price: current.price, quantity: current.quantity, fee: '0', feeAsset: current.quoteAsset, liquidity: 'TAKER', timestamp: now,
     };
-    const quantity = dec(current.quantity);
     const buyer = current.side === 'BUY' ? traderWallet.walletId : dealer.walletId;
     const seller = current.side === 'BUY' ? dealer.walletId : traderWallet.walletId;
     const legs: Leg[] = [];
     if (isPositive(current.quoteQuantity)) legs.push({ from: buyer, to: seller, asset: current.quoteAsset, amount: dec(current.quoteQuantity) });
-    if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, amount: quantity });
+    if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, amount: dec(current.quantity) });
     const traderId = account.tradingAccountId;
     this.ctx.unit.run(() => {
       this.deps.ledger.recordFilled(order, fill);
@@ -288,7 +287,7 @@ export class QuoteDesk {
       if (dealerPosition) positions.set(dealer.dealerAccountId, dealerPosition);
       this.deps.wallets.publish(changes, positions);
       this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId }, undefined, now);
-      this.deps.hedger.onClientTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? quantity.neg() : quantity);
+      this.deps.hedger.onQuotedTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? 'SELL' : 'BUY', current.quantity);
     });
     this.deps.hedger.poke(dealer.dealerAccountId);
     return order;
