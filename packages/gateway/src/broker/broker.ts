@@ -30,7 +30,7 @@ export interface BrokerPublication {
   epoch?: string;
   info?: ClientInfo;
   tags?: Record<string, string>;
-  /** Unix ms when published. */
+  /** Unix ms when published (the Redis broker's messages carry it; nothing reads it yet, so the memory broker omits it). */
   time?: number;
 }
 
@@ -73,6 +73,12 @@ export interface Broker {
   /** This node no longer wants the channel (its last local subscriber left). */
   unsubscribe(channel: string): Promise<void>;
   publish(channel: string, data: RawJson, options: BrokerPublishOptions): Promise<StreamPosition>;
+  /**
+   * Optional: `publish` for a caller that neither waits nor wants the position, done before it returns and throwing
+   * what `publish` would reject with — for a broker whose publish completes at once (the memory broker), so the
+   * node's fire-and-forget publications make no promise each.
+   */
+  publishNow?(channel: string, data: RawJson, options: BrokerPublishOptions): void;
   publishJoin(channel: string, info: ClientInfo): Promise<void>;
   publishLeave(channel: string, info: ClientInfo): Promise<void>;
   history(channel: string, filter: HistoryFilter): Promise<HistoryResult>;

@@ -14,13 +14,12 @@ import type {
   HistoryResult,
   StreamPosition,
 } from './broker.ts';
+import { HistoryRing } from './history-ring.ts';
 
 interface Stream {
   epoch: string;
   offset: number;
-  pubs: BrokerPublication[];
-  /** Unix ms after which the matching entry of `pubs` is gone. */
-  expires: number[];
+  history: HistoryRing;
 }
 
 export interface MemoryBrokerOptions {
@@ -46,28 +45,29 @@ export class MemoryBroker implements Broker {
   async unsubscribe(_channel: string): Promise<void> {}
 
   async publish(channel: string, data: RawJson, options: BrokerPublishOptions): Promise<StreamPosition> {
-    const now = this.#now();
-    const pub: BrokerPublication = { data, offset: 0, time: now };
+    const pub = this.#append(channel, data, options);
+    return { offset: pub.offset, epoch: pub.epoch ?? '' };
+  }
+
+  publishNow(channel: string, data: RawJson, options: BrokerPublishOptions): void {
+    this.#append(channel, data, options);
+  }
+
+  /** Appends to the channel's history (when it keeps one) and delivers; the publication as delivered. */
+  #append(channel: string, data: RawJson, options: BrokerPublishOptions): BrokerPublication {
+    let pub: BrokerPublication;
+    if (options.historySize > 0 && options.historyTtlSeconds > 0) {
+      const now = this.#now();
+      const s = this.#stream(channel);
+      s.history.trim(now);
+      s.offset += 1;
+      pub = { data, offset: s.offset, epoch: s.epoch };
+      s.history.push(pub, now + options.historyTtlSeconds * 1000, options.historySize);
+    } else pub = { data, offset: 0 };
     if (options.info) pub.info = options.info;
     if (options.tags) pub.tags = options.tags;
-    let position: StreamPosition = { offset: 0, epoch: '' };
-    if (options.historySize > 0 && options.historyTtlSeconds > 0) {
-      const s = this.#stream(channel);
-      this.#trim(s, now);
-      s.offset += 1;
-      pub.offset = s.offset;
-      pub.epoch = s.epoch;
-      s.pubs.push(pub);
-      s.expires.push(now + options.historyTtlSeconds * 1000);
-      if (s.pubs.length > options.historySize) {
-        const drop = s.pubs.length - options.historySize;
-        s.pubs.splice(0, drop);
-        s.expires.splice(0, drop);
-      }
-      position = { offset: s.offset, epoch: s.epoch };
-    }
     this.#handler?.onPublication(channel, pub);
-    return position;
+    return pub;
   }
 
   async publishJoin(channel: string, info: ClientInfo): Promise<void> {
@@ -80,16 +80,16 @@ export class MemoryBroker implements Broker {
 
   async history(channel: string, filter: HistoryFilter): Promise<HistoryResult> {
     const s = this.#stream(channel);
-    this.#trim(s, this.#now());
+    s.history.trim(this.#now());
     const position = { offset: s.offset, epoch: s.epoch };
     if (filter.limit === 0) return { publications: [], position };
-    let pubs: BrokerPublication[];
+    let pubs = s.history.entries();
     if (filter.reverse) {
       const before = filter.since ? filter.since.offset : Number.POSITIVE_INFINITY;
-      pubs = s.pubs.filter((p) => p.offset < before).reverse();
+      pubs = pubs.filter((p) => p.offset < before).reverse();
     } else {
       const after = filter.since ? filter.since.offset : 0;
-      pubs = after === 0 ? s.pubs.slice() : s.pubs.filter((p) => p.offset > after);
+      if (after !== 0) pubs = pubs.filter((p) => p.offset > after);
     }
     if (filter.limit > 0 && pubs.length > filter.limit) pubs = pubs.slice(0, filter.limit);
     return { publications: pubs, position };
@@ -97,27 +97,15 @@ export class MemoryBroker implements Broker {
 
   async removeHistory(channel: string): Promise<void> {
     const s = this.#streams.get(channel);
-    if (s) {
-      s.pubs = [];
-      s.expires = [];
-    }
+    s?.history.clear();
   }
 
   #stream(channel: string): Stream {
     let s = this.#streams.get(channel);
     if (!s) {
-      s = { epoch: randomBytes(6).toString('base64url'), offset: 0, pubs: [], expires: [] };
+      s = { epoch: randomBytes(6).toString('base64url'), offset: 0, history: new HistoryRing() };
       this.#streams.set(channel, s);
     }
     return s;
-  }
-
-  #trim(s: Stream, now: number): void {
-    let n = 0;
-    while (n < s.expires.length && s.expires[n]! <= now) n++;
-    if (n > 0) {
-      s.pubs.splice(0, n);
-      s.expires.splice(0, n);
-    }
   }
 }
