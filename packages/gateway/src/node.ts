@@ -93,6 +93,22 @@ export class GatewayNode {
     }
   }
 
+  /**
+   * `publish` for a caller that neither waits nor wants the position — the application's events: with the memory
+   * broker the publication is delivered and in history when this returns, and no promise is made for it. A bad channel
+   * or a failed publish is handed to `onError` (a function made once, not one per publication).
+   */
+  publishDetached(channel: string, data: unknown, onError: (err: unknown, channel: string) => void): void {
+    let raw: RawJson;
+    try {
+      raw = data instanceof RawJson ? data : RawJson.of(data);
+    } catch (err) {
+      onError(err, channel);
+      return;
+    }
+    this.#core.publishDetached(channel, raw, onError);
+  }
+
   async history(channel: string, opts: HistoryOptions = {}): Promise<{ publications: HistoryPublication[]; offset: number; epoch: string }> {
     const { ns } = this.#core.rules.resolve(channel);
     if (!ns.history) throw ProtocolError.notAvailable();

@@ -56,6 +56,25 @@ test('publishing to an unknown namespace or a bad name is refused with 102 / 107
   await assert.rejects(g.node.publish('', 1), (e: ProtocolError) => e.code === 107);
 });
 
+test('a detached publish takes the next offset, in order with awaited ones; a bad channel or value goes to onError', async () => {
+  const failed: Array<[unknown, string]> = [];
+  const onError = (err: unknown, channel: string) => failed.push([err, channel]);
+  const a = await g.node.publish('news:detached', { i: 1 });
+  g.node.publishDetached('news:detached', { i: 2 }, onError);
+  g.node.publishDetached('news:detached', RawJson.of({ i: 3 }), onError);
+  const h = await g.node.history('news:detached', { limit: -1 });
+  assert.deepEqual(h.publications.map((p) => [p.offset, p.data]), [[a.offset, { i: 1 }], [a.offset + 1, { i: 2 }], [a.offset + 2, { i: 3 }]]);
+  assert.equal((await g.node.publish('news:detached', { i: 4 })).offset, a.offset + 3);
+  // Every publication but the newest three has left the bounded history (historySize 3), oldest first.
+  g.node.publishDetached('news:detached', { i: 5 }, onError);
+  assert.deepEqual((await g.node.history('news:detached', { limit: -1 })).publications.map((p) => p.data), [{ i: 3 }, { i: 4 }, { i: 5 }]);
+  g.node.publishDetached('nope:x', 1, onError);
+  g.node.publishDetached('', 1, onError);
+  g.node.publishDetached('news:detached', { n: 1n }, onError);
+  assert.deepEqual(failed.map(([e, channel]) => [e instanceof ProtocolError ? e.code : (e as Error).name, channel]), [[102, 'nope:x'], [107, ''], ['TypeError', 'news:detached']]);
+  assert.equal((await g.node.history('news:detached')).offset, a.offset + 4);
+});
+
 test('presence, presence stats and stats follow connections and subscriptions', async () => {
   const c = new RawClient(g.url);
   await c.opened();

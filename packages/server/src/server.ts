@@ -155,10 +155,11 @@ async function assemble(config: ServerConfig, options: StartOptions, log: Logger
   const centrifugoApi = config.centrifugo ? new CentrifugoApi({ url: config.centrifugo.apiUrl, key: config.centrifugo.apiKey }) : undefined;
   const publisher = centrifugoApi ? new CentrifugoPublisher({ api: centrifugoApi, log: log.child({ module: 'centrifugo' }) }) : undefined;
   let gatewayOpen = true;
+  const publishFailed = (err: unknown, channel: string): void => log.warn({ err, channel }, 'publish failed');
   const publish = publisher
     ? (channel: string, data: unknown) => publisher.publish(channel, data)
     : (channel: string, data: unknown) => {
-        if (gatewayOpen) gateway.publish(channel, data).catch((err: unknown) => log.warn({ err, channel }, 'publish failed'));
+        if (gatewayOpen) gateway.publishDetached(channel, data, publishFailed);
       };
   if (publisher) {
     lifecycle.opened('centrifugo publisher', async () => {
