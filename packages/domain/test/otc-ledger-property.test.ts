@@ -3,7 +3,8 @@
  * - The rules alone (ledger-core): any sequence of planned movements keeps each asset's sum over all wallets
  *   constant, never takes a wallet without allowNegative below zero, and a refused plan changes nothing; and the plan,
  *   worked in integer units on the grid and in Dec off it, answers exactly what the same rules worked in Dec alone
- *   answer (entries' texts, refusals and their messages), amounts on and off the grid.
+ *   answer (entries' texts, refusals and their messages), amounts on and off the grid — given as Dec or as canonical
+ *   text.
  * - The desk end to end (SQLite): any sequence of deposits, transfers, accepted and refused quotes, freezes and
  *   closes keeps each asset's sum over every wallet at zero (money enters from an accounting wallet), no client wallet
  *   below zero, each wallet's balance equal to the sum of its stored entries, and each FERMATA portfolio equal to its
@@ -113,6 +114,9 @@ test('property: the plan in units answers what the rules in Dec answer, on the g
       const got = plan.ok ? plan.entries.map((e) => [e.walletId, e.asset, e.amount, e.balanceAfter, e.counterpartyWalletId]) : [plan.refusal, plan.message];
       assert.deepEqual(got, planInDec({ wallet, balance: seed }, moves, closing));
       if (plan.ok) for (const e of plan.entries) assert.equal(str(decOf(e.after)), e.balanceAfter);
+      // The same legs given as their canonical texts (as an accept gives a quote's) plan the same, refusals included.
+      const texts = planLegs({ wallet, balance: (w, a) => amountOf(str(seed(w, a))) }, moves.map((m) => ({ from: m.from, to: m.to, asset: m.asset, text: str(m.amount) })), { closingWithdrawal: closing });
+      assert.deepEqual(texts.ok ? texts.entries.map((e) => [e.walletId, e.asset, e.amount, e.balanceAfter, e.counterpartyWalletId, str(decOf(e.after))]) : [texts.refusal, texts.message], plan.ok ? plan.entries.map((e) => [e.walletId, e.asset, e.amount, e.balanceAfter, e.counterpartyWalletId, str(decOf(e.after))]) : [plan.refusal, plan.message]);
     }),
     { numRuns: 2_000 },
   );

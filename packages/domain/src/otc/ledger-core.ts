@@ -35,6 +35,17 @@ export interface Leg {
   amount: Dec;
 }
 
+/**
+ * A leg whose amount comes as canonical decimal text (`str`: what a quote holds), planned exactly as the `Leg` of its
+ * Dec: read into units once, with no Dec made to be written back as the same text.
+ */
+export interface TextLeg {
+  from: string;
+  to: string;
+  asset: string;
+  text: string;
+}
+
 export interface PlannedEntry {
   walletId: string;
   asset: string;
@@ -57,12 +68,23 @@ export interface LedgerState {
 }
 
 /** Plans `legs` as one movement; `closingWithdrawal` lets a CLOSED source pay out what it holds of the asset, all of it. */
-export function planLegs(state: LedgerState, legs: readonly Leg[], options: { closingWithdrawal?: boolean } = {}): Plan {
+export function planLegs(state: LedgerState, legs: readonly (Leg | TextLeg)[], options: { closingWithdrawal?: boolean } = {}): Plan {
   // Balances the earlier legs left, by wallet and asset.
   const running = new Map<string, Amount>();
   const entries: PlannedEntry[] = [];
   for (const leg of legs) {
-    if (!leg.amount.gt(0)) return refuse('INVALID_TRANSFER', 'amount must be greater than zero');
+    // The amount's canonical text (a positive Dec's is toFixed's), so the debit's is that with a minus.
+    let text: string;
+    let units: bigint | undefined;
+    if ('text' in leg) {
+      text = leg.text;
+      units = unitsOf(text);
+      if (units === undefined ? !dec(text).gt(0) : units <= 0n) return refuse('INVALID_TRANSFER', 'amount must be greater than zero');
+    } else {
+      if (!leg.amount.gt(0)) return refuse('INVALID_TRANSFER', 'amount must be greater than zero');
+      text = leg.amount.toFixed();
+      units = unitsOf(text);
+    }
     if (leg.from === leg.to) return refuse('INVALID_TRANSFER', 'source and destination are the same wallet');
     const from = state.wallet(leg.from);
     const to = state.wallet(leg.to);
@@ -71,10 +93,7 @@ export function planLegs(state: LedgerState, legs: readonly Leg[], options: { cl
     if (from.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${from.walletId} is frozen`);
     if (to.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${to.walletId} is frozen`);
     if (to.status === 'CLOSED') return refuse('WALLET_CLOSED', `wallet ${to.walletId} is closed`);
-    // Positive, so its canonical text is toFixed's, and the debit's is that with a minus.
-    const text = leg.amount.toFixed();
-    const units = unitsOf(text);
-    const amount: Amount = units ?? leg.amount;
+    const amount: Amount = units ?? ('text' in leg ? dec(text) : leg.amount);
     const fromKey = `${from.walletId}\u0001${leg.asset}`;
     const toKey = `${to.walletId}\u0001${leg.asset}`;
     const fromBefore = running.get(fromKey) ?? state.balance(from.walletId, leg.asset);

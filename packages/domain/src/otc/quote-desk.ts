@@ -47,7 +47,7 @@ import type { OrderLedger } from '../orders/order-ledger.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
-import type { Leg } from './ledger-core.ts';
+import type { TextLeg } from './ledger-core.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
@@ -268,9 +268,10 @@ export class QuoteDesk {
     };
     const buyer = current.side === 'BUY' ? traderWallet.walletId : dealer.walletId;
     const seller = current.side === 'BUY' ? dealer.walletId : traderWallet.walletId;
-    const legs: Leg[] = [];
-    if (isPositive(current.quoteQuantity)) legs.push({ from: buyer, to: seller, asset: current.quoteAsset, amount: dec(current.quoteQuantity) });
-    if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, amount: dec(current.quantity) });
+    // The quote's texts are canonical: the ledger reads them as they are (no Dec made only to be written back).
+    const legs: TextLeg[] = [];
+    if (isPositive(current.quoteQuantity)) legs.push({ from: buyer, to: seller, asset: current.quoteAsset, text: current.quoteQuantity });
+    if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, text: current.quantity });
     const traderId = account.tradingAccountId;
     this.ctx.unit.run(() => {
       this.deps.ledger.recordFilled(order, fill);

@@ -21,7 +21,7 @@ import type { LedgerEntry, Wallet } from '../model/fermata.ts';
 import type { WalletBalance } from '../ports/otc-store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { LaterPortfolio } from '../portfolios/rpc-portfolio.ts';
-import { amountOf, decOf, isZeroAmount, planLegs, type Amount, type Leg, type LedgerState, type WalletView } from './ledger-core.ts';
+import { amountOf, decOf, isZeroAmount, planLegs, type Amount, type Leg, type LedgerState, type TextLeg, type WalletView } from './ledger-core.ts';
 
 const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
 
@@ -121,7 +121,7 @@ export class WalletBook {
    * the portfolio mirror commit with whatever else the unit writes. Returns the entries and the portfolio changes,
    * which the caller publishes (`publish`) with whatever else it shows.
    */
-  move(legs: readonly Leg[], kind: LedgerEntry['kind'], referenceId: string, options: { closingWithdrawal?: boolean } = {}): { entries: LedgerEntry[]; changes: PortfolioChanges } {
+  move(legs: readonly (Leg | TextLeg)[], kind: LedgerEntry['kind'], referenceId: string, options: { closingWithdrawal?: boolean } = {}): { entries: LedgerEntry[]; changes: PortfolioChanges } {
     const plan = planLegs(this.state, legs, options);
     if (!plan.ok) throw new DomainError(plan.refusal, plan.message);
     const now = this.ctx.clock.now();
