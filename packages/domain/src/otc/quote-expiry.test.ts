@@ -64,3 +64,28 @@ test('a timer that fires before the clock reaches the bucket reports nothing and
   expiry.add('z', clock.t + 1);
   assert.equal((expiry as unknown as { timer?: unknown }).timer, undefined);
 });
+
+test('the newest bucket, emptied, is kept for the next quote, and leaves when its time passes, reporting nothing', async () => {
+  const { clock, reports, expiry, report, reading } = world();
+  const held = () => (expiry as unknown as { order: number[] }).order.length;
+  expiry.add('a', clock.t + 10);
+  expiry.remove('a', clock.t + 10);
+  assert.equal(held(), 1);
+  expiry.add('b', clock.t + 10);
+  expiry.add('later', clock.t + 30);
+  expiry.remove('b', clock.t + 10);
+  assert.equal(held(), 1, 'an emptied bucket other than the newest leaves at once');
+  expiry.remove('later', clock.t + 30);
+  expiry.add('c', clock.t + 30);
+  clock.t += 40;
+  await report();
+  assert.deepEqual(reports, [['c']]);
+  expiry.add('d', clock.t + 10);
+  expiry.remove('d', clock.t + 10);
+  const fired = reading();
+  clock.t += 20;
+  await fired;
+  assert.equal(reports.length, 1);
+  assert.equal(held(), 0);
+  expiry.stop();
+});

@@ -37,11 +37,17 @@ export class QuoteExpiry {
     if (this.armedFor === undefined || b < this.armedFor) this.arm();
   }
 
-  /** Forgets the quote (closed before its time). An emptied bucket stays armed: its timer finds nothing and moves on. */
+  /**
+   * Forgets the quote (closed before its time). An emptied bucket stays armed: its timer finds nothing and moves on.
+   * The newest bucket, emptied, is kept until its time: the next RFQ's quote most likely goes to it (quotes mostly
+   * share a ttl, and an accept closes its quote within milliseconds), so a desk trading quote after quote does not
+   * make, order and drop a bucket for each.
+   */
   remove(quoteId: string, expireAt: number): void {
     const b = this.bucketOf(expireAt);
     const ids = this.buckets.get(b);
     if (!ids?.delete(quoteId) || ids.size > 0) return;
+    if (b === this.order[this.order.length - 1]) return;
     this.buckets.delete(b);
     this.order.splice(this.indexOf(b), 1);
   }
