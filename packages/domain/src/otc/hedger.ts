@@ -111,16 +111,17 @@ export class Hedger {
    * `onClientTrade` of an accepted quote: the dealer's side and the quote's quantity (a canonical decimal). In integers
    * while the exposure is on the 10^-18 grid — the same value and text as Dec's sum (exact: well within its 40 digits),
    * without decimal.js's add, negation and two texts of the sum (this row's and the next risk check's, ~3 µs an accept).
+   * `at`: the trade's time (the exposure row's).
    */
-  onQuotedTrade(dealerAccountId: string, symbol: string, side: 'BUY' | 'SELL', quantity: string): void {
+  onQuotedTrade(dealerAccountId: string, symbol: string, side: 'BUY' | 'SELL', quantity: string, at: number): void {
     const before = exposureUnitsOf(this.exposureOf(dealerAccountId).get(symbol) ?? ZERO);
     const q = units(quantity);
     if (before === null || q === undefined) {
-      this.onClientTrade(dealerAccountId, symbol, signed(side, dec(quantity)));
+      this.setExposure(dealerAccountId, symbol, (this.exposureOf(dealerAccountId).get(symbol) ?? ZERO).add(signed(side, dec(quantity))), undefined, at);
       return;
     }
     const after = exposureOfUnits(side === 'BUY' ? before + q : before - q);
-    this.setExposure(dealerAccountId, symbol, after.value, after.text);
+    this.setExposure(dealerAccountId, symbol, after.value, after.text, at);
   }
 
   /**
@@ -296,13 +297,13 @@ export class Hedger {
     this.ctx.unit.onUndo(() => (before === undefined ? m.delete(symbol) : m.set(symbol, before)));
   }
 
-  /** `text`: the quantity's text when the caller has it (`str(quantity)` otherwise). */
-  private setExposure(dealerAccountId: string, symbol: string, quantity: Dec, text = str(quantity)): void {
+  /** `text`: the quantity's text when the caller has it (`str(quantity)` otherwise); `at`: the change's time, if read. */
+  private setExposure(dealerAccountId: string, symbol: string, quantity: Dec, text = str(quantity), at = this.ctx.clock.now()): void {
     const m = pairMap(this.exposures, dealerAccountId);
     const had = m.has(symbol);
     const before = m.get(symbol);
     m.set(symbol, quantity);
-    const row: Exposure = { dealerAccountId, symbol, quantity: text, updatedAt: this.ctx.clock.now() };
+    const row: Exposure = { dealerAccountId, symbol, quantity: text, updatedAt: at };
     this.ctx.store.otc.upsertExposure(row);
     this.ctx.unit.onUndo(() => (had ? m.set(symbol, before!) : m.delete(symbol)));
   }

@@ -273,9 +273,11 @@ export class QuoteDesk {
     if (isPositive(current.quoteQuantity)) legs.push({ from: buyer, to: seller, asset: current.quoteAsset, text: current.quoteQuantity });
     if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, text: current.quantity });
     const traderId = account.tradingAccountId;
+    // One time for the whole trade, read once (`now`): the order and its fill, the ledger entries, the balances and
+    // their pushes, the quote's change and the dealer's exposure.
     this.ctx.unit.run(() => {
       this.deps.ledger.recordFilled(order, fill);
-      const { changes } = this.deps.wallets.move(legs, 'TRADE', tradeOrderId);
+      const { changes } = this.deps.wallets.move(legs, 'TRADE', tradeOrderId, { at: now });
       // Each side's holding (a spot trade: the dealer selling from its wallet opens no short). The quote's texts are
       // canonical decimals: the positions read them as they are.
       const traderPosition = this.deps.positions.holdingTrade({ instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: traderId }, { side: current.side, quantity: current.quantity, price: current.price });
@@ -286,9 +288,9 @@ export class QuoteDesk {
       const positions = new Map<string, Position>();
       if (traderPosition) positions.set(traderId, traderPosition);
       if (dealerPosition) positions.set(dealer.dealerAccountId, dealerPosition);
-      this.deps.wallets.publish(changes, positions);
+      this.deps.wallets.publish(changes, positions, now);
       this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId }, undefined, now);
-      this.deps.hedger.onQuotedTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? 'SELL' : 'BUY', current.quantity);
+      this.deps.hedger.onQuotedTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? 'SELL' : 'BUY', current.quantity, now);
     });
     this.deps.hedger.poke(dealer.dealerAccountId);
     return order;

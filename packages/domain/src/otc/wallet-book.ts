@@ -119,12 +119,13 @@ export class WalletBook {
   /**
    * Moves the legs as one, or throws the refusal (nothing moved). Call inside a unit of work: entries, balances and
    * the portfolio mirror commit with whatever else the unit writes. Returns the entries and the portfolio changes,
-   * which the caller publishes (`publish`) with whatever else it shows.
+   * which the caller publishes (`publish`) with whatever else it shows. `at`: the time of the movement when the caller
+   * has read it (an accept's entries are made at its order's time).
    */
-  move(legs: readonly (Leg | TextLeg)[], kind: LedgerEntry['kind'], referenceId: string, options: { closingWithdrawal?: boolean } = {}): { entries: LedgerEntry[]; changes: PortfolioChanges } {
+  move(legs: readonly (Leg | TextLeg)[], kind: LedgerEntry['kind'], referenceId: string, options: { closingWithdrawal?: boolean; at?: number } = {}): { entries: LedgerEntry[]; changes: PortfolioChanges } {
     const plan = planLegs(this.state, legs, options);
     if (!plan.ok) throw new DomainError(plan.refusal, plan.message);
-    const now = this.ctx.clock.now();
+    const now = options.at ?? this.ctx.clock.now();
     const entries = plan.entries.map<LedgerEntry>((e) => ({
       entryId: this.ctx.ids.uuid(),
       walletId: e.walletId,
@@ -167,15 +168,17 @@ export class WalletBook {
 
   /**
    * Pushes each changed portfolio as `event.portfolio.updated` (a DELTA), with the account's new position if any. The
-   * event's RPC shape is built when it is serialised (`LaterPortfolio`): most go to channels no one reads.
+   * event's RPC shape is built when it is serialised (`LaterPortfolio`): most go to channels no one reads. `at`: the
+   * pushes' time when the caller has read it (one time for all of them).
    */
-  publish(changes: PortfolioChanges, positions: ReadonlyMap<string, Position> = NO_POSITIONS): void {
+  publish(changes: PortfolioChanges, positions: ReadonlyMap<string, Position> = NO_POSITIONS, at?: number): void {
+    const updatedAt = at ?? this.ctx.clock.now();
     for (const [tradingAccountId, balances] of changes) {
       const position = positions.get(tradingAccountId);
       this.ctx.publish.toAccount(
         tradingAccountId,
         'event.portfolio.updated',
-        new LaterPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt: this.ctx.clock.now() }),
+        new LaterPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt }),
       );
     }
   }
