@@ -69,8 +69,7 @@ export interface LedgerState {
 
 /** Plans `legs` as one movement; `closingWithdrawal` lets a CLOSED source pay out what it holds of the asset, all of it. */
 export function planLegs(state: LedgerState, legs: readonly (Leg | TextLeg)[], options: { closingWithdrawal?: boolean } = {}): Plan {
-  // Balances the earlier legs left, by wallet and asset.
-  const running = new Map<string, Amount>();
+  // The balances the earlier legs left are their entries' (`runningOf`): a movement has a few legs at most.
   const entries: PlannedEntry[] = [];
   for (const leg of legs) {
     // The amount's canonical text (a positive Dec's is toFixed's), so the debit's is that with a minus.
@@ -94,9 +93,7 @@ export function planLegs(state: LedgerState, legs: readonly (Leg | TextLeg)[], o
     if (to.status === 'FROZEN') return refuse('WALLET_FROZEN', `wallet ${to.walletId} is frozen`);
     if (to.status === 'CLOSED') return refuse('WALLET_CLOSED', `wallet ${to.walletId} is closed`);
     const amount: Amount = units ?? ('text' in leg ? dec(text) : leg.amount);
-    const fromKey = `${from.walletId}\u0001${leg.asset}`;
-    const toKey = `${to.walletId}\u0001${leg.asset}`;
-    const fromBefore = running.get(fromKey) ?? state.balance(from.walletId, leg.asset);
+    const fromBefore = runningOf(entries, from.walletId, leg.asset) ?? state.balance(from.walletId, leg.asset);
     const fromAfter = minus(fromBefore, amount);
     if (from.status === 'CLOSED') {
       if (!options.closingWithdrawal) return refuse('WALLET_CLOSED', `wallet ${from.walletId} is closed`);
@@ -105,13 +102,20 @@ export function planLegs(state: LedgerState, legs: readonly (Leg | TextLeg)[], o
     if (isNeg(fromAfter) && !from.allowNegative) {
       return refuse('INSUFFICIENT_BALANCE', `insufficient ${leg.asset} in wallet ${from.walletId}: needs ${text}, holds ${textOfAmount(fromBefore)}`);
     }
-    const toAfter = plus(running.get(toKey) ?? state.balance(to.walletId, leg.asset), amount);
-    running.set(fromKey, fromAfter);
-    running.set(toKey, toAfter);
+    const toAfter = plus(runningOf(entries, to.walletId, leg.asset) ?? state.balance(to.walletId, leg.asset), amount);
     entries.push({ walletId: from.walletId, asset: leg.asset, amount: `-${text}`, balanceAfter: textOfAmount(fromAfter), after: fromAfter, counterpartyWalletId: to.walletId });
     entries.push({ walletId: to.walletId, asset: leg.asset, amount: text, balanceAfter: textOfAmount(toAfter), after: toAfter, counterpartyWalletId: from.walletId });
   }
   return { ok: true, entries };
+}
+
+/** The balance of the wallet's asset after the plan's latest entry of it; undefined when it has none yet. */
+function runningOf(entries: readonly PlannedEntry[], walletId: string, asset: string): Amount | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    if (e.walletId === walletId && e.asset === asset) return e.after;
+  }
+  return undefined;
 }
 
 function refuse(refusal: LedgerRefusal, message: string): Plan {

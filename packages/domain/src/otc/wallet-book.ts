@@ -140,27 +140,26 @@ export class WalletBook {
     this.ctx.store.otc.appendLedgerEntries(entries);
     const changes: PortfolioChanges = new Map();
     // What each entry replaced, put back (last first) if the unit fails: one undo for the movement, not one an entry.
-    const replaced: Array<[Map<string, Amount>, string, Amount | undefined]> = [];
+    const maps: Array<Map<string, Amount>> = [];
+    const before: Array<Amount | undefined> = [];
     for (const e of plan.entries) {
       const m = this.assets(e.walletId);
-      replaced.push([m, e.asset, m.get(e.asset)]);
+      maps.push(m);
+      before.push(m.get(e.asset));
       m.set(e.asset, e.after);
       const accountId = this.wallets.get(e.walletId)!.tradingAccountId;
       const changed = this.book.mirror(accountId, e.asset, e.balanceAfter, typeof e.after === 'bigint' ? undefined : e.after, now);
       // The account's latest balance of each asset it moved.
       const list = changes.get(accountId);
       if (!list) changes.set(accountId, [changed]);
-      else {
-        const at = list.findIndex((b) => b.asset === e.asset);
-        if (at === -1) list.push(changed);
-        else list[at] = changed;
-      }
+      else replaceAsset(list, changed);
     }
+    const planned = plan.entries;
     this.ctx.unit.onUndo(() => {
-      for (let i = replaced.length - 1; i >= 0; i--) {
-        const [m, asset, before] = replaced[i]!;
-        if (before === undefined) m.delete(asset);
-        else m.set(asset, before);
+      for (let i = planned.length - 1; i >= 0; i--) {
+        const b = before[i];
+        if (b === undefined) maps[i]!.delete(planned[i]!.asset);
+        else maps[i]!.set(planned[i]!.asset, b);
       }
     });
     return { entries, changes };
@@ -199,4 +198,15 @@ export class WalletBook {
     return m;
   }
 
+}
+
+/** Puts `changed` in the list in place of the balance of its asset, or adds it. */
+function replaceAsset(list: Balance[], changed: Balance): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i]!.asset === changed.asset) {
+      list[i] = changed;
+      return;
+    }
+  }
+  list.push(changed);
 }
