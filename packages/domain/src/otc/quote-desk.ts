@@ -51,7 +51,7 @@ import type { TextLeg } from './ledger-core.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
-import { QuoteMemory, replaceKey } from './quote-memory.ts';
+import { QuoteMemory } from './quote-memory.ts';
 import { changedQuote, type QuoteChange } from './quote-change.ts';
 import { quoteTransition, type QuoteEvent } from './quote-status.ts';
 import { readRfq, type RfqRead } from './rfq-request.ts';
@@ -181,24 +181,23 @@ export class QuoteDesk {
     else quote.rejectReason = answer.reason;
     if (r.quoteRequestId !== undefined) quote.quoteRequestId = r.quoteRequestId;
     if (traderAccountId !== undefined) quote.traderAccountId = traderAccountId;
-    // The trader's slot, built once: the quote it replaces holds the same one.
-    const slot = quote.status === 'CREATED' ? replaceKey(quote) : undefined;
-    const prev = slot === undefined ? undefined : this.memory.inSlot(slot);
+    // The open quote in the trader's slot: the one this replaces.
+    const prev = quote.status === 'CREATED' ? this.memory.inSlot(quote) : undefined;
     // Nothing to write unless the quote it replaces has a row: then that row changes in a unit of its own.
-    const pushed = prev !== undefined && this.memory.isStored(prev.quoteId) ? this.ctx.unit.run(() => this.place(quote, prev, slot)) : this.place(quote, prev, slot);
+    const pushed = prev !== undefined && this.memory.isStored(prev.quoteId) ? this.ctx.unit.run(() => this.place(quote, prev)) : this.place(quote, prev);
     this.arm(quote);
     return { quote, pushed };
   }
 
   /**
-   * The RFQ's quote in memory, in place of `prev` (in its slot `slot`), and pushed: the model pushed. Changes only
-   * memory unless `prev` has a row (then inside the caller's unit). A method rather than a closure per RFQ.
+   * The RFQ's quote in memory, in place of `prev` (in its slot), and pushed: the model pushed. Changes only memory
+   * unless `prev` has a row (then inside the caller's unit). A method rather than a closure per RFQ.
    */
-  private place(quote: QuoteRecord, prev: QuoteRecord | undefined, slot: string | undefined): Quote {
+  private place(quote: QuoteRecord, prev: QuoteRecord | undefined): Quote {
     if (quote.quoteRequestId !== undefined) this.memory.index(quote.userId, quote.quoteRequestId, quote.quoteId);
-    if (prev) this.apply(prev, 'REPLACE', {}, slot);
-    if (slot === undefined) this.memory.hold(quote);
-    else this.memory.holdNew(quote, slot);
+    if (prev) this.apply(prev, 'REPLACE', {});
+    if (quote.status === 'CREATED') this.memory.holdNew(quote);
+    else this.memory.hold(quote);
     return this.publish(quote);
   }
 
@@ -289,7 +288,7 @@ export class QuoteDesk {
       if (traderPosition) positions.set(traderId, traderPosition);
       if (dealerPosition) positions.set(dealer.dealerAccountId, dealerPosition);
       this.deps.wallets.publish(changes, positions, now);
-      this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId }, undefined, now);
+      this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId }, now);
       this.deps.hedger.onQuotedTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? 'SELL' : 'BUY', current.quantity, now);
     });
     this.deps.hedger.poke(dealer.dealerAccountId);
@@ -329,16 +328,15 @@ export class QuoteDesk {
   }
 
   /**
-   * `change` inside the caller's unit: an ACCEPTED quote is written, as is any quote that already has a row. `slot`:
-   * the quote's `replaceKey` when the caller has it; `at`: the time of the change when the caller has read it (an
-   * accept's quote changes when its order fills).
+   * `change` inside the caller's unit: an ACCEPTED quote is written, as is any quote that already has a row. `at`: the
+   * time of the change when the caller has read it (an accept's quote changes when its order fills).
    */
-  private apply(q: QuoteRecord, event: QuoteEvent, fields: QuoteChange, slot?: string, at = this.ctx.clock.now()): void {
+  private apply(q: QuoteRecord, event: QuoteEvent, fields: QuoteChange, at = this.ctx.clock.now()): void {
     const status = quoteTransition(q.status, event);
     if (!status) return;
     const next = changedQuote(q, fields, status, at);
     if (status === 'ACCEPTED' || this.memory.isStored(q.quoteId)) this.write(next);
-    this.memory.hold(next, slot);
+    this.memory.hold(next);
     this.publish(next);
     this.ctx.unit.onDone(() => this.expiry.remove(q.quoteId, q.expireAt));
   }

@@ -5,7 +5,8 @@ import { silentLogger } from '../ports/logger.ts';
 import { Publisher } from '../publisher.ts';
 import { UnitOfWork } from '../unit-of-work.ts';
 import { changedQuote } from './quote-change.ts';
-import { QuoteMemory, replaceKey } from './quote-memory.ts';
+import { QuoteMemory } from './quote-memory.ts';
+import { QuoteSlots } from './quote-slots.ts';
 
 const memory = () => {
   const store = { transaction: <T>(fn: () => T): T => fn() };
@@ -23,29 +24,47 @@ const quote = (quoteId: string, traderAccountId?: string): QuoteRecord => ({
 test('a quote that closes leaves the slot it was held in, even when its change names the trading account; undone, it holds it again', () => {
   const { unit, m } = memory();
   const q = quote('q1');
-  const slot = replaceKey(q);
-  unit.run(() => m.holdNew(q, slot));
-  assert.equal(m.inSlot(slot), q);
-  // Accepted from an account the RFQ did not name: the closed record's own key would be another slot.
+  unit.run(() => m.holdNew(q));
+  assert.equal(m.inSlot(q), q);
+  // Accepted from an account the RFQ did not name: the closed record names another slot, which holds nothing.
   const accepted = changedQuote(q, { tradeOrderId: 'o1', traderAccountId: 't1' }, 'ACCEPTED', 3);
-  assert.notEqual(replaceKey(accepted), slot);
+  assert.equal(m.inSlot(accepted), undefined);
   assert.throws(() =>
     unit.run(() => {
       m.hold(accepted);
-      assert.equal(m.inSlot(slot), undefined);
+      assert.equal(m.inSlot(q), undefined);
       assert.equal(m.openQuote('q1'), undefined);
       throw new Error('the unit failed');
     }),
   );
-  assert.equal(m.inSlot(slot), q, 'undone: open in its slot again');
+  assert.equal(m.inSlot(q), q, 'undone: open in its slot again');
   unit.run(() => m.hold(accepted));
-  assert.equal(m.inSlot(slot), undefined);
+  assert.equal(m.inSlot(q), undefined);
   assert.equal(m.find('q1'), accepted);
   // A new quote takes the slot, and is replaced in it.
   const next = quote('q2');
-  unit.run(() => m.holdNew(next, slot));
-  assert.equal(m.inSlot(slot), next);
-  unit.run(() => m.hold(changedQuote(next, {}, 'REPLACED', 4), slot));
-  assert.equal(m.inSlot(slot), undefined);
+  unit.run(() => m.holdNew(next));
+  assert.equal(m.inSlot(q), next);
+  unit.run(() => m.hold(changedQuote(next, {}, 'REPLACED', 4)));
+  assert.equal(m.inSlot(q), undefined);
   assert.equal(m.openCount, 0);
+});
+
+test('slots: each of user, trading account, dealer, pair and side names its own; an emptied slot lets go of its maps', () => {
+  const slots = new QuoteSlots();
+  const base = { userId: 'u', dealerAccountId: 'd', symbol: 'BTC/USDT', side: 'BUY' as const };
+  const variants = [base, { ...base, traderAccountId: 't' }, { ...base, userId: 'v' }, { ...base, dealerAccountId: 'e' }, { ...base, symbol: 'ETH/USDT' }, { ...base, side: 'SELL' as const }];
+  variants.forEach((s, i) => slots.set(s, `q${i}`));
+  variants.forEach((s, i) => assert.equal(slots.get(s), `q${i}`));
+  // A slot named by the same strings, as other objects: the same slot.
+  assert.equal(slots.get({ ...base, symbol: ['BTC', 'USDT'].join('/') }), 'q0');
+  slots.set(base, 'q9');
+  assert.equal(slots.get(base), 'q9');
+  slots.delete(variants[5]!);
+  assert.equal(slots.get(variants[5]!), undefined);
+  assert.equal(slots.get(base), 'q9', 'the other side stays');
+  variants.forEach((s) => slots.delete(s));
+  assert.ok(slots.empty);
+  slots.delete(base);
+  assert.ok(slots.empty);
 });

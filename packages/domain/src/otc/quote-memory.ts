@@ -2,7 +2,7 @@
  * @module otc/quote-memory
  * The quotes the desk holds in memory (otc/quote-desk.ts decides what happens to them; this holds them):
  * - the open (CREATED) quotes, and for each the trader's slot it holds — one live price per user, trading account,
- *   dealer, pair and side (`replaceKey`): a new quote in a slot replaces the one there;
+ *   dealer, pair and side (otc/quote-slots.ts): a new quote in a slot replaces the one there;
  * - the closed quotes still held, oldest first, let go of after `closedOrderMemoryMs` or beyond `closedQuoteLimit`
  *   (every RFQ closes the quote it replaces, so a busy desk closes quotes as fast as it answers RFQs); a quote that
  *   closes with a row (an accepted one, or one loaded open at start) is let go of at once: its row answers for it;
@@ -17,6 +17,7 @@ import type { DomainContext } from '../context.ts';
 import { KeysPerOwner } from '../keys-per-owner.ts';
 import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
 import { OldestFirst } from '../oldest-first.ts';
+import { QuoteSlots, type SlotOf } from './quote-slots.ts';
 
 /** A pair's names as its quotes share them. */
 export interface PairNames {
@@ -26,19 +27,13 @@ export interface PairNames {
   instrumentId: string;
 }
 
-/** The trader's slot a quote holds while open: the same user, trading account, dealer, pair and side. */
-export const replaceKey = (q: Pick<QuoteRecord, 'userId' | 'traderAccountId' | 'dealerAccountId' | 'symbol' | 'side'>): string =>
-  `${q.userId}\u0001${q.traderAccountId ?? ''}\u0001${q.dealerAccountId}\u0001${q.symbol}\u0001${q.side}`;
-
 export class QuoteMemory {
   private readonly open = new Map<string, QuoteRecord>();
-  /** Open quotes by the slot they hold (`replaceKey`). */
-  private readonly slots = new Map<string, string>();
   /**
-   * The slot each open quote holds, the key `slots` has: a quote that closes (an accept's) finds it without joining
-   * its five parts again — a new ~125-character string to flatten and hash, ~0.1–1.3 µs an accept.
+   * Open quotes by the slot they hold: an open quote's record names its slot (a quote that closes leaves the slot its
+   * open record names, even when its change names a trading account the RFQ did not).
    */
-  private readonly slotOf = new Map<string, string>();
+  private readonly slots = new QuoteSlots();
   /** Closed quotes still held, oldest first (a quote's `updatedAt` is when it closed). */
   private readonly closed = new OldestFirst<QuoteRecord>((q) => q.quoteId);
   /** Quote ids by user, then `quoteRequestId` (two maps rather than one joined key: a key string per quote held). */
@@ -57,11 +52,9 @@ export class QuoteMemory {
   load(open: readonly QuoteRecord[], keys: ReadonlyArray<{ userId: string; quoteRequestId: string; quoteId: string }>): void {
     for (const k of keys) this.byRequest.set(k.userId, k.quoteRequestId, k.quoteId);
     for (const q of open) {
-      const key = replaceKey(q);
       this.open.set(q.quoteId, q);
       this.stored.add(q.quoteId);
-      this.slots.set(key, q.quoteId);
-      this.slotOf.set(q.quoteId, key);
+      this.slots.set(q, q.quoteId);
     }
   }
 
@@ -84,9 +77,9 @@ export class QuoteMemory {
     return this.open.size;
   }
 
-  /** The open quote holding the slot `key`. */
-  inSlot(key: string): QuoteRecord | undefined {
-    const id = this.slots.get(key);
+  /** The open quote holding the slot `q` names (a new quote's: the one it would replace). */
+  inSlot(q: SlotOf): QuoteRecord | undefined {
+    const id = this.slots.get(q);
     return id === undefined ? undefined : this.open.get(id);
   }
 
@@ -117,43 +110,38 @@ export class QuoteMemory {
   }
 
   /**
-   * Holds a quote memory has never held, CREATED, in its slot `key` (undone with the enclosing unit): `hold` without
-   * looking for what it held before under the new id — an RFQ's quote is new, and the closed quotes are many.
+   * Holds a quote memory has never held, CREATED, in its slot (undone with the enclosing unit): `hold` without looking
+   * for what it held before under the new id — an RFQ's quote is new, and the closed quotes are many.
    */
-  holdNew(q: QuoteRecord, key: string): void {
-    const slotBefore = this.slots.get(key);
+  holdNew(q: QuoteRecord): void {
+    const slotBefore = this.slots.get(q);
     this.open.set(q.quoteId, q);
-    this.slots.set(key, q.quoteId);
-    this.slotOf.set(q.quoteId, key);
+    this.slots.set(q, q.quoteId);
     this.ctx.unit.onUndo(() => {
       this.open.delete(q.quoteId);
-      this.slotOf.delete(q.quoteId);
-      if (slotBefore === undefined) this.slots.delete(key);
-      else this.slots.set(key, slotBefore);
+      if (slotBefore === undefined) this.slots.delete(q);
+      else this.slots.set(q, slotBefore);
     });
   }
 
   /**
    * Holds the quote's latest state (undone with the enclosing unit): open in its slot, or closed — unless it has a row,
    * then memory lets go of it (a closed quote no longer changes, and the store has its last state: an accept's quote
-   * row is written in the same unit). `key` is its slot when the caller has built it already (an RFQ builds it once
-   * for the quote it answers and the one it replaces).
+   * row is written in the same unit).
    */
-  hold(q: QuoteRecord, key?: string): void {
+  hold(q: QuoteRecord): void {
     const wasOpen = this.open.get(q.quoteId);
     // Open and closed quotes are apart: an open one is not looked for among the (many) closed ones.
     const wasClosed = wasOpen ? undefined : this.closed.get(q.quoteId);
     // Only a quote that is or was open holds a slot: the one it was held in (an accept may name its trading account).
-    const slot = q.status === 'CREATED' || wasOpen ? (key ?? this.slotOf.get(q.quoteId) ?? replaceKey(q)) : undefined;
+    const slot: SlotOf | undefined = wasOpen ?? (q.status === 'CREATED' ? q : undefined);
     const slotBefore = slot === undefined ? undefined : this.slots.get(slot);
     let letGo = false;
     if (q.status === 'CREATED') {
       this.open.set(q.quoteId, q);
       this.slots.set(slot!, q.quoteId);
-      this.slotOf.set(q.quoteId, slot!);
     } else {
       this.open.delete(q.quoteId);
-      this.slotOf.delete(q.quoteId);
       if (slot !== undefined && slotBefore === q.quoteId) this.slots.delete(slot);
       // Its quoteRequestId stays indexed: the id is taken for good once a quote has a row.
       letGo = this.stored.delete(q.quoteId);
@@ -162,13 +150,8 @@ export class QuoteMemory {
       else if (wasClosed) this.closed.delete(q.quoteId);
     }
     this.ctx.unit.onUndo(() => {
-      if (wasOpen) {
-        this.open.set(q.quoteId, wasOpen);
-        this.slotOf.set(q.quoteId, slot!);
-      } else {
-        this.open.delete(q.quoteId);
-        this.slotOf.delete(q.quoteId);
-      }
+      if (wasOpen) this.open.set(q.quoteId, wasOpen);
+      else this.open.delete(q.quoteId);
       if (wasClosed) this.closed.add(wasClosed);
       else if (!letGo) this.closed.delete(q.quoteId);
       if (letGo) this.stored.add(q.quoteId);
