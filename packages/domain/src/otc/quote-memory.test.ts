@@ -50,21 +50,27 @@ test('a quote that closes leaves the slot it was held in, even when its change n
   assert.equal(m.openCount, 0);
 });
 
-test('slots: each of user, trading account, dealer, pair and side names its own; an emptied slot lets go of its maps', () => {
-  const slots = new QuoteSlots();
+test('slots: each of user, trading account, dealer, pair and side names its own; emptied ones are kept a while, then swept out', () => {
   const base = { userId: 'u', dealerAccountId: 'd', symbol: 'BTC/USDT', side: 'BUY' as const };
   const variants = [base, { ...base, traderAccountId: 't' }, { ...base, userId: 'v' }, { ...base, dealerAccountId: 'e' }, { ...base, symbol: 'ETH/USDT' }, { ...base, side: 'SELL' as const }];
-  variants.forEach((s, i) => slots.set(s, `q${i}`));
-  variants.forEach((s, i) => assert.equal(slots.get(s), `q${i}`));
-  // A slot named by the same strings, as other objects: the same slot.
-  assert.equal(slots.get({ ...base, symbol: ['BTC', 'USDT'].join('/') }), 'q0');
-  slots.set(base, 'q9');
-  assert.equal(slots.get(base), 'q9');
-  slots.delete(variants[5]!);
-  assert.equal(slots.get(variants[5]!), undefined);
-  assert.equal(slots.get(base), 'q9', 'the other side stays');
-  variants.forEach((s) => slots.delete(s));
-  assert.ok(slots.empty);
-  slots.delete(base);
-  assert.ok(slots.empty);
+  for (const keepEmpty of [1_024, 1]) {
+    const slots = new QuoteSlots(keepEmpty);
+    variants.forEach((s, i) => slots.set(s, `q${i}`));
+    variants.forEach((s, i) => assert.equal(slots.get(s), `q${i}`));
+    // A slot named by the same strings, as other objects: the same slot.
+    assert.equal(slots.get({ ...base, symbol: ['BTC', 'USDT'].join('/') }), 'q0');
+    slots.set(base, 'q9');
+    assert.equal(slots.get(base), 'q9');
+    slots.delete(variants[5]!);
+    assert.equal(slots.get(variants[5]!), undefined);
+    assert.equal(slots.get(base), 'q9', 'the other side stays');
+    variants.forEach((s) => slots.delete(s));
+    variants.forEach((s) => assert.equal(slots.get(s), undefined));
+    // Kept for the next RFQ while few; swept out once they outnumber keepEmpty and the slots held.
+    assert.equal(slots.empty, keepEmpty === 1);
+    slots.set(variants[2]!, 'q10');
+    assert.equal(slots.get(variants[2]!), 'q10');
+    slots.delete(variants[2]!);
+    slots.delete(base);
+  }
 });
