@@ -215,7 +215,7 @@ describe('accepting a quote', () => {
     assert.equal(hedges.total, 1);
     const hedge = hedges.items[0]!;
     assert.deepEqual([hedge.orderType, hedge.side, hedge.quantity, hedge.status], ['MARKET', 'BUY', '0.5', 'FILLED']);
-    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!), '0');
+    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!.value), '0');
     assert.equal(z.otc.hedger.isFlat(z.otc.dealers.get(dealerId)), true);
   });
 
@@ -253,13 +253,13 @@ describe('accepting a quote', () => {
     await trade('BUY', '0.5');
     await z.otc.hedger.idle();
     assert.deepEqual(await hedgeOrders(), ['BUY 0.5']);
-    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!), '0');
+    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!.value), '0');
     // Within the interval: no order, the dealer's position accumulates (net of the three: short 0.2).
     await trade('BUY', '0.3');
     await trade('SELL', '0.4');
     await trade('BUY', '0.3');
     assert.deepEqual(await hedgeOrders(), ['BUY 0.5']);
-    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!), '-0.2');
+    assert.equal(str(z.otc.hedger.exposureOf(dealerId).get('BTC/USDT')!.value), '-0.2');
     z.otc.hedger.stop();
   });
 
@@ -478,7 +478,7 @@ describe('restart', () => {
     const after = await z.orders.list(admin, { tradingAccountId: one.paperId }, { offset: 0, limit: 10 });
     assert.deepEqual(after.items.map((o) => `${o.status} ${o.side} ${o.quantity}`).sort(), ['CANCELLED BUY 0.5', 'FILLED BUY 0.5']);
     assert.equal(after.items.find((o) => o.status === 'CANCELLED')!.tradeOrderId, stuck.items[0]!.tradeOrderId);
-    assert.equal(str(z.otc.hedger.exposureOf(one.dealerId).get('BTC/USDT')!), '0');
+    assert.equal(str(z.otc.hedger.exposureOf(one.dealerId).get('BTC/USDT')!.value), '0');
     await z.stop();
     await two.store.close();
   });

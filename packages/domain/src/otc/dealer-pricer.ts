@@ -12,7 +12,7 @@ import type { OrderSideValue } from '../model/primitives.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { BookSnapshot, GridBook } from '../model/market-data.ts';
 import { PRICE_SCALE, VALUE_SCALE, exposureValue, exposureValueUnits } from './exposure.ts';
-import { exposureUnitsOf } from './exposure-units.ts';
+import type { HeldExposure } from './exposure-units.ts';
 import type { HedgeVenue, HedgeVenues } from './hedge-venues.ts';
 import type { Hedger } from './hedger.ts';
 import type { PricingProfile } from './pricing-profiles.ts';
@@ -222,15 +222,17 @@ export class DealerPricer {
     const quantity = dec(best.quantity);
     const delta = terms.side === 'BUY' ? quantity.neg() : quantity;
     const mid = top && midDec(top);
-    return exposureValue(exposures, (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) }).gt(limit.dec);
+    const values = new Map<string, Dec>();
+    for (const [s, held] of exposures) values.set(s, held.value);
+    return exposureValue(values, (s) => (s === terms.symbol ? mid : this.mid(dealer, s)), { symbol: terms.symbol, delta, price: dec(best.price) }).gt(limit.dec);
   }
 
   /** The exposure's value after the trade in units of 10^-VALUE_SCALE; undefined when a number is off the grid. */
-  private valueInUnits(dealer: Dealer, exposures: ReadonlyMap<string, Dec>, terms: RfqTerms, quantity: bigint, price: bigint, top: Top | undefined): bigint | undefined {
+  private valueInUnits(dealer: Dealer, exposures: ReadonlyMap<string, HeldExposure>, terms: RfqTerms, quantity: bigint, price: bigint, top: Top | undefined): bigint | undefined {
     const mid = top?.units;
     // The dealer's side of the trade: it sells what the trader buys.
     const change = { symbol: terms.symbol, delta: terms.side === 'BUY' ? -quantity : quantity, price: price * TO_PRICE_SCALE };
-    return exposureValueUnits(exposures, exposureUnitsOf, (s) => (s === terms.symbol ? mid : this.top(dealer, s)?.units), change);
+    return exposureValueUnits(exposures, unitsOfHeld, (s) => (s === terms.symbol ? mid : this.top(dealer, s)?.units), change);
   }
 
   /** The price on one venue's book: in exact integers on its grid, else with the decimal.js reference. */
@@ -274,6 +276,11 @@ export class DealerPricer {
     }
     return undefined;
   }
+}
+
+/** An exposure's units of 10^-18 (null off that grid), for `exposureValueUnits`. */
+function unitsOfHeld(held: HeldExposure): bigint | null {
+  return held.inUnits;
 }
 
 /** The mid as a decimal: from the book's texts when it was read so (the reference), else from its exact units. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ZERO, dec, str, type Dec } from '../model/decimal.ts';
 import { plainFixed } from '../model/fixed-decimal.ts';
-import { exposureOfUnits, exposureUnitsOf } from './exposure-units.ts';
+import { HeldExposure, NO_EXPOSURE } from './exposure-units.ts';
 import { units } from './pricing-units.ts';
 
 const seed = Number(process.env.FC_SEED ?? 1313);
@@ -16,16 +16,18 @@ test('property: an exposure moved by quoted trades in units is the Dec sum, valu
   fc.assert(
     fc.property(trades, (list) => {
       let byDec: Dec = ZERO;
-      let byUnits: Dec = ZERO;
+      let byUnits = NO_EXPOSURE;
       for (const [side, quantity] of list) {
         byDec = byDec.add(side === 'BUY' ? dec(quantity) : dec(quantity).neg());
-        const before = exposureUnitsOf(byUnits);
+        const before = byUnits.inUnits;
         if (before === null) return false;
-        const after = exposureOfUnits(side === 'BUY' ? before + units(quantity)! : before - units(quantity)!);
-        if (after.text !== str(byDec) || !after.value.eq(byDec) || str(after.value) !== after.text) return false;
-        byUnits = after.value;
+        const after = HeldExposure.ofUnits(side === 'BUY' ? before + units(quantity)! : before - units(quantity)!);
         // What the next risk check reads: the units, known without the text.
-        if (exposureUnitsOf(byUnits) !== (side === 'BUY' ? before + units(quantity)! : before - units(quantity)!)) return false;
+        if (after.inUnits !== (side === 'BUY' ? before + units(quantity)! : before - units(quantity)!)) return false;
+        if (after.text !== str(byDec) || !after.value.eq(byDec) || str(after.value) !== after.text) return false;
+        // Read back from its Dec (a hedge's fill, or a loaded row), the same units.
+        if (HeldExposure.ofDec(after.value).inUnits !== after.inUnits) return false;
+        byUnits = after;
       }
       return true;
     }),
@@ -34,8 +36,9 @@ test('property: an exposure moved by quoted trades in units is the Dec sum, valu
 });
 
 test('an exposure off the 10^-18 grid reads as null (the risk check then values it with Dec)', () => {
-  assert.equal(exposureUnitsOf(dec('0.0000000000000000001')), null);
-  assert.equal(exposureUnitsOf(dec('-1.5')), -1_500_000_000_000_000_000n);
-  assert.equal(exposureUnitsOf(ZERO), 0n);
-  assert.deepEqual(exposureOfUnits(0n).text, '0');
+  assert.equal(HeldExposure.ofDec(dec('0.0000000000000000001')).inUnits, null);
+  assert.equal(HeldExposure.ofDec(dec('-1.5')).inUnits, -1_500_000_000_000_000_000n);
+  assert.equal(HeldExposure.ofDec(ZERO).inUnits, 0n);
+  assert.equal(NO_EXPOSURE.text, '0');
+  assert.ok(NO_EXPOSURE.value.isZero());
 });

@@ -25,7 +25,7 @@ import type { Order } from '../model/order.ts';
 import type { SubmitOrderRequest } from '../orders/order-desk.ts';
 import { isTerminal } from '../orders/status-machine.ts';
 import { hedgeFor } from './exposure.ts';
-import { exposureOfUnits, exposureUnitsOf } from './exposure-units.ts';
+import { HeldExposure, NO_EXPOSURE } from './exposure-units.ts';
 import { units } from './pricing-units.ts';
 import { walkForBase } from './pricing.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
@@ -39,11 +39,11 @@ export interface HedgerDeps {
 
 const MAX_RETRY_MS = 300_000;
 /** The exposure of a dealer that has none (every RFQ's risk check asks). */
-const NONE: ReadonlyMap<string, Dec> = new Map();
+const NONE: ReadonlyMap<string, HeldExposure> = new Map();
 
 export class Hedger {
   /** dealer → pair → net base position from client trades and filled hedges. */
-  private readonly exposures = new Map<string, Map<string, Dec>>();
+  private readonly exposures = new Map<string, Map<string, HeldExposure>>();
   /** dealer → pair → signed quantity of hedges sent and not yet closed. */
   private readonly inFlight = new Map<string, Map<string, Dec>>();
   private readonly pending = new Map<string, Hedge>();
@@ -61,7 +61,7 @@ export class Hedger {
 
   async load(): Promise<void> {
     const [exposures, hedges] = await Promise.all([this.ctx.store.otc.loadExposures(), this.ctx.store.otc.loadPendingHedges()]);
-    for (const e of exposures) pairMap(this.exposures, e.dealerAccountId).set(e.symbol, dec(e.quantity));
+    for (const e of exposures) pairMap(this.exposures, e.dealerAccountId).set(e.symbol, HeldExposure.ofDec(dec(e.quantity)));
     for (const h of hedges) {
       this.pending.set(h.hedgeId, h);
       const m = pairMap(this.inFlight, h.dealerAccountId);
@@ -87,14 +87,15 @@ export class Hedger {
   }
 
   /** The dealer's exposure per pair (net of filled hedges; in-flight hedges not counted). */
-  exposureOf(dealerAccountId: string): ReadonlyMap<string, Dec> {
+  exposureOf(dealerAccountId: string): ReadonlyMap<string, HeldExposure> {
     return this.exposures.get(dealerAccountId) ?? NONE;
   }
 
   /** No hedge in flight, and every pair within one lot of flat where it can be hedged (exactly flat where not). */
   isFlat(dealer: Dealer): boolean {
     for (const q of this.inFlight.get(dealer.dealerAccountId)?.values() ?? []) if (!q.isZero()) return false;
-    for (const [symbol, q] of this.exposureOf(dealer.dealerAccountId)) {
+    for (const [symbol, held] of this.exposureOf(dealer.dealerAccountId)) {
+      const q = held.value;
       if (q.isZero()) continue;
       const where = this.deps.venues.for(dealer, symbol)[0];
       if (!where || hedgeFor(q, dec(where.spec.lotSize), dec(where.spec.minQuantity))) return false;
@@ -104,7 +105,7 @@ export class Hedger {
 
   /** Books a client trade on the dealer's exposure (`delta` in base units, the dealer's side), in the caller's unit. */
   onClientTrade(dealerAccountId: string, symbol: string, delta: Dec): void {
-    this.setExposure(dealerAccountId, symbol, (this.exposureOf(dealerAccountId).get(symbol) ?? ZERO).add(delta));
+    this.setExposure(dealerAccountId, symbol, HeldExposure.ofDec((this.exposureOf(dealerAccountId).get(symbol) ?? NO_EXPOSURE).value.add(delta)));
   }
 
   /**
@@ -114,14 +115,14 @@ export class Hedger {
    * `at`: the trade's time (the exposure row's).
    */
   onQuotedTrade(dealerAccountId: string, symbol: string, side: 'BUY' | 'SELL', quantity: string, at: number): void {
-    const before = exposureUnitsOf(this.exposureOf(dealerAccountId).get(symbol) ?? ZERO);
+    const held = this.exposureOf(dealerAccountId).get(symbol) ?? NO_EXPOSURE;
+    const before = held.inUnits;
     const q = units(quantity);
     if (before === null || q === undefined) {
-      this.setExposure(dealerAccountId, symbol, (this.exposureOf(dealerAccountId).get(symbol) ?? ZERO).add(signed(side, dec(quantity))), undefined, at);
+      this.setExposure(dealerAccountId, symbol, HeldExposure.ofDec(held.value.add(signed(side, dec(quantity)))), at);
       return;
     }
-    const after = exposureOfUnits(side === 'BUY' ? before + q : before - q);
-    this.setExposure(dealerAccountId, symbol, after.value, after.text, at);
+    this.setExposure(dealerAccountId, symbol, HeldExposure.ofUnits(side === 'BUY' ? before + q : before - q), at);
   }
 
   /**
@@ -151,7 +152,7 @@ export class Hedger {
     this.lastPass.set(dealerAccountId, this.ctx.clock.now());
     let unhedged = false;
     for (const [symbol, exposure] of this.exposureOf(dealerAccountId)) {
-      const net = exposure.add(this.inFlight.get(dealerAccountId)?.get(symbol) ?? ZERO);
+      const net = exposure.value.add(this.inFlight.get(dealerAccountId)?.get(symbol) ?? ZERO);
       if (net.isZero()) continue;
       const where = this.pick(dealer, symbol, net);
       if (!where) {
@@ -251,7 +252,7 @@ export class Hedger {
   /** Some pair of the dealer is off flat, counting the hedges in flight. */
   private unhedged(dealerAccountId: string): boolean {
     const inFlight = this.inFlight.get(dealerAccountId);
-    for (const [symbol, q] of this.exposureOf(dealerAccountId)) if (!q.add(inFlight?.get(symbol) ?? ZERO).isZero()) return true;
+    for (const [symbol, q] of this.exposureOf(dealerAccountId)) if (!q.value.add(inFlight?.get(symbol) ?? ZERO).isZero()) return true;
     return false;
   }
 
@@ -297,19 +298,19 @@ export class Hedger {
     this.ctx.unit.onUndo(() => (before === undefined ? m.delete(symbol) : m.set(symbol, before)));
   }
 
-  /** `text`: the quantity's text when the caller has it (`str(quantity)` otherwise); `at`: the change's time, if read. */
-  private setExposure(dealerAccountId: string, symbol: string, quantity: Dec, text = str(quantity), at = this.ctx.clock.now()): void {
+  /** `at`: the change's time, when the caller has read it. */
+  private setExposure(dealerAccountId: string, symbol: string, quantity: HeldExposure, at = this.ctx.clock.now()): void {
     const m = pairMap(this.exposures, dealerAccountId);
     const had = m.has(symbol);
     const before = m.get(symbol);
     m.set(symbol, quantity);
-    const row: Exposure = { dealerAccountId, symbol, quantity: text, updatedAt: at };
+    const row: Exposure = { dealerAccountId, symbol, quantity: quantity.text, updatedAt: at };
     this.ctx.store.otc.upsertExposure(row);
     this.ctx.unit.onUndo(() => (had ? m.set(symbol, before!) : m.delete(symbol)));
   }
 }
 
-function pairMap(m: Map<string, Map<string, Dec>>, dealerAccountId: string): Map<string, Dec> {
+function pairMap<V>(m: Map<string, Map<string, V>>, dealerAccountId: string): Map<string, V> {
   let inner = m.get(dealerAccountId);
   if (!inner) m.set(dealerAccountId, (inner = new Map()));
   return inner;
