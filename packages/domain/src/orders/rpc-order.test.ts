@@ -53,9 +53,12 @@ describe('orders in the contract shape', () => {
     };
     const dropped = ['externalOrderId', 'limitPrice', 'lastExecutionAt'] as const;
     fc.assert(
-      fc.property(decimal, decimal, fc.subarray(Object.keys(extras) as Array<keyof Order>), fc.subarray([...dropped]), (quantity, cost, added, missing) => {
+      fc.property(decimal, decimal, fc.constantFrom('quotient', 'price', 'padded'), fc.subarray(Object.keys(extras) as Array<keyof Order>), fc.subarray([...dropped]), (quantity, figure, priced, added, missing) => {
+        // The limit price: the cost's quotient (cut, at times), or a price the cost is exactly (written with a trailing zero, at times).
+        const cost = priced === 'quotient' ? figure : str(dec(figure).mul(quantity));
+        const limitPrice = priced === 'quotient' ? str(dec(figure).div(quantity)) : priced === 'padded' ? (figure.includes('.') ? `${figure}0` : `0${figure}`) : figure;
         const make = (): Order => {
-          const o: Order = { ...order('BASE', quantity, quantity, cost), venue: 'FERMATA', orderType: 'QUOTED', status: 'FILLED', externalOrderId: 'q', limitPrice: str(dec(cost).div(quantity)), lastExecutionAt: 3 };
+          const o: Order = { ...order('BASE', quantity, quantity, cost), venue: 'FERMATA', orderType: 'QUOTED', status: 'FILLED', externalOrderId: 'q', limitPrice, lastExecutionAt: 3 };
           for (const k of added) (o as unknown as Record<string, unknown>)[k] = extras[k];
           for (const k of missing) delete o[k];
           return o;
@@ -65,7 +68,7 @@ describe('orders in the contract shape', () => {
         // Kept beside the order: the answer's toRpcTradeOrder finds the pushed object.
         return toRpcTradeOrder(whole) === shape && toRpcFilledWhole(whole) === shape && JSON.stringify(shape) === JSON.stringify(toRpcTradeOrder(make()));
       }),
-      { seed, numRuns: 2_000 },
+      { seed, numRuns: 4_000 },
     );
   });
 });

@@ -9,7 +9,7 @@
  */
 import type { RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { dec, str } from '../model/decimal.ts';
-import { ROUND_DOWN, ROUND_HALF_UP, divUnits, textOf, unitsOf } from '../model/money-units.ts';
+import { ROUND_DOWN, ROUND_HALF_UP, divUnits, mulUnits, textOf, unitsOf } from '../model/money-units.ts';
 import { toIso } from '../model/time.ts';
 import type { Order } from '../model/order.ts';
 
@@ -40,7 +40,7 @@ export function toRpcFilledWhole(o: Order): RpcTradeOrderWithExtensions {
   const held = (o as { [SHAPE]?: RpcTradeOrderWithExtensions })[SHAPE];
   if (held !== undefined) return held;
   if (!plainWholeFill(o)) return toRpcTradeOrder(o);
-  const figures = executedInUnits(o) ?? executedInDec(o);
+  const figures = atLimitPrice(o) ?? executedInUnits(o) ?? executedInDec(o);
   if (figures.price === undefined || !emptyRecord(o.fees)) return toRpcTradeOrder(o);
   const out: RpcTradeOrderWithExtensions = {
     tradeOrderId: o.tradeOrderId,
@@ -120,6 +120,32 @@ export const ORDER_SHOWN = {
   takeProfitPrice: 'absent', takeProfitLimitPrice: 'absent', takeProfitTimeInForce: 'absent', stopLossPrice: 'absent', stopLossLimitPrice: 'absent', stopLossTimeInForce: 'absent',
   userId: 'hidden', symbol: 'hidden', lockAsset: 'hidden', lockedAmount: 'hidden', parentTradeOrderId: 'hidden', listAtVenue: 'hidden', trailingDelta: 'hidden', triggeredAt: 'hidden',
 } as const satisfies Record<keyof Order, 'always' | 'whole' | 'absent' | 'hidden'>;
+
+/**
+ * The figures of a whole fill whose cost is its limit price times its quantity, exactly (every QUOTED order: the
+ * quote's amount is its price times its size): 100 %, and the average price is the limit price itself — what
+ * `executedInUnits` answers after a division and a rounding, when the price has at most 12 places and is written
+ * canonically (as Dec writes the quotient). Undefined otherwise.
+ */
+function atLimitPrice(o: Order): Executed | undefined {
+  const price = o.limitPrice;
+  if (price === undefined || o.quantity !== o.executedQuantity || !canonicalWithin(price, 12)) return undefined;
+  const quantity = unitsOf(o.executedQuantity);
+  const cost = unitsOf(o.executedCost);
+  const each = unitsOf(price);
+  if (quantity === undefined || cost === undefined || each === undefined || quantity <= 0n) return undefined;
+  return mulUnits(each, quantity) === cost ? { percentage: HUNDRED_TEXT, price } : undefined;
+}
+
+/** Whether `text` is a positive plain decimal as Dec writes it ("0.5", "12", not "012", "1.50" or "1.") with at most `places` places. */
+function canonicalWithin(text: string, places: number): boolean {
+  const n = text.length;
+  const dot = text.indexOf('.');
+  const first = text.charCodeAt(0);
+  if (first < 48 || first > 57 || (first === 48 && dot !== 1 && n > 1)) return false;
+  if (dot === -1) return true;
+  return n - dot - 1 <= places && dot < n - 1 && text.charCodeAt(n - 1) !== 48;
+}
 
 function emptyRecord(r: Record<string, string>): boolean {
   for (const _ in r) return false;
