@@ -30,7 +30,7 @@
  * closes with a row (every accepted one) is let go of at once, and it or an older one is read from the store — to be
  * refused with its status, or answered.
  */
-import { channels, type Quote, type QuoteRfqRequest } from '@cadenza/contract';
+import type { Quote, QuoteRfqRequest } from '@cadenza/contract';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { boundedText } from '../bounded-text.ts';
@@ -48,6 +48,7 @@ import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import type { TextLeg } from './ledger-core.ts';
+import { accountChannel, userChannel } from './channel-names.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
 import { QuoteExpiry } from './quote-expiry.ts';
@@ -362,9 +363,9 @@ export class QuoteDesk {
 
   /** One event for the trader (its account channel, else its user channel) and the dealer, in that order. */
   private publish(q: QuoteRecord): Quote {
-    const trader = q.traderAccountId !== undefined ? channels.tradingAccount(q.traderAccountId) : channels.user(q.userId);
+    const trader = q.traderAccountId !== undefined ? accountChannel(q.traderAccountId) : userChannel(q.userId);
     const model = toQuote(q);
-    this.ctx.publish.toEach([trader, channels.tradingAccount(q.dealerAccountId)], 'event.quote.updated', model);
+    this.ctx.publish.toEach([trader, accountChannel(q.dealerAccountId)], 'event.quote.updated', model);
     return model;
   }
 

@@ -21,6 +21,7 @@ import type { LedgerEntry, Wallet } from '../model/fermata.ts';
 import type { WalletBalance } from '../ports/otc-store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { LaterPortfolio } from '../portfolios/rpc-portfolio.ts';
+import { accountChannel } from './channel-names.ts';
 import { amountOf, decOf, isZeroAmount, planLegs, type Amount, type Leg, type LedgerState, type TextLeg, type WalletView } from './ledger-core.ts';
 
 const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
@@ -174,8 +175,9 @@ export class WalletBook {
     const updatedAt = at ?? this.ctx.clock.now();
     for (const [tradingAccountId, balances] of changes) {
       const position = positions.get(tradingAccountId);
-      this.ctx.publish.toAccount(
-        tradingAccountId,
+      // The account's channel as `toAccount` names it, its name made once (otc/channel-names.ts).
+      this.ctx.publish.toEach(
+        [accountChannel(tradingAccountId)],
         'event.portfolio.updated',
         new LaterPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt }),
       );
