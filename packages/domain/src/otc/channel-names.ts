@@ -9,23 +9,19 @@ import { channels } from '@cadenza/contract';
 
 /** Names kept at most (per kind); past it they are made anew and the cache starts over. */
 const LIMIT = 10_000;
-const accountNames = new Map<string, string>();
-const userNames = new Map<string, string>();
 
-export function accountChannel(tradingAccountId: string): string {
-  let name = accountNames.get(tradingAccountId);
-  if (name === undefined) {
-    if (accountNames.size >= LIMIT) accountNames.clear();
-    accountNames.set(tradingAccountId, (name = channels.tradingAccount(tradingAccountId)));
-  }
-  return name;
+/** `make`, each id's name made once and kept. */
+function kept(make: (id: string) => string): (id: string) => string {
+  const names = new Map<string, string>();
+  return (id) => {
+    let name = names.get(id);
+    if (name === undefined) {
+      if (names.size >= LIMIT) names.clear();
+      names.set(id, (name = make(id)));
+    }
+    return name;
+  };
 }
 
-export function userChannel(userId: string): string {
-  let name = userNames.get(userId);
-  if (name === undefined) {
-    if (userNames.size >= LIMIT) userNames.clear();
-    userNames.set(userId, (name = channels.user(userId)));
-  }
-  return name;
-}
+export const accountChannel = kept(channels.tradingAccount);
+export const userChannel = kept(channels.user);
