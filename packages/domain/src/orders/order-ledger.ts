@@ -27,7 +27,7 @@ import type { BalanceDelta } from '../portfolios/fill-effects.ts';
 import { toRpcPortfolio } from '../portfolios/rpc-portfolio.ts';
 import { applyFill, type FillReport } from './apply-fill.ts';
 import type { OpenOrders } from './open-orders.ts';
-import { toRpcFilledWhole, toRpcTradeOrder } from './rpc-order.ts';
+import { toRpcTradeOrder } from './rpc-order.ts';
 import { isTerminal, transition, type OrderEventKind } from './status-machine.ts';
 import { trailsInFavour } from './trailing-stop.ts';
 
@@ -151,13 +151,13 @@ export class OrderLedger {
    * of work (which moves the money), then `event.trade_order.updated`. Its keys are indexed (a repeated submit finds
    * it), but the order is not held among the closed ones: no venue reports on it later, so its row answers every
    * query, and what memory would keep of it (the order and its RPC shape, ~1.5 KB) is what each young-generation
-   * collection copies (docs/benchmarks.md, "Sixth pass"). Its shape is made by `toRpcFilledWhole` (rpc-order.ts).
+   * collection copies (docs/benchmarks.md, "Sixth pass").
    */
   recordFilled(order: Order, fill: Fill): void {
     this.ctx.store.insertOrder(order);
     if (!this.ctx.store.insertFill(fill)) throw new Error(`fill ${fill.tradeId} of order ${order.tradeOrderId} is already stored`);
     this.deps.live.add(order);
-    this.ctx.publish.toAccount(order.tradingAccountId, 'event.trade_order.updated', toRpcFilledWhole(order));
+    this.ctx.publish.toAccount(order.tradingAccountId, 'event.trade_order.updated', toRpcTradeOrder(order));
   }
 
   private fill(order: Order, e: FillReport, fields: Partial<Order>): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dec, str } from '../model/decimal.ts';
 import type { Order } from '../model/order.ts';
-import { toRpcFilledWhole, toRpcTradeOrder } from './rpc-order.ts';
+import { toRpcTradeOrder } from './rpc-order.ts';
 
 const seed = Number(process.env.FC_SEED ?? 5151);
 
@@ -42,33 +42,5 @@ describe('orders in the contract shape', () => {
     assert.equal(toRpcTradeOrder(order('BASE', '3', '1', '2')).executedPrice, '2');
     assert.equal(toRpcTradeOrder(order('BASE', '3', '2', '1')).executedPrice, '0.5');
     assert.equal(toRpcTradeOrder(order('BASE', '3', '3', '2')).executedPrice, '0.666666666667');
-  });
-
-  test('property: an order filled whole (as the OTC desk books one) has the same shape from toRpcFilledWhole, key for key and in order', () => {
-    // The desk's QUOTED order, then any of the fields toRpcFilledWhole must leave to build (each present or not).
-    const extras: Partial<Order> = {
-      idempotencyKey: 'k', originalClientOrderId: 'o', externalSymbol: 'BTCUSDT', stopPrice: '60000', cancelReason: 'c', rejectReason: 'r', expireAt: 5, canceledAt: 6,
-      trailingOffset: '10', trailingOffsetType: 'PRICE', orderListId: 'l', externalOrderListId: 'x', contingencyType: 'OCO', orderListRole: 'ENTRY', takeProfitPrice: '70000',
-      emulated: true, positionId: 'p', fees: { USDT: '0.01' }, quantityType: 'QUOTE',
-    };
-    const dropped = ['externalOrderId', 'limitPrice', 'lastExecutionAt'] as const;
-    fc.assert(
-      fc.property(decimal, decimal, fc.constantFrom('quotient', 'price', 'padded'), fc.subarray(Object.keys(extras) as Array<keyof Order>), fc.subarray([...dropped]), (quantity, figure, priced, added, missing) => {
-        // The limit price: the cost's quotient (cut, at times), or a price the cost is exactly (written with a trailing zero, at times).
-        const cost = priced === 'quotient' ? figure : str(dec(figure).mul(quantity));
-        const limitPrice = priced === 'quotient' ? str(dec(figure).div(quantity)) : priced === 'padded' ? (figure.includes('.') ? `${figure}0` : `0${figure}`) : figure;
-        const make = (): Order => {
-          const o: Order = { ...order('BASE', quantity, quantity, cost), venue: 'FERMATA', orderType: 'QUOTED', status: 'FILLED', externalOrderId: 'q', limitPrice, lastExecutionAt: 3 };
-          for (const k of added) (o as unknown as Record<string, unknown>)[k] = extras[k];
-          for (const k of missing) delete o[k];
-          return o;
-        };
-        const whole = make();
-        const shape = toRpcFilledWhole(whole);
-        // Kept beside the order: the answer's toRpcTradeOrder finds the pushed object.
-        return toRpcTradeOrder(whole) === shape && toRpcFilledWhole(whole) === shape && JSON.stringify(shape) === JSON.stringify(toRpcTradeOrder(make()));
-      }),
-      { seed, numRuns: 4_000 },
-    );
   });
 });

@@ -9,7 +9,7 @@
  */
 import type { RpcTradeOrder, RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { dec, str } from '../model/decimal.ts';
-import { ROUND_DOWN, ROUND_HALF_UP, divUnits, mulUnits, textOf, unitsOf } from '../model/money-units.ts';
+import { ROUND_DOWN, ROUND_HALF_UP, divUnits, textOf, unitsOf } from '../model/money-units.ts';
 import { toIso } from '../model/time.ts';
 import type { Order } from '../model/order.ts';
 
@@ -26,130 +26,6 @@ export function toRpcTradeOrder(o: Order): RpcTradeOrderWithExtensions {
   const out = build(o);
   Object.defineProperty(o, SHAPE, { value: out });
   return out;
-}
-
-/**
- * `toRpcTradeOrder` of an order booked filled whole at once (order-ledger.ts `recordFilled`: the OTC desk's QUOTED
- * orders), kept beside it the same way. The same shape, key for key and in the same order, made as one object literal:
- * `build`'s reads of the optional fields see every kind of order the server makes (a megamorphic look-up each, most
- * of them of absent fields), these see the desk's one order literal; and it does not map an empty fee record through
- * `Object.entries`. An order with anything else `build` would show (an idempotency key, a fee, a list, a trailing
- * stop, …) is built by `build`.
- */
-export function toRpcFilledWhole(o: Order): RpcTradeOrderWithExtensions {
-  const held = (o as { [SHAPE]?: RpcTradeOrderWithExtensions })[SHAPE];
-  if (held !== undefined) return held;
-  if (!plainWholeFill(o)) return toRpcTradeOrder(o);
-  const figures = atLimitPrice(o) ?? executedInUnits(o) ?? executedInDec(o);
-  if (figures.price === undefined || !emptyRecord(o.fees)) return toRpcTradeOrder(o);
-  const out: RpcTradeOrderWithExtensions = {
-    tradeOrderId: o.tradeOrderId,
-    clientOrderId: o.clientOrderId,
-    venue: o.venue,
-    tradingAccountId: o.tradingAccountId,
-    instrumentId: o.instrumentId,
-    baseAsset: o.baseAsset,
-    quoteAsset: o.quoteAsset,
-    orderType: o.orderType as RpcTradeOrder['orderType'],
-    orderSide: o.side,
-    quantityType: o.quantityType,
-    quantity: o.quantity,
-    timeInForce: o.timeInForce as RpcTradeOrder['timeInForce'],
-    status: o.status,
-    executedQuantity: o.executedQuantity,
-    executedCost: o.executedCost,
-    executedPercentage: figures.percentage,
-    fees: [],
-    createdAt: toIso(o.createdAt),
-    updatedAt: toIso(o.updatedAt),
-    executedPrice: figures.price,
-    externalOrderId: o.externalOrderId!,
-    limitPrice: o.limitPrice!,
-    lastExecutionAt: toIso(o.lastExecutionAt!),
-  };
-  Object.defineProperty(o, SHAPE, { value: out });
-  return out;
-}
-
-/**
- * Whether `build` would add to an order's first nineteen fields exactly `executedPrice` (checked by the caller),
- * `externalOrderId`, `limitPrice` and `lastExecutionAt`: a BASE order with those three and none of the other optional
- * fields it shows. ORDER_SHOWN below keeps this list whole.
- */
-function plainWholeFill(o: Order): boolean {
-  return (
-    o.quantityType === 'BASE' &&
-    o.externalOrderId !== undefined &&
-    o.limitPrice !== undefined &&
-    o.lastExecutionAt !== undefined &&
-    o.originalClientOrderId === undefined &&
-    o.idempotencyKey === undefined &&
-    o.externalSymbol === undefined &&
-    o.stopPrice === undefined &&
-    o.cancelReason === undefined &&
-    o.rejectReason === undefined &&
-    o.expireAt === undefined &&
-    o.canceledAt === undefined &&
-    o.trailingOffset === undefined &&
-    o.trailingOffsetType === undefined &&
-    o.orderListId === undefined &&
-    o.externalOrderListId === undefined &&
-    o.contingencyType === undefined &&
-    o.orderListRole === undefined &&
-    !o.emulated &&
-    o.positionId === undefined &&
-    o.derivative === undefined
-  );
-}
-
-/**
- * How the contract shape treats each field of an Order: `always` shown by both builders, `whole` shown by
- * `toRpcFilledWhole`, which requires it; `absent`: `plainWholeFill` requires it missing (or what it is shown beside);
- * `hidden`: never shown. A field added to Order is a type error here until it is placed — and one `build` shows must
- * be required missing (or shown) by `toRpcFilledWhole` too.
- */
-export const ORDER_SHOWN = {
-  tradeOrderId: 'always', clientOrderId: 'always', venue: 'always', tradingAccountId: 'always', instrumentId: 'always', baseAsset: 'always',
-  quoteAsset: 'always', orderType: 'always', side: 'always', quantityType: 'always', quantity: 'always', timeInForce: 'always', status: 'always',
-  executedQuantity: 'always', executedCost: 'always', fees: 'always', createdAt: 'always', updatedAt: 'always',
-  externalOrderId: 'whole', limitPrice: 'whole', lastExecutionAt: 'whole',
-  originalClientOrderId: 'absent', idempotencyKey: 'absent', externalSymbol: 'absent', stopPrice: 'absent', cancelReason: 'absent', rejectReason: 'absent',
-  expireAt: 'absent', canceledAt: 'absent', trailingOffset: 'absent', trailingOffsetType: 'absent', orderListId: 'absent', externalOrderListId: 'absent',
-  contingencyType: 'absent', orderListRole: 'absent', emulated: 'absent', positionId: 'absent', derivative: 'absent',
-  // Shown only beside orderListId, which must be absent.
-  takeProfitPrice: 'absent', takeProfitLimitPrice: 'absent', takeProfitTimeInForce: 'absent', stopLossPrice: 'absent', stopLossLimitPrice: 'absent', stopLossTimeInForce: 'absent',
-  userId: 'hidden', symbol: 'hidden', lockAsset: 'hidden', lockedAmount: 'hidden', parentTradeOrderId: 'hidden', listAtVenue: 'hidden', trailingDelta: 'hidden', triggeredAt: 'hidden',
-} as const satisfies Record<keyof Order, 'always' | 'whole' | 'absent' | 'hidden'>;
-
-/**
- * The figures of a whole fill whose cost is its limit price times its quantity, exactly (every QUOTED order: the
- * quote's amount is its price times its size): 100 %, and the average price is the limit price itself — what
- * `executedInUnits` answers after a division and a rounding, when the price has at most 12 places and is written
- * canonically (as Dec writes the quotient). Undefined otherwise.
- */
-function atLimitPrice(o: Order): Executed | undefined {
-  const price = o.limitPrice;
-  if (price === undefined || o.quantity !== o.executedQuantity || !canonicalWithin(price, 12)) return undefined;
-  const quantity = unitsOf(o.executedQuantity);
-  const cost = unitsOf(o.executedCost);
-  const each = unitsOf(price);
-  if (quantity === undefined || cost === undefined || each === undefined || quantity <= 0n) return undefined;
-  return mulUnits(each, quantity) === cost ? { percentage: HUNDRED_TEXT, price } : undefined;
-}
-
-/** Whether `text` is a positive plain decimal as Dec writes it ("0.5", "12", not "012", "1.50" or "1.") with at most `places` places. */
-function canonicalWithin(text: string, places: number): boolean {
-  const n = text.length;
-  const dot = text.indexOf('.');
-  const first = text.charCodeAt(0);
-  if (first < 48 || first > 57 || (first === 48 && dot !== 1 && n > 1)) return false;
-  if (dot === -1) return true;
-  return n - dot - 1 <= places && dot < n - 1 && text.charCodeAt(n - 1) !== 48;
-}
-
-function emptyRecord(r: Record<string, string>): boolean {
-  for (const _ in r) return false;
-  return true;
 }
 
 function build(o: Order): RpcTradeOrderWithExtensions {
