@@ -3,6 +3,7 @@
  * Account and user events, held until the change that caused them is committed.
  */
 import { channels, type AccountEvent } from '@cadenza/contract';
+import { accountChannel, userChannel } from './channel-names.ts';
 import type { Clock } from './ports/clock.ts';
 import type { EventSink } from './ports/event-sink.ts';
 import type { Logger } from './ports/logger.ts';
@@ -20,7 +21,7 @@ export class Publisher {
     private readonly afterCommit: (cb: () => void) => void = (cb) => cb(),
   ) {}
   toAccount(tradingAccountId: string, type: string, data: unknown): void {
-    this.emit(channels.tradingAccount(tradingAccountId), type, data);
+    this.emit(accountChannel(tradingAccountId), type, data);
   }
   /**
    * One event for several readers (a quote, on its trader's and its dealer's channel): the sink gets the same event
@@ -30,7 +31,7 @@ export class Publisher {
     this.emit(channelNames, type, data);
   }
   toUser(userId: string, type: string, data: unknown): void {
-    this.emit(channels.user(userId), type, data);
+    this.emit(userChannel(userId), type, data);
   }
   /** A change of a venue's catalogue, on `market:instrument:{VENUE}` or `market:security:{VENUE}` (anyone may read). */
   toCatalogue(kind: 'instrument' | 'security', venue: string, type: string, data: unknown): void {

@@ -48,7 +48,7 @@ import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import type { DealerPricer } from './dealer-pricer.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
 import type { TextLeg } from './ledger-core.ts';
-import { accountChannel, userChannel } from './channel-names.ts';
+import { accountChannel, userChannel } from '../channel-names.ts';
 import { toQuote } from './fermata-models.ts';
 import type { Hedger } from './hedger.ts';
 import { QuoteExpiry } from './quote-expiry.ts';

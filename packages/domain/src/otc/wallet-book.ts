@@ -21,7 +21,6 @@ import type { LedgerEntry, Wallet } from '../model/fermata.ts';
 import type { WalletBalance } from '../ports/otc-store.ts';
 import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { LaterPortfolio } from '../portfolios/rpc-portfolio.ts';
-import { accountChannel } from './channel-names.ts';
 import { amountOf, decOf, isZeroAmount, planLegs, type Amount, type Leg, type LedgerState, type TextLeg, type WalletView } from './ledger-core.ts';
 
 const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
@@ -175,9 +174,8 @@ export class WalletBook {
     const updatedAt = at ?? this.ctx.clock.now();
     for (const [tradingAccountId, balances] of changes) {
       const position = positions.get(tradingAccountId);
-      // The account's channel as `toAccount` names it, its name made once (otc/channel-names.ts).
-      this.ctx.publish.toEach(
-        [accountChannel(tradingAccountId)],
+      this.ctx.publish.toAccount(
+        tradingAccountId,
         'event.portfolio.updated',
         new LaterPortfolio({ tradingAccountId, balances, positions: position ? [position] : [], updateMode: 'DELTA', updatedAt }),
       );
@@ -199,7 +197,6 @@ export class WalletBook {
     if (!m) this.balances.set(walletId, (m = new Map()));
     return m;
   }
-
 }
 
 /** Puts `changed` in the list in place of the balance of its asset, or adds it. */

@@ -1,9 +1,9 @@
 /**
- * @module otc/channel-names
- * The account and user channels the desk pushes to (`channels.tradingAccount`, `channels.user`), each name made
- * once and kept: wherever an event goes (the sink, the gateway's channel options and history) its channel's name is a
- * map key, and a name made anew per event is a new string to flatten and hash at each of them (~0.1–0.3 µs a push,
- * ad-hoc micro-benchmark) — an RFQ + accept pushes its quote twice to two channels, and two portfolios.
+ * @module channel-names
+ * The account and user channels events go to (`channels.tradingAccount`, `channels.user`), each name made once and
+ * kept: wherever an event goes (the sink, the gateway's channel options and history) its channel's name is a map key,
+ * and a name made anew per event is a new string to flatten and hash at each of them (~0.1–0.3 µs an event, ad-hoc
+ * micro-benchmark). The publisher names every account and user event's channel here.
  */
 import { channels } from '@cadenza/contract';
 
