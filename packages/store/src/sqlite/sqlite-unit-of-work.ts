@@ -19,11 +19,8 @@
  * transaction needs a savepoint to be undone alone, and inside a savepoint SQLite copies every page it changes that an
  * earlier call of the group had changed (the tails of the same tables and indexes) to a sub-journal — a third of what
  * the store spent on an order that trades at once, a tenth of an accepted quote's CPU (docs/benchmarks.md). Written
- * together when the call ends, after everything the call computed has succeeded, the rows need no savepoint: the ones
- * with a key (orders, fills, quotes) go first and are deleted again if a later row fails; then the positions (a
- * position's row can be refused — one open position per slot — so each one a later statement follows is put back if
- * that statement fails: as its writer stated it was stored (`upsertPosition`'s `stored`), else as read just before it
- * is written); the ledger entries, which nothing may delete, last, in one statement. A call with balances or exposures to write at its end (no group commit) uses its savepoint.
+ * together when the call ends, after everything the call computed has succeeded, the rows need no savepoint: they are
+ * written in an order that lets the call undo them by hand if a later one fails (call-rows.ts).
  *
  * Reads: held orders and quotes are visible to the point lookups; list queries see the rows once the outermost call
  * ends; `loadBalances` merges the held balances, `loadExposures` writes the held exposures into the open group first.
@@ -34,34 +31,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Balance, Exposure, Fill, LedgerEntry, Order, Position, QuoteRecord } from '@cadenza/domain';
-
-/**
- * Writes a held row; `alone`: written without a savepoint (the only statement of its call, or one the call undoes by
- * hand if a later row fails). `fill` answers whether it wrote the row; `unorder` / `unfill` / `unquote` delete a new
- * row again; `entries` writes the held ledger entries in one statement.
- */
-export interface HeldRowWriter {
-  order(o: Order, alone: boolean): void;
-  fill(f: Fill, alone: boolean): boolean;
-  quote(q: QuoteRecord, alone: boolean): void;
-  entries(entries: LedgerEntry[], alone: boolean): void;
-  position(p: Position, alone: boolean): void;
-  /** A position's stored row as it is (undefined: none), for `restorePosition`. */
-  positionRow(positionId: string): unknown;
-  /** Puts a position's row back as `positionRow` read it (deleting it when there was none). */
-  restorePosition(positionId: string, row: unknown): void;
-  balance(b: Balance, alone: boolean): void;
-  exposure(e: Exposure, alone: boolean): void;
-  unorder(o: Order): void;
-  unfill(f: Fill): void;
-  unquote(q: QuoteRecord): void;
-  /**
-   * An order or a quote written by a call that then failed is gone (deleted by hand, or rolled back): its client
-   * reference (clientOrderId, quoteRequestId) is free again.
-   */
-  orderUndone(o: Order): void;
-  quoteUndone(q: QuoteRecord): void;
-}
+import { writeCallRows, type CallRows, type HeldRowWriter } from './call-rows.ts';
 
 /** The kinds of held rows: an index into `Call.before`. Held until the outermost call ends, then until the group commits. */
 const ORDERS = 0;
@@ -243,79 +213,20 @@ export class SqliteUnitOfWork {
     }
   }
 
-  /**
-   * Writes what the outermost call held back: its new rows and positions, and the balances and exposures unless a
-   * group commit writes them. One statement alone is atomic without a savepoint (nothing else of the call was written,
-   * or the call's savepoint would be open). Inside a group more are written without one too, in an order that lets the
-   * call undo them by hand if a later one fails: the rows with a key first (orders, fills, quotes: deleted again), then
-   * the positions (each one a later statement follows put back as stated or as read just before), the ledger entries
-   * (which nothing may delete) last, in one statement. Otherwise the call's savepoint opens first.
-   */
+  /** Writes what the outermost call held back (call-rows.ts): its new rows and positions, and the balances and exposures unless a group commit writes them. */
   private writeHeld(call: Call): void {
-    const orders = take(this.held[ORDERS] as Map<string, Order>);
-    const fills = take(this.held[FILLS] as Map<string, Fill>);
-    const quotes = take(this.held[QUOTES] as Map<string, QuoteRecord>);
-    this.ordersOut = orders;
-    this.quotesOut = quotes;
-    const positions = take(this.held[POSITIONS] as Map<string, Position>);
-    const stored = this.storedPositions;
-    const entries = take(this.held[ENTRIES] as Map<string, LedgerEntry>);
-    const balances = this.grouping ? [] : take(this.held[BALANCES] as Map<string, Balance>);
-    const exposures = this.grouping ? [] : take(this.held[EXPOSURES] as Map<string, Exposure>);
-    const last = (entries.length > 0 ? 1 : 0) + balances.length + exposures.length;
-    const statements = orders.length + fills.length + quotes.length + positions.length + last;
-    if (statements === 0) return;
-    const alone = !call.open && (statements === 1 || balances.length + exposures.length === 0);
-    if (!alone || statements === 1) {
-      for (const o of orders) this.write.order(o, alone);
-      for (const f of fills) this.write.fill(f, alone);
-      for (const q of quotes) this.write.quote(q, alone);
-      for (const p of positions) this.write.position(p, alone);
-      if (entries.length > 0) this.write.entries(entries, alone);
-      for (const b of balances) this.write.balance(b, alone);
-      for (const x of exposures) this.write.exposure(x, alone);
-      return;
-    }
-    // How many of each were written, to undo them (newest first) if a later statement fails.
-    let o = 0;
-    let f = 0;
-    let q = 0;
-    let p = 0;
-    const wroteFill: boolean[] = [];
-    // Each position's way back: its stored state as stated (null: none), else (undefined) its row as read.
-    const positionsStated: Array<Position | null | undefined> = [];
-    const positionsBefore: unknown[] = [];
-    try {
-      for (; o < orders.length; o++) this.write.order(orders[o]!, true);
-      for (; f < fills.length; f++) wroteFill.push(this.write.fill(fills[f]!, true));
-      for (; q < quotes.length; q++) this.write.quote(quotes[q]!, true);
-      for (; p < positions.length; p++) {
-        // The last statement of all needs no way back: nothing after it can fail.
-        if (p < positions.length - 1 || entries.length > 0) {
-          const id = positions[p]!.positionId;
-          const stated = stored.get(id);
-          positionsStated.push(stated);
-          positionsBefore.push(stated === undefined ? this.write.positionRow(id) : undefined);
-        }
-        this.write.position(positions[p]!, true);
-      }
-      if (entries.length > 0) this.write.entries(entries, true);
-    } catch (e) {
-      // The failed statement undid itself; the rows before it are undone too (unless SQLite gave up the transaction).
-      if (this.db.inTransaction) {
-        while (p > 0) {
-          p--;
-          const stated = positionsStated[p];
-          // A stated state goes back through the position's own write; none stated (null) or read back, as a row.
-          if (stated) this.write.position(stated, true);
-          else this.write.restorePosition(positions[p]!.positionId, stated === null ? undefined : positionsBefore[p]);
-        }
-        while (q > 0) this.write.unquote(quotes[--q]!);
-        while (f > 0) if (wroteFill[--f]) this.write.unfill(fills[f]!);
-        while (o > 0) this.write.unorder(orders[--o]!);
-      }
-      throw e;
-    }
+    const rows: CallRows = {
+      orders: take(this.held[ORDERS] as Map<string, Order>),
+      fills: take(this.held[FILLS] as Map<string, Fill>),
+      quotes: take(this.held[QUOTES] as Map<string, QuoteRecord>),
+      positions: take(this.held[POSITIONS] as Map<string, Position>),
+      entries: take(this.held[ENTRIES] as Map<string, LedgerEntry>),
+      balances: this.grouping ? [] : take(this.held[BALANCES] as Map<string, Balance>),
+      exposures: this.grouping ? [] : take(this.held[EXPOSURES] as Map<string, Exposure>),
+    };
+    this.ordersOut = rows.orders;
+    this.quotesOut = rows.quotes;
+    writeCallRows(rows, this.write, this.storedPositions, call.open, this.db);
   }
 
   private writeGroupRows(): void {
