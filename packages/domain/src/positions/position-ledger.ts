@@ -37,27 +37,10 @@ export interface SpotTrade {
   feeAsset?: string;
 }
 
-/**
- * The last trade's quantity and price texts and their units: an OTC trade books the same two texts on both sides'
- * holdings, one after the other (otc/quote-desk.ts), so the second reads them without parsing them again.
- */
-let lastQuantityText = '';
-let lastQuantity: bigint | undefined;
-let lastPriceText = '';
-let lastPrice: bigint | undefined;
-
 /** The holding (in units, or undefined for none) after `t`; undefined when the trade leaves it untouched, null off the grid. */
 function spotInUnits(open: HoldingUnits | undefined, at: Pick<Order, 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingUnits | undefined | null {
-  if (t.quantity !== lastQuantityText) {
-    lastQuantity = unitsOf(t.quantity);
-    lastQuantityText = t.quantity;
-  }
-  if (t.price !== lastPriceText) {
-    lastPrice = unitsOf(t.price);
-    lastPriceText = t.price;
-  }
-  const quantity = lastQuantity;
-  const price = lastPrice;
+  const quantity = unitsOf(t.quantity);
+  const price = unitsOf(t.price);
   const fee = t.fee === undefined ? 0n : unitsOf(t.fee);
   if (quantity === undefined || price === undefined || fee === undefined) return null;
   const after = holdingTradeUnits(open, { side: t.side, quantity, price, baseFee: t.feeAsset === at.baseAsset ? fee : 0n, quoteFee: t.feeAsset === at.quoteAsset ? fee : 0n });

@@ -246,24 +246,6 @@ export interface HoldingTradeUnits {
 const FLAT_HOLDING: HoldingUnits = { quantity: 0n, cost: 0n, realizedPnl: 0n, fees: 0n, funding: 0n };
 
 /**
- * The last trade value figured (price × quantity, units): an OTC trade moves both sides' holdings by the same value,
- * one after the other (otc/quote-desk.ts), so the second takes it without the product's division again.
- */
-let lastPrice = 0n;
-let lastQuantity = 0n;
-let lastValue: bigint | undefined = 0n;
-
-/** `mulUnits(price, quantity)`, the last one kept. */
-function tradeValue(price: bigint, quantity: bigint): bigint | undefined {
-  if (price !== lastPrice || quantity !== lastQuantity) {
-    lastValue = mulUnits(price, quantity);
-    lastPrice = price;
-    lastQuantity = quantity;
-  }
-  return lastValue;
-}
-
-/**
  * `holdingTrade` in exact integers: the holding after the trade, the same figures to the last digit (property-tested);
  * 'untouched' when the trade does not touch the holding; 'off-grid' when a figure leaves the grid (then the caller
  * books it with `holdingTrade`).
@@ -273,7 +255,7 @@ export function holdingTradeUnits(open: HoldingUnits | undefined, t: HoldingTrad
     const received = t.quantity - t.baseFee;
     if (received <= 0n) return 'untouched';
     const base = open !== undefined && open.quantity !== 0n ? open : FLAT_HOLDING;
-    const value = tradeValue(t.price, t.quantity);
+    const value = mulUnits(t.price, t.quantity);
     if (value === undefined) return 'off-grid';
     const after: HoldingUnits = { quantity: base.quantity + received, cost: base.cost + value + t.quoteFee, realizedPnl: base.realizedPnl, fees: base.fees, funding: base.funding };
     return onGrid(after.quantity) && onGrid(after.cost) ? after : 'off-grid';
@@ -283,7 +265,7 @@ export function holdingTradeUnits(open: HoldingUnits | undefined, t: HoldingTrad
   // As holdingTrade: the fee's share of what the holding held (pro rata), the cost's share of what it reduced.
   const fee = qty === t.quantity ? t.quoteFee : mulDivUnits(t.quoteFee, qty, t.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
   const removed = qty === open.quantity ? open.cost : mulDivUnits(open.cost, qty, open.quantity, WORKING_DECIMALS, ROUND_HALF_EVEN);
-  const value = tradeValue(t.price, qty);
+  const value = mulUnits(qty, t.price);
   if (fee === undefined || removed === undefined || value === undefined) return 'off-grid';
   const realized = value - removed;
   const after: HoldingUnits = {
