@@ -82,51 +82,29 @@ export class OrderDesk {
    * A new order: the request read (account, idempotency key, draft) and a repeat answered with its order; a QUOTED
    * order or a list handed on; then the order checked, built (order-from-draft.ts) and recorded — sent to its venue,
    * held by Cadenza (held-orders.ts), or, a native list's leg, left for its list to send.
-   *
-   * A QUOTED order waits for nothing here: it is handed to the OTC desk from this synchronous part, without the frame
-   * of the exchange path's async function (its locals, its promise, and the ticks of resolving it with the desk's),
-   * which only orders that may wait (a listing, a starting book) need. What throws still answers a rejected promise.
    */
-  submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
-    let account: TradingAccount;
-    let idempotencyKey: string | undefined;
-    try {
-      account = this.accounts.requireOwned(caller, req.tradingAccountId);
-      idempotencyKey = idempotencyKeyOf(req);
-      const quoted = account.venue === FERMATA || req.tradeOrder.orderType === 'QUOTED' ? this.quoted : undefined;
-      if (quoted) return this.handOn(quoted, caller, account, req, idempotencyKey);
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-    return this.submitExchange(caller, account, req, idempotencyKey);
-  }
-
-  /** A QUOTED order: a repeat answered with its order, else handed to the OTC desk. */
-  private handOn(quoted: QuotedOrders, caller: CallerContext, account: TradingAccount, req: SubmitOrderRequest, idempotencyKey: string | undefined): Promise<Order> {
-    const duplicate = this.live.duplicateOf(account.tradingAccountId, idempotencyKey, req.tradeOrder.clientOrderId);
-    if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.latest(duplicate);
-    if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${account.tradingAccountId} is ${account.status}`);
-    return quoted(caller, account, req, idempotencyKey);
-  }
-
-  /** `submit` of an order with an exchange draft (or a FERMATA order while no OTC desk runs: its draft refuses it). */
-  private async submitExchange(caller: CallerContext, account: TradingAccount, req: SubmitOrderRequest, idempotencyKey: string | undefined): Promise<Order> {
+  async submit(caller: CallerContext, req: SubmitOrderRequest): Promise<Order> {
+    const account = this.accounts.requireOwned(caller, req.tradingAccountId);
     const accountId = account.tradingAccountId;
-    const read = readDraft(req.tradeOrder, account.venue);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const quoted = account.venue === FERMATA || req.tradeOrder.orderType === 'QUOTED' ? this.quoted : undefined;
+    // A QUOTED order's terms are its quote's, read by the OTC desk: no exchange draft (nor its refusal) is made for it.
+    const read = quoted ? undefined : readDraft(req.tradeOrder, account.venue);
     // An instrument of a venue whose catalogue is being listed again (empty at start, or its last listing failed):
     // wait for that listing here, before the duplicate check, so nothing runs between that check and the insert.
-    const listing = read.ok ? this.instruments.refreshing(read.draft.instrumentId) : undefined;
+    const listing = read?.ok ? this.instruments.refreshing(read.draft.instrumentId) : undefined;
     if (listing) await listing;
     // A trailing stop starts from the book, which a live venue keeps only while someone holds it: waited for here too.
-    if (read.ok && read.draft.trailingOffset) await this.startingBook(account.venue, read.draft.instrumentId);
+    if (read?.ok && read.draft.trailingOffset) await this.startingBook(account.venue, read.draft.instrumentId);
     const duplicate = this.live.duplicateOf(accountId, idempotencyKey, req.tradeOrder.clientOrderId);
     if (duplicate !== undefined) return req.awaitClosed ? this.awaitClosed(duplicate) : this.live.latest(duplicate);
 
     if (account.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${accountId} is ${account.status}`);
+    if (quoted) return quoted(caller, account, req, idempotencyKey);
     if (!req.leg && this.lists && namesList(req.tradeOrder)) return this.lists(caller, req);
     if (!req.leg) refuseExitsWithoutList(req.tradeOrder);
     const venue = this.ctx.venues.require(account.venue);
-    if (!read.ok) throw read.error;
+    if (!read?.ok) throw read?.error ?? new Error('no draft read for an exchange order');
     const draft = read.draft;
     this.refuseOverQuota(accountId);
     const instrument = this.instrumentFor(account, draft.instrumentId);
