@@ -446,12 +446,17 @@ describe('wallets', () => {
   });
 });
 
+/** A database file in a directory of its own, removed after the test. */
+async function dbPath(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const fs = await import('node:fs/promises');
+  const dir = await fs.mkdtemp(`${process.env.TMPDIR ?? '/tmp'}/otc-`);
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  return `${dir}/cadenza.db`;
+}
+
 describe('restart', () => {
   test('dealers, wallets, balances, quotes and exposures come back; a hedge left pending is sent again with its key, once', async (t) => {
-    const fs = await import('node:fs/promises');
-    const dir = await fs.mkdtemp(`${process.env.TMPDIR ?? '/tmp'}/otc-`);
-    t.after(() => fs.rm(dir, { recursive: true, force: true }));
-    const path = `${dir}/cadenza.db`;
+    const path = await dbPath(t);
     const one = await desk({ store: new SqliteStore({ path }) });
     const open = await one.z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'ETH/USDT', orderSide: 'BUY', quantity: '1', ttl: 300, quoteRequestId: 'keep' });
     const q = await one.z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.5' });
@@ -484,10 +489,7 @@ describe('restart', () => {
   });
 
   test('a clean stop writes every quote memory holds, closed ones included, in units of at most 500', async (t) => {
-    const fs = await import('node:fs/promises');
-    const dir = await fs.mkdtemp(`${process.env.TMPDIR ?? '/tmp'}/otc-`);
-    t.after(() => fs.rm(dir, { recursive: true, force: true }));
-    const path = `${dir}/cadenza.db`;
+    const path = await dbPath(t);
     const one = await desk({ store: new SqliteStore({ path }) });
     // Each RFQ replaces the one before it on the same side: 1,201 quotes, one of them open, 1,200 REPLACED in memory.
     const ids: string[] = [];
@@ -523,10 +525,7 @@ describe('restart', () => {
   });
 
   test('without a stop (a crash) open quotes are withdrawn: an RFQ writes nothing; an accepted quote is written with its fill', async (t) => {
-    const fs = await import('node:fs/promises');
-    const dir = await fs.mkdtemp(`${process.env.TMPDIR ?? '/tmp'}/otc-`);
-    t.after(() => fs.rm(dir, { recursive: true, force: true }));
-    const path = `${dir}/cadenza.db`;
+    const path = await dbPath(t);
     const one = await desk({ store: new SqliteStore({ path }) });
     const rfq = (quoteRequestId: string, quantity = '0.5') => one.z.otc.quotes.rfq(alice, { dealerAccountId: one.dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity, ttl: 300, quoteRequestId });
     const taken = await rfq('taken');
