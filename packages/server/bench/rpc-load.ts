@@ -1,8 +1,9 @@
 /**
  * What the RPC benches share: a Cadenza server in its own process (orders-server.ts), sign-in over the auth routes,
- * connections through the official `centrifuge` client, and a measured run — C connections × W calls in flight for
- * D ms after the same calls for BENCH_WARMUP_SECONDS unmeasured, latency percentiles over every call, the server's
- * CPU time per call and the store's COMMITs per call.
+ * connections through the official `centrifuge` client, and measured runs — C connections × W calls in flight for
+ * D ms after the same calls for BENCH_WARMUP_SECONDS unmeasured, one path at a time (`measure`) or several in turn
+ * (`measureInterleaved`): latency percentiles over every call, the server's CPU time per call, the store's COMMITs
+ * per call and the host's steal time over the run.
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { Centrifuge } from 'centrifuge';
 import { summarizeProfile, type CpuProfile } from './cpu-profile-summary.ts';
+import { hostTicks } from './host-steal.ts';
 
 export interface BenchServer {
   url: string;
@@ -108,80 +110,161 @@ export interface Row {
   commitsPerCall: number;
   n: number;
   errors: number;
+  /** The host's steal time over the measured time, a share of the machine's ticks (host-steal.ts). */
+  steal: number;
+  /** The p50 of each measured slice, in order (one for `measure`, one per round for `measureInterleaved`). */
+  sliceP50s: number[];
+}
+
+/** A call path to measure: `call(client, worker, n)` as `measure` describes it. */
+export interface Path {
+  label: string;
+  call: (c: Centrifuge, worker: number, n: number) => Promise<unknown>;
 }
 
 /**
- * BENCH_WARMUP_SECONDS (default 2): the same calls, unmeasured, before each measured run. The first seconds of a path
- * are V8 compiling it: in a CPU profile (perf) of the server over the first 2 s of bench:rfq's runs without it, its
- * compiler threads took ~15 % of the process's CPU, which the CPU per call counted — a start-up cost, not the path's.
+ * BENCH_WARMUP_SECONDS (default 2): the same calls, unmeasured, before a path is first measured. The first seconds of
+ * a path are V8 compiling it: in a CPU profile (perf) of the server over the first 2 s of bench:rfq's runs without it,
+ * its compiler threads took ~15 % of the process's CPU, which the CPU per call counted — a start-up cost, not the path's.
  */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
 
 /** Calls made while warming up are numbered from here on, so that ids made from `n` never meet a measured call's. */
 const WARMUP_N = 10_000_000;
+/** Each measured slice of a path numbers its calls from its own multiple of this. */
+const SLICE_N = 1_000_000;
 
 /**
  * `call(client, worker, n)` runs for `ms` on every client with `inFlight` workers each (worker = client × inFlight +
  * slot, so a worker can own state). It resolves with the answer, or with `{ timed: ms }` to have only part of its
  * work measured; a thrown error or an answer carrying `error` is counted, not measured.
  */
-export async function measure(
-  server: BenchServer,
-  label: string,
-  clients: Centrifuge[],
-  inFlight: number,
-  ms: number,
-  call: (c: Centrifuge, worker: number, n: number) => Promise<unknown>,
-): Promise<Row> {
-  const workers = (until: number, first: number, each: (c: Centrifuge, worker: number, n: number) => Promise<void>) =>
-    Promise.all(
-      clients.flatMap((c, i) =>
-        Array.from({ length: inFlight }, async (_, slot) => {
-          const worker = i * inFlight + slot;
-          let n = first;
-          while (performance.now() < until) await each(c, worker, n++);
-        }),
-      ),
+export async function measure(server: BenchServer, label: string, clients: Centrifuge[], inFlight: number, ms: number, call: Path['call']): Promise<Row> {
+  await warmUp(clients, inFlight, call);
+  const tally = new Tally(label);
+  await measureSlice(server, tally, clients, inFlight, ms, call, 0, profileFile(label));
+  return tally.print();
+}
+
+/**
+ * The paths measured in turn, `rounds` slices of `ms / rounds` each, the order reversed every other round (A B C,
+ * C B A, …), after each path's warm-up: every path meets the same state of the server (its heap, its database, the
+ * PAPER books) and the same spells of a busy host, so that a ratio between two of them compares the paths, not the
+ * moments they ran at. Each row pools its slices; `sliceP50s` keeps each slice's p50. BENCH_PROF profiles the first
+ * round's slices.
+ */
+export async function measureInterleaved(server: BenchServer, paths: Path[], clients: Centrifuge[], inFlight: number, ms: number, rounds: number): Promise<Row[]> {
+  for (const p of paths) await warmUp(clients, inFlight, p.call);
+  const tallies = paths.map((p) => new Tally(p.label));
+  for (let r = 0; r < rounds; r++) {
+    const order = paths.map((_, i) => (r % 2 === 0 ? i : paths.length - 1 - i));
+    for (const i of order) await measureSlice(server, tallies[i]!, clients, inFlight, ms / rounds, paths[i]!.call, r * SLICE_N, r === 0 ? profileFile(paths[i]!.label) : undefined);
+  }
+  return tallies.map((t) => t.print());
+}
+
+/** What a path's measured slices added up to. */
+class Tally {
+  readonly lat: number[] = [];
+  readonly sliceP50s: number[] = [];
+  errors = 0;
+  ms = 0;
+  serverUs = 0;
+  commits = 0;
+  stealTicks = 0;
+  hostTicks = 0;
+  constructor(readonly label: string) {}
+
+  print(): Row {
+    const lat = this.lat.sort((a, b) => a - b);
+    const n = lat.length;
+    const row: Row = {
+      label: this.label,
+      perSecond: Math.round(n / (this.ms / 1000)),
+      p50: percentile(lat, 0.5),
+      p99: percentile(lat, 0.99),
+      serverUsPerCall: Math.round(this.serverUs / Math.max(1, n)),
+      commitsPerCall: this.commits / Math.max(1, n),
+      n,
+      errors: this.errors,
+      steal: this.stealTicks / Math.max(1, this.hostTicks),
+      sliceP50s: this.sliceP50s,
+    };
+    const slices = row.sliceP50s.length > 1 ? `   slices' p50 ${row.sliceP50s.map((p) => p.toFixed(2)).join(' ')}` : '';
+    console.log(
+      `${this.label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call   COMMITs ${row.commitsPerCall.toFixed(2)}/call   steal ${(100 * row.steal).toFixed(0).padStart(2)} %   n=${n} errors=${this.errors}${slices}`,
     );
-  if (WARMUP_MS > 0) await workers(performance.now() + WARMUP_MS, WARMUP_N, (c, worker, n) => call(c, worker, n).then(() => undefined, () => undefined));
-  const lat: number[] = [];
-  let errors = 0;
-  // BENCH_PROF=dir: a V8 CPU profile of the server for this run, and where its time went (cpu-profile-summary.ts);
-  // with BENCH_HEAP_PROF=1 also a sampling heap profile (.heapprofile beside it) and the bytes allocated per call.
-  const profile = process.env.BENCH_PROF ? join(process.env.BENCH_PROF, `${label.replace(/\W+/g, '-').slice(0, 40)}.cpuprofile`) : undefined;
+    return row;
+  }
+}
+
+/** The latency at `p` (0–1) of sorted latencies. */
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN;
+}
+
+async function runWorkers(clients: Centrifuge[], inFlight: number, until: number, first: number, each: (c: Centrifuge, worker: number, n: number) => Promise<void>): Promise<void> {
+  await Promise.all(
+    clients.flatMap((c, i) =>
+      Array.from({ length: inFlight }, async (_, slot) => {
+        const worker = i * inFlight + slot;
+        let n = first;
+        while (performance.now() < until) await each(c, worker, n++);
+      }),
+    ),
+  );
+}
+
+async function warmUp(clients: Centrifuge[], inFlight: number, call: Path['call']): Promise<void> {
+  if (WARMUP_MS > 0) await runWorkers(clients, inFlight, performance.now() + WARMUP_MS, WARMUP_N, (c, worker, n) => call(c, worker, n).then(() => undefined, () => undefined));
+}
+
+/**
+ * BENCH_PROF=dir: a V8 CPU profile of the server for a measured slice, and where its time went (cpu-profile-summary.ts);
+ * with BENCH_HEAP_PROF=1 also a sampling heap profile (.heapprofile beside it) and the bytes allocated per call.
+ */
+function profileFile(label: string): string | undefined {
+  return process.env.BENCH_PROF ? join(process.env.BENCH_PROF, `${label.replace(/\W+/g, '-').slice(0, 40)}.cpuprofile`) : undefined;
+}
+
+/** One measured slice of a path, its calls numbered from `first`, added to `tally`. */
+async function measureSlice(server: BenchServer, tally: Tally, clients: Centrifuge[], inFlight: number, ms: number, call: Path['call'], first: number, profile: string | undefined): Promise<void> {
+  const heap = process.env.BENCH_HEAP_PROF === '1';
   if (profile) {
     mkdirSync(process.env.BENCH_PROF!, { recursive: true });
-    await server.ask({ cmd: 'prof-start', heap: process.env.BENCH_HEAP_PROF === '1' }, 'profiling');
+    await server.ask({ cmd: 'prof-start', heap }, 'profiling');
   }
+  const lat: number[] = [];
   const commits0 = await server.commits();
   const server0 = await server.cpuUs();
+  const host0 = hostTicks();
   const t0 = performance.now();
-  await workers(t0 + ms, 0, async (c, worker, n) => {
+  await runWorkers(clients, inFlight, t0 + ms, first, async (c, worker, n) => {
     const s = performance.now();
     try {
       const r = (await call(c, worker, n)) as { timed?: number; data?: { error?: unknown } } | undefined;
-      if (r?.data?.error) errors++;
+      if (r?.data?.error) tally.errors++;
       else lat.push(r?.timed ?? performance.now() - s);
     } catch {
-      errors++;
+      tally.errors++;
     }
   });
-  const secs = (performance.now() - t0) / 1000;
-  const serverUs = (await server.cpuUs()) - server0;
-  const commits = (await server.commits()) - commits0;
+  tally.ms += performance.now() - t0;
+  const host1 = hostTicks();
+  tally.stealTicks += host1.steal - host0.steal;
+  tally.hostTicks += host1.total - host0.total;
+  tally.serverUs += (await server.cpuUs()) - server0;
+  tally.commits += (await server.commits()) - commits0;
+  tally.sliceP50s.push(percentile([...lat].sort((a, b) => a - b), 0.5));
+  for (const l of lat) tally.lat.push(l);
   if (profile) {
     await server.ask({ cmd: 'prof-stop', file: profile }, 'profiled');
     console.log(summarizeProfile(JSON.parse(readFileSync(profile, 'utf8')) as CpuProfile));
+    if (heap) {
+      const h = JSON.parse(readFileSync(profile.replace(/\.cpuprofile$/, '.heapprofile'), 'utf8')) as HeapNode & { head?: HeapNode };
+      console.log(`  allocated by the server: ~${(allocated(h.head ?? h) / Math.max(1, lat.length) / 1024).toFixed(1)} KB per call (sampled, garbage included)`);
+    }
   }
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]! : NaN);
-  const row: Row = { label, perSecond: Math.round(lat.length / secs), p50: pct(0.5), p99: pct(0.99), serverUsPerCall: Math.round(serverUs / Math.max(1, lat.length)), commitsPerCall: commits / Math.max(1, lat.length), n: lat.length, errors };
-  console.log(`${label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call   COMMITs ${row.commitsPerCall.toFixed(2)}/call   n=${row.n} errors=${errors}`);
-  if (profile && process.env.BENCH_HEAP_PROF === '1') {
-    const heap = JSON.parse(readFileSync(profile.replace(/\.cpuprofile$/, '.heapprofile'), 'utf8')) as HeapNode & { head?: HeapNode };
-    console.log(`  allocated by the server: ~${(allocated(heap.head ?? heap) / Math.max(1, lat.length) / 1024).toFixed(1)} KB per call (sampled, garbage included)`);
-  }
-  return row;
 }
 
 interface HeapNode {
