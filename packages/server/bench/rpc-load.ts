@@ -106,6 +106,8 @@ export interface Row {
   p50: number;
   p99: number;
   serverUsPerCall: number;
+  /** This process's (the bench's: the clients') CPU time per call, µs. */
+  clientUsPerCall: number;
   /** The store's COMMITs per call: how many calls share a group commit (their inverse). */
   commitsPerCall: number;
   n: number;
@@ -170,6 +172,7 @@ class Tally {
   errors = 0;
   ms = 0;
   serverUs = 0;
+  clientUs = 0;
   commits = 0;
   stealTicks = 0;
   hostTicks = 0;
@@ -184,6 +187,7 @@ class Tally {
       p50: percentile(lat, 0.5),
       p99: percentile(lat, 0.99),
       serverUsPerCall: Math.round(this.serverUs / Math.max(1, n)),
+      clientUsPerCall: Math.round(this.clientUs / Math.max(1, n)),
       commitsPerCall: this.commits / Math.max(1, n),
       n,
       errors: this.errors,
@@ -192,7 +196,7 @@ class Tally {
     };
     const slices = row.sliceP50s.length > 1 ? `   slices' p50 ${row.sliceP50s.map((p) => p.toFixed(2)).join(' ')}` : '';
     console.log(
-      `${this.label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call   COMMITs ${row.commitsPerCall.toFixed(2)}/call   steal ${(100 * row.steal).toFixed(0).padStart(2)} %   n=${n} errors=${this.errors}${slices}`,
+      `${this.label.padEnd(48)} ${String(row.perSecond).padStart(7)}/s   p50 ${row.p50.toFixed(2).padStart(6)} ms   p99 ${row.p99.toFixed(2).padStart(6)} ms   server ${String(row.serverUsPerCall).padStart(5)} µs/call (client ${String(row.clientUsPerCall).padStart(4)})   COMMITs ${row.commitsPerCall.toFixed(2)}/call   steal ${(100 * row.steal).toFixed(0).padStart(2)} %   n=${n} errors=${this.errors}${slices}`,
     );
     return row;
   }
@@ -238,6 +242,7 @@ async function measureSlice(server: BenchServer, tally: Tally, clients: Centrifu
   const commits0 = await server.commits();
   const server0 = await server.cpuUs();
   const host0 = hostTicks();
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   await runWorkers(clients, inFlight, t0 + ms, first, async (c, worker, n) => {
     const s = performance.now();
@@ -250,6 +255,8 @@ async function measureSlice(server: BenchServer, tally: Tally, clients: Centrifu
     }
   });
   tally.ms += performance.now() - t0;
+  const client = process.cpuUsage(client0);
+  tally.clientUs += client.user + client.system;
   const host1 = hostTicks();
   tally.stealTicks += host1.steal - host0.steal;
   tally.hostTicks += host1.total - host0.total;
