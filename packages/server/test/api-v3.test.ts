@@ -147,6 +147,20 @@ describe('requests are checked against the OpenAPI document', () => {
     assert.match((await raw('{}')).body.error, /tradingAccountId is required/);
   });
 
+  test("a body default is the method's to apply: an RFQ giving expireAt alone keeps it; ttl with expireAt is refused", async () => {
+    const dealer = await call('POST', '/api/v3/fermata/dealer/create', { token: 'admin', body: { name: 'Defaults desk', baseCurrencies: ['USDT'] } });
+    const rfq = { dealerAccountId: dealer.body.data.dealerAccountId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.1' };
+    const expireAt = world.clock.now() + 30_000;
+    const byTime = await call('POST', '/api/v3/quote/rfq', { body: { ...rfq, expireAt: new Date(expireAt).toISOString() } });
+    assert.equal(byTime.status, 200, JSON.stringify(byTime.body));
+    assert.equal(byTime.body.data.expireAt, expireAt);
+    const byDefault = await call('POST', '/api/v3/quote/rfq', { body: rfq });
+    assert.equal(byDefault.body.data.expireAt - byDefault.body.data.createdAt, 10_000, 'no ttl and no expireAt: the contract default');
+    const both = await call('POST', '/api/v3/quote/rfq', { body: { ...rfq, ttl: 10, expireAt: new Date(expireAt).toISOString() } });
+    assert.equal(both.status, 400);
+    assert.equal(both.body.errno, 18010);
+  });
+
   test('pages: defaults, limits and the cursor answered in pagination', async () => {
     const first = await call('GET', '/api/v3/market/instrument/list?venue=PAPER&limit=1');
     assert.equal(first.body.data.length, 1);

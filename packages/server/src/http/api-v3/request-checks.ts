@@ -6,8 +6,10 @@
  *   does not define (a misspelt filter must not look like an empty one);
  * - a body is a JSON object at most MAX_JSON_DEPTH deep (checked on the text, before parsing), then the
  *   operation's request model; unknown body fields are ignored, as everywhere in the contract.
- * The document's defaults fill what the client left out (limit 50, offset 0, depth 10, …). A refusal names
- * the field and what it must be, never the client's value.
+ * The document's defaults fill the query parameters the client left out (limit 50, offset 0, depth 10, …), not
+ * bodies: a body default is applied by the method it goes to, which must see what the client sent —
+ * `QuoteRfqRequest.ttl` (default 10) is exclusive with `expireAt`, so filling it would refuse every RFQ that gives
+ * `expireAt`. A refusal names the field and what it must be, never the client's value.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -30,13 +32,14 @@ export type RestInput = Record<string, unknown>;
 
 export class RequestChecks {
   private readonly ajv: Ajv2020;
+  /** Bodies are checked without filling defaults (see the module note). */
+  private readonly bodyAjv: Ajv2020;
   private readonly queries = new Map<string, QueryCheck>();
   private readonly bodies = new Map<string, ValidateFunction>();
 
   constructor(document: OpenApiDocument) {
-    this.ajv = new Ajv2020({ strict: false, useDefaults: true, allErrors: false, validateFormats: true });
-    (addFormats as unknown as (a: Ajv2020) => void)(this.ajv);
-    this.ajv.addSchema({ $id: 'openapi', components: document.components });
+    this.ajv = schemaChecker(document, true);
+    this.bodyAjv = schemaChecker(document, false);
   }
 
   /** Compiles the checks of an operation once (at start-up, so a bad document fails at once). */
@@ -49,7 +52,7 @@ export class RequestChecks {
       validate: this.ajv.compile({ type: 'object', properties, required }),
     });
     const body = op.requestBody?.content['application/json']?.schema.$ref;
-    if (body) this.bodies.set(op.operationId, this.ajv.compile({ $ref: `openapi${body}` }));
+    if (body) this.bodies.set(op.operationId, this.bodyAjv.compile({ $ref: `openapi${body}` }));
   }
 
   query(op: OpenApiOperation, raw: Record<string, string[]>): RestInput {
@@ -87,6 +90,14 @@ export class RequestChecks {
     if (validate(input)) return input;
     throw invalidRequest(`invalid ${where}: ${describeSchemaError(validate.errors?.[0])}`);
   }
+}
+
+/** An Ajv holding the document's components, filling defaults or not. */
+function schemaChecker(document: OpenApiDocument, useDefaults: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, useDefaults, allErrors: false, validateFormats: true });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addSchema({ $id: 'openapi', components: document.components });
+  return ajv;
 }
 
 /** References of the document's components, from a schema compiled on its own. */
