@@ -80,7 +80,25 @@ interface Offer {
   quantityUnits: bigint | undefined;
 }
 
-type Priced = Offer | { ok: false; reason: 'NO_DEPTH' | 'BELOW_ONE_LOT' };
+type Priced = Offer | { ok: false; reason: 'NO_DEPTH' | 'BELOW_ONE_LOT' | 'TOO_FINE' };
+
+/** Decimal places of a canonical decimal text (`RfqSize.text`: no trailing zeros). */
+const placesOf = (text: string): number => {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+};
+
+/**
+ * Why a venue cannot take a requested base size as it is, before any book is read: below one lot, or with more decimal
+ * places than the base asset has there (a trade settles what the quote states, and the hedge could never match it).
+ * By `quoteQuantity` the size is whole lots by construction.
+ */
+function sizeRefusal(spec: InstrumentSpec, quantity: RfqSize | undefined, units: bigint | undefined, lot: bigint | undefined): 'BELOW_ONE_LOT' | 'TOO_FINE' | undefined {
+  if (quantity === undefined) return undefined;
+  if (placesOf(quantity.text) > spec.basePrecision) return 'TOO_FINE';
+  if (units !== undefined && lot !== undefined ? units < lot : dec(quantity.text).lt(spec.lotSize)) return 'BELOW_ONE_LOT';
+  return undefined;
+}
 
 /**
  * A risk threshold, parsed once per text: as a decimal, and in units of 10^-VALUE_SCALE when it is exact there and
@@ -145,6 +163,7 @@ export class DealerPricer {
     let best: Offer | undefined;
     let hedgeInstrumentId = '';
     let tooSmall = false;
+    let tooFine = false;
     // The first book that shows both sides: the risk check values the pair at its mid.
     let top: Top | undefined;
     for (const w of where) {
@@ -154,6 +173,7 @@ export class DealerPricer {
       if (p === undefined) continue;
       if (!p.ok) {
         tooSmall ||= p.reason === 'BELOW_ONE_LOT';
+        tooFine ||= p.reason === 'TOO_FINE';
         continue;
       }
       const better = !best || (terms.side === 'BUY' ? p.priceUnits < best.priceUnits : p.priceUnits > best.priceUnits);
@@ -162,7 +182,10 @@ export class DealerPricer {
         hedgeInstrumentId = w.spec.instrumentId;
       }
     }
-    if (!best) return { ok: false, reason: tooSmall ? 'the size is below one lot of the linked venues' : `not enough depth on the linked venues for ${terms.symbol}` };
+    if (!best) {
+      if (tooFine) return { ok: false, reason: `the size has more decimal places than ${terms.baseAsset} has on the linked venues` };
+      return { ok: false, reason: tooSmall ? 'the size is below one lot of the linked venues' : `not enough depth on the linked venues for ${terms.symbol}` };
+    }
     if (dealer.riskThreshold !== undefined && this.overThreshold(dealer, dealer.riskThreshold, terms, best, top)) {
       return { ok: false, reason: `over the dealer's risk threshold (${dealer.riskThreshold})` };
     }
@@ -176,6 +199,8 @@ export class DealerPricer {
    */
   private priceOn(w: HedgeVenue, terms: RfqTerms, size: Size, markup: Markups, wantTop: boolean): Priced | undefined {
     const { tick, lot } = gridOf(w.spec);
+    const refused = sizeRefusal(w.spec, terms.quantity, size.quantity, lot);
+    if (refused) return { ok: false, reason: refused };
     const m = markup[terms.side];
     const amount = size.quantity ?? size.quoteQuantity;
     const deep = this.ctx.config.otcBookDepth;

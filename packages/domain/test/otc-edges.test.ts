@@ -1,0 +1,39 @@
+/**
+ * The OTC desk at its edges, through the domain's services: sizes a dealer cannot trade as asked (below one lot,
+ * finer than the base asset).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Cadenza } from '@cadenza/domain';
+import { testCadenza, alice, admin } from '@cadenza/testkit';
+
+/** A dealer hedging on the admin's PAPER account (BTC/USDT: lot 0.0001, 8 places), and an accounting wallet. */
+async function desk() {
+  const t = await testCadenza();
+  const z: Cadenza = t.cadenza;
+  const paperId = z.tradingAccounts.create(admin, { venue: 'PAPER' }).tradingAccountId;
+  const dealerId = z.otc.dealers.create(admin, { name: 'Edges', baseCurrencies: ['USDT'] }).dealerAccountId;
+  z.otc.dealers.link(dealerId, paperId);
+  const treasury = z.otc.wallets.create(admin, { nickname: 'treasury' }).walletId;
+  return { t, z, dealerId, treasury };
+}
+
+describe('sizes', () => {
+  test('a dealer refuses a size below one lot, or with more places than the base asset has; one lot is quoted', async () => {
+    const { z, dealerId } = await desk();
+    const ask = (quantity: string) => z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity });
+    for (const [quantity, reason] of [
+      ['0.00001', /below one lot/],
+      ['0.00009999', /below one lot/],
+      ['0.123456789', /more decimal places than BTC/],
+      ['0.0000000000000000001', /more decimal places than BTC/],
+      ['1.0000000000000000000000000000000000000000001', /more decimal places than BTC/],
+    ] as const) {
+      const q = await ask(quantity);
+      assert.equal(q.status, 'REJECTED', quantity);
+      assert.match(q.rejectReason ?? '', reason, quantity);
+    }
+    assert.equal((await ask('0.0001')).status, 'CREATED');
+    assert.equal((await ask('0.12345678')).status, 'CREATED', 'off the lot but within the asset: priced, the residue hedged within one lot');
+  });
+});
