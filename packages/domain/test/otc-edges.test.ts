@@ -1,11 +1,11 @@
 /**
  * The OTC desk at its edges, through the domain's services: sizes a dealer cannot trade as asked (below one lot,
- * finer than the base asset).
+ * finer than the base asset), and transfers the ledger could not hold exactly.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cadenza } from '@cadenza/domain';
-import { testCadenza, alice, admin } from '@cadenza/testkit';
+import { testCadenza, alice, admin, refusal } from '@cadenza/testkit';
 
 /** A dealer hedging on the admin's PAPER account (BTC/USDT: lot 0.0001, 8 places), and an accounting wallet. */
 async function desk() {
@@ -35,5 +35,20 @@ describe('sizes', () => {
     }
     assert.equal((await ask('0.0001')).status, 'CREATED');
     assert.equal((await ask('0.12345678')).status, 'CREATED', 'off the lot but within the asset: priced, the residue hedged within one lot');
+  });
+});
+
+describe('transfers', () => {
+  test('an amount or a balance the ledger cannot hold exactly (over 40 significant digits) is refused, nothing moved', async () => {
+    const { z, treasury } = await desk();
+    const wallet = z.otc.wallets.create(alice, {}).walletId;
+    const move = (amount: string) => z.otc.wallets.transfer(admin, { sourceWalletId: treasury, destWalletId: wallet, asset: 'USDT', amount });
+    assert.equal((await refusal(() => move('1.000000000000000000000000000000000000000001'))).errorName, 'INVALID_TRANSFER');
+    move('1' + '0'.repeat(30));
+    assert.equal((await refusal(() => move('0.0000000001'))).errorName, 'INVALID_TRANSFER', '10^30 + 10^-10 takes 41 digits');
+    assert.equal(z.otc.walletBook.balance(wallet, 'USDT').toFixed(), '1' + '0'.repeat(30));
+    assert.equal(z.otc.walletBook.balance(treasury, 'USDT').toFixed(), '-1' + '0'.repeat(30));
+    move('0.000000001');
+    assert.equal(z.otc.walletBook.balance(wallet, 'USDT').toFixed(), `1${'0'.repeat(30)}.000000001`, '40 digits are held exactly');
   });
 });

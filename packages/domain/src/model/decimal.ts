@@ -30,6 +30,17 @@ export function str(d: Dec): string {
 
 export const ZERO = new Dec(0);
 
+/** Significant digits `Dec` arithmetic keeps. */
+export const DEC_DIGITS = 40;
+
+/** decimal.js wide enough for the exact sum of any two amounts a request can carry (decimal.js's most digits). */
+const Exact = Decimal.clone({ precision: 1e9, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15 });
+
+/** Whether `a + b` fits in DEC_DIGITS significant digits, so `a.add(b)` is exact (nothing rounded away). */
+export function sumIsExact(a: Dec, b: Dec): boolean {
+  return new Exact(a).add(new Exact(b)).sd() <= DEC_DIGITS;
+}
+
 /** True when `value` is an integer multiple of `step` (a zero step accepts everything). */
 export function isMultipleOf(value: Dec, step: Dec): boolean {
   if (step.isZero()) return true;

@@ -14,7 +14,8 @@
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { CallerContext } from '../model/caller.ts';
-import { dec, isDecimalString } from '../model/decimal.ts';
+import { DEC_DIGITS, dec, isDecimalString, sumIsExact } from '../model/decimal.ts';
+import { boundedText } from '../bounded-text.ts';
 import type { Wallet, WalletStatusValue, WalletTypeValue } from '../model/fermata.ts';
 import type { Page, Paged } from '../ports/store.ts';
 import type { DealerRegistry } from './dealer-registry.ts';
@@ -37,9 +38,13 @@ export class WalletService {
     private readonly wallets: WalletBook,
     private readonly accounts: FermataAccounts,
     private readonly dealers: DealerRegistry,
+    /** Refuses a new account over the caller's quota (TradingAccountService.requireRoom). */
+    private readonly requireRoom: (caller: CallerContext) => void,
   ) {}
 
+  /** A new wallet and the FERMATA account that owns it: an account like any other, counted against the caller's quota. */
   create(caller: CallerContext, input: { nickname?: string }): Wallet {
+    this.requireRoom(caller);
     const req = { userId: caller.userId, walletType: (caller.isAdmin ? 'ACCOUNTING' : 'CLIENT') as WalletTypeValue, allowNegative: caller.isAdmin };
     return this.accounts.provision(input.nickname === undefined ? req : { ...req, nickname: input.nickname }).wallet;
   }
@@ -61,11 +66,17 @@ export class WalletService {
   transfer(caller: CallerContext, req: TransferRequest): string {
     if (typeof req.asset !== 'string' || !ASSET.test(req.asset)) throw new DomainError('INVALID_TRANSFER', 'asset must be an asset symbol such as USDT (1 to 20 capital letters or digits)');
     if (!isDecimalString(req.amount) || !dec(req.amount).gt(0)) throw new DomainError('INVALID_TRANSFER', 'amount must be a decimal greater than zero');
+    const amount = dec(req.amount);
     const source = this.wallets.requireOwned(caller, req.sourceWalletId);
     const dest = this.wallets.requireOwned(caller, req.destWalletId);
+    // The ledger adds in Dec (40 significant digits): a balance needing more would be rounded, its entries no longer
+    // its sum. Refused rather than rounded.
+    if (!sumIsExact(this.wallets.balance(source.walletId, req.asset), amount.neg()) || !sumIsExact(this.wallets.balance(dest.walletId, req.asset), amount)) {
+      throw new DomainError('INVALID_TRANSFER', `amount ${boundedText(req.amount)} would leave a ${req.asset} balance with more than ${DEC_DIGITS} significant digits, more than the ledger holds exactly`);
+    }
     const transferId = this.ctx.ids.uuid();
     this.ctx.unit.run(() => {
-      const { changes } = this.wallets.move([{ from: source.walletId, to: dest.walletId, asset: req.asset, amount: dec(req.amount) }], 'TRANSFER', transferId, { closingWithdrawal: true });
+      const { changes } = this.wallets.move([{ from: source.walletId, to: dest.walletId, asset: req.asset, amount }], 'TRANSFER', transferId, { closingWithdrawal: true });
       this.wallets.publish(changes);
     });
     return transferId;
