@@ -1,6 +1,7 @@
 /**
  * The OTC desk at its edges, through the domain's services: sizes a dealer cannot trade as asked (below one lot,
- * finer than the base asset), and transfers the ledger could not hold exactly.
+ * finer than the base asset), transfers the ledger could not hold exactly, and wallets counted against the account
+ * quota.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,5 +51,15 @@ describe('transfers', () => {
     assert.equal(z.otc.walletBook.balance(treasury, 'USDT').toFixed(), '-1' + '0'.repeat(30));
     move('0.000000001');
     assert.equal(z.otc.walletBook.balance(wallet, 'USDT').toFixed(), `1${'0'.repeat(30)}.000000001`, '40 digits are held exactly');
+  });
+});
+
+describe('wallets and the account quota', () => {
+  test('a wallet brings a FERMATA account, so creating one counts against maxAccountsPerUser', async () => {
+    const z = (await testCadenza({ config: { maxAccountsPerUser: 2 } })).cadenza;
+    z.otc.wallets.create(alice, {});
+    z.otc.wallets.create(alice, {});
+    assert.equal((await refusal(() => z.otc.wallets.create(alice, {}))).errorName, 'TRADING_ACCOUNT_LIMIT_REACHED');
+    assert.equal(z.otc.wallets.list(alice, {}, { offset: 0, limit: 10 }).total, 2);
   });
 });

@@ -90,8 +90,11 @@ export class TradingAccountService {
     return this.deps.accounts;
   }
 
-  /** A new account must fit under the per-user quota (accounts an admin saves for a user are exempt). */
-  private requireRoom(caller: CallerContext): void {
+  /**
+   * A new account must fit under the per-user quota (accounts an admin saves for a user are exempt). Public for the
+   * OTC desk: a new ledger wallet brings its own FERMATA account (otc/wallet-service.ts).
+   */
+  requireRoom(caller: CallerContext): void {
     const max = this.ctx.config.maxAccountsPerUser;
     if (max > 0 && this.accounts.ownedBy(caller.userId).length >= max) {
       throw new DomainError('TRADING_ACCOUNT_LIMIT_REACHED', `you hold ${max} trading accounts, the most a user may; delete one first`);

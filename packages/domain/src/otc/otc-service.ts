@@ -51,7 +51,7 @@ export class OtcService {
     const pricer = new DealerPricer(ctx, venues, this.hedger, this.walletBook);
     this.fermataAccounts = new FermataAccounts(ctx, deps.accounts, this.walletBook, this.registry);
     this.quotes = new QuoteDesk(ctx, { accounts: deps.accounts, dealers: this.registry, wallets: this.walletBook, pricer, hedger: this.hedger, ledger: deps.orders.ledger, book: deps.book, positions: deps.positions });
-    this.wallets = new WalletService(ctx, this.walletBook, this.fermataAccounts, this.registry);
+    this.wallets = new WalletService(ctx, this.walletBook, this.fermataAccounts, this.registry, (caller) => deps.tradingAccounts.requireRoom(caller));
     this.dealers = new DealerService(ctx, { dealers: this.registry, accounts: deps.accounts, fermata: this.fermataAccounts, hedger: this.hedger, quotes: this.quotes });
   }
 
