@@ -1,7 +1,7 @@
 /**
  * The OTC desk at its edges, through the domain's services: sizes a dealer cannot trade as asked (below one lot,
- * finer than the base asset), transfers the ledger could not hold exactly, and wallets counted against the account
- * quota.
+ * finer than the base asset), transfers the ledger could not hold exactly, wallets counted against the account
+ * quota, and quotes traded only on client accounts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,5 +61,22 @@ describe('wallets and the account quota', () => {
     z.otc.wallets.create(alice, {});
     assert.equal((await refusal(() => z.otc.wallets.create(alice, {}))).errorName, 'TRADING_ACCOUNT_LIMIT_REACHED');
     assert.equal(z.otc.wallets.list(alice, {}, { offset: 0, limit: 10 }).total, 2);
+  });
+});
+
+describe('who trades on a quote', () => {
+  test("only a client account: a dealer's or an accounting account (wallets that may go negative) neither asks nor accepts", async () => {
+    const { z, dealerId, treasury } = await desk();
+    const otherDealer = z.otc.dealers.create(admin, { name: 'Other', baseCurrencies: ['USDT'] }).dealerAccountId;
+    const treasuryAccount = z.otc.wallets.get(admin, treasury).tradingAccountId;
+    const ask = { dealerAccountId: dealerId, instrumentId: 'BTC/USDT', orderSide: 'BUY' as const, quantity: '0.1' };
+    for (const traderAccountId of [otherDealer, treasuryAccount]) {
+      assert.equal((await refusal(z.otc.quotes.rfq(admin, { ...ask, traderAccountId }))).errorName, 'INVALID_QUOTE_REQUEST');
+      const q = await z.otc.quotes.rfq(admin, ask);
+      assert.equal(q.status, 'CREATED');
+      const accept = z.orders.submit(admin, { tradingAccountId: traderAccountId, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId } as never });
+      assert.equal((await refusal(accept)).errorName, 'QUOTE_MISMATCH');
+      assert.equal(z.otc.walletBook.balance(z.otc.walletBook.ofAccount(traderAccountId)!.walletId, 'BTC').toFixed(), '0', 'nothing moved');
+    }
   });
 });

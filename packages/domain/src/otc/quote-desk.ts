@@ -232,6 +232,8 @@ export class QuoteDesk {
     if (dealer.status === 'ARCHIVED') throw new DomainError('DEALER_NOT_ACTIVE', `dealer ${dealer.dealerAccountId} is archived`);
     const traderWallet = this.deps.wallets.ofAccount(account.tradingAccountId);
     if (!traderWallet) throw new Error(`FERMATA account ${account.tradingAccountId} has no wallet`);
+    // A dealer's or an accounting wallet may go negative, and a dealer's trades as a client would escape its exposure.
+    if (traderWallet.walletType !== 'CLIENT') throw mismatch(current, `trading account ${account.tradingAccountId} holds a ${traderWallet.walletType} wallet: quotes are accepted on client accounts`);
 
     const tradeOrderId = this.ctx.ids.uuid();
     const order: Order = {
@@ -369,11 +371,13 @@ export class QuoteDesk {
     return model;
   }
 
-  /** The account an RFQ names must be the caller's ACTIVE FERMATA account, connected to this dealer or to none. */
+  /** The account an RFQ names must be the caller's ACTIVE FERMATA client account (a CLIENT wallet), connected to this dealer or to none. */
   private requireTraderAccount(caller: CallerContext, tradingAccountId: string, dealerAccountId: string): TradingAccount {
     const a = this.deps.accounts.requireOwned(caller, tradingAccountId);
     if (a.venue !== FERMATA) throw new DomainError('INVALID_QUOTE_REQUEST', `traderAccountId must be a ${FERMATA} trading account; ${tradingAccountId} is on ${a.venue}`);
     if (a.tradingAccountId === dealerAccountId) throw new DomainError('INVALID_QUOTE_REQUEST', 'a dealer does not quote itself');
+    const wallet = this.deps.wallets.ofAccount(a.tradingAccountId);
+    if (wallet && wallet.walletType !== 'CLIENT') throw new DomainError('INVALID_QUOTE_REQUEST', `traderAccountId must be a client account; ${tradingAccountId} holds a ${wallet.walletType} wallet`);
     if (a.status !== 'ACTIVE') throw new DomainError('TRADING_ACCOUNT_NOT_ACTIVE', `trading account ${tradingAccountId} is ${a.status}`);
     if (a.externalAccountId !== undefined && a.externalAccountId !== dealerAccountId) {
       throw new DomainError('INVALID_QUOTE_REQUEST', `trading account ${tradingAccountId} trades with dealer ${a.externalAccountId}`);
