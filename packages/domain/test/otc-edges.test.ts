@@ -1,7 +1,7 @@
 /**
  * The OTC desk at its edges, through the domain's services: sizes a dealer cannot trade as asked (below one lot,
  * finer than the base asset), transfers the ledger could not hold exactly, wallets counted against the account
- * quota, and quotes traded only on client accounts.
+ * quota, accounts deleted only with their wallet closed and empty, and quotes traded only on client accounts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +61,23 @@ describe('wallets and the account quota', () => {
     z.otc.wallets.create(alice, {});
     assert.equal((await refusal(() => z.otc.wallets.create(alice, {}))).errorName, 'TRADING_ACCOUNT_LIMIT_REACHED');
     assert.equal(z.otc.wallets.list(alice, {}, { offset: 0, limit: 10 }).total, 2);
+  });
+});
+
+describe('deleting a FERMATA account', () => {
+  test("needs its wallet closed and empty: the account's portfolio is the only place the wallet's balances show", async () => {
+    const { z, dealerId, treasury } = await desk();
+    const account = (await z.tradingAccounts.connect(alice, { venue: 'FERMATA', dealerAccountId: dealerId } as never)).tradingAccountId;
+    const wallet = z.otc.walletBook.ofAccount(account)!.walletId;
+    z.otc.wallets.transfer(admin, { sourceWalletId: treasury, destWalletId: wallet, asset: 'USDT', amount: '100' });
+    assert.equal((await refusal(() => z.tradingAccounts.delete(alice, account))).errorName, 'INVALID_WALLET_TRANSITION', 'an open, funded wallet');
+    z.otc.wallets.close(alice, wallet);
+    assert.equal((await refusal(() => z.tradingAccounts.delete(alice, account))).errorName, 'INVALID_WALLET_TRANSITION', 'closed, still holding 100 USDT');
+    assert.equal(z.portfolios.get(alice, account).balances?.find((b) => b.securitySymbol === 'USDT')?.total, '100', 'still in sight');
+    z.otc.wallets.transfer(alice, { sourceWalletId: wallet, destWalletId: z.otc.wallets.create(alice, {}).walletId, asset: 'USDT', amount: '100' });
+    assert.ok(z.tradingAccounts.delete(alice, account).deletedAt);
+    assert.equal((await refusal(() => z.tradingAccounts.delete(admin, dealerId))).errorName, 'INVALID_WALLET_TRANSITION', "a dealer's account, its wallet open");
+    assert.equal(z.otc.dealers.get(dealerId).status, 'ACTIVE');
   });
 });
 

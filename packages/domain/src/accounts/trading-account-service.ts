@@ -80,6 +80,11 @@ export class TradingAccountService {
    * the OTC desk sets it when it starts (otc/fermata-accounts.ts).
    */
   fermata: ((caller: CallerContext, input: RpcTradingAccount & { dealerAccountId?: unknown }, beforeNew: () => void) => TradingAccount) | undefined;
+  /**
+   * Refuses deleting a FERMATA account the OTC desk still needs (its wallet open or holding money: a wallet's balances
+   * show only as its account's portfolio); set by the desk when it starts (otc/wallet-service.ts).
+   */
+  fermataDeletable: ((account: TradingAccount) => void) | undefined;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -164,6 +169,7 @@ export class TradingAccountService {
     if (this.deps.hasOpenOrders(tradingAccountId)) {
       throw new DomainError('TRADING_ACCOUNT_HAS_OPEN_ORDERS', 'cancel the open orders of the trading account before deleting it');
     }
+    if (cur.venue === FERMATA) this.fermataDeletable?.(cur);
     const now = this.ctx.clock.now();
     const next: TradingAccount = { ...cur, deletedAt: now, updatedAt: now };
     this.commit(next, { operateBy: caller.userId, operationType: 'DELETED', tags: [], previousValues: { status: cur.status }, newValues: { deleted: true } });

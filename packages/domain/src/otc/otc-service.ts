@@ -63,6 +63,7 @@ export class OtcService {
   /** Takes QUOTED orders, arms quote expiry, sends the hedges a restart interrupted. */
   start(): void {
     this.deps.tradingAccounts.fermata = (caller, input, beforeNew) => this.fermataAccounts.connect(caller, input, beforeNew);
+    this.deps.tradingAccounts.fermataDeletable = (account) => this.wallets.requireDeletable(account.tradingAccountId);
     this.deps.orders.desk.quoted = (caller, account, req, key) => this.quotes.accept(caller, account, req, key);
     this.walletBook.restorePortfolios();
     this.quotes.start();

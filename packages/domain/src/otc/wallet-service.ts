@@ -99,6 +99,17 @@ export class WalletService {
     return this.move(caller, walletId, 'CLOSED', ['ACTIVE']);
   }
 
+  /**
+   * A FERMATA account is deleted only once its wallet is closed and empty: the account's portfolio is the only place
+   * the wallet's balances show (and a dealer's wallet closes only once its dealer is archived).
+   */
+  requireDeletable(tradingAccountId: string): void {
+    const w = this.wallets.ofAccount(tradingAccountId);
+    if (!w || (w.status === 'CLOSED' && this.wallets.isEmpty(w.walletId))) return;
+    const state = w.status === 'CLOSED' ? 'closed but still holds a balance' : w.status;
+    throw new DomainError('INVALID_WALLET_TRANSITION', `trading account ${tradingAccountId} owns wallet ${w.walletId} (${state}): withdraw what it holds and close it before deleting the account`);
+  }
+
   /** Moves the wallet to `to` from one of `from`; already there is no change. */
   private move(caller: CallerContext, walletId: string, to: WalletStatusValue, from: WalletStatusValue[]): Wallet {
     const w = this.wallets.requireOwned(caller, walletId);
