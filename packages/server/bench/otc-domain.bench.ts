@@ -2,8 +2,8 @@
  * `npm run bench:otc-domain` — the OTC desk's accept in one process, as bench:rfq's server runs it minus the gateway:
  * the domain, the real PAPER venue (the dealer's linked book and its hedges) and the real SQLite store (a file,
  * group-committed). Each of W traders (a FERMATA account with a funded wallet) asks for a quote and accepts it, one
- * after the other, sides alternating, each accept awaited until durable as the RPC dispatcher awaits it: W accepts in
- * flight, so about W of them share a COMMIT. Each RFQ names a `quoteRequestId`, as bench:rfq's do.
+ * after the other, sides alternating (the QUOTED order restating the quote's side and size, as bench:rfq's do), each
+ * accept awaited until durable as the RPC dispatcher awaits it: W accepts in flight, so about W of them share a COMMIT. Each RFQ names a `quoteRequestId`, as bench:rfq's do.
  *
  * Prints, per W: the WAL pages written per accept (exact and steady on a busy machine: the pages a COMMIT appends are
  * the table and index pages it changed — read from the WAL's frame headers, mapped to their B-tree with SQLite's
@@ -13,7 +13,8 @@
  * collector's helper threads, the steadier figure on a shared machine).
  *
  * BENCH_ACCEPTS (default 3,000 per W, after 500 to warm up), BENCH_INFLIGHT (a list, default "1,2,8"), BENCH_PROF=dir:
- * a CPU profile of each measured run.
+ * a CPU profile of each measured run; with BENCH_HEAP_PROF=1 a sampling heap profile instead (what the measured run
+ * allocated, by the function that allocated it; its CPU figures then include the sampler's cost).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -27,6 +28,7 @@ import { startPaperDomain } from './paper-domain.ts';
 const N = Number(process.env.BENCH_ACCEPTS ?? 3_000);
 const INFLIGHT = (process.env.BENCH_INFLIGHT ?? '1,2,8').split(',').map(Number);
 const PROF_DIR = process.env.BENCH_PROF;
+const HEAP_PROF = PROF_DIR !== undefined && process.env.BENCH_HEAP_PROF === '1';
 
 const admin: CallerContext = { userId: 'c3333333-3333-4333-8333-333333333333', isAdmin: true };
 const trader: CallerContext = { userId: 'a1111111-1111-4111-8111-111111111111', isAdmin: false };
@@ -46,6 +48,13 @@ function walFrames(store: SqliteStore, wal: Buffer, from: number): { frames: num
     byTree.set(name, (byTree.get(name) ?? 0) + 1);
   }
   return { frames: frames - from, commits, byTree };
+}
+
+/** The bytes a sampling heap profile's tree accounts for. */
+function heapBytes(node: { selfSize: number; children: Array<{ selfSize: number; children: unknown[] }> }): number {
+  let sum = node.selfSize;
+  for (const c of node.children) sum += heapBytes(c as typeof node);
+  return sum;
 }
 
 async function measure(w: number): Promise<void> {
@@ -73,7 +82,8 @@ async function measure(w: number): Promise<void> {
       const side = n % 2 === 0 ? 'BUY' : 'SELL';
       const q = await z.otc.quotes.rfq(trader, { dealerAccountId: dealer, traderAccountId: traders[k]!, instrumentId: 'BTC/USDT', orderSide: side, quantity: '0.0002', quoteRequestId: `q${k}-${n}` });
       if (q.status !== 'CREATED') throw new Error(`no quote: ${JSON.stringify(q)}`);
-      const order = await z.orders.submit(trader, { tradingAccountId: traders[k]!, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId } as never });
+      // The order restates the quote's side and size, as bench:rfq's accepts do.
+      const order = await z.orders.submit(trader, { tradingAccountId: traders[k]!, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId, orderSide: side, quantity: '0.0002' } as never });
       if ((order as { status: string }).status !== 'FILLED') throw new Error(`not filled: ${JSON.stringify(order)}`);
       await z.durable();
     };
@@ -96,9 +106,15 @@ async function measure(w: number): Promise<void> {
     const session = PROF_DIR ? new Session() : undefined;
     if (session) {
       session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 100 });
-      await session.post('Profiler.start');
+      if (HEAP_PROF) {
+        await session.post('HeapProfiler.enable');
+        // Objects a collection frees stay in the profile: what was allocated, not what is still alive.
+        await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      } else {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 100 });
+        await session.post('Profiler.start');
+      }
     }
     const main0 = mainThreadCpu();
     const cpu0 = process.cpuUsage();
@@ -109,10 +125,17 @@ async function measure(w: number): Promise<void> {
     const ms = performance.now() - t0;
     let profile = '';
     if (session && PROF_DIR) {
-      const { profile: p } = await session.post('Profiler.stop');
       mkdirSync(PROF_DIR, { recursive: true });
-      profile = join(PROF_DIR, `otc-accept-w${w}.cpuprofile`);
-      writeFileSync(profile, JSON.stringify(p));
+      if (HEAP_PROF) {
+        const { profile: p } = await session.post('HeapProfiler.stopSampling');
+        profile = join(PROF_DIR, `otc-accept-w${w}.heapprofile`);
+        writeFileSync(profile, JSON.stringify(p));
+        profile += `, ${(heapBytes(p.head) / N / 1024).toFixed(2)} KB allocated per RFQ + accept`;
+      } else {
+        const { profile: p } = await session.post('Profiler.stop');
+        profile = join(PROF_DIR, `otc-accept-w${w}.cpuprofile`);
+        writeFileSync(profile, JSON.stringify(p));
+      }
       session.disconnect();
     }
     const { frames, commits, byTree } = walFrames(store, readFileSync(wal), from);
