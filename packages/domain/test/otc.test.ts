@@ -187,7 +187,7 @@ describe('accepting a quote', () => {
   test('fills at exactly the quoted price, once; moves both wallets in one change; the dealer hedges on its PAPER account', async () => {
     const { z, t, dealerId, traderId, paperId, traderWallet, dealerWallet } = await desk();
     const q = await z.otc.quotes.rfq(alice, { dealerAccountId: dealerId, traderAccountId: traderId, instrumentId: 'BTC/USDT', orderSide: 'BUY', quantity: '0.5' });
-    const order = await z.orders.submit(alice, { tradingAccountId: traderId, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId, orderSide: 'BUY', quantity: '0.5' } as never });
+    const order = await z.orders.submit(alice, { tradingAccountId: traderId, tradeOrder: { orderType: 'QUOTED', quoteId: q.quoteId, orderSide: 'BUY', quantity: '00.50' } as never });
     assert.deepEqual([order.status, order.orderType, order.executedQuantity, order.executedCost, order.externalOrderId], ['FILLED', 'QUOTED', '0.5', q.quoteQuantity, q.quoteId]);
     assert.equal(str(dec(order.executedCost).div(order.executedQuantity)), q.price);
     assert.equal(balance(z, traderId, 'BTC'), '0.5');
@@ -281,6 +281,10 @@ describe('accepting a quote', () => {
     assert.equal(await refusal(submit(q.quoteId, { orderSide: 'SELL' })), 'QUOTE_MISMATCH');
     assert.equal(await refusal(submit(q.quoteId, { quantity: '0.4' })), 'QUOTE_MISMATCH');
     assert.equal(await refusal(submit(q.quoteId, { limitPrice: '1' })), 'QUOTE_MISMATCH');
+    // Restated as the same amount written another way, it still must be the quote's; not a number, nor off the grid.
+    assert.equal(await refusal(submit(q.quoteId, { quantity: 0.5 })), 'QUOTE_MISMATCH');
+    assert.equal(await refusal(submit(q.quoteId, { quantity: '0.500000000000000000000000001' })), 'QUOTE_MISMATCH');
+    assert.equal(await refusal(submit(q.quoteId, { quantity: '0.5', limitPrice: '1e3' })), 'QUOTE_MISMATCH');
     // Bob's FERMATA account cannot take alice's quote: it is not found for him.
     const bobs = z.otc.fermataAccounts.connect(bob, { dealerAccountId: dealerId }).tradingAccountId;
     assert.equal(await refusal(submit(q.quoteId, {}, bobs, bob)), 'QUOTE_NOT_FOUND');

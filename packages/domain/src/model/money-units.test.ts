@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Dec, dec, str } from './decimal.ts';
-import { divUnits, divide, divideText, mulDivUnits, mulUnits, roundUnits, textOf, unitsOf, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, type Rounding } from './money-units.ts';
+import { divUnits, divide, divideText, mulDivUnits, mulUnits, roundUnits, sameUnits, textOf, unitsOf, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, type Rounding } from './money-units.ts';
 
 /** Decimal with room for any exact product here, to tell when Dec rounded one. */
 const Wide = Dec.clone({ precision: 100 });
@@ -42,6 +42,24 @@ describe('money units: the same answers as Dec', () => {
     assert.equal(unitsOf(''), undefined);
     assert.equal(unitsOf('-'), undefined);
     assert.equal(textOf(u('999999999999999999.99999999999999999999')), '999999999999999999.99999999999999999999');
+  });
+
+  test('the same amount is what Dec calls equal, whatever zeros pad either text; off the grid, undefined', () => {
+    // The same values written other ways: zeros before and after, a fraction of zeros, "-0".
+    const padded = fc
+      .record({ t: anyAmount, lead: fc.integer({ min: 0, max: 3 }), trail: fc.integer({ min: 0, max: 3 }) })
+      .map(({ t, lead, trail }) => {
+        const negative = t.startsWith('-');
+        const body = '0'.repeat(lead) + (negative ? t.slice(1) : t) + (trail > 0 ? (t.includes('.') ? '' : '.') + '0'.repeat(trail) : '');
+        return negative ? `-${body}` : body;
+      });
+    const either = fc.oneof(anyAmount, padded);
+    fc.assert(fc.property(either, either, (a, b) => sameUnits(a, b) === dec(a).eq(b)), runs);
+    fc.assert(fc.property(anyAmount, (t) => sameUnits(t, `${t}${t.includes('.') ? '' : '.'}000`) === true), runs);
+    assert.equal(sameUnits('-0', '0.00'), true);
+    assert.equal(sameUnits('0.0002', '0.00020000000000000000001'), undefined);
+    assert.equal(sameUnits('1000000000000000000', '1000000000000000000'), undefined);
+    assert.equal(sameUnits('1e3', '1000'), undefined);
   });
 
   test('sums and differences on the grid are what Dec adds', () => {

@@ -40,6 +40,16 @@ export function unitsOf(text: string): bigint | undefined {
   return negative ? -u : u;
 }
 
+/**
+ * Whether two plain decimals ("-0.50", "0.5") are the same amount — Dec `dec(a).eq(b)` — for texts both on the grid;
+ * undefined when either is not (the caller asks Dec).
+ */
+export function sameUnits(a: string, b: string): boolean | undefined {
+  const x = unitsOf(a);
+  const y = x === undefined ? undefined : unitsOf(b);
+  return y === undefined ? undefined : x === y;
+}
+
 /** Units as canonical text: what `str()` writes for the same amount ("1.5", "-0.25", "0"). */
 export function textOf(u: bigint): string {
   return plainFixed(u, UNIT_PLACES);

@@ -38,6 +38,7 @@ import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CallerContext } from '../model/caller.ts';
 import { dec, isDecimalString } from '../model/decimal.ts';
 import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
+import { sameUnits } from '../model/money-units.ts';
 import type { Fill, Order } from '../model/order.ts';
 import type { Position } from '../model/position.ts';
 import type { PositionLedger } from '../positions/position-ledger.ts';
@@ -409,9 +410,15 @@ function mismatch(q: QuoteRecord, what: string): DomainError {
   return new DomainError('QUOTE_MISMATCH', `${what} (quote ${q.quoteId})`);
 }
 
-/** A restated number: absent, or a decimal equal to the quote's. */
+/**
+ * A restated number: absent, or a decimal equal to the quote's (canonical) text. Compared in exact units when both are
+ * on the grid — a client restating the quote's quantity sends it on every accept, and two decimal.js parses cost
+ * microseconds — else by Dec.
+ */
 function sameOrUnstated(v: string | undefined, expected: string): boolean {
-  return v === undefined || (isDecimalString(v) && dec(v).eq(expected));
+  if (v === undefined || v === expected) return true;
+  if (typeof v !== 'string') return false;
+  return sameUnits(v, expected) ?? (isDecimalString(v) && dec(v).eq(expected));
 }
 
 /** A plain decimal text above zero: unsigned, with a digit other than 0. */
