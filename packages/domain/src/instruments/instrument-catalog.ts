@@ -125,6 +125,14 @@ export class InstrumentCatalog {
     return i;
   }
 
+  /**
+   * The instrument if the catalogue holds it — `get` without a miss's on-demand refresh check: for readers to whom a
+   * missing instrument is an answer, not something to list (a holding's terms for a pair no venue lists: every OTC one).
+   */
+  known(instrumentId: string): Instrument | undefined {
+    return this.byId.get(instrumentId);
+  }
+
   /** The instrument, waiting for an on-demand refresh of its venue when one is warranted (module note). */
   async lookup(instrumentId: string): Promise<Instrument | undefined> {
     return this.byId.get(instrumentId) ?? (await this.refreshing(instrumentId));

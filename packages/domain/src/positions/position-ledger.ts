@@ -100,19 +100,20 @@ export class PositionLedger {
   /**
    * A spot trade booked outside a venue order (an OTC QUOTED trade, otc/quote-desk.ts) on the account's holding of
    * the instrument, inside the caller's unit of work; the holding written, or undefined when the trade touches none.
+   * `now`: the trade's time when the caller has read it (an accept's holdings change when its order fills).
    */
-  holdingTrade(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, trade: SpotTrade): Position | undefined {
-    return this.planSpot(at, trade)?.commitOne();
+  holdingTrade(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, trade: SpotTrade, now?: number): Position | undefined {
+    return this.planSpot(at, trade, now)?.commitOne();
   }
 
   /** The holding after the trade: in exact integers on the grid (model/money-units.ts), else with Dec. */
-  private planSpot(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingPlan | undefined {
+  private planSpot(at: Pick<Order, 'tradingAccountId' | 'instrumentId' | 'baseAsset' | 'quoteAsset'>, t: SpotTrade, time?: number): HoldingPlan | undefined {
     const current = this.book.open(at.tradingAccountId, at.instrumentId, 'NET');
     const open = current === undefined ? undefined : holdingUnitsOf(current);
     const inUnits = current !== undefined && open === undefined ? null : spotInUnits(open, at, t);
     if (inUnits === undefined) return undefined;
     // One time for the holding opening now and its first step.
-    const now = this.ctx.clock.now();
+    const now = time ?? this.ctx.clock.now();
     const record = current ?? this.fresh(at, 'HOLDING', 'NETTING', 'LONG', this.holdingTerms(at), now);
     if (inUnits !== null) return new HoldingPlan(this.book, record, now, inUnits, open);
     const after = this.spotInDec(current, at, t);
@@ -186,7 +187,9 @@ export class PositionLedger {
   }
 
   private holdingTerms(order: Pick<Order, 'instrumentId' | 'quoteAsset'>): PositionTerms {
-    const spec = this.instruments.get(order.instrumentId)?.spec;
+    // The instrument's precision when the catalogue knows it; a miss (an OTC pair: no venue lists it) is no reason to
+    // list a venue again.
+    const spec = this.instruments.known(order.instrumentId)?.spec;
     const decimals = spec?.quotePrecision ?? 8;
     return { contractSize: '1', settleAsset: order.quoteAsset, priceDecimals: decimals, amountDecimals: decimals };
   }
