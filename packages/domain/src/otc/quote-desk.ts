@@ -40,7 +40,6 @@ import { dec, isDecimalString } from '../model/decimal.ts';
 import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
 import { sameUnits } from '../model/money-units.ts';
 import type { Fill, Order } from '../model/order.ts';
-import type { Position } from '../model/position.ts';
 import type { PositionLedger } from '../positions/position-ledger.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
 import type { SubmitOrderRequest } from '../orders/order-desk.ts';
@@ -211,13 +210,20 @@ export class QuoteDesk {
     if (typeof draft.quoteId !== 'string' || draft.quoteId.length === 0) throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrder.quoteId is required for a QUOTED order');
     if (draft.clientOrderId !== undefined && (draft.clientOrderId.length === 0 || draft.clientOrderId.length > 64)) throw new DomainError('INVALID_ORDER_PARAMETERS', 'tradeOrder.clientOrderId must be 1 to 64 characters');
     const quoteId = draft.quoteId;
-    // The only wait: a quote memory let go of is closed, and is read only to be refused with its status.
-    const found = this.memory.find(quoteId) ?? (await this.ctx.store.otc.getQuote(quoteId));
-    const quote = this.memory.find(quoteId) ?? found;
+    // The only wait: a quote memory let go of is closed, and is read only to be refused with its status (memory, which
+    // may have changed meanwhile, is asked again after the read).
+    let quote = this.memory.find(quoteId);
+    if (quote === undefined) {
+      const stored = await this.ctx.store.otc.getQuote(quoteId);
+      quote = this.memory.find(quoteId) ?? stored;
+    }
     if (!quote || quote.userId !== account.userId) throw new DomainError('QUOTE_NOT_FOUND', `quote ${boundedText(quoteId)} not found`);
     const now = this.ctx.clock.now();
-    if (quote.status === 'CREATED' && now >= quote.expireAt) this.expire(quote.quoteId);
-    const current = this.memory.find(quoteId) ?? quote;
+    let current = quote;
+    if (quote.status === 'CREATED' && now >= quote.expireAt) {
+      this.expire(quote.quoteId);
+      current = this.memory.find(quoteId) ?? quote;
+    }
     switch (current.status) {
       case 'CREATED':
         break;
@@ -277,21 +283,19 @@ export class QuoteDesk {
     if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, text: current.quantity });
     const traderId = account.tradingAccountId;
     // One time for the whole trade, read once (`now`): the order and its fill, the ledger entries, the balances and
-    // their pushes, the quote's change and the dealer's exposure.
+    // their pushes, both holdings, the quote's change and the dealer's exposure.
     this.ctx.unit.run(() => {
       this.deps.ledger.recordFilled(order, fill);
       const { changes } = this.deps.wallets.move(legs, 'TRADE', tradeOrderId, { at: now });
       // Each side's holding (a spot trade: the dealer selling from its wallet opens no short). The quote's texts are
       // canonical decimals: the positions read them as they are.
-      const traderPosition = this.deps.positions.holdingTrade({ instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: traderId }, { side: current.side, quantity: current.quantity, price: current.price });
+      const traderPosition = this.deps.positions.holdingTrade({ instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: traderId }, { side: current.side, quantity: current.quantity, price: current.price }, now);
       const dealerPosition = this.deps.positions.holdingTrade(
         { instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: dealer.dealerAccountId },
         { side: current.side === 'BUY' ? 'SELL' : 'BUY', quantity: current.quantity, price: current.price },
+        now,
       );
-      const positions = new Map<string, Position>();
-      if (traderPosition) positions.set(traderId, traderPosition);
-      if (dealerPosition) positions.set(dealer.dealerAccountId, dealerPosition);
-      this.deps.wallets.publish(changes, positions, now);
+      this.deps.wallets.publish(changes, [traderPosition, dealerPosition], now);
       this.apply(current, 'ACCEPT', current.traderAccountId ? { tradeOrderId } : { tradeOrderId, traderAccountId: traderId }, now);
       this.deps.hedger.onQuotedTrade(dealer.dealerAccountId, current.symbol, current.side === 'BUY' ? 'SELL' : 'BUY', current.quantity, now);
     });

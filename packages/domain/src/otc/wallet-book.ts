@@ -23,8 +23,6 @@ import type { PortfolioBook } from '../portfolios/portfolio-book.ts';
 import { LaterPortfolio } from '../portfolios/rpc-portfolio.ts';
 import { amountOf, decOf, isZeroAmount, planLegs, type Amount, type Leg, type LedgerState, type TextLeg, type WalletView } from './ledger-core.ts';
 
-const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
-
 /** What one movement changed in each owning account's portfolio. */
 export type PortfolioChanges = Map<string, Balance[]>;
 
@@ -166,14 +164,15 @@ export class WalletBook {
   }
 
   /**
-   * Pushes each changed portfolio as `event.portfolio.updated` (a DELTA), with the account's new position if any. The
+   * Pushes each changed portfolio as `event.portfolio.updated` (a DELTA), with the account's new position if any
+   * (`positions`: the movement's new positions, a few at most; undefined where an account's trade changed none). The
    * event's RPC shape is built when it is serialised (`LaterPortfolio`): most go to channels no one reads. `at`: the
    * pushes' time when the caller has read it (one time for all of them).
    */
-  publish(changes: PortfolioChanges, positions: ReadonlyMap<string, Position> = NO_POSITIONS, at?: number): void {
+  publish(changes: PortfolioChanges, positions: readonly (Position | undefined)[] = [], at?: number): void {
     const updatedAt = at ?? this.ctx.clock.now();
     for (const [tradingAccountId, balances] of changes) {
-      const position = positions.get(tradingAccountId);
+      const position = positionOf(positions, tradingAccountId);
       this.ctx.publish.toAccount(
         tradingAccountId,
         'event.portfolio.updated',
@@ -197,6 +196,12 @@ export class WalletBook {
     if (!m) this.balances.set(walletId, (m = new Map()));
     return m;
   }
+}
+
+/** The account's position among a movement's few. */
+function positionOf(positions: readonly (Position | undefined)[], tradingAccountId: string): Position | undefined {
+  for (const p of positions) if (p !== undefined && p.tradingAccountId === tradingAccountId) return p;
+  return undefined;
 }
 
 /** Puts `changed` in the list in place of the balance of its asset, or adds it. */
