@@ -39,12 +39,11 @@ export class PortfolioBook {
     return m;
   }
 
-  /** Sets `key` in `m`, undoing it with the enclosing unit of work. */
-  private set<K, V>(m: Map<K, V>, key: K, value: V): void {
-    const had = m.has(key);
+  /** Sets `key` in `m`, undoing it with the enclosing unit of work. One look-up: no value here is undefined. */
+  private set<K, V extends object>(m: Map<K, V>, key: K, value: V): void {
     const before = m.get(key);
     m.set(key, value);
-    this.ctx.unit.onUndo(() => (had ? m.set(key, before as V) : m.delete(key)));
+    this.ctx.unit.onUndo(() => (before === undefined ? m.delete(key) : m.set(key, before)));
   }
 
   free(tradingAccountId: string, asset: string): D {
