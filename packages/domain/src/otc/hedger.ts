@@ -187,6 +187,8 @@ export class Hedger {
   /** The linked venue whose book fills the hedge best (the first listed when none shows the depth). */
   private pick(dealer: Dealer, symbol: string, net: Dec): HedgeVenue | undefined {
     const candidates = this.deps.venues.for(dealer, symbol);
+    // One venue (or none) is the answer whatever its book shows: no book read and walk to rank it against nothing.
+    if (candidates.length <= 1) return candidates[0];
     let best: { where: HedgeVenue; cost: Dec } | undefined;
     for (const where of candidates) {
       const book = where.venue.getBook(symbol, this.ctx.config.otcBookDepth);
@@ -301,12 +303,11 @@ export class Hedger {
   /** `at`: the change's time, when the caller has read it. */
   private setExposure(dealerAccountId: string, symbol: string, quantity: HeldExposure, at = this.ctx.clock.now()): void {
     const m = pairMap(this.exposures, dealerAccountId);
-    const had = m.has(symbol);
     const before = m.get(symbol);
     m.set(symbol, quantity);
     const row: Exposure = { dealerAccountId, symbol, quantity: quantity.text, updatedAt: at };
     this.ctx.store.otc.upsertExposure(row);
-    this.ctx.unit.onUndo(() => (had ? m.set(symbol, before!) : m.delete(symbol)));
+    this.ctx.unit.onUndo(() => (before === undefined ? m.delete(symbol) : m.set(symbol, before)));
   }
 }
 
