@@ -12,4 +12,19 @@ describe('toIso', () => {
       { seed: 6161, numRuns: 500 },
     );
   });
+
+  test('property: every millisecond of years 1970–9999, month and leap-day edges and the years around them, as Date writes it', () => {
+    const end = 253_402_300_800_000; // 10000-01-01: six-digit years from there
+    const edges = ['1970-01-01', '1999-12-31', '2000-02-29', '2000-03-01', '2024-02-29', '2100-02-28', '2100-03-01', '2400-02-29', '9999-12-31'].map((d) => Date.parse(`${d}T00:00:00.000Z`));
+    const time = fc.oneof(
+      fc.integer({ min: 0, max: end - 1 }),
+      fc.integer({ min: end - 1_000, max: end + 1_000 }),
+      fc.integer({ min: -1_000, max: 1_000 }),
+      fc.tuple(fc.constantFrom(...edges), fc.integer({ min: -86_400_000, max: 86_400_000 })).map(([d, off]) => d + off),
+    );
+    fc.assert(
+      fc.property(time, (ms) => toIso(ms) === new Date(ms).toISOString()),
+      { seed: 6162, numRuns: 20_000 },
+    );
+  });
 });
