@@ -117,6 +117,13 @@ test('property: the plan in units answers what the rules in Dec answer, on the g
       // The same legs given as their canonical texts (as an accept gives a quote's) plan the same, refusals included.
       const texts = planLegs({ wallet, balance: (w, a) => amountOf(str(seed(w, a))) }, moves.map((m) => ({ from: m.from, to: m.to, asset: m.asset, text: str(m.amount) })), { closingWithdrawal: closing });
       assert.deepEqual(texts.ok ? texts.entries.map((e) => [e.walletId, e.asset, e.amount, e.balanceAfter, e.counterpartyWalletId, str(decOf(e.after))]) : [texts.refusal, texts.message], plan.ok ? plan.entries.map((e) => [e.walletId, e.asset, e.amount, e.balanceAfter, e.counterpartyWalletId, str(decOf(e.after))]) : [plan.refusal, plan.message]);
+      // And with their units read beforehand where on the grid (as an accept hands the quote's quantity on): the same.
+      const unitsOf = (text: string) => {
+        const a = amountOf(text);
+        return typeof a === 'bigint' ? a : undefined;
+      };
+      const read = planLegs({ wallet, balance: (w, a) => amountOf(str(seed(w, a))) }, moves.map((m) => ({ from: m.from, to: m.to, asset: m.asset, text: str(m.amount), units: unitsOf(str(m.amount)) })), { closingWithdrawal: closing });
+      assert.deepEqual(read, texts);
     }),
     { numRuns: 2_000 },
   );

@@ -44,6 +44,8 @@ export interface TextLeg {
   to: string;
   asset: string;
   text: string;
+  /** `unitsOf(text)`, when the caller has read it (undefined: read here). */
+  units?: bigint | undefined;
 }
 
 export interface PlannedEntry {
@@ -77,7 +79,7 @@ export function planLegs(state: LedgerState, legs: readonly (Leg | TextLeg)[], o
     let units: bigint | undefined;
     if ('text' in leg) {
       text = leg.text;
-      units = unitsOf(text);
+      units = leg.units ?? unitsOf(text);
       if (units === undefined ? !dec(text).gt(0) : units <= 0n) return refuse('INVALID_TRANSFER', 'amount must be greater than zero');
     } else {
       if (!leg.amount.gt(0)) return refuse('INVALID_TRANSFER', 'amount must be greater than zero');

@@ -38,7 +38,7 @@ import type { AccountRegistry } from '../accounts/account-registry.ts';
 import type { CallerContext } from '../model/caller.ts';
 import { dec, isDecimalString } from '../model/decimal.ts';
 import { FERMATA, type QuoteRecord } from '../model/fermata.ts';
-import { sameUnits } from '../model/money-units.ts';
+import { sameUnits, unitsOf } from '../model/money-units.ts';
 import type { Fill, Order } from '../model/order.ts';
 import type { PositionLedger } from '../positions/position-ledger.ts';
 import type { TradingAccount } from '../model/trading-account.ts';
@@ -277,10 +277,14 @@ export class QuoteDesk {
     };
     const buyer = current.side === 'BUY' ? traderWallet.walletId : dealer.walletId;
     const seller = current.side === 'BUY' ? dealer.walletId : traderWallet.walletId;
-    // The quote's texts are canonical: the ledger reads them as they are (no Dec made only to be written back).
+    // The quote's texts are canonical: the ledger and the holdings read them as they are (no Dec made only to be
+    // written back), its quantity and price read into units once for the base leg and both holdings.
+    const quantityUnits = unitsOf(current.quantity);
+    const priceUnits = unitsOf(current.price);
+    const units = quantityUnits !== undefined && priceUnits !== undefined ? { quantity: quantityUnits, price: priceUnits } : undefined;
     const legs: TextLeg[] = [];
     if (isPositive(current.quoteQuantity)) legs.push({ from: buyer, to: seller, asset: current.quoteAsset, text: current.quoteQuantity });
-    if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, text: current.quantity });
+    if (isPositive(current.quantity)) legs.push({ from: seller, to: buyer, asset: current.baseAsset, text: current.quantity, units: quantityUnits });
     const traderId = account.tradingAccountId;
     // One time for the whole trade, read once (`now`): the order and its fill, the ledger entries, the balances and
     // their pushes, both holdings, the quote's change and the dealer's exposure.
@@ -289,10 +293,10 @@ export class QuoteDesk {
       const { changes } = this.deps.wallets.move(legs, 'TRADE', tradeOrderId, { at: now });
       // Each side's holding (a spot trade: the dealer selling from its wallet opens no short). The quote's texts are
       // canonical decimals: the positions read them as they are.
-      const traderPosition = this.deps.positions.holdingTrade({ instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: traderId }, { side: current.side, quantity: current.quantity, price: current.price }, now);
+      const traderPosition = this.deps.positions.holdingTrade({ instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: traderId }, { side: current.side, quantity: current.quantity, price: current.price, units }, now);
       const dealerPosition = this.deps.positions.holdingTrade(
         { instrumentId: current.instrumentId, baseAsset: current.baseAsset, quoteAsset: current.quoteAsset, tradingAccountId: dealer.dealerAccountId },
-        { side: current.side === 'BUY' ? 'SELL' : 'BUY', quantity: current.quantity, price: current.price },
+        { side: current.side === 'BUY' ? 'SELL' : 'BUY', quantity: current.quantity, price: current.price, units },
         now,
       );
       this.deps.wallets.publish(changes, [traderPosition, dealerPosition], now);

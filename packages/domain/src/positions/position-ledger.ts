@@ -35,12 +35,23 @@ export interface SpotTrade {
   price: string;
   fee?: string;
   feeAsset?: string;
+  /**
+   * `quantity` and `price` in units (`unitsOf` of each), when the caller has read them: an accept's two holdings and
+   * its ledger leg read the same quote's texts, read once.
+   */
+  units?: TradeUnits;
+}
+
+/** A trade's quantity and price in units (model/money-units.ts). */
+export interface TradeUnits {
+  quantity: bigint;
+  price: bigint;
 }
 
 /** The holding (in units, or undefined for none) after `t`; undefined when the trade leaves it untouched, null off the grid. */
 function spotInUnits(open: HoldingUnits | undefined, at: Pick<Order, 'baseAsset' | 'quoteAsset'>, t: SpotTrade): HoldingUnits | undefined | null {
-  const quantity = unitsOf(t.quantity);
-  const price = unitsOf(t.price);
+  const quantity = t.units !== undefined ? t.units.quantity : unitsOf(t.quantity);
+  const price = t.units !== undefined ? t.units.price : unitsOf(t.price);
   const fee = t.fee === undefined ? 0n : unitsOf(t.fee);
   if (quantity === undefined || price === undefined || fee === undefined) return null;
   const after = holdingTradeUnits(open, { side: t.side, quantity, price, baseFee: t.feeAsset === at.baseAsset ? fee : 0n, quoteFee: t.feeAsset === at.quoteAsset ? fee : 0n });
