@@ -22,13 +22,21 @@ const ASSET = /^[A-Z0-9]{1,20}$/;
 const PAIR = /^(?:([A-Z0-9_]+):)?([A-Z0-9]{1,20})\/([A-Z0-9]{1,20})$/;
 
 /**
- * A requested size: its canonical text (what `str(dec(text))` writes: the quote repeats it when the dealer refuses)
- * and, when it is exact there, its value in units of 10^-18 (what the integer pricing reads; otherwise the dealer
- * prices with decimal.js from `text`).
+ * A requested size: its value in units of 10^-18 when it is exact there (what the integer pricing reads), and its
+ * canonical text (what `str(dec(text))` writes: the quote repeats it when the dealer refuses; the dealer prices with
+ * decimal.js from it when the size is off that grid). A size read in units writes its text only if asked: a quote the
+ * dealer prices states its own quantities.
  */
-export interface RfqSize {
-  text: string;
-  units: bigint | undefined;
+export class RfqSize {
+  constructor(
+    readonly units: bigint | undefined,
+    /** The canonical text, when it was made reading the size (undefined: written from `units`). */
+    private readonly canonical: string | undefined,
+  ) {}
+
+  get text(): string {
+    return this.canonical ?? plainFixed(this.units!, 18);
+  }
 }
 
 export interface RfqRead {
@@ -62,12 +70,12 @@ function size(input: QuoteRfqRequest, field: 'quantity' | 'quoteQuantity'): RfqS
   const units = toUnits(v, 18);
   if (units !== undefined && units < EXACT_UNITS) {
     if (units === 0n) throw bad(`${field} must be a decimal greater than zero`);
-    return { text: plainFixed(units, 18), units };
+    return new RfqSize(units, undefined);
   }
   const d = dec(v);
   if (!d.gt(0)) throw bad(`${field} must be a decimal greater than zero`);
   const text = str(d);
-  return { text, units: toUnits(text, 18) };
+  return new RfqSize(toUnits(text, 18), text);
 }
 
 /** Pairs read from an `instrumentId`, by its text: clients ask for the same few pairs again and again. */
