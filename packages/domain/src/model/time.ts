@@ -19,7 +19,8 @@ export function toIso(ms: number): string {
   if (slotMs[slot] === ms) return slotIso[slot]!;
   const rest = ms % 1000;
   let iso: string;
-  if (rest >= 0 && ms - rest === secondMs) {
+  // The second's text serves whole milliseconds only (secondMs is a whole second: a fraction would pass it).
+  if (rest >= 0 && ms - rest === secondMs && Number.isInteger(rest)) {
     iso = `${secondText}${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}Z`;
   } else {
     iso = isoText(ms);
