@@ -12,7 +12,8 @@
  * position (and its PAPER hedges) stays near flat. Each fill moves four ledger entries and sends a hedge order.
  *
  * The gateway baseline and the RFQ run are measured alone; then the resting LIMIT, the MARKET and the accept in turn,
- * BENCH_ROUNDS (3) slices each, the order reversed every other round (rpc-load.ts, `measureInterleaved`): the accept
+ * BENCH_ROUNDS (3) slices each, the order reversed every other round, each slice after BENCH_SETTLE_MS (500) of its
+ * own path unmeasured (rpc-load.ts, `measureInterleaved`): the accept
  * and its baselines meet the same server — the quotes the RFQ run left in memory, the database grown by every run —
  * and the same spells of a busy host, so their ratio compares the paths rather than the moments they ran at. Each
  * row prints the host's steal time (a virtual machine's CPUs taken by its host: such a run measured a slower machine)

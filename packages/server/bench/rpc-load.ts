@@ -135,6 +135,14 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
 const WARMUP_N = 10_000_000;
 /** Each measured slice of a path numbers its calls from its own multiple of this. */
 const SLICE_N = 1_000_000;
+/**
+ * BENCH_SETTLE_MS (default 500): before each interleaved slice, its own path runs this long unmeasured (calls numbered
+ * from SETTLE_N on). What a path leaves behind — its garbage, its WAL pages for the checkpointer, the dealer's
+ * hedges after accepts — is paid in the next moments, and a slice measured at once would charge it to whichever path
+ * came next.
+ */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 500);
+const SETTLE_N = 20_000_000;
 
 /**
  * `call(client, worker, n)` runs for `ms` on every client with `inFlight` workers each (worker = client × inFlight +
@@ -150,9 +158,9 @@ export async function measure(server: BenchServer, label: string, clients: Centr
 
 /**
  * The paths measured in turn, `rounds` slices of `ms / rounds` each, the order reversed every other round (A B C,
- * C B A, …), after each path's warm-up: every path meets the same state of the server (its heap, its database, the
- * PAPER books) and the same spells of a busy host, so that a ratio between two of them compares the paths, not the
- * moments they ran at. Each row pools its slices; `sliceP50s` keeps each slice's p50. BENCH_PROF profiles the first
+ * C B A, …), after each path's warm-up, each slice after BENCH_SETTLE_MS of its own path unmeasured: every path
+ * meets the same state of the server (its heap, its database, the PAPER books) and the same spells of a busy host, so
+ * that a ratio between two of them compares the paths, not the moments they ran at. Each row pools its slices; `sliceP50s` keeps each slice's p50. BENCH_PROF profiles the first
  * round's slices.
  */
 export async function measureInterleaved(server: BenchServer, paths: Path[], clients: Centrifuge[], inFlight: number, ms: number, rounds: number): Promise<Row[]> {
@@ -160,7 +168,11 @@ export async function measureInterleaved(server: BenchServer, paths: Path[], cli
   const tallies = paths.map((p) => new Tally(p.label));
   for (let r = 0; r < rounds; r++) {
     const order = paths.map((_, i) => (r % 2 === 0 ? i : paths.length - 1 - i));
-    for (const i of order) await measureSlice(server, tallies[i]!, clients, inFlight, ms / rounds, paths[i]!.call, r * SLICE_N, r === 0 ? profileFile(paths[i]!.label) : undefined);
+    for (const i of order) {
+      const call = paths[i]!.call;
+      if (SETTLE_MS > 0) await runWorkers(clients, inFlight, performance.now() + SETTLE_MS, SETTLE_N + r * SLICE_N, (c, worker, n) => call(c, worker, n).then(() => undefined, () => undefined));
+      await measureSlice(server, tallies[i]!, clients, inFlight, ms / rounds, call, r * SLICE_N, r === 0 ? profileFile(paths[i]!.label) : undefined);
+    }
   }
   return tallies.map((t) => t.print());
 }
