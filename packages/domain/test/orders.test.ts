@@ -203,6 +203,28 @@ describe('orders', () => {
     assert.equal(b.USDT!.free, str(dec('100000').sub(dec('0.0199').mul('50001'))));
   });
 
+  test('a lock never has more places than its asset: rounded up to the precision, released to the unit', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    // 100 USDT ÷ the 49999 bid × 1.05 = 0.0021000420008400… BTC: 40 significant digits on the balance without the rounding.
+    t.venue.dropNextSubmit();
+    const sell = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'SELL', orderType: 'MARKET', quantityType: 'QUOTE', quantity: '100' },
+    });
+    assert.equal(sell.status, 'SUBMITTED');
+    assert.deepEqual(balances(t, a.tradingAccountId).BTC, { free: '0.99789995', locked: '0.00210005', total: '1' });
+    // 40000.01 × 0.0123 × 1.001 = 492.492123123 USDT: nine places of an eight-place asset.
+    const buy = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.0123', limitPrice: '40000.01' },
+    });
+    assert.equal(buy.status, 'ACCEPTED');
+    assert.deepEqual(balances(t, a.tradingAccountId).USDT, { free: '99507.50787687', locked: '492.49212313', total: '100000' });
+    await t.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: buy.tradeOrderId });
+    assert.deepEqual(balances(t, a.tradingAccountId).USDT, { free: '100000', locked: '0', total: '100000' });
+  });
+
   test('a venue rejection or failure closes the order REJECTED and releases the lock', async () => {
     const t = await testCadenza();
     const a = await paperAccount(t);

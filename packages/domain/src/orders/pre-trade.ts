@@ -10,6 +10,7 @@
  * - BUY MARKET by QUOTE quantity: quantity × (1 + takerFee) of quote.
  * - BUY STOP/TAKE_PROFIT (market on trigger): stopPrice × quantity × (1 + buffer) × (1 + takerFee).
  * - SELL by BASE: the quantity of base. SELL MARKET by QUOTE: quantity ÷ best bid × (1 + buffer) of base.
+ * Each rounded up to the precision of the asset locked.
  * POSITION_RATIO / POSITION_PERCENTAGE turn into a quantity from the free balance: SELL a share of the free
  * base; BUY a share of the free quote (MARKET: as a QUOTE amount net of the taker fee; priced orders: as BASE).
  */
@@ -207,6 +208,10 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
   const breach = rules.notionalBreach(fixed(notional) ?? { units: 0n, scale: 0 });
   if (breach === 'BELOW_MIN') return no('NOTIONAL_TOO_SMALL', `order value ${str(notional)} is below the minimum notional ${spec.minNotional}`);
   if (breach === 'ABOVE_MAX') return no('NOTIONAL_TOO_LARGE', `order value ${str(notional)} is above the maximum notional ${spec.maxNotional}`);
+  // A lock is money held on a balance: whole units of its asset, rounded up so it still covers the order (a SELL by
+  // QUOTE divides by the bid; the fee and buffer factors add places the asset does not have).
+  const precision = lockAsset === spec.baseAsset ? spec.basePrecision : spec.quotePrecision;
+  if (lockAmount.decimalPlaces() > precision) lockAmount = lockAmount.toDecimalPlaces(precision, Dec.ROUND_UP);
   const free = lockAsset === spec.baseAsset ? input.freeBase : input.freeQuote;
   if (free.lt(lockAmount)) return no('INSUFFICIENT_BALANCE', `insufficient ${lockAsset}: the order needs ${str(lockAmount)}, free ${str(free)}`);
   return { ok: true, quantityType, quantity, lockAsset, lockAmount };
