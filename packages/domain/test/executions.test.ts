@@ -41,3 +41,18 @@ test('every fill is recorded as an execution; the query filters by account, orde
   assert.equal((await t.cadenza.orders.executions(admin, {}, page)).total, 4, 'an admin sees everyone\'s');
   await assert.rejects(t.cadenza.orders.executions(bob, { tradingAccountId: a.tradingAccountId }, page), (e: unknown) => e instanceof DomainError && e.code === 12001);
 });
+
+test("a fill's amounts are written as its order writes them: a venue's fixed-scale text loses its trailing zeros", () => {
+  const fill = {
+    executionId: '00000000-0000-4000-8000-000000000001', tradeOrderId: '00000000-0000-4000-8000-000000000002', instrumentId: BTC,
+    tradingAccountId: '00000000-0000-4000-8000-000000000003', venue: 'PAPER', tradeId: 'BTCUSDT-1', side: 'SELL' as const,
+    price: '64266.50', quantity: '0.03000', fee: '1.54239600', feeAsset: 'USDT', liquidity: 'MAKER' as const, timestamp: 1_764_612_000_000,
+  };
+  const rpc = toRpcTradeExecution(fill);
+  assert.equal(rpc.executedQuantity, '0.03');
+  assert.equal(rpc.executedPrice, '64266.5');
+  assert.deepEqual(rpc.fees, [{ asset: 'USDT', quantity: '1.542396' }]);
+  assert.equal(rpc.executedCost, '1927.995');
+  const whole = toRpcTradeExecution({ ...fill, price: '64266.00', quantity: '1.00000', fee: '100' });
+  assert.deepEqual([whole.executedPrice, whole.executedQuantity, whole.fees![0]!.quantity], ['64266', '1', '100']);
+});
