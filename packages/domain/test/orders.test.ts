@@ -127,6 +127,21 @@ describe('orders', () => {
     assert.equal(closed.executedQuantity, '0.1');
   });
 
+  test('two cancels of one order at once: one cancels, the other is refused 11009; the order stays CANCELLED, its lock released once', async () => {
+    const t = await testCadenza();
+    const a = await paperAccount(t);
+    const o = await t.cadenza.orders.submit(alice, {
+      tradingAccountId: a.tradingAccountId,
+      tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.5', limitPrice: '40000' },
+    });
+    const cancel = () => t.cadenza.orders.cancel(alice, { tradingAccountId: a.tradingAccountId, tradeOrderId: o.tradeOrderId });
+    const [first, second] = await Promise.allSettled([cancel(), cancel()]);
+    assert.equal(first.status === 'fulfilled' && first.value.status, 'CANCELLED');
+    assert.equal(second.status === 'rejected' && (second.reason as { code?: number }).code, 11009);
+    assert.equal((await t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId })).status, 'CANCELLED');
+    assert.deepEqual(balances(t, a.tradingAccountId).USDT, { free: '100000', locked: '0', total: '100000' });
+  });
+
   test('the same idempotencyKey or clientOrderId returns the original order without a second submission', async () => {
     const t = await testCadenza();
     const a = await paperAccount(t);

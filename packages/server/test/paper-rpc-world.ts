@@ -15,6 +15,7 @@ export interface PaperRpcWorld {
   paper: PaperVenue;
   store: SqliteStore;
   cadenza: Cadenza;
+  events: MemoryEventSink;
   /** An RPC call as alice; a protocol-level refusal fails the test, a result-level `error` is returned. */
   call(method: string, params: unknown): Promise<{ data?: any; error?: { code: number; message: string } }>;
 }
@@ -25,7 +26,8 @@ export async function paperRpcWorld(opts: { seed: number; instruments: string[];
   const market = { onBookChanged() {}, onTrade() {}, onTicker() {}, onKline() {} };
   const paper = createPaperVenue({ execution: { onExecution: (e) => onExecution(e as never) }, market, clock, log: silentLogger }, { seed: opts.seed, lively: false, historyMinutes: 0, instruments: opts.instruments });
   const store = new SqliteStore({ path: ':memory:' });
-  const cadenza = createCadenza({ store, venues: [paper], clock, ids: new SequentialIds(), cipher: new FakeCipher(), events: new MemoryEventSink(), log: silentLogger, config: { awaitClosedTimeoutMs: 500 } });
+  const events = new MemoryEventSink();
+  const cadenza = createCadenza({ store, venues: [paper], clock, ids: new SequentialIds(), cipher: new FakeCipher(), events, log: silentLogger, config: { awaitClosedTimeoutMs: 500 } });
   onExecution = (e) => cadenza.execution.onExecution(e);
   await cadenza.start();
   for (let i = 0; i < opts.steps; i++) {
@@ -38,5 +40,5 @@ export async function paperRpcWorld(opts: { seed: number; instruments: string[];
     assert.ok('result' in out, JSON.stringify(out));
     return out.result as { data?: any; error?: { code: number; message: string } };
   };
-  return { clock, paper, store, cadenza, call };
+  return { clock, paper, store, cadenza, events, call };
 }

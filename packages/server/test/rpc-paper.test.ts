@@ -63,3 +63,21 @@ test('PAPER: orders trade against the simulated market and the ledger is exact',
   assert.ok(dec(portfolio.summary.equity).gt(0));
   await w.cadenza.stop();
 });
+
+test('PAPER: an amendment and a cancel of one order at once leave nothing locked, and a cancelled order answers so', async () => {
+  const w = await world();
+  const acct = (await w.call('command.trading_account.create', { tradingAccount: { venue: 'PAPER' } })).data.tradingAccountId;
+  const book = await w.call('query.orderbook.get', { instrumentId: 'PAPER:BTC/USDT', depth: 1 });
+  const limitPrice = str(dec(book.data.bids[0][0]).sub(100));
+  const order = (await w.call('command.trade_order.submit', { tradingAccountId: acct, tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.1', limitPrice } })).data;
+  const key = { tradingAccountId: acct, tradeOrderId: order.tradeOrderId };
+  // The amendment triples the lock; the cancel, resumed after it, must release the tripled lock, not the one it first read.
+  const [amended, cancelled] = await Promise.all([w.call('command.trade_order.amend', { ...key, quantity: '0.3' }), w.call('command.trade_order.cancel', key)]);
+  assert.equal(amended.error, undefined, JSON.stringify(amended.error));
+  assert.equal(cancelled.error, undefined, JSON.stringify(cancelled.error));
+  const after = (await w.call('query.trade_order.get', key)).data;
+  assert.deepEqual([after.status, after.quantity], ['CANCELLED', '0.3']);
+  const usdt = (await w.call('query.portfolio.get', { tradingAccountId: acct })).data.balances.find((b: any) => b.securitySymbol === 'USDT');
+  assert.deepEqual([usdt.locked, usdt.free, usdt.total], ['0', '100000', '100000']);
+  await w.cadenza.stop();
+});

@@ -196,7 +196,9 @@ export class OrderDesk {
   }
 
   async cancel(caller: CallerContext, req: OrderLookup & { tradingAccountId: string; cancelReason?: string }): Promise<Order> {
-    const { account, order } = await this.ownedOrder(caller, req);
+    const owned = await this.ownedOrder(caller, req);
+    const { account } = owned;
+    const order = this.latest(owned.order);
     if (isTerminal(order.status)) throw new DomainError('ORDER_NOT_CANCELLABLE', `trade order ${order.tradeOrderId} is already ${order.status}`);
     if (order.status === 'PENDING_CANCEL') return this.live.waitFor(order.tradeOrderId, (o) => o.status !== 'PENDING_CANCEL', this.ctx.config.cancelConfirmTimeoutMs);
     if (order.emulated) {
@@ -240,7 +242,9 @@ export class OrderDesk {
    * Recorded before the venue hears of it, as every change; a venue's refusal puts the old terms back.
    */
   async amend(caller: CallerContext, req: OrderLookup & AmendTerms & { tradingAccountId: string }): Promise<Order> {
-    const { account, order } = await this.ownedOrder(caller, req);
+    const owned = await this.ownedOrder(caller, req);
+    const { account } = owned;
+    const order = this.latest(owned.order);
     if (isTerminal(order.status) || order.status === 'PENDING_CANCEL') {
       throw new DomainError('INVALID_ORDER_TRANSITION', `trade order ${order.tradeOrderId} is ${order.status}; only a working order can be amended`);
     }
@@ -285,6 +289,16 @@ export class OrderDesk {
   private async startingBook(venue: string, instrumentId: string): Promise<void> {
     const spec = this.instruments.get(instrumentId)?.spec;
     if (spec && spec.venue === venue) await this.market.bookReady(venue, spec.symbol);
+  }
+
+  /**
+   * `order` as memory holds it now. A cancel or an amendment decides on it after its last await: another call on the
+   * same order may have run while this one was resumed — of two cancels at once, the second wrote its ACCEPTED copy
+   * over the first's CANCELLED (the venue then refused it: an ACCEPTED order with no lock, nowhere on the venue), and
+   * a cancel racing an amendment released the old lock only, leaving the amendment's growth locked for good.
+   */
+  private latest(order: Order): Order {
+    return this.live.find(order.tradeOrderId) ?? order;
   }
 
   /** The caller's order (memory first), or ORDER_NOT_FOUND. */
