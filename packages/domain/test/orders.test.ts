@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '@cadenza/store';
 import { ScriptedVenue, SequentialIds, alice, bob, refusal, testCadenza, type TestCadenza } from '@cadenza/testkit';
-import { dec, str } from '@cadenza/domain';
+import { dec, str, toRpcTradeOrder } from '@cadenza/domain';
 
 async function paperAccount(t: TestCadenza, caller = alice) {
   return t.cadenza.tradingAccounts.create(caller, { venue: 'PAPER', nickname: 'p' });
@@ -193,6 +193,8 @@ describe('orders', () => {
       tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'BUY', orderType: 'LIMIT', quantity: '0.00035', limitPrice: '40000', quantityRounding: 'DOWN' },
     });
     assert.equal(o.quantity, '0.0003');
+    // The contract's order (RPC, and REST through it) echoes how its quantity was fitted; it was dropped.
+    assert.equal(toRpcTradeOrder(await t.cadenza.orders.get(alice, { tradeOrderId: o.tradeOrderId })).quantityRounding, 'DOWN');
     const s = await t.cadenza.orders.submit(alice, {
       tradingAccountId: a.tradingAccountId,
       tradeOrder: { instrumentId: 'PAPER:BTC/USDT', orderSide: 'SELL', orderType: 'MARKET', quantityType: 'POSITION_PERCENTAGE', quantity: '25' },

@@ -5,7 +5,7 @@
  * Amounts are decimal strings. `lockAsset`/`lockedAmount` is what the order still holds of the account's balance
  * (moved from free to locked at submit, consumed by fills, released when the order closes).
  */
-import type { OrderStatus } from '@cadenza/contract';
+import type { OrderStatus, QuantityRounding } from '@cadenza/contract';
 
 export type { OrderSideValue } from './primitives.ts';
 import type { OrderSideValue } from './primitives.ts';
@@ -29,6 +29,8 @@ export interface Order {
   /** 'BASE': quantity in base units; 'QUOTE': an amount of the quote asset. */
   quantityType: 'BASE' | 'QUOTE';
   quantity: string;
+  /** How the client asked the quantity to be fitted to the lot (echoed as given; `quantity` is the fitted one). */
+  quantityRounding?: QuantityRounding;
   limitPrice?: string;
   stopPrice?: string;
   timeInForce: string;

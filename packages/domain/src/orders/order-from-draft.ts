@@ -4,6 +4,7 @@
  * (pre-trade.ts, or margin/derivative-pre-trade.ts): the quantity and the lock are the check's, the prices and terms
  * the draft's, the instrument's names the spec's. Pure.
  */
+import type { QuantityRounding } from '@cadenza/contract';
 import type { DerivativePreTradeResult } from '../margin/derivative-pre-trade.ts';
 import { str } from '../model/decimal.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
@@ -59,6 +60,8 @@ export function orderFromDraft(
     updatedAt: now,
   };
   if (idempotencyKey !== undefined) order.idempotencyKey = idempotencyKey;
+  // The check refused a mode it does not know, so what is left is one of the contract's.
+  if (draft.quantityRounding) order.quantityRounding = draft.quantityRounding as QuantityRounding;
   if (draft.limitPrice) order.limitPrice = str(draft.limitPrice);
   if (draft.stopPrice) order.stopPrice = str(draft.stopPrice);
   if (draft.expireAt !== undefined) order.expireAt = draft.expireAt;

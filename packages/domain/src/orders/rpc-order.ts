@@ -55,6 +55,7 @@ function build(o: Order): RpcTradeOrderWithExtensions {
   };
   if (figures.price !== undefined) out.executedPrice = figures.price;
   if (o.quantityType === 'QUOTE') out.quoteCurrencyQuantity = o.quantity;
+  if (o.quantityRounding !== undefined) out.quantityRounding = o.quantityRounding;
   if (o.originalClientOrderId !== undefined) out.originalClientOrderId = o.originalClientOrderId;
   if (o.externalOrderId !== undefined) out.externalOrderId = o.externalOrderId;
   if (o.idempotencyKey !== undefined) out.idempotencyKey = o.idempotencyKey;
