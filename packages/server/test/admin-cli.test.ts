@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthService, type SessionsRevokedEvent } from '@cadenza/auth';
@@ -13,6 +13,7 @@ import { SqliteAuthStore } from '@cadenza/store/sqlite-auth';
 import { SqliteStore } from '@cadenza/store';
 import { sampleAccount } from '@cadenza/testkit';
 import { runAdmin, type AdminIo } from '../src/admin/admin-commands.ts';
+import { backupDataDir } from '../src/admin/backup.ts';
 
 function tempDir(t: { after(fn: () => void): void }, tag: string): string {
   const dir = mkdtempSync(join(tmpdir(), `cadenza-admin-${tag}-`));
@@ -171,4 +172,22 @@ test('backup while the databases are in use, and restore into an empty data dir 
   assert.equal(await runAdmin(['restore', file], again.io), 1);
   assert.match(again.err.join('\n'), /already has cadenza\.db and auth\.db.*--force/);
   assert.equal(await runAdmin(['restore', file, '--force'], io(target).io), 0);
+});
+
+test('a backup is written where no one else can open or redirect it: a planted <file>.partial link is not followed', async (t) => {
+  const dir = tempDir(t, 'planted');
+  const shared = tempDir(t, 'shared');
+  const domain = new SqliteStore(join(dir, 'cadenza.db'));
+  domain.db.close();
+  // Someone who can write to the backup's directory (a shared /tmp, say) links the name the backup used to write to
+  // before renaming it into place: the backup must neither write through the link nor hand its secrets to its reader.
+  const victim = join(shared, 'victim.txt');
+  writeFileSync(victim, 'keep me\n', { mode: 0o644 });
+  const file = join(shared, 'cadenza-backup.tar.gz');
+  symlinkSync(victim, `${file}.partial`);
+  await backupDataDir(dir, file);
+  assert.equal(readFileSync(victim, 'utf8'), 'keep me\n', 'the link was followed');
+  assert.equal(statSync(victim).mode & 0o777, 0o644);
+  assert.ok(lstatSync(file).isFile(), 'the backup is a file of its own, not the planted link');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
 });

@@ -61,7 +61,10 @@ export async function backupDataDir(dataDir: string, file: string, now: () => nu
     }
     const manifest = { format: FORMAT, version: 1, createdAt: new Date(now()).toISOString(), files: [...entries] };
     writeFileSync(join(stage, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
-    const partial = `${target}.partial`;
+    // Written inside the owner-only stage (same directory, so the rename is atomic), never at a name beside the
+    // target: there anyone who can write to the directory could open the file while it is still readable, or plant
+    // a link the write would follow.
+    const partial = join(stage, 'backup.partial');
     await tar.c({ gzip: true, file: partial, cwd: stage, portable: true, mode: 0o600 } as tar.TarOptionsWithAliasesAsyncFile, [MANIFEST, ...entries]);
     chmodSync(partial, 0o600);
     renameSync(partial, target);
