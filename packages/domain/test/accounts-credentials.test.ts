@@ -83,6 +83,17 @@ describe('credentials', () => {
     assert.equal(t.events.on(`user:${alice.userId}`, 'event.credential.updated').length, 1);
   });
 
+  test('a masked key shows at most half of the key: 4 + 4 characters only from 16 characters on', async () => {
+    const t = await world();
+    const a = t.cadenza.tradingAccounts.create(alice, { venue: 'BINANCE' });
+    const masked = (apiKey: string) => t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey, secretKey: 's' }).apiKeyMasked;
+    assert.equal(masked('abcdefghi'), '****', 'nine characters: 4 + 4 would show all but one');
+    assert.equal(masked('abcdefghijklmno'), '****');
+    assert.equal(masked('abcdefghijklmnop'), 'abcd…mnop');
+    const r = t.cadenza.credentials.rotate(alice, { credentialId: t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: 'abcdefghijklmnop', secretKey: 's' }).credentialId, credentialType: 'HMAC', apiKey: 'qrstuvwxyz', secretKey: 's2' });
+    assert.equal(r.apiKeyMasked, '****');
+  });
+
   test('verify asks the venue: a good key becomes ACTIVE, a bad one is refused with the venue reason', async () => {
     const t = await world();
     const a = t.cadenza.tradingAccounts.create(alice, { venue: 'BINANCE' });
@@ -100,7 +111,7 @@ describe('credentials', () => {
     const a = t.cadenza.tradingAccounts.create(alice, { venue: 'BINANCE' });
     const c = t.cadenza.credentials.create(alice, { tradingAccountId: a.tradingAccountId, venue: 'BINANCE', credentialType: 'HMAC', apiKey: 'good-key-000001', secretKey: 's1' });
     await t.cadenza.credentials.verify(alice, [c.credentialId]);
-    const r = t.cadenza.credentials.rotate(alice, { credentialId: c.credentialId, credentialType: 'HMAC', apiKey: 'good-key-000002', secretKey: 's2' });
+    const r = t.cadenza.credentials.rotate(alice, { credentialId: c.credentialId, credentialType: 'HMAC', apiKey: 'good-key-0000002', secretKey: 's2' });
     assert.equal(r.credentialId, c.credentialId);
     assert.equal(r.status, 'CREATED');
     assert.equal(r.apiKeyMasked, 'good…0002');

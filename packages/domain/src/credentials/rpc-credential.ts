@@ -23,8 +23,12 @@ export function toRpcCredential(c: Credential): RpcTradingAccountCredential {
   return out;
 }
 
-/** "abcd…wxyz" for long keys, "****" for short ones, so a masked key never reveals most of the key. */
+/**
+ * "abcd…wxyz" for keys of 16 characters or more, "****" for shorter ones: the 8 characters shown are then at most half
+ * of the key, so a masked key never reveals most of it.
+ */
 export function maskApiKey(apiKey: string): string {
-  if (apiKey.length <= 8) return '****';
-  return `${apiKey.slice(0, 4)}…${apiKey.slice(-4)}`;
+  const points = [...apiKey];
+  if (points.length < 16) return '****';
+  return `${points.slice(0, 4).join('')}…${points.slice(-4).join('')}`;
 }
