@@ -48,6 +48,27 @@ describe('error shapes', () => {
     assert.deepEqual(legacy.body.weak_password, { reasons: ['length'] });
   });
 
+  test('a body nested deeper than 32 levels is 400 validation_failed on every route, never 5xx nor stored', async () => {
+    const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const signUp = (email: string, levels: number) => `{"email":"${email}","password":"deep-password","data":${nested(levels)}}`;
+    // 32 levels in all (the body and 31 in `data`) are taken; one more is refused, and so are thousands.
+    assert.equal((await call(h.auth, 'POST', '/auth/v1/signup', signUp('deep-ok@example.com', 31), CLIENT_HEADERS)).status, 200);
+    for (const levels of [32, 5000]) {
+      const r = await call(h.auth, 'POST', '/auth/v1/signup', signUp(`deep-${levels}@example.com`, levels), CLIENT_HEADERS);
+      assert.equal(r.status, 400, `${levels}: ${JSON.stringify(r.body).slice(0, 200)}`);
+      assert.equal(r.body.code, 'validation_failed');
+      assert.match(r.body.message, /nested deeper than 32 levels/);
+    }
+    const session = (await call(h.auth, 'POST', '/auth/v1/token?grant_type=password', { email: 'deep-ok@example.com', password: 'deep-password' }, CLIENT_HEADERS)).body;
+    const update = await call(h.auth, 'PUT', '/auth/v1/user', `{"data":{"x":${nested(5000)}}}`, { ...CLIENT_HEADERS, authorization: `Bearer ${session.access_token}` });
+    assert.equal(update.status, 400);
+    assert.equal(update.body.code, 'validation_failed');
+    const rest = await call(h.auth, 'POST', '/api/v3/auth/signup', `{"email":"deep-rest@example.com","password":"deep-password","metadata":${nested(5000)}}`);
+    assert.deepEqual([rest.status, rest.body.errno], [400, 17003]);
+    // Brackets inside strings are text, not nesting.
+    assert.equal((await call(h.auth, 'POST', '/auth/v1/signup', { email: 'deep-text@example.com', password: 'deep-password', data: { note: '{['.repeat(100) } }, CLIENT_HEADERS)).status, 200);
+  });
+
   test('malformed JSON is 400 bad_json; an unknown grant is 400; an unknown path is 404 — never 5xx', async () => {
     const bad = await call(h.auth, 'POST', '/auth/v1/signup', '{"email":', CLIENT_HEADERS);
     assert.equal(bad.status, 400);

@@ -1,7 +1,8 @@
 /**
  * @module routes/request
  * Reading requests the way GoTrue does: a JSON object body (empty = `{}`, unknown fields and nulls accepted,
- * at most 1 MiB), the bearer token (case-insensitive scheme), and the client's address for rate limits.
+ * at most 1 MiB, nested at most 32 levels), the bearer token (case-insensitive scheme), and the client's address for
+ * rate limits.
  */
 import type { Context } from 'hono';
 import { AuthError } from '../errors.ts';
@@ -11,7 +12,16 @@ import type { ClientInfo } from '../sessions.ts';
 /** GoTrue's request body limit. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The body as a JSON object. Throws `bad_json` for anything else and `request_entity_too_large` over 1 MiB. */
+/**
+ * How deep a body may nest, as on `/api/v3`. User metadata is stored and signed into every access token: thousands
+ * of levels overflowed the stack on the way (500), and fewer made tokens no client could use.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The body as a JSON object. Throws `bad_json` for anything else, `request_entity_too_large` over 1 MiB and
+ * `validation_failed` when nested deeper than `MAX_JSON_DEPTH`.
+ */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw new AuthError('requestTooLarge');
@@ -19,6 +29,7 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   if (buf.byteLength > MAX_BODY_BYTES) throw new AuthError('requestTooLarge');
   const text = new TextDecoder().decode(buf).trim();
   if (text === '') return {};
+  if (depthExceeds(text, MAX_JSON_DEPTH)) throw new AuthError('validationFailed', `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -29,6 +40,23 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
     throw new AuthError('badJson', 'Could not parse request body as JSON: expected an object');
   }
   return value as Record<string, unknown>;
+}
+
+/** Whether the JSON text opens more than `max` arrays/objects at once (brackets inside strings do not count). */
+function depthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: the escaped character is text
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return false;
 }
 
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), if any. */
