@@ -61,6 +61,8 @@ export interface RefreshReply {
   /** Unix seconds; must be in the future. */
   expireAt?: number;
   info?: unknown;
+  /** Replaces the connection's `identity.meta` (what the new token says, e.g. a role granted or taken away). */
+  meta?: Record<string, unknown>;
 }
 
 export interface SubscribeEvent {

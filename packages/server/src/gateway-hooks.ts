@@ -63,7 +63,8 @@ export function gatewayHooks(app: GatewayApp): GatewayHandlers {
         throw err;
       }
       if (id.userId !== e.client.identity.userId || id.sessionId !== e.client.identity.sessionId) throw Disconnect.invalidToken();
-      return { expireAt: id.expireAt };
+      // The role is the new token's: one granted or taken away since connect holds from this refresh on.
+      return { expireAt: id.expireAt, meta: { isAdmin: id.isAdmin } };
     },
 
     onSubscribe: (e) => app.subscribe(e.client, e.channel),

@@ -72,10 +72,12 @@ export async function handleRefresh(client: Connection, id: number, req: Refresh
   if (!req.token) throw ProtocolError.badRequest();
   let expireAt: number;
   let info: unknown;
+  let meta: Record<string, unknown> | undefined;
   if (host.handlers.onRefresh) {
     const r = await host.handlers.onRefresh({ client, token: req.token });
     expireAt = r.expireAt ?? 0;
     info = r.info;
+    meta = r.meta;
   } else {
     // Without a refresh hook the new token is checked like a connect token and must name the same user.
     let r;
@@ -88,11 +90,12 @@ export async function handleRefresh(client: Connection, id: number, req: Refresh
     if (r.identity.userId !== client.identity.userId) throw Disconnect.invalidToken();
     expireAt = r.identity.expireAt ?? 0;
     info = r.identity.info;
+    meta = r.identity.meta;
   }
   if (client.state !== 'connected') return;
   const now = nowSeconds(client);
   if (expireAt > 0 && expireAt <= now) throw Disconnect.expired();
-  client.refreshIdentity(expireAt, info);
+  client.refreshIdentity(expireAt, info, meta);
   const version = host.settings.version;
   const result = expireAt > 0 ? { client: client.clientId, version, expires: true, ttl: client.ttlUntil(expireAt) } : { client: client.clientId, version };
   client.send([{ id, refresh: result }]);

@@ -122,8 +122,9 @@ export class Connection implements ClientRef, HubMember {
   }
 
   /** A refresh replaced the credentials' expiry (and, when given, the connection info). */
-  refreshIdentity(expireAt: number, info: unknown): void {
+  refreshIdentity(expireAt: number, info: unknown, meta?: Record<string, unknown>): void {
     this.#identity = { ...this.#identity, expireAt };
+    if (meta !== undefined) this.#identity.meta = meta;
     if (info !== undefined) {
       this.#identity.info = info;
       this.#connInfo = RawJson.of(info);

@@ -4,6 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import WebSocket from 'ws';
 import { harness, type Harness } from './rpc-harness.ts';
 
 const h: Harness = await harness();
@@ -73,4 +76,47 @@ test('service methods need the admin role: 103 for users, served for admins, who
   assert.equal((await root.ok('query.portfolio.get', { tradingAccountId: acct })).tradingAccountId, acct);
   const funded = await root.ok('command.portfolio.save', { portfolio: { tradingAccountId: acct, balances: [{ securitySymbol: 'SOL', free: '12.5' }] } });
   assert.equal(funded.balances.find((b: any) => b.securitySymbol === 'SOL').total, '12.5');
+});
+
+test('a role granted since connect holds on the live connection from its next refresh (docs/auth.md: "effective on the next token refresh")', async () => {
+  const carol = await h.user('carol');
+  const auth = async (grant: string, body: object) => {
+    const r = await fetch(`${h.server.url}/auth/v1/token?grant_type=${grant}`, { method: 'POST', headers: { 'content-type': 'application/json', apikey: 'anon' }, body: JSON.stringify(body) });
+    assert.equal(r.status, 200);
+    return (await r.json()) as { access_token: string; refresh_token: string };
+  };
+  const session = await auth('password', { email: carol.email, password: 'correct-horse-battery-staple' });
+  const ws = new WebSocket(h.server.wsUrl);
+  const replies = new Map<number, any>();
+  const waiters = new Map<number, (r: any) => void>();
+  ws.on('message', (m) => {
+    for (const line of String(m).split('\n')) {
+      const r = JSON.parse(line);
+      if (!r.id) continue;
+      const w = waiters.get(r.id);
+      if (w) w(r);
+      else replies.set(r.id, r);
+    }
+  });
+  let next = 0;
+  const send = (command: object) => {
+    const id = ++next;
+    const reply = new Promise<any>((resolve) => (replies.has(id) ? resolve(replies.get(id)) : waiters.set(id, resolve)));
+    ws.send(JSON.stringify({ id, ...command }));
+    return reply;
+  };
+  await new Promise((r) => ws.once('open', r));
+  try {
+    assert.ok((await send({ connect: { token: session.access_token } })).connect);
+    const adminOnly = { rpc: { method: 'query.fermata.dealer.list', data: {} } };
+    assert.equal((await send(adminOnly)).error?.code, 103);
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/server/src/admin/admin.ts', 'grant-admin', carol.email, '--data-dir', h.dataDir], { cwd: new URL('../../../../', import.meta.url).pathname });
+    const refreshed = await auth('refresh_token', { refresh_token: session.refresh_token });
+    assert.ok((await send({ refresh: { token: refreshed.access_token } })).refresh);
+    const served = await send(adminOnly);
+    assert.equal(served.error, undefined, JSON.stringify(served));
+    assert.deepEqual(served.rpc.data.data, []);
+  } finally {
+    ws.close();
+  }
 });
