@@ -15,6 +15,7 @@
  * base; BUY a share of the free quote (MARKET: as a QUOTE amount net of the taker fee; priced orders: as BASE).
  */
 import { DomainError, type ErrorName } from '../errors.ts';
+import { boundedText, quoted } from '../bounded-text.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { BookSnapshot } from '../model/market-data.ts';
 import { Dec, ZERO, dec, floorTo, str, type Dec as D } from '../model/decimal.ts';
@@ -125,7 +126,7 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
   const { rules, lot } = limits;
   for (const [name, price] of [['limitPrice', d.limitPrice], ['stopPrice', d.stopPrice]] as const) {
     const p = price && fixed(price);
-    if (p && !rules.onTick(p)) return no('PRICE_NOT_ON_TICK', `${name} ${str(price)} is not a multiple of the tick size ${spec.tickSize}`);
+    if (p && !rules.onTick(p)) return no('PRICE_NOT_ON_TICK', `${name} ${boundedText(str(price))} is not a multiple of the tick size ${spec.tickSize}`);
   }
   const feeFactor = limits.feeFactor;
   const bufferFactor = bufferFactorOf(input.buffer);
@@ -157,13 +158,13 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
   } else {
     if (d.quantityRounding && d.quantityRounding !== '' && !lot.isZero()) {
       const mode = ROUNDING[d.quantityRounding];
-      if (mode === undefined) return no('INVALID_ORDER_PARAMETERS', `unknown quantityRounding ${d.quantityRounding}`);
+      if (mode === undefined) return no('INVALID_ORDER_PARAMETERS', `unknown quantityRounding ${quoted(d.quantityRounding)}`);
       quantity = quantity.div(lot).toDecimalPlaces(0, mode as 0).mul(lot);
     }
     const q = fixed(quantity);
-    if (q && !rules.onLot(q)) return no('QUANTITY_NOT_ON_LOT', `quantity ${str(quantity)} is not a multiple of the lot size ${spec.lotSize}`);
+    if (q && !rules.onLot(q)) return no('QUANTITY_NOT_ON_LOT', `quantity ${boundedText(str(quantity))} is not a multiple of the lot size ${spec.lotSize}`);
     if (!q || !quantity.gt(0) || rules.quantityBreach(q) !== undefined) {
-      return no('QUANTITY_OUT_OF_RANGE', `quantity ${str(quantity)} is outside [${spec.minQuantity}, ${spec.maxQuantity}]`);
+      return no('QUANTITY_OUT_OF_RANGE', `quantity ${boundedText(str(quantity))} is outside [${spec.minQuantity}, ${spec.maxQuantity}]`);
     }
   }
 
@@ -206,13 +207,13 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
     }
   }
   const breach = rules.notionalBreach(fixed(notional) ?? { units: 0n, scale: 0 });
-  if (breach === 'BELOW_MIN') return no('NOTIONAL_TOO_SMALL', `order value ${str(notional)} is below the minimum notional ${spec.minNotional}`);
-  if (breach === 'ABOVE_MAX') return no('NOTIONAL_TOO_LARGE', `order value ${str(notional)} is above the maximum notional ${spec.maxNotional}`);
+  if (breach === 'BELOW_MIN') return no('NOTIONAL_TOO_SMALL', `order value ${boundedText(str(notional))} is below the minimum notional ${spec.minNotional}`);
+  if (breach === 'ABOVE_MAX') return no('NOTIONAL_TOO_LARGE', `order value ${boundedText(str(notional))} is above the maximum notional ${spec.maxNotional}`);
   // A lock is money held on a balance: whole units of its asset, rounded up so it still covers the order (a SELL by
   // QUOTE divides by the bid; the fee and buffer factors add places the asset does not have).
   const precision = lockAsset === spec.baseAsset ? spec.basePrecision : spec.quotePrecision;
   if (lockAmount.decimalPlaces() > precision) lockAmount = lockAmount.toDecimalPlaces(precision, Dec.ROUND_UP);
   const free = lockAsset === spec.baseAsset ? input.freeBase : input.freeQuote;
-  if (free.lt(lockAmount)) return no('INSUFFICIENT_BALANCE', `insufficient ${lockAsset}: the order needs ${str(lockAmount)}, free ${str(free)}`);
+  if (free.lt(lockAmount)) return no('INSUFFICIENT_BALANCE', `insufficient ${lockAsset}: the order needs ${boundedText(str(lockAmount))}, free ${str(free)}`);
   return { ok: true, quantityType, quantity, lockAsset, lockAmount };
 }
