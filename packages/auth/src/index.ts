@@ -15,4 +15,5 @@ export type { AuthLogger } from './auth-logger.ts';
 export { LogMailer, type Mailer, type MailMessage } from './mailer.ts';
 export { emailSkeleton, normaliseEmail } from './email-address.ts';
 export { boundedText } from './bounded-text.ts';
+export { jsonDepthExceeds } from './json-depth.ts';
 export { forwardedClientAddress, type TrustProxy } from './routes/request.ts';

@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { AuthError } from '../errors.ts';
+import { jsonDepthExceeds } from '../json-depth.ts';
 import { boundedText } from '../bounded-text.ts';
 import type { ClientInfo } from '../sessions.ts';
 
@@ -29,7 +30,7 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   if (buf.byteLength > MAX_BODY_BYTES) throw new AuthError('requestTooLarge');
   const text = new TextDecoder().decode(buf).trim();
   if (text === '') return {};
-  if (depthExceeds(text, MAX_JSON_DEPTH)) throw new AuthError('validationFailed', `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw new AuthError('validationFailed', `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -42,22 +43,6 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   return value as Record<string, unknown>;
 }
 
-/** Whether the JSON text opens more than `max` arrays/objects at once (brackets inside strings do not count). */
-function depthExceeds(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 0x5c) i++; // backslash: the escaped character is text
-      else if (ch === 0x22) inString = false;
-    } else if (ch === 0x22) inString = true;
-    else if (ch === 0x7b || ch === 0x5b) {
-      if (++depth > max) return true;
-    } else if (ch === 0x7d || ch === 0x5d) depth--;
-  }
-  return false;
-}
 
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), if any. */
 export function bearerToken(c: Context): string | undefined {

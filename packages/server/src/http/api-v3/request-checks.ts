@@ -14,6 +14,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { OpenApiDocument, OpenApiOperation } from '@cadenza/contract';
+import { jsonDepthExceeds } from '@cadenza/auth';
 import { boundedText } from '@cadenza/domain';
 import { describeSchemaError } from '../../rpc/index.ts';
 import { invalidRequest } from './http-status.ts';
@@ -75,7 +76,7 @@ export class RequestChecks {
     const validate = this.bodies.get(op.operationId);
     if (!validate) return {};
     if (text.trim() === '') return this.checked(validate, {}, 'body');
-    if (depthExceeds(text, MAX_JSON_DEPTH)) throw invalidRequest(`request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw invalidRequest(`request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -123,19 +124,3 @@ function typed(name: string, kind: ParamKind, raw: string): unknown {
   return raw;
 }
 
-/** Whether the JSON text opens more than `max` arrays/objects at once (brackets inside strings do not count). */
-function depthExceeds(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
-      else if (ch === 0x22) inString = false;
-    } else if (ch === 0x22) inString = true;
-    else if (ch === 0x7b || ch === 0x5b) {
-      if (++depth > max) return true;
-    } else if (ch === 0x7d || ch === 0x5d) depth--;
-  }
-  return false;
-}
