@@ -172,11 +172,16 @@ describe('orders', () => {
     assert.equal((await refusal(submit({ orderType: 'LIMIT', quantity: '1e3', limitPrice: '100' }))).code, 11000);
     // A refusal quotes a client's number as it quotes any input: at most 64 characters of it (docs/errors.md, "Messages").
     const long = `0.${'0'.repeat(200)}1`;
-    for (const tradeOrder of [{ orderType: 'LIMIT', quantity: long, limitPrice: '50000' }, { orderType: 'LIMIT', quantity: '0.001', limitPrice: '9'.repeat(100) }]) {
+    for (const tradeOrder of [{ orderType: 'LIMIT', quantity: long, limitPrice: '50000' }, { orderType: 'LIMIT', quantity: '0.001', limitPrice: `9${'0'.repeat(99)}` }]) {
       const r = await refusal(submit(tradeOrder));
       assert.ok(r.code > 11000 && r.code < 11100, `${r.code} ${r.message}`);
       assert.ok(!r.message.includes('0'.repeat(65)), r.message);
     }
+    // A number Dec would round (over 40 significant digits) is refused, not placed at a price or size the client did
+    // not send.
+    const fine = await refusal(submit({ orderType: 'LIMIT', quantity: '0.001', limitPrice: `50000.${'0'.repeat(40)}1` }));
+    assert.equal(fine.code, 11000);
+    assert.match(fine.message, /limitPrice has more than 40 significant digits/);
     // Zero is not a positive amount (decimal.js counts +0 as "positive": the checks compare with 0 instead).
     const zero = await refusal(submit({ orderType: 'LIMIT', quantity: '0', limitPrice: '100' }));
     assert.equal(zero.code, 11000);

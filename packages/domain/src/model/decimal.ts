@@ -36,6 +36,26 @@ export const DEC_DIGITS = 40;
 /** decimal.js wide enough for the exact sum of any two amounts a request can carry (decimal.js's most digits). */
 const Exact = Decimal.clone({ precision: 1e9, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15 });
 
+/**
+ * Whether a plain decimal text (`isDecimalString`) has at most DEC_DIGITS significant digits, so `Dec` holds it as
+ * written: a longer one would be rounded — a client's price or quantity silently changed.
+ */
+export function fitsDec(text: string): boolean {
+  let first = -1;
+  let last = -1;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) continue;
+    if (c !== 0x30) {
+      if (first < 0) first = digits;
+      last = digits;
+    }
+    digits++;
+  }
+  return first < 0 || last - first + 1 <= DEC_DIGITS;
+}
+
 /** Whether `a + b` fits in DEC_DIGITS significant digits, so `a.add(b)` is exact (nothing rounded away). */
 export function sumIsExact(a: Dec, b: Dec): boolean {
   return new Exact(a).add(new Exact(b)).sd() <= DEC_DIGITS;

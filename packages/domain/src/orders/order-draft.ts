@@ -9,7 +9,7 @@
 import type { RpcTradeOrderWithExtensions } from '@cadenza/contract';
 import { DomainError } from '../errors.ts';
 import { quoted } from '../bounded-text.ts';
-import { Dec, isDecimalString } from '../model/decimal.ts';
+import { DEC_DIGITS, Dec, fitsDec, isDecimalString } from '../model/decimal.ts';
 import { fromIso } from '../model/time.ts';
 
 export interface OrderDraft {
@@ -41,6 +41,7 @@ const bad = (message: string): DraftResult => ({ ok: false, error: new DomainErr
 function positive(name: string, v: string | undefined): Dec | string | undefined {
   if (v === undefined || v === '') return undefined;
   if (!isDecimalString(v)) return `tradeOrder.${name} must be a decimal string without exponent, got ${quoted(v)}`;
+  if (!fitsDec(v)) return `tradeOrder.${name} has more than ${DEC_DIGITS} significant digits`;
   const d = new Dec(v);
   if (d.isZero() || d.isNeg()) return `tradeOrder.${name} must be greater than zero`;
   return d;
