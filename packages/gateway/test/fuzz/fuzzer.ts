@@ -173,10 +173,9 @@ function expectationFor(protocol: 'json' | 'protobuf', frame: Buffer, asText: bo
   }
   const ids: number[] = [];
   // A refresh with a (damaged) token closes with 3500 invalid token once the refresh hook has run; it runs in the
-  // per-connection serial chain, so other commands of the frame may be answered first.
-  if (commands.some((c) => c.method === 'refresh' && c.refresh.token !== '')) {
-    return { close: [3500], ids: commands.filter((c) => c.id > 0 && c.method !== 'send').map((c) => c.id) };
-  }
+  // per-connection serial chain, so other commands of the frame may be answered first — and a violation anywhere in
+  // the same frame, found while the frame is read, closes with 3501 before the hook's answer.
+  const refresh = commands.some((c) => c.method === 'refresh' && c.refresh.token !== '');
   for (const c of commands) {
     const violation =
       (c.method === undefined && (c.empty || c.id === 0)) ||
@@ -187,6 +186,7 @@ function expectationFor(protocol: 'json' | 'protobuf', frame: Buffer, asText: bo
     if (violation) return { close: [3501], ids };
     if (c.id > 0 && c.method !== 'send') ids.push(c.id);
   }
+  if (refresh) return { close: [3500], ids };
   return { ids };
 }
 
